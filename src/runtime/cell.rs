@@ -1,0 +1,81 @@
+//! The type-erased task: a future, then its output, in one allocation.
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use pin_project_lite::pin_project;
+
+use crate::task::JoinError;
+
+/// What the engine needs from a task without knowing its output type.
+pub(crate) trait ErasedTask {
+    /// Polls the future; on completion stores its output and returns `Ready`.
+    fn poll_task(self: Pin<&mut Self>) -> Poll<()>;
+    /// Drops the future in place and stores `err` as the task's result.
+    fn fail(self: Pin<&mut Self>, err: JoinError);
+    /// Moves the result out into `out`, which must be `&mut Option<Result<T, JoinError>>`.
+    fn take_output(self: Pin<&mut Self>, out: &mut dyn Any);
+}
+
+pin_project! {
+    /// A task's own waker next to its state, so a poll needs no waker clone.
+    pub(crate) struct TaskCell<F: Future> {
+        waker: Waker,
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F: Future> {
+        Running { #[pin] future: F },
+        Done { result: Option<Result<F::Output, JoinError>> },
+    }
+}
+
+impl<F: Future + 'static> TaskCell<F> {
+    pub(crate) fn boxed(future: F, waker: Waker) -> Pin<Box<dyn ErasedTask>> {
+        Box::pin(TaskCell {
+            waker,
+            state: State::Running { future },
+        })
+    }
+}
+
+impl<F: Future + 'static> ErasedTask for TaskCell<F> {
+    fn poll_task(self: Pin<&mut Self>) -> Poll<()> {
+        let mut this = self.project();
+        let output = match this.state.as_mut().project() {
+            StateProj::Running { future } => {
+                let mut cx = Context::from_waker(this.waker);
+                match future.poll(&mut cx) {
+                    Poll::Ready(v) => v,
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            StateProj::Done { .. } => return Poll::Ready(()),
+        };
+        this.state.set(State::Done {
+            result: Some(Ok(output)),
+        });
+        Poll::Ready(())
+    }
+
+    fn fail(self: Pin<&mut Self>, err: JoinError) {
+        self.project().state.set(State::Done {
+            result: Some(Err(err)),
+        });
+    }
+
+    fn take_output(self: Pin<&mut Self>, out: &mut dyn Any) {
+        let slot = out
+            .downcast_mut::<Option<Result<F::Output, JoinError>>>()
+            .expect("simloop: join handle output type matches its task");
+        if let StateProj::Done { result } = self.project().state.project() {
+            *slot = result.take();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The thread-local slot that holds the running simulation's [`Core`].
+
+use std::cell::{Cell, RefCell};
+use std::task::Waker;
+
+use super::{Core, ErasedTask};
+use std::pin::Pin;
+
+/// Work that must run after the core borrow ends, because it may call back into the runtime
+/// (a foreign waker) or run user code (dropping a finished task's output).
+#[derive(Default)]
+pub(crate) struct Deferred {
+    pub(crate) wakers: Vec<Waker>,
+    pub(crate) drops: Vec<Pin<Box<dyn ErasedTask>>>,
+}
+
+pub(crate) struct Slot {
+    pub(crate) core: RefCell<Option<Core>>,
+    pub(crate) deferred: RefCell<Deferred>,
+    /// Set when `deferred` is non-empty, so the hot path checks one flag instead of a borrow.
+    pub(crate) has_deferred: Cell<bool>,
+}
+
+thread_local! {
+    pub(crate) static SLOT: Slot = const {
+        Slot {
+            core: RefCell::new(None),
+            deferred: RefCell::new(Deferred { wakers: Vec::new(), drops: Vec::new() }),
+            has_deferred: Cell::new(false),
+        }
+    };
+}
+
+/// Runs `f` on the running simulation's core.
+///
+/// # Panics
+///
+/// Panics with a message naming `what` when no simulation runs on this thread: simloop's
+/// primitives only work inside [`crate::Sim::run`].
+#[track_caller]
+pub(crate) fn with<R>(what: &str, f: impl FnOnce(&mut Core) -> R) -> R {
+    match try_with(f) {
+        Some(r) => r,
+        None => panic!(
+            "simloop: `{what}` was used outside a simulation; run the future with simloop::Sim::run"
+        ),
+    }
+}
+
+/// Runs `f` on the running simulation's core, or returns `None` when none runs here.
+pub(crate) fn try_with<R>(f: impl FnOnce(&mut Core) -> R) -> Option<R> {
+    SLOT.with(|slot| {
+        let r = {
+            let mut core = slot.core.borrow_mut();
+            f(core.as_mut()?)
+        };
+        if slot.has_deferred.get() {
+            run_deferred(slot);
+        }
+        Some(r)
+    })
+}
+
+/// Queues a waker to be woken once the core borrow ends.
+pub(crate) fn defer_wake(waker: Waker) {
+    SLOT.with(|slot| {
+        slot.deferred.borrow_mut().wakers.push(waker);
+        slot.has_deferred.set(true);
+    });
+}
+
+/// Wakes deferred wakers and drops deferred values, in the order they were deferred. Each
+/// may re-enter the runtime, which is why none of this runs under a borrow.
+pub(crate) fn run_deferred(slot: &Slot) {
+    loop {
+        let (wakers, drops) = {
+            let mut d = slot.deferred.borrow_mut();
+            if d.wakers.is_empty() && d.drops.is_empty() {
+                slot.has_deferred.set(false);
+                return;
+            }
+            (std::mem::take(&mut d.wakers), std::mem::take(&mut d.drops))
+        };
+        for w in wakers {
+            w.wake();
+        }
+        drop(drops);
+    }
+}

@@ -1,0 +1,335 @@
+//! The run state and the operations primitives perform on it.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Waker;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::cell::TaskCell;
+use super::context::defer_wake;
+use super::ready::Entry;
+use super::timers::{TimerKey, Timers};
+use super::waker::task_waker;
+use super::{ErasedTask, WaitOn};
+use crate::schedule::{Decision, Divergence, Strategy};
+use crate::sim::Stats;
+use crate::task::TaskId;
+use crate::time::Instant;
+use crate::trace::{EventKind, TraceBuf, TraceLevel};
+
+/// The limits a run stops at.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) max_steps: u64,
+    pub(crate) max_time: Option<Instant>,
+}
+
+/// How a task ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Completion {
+    Returned,
+    Panicked(Box<str>),
+    Cancelled(Option<Box<str>>),
+}
+
+/// Everything the runtime knows about one task.
+pub(crate) struct TaskSlot {
+    pub(crate) name: Option<Box<str>>,
+    /// The future (or its output once done). `None` while the engine polls it, and after the
+    /// output was taken or dropped.
+    pub(crate) cell: Option<Pin<Box<dyn ErasedTask>>>,
+    pub(crate) waker: Waker,
+    /// **Invariant: `queued` is true exactly when an `Entry::Poll` for this task is in the
+    /// ready queue**, so a task is never queued twice.
+    pub(crate) queued: bool,
+    pub(crate) done: Option<Completion>,
+    /// A requested cancellation and its message, delivered at the task's next turn.
+    pub(crate) cancel: Option<Option<Box<str>>>,
+    /// The join handle was dropped: nobody will take the output.
+    pub(crate) detached: bool,
+    /// Wakers of tasks awaiting this one, in registration order.
+    pub(crate) waiters: Vec<(TaskId, Waker)>,
+    /// What the task waits on since its last poll (for deadlock reports and cancellation).
+    pub(crate) waits: Vec<WaitOn>,
+}
+
+pub(crate) struct Core {
+    pub(crate) run_id: u64,
+    pub(crate) now: Instant,
+    pub(crate) tasks: Vec<TaskSlot>,
+    pub(crate) ready: VecDeque<Entry>,
+    /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
+    pub(crate) pass_left: usize,
+    pub(crate) timers: Timers,
+    pub(crate) running: Option<TaskId>,
+    pub(crate) trace: TraceBuf,
+    pub(crate) strategy: Box<dyn Strategy>,
+    /// True for the FIFO policy, which never consults the strategy.
+    pub(crate) fifo: bool,
+    pub(crate) decisions: Vec<Decision>,
+    pub(crate) user_rng: ChaCha8Rng,
+    pub(crate) stats: Stats,
+    pub(crate) limits: Limits,
+    pub(crate) main: TaskId,
+    /// Set when a replayed `choose` left the recording; the engine stops at the next step.
+    pub(crate) diverged: Option<Divergence>,
+}
+
+/// The stream of the seeded ChaCha generator reserved for user code; strategies use stream 0.
+const USER_STREAM: u64 = 1;
+
+impl Core {
+    pub(crate) fn new(
+        run_id: u64,
+        seed: u64,
+        strategy: Box<dyn Strategy>,
+        fifo: bool,
+        limits: Limits,
+        level: TraceLevel,
+    ) -> Core {
+        let mut user_rng = ChaCha8Rng::seed_from_u64(seed);
+        user_rng.set_stream(USER_STREAM);
+        Core {
+            run_id,
+            now: Instant::ZERO,
+            tasks: Vec::new(),
+            ready: VecDeque::new(),
+            pass_left: 0,
+            timers: Timers::default(),
+            running: None,
+            trace: TraceBuf::new(level),
+            strategy,
+            fifo,
+            decisions: Vec::new(),
+            user_rng,
+            stats: Stats::default(),
+            limits,
+            main: TaskId::from_index(0),
+            diverged: None,
+        }
+    }
+
+    /// The running task.
+    ///
+    /// # Panics
+    ///
+    /// Panics when called between task steps; primitives are only polled inside a task.
+    #[track_caller]
+    pub(crate) fn current(&self) -> TaskId {
+        self.running
+            .expect("simloop: primitive used outside a task step")
+    }
+
+    pub(crate) fn name(&self, id: TaskId) -> &str {
+        self.tasks[id.index()].name.as_deref().unwrap_or("")
+    }
+
+    /// `#3 name`, the way traces and reports name a task.
+    pub(crate) fn label(&self, id: TaskId) -> String {
+        crate::trace::task_label(id, self.tasks[id.index()].name.as_deref())
+    }
+
+    pub(crate) fn record(&mut self, kind: EventKind) {
+        self.trace.record(self.now, self.running, kind);
+    }
+
+    /// Creates a task and queues its first step behind what is already ready.
+    pub(crate) fn spawn<F: Future + 'static>(
+        &mut self,
+        name: Option<Box<str>>,
+        future: F,
+    ) -> TaskId {
+        let id = TaskId::from_index(self.tasks.len());
+        let waker = task_waker(self.run_id, id);
+        let cell = TaskCell::boxed(future, waker.clone());
+        self.tasks.push(TaskSlot {
+            name,
+            cell: Some(cell),
+            waker,
+            queued: true,
+            done: None,
+            cancel: None,
+            detached: false,
+            waiters: Vec::new(),
+            waits: Vec::new(),
+        });
+        self.ready.push_back(Entry::Poll(id));
+        self.stats.tasks += 1;
+        self.strategy.on_spawn(id);
+        if self.trace.full() {
+            self.record(EventKind::Spawn { child: id });
+        }
+        id
+    }
+
+    /// Queues a task's next step unless it is queued already or finished.
+    pub(crate) fn wake_task(&mut self, id: TaskId) {
+        let slot = &mut self.tasks[id.index()];
+        if slot.queued || slot.done.is_some() {
+            return;
+        }
+        slot.queued = true;
+        self.ready.push_back(Entry::Poll(id));
+        self.stats.wakes += 1;
+        if self.trace.full() {
+            self.record(EventKind::Wake { target: id });
+        }
+    }
+
+    /// Wakes a waker that `task` registered: directly when it is the task's own waker, after
+    /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
+    pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
+        if self.tasks[task.index()].owns(waker) {
+            self.wake_task(task);
+        } else {
+            defer_wake(waker.clone());
+        }
+    }
+
+    /// Wakes `waker` one ready-queue slot from now: asyncio's `call_soon` of a callback that
+    /// then wakes the task. Used for the extra hop of timers and combinators.
+    pub(crate) fn call_soon(&mut self, task: TaskId, waker: Waker) {
+        self.ready.push_back(Entry::Wake { task, waker });
+    }
+
+    /// Arms a timer that wakes `waker` (registered by the running task) at `deadline`.
+    pub(crate) fn arm_timer(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
+        let task = self.current();
+        self.stats.timers += 1;
+        if self.trace.full() {
+            self.record(EventKind::TimerArmed { deadline });
+        }
+        self.timers.arm(deadline, task, waker.clone())
+    }
+
+    /// Registers what the running task waits on.
+    pub(crate) fn wait_on(&mut self, wait: WaitOn) {
+        if let Some(t) = self.running {
+            self.tasks[t.index()].waits.push(wait);
+        }
+    }
+
+    /// Requests cancellation of `id` the way asyncio's `Task.cancel()` does.
+    ///
+    /// Returns false when the task already finished. If the task awaits only other tasks
+    /// (`await task`, or a gather of tasks), those are cancelled instead, in the order it
+    /// awaits them, and this one is woken when they end (its turn then delivers the
+    /// cancellation): asyncio's propagation through `_fut_waiter`. Otherwise the task is
+    /// queued, and its future is dropped at its turn.
+    pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
+        let slot = &mut self.tasks[id.index()];
+        if slot.done.is_some() {
+            return false;
+        }
+        if slot.cancel.is_some() {
+            return true;
+        }
+        slot.cancel = Some(message.clone());
+        // Forward to awaited tasks only when the task awaits nothing but tasks.
+        let inner: Vec<TaskId> = if slot.waits.iter().all(|w| matches!(w, WaitOn::Join(_))) {
+            slot.waits
+                .iter()
+                .filter_map(|w| {
+                    if let WaitOn::Join(t) = w {
+                        Some(*t)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.stats.cancels += 1;
+        if self.trace.full() {
+            self.record(EventKind::CancelRequested {
+                target: id,
+                message: message.clone(),
+            });
+        }
+        if self.running == Some(id) {
+            // Queued when its current step returns (see `suspend`).
+            return true;
+        }
+        let mut forwarded = false;
+        for t in inner {
+            forwarded |= self.cancel(t, message.clone());
+        }
+        if !forwarded {
+            self.wake_task(id);
+        }
+        true
+    }
+
+    /// A recorded choice among `arity` alternatives that are not ready entries, such as
+    /// which of two simultaneous events wins. FIFO always gets 0 and records nothing.
+    #[allow(dead_code)] // Used by the combinators (issue 3): timeout ties under Random.
+    pub(crate) fn choose(&mut self, arity: usize) -> usize {
+        if arity < 2 || self.fifo {
+            return 0;
+        }
+        match self.strategy.choose(arity) {
+            Ok(i) => {
+                let d = Decision {
+                    index: i as u32,
+                    arity: arity as u32,
+                };
+                self.decisions.push(d);
+                if self.trace.full() {
+                    self.record(EventKind::Decision {
+                        index: d.index,
+                        arity: d.arity,
+                    });
+                }
+                i
+            }
+            Err(d) => {
+                self.diverged.get_or_insert(d);
+                0
+            }
+        }
+    }
+
+    /// Puts a task that returned `Pending` back in its slot.
+    pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
+        self.running = None;
+        let slot = &mut self.tasks[id.index()];
+        slot.cell = Some(cell);
+        if slot.cancel.is_some() {
+            // Cancelled during its own step: its next turn delivers the cancellation.
+            self.wake_task(id);
+        }
+    }
+
+    /// Records a task's end, wakes its awaiters in registration order and, for the main
+    /// task, queues the end of the run one slot later.
+    pub(crate) fn complete(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>, how: Completion) {
+        self.running = Some(id);
+        if self.trace.full() || !matches!(how, Completion::Returned) {
+            self.trace
+                .record(self.now, Some(id), EventKind::Complete(how.clone().into()));
+        }
+        let slot = &mut self.tasks[id.index()];
+        slot.done = Some(how);
+        slot.cancel = None;
+        slot.waits.clear();
+        if slot.detached {
+            super::context::SLOT.with(|s| {
+                s.deferred.borrow_mut().drops.push(cell);
+                s.has_deferred.set(true);
+            });
+        } else {
+            slot.cell = Some(cell);
+        }
+        for (task, waker) in std::mem::take(&mut slot.waiters) {
+            self.wake(task, &waker);
+        }
+        if id == self.main {
+            self.ready.push_back(Entry::Stop);
+        }
+        self.running = None;
+    }
+}

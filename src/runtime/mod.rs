@@ -1,0 +1,27 @@
+//! The private engine: one owner for all mutable run state, one entry point.
+//!
+//! Everything a running simulation knows lives in one [`Core`], stored in a thread-local
+//! slot while [`crate::Sim::run`] executes. Public types (sleep, join handles, primitives)
+//! hold task ids and timer keys, never references into the core, and reach it through
+//! [`with`]. The core is never borrowed while user code runs: futures are taken out of their
+//! slots before they are polled, and wakers or values whose `Drop` might run user code are
+//! handed back to [`with`], which runs them after the borrow ends.
+
+mod cell;
+mod context;
+mod core;
+mod engine;
+mod ready;
+mod timers;
+mod wait;
+mod waker;
+
+pub(crate) use self::cell::ErasedTask;
+pub(crate) use self::context::{try_with, with};
+pub(crate) use self::core::{Completion, Core, Limits, TaskSlot};
+pub(crate) use self::engine::{Finish, run};
+pub(crate) use self::ready::Entry;
+pub(crate) use self::ready::ReadyView;
+pub(crate) use self::timers::TimerKey;
+pub(crate) use self::wait::WaitOn;
+pub(crate) use self::waker::next_run_id;

@@ -1,0 +1,33 @@
+//! The ready queue: what can run next, in asyncio's FIFO order.
+
+use std::collections::VecDeque;
+use std::task::Waker;
+
+use crate::task::TaskId;
+
+/// One entry of the ready queue.
+///
+/// asyncio's ready queue holds callbacks; a task step is one kind of callback. simloop keeps
+/// the two kinds that matter for ordering: polling a task, and waking a waker one slot later
+/// (a fired timer's callback, or the extra hop of gather, wait and shield).
+pub(crate) enum Entry {
+    /// Poll this task (or deliver its pending cancellation).
+    Poll(TaskId),
+    /// Wake `waker`, which was registered by `task`.
+    Wake { task: TaskId, waker: Waker },
+    /// The main task finished one slot ago: end the run (asyncio's `loop.stop()` callback).
+    Stop,
+}
+
+/// A read-only view of the ready queue, given to scheduling strategies. Index 0 is the
+/// oldest entry; picking it every time is asyncio's FIFO order.
+pub(crate) struct ReadyView<'a> {
+    pub(crate) queue: &'a VecDeque<Entry>,
+}
+
+impl ReadyView<'_> {
+    /// How many entries are ready.
+    pub(crate) fn len(&self) -> usize {
+        self.queue.len()
+    }
+}

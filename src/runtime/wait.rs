@@ -1,0 +1,133 @@
+//! What blocked tasks wait on, and the deadlock report built from it.
+
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use super::Core;
+use crate::sim::{BlockedTask, DeadlockReport};
+use crate::task::TaskId;
+use crate::time::Instant;
+
+/// One thing a pending task waits on, registered by the future that returned `Pending`.
+#[derive(Clone, Debug)]
+pub(crate) enum WaitOn {
+    /// Awaiting another task's completion.
+    Join(TaskId),
+    /// Sleeping until a deadline.
+    Sleep(Instant),
+    /// Waiting on a synchronisation primitive; `holders` are the tasks that hold it.
+    #[allow(dead_code)] // Constructed by the synchronisation primitives (issue 4).
+    Resource {
+        kind: &'static str,
+        name: Option<Rc<str>>,
+        holders: Vec<TaskId>,
+    },
+}
+
+impl WaitOn {
+    /// The tasks this wait depends on (edges of the wait-for graph).
+    fn depends_on(&self) -> &[TaskId] {
+        match self {
+            WaitOn::Join(t) => std::slice::from_ref(t),
+            WaitOn::Resource { holders, .. } => holders,
+            WaitOn::Sleep(_) => &[],
+        }
+    }
+}
+
+impl Core {
+    pub(crate) fn describe_wait(&self, wait: &WaitOn) -> String {
+        match wait {
+            WaitOn::Join(t) => format!("join {}", self.label(*t)),
+            WaitOn::Sleep(t) => format!("sleep until t={t}"),
+            WaitOn::Resource {
+                kind,
+                name,
+                holders,
+            } => {
+                let mut s = kind.to_string();
+                if let Some(name) = name {
+                    let _ = write!(s, " '{name}'");
+                }
+                if !holders.is_empty() {
+                    let held: Vec<String> = holders.iter().map(|h| self.label(*h)).collect();
+                    let _ = write!(s, " held by {}", held.join(", "));
+                }
+                s
+            }
+        }
+    }
+
+    /// Builds the report for a run in which nothing can progress.
+    pub(crate) fn deadlock_report(&self) -> DeadlockReport {
+        let blocked: Vec<BlockedTask> = self
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| slot.done.is_none())
+            .map(|(i, slot)| {
+                let id = TaskId::from_index(i);
+                let waits_on = if slot.waits.is_empty() {
+                    vec!["a future that is not a simloop primitive (nothing will wake it)".into()]
+                } else {
+                    slot.waits.iter().map(|w| self.describe_wait(w)).collect()
+                };
+                BlockedTask {
+                    id,
+                    name: self.name(id).to_string(),
+                    waits_on,
+                }
+            })
+            .collect();
+        DeadlockReport {
+            time: self.now,
+            blocked,
+            cycle: self.find_cycle(),
+        }
+    }
+
+    /// The first cycle in the wait-for graph, searching from the lowest task id.
+    fn find_cycle(&self) -> Option<Vec<TaskId>> {
+        let n = self.tasks.len();
+        // 0 = unvisited, 1 = on the current path, 2 = finished.
+        let mut mark = vec![0u8; n];
+        let mut path: Vec<TaskId> = Vec::new();
+        for start in 0..n {
+            if mark[start] == 0
+                && let Some(c) = self.dfs(TaskId::from_index(start), &mut mark, &mut path)
+            {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    fn dfs(&self, t: TaskId, mark: &mut [u8], path: &mut Vec<TaskId>) -> Option<Vec<TaskId>> {
+        mark[t.index()] = 1;
+        path.push(t);
+        let slot = &self.tasks[t.index()];
+        if slot.done.is_none() {
+            for wait in &slot.waits {
+                for &next in wait.depends_on() {
+                    match mark[next.index()] {
+                        1 => {
+                            let from = path.iter().position(|&p| p == next).expect("on path");
+                            let mut cycle = path[from..].to_vec();
+                            cycle.push(next);
+                            return Some(cycle);
+                        }
+                        0 => {
+                            if let Some(c) = self.dfs(next, mark, path) {
+                                return Some(c);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        mark[t.index()] = 2;
+        path.pop();
+        None
+    }
+}

@@ -1,0 +1,100 @@
+//! Scheduling: which ready entry runs next.
+//!
+//! **Invariant: only this module chooses which task runs next.** The engine asks a
+//! [`Strategy`] only when two or more entries are ready; every answer is appended to the
+//! run's schedule as a [`Decision`], and replaying is just another strategy that reads the
+//! schedule back. The FIFO policy is never asked: index 0 is always its answer, and its
+//! schedule is empty.
+
+mod fifo;
+mod policy;
+mod random;
+mod replay;
+mod token;
+
+pub use self::policy::Policy;
+pub use self::token::{Token, TokenError};
+
+pub(crate) use self::fifo::Fifo;
+pub(crate) use self::random::RandomWalk;
+pub(crate) use self::replay::Replay;
+
+use std::fmt;
+
+use crate::runtime::ReadyView;
+use crate::task::TaskId;
+
+/// A scheduling strategy: one per file in this folder.
+pub(crate) trait Strategy {
+    /// Chooses the index of the ready entry to run next; `ready.len() >= 2`.
+    fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence>;
+
+    /// Chooses among `arity >= 2` alternatives that are not ready entries (which of two
+    /// simultaneous events wins, for instance). Index 0 is what FIFO does.
+    fn choose(&mut self, arity: usize) -> Result<usize, Divergence>;
+
+    /// Told about every new task (priority-based strategies assign priorities here).
+    fn on_spawn(&mut self, _task: TaskId) {}
+
+    /// Called when the run ends; replay reports recorded decisions left unused.
+    fn finish(&mut self) -> Result<(), Divergence> {
+        Ok(())
+    }
+}
+
+/// One scheduling decision: entry `index` was chosen among `arity` ready entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Decision {
+    /// The chosen index; 0 is the oldest ready entry (the FIFO choice).
+    pub index: u32,
+    /// How many entries were ready.
+    pub arity: u32,
+}
+
+/// Where a replayed run stopped following its recording.
+///
+/// ```
+/// let d = simloop::schedule::Divergence { decision: 3, expected: Some(4), found: 2 };
+/// assert!(d.to_string().contains("decision #3"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// The number of the decision (from 0) at which the run diverged.
+    pub decision: usize,
+    /// How many entries the recording had ready there (`None`: the recording had ended).
+    pub expected: Option<u32>,
+    /// How many entries were ready in this run (0: the run ended first).
+    pub found: u32,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.expected, self.found) {
+            (Some(e), 0) => write!(
+                f,
+                "the run ended at decision #{} but the recording goes on (next decision among {e})",
+                self.decision
+            ),
+            (Some(e), n) => write!(
+                f,
+                "at decision #{} the recording had {e} ready entries, this run has {n}",
+                self.decision
+            ),
+            (None, n) => write!(
+                f,
+                "the recording ended at decision #{} but this run goes on ({n} ready entries)",
+                self.decision
+            ),
+        }
+    }
+}
+
+/// 64-bit FNV-1a: a small, platform-stable hash for fingerprints and token checksums.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

@@ -1,0 +1,54 @@
+//! Replay: follow a recorded schedule exactly, or say where the run left it.
+
+use super::{Decision, Divergence, Strategy};
+use crate::runtime::ReadyView;
+
+/// Answers each decision from a recording, checking that as many entries are ready as
+/// when it was recorded.
+pub(crate) struct Replay {
+    decisions: Vec<Decision>,
+    next: usize,
+}
+
+impl Replay {
+    pub(crate) fn new(decisions: Vec<Decision>) -> Replay {
+        Replay { decisions, next: 0 }
+    }
+}
+
+impl Strategy for Replay {
+    fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {
+        self.choose(ready.len())
+    }
+
+    fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
+        let found = u32::try_from(arity).unwrap_or(u32::MAX);
+        let Some(d) = self.decisions.get(self.next) else {
+            return Err(Divergence {
+                decision: self.next,
+                expected: None,
+                found,
+            });
+        };
+        if d.arity != found || d.index >= found {
+            return Err(Divergence {
+                decision: self.next,
+                expected: Some(d.arity),
+                found,
+            });
+        }
+        self.next += 1;
+        Ok(d.index as usize)
+    }
+
+    fn finish(&mut self) -> Result<(), Divergence> {
+        match self.decisions.get(self.next) {
+            None => Ok(()),
+            Some(d) => Err(Divergence {
+                decision: self.next,
+                expected: Some(d.arity),
+                found: 0,
+            }),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
+//!
+//! Format: `sl1:<policy>:<seed>:<payload>`, where the payload is unpadded URL-safe base64
+//! of LEB128 varints (the decision count, then `index, arity` per decision) followed by a
+//! 4-byte checksum of everything before it, so a truncated or mistyped token is rejected
+//! instead of replaying something else.
+
+use std::error::Error;
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::{Decision, Policy, fnv1a};
+
+const VERSION: &str = "sl1";
+
+/// A recorded run: policy, seed and every scheduling decision. Replaying it with
+/// [`crate::Sim::replay`] reproduces the run exactly.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Policy, Sim, Token, spawn, yield_now};
+///
+/// let program = || async {
+///     let a = spawn(async { yield_now().await; 1 });
+///     let b = spawn(async { 2 });
+///     a.await.unwrap() + b.await.unwrap()
+/// };
+/// let first = Sim::new().policy(Policy::Random).seed(11).run(program());
+/// let token: Token = first.token.to_string().parse().unwrap();
+/// let again = Sim::new().replay(&token).run(program());
+/// assert_eq!(first.trace, again.trace);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Token {
+    pub(crate) policy: Policy,
+    pub(crate) seed: u64,
+    pub(crate) decisions: Vec<Decision>,
+}
+
+/// Why a replay token was rejected.
+///
+/// ```
+/// let err = "sl9:fifo:1:AAAAAAA".parse::<simloop::Token>().unwrap_err();
+/// assert!(err.to_string().contains("version"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The text does not have the four `:`-separated fields of a token.
+    Shape(String),
+    /// The token was written by another format version.
+    Version(String),
+    /// The policy field names no known policy.
+    UnknownPolicy(String),
+    /// The seed field is not a decimal u64.
+    Seed(String),
+    /// The payload is not valid base64 or varints.
+    Payload(String),
+    /// The checksum does not match: the token was truncated or altered.
+    Checksum,
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenError::Shape(why) => write!(
+                f,
+                "malformed replay token: {why} (expected sl1:<policy>:<seed>:<payload>, as printed by a failed run)"
+            ),
+            TokenError::Version(v) => write!(
+                f,
+                "replay token version '{v}' is not supported by this simloop (it reads {VERSION})"
+            ),
+            TokenError::UnknownPolicy(p) => {
+                write!(f, "unknown policy '{p}' (known: fifo, random)")
+            }
+            TokenError::Seed(s) => write!(
+                f,
+                "replay token seed '{s}' is not a number from 0 to 2^64-1"
+            ),
+            TokenError::Payload(why) => write!(f, "replay token payload is corrupt: {why}"),
+            TokenError::Checksum => write!(
+                f,
+                "replay token checksum mismatch: it was truncated or altered; copy the whole token"
+            ),
+        }
+    }
+}
+
+impl Error for TokenError {}
+
+impl Token {
+    /// The policy the run was recorded under.
+    ///
+    /// ```
+    /// let t: simloop::Token = simloop::Sim::new().run(async {}).token;
+    /// assert_eq!(t.policy(), simloop::Policy::Fifo);
+    /// ```
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// The run's seed (it also seeds the program's own randomness).
+    ///
+    /// ```
+    /// let t = simloop::Sim::new().seed(9).run(async {}).token;
+    /// assert_eq!(t.seed(), 9);
+    /// ```
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The recorded decisions, in order.
+    ///
+    /// ```
+    /// let t = simloop::Sim::new().run(async {}).token;
+    /// assert!(t.decisions().is_empty()); // FIFO decides nothing
+    /// ```
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
+    /// How many decisions chose something other than the oldest ready entry.
+    ///
+    /// ```
+    /// let t = simloop::Sim::new().run(async {}).token;
+    /// assert_eq!(t.deviations(), 0);
+    /// ```
+    pub fn deviations(&self) -> usize {
+        self.decisions.iter().filter(|d| d.index != 0).count()
+    }
+
+    fn head(&self) -> String {
+        format!("{VERSION}:{}:{}:", self.policy, self.seed)
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64, TokenError> {
+    let mut v: u64 = 0;
+    for shift in (0..64).step_by(7) {
+        let Some(&b) = bytes.get(*at) else {
+            return Err(TokenError::Payload(
+                "it ends in the middle of a number".into(),
+            ));
+        };
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err(TokenError::Payload("a number is too long".into()))
+}
+
+fn small(v: u64) -> Result<u32, TokenError> {
+    u32::try_from(v).map_err(|_| TokenError::Payload(format!("{v} is out of range")))
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let head = self.head();
+        let mut bytes = Vec::with_capacity(2 + 2 * self.decisions.len());
+        put_varint(&mut bytes, self.decisions.len() as u64);
+        for d in &self.decisions {
+            put_varint(&mut bytes, u64::from(d.index));
+            put_varint(&mut bytes, u64::from(d.arity));
+        }
+        let sum = checksum(&head, &bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        write!(f, "{head}{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+fn checksum(head: &str, bytes: &[u8]) -> u32 {
+    let mut all = Vec::with_capacity(head.len() + bytes.len());
+    all.extend_from_slice(head.as_bytes());
+    all.extend_from_slice(bytes);
+    fnv1a(&all) as u32
+}
+
+impl FromStr for Token {
+    type Err = TokenError;
+
+    fn from_str(text: &str) -> Result<Token, TokenError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(TokenError::Shape("it is empty".into()));
+        }
+        let fields: Vec<&str> = text.splitn(4, ':').collect();
+        let [version, policy, seed, payload] = fields[..] else {
+            return Err(TokenError::Shape(format!(
+                "it has {} field(s), not 4",
+                fields.len()
+            )));
+        };
+        if version != VERSION {
+            return Err(if version.starts_with("sl") {
+                TokenError::Version(version.to_string())
+            } else {
+                TokenError::Shape(format!("it starts with '{version}', not '{VERSION}'"))
+            });
+        }
+        let policy: Policy = policy.parse()?;
+        let seed: u64 = seed
+            .parse()
+            .map_err(|_| TokenError::Seed(seed.to_string()))?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|e| TokenError::Payload(format!("not base64 ({e})")))?;
+        if bytes.len() < 5 {
+            return Err(TokenError::Payload("it is too short".into()));
+        }
+        let (body, sum) = bytes.split_at(bytes.len() - 4);
+        let token = Token {
+            policy,
+            seed,
+            decisions: Vec::new(),
+        };
+        let expected = u32::from_le_bytes(sum.try_into().expect("four bytes"));
+        if checksum(&token.head(), body) != expected {
+            return Err(TokenError::Checksum);
+        }
+        let mut at = 0;
+        let count = get_varint(body, &mut at)?;
+        let mut decisions = Vec::new();
+        for _ in 0..count {
+            let index = small(get_varint(body, &mut at)?)?;
+            let arity = small(get_varint(body, &mut at)?)?;
+            if index >= arity {
+                return Err(TokenError::Payload(format!(
+                    "choice {index} of {arity} is impossible"
+                )));
+            }
+            decisions.push(Decision { index, arity });
+        }
+        if at != body.len() {
+            return Err(TokenError::Payload(
+                "unexpected bytes after the decisions".into(),
+            ));
+        }
+        Ok(Token { decisions, ..token })
+    }
+}

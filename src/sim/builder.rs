@@ -1,0 +1,289 @@
+//! The `Sim` builder.
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::{Outcome, RunError, TaskPanic};
+use crate::runtime::{self, Completion, Core, Finish, Limits};
+use crate::schedule::{Fifo, Policy, Replay, Strategy, Token};
+use crate::task::{JoinError, TaskId};
+use crate::time::Instant;
+use crate::trace::{Trace, TraceLevel};
+
+/// The environment variable [`Sim::check`] reads: a replay token that overrides the
+/// configured seed and policy, so a failure printed by a test reruns with
+/// `SIMLOOP_REPLAY=<token> cargo test <name>`.
+pub const REPLAY_ENV: &str = "SIMLOOP_REPLAY";
+
+/// Configures and runs simulations.
+///
+/// Defaults: seed 0, [`Policy::Fifo`], [`TraceLevel::Full`], at most 10,000,000 steps, no
+/// virtual-time limit. One `Sim` can run many programs; each run is independent.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Policy, Sim, log, sleep, spawn};
+///
+/// let out = Sim::new().seed(7).policy(Policy::Random).run(async {
+///     let a = spawn(async { sleep(Duration::from_secs(1)).await; log!("a"); 1 });
+///     let b = spawn(async { sleep(Duration::from_secs(1)).await; log!("b"); 2 });
+///     a.await.unwrap() + b.await.unwrap()
+/// });
+/// assert_eq!(out.result.unwrap(), 3);
+/// assert_eq!(out.elapsed, Duration::from_secs(1));
+/// println!("replay with {}", out.token);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sim {
+    seed: u64,
+    policy: Policy,
+    replay: Option<Token>,
+    max_steps: u64,
+    max_time: Option<Duration>,
+    trace: TraceLevel,
+}
+
+impl Default for Sim {
+    fn default() -> Sim {
+        Sim::new()
+    }
+}
+
+impl Sim {
+    /// A simulation with the default settings.
+    ///
+    /// ```
+    /// assert_eq!(simloop::Sim::new().run(async { 2 + 2 }).result.unwrap(), 4);
+    /// ```
+    pub fn new() -> Sim {
+        Sim {
+            seed: 0,
+            policy: Policy::Fifo,
+            replay: None,
+            max_steps: 10_000_000,
+            max_time: None,
+            trace: TraceLevel::Full,
+        }
+    }
+
+    /// Sets the seed of the policy and of the program's randomness ([`crate::rng`]).
+    ///
+    /// ```
+    /// let out = simloop::Sim::new().seed(42).run(async {});
+    /// assert_eq!(out.token.seed(), 42);
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Sim {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets the scheduling policy (and drops a replay set earlier).
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim};
+    /// let out = Sim::new().policy(Policy::Random).run(async {});
+    /// assert_eq!(out.token.policy(), Policy::Random);
+    /// ```
+    pub fn policy(mut self, policy: Policy) -> Sim {
+        self.policy = policy;
+        self.replay = None;
+        self
+    }
+
+    /// Replays a recorded run: its seed and every decision, in order. If the program
+    /// behaves differently, the run stops with [`RunError::ReplayDiverged`] saying where.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, spawn, yield_now};
+    /// let prog = || async { spawn(async { yield_now().await }).await.unwrap(); spawn(async {}).await.unwrap() };
+    /// let first = Sim::new().policy(Policy::Random).seed(5).run(prog());
+    /// let again = Sim::new().replay(&first.token).run(prog());
+    /// assert_eq!(first.trace.render(), again.trace.render());
+    /// ```
+    pub fn replay(mut self, token: &Token) -> Sim {
+        self.replay = Some(token.clone());
+        self
+    }
+
+    /// Stops a run after this many steps with [`RunError::StepLimit`] (a livelock guard).
+    ///
+    /// ```
+    /// use simloop::{RunError, Sim, yield_now};
+    /// let out = Sim::new().max_steps(100).run(async { loop { yield_now().await } });
+    /// assert!(matches!(out.result, Err(RunError::StepLimit { steps: 100 })));
+    /// ```
+    pub fn max_steps(mut self, steps: u64) -> Sim {
+        self.max_steps = steps;
+        self
+    }
+
+    /// Stops a run with [`RunError::TimeLimit`] instead of moving the clock past `limit`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{RunError, Sim, sleep};
+    /// let out = Sim::new().max_time(Duration::from_secs(60))
+    ///     .run(async { loop { sleep(Duration::from_secs(1)).await } });
+    /// assert!(matches!(out.result, Err(RunError::TimeLimit { .. })));
+    /// assert_eq!(out.elapsed, Duration::from_secs(60));
+    /// ```
+    pub fn max_time(mut self, limit: Duration) -> Sim {
+        self.max_time = Some(limit);
+        self
+    }
+
+    /// Sets how much the trace records.
+    ///
+    /// ```
+    /// use simloop::{Sim, TraceLevel};
+    /// let out = Sim::new().trace(TraceLevel::Off).run(async { simloop::log!("x") });
+    /// assert!(out.trace.events().is_empty());
+    /// ```
+    pub fn trace(mut self, level: TraceLevel) -> Sim {
+        self.trace = level;
+        self
+    }
+
+    /// Runs `future` as the main task until it ends, and reports what happened.
+    ///
+    /// The run ends one ready-queue slot after the main task ends (asyncio's
+    /// `loop.stop()`); tasks still alive then are cancelled in creation order. A panic in
+    /// a spawned task is caught and becomes that task's [`JoinError`]; a panic in the main
+    /// future is [`RunError::MainPanicked`].
+    ///
+    /// # Panics
+    ///
+    /// Panics when called from inside a running simulation on the same thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop::{RunError, Sim};
+    /// let out = Sim::new().run(async { panic!("oops") });
+    /// assert!(matches!(out.result, Err(RunError::MainPanicked { .. })));
+    /// ```
+    pub fn run<F: Future + 'static>(&self, future: F) -> Outcome<F::Output> {
+        let (policy, seed, strategy, fifo): (Policy, u64, Box<dyn Strategy>, bool) =
+            match &self.replay {
+                Some(t) if t.policy == Policy::Fifo && t.decisions.is_empty() => {
+                    (t.policy, t.seed, Box::new(Fifo), true)
+                }
+                Some(t) => (
+                    t.policy,
+                    t.seed,
+                    Box::new(Replay::new(t.decisions.clone())),
+                    false,
+                ),
+                None => (
+                    self.policy,
+                    self.seed,
+                    self.policy.strategy(self.seed),
+                    self.policy == Policy::Fifo,
+                ),
+            };
+        let limits = Limits {
+            max_steps: self.max_steps,
+            max_time: self.max_time.map(|d| Instant::ZERO + d),
+        };
+        let core = Core::new(
+            runtime::next_run_id(),
+            seed,
+            strategy,
+            fifo,
+            limits,
+            self.trace,
+        );
+        let parts = runtime::run(core, future);
+        let mut core = parts.core;
+        let finish = match parts.finish {
+            Finish::MainDone => match core.strategy.finish() {
+                Ok(()) => Finish::MainDone,
+                Err(d) => Finish::Diverged(d),
+            },
+            other => other,
+        };
+        let result = match finish {
+            Finish::MainDone => match parts.main.expect("the main task ended") {
+                Ok(v) => Ok(v),
+                Err(JoinError::Panicked { message }) => Err(RunError::MainPanicked { message }),
+                Err(JoinError::Cancelled { message }) => Err(RunError::MainCancelled { message }),
+            },
+            Finish::Deadlock(report) => Err(RunError::Deadlock(report)),
+            Finish::StepLimit => Err(RunError::StepLimit {
+                steps: self.max_steps,
+            }),
+            Finish::TimeLimit => Err(RunError::TimeLimit {
+                limit: self.max_time.unwrap_or_default(),
+            }),
+            Finish::Diverged(divergence) => Err(RunError::ReplayDiverged {
+                divergence,
+                step: core.stats.steps,
+                time: core.now,
+            }),
+        };
+        let panics = core
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, slot)| match &slot.done {
+                Some(Completion::Panicked(m)) if slot.detached && i != core.main.index() => {
+                    Some(TaskPanic {
+                        task: TaskId::from_index(i),
+                        message: m.to_string(),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        core.stats.decisions = core.decisions.len() as u64;
+        let trace = Trace {
+            events: std::mem::take(&mut core.trace.events),
+            names: core.tasks.iter_mut().map(|t| t.name.take()).collect(),
+        };
+        Outcome {
+            result,
+            trace,
+            token: Token {
+                policy,
+                seed,
+                decisions: std::mem::take(&mut core.decisions),
+            },
+            elapsed: core.now - Instant::ZERO,
+            stats: core.stats,
+            unobserved_panics: panics,
+        }
+    }
+
+    /// Runs `future` like [`Sim::run`] and returns its value, panicking with a full report
+    /// (error, trace tail, seed, policy, replay token and how to rerun) when the run fails or
+    /// a detached task panicked. Made for tests.
+    ///
+    /// When the environment variable [`REPLAY_ENV`] (`SIMLOOP_REPLAY`) holds a token, that
+    /// recorded run is replayed instead of the configured seed and policy.
+    ///
+    /// # Panics
+    ///
+    /// On any run failure, and when `SIMLOOP_REPLAY` holds a malformed token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, sleep};
+    /// let v = Sim::new().check(async { sleep(Duration::from_secs(3)).await; "ok" });
+    /// assert_eq!(v, "ok");
+    /// ```
+    #[track_caller]
+    pub fn check<F: Future + 'static>(&self, future: F) -> F::Output {
+        let sim = match std::env::var(REPLAY_ENV) {
+            Ok(text) if !text.trim().is_empty() => match text.parse::<Token>() {
+                Ok(token) => self.clone().replay(&token),
+                Err(e) => panic!("simloop: {REPLAY_ENV} is set but unusable: {e}"),
+            },
+            _ => self.clone(),
+        };
+        sim.run(future).unwrap()
+    }
+}

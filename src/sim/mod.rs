@@ -1,0 +1,9 @@
+//! Running a simulation: the builder, the outcome, and run-level errors.
+
+mod builder;
+mod error;
+mod outcome;
+
+pub use self::builder::{REPLAY_ENV, Sim};
+pub use self::error::{BlockedTask, DeadlockReport, RunError};
+pub use self::outcome::{Outcome, Stats, TaskPanic};

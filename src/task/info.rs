@@ -1,0 +1,132 @@
+//! Introspection: the current task and all tasks of the run.
+
+use super::TaskId;
+use crate::runtime::{Completion, with};
+
+/// The running task's id.
+///
+/// # Examples
+///
+/// ```
+/// let out = simloop::Sim::new().run(async { simloop::task::current() });
+/// assert_eq!(out.result.unwrap().to_string(), "#1");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn current() -> TaskId {
+    with("task::current", |c| c.current())
+}
+
+/// The running task's name, if it has one (the main task is named `main`).
+///
+/// ```
+/// let out = simloop::Sim::new().run(async { simloop::task::current_name() });
+/// assert_eq!(out.result.unwrap().as_deref(), Some("main"));
+/// ```
+#[track_caller]
+pub fn current_name() -> Option<String> {
+    with("task::current_name", |c| {
+        let id = c.current();
+        c.tasks[id.index()].name.as_deref().map(String::from)
+    })
+}
+
+/// Requests cancellation of any task of the run by id, the running one included; see
+/// [`crate::JoinHandle::cancel`]. Returns false if the task already finished.
+///
+/// ```
+/// use simloop::{Sim, spawn, task};
+///
+/// let out = Sim::new().run(async {
+///     let h = spawn(async {});
+///     assert!(task::cancel(h.id()));
+///     h.await
+/// });
+/// assert!(out.result.unwrap().unwrap_err().is_cancelled());
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation, or for an id the run never issued.
+#[track_caller]
+pub fn cancel(id: TaskId) -> bool {
+    with("task::cancel", |c| {
+        assert!(
+            id.index() < c.tasks.len(),
+            "simloop: no task {id} in this run"
+        );
+        c.cancel(id, None)
+    })
+}
+
+/// A snapshot of one task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskInfo {
+    /// The task's id.
+    pub id: TaskId,
+    /// The task's name, if it was given one.
+    pub name: Option<String>,
+    /// Where the task is in its life.
+    pub state: TaskState,
+}
+
+/// Where a task is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    /// Queued to run (or to receive its cancellation).
+    Ready,
+    /// Running now.
+    Running,
+    /// Waiting to be woken.
+    Waiting,
+    /// Returned a value.
+    Returned,
+    /// Panicked.
+    Panicked,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// Every task of the run in spawn order, finished ones included.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, spawn_named, task::{self, TaskState}};
+///
+/// let out = Sim::new().run(async {
+///     let _h = spawn_named("w", async {});
+///     task::all_tasks()
+/// });
+/// let tasks = out.result.unwrap();
+/// assert_eq!(tasks[0].state, TaskState::Running);
+/// assert_eq!((tasks[1].name.as_deref(), tasks[1].state), (Some("w"), TaskState::Ready));
+/// ```
+#[track_caller]
+pub fn all_tasks() -> Vec<TaskInfo> {
+    with("task::all_tasks", |c| {
+        c.tasks
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| {
+                let id = TaskId::from_index(i);
+                let state = match &slot.done {
+                    Some(Completion::Returned) => TaskState::Returned,
+                    Some(Completion::Panicked(_)) => TaskState::Panicked,
+                    Some(Completion::Cancelled(_)) => TaskState::Cancelled,
+                    None if c.running == Some(id) => TaskState::Running,
+                    None if slot.queued => TaskState::Ready,
+                    None => TaskState::Waiting,
+                };
+                TaskInfo {
+                    id,
+                    name: slot.name.as_deref().map(String::from),
+                    state,
+                }
+            })
+            .collect()
+    })
+}

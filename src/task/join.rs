@@ -1,0 +1,275 @@
+//! Awaiting a task's result.
+
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::TaskId;
+use crate::runtime::{WaitOn, try_with, with};
+
+/// An owned handle to a spawned task; awaiting it yields the task's value or a
+/// [`JoinError`].
+///
+/// Awaiting a task that already finished does not yield (asyncio rule 1). Dropping the
+/// handle detaches the task: it keeps running. While a task awaits exactly one handle,
+/// cancelling that task cancels the awaited one too and delivers its own cancellation once
+/// the awaited task ended, which is how asyncio propagates `cancel()` through `await task`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, sleep, spawn};
+///
+/// let out = Sim::new().run(async {
+///     let h = spawn(async {
+///         sleep(Duration::from_secs(1)).await;
+///         "done"
+///     });
+///     h.await
+/// });
+/// assert_eq!(out.result.unwrap().unwrap(), "done");
+/// ```
+#[must_use = "dropping a JoinHandle detaches the task"]
+pub struct JoinHandle<T> {
+    id: TaskId,
+    run: u64,
+    taken: bool,
+    _output: PhantomData<fn() -> T>,
+}
+
+/// Why a task produced no value.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{JoinError, Sim, spawn};
+///
+/// let out = Sim::new().run(async {
+///     spawn(async { panic!("boom") }).await
+/// });
+/// let err: JoinError = out.result.unwrap().unwrap_err();
+/// assert!(err.is_panic());
+/// assert_eq!(err.to_string(), "task panicked: boom");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinError {
+    /// The task was cancelled; asyncio's `CancelledError`, with its optional message.
+    Cancelled {
+        /// The message given to [`JoinHandle::cancel_with`], if any.
+        message: Option<String>,
+    },
+    /// The task panicked; the simulation caught the panic and went on.
+    Panicked {
+        /// The panic message.
+        message: String,
+    },
+}
+
+impl JoinError {
+    /// Whether the task was cancelled.
+    ///
+    /// ```
+    /// let e = simloop::JoinError::Cancelled { message: None };
+    /// assert!(e.is_cancelled() && !e.is_panic());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, JoinError::Cancelled { .. })
+    }
+
+    /// Whether the task panicked.
+    ///
+    /// ```
+    /// let e = simloop::JoinError::Panicked { message: "x".into() };
+    /// assert!(e.is_panic());
+    /// ```
+    pub fn is_panic(&self) -> bool {
+        matches!(self, JoinError::Panicked { .. })
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Cancelled { message: None } => write!(f, "task was cancelled"),
+            JoinError::Cancelled { message: Some(m) } => write!(f, "task was cancelled: {m}"),
+            JoinError::Panicked { message } => write!(f, "task panicked: {message}"),
+        }
+    }
+}
+
+impl Error for JoinError {}
+
+impl<T> JoinHandle<T> {
+    pub(crate) fn new(id: TaskId, run: u64) -> Self {
+        JoinHandle {
+            id,
+            run,
+            taken: false,
+            _output: PhantomData,
+        }
+    }
+
+    /// The task's id.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// assert_eq!(h.id().get(), 2);
+    /// # });
+    /// ```
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// Requests cancellation, like asyncio's `Task.cancel()`; returns false if the task
+    /// already finished.
+    ///
+    /// The task is queued, and at its turn its future is dropped instead of polled, so
+    /// `Drop` guards run there and release what they hold. A task cancelled before its first
+    /// poll never runs. Awaiting it then yields [`JoinError::Cancelled`].
+    ///
+    /// **Differs from asyncio:** Rust cannot raise inside a future, so the task cannot catch
+    /// the cancellation and carry on; cleanup belongs in `Drop`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, sleep, spawn};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let h = spawn(sleep(Duration::from_secs(60)));
+    ///     assert!(h.cancel());
+    ///     h.await
+    /// });
+    /// assert!(out.result.unwrap().unwrap_err().is_cancelled());
+    /// assert_eq!(out.elapsed.as_secs(), 0);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the simulation that spawned the task.
+    #[track_caller]
+    pub fn cancel(&self) -> bool {
+        self.request_cancel(None)
+    }
+
+    /// Requests cancellation with a message, carried by [`JoinError::Cancelled`]; asyncio's
+    /// `Task.cancel(msg)`.
+    ///
+    /// ```
+    /// use simloop::{JoinError, Sim, spawn, yield_now};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let h = spawn(async { loop { yield_now().await } });
+    ///     h.cancel_with("shutting down");
+    ///     h.await
+    /// });
+    /// let expected = JoinError::Cancelled { message: Some("shutting down".into()) };
+    /// assert_eq!(out.result.unwrap().unwrap_err(), expected);
+    /// ```
+    #[track_caller]
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.request_cancel(Some(message.into().into_boxed_str()))
+    }
+
+    #[track_caller]
+    fn request_cancel(&self, message: Option<Box<str>>) -> bool {
+        let (id, run) = (self.id, self.run);
+        with("JoinHandle::cancel", |c| {
+            assert_eq!(
+                c.run_id, run,
+                "simloop: JoinHandle used outside the run that spawned it"
+            );
+            c.cancel(id, message)
+        })
+    }
+
+    /// Whether the task has finished (returned, panicked or been cancelled).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// assert!(!h.is_finished());
+    /// simloop::yield_now().await;
+    /// assert!(h.is_finished());
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn is_finished(&self) -> bool {
+        let (id, run) = (self.id, self.run);
+        with("JoinHandle::is_finished", |c| {
+            c.run_id == run && c.tasks[id.index()].done.is_some()
+        })
+    }
+}
+
+impl<T: 'static> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        assert!(!this.taken, "simloop: JoinHandle polled after it returned");
+        let (id, run) = (this.id, this.run);
+        let cell = with("JoinHandle", |c| {
+            assert_eq!(
+                c.run_id, run,
+                "simloop: JoinHandle awaited outside the run that spawned it"
+            );
+            let me = c.current();
+            let slot = &mut c.tasks[id.index()];
+            if slot.done.is_some() {
+                return slot.cell.take();
+            }
+            if !slot
+                .waiters
+                .iter()
+                .any(|(t, w)| *t == me && w.will_wake(cx.waker()))
+            {
+                slot.waiters.push((me, cx.waker().clone()));
+            }
+            c.wait_on(WaitOn::Join(id));
+            None
+        });
+        let Some(mut cell) = cell else {
+            return Poll::Pending;
+        };
+        let mut out: Option<Result<T, JoinError>> = None;
+        cell.as_mut().take_output(&mut out);
+        this.taken = true;
+        drop(cell);
+        Poll::Ready(out.expect("simloop: a finished task holds its result until joined"))
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        if self.taken {
+            return;
+        }
+        let (id, run) = (self.id, self.run);
+        let cell = try_with(|c| {
+            if c.run_id != run {
+                return None;
+            }
+            let slot = &mut c.tasks[id.index()];
+            slot.detached = true;
+            if slot.done.is_some() {
+                slot.cell.take()
+            } else {
+                None
+            }
+        });
+        drop(cell);
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle").field("id", &self.id).finish()
+    }
+}

@@ -1,0 +1,13 @@
+//! Tasks: spawning, joining, cancelling, yielding, and introspection.
+
+mod id;
+mod info;
+mod join;
+mod spawn;
+mod yield_now;
+
+pub use self::id::TaskId;
+pub use self::info::{TaskInfo, TaskState, all_tasks, cancel, current, current_name};
+pub use self::join::{JoinError, JoinHandle};
+pub use self::spawn::{spawn, spawn_named};
+pub use self::yield_now::{YieldNow, yield_now};

@@ -1,0 +1,112 @@
+//! Trace events.
+
+use crate::task::TaskId;
+use crate::time::Instant;
+
+/// One thing that happened in a run.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, log, trace::EventKind};
+///
+/// let out = Sim::new().run(async { log!("hello") });
+/// let logs: Vec<&EventKind> = out.trace.events().iter().map(|e| &e.kind)
+///     .filter(|k| matches!(k, EventKind::Log(_))).collect();
+/// assert_eq!(logs.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The virtual time it happened at.
+    pub time: Instant,
+    /// The task it happened in, or `None` for the event loop itself (timers, clock).
+    pub task: Option<TaskId>,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventKind {
+    /// The task spawned `child`.
+    Spawn {
+        /// The new task.
+        child: TaskId,
+    },
+    /// The task was polled (one step).
+    Poll,
+    /// `target` was queued to run.
+    Wake {
+        /// The woken task.
+        target: TaskId,
+    },
+    /// The task armed a timer.
+    TimerArmed {
+        /// When it fires.
+        deadline: Instant,
+    },
+    /// A timer armed by `target` fired; its callback is queued.
+    TimerFired {
+        /// The task that armed it.
+        target: TaskId,
+    },
+    /// The clock jumped to this event's time because nothing was ready.
+    ClockAdvanced,
+    /// The task asked for `target` to be cancelled.
+    CancelRequested {
+        /// The task to cancel.
+        target: TaskId,
+        /// The cancellation message.
+        message: Option<Box<str>>,
+    },
+    /// The task's cancellation was delivered: its future was dropped at its turn (or because
+    /// the main future ended while it was alive).
+    CancelDelivered {
+        /// True when the run's end, not a `cancel()`, ended the task.
+        at_run_end: bool,
+    },
+    /// The task ended.
+    Complete(TaskEnd),
+    /// A line the program logged with [`crate::log!`].
+    Log(Box<str>),
+    /// The policy chose entry `index` of `arity` ready ones.
+    Decision {
+        /// The chosen index (0 is the FIFO choice).
+        index: u32,
+        /// How many entries were ready.
+        arity: u32,
+    },
+}
+
+/// How a task ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskEnd {
+    /// It returned a value.
+    Returned,
+    /// It panicked with this message.
+    Panicked(Box<str>),
+    /// It was cancelled, with this message.
+    Cancelled(Option<Box<str>>),
+}
+
+impl EventKind {
+    /// Whether the `Logs` level keeps this event.
+    pub(crate) fn is_essential(&self) -> bool {
+        matches!(
+            self,
+            EventKind::Log(_) | EventKind::Complete(TaskEnd::Panicked(_) | TaskEnd::Cancelled(_))
+        )
+    }
+}
+
+impl From<crate::runtime::Completion> for TaskEnd {
+    fn from(c: crate::runtime::Completion) -> TaskEnd {
+        use crate::runtime::Completion;
+        match c {
+            Completion::Returned => TaskEnd::Returned,
+            Completion::Panicked(m) => TaskEnd::Panicked(m),
+            Completion::Cancelled(m) => TaskEnd::Cancelled(m),
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! The trace: structured events stamped with virtual time and task, and their stable text
+//! renderings (made for insta snapshots and for comparison with asyncio's traces).
+
+mod buffer;
+mod event;
+mod log;
+mod render;
+
+pub(crate) use self::buffer::TraceBuf;
+pub use self::event::{Event, EventKind, TaskEnd};
+pub use self::log::log_line;
+pub use self::render::Trace;
+pub(crate) use self::render::task_label;
+
+/// How much a run records.
+///
+/// Every level keeps the scheduling decisions (for the replay token) and the counters.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, TraceLevel, log};
+///
+/// let out = Sim::new().trace(TraceLevel::Logs).run(async { log!("hi") });
+/// assert_eq!(out.trace.render(), "t=0 #1 main log: hi\n");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TraceLevel {
+    /// Records no events: only decisions and counters. The cheapest mode.
+    Off,
+    /// Records log lines and abnormal task ends (panics, cancellations).
+    Logs,
+    /// Records every event: spawns, polls, wakes, timers, cancellations, ends, decisions.
+    #[default]
+    Full,
+}

@@ -1,0 +1,9 @@
+//! simloop's integration tests: one binary, one module per behaviour.
+
+mod cancel;
+mod conformance;
+mod deadlock;
+mod determinism;
+mod limits;
+mod time;
+mod util;

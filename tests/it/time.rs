@@ -1,0 +1,129 @@
+//! The virtual clock: sleeps, ordering of timers, passes.
+
+use std::time::Duration;
+
+use simloop::{Instant, Sim, log, now, sleep, sleep_until, spawn, yield_now};
+
+#[test]
+fn clock_jumps_to_the_next_deadline() {
+    let out = Sim::new().run(async {
+        sleep(Duration::from_secs(3600)).await;
+        now()
+    });
+    assert_eq!(
+        out.result.unwrap(),
+        Instant::ZERO + Duration::from_secs(3600)
+    );
+    assert_eq!(out.elapsed, Duration::from_secs(3600));
+}
+
+#[test]
+fn equal_deadlines_fire_in_arming_order_under_fifo() {
+    let out = Sim::new().run(async {
+        let hs: Vec<_> = (0..5)
+            .map(|i| {
+                spawn(async move {
+                    sleep(Duration::from_millis(10)).await;
+                    log!("woke {i}");
+                })
+            })
+            .collect();
+        for h in hs {
+            h.await.unwrap();
+        }
+    });
+    let expected: String = (0..5).map(|i| format!("t=10 woke {i}\n")).collect();
+    assert_eq!(out.trace.logs(), expected);
+}
+
+#[test]
+fn timer_wake_costs_two_slots_and_yield_one() {
+    // t=0: A sleeps 0-length (yield, 1 slot); B arms a 1 ms timer. At t=1 ms the timer's
+    // callback and then B run; a task woken by a yield in the same pass runs first.
+    let out = Sim::new().run(async {
+        let b = spawn(async {
+            sleep(Duration::from_millis(1)).await;
+            log!("B woke");
+            yield_now().await;
+            log!("B after yield");
+        });
+        let c = spawn(async {
+            sleep(Duration::from_millis(1)).await;
+            log!("C woke");
+        });
+        b.await.unwrap();
+        c.await.unwrap();
+    });
+    assert_eq!(
+        out.trace.logs(),
+        "t=1 B woke\nt=1 C woke\nt=1 B after yield\n"
+    );
+}
+
+#[test]
+fn sleep_until_in_the_past_yields_once() {
+    let out = Sim::new().run(async {
+        let other = spawn(async { log!("other ran") });
+        sleep_until(Instant::ZERO).await;
+        log!("main after past deadline");
+        other.await.unwrap();
+    });
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 other ran\nt=0 main after past deadline\n"
+    );
+    assert_eq!(out.stats.timers, 0);
+}
+
+#[test]
+fn sub_millisecond_times_render_like_python() {
+    let out = Sim::new().run(async {
+        sleep(Duration::from_micros(1500)).await;
+        log!("a");
+        sleep(Duration::from_nanos(250_000)).await;
+        log!("b");
+    });
+    assert_eq!(out.trace.logs(), "t=1.5 a\nt=1.75 b\n");
+}
+
+#[test]
+fn dropped_sleep_disarms_its_timer() {
+    let out = Sim::new().run(async {
+        let mut s = Box::pin(sleep(Duration::from_secs(100)));
+        // Poll once so the timer is armed, then drop it.
+        futures::future::poll_fn(|cx| {
+            let _ = s.as_mut().poll(cx);
+            std::task::Poll::Ready(())
+        })
+        .await;
+        drop(s);
+        sleep(Duration::from_secs(1)).await;
+    });
+    out.result.unwrap();
+    assert_eq!(out.elapsed, Duration::from_secs(1));
+}
+
+use std::future::Future as _;
+
+#[test]
+fn seeded_program_randomness_is_policy_independent() {
+    let draw = |policy| {
+        Sim::new()
+            .seed(99)
+            .policy(policy)
+            .run(async {
+                let a = spawn(async { simloop::rng::random_range(0..1_000_000u32) });
+                let b = spawn(async { yield_now().await });
+                b.await.unwrap();
+                a.await.unwrap()
+            })
+            .result
+            .unwrap()
+    };
+    assert_eq!(draw(simloop::Policy::Fifo), draw(simloop::Policy::Fifo));
+    assert_eq!(draw(simloop::Policy::Fifo), draw(simloop::Policy::Random));
+    let other_seed = Sim::new()
+        .seed(100)
+        .run(async { simloop::rng::random_range(0..1_000_000u32) });
+    assert_ne!(other_seed.result.unwrap(), draw(simloop::Policy::Fifo));
+}
