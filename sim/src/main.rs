@@ -1,8 +1,5 @@
-//! The `sim` command: runs simloop scenarios.
+//! The `sim` command: runs simloop scenarios. See `sim --help`.
 
-fn main() {
-    println!(
-        "sim {}: scenario commands arrive with the scenario-file format",
-        env!("CARGO_PKG_VERSION")
-    );
+fn main() -> std::process::ExitCode {
+    simloop_cli::cli::main(std::env::args_os())
 }

@@ -295,6 +295,17 @@ impl Core {
 
     /// Puts a task that returned `Pending` back in its slot.
     pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
+        if self.trace.full() && !self.tasks[id.index()].waits.is_empty() {
+            let waits = &self.tasks[id.index()].waits;
+            let on: Vec<String> = waits.iter().map(|w| self.describe_wait(w)).collect();
+            self.trace.record(
+                self.now,
+                Some(id),
+                EventKind::Blocked {
+                    on: on.join(", ").into_boxed_str(),
+                },
+            );
+        }
         self.running = None;
         let slot = &mut self.tasks[id.index()];
         slot.cell = Some(cell);

@@ -70,6 +70,13 @@ pub enum EventKind {
     Complete(TaskEnd),
     /// A line the program logged with [`crate::log!`].
     Log(Box<str>),
+    /// The task suspended waiting on `on` (what it registered: a sleep, a join, a
+    /// primitive). Recorded at [`crate::TraceLevel::Full`]; left out of
+    /// [`crate::Trace::render`] so text traces stay as they were, used by timeline views.
+    Blocked {
+        /// What it waits on, as in deadlock reports (`sleep until t=1000`, `join #2`).
+        on: Box<str>,
+    },
     /// The policy chose entry `index` of `arity` ready ones.
     Decision {
         /// The chosen index (0 is the FIFO choice).

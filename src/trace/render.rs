@@ -114,6 +114,7 @@ impl Trace {
             EventKind::Complete(TaskEnd::Cancelled(Some(m))) => write!(f, "cancelled ({m:?})"),
             EventKind::Log(line) => write!(f, "log: {line}"),
             EventKind::Decision { index, arity } => write!(f, "pick {index} of {arity}"),
+            EventKind::Blocked { on } => write!(f, "blocked on {on}"),
         }
     }
 }
@@ -121,6 +122,9 @@ impl Trace {
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for e in &self.events {
+            if matches!(e.kind, EventKind::Blocked { .. }) {
+                continue;
+            }
             self.write_event(f, e)?;
             writeln!(f)?;
         }

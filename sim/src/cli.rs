@@ -1,0 +1,384 @@
+//! The command line: `sim run | explore | replay | check`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use simloop::{Policy, Sim, Token};
+
+use crate::expect;
+use crate::explore;
+use crate::interp::{self, Report};
+use crate::output::{self, Format, RunInfo};
+use crate::scenario::{self, Scenario, Verdict};
+
+/// Exit status when every expectation holds.
+pub const EXIT_OK: u8 = 0;
+/// Exit status when a run broke an expectation.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status for bad input: flags, files, tokens.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs asyncio-style scenario files on simloop's deterministic scheduler.
+#[derive(Debug, Parser)]
+#[command(name = "sim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs a scenario once, prints its trace, and checks its expectations.
+    Run {
+        /// The scenario file.
+        file: PathBuf,
+        /// The seed (for the random policy and the program's random draws).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The scheduling policy: fifo (asyncio's order), random, or pct:D when available.
+        #[arg(long, default_value = "fifo", value_parser = parse_policy)]
+        policy: Policy,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Runs a scenario under many seeds and reports the failures.
+    Explore {
+        /// The scenario file.
+        file: PathBuf,
+        /// Seeds 0..N.
+        #[arg(long, conflicts_with = "seeds", required_unless_present = "seeds")]
+        runs: Option<u64>,
+        /// Seeds A..B (B excluded).
+        #[arg(long, value_parser = parse_seeds)]
+        seeds: Option<(u64, u64)>,
+        /// Threads to use.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+        jobs: u64,
+        /// Only this share of the seeds: `i/n` takes every seed whose position modulo n is i
+        /// (0-based), so n machines with i = 0..n cover the range once.
+        #[arg(long, value_parser = parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// The policy to explore with.
+        #[arg(long, default_value = "random", value_parser = parse_policy)]
+        policy: Policy,
+    },
+    /// Replays a recorded run from its token.
+    Replay {
+        /// The scenario file.
+        file: PathBuf,
+        /// The token a failing run printed.
+        token: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Checks every scenario in a directory: FIFO run, plus the exploration its [check] asks.
+    Check {
+        /// The directory.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+fn parse_policy(s: &str) -> Result<Policy, String> {
+    s.parse::<Policy>().map_err(|e| e.to_string())
+}
+
+fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
+    let (a, b) = s.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{a}` is not a seed (a whole number)"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{b}` is not a seed (a whole number)"))?;
+    if a >= b {
+        return Err(format!("the range {a}..{b} is empty (B is excluded)"));
+    }
+    Ok((a, b))
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (i, n) = s.split_once('/').ok_or("expected i/n, e.g. 0/4")?;
+    let i: u64 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a shard number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a shard count"))?;
+    if n == 0 || i >= n {
+        return Err(format!(
+            "shard {i}/{n} does not exist: use 0/{n} to {}/{n}",
+            n.saturating_sub(1)
+        ));
+    }
+    Ok((i, n))
+}
+
+/// The command that replays `token`, from the repository root.
+pub fn replay_command(path: &str, token: &str) -> String {
+    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
+}
+
+fn load(path: &Path) -> Result<Arc<Scenario>, ExitCode> {
+    scenario::load(&path.display().to_string())
+        .map(Arc::new)
+        .map_err(|e| {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_USAGE)
+        })
+}
+
+fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String {
+    let token = &report.outcome.token;
+    let mut s = format!("FAILED: scenario `{}` ({})\n", scn.name, scn.path);
+    for f in failures {
+        s.push_str(&format!("  - {}\n", f.replace('\n', "\n    ")));
+    }
+    s.push_str(&format!(
+        "seed: {}  policy: {}\n",
+        token.seed(),
+        token.policy()
+    ));
+    s.push_str(&format!("replay token: {token}\n"));
+    s.push_str(&format!(
+        "rerun: {}\n",
+        replay_command(&scn.path, &token.to_string())
+    ));
+    s
+}
+
+fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
+    let failures = expect::failures(scn, report);
+    let info = RunInfo::new(scn, report, failures.clone());
+    let text = output::render(out.format, report, &info);
+    match &out.out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+        None => print!("{text}"),
+    }
+    if failures.is_empty() {
+        eprintln!(
+            "ok: `{}` result {} in {} virtual, every expectation holds (seed {}, policy {})",
+            scn.name, info.result, info.elapsed, info.seed, info.policy
+        );
+        ExitCode::from(EXIT_OK)
+    } else {
+        eprint!("{}", failure_block(scn, report, &failures));
+        ExitCode::from(EXIT_FAILED)
+    }
+}
+
+/// Parses `args` (the program name first) and runs the command; the process's exit code.
+pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    match cli.command {
+        Command::Run {
+            file,
+            seed,
+            policy,
+            out,
+        } => {
+            let scn = match load(&file) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let report = interp::run(&scn, &Sim::new().seed(seed).policy(policy));
+            emit(&scn, &report, &out)
+        }
+        Command::Replay { file, token, out } => {
+            let scn = match load(&file) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let token: Token = match token.trim().parse() {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)"
+                    );
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            let report = interp::run(&scn, &Sim::new().replay(&token));
+            emit(&scn, &report, &out)
+        }
+        Command::Explore {
+            file,
+            runs,
+            seeds,
+            jobs,
+            shard,
+            policy,
+        } => {
+            let scn = match load(&file) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let (a, b) = seeds.unwrap_or((0, runs.unwrap_or(0)));
+            let mut list: Vec<u64> = (a..b).collect();
+            if let Some((i, n)) = shard {
+                list = list
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k as u64 % n == i)
+                    .map(|(_, s)| s)
+                    .collect();
+            }
+            if list.is_empty() {
+                eprintln!(
+                    "error: no seeds to run\n  = hint: use --runs N with N >= 1, or a non-empty --seeds A..B"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let summary = explore::explore(&scn, policy, &list, jobs as usize, true);
+            let shard_note = shard
+                .map(|(i, n)| format!(", shard {i}/{n}"))
+                .unwrap_or_default();
+            println!(
+                "explored `{}`: {} runs (policy {policy}, seeds {a}..{b}{shard_note})",
+                scn.name,
+                summary.runs.len()
+            );
+            println!("distinct schedules: {}", summary.distinct_schedules);
+            println!("failures: {}", summary.failures());
+            match summary.first_failure() {
+                None => {
+                    println!("every run meets the expectations");
+                    ExitCode::from(EXIT_OK)
+                }
+                Some(first) => {
+                    println!("first failure: seed {}", first.seed);
+                    for f in &first.failures {
+                        println!("  - {}", f.replace('\n', "\n    "));
+                    }
+                    println!("first failing token: {}", first.token);
+                    println!("replay it: {}", replay_command(&scn.path, &first.token));
+                    ExitCode::from(EXIT_FAILED)
+                }
+            }
+        }
+        Command::Check { dir } => check(&dir),
+    }
+}
+
+fn check(dir: &Path) -> ExitCode {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read directory {}: {e}\n  = hint: pass the folder holding the .toml scenarios, e.g. `sim check scenarios`",
+                dir.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        eprintln!("error: no .toml scenarios in {}", dir.display());
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let (mut bad_input, mut failed) = (0, 0);
+    for file in &files {
+        let scn = match load(file) {
+            Ok(s) => s,
+            Err(_) => {
+                bad_input += 1;
+                continue;
+            }
+        };
+        let report = interp::run(&scn, &Sim::new());
+        let fifo_failures = expect::failures(&scn, &report);
+        if !fifo_failures.is_empty() {
+            println!("FAIL {} (fifo run)", scn.path);
+            eprint!("{}", failure_block(&scn, &report, &fifo_failures));
+            failed += 1;
+            continue;
+        }
+        if scn.check.explore == 0 {
+            println!("ok   {} (fifo)", scn.path);
+            continue;
+        }
+        let seeds: Vec<u64> = (0..scn.check.explore).collect();
+        let summary = explore::explore(&scn, Policy::Random, &seeds, 1, false);
+        match (scn.check.verdict, summary.first_failure()) {
+            (Verdict::Pass, None) => {
+                println!("ok   {} (fifo + {} random seeds)", scn.path, seeds.len())
+            }
+            (Verdict::Bug, Some(first)) => println!(
+                "ok   {} (bug found as expected: {}/{} random seeds fail, first seed {}; replay: {})",
+                scn.path,
+                summary.failures(),
+                seeds.len(),
+                first.seed,
+                replay_command(&scn.path, &first.token)
+            ),
+            (Verdict::Pass, Some(first)) => {
+                println!("FAIL {} (random seed {})", scn.path, first.seed);
+                eprintln!(
+                    "FAILED: scenario `{}` ({}) under seed {}:",
+                    scn.name, scn.path, first.seed
+                );
+                for f in &first.failures {
+                    eprintln!("  - {f}");
+                }
+                eprintln!(
+                    "replay token: {}\nrerun: {}",
+                    first.token,
+                    replay_command(&scn.path, &first.token)
+                );
+                failed += 1;
+            }
+            (Verdict::Bug, None) => {
+                println!(
+                    "FAIL {} (expected a bug, none of {} random seeds found it)",
+                    scn.path,
+                    seeds.len()
+                );
+                failed += 1;
+            }
+        }
+    }
+    println!(
+        "{} scenarios: {} ok, {} failed, {} unreadable",
+        files.len(),
+        files.len() - failed - bad_input,
+        failed,
+        bad_input
+    );
+    if bad_input > 0 {
+        ExitCode::from(EXIT_USAGE)
+    } else if failed > 0 {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::from(EXIT_OK)
+    }
+}

@@ -1,0 +1,90 @@
+//! Checks a run against the scenario's `[expect]` table.
+
+use simloop::RunError;
+
+use crate::interp::Report;
+use crate::scenario::Scenario;
+
+/// Every expectation the run broke, one sentence each (empty: the run passed).
+pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
+    let e = &scn.expect;
+    let mut out = Vec::new();
+    let logs = report.outcome.trace.logs();
+    let lines: Vec<&str> = logs
+        .lines()
+        .map(|l| l.split_once(' ').map_or("", |(_, rest)| rest))
+        .collect();
+    match &report.outcome.result {
+        Ok(Ok(v)) => {
+            if let Some(want) = &e.result
+                && v.repr() != *want
+            {
+                out.push(format!("result: expected {want}, got {}", v.repr()));
+            }
+        }
+        Ok(Err(exc)) => out.push(format!("the main task raised {}", exc.repr())),
+        Err(RunError::Deadlock(report)) => {
+            if e.no_deadlock {
+                out.push(format!("deadlock: {report}"));
+            }
+        }
+        Err(other) => out.push(format!("the run failed: {other}")),
+    }
+    if let Some(want) = &e.logs
+        && logs.trim_end() != want.trim_end()
+    {
+        out.push(format!(
+            "logs differ from the expected ones:\n--- expected\n{}\n--- got\n{}",
+            want.trim_end(),
+            logs.trim_end()
+        ));
+    }
+    for c in &e.contains {
+        if !lines.contains(&c.as_str()) {
+            out.push(format!("no log line `{c}`"));
+        }
+    }
+    for c in &e.not_contains {
+        if lines.contains(&c.as_str()) {
+            out.push(format!("unexpected log line `{c}`"));
+        }
+    }
+    if !e.order.is_empty() {
+        let mut at = 0;
+        for want in &e.order {
+            match lines[at..].iter().position(|l| l == want) {
+                Some(p) => at += p + 1,
+                None => {
+                    out.push(format!(
+                        "log lines out of order: `{want}` does not follow the previous lines of `order`"
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    for (i, want) in &e.vars {
+        let got = report.shared.vars[*i];
+        if got != *want {
+            out.push(format!(
+                "shared variable `{}`: expected {want}, got {got}",
+                scn.vars[*i].0
+            ));
+        }
+    }
+    if let Some(v) = &report.shared.violation {
+        out.push(format!(
+            "invariant `{}` broken at t={} in {} ({})",
+            v.invariant, v.time, v.task, v.vars
+        ));
+    }
+    if let Some(want) = e.elapsed
+        && report.outcome.elapsed != want
+    {
+        out.push(format!(
+            "elapsed: expected {:?}, got {:?}",
+            want, report.outcome.elapsed
+        ));
+    }
+    out
+}

@@ -1,0 +1,43 @@
+//! The interpreter: runs a [`Scenario`] under a [`Sim`] and collects what the expectations
+//! need.
+
+mod exec;
+mod value;
+
+pub use self::exec::{Shared, Violation};
+pub use self::value::{Exc, TaskResult, Value};
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use simloop::{Outcome, Sim};
+
+use self::exec::Rt;
+use crate::scenario::Scenario;
+
+/// One run of a scenario.
+pub struct Report {
+    /// What simloop reported; the main task's value or exception inside.
+    pub outcome: Outcome<TaskResult>,
+    /// Shared variables at the end and the first invariant violation.
+    pub shared: Shared,
+}
+
+/// Runs `scenario` once with `sim`'s settings.
+pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
+    let rt = Rc::new(Rt {
+        scenario: Arc::clone(scenario),
+        shared: RefCell::new(Shared {
+            vars: scenario.vars.iter().map(|v| v.1).collect(),
+            violation: None,
+        }),
+    });
+    let main_rt = Rc::clone(&rt);
+    let outcome = sim.run(async move {
+        let def = &main_rt.scenario.main;
+        main_rt.run_def(def, Default::default()).await
+    });
+    let shared = std::mem::take(&mut *rt.shared.borrow_mut());
+    Report { outcome, shared }
+}

@@ -1,0 +1,207 @@
+//! Values a scenario computes with: Python-like scalars, lists, task handles, exceptions.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use simloop::{JoinError, JoinHandle, TaskId};
+
+use crate::scenario::py_float;
+
+/// An exception raised in a scenario task: `Kind(message)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exc {
+    /// Its type name (`ValueError`, `TimeoutError`, `CancelledError`, ...).
+    pub kind: String,
+    /// Its message.
+    pub message: String,
+}
+
+impl Exc {
+    /// A new exception.
+    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Exc {
+        Exc {
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Python's `repr`: `ValueError('b')`.
+    pub fn repr(&self) -> String {
+        if self.message.is_empty() {
+            format!("{}()", self.kind)
+        } else {
+            format!("{}({})", self.kind, py_str_repr(&self.message))
+        }
+    }
+}
+
+/// What a task's future returns.
+pub type TaskResult = Result<Value, Exc>;
+
+/// A spawned task, shared by every local that names it.
+pub struct TaskCell {
+    /// Its id.
+    pub id: TaskId,
+    /// Its name.
+    pub name: String,
+    /// The handle, while nobody is awaiting it.
+    pub handle: RefCell<Option<JoinHandle<TaskResult>>>,
+    /// Its outcome, once someone awaited it.
+    pub result: RefCell<Option<TaskResult>>,
+}
+
+impl fmt::Debug for TaskCell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<Task {}>", self.name)
+    }
+}
+
+impl TaskCell {
+    /// Waits for the task and returns its outcome (awaiting a finished task again returns the
+    /// same outcome, as in asyncio).
+    pub async fn join(&self) -> TaskResult {
+        if let Some(r) = self.result.borrow().clone() {
+            return r;
+        }
+        let handle = self.handle.borrow_mut().take();
+        let Some(handle) = handle else {
+            return Err(Exc::new(
+                "RuntimeError",
+                format!("task {} is already awaited by another task", self.name),
+            ));
+        };
+        let r = match handle.await {
+            Ok(r) => r,
+            Err(JoinError::Cancelled { message }) => Err(Exc::new(
+                "CancelledError",
+                message.map(|m| m.to_string()).unwrap_or_default(),
+            )),
+            Err(JoinError::Panicked { message }) => Err(Exc::new("Panic", message.to_string())),
+        };
+        *self.result.borrow_mut() = Some(r.clone());
+        r
+    }
+
+    /// Requests the task's cancellation; false if it already ended.
+    pub fn cancel(&self, message: Option<String>) -> bool {
+        let handle = self.handle.borrow();
+        match (handle.as_ref(), message) {
+            (Some(h), Some(m)) => h.cancel_with(m),
+            (Some(h), None) => h.cancel(),
+            (None, _) => simloop::task::cancel(self.id),
+        }
+    }
+}
+
+/// A value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// Python's `None`.
+    None,
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(String),
+    /// A list.
+    List(Vec<Value>),
+    /// A task.
+    Task(Rc<TaskCell>),
+    /// A caught or collected exception.
+    Error(Exc),
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.repr() == other.repr()
+    }
+}
+
+fn py_str_repr(s: &str) -> String {
+    if s.contains('\'') && !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+impl Value {
+    /// Parses rendered text back into a number when it is one (template results).
+    pub fn from_text(s: String) -> Value {
+        if let Ok(i) = s.parse::<i64>() {
+            return Value::Int(i);
+        }
+        Value::Str(s)
+    }
+
+    /// Python's `repr`.
+    pub fn repr(&self) -> String {
+        match self {
+            Value::Str(s) => py_str_repr(s),
+            Value::List(items) => {
+                let inner: Vec<String> = items.iter().map(Value::repr).collect();
+                format!("[{}]", inner.join(", "))
+            }
+            Value::Error(e) => e.repr(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The value as an integer, if it is one.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Str(s) => s.trim().parse().ok(),
+            Value::Bool(b) => Some(i64::from(*b)),
+            _ => None,
+        }
+    }
+
+    /// The value as seconds, if it is a number.
+    pub fn as_secs(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            Value::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Python's `str`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::None => f.write_str("None"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => f.write_str(&py_float(*x)),
+            Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+            Value::Str(s) => f.write_str(s),
+            Value::List(_) => f.write_str(&self.repr()),
+            Value::Task(t) => write!(f, "<Task {}>", t.name),
+            Value::Error(e) => f.write_str(&e.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reprs_like_python() {
+        let v = Value::List(vec![
+            Value::Str("a".into()),
+            Value::Error(Exc::new("ValueError", "b")),
+            Value::Int(3),
+            Value::Float(0.5),
+        ]);
+        assert_eq!(v.repr(), "['a', ValueError('b'), 3, 0.5]");
+        assert_eq!(Value::Str("it's".into()).repr(), "\"it's\"");
+        assert_eq!(Value::from_text("42".into()).as_int(), Some(42));
+    }
+}

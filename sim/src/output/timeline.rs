@@ -1,0 +1,227 @@
+//! Per-task segments (ready, running, sleeping, blocked on X) and marks (logs, cancellations,
+//! ends) computed from a trace; shared by the Chrome and HTML views.
+
+use simloop::Trace;
+use simloop::trace::{EventKind, TaskEnd};
+
+/// What a task was doing during a segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Queued, waiting for its turn.
+    Ready,
+    /// Being polled (zero virtual time).
+    Running,
+    /// Waiting on a timer.
+    Sleeping(String),
+    /// Waiting on another task or a primitive.
+    Blocked(String),
+}
+
+/// One stretch of a task's life; `start`/`end` are event indices, `t0`/`t1` milliseconds.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    /// The task's row.
+    pub row: usize,
+    /// What it was doing.
+    pub state: State,
+    /// Index of the event that began it.
+    pub start: usize,
+    /// Index of the event that ended it.
+    pub end: usize,
+    /// Start time, ms.
+    pub t0: f64,
+    /// End time, ms.
+    pub t1: f64,
+}
+
+/// What a mark shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A log line.
+    Log(String),
+    /// Someone asked for this task's cancellation.
+    CancelRequested(String),
+    /// The cancellation was delivered.
+    Cancelled,
+    /// The task returned.
+    Returned,
+    /// The task panicked.
+    Panicked(String),
+}
+
+/// An instant on a task's row.
+#[derive(Clone, Debug)]
+pub struct Mark {
+    /// The task's row.
+    pub row: usize,
+    /// Event index.
+    pub at: usize,
+    /// Time, ms.
+    pub t: f64,
+    /// What happened.
+    pub kind: MarkKind,
+}
+
+/// The whole picture.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    /// Row labels (`#2 worker-0`), row = task index.
+    pub rows: Vec<String>,
+    /// Segments in start order.
+    pub segments: Vec<Segment>,
+    /// Marks in time order.
+    pub marks: Vec<Mark>,
+    /// Time of every event, ms (index = event index).
+    pub times: Vec<f64>,
+}
+
+/// Milliseconds since the run began.
+pub fn ms(t: simloop::Instant) -> f64 {
+    (t - simloop::Instant::ZERO).as_nanos() as f64 / 1e6
+}
+
+/// Builds the timeline of `trace` (which should be recorded at `TraceLevel::Full`).
+pub fn build(trace: &Trace) -> Timeline {
+    let n = trace.task_count();
+    let mut tl = Timeline {
+        rows: (1..=n).map(|i| format!("#{i}")).collect(),
+        ..Timeline::default()
+    };
+    for e in trace.events() {
+        let child = match &e.kind {
+            EventKind::Spawn { child } => Some(*child),
+            _ => None,
+        };
+        for id in e.task.into_iter().chain(child) {
+            if let Some(row) = tl.rows.get_mut(id.get() as usize - 1) {
+                *row = trace.label(id);
+            }
+        }
+    }
+    // Open segment per task: (state, start index, start time).
+    let mut open: Vec<Option<(State, usize, f64)>> = vec![None; n];
+    if n > 0 {
+        open[0] = Some((State::Ready, 0, 0.0));
+    }
+    let close = |tl: &mut Timeline,
+                 open: &mut Vec<Option<(State, usize, f64)>>,
+                 row: usize,
+                 at: usize,
+                 t: f64| {
+        if let Some((state, start, t0)) = open[row].take() {
+            tl.segments.push(Segment {
+                row,
+                state,
+                start,
+                end: at,
+                t0,
+                t1: t,
+            });
+        }
+    };
+    for (k, e) in trace.events().iter().enumerate() {
+        let t = ms(e.time);
+        tl.times.push(t);
+        let me = e.task.map(|id| id.get() as usize - 1);
+        match &e.kind {
+            EventKind::Spawn { child } => {
+                let c = child.get() as usize - 1;
+                if c < n {
+                    open[c] = Some((State::Ready, k, t));
+                }
+            }
+            EventKind::Poll => {
+                if let Some(r) = me {
+                    close(&mut tl, &mut open, r, k, t);
+                    open[r] = Some((State::Running, k, t));
+                }
+            }
+            EventKind::Blocked { on } => {
+                if let Some(r) = me {
+                    close(&mut tl, &mut open, r, k, t);
+                    let state = if on.starts_with("sleep") {
+                        State::Sleeping(on.to_string())
+                    } else {
+                        State::Blocked(on.to_string())
+                    };
+                    open[r] = Some((state, k, t));
+                }
+            }
+            EventKind::Wake { target } | EventKind::TimerFired { target } => {
+                let r = target.get() as usize - 1;
+                if r < n
+                    && matches!(
+                        open[r],
+                        Some((State::Sleeping(_) | State::Blocked(_), _, _))
+                    )
+                {
+                    close(&mut tl, &mut open, r, k, t);
+                    open[r] = Some((State::Ready, k, t));
+                }
+            }
+            EventKind::CancelRequested { target, .. } => {
+                let r = target.get() as usize - 1;
+                let by = e.task.map_or("the loop".to_string(), |id| trace.label(id));
+                if r < n {
+                    tl.marks.push(Mark {
+                        row: r,
+                        at: k,
+                        t,
+                        kind: MarkKind::CancelRequested(by),
+                    });
+                }
+            }
+            EventKind::CancelDelivered { .. } => {
+                if let Some(r) = me {
+                    tl.marks.push(Mark {
+                        row: r,
+                        at: k,
+                        t,
+                        kind: MarkKind::Cancelled,
+                    });
+                }
+            }
+            EventKind::Complete(end) => {
+                if let Some(r) = me {
+                    close(&mut tl, &mut open, r, k, t);
+                    let kind = match end {
+                        TaskEnd::Returned => MarkKind::Returned,
+                        TaskEnd::Panicked(m) => MarkKind::Panicked(m.to_string()),
+                        TaskEnd::Cancelled(_) => MarkKind::Cancelled,
+                    };
+                    if !(kind == MarkKind::Cancelled
+                        && tl
+                            .marks
+                            .iter()
+                            .any(|m| m.row == r && m.kind == MarkKind::Cancelled))
+                    {
+                        tl.marks.push(Mark {
+                            row: r,
+                            at: k,
+                            t,
+                            kind,
+                        });
+                    }
+                }
+            }
+            EventKind::Log(line) => {
+                if let Some(r) = me {
+                    tl.marks.push(Mark {
+                        row: r,
+                        at: k,
+                        t,
+                        kind: MarkKind::Log(line.to_string()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let last = tl.times.len().saturating_sub(1);
+    let t_end = tl.times.last().copied().unwrap_or(0.0);
+    for r in 0..n {
+        close(&mut tl, &mut open, r, last, t_end);
+    }
+    tl.segments.sort_by_key(|s| (s.start, s.row));
+    tl
+}

@@ -1,0 +1,281 @@
+//! The validated scenario: names resolved to indices, every step typed.
+
+use std::time::Duration;
+
+use super::template::Template;
+
+/// A validated scenario, ready to run.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file it came from, as given on the command line.
+    pub path: String,
+    /// Its title.
+    pub name: String,
+    /// What it shows.
+    pub description: String,
+    /// Shared integer variables and their initial values, in name order.
+    pub vars: Vec<(String, i64)>,
+    /// Semaphores, in name order.
+    pub semaphores: Vec<SemaphoreDecl>,
+    /// Task templates, in name order.
+    pub tasks: Vec<TaskDef>,
+    /// The main task.
+    pub main: TaskDef,
+    /// What must hold at the end of a run.
+    pub expect: Expect,
+    /// How `sim check` judges it.
+    pub check: Check,
+}
+
+/// A declared semaphore.
+#[derive(Clone, Debug)]
+pub struct SemaphoreDecl {
+    /// Its name.
+    pub name: String,
+    /// Initial permits.
+    pub value: u64,
+    /// Whether it is a BoundedSemaphore.
+    pub bounded: bool,
+}
+
+/// A task template.
+#[derive(Clone, Debug)]
+pub struct TaskDef {
+    /// The key in `[tasks]` (`main` for the main task).
+    pub key: String,
+    /// The name its tasks get.
+    pub name: Template,
+    /// Parameter names.
+    pub params: Vec<String>,
+    /// Its steps.
+    pub steps: Vec<Step>,
+}
+
+/// How long a sleep lasts.
+#[derive(Clone, Debug)]
+pub enum Dur {
+    /// A fixed duration.
+    Fixed(Duration),
+    /// Seconds given by a template (a parameter, usually).
+    Template(Template),
+    /// A seeded uniform integer number of seconds in `min..=max` (`random.randint`).
+    Random {
+        /// Smallest.
+        min: u64,
+        /// Largest.
+        max: u64,
+    },
+}
+
+/// A value: a template, or a list of values.
+#[derive(Clone, Debug)]
+pub enum ValueExpr {
+    /// A template (`"{x}"` passes the value through unrendered).
+    One(Template),
+    /// A list.
+    List(Vec<ValueExpr>),
+}
+
+/// An integer given directly or by a template.
+#[derive(Clone, Debug)]
+pub enum IntExpr {
+    /// A literal.
+    Lit(i64),
+    /// A template that must render to an integer.
+    Template(Template),
+}
+
+/// A spawn or call of a task template.
+#[derive(Clone, Debug)]
+pub struct Invoke {
+    /// Index into [`Scenario::tasks`].
+    pub task: usize,
+    /// Arguments, in parameter order.
+    pub args: Vec<(String, Template)>,
+}
+
+/// A comparison `left op right`, on integers when both sides are integers.
+#[derive(Clone, Debug)]
+pub struct Cond {
+    /// Left side.
+    pub left: Template,
+    /// The operator: `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    pub op: String,
+    /// Right side.
+    pub right: Template,
+    /// The text as written, for reports.
+    pub text: String,
+}
+
+/// One step of a task.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// `asyncio.sleep`.
+    Sleep(Dur),
+    /// `await asyncio.sleep(0)`, this many times.
+    Yield(IntExpr),
+    /// `name = rng.randint(from, to)` from the run's seeded RNG.
+    Random {
+        /// The local bound.
+        name: String,
+        /// Smallest value.
+        from: IntExpr,
+        /// Largest value.
+        to: IntExpr,
+    },
+    /// `print` a line into the trace.
+    Log(Template),
+    /// `asyncio.create_task`; `count` spawns that many (with `{i}` = 0..count), binding a list.
+    Spawn {
+        /// What to spawn.
+        invoke: Invoke,
+        /// How many (None: one, bound as a single task).
+        count: Option<IntExpr>,
+        /// The local name for the task(s).
+        bind: Option<String>,
+    },
+    /// `await coroutine(...)`: runs the template inline in the same task.
+    Call {
+        /// What to run.
+        invoke: Invoke,
+        /// Where its value goes.
+        bind: Option<String>,
+    },
+    /// `await task` (or each task of a list, in order).
+    Await {
+        /// The local holding the task(s).
+        target: String,
+        /// Where the value goes.
+        bind: Option<String>,
+    },
+    /// `task.cancel()` (or each of a list).
+    Cancel {
+        /// The local holding the task(s).
+        target: String,
+        /// The cancellation message.
+        message: Option<Template>,
+    },
+    /// `raise Kind(message)`.
+    Fail {
+        /// The exception type.
+        kind: String,
+        /// Its message.
+        message: Template,
+    },
+    /// `return value`.
+    Return(Template),
+    /// `for var in range(from, to + 1)` (or `range(from, below)`).
+    For {
+        /// The loop variable.
+        var: String,
+        /// First value.
+        from: IntExpr,
+        /// Last value, or one past it.
+        to: IntExpr,
+        /// Whether `to` is the last value (`to`) or one past it (`below`).
+        inclusive: bool,
+        /// The body.
+        body: Vec<Step>,
+    },
+    /// `for _ in range(n)`.
+    Repeat {
+        /// How many times.
+        times: IntExpr,
+        /// The body.
+        body: Vec<Step>,
+    },
+    /// `while loop.time() < t`, `t` in seconds since the run began.
+    WhileBefore {
+        /// The limit.
+        until: Duration,
+        /// The body.
+        body: Vec<Step>,
+    },
+    /// `try: body except Kind as bind: handler`.
+    Try {
+        /// The guarded steps.
+        body: Vec<Step>,
+        /// The exception type caught (None: any but CancelledError).
+        kind: Option<String>,
+        /// The local bound to the exception.
+        bind: Option<String>,
+        /// The handler.
+        handler: Vec<Step>,
+    },
+    /// Runs `body`; logs `line` if the task is cancelled (dropped) inside it.
+    OnCancel {
+        /// The line.
+        line: Template,
+        /// The guarded steps.
+        body: Vec<Step>,
+    },
+    /// Binds a local.
+    Let {
+        /// Its name.
+        name: String,
+        /// Its value.
+        value: ValueExpr,
+    },
+    /// Writes a shared variable: `value + add`.
+    Set {
+        /// Its index in [`Scenario::vars`].
+        var: usize,
+        /// The new value.
+        value: Template,
+        /// Added to it.
+        add: i64,
+    },
+    /// `if cond: body else: other`.
+    If {
+        /// The condition.
+        cond: Cond,
+        /// Taken when true.
+        then: Vec<Step>,
+        /// Taken when false.
+        other: Vec<Step>,
+    },
+}
+
+/// `[expect]`, validated.
+#[derive(Clone, Debug, Default)]
+pub struct Expect {
+    /// The main task's value, as `repr`.
+    pub result: Option<String>,
+    /// The exact `t=<ms> <line>` log.
+    pub logs: Option<String>,
+    /// Lines that must appear.
+    pub contains: Vec<String>,
+    /// Lines that must not appear.
+    pub not_contains: Vec<String>,
+    /// Lines that must appear in this order.
+    pub order: Vec<String>,
+    /// Whether a deadlock fails the run.
+    pub no_deadlock: bool,
+    /// Final values of shared variables (index, value).
+    pub vars: Vec<(usize, i64)>,
+    /// Semaphore index and the most holders allowed at once.
+    pub max_concurrency: Vec<(usize, u64)>,
+    /// Conditions checked after every step.
+    pub invariants: Vec<Cond>,
+    /// The run's virtual duration.
+    pub elapsed: Option<Duration>,
+}
+
+/// What `sim check` expects of a scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every run meets the expectations.
+    #[default]
+    Pass,
+    /// FIFO passes; some explored run fails (a bug the explorer must find).
+    Bug,
+}
+
+/// `[check]`, validated.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Check {
+    /// Random seeds explored besides FIFO.
+    pub explore: u64,
+    /// The expected verdict.
+    pub verdict: Verdict,
+}

@@ -1,0 +1,244 @@
+//! The scenario file as written: serde structures that mirror the TOML, every value
+//! wrapped in [`Spanned`] so validation can point at it. `deny_unknown_fields` everywhere,
+//! so a misspelt key is a located error rather than silently ignored.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Short title shown in reports.
+    pub name: Option<Spanned<String>>,
+    /// What the scenario shows.
+    pub description: Option<Spanned<String>>,
+    /// Shared integer variables, readable as `{name}` in templates.
+    #[serde(default)]
+    pub vars: BTreeMap<Spanned<String>, Spanned<i64>>,
+    /// Semaphores by name.
+    #[serde(default)]
+    pub semaphores: BTreeMap<Spanned<String>, Spanned<RawSemaphore>>,
+    /// Locks by name.
+    #[serde(default)]
+    pub locks: BTreeMap<Spanned<String>, Spanned<RawEmpty>>,
+    /// Events by name.
+    #[serde(default)]
+    pub events: BTreeMap<Spanned<String>, Spanned<RawEmpty>>,
+    /// Conditions by name.
+    #[serde(default)]
+    pub conditions: BTreeMap<Spanned<String>, Spanned<RawCondition>>,
+    /// Queues by name.
+    #[serde(default)]
+    pub queues: BTreeMap<Spanned<String>, Spanned<RawQueue>>,
+    /// Task templates by name.
+    #[serde(default)]
+    pub tasks: BTreeMap<Spanned<String>, Spanned<RawTask>>,
+    /// The main task.
+    pub main: Spanned<RawTask>,
+    /// What must hold at the end of a run.
+    pub expect: Option<Spanned<RawExpect>>,
+    /// How `sim check` judges this scenario.
+    pub check: Option<Spanned<RawCheck>>,
+}
+
+/// A table with no keys (locks and events take no settings yet).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmpty {}
+
+/// `[semaphores.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSemaphore {
+    /// Initial permits.
+    pub value: Spanned<i64>,
+    /// A BoundedSemaphore: releasing above the initial value is an error.
+    #[serde(default)]
+    pub bounded: bool,
+}
+
+/// `[conditions.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    /// The lock it uses (a fresh one when absent).
+    #[allow(dead_code)] // Read once the Condition primitive (issue 4) is wired in.
+    pub lock: Option<Spanned<String>>,
+}
+
+/// `[queues.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    /// 0 (the default) is unbounded.
+    #[allow(dead_code)] // Read once the Queue primitive (issue 4) is wired in.
+    #[serde(default)]
+    pub maxsize: i64,
+}
+
+/// A task template or the main task.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTask {
+    /// The name tasks get; may use `{param}` and `{i}` (the index within a `count`).
+    pub name: Option<Spanned<String>>,
+    /// Parameter names, bound by `args` at spawn or call.
+    #[serde(default)]
+    pub params: Vec<Spanned<String>>,
+    /// What the task does.
+    #[serde(default)]
+    pub steps: Vec<Spanned<RawStep>>,
+}
+
+/// A number, string or boolean written in the file.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Scalar {
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A string, possibly a template.
+    Str(String),
+    /// A list (only `let` values take one).
+    List(Vec<Scalar>),
+}
+
+/// A sleep duration: seconds, a template, or a seeded random integer number of seconds.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RawDuration {
+    /// Seconds.
+    Secs(Scalar),
+    /// `{ min = A, max = B }`: a seeded uniform integer in `A..=B`, in seconds.
+    Random {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+    },
+}
+
+/// One step. Exactly one *verb* key (`sleep`, `log`, `spawn`, ...) says what it does; the
+/// other keys modify it. Validation checks which keys go with which verb.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    // ---- verbs that need only the core executor ----
+    pub sleep: Option<Spanned<RawDuration>>,
+    #[serde(rename = "yield")]
+    pub yield_: Option<Spanned<Scalar>>,
+    pub random: Option<Spanned<String>>,
+    pub log: Option<Spanned<String>>,
+    pub spawn: Option<Spanned<String>>,
+    pub call: Option<Spanned<String>>,
+    #[serde(rename = "await")]
+    pub await_: Option<Spanned<String>>,
+    pub cancel: Option<Spanned<String>>,
+    pub fail: Option<Spanned<String>>,
+    #[serde(rename = "return")]
+    pub return_: Option<Spanned<Scalar>>,
+    #[serde(rename = "for")]
+    pub for_: Option<Spanned<String>>,
+    pub repeat: Option<Spanned<Scalar>>,
+    pub while_before: Option<Spanned<f64>>,
+    #[serde(rename = "try")]
+    pub try_: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub on_cancel: Option<Spanned<String>>,
+    #[serde(rename = "let")]
+    pub let_: Option<Spanned<String>>,
+    pub set: Option<Spanned<String>>,
+    #[serde(rename = "if")]
+    pub if_: Option<Spanned<String>>,
+    // ---- verbs that use the combinators (issue 3) ----
+    pub gather: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub wait: Option<Spanned<Vec<Spanned<String>>>>,
+    pub as_completed: Option<Spanned<Vec<Spanned<String>>>>,
+    pub wait_for: Option<Spanned<Scalar>>,
+    pub timeout: Option<Spanned<Scalar>>,
+    pub shield: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub task_group: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    // ---- verbs that use the primitives (issue 4) ----
+    pub acquire: Option<Spanned<String>>,
+    pub release: Option<Spanned<String>>,
+    pub with: Option<Spanned<String>>,
+    pub set_event: Option<Spanned<String>>,
+    pub clear_event: Option<Spanned<String>>,
+    pub wait_event: Option<Spanned<String>>,
+    pub notify: Option<Spanned<String>>,
+    pub notify_all: Option<Spanned<String>>,
+    pub wait_condition: Option<Spanned<String>>,
+    pub put: Option<Spanned<String>>,
+    pub get: Option<Spanned<String>>,
+    pub task_done: Option<Spanned<String>>,
+    pub join: Option<Spanned<String>>,
+    // ---- modifiers ----
+    #[serde(rename = "as")]
+    pub as_: Option<Spanned<String>>,
+    pub args: Option<Spanned<BTreeMap<Spanned<String>, Spanned<Scalar>>>>,
+    pub count: Option<Spanned<Scalar>>,
+    #[serde(rename = "do")]
+    pub do_: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    #[serde(rename = "else")]
+    pub else_: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub except: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub error: Option<Spanned<String>>,
+    pub from: Option<Spanned<Scalar>>,
+    pub to: Option<Spanned<Scalar>>,
+    pub below: Option<Spanned<Scalar>>,
+    pub value: Option<Spanned<Scalar>>,
+    pub add: Option<Spanned<i64>>,
+    pub message: Option<Spanned<String>>,
+    pub return_exceptions: Option<Spanned<bool>>,
+    pub return_when: Option<Spanned<String>>,
+    pub n: Option<Spanned<i64>>,
+}
+
+/// `[expect]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    /// The main task's return value, as Python would print it (`repr`).
+    pub result: Option<Spanned<String>>,
+    /// The exact log lines (`t=<ms> <line>` each).
+    pub logs: Option<Spanned<String>>,
+    /// Log lines (without `t=`) that must appear.
+    #[serde(default)]
+    pub contains: Vec<Spanned<String>>,
+    /// Log lines (without `t=`) that must not appear.
+    #[serde(default)]
+    pub not_contains: Vec<Spanned<String>>,
+    /// Log lines (without `t=`) that must appear in this order.
+    #[serde(default)]
+    pub order: Vec<Spanned<String>>,
+    /// Whether the run must end without a deadlock (default true).
+    pub no_deadlock: Option<Spanned<bool>>,
+    /// Final values of shared variables.
+    #[serde(default)]
+    pub vars: BTreeMap<Spanned<String>, Spanned<i64>>,
+    /// Most holders a semaphore may have at once.
+    #[serde(default)]
+    pub max_concurrency: BTreeMap<Spanned<String>, Spanned<i64>>,
+    /// Conditions over shared variables checked after every step.
+    #[serde(default)]
+    pub invariants: Vec<Spanned<String>>,
+    /// Virtual time the run must take, in seconds.
+    pub elapsed: Option<Spanned<f64>>,
+}
+
+/// `[check]`: how `sim check` judges the scenario.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    /// Random-policy seeds to explore besides the FIFO run (default 0).
+    #[serde(default)]
+    pub explore: Option<Spanned<i64>>,
+    /// `"pass"` (default): every run meets the expectations. `"bug"`: the FIFO run passes and
+    /// exploration finds a run that fails them (the bug zoo).
+    pub expect: Option<Spanned<String>>,
+}

@@ -1,0 +1,135 @@
+//! Text with `{name}` placeholders, filled from a task's locals and the shared variables.
+
+/// A piece of a template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Text(String),
+    /// A `{name}` placeholder.
+    Var(String),
+}
+
+/// A parsed template. `{{` and `}}` stand for literal braces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    /// Its pieces, in order.
+    pub parts: Vec<Part>,
+}
+
+/// Why a template does not parse: the byte offset in the text and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Byte offset of the problem within the template text.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Template {
+    /// Parses `text`.
+    pub fn parse(text: &str) -> Result<Template, TemplateError> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().map(|p| p.1) == Some('{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek().map(|p| p.1) == Some('}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let mut name = String::new();
+                    let mut closed = false;
+                    for (_, c) in chars.by_ref() {
+                        if c == '}' {
+                            closed = true;
+                            break;
+                        }
+                        name.push(c);
+                    }
+                    if !closed {
+                        return Err(TemplateError {
+                            offset: i,
+                            message: "`{` opens a placeholder that is never closed (write `{{` for a literal brace)".into(),
+                        });
+                    }
+                    let valid = !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && !name.starts_with(|c: char| c.is_ascii_digit());
+                    if !valid {
+                        return Err(TemplateError {
+                            offset: i,
+                            message: format!(
+                                "`{{{name}}}` is not a placeholder: use `{{name}}` with a variable name"
+                            ),
+                        });
+                    }
+                    if !lit.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut lit)));
+                    }
+                    parts.push(Part::Var(name));
+                }
+                '}' => {
+                    return Err(TemplateError {
+                        offset: i,
+                        message: "unmatched `}` (write `}}` for a literal brace)".into(),
+                    });
+                }
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            parts.push(Part::Text(lit));
+        }
+        Ok(Template { parts })
+    }
+
+    /// A template that is just this literal text.
+    pub fn literal(text: impl Into<String>) -> Template {
+        Template {
+            parts: vec![Part::Text(text.into())],
+        }
+    }
+
+    /// The placeholder names, in order.
+    pub fn vars(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var(v) => Some(v.as_str()),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// The single placeholder when the template is exactly `{name}` (its value passes through
+    /// unrendered, so lists and tasks keep their structure).
+    pub fn sole_var(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [Part::Var(v)] => Some(v),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_placeholders_and_escapes() {
+        let t = Template::parse("a {x} {{b}} {y_1}").unwrap();
+        assert_eq!(t.vars().collect::<Vec<_>>(), ["x", "y_1"]);
+        assert_eq!(t.parts[2], Part::Text(" {b} ".into()));
+        assert_eq!(Template::parse("{v}").unwrap().sole_var(), Some("v"));
+    }
+
+    #[test]
+    fn rejects_bad_braces() {
+        assert_eq!(Template::parse("ab {x").unwrap_err().offset, 3);
+        assert_eq!(Template::parse("a}").unwrap_err().offset, 1);
+        assert!(Template::parse("{1x}").is_err());
+        assert!(Template::parse("{}").is_err());
+    }
+}
