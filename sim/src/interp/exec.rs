@@ -349,7 +349,10 @@ impl Rt {
             } => {
                 let (from, mut to) = (self.int(env, from)?, self.int(env, to)?);
                 if !inclusive {
-                    to -= 1;
+                    let Some(last) = to.checked_sub(1) else {
+                        return Ok(Flow::Next);
+                    };
+                    to = last;
                 }
                 for i in from..=to {
                     env.insert(var.clone(), Value::Int(i));

@@ -21,9 +21,9 @@ fn esc(s: &str) -> String {
 /// virtual clock, so simultaneous events stay in order and sleeps show their length.
 fn positions(tl: &Timeline) -> Vec<f64> {
     let n = tl.times.len().max(1) as f64;
-    let step = (1600.0 / n).clamp(0.5, 6.0);
+    let step = (450.0 / n).clamp(0.5, 8.0);
     let total_t = tl.times.last().copied().unwrap_or(0.0);
-    let scale = if total_t > 0.0 { 900.0 / total_t } else { 0.0 };
+    let scale = if total_t > 0.0 { 600.0 / total_t } else { 0.0 };
     let mut xs = Vec::with_capacity(tl.times.len());
     let mut x = LABEL_W + 10.0;
     let mut prev = 0.0;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Renders a scenario's HTML timeline in headless Chromium and saves a PNG, to check by eye
+# that the page is readable. Not part of CI.
+#
+#   scripts/screenshot-timeline.sh [SCENARIO] [OUT.png] [extra `sim run` flags...]
+#
+# Installs Debian's chromium package when no chromium is on PATH (needs root and apt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scenario=${1:-scenarios/cancellation.toml}
+png=${2:-target/timeline.png}
+shift $(( $# > 2 ? 2 : $# ))
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+  echo "installing Debian's chromium package..." >&2
+  apt-get install -y chromium >&2
+  browser=$(command -v chromium)
+fi
+html=$(mktemp --suffix=.html)
+profile=$(mktemp -d)
+trap 'rm -rf "$html" "$profile"' EXIT
+# The run may fail its expectations (bug zoo); the page is still worth looking at.
+cargo run -q -p simloop-cli --bin sim -- run "$scenario" --format html --out "$html" "$@" || true
+mkdir -p "$(dirname "$png")"
+"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --user-data-dir="$profile" --hide-scrollbars --window-size=1400,700 \
+  --screenshot="$(realpath -m "$png")" "file://$html" >&2 2>/dev/null
+echo "wrote $png"

@@ -1,0 +1,195 @@
+//! The bundled scenarios: FIFO trace snapshots, CPython conformance, determinism of the
+//! `sim` binary, and `sim check scenarios/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use simloop::Sim;
+use simloop_cli::{expect, interp, scenario};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn scenario_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 10, "the bundled scenarios are missing");
+    v
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap().display().to_string()
+}
+
+fn sim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_scenario_fifo_trace_is_snapshotted() {
+    for file in scenario_files() {
+        let scn = Arc::new(scenario::load(file.to_str().unwrap()).unwrap());
+        let report = interp::run(&scn, &Sim::new());
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("fifo_{stem}"), report.outcome.trace.render());
+    }
+}
+
+/// Scenarios that are ports of `../shared/conformance` cases: their FIFO log lines must equal
+/// CPython's trace byte for byte.
+const CONFORMANCE: &[(&str, &str)] = &[
+    ("factorial_gather", "001_gather_factorial"),
+    ("factorial_gather_reversed", "002_gather_factorial_reversed"),
+    ("say_after_sequential", "003_say_after_sequential"),
+    ("say_after_tasks", "004_say_after_create_task"),
+    ("ready_fifo_sleep0", "019_ready_fifo_sleep0"),
+    ("busy_yield_freezes_clock", "022_busy_yield_freezes_clock"),
+];
+
+#[test]
+fn conformance_scenarios_reproduce_cpython_traces() {
+    for (name, case) in CONFORMANCE {
+        let scn = Arc::new(
+            scenario::load(&format!("{}/scenarios/{name}.toml", root().display())).unwrap(),
+        );
+        let report = interp::run(&scn, &Sim::new());
+        let want =
+            std::fs::read_to_string(root().join(format!("tests/conformance/{case}.out"))).unwrap();
+        assert_eq!(
+            report.outcome.trace.logs(),
+            want,
+            "{name} differs from CPython's {case}"
+        );
+        assert!(expect::failures(&scn, &report).is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn random_seed_7_runs_are_identical() {
+    for file in scenario_files() {
+        let f = rel(&file);
+        let args = ["run", f.as_str(), "--policy", "random", "--seed", "7"];
+        let (a, b) = (sim(&args), sim(&args));
+        assert!(!a.stdout.is_empty(), "{f}: no trace printed");
+        assert_eq!(a.stdout, b.stdout, "{f}: stdout differs between two runs");
+        assert_eq!(a.stderr, b.stderr, "{f}: stderr differs between two runs");
+        assert_eq!(a.status.code(), b.status.code(), "{f}");
+    }
+}
+
+#[test]
+fn sim_check_scenarios_passes() {
+    let out = sim(&["check", "scenarios"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let n = scenario_files().len();
+    assert!(
+        stdout.contains(&format!("{n} scenarios: {n} ok, 0 failed, 0 unreadable")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ok   scenarios/bug_lost_update.toml (bug found as expected"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_failing_run_prints_seed_policy_token_and_rerun_command() {
+    let out = sim(&["explore", "scenarios/bug_lost_update.toml", "--runs", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("runs (policy random, seeds 0..100)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("distinct schedules: "), "{stdout}");
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("first failing token: "))
+        .expect("a token")
+        .to_string();
+    assert!(stdout.contains(&format!("replay it: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lost_update.toml {token}")));
+    // Replaying the token reproduces the failure, and says how to rerun it.
+    let replay = sim(&["replay", "scenarios/bug_lost_update.toml", &token]);
+    assert_eq!(replay.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&replay.stderr);
+    assert!(
+        err.contains("shared variable `counter`: expected 2, got 1"),
+        "{err}"
+    );
+    assert!(err.contains("policy: random"), "{err}");
+    assert!(err.contains(&format!("replay token: {token}")), "{err}");
+    assert!(err.contains(&format!("rerun: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lost_update.toml {token}")), "{err}");
+}
+
+#[test]
+fn explore_is_the_same_with_more_jobs_and_shards_cover_the_range() {
+    let one = sim(&[
+        "explore",
+        "scenarios/bug_check_then_act.toml",
+        "--seeds",
+        "0..40",
+        "--jobs",
+        "1",
+    ]);
+    let two = sim(&[
+        "explore",
+        "scenarios/bug_check_then_act.toml",
+        "--seeds",
+        "0..40",
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(one.stdout, two.stdout);
+    let count = |o: &std::process::Output| -> u64 {
+        let s = String::from_utf8_lossy(&o.stdout);
+        s.lines()
+            .find_map(|l| l.strip_prefix("failures: "))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let shards: u64 = (0..3)
+        .map(|i| {
+            count(&sim(&[
+                "explore",
+                "scenarios/bug_check_then_act.toml",
+                "--seeds",
+                "0..40",
+                "--shard",
+                &format!("{i}/3"),
+            ]))
+        })
+        .sum();
+    assert_eq!(shards, count(&one));
+    assert!(count(&one) > 0);
+}
+
+#[test]
+fn a_passing_exploration_exits_zero() {
+    let out = sim(&["explore", "scenarios/factorial_gather.toml", "--runs", "20"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("failures: 0") && s.contains("every run meets the expectations"),
+        "{s}"
+    );
+}
