@@ -1,7 +1,7 @@
 //! Scheduling: which ready entry runs next.
 //!
 //! **Invariant: only this module chooses which task runs next.** The engine asks a
-//! [`Strategy`] only when two or more entries are ready; every answer is appended to the
+//! `Strategy` only when two or more entries are ready; every answer is appended to the
 //! run's schedule as a [`Decision`], and replaying is just another strategy that reads the
 //! schedule back. The FIFO policy is never asked: index 0 is always its answer, and its
 //! schedule is empty.
