@@ -1,0 +1,6 @@
+//! The `sim` command's integration tests, one module per behaviour.
+
+mod errors;
+mod formats;
+mod fuzz;
+mod scenarios;
