@@ -188,6 +188,13 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
 }
 
 /// Parses `args` (the program name first) and runs the command; the process's exit code.
+/// Only this function maps outcomes to exit codes.
+///
+/// ```
+/// use std::process::ExitCode;
+/// let code = simloop_cli::cli::main(["sim", "run", "no-such-file.toml"].map(Into::into));
+/// assert_eq!(code, ExitCode::from(simloop_cli::cli::EXIT_USAGE));
+/// ```
 pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,

@@ -6,6 +6,17 @@ use crate::interp::Report;
 use crate::scenario::Scenario;
 
 /// Every expectation the run broke, one sentence each (empty: the run passed).
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{expect, interp, scenario};
+///
+/// let text = "[vars]\nn = 0\n[main]\nsteps = [{ set = \"n\", value = 1 }]\n[expect]\nvars = { n = 2 }";
+/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+/// let report = interp::run(&scn, &Sim::new());
+/// assert_eq!(expect::failures(&scn, &report), ["shared variable `n`: expected 2, got 1"]);
+/// ```
 pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
     let e = &scn.expect;
     let mut out = Vec::new();

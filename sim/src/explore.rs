@@ -44,7 +44,18 @@ impl Summary {
 }
 
 /// Runs `scenario` once per seed under `policy` on `jobs` threads, with a progress bar on a
-/// terminal when `progress` is set.
+/// terminal when `progress` is set. Results are in seed order whatever `jobs` is.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Policy;
+/// use simloop_cli::{explore, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
+/// let summary = explore::explore(&scn, Policy::Random, &[0, 1, 2], 2, false);
+/// assert_eq!(summary.runs.len(), 3);
+/// assert_eq!(summary.failures(), 0);
+/// ```
 pub fn explore(
     scenario: &Arc<Scenario>,
     policy: Policy,

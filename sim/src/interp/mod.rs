@@ -25,6 +25,17 @@ pub struct Report {
 }
 
 /// Runs `scenario` once with `sim`'s settings.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::{Policy, Sim};
+/// use simloop_cli::{interp, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ sleep = 2 }, { return = 7 }]").unwrap());
+/// let report = interp::run(&scn, &Sim::new().seed(3).policy(Policy::Random));
+/// assert_eq!(report.outcome.result.unwrap().unwrap().repr(), "7");
+/// assert_eq!(report.outcome.elapsed, std::time::Duration::from_secs(2));
+/// ```
 pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
     let rt = Rc::new(Rt {
         scenario: Arc::clone(scenario),

@@ -73,6 +73,18 @@ impl RunInfo {
 }
 
 /// Renders a run in `format`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, output::{self, Format, RunInfo}, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
+/// let report = interp::run(&scn, &Sim::new());
+/// let info = RunInfo::new(&scn, &report, vec![]);
+/// assert_eq!(output::render(Format::Logs, &report, &info), "t=0 hi\n");
+/// assert!(output::render(Format::Html, &report, &info).contains("<svg"));
+/// ```
 pub fn render(format: Format, report: &Report, info: &RunInfo) -> String {
     let trace = &report.outcome.trace;
     match format {

@@ -5,6 +5,12 @@ use std::fmt;
 use std::ops::Range;
 
 /// A problem in a scenario file, located by byte span.
+///
+/// ```
+/// use simloop_cli::scenario::ScenarioError;
+/// let e = ScenarioError::at("f.toml", "a = 1\nb = x\n", 10..11, "bad value").hint("quote it");
+/// assert_eq!(e.to_string(), "error: bad value\n  --> f.toml:2:5\n   |\n 2 | b = x\n   |     ^\n  = hint: quote it");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
     /// The file as named on the command line.

@@ -12,6 +12,11 @@ pub use self::template::{Part, Template};
 pub use self::validate::{PENDING_VERBS, VERBS, parse, py_float};
 
 /// Reads and validates the scenario file at `path`.
+///
+/// ```
+/// let err = simloop_cli::scenario::load("no/such/file.toml").unwrap_err();
+/// assert!(err.to_string().starts_with("error: cannot read the scenario file"));
+/// ```
 pub fn load(path: &str) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         ScenarioError::file(path, format!("cannot read the scenario file: {e}"))

@@ -27,6 +27,13 @@ pub struct TemplateError {
 
 impl Template {
     /// Parses `text`.
+    ///
+    /// ```
+    /// use simloop_cli::scenario::Template;
+    /// let t = Template::parse("Task {name}: i={i}").unwrap();
+    /// assert_eq!(t.vars().collect::<Vec<_>>(), ["name", "i"]);
+    /// assert!(Template::parse("{oops").is_err());
+    /// ```
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();
         let mut lit = String::new();

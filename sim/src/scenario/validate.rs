@@ -687,7 +687,20 @@ fn has_return(steps: &[Step]) -> bool {
     })
 }
 
-/// Parses and validates a scenario file's text.
+/// Parses and validates a scenario file's text; `path` only names the file in errors.
+///
+/// # Examples
+///
+/// ```
+/// use simloop_cli::scenario::parse;
+///
+/// let scn = parse("ok.toml", "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
+/// assert_eq!(scn.name, "ok");
+///
+/// let err = parse("bad.toml", "[main]\nsteps = [{ slep = 1 }]\n").unwrap_err();
+/// assert_eq!((err.line, err.column), (2, 12));
+/// assert_eq!(err.hint.as_deref(), Some("did you mean `sleep`?"));
+/// ```
 pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let raw: RawScenario = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let mut names_seen = BTreeSet::new();
