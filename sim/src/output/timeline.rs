@@ -119,10 +119,39 @@ pub fn build(trace: &Trace) -> Timeline {
             });
         }
     };
+    // The task whose poll is in progress, and whether it queued itself again (a yield).
+    let mut running: Option<usize> = None;
+    let mut requeued = false;
     for (k, e) in trace.events().iter().enumerate() {
         let t = ms(e.time);
         tl.times.push(t);
         let me = e.task.map(|id| id.get() as usize - 1);
+        // A poll's events are contiguous and attributed to the polled task; the first event
+        // of anyone else ends it. Still "running" then means it suspended without registering
+        // a wait: ready again after a yield, otherwise waiting on something simloop cannot name.
+        if let Some(r) = running
+            && me != Some(r)
+        {
+            running = None;
+            if matches!(open[r], Some((State::Running, _, _))) {
+                close(&mut tl, &mut open, r, k, t);
+                let state = if requeued {
+                    State::Ready
+                } else {
+                    State::Blocked("a future simloop cannot name".into())
+                };
+                open[r] = Some((state, k, t));
+            }
+        }
+        if matches!(e.kind, EventKind::Poll) {
+            running = me;
+            requeued = false;
+        }
+        if let EventKind::Wake { target } = &e.kind
+            && Some(target.get() as usize - 1) == me
+        {
+            requeued = true;
+        }
         match &e.kind {
             EventKind::Spawn { child } => {
                 let c = child.get() as usize - 1;
