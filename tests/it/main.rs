@@ -5,5 +5,6 @@ mod conformance;
 mod deadlock;
 mod determinism;
 mod limits;
+mod sync_conformance;
 mod time;
 mod util;
