@@ -11,5 +11,6 @@ mod queue;
 mod semaphore_lock;
 mod sync_conformance;
 mod sync_deadlock;
+mod sync_props;
 mod time;
 mod util;
