@@ -16,6 +16,8 @@ use crate::runtime::with;
 /// them returns even if [`clear`](Event::clear) follows at once. Waiting on an event that is
 /// already set returns without yielding. Share it with `Rc<Event>`.
 ///
+/// **Differs from asyncio:** only in shape: `wait` resolves to `()` rather than `True`.
+///
 /// # Examples
 ///
 /// ```
