@@ -7,8 +7,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use simloop::sync::{Queue, Semaphore};
-use simloop::{Instant, JoinHandle, Policy, Sim, sleep, sleep_until, spawn, yield_now};
+use simloop::sync::{Barrier, Condition, Queue, Semaphore};
+use simloop::{
+    Instant, JoinHandle, Lock, Policy, RunError, Sim, log, sleep, sleep_until, spawn, yield_now,
+};
 
 fn ms(n: u8) -> Duration {
     Duration::from_millis(u64::from(n))
@@ -268,5 +270,123 @@ proptest! {
             prop_assert!(done >= put_before, "join returned with work pending\n{}", replay);
         }
         prop_assert_eq!(all_done, (n, 0), "{}", replay);
+    }
+}
+
+/// A program using every waiting primitive; returns what it observed.
+async fn mixed_program(pauses: Vec<u8>) -> Vec<String> {
+    let lock = Rc::new(Lock::named("l", Vec::new()));
+    let q: Rc<Queue<usize>> = Rc::new(Queue::with_maxsize(1));
+    let cond = Rc::new(Condition::new(0usize));
+    let barrier = Rc::new(Barrier::new(pauses.len().max(1)));
+    let hs: Vec<JoinHandle<()>> = pauses
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let (lock, q, cond, barrier) = (lock.clone(), q.clone(), cond.clone(), barrier.clone());
+            spawn(async move {
+                pause(d).await;
+                lock.lock().await.push(i);
+                q.put(i).await.unwrap();
+                let idx = barrier.wait().await.unwrap();
+                log!("{i} passed the barrier as {idx}");
+                let mut g = cond.lock().await;
+                *g += 1;
+                cond.notify_all().unwrap();
+            })
+        })
+        .collect();
+    let mut got = Vec::new();
+    for _ in 0..pauses.len() {
+        got.push(q.get().await.unwrap());
+        pause(1).await;
+    }
+    let g = cond.lock().await;
+    let g = cond.wait_for(g, |n| *n == pauses.len()).await;
+    drop(g);
+    for h in hs {
+        h.await.unwrap();
+    }
+    let order = lock.lock().await.clone();
+    vec![format!("{order:?}"), format!("{got:?}")]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Primitives add no hidden nondeterminism: a token replays the same trace.
+    #[test]
+    fn primitives_replay_exactly(pauses in prop::collection::vec(0u8..3, 1..5), seed in any::<u64>()) {
+        let first = Sim::new().seed(seed).policy(Policy::Random).run(mixed_program(pauses.clone()));
+        prop_assert!(first.result.is_ok(), "{:?}", first.failure());
+        let again = Sim::new().replay(&first.token).run(mixed_program(pauses));
+        let diverged = matches!(again.result, Err(RunError::ReplayDiverged { .. }));
+        prop_assert!(!diverged, "replay diverged");
+        prop_assert_eq!(first.trace.render(), again.trace.render());
+        prop_assert_eq!(first.result.unwrap(), again.result.unwrap());
+    }
+
+    /// A lock admits one holder at a time, and cancelling waiters or holders never leaves
+    /// it held.
+    #[test]
+    fn lock_excludes_and_survives_cancellation(
+        users in prop::collection::vec((0u8..3, 0u8..3), 1..6),
+        cancels in prop::collection::vec((0usize..6, 0u8..6, 0u8..3), 0..4),
+        seed in any::<u64>(),
+        policy in policies(),
+    ) {
+        let n = users.len();
+        let out = Sim::new().seed(seed).policy(policy).run(async move {
+            let lock = Rc::new(Lock::new(()));
+            let inside = Rc::new(Cell::new(0usize));
+            let overlap = Rc::new(Cell::new(false));
+            let hs: Vec<JoinHandle<()>> = users
+                .into_iter()
+                .map(|(d, hold)| {
+                    let (lock, inside, overlap) = (lock.clone(), inside.clone(), overlap.clone());
+                    spawn(async move {
+                        pause(d).await;
+                        let _g = lock.lock().await;
+                        inside.set(inside.get() + 1);
+                        if inside.get() != 1 {
+                            overlap.set(true);
+                        }
+                        // Leaves (also when cancelled) before the guard releases the lock.
+                        let _leave = Leave(inside);
+                        pause(hold).await;
+                    })
+                })
+                .collect();
+            let mut cancels = cancels;
+            cancels.sort_by_key(|&(_, at, _)| at);
+            for (i, at, yields) in cancels {
+                sleep_until(Instant::ZERO + ms(at)).await;
+                for _ in 0..yields {
+                    yield_now().await;
+                }
+                hs[i % n].cancel();
+            }
+            for h in hs {
+                let _ = h.await;
+            }
+            let held_after = lock.locked();
+            // A lock left held by a cancelled task would deadlock here.
+            drop(lock.lock().await);
+            (overlap.get(), held_after)
+        });
+        let replay = out.replay_hint();
+        prop_assert!(out.result.is_ok(), "{:?}\n{}", out.result, replay);
+        let (overlap, held_after) = out.result.unwrap();
+        prop_assert!(!overlap, "two holders at once\n{}", replay);
+        prop_assert!(!held_after, "the lock stayed held\n{}", replay);
+    }
+}
+
+/// Decrements a holder count when dropped.
+struct Leave(Rc<Cell<usize>>);
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
     }
 }
