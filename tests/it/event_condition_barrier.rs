@@ -1,7 +1,7 @@
 //! Event, Condition and Barrier: who wakes, in which order, and what breaks.
 //!
-//! The orders asserted here were checked against CPython 3.11.7: see
-//! `tests/cpython_checks/` for the equivalent asyncio programs and their output.
+//! Some orders asserted here were checked against CPython 3.11.7; `tests/cpython_checks/`
+//! lists which, with the equivalent asyncio programs and their output.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,7 +1,7 @@
 //! Promise (asyncio's settable Future) and to_thread.
 //!
-//! The orders asserted here were checked against CPython 3.11.7: see
-//! `tests/cpython_checks/` for the equivalent asyncio programs and their output.
+//! Some orders asserted here were checked against CPython 3.11.7; `tests/cpython_checks/`
+//! lists which, with the equivalent asyncio programs and their output.
 
 use std::rc::Rc;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! Semaphore and Lock: FIFO hand-off, no barging, permits passed on by cancelled waiters,
 //! and the errors of releasing too often.
 //!
-//! The orders asserted here were checked against CPython 3.11.7: see
-//! `tests/cpython_checks/` for the equivalent asyncio programs and their output.
+//! Some orders asserted here were checked against CPython 3.11.7; `tests/cpython_checks/`
+//! lists which, with the equivalent asyncio programs and their output.
 
 use std::rc::Rc;
 use std::time::Duration;
