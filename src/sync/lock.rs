@@ -21,9 +21,11 @@ use crate::task::TaskId;
 /// a release queues behind the woken waiter, as in asyncio. Share it with `Rc<Lock<T>>`; name
 /// it with [`Lock::named`] so deadlock reports say which lock a task waits on and who holds it.
 ///
-/// **Differs from asyncio:** when the longest waiter's task is being cancelled, the lock goes
-/// to the next waiter at once instead of after the cancelled task's turn (the same order
-/// asyncio's `Semaphore` uses); the holder is observable through the same `locked()`.
+/// As in asyncio (and unlike its `Semaphore`), a release wakes only the longest waiter: if
+/// that waiter's task is being cancelled, the lock stays free until the cancelled task's
+/// turn, which wakes the next waiter.
+///
+/// **Differs from asyncio:** only in shape (a guard carrying the value, errors as values).
 ///
 /// # Examples
 ///
@@ -172,7 +174,7 @@ impl<T> Lock<T> {
 
     fn with_name(name: Option<&str>, value: T) -> Lock<T> {
         Lock {
-            permits: Permits::new("Lock", name, 1),
+            permits: Permits::lock(name),
             guarded: Cell::new(false),
             data: RefCell::new(value),
         }

@@ -22,6 +22,9 @@ use crate::task::TaskId;
 pub(crate) struct Permits {
     state: RefCell<State>,
     resource: Resource,
+    /// Wake only the first waiter, as asyncio's `Lock` does (its `_wake_up_first`), instead
+    /// of the first one not being cancelled, as its `Semaphore` does.
+    first_only: bool,
 }
 
 #[derive(Debug)]
@@ -37,7 +40,19 @@ struct State {
 
 impl Permits {
     pub(crate) fn new(kind: &'static str, name: Option<&str>, value: usize) -> Permits {
+        Permits::build(kind, name, value, false)
+    }
+
+    /// A one-permit semaphore with asyncio `Lock`'s wake-up rule: a release wakes the first
+    /// waiter only; if that waiter's task is being cancelled, the lock stays free until the
+    /// cancelled waiter's turn, which then wakes the next one.
+    pub(crate) fn lock(name: Option<&str>) -> Permits {
+        Permits::build("Lock", name, 1, true)
+    }
+
+    fn build(kind: &'static str, name: Option<&str>, value: usize, first_only: bool) -> Permits {
         Permits {
+            first_only,
             state: RefCell::new(State {
                 value,
                 waiters: Waiters::new(),
@@ -104,19 +119,21 @@ impl Permits {
             if let Some(i) = at {
                 st.holders.remove(i);
             }
-            hand_on(&mut st, core);
+            self.hand_on(&mut st, core);
         });
     }
-}
 
-/// Hands one permit to the first waiter that is not being cancelled, or adds it to the count.
-fn hand_on(st: &mut State, core: Option<&mut Core>) {
-    let handed = match core {
-        Some(core) => st.waiters.notify(core, 1) == 1,
-        None => false,
-    };
-    if !handed {
-        st.value += 1;
+    /// Hands one permit to the first waiter that is not being cancelled (to the first
+    /// waiter only, for a lock), or adds it to the count.
+    fn hand_on(&self, st: &mut State, core: Option<&mut Core>) {
+        let handed = match core {
+            Some(core) if self.first_only => st.waiters.notify_first(core),
+            Some(core) => st.waiters.notify(core, 1) == 1,
+            None => false,
+        };
+        if !handed {
+            st.value += 1;
+        }
     }
 }
 
@@ -178,11 +195,22 @@ impl Drop for AcquirePermit<'_> {
         let Some(ticket) = self.ticket.take() else {
             return;
         };
+        let permits = self.permits;
         with_core(|core| {
-            let mut st = self.permits.state.borrow_mut();
-            if st.waiters.remove(ticket) == Status::Notified {
+            let mut st = permits.state.borrow_mut();
+            match st.waiters.remove(ticket) {
                 // Handed a permit but dropped before taking it: pass it on, so none leaks.
-                hand_on(&mut st, core);
+                Status::Notified => permits.hand_on(&mut st, core),
+                // asyncio's Lock: a cancelled waiter that finds the lock free wakes the first
+                // waiter (the release skipped it while this one was first in line).
+                Status::Waiting if permits.first_only && st.value > 0 => {
+                    if let Some(core) = core
+                        && st.waiters.notify_first(core)
+                    {
+                        st.value -= 1;
+                    }
+                }
+                _ => {}
             }
         });
     }

@@ -130,6 +130,20 @@ impl Waiters {
         done
     }
 
+    /// Notifies the first entry if it is waiting and its task is not being cancelled;
+    /// returns whether it did. asyncio's `Lock._wake_up_first`, which looks at the first
+    /// waiter only and leaves a cancelled one to wake the next at its own turn.
+    pub(crate) fn notify_first(&mut self, core: &mut Core) -> bool {
+        match self.entries.front_mut() {
+            Some(e) if !e.notified && e.run == core.run_id && !cancelling(core, e.task) => {
+                e.notified = true;
+                core.wake(e.task, &e.waker);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Notifies every waiting entry in wait order, calling `before(ticket, core)` ahead of
     /// each so the caller can interleave other registrations by ticket order.
     pub(crate) fn notify_all_with(

@@ -169,3 +169,65 @@ fn try_acquire_respects_queued_waiters() {
         assert!(sem.try_acquire().is_some());
     });
 }
+
+/// asyncio's Lock wakes only the first waiter on release; when that waiter is being
+/// cancelled, the next one is woken at the cancelled task's turn. Its Semaphore skips the
+/// cancelled waiter at once. The same program shows both orders (CPython 3.11.7 agrees).
+#[test]
+fn lock_waits_for_a_cancelled_first_waiter_but_semaphore_skips_it() {
+    async fn x() {
+        log!("x ran");
+    }
+    let out = Sim::new().run(async {
+        let lock = Rc::new(Lock::new(()));
+        lock.acquire().await;
+        let (l1, l2) = (lock.clone(), lock.clone());
+        let b = spawn(async move {
+            let _g = l1.lock().await;
+            log!("b acquired");
+        });
+        let c = spawn(async move {
+            let _g = l2.lock().await;
+            log!("c acquired");
+        });
+        yield_now().await;
+        b.cancel();
+        lock.release().unwrap();
+        log!(
+            "released, locked={}",
+            if lock.locked() { "True" } else { "False" }
+        );
+        let xt = spawn(x());
+        if b.await.is_err() {
+            log!("b cancelled");
+        }
+        c.await.unwrap();
+        xt.await.unwrap();
+
+        let sem = Rc::new(Semaphore::new(1));
+        sem.acquire().await.forget();
+        let (s1, s2) = (sem.clone(), sem.clone());
+        let b = spawn(async move {
+            let _p = s1.acquire().await;
+            log!("b acquired");
+        });
+        let c = spawn(async move {
+            let _p = s2.acquire().await;
+            log!("c acquired");
+        });
+        yield_now().await;
+        b.cancel();
+        sem.release();
+        let xt = spawn(x());
+        if b.await.is_err() {
+            log!("b cancelled");
+        }
+        c.await.unwrap();
+        xt.await.unwrap();
+    });
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 released, locked=False\nt=0 x ran\nt=0 c acquired\nt=0 b cancelled\n\
+         t=0 c acquired\nt=0 x ran\nt=0 b cancelled\n"
+    );
+}
