@@ -32,9 +32,9 @@ struct State {
     /// Permits nobody holds and nobody has been handed.
     value: usize,
     waiters: Waiters,
-    /// Tasks holding a permit, in acquisition order (one entry per permit).
-    /// **Invariant: `holders.len()` counts the permits acquired and not yet released**,
-    /// except permits released by `release_any` for a task that was not recorded.
+    /// Tasks holding a permit, in acquisition order (one entry per permit). A release names
+    /// the releasing holder; an explicit release by a task holding nothing removes the
+    /// oldest entry, so after extra releases this is a best guess (it only feeds reports).
     holders: Vec<TaskId>,
 }
 
