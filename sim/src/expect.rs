@@ -83,6 +83,15 @@ pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
             ));
         }
     }
+    for (i, at_most) in &e.max_concurrency {
+        let got = report.shared.sem_max[*i];
+        if got > *at_most {
+            out.push(format!(
+                "semaphore `{}` had {got} holders at once, expected at most {at_most}",
+                scn.semaphores[*i].name
+            ));
+        }
+    }
     if let Some(v) = &report.shared.violation {
         out.push(format!(
             "invariant `{}` broken at t={} in {} ({})",

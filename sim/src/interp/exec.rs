@@ -35,6 +35,8 @@ pub struct Shared {
     pub vars: Vec<i64>,
     /// The first invariant violation.
     pub violation: Option<Violation>,
+    /// The most holders each semaphore had at once.
+    pub sem_max: Vec<u64>,
 }
 
 /// One run's interpreter state.
@@ -43,6 +45,8 @@ pub struct Rt {
     pub scenario: Arc<Scenario>,
     /// Shared mutable state.
     pub shared: RefCell<Shared>,
+    /// The run's primitives.
+    pub prims: super::prims::Prims,
 }
 
 /// How a block ended.
@@ -54,7 +58,8 @@ pub enum Flow {
 }
 
 type Res = Result<Flow, Exc>;
-type Env = BTreeMap<String, Value>;
+/// A task's locals.
+pub type Env = BTreeMap<String, Value>;
 
 /// Logs a line when dropped while armed: the task was cancelled inside an `on_cancel` block.
 struct CancelGuard(Option<String>);
@@ -68,7 +73,28 @@ impl Drop for CancelGuard {
 }
 
 impl Rt {
-    fn lookup(&self, env: &Env, name: &str) -> Result<Value, Exc> {
+    fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
+        let mut pieces = path.split('.');
+        let name = pieces.next().unwrap_or("");
+        let mut v = self.lookup_name(env, name)?;
+        for index in pieces {
+            let i: usize = index.parse().unwrap_or(usize::MAX);
+            v = match &v {
+                Value::List(items) => items.get(i).cloned().ok_or_else(|| {
+                    Exc::new("IndexError", format!("{path}: list index out of range"))
+                })?,
+                other => {
+                    return Err(Exc::new(
+                        "TypeError",
+                        format!("{path}: {} is not a list", other.repr()),
+                    ));
+                }
+            };
+        }
+        Ok(v)
+    }
+
+    fn lookup_name(&self, env: &Env, name: &str) -> Result<Value, Exc> {
         if let Some(v) = env.get(name) {
             return Ok(v.clone());
         }
@@ -89,7 +115,7 @@ impl Rt {
         Ok(Value::from_text(self.render(env, t)?))
     }
 
-    fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
+    pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
         match v {
             ValueExpr::One(t) => self.value(env, t),
             ValueExpr::List(items) => Ok(Value::List(
@@ -112,7 +138,7 @@ impl Rt {
         Ok(s)
     }
 
-    fn int(&self, env: &Env, e: &IntExpr) -> Result<i64, Exc> {
+    pub(super) fn int(&self, env: &Env, e: &IntExpr) -> Result<i64, Exc> {
         match e {
             IntExpr::Lit(i) => Ok(*i),
             IntExpr::Template(t) => {
@@ -208,7 +234,7 @@ impl Rt {
         }
     }
 
-    fn block<'a>(
+    pub(super) fn block<'a>(
         self: &'a Rc<Self>,
         env: &'a mut Env,
         steps: &'a [Step],
@@ -417,6 +443,7 @@ impl Rt {
                 let body = if self.cond(env, cond)? { then } else { other };
                 return self.block(env, body).await;
             }
+            other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)
     }

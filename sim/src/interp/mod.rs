@@ -2,6 +2,7 @@
 //! need.
 
 mod exec;
+mod prims;
 mod value;
 
 pub use self::exec::{Shared, Violation};
@@ -42,7 +43,9 @@ pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
         shared: RefCell::new(Shared {
             vars: scenario.vars.iter().map(|v| v.1).collect(),
             violation: None,
+            sem_max: vec![0; scenario.semaphores.len()],
         }),
+        prims: prims::Prims::new(scenario),
     });
     let main_rt = Rc::clone(&rt);
     let outcome = sim.run(async move {

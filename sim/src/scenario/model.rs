@@ -17,6 +17,14 @@ pub struct Scenario {
     pub vars: Vec<(String, i64)>,
     /// Semaphores, in name order.
     pub semaphores: Vec<SemaphoreDecl>,
+    /// Locks, in name order.
+    pub locks: Vec<String>,
+    /// Events, in name order.
+    pub events: Vec<String>,
+    /// Conditions, in name order.
+    pub conditions: Vec<String>,
+    /// Queues and their maxsize (0: unbounded), in name order.
+    pub queues: Vec<(String, usize)>,
     /// Task templates, in name order.
     pub tasks: Vec<TaskDef>,
     /// The main task.
@@ -107,9 +115,73 @@ pub struct Cond {
     pub text: String,
 }
 
+/// A synchronisation primitive of the scenario, by kind and index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prim {
+    /// A semaphore (plain or bounded).
+    Semaphore(usize),
+    /// A lock.
+    Lock(usize),
+    /// An event.
+    Event(usize),
+    /// A condition.
+    Condition(usize),
+    /// A queue.
+    Queue(usize),
+}
+
 /// One step of a task.
 #[derive(Clone, Debug)]
 pub enum Step {
+    /// `await sem.acquire()` / `await lock.acquire()`, released only by `Release`.
+    Acquire(Prim),
+    /// `sem.release()` / `lock.release()`.
+    Release(Prim),
+    /// `async with prim: body` (a semaphore, lock or condition's lock).
+    With {
+        /// The primitive.
+        prim: Prim,
+        /// The body, run while holding it.
+        body: Vec<Step>,
+    },
+    /// `event.set()`.
+    SetEvent(usize),
+    /// `event.clear()`.
+    ClearEvent(usize),
+    /// `await event.wait()`.
+    WaitEvent(usize),
+    /// `async with cond: cond.notify(n)` (`None`: `notify_all`).
+    Notify {
+        /// The condition.
+        cond: usize,
+        /// How many waiters (None: all).
+        n: Option<IntExpr>,
+    },
+    /// `async with cond: await cond.wait()`, or `await cond.wait_for(pred)` with `until`.
+    WaitCondition {
+        /// The condition.
+        cond: usize,
+        /// The predicate over shared variables (None: one plain wait).
+        until: Option<Cond>,
+    },
+    /// `await queue.put(value)`.
+    Put {
+        /// The queue.
+        queue: usize,
+        /// The item.
+        value: ValueExpr,
+    },
+    /// `item = await queue.get()`.
+    Get {
+        /// The queue.
+        queue: usize,
+        /// Where the item goes.
+        bind: Option<String>,
+    },
+    /// `queue.task_done()`.
+    TaskDone(usize),
+    /// `await queue.join()`.
+    Join(usize),
     /// `asyncio.sleep`.
     Sleep(Dur),
     /// `await asyncio.sleep(0)`, this many times.

@@ -60,21 +60,16 @@ pub struct RawSemaphore {
     pub bounded: bool,
 }
 
-/// `[conditions.NAME]`.
+/// `[conditions.NAME]` (a condition with its own lock).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCondition {
-    /// The lock it uses (a fresh one when absent).
-    #[allow(dead_code)] // Read once the Condition primitive (issue 4) is wired in.
-    pub lock: Option<Spanned<String>>,
-}
+pub struct RawCondition {}
 
 /// `[queues.NAME]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQueue {
     /// 0 (the default) is unbounded.
-    #[allow(dead_code)] // Read once the Queue primitive (issue 4) is wired in.
     #[serde(default)]
     pub maxsize: i64,
 }
@@ -196,7 +191,8 @@ pub struct RawStep {
     pub message: Option<Spanned<String>>,
     pub return_exceptions: Option<Spanned<bool>>,
     pub return_when: Option<Spanned<String>>,
-    pub n: Option<Spanned<i64>>,
+    pub n: Option<Spanned<Scalar>>,
+    pub until: Option<Spanned<String>>,
 }
 
 /// `[expect]`.

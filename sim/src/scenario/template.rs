@@ -64,9 +64,15 @@ impl Template {
                             message: "`{` opens a placeholder that is never closed (write `{{` for a literal brace)".into(),
                         });
                     }
-                    let valid = !name.is_empty()
-                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        && !name.starts_with(|c: char| c.is_ascii_digit());
+                    // `name`, or `name.0.1` to index into lists.
+                    let mut pieces = name.split('.');
+                    let base = pieces.next().unwrap_or("");
+                    let valid = !base.is_empty()
+                        && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && !base.starts_with(|c: char| c.is_ascii_digit())
+                        && pieces.all(|p| {
+                            !p.is_empty() && p.len() < 10 && p.chars().all(|c| c.is_ascii_digit())
+                        });
                     if !valid {
                         return Err(TemplateError {
                             offset: i,
@@ -102,10 +108,10 @@ impl Template {
         }
     }
 
-    /// The placeholder names, in order.
+    /// The variables the placeholders name (without `.N` indices), in order.
     pub fn vars(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
-            Part::Var(v) => Some(v.as_str()),
+            Part::Var(v) => v.split('.').next(),
             Part::Text(_) => None,
         })
     }
@@ -130,6 +136,9 @@ mod tests {
         assert_eq!(t.vars().collect::<Vec<_>>(), ["x", "y_1"]);
         assert_eq!(t.parts[2], Part::Text(" {b} ".into()));
         assert_eq!(Template::parse("{v}").unwrap().sole_var(), Some("v"));
+        let t = Template::parse("{job.0} {job.1.2}").unwrap();
+        assert_eq!(t.vars().collect::<Vec<_>>(), ["job", "job"]);
+        assert!(Template::parse("{job.}").is_err() && Template::parse("{job.x}").is_err());
     }
 
     #[test]

@@ -32,6 +32,19 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("let", &["value"]),
     ("set", &["value", "add"]),
     ("if", &["do", "else"]),
+    ("acquire", &[]),
+    ("release", &[]),
+    ("with", &["do"]),
+    ("set_event", &[]),
+    ("clear_event", &[]),
+    ("wait_event", &[]),
+    ("notify", &["n"]),
+    ("notify_all", &[]),
+    ("wait_condition", &["until"]),
+    ("put", &["value"]),
+    ("get", &["as"]),
+    ("task_done", &[]),
+    ("join", &[]),
 ];
 
 /// Verbs of the format that need combinators or primitives this build does not have yet.
@@ -43,19 +56,6 @@ pub const PENDING_VERBS: &[(&str, &str)] = &[
     ("timeout", "timeout"),
     ("shield", "shield"),
     ("task_group", "TaskGroup"),
-    ("acquire", "Semaphore/Lock"),
-    ("release", "Semaphore/Lock"),
-    ("with", "Semaphore/Lock"),
-    ("set_event", "Event"),
-    ("clear_event", "Event"),
-    ("wait_event", "Event"),
-    ("notify", "Condition"),
-    ("notify_all", "Condition"),
-    ("wait_condition", "Condition"),
-    ("put", "Queue"),
-    ("get", "Queue"),
-    ("task_done", "Queue"),
-    ("join", "Queue"),
 ];
 
 type Span = Range<usize>;
@@ -82,7 +82,7 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
-        return_when => "return_when", n => "n",
+        return_when => "return_when", n => "n", until => "until",
     );
     v
 }
@@ -90,6 +90,7 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
 struct Cx<'a> {
     path: &'a str,
     text: &'a str,
+    prims: Vec<(String, Prim)>,
     task_keys: Vec<String>,
     task_params: Vec<Vec<String>>,
     vars: Vec<String>,
@@ -129,7 +130,7 @@ impl Cx<'_> {
                     .chain(self.vars.iter().map(String::as_str))
                     .collect();
                 let at = text
-                    .find(&format!("{{{name}}}"))
+                    .find(&format!("{{{name}"))
                     .map_or(span.start, |o| span.start + 1 + o);
                 let mut e = self.err(
                     at..at + name.len() + 2,
@@ -601,8 +602,157 @@ impl Cx<'_> {
                 };
                 Step::If { cond, then, other }
             }
+            "acquire" | "release" => {
+                let name = if verb == "acquire" {
+                    &r.acquire
+                } else {
+                    &r.release
+                };
+                let prim = self.prim_ref(
+                    name.as_ref().expect("present"),
+                    verb,
+                    &["semaphore", "lock"],
+                )?;
+                if verb == "acquire" {
+                    Step::Acquire(prim)
+                } else {
+                    Step::Release(prim)
+                }
+            }
+            "with" => {
+                let prim = self.prim_ref(
+                    r.with.as_ref().expect("present"),
+                    verb,
+                    &["semaphore", "lock", "condition"],
+                )?;
+                let body = self.block(&r.do_, "with", vspan, scope)?;
+                Step::With { prim, body }
+            }
+            "set_event" | "clear_event" | "wait_event" => {
+                let name = match verb {
+                    "set_event" => &r.set_event,
+                    "clear_event" => &r.clear_event,
+                    _ => &r.wait_event,
+                };
+                let Prim::Event(e) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["event"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "set_event" => Step::SetEvent(e),
+                    "clear_event" => Step::ClearEvent(e),
+                    _ => Step::WaitEvent(e),
+                }
+            }
+            "notify" | "notify_all" | "wait_condition" => {
+                let name = match verb {
+                    "notify" => &r.notify,
+                    "notify_all" => &r.notify_all,
+                    _ => &r.wait_condition,
+                };
+                let Prim::Condition(cond) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["condition"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "notify" => Step::Notify {
+                        cond,
+                        n: Some(
+                            r.n.as_ref()
+                                .map(|n| self.int_expr(n, scope))
+                                .transpose()?
+                                .unwrap_or(IntExpr::Lit(1)),
+                        ),
+                    },
+                    "notify_all" => Step::Notify { cond, n: None },
+                    _ => Step::WaitCondition {
+                        cond,
+                        until: r.until.as_ref().map(|u| self.cond(u, scope)).transpose()?,
+                    },
+                }
+            }
+            "put" | "get" | "task_done" | "join" => {
+                let name = match verb {
+                    "put" => &r.put,
+                    "get" => &r.get,
+                    "task_done" => &r.task_done,
+                    _ => &r.join,
+                };
+                let Prim::Queue(queue) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["queue"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "put" => {
+                        let Some(value) = &r.value else {
+                            return Err(self
+                                .err(vspan, "`put` needs a `value`")
+                                .hint("e.g. `{ put = \"jobs\", value = \"job {i}\" }`"));
+                        };
+                        Step::Put {
+                            queue,
+                            value: self.value_expr(value, scope)?,
+                        }
+                    }
+                    "get" => Step::Get {
+                        queue,
+                        bind: bind(scope),
+                    },
+                    "task_done" => Step::TaskDone(queue),
+                    _ => Step::Join(queue),
+                }
+            }
             other => unreachable!("verb {other} is listed in VERBS"),
         })
+    }
+
+    /// Resolves a primitive name; `want` lists the kinds the step accepts.
+    fn prim_ref(
+        &self,
+        name: &Spanned<String>,
+        verb: &str,
+        want: &[&str],
+    ) -> Result<Prim, ScenarioError> {
+        let kind_of = |p: &Prim| match p {
+            Prim::Semaphore(_) => "semaphore",
+            Prim::Lock(_) => "lock",
+            Prim::Event(_) => "event",
+            Prim::Condition(_) => "condition",
+            Prim::Queue(_) => "queue",
+        };
+        match self.prims.iter().find(|(n, _)| n == name.get_ref()) {
+            Some((_, p)) if want.contains(&kind_of(p)) => Ok(*p),
+            Some((_, p)) => Err(self
+                .err(
+                    name.span(),
+                    format!(
+                        "`{}` is a {}, but `{verb}` needs a {}",
+                        name.get_ref(),
+                        kind_of(p),
+                        want.join(" or ")
+                    ),
+                )
+                .hint(format!("declare one with [{}s.NAME]", want[0]))),
+            None => {
+                let e = self.err(
+                    name.span(),
+                    format!("undefined {} `{}`", want.join(" or "), name.get_ref()),
+                );
+                let same: Vec<&str> = self
+                    .prims
+                    .iter()
+                    .filter(|(_, p)| want.contains(&kind_of(p)))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                Err(match closest(name.get_ref(), same.iter().copied()) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None => e.hint(format!("declare it as [{}s.{}]", want[0], name.get_ref())),
+                })
+            }
+        }
     }
 
     fn var_ref(&self, name: &Spanned<String>) -> Result<usize, ScenarioError> {
@@ -683,6 +833,7 @@ fn has_return(steps: &[Step]) -> bool {
         | Step::OnCancel { body, .. } => has_return(body),
         Step::Try { body, handler, .. } => has_return(body) || has_return(handler),
         Step::If { then, other, .. } => has_return(then) || has_return(other),
+        Step::With { body, .. } => has_return(body),
         _ => false,
     })
 }
@@ -732,26 +883,24 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             .hint("each variable and primitive needs its own name"));
         }
     }
-    for (sections, lib) in [
-        (raw.locks.keys().next(), "Lock"),
-        (raw.events.keys().next(), "Event"),
-        (raw.conditions.keys().next(), "Condition"),
-        (raw.queues.keys().next(), "Queue"),
-    ] {
-        if let Some(k) = sections {
+    let names = |m: Vec<&Spanned<String>>| -> Vec<String> {
+        m.into_iter().map(|k| k.get_ref().clone()).collect()
+    };
+    let locks = names(raw.locks.keys().collect());
+    let events = names(raw.events.keys().collect());
+    let conditions = names(raw.conditions.keys().collect());
+    let mut queues = Vec::new();
+    for (k, q) in &raw.queues {
+        if q.get_ref().maxsize < 0 {
             return Err(ScenarioError::at(
                 path,
                 text,
-                k.span(),
-                format!(
-                    "`{}` needs simloop's {lib}, which this build of `sim` does not have yet",
-                    k.get_ref()
-                ),
+                q.span(),
+                "a queue's maxsize cannot be negative",
             )
-            .hint(
-                "it is part of the scenario format; it runs once the library's primitive lands",
-            ));
+            .hint("0 means unbounded"));
         }
+        queues.push((k.get_ref().clone(), q.get_ref().maxsize as usize));
     }
     let vars: Vec<(String, i64)> = raw
         .vars
@@ -805,9 +954,41 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         task_keys.push(k.get_ref().clone());
         task_params.push(ps);
     }
+    let mut prims: Vec<(String, Prim)> = Vec::new();
+    prims.extend(
+        semaphores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), Prim::Semaphore(i))),
+    );
+    prims.extend(
+        locks
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), Prim::Lock(i))),
+    );
+    prims.extend(
+        events
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), Prim::Event(i))),
+    );
+    prims.extend(
+        conditions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), Prim::Condition(i))),
+    );
+    prims.extend(
+        queues
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.0.clone(), Prim::Queue(i))),
+    );
     let cx = Cx {
         path,
         text,
+        prims,
         task_keys,
         task_params,
         vars: vars.iter().map(|v| v.0.clone()).collect(),
@@ -890,6 +1071,10 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         description: raw.description.map(|d| d.into_inner()).unwrap_or_default(),
         vars,
         semaphores,
+        locks,
+        events,
+        conditions,
+        queues,
         tasks,
         main,
         expect,

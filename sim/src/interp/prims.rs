@@ -1,0 +1,172 @@
+//! Steps on synchronisation primitives: each maps to the simloop primitive's own method, so
+//! waiter order, wake hops and deadlock reports are the library's.
+
+use simloop::{BoundedSemaphore, Condition, Event, Lock, Queue, Semaphore};
+
+use super::exec::{Env, Flow, Rt};
+use super::value::{Exc, Value};
+use crate::scenario::{Prim, Scenario, Step};
+
+/// A declared semaphore.
+pub enum Sem {
+    /// `asyncio.Semaphore`.
+    Plain(Semaphore),
+    /// `asyncio.BoundedSemaphore`.
+    Bounded(BoundedSemaphore),
+}
+
+/// The primitives of one run, indexed as in the scenario.
+pub struct Prims {
+    sems: Vec<Sem>,
+    locks: Vec<Lock>,
+    events: Vec<Event>,
+    conds: Vec<Condition>,
+    queues: Vec<Queue<Value>>,
+}
+
+impl Prims {
+    /// Creates the scenario's primitives, named as declared (names show in deadlock reports).
+    pub fn new(scn: &Scenario) -> Prims {
+        Prims {
+            sems: scn
+                .semaphores
+                .iter()
+                .map(|s| {
+                    let permits = usize::try_from(s.value).unwrap_or(usize::MAX);
+                    if s.bounded {
+                        Sem::Bounded(BoundedSemaphore::named(&s.name, permits))
+                    } else {
+                        Sem::Plain(Semaphore::named(&s.name, permits))
+                    }
+                })
+                .collect(),
+            locks: scn.locks.iter().map(|n| Lock::named(n, ())).collect(),
+            events: scn.events.iter().map(|n| Event::named(n)).collect(),
+            conds: scn
+                .conditions
+                .iter()
+                .map(|n| Condition::named(n, ()))
+                .collect(),
+            queues: scn
+                .queues
+                .iter()
+                .map(|(n, max)| Queue::named(n, *max))
+                .collect(),
+        }
+    }
+}
+
+impl Rt {
+    fn note_holders(&self, i: usize) {
+        let n = match &self.prims.sems[i] {
+            Sem::Plain(s) => s.holders().len(),
+            Sem::Bounded(s) => s.holders().len(),
+        } as u64;
+        let mut shared = self.shared.borrow_mut();
+        shared.sem_max[i] = shared.sem_max[i].max(n);
+    }
+
+    /// Runs a primitive step.
+    pub(super) async fn prim_step(
+        self: &std::rc::Rc<Self>,
+        env: &mut Env,
+        s: &Step,
+    ) -> Result<Flow, Exc> {
+        let p = &self.prims;
+        match s {
+            Step::Acquire(Prim::Semaphore(i)) => {
+                match &p.sems[*i] {
+                    Sem::Plain(s) => s.acquire().await.forget(),
+                    Sem::Bounded(s) => s.acquire().await.forget(),
+                }
+                self.note_holders(*i);
+            }
+            Step::Acquire(Prim::Lock(i)) => p.locks[*i].acquire().await,
+            Step::Release(Prim::Semaphore(i)) => match &p.sems[*i] {
+                Sem::Plain(s) => s.release(),
+                Sem::Bounded(s) => s.release().map_err(|_| {
+                    Exc::new("ValueError", "BoundedSemaphore released too many times")
+                })?,
+            },
+            Step::Release(Prim::Lock(i)) => p.locks[*i]
+                .release()
+                .map_err(|e| Exc::new("RuntimeError", e.to_string()))?,
+            Step::With { prim, body } => {
+                return match prim {
+                    Prim::Semaphore(i) => match &p.sems[*i] {
+                        Sem::Plain(s) => {
+                            let _permit = s.acquire().await;
+                            self.note_holders(*i);
+                            self.block(env, body).await
+                        }
+                        Sem::Bounded(s) => {
+                            let _permit = s.acquire().await;
+                            self.note_holders(*i);
+                            self.block(env, body).await
+                        }
+                    },
+                    Prim::Lock(i) => {
+                        let _guard = p.locks[*i].lock().await;
+                        self.block(env, body).await
+                    }
+                    Prim::Condition(i) => {
+                        let _guard = p.conds[*i].lock().await;
+                        self.block(env, body).await
+                    }
+                    other => unreachable!("validation allows no `with` on {other:?}"),
+                };
+            }
+            Step::SetEvent(i) => p.events[*i].set(),
+            Step::ClearEvent(i) => p.events[*i].clear(),
+            Step::WaitEvent(i) => p.events[*i].wait().await,
+            Step::Notify { cond, n } => {
+                let c = &p.conds[*cond];
+                let guard = c.lock().await;
+                let r = match n {
+                    Some(n) => {
+                        let n = usize::try_from(self.int(env, n)?).unwrap_or(0);
+                        c.notify(n)
+                    }
+                    None => c.notify_all(),
+                };
+                drop(guard);
+                r.map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
+            }
+            Step::WaitCondition { cond, until } => {
+                let c = &p.conds[*cond];
+                let mut guard = c.lock().await;
+                match until {
+                    None => guard = c.wait(guard).await,
+                    Some(pred) => {
+                        while !self.cond(env, pred)? {
+                            guard = c.wait(guard).await;
+                        }
+                    }
+                }
+                drop(guard);
+            }
+            Step::Put { queue, value } => {
+                let v = self.value_expr(env, value)?;
+                p.queues[*queue]
+                    .put(v)
+                    .await
+                    .map_err(|_| Exc::new("QueueShutDown", ""))?;
+            }
+            Step::Get { queue, bind } => {
+                let v = p.queues[*queue]
+                    .get()
+                    .await
+                    .map_err(|_| Exc::new("QueueShutDown", ""))?;
+                if let Some(b) = bind {
+                    env.insert(b.clone(), v);
+                }
+            }
+            Step::TaskDone(q) => p.queues[*q]
+                .task_done()
+                .map_err(|e| Exc::new("ValueError", e.to_string()))?,
+            Step::Join(q) => p.queues[*q].join().await,
+            other => unreachable!("not a primitive step: {other:?}"),
+        }
+        Ok(Flow::Next)
+    }
+}
