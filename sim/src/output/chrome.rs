@@ -31,6 +31,7 @@ pub fn render(tl: &Timeline, info: &RunInfo) -> String {
             MarkKind::Cancelled => ("cancelled".to_string(), "cancel"),
             MarkKind::Returned => ("returned".to_string(), "end"),
             MarkKind::Panicked(msg) => (format!("panicked: {msg}"), "end"),
+            MarkKind::Timeout => ("timeout".to_string(), "timeout"),
         };
         events.push(json!({"name": name, "cat": cat, "ph": "i", "s": "t", "pid": 1, "tid": m.row + 1, "ts": us(m.t)}));
     }

@@ -157,6 +157,15 @@ pub fn render(tl: &Timeline, info: &RunInfo) -> String {
                     m.t
                 );
             }
+            MarkKind::Timeout => {
+                let _ = writeln!(
+                    svg,
+                    r##"<path d="M{:.1} {:.1} l6 6 l-6 6 l-6 -6 z" fill="#8e44ad"><title>{who} t={}ms timeout fired</title></path>"##,
+                    cx,
+                    y - 6.0,
+                    m.t
+                );
+            }
             MarkKind::Panicked(msg) => {
                 let _ = writeln!(
                     svg,
@@ -197,7 +206,7 @@ code, pre {{ font-family: monospace; }}
 <p><code>seed {seed} &middot; policy {policy} &middot; virtual time {elapsed} &middot; result {result}</code><br>
 <code>replay: sim replay {path} {token}</code></p>
 {failures}
-<p class=legend><span><i class=sw style="background:#2e9d3a"></i>running</span><span><i class=sw style="background:#c9c9c9"></i>ready</span><span><i class=sw style="background:#7fb3e6"></i>sleeping</span><span><i class=sw style="background:#f0a04b"></i>blocked on X</span><span>&#9679; log line</span><span style="color:#d62728">&#9660; cancel requested</span><span style="color:#d62728">&#10005; cancelled</span><span>&#9646; returned</span></p>
+<p class=legend><span><i class=sw style="background:#2e9d3a"></i>running</span><span><i class=sw style="background:#c9c9c9"></i>ready</span><span><i class=sw style="background:#7fb3e6"></i>sleeping</span><span><i class=sw style="background:#f0a04b"></i>blocked on X</span><span>&#9679; log line</span><span style="color:#d62728">&#9660; cancel requested</span><span style="color:#d62728">&#10005; cancelled</span><span>&#9646; returned</span><span style="color:#8e44ad">&#9670; timeout</span></p>
 <div class=chart>
 {svg}</div>
 <p>Hover a segment or mark for details. x: one small step per event plus virtual time.</p>

@@ -47,6 +47,9 @@ pub enum MarkKind {
     Returned,
     /// The task panicked.
     Panicked(String),
+    /// A timer fired that is not the sleep the task waits on: a timeout (wait_for, timeout,
+    /// wait or as_completed with a limit).
+    Timeout,
 }
 
 /// An instant on a task's row.
@@ -178,6 +181,24 @@ pub fn build(trace: &Trace) -> Timeline {
             }
             EventKind::Wake { target } | EventKind::TimerFired { target } => {
                 let r = target.get() as usize - 1;
+                if matches!(e.kind, EventKind::TimerFired { .. }) && r < n {
+                    let own_sleep = format!("sleep until t={}", e.time);
+                    let timeout = match &open[r] {
+                        Some((State::Blocked(_), _, _)) => true,
+                        Some((State::Sleeping(on), _, _)) => {
+                            !on.split(", ").any(|w| w == own_sleep)
+                        }
+                        _ => false,
+                    };
+                    if timeout {
+                        tl.marks.push(Mark {
+                            row: r,
+                            at: k,
+                            t,
+                            kind: MarkKind::Timeout,
+                        });
+                    }
+                }
                 if r < n
                     && matches!(
                         open[r],
