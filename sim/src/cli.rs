@@ -147,7 +147,7 @@ fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String
     let token = &report.outcome.token;
     let mut s = format!("FAILED: scenario `{}` ({})\n", scn.name, scn.path);
     for f in failures {
-        s.push_str(&format!("  - {}\n", f.replace('\n', "\n    ")));
+        s.push_str(&format!("  - {}\n", f.trim_end().replace('\n', "\n    ")));
     }
     s.push_str(&format!(
         "seed: {}  policy: {}\n",

@@ -344,6 +344,40 @@ fn primitives_not_in_this_build_are_located_errors() {
 }
 
 #[test]
+fn primitive_errors() {
+    rejects(
+        "[main]\nsteps = [{ acquire = \"db\" }]\n",
+        "undefined semaphore or lock `db`",
+        "2:22",
+        Some("declare it as [semaphores.db]"),
+    );
+    rejects(
+        "[events.go]\n[main]\nsteps = [{ acquire = \"go\" }]\n",
+        "`go` is a event, but `acquire` needs a semaphore or lock",
+        "3:22",
+        None,
+    );
+    rejects(
+        "[locks.lk]\n[main]\nsteps = [{ wait_event = \"lk\" }]\n",
+        "`lk` is a lock, but `wait_event` needs a event",
+        "3:25",
+        Some("declare one with [events.NAME]"),
+    );
+    rejects(
+        "[queues.q]\n[main]\nsteps = [{ put = \"q\" }]\n",
+        "`put` needs a `value`",
+        "3:18",
+        None,
+    );
+    rejects(
+        "[queues.q]\nmaxsize = -1\n[main]\nsteps = []\n",
+        "a queue's maxsize cannot be negative",
+        "1:1",
+        Some("0 means unbounded"),
+    );
+}
+
+#[test]
 fn missing_file() {
     let o = sim_in(&scratch(), &["run", "nope.toml"]);
     assert_eq!(o.code, 2);

@@ -184,6 +184,42 @@ fn explore_is_the_same_with_more_jobs_and_shards_cover_the_range() {
 }
 
 #[test]
+fn max_concurrency_and_deadlocks_are_reported() {
+    let dir = std::env::temp_dir().join(format!("sim-scn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root().join("scenarios/semaphore_fetch_50.toml")).unwrap();
+    let strict = dir.join("strict.toml");
+    std::fs::write(
+        &strict,
+        text.replace(
+            "max_concurrency = { sem = 10 }",
+            "max_concurrency = { sem = 9 }",
+        ),
+    )
+    .unwrap();
+    let o = sim(&["run", strict.to_str().unwrap(), "--format", "logs"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("semaphore `sem` had 10 holders at once, expected at most 9")
+    );
+    let o = sim(&[
+        "replay",
+        "scenarios/bug_lock_order_deadlock.toml",
+        "sl1:random:4:BwECAQIBAgACAAIBAgECFCFsdg",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("deadlock")
+            && err.contains("Lock 'a' held by")
+            && err.contains("wait-for cycle"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn a_passing_exploration_exits_zero() {
     let out = sim(&["explore", "scenarios/factorial_gather.toml", "--runs", "20"]);
     assert_eq!(out.status.code(), Some(0));
