@@ -2,7 +2,9 @@
 
 use simloop::RunError;
 
-use crate::interp::Report;
+use std::time::Duration;
+
+use crate::interp::{Facts, Report, Shared, TaskResult};
 use crate::scenario::Scenario;
 
 /// Every expectation the run broke, one sentence each (empty: the run passed).
@@ -18,14 +20,43 @@ use crate::scenario::Scenario;
 /// assert_eq!(expect::failures(&scn, &report), ["shared variable `n`: expected 2, got 1"]);
 /// ```
 pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
+    let result = report.outcome.result.as_ref();
+    judge(
+        scn,
+        result,
+        &report.outcome.trace.logs(),
+        &report.shared,
+        report.outcome.elapsed,
+    )
+}
+
+/// [`failures`] for an explorer's check: judges the program's output ([`Facts`]), joined
+/// into one message. Run errors (deadlocks, step limits) are the explorer's to report.
+pub fn check_facts(scn: &Scenario, facts: &Facts) -> Result<(), String> {
+    let shared = facts.shared();
+    let logs = shared.logs.clone();
+    let failures = judge(scn, Ok(&facts.result), &logs, &shared, facts.elapsed);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+fn judge(
+    scn: &Scenario,
+    result: Result<&TaskResult, &RunError>,
+    logs: &str,
+    shared: &Shared,
+    elapsed: Duration,
+) -> Vec<String> {
     let e = &scn.expect;
     let mut out = Vec::new();
-    let logs = report.outcome.trace.logs();
     let lines: Vec<&str> = logs
         .lines()
         .map(|l| l.split_once(' ').map_or("", |(_, rest)| rest))
         .collect();
-    match &report.outcome.result {
+    match result {
         Ok(Ok(v)) => {
             if let Some(want) = &e.result
                 && v.repr() != *want
@@ -75,7 +106,7 @@ pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
         }
     }
     for (i, want) in &e.vars {
-        let got = report.shared.vars[*i];
+        let got = shared.vars[*i];
         if got != *want {
             out.push(format!(
                 "shared variable `{}`: expected {want}, got {got}",
@@ -84,7 +115,7 @@ pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
         }
     }
     for (i, at_most) in &e.max_concurrency {
-        let got = report.shared.sem_max[*i];
+        let got = shared.sem_max[*i];
         if got > *at_most {
             out.push(format!(
                 "semaphore `{}` had {got} holders at once, expected at most {at_most}",
@@ -92,19 +123,16 @@ pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
             ));
         }
     }
-    if let Some(v) = &report.shared.violation {
+    if let Some(v) = &shared.violation {
         out.push(format!(
             "invariant `{}` broken at t={} in {} ({})",
             v.invariant, v.time, v.task, v.vars
         ));
     }
     if let Some(want) = e.elapsed
-        && report.outcome.elapsed != want
+        && elapsed != want
     {
-        out.push(format!(
-            "elapsed: expected {:?}, got {:?}",
-            want, report.outcome.elapsed
-        ));
+        out.push(format!("elapsed: expected {:?}, got {:?}", want, elapsed));
     }
     out
 }

@@ -35,6 +35,9 @@ pub struct Shared {
     pub vars: Vec<i64>,
     /// The first invariant violation.
     pub violation: Option<Violation>,
+    /// The lines logged so far, as `t=<ms> <line>` (what `Trace::logs` shows), so a check
+    /// that only sees the program's output can judge log expectations.
+    pub logs: String,
     /// The most holders each semaphore had at once.
     pub sem_max: Vec<u64>,
 }
@@ -62,17 +65,40 @@ type Res = Result<Flow, Exc>;
 pub type Env = BTreeMap<String, Value>;
 
 /// Logs a line when dropped while armed: the task was cancelled inside an `on_cancel` block.
-struct CancelGuard(Option<String>);
+struct CancelGuard(Option<(String, Rc<Rt>)>);
 
 impl Drop for CancelGuard {
     fn drop(&mut self) {
-        if let Some(line) = self.0.take() {
-            log!("{line}");
+        if let Some((line, rt)) = self.0.take() {
+            rt.say(line);
         }
     }
 }
 
 impl Rt {
+    /// A fresh interpreter state for one run of `scenario`.
+    pub fn new(scenario: &Arc<Scenario>) -> Rt {
+        Rt {
+            scenario: Arc::clone(scenario),
+            shared: RefCell::new(Shared {
+                vars: scenario.vars.iter().map(|v| v.1).collect(),
+                violation: None,
+                logs: String::new(),
+                sem_max: vec![0; scenario.semaphores.len()],
+            }),
+            prims: super::prims::Prims::new(scenario),
+        }
+    }
+
+    /// Logs `line` into the trace and into [`Shared::logs`].
+    fn say(&self, line: String) {
+        use std::fmt::Write as _;
+        // Steps and cancel guards run inside the run (the engine drops cancelled futures
+        // at their turn), so the clock is there to read.
+        let _ = writeln!(self.shared.borrow_mut().logs, "t={} {line}", simloop::now());
+        log!("{line}");
+    }
+
     fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
         let mut pieces = path.split('.');
         let name = pieces.next().unwrap_or("");
@@ -294,7 +320,7 @@ impl Rt {
             }
             Step::Log(t) => {
                 let line = self.render(env, t)?;
-                log!("{line}");
+                self.say(line);
             }
             Step::Spawn {
                 invoke,
@@ -420,7 +446,7 @@ impl Rt {
                 other => return other,
             },
             Step::OnCancel { line, body } => {
-                let mut guard = CancelGuard(Some(self.render(env, line)?));
+                let mut guard = CancelGuard(Some((self.render(env, line)?, Rc::clone(self))));
                 let r = self.block(env, body).await;
                 guard.0 = None;
                 return r;

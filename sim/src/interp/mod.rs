@@ -8,7 +8,6 @@ mod value;
 pub use self::exec::{Shared, Violation};
 pub use self::value::{Exc, TaskResult, Value};
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -38,15 +37,7 @@ pub struct Report {
 /// assert_eq!(report.outcome.elapsed, std::time::Duration::from_secs(2));
 /// ```
 pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
-    let rt = Rc::new(Rt {
-        scenario: Arc::clone(scenario),
-        shared: RefCell::new(Shared {
-            vars: scenario.vars.iter().map(|v| v.1).collect(),
-            violation: None,
-            sem_max: vec![0; scenario.semaphores.len()],
-        }),
-        prims: prims::Prims::new(scenario),
-    });
+    let rt = Rc::new(Rt::new(scenario));
     let main_rt = Rc::clone(&rt);
     let outcome = sim.run(async move {
         let def = &main_rt.scenario.main;
@@ -54,4 +45,50 @@ pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
     });
     let shared = std::mem::take(&mut *rt.shared.borrow_mut());
     Report { outcome, shared }
+}
+
+/// What one run of [`program`] produced, judged by [`crate::expect::check_facts`] (for
+/// explorers that only see the program's output).
+pub struct Facts {
+    /// The main task's value or exception.
+    pub result: TaskResult,
+    /// The virtual time when the main task ended.
+    pub elapsed: std::time::Duration,
+    rt: Rc<Rt>,
+}
+
+impl Facts {
+    /// Shared variables, logs and the first invariant violation, as they are now (after the
+    /// run, this includes lines logged by tasks cancelled at the run's end).
+    pub fn shared(&self) -> std::cell::Ref<'_, Shared> {
+        self.rt.shared.borrow()
+    }
+}
+
+/// The scenario as a simloop program: a future to pass to [`Sim::run`] (or to an explorer),
+/// whose output carries what the expectations need.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{expect, interp, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]\n[expect]\ncontains = [\"bye\"]").unwrap());
+/// let out = Sim::new().run(interp::program(&scn));
+/// let facts = out.result.unwrap();
+/// assert_eq!(facts.shared().logs, "t=0 hi\n");
+/// assert_eq!(expect::check_facts(&scn, &facts), Err("no log line `bye`".to_string()));
+/// ```
+pub fn program(scenario: &Arc<Scenario>) -> impl std::future::Future<Output = Facts> + 'static {
+    let rt = Rc::new(Rt::new(scenario));
+    async move {
+        let def = &rt.scenario.main;
+        let result = rt.run_def(def, Default::default()).await;
+        let elapsed = simloop::now() - simloop::Instant::ZERO;
+        Facts {
+            result,
+            elapsed,
+            rt,
+        }
+    }
 }

@@ -48,6 +48,30 @@ fn every_scenario_fifo_trace_is_snapshotted() {
     }
 }
 
+#[test]
+fn in_run_facts_agree_with_the_trace() {
+    // Explorers judge a run from the program's output (`check_facts`); `sim run` judges it
+    // from the trace (`failures`). Both must see the same logs and reach the same verdict.
+    for file in scenario_files() {
+        let scn = Arc::new(scenario::load(file.to_str().unwrap()).unwrap());
+        for sim in [
+            Sim::new(),
+            Sim::new().policy(simloop::Policy::Random).seed(7),
+        ] {
+            let out = sim.run(interp::program(&scn));
+            let Ok(facts) = &out.result else { continue };
+            assert_eq!(facts.shared().logs, out.trace.logs(), "{}", file.display());
+            let report = interp::run(&scn, &sim);
+            assert_eq!(
+                expect::check_facts(&scn, facts).is_ok(),
+                expect::failures(&scn, &report).is_empty(),
+                "{}",
+                file.display()
+            );
+        }
+    }
+}
+
 /// Scenarios that are ports of `../shared/conformance` cases: their FIFO log lines must equal
 /// CPython's trace byte for byte.
 const CONFORMANCE: &[(&str, &str)] = &[
