@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod combinators;
 mod runtime;
 mod sim;
 
@@ -51,6 +52,10 @@ pub mod task;
 pub mod time;
 pub mod trace;
 
+pub use self::combinators::{
+    Elapsed, Gather, GatherAll, GatherError, RescheduleError, Timeout, TimeoutHandle, TryGather,
+    gather, gather_all, gather_tasks, timeout, timeout_at, timeout_scope, try_gather, wait_for,
+};
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{
     BlockedTask, DeadlockReport, Outcome, REPLAY_ENV, RunError, Sim, Stats, TaskPanic,
