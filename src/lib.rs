@@ -53,8 +53,10 @@ pub mod time;
 pub mod trace;
 
 pub use self::combinators::{
-    Elapsed, Gather, GatherAll, GatherError, RescheduleError, Timeout, TimeoutHandle, TryGather,
-    gather, gather_all, gather_tasks, timeout, timeout_at, timeout_scope, try_gather, wait_for,
+    AsCompleted, ChildFailure, Elapsed, Gather, GatherAll, GatherError, GroupError, GroupJoin,
+    RescheduleError, ReturnWhen, Shield, SpawnError, TaskGroup, Timeout, TimeoutHandle, TryGather,
+    Wait, as_completed, gather, gather_all, gather_tasks, shield, timeout, timeout_at,
+    timeout_scope, try_gather, wait, wait_for,
 };
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{

@@ -10,14 +10,18 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Wake, Waker};
 
-use crate::runtime::{Completion, try_with};
+use crate::runtime::{Completion, TimerKey, try_with};
 use crate::task::TaskId;
+use crate::time::Instant;
 
 /// What a combinator does when one of its children ends; runs at the callback's own turn in
 /// the ready queue, outside the core borrow, so it may use the runtime and wake wakers.
 pub(crate) trait DoneCallback: Send + Sync + 'static {
     /// Child number `index` ended as `how`.
     fn on_done(&self, index: usize, how: &Completion);
+
+    /// The timer armed with [`arm_timeout`] fired.
+    fn on_timeout(&self) {}
 }
 
 /// Registers `target.on_done(index, ..)` to run one slot after `child` ends (at once if it
@@ -33,6 +37,49 @@ pub(crate) fn watch(child: TaskId, index: usize, target: Arc<dyn DoneCallback>) 
         }));
         c.add_done_callback(child, owner, waker);
     });
+}
+
+/// Arms a timer whose callback calls `target.on_timeout()` at `deadline` (two slots before
+/// the caller runs, like asyncio's `call_later` resolving a future), on behalf of the
+/// running task.
+pub(crate) fn arm_timeout(deadline: Instant, target: Arc<dyn DoneCallback>) -> TimerKey {
+    crate::runtime::with("combinator timeout", |c| {
+        let waker = Waker::from(Arc::new(TimeoutWaker {
+            run: c.run_id,
+            target,
+        }));
+        c.arm_timer(deadline, &waker)
+    })
+}
+
+/// Disarms a timer armed with [`arm_timeout`], if the run is still going.
+pub(crate) fn disarm(run: u64, key: TimerKey) {
+    let waker = try_with(|c| {
+        if c.run_id == run {
+            c.timers.cancel(key)
+        } else {
+            None
+        }
+    })
+    .flatten();
+    drop(waker);
+}
+
+struct TimeoutWaker {
+    run: u64,
+    target: Arc<dyn DoneCallback>,
+}
+
+impl Wake for TimeoutWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if try_with(|c| c.run_id == self.run).unwrap_or(false) {
+            self.target.on_timeout();
+        }
+    }
 }
 
 /// The waker that carries a done-callback. Waking it outside its run does nothing.

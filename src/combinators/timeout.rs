@@ -15,6 +15,7 @@ use super::callback::lock;
 use crate::runtime::{TimerKey, try_with, with};
 use crate::task::TaskId;
 use crate::time::Instant;
+use crate::trace::EventKind;
 
 /// Runs `future` inline in the calling task, giving up after `duration` of virtual time;
 /// tokio's `timeout`, asyncio's `wait_for` / `async with timeout(...)`.
@@ -471,6 +472,9 @@ impl TimeoutShared {
                 }
                 Some(d) => {
                     c.stats.timers += 1;
+                    if c.trace.full() {
+                        c.record(EventKind::TimerArmed { deadline: d });
+                    }
                     Some(c.timers.arm(d, owner, waker))
                 }
             };
