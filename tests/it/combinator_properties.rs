@@ -139,9 +139,11 @@ proptest! {
     ) {
         let out = Sim::new().seed(seed).policy(policy).run(async move {
             background(4);
-            let done = Rc::new(Cell::new(false));
-            let d2 = done.clone();
+            let (started, done) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
+            let (s2, d2) = (started.clone(), done.clone());
             let caller = spawn(async move {
+                // A caller cancelled before its first step never reaches the shield.
+                s2.set(true);
                 shield(async move {
                     run_steps(&work, None).await;
                     d2.set(true);
@@ -153,8 +155,9 @@ proptest! {
             let _ = caller.await;
             // The longest work: 4 steps of 25 ms.
             sleep(ms(200)).await;
-            done.get()
+            (started.get(), done.get())
         });
-        prop_assert!(out.result.unwrap());
+        let (started, done) = out.result.unwrap();
+        prop_assert_eq!(done, started);
     }
 }
