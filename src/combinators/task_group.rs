@@ -17,7 +17,8 @@ use crate::task::{JoinHandle, TaskId, spawn};
 /// A group of child tasks that ends when all of them end; asyncio's `TaskGroup`.
 ///
 /// Children return `Result<T, E>`; a child fails when it returns `Err` or panics. The first
-/// failure cancels every other unfinished child (in creation order under FIFO), and
+/// failure cancels every other unfinished child (in creation order under FIFO, in an order
+/// chosen and recorded by the other policies), and
 /// [`join`](TaskGroup::join) then returns every failure collected before the children ended.
 /// A cancelled child is not a failure. Cancelling the task that awaits `join` (or dropping
 /// the `join` future) cancels all the children. Once `join` returned, or while the group is
@@ -30,8 +31,8 @@ use crate::task::{JoinHandle, TaskId, spawn};
 ///
 /// **Differs from asyncio:** there is no `async with` body to cancel: the group is an object
 /// you spawn into and then `join`. Errors are values, so a failing child returns `Err`, and
-/// its handle yields `None` (the error goes to the group's [`GroupError`]). The order in which
-/// siblings are cancelled is creation order (CPython iterates a set there).
+/// its handle yields `None` (the error goes to the group's [`GroupError`]). CPython cancels
+/// the siblings in set order (memory addresses); simloop's FIFO policy uses creation order.
 ///
 /// # Examples
 ///
@@ -327,10 +328,16 @@ impl DoneCallback for GroupShared {
             (abort, waker)
         };
         if !abort.is_empty() {
-            // asyncio's `_abort`: cancel every child that has not ended.
+            // asyncio's `_abort`: cancel every child that has not ended. CPython iterates a
+            // set here; FIFO uses creation order, other policies choose the order.
             try_with(|c| {
-                for id in abort {
-                    c.cancel(id, None);
+                let mut rest: Vec<TaskId> = abort
+                    .into_iter()
+                    .filter(|id| c.tasks[id.index()].done.is_none())
+                    .collect();
+                while !rest.is_empty() {
+                    let i = c.choose(rest.len());
+                    c.cancel(rest.remove(i), None);
                 }
             });
         }

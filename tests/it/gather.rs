@@ -185,3 +185,35 @@ fn empty_gather_is_ready_at_once() {
     });
     assert_eq!(out.result.unwrap(), Vec::<u8>::new());
 }
+
+/// Full traces: the children start in argument order, each child's end is followed by its
+/// done-callback's `loop wake` of the caller, and `cancel()` cancels in argument order.
+#[test]
+fn gather_traces() {
+    let plain = Sim::new().run(async {
+        gather([after(20, "a"), after(10, "b")]).await.unwrap();
+    });
+    plain.result.unwrap();
+    insta::assert_snapshot!("gather", plain.trace.render());
+
+    let cancelled = Sim::new().run(async {
+        let g = gather([after(20, "a"), after(5, "b"), after(30, "c")]);
+        sleep(ms(10)).await;
+        g.cancel();
+        let _ = g.await;
+    });
+    cancelled.result.unwrap();
+    insta::assert_snapshot!("gather_cancel", cancelled.trace.render());
+
+    let variants = Sim::new().run(async {
+        let all = gather_all([after(10, "x"), after(5, "y")]).await;
+        let first_err = try_gather([(5, Err("e")), (10, Ok(1))].map(|(d, v)| async move {
+            sleep(ms(d)).await;
+            v
+        }))
+        .await;
+        log!("{} outcomes; try_gather: {first_err:?}", all.len());
+    });
+    variants.result.unwrap();
+    insta::assert_snapshot!("gather_all_and_try_gather", variants.trace.render());
+}

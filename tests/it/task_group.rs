@@ -144,3 +144,29 @@ fn task_group_trace() {
     out.result.unwrap();
     insta::assert_snapshot!(out.trace.render());
 }
+
+/// CPython aborts in set order; FIFO uses creation order, and the random policy explores
+/// other orders as recorded choices that replay.
+#[test]
+fn under_random_the_abort_order_is_explored_and_replays() {
+    let program = || async {
+        let tg = TaskGroup::new();
+        tg.spawn(child("bad", 10, true)).map(drop).unwrap();
+        for name in ["a", "b", "c"] {
+            tg.spawn(child(name, 100, false)).map(drop).unwrap();
+        }
+        let _ = tg.join().await;
+    };
+    let mut orders = std::collections::BTreeSet::new();
+    for seed in 0..30 {
+        let out = Sim::new()
+            .seed(seed)
+            .policy(simloop::Policy::Random)
+            .run(program());
+        let logs = out.trace.logs();
+        let again = Sim::new().replay(&out.token).run(program());
+        assert_eq!(again.trace.logs(), logs, "seed {seed}: replay differs");
+        orders.insert(logs);
+    }
+    assert!(orders.len() > 1, "only one abort order seen: {orders:?}");
+}
