@@ -33,7 +33,12 @@ use crate::trace::EventKind;
 /// is a recorded choice. With nested timeouts expiring together, the outer one reports.
 ///
 /// **Differs from asyncio:** expiry drops the inner future instead of raising
-/// `CancelledError` in it, so it cannot catch the cancellation and carry on.
+/// `CancelledError` in it, so it cannot catch the cancellation and carry on. Dropping a
+/// [`JoinHandle`](crate::JoinHandle) detaches its task, so `timeout(d, handle)` leaves the
+/// task running on expiry, where asyncio's `wait_for(task, d)` cancels it: call
+/// [`JoinHandle::cancel`](crate::JoinHandle::cancel) yourself if that is what you want. A
+/// zero timeout returns [`Elapsed`] even for a future that is already ready (asyncio returns
+/// the result of a future that is already done).
 ///
 /// # Examples
 ///
@@ -99,6 +104,11 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
 /// A timeout whose body gets the [`TimeoutHandle`], to move the deadline from inside;
 /// asyncio's `async with asyncio.timeout_at(when) as cm:`. `None` means no deadline until
 /// the body reschedules one.
+///
+/// **Differs from asyncio:** the body is a closure returning a future rather than an
+/// `async with` block, and (as with every [`timeout`]) a deadline already passed at the first
+/// poll never starts the body, where asyncio's context manager runs it until its first
+/// suspension.
 ///
 /// # Examples
 ///
