@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use simloop::{Instant, log, sleep, spawn_named, yield_now};
 
-use super::value::{Exc, TaskCell, TaskResult, Value};
+use super::value::{Exc, Handle, TaskCell, TaskResult, Value};
 use crate::scenario::{
     Cond, Dur, IntExpr, Invoke, Part, Scenario, Step, TaskDef, Template, ValueExpr,
 };
@@ -61,6 +61,9 @@ pub enum Flow {
 }
 
 type Res = Result<Flow, Exc>;
+/// The hidden local holding the TaskGroup that `spawn` steps go into.
+pub const GROUP: &str = " group";
+
 /// A task's locals.
 pub type Env = BTreeMap<String, Value>;
 
@@ -99,7 +102,10 @@ impl Rt {
         log!("{line}");
     }
 
-    fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
+    pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
+        if let Some(path) = path.strip_suffix(":type") {
+            return Ok(self.lookup(env, path)?.type_name());
+        }
         let mut pieces = path.split('.');
         let name = pieces.next().unwrap_or("");
         let mut v = self.lookup_name(env, name)?;
@@ -134,7 +140,7 @@ impl Rt {
         }
     }
 
-    fn value(&self, env: &Env, t: &Template) -> Result<Value, Exc> {
+    pub(super) fn value(&self, env: &Env, t: &Template) -> Result<Value, Exc> {
         if let Some(v) = t.sole_var() {
             return self.lookup(env, v);
         }
@@ -153,7 +159,7 @@ impl Rt {
         }
     }
 
-    fn render(&self, env: &Env, t: &Template) -> Result<String, Exc> {
+    pub(super) fn render(&self, env: &Env, t: &Template) -> Result<String, Exc> {
         let mut s = String::new();
         for p in &t.parts {
             match p {
@@ -179,10 +185,13 @@ impl Rt {
         }
     }
 
-    /// Evaluates a comparison.
+    /// Evaluates a comparison; each side may be a sum like `{a} + {b} - 1`.
     pub fn cond(&self, env: &Env, c: &Cond) -> Result<bool, Exc> {
         let (l, r) = (self.value(env, &c.left)?, self.value(env, &c.right)?);
-        let ord = match (l.as_int(), r.as_int()) {
+        let ord = match (
+            l.as_int().or_else(|| sum(&l)),
+            r.as_int().or_else(|| sum(&r)),
+        ) {
             (Some(a), Some(b)) => a.cmp(&b),
             _ => l.to_string().cmp(&r.to_string()),
         };
@@ -224,16 +233,30 @@ impl Rt {
         }
     }
 
-    fn spawn_one(self: &Rc<Self>, env: &Env, invoke: &Invoke, i: i64) -> Result<Rc<TaskCell>, Exc> {
+    pub(super) fn spawn_one(
+        self: &Rc<Self>,
+        env: &Env,
+        invoke: &Invoke,
+        i: i64,
+    ) -> Result<Rc<TaskCell>, Exc> {
         let def = &self.scenario.tasks[invoke.task];
         let args = self.args(env, invoke, i)?;
         let name = self.render(&args, &def.name)?;
         let rt = Rc::clone(self);
         let task = invoke.task;
-        let handle = spawn_named(name.clone(), async move {
+        let fut = async move {
             let def = &rt.scenario.tasks[task];
             rt.run_def(def, args).await
-        });
+        };
+        let handle = match env.get(GROUP) {
+            Some(Value::Group(tg)) => {
+                let h = tg
+                    .spawn(fut)
+                    .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
+                Handle::Group(h)
+            }
+            _ => Handle::Plain(spawn_named(name.clone(), fut)),
+        };
         Ok(Rc::new(TaskCell {
             id: handle.id(),
             name,
@@ -242,7 +265,7 @@ impl Rt {
         }))
     }
 
-    fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
+    pub(super) fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
         let mut args = Env::new();
         args.insert("i".into(), Value::Int(i));
         for (k, t) in &invoke.args {
@@ -469,6 +492,14 @@ impl Rt {
                 let body = if self.cond(env, cond)? { then } else { other };
                 return self.block(env, body).await;
             }
+            Step::Gather { .. }
+            | Step::Timeout { .. }
+            | Step::Shield { .. }
+            | Step::Wait { .. }
+            | Step::AsCompleted { .. }
+            | Step::TaskGroup { .. } => {
+                return Box::pin(self.combine_step(env, s)).await;
+            }
             other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)
@@ -477,4 +508,20 @@ impl Rt {
 
 fn not_a_task(name: &str, v: &Value) -> Exc {
     Exc::new("TypeError", format!("`{name}` is {}, not a task", v.repr()))
+}
+
+/// `a + b - c` over integers, when the text is such a sum.
+fn sum(v: &Value) -> Option<i64> {
+    let Value::Str(text) = v else { return None };
+    let mut tokens = text.split_whitespace();
+    let mut total: i64 = tokens.next()?.parse().ok()?;
+    while let Some(op) = tokens.next() {
+        let n: i64 = tokens.next()?.parse().ok()?;
+        total = match op {
+            "+" => total.checked_add(n)?,
+            "-" => total.checked_sub(n)?,
+            _ => return None,
+        };
+    }
+    Some(total)
 }

@@ -1,6 +1,7 @@
 //! The interpreter: runs a [`Scenario`] under a [`Sim`] and collects what the expectations
 //! need.
 
+mod combine;
 mod exec;
 mod prims;
 mod value;

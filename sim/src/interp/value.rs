@@ -39,6 +39,56 @@ impl Exc {
 /// What a task's future returns.
 pub type TaskResult = Result<Value, Exc>;
 
+/// A task's handle: a plain task, or a TaskGroup child (whose error goes to the group).
+pub enum Handle {
+    /// `spawn`.
+    Plain(JoinHandle<TaskResult>),
+    /// `TaskGroup::spawn`: `None` when the child failed.
+    Group(JoinHandle<Option<Value>>),
+}
+
+impl Handle {
+    /// Waits for the task; its value or exception.
+    pub async fn join(self) -> TaskResult {
+        let joined = match self {
+            Handle::Plain(h) => h.await,
+            Handle::Group(h) => h.await.map(|v| {
+                v.ok_or_else(|| Exc::new("RuntimeError", "the task failed inside its TaskGroup"))
+            }),
+        };
+        from_join(joined)
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        match self {
+            Handle::Plain(h) => h.id(),
+            Handle::Group(h) => h.id(),
+        }
+    }
+
+    fn cancel(&self, message: Option<String>) -> bool {
+        match (self, message) {
+            (Handle::Plain(h), Some(m)) => h.cancel_with(m),
+            (Handle::Plain(h), None) => h.cancel(),
+            (Handle::Group(h), Some(m)) => h.cancel_with(m),
+            (Handle::Group(h), None) => h.cancel(),
+        }
+    }
+}
+
+/// A task's outcome as a scenario value: CancelledError and Panic for join errors.
+pub fn from_join(joined: Result<TaskResult, JoinError>) -> TaskResult {
+    match joined {
+        Ok(r) => r,
+        Err(JoinError::Cancelled { message }) => Err(Exc::new(
+            "CancelledError",
+            message.map(|m| m.to_string()).unwrap_or_default(),
+        )),
+        Err(JoinError::Panicked { message }) => Err(Exc::new("Panic", message.to_string())),
+    }
+}
+
 /// A spawned task, shared by every local that names it.
 pub struct TaskCell {
     /// Its id.
@@ -46,7 +96,7 @@ pub struct TaskCell {
     /// Its name.
     pub name: String,
     /// The handle, while nobody is awaiting it.
-    pub handle: RefCell<Option<JoinHandle<TaskResult>>>,
+    pub handle: RefCell<Option<Handle>>,
     /// Its outcome, once someone awaited it.
     pub result: RefCell<Option<TaskResult>>,
 }
@@ -71,14 +121,7 @@ impl TaskCell {
                 format!("task {} is already awaited by another task", self.name),
             ));
         };
-        let r = match handle.await {
-            Ok(r) => r,
-            Err(JoinError::Cancelled { message }) => Err(Exc::new(
-                "CancelledError",
-                message.map(|m| m.to_string()).unwrap_or_default(),
-            )),
-            Err(JoinError::Panicked { message }) => Err(Exc::new("Panic", message.to_string())),
-        };
+        let r = handle.join().await;
         *self.result.borrow_mut() = Some(r.clone());
         r
     }
@@ -86,10 +129,9 @@ impl TaskCell {
     /// Requests the task's cancellation; false if it already ended.
     pub fn cancel(&self, message: Option<String>) -> bool {
         let handle = self.handle.borrow();
-        match (handle.as_ref(), message) {
-            (Some(h), Some(m)) => h.cancel_with(m),
-            (Some(h), None) => h.cancel(),
-            (None, _) => simloop::task::cancel(self.id),
+        match handle.as_ref() {
+            Some(h) => h.cancel(message),
+            None => simloop::task::cancel(self.id),
         }
     }
 }
@@ -113,6 +155,8 @@ pub enum Value {
     Task(Rc<TaskCell>),
     /// A caught or collected exception.
     Error(Exc),
+    /// The TaskGroup that `spawn` steps go into (a hidden local).
+    Group(Rc<simloop::TaskGroup<Exc>>),
 }
 
 impl PartialEq for Value {
@@ -151,6 +195,29 @@ impl Value {
         }
     }
 
+    /// Python's `type(v).__name__` (for a list, the list of its items' type names).
+    pub fn type_name(&self) -> Value {
+        let name = match self {
+            Value::None => "NoneType",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Bool(_) => "bool",
+            Value::Str(_) => "str",
+            Value::List(items) => {
+                return Value::List(
+                    items
+                        .iter()
+                        .map(|i| Value::Str(i.type_name().to_string()))
+                        .collect(),
+                );
+            }
+            Value::Task(_) => "Task",
+            Value::Error(e) => &e.kind,
+            Value::Group(_) => "TaskGroup",
+        };
+        Value::Str(name.to_string())
+    }
+
     /// The value as an integer, if it is one.
     pub fn as_int(&self) -> Option<i64> {
         match self {
@@ -184,6 +251,7 @@ impl fmt::Display for Value {
             Value::List(_) => f.write_str(&self.repr()),
             Value::Task(t) => write!(f, "<Task {}>", t.name),
             Value::Error(e) => f.write_str(&e.message),
+            Value::Group(_) => f.write_str("<TaskGroup>"),
         }
     }
 }

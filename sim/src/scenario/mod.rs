@@ -9,7 +9,7 @@ mod validate;
 pub use self::error::ScenarioError;
 pub use self::model::*;
 pub use self::template::{Part, Template};
-pub use self::validate::{PENDING_VERBS, VERBS, parse, py_float};
+pub use self::validate::{VERBS, parse, py_float};
 
 /// Reads and validates the scenario file at `path`.
 ///

@@ -130,9 +130,78 @@ pub enum Prim {
     Queue(usize),
 }
 
+/// What a `gather` runs.
+#[derive(Clone, Debug)]
+pub enum GatherItems {
+    /// Coroutines, each wrapped in a new task (`gather(f(), g())`).
+    Calls(Vec<Invoke>),
+    /// Existing tasks, by local name (`gather(t1, t2)`).
+    Tasks(Vec<String>),
+}
+
+/// When `wait` returns (asyncio's `return_when`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitWhen {
+    /// `FIRST_COMPLETED`.
+    FirstCompleted,
+    /// `FIRST_EXCEPTION`.
+    FirstException,
+    /// `ALL_COMPLETED`.
+    AllCompleted,
+}
+
 /// One step of a task.
 #[derive(Clone, Debug)]
 pub enum Step {
+    /// `asyncio.gather(...)`.
+    Gather {
+        /// What it runs.
+        items: GatherItems,
+        /// Exceptions become values in the result list instead of propagating.
+        return_exceptions: bool,
+        /// Where the result list goes.
+        bind: Option<String>,
+    },
+    /// `await asyncio.wait_for(body, d)` / `async with asyncio.timeout(d): body`: TimeoutError
+    /// when the body takes longer (the body is dropped, as a cancellation).
+    Timeout {
+        /// The limit.
+        limit: Dur,
+        /// The body.
+        body: Vec<Step>,
+    },
+    /// `await asyncio.shield(body)`: the body runs as its own task that the caller's
+    /// cancellation does not reach.
+    Shield {
+        /// The body (locals it binds stay inside).
+        body: Vec<Step>,
+        /// Where its value goes (its `return`).
+        bind: Option<String>,
+    },
+    /// `done, pending = await asyncio.wait(tasks, return_when=...)`.
+    Wait {
+        /// Locals holding tasks or lists of tasks.
+        targets: Vec<String>,
+        /// When to return.
+        when: WaitWhen,
+        /// Where the list of finished tasks goes.
+        bind: Option<String>,
+    },
+    /// `for f in asyncio.as_completed(tasks): v = await f; body`.
+    AsCompleted {
+        /// Locals holding tasks or lists of tasks.
+        targets: Vec<String>,
+        /// The local bound to each result.
+        bind: Option<String>,
+        /// Run for each result, in completion order.
+        body: Vec<Step>,
+    },
+    /// `async with asyncio.TaskGroup() as tg: body`; `spawn` steps in the body go into the
+    /// group, which is joined at the end of the body.
+    TaskGroup {
+        /// The body.
+        body: Vec<Step>,
+    },
     /// `await sem.acquire()` / `await lock.acquire()`, released only by `Release`.
     Acquire(Prim),
     /// `sem.release()` / `lock.release()`.

@@ -64,8 +64,9 @@ impl Template {
                             message: "`{` opens a placeholder that is never closed (write `{{` for a literal brace)".into(),
                         });
                     }
-                    // `name`, or `name.0.1` to index into lists.
-                    let mut pieces = name.split('.');
+                    // `name`, `name.0.1` to index into lists, and `:type` for Python type names.
+                    let path = name.strip_suffix(":type").unwrap_or(&name);
+                    let mut pieces = path.split('.');
                     let base = pieces.next().unwrap_or("");
                     let valid = !base.is_empty()
                         && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -111,7 +112,7 @@ impl Template {
     /// The variables the placeholders name (without `.N` indices), in order.
     pub fn vars(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
-            Part::Var(v) => v.split('.').next(),
+            Part::Var(v) => v.split(['.', ':']).next(),
             Part::Text(_) => None,
         })
     }
@@ -139,6 +140,14 @@ mod tests {
         let t = Template::parse("{job.0} {job.1.2}").unwrap();
         assert_eq!(t.vars().collect::<Vec<_>>(), ["job", "job"]);
         assert!(Template::parse("{job.}").is_err() && Template::parse("{job.x}").is_err());
+        assert_eq!(
+            Template::parse("{r:type}")
+                .unwrap()
+                .vars()
+                .collect::<Vec<_>>(),
+            ["r"]
+        );
+        assert!(Template::parse("{r:len}").is_err());
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("let", &["value"]),
     ("set", &["value", "add"]),
     ("if", &["do", "else"]),
+    ("gather", &["return_exceptions", "as"]),
+    ("wait_for", &["do"]),
+    ("timeout", &["do"]),
+    ("shield", &["as"]),
+    ("wait", &["return_when", "as"]),
+    ("as_completed", &["as", "do"]),
+    ("task_group", &[]),
     ("acquire", &[]),
     ("release", &[]),
     ("with", &["do"]),
@@ -45,17 +52,6 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("get", &["as"]),
     ("task_done", &[]),
     ("join", &[]),
-];
-
-/// Verbs of the format that need combinators or primitives this build does not have yet.
-pub const PENDING_VERBS: &[(&str, &str)] = &[
-    ("gather", "gather"),
-    ("wait", "wait"),
-    ("as_completed", "as_completed"),
-    ("wait_for", "wait_for"),
-    ("timeout", "timeout"),
-    ("shield", "shield"),
-    ("task_group", "TaskGroup"),
 ];
 
 type Span = Range<usize>;
@@ -279,9 +275,7 @@ impl Cx<'_> {
         let keys = present_keys(s.get_ref());
         let verbs: Vec<&(&str, Span)> = keys
             .iter()
-            .filter(|(k, _)| {
-                VERBS.iter().any(|(v, _)| v == k) || PENDING_VERBS.iter().any(|(v, _)| v == k)
-            })
+            .filter(|(k, _)| VERBS.iter().any(|(v, _)| v == k))
             .collect();
         let all_verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
         let (verb, vspan) = match verbs.as_slice() {
@@ -303,11 +297,6 @@ impl Cx<'_> {
                     .hint("split it into two steps"));
             }
         };
-        if let Some((_, lib)) = PENDING_VERBS.iter().find(|(v, _)| *v == verb) {
-            return Err(self
-                .err(vspan, format!("step `{verb}` needs simloop's {lib}, which this build of `sim` does not have yet"))
-                .hint("it is part of the scenario format; it runs once the library's primitive lands"));
-        }
         let allowed = VERBS
             .iter()
             .find(|(v, _)| *v == verb)
@@ -602,6 +591,129 @@ impl Cx<'_> {
                 };
                 Step::If { cond, then, other }
             }
+            "gather" => {
+                let items = r.gather.as_ref().expect("present");
+                let mut calls = Vec::new();
+                let mut tasks = Vec::new();
+                for item in items.get_ref() {
+                    let mut inner = Scope {
+                        names: scope.names.clone(),
+                    };
+                    match self.step(item, &mut inner)? {
+                        Step::Call { invoke, bind: None } => calls.push(invoke),
+                        Step::Await { target, bind: None } => tasks.push(target),
+                        _ => {
+                            return Err(self
+                                .err(item.span(), "a gather item is a coroutine call or a task")
+                                .hint("write `{ call = \"job\", args = {...} }` or `{ await = \"task\" }`, without `as`"));
+                        }
+                    }
+                }
+                let items = match (calls.is_empty(), tasks.is_empty()) {
+                    (_, true) => GatherItems::Calls(calls),
+                    (true, false) => GatherItems::Tasks(tasks),
+                    (false, false) => {
+                        return Err(self
+                            .err(
+                                items.span(),
+                                "gather items are either all calls or all tasks",
+                            )
+                            .hint("spawn the calls first and gather the tasks"));
+                    }
+                };
+                let return_exceptions = r.return_exceptions.as_ref().is_some_and(|b| *b.get_ref());
+                Step::Gather {
+                    items,
+                    return_exceptions,
+                    bind: bind(scope),
+                }
+            }
+            "wait_for" | "timeout" => {
+                let d = if verb == "wait_for" {
+                    &r.wait_for
+                } else {
+                    &r.timeout
+                };
+                let d = d.as_ref().expect("present");
+                let limit = match d.get_ref() {
+                    Scalar::Int(i) if *i >= 0 => Dur::Fixed(Duration::from_secs(*i as u64)),
+                    Scalar::Float(f) if f.is_finite() && *f >= 0.0 && *f < 1e9 => {
+                        Dur::Fixed(Duration::from_secs_f64(*f))
+                    }
+                    Scalar::Str(t) => Dur::Template(self.template_str(t, d.span(), scope)?),
+                    _ => {
+                        return Err(self
+                            .err(
+                                d.span(),
+                                format!("`{verb}` takes a non-negative number of seconds"),
+                            )
+                            .hint(format!("e.g. `{{ {verb} = 1.0, do = [...] }}`")));
+                    }
+                };
+                let body = self.block(&r.do_, verb, vspan, scope)?;
+                Step::Timeout { limit, body }
+            }
+            "shield" => {
+                let mut inner = Scope {
+                    names: scope.names.clone(),
+                };
+                let body = self.steps(r.shield.as_ref().expect("present").get_ref(), &mut inner)?;
+                Step::Shield {
+                    body,
+                    bind: bind(scope),
+                }
+            }
+            "wait" | "as_completed" => {
+                let names = if verb == "wait" {
+                    &r.wait
+                } else {
+                    &r.as_completed
+                };
+                let names = names.as_ref().expect("present");
+                if names.get_ref().is_empty() {
+                    return Err(self
+                        .err(names.span(), format!("`{verb}` needs at least one task"))
+                        .hint("list locals bound by `spawn ... as`"));
+                }
+                let targets = names
+                    .get_ref()
+                    .iter()
+                    .map(|n| self.local_ref(n, scope, "task"))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if verb == "wait" {
+                    let when = match r
+                        .return_when
+                        .as_ref()
+                        .map(|w| (w.get_ref().as_str(), w.span()))
+                    {
+                        None | Some(("ALL_COMPLETED", _)) => WaitWhen::AllCompleted,
+                        Some(("FIRST_COMPLETED", _)) => WaitWhen::FirstCompleted,
+                        Some(("FIRST_EXCEPTION", _)) => WaitWhen::FirstException,
+                        Some((other, span)) => {
+                            return Err(self
+                                .err(span, format!("unknown return_when `{other}`"))
+                                .hint("use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED"));
+                        }
+                    };
+                    Step::Wait {
+                        targets,
+                        when,
+                        bind: bind(scope),
+                    }
+                } else {
+                    let bind = bind(scope);
+                    let body = self.block(&r.do_, verb, vspan, scope)?;
+                    Step::AsCompleted {
+                        targets,
+                        bind,
+                        body,
+                    }
+                }
+            }
+            "task_group" => {
+                let body = self.steps(r.task_group.as_ref().expect("present").get_ref(), scope)?;
+                Step::TaskGroup { body }
+            }
             "acquire" | "release" => {
                 let name = if verb == "acquire" {
                     &r.acquire
@@ -833,7 +945,10 @@ fn has_return(steps: &[Step]) -> bool {
         | Step::OnCancel { body, .. } => has_return(body),
         Step::Try { body, handler, .. } => has_return(body) || has_return(handler),
         Step::If { then, other, .. } => has_return(then) || has_return(other),
-        Step::With { body, .. } => has_return(body),
+        Step::With { body, .. }
+        | Step::Timeout { body, .. }
+        | Step::TaskGroup { body }
+        | Step::AsCompleted { body, .. } => has_return(body),
         _ => false,
     })
 }

@@ -333,18 +333,7 @@ fn duplicate_and_bad_names() {
 }
 
 #[test]
-fn primitives_not_in_this_build_are_located_errors() {
-    // Listed in the format; rejected with a clear message until the library provides them.
-    rejects(
-        "[main]\nsteps = [{ gather = [] }]\n",
-        "step `gather` needs simloop's gather, which this build of `sim` does not have yet",
-        "2:21",
-        Some("it is part of the scenario format"),
-    );
-}
-
-#[test]
-fn primitive_errors() {
+fn primitive_and_combinator_errors() {
     rejects(
         "[main]\nsteps = [{ acquire = \"db\" }]\n",
         "undefined semaphore or lock `db`",
@@ -374,6 +363,38 @@ fn primitive_errors() {
         "a queue's maxsize cannot be negative",
         "1:1",
         Some("0 means unbounded"),
+    );
+    rejects(
+        "[main]\nsteps = [{ gather = [{ log = \"x\" }] }]\n",
+        "a gather item is a coroutine call or a task",
+        "2:22",
+        Some("write `{ call"),
+    );
+    rejects(
+        "[main]\nsteps = [{ wait_for = \"soon\", do = [] }]\n",
+        "a sleep lasts a non-negative number of seconds",
+        "2:23",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ wait_for = -1, do = [] }]\n",
+        "`wait_for` takes a non-negative number of seconds",
+        "2:23",
+        None,
+    );
+    rejects(
+        &format!(
+            "{TASK}[main]\nsteps = [{{ spawn = \"worker\", args = {{ n = 1 }}, as = \"w\" }}, {{ wait = [\"w\"], return_when = \"FIRST\" }}]\n"
+        ),
+        "unknown return_when `FIRST`",
+        "5:89",
+        Some("use FIRST_COMPLETED"),
+    );
+    rejects(
+        "[main]\nsteps = [{ as_completed = [] }]\n",
+        "`as_completed` needs at least one task",
+        "2:27",
+        None,
     );
 }
 

@@ -1,0 +1,263 @@
+//! Steps on combinators: gather, wait_for/timeout, shield, wait, as_completed, TaskGroup.
+//! Each maps to the simloop combinator, so hops, cancellation and trace are the library's.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use simloop::{GatherError, JoinHandle, ReturnWhen, TaskGroup};
+
+use super::exec::{Env, Flow, GROUP, Rt};
+use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
+use crate::scenario::{Dur, GatherItems, Step, WaitWhen};
+
+impl Rt {
+    /// The task cells named by `targets` (locals holding a task or a list of tasks).
+    fn cells(&self, env: &Env, targets: &[String]) -> Result<Vec<Rc<TaskCell>>, Exc> {
+        let mut out = Vec::new();
+        for t in targets {
+            match self.lookup(env, t)? {
+                Value::Task(c) => out.push(c),
+                Value::List(items) => {
+                    for item in items {
+                        match item {
+                            Value::Task(c) => out.push(c),
+                            other => {
+                                return Err(Exc::new(
+                                    "TypeError",
+                                    format!("`{t}` holds {}, not a task", other.repr()),
+                                ));
+                            }
+                        }
+                    }
+                }
+                other => {
+                    return Err(Exc::new(
+                        "TypeError",
+                        format!("`{t}` is {}, not a task", other.repr()),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Takes the plain handles out of `cells` for a combinator that consumes handles.
+    fn take_handles(cells: &[Rc<TaskCell>]) -> Result<Vec<JoinHandle<TaskResult>>, Exc> {
+        cells
+            .iter()
+            .map(|c| match c.handle.borrow_mut().take() {
+                Some(Handle::Plain(h)) => Ok(h),
+                Some(other) => {
+                    *c.handle.borrow_mut() = Some(other);
+                    Err(Exc::new(
+                        "RuntimeError",
+                        format!("{} belongs to a TaskGroup; await it instead", c.name),
+                    ))
+                }
+                None => Err(Exc::new(
+                    "RuntimeError",
+                    format!("task {} was already awaited", c.name),
+                )),
+            })
+            .collect()
+    }
+
+    fn limit(&self, env: &Env, d: &Dur) -> Result<Duration, Exc> {
+        match d {
+            Dur::Fixed(d) => Ok(*d),
+            Dur::Template(t) => {
+                let v = self.value(env, t)?;
+                match v.as_secs() {
+                    Some(x) if x.is_finite() && (0.0..1e9).contains(&x) => {
+                        Ok(Duration::from_secs_f64(x))
+                    }
+                    _ => Err(Exc::new(
+                        "ValueError",
+                        format!("a timeout needs a number of seconds, got {}", v.repr()),
+                    )),
+                }
+            }
+            Dur::Random { min, max } => {
+                Ok(Duration::from_secs(simloop::rng::random_range(*min..=*max)))
+            }
+        }
+    }
+
+    /// Runs a combinator step.
+    pub(super) async fn combine_step(
+        self: &Rc<Self>,
+        env: &mut Env,
+        s: &Step,
+    ) -> Result<Flow, Exc> {
+        match s {
+            Step::Gather {
+                items,
+                return_exceptions,
+                bind,
+            } => {
+                let v = match items {
+                    GatherItems::Calls(calls) => {
+                        let mut futs = Vec::new();
+                        for invoke in calls {
+                            let args = self.args(env, invoke, 0)?;
+                            let rt = Rc::clone(self);
+                            let task = invoke.task;
+                            futs.push(async move {
+                                let def = &rt.scenario.tasks[task];
+                                rt.run_def(def, args).await
+                            });
+                        }
+                        if *return_exceptions {
+                            let results = simloop::gather_all(futs).await;
+                            Value::List(
+                                results
+                                    .into_iter()
+                                    .map(|r| match from_join(r) {
+                                        Ok(v) => v,
+                                        Err(e) => Value::Error(e),
+                                    })
+                                    .collect(),
+                            )
+                        } else {
+                            match simloop::try_gather(futs).await {
+                                Ok(vs) => Value::List(vs),
+                                Err(GatherError::Failed(e)) => return Err(e),
+                                Err(GatherError::Join(j)) => {
+                                    return Err(from_join(Err(j)).expect_err("a join error"));
+                                }
+                            }
+                        }
+                    }
+                    GatherItems::Tasks(names) => {
+                        let cells = self.cells(env, names)?;
+                        let handles = Self::take_handles(&cells)?;
+                        // Wait for all, then read each result in argument order (finished
+                        // handles do not yield), as gather's result list does.
+                        let (done, pending) =
+                            simloop::wait(handles, ReturnWhen::AllCompleted, None).await;
+                        debug_assert!(pending.is_empty());
+                        for h in done {
+                            let id = h.id();
+                            let r = from_join(h.await);
+                            if let Some(c) = cells.iter().find(|c| c.id == id) {
+                                *c.result.borrow_mut() = Some(r);
+                            }
+                        }
+                        let mut out = Vec::new();
+                        for c in &cells {
+                            match c.result.borrow().clone().expect("every task ended") {
+                                Ok(v) => out.push(v),
+                                Err(e) if *return_exceptions => out.push(Value::Error(e)),
+                                Err(e) => return Err(e),
+                            }
+                        }
+                        Value::List(out)
+                    }
+                };
+                if let Some(b) = bind {
+                    env.insert(b.clone(), v);
+                }
+            }
+            Step::Timeout { limit, body } => {
+                let d = self.limit(env, limit)?;
+                return match simloop::wait_for(d, self.block(env, body)).await {
+                    Ok(r) => r,
+                    Err(_) => Err(Exc::new("TimeoutError", "")),
+                };
+            }
+            Step::Shield { body, bind } => {
+                let rt = Rc::clone(self);
+                let mut inner = env.clone();
+                let body = body.clone();
+                let joined = simloop::shield(async move {
+                    match rt.block(&mut inner, &body).await? {
+                        Flow::Next => Ok(Value::None),
+                        Flow::Return(v) => Ok(v),
+                    }
+                })
+                .await;
+                let v = from_join(joined)?;
+                if let Some(b) = bind {
+                    env.insert(b.clone(), v);
+                }
+            }
+            Step::Wait {
+                targets,
+                when,
+                bind,
+            } => {
+                let cells = self.cells(env, targets)?;
+                let handles = Self::take_handles(&cells)?;
+                let when = match when {
+                    WaitWhen::FirstCompleted => ReturnWhen::FirstCompleted,
+                    WaitWhen::FirstException => ReturnWhen::FirstException,
+                    WaitWhen::AllCompleted => ReturnWhen::AllCompleted,
+                };
+                let (done, pending) = simloop::wait(handles, when, None).await;
+                let mut finished = Vec::new();
+                for h in done.into_iter().chain(pending) {
+                    let cell = cells
+                        .iter()
+                        .find(|c| c.id == h.id())
+                        .expect("a handle of ours");
+                    if h.is_finished() {
+                        finished.push(h.id());
+                    }
+                    *cell.handle.borrow_mut() = Some(Handle::Plain(h));
+                }
+                let done: Vec<Value> = cells
+                    .iter()
+                    .filter(|c| finished.contains(&c.id))
+                    .map(|c| Value::Task(Rc::clone(c)))
+                    .collect();
+                if let Some(b) = bind {
+                    env.insert(b.clone(), Value::List(done));
+                }
+            }
+            Step::AsCompleted {
+                targets,
+                bind,
+                body,
+            } => {
+                let cells = self.cells(env, targets)?;
+                let handles = Self::take_handles(&cells)?;
+                let mut stream = simloop::as_completed(handles, None);
+                while let Some(item) = stream.next().await {
+                    let r = match item {
+                        Ok(joined) => from_join(joined),
+                        Err(_) => Err(Exc::new("TimeoutError", "")),
+                    };
+                    let v = r?;
+                    if let Some(b) = bind {
+                        env.insert(b.clone(), v);
+                    }
+                    if let ret @ Flow::Return(_) = self.block(env, body).await? {
+                        return Ok(ret);
+                    }
+                }
+            }
+            Step::TaskGroup { body } => {
+                let tg = Rc::new(TaskGroup::<Exc>::new());
+                let outer = env.insert(GROUP.to_string(), Value::Group(Rc::clone(&tg)));
+                let r = self.block(env, body).await;
+                match outer {
+                    Some(v) => env.insert(GROUP.to_string(), v),
+                    None => env.remove(GROUP),
+                };
+                let flow = r?;
+                if let Err(group) = tg.join().await {
+                    let n = group.failures.len();
+                    let s = if n == 1 { "" } else { "s" };
+                    return Err(Exc::new(
+                        "ExceptionGroup",
+                        format!("unhandled errors in a TaskGroup ({n} sub-exception{s})"),
+                    ));
+                }
+                return Ok(flow);
+            }
+            other => unreachable!("not a combinator step: {other:?}"),
+        }
+        Ok(Flow::Next)
+    }
+}
