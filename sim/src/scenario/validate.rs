@@ -333,9 +333,12 @@ impl Cx<'_> {
                     {
                         Dur::Fixed(Duration::from_secs_f64(*f))
                     }
-                    RawDuration::Secs(Scalar::Str(t)) => {
-                        Dur::Template(self.template_str(t, d.span(), scope)?)
-                    }
+                    RawDuration::Secs(Scalar::Str(t)) => self.dur_template(
+                        t,
+                        d.span(),
+                        scope,
+                        "a sleep lasts a non-negative number of seconds",
+                    )?,
                     RawDuration::Random { min, max } if 0 <= *min && min <= max => Dur::Random {
                         min: *min as u64,
                         max: *max as u64,
@@ -640,7 +643,12 @@ impl Cx<'_> {
                     Scalar::Float(f) if f.is_finite() && *f >= 0.0 && *f < 1e9 => {
                         Dur::Fixed(Duration::from_secs_f64(*f))
                     }
-                    Scalar::Str(t) => Dur::Template(self.template_str(t, d.span(), scope)?),
+                    Scalar::Str(t) => self.dur_template(
+                        t,
+                        d.span(),
+                        scope,
+                        &format!("`{verb}` takes a non-negative number of seconds"),
+                    )?,
                     _ => {
                         return Err(self
                             .err(
@@ -864,6 +872,28 @@ impl Cx<'_> {
                     None => e.hint(format!("declare it as [{}s.{}]", want[0], name.get_ref())),
                 })
             }
+        }
+    }
+
+    /// A duration written as a string: a template with placeholders, or a number.
+    fn dur_template(
+        &self,
+        t: &str,
+        span: Span,
+        scope: &Scope,
+        what: &str,
+    ) -> Result<Dur, ScenarioError> {
+        let tpl = self.template_str(t, span.clone(), scope)?;
+        if tpl.vars().next().is_some() {
+            return Ok(Dur::Template(tpl));
+        }
+        match t.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && (0.0..1e9).contains(&f) => {
+                Ok(Dur::Fixed(Duration::from_secs_f64(f)))
+            }
+            _ => Err(self
+                .err(span, what)
+                .hint("e.g. `1.5`, or a template like `\"{delay}\"`")),
         }
     }
 

@@ -372,8 +372,14 @@ fn primitive_and_combinator_errors() {
     );
     rejects(
         "[main]\nsteps = [{ wait_for = \"soon\", do = [] }]\n",
-        "a sleep lasts a non-negative number of seconds",
+        "`wait_for` takes a non-negative number of seconds",
         "2:23",
+        Some("e.g. `1.5`"),
+    );
+    rejects(
+        "[main]\nsteps = [{ sleep = \"soon\" }]\n",
+        "a sleep lasts a non-negative number of seconds",
+        "2:20",
         None,
     );
     rejects(
