@@ -393,7 +393,7 @@ fn primitive_and_combinator_errors() {
             "{TASK}[main]\nsteps = [{{ spawn = \"worker\", args = {{ n = 1 }}, as = \"w\" }}, {{ wait = [\"w\"], return_when = \"FIRST\" }}]\n"
         ),
         "unknown return_when `FIRST`",
-        "5:89",
+        "5:90",
         Some("use FIRST_COMPLETED"),
     );
     rejects(
