@@ -101,6 +101,32 @@ fn html_is_self_contained_with_one_row_per_task() {
 }
 
 #[test]
+fn timeouts_are_marked_in_the_timeline_views() {
+    let (code, out, _) = run(&[
+        "run",
+        "scenarios/wait_for_timeout.toml",
+        "--format",
+        "chrome",
+    ]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let timeouts: Vec<f64> = doc["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["cat"] == "timeout")
+        .map(|e| e["ts"].as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        timeouts,
+        [1_000_000.0],
+        "one timeout, when eternity's wait_for expires"
+    );
+    let (_, html, _) = run(&["run", "scenarios/wait_for_timeout.toml", "--format", "html"]);
+    assert!(html.contains("t=1000ms timeout fired</title>"));
+}
+
+#[test]
 fn logs_format_prints_only_log_lines() {
     let (code, out, _) = run(&[
         "run",
