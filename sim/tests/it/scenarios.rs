@@ -84,6 +84,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("say_after_tasks", "004_say_after_create_task"),
     ("ready_fifo_sleep0", "019_ready_fifo_sleep0"),
     ("busy_yield_freezes_clock", "022_busy_yield_freezes_clock"),
+    ("bounded_semaphore", "028_bounded_semaphore_over_release"),
 ];
 
 #[test]
