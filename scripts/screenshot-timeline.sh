@@ -24,6 +24,6 @@ cargo run -q -p simloop-cli --bin sim -- run "$scenario" --format html --out "$h
 mkdir -p "$(dirname "$png")"
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$profile" --hide-scrollbars --window-size=1400,700 \
+  --user-data-dir="$profile" --hide-scrollbars --window-size=${WINDOW_SIZE:-1400,900} \
   --screenshot="$(realpath -m "$png")" "file://$html" >&2 2>/dev/null
 echo "wrote $png"

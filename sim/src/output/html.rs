@@ -97,8 +97,11 @@ pub fn render(tl: &Timeline, info: &RunInfo) -> String {
             s.t1,
             esc(&what)
         );
+        // The label names what is waited on; who holds it is in the hover text.
+        let short = |on: &str| on.split(" held by ").next().unwrap_or(on).to_string();
         if let State::Blocked(on) | State::Sleeping(on) = &s.state
-            && x1 - x0 > 8.0 * on.len() as f64 + 60.0
+            && let on = &short(on)
+            && x1 - x0 > 7.0 * on.len() as f64 + 80.0
         {
             let prefix = if matches!(s.state, State::Blocked(_)) {
                 "blocked on "
