@@ -109,7 +109,7 @@ fn main() {
         child(args.get(i + 1).map(String::as_str).unwrap_or(""));
         return;
     }
-    // Optional filter: only cases whose name contains this text (the table shows what ran).
+    // Optional filter: only cases whose name contains this text (the table shows what ran);
     let filter = args
         .iter()
         .skip(1)
@@ -120,7 +120,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(15);
-    let cases: Vec<&Case> = CASES.iter().filter(|c| c.0.contains(&filter)).collect();
+    // `=name` selects exactly one case (for profiling).
+    let cases: Vec<&Case> = match filter.strip_prefix('=') {
+        Some(exact) => CASES.iter().filter(|c| c.0 == exact).collect(),
+        None => CASES.iter().filter(|c| c.0.contains(&filter)).collect(),
+    };
 
     // Interleaved: every case once per round, so background load hits all of them alike.
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];

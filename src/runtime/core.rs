@@ -1,6 +1,5 @@
 //! The run state and the operations primitives perform on it.
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Waker;
@@ -13,7 +12,7 @@ use super::context::defer_wake;
 use super::ready::Entry;
 use super::timers::{TimerKey, Timers};
 use super::waker::task_waker;
-use super::{ErasedTask, WaitOn};
+use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, Divergence, Strategy};
 use crate::sim::Stats;
 use crate::task::TaskId;
@@ -60,7 +59,7 @@ pub(crate) struct Core {
     pub(crate) run_id: u64,
     pub(crate) now: Instant,
     pub(crate) tasks: Vec<TaskSlot>,
-    pub(crate) ready: VecDeque<Entry>,
+    pub(crate) ready: ReadyQueue,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
     pub(crate) pass_left: usize,
     pub(crate) timers: Timers,
@@ -96,7 +95,7 @@ impl Core {
             run_id,
             now: Instant::ZERO,
             tasks: Vec::new(),
-            ready: VecDeque::new(),
+            ready: ReadyQueue::default(),
             pass_left: 0,
             timers: Timers::default(),
             running: None,

@@ -1,7 +1,8 @@
 //! The ready queue: what can run next, in asyncio's FIFO order.
 
-use std::collections::VecDeque;
 use std::task::Waker;
+
+use super::ReadyQueue;
 
 use crate::task::TaskId;
 
@@ -22,7 +23,7 @@ pub(crate) enum Entry {
 /// A read-only view of the ready queue, given to scheduling strategies. Index 0 is the
 /// oldest entry; picking it every time is asyncio's FIFO order.
 pub(crate) struct ReadyView<'a> {
-    pub(crate) queue: &'a VecDeque<Entry>,
+    pub(crate) queue: &'a ReadyQueue,
 }
 
 impl ReadyView<'_> {

@@ -1,11 +1,13 @@
-//! Timers: a min-heap keyed by `(deadline, sequence)` over a slab of wakers.
+//! Timers: buckets of equal deadlines, in deadline order, over a slab of wakers.
 //!
-//! **Invariant: equal deadlines fire in arming order**, because the sequence number breaks
-//! ties and it only grows. Cancelled timers stay in the heap until they surface and are
-//! skipped there, so cancelling is O(1).
+//! **Invariant: timers fire in `(deadline, sequence)` order**: buckets are ordered by
+//! deadline and each bucket lists its timers in arming order (the sequence number only
+//! grows). Many timers share a deadline (virtual time is coarse in most programs), so a
+//! bucket per deadline makes firing a scan instead of a heap pop per timer. Cancelled timers
+//! stay in their bucket until it fires and are skipped there, so cancelling is O(1). Emptied
+//! bucket vectors are kept for reuse.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 use std::task::Waker;
 
 use crate::task::TaskId;
@@ -24,9 +26,19 @@ struct Armed {
     waker: Option<Waker>,
 }
 
+/// A bucket entry: the timer's sequence number and slab index.
+type Queued = (u64, u32);
+
 #[derive(Default)]
 pub(crate) struct Timers {
-    heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    /// Deadline (ns) -> timers armed for it, in arming order.
+    buckets: BTreeMap<u64, Vec<Queued>>,
+    /// The bucket being fired, and how many of its entries were handed out.
+    firing: Vec<Queued>,
+    fired: usize,
+    firing_deadline: u64,
+    /// Empty bucket vectors, reused.
+    spare: Vec<Vec<Queued>>,
     slab: Vec<Option<Armed>>,
     free: Vec<u32>,
     next_seq: u64,
@@ -57,7 +69,10 @@ impl Timers {
                 (self.slab.len() - 1) as u32
             }
         };
-        self.heap.push(Reverse((deadline.as_nanos(), seq, index)));
+        self.buckets
+            .entry(deadline.as_nanos())
+            .or_insert_with(|| self.spare.pop().unwrap_or_default())
+            .push((seq, index));
         TimerKey { index, seq }
     }
 
@@ -87,35 +102,54 @@ impl Timers {
         None
     }
 
-    /// The earliest deadline among armed timers, dropping cancelled ones from the top.
+    fn live(&self, (seq, index): Queued) -> bool {
+        matches!(&self.slab[index as usize], Some(a) if a.seq == seq)
+    }
+
+    /// The earliest deadline among armed timers, dropping buckets of cancelled ones.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        while let Some(&Reverse((deadline, seq, index))) = self.heap.peek() {
-            if matches!(&self.slab[index as usize], Some(a) if a.seq == seq) {
-                return Some(Instant::from_nanos(deadline));
-            }
-            self.heap.pop();
+        if self.firing[self.fired..].iter().any(|&q| self.live(q)) {
+            return Some(Instant::from_nanos(self.firing_deadline));
         }
-        None
+        loop {
+            let first = self.buckets.first_entry()?;
+            if first
+                .get()
+                .iter()
+                .any(|&q| matches!(&self.slab[q.1 as usize], Some(a) if a.seq == q.0))
+            {
+                return Some(Instant::from_nanos(*first.key()));
+            }
+            let mut bucket = first.remove();
+            bucket.clear();
+            self.spare.push(bucket);
+        }
     }
 
     /// Removes and returns the earliest armed timer if its deadline is at or before `now`.
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         loop {
-            let &Reverse((deadline, seq, index)) = self.heap.peek()?;
-            let live = matches!(&self.slab[index as usize], Some(a) if a.seq == seq);
-            if live && deadline > now.as_nanos() {
+            while let Some(&q) = self.firing.get(self.fired) {
+                self.fired += 1;
+                if self.live(q) {
+                    let armed = self.slab[q.1 as usize].take().expect("live timer");
+                    self.free.push(q.1);
+                    return Some(Fired {
+                        task: armed.task,
+                        waker: armed.waker.expect("armed waker"),
+                    });
+                }
+            }
+            let first = self.buckets.first_entry()?;
+            if *first.key() > now.as_nanos() {
                 return None;
             }
-            self.heap.pop();
-            if !live {
-                continue;
-            }
-            let armed = self.slab[index as usize].take().expect("live timer");
-            self.free.push(index);
-            return Some(Fired {
-                task: armed.task,
-                waker: armed.waker.expect("armed waker"),
-            });
+            let (deadline, bucket) = first.remove_entry();
+            let mut done = std::mem::replace(&mut self.firing, bucket);
+            done.clear();
+            self.spare.push(done);
+            self.fired = 0;
+            self.firing_deadline = deadline;
         }
     }
 }
