@@ -89,20 +89,21 @@ impl Core {
         limits: Limits,
         level: TraceLevel,
     ) -> Core {
+        let spare = super::pool::take();
         let mut user_rng = ChaCha8Rng::seed_from_u64(seed);
         user_rng.set_stream(USER_STREAM);
         Core {
             run_id,
             now: Instant::ZERO,
-            tasks: Vec::new(),
-            ready: ReadyQueue::default(),
+            tasks: spare.tasks,
+            ready: spare.ready,
             pass_left: 0,
-            timers: Timers::default(),
+            timers: spare.timers,
             running: None,
             trace: TraceBuf::new(level),
             strategy,
             fifo,
-            decisions: Vec::new(),
+            decisions: Vec::with_capacity(spare.decisions_hint),
             user_rng,
             stats: Stats::default(),
             limits,

@@ -40,6 +40,16 @@ const DENSE_AT: usize = 64;
 const GROUP: u64 = 8 * 64;
 
 impl ReadyQueue {
+    /// Empties the queue, keeping its capacity.
+    pub(crate) fn clear(&mut self) {
+        self.slots.clear();
+        self.words.clear();
+        self.groups.clear();
+        (self.base, self.word_base, self.group_base) = (0, 0, 0);
+        self.live = 0;
+        self.sparse = false;
+    }
+
     /// How many entries are ready.
     #[inline]
     pub(crate) fn len(&self) -> usize {

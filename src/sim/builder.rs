@@ -242,6 +242,7 @@ impl Sim {
             events: std::mem::take(&mut core.trace.events),
             names: core.tasks.iter_mut().map(|t| t.name.take()).collect(),
         };
+        runtime::recycle(&mut core);
         Outcome {
             result,
             trace,
