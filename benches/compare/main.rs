@@ -28,12 +28,16 @@ const CASES: &[Case] = &[
     ("w1-tokio", |_| tokio_peer::w1()),
     ("w1-simloop-full", |r| sim::w1(sim::FULL_TRACE, r)),
     ("w1-simloop-fifo", |r| sim::w1(sim::FIFO, r)),
+    ("w2-simloop", |r| sim::w2(sim::FAST, r)),
     ("w2-tokio", |_| tokio_peer::w2()),
     ("w3-simloop", |r| sim::w3(sim::FAST, r)),
     ("w3-tokio", |_| tokio_peer::w3()),
     ("w3-simloop-full", |r| sim::w3(sim::FULL_TRACE, r)),
     ("w3-simloop-fifo", |r| sim::w3(sim::FIFO, r)),
+    ("w4-simloop", |r| sim::w4(sim::FAST, r)),
     ("w4-tokio", |_| tokio_peer::w4()),
+    ("w4-simloop-full", |r| sim::w4(sim::FULL_TRACE, r)),
+    ("w4-simloop-fifo", |r| sim::w4(sim::FIFO, r)),
     ("w5-simloop", |r| sim::w5(sim::FAST, r)),
     ("w5-tokio", |_| tokio_peer::w5()),
     ("w5-shuttle-random", |_| shuttle_peer::w5_random()),
@@ -58,6 +62,7 @@ type Row = (&'static str, &'static str, &'static str, Unit);
 
 const SLEEPS: Unit = Unit::Rate("sleeps/s", W1_TASKS * W1_SLEEPS);
 const POLLS: Unit = Unit::Cost("ns/poll", W3_POLLS);
+const ITEMS: Unit = Unit::Rate("items/s", W4_ITEMS);
 const RUNS: Unit = Unit::Rate("runs/s", W5_RUNS as u64);
 
 const ROWS: &[Row] = &[
@@ -99,6 +104,13 @@ const ROWS: &[Row] = &[
         POLLS,
     ),
     ("cost: W3 FIFO", "w3-simloop-fifo", "w3-simloop", POLLS),
+    (
+        "cost: W4 full trace",
+        "w4-simloop-full",
+        "w4-simloop",
+        ITEMS,
+    ),
+    ("cost: W4 FIFO", "w4-simloop-fifo", "w4-simloop", ITEMS),
     ("cost: W5 full trace", "w5-simloop-full", "w5-simloop", RUNS),
     ("cost: W5 FIFO", "w5-simloop-fifo", "w5-simloop", RUNS),
 ];

@@ -4,7 +4,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use simloop::{Policy, Sim, TraceLevel, sleep, spawn, yield_now};
+use simloop::sync::Queue;
+use simloop::{Policy, Semaphore, Sim, TraceLevel, sleep, spawn, yield_now};
 
 use crate::inputs::*;
 
@@ -87,55 +88,24 @@ pub fn w3(mode: Mode, seed: u64) {
     assert!(out.stats.polls >= W3_POLLS);
 }
 
-/// A stand-in lock for W5 until simloop's Semaphore is merged: a flag and a list of wakers
-/// (a spin-yield loop would livelock: the virtual clock only moves when nothing is ready).
-/// Not the final W5 (see BENCHMARKS.md).
-#[derive(Default)]
-struct FlagLock {
-    held: Cell<bool>,
-    waiters: std::cell::RefCell<std::collections::VecDeque<std::task::Waker>>,
-}
-
-impl FlagLock {
-    async fn acquire(&self) {
-        std::future::poll_fn(|cx| {
-            if self.held.replace(true) {
-                self.waiters.borrow_mut().push_back(cx.waker().clone());
-                std::task::Poll::Pending
-            } else {
-                std::task::Poll::Ready(())
-            }
-        })
-        .await
-    }
-
-    fn release(&self) {
-        self.held.set(false);
-        let next = self.waiters.borrow_mut().pop_front();
-        if let Some(w) = next {
-            w.wake();
-        }
-    }
-}
-
-/// W5: 10,000 fresh runs of a tiny program: three tasks that each sleep, take the lock,
-/// sleep holding it, and release it.
+/// W5: 10,000 fresh runs of a tiny program: three tasks that each sleep, take a permit of
+/// Semaphore(1), sleep holding it, and release it.
 pub fn w5(mode: Mode, seed: u64) {
     for run in 0..W5_RUNS as u64 {
         let out = sim(mode, seed.wrapping_mul(1_000_003) ^ run).run(async {
-            let lock = Rc::new(FlagLock::default());
+            let sem = Rc::new(Semaphore::new(1));
             let holders = Rc::new(Cell::new(0u32));
             let tasks: Vec<_> = (0..3)
                 .map(|_| {
-                    let (lock, holders) = (lock.clone(), holders.clone());
+                    let (sem, holders) = (sem.clone(), holders.clone());
                     spawn(async move {
                         sleep(Duration::from_millis(1)).await;
-                        lock.acquire().await;
+                        let permit = sem.acquire().await;
                         holders.set(holders.get() + 1);
                         assert_eq!(holders.get(), 1, "W5: two holders");
                         sleep(Duration::from_millis(1)).await;
                         holders.set(holders.get() - 1);
-                        lock.release();
+                        drop(permit);
                     })
                 })
                 .collect();
@@ -146,4 +116,75 @@ pub fn w5(mode: Mode, seed: u64) {
         out.result.expect("W5 run");
         assert_eq!(out.elapsed, Duration::from_millis(4));
     }
+}
+
+/// W2: 10,000 tasks each take a permit of Semaphore(10), hold it for a seeded 1..10 ms, and
+/// give it back; at most 10 hold one at a time.
+pub fn w2(mode: Mode, seed: u64) {
+    let out = sim(mode, seed).run(async {
+        let sem = Rc::new(Semaphore::new(W2_PERMITS));
+        let holders = Rc::new(Cell::new(0usize));
+        let max = Rc::new(Cell::new(0usize));
+        let handles: Vec<_> = (0..W2_TASKS)
+            .map(|t| {
+                let (sem, holders, max) = (sem.clone(), holders.clone(), max.clone());
+                spawn(async move {
+                    let permit = sem.acquire().await;
+                    holders.set(holders.get() + 1);
+                    max.set(max.get().max(holders.get()));
+                    sleep(Duration::from_millis(w2_hold_ms(t))).await;
+                    holders.set(holders.get() - 1);
+                    drop(permit);
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.expect("W2 task");
+        }
+        max.get()
+    });
+    let max = out.result.expect("W2 run");
+    assert!(max <= W2_PERMITS && max > 1, "W2: max holders {max}");
+}
+
+/// W4: a producer puts 100,000 items into Queue(maxsize 16); 4 workers take them, sleep
+/// 1 ms each, and put the result on an unbounded results queue; every item comes out once.
+pub fn w4(mode: Mode, seed: u64) {
+    let out = sim(mode, seed).run(async {
+        let work = Rc::new(Queue::<u64>::with_maxsize(W4_CAPACITY));
+        let results = Rc::new(Queue::<u64>::new());
+        let workers: Vec<_> = (0..W4_WORKERS)
+            .map(|_| {
+                let (work, results) = (work.clone(), results.clone());
+                spawn(async move {
+                    while let Ok(item) = work.get().await {
+                        sleep(Duration::from_millis(1)).await;
+                        results.put_nowait(item * 2).expect("unbounded");
+                    }
+                })
+            })
+            .collect();
+        let producer = {
+            let work = work.clone();
+            spawn(async move {
+                for i in 0..W4_ITEMS {
+                    work.put(i).await.expect("queue open");
+                }
+            })
+        };
+        producer.await.expect("producer");
+        work.shutdown(false);
+        for w in workers {
+            w.await.expect("worker");
+        }
+        let (mut n, mut sum) = (0u64, 0u64);
+        while let Ok(v) = results.get_nowait() {
+            n += 1;
+            sum += v;
+        }
+        (n, sum)
+    });
+    let (n, sum) = out.result.expect("W4 run");
+    assert_eq!(n, W4_ITEMS);
+    assert_eq!(sum, W4_ITEMS * (W4_ITEMS - 1));
 }
