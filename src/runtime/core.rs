@@ -208,7 +208,13 @@ impl Core {
     /// Registers what the running task waits on.
     pub(crate) fn wait_on(&mut self, wait: WaitOn) {
         if let Some(t) = self.running {
-            self.tasks[t.index()].waits.push(wait);
+            let waits = &mut self.tasks[t.index()].waits;
+            if waits.capacity() == 0 {
+                // Most tasks wait on one thing at a time; a `WaitOn` is large, and a first
+                // push would otherwise reserve four (memory per task, W1).
+                waits.reserve_exact(1);
+            }
+            waits.push(wait);
         }
     }
 
