@@ -32,6 +32,7 @@ const CASES: &[Case] = &[
     ("w2-tokio", |_| tokio_peer::w2()),
     ("w3-simloop", |r| sim::w3(sim::FAST, r)),
     ("w3-tokio", |_| tokio_peer::w3()),
+    ("w3-simloop-spawn", |r| sim::w3_spawn(sim::FAST, r)),
     ("w3-simloop-full", |r| sim::w3(sim::FULL_TRACE, r)),
     ("w3-simloop-fifo", |r| sim::w3(sim::FIFO, r)),
     ("w4-simloop", |r| sim::w4(sim::FAST, r)),
@@ -44,7 +45,10 @@ const CASES: &[Case] = &[
     ("w5-shuttle-pct", |_| shuttle_peer::w5_pct()),
     ("w5-simloop-full", |r| sim::w5(sim::FULL_TRACE, r)),
     ("w5-simloop-fifo", |r| sim::w5(sim::FIFO, r)),
+    ("w6-simloop", |r| sim::w6(sim::FAST, r)),
     ("w6-tokio", |_| tokio_peer::w6()),
+    ("w6-simloop-full", |r| sim::w6(sim::FULL_TRACE, r)),
+    ("w6-simloop-fifo", |r| sim::w6(sim::FIFO, r)),
 ];
 
 /// How a row's figure reads.
@@ -63,6 +67,7 @@ type Row = (&'static str, &'static str, &'static str, Unit);
 const SLEEPS: Unit = Unit::Rate("sleeps/s", W1_TASKS * W1_SLEEPS);
 const POLLS: Unit = Unit::Cost("ns/poll", W3_POLLS);
 const ITEMS: Unit = Unit::Rate("items/s", W4_ITEMS);
+const TIMEOUTS: Unit = Unit::Rate("timeouts/s", W6_TASKS);
 const RUNS: Unit = Unit::Rate("runs/s", W5_RUNS as u64);
 
 const ROWS: &[Row] = &[
@@ -73,7 +78,13 @@ const ROWS: &[Row] = &[
         "w2-tokio",
         Unit::Rate("acquires/s", W2_TASKS),
     ),
-    ("W3 fan-out", "w3-simloop", "w3-tokio", POLLS),
+    ("W3 fan-out (gather)", "w3-simloop", "w3-tokio", POLLS),
+    (
+        "W3 fan-out (spawn + join)",
+        "w3-simloop-spawn",
+        "w3-tokio",
+        POLLS,
+    ),
     (
         "W4 queue",
         "w4-simloop",
@@ -111,6 +122,13 @@ const ROWS: &[Row] = &[
         ITEMS,
     ),
     ("cost: W4 FIFO", "w4-simloop-fifo", "w4-simloop", ITEMS),
+    (
+        "cost: W6 full trace",
+        "w6-simloop-full",
+        "w6-simloop",
+        TIMEOUTS,
+    ),
+    ("cost: W6 FIFO", "w6-simloop-fifo", "w6-simloop", TIMEOUTS),
     ("cost: W5 full trace", "w5-simloop-full", "w5-simloop", RUNS),
     ("cost: W5 FIFO", "w5-simloop-fifo", "w5-simloop", RUNS),
 ];

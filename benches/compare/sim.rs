@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use simloop::sync::Queue;
-use simloop::{Policy, Semaphore, Sim, TraceLevel, sleep, spawn, yield_now};
+use simloop::{Policy, Semaphore, Sim, TraceLevel, gather, sleep, spawn, timeout, yield_now};
 
 use crate::inputs::*;
 
@@ -63,9 +63,29 @@ pub fn w1(mode: Mode, seed: u64) {
     assert_eq!(out.stats.timers, W1_TASKS * W1_SLEEPS);
 }
 
-/// W3: 1,000 rounds of 100 tasks that yield ten times and return their index, joined in
-/// argument order.
+/// W3: 1,000 rounds of gathering 100 tasks that yield ten times and return their index;
+/// the results come back in argument order.
 pub fn w3(mode: Mode, seed: u64) {
+    let out = sim(mode, seed).run(async {
+        for _ in 0..W3_ROUNDS {
+            let results = gather((0..W3_FANOUT).map(|i| async move {
+                for _ in 0..W3_YIELDS {
+                    yield_now().await;
+                }
+                i
+            }))
+            .await
+            .expect("W3 gather");
+            assert!(results.iter().enumerate().all(|(i, &v)| i == v), "W3 order");
+        }
+    });
+    out.result.expect("W3 run");
+    assert!(out.stats.polls >= W3_POLLS);
+}
+
+/// W3 without `gather`: the same tasks spawned and their handles awaited in order (what the
+/// tokio peer does).
+pub fn w3_spawn(mode: Mode, seed: u64) {
     let out = sim(mode, seed).run(async {
         for _ in 0..W3_ROUNDS {
             let handles: Vec<_> = (0..W3_FANOUT)
@@ -84,7 +104,6 @@ pub fn w3(mode: Mode, seed: u64) {
         }
     });
     out.result.expect("W3 run");
-    // Task polls plus the main task's.
     assert!(out.stats.polls >= W3_POLLS);
 }
 
@@ -187,4 +206,27 @@ pub fn w4(mode: Mode, seed: u64) {
     let (n, sum) = out.result.expect("W4 run");
     assert_eq!(n, W4_ITEMS);
     assert_eq!(sum, W4_ITEMS * (W4_ITEMS - 1));
+}
+
+/// W6: 10,000 tasks each wrap a seeded sleep in a timeout with a seeded deadline (never
+/// equal); the expected half expire.
+pub fn w6(mode: Mode, seed: u64) {
+    let out = sim(mode, seed).run(async {
+        let handles: Vec<_> = (0..W6_TASKS)
+            .map(|t| {
+                spawn(async move {
+                    let (s, d) = w6_sleep_and_deadline_ms(t);
+                    let r =
+                        timeout(Duration::from_millis(d), sleep(Duration::from_millis(s))).await;
+                    u64::from(r.is_err())
+                })
+            })
+            .collect();
+        let mut expired = 0;
+        for h in handles {
+            expired += h.await.expect("W6 task");
+        }
+        expired
+    });
+    assert_eq!(out.result.expect("W6 run"), w6_expected_expiries());
 }
