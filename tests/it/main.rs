@@ -10,6 +10,7 @@ mod gather;
 mod limits;
 mod promise;
 mod queue;
+mod run_reuse;
 mod semaphore_lock;
 mod shield;
 mod sync_conformance;
