@@ -45,6 +45,7 @@
 mod runtime;
 mod sim;
 
+pub mod explore;
 pub mod rng;
 pub mod schedule;
 pub mod task;

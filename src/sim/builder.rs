@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{Outcome, RunError, TaskPanic};
 use crate::runtime::{self, Completion, Core, Finish, Limits};
-use crate::schedule::{Fifo, Policy, Replay, Strategy, Token};
+use crate::schedule::{Fifo, Guided, Policy, Replay, Strategy, Token};
 use crate::task::{JoinError, TaskId};
 use crate::time::Instant;
 use crate::trace::{Trace, TraceLevel};
@@ -40,6 +40,7 @@ pub struct Sim {
     seed: u64,
     policy: Policy,
     replay: Option<Token>,
+    follow: Option<Vec<u32>>,
     max_steps: u64,
     max_time: Option<Duration>,
     trace: TraceLevel,
@@ -62,6 +63,7 @@ impl Sim {
             seed: 0,
             policy: Policy::Fifo,
             replay: None,
+            follow: None,
             max_steps: 10_000_000,
             max_time: None,
             trace: TraceLevel::Full,
@@ -79,7 +81,7 @@ impl Sim {
         self
     }
 
-    /// Sets the scheduling policy (and drops a replay set earlier).
+    /// Sets the scheduling policy (and drops a replay or a [`Sim::follow`] set earlier).
     ///
     /// ```
     /// use simloop::{Policy, Sim};
@@ -89,6 +91,7 @@ impl Sim {
     pub fn policy(mut self, policy: Policy) -> Sim {
         self.policy = policy;
         self.replay = None;
+        self.follow = None;
         self
     }
 
@@ -104,6 +107,33 @@ impl Sim {
     /// ```
     pub fn replay(mut self, token: &Token) -> Sim {
         self.replay = Some(token.clone());
+        self.follow = None;
+        self
+    }
+
+    /// Follows a list of choices leniently: decision `i` takes entry `choices[i] % arity`,
+    /// and every decision after the list takes entry 0 (asyncio's FIFO choice). The run never
+    /// diverges; its token records the decisions actually taken (labelled with the
+    /// configured seed and policy), so it replays exactly. This is how shrunk, exhaustive and
+    /// proptest schedules run.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn, yield_now};
+    /// let prog = || async {
+    ///     let a = spawn(async { log!("a") });
+    ///     let b = spawn(async { log!("b") });
+    ///     a.await.unwrap();
+    ///     b.await.unwrap();
+    /// };
+    /// // The first decision (a or b?) takes entry 1: b runs before a.
+    /// let out = Sim::new().follow(&[1]).run(prog());
+    /// assert_eq!(out.trace.logs(), "t=0 b\nt=0 a\n");
+    /// let again = Sim::new().replay(&out.token).run(prog());
+    /// assert_eq!(again.trace, out.trace);
+    /// ```
+    pub fn follow(mut self, choices: &[u32]) -> Sim {
+        self.follow = Some(choices.to_vec());
+        self.replay = None;
         self
     }
 
@@ -174,6 +204,12 @@ impl Sim {
                     t.policy,
                     t.seed,
                     Box::new(Replay::new(t.decisions.clone())),
+                    false,
+                ),
+                None if self.follow.is_some() => (
+                    self.policy,
+                    self.seed,
+                    Box::new(Guided::new(self.follow.clone().unwrap_or_default())),
                     false,
                 ),
                 None => (

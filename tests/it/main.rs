@@ -7,3 +7,4 @@ mod determinism;
 mod limits;
 mod time;
 mod util;
+mod zoo;

@@ -1,0 +1,289 @@
+//! The exhibits. Each program panics (or deadlocks) when the bug shows; each `fixed`
+//! variant removes the race. Every buggy program passes under FIFO: the bug needs an
+//! interleaving other than asyncio's default one.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use futures::lock::Mutex;
+use simloop::{sleep, spawn_named, yield_now};
+
+use super::Bug;
+
+type Boxed = Pin<Box<dyn Future<Output = ()>>>;
+
+async fn work(steps: usize) {
+    for _ in 0..steps {
+        yield_now().await;
+    }
+}
+
+/// A lost update across an await: read, await, write back the stale value + 1.
+pub const LOST_UPDATE: Bug = Bug {
+    name: "lost update",
+    buggy: || lost_update(false),
+    fixed: || lost_update(true),
+    depth: 2,
+};
+
+fn lost_update(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let n = Rc::new(Cell::new(0));
+        let n1 = n.clone();
+        let a = spawn_named("a", async move {
+            work(1).await;
+            let v = n1.get();
+            if !fixed {
+                yield_now().await;
+            }
+            n1.set(v + 1);
+        });
+        let n2 = n.clone();
+        let b = spawn_named("b", async move {
+            work(3).await;
+            n2.set(n2.get() + 1);
+        });
+        a.await.unwrap();
+        b.await.unwrap();
+        assert_eq!(
+            n.get(),
+            2,
+            "lost update: two increments, counter {}",
+            n.get()
+        );
+    })
+}
+
+/// Check-then-act: both withdrawals pass the balance check, then both withdraw.
+pub const CHECK_THEN_ACT: Bug = Bug {
+    name: "check-then-act",
+    buggy: || check_then_act(false),
+    fixed: || check_then_act(true),
+    depth: 2,
+};
+
+fn check_then_act(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let balance = Rc::new(Cell::new(10i32));
+        let withdraw = |delay: usize| {
+            let b = balance.clone();
+            async move {
+                work(delay).await;
+                if b.get() >= 10 {
+                    if !fixed {
+                        yield_now().await; // e.g. an audit log write between check and act
+                    }
+                    b.set(b.get() - 10);
+                }
+            }
+        };
+        let w1 = spawn_named("w1", withdraw(0));
+        let w2 = spawn_named("w2", withdraw(2));
+        w1.await.unwrap();
+        w2.await.unwrap();
+        assert!(balance.get() >= 0, "overdrawn: balance {}", balance.get());
+    })
+}
+
+/// A semaphore permit leaked on cancellation: released by hand after an await, so a
+/// cancellation landing while it is held never gives it back.
+pub const PERMIT_LEAK: Bug = Bug {
+    name: "permit leaked on cancel",
+    buggy: || permit_leak(false),
+    fixed: || permit_leak(true),
+    depth: 2,
+};
+
+/// Gives a permit back when dropped, also when the holder is cancelled.
+struct Permit(Rc<Cell<u32>>);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+fn permit_leak(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let permits = Rc::new(Cell::new(1u32));
+        let p = permits.clone();
+        let worker = spawn_named("worker", async move {
+            work(2).await;
+            while p.get() == 0 {
+                yield_now().await;
+            }
+            p.set(p.get() - 1);
+            let guard = fixed.then(|| Permit(p.clone()));
+            sleep(Duration::from_millis(10)).await;
+            match guard {
+                Some(g) => drop(g),
+                None => p.set(p.get() + 1),
+            }
+        });
+        work(1).await;
+        worker.cancel();
+        let _ = worker.await;
+        assert_eq!(permits.get(), 1, "permit leaked by the cancelled worker");
+    })
+}
+
+/// A timeout racing completion: the timeout cancels the worker after it took the item but
+/// before it delivered it, and the item is lost.
+pub const TIMEOUT_RACE: Bug = Bug {
+    name: "timeout drops result",
+    buggy: || timeout_race(false),
+    fixed: || timeout_race(true),
+    depth: 2,
+};
+
+/// Puts an item taken from the queue back unless it was delivered.
+struct Taken {
+    item: Option<u32>,
+    queue: Rc<RefCell<Vec<u32>>>,
+}
+
+impl Drop for Taken {
+    fn drop(&mut self) {
+        if let Some(item) = self.item.take() {
+            self.queue.borrow_mut().push(item);
+        }
+    }
+}
+
+fn timeout_race(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let queue = Rc::new(RefCell::new(vec![7u32]));
+        let delivered = Rc::new(RefCell::new(Vec::new()));
+        let (q, d) = (queue.clone(), delivered.clone());
+        let worker = spawn_named("worker", async move {
+            let item = q.borrow_mut().pop().expect("an item");
+            // The fixed worker holds the item in a guard that puts it back if cancelled.
+            let mut guard = fixed.then(|| Taken {
+                item: Some(item),
+                queue: q.clone(),
+            });
+            sleep(Duration::from_millis(10)).await;
+            if let Some(g) = &mut guard {
+                g.item = None;
+            }
+            d.borrow_mut().push(item);
+        });
+        // A hand-made timeout of 10 ms around the worker's 10 ms of work.
+        yield_now().await;
+        sleep(Duration::from_millis(10)).await;
+        worker.cancel();
+        let _ = worker.await;
+        let total = queue.borrow().len() + delivered.borrow().len();
+        assert_eq!(
+            total, 1,
+            "result dropped: the timeout cancelled the worker holding it"
+        );
+    })
+}
+
+/// A lock-order deadlock: `a` takes m1 then m2, `b` takes m2 then m1.
+pub const LOCK_ORDER: Bug = Bug {
+    name: "lock-order deadlock",
+    buggy: || lock_order(false),
+    fixed: || lock_order(true),
+    depth: 2,
+};
+
+fn lock_order(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let m1 = Rc::new(Mutex::new(0));
+        let m2 = Rc::new(Mutex::new(0));
+        let (a1, a2) = (m1.clone(), m2.clone());
+        let a = spawn_named("a", async move {
+            let mut x = a1.lock().await;
+            yield_now().await;
+            let mut y = a2.lock().await;
+            *x += 1;
+            *y += 1;
+        });
+        let (first, second) = if fixed { (m1, m2) } else { (m2, m1) };
+        let b = spawn_named("b", async move {
+            work(2).await;
+            let mut x = first.lock().await;
+            yield_now().await;
+            let mut y = second.lock().await;
+            *x += 1;
+            *y += 1;
+        });
+        a.await.unwrap();
+        b.await.unwrap();
+    })
+}
+
+/// A missed notification: the consumer checks the flag, awaits something, then waits for a
+/// notification that was already sent (condition variable semantics: a notify with no
+/// waiter is lost). It then waits forever: a deadlock.
+pub const MISSED_NOTIFY: Bug = Bug {
+    name: "missed notification",
+    buggy: || missed_notify(false),
+    fixed: || missed_notify(true),
+    depth: 2,
+};
+
+/// A minimal condition: `notify` wakes the current waiter, if any, and is otherwise lost.
+#[derive(Default)]
+struct Cond {
+    waiter: RefCell<Option<Waker>>,
+    notified: Cell<bool>,
+}
+
+impl Cond {
+    fn notify(&self) {
+        if let Some(w) = self.waiter.borrow_mut().take() {
+            self.notified.set(true);
+            w.wake();
+        }
+    }
+
+    fn wait(&self) -> Wait<'_> {
+        self.notified.set(false);
+        Wait(self)
+    }
+}
+
+struct Wait<'a>(&'a Cond);
+
+impl Future for Wait<'_> {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0.notified.get() {
+            return Poll::Ready(());
+        }
+        *self.0.waiter.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+fn missed_notify(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let cond = Rc::new(Cond::default());
+        let ready = Rc::new(Cell::new(false));
+        let (c, r) = (cond.clone(), ready.clone());
+        let consumer = spawn_named("consumer", async move {
+            if fixed {
+                while !r.get() {
+                    c.wait().await;
+                }
+            } else if !r.get() {
+                yield_now().await; // e.g. a log write between the check and the wait
+                c.wait().await;
+            }
+        });
+        let producer = spawn_named("producer", async move {
+            work(1).await;
+            ready.set(true);
+            cond.notify();
+        });
+        producer.await.unwrap();
+        consumer.await.unwrap();
+    })
+}

@@ -1,0 +1,73 @@
+//! Iterations to the first failure, Random vs PCT, and shrunk sizes.
+
+use simloop::Policy;
+use simloop::explore::Explorer;
+
+use super::{Bug, bugs};
+
+const ALL: [&Bug; 6] = [
+    &bugs::LOST_UPDATE,
+    &bugs::CHECK_THEN_ACT,
+    &bugs::PERMIT_LEAK,
+    &bugs::TIMEOUT_RACE,
+    &bugs::LOCK_ORDER,
+    &bugs::MISSED_NOTIFY,
+];
+
+/// Runs until the first failure from seed `base * 100_000`; returns the number of runs.
+fn iterations(bug: &Bug, policy: Policy, base: u64) -> u64 {
+    let report = Explorer::new()
+        .policy(policy)
+        .seed(base * 100_000)
+        .runs(10_000)
+        .shrink(false, 0)
+        .explore(bug.buggy);
+    let failure = report
+        .failure
+        .unwrap_or_else(|| panic!("{}: {policy} found nothing in 10,000 runs", bug.name));
+    failure.seed - base * 100_000 + 1
+}
+
+fn median(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+/// Prints the table of the closing note. In debug builds (CI) it uses 3 base seeds; run
+/// `cargo test --release zoo_stats -- --nocapture` for the 20 of the table.
+#[test]
+fn zoo_stats() {
+    let bases: u64 = if cfg!(debug_assertions) { 3 } else { 20 };
+    println!(
+        "| bug | random: median runs to 1st failure | pct: median runs | shrunk deviations (random / pct) | shrunk steps (original) |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for bug in ALL {
+        let pct = Policy::Pct { depth: bug.depth };
+        let random: Vec<u64> = (0..bases)
+            .map(|b| iterations(bug, Policy::Random, b))
+            .collect();
+        let pcts: Vec<u64> = (0..bases).map(|b| iterations(bug, pct, b)).collect();
+        let shrunk = |policy| {
+            let report = Explorer::new()
+                .policy(policy)
+                .runs(10_000)
+                .explore(bug.buggy);
+            let s = report.failure.and_then(|f| f.shrunk).expect("shrunk");
+            (s.deviations, s.steps, s.original_steps)
+        };
+        let (rd, rs, ro) = shrunk(Policy::Random);
+        let (pd, _, _) = shrunk(pct);
+        assert!(
+            rd <= 3 && pd <= 3,
+            "{}: shrinking left {rd} / {pd}",
+            bug.name
+        );
+        println!(
+            "| {} | {} | {} ({pct}) | {rd} / {pd} | {rs} ({ro}) |",
+            bug.name,
+            median(random),
+            median(pcts),
+        );
+    }
+}
