@@ -274,11 +274,13 @@ impl Explorer {
     /// assert!(e.explore(|| async {}).passed());
     /// ```
     #[must_use]
-    pub fn from_env(mut self) -> Explorer {
-        fn var(name: &str) -> Option<String> {
-            std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-        }
-        let n = self.seeds.end - self.seeds.start;
+    pub fn from_env(self) -> Explorer {
+        self.with_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Applies the variables of [`Explorer::from_env`] as `get` returns them.
+    pub(crate) fn with_vars(mut self, get: impl Fn(&str) -> Option<String>) -> Explorer {
+        let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = var(SEED_ENV) {
             let first = v.trim().parse().unwrap_or_else(|_| {
                 panic!("simloop: {SEED_ENV}={v} is not a seed (a number from 0 to 2^64-1)")
@@ -290,9 +292,7 @@ impl Explorer {
                 .trim()
                 .parse()
                 .unwrap_or_else(|_| panic!("simloop: {RUNS_ENV}={v} is not a number of runs"));
-            self.seeds = self.seeds.start..self.seeds.start.saturating_add(runs);
-        } else {
-            self.seeds = self.seeds.start..self.seeds.start.saturating_add(n);
+            self = self.runs(runs);
         }
         if let Some(v) = var(POLICY_ENV) {
             self.policy = v
@@ -301,6 +301,17 @@ impl Explorer {
                 .unwrap_or_else(|e| panic!("simloop: {POLICY_ENV}={v}: {e}"));
         }
         self
+    }
+
+    /// The seeds this explorer runs (before sharding), its policy and its jobs.
+    ///
+    /// ```
+    /// use simloop::{Policy, explore::Explorer};
+    /// let e = Explorer::new().seed(4).runs(2).jobs(3);
+    /// assert_eq!(e.plan(), (4..6, Policy::Random, 3));
+    /// ```
+    pub fn plan(&self) -> (Range<u64>, Policy, usize) {
+        (self.seeds.clone(), self.policy, self.jobs)
     }
 
     /// Explores the program; a run fails when [`crate::Outcome::failure`] is `Some`.
@@ -528,4 +539,49 @@ impl Explorer {
 fn test_name() -> Option<String> {
     let name = std::thread::current().name()?.to_string();
     (name != "main").then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn environment_sets_seed_runs_and_policy() {
+        let e = Explorer::new().runs(10).with_vars(vars(&[
+            (SEED_ENV, "500"),
+            (RUNS_ENV, "7"),
+            (POLICY_ENV, "pct3"),
+        ]));
+        assert_eq!(e.plan(), (500..507, Policy::Pct { depth: 3 }, 1));
+    }
+
+    #[test]
+    fn unset_or_empty_variables_change_nothing() {
+        let e = Explorer::new()
+            .seed(2)
+            .runs(10)
+            .with_vars(vars(&[(RUNS_ENV, " ")]));
+        assert_eq!(e.plan(), (2..12, Policy::Random, 1));
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "SIMLOOP_POLICY=lifo: unknown policy 'lifo' (known: fifo, random, pct<depth>"
+    )]
+    fn a_bad_policy_says_what_is_known() {
+        let _ = Explorer::new().with_vars(vars(&[(POLICY_ENV, "lifo")]));
+    }
 }

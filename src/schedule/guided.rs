@@ -3,7 +3,7 @@
 use super::{Divergence, Strategy};
 use crate::runtime::ReadyView;
 
-/// Answers decision `i` with `choices[i] % arity`, and 0 (the FIFO choice) once the list
+/// Answers decision `i` with `choices[i]` capped at `arity - 1`, and 0 (the FIFO choice) once the list
 /// runs out. Unlike replay it never diverges: it is how the shrinker, the bounded
 /// exhaustive search and proptest schedules try edited schedules. The engine records the
 /// decisions actually taken, so the run's token replays exactly.
@@ -26,6 +26,6 @@ impl Strategy for Guided {
     fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
         let c = self.choices.get(self.next).copied().unwrap_or(0);
         self.next += 1;
-        Ok(c as usize % arity.max(1))
+        Ok((c as usize).min(arity.saturating_sub(1)))
     }
 }

@@ -44,6 +44,7 @@ pub struct Sim {
     max_steps: u64,
     max_time: Option<Duration>,
     trace: TraceLevel,
+    jitter: Option<Duration>,
 }
 
 impl Default for Sim {
@@ -67,6 +68,7 @@ impl Sim {
             max_steps: 10_000_000,
             max_time: None,
             trace: TraceLevel::Full,
+            jitter: None,
         }
     }
 
@@ -111,7 +113,7 @@ impl Sim {
         self
     }
 
-    /// Follows a list of choices leniently: decision `i` takes entry `choices[i] % arity`,
+    /// Follows a list of choices leniently: decision `i` takes entry `choices[i]` (capped at the last ready one),
     /// and every decision after the list takes entry 0 (asyncio's FIFO choice). The run never
     /// diverges; its token records the decisions actually taken (labelled with the
     /// configured seed and policy), so it replays exactly. This is how shrunk, exhaustive and
@@ -161,6 +163,31 @@ impl Sim {
     /// ```
     pub fn max_time(mut self, limit: Duration) -> Sim {
         self.max_time = Some(limit);
+        self
+    }
+
+    /// Perturbs timers: under an exploring policy each timer fires 0, 1/4, 1/2, 3/4 or all
+    /// of `max` later than asked, by a recorded choice (so the token replays it). FIFO runs
+    /// keep exact deadlines. Use it to explore races between timers that are close but not
+    /// equal (equal deadlines are explored without it: their wake-ups are ready entries).
+    ///
+    /// How it differs from asyncio: asyncio's timers are only late by scheduling delays;
+    /// this simulates a slower machine or network on purpose. A token recorded with jitter
+    /// replays only with the same jitter set (otherwise it diverges at the first timer).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Policy, Sim, sleep, spawn};
+    /// let prog = || async { spawn(sleep(Duration::from_millis(100))).await.unwrap() };
+    /// let sim = Sim::new().policy(Policy::Random).timer_jitter(Duration::from_millis(40));
+    /// let late: Vec<_> = (0..20).map(|s| sim.clone().seed(s).run(prog()).elapsed).collect();
+    /// assert!(late.iter().all(|d| *d >= Duration::from_millis(100) && *d <= Duration::from_millis(140)));
+    /// assert!(late.iter().any(|d| *d > Duration::from_millis(100)));
+    /// let out = sim.clone().seed(3).run(prog());
+    /// assert_eq!(Sim::new().replay(&out.token).timer_jitter(Duration::from_millis(40)).run(prog()).elapsed, out.elapsed);
+    /// ```
+    pub fn timer_jitter(mut self, max: Duration) -> Sim {
+        self.jitter = Some(max);
         self
     }
 
@@ -223,7 +250,7 @@ impl Sim {
             max_steps: self.max_steps,
             max_time: self.max_time.map(|d| Instant::ZERO + d),
         };
-        let core = Core::new(
+        let mut core = Core::new(
             runtime::next_run_id(),
             seed,
             strategy,
@@ -231,6 +258,7 @@ impl Sim {
             limits,
             self.trace,
         );
+        core.jitter = self.jitter;
         let parts = runtime::run(core, future);
         let mut core = parts.core;
         let finish = match parts.finish {

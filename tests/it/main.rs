@@ -4,6 +4,7 @@ mod cancel;
 mod conformance;
 mod deadlock;
 mod determinism;
+mod explore;
 mod limits;
 mod time;
 mod util;

@@ -5,7 +5,7 @@
 //! `zoo_stats` measures iterations to the first failure (Random vs PCT) and shrunk sizes:
 //! `cargo test --release zoo_stats -- --nocapture` prints the table.
 
-mod bugs;
+pub mod bugs;
 mod stats;
 
 use std::future::Future;
