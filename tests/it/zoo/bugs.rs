@@ -25,12 +25,22 @@ async fn work(steps: usize) {
 /// A lost update across an await: read, await, write back the stale value + 1.
 pub const LOST_UPDATE: Bug = Bug {
     name: "lost update",
-    buggy: || lost_update(false),
-    fixed: || lost_update(true),
+    buggy: || lost_update(false, 3),
+    fixed: || lost_update(true, 3),
     depth: 2,
 };
 
-fn lost_update(fixed: bool) -> Boxed {
+/// The lost update again, but `b` works 12 steps before its increment: the bug needs `b`
+/// to run 13 steps in a row while `a` holds its stale value. Random scheduling rarely does
+/// that; PCT's priorities do it whenever the change point demotes `a` at its read.
+pub const LOST_UPDATE_LONG: Bug = Bug {
+    name: "lost update, long critical path",
+    buggy: || lost_update(false, 12),
+    fixed: || lost_update(true, 12),
+    depth: 2,
+};
+
+fn lost_update(fixed: bool, b_work: usize) -> Boxed {
     Box::pin(async move {
         let n = Rc::new(Cell::new(0));
         let n1 = n.clone();
@@ -44,7 +54,7 @@ fn lost_update(fixed: bool) -> Boxed {
         });
         let n2 = n.clone();
         let b = spawn_named("b", async move {
-            work(3).await;
+            work(b_work).await;
             n2.set(n2.get() + 1);
         });
         a.await.unwrap();
