@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 
 use super::explorer::Explorer;
+use super::quiet::quietly;
 use crate::schedule::Token;
 
 /// A program that ran differently under the same seed and policy, found by
@@ -76,8 +77,8 @@ impl Explorer {
         F: Future + 'static,
     {
         let sim = self.base_sim();
-        let first = sim.run(program());
-        let second = sim.run(program());
+        let first = quietly(|| sim.run(program()));
+        let second = quietly(|| sim.run(program()));
         let (a, b) = (first.trace.render(), second.trace.render());
         let (mut la, mut lb) = (a.lines(), b.lines());
         let mut line = 0;

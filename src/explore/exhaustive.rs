@@ -4,6 +4,7 @@ use std::future::Future;
 
 use super::explorer::Explorer;
 use super::judge::judge;
+use super::quiet::quietly;
 use super::report::{Failure, Report};
 use crate::schedule::Decision;
 
@@ -97,7 +98,7 @@ impl Explorer {
                 stopped = true;
                 break;
             }
-            let out = sim.clone().follow(&prefix).run(program());
+            let out = quietly(|| sim.clone().follow(&prefix).run(program()));
             let judged = judge(&out, &check);
             report.runs += 1;
             report.fingerprints.insert(judged.fingerprint);

@@ -9,6 +9,7 @@ use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use super::judge::{Judged, judge};
+use super::quiet::quietly;
 use super::report::{Failure, Progress, Report};
 use crate::schedule::{Policy, Token};
 use crate::sim::{REPLAY_ENV, Sim};
@@ -29,6 +30,9 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 /// fails when [`crate::Outcome::failure`] says so (a panic, a failed assertion, a deadlock,
 /// a step or time limit, an unobserved task panic) or when the optional check of
 /// [`Explorer::explore_checked`] rejects the main future's value.
+///
+/// Panics inside explored runs are caught and reported, not printed (the explorer wraps
+/// the panic hook to silence its own threads while they run programs).
 ///
 /// Seeds `seed .. seed + runs` are run, each under the policy; `shard(i, n)` keeps the
 /// seeds whose offset is `i` modulo `n`; `jobs(j)` runs them on `j` threads (each run stays
@@ -367,7 +371,7 @@ impl Explorer {
                             break;
                         }
                         let sim = self.sim.clone().policy(self.policy).seed(seed_of(j));
-                        let judged = judge(&sim.run(program()), check);
+                        let judged = quietly(|| judge(&sim.run(program()), check));
                         if judged.failure.is_some() && self.stop_on_failure {
                             stop_at.fetch_min(j, Ordering::Relaxed);
                         }
@@ -495,7 +499,7 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String>,
     {
-        let judged = judge(&self.sim.clone().replay(token).run(program()), check);
+        let judged = quietly(|| judge(&self.sim.clone().replay(token).run(program()), check));
         let mut report = Report::empty(token.policy());
         report.runs = 1;
         report.fingerprints.insert(judged.fingerprint);

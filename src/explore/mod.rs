@@ -46,6 +46,7 @@ mod explorer;
 mod judge;
 #[cfg(feature = "proptest")]
 mod proptest;
+mod quiet;
 mod report;
 mod shrink;
 

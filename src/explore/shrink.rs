@@ -5,6 +5,7 @@ use std::future::Future;
 
 use super::explorer::Explorer;
 use super::judge::judge;
+use super::quiet::quietly;
 use super::report::Shrunk;
 use crate::schedule::Token;
 
@@ -106,7 +107,7 @@ impl Explorer {
         let tries = Cell::new(0u64);
         let attempt = |choices: &[u32]| -> Option<Candidate> {
             tries.set(tries.get() + 1);
-            let out = sim.clone().follow(choices).run(program());
+            let out = quietly(|| sim.clone().follow(choices).run(program()));
             let judged = judge(&out, check);
             let message = judged.failure?;
             let mut choices: Vec<u32> = judged.token.decisions().iter().map(|d| d.index).collect();
