@@ -104,3 +104,67 @@ impl Strategy for Pct {
         self.priorities.push(key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+    use crate::runtime::Entry;
+
+    fn view(queue: &VecDeque<Entry>) -> ReadyView<'_> {
+        ReadyView { queue }
+    }
+
+    fn polls(ids: &[usize]) -> VecDeque<Entry> {
+        ids.iter()
+            .map(|&i| Entry::Poll(TaskId::from_index(i)))
+            .collect()
+    }
+
+    fn pct(depth: u32, tasks: usize) -> Pct {
+        let mut p = Pct::new(7, depth);
+        for i in 0..tasks {
+            p.on_spawn(TaskId::from_index(i));
+        }
+        p
+    }
+
+    #[test]
+    fn depth_one_always_runs_the_highest_priority_task() {
+        let mut p = pct(1, 3);
+        let q = polls(&[0, 1, 2]);
+        let top = (0..3).max_by_key(|&i| p.priorities[i]).unwrap();
+        for _ in 0..50 {
+            assert_eq!(p.pick(&view(&q)).unwrap(), top);
+        }
+    }
+
+    #[test]
+    fn change_points_demote_the_running_task_below_all_others() {
+        let mut p = pct(3, 3);
+        assert_eq!(p.change_points.len(), 2);
+        let q = polls(&[0, 1, 2]);
+        let last = *p.change_points.iter().max().unwrap();
+        for _ in 0..last {
+            p.pick(&view(&q)).unwrap();
+        }
+        // Both change points happened, each demoting the task about to run: two tasks now
+        // sit below every initial priority (which are >= depth), with priorities 2 and 1.
+        let mut low: Vec<u64> = p.priorities.iter().copied().filter(|&x| x < 3).collect();
+        low.sort_unstable();
+        assert_eq!(low, [1, 2], "{:?}", p.priorities);
+    }
+
+    #[test]
+    fn wake_up_hops_run_before_task_steps_and_are_not_counted() {
+        let mut p = pct(2, 2);
+        let mut q = polls(&[0, 1]);
+        q.push_back(Entry::Wake {
+            task: TaskId::from_index(1),
+            waker: futures::task::noop_waker(),
+        });
+        assert_eq!(p.pick(&view(&q)).unwrap(), 2);
+        assert_eq!(p.steps, 0);
+    }
+}
