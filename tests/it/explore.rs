@@ -241,3 +241,14 @@ fn reports_show_the_pct_guarantee_and_progress() {
     let expected = 1.0 / (report.max_tasks as f64 * report.max_decisions as f64);
     assert!((p - expected).abs() < 1e-12);
 }
+
+#[test]
+fn an_exhausted_wall_clock_budget_stops_the_sweep_and_says_so() {
+    let report = Explorer::new()
+        .runs(1_000)
+        .budget(Duration::ZERO)
+        .explore(bugs::LOST_UPDATE.fixed);
+    assert_eq!(report.runs, 0);
+    assert!(report.stopped_by_budget);
+    assert!(report.to_string().contains("stopped by the budget"));
+}
