@@ -49,6 +49,7 @@ mod sim;
 pub mod explore;
 pub mod rng;
 pub mod schedule;
+pub mod sync;
 pub mod task;
 pub mod time;
 pub mod trace;
@@ -56,6 +57,10 @@ pub mod trace;
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{
     BlockedTask, DeadlockReport, Outcome, REPLAY_ENV, RunError, Sim, Stats, TaskPanic,
+};
+pub use self::sync::{
+    Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, LockGuard, PriorityQueue,
+    Promise, Queue, Semaphore, SemaphorePermit, to_thread,
 };
 pub use self::task::{JoinError, JoinHandle, TaskId, YieldNow, spawn, spawn_named, yield_now};
 pub use self::time::{Instant, Sleep, now, sleep, sleep_until};

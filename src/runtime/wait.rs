@@ -16,7 +16,6 @@ pub(crate) enum WaitOn {
     /// Sleeping until a deadline.
     Sleep(Instant),
     /// Waiting on a synchronisation primitive; `holders` are the tasks that hold it.
-    #[allow(dead_code)] // Constructed by the synchronisation primitives (issue 4).
     Resource {
         kind: &'static str,
         name: Option<Rc<str>>,

@@ -1,0 +1,429 @@
+//! A settable future that many tasks can await: asyncio's `Future`.
+
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::error::Error;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::resource::Resource;
+use super::waiters::{Status, Ticket, Waiters, with_core};
+use crate::runtime::{Core, with};
+
+/// A future whose result is set by hand, awaited by any number of tasks: asyncio's
+/// `loop.create_future()`.
+///
+/// [`set_result`](Promise::set_result), [`set_error`](Promise::set_error) or
+/// [`cancel`](Promise::cancel) completes it once. Completing runs nothing at once: every
+/// awaiting task and every [done callback](Promise::add_done_callback) is queued in the order
+/// it registered, one ready-queue slot each. Awaiting a completed promise does not yield.
+/// Awaiting yields a clone of the outcome, so `T` and `E` are `Clone`.
+///
+/// Named `Promise` because `Future` is Rust's trait. Share it with `Rc<Promise<T>>`.
+///
+/// **Differs from asyncio:** a done callback runs as a short task of its own (spawned at
+/// completion, so it takes the same ready-queue slot asyncio's `call_soon` gives it); the
+/// outcome is a `Result` instead of a raised exception.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use std::time::Duration;
+/// use simloop::sync::Promise;
+/// use simloop::{Sim, sleep, spawn};
+///
+/// let out = Sim::new().run(async {
+///     let p: Rc<Promise<u32>> = Rc::new(Promise::new());
+///     let setter = p.clone();
+///     spawn(async move {
+///         sleep(Duration::from_secs(1)).await;
+///         setter.set_result(42).unwrap();
+///     });
+///     p.wait().await
+/// });
+/// assert_eq!(out.result.unwrap(), Ok(42));
+/// ```
+pub struct Promise<T, E = Infallible> {
+    state: RefCell<State<T, E>>,
+    resource: Resource,
+}
+
+type Callback<T, E> = Box<dyn FnOnce(Result<T, PromiseError<E>>)>;
+
+struct State<T, E> {
+    outcome: Option<Result<T, PromiseError<E>>>,
+    waiters: Waiters,
+    /// Done callbacks with tickets from `waiters`, so they interleave with the awaiting
+    /// tasks in registration order.
+    callbacks: Vec<(Ticket, Callback<T, E>)>,
+}
+
+/// How a [`Promise`] ended without a value.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::sync::{Promise, PromiseError};
+///
+/// let p: Promise<u8, &str> = Promise::new();
+/// p.set_error("bad input").unwrap();
+/// assert_eq!(p.result(), Some(Err(PromiseError::Failed("bad input"))));
+/// assert_eq!(PromiseError::<&str>::Cancelled(None).to_string(), "future was cancelled");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromiseError<E> {
+    /// [`Promise::cancel`] was called (asyncio's `CancelledError`, with its message).
+    Cancelled(Option<String>),
+    /// [`Promise::set_error`] was called (asyncio's `set_exception`).
+    Failed(E),
+}
+
+/// The promise was already done (asyncio's `InvalidStateError`).
+///
+/// # Examples
+///
+/// ```
+/// let p = simloop::sync::Promise::<u8>::new();
+/// p.set_result(1).unwrap();
+/// let err: simloop::sync::InvalidState = p.set_result(2).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid state: the future is already done");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidState;
+
+/// The future returned by [`Promise::wait`] (and by awaiting `&Promise`).
+///
+/// # Examples
+///
+/// ```
+/// simloop::Sim::new().run(async {
+///     let p = simloop::sync::Promise::<u8>::new();
+///     p.set_result(1).unwrap();
+///     let w: simloop::sync::PromiseWait<'_, u8> = p.wait();
+///     assert_eq!(w.await, Ok(1));
+/// });
+/// ```
+///
+/// # Cancel safety
+///
+/// Dropping it only removes the task from the awaiters.
+#[must_use = "futures do nothing unless awaited"]
+pub struct PromiseWait<'a, T, E = Infallible> {
+    promise: &'a Promise<T, E>,
+    ticket: Option<Ticket>,
+}
+
+impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
+    /// A pending promise.
+    ///
+    /// ```
+    /// assert!(!simloop::sync::Promise::<()>::new().done());
+    /// ```
+    pub fn new() -> Self {
+        Promise::with_name(None)
+    }
+
+    /// A pending promise with a name, shown in deadlock reports.
+    ///
+    /// ```
+    /// assert_eq!(simloop::sync::Promise::<()>::named("reply").name(), Some("reply"));
+    /// ```
+    pub fn named(name: &str) -> Self {
+        Promise::with_name(Some(name))
+    }
+
+    fn with_name(name: Option<&str>) -> Self {
+        Promise {
+            state: RefCell::new(State {
+                outcome: None,
+                waiters: Waiters::new(),
+                callbacks: Vec::new(),
+            }),
+            resource: Resource::new("Future", name),
+        }
+    }
+
+    /// The name given to [`Promise::named`].
+    ///
+    /// ```
+    /// assert_eq!(simloop::sync::Promise::<()>::new().name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.resource.name()
+    }
+
+    /// Completes the promise with a value and queues its awaiters and callbacks.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidState`] when it is already done.
+    ///
+    /// ```
+    /// let p = simloop::sync::Promise::<i32>::new();
+    /// assert!(p.set_result(1).is_ok());
+    /// assert!(p.set_result(2).is_err());
+    /// assert_eq!(p.result(), Some(Ok(1)));
+    /// ```
+    pub fn set_result(&self, value: T) -> Result<(), InvalidState> {
+        self.complete(Ok(value))
+    }
+
+    /// Completes the promise with an error (asyncio's `set_exception`).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidState`] when it is already done.
+    ///
+    /// ```
+    /// let p: simloop::sync::Promise<(), String> = simloop::sync::Promise::new();
+    /// p.set_error("boom".to_string()).unwrap();
+    /// assert!(p.done());
+    /// ```
+    pub fn set_error(&self, error: E) -> Result<(), InvalidState> {
+        self.complete(Err(PromiseError::Failed(error)))
+    }
+
+    /// Cancels the promise; returns false if it was already done.
+    ///
+    /// ```
+    /// let p = simloop::sync::Promise::<()>::new();
+    /// assert!(p.cancel());
+    /// assert!(p.cancelled());
+    /// assert!(!p.cancel());
+    /// ```
+    pub fn cancel(&self) -> bool {
+        self.complete(Err(PromiseError::Cancelled(None))).is_ok()
+    }
+
+    /// Cancels the promise with a message; returns false if it was already done.
+    ///
+    /// ```
+    /// use simloop::sync::{Promise, PromiseError};
+    /// let p = Promise::<()>::new();
+    /// p.cancel_with("stop");
+    /// assert_eq!(p.result(), Some(Err(PromiseError::Cancelled(Some("stop".into())))));
+    /// ```
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.complete(Err(PromiseError::Cancelled(Some(message.into()))))
+            .is_ok()
+    }
+
+    /// Whether the promise is done (has a value, an error, or was cancelled).
+    ///
+    /// ```
+    /// let p = simloop::sync::Promise::<()>::new();
+    /// p.set_result(()).unwrap();
+    /// assert!(p.done());
+    /// ```
+    pub fn done(&self) -> bool {
+        self.state.borrow().outcome.is_some()
+    }
+
+    /// Whether the promise was cancelled.
+    ///
+    /// ```
+    /// assert!(!simloop::sync::Promise::<()>::new().cancelled());
+    /// ```
+    pub fn cancelled(&self) -> bool {
+        matches!(
+            self.state.borrow().outcome,
+            Some(Err(PromiseError::Cancelled(_)))
+        )
+    }
+
+    /// The outcome, once done.
+    ///
+    /// ```
+    /// let p = simloop::sync::Promise::<u8>::new();
+    /// assert_eq!(p.result(), None);
+    /// ```
+    pub fn result(&self) -> Option<Result<T, PromiseError<E>>> {
+        self.state.borrow().outcome.clone()
+    }
+
+    /// Waits for the outcome; returns at once, without yielding, when done.
+    ///
+    /// ```
+    /// simloop::Sim::new().run(async {
+    ///     let p = simloop::sync::Promise::<u8>::new();
+    ///     p.set_result(9).unwrap();
+    ///     assert_eq!(p.wait().await, Ok(9));
+    ///     assert_eq!((&p).await, Ok(9));
+    /// });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Polling the future panics outside a simulation.
+    pub fn wait(&self) -> PromiseWait<'_, T, E> {
+        PromiseWait {
+            promise: self,
+            ticket: None,
+        }
+    }
+
+    /// Registers `callback` to run with the outcome once the promise is done, in
+    /// registration order among the awaiting tasks. On a done promise it is queued at once.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, sync::Promise};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let p = Promise::<u8>::new();
+    ///     p.add_done_callback(|r| log!("callback got {:?}", r));
+    ///     p.set_result(3).unwrap();
+    ///     simloop::yield_now().await;
+    /// });
+    /// assert_eq!(out.trace.logs(), "t=0 callback got Ok(3)\n");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics outside a simulation.
+    #[track_caller]
+    pub fn add_done_callback(&self, callback: impl FnOnce(Result<T, PromiseError<E>>) + 'static) {
+        // Clone outside the runtime's borrow: `T::clone` is user code.
+        let done = self.state.borrow().outcome.clone();
+        let callback: Callback<T, E> = Box::new(callback);
+        with("Promise::add_done_callback", |core| match done {
+            Some(outcome) => spawn_callback(core, callback, outcome),
+            None => {
+                let mut st = self.state.borrow_mut();
+                let t = st.waiters.reserve();
+                st.callbacks.push((t, callback));
+            }
+        });
+    }
+
+    fn complete(&self, outcome: Result<T, PromiseError<E>>) -> Result<(), InvalidState> {
+        let callbacks = {
+            let mut st = self.state.borrow_mut();
+            if st.outcome.is_some() {
+                return Err(InvalidState);
+            }
+            st.outcome = Some(outcome.clone());
+            std::mem::take(&mut st.callbacks)
+        };
+        // Clone outside the runtime's borrow: `T::clone` is user code.
+        let callbacks: Vec<_> = callbacks
+            .into_iter()
+            .map(|(t, cb)| (t, cb, outcome.clone()))
+            .collect();
+        with_core(|core| {
+            // Outside a run nobody can be waiting, and callbacks cannot be scheduled.
+            let Some(core) = core else { return };
+            let mut callbacks = callbacks.into_iter().peekable();
+            self.state
+                .borrow_mut()
+                .waiters
+                .notify_all_with(core, |ticket, core| {
+                    while let Some((_, cb, o)) = callbacks.next_if(|(t, ..)| *t < ticket) {
+                        spawn_callback(core, cb, o);
+                    }
+                });
+            for (_, cb, o) in callbacks {
+                spawn_callback(core, cb, o);
+            }
+        });
+        Ok(())
+    }
+}
+
+fn spawn_callback<T: 'static, E: 'static>(
+    core: &mut Core,
+    cb: Callback<T, E>,
+    outcome: Result<T, PromiseError<E>>,
+) {
+    core.spawn(Some("done callback".into()), async move { cb(outcome) });
+}
+
+impl<T: Clone + 'static, E: Clone + 'static> Default for Promise<T, E> {
+    fn default() -> Self {
+        Promise::new()
+    }
+}
+
+impl<'a, T: Clone + 'static, E: Clone + 'static> IntoFuture for &'a Promise<T, E> {
+    type Output = Result<T, PromiseError<E>>;
+    type IntoFuture = PromiseWait<'a, T, E>;
+
+    fn into_future(self) -> PromiseWait<'a, T, E> {
+        self.wait()
+    }
+}
+
+impl<T: Clone, E: Clone> Future for PromiseWait<'_, T, E> {
+    type Output = Result<T, PromiseError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let p = this.promise;
+        // Clone outside the runtime's borrow: `T::clone` is user code.
+        let done = p.state.borrow().outcome.clone();
+        if let Some(outcome) = done {
+            if let Some(t) = this.ticket.take() {
+                p.state.borrow_mut().waiters.remove(t);
+            }
+            return Poll::Ready(outcome);
+        }
+        with("Promise::wait", |core| {
+            let mut st = p.state.borrow_mut();
+            match this.ticket {
+                None => this.ticket = Some(st.waiters.push(core, cx.waker())),
+                Some(t) => {
+                    if st.waiters.poll(t, cx.waker()) == Status::Gone {
+                        this.ticket = Some(st.waiters.push(core, cx.waker()));
+                    }
+                }
+            }
+            p.resource.wait_on(core, &[]);
+            Poll::Pending
+        })
+    }
+}
+
+impl<T, E> Drop for PromiseWait<'_, T, E> {
+    fn drop(&mut self) {
+        if let Some(t) = self.ticket.take() {
+            self.promise.state.borrow_mut().waiters.remove(t);
+        }
+    }
+}
+
+impl<E> fmt::Display for PromiseError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PromiseError::Cancelled(None) => f.write_str("future was cancelled"),
+            PromiseError::Cancelled(Some(m)) => write!(f, "future was cancelled: {m}"),
+            PromiseError::Failed(_) => f.write_str("future failed"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> Error for PromiseError<E> {}
+
+impl fmt::Display for InvalidState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid state: the future is already done")
+    }
+}
+
+impl Error for InvalidState {}
+
+impl<T, E> fmt::Debug for Promise<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Promise")
+            .field("name", &self.resource.name())
+            .field("done", &self.state.borrow().outcome.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, E> fmt::Debug for PromiseWait<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PromiseWait").finish_non_exhaustive()
+    }
+}
