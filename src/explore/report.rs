@@ -233,13 +233,13 @@ impl fmt::Display for Failure {
             Some(s) => {
                 writeln!(
                     f,
-                    "--- shrunk schedule: {} deviation(s) from FIFO, {} steps (from {} deviation(s), {} steps; {} tries): {} ---",
+                    "--- shrunk schedule: {} deviation(s) from FIFO, {} steps (from {} deviation(s), {} steps; {} tries); it fails with: {} ---",
                     s.deviations,
                     s.steps,
                     s.original_deviations,
                     s.original_steps,
                     s.tries,
-                    s.message
+                    s.message.lines().next().unwrap_or_default()
                 )?;
                 write!(f, "{}", s.trace)?;
                 &s.token

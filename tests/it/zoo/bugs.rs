@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use futures::lock::Mutex;
+use simloop::sync::{Condition, Lock, Queue, Semaphore};
 use simloop::{sleep, spawn_named, yield_now};
 
 use super::Bug;
@@ -102,7 +102,7 @@ fn check_then_act(fixed: bool) -> Boxed {
 /// A semaphore permit leaked on cancellation: released by hand after an await, so a
 /// cancellation landing while it is held never gives it back.
 pub const PERMIT_LEAK: Bug = Bug {
-    name: "permit leaked on cancel",
+    name: "permit leaked on cancel (hand-rolled)",
     buggy: || permit_leak(false),
     fixed: || permit_leak(true),
     depth: 2,
@@ -195,7 +195,8 @@ fn timeout_race(fixed: bool) -> Boxed {
     })
 }
 
-/// A lock-order deadlock: `a` takes m1 then m2, `b` takes m2 then m1.
+/// A lock-order deadlock ([`simloop::sync::Lock`]): `a` takes m1 then m2, `b` takes m2
+/// then m1.
 pub const LOCK_ORDER: Bug = Bug {
     name: "lock-order deadlock",
     buggy: || lock_order(false),
@@ -205,8 +206,8 @@ pub const LOCK_ORDER: Bug = Bug {
 
 fn lock_order(fixed: bool) -> Boxed {
     Box::pin(async move {
-        let m1 = Rc::new(Mutex::new(0));
-        let m2 = Rc::new(Mutex::new(0));
+        let m1 = Rc::new(Lock::new(0));
+        let m2 = Rc::new(Lock::new(0));
         let (a1, a2) = (m1.clone(), m2.clone());
         let a = spawn_named("a", async move {
             let mut x = a1.lock().await;
@@ -233,7 +234,7 @@ fn lock_order(fixed: bool) -> Boxed {
 /// notification that was already sent (condition variable semantics: a notify with no
 /// waiter is lost). It then waits forever: a deadlock.
 pub const MISSED_NOTIFY: Bug = Bug {
-    name: "missed notification",
+    name: "missed notification (hand-rolled)",
     buggy: || missed_notify(false),
     fixed: || missed_notify(true),
     depth: 2,
@@ -295,5 +296,127 @@ fn missed_notify(fixed: bool) -> Boxed {
         });
         producer.await.unwrap();
         consumer.await.unwrap();
+    })
+}
+
+/// A semaphore permit leaked on cancellation ([`simloop::Semaphore`]): the permit is
+/// managed by hand (`forget`, then `release` after an await), so a cancellation landing
+/// while it is held never gives it back.
+pub const SEMAPHORE_LEAK: Bug = Bug {
+    name: "semaphore permit leaked",
+    buggy: || semaphore_leak(false),
+    fixed: || semaphore_leak(true),
+    depth: 2,
+};
+
+fn semaphore_leak(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let sem = Rc::new(Semaphore::new(1));
+        let s = sem.clone();
+        let worker = spawn_named("worker", async move {
+            work(2).await;
+            let permit = s.acquire().await;
+            if fixed {
+                sleep(Duration::from_millis(10)).await;
+                drop(permit);
+            } else {
+                permit.forget();
+                sleep(Duration::from_millis(10)).await;
+                s.release();
+            }
+        });
+        work(1).await;
+        worker.cancel();
+        let _ = worker.await;
+        assert_eq!(
+            sem.value(),
+            1,
+            "semaphore permit leaked by the cancelled worker"
+        );
+    })
+}
+
+/// A missed [`simloop::sync::Condition`] notification: the consumer checks the flag,
+/// releases the lock for an await, then waits: the notification sent in between is lost.
+pub const MISSED_CONDITION: Bug = Bug {
+    name: "missed Condition notify",
+    buggy: || missed_condition(false),
+    fixed: || missed_condition(true),
+    depth: 2,
+};
+
+fn missed_condition(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let cond = Rc::new(Condition::new(false));
+        let c = cond.clone();
+        let consumer = spawn_named("consumer", async move {
+            let g = c.lock().await;
+            if fixed {
+                let _g = c.wait_for(g, |ready| *ready).await;
+            } else if !*g {
+                drop(g);
+                yield_now().await; // e.g. a log write between the check and the wait
+                let g = c.lock().await;
+                let _g = c.wait(g).await;
+            }
+        });
+        let producer = spawn_named("producer", async move {
+            work(1).await;
+            let mut g = cond.lock().await;
+            *g = true;
+            cond.notify_all().expect("lock held");
+            drop(g);
+        });
+        producer.await.unwrap();
+        consumer.await.unwrap();
+    })
+}
+
+/// A [`simloop::sync::Queue`] join that never returns: a worker cancelled while processing
+/// an item never calls `task_done` for it.
+pub const QUEUE_JOIN: Bug = Bug {
+    name: "queue join never returns",
+    buggy: || queue_join(false),
+    fixed: || queue_join(true),
+    depth: 2,
+};
+
+/// Calls `task_done` when dropped, also when the worker is cancelled mid-item.
+struct Done<'a>(&'a Queue<u32>);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.task_done();
+    }
+}
+
+fn queue_join(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let q = Rc::new(Queue::new());
+        q.put_nowait(1).unwrap();
+        q.put_nowait(2).unwrap();
+        let worker = |q: Rc<Queue<u32>>| async move {
+            loop {
+                let _item = q.get().await;
+                let done = fixed.then(|| Done(&q));
+                sleep(Duration::from_millis(1)).await;
+                if done.is_none() {
+                    q.task_done().unwrap();
+                }
+            }
+        };
+        let watchdog_target = Rc::new(Cell::new(None));
+        let t = watchdog_target.clone();
+        let watchdog = spawn_named("watchdog", async move {
+            if let Some(h) = t.take() {
+                let h: simloop::JoinHandle<()> = h;
+                h.cancel();
+            }
+        });
+        let w1 = spawn_named("w1", worker(q.clone()));
+        watchdog_target.set(Some(w1));
+        let w2 = spawn_named("w2", worker(q.clone()));
+        q.join().await;
+        drop((watchdog, w2));
     })
 }

@@ -124,9 +124,33 @@ fn timeout_racing_completion_drops_the_result() {
 #[test]
 fn lock_order_deadlock() {
     exhibit(&bugs::LOCK_ORDER);
+    let failure = Explorer::new()
+        .explore(bugs::LOCK_ORDER.buggy)
+        .failure
+        .unwrap();
+    assert!(
+        failure.message.contains("wait-for cycle"),
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
 fn missed_notification() {
     exhibit(&bugs::MISSED_NOTIFY);
+}
+
+#[test]
+fn semaphore_permit_leaked_on_cancellation() {
+    exhibit(&bugs::SEMAPHORE_LEAK);
+}
+
+#[test]
+fn missed_condition_notification() {
+    exhibit(&bugs::MISSED_CONDITION);
+}
+
+#[test]
+fn queue_join_never_returns() {
+    exhibit(&bugs::QUEUE_JOIN);
 }

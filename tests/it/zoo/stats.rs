@@ -5,7 +5,7 @@ use simloop::explore::Explorer;
 
 use super::{Bug, bugs};
 
-const ALL: [&Bug; 7] = [
+const ALL: [&Bug; 10] = [
     &bugs::LOST_UPDATE,
     &bugs::LOST_UPDATE_LONG,
     &bugs::CHECK_THEN_ACT,
@@ -13,6 +13,9 @@ const ALL: [&Bug; 7] = [
     &bugs::TIMEOUT_RACE,
     &bugs::LOCK_ORDER,
     &bugs::MISSED_NOTIFY,
+    &bugs::SEMAPHORE_LEAK,
+    &bugs::MISSED_CONDITION,
+    &bugs::QUEUE_JOIN,
 ];
 
 /// Runs until the first failure from seed `base * 100_000` (at most 20,000 runs); returns
