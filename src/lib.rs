@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod combinators;
 mod runtime;
 mod sim;
 
@@ -54,6 +55,12 @@ pub mod task;
 pub mod time;
 pub mod trace;
 
+pub use self::combinators::{
+    AsCompleted, ChildFailure, Elapsed, Gather, GatherAll, GatherError, GroupError, GroupJoin,
+    RescheduleError, ReturnWhen, Shield, SpawnError, TaskGroup, Timeout, TimeoutHandle, TryGather,
+    Wait, as_completed, gather, gather_all, gather_tasks, shield, timeout, timeout_at,
+    timeout_scope, try_gather, wait, wait_for,
+};
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{
     BlockedTask, DeadlockReport, Outcome, REPLAY_ENV, RunError, Sim, Stats, TaskPanic,

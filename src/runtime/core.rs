@@ -50,10 +50,20 @@ pub(crate) struct TaskSlot {
     pub(crate) cancel: Option<Option<Box<str>>>,
     /// The join handle was dropped: nobody will take the output.
     pub(crate) detached: bool,
-    /// Wakers of tasks awaiting this one, in registration order.
-    pub(crate) waiters: Vec<(TaskId, Waker)>,
+    /// Wakers of tasks awaiting this one, and done-callbacks, in registration order.
+    pub(crate) waiters: Vec<Waiter>,
     /// What the task waits on since its last poll (for deadlock reports and cancellation).
     pub(crate) waits: Vec<WaitOn>,
+}
+
+/// One registration on a task's completion.
+pub(crate) struct Waiter {
+    /// The task that registered it (the waker's owner).
+    pub(crate) task: TaskId,
+    pub(crate) waker: Waker,
+    /// Wake one ready-queue slot later ([`Core::call_soon`]) instead of directly: a
+    /// done-callback, as asyncio's `add_done_callback` schedules it (used by combinators).
+    pub(crate) hop: bool,
 }
 
 pub(crate) struct Core {
@@ -202,6 +212,23 @@ impl Core {
         self.ready.push_back(Entry::Wake { task, waker });
     }
 
+    /// Registers `waker` (owned by `owner`) as a done-callback of `child`: it is woken one
+    /// ready-queue slot after `child` ends, in registration order with the task's other
+    /// waiters; at once (one slot from now) if `child` already ended. asyncio's
+    /// `add_done_callback`, the hop of gather, wait, shield and as_completed.
+    pub(crate) fn add_done_callback(&mut self, child: TaskId, owner: TaskId, waker: Waker) {
+        let slot = &mut self.tasks[child.index()];
+        if slot.done.is_some() {
+            self.call_soon(owner, waker);
+        } else {
+            slot.waiters.push(Waiter {
+                task: owner,
+                waker,
+                hop: true,
+            });
+        }
+    }
+
     /// Arms a timer that wakes `waker` (registered by the running task) at `deadline`.
     pub(crate) fn arm_timer(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
         let task = self.current();
@@ -338,8 +365,12 @@ impl Core {
         } else {
             slot.cell = Some(cell);
         }
-        for (task, waker) in std::mem::take(&mut slot.waiters) {
-            self.wake(task, &waker);
+        for w in std::mem::take(&mut slot.waiters) {
+            if w.hop {
+                self.call_soon(w.task, w.waker);
+            } else {
+                self.wake(w.task, &w.waker);
+            }
         }
         if id == self.main {
             self.ready.push_back(Entry::Stop);

@@ -18,7 +18,7 @@ mod waker;
 
 pub(crate) use self::cell::ErasedTask;
 pub(crate) use self::context::{try_with, with};
-pub(crate) use self::core::{Completion, Core, Limits, TaskSlot};
+pub(crate) use self::core::{Completion, Core, Limits, TaskSlot, Waiter};
 pub(crate) use self::engine::{Finish, run};
 pub(crate) use self::ready::Entry;
 pub(crate) use self::ready::ReadyView;

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::TaskId;
-use crate::runtime::{WaitOn, try_with, with};
+use crate::runtime::{WaitOn, Waiter, try_with, with};
 
 /// An owned handle to a spawned task; awaiting it yields the task's value or a
 /// [`JoinError`].
@@ -228,9 +228,13 @@ impl<T: 'static> Future for JoinHandle<T> {
             if !slot
                 .waiters
                 .iter()
-                .any(|(t, w)| *t == me && w.will_wake(cx.waker()))
+                .any(|w| !w.hop && w.task == me && w.waker.will_wake(cx.waker()))
             {
-                slot.waiters.push((me, cx.waker().clone()));
+                slot.waiters.push(Waiter {
+                    task: me,
+                    waker: cx.waker().clone(),
+                    hop: false,
+                });
             }
             c.wait_on(WaitOn::Join(id));
             None

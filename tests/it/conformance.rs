@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use simloop::{Sim, log, sleep, spawn, spawn_named, yield_now};
+use simloop::{
+    GatherError, Sim, gather, gather_all, gather_tasks, log, sleep, spawn, spawn_named, try_gather,
+    wait_for, yield_now,
+};
 
 use crate::util::{conformance_dir, cpython_trace};
 
@@ -35,23 +38,12 @@ async fn factorial(name: &'static str, number: u64) -> u64 {
     f
 }
 
-async fn join_all<T: 'static>(handles: Vec<simloop::JoinHandle<T>>) -> Vec<T> {
-    let mut out = Vec::new();
-    for h in handles {
-        out.push(h.await.expect("child succeeds"));
-    }
-    out
-}
-
 #[test]
 fn case_001_gather_factorial() {
     let logs = assert_matches_cpython("001_gather_factorial", async {
-        let hs = vec![
-            spawn(factorial("A", 2)),
-            spawn(factorial("B", 3)),
-            spawn(factorial("C", 4)),
-        ];
-        let results = join_all(hs).await;
+        let results = gather([factorial("A", 2), factorial("B", 3), factorial("C", 4)])
+            .await
+            .unwrap();
         log!("results {results:?}");
     });
     insta::assert_snapshot!(logs);
@@ -60,12 +52,9 @@ fn case_001_gather_factorial() {
 #[test]
 fn case_002_gather_factorial_reversed() {
     let logs = assert_matches_cpython("002_gather_factorial_reversed", async {
-        let hs = vec![
-            spawn(factorial("A", 4)),
-            spawn(factorial("B", 3)),
-            spawn(factorial("C", 2)),
-        ];
-        let results = join_all(hs).await;
+        let results = gather([factorial("A", 4), factorial("B", 3), factorial("C", 2)])
+            .await
+            .unwrap();
         log!("results {results:?}");
     });
     insta::assert_snapshot!(logs);
@@ -125,7 +114,7 @@ fn case_019_ready_fifo_sleep0() {
         let c = spawn(spinner("C", 2));
         yield_now().await;
         log!("main: after 2nd yield");
-        join_all(vec![a, b, c]).await;
+        gather_tasks(vec![a, b, c]).await.unwrap();
         log!("main: all done");
     });
     insta::assert_snapshot!(logs);
@@ -134,19 +123,142 @@ fn case_019_ready_fifo_sleep0() {
 #[test]
 fn case_022_busy_yield_freezes_clock() {
     let logs = assert_matches_cpython("022_busy_yield_freezes_clock", async {
-        let sleeper = spawn_named("sleeper", async {
+        let sleeper = async {
             sleep(secs(0.125)).await;
             log!("sleeper: woke");
-        });
-        let spinner = spawn_named("spinner", async {
+        };
+        let spinner = async {
             for _ in 0..20 {
                 yield_now().await;
             }
             log!("spinner: 20 yields done");
-        });
-        sleeper.await.unwrap();
-        spinner.await.unwrap();
+        };
+        let both: [std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>; 2] =
+            [Box::pin(sleeper), Box::pin(spinner)];
+        gather(both).await.unwrap();
         log!("gather done");
+    });
+    insta::assert_snapshot!(logs);
+}
+
+/// Logs `"<name> <what>"` when dropped unless disarmed: how a Rust task observes its
+/// cancellation (the `except CancelledError` lines of the Python cases).
+struct OnCancel {
+    line: Option<String>,
+}
+
+impl OnCancel {
+    fn new(line: String) -> OnCancel {
+        OnCancel { line: Some(line) }
+    }
+
+    fn disarm(mut self) {
+        self.line = None;
+    }
+}
+
+impl Drop for OnCancel {
+    fn drop(&mut self) {
+        if let Some(line) = self.line.take() {
+            log!("{line}");
+        }
+    }
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+#[test]
+fn case_009_wait_for_timeout() {
+    async fn work(name: &'static str, delay: f64) -> &'static str {
+        let guard = OnCancel::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        guard.disarm();
+        log!("{name} finished");
+        name
+    }
+    let logs = assert_matches_cpython("009_wait_for_timeout", async {
+        if wait_for(secs(1.0), work("eternity", 3600.0)).await.is_err() {
+            log!("eternity: timeout!");
+        }
+        let result = wait_for(secs(1.0), work("quick", 0.5)).await.unwrap();
+        log!("quick: result '{result}'");
+    });
+    insta::assert_snapshot!(logs);
+}
+
+#[test]
+fn case_010_gather_return_exceptions() {
+    async fn job(name: &'static str, delay: f64, fail: bool) -> Result<&'static str, String> {
+        sleep(secs(delay)).await;
+        if fail {
+            log!("{name} raising");
+            return Err(name.to_string());
+        }
+        log!("{name} ok");
+        Ok(name)
+    }
+    let logs = assert_matches_cpython("010_gather_return_exceptions", async {
+        let results = gather_all([
+            job("a", 1.0, false),
+            job("b", 0.5, true),
+            job("c", 0.25, false),
+            job("d", 1.5, true),
+        ])
+        .await;
+        let shown: Vec<String> = results
+            .into_iter()
+            .map(|r| match r.expect("no panic") {
+                Ok(v) => format!("'{v}'"),
+                Err(e) => format!("ValueError('{e}')"),
+            })
+            .collect();
+        log!("results [{}]", shown.join(", "));
+        if let Err(GatherError::Failed(e)) =
+            try_gather([job("e", 1.0, false), job("f", 0.5, true)]).await
+        {
+            log!("gather raised ValueError({e})");
+        }
+        sleep(secs(1.0)).await;
+        log!("main done");
+    });
+    insta::assert_snapshot!(logs);
+}
+
+#[test]
+fn case_038_gather_cancel_children() {
+    async fn child(name: &'static str, delay: f64) {
+        let guard = OnCancel::new(format!("{name} got CancelledError"));
+        sleep(secs(delay)).await;
+        guard.disarm();
+        log!("{name} done");
+    }
+    async fn parent() {
+        let guard = OnCancel::new("parent got CancelledError".into());
+        let _ = gather([child("p1", 3.0), child("p2", 1.0), child("p3", 2.0)]).await;
+        guard.disarm();
+    }
+    let logs = assert_matches_cpython("038_gather_cancel_children", async {
+        let g = gather([
+            child("c", 3.0),
+            child("a", 1.0),
+            child("b", 2.0),
+            child("d", 4.0),
+        ]);
+        sleep(secs(1.5)).await;
+        log!("main: gather.cancel() -> {}", py_bool(g.cancel()));
+        if g.await.is_err_and(|e| e.is_cancelled()) {
+            log!("main: gather raised CancelledError");
+        }
+        let p = spawn(parent());
+        sleep(secs(1.5)).await;
+        log!("main: parent.cancel() -> {}", py_bool(p.cancel()));
+        let r = p.await;
+        log!(
+            "main: parent cancelled={}",
+            py_bool(r.is_err_and(|e| e.is_cancelled()))
+        );
     });
     insta::assert_snapshot!(logs);
 }

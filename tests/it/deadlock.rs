@@ -63,3 +63,38 @@ fn deadlock_failure_says_how_to_replay() {
         "{msg}"
     );
 }
+
+/// Combinators register what their caller waits on: gather names its unfinished children,
+/// shield and wait name the task they watch.
+#[test]
+fn combinator_waits_name_the_children() {
+    let out = Sim::new().run(async {
+        let stuck = || async { std::future::pending::<()>().await };
+        let _shielded = spawn_named("shielder", simloop::shield(stuck()));
+        let _waiter = spawn_named(
+            "waiter",
+            simloop::wait(
+                vec![simloop::spawn(stuck())],
+                simloop::ReturnWhen::AllCompleted,
+                None,
+            ),
+        );
+        simloop::gather([stuck(), stuck()]).await.unwrap();
+    });
+    let Err(RunError::Deadlock(report)) = &out.result else {
+        panic!("expected a deadlock, got {:?}", out.result)
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains("#1 main waits on join #6 and join #7"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#3 shielder waits on shield held by #2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#5 waiter waits on wait held by #4"),
+        "{text}"
+    );
+}

@@ -12,3 +12,30 @@ pub fn cpython_trace(name: &str) -> String {
 pub fn conformance_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
 }
+
+/// Logs its line when dropped unless disarmed: how a Rust task observes its cancellation
+/// (the `except CancelledError` lines of asyncio programs).
+pub struct OnDrop {
+    line: Option<String>,
+}
+
+impl OnDrop {
+    pub fn new(line: impl Into<String>) -> OnDrop {
+        OnDrop {
+            line: Some(line.into()),
+        }
+    }
+
+    /// The guarded work finished: log nothing.
+    pub fn disarm(mut self) {
+        self.line = None;
+    }
+}
+
+impl Drop for OnDrop {
+    fn drop(&mut self) {
+        if let Some(line) = self.line.take() {
+            simloop::log!("{line}");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Done-callbacks: the "outer future" asyncio puts between a child task and its awaiter.
+//!
+//! asyncio's gather, wait, shield and as_completed do not wake their caller when a child
+//! ends: the child's completion schedules a callback (one ready-queue slot), and that
+//! callback decides whether the outer future is done, which then wakes the caller (one more
+//! slot). simloop reproduces this with a waker registered through
+//! `Core::add_done_callback`: its wake runs at its own ready-queue turn, outside the core
+//! borrow, and calls [`DoneCallback::on_done`], which decides and wakes the caller.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Wake, Waker};
+
+use crate::runtime::{Completion, TimerKey, try_with};
+use crate::task::TaskId;
+use crate::time::Instant;
+
+/// What a combinator does when one of its children ends; runs at the callback's own turn in
+/// the ready queue, outside the core borrow, so it may use the runtime and wake wakers.
+pub(crate) trait DoneCallback: Send + Sync + 'static {
+    /// Child number `index` ended as `how`.
+    fn on_done(&self, index: usize, how: &Completion);
+
+    /// The timer armed with [`arm_timeout`] fired.
+    fn on_timeout(&self) {}
+}
+
+/// Registers `target.on_done(index, ..)` to run one slot after `child` ends (at once if it
+/// already ended), on behalf of the running task.
+pub(crate) fn watch(child: TaskId, index: usize, target: Arc<dyn DoneCallback>) {
+    crate::runtime::with("combinator", |c| {
+        let owner = c.current();
+        let waker = Waker::from(Arc::new(CallbackWaker {
+            run: c.run_id,
+            child,
+            index,
+            target,
+        }));
+        c.add_done_callback(child, owner, waker);
+    });
+}
+
+/// Arms a timer whose callback calls `target.on_timeout()` at `deadline` (two slots before
+/// the caller runs, like asyncio's `call_later` resolving a future), on behalf of the
+/// running task.
+pub(crate) fn arm_timeout(deadline: Instant, target: Arc<dyn DoneCallback>) -> TimerKey {
+    crate::runtime::with("combinator timeout", |c| {
+        let waker = Waker::from(Arc::new(TimeoutWaker {
+            run: c.run_id,
+            target,
+        }));
+        c.arm_timer(deadline, &waker)
+    })
+}
+
+/// Disarms a timer armed with [`arm_timeout`], if the run is still going.
+pub(crate) fn disarm(run: u64, key: TimerKey) {
+    let waker = try_with(|c| {
+        if c.run_id == run {
+            c.timers.cancel(key)
+        } else {
+            None
+        }
+    })
+    .flatten();
+    drop(waker);
+}
+
+struct TimeoutWaker {
+    run: u64,
+    target: Arc<dyn DoneCallback>,
+}
+
+impl Wake for TimeoutWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if try_with(|c| c.run_id == self.run).unwrap_or(false) {
+            self.target.on_timeout();
+        }
+    }
+}
+
+/// The waker that carries a done-callback. Waking it outside its run does nothing.
+struct CallbackWaker {
+    run: u64,
+    child: TaskId,
+    index: usize,
+    target: Arc<dyn DoneCallback>,
+}
+
+impl Wake for CallbackWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let how = try_with(|c| {
+            if c.run_id == self.run {
+                c.tasks[self.child.index()].done.clone()
+            } else {
+                None
+            }
+        })
+        .flatten();
+        if let Some(how) = how {
+            self.target.on_done(self.index, &how);
+        }
+    }
+}
+
+/// The caller's side of an outer future: whether it resolved, and the waker to wake then.
+#[derive(Default)]
+pub(crate) struct Outer {
+    pub(crate) resolved: bool,
+    waker: Option<Waker>,
+}
+
+impl Outer {
+    /// Remembers the caller's waker for the wake at resolution.
+    pub(crate) fn register(&mut self, waker: &Waker) {
+        if !self.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            self.waker = Some(waker.clone());
+        }
+    }
+
+    /// Marks the outer future done and returns the waker to wake once the lock is released.
+    #[must_use]
+    pub(crate) fn resolve(&mut self) -> Option<Waker> {
+        self.resolved = true;
+        self.waker.take()
+    }
+}
+
+/// Locks a combinator's shared state. Runs are single-threaded, so the lock is never
+/// contended; a poisoned lock (a panic while held) is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

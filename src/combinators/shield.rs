@@ -1,0 +1,133 @@
+//! `shield`: await a task without letting the caller's cancellation reach it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use super::callback::{DoneCallback, Outer, lock, watch};
+use crate::runtime::{Completion, WaitOn, with};
+use crate::task::{JoinError, JoinHandle, spawn};
+
+/// Runs `future` as its own task and awaits it, shielded from cancellation; asyncio's
+/// `shield`.
+///
+/// Cancelling the task that awaits the shield (or dropping the `Shield`) ends only that
+/// await: the inner task keeps running to completion, detached. The inner task starts when
+/// `shield` is called. Its completion reaches the caller two ready-queue slots later (the
+/// inner task's done-callback resolves the outer future, which wakes the caller).
+///
+/// **Differs from asyncio:** the caller's cancellation drops the `Shield` future instead of
+/// raising `CancelledError` at the await.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, log, shield, sleep, timeout};
+///
+/// let out = Sim::new().run(async {
+///     let r = timeout(Duration::from_secs(1), shield(async {
+///         sleep(Duration::from_secs(3)).await;
+///         log!("shielded work done");
+///     }))
+///     .await;
+///     assert!(r.is_err());
+///     sleep(Duration::from_secs(5)).await;
+/// });
+/// assert_eq!(out.trace.logs(), "t=3000 shielded work done\n");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation.
+///
+/// # Cancel safety
+///
+/// Cancel safe: dropping the `Shield` leaves the inner task running.
+#[track_caller]
+pub fn shield<F: Future + 'static>(future: F) -> Shield<F::Output> {
+    let handle = spawn(future);
+    let shared = Arc::new(ShieldShared {
+        outer: Mutex::new(Outer::default()),
+    });
+    watch(handle.id(), 0, shared.clone());
+    Shield {
+        handle: Some(handle),
+        shared,
+    }
+}
+
+/// The future returned by [`shield`].
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Shield, Sim, shield};
+///
+/// let out = Sim::new().run(async {
+///     let s: Shield<u8> = shield(async { 3 });
+///     s.await
+/// });
+/// assert_eq!(out.result.unwrap(), Ok(3));
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct Shield<T> {
+    handle: Option<JoinHandle<T>>,
+    shared: Arc<ShieldShared>,
+}
+
+struct ShieldShared {
+    outer: Mutex<Outer>,
+}
+
+impl DoneCallback for ShieldShared {
+    fn on_done(&self, _index: usize, _how: &Completion) {
+        let waker = lock(&self.outer).resolve();
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+impl<T: 'static> Future for Shield<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let handle = this
+            .handle
+            .as_mut()
+            .expect("simloop: Shield polled after it completed");
+        {
+            let mut outer = lock(&this.shared.outer);
+            if !outer.resolved {
+                outer.register(cx.waker());
+                drop(outer);
+                // Not a `WaitOn::Join`: a cancellation of the caller must not be forwarded.
+                let inner = handle.id();
+                with("shield", |c| {
+                    c.wait_on(WaitOn::Resource {
+                        kind: "shield",
+                        name: None,
+                        holders: vec![inner],
+                    });
+                });
+                return Poll::Pending;
+            }
+        }
+        let mut handle = this.handle.take().expect("checked above");
+        let mut noop = Context::from_waker(std::task::Waker::noop());
+        match Pin::new(&mut handle).poll(&mut noop) {
+            Poll::Ready(r) => Poll::Ready(r),
+            Poll::Pending => unreachable!("a resolved shield's task has ended"),
+        }
+    }
+}
+
+impl<T> Drop for Shield<T> {
+    fn drop(&mut self) {
+        // asyncio: once the outer future is cancelled, the inner task's callback wakes nobody.
+        let _ = lock(&self.shared.outer).resolve();
+    }
+}

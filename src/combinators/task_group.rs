@@ -1,0 +1,442 @@
+//! `TaskGroup`: structured concurrency; the group ends when all its children end, and the
+//! first failure cancels the rest.
+
+use std::cell::RefCell;
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use super::callback::{DoneCallback, lock, watch};
+use crate::runtime::{Completion, WaitOn, try_with, with};
+use crate::task::{JoinHandle, TaskId, spawn};
+
+/// A group of child tasks that ends when all of them end; asyncio's `TaskGroup`.
+///
+/// Children return `Result<T, E>`; a child fails when it returns `Err` or panics. The first
+/// failure cancels every other unfinished child (in creation order under FIFO, in an order
+/// chosen and recorded by the other policies), and
+/// [`join`](TaskGroup::join) then returns every failure collected before the children ended.
+/// A cancelled child is not a failure. Cancelling the task that awaits `join` (or dropping
+/// the `join` future) cancels all the children. Once `join` returned, or while the group is
+/// shutting down after a failure, [`spawn`](TaskGroup::spawn) is refused with a
+/// [`SpawnError`].
+///
+/// The abort runs in the failing child's done-callback, one ready-queue slot after it ended,
+/// as asyncio's `_on_task_done` does; `join` is woken one slot after the last child's
+/// callback.
+///
+/// **Differs from asyncio:** there is no `async with` body to cancel: the group is an object
+/// you spawn into and then `join`. Errors are values, so a failing child returns `Err`, and
+/// its handle yields `None` (the error goes to the group's [`GroupError`]). CPython cancels
+/// the siblings in set order (memory addresses); simloop's FIFO policy uses creation order.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{ChildFailure, Sim, TaskGroup, log, sleep};
+///
+/// let out = Sim::new().run(async {
+///     let tg = TaskGroup::new();
+///     tg.spawn(async {
+///         sleep(Duration::from_secs(1)).await;
+///         Err::<(), _>("broken")
+///     }).map(drop).unwrap();
+///     tg.spawn(async {
+///         sleep(Duration::from_secs(60)).await;
+///         log!("never logged: cancelled by the failure");
+///         Ok(())
+///     }).map(drop).unwrap();
+///     tg.join().await.unwrap_err()
+/// });
+/// let err = out.result.unwrap();
+/// assert!(matches!(err.failures[..], [ChildFailure::Error { error: "broken", .. }]));
+/// assert_eq!(out.elapsed, Duration::from_secs(1));
+/// assert_eq!(out.trace.logs(), "");
+/// ```
+pub struct TaskGroup<E> {
+    inner: Rc<Group<E>>,
+}
+
+/// Why [`TaskGroup::spawn`] refused a child.
+///
+/// ```
+/// assert_eq!(simloop::SpawnError::Finished.to_string(), "the task group has finished");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpawnError {
+    /// `join` already returned.
+    Finished,
+    /// A child failed and the group is cancelling the others.
+    ShuttingDown,
+}
+
+/// Every failure a [`TaskGroup`] collected, in the order the children ended; asyncio's
+/// `ExceptionGroup`.
+///
+/// ```
+/// let e: simloop::GroupError<()> = simloop::GroupError { failures: Vec::new() };
+/// assert_eq!(e.to_string(), "0 task(s) of the group failed");
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+pub struct GroupError<E> {
+    /// The failures, in the order the failing children ended.
+    pub failures: Vec<ChildFailure<E>>,
+}
+
+/// One failed child of a [`TaskGroup`].
+///
+/// ```
+/// use simloop::{ChildFailure, Sim, TaskGroup};
+///
+/// let out = Sim::new().run(async {
+///     let tg: TaskGroup<u8> = TaskGroup::new();
+///     tg.spawn(async { Err::<(), u8>(7) }).map(drop).unwrap();
+///     tg.join().await.unwrap_err()
+/// });
+/// let failures = out.result.unwrap().failures;
+/// assert!(matches!(failures[..], [ChildFailure::Error { error: 7, .. }]));
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChildFailure<E> {
+    /// The child returned `Err(error)`.
+    Error {
+        /// The child.
+        task: TaskId,
+        /// Its error.
+        error: E,
+    },
+    /// The child panicked.
+    Panicked {
+        /// The child.
+        task: TaskId,
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// The future returned by [`TaskGroup::join`].
+///
+/// ```
+/// use simloop::{Sim, TaskGroup};
+///
+/// let out = Sim::new().run(async {
+///     let tg: TaskGroup<()> = TaskGroup::new();
+///     let j: simloop::GroupJoin<()> = tg.join();
+///     j.await
+/// });
+/// assert_eq!(out.result.unwrap(), Ok(()));
+/// ```
+#[must_use = "futures do nothing unless awaited; dropping a join cancels the children"]
+pub struct GroupJoin<E> {
+    group: Rc<Group<E>>,
+    done: bool,
+}
+
+struct Group<E> {
+    shared: Arc<GroupShared>,
+    /// Errors returned by children, by child index; taken by `join`.
+    errors: RefCell<Vec<Option<E>>>,
+}
+
+struct GroupShared {
+    state: Mutex<GroupState>,
+}
+
+#[derive(Default)]
+struct GroupState {
+    run: Option<u64>,
+    children: Vec<TaskId>,
+    /// Children whose value was an `Err` (recorded by the child before it returns).
+    returned_err: Vec<bool>,
+    remaining: usize,
+    /// Failed children in the order their callbacks ran, with a panic message if any.
+    failed: Vec<(usize, Option<String>)>,
+    aborting: bool,
+    finished: bool,
+    waker: Option<Waker>,
+}
+
+impl<E: 'static> TaskGroup<E> {
+    /// Creates an empty group.
+    ///
+    /// ```
+    /// let tg: simloop::TaskGroup<String> = simloop::TaskGroup::new();
+    /// # drop(tg);
+    /// ```
+    pub fn new() -> TaskGroup<E> {
+        TaskGroup {
+            inner: Rc::new(Group {
+                shared: Arc::new(GroupShared {
+                    state: Mutex::new(GroupState::default()),
+                }),
+                errors: RefCell::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// Spawns `future` as a child of the group; asyncio's `tg.create_task`.
+    ///
+    /// The handle yields `Some(value)`, or `None` when the child returned `Err` (the error
+    /// is reported by [`join`](TaskGroup::join)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop::{Sim, SpawnError, TaskGroup};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let tg: TaskGroup<()> = TaskGroup::new();
+    ///     let h = tg.spawn(async { Ok(5) }).unwrap();
+    ///     tg.join().await.unwrap();
+    ///     let late = tg.spawn(async { Ok(6) }).map(|_| ());
+    ///     (h.await.unwrap(), late)
+    /// });
+    /// assert_eq!(out.result.unwrap(), (Some(5), Err(SpawnError::Finished)));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError::Finished`] once `join` returned, [`SpawnError::ShuttingDown`] after a
+    /// child failed; the future is then dropped without running.
+    ///
+    /// # Panics
+    ///
+    /// Panics outside a simulation.
+    #[track_caller]
+    pub fn spawn<T, F>(&self, future: F) -> Result<JoinHandle<Option<T>>, SpawnError>
+    where
+        T: 'static,
+        F: Future<Output = Result<T, E>> + 'static,
+    {
+        let shared = &self.inner.shared;
+        let index = {
+            let s = lock(&shared.state);
+            if s.finished {
+                return Err(SpawnError::Finished);
+            }
+            if s.aborting {
+                return Err(SpawnError::ShuttingDown);
+            }
+            s.children.len()
+        };
+        let group = Rc::downgrade(&self.inner);
+        let handle = spawn(async move {
+            match future.await {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    if let Some(g) = group.upgrade() {
+                        lock(&g.shared.state).returned_err[index] = true;
+                        g.errors.borrow_mut()[index] = Some(e);
+                    }
+                    None
+                }
+            }
+        });
+        {
+            let mut s = lock(&shared.state);
+            s.run.get_or_insert(with("TaskGroup::spawn", |c| c.run_id));
+            s.children.push(handle.id());
+            s.returned_err.push(false);
+            s.remaining += 1;
+        }
+        self.inner.errors.borrow_mut().push(None);
+        watch(handle.id(), index, shared.clone());
+        Ok(handle)
+    }
+
+    /// Waits until every child ended, and reports the failures; asyncio's exit from
+    /// `async with TaskGroup()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop::{Sim, TaskGroup};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let tg: TaskGroup<()> = TaskGroup::new();
+    ///     tg.spawn(async { panic!("boom") as Result<(), ()> }).map(drop).unwrap();
+    ///     tg.join().await.unwrap_err().failures.len()
+    /// });
+    /// assert_eq!(out.result.unwrap(), 1);
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future before it completes cancels every unfinished child, in creation
+    /// order.
+    pub fn join(&self) -> GroupJoin<E> {
+        GroupJoin {
+            group: self.inner.clone(),
+            done: false,
+        }
+    }
+}
+
+impl<E: 'static> Default for TaskGroup<E> {
+    fn default() -> Self {
+        TaskGroup::new()
+    }
+}
+
+impl<E> Clone for TaskGroup<E> {
+    /// Another handle on the same group (so children can spawn siblings).
+    fn clone(&self) -> Self {
+        TaskGroup {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<E> fmt::Debug for TaskGroup<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = lock(&self.inner.shared.state);
+        f.debug_struct("TaskGroup")
+            .field("children", &s.children.len())
+            .field("remaining", &s.remaining)
+            .finish()
+    }
+}
+
+impl DoneCallback for GroupShared {
+    fn on_done(&self, index: usize, how: &Completion) {
+        let (abort, waker) = {
+            let mut s = lock(&self.state);
+            s.remaining -= 1;
+            let failure = match how {
+                Completion::Panicked(m) => Some(Some(m.to_string())),
+                Completion::Returned if s.returned_err[index] => Some(None),
+                _ => None,
+            };
+            let mut abort = Vec::new();
+            if let Some(message) = failure {
+                s.failed.push((index, message));
+                if !s.aborting {
+                    s.aborting = true;
+                    abort = s.children.clone();
+                }
+            }
+            let waker = if s.remaining == 0 {
+                s.waker.take()
+            } else {
+                None
+            };
+            (abort, waker)
+        };
+        if !abort.is_empty() {
+            // asyncio's `_abort`: cancel every child that has not ended. CPython iterates a
+            // set here; FIFO uses creation order, other policies choose the order.
+            try_with(|c| {
+                let mut rest: Vec<TaskId> = abort
+                    .into_iter()
+                    .filter(|id| c.tasks[id.index()].done.is_none())
+                    .collect();
+                while !rest.is_empty() {
+                    let i = c.choose(rest.len());
+                    c.cancel(rest.remove(i), None);
+                }
+            });
+        }
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+impl<E: 'static> Future for GroupJoin<E> {
+    type Output = Result<(), GroupError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        assert!(!this.done, "simloop: GroupJoin polled after it completed");
+        let shared = &this.group.shared;
+        let (failed, children) = {
+            let mut s = lock(&shared.state);
+            if s.remaining > 0 {
+                if !s.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    s.waker = Some(cx.waker().clone());
+                }
+                let children = s.children.clone();
+                drop(s);
+                // Join waits: cancelling the caller is forwarded to the children.
+                with("TaskGroup::join", |c| {
+                    for id in children {
+                        if c.tasks[id.index()].done.is_none() {
+                            c.wait_on(WaitOn::Join(id));
+                        }
+                    }
+                });
+                return Poll::Pending;
+            }
+            s.finished = true;
+            (std::mem::take(&mut s.failed), s.children.clone())
+        };
+        this.done = true;
+        if failed.is_empty() {
+            return Poll::Ready(Ok(()));
+        }
+        let mut errors = this.group.errors.borrow_mut();
+        let failures = failed
+            .into_iter()
+            .map(|(i, panic)| {
+                let task = children[i];
+                match panic {
+                    Some(message) => ChildFailure::Panicked { task, message },
+                    None => ChildFailure::Error {
+                        task,
+                        error: errors[i].take().expect("the child recorded its error"),
+                    },
+                }
+            })
+            .collect();
+        Poll::Ready(Err(GroupError { failures }))
+    }
+}
+
+impl<E> Drop for GroupJoin<E> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        // Cancelled from outside (or abandoned): cancel every child, in creation order.
+        let (run, children) = {
+            let mut s = lock(&self.group.shared.state);
+            s.waker = None;
+            if s.remaining == 0 {
+                return;
+            }
+            s.aborting = true;
+            (s.run, s.children.clone())
+        };
+        try_with(|c| {
+            if Some(c.run_id) == run {
+                for id in children {
+                    c.cancel(id, None);
+                }
+            }
+        });
+    }
+}
+
+impl fmt::Display for SpawnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SpawnError::Finished => "the task group has finished",
+            SpawnError::ShuttingDown => "the task group is shutting down after a failure",
+        })
+    }
+}
+
+impl Error for SpawnError {}
+
+impl<E> fmt::Display for GroupError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} task(s) of the group failed", self.failures.len())
+    }
+}
+
+impl<E: fmt::Debug> Error for GroupError<E> {}

@@ -1,0 +1,147 @@
+//! wait and as_completed: return conditions, completion order, and timeouts that cancel
+//! nothing.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use simloop::{ReturnWhen, Sim, as_completed, log, sleep, spawn, wait};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn sleeper(d: u64) -> simloop::JoinHandle<u64> {
+    spawn(async move {
+        sleep(ms(d)).await;
+        d
+    })
+}
+
+#[test]
+fn first_completed_returns_when_one_task_ends() {
+    let out = Sim::new().run(async {
+        let (done, pending) = wait(
+            vec![sleeper(30), sleeper(10), sleeper(20)],
+            ReturnWhen::FirstCompleted,
+            None,
+        )
+        .await;
+        let ids: Vec<u64> = futures::future::join_all(done)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        (ids, pending.len(), simloop::now())
+    });
+    let (ids, pending, t) = out.result.unwrap();
+    assert_eq!((ids, pending), (vec![10], 2));
+    assert_eq!(t.to_string(), "10");
+}
+
+#[test]
+fn first_exception_waits_for_a_panic_not_a_cancellation() {
+    let out = Sim::new().run(async {
+        let cancelled = sleeper(5);
+        cancelled.cancel();
+        let boom = spawn(async {
+            sleep(ms(20)).await;
+            panic!("boom")
+        });
+        let (done, pending) = wait(
+            vec![
+                cancelled,
+                spawn(async {
+                    sleep(ms(50)).await;
+                    0
+                }),
+                boom,
+            ],
+            ReturnWhen::FirstException,
+            None,
+        )
+        .await;
+        (done.len(), pending.len(), simloop::now().to_string())
+    });
+    assert_eq!(out.result.unwrap(), (2, 1, "20".to_string()));
+}
+
+#[test]
+fn all_completed_waits_for_every_task() {
+    let out = Sim::new().run(async {
+        let (done, pending) = wait(
+            vec![sleeper(30), sleeper(10)],
+            ReturnWhen::AllCompleted,
+            None,
+        )
+        .await;
+        (done.len(), pending.len(), simloop::now().to_string())
+    });
+    assert_eq!(out.result.unwrap(), (2, 0, "30".to_string()));
+}
+
+#[test]
+fn a_timeout_returns_early_and_cancels_nothing() {
+    let out = Sim::new().run(async {
+        let (done, pending) = wait(
+            vec![sleeper(30), sleeper(10)],
+            ReturnWhen::AllCompleted,
+            Some(ms(15)),
+        )
+        .await;
+        log!("done {} pending {}", done.len(), pending.len());
+        for h in pending {
+            log!("pending task finished with {}", h.await.unwrap());
+        }
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=15 done 1 pending 1\nt=30 pending task finished with 30\n"
+    );
+}
+
+#[test]
+fn as_completed_yields_in_completion_order() {
+    let out = Sim::new().run(async {
+        let s = as_completed(vec![sleeper(30), sleeper(10), sleeper(20)], None);
+        s.map(|r| r.unwrap().unwrap()).collect::<Vec<_>>().await
+    });
+    assert_eq!(out.result.unwrap(), [10, 20, 30]);
+}
+
+#[test]
+fn as_completed_timeout_yields_elapsed_once_and_leaves_the_rest_running() {
+    let out = Sim::new().run(async {
+        let mut s = as_completed(vec![sleeper(30), sleeper(10)], Some(ms(20)));
+        while let Some(item) = s.next().await {
+            match item {
+                Ok(r) => log!("got {}", r.unwrap()),
+                Err(e) => log!("{e}"),
+            }
+        }
+        sleep(ms(100)).await;
+    });
+    out.result.unwrap();
+    assert_eq!(out.trace.logs(), "t=10 got 10\nt=20 deadline has elapsed\n");
+    assert_eq!(out.elapsed, ms(120));
+}
+
+#[test]
+fn wait_and_as_completed_traces() {
+    let out = Sim::new().run(async {
+        let (done, _) = wait(
+            vec![sleeper(20), sleeper(10)],
+            ReturnWhen::FirstCompleted,
+            None,
+        )
+        .await;
+        log!("wait: {} done", done.len());
+        let mut s = as_completed(vec![sleeper(5)], None);
+        log!(
+            "as_completed: {:?}",
+            s.next().await.map(|r| r.unwrap().unwrap())
+        );
+    });
+    out.result.unwrap();
+    insta::assert_snapshot!(out.trace.render());
+}
