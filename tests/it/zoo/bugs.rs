@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use simloop::sync::{Condition, Lock, Queue, Semaphore};
-use simloop::{sleep, spawn_named, yield_now};
+use simloop::{sleep, spawn_named, timeout, yield_now};
 
 use super::Bug;
 
@@ -28,6 +28,7 @@ pub const LOST_UPDATE: Bug = Bug {
     buggy: || lost_update(false, 3),
     fixed: || lost_update(true, 3),
     depth: 2,
+    jitter_ms: 0,
 };
 
 /// The lost update again, but `b` works 12 steps before its increment: the bug needs `b`
@@ -38,6 +39,7 @@ pub const LOST_UPDATE_LONG: Bug = Bug {
     buggy: || lost_update(false, 12),
     fixed: || lost_update(true, 12),
     depth: 2,
+    jitter_ms: 0,
 };
 
 fn lost_update(fixed: bool, b_work: usize) -> Boxed {
@@ -74,6 +76,7 @@ pub const CHECK_THEN_ACT: Bug = Bug {
     buggy: || check_then_act(false),
     fixed: || check_then_act(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 fn check_then_act(fixed: bool) -> Boxed {
@@ -106,6 +109,7 @@ pub const PERMIT_LEAK: Bug = Bug {
     buggy: || permit_leak(false),
     fixed: || permit_leak(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 /// Gives a permit back when dropped, also when the holder is cancelled.
@@ -148,6 +152,7 @@ pub const TIMEOUT_RACE: Bug = Bug {
     buggy: || timeout_race(false),
     fixed: || timeout_race(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 /// Puts an item taken from the queue back unless it was delivered.
@@ -202,6 +207,7 @@ pub const LOCK_ORDER: Bug = Bug {
     buggy: || lock_order(false),
     fixed: || lock_order(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 fn lock_order(fixed: bool) -> Boxed {
@@ -238,6 +244,7 @@ pub const MISSED_NOTIFY: Bug = Bug {
     buggy: || missed_notify(false),
     fixed: || missed_notify(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 /// A minimal condition: `notify` wakes the current waiter, if any, and is otherwise lost.
@@ -307,6 +314,7 @@ pub const SEMAPHORE_LEAK: Bug = Bug {
     buggy: || semaphore_leak(false),
     fixed: || semaphore_leak(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 fn semaphore_leak(fixed: bool) -> Boxed {
@@ -343,6 +351,7 @@ pub const MISSED_CONDITION: Bug = Bug {
     buggy: || missed_condition(false),
     fixed: || missed_condition(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 fn missed_condition(fixed: bool) -> Boxed {
@@ -379,6 +388,7 @@ pub const QUEUE_JOIN: Bug = Bug {
     buggy: || queue_join(false),
     fixed: || queue_join(true),
     depth: 2,
+    jitter_ms: 0,
 };
 
 /// Calls `task_done` when dropped, also when the worker is cancelled mid-item.
@@ -418,5 +428,60 @@ fn queue_join(fixed: bool) -> Boxed {
         let w2 = spawn_named("w2", worker(q.clone()));
         q.join().await;
         drop((watchdog, w2));
+    })
+}
+
+/// A [`simloop::timeout`] racing completion: the worker usually needs 9 ms and the timeout
+/// allows 10, but on a slow machine (timer jitter) the timeout fires first and
+/// `timeout(d, handle)` drops the handle: the worker finishes anyway and the item it
+/// returns is dropped with its output. Needs [`simloop::Sim::timer_jitter`] to show.
+pub const TIMEOUT_JITTER: Bug = Bug {
+    name: "timeout drops result (timeout + jitter)",
+    buggy: || timeout_jitter(false),
+    fixed: || timeout_jitter(true),
+    depth: 2,
+    jitter_ms: 2,
+};
+
+fn timeout_jitter(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let queue = Rc::new(RefCell::new(vec![7u32]));
+        let q = queue.clone();
+        let mut worker = spawn_named("worker", async move {
+            let item = q.borrow_mut().pop().expect("an item");
+            let mut guard = fixed.then(|| Taken {
+                item: Some(item),
+                queue: q.clone(),
+            });
+            sleep(Duration::from_millis(9)).await;
+            if let Some(g) = &mut guard {
+                g.item = None;
+            }
+            item
+        });
+        yield_now().await;
+        let mut delivered = Vec::new();
+        if fixed {
+            // On expiry, cancel the worker and still collect what it returned, if it did;
+            // if the cancellation lands first, its guard puts the item back.
+            match timeout(Duration::from_millis(10), &mut worker).await {
+                Ok(item) => delivered.push(item.unwrap()),
+                Err(_) => {
+                    worker.cancel();
+                    if let Ok(item) = worker.await {
+                        delivered.push(item);
+                    }
+                }
+            }
+        } else if let Ok(item) = timeout(Duration::from_millis(10), worker).await {
+            delivered.push(item.unwrap());
+        }
+        // Let a detached worker finish before checking.
+        sleep(Duration::from_millis(5)).await;
+        let total = queue.borrow().len() + delivered.len();
+        assert_eq!(
+            total, 1,
+            "result dropped: the timeout won the race and dropped the handle"
+        );
     })
 }

@@ -22,6 +22,18 @@ pub struct Bug {
     pub buggy: Program,
     pub fixed: Program,
     pub depth: u32,
+    /// Timer jitter the bug needs to show (0: none), see `Sim::timer_jitter`.
+    pub jitter_ms: u64,
+}
+
+impl Bug {
+    /// The simulation settings the bug is explored and replayed with.
+    pub fn sim(&self) -> Sim {
+        match self.jitter_ms {
+            0 => Sim::new(),
+            ms => Sim::new().timer_jitter(std::time::Duration::from_millis(ms)),
+        }
+    }
 }
 
 /// Runs found / shrunk / replayed / fixed-survives for one bug.
@@ -29,6 +41,7 @@ fn exhibit(bug: &Bug) {
     // Found, by both policies.
     for policy in [Policy::Random, Policy::Pct { depth: bug.depth }] {
         let report = Explorer::new()
+            .sim(bug.sim())
             .policy(policy)
             .runs(2_000)
             .shrink(true, 500)
@@ -37,7 +50,7 @@ fn exhibit(bug: &Bug) {
             .failure
             .unwrap_or_else(|| panic!("{}: {policy} did not find the bug", bug.name));
         // The original token replays to a failure.
-        let again = Sim::new().replay(&failure.token).run((bug.buggy)());
+        let again = bug.sim().replay(&failure.token).run((bug.buggy)());
         assert!(again.failure().is_some(), "{}: replay passed", bug.name);
         // Shrunk: no bigger, small, and it replays to a failure.
         let shrunk = failure.shrunk.clone().expect("shrunk");
@@ -49,7 +62,7 @@ fn exhibit(bug: &Bug) {
             shrunk.deviations,
             shrunk.trace
         );
-        let replayed = Sim::new().replay(&shrunk.token).run((bug.buggy)());
+        let replayed = bug.sim().replay(&shrunk.token).run((bug.buggy)());
         assert!(
             replayed.failure().is_some(),
             "{}: the shrunk token passed",
@@ -75,6 +88,7 @@ fn exhibit(bug: &Bug) {
     // The fixed version survives a large sweep, under both policies and bounded search.
     for policy in [Policy::Random, Policy::Pct { depth: bug.depth }] {
         let report = Explorer::new()
+            .sim(bug.sim())
             .policy(policy)
             .runs(1_500)
             .jobs(2)
@@ -86,7 +100,7 @@ fn exhibit(bug: &Bug) {
         );
         assert!(report.distinct > 1, "{}: explored one schedule", bug.name);
     }
-    let bounded = Explorer::new().exhaustive(
+    let bounded = Explorer::new().sim(bug.sim()).exhaustive(
         Bounds {
             max_deviations: 2,
             max_runs: 3_000,
@@ -153,4 +167,13 @@ fn missed_condition_notification() {
 #[test]
 fn queue_join_never_returns() {
     exhibit(&bugs::QUEUE_JOIN);
+}
+
+#[test]
+fn timeout_with_jitter_drops_the_result() {
+    exhibit(&bugs::TIMEOUT_JITTER);
+    // Without jitter no schedule shows it: the worker always finishes first.
+    let bounded = Explorer::new().exhaustive(Bounds::default(), bugs::TIMEOUT_JITTER.buggy);
+    assert_eq!(bounded.covered, Some(true));
+    assert!(bounded.passed());
 }

@@ -5,7 +5,7 @@ use simloop::explore::Explorer;
 
 use super::{Bug, bugs};
 
-const ALL: [&Bug; 10] = [
+const ALL: [&Bug; 11] = [
     &bugs::LOST_UPDATE,
     &bugs::LOST_UPDATE_LONG,
     &bugs::CHECK_THEN_ACT,
@@ -16,12 +16,14 @@ const ALL: [&Bug; 10] = [
     &bugs::SEMAPHORE_LEAK,
     &bugs::MISSED_CONDITION,
     &bugs::QUEUE_JOIN,
+    &bugs::TIMEOUT_JITTER,
 ];
 
 /// Runs until the first failure from seed `base * 100_000` (at most 20,000 runs); returns
 /// the number of runs.
 fn iterations(bug: &Bug, policy: Policy, base: u64) -> u64 {
     let report = Explorer::new()
+        .sim(bug.sim())
         .policy(policy)
         .seed(base * 100_000)
         .runs(20_000)
@@ -55,6 +57,7 @@ fn zoo_stats() {
         let pcts: Vec<u64> = (0..bases).map(|b| iterations(bug, pct, b)).collect();
         let shrunk = |policy| {
             let report = Explorer::new()
+                .sim(bug.sim())
                 .policy(policy)
                 .runs(20_000)
                 .explore(bug.buggy);
