@@ -176,10 +176,7 @@ impl Explorer {
                 }
             }
         }
-        let trace = sim
-            .clone()
-            .replay(&best.token)
-            .run(program())
+        let trace = quietly(|| sim.clone().replay(&best.token).run(program()))
             .trace
             .render();
         Some(Shrunk {
