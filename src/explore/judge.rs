@@ -2,6 +2,7 @@
 
 use crate::schedule::{Token, fnv1a};
 use crate::sim::Outcome;
+use crate::trace::{EventKind, Trace};
 
 /// How many trace lines a failure report shows.
 pub(crate) const TAIL_LINES: usize = 30;
@@ -18,6 +19,8 @@ pub(crate) struct Judged {
     pub(crate) tasks: u64,
     pub(crate) decisions: u64,
     pub(crate) steps: u64,
+    /// Task switches: consecutive polls of different tasks (see [`switches`]).
+    pub(crate) switches: u64,
 }
 
 /// A run fails when [`Outcome::failure`] says so, or when `check` rejects its value.
@@ -43,6 +46,7 @@ where
         tasks: out.stats.tasks,
         decisions: out.stats.decisions,
         steps: out.stats.steps,
+        switches: switches(&out.trace),
     }
 }
 
@@ -55,4 +59,21 @@ pub(crate) fn tail(text: &str, n: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// How often the run switched tasks: polls whose task differs from the previous poll's.
+/// Async tasks are never preempted, so this is the closest measure of how interleaved a
+/// schedule is (0 with the trace off).
+pub(crate) fn switches(trace: &Trace) -> u64 {
+    let mut last = None;
+    let mut n = 0;
+    for e in trace.events() {
+        if matches!(e.kind, EventKind::Poll) {
+            if last.is_some() && last != e.task {
+                n += 1;
+            }
+            last = e.task;
+        }
+    }
+    n
 }

@@ -86,10 +86,15 @@ pub struct Shrunk {
     pub deviations: usize,
     /// Ready-queue steps the run took.
     pub steps: u64,
+    /// Task switches: polls whose task differs from the previous poll's (async tasks are
+    /// never preempted; this is how interleaved the schedule is).
+    pub switches: u64,
     /// Deviations of the schedule shrinking started from.
     pub original_deviations: usize,
     /// Steps of the run shrinking started from.
     pub original_steps: u64,
+    /// Task switches of the run shrinking started from.
+    pub original_switches: u64,
     /// Candidate schedules tried.
     pub tries: u64,
 }
@@ -233,10 +238,12 @@ impl fmt::Display for Failure {
             Some(s) => {
                 writeln!(
                     f,
-                    "--- shrunk schedule: {} deviation(s) from FIFO, {} steps (from {} deviation(s), {} steps; {} tries); it fails with: {} ---",
+                    "--- shrunk schedule: {} deviation(s) from FIFO, {} task switches, {} steps (from {}, {}, {}; {} tries); it fails with: {} ---",
                     s.deviations,
+                    s.switches,
                     s.steps,
                     s.original_deviations,
+                    s.original_switches,
                     s.original_steps,
                     s.tries,
                     s.message.lines().next().unwrap_or_default()

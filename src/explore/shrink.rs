@@ -16,19 +16,22 @@ struct Candidate {
     token: Token,
     message: String,
     deviations: usize,
+    switches: u64,
     steps: u64,
 }
 
 impl Candidate {
-    /// Smaller is better: fewer deviations from FIFO first, then a shorter run.
-    fn size(&self) -> (usize, u64) {
-        (self.deviations, self.steps)
+    /// Smaller is better: fewer deviations from FIFO first, then fewer task switches, then
+    /// a shorter run.
+    fn size(&self) -> (usize, u64, u64) {
+        (self.deviations, self.switches, self.steps)
     }
 }
 
 impl Explorer {
     /// Shrinks a failing schedule: returns a schedule that still fails with as few
-    /// deviations from the FIFO choice as the search finds, then as few steps, or `None`
+    /// deviations from the FIFO choice as the search finds, then as few task switches, then as
+    /// few steps, or `None`
     /// when the token does not fail (or does not fail again: the program is not
     /// deterministic).
     ///
@@ -119,12 +122,14 @@ impl Explorer {
                 deviations: judged.token.deviations(),
                 token: judged.token,
                 message,
+                switches: judged.switches,
                 steps: judged.steps,
             })
         };
         let original: Vec<u32> = token.decisions().iter().map(|d| d.index).collect();
         let mut best = attempt(&original)?;
-        let (original_deviations, original_steps) = best.size();
+        let (original_deviations, _, original_steps) = best.size();
+        let original_switches = best.switches;
         let budget = self.shrink_tries.max(1);
         let mut improved = true;
         while improved && tries.get() < budget {
@@ -182,6 +187,8 @@ impl Explorer {
         Some(Shrunk {
             deviations: best.deviations,
             steps: best.steps,
+            switches: best.switches,
+            original_switches,
             token: best.token,
             message: best.message,
             trace,
