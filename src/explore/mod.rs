@@ -41,6 +41,7 @@
 //! ```
 
 mod determinism;
+mod env;
 mod exhaustive;
 mod explorer;
 mod judge;
@@ -51,8 +52,9 @@ mod report;
 mod shrink;
 
 pub use self::determinism::Nondeterminism;
+pub use self::env::{POLICY_ENV, RUNS_ENV, SEED_ENV};
 pub use self::exhaustive::Bounds;
-pub use self::explorer::{Explorer, POLICY_ENV, RUNS_ENV, SEED_ENV};
+pub use self::explorer::Explorer;
 #[cfg(feature = "proptest")]
 pub use self::proptest::{Schedule, schedules};
 pub use self::report::{Failure, Progress, Report, Shrunk};

@@ -53,6 +53,20 @@ pub struct Report {
 }
 
 /// A failing run: what failed, how to replay it, and the smallest failing schedule found.
+/// Its `Display` is the full report: failure, trace tail, shrunk trace, and how to rerun.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{explore::Explorer, spawn};
+/// let report = Explorer::new().runs(3).explore(|| async {
+///     spawn(async { panic!("boom") }).await.unwrap();
+/// });
+/// let failure = report.failure.unwrap();
+/// assert_eq!(failure.seed, 0);
+/// assert!(failure.message.contains("boom"));
+/// assert!(failure.to_string().contains("sim replay FILE"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Failure {
@@ -72,7 +86,19 @@ pub struct Failure {
     pub test: Option<String>,
 }
 
-/// A small failing schedule found by [`crate::explore::Explorer::shrink`].
+/// A small failing schedule found by [`crate::explore::Explorer::shrink_token`] (and by
+/// explorations, which shrink their first failure).
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, explore::Explorer, spawn};
+/// let prog = || async { spawn(async { panic!("boom") }).await.unwrap() };
+/// let failure = Explorer::new().runs(1).explore(prog).failure.unwrap();
+/// let shrunk = failure.shrunk.unwrap();
+/// assert_eq!(shrunk.deviations, 0); // it fails in asyncio's order too
+/// assert!(Sim::new().replay(&shrunk.token).run(prog()).failure().is_some());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Shrunk {
@@ -101,6 +127,19 @@ pub struct Shrunk {
 
 /// Progress of an exploration, handed to the callback of
 /// [`crate::explore::Explorer::on_progress`] after every run.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// let last = Arc::new(Mutex::new(None));
+/// let l = last.clone();
+/// simloop::explore::Explorer::new().runs(2)
+///     .on_progress(move |p| *l.lock().unwrap() = Some(*p))
+///     .explore(|| async {});
+/// let p = last.lock().unwrap().unwrap();
+/// assert_eq!((p.done, p.total, p.failures), (2, 2, 0));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Progress {
