@@ -85,7 +85,13 @@ pub(crate) struct Core {
     pub(crate) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
     pub(crate) diverged: Option<Divergence>,
+    /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
+    /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
+    pub(crate) jitter: Option<std::time::Duration>,
 }
+
+/// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
+const JITTER_LEVELS: usize = 5;
 
 /// The stream of the seeded ChaCha generator reserved for user code; strategies use stream 0.
 const USER_STREAM: u64 = 1;
@@ -119,6 +125,7 @@ impl Core {
             limits,
             main: TaskId::from_index(0),
             diverged: None,
+            jitter: None,
         }
     }
 
@@ -225,6 +232,14 @@ impl Core {
     /// Arms a timer that wakes `waker` (registered by the running task) at `deadline`.
     pub(crate) fn arm_timer(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
         let task = self.current();
+        let deadline = match self.jitter {
+            // One of 0, 1/4, 1/2, 3/4 or all of the jitter: a recorded choice, so replays
+            // see the same deadlines; index 0 (no delay) is the FIFO choice.
+            Some(max) if !max.is_zero() => {
+                deadline.saturating_add(max * self.choose(JITTER_LEVELS) as u32 / 4)
+            }
+            _ => deadline,
+        };
         self.stats.timers += 1;
         if self.trace.full() {
             self.record(EventKind::TimerArmed { deadline });

@@ -31,4 +31,18 @@ impl ReadyView<'_> {
     pub(crate) fn len(&self) -> usize {
         self.queue.len()
     }
+
+    /// The task entry `i` polls, or `None` for a wake-up hop or the end of the run.
+    pub(crate) fn polls(&self, i: usize) -> Option<TaskId> {
+        match self.queue.get(i)? {
+            Entry::Poll(id) => Some(*id),
+            Entry::Wake { .. } | Entry::Stop => None,
+        }
+    }
+
+    /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra
+    /// hop), which runs no task code of its own.
+    pub(crate) fn is_hop(&self, i: usize) -> bool {
+        matches!(self.queue.get(i), Some(Entry::Wake { .. }))
+    }
 }
