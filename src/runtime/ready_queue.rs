@@ -9,6 +9,7 @@
 //! live count per group of 8 words) finds the i-th live entry by counts and popcounts. Tombstones at the front are trimmed at once, and the
 //! queue is compacted when tombstones outnumber live entries, so memory stays O(live).
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use super::Entry;
@@ -29,6 +30,10 @@ pub(crate) struct ReadyQueue {
     live: usize,
     /// Whether the bitmap is maintained (and tombstones allowed).
     sparse: bool,
+    /// The last `get` when sparse: `(index, slot)`, so that a strategy scanning indexes in
+    /// order (PCT) steps to the next live slot instead of searching the bitmap each time.
+    /// Reset by every removal.
+    cursor: Cell<Option<(usize, usize)>>,
 }
 
 /// A dense queue longer than this turns sparse.
@@ -42,6 +47,7 @@ const GROUP: u64 = 8 * 64;
 impl ReadyQueue {
     /// Empties the queue, keeping its capacity.
     pub(crate) fn clear(&mut self) {
+        self.cursor.set(None);
         self.slots.clear();
         self.words.clear();
         self.groups.clear();
@@ -97,6 +103,7 @@ impl ReadyQueue {
     /// Takes the oldest entry.
     #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<Entry> {
+        self.cursor.set(None);
         if !self.sparse {
             let entry = self.slots.pop_front()?;
             self.live -= 1;
@@ -116,6 +123,7 @@ impl ReadyQueue {
 
     /// Takes the entry at `index` in FIFO order (the `index`-th live entry).
     pub(crate) fn remove(&mut self, index: usize) -> Option<Entry> {
+        self.cursor.set(None);
         if index == 0 {
             return self.pop_front();
         }
@@ -144,7 +152,6 @@ impl ReadyQueue {
     }
 
     /// The entry at `index` in FIFO order.
-    #[allow(dead_code)] // For strategies that look at entries (PCT priorities); tested below.
     pub(crate) fn get(&self, index: usize) -> Option<&Entry> {
         if index >= self.live {
             return None;
@@ -152,8 +159,15 @@ impl ReadyQueue {
         if !self.sparse {
             return self.slots[index].as_ref();
         }
-        let p = self.position(index);
-        self.slots[(p - self.base) as usize].as_ref()
+        let slot = match self.cursor.get() {
+            Some((i, slot)) if i == index => slot,
+            Some((i, slot)) if i + 1 == index => (slot + 1..self.slots.len())
+                .find(|&k| self.slots[k].is_some())
+                .expect("a later live entry exists"),
+            _ => (self.position(index) - self.base) as usize,
+        };
+        self.cursor.set(Some((index, slot)));
+        self.slots[slot].as_ref()
     }
 
     /// The entries in FIFO order.
@@ -221,6 +235,7 @@ impl ReadyQueue {
     /// Rewrites the live entries contiguously, in order, and rebuilds the bitmap when sparse
     /// (an empty one when dense).
     fn compact(&mut self) {
+        self.cursor.set(None);
         if self.slots.len() != self.live {
             self.slots.retain(Option::is_some);
         }
@@ -234,6 +249,16 @@ impl ReadyQueue {
                 self.mark(self.base + k);
             }
         }
+    }
+}
+
+impl FromIterator<Entry> for ReadyQueue {
+    fn from_iter<I: IntoIterator<Item = Entry>>(entries: I) -> ReadyQueue {
+        let mut queue = ReadyQueue::default();
+        for entry in entries {
+            queue.push_back(entry);
+        }
+        queue
     }
 }
 
@@ -281,6 +306,11 @@ mod tests {
                         model.push_back(next);
                         next += 1;
                     }
+                } else if x % 5 == 0 {
+                    // A strategy's scan over every index, in order (PCT).
+                    for i in 0..model.len() {
+                        prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
+                    }
                 } else {
                     let i = if op == 1 { 0 } else { x % model.len() };
                     prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
@@ -309,6 +339,9 @@ mod tests {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             let i = (x >> 33) % model.len();
+            if x % 97 == 0 {
+                assert!((0..model.len()).all(|k| q.get(k).map(id) == model.get(k).copied()));
+            }
             assert_eq!(q.remove(i).as_ref().map(id), model.remove(i));
             if x % 7 == 0 && next < 14_000 {
                 q.push_back(Entry::Poll(TaskId::from_index(next)));

@@ -107,16 +107,14 @@ impl Strategy for Pct {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::VecDeque;
-
     use super::*;
-    use crate::runtime::Entry;
+    use crate::runtime::{Entry, ReadyQueue};
 
-    fn view(queue: &VecDeque<Entry>) -> ReadyView<'_> {
+    fn view(queue: &ReadyQueue) -> ReadyView<'_> {
         ReadyView { queue }
     }
 
-    fn polls(ids: &[usize]) -> VecDeque<Entry> {
+    fn polls(ids: &[usize]) -> ReadyQueue {
         ids.iter()
             .map(|&i| Entry::Poll(TaskId::from_index(i)))
             .collect()
