@@ -5,7 +5,8 @@
 //! among ready tasks. The same seed and policy give a byte-identical run: the same
 //! interleaving, the same virtual timestamps, the same [`Trace`]. Under [`Policy::Fifo`] the
 //! order is CPython asyncio's; [`Policy::Random`] explores other legal interleavings; every
-//! run yields a [`Token`] that [`Sim::replay`] reproduces exactly.
+//! run yields a [`Token`] that [`Sim::replay`] reproduces exactly. [`explore`] hunts race
+//! bugs: many schedules (random, [`Policy::Pct`], bounded exhaustive), shrinking, replay.
 //!
 //! # Examples
 //!
@@ -46,6 +47,7 @@ mod combinators;
 mod runtime;
 mod sim;
 
+pub mod explore;
 pub mod rng;
 pub mod schedule;
 pub mod sync;

@@ -1,6 +1,5 @@
 //! The run state and the operations primitives perform on it.
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Waker;
@@ -13,7 +12,7 @@ use super::context::defer_wake;
 use super::ready::Entry;
 use super::timers::{TimerKey, Timers};
 use super::waker::task_waker;
-use super::{ErasedTask, WaitOn};
+use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, Divergence, Strategy};
 use crate::sim::Stats;
 use crate::task::TaskId;
@@ -70,7 +69,7 @@ pub(crate) struct Core {
     pub(crate) run_id: u64,
     pub(crate) now: Instant,
     pub(crate) tasks: Vec<TaskSlot>,
-    pub(crate) ready: VecDeque<Entry>,
+    pub(crate) ready: ReadyQueue,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
     pub(crate) pass_left: usize,
     pub(crate) timers: Timers,
@@ -86,7 +85,13 @@ pub(crate) struct Core {
     pub(crate) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
     pub(crate) diverged: Option<Divergence>,
+    /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
+    /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
+    pub(crate) jitter: Option<std::time::Duration>,
 }
+
+/// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
+const JITTER_LEVELS: usize = 5;
 
 /// The stream of the seeded ChaCha generator reserved for user code; strategies use stream 0.
 const USER_STREAM: u64 = 1;
@@ -100,25 +105,27 @@ impl Core {
         limits: Limits,
         level: TraceLevel,
     ) -> Core {
+        let spare = super::pool::take();
         let mut user_rng = ChaCha8Rng::seed_from_u64(seed);
         user_rng.set_stream(USER_STREAM);
         Core {
             run_id,
             now: Instant::ZERO,
-            tasks: Vec::new(),
-            ready: VecDeque::new(),
+            tasks: spare.tasks,
+            ready: spare.ready,
             pass_left: 0,
-            timers: Timers::default(),
+            timers: spare.timers,
             running: None,
             trace: TraceBuf::new(level),
             strategy,
             fifo,
-            decisions: Vec::new(),
+            decisions: Vec::with_capacity(spare.decisions_hint),
             user_rng,
             stats: Stats::default(),
             limits,
             main: TaskId::from_index(0),
             diverged: None,
+            jitter: None,
         }
     }
 
@@ -225,6 +232,14 @@ impl Core {
     /// Arms a timer that wakes `waker` (registered by the running task) at `deadline`.
     pub(crate) fn arm_timer(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
         let task = self.current();
+        let deadline = match self.jitter {
+            // One of 0, 1/4, 1/2, 3/4 or all of the jitter: a recorded choice, so replays
+            // see the same deadlines; index 0 (no delay) is the FIFO choice.
+            Some(max) if !max.is_zero() => {
+                deadline.saturating_add(max * self.choose(JITTER_LEVELS) as u32 / 4)
+            }
+            _ => deadline,
+        };
         self.stats.timers += 1;
         if self.trace.full() {
             self.record(EventKind::TimerArmed { deadline });
@@ -235,7 +250,13 @@ impl Core {
     /// Registers what the running task waits on.
     pub(crate) fn wait_on(&mut self, wait: WaitOn) {
         if let Some(t) = self.running {
-            self.tasks[t.index()].waits.push(wait);
+            let waits = &mut self.tasks[t.index()].waits;
+            if waits.capacity() == 0 {
+                // Most tasks wait on one thing at a time; a `WaitOn` is large, and a first
+                // push would otherwise reserve four (memory per task, W1).
+                waits.reserve_exact(1);
+            }
+            waits.push(wait);
         }
     }
 

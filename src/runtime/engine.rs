@@ -77,12 +77,22 @@ pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Out
         c.main = id;
     });
 
+    // A task that returned `Pending` is put back in the same core borrow that picks the next
+    // step: one borrow per step on the hot path. (Nothing is deferred between the two: work
+    // deferred during a poll runs when the borrow that deferred it ends.)
+    let mut suspended: Option<(TaskId, Pin<Box<dyn ErasedTask>>)> = None;
     let finish = loop {
-        match with("Sim::run", Core::next_step) {
+        let step = with("Sim::run", |c| {
+            if let Some((id, cell)) = suspended.take() {
+                c.suspend(id, cell);
+            }
+            c.next_step()
+        });
+        match step {
             Step::Poll(id, mut cell) => {
                 let polled = catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task()));
                 match polled {
-                    Ok(Poll::Pending) => with("Sim::run", |c| c.suspend(id, cell)),
+                    Ok(Poll::Pending) => suspended = Some((id, cell)),
                     Ok(Poll::Ready(())) => {
                         // asyncio: a task cancelled during the step in which it returns ends
                         // cancelled, and its value is lost.

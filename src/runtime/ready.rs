@@ -1,7 +1,8 @@
 //! The ready queue: what can run next, in asyncio's FIFO order.
 
-use std::collections::VecDeque;
 use std::task::Waker;
+
+use super::ReadyQueue;
 
 use crate::task::TaskId;
 
@@ -22,12 +23,26 @@ pub(crate) enum Entry {
 /// A read-only view of the ready queue, given to scheduling strategies. Index 0 is the
 /// oldest entry; picking it every time is asyncio's FIFO order.
 pub(crate) struct ReadyView<'a> {
-    pub(crate) queue: &'a VecDeque<Entry>,
+    pub(crate) queue: &'a ReadyQueue,
 }
 
 impl ReadyView<'_> {
     /// How many entries are ready.
     pub(crate) fn len(&self) -> usize {
         self.queue.len()
+    }
+
+    /// The task entry `i` polls, or `None` for a wake-up hop or the end of the run.
+    pub(crate) fn polls(&self, i: usize) -> Option<TaskId> {
+        match self.queue.get(i)? {
+            Entry::Poll(id) => Some(*id),
+            Entry::Wake { .. } | Entry::Stop => None,
+        }
+    }
+
+    /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra
+    /// hop), which runs no task code of its own.
+    pub(crate) fn is_hop(&self, i: usize) -> bool {
+        matches!(self.queue.get(i), Some(Entry::Wake { .. }))
     }
 }

@@ -1,11 +1,17 @@
-//! Timers: a min-heap keyed by `(deadline, sequence)` over a slab of wakers.
+//! Timers: buckets of equal deadlines, in deadline order, over a slab of wakers.
 //!
-//! **Invariant: equal deadlines fire in arming order**, because the sequence number breaks
-//! ties and it only grows. Cancelled timers stay in the heap until they surface and are
-//! skipped there, so cancelling is O(1).
+//! **Invariant: timers fire in `(deadline, sequence)` order**: a min-heap holds each distinct
+//! deadline once, and each deadline's bucket lists its timers in arming order (the sequence
+//! number only grows). Many timers share a deadline (virtual time is coarse in most
+//! programs), so arming is a hash lookup and a push, and firing a bucket is a scan instead
+//! of a heap pop per timer. The hash map from deadline to bucket is only looked up, never
+//! iterated, so it cannot affect order. Cancelled timers stay in their bucket until it fires
+//! and are skipped there, so cancelling is O(1). Emptied buckets are kept for reuse.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::hash_map::Entry;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
 use crate::task::TaskId;
@@ -24,9 +30,44 @@ struct Armed {
     waker: Option<Waker>,
 }
 
+/// A bucket entry: the timer's sequence number and slab index.
+type Queued = (u64, u32);
+
+/// A multiplicative hash for deadlines (nanoseconds): they are not attacker-controlled, and
+/// SipHash would cost more than the rest of arming.
+#[derive(Default)]
+struct DeadlineHasher(u64);
+
+impl Hasher for DeadlineHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0 ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Timers {
-    heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    /// Each distinct pending deadline (ns), once.
+    deadlines: BinaryHeap<Reverse<u64>>,
+    /// Deadline -> its bucket in `buckets`. Looked up only, never iterated.
+    index: HashMap<u64, u32, BuildHasherDefault<DeadlineHasher>>,
+    /// Timers armed for one deadline, in arming order; free ones are empty and listed in
+    /// `free_buckets`.
+    buckets: Vec<Vec<Queued>>,
+    free_buckets: Vec<u32>,
+    /// The bucket being fired, and how many of its entries were handed out.
+    firing: Vec<Queued>,
+    fired: usize,
+    firing_deadline: u64,
     slab: Vec<Option<Armed>>,
     free: Vec<u32>,
     next_seq: u64,
@@ -39,6 +80,22 @@ pub(crate) struct Fired {
 }
 
 impl Timers {
+    /// Disarms every timer, keeping the capacity of every structure.
+    pub(crate) fn clear(&mut self) {
+        self.deadlines.clear();
+        self.index.clear();
+        for bucket in &mut self.buckets {
+            bucket.clear();
+        }
+        self.free_buckets.clear();
+        self.free_buckets.extend(0..self.buckets.len() as u32);
+        self.firing.clear();
+        self.fired = 0;
+        self.slab.clear();
+        self.free.clear();
+        self.next_seq = 0;
+    }
+
     pub(crate) fn arm(&mut self, deadline: Instant, task: TaskId, waker: Waker) -> TimerKey {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -57,7 +114,22 @@ impl Timers {
                 (self.slab.len() - 1) as u32
             }
         };
-        self.heap.push(Reverse((deadline.as_nanos(), seq, index)));
+        let d = deadline.as_nanos();
+        let bucket = match self.index.entry(d) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(v) => {
+                let b = match self.free_buckets.pop() {
+                    Some(b) => b,
+                    None => {
+                        self.buckets.push(Vec::new());
+                        (self.buckets.len() - 1) as u32
+                    }
+                };
+                self.deadlines.push(Reverse(d));
+                *v.insert(b)
+            }
+        };
+        self.buckets[bucket as usize].push((seq, index));
         TimerKey { index, seq }
     }
 
@@ -87,35 +159,109 @@ impl Timers {
         None
     }
 
-    /// The earliest deadline among armed timers, dropping cancelled ones from the top.
+    fn live(&self, (seq, index): Queued) -> bool {
+        matches!(&self.slab[index as usize], Some(a) if a.seq == seq)
+    }
+
+    /// The earliest deadline among armed timers, dropping buckets of cancelled ones.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        while let Some(&Reverse((deadline, seq, index))) = self.heap.peek() {
-            if matches!(&self.slab[index as usize], Some(a) if a.seq == seq) {
-                return Some(Instant::from_nanos(deadline));
-            }
-            self.heap.pop();
+        if self.firing[self.fired..].iter().any(|&q| self.live(q)) {
+            return Some(Instant::from_nanos(self.firing_deadline));
         }
-        None
+        loop {
+            let &Reverse(d) = self.deadlines.peek()?;
+            let b = self.index[&d] as usize;
+            if self.buckets[b].iter().any(|&q| self.live(q)) {
+                return Some(Instant::from_nanos(d));
+            }
+            self.deadlines.pop();
+            self.index.remove(&d);
+            self.buckets[b].clear();
+            self.free_buckets.push(b as u32);
+        }
     }
 
     /// Removes and returns the earliest armed timer if its deadline is at or before `now`.
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         loop {
-            let &Reverse((deadline, seq, index)) = self.heap.peek()?;
-            let live = matches!(&self.slab[index as usize], Some(a) if a.seq == seq);
-            if live && deadline > now.as_nanos() {
+            while let Some(&q) = self.firing.get(self.fired) {
+                self.fired += 1;
+                if self.live(q) {
+                    let armed = self.slab[q.1 as usize].take().expect("live timer");
+                    self.free.push(q.1);
+                    return Some(Fired {
+                        task: armed.task,
+                        waker: armed.waker.expect("armed waker"),
+                    });
+                }
+            }
+            let &Reverse(d) = self.deadlines.peek()?;
+            if d > now.as_nanos() {
                 return None;
             }
-            self.heap.pop();
-            if !live {
-                continue;
+            self.deadlines.pop();
+            let b = self.index.remove(&d).expect("every deadline has a bucket") as usize;
+            // The bucket's entries become the firing list; the old firing list, emptied,
+            // becomes the free bucket.
+            std::mem::swap(&mut self.firing, &mut self.buckets[b]);
+            self.buckets[b].clear();
+            self.free_buckets.push(b as u32);
+            self.fired = 0;
+            self.firing_deadline = d;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::task::Waker;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever is armed, cancelled and fired in between, live timers fire in
+        /// `(deadline, sequence)` order, each once, and only when due.
+        #[test]
+        fn fire_in_deadline_then_arming_order(
+            ops in proptest::collection::vec((0u8..4, 0u64..20), 1..200)
+        ) {
+            let mut timers = Timers::default();
+            let mut model: Vec<(u64, u64, usize)> = Vec::new(); // (deadline, seq, task)
+            let mut keys = Vec::new();
+            let mut now = 0;
+            for (n, (op, x)) in ops.into_iter().enumerate() {
+                match op {
+                    0 | 1 => {
+                        let deadline = now + x;
+                        let key = timers.arm(Instant::from_nanos(deadline), TaskId::from_index(n), Waker::noop().clone());
+                        model.push((deadline, n as u64, n));
+                        keys.push((key, n));
+                    }
+                    2 => {
+                        if let Some(&(key, task)) = keys.get(x as usize % keys.len().max(1)) {
+                            let was = timers.is_armed(key);
+                            prop_assert_eq!(timers.cancel(key).is_some(), was);
+                            model.retain(|m| m.2 != task);
+                        }
+                    }
+                    _ => {
+                        let next = timers.next_deadline().map(Instant::as_nanos);
+                        prop_assert_eq!(next, model.iter().map(|m| m.0).min());
+                        now = next.unwrap_or(now);
+                        model.sort();
+                        let due: Vec<usize> = model.iter().filter(|m| m.0 <= now).map(|m| m.2).collect();
+                        model.retain(|m| m.0 > now);
+                        let mut fired = Vec::new();
+                        while let Some(f) = timers.pop_due(Instant::from_nanos(now)) {
+                            fired.push(f.task.index());
+                        }
+                        prop_assert_eq!(fired, due);
+                    }
+                }
             }
-            let armed = self.slab[index as usize].take().expect("live timer");
-            self.free.push(index);
-            return Some(Fired {
-                task: armed.task,
-                waker: armed.waker.expect("armed waker"),
-            });
         }
     }
 }

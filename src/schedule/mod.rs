@@ -7,6 +7,8 @@
 //! schedule is empty.
 
 mod fifo;
+mod guided;
+mod pct;
 mod policy;
 mod random;
 mod replay;
@@ -16,6 +18,8 @@ pub use self::policy::Policy;
 pub use self::token::{Token, TokenError};
 
 pub(crate) use self::fifo::Fifo;
+pub(crate) use self::guided::Guided;
+pub(crate) use self::pct::Pct;
 pub(crate) use self::random::RandomWalk;
 pub(crate) use self::replay::Replay;
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{Fifo, RandomWalk, Strategy, TokenError};
+use super::{Fifo, Pct, RandomWalk, Strategy, TokenError};
 
 /// How a run chooses among ready tasks.
 ///
@@ -14,6 +14,8 @@ use super::{Fifo, RandomWalk, Strategy, TokenError};
 ///
 /// assert_eq!("random".parse::<Policy>().unwrap(), Policy::Random);
 /// assert_eq!(Policy::Fifo.to_string(), "fifo");
+/// assert_eq!("pct3".parse::<Policy>().unwrap(), Policy::Pct { depth: 3 });
+/// assert_eq!(Policy::Pct { depth: 2 }.to_string(), "pct2");
 /// assert!("lifo".parse::<Policy>().is_err());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -25,6 +27,15 @@ pub enum Policy {
     Fifo,
     /// A seeded uniform choice among ready entries at every step with two or more.
     Random,
+    /// PCT (Burckhardt et al., ASPLOS 2010) adapted to async tasks: random task priorities,
+    /// the highest-priority ready task runs, and at `depth - 1` random points the running
+    /// task is demoted. Finds a bug of depth `d` with probability at least `1/(n k^(d-1))`
+    /// per run (`n` tasks, `k` steps). Wake-up hops run before task steps. Written `pct<d>`
+    /// in tokens and on the command line; `depth` 0 is treated as 1.
+    Pct {
+        /// The bug depth aimed at: how many ordering constraints must hold for it to show.
+        depth: u32,
+    },
 }
 
 impl Policy {
@@ -32,16 +43,18 @@ impl Policy {
         match self {
             Policy::Fifo => Box::new(Fifo),
             Policy::Random => Box::new(RandomWalk::new(seed)),
+            Policy::Pct { depth } => Box::new(Pct::new(seed, depth)),
         }
     }
 }
 
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Policy::Fifo => "fifo",
-            Policy::Random => "random",
-        })
+        match self {
+            Policy::Fifo => f.write_str("fifo"),
+            Policy::Random => f.write_str("random"),
+            Policy::Pct { depth } => write!(f, "pct{depth}"),
+        }
     }
 }
 
@@ -52,7 +65,10 @@ impl FromStr for Policy {
         match s {
             "fifo" => Ok(Policy::Fifo),
             "random" => Ok(Policy::Random),
-            other => Err(TokenError::UnknownPolicy(other.to_string())),
+            other => match other.strip_prefix("pct").map(str::parse::<u32>) {
+                Some(Ok(depth)) if depth >= 1 => Ok(Policy::Pct { depth }),
+                _ => Err(TokenError::UnknownPolicy(other.to_string())),
+            },
         }
     }
 }

@@ -76,7 +76,10 @@ impl fmt::Display for TokenError {
                 "replay token version '{v}' is not supported by this simloop (it reads {VERSION})"
             ),
             TokenError::UnknownPolicy(p) => {
-                write!(f, "unknown policy '{p}' (known: fifo, random)")
+                write!(
+                    f,
+                    "unknown policy '{p}' (known: fifo, random, pct<depth> such as pct3)"
+                )
             }
             TokenError::Seed(s) => write!(
                 f,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{Outcome, RunError, TaskPanic};
 use crate::runtime::{self, Completion, Core, Finish, Limits};
-use crate::schedule::{Fifo, Policy, Replay, Strategy, Token};
+use crate::schedule::{Fifo, Guided, Policy, Replay, Strategy, Token};
 use crate::task::{JoinError, TaskId};
 use crate::time::Instant;
 use crate::trace::{Trace, TraceLevel};
@@ -40,9 +40,11 @@ pub struct Sim {
     seed: u64,
     policy: Policy,
     replay: Option<Token>,
+    follow: Option<Vec<u32>>,
     max_steps: u64,
     max_time: Option<Duration>,
     trace: TraceLevel,
+    jitter: Option<Duration>,
 }
 
 impl Default for Sim {
@@ -62,9 +64,11 @@ impl Sim {
             seed: 0,
             policy: Policy::Fifo,
             replay: None,
+            follow: None,
             max_steps: 10_000_000,
             max_time: None,
             trace: TraceLevel::Full,
+            jitter: None,
         }
     }
 
@@ -79,7 +83,7 @@ impl Sim {
         self
     }
 
-    /// Sets the scheduling policy (and drops a replay set earlier).
+    /// Sets the scheduling policy (and drops a replay or a [`Sim::follow`] set earlier).
     ///
     /// ```
     /// use simloop::{Policy, Sim};
@@ -89,6 +93,7 @@ impl Sim {
     pub fn policy(mut self, policy: Policy) -> Sim {
         self.policy = policy;
         self.replay = None;
+        self.follow = None;
         self
     }
 
@@ -104,6 +109,33 @@ impl Sim {
     /// ```
     pub fn replay(mut self, token: &Token) -> Sim {
         self.replay = Some(token.clone());
+        self.follow = None;
+        self
+    }
+
+    /// Follows a list of choices leniently: decision `i` takes entry `choices[i]` (capped at the last ready one),
+    /// and every decision after the list takes entry 0 (asyncio's FIFO choice). The run never
+    /// diverges; its token records the decisions actually taken (labelled with the
+    /// configured seed and policy), so it replays exactly. This is how shrunk, exhaustive and
+    /// proptest schedules run.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn, yield_now};
+    /// let prog = || async {
+    ///     let a = spawn(async { log!("a") });
+    ///     let b = spawn(async { log!("b") });
+    ///     a.await.unwrap();
+    ///     b.await.unwrap();
+    /// };
+    /// // The first decision (a or b?) takes entry 1: b runs before a.
+    /// let out = Sim::new().follow(&[1]).run(prog());
+    /// assert_eq!(out.trace.logs(), "t=0 b\nt=0 a\n");
+    /// let again = Sim::new().replay(&out.token).run(prog());
+    /// assert_eq!(again.trace, out.trace);
+    /// ```
+    pub fn follow(mut self, choices: &[u32]) -> Sim {
+        self.follow = Some(choices.to_vec());
+        self.replay = None;
         self
     }
 
@@ -131,6 +163,31 @@ impl Sim {
     /// ```
     pub fn max_time(mut self, limit: Duration) -> Sim {
         self.max_time = Some(limit);
+        self
+    }
+
+    /// Perturbs timers: under an exploring policy each timer fires 0, 1/4, 1/2, 3/4 or all
+    /// of `max` later than asked, by a recorded choice (so the token replays it). FIFO runs
+    /// keep exact deadlines. Use it to explore races between timers that are close but not
+    /// equal (equal deadlines are explored without it: their wake-ups are ready entries).
+    ///
+    /// How it differs from asyncio: asyncio's timers are only late by scheduling delays;
+    /// this simulates a slower machine or network on purpose. A token recorded with jitter
+    /// replays only with the same jitter set (otherwise it diverges at the first timer).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Policy, Sim, sleep, spawn};
+    /// let prog = || async { spawn(sleep(Duration::from_millis(100))).await.unwrap() };
+    /// let sim = Sim::new().policy(Policy::Random).timer_jitter(Duration::from_millis(40));
+    /// let late: Vec<_> = (0..20).map(|s| sim.clone().seed(s).run(prog()).elapsed).collect();
+    /// assert!(late.iter().all(|d| *d >= Duration::from_millis(100) && *d <= Duration::from_millis(140)));
+    /// assert!(late.iter().any(|d| *d > Duration::from_millis(100)));
+    /// let out = sim.clone().seed(3).run(prog());
+    /// assert_eq!(Sim::new().replay(&out.token).timer_jitter(Duration::from_millis(40)).run(prog()).elapsed, out.elapsed);
+    /// ```
+    pub fn timer_jitter(mut self, max: Duration) -> Sim {
+        self.jitter = Some(max);
         self
     }
 
@@ -176,6 +233,12 @@ impl Sim {
                     Box::new(Replay::new(t.decisions.clone())),
                     false,
                 ),
+                None if self.follow.is_some() => (
+                    self.policy,
+                    self.seed,
+                    Box::new(Guided::new(self.follow.clone().unwrap_or_default())),
+                    false,
+                ),
                 None => (
                     self.policy,
                     self.seed,
@@ -187,7 +250,7 @@ impl Sim {
             max_steps: self.max_steps,
             max_time: self.max_time.map(|d| Instant::ZERO + d),
         };
-        let core = Core::new(
+        let mut core = Core::new(
             runtime::next_run_id(),
             seed,
             strategy,
@@ -195,6 +258,7 @@ impl Sim {
             limits,
             self.trace,
         );
+        core.jitter = self.jitter;
         let parts = runtime::run(core, future);
         let mut core = parts.core;
         let finish = match parts.finish {
@@ -242,6 +306,7 @@ impl Sim {
             events: std::mem::take(&mut core.trace.events),
             names: core.tasks.iter_mut().map(|t| t.name.take()).collect(),
         };
+        runtime::recycle(&mut core);
         Outcome {
             result,
             trace,

@@ -1,0 +1,300 @@
+//! simloop next to tokio's paused clock and shuttle: the same seeded workloads in one run,
+//! interleaved repetitions, medians, and a table of ratios.
+//!
+//! Run with `cargo bench --bench compare` (see BENCHMARKS.md). `SIMLOOP_BENCH_REPS` sets the
+//! number of repetitions (default 15). A plain `harness = false` binary rather than criterion:
+//! criterion times one function at a time, while this table needs every peer measured in the
+//! same interleaved rounds (so that load from other processes hits all of them alike), one
+//! ratio per row, and child processes for peak memory.
+
+mod floor;
+mod inputs;
+mod shuttle_peer;
+mod sim;
+mod tokio_peer;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use inputs::*;
+
+/// One timed thing: a name, and a function doing the whole workload once (checking its
+/// result), given the repetition number as a seed.
+type Case = (&'static str, fn(u64));
+
+const CASES: &[Case] = &[
+    ("floor", |_| floor::run()),
+    ("w1-simloop", |r| sim::w1(sim::FAST, r)),
+    ("w1-tokio", |_| tokio_peer::w1()),
+    ("w1-simloop-full", |r| sim::w1(sim::FULL_TRACE, r)),
+    ("w1-simloop-fifo", |r| sim::w1(sim::FIFO, r)),
+    ("w2-simloop", |r| sim::w2(sim::FAST, r)),
+    ("w2-tokio", |_| tokio_peer::w2()),
+    ("w3-simloop", |r| sim::w3(sim::FAST, r)),
+    ("w3-tokio", |_| tokio_peer::w3()),
+    ("w3-simloop-spawn", |r| sim::w3_spawn(sim::FAST, r)),
+    ("w3-simloop-full", |r| sim::w3(sim::FULL_TRACE, r)),
+    ("w3-simloop-fifo", |r| sim::w3(sim::FIFO, r)),
+    ("w4-simloop", |r| sim::w4(sim::FAST, r)),
+    ("w4-tokio", |_| tokio_peer::w4()),
+    ("w4-simloop-full", |r| sim::w4(sim::FULL_TRACE, r)),
+    ("w4-simloop-fifo", |r| sim::w4(sim::FIFO, r)),
+    ("w5-simloop", |r| sim::w5(sim::FAST, r)),
+    ("w5-tokio", |_| tokio_peer::w5()),
+    ("w5-shuttle-random", |_| shuttle_peer::w5_random()),
+    ("w5-shuttle-pct", |_| shuttle_peer::w5_pct()),
+    ("w5-simloop-full", |r| sim::w5(sim::FULL_TRACE, r)),
+    ("w5-simloop-fifo", |r| sim::w5(sim::FIFO, r)),
+    ("w6-simloop", |r| sim::w6(sim::FAST, r)),
+    ("w6-tokio", |_| tokio_peer::w6()),
+    ("w6-simloop-full", |r| sim::w6(sim::FULL_TRACE, r)),
+    ("w6-simloop-fifo", |r| sim::w6(sim::FIFO, r)),
+];
+
+/// How a row's figure reads.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// Work items per second (higher is better).
+    Rate(&'static str, u64),
+    /// Nanoseconds per item (lower is better).
+    Cost(&'static str, u64),
+}
+
+/// One line of the table: workload, our case, the peer's case, and the unit; the ratio is
+/// our speed / the peer's speed.
+type Row = (&'static str, &'static str, &'static str, Unit);
+
+const SLEEPS: Unit = Unit::Rate("sleeps/s", W1_TASKS * W1_SLEEPS);
+const POLLS: Unit = Unit::Cost("ns/poll", W3_POLLS);
+const ITEMS: Unit = Unit::Rate("items/s", W4_ITEMS);
+const TIMEOUTS: Unit = Unit::Rate("timeouts/s", W6_TASKS);
+const RUNS: Unit = Unit::Rate("runs/s", W5_RUNS as u64);
+
+const ROWS: &[Row] = &[
+    ("W1 timers", "w1-simloop", "w1-tokio", SLEEPS),
+    (
+        "W2 semaphore",
+        "w2-simloop",
+        "w2-tokio",
+        Unit::Rate("acquires/s", W2_TASKS),
+    ),
+    ("W3 fan-out (gather)", "w3-simloop", "w3-tokio", POLLS),
+    (
+        "W3 fan-out (spawn + join)",
+        "w3-simloop-spawn",
+        "w3-tokio",
+        POLLS,
+    ),
+    (
+        "W4 queue",
+        "w4-simloop",
+        "w4-tokio",
+        Unit::Rate("items/s", W4_ITEMS),
+    ),
+    ("W5 small runs", "w5-simloop", "w5-tokio", RUNS),
+    ("W5 small runs", "w5-simloop", "w5-shuttle-random", RUNS),
+    ("W5 small runs", "w5-simloop", "w5-shuttle-pct", RUNS),
+    (
+        "W6 timeouts",
+        "w6-simloop",
+        "w6-tokio",
+        Unit::Rate("timeouts/s", W6_TASKS),
+    ),
+    ("floor vs W3", "w3-simloop", "floor", POLLS),
+    (
+        "cost: W1 full trace",
+        "w1-simloop-full",
+        "w1-simloop",
+        SLEEPS,
+    ),
+    ("cost: W1 FIFO", "w1-simloop-fifo", "w1-simloop", SLEEPS),
+    (
+        "cost: W3 full trace",
+        "w3-simloop-full",
+        "w3-simloop",
+        POLLS,
+    ),
+    ("cost: W3 FIFO", "w3-simloop-fifo", "w3-simloop", POLLS),
+    (
+        "cost: W4 full trace",
+        "w4-simloop-full",
+        "w4-simloop",
+        ITEMS,
+    ),
+    ("cost: W4 FIFO", "w4-simloop-fifo", "w4-simloop", ITEMS),
+    (
+        "cost: W6 full trace",
+        "w6-simloop-full",
+        "w6-simloop",
+        TIMEOUTS,
+    ),
+    ("cost: W6 FIFO", "w6-simloop-fifo", "w6-simloop", TIMEOUTS),
+    ("cost: W5 full trace", "w5-simloop-full", "w5-simloop", RUNS),
+    ("cost: W5 FIFO", "w5-simloop-fifo", "w5-simloop", RUNS),
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        child(args.get(i + 1).map(String::as_str).unwrap_or(""));
+        return;
+    }
+    // Optional filter: only cases whose name contains this text (the table shows what ran);
+    let filter = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_default();
+    let reps: usize = std::env::var("SIMLOOP_BENCH_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15);
+    // `=name` selects exactly one case (for profiling).
+    let cases: Vec<&Case> = match filter.strip_prefix('=') {
+        Some(exact) => CASES.iter().filter(|c| c.0 == exact).collect(),
+        None => CASES.iter().filter(|c| c.0.contains(&filter)).collect(),
+    };
+
+    // Interleaved: every case once per round, so background load hits all of them alike.
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    for c in &cases {
+        (c.1)(0); // warm-up (and a first check of every result)
+    }
+    for rep in 0..reps {
+        for (i, c) in cases.iter().enumerate() {
+            let start = Instant::now();
+            (c.1)(rep as u64 + 1);
+            times[i].push(start.elapsed());
+        }
+        eprint!(".");
+    }
+    eprintln!();
+    let median = |name: &str| -> Option<Duration> {
+        let i = cases.iter().position(|c| c.0 == name)?;
+        let mut t = times[i].clone();
+        t.sort();
+        Some(t[t.len() / 2])
+    };
+
+    println!("simloop benchmarks: {reps} interleaved repetitions, medians\n");
+    println!("| workload | simloop | peer | ratio (simloop speed / peer speed) |");
+    println!("| --- | --- | --- | --- |");
+    for &(workload, ours, peer, unit) in ROWS {
+        let (Some(t_ours), Some(t_peer)) = (median(ours), median(peer)) else {
+            continue;
+        };
+        let (ours, peer_t) = (t_ours, t_peer);
+        let (a, b, ratio) = match unit {
+            Unit::Rate(label, n) => {
+                let (a, b) = (rate(n, ours), rate(n, peer_t));
+                (
+                    format!("{} {label}", si(a)),
+                    format!("{} {label}", si(b)),
+                    a / b,
+                )
+            }
+            Unit::Cost(label, n) => {
+                let (a, b) = (cost(n, ours), cost(n, peer_t));
+                (format!("{a:.1} {label}"), format!("{b:.1} {label}"), b / a)
+            }
+        };
+        println!("| {workload} | {a} | {peer} {b} | {ratio:.2}x |");
+    }
+
+    println!("\nabsolute medians (wall clock, noisy: shared machine)\n");
+    println!("| case | median | min | max |");
+    println!("| --- | --- | --- | --- |");
+    for (i, c) in cases.iter().enumerate() {
+        let mut t = times[i].clone();
+        t.sort();
+        println!(
+            "| {} | {:.2} ms | {:.2} ms | {:.2} ms |",
+            c.0,
+            ms(t[t.len() / 2]),
+            ms(t[0]),
+            ms(t[t.len() - 1])
+        );
+    }
+
+    if filter.is_empty() || "w1-memory".contains(&filter) {
+        memory();
+    }
+}
+
+/// Peak memory of W1, each implementation in its own child process (3 runs, median), minus
+/// an idle child's peak (the binary, its libraries and the allocator's start).
+fn memory() {
+    let exe = std::env::current_exe().expect("bench binary path");
+    let peak = |what: &str| -> u64 {
+        let mut v: Vec<u64> = (0..3)
+            .map(|_| {
+                let out = Command::new(&exe)
+                    .args(["--child", what])
+                    .output()
+                    .expect("child bench process");
+                assert!(out.status.success(), "child {what} failed");
+                String::from_utf8_lossy(&out.stdout)
+                    .trim()
+                    .parse()
+                    .expect("child prints VmHWM in kB")
+            })
+            .collect();
+        v.sort();
+        v[1]
+    };
+    let idle = peak("idle");
+    let ours = peak("w1-simloop");
+    let tokio = peak("w1-tokio");
+    println!("\npeak memory on W1 (VmHWM of a child process, median of 3)\n");
+    println!("| workload | simloop | peer | ratio (peer / simloop) |");
+    println!("| --- | --- | --- | --- |");
+    println!(
+        "| W1 peak RSS above idle | {} kB | w1-tokio {} kB | {:.2}x |",
+        ours - idle,
+        tokio - idle,
+        (tokio - idle) as f64 / (ours - idle).max(1) as f64
+    );
+    println!("| W1 peak RSS (raw) | {ours} kB | w1-tokio {tokio} kB | idle child: {idle} kB |");
+}
+
+/// Child mode: run one case once and print this process's peak resident set in kB.
+fn child(what: &str) {
+    if what != "idle" {
+        let case = CASES
+            .iter()
+            .find(|c| c.0 == what)
+            .unwrap_or_else(|| panic!("unknown case {what}"));
+        (case.1)(1);
+    }
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .expect("VmHWM line");
+    println!("{kb}");
+}
+
+fn rate(n: u64, t: Duration) -> f64 {
+    n as f64 / t.as_secs_f64()
+}
+
+fn cost(n: u64, t: Duration) -> f64 {
+    t.as_nanos() as f64 / n as f64
+}
+
+fn ms(t: Duration) -> f64 {
+    t.as_secs_f64() * 1e3
+}
+
+/// `3.45 M`, `175 k`.
+fn si(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.2} M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.0} k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}

@@ -1,0 +1,306 @@
+//! What an exploration reports: counts, coverage, and the first failure with how to rerun it.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::schedule::{Policy, Token};
+use crate::sim::REPLAY_ENV;
+
+/// The summary of an exploration: how many runs, how many distinct schedules, and the first
+/// failure (lowest seed) with its replay token and shrunk schedule.
+///
+/// Reports of different shards of one sweep [`merge`](Report::merge) into the report of
+/// the whole sweep.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::explore::Explorer;
+/// use simloop::{Policy, spawn, yield_now};
+///
+/// let report = Explorer::new().policy(Policy::Random).runs(20).explore(|| async {
+///     let a = spawn(async { yield_now().await });
+///     a.await.unwrap();
+/// });
+/// assert_eq!(report.runs, 20);
+/// assert!(report.passed());
+/// assert!(report.distinct >= 1);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Report {
+    /// The policy explored.
+    pub policy: Policy,
+    /// Runs made (in a stopped sweep: up to and including the first failure).
+    pub runs: u64,
+    /// Distinct schedules seen: distinct [`crate::Trace::fingerprint`]s.
+    pub distinct: usize,
+    /// Failing runs.
+    pub failures: u64,
+    /// The first failure, in seed order (in schedule order for exhaustive search).
+    pub failure: Option<Failure>,
+    /// The most tasks any run spawned (PCT's `n`).
+    pub max_tasks: u64,
+    /// The most scheduling decisions any run made (PCT's `k`, counted as decisions).
+    pub max_decisions: u64,
+    /// Exhaustive search only: `Some(true)` when every schedule within the bounds was run
+    /// and no bound cut a branch, so the program's schedule space was fully covered.
+    pub covered: Option<bool>,
+    /// The run budget or the wall-clock budget stopped the sweep before its last seed.
+    pub stopped_by_budget: bool,
+    /// The fingerprints behind `distinct`, kept so that shard reports merge exactly.
+    pub fingerprints: BTreeSet<u64>,
+}
+
+/// A failing run: what failed, how to replay it, and the smallest failing schedule found.
+/// Its `Display` is the full report: failure, trace tail, shrunk trace, and how to rerun.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{explore::Explorer, spawn};
+/// let report = Explorer::new().runs(3).explore(|| async {
+///     spawn(async { panic!("boom") }).await.unwrap();
+/// });
+/// let failure = report.failure.unwrap();
+/// assert_eq!(failure.seed, 0);
+/// assert!(failure.message.contains("boom"));
+/// assert!(failure.to_string().contains("sim replay FILE"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Failure {
+    /// The run's seed.
+    pub seed: u64,
+    /// The run's policy.
+    pub policy: Policy,
+    /// The run's replay token.
+    pub token: Token,
+    /// What failed: the run error, the unobserved panic, or the failed invariant.
+    pub message: String,
+    /// The last lines of the failing run's trace.
+    pub trace_tail: String,
+    /// The shrunk schedule, when shrinking was on and the failure reproduced.
+    pub shrunk: Option<Shrunk>,
+    /// The test to name in the rerun hint (the test thread's name), if known.
+    pub test: Option<String>,
+}
+
+/// A small failing schedule found by [`crate::explore::Explorer::shrink_token`] (and by
+/// explorations, which shrink their first failure).
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, explore::Explorer, spawn};
+/// let prog = || async { spawn(async { panic!("boom") }).await.unwrap() };
+/// let failure = Explorer::new().runs(1).explore(prog).failure.unwrap();
+/// let shrunk = failure.shrunk.unwrap();
+/// assert_eq!(shrunk.deviations, 0); // it fails in asyncio's order too
+/// assert!(Sim::new().replay(&shrunk.token).run(prog()).failure().is_some());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Shrunk {
+    /// Its replay token: replays exactly with [`crate::Sim::replay`].
+    pub token: Token,
+    /// Why it fails (may differ in wording from the original failure).
+    pub message: String,
+    /// Its full trace.
+    pub trace: String,
+    /// Decisions that differ from the FIFO choice (index 0).
+    pub deviations: usize,
+    /// Ready-queue steps the run took.
+    pub steps: u64,
+    /// Task switches: polls whose task differs from the previous poll's (async tasks are
+    /// never preempted; this is how interleaved the schedule is).
+    pub switches: u64,
+    /// Deviations of the schedule shrinking started from.
+    pub original_deviations: usize,
+    /// Steps of the run shrinking started from.
+    pub original_steps: u64,
+    /// Task switches of the run shrinking started from.
+    pub original_switches: u64,
+    /// Candidate schedules tried.
+    pub tries: u64,
+}
+
+/// Progress of an exploration, handed to the callback of
+/// [`crate::explore::Explorer::on_progress`] after every run.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// let last = Arc::new(Mutex::new(None));
+/// let l = last.clone();
+/// simloop::explore::Explorer::new().runs(2)
+///     .on_progress(move |p| *l.lock().unwrap() = Some(*p))
+///     .explore(|| async {});
+/// let p = last.lock().unwrap().unwrap();
+/// assert_eq!((p.done, p.total, p.failures), (2, 2, 0));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Runs finished so far (in completion order, so not deterministic across jobs).
+    pub done: u64,
+    /// Runs planned (the shard's share of the seed range).
+    pub total: u64,
+    /// Failing runs so far.
+    pub failures: u64,
+    /// Distinct schedules so far.
+    pub distinct: usize,
+}
+
+impl Report {
+    pub(crate) fn empty(policy: Policy) -> Report {
+        Report {
+            policy,
+            runs: 0,
+            distinct: 0,
+            failures: 0,
+            failure: None,
+            max_tasks: 0,
+            max_decisions: 0,
+            covered: None,
+            stopped_by_budget: false,
+            fingerprints: BTreeSet::new(),
+        }
+    }
+
+    /// True when no run failed.
+    ///
+    /// ```
+    /// let r = simloop::explore::Explorer::new().runs(3).explore(|| async {});
+    /// assert!(r.passed());
+    /// ```
+    pub fn passed(&self) -> bool {
+        self.failures == 0
+    }
+
+    /// PCT's lower bound on the probability that one run finds a bug of depth `depth`:
+    /// `1 / (n k^(depth-1))` for the most tasks `n` and most decisions `k` seen.
+    ///
+    /// ```
+    /// use simloop::{Policy, explore::Explorer, spawn};
+    /// let r = Explorer::new().policy(Policy::Pct { depth: 2 }).runs(5)
+    ///     .explore(|| async { spawn(async {}).await.unwrap() });
+    /// let p = r.pct_guarantee(2);
+    /// assert!(p > 0.0 && p <= 1.0);
+    /// ```
+    pub fn pct_guarantee(&self, depth: u32) -> f64 {
+        let n = self.max_tasks.max(1) as f64;
+        let k = self.max_decisions.max(1) as f64;
+        1.0 / (n * k.powi(depth.saturating_sub(1) as i32))
+    }
+
+    /// Combines the reports of two shards (or two sweeps) of the same program: counts add,
+    /// fingerprints unite, and the failure with the lower seed is kept.
+    ///
+    /// ```
+    /// use simloop::{Policy, explore::Explorer, spawn, yield_now};
+    /// let prog = || async { spawn(async { yield_now().await }).await.unwrap() };
+    /// let e = Explorer::new().policy(Policy::Random).runs(10);
+    /// let whole = e.clone().explore(prog);
+    /// let merged = e.clone().shard(0, 2).explore(prog).merge(e.shard(1, 2).explore(prog));
+    /// assert_eq!(merged.runs, whole.runs);
+    /// assert_eq!(merged.distinct, whole.distinct);
+    /// ```
+    #[must_use]
+    pub fn merge(mut self, other: Report) -> Report {
+        self.runs += other.runs;
+        self.failures += other.failures;
+        self.max_tasks = self.max_tasks.max(other.max_tasks);
+        self.max_decisions = self.max_decisions.max(other.max_decisions);
+        self.stopped_by_budget |= other.stopped_by_budget;
+        self.covered = match (self.covered, other.covered) {
+            (Some(a), Some(b)) => Some(a && b),
+            _ => None,
+        };
+        self.fingerprints.extend(other.fingerprints);
+        self.distinct = self.fingerprints.len();
+        self.failure = match (self.failure.take(), other.failure) {
+            (Some(a), Some(b)) => Some(if b.seed < a.seed { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        self
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} runs under {}, {} distinct schedules, {} failing",
+            self.runs, self.policy, self.distinct, self.failures
+        )?;
+        if let Policy::Pct { depth } = self.policy {
+            write!(
+                f,
+                "; PCT guarantee per run for depth {depth}: >= 1/(n k^(d-1)) = {:.2e} (n={} tasks, k={} decisions)",
+                self.pct_guarantee(depth),
+                self.max_tasks,
+                self.max_decisions
+            )?;
+        }
+        match self.covered {
+            Some(true) => write!(f, "; the schedule space was fully covered")?,
+            Some(false) => write!(
+                f,
+                "; NOT fully covered (a bound or the budget cut the search)"
+            )?,
+            None => {}
+        }
+        if self.stopped_by_budget {
+            write!(f, "; stopped by the budget")?;
+        }
+        writeln!(f)?;
+        if let Some(failure) = &self.failure {
+            write!(f, "{failure}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let test = self.test.as_deref().unwrap_or("<test name>");
+        writeln!(
+            f,
+            "failing run: seed {} under policy {}: {}",
+            self.seed, self.policy, self.message
+        )?;
+        writeln!(f, "--- last trace lines of the failing run ---")?;
+        write!(f, "{}", self.trace_tail)?;
+        let token = match &self.shrunk {
+            Some(s) => {
+                writeln!(
+                    f,
+                    "--- shrunk schedule: {} deviation(s) from FIFO, {} task switches, {} steps (from {}, {}, {}; {} tries); it fails with: {} ---",
+                    s.deviations,
+                    s.switches,
+                    s.steps,
+                    s.original_deviations,
+                    s.original_switches,
+                    s.original_steps,
+                    s.tries,
+                    s.message.lines().next().unwrap_or_default()
+                )?;
+                write!(f, "{}", s.trace)?;
+                &s.token
+            }
+            None => &self.token,
+        };
+        writeln!(f, "--- how to replay ---")?;
+        writeln!(f, "replay token:     {token}")?;
+        if self.shrunk.is_some() {
+            writeln!(f, "original token:   {}", self.token)?;
+        }
+        writeln!(
+            f,
+            "rerun this test:  {REPLAY_ENV}={token} cargo test {test}"
+        )?;
+        writeln!(f, "CLI equivalent:   sim replay FILE {token}")
+    }
+}

@@ -1,0 +1,363 @@
+//! The ready queue's storage: FIFO order, with removal of the i-th entry in O(n/64).
+//!
+//! Non-FIFO strategies pick an index into the queue and the picked entry leaves it while the
+//! others keep their order (index 0 stays the FIFO choice). A `VecDeque::remove` moves half
+//! the queue per pick: cheapest for a short queue (the usual case), but it dominates a run
+//! with thousands of ready tasks. So a short queue is a plain deque ("dense"), and past
+//! `SPARSE_ABOVE` entries the queue turns "sparse" until it shrinks to `DENSE_AT`: a removed
+//! entry leaves a tombstone and a bitmap of live slots (one bit per slot, 64 per word, with a
+//! live count per group of 8 words) finds the i-th live entry by counts and popcounts. Tombstones at the front are trimmed at once, and the
+//! queue is compacted when tombstones outnumber live entries, so memory stays O(live).
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+
+use super::Entry;
+
+#[derive(Default)]
+pub(crate) struct ReadyQueue {
+    /// Entries in arrival order; `None` is a removed entry (only when sparse). The front is
+    /// live (or the queue empty).
+    slots: VecDeque<Option<Entry>>,
+    /// Absolute position of `slots[0]`; positions only grow.
+    base: u64,
+    /// Live bits by absolute position: bit `p % 64` of `words[p / 64 - word_base]`.
+    words: VecDeque<u64>,
+    word_base: u64,
+    /// Live entries per group of `GROUP` positions: `groups[p / GROUP - group_base]`.
+    groups: VecDeque<u32>,
+    group_base: u64,
+    live: usize,
+    /// Whether the bitmap is maintained (and tombstones allowed).
+    sparse: bool,
+    /// The last `get` when sparse: `(index, slot)`, so that a strategy scanning indexes in
+    /// order (PCT) steps to the next live slot instead of searching the bitmap each time.
+    /// Reset by every removal.
+    cursor: Cell<Option<(usize, usize)>>,
+}
+
+/// A dense queue longer than this turns sparse.
+const SPARSE_ABOVE: usize = 256;
+/// A sparse queue this short turns dense again.
+const DENSE_AT: usize = 64;
+
+/// Positions per group: 8 bitmap words.
+const GROUP: u64 = 8 * 64;
+
+impl ReadyQueue {
+    /// Empties the queue, keeping its capacity.
+    pub(crate) fn clear(&mut self) {
+        self.cursor.set(None);
+        self.slots.clear();
+        self.words.clear();
+        self.groups.clear();
+        (self.base, self.word_base, self.group_base) = (0, 0, 0);
+        self.live = 0;
+        self.sparse = false;
+    }
+
+    /// How many entries are ready.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.live
+    }
+
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Queues `entry` behind everything ready.
+    #[inline]
+    pub(crate) fn push_back(&mut self, entry: Entry) {
+        if !self.sparse {
+            self.slots.push_back(Some(entry));
+            self.live += 1;
+            if self.live > SPARSE_ABOVE {
+                self.sparse = true;
+                self.compact();
+            }
+            return;
+        }
+        let p = self.base + self.slots.len() as u64;
+        self.slots.push_back(Some(entry));
+        self.mark(p);
+    }
+
+    /// Sets the live bit of position `p` and counts it.
+    #[inline]
+    fn mark(&mut self, p: u64) {
+        let w = (p / 64 - self.word_base) as usize;
+        if w == self.words.len() {
+            self.words.push_back(0);
+        }
+        self.words[w] |= 1 << (p % 64);
+        let g = (p / GROUP - self.group_base) as usize;
+        if g == self.groups.len() {
+            self.groups.push_back(0);
+        }
+        self.groups[g] += 1;
+        self.live += 1;
+    }
+
+    /// Takes the oldest entry.
+    #[inline]
+    pub(crate) fn pop_front(&mut self) -> Option<Entry> {
+        self.cursor.set(None);
+        if !self.sparse {
+            let entry = self.slots.pop_front()?;
+            self.live -= 1;
+            return entry;
+        }
+        let entry = self.slots.pop_front()?.expect("the front slot is live");
+        self.clear_bit(self.base);
+        self.base += 1;
+        self.live -= 1;
+        self.trim_front();
+        if self.live <= DENSE_AT {
+            self.sparse = false;
+            self.compact();
+        }
+        Some(entry)
+    }
+
+    /// Takes the entry at `index` in FIFO order (the `index`-th live entry).
+    pub(crate) fn remove(&mut self, index: usize) -> Option<Entry> {
+        self.cursor.set(None);
+        if index == 0 {
+            return self.pop_front();
+        }
+        if index >= self.live {
+            return None;
+        }
+        if !self.sparse {
+            self.live -= 1;
+            return self.slots.remove(index).flatten();
+        }
+        let p = self.position(index);
+        let i = (p - self.base) as usize;
+        let entry = self.slots[i].take().expect("a live bit marks a live slot");
+        self.clear_bit(p);
+        self.live -= 1;
+        while let Some(None) = self.slots.back() {
+            self.slots.pop_back();
+        }
+        if self.live <= DENSE_AT {
+            self.sparse = false;
+            self.compact();
+        } else if self.slots.len() > 2 * self.live {
+            self.compact();
+        }
+        Some(entry)
+    }
+
+    /// The entry at `index` in FIFO order.
+    pub(crate) fn get(&self, index: usize) -> Option<&Entry> {
+        if index >= self.live {
+            return None;
+        }
+        if !self.sparse {
+            return self.slots[index].as_ref();
+        }
+        let slot = match self.cursor.get() {
+            Some((i, slot)) if i == index => slot,
+            Some((i, slot)) if i + 1 == index => (slot + 1..self.slots.len())
+                .find(|&k| self.slots[k].is_some())
+                .expect("a later live entry exists"),
+            _ => (self.position(index) - self.base) as usize,
+        };
+        self.cursor.set(Some((index, slot)));
+        self.slots[slot].as_ref()
+    }
+
+    /// The entries in FIFO order.
+    #[allow(dead_code)] // For strategies and reports that list entries; tested below.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.slots.iter().flatten()
+    }
+
+    /// The absolute position of the `index`-th live entry (`index < live`): the group by
+    /// counts (scanned from the nearer end), then the word by popcounts, then the bit.
+    fn position(&self, index: usize) -> u64 {
+        let (g, mut rank) = if index < self.live / 2 {
+            let mut left = index as u32;
+            let mut g = 0;
+            while left >= self.groups[g] {
+                left -= self.groups[g];
+                g += 1;
+            }
+            (g, left)
+        } else {
+            let mut from_back = (self.live - 1 - index) as u32;
+            let mut g = self.groups.len() - 1;
+            while from_back >= self.groups[g] {
+                from_back -= self.groups[g];
+                g -= 1;
+            }
+            (g, self.groups[g] - 1 - from_back)
+        };
+        let first_word = ((self.group_base + g as u64) * GROUP / 64).max(self.word_base);
+        let mut k = (first_word - self.word_base) as usize;
+        loop {
+            let c = self.words[k].count_ones();
+            if rank < c {
+                return (self.word_base + k as u64) * 64 + u64::from(select(self.words[k], rank));
+            }
+            rank -= c;
+            k += 1;
+        }
+    }
+
+    #[inline]
+    fn clear_bit(&mut self, p: u64) {
+        let w = (p / 64 - self.word_base) as usize;
+        self.words[w] &= !(1 << (p % 64));
+        self.groups[(p / GROUP - self.group_base) as usize] -= 1;
+    }
+
+    /// Drops tombstones at the front and bitmap words wholly before the front.
+    #[inline]
+    fn trim_front(&mut self) {
+        while let Some(None) = self.slots.front() {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        while self.word_base < self.base / 64 {
+            self.words.pop_front();
+            self.word_base += 1;
+        }
+        while self.group_base < self.base / GROUP {
+            self.groups.pop_front();
+            self.group_base += 1;
+        }
+    }
+
+    /// Rewrites the live entries contiguously, in order, and rebuilds the bitmap when sparse
+    /// (an empty one when dense).
+    fn compact(&mut self) {
+        self.cursor.set(None);
+        if self.slots.len() != self.live {
+            self.slots.retain(Option::is_some);
+        }
+        self.words.clear();
+        self.groups.clear();
+        self.word_base = self.base / 64;
+        self.group_base = self.base / GROUP;
+        if self.sparse {
+            let n = std::mem::take(&mut self.live) as u64;
+            for k in 0..n {
+                self.mark(self.base + k);
+            }
+        }
+    }
+}
+
+impl FromIterator<Entry> for ReadyQueue {
+    fn from_iter<I: IntoIterator<Item = Entry>>(entries: I) -> ReadyQueue {
+        let mut queue = ReadyQueue::default();
+        for entry in entries {
+            queue.push_back(entry);
+        }
+        queue
+    }
+}
+
+/// The bit index of the `i`-th set bit of `w` (`i < w.count_ones()`).
+#[inline]
+fn select(mut w: u64, mut i: u32) -> u32 {
+    let mut pos = 0;
+    for shift in [32, 16, 8, 4, 2, 1] {
+        let c = (w & ((1u64 << shift) - 1)).count_ones();
+        if i >= c {
+            i -= c;
+            w >>= shift;
+            pos += shift;
+        }
+    }
+    pos
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::task::TaskId;
+
+    fn id(e: &Entry) -> usize {
+        match e {
+            Entry::Poll(t) => t.index(),
+            _ => usize::MAX,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Any sequence of pushes and indexed removals gives what a VecDeque gives.
+        #[test]
+        fn behaves_like_a_vecdeque(ops in proptest::collection::vec((0u8..3, 0usize..3000), 0..400)) {
+            let mut q = ReadyQueue::default();
+            let mut model: VecDeque<usize> = VecDeque::new();
+            let mut next = 0;
+            for (op, x) in ops {
+                if op == 0 || model.is_empty() {
+                    for _ in 0..=(x % 700) {
+                        q.push_back(Entry::Poll(TaskId::from_index(next)));
+                        model.push_back(next);
+                        next += 1;
+                    }
+                } else if x % 5 == 0 {
+                    // A strategy's scan over every index, in order (PCT).
+                    for i in 0..model.len() {
+                        prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
+                    }
+                } else {
+                    let i = if op == 1 { 0 } else { x % model.len() };
+                    prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
+                    prop_assert_eq!(q.remove(i).as_ref().map(id), model.remove(i));
+                }
+                prop_assert_eq!(q.len(), model.len());
+            }
+            prop_assert!(q.iter().map(id).eq(model.iter().copied()));
+        }
+    }
+
+    /// A queue of thousands, drained by scattered picks with pushes in between: the sparse
+    /// mode across many groups, and the switch back to dense.
+    #[test]
+    fn large_queue_matches_a_vecdeque() {
+        let mut q = ReadyQueue::default();
+        let mut model: VecDeque<usize> = VecDeque::new();
+        for t in 0..10_000 {
+            q.push_back(Entry::Poll(TaskId::from_index(t)));
+            model.push_back(t);
+        }
+        let mut x: usize = 12345;
+        let mut next = 10_000;
+        while !model.is_empty() {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let i = (x >> 33) % model.len();
+            if x % 97 == 0 {
+                assert!((0..model.len()).all(|k| q.get(k).map(id) == model.get(k).copied()));
+            }
+            assert_eq!(q.remove(i).as_ref().map(id), model.remove(i));
+            if x % 7 == 0 && next < 14_000 {
+                q.push_back(Entry::Poll(TaskId::from_index(next)));
+                model.push_back(next);
+                next += 1;
+            }
+            assert_eq!(q.len(), model.len());
+        }
+        assert!(q.is_empty() && !q.sparse);
+    }
+
+    #[test]
+    fn select_finds_each_set_bit() {
+        let w =
+            0b1011_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0100_1001u64;
+        let bits: Vec<u32> = (0..w.count_ones()).map(|i| select(w, i)).collect();
+        assert_eq!(bits, [0, 3, 6, 60, 61, 63]);
+    }
+}

@@ -1,0 +1,254 @@
+//! The exploration API: PCT tokens, job- and shard-independent reports, exhaustive
+//! coverage, the determinism check, SIMLOOP_REPLAY end to end, proptest schedules, jitter.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use proptest::test_runner::{Config, TestError, TestRunner};
+use simloop::explore::{Bounds, Explorer, schedules};
+use simloop::{Policy, Sim, Token, log, sleep, spawn_named};
+
+use crate::zoo::bugs;
+
+#[test]
+fn pct_tokens_name_the_depth_and_replay() {
+    let out = Sim::new()
+        .policy(Policy::Pct { depth: 3 })
+        .seed(9)
+        .run((bugs::LOCK_ORDER.fixed)());
+    let text = out.token.to_string();
+    assert!(text.starts_with("sl1:pct3:9:"), "{text}");
+    let token: Token = text.parse().unwrap();
+    assert_eq!(token.policy(), Policy::Pct { depth: 3 });
+    let again = Sim::new().replay(&token).run((bugs::LOCK_ORDER.fixed)());
+    assert_eq!(again.trace, out.trace);
+}
+
+#[test]
+fn unknown_policies_list_pct() {
+    let err = "sl1:lifo:1:AAAAAAA".parse::<Token>().unwrap_err();
+    assert!(err.to_string().contains("pct<depth>"), "{err}");
+    assert!("pct0".parse::<Policy>().is_err());
+}
+
+#[test]
+fn the_report_does_not_depend_on_jobs() {
+    let e = Explorer::new().runs(300).shrink(true, 200);
+    let one = e.clone().jobs(1).explore(bugs::LOST_UPDATE.buggy);
+    let two = e.jobs(2).explore(bugs::LOST_UPDATE.buggy);
+    assert!(one.failure.is_some());
+    assert_eq!(one, two);
+}
+
+#[test]
+fn shards_merge_into_the_whole_sweep() {
+    let e = Explorer::new()
+        .policy(Policy::Pct { depth: 2 })
+        .seeds(100..220)
+        .stop_on_failure(false)
+        .shrink(false, 0);
+    let whole = e.clone().explore(bugs::CHECK_THEN_ACT.buggy);
+    let merged = (0..3)
+        .map(|i| e.clone().shard(i, 3).explore(bugs::CHECK_THEN_ACT.buggy))
+        .reduce(|a, b| a.merge(b))
+        .unwrap();
+    assert!(whole.failures > 0);
+    assert_eq!(merged, whole);
+}
+
+#[test]
+fn exhaustive_search_covers_every_schedule_random_finds() {
+    let program = bugs::LOCK_ORDER.fixed;
+    let all = Explorer::new().exhaustive(Bounds::default(), program);
+    assert_eq!(all.covered, Some(true));
+    assert!(all.passed());
+    // Each schedule ran once: every run is a distinct trace.
+    assert_eq!(all.runs as usize, all.distinct);
+    let random = Explorer::new().runs(500).explore(program);
+    assert!(random.distinct > 1);
+    assert!(random.fingerprints.is_subset(&all.fingerprints));
+    // A deviation bound cuts branches, and the report says so.
+    let bounded = Explorer::new().exhaustive(
+        Bounds {
+            max_deviations: 1,
+            ..Bounds::default()
+        },
+        program,
+    );
+    assert_eq!(bounded.covered, Some(false));
+    assert!(bounded.runs < all.runs);
+    assert!(bounded.to_string().contains("NOT fully covered"));
+}
+
+#[test]
+fn exhaustive_search_finds_and_shrinks_a_bug() {
+    let report = Explorer::new().exhaustive(
+        Bounds {
+            max_deviations: 2,
+            ..Bounds::default()
+        },
+        bugs::LOST_UPDATE.buggy,
+    );
+    let failure = report.failure.expect("found");
+    assert!(failure.message.contains("lost update"));
+    let shrunk = failure.shrunk.expect("shrunk");
+    assert!(shrunk.deviations <= 2);
+    let out = Sim::new()
+        .replay(&shrunk.token)
+        .run((bugs::LOST_UPDATE.buggy)());
+    assert!(out.failure().unwrap().contains("lost update"));
+}
+
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+#[test]
+fn the_determinism_check_reports_the_first_diverging_line() {
+    let err = Explorer::new()
+        .check_determinism(|| async {
+            spawn_named("w", async { log!("same") }).await.unwrap();
+            // State outside the simulation: differs between the two runs.
+            log!("call {}", CALLS.fetch_add(1, Ordering::Relaxed) % 2);
+        })
+        .unwrap_err();
+    assert_eq!(err.first.as_deref(), Some("t=0 #1 main log: call 0"));
+    assert_eq!(err.second.as_deref(), Some("t=0 #1 main log: call 1"));
+    assert!(err.to_string().contains("HashMap"));
+    assert!(
+        Explorer::new()
+            .check_determinism(bugs::TIMEOUT_RACE.fixed)
+            .is_ok()
+    );
+}
+
+/// Runs the lost-update program under FIFO (which passes) unless `SIMLOOP_REPLAY` holds a
+/// schedule; `simloop_replay_reruns_a_test` runs this test in a child process with it.
+#[test]
+fn replay_env_child() {
+    let report = Explorer::new()
+        .policy(Policy::Fifo)
+        .runs(1)
+        .check(bugs::LOST_UPDATE.buggy);
+    assert_eq!(report.runs, 1);
+}
+
+#[test]
+fn simloop_replay_reruns_a_test() {
+    let failure = Explorer::new()
+        .explore(bugs::LOST_UPDATE.buggy)
+        .failure
+        .unwrap();
+    let token = failure.shrunk.unwrap().token;
+    let run = |env: Option<&str>| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args(["explore::replay_env_child", "--exact", "--test-threads=1"])
+            .env_remove(simloop::REPLAY_ENV)
+            .env_remove("SIMLOOP_RUNS")
+            .env_remove("SIMLOOP_POLICY")
+            .env_remove("SIMLOOP_SEED");
+        if let Some(t) = env {
+            cmd.env(simloop::REPLAY_ENV, t);
+        }
+        cmd.output().unwrap()
+    };
+    assert!(run(None).status.success());
+    let out = run(Some(&token.to_string()));
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("lost update"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "SIMLOOP_REPLAY={token} cargo test explore::replay_env_child"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn proptest_shrinks_the_interleaving_toward_fifo() {
+    let mut runner = TestRunner::new(Config {
+        cases: 256,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&schedules(40, 6), |s| {
+        let out = s.apply(Sim::new()).run((bugs::LOST_UPDATE.buggy)());
+        proptest::prop_assert!(out.failure().is_none(), "{}", out.failure().unwrap());
+        Ok(())
+    });
+    let Err(TestError::Fail(_, minimal)) = result else {
+        panic!("proptest found no failing schedule: {result:?}");
+    };
+    let out = minimal.apply(Sim::new()).run((bugs::LOST_UPDATE.buggy)());
+    assert!(out.token.deviations() <= 3, "not shrunk: {minimal}");
+    assert!(out.failure().unwrap().contains("lost update"));
+    // The run's token replays the same failure exactly.
+    let again = Sim::new()
+        .replay(&out.token)
+        .run((bugs::LOST_UPDATE.buggy)());
+    assert_eq!(again.trace, out.trace);
+}
+
+/// Two timers 2 ms apart: only jitter lets the later one fire first.
+async fn close_timers() {
+    let order = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let (a, b) = (order.clone(), order.clone());
+    let x = spawn_named("x", async move {
+        sleep(Duration::from_millis(10)).await;
+        a.borrow_mut().push("x");
+    });
+    let y = spawn_named("y", async move {
+        sleep(Duration::from_millis(12)).await;
+        b.borrow_mut().push("y");
+    });
+    x.await.unwrap();
+    y.await.unwrap();
+    assert_eq!(*order.borrow(), ["x", "y"], "y overtook x");
+}
+
+#[test]
+fn timer_jitter_explores_close_deadlines() {
+    assert!(Explorer::new().runs(300).explore(close_timers).passed());
+    let e = Explorer::new()
+        .runs(300)
+        .sim(Sim::new().timer_jitter(Duration::from_millis(4)));
+    let failure = e.explore(close_timers).failure.expect("jitter reorders");
+    let token = failure.shrunk.unwrap().token;
+    let out = Sim::new()
+        .timer_jitter(Duration::from_millis(4))
+        .replay(&token)
+        .run(close_timers());
+    assert!(out.failure().unwrap().contains("y overtook x"));
+}
+
+#[test]
+fn reports_show_the_pct_guarantee_and_progress() {
+    let done = std::sync::Arc::new(AtomicU64::new(0));
+    let d = done.clone();
+    let report = Explorer::new()
+        .policy(Policy::Pct { depth: 2 })
+        .runs(25)
+        .jobs(2)
+        .on_progress(move |p| {
+            assert_eq!(p.total, 25);
+            d.fetch_max(p.done, Ordering::Relaxed);
+        })
+        .explore(bugs::TIMEOUT_RACE.fixed);
+    assert_eq!(done.load(Ordering::Relaxed), 25);
+    let text = report.to_string();
+    assert!(text.contains("PCT guarantee per run for depth 2"), "{text}");
+    let p = report.pct_guarantee(2);
+    let expected = 1.0 / (report.max_tasks as f64 * report.max_decisions as f64);
+    assert!((p - expected).abs() < 1e-12);
+}
+
+#[test]
+fn an_exhausted_wall_clock_budget_stops_the_sweep_and_says_so() {
+    let report = Explorer::new()
+        .runs(1_000)
+        .budget(Duration::ZERO)
+        .explore(bugs::LOST_UPDATE.fixed);
+    assert_eq!(report.runs, 0);
+    assert!(report.stopped_by_budget);
+    assert!(report.to_string().contains("stopped by the budget"));
+}
