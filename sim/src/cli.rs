@@ -60,9 +60,22 @@ enum Command {
         /// (0-based), so n machines with i = 0..n cover the range once.
         #[arg(long, value_parser = parse_shard)]
         shard: Option<(u64, u64)>,
-        /// The policy to explore with.
+        /// The policy to explore with: random, or pct:D (probabilistic concurrency testing
+        /// with depth D).
         #[arg(long, default_value = "random", value_parser = parse_policy)]
         policy: Policy,
+        /// Do not shrink the first failure.
+        #[arg(long)]
+        no_shrink: bool,
+    },
+    /// Shrinks a failing run to as few deviations from asyncio's order as the search finds.
+    Shrink {
+        /// The scenario file.
+        file: PathBuf,
+        /// The token a failing run printed.
+        token: String,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Replays a recorded run from its token.
     Replay {
@@ -91,7 +104,21 @@ struct OutputArgs {
 }
 
 fn parse_policy(s: &str) -> Result<Policy, String> {
-    s.parse::<Policy>().map_err(|e| e.to_string())
+    // `pct:3` on the command line; simloop spells it `pct3`.
+    let spelled = match s.strip_prefix("pct:") {
+        Some(depth) => format!("pct{depth}"),
+        None => s.to_string(),
+    };
+    spelled
+        .parse::<Policy>()
+        .map_err(|_| format!("unknown policy '{s}' (known: fifo, random, pct:D with D >= 1)"))
+}
+
+fn parse_token(text: &str) -> Result<Token, ExitCode> {
+    text.trim().parse().map_err(|e| {
+        eprintln!("error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)");
+        ExitCode::from(EXIT_USAGE)
+    })
 }
 
 fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
@@ -222,16 +249,38 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let token: Token = match token.trim().parse() {
+            let token = match parse_token(&token) {
                 Ok(t) => t,
-                Err(e) => {
-                    eprintln!(
-                        "error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)"
-                    );
-                    return ExitCode::from(EXIT_USAGE);
-                }
+                Err(code) => return code,
             };
             let report = interp::run(&scn, &Sim::new().replay(&token));
+            emit(&scn, &report, &out)
+        }
+        Command::Shrink { file, token, out } => {
+            let scn = match load(&file) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let token = match parse_token(&token) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            let Some(shrunk) = explore::shrink(&scn, &token) else {
+                eprintln!(
+                    "error: this token's run meets every expectation of `{}`, so there is nothing to shrink\n  = hint: pass the token of a failing run (sim run, sim explore, sim replay show it)",
+                    scn.name
+                );
+                return ExitCode::from(EXIT_USAGE);
+            };
+            eprintln!(
+                "shrunk: {} deviation(s) from FIFO and {} steps (from {} and {}; {} tries)",
+                shrunk.deviations,
+                shrunk.steps,
+                shrunk.original_deviations,
+                shrunk.original_steps,
+                shrunk.tries
+            );
+            let report = interp::run(&scn, &Sim::new().replay(&shrunk.token));
             emit(&scn, &report, &out)
         }
         Command::Explore {
@@ -241,50 +290,64 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             jobs,
             shard,
             policy,
+            no_shrink,
         } => {
             let scn = match load(&file) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
             let (a, b) = seeds.unwrap_or((0, runs.unwrap_or(0)));
-            let mut list: Vec<u64> = (a..b).collect();
-            if let Some((i, n)) = shard {
-                list = list
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(k, _)| *k as u64 % n == i)
-                    .map(|(_, s)| s)
-                    .collect();
-            }
-            if list.is_empty() {
+            let planned = match shard {
+                Some((i, n)) => (b.saturating_sub(a + i)).div_ceil(n),
+                None => b - a,
+            };
+            if planned == 0 {
                 eprintln!(
                     "error: no seeds to run\n  = hint: use --runs N with N >= 1, or a non-empty --seeds A..B"
                 );
                 return ExitCode::from(EXIT_USAGE);
             }
-            let summary = explore::explore(&scn, policy, &list, jobs as usize, true);
+            let plan = explore::Plan {
+                policy,
+                seeds: a..b,
+                shard,
+                jobs: jobs as usize,
+                shrink: !no_shrink,
+                progress: true,
+            };
+            let summary = explore::explore(&scn, &plan);
             let shard_note = shard
                 .map(|(i, n)| format!(", shard {i}/{n}"))
                 .unwrap_or_default();
             println!(
                 "explored `{}`: {} runs (policy {policy}, seeds {a}..{b}{shard_note})",
-                scn.name,
-                summary.runs.len()
+                scn.name, summary.runs
             );
             println!("distinct schedules: {}", summary.distinct_schedules);
-            println!("failures: {}", summary.failures());
-            match summary.first_failure() {
+            println!("failures: {}", summary.failures);
+            match &summary.first {
                 None => {
                     println!("every run meets the expectations");
                     ExitCode::from(EXIT_OK)
                 }
                 Some(first) => {
                     println!("first failure: seed {}", first.seed);
-                    for f in &first.failures {
-                        println!("  - {}", f.replace('\n', "\n    "));
-                    }
+                    println!("  - {}", first.message.trim_end().replace('\n', "\n    "));
                     println!("first failing token: {}", first.token);
-                    println!("replay it: {}", replay_command(&scn.path, &first.token));
+                    println!(
+                        "replay it: {}",
+                        replay_command(&scn.path, &first.token.to_string())
+                    );
+                    if let Some(s) = &summary.shrunk {
+                        println!(
+                            "shrunk to {} deviation(s) from FIFO, {} steps (from {}, {}): {}",
+                            s.deviations, s.steps, s.original_deviations, s.original_steps, s.token
+                        );
+                        println!(
+                            "replay the shrunk run: {}",
+                            replay_command(&scn.path, &s.token.to_string())
+                        );
+                    }
                     ExitCode::from(EXIT_FAILED)
                 }
             }
@@ -334,19 +397,27 @@ fn check(dir: &Path) -> ExitCode {
             println!("ok   {} (fifo)", scn.path);
             continue;
         }
-        let seeds: Vec<u64> = (0..scn.check.explore).collect();
-        let summary = explore::explore(&scn, Policy::Random, &seeds, 1, false);
-        match (scn.check.verdict, summary.first_failure()) {
+        let plan = explore::Plan {
+            policy: Policy::Random,
+            seeds: 0..scn.check.explore,
+            shard: None,
+            jobs: 1,
+            shrink: false,
+            progress: false,
+        };
+        let summary = explore::explore(&scn, &plan);
+        let n = scn.check.explore;
+        match (scn.check.verdict, &summary.first) {
             (Verdict::Pass, None) => {
-                println!("ok   {} (fifo + {} random seeds)", scn.path, seeds.len())
+                println!("ok   {} (fifo + {n} random seeds)", scn.path)
             }
             (Verdict::Bug, Some(first)) => println!(
                 "ok   {} (bug found as expected: {}/{} random seeds fail, first seed {}; replay: {})",
                 scn.path,
-                summary.failures(),
-                seeds.len(),
+                summary.failures,
+                n,
                 first.seed,
-                replay_command(&scn.path, &first.token)
+                replay_command(&scn.path, &first.token.to_string())
             ),
             (Verdict::Pass, Some(first)) => {
                 println!("FAIL {} (random seed {})", scn.path, first.seed);
@@ -354,21 +425,19 @@ fn check(dir: &Path) -> ExitCode {
                     "FAILED: scenario `{}` ({}) under seed {}:",
                     scn.name, scn.path, first.seed
                 );
-                for f in &first.failures {
-                    eprintln!("  - {f}");
-                }
+                eprintln!("  - {}", first.message);
                 eprintln!(
-                    "replay token: {}\nrerun: {}",
+                    "seed: {}  policy: random\nreplay token: {}\nrerun: {}",
+                    first.seed,
                     first.token,
-                    replay_command(&scn.path, &first.token)
+                    replay_command(&scn.path, &first.token.to_string())
                 );
                 failed += 1;
             }
             (Verdict::Bug, None) => {
                 println!(
-                    "FAIL {} (expected a bug, none of {} random seeds found it)",
-                    scn.path,
-                    seeds.len()
+                    "FAIL {} (expected a bug, none of {n} random seeds found it)",
+                    scn.path
                 );
                 failed += 1;
             }

@@ -1,50 +1,75 @@
-//! `sim explore`: many seeded runs of one scenario, on several threads, merged in seed order.
+//! `sim explore` and `sim shrink` on simloop's explorer (`simloop::explore`): many seeded
+//! runs of a scenario, judged by its expectations, on several threads, merged in seed order.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal as _;
+use std::ops::Range;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use simloop::{Policy, Sim, TraceLevel};
+use simloop::explore::{Explorer, Shrunk};
+use simloop::{Policy, Token};
 
 use crate::expect;
 use crate::interp;
 use crate::scenario::Scenario;
 
-/// One explored run.
+/// The first failing run of an exploration.
 #[derive(Clone, Debug)]
-pub struct RunSummary {
+pub struct FirstFailure {
     /// Its seed.
     pub seed: u64,
     /// Its replay token.
-    pub token: String,
-    /// Broken expectations (empty: it passed).
-    pub failures: Vec<String>,
+    pub token: Token,
+    /// What failed.
+    pub message: String,
 }
 
 /// What an exploration found.
 #[derive(Clone, Debug)]
 pub struct Summary {
-    /// Every run, in seed order.
-    pub runs: Vec<RunSummary>,
-    /// Distinct decision sequences among them.
+    /// Runs made.
+    pub runs: u64,
+    /// Distinct schedules (distinct trace fingerprints) among them.
     pub distinct_schedules: usize,
-}
-
-impl Summary {
+    /// Failing runs.
+    pub failures: u64,
     /// The first failing run, by seed.
-    pub fn first_failure(&self) -> Option<&RunSummary> {
-        self.runs.iter().find(|r| !r.failures.is_empty())
-    }
-
-    /// How many runs failed.
-    pub fn failures(&self) -> usize {
-        self.runs.iter().filter(|r| !r.failures.is_empty()).count()
-    }
+    pub first: Option<FirstFailure>,
+    /// The first failure shrunk to as few deviations from FIFO as the search found.
+    pub shrunk: Option<Shrunk>,
 }
 
-/// Runs `scenario` once per seed under `policy` on `jobs` threads, with a progress bar on a
-/// terminal when `progress` is set. Results are in seed order whatever `jobs` is.
+/// How to explore.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The policy.
+    pub policy: Policy,
+    /// The seeds (B excluded).
+    pub seeds: Range<u64>,
+    /// `(i, n)`: only seeds at positions `i, i + n, ...` of the range.
+    pub shard: Option<(u64, u64)>,
+    /// Threads.
+    pub jobs: usize,
+    /// Shrink the first failure.
+    pub shrink: bool,
+    /// Show a progress bar (only when standard error is a terminal).
+    pub progress: bool,
+}
+
+fn explorer(plan: &Plan) -> Explorer {
+    let mut ex = Explorer::new()
+        .policy(plan.policy)
+        .seeds(plan.seeds.clone())
+        .jobs(plan.jobs.max(1))
+        .stop_on_failure(false)
+        .shrink(plan.shrink, 2_000);
+    if let Some((i, n)) = plan.shard {
+        ex = ex.shard(i, n);
+    }
+    ex
+}
+
+/// Runs `scenario` once per seed of `plan` and judges each run by its expectations.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -52,86 +77,82 @@ impl Summary {
 /// use simloop_cli::{explore, scenario};
 ///
 /// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
-/// let summary = explore::explore(&scn, Policy::Random, &[0, 1, 2], 2, false);
-/// assert_eq!(summary.runs.len(), 3);
-/// assert_eq!(summary.failures(), 0);
+/// let plan = explore::Plan { policy: Policy::Random, seeds: 0..3, shard: None, jobs: 2, shrink: false, progress: false };
+/// let summary = explore::explore(&scn, &plan);
+/// assert_eq!((summary.runs, summary.failures), (3, 0));
 /// ```
-pub fn explore(
-    scenario: &Arc<Scenario>,
-    policy: Policy,
-    seeds: &[u64],
-    jobs: usize,
-    progress: bool,
-) -> Summary {
-    let bar = if progress && std::io::stderr().is_terminal() {
-        ProgressBar::with_draw_target(Some(seeds.len() as u64), ProgressDrawTarget::stderr())
+pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
+    let mut ex = explorer(plan);
+    let show = plan.progress && std::io::stderr().is_terminal();
+    let bar = if show {
+        let (planned, _, _) = ex.plan();
+        let total = match plan.shard {
+            Some((i, n)) => (planned.end.saturating_sub(planned.start + i)).div_ceil(n),
+            None => planned.end - planned.start,
+        };
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {msg} [{elapsed}]")
+                .expect("a valid template"),
+        );
+        bar
     } else {
         ProgressBar::hidden()
     };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {msg} [{elapsed}]")
-            .expect("a valid template"),
+    if show {
+        let b = bar.clone();
+        ex = ex.on_progress(move |p| {
+            b.set_position(p.done);
+            b.set_message(format!(
+                "{} failures, {} distinct schedules",
+                p.failures, p.distinct
+            ));
+        });
+    }
+    let scn = Arc::clone(scenario);
+    let check_scn = Arc::clone(scenario);
+    let report = ex.explore_checked(
+        move || interp::program(&scn),
+        move |facts| expect::check_facts(&check_scn, facts),
     );
-    bar.set_message("0 failures");
-    let jobs = jobs.clamp(1, seeds.len().max(1));
-    let mut runs: Vec<(RunSummary, u64)> = Vec::with_capacity(seeds.len());
-    let failed = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..jobs)
-            .map(|j| {
-                let (bar, failed) = (&bar, &failed);
-                s.spawn(move || {
-                    let mut mine = Vec::new();
-                    for &seed in seeds.iter().skip(j).step_by(jobs) {
-                        let sim = Sim::new().seed(seed).policy(policy).trace(TraceLevel::Logs);
-                        let report = interp::run(scenario, &sim);
-                        let failures = expect::failures(scenario, &report);
-                        if !failures.is_empty() {
-                            let n = failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                            bar.set_message(format!("{n} failures"));
-                        }
-                        let schedule = schedule_key(report.outcome.token.decisions());
-                        let token = report.outcome.token.to_string();
-                        mine.push((
-                            RunSummary {
-                                seed,
-                                token,
-                                failures,
-                            },
-                            schedule,
-                        ));
-                        bar.inc(1);
-                    }
-                    mine
-                })
-            })
-            .collect();
-        for h in handles {
-            runs.extend(h.join().expect("an exploration thread does not panic"));
-        }
-    });
     bar.finish_and_clear();
-    runs.sort_by_key(|(r, _)| r.seed);
-    let distinct: BTreeSet<u64> = runs.iter().map(|(_, k)| *k).collect();
+    let (first, shrunk) = match report.failure {
+        Some(f) => (
+            Some(FirstFailure {
+                seed: f.seed,
+                token: f.token.clone(),
+                message: f.message.clone(),
+            }),
+            f.shrunk.clone(),
+        ),
+        None => (None, None),
+    };
     Summary {
-        distinct_schedules: distinct.len(),
-        runs: runs.into_iter().map(|(r, _)| r).collect(),
+        runs: report.runs,
+        distinct_schedules: report.distinct,
+        failures: report.failures,
+        first,
+        shrunk,
     }
 }
 
-/// A hash of a run's decision sequence (FNV-1a over index and arity).
-fn schedule_key(decisions: &[simloop::schedule::Decision]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for d in decisions {
-        for b in d
-            .index
-            .to_le_bytes()
-            .into_iter()
-            .chain(d.arity.to_le_bytes())
-        {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
+/// Shrinks a failing run of `scenario`: the smallest failing schedule the search finds
+/// (fewest deviations from FIFO, then fewest steps), or `None` if `token` does not fail.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop_cli::{explore, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
+/// let token = "sl1:fifo:0:AGto0Qs".parse().unwrap();
+/// assert!(explore::shrink(&scn, &token).is_none(), "a passing run has nothing to shrink");
+/// ```
+pub fn shrink(scenario: &Arc<Scenario>, token: &Token) -> Option<Shrunk> {
+    let scn = Arc::clone(scenario);
+    let check_scn = Arc::clone(scenario);
+    Explorer::new().shrink_token_checked(
+        token,
+        move || interp::program(&scn),
+        move |facts| expect::check_facts(&check_scn, facts),
+    )
 }

@@ -80,7 +80,7 @@ impl Facts {
 /// assert_eq!(facts.shared().logs, "t=0 hi\n");
 /// assert_eq!(expect::check_facts(&scn, &facts), Err("no log line `bye`".to_string()));
 /// ```
-pub fn program(scenario: &Arc<Scenario>) -> impl std::future::Future<Output = Facts> + 'static {
+pub fn program(scenario: &Arc<Scenario>) -> impl std::future::Future<Output = Facts> + use<> {
     let rt = Rc::new(Rt::new(scenario));
     async move {
         let def = &rt.scenario.main;

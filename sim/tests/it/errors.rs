@@ -423,7 +423,7 @@ fn bad_flags() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["run", "ok.toml", "--policy", "lifo"],
-            "invalid value 'lifo' for '--policy <POLICY>': unknown policy 'lifo'",
+            "invalid value 'lifo' for '--policy <POLICY>': unknown policy 'lifo' (known: fifo, random, pct:D with D >= 1)",
         ),
         (
             &["run", "ok.toml", "--seed", "-3"],
@@ -463,6 +463,14 @@ fn bad_flags() {
             "cannot be used with",
         ),
         (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (
+            &["explore", "ok.toml", "--runs", "3", "--policy", "pct:0"],
+            "unknown policy 'pct:0'",
+        ),
+        (
+            &["shrink", "ok.toml"],
+            "the following required arguments were not provided",
+        ),
     ];
     for (args, msg) in cases {
         let o = sim_in(&dir, args);
@@ -492,6 +500,13 @@ fn bad_tokens() {
         ("sl1:fifo:1:AGto0Qs", "checksum"),
     ];
     for (token, msg) in cases {
+        let o = sim_in(&dir, &["shrink", "ok.toml", token]);
+        assert_eq!(o.code, 2, "{token}: {}", o.stderr);
+        assert!(
+            o.stderr.contains(msg),
+            "{token}: wanted `{msg}` in:\n{}",
+            o.stderr
+        );
         let o = sim_in(&dir, &["replay", "ok.toml", token]);
         assert_eq!(o.code, 2, "{token}: {}", o.stderr);
         assert!(
@@ -504,6 +519,17 @@ fn bad_tokens() {
                 .contains("hint: pass the token exactly as a failed run printed it")
         );
     }
+    // Shrinking a passing run is a usage error with a hint.
+    let o = sim_in(&dir, &["shrink", "ok.toml", "sl1:fifo:0:AGto0Qs"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "error: this token's run meets every expectation of `ok`, so there is nothing to shrink"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("= hint: pass the token of a failing run"));
     // A token from another scenario diverges: a failed run, not a crash.
     let tok = "sl1:random:3:CAECAQIAAgACAAIAAgECAQIrArHO";
     let o = sim_in(&dir, &["replay", "ok.toml", tok]);

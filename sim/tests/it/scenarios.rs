@@ -248,6 +248,51 @@ fn max_concurrency_and_deadlocks_are_reported() {
 }
 
 #[test]
+fn explore_shrinks_the_first_failure_and_shrink_reproduces_it() {
+    let out = sim(&[
+        "explore",
+        "scenarios/bug_lost_update.toml",
+        "--runs",
+        "100",
+        "--policy",
+        "pct:2",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("(policy pct2, seeds 0..100)"), "{stdout}");
+    let first = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("first failing token: "))
+        .expect("a failure")
+        .to_string();
+    let shrunk_line = stdout
+        .lines()
+        .find(|l| l.starts_with("shrunk to "))
+        .expect("a shrunk schedule");
+    let shrunk = shrunk_line.rsplit(' ').next().unwrap().to_string();
+    assert!(stdout.contains(&format!("replay the shrunk run: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lost_update.toml {shrunk}")));
+    // `sim shrink` on the first failing token finds a failing run no larger, and prints it.
+    let o = sim(&[
+        "shrink",
+        "scenarios/bug_lost_update.toml",
+        &first,
+        "--format",
+        "logs",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("shrunk: "), "{err}");
+    assert!(
+        err.contains("shared variable `counter`: expected 2, got 1"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with("counter = 1\n"));
+    // The shrunk token replays to the same failure.
+    let o = sim(&["replay", "scenarios/bug_lost_update.toml", &shrunk]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
 fn a_passing_exploration_exits_zero() {
     let out = sim(&["explore", "scenarios/factorial_gather.toml", "--runs", "20"]);
     assert_eq!(out.status.code(), Some(0));
