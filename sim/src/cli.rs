@@ -13,6 +13,30 @@ use crate::interp::{self, Report};
 use crate::output::{self, Format, RunInfo};
 use crate::scenario::{self, Scenario, Verdict};
 
+/// `println!` that ignores a closed standard output (`sim ... | head` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed standard error.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that ignores a closed standard error.
+macro_rules! warn_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Exit status when every expectation holds.
 pub const EXIT_OK: u8 = 0;
 /// Exit status when a run broke an expectation.
@@ -116,7 +140,7 @@ fn parse_policy(s: &str) -> Result<Policy, String> {
 
 fn parse_token(text: &str) -> Result<Token, ExitCode> {
     text.trim().parse().map_err(|e| {
-        eprintln!("error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)");
+        warn!("error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)");
         ExitCode::from(EXIT_USAGE)
     })
 }
@@ -165,7 +189,7 @@ fn load(path: &Path) -> Result<Arc<Scenario>, ExitCode> {
     scenario::load(&path.display().to_string())
         .map(Arc::new)
         .map_err(|e| {
-            eprintln!("{e}");
+            warn!("{e}");
             ExitCode::from(EXIT_USAGE)
         })
 }
@@ -196,20 +220,22 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
     match &out.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
+                warn!("error: cannot write {}: {e}", path.display());
                 return ExitCode::from(EXIT_USAGE);
             }
         }
-        None => print!("{text}"),
+        None => {
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+        }
     }
     if failures.is_empty() {
-        eprintln!(
+        warn!(
             "ok: `{}` result {} in {} virtual, every expectation holds (seed {}, policy {})",
             scn.name, info.result, info.elapsed, info.seed, info.policy
         );
         ExitCode::from(EXIT_OK)
     } else {
-        eprint!("{}", failure_block(scn, report, &failures));
+        warn_raw!("{}", failure_block(scn, report, &failures));
         ExitCode::from(EXIT_FAILED)
     }
 }
@@ -266,13 +292,13 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Err(code) => return code,
             };
             let Some(shrunk) = explore::shrink(&scn, &token) else {
-                eprintln!(
+                warn!(
                     "error: this token's run meets every expectation of `{}`, so there is nothing to shrink\n  = hint: pass the token of a failing run (sim run, sim explore, sim replay show it)",
                     scn.name
                 );
                 return ExitCode::from(EXIT_USAGE);
             };
-            eprintln!(
+            warn!(
                 "shrunk: {} deviation(s) from FIFO and {} steps (from {} and {}; {} tries)",
                 shrunk.deviations,
                 shrunk.steps,
@@ -302,7 +328,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 None => b - a,
             };
             if planned == 0 {
-                eprintln!(
+                warn!(
                     "error: no seeds to run\n  = hint: use --runs N with N >= 1, or a non-empty --seeds A..B"
                 );
                 return ExitCode::from(EXIT_USAGE);
@@ -319,31 +345,36 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             let shard_note = shard
                 .map(|(i, n)| format!(", shard {i}/{n}"))
                 .unwrap_or_default();
-            println!(
+            say!(
                 "explored `{}`: {} runs (policy {policy}, seeds {a}..{b}{shard_note})",
-                scn.name, summary.runs
+                scn.name,
+                summary.runs
             );
-            println!("distinct schedules: {}", summary.distinct_schedules);
-            println!("failures: {}", summary.failures);
+            say!("distinct schedules: {}", summary.distinct_schedules);
+            say!("failures: {}", summary.failures);
             match &summary.first {
                 None => {
-                    println!("every run meets the expectations");
+                    say!("every run meets the expectations");
                     ExitCode::from(EXIT_OK)
                 }
                 Some(first) => {
-                    println!("first failure: seed {}", first.seed);
-                    println!("  - {}", first.message.trim_end().replace('\n', "\n    "));
-                    println!("first failing token: {}", first.token);
-                    println!(
+                    say!("first failure: seed {}", first.seed);
+                    say!("  - {}", first.message.trim_end().replace('\n', "\n    "));
+                    say!("first failing token: {}", first.token);
+                    say!(
                         "replay it: {}",
                         replay_command(&scn.path, &first.token.to_string())
                     );
                     if let Some(s) = &summary.shrunk {
-                        println!(
+                        say!(
                             "shrunk to {} deviation(s) from FIFO, {} steps (from {}, {}): {}",
-                            s.deviations, s.steps, s.original_deviations, s.original_steps, s.token
+                            s.deviations,
+                            s.steps,
+                            s.original_deviations,
+                            s.original_steps,
+                            s.token
                         );
-                        println!(
+                        say!(
                             "replay the shrunk run: {}",
                             replay_command(&scn.path, &s.token.to_string())
                         );
@@ -360,7 +391,7 @@ fn check(dir: &Path) -> ExitCode {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!(
+            warn!(
                 "error: cannot read directory {}: {e}\n  = hint: pass the folder holding the .toml scenarios, e.g. `sim check scenarios`",
                 dir.display()
             );
@@ -373,7 +404,7 @@ fn check(dir: &Path) -> ExitCode {
         .collect();
     files.sort();
     if files.is_empty() {
-        eprintln!("error: no .toml scenarios in {}", dir.display());
+        warn!("error: no .toml scenarios in {}", dir.display());
         return ExitCode::from(EXIT_USAGE);
     }
     let (mut bad_input, mut failed) = (0, 0);
@@ -388,13 +419,13 @@ fn check(dir: &Path) -> ExitCode {
         let report = interp::run(&scn, &Sim::new());
         let fifo_failures = expect::failures(&scn, &report);
         if !fifo_failures.is_empty() {
-            println!("FAIL {} (fifo run)", scn.path);
-            eprint!("{}", failure_block(&scn, &report, &fifo_failures));
+            say!("FAIL {} (fifo run)", scn.path);
+            warn_raw!("{}", failure_block(&scn, &report, &fifo_failures));
             failed += 1;
             continue;
         }
         if scn.check.explore == 0 {
-            println!("ok   {} (fifo)", scn.path);
+            say!("ok   {} (fifo)", scn.path);
             continue;
         }
         let plan = explore::Plan {
@@ -409,9 +440,9 @@ fn check(dir: &Path) -> ExitCode {
         let n = scn.check.explore;
         match (scn.check.verdict, &summary.first) {
             (Verdict::Pass, None) => {
-                println!("ok   {} (fifo + {n} random seeds)", scn.path)
+                say!("ok   {} (fifo + {n} random seeds)", scn.path)
             }
-            (Verdict::Bug, Some(first)) => println!(
+            (Verdict::Bug, Some(first)) => say!(
                 "ok   {} (bug found as expected: {}/{} random seeds fail, first seed {}; replay: {})",
                 scn.path,
                 summary.failures,
@@ -420,13 +451,13 @@ fn check(dir: &Path) -> ExitCode {
                 replay_command(&scn.path, &first.token.to_string())
             ),
             (Verdict::Pass, Some(first)) => {
-                println!("FAIL {} (random seed {})", scn.path, first.seed);
-                eprintln!(
+                say!("FAIL {} (random seed {})", scn.path, first.seed);
+                warn!(
                     "FAILED: scenario `{}` ({}) under seed {}:",
                     scn.name, scn.path, first.seed
                 );
-                eprintln!("  - {}", first.message);
-                eprintln!(
+                warn!("  - {}", first.message);
+                warn!(
                     "seed: {}  policy: random\nreplay token: {}\nrerun: {}",
                     first.seed,
                     first.token,
@@ -435,7 +466,7 @@ fn check(dir: &Path) -> ExitCode {
                 failed += 1;
             }
             (Verdict::Bug, None) => {
-                println!(
+                say!(
                     "FAIL {} (expected a bug, none of {n} random seeds found it)",
                     scn.path
                 );
@@ -443,7 +474,7 @@ fn check(dir: &Path) -> ExitCode {
             }
         }
     }
-    println!(
+    say!(
         "{} scenarios: {} ok, {} failed, {} unreadable",
         files.len(),
         files.len() - failed - bad_input,

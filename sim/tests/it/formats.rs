@@ -127,6 +127,24 @@ fn timeouts_are_marked_in_the_timeline_views() {
 }
 
 #[test]
+fn a_closed_stdout_is_not_a_panic() {
+    // `sim run ... | head -1`: the trace is larger than a pipe buffer, so writes fail.
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(["run", "scenarios/semaphore_fetch_50.toml"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
+#[test]
 fn logs_format_prints_only_log_lines() {
     let (code, out, _) = run(&[
         "run",
