@@ -1,0 +1,373 @@
+//! Validating a whole file: declarations, task templates, `[expect]`, `[check]`, and
+//! turning toml/serde errors into located ones.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use toml::Spanned;
+
+use super::{Cx, Scope, has_return, is_ident};
+use crate::scenario::error::{ScenarioError, closest};
+use crate::scenario::model::*;
+use crate::scenario::raw::*;
+use crate::scenario::template::Template;
+
+/// Parses and validates a scenario file's text; `path` only names the file in errors.
+///
+/// # Examples
+///
+/// ```
+/// use simloop_cli::scenario::parse;
+///
+/// let scn = parse("ok.toml", "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
+/// assert_eq!(scn.name, "ok");
+///
+/// let err = parse("bad.toml", "[main]\nsteps = [{ slep = 1 }]\n").unwrap_err();
+/// assert_eq!((err.line, err.column), (2, 12));
+/// assert_eq!(err.hint.as_deref(), Some("did you mean `sleep`?"));
+/// ```
+pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let raw: RawScenario = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    let mut names_seen = BTreeSet::new();
+    let decls = raw
+        .vars
+        .keys()
+        .chain(raw.semaphores.keys())
+        .chain(raw.locks.keys())
+        .chain(raw.events.keys())
+        .chain(raw.conditions.keys())
+        .chain(raw.queues.keys());
+    for k in decls {
+        if !is_ident(k.get_ref()) {
+            return Err(ScenarioError::at(
+                path,
+                text,
+                k.span(),
+                format!("`{}` is not a valid name", k.get_ref()),
+            )
+            .hint("names use letters, digits and `_`"));
+        }
+        if !names_seen.insert(k.get_ref().clone()) {
+            return Err(ScenarioError::at(
+                path,
+                text,
+                k.span(),
+                format!("`{}` is declared twice", k.get_ref()),
+            )
+            .hint("each variable and primitive needs its own name"));
+        }
+    }
+    let names = |m: Vec<&Spanned<String>>| -> Vec<String> {
+        m.into_iter().map(|k| k.get_ref().clone()).collect()
+    };
+    let locks = names(raw.locks.keys().collect());
+    let events = names(raw.events.keys().collect());
+    let conditions = names(raw.conditions.keys().collect());
+    let mut queues = Vec::new();
+    for (k, q) in &raw.queues {
+        if q.get_ref().maxsize < 0 {
+            return Err(ScenarioError::at(
+                path,
+                text,
+                q.span(),
+                "a queue's maxsize cannot be negative",
+            )
+            .hint("0 means unbounded"));
+        }
+        queues.push((k.get_ref().clone(), q.get_ref().maxsize as usize));
+    }
+    let vars: Vec<(String, i64)> = raw
+        .vars
+        .iter()
+        .map(|(k, v)| (k.get_ref().clone(), *v.get_ref()))
+        .collect();
+    let mut semaphores = Vec::new();
+    for (k, v) in &raw.semaphores {
+        let s = v.get_ref();
+        if *s.value.get_ref() < 0 {
+            return Err(ScenarioError::at(
+                path,
+                text,
+                s.value.span(),
+                "a semaphore's initial value cannot be negative",
+            ));
+        }
+        semaphores.push(SemaphoreDecl {
+            name: k.get_ref().clone(),
+            value: *s.value.get_ref() as u64,
+            bounded: s.bounded,
+        });
+    }
+    let mut task_keys = Vec::new();
+    let mut task_params = Vec::new();
+    for (k, t) in &raw.tasks {
+        if k.get_ref() == "main" || !is_ident(k.get_ref()) {
+            return Err(ScenarioError::at(
+                path,
+                text,
+                k.span(),
+                format!("`{}` cannot name a task template", k.get_ref()),
+            )
+            .hint("use letters, digits and `_`; `main` is the [main] table"));
+        }
+        let mut ps: Vec<String> = Vec::new();
+        for p in &t.get_ref().params {
+            if !is_ident(p.get_ref()) || p.get_ref() == "i" || ps.contains(p.get_ref()) {
+                return Err(ScenarioError::at(
+                    path,
+                    text,
+                    p.span(),
+                    format!("bad parameter name `{}`", p.get_ref()),
+                )
+                .hint(
+                    "parameters are distinct names; `i` is reserved for the index within a `count`",
+                ));
+            }
+            ps.push(p.get_ref().clone());
+        }
+        task_keys.push(k.get_ref().clone());
+        task_params.push(ps);
+    }
+    let mut prims: Vec<(String, Prim)> = Vec::new();
+    prims.extend(
+        semaphores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), Prim::Semaphore(i))),
+    );
+    prims.extend(
+        locks
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), Prim::Lock(i))),
+    );
+    prims.extend(
+        events
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), Prim::Event(i))),
+    );
+    prims.extend(
+        conditions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), Prim::Condition(i))),
+    );
+    prims.extend(
+        queues
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.0.clone(), Prim::Queue(i))),
+    );
+    let cx = Cx {
+        path,
+        text,
+        prims,
+        task_keys,
+        task_params,
+        vars: vars.iter().map(|v| v.0.clone()).collect(),
+    };
+    let task_def =
+        |key: &str, t: &Spanned<RawTask>, params: Vec<String>| -> Result<TaskDef, ScenarioError> {
+            let mut scope = Scope {
+                names: params.iter().cloned().chain(["i".to_string()]).collect(),
+            };
+            let name = match &t.get_ref().name {
+                Some(n) => cx.template(n, &scope)?,
+                None => Template::literal(key),
+            };
+            let steps = cx.steps(&t.get_ref().steps, &mut scope)?;
+            Ok(TaskDef {
+                key: key.to_string(),
+                name,
+                params,
+                steps,
+            })
+        };
+    let mut tasks = Vec::new();
+    for (i, (k, t)) in raw.tasks.iter().enumerate() {
+        tasks.push(task_def(k.get_ref(), t, cx.task_params[i].clone())?);
+    }
+    if !raw.main.get_ref().params.is_empty() {
+        return Err(ScenarioError::at(
+            path,
+            text,
+            raw.main.get_ref().params[0].span(),
+            "the main task takes no parameters",
+        ));
+    }
+    let main = task_def("main", &raw.main, Vec::new())?;
+    let expect = match &raw.expect {
+        Some(e) => expectations(&cx, e, &semaphores, &main)?,
+        None => Expect {
+            no_deadlock: true,
+            ..Expect::default()
+        },
+    };
+    let check = match &raw.check {
+        None => Check::default(),
+        Some(c) => {
+            let c = c.get_ref();
+            let explore = match &c.explore {
+                Some(n) if *n.get_ref() < 0 => {
+                    return Err(cx.err(n.span(), "`explore` counts runs; it cannot be negative"));
+                }
+                Some(n) => *n.get_ref() as u64,
+                None => 0,
+            };
+            let verdict = match &c.expect {
+                None => Verdict::Pass,
+                Some(v) if v.get_ref() == "pass" => Verdict::Pass,
+                Some(v) if v.get_ref() == "bug" => {
+                    if explore == 0 {
+                        return Err(cx
+                            .err(v.span(), "`expect = \"bug\"` needs runs to find the bug in")
+                            .hint("add `explore = 200` to [check]"));
+                    }
+                    Verdict::Bug
+                }
+                Some(v) => {
+                    return Err(cx
+                        .err(v.span(), format!("unknown verdict `{}`", v.get_ref()))
+                        .hint("use \"pass\" or \"bug\""));
+                }
+            };
+            Check { explore, verdict }
+        }
+    };
+    Ok(Scenario {
+        path: path.to_string(),
+        name: raw.name.map(|n| n.into_inner()).unwrap_or_else(|| {
+            std::path::Path::new(path)
+                .file_stem()
+                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
+        }),
+        description: raw.description.map(|d| d.into_inner()).unwrap_or_default(),
+        vars,
+        semaphores,
+        locks,
+        events,
+        conditions,
+        queues,
+        tasks,
+        main,
+        expect,
+        check,
+    })
+}
+
+fn expectations(
+    cx: &Cx<'_>,
+    e: &Spanned<RawExpect>,
+    sems: &[SemaphoreDecl],
+    main: &TaskDef,
+) -> Result<Expect, ScenarioError> {
+    let r = e.get_ref();
+    let mut out = Expect {
+        no_deadlock: r.no_deadlock.as_ref().is_none_or(|b| *b.get_ref()),
+        ..Expect::default()
+    };
+    if let Some(res) = &r.result {
+        if res.get_ref() != "None" && !has_return(&main.steps) {
+            return Err(cx.err(res.span(), "impossible expectation: [main] has no `return` step, so its result is always None").hint("add `{ return = \"{results}\" }` to [main], or expect \"None\""));
+        }
+        out.result = Some(res.get_ref().clone());
+    }
+    out.logs = r.logs.as_ref().map(|l| l.get_ref().clone());
+    out.contains = r.contains.iter().map(|s| s.get_ref().clone()).collect();
+    for n in &r.not_contains {
+        if out.contains.contains(n.get_ref()) {
+            return Err(cx.err(
+                n.span(),
+                format!(
+                    "impossible expectation: `{}` is both in `contains` and `not_contains`",
+                    n.get_ref()
+                ),
+            ));
+        }
+        out.not_contains.push(n.get_ref().clone());
+    }
+    if r.order.len() == 1 {
+        return Err(cx
+            .err(
+                r.order[0].span(),
+                "an `order` needs at least two lines to order",
+            )
+            .hint("use `contains` for a single line"));
+    }
+    out.order = r.order.iter().map(|s| s.get_ref().clone()).collect();
+    for (k, v) in &r.vars {
+        out.vars.push((cx.var_ref(k)?, *v.get_ref()));
+    }
+    for (k, v) in &r.max_concurrency {
+        let Some(i) = sems.iter().position(|s| &s.name == k.get_ref()) else {
+            let e = cx.err(k.span(), format!("undefined semaphore `{}`", k.get_ref()));
+            return Err(
+                match closest(k.get_ref(), sems.iter().map(|s| s.name.as_str())) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None => e.hint("declare it as [semaphores.NAME] with a `value`"),
+                },
+            );
+        };
+        if *v.get_ref() < 1 {
+            return Err(cx
+                .err(
+                    v.span(),
+                    "impossible expectation: a semaphore's holders are counted from 1",
+                )
+                .hint("use 1 or more"));
+        }
+        out.max_concurrency.push((i, *v.get_ref() as u64));
+    }
+    let scope = Scope {
+        names: BTreeSet::new(),
+    };
+    for inv in &r.invariants {
+        out.invariants.push(cx.cond(inv, &scope)?);
+    }
+    if let Some(t) = &r.elapsed {
+        if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0 && *t.get_ref() < 1e9) {
+            return Err(cx.err(
+                t.span(),
+                "impossible expectation: `elapsed` is a non-negative number of seconds",
+            ));
+        }
+        out.elapsed = Some(Duration::from_secs_f64(*t.get_ref()));
+    }
+    Ok(out)
+}
+
+/// Turns a toml/serde error into a located one, with a hint for misspelt keys.
+fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
+    let span = e.span().unwrap_or(0..0);
+    let msg = e.message().trim().to_string();
+    let first = msg.lines().next().unwrap_or("invalid scenario").to_string();
+    if let Some(rest) = first.strip_prefix("unknown field `") {
+        let word = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split('`')
+            .skip(1)
+            .filter(|s| !s.trim().is_empty() && !s.contains(',') && !s.contains("expected"))
+            .collect();
+        let err = ScenarioError::at(path, text, span, format!("unknown key `{word}`"));
+        return match closest(word, expected.iter().copied()) {
+            Some(c) => err.hint(format!("did you mean `{c}`?")),
+            None if expected.len() <= 12 && !expected.is_empty() => {
+                err.hint(format!("expected one of: {}", expected.join(", ")))
+            }
+            None => err.hint("see the scenario reference in scenarios/README.md"),
+        };
+    }
+    if first.starts_with("missing field `main`") {
+        return ScenarioError::at(path, text, span, "the scenario has no [main] table")
+            .hint("add `[main]` with `steps = [...]`: the program's entry point");
+    }
+    let hint = if first.contains("did not match any variant") {
+        "a sleep is seconds (`1.5`), a template (`\"{delay}\"`) or `{ min = 0, max = 5 }`; an argument is a number, string or boolean"
+    } else if first.starts_with("invalid type") {
+        "check the value's type against scenarios/README.md"
+    } else {
+        "scenario files are TOML; see scenarios/README.md"
+    };
+    ScenarioError::at(path, text, span, first).hint(hint)
+}

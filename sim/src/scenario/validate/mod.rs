@@ -1,0 +1,431 @@
+//! The second pass: turns the raw file into a [`Scenario`], checking names, types that serde
+//! cannot express, which keys go with which verb, and expectations that cannot hold.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::time::Duration;
+
+use toml::Spanned;
+
+mod file;
+mod step;
+
+pub use self::file::parse;
+
+use super::error::{ScenarioError, closest};
+use super::model::*;
+use super::raw::*;
+use super::template::Template;
+
+/// The verbs a step may use, with the modifiers each accepts.
+pub const VERBS: &[(&str, &[&str])] = &[
+    ("sleep", &[]),
+    ("yield", &[]),
+    ("random", &["from", "to"]),
+    ("log", &[]),
+    ("spawn", &["args", "count", "as"]),
+    ("call", &["args", "as"]),
+    ("await", &["as"]),
+    ("cancel", &["message"]),
+    ("fail", &["message"]),
+    ("return", &[]),
+    ("for", &["from", "to", "below", "do"]),
+    ("repeat", &["do"]),
+    ("while_before", &["do"]),
+    ("try", &["except", "error", "as"]),
+    ("on_cancel", &["do"]),
+    ("let", &["value"]),
+    ("set", &["value", "add"]),
+    ("if", &["do", "else"]),
+    ("gather", &["return_exceptions", "as"]),
+    ("wait_for", &["do"]),
+    ("timeout", &["do"]),
+    ("shield", &["as"]),
+    ("wait", &["return_when", "as"]),
+    ("as_completed", &["as", "do"]),
+    ("task_group", &[]),
+    ("acquire", &[]),
+    ("release", &[]),
+    ("with", &["do"]),
+    ("set_event", &[]),
+    ("clear_event", &[]),
+    ("wait_event", &[]),
+    ("notify", &["n"]),
+    ("notify_all", &[]),
+    ("wait_condition", &["until"]),
+    ("put", &["value"]),
+    ("get", &["as"]),
+    ("task_done", &[]),
+    ("join", &[]),
+];
+
+type Span = Range<usize>;
+
+/// Every key present in a step, with its span.
+fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
+    let mut v = Vec::new();
+    macro_rules! key {
+        ($($field:ident => $name:literal),* $(,)?) => {
+            $( if let Some(x) = &s.$field { v.push(($name, x.span())); } )*
+        };
+    }
+    key!(
+        sleep => "sleep", yield_ => "yield", random => "random", log => "log", spawn => "spawn", call => "call",
+        await_ => "await", cancel => "cancel", fail => "fail", return_ => "return",
+        for_ => "for", repeat => "repeat", while_before => "while_before", try_ => "try",
+        on_cancel => "on_cancel", let_ => "let", set => "set", if_ => "if",
+        gather => "gather", wait => "wait", as_completed => "as_completed",
+        wait_for => "wait_for", timeout => "timeout", shield => "shield",
+        task_group => "task_group", acquire => "acquire", release => "release", with => "with",
+        set_event => "set_event", clear_event => "clear_event", wait_event => "wait_event",
+        notify => "notify", notify_all => "notify_all", wait_condition => "wait_condition",
+        put => "put", get => "get", task_done => "task_done", join => "join",
+        as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
+        except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
+        add => "add", message => "message", return_exceptions => "return_exceptions",
+        return_when => "return_when", n => "n", until => "until",
+    );
+    v
+}
+
+struct Cx<'a> {
+    path: &'a str,
+    text: &'a str,
+    prims: Vec<(String, Prim)>,
+    task_keys: Vec<String>,
+    task_params: Vec<Vec<String>>,
+    vars: Vec<String>,
+}
+
+/// Names visible in a task body: its parameters, `i`, and locals bound so far.
+struct Scope {
+    names: BTreeSet<String>,
+}
+
+impl Cx<'_> {
+    fn err(&self, span: Span, msg: impl Into<String>) -> ScenarioError {
+        ScenarioError::at(self.path, self.text, span, msg)
+    }
+
+    fn template(&self, s: &Spanned<String>, scope: &Scope) -> Result<Template, ScenarioError> {
+        self.template_str(s.get_ref(), s.span(), scope)
+    }
+
+    fn template_str(
+        &self,
+        text: &str,
+        span: Span,
+        scope: &Scope,
+    ) -> Result<Template, ScenarioError> {
+        // The span covers the quotes; offsets inside the text are one further.
+        let t = Template::parse(text).map_err(|e| {
+            let at = span.start + 1 + e.offset;
+            self.err(at..at + 1, e.message)
+        })?;
+        for name in t.vars() {
+            if !scope.names.contains(name) && !self.vars.iter().any(|v| v == name) {
+                let known: Vec<&str> = scope
+                    .names
+                    .iter()
+                    .map(String::as_str)
+                    .chain(self.vars.iter().map(String::as_str))
+                    .collect();
+                let at = text
+                    .find(&format!("{{{name}"))
+                    .map_or(span.start, |o| span.start + 1 + o);
+                let mut e = self.err(
+                    at..at + name.len() + 2,
+                    format!("undefined variable `{name}` in template"),
+                );
+                e = match closest(name, known.iter().copied()) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None => e.hint(format!(
+                        "variables here: {} (parameters, `i`, locals bound with `as`/`let`, and [vars])",
+                        list(&known)
+                    )),
+                };
+                return Err(e);
+            }
+        }
+        Ok(t)
+    }
+
+    fn scalar_template(
+        &self,
+        s: &Spanned<Scalar>,
+        scope: &Scope,
+    ) -> Result<Template, ScenarioError> {
+        match s.get_ref() {
+            Scalar::Str(text) => self.template_str(text, s.span(), scope),
+            Scalar::Int(i) => Ok(Template::literal(i.to_string())),
+            Scalar::Float(f) => Ok(Template::literal(py_float(*f))),
+            Scalar::Bool(b) => Ok(Template::literal(if *b { "True" } else { "False" })),
+            Scalar::List(_) => Err(self
+                .err(s.span(), "a list is not allowed here")
+                .hint("only `let` values may be lists")),
+        }
+    }
+
+    fn value_expr(&self, s: &Spanned<Scalar>, scope: &Scope) -> Result<ValueExpr, ScenarioError> {
+        fn conv(
+            cx: &Cx<'_>,
+            v: &Scalar,
+            span: &Span,
+            scope: &Scope,
+        ) -> Result<ValueExpr, ScenarioError> {
+            match v {
+                Scalar::List(items) => Ok(ValueExpr::List(
+                    items
+                        .iter()
+                        .map(|i| conv(cx, i, span, scope))
+                        .collect::<Result<_, _>>()?,
+                )),
+                Scalar::Str(text) => Ok(ValueExpr::One(cx.template_str(
+                    text,
+                    span.clone(),
+                    scope,
+                )?)),
+                other => Ok(ValueExpr::One(cx.scalar_template(
+                    &Spanned::new(span.clone(), other.clone()),
+                    scope,
+                )?)),
+            }
+        }
+        conv(self, s.get_ref(), &s.span(), scope)
+    }
+
+    fn int_expr(&self, s: &Spanned<Scalar>, scope: &Scope) -> Result<IntExpr, ScenarioError> {
+        match s.get_ref() {
+            Scalar::Int(i) => Ok(IntExpr::Lit(*i)),
+            Scalar::Str(text) => Ok(IntExpr::Template(self.template_str(
+                text,
+                s.span(),
+                scope,
+            )?)),
+            _ => Err(self
+                .err(s.span(), "expected an integer or a template string")
+                .hint("write a whole number like `3`, or `\"{n}\"`")),
+        }
+    }
+
+    fn task_ref(&self, s: &Spanned<String>) -> Result<usize, ScenarioError> {
+        let name = s.get_ref();
+        self.task_keys
+            .iter()
+            .position(|k| k == name)
+            .ok_or_else(|| {
+                let e = self.err(s.span(), format!("undefined task `{name}`"));
+                match closest(name, self.task_keys.iter().map(String::as_str)) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None if self.task_keys.is_empty() => {
+                        e.hint("declare it as a [tasks.NAME] table with `steps = [...]`")
+                    }
+                    None => e.hint(format!("declared tasks: {}", list(&self.task_keys))),
+                }
+            })
+    }
+
+    fn local_ref(
+        &self,
+        s: &Spanned<String>,
+        scope: &Scope,
+        what: &str,
+    ) -> Result<String, ScenarioError> {
+        let name = s.get_ref();
+        if scope.names.contains(name) {
+            return Ok(name.clone());
+        }
+        let e = self.err(s.span(), format!("undefined {what} `{name}`"));
+        Err(
+            match closest(name, scope.names.iter().map(String::as_str)) {
+                Some(c) => e.hint(format!("did you mean `{c}`?")),
+                None => e.hint(
+                    "bind it first, e.g. `{ spawn = \"worker\", as = \"".to_string()
+                        + name
+                        + "\" }`",
+                ),
+            },
+        )
+    }
+
+    fn steps(
+        &self,
+        raw: &[Spanned<RawStep>],
+        scope: &mut Scope,
+    ) -> Result<Vec<Step>, ScenarioError> {
+        raw.iter().map(|s| self.step(s, scope)).collect()
+    }
+
+    fn block(
+        &self,
+        b: &Option<Spanned<Vec<Spanned<RawStep>>>>,
+        verb: &str,
+        span: Span,
+        scope: &mut Scope,
+    ) -> Result<Vec<Step>, ScenarioError> {
+        match b {
+            Some(b) => self.steps(b.get_ref(), scope),
+            None => Err(self
+                .err(
+                    span,
+                    format!("`{verb}` needs a `do = [...]` block of steps"),
+                )
+                .hint(format!(
+                    "e.g. `{{ {verb} = ..., do = [{{ log = \"tick\" }}] }}`"
+                ))),
+        }
+    }
+
+    /// Resolves a primitive name; `want` lists the kinds the step accepts.
+    fn prim_ref(
+        &self,
+        name: &Spanned<String>,
+        verb: &str,
+        want: &[&str],
+    ) -> Result<Prim, ScenarioError> {
+        let kind_of = |p: &Prim| match p {
+            Prim::Semaphore(_) => "semaphore",
+            Prim::Lock(_) => "lock",
+            Prim::Event(_) => "event",
+            Prim::Condition(_) => "condition",
+            Prim::Queue(_) => "queue",
+        };
+        match self.prims.iter().find(|(n, _)| n == name.get_ref()) {
+            Some((_, p)) if want.contains(&kind_of(p)) => Ok(*p),
+            Some((_, p)) => Err(self
+                .err(
+                    name.span(),
+                    format!(
+                        "`{}` is a {}, but `{verb}` needs a {}",
+                        name.get_ref(),
+                        kind_of(p),
+                        want.join(" or ")
+                    ),
+                )
+                .hint(format!("declare one with [{}s.NAME]", want[0]))),
+            None => {
+                let e = self.err(
+                    name.span(),
+                    format!("undefined {} `{}`", want.join(" or "), name.get_ref()),
+                );
+                let same: Vec<&str> = self
+                    .prims
+                    .iter()
+                    .filter(|(_, p)| want.contains(&kind_of(p)))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                Err(match closest(name.get_ref(), same.iter().copied()) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None => e.hint(format!("declare it as [{}s.{}]", want[0], name.get_ref())),
+                })
+            }
+        }
+    }
+
+    /// A duration written as a string: a template with placeholders, or a number.
+    fn dur_template(
+        &self,
+        t: &str,
+        span: Span,
+        scope: &Scope,
+        what: &str,
+    ) -> Result<Dur, ScenarioError> {
+        let tpl = self.template_str(t, span.clone(), scope)?;
+        if tpl.vars().next().is_some() {
+            return Ok(Dur::Template(tpl));
+        }
+        match t.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && (0.0..1e9).contains(&f) => {
+                Ok(Dur::Fixed(Duration::from_secs_f64(f)))
+            }
+            _ => Err(self
+                .err(span, what)
+                .hint("e.g. `1.5`, or a template like `\"{delay}\"`")),
+        }
+    }
+
+    fn var_ref(&self, name: &Spanned<String>) -> Result<usize, ScenarioError> {
+        self.vars
+            .iter()
+            .position(|v| v == name.get_ref())
+            .ok_or_else(|| {
+                let e = self.err(
+                    name.span(),
+                    format!("undefined shared variable `{}`", name.get_ref()),
+                );
+                match closest(name.get_ref(), self.vars.iter().map(String::as_str)) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None => e.hint(format!(
+                        "declare it in [vars], e.g. `{} = 0`",
+                        name.get_ref()
+                    )),
+                }
+            })
+    }
+
+    fn cond(&self, c: &Spanned<String>, scope: &Scope) -> Result<Cond, ScenarioError> {
+        let text = c.get_ref();
+        let ops = ["==", "!=", "<=", ">=", "<", ">"];
+        let found = ops
+            .iter()
+            .filter_map(|op| text.find(op).map(|i| (i, *op)))
+            .min_by_key(|(i, op)| (*i, std::cmp::Reverse(op.len())));
+        let Some((at, op)) = found else {
+            return Err(self
+                .err(c.span(), "a condition compares two values")
+                .hint("e.g. `\"{stock} > 0\"` (operators: == != < <= > >=)"));
+        };
+        let (l, r) = (&text[..at], &text[at + op.len()..]);
+        let left = self.template_str(l.trim(), c.span(), scope)?;
+        let right = self.template_str(r.trim(), c.span(), scope)?;
+        Ok(Cond {
+            left,
+            op: op.to_string(),
+            right,
+            text: text.clone(),
+        })
+    }
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn list(names: &[impl AsRef<str>]) -> String {
+    if names.is_empty() {
+        return "(none)".into();
+    }
+    names
+        .iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Python's `repr` of a float: `1.0`, `0.5`.
+pub fn py_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
+
+fn has_return(steps: &[Step]) -> bool {
+    steps.iter().any(|s| match s {
+        Step::Return(_) => true,
+        Step::For { body, .. }
+        | Step::Repeat { body, .. }
+        | Step::WhileBefore { body, .. }
+        | Step::OnCancel { body, .. } => has_return(body),
+        Step::Try { body, handler, .. } => has_return(body) || has_return(handler),
+        Step::If { then, other, .. } => has_return(then) || has_return(other),
+        Step::With { body, .. }
+        | Step::Timeout { body, .. }
+        | Step::TaskGroup { body }
+        | Step::AsCompleted { body, .. } => has_return(body),
+        _ => false,
+    })
+}

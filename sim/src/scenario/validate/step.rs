@@ -1,0 +1,575 @@
+//! Validating one step: exactly one verb, the keys that go with it, and its names.
+
+use std::time::Duration;
+
+use toml::Spanned;
+
+use super::{Cx, Scope, Span, VERBS, is_ident, list, present_keys};
+use crate::scenario::error::{ScenarioError, closest};
+use crate::scenario::model::*;
+use crate::scenario::raw::*;
+use crate::scenario::template::Template;
+
+impl Cx<'_> {
+    pub(super) fn step(
+        &self,
+        s: &Spanned<RawStep>,
+        scope: &mut Scope,
+    ) -> Result<Step, ScenarioError> {
+        let keys = present_keys(s.get_ref());
+        let verbs: Vec<&(&str, Span)> = keys
+            .iter()
+            .filter(|(k, _)| VERBS.iter().any(|(v, _)| v == k))
+            .collect();
+        let all_verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
+        let (verb, vspan) = match verbs.as_slice() {
+            [one] => (one.0, one.1.clone()),
+            [] => {
+                return Err(self
+                    .err(s.span(), "this step has no verb: it does nothing")
+                    .hint(format!("start it with one of: {}", all_verbs.join(", "))));
+            }
+            [first, second, ..] => {
+                return Err(self
+                    .err(
+                        second.1.clone(),
+                        format!(
+                            "a step has one verb, this one has `{}` and `{}`",
+                            first.0, second.0
+                        ),
+                    )
+                    .hint("split it into two steps"));
+            }
+        };
+        let allowed = VERBS
+            .iter()
+            .find(|(v, _)| *v == verb)
+            .map(|v| v.1)
+            .unwrap_or(&[]);
+        for (k, span) in &keys {
+            if *k != verb && !allowed.contains(k) {
+                let hint = if allowed.is_empty() {
+                    format!("`{verb}` takes no other keys")
+                } else {
+                    format!("`{verb}` accepts: {}", allowed.join(", "))
+                };
+                return Err(self
+                    .err(span.clone(), format!("key `{k}` does not go with `{verb}`"))
+                    .hint(hint));
+            }
+        }
+        let r = s.get_ref();
+        let bind = |scope: &mut Scope| {
+            r.as_.as_ref().map(|a| {
+                scope.names.insert(a.get_ref().clone());
+                a.get_ref().clone()
+            })
+        };
+        Ok(match verb {
+            "sleep" => {
+                let d = r.sleep.as_ref().expect("present");
+                Step::Sleep(match d.get_ref() {
+                    RawDuration::Secs(Scalar::Int(i)) if *i >= 0 => {
+                        Dur::Fixed(Duration::from_secs(*i as u64))
+                    }
+                    RawDuration::Secs(Scalar::Float(f))
+                        if f.is_finite() && *f >= 0.0 && *f < 1e9 =>
+                    {
+                        Dur::Fixed(Duration::from_secs_f64(*f))
+                    }
+                    RawDuration::Secs(Scalar::Str(t)) => self.dur_template(
+                        t,
+                        d.span(),
+                        scope,
+                        "a sleep lasts a non-negative number of seconds",
+                    )?,
+                    RawDuration::Random { min, max } if 0 <= *min && min <= max => Dur::Random {
+                        min: *min as u64,
+                        max: *max as u64,
+                    },
+                    RawDuration::Random { .. } => {
+                        return Err(self
+                            .err(d.span(), "a random sleep needs 0 <= min <= max")
+                            .hint("e.g. `sleep = { min = 0, max = 5 }`"));
+                    }
+                    _ => {
+                        return Err(self
+                            .err(d.span(), "a sleep lasts a non-negative number of seconds")
+                            .hint("e.g. `sleep = 1.5`, `sleep = \"{delay}\"` or `sleep = { min = 0, max = 5 }`"));
+                    }
+                })
+            }
+            "yield" => Step::Yield(self.int_expr(r.yield_.as_ref().expect("present"), scope)?),
+            "random" => {
+                let name = r.random.as_ref().expect("present");
+                if !is_ident(name.get_ref()) {
+                    return Err(self.err(name.span(), "a local is a name like `delay`"));
+                }
+                let (Some(from), Some(to)) = (&r.from, &r.to) else {
+                    return Err(self
+                        .err(vspan, "`random` needs `from` and `to` (inclusive)")
+                        .hint("e.g. `{ random = \"delay\", from = 0, to = 5 }`"));
+                };
+                let (from, to) = (self.int_expr(from, scope)?, self.int_expr(to, scope)?);
+                if let (IntExpr::Lit(a), IntExpr::Lit(b)) = (&from, &to)
+                    && a > b
+                {
+                    return Err(
+                        self.err(vspan, format!("impossible range: from {a} is above to {b}"))
+                    );
+                }
+                scope.names.insert(name.get_ref().clone());
+                Step::Random {
+                    name: name.get_ref().clone(),
+                    from,
+                    to,
+                }
+            }
+            "log" => Step::Log(self.template(r.log.as_ref().expect("present"), scope)?),
+            "spawn" | "call" => {
+                let target = if verb == "spawn" { &r.spawn } else { &r.call };
+                let target = target.as_ref().expect("present");
+                let task = self.task_ref(target)?;
+                let mut args = Vec::new();
+                let params = &self.task_params[task];
+                let given = r.args.as_ref();
+                if let Some(given) = given {
+                    for k in given.get_ref().keys() {
+                        if !params.contains(k.get_ref()) {
+                            let e = self.err(
+                                k.span(),
+                                format!(
+                                    "task `{}` has no parameter `{}`",
+                                    self.task_keys[task],
+                                    k.get_ref()
+                                ),
+                            );
+                            return Err(
+                                match closest(k.get_ref(), params.iter().map(String::as_str)) {
+                                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                                    None => e.hint(format!("its parameters: {}", list(params))),
+                                },
+                            );
+                        }
+                    }
+                }
+                for p in params {
+                    let v = given.and_then(|g| g.get_ref().iter().find(|(k, _)| k.get_ref() == p));
+                    match v {
+                        Some((_, v)) => args.push((p.clone(), self.scalar_template(v, scope)?)),
+                        None => {
+                            let span = given.map_or(target.span(), |g| g.span());
+                            return Err(self
+                                .err(
+                                    span,
+                                    format!(
+                                        "missing argument `{p}` for task `{}`",
+                                        self.task_keys[task]
+                                    ),
+                                )
+                                .hint(format!("add `args = {{ {p} = ... }}`")));
+                        }
+                    }
+                }
+                let invoke = Invoke { task, args };
+                if verb == "spawn" {
+                    let count = match &r.count {
+                        Some(c) if matches!(c.get_ref(), Scalar::Int(n) if *n < 0) => {
+                            return Err(self.err(c.span(), "`count` cannot be negative"));
+                        }
+                        Some(c) => Some(self.int_expr(c, scope)?),
+                        None => None,
+                    };
+                    Step::Spawn {
+                        invoke,
+                        count,
+                        bind: bind(scope),
+                    }
+                } else {
+                    Step::Call {
+                        invoke,
+                        bind: bind(scope),
+                    }
+                }
+            }
+            "await" => {
+                let target = self.local_ref(r.await_.as_ref().expect("present"), scope, "task")?;
+                Step::Await {
+                    target,
+                    bind: bind(scope),
+                }
+            }
+            "cancel" => {
+                let target = self.local_ref(r.cancel.as_ref().expect("present"), scope, "task")?;
+                let message = r
+                    .message
+                    .as_ref()
+                    .map(|m| self.template(m, scope))
+                    .transpose()?;
+                Step::Cancel { target, message }
+            }
+            "fail" => {
+                let kind = r.fail.as_ref().expect("present");
+                if !is_ident(kind.get_ref()) {
+                    return Err(
+                        self.err(kind.span(), "an exception type is a name like `ValueError`")
+                    );
+                }
+                let message = match &r.message {
+                    Some(m) => self.template(m, scope)?,
+                    None => Template::literal(""),
+                };
+                Step::Fail {
+                    kind: kind.get_ref().clone(),
+                    message,
+                }
+            }
+            "return" => {
+                Step::Return(self.scalar_template(r.return_.as_ref().expect("present"), scope)?)
+            }
+            "for" => {
+                let var = r.for_.as_ref().expect("present");
+                if !is_ident(var.get_ref()) {
+                    return Err(self.err(var.span(), "a loop variable is a name like `i`"));
+                }
+                let (from, to, inclusive) = match (&r.from, &r.to, &r.below) {
+                    (Some(from), Some(to), None) => (from, to, true),
+                    (Some(from), None, Some(below)) => (from, below, false),
+                    _ => {
+                        return Err(self
+                            .err(var.span(), "`for` needs `from` and either `to` (inclusive) or `below` (exclusive)")
+                            .hint("e.g. `{ for = \"i\", from = 2, to = \"{n}\", do = [...] }` or `from = 0, below = \"{n}\"`"));
+                    }
+                };
+                let from = self.int_expr(from, scope)?;
+                let to = self.int_expr(to, scope)?;
+                scope.names.insert(var.get_ref().clone());
+                let body = self.block(&r.do_, "for", var.span(), scope)?;
+                Step::For {
+                    var: var.get_ref().clone(),
+                    from,
+                    to,
+                    inclusive,
+                    body,
+                }
+            }
+            "repeat" => {
+                let times = self.int_expr(r.repeat.as_ref().expect("present"), scope)?;
+                let body = self.block(&r.do_, "repeat", vspan, scope)?;
+                Step::Repeat { times, body }
+            }
+            "while_before" => {
+                let t = r.while_before.as_ref().expect("present");
+                if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0 && *t.get_ref() < 1e9) {
+                    return Err(self.err(
+                        t.span(),
+                        "`while_before` is a time in seconds since the run began",
+                    ));
+                }
+                let body = self.block(&r.do_, "while_before", vspan, scope)?;
+                Step::WhileBefore {
+                    until: Duration::from_secs_f64(*t.get_ref()),
+                    body,
+                }
+            }
+            "try" => {
+                let body = self.steps(r.try_.as_ref().expect("present").get_ref(), scope)?;
+                let kind = r.error.as_ref().map(|k| k.get_ref().clone());
+                let bind = bind(scope);
+                let handler = match &r.except {
+                    Some(h) => self.steps(h.get_ref(), scope)?,
+                    None => {
+                        return Err(self
+                            .err(vspan, "`try` needs an `except = [...]` handler")
+                            .hint("use `except = []` to swallow the error"));
+                    }
+                };
+                Step::Try {
+                    body,
+                    kind,
+                    bind,
+                    handler,
+                }
+            }
+            "on_cancel" => {
+                let line = self.template(r.on_cancel.as_ref().expect("present"), scope)?;
+                let body = self.block(&r.do_, "on_cancel", vspan, scope)?;
+                Step::OnCancel { line, body }
+            }
+            "let" => {
+                let name = r.let_.as_ref().expect("present");
+                if !is_ident(name.get_ref()) {
+                    return Err(self.err(name.span(), "a local is a name like `v`"));
+                }
+                let Some(value) = &r.value else {
+                    return Err(self
+                        .err(vspan, "`let` needs a `value`")
+                        .hint("e.g. `{ let = \"v\", value = \"{counter}\" }`"));
+                };
+                let value = self.value_expr(value, scope)?;
+                scope.names.insert(name.get_ref().clone());
+                Step::Let {
+                    name: name.get_ref().clone(),
+                    value,
+                }
+            }
+            "set" => {
+                let name = r.set.as_ref().expect("present");
+                let var = self.var_ref(name)?;
+                let Some(value) = &r.value else {
+                    return Err(self
+                        .err(vspan, "`set` needs a `value`")
+                        .hint("e.g. `{ set = \"counter\", value = \"{v}\", add = 1 }`"));
+                };
+                let value = self.scalar_template(value, scope)?;
+                Step::Set {
+                    var,
+                    value,
+                    add: r.add.as_ref().map_or(0, |a| *a.get_ref()),
+                }
+            }
+            "if" => {
+                let c = r.if_.as_ref().expect("present");
+                let cond = self.cond(c, scope)?;
+                let then = self.block(&r.do_, "if", vspan, scope)?;
+                let other = match &r.else_ {
+                    Some(e) => self.steps(e.get_ref(), scope)?,
+                    None => Vec::new(),
+                };
+                Step::If { cond, then, other }
+            }
+            "gather" => {
+                let items = r.gather.as_ref().expect("present");
+                let mut calls = Vec::new();
+                let mut tasks = Vec::new();
+                for item in items.get_ref() {
+                    let mut inner = Scope {
+                        names: scope.names.clone(),
+                    };
+                    match self.step(item, &mut inner)? {
+                        Step::Call { invoke, bind: None } => calls.push(invoke),
+                        Step::Await { target, bind: None } => tasks.push(target),
+                        _ => {
+                            return Err(self
+                                .err(item.span(), "a gather item is a coroutine call or a task")
+                                .hint("write `{ call = \"job\", args = {...} }` or `{ await = \"task\" }`, without `as`"));
+                        }
+                    }
+                }
+                let items = match (calls.is_empty(), tasks.is_empty()) {
+                    (_, true) => GatherItems::Calls(calls),
+                    (true, false) => GatherItems::Tasks(tasks),
+                    (false, false) => {
+                        return Err(self
+                            .err(
+                                items.span(),
+                                "gather items are either all calls or all tasks",
+                            )
+                            .hint("spawn the calls first and gather the tasks"));
+                    }
+                };
+                let return_exceptions = r.return_exceptions.as_ref().is_some_and(|b| *b.get_ref());
+                Step::Gather {
+                    items,
+                    return_exceptions,
+                    bind: bind(scope),
+                }
+            }
+            "wait_for" | "timeout" => {
+                let d = if verb == "wait_for" {
+                    &r.wait_for
+                } else {
+                    &r.timeout
+                };
+                let d = d.as_ref().expect("present");
+                let limit = match d.get_ref() {
+                    Scalar::Int(i) if *i >= 0 => Dur::Fixed(Duration::from_secs(*i as u64)),
+                    Scalar::Float(f) if f.is_finite() && *f >= 0.0 && *f < 1e9 => {
+                        Dur::Fixed(Duration::from_secs_f64(*f))
+                    }
+                    Scalar::Str(t) => self.dur_template(
+                        t,
+                        d.span(),
+                        scope,
+                        &format!("`{verb}` takes a non-negative number of seconds"),
+                    )?,
+                    _ => {
+                        return Err(self
+                            .err(
+                                d.span(),
+                                format!("`{verb}` takes a non-negative number of seconds"),
+                            )
+                            .hint(format!("e.g. `{{ {verb} = 1.0, do = [...] }}`")));
+                    }
+                };
+                let body = self.block(&r.do_, verb, vspan, scope)?;
+                Step::Timeout { limit, body }
+            }
+            "shield" => {
+                let mut inner = Scope {
+                    names: scope.names.clone(),
+                };
+                let body = self.steps(r.shield.as_ref().expect("present").get_ref(), &mut inner)?;
+                Step::Shield {
+                    body,
+                    bind: bind(scope),
+                }
+            }
+            "wait" | "as_completed" => {
+                let names = if verb == "wait" {
+                    &r.wait
+                } else {
+                    &r.as_completed
+                };
+                let names = names.as_ref().expect("present");
+                if names.get_ref().is_empty() {
+                    return Err(self
+                        .err(names.span(), format!("`{verb}` needs at least one task"))
+                        .hint("list locals bound by `spawn ... as`"));
+                }
+                let targets = names
+                    .get_ref()
+                    .iter()
+                    .map(|n| self.local_ref(n, scope, "task"))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if verb == "wait" {
+                    let when = match r
+                        .return_when
+                        .as_ref()
+                        .map(|w| (w.get_ref().as_str(), w.span()))
+                    {
+                        None | Some(("ALL_COMPLETED", _)) => WaitWhen::AllCompleted,
+                        Some(("FIRST_COMPLETED", _)) => WaitWhen::FirstCompleted,
+                        Some(("FIRST_EXCEPTION", _)) => WaitWhen::FirstException,
+                        Some((other, span)) => {
+                            return Err(self
+                                .err(span, format!("unknown return_when `{other}`"))
+                                .hint("use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED"));
+                        }
+                    };
+                    Step::Wait {
+                        targets,
+                        when,
+                        bind: bind(scope),
+                    }
+                } else {
+                    let bind = bind(scope);
+                    let body = self.block(&r.do_, verb, vspan, scope)?;
+                    Step::AsCompleted {
+                        targets,
+                        bind,
+                        body,
+                    }
+                }
+            }
+            "task_group" => {
+                let body = self.steps(r.task_group.as_ref().expect("present").get_ref(), scope)?;
+                Step::TaskGroup { body }
+            }
+            "acquire" | "release" => {
+                let name = if verb == "acquire" {
+                    &r.acquire
+                } else {
+                    &r.release
+                };
+                let prim = self.prim_ref(
+                    name.as_ref().expect("present"),
+                    verb,
+                    &["semaphore", "lock"],
+                )?;
+                if verb == "acquire" {
+                    Step::Acquire(prim)
+                } else {
+                    Step::Release(prim)
+                }
+            }
+            "with" => {
+                let prim = self.prim_ref(
+                    r.with.as_ref().expect("present"),
+                    verb,
+                    &["semaphore", "lock", "condition"],
+                )?;
+                let body = self.block(&r.do_, "with", vspan, scope)?;
+                Step::With { prim, body }
+            }
+            "set_event" | "clear_event" | "wait_event" => {
+                let name = match verb {
+                    "set_event" => &r.set_event,
+                    "clear_event" => &r.clear_event,
+                    _ => &r.wait_event,
+                };
+                let Prim::Event(e) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["event"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "set_event" => Step::SetEvent(e),
+                    "clear_event" => Step::ClearEvent(e),
+                    _ => Step::WaitEvent(e),
+                }
+            }
+            "notify" | "notify_all" | "wait_condition" => {
+                let name = match verb {
+                    "notify" => &r.notify,
+                    "notify_all" => &r.notify_all,
+                    _ => &r.wait_condition,
+                };
+                let Prim::Condition(cond) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["condition"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "notify" => Step::Notify {
+                        cond,
+                        n: Some(
+                            r.n.as_ref()
+                                .map(|n| self.int_expr(n, scope))
+                                .transpose()?
+                                .unwrap_or(IntExpr::Lit(1)),
+                        ),
+                    },
+                    "notify_all" => Step::Notify { cond, n: None },
+                    _ => Step::WaitCondition {
+                        cond,
+                        until: r.until.as_ref().map(|u| self.cond(u, scope)).transpose()?,
+                    },
+                }
+            }
+            "put" | "get" | "task_done" | "join" => {
+                let name = match verb {
+                    "put" => &r.put,
+                    "get" => &r.get,
+                    "task_done" => &r.task_done,
+                    _ => &r.join,
+                };
+                let Prim::Queue(queue) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["queue"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "put" => {
+                        let Some(value) = &r.value else {
+                            return Err(self
+                                .err(vspan, "`put` needs a `value`")
+                                .hint("e.g. `{ put = \"jobs\", value = \"job {i}\" }`"));
+                        };
+                        Step::Put {
+                            queue,
+                            value: self.value_expr(value, scope)?,
+                        }
+                    }
+                    "get" => Step::Get {
+                        queue,
+                        bind: bind(scope),
+                    },
+                    "task_done" => Step::TaskDone(queue),
+                    _ => Step::Join(queue),
+                }
+            }
+            other => unreachable!("verb {other} is listed in VERBS"),
+        })
+    }
+}
