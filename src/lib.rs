@@ -72,3 +72,8 @@ pub use self::sync::{
 pub use self::task::{JoinError, JoinHandle, TaskId, YieldNow, spawn, spawn_named, yield_now};
 pub use self::time::{Instant, Sleep, now, sleep, sleep_until};
 pub use self::trace::{Trace, TraceLevel};
+
+/// The README's examples, compiled and run as doc-tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
