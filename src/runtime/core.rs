@@ -6,6 +6,7 @@ use std::task::Waker;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use smallvec::SmallVec;
 
 use super::cell::TaskCell;
 use super::context::defer_wake;
@@ -49,10 +50,12 @@ pub(crate) struct TaskSlot {
     pub(crate) cancel: Option<Option<Box<str>>>,
     /// The join handle was dropped: nobody will take the output.
     pub(crate) detached: bool,
-    /// Wakers of tasks awaiting this one, and done-callbacks, in registration order.
-    pub(crate) waiters: Vec<Waiter>,
-    /// What the task waits on since its last poll (for deadlock reports and cancellation).
-    pub(crate) waits: Vec<WaitOn>,
+    /// Wakers of tasks awaiting this one, and done-callbacks, in registration order. One
+    /// inline: most tasks have one awaiter, and this saves an allocation per task.
+    pub(crate) waiters: SmallVec<[Waiter; 1]>,
+    /// What the task waits on since its last poll (for deadlock reports and cancellation);
+    /// most tasks wait on one thing at a time, kept inline.
+    pub(crate) waits: SmallVec<[WaitOn; 1]>,
 }
 
 /// One registration on a task's completion.
@@ -70,6 +73,10 @@ pub(crate) struct Core {
     pub(crate) now: Instant,
     pub(crate) tasks: Vec<TaskSlot>,
     pub(crate) ready: ReadyQueue,
+    /// Foreign wakers waiting in the ready queue (`Entry::Wake`), by index; `None` is free.
+    /// Addressed by the entries, never iterated.
+    pub(crate) hops: Vec<Option<Waker>>,
+    pub(crate) free_hops: Vec<u32>,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
     pub(crate) pass_left: usize,
     pub(crate) timers: Timers,
@@ -113,6 +120,8 @@ impl Core {
             now: Instant::ZERO,
             tasks: spare.tasks,
             ready: spare.ready,
+            hops: spare.hops,
+            free_hops: spare.free_hops,
             pass_left: 0,
             timers: spare.timers,
             running: None,
@@ -170,8 +179,8 @@ impl Core {
             done: None,
             cancel: None,
             detached: false,
-            waiters: Vec::new(),
-            waits: Vec::new(),
+            waiters: SmallVec::new(),
+            waits: SmallVec::new(),
         });
         self.ready.push_back(Entry::Poll(id));
         self.stats.tasks += 1;
@@ -206,10 +215,34 @@ impl Core {
         }
     }
 
-    /// Wakes `waker` one ready-queue slot from now: asyncio's `call_soon` of a callback that
-    /// then wakes the task. Used for the extra hop of timers and combinators.
+    /// Wakes `waker` (registered by `task`) one ready-queue slot from now: asyncio's
+    /// `call_soon` of a callback that then wakes the task. Used for the extra hop of timers
+    /// and combinators. The task's own waker needs no storage; another one is parked in the
+    /// hop table until its turn.
     pub(crate) fn call_soon(&mut self, task: TaskId, waker: Waker) {
-        self.ready.push_back(Entry::Wake { task, waker });
+        if self.tasks[task.index()].owns(&waker) {
+            self.ready.push_back(Entry::Hop(task));
+            return;
+        }
+        let k = match self.free_hops.pop() {
+            Some(k) => {
+                self.hops[k as usize] = Some(waker);
+                k
+            }
+            None => {
+                self.hops.push(Some(waker));
+                u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
+            }
+        };
+        self.ready.push_back(Entry::Wake(k));
+    }
+
+    /// Takes the foreign waker parked at `k` by [`Core::call_soon`].
+    pub(crate) fn take_hop(&mut self, k: u32) -> Waker {
+        self.free_hops.push(k);
+        self.hops[k as usize]
+            .take()
+            .expect("a queued Entry::Wake names a parked waker")
     }
 
     /// Registers `waker` (owned by `owner`) as a done-callback of `child`: it is woken one
@@ -250,13 +283,7 @@ impl Core {
     /// Registers what the running task waits on.
     pub(crate) fn wait_on(&mut self, wait: WaitOn) {
         if let Some(t) = self.running {
-            let waits = &mut self.tasks[t.index()].waits;
-            if waits.capacity() == 0 {
-                // Most tasks wait on one thing at a time; a `WaitOn` is large, and a first
-                // push would otherwise reserve four (memory per task, W1).
-                waits.reserve_exact(1);
-            }
-            waits.push(wait);
+            self.tasks[t.index()].waits.push(wait);
         }
     }
 

@@ -258,13 +258,8 @@ impl Core {
             self.stats.steps += 1;
             match entry {
                 Entry::Stop => return Step::Finished(Finish::MainDone),
-                Entry::Wake { task, waker } => {
-                    if self.tasks[task.index()].owns(&waker) {
-                        self.wake_task(task);
-                    } else {
-                        return Step::Wake(waker);
-                    }
-                }
+                Entry::Hop(task) => self.wake_task(task),
+                Entry::Wake(k) => return Step::Wake(self.take_hop(k)),
                 Entry::Poll(id) => {
                     let slot = &mut self.tasks[id.index()];
                     slot.queued = false;

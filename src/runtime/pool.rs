@@ -20,6 +20,8 @@ pub(crate) struct Spare {
     pub(crate) tasks: Vec<TaskSlot>,
     pub(crate) ready: ReadyQueue,
     pub(crate) timers: Timers,
+    pub(crate) hops: Vec<Option<std::task::Waker>>,
+    pub(crate) free_hops: Vec<u32>,
     pub(crate) decisions_hint: usize,
 }
 
@@ -44,10 +46,14 @@ pub(crate) fn recycle(core: &mut Core) {
         tasks: std::mem::take(&mut core.tasks),
         ready: std::mem::take(&mut core.ready),
         timers: std::mem::take(&mut core.timers),
+        hops: std::mem::take(&mut core.hops),
+        free_hops: std::mem::take(&mut core.free_hops),
         decisions_hint: core.stats.decisions.min(DECISIONS_HINT_MAX as u64) as usize,
     };
     spare.tasks.clear();
     spare.ready.clear();
     spare.timers.clear();
+    spare.hops.clear();
+    spare.free_hops.clear();
     let _ = SPARE.try_with(|s| *s.borrow_mut() = Some(spare));
 }

@@ -1,21 +1,25 @@
 //! The ready queue: what can run next, in asyncio's FIFO order.
 
-use std::task::Waker;
-
 use super::ReadyQueue;
 
 use crate::task::TaskId;
 
-/// One entry of the ready queue.
+/// One entry of the ready queue: 8 bytes, copied freely (a random pick moves part of the
+/// queue, so the entry size is on the hot path).
 ///
 /// asyncio's ready queue holds callbacks; a task step is one kind of callback. simloop keeps
-/// the two kinds that matter for ordering: polling a task, and waking a waker one slot later
-/// (a fired timer's callback, or the extra hop of gather, wait and shield).
+/// the kinds that matter for ordering: polling a task, and waking a waker one slot later (a
+/// fired timer's callback, or the extra hop of gather, wait and shield). A wake-up hop of a
+/// task's own waker names the task; any other waker waits in the core's hop table
+/// ([`super::Core::call_soon`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Entry {
     /// Poll this task (or deliver its pending cancellation).
     Poll(TaskId),
-    /// Wake `waker`, which was registered by `task`.
-    Wake { task: TaskId, waker: Waker },
+    /// Wake this task through its own waker: queue its step unless it is queued already.
+    Hop(TaskId),
+    /// Wake the foreign waker parked at this index of the core's hop table.
+    Wake(u32),
     /// The main task finished one slot ago: end the run (asyncio's `loop.stop()` callback).
     Stop,
 }
@@ -36,13 +40,13 @@ impl ReadyView<'_> {
     pub(crate) fn polls(&self, i: usize) -> Option<TaskId> {
         match self.queue.get(i)? {
             Entry::Poll(id) => Some(*id),
-            Entry::Wake { .. } | Entry::Stop => None,
+            Entry::Hop(_) | Entry::Wake(_) | Entry::Stop => None,
         }
     }
 
     /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra
     /// hop), which runs no task code of its own.
     pub(crate) fn is_hop(&self, i: usize) -> bool {
-        matches!(self.queue.get(i), Some(Entry::Wake { .. }))
+        matches!(self.queue.get(i), Some(Entry::Hop(_) | Entry::Wake(_)))
     }
 }

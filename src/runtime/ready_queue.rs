@@ -11,14 +11,115 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
+use std::ops::{Index, IndexMut};
 
 use super::Entry;
+
+/// A double-ended queue of slots in one `Vec` that never wraps: the live part starts at
+/// `head`. Removing the `i`-th slot shifts the shorter side with one `copy_within` (no
+/// wrap-around cases, which made `VecDeque::remove` the most expensive part of a random
+/// pick); the dead prefix is dropped once it is as long as the live part.
+#[derive(Default)]
+struct Slots {
+    buf: Vec<Option<Entry>>,
+    head: usize,
+}
+
+impl Slots {
+    #[inline]
+    fn len(&self) -> usize {
+        self.buf.len() - self.head
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.head = 0;
+    }
+
+    #[inline]
+    fn push_back(&mut self, slot: Option<Entry>) {
+        self.buf.push(slot);
+    }
+
+    #[inline]
+    fn pop_front(&mut self) -> Option<Option<Entry>> {
+        let slot = self.buf.get_mut(self.head)?.take();
+        self.head += 1;
+        if self.head == self.buf.len() {
+            self.clear();
+        } else if self.head >= 64 && self.head * 2 >= self.buf.len() {
+            self.buf.drain(..self.head);
+            self.head = 0;
+        }
+        Some(slot)
+    }
+
+    #[inline]
+    fn front(&self) -> Option<&Option<Entry>> {
+        self.buf.get(self.head)
+    }
+
+    #[inline]
+    fn back(&self) -> Option<&Option<Entry>> {
+        self.buf[self.head..].last()
+    }
+
+    #[inline]
+    fn pop_back(&mut self) -> Option<Option<Entry>> {
+        if self.len() == 0 {
+            return None;
+        }
+        self.buf.pop()
+    }
+
+    /// Takes slot `i` out, the slots before and after it closing the gap in order.
+    #[inline]
+    fn remove(&mut self, i: usize) -> Option<Entry> {
+        let at = self.head + i;
+        let slot = self.buf[at].take();
+        if i < self.len() / 2 {
+            self.buf.copy_within(self.head..at, self.head + 1);
+            self.buf[self.head] = None;
+            self.pop_front();
+        } else {
+            self.buf.copy_within(at + 1.., at);
+            self.buf.pop();
+        }
+        slot
+    }
+
+    fn retain(&mut self, keep: impl FnMut(&Option<Entry>) -> bool) {
+        self.buf.drain(..self.head);
+        self.head = 0;
+        self.buf.retain(keep);
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Option<Entry>> + '_ {
+        self.buf[self.head..].iter()
+    }
+}
+
+impl Index<usize> for Slots {
+    type Output = Option<Entry>;
+
+    #[inline]
+    fn index(&self, i: usize) -> &Option<Entry> {
+        &self.buf[self.head + i]
+    }
+}
+
+impl IndexMut<usize> for Slots {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut Option<Entry> {
+        &mut self.buf[self.head + i]
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct ReadyQueue {
     /// Entries in arrival order; `None` is a removed entry (only when sparse). The front is
     /// live (or the queue empty).
-    slots: VecDeque<Option<Entry>>,
+    slots: Slots,
     /// Absolute position of `slots[0]`; positions only grow.
     base: u64,
     /// Live bits by absolute position: bit `p % 64` of `words[p / 64 - word_base]`.
@@ -132,7 +233,7 @@ impl ReadyQueue {
         }
         if !self.sparse {
             self.live -= 1;
-            return self.slots.remove(index).flatten();
+            return self.slots.remove(index);
         }
         let p = self.position(index);
         let i = (p - self.base) as usize;

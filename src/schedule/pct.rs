@@ -20,9 +20,9 @@ pub(crate) const PCT_HORIZON: u64 = 24;
 /// random decision points the task about to run is demoted below every other task.
 ///
 /// The async adaptation: a task is a schedulable thread and each poll is one step. Wake-up
-/// hops (`Entry::Wake`, a timer's callback or a combinator's extra hop) are not task steps,
-/// so they run first, oldest first, and do not count towards the change points. The end of
-/// the run (`Entry::Stop`) counts as a step of the main task.
+/// hops (`Entry::Hop` and `Entry::Wake`, a timer's callback or a combinator's extra hop) are
+/// not task steps, so they run first, oldest first, and do not count towards the change
+/// points. The end of the run (`Entry::Stop`) counts as a step of the main task.
 ///
 /// The guarantee of the paper: a bug of depth `d` in a program with `n` tasks and `k` steps
 /// is found with probability at least `1 / (n * k^(d-1))` per run.
@@ -158,10 +158,7 @@ mod tests {
     fn wake_up_hops_run_before_task_steps_and_are_not_counted() {
         let mut p = pct(2, 2);
         let mut q = polls(&[0, 1]);
-        q.push_back(Entry::Wake {
-            task: TaskId::from_index(1),
-            waker: futures::task::noop_waker(),
-        });
+        q.push_back(Entry::Hop(TaskId::from_index(1)));
         assert_eq!(p.pick(&view(&q)).unwrap(), 2);
         assert_eq!(p.steps, 0);
     }
