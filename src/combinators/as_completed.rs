@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::Stream;
 
-use super::callback::{DoneCallback, arm_timeout, disarm, lock, watch};
+use super::callback::{DoneCallback, arm_timeout, disarm, lock, watch_all};
 use super::timeout::Elapsed;
 use crate::runtime::{Completion, TimerKey, WaitOn, with};
 use crate::task::{JoinError, JoinHandle};
@@ -145,10 +145,8 @@ impl<T: 'static> Stream for AsCompleted<T> {
             let shared = Arc::new(Shared {
                 state: Mutex::new(State::default()),
             });
-            for (i, h) in this.handles.iter().enumerate() {
-                let id = h.as_ref().expect("not yet taken").id();
-                watch(id, i, shared.clone());
-            }
+            let ids = this.handles.iter().map(|h| h.as_ref().expect("not yet taken").id());
+            watch_all(ids, shared.clone());
             let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
             this.started = Some(Started { run, shared, timer });
         }

@@ -27,21 +27,37 @@ pub(crate) trait DoneCallback: Send + Sync + 'static {
 /// Registers `target.on_done(index, ..)` to run one slot after `child` ends (at once if it
 /// already ended), on behalf of the running task.
 pub(crate) fn watch(child: TaskId, index: usize, target: Arc<dyn DoneCallback>) {
-    crate::runtime::with("combinator", |c| {
-        let owner = c.current();
-        let waker = Waker::from(Arc::new(CallbackWaker {
-            run: c.run_id,
-            child,
-            index,
-            target,
-        }));
-        c.add_done_callback(child, owner, waker);
-    });
+    watch_each([(index, child)], target);
 }
 
-/// Arms a timer whose callback calls `target.on_timeout()` at `deadline` (two slots before
-/// the caller runs, like asyncio's `call_later` resolving a future), on behalf of the
-/// running task.
+/// [`watch`] for each child in order, its index being its position, in one core access;
+/// returns the run id.
+pub(crate) fn watch_all(
+    children: impl IntoIterator<Item = TaskId>,
+    target: Arc<dyn DoneCallback>,
+) -> u64 {
+    watch_each(children.into_iter().enumerate(), target)
+}
+
+fn watch_each(
+    children: impl IntoIterator<Item = (usize, TaskId)>,
+    target: Arc<dyn DoneCallback>,
+) -> u64 {
+    crate::runtime::with("combinator", |c| {
+        let owner = c.current();
+        for (index, child) in children {
+            let waker = Waker::from(Arc::new(CallbackWaker {
+                run: c.run_id,
+                child,
+                index,
+                target: target.clone(),
+            }));
+            c.add_done_callback(child, owner, waker);
+        }
+        c.run_id
+    })
+}
+
 pub(crate) fn arm_timeout(deadline: Instant, target: Arc<dyn DoneCallback>) -> TimerKey {
     crate::runtime::with("combinator timeout", |c| {
         let waker = Waker::from(Arc::new(TimeoutWaker {

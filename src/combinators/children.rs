@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use super::callback::{DoneCallback, Outer, lock, watch};
+use super::callback::{DoneCallback, Outer, lock, watch_all};
 use crate::runtime::{Completion, WaitOn, try_with, with};
 use crate::task::{JoinError, JoinHandle, TaskId};
 
@@ -103,11 +103,9 @@ impl<T: 'static> Children<T> {
     /// Watches `handles` (already spawned, in argument order) with done-callbacks.
     pub(crate) fn new(handles: Vec<JoinHandle<T>>, shared: Arc<GatherShared>) -> Children<T> {
         let ids: Vec<TaskId> = handles.iter().map(JoinHandle::id).collect();
-        for (i, &id) in ids.iter().enumerate() {
-            watch(id, i, shared.clone());
-        }
+        let run = watch_all(ids.iter().copied(), shared.clone());
         Children {
-            run: with("gather", |c| c.run_id),
+            run,
             ids,
             handles: handles.into_iter().map(Some).collect(),
             shared,

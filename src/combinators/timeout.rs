@@ -485,7 +485,7 @@ impl TimeoutShared {
                     if c.trace.full() {
                         c.record(EventKind::TimerArmed { deadline: d });
                     }
-                    Some(c.timers.arm(d, owner, waker))
+                    Some(c.timers.arm(d, owner, Some(waker)))
                 }
             };
             (key, stale)

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use super::callback::{DoneCallback, Outer, arm_timeout, disarm, lock, watch};
+use super::callback::{DoneCallback, Outer, arm_timeout, disarm, lock, watch_all};
 use crate::runtime::{Completion, TimerKey, WaitOn, with};
 use crate::task::JoinHandle;
 
@@ -158,9 +158,7 @@ impl<T: 'static> Future for Wait<T> {
                     remaining: this.handles.len(),
                 }),
             });
-            for (i, h) in this.handles.iter().enumerate() {
-                watch(h.id(), i, shared.clone());
-            }
+            watch_all(this.handles.iter().map(JoinHandle::id), shared.clone());
             let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
             Started { run, shared, timer }
         });

@@ -215,6 +215,11 @@ impl Core {
         }
     }
 
+    /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers keep.
+    pub(crate) fn foreign(&self, task: TaskId, waker: &Waker) -> Option<Waker> {
+        (!self.tasks[task.index()].owns(waker)).then(|| waker.clone())
+    }
+
     /// Wakes `waker` (registered by `task`) one ready-queue slot from now: asyncio's
     /// `call_soon` of a callback that then wakes the task. Used for the extra hop of timers
     /// and combinators. The task's own waker needs no storage; another one is parked in the
@@ -277,7 +282,17 @@ impl Core {
         if self.trace.full() {
             self.record(EventKind::TimerArmed { deadline });
         }
-        self.timers.arm(deadline, task, waker.clone())
+        let waker = self.foreign(task, waker);
+        self.timers.arm(deadline, task, waker)
+    }
+
+    /// Replaces the waker of an armed timer (its future was polled with a new context,
+    /// perhaps by another task than the one that armed it).
+    pub(crate) fn set_timer_waker(&mut self, key: TimerKey, waker: &Waker) {
+        if let Some(task) = self.timers.task_of(key) {
+            let own = self.tasks[task.index()].owns(waker);
+            self.timers.set_waker(key, waker, own);
+        }
     }
 
     /// Registers what the running task waits on.

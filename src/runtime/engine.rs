@@ -315,7 +315,10 @@ impl Core {
                 self.trace
                     .record(self.now, None, EventKind::TimerFired { target: fired.task });
             }
-            self.call_soon(fired.task, fired.waker);
+            match fired.waker {
+                None => self.ready.push_back(Entry::Hop(fired.task)),
+                Some(waker) => self.call_soon(fired.task, waker),
+            }
         }
     }
 }

@@ -27,6 +27,8 @@ pub(crate) struct TimerKey {
 struct Armed {
     seq: u64,
     task: TaskId,
+    /// `None` when the waker is `task`'s own: the common case (a sleep) then costs no
+    /// reference-count traffic, and firing queues the task's hop by its id.
     waker: Option<Waker>,
 }
 
@@ -76,7 +78,8 @@ pub(crate) struct Timers {
 /// A timer whose deadline has come.
 pub(crate) struct Fired {
     pub(crate) task: TaskId,
-    pub(crate) waker: Waker,
+    /// `None`: wake `task` through its own waker.
+    pub(crate) waker: Option<Waker>,
 }
 
 impl Timers {
@@ -96,14 +99,16 @@ impl Timers {
         self.next_seq = 0;
     }
 
-    pub(crate) fn arm(&mut self, deadline: Instant, task: TaskId, waker: Waker) -> TimerKey {
+    /// Arms a timer for `task`; `waker` is `None` when it is the task's own waker.
+    pub(crate) fn arm(
+        &mut self,
+        deadline: Instant,
+        task: TaskId,
+        waker: Option<Waker>,
+    ) -> TimerKey {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let armed = Some(Armed {
-            seq,
-            task,
-            waker: Some(waker),
-        });
+        let armed = Some(Armed { seq, task, waker });
         let index = match self.free.pop() {
             Some(i) => {
                 self.slab[i as usize] = armed;
@@ -138,17 +143,30 @@ impl Timers {
         matches!(self.slab.get(key.index as usize), Some(Some(a)) if a.seq == key.seq)
     }
 
-    /// Replaces the waker of an armed timer (a future polled with a new context).
-    pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
-        if let Some(Some(a)) = self.slab.get_mut(key.index as usize)
-            && a.seq == key.seq
-            && !a.waker.as_ref().is_some_and(|w| w.will_wake(waker))
-        {
-            a.waker = Some(waker.clone());
+    /// The task an armed timer belongs to.
+    pub(crate) fn task_of(&self, key: TimerKey) -> Option<TaskId> {
+        match self.slab.get(key.index as usize) {
+            Some(Some(a)) if a.seq == key.seq => Some(a.task),
+            _ => None,
         }
     }
 
-    /// Disarms a timer; returns its waker (to be dropped outside the core) if it was armed.
+    /// Replaces the waker of an armed timer (a future polled with a new context); `own`
+    /// says whether `waker` is the waker of the timer's task ([`Timers::task_of`]).
+    pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker, own: bool) {
+        if let Some(Some(a)) = self.slab.get_mut(key.index as usize)
+            && a.seq == key.seq
+        {
+            match &a.waker {
+                None if own => {}
+                Some(w) if w.will_wake(waker) => {}
+                _ => a.waker = (!own).then(|| waker.clone()),
+            }
+        }
+    }
+
+    /// Disarms a timer; returns its waker (to be dropped outside the core) if it was armed
+    /// with a foreign one.
     pub(crate) fn cancel(&mut self, key: TimerKey) -> Option<Waker> {
         let slot = self.slab.get_mut(key.index as usize)?;
         if slot.as_ref().is_some_and(|a| a.seq == key.seq) {
@@ -191,7 +209,7 @@ impl Timers {
                     self.free.push(q.1);
                     return Some(Fired {
                         task: armed.task,
-                        waker: armed.waker.expect("armed waker"),
+                        waker: armed.waker,
                     });
                 }
             }
@@ -236,7 +254,8 @@ mod tests {
                 match op {
                     0 | 1 => {
                         let deadline = now + x;
-                        let key = timers.arm(Instant::from_nanos(deadline), TaskId::from_index(n), Waker::noop().clone());
+                        let waker = Some(Waker::noop().clone());
+                        let key = timers.arm(Instant::from_nanos(deadline), TaskId::from_index(n), waker);
                         model.push((deadline, n as u64, n));
                         keys.push((key, n));
                     }

@@ -126,7 +126,7 @@ impl Future for Sleep {
             }
             State::Armed(deadline, key, _) => {
                 if c.timers.is_armed(key) {
-                    c.timers.set_waker(key, cx.waker());
+                    c.set_timer_waker(key, cx.waker());
                     c.wait_on(WaitOn::Sleep(deadline));
                     Poll::Pending
                 } else {

@@ -127,3 +127,42 @@ fn seeded_program_randomness_is_policy_independent() {
         .run(async { simloop::rng::random_range(0..1_000_000u32) });
     assert_ne!(other_seed.result.unwrap(), draw(simloop::Policy::Fifo));
 }
+
+/// A sleep armed by one task and finished by another wakes the task that polls it last:
+/// the timer keeps the new waker (not the arming task's own).
+#[test]
+fn a_sleep_handed_to_another_task_wakes_that_task() {
+    use std::cell::RefCell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::rc::Rc;
+    use std::task::Poll;
+
+    type Shared = Rc<RefCell<Option<Pin<Box<simloop::Sleep>>>>>;
+    let out = Sim::new().run(async {
+        let shared: Shared = Rc::new(RefCell::new(None));
+        let arming = {
+            let shared = shared.clone();
+            spawn(async move {
+                let mut s = Box::pin(sleep(Duration::from_millis(50)));
+                // Arm it with this task's waker, then hand it over unfinished.
+                std::future::poll_fn(|cx| {
+                    assert!(s.as_mut().poll(cx).is_pending());
+                    Poll::Ready(())
+                })
+                .await;
+                *shared.borrow_mut() = Some(s);
+            })
+        };
+        arming.await.unwrap();
+        let finishing = spawn(async move {
+            let s = shared.borrow_mut().take().unwrap();
+            s.await;
+            log!("woke");
+            now()
+        });
+        finishing.await.unwrap()
+    });
+    assert_eq!(out.result.unwrap(), Instant::ZERO + Duration::from_millis(50));
+    assert_eq!(out.trace.logs(), "t=50 woke\n");
+}
