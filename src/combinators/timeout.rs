@@ -300,12 +300,14 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let shared = this.shared.clone();
-        if lock(&shared.state).owner.is_none() {
-            shared.start(*this.target);
-        }
+        let shared: &Arc<TimeoutShared> = this.shared;
         let (fired, tie, deadline) = {
             let mut s = lock(&shared.state);
+            if s.owner.is_none() {
+                drop(s);
+                shared.start(*this.target);
+                s = lock(&shared.state);
+            }
             assert!(!s.finished, "simloop: Timeout polled after it completed");
             if !s.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                 s.waker = Some(cx.waker().clone());
@@ -313,7 +315,7 @@ impl<F: Future> Future for Timeout<F> {
             (s.fired, s.inner_wins_tie, s.deadline)
         };
         if fired && !tie {
-            return Poll::Ready(Err(expire(&shared, this.inner)));
+            return Poll::Ready(Err(expire(shared, this.inner)));
         }
         if !*this.started {
             // A deadline that had passed at the first poll never starts the inner work.
@@ -330,7 +332,7 @@ impl<F: Future> Future for Timeout<F> {
                 this.inner.set(None);
                 Poll::Ready(Ok(v))
             }
-            Poll::Pending if fired => Poll::Ready(Err(expire(&shared, this.inner))),
+            Poll::Pending if fired => Poll::Ready(Err(expire(shared, this.inner))),
             Poll::Pending => Poll::Pending,
         }
     }
