@@ -145,7 +145,10 @@ impl<T: 'static> Stream for AsCompleted<T> {
             let shared = Arc::new(Shared {
                 state: Mutex::new(State::default()),
             });
-            let ids = this.handles.iter().map(|h| h.as_ref().expect("not yet taken").id());
+            let ids = this
+                .handles
+                .iter()
+                .map(|h| h.as_ref().expect("not yet taken").id());
             watch_all(ids, shared.clone());
             let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
             this.started = Some(Started { run, shared, timer });

@@ -95,12 +95,19 @@ pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Out
                     Ok(Poll::Pending) => suspended = Some((id, cell)),
                     Ok(Poll::Ready(())) => {
                         // asyncio: a task cancelled during the step in which it returns ends
-                        // cancelled, and its value is lost.
-                        let how = match with("Sim::run", |c| c.tasks[id.index()].cancel.take()) {
-                            Some(message) => fail(&mut cell, Completion::Cancelled(message)),
-                            None => Completion::Returned,
-                        };
-                        with("Sim::run", |c| c.complete(id, cell, how));
+                        // cancelled, and its value is lost (dropped outside the borrow).
+                        let cancelled =
+                            with("Sim::run", |c| match c.tasks[id.index()].cancel.take() {
+                                None => {
+                                    c.complete(id, cell, Completion::Returned);
+                                    None
+                                }
+                                Some(message) => Some((cell, message)),
+                            });
+                        if let Some((mut cell, message)) = cancelled {
+                            let how = fail(&mut cell, Completion::Cancelled(message));
+                            with("Sim::run", |c| c.complete(id, cell, how));
+                        }
                     }
                     Err(payload) => {
                         let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));

@@ -163,6 +163,9 @@ fn a_sleep_handed_to_another_task_wakes_that_task() {
         });
         finishing.await.unwrap()
     });
-    assert_eq!(out.result.unwrap(), Instant::ZERO + Duration::from_millis(50));
+    assert_eq!(
+        out.result.unwrap(),
+        Instant::ZERO + Duration::from_millis(50)
+    );
     assert_eq!(out.trace.logs(), "t=50 woke\n");
 }
