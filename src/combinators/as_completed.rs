@@ -175,11 +175,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
                         .filter(|id| c.tasks[id.index()].done.is_none())
                         .collect();
                     // Not `WaitOn::Join`: cancelling the consumer does not cancel the tasks.
-                    c.wait_on(WaitOn::Resource {
-                        kind: "as_completed",
-                        name: None,
-                        holders,
-                    });
+                    c.wait_on(WaitOn::resource("as_completed", None, holders));
                 });
                 return Poll::Pending;
             }

@@ -107,11 +107,7 @@ impl<T: 'static> Future for Shield<T> {
                 // Not a `WaitOn::Join`: a cancellation of the caller must not be forwarded.
                 let inner = handle.id();
                 with("shield", |c| {
-                    c.wait_on(WaitOn::Resource {
-                        kind: "shield",
-                        name: None,
-                        holders: vec![inner],
-                    });
+                    c.wait_on(WaitOn::resource("shield", None, vec![inner]));
                 });
                 return Poll::Pending;
             }

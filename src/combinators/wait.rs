@@ -174,11 +174,7 @@ impl<T: 'static> Future for Wait<T> {
                         .filter(|id| c.tasks[id.index()].done.is_none())
                         .collect();
                     // Not `WaitOn::Join`: cancelling the caller must not cancel the tasks.
-                    c.wait_on(WaitOn::Resource {
-                        kind: "wait",
-                        name: None,
-                        holders,
-                    });
+                    c.wait_on(WaitOn::resource("wait", None, holders));
                 });
                 return Poll::Pending;
             }

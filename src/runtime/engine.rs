@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Poll, Waker};
 
 use super::context::{SLOT, run_deferred};
-use super::{Completion, Core, Entry, ErasedTask, ReadyView, with};
+use super::{Completion, Core, Entry, ErasedTask, Message, ReadyView, with};
 use crate::schedule::{Decision, Divergence};
 use crate::sim::DeadlockReport;
 use crate::task::{JoinError, TaskId};
@@ -35,7 +35,7 @@ pub(crate) struct RunParts<T> {
 /// The next thing the loop does, decided under the core borrow and done outside it.
 enum Step {
     Poll(TaskId, Pin<Box<dyn ErasedTask>>),
-    Cancel(TaskId, Pin<Box<dyn ErasedTask>>, Option<Box<str>>),
+    Cancel(TaskId, Pin<Box<dyn ErasedTask>>, Option<Message>),
     Wake(Waker),
     Finished(Finish),
 }
@@ -141,7 +141,7 @@ fn fail(cell: &mut Pin<Box<dyn ErasedTask>>, how: Completion) -> Completion {
             message: m.to_string(),
         },
         Completion::Cancelled(m) => JoinError::Cancelled {
-            message: m.as_deref().map(String::from),
+            message: m.as_deref().map(|m| m.to_string()),
         },
         Completion::Returned => unreachable!("fail is only called for failures"),
     };
@@ -159,14 +159,14 @@ fn fail(cell: &mut Pin<Box<dyn ErasedTask>>, how: Completion) -> Completion {
     }
 }
 
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Box<str> {
-    if let Some(s) = payload.downcast_ref::<&str>() {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Message {
+    Box::new(if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).into()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.as_str().into()
     } else {
         "<non-string panic payload>".into()
-    }
+    })
 }
 
 fn take_main_output<T: 'static>() -> Option<Result<T, JoinError>> {
@@ -204,7 +204,7 @@ fn teardown() {
             Some(cell)
         });
         if let Some(mut cell) = cell {
-            let how = fail(&mut cell, Completion::Cancelled(Some("run ended".into())));
+            let how = fail(&mut cell, Completion::Cancelled(Some(Box::new("run ended".into()))));
             with("Sim::run", |c| {
                 c.running = None;
                 c.tasks[i].done = Some(how);

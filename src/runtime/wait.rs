@@ -15,12 +15,33 @@ pub(crate) enum WaitOn {
     Join(TaskId),
     /// Sleeping until a deadline.
     Sleep(Instant),
-    /// Waiting on a synchronisation primitive; `holders` are the tasks that hold it.
-    Resource {
+    /// Waiting on a synchronisation primitive or a combinator. Boxed: it is the rare, large
+    /// case, and a task slot keeps one `WaitOn` inline.
+    Resource(Box<Resource>),
+}
+
+/// What a [`WaitOn::Resource`] names.
+#[derive(Clone, Debug)]
+pub(crate) struct Resource {
+    pub(crate) kind: &'static str,
+    pub(crate) name: Option<Rc<str>>,
+    /// The tasks that hold it (edges of the wait-for graph).
+    pub(crate) holders: Vec<TaskId>,
+}
+
+impl WaitOn {
+    /// Waiting on the resource `kind` (named `name`), held by `holders`.
+    pub(crate) fn resource(
         kind: &'static str,
         name: Option<Rc<str>>,
         holders: Vec<TaskId>,
-    },
+    ) -> WaitOn {
+        WaitOn::Resource(Box::new(Resource {
+            kind,
+            name,
+            holders,
+        }))
+    }
 }
 
 impl WaitOn {
@@ -28,7 +49,7 @@ impl WaitOn {
     fn depends_on(&self) -> &[TaskId] {
         match self {
             WaitOn::Join(t) => std::slice::from_ref(t),
-            WaitOn::Resource { holders, .. } => holders,
+            WaitOn::Resource(r) => &r.holders,
             WaitOn::Sleep(_) => &[],
         }
     }
@@ -39,11 +60,12 @@ impl Core {
         match wait {
             WaitOn::Join(t) => format!("join {}", self.label(*t)),
             WaitOn::Sleep(t) => format!("sleep until t={t}"),
-            WaitOn::Resource {
-                kind,
-                name,
-                holders,
-            } => {
+            WaitOn::Resource(r) => {
+                let Resource {
+                    kind,
+                    name,
+                    holders,
+                } = &**r;
                 let mut s = kind.to_string();
                 if let Some(name) = name {
                     let _ = write!(s, " '{name}'");

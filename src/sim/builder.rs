@@ -304,7 +304,7 @@ impl Sim {
         core.stats.decisions = core.decisions.len() as u64;
         let trace = Trace {
             events: std::mem::take(&mut core.trace.events),
-            names: core.tasks.iter_mut().map(|t| t.name.take()).collect(),
+            names: std::mem::take(&mut core.names),
         };
         runtime::recycle(&mut core);
         Outcome {

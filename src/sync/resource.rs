@@ -33,10 +33,6 @@ impl Resource {
 
     /// Like [`Resource::wait_on`] with a more specific kind ("Queue put", "Queue get").
     pub(crate) fn wait_on_as(&self, core: &mut Core, kind: &'static str, holders: &[TaskId]) {
-        core.wait_on(WaitOn::Resource {
-            kind,
-            name: self.name.clone(),
-            holders: holders.to_vec(),
-        });
+        core.wait_on(WaitOn::resource(kind, self.name.clone(), holders.to_vec()));
     }
 }

@@ -30,7 +30,7 @@ pub fn current() -> TaskId {
 pub fn current_name() -> Option<String> {
     with("task::current_name", |c| {
         let id = c.current();
-        c.tasks[id.index()].name.as_deref().map(String::from)
+        c.names[id.index()].as_deref().map(String::from)
     })
 }
 
@@ -123,7 +123,7 @@ pub fn all_tasks() -> Vec<TaskInfo> {
                 };
                 TaskInfo {
                     id,
-                    name: slot.name.as_deref().map(String::from),
+                    name: c.names[i].as_deref().map(String::from),
                     state,
                 }
             })
