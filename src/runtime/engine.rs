@@ -204,7 +204,10 @@ fn teardown() {
             Some(cell)
         });
         if let Some(mut cell) = cell {
-            let how = fail(&mut cell, Completion::Cancelled(Some(Box::new("run ended".into()))));
+            let how = fail(
+                &mut cell,
+                Completion::Cancelled(Some(Box::new("run ended".into()))),
+            );
             with("Sim::run", |c| {
                 c.running = None;
                 c.tasks[i].done = Some(how);
