@@ -230,7 +230,8 @@ impl Core {
                     return Step::Finished(finish);
                 }
             }
-            if let Some(d) = self.diverged.take() {
+            if self.diverged.is_some() {
+                let d = self.diverged.take().expect("checked");
                 return Step::Finished(Finish::Diverged(d));
             }
             if self.stats.steps >= self.limits.max_steps {
@@ -279,9 +280,12 @@ impl Core {
                     let Some(cell) = slot.cell.take() else {
                         continue;
                     };
-                    slot.waits.clear();
+                    if !slot.waits.is_empty() {
+                        slot.waits.clear();
+                    }
                     self.running = Some(id);
-                    if let Some(message) = slot.cancel.take() {
+                    if slot.cancel.is_some() {
+                        let message = slot.cancel.take().expect("checked");
                         self.record(EventKind::CancelDelivered { at_run_end: false });
                         return Step::Cancel(id, cell, message);
                     }
