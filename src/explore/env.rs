@@ -1,4 +1,5 @@
-//! Setting an exploration from outside: `SIMLOOP_SEED`, `SIMLOOP_RUNS`, `SIMLOOP_POLICY`.
+//! Setting an exploration from outside: `SIMLOOP_SEED`, `SIMLOOP_RUNS`, `SIMLOOP_POLICY`,
+//! `SIMLOOP_JOBS`, `SIMLOOP_SHARD`.
 
 use super::explorer::Explorer;
 
@@ -20,10 +21,25 @@ pub const RUNS_ENV: &str = "SIMLOOP_RUNS";
 /// assert_eq!(simloop::explore::POLICY_ENV, "SIMLOOP_POLICY");
 /// ```
 pub const POLICY_ENV: &str = "SIMLOOP_POLICY";
+/// The environment variable that sets how many threads [`Explorer::check`] runs on
+/// ([`Explorer::jobs`]); the report does not depend on it.
+///
+/// ```
+/// assert_eq!(simloop::explore::JOBS_ENV, "SIMLOOP_JOBS");
+/// ```
+pub const JOBS_ENV: &str = "SIMLOOP_JOBS";
+/// The environment variable that keeps one shard of [`Explorer::check`]'s seeds, written
+/// `index/count` (`SIMLOOP_SHARD=0/4` on the first of four CI machines; [`Explorer::shard`]).
+///
+/// ```
+/// assert_eq!(simloop::explore::SHARD_ENV, "SIMLOOP_SHARD");
+/// ```
+pub const SHARD_ENV: &str = "SIMLOOP_SHARD";
 
 impl Explorer {
-    /// Applies `SIMLOOP_SEED` (first seed), `SIMLOOP_RUNS` and `SIMLOOP_POLICY` when set.
-    /// ([`Explorer::check`] does this itself, and also honours `SIMLOOP_REPLAY`.)
+    /// Applies `SIMLOOP_SEED` (first seed), `SIMLOOP_RUNS`, `SIMLOOP_POLICY`, `SIMLOOP_JOBS`
+    /// and `SIMLOOP_SHARD` (`index/count`) when set. ([`Explorer::check`] does this itself,
+    /// and also honours `SIMLOOP_REPLAY`.)
     ///
     /// # Panics
     ///
@@ -61,6 +77,24 @@ impl Explorer {
                     .unwrap_or_else(|e| panic!("simloop: {POLICY_ENV}={v}: {e}")),
             );
         }
+        if let Some(v) = var(JOBS_ENV) {
+            match v.trim().parse::<usize>() {
+                Ok(jobs) if jobs > 0 => self = self.jobs(jobs),
+                _ => panic!("simloop: {JOBS_ENV}={v} is not a number of threads (1 or more)"),
+            }
+        }
+        if let Some(v) = var(SHARD_ENV) {
+            let shard = v.trim().split_once('/').and_then(|(i, n)| {
+                let (i, n) = (i.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?);
+                (n > 0 && i < n).then_some((i, n))
+            });
+            let Some((index, count)) = shard else {
+                panic!(
+                    "simloop: {SHARD_ENV}={v} is not a shard: write index/count with index < count, like 0/4"
+                )
+            };
+            self = self.shard(index, count);
+        }
         self
     }
 }
@@ -91,6 +125,27 @@ mod tests {
             (POLICY_ENV, "pct3"),
         ]));
         assert_eq!(e.plan(), (500..507, Policy::Pct { depth: 3 }, 1));
+    }
+
+    #[test]
+    fn environment_sets_jobs_and_shard() {
+        let e = Explorer::new()
+            .runs(10)
+            .with_vars(vars(&[(JOBS_ENV, "2"), (SHARD_ENV, "1/3")]));
+        assert_eq!(e.plan().2, 2);
+        assert_eq!(e.explore(|| async {}).runs, 3); // offsets 1, 4, 7
+    }
+
+    #[test]
+    #[should_panic(expected = "SIMLOOP_SHARD=3/3 is not a shard: write index/count")]
+    fn a_shard_past_the_count_is_refused() {
+        let _ = Explorer::new().with_vars(vars(&[(SHARD_ENV, "3/3")]));
+    }
+
+    #[test]
+    #[should_panic(expected = "SIMLOOP_JOBS=0 is not a number of threads")]
+    fn zero_jobs_are_refused() {
+        let _ = Explorer::new().with_vars(vars(&[(JOBS_ENV, "0")]));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //!   parallel jobs and `i/n` shards, a [`Report`] with distinct-schedule coverage and the
 //!   first [`Failure`] with its replay token, trace tail and how to rerun it;
 //!   [`Explorer::check`] for tests (honours `SIMLOOP_SEED`, `SIMLOOP_RUNS`,
-//!   `SIMLOOP_POLICY` and `SIMLOOP_REPLAY`).
+//!   `SIMLOOP_POLICY`, `SIMLOOP_JOBS`, `SIMLOOP_SHARD` and `SIMLOOP_REPLAY`).
 //! - [`Explorer::exhaustive`]: bounded depth-first search over every schedule, saying when
 //!   the space was fully covered.
 //! - [`Explorer::shrink_token`]: a small failing schedule ([`Shrunk`]) from a failing one.
@@ -52,7 +52,7 @@ mod report;
 mod shrink;
 
 pub use self::determinism::Nondeterminism;
-pub use self::env::{POLICY_ENV, RUNS_ENV, SEED_ENV};
+pub use self::env::{JOBS_ENV, POLICY_ENV, RUNS_ENV, SEED_ENV, SHARD_ENV};
 pub use self::exhaustive::Bounds;
 pub use self::explorer::Explorer;
 #[cfg(feature = "proptest")]
