@@ -3,26 +3,18 @@
 //! asyncio's gather, wait, shield and as_completed do not wake their caller when a child
 //! ends: the child's completion schedules a callback (one ready-queue slot), and that
 //! callback decides whether the outer future is done, which then wakes the caller (one more
-//! slot). simloop reproduces this with a waker registered through
-//! `Core::add_done_callback`: its wake runs at its own ready-queue turn, outside the core
-//! borrow, and calls [`DoneCallback::on_done`], which decides and wakes the caller.
+//! slot). simloop reproduces this with a done-callback registered through
+//! `Core::add_done_callback`: the child's end queues it as a ready-queue entry, and at its
+//! turn the engine calls [`DoneCallback::on_done`] outside the core borrow, which decides
+//! and wakes the caller.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Wake, Waker};
 
-use crate::runtime::{Completion, TimerKey, try_with};
+pub(crate) use crate::runtime::DoneCallback;
+use crate::runtime::{TimerKey, try_with};
 use crate::task::TaskId;
 use crate::time::Instant;
-
-/// What a combinator does when one of its children ends; runs at the callback's own turn in
-/// the ready queue, outside the core borrow, so it may use the runtime and wake wakers.
-pub(crate) trait DoneCallback: Send + Sync + 'static {
-    /// Child number `index` ended as `how`.
-    fn on_done(&self, index: usize, how: &Completion);
-
-    /// The timer armed with [`arm_timeout`] fired.
-    fn on_timeout(&self) {}
-}
 
 /// Registers `target.on_done(index, ..)` to run one slot after `child` ends (at once if it
 /// already ended), on behalf of the running task.
@@ -44,15 +36,9 @@ fn watch_each(
     target: Arc<dyn DoneCallback>,
 ) -> u64 {
     crate::runtime::with("combinator", |c| {
-        let owner = c.current();
         for (index, child) in children {
-            let waker = Waker::from(Arc::new(CallbackWaker {
-                run: c.run_id,
-                child,
-                index,
-                target: target.clone(),
-            }));
-            c.add_done_callback(child, owner, waker);
+            let index = u32::try_from(index).expect("fewer than 2^32 children");
+            c.add_done_callback(child, target.clone(), index);
         }
         c.run_id
     })
@@ -94,34 +80,6 @@ impl Wake for TimeoutWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         if try_with(|c| c.run_id == self.run).unwrap_or(false) {
             self.target.on_timeout();
-        }
-    }
-}
-
-/// The waker that carries a done-callback. Waking it outside its run does nothing.
-struct CallbackWaker {
-    run: u64,
-    child: TaskId,
-    index: usize,
-    target: Arc<dyn DoneCallback>,
-}
-
-impl Wake for CallbackWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        let how = try_with(|c| {
-            if c.run_id == self.run {
-                c.tasks[self.child.index()].done.clone()
-            } else {
-                None
-            }
-        })
-        .flatten();
-        if let Some(how) = how {
-            self.target.on_done(self.index, &how);
         }
     }
 }

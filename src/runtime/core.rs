@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::Waker;
 
 use rand::SeedableRng;
@@ -62,13 +63,40 @@ pub(crate) struct TaskSlot {
 }
 
 /// One registration on a task's completion.
-pub(crate) struct Waiter {
-    /// The task that registered it (the waker's owner).
-    pub(crate) task: TaskId,
-    pub(crate) waker: Waker,
-    /// Wake one ready-queue slot later ([`Core::call_soon`]) instead of directly: a
-    /// done-callback, as asyncio's `add_done_callback` schedules it (used by combinators).
-    pub(crate) hop: bool,
+pub(crate) enum Waiter {
+    /// A task awaiting this one (a join handle): `waker`, registered by `task`, is woken
+    /// when it ends.
+    Wake { task: TaskId, waker: Waker },
+    /// A done-callback, as asyncio's `add_done_callback` schedules it: `target.on_done` runs
+    /// one ready-queue slot after the end (the hop of gather, wait, shield, as_completed and
+    /// TaskGroup).
+    Callback {
+        target: Arc<dyn DoneCallback>,
+        index: u32,
+    },
+}
+
+/// What a combinator does when one of its children ends, or its timeout fires. `Send +
+/// Sync` because the timeout's timer holds it in a waker (`combinators::callback`).
+pub(crate) trait DoneCallback: Send + Sync + 'static {
+    /// Child number `index` ended as `how`. Runs at the callback's own turn in the ready
+    /// queue, outside the core borrow, so it may use the runtime and wake wakers.
+    fn on_done(&self, index: usize, how: &Completion);
+
+    /// The timer armed with `combinators::callback::arm_timeout` fired.
+    fn on_timeout(&self) {}
+}
+
+/// What a foreign ready-queue entry (`Entry::Wake`) runs, parked in [`Core::hops`].
+pub(crate) enum Hop {
+    /// Wake a waker that is not its registering task's own.
+    Waker(Waker),
+    /// Run a done-callback of `child`.
+    Callback {
+        child: TaskId,
+        target: Arc<dyn DoneCallback>,
+        index: u32,
+    },
 }
 
 pub(crate) struct Core {
@@ -78,9 +106,9 @@ pub(crate) struct Core {
     /// Task names, by task index: kept apart from the slots, which the hot path touches.
     pub(crate) names: Vec<Option<Box<str>>>,
     pub(crate) ready: ReadyQueue,
-    /// Foreign wakers waiting in the ready queue (`Entry::Wake`), by index; `None` is free.
+    /// What foreign ready-queue entries (`Entry::Wake`) run, by index; `None` is free.
     /// Addressed by the entries, never iterated.
-    pub(crate) hops: Vec<Option<Waker>>,
+    pub(crate) hops: Vec<Option<Hop>>,
     pub(crate) free_hops: Vec<u32>,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
     pub(crate) pass_left: usize,
@@ -233,43 +261,53 @@ impl Core {
     pub(crate) fn call_soon(&mut self, task: TaskId, waker: Waker) {
         if self.tasks[task.index()].owns(&waker) {
             self.ready.push_back(Entry::Hop(task));
-            return;
+        } else {
+            self.park(Hop::Waker(waker));
         }
+    }
+
+    /// Queues a foreign entry that runs `hop`.
+    fn park(&mut self, hop: Hop) {
         let k = match self.free_hops.pop() {
             Some(k) => {
-                self.hops[k as usize] = Some(waker);
+                self.hops[k as usize] = Some(hop);
                 k
             }
             None => {
-                self.hops.push(Some(waker));
+                self.hops.push(Some(hop));
                 u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
             }
         };
         self.ready.push_back(Entry::Wake(k));
     }
 
-    /// Takes the foreign waker parked at `k` by [`Core::call_soon`].
-    pub(crate) fn take_hop(&mut self, k: u32) -> Waker {
+    /// Takes what the entry `Entry::Wake(k)` runs.
+    pub(crate) fn take_hop(&mut self, k: u32) -> Hop {
         self.free_hops.push(k);
         self.hops[k as usize]
             .take()
-            .expect("a queued Entry::Wake names a parked waker")
+            .expect("a queued Entry::Wake names a parked hop")
     }
 
-    /// Registers `waker` (owned by `owner`) as a done-callback of `child`: it is woken one
+    /// Registers `target.on_done(index, ..)` as a done-callback of `child`: it runs one
     /// ready-queue slot after `child` ends, in registration order with the task's other
     /// waiters; at once (one slot from now) if `child` already ended. asyncio's
-    /// `add_done_callback`, the hop of gather, wait, shield and as_completed.
-    pub(crate) fn add_done_callback(&mut self, child: TaskId, owner: TaskId, waker: Waker) {
+    /// `add_done_callback`, the hop of gather, wait, shield, as_completed and TaskGroup.
+    pub(crate) fn add_done_callback(
+        &mut self,
+        child: TaskId,
+        target: Arc<dyn DoneCallback>,
+        index: u32,
+    ) {
         let slot = &mut self.tasks[child.index()];
         if slot.done.is_some() {
-            self.call_soon(owner, waker);
-        } else {
-            slot.waiters.push(Waiter {
-                task: owner,
-                waker,
-                hop: true,
+            self.park(Hop::Callback {
+                child,
+                target,
+                index,
             });
+        } else {
+            slot.waiters.push(Waiter::Callback { target, index });
         }
     }
 
@@ -431,10 +469,13 @@ impl Core {
             slot.cell = Some(cell);
         }
         for w in std::mem::take(&mut slot.waiters) {
-            if w.hop {
-                self.call_soon(w.task, w.waker);
-            } else {
-                self.wake(w.task, &w.waker);
+            match w {
+                Waiter::Wake { task, waker } => self.wake(task, &waker),
+                Waiter::Callback { target, index } => self.park(Hop::Callback {
+                    child: id,
+                    target,
+                    index,
+                }),
             }
         }
         if id == self.main {

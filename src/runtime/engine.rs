@@ -4,10 +4,10 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::task::{Poll, Waker};
+use std::task::Poll;
 
 use super::context::{SLOT, run_deferred};
-use super::{Completion, Core, Entry, ErasedTask, Message, ReadyView, with};
+use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Decision, Divergence};
 use crate::sim::DeadlockReport;
 use crate::task::{JoinError, TaskId};
@@ -36,7 +36,7 @@ pub(crate) struct RunParts<T> {
 enum Step {
     Poll(TaskId, Pin<Box<dyn ErasedTask>>),
     Cancel(TaskId, Pin<Box<dyn ErasedTask>>, Option<Message>),
-    Wake(Waker),
+    Hop(Hop),
     Finished(Finish),
 }
 
@@ -120,7 +120,16 @@ pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Out
                 let how = fail(&mut cell, Completion::Cancelled(message));
                 with("Sim::run", |c| c.complete(id, cell, how));
             }
-            Step::Wake(waker) => waker.wake(),
+            Step::Hop(Hop::Waker(waker)) => waker.wake(),
+            Step::Hop(Hop::Callback {
+                child,
+                target,
+                index,
+            }) => {
+                let how = with("Sim::run", |c| c.tasks[child.index()].done.clone())
+                    .expect("a done-callback runs after its child ended");
+                target.on_done(index as usize, &how);
+            }
             Step::Finished(finish) => break finish,
         }
     };
@@ -270,7 +279,7 @@ impl Core {
             match entry {
                 Entry::Stop => return Step::Finished(Finish::MainDone),
                 Entry::Hop(task) => self.wake_task(task),
-                Entry::Wake(k) => return Step::Wake(self.take_hop(k)),
+                Entry::Wake(k) => return Step::Hop(self.take_hop(k)),
                 Entry::Poll(id) => {
                     let slot = &mut self.tasks[id.index()];
                     slot.queued = false;

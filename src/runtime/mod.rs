@@ -20,7 +20,9 @@ mod waker;
 
 pub(crate) use self::cell::ErasedTask;
 pub(crate) use self::context::{try_with, with};
-pub(crate) use self::core::{Completion, Core, Limits, Message, TaskSlot, Waiter};
+pub(crate) use self::core::{
+    Completion, Core, DoneCallback, Hop, Limits, Message, TaskSlot, Waiter,
+};
 pub(crate) use self::engine::{Finish, run};
 pub(crate) use self::pool::recycle;
 pub(crate) use self::ready::Entry;

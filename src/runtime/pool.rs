@@ -20,7 +20,7 @@ pub(crate) struct Spare {
     pub(crate) tasks: Vec<TaskSlot>,
     pub(crate) ready: ReadyQueue,
     pub(crate) timers: Timers,
-    pub(crate) hops: Vec<Option<std::task::Waker>>,
+    pub(crate) hops: Vec<Option<super::Hop>>,
     pub(crate) free_hops: Vec<u32>,
     pub(crate) decisions_hint: usize,
 }

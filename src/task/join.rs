@@ -225,15 +225,13 @@ impl<T: 'static> Future for JoinHandle<T> {
             if slot.done.is_some() {
                 return slot.cell.take();
             }
-            if !slot
-                .waiters
-                .iter()
-                .any(|w| !w.hop && w.task == me && w.waker.will_wake(cx.waker()))
-            {
-                slot.waiters.push(Waiter {
+            let registered = slot.waiters.iter().any(|w| {
+                matches!(w, Waiter::Wake { task, waker } if *task == me && waker.will_wake(cx.waker()))
+            });
+            if !registered {
+                slot.waiters.push(Waiter::Wake {
                     task: me,
                     waker: cx.waker().clone(),
-                    hop: false,
                 });
             }
             c.wait_on(WaitOn::Join(id));
