@@ -30,7 +30,7 @@ use crate::runtime::with;
 /// Panics outside a simulation.
 #[track_caller]
 pub fn with_rng<R>(f: impl FnOnce(&mut ChaCha8Rng) -> R) -> R {
-    with("rng::with_rng", |c| f(&mut c.user_rng))
+    with("rng::with_rng", |c| f(c.user_rng()))
 }
 
 /// A value drawn uniformly from `range` with the run's seeded generator.

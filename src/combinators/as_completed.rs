@@ -172,7 +172,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
                 with("as_completed", |c| {
                     let holders = ids
                         .into_iter()
-                        .filter(|id| c.tasks[id.index()].done.is_none())
+                        .filter(|id| !c.is_done(*id))
                         .collect();
                     // Not `WaitOn::Join`: cancelling the consumer does not cancel the tasks.
                     c.wait_on(WaitOn::resource("as_completed", None, holders));

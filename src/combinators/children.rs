@@ -131,7 +131,7 @@ impl<T: 'static> Children<T> {
         // caller be forwarded to them in argument order (asyncio's `_fut_waiter`).
         with("gather", |c| {
             for &id in &self.ids {
-                if c.tasks[id.index()].done.is_none() {
+                if !c.is_done(id) {
                     c.wait_on(WaitOn::Join(id));
                 }
             }

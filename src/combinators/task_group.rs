@@ -333,7 +333,7 @@ impl DoneCallback for GroupShared {
             try_with(|c| {
                 let mut rest: Vec<TaskId> = abort
                     .into_iter()
-                    .filter(|id| c.tasks[id.index()].done.is_none())
+                    .filter(|id| !c.is_done(*id))
                     .collect();
                 while !rest.is_empty() {
                     let i = c.choose(rest.len());
@@ -365,7 +365,7 @@ impl<E: 'static> Future for GroupJoin<E> {
                 // Join waits: cancelling the caller is forwarded to the children.
                 with("TaskGroup::join", |c| {
                     for id in children {
-                        if c.tasks[id.index()].done.is_none() {
+                        if !c.is_done(id) {
                             c.wait_on(WaitOn::Join(id));
                         }
                     }

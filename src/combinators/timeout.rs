@@ -535,7 +535,7 @@ impl Wake for FireWaker {
         // A tie: the task was already woken (by its inner work) when the deadline came.
         // asyncio lets the timeout win (FIFO answers 0); other policies explore both.
         let inner_wins =
-            try_with(|c| c.run_id == run && c.tasks[task.index()].queued && c.choose(2) == 1)
+            try_with(|c| c.run_id == run && c.is_queued(task) && c.choose(2) == 1)
                 .unwrap_or(false);
         let waker = {
             let mut s = lock(&self.shared.state);

@@ -171,7 +171,7 @@ impl<T: 'static> Future for Wait<T> {
                 with("wait", |c| {
                     let holders = ids
                         .into_iter()
-                        .filter(|id| c.tasks[id.index()].done.is_none())
+                        .filter(|id| !c.is_done(*id))
                         .collect();
                     // Not `WaitOn::Join`: cancelling the caller must not cancel the tasks.
                     c.wait_on(WaitOn::resource("wait", None, holders));
@@ -185,7 +185,7 @@ impl<T: 'static> Future for Wait<T> {
         let ids: Vec<_> = this.handles.iter().map(JoinHandle::id).collect();
         let finished: Vec<bool> = with("wait", |c| {
             ids.iter()
-                .map(|id| c.tasks[id.index()].done.is_some())
+                .map(|id| c.is_done(*id))
                 .collect()
         });
         let (mut done, mut pending) = (Vec::new(), Vec::new());

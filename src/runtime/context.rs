@@ -69,6 +69,21 @@ pub(crate) fn defer_wake(waker: Waker) {
     });
 }
 
+/// Queues a finished task's cell to be dropped once the core borrow ends (dropping its
+/// output may run user code).
+pub(crate) fn defer_drop(cell: Pin<Box<dyn ErasedTask>>) {
+    SLOT.with(|slot| {
+        slot.deferred.borrow_mut().drops.push(cell);
+        slot.has_deferred.set(true);
+    });
+}
+
+/// Whether work was deferred and waits for the core borrow to end.
+#[inline]
+pub(crate) fn has_deferred() -> bool {
+    SLOT.with(|slot| slot.has_deferred.get())
+}
+
 /// Wakes deferred wakers and drops deferred values, in the order they were deferred. Each
 /// may re-enter the runtime, which is why none of this runs under a borrow.
 pub(crate) fn run_deferred(slot: &Slot) {

@@ -1,21 +1,24 @@
 //! The run state and the operations primitives perform on it.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Waker;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use smallvec::SmallVec;
 
+use super::awaiters::{Awaiters, Waiter};
 use super::cell::TaskCell;
 use super::context::defer_wake;
+use super::engine::Finish;
 use super::ready::Entry;
+use super::slot::{END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, TaskSlot};
 use super::timers::{TimerKey, Timers};
 use super::waker::task_waker;
-use super::{ErasedTask, ReadyQueue, WaitOn};
-use crate::schedule::{Decision, Divergence, Strategy};
+use super::{ReadyQueue, WaitOn};
+use crate::schedule::{Decision, Divergence, Scheduler};
 use crate::sim::Stats;
 use crate::task::TaskId;
 use crate::time::Instant;
@@ -28,9 +31,8 @@ pub(crate) struct Limits {
     pub(crate) max_time: Option<Instant>,
 }
 
-/// A panic's or a cancellation's message, behind a thin pointer: messages are rare, and
-/// they would otherwise widen every task slot (the hot path's memory traffic).
-pub(crate) type Message = Box<Box<str>>;
+/// A panic's or a cancellation's message.
+pub(crate) type Message = Box<str>;
 
 /// How a task ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,42 +40,6 @@ pub(crate) enum Completion {
     Returned,
     Panicked(Message),
     Cancelled(Option<Message>),
-}
-
-/// Everything the runtime knows about one task.
-pub(crate) struct TaskSlot {
-    /// The future (or its output once done). `None` while the engine polls it, and after the
-    /// output was taken or dropped.
-    pub(crate) cell: Option<Pin<Box<dyn ErasedTask>>>,
-    pub(crate) waker: Waker,
-    /// **Invariant: `queued` is true exactly when an `Entry::Poll` for this task is in the
-    /// ready queue**, so a task is never queued twice.
-    pub(crate) queued: bool,
-    pub(crate) done: Option<Completion>,
-    /// A requested cancellation and its message, delivered at the task's next turn.
-    pub(crate) cancel: Option<Option<Message>>,
-    /// The join handle was dropped: nobody will take the output.
-    pub(crate) detached: bool,
-    /// Wakers of tasks awaiting this one, and done-callbacks, in registration order. One
-    /// inline: most tasks have one awaiter, and this saves an allocation per task.
-    pub(crate) waiters: SmallVec<[Waiter; 1]>,
-    /// What the task waits on since its last poll (for deadlock reports and cancellation);
-    /// most tasks wait on one thing at a time, kept inline.
-    pub(crate) waits: SmallVec<[WaitOn; 1]>,
-}
-
-/// One registration on a task's completion.
-pub(crate) enum Waiter {
-    /// A task awaiting this one (a join handle): `waker`, registered by `task`, is woken
-    /// when it ends.
-    Wake { task: TaskId, waker: Waker },
-    /// A done-callback, as asyncio's `add_done_callback` schedules it: `target.on_done` runs
-    /// one ready-queue slot after the end (the hop of gather, wait, shield, as_completed and
-    /// TaskGroup).
-    Callback {
-        target: Arc<dyn DoneCallback>,
-        index: u32,
-    },
 }
 
 /// What a combinator does when one of its children ends, or its timeout fires. `Send +
@@ -102,32 +68,45 @@ pub(crate) enum Hop {
 pub(crate) struct Core {
     pub(crate) run_id: u64,
     pub(crate) now: Instant,
+    pub(crate) running: Option<TaskId>,
+    /// Tasks by index (`TaskId::index`); a slot is never reused within a run.
     pub(crate) tasks: Vec<TaskSlot>,
-    /// Task names, by task index: kept apart from the slots, which the hot path touches.
-    pub(crate) names: Vec<Option<Box<str>>>,
     pub(crate) ready: ReadyQueue,
+    /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
+    pub(crate) pass_left: usize,
+    pub(crate) sched: Scheduler,
+    /// True for the FIFO policy, which never consults the strategy.
+    pub(crate) fifo: bool,
+    pub(crate) decisions: Vec<Decision>,
+    pub(crate) stats: Stats,
+    pub(crate) trace: TraceBuf,
+    pub(crate) timers: Timers,
+    /// Join awaiters and done-callbacks of every task, as linked lists.
+    pub(crate) awaiters: Awaiters,
+    /// A task's waits past its first (`TaskSlot::more_waits`); lists of ended tasks are
+    /// emptied and listed in `free_wait_lists` for reuse.
+    pub(crate) wait_lists: Vec<Vec<WaitOn>>,
+    pub(crate) free_wait_lists: Vec<u32>,
     /// What foreign ready-queue entries (`Entry::Wake`) run, by index; `None` is free.
     /// Addressed by the entries, never iterated.
     pub(crate) hops: Vec<Option<Hop>>,
     pub(crate) free_hops: Vec<u32>,
-    /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
-    pub(crate) pass_left: usize,
-    pub(crate) timers: Timers,
-    pub(crate) running: Option<TaskId>,
-    pub(crate) trace: TraceBuf,
-    pub(crate) strategy: Box<dyn Strategy>,
-    /// True for the FIFO policy, which never consults the strategy.
-    pub(crate) fifo: bool,
-    pub(crate) decisions: Vec<Decision>,
-    pub(crate) user_rng: ChaCha8Rng,
-    pub(crate) stats: Stats,
+    /// Names of the named tasks, in id order (tasks are created in id order).
+    pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
+    /// A pending cancellation's message, then the end's (panic or cancellation) message.
+    pub(crate) messages: BTreeMap<TaskId, Message>,
     pub(crate) limits: Limits,
     pub(crate) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
     pub(crate) diverged: Option<Divergence>,
+    /// Why the run stopped, once it has.
+    pub(crate) finish: Option<Finish>,
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
     /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
     pub(crate) jitter: Option<std::time::Duration>,
+    seed: u64,
+    /// The program's generator, seeded at its first use (most runs never draw).
+    user_rng: Option<ChaCha8Rng>,
 }
 
 /// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
@@ -140,35 +119,38 @@ impl Core {
     pub(crate) fn new(
         run_id: u64,
         seed: u64,
-        strategy: Box<dyn Strategy>,
-        fifo: bool,
+        sched: Scheduler,
         limits: Limits,
         level: TraceLevel,
     ) -> Core {
         let spare = super::pool::take();
-        let mut user_rng = ChaCha8Rng::seed_from_u64(seed);
-        user_rng.set_stream(USER_STREAM);
         Core {
             run_id,
             now: Instant::ZERO,
+            running: None,
             tasks: spare.tasks,
-            names: Vec::new(),
             ready: spare.ready,
+            pass_left: 0,
+            fifo: sched.is_fifo(),
+            sched,
+            decisions: Vec::with_capacity(spare.decisions_hint),
+            stats: Stats::default(),
+            trace: TraceBuf::new(level),
+            timers: spare.timers,
+            awaiters: spare.awaiters,
+            wait_lists: spare.wait_lists,
+            free_wait_lists: spare.free_wait_lists,
             hops: spare.hops,
             free_hops: spare.free_hops,
-            pass_left: 0,
-            timers: spare.timers,
-            running: None,
-            trace: TraceBuf::new(level),
-            strategy,
-            fifo,
-            decisions: Vec::with_capacity(spare.decisions_hint),
-            user_rng,
-            stats: Stats::default(),
+            names: Vec::new(),
+            messages: BTreeMap::new(),
             limits,
             main: TaskId::from_index(0),
             diverged: None,
+            finish: None,
             jitter: None,
+            seed,
+            user_rng: None,
         }
     }
 
@@ -178,47 +160,79 @@ impl Core {
     ///
     /// Panics when called between task steps; primitives are only polled inside a task.
     #[track_caller]
+    #[inline]
     pub(crate) fn current(&self) -> TaskId {
         self.running
             .expect("simloop: primitive used outside a task step")
     }
 
-    pub(crate) fn name(&self, id: TaskId) -> &str {
-        self.names[id.index()].as_deref().unwrap_or("")
+    /// The program's seeded generator (`crate::rng`), on a stream of its own.
+    pub(crate) fn user_rng(&mut self) -> &mut ChaCha8Rng {
+        let seed = self.seed;
+        self.user_rng.get_or_insert_with(|| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(USER_STREAM);
+            rng
+        })
+    }
+
+    pub(crate) fn name(&self, id: TaskId) -> Option<&str> {
+        let i = self.names.binary_search_by_key(&id, |(t, _)| *t).ok()?;
+        Some(&self.names[i].1)
     }
 
     /// `#3 name`, the way traces and reports name a task.
     pub(crate) fn label(&self, id: TaskId) -> String {
-        crate::trace::task_label(id, self.names[id.index()].as_deref())
+        crate::trace::task_label(id, self.name(id))
     }
 
     pub(crate) fn record(&mut self, kind: EventKind) {
         self.trace.record(self.now, self.running, kind);
     }
 
+    /// Whether task `id` has ended.
+    #[inline]
+    pub(crate) fn is_done(&self, id: TaskId) -> bool {
+        self.tasks[id.index()].is_done()
+    }
+
+    /// Whether task `id` is in the ready queue.
+    pub(crate) fn is_queued(&self, id: TaskId) -> bool {
+        self.tasks[id.index()].is(super::slot::QUEUED)
+    }
+
+    /// Whether a cancellation of task `id` was requested and not yet delivered.
+    pub(crate) fn cancel_pending(&self, id: TaskId) -> bool {
+        self.tasks[id.index()].is(super::slot::CANCEL)
+    }
+
+    /// How task `id` ended, if it has.
+    pub(crate) fn completion(&self, id: TaskId) -> Option<Completion> {
+        let message = || self.messages.get(&id).cloned();
+        match self.tasks[id.index()].state & END_MASK {
+            END_RETURNED => Some(Completion::Returned),
+            END_PANICKED => Some(Completion::Panicked(message().unwrap_or_default())),
+            END_CANCELLED => Some(Completion::Cancelled(message())),
+            _ => None,
+        }
+    }
+
     /// Creates a task and queues its first step behind what is already ready.
     pub(crate) fn spawn<F: Future + 'static>(
         &mut self,
-        name: Option<Box<str>>,
+        name: Option<Cow<'static, str>>,
         future: F,
     ) -> TaskId {
         let id = TaskId::from_index(self.tasks.len());
         let waker = task_waker(self.run_id, id);
         let cell = TaskCell::boxed(future, waker.clone());
-        self.names.push(name);
-        self.tasks.push(TaskSlot {
-            cell: Some(cell),
-            waker,
-            queued: true,
-            done: None,
-            cancel: None,
-            detached: false,
-            waiters: SmallVec::new(),
-            waits: SmallVec::new(),
-        });
+        if let Some(name) = name {
+            self.names.push((id, name));
+        }
+        self.tasks.push(TaskSlot::new(cell, waker));
         self.ready.push_back(Entry::Poll(id));
         self.stats.tasks += 1;
-        self.strategy.on_spawn(id);
+        self.sched.on_spawn(id);
         if self.trace.full() {
             self.record(EventKind::Spawn { child: id });
         }
@@ -226,12 +240,13 @@ impl Core {
     }
 
     /// Queues a task's next step unless it is queued already or finished.
+    #[inline]
     pub(crate) fn wake_task(&mut self, id: TaskId) {
         let slot = &mut self.tasks[id.index()];
-        if slot.queued || slot.done.is_some() {
+        if slot.state & (super::slot::QUEUED | END_MASK) != 0 {
             return;
         }
-        slot.queued = true;
+        slot.set(super::slot::QUEUED);
         self.ready.push_back(Entry::Poll(id));
         self.stats.wakes += 1;
         if self.trace.full() {
@@ -241,6 +256,7 @@ impl Core {
 
     /// Wakes a waker that `task` registered: directly when it is the task's own waker, after
     /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
+    #[inline]
     pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
         if self.tasks[task.index()].owns(waker) {
             self.wake_task(task);
@@ -249,7 +265,9 @@ impl Core {
         }
     }
 
-    /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers keep.
+    /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers and
+    /// waiters keep.
+    #[inline]
     pub(crate) fn foreign(&self, task: TaskId, waker: &Waker) -> Option<Waker> {
         (!self.tasks[task.index()].owns(waker)).then(|| waker.clone())
     }
@@ -267,7 +285,7 @@ impl Core {
     }
 
     /// Queues a foreign entry that runs `hop`.
-    fn park(&mut self, hop: Hop) {
+    pub(crate) fn park(&mut self, hop: Hop) {
         let k = match self.free_hops.pop() {
             Some(k) => {
                 self.hops[k as usize] = Some(hop);
@@ -300,14 +318,34 @@ impl Core {
         index: u32,
     ) {
         let slot = &mut self.tasks[child.index()];
-        if slot.done.is_some() {
+        if slot.is_done() {
             self.park(Hop::Callback {
                 child,
                 target,
                 index,
             });
         } else {
-            slot.waiters.push(Waiter::Callback { target, index });
+            self.awaiters
+                .push(&mut slot.waiters, Waiter::Callback { target, index });
+        }
+    }
+
+    /// Registers the running task as an awaiter of `child`, woken through `waker` when
+    /// `child` ends, unless it is registered with that waker already. `child` has not ended.
+    pub(crate) fn await_task(&mut self, child: TaskId, waker: &Waker) {
+        let me = self.current();
+        let waker = self.foreign(me, waker);
+        let slot = &mut self.tasks[child.index()];
+        let registered = self.awaiters.iter(slot.waiters).any(|w| match (w, &waker) {
+            (Waiter::Wake { task, waker: None }, None) => *task == me,
+            (Waiter::Wake { task, waker: Some(w) }, Some(mine)) => {
+                *task == me && w.will_wake(mine)
+            }
+            _ => false,
+        });
+        if !registered {
+            self.awaiters
+                .push(&mut slot.waiters, Waiter::Wake { task: me, waker });
         }
     }
 
@@ -340,62 +378,44 @@ impl Core {
     }
 
     /// Registers what the running task waits on.
+    #[inline]
     pub(crate) fn wait_on(&mut self, wait: WaitOn) {
-        if let Some(t) = self.running {
-            self.tasks[t.index()].waits.push(wait);
+        let Some(t) = self.running else { return };
+        let slot = &mut self.tasks[t.index()];
+        if slot.wait.is_none() {
+            slot.wait = Some(wait);
+            return;
         }
+        if slot.more_waits == NONE {
+            slot.more_waits = match self.free_wait_lists.pop() {
+                Some(k) => k,
+                None => {
+                    self.wait_lists.push(Vec::new());
+                    u32::try_from(self.wait_lists.len() - 1).expect("fewer than 2^32 lists")
+                }
+            };
+        }
+        self.wait_lists[slot.more_waits as usize].push(wait);
     }
 
-    /// Requests cancellation of `id` the way asyncio's `Task.cancel()` does.
-    ///
-    /// Returns false when the task already finished. If the task awaits only other tasks
-    /// (`await task`, or a gather of tasks), those are cancelled instead, in the order it
-    /// awaits them, and this one is woken when they end (its turn then delivers the
-    /// cancellation): asyncio's propagation through `_fut_waiter`. Otherwise the task is
-    /// queued, and its future is dropped at its turn.
-    pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
-        let slot = &mut self.tasks[id.index()];
-        if slot.done.is_some() {
-            return false;
-        }
-        if slot.cancel.is_some() {
-            return true;
-        }
-        slot.cancel = Some(message.clone().map(Box::new));
-        // Forward to awaited tasks only when the task awaits nothing but tasks.
-        let inner: Vec<TaskId> = if slot.waits.iter().all(|w| matches!(w, WaitOn::Join(_))) {
-            slot.waits
-                .iter()
-                .filter_map(|w| {
-                    if let WaitOn::Join(t) = w {
-                        Some(*t)
-                    } else {
-                        None
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
+    /// What task `id` waits on since its last poll, in registration order.
+    pub(crate) fn waits_of(&self, id: TaskId) -> impl Iterator<Item = &WaitOn> + '_ {
+        let slot = &self.tasks[id.index()];
+        let more: &[WaitOn] = match slot.more_waits {
+            NONE => &[],
+            k => &self.wait_lists[k as usize],
         };
-        self.stats.cancels += 1;
-        if self.trace.full() {
-            self.record(EventKind::CancelRequested {
-                target: id,
-                message: message.clone(),
-            });
+        slot.wait.iter().chain(more)
+    }
+
+    /// Forgets what task `id` waited on (its next poll registers afresh).
+    #[inline]
+    pub(crate) fn clear_waits(&mut self, id: TaskId) {
+        let slot = &mut self.tasks[id.index()];
+        slot.wait = None;
+        if slot.more_waits != NONE {
+            self.wait_lists[slot.more_waits as usize].clear();
         }
-        if self.running == Some(id) {
-            // Queued when its current step returns (see `suspend`).
-            return true;
-        }
-        let mut forwarded = false;
-        for t in inner {
-            forwarded |= self.cancel(t, message.clone());
-        }
-        if !forwarded {
-            self.wake_task(id);
-        }
-        true
     }
 
     /// A recorded choice among `arity` alternatives that are not ready entries, such as
@@ -404,7 +424,7 @@ impl Core {
         if arity < 2 || self.fifo {
             return 0;
         }
-        match self.strategy.choose(arity) {
+        match self.sched.choose(arity) {
             Ok(i) => {
                 let d = Decision {
                     index: i as u32,
@@ -424,75 +444,5 @@ impl Core {
                 0
             }
         }
-    }
-
-    /// Puts a task that returned `Pending` back in its slot.
-    pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
-        if self.trace.full() && !self.tasks[id.index()].waits.is_empty() {
-            let waits = &self.tasks[id.index()].waits;
-            let on: Vec<String> = waits.iter().map(|w| self.describe_wait(w)).collect();
-            self.trace.record(
-                self.now,
-                Some(id),
-                EventKind::Blocked {
-                    on: on.join(", ").into_boxed_str(),
-                },
-            );
-        }
-        self.running = None;
-        let slot = &mut self.tasks[id.index()];
-        slot.cell = Some(cell);
-        if slot.cancel.is_some() {
-            // Cancelled during its own step: its next turn delivers the cancellation.
-            self.wake_task(id);
-        }
-    }
-
-    /// Records a task's end, wakes its awaiters in registration order and, for the main
-    /// task, queues the end of the run one slot later.
-    pub(crate) fn complete(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>, how: Completion) {
-        self.running = Some(id);
-        if self.trace.full() || !matches!(how, Completion::Returned) {
-            self.trace
-                .record(self.now, Some(id), EventKind::Complete(how.clone().into()));
-        }
-        let slot = &mut self.tasks[id.index()];
-        slot.done = Some(how);
-        slot.cancel = None;
-        slot.waits.clear();
-        if slot.detached {
-            super::context::SLOT.with(|s| {
-                s.deferred.borrow_mut().drops.push(cell);
-                s.has_deferred.set(true);
-            });
-        } else {
-            slot.cell = Some(cell);
-        }
-        for w in std::mem::take(&mut slot.waiters) {
-            match w {
-                Waiter::Wake { task, waker } => self.wake(task, &waker),
-                Waiter::Callback { target, index } => self.park(Hop::Callback {
-                    child: id,
-                    target,
-                    index,
-                }),
-            }
-        }
-        if id == self.main {
-            self.ready.push_back(Entry::Stop);
-        }
-        self.running = None;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The task table is the hot path's largest memory traffic (W1 went from 1.0x to 1.4x
-    /// tokio's throughput when a slot shrank from 200 to 160 bytes): a slot stays within two
-    /// cache lines. Grow it only with a benchmark that says it is worth it.
-    #[test]
-    fn a_task_slot_fits_two_cache_lines() {
-        assert!(std::mem::size_of::<super::TaskSlot>() <= 128);
-        assert_eq!(std::mem::size_of::<super::WaitOn>(), 16);
     }
 }

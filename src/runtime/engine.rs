@@ -1,13 +1,16 @@
 //! The run loop: pick, poll, wake, fire timers, advance the clock.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::task::Poll;
+use std::sync::Arc;
+use std::task::{Poll, Waker};
 
-use super::context::{SLOT, run_deferred};
-use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
+use super::context::{SLOT, has_deferred, run_deferred};
+use super::slot::{CANCEL, DETACHED};
+use super::{Completion, Core, DoneCallback, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Decision, Divergence};
 use crate::sim::DeadlockReport;
 use crate::task::{JoinError, TaskId};
@@ -24,8 +27,8 @@ pub(crate) enum Finish {
     Diverged(Divergence),
 }
 
-/// What the engine hands back: the final core (trace, counters, decisions) and the main
-/// task's result.
+/// What the engine hands back: the final core (trace, counters, decisions), why the run
+/// stopped, and the main task's result.
 pub(crate) struct RunParts<T> {
     pub(crate) core: Core,
     pub(crate) finish: Finish,
@@ -35,9 +38,29 @@ pub(crate) struct RunParts<T> {
 /// The next thing the loop does, decided under the core borrow and done outside it.
 enum Step {
     Poll(TaskId, Pin<Box<dyn ErasedTask>>),
+    /// Drop the future to deliver a cancellation (its `Drop` guards are user code).
     Cancel(TaskId, Pin<Box<dyn ErasedTask>>, Option<Message>),
-    Hop(Hop),
-    Finished(Finish),
+    Wake(Waker),
+    Callback {
+        target: Arc<dyn DoneCallback>,
+        index: u32,
+        how: Completion,
+    },
+    /// Nothing: the borrow ends so that deferred work runs before the next pick.
+    Deferred,
+    /// The run stopped (`Core::finish` says why).
+    Finished,
+}
+
+/// What the last step left for the next core borrow to record.
+enum After {
+    Nothing,
+    /// The task returned `Pending`: put its future back.
+    Suspend(TaskId, Pin<Box<dyn ErasedTask>>),
+    /// The task returned: complete it, unless it was cancelled during that step.
+    Returned(TaskId, Pin<Box<dyn ErasedTask>>),
+    /// The task ended otherwise (panicked, cancelled).
+    Ended(TaskId, Pin<Box<dyn ErasedTask>>, Completion),
 }
 
 /// Clears the thread-local slot when the run ends, also when it ends by unwinding.
@@ -59,6 +82,9 @@ impl Drop for Installed {
 
 /// Runs `future` as the main task of `core` until the run finishes.
 ///
+/// Each step takes one core borrow, which records what the previous step left (a future to
+/// put back, a task to complete) and picks the next entry; the poll itself runs outside it.
+///
 /// # Panics
 ///
 /// Panics when a simulation already runs on this thread (simloop runs do not nest).
@@ -73,73 +99,45 @@ pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Out
     });
     let installed = Installed;
     with("Sim::run", |c| {
-        let id = c.spawn(Some("main".into()), future);
+        let id = c.spawn(Some(Cow::Borrowed("main")), future);
         c.main = id;
     });
 
-    // A task that returned `Pending` is put back in the same core borrow that picks the next
-    // step: one borrow per step on the hot path. (Nothing is deferred between the two: work
-    // deferred during a poll runs when the borrow that deferred it ends.)
-    let mut suspended: Option<(TaskId, Pin<Box<dyn ErasedTask>>)> = None;
-    let finish = loop {
+    let mut after = After::Nothing;
+    loop {
         let step = with("Sim::run", |c| {
-            if let Some((id, cell)) = suspended.take() {
-                c.suspend(id, cell);
-            }
-            c.next_step()
+            c.step(std::mem::replace(&mut after, After::Nothing))
         });
         match step {
             Step::Poll(id, mut cell) => {
-                let polled = catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task()));
-                match polled {
-                    Ok(Poll::Pending) => suspended = Some((id, cell)),
-                    Ok(Poll::Ready(())) => {
-                        // asyncio: a task cancelled during the step in which it returns ends
-                        // cancelled, and its value is lost (dropped outside the borrow).
-                        let cancelled =
-                            with("Sim::run", |c| match c.tasks[id.index()].cancel.take() {
-                                None => {
-                                    c.complete(id, cell, Completion::Returned);
-                                    None
-                                }
-                                Some(message) => Some((cell, message)),
-                            });
-                        if let Some((mut cell, message)) = cancelled {
-                            let how = fail(&mut cell, Completion::Cancelled(message));
-                            with("Sim::run", |c| c.complete(id, cell, how));
-                        }
-                    }
+                after = match catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task())) {
+                    Ok(Poll::Pending) => After::Suspend(id, cell),
+                    Ok(Poll::Ready(())) => After::Returned(id, cell),
                     Err(payload) => {
                         let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));
                         drop(payload);
-                        with("Sim::run", |c| c.complete(id, cell, how));
+                        After::Ended(id, cell, how)
                     }
-                }
+                };
             }
             Step::Cancel(id, mut cell, message) => {
                 let how = fail(&mut cell, Completion::Cancelled(message));
-                with("Sim::run", |c| c.complete(id, cell, how));
+                after = After::Ended(id, cell, how);
             }
-            Step::Hop(Hop::Waker(waker)) => waker.wake(),
-            Step::Hop(Hop::Callback {
-                child,
-                target,
-                index,
-            }) => {
-                let how = with("Sim::run", |c| c.tasks[child.index()].done.clone())
-                    .expect("a done-callback runs after its child ended");
-                target.on_done(index as usize, &how);
-            }
-            Step::Finished(finish) => break finish,
+            Step::Wake(waker) => waker.wake(),
+            Step::Callback { target, index, how } => target.on_done(index as usize, &how),
+            Step::Deferred => {}
+            Step::Finished => break,
         }
-    };
+    }
 
     let main = take_main_output::<F::Output>();
     teardown();
-    let core = SLOT
+    let mut core = SLOT
         .with(|slot| slot.core.borrow_mut().take())
         .expect("core installed");
     std::mem::forget(installed);
+    let finish = core.finish.take().expect("a finished run says why");
     RunParts { core, finish, main }
 }
 
@@ -169,21 +167,20 @@ fn fail(cell: &mut Pin<Box<dyn ErasedTask>>, how: Completion) -> Completion {
 }
 
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Message {
-    Box::new(if let Some(s) = payload.downcast_ref::<&str>() {
+    if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).into()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.as_str().into()
     } else {
         "<non-string panic payload>".into()
-    })
+    }
 }
 
 fn take_main_output<T: 'static>() -> Option<Result<T, JoinError>> {
     let cell = with("Sim::run", |c| {
-        let main = c.main;
-        let slot = &mut c.tasks[main.index()];
-        slot.detached = true;
-        if slot.done.is_some() {
+        let slot = &mut c.tasks[c.main.index()];
+        slot.set(DETACHED);
+        if slot.is_done() {
             slot.cell.take()
         } else {
             None
@@ -204,7 +201,7 @@ fn teardown() {
         let id = TaskId::from_index(i);
         let cell = with("Sim::run", |c| {
             let slot = &mut c.tasks[i];
-            if slot.done.is_some() {
+            if slot.is_done() {
                 return None;
             }
             let cell = slot.cell.take()?;
@@ -215,11 +212,11 @@ fn teardown() {
         if let Some(mut cell) = cell {
             let how = fail(
                 &mut cell,
-                Completion::Cancelled(Some(Box::new("run ended".into()))),
+                Completion::Cancelled(Some("run ended".into())),
             );
             with("Sim::run", |c| {
                 c.running = None;
-                c.tasks[i].done = Some(how);
+                c.mark_ended(id, how);
             });
             drop(cell);
         }
@@ -232,69 +229,80 @@ fn teardown() {
 }
 
 impl Core {
+    /// Records what the previous step left, then picks the next step.
+    #[inline]
+    fn step(&mut self, after: After) -> Step {
+        match after {
+            After::Nothing => {}
+            After::Suspend(id, cell) => self.suspend(id, cell),
+            After::Returned(id, cell) => match self.take_cancel(id) {
+                None => self.complete(id, cell, Completion::Returned),
+                // asyncio: a task cancelled during the step in which it returns ends
+                // cancelled, and its value is lost (dropped outside the borrow).
+                Some(message) => return Step::Cancel(id, cell, message),
+            },
+            After::Ended(id, cell, how) => self.complete(id, cell, how),
+        }
+        if has_deferred() {
+            // A foreign waker or a detached output's drop must run before the next pick,
+            // which may depend on what they queue.
+            return Step::Deferred;
+        }
+        self.next_step()
+    }
+
     fn next_step(&mut self) -> Step {
         loop {
-            if self.pass_left == 0 {
-                if let Some(finish) = self.begin_pass() {
-                    return Step::Finished(finish);
-                }
+            if self.pass_left == 0
+                && let Some(finish) = self.begin_pass()
+            {
+                return self.stop(finish);
             }
-            if self.diverged.is_some() {
-                let d = self.diverged.take().expect("checked");
-                return Step::Finished(Finish::Diverged(d));
+            if let Some(d) = self.diverged.take() {
+                return self.stop(Finish::Diverged(d));
             }
             if self.stats.steps >= self.limits.max_steps {
-                return Step::Finished(Finish::StepLimit);
+                return self.stop(Finish::StepLimit);
             }
             let n = self.ready.len();
-            let index = if n > 1 && !self.fifo {
-                match self.strategy.pick(&ReadyView { queue: &self.ready }) {
-                    Ok(i) => {
-                        debug_assert!(i < n, "strategy picked out of range");
-                        self.decisions.push(Decision {
-                            index: i as u32,
-                            arity: n as u32,
-                        });
-                        if self.trace.full() {
-                            self.record(EventKind::Decision {
-                                index: i as u32,
-                                arity: n as u32,
-                            });
-                        }
-                        i
-                    }
-                    Err(d) => return Step::Finished(Finish::Diverged(d)),
+            let entry = if n > 1 && !self.fifo {
+                let index = match self.sched.pick(&ReadyView { queue: &self.ready }) {
+                    Ok(i) => i,
+                    Err(d) => return self.stop(Finish::Diverged(d)),
+                };
+                debug_assert!(index < n, "strategy picked out of range");
+                self.decisions.push(Decision {
+                    index: index as u32,
+                    arity: n as u32,
+                });
+                if self.trace.full() {
+                    self.record(EventKind::Decision {
+                        index: index as u32,
+                        arity: n as u32,
+                    });
                 }
-            } else {
-                0
-            };
-            let entry = if index == 0 {
-                self.ready.pop_front()
-            } else {
                 self.ready.remove(index)
+            } else {
+                self.ready.pop_front()
             }
             .expect("picked entry exists");
             self.pass_left -= 1;
             self.stats.steps += 1;
             match entry {
-                Entry::Stop => return Step::Finished(Finish::MainDone),
-                Entry::Hop(task) => self.wake_task(task),
-                Entry::Wake(k) => return Step::Hop(self.take_hop(k)),
                 Entry::Poll(id) => {
                     let slot = &mut self.tasks[id.index()];
-                    slot.queued = false;
-                    if slot.done.is_some() {
+                    slot.unset(super::slot::QUEUED);
+                    if slot.is_done() {
                         continue;
                     }
                     let Some(cell) = slot.cell.take() else {
                         continue;
                     };
-                    if !slot.waits.is_empty() {
-                        slot.waits.clear();
-                    }
+                    let cancelled = slot.is(CANCEL);
+                    self.clear_waits(id);
                     self.running = Some(id);
-                    if slot.cancel.is_some() {
-                        let message = slot.cancel.take().expect("checked");
+                    if cancelled {
+                        let message = self.take_cancel(id).expect("checked");
                         self.record(EventKind::CancelDelivered { at_run_end: false });
                         return Step::Cancel(id, cell, message);
                     }
@@ -304,8 +312,31 @@ impl Core {
                     }
                     return Step::Poll(id, cell);
                 }
+                Entry::Hop(task) => self.wake_task(task),
+                Entry::Wake(k) => {
+                    return match self.take_hop(k) {
+                        Hop::Waker(waker) => Step::Wake(waker),
+                        Hop::Callback {
+                            child,
+                            target,
+                            index,
+                        } => Step::Callback {
+                            target,
+                            index,
+                            how: self
+                                .completion(child)
+                                .expect("a done-callback runs after its child ended"),
+                        },
+                    };
+                }
+                Entry::Stop => return self.stop(Finish::MainDone),
             }
         }
+    }
+
+    fn stop(&mut self, finish: Finish) -> Step {
+        self.finish = Some(finish);
+        Step::Finished
     }
 
     /// Starts a pass: moves due timers to the ready queue, advancing the clock to the next
@@ -343,5 +374,25 @@ impl Core {
                 Some(waker) => self.call_soon(fired.task, waker),
             }
         }
+    }
+
+    /// Marks a task ended at the end of the run (no awaiter is woken any more).
+    fn mark_ended(&mut self, id: TaskId, how: Completion) {
+        use super::slot::{END_CANCELLED, END_MASK, END_PANICKED};
+        let end = match how {
+            Completion::Returned => super::slot::END_RETURNED,
+            Completion::Panicked(m) => {
+                self.messages.insert(id, m);
+                END_PANICKED
+            }
+            Completion::Cancelled(m) => {
+                if let Some(m) = m {
+                    self.messages.insert(id, m);
+                }
+                END_CANCELLED
+            }
+        };
+        let slot = &mut self.tasks[id.index()];
+        slot.state = (slot.state & !END_MASK) | end;
     }
 }

@@ -7,27 +7,29 @@
 //! slots before they are polled, and wakers or values whose `Drop` might run user code are
 //! handed back to [`with`], which runs them after the borrow ends.
 
+mod awaiters;
 mod cell;
 mod context;
 mod core;
 mod engine;
+mod lifecycle;
 mod pool;
 mod ready;
 mod ready_queue;
+mod slot;
 mod timers;
 mod wait;
 mod waker;
 
 pub(crate) use self::cell::ErasedTask;
 pub(crate) use self::context::{try_with, with};
-pub(crate) use self::core::{
-    Completion, Core, DoneCallback, Hop, Limits, Message, TaskSlot, Waiter,
-};
+pub(crate) use self::core::{Completion, Core, DoneCallback, Hop, Limits, Message};
 pub(crate) use self::engine::{Finish, run};
 pub(crate) use self::pool::recycle;
 pub(crate) use self::ready::Entry;
 pub(crate) use self::ready::ReadyView;
 pub(crate) use self::ready_queue::ReadyQueue;
+pub(crate) use self::slot::TaskSlot;
 pub(crate) use self::timers::TimerKey;
 pub(crate) use self::wait::WaitOn;
 pub(crate) use self::waker::next_run_id;

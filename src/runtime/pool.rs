@@ -8,8 +8,9 @@
 
 use std::cell::RefCell;
 
+use super::awaiters::Awaiters;
 use super::timers::Timers;
-use super::{Core, ReadyQueue, TaskSlot};
+use super::{Core, ReadyQueue, TaskSlot, WaitOn};
 
 /// The decision log is moved out into the run's token, so it cannot be reused; its length
 /// sizes the next run's log, up to this many entries.
@@ -22,6 +23,9 @@ pub(crate) struct Spare {
     pub(crate) timers: Timers,
     pub(crate) hops: Vec<Option<super::Hop>>,
     pub(crate) free_hops: Vec<u32>,
+    pub(crate) awaiters: Awaiters,
+    pub(crate) wait_lists: Vec<Vec<WaitOn>>,
+    pub(crate) free_wait_lists: Vec<u32>,
     pub(crate) decisions_hint: usize,
 }
 
@@ -48,6 +52,9 @@ pub(crate) fn recycle(core: &mut Core) {
         timers: std::mem::take(&mut core.timers),
         hops: std::mem::take(&mut core.hops),
         free_hops: std::mem::take(&mut core.free_hops),
+        awaiters: std::mem::take(&mut core.awaiters),
+        wait_lists: std::mem::take(&mut core.wait_lists),
+        free_wait_lists: std::mem::take(&mut core.free_wait_lists),
         decisions_hint: core.stats.decisions.min(DECISIONS_HINT_MAX as u64) as usize,
     };
     spare.tasks.clear();
@@ -55,5 +62,13 @@ pub(crate) fn recycle(core: &mut Core) {
     spare.timers.clear();
     spare.hops.clear();
     spare.free_hops.clear();
+    spare.awaiters.clear();
+    // Every list is emptied and free, so the next run reuses their capacity.
+    for list in &mut spare.wait_lists {
+        list.clear();
+    }
+    spare.free_wait_lists.clear();
+    spare.free_wait_lists
+        .extend((0..spare.wait_lists.len() as u32).rev());
     let _ = SPARE.try_with(|s| *s.borrow_mut() = Some(spare));
 }

@@ -85,17 +85,17 @@ impl Core {
             .tasks
             .iter()
             .enumerate()
-            .filter(|(_, slot)| slot.done.is_none())
-            .map(|(i, slot)| {
+            .filter(|(_, slot)| !slot.is_done())
+            .map(|(i, _)| {
                 let id = TaskId::from_index(i);
-                let waits_on = if slot.waits.is_empty() {
+                let waits_on = if self.waits_of(id).next().is_none() {
                     vec!["a future that is not a simloop primitive (nothing will wake it)".into()]
                 } else {
-                    slot.waits.iter().map(|w| self.describe_wait(w)).collect()
+                    self.waits_of(id).map(|w| self.describe_wait(w)).collect()
                 };
                 BlockedTask {
                     id,
-                    name: self.name(id).to_string(),
+                    name: self.name(id).unwrap_or_default().to_string(),
                     waits_on,
                 }
             })
@@ -126,9 +126,8 @@ impl Core {
     fn dfs(&self, t: TaskId, mark: &mut [u8], path: &mut Vec<TaskId>) -> Option<Vec<TaskId>> {
         mark[t.index()] = 1;
         path.push(t);
-        let slot = &self.tasks[t.index()];
-        if slot.done.is_none() {
-            for wait in &slot.waits {
+        if !self.is_done(t) {
+            for wait in self.waits_of(t) {
                 for &next in wait.depends_on() {
                     match mark[next.index()] {
                         1 => {

@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Wake, Waker};
 
-use super::TaskSlot;
 use super::context::SLOT;
 use crate::task::TaskId;
 
@@ -54,12 +53,5 @@ impl Wake for TaskWaker {
                 slot.has_deferred.set(true);
             }
         });
-    }
-}
-
-impl TaskSlot {
-    /// Whether `waker` is this task's own waker, which the core can act on directly.
-    pub(crate) fn owns(&self, waker: &Waker) -> bool {
-        waker.will_wake(&self.waker)
     }
 }

@@ -12,6 +12,7 @@ mod pct;
 mod policy;
 mod random;
 mod replay;
+mod scheduler;
 mod token;
 
 pub use self::policy::Policy;
@@ -22,6 +23,7 @@ pub(crate) use self::guided::Guided;
 pub(crate) use self::pct::Pct;
 pub(crate) use self::random::RandomWalk;
 pub(crate) use self::replay::Replay;
+pub(crate) use self::scheduler::Scheduler;
 
 use std::fmt;
 

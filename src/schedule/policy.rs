@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{Fifo, Pct, RandomWalk, Strategy, TokenError};
+use super::{Fifo, Pct, RandomWalk, Scheduler, TokenError};
 
 /// How a run chooses among ready tasks.
 ///
@@ -39,11 +39,11 @@ pub enum Policy {
 }
 
 impl Policy {
-    pub(crate) fn strategy(self, seed: u64) -> Box<dyn Strategy> {
+    pub(crate) fn scheduler(self, seed: u64) -> Scheduler {
         match self {
-            Policy::Fifo => Box::new(Fifo),
-            Policy::Random => Box::new(RandomWalk::new(seed)),
-            Policy::Pct { depth } => Box::new(Pct::new(seed, depth)),
+            Policy::Fifo => Scheduler::Fifo(Fifo),
+            Policy::Random => Scheduler::Random(RandomWalk::new(seed)),
+            Policy::Pct { depth } => Scheduler::Other(Box::new(Pct::new(seed, depth))),
         }
     }
 }

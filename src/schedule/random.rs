@@ -23,10 +23,12 @@ impl RandomWalk {
 }
 
 impl Strategy for RandomWalk {
+    #[inline]
     fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {
         self.choose(ready.len())
     }
 
+    #[inline]
     fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
         // Sampled as u32 so the stream of choices is the same on every platform.
         let n = u32::try_from(arity).unwrap_or(u32::MAX);

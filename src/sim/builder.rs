@@ -4,9 +4,9 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::{Outcome, RunError, TaskPanic};
-use crate::runtime::{self, Completion, Core, Finish, Limits};
-use crate::schedule::{Fifo, Guided, Policy, Replay, Strategy, Token};
-use crate::task::{JoinError, TaskId};
+use crate::runtime::{self, Core, Finish, Limits};
+use crate::schedule::{Fifo, Guided, Policy, Replay, Scheduler, Token};
+use crate::task::JoinError;
 use crate::time::Instant;
 use crate::trace::{Trace, TraceLevel};
 
@@ -222,47 +222,34 @@ impl Sim {
     /// assert!(matches!(out.result, Err(RunError::MainPanicked { .. })));
     /// ```
     pub fn run<F: Future + 'static>(&self, future: F) -> Outcome<F::Output> {
-        let (policy, seed, strategy, fifo): (Policy, u64, Box<dyn Strategy>, bool) =
-            match &self.replay {
-                Some(t) if t.policy == Policy::Fifo && t.decisions.is_empty() => {
-                    (t.policy, t.seed, Box::new(Fifo), true)
-                }
-                Some(t) => (
-                    t.policy,
-                    t.seed,
-                    Box::new(Replay::new(t.decisions.clone())),
-                    false,
-                ),
-                None if self.follow.is_some() => (
-                    self.policy,
-                    self.seed,
-                    Box::new(Guided::new(self.follow.clone().unwrap_or_default())),
-                    false,
-                ),
-                None => (
-                    self.policy,
-                    self.seed,
-                    self.policy.strategy(self.seed),
-                    self.policy == Policy::Fifo,
-                ),
-            };
+        let (policy, seed, sched) = match &self.replay {
+            Some(t) if t.policy == Policy::Fifo && t.decisions.is_empty() => {
+                (t.policy, t.seed, Scheduler::Fifo(Fifo))
+            }
+            Some(t) => (
+                t.policy,
+                t.seed,
+                Scheduler::Other(Box::new(Replay::new(t.decisions.clone()))),
+            ),
+            None if self.follow.is_some() => (
+                self.policy,
+                self.seed,
+                Scheduler::Other(Box::new(Guided::new(
+                    self.follow.clone().unwrap_or_default(),
+                ))),
+            ),
+            None => (self.policy, self.seed, self.policy.scheduler(self.seed)),
+        };
         let limits = Limits {
             max_steps: self.max_steps,
             max_time: self.max_time.map(|d| Instant::ZERO + d),
         };
-        let mut core = Core::new(
-            runtime::next_run_id(),
-            seed,
-            strategy,
-            fifo,
-            limits,
-            self.trace,
-        );
+        let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.jitter = self.jitter;
         let parts = runtime::run(core, future);
         let mut core = parts.core;
         let finish = match parts.finish {
-            Finish::MainDone => match core.strategy.finish() {
+            Finish::MainDone => match core.sched.finish() {
                 Ok(()) => Finish::MainDone,
                 Err(d) => Finish::Diverged(d),
             },
@@ -288,23 +275,17 @@ impl Sim {
             }),
         };
         let panics = core
-            .tasks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, slot)| match &slot.done {
-                Some(Completion::Panicked(m)) if slot.detached && i != core.main.index() => {
-                    Some(TaskPanic {
-                        task: TaskId::from_index(i),
-                        message: m.to_string(),
-                    })
-                }
-                _ => None,
+            .unobserved_panics()
+            .map(|(task, message)| TaskPanic {
+                task,
+                message: message.to_string(),
             })
             .collect();
         core.stats.decisions = core.decisions.len() as u64;
         let trace = Trace {
             events: std::mem::take(&mut core.trace.events),
             names: std::mem::take(&mut core.names),
+            tasks: core.tasks.len(),
         };
         runtime::recycle(&mut core);
         Outcome {

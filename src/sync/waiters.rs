@@ -185,7 +185,7 @@ impl Waiters {
 
 /// Whether `task` has a cancellation pending (its future will be dropped at its turn).
 fn cancelling(core: &Core, task: TaskId) -> bool {
-    core.tasks[task.index()].cancel.is_some()
+    core.cancel_pending(task)
 }
 
 /// Runs `f` with the running simulation's core, or with `None` outside a run (where no task

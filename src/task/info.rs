@@ -30,7 +30,7 @@ pub fn current() -> TaskId {
 pub fn current_name() -> Option<String> {
     with("task::current_name", |c| {
         let id = c.current();
-        c.names[id.index()].as_deref().map(String::from)
+        c.name(id).map(String::from)
     })
 }
 
@@ -108,22 +108,20 @@ pub enum TaskState {
 #[track_caller]
 pub fn all_tasks() -> Vec<TaskInfo> {
     with("task::all_tasks", |c| {
-        c.tasks
-            .iter()
-            .enumerate()
-            .map(|(i, slot)| {
+        (0..c.tasks.len())
+            .map(|i| {
                 let id = TaskId::from_index(i);
-                let state = match &slot.done {
+                let state = match c.completion(id) {
                     Some(Completion::Returned) => TaskState::Returned,
                     Some(Completion::Panicked(_)) => TaskState::Panicked,
                     Some(Completion::Cancelled(_)) => TaskState::Cancelled,
                     None if c.running == Some(id) => TaskState::Running,
-                    None if slot.queued => TaskState::Ready,
+                    None if c.is_queued(id) => TaskState::Ready,
                     None => TaskState::Waiting,
                 };
                 TaskInfo {
                     id,
-                    name: c.names[i].as_deref().map(String::from),
+                    name: c.name(id).map(String::from),
                     state,
                 }
             })

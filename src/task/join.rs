@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::TaskId;
-use crate::runtime::{WaitOn, Waiter, try_with, with};
+use crate::runtime::{WaitOn, try_with, with};
 
 /// An owned handle to a spawned task; awaiting it yields the task's value or a
 /// [`JoinError`].
@@ -203,7 +203,7 @@ impl<T> JoinHandle<T> {
     pub fn is_finished(&self) -> bool {
         let (id, run) = (self.id, self.run);
         with("JoinHandle::is_finished", |c| {
-            c.run_id == run && c.tasks[id.index()].done.is_some()
+            c.run_id == run && c.is_done(id)
         })
     }
 }
@@ -220,20 +220,10 @@ impl<T: 'static> Future for JoinHandle<T> {
                 c.run_id, run,
                 "simloop: JoinHandle awaited outside the run that spawned it"
             );
-            let me = c.current();
-            let slot = &mut c.tasks[id.index()];
-            if slot.done.is_some() {
-                return slot.cell.take();
+            if c.is_done(id) {
+                return c.tasks[id.index()].cell.take();
             }
-            let registered = slot.waiters.iter().any(|w| {
-                matches!(w, Waiter::Wake { task, waker } if *task == me && waker.will_wake(cx.waker()))
-            });
-            if !registered {
-                slot.waiters.push(Waiter::Wake {
-                    task: me,
-                    waker: cx.waker().clone(),
-                });
-            }
+            c.await_task(id, cx.waker());
             c.wait_on(WaitOn::Join(id));
             None
         });
@@ -258,13 +248,7 @@ impl<T> Drop for JoinHandle<T> {
             if c.run_id != run {
                 return None;
             }
-            let slot = &mut c.tasks[id.index()];
-            slot.detached = true;
-            if slot.done.is_some() {
-                slot.cell.take()
-            } else {
-                None
-            }
+            c.detach(id)
         });
         drop(cell);
     }

@@ -60,9 +60,9 @@ pub fn spawn_named<F: Future + 'static>(
     name: impl Into<String>,
     future: F,
 ) -> JoinHandle<F::Output> {
-    let name: Box<str> = name.into().into_boxed_str();
+    let name: String = name.into();
     with("spawn_named", |c| {
-        let id = c.spawn(Some(name), future);
+        let id = c.spawn(Some(name.into()), future);
         JoinHandle::new(id, c.run_id)
     })
 }

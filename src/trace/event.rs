@@ -112,8 +112,8 @@ impl From<crate::runtime::Completion> for TaskEnd {
         use crate::runtime::Completion;
         match c {
             Completion::Returned => TaskEnd::Returned,
-            Completion::Panicked(m) => TaskEnd::Panicked(*m),
-            Completion::Cancelled(m) => TaskEnd::Cancelled(m.map(|m| *m)),
+            Completion::Panicked(m) => TaskEnd::Panicked(m),
+            Completion::Cancelled(m) => TaskEnd::Cancelled(m),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Stable text renderings of a trace.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use super::{Event, EventKind, TaskEnd};
@@ -23,7 +24,10 @@ use crate::task::TaskId;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trace {
     pub(crate) events: Vec<Event>,
-    pub(crate) names: Vec<Option<Box<str>>>,
+    /// Names of the named tasks, in id order.
+    pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
+    /// How many tasks the run spawned.
+    pub(crate) tasks: usize,
 }
 
 pub(crate) fn task_label(id: TaskId, name: Option<&str>) -> String {
@@ -41,7 +45,8 @@ impl Trace {
 
     /// The name of a task of this run, if it has one.
     pub fn task_name(&self, id: TaskId) -> Option<&str> {
-        self.names.get(id.index())?.as_deref()
+        let i = self.names.binary_search_by_key(&id, |(t, _)| *t).ok()?;
+        Some(&self.names[i].1)
     }
 
     /// `#3 name`, or `#3` for a task without a name.
@@ -51,7 +56,7 @@ impl Trace {
 
     /// How many tasks the run spawned (the main task included).
     pub fn task_count(&self) -> usize {
-        self.names.len()
+        self.tasks
     }
 
     /// Only the log lines, as `t=<ms> <line>`: the format of the asyncio conformance traces.

@@ -1,0 +1,176 @@
+//! A task's life after its spawn: cancellation requests, suspension and its end.
+
+use std::pin::Pin;
+
+use super::awaiters::Waiter;
+use super::ready::Entry;
+use super::slot::{CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE};
+use super::{Completion, Core, ErasedTask, Hop, WaitOn};
+use crate::task::TaskId;
+use crate::trace::EventKind;
+
+impl Core {
+    /// Requests cancellation of `id` the way asyncio's `Task.cancel()` does.
+    ///
+    /// Returns false when the task already finished. If the task awaits only other tasks
+    /// (`await task`, or a gather of tasks), those are cancelled instead, in the order it
+    /// awaits them, and this one is woken when they end (its turn then delivers the
+    /// cancellation): asyncio's propagation through `_fut_waiter`. Otherwise the task is
+    /// queued, and its future is dropped at its turn.
+    pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
+        let slot = &mut self.tasks[id.index()];
+        if slot.is_done() {
+            return false;
+        }
+        if slot.is(CANCEL) {
+            return true;
+        }
+        slot.set(CANCEL);
+        if let Some(m) = &message {
+            self.messages.insert(id, m.clone());
+        }
+        // Forward to awaited tasks only when the task awaits nothing but tasks.
+        let inner: Vec<TaskId> = if self.waits_of(id).all(|w| matches!(w, WaitOn::Join(_))) {
+            self.waits_of(id)
+                .filter_map(|w| match w {
+                    WaitOn::Join(t) => Some(*t),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.stats.cancels += 1;
+        if self.trace.full() {
+            self.record(EventKind::CancelRequested {
+                target: id,
+                message: message.clone(),
+            });
+        }
+        if self.running == Some(id) {
+            // Queued when its current step returns (see `suspend`).
+            return true;
+        }
+        let mut forwarded = false;
+        for t in inner {
+            forwarded |= self.cancel(t, message.clone());
+        }
+        if !forwarded {
+            self.wake_task(id);
+        }
+        true
+    }
+
+    /// Tasks that panicked while detached (nobody awaited them), the main task aside, with
+    /// their messages, in id order.
+    pub(crate) fn unobserved_panics(&self) -> impl Iterator<Item = (TaskId, &str)> + '_ {
+        self.messages.iter().filter_map(|(&id, m)| {
+            let slot = &self.tasks[id.index()];
+            (slot.state & END_MASK == END_PANICKED && slot.is(DETACHED) && id != self.main)
+                .then_some((id, &**m))
+        })
+    }
+
+    /// Marks task `id` detached (its join handle was dropped) and returns its cell if it has
+    /// ended, so that the output is dropped outside the core borrow.
+    pub(crate) fn detach(&mut self, id: TaskId) -> Option<Pin<Box<dyn ErasedTask>>> {
+        let slot = &mut self.tasks[id.index()];
+        slot.set(DETACHED);
+        if slot.is_done() {
+            slot.cell.take()
+        } else {
+            None
+        }
+    }
+
+    /// Takes a pending cancellation of `id`: `Some(message)` if one was requested.
+    pub(crate) fn take_cancel(&mut self, id: TaskId) -> Option<Option<Box<str>>> {
+        let slot = &mut self.tasks[id.index()];
+        if !slot.is(CANCEL) {
+            return None;
+        }
+        slot.unset(CANCEL);
+        Some(self.messages.remove(&id))
+    }
+
+    /// Puts a task that returned `Pending` back in its slot.
+    pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
+        if self.trace.full() && self.waits_of(id).next().is_some() {
+            let on: Vec<String> = self.waits_of(id).map(|w| self.describe_wait(w)).collect();
+            self.trace.record(
+                self.now,
+                Some(id),
+                EventKind::Blocked {
+                    on: on.join(", ").into_boxed_str(),
+                },
+            );
+        }
+        self.running = None;
+        let slot = &mut self.tasks[id.index()];
+        slot.cell = Some(cell);
+        if slot.is(CANCEL) {
+            // Cancelled during its own step: its next turn delivers the cancellation.
+            self.wake_task(id);
+        }
+    }
+
+    /// Records a task's end, wakes its awaiters in registration order and, for the main
+    /// task, queues the end of the run one slot later.
+    pub(crate) fn complete(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>, how: Completion) {
+        self.running = Some(id);
+        if self.trace.full() || !matches!(how, Completion::Returned) {
+            self.trace
+                .record(self.now, Some(id), EventKind::Complete(how.clone().into()));
+        }
+        let end = match how {
+            Completion::Returned => {
+                if !self.messages.is_empty() {
+                    self.messages.remove(&id);
+                }
+                END_RETURNED
+            }
+            Completion::Panicked(m) => {
+                self.messages.insert(id, m);
+                END_PANICKED
+            }
+            Completion::Cancelled(m) => {
+                match m {
+                    Some(m) => self.messages.insert(id, m),
+                    None => self.messages.remove(&id),
+                };
+                END_CANCELLED
+            }
+        };
+        self.clear_waits(id);
+        let slot = &mut self.tasks[id.index()];
+        slot.state = (slot.state & !(CANCEL | END_MASK)) | end;
+        if slot.more_waits != NONE {
+            self.free_wait_lists.push(slot.more_waits);
+            slot.more_waits = NONE;
+        }
+        if slot.is(DETACHED) {
+            super::context::defer_drop(cell);
+        } else {
+            slot.cell = Some(cell);
+        }
+        let mut head = std::mem::replace(&mut slot.waiters, NONE);
+        while let Some(w) = self.awaiters.pop(&mut head) {
+            match w {
+                Waiter::Wake { task, waker: None } => self.wake_task(task),
+                Waiter::Wake {
+                    task,
+                    waker: Some(waker),
+                } => self.wake(task, &waker),
+                Waiter::Callback { target, index } => self.park(Hop::Callback {
+                    child: id,
+                    target,
+                    index,
+                }),
+            }
+        }
+        if id == self.main {
+            self.ready.push_back(Entry::Stop);
+        }
+        self.running = None;
+    }
+}

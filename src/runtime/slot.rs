@@ -1,0 +1,100 @@
+//! One task's record in the task table, kept to one cache line.
+//!
+//! Under the random policy tasks are visited in random memory order, so the size of a slot is
+//! what every poll pays for (W1 went from 1.0x to 1.4x tokio's throughput when the slot
+//! shrank from 200 to 128 bytes, and the 64-byte slot is faster again). What the hot path
+//! does not read lives in side tables of the core: names, messages, waiters past the list
+//! head, waits past the first.
+
+use std::pin::Pin;
+use std::task::Waker;
+
+use super::{ErasedTask, WaitOn};
+
+/// Everything the runtime keeps per task on the hot path.
+pub(crate) struct TaskSlot {
+    /// The future (or its output once done). `None` while the engine polls it, and after the
+    /// output was taken or dropped.
+    pub(crate) cell: Option<Pin<Box<dyn ErasedTask>>>,
+    /// The task's own waker (a clone of the one its cell polls with): wakes through it need
+    /// no storage and no reference counting ([`TaskSlot::owns`]).
+    pub(crate) waker: Waker,
+    /// The first thing the task waits on since its last poll (for deadlock reports and
+    /// cancellation forwarding); more go to the core's wait lists.
+    pub(crate) wait: Option<WaitOn>,
+    /// Head of the task's list in the core's waiter arena (`Awaiters`), `NONE` when empty.
+    pub(crate) waiters: u32,
+    /// The task's list in the core's wait lists, `NONE` when it never needed one.
+    pub(crate) more_waits: u32,
+    /// `QUEUED`, `DETACHED`, `CANCEL` and the end state (`END_MASK`).
+    pub(crate) state: u8,
+}
+
+/// "No list" for [`TaskSlot::waiters`] and [`TaskSlot::more_waits`].
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// **Invariant: `QUEUED` is set exactly when an `Entry::Poll` for the task is in the ready
+/// queue**, so a task is never queued twice.
+pub(crate) const QUEUED: u8 = 1 << 2;
+/// The join handle was dropped: nobody will take the output.
+pub(crate) const DETACHED: u8 = 1 << 3;
+/// A cancellation was requested and is delivered at the task's next turn (its message, if
+/// any, is in `Core::messages`).
+pub(crate) const CANCEL: u8 = 1 << 4;
+
+/// The two low bits: how the task ended, 0 while it has not.
+pub(crate) const END_MASK: u8 = 0b11;
+pub(crate) const END_RETURNED: u8 = 1;
+pub(crate) const END_PANICKED: u8 = 2;
+pub(crate) const END_CANCELLED: u8 = 3;
+
+impl TaskSlot {
+    pub(crate) fn new(cell: Pin<Box<dyn ErasedTask>>, waker: Waker) -> TaskSlot {
+        TaskSlot {
+            cell: Some(cell),
+            waker,
+            wait: None,
+            waiters: NONE,
+            more_waits: NONE,
+            state: QUEUED,
+        }
+    }
+
+    /// Whether `waker` is this task's own waker, which the core can act on directly.
+    #[inline]
+    pub(crate) fn owns(&self, waker: &Waker) -> bool {
+        waker.will_wake(&self.waker)
+    }
+
+    /// Whether the task has ended (returned, panicked or was cancelled).
+    #[inline]
+    pub(crate) fn is_done(&self) -> bool {
+        self.state & END_MASK != 0
+    }
+
+    #[inline]
+    pub(crate) fn is(&self, flag: u8) -> bool {
+        self.state & flag != 0
+    }
+
+    #[inline]
+    pub(crate) fn set(&mut self, flag: u8) {
+        self.state |= flag;
+    }
+
+    #[inline]
+    pub(crate) fn unset(&mut self, flag: u8) {
+        self.state &= !flag;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The task table is the hot path's largest memory traffic: a slot stays within one cache
+    /// line. Grow it only with a benchmark that says it is worth it.
+    #[test]
+    fn a_task_slot_fits_one_cache_line() {
+        assert!(std::mem::size_of::<super::TaskSlot>() <= 64);
+        assert_eq!(std::mem::size_of::<Option<super::WaitOn>>(), 16);
+    }
+}

@@ -1,0 +1,57 @@
+//! The strategy of one run, as the engine holds it.
+
+use super::{Divergence, Fifo, RandomWalk, Strategy};
+use crate::runtime::ReadyView;
+use crate::task::TaskId;
+
+/// The strategy of one run. The built-in FIFO and random policies are dispatched without a
+/// virtual call (the engine asks at nearly every step); the others sit behind the trait.
+pub(crate) enum Scheduler {
+    /// asyncio's order; the engine short-cuts it and never asks.
+    Fifo(Fifo),
+    Random(RandomWalk),
+    Other(Box<dyn Strategy>),
+}
+
+impl Scheduler {
+    /// Whether this is the FIFO policy, which is never asked and records no decisions.
+    pub(crate) fn is_fifo(&self) -> bool {
+        matches!(self, Scheduler::Fifo(_))
+    }
+
+    /// [`Strategy::pick`].
+    #[inline]
+    pub(crate) fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {
+        match self {
+            Scheduler::Fifo(f) => f.pick(ready),
+            Scheduler::Random(r) => r.pick(ready),
+            Scheduler::Other(s) => s.pick(ready),
+        }
+    }
+
+    /// [`Strategy::choose`].
+    #[inline]
+    pub(crate) fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
+        match self {
+            Scheduler::Fifo(f) => f.choose(arity),
+            Scheduler::Random(r) => r.choose(arity),
+            Scheduler::Other(s) => s.choose(arity),
+        }
+    }
+
+    /// [`Strategy::on_spawn`] (only strategies behind the trait care).
+    #[inline]
+    pub(crate) fn on_spawn(&mut self, task: TaskId) {
+        if let Scheduler::Other(s) = self {
+            s.on_spawn(task);
+        }
+    }
+
+    /// [`Strategy::finish`].
+    pub(crate) fn finish(&mut self) -> Result<(), Divergence> {
+        match self {
+            Scheduler::Fifo(_) | Scheduler::Random(_) => Ok(()),
+            Scheduler::Other(s) => s.finish(),
+        }
+    }
+}
