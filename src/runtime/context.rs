@@ -38,16 +38,23 @@ thread_local! {
 /// Panics with a message naming `what` when no simulation runs on this thread: simloop's
 /// primitives only work inside [`crate::Sim::run`].
 #[track_caller]
+#[inline]
 pub(crate) fn with<R>(what: &str, f: impl FnOnce(&mut Core) -> R) -> R {
     match try_with(f) {
         Some(r) => r,
-        None => panic!(
-            "simloop: `{what}` was used outside a simulation; run the future with simloop::Sim::run"
-        ),
+        None => outside(what),
     }
 }
 
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn outside(what: &str) -> ! {
+    panic!("simloop: `{what}` was used outside a simulation; run the future with simloop::Sim::run")
+}
+
 /// Runs `f` on the running simulation's core, or returns `None` when none runs here.
+#[inline]
 pub(crate) fn try_with<R>(f: impl FnOnce(&mut Core) -> R) -> Option<R> {
     SLOT.with(|slot| {
         let r = {
@@ -62,6 +69,7 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&mut Core) -> R) -> Option<R> {
 }
 
 /// Queues a waker to be woken once the core borrow ends.
+#[cold]
 pub(crate) fn defer_wake(waker: Waker) {
     SLOT.with(|slot| {
         slot.deferred.borrow_mut().wakers.push(waker);
@@ -86,6 +94,7 @@ pub(crate) fn has_deferred() -> bool {
 
 /// Wakes deferred wakers and drops deferred values, in the order they were deferred. Each
 /// may re-enter the runtime, which is why none of this runs under a borrow.
+#[cold]
 pub(crate) fn run_deferred(slot: &Slot) {
     loop {
         let (wakers, drops) = {

@@ -186,6 +186,9 @@ impl Core {
         crate::trace::task_label(id, self.name(id))
     }
 
+    /// Adds an event to the trace. Out of line: hot paths call it only when tracing fully.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn record(&mut self, kind: EventKind) {
         self.trace.record(self.now, self.running, kind);
     }
@@ -197,11 +200,13 @@ impl Core {
     }
 
     /// Whether task `id` is in the ready queue.
+    #[inline]
     pub(crate) fn is_queued(&self, id: TaskId) -> bool {
         self.tasks[id.index()].is(super::slot::QUEUED)
     }
 
     /// Whether a cancellation of task `id` was requested and not yet delivered.
+    #[inline]
     pub(crate) fn cancel_pending(&self, id: TaskId) -> bool {
         self.tasks[id.index()].is(super::slot::CANCEL)
     }
@@ -276,6 +281,7 @@ impl Core {
     /// `call_soon` of a callback that then wakes the task. Used for the extra hop of timers
     /// and combinators. The task's own waker needs no storage; another one is parked in the
     /// hop table until its turn.
+    #[inline]
     pub(crate) fn call_soon(&mut self, task: TaskId, waker: Waker) {
         if self.tasks[task.index()].owns(&waker) {
             self.ready.push_back(Entry::Hop(task));
@@ -285,6 +291,7 @@ impl Core {
     }
 
     /// Queues a foreign entry that runs `hop`.
+    #[inline]
     pub(crate) fn park(&mut self, hop: Hop) {
         let k = match self.free_hops.pop() {
             Some(k) => {
@@ -300,6 +307,7 @@ impl Core {
     }
 
     /// Takes what the entry `Entry::Wake(k)` runs.
+    #[inline]
     pub(crate) fn take_hop(&mut self, k: u32) -> Hop {
         self.free_hops.push(k);
         self.hops[k as usize]
@@ -411,6 +419,14 @@ impl Core {
     /// Forgets what task `id` waited on (its next poll registers afresh).
     #[inline]
     pub(crate) fn clear_waits(&mut self, id: TaskId) {
+        let slot = &self.tasks[id.index()];
+        if slot.wait.is_some() || slot.more_waits != NONE {
+            self.clear_waits_slow(id);
+        }
+    }
+
+    #[inline(never)]
+    fn clear_waits_slow(&mut self, id: TaskId) {
         let slot = &mut self.tasks[id.index()];
         slot.wait = None;
         if slot.more_waits != NONE {

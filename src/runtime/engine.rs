@@ -41,10 +41,11 @@ enum Step {
     /// Drop the future to deliver a cancellation (its `Drop` guards are user code).
     Cancel(TaskId, Pin<Box<dyn ErasedTask>>, Option<Message>),
     Wake(Waker),
+    /// Run a done-callback of `child` (which ended).
     Callback {
         target: Arc<dyn DoneCallback>,
         index: u32,
-        how: Completion,
+        child: TaskId,
     },
     /// Nothing: the borrow ends so that deferred work runs before the next pick.
     Deferred,
@@ -105,12 +106,12 @@ pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Out
 
     let mut after = After::Nothing;
     loop {
-        let step = with("Sim::run", |c| {
-            c.step(std::mem::replace(&mut after, After::Nothing))
-        });
-        match step {
+        // `after` moves into the borrow and is assigned afresh below, so handing it over
+        // costs no drop glue.
+        let step = with("Sim::run", |c| c.step(after));
+        after = match step {
             Step::Poll(id, mut cell) => {
-                after = match catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task())) {
+                match catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task())) {
                     Ok(Poll::Pending) => After::Suspend(id, cell),
                     Ok(Poll::Ready(())) => After::Returned(id, cell),
                     Err(payload) => {
@@ -118,17 +119,29 @@ pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Out
                         drop(payload);
                         After::Ended(id, cell, how)
                     }
-                };
+                }
             }
             Step::Cancel(id, mut cell, message) => {
                 let how = fail(&mut cell, Completion::Cancelled(message));
-                after = After::Ended(id, cell, how);
+                After::Ended(id, cell, how)
             }
-            Step::Wake(waker) => waker.wake(),
-            Step::Callback { target, index, how } => target.on_done(index as usize, &how),
-            Step::Deferred => {}
+            Step::Wake(waker) => {
+                waker.wake();
+                After::Nothing
+            }
+            Step::Callback {
+                target,
+                index,
+                child,
+            } => {
+                let how = with("Sim::run", |c| c.completion(child))
+                    .expect("a done-callback runs after its child ended");
+                target.on_done(index as usize, &how);
+                After::Nothing
+            }
+            Step::Deferred => After::Nothing,
             Step::Finished => break,
-        }
+        };
     }
 
     let main = take_main_output::<F::Output>();
@@ -234,23 +247,32 @@ impl Core {
     fn step(&mut self, after: After) -> Step {
         match after {
             After::Nothing => {}
+            // Suspending defers nothing.
             After::Suspend(id, cell) => self.suspend(id, cell),
-            After::Returned(id, cell) => match self.take_cancel(id) {
-                None => self.complete(id, cell, Completion::Returned),
-                // asyncio: a task cancelled during the step in which it returns ends
-                // cancelled, and its value is lost (dropped outside the borrow).
-                Some(message) => return Step::Cancel(id, cell, message),
-            },
-            After::Ended(id, cell, how) => self.complete(id, cell, how),
-        }
-        if has_deferred() {
-            // A foreign waker or a detached output's drop must run before the next pick,
-            // which may depend on what they queue.
-            return Step::Deferred;
+            After::Returned(id, cell) => {
+                match self.take_cancel(id) {
+                    None => self.complete(id, cell, Completion::Returned),
+                    // asyncio: a task cancelled during the step in which it returns ends
+                    // cancelled, and its value is lost (dropped outside the borrow).
+                    Some(message) => return Step::Cancel(id, cell, message),
+                }
+                if has_deferred() {
+                    // A foreign waker or a detached output's drop must run before the next
+                    // pick, which may depend on what they queue.
+                    return Step::Deferred;
+                }
+            }
+            After::Ended(id, cell, how) => {
+                self.complete(id, cell, how);
+                if has_deferred() {
+                    return Step::Deferred;
+                }
+            }
         }
         self.next_step()
     }
 
+    #[inline(always)]
     fn next_step(&mut self) -> Step {
         loop {
             if self.pass_left == 0
@@ -258,7 +280,8 @@ impl Core {
             {
                 return self.stop(finish);
             }
-            if let Some(d) = self.diverged.take() {
+            if self.diverged.is_some() {
+                let d = self.diverged.take().expect("checked");
                 return self.stop(Finish::Diverged(d));
             }
             if self.stats.steps >= self.limits.max_steps {
@@ -323,9 +346,7 @@ impl Core {
                         } => Step::Callback {
                             target,
                             index,
-                            how: self
-                                .completion(child)
-                                .expect("a done-callback runs after its child ended"),
+                            child,
                         },
                     };
                 }
@@ -334,6 +355,7 @@ impl Core {
         }
     }
 
+    #[cold]
     fn stop(&mut self, finish: Finish) -> Step {
         self.finish = Some(finish);
         Step::Finished

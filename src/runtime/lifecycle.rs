@@ -84,6 +84,7 @@ impl Core {
     }
 
     /// Takes a pending cancellation of `id`: `Some(message)` if one was requested.
+    #[inline]
     pub(crate) fn take_cancel(&mut self, id: TaskId) -> Option<Option<Box<str>>> {
         let slot = &mut self.tasks[id.index()];
         if !slot.is(CANCEL) {
@@ -94,8 +95,24 @@ impl Core {
     }
 
     /// Puts a task that returned `Pending` back in its slot.
+    #[inline]
     pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
-        if self.trace.full() && self.waits_of(id).next().is_some() {
+        if self.trace.full() {
+            self.record_blocked(id);
+        }
+        self.running = None;
+        let slot = &mut self.tasks[id.index()];
+        slot.cell = Some(cell);
+        if slot.is(CANCEL) {
+            // Cancelled during its own step: its next turn delivers the cancellation.
+            self.wake_task(id);
+        }
+    }
+
+    /// Records what a suspending task waits on (timelines show it).
+    #[cold]
+    fn record_blocked(&mut self, id: TaskId) {
+        if self.waits_of(id).next().is_some() {
             let on: Vec<String> = self.waits_of(id).map(|w| self.describe_wait(w)).collect();
             self.trace.record(
                 self.now,
@@ -104,13 +121,6 @@ impl Core {
                     on: on.join(", ").into_boxed_str(),
                 },
             );
-        }
-        self.running = None;
-        let slot = &mut self.tasks[id.index()];
-        slot.cell = Some(cell);
-        if slot.is(CANCEL) {
-            // Cancelled during its own step: its next turn delivers the cancellation.
-            self.wake_task(id);
         }
     }
 

@@ -204,12 +204,16 @@ impl ReadyQueue {
     /// Takes the oldest entry.
     #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<Entry> {
-        self.cursor.set(None);
         if !self.sparse {
             let entry = self.slots.pop_front()?;
             self.live -= 1;
             return entry;
         }
+        self.pop_front_sparse()
+    }
+
+    fn pop_front_sparse(&mut self) -> Option<Entry> {
+        self.cursor.set(None);
         let entry = self.slots.pop_front()?.expect("the front slot is live");
         self.clear_bit(self.base);
         self.base += 1;
@@ -223,8 +227,8 @@ impl ReadyQueue {
     }
 
     /// Takes the entry at `index` in FIFO order (the `index`-th live entry).
+    #[inline]
     pub(crate) fn remove(&mut self, index: usize) -> Option<Entry> {
-        self.cursor.set(None);
         if index == 0 {
             return self.pop_front();
         }
@@ -235,6 +239,11 @@ impl ReadyQueue {
             self.live -= 1;
             return self.slots.remove(index);
         }
+        self.remove_sparse(index)
+    }
+
+    fn remove_sparse(&mut self, index: usize) -> Option<Entry> {
+        self.cursor.set(None);
         let p = self.position(index);
         let i = (p - self.base) as usize;
         let entry = self.slots[i].take().expect("a live bit marks a live slot");

@@ -18,11 +18,13 @@ impl TraceBuf {
     }
 
     /// Whether every event is recorded; hot paths test this before building an event.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn full(&self) -> bool {
         self.level == TraceLevel::Full
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn record(&mut self, time: Instant, task: Option<TaskId>, kind: EventKind) {
         let keep = match self.level {
             TraceLevel::Off => false,
