@@ -1,18 +1,19 @@
 //! `timeout`, `timeout_at`, `wait_for` and `timeout_scope`: bound inner work by a deadline on
 //! the virtual clock, with a handle that can move the deadline.
 
+use std::cell::OnceCell;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
 use super::callback::lock;
-use crate::runtime::{TimerKey, try_with, with};
+use crate::runtime::{Core, Deadline, Entry, TimerKey, try_with, with};
 use crate::task::TaskId;
 use crate::time::Instant;
 use crate::trace::EventKind;
@@ -132,12 +133,13 @@ where
     B: FnOnce(TimeoutHandle) -> F,
     F: Future,
 {
-    let shared = TimeoutShared::new();
+    let shared = Arc::new(Mutex::new(State::default()));
     let handle = TimeoutHandle {
         shared: shared.clone(),
     };
     Timeout {
-        shared,
+        state: State::default(),
+        shared: OnceCell::from(shared),
         target: Target::At(deadline),
         started: false,
         inner: Some(body(handle)),
@@ -195,7 +197,10 @@ pin_project! {
     /// ```
     #[must_use = "futures do nothing unless awaited"]
     pub struct Timeout<F> {
-        shared: Arc<TimeoutShared>,
+        // The timeout's state while no handle exists; once one does, the state lives in
+        // `shared` (handles are rare, so the common timeout allocates nothing).
+        state: State,
+        shared: OnceCell<Arc<Mutex<State>>>,
         target: Target,
         // Whether the inner future was ever polled.
         started: bool,
@@ -205,7 +210,8 @@ pin_project! {
 
     impl<F> PinnedDrop for Timeout<F> {
         fn drop(this: Pin<&mut Self>) {
-            this.shared.finish();
+            let this = this.project();
+            with_state(this.state, this.shared, State::finish);
         }
     }
 }
@@ -230,7 +236,7 @@ pin_project! {
 /// ```
 #[derive(Clone)]
 pub struct TimeoutHandle {
-    shared: Arc<TimeoutShared>,
+    shared: Arc<Mutex<State>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -240,12 +246,10 @@ enum Target {
     At(Option<Instant>),
 }
 
-/// The state the timer's callback shares with the future and its handles.
-struct TimeoutShared {
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
+/// A timeout's state. Its deadline is a deadline timer in the core (`Core::timers`), which
+/// the engine delivers at its own ready-queue turn, one slot after it fired (asyncio's
+/// timeout callback), resolving a tie with the inner work by a recorded choice.
+#[derive(Clone, Default)]
 struct State {
     /// Set at the first poll: the run and the task that runs the timeout.
     owner: Option<(u64, TaskId)>,
@@ -253,28 +257,31 @@ struct State {
     deadline: Option<Instant>,
     /// A deadline set by `reschedule` before the first poll.
     rescheduled: Option<Option<Instant>>,
+    /// The armed deadline timer.
     key: Option<TimerKey>,
-    /// Bumped at each (re)arming, so a stale callback already queued does nothing.
-    generation: u64,
-    /// The current deadline's callback ran.
-    fired: bool,
-    /// Under a non-FIFO policy the tie went to the inner work: it gets one more poll.
-    inner_wins_tie: bool,
+    /// The waker of the last poll when it is not the owner's own (re-arming uses it).
+    waker: Option<Waker>,
     expired: bool,
     finished: bool,
-    waker: Option<Waker>,
 }
 
-/// The timer's callback: marks the deadline as reached and wakes the task.
-struct FireWaker {
-    shared: Arc<TimeoutShared>,
-    generation: u64,
+/// Runs `f` on the timeout's state, wherever it lives.
+fn with_state<R>(
+    state: &mut State,
+    shared: &OnceCell<Arc<Mutex<State>>>,
+    f: impl FnOnce(&mut State) -> R,
+) -> R {
+    match shared.get() {
+        Some(shared) => f(&mut lock(shared)),
+        None => f(state),
+    }
 }
 
 impl<F: Future> Timeout<F> {
     fn new(target: Target, future: F) -> Timeout<F> {
         Timeout {
-            shared: TimeoutShared::new(),
+            state: State::default(),
+            shared: OnceCell::new(),
             target,
             started: false,
             inner: Some(future),
@@ -289,8 +296,11 @@ impl<F: Future> Timeout<F> {
     /// assert!(!t.handle().expired());
     /// ```
     pub fn handle(&self) -> TimeoutHandle {
+        let shared = self
+            .shared
+            .get_or_init(|| Arc::new(Mutex::new(self.state.clone())));
         TimeoutHandle {
-            shared: self.shared.clone(),
+            shared: shared.clone(),
         }
     }
 }
@@ -300,27 +310,19 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let shared: &Arc<TimeoutShared> = this.shared;
-        let (fired, tie, deadline) = {
-            let mut s = lock(&shared.state);
-            if s.owner.is_none() {
-                drop(s);
-                shared.start(*this.target);
-                s = lock(&shared.state);
-            }
-            assert!(!s.finished, "simloop: Timeout polled after it completed");
-            if !s.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                s.waker = Some(cx.waker().clone());
-            }
-            (s.fired, s.inner_wins_tie, s.deadline)
-        };
-        if fired && !tie {
-            return Poll::Ready(Err(expire(shared, this.inner)));
+        let target = *this.target;
+        let started = *this.started;
+        // One core access: start (arm the deadline) at the first poll, keep the timer's
+        // waker current, and read whether the deadline was delivered.
+        let (fired, due) = with_state(this.state, this.shared, |s| {
+            with("timeout", |c| s.poll(c, target, started, cx.waker()))
+        });
+        if fired == Some(false) {
+            return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
         }
-        if !*this.started {
+        if !started {
             // A deadline that had passed at the first poll never starts the inner work.
-            let now = with("timeout", |c| c.now);
-            if fired || deadline.is_some_and(|d| d <= now) {
+            if fired.is_some() || due {
                 return Poll::Pending;
             }
             *this.started = true;
@@ -328,22 +330,121 @@ impl<F: Future> Future for Timeout<F> {
         let inner = this.inner.as_mut().as_pin_mut().expect("inner present");
         match inner.poll(cx) {
             Poll::Ready(v) => {
-                shared.finish();
+                with_state(this.state, this.shared, State::finish);
                 this.inner.set(None);
                 Poll::Ready(Ok(v))
             }
-            Poll::Pending if fired => Poll::Ready(Err(expire(shared, this.inner))),
+            // A tie the inner work won, but it is not done: the deadline stands.
+            Poll::Pending if fired.is_some() => {
+                Poll::Ready(Err(expire(this.state, this.shared, this.inner)))
+            }
             Poll::Pending => Poll::Pending,
         }
     }
 }
 
-/// Drops the inner work and records the expiry.
-fn expire<F>(shared: &TimeoutShared, mut inner: Pin<&mut Option<F>>) -> Elapsed {
-    lock(&shared.state).expired = true;
-    shared.finish();
+fn expire<F>(
+    state: &mut State,
+    shared: &OnceCell<Arc<Mutex<State>>>,
+    mut inner: Pin<&mut Option<F>>,
+) -> Elapsed {
+    with_state(state, shared, |s| {
+        s.expired = true;
+        s.finish();
+    });
     inner.set(None);
     Elapsed(())
+}
+
+impl State {
+    /// The timeout's part of a poll: `(delivered, due)`, where `delivered` is `Some(inner
+    /// wins the tie)` once the deadline's turn came, and `due` says the deadline had passed
+    /// when the timeout started.
+    fn poll(
+        &mut self,
+        c: &mut Core,
+        target: Target,
+        started: bool,
+        waker: &Waker,
+    ) -> (Option<bool>, bool) {
+        assert!(!self.finished, "simloop: Timeout polled after it completed");
+        let owner = match self.owner {
+            Some(owner) => owner,
+            None => {
+                let owner = (c.run_id, c.current());
+                let deadline = match (self.rescheduled.take(), target) {
+                    (Some(d), _) => d,
+                    (None, Target::After(d)) => Some(c.now + d),
+                    (None, Target::At(t)) => t,
+                };
+                self.owner = Some(owner);
+                self.deadline = deadline;
+                self.waker = c.foreign(owner.1, waker);
+                // Nothing was armed before, so there is no stale waker to drop.
+                let _nothing = self.arm(c, None);
+                owner
+            }
+        };
+        match &self.waker {
+            Some(w) if w.will_wake(waker) => {}
+            None if c.owns(owner.1, waker) => {}
+            _ => self.waker = c.foreign(owner.1, waker),
+        }
+        let delivered = match self.key.and_then(|k| c.timers.deadline_state(k)) {
+            Some(Deadline::Delivered { inner_wins }) => Some(inner_wins),
+            Some(_) => {
+                if let Some(k) = self.key {
+                    c.set_timer_waker(k, waker);
+                }
+                None
+            }
+            None => None,
+        };
+        let due = !started && self.deadline.is_some_and(|d| d <= c.now);
+        (delivered, due)
+    }
+
+    /// Arms the deadline timer for `self.deadline` (replacing `old`), due at once when the
+    /// deadline passed already. Returns a stale waker to drop outside the core.
+    fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
+        let (run, owner) = self.owner.expect("armed after the start");
+        assert_eq!(c.run_id, run, "simloop: timeout used outside its run");
+        let stale = old.and_then(|k| c.timers.cancel(k));
+        self.key = match self.deadline {
+            None => None,
+            Some(d) if d <= c.now => {
+                let (key, index) = c.timers.arm_fired(owner, self.waker.clone());
+                c.ready.push_back(Entry::Timer(index));
+                Some(key)
+            }
+            Some(d) => {
+                c.stats.timers += 1;
+                if c.trace.full() {
+                    c.record(EventKind::TimerArmed { deadline: d });
+                }
+                Some(c.timers.arm_deadline(d, owner, self.waker.clone()))
+            }
+        };
+        stale
+    }
+
+    /// The timeout is over (its inner work finished, it expired, or it was dropped):
+    /// disarms the deadline.
+    fn finish(&mut self) {
+        self.finished = true;
+        self.waker = None;
+        if let (Some(key), Some((run, _))) = (self.key.take(), self.owner) {
+            let stale = try_with(|c| {
+                if c.run_id == run {
+                    c.timers.cancel(key)
+                } else {
+                    None
+                }
+            })
+            .flatten();
+            drop(stale);
+        }
+    }
 }
 
 impl TimeoutHandle {
@@ -374,24 +475,20 @@ impl TimeoutHandle {
     ///
     /// Panics outside the simulation that runs the timeout.
     pub fn reschedule(&self, deadline: Option<Instant>) -> Result<(), RescheduleError> {
-        let shared = &self.shared;
-        let (owner, old, generation) = {
-            let mut s = lock(&shared.state);
+        let stale = {
+            let mut s = lock(&self.shared);
             if s.expired || s.finished {
                 return Err(RescheduleError(()));
             }
-            let Some(owner) = s.owner else {
+            if s.owner.is_none() {
                 s.rescheduled = Some(deadline);
                 return Ok(());
-            };
-            s.generation += 1;
-            s.fired = false;
-            s.inner_wins_tie = false;
+            }
             s.deadline = deadline;
-            (owner, s.key.take(), s.generation)
+            let old = s.key.take();
+            with("TimeoutHandle::reschedule", |c| s.arm(c, old))
         };
-        let key = shared.arm(owner, old, deadline, generation);
-        lock(&shared.state).key = key;
+        drop(stale);
         Ok(())
     }
 
@@ -403,7 +500,7 @@ impl TimeoutHandle {
     /// assert_eq!(t.handle().deadline(), None); // not started yet
     /// ```
     pub fn deadline(&self) -> Option<Instant> {
-        lock(&self.shared.state).deadline
+        lock(&self.shared).deadline
     }
 
     /// Whether the deadline passed and the inner work was cancelled; asyncio's `expired()`.
@@ -421,131 +518,16 @@ impl TimeoutHandle {
     /// assert!(out.result.unwrap());
     /// ```
     pub fn expired(&self) -> bool {
-        lock(&self.shared.state).expired
+        lock(&self.shared).expired
     }
 }
 
 impl fmt::Debug for TimeoutHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = lock(&self.shared.state);
+        let s = lock(&self.shared);
         f.debug_struct("TimeoutHandle")
             .field("deadline", &s.deadline)
             .field("expired", &s.expired)
             .finish()
-    }
-}
-
-impl TimeoutShared {
-    fn new() -> Arc<TimeoutShared> {
-        Arc::new(TimeoutShared {
-            state: Mutex::new(State::default()),
-        })
-    }
-
-    /// First poll: fixes the owner and the deadline and arms the timer.
-    fn start(self: &Arc<Self>, target: Target) {
-        let (run, owner, now) = with("timeout", |c| (c.run_id, c.current(), c.now));
-        let deadline = {
-            let mut s = lock(&self.state);
-            let deadline = match (s.rescheduled.take(), target) {
-                (Some(d), _) => d,
-                (None, Target::After(d)) => Some(now + d),
-                (None, Target::At(t)) => t,
-            };
-            s.owner = Some((run, owner));
-            s.deadline = deadline;
-            deadline
-        };
-        let key = self.arm((run, owner), None, deadline, 0);
-        lock(&self.state).key = key;
-    }
-
-    /// Disarms `old` and arms the callback for `deadline`: a timer, or the next pass when
-    /// the deadline already passed. Called without the lock held.
-    fn arm(
-        self: &Arc<Self>,
-        (run, owner): (u64, TaskId),
-        old: Option<TimerKey>,
-        deadline: Option<Instant>,
-        generation: u64,
-    ) -> Option<TimerKey> {
-        let waker = Waker::from(Arc::new(FireWaker {
-            shared: self.clone(),
-            generation,
-        }));
-        let (key, stale) = with("TimeoutHandle::reschedule", |c| {
-            assert_eq!(c.run_id, run, "simloop: timeout used outside its run");
-            let stale = old.and_then(|k| c.timers.cancel(k));
-            let key = match deadline {
-                None => None,
-                Some(d) if d <= c.now => {
-                    c.call_soon(owner, waker);
-                    None
-                }
-                Some(d) => {
-                    c.stats.timers += 1;
-                    if c.trace.full() {
-                        c.record(EventKind::TimerArmed { deadline: d });
-                    }
-                    Some(c.timers.arm(d, owner, Some(waker)))
-                }
-            };
-            (key, stale)
-        });
-        drop(stale);
-        key
-    }
-
-    /// The timeout completed, expired or was dropped: disarm the timer.
-    fn finish(&self) {
-        let (key, owner) = {
-            let mut s = lock(&self.state);
-            s.finished = true;
-            s.waker = None;
-            (s.key.take(), s.owner)
-        };
-        if let (Some(key), Some((run, _))) = (key, owner) {
-            let stale = try_with(|c| {
-                if c.run_id == run {
-                    c.timers.cancel(key)
-                } else {
-                    None
-                }
-            })
-            .flatten();
-            drop(stale);
-        }
-    }
-}
-
-impl Wake for FireWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        let owner = {
-            let s = lock(&self.shared.state);
-            if s.generation != self.generation || s.finished || s.fired {
-                return;
-            }
-            s.owner
-        };
-        let Some((run, task)) = owner else { return };
-        // A tie: the task was already woken (by its inner work) when the deadline came.
-        // asyncio lets the timeout win (FIFO answers 0); other policies explore both.
-        let inner_wins =
-            try_with(|c| c.run_id == run && c.is_queued(task) && c.choose(2) == 1)
-                .unwrap_or(false);
-        let waker = {
-            let mut s = lock(&self.shared.state);
-            s.fired = true;
-            s.key = None;
-            s.inner_wins_tie = inner_wins;
-            s.waker.clone()
-        };
-        if let Some(w) = waker {
-            w.wake();
-        }
     }
 }

@@ -270,6 +270,12 @@ impl Core {
         }
     }
 
+    /// Whether `waker` is `task`'s own waker.
+    #[inline]
+    pub(crate) fn owns(&self, task: TaskId, waker: &Waker) -> bool {
+        self.tasks[task.index()].owns(waker)
+    }
+
     /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers and
     /// waiters keep.
     #[inline]

@@ -350,6 +350,19 @@ impl Core {
                         },
                     };
                 }
+                Entry::Timer(index) => {
+                    let Some(task) = self.timers.fired_task(index) else {
+                        continue;
+                    };
+                    // A tie: the task was already woken (by the work the deadline bounds)
+                    // when the deadline came. asyncio lets the deadline win (FIFO answers
+                    // 0); other policies explore both.
+                    let inner_wins = self.is_queued(task) && self.choose(2) == 1;
+                    match self.timers.deliver(index, inner_wins) {
+                        None => self.wake_task(task),
+                        Some(waker) => return Step::Wake(waker),
+                    }
+                }
                 Entry::Stop => return self.stop(Finish::MainDone),
             }
         }
@@ -391,9 +404,10 @@ impl Core {
                 self.trace
                     .record(self.now, None, EventKind::TimerFired { target: fired.task });
             }
-            match fired.waker {
-                None => self.ready.push_back(Entry::Hop(fired.task)),
-                Some(waker) => self.call_soon(fired.task, waker),
+            match (fired.deadline, fired.waker) {
+                (Some(index), _) => self.ready.push_back(Entry::Timer(index)),
+                (None, None) => self.ready.push_back(Entry::Hop(fired.task)),
+                (None, Some(waker)) => self.call_soon(fired.task, waker),
             }
         }
     }

@@ -20,6 +20,9 @@ pub(crate) enum Entry {
     Hop(TaskId),
     /// Wake the foreign waker parked at this index of the core's hop table.
     Wake(u32),
+    /// Deliver the fired deadline timer at this slab index (a `Timeout`'s deadline: asyncio's
+    /// timeout callback), then wake its task.
+    Timer(u32),
     /// The main task finished one slot ago: end the run (asyncio's `loop.stop()` callback).
     Stop,
 }
@@ -40,13 +43,16 @@ impl ReadyView<'_> {
     pub(crate) fn polls(&self, i: usize) -> Option<TaskId> {
         match self.queue.get(i)? {
             Entry::Poll(id) => Some(*id),
-            Entry::Hop(_) | Entry::Wake(_) | Entry::Stop => None,
+            Entry::Hop(_) | Entry::Wake(_) | Entry::Timer(_) | Entry::Stop => None,
         }
     }
 
     /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra
     /// hop), which runs no task code of its own.
     pub(crate) fn is_hop(&self, i: usize) -> bool {
-        matches!(self.queue.get(i), Some(Entry::Hop(_) | Entry::Wake(_)))
+        matches!(
+            self.queue.get(i),
+            Some(Entry::Hop(_) | Entry::Wake(_) | Entry::Timer(_))
+        )
     }
 }

@@ -1,231 +1,376 @@
-//! Timers: buckets of equal deadlines, in deadline order, over a slab of wakers.
+//! Timers: a binary min-heap of `(deadline, sequence)` over a slab of armed timers.
 //!
-//! **Invariant: timers fire in `(deadline, sequence)` order**: a min-heap holds each distinct
-//! deadline once, and each deadline's bucket lists its timers in arming order (the sequence
-//! number only grows). Many timers share a deadline (virtual time is coarse in most
-//! programs), so arming is a hash lookup and a push, and firing a bucket is a scan instead
-//! of a heap pop per timer. The hash map from deadline to bucket is only looked up, never
-//! iterated, so it cannot affect order. Cancelled timers stay in their bucket until it fires
-//! and are skipped there, so cancelling is O(1). Emptied buckets are kept for reuse.
+//! **Invariant: timers fire in `(deadline, sequence)` order**: the heap orders entries by
+//! deadline, then by the sequence number they were armed with (which only grows), so equal
+//! deadlines fire in arming order. Cancelling is O(1): the slab entry is freed (or its
+//! generation bumped) and the heap entry, now stale, is skipped when it surfaces; when stale
+//! entries outnumber live ones the heap is rebuilt without them, so its size stays O(live).
+//!
+//! Two kinds of timer:
+//! - a **wake** timer (a sleep, a combinator's timeout) is freed when it fires; the engine
+//!   queues the wake-up hop of its waker (`Entry::Hop` for the task's own waker);
+//! - a **deadline** timer (a `Timeout`) stays in the slab when it fires: the engine queues
+//!   `Entry::Timer(index)`, and at that entry's turn the timer is *delivered* (asyncio's
+//!   timeout callback runs then, one slot after the timer fired). The `Timeout` future reads
+//!   the delivery, then frees the timer.
 
-use std::cmp::Reverse;
-use std::collections::hash_map::Entry;
-use std::collections::{BinaryHeap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
 use crate::task::TaskId;
 use crate::time::Instant;
 
-/// Names one armed timer: its slab index and the sequence number it was armed with.
+/// Names one armed timer: its slab index and the generation it was armed with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TimerKey {
     index: u32,
-    seq: u64,
+    generation: u32,
 }
 
-struct Armed {
-    seq: u64,
+/// Where a deadline timer is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Deadline {
+    /// Armed, not yet due.
+    Pending,
+    /// Due: its `Entry::Timer` waits in the ready queue.
+    Fired,
+    /// Its entry ran. `inner_wins` records a tie the policy resolved for the work the
+    /// deadline bounds (its task was already queued when the deadline came).
+    Delivered { inner_wins: bool },
+}
+
+/// What a slab entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Free,
+    /// A wake timer, armed.
+    Wake,
+    Deadline(Deadline),
+    /// A deadline timer cancelled while its `Entry::Timer` is queued: freed at that turn.
+    Dropped,
+}
+
+struct Timer {
+    generation: u32,
+    state: State,
+    /// The task that armed it (its own waker, and the task a tie is about).
     task: TaskId,
     /// `None` when the waker is `task`'s own: the common case (a sleep) then costs no
     /// reference-count traffic, and firing queues the task's hop by its id.
     waker: Option<Waker>,
 }
 
-/// A bucket entry: the timer's sequence number and slab index.
-type Queued = (u64, u32);
+/// A heap entry; stale once its slab entry's generation moved on.
+#[derive(Clone, Copy)]
+struct Queued {
+    deadline: u64,
+    seq: u64,
+    index: u32,
+    generation: u32,
+}
 
-/// A multiplicative hash for deadlines (nanoseconds): they are not attacker-controlled, and
-/// SipHash would cost more than the rest of arming.
-#[derive(Default)]
-struct DeadlineHasher(u64);
-
-impl Hasher for DeadlineHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(self.0 ^ u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
+impl Queued {
+    #[inline]
+    fn before(&self, other: &Queued) -> bool {
+        (self.deadline, self.seq) < (other.deadline, other.seq)
     }
 }
 
 #[derive(Default)]
 pub(crate) struct Timers {
-    /// Each distinct pending deadline (ns), once.
-    deadlines: BinaryHeap<Reverse<u64>>,
-    /// Deadline -> its bucket in `buckets`. Looked up only, never iterated.
-    index: HashMap<u64, u32, BuildHasherDefault<DeadlineHasher>>,
-    /// Timers armed for one deadline, in arming order; free ones are empty and listed in
-    /// `free_buckets`.
-    buckets: Vec<Vec<Queued>>,
-    free_buckets: Vec<u32>,
-    /// The bucket being fired, and how many of its entries were handed out.
-    firing: Vec<Queued>,
-    fired: usize,
-    firing_deadline: u64,
-    slab: Vec<Option<Armed>>,
+    /// Min-heap on `(deadline, seq)`.
+    heap: Vec<Queued>,
+    /// Heap entries whose timer was cancelled (skipped when they surface).
+    stale: usize,
+    slab: Vec<Timer>,
     free: Vec<u32>,
     next_seq: u64,
 }
 
-/// A timer whose deadline has come.
+/// A wake timer whose deadline has come.
 pub(crate) struct Fired {
     pub(crate) task: TaskId,
     /// `None`: wake `task` through its own waker.
     pub(crate) waker: Option<Waker>,
+    /// `Some(index)` for a deadline timer: queue `Entry::Timer(index)` instead of a hop.
+    pub(crate) deadline: Option<u32>,
 }
 
 impl Timers {
     /// Disarms every timer, keeping the capacity of every structure.
     pub(crate) fn clear(&mut self) {
-        self.deadlines.clear();
-        self.index.clear();
-        for bucket in &mut self.buckets {
-            bucket.clear();
-        }
-        self.free_buckets.clear();
-        self.free_buckets.extend(0..self.buckets.len() as u32);
-        self.firing.clear();
-        self.fired = 0;
+        self.heap.clear();
+        self.stale = 0;
         self.slab.clear();
         self.free.clear();
         self.next_seq = 0;
     }
 
-    /// Arms a timer for `task`; `waker` is `None` when it is the task's own waker.
-    pub(crate) fn arm(
+    /// Arms a wake timer for `task`; `waker` is `None` when it is the task's own waker.
+    #[inline]
+    pub(crate) fn arm(&mut self, deadline: Instant, task: TaskId, waker: Option<Waker>) -> TimerKey {
+        let key = self.alloc(State::Wake, task, waker);
+        self.push(deadline, key);
+        key
+    }
+
+    /// Arms a deadline timer for `task` (see the module docs).
+    pub(crate) fn arm_deadline(
         &mut self,
         deadline: Instant,
         task: TaskId,
         waker: Option<Waker>,
     ) -> TimerKey {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let armed = Some(Armed { seq, task, waker });
-        let index = match self.free.pop() {
-            Some(i) => {
-                self.slab[i as usize] = armed;
-                i
-            }
-            None => {
-                self.slab.push(armed);
-                (self.slab.len() - 1) as u32
-            }
-        };
-        let d = deadline.as_nanos();
-        let bucket = match self.index.entry(d) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(v) => {
-                let b = match self.free_buckets.pop() {
-                    Some(b) => b,
-                    None => {
-                        self.buckets.push(Vec::new());
-                        (self.buckets.len() - 1) as u32
-                    }
-                };
-                self.deadlines.push(Reverse(d));
-                *v.insert(b)
-            }
-        };
-        self.buckets[bucket as usize].push((seq, index));
-        TimerKey { index, seq }
+        let key = self.alloc(State::Deadline(Deadline::Pending), task, waker);
+        self.push(deadline, key);
+        key
     }
 
-    /// Whether the timer is still armed (not fired, not cancelled).
+    /// A deadline timer that is due already: the caller queues `Entry::Timer(index)` now.
+    pub(crate) fn arm_fired(&mut self, task: TaskId, waker: Option<Waker>) -> (TimerKey, u32) {
+        let key = self.alloc(State::Deadline(Deadline::Fired), task, waker);
+        (key, key.index)
+    }
+
+    #[inline]
+    fn alloc(&mut self, state: State, task: TaskId, waker: Option<Waker>) -> TimerKey {
+        match self.free.pop() {
+            Some(index) => {
+                let t = &mut self.slab[index as usize];
+                t.generation = t.generation.wrapping_add(1);
+                t.state = state;
+                t.task = task;
+                t.waker = waker;
+                TimerKey { index, generation: t.generation }
+            }
+            None => {
+                let index = u32::try_from(self.slab.len()).expect("fewer than 2^32 timers");
+                self.slab.push(Timer {
+                    generation: 0,
+                    state,
+                    task,
+                    waker,
+                });
+                TimerKey { index, generation: 0 }
+            }
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, deadline: Instant, key: TimerKey) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Queued {
+            deadline: deadline.as_nanos(),
+            seq,
+            index: key.index,
+            generation: key.generation,
+        });
+        self.sift_up(self.heap.len() - 1);
+    }
+
+    #[inline]
+    fn get(&self, key: TimerKey) -> Option<&Timer> {
+        self.slab
+            .get(key.index as usize)
+            .filter(|t| t.generation == key.generation && t.state != State::Free)
+    }
+
+    /// Whether the timer is still in use: armed, or a deadline timer not yet freed.
+    #[inline]
     pub(crate) fn is_armed(&self, key: TimerKey) -> bool {
-        matches!(self.slab.get(key.index as usize), Some(Some(a)) if a.seq == key.seq)
+        self.get(key)
+            .is_some_and(|t| !matches!(t.state, State::Dropped))
+    }
+
+    /// Where a deadline timer is, `None` once it was freed (or for another kind).
+    #[inline]
+    pub(crate) fn deadline_state(&self, key: TimerKey) -> Option<Deadline> {
+        match self.get(key)?.state {
+            State::Deadline(d) => Some(d),
+            _ => None,
+        }
     }
 
     /// The task an armed timer belongs to.
     pub(crate) fn task_of(&self, key: TimerKey) -> Option<TaskId> {
-        match self.slab.get(key.index as usize) {
-            Some(Some(a)) if a.seq == key.seq => Some(a.task),
-            _ => None,
-        }
+        self.get(key).map(|t| t.task)
     }
 
     /// Replaces the waker of an armed timer (a future polled with a new context); `own`
     /// says whether `waker` is the waker of the timer's task ([`Timers::task_of`]).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker, own: bool) {
-        if let Some(Some(a)) = self.slab.get_mut(key.index as usize)
-            && a.seq == key.seq
+        if let Some(t) = self.slab.get_mut(key.index as usize)
+            && t.generation == key.generation
+            && t.state != State::Free
         {
-            match &a.waker {
+            match &t.waker {
                 None if own => {}
                 Some(w) if w.will_wake(waker) => {}
-                _ => a.waker = (!own).then(|| waker.clone()),
+                _ => t.waker = (!own).then(|| waker.clone()),
             }
         }
     }
 
-    /// Disarms a timer; returns its waker (to be dropped outside the core) if it was armed
-    /// with a foreign one.
+    /// Disarms or frees a timer; returns its waker (to be dropped outside the core) if it
+    /// held a foreign one.
     pub(crate) fn cancel(&mut self, key: TimerKey) -> Option<Waker> {
-        let slot = self.slab.get_mut(key.index as usize)?;
-        if slot.as_ref().is_some_and(|a| a.seq == key.seq) {
-            let armed = slot.take()?;
-            self.free.push(key.index);
-            return armed.waker;
+        let t = self.slab.get_mut(key.index as usize)?;
+        if t.generation != key.generation {
+            return None;
         }
-        None
-    }
-
-    fn live(&self, (seq, index): Queued) -> bool {
-        matches!(&self.slab[index as usize], Some(a) if a.seq == seq)
-    }
-
-    /// The earliest deadline among armed timers, dropping buckets of cancelled ones.
-    pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        if self.firing[self.fired..].iter().any(|&q| self.live(q)) {
-            return Some(Instant::from_nanos(self.firing_deadline));
-        }
-        loop {
-            let &Reverse(d) = self.deadlines.peek()?;
-            let b = self.index[&d] as usize;
-            if self.buckets[b].iter().any(|&q| self.live(q)) {
-                return Some(Instant::from_nanos(d));
+        match t.state {
+            State::Free | State::Dropped => None,
+            State::Deadline(Deadline::Fired) => {
+                // Its entry is queued and names the index: freed at that turn.
+                t.state = State::Dropped;
+                t.waker.take()
             }
-            self.deadlines.pop();
-            self.index.remove(&d);
-            self.buckets[b].clear();
-            self.free_buckets.push(b as u32);
+            State::Deadline(Deadline::Delivered { .. }) => self.release(key.index),
+            State::Wake | State::Deadline(Deadline::Pending) => {
+                self.stale += 1;
+                let waker = self.release(key.index);
+                if self.stale > 64 && self.stale * 2 > self.heap.len() {
+                    self.purge();
+                }
+                waker
+            }
+        }
+    }
+
+    fn release(&mut self, index: u32) -> Option<Waker> {
+        let t = &mut self.slab[index as usize];
+        t.state = State::Free;
+        self.free.push(index);
+        t.waker.take()
+    }
+
+    /// The turn of `Entry::Timer(index)`: the task of the deadline timer, or `None` (and the
+    /// timer is freed) if it was cancelled since it fired.
+    pub(crate) fn fired_task(&mut self, index: u32) -> Option<TaskId> {
+        let t = &self.slab[index as usize];
+        match t.state {
+            State::Deadline(Deadline::Fired) => Some(t.task),
+            State::Dropped => {
+                self.release(index);
+                None
+            }
+            _ => unreachable!("an Entry::Timer names a fired deadline timer"),
+        }
+    }
+
+    /// Marks the fired deadline timer `index` delivered; returns its foreign waker, if it
+    /// has one (else its task's own waker is the one to wake).
+    pub(crate) fn deliver(&mut self, index: u32, inner_wins: bool) -> Option<Waker> {
+        let t = &mut self.slab[index as usize];
+        debug_assert_eq!(t.state, State::Deadline(Deadline::Fired));
+        t.state = State::Deadline(Deadline::Delivered { inner_wins });
+        t.waker.take()
+    }
+
+    #[inline]
+    fn live(&self, q: &Queued) -> bool {
+        let t = &self.slab[q.index as usize];
+        t.generation == q.generation && matches!(t.state, State::Wake | State::Deadline(Deadline::Pending))
+    }
+
+    /// The earliest deadline among armed timers (dropping stale entries on the way).
+    pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        loop {
+            let top = *self.heap.first()?;
+            if self.live(&top) {
+                return Some(Instant::from_nanos(top.deadline));
+            }
+            self.pop_top();
+            self.stale -= 1;
         }
     }
 
     /// Removes and returns the earliest armed timer if its deadline is at or before `now`.
+    #[inline]
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         loop {
-            while let Some(&q) = self.firing.get(self.fired) {
-                self.fired += 1;
-                if self.live(q) {
-                    let armed = self.slab[q.1 as usize].take().expect("live timer");
-                    self.free.push(q.1);
-                    return Some(Fired {
-                        task: armed.task,
-                        waker: armed.waker,
-                    });
-                }
-            }
-            let &Reverse(d) = self.deadlines.peek()?;
-            if d > now.as_nanos() {
+            let top = *self.heap.first()?;
+            if top.deadline > now.as_nanos() {
                 return None;
             }
-            self.deadlines.pop();
-            let b = self.index.remove(&d).expect("every deadline has a bucket") as usize;
-            // The bucket's entries become the firing list; the old firing list, emptied,
-            // becomes the free bucket.
-            std::mem::swap(&mut self.firing, &mut self.buckets[b]);
-            self.buckets[b].clear();
-            self.free_buckets.push(b as u32);
-            self.fired = 0;
-            self.firing_deadline = d;
+            self.pop_top();
+            if !self.live(&top) {
+                self.stale -= 1;
+                continue;
+            }
+            let t = &mut self.slab[top.index as usize];
+            if t.state == State::Wake {
+                let (task, waker) = (t.task, t.waker.take());
+                t.state = State::Free;
+                self.free.push(top.index);
+                return Some(Fired {
+                    task,
+                    waker,
+                    deadline: None,
+                });
+            }
+            t.state = State::Deadline(Deadline::Fired);
+            return Some(Fired {
+                task: t.task,
+                waker: None,
+                deadline: Some(top.index),
+            });
+        }
+    }
+
+    fn pop_top(&mut self) {
+        let last = self.heap.pop().expect("the heap is not empty");
+        if !self.heap.is_empty() {
+            self.heap[0] = last;
+            self.sift_down(0);
+        }
+    }
+
+    #[inline]
+    fn sift_up(&mut self, mut i: usize) {
+        let item = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if !item.before(&self.heap[parent]) {
+                break;
+            }
+            self.heap[i] = self.heap[parent];
+            i = parent;
+        }
+        self.heap[i] = item;
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let n = self.heap.len();
+        let item = self.heap[i];
+        loop {
+            let left = 2 * i + 1;
+            if left >= n {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < n && self.heap[right].before(&self.heap[left]) {
+                right
+            } else {
+                left
+            };
+            if !self.heap[child].before(&item) {
+                break;
+            }
+            self.heap[i] = self.heap[child];
+            i = child;
+        }
+        self.heap[i] = item;
+    }
+
+    /// Drops stale entries and restores the heap order.
+    fn purge(&mut self) {
+        let mut heap = std::mem::take(&mut self.heap);
+        heap.retain(|q| self.live(q));
+        self.heap = heap;
+        self.stale = 0;
+        for i in (0..self.heap.len() / 2).rev() {
+            self.sift_down(i);
         }
     }
 }
@@ -239,12 +384,12 @@ mod tests {
     use super::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        #![proptest_config(ProptestConfig::with_cases(64))]
         /// Whatever is armed, cancelled and fired in between, live timers fire in
         /// `(deadline, sequence)` order, each once, and only when due.
         #[test]
         fn fire_in_deadline_then_arming_order(
-            ops in proptest::collection::vec((0u8..4, 0u64..20), 1..200)
+            ops in proptest::collection::vec((0u8..4, 0u64..20), 1..300)
         ) {
             let mut timers = Timers::default();
             let mut model: Vec<(u64, u64, usize)> = Vec::new(); // (deadline, seq, task)
@@ -280,7 +425,37 @@ mod tests {
                         prop_assert_eq!(fired, due);
                     }
                 }
+                prop_assert!(timers.heap.len() <= 2 * (model.len() + 64));
             }
         }
+    }
+
+    /// A deadline timer lives on after firing until its entry delivers it and its owner
+    /// frees it; a cancellation while its entry is queued frees it at that turn.
+    #[test]
+    fn deadline_timers_are_delivered_then_freed() {
+        let mut timers = Timers::default();
+        let task = TaskId::from_index(3);
+        let key = timers.arm_deadline(Instant::from_nanos(5), task, None);
+        assert_eq!(timers.deadline_state(key), Some(Deadline::Pending));
+        let fired = timers.pop_due(Instant::from_nanos(5)).expect("due");
+        let index = fired.deadline.expect("a deadline timer");
+        assert_eq!(timers.deadline_state(key), Some(Deadline::Fired));
+        assert_eq!(timers.fired_task(index), Some(task));
+        assert!(timers.deliver(index, true).is_none(), "the task's own waker");
+        assert_eq!(
+            timers.deadline_state(key),
+            Some(Deadline::Delivered { inner_wins: true })
+        );
+        timers.cancel(key);
+        assert_eq!(timers.deadline_state(key), None);
+
+        let key = timers.arm_deadline(Instant::from_nanos(9), task, None);
+        let index = timers.pop_due(Instant::from_nanos(9)).unwrap().deadline.unwrap();
+        timers.cancel(key);
+        assert!(!timers.is_armed(key));
+        assert!(timers.free.is_empty(), "kept while its entry is queued");
+        assert_eq!(timers.fired_task(index), None);
+        assert_eq!(timers.free, [index], "freed at its turn");
     }
 }
