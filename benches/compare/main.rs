@@ -156,13 +156,18 @@ fn main() {
         None => CASES.iter().filter(|c| c.0.contains(&filter)).collect(),
     };
 
-    // Interleaved: every case once per round, so background load hits all of them alike.
+    // Interleaved: every case once per round, so background load hits all of them alike;
+    // each timed run follows an untimed run of the same case.
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
     for c in &cases {
         (c.1)(0); // warm-up (and a first check of every result)
     }
     for rep in 0..reps {
         for (i, c) in cases.iter().enumerate() {
+            // An untimed run of the same case first: the allocator and the caches then hold
+            // this workload's state rather than the previous case's (a case following
+            // another workload's teardown ran up to 2.5 times slower, whichever it was).
+            (c.1)(rep as u64 + 1);
             let start = Instant::now();
             (c.1)(rep as u64 + 1);
             times[i].push(start.elapsed());

@@ -32,10 +32,10 @@ use crate::runtime::{TimerKey, WaitOn, try_with, with};
 ///
 /// Dropping a `Sleep` disarms its timer.
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep {
-        target: Target::After(duration),
-        state: State::Init,
-    }
+    Sleep::new(
+        u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX),
+        State::After,
+    )
 }
 
 /// Waits until the virtual clock reaches `deadline`; a deadline not in the future yields
@@ -54,10 +54,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// assert_eq!(out.result.unwrap().to_string(), "250");
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep {
-        target: Target::At(deadline),
-        state: State::Init,
-    }
+    Sleep::new(deadline.as_nanos(), State::At)
 }
 
 /// The future returned by [`sleep`] and [`sleep_until`].
@@ -72,32 +69,40 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 #[must_use = "futures do nothing unless awaited"]
 #[derive(Debug)]
 pub struct Sleep {
-    target: Target,
+    /// Nanoseconds: the duration before the first poll of a `sleep`, else the deadline.
+    nanos: u64,
+    /// The timer, while `Armed`.
+    key: TimerKey,
+    /// The run that armed the timer (its id's low bits), so that a sleep dropped in another
+    /// run leaves that run's timers alone.
+    run: u32,
     state: State,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    /// Relative to the time of the first poll, like `asyncio.sleep`.
-    After(Duration),
-    At(Instant),
-}
-
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    Init,
-    Armed(Instant, TimerKey, u64),
+    /// Not polled yet; `nanos` is relative to the first poll, like `asyncio.sleep`.
+    After,
+    /// Not polled yet; `nanos` is the deadline.
+    At,
+    Armed,
     Yielded,
     Done,
 }
 
 impl Sleep {
+    fn new(nanos: u64, state: State) -> Sleep {
+        Sleep {
+            nanos,
+            key: TimerKey::NONE,
+            run: 0,
+            state,
+        }
+    }
+
     /// The deadline, once the sleep has been polled and armed a timer.
     pub fn deadline(&self) -> Option<Instant> {
-        match self.state {
-            State::Armed(deadline, ..) => Some(deadline),
-            _ => None,
-        }
+        (self.state == State::Armed).then_some(Instant::from_nanos(self.nanos))
     }
 }
 
@@ -107,27 +112,28 @@ impl Future for Sleep {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         with("sleep", |c| match this.state {
-            State::Init => {
-                let deadline = match this.target {
-                    Target::After(d) if d.is_zero() => c.now,
-                    Target::After(d) => c.now + d,
-                    Target::At(t) => t,
+            State::After | State::At => {
+                let deadline = match this.state {
+                    State::After => Instant::from_nanos(c.now.as_nanos().saturating_add(this.nanos)),
+                    _ => Instant::from_nanos(this.nanos),
                 };
                 let me = c.current();
                 if deadline <= c.now {
                     c.wake(me, cx.waker());
                     this.state = State::Yielded;
                 } else {
-                    this.state =
-                        State::Armed(deadline, c.arm_timer(deadline, cx.waker()), c.run_id);
+                    this.key = c.arm_timer(deadline, cx.waker());
+                    this.nanos = deadline.as_nanos();
+                    this.run = c.run_id as u32;
+                    this.state = State::Armed;
                     c.wait_on(WaitOn::Sleep(deadline));
                 }
                 Poll::Pending
             }
-            State::Armed(deadline, key, _) => {
-                if c.timers.is_armed(key) {
-                    c.set_timer_waker(key, cx.waker());
-                    c.wait_on(WaitOn::Sleep(deadline));
+            State::Armed => {
+                if c.timers.is_armed(this.key) {
+                    c.set_timer_waker(this.key, cx.waker());
+                    c.wait_on(WaitOn::Sleep(Instant::from_nanos(this.nanos)));
                     Poll::Pending
                 } else {
                     this.state = State::Done;
@@ -144,9 +150,10 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let State::Armed(_, key, run) = self.state {
+        if self.state == State::Armed {
+            let (key, run) = (self.key, self.run);
             let waker = try_with(|c| {
-                if c.run_id == run {
+                if c.run_id as u32 == run {
                     c.timers.cancel(key)
                 } else {
                     None
@@ -155,5 +162,15 @@ impl Drop for Sleep {
             .flatten();
             drop(waker);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A sleep is part of nearly every task's future, and the futures are what a run with
+    /// many tasks keeps in memory: it stays at 24 bytes.
+    #[test]
+    fn a_sleep_is_small() {
+        assert!(std::mem::size_of::<super::Sleep>() <= 24);
     }
 }
