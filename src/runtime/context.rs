@@ -15,7 +15,7 @@ pub(crate) struct Deferred {
 }
 
 pub(crate) struct Slot {
-    pub(crate) core: RefCell<Option<Core>>,
+    pub(crate) core: RefCell<Option<Box<Core>>>,
     pub(crate) deferred: RefCell<Deferred>,
     /// Set when `deferred` is non-empty, so the hot path checks one flag instead of a borrow.
     pub(crate) has_deferred: Cell<bool>,

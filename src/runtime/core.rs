@@ -116,42 +116,96 @@ const JITTER_LEVELS: usize = 5;
 const USER_STREAM: u64 = 1;
 
 impl Core {
+    /// A core for a new run: the one the previous run on this thread left, emptied, or a
+    /// fresh one.
     pub(crate) fn new(
         run_id: u64,
         seed: u64,
         sched: Scheduler,
         limits: Limits,
         level: TraceLevel,
-    ) -> Core {
-        let spare = super::pool::take();
+    ) -> Box<Core> {
+        let mut core = super::pool::take().unwrap_or_else(|| Box::new(Core::empty()));
+        core.run_id = run_id;
+        core.seed = seed;
+        core.fifo = sched.is_fifo();
+        core.sched = sched;
+        core.limits = limits;
+        core.trace.set_level(level);
+        core
+    }
+
+    fn empty() -> Core {
         Core {
-            run_id,
+            run_id: 0,
             now: Instant::ZERO,
             running: None,
-            tasks: spare.tasks,
-            ready: spare.ready,
+            tasks: Vec::new(),
+            ready: ReadyQueue::default(),
             pass_left: 0,
-            fifo: sched.is_fifo(),
-            sched,
-            decisions: Vec::with_capacity(spare.decisions_hint),
+            fifo: true,
+            sched: Scheduler::Fifo(crate::schedule::Fifo),
+            decisions: Vec::new(),
             stats: Stats::default(),
-            trace: TraceBuf::new(level),
-            timers: spare.timers,
-            awaiters: spare.awaiters,
-            wait_lists: spare.wait_lists,
-            free_wait_lists: spare.free_wait_lists,
-            hops: spare.hops,
-            free_hops: spare.free_hops,
+            trace: TraceBuf::new(TraceLevel::Off),
+            timers: Timers::default(),
+            awaiters: Awaiters::new(),
+            wait_lists: Vec::new(),
+            free_wait_lists: Vec::new(),
+            hops: Vec::new(),
+            free_hops: Vec::new(),
             names: Vec::new(),
             messages: BTreeMap::new(),
-            limits,
+            limits: Limits {
+                max_steps: 0,
+                max_time: None,
+            },
             main: TaskId::from_index(0),
             diverged: None,
             finish: None,
             jitter: None,
-            seed,
+            seed: 0,
             user_rng: None,
         }
+    }
+
+    /// Empties the core after a run (what the outcome needed was taken out already),
+    /// keeping the capacity of every buffer. The decision log, moved into the token, is
+    /// replaced by one sized like it.
+    pub(crate) fn clear(&mut self) {
+        self.now = Instant::ZERO;
+        self.running = None;
+        self.tasks.clear();
+        self.ready.clear();
+        self.pass_left = 0;
+        let hint = self
+            .stats
+            .decisions
+            .min(super::pool::DECISIONS_HINT_MAX as u64) as usize;
+        if self.decisions.capacity() < hint {
+            self.decisions = Vec::with_capacity(hint);
+        }
+        self.decisions.clear();
+        self.stats = Stats::default();
+        self.trace.events.clear();
+        self.timers.clear();
+        self.awaiters.clear();
+        // Every list is emptied and free, so the next run reuses their capacity.
+        for list in &mut self.wait_lists {
+            list.clear();
+        }
+        self.free_wait_lists.clear();
+        self.free_wait_lists
+            .extend((0..self.wait_lists.len() as u32).rev());
+        self.hops.clear();
+        self.free_hops.clear();
+        self.names.clear();
+        self.messages.clear();
+        self.main = TaskId::from_index(0);
+        self.diverged = None;
+        self.finish = None;
+        self.jitter = None;
+        self.user_rng = None;
     }
 
     /// The running task.

@@ -30,7 +30,7 @@ pub(crate) enum Finish {
 /// What the engine hands back: the final core (trace, counters, decisions), why the run
 /// stopped, and the main task's result.
 pub(crate) struct RunParts<T> {
-    pub(crate) core: Core,
+    pub(crate) core: Box<Core>,
     pub(crate) finish: Finish,
     pub(crate) main: Option<Result<T, JoinError>>,
 }
@@ -89,7 +89,7 @@ impl Drop for Installed {
 /// # Panics
 ///
 /// Panics when a simulation already runs on this thread (simloop runs do not nest).
-pub(crate) fn run<F: Future + 'static>(core: Core, future: F) -> RunParts<F::Output> {
+pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F::Output> {
     SLOT.with(|slot| {
         let mut current = slot.core.borrow_mut();
         assert!(

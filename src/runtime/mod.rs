@@ -29,7 +29,6 @@ pub(crate) use self::pool::recycle;
 pub(crate) use self::ready::Entry;
 pub(crate) use self::ready::ReadyView;
 pub(crate) use self::ready_queue::ReadyQueue;
-pub(crate) use self::slot::TaskSlot;
 pub(crate) use self::timers::{Deadline, TimerKey};
-pub(crate) use self::wait::WaitOn;
+pub(crate) use self::wait::{ResourceInfo, WaitOn};
 pub(crate) use self::waker::next_run_id;

@@ -102,12 +102,12 @@ pub(crate) struct Timers {
     queued: usize,
     /// Queued entries whose timer was cancelled (dropped when they surface).
     stale: usize,
-    /// Bit `b` is set when bucket `b` may hold entries (clear means empty).
-    nonempty: u128,
+    /// Bit `b - 1` is set when bucket `b >= 1` holds entries (bucket 0 is `taken..len`).
+    nonempty: u64,
     /// The earliest deadline queued in each bucket (`u64::MAX` when empty); a lower bound
-    /// when the bucket's bit in `min_stale` is set (its minimum was cancelled).
+    /// when the bucket's bit (`b - 1`) in `min_stale` is set (its minimum was cancelled).
     bucket_min: [u64; BUCKETS],
-    min_stale: u128,
+    min_stale: u64,
     slab: Vec<Timer>,
     free: Vec<u32>,
 }
@@ -129,6 +129,12 @@ impl Default for Timers {
     }
 }
 
+/// The bit of bucket `b >= 1` in `Timers::nonempty` and `Timers::min_stale`.
+#[inline]
+fn bit(b: usize) -> u64 {
+    1 << (b - 1)
+}
+
 /// The bucket of `deadline` relative to `last`.
 #[inline]
 fn bucket(deadline: u64, last: u64) -> usize {
@@ -147,11 +153,14 @@ pub(crate) struct Fired {
 impl Timers {
     /// Disarms every timer, keeping the capacity of every structure.
     pub(crate) fn clear(&mut self) {
-        for b in 0..BUCKETS {
-            if self.nonempty & (1 << b) != 0 {
-                self.buckets[b].clear();
-                self.bucket_min[b] = u64::MAX;
-            }
+        self.buckets[0].clear();
+        self.bucket_min[0] = u64::MAX;
+        let mut set = self.nonempty;
+        while set != 0 {
+            let b = set.trailing_zeros() as usize + 1;
+            set &= set - 1;
+            self.buckets[b].clear();
+            self.bucket_min[b] = u64::MAX;
         }
         self.taken = 0;
         self.last = 0;
@@ -239,7 +248,9 @@ impl Timers {
     #[inline]
     fn file(&mut self, q: Queued, last: u64) {
         let b = bucket(q.deadline, last);
-        self.nonempty |= 1 << b;
+        if b > 0 {
+            self.nonempty |= bit(b);
+        }
         self.bucket_min[b] = self.bucket_min[b].min(q.deadline);
         self.buckets[b].push(q);
     }
@@ -305,8 +316,8 @@ impl Timers {
             State::Wake | State::Deadline(Deadline::Pending) => {
                 self.stale += 1;
                 let b = bucket(t.deadline, self.last);
-                if self.bucket_min[b] == t.deadline {
-                    self.min_stale |= 1 << b;
+                if b > 0 && self.bucket_min[b] == t.deadline {
+                    self.min_stale |= bit(b);
                 }
                 let waker = self.release(key.index);
                 if self.stale > 64 && self.stale * 2 > self.queued {
@@ -370,12 +381,12 @@ impl Timers {
             }
             self.drop_front();
         }
-        while self.nonempty >> 1 != 0 {
-            let b = (self.nonempty >> 1).trailing_zeros() as usize + 1;
-            if self.min_stale & (1 << b) != 0 {
+        while self.nonempty != 0 {
+            let b = self.nonempty.trailing_zeros() as usize + 1;
+            if self.min_stale & bit(b) != 0 {
                 self.rescan(b);
             }
-            if self.nonempty & (1 << b) != 0 {
+            if self.nonempty & bit(b) != 0 {
                 return Some(self.bucket_min[b]);
             }
         }
@@ -391,9 +402,9 @@ impl Timers {
         self.stale -= dropped;
         self.queued -= dropped;
         self.bucket_min[b] = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
-        self.min_stale &= !(1 << b);
+        self.min_stale &= !bit(b);
         if entries.is_empty() {
-            self.nonempty &= !(1 << b);
+            self.nonempty &= !bit(b);
         }
         self.buckets[b] = entries;
     }
@@ -412,8 +423,6 @@ impl Timers {
         if self.taken == self.buckets[0].len() {
             self.buckets[0].clear();
             self.taken = 0;
-            self.nonempty &= !1;
-            self.min_stale &= !1;
             self.bucket_min[0] = u64::MAX;
         }
     }
@@ -422,6 +431,20 @@ impl Timers {
     #[inline]
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         let now = now.as_nanos();
+        // The common answer at a pass's start, without a call: nothing is due.
+        if self.taken == self.buckets[0].len() {
+            if self.nonempty == 0 {
+                return None;
+            }
+            let b = self.nonempty.trailing_zeros() as usize + 1;
+            if self.min_stale & bit(b) == 0 && self.bucket_min[b] > now {
+                return None;
+            }
+        }
+        self.pop_due_slow(now)
+    }
+
+    fn pop_due_slow(&mut self, now: u64) -> Option<Fired> {
         loop {
             if self.taken == self.buckets[0].len() {
                 // Bucket 0 is empty: spread the first non-empty bucket around its minimum,
@@ -467,12 +490,12 @@ impl Timers {
     /// `last`, moving that bucket's entries to lower buckets in order.
     fn spread(&mut self, min: u64) {
         debug_assert!(self.buckets[0].is_empty());
-        let b = (self.nonempty >> 1).trailing_zeros() as usize + 1;
-        debug_assert!(b < BUCKETS, "a live deadline is queued");
+        debug_assert!(self.nonempty != 0, "a live deadline is queued");
+        let b = self.nonempty.trailing_zeros() as usize + 1;
         self.last = min;
-        self.nonempty &= !(1 << b);
+        self.nonempty &= !bit(b);
         self.bucket_min[b] = u64::MAX;
-        self.min_stale &= !(1 << b);
+        self.min_stale &= !bit(b);
         let mut entries = std::mem::take(&mut self.buckets[b]);
         for q in entries.drain(..) {
             if self.live(&q) {
@@ -494,8 +517,8 @@ impl Timers {
                 self.taken = 0;
             }
             entries.retain(|q| self.live(q));
-            if entries.is_empty() {
-                self.nonempty &= !(1 << b);
+            if entries.is_empty() && b > 0 {
+                self.nonempty &= !bit(b);
             }
             self.bucket_min[b] = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
             self.buckets[b] = entries;
@@ -559,8 +582,8 @@ mod tests {
                 }
                 prop_assert!(timers.queued <= 2 * (model.len() + 64));
                 prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
-                for (b, entries) in timers.buckets.iter().enumerate() {
-                    prop_assert!(entries.is_empty() || timers.nonempty & (1 << b) != 0);
+                for (b, entries) in timers.buckets.iter().enumerate().skip(1) {
+                    prop_assert!(entries.is_empty() || timers.nonempty & bit(b) != 0);
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! What blocked tasks wait on, and the deadlock report built from it.
 
+use std::cell::{Ref, RefCell};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -15,42 +16,70 @@ pub(crate) enum WaitOn {
     Join(TaskId),
     /// Sleeping until a deadline.
     Sleep(Instant),
-    /// Waiting on a synchronisation primitive or a combinator. Boxed: it is the rare, large
-    /// case, and a task slot keeps one `WaitOn` inline.
-    Resource(Box<Resource>),
+    /// Waiting on a synchronisation primitive or a combinator. Shared with the primitive,
+    /// which keeps its holders current, so registering a wait costs a reference count.
+    Resource(Rc<ResourceInfo>),
 }
 
-/// What a [`WaitOn::Resource`] names.
-#[derive(Clone, Debug)]
-pub(crate) struct Resource {
+/// What a [`WaitOn::Resource`] names: a node of the wait-for graph.
+#[derive(Debug)]
+pub(crate) struct ResourceInfo {
     pub(crate) kind: &'static str,
     pub(crate) name: Option<Rc<str>>,
     /// The tasks that hold it (edges of the wait-for graph).
-    pub(crate) holders: Vec<TaskId>,
+    pub(crate) holders: RefCell<Vec<TaskId>>,
+}
+
+impl ResourceInfo {
+    pub(crate) fn new(kind: &'static str, name: Option<Rc<str>>) -> Rc<ResourceInfo> {
+        Rc::new(ResourceInfo {
+            kind,
+            name,
+            holders: RefCell::new(Vec::new()),
+        })
+    }
 }
 
 impl WaitOn {
-    /// Waiting on the resource `kind` (named `name`), held by `holders`.
+    /// Waiting on the resource `kind` (named `name`), held by `holders`: a node of its own
+    /// (combinators, whose holders change with every poll).
     pub(crate) fn resource(
         kind: &'static str,
         name: Option<Rc<str>>,
         holders: Vec<TaskId>,
     ) -> WaitOn {
-        WaitOn::Resource(Box::new(Resource {
+        WaitOn::Resource(Rc::new(ResourceInfo {
             kind,
             name,
-            holders,
+            holders: RefCell::new(holders),
         }))
+    }
+}
+
+/// The tasks a wait depends on (edges of the wait-for graph).
+enum Deps<'a> {
+    One(&'a TaskId),
+    Holders(Ref<'a, Vec<TaskId>>),
+    None,
+}
+
+impl Deps<'_> {
+    fn as_slice(&self) -> &[TaskId] {
+        match self {
+            Deps::One(t) => std::slice::from_ref(*t),
+            Deps::Holders(h) => h,
+            Deps::None => &[],
+        }
     }
 }
 
 impl WaitOn {
     /// The tasks this wait depends on (edges of the wait-for graph).
-    fn depends_on(&self) -> &[TaskId] {
+    fn depends_on(&self) -> Deps<'_> {
         match self {
-            WaitOn::Join(t) => std::slice::from_ref(t),
-            WaitOn::Resource(r) => &r.holders,
-            WaitOn::Sleep(_) => &[],
+            WaitOn::Join(t) => Deps::One(t),
+            WaitOn::Resource(r) => Deps::Holders(r.holders.borrow()),
+            WaitOn::Sleep(_) => Deps::None,
         }
     }
 }
@@ -61,11 +90,8 @@ impl Core {
             WaitOn::Join(t) => format!("join {}", self.label(*t)),
             WaitOn::Sleep(t) => format!("sleep until t={t}"),
             WaitOn::Resource(r) => {
-                let Resource {
-                    kind,
-                    name,
-                    holders,
-                } = &**r;
+                let ResourceInfo { kind, name, .. } = &**r;
+                let holders = r.holders.borrow();
                 let mut s = kind.to_string();
                 if let Some(name) = name {
                     let _ = write!(s, " '{name}'");
@@ -128,7 +154,8 @@ impl Core {
         path.push(t);
         if !self.is_done(t) {
             for wait in self.waits_of(t) {
-                for &next in wait.depends_on() {
+                let deps = wait.depends_on();
+                for &next in deps.as_slice() {
                     match mark[next.index()] {
                         1 => {
                             let from = path.iter().position(|&p| p == next).expect("on path");

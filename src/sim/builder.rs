@@ -287,8 +287,7 @@ impl Sim {
             names: std::mem::take(&mut core.names),
             tasks: core.tasks.len(),
         };
-        runtime::recycle(&mut core);
-        Outcome {
+        let outcome = Outcome {
             result,
             trace,
             token: Token {
@@ -299,7 +298,9 @@ impl Sim {
             elapsed: core.now - Instant::ZERO,
             stats: core.stats,
             unobserved_panics: panics,
-        }
+        };
+        runtime::recycle(core);
+        outcome
     }
 
     /// Runs `future` like [`Sim::run`] and returns its value, panicking with a full report

@@ -338,21 +338,25 @@ impl<'a, T> Future for ConditionWait<'a, T> {
                     drop(guard);
                     let t = with("Condition::wait", |core| {
                         let t = cond.waiters.borrow_mut().push(core, cx.waker());
-                        cond.resource.wait_on(core, &[]);
+                        cond.resource.wait_on(core);
                         t
                     });
                     this.state = WaitState::Waiting(t);
                     return Poll::Pending;
                 }
                 WaitState::Waiting(t) => {
-                    let mut ws = cond.waiters.borrow_mut();
-                    if ws.poll(t, cx.waker()) == Status::Waiting {
-                        drop(ws);
-                        with("Condition::wait", |core| cond.resource.wait_on(core, &[]));
+                    let waiting = with("Condition::wait", |core| {
+                        let status = cond.waiters.borrow_mut().poll(core, t, cx.waker());
+                        if status == Status::Waiting {
+                            cond.resource.wait_on(core);
+                        }
+                        status == Status::Waiting
+                    });
+                    if waiting {
                         this.state = WaitState::Waiting(t);
                         return Poll::Pending;
                     }
-                    ws.remove(t);
+                    cond.waiters.borrow_mut().remove(t);
                     this.state = WaitState::Relock(cond.lock.lock());
                 }
                 WaitState::Relock(mut fut) => match Pin::new(&mut fut).poll(cx) {

@@ -188,14 +188,14 @@ impl Future for EventWait<'_> {
                 None if st.set => return Poll::Ready(()),
                 None => this.ticket = Some(st.waiters.push(core, cx.waker())),
                 Some(t) => {
-                    if st.waiters.poll(t, cx.waker()) != Status::Waiting {
+                    if st.waiters.poll(core, t, cx.waker()) != Status::Waiting {
                         st.waiters.remove(t);
                         this.ticket = None;
                         return Poll::Ready(());
                     }
                 }
             }
-            ev.resource.wait_on(core, &[]);
+            ev.resource.wait_on(core);
             Poll::Pending
         })
     }

@@ -21,6 +21,10 @@ use crate::task::TaskId;
 #[derive(Debug)]
 pub(crate) struct Permits {
     state: RefCell<State>,
+    /// The wait-for graph's node, which also keeps the holders: tasks holding a permit, in
+    /// acquisition order (one entry per permit). A release names the releasing holder; an
+    /// explicit release by a task holding nothing removes the oldest entry, so after extra
+    /// releases this is a best guess (it only feeds reports).
     resource: Resource,
     /// Wake only the first waiter, as asyncio's `Lock` does (its `_wake_up_first`), instead
     /// of the first one not being cancelled, as its `Semaphore` does.
@@ -32,10 +36,6 @@ struct State {
     /// Permits nobody holds and nobody has been handed.
     value: usize,
     waiters: Waiters,
-    /// Tasks holding a permit, in acquisition order (one entry per permit). A release names
-    /// the releasing holder; an explicit release by a task holding nothing removes the
-    /// oldest entry, so after extra releases this is a best guess (it only feeds reports).
-    holders: Vec<TaskId>,
 }
 
 impl Permits {
@@ -56,7 +56,6 @@ impl Permits {
             state: RefCell::new(State {
                 value,
                 waiters: Waiters::new(),
-                holders: Vec::new(),
             }),
             resource: Resource::new(kind, name),
         }
@@ -79,12 +78,12 @@ impl Permits {
 
     /// The tasks holding permits, in acquisition order.
     pub(crate) fn holders(&self) -> Vec<TaskId> {
-        self.state.borrow().holders.clone()
+        self.resource.holders().clone()
     }
 
     /// Whether some task holds a permit.
     pub(crate) fn held(&self) -> bool {
-        !self.state.borrow().holders.is_empty()
+        !self.resource.holders().is_empty()
     }
 
     /// Takes a permit without waiting if one is free and nobody waits; records the running
@@ -95,7 +94,7 @@ impl Permits {
             return false;
         }
         st.value -= 1;
-        st.holders.push(core.current());
+        self.resource.holders().push(core.current());
         true
     }
 
@@ -113,11 +112,14 @@ impl Permits {
     pub(crate) fn release(&self, holder: Option<TaskId>) {
         with_core(|core| {
             let mut st = self.state.borrow_mut();
-            let at = holder
-                .and_then(|h| st.holders.iter().position(|&t| t == h))
-                .or(if st.holders.is_empty() { None } else { Some(0) });
-            if let Some(i) = at {
-                st.holders.remove(i);
+            {
+                let mut holders = self.resource.holders();
+                let at = holder
+                    .and_then(|h| holders.iter().position(|&t| t == h))
+                    .or(if holders.is_empty() { None } else { Some(0) });
+                if let Some(i) = at {
+                    holders.remove(i);
+                }
             }
             self.hand_on(&mut st, core);
         });
@@ -163,13 +165,13 @@ impl Future for AcquirePermit<'_> {
         with("Semaphore::acquire", |core| {
             let mut st = permits.state.borrow_mut();
             let status = match this.ticket {
-                Some(t) => st.waiters.poll(t, cx.waker()),
+                Some(t) => st.waiters.poll(core, t, cx.waker()),
                 None => Status::Gone,
             };
             match status {
                 Status::Notified => {
                     st.waiters.remove(this.ticket.take().expect("ticket"));
-                    st.holders.push(core.current());
+                    permits.resource.holders().push(core.current());
                     this.done = true;
                     return Poll::Ready(());
                 }
@@ -184,7 +186,7 @@ impl Future for AcquirePermit<'_> {
                 }
                 Status::Waiting => {}
             }
-            permits.resource.wait_on(core, &st.holders);
+            permits.resource.wait_on(core);
             Poll::Pending
         })
     }

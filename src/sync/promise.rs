@@ -374,12 +374,12 @@ impl<T: Clone, E: Clone> Future for PromiseWait<'_, T, E> {
             match this.ticket {
                 None => this.ticket = Some(st.waiters.push(core, cx.waker())),
                 Some(t) => {
-                    if st.waiters.poll(t, cx.waker()) == Status::Gone {
+                    if st.waiters.poll(core, t, cx.waker()) == Status::Gone {
                         this.ticket = Some(st.waiters.push(core, cx.waker()));
                     }
                 }
             }
-            p.resource.wait_on(core, &[]);
+            p.resource.wait_on(core);
             Poll::Pending
         })
     }

@@ -1,38 +1,57 @@
 //! How a primitive names itself in deadlock reports.
 
+use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
-use crate::runtime::{Core, WaitOn};
+use crate::runtime::{Core, ResourceInfo, WaitOn};
 use crate::task::TaskId;
 
-/// A primitive's kind and optional name, registered with every wait on it so the deadlock
-/// report can print a wait-for graph ("Lock 'a' held by #2 alice").
-#[derive(Clone, Debug)]
+/// A primitive's node in the wait-for graph: its kind, optional name and current holders,
+/// shared with every wait registered on it, so the deadlock report can print "Lock 'a'
+/// held by #2 alice" and registering a wait costs only a reference count.
+#[derive(Debug)]
 pub(crate) struct Resource {
-    kind: &'static str,
-    name: Option<Rc<str>>,
+    info: Rc<ResourceInfo>,
+    /// Nodes for the other kinds of wait on the same primitive ("Queue put", "Queue get"),
+    /// made at their first use; they have no holders.
+    roles: RefCell<Vec<Rc<ResourceInfo>>>,
 }
 
 impl Resource {
     pub(crate) fn new(kind: &'static str, name: Option<&str>) -> Resource {
         Resource {
-            kind,
-            name: name.map(Rc::from),
+            info: ResourceInfo::new(kind, name.map(Rc::from)),
+            roles: RefCell::new(Vec::new()),
         }
     }
 
     /// The name given at construction, if any.
     pub(crate) fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.info.name.as_deref()
     }
 
-    /// Registers that the running task waits on this primitive, held by `holders`.
-    pub(crate) fn wait_on(&self, core: &mut Core, holders: &[TaskId]) {
-        self.wait_on_as(core, self.kind, holders);
+    /// The tasks that hold the primitive, which it keeps current.
+    pub(crate) fn holders(&self) -> RefMut<'_, Vec<TaskId>> {
+        self.info.holders.borrow_mut()
+    }
+
+    /// Registers that the running task waits on this primitive.
+    #[inline]
+    pub(crate) fn wait_on(&self, core: &mut Core) {
+        core.wait_on(WaitOn::Resource(self.info.clone()));
     }
 
     /// Like [`Resource::wait_on`] with a more specific kind ("Queue put", "Queue get").
-    pub(crate) fn wait_on_as(&self, core: &mut Core, kind: &'static str, holders: &[TaskId]) {
-        core.wait_on(WaitOn::resource(kind, self.name.clone(), holders.to_vec()));
+    pub(crate) fn wait_on_as(&self, core: &mut Core, kind: &'static str) {
+        let mut roles = self.roles.borrow_mut();
+        let info = match roles.iter().find(|r| r.kind == kind) {
+            Some(r) => r.clone(),
+            None => {
+                let r = ResourceInfo::new(kind, self.info.name.clone());
+                roles.push(r.clone());
+                r
+            }
+        };
+        core.wait_on(WaitOn::Resource(info));
     }
 }

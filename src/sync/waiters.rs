@@ -50,8 +50,20 @@ struct Entry {
     task: TaskId,
     /// The run the task belongs to: an entry left over from another run is never woken.
     run: u64,
-    waker: Waker,
+    /// `None` when it is `task`'s own waker (no reference counting).
+    waker: Option<Waker>,
     notified: bool,
+}
+
+impl Entry {
+    /// Wakes the waiting task (one slot, like resolving an asyncio Future).
+    #[inline]
+    fn wake(&self, core: &mut Core) {
+        match &self.waker {
+            None => core.wake_task(self.task),
+            Some(w) => core.wake(self.task, w),
+        }
+    }
 }
 
 impl Waiters {
@@ -73,24 +85,29 @@ impl Waiters {
     /// Adds the running task at the back of the list.
     pub(crate) fn push(&mut self, core: &Core, waker: &Waker) -> Ticket {
         let ticket = self.reserve();
+        let task = core.current();
         self.entries.push_back(Entry {
             ticket,
-            task: core.current(),
+            task,
             run: core.run_id,
-            waker: waker.clone(),
+            waker: core.foreign(task, waker),
             notified: false,
         });
         ticket
     }
 
     /// The status of `ticket`, refreshing its waker while it waits.
-    pub(crate) fn poll(&mut self, ticket: Ticket, waker: &Waker) -> Status {
+    pub(crate) fn poll(&mut self, core: &Core, ticket: Ticket, waker: &Waker) -> Status {
         match self.entries.iter_mut().find(|e| e.ticket == ticket) {
             None => Status::Gone,
             Some(e) if e.notified => Status::Notified,
             Some(e) => {
-                if !e.waker.will_wake(waker) {
-                    e.waker = waker.clone();
+                let same = match &e.waker {
+                    Some(w) => w.will_wake(waker),
+                    None => core.owns(e.task, waker),
+                };
+                if !same {
+                    e.waker = core.foreign(e.task, waker);
                 }
                 Status::Waiting
             }
@@ -124,7 +141,7 @@ impl Waiters {
                 continue;
             }
             e.notified = true;
-            core.wake(e.task, &e.waker);
+            e.wake(core);
             done += 1;
         }
         done
@@ -137,7 +154,7 @@ impl Waiters {
         match self.entries.front_mut() {
             Some(e) if !e.notified && e.run == core.run_id && !cancelling(core, e.task) => {
                 e.notified = true;
-                core.wake(e.task, &e.waker);
+                e.wake(core);
                 true
             }
             _ => false,
@@ -158,7 +175,7 @@ impl Waiters {
             }
             before(e.ticket, core);
             e.notified = true;
-            core.wake(e.task, &e.waker);
+            e.wake(core);
             done += 1;
         }
         done

@@ -17,6 +17,11 @@ impl TraceBuf {
         }
     }
 
+    /// Sets how much the next run records.
+    pub(crate) fn set_level(&mut self, level: TraceLevel) {
+        self.level = level;
+    }
+
     /// Whether every event is recorded; hot paths test this before building an event.
     #[inline(always)]
     pub(crate) fn full(&self) -> bool {

@@ -115,8 +115,8 @@ impl<T, S: Store<Item = T>> Future for Put<'_, T, S> {
         with("Queue::put", |core| {
             let mut st = q.state.borrow_mut();
             if let Some(t) = this.ticket {
-                if st.putters.poll(t, cx.waker()) == Status::Waiting {
-                    q.resource.wait_on_as(core, "Queue put", &[]);
+                if st.putters.poll(core, t, cx.waker()) == Status::Waiting {
+                    q.resource.wait_on_as(core, "Queue put");
                     return Poll::Pending;
                 }
                 // A wake-up is a hint: re-check, and queue again at the back if still full.
@@ -133,7 +133,7 @@ impl<T, S: Store<Item = T>> Future for Put<'_, T, S> {
             if q.is_full(&st) {
                 this.item = Some(item);
                 this.ticket = Some(st.putters.push(core, cx.waker()));
-                q.resource.wait_on_as(core, "Queue put", &[]);
+                q.resource.wait_on_as(core, "Queue put");
                 return Poll::Pending;
             }
             match q.put_now(&mut st, Some(core), item) {
@@ -173,8 +173,8 @@ impl<T, S: Store<Item = T>> Future for Get<'_, T, S> {
         with("Queue::get", |core| {
             let mut st = q.state.borrow_mut();
             if let Some(t) = this.ticket {
-                if st.getters.poll(t, cx.waker()) == Status::Waiting {
-                    q.resource.wait_on_as(core, "Queue get", &[]);
+                if st.getters.poll(core, t, cx.waker()) == Status::Waiting {
+                    q.resource.wait_on_as(core, "Queue get");
                     return Poll::Pending;
                 }
                 st.getters.remove(t);
@@ -185,7 +185,7 @@ impl<T, S: Store<Item = T>> Future for Get<'_, T, S> {
                 Err(TryGetError::ShutDown) => Poll::Ready(Err(QueueShutDown(()))),
                 Err(TryGetError::Empty) => {
                     this.ticket = Some(st.getters.push(core, cx.waker()));
-                    q.resource.wait_on_as(core, "Queue get", &[]);
+                    q.resource.wait_on_as(core, "Queue get");
                     Poll::Pending
                 }
             }
@@ -222,14 +222,14 @@ impl<T, S: Store<Item = T>> Future for Join<'_, T, S> {
                 None if st.unfinished == 0 => return Poll::Ready(()),
                 None => this.ticket = Some(st.joiners.push(core, cx.waker())),
                 Some(t) => {
-                    if st.joiners.poll(t, cx.waker()) != Status::Waiting {
+                    if st.joiners.poll(core, t, cx.waker()) != Status::Waiting {
                         st.joiners.remove(t);
                         this.ticket = None;
                         return Poll::Ready(());
                     }
                 }
             }
-            q.resource.wait_on_as(core, "Queue join", &[]);
+            q.resource.wait_on_as(core, "Queue join");
             Poll::Pending
         })
     }
