@@ -16,7 +16,7 @@ use super::engine::Finish;
 use super::ready::Entry;
 use super::slot::{END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, TaskSlot};
 use super::timers::{TimerKey, Timers};
-use super::waker::task_waker;
+use super::waker::Wakers;
 use super::{ReadyQueue, WaitOn};
 use crate::schedule::{Decision, Divergence, Scheduler};
 use crate::sim::Stats;
@@ -83,6 +83,8 @@ pub(crate) struct Core {
     pub(crate) timers: Timers,
     /// Join awaiters and done-callbacks of every task, as linked lists.
     pub(crate) awaiters: Awaiters,
+    /// Wakers of ended tasks, reused by new ones.
+    pub(crate) wakers: Wakers,
     /// A task's waits past its first (`TaskSlot::more_waits`); lists of ended tasks are
     /// emptied and listed in `free_wait_lists` for reuse.
     pub(crate) wait_lists: Vec<Vec<WaitOn>>,
@@ -150,6 +152,7 @@ impl Core {
             trace: TraceBuf::new(TraceLevel::Off),
             timers: Timers::default(),
             awaiters: Awaiters::new(),
+            wakers: Wakers::default(),
             wait_lists: Vec::new(),
             free_wait_lists: Vec::new(),
             hops: Vec::new(),
@@ -175,7 +178,11 @@ impl Core {
     pub(crate) fn clear(&mut self) {
         self.now = Instant::ZERO;
         self.running = None;
-        self.tasks.clear();
+        for slot in self.tasks.drain(..) {
+            if let Some(waker) = slot.waker {
+                self.wakers.retire(waker);
+            }
+        }
         self.ready.clear();
         self.pass_left = 0;
         let hint = self
@@ -283,8 +290,8 @@ impl Core {
         future: F,
     ) -> TaskId {
         let id = TaskId::from_index(self.tasks.len());
-        let waker = task_waker(self.run_id, id);
-        let cell = TaskCell::boxed(future, waker.clone());
+        let waker = self.wakers.take(self.run_id, id);
+        let cell = TaskCell::boxed(future, Waker::from(waker.clone()));
         if let Some(name) = name {
             self.names.push((id, name));
         }

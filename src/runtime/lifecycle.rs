@@ -158,6 +158,9 @@ impl Core {
             self.free_wait_lists.push(slot.more_waits);
             slot.more_waits = NONE;
         }
+        if let Some(waker) = slot.waker.take() {
+            self.wakers.retire(waker);
+        }
         if slot.is(DETACHED) {
             super::context::defer_drop(cell);
         } else {

@@ -45,13 +45,21 @@ impl Slots {
     fn pop_front(&mut self) -> Option<Option<Entry>> {
         let slot = self.buf.get_mut(self.head)?.take();
         self.head += 1;
+        if self.head == self.buf.len() || (self.head >= 64 && self.head * 2 >= self.buf.len()) {
+            self.rebase();
+        }
+        Some(slot)
+    }
+
+    /// Drops the dead prefix (all of it when the queue emptied).
+    #[cold]
+    fn rebase(&mut self) {
         if self.head == self.buf.len() {
             self.clear();
-        } else if self.head >= 64 && self.head * 2 >= self.buf.len() {
+        } else {
             self.buf.drain(..self.head);
             self.head = 0;
         }
-        Some(slot)
     }
 
     #[inline]
@@ -171,13 +179,21 @@ impl ReadyQueue {
     /// Queues `entry` behind everything ready.
     #[inline]
     pub(crate) fn push_back(&mut self, entry: Entry) {
+        if !self.sparse && self.live < SPARSE_ABOVE {
+            self.slots.push_back(Some(entry));
+            self.live += 1;
+            return;
+        }
+        self.push_back_slow(entry);
+    }
+
+    #[inline(never)]
+    fn push_back_slow(&mut self, entry: Entry) {
         if !self.sparse {
             self.slots.push_back(Some(entry));
             self.live += 1;
-            if self.live > SPARSE_ABOVE {
-                self.sparse = true;
-                self.compact();
-            }
+            self.sparse = true;
+            self.compact();
             return;
         }
         let p = self.base + self.slots.len() as u64;
@@ -212,6 +228,7 @@ impl ReadyQueue {
         self.pop_front_sparse()
     }
 
+    #[inline(never)]
     fn pop_front_sparse(&mut self) -> Option<Entry> {
         self.cursor.set(None);
         let entry = self.slots.pop_front()?.expect("the front slot is live");
@@ -242,6 +259,7 @@ impl ReadyQueue {
         self.remove_sparse(index)
     }
 
+    #[inline(never)]
     fn remove_sparse(&mut self, index: usize) -> Option<Entry> {
         self.cursor.set(None);
         let p = self.position(index);

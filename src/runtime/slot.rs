@@ -7,8 +7,10 @@
 //! head, waits past the first.
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::Waker;
 
+use super::waker::{TaskWaker, is_made_from};
 use super::{ErasedTask, WaitOn};
 
 /// Everything the runtime keeps per task on the hot path.
@@ -16,9 +18,10 @@ pub(crate) struct TaskSlot {
     /// The future (or its output once done). `None` while the engine polls it, and after the
     /// output was taken or dropped.
     pub(crate) cell: Option<Pin<Box<dyn ErasedTask>>>,
-    /// The task's own waker (a clone of the one its cell polls with): wakes through it need
-    /// no storage and no reference counting ([`TaskSlot::owns`]).
-    pub(crate) waker: Waker,
+    /// The task's own waker (its cell polls with a `Waker` made from it): wakes through it
+    /// need no storage and no reference counting ([`TaskSlot::owns`]). Moved to the pool of
+    /// retired wakers when the task ends.
+    pub(crate) waker: Option<Arc<TaskWaker>>,
     /// The first thing the task waits on since its last poll (for deadlock reports and
     /// cancellation forwarding); more go to the core's wait lists.
     pub(crate) wait: Option<WaitOn>,
@@ -49,10 +52,10 @@ pub(crate) const END_PANICKED: u8 = 2;
 pub(crate) const END_CANCELLED: u8 = 3;
 
 impl TaskSlot {
-    pub(crate) fn new(cell: Pin<Box<dyn ErasedTask>>, waker: Waker) -> TaskSlot {
+    pub(crate) fn new(cell: Pin<Box<dyn ErasedTask>>, waker: Arc<TaskWaker>) -> TaskSlot {
         TaskSlot {
             cell: Some(cell),
-            waker,
+            waker: Some(waker),
             wait: None,
             waiters: NONE,
             more_waits: NONE,
@@ -63,7 +66,7 @@ impl TaskSlot {
     /// Whether `waker` is this task's own waker, which the core can act on directly.
     #[inline]
     pub(crate) fn owns(&self, waker: &Waker) -> bool {
-        waker.will_wake(&self.waker)
+        self.waker.as_ref().is_some_and(|own| is_made_from(waker, own))
     }
 
     /// Whether the task has ended (returned, panicked or was cancelled).

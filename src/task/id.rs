@@ -26,6 +26,12 @@ impl TaskId {
         TaskId(u32::try_from(index + 1).expect("fewer than 2^32 tasks per run"))
     }
 
+    /// The id whose [`TaskId::get`] is `raw` (non-zero).
+    pub(crate) fn from_raw(raw: u32) -> TaskId {
+        debug_assert!(raw > 0);
+        TaskId(raw)
+    }
+
     pub(crate) fn index(self) -> usize {
         self.0 as usize - 1
     }
