@@ -10,7 +10,6 @@
 //! queue is compacted when tombstones outnumber live entries, so memory stays O(live).
 
 use std::cell::Cell;
-use std::collections::VecDeque;
 use std::ops::{Index, IndexMut};
 
 use super::Entry;
@@ -130,11 +129,13 @@ pub(crate) struct ReadyQueue {
     slots: Slots,
     /// Absolute position of `slots[0]`; positions only grow.
     base: u64,
-    /// Live bits by absolute position: bit `p % 64` of `words[p / 64 - word_base]`.
-    words: VecDeque<u64>,
+    /// Live bits by absolute position: bit `p % 64` of `words[p / 64 - word_base]`. The
+    /// bases are fixed when the bitmap is rebuilt (`compact`); words before the front are
+    /// zero and stay until then.
+    words: Vec<u64>,
     word_base: u64,
     /// Live entries per group of `GROUP` positions: `groups[p / GROUP - group_base]`.
-    groups: VecDeque<u32>,
+    groups: Vec<u32>,
     group_base: u64,
     live: usize,
     /// Whether the bitmap is maintained (and tombstones allowed).
@@ -206,12 +207,12 @@ impl ReadyQueue {
     fn mark(&mut self, p: u64) {
         let w = (p / 64 - self.word_base) as usize;
         if w == self.words.len() {
-            self.words.push_back(0);
+            self.words.push(0);
         }
         self.words[w] |= 1 << (p % 64);
         let g = (p / GROUP - self.group_base) as usize;
         if g == self.groups.len() {
-            self.groups.push_back(0);
+            self.groups.push(0);
         }
         self.groups[g] += 1;
         self.live += 1;
@@ -309,7 +310,7 @@ impl ReadyQueue {
     fn position(&self, index: usize) -> u64 {
         let (g, mut rank) = if index < self.live / 2 {
             let mut left = index as u32;
-            let mut g = 0;
+            let mut g = (self.base / GROUP - self.group_base) as usize;
             while left >= self.groups[g] {
                 left -= self.groups[g];
                 g += 1;
@@ -343,20 +344,12 @@ impl ReadyQueue {
         self.groups[(p / GROUP - self.group_base) as usize] -= 1;
     }
 
-    /// Drops tombstones at the front and bitmap words wholly before the front.
+    /// Drops tombstones at the front.
     #[inline]
     fn trim_front(&mut self) {
         while let Some(None) = self.slots.front() {
             self.slots.pop_front();
             self.base += 1;
-        }
-        while self.word_base < self.base / 64 {
-            self.words.pop_front();
-            self.word_base += 1;
-        }
-        while self.group_base < self.base / GROUP {
-            self.groups.pop_front();
-            self.group_base += 1;
         }
     }
 
@@ -390,23 +383,48 @@ impl FromIterator<Entry> for ReadyQueue {
     }
 }
 
-/// The bit index of the `i`-th set bit of `w` (`i < w.count_ones()`).
+/// The bit index of the `i`-th set bit of `w` (`i < w.count_ones()`), without a branch on
+/// the data (Vigna's broadword select: byte counts, their prefix sums, then a table for
+/// the byte).
 #[inline]
-fn select(mut w: u64, mut i: u32) -> u32 {
-    let mut pos = 0;
-    for shift in [32, 16, 8, 4, 2, 1] {
-        let c = (w & ((1u64 << shift) - 1)).count_ones();
-        if i >= c {
-            i -= c;
-            w >>= shift;
-            pos += shift;
-        }
-    }
-    pos
+fn select(w: u64, i: u32) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut s = w - ((w >> 1) & 0x5555_5555_5555_5555);
+    s = (s & 0x3333_3333_3333_3333) + ((s >> 2) & 0x3333_3333_3333_3333);
+    s = (s + (s >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+    // Byte k of `cum`: the set bits in bytes 0..=k (at most 64, so bit 7 stays clear).
+    let cum = s.wrapping_mul(ONES);
+    // High bit of byte k set when cum_k <= i: that many whole bytes come before the bit.
+    let before = ((u64::from(i) * ONES | HIGH) - cum) & HIGH;
+    let byte = before.count_ones();
+    let skipped = ((cum << 8) >> (8 * byte)) as u32 & 0xff;
+    let b = ((w >> (8 * byte)) & 0xff) as usize;
+    8 * byte + u32::from(SELECT_IN_BYTE[b][(i - skipped) as usize])
 }
+
+/// `SELECT_IN_BYTE[b][k]`: the index of the `k`-th set bit of byte `b`.
+const SELECT_IN_BYTE: [[u8; 8]; 256] = {
+    let mut table = [[0u8; 8]; 256];
+    let mut b = 0;
+    while b < 256 {
+        let (mut bit, mut k) = (0, 0);
+        while bit < 8 {
+            if b & (1 << bit) != 0 {
+                table[b][k] = bit as u8;
+                k += 1;
+            }
+            bit += 1;
+        }
+        b += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
+    use std::collections::VecDeque;
+
     use proptest::prelude::*;
 
     use super::*;
@@ -479,6 +497,16 @@ mod tests {
             assert_eq!(q.len(), model.len());
         }
         assert!(q.is_empty() && !q.sparse);
+    }
+
+    proptest! {
+        /// The broadword select agrees with counting bits one by one.
+        #[test]
+        fn select_agrees_with_a_scan(w in any::<u64>()) {
+            let naive: Vec<u32> = (0..64).filter(|b| w & (1 << b) != 0).collect();
+            let fast: Vec<u32> = (0..w.count_ones()).map(|i| select(w, i)).collect();
+            prop_assert_eq!(fast, naive);
+        }
     }
 
     #[test]

@@ -367,13 +367,15 @@ impl Timers {
 
     /// The earliest deadline among armed timers.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        self.earliest().map(Instant::from_nanos)
+        self.earliest(true).map(Instant::from_nanos)
     }
 
-    /// The earliest live deadline: `last` if bucket 0 holds a live entry, else the minimum
-    /// of the first bucket that holds one (rescanning a bucket whose minimum was cancelled,
-    /// and dropping its stale entries).
-    fn earliest(&mut self) -> Option<u64> {
+    /// The earliest live deadline, or (unless `exact`) a lower bound of it: `last` if
+    /// bucket 0 holds a live entry, else the minimum of the first bucket that holds one. A
+    /// bucket whose minimum was cancelled keeps it as a lower bound, which is enough to
+    /// decide that nothing is due or to spread the bucket around; only advancing the clock
+    /// needs the exact value, and rescans the bucket (dropping its stale entries).
+    fn earliest(&mut self, exact: bool) -> Option<u64> {
         while self.taken < self.buckets[0].len() {
             let q = self.buckets[0][self.taken];
             if self.live(&q) {
@@ -383,7 +385,7 @@ impl Timers {
         }
         while self.nonempty != 0 {
             let b = self.nonempty.trailing_zeros() as usize + 1;
-            if self.min_stale & bit(b) != 0 {
+            if exact && self.min_stale & bit(b) != 0 {
                 self.rescan(b);
             }
             if self.nonempty & bit(b) != 0 {
@@ -437,7 +439,7 @@ impl Timers {
                 return None;
             }
             let b = self.nonempty.trailing_zeros() as usize + 1;
-            if self.min_stale & bit(b) == 0 && self.bucket_min[b] > now {
+            if self.bucket_min[b] > now {
                 return None;
             }
         }
@@ -447,9 +449,9 @@ impl Timers {
     fn pop_due_slow(&mut self, now: u64) -> Option<Fired> {
         loop {
             if self.taken == self.buckets[0].len() {
-                // Bucket 0 is empty: spread the first non-empty bucket around its minimum,
-                // if that is due.
-                let min = self.earliest()?;
+                // Bucket 0 is empty: spread the first non-empty bucket around its minimum
+                // (or a lower bound of it), if that is due.
+                let min = self.earliest(false)?;
                 if min > now {
                     return None;
                 }
@@ -486,8 +488,10 @@ impl Timers {
         }
     }
 
-    /// Makes `min` (the earliest live deadline, in the first non-empty bucket) the new
-    /// `last`, moving that bucket's entries to lower buckets in order.
+    /// Makes `min` (the earliest live deadline of the first non-empty bucket, or a lower
+    /// bound of it from that bucket, and at most the clock) the new `last`, moving the
+    /// bucket's live entries to lower buckets in order. A lower bound is a valid `last`: it
+    /// shares the bucket's prefix, so every entry still moves down.
     fn spread(&mut self, min: u64) {
         debug_assert!(self.buckets[0].is_empty());
         debug_assert!(self.nonempty != 0, "a live deadline is queued");
