@@ -366,16 +366,39 @@ impl Timers {
     }
 
     /// The earliest deadline among armed timers.
+    ///
+    /// Called only to advance the clock to it, so when the first bucket's minimum is only a
+    /// lower bound (it was cancelled), that bucket is spread around the bound: nothing can
+    /// be armed before the clock reaches the answer, which is at or after the bound.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        self.earliest(true).map(Instant::from_nanos)
+        let before = self.last;
+        loop {
+            while self.taken < self.buckets[0].len() {
+                let q = self.buckets[0][self.taken];
+                if self.live(&q) {
+                    return Some(Instant::from_nanos(q.deadline));
+                }
+                self.drop_front();
+            }
+            if self.nonempty == 0 {
+                // Nothing is armed (spreading found only cancelled timers): the clock stays
+                // where it is, so `last` goes back to a value at or before it.
+                self.last = before;
+                return None;
+            }
+            let b = self.nonempty.trailing_zeros() as usize + 1;
+            if self.min_stale & bit(b) == 0 {
+                return Some(Instant::from_nanos(self.bucket_min[b]));
+            }
+            self.spread(self.bucket_min[b]);
+        }
     }
 
-    /// The earliest live deadline, or (unless `exact`) a lower bound of it: `last` if
-    /// bucket 0 holds a live entry, else the minimum of the first bucket that holds one. A
-    /// bucket whose minimum was cancelled keeps it as a lower bound, which is enough to
-    /// decide that nothing is due or to spread the bucket around; only advancing the clock
-    /// needs the exact value, and rescans the bucket (dropping its stale entries).
-    fn earliest(&mut self, exact: bool) -> Option<u64> {
+    /// The earliest live deadline or a lower bound of it: `last` if bucket 0 holds a live
+    /// entry, else the minimum of the first non-empty bucket. A bucket whose minimum was
+    /// cancelled keeps it as a lower bound, which is enough to decide that nothing is due or
+    /// to spread the bucket around.
+    fn earliest_bound(&mut self) -> Option<u64> {
         while self.taken < self.buckets[0].len() {
             let q = self.buckets[0][self.taken];
             if self.live(&q) {
@@ -383,32 +406,8 @@ impl Timers {
             }
             self.drop_front();
         }
-        while self.nonempty != 0 {
-            let b = self.nonempty.trailing_zeros() as usize + 1;
-            if exact && self.min_stale & bit(b) != 0 {
-                self.rescan(b);
-            }
-            if self.nonempty & bit(b) != 0 {
-                return Some(self.bucket_min[b]);
-            }
-        }
-        None
-    }
-
-    /// Drops bucket `b`'s stale entries and recomputes its minimum.
-    fn rescan(&mut self, b: usize) {
-        let mut entries = std::mem::take(&mut self.buckets[b]);
-        let before = entries.len();
-        entries.retain(|q| self.live(q));
-        let dropped = before - entries.len();
-        self.stale -= dropped;
-        self.queued -= dropped;
-        self.bucket_min[b] = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
-        self.min_stale &= !bit(b);
-        if entries.is_empty() {
-            self.nonempty &= !bit(b);
-        }
-        self.buckets[b] = entries;
+        (self.nonempty != 0)
+            .then(|| self.bucket_min[self.nonempty.trailing_zeros() as usize + 1])
     }
 
     /// Takes the front entry of bucket 0, which is stale.
@@ -451,7 +450,7 @@ impl Timers {
             if self.taken == self.buckets[0].len() {
                 // Bucket 0 is empty: spread the first non-empty bucket around its minimum
                 // (or a lower bound of it), if that is due.
-                let min = self.earliest(false)?;
+                let min = self.earliest_bound()?;
                 if min > now {
                     return None;
                 }
