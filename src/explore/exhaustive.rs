@@ -125,7 +125,8 @@ impl Explorer {
                     break;
                 }
             }
-            match successor(judged.token.decisions(), bounds, &mut pruned) {
+            let taken: Vec<Decision> = judged.token.decisions().iter().collect();
+            match successor(&taken, bounds, &mut pruned) {
                 Some(next) => prefix = next,
                 None => break,
             }

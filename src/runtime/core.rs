@@ -18,7 +18,7 @@ use super::slot::{END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, Tas
 use super::timers::{TimerKey, Timers};
 use super::waker::Wakers;
 use super::{ReadyQueue, WaitOn};
-use crate::schedule::{Decision, Divergence, Scheduler};
+use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
 use crate::sim::Stats;
 use crate::task::TaskId;
 use crate::time::Instant;
@@ -77,7 +77,7 @@ pub(crate) struct Core {
     pub(crate) sched: Scheduler,
     /// True for the FIFO policy, which never consults the strategy.
     pub(crate) fifo: bool,
-    pub(crate) decisions: Vec<Decision>,
+    pub(crate) decisions: DecisionLog,
     pub(crate) stats: Stats,
     pub(crate) trace: TraceBuf,
     pub(crate) timers: Timers,
@@ -147,7 +147,7 @@ impl Core {
             pass_left: 0,
             fifo: true,
             sched: Scheduler::Fifo(crate::schedule::Fifo),
-            decisions: Vec::new(),
+            decisions: DecisionLog::default(),
             stats: Stats::default(),
             trace: TraceBuf::new(TraceLevel::Off),
             timers: Timers::default(),
@@ -190,7 +190,7 @@ impl Core {
             .decisions
             .min(super::pool::DECISIONS_HINT_MAX as u64) as usize;
         if self.decisions.capacity() < hint {
-            self.decisions = Vec::with_capacity(hint);
+            self.decisions = DecisionLog::with_capacity(hint);
         }
         self.decisions.clear();
         self.stats = Stats::default();

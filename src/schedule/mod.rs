@@ -8,6 +8,7 @@
 
 mod fifo;
 mod guided;
+mod log;
 mod pct;
 mod policy;
 mod random;
@@ -15,6 +16,7 @@ mod replay;
 mod scheduler;
 mod token;
 
+pub use self::log::{DecisionLog, Iter};
 pub use self::policy::Policy;
 pub use self::token::{Token, TokenError};
 

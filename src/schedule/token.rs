@@ -12,7 +12,8 @@ use std::str::FromStr;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{Decision, Policy, fnv1a};
+use super::log::put_varint;
+use super::{Decision, DecisionLog, Policy, fnv1a};
 
 const VERSION: &str = "sl1";
 
@@ -38,7 +39,7 @@ const VERSION: &str = "sl1";
 pub struct Token {
     pub(crate) policy: Policy,
     pub(crate) seed: u64,
-    pub(crate) decisions: Vec<Decision>,
+    pub(crate) decisions: DecisionLog,
 }
 
 /// Why a replay token was rejected.
@@ -123,7 +124,7 @@ impl Token {
     /// let t = simloop::Sim::new().run(async {}).token;
     /// assert!(t.decisions().is_empty()); // FIFO decides nothing
     /// ```
-    pub fn decisions(&self) -> &[Decision] {
+    pub fn decisions(&self) -> &DecisionLog {
         &self.decisions
     }
 
@@ -139,18 +140,6 @@ impl Token {
 
     fn head(&self) -> String {
         format!("{VERSION}:{}:{}:", self.policy, self.seed)
-    }
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
     }
 }
 
@@ -178,12 +167,10 @@ fn small(v: u64) -> Result<u32, TokenError> {
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let head = self.head();
-        let mut bytes = Vec::with_capacity(2 + 2 * self.decisions.len());
+        let body = self.decisions.bytes();
+        let mut bytes = Vec::with_capacity(14 + body.len());
         put_varint(&mut bytes, self.decisions.len() as u64);
-        for d in &self.decisions {
-            put_varint(&mut bytes, u64::from(d.index));
-            put_varint(&mut bytes, u64::from(d.arity));
-        }
+        bytes.extend_from_slice(body);
         let sum = checksum(&head, &bytes);
         bytes.extend_from_slice(&sum.to_le_bytes());
         write!(f, "{head}{}", URL_SAFE_NO_PAD.encode(bytes))
@@ -233,7 +220,7 @@ impl FromStr for Token {
         let token = Token {
             policy,
             seed,
-            decisions: Vec::new(),
+            decisions: DecisionLog::default(),
         };
         let expected = u32::from_le_bytes(sum.try_into().expect("four bytes"));
         if checksum(&token.head(), body) != expected {
@@ -241,7 +228,9 @@ impl FromStr for Token {
         }
         let mut at = 0;
         let count = get_varint(body, &mut at)?;
-        let mut decisions = Vec::new();
+        // Checked decision by decision, then re-encoded the way a run logs them (a token may
+        // spell a number with redundant continuation bytes).
+        let mut decisions = DecisionLog::default();
         for _ in 0..count {
             let index = small(get_varint(body, &mut at)?)?;
             let arity = small(get_varint(body, &mut at)?)?;

@@ -1,0 +1,229 @@
+//! The decision log: every scheduling decision of a run, two small varints each.
+
+use std::fmt;
+
+use super::Decision;
+
+/// The decisions of a run, in order, stored compactly: each `(index, arity)` pair as two
+/// LEB128 varints, usually one byte each (the encoding of a replay token's payload). A run
+/// with a million decisions keeps about 2 MB of log instead of 8.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Policy, Sim, spawn};
+///
+/// let out = Sim::new().policy(Policy::Random).seed(1).run(async {
+///     let a = spawn(async {});
+///     let b = spawn(async {});
+///     a.await.unwrap();
+///     b.await.unwrap();
+/// });
+/// let log = out.token.decisions();
+/// assert_eq!(log.len(), log.iter().count());
+/// assert!(log.iter().all(|d| d.index < d.arity));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct DecisionLog {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl DecisionLog {
+    /// An empty log with room for about `decisions` decisions.
+    pub(crate) fn with_capacity(decisions: usize) -> DecisionLog {
+        DecisionLog {
+            bytes: Vec::with_capacity(2 * decisions),
+            len: 0,
+        }
+    }
+
+    /// Appends a decision.
+    #[inline]
+    pub(crate) fn push(&mut self, d: Decision) {
+        if d.index < 0x80 && d.arity < 0x80 {
+            self.bytes.extend_from_slice(&[d.index as u8, d.arity as u8]);
+        } else {
+            put_varint(&mut self.bytes, u64::from(d.index));
+            put_varint(&mut self.bytes, u64::from(d.arity));
+        }
+        self.len += 1;
+    }
+
+    /// Empties the log, keeping its capacity.
+    pub(crate) fn clear(&mut self) {
+        self.bytes.clear();
+        self.len = 0;
+    }
+
+    /// Room for about this many decisions without growing.
+    pub(crate) fn capacity(&self) -> usize {
+        self.bytes.capacity() / 2
+    }
+
+    /// How many decisions the log holds.
+    ///
+    /// ```
+    /// let t = simloop::Sim::new().run(async {}).token;
+    /// assert_eq!(t.decisions().len(), 0); // FIFO decides nothing
+    /// ```
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the log is empty (FIFO runs decide nothing).
+    ///
+    /// ```
+    /// assert!(simloop::Sim::new().run(async {}).token.decisions().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The decisions, in order.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, spawn};
+    /// let out = Sim::new().policy(Policy::Random).run(async {
+    ///     spawn(async {}).await.unwrap();
+    /// });
+    /// let indexes: Vec<u32> = out.token.decisions().iter().map(|d| d.index).collect();
+    /// assert_eq!(indexes.len(), out.token.decisions().len());
+    /// ```
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            bytes: &self.bytes,
+            at: 0,
+            left: self.len,
+        }
+    }
+
+    /// The decision starting at byte `at` of the log, moving `at` past it; `None` at the end.
+    pub(crate) fn read(&self, at: &mut usize) -> Option<Decision> {
+        if *at >= self.bytes.len() {
+            return None;
+        }
+        let index = read_varint(&self.bytes, at) as u32;
+        let arity = read_varint(&self.bytes, at) as u32;
+        Some(Decision { index, arity })
+    }
+
+    /// The encoded decisions (the body of a token's payload).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+}
+
+impl FromIterator<Decision> for DecisionLog {
+    fn from_iter<I: IntoIterator<Item = Decision>>(decisions: I) -> DecisionLog {
+        let mut log = DecisionLog::default();
+        for d in decisions {
+            log.push(d);
+        }
+        log
+    }
+}
+
+impl<'a> IntoIterator for &'a DecisionLog {
+    type Item = Decision;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for DecisionLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// The decisions of a [`DecisionLog`], in order.
+///
+/// ```
+/// let t = simloop::Sim::new().run(async {}).token;
+/// let mut it: simloop::schedule::Iter<'_> = t.decisions().iter();
+/// assert!(it.next().is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Iter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    left: usize,
+}
+
+impl Iterator for Iter<'_> {
+    type Item = Decision;
+
+    #[inline]
+    fn next(&mut self) -> Option<Decision> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let index = read_varint(self.bytes, &mut self.at) as u32;
+        let arity = read_varint(self.bytes, &mut self.at) as u32;
+        Some(Decision { index, arity })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// Appends `v` as a LEB128 varint.
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Reads a varint written by [`put_varint`] (the log's bytes are always well formed).
+#[inline]
+fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever is pushed comes back in order, small or large.
+        #[test]
+        fn a_log_returns_what_was_pushed(pairs in proptest::collection::vec((0u32..u32::MAX, 0u32..300), 0..200)) {
+            let decisions: Vec<Decision> = pairs
+                .into_iter()
+                .map(|(a, b)| {
+                    let arity = a.max(1);
+                    Decision { index: b.min(arity - 1), arity }
+                })
+                .collect();
+            let log: DecisionLog = decisions.iter().copied().collect();
+            prop_assert_eq!(log.len(), decisions.len());
+            prop_assert_eq!(log.iter().collect::<Vec<_>>(), decisions);
+        }
+    }
+}
