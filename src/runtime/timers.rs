@@ -69,9 +69,10 @@ enum State {
     Dropped,
 }
 
+/// One slab entry: 32 bytes (the state shares a word with the generation).
 struct Timer {
-    generation: u32,
-    state: State,
+    /// The generation in the high 29 bits, the [`State`] in the low 3.
+    gen_state: u32,
     /// Its deadline (ns), while queued.
     deadline: u64,
     /// The task that armed it (its own waker, and the task a tie is about).
@@ -79,6 +80,59 @@ struct Timer {
     /// `None` when the waker is `task`'s own: the common case (a sleep) then costs no
     /// reference-count traffic, and firing queues the task's hop by its id.
     waker: Option<Waker>,
+}
+
+impl State {
+    const fn code(self) -> u32 {
+        match self {
+            State::Free => 0,
+            State::Wake => 1,
+            State::Deadline(Deadline::Pending) => 2,
+            State::Deadline(Deadline::Fired) => 3,
+            State::Deadline(Deadline::Delivered { inner_wins: false }) => 4,
+            State::Deadline(Deadline::Delivered { inner_wins: true }) => 5,
+            State::Dropped => 6,
+        }
+    }
+
+    const fn from_code(code: u32) -> State {
+        match code {
+            1 => State::Wake,
+            2 => State::Deadline(Deadline::Pending),
+            3 => State::Deadline(Deadline::Fired),
+            4 => State::Deadline(Deadline::Delivered { inner_wins: false }),
+            5 => State::Deadline(Deadline::Delivered { inner_wins: true }),
+            6 => State::Dropped,
+            _ => State::Free,
+        }
+    }
+}
+
+/// Generations wrap at 29 bits.
+const GENERATIONS: u32 = 1 << 29;
+
+impl Timer {
+    #[inline]
+    fn generation(&self) -> u32 {
+        self.gen_state >> 3
+    }
+
+    #[inline]
+    fn state(&self) -> State {
+        State::from_code(self.gen_state & 7)
+    }
+
+    #[inline]
+    fn set_state(&mut self, state: State) {
+        self.gen_state = (self.gen_state & !7) | state.code();
+    }
+
+    /// Moves to the next generation, in `state`.
+    #[inline]
+    fn renew(&mut self, state: State) {
+        let generation = (self.generation() + 1) % GENERATIONS;
+        self.gen_state = (generation << 3) | state.code();
+    }
 }
 
 /// A queued deadline; stale once its slab entry's generation moved on.
@@ -91,6 +145,9 @@ struct Queued {
 
 /// Buckets: 0 for deadlines equal to `last`, then one per highest differing bit.
 const BUCKETS: usize = 65;
+
+/// A spread bucket keeps its buffer up to this many entries.
+const KEEP_BUCKET: usize = 256;
 
 pub(crate) struct Timers {
     buckets: [Vec<Queued>; BUCKETS],
@@ -211,18 +268,19 @@ impl Timers {
         match self.free.pop() {
             Some(index) => {
                 let t = &mut self.slab[index as usize];
-                t.generation = t.generation.wrapping_add(1);
-                t.state = state;
+                t.renew(state);
                 t.deadline = deadline;
                 t.task = task;
                 t.waker = waker;
-                TimerKey { index, generation: t.generation }
+                TimerKey {
+                    index,
+                    generation: t.generation(),
+                }
             }
             None => {
                 let index = u32::try_from(self.slab.len()).expect("fewer than 2^32 timers");
                 self.slab.push(Timer {
-                    generation: 0,
-                    state,
+                    gen_state: state.code(),
                     deadline,
                     task,
                     waker,
@@ -259,20 +317,20 @@ impl Timers {
     fn get(&self, key: TimerKey) -> Option<&Timer> {
         self.slab
             .get(key.index as usize)
-            .filter(|t| t.generation == key.generation && t.state != State::Free)
+            .filter(|t| t.generation() == key.generation && t.state() != State::Free)
     }
 
     /// Whether the timer is still in use: armed, or a deadline timer not yet freed.
     #[inline]
     pub(crate) fn is_armed(&self, key: TimerKey) -> bool {
         self.get(key)
-            .is_some_and(|t| !matches!(t.state, State::Dropped))
+            .is_some_and(|t| !matches!(t.state(), State::Dropped))
     }
 
     /// Where a deadline timer is, `None` once it was freed (or for another kind).
     #[inline]
     pub(crate) fn deadline_state(&self, key: TimerKey) -> Option<Deadline> {
-        match self.get(key)?.state {
+        match self.get(key)?.state() {
             State::Deadline(d) => Some(d),
             _ => None,
         }
@@ -287,8 +345,8 @@ impl Timers {
     /// says whether `waker` is the waker of the timer's task ([`Timers::task_of`]).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker, own: bool) {
         if let Some(t) = self.slab.get_mut(key.index as usize)
-            && t.generation == key.generation
-            && t.state != State::Free
+            && t.generation() == key.generation
+            && t.state() != State::Free
         {
             match &t.waker {
                 None if own => {}
@@ -302,14 +360,14 @@ impl Timers {
     /// held a foreign one.
     pub(crate) fn cancel(&mut self, key: TimerKey) -> Option<Waker> {
         let t = self.slab.get_mut(key.index as usize)?;
-        if t.generation != key.generation {
+        if t.generation() != key.generation {
             return None;
         }
-        match t.state {
+        match t.state() {
             State::Free | State::Dropped => None,
             State::Deadline(Deadline::Fired) => {
                 // Its entry is queued and names the index: freed at that turn.
-                t.state = State::Dropped;
+                t.set_state(State::Dropped);
                 t.waker.take()
             }
             State::Deadline(Deadline::Delivered { .. }) => self.release(key.index),
@@ -330,7 +388,7 @@ impl Timers {
 
     fn release(&mut self, index: u32) -> Option<Waker> {
         let t = &mut self.slab[index as usize];
-        t.state = State::Free;
+        t.set_state(State::Free);
         self.free.push(index);
         t.waker.take()
     }
@@ -339,7 +397,7 @@ impl Timers {
     /// timer is freed) if it was cancelled since it fired.
     pub(crate) fn fired_task(&mut self, index: u32) -> Option<TaskId> {
         let t = &self.slab[index as usize];
-        match t.state {
+        match t.state() {
             State::Deadline(Deadline::Fired) => Some(t.task),
             State::Dropped => {
                 self.release(index);
@@ -353,16 +411,16 @@ impl Timers {
     /// has one (else its task's own waker is the one to wake).
     pub(crate) fn deliver(&mut self, index: u32, inner_wins: bool) -> Option<Waker> {
         let t = &mut self.slab[index as usize];
-        debug_assert_eq!(t.state, State::Deadline(Deadline::Fired));
-        t.state = State::Deadline(Deadline::Delivered { inner_wins });
+        debug_assert_eq!(t.state(), State::Deadline(Deadline::Fired));
+        t.set_state(State::Deadline(Deadline::Delivered { inner_wins }));
         t.waker.take()
     }
 
     #[inline]
     fn live(&self, q: &Queued) -> bool {
         let t = &self.slab[q.index as usize];
-        t.generation == q.generation
-            && matches!(t.state, State::Wake | State::Deadline(Deadline::Pending))
+        t.generation() == q.generation
+            && matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
     }
 
     /// The earliest deadline among armed timers.
@@ -468,9 +526,9 @@ impl Timers {
                 continue;
             }
             let t = &mut self.slab[q.index as usize];
-            if t.state == State::Wake {
+            if t.state() == State::Wake {
                 let (task, waker) = (t.task, t.waker.take());
-                t.state = State::Free;
+                t.set_state(State::Free);
                 self.free.push(q.index);
                 return Some(Fired {
                     task,
@@ -478,7 +536,7 @@ impl Timers {
                     deadline: None,
                 });
             }
-            t.state = State::Deadline(Deadline::Fired);
+            t.set_state(State::Deadline(Deadline::Fired));
             return Some(Fired {
                 task: t.task,
                 waker: None,
@@ -508,7 +566,12 @@ impl Timers {
                 self.queued -= 1;
             }
         }
-        self.buckets[b] = entries;
+        // A bucket that held many deadlines at once (the far ones, early in a run) gives its
+        // memory back: keeping every bucket's largest size would keep several times the
+        // timers armed.
+        if entries.capacity() <= KEEP_BUCKET {
+            self.buckets[b] = entries;
+        }
     }
 
     /// Drops every stale entry.
@@ -589,6 +652,14 @@ mod tests {
                     prop_assert!(entries.is_empty() || timers.nonempty & bit(b) != 0);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_timer_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Timer>(), 32);
+        for code in 0..7 {
+            assert_eq!(State::from_code(code).code(), code);
         }
     }
 
