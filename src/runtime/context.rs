@@ -86,12 +86,6 @@ pub(crate) fn defer_drop(cell: Pin<Box<dyn ErasedTask>>) {
     });
 }
 
-/// Whether work was deferred and waits for the core borrow to end.
-#[inline]
-pub(crate) fn has_deferred() -> bool {
-    SLOT.with(|slot| slot.has_deferred.get())
-}
-
 /// Wakes deferred wakers and drops deferred values, in the order they were deferred. Each
 /// may re-enter the runtime, which is why none of this runs under a borrow.
 #[cold]

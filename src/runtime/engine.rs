@@ -2,13 +2,14 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
-use super::context::{SLOT, has_deferred, run_deferred};
+use super::context::{SLOT, Slot, run_deferred};
 use super::slot::{CANCEL, DETACHED};
 use super::{Completion, Core, DoneCallback, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Decision, Divergence};
@@ -104,11 +105,34 @@ pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F
         c.main = id;
     });
 
+    SLOT.with(drive);
+
+    let main = take_main_output::<F::Output>();
+    teardown();
+    let mut core = SLOT
+        .with(|slot| slot.core.borrow_mut().take())
+        .expect("core installed");
+    std::mem::forget(installed);
+    let finish = core.finish.take().expect("a finished run says why");
+    RunParts { core, finish, main }
+}
+
+/// Steps the run until it finishes. The thread-local slot is looked up once: each step only
+/// borrows the core.
+fn drive(slot: &Slot) {
     let mut after = After::Nothing;
     loop {
         // `after` moves into the borrow and is assigned afresh below, so handing it over
         // costs no drop glue.
-        let step = with("Sim::run", |c| c.step(after));
+        let step = {
+            let mut core = slot.core.borrow_mut();
+            core.as_mut()
+                .expect("core installed")
+                .step(after, &slot.has_deferred)
+        };
+        if slot.has_deferred.get() {
+            run_deferred(slot);
+        }
         after = match step {
             Step::Poll(id, mut cell) => {
                 match catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task())) {
@@ -143,15 +167,6 @@ pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F
             Step::Finished => break,
         };
     }
-
-    let main = take_main_output::<F::Output>();
-    teardown();
-    let mut core = SLOT
-        .with(|slot| slot.core.borrow_mut().take())
-        .expect("core installed");
-    std::mem::forget(installed);
-    let finish = core.finish.take().expect("a finished run says why");
-    RunParts { core, finish, main }
 }
 
 /// Drops a task's future in place and stores its error, catching a panic from a `Drop`.
@@ -244,7 +259,7 @@ fn teardown() {
 impl Core {
     /// Records what the previous step left, then picks the next step.
     #[inline]
-    fn step(&mut self, after: After) -> Step {
+    fn step(&mut self, after: After, deferred: &Cell<bool>) -> Step {
         match after {
             After::Nothing => {}
             // Suspending defers nothing.
@@ -256,7 +271,7 @@ impl Core {
                     // cancelled, and its value is lost (dropped outside the borrow).
                     Some(message) => return Step::Cancel(id, cell, message),
                 }
-                if has_deferred() {
+                if deferred.get() {
                     // A foreign waker or a detached output's drop must run before the next
                     // pick, which may depend on what they queue.
                     return Step::Deferred;
@@ -264,7 +279,7 @@ impl Core {
             }
             After::Ended(id, cell, how) => {
                 self.complete(id, cell, how);
-                if has_deferred() {
+                if deferred.get() {
                     return Step::Deferred;
                 }
             }
