@@ -170,10 +170,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
                 drop(s);
                 let ids: Vec<_> = this.handles.iter().flatten().map(JoinHandle::id).collect();
                 with("as_completed", |c| {
-                    let holders = ids
-                        .into_iter()
-                        .filter(|id| !c.is_done(*id))
-                        .collect();
+                    let holders = ids.into_iter().filter(|id| !c.is_done(*id)).collect();
                     // Not `WaitOn::Join`: cancelling the consumer does not cancel the tasks.
                     c.wait_on(WaitOn::resource("as_completed", None, holders));
                 });

@@ -331,10 +331,8 @@ impl DoneCallback for GroupShared {
             // asyncio's `_abort`: cancel every child that has not ended. CPython iterates a
             // set here; FIFO uses creation order, other policies choose the order.
             try_with(|c| {
-                let mut rest: Vec<TaskId> = abort
-                    .into_iter()
-                    .filter(|id| !c.is_done(*id))
-                    .collect();
+                let mut rest: Vec<TaskId> =
+                    abort.into_iter().filter(|id| !c.is_done(*id)).collect();
                 while !rest.is_empty() {
                     let i = c.choose(rest.len());
                     c.cancel(rest.remove(i), None);

@@ -169,10 +169,7 @@ impl<T: 'static> Future for Wait<T> {
                 drop(s);
                 let ids: Vec<_> = this.handles.iter().map(JoinHandle::id).collect();
                 with("wait", |c| {
-                    let holders = ids
-                        .into_iter()
-                        .filter(|id| !c.is_done(*id))
-                        .collect();
+                    let holders = ids.into_iter().filter(|id| !c.is_done(*id)).collect();
                     // Not `WaitOn::Join`: cancelling the caller must not cancel the tasks.
                     c.wait_on(WaitOn::resource("wait", None, holders));
                 });
@@ -183,11 +180,7 @@ impl<T: 'static> Future for Wait<T> {
             disarm(started.run, key);
         }
         let ids: Vec<_> = this.handles.iter().map(JoinHandle::id).collect();
-        let finished: Vec<bool> = with("wait", |c| {
-            ids.iter()
-                .map(|id| c.is_done(*id))
-                .collect()
-        });
+        let finished: Vec<bool> = with("wait", |c| ids.iter().map(|id| c.is_done(*id)).collect());
         let (mut done, mut pending) = (Vec::new(), Vec::new());
         for (h, f) in std::mem::take(&mut this.handles).into_iter().zip(finished) {
             if f { done.push(h) } else { pending.push(h) }

@@ -238,8 +238,7 @@ impl Core {
     }
 
     pub(crate) fn name(&self, id: TaskId) -> Option<&str> {
-        let i = self.names.binary_search_by_key(&id, |(t, _)| *t).ok()?;
-        Some(&self.names[i].1)
+        crate::trace::name_of(&self.names, id)
     }
 
     /// `#3 name`, the way traces and reports name a task.
@@ -309,10 +308,15 @@ impl Core {
     #[inline]
     pub(crate) fn wake_task(&mut self, id: TaskId) {
         let slot = &mut self.tasks[id.index()];
-        if slot.state & (super::slot::QUEUED | END_MASK) != 0 {
-            return;
+        if slot.state & (super::slot::QUEUED | END_MASK) == 0 {
+            slot.set(super::slot::QUEUED);
+            self.queue_woken(id);
         }
-        slot.set(super::slot::QUEUED);
+    }
+
+    /// Queues `id`, just marked queued, for its next step.
+    #[inline]
+    fn queue_woken(&mut self, id: TaskId) {
         self.ready.push_back(Entry::Poll(id));
         self.stats.wakes += 1;
         if self.trace.full() {
@@ -324,10 +328,13 @@ impl Core {
     /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
     #[inline]
     pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
-        if self.tasks[task.index()].owns(waker) {
-            self.wake_task(task);
-        } else {
-            defer_wake(waker.clone());
+        let slot = &mut self.tasks[task.index()];
+        if !slot.owns(waker) {
+            return defer_wake(waker.clone());
+        }
+        if slot.state & (super::slot::QUEUED | END_MASK) == 0 {
+            slot.set(super::slot::QUEUED);
+            self.queue_woken(task);
         }
     }
 
@@ -413,9 +420,13 @@ impl Core {
         let slot = &mut self.tasks[child.index()];
         let registered = self.awaiters.iter(slot.waiters).any(|w| match (w, &waker) {
             (Waiter::Wake { task, waker: None }, None) => *task == me,
-            (Waiter::Wake { task, waker: Some(w) }, Some(mine)) => {
-                *task == me && w.will_wake(mine)
-            }
+            (
+                Waiter::Wake {
+                    task,
+                    waker: Some(w),
+                },
+                Some(mine),
+            ) => *task == me && w.will_wake(mine),
             _ => false,
         });
         if !registered {

@@ -1,7 +1,6 @@
 //! The run loop: pick, poll, wake, fire timers, advance the clock.
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -101,7 +100,9 @@ pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F
     });
     let installed = Installed;
     with("Sim::run", |c| {
-        let id = c.spawn(Some(Cow::Borrowed("main")), future);
+        // Named "main" implicitly (`trace::MAIN_NAME`): no name to store.
+        let id = c.spawn(None, future);
+        debug_assert_eq!(id, TaskId::from_index(0));
         c.main = id;
     });
 
@@ -238,10 +239,7 @@ fn teardown() {
             Some(cell)
         });
         if let Some(mut cell) = cell {
-            let how = fail(
-                &mut cell,
-                Completion::Cancelled(Some("run ended".into())),
-            );
+            let how = fail(&mut cell, Completion::Cancelled(Some("run ended".into())));
             with("Sim::run", |c| {
                 c.running = None;
                 c.mark_ended(id, how);

@@ -396,7 +396,7 @@ fn select(w: u64, i: u32) -> u32 {
     // Byte k of `cum`: the set bits in bytes 0..=k (at most 64, so bit 7 stays clear).
     let cum = s.wrapping_mul(ONES);
     // High bit of byte k set when cum_k <= i: that many whole bytes come before the bit.
-    let before = ((u64::from(i) * ONES | HIGH) - cum) & HIGH;
+    let before = (((u64::from(i) * ONES) | HIGH) - cum) & HIGH;
     let byte = before.count_ones();
     let skipped = ((cum << 8) >> (8 * byte)) as u32 & 0xff;
     let b = ((w >> (8 * byte)) & 0xff) as usize;

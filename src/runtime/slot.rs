@@ -66,7 +66,9 @@ impl TaskSlot {
     /// Whether `waker` is this task's own waker, which the core can act on directly.
     #[inline]
     pub(crate) fn owns(&self, waker: &Waker) -> bool {
-        self.waker.as_ref().is_some_and(|own| is_made_from(waker, own))
+        self.waker
+            .as_ref()
+            .is_some_and(|own| is_made_from(waker, own))
     }
 
     /// Whether the task has ended (returned, panicked or was cancelled).

@@ -232,7 +232,12 @@ impl Timers {
 
     /// Arms a wake timer for `task`; `waker` is `None` when it is the task's own waker.
     #[inline]
-    pub(crate) fn arm(&mut self, deadline: Instant, task: TaskId, waker: Option<Waker>) -> TimerKey {
+    pub(crate) fn arm(
+        &mut self,
+        deadline: Instant,
+        task: TaskId,
+        waker: Option<Waker>,
+    ) -> TimerKey {
         let key = self.alloc(State::Wake, task, waker, deadline);
         self.push(deadline, key);
         key
@@ -285,7 +290,10 @@ impl Timers {
                     task,
                     waker,
                 });
-                TimerKey { index, generation: 0 }
+                TimerKey {
+                    index,
+                    generation: 0,
+                }
             }
         }
     }
@@ -464,8 +472,7 @@ impl Timers {
             }
             self.drop_front();
         }
-        (self.nonempty != 0)
-            .then(|| self.bucket_min[self.nonempty.trailing_zeros() as usize + 1])
+        (self.nonempty != 0).then(|| self.bucket_min[self.nonempty.trailing_zeros() as usize + 1])
     }
 
     /// Takes the front entry of bucket 0, which is stale.
@@ -675,7 +682,10 @@ mod tests {
         let index = fired.deadline.expect("a deadline timer");
         assert_eq!(timers.deadline_state(key), Some(Deadline::Fired));
         assert_eq!(timers.fired_task(index), Some(task));
-        assert!(timers.deliver(index, true).is_none(), "the task's own waker");
+        assert!(
+            timers.deliver(index, true).is_none(),
+            "the task's own waker"
+        );
         assert_eq!(
             timers.deadline_state(key),
             Some(Deadline::Delivered { inner_wins: true })
@@ -684,7 +694,11 @@ mod tests {
         assert_eq!(timers.deadline_state(key), None);
 
         let key = timers.arm_deadline(Instant::from_nanos(9), task, None);
-        let index = timers.pop_due(Instant::from_nanos(9)).unwrap().deadline.unwrap();
+        let index = timers
+            .pop_due(Instant::from_nanos(9))
+            .unwrap()
+            .deadline
+            .unwrap();
         timers.cancel(key);
         assert!(!timers.is_armed(key));
         assert!(timers.free.is_empty(), "kept while its entry is queued");

@@ -42,7 +42,8 @@ impl DecisionLog {
     #[inline]
     pub(crate) fn push(&mut self, d: Decision) {
         if d.index < 0x80 && d.arity < 0x80 {
-            self.bytes.extend_from_slice(&[d.index as u8, d.arity as u8]);
+            self.bytes
+                .extend_from_slice(&[d.index as u8, d.arity as u8]);
         } else {
             put_varint(&mut self.bytes, u64::from(d.index));
             put_varint(&mut self.bytes, u64::from(d.arity));
@@ -112,7 +113,6 @@ impl DecisionLog {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
     }
-
 }
 
 impl FromIterator<Decision> for DecisionLog {

@@ -114,7 +114,9 @@ impl Future for Sleep {
         with("sleep", |c| match this.state {
             State::After | State::At => {
                 let deadline = match this.state {
-                    State::After => Instant::from_nanos(c.now.as_nanos().saturating_add(this.nanos)),
+                    State::After => {
+                        Instant::from_nanos(c.now.as_nanos().saturating_add(this.nanos))
+                    }
                     _ => Instant::from_nanos(this.nanos),
                 };
                 let me = c.current();

@@ -10,7 +10,7 @@ pub(crate) use self::buffer::TraceBuf;
 pub use self::event::{Event, EventKind, TaskEnd};
 pub use self::log::log_line;
 pub use self::render::Trace;
-pub(crate) use self::render::task_label;
+pub(crate) use self::render::{name_of, task_label};
 
 /// How much a run records.
 ///

@@ -30,6 +30,18 @@ pub struct Trace {
     pub(crate) tasks: usize,
 }
 
+/// The name of the main task, the first one of every run (it is not stored).
+pub(crate) const MAIN_NAME: &str = "main";
+
+/// The name of task `id` among `names` (in id order), the main task's included.
+pub(crate) fn name_of<'a>(names: &'a [(TaskId, Cow<'static, str>)], id: TaskId) -> Option<&'a str> {
+    if id.index() == 0 {
+        return Some(MAIN_NAME);
+    }
+    let i = names.binary_search_by_key(&id, |(t, _)| *t).ok()?;
+    Some(&names[i].1)
+}
+
 pub(crate) fn task_label(id: TaskId, name: Option<&str>) -> String {
     match name {
         Some(name) => format!("{id} {name}"),
@@ -45,8 +57,7 @@ impl Trace {
 
     /// The name of a task of this run, if it has one.
     pub fn task_name(&self, id: TaskId) -> Option<&str> {
-        let i = self.names.binary_search_by_key(&id, |(t, _)| *t).ok()?;
-        Some(&self.names[i].1)
+        name_of(&self.names, id)
     }
 
     /// `#3 name`, or `#3` for a task without a name.
