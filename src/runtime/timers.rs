@@ -1,12 +1,14 @@
 //! Timers: a radix heap of deadlines over a slab of armed timers.
 //!
 //! Deadlines only move forward with the clock, which suits a radix heap (Ahuja, Mehlhorn,
-//! Orlin and Tarjan, 1990): bucket `b` holds the deadlines whose highest bit differing from
-//! the last deadline taken out (`last`) is bit `b - 1`, bucket 0 those equal to it. Arming is
-//! a push onto a bucket; when bucket 0 runs dry, the first non-empty bucket is spread over
-//! the lower ones around its minimum, so each entry moves down at most 64 times in its life
-//! and no step compares keys in a data-dependent branch chain (a binary heap's sift-down
-//! mispredicted at every level and took a third of W1's time).
+//! Orlin and Tarjan, 1990), here with hexadecimal digits: a deadline's bucket is named by
+//! the highest digit in which it differs from the last deadline taken out (`last`) and the
+//! value of that digit, bucket 0 holding those equal to `last`. Buckets in index order hold
+//! ever later deadlines. Arming is a push onto a bucket; when bucket 0 runs dry, the first
+//! non-empty bucket is spread over lower ones around its minimum, so each entry moves down
+//! at most 16 times in its life (one-bit buckets moved a millisecond-spaced deadline about
+//! ten times) and no step compares keys in a data-dependent branch chain (a binary heap's
+//! sift-down mispredicted at every level and took a third of W1's time).
 //!
 //! **Invariant: timers fire in `(deadline, arming order)` order.** Equal deadlines always
 //! sit in the same bucket (their bucket depends only on the deadline and `last`), in push
@@ -143,8 +145,13 @@ struct Queued {
     generation: u32,
 }
 
-/// Buckets: 0 for deadlines equal to `last`, then one per highest differing bit.
-const BUCKETS: usize = 65;
+/// Bits per digit: deadlines are compared with `last` one hexadecimal digit at a time.
+const DIGIT: u32 = 4;
+/// Digits in a deadline.
+const LEVELS: usize = (u64::BITS / DIGIT) as usize;
+/// Buckets: 0 for deadlines equal to `last`, then one per (highest differing digit, its
+/// value in the deadline).
+const BUCKETS: usize = 1 + (LEVELS << DIGIT);
 
 /// A spread bucket keeps its buffer up to this many entries.
 const KEEP_BUCKET: usize = 256;
@@ -159,12 +166,12 @@ pub(crate) struct Timers {
     queued: usize,
     /// Queued entries whose timer was cancelled (dropped when they surface).
     stale: usize,
-    /// Bit `b - 1` is set when bucket `b >= 1` holds entries (bucket 0 is `taken..len`).
-    nonempty: u64,
+    /// The buckets `b >= 1` that hold entries (bucket 0 is `taken..len`).
+    nonempty: BucketSet,
     /// The earliest deadline queued in each bucket (`u64::MAX` when empty); a lower bound
-    /// when the bucket's bit (`b - 1`) in `min_stale` is set (its minimum was cancelled).
+    /// when the bucket is in `min_stale` (its minimum was cancelled).
     bucket_min: [u64; BUCKETS],
-    min_stale: u64,
+    min_stale: BucketSet,
     slab: Vec<Timer>,
     free: Vec<u32>,
 }
@@ -177,25 +184,72 @@ impl Default for Timers {
             last: 0,
             queued: 0,
             stale: 0,
-            nonempty: 0,
+            nonempty: BucketSet::default(),
             bucket_min: [u64::MAX; BUCKETS],
-            min_stale: 0,
+            min_stale: BucketSet::default(),
             slab: Vec::new(),
             free: Vec::new(),
         }
     }
 }
 
-/// The bit of bucket `b >= 1` in `Timers::nonempty` and `Timers::min_stale`.
-#[inline]
-fn bit(b: usize) -> u64 {
-    1 << (b - 1)
-}
-
-/// The bucket of `deadline` relative to `last`.
+/// The bucket of `deadline` relative to `last` (`deadline >= last`). Buckets are in
+/// deadline order: a lower level means a closer deadline, and within a level the digit
+/// orders them.
 #[inline]
 fn bucket(deadline: u64, last: u64) -> usize {
-    (u64::BITS - (deadline ^ last).leading_zeros()) as usize
+    let x = deadline ^ last;
+    if x == 0 {
+        return 0;
+    }
+    let level = (u64::BITS - 1 - x.leading_zeros()) / DIGIT;
+    let digit = (deadline >> (level * DIGIT)) & ((1 << DIGIT) - 1);
+    1 + ((level as usize) << DIGIT) + digit as usize
+}
+
+/// A set of buckets `1..BUCKETS`, as a bitmap.
+#[derive(Clone, Copy, Default)]
+struct BucketSet([u64; 4]);
+
+impl BucketSet {
+    #[inline]
+    fn insert(&mut self, b: usize) {
+        self.0[(b - 1) / 64] |= 1 << ((b - 1) % 64);
+    }
+
+    #[inline]
+    fn remove(&mut self, b: usize) {
+        self.0[(b - 1) / 64] &= !(1 << ((b - 1) % 64));
+    }
+
+    #[inline]
+    fn contains(&self, b: usize) -> bool {
+        self.0[(b - 1) / 64] & (1 << ((b - 1) % 64)) != 0
+    }
+
+    /// The first bucket of the set (the one with the earliest deadlines).
+    #[inline]
+    fn first(&self) -> Option<usize> {
+        self.0
+            .iter()
+            .enumerate()
+            .find(|(_, w)| **w != 0)
+            .map(|(k, w)| 64 * k + w.trailing_zeros() as usize + 1)
+    }
+
+    /// The buckets of the set, in order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    64 * k + b + 1
+                })
+            })
+        })
+    }
 }
 
 /// A wake timer whose deadline has come.
@@ -212,10 +266,7 @@ impl Timers {
     pub(crate) fn clear(&mut self) {
         self.buckets[0].clear();
         self.bucket_min[0] = u64::MAX;
-        let mut set = self.nonempty;
-        while set != 0 {
-            let b = set.trailing_zeros() as usize + 1;
-            set &= set - 1;
+        for b in self.nonempty.iter() {
             self.buckets[b].clear();
             self.bucket_min[b] = u64::MAX;
         }
@@ -223,9 +274,8 @@ impl Timers {
         self.last = 0;
         self.queued = 0;
         self.stale = 0;
-        self.nonempty = 0;
-        self.bucket_min = [u64::MAX; BUCKETS];
-        self.min_stale = 0;
+        self.nonempty = BucketSet::default();
+        self.min_stale = BucketSet::default();
         self.slab.clear();
         self.free.clear();
     }
@@ -315,7 +365,7 @@ impl Timers {
     fn file(&mut self, q: Queued, last: u64) {
         let b = bucket(q.deadline, last);
         if b > 0 {
-            self.nonempty |= bit(b);
+            self.nonempty.insert(b);
         }
         self.bucket_min[b] = self.bucket_min[b].min(q.deadline);
         self.buckets[b].push(q);
@@ -383,7 +433,7 @@ impl Timers {
                 self.stale += 1;
                 let b = bucket(t.deadline, self.last);
                 if b > 0 && self.bucket_min[b] == t.deadline {
-                    self.min_stale |= bit(b);
+                    self.min_stale.insert(b);
                 }
                 let waker = self.release(key.index);
                 if self.stale > 64 && self.stale * 2 > self.queued {
@@ -446,14 +496,13 @@ impl Timers {
                 }
                 self.drop_front();
             }
-            if self.nonempty == 0 {
+            let Some(b) = self.nonempty.first() else {
                 // Nothing is armed (spreading found only cancelled timers): the clock stays
                 // where it is, so `last` goes back to a value at or before it.
                 self.last = before;
                 return None;
-            }
-            let b = self.nonempty.trailing_zeros() as usize + 1;
-            if self.min_stale & bit(b) == 0 {
+            };
+            if !self.min_stale.contains(b) {
                 return Some(Instant::from_nanos(self.bucket_min[b]));
             }
             self.spread(self.bucket_min[b]);
@@ -472,7 +521,7 @@ impl Timers {
             }
             self.drop_front();
         }
-        (self.nonempty != 0).then(|| self.bucket_min[self.nonempty.trailing_zeros() as usize + 1])
+        self.nonempty.first().map(|b| self.bucket_min[b])
     }
 
     /// Takes the front entry of bucket 0, which is stale.
@@ -499,10 +548,7 @@ impl Timers {
         let now = now.as_nanos();
         // The common answer at a pass's start, without a call: nothing is due.
         if self.taken == self.buckets[0].len() {
-            if self.nonempty == 0 {
-                return None;
-            }
-            let b = self.nonempty.trailing_zeros() as usize + 1;
+            let b = self.nonempty.first()?;
             if self.bucket_min[b] > now {
                 return None;
             }
@@ -558,12 +604,11 @@ impl Timers {
     /// shares the bucket's prefix, so every entry still moves down.
     fn spread(&mut self, min: u64) {
         debug_assert!(self.buckets[0].is_empty());
-        debug_assert!(self.nonempty != 0, "a live deadline is queued");
-        let b = self.nonempty.trailing_zeros() as usize + 1;
+        let b = self.nonempty.first().expect("a live deadline is queued");
         self.last = min;
-        self.nonempty &= !bit(b);
+        self.nonempty.remove(b);
         self.bucket_min[b] = u64::MAX;
-        self.min_stale &= !bit(b);
+        self.min_stale.remove(b);
         let mut entries = std::mem::take(&mut self.buckets[b]);
         for q in entries.drain(..) {
             if self.live(&q) {
@@ -591,12 +636,12 @@ impl Timers {
             }
             entries.retain(|q| self.live(q));
             if entries.is_empty() && b > 0 {
-                self.nonempty &= !bit(b);
+                self.nonempty.remove(b);
             }
             self.bucket_min[b] = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
             self.buckets[b] = entries;
         }
-        self.min_stale = 0;
+        self.min_stale = BucketSet::default();
         self.queued = self.buckets.iter().map(Vec::len).sum();
         self.stale = 0;
     }
@@ -656,9 +701,26 @@ mod tests {
                 prop_assert!(timers.queued <= 2 * (model.len() + 64));
                 prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
                 for (b, entries) in timers.buckets.iter().enumerate().skip(1) {
-                    prop_assert!(entries.is_empty() || timers.nonempty & bit(b) != 0);
+                    prop_assert!(entries.is_empty() || timers.nonempty.contains(b));
                 }
             }
+        }
+    }
+
+    proptest! {
+        /// Buckets in index order hold ever later deadlines, and equal deadlines share one.
+        #[test]
+        fn buckets_follow_deadline_order(last in any::<u64>(), a in any::<u64>(), b in any::<u64>()) {
+            let (a, b) = (last.saturating_add(a % (1 << 50)), last.saturating_add(b % (1 << 50)));
+            let (ba, bb) = (bucket(a, last), bucket(b, last));
+            prop_assert!(ba < BUCKETS && bb < BUCKETS);
+            if ba < bb {
+                prop_assert!(a < b);
+            }
+            if a == b {
+                prop_assert_eq!(ba, bb);
+            }
+            prop_assert_eq!(ba == 0, a == last);
         }
     }
 
