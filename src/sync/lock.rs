@@ -304,10 +304,7 @@ impl<'a, T> Future for LockFuture<'a, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a, T>> {
         let this = self.get_mut();
         match Pin::new(&mut this.inner).poll(cx) {
-            Poll::Ready(()) => {
-                let me = crate::runtime::with("Lock::lock", |c| c.current());
-                Poll::Ready(this.lock.guard(me))
-            }
+            Poll::Ready(me) => Poll::Ready(this.lock.guard(me)),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -317,7 +314,7 @@ impl Future for LockAcquire<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        Pin::new(&mut self.get_mut().inner).poll(cx)
+        Pin::new(&mut self.get_mut().inner).poll(cx).map(drop)
     }
 }
 

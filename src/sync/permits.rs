@@ -147,7 +147,8 @@ fn try_has_claim(waiters: &Waiters) -> bool {
         .unwrap_or_else(|| waiters.has_claim(None))
 }
 
-/// Waits for one permit of a [`Permits`]; on `Ready` the running task is a holder.
+/// Waits for one permit of a [`Permits`]; on `Ready` the running task is a holder, and the
+/// output is its id.
 #[derive(Debug)]
 pub(crate) struct AcquirePermit<'a> {
     permits: &'a Permits,
@@ -156,9 +157,9 @@ pub(crate) struct AcquirePermit<'a> {
 }
 
 impl Future for AcquirePermit<'_> {
-    type Output = ();
+    type Output = TaskId;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<TaskId> {
         let this = self.get_mut();
         assert!(!this.done, "simloop: acquire polled after it completed");
         let permits = this.permits;
@@ -173,13 +174,13 @@ impl Future for AcquirePermit<'_> {
                     st.waiters.remove(this.ticket.take().expect("ticket"));
                     permits.resource.holders().push(core.current());
                     this.done = true;
-                    return Poll::Ready(());
+                    return Poll::Ready(core.current());
                 }
                 Status::Gone => {
                     drop(st);
                     if permits.try_acquire(core) {
                         this.done = true;
-                        return Poll::Ready(());
+                        return Poll::Ready(core.current());
                     }
                     st = permits.state.borrow_mut();
                     this.ticket = Some(st.waiters.push(core, cx.waker()));

@@ -247,9 +247,9 @@ impl<'a> Future for Acquire<'a> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<SemaphorePermit<'a>> {
         let this = self.get_mut();
         match Pin::new(&mut this.inner).poll(cx) {
-            Poll::Ready(()) => Poll::Ready(SemaphorePermit {
+            Poll::Ready(holder) => Poll::Ready(SemaphorePermit {
                 permits: this.permits,
-                holder: with("Semaphore::acquire", |c| c.current()),
+                holder,
             }),
             Poll::Pending => Poll::Pending,
         }
