@@ -56,7 +56,9 @@ fn outside(what: &str) -> ! {
 /// Runs `f` on the running simulation's core, or returns `None` when none runs here.
 #[inline]
 pub(crate) fn try_with<R>(f: impl FnOnce(&mut Core) -> R) -> Option<R> {
-    SLOT.with(|slot| {
+    // `LocalKey::try_with` (inlined, unlike `with`) lets the compiler reach the slot
+    // without an indirect call; it fails only during thread teardown.
+    SLOT.try_with(|slot| {
         let r = {
             let mut core = slot.core.borrow_mut();
             f(core.as_mut()?)
@@ -66,6 +68,8 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&mut Core) -> R) -> Option<R> {
         }
         Some(r)
     })
+    .ok()
+    .flatten()
 }
 
 /// Queues a waker to be woken once the core borrow ends.
