@@ -172,6 +172,8 @@ pub(crate) struct Timers {
     /// when the bucket is in `min_stale` (its minimum was cancelled).
     bucket_min: [u64; BUCKETS],
     min_stale: BucketSet,
+    /// Buckets `b >= 1` that may hold stale entries (only these are checked when spread).
+    has_stale: BucketSet,
     slab: Vec<Timer>,
     free: Vec<u32>,
 }
@@ -187,6 +189,7 @@ impl Default for Timers {
             nonempty: BucketSet::default(),
             bucket_min: [u64::MAX; BUCKETS],
             min_stale: BucketSet::default(),
+            has_stale: BucketSet::default(),
             slab: Vec::new(),
             free: Vec::new(),
         }
@@ -276,6 +279,7 @@ impl Timers {
         self.stale = 0;
         self.nonempty = BucketSet::default();
         self.min_stale = BucketSet::default();
+        self.has_stale = BucketSet::default();
         self.slab.clear();
         self.free.clear();
     }
@@ -432,8 +436,11 @@ impl Timers {
             State::Wake | State::Deadline(Deadline::Pending) => {
                 self.stale += 1;
                 let b = bucket(t.deadline, self.last);
-                if b > 0 && self.bucket_min[b] == t.deadline {
-                    self.min_stale.insert(b);
+                if b > 0 {
+                    self.has_stale.insert(b);
+                    if self.bucket_min[b] == t.deadline {
+                        self.min_stale.insert(b);
+                    }
                 }
                 let waker = self.release(key.index);
                 if self.stale > 64 && self.stale * 2 > self.queued {
@@ -610,13 +617,22 @@ impl Timers {
         self.bucket_min[b] = u64::MAX;
         self.min_stale.remove(b);
         let mut entries = std::mem::take(&mut self.buckets[b]);
-        for q in entries.drain(..) {
-            if self.live(&q) {
+        if !self.has_stale.contains(b) {
+            // Nothing in it was cancelled: every entry is live, and the slab need not be read
+            // (a cache miss per entry).
+            for q in entries.drain(..) {
                 self.file(q, min);
-            } else {
-                self.stale -= 1;
-                self.queued -= 1;
             }
+        } else {
+            for q in entries.drain(..) {
+                if self.live(&q) {
+                    self.file(q, min);
+                } else {
+                    self.stale -= 1;
+                    self.queued -= 1;
+                }
+            }
+            self.has_stale.remove(b);
         }
         // A bucket that held many deadlines at once (the far ones, early in a run) gives its
         // memory back: keeping every bucket's largest size would keep several times the
@@ -642,6 +658,7 @@ impl Timers {
             self.buckets[b] = entries;
         }
         self.min_stale = BucketSet::default();
+        self.has_stale = BucketSet::default();
         self.queued = self.buckets.iter().map(Vec::len).sum();
         self.stale = 0;
     }
