@@ -154,7 +154,7 @@ const LEVELS: usize = (u64::BITS / DIGIT) as usize;
 const BUCKETS: usize = 1 + (LEVELS << DIGIT);
 
 /// A spread bucket keeps its buffer up to this many entries.
-const KEEP_BUCKET: usize = 256;
+const KEEP_BUCKET: usize = 1024;
 
 pub(crate) struct Timers {
     buckets: [Vec<Queued>; BUCKETS],
