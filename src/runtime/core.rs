@@ -484,6 +484,19 @@ impl Core {
         self.wait_lists[slot.more_waits as usize].push(wait);
     }
 
+    /// Registers that the running task sleeps until `deadline` ([`slot::SLEEPING`]; the full
+    /// trace also records it as a wait, for timelines).
+    ///
+    /// [`slot::SLEEPING`]: super::slot::SLEEPING
+    #[inline]
+    pub(crate) fn sleep_on(&mut self, deadline: Instant) {
+        let Some(t) = self.running else { return };
+        self.tasks[t.index()].set(super::slot::SLEEPING);
+        if self.trace.full() {
+            self.wait_on(WaitOn::Sleep(deadline));
+        }
+    }
+
     /// What task `id` waits on since its last poll, in registration order.
     pub(crate) fn waits_of(&self, id: TaskId) -> impl Iterator<Item = &WaitOn> + '_ {
         let slot = &self.tasks[id.index()];

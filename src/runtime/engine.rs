@@ -327,7 +327,8 @@ impl Core {
             match entry {
                 Entry::Poll(id) => {
                     let slot = &mut self.tasks[id.index()];
-                    slot.unset(super::slot::QUEUED);
+                    // Its waits are registered afresh by this poll.
+                    slot.unset(super::slot::QUEUED | super::slot::SLEEPING);
                     if slot.is_done() {
                         continue;
                     }

@@ -4,7 +4,9 @@ use std::pin::Pin;
 
 use super::awaiters::Waiter;
 use super::ready::Entry;
-use super::slot::{CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE};
+use super::slot::{
+    CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, SLEEPING,
+};
 use super::{Completion, Core, ErasedTask, Hop, WaitOn};
 use crate::task::TaskId;
 use crate::trace::EventKind;
@@ -30,7 +32,9 @@ impl Core {
             self.messages.insert(id, m.clone());
         }
         // Forward to awaited tasks only when the task awaits nothing but tasks.
-        let inner: Vec<TaskId> = if self.waits_of(id).all(|w| matches!(w, WaitOn::Join(_))) {
+        let only_tasks = !self.tasks[id.index()].is(SLEEPING)
+            && self.waits_of(id).all(|w| matches!(w, WaitOn::Join(_)));
+        let inner: Vec<TaskId> = if only_tasks {
             self.waits_of(id)
                 .filter_map(|w| match w {
                     WaitOn::Join(t) => Some(*t),
@@ -153,7 +157,7 @@ impl Core {
         };
         self.clear_waits(id);
         let slot = &mut self.tasks[id.index()];
-        slot.state = (slot.state & !(CANCEL | END_MASK)) | end;
+        slot.state = (slot.state & !(CANCEL | SLEEPING | END_MASK)) | end;
         if slot.more_waits != NONE {
             self.free_wait_lists.push(slot.more_waits);
             slot.more_waits = NONE;

@@ -45,6 +45,11 @@ pub(crate) const DETACHED: u8 = 1 << 3;
 /// any, is in `Core::messages`).
 pub(crate) const CANCEL: u8 = 1 << 4;
 
+/// The task sleeps since its last poll (a `Sleep` armed its timer). Kept as a bit rather than
+/// a wait: a sleeping task never shows in a deadlock report (its timer keeps the run going),
+/// and cancellation forwarding only needs to know that it awaits more than tasks.
+pub(crate) const SLEEPING: u8 = 1 << 5;
+
 /// The two low bits: how the task ended, 0 while it has not.
 pub(crate) const END_MASK: u8 = 0b11;
 pub(crate) const END_RETURNED: u8 = 1;

@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::Instant;
-use crate::runtime::{TimerKey, WaitOn, try_with, with};
+use crate::runtime::{TimerKey, try_with, with};
 
 /// Waits until `duration` of virtual time has passed.
 ///
@@ -128,14 +128,14 @@ impl Future for Sleep {
                     this.nanos = deadline.as_nanos();
                     this.run = c.run_id as u32;
                     this.state = State::Armed;
-                    c.wait_on(WaitOn::Sleep(deadline));
+                    c.sleep_on(deadline);
                 }
                 Poll::Pending
             }
             State::Armed => {
                 if c.timers.is_armed(this.key) {
                     c.set_timer_waker(this.key, cx.waker());
-                    c.wait_on(WaitOn::Sleep(Instant::from_nanos(this.nanos)));
+                    c.sleep_on(Instant::from_nanos(this.nanos));
                     Poll::Pending
                 } else {
                     this.state = State::Done;

@@ -224,3 +224,39 @@ fn an_unobserved_panic_is_reported() {
         "task #2 lost panicked while detached: nobody joins me"
     );
 }
+
+/// Regression (sleeps kept as a state bit outside full tracing): a task that awaits a
+/// task and a sleep at once is cancelled itself, at every trace level; only a task that
+/// awaits nothing but tasks forwards its cancellation to them.
+#[test]
+fn a_task_awaiting_a_task_and_a_sleep_is_cancelled_itself() {
+    use futures::future::{Either, select};
+    use simloop::TraceLevel;
+    for level in [TraceLevel::Off, TraceLevel::Logs, TraceLevel::Full] {
+        let out = Sim::new().trace(level).run(async {
+            let inner = spawn_named("inner", async {
+                sleep(Duration::from_secs(5)).await;
+                log!("inner finished");
+            });
+            let inner_id = inner.id();
+            let outer = spawn_named("outer", async move {
+                let nap = std::pin::pin!(sleep(Duration::from_secs(60)));
+                match select(nap, inner).await {
+                    Either::Left(_) => log!("outer woke"),
+                    Either::Right(_) => log!("outer saw inner end"),
+                }
+            });
+            yield_now().await; // both tasks are now waiting
+            assert!(outer.cancel());
+            let outer = outer.await;
+            sleep(Duration::from_secs(10)).await;
+            let inner_state = task::all_tasks()
+                .into_iter()
+                .find(|t| t.id == inner_id)
+                .map(|t| t.state);
+            (outer.unwrap_err().is_cancelled(), inner_state)
+        });
+        let expected = (true, Some(task::TaskState::Returned));
+        assert_eq!(out.result.unwrap(), expected, "{level:?}");
+    }
+}
