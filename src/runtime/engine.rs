@@ -5,12 +5,11 @@ use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Poll, Waker};
 
 use super::context::{SLOT, Slot, run_deferred};
 use super::slot::{CANCEL, DETACHED};
-use super::{Completion, Core, DoneCallback, Entry, ErasedTask, Hop, Message, ReadyView, with};
+use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Decision, Divergence};
 use crate::sim::DeadlockReport;
 use crate::task::{JoinError, TaskId};
@@ -35,33 +34,31 @@ pub(crate) struct RunParts<T> {
     pub(crate) main: Option<Result<T, JoinError>>,
 }
 
-/// The next thing the loop does, decided under the core borrow and done outside it.
+/// The next thing the loop does, decided under the core borrow and done outside it. Kept
+/// to 24 bytes (it is moved at every step): rare payloads stay in the core until used.
 enum Step {
     Poll(TaskId, Pin<Box<dyn ErasedTask>>),
-    /// Drop the future to deliver a cancellation (its `Drop` guards are user code).
-    Cancel(TaskId, Pin<Box<dyn ErasedTask>>, Option<Message>),
+    /// Drop the future to deliver a cancellation (its `Drop` guards are user code); the
+    /// cancellation's message waits in `Core::messages`.
+    Cancel(TaskId, Pin<Box<dyn ErasedTask>>),
     Wake(Waker),
-    /// Run a done-callback of `child` (which ended).
-    Callback {
-        target: Arc<dyn DoneCallback>,
-        index: u32,
-        child: TaskId,
-    },
+    /// Run the done-callback parked at this index of the hop table.
+    Callback(u32),
     /// Nothing: the borrow ends so that deferred work runs before the next pick.
     Deferred,
     /// The run stopped (`Core::finish` says why).
     Finished,
 }
 
-/// What the last step left for the next core borrow to record.
+/// What the last step left for the next core borrow to record (24 bytes, like [`Step`]).
 enum After {
     Nothing,
     /// The task returned `Pending`: put its future back.
     Suspend(TaskId, Pin<Box<dyn ErasedTask>>),
     /// The task returned: complete it, unless it was cancelled during that step.
     Returned(TaskId, Pin<Box<dyn ErasedTask>>),
-    /// The task ended otherwise (panicked, cancelled).
-    Ended(TaskId, Pin<Box<dyn ErasedTask>>, Completion),
+    /// The task ended otherwise (panicked, cancelled), as the loop's `ended` says.
+    Ended(TaskId, Pin<Box<dyn ErasedTask>>),
 }
 
 /// Clears the thread-local slot when the run ends, also when it ends by unwinding.
@@ -122,6 +119,8 @@ pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F
 /// borrows the core.
 fn drive(slot: &Slot) {
     let mut after = After::Nothing;
+    // How the task of an `After::Ended` ended.
+    let mut ended: Option<Completion> = None;
     loop {
         // `after` moves into the borrow and is assigned afresh below, so handing it over
         // costs no drop glue.
@@ -129,7 +128,7 @@ fn drive(slot: &Slot) {
             let mut core = slot.core.borrow_mut();
             core.as_mut()
                 .expect("core installed")
-                .step(after, &slot.has_deferred)
+                .step(after, &mut ended, &slot.has_deferred)
         };
         if slot.has_deferred.get() {
             run_deferred(slot);
@@ -142,25 +141,34 @@ fn drive(slot: &Slot) {
                     Err(payload) => {
                         let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));
                         drop(payload);
-                        After::Ended(id, cell, how)
+                        ended = Some(how);
+                        After::Ended(id, cell)
                     }
                 }
             }
-            Step::Cancel(id, mut cell, message) => {
-                let how = fail(&mut cell, Completion::Cancelled(message));
-                After::Ended(id, cell, how)
+            Step::Cancel(id, mut cell) => {
+                let message = with("Sim::run", |c| c.messages.remove(&id));
+                ended = Some(fail(&mut cell, Completion::Cancelled(message)));
+                After::Ended(id, cell)
             }
             Step::Wake(waker) => {
                 waker.wake();
                 After::Nothing
             }
-            Step::Callback {
-                target,
-                index,
-                child,
-            } => {
-                let how = with("Sim::run", |c| c.completion(child))
-                    .expect("a done-callback runs after its child ended");
+            Step::Callback(k) => {
+                let (target, index, how) = with("Sim::run", |c| match c.take_hop(k) {
+                    Hop::Callback {
+                        child,
+                        target,
+                        index,
+                    } => {
+                        let how = c
+                            .completion(child)
+                            .expect("a done-callback runs after its child ended");
+                        (target, index, how)
+                    }
+                    Hop::Waker(_) => unreachable!("Step::Callback names a parked callback"),
+                });
                 target.on_done(index as usize, &how);
                 After::Nothing
             }
@@ -257,25 +265,31 @@ fn teardown() {
 impl Core {
     /// Records what the previous step left, then picks the next step.
     #[inline]
-    fn step(&mut self, after: After, deferred: &Cell<bool>) -> Step {
+    fn step(
+        &mut self,
+        after: After,
+        ended: &mut Option<Completion>,
+        deferred: &Cell<bool>,
+    ) -> Step {
         match after {
             After::Nothing => {}
             // Suspending defers nothing.
             After::Suspend(id, cell) => self.suspend(id, cell),
             After::Returned(id, cell) => {
-                match self.take_cancel(id) {
-                    None => self.complete(id, cell, Completion::Returned),
+                if self.take_cancel_flag(id) {
                     // asyncio: a task cancelled during the step in which it returns ends
                     // cancelled, and its value is lost (dropped outside the borrow).
-                    Some(message) => return Step::Cancel(id, cell, message),
+                    return Step::Cancel(id, cell);
                 }
+                self.complete(id, cell, Completion::Returned);
                 if deferred.get() {
                     // A foreign waker or a detached output's drop must run before the next
                     // pick, which may depend on what they queue.
                     return Step::Deferred;
                 }
             }
-            After::Ended(id, cell, how) => {
+            After::Ended(id, cell) => {
+                let how = ended.take().expect("an ended task says how");
                 self.complete(id, cell, how);
                 if deferred.get() {
                     return Step::Deferred;
@@ -339,9 +353,9 @@ impl Core {
                     self.clear_waits(id);
                     self.running = Some(id);
                     if cancelled {
-                        let message = self.take_cancel(id).expect("checked");
+                        self.tasks[id.index()].unset(CANCEL);
                         self.record(EventKind::CancelDelivered { at_run_end: false });
-                        return Step::Cancel(id, cell, message);
+                        return Step::Cancel(id, cell);
                     }
                     self.stats.polls += 1;
                     if self.trace.full() {
@@ -351,17 +365,13 @@ impl Core {
                 }
                 Entry::Hop(task) => self.wake_task(task),
                 Entry::Wake(k) => {
-                    return match self.take_hop(k) {
-                        Hop::Waker(waker) => Step::Wake(waker),
-                        Hop::Callback {
-                            child,
-                            target,
-                            index,
-                        } => Step::Callback {
-                            target,
-                            index,
-                            child,
+                    return match self.hops[k as usize] {
+                        Some(Hop::Waker(_)) => match self.take_hop(k) {
+                            Hop::Waker(waker) => Step::Wake(waker),
+                            Hop::Callback { .. } => unreachable!("checked"),
                         },
+                        // Taken by the loop, which runs it.
+                        _ => Step::Callback(k),
                     };
                 }
                 Entry::Timer(index) => {
@@ -444,5 +454,16 @@ impl Core {
         };
         let slot = &mut self.tasks[id.index()];
         slot.state = (slot.state & !END_MASK) | end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The hand-off between the loop and the core is moved at every step: it stays within
+    /// three words (rare payloads wait in the core or in the loop's `ended`).
+    #[test]
+    fn the_step_hand_off_is_three_words() {
+        assert!(std::mem::size_of::<super::Step>() <= 24);
+        assert!(std::mem::size_of::<super::After>() <= 24);
     }
 }

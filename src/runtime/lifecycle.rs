@@ -87,15 +87,14 @@ impl Core {
         }
     }
 
-    /// Takes a pending cancellation of `id`: `Some(message)` if one was requested.
+    /// Takes a pending cancellation of `id`: whether one was requested (its message, if
+    /// any, stays in `messages` for the delivery).
     #[inline]
-    pub(crate) fn take_cancel(&mut self, id: TaskId) -> Option<Option<Box<str>>> {
+    pub(crate) fn take_cancel_flag(&mut self, id: TaskId) -> bool {
         let slot = &mut self.tasks[id.index()];
-        if !slot.is(CANCEL) {
-            return None;
-        }
+        let requested = slot.is(CANCEL);
         slot.unset(CANCEL);
-        Some(self.messages.remove(&id))
+        requested
     }
 
     /// Puts a task that returned `Pending` back in its slot.
