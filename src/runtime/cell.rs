@@ -17,6 +17,9 @@ pub(crate) trait ErasedTask {
     fn fail(self: Pin<&mut Self>, err: JoinError);
     /// Moves the result out into `out`, which must be `&mut Option<Result<T, JoinError>>`.
     fn take_output(self: Pin<&mut Self>, out: &mut dyn Any);
+    /// Gives the task its waker (a cell is boxed before it has one, so that the future is
+    /// moved once, into the box).
+    fn set_waker(self: Pin<&mut Self>, waker: Waker);
 }
 
 pin_project! {
@@ -37,9 +40,11 @@ pin_project! {
 }
 
 impl<F: Future + 'static> TaskCell<F> {
-    pub(crate) fn boxed(future: F, waker: Waker) -> Pin<Box<dyn ErasedTask>> {
+    /// Boxes `future` as a task, without its waker yet ([`ErasedTask::set_waker`]).
+    #[inline]
+    pub(crate) fn boxed(future: F) -> Pin<Box<dyn ErasedTask>> {
         Box::pin(TaskCell {
-            waker,
+            waker: Waker::noop().clone(),
             state: State::Running { future },
         })
     }
@@ -68,6 +73,10 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         self.project().state.set(State::Done {
             result: Some(Err(err)),
         });
+    }
+
+    fn set_waker(self: Pin<&mut Self>, waker: Waker) {
+        *self.project().waker = waker;
     }
 
     fn take_output(self: Pin<&mut Self>, out: &mut dyn Any) {

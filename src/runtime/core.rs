@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Waker;
 
@@ -17,7 +18,7 @@ use super::ready::Entry;
 use super::slot::{END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, TaskSlot};
 use super::timers::{TimerKey, Timers};
 use super::waker::Wakers;
-use super::{ReadyQueue, WaitOn};
+use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
 use crate::sim::Stats;
 use crate::task::TaskId;
@@ -288,9 +289,19 @@ impl Core {
         name: Option<Cow<'static, str>>,
         future: F,
     ) -> TaskId {
+        self.spawn_cell(name, TaskCell::boxed(future))
+    }
+
+    /// [`Core::spawn`] of a future boxed already ([`TaskCell::boxed`], outside the core
+    /// borrow, so that a large future is moved once).
+    pub(crate) fn spawn_cell(
+        &mut self,
+        name: Option<Cow<'static, str>>,
+        mut cell: Pin<Box<dyn ErasedTask>>,
+    ) -> TaskId {
         let id = TaskId::from_index(self.tasks.len());
         let waker = self.wakers.take(self.run_id, id);
-        let cell = TaskCell::boxed(future, Waker::from(waker.clone()));
+        cell.as_mut().set_waker(Waker::from(waker.clone()));
         if let Some(name) = name {
             self.names.push((id, name));
         }

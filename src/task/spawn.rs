@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use super::JoinHandle;
-use crate::runtime::with;
+use crate::runtime::{TaskCell, with};
 
 /// Spawns `future` as a new task and returns its handle; asyncio's `create_task`.
 ///
@@ -33,8 +33,10 @@ use crate::runtime::with;
 /// Panics outside a simulation.
 #[track_caller]
 pub fn spawn<F: Future + 'static>(future: F) -> JoinHandle<F::Output> {
+    // Boxed before the core access: a large future is then moved once.
+    let cell = TaskCell::boxed(future);
     with("spawn", |c| {
-        let id = c.spawn(None, future);
+        let id = c.spawn_cell(None, cell);
         JoinHandle::new(id, c.run_id)
     })
 }
@@ -61,8 +63,9 @@ pub fn spawn_named<F: Future + 'static>(
     future: F,
 ) -> JoinHandle<F::Output> {
     let name: String = name.into();
+    let cell = TaskCell::boxed(future);
     with("spawn_named", |c| {
-        let id = c.spawn(Some(name.into()), future);
+        let id = c.spawn_cell(Some(name.into()), cell);
         JoinHandle::new(id, c.run_id)
     })
 }
