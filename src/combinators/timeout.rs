@@ -385,15 +385,19 @@ impl State {
                 owner
             }
         };
-        match &self.waker {
-            Some(w) if w.will_wake(waker) => {}
-            None if c.owns(owner.1, waker) => {}
-            _ => self.waker = c.foreign(owner.1, waker),
+        let same_waker = match &self.waker {
+            Some(w) => w.will_wake(waker),
+            None => c.owns(owner.1, waker),
+        };
+        if !same_waker {
+            self.waker = c.foreign(owner.1, waker);
         }
         let delivered = match self.key.and_then(|k| c.timers.deadline_state(k)) {
             Some(Deadline::Delivered { inner_wins }) => Some(inner_wins),
             Some(_) => {
-                if let Some(k) = self.key {
+                // The timer wakes whoever polled last (the timer has it already when the
+                // waker did not change).
+                if let (Some(k), false) = (self.key, same_waker) {
                     c.set_timer_waker(k, waker);
                 }
                 None
