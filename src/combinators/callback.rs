@@ -54,7 +54,8 @@ pub(crate) fn arm_timeout(deadline: Instant, target: Arc<dyn DoneCallback>) -> T
     })
 }
 
-/// Disarms a timer armed with [`arm_timeout`], if the run is still going.
+/// Disarms a timer of run `run` (armed with [`arm_timeout`], or a timeout's deadline), if
+/// that run is still going; a foreign waker it held is dropped after the core borrow.
 pub(crate) fn disarm(run: u64, key: TimerKey) {
     let waker = try_with(|c| {
         if c.run_id == run {

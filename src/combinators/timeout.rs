@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use super::callback::lock;
-use crate::runtime::{Core, Deadline, Entry, TimerKey, try_with, with};
+use super::callback::{disarm, lock};
+use crate::runtime::{Core, Deadline, Entry, TimerKey, with};
 use crate::task::TaskId;
 use crate::time::Instant;
 use crate::trace::EventKind;
@@ -438,15 +438,7 @@ impl State {
         self.finished = true;
         self.waker = None;
         if let (Some(key), Some((run, _))) = (self.key.take(), self.owner) {
-            let stale = try_with(|c| {
-                if c.run_id == run {
-                    c.timers.cancel(key)
-                } else {
-                    None
-                }
-            })
-            .flatten();
-            drop(stale);
+            disarm(run, key);
         }
     }
 }
