@@ -112,6 +112,27 @@ pub(crate) struct Core {
     user_rng: Option<ChaCha8Rng>,
 }
 
+/// [`Core::park`] on the parts of the core it uses (for code that borrows others at once).
+#[inline]
+pub(crate) fn park_in(
+    hops: &mut Vec<Option<Hop>>,
+    free_hops: &mut Vec<u32>,
+    ready: &mut ReadyQueue,
+    hop: Hop,
+) {
+    let k = match free_hops.pop() {
+        Some(k) => {
+            hops[k as usize] = Some(hop);
+            k
+        }
+        None => {
+            hops.push(Some(hop));
+            u32::try_from(hops.len() - 1).expect("fewer than 2^32 pending hops")
+        }
+    };
+    ready.push_back(Entry::Wake(k));
+}
+
 /// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
 const JITTER_LEVELS: usize = 5;
 
@@ -362,33 +383,10 @@ impl Core {
         (!self.tasks[task.index()].owns(waker)).then(|| waker.clone())
     }
 
-    /// Wakes `waker` (registered by `task`) one ready-queue slot from now: asyncio's
-    /// `call_soon` of a callback that then wakes the task. Used for the extra hop of timers
-    /// and combinators. The task's own waker needs no storage; another one is parked in the
-    /// hop table until its turn.
-    #[inline]
-    pub(crate) fn call_soon(&mut self, task: TaskId, waker: Waker) {
-        if self.tasks[task.index()].owns(&waker) {
-            self.ready.push_back(Entry::Hop(task));
-        } else {
-            self.park(Hop::Waker(waker));
-        }
-    }
-
     /// Queues a foreign entry that runs `hop`.
     #[inline]
     pub(crate) fn park(&mut self, hop: Hop) {
-        let k = match self.free_hops.pop() {
-            Some(k) => {
-                self.hops[k as usize] = Some(hop);
-                k
-            }
-            None => {
-                self.hops.push(Some(hop));
-                u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
-            }
-        };
-        self.ready.push_back(Entry::Wake(k));
+        park_in(&mut self.hops, &mut self.free_hops, &mut self.ready, hop);
     }
 
     /// Takes what the entry `Entry::Wake(k)` runs.

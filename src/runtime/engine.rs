@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::task::{Poll, Waker};
 
 use super::context::{SLOT, Slot, run_deferred};
+use super::core::park_in;
 use super::slot::{CANCEL, DETACHED};
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Decision, Divergence};
@@ -428,17 +429,31 @@ impl Core {
     /// equal deadlines in arming order. Each costs one slot before its task is queued, as the
     /// timer callback does in asyncio.
     fn fire_due_timers(&mut self) {
-        while let Some(fired) = self.timers.pop_due(self.now) {
-            if self.trace.full() {
-                self.trace
-                    .record(self.now, None, EventKind::TimerFired { target: fired.task });
+        let now = self.now;
+        let Core {
+            timers,
+            ready,
+            trace,
+            tasks,
+            hops,
+            free_hops,
+            ..
+        } = self;
+        timers.fire_due(now, |fired| {
+            if trace.full() {
+                trace.record(now, None, EventKind::TimerFired { target: fired.task });
             }
             match (fired.deadline, fired.waker) {
-                (Some(index), _) => self.ready.push_back(Entry::Timer(index)),
-                (None, None) => self.ready.push_back(Entry::Hop(fired.task)),
-                (None, Some(waker)) => self.call_soon(fired.task, waker),
+                (Some(index), _) => ready.push_back(Entry::Timer(index)),
+                (None, None) => ready.push_back(Entry::Hop(fired.task)),
+                // A foreign waker waits for its turn in the hop table (`Core::park`, on the
+                // parts of the core the closure may borrow).
+                (None, Some(waker)) if tasks[fired.task.index()].owns(&waker) => {
+                    ready.push_back(Entry::Hop(fired.task));
+                }
+                (None, Some(waker)) => park_in(hops, free_hops, ready, Hop::Waker(waker)),
             }
-        }
+        });
     }
 
     /// Marks a task ended at the end of the run (no awaiter is woken any more).

@@ -11,7 +11,7 @@ use crate::task::TaskId;
 /// the kinds that matter for ordering: polling a task, and waking a waker one slot later (a
 /// fired timer's callback, or the extra hop of gather, wait and shield). A wake-up hop of a
 /// task's own waker names the task; any other waker waits in the core's hop table
-/// ([`super::Core::call_soon`]).
+/// ([`super::Core::park`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Entry {
     /// Poll this task (or deliver its pending cancellation).
