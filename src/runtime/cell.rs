@@ -20,6 +20,8 @@ pub(crate) trait ErasedTask {
     /// Gives the task its waker (a cell is boxed before it has one, so that the future is
     /// moved once, into the box).
     fn set_waker(self: Pin<&mut Self>, waker: Waker);
+    /// Reads the cell's first word, to bring it into cache before the task's poll.
+    fn touch(&self);
 }
 
 pin_project! {
@@ -77,6 +79,10 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
 
     fn set_waker(self: Pin<&mut Self>, waker: Waker) {
         *self.project().waker = waker;
+    }
+
+    fn touch(&self) {
+        std::hint::black_box(self.waker.data());
     }
 
     fn take_output(self: Pin<&mut Self>, out: &mut dyn Any) {

@@ -369,7 +369,14 @@ impl Core {
                     }
                     return Step::Poll(id, cell);
                 }
-                Entry::Hop(task) => self.wake_task(task),
+                Entry::Hop(task) => {
+                    self.wake_task(task);
+                    // A timer's wake-up: the poll comes a pass later, and the future (placed
+                    // anywhere in a big run) can be on its way into cache meanwhile.
+                    if let Some(cell) = &self.tasks[task.index()].cell {
+                        cell.touch();
+                    }
+                }
                 Entry::Wake(k) => {
                     return match self.hops[k as usize] {
                         Some(Hop::Waker(_)) => match self.take_hop(k) {
@@ -440,6 +447,9 @@ impl Core {
             ..
         } = self;
         timers.fire_due(now, |fired| {
+            // Read the task's slot now: the reads of a pass's fired timers overlap, and the
+            // slot (randomly placed in a big run) is in cache when the hop's turn comes.
+            std::hint::black_box(tasks[fired.task.index()].state);
             if trace.full() {
                 trace.record(now, None, EventKind::TimerFired { target: fired.task });
             }
