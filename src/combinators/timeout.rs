@@ -60,7 +60,10 @@ use crate::trace::EventKind;
 ///
 /// Dropping the `Timeout` drops the inner future and disarms the timer.
 pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
-    Timeout::new(Target::After(duration), future)
+    Timeout::new(
+        Target::After(u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)),
+        future,
+    )
 }
 
 /// [`timeout`] under asyncio's name: `wait_for(duration, future)`, which runs the inner work
@@ -99,7 +102,7 @@ pub fn wait_for<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 /// assert_eq!(out.elapsed, Duration::from_millis(300));
 /// ```
 pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
-    Timeout::new(Target::At(Some(deadline)), future)
+    Timeout::new(Target::At(deadline), future)
 }
 
 /// A timeout whose body gets the [`TimeoutHandle`], to move the deadline from inside;
@@ -140,7 +143,7 @@ where
     Timeout {
         state: State::default(),
         shared: OnceCell::from(shared),
-        target: Target::At(deadline),
+        target: deadline.map_or(Target::Never, Target::At),
         started: false,
         inner: Some(body(handle)),
     }
@@ -241,28 +244,98 @@ pub struct TimeoutHandle {
 
 #[derive(Clone, Copy, Debug)]
 enum Target {
-    /// Relative to the first poll.
-    After(Duration),
-    At(Option<Instant>),
+    /// Nanoseconds after the first poll.
+    After(u64),
+    At(Instant),
+    /// No deadline until a handle sets one.
+    Never,
 }
 
 /// A timeout's state. Its deadline is a deadline timer in the core (`Core::timers`), which
 /// the engine delivers at its own ready-queue turn, one slot after it fired (asyncio's
 /// timeout callback), resolving a tie with the inner work by a recorded choice.
+///
+/// Packed into 56 bytes (every timeout's future carries it): the options are flags.
 #[derive(Clone, Default)]
 struct State {
-    /// Set at the first poll: the run and the task that runs the timeout.
-    owner: Option<(u64, TaskId)>,
-    /// The current deadline (`None`: no deadline).
-    deadline: Option<Instant>,
-    /// A deadline set by `reschedule` before the first poll.
-    rescheduled: Option<Option<Instant>>,
-    /// The armed deadline timer.
-    key: Option<TimerKey>,
+    /// `STARTED`, `HAS_DEADLINE`, `RESCHEDULED`, `RESCHEDULED_TO`, `EXPIRED`, `FINISHED`.
+    flags: u8,
+    /// With `STARTED`: the task that runs the timeout (`TaskId::get`) and its run.
+    task: u32,
+    run: u64,
+    /// With `HAS_DEADLINE`: the current deadline (ns).
+    deadline: u64,
+    /// With `RESCHEDULED`: a deadline set by a handle before the first poll (ns, with
+    /// `RESCHEDULED_TO`; none without).
+    rescheduled: u64,
+    /// The armed deadline timer, `TimerKey::NONE` when none.
+    key: TimerKey,
     /// The waker of the last poll when it is not the owner's own (re-arming uses it).
     waker: Option<Waker>,
-    expired: bool,
-    finished: bool,
+}
+
+const STARTED: u8 = 1;
+const HAS_DEADLINE: u8 = 1 << 1;
+const RESCHEDULED: u8 = 1 << 2;
+const RESCHEDULED_TO: u8 = 1 << 3;
+const EXPIRED: u8 = 1 << 4;
+const FINISHED: u8 = 1 << 5;
+
+impl State {
+    fn owner(&self) -> Option<(u64, TaskId)> {
+        (self.flags & STARTED != 0).then(|| (self.run, TaskId::from_raw(self.task)))
+    }
+
+    fn set_owner(&mut self, (run, task): (u64, TaskId)) {
+        self.flags |= STARTED;
+        (self.run, self.task) = (run, task.get());
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        (self.flags & HAS_DEADLINE != 0).then_some(Instant::from_nanos(self.deadline))
+    }
+
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.flags &= !HAS_DEADLINE;
+        if let Some(d) = deadline {
+            self.flags |= HAS_DEADLINE;
+            self.deadline = d.as_nanos();
+        }
+    }
+
+    /// Takes a deadline set by a handle before the start.
+    fn take_rescheduled(&mut self) -> Option<Option<Instant>> {
+        let set = self.flags & RESCHEDULED != 0;
+        let to = self.flags & RESCHEDULED_TO != 0;
+        self.flags &= !(RESCHEDULED | RESCHEDULED_TO);
+        set.then_some(to.then_some(Instant::from_nanos(self.rescheduled)))
+    }
+
+    fn set_rescheduled(&mut self, deadline: Option<Instant>) {
+        self.flags = (self.flags | RESCHEDULED) & !RESCHEDULED_TO;
+        if let Some(d) = deadline {
+            self.flags |= RESCHEDULED_TO;
+            self.rescheduled = d.as_nanos();
+        }
+    }
+
+    fn key(&self) -> Option<TimerKey> {
+        (self.key != TimerKey::NONE).then_some(self.key)
+    }
+
+    fn take_key(&mut self) -> Option<TimerKey> {
+        let key = self.key();
+        self.key = TimerKey::NONE;
+        key
+    }
+
+    fn expired(&self) -> bool {
+        self.flags & EXPIRED != 0
+    }
+
+    fn finished(&self) -> bool {
+        self.flags & FINISHED != 0
+    }
 }
 
 /// Runs `f` on the timeout's state, wherever it lives.
@@ -349,7 +422,7 @@ fn expire<F>(
     mut inner: Pin<&mut Option<F>>,
 ) -> Elapsed {
     with_state(state, shared, |s| {
-        s.expired = true;
+        s.flags |= EXPIRED;
         s.finish();
     });
     inner.set(None);
@@ -367,18 +440,24 @@ impl State {
         started: bool,
         waker: &Waker,
     ) -> (Option<bool>, bool) {
-        assert!(!self.finished, "simloop: Timeout polled after it completed");
-        let owner = match self.owner {
+        assert!(
+            !self.finished(),
+            "simloop: Timeout polled after it completed"
+        );
+        let owner = match self.owner() {
             Some(owner) => owner,
             None => {
                 let owner = (c.run_id, c.current());
-                let deadline = match (self.rescheduled.take(), target) {
+                let deadline = match (self.take_rescheduled(), target) {
                     (Some(d), _) => d,
-                    (None, Target::After(d)) => Some(c.now + d),
-                    (None, Target::At(t)) => t,
+                    (None, Target::After(d)) => {
+                        Some(Instant::from_nanos(c.now.as_nanos().saturating_add(d)))
+                    }
+                    (None, Target::At(t)) => Some(t),
+                    (None, Target::Never) => None,
                 };
-                self.owner = Some(owner);
-                self.deadline = deadline;
+                self.set_owner(owner);
+                self.set_deadline(deadline);
                 self.waker = c.foreign(owner.1, waker);
                 // Nothing was armed before, so there is no stale waker to drop.
                 let _nothing = self.arm(c, None);
@@ -392,41 +471,41 @@ impl State {
         if !same_waker {
             self.waker = c.foreign(owner.1, waker);
         }
-        let delivered = match self.key.and_then(|k| c.timers.deadline_state(k)) {
+        let delivered = match self.key().and_then(|k| c.timers.deadline_state(k)) {
             Some(Deadline::Delivered { inner_wins }) => Some(inner_wins),
             Some(_) => {
                 // The timer wakes whoever polled last (the timer has it already when the
                 // waker did not change).
-                if let (Some(k), false) = (self.key, same_waker) {
+                if let (Some(k), false) = (self.key(), same_waker) {
                     c.set_timer_waker(k, waker);
                 }
                 None
             }
             None => None,
         };
-        let due = !started && self.deadline.is_some_and(|d| d <= c.now);
+        let due = !started && self.deadline().is_some_and(|d| d <= c.now);
         (delivered, due)
     }
 
     /// Arms the deadline timer for `self.deadline` (replacing `old`), due at once when the
     /// deadline passed already. Returns a stale waker to drop outside the core.
     fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
-        let (run, owner) = self.owner.expect("armed after the start");
+        let (run, owner) = self.owner().expect("armed after the start");
         assert_eq!(c.run_id, run, "simloop: timeout used outside its run");
         let stale = old.and_then(|k| c.timers.cancel(k));
-        self.key = match self.deadline {
-            None => None,
+        self.key = match self.deadline() {
+            None => TimerKey::NONE,
             Some(d) if d <= c.now => {
                 let (key, index) = c.timers.arm_fired(owner, self.waker.clone());
                 c.ready.push_back(Entry::Timer(index));
-                Some(key)
+                key
             }
             Some(d) => {
                 c.stats.timers += 1;
                 if c.trace.full() {
                     c.record(EventKind::TimerArmed { deadline: d });
                 }
-                Some(c.timers.arm_deadline(d, owner, self.waker.clone()))
+                c.timers.arm_deadline(d, owner, self.waker.clone())
             }
         };
         stale
@@ -435,9 +514,9 @@ impl State {
     /// The timeout is over (its inner work finished, it expired, or it was dropped):
     /// disarms the deadline.
     fn finish(&mut self) {
-        self.finished = true;
+        self.flags |= FINISHED;
         self.waker = None;
-        if let (Some(key), Some((run, _))) = (self.key.take(), self.owner) {
+        if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
             disarm(run, key);
         }
     }
@@ -473,15 +552,15 @@ impl TimeoutHandle {
     pub fn reschedule(&self, deadline: Option<Instant>) -> Result<(), RescheduleError> {
         let stale = {
             let mut s = lock(&self.shared);
-            if s.expired || s.finished {
+            if s.expired() || s.finished() {
                 return Err(RescheduleError(()));
             }
-            if s.owner.is_none() {
-                s.rescheduled = Some(deadline);
+            if s.owner().is_none() {
+                s.set_rescheduled(deadline);
                 return Ok(());
             }
-            s.deadline = deadline;
-            let old = s.key.take();
+            s.set_deadline(deadline);
+            let old = s.take_key();
             with("TimeoutHandle::reschedule", |c| s.arm(c, old))
         };
         drop(stale);
@@ -496,7 +575,7 @@ impl TimeoutHandle {
     /// assert_eq!(t.handle().deadline(), None); // not started yet
     /// ```
     pub fn deadline(&self) -> Option<Instant> {
-        lock(&self.shared).deadline
+        lock(&self.shared).deadline()
     }
 
     /// Whether the deadline passed and the inner work was cancelled; asyncio's `expired()`.
@@ -514,7 +593,7 @@ impl TimeoutHandle {
     /// assert!(out.result.unwrap());
     /// ```
     pub fn expired(&self) -> bool {
-        lock(&self.shared).expired
+        lock(&self.shared).expired()
     }
 }
 
@@ -522,8 +601,18 @@ impl fmt::Debug for TimeoutHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = lock(&self.shared);
         f.debug_struct("TimeoutHandle")
-            .field("deadline", &s.deadline)
-            .field("expired", &s.expired)
+            .field("deadline", &s.deadline())
+            .field("expired", &s.expired())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every timeout's future carries its state: it stays packed.
+    #[test]
+    fn a_timeout_is_small() {
+        assert!(std::mem::size_of::<super::State>() <= 56);
+        assert!(std::mem::size_of::<super::Timeout<crate::Sleep>>() <= 112);
     }
 }

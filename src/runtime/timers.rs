@@ -40,6 +40,13 @@ pub(crate) struct TimerKey {
     generation: u32,
 }
 
+impl Default for TimerKey {
+    /// [`TimerKey::NONE`].
+    fn default() -> TimerKey {
+        TimerKey::NONE
+    }
+}
+
 impl TimerKey {
     /// A key that names no timer (`u32::MAX` is never a slab index).
     pub(crate) const NONE: TimerKey = TimerKey {
