@@ -15,7 +15,9 @@ use super::cell::TaskCell;
 use super::context::defer_wake;
 use super::engine::Finish;
 use super::ready::Entry;
-use super::slot::{END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, TaskSlot};
+use super::slot::{
+    CANCEL, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, QUEUED, SLEEPING, TaskSlot,
+};
 use super::timers::{TimerKey, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
@@ -284,13 +286,13 @@ impl Core {
     /// Whether task `id` is in the ready queue.
     #[inline]
     pub(crate) fn is_queued(&self, id: TaskId) -> bool {
-        self.tasks[id.index()].is(super::slot::QUEUED)
+        self.tasks[id.index()].is(QUEUED)
     }
 
     /// Whether a cancellation of task `id` was requested and not yet delivered.
     #[inline]
     pub(crate) fn cancel_pending(&self, id: TaskId) -> bool {
-        self.tasks[id.index()].is(super::slot::CANCEL)
+        self.tasks[id.index()].is(CANCEL)
     }
 
     /// How task `id` ended, if it has.
@@ -340,8 +342,8 @@ impl Core {
     #[inline]
     pub(crate) fn wake_task(&mut self, id: TaskId) {
         let slot = &mut self.tasks[id.index()];
-        if slot.state & (super::slot::QUEUED | END_MASK) == 0 {
-            slot.set(super::slot::QUEUED);
+        if slot.state & (QUEUED | END_MASK) == 0 {
+            slot.set(QUEUED);
             self.queue_woken(id);
         }
     }
@@ -360,14 +362,10 @@ impl Core {
     /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
     #[inline]
     pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
-        let slot = &mut self.tasks[task.index()];
-        if !slot.owns(waker) {
+        if !self.owns(task, waker) {
             return defer_wake(waker.clone());
         }
-        if slot.state & (super::slot::QUEUED | END_MASK) == 0 {
-            slot.set(super::slot::QUEUED);
-            self.queue_woken(task);
-        }
+        self.wake_task(task);
     }
 
     /// Whether `waker` is `task`'s own waker.
@@ -500,7 +498,7 @@ impl Core {
     #[inline]
     pub(crate) fn sleep_on(&mut self, deadline: Instant) {
         let Some(t) = self.running else { return };
-        self.tasks[t.index()].set(super::slot::SLEEPING);
+        self.tasks[t.index()].set(SLEEPING);
         if self.trace.full() {
             self.wait_on(WaitOn::Sleep(deadline));
         }
@@ -534,6 +532,23 @@ impl Core {
         }
     }
 
+    /// Records that the strategy picked `index` of `arity` alternatives (the replay token's
+    /// decisions; an event too when tracing fully).
+    #[inline]
+    pub(crate) fn log_decision(&mut self, index: usize, arity: usize) {
+        let d = Decision {
+            index: index as u32,
+            arity: arity as u32,
+        };
+        self.decisions.push(d);
+        if self.trace.full() {
+            self.record(EventKind::Decision {
+                index: d.index,
+                arity: d.arity,
+            });
+        }
+    }
+
     /// A recorded choice among `arity` alternatives that are not ready entries, such as
     /// which of two simultaneous events wins. FIFO always gets 0 and records nothing.
     pub(crate) fn choose(&mut self, arity: usize) -> usize {
@@ -542,17 +557,7 @@ impl Core {
         }
         match self.sched.choose(arity) {
             Ok(i) => {
-                let d = Decision {
-                    index: i as u32,
-                    arity: arity as u32,
-                };
-                self.decisions.push(d);
-                if self.trace.full() {
-                    self.record(EventKind::Decision {
-                        index: d.index,
-                        arity: d.arity,
-                    });
-                }
+                self.log_decision(i, arity);
                 i
             }
             Err(d) => {

@@ -9,9 +9,11 @@ use std::task::{Poll, Waker};
 
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::park_in;
-use super::slot::{CANCEL, DETACHED};
+use super::slot::{
+    CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, QUEUED, SLEEPING,
+};
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
-use crate::schedule::{Decision, Divergence};
+use crate::schedule::Divergence;
 use crate::sim::DeadlockReport;
 use crate::task::{JoinError, TaskId};
 use crate::trace::EventKind;
@@ -327,16 +329,7 @@ impl Core {
                     Err(d) => return self.stop(Finish::Diverged(d)),
                 };
                 debug_assert!(index < n, "strategy picked out of range");
-                self.decisions.push(Decision {
-                    index: index as u32,
-                    arity: n as u32,
-                });
-                if self.trace.full() {
-                    self.record(EventKind::Decision {
-                        index: index as u32,
-                        arity: n as u32,
-                    });
-                }
+                self.log_decision(index, n);
                 self.ready.remove(index)
             } else {
                 self.ready.pop_front()
@@ -348,7 +341,7 @@ impl Core {
                 Entry::Poll(id) => {
                     let slot = &mut self.tasks[id.index()];
                     // Its waits are registered afresh by this poll.
-                    slot.unset(super::slot::QUEUED | super::slot::SLEEPING);
+                    slot.unset(QUEUED | SLEEPING);
                     if slot.is_done() {
                         continue;
                     }
@@ -468,9 +461,8 @@ impl Core {
 
     /// Marks a task ended at the end of the run (no awaiter is woken any more).
     fn mark_ended(&mut self, id: TaskId, how: Completion) {
-        use super::slot::{END_CANCELLED, END_MASK, END_PANICKED};
         let end = match how {
-            Completion::Returned => super::slot::END_RETURNED,
+            Completion::Returned => END_RETURNED,
             Completion::Panicked(m) => {
                 self.messages.insert(id, m);
                 END_PANICKED

@@ -299,9 +299,7 @@ impl Timers {
         task: TaskId,
         waker: Option<Waker>,
     ) -> TimerKey {
-        let key = self.alloc(State::Wake, task, waker, deadline);
-        self.push(deadline, key);
-        key
+        self.arm_queued(State::Wake, deadline, task, waker)
     }
 
     /// Arms a deadline timer for `task` (see the module docs).
@@ -311,15 +309,34 @@ impl Timers {
         task: TaskId,
         waker: Option<Waker>,
     ) -> TimerKey {
-        let key = self.alloc(State::Deadline(Deadline::Pending), task, waker, deadline);
-        self.push(deadline, key);
-        key
+        self.arm_queued(State::Deadline(Deadline::Pending), deadline, task, waker)
     }
 
     /// A deadline timer that is due already: the caller queues `Entry::Timer(index)` now.
     pub(crate) fn arm_fired(&mut self, task: TaskId, waker: Option<Waker>) -> (TimerKey, u32) {
-        let key = self.alloc(State::Deadline(Deadline::Fired), task, waker, Instant::ZERO);
+        let key = self.alloc(State::Deadline(Deadline::Fired), task, waker, self.last);
         (key, key.index)
+    }
+
+    /// Arms a timer in `state` and queues its deadline (one in the past is due at `last`).
+    #[inline]
+    fn arm_queued(
+        &mut self,
+        state: State,
+        deadline: Instant,
+        task: TaskId,
+        waker: Option<Waker>,
+    ) -> TimerKey {
+        let deadline = deadline.as_nanos().max(self.last);
+        let key = self.alloc(state, task, waker, deadline);
+        let q = Queued {
+            deadline,
+            index: key.index,
+            generation: key.generation,
+        };
+        self.file(q, self.last);
+        self.queued += 1;
+        key
     }
 
     #[inline]
@@ -328,9 +345,8 @@ impl Timers {
         state: State,
         task: TaskId,
         waker: Option<Waker>,
-        deadline: Instant,
+        deadline: u64,
     ) -> TimerKey {
-        let deadline = deadline.as_nanos().max(self.last);
         match self.free.pop() {
             Some(index) => {
                 let t = &mut self.slab[index as usize];
@@ -357,18 +373,6 @@ impl Timers {
                 }
             }
         }
-    }
-
-    #[inline]
-    fn push(&mut self, deadline: Instant, key: TimerKey) {
-        let deadline = deadline.as_nanos().max(self.last);
-        let q = Queued {
-            deadline,
-            index: key.index,
-            generation: key.generation,
-        };
-        self.file(q, self.last);
-        self.queued += 1;
     }
 
     /// Files `q` in its bucket relative to `last`.
@@ -503,23 +507,22 @@ impl Timers {
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
         let before = self.last;
         loop {
-            while self.taken < self.buckets[0].len() {
-                let q = self.buckets[0][self.taken];
-                if self.live(&q) {
-                    return Some(Instant::from_nanos(q.deadline));
-                }
-                self.drop_front();
-            }
-            let Some(b) = self.nonempty.first() else {
+            let Some(min) = self.earliest_bound() else {
                 // Nothing is armed (spreading found only cancelled timers): the clock stays
                 // where it is, so `last` goes back to a value at or before it.
                 self.last = before;
                 return None;
             };
-            if !self.min_stale.contains(b) {
-                return Some(Instant::from_nanos(self.bucket_min[b]));
+            // A live front entry of bucket 0, or an exact bucket minimum, is the answer.
+            let exact = self.taken < self.buckets[0].len()
+                || self
+                    .nonempty
+                    .first()
+                    .is_some_and(|b| !self.min_stale.contains(b));
+            if exact {
+                return Some(Instant::from_nanos(min));
             }
-            self.spread(self.bucket_min[b]);
+            self.spread(min);
         }
     }
 
