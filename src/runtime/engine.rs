@@ -428,6 +428,7 @@ impl Core {
     /// Moves every due timer to the back of the ready queue, earliest deadline first and
     /// equal deadlines in arming order. Each costs one slot before its task is queued, as the
     /// timer callback does in asyncio.
+    #[inline(always)]
     fn fire_due_timers(&mut self) {
         let now = self.now;
         let Core {

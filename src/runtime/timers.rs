@@ -20,6 +20,15 @@
 //! entry, now stale, is dropped when it surfaces; when stale entries outnumber live ones the
 //! buckets are swept, so their size stays O(live).
 //!
+//! **A few timers skip the heap.** While the heap is empty and at most [`FEW`] timers are
+//! queued, they wait in `few`, a deque sorted by `(deadline, arming order)`: arming inserts
+//! from the back (usually an append), firing pops the front, cancelling removes the entry.
+//! A small run (the common case when exploring schedules) then touches two cache lines per
+//! timer instead of the buckets, their minima and their bitmaps. The arm that would make it
+//! [`FEW`] + 1 moves them all into the heap, in order; the heap serves every timer from then
+//! until it runs empty. `last` means the same in both modes (the last deadline taken out,
+//! at or before the clock and every queued deadline), so the hand-over needs no fixing up.
+//!
 //! Two kinds of timer:
 //! - a **wake** timer (a sleep, a combinator's timeout) is freed when it fires; the engine
 //!   queues the wake-up hop of its waker (`Entry::Hop` for the task's own waker);
@@ -28,6 +37,7 @@
 //!   timeout callback runs then, one slot after the timer fired). The `Timeout` future reads
 //!   the delivery, then frees the timer.
 
+use std::collections::VecDeque;
 use std::task::Waker;
 
 use crate::task::TaskId;
@@ -163,13 +173,20 @@ const BUCKETS: usize = 1 + (LEVELS << DIGIT);
 /// A spread bucket keeps its buffer up to this many entries.
 const KEEP_BUCKET: usize = 1024;
 
+/// At most this many timers wait in the sorted deque (`Timers::few`) instead of the heap.
+const FEW: usize = 16;
+
 pub(crate) struct Timers {
+    /// The queued timers while there are at most [`FEW`] and the heap is empty (`queued ==
+    /// 0`), sorted by deadline, ties in arming order. Holds no stale entry: a cancellation
+    /// removes its entry. Empty whenever the heap is not.
+    few: VecDeque<Queued>,
     buckets: [Vec<Queued>; BUCKETS],
     /// Entries of bucket 0 already taken (it is consumed from the front, in order).
     taken: usize,
     /// The last deadline taken out; every queued deadline is at or after it.
     last: u64,
-    /// Queued entries (stale ones included).
+    /// Entries queued in the heap (stale ones included; not those in `few`).
     queued: usize,
     /// Queued entries whose timer was cancelled (dropped when they surface).
     stale: usize,
@@ -188,6 +205,7 @@ pub(crate) struct Timers {
 impl Default for Timers {
     fn default() -> Timers {
         Timers {
+            few: VecDeque::new(),
             buckets: std::array::from_fn(|_| Vec::new()),
             taken: 0,
             last: 0,
@@ -274,6 +292,7 @@ pub(crate) struct Fired {
 impl Timers {
     /// Disarms every timer, keeping the capacity of every structure.
     pub(crate) fn clear(&mut self) {
+        self.few.clear();
         self.buckets[0].clear();
         self.bucket_min[0] = u64::MAX;
         for b in self.nonempty.iter() {
@@ -303,6 +322,7 @@ impl Timers {
     }
 
     /// Arms a deadline timer for `task` (see the module docs).
+    #[inline]
     pub(crate) fn arm_deadline(
         &mut self,
         deadline: Instant,
@@ -319,7 +339,7 @@ impl Timers {
     }
 
     /// Arms a timer in `state` and queues its deadline (one in the past is due at `last`).
-    #[inline]
+    #[inline(always)]
     fn arm_queued(
         &mut self,
         state: State,
@@ -334,9 +354,50 @@ impl Timers {
             index: key.index,
             generation: key.generation,
         };
+        self.enqueue(q);
+        key
+    }
+
+    /// Queues `q`: in `few` while the heap is empty and there is room, else in the heap
+    /// (moving `few` into it first when it is full).
+    #[inline(always)]
+    fn enqueue(&mut self, q: Queued) {
+        if self.queued == 0 {
+            // The usual case: the latest deadline yet (sleeps of one length), appended.
+            if self.few.len() < FEW && self.few.back().is_none_or(|e| e.deadline <= q.deadline) {
+                return self.few.push_back(q);
+            }
+            return self.enqueue_few(q);
+        }
         self.file(q, self.last);
         self.queued += 1;
-        key
+    }
+
+    /// Inserts `q` into `few` behind every deadline at or before it, so that ties stay in
+    /// arming order; or, when `few` is full, moves it all into the heap.
+    #[inline(never)]
+    fn enqueue_few(&mut self, q: Queued) {
+        if self.few.len() < FEW {
+            let at = self
+                .few
+                .iter()
+                .rposition(|e| e.deadline <= q.deadline)
+                .map_or(0, |i| i + 1);
+            self.few.insert(at, q);
+            return;
+        }
+        self.spill();
+        self.file(q, self.last);
+        self.queued += 1;
+    }
+
+    /// Moves every entry of `few` into the heap, in order (equal deadlines share a bucket,
+    /// so they keep arming order there).
+    fn spill(&mut self) {
+        while let Some(q) = self.few.pop_front() {
+            self.file(q, self.last);
+            self.queued += 1;
+        }
     }
 
     #[inline]
@@ -444,6 +505,16 @@ impl Timers {
                 t.waker.take()
             }
             State::Deadline(Deadline::Delivered { .. }) => self.release(key.index),
+            State::Wake | State::Deadline(Deadline::Pending) if self.queued == 0 => {
+                // Its entry is in `few`, which keeps no stale entries.
+                let at = self
+                    .few
+                    .iter()
+                    .position(|q| q.index == key.index)
+                    .expect("a queued timer is in `few` while the heap is empty");
+                self.few.remove(at);
+                self.release(key.index)
+            }
             State::Wake | State::Deadline(Deadline::Pending) => {
                 self.stale += 1;
                 let b = bucket(t.deadline, self.last);
@@ -505,6 +576,9 @@ impl Timers {
     /// lower bound (it was cancelled), that bucket is spread around the bound: nothing can
     /// be armed before the clock reaches the answer, which is at or after the bound.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        if let Some(q) = self.few.front() {
+            return Some(Instant::from_nanos(q.deadline));
+        }
         let before = self.last;
         loop {
             let Some(min) = self.earliest_bound() else {
@@ -564,6 +638,9 @@ impl Timers {
     #[cfg(test)]
     fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         let now = now.as_nanos();
+        if !self.few.is_empty() {
+            return self.pop_few(now);
+        }
         // The common answer at a pass's start, without a call: nothing is due.
         if self.taken == self.buckets[0].len() {
             let b = self.nonempty.first()?;
@@ -579,6 +656,12 @@ impl Timers {
     #[inline]
     pub(crate) fn fire_due(&mut self, now: Instant, each: impl FnMut(Fired)) {
         let now = now.as_nanos();
+        if let Some(q) = self.few.front() {
+            if q.deadline <= now {
+                self.fire_due_slow(now, each);
+            }
+            return;
+        }
         if self.taken == self.buckets[0].len() {
             let Some(b) = self.nonempty.first() else {
                 return;
@@ -591,8 +674,49 @@ impl Timers {
     }
 
     fn fire_due_slow(&mut self, now: u64, mut each: impl FnMut(Fired)) {
-        while let Some(fired) = self.pop_due_slow(now) {
+        // No timer is armed while these fire, so the mode holds throughout (and `each` is
+        // called from one place, where it is inlined).
+        let few = !self.few.is_empty();
+        loop {
+            let fired = if few {
+                self.pop_few(now)
+            } else {
+                self.pop_due_slow(now)
+            };
+            let Some(fired) = fired else { return };
             each(fired);
+        }
+    }
+
+    /// Takes the front of `few` if it is due (every entry there is live).
+    #[inline]
+    fn pop_few(&mut self, now: u64) -> Option<Fired> {
+        let q = *self.few.front().filter(|q| q.deadline <= now)?;
+        self.few.pop_front();
+        debug_assert!(self.live(&q), "`few` holds no stale entry");
+        self.last = q.deadline;
+        Some(self.take_fired(q.index))
+    }
+
+    /// A due timer leaves the queue: a wake timer is freed, a deadline timer marked fired.
+    #[inline]
+    fn take_fired(&mut self, index: u32) -> Fired {
+        let t = &mut self.slab[index as usize];
+        if t.state() == State::Wake {
+            let (task, waker) = (t.task, t.waker.take());
+            t.set_state(State::Free);
+            self.free.push(index);
+            return Fired {
+                task,
+                waker,
+                deadline: None,
+            };
+        }
+        t.set_state(State::Deadline(Deadline::Fired));
+        Fired {
+            task: t.task,
+            waker: None,
+            deadline: Some(index),
         }
     }
 
@@ -619,23 +743,7 @@ impl Timers {
                 self.stale -= 1;
                 continue;
             }
-            let t = &mut self.slab[q.index as usize];
-            if t.state() == State::Wake {
-                let (task, waker) = (t.task, t.waker.take());
-                t.set_state(State::Free);
-                self.free.push(q.index);
-                return Some(Fired {
-                    task,
-                    waker,
-                    deadline: None,
-                });
-            }
-            t.set_state(State::Deadline(Deadline::Fired));
-            return Some(Fired {
-                task: t.task,
-                waker: None,
-                deadline: Some(q.index),
-            });
+            return Some(self.take_fired(q.index));
         }
     }
 
@@ -750,6 +858,11 @@ mod tests {
                     }
                 }
                 prop_assert!(timers.queued <= 2 * (model.len() + 64));
+                // `few` is used only while the heap is empty, stays sorted and holds only live timers.
+                prop_assert!(timers.few.is_empty() || timers.queued == 0);
+                prop_assert!(timers.few.len() <= FEW);
+                prop_assert!(timers.few.iter().zip(timers.few.iter().skip(1)).all(|(a, b)| a.deadline <= b.deadline));
+                prop_assert!(timers.few.iter().all(|q| timers.live(q)));
                 prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
                 for (b, entries) in timers.buckets.iter().enumerate().skip(1) {
                     prop_assert!(entries.is_empty() || timers.nonempty.contains(b));
