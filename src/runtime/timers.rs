@@ -23,8 +23,8 @@
 //! **A few timers skip the heap.** While the heap is empty and at most [`FEW`] timers are
 //! queued, they wait in `few`, a deque sorted by `(deadline, arming order)`: arming inserts
 //! from the back (usually an append), firing pops the front, cancelling removes the entry.
-//! A small run (the common case when exploring schedules) then touches two cache lines per
-//! timer instead of the buckets, their minima and their bitmaps. The arm that would make it
+//! A small run (the common case when exploring schedules) then touches the deque and the
+//! slab entry per timer instead of the buckets, their minima and their bitmaps. The arm that would make it
 //! [`FEW`] + 1 moves them all into the heap, in order; the heap serves every timer from then
 //! until it runs empty. `last` means the same in both modes (the last deadline taken out,
 //! at or before the clock and every queued deadline), so the hand-over needs no fixing up.
