@@ -57,8 +57,8 @@ pub mod trace;
 
 pub use self::combinators::{
     AsCompleted, ChildFailure, Elapsed, Gather, GatherAll, GatherError, GroupError, GroupJoin,
-    RescheduleError, ReturnWhen, Shield, SpawnError, TaskGroup, Timeout, TimeoutHandle, TryGather,
-    Wait, as_completed, gather, gather_all, gather_tasks, shield, timeout, timeout_at,
+    GroupScope, RescheduleError, ReturnWhen, Shield, SpawnError, TaskGroup, Timeout, TimeoutHandle,
+    TryGather, Wait, as_completed, gather, gather_all, gather_tasks, shield, timeout, timeout_at,
     timeout_scope, try_gather, wait, wait_for,
 };
 pub use self::schedule::{Policy, Token, TokenError};

@@ -60,6 +60,7 @@ pub fn as_completed<T: 'static>(
         timeout,
         started: None,
         left: usize::MAX,
+        last: None,
     }
 }
 
@@ -84,6 +85,37 @@ pub struct AsCompleted<T> {
     started: Option<Started>,
     /// Items still to yield (`usize::MAX` before the first poll).
     left: usize,
+    /// The input index of the task yielded last.
+    last: Option<usize>,
+}
+
+impl<T> AsCompleted<T> {
+    /// The position, in the handles given to [`as_completed`], of the task whose result the
+    /// stream yielded last; `None` before the first result (and after an `Elapsed`). It says
+    /// which task a result came from, as asyncio's `as_completed` does by yielding the task
+    /// itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use futures::StreamExt;
+    /// use simloop::{Sim, as_completed, sleep, spawn};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let hs = [2u64, 1].map(|s| spawn(sleep(Duration::from_secs(s))));
+    ///     let mut stream = as_completed(hs.into(), None);
+    ///     let mut order = Vec::new();
+    ///     while stream.next().await.is_some() {
+    ///         order.extend(stream.last_index());
+    ///     }
+    ///     order
+    /// });
+    /// assert_eq!(out.result.unwrap(), [1, 0]);
+    /// ```
+    pub fn last_index(&self) -> Option<usize> {
+        self.last
+    }
 }
 
 struct Started {
@@ -180,6 +212,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
         let Some(i) = next else {
             // Timed out: end the stream; the remaining tasks keep running, detached.
             this.left = 0;
+            this.last = None;
             this.handles.clear();
             return Poll::Ready(Some(Err(Elapsed::default())));
         };
@@ -189,6 +222,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
         {
             disarm(started.run, key);
         }
+        this.last = Some(i);
         let mut h = this.handles[i].take().expect("each task is yielded once");
         let mut noop = Context::from_waker(Waker::noop());
         match std::pin::Pin::new(&mut h).poll(&mut noop) {

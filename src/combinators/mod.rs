@@ -20,7 +20,9 @@ pub use self::as_completed::{AsCompleted, as_completed};
 pub use self::gather::{Gather, gather, gather_tasks};
 pub use self::gather_all::{GatherAll, gather_all};
 pub use self::shield::{Shield, shield};
-pub use self::task_group::{ChildFailure, GroupError, GroupJoin, SpawnError, TaskGroup};
+pub use self::task_group::{
+    ChildFailure, GroupError, GroupJoin, GroupScope, SpawnError, TaskGroup,
+};
 pub use self::timeout::{
     Elapsed, RescheduleError, Timeout, TimeoutHandle, timeout, timeout_at, timeout_scope, wait_for,
 };

@@ -117,6 +117,87 @@ pub enum ChildFailure<E> {
         /// The panic message.
         message: String,
     },
+    /// The body of a [`TaskGroup::scope`] returned `Err(error)`.
+    Body {
+        /// Its error.
+        error: E,
+    },
+}
+
+/// The future returned by [`TaskGroup::scope`].
+///
+/// ```
+/// use simloop::{GroupScope, Sim, TaskGroup};
+///
+/// let out = Sim::new().run(async {
+///     let tg: TaskGroup<()> = TaskGroup::new();
+///     let s: GroupScope<_, ()> = tg.scope(async { Ok(3) });
+///     s.await
+/// });
+/// assert_eq!(out.result.unwrap(), Ok(3));
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct GroupScope<F: Future, E> {
+    body: Option<Pin<Box<F>>>,
+    value: Option<F::Output>,
+    join: GroupJoin<E>,
+}
+
+// The body is boxed and the value is never pinned.
+impl<F: Future, E> Unpin for GroupScope<F, E> {}
+
+impl<T, F, E> Future for GroupScope<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+    E: 'static,
+{
+    type Output = Result<T, GroupError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(body) = this.body.as_mut() {
+            let shared = &this.join.group.shared;
+            if std::mem::take(&mut lock(&shared.state).interrupt_body) {
+                // Interrupted by a child's failure: the body ends as if cancelled.
+                this.body = None;
+            } else if let Poll::Ready(out) = body.as_mut().poll(cx) {
+                this.body = None;
+                lock(&shared.state).body = None;
+                if out.is_err() {
+                    this.join.group.abort();
+                }
+                this.value = Some(out);
+            } else {
+                let mut s = lock(&shared.state);
+                if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    s.body = Some(cx.waker().clone());
+                }
+                return Poll::Pending;
+            }
+        }
+        let joined = std::task::ready!(Pin::new(&mut this.join).poll(cx));
+        let value = this.value.take();
+        Poll::Ready(match (joined, value) {
+            (Ok(()), Some(Ok(v))) => Ok(v),
+            (Err(mut group), Some(Err(e))) => {
+                group.failures.push(ChildFailure::Body { error: e });
+                Err(group)
+            }
+            (Ok(()), Some(Err(e))) => Err(GroupError {
+                failures: vec![ChildFailure::Body { error: e }],
+            }),
+            (Err(group), _) => Err(group),
+            (Ok(()), None) => unreachable!("the body is interrupted only by a failure"),
+        })
+    }
+}
+
+impl<F: Future, E> fmt::Debug for GroupScope<F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GroupScope")
+            .field("body_running", &self.body.is_some())
+            .finish()
+    }
 }
 
 /// The future returned by [`TaskGroup::join`].
@@ -159,6 +240,10 @@ struct GroupState {
     aborting: bool,
     finished: bool,
     waker: Option<Waker>,
+    /// While a [`GroupScope`] body runs: the body's task, woken when a failure interrupts it.
+    body: Option<Waker>,
+    /// A child failed while the scope's body was running: the body is to be dropped.
+    interrupt_body: bool,
 }
 
 impl<E: 'static> TaskGroup<E> {
@@ -275,6 +360,85 @@ impl<E: 'static> TaskGroup<E> {
             done: false,
         }
     }
+
+    /// Runs `body` in the group, then waits for every child; asyncio's
+    /// `async with TaskGroup() as tg: body`.
+    ///
+    /// The body runs inline in the calling task, as an `async with` block does. When a child
+    /// fails while the body is still running, the group cancels the other children and then
+    /// interrupts the body: it is dropped at the caller's next turn (its `Drop` guards run, as
+    /// `except CancelledError` blocks would), one ready-queue slot after the abort, where
+    /// asyncio cancels the parent task. A body that returns `Err` aborts the group too, and
+    /// its error is the last of the failures. The scope returns the body's value when the
+    /// body finished and no child failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{ChildFailure, Sim, TaskGroup, log, sleep};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let tg = TaskGroup::new();
+    ///     let group = tg.clone();
+    ///     tg.scope(async move {
+    ///         group.spawn(async {
+    ///             sleep(Duration::from_secs(1)).await;
+    ///             Err::<(), _>("broken")
+    ///         }).map(drop).unwrap();
+    ///         sleep(Duration::from_secs(60)).await;
+    ///         log!("never logged: the failure interrupts the body");
+    ///         Ok(())
+    ///     })
+    ///     .await
+    ///     .unwrap_err()
+    /// });
+    /// let err = out.result.unwrap();
+    /// assert!(matches!(err.failures[..], [ChildFailure::Error { error: "broken", .. }]));
+    /// assert_eq!(out.elapsed, Duration::from_secs(1));
+    /// assert_eq!(out.trace.logs(), "");
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future before it completes drops the body and cancels every unfinished
+    /// child, in creation order.
+    pub fn scope<T, F>(&self, body: F) -> GroupScope<F, E>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        GroupScope {
+            body: Some(Box::pin(body)),
+            value: None,
+            join: self.join(),
+        }
+    }
+}
+
+impl<E> Group<E> {
+    /// Cancels every unfinished child, in creation order, and refuses new ones; asyncio's
+    /// `_abort` when the parent is cancelled or the body raised.
+    fn abort(&self) {
+        let (run, children) = {
+            let mut s = lock(&self.shared.state);
+            s.body = None;
+            if s.remaining == 0 {
+                s.aborting = true;
+                return;
+            }
+            s.aborting = true;
+            (s.run, s.children.clone())
+        };
+        try_with(|c| {
+            if Some(c.run_id) == run {
+                for id in children {
+                    if !c.is_done(id) {
+                        c.cancel(id, None);
+                    }
+                }
+            }
+        });
+    }
 }
 
 impl<E: 'static> Default for TaskGroup<E> {
@@ -304,7 +468,7 @@ impl<E> fmt::Debug for TaskGroup<E> {
 
 impl DoneCallback for GroupShared {
     fn on_done(&self, index: usize, how: &Completion) {
-        let (abort, waker) = {
+        let (abort, waker, body) = {
             let mut s = lock(&self.state);
             s.remaining -= 1;
             let failure = match how {
@@ -313,11 +477,15 @@ impl DoneCallback for GroupShared {
                 _ => None,
             };
             let mut abort = Vec::new();
+            let mut body = None;
             if let Some(message) = failure {
                 s.failed.push((index, message));
                 if !s.aborting {
                     s.aborting = true;
                     abort = s.children.clone();
+                    // asyncio cancels the parent task when a child fails inside the body.
+                    body = s.body.take();
+                    s.interrupt_body = body.is_some();
                 }
             }
             let waker = if s.remaining == 0 {
@@ -325,7 +493,7 @@ impl DoneCallback for GroupShared {
             } else {
                 None
             };
-            (abort, waker)
+            (abort, waker, body)
         };
         if !abort.is_empty() {
             // asyncio's `_abort`: cancel every child that has not ended. CPython iterates a
@@ -338,6 +506,11 @@ impl DoneCallback for GroupShared {
                     c.cancel(rest.remove(i), None);
                 }
             });
+        }
+        // Then the parent, as `_parent_task.cancel()` follows `_abort()`: one slot, like a
+        // cancelled task's wake-up.
+        if let Some(w) = body {
+            w.wake();
         }
         if let Some(w) = waker {
             w.wake();
@@ -401,22 +574,8 @@ impl<E> Drop for GroupJoin<E> {
             return;
         }
         // Cancelled from outside (or abandoned): cancel every child, in creation order.
-        let (run, children) = {
-            let mut s = lock(&self.group.shared.state);
-            s.waker = None;
-            if s.remaining == 0 {
-                return;
-            }
-            s.aborting = true;
-            (s.run, s.children.clone())
-        };
-        try_with(|c| {
-            if Some(c.run_id) == run {
-                for id in children {
-                    c.cancel(id, None);
-                }
-            }
-        });
+        lock(&self.group.shared.state).waker = None;
+        self.group.abort();
     }
 }
 

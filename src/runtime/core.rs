@@ -16,7 +16,8 @@ use super::context::defer_wake;
 use super::engine::Finish;
 use super::ready::Entry;
 use super::slot::{
-    CANCEL, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, QUEUED, SLEEPING, TaskSlot,
+    ABANDONING, CANCEL, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, QUEUED,
+    SLEEPING, TaskSlot,
 };
 use super::timers::{TimerKey, Timers};
 use super::waker::Wakers;
@@ -289,10 +290,11 @@ impl Core {
         self.tasks[id.index()].is(QUEUED)
     }
 
-    /// Whether a cancellation of task `id` was requested and not yet delivered.
+    /// Whether task `id` will give up what it waits on at its turn: a cancellation is
+    /// pending, or a timeout's deadline was delivered to it since its last poll.
     #[inline]
-    pub(crate) fn cancel_pending(&self, id: TaskId) -> bool {
-        self.tasks[id.index()].is(CANCEL)
+    pub(crate) fn abandoning(&self, id: TaskId) -> bool {
+        self.tasks[id.index()].is(CANCEL | ABANDONING)
     }
 
     /// How task `id` ended, if it has.

@@ -10,7 +10,8 @@ use std::task::{Poll, Waker};
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::park_in;
 use super::slot::{
-    CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, QUEUED, SLEEPING,
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, QUEUED,
+    SLEEPING,
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
@@ -341,7 +342,7 @@ impl Core {
                 Entry::Poll(id) => {
                     let slot = &mut self.tasks[id.index()];
                     // Its waits are registered afresh by this poll.
-                    slot.unset(QUEUED | SLEEPING);
+                    slot.unset(QUEUED | SLEEPING | ABANDONING);
                     if slot.is_done() {
                         continue;
                     }
@@ -388,6 +389,9 @@ impl Core {
                     // when the deadline came. asyncio lets the deadline win (FIFO answers
                     // 0); other policies explore both.
                     let inner_wins = self.is_queued(task) && self.choose(2) == 1;
+                    if !inner_wins {
+                        self.tasks[task.index()].set(ABANDONING);
+                    }
                     match self.timers.deliver(index, inner_wins) {
                         None => self.wake_task(task),
                         Some(waker) => return Step::Wake(waker),

@@ -29,7 +29,8 @@ pub(crate) struct TaskSlot {
     pub(crate) waiters: u32,
     /// The task's list in the core's wait lists, `NONE` when it never needed one.
     pub(crate) more_waits: u32,
-    /// `QUEUED`, `DETACHED`, `CANCEL` and the end state (`END_MASK`).
+    /// `QUEUED`, `DETACHED`, `CANCEL`, `SLEEPING`, `ABANDONING` and the end state
+    /// (`END_MASK`).
     pub(crate) state: u8,
 }
 
@@ -49,6 +50,11 @@ pub(crate) const CANCEL: u8 = 1 << 4;
 /// a wait: a sleeping task never shows in a deadlock report (its timer keeps the run going),
 /// and cancellation forwarding only needs to know that it awaits more than tasks.
 pub(crate) const SLEEPING: u8 = 1 << 5;
+
+/// A timeout of the task was delivered since its last poll: at its turn the task abandons
+/// what it waits on. Primitives treat its waits as cancelled, as asyncio's timeout callback
+/// cancels the waited future at once (`Task.cancel()`); cleared when the task is polled.
+pub(crate) const ABANDONING: u8 = 1 << 6;
 
 /// The two low bits: how the task ended, 0 while it has not.
 pub(crate) const END_MASK: u8 = 0b11;

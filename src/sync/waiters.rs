@@ -13,7 +13,8 @@
 //! Entries of tasks whose cancellation is pending are skipped by `notify`: in asyncio,
 //! `Task.cancel()` cancels the future the task waits on at once, so it is `done()` and the
 //! primitive's wake-up loop passes over it. In simloop the future is only dropped at the
-//! task's turn, so the engine asks the core instead.
+//! task's turn, so the engine asks the core instead. A delivered timeout counts the same
+//! way: asyncio's timeout callback is a `Task.cancel()`.
 
 use std::collections::VecDeque;
 use std::task::Waker;
@@ -200,9 +201,10 @@ impl Waiters {
     }
 }
 
-/// Whether `task` has a cancellation pending (its future will be dropped at its turn).
+/// Whether `task` has a cancellation pending (its future will be dropped at its turn) or a
+/// delivered timeout (the wait will be dropped at its turn).
 fn cancelling(core: &Core, task: TaskId) -> bool {
-    core.cancel_pending(task)
+    core.abandoning(task)
 }
 
 /// Runs `f` with the running simulation's core, or with `None` outside a run (where no task

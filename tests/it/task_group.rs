@@ -170,3 +170,103 @@ fn under_random_the_abort_order_is_explored_and_replays() {
     }
     assert!(orders.len() > 1, "only one abort order seen: {orders:?}");
 }
+
+/// `async with TaskGroup()`: a child's failure cancels the siblings, then interrupts the
+/// body (asyncio cancels the parent task), in that order. CPython 3.11 prints the same lines.
+#[test]
+fn a_failure_interrupts_the_scope_body_after_cancelling_the_siblings() {
+    let out = Sim::new().run(async {
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(child("a", 1000, true)).map(drop).unwrap();
+                group.spawn(child("b", 5000, false)).map(drop).unwrap();
+                let g = OnDrop::new("body cancelled");
+                sleep(ms(10_000)).await;
+                g.disarm();
+                log!("body done");
+                Ok(())
+            })
+            .await;
+        let err = r.unwrap_err();
+        log!("group: {} failure(s)", err.failures.len());
+        err.failures
+    });
+    let failures = out.result.unwrap();
+    assert!(matches!(&failures[..], [ChildFailure::Error { error, .. }] if error == "a failed"));
+    assert_eq!(
+        out.trace.logs(),
+        "t=1000 a fails\nt=1000 b cancelled\nt=1000 body cancelled\nt=1000 group: 1 failure(s)\n"
+    );
+}
+
+/// A body that returns `Err` aborts the group; its error comes last among the failures.
+#[test]
+fn a_scope_body_error_cancels_the_children_and_is_reported() {
+    let out = Sim::new().run(async {
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(child("c", 1000, false)).map(drop).unwrap();
+                sleep(ms(500)).await;
+                log!("body raises");
+                Err::<(), _>("body".to_string())
+            })
+            .await;
+        r.unwrap_err().failures
+    });
+    let failures = out.result.unwrap();
+    assert!(matches!(&failures[..], [ChildFailure::Body { error }] if error == "body"));
+    assert_eq!(out.trace.logs(), "t=500 body raises\nt=500 c cancelled\n");
+    assert_eq!(out.elapsed, ms(500));
+}
+
+/// A body that finishes waits for the children, then the scope returns its value.
+#[test]
+fn a_scope_returns_the_body_value_after_every_child() {
+    let out = Sim::new().run(async {
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        let v = tg
+            .scope(async move {
+                group.spawn(child("e", 1000, false)).map(drop).unwrap();
+                log!("body ends");
+                Ok::<_, String>(7)
+            })
+            .await;
+        log!("scope done");
+        v
+    });
+    assert_eq!(out.result.unwrap(), Ok(7));
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 body ends\nt=1000 e done\nt=1000 scope done\n"
+    );
+}
+
+/// Dropping a scope (its task cancelled from outside) drops the body and cancels the children.
+#[test]
+fn cancelling_the_task_of_a_scope_drops_body_and_children() {
+    let out = Sim::new().run(async {
+        let parent = spawn_named("parent", async {
+            let tg = TaskGroup::new();
+            let group = tg.clone();
+            let _ = tg
+                .scope(async move {
+                    group.spawn(child("f", 1000, false)).map(drop).unwrap();
+                    let _g = OnDrop::new("body cancelled");
+                    sleep(ms(5000)).await;
+                    Ok::<_, String>(())
+                })
+                .await;
+            log!("unreachable");
+        });
+        sleep(ms(10)).await;
+        parent.cancel();
+        parent.await.unwrap_err().is_cancelled()
+    });
+    assert!(out.result.unwrap());
+    assert_eq!(out.trace.logs(), "t=10 body cancelled\nt=10 f cancelled\n");
+}

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use simloop::{GatherError, JoinHandle, ReturnWhen, TaskGroup};
+use simloop::{ChildFailure, GatherError, JoinHandle, ReturnWhen, TaskGroup};
 
 use super::exec::{Env, Flow, GROUP, Rt};
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
@@ -115,7 +115,7 @@ impl Rt {
                                     .into_iter()
                                     .map(|r| match from_join(r) {
                                         Ok(v) => v,
-                                        Err(e) => Value::Error(e),
+                                        Err(e) => Value::Error(gathered(e)),
                                     })
                                     .collect(),
                             )
@@ -148,7 +148,9 @@ impl Rt {
                         for c in &cells {
                             match c.result.borrow().clone().expect("every task ended") {
                                 Ok(v) => out.push(v),
-                                Err(e) if *return_exceptions => out.push(Value::Error(e)),
+                                Err(e) if *return_exceptions => {
+                                    out.push(Value::Error(gathered(e)));
+                                }
                                 Err(e) => return Err(e),
                             }
                         }
@@ -228,6 +230,10 @@ impl Rt {
                         Ok(joined) => from_join(joined),
                         Err(_) => Err(Exc::new("TimeoutError", "")),
                     };
+                    // The task may be awaited again later, as in asyncio.
+                    if let Some(i) = stream.last_index() {
+                        *cells[i].result.borrow_mut() = Some(r.clone());
+                    }
                     let v = r?;
                     if let Some(b) = bind {
                         env.insert(b.clone(), v);
@@ -240,24 +246,46 @@ impl Rt {
             Step::TaskGroup { body } => {
                 let tg = Rc::new(TaskGroup::<Exc>::new());
                 let outer = env.insert(GROUP.to_string(), Value::Group(Rc::clone(&tg)));
-                let r = self.block(env, body).await;
+                // `async with TaskGroup()`: a child's failure interrupts the body; an
+                // exception from the body aborts the group and joins its failures.
+                let r = tg.scope(self.block(env, body)).await;
                 match outer {
                     Some(v) => env.insert(GROUP.to_string(), v),
                     None => env.remove(GROUP),
                 };
-                let flow = r?;
-                if let Err(group) = tg.join().await {
+                return r.map_err(|mut group| {
+                    // A CancelledError from the body propagates unless children failed.
+                    let cancelled = match group.failures.last() {
+                        Some(ChildFailure::Body { error }) if error.kind == "CancelledError" => {
+                            group.failures.pop()
+                        }
+                        _ => None,
+                    };
                     let n = group.failures.len();
-                    let s = if n == 1 { "" } else { "s" };
-                    return Err(Exc::new(
-                        "ExceptionGroup",
-                        format!("unhandled errors in a TaskGroup ({n} sub-exception{s})"),
-                    ));
-                }
-                return Ok(flow);
+                    match cancelled {
+                        Some(ChildFailure::Body { error }) if n == 0 => error,
+                        _ => {
+                            let s = if n == 1 { "" } else { "s" };
+                            Exc::new(
+                                "ExceptionGroup",
+                                format!("unhandled errors in a TaskGroup ({n} sub-exception{s})"),
+                            )
+                        }
+                    }
+                });
             }
             other => unreachable!("not a combinator step: {other:?}"),
         }
         Ok(Flow::Next)
+    }
+}
+
+/// An exception as `gather(return_exceptions=True)` lists it: asyncio puts a fresh
+/// `CancelledError('')` (message or not) in a cancelled child's place.
+fn gathered(e: Exc) -> Exc {
+    if e.kind == "CancelledError" {
+        Exc::with_arg("CancelledError", "")
+    } else {
+        e
     }
 }

@@ -15,20 +15,32 @@ pub struct Exc {
     pub kind: String,
     /// Its message.
     pub message: String,
+    /// Whether an empty message is still an argument: `CancelledError('')`, not
+    /// `CancelledError()`.
+    empty_arg: bool,
 }
 
 impl Exc {
-    /// A new exception.
+    /// A new exception; an empty message means no arguments (`TimeoutError()`).
     pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Exc {
         Exc {
             kind: kind.into(),
             message: message.into(),
+            empty_arg: false,
+        }
+    }
+
+    /// A new exception whose message is its argument even when empty (`ValueError('')`).
+    pub fn with_arg(kind: impl Into<String>, message: impl Into<String>) -> Exc {
+        Exc {
+            empty_arg: true,
+            ..Exc::new(kind, message)
         }
     }
 
     /// Python's `repr`: `ValueError('b')`.
     pub fn repr(&self) -> String {
-        if self.message.is_empty() {
+        if self.message.is_empty() && !self.empty_arg {
             format!("{}()", self.kind)
         } else {
             format!("{}({})", self.kind, py_str_repr(&self.message))
