@@ -9,6 +9,7 @@
 
 mod floor;
 mod inputs;
+mod scaling;
 mod shuttle_peer;
 mod sim;
 mod tokio_peer;
@@ -49,6 +50,12 @@ const CASES: &[Case] = &[
     ("w6-tokio", |_| tokio_peer::w6()),
     ("w6-simloop-full", |r| sim::w6(sim::FULL_TRACE, r)),
     ("w6-simloop-fifo", |r| sim::w6(sim::FIFO, r)),
+    ("w1-simloop-defaults", |r| sim::w1(sim::DEFAULTS, r)),
+    ("w2-simloop-defaults", |r| sim::w2(sim::DEFAULTS, r)),
+    ("w3-simloop-defaults", |r| sim::w3_spawn(sim::DEFAULTS, r)),
+    ("w4-simloop-defaults", |r| sim::w4(sim::DEFAULTS, r)),
+    ("w5-simloop-defaults", |r| sim::w5(sim::DEFAULTS, r)),
+    ("w6-simloop-defaults", |r| sim::w6(sim::DEFAULTS, r)),
 ];
 
 /// How a row's figure reads.
@@ -131,6 +138,42 @@ const ROWS: &[Row] = &[
     ("cost: W6 FIFO", "w6-simloop-fifo", "w6-simloop", TIMEOUTS),
     ("cost: W5 full trace", "w5-simloop-full", "w5-simloop", RUNS),
     ("cost: W5 FIFO", "w5-simloop-fifo", "w5-simloop", RUNS),
+    (
+        "W1 Sim::new() defaults",
+        "w1-simloop-defaults",
+        "w1-tokio",
+        SLEEPS,
+    ),
+    (
+        "W2 Sim::new() defaults",
+        "w2-simloop-defaults",
+        "w2-tokio",
+        Unit::Rate("acquires/s", W2_TASKS),
+    ),
+    (
+        "W3 Sim::new() defaults (spawn + join)",
+        "w3-simloop-defaults",
+        "w3-tokio",
+        POLLS,
+    ),
+    (
+        "W4 Sim::new() defaults",
+        "w4-simloop-defaults",
+        "w4-tokio",
+        ITEMS,
+    ),
+    (
+        "W5 Sim::new() defaults",
+        "w5-simloop-defaults",
+        "w5-tokio",
+        RUNS,
+    ),
+    (
+        "W6 Sim::new() defaults",
+        "w6-simloop-defaults",
+        "w6-tokio",
+        TIMEOUTS,
+    ),
 ];
 
 fn main() {
@@ -238,55 +281,114 @@ fn main() {
         );
     }
 
-    if filter.is_empty() || "w1-memory".contains(&filter) {
+    if filter.is_empty() || "memory".contains(&filter) {
         memory();
+    }
+
+    // The scaling series: all of them in a full run, or those a `scaling` filter names
+    // (`-- scaling`, `-- scaling-timers`).
+    let scaling_filter = if filter.is_empty() {
+        Some("")
+    } else {
+        filter
+            .strip_prefix("scaling")
+            .map(|f| f.trim_start_matches('-'))
+    };
+    if let Some(f) = scaling_filter {
+        let series = scaling::series();
+        let reps = reps.min(7);
+        let points = scaling::measure(&series, reps, f);
+        scaling::print(&series, &points);
+        let csv = std::env::var("SIMLOOP_BENCH_CSV")
+            .unwrap_or_else(|_| "target/bench-scaling.csv".to_string());
+        match scaling::write_csv(&csv, &points) {
+            Ok(()) => eprintln!(
+                "scaling points written to {csv} (plot: python3 scripts/plot-bench.py {csv})"
+            ),
+            Err(e) => eprintln!("could not write {csv}: {e}"),
+        }
     }
 }
 
-/// Peak memory of W1, each implementation in its own child process (3 runs, median), minus
-/// an idle child's peak (the binary, its libraries and the allocator's start).
-fn memory() {
+/// Peak resident memory of one case in a child process (median of 3 runs), in kB.
+fn peak(what: &str) -> u64 {
     let exe = std::env::current_exe().expect("bench binary path");
-    let peak = |what: &str| -> u64 {
-        let mut v: Vec<u64> = (0..3)
-            .map(|_| {
-                let out = Command::new(&exe)
-                    .args(["--child", what])
-                    .output()
-                    .expect("child bench process");
-                assert!(out.status.success(), "child {what} failed");
-                String::from_utf8_lossy(&out.stdout)
-                    .trim()
-                    .parse()
-                    .expect("child prints VmHWM in kB")
-            })
-            .collect();
-        v.sort();
-        v[1]
-    };
+    let mut v: Vec<u64> = (0..3)
+        .map(|_| {
+            let out = Command::new(&exe)
+                .args(["--child", what])
+                .output()
+                .expect("child bench process");
+            assert!(out.status.success(), "child {what} failed");
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .expect("child prints VmHWM in kB")
+        })
+        .collect();
+    v.sort();
+    v[1]
+}
+
+/// Peak memory of W1 and W3 and per sleeping task, each implementation in its own child
+/// process (3 runs, median), minus an idle child's peak (the binary, its libraries and the
+/// allocator's start).
+fn memory() {
     let idle = peak("idle");
-    let ours = peak("w1-simloop");
-    let tokio = peak("w1-tokio");
-    println!("\npeak memory on W1 (VmHWM of a child process, median of 3)\n");
+    println!("\npeak memory (VmHWM of a child process above an idle child's, median of 3)\n");
     println!("| workload | simloop | peer | ratio (peer / simloop) |");
     println!("| --- | --- | --- | --- |");
-    println!(
-        "| W1 peak RSS above idle | {} kB | w1-tokio {} kB | {:.2}x |",
-        ours - idle,
-        tokio - idle,
-        (tokio - idle) as f64 / (ours - idle).max(1) as f64
-    );
-    println!("| W1 peak RSS (raw) | {ours} kB | w1-tokio {tokio} kB | idle child: {idle} kB |");
+    for (label, ours, theirs) in [
+        ("W1 (Random, trace off)", "w1-simloop", "w1-tokio"),
+        (
+            "W1 (Sim::new() defaults)",
+            "w1-simloop-defaults",
+            "w1-tokio",
+        ),
+        (
+            "W3 spawn + join (Random, trace off)",
+            "w3-simloop-spawn",
+            "w3-tokio",
+        ),
+        (
+            "W3 spawn + join (Sim::new() defaults)",
+            "w3-simloop-defaults",
+            "w3-tokio",
+        ),
+    ] {
+        let (a, b) = (peak(ours) - idle, peak(theirs) - idle);
+        println!(
+            "| {label} | {a} kB | {theirs} {b} kB | {:.2}x |",
+            b as f64 / a.max(1) as f64
+        );
+    }
+    let n = scaling::MEMORY_TASKS as f64;
+    let per_task = |case: &str| (peak(case) - idle) as f64 * 1024.0 / n;
+    let tokio = per_task("mem-tokio");
+    for (label, case) in [
+        ("per sleeping task (Random, trace off)", "mem-simloop"),
+        (
+            "per sleeping task (Sim::new() defaults)",
+            "mem-simloop-defaults",
+        ),
+    ] {
+        let ours = per_task(case);
+        println!(
+            "| {label}, {} tasks | {ours:.0} B | mem-tokio {tokio:.0} B | {:.2}x |",
+            scaling::MEMORY_TASKS,
+            tokio / ours
+        );
+    }
+    println!("| idle child | {idle} kB | | |");
 }
 
 /// Child mode: run one case once and print this process's peak resident set in kB.
 fn child(what: &str) {
     if what != "idle" {
-        let case = CASES
-            .iter()
-            .find(|c| c.0 == what)
-            .unwrap_or_else(|| panic!("unknown case {what}"));
-        (case.1)(1);
+        match CASES.iter().find(|c| c.0 == what) {
+            Some(case) => (case.1)(1),
+            None => scaling::child_case(what).unwrap_or_else(|| panic!("unknown case {what}"))(),
+        }
     }
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     let kb = status

@@ -14,25 +14,39 @@ use crate::inputs::*;
 pub struct Mode {
     pub policy: Policy,
     pub trace: TraceLevel,
+    /// Run with `Sim::new()` as it is (the policy and trace level above are its defaults).
+    pub defaults: bool,
 }
 
 /// The goal configuration: Random policy, cheapest trace.
 pub const FAST: Mode = Mode {
     policy: Policy::Random,
     trace: TraceLevel::Off,
+    defaults: false,
 };
 /// Random policy with every event recorded.
 pub const FULL_TRACE: Mode = Mode {
     policy: Policy::Random,
     trace: TraceLevel::Full,
+    defaults: false,
 };
 /// asyncio's order, cheapest trace.
 pub const FIFO: Mode = Mode {
     policy: Policy::Fifo,
     trace: TraceLevel::Off,
+    defaults: false,
+};
+/// What a user gets without configuring anything: `Sim::new()`.
+pub const DEFAULTS: Mode = Mode {
+    policy: Policy::Fifo,
+    trace: TraceLevel::Full,
+    defaults: true,
 };
 
 fn sim(mode: Mode, seed: u64) -> Sim {
+    if mode.defaults {
+        return Sim::new();
+    }
     Sim::new().seed(seed).policy(mode.policy).trace(mode.trace)
 }
 
@@ -167,7 +181,9 @@ pub fn w2(mode: Mode, seed: u64) {
 }
 
 /// W4: a producer puts 100,000 items into Queue(maxsize 16); 4 workers take them, sleep
-/// 1 ms each, and put the result on an unbounded results queue; every item comes out once.
+/// 1 ms each, and put the result on an unbounded results queue, which the main task reads
+/// as results come (as the tokio peer streams them through its channel); every item comes
+/// out once.
 pub fn w4(mode: Mode, seed: u64) {
     let out = sim(mode, seed).run(async {
         let work = Rc::new(Queue::<u64>::with_maxsize(W4_CAPACITY));
@@ -191,15 +207,16 @@ pub fn w4(mode: Mode, seed: u64) {
                 }
             })
         };
+        let (mut n, mut sum) = (0u64, 0u64);
+        while n < W4_ITEMS {
+            sum += results.get().await.expect("results open");
+            n += 1;
+        }
         producer.await.expect("producer");
+        // Every item came back: the workers wait on an empty queue, which ends them.
         work.shutdown(false);
         for w in workers {
             w.await.expect("worker");
-        }
-        let (mut n, mut sum) = (0u64, 0u64);
-        while let Ok(v) = results.get_nowait() {
-            n += 1;
-            sum += v;
         }
         (n, sum)
     });
