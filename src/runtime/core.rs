@@ -31,7 +31,10 @@ use crate::trace::{EventKind, TraceBuf, TraceLevel};
 /// The limits a run stops at.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Limits {
+    /// The step budget so far: the run's base budget plus `steps_per_task` for every task
+    /// spawned until now (raised at each spawn).
     pub(crate) max_steps: u64,
+    pub(crate) steps_per_task: u64,
     pub(crate) max_time: Option<Instant>,
 }
 
@@ -186,6 +189,7 @@ impl Core {
             messages: BTreeMap::new(),
             limits: Limits {
                 max_steps: 0,
+                steps_per_task: 0,
                 max_time: None,
             },
             main: TaskId::from_index(0),
@@ -333,6 +337,10 @@ impl Core {
         self.tasks.push(TaskSlot::new(cell, waker));
         self.ready.push_back(Entry::Poll(id));
         self.stats.tasks += 1;
+        self.limits.max_steps = self
+            .limits
+            .max_steps
+            .saturating_add(self.limits.steps_per_task);
         self.sched.on_spawn(id);
         if self.trace.full() {
             self.record(EventKind::Spawn { child: id });

@@ -15,10 +15,17 @@ use crate::trace::{Trace, TraceLevel};
 /// `SIMLOOP_REPLAY=<token> cargo test <name>`.
 pub const REPLAY_ENV: &str = "SIMLOOP_REPLAY";
 
+/// The default step budget's base ([`Sim::step_budget`]).
+const DEFAULT_STEPS: u64 = 10_000_000;
+/// The default step budget's allowance per task spawned: a task that sleeps ten times
+/// takes about 22 steps, so a million such tasks (22 million steps) fit the default.
+const DEFAULT_STEPS_PER_TASK: u64 = 100;
+
 /// Configures and runs simulations.
 ///
-/// Defaults: seed 0, [`Policy::Fifo`], [`TraceLevel::Full`], at most 10,000,000 steps, no
-/// virtual-time limit. One `Sim` can run many programs; each run is independent.
+/// Defaults: seed 0, [`Policy::Fifo`], [`TraceLevel::Full`], a step budget of 10,000,000
+/// steps plus 100 per task spawned ([`Sim::step_budget`]), no virtual-time limit. One `Sim`
+/// can run many programs; each run is independent.
 ///
 /// # Examples
 ///
@@ -42,6 +49,7 @@ pub struct Sim {
     replay: Option<Token>,
     follow: Option<Vec<u32>>,
     max_steps: u64,
+    steps_per_task: u64,
     max_time: Option<Duration>,
     trace: TraceLevel,
     jitter: Option<Duration>,
@@ -65,7 +73,8 @@ impl Sim {
             policy: Policy::Fifo,
             replay: None,
             follow: None,
-            max_steps: 10_000_000,
+            max_steps: DEFAULT_STEPS,
+            steps_per_task: DEFAULT_STEPS_PER_TASK,
             max_time: None,
             trace: TraceLevel::Full,
             jitter: None,
@@ -139,7 +148,12 @@ impl Sim {
         self
     }
 
-    /// Stops a run after this many steps with [`RunError::StepLimit`] (a livelock guard).
+    /// Stops a run after exactly this many steps with [`RunError::StepLimit`] (a livelock
+    /// guard), however many tasks it spawns; it replaces the default budget, which grows
+    /// with the program ([`Sim::step_budget`]).
+    ///
+    /// A step is one ready-queue entry run: a task's poll, a wake-up hop, a cancellation's
+    /// delivery.
     ///
     /// ```
     /// use simloop::{RunError, Sim, yield_now};
@@ -148,6 +162,27 @@ impl Sim {
     /// ```
     pub fn max_steps(mut self, steps: u64) -> Sim {
         self.max_steps = steps;
+        self.steps_per_task = 0;
+        self
+    }
+
+    /// Sets the step budget a run stops at with [`RunError::StepLimit`]: `base` steps plus
+    /// `per_task` for every task spawned (the main task included), so that a bigger program
+    /// gets a bigger budget while a livelock in a small one still stops early. The default
+    /// is 10,000,000 + 100 per task: a million tasks that each sleep ten times (22 million
+    /// steps) fit it, a task spinning on `yield_now` stops after ten million steps.
+    ///
+    /// ```
+    /// use simloop::{RunError, Sim, spawn, yield_now};
+    /// // 1,000 steps, plus 10 for each of the 2 tasks.
+    /// let out = Sim::new().step_budget(1_000, 10).run(async {
+    ///     spawn(async { loop { yield_now().await } }).await.unwrap()
+    /// });
+    /// assert_eq!(out.result.unwrap_err(), RunError::StepLimit { steps: 1_020 });
+    /// ```
+    pub fn step_budget(mut self, base: u64, per_task: u64) -> Sim {
+        self.max_steps = base;
+        self.steps_per_task = per_task;
         self
     }
 
@@ -242,6 +277,7 @@ impl Sim {
         };
         let limits = Limits {
             max_steps: self.max_steps,
+            steps_per_task: self.steps_per_task,
             max_time: self.max_time.map(|d| Instant::ZERO + d),
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
@@ -263,7 +299,7 @@ impl Sim {
             },
             Finish::Deadlock(report) => Err(RunError::Deadlock(report)),
             Finish::StepLimit => Err(RunError::StepLimit {
-                steps: self.max_steps,
+                steps: core.limits.max_steps,
             }),
             Finish::TimeLimit => Err(RunError::TimeLimit {
                 limit: self.max_time.unwrap_or_default(),

@@ -35,9 +35,10 @@ pub enum RunError {
         /// The cancellation message.
         message: Option<String>,
     },
-    /// The run took more steps than [`crate::Sim::max_steps`] allows.
+    /// The run took more steps than its budget allows ([`crate::Sim::step_budget`],
+    /// [`crate::Sim::max_steps`]).
     StepLimit {
-        /// The limit.
+        /// The budget it reached: the steps the run took.
         steps: u64,
     },
     /// The next timer lies beyond [`crate::Sim::max_time`].
@@ -128,7 +129,7 @@ impl fmt::Display for RunError {
             }
             RunError::StepLimit { steps } => write!(
                 f,
-                "step limit reached after {steps} steps (a livelock or runaway loop?); raise it with Sim::max_steps"
+                "step limit reached after {steps} steps (a livelock or runaway loop?); the default budget is 10,000,000 steps plus 100 per task spawned: raise it with Sim::step_budget(base, per_task) or Sim::max_steps(steps)"
             ),
             RunError::TimeLimit { limit } => write!(
                 f,

@@ -23,6 +23,35 @@ fn step_limit_stops_a_livelock() {
     assert_eq!(out.stats.steps, 1_000);
 }
 
+/// The step budget grows with the tasks a run spawns (issue 18: the fixed default of ten
+/// million steps failed a legitimate run of a million tasks that sleep ten times each).
+#[test]
+fn step_budget_grows_with_the_tasks_spawned() {
+    let program = || async {
+        let handles: Vec<_> = (0..200)
+            .map(|_| {
+                spawn(async {
+                    for _ in 0..10 {
+                        sleep(Duration::from_millis(1)).await;
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.unwrap();
+        }
+    };
+    // About 22 steps per task: past the base of 1,000, within 1,000 + 50 per task.
+    let out = Sim::new().step_budget(1_000, 50).run(program());
+    assert!(out.result.is_ok(), "{:?}", out.result);
+    assert!(out.stats.steps > 1_000);
+    let out = Sim::new().max_steps(1_000).run(program());
+    let err = out.result.unwrap_err();
+    assert_eq!(err, RunError::StepLimit { steps: 1_000 });
+    // The message says how to raise it.
+    assert!(err.to_string().contains("Sim::step_budget"), "{err}");
+}
+
 #[test]
 fn time_limit_stops_a_runaway_timer_loop() {
     let out = Sim::new().max_time(Duration::from_secs(10)).run(async {
