@@ -9,10 +9,18 @@ use pin_project_lite::pin_project;
 
 use crate::task::JoinError;
 
+/// A hosted run's main future, polled by the engine in the main task's turn: a closure
+/// over a future that borrows from the caller's stack, so it never enters the core.
+pub(crate) type Host<'a> = dyn FnMut(&mut Context<'_>) -> Poll<()> + 'a;
+
 /// What the engine needs from a task without knowing its output type.
 pub(crate) trait ErasedTask {
     /// Polls the future; on completion stores its output and returns `Ready`.
     fn poll_task(self: Pin<&mut Self>) -> Poll<()>;
+    /// Polls `host` in the future's stead, with the task's waker: the main task of a
+    /// hosted run ([`super::run`] with a host) is a placeholder whose real future lives on
+    /// the caller's stack. On `Ready` the task ends with no output stored.
+    fn poll_host(self: Pin<&mut Self>, host: &mut Host<'_>) -> Poll<()>;
     /// Drops the future in place and stores `err` as the task's result.
     fn fail(self: Pin<&mut Self>, err: JoinError);
     /// Moves the result out into `out`, which must be `&mut Option<Result<T, JoinError>>`.
@@ -69,6 +77,16 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
             result: Some(Ok(output)),
         });
         Poll::Ready(())
+    }
+
+    fn poll_host(self: Pin<&mut Self>, host: &mut Host<'_>) -> Poll<()> {
+        let mut this = self.project();
+        let mut cx = Context::from_waker(this.waker);
+        let poll = host(&mut cx);
+        if poll.is_ready() {
+            this.state.set(State::Done { result: None });
+        }
+        poll
     }
 
     fn fail(self: Pin<&mut Self>, err: JoinError) {

@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Poll, Waker};
 
+use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::park_in;
 use super::slot::{
@@ -87,10 +88,18 @@ impl Drop for Installed {
 /// Each step takes one core borrow, which records what the previous step left (a future to
 /// put back, a task to complete) and picks the next entry; the poll itself runs outside it.
 ///
+/// With a `host`, `future` is a placeholder and the main task's polls call `host` instead
+/// (a future borrowed from the caller's stack, which cannot be stored in the core); the
+/// main task then ends with no output when `host` is ready.
+///
 /// # Panics
 ///
 /// Panics when a simulation already runs on this thread (simloop runs do not nest).
-pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F::Output> {
+pub(crate) fn run<F: Future + 'static>(
+    core: Box<Core>,
+    future: F,
+    mut host: Option<&mut Host<'_>>,
+) -> RunParts<F::Output> {
     SLOT.with(|slot| {
         let mut current = slot.core.borrow_mut();
         assert!(
@@ -107,7 +116,7 @@ pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F
         c.main = id;
     });
 
-    SLOT.with(drive);
+    SLOT.with(|slot| drive(slot, &mut host));
 
     let main = take_main_output::<F::Output>();
     teardown();
@@ -121,7 +130,7 @@ pub(crate) fn run<F: Future + 'static>(core: Box<Core>, future: F) -> RunParts<F
 
 /// Steps the run until it finishes. The thread-local slot is looked up once: each step only
 /// borrows the core.
-fn drive(slot: &Slot) {
+fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
     let mut after = After::Nothing;
     // How the task of an `After::Ended` ended.
     let mut ended: Option<Completion> = None;
@@ -139,7 +148,11 @@ fn drive(slot: &Slot) {
         }
         after = match step {
             Step::Poll(id, mut cell) => {
-                match catch_unwind(AssertUnwindSafe(|| cell.as_mut().poll_task())) {
+                let poll = || match host {
+                    Some(host) if id == TaskId::from_index(0) => cell.as_mut().poll_host(host),
+                    _ => cell.as_mut().poll_task(),
+                };
+                match catch_unwind(AssertUnwindSafe(poll)) {
                     Ok(Poll::Pending) => After::Suspend(id, cell),
                     Ok(Poll::Ready(())) => After::Returned(id, cell),
                     Err(payload) => {

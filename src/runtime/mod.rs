@@ -21,7 +21,7 @@ mod timers;
 mod wait;
 mod waker;
 
-pub(crate) use self::cell::{ErasedTask, TaskCell};
+pub(crate) use self::cell::{ErasedTask, Host, TaskCell};
 pub(crate) use self::context::{try_with, with};
 pub(crate) use self::core::{Completion, Core, DoneCallback, Hop, Limits, Message};
 pub(crate) use self::engine::{Finish, run};

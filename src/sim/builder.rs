@@ -257,6 +257,57 @@ impl Sim {
     /// assert!(matches!(out.result, Err(RunError::MainPanicked { .. })));
     /// ```
     pub fn run<F: Future + 'static>(&self, future: F) -> Outcome<F::Output> {
+        let outcome = self.run_main(future, None);
+        outcome.map_result(|main| main.expect("the main task ended"))
+    }
+
+    /// Runs a future that need not be `'static` as the main task (it may borrow from the
+    /// caller's stack), like [`Sim::run`]; the entry point of blocking adapters such as
+    /// `simloop-tokio`'s `Runtime::block_on`.
+    ///
+    /// The future stays where it is: the engine polls it in the main task's turns. When the
+    /// run ends before it does (a deadlock, a limit), it is dropped after the run, outside
+    /// the simulation, whereas the run's other tasks are dropped inside it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, sleep, spawn};
+    ///
+    /// let mut total = 0;
+    /// let out = Sim::new().block_on(async {
+    ///     spawn(sleep(Duration::from_secs(1))).await.unwrap();
+    ///     total += 1; // borrows a local: `Sim::run` could not take this future
+    /// });
+    /// out.result.unwrap();
+    /// assert_eq!((total, out.elapsed), (1, Duration::from_secs(1)));
+    /// ```
+    pub fn block_on<F: Future>(&self, future: F) -> Outcome<F::Output> {
+        let mut future = std::pin::pin!(future);
+        let mut output = None;
+        let mut host = |cx: &mut std::task::Context<'_>| match future.as_mut().poll(cx) {
+            std::task::Poll::Ready(v) => {
+                output = Some(v);
+                std::task::Poll::Ready(())
+            }
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        };
+        let outcome = self.run_main(std::future::pending::<()>(), Some(&mut host));
+        outcome.map_result(|_| {
+            output
+                .take()
+                .expect("a finished hosted main left its output")
+        })
+    }
+
+    /// Runs `future` as the main task, or a placeholder for `host` ([`runtime::run`]). The
+    /// main task's value is `None` when `host` finished it.
+    fn run_main<F: Future + 'static>(
+        &self,
+        future: F,
+        host: Option<&mut crate::runtime::Host<'_>>,
+    ) -> Outcome<Option<F::Output>> {
         let (policy, seed, sched) = match &self.replay {
             Some(t) if t.policy == Policy::Fifo && t.decisions.is_empty() => {
                 (t.policy, t.seed, Scheduler::Fifo(Fifo))
@@ -282,7 +333,7 @@ impl Sim {
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.jitter = self.jitter;
-        let parts = runtime::run(core, future);
+        let parts = runtime::run(core, future, host);
         let mut core = parts.core;
         let finish = match parts.finish {
             Finish::MainDone => match core.sched.finish() {
@@ -292,7 +343,7 @@ impl Sim {
             other => other,
         };
         let result = match finish {
-            Finish::MainDone => match parts.main.expect("the main task ended") {
+            Finish::MainDone => match parts.main.transpose() {
                 Ok(v) => Ok(v),
                 Err(JoinError::Panicked { message }) => Err(RunError::MainPanicked { message }),
                 Err(JoinError::Cancelled { message }) => Err(RunError::MainCancelled { message }),

@@ -69,6 +69,18 @@ pub struct Stats {
 }
 
 impl<T> Outcome<T> {
+    /// The same outcome with `f` applied to the main future's value.
+    pub(crate) fn map_result<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        Outcome {
+            result: self.result.map(f),
+            trace: self.trace,
+            token: self.token,
+            elapsed: self.elapsed,
+            stats: self.stats,
+            unobserved_panics: self.unobserved_panics,
+        }
+    }
+
     /// How to rerun this exact run: seed, policy, token, and the environment variable and
     /// code that replay it.
     ///

@@ -9,7 +9,7 @@ mod sleep;
 pub use self::instant::Instant;
 pub use self::sleep::{Sleep, sleep, sleep_until};
 
-use crate::runtime::with;
+use crate::runtime::{try_with, with};
 
 /// The current virtual time.
 ///
@@ -32,4 +32,55 @@ use crate::runtime::with;
 #[track_caller]
 pub fn now() -> Instant {
     with("now", |c| c.now)
+}
+
+/// The current virtual time, or `None` outside a simulation: for adapters that fall back
+/// to another clock there (such as `simloop-tokio`'s `Instant::now`).
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Instant, Sim, time::try_now};
+///
+/// assert_eq!(try_now(), None);
+/// let out = Sim::new().run(async { try_now() });
+/// assert_eq!(out.result.unwrap(), Some(Instant::ZERO));
+/// ```
+pub fn try_now() -> Option<Instant> {
+    try_with(|c| c.now)
+}
+
+/// Moves the virtual clock forward by `duration` at once, as tokio's `time::advance` does
+/// with a paused clock; timers whose deadline it passes fire at the start of the next pass,
+/// in deadline order, and see the advanced clock.
+///
+/// The clock otherwise moves only when no task is ready. Advancing does not yield: the
+/// caller keeps running (tokio's `advance` yields afterwards; `simloop-tokio` does too).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, now, time::advance};
+///
+/// let out = Sim::new().run(async {
+///     advance(Duration::from_secs(5));
+///     now()
+/// });
+/// assert_eq!(out.result.unwrap().as_nanos(), 5_000_000_000);
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation.
+#[track_caller]
+pub fn advance(duration: std::time::Duration) {
+    with("time::advance", |c| {
+        c.now = c.now.saturating_add(duration);
+        if c.trace.full() {
+            let now = c.now;
+            c.trace
+                .record(now, None, crate::trace::EventKind::ClockAdvanced);
+        }
+    })
 }
