@@ -13,6 +13,9 @@ pub(crate) struct TraceBuf {
     pub(crate) packed: Packed,
 }
 
+/// The most bytes [`TraceBuf::take`] reserves for the next run.
+const ROOM_KEPT: usize = 64 * 1024;
+
 impl TraceBuf {
     pub(crate) fn new(level: TraceLevel) -> TraceBuf {
         TraceBuf {
@@ -44,9 +47,12 @@ impl TraceBuf {
         self.packed.clear();
     }
 
-    /// Takes the recorded events out.
+    /// Takes the recorded events out, leaving room for as many (up to a cap): the next
+    /// run on this thread is often a run of the same program (exploring, benchmarks), and
+    /// growing its buffer from nothing cost more than recording a small run.
     pub(crate) fn take(&mut self) -> Packed {
-        std::mem::take(&mut self.packed)
+        let room = self.packed.bytes_len().min(ROOM_KEPT);
+        std::mem::replace(&mut self.packed, Packed::with_capacity(room))
     }
 
     /// Records `kind` if the level keeps it.

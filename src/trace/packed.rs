@@ -105,6 +105,19 @@ pub(crate) enum RawWait<'a> {
 }
 
 impl Packed {
+    /// An empty trace with room for `bytes` bytes of records.
+    pub(crate) fn with_capacity(bytes: usize) -> Packed {
+        Packed {
+            bytes: Vec::with_capacity(bytes),
+            ..Packed::default()
+        }
+    }
+
+    /// How many bytes the records take.
+    pub(crate) fn bytes_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// How many events were recorded.
     pub(crate) fn len(&self) -> usize {
         self.events
