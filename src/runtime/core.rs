@@ -161,7 +161,7 @@ impl Core {
         core.fifo = sched.is_fifo();
         core.sched = sched;
         core.limits = limits;
-        core.trace.set_level(level);
+        core.trace.start(level, run_id);
         core
     }
 
@@ -223,7 +223,7 @@ impl Core {
         }
         self.decisions.clear();
         self.stats = Stats::default();
-        self.trace.events.clear();
+        self.trace.clear();
         self.timers.clear();
         self.awaiters.clear();
         // Every list is emptied and free, so the next run reuses their capacity.

@@ -112,18 +112,36 @@ impl Core {
         }
     }
 
-    /// Records what a suspending task waits on (timelines show it).
+    /// Records what a suspending task waits on (timelines show it): the waits themselves,
+    /// which the trace renders as text only when read.
     #[cold]
     fn record_blocked(&mut self, id: TaskId) {
-        if self.waits_of(id).next().is_some() {
-            let on: Vec<String> = self.waits_of(id).map(|w| self.describe_wait(w)).collect();
-            self.trace.record(
-                self.now,
-                Some(id),
-                EventKind::Blocked {
-                    on: on.join(", ").into_boxed_str(),
-                },
-            );
+        let count = self.waits_of(id).count();
+        if count == 0 {
+            return;
+        }
+        let Core {
+            tasks,
+            wait_lists,
+            trace,
+            now,
+            ..
+        } = self;
+        let slot = &tasks[id.index()];
+        let more: &[WaitOn] = match slot.more_waits {
+            NONE => &[],
+            k => &wait_lists[k as usize],
+        };
+        trace.packed.blocked(*now, id, count);
+        for wait in slot.wait.iter().chain(more) {
+            match wait {
+                WaitOn::Join(t) => trace.packed.join(*t),
+                WaitOn::Sleep(deadline) => trace.packed.sleep(*deadline),
+                WaitOn::Resource(r) => {
+                    let label = r.trace_label(trace);
+                    trace.packed.resource(label, &r.holders.borrow());
+                }
+            }
         }
     }
 

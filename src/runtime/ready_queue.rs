@@ -1,4 +1,4 @@
-//! The ready queue's storage: FIFO order, with removal of the i-th entry in O(n/64).
+//! The ready queue's storage: FIFO order, with removal of the i-th entry in O(log n).
 //!
 //! Non-FIFO strategies pick an index into the queue and the picked entry leaves it while the
 //! others keep their order (index 0 stays the FIFO choice). A `VecDeque::remove` moves half
@@ -6,8 +6,10 @@
 //! with thousands of ready tasks. So a short queue is a plain deque ("dense"), and past
 //! `SPARSE_ABOVE` entries the queue turns "sparse" until it shrinks to `DENSE_AT`: a removed
 //! entry leaves a tombstone and a bitmap of live slots (one bit per slot, 64 per word, with a
-//! live count per group of 8 words) finds the i-th live entry by counts and popcounts. Tombstones at the front are trimmed at once, and the
-//! queue is compacted when tombstones outnumber live entries, so memory stays O(live).
+//! live count per word and a Fenwick tree of live counts per group of 8 words) finds the
+//! i-th live entry in O(log n): the group by descending the tree, the word by counts, the
+//! bit by a broadword select. Tombstones at the front are trimmed at once, and the queue is
+//! compacted when tombstones outnumber live entries, so memory stays O(live).
 
 use std::cell::Cell;
 use std::ops::{Index, IndexMut};
@@ -137,8 +139,9 @@ pub(crate) struct ReadyQueue {
     /// which the baseline x86-64 target computes in a dozen instructions).
     counts: Vec<u8>,
     word_base: u64,
-    /// Live entries per group of `GROUP` positions: `groups[p / GROUP - group_base]`.
-    groups: Vec<u32>,
+    /// Live entries per group of `GROUP` positions (group `p / GROUP - group_base`), as a
+    /// Fenwick tree.
+    groups: GroupTree,
     group_base: u64,
     live: usize,
     /// Whether the bitmap is maintained (and tombstones allowed).
@@ -218,9 +221,9 @@ impl ReadyQueue {
         self.counts[w] += 1;
         let g = (p / GROUP - self.group_base) as usize;
         if g == self.groups.len() {
-            self.groups.push(0);
+            self.groups.push_group();
         }
-        self.groups[g] += 1;
+        self.groups.add(g);
         self.live += 1;
     }
 
@@ -312,25 +315,9 @@ impl ReadyQueue {
     }
 
     /// The absolute position of the `index`-th live entry (`index < live`): the group by
-    /// counts (scanned from the nearer end), then the word by popcounts, then the bit.
+    /// descending the Fenwick tree, then the word by counts, then the bit.
     fn position(&self, index: usize) -> u64 {
-        let (g, mut rank) = if index < self.live / 2 {
-            let mut left = index as u32;
-            let mut g = (self.base / GROUP - self.group_base) as usize;
-            while left >= self.groups[g] {
-                left -= self.groups[g];
-                g += 1;
-            }
-            (g, left)
-        } else {
-            let mut from_back = (self.live - 1 - index) as u32;
-            let mut g = self.groups.len() - 1;
-            while from_back >= self.groups[g] {
-                from_back -= self.groups[g];
-                g -= 1;
-            }
-            (g, self.groups[g] - 1 - from_back)
-        };
+        let (g, mut rank) = self.groups.find(index as u32);
         let first_word = ((self.group_base + g as u64) * GROUP / 64).max(self.word_base);
         let mut k = (first_word - self.word_base) as usize;
         loop {
@@ -348,7 +335,7 @@ impl ReadyQueue {
         let w = (p / 64 - self.word_base) as usize;
         self.words[w] &= !(1 << (p % 64));
         self.counts[w] -= 1;
-        self.groups[(p / GROUP - self.group_base) as usize] -= 1;
+        self.groups.sub((p / GROUP - self.group_base) as usize);
     }
 
     /// Drops tombstones at the front.
@@ -378,6 +365,85 @@ impl ReadyQueue {
                 self.mark(self.base + k);
             }
         }
+    }
+}
+
+/// Counts per group in a Fenwick (binary indexed) tree: `tree[i]` (1-based) holds the sum of
+/// groups `i - lowbit(i) .. i` (0-based, end excluded), so that adding to a group, and
+/// finding the group where a rank falls, take O(log groups).
+#[derive(Default)]
+struct GroupTree {
+    /// `tree[0]` is unused (present once a group is).
+    tree: Vec<u32>,
+}
+
+impl GroupTree {
+    /// How many groups there are.
+    #[inline]
+    fn len(&self) -> usize {
+        self.tree.len().saturating_sub(1)
+    }
+
+    fn clear(&mut self) {
+        self.tree.clear();
+    }
+
+    /// Appends an empty group: its node sums the groups it covers before it.
+    fn push_group(&mut self) {
+        if self.tree.is_empty() {
+            self.tree.push(0);
+        }
+        let i = self.tree.len();
+        let below = self.prefix(i - 1) - self.prefix(i - (i & i.wrapping_neg()));
+        self.tree.push(below);
+    }
+
+    /// The sum of the first `i` groups.
+    fn prefix(&self, mut i: usize) -> u32 {
+        let mut sum = 0;
+        while i > 0 {
+            sum += self.tree[i];
+            i &= i - 1;
+        }
+        sum
+    }
+
+    /// Counts one more live entry in group `g`.
+    #[inline]
+    fn add(&mut self, g: usize) {
+        let mut i = g + 1;
+        while i < self.tree.len() {
+            self.tree[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// Counts one less live entry in group `g`.
+    #[inline]
+    fn sub(&mut self, g: usize) {
+        let mut i = g + 1;
+        while i < self.tree.len() {
+            self.tree[i] -= 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The group holding the `rank`-th live entry (0-based; it exists), and the entry's
+    /// rank within that group.
+    #[inline]
+    fn find(&self, mut rank: u32) -> (usize, u32) {
+        let len = self.len();
+        let mut pos = 0;
+        let mut step = 1usize << (usize::BITS - 1 - len.leading_zeros());
+        while step > 0 {
+            let next = pos + step;
+            if next <= len && self.tree[next] <= rank {
+                pos = next;
+                rank -= self.tree[next];
+            }
+            step >>= 1;
+        }
+        (pos, rank)
     }
 }
 
@@ -515,6 +581,46 @@ mod tests {
             let naive: Vec<u32> = (0..64).filter(|b| w & (1 << b) != 0).collect();
             let fast: Vec<u32> = (0..w.count_ones()).map(|i| select(w, i)).collect();
             prop_assert_eq!(fast, naive);
+        }
+    }
+
+    proptest! {
+        /// The Fenwick tree finds the same group and rank as a scan of plain counts, after
+        /// any sequence of appends, additions and removals.
+        #[test]
+        fn group_tree_agrees_with_a_scan(ops in proptest::collection::vec((0u8..3, 0usize..64), 1..300)) {
+            let mut tree = GroupTree::default();
+            let mut counts: Vec<u32> = Vec::new();
+            for (op, x) in ops {
+                match op {
+                    0 => {
+                        tree.push_group();
+                        counts.push(0);
+                    }
+                    _ if counts.is_empty() => {}
+                    1 => {
+                        let g = x % counts.len();
+                        tree.add(g);
+                        counts[g] += 1;
+                    }
+                    _ => {
+                        let g = x % counts.len();
+                        if counts[g] > 0 {
+                            tree.sub(g);
+                            counts[g] -= 1;
+                        }
+                    }
+                }
+                let total: u32 = counts.iter().sum();
+                for rank in 0..total {
+                    let (mut g, mut left) = (0, rank);
+                    while left >= counts[g] {
+                        left -= counts[g];
+                        g += 1;
+                    }
+                    prop_assert_eq!(tree.find(rank), (g, left));
+                }
+            }
         }
     }
 

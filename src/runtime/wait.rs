@@ -1,6 +1,6 @@
 //! What blocked tasks wait on, and the deadlock report built from it.
 
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -8,6 +8,7 @@ use super::Core;
 use crate::sim::{BlockedTask, DeadlockReport};
 use crate::task::TaskId;
 use crate::time::Instant;
+use crate::trace::TraceBuf;
 
 /// One thing a pending task waits on, registered by the future that returned `Pending`.
 #[derive(Clone, Debug)]
@@ -28,6 +29,9 @@ pub(crate) struct ResourceInfo {
     pub(crate) name: Option<Rc<str>>,
     /// The tasks that hold it (edges of the wait-for graph).
     pub(crate) holders: RefCell<Vec<TaskId>>,
+    /// `(run, id)`: the id of its label in run `run`'s trace, so that a full trace
+    /// renders it once per run ([`ResourceInfo::trace_label`]); run ids start at 1.
+    trace_label: Cell<(u64, u32)>,
 }
 
 impl ResourceInfo {
@@ -36,7 +40,21 @@ impl ResourceInfo {
             kind,
             name,
             holders: RefCell::new(Vec::new()),
+            trace_label: Cell::new((0, 0)),
         })
+    }
+
+    /// The id of its label (`kind 'name'`) in the trace being recorded, interned at its
+    /// first use in the run.
+    pub(crate) fn trace_label(&self, trace: &mut TraceBuf) -> u32 {
+        match self.trace_label.get() {
+            (run, id) if run == trace.run() => id,
+            _ => {
+                let id = trace.packed.label(self.kind, self.name.as_deref());
+                self.trace_label.set((trace.run(), id));
+                id
+            }
+        }
     }
 }
 
@@ -52,6 +70,7 @@ impl WaitOn {
             kind,
             name,
             holders: RefCell::new(holders),
+            trace_label: Cell::new((0, 0)),
         }))
     }
 }

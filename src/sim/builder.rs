@@ -369,11 +369,11 @@ impl Sim {
             })
             .collect();
         core.stats.decisions = core.decisions.len() as u64;
-        let trace = Trace {
-            events: std::mem::take(&mut core.trace.events),
-            names: std::mem::take(&mut core.names),
-            tasks: core.tasks.len(),
-        };
+        let trace = Trace::new(
+            core.trace.take(),
+            std::mem::take(&mut core.names),
+            core.tasks.len(),
+        );
         let outcome = Outcome {
             result,
             trace,

@@ -1,6 +1,5 @@
 //! Logging into the trace.
 
-use super::EventKind;
 use crate::runtime::try_with;
 
 /// Records a formatted line in the trace, stamped with the virtual time and the running
@@ -35,13 +34,9 @@ macro_rules! log {
 /// simloop::Sim::new().run(async { simloop::trace::log_line("plain") });
 /// ```
 pub fn log_line(line: impl Into<String>) {
-    let line: Box<str> = line.into().into_boxed_str();
-    let mut pending = Some(line);
-    try_with(|c| {
-        let line = pending.take().expect("taken once");
-        c.record(EventKind::Log(line));
-    });
-    if let Some(line) = pending {
+    let line: String = line.into();
+    let recorded = try_with(|c| c.trace.log(c.now, c.running, &line));
+    if recorded.is_none() {
         eprintln!("simloop (no run): {line}");
     }
 }

@@ -4,11 +4,13 @@
 mod buffer;
 mod event;
 mod log;
+mod packed;
 mod render;
 
 pub(crate) use self::buffer::TraceBuf;
 pub use self::event::{Event, EventKind, TaskEnd};
 pub use self::log::log_line;
+pub(crate) use self::packed::Packed;
 pub use self::render::Trace;
 pub(crate) use self::render::{name_of, task_label};
 

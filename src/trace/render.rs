@@ -2,8 +2,10 @@
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
 
-use super::{Event, EventKind, TaskEnd};
+use super::packed::{Raw, RawKind, RawWait};
+use super::{Event, EventKind, Packed, TaskEnd};
 use crate::task::TaskId;
 
 /// The events of a finished run, with the task names needed to render them.
@@ -21,13 +23,16 @@ use crate::task::TaskId;
 /// assert_eq!(out.trace.logs(), "t=5 woke\n");
 /// assert!(out.trace.render().contains("t=5 #2 child log: woke"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Trace {
-    pub(crate) events: Vec<Event>,
+    /// The events in compact form ([`Packed`]), rendered when read.
+    packed: Packed,
     /// Names of the named tasks, in id order.
-    pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
+    names: Vec<(TaskId, Cow<'static, str>)>,
     /// How many tasks the run spawned.
-    pub(crate) tasks: usize,
+    tasks: usize,
+    /// The events as [`Event`]s, made at the first [`Trace::events`].
+    events: OnceLock<Vec<Event>>,
 }
 
 /// The name of the main task, the first one of every run (it is not stored).
@@ -50,9 +55,48 @@ pub(crate) fn task_label(id: TaskId, name: Option<&str>) -> String {
 }
 
 impl Trace {
+    /// A finished run's trace.
+    pub(crate) fn new(
+        packed: Packed,
+        names: Vec<(TaskId, Cow<'static, str>)>,
+        tasks: usize,
+    ) -> Trace {
+        Trace {
+            packed,
+            names,
+            tasks,
+            events: OnceLock::new(),
+        }
+    }
+
     /// The recorded events, in order.
+    ///
+    /// The run records events in a compact form; the first call makes them into
+    /// [`Event`]s (kept for later calls). [`Trace::logs`] and [`Trace::render`] read the
+    /// compact form directly.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.events
+            .get_or_init(|| self.packed.reader().map(|raw| self.event(raw)).collect())
+    }
+
+    /// How many events were recorded.
+    ///
+    /// ```
+    /// let out = simloop::Sim::new().run(async { simloop::log!("hi") });
+    /// assert_eq!(out.trace.len(), out.trace.events().len());
+    /// ```
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    /// Whether no event was recorded.
+    ///
+    /// ```
+    /// use simloop::{Sim, TraceLevel};
+    /// assert!(Sim::new().trace(TraceLevel::Off).run(async {}).trace.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.packed.len() == 0
     }
 
     /// The name of a task of this run, if it has one.
@@ -73,8 +117,8 @@ impl Trace {
     /// Only the log lines, as `t=<ms> <line>`: the format of the asyncio conformance traces.
     pub fn logs(&self) -> String {
         let mut out = String::new();
-        for e in &self.events {
-            if let EventKind::Log(line) = &e.kind {
+        for e in self.packed.reader() {
+            if let RawKind::Log(line) = e.kind {
                 let _ = writeln!(out, "t={} {line}", e.time);
             }
         }
@@ -93,52 +137,108 @@ impl Trace {
         crate::schedule::fnv1a(self.render().as_bytes())
     }
 
-    fn write_event(&self, f: &mut fmt::Formatter<'_>, e: &Event) -> fmt::Result {
+    /// What a blocked event shows: its waits, as deadlock reports describe them.
+    fn describe<'a>(&self, waits: impl Iterator<Item = RawWait<'a>>) -> String {
+        let described: Vec<String> = waits
+            .map(|w| match w {
+                RawWait::Join(t) => format!("join {}", self.label(t)),
+                RawWait::Sleep(t) => format!("sleep until t={t}"),
+                RawWait::Resource { label, holders } if holders.is_empty() => label.to_string(),
+                RawWait::Resource { label, holders } => {
+                    let held: Vec<String> = holders.iter().map(|h| self.label(*h)).collect();
+                    format!("{label} held by {}", held.join(", "))
+                }
+            })
+            .collect();
+        described.join(", ")
+    }
+
+    /// A read-back event as an [`Event`].
+    fn event(&self, raw: Raw<'_>) -> Event {
+        let kind = match raw.kind {
+            RawKind::Spawn(child) => EventKind::Spawn { child },
+            RawKind::Poll => EventKind::Poll,
+            RawKind::Wake(target) => EventKind::Wake { target },
+            RawKind::TimerArmed(deadline) => EventKind::TimerArmed { deadline },
+            RawKind::TimerFired(target) => EventKind::TimerFired { target },
+            RawKind::ClockAdvanced => EventKind::ClockAdvanced,
+            RawKind::CancelRequested(target, message) => EventKind::CancelRequested {
+                target,
+                message: message.map(Into::into),
+            },
+            RawKind::CancelDelivered { at_run_end } => EventKind::CancelDelivered { at_run_end },
+            RawKind::Returned => EventKind::Complete(TaskEnd::Returned),
+            RawKind::Panicked(m) => EventKind::Complete(TaskEnd::Panicked(m.into())),
+            RawKind::Cancelled(m) => EventKind::Complete(TaskEnd::Cancelled(m.map(Into::into))),
+            RawKind::Log(line) => EventKind::Log(line.into()),
+            RawKind::Blocked(waits) => EventKind::Blocked {
+                on: self.describe(waits).into_boxed_str(),
+            },
+            RawKind::Decision { index, arity } => EventKind::Decision { index, arity },
+        };
+        Event {
+            time: raw.time,
+            task: raw.task,
+            kind,
+        }
+    }
+
+    /// Writes one read-back event as [`Trace::render`] shows it.
+    fn write_event(&self, f: &mut fmt::Formatter<'_>, e: Raw<'_>) -> fmt::Result {
         let who = match e.task {
             Some(t) => self.label(t),
             None => "loop".to_string(),
         };
         write!(f, "t={} {who} ", e.time)?;
-        match &e.kind {
-            EventKind::Spawn { child } => write!(f, "spawn {}", self.label(*child)),
-            EventKind::Poll => write!(f, "poll"),
-            EventKind::Wake { target } => write!(f, "wake {}", self.label(*target)),
-            EventKind::TimerArmed { deadline } => write!(f, "timer armed for t={deadline}"),
-            EventKind::TimerFired { target } => {
-                write!(f, "timer fired for {}", self.label(*target))
+        match e.kind {
+            RawKind::Spawn(child) => write!(f, "spawn {}", self.label(child)),
+            RawKind::Poll => write!(f, "poll"),
+            RawKind::Wake(target) => write!(f, "wake {}", self.label(target)),
+            RawKind::TimerArmed(deadline) => write!(f, "timer armed for t={deadline}"),
+            RawKind::TimerFired(target) => write!(f, "timer fired for {}", self.label(target)),
+            RawKind::ClockAdvanced => write!(f, "clock advanced"),
+            RawKind::CancelRequested(target, None) => write!(f, "cancel {}", self.label(target)),
+            RawKind::CancelRequested(target, Some(m)) => {
+                write!(f, "cancel {} ({m:?})", self.label(target))
             }
-            EventKind::ClockAdvanced => write!(f, "clock advanced"),
-            EventKind::CancelRequested {
-                target,
-                message: None,
-            } => {
-                write!(f, "cancel {}", self.label(*target))
-            }
-            EventKind::CancelRequested {
-                target,
-                message: Some(m),
-            } => {
-                write!(f, "cancel {} ({m:?})", self.label(*target))
-            }
-            EventKind::CancelDelivered { at_run_end: false } => write!(f, "cancel delivered"),
-            EventKind::CancelDelivered { at_run_end: true } => {
+            RawKind::CancelDelivered { at_run_end: false } => write!(f, "cancel delivered"),
+            RawKind::CancelDelivered { at_run_end: true } => {
                 write!(f, "cancel delivered (main ended)")
             }
-            EventKind::Complete(TaskEnd::Returned) => write!(f, "returned"),
-            EventKind::Complete(TaskEnd::Panicked(m)) => write!(f, "panicked: {m}"),
-            EventKind::Complete(TaskEnd::Cancelled(None)) => write!(f, "cancelled"),
-            EventKind::Complete(TaskEnd::Cancelled(Some(m))) => write!(f, "cancelled ({m:?})"),
-            EventKind::Log(line) => write!(f, "log: {line}"),
-            EventKind::Decision { index, arity } => write!(f, "pick {index} of {arity}"),
-            EventKind::Blocked { on } => write!(f, "blocked on {on}"),
+            RawKind::Returned => write!(f, "returned"),
+            RawKind::Panicked(m) => write!(f, "panicked: {m}"),
+            RawKind::Cancelled(None) => write!(f, "cancelled"),
+            RawKind::Cancelled(Some(m)) => write!(f, "cancelled ({m:?})"),
+            RawKind::Log(line) => write!(f, "log: {line}"),
+            RawKind::Decision { index, arity } => write!(f, "pick {index} of {arity}"),
+            RawKind::Blocked(waits) => write!(f, "blocked on {}", self.describe(waits)),
         }
+    }
+}
+
+impl PartialEq for Trace {
+    /// Equal when the same events were recorded for tasks of the same names.
+    fn eq(&self, other: &Trace) -> bool {
+        self.packed == other.packed && self.names == other.names && self.tasks == other.tasks
+    }
+}
+
+impl Eq for Trace {}
+
+impl fmt::Debug for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trace")
+            .field("events", &self.events())
+            .field("names", &self.names)
+            .field("tasks", &self.tasks)
+            .finish()
     }
 }
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.events {
-            if matches!(e.kind, EventKind::Blocked { .. }) {
+        for e in self.packed.reader() {
+            if matches!(e.kind, RawKind::Blocked(_)) {
                 continue;
             }
             self.write_event(f, e)?;
