@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use simloop::{Policy, Sim, Token};
+use simloop::{Policy, Sim, Token, TraceLevel};
 
 use crate::expect;
 use crate::explore;
@@ -66,6 +66,8 @@ enum Command {
         policy: Policy,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Runs a scenario under many seeds and reports the failures.
     Explore {
@@ -91,6 +93,8 @@ enum Command {
         /// Do not shrink the first failure.
         #[arg(long)]
         no_shrink: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Shrinks a failing run to as few deviations from asyncio's order as the search finds.
     Shrink {
@@ -100,6 +104,8 @@ enum Command {
         token: String,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Replays a recorded run from its token.
     Replay {
@@ -109,12 +115,62 @@ enum Command {
         token: String,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Checks every scenario in a directory: FIFO run, plus the exploration its [check] asks.
     Check {
         /// The directory.
         dir: PathBuf,
     },
+}
+
+/// What a run may use; each flag overrides the scenario's `[limits]`.
+#[derive(Debug, Args, Default)]
+struct LimitArgs {
+    /// Stop a run after this many steps (scheduler steps plus interpreted steps) [default:
+    /// 1000000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_steps: Option<u64>,
+    /// Stop a run that spawns more than this many tasks [default: 20000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_tasks: Option<u64>,
+    /// Stop a run before its virtual clock passes this many seconds [default: none].
+    #[arg(long, value_parser = parse_seconds)]
+    max_time: Option<std::time::Duration>,
+    /// Stop a run that logs more than this many bytes, and cut printed traces there
+    /// [default: 16777216].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_output: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The scenario with these flags over its `[limits]`.
+    fn apply(&self, scn: Arc<Scenario>) -> Arc<Scenario> {
+        if self.max_steps.is_none()
+            && self.max_tasks.is_none()
+            && self.max_time.is_none()
+            && self.max_output.is_none()
+        {
+            return scn;
+        }
+        let mut scn = Arc::unwrap_or_clone(scn);
+        let l = &mut scn.limits;
+        l.max_steps = self.max_steps.unwrap_or(l.max_steps);
+        l.max_tasks = self.max_tasks.unwrap_or(l.max_tasks);
+        l.max_time = self.max_time.or(l.max_time);
+        l.max_output = self.max_output.unwrap_or(l.max_output);
+        Arc::new(scn)
+    }
+}
+
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| *x > 0.0)
+        .and_then(scenario::seconds)
+        .ok_or_else(|| format!("`{s}` is not a number of seconds above 0 (at most 1e9)"))
 }
 
 #[derive(Debug, Args)]
@@ -185,13 +241,21 @@ pub fn replay_command(path: &str, token: &str) -> String {
     format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
 }
 
-fn load(path: &Path) -> Result<Arc<Scenario>, ExitCode> {
+fn load(path: &Path, limits: &LimitArgs) -> Result<Arc<Scenario>, ExitCode> {
     scenario::load(&path.display().to_string())
-        .map(Arc::new)
+        .map(|s| limits.apply(Arc::new(s)))
         .map_err(|e| {
             warn!("{e}");
             ExitCode::from(EXIT_USAGE)
         })
+}
+
+/// The trace a format needs: the log lines only, or every event.
+fn trace_level(format: Format) -> TraceLevel {
+    match format {
+        Format::Logs => TraceLevel::Logs,
+        _ => TraceLevel::Full,
+    }
 }
 
 fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String {
@@ -214,18 +278,26 @@ fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String
 }
 
 fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
+    use std::io::Write as _;
     let failures = expect::failures(scn, report);
     let info = RunInfo::new(scn, report, failures.clone());
-    let text = output::render(out.format, report, &info);
+    let max = scn.limits.max_output;
     match &out.out {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                output::write(out.format, report, &info, &mut w, max)?;
+                w.flush()
+            });
+            if let Err(e) = written {
                 warn!("error: cannot write {}: {e}", path.display());
                 return ExitCode::from(EXIT_USAGE);
             }
         }
         None => {
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            // A closed standard output (`sim ... | head`) only ends the printing.
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = output::write(out.format, report, &info, &mut w, max).and_then(|()| w.flush());
         }
     }
     if failures.is_empty() {
@@ -262,16 +334,26 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             seed,
             policy,
             out,
+            limits,
         } => {
-            let scn = match load(&file) {
+            let scn = match load(&file, &limits) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let report = interp::run(&scn, &Sim::new().seed(seed).policy(policy));
+            let sim = Sim::new()
+                .seed(seed)
+                .policy(policy)
+                .trace(trace_level(out.format));
+            let report = interp::run(&scn, &sim);
             emit(&scn, &report, &out)
         }
-        Command::Replay { file, token, out } => {
-            let scn = match load(&file) {
+        Command::Replay {
+            file,
+            token,
+            out,
+            limits,
+        } => {
+            let scn = match load(&file, &limits) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
@@ -279,11 +361,17 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Ok(t) => t,
                 Err(code) => return code,
             };
-            let report = interp::run(&scn, &Sim::new().replay(&token));
+            let sim = Sim::new().replay(&token).trace(trace_level(out.format));
+            let report = interp::run(&scn, &sim);
             emit(&scn, &report, &out)
         }
-        Command::Shrink { file, token, out } => {
-            let scn = match load(&file) {
+        Command::Shrink {
+            file,
+            token,
+            out,
+            limits,
+        } => {
+            let scn = match load(&file, &limits) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
@@ -306,7 +394,10 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 shrunk.original_steps,
                 shrunk.tries
             );
-            let report = interp::run(&scn, &Sim::new().replay(&shrunk.token));
+            let sim = Sim::new()
+                .replay(&shrunk.token)
+                .trace(trace_level(out.format));
+            let report = interp::run(&scn, &sim);
             emit(&scn, &report, &out)
         }
         Command::Explore {
@@ -317,8 +408,9 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             shard,
             policy,
             no_shrink,
+            limits,
         } => {
-            let scn = match load(&file) {
+            let scn = match load(&file, &limits) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
@@ -409,7 +501,7 @@ fn check(dir: &Path) -> ExitCode {
     }
     let (mut bad_input, mut failed) = (0, 0);
     for file in &files {
-        let scn = match load(file) {
+        let scn = match load(file, &LimitArgs::default()) {
             Ok(s) => s,
             Err(_) => {
                 bad_input += 1;

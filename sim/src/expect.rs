@@ -52,6 +52,15 @@ fn judge(
 ) -> Vec<String> {
     let e = &scn.expect;
     let mut out = Vec::new();
+    // A run stopped by a limit did not finish: only why it stopped (and an invariant it broke
+    // before) is worth saying.
+    if let Some(stop) = stop_reason(result, shared) {
+        out.push(stop);
+        if let Some(v) = &shared.violation {
+            out.push(violation(v));
+        }
+        return out;
+    }
     let lines: Vec<&str> = logs
         .lines()
         .map(|l| l.split_once(' ').map_or("", |(_, rest)| rest))
@@ -124,10 +133,7 @@ fn judge(
         }
     }
     if let Some(v) = &shared.violation {
-        out.push(format!(
-            "invariant `{}` broken at t={} in {} ({})",
-            v.invariant, v.time, v.task, v.vars
-        ));
+        out.push(violation(v));
     }
     if let Some(want) = e.elapsed
         && elapsed != want
@@ -135,4 +141,32 @@ fn judge(
         out.push(format!("elapsed: expected {:?}, got {:?}", want, elapsed));
     }
     out
+}
+
+fn violation(v: &crate::interp::Violation) -> String {
+    format!(
+        "invariant `{}` broken at t={} in {} ({})",
+        v.invariant, v.time, v.task, v.vars
+    )
+}
+
+/// Why the run stopped before its end, if a limit stopped it, in the words of the command
+/// line (which flag or `[limits]` key raises it).
+fn stop_reason(result: Result<&TaskResult, &RunError>, shared: &Shared) -> Option<String> {
+    if let Some(why) = shared.stopped {
+        return Some(format!("the run stopped: {why}"));
+    }
+    match result {
+        Err(RunError::StepLimit { steps }) => Some(format!(
+            "the run stopped: step limit reached after {steps} steps (a runaway loop or a livelock?); raise it with --max-steps or `max_steps` in [limits]"
+        )),
+        Err(RunError::TimeLimit { limit }) => Some(format!(
+            "the run stopped: virtual-time limit of {limit:?} reached with timers still pending; raise it with --max-time or `max_time` in [limits]"
+        )),
+        Err(RunError::ReplayDiverged { .. }) => Some(format!(
+            "the run did not follow its replay token: {}",
+            result.err().map(ToString::to_string).unwrap_or_default()
+        )),
+        _ => None,
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use simloop::explore::{Explorer, Shrunk};
-use simloop::{Policy, Token};
+use simloop::{Policy, Sim, Token, TraceLevel};
 
 use crate::expect;
 use crate::interp;
@@ -56,8 +56,9 @@ pub struct Plan {
     pub progress: bool,
 }
 
-fn explorer(plan: &Plan) -> Explorer {
+fn explorer(scenario: &Scenario, plan: &Plan) -> Explorer {
     let mut ex = Explorer::new()
+        .sim(interp::with_limits(scenario, &Sim::new()))
         .policy(plan.policy)
         .seeds(plan.seeds.clone())
         .jobs(plan.jobs.max(1))
@@ -82,7 +83,7 @@ fn explorer(plan: &Plan) -> Explorer {
 /// assert_eq!((summary.runs, summary.failures), (3, 0));
 /// ```
 pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
-    let mut ex = explorer(plan);
+    let mut ex = explorer(scenario, plan);
     let show = plan.progress && std::io::stderr().is_terminal();
     let bar = if show {
         let (planned, _, _) = ex.plan();
@@ -121,7 +122,7 @@ pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
             Some(FirstFailure {
                 seed: f.seed,
                 token: f.token.clone(),
-                message: f.message.clone(),
+                message: failure_message(scenario, &f.token, &f.message),
             }),
             f.shrunk.clone(),
         ),
@@ -133,6 +134,19 @@ pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
         failures: report.failures,
         first,
         shrunk,
+    }
+}
+
+/// What the failing run of `token` broke, as `sim replay` would say it (a limit the
+/// interpreter stopped the run at shows to the explorer as a step limit); `fallback` when the
+/// replay passes.
+fn failure_message(scenario: &Arc<Scenario>, token: &Token, fallback: &str) -> String {
+    let report = interp::run(scenario, &Sim::new().replay(token).trace(TraceLevel::Logs));
+    let failures = expect::failures(scenario, &report);
+    if failures.is_empty() {
+        fallback.to_string()
+    } else {
+        failures.join("; ")
     }
 }
 
@@ -150,9 +164,11 @@ pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
 pub fn shrink(scenario: &Arc<Scenario>, token: &Token) -> Option<Shrunk> {
     let scn = Arc::clone(scenario);
     let check_scn = Arc::clone(scenario);
-    Explorer::new().shrink_token_checked(
-        token,
-        move || interp::program(&scn),
-        move |facts| expect::check_facts(&check_scn, facts),
-    )
+    Explorer::new()
+        .sim(interp::with_limits(scenario, &Sim::new()))
+        .shrink_token_checked(
+            token,
+            move || interp::program(&scn),
+            move |facts| expect::check_facts(&check_scn, facts),
+        )
 }

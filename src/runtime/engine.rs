@@ -296,7 +296,14 @@ impl Core {
         match after {
             After::Nothing => {}
             // Suspending defers nothing.
-            After::Suspend(id, cell) => self.suspend(id, cell),
+            After::Suspend(id, cell) => {
+                self.suspend(id, cell);
+                // A wait-for cycle is reported when it forms, even while other tasks or
+                // timers could still run.
+                if let Some(report) = self.partial_deadlock(id) {
+                    return self.stop(Finish::Deadlock(report));
+                }
+            }
             After::Returned(id, cell) => {
                 if self.take_cancel_flag(id) {
                     // asyncio: a task cancelled during the step in which it returns ends
@@ -324,6 +331,11 @@ impl Core {
     #[inline(always)]
     fn next_step(&mut self) -> Step {
         loop {
+            // Before a pass begins: a budget spent inside a poll (`task::spend_steps`) stops
+            // the run before the clock moves or a deadlock is declared.
+            if self.stats.steps >= self.limits.max_steps {
+                return self.stop(Finish::StepLimit);
+            }
             if self.pass_left == 0
                 && let Some(finish) = self.begin_pass()
             {
@@ -332,9 +344,6 @@ impl Core {
             if self.diverged.is_some() {
                 let d = self.diverged.take().expect("checked");
                 return self.stop(Finish::Diverged(d));
-            }
-            if self.stats.steps >= self.limits.max_steps {
-                return self.stop(Finish::StepLimit);
             }
             let n = self.ready.len();
             let entry = if n > 1 && !self.fifo {

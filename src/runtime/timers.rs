@@ -470,6 +470,16 @@ impl Timers {
         }
     }
 
+    /// Whether `reaches(task, foreign)` holds for a timer still to fire (a wake timer, or a
+    /// deadline timer not yet due): `task` armed it, `foreign` says its waker is not that
+    /// task's own. A scan of the slab, for the rare check of a suspected deadlock.
+    pub(crate) fn any_armed(&self, mut reaches: impl FnMut(TaskId, bool) -> bool) -> bool {
+        self.slab.iter().any(|t| {
+            matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
+                && reaches(t.task, t.waker.is_some())
+        })
+    }
+
     /// The task an armed timer belongs to.
     pub(crate) fn task_of(&self, key: TimerKey) -> Option<TaskId> {
         self.get(key).map(|t| t.task)

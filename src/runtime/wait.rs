@@ -4,7 +4,8 @@ use std::cell::{Cell, Ref, RefCell};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use super::Core;
+use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
+use super::{Core, Entry, Hop};
 use crate::sim::{BlockedTask, DeadlockReport};
 use crate::task::TaskId;
 use crate::time::Instant;
@@ -126,30 +127,135 @@ impl Core {
 
     /// Builds the report for a run in which nothing can progress.
     pub(crate) fn deadlock_report(&self) -> DeadlockReport {
-        let blocked: Vec<BlockedTask> = self
-            .tasks
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| !slot.is_done())
-            .map(|(i, _)| {
-                let id = TaskId::from_index(i);
-                let waits_on = if self.waits_of(id).next().is_none() {
-                    vec!["a future that is not a simloop primitive (nothing will wake it)".into()]
-                } else {
-                    self.waits_of(id).map(|w| self.describe_wait(w)).collect()
-                };
-                BlockedTask {
-                    id,
-                    name: self.name(id).unwrap_or_default().to_string(),
-                    waits_on,
-                }
-            })
-            .collect();
+        let unfinished = (0..self.tasks.len())
+            .map(TaskId::from_index)
+            .filter(|&id| !self.is_done(id));
         DeadlockReport {
             time: self.now,
-            blocked,
+            blocked: self.blocked_tasks(unfinished),
             cycle: self.find_cycle(),
+            partial: false,
         }
+    }
+
+    fn blocked_tasks(&self, ids: impl Iterator<Item = TaskId>) -> Vec<BlockedTask> {
+        ids.map(|id| {
+            let waits_on = if self.waits_of(id).next().is_none() {
+                vec!["a future that is not a simloop primitive (nothing will wake it)".into()]
+            } else {
+                self.waits_of(id).map(|w| self.describe_wait(w)).collect()
+            };
+            BlockedTask {
+                id,
+                name: self.name(id).unwrap_or_default().to_string(),
+                waits_on,
+            }
+        })
+        .collect()
+    }
+
+    /// Called when task `id` suspends: whether it now belongs to a set of tasks that wait
+    /// only on each other (a partial deadlock), which no timer or pending wake-up can
+    /// break, while other tasks may still run. Cheap in the usual case: a task that
+    /// registered no join or held-resource wait, or one of whose dependencies is running,
+    /// queued or sleeping, is answered without allocating.
+    #[inline]
+    pub(crate) fn partial_deadlock(&self, id: TaskId) -> Option<DeadlockReport> {
+        let deps_blocked = || {
+            self.waits_of(id).all(|w| {
+                w.depends_on()
+                    .as_slice()
+                    .iter()
+                    .all(|&t| self.is_blocked(t))
+            })
+        };
+        if !self.is_blocked(id) || !deps_blocked() {
+            return None;
+        }
+        self.partial_deadlock_slow(id)
+    }
+
+    /// Whether task `id` is suspended with nothing but other tasks able to release it: not
+    /// done, queued, sleeping or being cancelled, and waiting only on tasks (joins) and on
+    /// resources that someone holds. A wait on a resource nobody holds (an event, a queue,
+    /// a condition) can be ended by any task, so such a task is never counted as blocked.
+    fn is_blocked(&self, id: TaskId) -> bool {
+        let slot = &self.tasks[id.index()];
+        if slot.is_done()
+            || slot.is(QUEUED | SLEEPING | CANCEL | ABANDONING)
+            || self.running == Some(id)
+            || slot.wait.is_none()
+        {
+            return false;
+        }
+        self.waits_of(id).all(|w| match w {
+            WaitOn::Join(_) => true,
+            WaitOn::Resource(r) => !r.holders.borrow().is_empty(),
+            WaitOn::Sleep(_) => false,
+        })
+    }
+
+    /// The closure of `id` in the wait-for graph: a deadlock when every task in it is
+    /// blocked (each waits on tasks of the closure only, so none can go on unless an outside
+    /// task cancels one), and no armed timer or queued wake-up may reach one of them.
+    #[cold]
+    fn partial_deadlock_slow(&self, id: TaskId) -> Option<DeadlockReport> {
+        /// A bound on the tasks visited, so that one suspension costs at most this much; a
+        /// larger deadlock is still reported when the run stops.
+        const MAX_VISITS: usize = 4096;
+        let mut seen = vec![0u64; self.tasks.len().div_ceil(64)];
+        let mark = |seen: &mut Vec<u64>, t: TaskId| {
+            let (w, b) = (t.index() / 64, 1u64 << (t.index() % 64));
+            let new = seen[w] & b == 0;
+            seen[w] |= b;
+            new
+        };
+        let mut stack = vec![id];
+        let mut closure = Vec::new();
+        mark(&mut seen, id);
+        while let Some(t) = stack.pop() {
+            if !self.is_blocked(t) || closure.len() >= MAX_VISITS {
+                return None;
+            }
+            closure.push(t);
+            for wait in self.waits_of(t) {
+                for &next in wait.depends_on().as_slice() {
+                    if mark(&mut seen, next) {
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        let inside = |t: TaskId| seen[t.index() / 64] & (1 << (t.index() % 64)) != 0;
+        // A timer whose waker is not its task's own may wake anyone: it counts as reaching
+        // the closure.
+        if self
+            .timers
+            .any_armed(|task, foreign| foreign || inside(task))
+        {
+            return None;
+        }
+        let reaches = |e: &Entry| match *e {
+            Entry::Poll(t) | Entry::Hop(t) => inside(t),
+            Entry::Timer(_) | Entry::Stop => false,
+            // A foreign waker or a done-callback may wake or cancel anyone.
+            Entry::Wake(k) => match &self.hops[k as usize] {
+                Some(Hop::Waker(w)) => !(0..self.tasks.len())
+                    .map(TaskId::from_index)
+                    .any(|t| !inside(t) && self.owns(t, w)),
+                _ => true,
+            },
+        };
+        if self.ready.iter().any(reaches) {
+            return None;
+        }
+        closure.sort();
+        Some(DeadlockReport {
+            time: self.now,
+            blocked: self.blocked_tasks(closure.into_iter()),
+            cycle: self.cycle_from(id),
+            partial: true,
+        })
     }
 
     /// The first cycle in the wait-for graph, searching from the lowest task id.
@@ -168,32 +274,61 @@ impl Core {
         None
     }
 
-    fn dfs(&self, t: TaskId, mark: &mut [u8], path: &mut Vec<TaskId>) -> Option<Vec<TaskId>> {
-        mark[t.index()] = 1;
-        path.push(t);
-        if !self.is_done(t) {
+    /// The first cycle reachable from `start` in the wait-for graph, starting at its
+    /// lowest task id (as [`Core::find_cycle`] reports it).
+    fn cycle_from(&self, start: TaskId) -> Option<Vec<TaskId>> {
+        let mut mark = vec![0u8; self.tasks.len()];
+        let mut cycle = self.dfs(start, &mut mark, &mut Vec::new())?;
+        cycle.pop();
+        let lowest = (0..cycle.len()).min_by_key(|&i| cycle[i])?;
+        cycle.rotate_left(lowest);
+        cycle.push(cycle[0]);
+        Some(cycle)
+    }
+
+    /// Depth-first search from `start` for a cycle, with an explicit stack (a chain of
+    /// thousands of waiting tasks must not overflow the thread's stack).
+    fn dfs(&self, start: TaskId, mark: &mut [u8], path: &mut Vec<TaskId>) -> Option<Vec<TaskId>> {
+        // The path's tasks, each with the dependencies still to visit.
+        let mut todo: Vec<Vec<TaskId>> = Vec::new();
+        let deps = |t: TaskId| -> Vec<TaskId> {
+            if self.is_done(t) {
+                return Vec::new();
+            }
+            let mut v: Vec<TaskId> = Vec::new();
             for wait in self.waits_of(t) {
-                let deps = wait.depends_on();
-                for &next in deps.as_slice() {
-                    match mark[next.index()] {
-                        1 => {
-                            let from = path.iter().position(|&p| p == next).expect("on path");
-                            let mut cycle = path[from..].to_vec();
-                            cycle.push(next);
-                            return Some(cycle);
-                        }
-                        0 => {
-                            if let Some(c) = self.dfs(next, mark, path) {
-                                return Some(c);
-                            }
-                        }
-                        _ => {}
+                v.extend(wait.depends_on().as_slice());
+            }
+            v.reverse();
+            v
+        };
+        mark[start.index()] = 1;
+        path.push(start);
+        todo.push(deps(start));
+        while let Some(next) = todo.last_mut().map(Vec::pop) {
+            match next {
+                None => {
+                    todo.pop();
+                    if let Some(t) = path.pop() {
+                        mark[t.index()] = 2;
                     }
                 }
+                Some(next) => match mark[next.index()] {
+                    1 => {
+                        let from = path.iter().position(|&p| p == next).expect("on path");
+                        let mut cycle = path[from..].to_vec();
+                        cycle.push(next);
+                        return Some(cycle);
+                    }
+                    0 => {
+                        mark[next.index()] = 1;
+                        path.push(next);
+                        todo.push(deps(next));
+                    }
+                    _ => {}
+                },
             }
         }
-        mark[t.index()] = 2;
-        path.pop();
         None
     }
 }

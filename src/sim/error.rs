@@ -23,7 +23,8 @@ use crate::time::Instant;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RunError {
-    /// The main task cannot progress: nothing is ready and no timer is pending.
+    /// Tasks wait on each other in a cycle ([`DeadlockReport::partial`]), or the main task
+    /// cannot progress: nothing is ready and no timer is pending.
     Deadlock(DeadlockReport),
     /// The main future panicked.
     MainPanicked {
@@ -75,6 +76,12 @@ pub struct DeadlockReport {
     pub blocked: Vec<BlockedTask>,
     /// A cycle in the wait-for graph (first and last entries equal), if there is one.
     pub cycle: Option<Vec<TaskId>>,
+    /// True when the deadlock was found as it formed, while other tasks or timers could
+    /// still run: `blocked` lists only the tasks that wait on each other (joins, or
+    /// primitives held by one of them), which nothing but a cancellation from outside
+    /// could release. False when the whole run stopped: `blocked` lists every unfinished
+    /// task.
+    pub partial: bool,
 }
 
 /// One blocked task in a [`DeadlockReport`].
@@ -96,11 +103,23 @@ impl BlockedTask {
 
 impl fmt::Display for DeadlockReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "deadlock at t={}: the main task cannot progress, no task is ready and no timer is pending",
-            self.time
-        )?;
+        if self.partial {
+            let who = match self.blocked.len() {
+                1 => "a task waits on itself".to_string(),
+                n => format!("{n} tasks wait on each other"),
+            };
+            writeln!(
+                f,
+                "deadlock at t={}: {who} (other tasks or timers could still run, but none can release them)",
+                self.time
+            )?;
+        } else {
+            writeln!(
+                f,
+                "deadlock at t={}: the main task cannot progress, no task is ready and no timer is pending",
+                self.time
+            )?;
+        }
         for t in &self.blocked {
             writeln!(f, "  {} waits on {}", t.label(), t.waits_on.join(" and "))?;
         }

@@ -52,7 +52,8 @@ pub struct TaskPanic {
 /// Counters of one run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Ready-queue entries executed (polls, cancellations, wake-up hops).
+    /// Ready-queue entries executed (polls, cancellations, wake-up hops), plus the units
+    /// of work charged with [`crate::task::spend_steps`].
     pub steps: u64,
     /// Task polls.
     pub polls: u64,

@@ -1,11 +1,13 @@
 //! Tasks: spawning, joining, cancelling, yielding, and introspection.
 
+mod budget;
 mod id;
 mod info;
 mod join;
 mod spawn;
 mod yield_now;
 
+pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::id::TaskId;
 pub use self::info::{TaskInfo, TaskState, all_tasks, cancel, current, current_name};
 pub use self::join::{JoinError, JoinHandle};

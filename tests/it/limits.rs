@@ -153,3 +153,26 @@ fn runs_on_separate_threads_are_independent() {
         assert_eq!(t.join().unwrap(), here);
     }
 }
+
+/// Issue 20: work inside one poll was invisible to the step limit. Spent with
+/// `task::spend_steps`, it stops the run before the clock moves or a deadlock is declared.
+#[test]
+fn work_spent_inside_a_poll_stops_the_run_at_the_step_limit() {
+    let out = Sim::new().max_steps(10_000).run(async {
+        let _sleeper = spawn(async {
+            sleep(Duration::from_secs(5)).await;
+        });
+        let mut spins = 0u64;
+        while simloop::task::spend_steps(1).is_ok() {
+            spins += 1;
+        }
+        assert!(spins < 10_000);
+        std::future::pending::<()>().await;
+    });
+    assert_eq!(
+        out.result.unwrap_err(),
+        RunError::StepLimit { steps: 10_000 }
+    );
+    assert_eq!(out.elapsed, Duration::ZERO, "the clock did not move");
+    assert!(out.stats.steps >= 10_000);
+}

@@ -46,17 +46,20 @@ fn lock_order_inversion_names_each_lock_and_its_holder() {
 
 #[test]
 fn semaphore_and_queue_waits_are_described() {
+    // main holds the permit and awaits the waiter: a cycle, reported when it forms, which
+    // leaves out the reader (any task could still put an item in its queue).
     let out = Sim::new().run(async {
         let sem = Rc::new(Semaphore::named("pool", 1));
         let q: Rc<Queue<u8>> = Rc::new(Queue::named("inbox", 0));
         let s = sem.clone();
         let _permit = sem.acquire().await;
-        let waiter = spawn_named("waiter", async move {
-            let _p = s.acquire().await;
-        });
         let q2 = q.clone();
         let reader = spawn_named("reader", async move {
             q2.get().await.unwrap();
+        });
+        yield_now().await;
+        let waiter = spawn_named("waiter", async move {
+            let _p = s.acquire().await;
         });
         waiter.await.unwrap();
         reader.await.unwrap();
@@ -65,16 +68,31 @@ fn semaphore_and_queue_waits_are_described() {
         panic!("expected a deadlock, got {:?}", out.result)
     };
     let text = report.to_string();
+    assert!(report.partial, "{text}");
     assert!(
-        text.contains("#2 waiter waits on Semaphore 'pool' held by #1 main"),
+        text.contains("#3 waiter waits on Semaphore 'pool' held by #1 main"),
         "{text}"
     );
+    assert!(!text.contains("reader"), "{text}");
     assert!(
-        text.contains("#3 reader waits on Queue get 'inbox'"),
+        text.contains("wait-for cycle: #1 main -> #3 waiter -> #1 main"),
         "{text}"
     );
+    // Waiting on a queue nobody else will fill is a deadlock once nothing can run.
+    let out = Sim::new().run(async {
+        let q: Rc<Queue<u8>> = Rc::new(Queue::named("inbox", 0));
+        let reader = spawn_named("reader", async move {
+            q.get().await.unwrap();
+        });
+        reader.await.unwrap();
+    });
+    let Err(RunError::Deadlock(report)) = &out.result else {
+        panic!("expected a deadlock, got {:?}", out.result)
+    };
+    let text = report.to_string();
+    assert!(!report.partial, "{text}");
     assert!(
-        text.contains("wait-for cycle: #1 main -> #2 waiter -> #1 main"),
+        text.contains("#2 reader waits on Queue get 'inbox'"),
         "{text}"
     );
 }

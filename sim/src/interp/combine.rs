@@ -2,14 +2,14 @@
 //! Each maps to the simloop combinator, so hops, cancellation and trace are the library's.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use futures::StreamExt as _;
 use simloop::{ChildFailure, GatherError, JoinHandle, ReturnWhen, TaskGroup};
 
-use super::exec::{Env, Flow, GROUP, Rt};
+use super::env::Env;
+use super::exec::{Flow, GROUP, Rt};
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
-use crate::scenario::{Dur, GatherItems, Step, WaitWhen};
+use crate::scenario::{GatherItems, Step, WaitWhen};
 
 impl Rt {
     /// The task cells named by `targets` (locals holding a task or a list of tasks).
@@ -63,27 +63,6 @@ impl Rt {
             .collect()
     }
 
-    fn limit(&self, env: &Env, d: &Dur) -> Result<Duration, Exc> {
-        match d {
-            Dur::Fixed(d) => Ok(*d),
-            Dur::Template(t) => {
-                let v = self.value(env, t)?;
-                match v.as_secs() {
-                    Some(x) if x.is_finite() && (0.0..1e9).contains(&x) => {
-                        Ok(Duration::from_secs_f64(x))
-                    }
-                    _ => Err(Exc::new(
-                        "ValueError",
-                        format!("a timeout needs a number of seconds, got {}", v.repr()),
-                    )),
-                }
-            }
-            Dur::Random { min, max } => {
-                Ok(Duration::from_secs(simloop::rng::random_range(*min..=*max)))
-            }
-        }
-    }
-
     /// Runs a combinator step.
     pub(super) async fn combine_step(
         self: &Rc<Self>,
@@ -98,6 +77,9 @@ impl Rt {
             } => {
                 let v = match items {
                     GatherItems::Calls(calls) => {
+                        if let Some(why) = self.count_tasks(calls.len() as u64) {
+                            return self.stop(why).await;
+                        }
                         let mut futs = Vec::new();
                         for invoke in calls {
                             let args = self.args(env, invoke, 0)?;
@@ -162,15 +144,20 @@ impl Rt {
                 }
             }
             Step::Timeout { limit, body } => {
-                let d = self.limit(env, limit)?;
+                let d = self.duration(env, limit, "a timeout")?;
                 return match simloop::wait_for(d, self.block(env, body)).await {
                     Ok(r) => r,
                     Err(_) => Err(Exc::new("TimeoutError", "")),
                 };
             }
             Step::Shield { body, bind } => {
+                if let Some(why) = self.count_tasks(1) {
+                    return self.stop(why).await;
+                }
                 let rt = Rc::clone(self);
+                // The body runs as a task of its own, on a fresh stack.
                 let mut inner = env.clone();
+                inner.depth = 0;
                 let body = body.clone();
                 let joined = simloop::shield(async move {
                     match rt.block(&mut inner, &body).await? {

@@ -1,7 +1,6 @@
 //! Runs steps as simloop async code.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -10,9 +9,11 @@ use std::time::Duration;
 
 use simloop::{Instant, log, sleep, spawn_named, yield_now};
 
+use super::budget::{MAX_DEPTH, Stopped, check_list, check_string};
+use super::env::Env;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value};
 use crate::scenario::{
-    Cond, Dur, IntExpr, Invoke, Part, Scenario, Step, TaskDef, Template, ValueExpr,
+    Cond, Dur, IntExpr, Invoke, Part, Scenario, Step, TaskDef, Template, ValueExpr, seconds,
 };
 
 /// The first violated invariant of a run.
@@ -40,6 +41,10 @@ pub struct Shared {
     pub logs: String,
     /// The most holders each semaphore had at once.
     pub sem_max: Vec<u64>,
+    /// Bytes of `logs` so far, counted against the output limit.
+    pub output: u64,
+    /// Why the interpreter stopped the run, if it did (a task or output limit).
+    pub stopped: Option<Stopped>,
 }
 
 /// One run's interpreter state.
@@ -50,6 +55,8 @@ pub struct Rt {
     pub shared: RefCell<Shared>,
     /// The run's primitives.
     pub prims: super::prims::Prims,
+    /// Tasks spawned so far, the main task included, counted against the task limit.
+    spawned: Cell<u64>,
 }
 
 /// How a block ended.
@@ -60,12 +67,9 @@ pub enum Flow {
     Return(Value),
 }
 
-type Res = Result<Flow, Exc>;
+pub(super) type Res = Result<Flow, Exc>;
 /// The hidden local holding the TaskGroup that `spawn` steps go into.
 pub const GROUP: &str = " group";
-
-/// A task's locals.
-pub type Env = BTreeMap<String, Value>;
 
 /// Logs a line when dropped while armed: the task was cancelled inside an `on_cancel` block.
 struct CancelGuard(Option<(String, Rc<Rt>)>);
@@ -73,7 +77,7 @@ struct CancelGuard(Option<(String, Rc<Rt>)>);
 impl Drop for CancelGuard {
     fn drop(&mut self) {
         if let Some((line, rt)) = self.0.take() {
-            rt.say(line);
+            let _ = rt.say(line);
         }
     }
 }
@@ -88,18 +92,40 @@ impl Rt {
                 violation: None,
                 logs: String::new(),
                 sem_max: vec![0; scenario.semaphores.len()],
+                output: 0,
+                stopped: None,
             }),
             prims: super::prims::Prims::new(scenario),
+            spawned: Cell::new(1),
         }
     }
 
-    /// Logs `line` into the trace and into [`Shared::logs`].
-    fn say(&self, line: String) {
+    /// Logs `line` into the trace and into [`Shared::logs`]; false (and nothing logged) once
+    /// the output limit is passed.
+    fn say(&self, line: String) -> bool {
         use std::fmt::Write as _;
         // Steps and cancel guards run inside the run (the engine drops cancelled futures
         // at their turn), so the clock is there to read.
-        let _ = writeln!(self.shared.borrow_mut().logs, "t={} {line}", simloop::now());
+        let now = simloop::now();
+        let mut shared = self.shared.borrow_mut();
+        let before = shared.logs.len();
+        let _ = writeln!(shared.logs, "t={now} {line}");
+        shared.output += (shared.logs.len() - before) as u64;
+        if shared.output > self.scenario.limits.max_output {
+            shared.logs.truncate(before);
+            return false;
+        }
+        drop(shared);
         log!("{line}");
+        true
+    }
+
+    /// Counts `n` more tasks; the reason to stop the run if that passes the task limit.
+    pub(super) fn count_tasks(&self, n: u64) -> Option<Stopped> {
+        let total = self.spawned.get().saturating_add(n);
+        self.spawned.set(total);
+        let limit = self.scenario.limits.max_tasks;
+        (total > limit).then_some(Stopped::Tasks(limit))
     }
 
     pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
@@ -150,24 +176,50 @@ impl Rt {
     pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
         match v {
             ValueExpr::One(t) => self.value(env, t),
-            ValueExpr::List(items) => Ok(Value::List(
-                items
+            ValueExpr::List(items) => {
+                let items = items
                     .iter()
                     .map(|i| self.value_expr(env, i))
-                    .collect::<Result<_, _>>()?,
-            )),
+                    .collect::<Result<Vec<_>, _>>()?;
+                check_list(&items)?;
+                Ok(Value::List(items))
+            }
         }
     }
 
+    /// Fills `t`'s placeholders; a `MemoryError` past [`super::budget::MAX_STRING`].
     pub(super) fn render(&self, env: &Env, t: &Template) -> Result<String, Exc> {
+        use std::fmt::Write as _;
         let mut s = String::new();
         for p in &t.parts {
             match p {
                 Part::Text(x) => s.push_str(x),
-                Part::Var(v) => s.push_str(&self.lookup(env, v)?.to_string()),
+                Part::Var(v) => {
+                    let _ = write!(s, "{}", self.lookup(env, v)?);
+                }
             }
+            check_string(&s)?;
         }
         Ok(s)
+    }
+
+    /// A sleep's or a timeout's length (`what` names it in errors).
+    pub(super) fn duration(&self, env: &Env, d: &Dur, what: &str) -> Result<Duration, Exc> {
+        match d {
+            Dur::Fixed(d) => Ok(*d),
+            Dur::Random { min, max } => {
+                Ok(Duration::from_secs(simloop::rng::random_range(*min..=*max)))
+            }
+            Dur::Template(t) => {
+                let v = self.value(env, t)?;
+                v.as_secs().and_then(seconds).ok_or_else(|| {
+                    Exc::new(
+                        "ValueError",
+                        format!("{what} needs from 0 to 1e9 seconds, got {}", v.repr()),
+                    )
+                })
+            }
+        }
     }
 
     pub(super) fn int(&self, env: &Env, e: &IntExpr) -> Result<i64, Exc> {
@@ -209,7 +261,7 @@ impl Rt {
         if self.shared.borrow().violation.is_some() {
             return;
         }
-        let env = Env::new();
+        let env = Env::default();
         for inv in &self.scenario.expect.invariants {
             if let Ok(false) = self.cond(&env, inv) {
                 let shared = self.shared.borrow();
@@ -266,7 +318,7 @@ impl Rt {
     }
 
     pub(super) fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
-        let mut args = Env::new();
+        let mut args = Env::default();
         args.insert("i".into(), Value::Int(i));
         for (k, t) in &invoke.args {
             args.insert(k.clone(), self.value(env, t)?);
@@ -276,7 +328,9 @@ impl Rt {
 
     /// Runs a task template's steps with `env` as its locals; the task's value.
     pub async fn run_def(self: &Rc<Self>, def: &TaskDef, mut env: Env) -> TaskResult {
-        env.entry("i".into()).or_insert(Value::Int(0));
+        if env.get("i").is_none() {
+            env.insert("i".into(), Value::Int(0));
+        }
         match self.block(&mut env, &def.steps).await? {
             Flow::Next => Ok(Value::None),
             Flow::Return(v) => Ok(v),
@@ -289,43 +343,50 @@ impl Rt {
         steps: &'a [Step],
     ) -> Pin<Box<dyn Future<Output = Res> + 'a>> {
         Box::pin(async move {
-            for s in steps {
-                let flow = self.step(env, s).await;
-                self.check_invariants();
-                match flow? {
-                    Flow::Next => {}
-                    ret => return Ok(ret),
-                }
+            if env.depth >= MAX_DEPTH {
+                return Err(self.recursion_error(env));
             }
-            Ok(Flow::Next)
+            env.depth += 1;
+            let r = self.steps(env, steps).await;
+            env.depth -= 1;
+            r
         })
+    }
+
+    async fn steps(self: &Rc<Self>, env: &mut Env, steps: &[Step]) -> Res {
+        for s in steps {
+            self.tick().await?;
+            // A block cut short (a timeout, a TaskGroup's failure) drops its future without
+            // leaving its level: the step restores the depth.
+            let depth = env.depth;
+            let flow = self.step(env, s).await;
+            env.depth = depth;
+            self.check_invariants();
+            match flow? {
+                Flow::Next => {}
+                ret => return Ok(ret),
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    fn recursion_error(&self, env: &Env) -> Exc {
+        let place = match env.call {
+            Some((at, task)) => format!(
+                " (the innermost call: `call = \"{}\"` at {}:{}:{})",
+                self.scenario.tasks[task].key, self.scenario.path, at.line, at.column
+            ),
+            None => String::new(),
+        };
+        Exc::new(
+            "RecursionError",
+            format!("maximum nesting depth of {MAX_DEPTH} blocks and calls exceeded{place}"),
+        )
     }
 
     async fn step(self: &Rc<Self>, env: &mut Env, s: &Step) -> Res {
         match s {
-            Step::Sleep(d) => {
-                let d = match d {
-                    Dur::Fixed(d) => *d,
-                    Dur::Random { min, max } => {
-                        Duration::from_secs(simloop::rng::random_range(*min..=*max))
-                    }
-                    Dur::Template(t) => {
-                        let v = self.value(env, t)?;
-                        match v.as_secs() {
-                            Some(x) if x.is_finite() && (0.0..1e9).contains(&x) => {
-                                Duration::from_secs_f64(x)
-                            }
-                            _ => {
-                                return Err(Exc::new(
-                                    "ValueError",
-                                    format!("sleep needs a number of seconds, got {}", v.repr()),
-                                ));
-                            }
-                        }
-                    }
-                };
-                sleep(d).await;
-            }
+            Step::Sleep(d) => sleep(self.duration(env, d, "sleep")?).await,
             Step::Random { name, from, to } => {
                 let (a, b) = (self.int(env, from)?, self.int(env, to)?);
                 if a > b {
@@ -338,12 +399,17 @@ impl Rt {
             }
             Step::Yield(n) => {
                 for _ in 0..self.int(env, n)? {
+                    self.tick().await?;
                     yield_now().await;
                 }
             }
             Step::Log(t) => {
                 let line = self.render(env, t)?;
-                self.say(line);
+                if !self.say(line) {
+                    return self
+                        .stop(Stopped::Output(self.scenario.limits.max_output))
+                        .await;
+                }
             }
             Step::Spawn {
                 invoke,
@@ -351,11 +417,20 @@ impl Rt {
                 bind,
             } => {
                 let v = match count {
-                    None => Value::Task(self.spawn_one(env, invoke, 0)?),
+                    None => {
+                        if let Some(why) = self.count_tasks(1) {
+                            return self.stop(why).await;
+                        }
+                        Value::Task(self.spawn_one(env, invoke, 0)?)
+                    }
                     Some(c) => {
                         let n = self.int(env, c)?;
                         let mut tasks = Vec::new();
                         for i in 0..n {
+                            self.tick().await?;
+                            if let Some(why) = self.count_tasks(1) {
+                                return self.stop(why).await;
+                            }
                             tasks.push(Value::Task(self.spawn_one(env, invoke, i)?));
                         }
                         Value::List(tasks)
@@ -366,7 +441,9 @@ impl Rt {
                 }
             }
             Step::Call { invoke, bind } => {
-                let args = self.args(env, invoke, 0)?;
+                let args = self
+                    .args(env, invoke, 0)?
+                    .called_from(env, invoke.at, invoke.task);
                 let def = &self.scenario.tasks[invoke.task];
                 let v = Box::pin(self.run_def(def, args)).await?;
                 if let Some(b) = bind {
@@ -430,6 +507,7 @@ impl Rt {
                     to = last;
                 }
                 for i in from..=to {
+                    self.tick().await?;
                     env.insert(var.clone(), Value::Int(i));
                     if let ret @ Flow::Return(_) = self.block(env, body).await? {
                         return Ok(ret);
@@ -438,6 +516,7 @@ impl Rt {
             }
             Step::Repeat { times, body } => {
                 for _ in 0..self.int(env, times)? {
+                    self.tick().await?;
                     if let ret @ Flow::Return(_) = self.block(env, body).await? {
                         return Ok(ret);
                     }
@@ -445,6 +524,7 @@ impl Rt {
             }
             Step::WhileBefore { until, body } => {
                 while simloop::now() < Instant::ZERO + *until {
+                    self.tick().await?;
                     if let ret @ Flow::Return(_) = self.block(env, body).await? {
                         return Ok(ret);
                     }
@@ -486,7 +566,16 @@ impl Rt {
                         format!("shared variables hold integers, got {}", v.repr()),
                     ));
                 };
-                self.shared.borrow_mut().vars[*var] = n.wrapping_add(*add);
+                let Some(sum) = n.checked_add(*add) else {
+                    return Err(Exc::new(
+                        "OverflowError",
+                        format!(
+                            "`set = \"{}\"`: {n} + {add} does not fit in a 64-bit integer",
+                            self.scenario.vars[*var].0
+                        ),
+                    ));
+                };
+                self.shared.borrow_mut().vars[*var] = sum;
             }
             Step::If { cond, then, other } => {
                 let body = if self.cond(env, cond)? { then } else { other };

@@ -1,11 +1,15 @@
 //! The interpreter: runs a [`Scenario`] under a [`Sim`] and collects what the expectations
 //! need.
 
+mod budget;
 mod combine;
+mod env;
 mod exec;
 mod prims;
 mod value;
 
+pub use self::budget::{MAX_DEPTH, Stopped};
+pub use self::env::Env;
 pub use self::exec::{Shared, Violation};
 pub use self::value::{Exc, TaskResult, Value};
 
@@ -40,12 +44,33 @@ pub struct Report {
 pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
     let rt = Rc::new(Rt::new(scenario));
     let main_rt = Rc::clone(&rt);
-    let outcome = sim.run(async move {
+    let outcome = with_limits(scenario, sim).run(async move {
         let def = &main_rt.scenario.main;
         main_rt.run_def(def, Default::default()).await
     });
     let shared = std::mem::take(&mut *rt.shared.borrow_mut());
     Report { outcome, shared }
+}
+
+/// `sim` with the scenario's step and time limits ([`Scenario::limits`]); the interpreter
+/// applies the task and output limits itself.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::{RunError, Sim};
+/// use simloop_cli::{interp, scenario};
+///
+/// let scn = scenario::parse("s.toml", "[limits]\nmax_steps = 50\n[main]\nsteps = [{ repeat = 1000, do = [] }]").unwrap();
+/// let out = interp::with_limits(&scn, &Sim::new()).run(interp::program(&Arc::new(scn)));
+/// assert!(matches!(out.result, Err(RunError::StepLimit { steps: 50 })));
+/// ```
+pub fn with_limits(scenario: &Scenario, sim: &Sim) -> Sim {
+    let limits = &scenario.limits;
+    let sim = sim.clone().max_steps(limits.max_steps);
+    match limits.max_time {
+        Some(t) => sim.max_time(t),
+        None => sim,
+    }
 }
 
 /// What one run of [`program`] produced, judged by [`crate::expect::check_facts`] (for

@@ -3,7 +3,8 @@
 
 use simloop::{BoundedSemaphore, Condition, Event, Lock, Queue, Semaphore};
 
-use super::exec::{Env, Flow, Rt};
+use super::env::Env;
+use super::exec::{Flow, Rt};
 use super::value::{Exc, Value};
 use crate::scenario::{Prim, Scenario, Step};
 

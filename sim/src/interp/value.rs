@@ -230,6 +230,18 @@ impl Value {
         Value::Str(name.to_string())
     }
 
+    /// How many items the value holds, nested lists counted whole, and how deep its lists
+    /// nest (0 for a value that is not a list).
+    pub fn size(&self) -> (usize, usize) {
+        match self {
+            Value::List(items) => items.iter().fold((items.len(), 1), |(n, d), v| {
+                let (vn, vd) = v.size();
+                (n.saturating_add(vn), d.max(vd + 1))
+            }),
+            _ => (0, 0),
+        }
+    }
+
     /// The value as an integer, if it is one.
     pub fn as_int(&self) -> Option<i64> {
         match self {

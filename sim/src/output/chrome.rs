@@ -6,8 +6,13 @@ use serde_json::{Value, json};
 use super::RunInfo;
 use super::timeline::{MarkKind, State, Timeline};
 
+/// Writes the document to `w`.
+pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(render(tl, info).as_bytes())
+}
+
 /// Renders the JSON document.
-pub fn render(tl: &Timeline, info: &RunInfo) -> String {
+fn render(tl: &Timeline, info: &RunInfo) -> String {
     let mut events: Vec<Value> = Vec::new();
     events.push(json!({"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": format!("simloop: {}", info.name)}}));
     for (r, label) in tl.rows.iter().enumerate() {

@@ -35,8 +35,13 @@ fn positions(tl: &Timeline) -> Vec<f64> {
     xs
 }
 
+/// Writes the document to `w`.
+pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(render(tl, info).as_bytes())
+}
+
 /// Renders the page.
-pub fn render(tl: &Timeline, info: &RunInfo) -> String {
+fn render(tl: &Timeline, info: &RunInfo) -> String {
     let xs = positions(tl);
     let x = |i: usize| xs.get(i).copied().unwrap_or(LABEL_W + 10.0);
     let width = xs.last().copied().unwrap_or(LABEL_W) + 40.0;

@@ -1,5 +1,7 @@
 //! JSON lines: one object per trace event, then one `end` object with the verdict.
 
+use std::io::{self, Write};
+
 use serde_json::json;
 use simloop::Trace;
 use simloop::trace::{EventKind, TaskEnd};
@@ -7,9 +9,8 @@ use simloop::trace::{EventKind, TaskEnd};
 use super::RunInfo;
 use super::timeline::ms;
 
-/// Renders one line per event and a final summary line.
-pub fn render(trace: &Trace, info: &RunInfo) -> String {
-    let mut out = String::new();
+/// Writes one line per event.
+pub fn write_events(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
     for e in trace.events() {
         let mut obj = json!({"t_ms": ms(e.time)});
         if let Some(t) = e.task {
@@ -53,14 +54,20 @@ pub fn render(trace: &Trace, info: &RunInfo) -> String {
                 o.insert(k.clone(), v.clone());
             }
         }
-        out.push_str(&obj.to_string());
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &obj)?;
+        out.write_all(b"\n")?;
     }
+    Ok(())
+}
+
+/// Writes the final summary line: the verdict, and the virtual time in milliseconds as a
+/// number (like every event's `t_ms`).
+pub fn write_end(info: &RunInfo, out: &mut dyn Write) -> io::Result<()> {
     let end = json!({
         "event": "end", "scenario": info.path, "seed": info.seed, "policy": info.policy,
-        "token": info.token, "result": info.result, "elapsed": info.elapsed, "failures": info.failures,
+        "token": info.token, "result": info.result, "elapsed_ms": info.elapsed_ms,
+        "failures": info.failures,
     });
-    out.push_str(&end.to_string());
-    out.push('\n');
-    out
+    serde_json::to_writer(&mut *out, &end)?;
+    out.write_all(b"\n")
 }

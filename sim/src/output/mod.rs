@@ -5,7 +5,10 @@ mod html;
 mod jsonl;
 pub mod timeline;
 
+use std::io::{self, Write};
+
 use clap::ValueEnum;
+use simloop::trace::EventKind;
 
 use crate::interp::Report;
 use crate::scenario::Scenario;
@@ -45,6 +48,8 @@ pub struct RunInfo {
     pub result: String,
     /// Virtual time taken.
     pub elapsed: String,
+    /// Virtual time taken, in milliseconds.
+    pub elapsed_ms: f64,
     /// Broken expectations.
     pub failures: Vec<String>,
 }
@@ -67,12 +72,68 @@ impl RunInfo {
             token: out.token.to_string(),
             result,
             elapsed: format!("{:?}", out.elapsed),
+            elapsed_ms: out.elapsed.as_nanos() as f64 / 1e6,
             failures,
         }
     }
 }
 
-/// Renders a run in `format`.
+/// Writes a run in `format` to `w`, streaming: nothing is rendered into one string. The
+/// events of the text, logs and JSON-lines formats stop after `max_bytes` bytes with a
+/// line saying so (the JSON lines' `end` object is still written); the timeline formats
+/// bound their own size.
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, output::{self, Format, RunInfo}, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }, { log = \"there\" }]").unwrap());
+/// let report = interp::run(&scn, &Sim::new());
+/// let info = RunInfo::new(&scn, &report, vec![]);
+/// let mut out = Vec::new();
+/// output::write(Format::Logs, &report, &info, &mut out, 1 << 20).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "t=0 hi\nt=0 there\n");
+/// let mut out = Vec::new();
+/// output::write(Format::Logs, &report, &info, &mut out, 8).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "t=0 hi\n... output cut after 8 bytes (raise it with --max-output)\n");
+/// ```
+pub fn write(
+    format: Format,
+    report: &Report,
+    info: &RunInfo,
+    w: &mut dyn Write,
+    max_bytes: u64,
+) -> io::Result<()> {
+    let trace = &report.outcome.trace;
+    let mut capped = Capped::new(&mut *w, max_bytes);
+    match format {
+        Format::Text => write!(capped, "{trace}")?,
+        Format::Logs => {
+            for e in trace.events() {
+                if let EventKind::Log(line) = &e.kind {
+                    writeln!(capped, "t={} {line}", e.time)?;
+                }
+            }
+        }
+        Format::Jsonl => jsonl::write_events(trace, &mut capped)?,
+        Format::Chrome => return chrome::write(&timeline::build(trace), info, w),
+        Format::Html => return html::write(&timeline::build(trace), info, w),
+    }
+    capped.finish()?;
+    if capped.cut {
+        writeln!(
+            w,
+            "... output cut after {max_bytes} bytes (raise it with --max-output)"
+        )?;
+    }
+    if format == Format::Jsonl {
+        jsonl::write_end(info, w)?;
+    }
+    Ok(())
+}
+
+/// [`write`] into a string, without a size limit (for tests and small runs).
 ///
 /// ```
 /// use std::sync::Arc;
@@ -86,12 +147,74 @@ impl RunInfo {
 /// assert!(output::render(Format::Html, &report, &info).contains("<svg"));
 /// ```
 pub fn render(format: Format, report: &Report, info: &RunInfo) -> String {
-    let trace = &report.outcome.trace;
-    match format {
-        Format::Text => trace.render(),
-        Format::Logs => trace.logs(),
-        Format::Jsonl => jsonl::render(trace, info),
-        Format::Chrome => chrome::render(&timeline::build(trace), info),
-        Format::Html => html::render(&timeline::build(trace), info),
+    let mut out = Vec::new();
+    write(format, report, info, &mut out, u64::MAX).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the formats write UTF-8")
+}
+
+/// A writer that keeps whole lines while they fit in `left` bytes, and drops the rest.
+struct Capped<'a> {
+    inner: &'a mut dyn Write,
+    left: u64,
+    /// The line being written.
+    line: Vec<u8>,
+    cut: bool,
+}
+
+impl<'a> Capped<'a> {
+    fn new(inner: &'a mut dyn Write, left: u64) -> Capped<'a> {
+        Capped {
+            inner,
+            left,
+            line: Vec::new(),
+            cut: false,
+        }
+    }
+
+    /// Writes out the last line if it has no newline (and fits).
+    fn finish(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            self.end_line()?;
+        }
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> io::Result<()> {
+        if self.line.len() as u64 <= self.left {
+            self.left -= self.line.len() as u64;
+            self.inner.write_all(&self.line)?;
+        } else {
+            self.cut = true;
+        }
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl Write for Capped<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while !self.cut && !rest.is_empty() {
+            match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    self.line.extend_from_slice(&rest[..=i]);
+                    rest = &rest[i + 1..];
+                    self.end_line()?;
+                }
+                None => {
+                    self.line.extend_from_slice(rest);
+                    if self.line.len() as u64 > self.left {
+                        self.cut = true;
+                        self.line.clear();
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }

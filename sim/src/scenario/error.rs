@@ -30,27 +30,41 @@ pub struct ScenarioError {
 impl ScenarioError {
     /// An error at byte span `span` of `text`.
     pub fn at(path: &str, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
-        let start = span.start.min(text.len());
-        let start = floor_char_boundary(text, start);
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = text[line_start..start].chars().count() + 1;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let (line, column) = line_column(text, start);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
-        let source = text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
+        let source = text[line_start..line_end].trim_end_matches('\r');
         let end = floor_char_boundary(text, span.end.clamp(start, line_end));
         let width = text[start..end].chars().count().max(1);
+        // A long line is shown as a window around the caret, so that a megabyte-long line
+        // gives a short message.
+        let chars: Vec<char> = source.chars().collect();
+        let (from, to) = if chars.len() <= SNIPPET_CHARS {
+            (0, chars.len())
+        } else {
+            let from = (column - 1).saturating_sub(SNIPPET_CHARS / 2);
+            (from, (from + SNIPPET_CHARS).min(chars.len()))
+        };
+        let mut shown: String = chars[from..to].iter().collect();
+        let mut caret = column - from;
+        if from > 0 {
+            shown.insert_str(0, "...");
+            caret += 3;
+        }
+        if to < chars.len() {
+            shown.push_str("...");
+        }
+        let width = width.min(to.saturating_sub(column - 1)).max(1);
         ScenarioError {
             path: path.to_string(),
             line,
             column,
-            message: message.into(),
+            message: shorten(message.into()),
             hint: None,
-            snippet: Some(Box::new((source, column, width))),
+            snippet: Some(Box::new((shown, caret, width))),
         }
     }
 
@@ -60,7 +74,7 @@ impl ScenarioError {
             path: path.to_string(),
             line: 1,
             column: 1,
-            message: message.into(),
+            message: shorten(message.into()),
             hint: None,
             snippet: None,
         }
@@ -68,9 +82,33 @@ impl ScenarioError {
 
     /// Adds a hint.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(shorten(hint.into()));
         self
     }
+}
+
+/// How much of a long source line an error shows.
+const SNIPPET_CHARS: usize = 100;
+/// Messages and hints quote the file (names, values); past this many characters the quote
+/// is cut.
+const MESSAGE_CHARS: usize = 400;
+
+/// `text`, cut to [`MESSAGE_CHARS`] characters.
+pub(crate) fn shorten(mut text: String) -> String {
+    if let Some((at, _)) = text.char_indices().nth(MESSAGE_CHARS) {
+        text.truncate(at);
+        text.push_str("...");
+    }
+    text
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..offset].chars().count() + 1)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -102,9 +140,13 @@ impl std::error::Error for ScenarioError {}
 
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // A typo is short; a long word is no typo of a name (and the distance is quadratic).
+    if word.len() > 64 {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = edit_distance(word, c);
+        let d = strsim::levenshtein(word, c);
         if d <= (word.len().max(c.len()).div_ceil(3)).max(1)
             && d < word.len()
             && best.is_none_or(|(bd, _)| d < bd)
@@ -113,20 +155,6 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     best.map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

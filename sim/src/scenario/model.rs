@@ -33,6 +33,74 @@ pub struct Scenario {
     pub expect: Expect,
     /// How `sim check` judges it.
     pub check: Check,
+    /// What a run may use before it is stopped (`[limits]`, command-line flags override).
+    pub limits: Limits,
+}
+
+/// The longest duration a scenario may ask for (a sleep, a timeout, `max_time`): 10^9
+/// seconds, about 31 years of virtual time.
+pub const MAX_SECONDS: f64 = 1e9;
+
+/// `secs` as a duration, if it is a number of seconds from 0 to [`MAX_SECONDS`].
+///
+/// ```
+/// use simloop_cli::scenario::seconds;
+/// assert_eq!(seconds(1.5), Some(std::time::Duration::from_millis(1500)));
+/// assert_eq!(seconds(-1.0), None);
+/// assert_eq!(seconds(1e15), None);
+/// assert_eq!(seconds(f64::NAN), None);
+/// ```
+pub fn seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && (0.0..=MAX_SECONDS).contains(&secs)).then(|| Duration::from_secs_f64(secs))
+}
+
+/// A place in the scenario file, for errors found while it runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+}
+
+/// What one run may use. A run that reaches a limit stops with a report saying which
+/// limit, and how to raise it.
+///
+/// ```
+/// use simloop_cli::scenario::Limits;
+/// let l = Limits::default();
+/// assert_eq!((l.max_steps, l.max_tasks), (1_000_000, 20_000));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Steps: the scheduler's, plus one per interpreted step and loop iteration.
+    pub max_steps: u64,
+    /// Tasks spawned, the main task included.
+    pub max_tasks: u64,
+    /// Virtual time (`None`: unlimited).
+    pub max_time: Option<Duration>,
+    /// Bytes of log output (`t=<ms> <line>` lines).
+    pub max_output: u64,
+}
+
+impl Limits {
+    /// The default step limit: a sleeping loop stays within about 150 MB of trace.
+    pub const STEPS: u64 = 1_000_000;
+    /// The default task limit (a task costs about 3 KB).
+    pub const TASKS: u64 = 20_000;
+    /// The default output limit, 16 MiB of log lines.
+    pub const OUTPUT: u64 = 16 << 20;
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_steps: Limits::STEPS,
+            max_tasks: Limits::TASKS,
+            max_time: None,
+            max_output: Limits::OUTPUT,
+        }
+    }
 }
 
 /// A declared semaphore.
@@ -100,6 +168,8 @@ pub struct Invoke {
     pub task: usize,
     /// Arguments, in parameter order.
     pub args: Vec<(String, Template)>,
+    /// Where the step is written (errors of calls name it).
+    pub at: Loc,
 }
 
 /// A comparison `left op right`, on integers when both sides are integers.

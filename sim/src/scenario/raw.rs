@@ -42,6 +42,22 @@ pub struct RawScenario {
     pub expect: Option<Spanned<RawExpect>>,
     /// How `sim check` judges this scenario.
     pub check: Option<Spanned<RawCheck>>,
+    /// What a run may use.
+    pub limits: Option<Spanned<RawLimits>>,
+}
+
+/// `[limits]`: what a run may use before it is stopped.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    /// Steps (scheduler steps plus interpreted steps).
+    pub max_steps: Option<Spanned<i64>>,
+    /// Tasks spawned, the main task included.
+    pub max_tasks: Option<Spanned<i64>>,
+    /// Virtual seconds.
+    pub max_time: Option<Spanned<Scalar>>,
+    /// Bytes of log output.
+    pub max_output: Option<Spanned<i64>>,
 }
 
 /// A table with no keys (locks and events take no settings yet).

@@ -112,7 +112,7 @@ fn wrong_type() {
     );
     rejects(
         "[main]\nsteps = [{ sleep = true }]\n",
-        "a sleep lasts a non-negative number of seconds",
+        "a sleep lasts from 0 to 1e9 seconds",
         "2:20",
         Some("e.g. `sleep = 1.5`"),
     );
@@ -372,19 +372,19 @@ fn primitive_and_combinator_errors() {
     );
     rejects(
         "[main]\nsteps = [{ wait_for = \"soon\", do = [] }]\n",
-        "`wait_for` takes a non-negative number of seconds",
+        "`wait_for` takes from 0 to 1e9 seconds",
         "2:23",
         Some("e.g. `1.5`"),
     );
     rejects(
         "[main]\nsteps = [{ sleep = \"soon\" }]\n",
-        "a sleep lasts a non-negative number of seconds",
+        "a sleep lasts from 0 to 1e9 seconds",
         "2:20",
         None,
     );
     rejects(
         "[main]\nsteps = [{ wait_for = -1, do = [] }]\n",
-        "`wait_for` takes a non-negative number of seconds",
+        "`wait_for` takes from 0 to 1e9 seconds",
         "2:23",
         None,
     );

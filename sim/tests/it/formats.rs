@@ -36,6 +36,8 @@ fn jsonl_has_one_object_per_event_and_an_end_line() {
     let end = lines.last().unwrap();
     assert_eq!(end["event"], "end");
     assert_eq!(end["failures"].as_array().unwrap().len(), 0);
+    // Issue 20: the virtual time is a number of milliseconds, like every `t_ms`.
+    assert_eq!(end["elapsed_ms"], 2000.0);
     assert!(end["token"].as_str().unwrap().starts_with("sl1:fifo:0:"));
 }
 

@@ -3,4 +3,5 @@
 mod errors;
 mod formats;
 mod fuzz;
+mod limits;
 mod scenarios;

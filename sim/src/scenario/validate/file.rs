@@ -235,7 +235,12 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             Check { explore, verdict }
         }
     };
+    let limits = match &raw.limits {
+        Some(l) => limits(&cx, l.get_ref())?,
+        None => Limits::default(),
+    };
     Ok(Scenario {
+        limits,
         path: path.to_string(),
         name: raw.name.map(|n| n.into_inner()).unwrap_or_else(|| {
             std::path::Path::new(path)
@@ -326,13 +331,54 @@ fn expectations(
         out.invariants.push(cx.cond(inv, &scope)?);
     }
     if let Some(t) = &r.elapsed {
-        if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0 && *t.get_ref() < 1e9) {
-            return Err(cx.err(
-                t.span(),
-                "impossible expectation: `elapsed` is a non-negative number of seconds",
-            ));
-        }
-        out.elapsed = Some(Duration::from_secs_f64(*t.get_ref()));
+        let Some(d) = seconds(*t.get_ref()) else {
+            return Err(cx
+                .err(
+                    t.span(),
+                    "impossible expectation: `elapsed` is a non-negative number of seconds",
+                )
+                .hint("at most 1e9 seconds"));
+        };
+        out.elapsed = Some(d);
+    }
+    Ok(out)
+}
+
+/// `[limits]`: positive whole numbers, and a time in seconds.
+fn limits(cx: &Cx<'_>, r: &RawLimits) -> Result<Limits, ScenarioError> {
+    let mut out = Limits::default();
+    let count = |v: &Option<Spanned<i64>>, key: &str, default: u64| match v {
+        None => Ok(default),
+        Some(n) if *n.get_ref() >= 1 => Ok(*n.get_ref() as u64),
+        Some(n) => Err(cx
+            .err(
+                n.span(),
+                format!("`{key}` is a limit: a whole number of at least 1"),
+            )
+            .hint(format!("the default is {default}"))),
+    };
+    out.max_steps = count(&r.max_steps, "max_steps", Limits::STEPS)?;
+    out.max_tasks = count(&r.max_tasks, "max_tasks", Limits::TASKS)?;
+    out.max_output = count(&r.max_output, "max_output", Limits::OUTPUT)?;
+    if let Some(t) = &r.max_time {
+        let secs = match t.get_ref() {
+            Scalar::Int(i) => Some(*i as f64),
+            Scalar::Float(f) => Some(*f),
+            _ => None,
+        };
+        out.max_time = Some(match secs {
+            Some(s) if s.is_finite() && s > 0.0 && s <= MAX_SECONDS => Duration::from_secs_f64(s),
+            _ => {
+                return Err(cx
+                    .err(
+                        t.span(),
+                        "`max_time` is a number of virtual seconds above 0",
+                    )
+                    .hint(format!(
+                        "at most {MAX_SECONDS:e} seconds, e.g. `max_time = 3600`"
+                    )));
+            }
+        });
     }
     Ok(out)
 }

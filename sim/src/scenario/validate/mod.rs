@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::time::Duration;
 
 use toml::Spanned;
 
@@ -12,7 +11,7 @@ mod step;
 
 pub use self::file::parse;
 
-use super::error::{ScenarioError, closest};
+use super::error::{ScenarioError, closest, line_column};
 use super::model::*;
 use super::raw::*;
 use super::template::Template;
@@ -105,6 +104,12 @@ struct Scope {
 impl Cx<'_> {
     fn err(&self, span: Span, msg: impl Into<String>) -> ScenarioError {
         ScenarioError::at(self.path, self.text, span, msg)
+    }
+
+    /// Where byte span `span` starts.
+    fn loc(&self, span: Span) -> Loc {
+        let (line, column) = line_column(self.text, span.start);
+        Loc { line, column }
     }
 
     fn template(&self, s: &Spanned<String>, scope: &Scope) -> Result<Template, ScenarioError> {
@@ -334,11 +339,9 @@ impl Cx<'_> {
         if tpl.vars().next().is_some() {
             return Ok(Dur::Template(tpl));
         }
-        match t.trim().parse::<f64>() {
-            Ok(f) if f.is_finite() && (0.0..1e9).contains(&f) => {
-                Ok(Dur::Fixed(Duration::from_secs_f64(f)))
-            }
-            _ => Err(self
+        match t.trim().parse::<f64>().ok().and_then(seconds) {
+            Some(d) => Ok(Dur::Fixed(d)),
+            None => Err(self
                 .err(span, what)
                 .hint("e.g. `1.5`, or a template like `\"{delay}\"`")),
         }

@@ -1,7 +1,5 @@
 //! Validating one step: exactly one verb, the keys that go with it, and its names.
 
-use std::time::Duration;
-
 use toml::Spanned;
 
 use super::{Cx, Scope, Span, VERBS, is_ident, list, present_keys};
@@ -67,36 +65,38 @@ impl Cx<'_> {
         };
         Ok(match verb {
             "sleep" => {
+                const WHAT: &str = "a sleep lasts from 0 to 1e9 seconds";
                 let d = r.sleep.as_ref().expect("present");
+                let bad = || {
+                    self.err(d.span(), WHAT).hint(
+                        "e.g. `sleep = 1.5`, `sleep = \"{delay}\"` or `sleep = { min = 0, max = 5 }`",
+                    )
+                };
                 Step::Sleep(match d.get_ref() {
-                    RawDuration::Secs(Scalar::Int(i)) if *i >= 0 => {
-                        Dur::Fixed(Duration::from_secs(*i as u64))
+                    RawDuration::Secs(Scalar::Int(i)) => {
+                        Dur::Fixed(seconds(*i as f64).ok_or_else(bad)?)
                     }
-                    RawDuration::Secs(Scalar::Float(f))
-                        if f.is_finite() && *f >= 0.0 && *f < 1e9 =>
+                    RawDuration::Secs(Scalar::Float(f)) => Dur::Fixed(seconds(*f).ok_or_else(bad)?),
+                    RawDuration::Secs(Scalar::Str(t)) => {
+                        self.dur_template(t, d.span(), scope, WHAT)?
+                    }
+                    RawDuration::Random { min, max }
+                        if 0 <= *min && min <= max && *max as f64 <= MAX_SECONDS =>
                     {
-                        Dur::Fixed(Duration::from_secs_f64(*f))
+                        Dur::Random {
+                            min: *min as u64,
+                            max: *max as u64,
+                        }
                     }
-                    RawDuration::Secs(Scalar::Str(t)) => self.dur_template(
-                        t,
-                        d.span(),
-                        scope,
-                        "a sleep lasts a non-negative number of seconds",
-                    )?,
-                    RawDuration::Random { min, max } if 0 <= *min && min <= max => Dur::Random {
-                        min: *min as u64,
-                        max: *max as u64,
-                    },
                     RawDuration::Random { .. } => {
                         return Err(self
-                            .err(d.span(), "a random sleep needs 0 <= min <= max")
+                            .err(
+                                d.span(),
+                                "a random sleep needs 0 <= min <= max <= 1e9 (seconds)",
+                            )
                             .hint("e.g. `sleep = { min = 0, max = 5 }`"));
                     }
-                    _ => {
-                        return Err(self
-                            .err(d.span(), "a sleep lasts a non-negative number of seconds")
-                            .hint("e.g. `sleep = 1.5`, `sleep = \"{delay}\"` or `sleep = { min = 0, max = 5 }`"));
-                    }
+                    _ => return Err(bad()),
                 })
             }
             "yield" => Step::Yield(self.int_expr(r.yield_.as_ref().expect("present"), scope)?),
@@ -171,7 +171,11 @@ impl Cx<'_> {
                         }
                     }
                 }
-                let invoke = Invoke { task, args };
+                let invoke = Invoke {
+                    task,
+                    args,
+                    at: self.loc(vspan.clone()),
+                };
                 if verb == "spawn" {
                     let count = match &r.count {
                         Some(c) if matches!(c.get_ref(), Scalar::Int(n) if *n < 0) => {
@@ -260,17 +264,16 @@ impl Cx<'_> {
             }
             "while_before" => {
                 let t = r.while_before.as_ref().expect("present");
-                if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0 && *t.get_ref() < 1e9) {
-                    return Err(self.err(
-                        t.span(),
-                        "`while_before` is a time in seconds since the run began",
-                    ));
-                }
+                let Some(until) = seconds(*t.get_ref()) else {
+                    return Err(self
+                        .err(
+                            t.span(),
+                            "`while_before` is a time in seconds since the run began",
+                        )
+                        .hint("from 0 to 1e9 seconds"));
+                };
                 let body = self.block(&r.do_, "while_before", vspan, scope)?;
-                Step::WhileBefore {
-                    until: Duration::from_secs_f64(*t.get_ref()),
-                    body,
-                }
+                Step::WhileBefore { until, body }
             }
             "try" => {
                 let body = self.steps(r.try_.as_ref().expect("present").get_ref(), scope)?;
@@ -382,23 +385,22 @@ impl Cx<'_> {
                     &r.timeout
                 };
                 let d = d.as_ref().expect("present");
+                let fixed = match d.get_ref() {
+                    Scalar::Int(i) => seconds(*i as f64),
+                    Scalar::Float(f) => seconds(*f),
+                    _ => None,
+                };
                 let limit = match d.get_ref() {
-                    Scalar::Int(i) if *i >= 0 => Dur::Fixed(Duration::from_secs(*i as u64)),
-                    Scalar::Float(f) if f.is_finite() && *f >= 0.0 && *f < 1e9 => {
-                        Dur::Fixed(Duration::from_secs_f64(*f))
-                    }
+                    _ if fixed.is_some() => Dur::Fixed(fixed.expect("checked")),
                     Scalar::Str(t) => self.dur_template(
                         t,
                         d.span(),
                         scope,
-                        &format!("`{verb}` takes a non-negative number of seconds"),
+                        &format!("`{verb}` takes from 0 to 1e9 seconds"),
                     )?,
                     _ => {
                         return Err(self
-                            .err(
-                                d.span(),
-                                format!("`{verb}` takes a non-negative number of seconds"),
-                            )
+                            .err(d.span(), format!("`{verb}` takes from 0 to 1e9 seconds"))
                             .hint(format!("e.g. `{{ {verb} = 1.0, do = [...] }}`")));
                     }
                 };

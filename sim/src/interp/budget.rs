@@ -1,0 +1,99 @@
+//! What a run may use: every interpreted step and loop turn is charged to the run's step
+//! budget, nesting and values are bounded, and a task or output limit stops the run.
+
+use simloop::task::spend_steps;
+
+use super::exec::{Res, Rt};
+use super::value::{Exc, Value};
+
+/// How deep blocks may nest in one task's poll (calls, loops, `if`, `try`, ... each add a
+/// level). Polling a nested block takes stack, so a level count far below what a 2 MiB
+/// thread stack holds in a debug build (the explorer's worker threads, the test harness)
+/// turns runaway recursion into a `RecursionError` instead of a crash.
+pub const MAX_DEPTH: usize = 200;
+
+/// The longest string a template, expression or log line may produce.
+pub const MAX_STRING: usize = 1 << 20;
+
+/// The most items (nested lists counted whole) a list value may hold.
+pub const MAX_ITEMS: usize = 100_000;
+
+/// How deep lists may nest.
+pub const MAX_NESTING: usize = 32;
+
+/// Why the interpreter stopped a run (the step and time limits stop it in simloop).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// More tasks than the limit were spawned.
+    Tasks(u64),
+    /// The log output passed this many bytes.
+    Output(u64),
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::Tasks(n) => write!(
+                f,
+                "task limit reached: the run spawned more than {n} tasks (a runaway spawn?); raise it with --max-tasks or `max_tasks` in [limits]"
+            ),
+            Stopped::Output(n) => write!(
+                f,
+                "output limit reached: the run logged more than {n} bytes (a runaway loop?); raise it with --max-output or `max_output` in [limits]"
+            ),
+        }
+    }
+}
+
+impl Rt {
+    /// Charges one step of interpreted work to the run's budget; once it is spent, the
+    /// task waits forever and simloop ends the run with its step limit before the next step.
+    pub(super) async fn tick(&self) -> Result<(), Exc> {
+        if spend_steps(1).is_err() {
+            std::future::pending::<()>().await;
+        }
+        Ok(())
+    }
+
+    /// Stops the run for `why`: records it (the first reason stays), spends what is left of
+    /// the step budget, and never returns (simloop ends the run before its next step).
+    pub(super) async fn stop(&self, why: Stopped) -> Res {
+        self.shared.borrow_mut().stopped.get_or_insert(why);
+        let _ = spend_steps(u64::MAX);
+        std::future::pending().await
+    }
+}
+
+/// An error unless `s` is short enough to keep.
+pub fn check_string(s: &str) -> Result<(), Exc> {
+    if s.len() > MAX_STRING {
+        return Err(Exc::new(
+            "MemoryError",
+            format!("a string of {} bytes (at most {MAX_STRING})", s.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// An error unless the list `items` is small and shallow enough to keep.
+pub fn check_list(items: &[Value]) -> Result<(), Exc> {
+    let (mut count, mut depth) = (items.len(), 1);
+    for v in items {
+        let (n, d) = v.size();
+        count = count.saturating_add(n);
+        depth = depth.max(d + 1);
+    }
+    if count > MAX_ITEMS {
+        return Err(Exc::new(
+            "MemoryError",
+            format!("a list of {count} items (at most {MAX_ITEMS}, nested lists included)"),
+        ));
+    }
+    if depth > MAX_NESTING {
+        return Err(Exc::new(
+            "MemoryError",
+            format!("lists nested {depth} deep (at most {MAX_NESTING})"),
+        ));
+    }
+    Ok(())
+}
