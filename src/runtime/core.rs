@@ -19,7 +19,7 @@ use super::slot::{
     ABANDONING, CANCEL, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, QUEUED,
     SLEEPING, TaskSlot,
 };
-use super::timers::{TimerKey, Timers};
+use super::timers::{TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
@@ -452,9 +452,31 @@ impl Core {
         }
     }
 
-    /// Arms a timer that wakes `waker` (registered by the running task) at `deadline`.
-    pub(crate) fn arm_timer(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
+    /// Arms a timer of `kind` for the running task, which fires through `waker` at
+    /// `deadline`: the one way to arm a timer, so that jitter and counting apply to sleeps
+    /// and timeouts alike.
+    pub(crate) fn arm_timer(
+        &mut self,
+        deadline: Instant,
+        waker: &Waker,
+        kind: TimerKind,
+    ) -> TimerKey {
         let task = self.current();
+        let waker = self.foreign(task, waker);
+        self.arm_timer_for(task, deadline, waker, kind)
+    }
+
+    /// [`Core::arm_timer`] for `task` (not necessarily the running one: a timeout moved by
+    /// its handle), with `waker` already `None` when it is the task's own. A cancel timer
+    /// whose deadline has passed is queued at once (asyncio's `call_soon` of the timeout
+    /// callback).
+    pub(crate) fn arm_timer_for(
+        &mut self,
+        task: TaskId,
+        deadline: Instant,
+        waker: Option<Waker>,
+        kind: TimerKind,
+    ) -> TimerKey {
         let deadline = match self.jitter {
             // One of 0, 1/4, 1/2, 3/4 or all of the jitter: a recorded choice, so replays
             // see the same deadlines; index 0 (no delay) is the FIFO choice.
@@ -463,12 +485,16 @@ impl Core {
             }
             _ => deadline,
         };
+        if kind == TimerKind::Cancel && deadline <= self.now {
+            let (key, index) = self.timers.arm_due(task, waker);
+            self.ready.push_back(Entry::Timer(index));
+            return key;
+        }
         self.stats.timers += 1;
         if self.trace.full() {
             self.record(EventKind::TimerArmed { deadline });
         }
-        let waker = self.foreign(task, waker);
-        self.timers.arm(deadline, task, waker)
+        self.timers.arm(deadline, task, waker, kind)
     }
 
     /// Replaces the waker of an armed timer (its future was polled with a new context,
