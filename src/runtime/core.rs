@@ -104,6 +104,9 @@ pub(crate) struct Core {
     pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
     pub(crate) messages: BTreeMap<TaskId, Message>,
+    /// How many cancellations were requested of each task before it ended (asyncio's
+    /// `Task.cancelling()`); tasks never cancelled are absent.
+    cancel_counts: BTreeMap<TaskId, u32>,
     pub(crate) limits: Limits,
     pub(crate) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
@@ -187,6 +190,7 @@ impl Core {
             free_hops: Vec::new(),
             names: Vec::new(),
             messages: BTreeMap::new(),
+            cancel_counts: BTreeMap::new(),
             limits: Limits {
                 max_steps: 0,
                 steps_per_task: 0,
@@ -237,6 +241,7 @@ impl Core {
         self.free_hops.clear();
         self.names.clear();
         self.messages.clear();
+        self.cancel_counts.clear();
         self.main = TaskId::from_index(0);
         self.diverged = None;
         self.finish = None;
@@ -299,6 +304,17 @@ impl Core {
     #[inline]
     pub(crate) fn abandoning(&self, id: TaskId) -> bool {
         self.tasks[id.index()].is(CANCEL | ABANDONING)
+    }
+
+    /// How many cancellations of task `id` were requested before it ended (asyncio's
+    /// `Task.cancelling()`).
+    pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
+        self.cancel_counts.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Counts a cancellation request of task `id`, which has not ended.
+    pub(crate) fn count_cancel_request(&mut self, id: TaskId) {
+        *self.cancel_counts.entry(id).or_insert(0) += 1;
     }
 
     /// How task `id` ended, if it has.
