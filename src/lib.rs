@@ -58,8 +58,8 @@ pub mod trace;
 pub use self::combinators::{
     AsCompleted, ChildFailure, Elapsed, Gather, GatherAll, GatherError, GroupError, GroupJoin,
     GroupScope, RescheduleError, ReturnWhen, Shield, SpawnError, TaskGroup, Timeout, TimeoutHandle,
-    TryGather, Wait, as_completed, gather, gather_all, gather_tasks, shield, timeout, timeout_at,
-    timeout_scope, try_gather, wait, wait_for,
+    TryGather, Wait, as_completed, gather, gather_all, gather_all_tasks, gather_tasks, shield,
+    shield_task, timeout, timeout_at, timeout_scope, try_gather, wait, wait_for,
 };
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{
@@ -69,7 +69,10 @@ pub use self::sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, LockGuard, PriorityQueue,
     Promise, Queue, Semaphore, SemaphorePermit, to_thread,
 };
-pub use self::task::{JoinError, JoinHandle, TaskId, YieldNow, spawn, spawn_named, yield_now};
+pub use self::task::{
+    AbortHandle, JoinError, JoinHandle, Task, TaskHandle, TaskId, YieldNow, spawn, spawn_named,
+    yield_now,
+};
 pub use self::time::{Instant, Sleep, now, sleep, sleep_until};
 pub use self::trace::{Trace, TraceLevel};
 

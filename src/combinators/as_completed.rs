@@ -1,7 +1,6 @@
 //! `as_completed`: a stream of task results in completion order.
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
@@ -12,7 +11,8 @@ use futures::Stream;
 use super::callback::{DoneCallback, arm_timeout, disarm, lock, watch_all};
 use super::timeout::Elapsed;
 use crate::runtime::{Completion, TimerKey, WaitOn, with};
-use crate::task::{JoinError, JoinHandle};
+use crate::task::handle::outcome;
+use crate::task::{JoinError, TaskHandle};
 
 /// Yields the tasks' results in the order they end; asyncio's `as_completed`, as a
 /// [`futures::Stream`].
@@ -20,7 +20,10 @@ use crate::task::{JoinError, JoinHandle};
 /// Each task's result is yielded two ready-queue slots after it ends (its done-callback
 /// queues it, then the consumer is woken), as with asyncio's internal queue. With a
 /// `timeout` (measured from the first poll), the stream yields one `Err(Elapsed)` when it
-/// passes and then ends; the tasks not yet yielded keep running, detached.
+/// passes and then ends; the tasks not yet yielded keep running, and
+/// [`AsCompleted::take_pending`] hands their handles back (asyncio's caller still holds
+/// its tasks). The handles may be [`JoinHandle`](crate::JoinHandle)s or
+/// [`Task`](crate::Task) clones.
 ///
 /// **Differs from asyncio:** asyncio raises `TimeoutError` from every remaining awaitable;
 /// simloop yields `Elapsed` once and ends the stream. Tasks that ended before the first poll
@@ -51,10 +54,7 @@ use crate::task::{JoinError, JoinHandle};
 /// # Panics
 ///
 /// Polling panics outside a simulation.
-pub fn as_completed<T: 'static>(
-    handles: Vec<JoinHandle<T>>,
-    timeout: Option<Duration>,
-) -> AsCompleted<T> {
+pub fn as_completed<H: TaskHandle>(handles: Vec<H>, timeout: Option<Duration>) -> AsCompleted<H> {
     AsCompleted {
         handles: handles.into_iter().map(Some).collect(),
         timeout,
@@ -70,17 +70,17 @@ pub fn as_completed<T: 'static>(
 ///
 /// ```
 /// use futures::StreamExt;
-/// use simloop::{AsCompleted, Sim, as_completed, spawn};
+/// use simloop::{AsCompleted, JoinHandle, Sim, as_completed, spawn};
 ///
 /// let out = Sim::new().run(async {
-///     let s: AsCompleted<u8> = as_completed(vec![spawn(async { 4 })], None);
+///     let s: AsCompleted<JoinHandle<u8>> = as_completed(vec![spawn(async { 4 })], None);
 ///     s.map(|r| r.unwrap().unwrap()).collect::<Vec<_>>().await
 /// });
 /// assert_eq!(out.result.unwrap(), [4]);
 /// ```
 #[must_use = "streams do nothing unless polled"]
-pub struct AsCompleted<T> {
-    handles: Vec<Option<JoinHandle<T>>>,
+pub struct AsCompleted<H> {
+    handles: Vec<Option<H>>,
     timeout: Option<Duration>,
     started: Option<Started>,
     /// Items still to yield (`usize::MAX` before the first poll).
@@ -89,7 +89,7 @@ pub struct AsCompleted<T> {
     last: Option<usize>,
 }
 
-impl<T> AsCompleted<T> {
+impl<H> AsCompleted<H> {
     /// The position, in the handles given to [`as_completed`], of the task whose result the
     /// stream yielded last; `None` before the first result (and after an `Elapsed`). It says
     /// which task a result came from, as asyncio's `as_completed` does by yielding the task
@@ -115,6 +115,40 @@ impl<T> AsCompleted<T> {
     /// ```
     pub fn last_index(&self) -> Option<usize> {
         self.last
+    }
+
+    /// Takes the handles of the tasks the stream has not yielded, in input order: after an
+    /// `Elapsed`, the tasks that did not end in time (still running), to await or cancel.
+    /// The stream yields nothing more afterwards.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use futures::StreamExt;
+    /// use simloop::{Sim, as_completed, sleep, spawn};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let hs = [3u64, 1].map(|s| spawn(async move {
+    ///         sleep(Duration::from_secs(s)).await;
+    ///         s
+    ///     }));
+    ///     let mut stream = as_completed(hs.into(), Some(Duration::from_secs(2)));
+    ///     assert_eq!(stream.next().await.unwrap().unwrap().unwrap(), 1);
+    ///     assert!(stream.next().await.unwrap().is_err()); // Elapsed at t=2s
+    ///     let mut left = stream.take_pending();
+    ///     assert!(stream.next().await.is_none());
+    ///     left.pop().unwrap().await.unwrap()
+    /// });
+    /// assert_eq!(out.result.unwrap(), 3);
+    /// assert_eq!(out.elapsed, Duration::from_secs(3));
+    /// ```
+    pub fn take_pending(&mut self) -> Vec<H> {
+        self.left = 0;
+        std::mem::take(&mut self.handles)
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -163,8 +197,8 @@ impl DoneCallback for Shared {
     }
 }
 
-impl<T: 'static> Stream for AsCompleted<T> {
-    type Item = Result<Result<T, JoinError>, Elapsed>;
+impl<H: TaskHandle> Stream for AsCompleted<H> {
+    type Item = Result<Result<H::Value, JoinError>, Elapsed>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -180,7 +214,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
             let ids = this
                 .handles
                 .iter()
-                .map(|h| h.as_ref().expect("not yet taken").id());
+                .map(|h| h.as_ref().expect("not yet taken").task_id());
             watch_all(ids, shared.clone());
             let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
             this.started = Some(Started { run, shared, timer });
@@ -200,7 +234,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
                     s.waker = Some(cx.waker().clone());
                 }
                 drop(s);
-                let ids: Vec<_> = this.handles.iter().flatten().map(JoinHandle::id).collect();
+                let ids: Vec<_> = this.handles.iter().flatten().map(H::task_id).collect();
                 with("as_completed", |c| {
                     let holders = ids.into_iter().filter(|id| !c.is_done(*id)).collect();
                     // Not `WaitOn::Join`: cancelling the consumer does not cancel the tasks.
@@ -210,10 +244,10 @@ impl<T: 'static> Stream for AsCompleted<T> {
             }
         };
         let Some(i) = next else {
-            // Timed out: end the stream; the remaining tasks keep running, detached.
+            // Timed out: end the stream; the remaining tasks keep running, their handles
+            // kept for `take_pending`.
             this.left = 0;
             this.last = None;
-            this.handles.clear();
             return Poll::Ready(Some(Err(Elapsed::default())));
         };
         this.left -= 1;
@@ -224,15 +258,11 @@ impl<T: 'static> Stream for AsCompleted<T> {
         }
         this.last = Some(i);
         let mut h = this.handles[i].take().expect("each task is yielded once");
-        let mut noop = Context::from_waker(Waker::noop());
-        match std::pin::Pin::new(&mut h).poll(&mut noop) {
-            Poll::Ready(r) => Poll::Ready(Some(Ok(r))),
-            Poll::Pending => unreachable!("a task whose callback ran has ended"),
-        }
+        Poll::Ready(Some(Ok(outcome(&mut h))))
     }
 }
 
-impl<T> Drop for AsCompleted<T> {
+impl<H> Drop for AsCompleted<H> {
     fn drop(&mut self) {
         if let Some(started) = &mut self.started {
             // Later callbacks must not wake a consumer that is gone.

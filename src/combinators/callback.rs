@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Wake, Waker};
 
 pub(crate) use crate::runtime::DoneCallback;
-use crate::runtime::{TimerKey, try_with};
+use crate::runtime::{TimerKey, TimerKind, try_with};
 use crate::task::TaskId;
 use crate::time::Instant;
 
@@ -50,7 +50,7 @@ pub(crate) fn arm_timeout(deadline: Instant, target: Arc<dyn DoneCallback>) -> T
             run: c.run_id,
             target,
         }));
-        c.arm_timer(deadline, &waker)
+        c.arm_timer(deadline, &waker, TimerKind::Wake)
     })
 }
 

@@ -1,14 +1,13 @@
 //! The engine shared by the gather variants: children in argument order behind one outer
 //! future, resolved by done-callbacks exactly when asyncio's `_GatheringFuture` would be.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use super::callback::{DoneCallback, Outer, lock, watch_all};
+use super::callback::{DoneCallback, Outer, lock};
 use crate::runtime::{Completion, WaitOn, try_with, with};
-use crate::task::{JoinError, JoinHandle, TaskId};
+use crate::task::handle::{BoxedHandle, boxed, outcome};
+use crate::task::{JoinError, TaskHandle, TaskId};
 
 /// When the outer future resolves.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -94,20 +93,50 @@ impl DoneCallback for GatherShared {
 pub(crate) struct Children<T> {
     run: u64,
     ids: Vec<TaskId>,
-    handles: Vec<Option<JoinHandle<T>>>,
+    handles: Vec<Option<BoxedHandle<T>>>,
     shared: Arc<GatherShared>,
     finished: bool,
 }
 
 impl<T: 'static> Children<T> {
-    /// Watches `handles` (already spawned, in argument order) with done-callbacks.
-    pub(crate) fn new(handles: Vec<JoinHandle<T>>, shared: Arc<GatherShared>) -> Children<T> {
-        let ids: Vec<TaskId> = handles.iter().map(JoinHandle::id).collect();
-        let run = watch_all(ids.iter().copied(), shared.clone());
+    /// Watches `handles` (spawned already, in argument order) with done-callbacks.
+    ///
+    /// As in CPython 3.12's `gather`, the callbacks of children that already ended run at
+    /// once, after the others are registered: a gather over finished tasks is resolved
+    /// before it is first awaited, and awaiting it does not yield (3.11 ran them one
+    /// ready-queue slot later).
+    pub(crate) fn new<H: TaskHandle<Value = T>>(
+        handles: Vec<H>,
+        shared: Arc<GatherShared>,
+    ) -> Children<T> {
+        let (ids, handles): (Vec<TaskId>, Vec<_>) = handles
+            .into_iter()
+            .map(|h| {
+                let (id, h) = boxed(h);
+                (id, Some(h))
+            })
+            .unzip();
+        let target: Arc<dyn DoneCallback> = shared.clone();
+        let (run, ended) = with("gather", |c| {
+            let mut ended = Vec::new();
+            for (i, &id) in ids.iter().enumerate() {
+                match c.completion(id) {
+                    Some(how) => ended.push((i, how)),
+                    None => {
+                        let index = u32::try_from(i).expect("fewer than 2^32 children");
+                        c.add_done_callback(id, target.clone(), index);
+                    }
+                }
+            }
+            (c.run_id, ended)
+        });
+        for (i, how) in ended {
+            shared.on_done(i, &how);
+        }
         Children {
             run,
             ids,
-            handles: handles.into_iter().map(Some).collect(),
+            handles,
             shared,
             finished: false,
         }
@@ -142,12 +171,7 @@ impl<T: 'static> Children<T> {
     /// Takes the outcome of child `i`, which has ended.
     pub(crate) fn take(&mut self, i: usize) -> Result<T, JoinError> {
         let mut h = self.handles[i].take().expect("each child is taken once");
-        // An ended task's handle is ready at once and registers nothing.
-        let mut cx = Context::from_waker(std::task::Waker::noop());
-        match Pin::new(&mut h).poll(&mut cx) {
-            Poll::Ready(r) => r,
-            Poll::Pending => unreachable!("a resolved gather's child has ended"),
-        }
+        outcome(&mut *h)
     }
 
     /// Takes every child's outcome, in argument order.

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::children::{Children, GatherShared, Mode, Resolved};
-use crate::task::{JoinError, JoinHandle, spawn};
+use crate::task::{JoinError, TaskHandle, spawn};
 
 /// Runs each future as its own task and waits for all of them; asyncio's `gather`.
 ///
@@ -62,6 +62,13 @@ where
 /// Waits for tasks that are already spawned, with [`gather`]'s semantics; asyncio's
 /// `gather(task_a, task_b)`, which uses the tasks as they are.
 ///
+/// The handles may be [`JoinHandle`](crate::JoinHandle)s or [`Task`](crate::Task) clones
+/// (the same task may then be awaited elsewhere too). The first failure is returned as it
+/// happens, whatever its position; the other tasks keep running. As in CPython 3.12, tasks
+/// that already ended are counted when `gather_tasks` is called, so a gather over finished
+/// tasks is ready at its first poll and does not yield. Use
+/// [`gather_all_tasks`](crate::gather_all_tasks) for `return_exceptions=True`.
+///
 /// # Examples
 ///
 /// ```
@@ -79,7 +86,7 @@ where
 ///
 /// Panics outside a simulation, or with handles from another run.
 #[track_caller]
-pub fn gather_tasks<T: 'static>(handles: Vec<JoinHandle<T>>) -> Gather<T> {
+pub fn gather_tasks<H: TaskHandle>(handles: Vec<H>) -> Gather<H::Value> {
     let shared = GatherShared::new(handles.len(), Mode::FirstFailure);
     Gather {
         children: Children::new(handles, shared),

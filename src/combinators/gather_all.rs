@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::children::{Children, GatherShared, Mode};
-use crate::task::{JoinError, spawn};
+use crate::task::{JoinError, TaskHandle, spawn};
 
 /// Like [`gather`](crate::gather), but waits for every child and returns each outcome in
 /// argument order, failures included; asyncio's `gather(..., return_exceptions=True)`.
@@ -49,6 +49,33 @@ where
     I::Item: Future + 'static,
 {
     let handles: Vec<_> = futures.into_iter().map(spawn).collect();
+    gather_all_tasks(handles)
+}
+
+/// [`gather_all`] over tasks that are already spawned ([`JoinHandle`](crate::JoinHandle)s
+/// or [`Task`](crate::Task) clones); asyncio's `gather(t1, t2, return_exceptions=True)`.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, gather_all_tasks, spawn};
+///
+/// let out = Sim::new().run(async {
+///     let ok = spawn(async { 1 }).share();
+///     let failed = spawn(async { 2 });
+///     failed.cancel();
+///     gather_all_tasks(vec![ok.clone(), failed.share()]).await
+/// });
+/// let results = out.result.unwrap();
+/// assert_eq!(results[0], Ok(1));
+/// assert!(results[1].as_ref().unwrap_err().is_cancelled());
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation, or with handles from another run.
+#[track_caller]
+pub fn gather_all_tasks<H: TaskHandle>(handles: Vec<H>) -> GatherAll<H::Value> {
     let shared = GatherShared::new(handles.len(), Mode::CollectAll);
     GatherAll {
         children: Children::new(handles, shared),

@@ -18,8 +18,8 @@ mod wait;
 
 pub use self::as_completed::{AsCompleted, as_completed};
 pub use self::gather::{Gather, gather, gather_tasks};
-pub use self::gather_all::{GatherAll, gather_all};
-pub use self::shield::{Shield, shield};
+pub use self::gather_all::{GatherAll, gather_all, gather_all_tasks};
+pub use self::shield::{Shield, shield, shield_task};
 pub use self::task_group::{
     ChildFailure, GroupError, GroupJoin, GroupScope, SpawnError, TaskGroup,
 };

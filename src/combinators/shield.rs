@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 
 use super::callback::{DoneCallback, Outer, lock, watch};
 use crate::runtime::{Completion, WaitOn, with};
-use crate::task::{JoinError, JoinHandle, spawn};
+use crate::task::handle::{BoxedHandle, boxed, outcome};
+use crate::task::{JoinError, TaskHandle, TaskId, spawn};
 
 /// Runs `future` as its own task and awaits it, shielded from cancellation; asyncio's
 /// `shield`.
@@ -47,12 +48,53 @@ use crate::task::{JoinError, JoinHandle, spawn};
 /// Cancel safe: dropping the `Shield` leaves the inner task running.
 #[track_caller]
 pub fn shield<F: Future + 'static>(future: F) -> Shield<F::Output> {
-    let handle = spawn(future);
+    shield_task(spawn(future))
+}
+
+/// Awaits a task that is already spawned, shielded from cancellation; asyncio's
+/// `shield(task)`.
+///
+/// Cancelling the caller (a timeout's expiry, [`JoinHandle::cancel`](crate::JoinHandle::cancel)
+/// of the caller) ends only the shield: the task runs on, and with a
+/// [`Task`](crate::Task) clone it can still be awaited afterwards. The result reaches the
+/// caller two ready-queue slots after the task ends, as in asyncio.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, log, shield_task, sleep, spawn, timeout};
+///
+/// let out = Sim::new().run(async {
+///     let save = spawn(async {
+///         sleep(Duration::from_secs(2)).await;
+///         "saved"
+///     })
+///     .share();
+///     let r = timeout(Duration::from_secs(1), shield_task(save.clone())).await;
+///     log!("timeout: {}, task done: {}", r.is_err(), save.done());
+///     save.await.unwrap()
+/// });
+/// assert_eq!(out.result.unwrap(), "saved");
+/// assert_eq!(out.trace.logs(), "t=1000 timeout: true, task done: false\n");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation, or with a handle from another run.
+///
+/// # Cancel safety
+///
+/// Cancel safe: dropping the `Shield` leaves the task running.
+#[track_caller]
+pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
+    let (id, handle) = boxed(handle);
     let shared = Arc::new(ShieldShared {
         outer: Mutex::new(Outer::default()),
     });
-    watch(handle.id(), 0, shared.clone());
+    watch(id, 0, shared.clone());
     Shield {
+        id,
         handle: Some(handle),
         shared,
     }
@@ -73,7 +115,8 @@ pub fn shield<F: Future + 'static>(future: F) -> Shield<F::Output> {
 /// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Shield<T> {
-    handle: Option<JoinHandle<T>>,
+    id: TaskId,
+    handle: Option<BoxedHandle<T>>,
     shared: Arc<ShieldShared>,
 }
 
@@ -95,17 +138,17 @@ impl<T: 'static> Future for Shield<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let handle = this
-            .handle
-            .as_mut()
-            .expect("simloop: Shield polled after it completed");
+        assert!(
+            this.handle.is_some(),
+            "simloop: Shield polled after it completed"
+        );
         {
             let mut outer = lock(&this.shared.outer);
             if !outer.resolved {
                 outer.register(cx.waker());
                 drop(outer);
                 // Not a `WaitOn::Join`: a cancellation of the caller must not be forwarded.
-                let inner = handle.id();
+                let inner = this.id;
                 with("shield", |c| {
                     c.wait_on(WaitOn::resource("shield", None, vec![inner]));
                 });
@@ -113,11 +156,7 @@ impl<T: 'static> Future for Shield<T> {
             }
         }
         let mut handle = this.handle.take().expect("checked above");
-        let mut noop = Context::from_waker(std::task::Waker::noop());
-        match Pin::new(&mut handle).poll(&mut noop) {
-            Poll::Ready(r) => Poll::Ready(r),
-            Poll::Pending => unreachable!("a resolved shield's task has ended"),
-        }
+        Poll::Ready(outcome(&mut *handle))
     }
 }
 

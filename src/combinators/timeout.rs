@@ -13,33 +13,38 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use super::callback::{disarm, lock};
-use crate::runtime::{Core, Deadline, Entry, TimerKey, with};
+use crate::runtime::{Core, Deadline, ScopeMark, TimerKey, TimerKind, try_with, with};
 use crate::task::TaskId;
 use crate::time::Instant;
-use crate::trace::EventKind;
 
 /// Runs `future` inline in the calling task, giving up after `duration` of virtual time;
 /// tokio's `timeout`, asyncio's `wait_for` / `async with timeout(...)`.
 ///
 /// The deadline is measured from the first poll (like [`sleep`](crate::sleep)). If the inner
-/// future finishes first, its value is returned and the timer disarmed. When the deadline
-/// passes, the inner future is dropped (cancelled: its `Drop` guards run at that turn) and
-/// the result is [`Elapsed`]. A zero duration never polls the inner future: the timeout
-/// fires on the next pass. The timer wake costs two ready-queue slots, like asyncio's timer
-/// callback that cancels the task.
+/// future finishes first, its value is returned and the timer disarmed. The expiry is a
+/// cancellation of what the inner work awaits, delivered at the turn of asyncio's timeout
+/// callback (one ready-queue slot after the timer fires, through the same timer path as a
+/// sleep, so [`Sim::timer_jitter`](crate::Sim::timer_jitter) moves it too):
 ///
-/// Under FIFO, an expired timeout wins over inner work that became ready in the same pass
-/// (asyncio: a task woken with a value loses it when cancelled before it runs). Under the
-/// other policies, when the timeout fires while the task is already queued, which one wins
-/// is a recorded choice. With nested timeouts expiring together, the outer one reports.
+/// - when the inner work awaits only tasks (`timeout(d, &mut handle)`, a gather of tasks),
+///   those tasks are cancelled, in the order they were awaited, and the caller resumes once
+///   they ended, as asyncio's `Task.cancel()` forwards to the awaited task: a task that was
+///   woken at the deadline but has not run loses its result (asyncio 3.12+);
+/// - otherwise the caller is woken, and waits on primitives are given up at once (a
+///   semaphore release passes over it, as over asyncio's cancelled waiter).
+///
+/// At the caller's next turn the inner future is dropped (its `Drop` guards run) and the
+/// result is [`Elapsed`]. An expiry wins over inner work that became ready earlier in the
+/// same pass, as in asyncio; the random policies explore the other order by running the
+/// caller before the expiry's turn. With nested timeouts expiring together, the outer one
+/// reports and both say [`TimeoutHandle::expired`]. A deadline already passed at the first
+/// poll still polls the inner work once (asyncio's `timeout()` runs the body until it
+/// suspends); [`wait_for`] never starts it.
 ///
 /// **Differs from asyncio:** expiry drops the inner future instead of raising
-/// `CancelledError` in it, so it cannot catch the cancellation and carry on. Dropping a
-/// [`JoinHandle`](crate::JoinHandle) detaches its task, so `timeout(d, handle)` leaves the
-/// task running on expiry, where asyncio's `wait_for(task, d)` cancels it: call
-/// [`JoinHandle::cancel`](crate::JoinHandle::cancel) yourself if that is what you want. A
-/// zero timeout returns [`Elapsed`] even for a future that is already ready (asyncio returns
-/// the result of a future that is already done).
+/// `CancelledError` in it, so it cannot catch the cancellation and carry on. Only tasks the
+/// inner work awaits *through simloop* (join handles, gathers of tasks) are cancelled; a
+/// task reached through another executor's future is not seen.
 ///
 /// # Examples
 ///
@@ -67,9 +72,16 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 }
 
 /// [`timeout`] under asyncio's name: `wait_for(duration, future)`, which runs the inner work
-/// inline in the caller's task as Python 3.12+ does.
+/// inline in the caller's task as Python 3.12+ does. `wait_for(d, &mut task)` cancels the
+/// task on expiry and waits for it to end, as asyncio's `wait_for(task, d)` does.
 ///
-/// **Differs from asyncio:** the duration comes first, as in tokio's `timeout`.
+/// A zero (or passed) timeout never polls the inner work, as asyncio 3.12's `wait_for` never
+/// starts a coroutine then; the result is [`Elapsed`] one pass later.
+///
+/// **Differs from asyncio:** the duration comes first, as in tokio's `timeout`. With a zero
+/// timeout asyncio returns the result of a task that already finished, and cancels one that
+/// has not; simloop cannot tell a task from a coroutine there and returns [`Elapsed`]
+/// without touching the task (await it, or cancel it, yourself).
 ///
 /// # Examples
 ///
@@ -83,7 +95,9 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 /// assert!(out.result.unwrap().is_err());
 /// ```
 pub fn wait_for<F: Future>(duration: Duration, future: F) -> Timeout<F> {
-    timeout(duration, future)
+    let mut t = timeout(duration, future);
+    t.lazy = true;
+    t
 }
 
 /// Like [`timeout`] with an absolute deadline; asyncio's `timeout_at`.
@@ -110,9 +124,7 @@ pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
 /// the body reschedules one.
 ///
 /// **Differs from asyncio:** the body is a closure returning a future rather than an
-/// `async with` block, and (as with every [`timeout`]) a deadline already passed at the first
-/// poll never starts the body, where asyncio's context manager runs it until its first
-/// suspension.
+/// `async with` block.
 ///
 /// # Examples
 ///
@@ -144,6 +156,7 @@ where
         state: State::default(),
         shared: OnceCell::from(shared),
         target: deadline.map_or(Target::Never, Target::At),
+        lazy: false,
         started: false,
         inner: Some(body(handle)),
     }
@@ -205,6 +218,9 @@ pin_project! {
         state: State,
         shared: OnceCell<Arc<Mutex<State>>>,
         target: Target,
+        // `wait_for`: a deadline already passed at the first poll never starts the inner
+        // work (asyncio's `wait_for` with a timeout <= 0); `timeout` polls it once.
+        lazy: bool,
         // Whether the inner future was ever polled.
         started: bool,
         #[pin]
@@ -214,7 +230,9 @@ pin_project! {
     impl<F> PinnedDrop for Timeout<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            with_state(this.state, this.shared, State::finish);
+            // A timeout dropped after its expiry was delivered expired (nested timeouts
+            // expiring together: the outer one reports, both say `expired()`).
+            with_state(this.state, this.shared, |s| s.finish(true));
         }
     }
 }
@@ -251,9 +269,10 @@ enum Target {
     Never,
 }
 
-/// A timeout's state. Its deadline is a deadline timer in the core (`Core::timers`), which
-/// the engine delivers at its own ready-queue turn, one slot after it fired (asyncio's
-/// timeout callback), resolving a tie with the inner work by a recorded choice.
+/// A timeout's state. Its deadline is a cancel timer in the core, armed like a sleep's
+/// (`Core::arm_timer_for`), which the engine delivers at its own ready-queue turn, one slot
+/// after it fired (asyncio's timeout callback), cancelling the timeout's scope
+/// (`runtime/scope.rs`).
 ///
 /// Packed into 56 bytes (every timeout's future carries it): the options are flags.
 #[derive(Clone, Default)]
@@ -356,6 +375,7 @@ impl<F: Future> Timeout<F> {
             state: State::default(),
             shared: OnceCell::new(),
             target,
+            lazy: false,
             started: false,
             inner: Some(future),
         }
@@ -386,16 +406,18 @@ impl<F: Future> Future for Timeout<F> {
         let target = *this.target;
         let started = *this.started;
         // One core access: start (arm the deadline) at the first poll, keep the timer's
-        // waker current, and read whether the deadline was delivered.
-        let (fired, due) = with_state(this.state, this.shared, |s| {
+        // waker current, read whether the expiry was delivered, and mark where the inner
+        // work's waits begin.
+        let (delivered, due, mark) = with_state(this.state, this.shared, |s| {
             with("timeout", |c| s.poll(c, target, started, cx.waker()))
         });
-        if fired == Some(false) {
+        if delivered {
             return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
         }
         if !started {
-            // A deadline that had passed at the first poll never starts the inner work.
-            if fired.is_some() || due {
+            if due && *this.lazy {
+                // `wait_for` with a deadline already passed never starts the inner work;
+                // the expiry is queued.
                 return Poll::Pending;
             }
             *this.started = true;
@@ -403,15 +425,18 @@ impl<F: Future> Future for Timeout<F> {
         let inner = this.inner.as_mut().as_pin_mut().expect("inner present");
         match inner.poll(cx) {
             Poll::Ready(v) => {
-                with_state(this.state, this.shared, State::finish);
+                with_state(this.state, this.shared, |s| s.finish(false));
                 this.inner.set(None);
                 Poll::Ready(Ok(v))
             }
-            // A tie the inner work won, but it is not done: the deadline stands.
-            Poll::Pending if fired.is_some() => {
-                Poll::Ready(Err(expire(this.state, this.shared, this.inner)))
+            Poll::Pending => {
+                // What the inner work awaits is what the expiry cancels.
+                let key = with_state(this.state, this.shared, |s| s.key());
+                if let Some(key) = key {
+                    with("timeout", |c| c.set_scope(key, mark));
+                }
+                Poll::Pending
             }
-            Poll::Pending => Poll::Pending,
         }
     }
 }
@@ -423,23 +448,23 @@ fn expire<F>(
 ) -> Elapsed {
     with_state(state, shared, |s| {
         s.flags |= EXPIRED;
-        s.finish();
+        s.finish(false);
     });
     inner.set(None);
     Elapsed(())
 }
 
 impl State {
-    /// The timeout's part of a poll: `(delivered, due)`, where `delivered` is `Some(inner
-    /// wins the tie)` once the deadline's turn came, and `due` says the deadline had passed
-    /// when the timeout started.
+    /// The timeout's part of a poll: `(delivered, due, mark)`, where `delivered` says the
+    /// expiry's turn came, `due` that the deadline had passed when the timeout started, and
+    /// `mark` where the inner work's waits begin.
     fn poll(
         &mut self,
         c: &mut Core,
         target: Target,
         started: bool,
         waker: &Waker,
-    ) -> (Option<bool>, bool) {
+    ) -> (bool, bool, ScopeMark) {
         assert!(
             !self.finished(),
             "simloop: Timeout polled after it completed"
@@ -472,51 +497,50 @@ impl State {
             self.waker = c.foreign(owner.1, waker);
         }
         let delivered = match self.key().and_then(|k| c.timers.deadline_state(k)) {
-            Some(Deadline::Delivered { inner_wins }) => Some(inner_wins),
+            Some(Deadline::Delivered) => true,
             Some(_) => {
                 // The timer wakes whoever polled last (the timer has it already when the
                 // waker did not change).
                 if let (Some(k), false) = (self.key(), same_waker) {
                     c.set_timer_waker(k, waker);
                 }
-                None
+                false
             }
-            None => None,
+            None => false,
         };
         let due = !started && self.deadline().is_some_and(|d| d <= c.now);
-        (delivered, due)
+        (delivered, due, c.scope_start(owner.1))
     }
 
-    /// Arms the deadline timer for `self.deadline` (replacing `old`), due at once when the
-    /// deadline passed already. Returns a stale waker to drop outside the core.
+    /// Arms the cancel timer for `self.deadline` (replacing `old`) through the runtime's one
+    /// timer path, so jitter applies; due at once when the deadline passed already. Returns
+    /// a stale waker to drop outside the core.
     fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
         let (run, owner) = self.owner().expect("armed after the start");
         assert_eq!(c.run_id, run, "simloop: timeout used outside its run");
         let stale = old.and_then(|k| c.timers.cancel(k));
         self.key = match self.deadline() {
             None => TimerKey::NONE,
-            Some(d) if d <= c.now => {
-                let (key, index) = c.timers.arm_fired(owner, self.waker.clone());
-                c.ready.push_back(Entry::Timer(index));
-                key
-            }
-            Some(d) => {
-                c.stats.timers += 1;
-                if c.trace.full() {
-                    c.record(EventKind::TimerArmed { deadline: d });
-                }
-                c.timers.arm_deadline(d, owner, self.waker.clone())
-            }
+            Some(d) => c.arm_timer_for(owner, d, self.waker.clone(), TimerKind::Cancel),
         };
         stale
     }
 
     /// The timeout is over (its inner work finished, it expired, or it was dropped):
-    /// disarms the deadline.
-    fn finish(&mut self) {
+    /// disarms the deadline. When `dropped`, an expiry already delivered counts: the
+    /// timeout expired although another one reported it.
+    fn finish(&mut self, dropped: bool) {
         self.flags |= FINISHED;
         self.waker = None;
         if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
+            if dropped && !self.expired() {
+                let delivered = try_with(|c| {
+                    c.run_id == run && c.timers.deadline_state(key) == Some(Deadline::Delivered)
+                });
+                if delivered == Some(true) {
+                    self.flags |= EXPIRED;
+                }
+            }
             disarm(run, key);
         }
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::callback::{DoneCallback, Outer, arm_timeout, disarm, lock, watch_all};
 use crate::runtime::{Completion, TimerKey, WaitOn, with};
-use crate::task::JoinHandle;
+use crate::task::TaskHandle;
 
 /// When [`wait`] returns; asyncio's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
 ///
@@ -28,7 +28,9 @@ pub enum ReturnWhen {
 /// Waits for the tasks until `return_when` holds or `timeout` passes, and returns
 /// `(done, pending)`; asyncio's `wait`. Nothing is cancelled, not even on timeout.
 ///
-/// Both lists keep the input order. A done handle yields its result at once when awaited.
+/// The handles may be [`JoinHandle`](crate::JoinHandle)s or [`Task`](crate::Task) clones
+/// (keep a clone to await the task elsewhere). Both lists keep the input order. A done
+/// handle yields its result at once when awaited.
 /// The callbacks and the timer are set up at the first poll, as in asyncio where `wait` is a
 /// coroutine; the caller is woken two ready-queue slots after the deciding task ends.
 ///
@@ -58,11 +60,11 @@ pub enum ReturnWhen {
 /// # Cancel safety
 ///
 /// Dropping the future before it completes leaves the tasks running (detached).
-pub fn wait<T: 'static>(
-    handles: Vec<JoinHandle<T>>,
+pub fn wait<H: TaskHandle>(
+    handles: Vec<H>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
-) -> Wait<T> {
+) -> Wait<H> {
     Wait {
         handles,
         return_when,
@@ -76,10 +78,10 @@ pub fn wait<T: 'static>(
 /// # Examples
 ///
 /// ```
-/// use simloop::{ReturnWhen, Sim, Wait, spawn, wait};
+/// use simloop::{JoinHandle, ReturnWhen, Sim, Wait, spawn, wait};
 ///
 /// let out = Sim::new().run(async {
-///     let w: Wait<u8> = wait(vec![spawn(async { 1 })], ReturnWhen::AllCompleted, None);
+///     let w: Wait<JoinHandle<u8>> = wait(vec![spawn(async { 1 })], ReturnWhen::AllCompleted, None);
 ///     let (done, _) = w.await;
 ///     let mut results = Vec::new();
 ///     for h in done { results.push(h.await.unwrap()); }
@@ -88,8 +90,8 @@ pub fn wait<T: 'static>(
 /// assert_eq!(out.result.unwrap(), [1]);
 /// ```
 #[must_use = "futures do nothing unless awaited"]
-pub struct Wait<T> {
-    handles: Vec<JoinHandle<T>>,
+pub struct Wait<H> {
+    handles: Vec<H>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
     started: Option<Started>,
@@ -141,8 +143,8 @@ impl DoneCallback for WaitShared {
     }
 }
 
-impl<T: 'static> Future for Wait<T> {
-    type Output = (Vec<JoinHandle<T>>, Vec<JoinHandle<T>>);
+impl<H: TaskHandle> Future for Wait<H> {
+    type Output = (Vec<H>, Vec<H>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
@@ -158,7 +160,7 @@ impl<T: 'static> Future for Wait<T> {
                     remaining: this.handles.len(),
                 }),
             });
-            watch_all(this.handles.iter().map(JoinHandle::id), shared.clone());
+            watch_all(this.handles.iter().map(H::task_id), shared.clone());
             let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
             Started { run, shared, timer }
         });
@@ -167,7 +169,7 @@ impl<T: 'static> Future for Wait<T> {
             if !s.outer.resolved {
                 s.outer.register(cx.waker());
                 drop(s);
-                let ids: Vec<_> = this.handles.iter().map(JoinHandle::id).collect();
+                let ids: Vec<_> = this.handles.iter().map(H::task_id).collect();
                 with("wait", |c| {
                     let holders = ids.into_iter().filter(|id| !c.is_done(*id)).collect();
                     // Not `WaitOn::Join`: cancelling the caller must not cancel the tasks.
@@ -179,7 +181,7 @@ impl<T: 'static> Future for Wait<T> {
         if let Some(key) = started.timer.take() {
             disarm(started.run, key);
         }
-        let ids: Vec<_> = this.handles.iter().map(JoinHandle::id).collect();
+        let ids: Vec<_> = this.handles.iter().map(H::task_id).collect();
         let finished: Vec<bool> = with("wait", |c| ids.iter().map(|id| c.is_done(*id)).collect());
         let (mut done, mut pending) = (Vec::new(), Vec::new());
         for (h, f) in std::mem::take(&mut this.handles).into_iter().zip(finished) {
@@ -189,7 +191,7 @@ impl<T: 'static> Future for Wait<T> {
     }
 }
 
-impl<T> Drop for Wait<T> {
+impl<H> Drop for Wait<H> {
     fn drop(&mut self) {
         if let Some(started) = &mut self.started {
             let _ = lock(&started.shared.state).outer.resolve();

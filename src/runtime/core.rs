@@ -19,7 +19,7 @@ use super::slot::{
     ABANDONING, CANCEL, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, QUEUED,
     SLEEPING, TaskSlot,
 };
-use super::timers::{TimerKey, Timers};
+use super::timers::{TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
@@ -104,6 +104,9 @@ pub(crate) struct Core {
     pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
     pub(crate) messages: BTreeMap<TaskId, Message>,
+    /// How many cancellations were requested of each task before it ended (asyncio's
+    /// `Task.cancelling()`); tasks never cancelled are absent.
+    cancel_counts: BTreeMap<TaskId, u32>,
     pub(crate) limits: Limits,
     pub(crate) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
@@ -187,6 +190,7 @@ impl Core {
             free_hops: Vec::new(),
             names: Vec::new(),
             messages: BTreeMap::new(),
+            cancel_counts: BTreeMap::new(),
             limits: Limits {
                 max_steps: 0,
                 steps_per_task: 0,
@@ -237,6 +241,7 @@ impl Core {
         self.free_hops.clear();
         self.names.clear();
         self.messages.clear();
+        self.cancel_counts.clear();
         self.main = TaskId::from_index(0);
         self.diverged = None;
         self.finish = None;
@@ -299,6 +304,17 @@ impl Core {
     #[inline]
     pub(crate) fn abandoning(&self, id: TaskId) -> bool {
         self.tasks[id.index()].is(CANCEL | ABANDONING)
+    }
+
+    /// How many cancellations of task `id` were requested before it ended (asyncio's
+    /// `Task.cancelling()`).
+    pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
+        self.cancel_counts.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Counts a cancellation request of task `id`, which has not ended.
+    pub(crate) fn count_cancel_request(&mut self, id: TaskId) {
+        *self.cancel_counts.entry(id).or_insert(0) += 1;
     }
 
     /// How task `id` ended, if it has.
@@ -452,9 +468,31 @@ impl Core {
         }
     }
 
-    /// Arms a timer that wakes `waker` (registered by the running task) at `deadline`.
-    pub(crate) fn arm_timer(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
+    /// Arms a timer of `kind` for the running task, which fires through `waker` at
+    /// `deadline`: the one way to arm a timer, so that jitter and counting apply to sleeps
+    /// and timeouts alike.
+    pub(crate) fn arm_timer(
+        &mut self,
+        deadline: Instant,
+        waker: &Waker,
+        kind: TimerKind,
+    ) -> TimerKey {
         let task = self.current();
+        let waker = self.foreign(task, waker);
+        self.arm_timer_for(task, deadline, waker, kind)
+    }
+
+    /// [`Core::arm_timer`] for `task` (not necessarily the running one: a timeout moved by
+    /// its handle), with `waker` already `None` when it is the task's own. A cancel timer
+    /// whose deadline has passed is queued at once (asyncio's `call_soon` of the timeout
+    /// callback).
+    pub(crate) fn arm_timer_for(
+        &mut self,
+        task: TaskId,
+        deadline: Instant,
+        waker: Option<Waker>,
+        kind: TimerKind,
+    ) -> TimerKey {
         let deadline = match self.jitter {
             // One of 0, 1/4, 1/2, 3/4 or all of the jitter: a recorded choice, so replays
             // see the same deadlines; index 0 (no delay) is the FIFO choice.
@@ -463,12 +501,16 @@ impl Core {
             }
             _ => deadline,
         };
+        if kind == TimerKind::Cancel && deadline <= self.now {
+            let (key, index) = self.timers.arm_due(task, waker);
+            self.ready.push_back(Entry::Timer(index));
+            return key;
+        }
         self.stats.timers += 1;
         if self.trace.full() {
             self.record(EventKind::TimerArmed { deadline });
         }
-        let waker = self.foreign(task, waker);
-        self.timers.arm(deadline, task, waker)
+        self.timers.arm(deadline, task, waker, kind)
     }
 
     /// Replaces the waker of an armed timer (its future was polled with a new context,

@@ -404,19 +404,12 @@ impl Core {
                     };
                 }
                 Entry::Timer(index) => {
-                    let Some(task) = self.timers.fired_task(index) else {
-                        continue;
-                    };
-                    // A tie: the task was already woken (by the work the deadline bounds)
-                    // when the deadline came. asyncio lets the deadline win (FIFO answers
-                    // 0); other policies explore both.
-                    let inner_wins = self.is_queued(task) && self.choose(2) == 1;
-                    if !inner_wins {
-                        self.tasks[task.index()].set(ABANDONING);
-                    }
-                    match self.timers.deliver(index, inner_wins) {
-                        None => self.wake_task(task),
-                        Some(waker) => return Step::Wake(waker),
+                    // A timeout's expiry, at asyncio's timeout callback's turn. When the
+                    // bounded work was woken earlier in the pass, the expiry still wins, as
+                    // in asyncio; other policies explore the other order by picking the
+                    // task's step before this entry.
+                    if let Some(waker) = self.expire(index) {
+                        return Step::Wake(waker);
                     }
                 }
                 Entry::Stop => return self.stop(Finish::MainDone),

@@ -24,10 +24,12 @@ impl Core {
         if slot.is_done() {
             return false;
         }
-        if slot.is(CANCEL) {
+        let pending = slot.is(CANCEL);
+        slot.set(CANCEL);
+        self.count_cancel_request(id);
+        if pending {
             return true;
         }
-        slot.set(CANCEL);
         if let Some(m) = &message {
             self.messages.insert(id, m.clone());
         }

@@ -20,7 +20,7 @@ pub(crate) enum Entry {
     Hop(TaskId),
     /// Wake the foreign waker parked at this index of the core's hop table.
     Wake(u32),
-    /// Deliver the fired deadline timer at this slab index (a `Timeout`'s deadline: asyncio's
+    /// Deliver the fired cancel timer at this slab index (a `Timeout`'s deadline: asyncio's
     /// timeout callback), then wake its task.
     Timer(u32),
     /// The main task finished one slot ago: end the run (asyncio's `loop.stop()` callback).

@@ -29,15 +29,17 @@
 //! until it runs empty. `last` means the same in both modes (the last deadline taken out,
 //! at or before the clock and every queued deadline), so the hand-over needs no fixing up.
 //!
-//! Two kinds of timer:
-//! - a **wake** timer (a sleep, a combinator's timeout) is freed when it fires; the engine
-//!   queues the wake-up hop of its waker (`Entry::Hop` for the task's own waker);
-//! - a **deadline** timer (a `Timeout`) stays in the slab when it fires: the engine queues
-//!   `Entry::Timer(index)`, and at that entry's turn the timer is *delivered* (asyncio's
-//!   timeout callback runs then, one slot after the timer fired). The `Timeout` future reads
-//!   the delivery, then frees the timer.
+//! Two kinds of timer ([`TimerKind`]), armed the same way (`Core::arm_timer`):
+//! - a **wake** timer (a sleep) is freed when it fires; the engine queues the wake-up hop of
+//!   its waker (`Entry::Hop` for the task's own waker);
+//! - a **cancel** timer (a `Timeout`'s sleep) stays in the slab when it fires: the engine
+//!   queues `Entry::Timer(index)`, and at that entry's turn the timer is *delivered*: the
+//!   engine cancels what the timeout bounds (asyncio's timeout callback runs then, one slot
+//!   after the timer fired, and calls `Task.cancel()`). The `Timeout` future reads the
+//!   delivery, then frees the timer. A cancel timer may carry its *scope*: the tasks that
+//!   the bounded work awaits, to which the delivery forwards the cancellation.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::task::Waker;
 
 use crate::task::TaskId;
@@ -65,16 +67,24 @@ impl TimerKey {
     };
 }
 
-/// Where a deadline timer is in its life.
+/// What a timer does when it fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TimerKind {
+    /// Wake the waker (a sleep): one hop, then the task.
+    Wake,
+    /// Cancel what a timeout bounds (see the module docs).
+    Cancel,
+}
+
+/// Where a cancel timer is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Deadline {
     /// Armed, not yet due.
     Pending,
     /// Due: its `Entry::Timer` waits in the ready queue.
     Fired,
-    /// Its entry ran. `inner_wins` records a tie the policy resolved for the work the
-    /// deadline bounds (its task was already queued when the deadline came).
-    Delivered { inner_wins: bool },
+    /// Its entry ran: the cancellation was delivered.
+    Delivered,
 }
 
 /// What a slab entry is.
@@ -84,7 +94,7 @@ enum State {
     /// A wake timer, armed.
     Wake,
     Deadline(Deadline),
-    /// A deadline timer cancelled while its `Entry::Timer` is queued: freed at that turn.
+    /// A cancel timer cancelled while its `Entry::Timer` is queued: freed at that turn.
     Dropped,
 }
 
@@ -108,9 +118,8 @@ impl State {
             State::Wake => 1,
             State::Deadline(Deadline::Pending) => 2,
             State::Deadline(Deadline::Fired) => 3,
-            State::Deadline(Deadline::Delivered { inner_wins: false }) => 4,
-            State::Deadline(Deadline::Delivered { inner_wins: true }) => 5,
-            State::Dropped => 6,
+            State::Deadline(Deadline::Delivered) => 4,
+            State::Dropped => 5,
         }
     }
 
@@ -119,9 +128,8 @@ impl State {
             1 => State::Wake,
             2 => State::Deadline(Deadline::Pending),
             3 => State::Deadline(Deadline::Fired),
-            4 => State::Deadline(Deadline::Delivered { inner_wins: false }),
-            5 => State::Deadline(Deadline::Delivered { inner_wins: true }),
-            6 => State::Dropped,
+            4 => State::Deadline(Deadline::Delivered),
+            5 => State::Dropped,
             _ => State::Free,
         }
     }
@@ -200,6 +208,9 @@ pub(crate) struct Timers {
     has_stale: BucketSet,
     slab: Vec<Timer>,
     free: Vec<u32>,
+    /// The scopes of cancel timers that have one, by slab index: the tasks the bounded work
+    /// awaits (only timeouts over tasks have one, so most runs never touch it).
+    scopes: BTreeMap<u32, Vec<TaskId>>,
 }
 
 impl Default for Timers {
@@ -217,6 +228,7 @@ impl Default for Timers {
             has_stale: BucketSet::default(),
             slab: Vec::new(),
             free: Vec::new(),
+            scopes: BTreeMap::new(),
         }
     }
 }
@@ -285,7 +297,7 @@ pub(crate) struct Fired {
     pub(crate) task: TaskId,
     /// `None`: wake `task` through its own waker.
     pub(crate) waker: Option<Waker>,
-    /// `Some(index)` for a deadline timer: queue `Entry::Timer(index)` instead of a hop.
+    /// `Some(index)` for a cancel timer: queue `Entry::Timer(index)` instead of a hop.
     pub(crate) deadline: Option<u32>,
 }
 
@@ -308,34 +320,46 @@ impl Timers {
         self.has_stale = BucketSet::default();
         self.slab.clear();
         self.free.clear();
+        self.scopes.clear();
     }
 
-    /// Arms a wake timer for `task`; `waker` is `None` when it is the task's own waker.
+    /// Arms a timer of `kind` for `task`; `waker` is `None` when it is the task's own waker.
+    /// Only `Core::arm_timer` calls it (jitter and counting happen there).
     #[inline]
     pub(crate) fn arm(
         &mut self,
         deadline: Instant,
         task: TaskId,
         waker: Option<Waker>,
+        kind: TimerKind,
     ) -> TimerKey {
-        self.arm_queued(State::Wake, deadline, task, waker)
+        let state = match kind {
+            TimerKind::Wake => State::Wake,
+            TimerKind::Cancel => State::Deadline(Deadline::Pending),
+        };
+        self.arm_queued(state, deadline, task, waker)
     }
 
-    /// Arms a deadline timer for `task` (see the module docs).
-    #[inline]
-    pub(crate) fn arm_deadline(
-        &mut self,
-        deadline: Instant,
-        task: TaskId,
-        waker: Option<Waker>,
-    ) -> TimerKey {
-        self.arm_queued(State::Deadline(Deadline::Pending), deadline, task, waker)
-    }
-
-    /// A deadline timer that is due already: the caller queues `Entry::Timer(index)` now.
-    pub(crate) fn arm_fired(&mut self, task: TaskId, waker: Option<Waker>) -> (TimerKey, u32) {
+    /// A cancel timer that is due already: the caller queues `Entry::Timer(index)` now (as
+    /// asyncio's `call_soon` of the timeout callback for a deadline in the past).
+    pub(crate) fn arm_due(&mut self, task: TaskId, waker: Option<Waker>) -> (TimerKey, u32) {
         let key = self.alloc(State::Deadline(Deadline::Fired), task, waker, self.last);
         (key, key.index)
+    }
+
+    /// Sets the scope of the cancel timer `key` (the tasks its delivery cancels); an empty
+    /// scope means the delivery wakes the timer's task instead.
+    pub(crate) fn set_scope(&mut self, key: TimerKey, tasks: Vec<TaskId>) {
+        if self.get(key).is_none() {
+            return;
+        }
+        if tasks.is_empty() {
+            if !self.scopes.is_empty() {
+                self.scopes.remove(&key.index);
+            }
+        } else {
+            self.scopes.insert(key.index, tasks);
+        }
     }
 
     /// Arms a timer in `state` and queues its deadline (one in the past is due at `last`).
@@ -454,14 +478,14 @@ impl Timers {
             .filter(|t| t.generation() == key.generation && t.state() != State::Free)
     }
 
-    /// Whether the timer is still in use: armed, or a deadline timer not yet freed.
+    /// Whether the timer is still in use: armed, or a cancel timer not yet freed.
     #[inline]
     pub(crate) fn is_armed(&self, key: TimerKey) -> bool {
         self.get(key)
             .is_some_and(|t| !matches!(t.state(), State::Dropped))
     }
 
-    /// Where a deadline timer is, `None` once it was freed (or for another kind).
+    /// Where a cancel timer is, `None` once it was freed (or for another kind).
     #[inline]
     pub(crate) fn deadline_state(&self, key: TimerKey) -> Option<Deadline> {
         match self.get(key)?.state() {
@@ -514,7 +538,7 @@ impl Timers {
                 t.set_state(State::Dropped);
                 t.waker.take()
             }
-            State::Deadline(Deadline::Delivered { .. }) => self.release(key.index),
+            State::Deadline(Deadline::Delivered) => self.release(key.index),
             State::Wake | State::Deadline(Deadline::Pending) if self.queued == 0 => {
                 // Its entry is in `few`, which keeps no stale entries.
                 let at = self
@@ -544,13 +568,16 @@ impl Timers {
     }
 
     fn release(&mut self, index: u32) -> Option<Waker> {
+        if !self.scopes.is_empty() {
+            self.scopes.remove(&index);
+        }
         let t = &mut self.slab[index as usize];
         t.set_state(State::Free);
         self.free.push(index);
         t.waker.take()
     }
 
-    /// The turn of `Entry::Timer(index)`: the task of the deadline timer, or `None` (and the
+    /// The turn of `Entry::Timer(index)`: the task of the cancel timer, or `None` (and the
     /// timer is freed) if it was cancelled since it fired.
     pub(crate) fn fired_task(&mut self, index: u32) -> Option<TaskId> {
         let t = &self.slab[index as usize];
@@ -560,17 +587,28 @@ impl Timers {
                 self.release(index);
                 None
             }
-            _ => unreachable!("an Entry::Timer names a fired deadline timer"),
+            _ => unreachable!("an Entry::Timer names a fired cancel timer"),
         }
     }
 
-    /// Marks the fired deadline timer `index` delivered; returns its foreign waker, if it
-    /// has one (else its task's own waker is the one to wake).
-    pub(crate) fn deliver(&mut self, index: u32, inner_wins: bool) -> Option<Waker> {
+    /// Marks the fired cancel timer `index` delivered; returns its scope (the tasks to
+    /// cancel).
+    pub(crate) fn deliver(&mut self, index: u32) -> Vec<TaskId> {
+        let scope = if self.scopes.is_empty() {
+            Vec::new()
+        } else {
+            self.scopes.remove(&index).unwrap_or_default()
+        };
         let t = &mut self.slab[index as usize];
         debug_assert_eq!(t.state(), State::Deadline(Deadline::Fired));
-        t.set_state(State::Deadline(Deadline::Delivered { inner_wins }));
-        t.waker.take()
+        t.set_state(State::Deadline(Deadline::Delivered));
+        scope
+    }
+
+    /// Takes the foreign waker of the delivered cancel timer `index`, if it has one (else its
+    /// task's own waker is the one to wake).
+    pub(crate) fn take_waker(&mut self, index: u32) -> Option<Waker> {
+        self.slab[index as usize].waker.take()
     }
 
     #[inline]
@@ -708,7 +746,7 @@ impl Timers {
         Some(self.take_fired(q.index))
     }
 
-    /// A due timer leaves the queue: a wake timer is freed, a deadline timer marked fired.
+    /// A due timer leaves the queue: a wake timer is freed, a cancel timer marked fired.
     #[inline]
     fn take_fired(&mut self, index: u32) -> Fired {
         let t = &mut self.slab[index as usize];
@@ -842,7 +880,7 @@ mod tests {
                         // Deltas from 0 to 2^44 ns, so every bucket of the radix heap is used.
                         let deadline = now + (x << (shift % 25)) + u64::from(shift);
                         let waker = Some(Waker::noop().clone());
-                        let key = timers.arm(Instant::from_nanos(deadline), TaskId::from_index(n), waker);
+                        let key = timers.arm(Instant::from_nanos(deadline), TaskId::from_index(n), waker, TimerKind::Wake);
                         model.push((deadline, n as u64, n));
                         keys.push((key, n));
                     }
@@ -901,35 +939,33 @@ mod tests {
     #[test]
     fn a_timer_is_32_bytes() {
         assert_eq!(std::mem::size_of::<Timer>(), 32);
-        for code in 0..7 {
+        for code in 0..6 {
             assert_eq!(State::from_code(code).code(), code);
         }
     }
 
-    /// A deadline timer lives on after firing until its entry delivers it and its owner
-    /// frees it; a cancellation while its entry is queued frees it at that turn.
+    /// A cancel timer lives on after firing until its entry delivers it (with its scope) and
+    /// its owner frees it; a cancellation while its entry is queued frees it at that turn.
     #[test]
-    fn deadline_timers_are_delivered_then_freed() {
+    fn cancel_timers_are_delivered_then_freed() {
         let mut timers = Timers::default();
         let task = TaskId::from_index(3);
-        let key = timers.arm_deadline(Instant::from_nanos(5), task, None);
+        let key = timers.arm(Instant::from_nanos(5), task, None, TimerKind::Cancel);
+        timers.set_scope(key, vec![TaskId::from_index(7)]);
         assert_eq!(timers.deadline_state(key), Some(Deadline::Pending));
         let fired = timers.pop_due(Instant::from_nanos(5)).expect("due");
-        let index = fired.deadline.expect("a deadline timer");
+        let index = fired.deadline.expect("a cancel timer");
         assert_eq!(timers.deadline_state(key), Some(Deadline::Fired));
         assert_eq!(timers.fired_task(index), Some(task));
-        assert!(
-            timers.deliver(index, true).is_none(),
-            "the task's own waker"
-        );
-        assert_eq!(
-            timers.deadline_state(key),
-            Some(Deadline::Delivered { inner_wins: true })
-        );
+        assert_eq!(timers.deliver(index), [TaskId::from_index(7)]);
+        assert!(timers.take_waker(index).is_none(), "the task's own waker");
+        assert_eq!(timers.deadline_state(key), Some(Deadline::Delivered));
         timers.cancel(key);
         assert_eq!(timers.deadline_state(key), None);
+        assert!(timers.scopes.is_empty());
 
-        let key = timers.arm_deadline(Instant::from_nanos(9), task, None);
+        let key = timers.arm(Instant::from_nanos(9), task, None, TimerKind::Cancel);
+        timers.set_scope(key, vec![TaskId::from_index(8)]);
         let index = timers
             .pop_due(Instant::from_nanos(9))
             .unwrap()
@@ -940,5 +976,6 @@ mod tests {
         assert!(timers.free.is_empty(), "kept while its entry is queued");
         assert_eq!(timers.fired_task(index), None);
         assert_eq!(timers.free, [index], "freed at its turn");
+        assert!(timers.scopes.is_empty(), "its scope went with it");
     }
 }

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::TaskId;
+use super::{AbortHandle, TaskId};
 use crate::runtime::{WaitOn, try_with, with};
 
 /// An owned handle to a spawned task; awaiting it yields the task's value or a
@@ -187,6 +187,71 @@ impl<T> JoinHandle<T> {
             );
             c.cancel(id, message)
         })
+    }
+
+    /// A handle that cancels or inspects the task without awaiting it; see
+    /// [`AbortHandle`].
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// let a = h.abort_handle();
+    /// h.await.unwrap();
+    /// assert!(a.is_finished() && !a.cancelled());
+    /// # });
+    /// ```
+    pub fn abort_handle(&self) -> AbortHandle {
+        AbortHandle::new(self.id, self.run)
+    }
+
+    /// Whether the task ended by cancellation; asyncio's `Task.cancelled()`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// h.cancel();
+    /// simloop::yield_now().await;
+    /// assert!(h.cancelled());
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn cancelled(&self) -> bool {
+        self.abort_handle().cancelled()
+    }
+
+    /// The task's name, if it was given one; asyncio's `Task.get_name()`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn_named("w", async {});
+    /// assert_eq!(h.name().as_deref(), Some("w"));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn name(&self) -> Option<String> {
+        self.abort_handle().name()
+    }
+
+    /// How many cancellations were requested before the task ended; asyncio's
+    /// `Task.cancelling()` (see [`AbortHandle::cancelling`]).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// h.cancel();
+    /// h.cancel();
+    /// assert_eq!(h.cancelling(), 2);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn cancelling(&self) -> u32 {
+        self.abort_handle().cancelling()
+    }
+
+    /// The task's id and run, leaving the handle inert (its drop detaches nothing).
+    pub(crate) fn into_parts(mut self) -> (TaskId, u64) {
+        self.taken = true;
+        (self.id, self.run)
     }
 
     /// Whether the task has finished (returned, panicked or been cancelled).

@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::Instant;
-use crate::runtime::{TimerKey, try_with, with};
+use crate::runtime::{TimerKey, TimerKind, try_with, with};
 
 /// Waits until `duration` of virtual time has passed.
 ///
@@ -124,7 +124,7 @@ impl Future for Sleep {
                     c.wake(me, cx.waker());
                     this.state = State::Yielded;
                 } else {
-                    this.key = c.arm_timer(deadline, cx.waker());
+                    this.key = c.arm_timer(deadline, cx.waker(), TimerKind::Wake);
                     this.nanos = deadline.as_nanos();
                     this.run = c.run_id as u32;
                     this.state = State::Armed;

@@ -7,6 +7,7 @@ mod deadlock;
 mod determinism;
 mod event_condition_barrier;
 mod explore;
+mod fidelity;
 mod gather;
 mod limits;
 mod promise;

@@ -66,14 +66,24 @@ fn a_zero_timeout_never_starts_the_inner_work() {
     assert_eq!(out.trace.logs(), "");
 }
 
+/// asyncio's `async with timeout_at(past):` runs the body until it suspends (the expiry is
+/// only queued): a body that finishes without suspending is not timed out; one that
+/// suspends is (CPython 3.11-3.13 agree).
 #[test]
-fn timeout_at_a_past_instant_never_starts_the_inner_work() {
+fn timeout_at_a_past_instant_runs_the_body_until_it_suspends() {
     let out = Sim::new().run(async {
         sleep(ms(10)).await;
-        timeout_at(at(5), async { log!("started") }).await.is_err()
+        let quick = timeout_at(at(5), async { log!("started") }).await;
+        let slow = timeout_at(at(5), async {
+            log!("started again");
+            yield_now().await;
+            log!("never: the expiry came first");
+        })
+        .await;
+        (quick.is_ok(), slow.is_err())
     });
-    assert!(out.result.unwrap());
-    assert_eq!(out.trace.logs(), "");
+    assert_eq!(out.result.unwrap(), (true, true));
+    assert_eq!(out.trace.logs(), "t=10 started\nt=10 started again\n");
 }
 
 #[test]
@@ -218,4 +228,38 @@ fn timeout_expiry_trace() {
         let _ = timeout(ms(100), sleep(ms(300))).await;
     });
     insta::assert_snapshot!(out.trace.render());
+}
+
+/// Regression (issue 18): a timeout armed its deadline outside `Core::arm_timer`, so
+/// `Sim::timer_jitter` moved sleeps but never timeouts. Both now take one timer path.
+#[test]
+fn timer_jitter_moves_timeouts_like_sleeps() {
+    use simloop::Policy;
+    let ends = |timed: bool| -> BTreeSet<u128> {
+        (0..40)
+            .map(|seed| {
+                let sim = Sim::new()
+                    .policy(Policy::Random)
+                    .seed(seed)
+                    .timer_jitter(ms(40));
+                let out = sim.run(async move {
+                    if timed {
+                        let r = timeout(ms(100), sleep(ms(1_000))).await;
+                        assert!(r.is_err());
+                    } else {
+                        sleep(ms(100)).await;
+                    }
+                });
+                out.elapsed.as_millis()
+            })
+            .collect()
+    };
+    for timed in [false, true] {
+        let ends = ends(timed);
+        assert!(ends.len() > 1, "timed={timed}: no jitter: {ends:?}");
+        assert!(
+            ends.iter().all(|&e| (100..=140).contains(&e)),
+            "timed={timed}: {ends:?}"
+        );
+    }
 }

@@ -1,0 +1,284 @@
+//! A task handle that any number of awaiters share.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::{AbortHandle, JoinError, JoinHandle, TaskId};
+use crate::runtime::{WaitOn, try_with, with};
+
+/// A clonable handle on a spawned task, which any number of tasks and combinators may
+/// await; asyncio's `Task`. Made with [`JoinHandle::share`].
+///
+/// Awaiting a clone yields a clone of the task's value (`T: Clone`; wrap a value that is
+/// not in an `Rc`). Each awaiter is woken one ready-queue slot after the task ends, in the
+/// order they started waiting, and a [`gather_tasks`](crate::gather_tasks),
+/// [`wait`](crate::wait), [`as_completed`](crate::as_completed) or
+/// [`shield_task`](crate::shield_task) over clones one slot after that, all interleaved in
+/// registration order as asyncio's done-callbacks are. Dropping the last clone detaches
+/// the task (it keeps running). Cloning costs a reference count; a clone is not `Send`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, gather_tasks, log, sleep, spawn};
+///
+/// let out = Sim::new().run(async {
+///     let t = spawn(async {
+///         sleep(Duration::from_secs(1)).await;
+///         7
+///     })
+///     .share();
+///     let watcher = t.clone();
+///     let w = spawn(async move { log!("watcher got {}", watcher.await.unwrap()) });
+///     let via_gather = gather_tasks(vec![t.clone()]);
+///     log!("main got {}", t.clone().await.unwrap());
+///     log!("gather got {:?}", via_gather.await.unwrap());
+///     w.await.unwrap();
+///     (t.done(), t.cancelled())
+/// });
+/// assert_eq!(out.result.unwrap(), (true, false));
+/// assert_eq!(
+///     out.trace.logs(),
+///     // The gather registered first (when it was created), then main, then the watcher
+///     // (at its first step): the gather's callback resolves it at once, and main finds it
+///     // done when it awaits it.
+///     "t=1000 main got 7\nt=1000 gather got [7]\nt=1000 watcher got 7\n"
+/// );
+/// ```
+pub struct Task<T> {
+    inner: Rc<Shared<T>>,
+}
+
+struct Shared<T> {
+    id: TaskId,
+    run: u64,
+    /// The outcome, once the first clone read it out of the task.
+    outcome: RefCell<Option<Result<T, JoinError>>>,
+}
+
+impl<T> JoinHandle<T> {
+    /// Turns the handle into a [`Task`] that can be cloned and awaited by many, as asyncio's
+    /// tasks are.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async { "v" }).share();
+    /// let again = t.clone();
+    /// assert_eq!(t.await.unwrap(), "v");
+    /// assert_eq!(again.await.unwrap(), "v");
+    /// # });
+    /// ```
+    pub fn share(self) -> Task<T> {
+        let (id, run) = self.into_parts();
+        Task {
+            inner: Rc::new(Shared {
+                id,
+                run,
+                outcome: RefCell::new(None),
+            }),
+        }
+    }
+}
+
+impl<T> Task<T> {
+    /// The task's id.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// let id = h.id();
+    /// assert_eq!(h.share().id(), id);
+    /// # });
+    /// ```
+    pub fn id(&self) -> TaskId {
+        self.inner.id
+    }
+
+    /// A handle that cancels or inspects the task; see [`AbortHandle`].
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// assert_eq!(t.abort_handle().id(), t.id());
+    /// # });
+    /// ```
+    pub fn abort_handle(&self) -> AbortHandle {
+        AbortHandle::new(self.inner.id, self.inner.run)
+    }
+
+    /// Requests cancellation; asyncio's `Task.cancel()` (see [`JoinHandle::cancel`]).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// assert!(t.cancel());
+    /// assert!(t.await.unwrap_err().is_cancelled());
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn cancel(&self) -> bool {
+        self.abort_handle().cancel()
+    }
+
+    /// Requests cancellation with a message; asyncio's `Task.cancel(msg)`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// t.cancel_with("stop");
+    /// assert_eq!(t.await.unwrap_err().to_string(), "task was cancelled: stop");
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.abort_handle().cancel_with(message)
+    }
+
+    /// Whether the task has ended; asyncio's `done()`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// assert!(!t.done());
+    /// simloop::yield_now().await;
+    /// assert!(t.done());
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn done(&self) -> bool {
+        self.inner.outcome.borrow().is_some() || self.abort_handle().is_finished()
+    }
+
+    /// Whether the task ended by cancellation; asyncio's `cancelled()`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// t.cancel();
+    /// let _ = t.clone().await;
+    /// assert!(t.cancelled());
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn cancelled(&self) -> bool {
+        match &*self.inner.outcome.borrow() {
+            Some(r) => r.as_ref().is_err_and(JoinError::is_cancelled),
+            None => self.abort_handle().cancelled(),
+        }
+    }
+
+    /// The task's name, if it was given one; asyncio's `get_name()`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn_named("w", async {}).share();
+    /// assert_eq!(t.name().as_deref(), Some("w"));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn name(&self) -> Option<String> {
+        self.abort_handle().name()
+    }
+
+    /// How many cancellations were requested before the task ended; asyncio's
+    /// `cancelling()` (see [`AbortHandle::cancelling`]).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// t.cancel();
+    /// assert_eq!(t.cancelling(), 1);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn cancelling(&self) -> u32 {
+        self.abort_handle().cancelling()
+    }
+}
+
+impl<T: Clone> Task<T> {
+    /// The task's outcome if it has ended, without waiting; asyncio's `result()` (which
+    /// raises instead of returning `None` while the task runs).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async { 5 }).share();
+    /// assert_eq!(t.result(), None);
+    /// simloop::yield_now().await;
+    /// assert_eq!(t.result(), Some(Ok(5)));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn result(&self) -> Option<Result<T, JoinError>>
+    where
+        T: 'static,
+    {
+        if !self.done() {
+            return None;
+        }
+        Some(super::handle::outcome(&mut self.clone()))
+    }
+}
+
+impl<T> Clone for Task<T> {
+    fn clone(&self) -> Self {
+        Task {
+            inner: Rc::clone(&self.inner),
+        }
+    }
+}
+
+impl<T: Clone + 'static> Future for Task<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let shared = &*self.inner;
+        if let Some(r) = &*shared.outcome.borrow() {
+            return Poll::Ready(r.clone());
+        }
+        let (id, run) = (shared.id, shared.run);
+        let cell = with("Task", |c| {
+            assert_eq!(
+                c.run_id, run,
+                "simloop: Task awaited outside the run that spawned it"
+            );
+            if c.is_done(id) {
+                return c.tasks[id.index()].cell.take();
+            }
+            c.await_task(id, cx.waker());
+            c.wait_on(WaitOn::Join(id));
+            None
+        });
+        let Some(mut cell) = cell else {
+            return Poll::Pending;
+        };
+        let mut out: Option<Result<T, JoinError>> = None;
+        cell.as_mut().take_output(&mut out);
+        drop(cell);
+        let out = out.expect("simloop: a finished task holds its result until joined");
+        *shared.outcome.borrow_mut() = Some(out.clone());
+        Poll::Ready(out)
+    }
+}
+
+impl<T> Drop for Shared<T> {
+    fn drop(&mut self) {
+        if self.outcome.get_mut().is_some() {
+            return;
+        }
+        let (id, run) = (self.id, self.run);
+        let cell = try_with(|c| if c.run_id == run { c.detach(id) } else { None }).flatten();
+        drop(cell);
+    }
+}
+
+impl<T> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task").field("id", &self.inner.id).finish()
+    }
+}
