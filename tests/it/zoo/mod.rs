@@ -6,6 +6,7 @@
 //! `cargo test --release zoo_stats -- --nocapture` prints the table.
 
 pub mod bugs;
+pub mod deep;
 mod stats;
 
 use std::future::Future;
