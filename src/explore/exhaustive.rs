@@ -3,10 +3,11 @@
 use std::future::Future;
 
 use super::explorer::Explorer;
-use super::judge::judge;
+use super::judge::{judge, verdict};
 use super::quiet::quietly;
-use super::report::{Failure, Report};
+use super::report::{Coverage, Report};
 use crate::schedule::Decision;
+use crate::trace::TraceLevel;
 
 /// Limits of [`Explorer::exhaustive`].
 ///
@@ -46,14 +47,17 @@ impl Explorer {
     /// [`Explorer::explore`]. The explorer's seed and policy only label tokens (and seed the
     /// program's own randomness); its seed range, jobs and shard are not used.
     ///
-    /// [`Report::covered`] is `Some(true)` when the search ran out of schedules without a
-    /// bound cutting a branch: then every schedule of the program was run (given the
-    /// program is deterministic), and a passing report is a proof for this program.
+    /// [`Report::coverage`] says how the search ended: [`Coverage::Complete`] when it ran out
+    /// of schedules without a bound cutting a branch (then every schedule of the program
+    /// ran, given the program is deterministic, and a passing report is a proof for this
+    /// program), [`Coverage::WithinBounds`] when it ran every schedule within the bounds
+    /// and names the bounds that hid others, [`Coverage::StoppedAtFailure`] or
+    /// [`Coverage::RunBudget`] when it stopped early.
     ///
     /// # Examples
     ///
     /// ```
-    /// use simloop::{explore::{Bounds, Explorer}, spawn, yield_now};
+    /// use simloop::{explore::{Bounds, Coverage, Explorer}, spawn, yield_now};
     ///
     /// let report = Explorer::new().exhaustive(Bounds::default(), || async {
     ///     let a = spawn(async { yield_now().await });
@@ -62,7 +66,7 @@ impl Explorer {
     ///     b.await.unwrap();
     /// });
     /// assert!(report.passed());
-    /// assert_eq!(report.covered, Some(true));
+    /// assert_eq!(report.coverage, Some(Coverage::Complete));
     /// assert!(report.runs > 1);
     /// ```
     pub fn exhaustive<P, F>(&self, bounds: Bounds, program: P) -> Report
@@ -88,65 +92,68 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String>,
     {
-        let sim = self.base_sim();
+        let sim = self.base_sim().trace(TraceLevel::Off);
         let mut report = Report::empty(self.policy_value());
         let mut prefix: Vec<u32> = Vec::new();
-        let mut pruned = false;
-        let mut stopped = false;
-        loop {
-            if report.runs >= bounds.max_runs {
-                stopped = true;
-                break;
-            }
-            let out = quietly(|| sim.clone().follow(&prefix).run(program()));
-            let judged = judge(&out, &check);
-            report.runs += 1;
-            report.fingerprints.insert(judged.fingerprint);
-            report.max_tasks = report.max_tasks.max(judged.tasks);
-            report.max_decisions = report.max_decisions.max(judged.decisions);
-            if let Some(message) = judged.failure {
-                report.failures += 1;
-                if report.failure.is_none() {
-                    report.failure = Some(Failure {
-                        seed: judged.token.seed(),
-                        policy: judged.token.policy(),
-                        token: judged.token.clone(),
-                        message,
-                        trace_tail: judged.trace_tail,
-                        shrunk: None,
-                        test: std::thread::current()
-                            .name()
-                            .filter(|n| *n != "main")
-                            .map(String::from),
-                    });
+        let mut cut = Cut::default();
+        let mut first_failure = None;
+        let coverage = quietly(|| {
+            loop {
+                if report.runs >= bounds.max_runs {
+                    return Coverage::RunBudget;
                 }
-                if self.stops_on_failure() {
-                    stopped = true;
-                    break;
+                let out = sim.clone().follow(&prefix).run(program());
+                let judged = judge(&out);
+                report.runs += 1;
+                report.fingerprints.insert(judged.fingerprint);
+                report.max_tasks = report.max_tasks.max(judged.tasks);
+                report.max_decisions = report.max_decisions.max(judged.decisions);
+                let taken: Vec<Decision> = out.token.decisions().iter().collect();
+                if let Some(message) = verdict(&out, &check) {
+                    report.failures += 1;
+                    if first_failure.is_none() {
+                        first_failure = Some((message, out.token));
+                    }
+                    if self.stops_on_failure() {
+                        return Coverage::StoppedAtFailure;
+                    }
+                }
+                match successor(&taken, bounds, &mut cut) {
+                    Some(next) => prefix = next,
+                    None if cut == Cut::default() => return Coverage::Complete,
+                    None => {
+                        return Coverage::WithinBounds {
+                            deviations: cut.deviations.then_some(bounds.max_deviations),
+                            depth: cut.depth.then_some(bounds.max_depth),
+                        };
+                    }
                 }
             }
-            let taken: Vec<Decision> = judged.token.decisions().iter().collect();
-            match successor(&taken, bounds, &mut pruned) {
-                Some(next) => prefix = next,
-                None => break,
-            }
-        }
+        });
         report.distinct = report.fingerprints.len();
-        report.covered = Some(!pruned && !stopped);
-        report.stopped_by_budget = stopped && report.failures == 0;
-        if self.shrinks() {
-            if let Some(f) = &mut report.failure {
-                f.shrunk = self.shrink_checked(&f.token, &program, &check);
+        report.coverage = Some(coverage);
+        if let Some((message, token)) = first_failure {
+            let mut failure = self.failure(token.seed(), token, message, &program, &check);
+            if self.shrinks() {
+                failure.shrunk = self.shrink_checked(&failure.token, &program, &check);
             }
+            report.failure = Some(failure);
         }
         report
     }
 }
 
+/// Which bounds hid an alternative during the search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Cut {
+    deviations: bool,
+    depth: bool,
+}
+
 /// The next schedule in lexicographic order after `run`: bump the deepest decision that has
-/// an untried alternative within the bounds, and drop everything after it. Sets `pruned`
-/// when a bound hid an alternative.
-fn successor(run: &[Decision], bounds: Bounds, pruned: &mut bool) -> Option<Vec<u32>> {
+/// an untried alternative within the bounds, and drop everything after it. Notes in `cut`
+/// which bound hid an alternative.
+fn successor(run: &[Decision], bounds: Bounds, cut: &mut Cut) -> Option<Vec<u32>> {
     // Deviations among decisions before each position.
     let mut before = Vec::with_capacity(run.len());
     let mut count = 0;
@@ -159,8 +166,12 @@ fn successor(run: &[Decision], bounds: Bounds, pruned: &mut bool) -> Option<Vec<
         if d.index + 1 >= d.arity {
             continue;
         }
-        if j >= bounds.max_depth || before[j] + 1 > bounds.max_deviations {
-            *pruned = true;
+        if j >= bounds.max_depth {
+            cut.depth = true;
+            continue;
+        }
+        if before[j] + 1 > bounds.max_deviations {
+            cut.deviations = true;
             continue;
         }
         let mut next: Vec<u32> = run[..j].iter().map(|d| d.index).collect();

@@ -1,18 +1,19 @@
 //! The explorer: run a program over many schedules, in parallel and in shards.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::future::Future;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::judge::{Judged, judge};
+use super::excerpt::excerpt;
+use super::judge::{judge, verdict};
 use super::quiet::quietly;
 use super::report::{Failure, Progress, Report};
+use super::sweep::{Record, Sweep};
 use crate::schedule::{Policy, Token};
 use crate::sim::{REPLAY_ENV, Sim};
+use crate::trace::TraceLevel;
 
 type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
@@ -301,89 +302,80 @@ impl Explorer {
         let (first, stride) = (self.seeds.start + self.shard.0, self.shard.1);
         let total = (self.seeds.end.saturating_sub(first)).div_ceil(stride);
         let seed_of = |j: u64| first + j * stride;
-        let next = AtomicU64::new(0);
-        let stop_at = AtomicU64::new(u64::MAX);
-        let deadline = self.budget.map(|b| std::time::Instant::now() + b);
-        let cut = AtomicU64::new(0);
-        let mut records: Vec<(u64, Judged)> = Vec::new();
-        std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::channel::<(u64, Judged)>();
-            for _ in 0..self.jobs.min(total.max(1) as usize) {
-                let tx = tx.clone();
-                let (next, stop_at, cut, program, check) =
-                    (&next, &stop_at, &cut, &program, &check);
-                scope.spawn(move || {
-                    loop {
-                        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                            cut.store(1, Ordering::Relaxed);
-                            break;
-                        }
-                        let j = next.fetch_add(1, Ordering::Relaxed);
-                        if j >= total || j > stop_at.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        let sim = self.sim.clone().policy(self.policy).seed(seed_of(j));
-                        let judged = quietly(|| judge(&sim.run(program()), check));
-                        if judged.failure.is_some() && self.stop_on_failure {
-                            stop_at.fetch_min(j, Ordering::Relaxed);
-                        }
-                        if tx.send((j, judged)).is_err() {
-                            break;
-                        }
-                    }
-                });
+        // Exploring runs record no trace: the fingerprint and the token come from the
+        // decisions, and a failing run is run again from its token for the report.
+        let base = self.sim.clone().trace(TraceLevel::Off).policy(self.policy);
+        let run = |j: u64| {
+            let out = base.clone().seed(seed_of(j)).run(program());
+            let judged = judge(&out);
+            let failed = verdict(&out, &check).map(|message| (message, out.token));
+            Record {
+                index: j,
+                judged,
+                failed,
             }
-            drop(tx);
-            let (mut done, mut failures, mut seen) = (0, 0, BTreeSet::new());
-            for (j, judged) in rx {
-                done += 1;
-                failures += u64::from(judged.failure.is_some());
-                seen.insert(judged.fingerprint);
-                if let Some(progress) = &self.progress {
-                    progress(&Progress {
-                        done,
-                        total,
-                        failures,
-                        distinct: seen.len(),
-                    });
-                }
-                records.push((j, judged));
-            }
-        });
-        // Merge in seed order; when stopping at a failure, keep only the runs up to the
-        // lowest failing seed, which every job count reaches identically.
-        records.sort_by_key(|(j, _)| *j);
-        let stop = stop_at.load(Ordering::Relaxed);
-        records.retain(|(j, _)| *j <= stop);
+        };
+        let sweep = Sweep {
+            total,
+            jobs: self.jobs,
+            stop_on_failure: self.stop_on_failure,
+            deadline: self.budget.map(|b| std::time::Instant::now() + b),
+            progress: self.progress.as_deref(),
+        };
+        let (tally, cut) = sweep.run(&run);
         let mut report = Report::empty(self.policy);
-        report.stopped_by_budget = cut.load(Ordering::Relaxed) == 1 && stop == u64::MAX;
-        for (j, judged) in records {
-            report.runs += 1;
-            report.fingerprints.insert(judged.fingerprint);
-            report.max_tasks = report.max_tasks.max(judged.tasks);
-            report.max_decisions = report.max_decisions.max(judged.decisions);
-            if let Some(message) = judged.failure {
-                report.failures += 1;
-                if report.failure.is_none() {
-                    report.failure = Some(Failure {
-                        seed: seed_of(j),
-                        policy: self.policy,
-                        token: judged.token,
-                        message,
-                        trace_tail: judged.trace_tail,
-                        shrunk: None,
-                        test: test_name(),
-                    });
-                }
+        report.stopped_by_budget = cut;
+        report.runs = tally.runs;
+        report.failures = tally.failures;
+        report.max_tasks = tally.max_tasks;
+        report.max_decisions = tally.max_decisions;
+        report.distinct = tally.fingerprints.len();
+        report.fingerprints = tally.fingerprints;
+        if let Some((j, message, token)) = tally.first_failure {
+            let mut failure = self.failure(seed_of(j), token, message, &program, &check);
+            if self.shrink {
+                failure.shrunk = self.shrink_checked(&failure.token, &program, &check);
             }
-        }
-        report.distinct = report.fingerprints.len();
-        if self.shrink {
-            if let Some(f) = &mut report.failure {
-                f.shrunk = self.shrink_checked(&f.token, &program, &check);
-            }
+            report.failure = Some(failure);
         }
         report
+    }
+
+    /// The report of a failing run: it runs again from its token with the explorer's trace
+    /// level (runs are deterministic), and the trace excerpt is centred on the failing event.
+    pub(crate) fn failure<P, F, C>(
+        &self,
+        seed: u64,
+        token: Token,
+        message: String,
+        program: &P,
+        check: &C,
+    ) -> Failure
+    where
+        P: Fn() -> F,
+        F: Future + 'static,
+        C: Fn(&F::Output) -> Result<(), String> + ?Sized,
+    {
+        let out = quietly(|| self.sim.clone().replay(&token).run(program()));
+        let message = match verdict(&out, check) {
+            Some(again) if again == message => message,
+            Some(again) => format!(
+                "{message}\n(run again from its token, it failed differently: {again}; is the program deterministic?)"
+            ),
+            None => format!(
+                "{message}\n(run again from its token, it passed: is the program deterministic? Explorer::check_determinism tells)"
+            ),
+        };
+        let trace_excerpt = excerpt(&out.trace.render(), &message);
+        Failure {
+            seed,
+            policy: token.policy(),
+            token,
+            message,
+            trace_excerpt,
+            shrunk: None,
+            test: test_name(),
+        }
     }
 
     /// Explores like [`Explorer::explore`] after applying the environment
@@ -451,21 +443,23 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String>,
     {
-        let judged = quietly(|| judge(&self.sim.clone().replay(token).run(program()), check));
+        let out = quietly(|| self.sim.clone().replay(token).run(program()));
+        let judged = judge(&out);
         let mut report = Report::empty(token.policy());
         report.runs = 1;
         report.fingerprints.insert(judged.fingerprint);
         report.distinct = 1;
         report.max_tasks = judged.tasks;
         report.max_decisions = judged.decisions;
-        if let Some(message) = judged.failure {
+        if let Some(message) = verdict(&out, check) {
             report.failures = 1;
+            let trace_excerpt = excerpt(&out.trace.render(), &message);
             report.failure = Some(Failure {
                 seed: token.seed(),
                 policy: token.policy(),
                 token: token.clone(),
                 message,
-                trace_tail: judged.trace_tail,
+                trace_excerpt,
                 shrunk: None,
                 test: test_name(),
             });
@@ -492,7 +486,7 @@ impl Explorer {
 
 /// The name libtest gives the thread of the running test (`zoo::lost_update`), used in the
 /// rerun hint. `None` outside a test thread.
-fn test_name() -> Option<String> {
+pub(crate) fn test_name() -> Option<String> {
     let name = std::thread::current().name()?.to_string();
     (name != "main").then_some(name)
 }

@@ -42,6 +42,7 @@
 
 mod determinism;
 mod env;
+mod excerpt;
 mod exhaustive;
 mod explorer;
 mod judge;
@@ -50,6 +51,7 @@ mod proptest;
 mod quiet;
 mod report;
 mod shrink;
+mod sweep;
 
 pub use self::determinism::Nondeterminism;
 pub use self::env::{JOBS_ENV, POLICY_ENV, RUNS_ENV, SEED_ENV, SHARD_ENV};
@@ -57,4 +59,4 @@ pub use self::exhaustive::Bounds;
 pub use self::explorer::Explorer;
 #[cfg(feature = "proptest")]
 pub use self::proptest::{Schedule, schedules};
-pub use self::report::{Failure, Progress, Report, Shrunk};
+pub use self::report::{Coverage, Failure, Progress, Report, Shrunk};

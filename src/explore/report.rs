@@ -43,9 +43,10 @@ pub struct Report {
     pub max_tasks: u64,
     /// The most scheduling decisions any run made (PCT's `k`, counted as decisions).
     pub max_decisions: u64,
-    /// Exhaustive search only: `Some(true)` when every schedule within the bounds was run
-    /// and no bound cut a branch, so the program's schedule space was fully covered.
-    pub covered: Option<bool>,
+    /// Exhaustive search only: how the search ended ([`Explorer::exhaustive`]).
+    ///
+    /// [`Explorer::exhaustive`]: crate::explore::Explorer::exhaustive
+    pub coverage: Option<Coverage>,
     /// The run budget or the wall-clock budget stopped the sweep before its last seed.
     pub stopped_by_budget: bool,
     /// The fingerprints behind `distinct`, kept so that shard reports merge exactly.
@@ -65,7 +66,7 @@ pub struct Report {
 /// let failure = report.failure.unwrap();
 /// assert_eq!(failure.seed, 0);
 /// assert!(failure.message.contains("boom"));
-/// assert!(failure.to_string().contains("sim replay FILE"));
+/// assert!(failure.to_string().contains("SIMLOOP_REPLAY="));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -78,8 +79,9 @@ pub struct Failure {
     pub token: Token,
     /// What failed: the run error, the unobserved panic, or the failed invariant.
     pub message: String,
-    /// The last lines of the failing run's trace.
-    pub trace_tail: String,
+    /// The failing run's trace around the failing event (the panic the message quotes, else
+    /// the run's end), from a run made again from the token with the explorer's trace level.
+    pub trace_excerpt: String,
     /// The shrunk schedule, when shrinking was on and the failure reproduced.
     pub shrunk: Option<Shrunk>,
     /// The test to name in the rerun hint (the test thread's name), if known.
@@ -163,7 +165,7 @@ impl Report {
             failure: None,
             max_tasks: 0,
             max_decisions: 0,
-            covered: None,
+            coverage: None,
             stopped_by_budget: false,
             fingerprints: BTreeSet::new(),
         }
@@ -214,10 +216,9 @@ impl Report {
         self.max_tasks = self.max_tasks.max(other.max_tasks);
         self.max_decisions = self.max_decisions.max(other.max_decisions);
         self.stopped_by_budget |= other.stopped_by_budget;
-        self.covered = match (self.covered, other.covered) {
-            (Some(a), Some(b)) => Some(a && b),
-            _ => None,
-        };
+        if self.coverage != other.coverage {
+            self.coverage = None;
+        }
         self.fingerprints.extend(other.fingerprints);
         self.distinct = self.fingerprints.len();
         self.failure = match (self.failure.take(), other.failure) {
@@ -230,12 +231,21 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} runs under {}, {} distinct schedules, {} failing",
-            self.runs, self.policy, self.distinct, self.failures
-        )?;
-        if let Policy::Pct { depth } = self.policy {
+        match self.coverage {
+            Some(coverage) => write!(
+                f,
+                "exhaustive search (depth-first, FIFO first): {}; {} distinct schedules, {} failing",
+                coverage.describe(self.runs),
+                self.distinct,
+                self.failures
+            )?,
+            None => write!(
+                f,
+                "{} runs under {}, {} distinct schedules, {} failing",
+                self.runs, self.policy, self.distinct, self.failures
+            )?,
+        }
+        if let (Policy::Pct { depth }, None) = (self.policy, self.coverage) {
             write!(
                 f,
                 "; PCT guarantee per run for depth {depth}: >= 1/(n k^(d-1)) = {:.2e} (n={} tasks, k={} decisions)",
@@ -244,22 +254,95 @@ impl fmt::Display for Report {
                 self.max_decisions
             )?;
         }
-        match self.covered {
-            Some(true) => write!(f, "; the schedule space was fully covered")?,
-            Some(false) => write!(
-                f,
-                "; NOT fully covered (a bound or the budget cut the search)"
-            )?,
-            None => {}
-        }
         if self.stopped_by_budget {
-            write!(f, "; stopped by the budget")?;
+            write!(f, "; stopped by the wall-clock budget")?;
         }
         writeln!(f)?;
         if let Some(failure) = &self.failure {
             write!(f, "{failure}")?;
         }
         Ok(())
+    }
+}
+
+/// How an exhaustive search ([`crate::explore::Explorer::exhaustive`]) ended.
+///
+/// # Examples
+///
+/// ```
+/// use simloop::explore::{Bounds, Coverage, Explorer};
+/// use simloop::{spawn, yield_now};
+/// let prog = || async {
+///     let a = spawn(async { yield_now().await });
+///     let b = spawn(async { yield_now().await });
+///     a.await.unwrap();
+///     b.await.unwrap();
+/// };
+/// let all = Explorer::new().exhaustive(Bounds::default(), prog);
+/// assert_eq!(all.coverage, Some(Coverage::Complete));
+/// let bounded = Explorer::new().exhaustive(Bounds { max_deviations: 1, ..Bounds::default() }, prog);
+/// assert_eq!(bounded.coverage, Some(Coverage::WithinBounds { deviations: Some(1), depth: None }));
+/// assert!(bounded.runs < all.runs);
+/// let text = bounded.to_string();
+/// assert!(text.contains(&format!("every schedule within the bounds ran ({})", bounded.runs)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Coverage {
+    /// Every schedule of the program ran: no bound cut a branch. For a deterministic program
+    /// a passing report is a proof.
+    Complete,
+    /// Every schedule within the bounds ran; the bounds named here hid others.
+    WithinBounds {
+        /// `Some(bound)` when the deviation bound hid a schedule.
+        deviations: Option<usize>,
+        /// `Some(bound)` when the depth bound hid a schedule.
+        depth: Option<usize>,
+    },
+    /// The search stopped at its first failure ([`crate::explore::Explorer::stop_on_failure`]).
+    StoppedAtFailure,
+    /// The run budget ([`crate::explore::Bounds::max_runs`]) stopped the search before it ran
+    /// out of schedules.
+    RunBudget,
+}
+
+impl Coverage {
+    /// Whether every schedule of the program ran.
+    ///
+    /// ```
+    /// assert!(simloop::explore::Coverage::Complete.is_complete());
+    /// assert!(!simloop::explore::Coverage::RunBudget.is_complete());
+    /// ```
+    pub fn is_complete(self) -> bool {
+        self == Coverage::Complete
+    }
+}
+
+impl Coverage {
+    /// How the search ended, after `runs` runs.
+    fn describe(self, runs: u64) -> String {
+        match self {
+            Coverage::Complete => format!(
+                "every schedule of the program ran ({runs}): the schedule space was fully covered"
+            ),
+            Coverage::WithinBounds { deviations, depth } => {
+                let mut cut = Vec::new();
+                if let Some(d) = deviations {
+                    cut.push(format!("at most {d} deviation(s) from FIFO"));
+                }
+                if let Some(d) = depth {
+                    cut.push(format!("only the first {d} decisions varied"));
+                }
+                format!(
+                    "every schedule within the bounds ran ({runs}); cut by the bound(s): {}",
+                    cut.join(", ")
+                )
+            }
+            Coverage::StoppedAtFailure => format!("stopped at the first failure after {runs} runs"),
+            Coverage::RunBudget => format!(
+                "stopped by the run budget (Bounds::max_runs) after {runs} runs, with schedules left"
+            ),
+        }
     }
 }
 
@@ -271,8 +354,7 @@ impl fmt::Display for Failure {
             "failing run: seed {} under policy {}: {}",
             self.seed, self.policy, self.message
         )?;
-        writeln!(f, "--- last trace lines of the failing run ---")?;
-        write!(f, "{}", self.trace_tail)?;
+        write!(f, "{}", self.trace_excerpt)?;
         let token = match &self.shrunk {
             Some(s) => {
                 writeln!(
@@ -300,7 +382,6 @@ impl fmt::Display for Failure {
         writeln!(
             f,
             "rerun this test:  {REPLAY_ENV}={token} cargo test {test}"
-        )?;
-        writeln!(f, "CLI equivalent:   sim replay FILE {token}")
+        )
     }
 }

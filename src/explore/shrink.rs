@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::future::Future;
 
 use super::explorer::Explorer;
-use super::judge::judge;
+use super::judge::{judge, switches, verdict};
 use super::quiet::quietly;
 use super::report::Shrunk;
 use crate::schedule::Token;
@@ -111,18 +111,18 @@ impl Explorer {
         let attempt = |choices: &[u32]| -> Option<Candidate> {
             tries.set(tries.get() + 1);
             let out = quietly(|| sim.clone().follow(choices).run(program()));
-            let judged = judge(&out, check);
-            let message = judged.failure?;
-            let mut choices: Vec<u32> = judged.token.decisions().iter().map(|d| d.index).collect();
+            let message = verdict(&out, check)?;
+            let judged = judge(&out);
+            let mut choices: Vec<u32> = out.token.decisions().iter().map(|d| d.index).collect();
             while choices.last() == Some(&0) {
                 choices.pop();
             }
             Some(Candidate {
                 choices,
-                deviations: judged.token.deviations(),
-                token: judged.token,
+                deviations: out.token.deviations(),
+                switches: switches(&out.trace),
+                token: out.token,
                 message,
-                switches: judged.switches,
                 steps: judged.steps,
             })
         };

@@ -27,6 +27,9 @@ use super::Decision;
 pub struct DecisionLog {
     bytes: Vec<u8>,
     len: usize,
+    /// A hash of the deviations so far, updated by every push (see
+    /// [`DecisionLog::fingerprint`]).
+    fingerprint: u64,
 }
 
 impl DecisionLog {
@@ -35,12 +38,19 @@ impl DecisionLog {
         DecisionLog {
             bytes: Vec::with_capacity(2 * decisions),
             len: 0,
+            fingerprint: 0,
         }
     }
 
     /// Appends a decision.
     #[inline]
     pub(crate) fn push(&mut self, d: Decision) {
+        if d.index != 0 {
+            self.fingerprint = mix(
+                self.fingerprint,
+                (self.len as u64) << 32 | u64::from(d.index),
+            );
+        }
         if d.index < 0x80 && d.arity < 0x80 {
             self.bytes
                 .extend_from_slice(&[d.index as u8, d.arity as u8]);
@@ -55,6 +65,7 @@ impl DecisionLog {
     pub(crate) fn clear(&mut self) {
         self.bytes.clear();
         self.len = 0;
+        self.fingerprint = 0;
     }
 
     /// Room for about this many decisions without growing.
@@ -79,6 +90,32 @@ impl DecisionLog {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// A 64-bit hash of the schedule: of every decision that did not take the FIFO choice,
+    /// with its position. Kept up to date as decisions are recorded, so it costs nothing to
+    /// read. A run of a deterministic program is fixed by its decisions, so two runs of one
+    /// program made the same interleaving exactly when their fingerprints are equal (up to
+    /// hash collisions): a FIFO run, which records no decisions, and a run whose every
+    /// decision took index 0 share one. The explorer counts distinct schedules with it, at
+    /// every trace level.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, spawn, yield_now};
+    /// let prog = || async {
+    ///     let a = spawn(async { yield_now().await });
+    ///     let b = spawn(async { yield_now().await });
+    ///     a.await.unwrap();
+    ///     b.await.unwrap();
+    /// };
+    /// let fifo = Sim::new().run(prog()).token;
+    /// let all_zero = Sim::new().follow(&[0, 0, 0, 0]).run(prog()).token;
+    /// let other = Sim::new().follow(&[1]).run(prog()).token;
+    /// assert_eq!(fifo.decisions().fingerprint(), all_zero.decisions().fingerprint());
+    /// assert_ne!(fifo.decisions().fingerprint(), other.decisions().fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The decisions, in order.
@@ -174,6 +211,12 @@ impl Iterator for Iter<'_> {
 }
 
 impl ExactSizeIterator for Iter<'_> {}
+
+/// One step of the fingerprint: a multiply-rotate mix (platform-stable, like FxHash).
+#[inline]
+fn mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(26) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
 
 /// Appends `v` as a LEB128 varint.
 pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {

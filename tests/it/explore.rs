@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use proptest::test_runner::{Config, TestError, TestRunner};
-use simloop::explore::{Bounds, Explorer, schedules};
+use simloop::explore::{Bounds, Coverage, Explorer, schedules};
 use simloop::{Policy, Sim, Token, log, sleep, spawn_named};
 
 use crate::zoo::bugs;
@@ -60,7 +60,7 @@ fn shards_merge_into_the_whole_sweep() {
 fn exhaustive_search_covers_every_schedule_random_finds() {
     let program = bugs::LOCK_ORDER.fixed;
     let all = Explorer::new().exhaustive(Bounds::default(), program);
-    assert_eq!(all.covered, Some(true));
+    assert_eq!(all.coverage, Some(Coverage::Complete));
     assert!(all.passed());
     // Each schedule ran once: every run is a distinct trace.
     assert_eq!(all.runs as usize, all.distinct);
@@ -75,9 +75,23 @@ fn exhaustive_search_covers_every_schedule_random_finds() {
         },
         program,
     );
-    assert_eq!(bounded.covered, Some(false));
+    assert_eq!(
+        bounded.coverage,
+        Some(Coverage::WithinBounds {
+            deviations: Some(1),
+            depth: None
+        })
+    );
     assert!(bounded.runs < all.runs);
-    assert!(bounded.to_string().contains("NOT fully covered"));
+    let text = bounded.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "exhaustive search (depth-first, FIFO first): every schedule within the bounds ran ({}); cut by the bound(s): at most 1 deviation(s) from FIFO;",
+            bounded.runs
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("random"), "{text}");
 }
 
 #[test]
@@ -250,5 +264,9 @@ fn an_exhausted_wall_clock_budget_stops_the_sweep_and_says_so() {
         .explore(bugs::LOST_UPDATE.fixed);
     assert_eq!(report.runs, 0);
     assert!(report.stopped_by_budget);
-    assert!(report.to_string().contains("stopped by the budget"));
+    assert!(
+        report
+            .to_string()
+            .contains("stopped by the wall-clock budget")
+    );
 }

@@ -1,0 +1,329 @@
+//! The explorer next to shuttle 0.9: schedules per second with default settings, and runs to
+//! the first failure on the zoo's deep bugs under PCT.
+//!
+//! `cargo bench --bench explore` prints two tables (see BENCHMARKS.md, "The explorer"):
+//!
+//! - **Throughput.** `Explorer::new()` with its defaults (Random, or `.policy(Policy::Pct {
+//!   depth: 3 })`), one job and two, against shuttle's `check_random` and `check_pct(_, _,
+//!   3)`, on a tiny program (3 tasks, two sleeps each, a `Semaphore(1)`) and a medium one
+//!   (10 tasks, a `Lock`, a `Queue`, about 50 scheduling points each). Every case runs once
+//!   per round, rounds repeat `SIMLOOP_BENCH_REPS` times (default 9), and the table shows the
+//!   median of each case and the ratio of medians. A bare `Sim::run` loop is the floor.
+//! - **Deep bugs.** Runs to the first failure under PCT with depth 3 from 20 seeds, simloop's
+//!   explorer next to shuttle's `PctScheduler` on the same programs ported to shuttle.
+//!
+//! A trailing argument keeps the cases whose name contains it (`-- tiny`); `-- deep` runs
+//! only the second table, `-- speed` only the first.
+
+mod programs;
+mod shuttle_deep;
+mod shuttle_programs;
+
+#[path = "../../tests/it/zoo/deep.rs"]
+mod deep;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use shuttle::scheduler::PctScheduler;
+use simloop::explore::Explorer;
+use simloop::{Policy, Sim, TraceLevel};
+
+/// Schedules per repetition of the tiny program's cases.
+const TINY_RUNS: u64 = 4_000;
+/// Schedules per repetition of the medium program's cases.
+const MEDIUM_RUNS: u64 = 100;
+/// The most runs a deep-bug search makes before it counts as not found.
+const DEEP_CAP: u64 = 20_000;
+/// Seeds of the deep-bug table.
+const DEEP_SEEDS: u64 = 20;
+
+const PCT3: Policy = Policy::Pct { depth: 3 };
+
+/// A timed case: its name, the schedules it runs, and the function that runs them (given
+/// the repetition number, which picks the seeds).
+type Case = (&'static str, u64, fn(u64));
+
+const CASES: &[Case] = &[
+    ("tiny-explorer-random", TINY_RUNS, |r| {
+        explore(r, TINY_RUNS, Policy::Random, 1, programs::tiny)
+    }),
+    ("tiny-explorer-random-2jobs", TINY_RUNS, |r| {
+        explore(r, TINY_RUNS, Policy::Random, 2, programs::tiny)
+    }),
+    ("tiny-shuttle-random", TINY_RUNS, |_| {
+        shuttle::check_random(shuttle_programs::tiny, TINY_RUNS as usize)
+    }),
+    ("tiny-explorer-pct", TINY_RUNS, |r| {
+        explore(r, TINY_RUNS, PCT3, 1, programs::tiny)
+    }),
+    ("tiny-explorer-pct-2jobs", TINY_RUNS, |r| {
+        explore(r, TINY_RUNS, PCT3, 2, programs::tiny)
+    }),
+    ("tiny-shuttle-pct", TINY_RUNS, |_| {
+        shuttle::check_pct(shuttle_programs::tiny, TINY_RUNS as usize, 3)
+    }),
+    ("tiny-sim-run-loop", TINY_RUNS, |r| {
+        sim_loop(r, TINY_RUNS, programs::tiny)
+    }),
+    ("medium-explorer-random", MEDIUM_RUNS, |r| {
+        explore(r, MEDIUM_RUNS, Policy::Random, 1, programs::medium)
+    }),
+    ("medium-explorer-random-2jobs", MEDIUM_RUNS, |r| {
+        explore(r, MEDIUM_RUNS, Policy::Random, 2, programs::medium)
+    }),
+    ("medium-shuttle-random", MEDIUM_RUNS, |_| {
+        shuttle::check_random(shuttle_programs::medium, MEDIUM_RUNS as usize)
+    }),
+    ("medium-explorer-pct", MEDIUM_RUNS, |r| {
+        explore(r, MEDIUM_RUNS, PCT3, 1, programs::medium)
+    }),
+    ("medium-explorer-pct-2jobs", MEDIUM_RUNS, |r| {
+        explore(r, MEDIUM_RUNS, PCT3, 2, programs::medium)
+    }),
+    ("medium-shuttle-pct", MEDIUM_RUNS, |_| {
+        shuttle::check_pct(shuttle_programs::medium, MEDIUM_RUNS as usize, 3)
+    }),
+    ("medium-sim-run-loop", MEDIUM_RUNS, |r| {
+        sim_loop(r, MEDIUM_RUNS, programs::medium)
+    }),
+];
+
+/// A line of the throughput table: what, our case, the peer's case.
+type Row = (&'static str, &'static str, &'static str);
+
+const ROWS: &[Row] = &[
+    (
+        "tiny, Random vs check_random",
+        "tiny-explorer-random",
+        "tiny-shuttle-random",
+    ),
+    (
+        "tiny, PCT vs check_pct",
+        "tiny-explorer-pct",
+        "tiny-shuttle-pct",
+    ),
+    (
+        "tiny, Random: 2 jobs vs 1",
+        "tiny-explorer-random-2jobs",
+        "tiny-explorer-random",
+    ),
+    (
+        "tiny, PCT: 2 jobs vs 1",
+        "tiny-explorer-pct-2jobs",
+        "tiny-explorer-pct",
+    ),
+    (
+        "tiny, Random: explorer vs Sim::run loop",
+        "tiny-explorer-random",
+        "tiny-sim-run-loop",
+    ),
+    (
+        "medium, Random vs check_random",
+        "medium-explorer-random",
+        "medium-shuttle-random",
+    ),
+    (
+        "medium, PCT vs check_pct",
+        "medium-explorer-pct",
+        "medium-shuttle-pct",
+    ),
+    (
+        "medium, Random: 2 jobs vs 1",
+        "medium-explorer-random-2jobs",
+        "medium-explorer-random",
+    ),
+    (
+        "medium, PCT: 2 jobs vs 1",
+        "medium-explorer-pct-2jobs",
+        "medium-explorer-pct",
+    ),
+    (
+        "medium, Random: explorer vs Sim::run loop",
+        "medium-explorer-random",
+        "medium-sim-run-loop",
+    ),
+];
+
+/// An exploration of `runs` seeds with the explorer's defaults apart from policy and jobs.
+fn explore<F: Future<Output = ()> + 'static>(
+    rep: u64,
+    runs: u64,
+    policy: Policy,
+    jobs: usize,
+    program: impl Fn() -> F + Sync,
+) {
+    let report = Explorer::new()
+        .policy(policy)
+        .seed(rep * runs)
+        .runs(runs)
+        .jobs(jobs)
+        .explore(program);
+    assert!(report.passed(), "{report}");
+    assert_eq!(report.runs, runs);
+}
+
+/// The floor: a bare loop of `Sim::run` under Random with tracing off.
+fn sim_loop<F: Future<Output = ()> + 'static>(rep: u64, runs: u64, program: impl Fn() -> F) {
+    let sim = Sim::new().policy(Policy::Random).trace(TraceLevel::Off);
+    for s in 0..runs {
+        let out = sim.clone().seed(rep * runs + s).run(program());
+        assert!(out.failure().is_none());
+    }
+}
+
+fn main() {
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .unwrap_or_default();
+    let reps: usize = std::env::var("SIMLOOP_BENCH_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(9);
+    if filter != "deep" {
+        throughput(&filter, reps);
+    }
+    if filter.is_empty() || filter == "deep" {
+        deep_bugs();
+    }
+}
+
+fn throughput(filter: &str, reps: usize) {
+    let cases: Vec<&Case> = CASES
+        .iter()
+        .filter(|c| filter.is_empty() || filter == "speed" || c.0.contains(filter))
+        .collect();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    for rep in 0..reps {
+        for (i, (_, _, run)) in cases.iter().enumerate() {
+            // An untimed run first, so that the allocator and caches hold this case's state.
+            run(rep as u64 + 1_000);
+            let start = Instant::now();
+            run(rep as u64);
+            times[i].push(start.elapsed());
+        }
+    }
+    let rate = |name: &str| -> Option<f64> {
+        let i = cases.iter().position(|c| c.0 == name)?;
+        Some(cases[i].1 as f64 / median(&times[i]).as_secs_f64())
+    };
+    println!("explorer throughput: median of {reps} repetitions, schedules per second\n");
+    println!("| case | schedules/s |");
+    println!("| --- | --- |");
+    for (i, (name, runs, _)) in cases.iter().enumerate() {
+        let r = *runs as f64 / median(&times[i]).as_secs_f64();
+        println!("| {name} | {} |", human(r));
+    }
+    println!("\n| comparison | ratio |");
+    println!("| --- | --- |");
+    for (what, ours, peer) in ROWS {
+        if let (Some(a), Some(b)) = (rate(ours), rate(peer)) {
+            println!("| {what} | {:.2}x |", a / b);
+        }
+    }
+    println!();
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+fn human(r: f64) -> String {
+    if r >= 1e6 {
+        format!("{:.2} M", r / 1e6)
+    } else if r >= 1e3 {
+        format!("{:.1} k", r / 1e3)
+    } else {
+        format!("{r:.0}")
+    }
+}
+
+/// Runs to the first failure (`None`: not within [`DEEP_CAP`]).
+type Search = fn(u64) -> Option<u64>;
+
+fn deep_bugs() {
+    // The failing runs' panics are the point here; keep them off the terminal.
+    std::panic::set_hook(Box::new(|_| {}));
+    let searches: [(&str, Search, Search); 2] = [
+        (
+            "deep bug, yield_now steps",
+            |s| simloop_pct(s, deep::yielding),
+            |s| shuttle_pct(s, shuttle_deep::yielding),
+        ),
+        (
+            "deep bug, queue and lock steps",
+            |s| simloop_pct(s, deep::queued),
+            |s| shuttle_pct(s, shuttle_deep::queued),
+        ),
+    ];
+    println!(
+        "deep bugs: runs to the first failure under PCT depth 3, {DEEP_SEEDS} seeds, at most {DEEP_CAP} runs each\n"
+    );
+    println!(
+        "| bug | simloop: found, median runs (min-max) | shuttle: found, median runs (min-max) |"
+    );
+    println!("| --- | --- | --- |");
+    for (name, ours, theirs) in searches {
+        let a: Vec<Option<u64>> = (0..DEEP_SEEDS).map(ours).collect();
+        let b: Vec<Option<u64>> = (0..DEEP_SEEDS).map(theirs).collect();
+        println!("| {name} | {} | {} |", summary(&a), summary(&b));
+    }
+    let _ = std::panic::take_hook();
+}
+
+/// "found/total, median (min-max)", where the median counts runs that found nothing as
+/// more than the cap.
+fn summary(found: &[Option<u64>]) -> String {
+    let mut runs: Vec<u64> = found.iter().map(|f| f.unwrap_or(u64::MAX)).collect();
+    runs.sort_unstable();
+    let n = found.iter().filter(|f| f.is_some()).count();
+    let show = |r: u64| {
+        if r == u64::MAX {
+            format!(">{DEEP_CAP}")
+        } else {
+            r.to_string()
+        }
+    };
+    format!(
+        "{n}/{}, {} ({}-{})",
+        found.len(),
+        show(runs[runs.len() / 2]),
+        show(runs[0]),
+        show(runs[runs.len() - 1])
+    )
+}
+
+fn simloop_pct(seed: u64, program: fn(bool) -> deep::Deep) -> Option<u64> {
+    let first = seed * 1_000_000;
+    let report = Explorer::new()
+        .policy(PCT3)
+        .seed(first)
+        .runs(DEEP_CAP)
+        .shrink(false, 0)
+        .explore(|| program(false));
+    report.failure.map(|f| f.seed - first + 1)
+}
+
+fn shuttle_pct(seed: u64, program: fn()) -> Option<u64> {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    let mut config = shuttle::Config::new();
+    config.failure_persistence = shuttle::FailurePersistence::None;
+    let runner = shuttle::Runner::new(
+        PctScheduler::new_from_seed(seed, 3, DEEP_CAP as usize),
+        config,
+    );
+    let failed = catch_unwind(AssertUnwindSafe(|| {
+        runner.run(move || {
+            counted.fetch_add(1, Ordering::Relaxed);
+            program();
+        })
+    }))
+    .is_err();
+    failed.then(|| runs.load(Ordering::Relaxed) as u64)
+}

@@ -1,0 +1,95 @@
+//! The part of a failing run's trace a report shows: the lines around the failing event.
+//!
+//! A failure often surfaces late (a task's panic seen when main joins it, a deadlock after
+//! the last task gave up), and the run's last lines are then what happened after it. The
+//! excerpt is centred on the event that failed instead: the panic the failure message
+//! quotes, else the run's end (a deadlock, a limit, a failed check on the final value).
+
+use std::fmt::Write as _;
+
+/// Lines shown before the failing event.
+const BEFORE: usize = 20;
+/// Lines shown after it.
+const AFTER: usize = 8;
+
+/// The trace lines around the failing event, the failing one marked `>>`, with a header
+/// saying where they are in the trace. Empty when the trace is.
+pub(crate) fn excerpt(rendered: &str, failure: &str) -> String {
+    let lines: Vec<&str> = rendered.lines().collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let at = failing_line(&lines, failure);
+    let from = at.saturating_sub(BEFORE);
+    let to = (at + AFTER + 1).min(lines.len());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "--- trace around the failing event (line {} of {}) ---",
+        at + 1,
+        lines.len()
+    );
+    if from > 0 {
+        let _ = writeln!(out, "   ... {from} earlier line(s)");
+    }
+    for (i, line) in lines.iter().enumerate().take(to).skip(from) {
+        let mark = if i == at { ">> " } else { "   " };
+        let _ = writeln!(out, "{mark}{line}");
+    }
+    if to < lines.len() {
+        let _ = writeln!(out, "   ... {} later line(s)", lines.len() - to);
+    }
+    out
+}
+
+/// The index of the failing event's line: the first panic whose message the failure
+/// quotes, else the last line.
+fn failing_line(lines: &[&str], failure: &str) -> usize {
+    lines
+        .iter()
+        .position(|line| {
+            line.split_once(" panicked: ")
+                .is_some_and(|(_, message)| !message.is_empty() && failure.contains(message))
+        })
+        .unwrap_or(lines.len() - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace(n: usize, panic_at: usize) -> String {
+        (0..n)
+            .map(|i| {
+                if i == panic_at {
+                    "t=1 #2 w panicked: boom\n".to_string()
+                } else {
+                    format!("t=1 #1 main poll {i}\n")
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_quoted_panic_is_the_centre() {
+        let text = excerpt(
+            &trace(100, 40),
+            "the main future panicked: Panicked { message: \"boom\" }",
+        );
+        assert!(text.starts_with("--- trace around the failing event (line 41 of 100) ---\n"));
+        assert!(text.contains("\n>> t=1 #2 w panicked: boom\n"), "{text}");
+        assert!(text.contains("   ... 20 earlier line(s)\n"), "{text}");
+        assert!(
+            text.contains("main poll 48\n   ... 51 later line(s)\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn without_a_quoted_panic_the_end_is_the_centre() {
+        let text = excerpt(&trace(10, 3), "deadlock at t=1");
+        assert!(text.ends_with(">> t=1 #1 main poll 9\n"), "{text}");
+        assert!(!text.contains("earlier"), "{text}");
+        assert_eq!(excerpt("", "x"), "");
+    }
+}

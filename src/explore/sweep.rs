@@ -1,0 +1,175 @@
+//! The seed sweep: one job on the calling thread, or several on threads, merged in seed
+//! order so that the report does not depend on the number of jobs.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use super::judge::Judged;
+use super::quiet::quietly;
+use super::report::Progress;
+use crate::schedule::Token;
+
+/// One run of a sweep: its position in the sweep, what was kept of it, and for a failing
+/// run why and its token.
+pub(crate) struct Record {
+    pub(crate) index: u64,
+    pub(crate) judged: Judged,
+    pub(crate) failed: Option<(String, Token)>,
+}
+
+/// The runs of a sweep, added in seed order.
+#[derive(Default)]
+pub(crate) struct Tally {
+    pub(crate) runs: u64,
+    pub(crate) failures: u64,
+    pub(crate) fingerprints: BTreeSet<u64>,
+    pub(crate) max_tasks: u64,
+    pub(crate) max_decisions: u64,
+    /// The first failing run: its position, message and token.
+    pub(crate) first_failure: Option<(u64, String, Token)>,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, record: Record) {
+        self.runs += 1;
+        self.fingerprints.insert(record.judged.fingerprint);
+        self.max_tasks = self.max_tasks.max(record.judged.tasks);
+        self.max_decisions = self.max_decisions.max(record.judged.decisions);
+        if let Some((message, token)) = record.failed {
+            self.failures += 1;
+            if self.first_failure.is_none() {
+                self.first_failure = Some((record.index, message, token));
+            }
+        }
+    }
+
+    fn progress(&self, total: u64) -> Progress {
+        Progress {
+            done: self.runs,
+            total,
+            failures: self.failures,
+            distinct: self.fingerprints.len(),
+        }
+    }
+}
+
+/// How a sweep runs: how many runs, on how many threads, when to stop.
+pub(crate) struct Sweep<'a> {
+    pub(crate) total: u64,
+    pub(crate) jobs: usize,
+    pub(crate) stop_on_failure: bool,
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) progress: Option<&'a (dyn Fn(&Progress) + Send + Sync)>,
+}
+
+impl Sweep<'_> {
+    /// Runs `run(0) .. run(total - 1)`, or up to the first failure, and tallies them in
+    /// order. Returns the tally and whether the deadline cut the sweep.
+    pub(crate) fn run(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
+        if self.jobs <= 1 || self.total <= 1 {
+            quietly(|| self.here(run))
+        } else {
+            self.threads(run)
+        }
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// One job: every run on the calling thread, tallied as it ends.
+    fn here(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
+        let mut tally = Tally::default();
+        for j in 0..self.total {
+            if self.out_of_time() {
+                return (tally, true);
+            }
+            let record = run(j);
+            let failed = record.failed.is_some();
+            tally.add(record);
+            if let Some(progress) = self.progress {
+                progress(&tally.progress(self.total));
+            }
+            if failed && self.stop_on_failure {
+                break;
+            }
+        }
+        (tally, false)
+    }
+
+    /// Several jobs: threads take run numbers from one counter and keep their records; a
+    /// stop at a failure keeps the runs up to the LOWEST failing one, which every job count
+    /// reaches, so the tally does not depend on the number of jobs. With a progress
+    /// callback, records travel to the calling thread as they end.
+    fn threads(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
+        let next = AtomicU64::new(0);
+        let stop_at = AtomicU64::new(u64::MAX);
+        let cut = AtomicBool::new(false);
+        let mut records: Vec<Record> = Vec::new();
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::channel::<Record>();
+            let workers: Vec<_> = (0..self.jobs.min(self.total as usize))
+                .map(|_| {
+                    let tx = self.progress.is_some().then(|| tx.clone());
+                    let (next, stop_at, cut) = (&next, &stop_at, &cut);
+                    scope.spawn(move || {
+                        quietly(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                if self.out_of_time() {
+                                    cut.store(true, Ordering::Relaxed);
+                                    break;
+                                }
+                                let j = next.fetch_add(1, Ordering::Relaxed);
+                                if j >= self.total || j > stop_at.load(Ordering::Relaxed) {
+                                    break;
+                                }
+                                let record = run(j);
+                                if record.failed.is_some() && self.stop_on_failure {
+                                    stop_at.fetch_min(j, Ordering::Relaxed);
+                                }
+                                match &tx {
+                                    Some(tx) => {
+                                        if tx.send(record).is_err() {
+                                            break;
+                                        }
+                                    }
+                                    None => mine.push(record),
+                                }
+                            }
+                            mine
+                        })
+                    })
+                })
+                .collect();
+            drop(tx);
+            if let Some(progress) = self.progress {
+                let (mut done, mut failures, mut seen) = (0, 0, BTreeSet::new());
+                for record in rx {
+                    done += 1;
+                    failures += u64::from(record.failed.is_some());
+                    seen.insert(record.judged.fingerprint);
+                    progress(&Progress {
+                        done,
+                        total: self.total,
+                        failures,
+                        distinct: seen.len(),
+                    });
+                    records.push(record);
+                }
+            }
+            for worker in workers {
+                records.extend(worker.join().expect("an exploring thread panicked"));
+            }
+        });
+        records.sort_by_key(|r| r.index);
+        let stop = stop_at.load(Ordering::Relaxed);
+        let mut tally = Tally::default();
+        for record in records.into_iter().take_while(|r| r.index <= stop) {
+            tally.add(record);
+        }
+        (tally, cut.load(Ordering::Relaxed) && stop == u64::MAX)
+    }
+}
