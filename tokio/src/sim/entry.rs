@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::future::Future;
 
-use simloop::explore::{Explorer, RUNS_ENV};
+use simloop::explore::{Explorer, RUNS_ENV, Report};
 use simloop::{REPLAY_ENV, Sim, Token, TraceLevel};
 
 use super::context;
@@ -82,7 +82,11 @@ pub(crate) fn replay_command(token: &Token) -> String {
     let _ = write!(cmd, "{REPLAY_ENV}={token} ");
     match std::thread::current().name().filter(|n| *n != "main") {
         Some(test) => {
-            let _ = write!(cmd, "cargo test {test} -- --exact");
+            cmd.push_str("cargo test ");
+            if let Some(package) = var("CARGO_PKG_NAME") {
+                let _ = write!(cmd, "-p {package} ");
+            }
+            let _ = write!(cmd, "{test} -- --exact");
         }
         None => cmd.push_str("cargo run"),
     }
@@ -131,15 +135,14 @@ where
     output
 }
 
-/// The exploration of `SIMLOOP_RUNS` schedules.
-#[track_caller]
-fn explore<P, F>(config: TestConfig, program: &P)
+/// Explores `program` with `explorer`, each run in a fresh runtime of `config`'s kind.
+pub(crate) fn explore_with<P, F>(config: TestConfig, explorer: &Explorer, program: &P) -> Report
 where
     P: Fn() -> F + Sync,
     F: Future + 'static,
     F::Output: TestOutput,
 {
-    let report = Explorer::new().from_env().explore_checked(
+    explorer.explore_checked(
         || {
             let body = program();
             async move {
@@ -150,7 +153,19 @@ where
             }
         },
         |output| output.failure().map_or(Ok(()), Err),
-    );
+    )
+}
+
+/// The exploration of `SIMLOOP_RUNS` schedules; panics with the shrunk failure and the
+/// command that replays it.
+#[track_caller]
+fn explore<P, F>(config: TestConfig, program: &P)
+where
+    P: Fn() -> F + Sync,
+    F: Future + 'static,
+    F::Output: TestOutput,
+{
+    let report = explore_with(config, &Explorer::new().from_env(), program);
     let Some(failure) = &report.failure else {
         return;
     };
@@ -165,9 +180,8 @@ where
         None => (&failure.token, failure.trace_tail.clone()),
     };
     panic!(
-        "simloop-tokio: a schedule fails ({} run(s) of {} under {}, first failure at seed {}): {}\n--- the failing schedule ---\n{how}--- how to replay it ---\n{}",
+        "simloop-tokio: a schedule fails (run {} under policy {}, seed {}): {}\n--- the failing schedule ---\n{how}--- how to replay it ---\n{}",
         report.runs,
-        report.runs.max(1),
         report.policy,
         failure.seed,
         failure.message,

@@ -3,6 +3,7 @@
 mod context;
 mod entry;
 pub mod runtime;
+pub mod simulation;
 pub mod task;
 pub mod time;
 
