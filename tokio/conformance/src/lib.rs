@@ -1,0 +1,1 @@
+//! Empty: the tests in `tests/` are tokio's, copied by `scripts/tokio-conformance.sh`.

@@ -1,0 +1,53 @@
+//! tokio's API on simloop: a drop-in that runs tokio code unchanged in a deterministic
+//! simulation.
+//!
+//! Depend on it under tokio's name and keep every `use tokio::...`:
+//!
+//! ```toml
+//! [dependencies]
+//! tokio = { package = "simloop-tokio", version = "0.1", features = ["full"] }
+//! ```
+//!
+//! **Built normally it is tokio**: every item is tokio's own, re-exported, so production
+//! builds are unchanged. **Built with `RUSTFLAGS="--cfg simloop"`** the runtime is simloop:
+//! each `#[tokio::test]`, `#[tokio::main]` and `Runtime::block_on` is one simulation on a
+//! virtual clock with a seeded scheduler; `task`, `time`, `runtime`, `select!`, `join!` and
+//! `try_join!` are simloop's implementations of tokio's API, while tokio's
+//! runtime-independent parts (`sync`, the `io` traits and in-memory pipes, `task_local!`,
+//! `pin!`) are tokio's own. `SIMLOOP_RUNS=N cargo test` turns each `#[tokio::test]` into an
+//! exploration of N schedules that shrinks a failure and prints the command replaying it.
+//!
+//! Real network, file system, process and signal I/O are not simulated: under the cfg
+//! `tokio::net`, `tokio::fs`, `tokio::process` and `tokio::signal` do not exist, so code
+//! using them fails to compile.
+//!
+//! # Examples
+//!
+//! The same test passes on tokio and, with the cfg, in a simulation (where the hour-long
+//! sleep takes no real time):
+//!
+//! ```
+//! use std::time::Duration;
+//! use simloop_tokio as tokio;
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap();
+//! let value = rt.block_on(async {
+//!     let h = tokio::spawn(async {
+//!         tokio::time::sleep(Duration::from_secs(3600)).await;
+//!         7
+//!     });
+//!     h.await.unwrap()
+//! });
+//! assert_eq!(value, 7);
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(not(simloop))]
+pub use tokio::*;
+
+#[cfg(simloop)]
+mod sim;
+#[cfg(simloop)]
+pub use self::sim::*;

@@ -1,0 +1,190 @@
+//! How `#[tokio::test]`, `#[tokio::main]` and `block_on` set up their simulation, and how a
+//! test becomes an exploration (`SIMLOOP_RUNS`).
+
+use std::fmt::Write as _;
+use std::future::Future;
+
+use simloop::explore::{Explorer, RUNS_ENV, Report};
+use simloop::{REPLAY_ENV, Sim, Token, TraceLevel};
+
+use super::context;
+use super::runtime::{Handle, Runtime, RuntimeFlavor};
+
+/// What `#[tokio::test]` and `#[tokio::main]` were given.
+#[derive(Debug, Clone, Copy)]
+pub struct TestConfig {
+    /// The runtime kind asked for.
+    pub flavor: RuntimeFlavor,
+    /// `start_paused = true`.
+    pub start_paused: bool,
+}
+
+/// A test's return value: `()` or a `Result`, whose `Err` fails the run.
+pub trait TestOutput {
+    /// Why the run failed, if it did.
+    fn failure(&self) -> Option<String>;
+}
+
+impl TestOutput for () {
+    fn failure(&self) -> Option<String> {
+        None
+    }
+}
+
+impl<T, E: std::fmt::Debug> TestOutput for Result<T, E> {
+    fn failure(&self) -> Option<String> {
+        self.as_ref()
+            .err()
+            .map(|e| format!("the test returned Err({e:?})"))
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The simulation of one `block_on`: FIFO with seed 0 by default (tokio's current-thread
+/// order for what a test observes); `SIMLOOP_SEED` and `SIMLOOP_POLICY` choose another
+/// schedule, `SIMLOOP_REPLAY` replays a recorded one.
+pub(crate) fn sim() -> Sim {
+    let sim = Sim::new().trace(TraceLevel::Off);
+    if let Some(text) = var(REPLAY_ENV) {
+        let token: Token = text
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("simloop: {REPLAY_ENV} is set but unusable: {e}"));
+        return sim.replay(&token);
+    }
+    let mut sim = sim;
+    if let Some(seed) = var(simloop::explore::SEED_ENV) {
+        let seed = seed.trim().parse().unwrap_or_else(|_| {
+            panic!("simloop: SIMLOOP_SEED={seed} is not a seed (a number from 0 to 2^64-1)")
+        });
+        sim = sim.seed(seed);
+    }
+    if let Some(policy) = var(simloop::explore::POLICY_ENV) {
+        let policy = policy
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("simloop: SIMLOOP_POLICY={policy}: {e}"));
+        sim = sim.policy(policy);
+    }
+    sim
+}
+
+/// The command that reruns the current test (or program) with `token`.
+pub(crate) fn replay_command(token: &Token) -> String {
+    let flags = var("RUSTFLAGS").unwrap_or_else(|| "--cfg simloop".to_string());
+    let mut cmd = format!("RUSTFLAGS=\"{flags}\" ");
+    if let Some(dir) = var("CARGO_TARGET_DIR") {
+        let _ = write!(cmd, "CARGO_TARGET_DIR={dir} ");
+    }
+    let _ = write!(cmd, "{REPLAY_ENV}={token} ");
+    match std::thread::current().name().filter(|n| *n != "main") {
+        Some(test) => {
+            cmd.push_str("cargo test ");
+            if let Some(package) = var("CARGO_PKG_NAME") {
+                let _ = write!(cmd, "-p {package} ");
+            }
+            let _ = write!(cmd, "{test} -- --exact");
+        }
+        None => cmd.push_str("cargo run"),
+    }
+    cmd
+}
+
+/// How to replay a failed run.
+pub(crate) fn replay_hint(token: &Token) -> String {
+    format!(
+        "seed: {}  policy: {}\nreplay token: {token}\nrerun it:     {}",
+        token.seed(),
+        token.policy(),
+        replay_command(token)
+    )
+}
+
+/// Runs `#[tokio::main]`'s body as one simulation.
+pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
+    Runtime::with(config.flavor, config.start_paused).block_on(body)
+}
+
+/// Runs a `#[tokio::test]`: one simulation, or with `SIMLOOP_RUNS=N` (and no
+/// `SIMLOOP_REPLAY`) an exploration of N schedules under `SIMLOOP_POLICY` (random by
+/// default) from `SIMLOOP_SEED`, whose first failure is shrunk and reported with the
+/// command that replays it. The test's value comes from a final run in the default order.
+///
+/// # Panics
+///
+/// When a run fails.
+#[track_caller]
+pub fn run_test<P, F>(config: TestConfig, program: P) -> F::Output
+where
+    P: Fn() -> F + Sync,
+    F: Future + 'static,
+    F::Output: TestOutput,
+{
+    if var(RUNS_ENV).is_some() && var(REPLAY_ENV).is_none() {
+        explore(config, &program);
+    }
+    let output = run_main(config, program());
+    if let Some(failure) = output.failure()
+        && var(REPLAY_ENV).is_some()
+    {
+        panic!("{failure}");
+    }
+    output
+}
+
+/// Explores `program` with `explorer`, each run in a fresh runtime of `config`'s kind.
+pub(crate) fn explore_with<P, F>(config: TestConfig, explorer: &Explorer, program: &P) -> Report
+where
+    P: Fn() -> F + Sync,
+    F: Future + 'static,
+    F::Output: TestOutput,
+{
+    explorer.explore_checked(
+        || {
+            let body = program();
+            async move {
+                let handle = Handle::new(config.flavor, config.start_paused);
+                let _run = context::enter_run(handle.clone(), std::time::Instant::now());
+                handle.start_pending();
+                body.await
+            }
+        },
+        |output| output.failure().map_or(Ok(()), Err),
+    )
+}
+
+/// The exploration of `SIMLOOP_RUNS` schedules; panics with the shrunk failure and the
+/// command that replays it.
+#[track_caller]
+fn explore<P, F>(config: TestConfig, program: &P)
+where
+    P: Fn() -> F + Sync,
+    F: Future + 'static,
+    F::Output: TestOutput,
+{
+    let report = explore_with(config, &Explorer::new().from_env(), program);
+    let Some(failure) = &report.failure else {
+        return;
+    };
+    let (token, how) = match &failure.shrunk {
+        Some(s) => (
+            &s.token,
+            format!(
+                "shrunk to {} deviation(s) from the default order, {} task switches, {} steps:\n{}",
+                s.deviations, s.switches, s.steps, s.trace
+            ),
+        ),
+        None => (&failure.token, failure.trace_tail.clone()),
+    };
+    panic!(
+        "simloop-tokio: a schedule fails (run {} under policy {}, seed {}): {}\n--- the failing schedule ---\n{how}--- how to replay it ---\n{}",
+        report.runs,
+        report.policy,
+        failure.seed,
+        failure.message,
+        replay_hint(token)
+    );
+}

@@ -1,0 +1,45 @@
+//! The simulated side: tokio's API on simloop (compiled under `--cfg simloop` only).
+
+mod context;
+mod entry;
+pub mod runtime;
+pub mod simulation;
+pub mod task;
+pub mod time;
+
+/// tokio's synchronisation primitives, re-exported: they are runtime-independent (they
+/// park tasks through wakers only) and therefore as deterministic as the simulation that
+/// polls them.
+///
+/// ```
+/// let _m = simloop_tokio::sync::Mutex::new(0);
+/// ```
+pub mod sync {
+    pub use tokio::sync::*;
+}
+
+/// tokio's I/O traits, utilities and in-memory pipes (`duplex`, `simplex`, `empty`,
+/// `sink`, `repeat`), re-exported; they need no reactor. Real I/O (`stdin`, files,
+/// sockets) is not simulated.
+///
+/// ```
+/// let (_a, _b) = simloop_tokio::io::duplex(64);
+/// ```
+pub mod io {
+    pub use tokio::io::*;
+}
+
+pub use self::task::spawn;
+pub use simloop_tokio_macros::{main, test};
+pub use tokio::{pin, task_local};
+
+#[macro_use]
+mod macros;
+mod macros_support;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::sim::entry::{TestConfig, TestOutput, run_main, run_test};
+    pub use crate::sim::macros_support::{MaybeDone, select_start};
+    pub use simloop_tokio_macros::{join_impl, select_impl, try_join_impl};
+}

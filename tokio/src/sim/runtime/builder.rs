@@ -1,0 +1,130 @@
+//! `Builder`: tokio's runtime options, accepted; the simulation uses the flavor and
+//! `start_paused`.
+
+use super::{Runtime, RuntimeFlavor};
+
+/// Builds a [`Runtime`]. Thread counts, names and hooks are accepted and ignored: the
+/// simulation runs on the calling thread.
+#[derive(Debug)]
+pub struct Builder {
+    flavor: RuntimeFlavor,
+    start_paused: bool,
+}
+
+macro_rules! accepted {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(&mut self, $($arg: $ty),*) -> &mut Builder {
+                $(let _ = $arg;)*
+                self
+            }
+        )*
+    };
+}
+
+impl Builder {
+    /// A builder of a current-thread runtime.
+    pub fn new_current_thread() -> Builder {
+        Builder {
+            flavor: RuntimeFlavor::CurrentThread,
+            start_paused: false,
+        }
+    }
+
+    /// A builder of a multi-thread runtime (simulated on one thread).
+    pub fn new_multi_thread() -> Builder {
+        Builder {
+            flavor: RuntimeFlavor::MultiThread,
+            start_paused: false,
+        }
+    }
+
+    /// Starts the clock paused (tokio's `test-util`); the simulated clock is virtual anyway,
+    /// this sets what `time::pause`/`resume`/`advance` accept.
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Builder {
+        self.start_paused = start_paused;
+        self
+    }
+
+    accepted! {
+        /// Accepted: the simulation enables every driver.
+        enable_all();
+        /// Accepted: the virtual clock is always on.
+        enable_time();
+        /// Accepted: real I/O is not simulated.
+        enable_io();
+        /// Accepted and ignored (one thread).
+        worker_threads(n: usize);
+        /// Accepted and ignored (blocking work runs as tasks).
+        max_blocking_threads(n: usize);
+        /// Accepted and ignored.
+        thread_stack_size(n: usize);
+        /// Accepted and ignored.
+        thread_keep_alive(d: std::time::Duration);
+        /// Accepted and ignored.
+        global_queue_interval(n: u32);
+        /// Accepted and ignored.
+        event_interval(n: u32);
+        /// Accepted and ignored.
+        max_io_events_per_tick(n: usize);
+        /// Accepted and ignored.
+        disable_lifo_slot();
+    }
+
+    /// Accepted and ignored.
+    pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Builder {
+        let _ = name.into();
+        self
+    }
+
+    /// Accepted and ignored.
+    pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() -> String + Send + Sync + 'static,
+    {
+        drop(f);
+        self
+    }
+
+    /// Accepted and ignored (no worker threads start).
+    pub fn on_thread_start<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        drop(f);
+        self
+    }
+
+    /// Accepted and ignored.
+    pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        drop(f);
+        self
+    }
+
+    /// Accepted and ignored.
+    pub fn on_thread_park<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        drop(f);
+        self
+    }
+
+    /// Accepted and ignored.
+    pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        drop(f);
+        self
+    }
+
+    /// The runtime.
+    pub fn build(&mut self) -> std::io::Result<Runtime> {
+        Ok(Runtime::with(self.flavor, self.start_paused))
+    }
+}

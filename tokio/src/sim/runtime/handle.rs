@@ -1,0 +1,244 @@
+//! `Handle`: a reference to a runtime; what every spawn and timer of a run goes through.
+
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::RuntimeFlavor;
+use crate::sim::context::{self, NO_RUNTIME};
+use crate::sim::entry;
+use crate::sim::task::{Id, JoinHandle, spawn_on};
+
+/// A handle to a runtime: spawns onto it, enters it, blocks on it.
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    flavor: RuntimeFlavor,
+    paused: AtomicBool,
+    /// The real instant the runtime's virtual clock started from.
+    base: std::time::Instant,
+    /// Virtual time spent by the runtime's earlier runs (its clock goes on across them).
+    elapsed: Mutex<Duration>,
+    /// Tasks spawned while no run of the runtime was in progress.
+    pending: Mutex<Vec<Box<dyn FnOnce() + Send>>>,
+    next_id: AtomicU64,
+}
+
+impl Handle {
+    pub(crate) fn new(flavor: RuntimeFlavor, paused: bool) -> Handle {
+        Handle {
+            inner: Arc::new(Inner {
+                flavor,
+                paused: AtomicBool::new(paused),
+                base: std::time::Instant::now(),
+                elapsed: Mutex::new(Duration::ZERO),
+                pending: Mutex::new(Vec::new()),
+                next_id: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// The handle of the current runtime.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, with tokio's message.
+    #[track_caller]
+    pub fn current() -> Handle {
+        context::current_handle().unwrap_or_else(|| panic!("{NO_RUNTIME}"))
+    }
+
+    /// The handle of the current runtime, if there is one.
+    pub fn try_current() -> Result<Handle, TryCurrentError> {
+        context::current_handle().ok_or(TryCurrentError(()))
+    }
+
+    /// Spawns a task on this runtime (started at its next run when none is in progress).
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_on(self, future)
+    }
+
+    /// Runs a blocking closure as a task of this runtime.
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        spawn_on(self, async move { f() })
+    }
+
+    /// Runs `future` to completion as one simulation of this runtime.
+    ///
+    /// # Panics
+    ///
+    /// Inside a run (runs do not nest, as tokio's runtimes do not), when `future` panics
+    /// (the panic is resumed), or when the run fails (a deadlock: every task waits and no
+    /// timer is armed; a step limit), with the way to replay it.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        if simloop::time::try_now().is_some() {
+            panic!(
+                "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks."
+            );
+        }
+        let origin = self.inner.base + *lock(&self.inner.elapsed);
+        let _run = context::enter_run(self.clone(), origin);
+        let handle = self.clone();
+        let main = async move {
+            handle.start_pending();
+            let mut future = std::pin::pin!(future);
+            std::future::poll_fn(|cx| {
+                catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
+                    |payload| std::task::Poll::Ready(Err(payload)),
+                    |poll| poll.map(Ok),
+                )
+            })
+            .await
+        };
+        let outcome = entry::sim().block_on(main);
+        *lock(&self.inner.elapsed) += outcome.elapsed;
+        match outcome.result {
+            Ok(Ok(value)) => value,
+            Ok(Err(payload)) => resume_unwind(payload),
+            Err(error) => panic!(
+                "simloop-tokio: the simulated run failed: {error}\n{}",
+                entry::replay_hint(&outcome.token)
+            ),
+        }
+    }
+
+    /// Makes this the current runtime until the guard drops: `tokio::spawn` then works
+    /// outside a run (the task starts with the runtime's next run).
+    pub fn enter(&self) -> EnterGuard<'_> {
+        context::push_entered(self.clone());
+        EnterGuard {
+            _handle: std::marker::PhantomData,
+        }
+    }
+
+    /// The kind of runtime this is.
+    pub fn runtime_flavor(&self) -> RuntimeFlavor {
+        self.inner.flavor
+    }
+
+    /// Counters of the runtime.
+    pub fn metrics(&self) -> RuntimeMetrics {
+        RuntimeMetrics {
+            flavor: self.inner.flavor,
+        }
+    }
+
+    /// Whether a run of this runtime is in progress on this thread.
+    pub(crate) fn runs_here(&self) -> bool {
+        context::with_run(|r| Arc::ptr_eq(&r.handle.inner, &self.inner)) == Some(true)
+    }
+
+    /// Keeps a spawn for the runtime's next run.
+    pub(crate) fn defer(&self, start: Box<dyn FnOnce() + Send>) {
+        lock(&self.inner.pending).push(start);
+    }
+
+    /// Starts the tasks spawned while no run was in progress, in spawn order.
+    pub(crate) fn start_pending(&self) {
+        let starts = std::mem::take(&mut *lock(&self.inner.pending));
+        for start in starts {
+            start();
+        }
+    }
+
+    /// Drops the tasks that never started (the runtime shuts down).
+    pub(crate) fn drop_pending(&self) {
+        let starts = std::mem::take(&mut *lock(&self.inner.pending));
+        drop(starts);
+    }
+
+    pub(crate) fn next_task_id(&self) -> Id {
+        let n = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        self.inner.paused.load(Ordering::Relaxed)
+    }
+
+    /// Sets the paused flag and returns the previous value.
+    pub(crate) fn set_paused(&self, paused: bool) -> bool {
+        self.inner.paused.swap(paused, Ordering::Relaxed)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle")
+            .field("flavor", &self.inner.flavor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The guard of [`Handle::enter`] and `Runtime::enter`.
+#[derive(Debug)]
+pub struct EnterGuard<'a> {
+    _handle: std::marker::PhantomData<&'a Handle>,
+}
+
+impl Drop for EnterGuard<'_> {
+    fn drop(&mut self) {
+        context::pop_entered();
+    }
+}
+
+/// The error of [`Handle::try_current`] outside a runtime.
+#[derive(Debug)]
+pub struct TryCurrentError(());
+
+impl TryCurrentError {
+    /// Whether there was no runtime at all (always, in the simulation).
+    pub fn is_missing_context(&self) -> bool {
+        true
+    }
+
+    /// Whether the thread-local was destroyed (never, in the simulation).
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        false
+    }
+}
+
+impl std::fmt::Display for TryCurrentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(NO_RUNTIME)
+    }
+}
+
+impl std::error::Error for TryCurrentError {}
+
+/// A few of tokio's runtime counters.
+#[derive(Debug, Clone)]
+pub struct RuntimeMetrics {
+    flavor: RuntimeFlavor,
+}
+
+impl RuntimeMetrics {
+    /// The number of worker threads: one for a current-thread runtime; the simulation runs
+    /// a multi-thread runtime's tasks on one thread but reports tokio's default of one per
+    /// core would be misleading, so it reports 1 as well.
+    pub fn num_workers(&self) -> usize {
+        match self.flavor {
+            RuntimeFlavor::CurrentThread | RuntimeFlavor::MultiThread => 1,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `Runtime`: owns a handle; each `block_on` is one simulation.
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::{EnterGuard, Handle, RuntimeFlavor};
+use crate::sim::task::JoinHandle;
+
+/// A simulated tokio runtime.
+///
+/// Each [`Runtime::block_on`] runs one simulation: the future and the tasks it spawns run on
+/// the virtual clock under the run's scheduler. The clock goes on from one `block_on` to
+/// the next; tasks still alive when a `block_on` returns are dropped there (tokio keeps
+/// them until the runtime drops: a difference only for tasks that outlive the future they
+/// were spawned for).
+#[derive(Debug)]
+pub struct Runtime {
+    handle: Handle,
+}
+
+impl Runtime {
+    /// A multi-thread runtime (simulated on one thread), tokio's default.
+    pub fn new() -> std::io::Result<Runtime> {
+        Ok(Runtime::with(RuntimeFlavor::MultiThread, false))
+    }
+
+    pub(crate) fn with(flavor: RuntimeFlavor, paused: bool) -> Runtime {
+        Runtime {
+            handle: Handle::new(flavor, paused),
+        }
+    }
+
+    /// Runs `future` to completion as one simulation (see [`Handle::block_on`]).
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.handle.block_on(future)
+    }
+
+    /// Spawns a task; it starts with the next `block_on` unless one is running here.
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn(future)
+    }
+
+    /// Runs a blocking closure as a task.
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(f)
+    }
+
+    /// Makes this the current runtime until the guard drops.
+    pub fn enter(&self) -> EnterGuard<'_> {
+        self.handle.enter()
+    }
+
+    /// The runtime's handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Shuts the runtime down: tasks that never started are dropped.
+    pub fn shutdown_timeout(self, _duration: Duration) {
+        drop(self)
+    }
+
+    /// Shuts the runtime down without waiting.
+    pub fn shutdown_background(self) {
+        drop(self)
+    }
+
+    /// Counters of the runtime.
+    pub fn metrics(&self) -> super::RuntimeMetrics {
+        self.handle.metrics()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.handle.drop_pending();
+    }
+}

@@ -1,0 +1,32 @@
+//! Blocking work: a task of the simulation, as asyncio's `to_thread` is.
+
+use super::JoinHandle;
+use crate::sim::context::{self, NO_RUNTIME};
+
+/// Runs a blocking closure as a task of the simulation (tokio runs it on a thread of its
+/// blocking pool): it starts at its turn, like any spawned task, and holds the run's only
+/// thread while it runs, so it must not wait for other tasks.
+///
+/// # Panics
+///
+/// Outside a runtime, with tokio's message.
+#[track_caller]
+pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    match context::current_handle() {
+        Some(handle) => handle.spawn_blocking(f),
+        None => panic!("{NO_RUNTIME}"),
+    }
+}
+
+/// Runs a blocking closure in place (the run is single-threaded: there is no worker to
+/// hand the other tasks to).
+pub fn block_in_place<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    f()
+}

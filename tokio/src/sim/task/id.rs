@@ -1,0 +1,63 @@
+//! Task ids, as tokio numbers them: unique within a runtime, never reused.
+
+use std::cell::Cell;
+use std::fmt;
+use std::num::NonZeroU64;
+
+/// A task's id, unique among the tasks of its runtime.
+///
+/// Ids count from 1 per runtime in spawn order, so a simulated run numbers its tasks the
+/// same way every time. (tokio's ids are unique in the whole process.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(pub(crate) NonZeroU64);
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({})", self.0)
+    }
+}
+
+thread_local! {
+    /// The id of the task being polled (or dropped) on this thread.
+    static CURRENT: Cell<Option<Id>> = const { Cell::new(None) };
+}
+
+/// The id of the running task.
+///
+/// # Panics
+///
+/// Outside a task (tokio's message).
+#[track_caller]
+pub fn id() -> Id {
+    try_id().expect("Can't get a task id when not inside a task")
+}
+
+/// The id of the running task, or `None` outside a task (the future of `block_on` is not a
+/// task).
+pub fn try_id() -> Option<Id> {
+    CURRENT.try_with(Cell::get).ok().flatten()
+}
+
+/// Marks `id` as the running task until the guard drops (the previous one is restored).
+pub(crate) fn set_current(id: Option<Id>) -> CurrentGuard {
+    CurrentGuard {
+        previous: CURRENT.with(|c| c.replace(id)),
+    }
+}
+
+/// Restores the task id that ran before.
+pub(crate) struct CurrentGuard {
+    previous: Option<Id>,
+}
+
+impl Drop for CurrentGuard {
+    fn drop(&mut self) {
+        let _ = CURRENT.try_with(|c| c.set(self.previous));
+    }
+}

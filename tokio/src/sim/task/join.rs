@@ -1,0 +1,203 @@
+//! Awaiting a task: `JoinHandle`, `JoinError`, `AbortHandle`.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use super::Id;
+use super::state::{Abortable, Shared, abort, lock};
+
+/// An owned permission to await a task, as tokio's: dropping it detaches the task.
+pub struct JoinHandle<T> {
+    pub(crate) shared: Shared<T>,
+    pub(crate) id: Id,
+}
+
+impl<T> JoinHandle<T> {
+    /// Aborts the task: it is cancelled at its next turn (its future is dropped there, in the
+    /// simulation) and awaiting the handle then gives a cancelled [`JoinError`]. A task that
+    /// already finished keeps its result.
+    pub fn abort(&self) {
+        abort(&self.shared)
+    }
+
+    /// Whether the task has finished (returned, panicked or been aborted).
+    pub fn is_finished(&self) -> bool {
+        lock(&self.shared).finished
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> Id {
+        self.id
+    }
+}
+
+impl<T: Send + 'static> JoinHandle<T> {
+    /// A handle that can abort the task without owning its result.
+    pub fn abort_handle(&self) -> AbortHandle {
+        AbortHandle {
+            task: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut j = lock(&self.shared);
+        if let Some(result) = j.output.take() {
+            return Poll::Ready(result);
+        }
+        assert!(!j.finished, "`JoinHandle` polled after completion");
+        match &mut j.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            w => *w = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Unpin for JoinHandle<T> {}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle").field("id", &self.id).finish()
+    }
+}
+
+/// A handle that aborts a task (tokio's `AbortHandle`); cloning it is cheap.
+#[derive(Clone)]
+pub struct AbortHandle {
+    task: Arc<dyn Abortable>,
+}
+
+impl AbortHandle {
+    /// Aborts the task, as [`JoinHandle::abort`].
+    pub fn abort(&self) {
+        self.task.abort()
+    }
+
+    /// Whether the task has finished.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> Id {
+        self.task.id()
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle")
+            .field("id", &self.id())
+            .finish()
+    }
+}
+
+/// Why a task gave no value: it was cancelled (aborted, or its runtime shut down) or it
+/// panicked.
+pub struct JoinError {
+    id: Id,
+    repr: Repr,
+}
+
+enum Repr {
+    Cancelled,
+    Panic(Mutex<Box<dyn Any + Send + 'static>>),
+}
+
+impl JoinError {
+    pub(crate) fn cancelled(id: Id) -> JoinError {
+        JoinError {
+            id,
+            repr: Repr::Cancelled,
+        }
+    }
+
+    pub(crate) fn panic(id: Id, payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        JoinError {
+            id,
+            repr: Repr::Panic(Mutex::new(payload)),
+        }
+    }
+
+    /// Whether the task was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.repr, Repr::Cancelled)
+    }
+
+    /// Whether the task panicked.
+    pub fn is_panic(&self) -> bool {
+        matches!(self.repr, Repr::Panic(_))
+    }
+
+    /// The panic's payload.
+    ///
+    /// # Panics
+    ///
+    /// When the task was cancelled rather than panicked.
+    #[track_caller]
+    pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
+        self.try_into_panic()
+            .expect("`JoinError` reason is not a panic.")
+    }
+
+    /// The panic's payload, or the error itself when the task was cancelled.
+    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match self.repr {
+            Repr::Panic(p) => Ok(p.into_inner().unwrap_or_else(|e| e.into_inner())),
+            Repr::Cancelled => Err(self),
+        }
+    }
+
+    /// The id of the task that failed.
+    pub fn id(&self) -> Id {
+        self.id
+    }
+
+    fn panic_message(&self) -> Option<String> {
+        let Repr::Panic(p) = &self.repr else {
+            return None;
+        };
+        let p = p.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = p.downcast_ref::<&'static str>() {
+            Some((*s).to_string())
+        } else {
+            p.downcast_ref::<String>().cloned()
+        }
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.repr, self.panic_message()) {
+            (Repr::Cancelled, _) => write!(f, "task {} was cancelled", self.id),
+            (Repr::Panic(_), Some(m)) => write!(f, "task {} panicked with message {m:?}", self.id),
+            (Repr::Panic(_), None) => write!(f, "task {} panicked", self.id),
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.repr, self.panic_message()) {
+            (Repr::Cancelled, _) => write!(f, "JoinError::Cancelled({:?})", self.id),
+            (Repr::Panic(_), Some(m)) => write!(f, "JoinError::Panic({:?}, {m:?}, ...)", self.id),
+            (Repr::Panic(_), None) => write!(f, "JoinError::Panic({:?}, ...)", self.id),
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+impl From<JoinError> for std::io::Error {
+    fn from(e: JoinError) -> std::io::Error {
+        std::io::Error::other(e.to_string())
+    }
+}

@@ -1,0 +1,286 @@
+//! `JoinSet`: a collection of tasks, joined in the order they finish.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use super::state::{Notify, on_end};
+use super::{AbortHandle, Id, JoinError, JoinHandle, LocalSet, spawn, spawn_blocking, spawn_local};
+use crate::sim::runtime::Handle;
+
+/// A set of tasks whose results come back in the order the tasks finish; dropping the set
+/// aborts them all.
+pub struct JoinSet<T> {
+    tasks: BTreeMap<u64, JoinHandle<T>>,
+    next: u64,
+    finished: Arc<Finished>,
+}
+
+/// The keys of finished tasks, in the order they finished.
+#[derive(Default)]
+struct Finished {
+    state: Mutex<(VecDeque<u64>, Option<Waker>)>,
+}
+
+impl Notify for Finished {
+    fn ended(&self, key: u64) {
+        let waker = {
+            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            s.0.push_back(key);
+            s.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+impl<T> JoinSet<T> {
+    /// An empty set.
+    pub fn new() -> JoinSet<T> {
+        JoinSet {
+            tasks: BTreeMap::new(),
+            next: 0,
+            finished: Arc::default(),
+        }
+    }
+
+    /// The number of tasks in the set (finished ones not yet joined included).
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    fn insert(&mut self, handle: JoinHandle<T>) -> AbortHandle
+    where
+        T: Send + 'static,
+    {
+        self.next += 1;
+        let key = self.next;
+        let abort = handle.abort_handle();
+        on_end(&handle.shared, self.finished.clone(), key);
+        self.tasks.insert(key, handle);
+        abort
+    }
+
+    /// Spawns a task into the set.
+    #[track_caller]
+    pub fn spawn<F>(&mut self, task: F) -> AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(spawn(task))
+    }
+
+    /// Spawns a task into the set, on the runtime of `handle`.
+    #[track_caller]
+    pub fn spawn_on<F>(&mut self, task: F, handle: &Handle) -> AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(handle.spawn(task))
+    }
+
+    /// Spawns a `!Send` task into the set, on the current `LocalSet`.
+    #[track_caller]
+    pub fn spawn_local<F>(&mut self, task: F) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: Send + 'static,
+    {
+        self.insert(spawn_local(task))
+    }
+
+    /// Spawns a `!Send` task into the set, on `local_set`.
+    #[track_caller]
+    pub fn spawn_local_on<F>(&mut self, task: F, local_set: &LocalSet) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: Send + 'static,
+    {
+        self.insert(local_set.spawn_local(task))
+    }
+
+    /// Runs a blocking closure as a task of the set.
+    #[track_caller]
+    pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(spawn_blocking(f))
+    }
+
+    /// Runs a blocking closure as a task of the set, on the runtime of `handle`.
+    #[track_caller]
+    pub fn spawn_blocking_on<F>(&mut self, f: F, handle: &Handle) -> AbortHandle
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(handle.spawn_blocking(f))
+    }
+
+    /// Waits for the next task to finish and gives its result; `None` when the set is empty.
+    pub async fn join_next(&mut self) -> Option<Result<T, JoinError>> {
+        std::future::poll_fn(|cx| self.poll_join_next(cx)).await
+    }
+
+    /// [`JoinSet::join_next`] with the finished task's id.
+    pub async fn join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        std::future::poll_fn(|cx| self.poll_join_next_with_id(cx)).await
+    }
+
+    /// The result of a finished task, if one has finished, without waiting.
+    pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        self.try_join_next_with_id().map(|r| r.map(|(_, v)| v))
+    }
+
+    /// [`JoinSet::try_join_next`] with the finished task's id.
+    pub fn try_join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        loop {
+            let key = {
+                let mut s = self
+                    .finished
+                    .state
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                s.0.pop_front()?
+            };
+            if let Some(r) = self.take(key) {
+                return Some(r);
+            }
+        }
+    }
+
+    /// Takes the result of the finished task `key`, if it is still in the set.
+    fn take(&mut self, key: u64) -> Option<Result<(Id, T), JoinError>> {
+        let handle = self.tasks.remove(&key)?;
+        let id = handle.id;
+        let result = super::state::lock(&handle.shared).output.take();
+        let result = result.expect("a finished task of a JoinSet holds its result");
+        Some(result.map(|v| (id, v)))
+    }
+
+    /// Polls for the next finished task (see [`JoinSet::join_next`]).
+    pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        self.poll_join_next_with_id(cx)
+            .map(|o| o.map(|r| r.map(|(_, v)| v)))
+    }
+
+    /// Polls for the next finished task with its id.
+    pub fn poll_join_next_with_id(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(Id, T), JoinError>>> {
+        if self.tasks.is_empty() {
+            return Poll::Ready(None);
+        }
+        if let Some(r) = self.try_join_next_with_id() {
+            return Poll::Ready(Some(r));
+        }
+        let mut s = self
+            .finished
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        s.1 = Some(cx.waker().clone());
+        Poll::Pending
+    }
+
+    /// Aborts every task; they stay in the set until joined (as cancelled, unless they had
+    /// finished).
+    pub fn abort_all(&mut self) {
+        for h in self.tasks.values() {
+            h.abort();
+        }
+    }
+
+    /// Removes every task from the set without aborting it.
+    pub fn detach_all(&mut self) {
+        self.tasks.clear();
+        let mut s = self
+            .finished
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        s.0.clear();
+    }
+
+    /// Aborts every task and waits until they all ended.
+    pub async fn shutdown(&mut self) {
+        self.abort_all();
+        while self.join_next().await.is_some() {}
+    }
+
+    /// Waits for every task and gives their values in the order they finished.
+    ///
+    /// # Panics
+    ///
+    /// Resumes a task's panic; panics when a task was cancelled.
+    pub async fn join_all(mut self) -> Vec<T> {
+        let mut out = Vec::with_capacity(self.len());
+        while let Some(r) = self.join_next().await {
+            match r {
+                Ok(v) => out.push(v),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        out
+    }
+}
+
+impl<T> Drop for JoinSet<T> {
+    fn drop(&mut self) {
+        for h in self.tasks.values() {
+            h.abort();
+        }
+    }
+}
+
+impl<T> Default for JoinSet<T> {
+    fn default() -> JoinSet<T> {
+        JoinSet::new()
+    }
+}
+
+impl<T> fmt::Debug for JoinSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinSet").field("len", &self.len()).finish()
+    }
+}
+
+impl<T, F> FromIterator<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> JoinSet<T> {
+        let mut set = JoinSet::new();
+        set.extend(iter);
+        set
+    }
+}
+
+impl<T, F> Extend<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        for f in iter {
+            self.spawn(f);
+        }
+    }
+}
+
+impl<T> Unpin for JoinSet<T> {}

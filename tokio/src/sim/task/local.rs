@@ -1,0 +1,310 @@
+//! `LocalSet` and `spawn_local`: tasks that need not be `Send`.
+//!
+//! A simulated run is single-threaded, so a local task is an ordinary simloop task; the set
+//! only keeps tokio's rules around it: `spawn_local` needs a set (entered, or running
+//! `run_until`), the set's tasks are dropped with it, and awaiting the set waits for them.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use super::state::{Notify, abort, on_end};
+use super::{JoinHandle, TaskFuture};
+use crate::sim::context::{self, NO_RUNTIME};
+use crate::sim::runtime::Runtime;
+
+/// A set of tasks that run on the current thread and need not be `Send`.
+pub struct LocalSet {
+    shared: LocalRef,
+    /// Tasks spawned while no run was in progress; they start with the next one.
+    pending: RefCell<Vec<Box<dyn FnOnce()>>>,
+    _not_send: PhantomData<Rc<()>>,
+}
+
+/// What a local task knows of its set.
+pub(crate) type LocalRef = Arc<Shared>;
+
+pub(crate) struct Shared {
+    key: u64,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The keys of unfinished tasks; `next` numbers them.
+    tasks: std::collections::BTreeSet<u64>,
+    next: u64,
+    /// The future awaiting the set.
+    waker: Option<Waker>,
+}
+
+impl Notify for Shared {
+    fn ended(&self, key: u64) {
+        let waker = {
+            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            s.tasks.remove(&key);
+            if s.tasks.is_empty() {
+                s.waker.take()
+            } else {
+                None
+            }
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+/// A local task waiting to start: `(set key, start)`.
+type PendingStart = (u64, Box<dyn FnOnce()>);
+/// How to abort a local task: `(set key, task key, abort)`.
+type Abort = (u64, u64, Box<dyn Fn()>);
+
+thread_local! {
+    static CURRENT: RefCell<Option<LocalRef>> = const { RefCell::new(None) };
+    /// Tasks spawned by `spawn_local` inside an entered set while no run was in progress,
+    /// by the key of their set.
+    static PENDING: RefCell<Vec<PendingStart>> = const { RefCell::new(Vec::new()) };
+    /// How to abort each local task (its output need not be `Send`, so this stays on the
+    /// thread).
+    static ABORTS: RefCell<Vec<Abort>> = const { RefCell::new(Vec::new()) };
+}
+
+static KEYS: AtomicU64 = AtomicU64::new(1);
+
+impl Shared {
+    /// Makes this set the current one until the guard drops.
+    pub(crate) fn enter(self: &Arc<Self>) -> LocalGuard {
+        LocalGuard {
+            previous: CURRENT.with(|c| c.borrow_mut().replace(self.clone())),
+        }
+    }
+}
+
+/// Restores the previously current set.
+pub(crate) struct LocalGuard {
+    previous: Option<LocalRef>,
+}
+
+impl Drop for LocalGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+/// Spawns a `!Send` task on the current `LocalSet`.
+///
+/// # Panics
+///
+/// Outside a `LocalSet` (tokio's message), or outside a runtime.
+#[track_caller]
+pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let Some(set) = CURRENT.with(|c| c.borrow().clone()) else {
+        panic!("`spawn_local` called from outside of a `task::LocalSet` or LocalRuntime");
+    };
+    let key = set.key;
+    spawn_into(&set, future, |start| {
+        PENDING.with(|p| p.borrow_mut().push((key, start)))
+    })
+}
+
+/// Spawns a local task of `set`; `defer` keeps it when no run is in progress.
+#[track_caller]
+fn spawn_into<F>(
+    set: &LocalRef,
+    future: F,
+    defer: impl FnOnce(Box<dyn FnOnce()>),
+) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let Some(handle) = context::current_handle() else {
+        panic!("{NO_RUNTIME}");
+    };
+    let (task, join) = TaskFuture::new(&handle, future, Some(set.clone()));
+    let key = {
+        let mut s = set.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.next += 1;
+        let key = s.next;
+        s.tasks.insert(key);
+        key
+    };
+    let shared = join.shared.clone();
+    let set_key = set.key;
+    ABORTS.with(|a| {
+        let mut a = a.borrow_mut();
+        // Forget the aborts of this set's finished tasks as new ones come.
+        let live = set.state.lock().unwrap_or_else(|e| e.into_inner());
+        a.retain(|(s, t, _)| *s != set_key || live.tasks.contains(t));
+        a.push((set_key, key, Box::new(move || abort(&shared))));
+    });
+    on_end(&join.shared, set.clone(), key);
+    if handle.runs_here() {
+        task.start();
+    } else {
+        defer(Box::new(move || task.start()));
+    }
+    join
+}
+
+impl LocalSet {
+    /// An empty set.
+    pub fn new() -> LocalSet {
+        LocalSet {
+            shared: Arc::new(Shared {
+                key: KEYS.fetch_add(1, Ordering::Relaxed),
+                state: Mutex::new(State::default()),
+            }),
+            pending: RefCell::new(Vec::new()),
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Makes this the set `spawn_local` spawns on, until the guard drops.
+    pub fn enter(&self) -> LocalEnterGuard {
+        LocalEnterGuard {
+            _guard: self.shared.enter(),
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Spawns a `!Send` task on this set.
+    #[track_caller]
+    pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        spawn_into(&self.shared, future, |start| {
+            self.pending.borrow_mut().push(start)
+        })
+    }
+
+    /// Runs `future` on `rt` with this set current.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, rt: &Runtime, future: F) -> F::Output {
+        rt.block_on(self.run_until(future))
+    }
+
+    /// Runs `future` with this set current (its tasks run beside it).
+    pub async fn run_until<F: Future>(&self, future: F) -> F::Output {
+        RunUntil {
+            set: self,
+            future: std::pin::pin!(future),
+        }
+        .await
+    }
+
+    /// Starts the tasks spawned while no run was in progress.
+    fn start_pending(&self) {
+        if !context::current_handle().is_some_and(|h| h.runs_here()) {
+            return;
+        }
+        let key = self.shared.key;
+        let mut starts: Vec<Box<dyn FnOnce()>> = self.pending.borrow_mut().drain(..).collect();
+        PENDING.with(|p| {
+            let mut p = p.borrow_mut();
+            let mut i = 0;
+            while i < p.len() {
+                if p[i].0 == key {
+                    starts.push(p.remove(i).1);
+                } else {
+                    i += 1;
+                }
+            }
+        });
+        for start in starts {
+            start();
+        }
+    }
+}
+
+impl Default for LocalSet {
+    fn default() -> LocalSet {
+        LocalSet::new()
+    }
+}
+
+impl std::fmt::Debug for LocalSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalSet").finish_non_exhaustive()
+    }
+}
+
+struct RunUntil<'a, F> {
+    set: &'a LocalSet,
+    future: Pin<&'a mut F>,
+}
+
+impl<F: Future> Future for RunUntil<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let _guard = self.set.shared.enter();
+        self.set.start_pending();
+        self.future.as_mut().poll(cx)
+    }
+}
+
+/// Awaiting a set waits until all its tasks have finished.
+impl Future for LocalSet {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let _guard = self.shared.enter();
+        self.start_pending();
+        let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.tasks.is_empty() {
+            Poll::Ready(())
+        } else {
+            s.waker = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+impl Drop for LocalSet {
+    /// Aborts the set's unfinished tasks; tasks that never started are dropped.
+    fn drop(&mut self) {
+        let key = self.shared.key;
+        let aborts: Vec<Box<dyn Fn()>> = ABORTS
+            .try_with(|a| {
+                let mut a = a.borrow_mut();
+                let (mine, others) = std::mem::take(&mut *a)
+                    .into_iter()
+                    .partition::<Vec<_>, _>(|(s, _, _)| *s == key);
+                *a = others;
+                mine.into_iter().map(|(_, _, f)| f).collect()
+            })
+            .unwrap_or_default();
+        for abort in aborts {
+            abort();
+        }
+        let _ = PENDING.try_with(|p| p.borrow_mut().retain(|(k, _)| *k != key));
+        self.pending.borrow_mut().clear();
+    }
+}
+
+/// The guard of [`LocalSet::enter`].
+#[derive(Debug)]
+pub struct LocalEnterGuard {
+    _guard: LocalGuard,
+    _not_send: PhantomData<Rc<()>>,
+}
+
+impl std::fmt::Debug for LocalGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalGuard").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,120 @@
+//! What a task shares with its handles: its output, who waits for it, whether it was aborted.
+//!
+//! The state sits behind a `Mutex` because tokio's handles are `Send` (a handle may be moved
+//! into another task); runs are single-threaded, so it is never contended.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Waker;
+
+use super::{Id, JoinError};
+use crate::sim::context;
+
+/// A task's shared state.
+pub(crate) struct Joint<T> {
+    pub(crate) id: Id,
+    /// The result, until a handle takes it.
+    pub(crate) output: Option<Result<T, JoinError>>,
+    pub(crate) finished: bool,
+    /// The handle waiting for the result.
+    pub(crate) waker: Option<Waker>,
+    /// An abort was asked for (a task not started yet never starts).
+    pub(crate) aborted: bool,
+    /// The simulated task and the run it lives in, once started.
+    pub(crate) task: Option<(u64, simloop::task::TaskId)>,
+    /// Told when the task ends (its `JoinSet`, its `LocalSet`), each with a key.
+    pub(crate) notify: Vec<(Arc<dyn Notify>, u64)>,
+}
+
+/// Told when a task ends (a `JoinSet`, a `LocalSet`).
+pub(crate) trait Notify: Send + Sync {
+    fn ended(&self, key: u64);
+}
+
+/// The shared state behind a handle.
+pub(crate) type Shared<T> = Arc<Mutex<Joint<T>>>;
+
+pub(crate) fn new_shared<T>(id: Id) -> Shared<T> {
+    Arc::new(Mutex::new(Joint {
+        id,
+        output: None,
+        finished: false,
+        waker: None,
+        aborted: false,
+        task: None,
+        notify: Vec::new(),
+    }))
+}
+
+/// Locks the state; a poisoned lock (a panic while it was held) is still usable.
+pub(crate) fn lock<T>(shared: &Mutex<Joint<T>>) -> MutexGuard<'_, Joint<T>> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Stores the task's result and tells its handle and its set (outside the lock).
+pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) {
+    let (waker, notify) = {
+        let mut j = lock(shared);
+        if j.finished {
+            return;
+        }
+        j.finished = true;
+        j.output = Some(result);
+        (j.waker.take(), std::mem::take(&mut j.notify))
+    };
+    if let Some(w) = waker {
+        w.wake();
+    }
+    for (set, key) in notify {
+        set.ended(key);
+    }
+}
+
+/// Aborts the task: a started task of the current run is cancelled (its future is dropped
+/// at its turn); one not started yet never starts.
+pub(crate) fn abort<T>(shared: &Mutex<Joint<T>>) {
+    let task = {
+        let mut j = lock(shared);
+        if j.finished {
+            return;
+        }
+        j.aborted = true;
+        j.task
+    };
+    if let Some((run, task)) = task
+        && run == context::run_number()
+    {
+        simloop::task::cancel(task);
+    }
+}
+
+/// Tells `set` with `key` when the task ends (at once if it has).
+pub(crate) fn on_end<T>(shared: &Mutex<Joint<T>>, set: Arc<dyn Notify>, key: u64) {
+    let mut j = lock(shared);
+    if j.finished {
+        drop(j);
+        set.ended(key);
+    } else {
+        j.notify.push((set, key));
+    }
+}
+
+/// Erased access for `AbortHandle`.
+pub(crate) trait Abortable: Send + Sync {
+    fn abort(&self);
+    fn is_finished(&self) -> bool;
+    fn id(&self) -> Id;
+}
+
+impl<T: Send> Abortable for Mutex<Joint<T>> {
+    fn abort(&self) {
+        abort(self)
+    }
+
+    fn is_finished(&self) -> bool {
+        lock(self).finished
+    }
+
+    fn id(&self) -> Id {
+        lock(self).id
+    }
+}

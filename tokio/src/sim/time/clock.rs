@@ -1,0 +1,61 @@
+//! `pause`, `resume`, `advance`: tokio's test-util clock controls on the virtual clock.
+//!
+//! The simulated clock is always virtual; these keep tokio's rules (what panics when)
+//! and `advance` moves the clock at once.
+
+use std::time::Duration;
+
+use crate::sim::context::{self, NO_RUNTIME};
+use crate::sim::runtime::RuntimeFlavor;
+
+/// Marks the clock paused (it is virtual in any case).
+///
+/// # Panics
+///
+/// When already paused, on a multi-thread runtime, or outside a runtime (tokio's rules).
+#[track_caller]
+pub fn pause() {
+    let Some(handle) = context::current_handle() else {
+        panic!("{NO_RUNTIME}");
+    };
+    if handle.runtime_flavor() != RuntimeFlavor::CurrentThread {
+        panic!(
+            "`time::pause()` requires the `current_thread` Tokio runtime. This is the default Runtime used by `#[tokio::test]."
+        );
+    }
+    if handle.set_paused(true) {
+        panic!("time is already frozen");
+    }
+}
+
+/// Marks the clock running again.
+///
+/// # Panics
+///
+/// When not paused, or outside a runtime.
+#[track_caller]
+pub fn resume() {
+    let Some(handle) = context::current_handle() else {
+        panic!("{NO_RUNTIME}");
+    };
+    if !handle.set_paused(false) {
+        panic!("time is not frozen");
+    }
+}
+
+/// Moves the paused clock forward by `duration` at once, then yields so that the timers it
+/// passed fire.
+///
+/// # Panics
+///
+/// When the clock is not paused, or outside a run.
+pub async fn advance(duration: Duration) {
+    let Some(handle) = context::current_handle() else {
+        panic!("{NO_RUNTIME}");
+    };
+    if !handle.is_paused() {
+        panic!("time is not frozen");
+    }
+    simloop::time::advance(duration);
+    crate::sim::task::yield_now().await;
+}

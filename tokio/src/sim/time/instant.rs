@@ -1,0 +1,140 @@
+//! `Instant`: tokio's, read from the virtual clock.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub, SubAssign};
+use std::time::Duration;
+
+use crate::sim::context;
+
+/// A point in time, as tokio's `Instant` (a `std::time::Instant` inside).
+///
+/// In a run, `now` is the instant the run's virtual zero stands for plus the virtual time
+/// since; differences between instants are therefore exact and reproducible, while the
+/// absolute value (what `Debug` prints) depends on when the runtime was created.
+/// Outside a run it is the real clock.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant {
+    std: std::time::Instant,
+}
+
+impl Instant {
+    /// The current instant: virtual in a run, real outside.
+    pub fn now() -> Instant {
+        let virtual_now = context::with_run(|r| {
+            simloop::time::try_now().map(|t| r.origin + t.elapsed_since_start())
+        })
+        .flatten();
+        Instant {
+            std: virtual_now.unwrap_or_else(std::time::Instant::now),
+        }
+    }
+
+    /// An instant far in the future (about 30 years), used where tokio means "never".
+    pub(crate) fn far_future() -> Instant {
+        Instant::now() + Duration::from_secs(86400 * 365 * 30)
+    }
+
+    /// The `Instant` of a `std::time::Instant`.
+    pub fn from_std(std: std::time::Instant) -> Instant {
+        Instant { std }
+    }
+
+    /// The `std::time::Instant` inside.
+    pub fn into_std(self) -> std::time::Instant {
+        self.std
+    }
+
+    /// The time since `earlier`, zero when `earlier` is later.
+    pub fn duration_since(&self, earlier: Instant) -> Duration {
+        self.std.saturating_duration_since(earlier.std)
+    }
+
+    /// The time since `earlier`, or `None` when `earlier` is later.
+    pub fn checked_duration_since(&self, earlier: Instant) -> Option<Duration> {
+        self.std.checked_duration_since(earlier.std)
+    }
+
+    /// The time since `earlier`, zero when `earlier` is later.
+    pub fn saturating_duration_since(&self, earlier: Instant) -> Duration {
+        self.std.saturating_duration_since(earlier.std)
+    }
+
+    /// The time elapsed since this instant (on the virtual clock in a run).
+    pub fn elapsed(&self) -> Duration {
+        Instant::now().saturating_duration_since(*self)
+    }
+
+    /// `self + duration`, or `None` on overflow.
+    pub fn checked_add(&self, duration: Duration) -> Option<Instant> {
+        self.std.checked_add(duration).map(Instant::from_std)
+    }
+
+    /// `self - duration`, or `None` on overflow.
+    pub fn checked_sub(&self, duration: Duration) -> Option<Instant> {
+        self.std.checked_sub(duration).map(Instant::from_std)
+    }
+
+    /// This instant on the run's virtual clock, rounded up to a whole millisecond since the
+    /// run's zero (tokio's timer resolution); `None` outside a run.
+    pub(crate) fn to_virtual(self) -> Option<simloop::Instant> {
+        let origin = context::with_run(|r| r.origin)?;
+        let since = self.std.saturating_duration_since(origin);
+        let ms = since.as_nanos().div_ceil(1_000_000);
+        let nanos = u64::try_from(ms.saturating_mul(1_000_000)).unwrap_or(u64::MAX);
+        Some(simloop::Instant::from_nanos(nanos))
+    }
+}
+
+impl From<std::time::Instant> for Instant {
+    fn from(std: std::time::Instant) -> Instant {
+        Instant { std }
+    }
+}
+
+impl From<Instant> for std::time::Instant {
+    fn from(i: Instant) -> std::time::Instant {
+        i.std
+    }
+}
+
+impl Add<Duration> for Instant {
+    type Output = Instant;
+
+    fn add(self, d: Duration) -> Instant {
+        Instant { std: self.std + d }
+    }
+}
+
+impl AddAssign<Duration> for Instant {
+    fn add_assign(&mut self, d: Duration) {
+        self.std += d;
+    }
+}
+
+impl Sub<Duration> for Instant {
+    type Output = Instant;
+
+    fn sub(self, d: Duration) -> Instant {
+        Instant { std: self.std - d }
+    }
+}
+
+impl SubAssign<Duration> for Instant {
+    fn sub_assign(&mut self, d: Duration) {
+        self.std -= d;
+    }
+}
+
+impl Sub for Instant {
+    type Output = Duration;
+
+    fn sub(self, earlier: Instant) -> Duration {
+        self.std.saturating_duration_since(earlier.std)
+    }
+}
+
+impl fmt::Debug for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.std.fmt(f)
+    }
+}

@@ -1,0 +1,114 @@
+//! `Sleep`: a simloop timer behind tokio's API (`reset`, `deadline`, `is_elapsed`).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use super::Instant;
+use crate::sim::context::NO_RUNTIME;
+
+/// Waits until `duration` has passed on the virtual clock.
+///
+/// The deadline is fixed when `sleep` is called (tokio's rule, unlike asyncio's), and
+/// rounded up to a whole millisecond when the timer is armed.
+pub fn sleep(duration: Duration) -> Sleep {
+    let deadline = Instant::now()
+        .checked_add(duration)
+        .unwrap_or_else(Instant::far_future);
+    sleep_until(deadline)
+}
+
+/// Waits until `deadline`; an elapsed deadline completes at the first poll.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep {
+        deadline,
+        timer: None,
+        elapsed: false,
+        waker: None,
+    }
+}
+
+/// The future of [`sleep`] and [`sleep_until`].
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+#[derive(Debug)]
+pub struct Sleep {
+    deadline: Instant,
+    /// The armed simloop timer and the virtual deadline it was armed for.
+    timer: Option<(simloop::Sleep, simloop::Instant)>,
+    elapsed: bool,
+    /// The waker of the last pending poll, to re-arm at once on `reset`.
+    waker: Option<Waker>,
+}
+
+impl Sleep {
+    /// The instant the sleep ends.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Whether the deadline has passed.
+    pub fn is_elapsed(&self) -> bool {
+        self.elapsed
+            || match (self.deadline.to_virtual(), simloop::time::try_now()) {
+                (Some(target), Some(now)) => target <= now,
+                _ => false,
+            }
+    }
+
+    /// Moves the deadline; the sleep waits again, even when it had completed.
+    pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
+        let this = self.get_mut();
+        this.deadline = deadline;
+        this.elapsed = false;
+        this.timer = None;
+        if let Some(waker) = this.waker.clone() {
+            // Re-arm now, as tokio re-registers the timer, so the waiting task is woken at
+            // the new deadline without another poll first.
+            let _ = this.poll_timer(&mut Context::from_waker(&waker));
+        }
+    }
+
+    fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.elapsed {
+            return Poll::Ready(());
+        }
+        let (Some(target), Some(now)) = (self.deadline.to_virtual(), simloop::time::try_now())
+        else {
+            panic!("{NO_RUNTIME}");
+        };
+        if target <= now {
+            self.elapsed = true;
+            self.timer = None;
+            self.waker = None;
+            return Poll::Ready(());
+        }
+        let timer = match &mut self.timer {
+            Some((timer, at)) if *at == target => timer,
+            slot => &mut slot.insert((simloop::sleep_until(target), target)).0,
+        };
+        match Pin::new(timer).poll(cx) {
+            Poll::Ready(()) => {
+                self.elapsed = true;
+                self.timer = None;
+                self.waker = None;
+                Poll::Ready(())
+            }
+            Poll::Pending => {
+                match &mut self.waker {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    w => *w = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.get_mut().poll_timer(cx)
+    }
+}

@@ -1,0 +1,77 @@
+//! `timeout`: a future raced against a `Sleep`, the future polled first.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use pin_project_lite::pin_project;
+
+use super::error::Elapsed;
+use super::{Instant, Sleep, sleep_until};
+
+/// Requires `future` to complete within `duration`.
+pub fn timeout<F: std::future::IntoFuture>(
+    duration: Duration,
+    future: F,
+) -> Timeout<F::IntoFuture> {
+    let deadline = Instant::now()
+        .checked_add(duration)
+        .unwrap_or_else(Instant::far_future);
+    timeout_at(deadline, future)
+}
+
+/// Requires `future` to complete before `deadline`.
+pub fn timeout_at<F: std::future::IntoFuture>(
+    deadline: Instant,
+    future: F,
+) -> Timeout<F::IntoFuture> {
+    Timeout {
+        value: future.into_future(),
+        delay: sleep_until(deadline),
+    }
+}
+
+pin_project! {
+    /// The future of [`timeout`] and [`timeout_at`].
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    #[derive(Debug)]
+    pub struct Timeout<T> {
+        #[pin]
+        value: T,
+        #[pin]
+        delay: Sleep,
+    }
+}
+
+impl<T> Timeout<T> {
+    /// The inner future.
+    pub fn get_ref(&self) -> &T {
+        &self.value
+    }
+
+    /// The inner future, mutably.
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+
+    /// The inner future, the timeout dropped.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T: Future> Future for Timeout<T> {
+    type Output = Result<T::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(v) = this.value.poll(cx) {
+            return Poll::Ready(Ok(v));
+        }
+        match this.delay.poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Elapsed::new())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}

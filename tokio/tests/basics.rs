@@ -1,0 +1,65 @@
+//! simloop-tokio's own tests: the same code on tokio (built normally) and on the simulation
+//! (`RUSTFLAGS="--cfg simloop"`), asserting what both must do.
+
+extern crate simloop_tokio as tokio;
+
+use std::time::Duration;
+
+use tokio::time::{Instant, sleep};
+
+#[tokio::test(start_paused = true)]
+async fn spawn_join_and_sleep_on_the_paused_clock() {
+    let start = Instant::now();
+    let h = tokio::spawn(async {
+        sleep(Duration::from_secs(5)).await;
+        3
+    });
+    let (a, b) = tokio::join!(h, async { 4 });
+    assert_eq!(a.unwrap() + b, 7);
+    assert_eq!(start.elapsed(), Duration::from_secs(5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn select_runs_the_first_ready_branch_and_drops_the_others() {
+    let mut n = 0;
+    tokio::select! {
+        _ = sleep(Duration::from_secs(1)) => { n += 1 }
+        v = async { 5 } => { n += v }
+    }
+    assert_eq!(n, 5);
+    let r: Result<(i32, i32), &str> = tokio::try_join!(async { Ok(1) }, async { Err("x") });
+    assert_eq!(r, Err("x"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_elapses_at_its_deadline() {
+    let start = Instant::now();
+    let r = tokio::time::timeout(Duration::from_millis(10), sleep(Duration::from_secs(1))).await;
+    assert!(r.is_err());
+    assert_eq!(start.elapsed(), Duration::from_millis(10));
+}
+
+#[test]
+fn block_on_takes_a_future_that_borrows() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut x = 0;
+    rt.block_on(async {
+        x += 1;
+        tokio::task::yield_now().await;
+    });
+    assert_eq!(x, 1);
+}
+
+#[tokio::test]
+async fn a_panic_and_an_abort_are_join_errors() {
+    let h = tokio::spawn(async { panic!("boom") });
+    let e = h.await.unwrap_err();
+    assert!(e.is_panic());
+    assert_eq!(*e.into_panic().downcast::<&str>().unwrap(), "boom");
+    let h = tokio::spawn(async { sleep(Duration::from_secs(10)).await });
+    h.abort();
+    assert!(h.await.unwrap_err().is_cancelled());
+}
