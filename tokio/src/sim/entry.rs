@@ -177,7 +177,7 @@ where
                 s.deviations, s.switches, s.steps, s.trace
             ),
         ),
-        None => (&failure.token, failure.trace_tail.clone()),
+        None => (&failure.token, failure.trace_excerpt.clone()),
     };
     panic!(
         "simloop-tokio: a schedule fails (run {} under policy {}, seed {}): {}\n--- the failing schedule ---\n{how}--- how to replay it ---\n{}",
