@@ -133,7 +133,7 @@ pub fn write(
     Ok(())
 }
 
-/// [`write`] into a string, without a size limit (for tests and small runs).
+/// [`write()`] into a string, without a size limit (for tests and small runs).
 ///
 /// ```
 /// use std::sync::Arc;
