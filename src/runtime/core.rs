@@ -10,6 +10,9 @@ use std::task::Waker;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::Instant;
+use super::Stats;
+use super::TaskId;
 use super::awaiters::{Awaiters, Waiter};
 use super::cell::TaskCell;
 use super::context::defer_wake;
@@ -23,9 +26,6 @@ use super::timers::{TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
-use crate::sim::Stats;
-use crate::task::TaskId;
-use crate::time::Instant;
 use crate::trace::{EventKind, TraceBuf, TraceLevel};
 
 /// The limits a run stops at.
@@ -72,9 +72,24 @@ pub(crate) enum Hop {
     },
 }
 
+/// All mutable state of one run, owned by the thread-local slot while the run executes and
+/// reached only through `runtime::with` (one borrow at a time, never across user code).
+///
+/// **Sealing.** Fields only the engine touches are private to `runtime/` (`pub(super)` or
+/// private); the fields still `pub(crate)` are the ones primitives and combinators read
+/// today (the clock, the running task, the run id, the timers, the trace level, the counters,
+/// the names), each documented with what may be done with it. Task slots are private: the
+/// rest of the crate asks about a task by id ([`Core::is_done`], [`Core::completion`],
+/// [`Core::take_output`], ...), because a slot is reused once its task is gone.
 pub(crate) struct Core {
+    /// Tells this run from others: a waker, waiter or handle made in another run never acts
+    /// on this one. Read-only outside the runtime.
     pub(crate) run_id: u64,
+    /// The virtual clock. Only the engine advances it (to the next deadline, when nothing
+    /// is ready); read-only outside the runtime.
     pub(crate) now: Instant,
+    /// The task being polled (or whose future is being dropped), `None` between steps.
+    /// Read it through [`Core::current`]; only the engine sets it.
     pub(crate) running: Option<TaskId>,
     /// The slots of live tasks. A slot is reused within the run once its task has ended,
     /// its output was taken or dropped and no poll of it is queued ([`Core::release`]), so
@@ -86,44 +101,59 @@ pub(crate) struct Core {
     pub(super) slot_of: Vec<u32>,
     /// Released slots, reused by the next spawns (last released first).
     free_slots: Vec<u32>,
-    pub(crate) ready: ReadyQueue,
+    /// What can run next, in asyncio's FIFO order ([`ReadyQueue`]); pushed by wakes, timers
+    /// and hops, taken only by the engine's pick.
+    pub(super) ready: ReadyQueue,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
-    pub(crate) pass_left: usize,
+    pub(super) pass_left: usize,
+    /// The run's strategy: asked for a pick when 2+ entries are ready (never under FIFO), and
+    /// for a `choose`; told about spawns.
     pub(crate) sched: Scheduler,
     /// True for the FIFO policy, which never consults the strategy.
-    pub(crate) fifo: bool,
+    pub(super) fifo: bool,
+    /// Every decision of a non-FIFO run, in order (the replay token's payload); appended
+    /// only by [`Core::log_decision`].
     pub(crate) decisions: DecisionLog,
+    /// The run's counters; each is incremented where its event happens.
     pub(crate) stats: Stats,
+    /// The events recorded at the run's trace level (compact, rendered when read).
     pub(crate) trace: TraceBuf,
+    /// Armed timers by deadline. Arm through [`Core::arm_timer`] (which applies jitter and
+    /// counts and traces the timer); cancel and query through its methods.
     pub(crate) timers: Timers,
     /// Join awaiters and done-callbacks of every task, as linked lists.
-    pub(crate) awaiters: Awaiters,
+    pub(super) awaiters: Awaiters,
     /// Wakers of ended tasks, reused by new ones.
-    pub(crate) wakers: Wakers,
+    pub(super) wakers: Wakers,
     /// A task's waits past its first (`TaskSlot::more_waits`); lists of ended tasks are
     /// emptied and listed in `free_wait_lists` for reuse.
-    pub(crate) wait_lists: Vec<Vec<WaitOn>>,
-    pub(crate) free_wait_lists: Vec<u32>,
+    pub(super) wait_lists: Vec<Vec<WaitOn>>,
+    /// Indexes of emptied `wait_lists`, reused by the next task that needs one.
+    pub(super) free_wait_lists: Vec<u32>,
     /// What foreign ready-queue entries (`Entry::Wake`) run, by index; `None` is free.
     /// Addressed by the entries, never iterated.
-    pub(crate) hops: Vec<Option<Hop>>,
-    pub(crate) free_hops: Vec<u32>,
+    pub(super) hops: Vec<Option<Hop>>,
+    /// Free indexes of `hops`.
+    pub(super) free_hops: Vec<u32>,
     /// Names of the named tasks, in id order (tasks are created in id order).
     pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
-    pub(crate) messages: BTreeMap<TaskId, Message>,
+    pub(super) messages: BTreeMap<TaskId, Message>,
     /// How many cancellations were requested of each task before it ended (asyncio's
     /// `Task.cancelling()`); tasks never cancelled are absent.
     cancel_counts: BTreeMap<TaskId, u32>,
+    /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(crate) limits: Limits,
-    pub(crate) main: TaskId,
+    /// The main task (always `#1`): its end queues the end of the run.
+    pub(super) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
-    pub(crate) diverged: Option<Divergence>,
+    pub(super) diverged: Option<Divergence>,
     /// Why the run stopped, once it has.
-    pub(crate) finish: Option<Finish>,
+    pub(super) finish: Option<Finish>,
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
     /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
     pub(crate) jitter: Option<std::time::Duration>,
+    /// The run's seed, which also seeds the program's generator.
     seed: u64,
     /// The program's generator, seeded at its first use (most runs never draw).
     user_rng: Option<ChaCha8Rng>,

@@ -7,6 +7,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Poll, Waker};
 
+use super::DeadlockReport;
+use super::TaskId;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::{FREED, park_in};
@@ -16,8 +18,7 @@ use super::slot::{
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
-use crate::sim::DeadlockReport;
-use crate::task::{JoinError, TaskId};
+use crate::task::JoinError;
 use crate::trace::EventKind;
 
 /// Why a run stopped.

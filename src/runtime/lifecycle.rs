@@ -2,13 +2,13 @@
 
 use std::pin::Pin;
 
+use super::TaskId;
 use super::awaiters::Waiter;
 use super::ready::Entry;
 use super::slot::{
     CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, SLEEPING,
 };
 use super::{Completion, Core, ErasedTask, Hop, WaitOn};
-use crate::task::TaskId;
 use crate::trace::EventKind;
 
 impl Core {

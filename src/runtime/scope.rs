@@ -12,9 +12,9 @@
 
 use std::task::Waker;
 
+use super::TaskId;
 use super::slot::{ABANDONING, SLEEPING};
 use super::{Core, TimerKey, WaitOn};
-use crate::task::TaskId;
 
 /// Where a timeout's scope begins among its task's waits: taken just before the timeout
 /// polls its inner work ([`Core::scope_start`]).

@@ -42,8 +42,8 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::task::Waker;
 
-use crate::task::TaskId;
-use crate::time::Instant;
+use super::Instant;
+use super::TaskId;
 
 /// Names one armed timer: its slab index and the generation it was armed with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

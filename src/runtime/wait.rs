@@ -4,11 +4,11 @@ use std::cell::{Cell, Ref, RefCell};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
+use super::Instant;
+use super::TaskId;
 use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
+use super::{BlockedTask, DeadlockReport};
 use super::{Core, Entry, Hop};
-use crate::sim::{BlockedTask, DeadlockReport};
-use crate::task::TaskId;
-use crate::time::Instant;
 use crate::trace::TraceBuf;
 
 /// One thing a pending task waits on, registered by the future that returned `Pending`.
