@@ -34,6 +34,7 @@ const CASES: &[Case] = &[
     ("w3-simloop", |r| sim::w3(sim::FAST, r)),
     ("w3-tokio", |_| tokio_peer::w3()),
     ("w3-simloop-spawn", |r| sim::w3_spawn(sim::FAST, r)),
+    ("w3-simloop-spawn-fifo", |r| sim::w3_spawn(sim::FIFO, r)),
     ("w3-simloop-full", |r| sim::w3(sim::FULL_TRACE, r)),
     ("w3-simloop-fifo", |r| sim::w3(sim::FIFO, r)),
     ("w4-simloop", |r| sim::w4(sim::FAST, r)),
@@ -348,6 +349,11 @@ fn memory() {
         (
             "W3 spawn + join (Random, trace off)",
             "w3-simloop-spawn",
+            "w3-tokio",
+        ),
+        (
+            "W3 spawn + join (FIFO, trace off)",
+            "w3-simloop-spawn-fifo",
             "w3-tokio",
         ),
         (

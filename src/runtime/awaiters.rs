@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::task::Waker;
 
 use super::DoneCallback;
+use super::TaskId;
 use super::slot::NONE;
-use crate::task::TaskId;
 
 /// One registration on a task's completion.
 pub(crate) enum Waiter {

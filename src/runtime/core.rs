@@ -10,22 +10,22 @@ use std::task::Waker;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::Instant;
+use super::Stats;
+use super::TaskId;
 use super::awaiters::{Awaiters, Waiter};
 use super::cell::TaskCell;
 use super::context::defer_wake;
 use super::engine::Finish;
 use super::ready::Entry;
 use super::slot::{
-    ABANDONING, CANCEL, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, QUEUED,
-    SLEEPING, TaskSlot,
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
+    QUEUED, SLEEPING, TaskSlot,
 };
 use super::timers::{TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
-use crate::sim::Stats;
-use crate::task::TaskId;
-use crate::time::Instant;
 use crate::trace::{EventKind, TraceBuf, TraceLevel};
 
 /// The limits a run stops at.
@@ -72,50 +72,88 @@ pub(crate) enum Hop {
     },
 }
 
+/// All mutable state of one run, owned by the thread-local slot while the run executes and
+/// reached only through `runtime::with` (one borrow at a time, never across user code).
+///
+/// **Sealing.** Fields only the engine touches are private to `runtime/` (`pub(super)` or
+/// private); the fields still `pub(crate)` are the ones primitives and combinators read
+/// today (the clock, the running task, the run id, the timers, the trace level, the counters,
+/// the names), each documented with what may be done with it. Task slots are private: the
+/// rest of the crate asks about a task by id ([`Core::is_done`], [`Core::completion`],
+/// [`Core::take_output`], ...), because a slot is reused once its task is gone.
 pub(crate) struct Core {
+    /// Tells this run from others: a waker, waiter or handle made in another run never acts
+    /// on this one. Read-only outside the runtime.
     pub(crate) run_id: u64,
+    /// The virtual clock. Only the engine advances it (to the next deadline, when nothing
+    /// is ready); read-only outside the runtime.
     pub(crate) now: Instant,
+    /// The task being polled (or whose future is being dropped), `None` between steps.
+    /// Read it through [`Core::current`]; only the engine sets it.
     pub(crate) running: Option<TaskId>,
-    /// Tasks by index (`TaskId::index`); a slot is never reused within a run.
-    pub(crate) tasks: Vec<TaskSlot>,
-    pub(crate) ready: ReadyQueue,
+    /// The slots of live tasks. A slot is reused within the run once its task has ended,
+    /// its output was taken or dropped and no poll of it is queued ([`Core::release`]), so
+    /// a run holds as many slots as tasks were alive at once.
+    pub(super) tasks: Vec<TaskSlot>,
+    /// Where each task of the run is, by `TaskId::index` (ids are handed out in spawn order
+    /// and never reused): its slot's index, or [`FREED`] with the task's end state once
+    /// its slot was released. **Invariant: a live entry names a slot that holds that task.**
+    pub(super) slot_of: Vec<u32>,
+    /// Released slots, reused by the next spawns (last released first).
+    free_slots: Vec<u32>,
+    /// What can run next, in asyncio's FIFO order ([`ReadyQueue`]); pushed by wakes, timers
+    /// and hops, taken only by the engine's pick.
+    pub(super) ready: ReadyQueue,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
-    pub(crate) pass_left: usize,
+    pub(super) pass_left: usize,
+    /// The run's strategy: asked for a pick when 2+ entries are ready (never under FIFO), and
+    /// for a `choose`; told about spawns.
     pub(crate) sched: Scheduler,
     /// True for the FIFO policy, which never consults the strategy.
-    pub(crate) fifo: bool,
+    pub(super) fifo: bool,
+    /// Every decision of a non-FIFO run, in order (the replay token's payload); appended
+    /// only by [`Core::log_decision`].
     pub(crate) decisions: DecisionLog,
+    /// The run's counters; each is incremented where its event happens.
     pub(crate) stats: Stats,
+    /// The events recorded at the run's trace level (compact, rendered when read).
     pub(crate) trace: TraceBuf,
+    /// Armed timers by deadline. Arm through [`Core::arm_timer`] (which applies jitter and
+    /// counts and traces the timer); cancel and query through its methods.
     pub(crate) timers: Timers,
     /// Join awaiters and done-callbacks of every task, as linked lists.
-    pub(crate) awaiters: Awaiters,
+    pub(super) awaiters: Awaiters,
     /// Wakers of ended tasks, reused by new ones.
-    pub(crate) wakers: Wakers,
+    pub(super) wakers: Wakers,
     /// A task's waits past its first (`TaskSlot::more_waits`); lists of ended tasks are
     /// emptied and listed in `free_wait_lists` for reuse.
-    pub(crate) wait_lists: Vec<Vec<WaitOn>>,
-    pub(crate) free_wait_lists: Vec<u32>,
+    pub(super) wait_lists: Vec<Vec<WaitOn>>,
+    /// Indexes of emptied `wait_lists`, reused by the next task that needs one.
+    pub(super) free_wait_lists: Vec<u32>,
     /// What foreign ready-queue entries (`Entry::Wake`) run, by index; `None` is free.
     /// Addressed by the entries, never iterated.
-    pub(crate) hops: Vec<Option<Hop>>,
-    pub(crate) free_hops: Vec<u32>,
+    pub(super) hops: Vec<Option<Hop>>,
+    /// Free indexes of `hops`.
+    pub(super) free_hops: Vec<u32>,
     /// Names of the named tasks, in id order (tasks are created in id order).
     pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
-    pub(crate) messages: BTreeMap<TaskId, Message>,
+    pub(super) messages: BTreeMap<TaskId, Message>,
     /// How many cancellations were requested of each task before it ended (asyncio's
     /// `Task.cancelling()`); tasks never cancelled are absent.
     cancel_counts: BTreeMap<TaskId, u32>,
+    /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(crate) limits: Limits,
-    pub(crate) main: TaskId,
+    /// The main task (always `#1`): its end queues the end of the run.
+    pub(super) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
-    pub(crate) diverged: Option<Divergence>,
+    pub(super) diverged: Option<Divergence>,
     /// Why the run stopped, once it has.
-    pub(crate) finish: Option<Finish>,
+    pub(super) finish: Option<Finish>,
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
     /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
     pub(crate) jitter: Option<std::time::Duration>,
+    /// The run's seed, which also seeds the program's generator.
     seed: u64,
     /// The program's generator, seeded at its first use (most runs never draw).
     user_rng: Option<ChaCha8Rng>,
@@ -141,6 +179,10 @@ pub(crate) fn park_in(
     };
     ready.push_back(Entry::Wake(k));
 }
+
+/// A [`Core::slot_of`] entry whose task's slot was released; its low byte keeps the task's
+/// end state and `DETACHED` bit (what [`Core::completion`] and the panic report read).
+pub(super) const FREED: u32 = 1 << 31;
 
 /// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
 const JITTER_LEVELS: usize = 5;
@@ -174,6 +216,8 @@ impl Core {
             now: Instant::ZERO,
             running: None,
             tasks: Vec::new(),
+            slot_of: Vec::new(),
+            free_slots: Vec::new(),
             ready: ReadyQueue::default(),
             pass_left: 0,
             fifo: true,
@@ -216,6 +260,8 @@ impl Core {
                 self.wakers.retire(waker);
             }
         }
+        self.slot_of.clear();
+        self.free_slots.clear();
         self.ready.clear();
         self.pass_left = 0;
         let hint = self
@@ -287,23 +333,91 @@ impl Core {
         self.trace.record(self.now, self.running, kind);
     }
 
+    /// How many tasks the run spawned (the main task included).
+    #[inline]
+    pub(crate) fn task_count(&self) -> usize {
+        self.slot_of.len()
+    }
+
+    /// The index of task `id`'s slot, `None` once it was released (the task ended and
+    /// nothing will read its slot again).
+    #[inline]
+    pub(crate) fn slot_index(&self, id: TaskId) -> Option<usize> {
+        let s = self.slot_of[id.index()];
+        (s & FREED == 0).then_some(s as usize)
+    }
+
+    /// Task `id`'s slot while it has one.
+    #[inline]
+    pub(crate) fn slot_mut(&mut self, id: TaskId) -> Option<&mut TaskSlot> {
+        let s = self.slot_index(id)?;
+        Some(&mut self.tasks[s])
+    }
+
+    /// The slot of task `id`, which is alive or has an output to hand over (a running,
+    /// queued or suspending task: its slot is not released before it ends and its output
+    /// is gone).
+    ///
+    /// # Panics
+    ///
+    /// Panics when the slot was released, which would be a bug in the engine.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn live(&mut self, id: TaskId) -> &mut TaskSlot {
+        let s = self.slot_index(id).expect("a live task has a slot");
+        &mut self.tasks[s]
+    }
+
+    /// Task `id`'s state bits: its slot's, or once the slot was released, its end and
+    /// `DETACHED` bits.
+    #[inline]
+    pub(super) fn state_of(&self, id: TaskId) -> u8 {
+        let s = self.slot_of[id.index()];
+        if s & FREED == 0 {
+            self.tasks[s as usize].state
+        } else {
+            s as u8
+        }
+    }
+
+    /// Releases task `id`'s slot for reuse if nothing will read it again: the task ended,
+    /// its output was taken or dropped, and no poll of it is queued. Its end state stays
+    /// readable ([`Core::completion`]); everything else in the slot was cleared when it
+    /// ended.
+    #[inline]
+    pub(crate) fn release(&mut self, id: TaskId) {
+        let Some(s) = self.slot_index(id) else { return };
+        let slot = &self.tasks[s];
+        if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
+            debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);
+            self.slot_of[id.index()] = FREED | u32::from(slot.state & (END_MASK | DETACHED));
+            self.free_slots.push(s as u32);
+        }
+    }
+
     /// Whether task `id` has ended.
     #[inline]
     pub(crate) fn is_done(&self, id: TaskId) -> bool {
-        self.tasks[id.index()].is_done()
+        self.state_of(id) & END_MASK != 0
     }
 
     /// Whether task `id` is in the ready queue.
     #[inline]
     pub(crate) fn is_queued(&self, id: TaskId) -> bool {
-        self.tasks[id.index()].is(QUEUED)
+        self.state_of(id) & QUEUED != 0
     }
 
     /// Whether task `id` will give up what it waits on at its turn: a cancellation is
     /// pending, or a timeout's deadline was delivered to it since its last poll.
     #[inline]
     pub(crate) fn abandoning(&self, id: TaskId) -> bool {
-        self.tasks[id.index()].is(CANCEL | ABANDONING)
+        self.state_of(id) & (CANCEL | ABANDONING) != 0
+    }
+
+    /// Whether task `id` is detached (its join handle was dropped).
+    #[inline]
+    pub(crate) fn is_detached(&self, id: TaskId) -> bool {
+        self.state_of(id) & DETACHED != 0
     }
 
     /// How many cancellations of task `id` were requested before it ended (asyncio's
@@ -320,7 +434,7 @@ impl Core {
     /// How task `id` ended, if it has.
     pub(crate) fn completion(&self, id: TaskId) -> Option<Completion> {
         let message = || self.messages.get(&id).cloned();
-        match self.tasks[id.index()].state & END_MASK {
+        match self.state_of(id) & END_MASK {
             END_RETURNED => Some(Completion::Returned),
             END_PANICKED => Some(Completion::Panicked(message().unwrap_or_default())),
             END_CANCELLED => Some(Completion::Cancelled(message())),
@@ -344,13 +458,24 @@ impl Core {
         name: Option<Cow<'static, str>>,
         mut cell: Pin<Box<dyn ErasedTask>>,
     ) -> TaskId {
-        let id = TaskId::from_index(self.tasks.len());
+        let id = TaskId::from_index(self.slot_of.len());
         let waker = self.wakers.take(self.run_id, id);
         cell.as_mut().set_waker(Waker::from(waker.clone()));
         if let Some(name) = name {
             self.names.push((id, name));
         }
-        self.tasks.push(TaskSlot::new(cell, waker));
+        let slot = TaskSlot::new(cell, waker);
+        let s = match self.free_slots.pop() {
+            Some(s) => {
+                self.tasks[s as usize] = slot;
+                s
+            }
+            None => {
+                self.tasks.push(slot);
+                u32::try_from(self.tasks.len() - 1).expect("fewer than 2^31 live tasks")
+            }
+        };
+        self.slot_of.push(s);
         self.ready.push_back(Entry::Poll(id));
         self.stats.tasks += 1;
         self.limits.max_steps = self
@@ -367,7 +492,9 @@ impl Core {
     /// Queues a task's next step unless it is queued already or finished.
     #[inline]
     pub(crate) fn wake_task(&mut self, id: TaskId) {
-        let slot = &mut self.tasks[id.index()];
+        let Some(slot) = self.slot_mut(id) else {
+            return;
+        };
         if slot.state & (QUEUED | END_MASK) == 0 {
             slot.set(QUEUED);
             self.queue_woken(id);
@@ -397,14 +524,15 @@ impl Core {
     /// Whether `waker` is `task`'s own waker.
     #[inline]
     pub(crate) fn owns(&self, task: TaskId, waker: &Waker) -> bool {
-        self.tasks[task.index()].owns(waker)
+        self.slot_index(task)
+            .is_some_and(|s| self.tasks[s].owns(waker))
     }
 
     /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers and
     /// waiters keep.
     #[inline]
     pub(crate) fn foreign(&self, task: TaskId, waker: &Waker) -> Option<Waker> {
-        (!self.tasks[task.index()].owns(waker)).then(|| waker.clone())
+        (!self.owns(task, waker)).then(|| waker.clone())
     }
 
     /// Queues a foreign entry that runs `hop`.
@@ -432,16 +560,20 @@ impl Core {
         target: Arc<dyn DoneCallback>,
         index: u32,
     ) {
-        let slot = &mut self.tasks[child.index()];
-        if slot.is_done() {
+        if self.is_done(child) {
             self.park(Hop::Callback {
                 child,
                 target,
                 index,
             });
         } else {
-            self.awaiters
-                .push(&mut slot.waiters, Waiter::Callback { target, index });
+            let s = self
+                .slot_index(child)
+                .expect("a task that has not ended has a slot");
+            self.awaiters.push(
+                &mut self.tasks[s].waiters,
+                Waiter::Callback { target, index },
+            );
         }
     }
 
@@ -450,7 +582,10 @@ impl Core {
     pub(crate) fn await_task(&mut self, child: TaskId, waker: &Waker) {
         let me = self.current();
         let waker = self.foreign(me, waker);
-        let slot = &mut self.tasks[child.index()];
+        let s = self
+            .slot_index(child)
+            .expect("a task that has not ended has a slot");
+        let slot = &mut self.tasks[s];
         let registered = self.awaiters.iter(slot.waiters).any(|w| match (w, &waker) {
             (Waiter::Wake { task, waker: None }, None) => *task == me,
             (
@@ -517,7 +652,7 @@ impl Core {
     /// perhaps by another task than the one that armed it).
     pub(crate) fn set_timer_waker(&mut self, key: TimerKey, waker: &Waker) {
         if let Some(task) = self.timers.task_of(key) {
-            let own = self.tasks[task.index()].owns(waker);
+            let own = self.owns(task, waker);
             self.timers.set_waker(key, waker, own);
         }
     }
@@ -526,7 +661,8 @@ impl Core {
     #[inline]
     pub(crate) fn wait_on(&mut self, wait: WaitOn) {
         let Some(t) = self.running else { return };
-        let slot = &mut self.tasks[t.index()];
+        let s = self.slot_index(t).expect("the running task has a slot");
+        let slot = &mut self.tasks[s];
         if slot.wait.is_none() {
             slot.wait = Some(wait);
             return;
@@ -550,7 +686,7 @@ impl Core {
     #[inline]
     pub(crate) fn sleep_on(&mut self, deadline: Instant) {
         let Some(t) = self.running else { return };
-        self.tasks[t.index()].set(SLEEPING);
+        self.live(t).set(SLEEPING);
         if self.trace.full() {
             self.wait_on(WaitOn::Sleep(deadline));
         }
@@ -558,26 +694,33 @@ impl Core {
 
     /// What task `id` waits on since its last poll, in registration order.
     pub(crate) fn waits_of(&self, id: TaskId) -> impl Iterator<Item = &WaitOn> + '_ {
-        let slot = &self.tasks[id.index()];
-        let more: &[WaitOn] = match slot.more_waits {
-            NONE => &[],
-            k => &self.wait_lists[k as usize],
+        let (first, more): (Option<&WaitOn>, &[WaitOn]) = match self.slot_index(id) {
+            None => (None, &[]),
+            Some(s) => {
+                let slot = &self.tasks[s];
+                let more: &[WaitOn] = match slot.more_waits {
+                    NONE => &[],
+                    k => &self.wait_lists[k as usize],
+                };
+                (slot.wait.as_ref(), more)
+            }
         };
-        slot.wait.iter().chain(more)
+        first.into_iter().chain(more)
     }
 
     /// Forgets what task `id` waited on (its next poll registers afresh).
     #[inline]
     pub(crate) fn clear_waits(&mut self, id: TaskId) {
-        let slot = &self.tasks[id.index()];
+        let Some(s) = self.slot_index(id) else { return };
+        let slot = &self.tasks[s];
         if slot.wait.is_some() || slot.more_waits != NONE {
-            self.clear_waits_slow(id);
+            self.clear_waits_slow(s);
         }
     }
 
     #[inline(never)]
-    fn clear_waits_slow(&mut self, id: TaskId) {
-        let slot = &mut self.tasks[id.index()];
+    fn clear_waits_slow(&mut self, s: usize) {
+        let slot = &mut self.tasks[s];
         slot.wait = None;
         if slot.more_waits != NONE {
             self.wait_lists[slot.more_waits as usize].clear();
@@ -616,6 +759,36 @@ impl Core {
                 self.diverged.get_or_insert(d);
                 0
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::runtime::with;
+    use crate::{Policy, Sim, spawn, yield_now};
+
+    /// A run holds as many task slots as tasks were alive at once, not as many as it
+    /// spawned (issue 18: W3's 100,000 spawns kept 100,000 slots).
+    #[test]
+    fn slots_are_reused_within_a_run() {
+        for policy in [Policy::Fifo, Policy::Random] {
+            let out = Sim::new().policy(policy).run(async {
+                for _ in 0..200 {
+                    let handles: Vec<_> = (0..10)
+                        .map(|_| spawn(async { yield_now().await }))
+                        .collect();
+                    for h in handles {
+                        h.await.unwrap();
+                    }
+                    drop(spawn(async {}));
+                }
+                yield_now().await;
+                with("test", |c| (c.tasks.len(), c.task_count()))
+            });
+            let (slots, tasks) = out.result.unwrap();
+            assert_eq!(tasks, 1 + 200 * 11);
+            assert!(slots <= 13, "{slots} slots for at most 12 live tasks");
         }
     }
 }

@@ -7,17 +7,18 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Poll, Waker};
 
+use super::DeadlockReport;
+use super::TaskId;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
-use super::core::park_in;
+use super::core::{FREED, park_in};
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, QUEUED,
     SLEEPING,
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
-use crate::sim::DeadlockReport;
-use crate::task::{JoinError, TaskId};
+use crate::task::JoinError;
 use crate::trace::EventKind;
 
 /// Why a run stopped.
@@ -232,7 +233,8 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Message {
 
 fn take_main_output<T: 'static>() -> Option<Result<T, JoinError>> {
     let cell = with("Sim::run", |c| {
-        let slot = &mut c.tasks[c.main.index()];
+        let main = c.main;
+        let slot = c.live(main);
         slot.set(DETACHED);
         if slot.is_done() {
             slot.cell.take()
@@ -253,12 +255,12 @@ fn teardown() {
     // Most runs end with every task done and joined: then there is nothing to do.
     let (n, alive) = with("Sim::run", |c| {
         let alive = c.tasks.iter().any(|s| !s.is_done() && s.cell.is_some());
-        (c.tasks.len(), alive)
+        (c.task_count(), alive)
     });
     for i in (0..n).filter(|_| alive) {
         let id = TaskId::from_index(i);
         let cell = with("Sim::run", |c| {
-            let slot = &mut c.tasks[i];
+            let slot = c.slot_mut(id)?;
             if slot.is_done() {
                 return None;
             }
@@ -278,7 +280,8 @@ fn teardown() {
     }
     let outputs = with("Sim::run", |c| c.tasks.iter().any(|s| s.cell.is_some()));
     for i in (0..n).filter(|_| outputs) {
-        let cell = with("Sim::run", |c| c.tasks[i].cell.take());
+        let id = TaskId::from_index(i);
+        let cell = with("Sim::run", |c| c.slot_mut(id)?.cell.take());
         drop(cell);
     }
     SLOT.with(run_deferred);
@@ -362,10 +365,13 @@ impl Core {
             self.stats.steps += 1;
             match entry {
                 Entry::Poll(id) => {
-                    let slot = &mut self.tasks[id.index()];
+                    // A queued task keeps its slot (`QUEUED` holds off `release`).
+                    let slot = self.live(id);
                     // Its waits are registered afresh by this poll.
                     slot.unset(QUEUED | SLEEPING | ABANDONING);
                     if slot.is_done() {
+                        // Woken in the step it ended in: the slot may be free now.
+                        self.release(id);
                         continue;
                     }
                     let Some(cell) = slot.cell.take() else {
@@ -375,7 +381,7 @@ impl Core {
                     self.clear_waits(id);
                     self.running = Some(id);
                     if cancelled {
-                        self.tasks[id.index()].unset(CANCEL);
+                        self.live(id).unset(CANCEL);
                         self.record(EventKind::CancelDelivered { at_run_end: false });
                         return Step::Cancel(id, cell);
                     }
@@ -389,7 +395,7 @@ impl Core {
                     self.wake_task(task);
                     // A timer's wake-up: the poll comes a pass later, and the future (placed
                     // anywhere in a big run) can be on its way into cache meanwhile.
-                    if let Some(cell) = &self.tasks[task.index()].cell {
+                    if let Some(cell) = self.slot_mut(task).and_then(|s| s.cell.as_ref()) {
                         cell.touch();
                     }
                 }
@@ -455,14 +461,17 @@ impl Core {
             ready,
             trace,
             tasks,
+            slot_of,
             hops,
             free_hops,
             ..
         } = self;
         timers.fire_due(now, |fired| {
+            let s = slot_of[fired.task.index()];
+            let slot = (s & FREED == 0).then(|| &tasks[s as usize]);
             // Read the task's slot now: the reads of a pass's fired timers overlap, and the
             // slot (randomly placed in a big run) is in cache when the hop's turn comes.
-            std::hint::black_box(tasks[fired.task.index()].state);
+            std::hint::black_box(slot.map(|s| s.state));
             if trace.full() {
                 trace.record(now, None, EventKind::TimerFired { target: fired.task });
             }
@@ -471,7 +480,7 @@ impl Core {
                 (None, None) => ready.push_back(Entry::Hop(fired.task)),
                 // A foreign waker waits for its turn in the hop table (`Core::park`, on the
                 // parts of the core the closure may borrow).
-                (None, Some(waker)) if tasks[fired.task.index()].owns(&waker) => {
+                (None, Some(waker)) if slot.is_some_and(|s| s.owns(&waker)) => {
                     ready.push_back(Entry::Hop(fired.task));
                 }
                 (None, Some(waker)) => park_in(hops, free_hops, ready, Hop::Waker(waker)),
@@ -494,7 +503,7 @@ impl Core {
                 END_CANCELLED
             }
         };
-        let slot = &mut self.tasks[id.index()];
+        let slot = self.live(id);
         slot.state = (slot.state & !END_MASK) | end;
     }
 }

@@ -2,13 +2,13 @@
 
 use std::pin::Pin;
 
+use super::TaskId;
 use super::awaiters::Waiter;
 use super::ready::Entry;
 use super::slot::{
     CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, SLEEPING,
 };
 use super::{Completion, Core, ErasedTask, Hop, WaitOn};
-use crate::task::TaskId;
 use crate::trace::EventKind;
 
 impl Core {
@@ -20,7 +20,10 @@ impl Core {
     /// cancellation): asyncio's propagation through `_fut_waiter`. Otherwise the task is
     /// queued, and its future is dropped at its turn.
     pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
-        let slot = &mut self.tasks[id.index()];
+        let Some(slot) = self.slot_mut(id) else {
+            // Ended, and its slot released.
+            return false;
+        };
         if slot.is_done() {
             return false;
         }
@@ -34,8 +37,8 @@ impl Core {
             self.messages.insert(id, m.clone());
         }
         // Forward to awaited tasks only when the task awaits nothing but tasks.
-        let only_tasks = !self.tasks[id.index()].is(SLEEPING)
-            && self.waits_of(id).all(|w| matches!(w, WaitOn::Join(_)));
+        let only_tasks =
+            !self.live(id).is(SLEEPING) && self.waits_of(id).all(|w| matches!(w, WaitOn::Join(_)));
         let inner: Vec<TaskId> = if only_tasks {
             self.waits_of(id)
                 .filter_map(|w| match w {
@@ -71,29 +74,40 @@ impl Core {
     /// their messages, in id order.
     pub(crate) fn unobserved_panics(&self) -> impl Iterator<Item = (TaskId, &str)> + '_ {
         self.messages.iter().filter_map(|(&id, m)| {
-            let slot = &self.tasks[id.index()];
-            (slot.state & END_MASK == END_PANICKED && slot.is(DETACHED) && id != self.main)
-                .then_some((id, &**m))
+            let panicked = self.state_of(id) & END_MASK == END_PANICKED;
+            (panicked && self.is_detached(id) && id != self.main).then_some((id, &**m))
         })
     }
 
     /// Marks task `id` detached (its join handle was dropped) and returns its cell if it has
     /// ended, so that the output is dropped outside the core borrow.
     pub(crate) fn detach(&mut self, id: TaskId) -> Option<Pin<Box<dyn ErasedTask>>> {
-        let slot = &mut self.tasks[id.index()];
+        let Some(slot) = self.slot_mut(id) else {
+            // Its output was taken already and its slot released: nothing is left to drop.
+            return None;
+        };
         slot.set(DETACHED);
-        if slot.is_done() {
-            slot.cell.take()
-        } else {
-            None
+        if !slot.is_done() {
+            return None;
         }
+        let cell = slot.cell.take();
+        self.release(id);
+        cell
+    }
+
+    /// Takes the cell of task `id`, which has ended, to read its output (a join handle's
+    /// last poll); the slot is released if nothing else needs it.
+    pub(crate) fn take_output(&mut self, id: TaskId) -> Option<Pin<Box<dyn ErasedTask>>> {
+        let cell = self.slot_mut(id)?.cell.take();
+        self.release(id);
+        cell
     }
 
     /// Takes a pending cancellation of `id`: whether one was requested (its message, if
     /// any, stays in `messages` for the delivery).
     #[inline]
     pub(crate) fn take_cancel_flag(&mut self, id: TaskId) -> bool {
-        let slot = &mut self.tasks[id.index()];
+        let slot = self.live(id);
         let requested = slot.is(CANCEL);
         slot.unset(CANCEL);
         requested
@@ -106,7 +120,7 @@ impl Core {
             self.record_blocked(id);
         }
         self.running = None;
-        let slot = &mut self.tasks[id.index()];
+        let slot = self.live(id);
         slot.cell = Some(cell);
         if slot.is(CANCEL) {
             // Cancelled during its own step: its next turn delivers the cancellation.
@@ -124,12 +138,13 @@ impl Core {
         }
         let Core {
             tasks,
+            slot_of,
             wait_lists,
             trace,
             now,
             ..
         } = self;
-        let slot = &tasks[id.index()];
+        let slot = &tasks[slot_of[id.index()] as usize];
         let more: &[WaitOn] = match slot.more_waits {
             NONE => &[],
             k => &wait_lists[k as usize],
@@ -175,7 +190,8 @@ impl Core {
             }
         };
         self.clear_waits(id);
-        let slot = &mut self.tasks[id.index()];
+        let s = self.slot_index(id).expect("a task ends in its slot");
+        let slot = &mut self.tasks[s];
         slot.state = (slot.state & !(CANCEL | SLEEPING | END_MASK)) | end;
         if slot.more_waits != NONE {
             self.free_wait_lists.push(slot.more_waits);
@@ -184,7 +200,8 @@ impl Core {
         if let Some(waker) = slot.waker.take() {
             self.wakers.retire(waker);
         }
-        if slot.is(DETACHED) {
+        let detached = slot.is(DETACHED);
+        if detached {
             super::context::defer_drop(cell);
         } else {
             slot.cell = Some(cell);
@@ -206,6 +223,11 @@ impl Core {
         }
         if id == self.main {
             self.ready.push_back(Entry::Stop);
+        }
+        if detached {
+            // Nobody will read the output (dropped after the borrow): the slot is free
+            // unless a poll of the task is still queued.
+            self.release(id);
         }
         self.running = None;
     }

@@ -11,16 +11,25 @@ mod awaiters;
 mod cell;
 mod context;
 mod core;
+mod deadlock;
 mod engine;
+mod instant;
 mod lifecycle;
 mod pool;
 mod ready;
 mod ready_queue;
 mod scope;
 mod slot;
+mod stats;
+mod task_id;
 mod timers;
 mod wait;
 mod waker;
+
+pub use self::deadlock::{BlockedTask, DeadlockReport};
+pub use self::instant::Instant;
+pub use self::stats::Stats;
+pub use self::task_id::TaskId;
 
 pub(crate) use self::cell::{ErasedTask, Host, TaskCell};
 pub(crate) use self::context::{try_with, with};

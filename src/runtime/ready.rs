@@ -2,7 +2,7 @@
 
 use super::ReadyQueue;
 
-use crate::task::TaskId;
+use super::TaskId;
 
 /// One entry of the ready queue: 8 bytes, copied freely (a random pick moves part of the
 /// queue, so the entry size is on the hot path).

@@ -503,7 +503,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::task::TaskId;
+    use crate::runtime::TaskId;
 
     fn id(e: &Entry) -> usize {
         match e {

@@ -12,9 +12,9 @@
 
 use std::task::Waker;
 
+use super::TaskId;
 use super::slot::{ABANDONING, SLEEPING};
 use super::{Core, TimerKey, WaitOn};
-use crate::task::TaskId;
 
 /// Where a timeout's scope begins among its task's waits: taken just before the timeout
 /// polls its inner work ([`Core::scope_start`]).
@@ -32,14 +32,14 @@ impl Core {
         ScopeMark {
             task,
             waits: self.waits_of(task).count(),
-            sleeping: self.tasks[task.index()].is(SLEEPING),
+            sleeping: self.state_of(task) & SLEEPING != 0,
         }
     }
 
     /// Records on the cancel timer `key` the scope that began at `mark`: the tasks awaited
     /// since, when the inner work awaits nothing but tasks (no sleep, no primitive).
     pub(crate) fn set_scope(&mut self, key: TimerKey, mark: ScopeMark) {
-        let slept = !mark.sleeping && self.tasks[mark.task.index()].is(SLEEPING);
+        let slept = !mark.sleeping && self.state_of(mark.task) & SLEEPING != 0;
         let tasks: Vec<TaskId> = if slept {
             Vec::new()
         } else {
@@ -70,7 +70,9 @@ impl Core {
         if forwarded {
             return None;
         }
-        self.tasks[task.index()].set(ABANDONING);
+        if let Some(slot) = self.slot_mut(task) {
+            slot.set(ABANDONING);
+        }
         let waker = self.timers.take_waker(index);
         if waker.is_none() {
             self.wake_task(task);

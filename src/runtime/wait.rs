@@ -4,11 +4,11 @@ use std::cell::{Cell, Ref, RefCell};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
+use super::Instant;
+use super::TaskId;
 use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
+use super::{BlockedTask, DeadlockReport};
 use super::{Core, Entry, Hop};
-use crate::sim::{BlockedTask, DeadlockReport};
-use crate::task::TaskId;
-use crate::time::Instant;
 use crate::trace::TraceBuf;
 
 /// One thing a pending task waits on, registered by the future that returned `Pending`.
@@ -127,7 +127,7 @@ impl Core {
 
     /// Builds the report for a run in which nothing can progress.
     pub(crate) fn deadlock_report(&self) -> DeadlockReport {
-        let unfinished = (0..self.tasks.len())
+        let unfinished = (0..self.task_count())
             .map(TaskId::from_index)
             .filter(|&id| !self.is_done(id));
         DeadlockReport {
@@ -180,7 +180,10 @@ impl Core {
     /// resources that someone holds. A wait on a resource nobody holds (an event, a queue,
     /// a condition) can be ended by any task, so such a task is never counted as blocked.
     fn is_blocked(&self, id: TaskId) -> bool {
-        let slot = &self.tasks[id.index()];
+        let Some(slot) = self.slot_index(id).map(|s| &self.tasks[s]) else {
+            // Ended, its slot released.
+            return false;
+        };
         if slot.is_done()
             || slot.is(QUEUED | SLEEPING | CANCEL | ABANDONING)
             || self.running == Some(id)
@@ -203,7 +206,7 @@ impl Core {
         /// A bound on the tasks visited, so that one suspension costs at most this much; a
         /// larger deadlock is still reported when the run stops.
         const MAX_VISITS: usize = 4096;
-        let mut seen = vec![0u64; self.tasks.len().div_ceil(64)];
+        let mut seen = vec![0u64; self.task_count().div_ceil(64)];
         let mark = |seen: &mut Vec<u64>, t: TaskId| {
             let (w, b) = (t.index() / 64, 1u64 << (t.index() % 64));
             let new = seen[w] & b == 0;
@@ -240,7 +243,7 @@ impl Core {
             Entry::Timer(_) | Entry::Stop => false,
             // A foreign waker or a done-callback may wake or cancel anyone.
             Entry::Wake(k) => match &self.hops[k as usize] {
-                Some(Hop::Waker(w)) => !(0..self.tasks.len())
+                Some(Hop::Waker(w)) => !(0..self.task_count())
                     .map(TaskId::from_index)
                     .any(|t| !inside(t) && self.owns(t, w)),
                 _ => true,
@@ -260,7 +263,7 @@ impl Core {
 
     /// The first cycle in the wait-for graph, searching from the lowest task id.
     fn find_cycle(&self) -> Option<Vec<TaskId>> {
-        let n = self.tasks.len();
+        let n = self.task_count();
         // 0 = unvisited, 1 = on the current path, 2 = finished.
         let mut mark = vec![0u8; n];
         let mut path: Vec<TaskId> = Vec::new();
@@ -277,7 +280,7 @@ impl Core {
     /// The first cycle reachable from `start` in the wait-for graph, starting at its
     /// lowest task id (as [`Core::find_cycle`] reports it).
     fn cycle_from(&self, start: TaskId) -> Option<Vec<TaskId>> {
-        let mut mark = vec![0u8; self.tasks.len()];
+        let mut mark = vec![0u8; self.task_count()];
         let mut cycle = self.dfs(start, &mut mark, &mut Vec::new())?;
         cycle.pop();
         let lowest = (0..cycle.len()).min_by_key(|&i| cycle[i])?;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::task::{Wake, Waker};
 
+use super::TaskId;
 use super::context::SLOT;
-use crate::task::TaskId;
 
 /// Source of run ids. Only used to tell runs apart, never rendered, so its values do not
 /// affect determinism.

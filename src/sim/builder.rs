@@ -372,7 +372,7 @@ impl Sim {
         let trace = Trace::new(
             core.trace.take(),
             std::mem::take(&mut core.names),
-            core.tasks.len(),
+            core.task_count(),
         );
         let outcome = Outcome {
             result,

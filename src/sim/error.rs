@@ -4,8 +4,8 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
+use crate::runtime::DeadlockReport;
 use crate::schedule::Divergence;
-use crate::task::TaskId;
 use crate::time::Instant;
 
 /// Why a run did not produce the main future's value.
@@ -56,85 +56,6 @@ pub enum RunError {
         /// The virtual time at which it was noticed.
         time: Instant,
     },
-}
-
-/// Who was blocked on what when a run deadlocked.
-///
-/// ```
-/// use simloop::{RunError, Sim, spawn_named};
-/// let out = Sim::new().run(async {
-///     spawn_named("stuck", std::future::pending::<()>()).await.unwrap()
-/// });
-/// let Err(RunError::Deadlock(report)) = out.result else { panic!() };
-/// assert!(report.to_string().contains("#1 main waits on join #2 stuck"));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeadlockReport {
-    /// When it happened.
-    pub time: Instant,
-    /// Every unfinished task, in id order.
-    pub blocked: Vec<BlockedTask>,
-    /// A cycle in the wait-for graph (first and last entries equal), if there is one.
-    pub cycle: Option<Vec<TaskId>>,
-    /// True when the deadlock was found as it formed, while other tasks or timers could
-    /// still run: `blocked` lists only the tasks that wait on each other (joins, or
-    /// primitives held by one of them), which nothing but a cancellation from outside
-    /// could release. False when the whole run stopped: `blocked` lists every unfinished
-    /// task.
-    pub partial: bool,
-}
-
-/// One blocked task in a [`DeadlockReport`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockedTask {
-    /// The task.
-    pub id: TaskId,
-    /// Its name (empty when it has none).
-    pub name: String,
-    /// What it waits on, as registered by the futures it awaits.
-    pub waits_on: Vec<String>,
-}
-
-impl BlockedTask {
-    fn label(&self) -> String {
-        crate::trace::task_label(self.id, (!self.name.is_empty()).then_some(&self.name))
-    }
-}
-
-impl fmt::Display for DeadlockReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.partial {
-            let who = match self.blocked.len() {
-                1 => "a task waits on itself".to_string(),
-                n => format!("{n} tasks wait on each other"),
-            };
-            writeln!(
-                f,
-                "deadlock at t={}: {who} (other tasks or timers could still run, but none can release them)",
-                self.time
-            )?;
-        } else {
-            writeln!(
-                f,
-                "deadlock at t={}: the main task cannot progress, no task is ready and no timer is pending",
-                self.time
-            )?;
-        }
-        for t in &self.blocked {
-            writeln!(f, "  {} waits on {}", t.label(), t.waits_on.join(" and "))?;
-        }
-        if let Some(cycle) = &self.cycle {
-            let names: Vec<String> = cycle
-                .iter()
-                .map(|id| match self.blocked.iter().find(|b| b.id == *id) {
-                    Some(b) => b.label(),
-                    None => id.to_string(),
-                })
-                .collect();
-            writeln!(f, "  wait-for cycle: {}", names.join(" -> "))?;
-        }
-        Ok(())
-    }
 }
 
 impl fmt::Display for RunError {

@@ -5,5 +5,6 @@ mod error;
 mod outcome;
 
 pub use self::builder::{REPLAY_ENV, Sim};
-pub use self::error::{BlockedTask, DeadlockReport, RunError};
-pub use self::outcome::{Outcome, Stats, TaskPanic};
+pub use self::error::RunError;
+pub use self::outcome::{Outcome, TaskPanic};
+pub use crate::runtime::{BlockedTask, DeadlockReport, Stats};

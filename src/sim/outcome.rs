@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{REPLAY_ENV, RunError};
+use crate::runtime::Stats;
 use crate::schedule::Token;
 use crate::task::TaskId;
 use crate::trace::Trace;
@@ -47,26 +48,6 @@ pub struct TaskPanic {
     pub task: TaskId,
     /// The panic message.
     pub message: String,
-}
-
-/// Counters of one run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Ready-queue entries executed (polls, cancellations, wake-up hops), plus the units
-    /// of work charged with [`crate::task::spend_steps`].
-    pub steps: u64,
-    /// Task polls.
-    pub polls: u64,
-    /// Tasks created, the main task included.
-    pub tasks: u64,
-    /// Times a task was queued by a wake.
-    pub wakes: u64,
-    /// Timers armed.
-    pub timers: u64,
-    /// Cancellations requested.
-    pub cancels: u64,
-    /// Scheduling decisions (steps with two or more ready entries, under a non-FIFO policy).
-    pub decisions: u64,
 }
 
 impl<T> Outcome<T> {

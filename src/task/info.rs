@@ -55,7 +55,7 @@ pub fn current_name() -> Option<String> {
 pub fn cancel(id: TaskId) -> bool {
     with("task::cancel", |c| {
         assert!(
-            id.index() < c.tasks.len(),
+            id.index() < c.task_count(),
             "simloop: no task {id} in this run"
         );
         c.cancel(id, None)
@@ -108,7 +108,7 @@ pub enum TaskState {
 #[track_caller]
 pub fn all_tasks() -> Vec<TaskInfo> {
     with("task::all_tasks", |c| {
-        (0..c.tasks.len())
+        (0..c.task_count())
             .map(|i| {
                 let id = TaskId::from_index(i);
                 let state = match c.completion(id) {

@@ -286,7 +286,7 @@ impl<T: 'static> Future for JoinHandle<T> {
                 "simloop: JoinHandle awaited outside the run that spawned it"
             );
             if c.is_done(id) {
-                return c.tasks[id.index()].cell.take();
+                return c.take_output(id);
             }
             c.await_task(id, cx.waker());
             c.wait_on(WaitOn::Join(id));

@@ -3,7 +3,6 @@
 mod abort;
 mod budget;
 pub(crate) mod handle;
-mod id;
 mod info;
 mod join;
 mod shared;
@@ -13,9 +12,9 @@ mod yield_now;
 pub use self::abort::AbortHandle;
 pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::handle::TaskHandle;
-pub use self::id::TaskId;
 pub use self::info::{TaskInfo, TaskState, all_tasks, cancel, current, current_name};
 pub use self::join::{JoinError, JoinHandle};
 pub use self::shared::Task;
 pub use self::spawn::{spawn, spawn_named};
 pub use self::yield_now::{YieldNow, yield_now};
+pub use crate::runtime::TaskId;

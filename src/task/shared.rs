@@ -248,7 +248,7 @@ impl<T: Clone + 'static> Future for Task<T> {
                 "simloop: Task awaited outside the run that spawned it"
             );
             if c.is_done(id) {
-                return c.tasks[id.index()].cell.take();
+                return c.take_output(id);
             }
             c.await_task(id, cx.waker());
             c.wait_on(WaitOn::Join(id));

@@ -3,11 +3,10 @@
 //! The clock starts at zero and moves only when no task is ready, straight to the next
 //! timer's deadline. All timers due at that instant fire before any task they wake runs.
 
-mod instant;
 mod sleep;
 
-pub use self::instant::Instant;
 pub use self::sleep::{Sleep, sleep, sleep_until};
+pub use crate::runtime::Instant;
 
 use crate::runtime::{try_with, with};
 

@@ -15,6 +15,7 @@ mod queue;
 mod run_reuse;
 mod semaphore_lock;
 mod shield;
+mod slots;
 mod sync_conformance;
 mod sync_deadlock;
 mod sync_props;

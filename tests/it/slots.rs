@@ -1,0 +1,108 @@
+//! Task slots are reused within a run (issue 18: a spawn-heavy run only grew), while task
+//! ids stay the spawn order and every question about an ended task keeps its answer.
+
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+use simloop::task::{self, TaskState};
+use simloop::{Policy, Sim, spawn, spawn_named, yield_now};
+
+/// Ids count spawns, not slots: the thousandth task is `#1001` whichever slot it took.
+#[test]
+fn ids_stay_the_spawn_order_when_slots_are_reused() {
+    for policy in [Policy::Fifo, Policy::Random] {
+        let out = Sim::new().policy(policy).seed(3).run(async {
+            let mut last = None;
+            for _ in 0..100 {
+                let handles: Vec<_> = (0..10)
+                    .map(|_| spawn(async { yield_now().await }))
+                    .collect();
+                for h in handles {
+                    last = Some(h.id());
+                    h.await.unwrap();
+                }
+            }
+            // Detached tasks give their slots back too.
+            for _ in 0..50 {
+                drop(spawn(async {}));
+                yield_now().await;
+            }
+            let named = spawn_named("late", async { task::current() });
+            (last.unwrap(), named.await.unwrap())
+        });
+        let (last, named) = out.result.unwrap();
+        assert_eq!(last.get(), 1001);
+        assert_eq!(named.get(), 1052);
+        assert_eq!(out.trace.task_count(), 1052);
+        assert_eq!(out.trace.label(named), "#1052 late");
+        assert!(out.trace.render().contains("#1 main spawn #1052 late"));
+    }
+}
+
+/// A task whose slot was released still reports how it ended, to `all_tasks`, to a
+/// cancellation and in the run's panic report.
+#[test]
+fn an_ended_task_keeps_its_answers_after_its_slot_is_reused() {
+    let out = Sim::new().run(async {
+        let done = spawn(async { 7 });
+        let id = done.id();
+        assert_eq!(done.await.unwrap(), 7);
+        let lost = spawn(async { panic!("unobserved") });
+        let lost_id = lost.id();
+        drop(lost);
+        yield_now().await;
+        yield_now().await;
+        // New tasks take the released slots.
+        let fresh: Vec<_> = (0..4).map(|_| spawn(async {})).collect();
+        let states = task::all_tasks();
+        assert!(!task::cancel(id), "an ended task cannot be cancelled");
+        for h in fresh {
+            h.await.unwrap();
+        }
+        (id, lost_id, states)
+    });
+    let (id, lost_id, states) = out.result.unwrap();
+    let state = |t| states.iter().find(|i| i.id == t).unwrap().state;
+    assert_eq!(state(id), TaskState::Returned);
+    assert_eq!(state(lost_id), TaskState::Panicked);
+    assert_eq!(out.unobserved_panics.len(), 1);
+    assert_eq!(out.unobserved_panics[0].task, lost_id);
+}
+
+/// Regression (slot reuse): the waker of an ended task wakes nothing, even when a new task
+/// lives in its old slot.
+#[test]
+fn a_stale_waker_does_not_wake_the_slots_next_task() {
+    let out = Sim::new().run(async {
+        let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+        let k = kept.clone();
+        spawn(poll_fn(move |cx| {
+            *k.borrow_mut() = Some(cx.waker().clone());
+            Poll::Ready(())
+        }))
+        .await
+        .unwrap();
+        let polls = Rc::new(Cell::new(0));
+        let p = polls.clone();
+        let sleeper = spawn(poll_fn(move |_| {
+            p.set(p.get() + 1);
+            if p.get() == 1 {
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        }));
+        yield_now().await;
+        assert_eq!(polls.get(), 1);
+        kept.borrow().as_ref().unwrap().wake_by_ref();
+        yield_now().await;
+        yield_now().await;
+        let after_stale_wake = polls.get();
+        task::cancel(sleeper.id());
+        let _ = sleeper.await;
+        after_stale_wake
+    });
+    assert_eq!(out.result.unwrap(), 1, "the stale wake polled the new task");
+}
