@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::excerpt::excerpt;
+use super::horizon::Horizon;
 use super::judge::{judge, verdict};
 use super::quiet::quietly;
 use super::report::{Failure, Progress, Report};
 use super::sweep::{Record, Sweep};
-use crate::schedule::{Policy, Token};
+use crate::schedule::{Custom, Policy, Token};
 use crate::sim::{REPLAY_ENV, Sim};
 use crate::trace::TraceLevel;
 
@@ -305,8 +306,24 @@ impl Explorer {
         // Exploring runs record no trace: the fingerprint and the token come from the
         // decisions, and a failing run is run again from its token for the report.
         let base = self.sim.clone().trace(TraceLevel::Off).policy(self.policy);
+        // PCT runs spread their change points over the run length learned by the pilots.
+        let horizon = Horizon::default();
+        let sim_at = |offset: u64, horizon: u64| {
+            let sim = base.clone().seed(self.seeds.start + offset);
+            match self.policy {
+                Policy::Pct { depth } => sim.custom(Custom::pct(depth, horizon)),
+                _ => sim,
+            }
+        };
+        let pilot = |offset: u64, h: u64| sim_at(offset, h).run(program()).stats.decisions;
+        let pct = matches!(self.policy, Policy::Pct { .. });
         let run = |j: u64| {
-            let out = base.clone().seed(seed_of(j)).run(program());
+            let offset = self.shard.0 + j * stride;
+            let h = if pct { horizon.at(offset, &pilot) } else { 0 };
+            let out = sim_at(offset, h).run(program());
+            if pct {
+                horizon.ran(offset, out.stats.decisions);
+            }
             let judged = judge(&out);
             let failed = verdict(&out, &check).map(|message| (message, out.token));
             Record {
@@ -331,6 +348,7 @@ impl Explorer {
         report.max_decisions = tally.max_decisions;
         report.distinct = tally.fingerprints.len();
         report.fingerprints = tally.fingerprints;
+        report.pct_horizon = pct.then(|| horizon.learned());
         if let Some((j, message, token)) = tally.first_failure {
             let mut failure = self.failure(seed_of(j), token, message, &program, &check);
             if self.shrink {

@@ -45,6 +45,7 @@ mod env;
 mod excerpt;
 mod exhaustive;
 mod explorer;
+mod horizon;
 mod judge;
 #[cfg(feature = "proptest")]
 mod proptest;

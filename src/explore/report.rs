@@ -41,8 +41,12 @@ pub struct Report {
     pub failure: Option<Failure>,
     /// The most tasks any run spawned (PCT's `n`).
     pub max_tasks: u64,
-    /// The most scheduling decisions any run made (PCT's `k`, counted as decisions).
+    /// The most scheduling decisions any run made.
     pub max_decisions: u64,
+    /// PCT only: the run length `k`, in decisions, over which the change points were spread,
+    /// learned from the sweep's pilot runs (offsets 0, 1, 2, 4, 8, ...); the bound of
+    /// [`Report::pct_guarantee`] holds for bugs whose ordering constraints fall within it.
+    pub pct_horizon: Option<u64>,
     /// Exhaustive search only: how the search ended ([`Explorer::exhaustive`]).
     ///
     /// [`Explorer::exhaustive`]: crate::explore::Explorer::exhaustive
@@ -165,6 +169,7 @@ impl Report {
             failure: None,
             max_tasks: 0,
             max_decisions: 0,
+            pct_horizon: None,
             coverage: None,
             stopped_by_budget: false,
             fingerprints: BTreeSet::new(),
@@ -182,7 +187,10 @@ impl Report {
     }
 
     /// PCT's lower bound on the probability that one run finds a bug of depth `depth`:
-    /// `1 / (n k^(depth-1))` for the most tasks `n` and most decisions `k` seen.
+    /// `1 / (n k^(depth-1))` for the most tasks `n` seen and the run length `k` the change
+    /// points were spread over ([`Report::pct_horizon`]; the most decisions seen when the
+    /// report has none). It holds for bugs whose ordering constraints fall within the first
+    /// `k` decisions.
     ///
     /// ```
     /// use simloop::{Policy, explore::Explorer, spawn};
@@ -193,7 +201,7 @@ impl Report {
     /// ```
     pub fn pct_guarantee(&self, depth: u32) -> f64 {
         let n = self.max_tasks.max(1) as f64;
-        let k = self.max_decisions.max(1) as f64;
+        let k = self.pct_horizon.unwrap_or(self.max_decisions).max(1) as f64;
         1.0 / (n * k.powi(depth.saturating_sub(1) as i32))
     }
 
@@ -215,6 +223,7 @@ impl Report {
         self.failures += other.failures;
         self.max_tasks = self.max_tasks.max(other.max_tasks);
         self.max_decisions = self.max_decisions.max(other.max_decisions);
+        self.pct_horizon = self.pct_horizon.max(other.pct_horizon);
         self.stopped_by_budget |= other.stopped_by_budget;
         if self.coverage != other.coverage {
             self.coverage = None;
@@ -248,9 +257,10 @@ impl fmt::Display for Report {
         if let (Policy::Pct { depth }, None) = (self.policy, self.coverage) {
             write!(
                 f,
-                "; PCT guarantee per run for depth {depth}: >= 1/(n k^(d-1)) = {:.2e} (n={} tasks, k={} decisions)",
+                "; PCT guarantee per run for a bug of depth {depth} within the first k decisions: >= 1/(n k^(d-1)) = {:.2e} (n={} tasks; k={} decisions, learned from the pilot runs; the longest run made {})",
                 self.pct_guarantee(depth),
                 self.max_tasks,
+                self.pct_horizon.unwrap_or(self.max_decisions),
                 self.max_decisions
             )?;
         }

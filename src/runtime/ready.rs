@@ -47,6 +47,14 @@ impl ReadyView<'_> {
         }
     }
 
+    /// How many entries were pushed since the run began. Entries leave only by a pick or,
+    /// when a single one is ready, by being taken without asking the strategy, so the
+    /// queue holds the last `len()` entries pushed whenever it emptied since a strategy's
+    /// previous pick, and otherwise what was left then plus what arrived since.
+    pub(crate) fn pushed(&self) -> u64 {
+        self.queue.pushed()
+    }
+
     /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra
     /// hop), which runs no task code of its own.
     pub(crate) fn is_hop(&self, i: usize) -> bool {

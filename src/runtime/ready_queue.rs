@@ -150,6 +150,9 @@ pub(crate) struct ReadyQueue {
     /// order (PCT) steps to the next live slot instead of searching the bitmap each time.
     /// Reset by every removal.
     cursor: Cell<Option<(usize, usize)>>,
+    /// Entries pushed since the queue was last cleared: strategies that mirror the queue
+    /// (PCT) read only what arrived since their last pick.
+    pushed: u64,
 }
 
 /// A dense queue longer than this turns sparse.
@@ -171,6 +174,7 @@ impl ReadyQueue {
         (self.base, self.word_base, self.group_base) = (0, 0, 0);
         self.live = 0;
         self.sparse = false;
+        self.pushed = 0;
     }
 
     /// How many entries are ready.
@@ -184,9 +188,16 @@ impl ReadyQueue {
         self.live == 0
     }
 
+    /// Entries pushed since the queue was last cleared.
+    #[inline]
+    pub(crate) fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
     /// Queues `entry` behind everything ready.
     #[inline]
     pub(crate) fn push_back(&mut self, entry: Entry) {
+        self.pushed += 1;
         if !self.sparse && self.live < SPARSE_ABOVE {
             self.slots.push_back(Some(entry));
             self.live += 1;

@@ -28,6 +28,7 @@ pub(crate) use self::replay::Replay;
 pub(crate) use self::scheduler::Scheduler;
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::runtime::ReadyView;
 use crate::task::TaskId;
@@ -47,6 +48,45 @@ pub(crate) trait Strategy {
     /// Called when the run ends; replay reports recorded decisions left unused.
     fn finish(&mut self) -> Result<(), Divergence> {
         Ok(())
+    }
+}
+
+/// A strategy built afresh for each run from its seed, labelled with the policy its tokens
+/// carry: how the explorer runs PCT with the run length it learned, and how the shrinker
+/// follows a schedule. Crate-internal: users choose a [`Policy`].
+#[derive(Clone)]
+pub(crate) struct Custom {
+    pub(crate) label: Policy,
+    make: Arc<dyn Fn(u64) -> Box<dyn Strategy> + Send + Sync>,
+}
+
+impl Custom {
+    pub(crate) fn new(
+        label: Policy,
+        make: impl Fn(u64) -> Box<dyn Strategy> + Send + Sync + 'static,
+    ) -> Custom {
+        Custom {
+            label,
+            make: Arc::new(make),
+        }
+    }
+
+    /// PCT of `depth` with its change points among the first `horizon` decisions.
+    pub(crate) fn pct(depth: u32, horizon: u64) -> Custom {
+        Custom::new(Policy::Pct { depth }, move |seed| {
+            Box::new(Pct::new(seed, depth, horizon))
+        })
+    }
+
+    /// The strategy of a run with this seed.
+    pub(crate) fn make(&self, seed: u64) -> Box<dyn Strategy> {
+        (self.make)(seed)
+    }
+}
+
+impl fmt::Debug for Custom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Custom({})", self.label)
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::pct::DEFAULT_HORIZON;
 use super::{Fifo, Pct, RandomWalk, Scheduler, TokenError};
 
 /// How a run chooses among ready tasks.
@@ -28,10 +29,14 @@ pub enum Policy {
     /// A seeded uniform choice among ready entries at every step with two or more.
     Random,
     /// PCT (Burckhardt et al., ASPLOS 2010) adapted to async tasks: random task priorities,
-    /// the highest-priority ready task runs, and at `depth - 1` random points the running
-    /// task is demoted. Finds a bug of depth `d` with probability at least `1/(n k^(d-1))`
-    /// per run (`n` tasks, `k` steps). Wake-up hops run before task steps. Written `pct<d>`
-    /// in tokens and on the command line; `depth` 0 is treated as 1.
+    /// the highest-priority ready task runs, and at `depth - 1` random decisions among the
+    /// run's first `k` the task about to run is demoted below every other. Finds a bug of
+    /// depth `d` (whose ordering constraints fall within those `k` decisions) with
+    /// probability at least `1/(n k^(d-1))` per run, `n` tasks. The explorer learns `k`, the
+    /// run length, from its runs and reports the bound in force; a run made on its own
+    /// spreads the change points over its first 100 decisions. Wake-up hops run before task
+    /// steps; a task that yields keeps its priority. Written `pct<d>` in tokens and on the
+    /// command line; `depth` 0 is treated as 1.
     Pct {
         /// The bug depth aimed at: how many ordering constraints must hold for it to show.
         depth: u32,
@@ -43,7 +48,9 @@ impl Policy {
         match self {
             Policy::Fifo => Scheduler::Fifo(Fifo),
             Policy::Random => Scheduler::Random(RandomWalk::new(seed)),
-            Policy::Pct { depth } => Scheduler::Other(Box::new(Pct::new(seed, depth))),
+            Policy::Pct { depth } => {
+                Scheduler::Other(Box::new(Pct::new(seed, depth, DEFAULT_HORIZON)))
+            }
         }
     }
 }

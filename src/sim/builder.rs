@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{Outcome, RunError, TaskPanic};
 use crate::runtime::{self, Core, Finish, Limits};
-use crate::schedule::{Fifo, Guided, Policy, Replay, Scheduler, Token};
+use crate::schedule::{Custom, Fifo, Guided, Policy, Replay, Scheduler, Token};
 use crate::task::JoinError;
 use crate::time::Instant;
 use crate::trace::{Trace, TraceLevel};
@@ -48,6 +48,8 @@ pub struct Sim {
     policy: Policy,
     replay: Option<Token>,
     follow: Option<Vec<u32>>,
+    /// A strategy the explorer builds (crate-internal; see `Sim::custom`).
+    custom: Option<Custom>,
     max_steps: u64,
     steps_per_task: u64,
     max_time: Option<Duration>,
@@ -73,6 +75,7 @@ impl Sim {
             policy: Policy::Fifo,
             replay: None,
             follow: None,
+            custom: None,
             max_steps: DEFAULT_STEPS,
             steps_per_task: DEFAULT_STEPS_PER_TASK,
             max_time: None,
@@ -103,6 +106,18 @@ impl Sim {
         self.policy = policy;
         self.replay = None;
         self.follow = None;
+        self.custom = None;
+        self
+    }
+
+    /// Runs under a strategy the explorer builds (PCT with a learned run length, a shrinker
+    /// following a schedule), its tokens labelled with `custom.label`. Like
+    /// [`Sim::follow`], it replaces the policy, a replay and a follow set earlier.
+    pub(crate) fn custom(mut self, custom: Custom) -> Sim {
+        self.policy = custom.label;
+        self.replay = None;
+        self.follow = None;
+        self.custom = Some(custom);
         self
     }
 
@@ -119,6 +134,7 @@ impl Sim {
     pub fn replay(mut self, token: &Token) -> Sim {
         self.replay = Some(token.clone());
         self.follow = None;
+        self.custom = None;
         self
     }
 
@@ -145,6 +161,7 @@ impl Sim {
     pub fn follow(mut self, choices: &[u32]) -> Sim {
         self.follow = Some(choices.to_vec());
         self.replay = None;
+        self.custom = None;
         self
     }
 
@@ -316,6 +333,11 @@ impl Sim {
                 t.policy,
                 t.seed,
                 Scheduler::Other(Box::new(Replay::new(t.decisions.clone()))),
+            ),
+            None if let Some(custom) = &self.custom => (
+                self.policy,
+                self.seed,
+                Scheduler::Other(custom.make(self.seed)),
             ),
             None if self.follow.is_some() => (
                 self.policy,

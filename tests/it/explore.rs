@@ -249,10 +249,20 @@ fn reports_show_the_pct_guarantee_and_progress() {
         })
         .explore(bugs::TIMEOUT_RACE.fixed);
     assert_eq!(done.load(Ordering::Relaxed), 25);
+    // The horizon was learned from the pilot runs: the most decisions one of them made.
+    let k = report.pct_horizon.expect("a PCT report has a horizon");
+    assert!(k > 0 && k <= report.max_decisions, "{report}");
     let text = report.to_string();
-    assert!(text.contains("PCT guarantee per run for depth 2"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "PCT guarantee per run for a bug of depth 2 within the first k decisions: >= 1/(n k^(d-1)) = {:.2e} (n={} tasks; k={k} decisions",
+            report.pct_guarantee(2),
+            report.max_tasks
+        )),
+        "{text}"
+    );
     let p = report.pct_guarantee(2);
-    let expected = 1.0 / (report.max_tasks as f64 * report.max_decisions as f64);
+    let expected = 1.0 / (report.max_tasks as f64 * k as f64);
     assert!((p - expected).abs() < 1e-12);
 }
 

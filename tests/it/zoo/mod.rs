@@ -119,6 +119,79 @@ fn exhibit(bug: &Bug) {
     );
 }
 
+/// A deep bug's exhibit: PCT with depth 3 finds it from seed 0 within `bound` runs, whose
+/// length it learned (100+ decisions, the last ordering constraint far past the first two
+/// dozen); asyncio's order and a random walk do not show it; the fixed version survives.
+fn deep_exhibit(bug: &Bug, bound: u64) {
+    let pct = Explorer::new()
+        .policy(Policy::Pct { depth: 3 })
+        .runs(bound)
+        .shrink(false, 0)
+        .explore(bug.buggy);
+    let failure = pct
+        .failure
+        .clone()
+        .unwrap_or_else(|| panic!("{}: PCT did not find it in {bound} runs", bug.name));
+    assert!(
+        failure.message.contains("which is not committed"),
+        "{}",
+        failure.message
+    );
+    assert!(pct.max_decisions >= 100, "{pct}");
+    let k = pct.pct_horizon.unwrap();
+    assert!(
+        k >= 100,
+        "PCT spread its change points over {k} decisions only"
+    );
+    let again = Sim::new().replay(&failure.token).run((bug.buggy)());
+    assert!(again.failure().unwrap().contains("which is not committed"));
+    assert!(Sim::new().run((bug.buggy)()).failure().is_none());
+    let random = Explorer::new()
+        .runs(bound)
+        .shrink(false, 0)
+        .explore(bug.buggy);
+    assert!(random.passed(), "{}: Random found it:\n{random}", bug.name);
+    for policy in [Policy::Random, Policy::Pct { depth: 3 }] {
+        let fixed = Explorer::new()
+            .policy(policy)
+            .runs(bound)
+            .explore(bug.fixed);
+        assert!(
+            fixed.passed(),
+            "{}: the fixed version failed:\n{fixed}",
+            bug.name
+        );
+    }
+}
+
+#[test]
+fn deep_bug_with_yield_steps() {
+    deep_exhibit(&DEEP_YIELD, 1_500);
+}
+
+#[test]
+fn deep_bug_with_queue_and_lock_steps() {
+    deep_exhibit(&DEEP_QUEUE, 1_500);
+}
+
+/// [`deep::yielding`]: three ordering constraints over ~115 decisions, steps by `yield_now`.
+pub const DEEP_YIELD: Bug = Bug {
+    name: "uncommitted config cached (deep, yield_now steps)",
+    buggy: || deep::yielding(false),
+    fixed: || deep::yielding(true),
+    depth: 3,
+    jitter_ms: 0,
+};
+
+/// [`deep::queued`]: the same bug over ~240 decisions, steps by queue and lock operations.
+pub const DEEP_QUEUE: Bug = Bug {
+    name: "uncommitted config cached (deep, queue and lock steps)",
+    buggy: || deep::queued(false),
+    fixed: || deep::queued(true),
+    depth: 3,
+    jitter_ms: 0,
+};
+
 #[test]
 fn lost_update_across_an_await() {
     exhibit(&bugs::LOST_UPDATE);

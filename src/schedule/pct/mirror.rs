@@ -1,0 +1,115 @@
+//! PCT's copy of the ready queue, ordered for its two questions: the oldest wake-up hop, and
+//! the ready task with the highest priority, each with its FIFO index, in O(log n).
+//!
+//! The copy is brought up to date at each pick from what the queue received since the last
+//! one ([`ReadyView::pushed`]): entries leave the queue only when a strategy picks them, or
+//! when the engine takes the only ready entry without asking, which empties the queue. So
+//! either everything copied is still there and the new entries follow it, or the queue
+//! emptied meanwhile and holds only the newest entries.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::ranks::Ranks;
+use crate::runtime::ReadyView;
+use crate::task::TaskId;
+
+/// A ready task entry in the heap: its task's priority when it arrived (priorities change
+/// only for the task about to run, whose entry is then taken out and put back), its
+/// arrival number (older first among equal priorities, as FIFO) and its task.
+type Queued = (u64, Reverse<u32>, u32);
+
+#[derive(Default)]
+pub(super) struct Mirror {
+    ranks: Ranks,
+    /// Wake-up hops by arrival number, oldest first.
+    hops: VecDeque<u32>,
+    /// Task entries (polls, and the end of the run as a step of the main task).
+    tasks: BinaryHeap<Queued>,
+    /// `ReadyView::pushed` when the copy was last brought up to date.
+    seen: u64,
+}
+
+impl Mirror {
+    /// Brings the copy up to date with `ready`, giving new task entries their task's
+    /// priority.
+    pub(super) fn sync(&mut self, ready: &ReadyView<'_>, priority: impl Fn(TaskId) -> u64) {
+        let pushed = ready.pushed();
+        let new = (pushed - self.seen) as usize;
+        self.seen = pushed;
+        let len = ready.len();
+        let kept = if self.ranks.len() + new == len {
+            self.ranks.len()
+        } else {
+            // The queue emptied since the last pick: only entries that came after remain.
+            self.ranks.clear();
+            self.hops.clear();
+            self.tasks.clear();
+            0
+        };
+        for i in kept..len {
+            if self.ranks.full() {
+                self.renumber();
+            }
+            let n = self.ranks.arrive();
+            if ready.is_hop(i) {
+                self.hops.push_back(n);
+            } else {
+                let task = owner(ready, i);
+                self.tasks
+                    .push((priority(task), Reverse(n), task.index() as u32));
+            }
+        }
+    }
+
+    /// Takes the oldest wake-up hop out, returning its FIFO index.
+    pub(super) fn take_hop(&mut self) -> Option<usize> {
+        let n = self.hops.pop_front()?;
+        Some(self.take(n))
+    }
+
+    /// The task of the ready task entry with the highest priority.
+    pub(super) fn best_task(&self) -> Option<TaskId> {
+        self.tasks
+            .peek()
+            .map(|&(_, _, task)| TaskId::from_index(task as usize))
+    }
+
+    /// Gives the best entry's task a new priority (it keeps its place in FIFO order).
+    pub(super) fn reprioritise_best(&mut self, priority: u64) {
+        if let Some((_, n, task)) = self.tasks.pop() {
+            self.tasks.push((priority, n, task));
+        }
+    }
+
+    /// Takes the best task entry out, returning its FIFO index.
+    pub(super) fn take_best(&mut self) -> Option<usize> {
+        let (_, Reverse(n), _) = self.tasks.pop()?;
+        Some(self.take(n))
+    }
+
+    fn take(&mut self, n: u32) -> usize {
+        let index = self.ranks.rank(n);
+        self.ranks.leave(n);
+        index
+    }
+
+    /// Renumbers the live entries densely (the ranks ran out of room).
+    fn renumber(&mut self) {
+        let map = self.ranks.renumber();
+        for n in &mut self.hops {
+            *n = map[*n as usize];
+        }
+        let tasks = std::mem::take(&mut self.tasks).into_vec();
+        self.tasks = tasks
+            .into_iter()
+            .map(|(p, Reverse(n), t)| (p, Reverse(map[n as usize]), t))
+            .collect();
+    }
+}
+
+/// The task an entry runs on behalf of: the polled task, or the main task for the end of
+/// the run.
+fn owner(ready: &ReadyView<'_>, i: usize) -> TaskId {
+    ready.polls(i).unwrap_or(TaskId::from_index(0))
+}

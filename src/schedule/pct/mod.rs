@@ -1,0 +1,291 @@
+//! PCT: probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte,
+//! ASPLOS 2010), adapted to async tasks.
+
+mod mirror;
+mod ranks;
+
+use rand::seq::index::sample;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use self::mirror::Mirror;
+use super::{Divergence, Strategy};
+use crate::runtime::ReadyView;
+use crate::task::TaskId;
+
+/// The run length (in decisions) a PCT run spreads its change points over when nothing
+/// better is known: a run made on its own with [`crate::Sim`]. The explorer learns the
+/// length from its runs instead ([`crate::explore::Explorer`]) and passes it in.
+pub(crate) const DEFAULT_HORIZON: u64 = 100;
+
+/// Runs the ready task with the highest priority; priorities are random, and at `depth - 1`
+/// change points, drawn uniformly among the run's first `horizon` decisions, the task about
+/// to run is demoted below every other task.
+///
+/// The async adaptation: a task is a schedulable thread and each poll is one step. Wake-up
+/// hops (`Entry::Hop`, `Entry::Wake`, `Entry::Timer`: a timer's callback or a combinator's
+/// extra hop) run no task code, so they run first, oldest first. The end of the run
+/// (`Entry::Stop`) counts as a step of the main task. Change points are counted in
+/// decisions (every pick and every choice, as the run's decision log numbers them); a
+/// change point that falls on a hop or a choice demotes the task of the next task step.
+///
+/// A yield (`yield_now`) is a step like any other: the yielding task keeps its priority and
+/// runs again if it is still the highest, so a bug whose steps are yields is found like one
+/// whose steps are lock or queue operations (shuttle's PCT demotes yielding tasks, and so
+/// cannot run one task for many yields in a row).
+///
+/// The guarantee of the paper: a bug of depth `d` in a program with `n` tasks is found with
+/// probability at least `1 / (n * k^(d-1))` per run when its ordering constraints fall
+/// within the first `k = horizon` decisions.
+///
+/// Picking costs O(log n) in the number of ready entries: a heap of task entries by
+/// priority, a queue of hops, and a Fenwick tree for the chosen entry's FIFO index
+/// (`mirror.rs`, `ranks.rs`), brought up to date with what arrived since the last pick.
+pub(crate) struct Pct {
+    rng: ChaCha8Rng,
+    depth: u32,
+    /// Priority per task index; higher runs first. Initial priorities are `>= depth`; change
+    /// point `i` (labelled from 0 in the order drawn) sets the demoted task's priority to
+    /// `depth - 1 - i`, below every initial one.
+    priorities: Vec<u64>,
+    /// `(decision, label)` of the change points not reached yet, latest first.
+    change_points: Vec<(u64, u64)>,
+    /// Decisions made so far (picks and choices).
+    decisions: u64,
+    mirror: Mirror,
+}
+
+impl Pct {
+    /// A PCT run of `depth` whose change points fall among the first `horizon` decisions
+    /// (none when `horizon` is 0: priorities alone, as a first run that learns the length).
+    pub(crate) fn new(seed: u64, depth: u32, horizon: u64) -> Pct {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let depth = depth.max(1);
+        let points = (depth as usize - 1).min(horizon as usize);
+        let mut change_points: Vec<(u64, u64)> = sample(&mut rng, horizon as usize, points)
+            .into_iter()
+            .enumerate()
+            .map(|(label, at)| (at as u64 + 1, label as u64))
+            .collect();
+        change_points.sort_unstable_by(|a, b| b.cmp(a));
+        Pct {
+            rng,
+            depth,
+            priorities: Vec::new(),
+            change_points,
+            decisions: 0,
+            mirror: Mirror::default(),
+        }
+    }
+}
+
+impl Strategy for Pct {
+    fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {
+        self.decisions += 1;
+        let priorities = &self.priorities;
+        self.mirror.sync(ready, |task| {
+            priorities.get(task.index()).copied().unwrap_or(0)
+        });
+        if let Some(index) = self.mirror.take_hop() {
+            return Ok(index);
+        }
+        while let Some(&(at, label)) = self.change_points.last()
+            && at <= self.decisions
+        {
+            self.change_points.pop();
+            let task = self
+                .mirror
+                .best_task()
+                .expect("two or more entries are ready");
+            let demoted = u64::from(self.depth) - 1 - label;
+            self.priorities[task.index()] = demoted;
+            self.mirror.reprioritise_best(demoted);
+        }
+        let task = self.mirror.best_task();
+        let index = self
+            .mirror
+            .take_best()
+            .expect("two or more entries are ready");
+        debug_assert_eq!(
+            ready.polls(index).unwrap_or(TaskId::from_index(0)),
+            task.expect("checked"),
+            "PCT's copy of the ready queue went out of step with it"
+        );
+        Ok(index)
+    }
+
+    fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
+        self.decisions += 1;
+        let n = u32::try_from(arity).unwrap_or(u32::MAX);
+        Ok(self.rng.random_range(0..n) as usize)
+    }
+
+    fn on_spawn(&mut self, task: TaskId) {
+        // A random rank among the tasks so far: a uniform 32-bit key above the change-point
+        // priorities gives every order of the tasks the same probability.
+        let key = u64::from(self.depth) + u64::from(self.rng.random_range(0..u32::MAX));
+        let i = task.index();
+        if i >= self.priorities.len() {
+            self.priorities.resize(i + 1, 0);
+        }
+        self.priorities[i] = key;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::runtime::{Entry, ReadyQueue};
+    use crate::schedule::Strategy;
+
+    fn view(queue: &ReadyQueue) -> ReadyView<'_> {
+        ReadyView { queue }
+    }
+
+    fn poll(i: usize) -> Entry {
+        Entry::Poll(TaskId::from_index(i))
+    }
+
+    fn pct(depth: u32, horizon: u64, tasks: usize) -> Pct {
+        let mut p = Pct::new(7, depth, horizon);
+        for i in 0..tasks {
+            p.on_spawn(TaskId::from_index(i));
+        }
+        p
+    }
+
+    /// What the engine does with a strategy's answer: the picked entry leaves the queue.
+    fn step(p: &mut Pct, q: &mut ReadyQueue) -> Entry {
+        let i = p.pick(&view(q)).unwrap();
+        q.remove(i).unwrap()
+    }
+
+    #[test]
+    fn depth_one_always_runs_the_highest_priority_task() {
+        let mut p = pct(1, 100, 3);
+        let top = (0..3).max_by_key(|&i| p.priorities[i]).unwrap();
+        let mut q: ReadyQueue = [poll(0), poll(1), poll(2)].into_iter().collect();
+        for _ in 0..50 {
+            let e = step(&mut p, &mut q);
+            assert_eq!(e, poll(top));
+            q.push_back(e);
+        }
+    }
+
+    #[test]
+    fn change_points_demote_the_running_task_below_all_others() {
+        let mut p = pct(3, 10, 3);
+        assert_eq!(p.change_points.len(), 2);
+        let last = p.change_points.iter().map(|c| c.0).max().unwrap();
+        let mut q: ReadyQueue = [poll(0), poll(1), poll(2)].into_iter().collect();
+        for _ in 0..last {
+            let e = step(&mut p, &mut q);
+            q.push_back(e);
+        }
+        // Both change points happened, each demoting the task about to run: two tasks now
+        // sit below every initial priority (which are >= depth), with priorities 2 and 1.
+        let mut low: Vec<u64> = p.priorities.iter().copied().filter(|&x| x < 3).collect();
+        low.sort_unstable();
+        assert_eq!(low, [1, 2], "{:?}", p.priorities);
+    }
+
+    #[test]
+    fn change_points_are_spread_over_the_horizon() {
+        let late = (0..200)
+            .filter(|&seed| {
+                let p = Pct::new(seed, 3, 1_000);
+                p.change_points
+                    .iter()
+                    .all(|&(at, _)| (1..=1_000).contains(&at))
+                    && p.change_points.iter().any(|&(at, _)| at > 500)
+            })
+            .count();
+        // Each of two points lands in the second half with probability 1/2.
+        assert!((120..=180).contains(&late), "{late}");
+        assert!(Pct::new(1, 3, 0).change_points.is_empty());
+    }
+
+    #[test]
+    fn wake_up_hops_run_before_task_steps() {
+        let mut p = pct(2, 100, 2);
+        let mut q: ReadyQueue = [poll(0), poll(1), Entry::Hop(TaskId::from_index(1))]
+            .into_iter()
+            .collect();
+        assert_eq!(p.pick(&view(&q)).unwrap(), 2);
+        q.remove(2);
+        assert!(p.pick(&view(&q)).unwrap() < 2);
+    }
+
+    proptest! {
+        /// Driven as the engine drives it (picks when two or more entries are ready, the
+        /// only entry taken without asking, new entries queued at the back), the O(log n)
+        /// pick answers what a scan of the whole queue answers.
+        #[test]
+        fn picks_agree_with_a_scan(
+            seed in 0u64..1000,
+            depth in 1u32..5,
+            ops in proptest::collection::vec((0u8..4, 0usize..40), 1..300),
+        ) {
+            let mut p = Pct::new(seed, depth, 150);
+            let mut q = ReadyQueue::default();
+            let mut spawned = 0;
+            for (op, x) in ops {
+                match op {
+                    0 => {
+                        p.on_spawn(TaskId::from_index(spawned));
+                        q.push_back(poll(spawned));
+                        spawned += 1;
+                    }
+                    1 if spawned > 0 => q.push_back(Entry::Hop(TaskId::from_index(x % spawned))),
+                    _ if q.len() == 1 => {
+                        q.pop_front();
+                    }
+                    _ if q.len() >= 2 => {
+                        let expected = scan(&p, &q);
+                        let got = p.pick(&view(&q)).unwrap();
+                        prop_assert_eq!(got, expected);
+                        let e = q.remove(got).unwrap();
+                        if x % 2 == 0 && !matches!(e, Entry::Hop(_)) {
+                            q.push_back(e);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The pick by scanning every entry, as PCT was first written (after the change points
+    /// of this decision, which `pick` applies before choosing: the scan only predicts
+    /// decisions without one).
+    fn scan(p: &Pct, q: &ReadyQueue) -> usize {
+        if let Some(hop) = (0..q.len()).find(|&i| view(q).is_hop(i)) {
+            return hop;
+        }
+        let next = p.decisions + 1;
+        let due: Vec<u64> = p
+            .change_points
+            .iter()
+            .filter(|&&(at, _)| at <= next)
+            .map(|&(_, label)| label)
+            .collect();
+        let mut priorities = p.priorities.clone();
+        let best = |pr: &[u64]| {
+            (0..q.len())
+                .max_by_key(|&i| {
+                    let t = view(q).polls(i).unwrap_or(TaskId::from_index(0));
+                    (pr[t.index()], std::cmp::Reverse(i))
+                })
+                .unwrap()
+        };
+        for label in due.into_iter().rev() {
+            let t = view(q)
+                .polls(best(&priorities))
+                .unwrap_or(TaskId::from_index(0));
+            priorities[t.index()] = u64::from(p.depth) - 1 - label;
+        }
+        best(&priorities)
+    }
+}
