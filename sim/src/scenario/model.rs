@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::expr::Expr;
 use super::template::Template;
 
 /// A validated scenario, ready to run.
@@ -172,17 +173,13 @@ pub struct Invoke {
     pub at: Loc,
 }
 
-/// A comparison `left op right`, on integers when both sides are integers.
+/// Where a computed value goes.
 #[derive(Clone, Debug)]
-pub struct Cond {
-    /// Left side.
-    pub left: Template,
-    /// The operator: `==`, `!=`, `<`, `<=`, `>`, `>=`.
-    pub op: String,
-    /// Right side.
-    pub right: Template,
-    /// The text as written, for reports.
-    pub text: String,
+pub enum Target {
+    /// A local of the task.
+    Local(String),
+    /// A shared variable, by index in [`Scenario::vars`].
+    Shared(usize),
 }
 
 /// A synchronisation primitive of the scenario, by kind and index.
@@ -301,7 +298,7 @@ pub enum Step {
         /// The condition.
         cond: usize,
         /// The predicate over shared variables (None: one plain wait).
-        until: Option<Cond>,
+        until: Option<Expr>,
     },
     /// `await queue.put(value)`.
     Put {
@@ -436,10 +433,17 @@ pub enum Step {
         /// Added to it.
         add: i64,
     },
+    /// `name = expr` (`let` or `set` with `expr`).
+    Eval {
+        /// Where the value goes.
+        into: Target,
+        /// What computes it.
+        expr: Expr,
+    },
     /// `if cond: body else: other`.
     If {
         /// The condition.
-        cond: Cond,
+        cond: Expr,
         /// Taken when true.
         then: Vec<Step>,
         /// Taken when false.
@@ -467,7 +471,7 @@ pub struct Expect {
     /// Semaphore index and the most holders allowed at once.
     pub max_concurrency: Vec<(usize, u64)>,
     /// Conditions checked after every step.
-    pub invariants: Vec<Cond>,
+    pub invariants: Vec<Expr>,
     /// The run's virtual duration.
     pub elapsed: Option<Duration>,
 }

@@ -609,3 +609,98 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
         o.stderr
     );
 }
+
+/// Issue 20: malformed conditions and invariants were accepted and judged by comparing text,
+/// so a typo made a check vacuous. They are located errors now.
+#[test]
+fn malformed_expressions_are_located_errors() {
+    let v = "[vars]\nx = 1\n";
+    rejects(
+        &format!("{v}[main]\nsteps = [{{ if = \"{{x}} >= \", do = [] }}]\n"),
+        "the expression ends after `>=`: a value must follow",
+        "4:22",
+        None,
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = [{{ if = \"{{x}} => 0\", do = [] }}]\n"),
+        "`=>` is not an operator",
+        "4:22",
+        Some("did you mean `>=`?"),
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{x}} <> 1\"]\n"),
+        "`<>` is not an operator",
+        "6:20",
+        Some("did you mean `!=`?"),
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{x}} > 0 && {{x}} < 9\"]\n"),
+        "`&&` is not an operator",
+        "6:24",
+        Some("write `and`"),
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{x}} + 'a' > 0\"]\n"),
+        "`+` cannot add an integer and a string",
+        "6:16",
+        None,
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{y}} > 0\"]\n"),
+        "undefined variable `y`",
+        "6:16",
+        None,
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = [{{ set = \"x\", expr = \"{{x}} / 2\" }}]\n"),
+        "a shared variable holds an integer, and this is a float",
+        "4:31",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ let = \"v\" }]\n",
+        "`let` needs a `value` or an `expr`",
+        "2:18",
+        None,
+    );
+}
+
+/// Evaluation errors at run time fail the run, with the expression and where it is
+/// written; an invariant that cannot be evaluated does not hold.
+#[test]
+fn expressions_compute_and_their_errors_fail_the_run() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("ok.toml"),
+        "[vars]\na = 1\nb = 2\n[main]\nsteps = [\n  { let = \"h\", expr = \"10.5 / 2\" },\n  { if = \"{a}+{b} > 2 and {a} * 3 == 3 and 10.5 > 2 and 0.5 == 0.50\", do = [{ log = \"sums hold, h={h}\" }] },\n  { set = \"a\", expr = \"{a} * 10 + {b} // 2 - 7 % 3\" },\n]\n[expect]\ncontains = [\"sums hold, h=5.25\"]\nvars = { a = 10 }\ninvariants = [\"{a} >= 1 and not ({b} != 2)\"]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "ok.toml", "--format", "logs"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[vars]\nz = 0\n[main]\nsteps = [{ let = \"w\", value = \"word\" }, { if = \"{w} > 3\", do = [] }]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "bad.toml"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("the main task raised TypeError(\"`>` does not take 'word' and 3 (in `{w} > 3` at bad.toml:4:48)\")"),
+        "{}",
+        o.stderr
+    );
+    std::fs::write(
+        dir.join("inv.toml"),
+        "[vars]\nz = 0\n[main]\nsteps = [{ set = \"z\", value = 0 }]\n[expect]\ninvariants = [\"10 // {z} == 1\"]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "inv.toml"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains(
+            "invariant `10 // {z} == 1` could not be evaluated at t=0 in main: ZeroDivisionError("
+        ),
+        "{}",
+        o.stderr
+    );
+}

@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::{Cx, Scope, has_return, is_ident};
 use crate::scenario::error::{ScenarioError, closest};
+use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
@@ -324,11 +325,8 @@ fn expectations(
         }
         out.max_concurrency.push((i, *v.get_ref() as u64));
     }
-    let scope = Scope {
-        names: BTreeSet::new(),
-    };
     for inv in &r.invariants {
-        out.invariants.push(cx.cond(inv, &scope)?);
+        out.invariants.push(cx.expr(inv, None, Want::Bool)?);
     }
     if let Some(t) = &r.elapsed {
         let Some(d) = seconds(*t.get_ref()) else {
