@@ -36,6 +36,10 @@ pub struct Scenario {
     pub check: Check,
     /// What a run may use before it is stopped (`[limits]`, command-line flags override).
     pub limits: Limits,
+    /// A hash of the program (the file without comments, layout, `name`, `description`,
+    /// `[expect]`, `[check]` and `[limits]`): the tokens `sim` prints carry it, so that a
+    /// token is not replayed against another program.
+    pub fingerprint: u32,
 }
 
 /// The longest duration a scenario may ask for (a sleep, a timeout, `max_time`): 10^9

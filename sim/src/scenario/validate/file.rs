@@ -242,6 +242,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
     };
     Ok(Scenario {
         limits,
+        fingerprint: fingerprint(text),
         path: path.to_string(),
         name: raw.name.map(|n| n.into_inner()).unwrap_or_else(|| {
             std::path::Path::new(path)
@@ -340,6 +341,23 @@ fn expectations(
         out.elapsed = Some(d);
     }
     Ok(out)
+}
+
+/// The program's fingerprint: FNV-1a over the file parsed as TOML and written back without
+/// the tables that do not change what runs (so comments, layout, titles, expectations and
+/// limits can change without invalidating a token).
+fn fingerprint(text: &str) -> u32 {
+    use std::hash::Hasher as _;
+    let Ok(mut table) = text.parse::<toml::Table>() else {
+        return 0;
+    };
+    for key in ["name", "description", "expect", "check", "limits"] {
+        table.remove(key);
+    }
+    let mut h = fnv::FnvHasher::default();
+    h.write(table.to_string().as_bytes());
+    let v = h.finish();
+    (v ^ (v >> 32)) as u32
 }
 
 /// `[limits]`: positive whole numbers, and a time in seconds.
