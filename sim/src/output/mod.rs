@@ -158,7 +158,7 @@ pub fn write(
 /// let report = interp::run(&scn, &Sim::new());
 /// let info = RunInfo::new(&scn, &report, vec![]);
 /// assert_eq!(output::render(Format::Logs, &report, &info), "t=0 hi\n");
-/// assert!(output::render(Format::Html, &report, &info).contains("<svg"));
+/// assert!(output::render(Format::Html, &report, &info).contains("<canvas"));
 /// ```
 pub fn render(format: Format, report: &Report, info: &RunInfo) -> String {
     let mut out = Vec::new();
