@@ -93,6 +93,9 @@ enum Command {
         /// Do not shrink the first failure.
         #[arg(long)]
         no_shrink: bool,
+        /// Run every seed and count the failures, instead of stopping at the first one.
+        #[arg(long)]
+        keep_going: bool,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -118,10 +121,10 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
-    /// Checks every scenario in a directory: FIFO run, plus the exploration its [check] asks.
+    /// Checks scenarios: a FIFO run, plus the exploration their [check] asks.
     Check {
-        /// The directory.
-        dir: PathBuf,
+        /// A scenario file, or a directory of them (every `.toml` file in it).
+        path: PathBuf,
     },
 }
 
@@ -194,11 +197,42 @@ fn parse_policy(s: &str) -> Result<Policy, String> {
         .map_err(|_| format!("unknown policy '{s}' (known: fifo, random, pct:D with D >= 1)"))
 }
 
-fn parse_token(text: &str) -> Result<Token, ExitCode> {
-    text.trim().parse().map_err(|e| {
-        warn!("error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)");
+/// Reads a token printed by `sim`, checking that it was recorded for `scn`'s program.
+fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode> {
+    let usage = |message: String| {
+        warn!("{message}");
         ExitCode::from(EXIT_USAGE)
-    })
+    };
+    let text = text.trim();
+    let (token, print) = match text.rsplit_once('@') {
+        Some((token, print)) => (token, Some(print)),
+        None => (text, None),
+    };
+    let token: Token = token.parse().map_err(|e| {
+        usage(format!(
+            "error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)"
+        ))
+    })?;
+    match print.map(|p| u32::from_str_radix(p, 16).map_err(|_| p)) {
+        None => warn!(
+            "note: this token carries no scenario fingerprint, so it cannot be checked against `{}`",
+            scn.path
+        ),
+        Some(Err(p)) => {
+            return Err(usage(format!(
+                "error: malformed replay token: `{}` after `@` is not a scenario fingerprint (8 hex digits)\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)",
+                p.chars().take(40).collect::<String>()
+            )));
+        }
+        Some(Ok(p)) if p != scn.fingerprint => {
+            return Err(usage(format!(
+                "error: this token was recorded for another program (fingerprint {p:08x}; `{}` is {:08x})\n  = hint: replay it with the scenario it came from; a token survives edits to comments, `name`, `description`, [expect], [check] and [limits], not to the program",
+                scn.path, scn.fingerprint
+            )));
+        }
+        Some(Ok(_)) => {}
+    }
+    Ok(token)
 }
 
 fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
@@ -227,10 +261,13 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
         .trim()
         .parse()
         .map_err(|_| format!("`{n}` is not a shard count"))?;
-    if n == 0 || i >= n {
+    if n == 0 {
+        return Err("the shard count must be at least 1: `i/n` with 0 <= i < n, e.g. 0/4".into());
+    }
+    if i >= n {
         return Err(format!(
             "shard {i}/{n} does not exist: use 0/{n} to {}/{n}",
-            n.saturating_sub(1)
+            n - 1
         ));
     }
     Ok((i, n))
@@ -269,11 +306,9 @@ fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String
         token.seed(),
         token.policy()
     ));
+    let token = output::sim_token(scn, token);
     s.push_str(&format!("replay token: {token}\n"));
-    s.push_str(&format!(
-        "rerun: {}\n",
-        replay_command(&scn.path, &token.to_string())
-    ));
+    s.push_str(&format!("rerun: {}\n", replay_command(&scn.path, &token)));
     s
 }
 
@@ -302,8 +337,8 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
     }
     if failures.is_empty() {
         warn!(
-            "ok: `{}` result {} in {} virtual, every expectation holds (seed {}, policy {})",
-            scn.name, info.result, info.elapsed, info.seed, info.policy
+            "ok: `{}` result {} in {} virtual, every expectation holds (seed {}, policy {})\nreplay token: {}",
+            scn.name, info.result, info.elapsed, info.seed, info.policy, info.token
         );
         ExitCode::from(EXIT_OK)
     } else {
@@ -357,12 +392,20 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let token = match parse_token(&token) {
+            let token = match parse_token(&token, &scn) {
                 Ok(t) => t,
                 Err(code) => return code,
             };
             let sim = Sim::new().replay(&token).trace(trace_level(out.format));
             let report = interp::run(&scn, &sim);
+            if let Err(e @ simloop::RunError::ReplayDiverged { .. }) = &report.outcome.result {
+                // Not a verdict on the program: the token does not describe a run of it.
+                warn!(
+                    "error: the replay left its token: {e}\n  = hint: the token's fingerprint matches `{}`, so the program's behaviour changed (a different sim or simloop version?); record a new token with `sim run` or `sim explore`",
+                    scn.path
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
             emit(&scn, &report, &out)
         }
         Command::Shrink {
@@ -375,7 +418,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let token = match parse_token(&token) {
+            let token = match parse_token(&token, &scn) {
                 Ok(t) => t,
                 Err(code) => return code,
             };
@@ -408,8 +451,15 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             shard,
             policy,
             no_shrink,
+            keep_going,
             limits,
         } => {
+            if policy == Policy::Fifo {
+                warn!(
+                    "error: `--policy fifo` explores nothing: every seed gives asyncio's one order\n  = hint: use `--policy random` or `--policy pct:3`, or `sim run` for the FIFO run"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
             let scn = match load(&file, &limits) {
                 Ok(s) => s,
                 Err(code) => return code,
@@ -432,15 +482,21 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 jobs: jobs as usize,
                 shrink: !no_shrink,
                 progress: true,
+                stop_on_failure: !keep_going,
             };
             let summary = explore::explore(&scn, &plan);
             let shard_note = shard
                 .map(|(i, n)| format!(", shard {i}/{n}"))
                 .unwrap_or_default();
+            let stopped = if summary.first.is_some() && !keep_going && summary.runs < planned {
+                " (stopped at the first failure; --keep-going runs them all)"
+            } else {
+                ""
+            };
             say!(
-                "explored `{}`: {} runs (policy {policy}, seeds {a}..{b}{shard_note})",
+                "explored `{}`: {} (policy {policy}, seeds {a}..{b}{shard_note}){stopped}",
                 scn.name,
-                summary.runs
+                plural(summary.runs, "run")
             );
             say!("distinct schedules: {}", summary.distinct_schedules);
             say!("failures: {}", summary.failures);
@@ -452,11 +508,9 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Some(first) => {
                     say!("first failure: seed {}", first.seed);
                     say!("  - {}", first.message.trim_end().replace('\n', "\n    "));
-                    say!("first failing token: {}", first.token);
-                    say!(
-                        "replay it: {}",
-                        replay_command(&scn.path, &first.token.to_string())
-                    );
+                    let token = output::sim_token(&scn, &first.token);
+                    say!("first failing token: {token}");
+                    say!("replay it: {}", replay_command(&scn.path, &token));
                     if let Some(s) = &summary.shrunk {
                         say!(
                             "shrunk to {} deviation(s) from FIFO, {} steps (from {}, {}): {}",
@@ -464,41 +518,61 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                             s.steps,
                             s.original_deviations,
                             s.original_steps,
-                            s.token
+                            output::sim_token(&scn, &s.token)
                         );
                         say!(
                             "replay the shrunk run: {}",
-                            replay_command(&scn.path, &s.token.to_string())
+                            replay_command(&scn.path, &output::sim_token(&scn, &s.token))
                         );
                     }
                     ExitCode::from(EXIT_FAILED)
                 }
             }
         }
-        Command::Check { dir } => check(&dir),
+        Command::Check { path } => check(&path),
     }
 }
 
-fn check(dir: &Path) -> ExitCode {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            warn!(
-                "error: cannot read directory {}: {e}\n  = hint: pass the folder holding the .toml scenarios, e.g. `sim check scenarios`",
-                dir.display()
-            );
+/// `1 run`, `2 runs`.
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn check(path: &Path) -> ExitCode {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(e) => e,
+            Err(e) => {
+                warn!(
+                    "error: cannot read directory {}: {e}\n  = hint: pass a scenario file or the folder holding the .toml scenarios, e.g. `sim check scenarios`",
+                    path.display()
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            warn!("error: no .toml scenarios in {}", path.display());
             return ExitCode::from(EXIT_USAGE);
         }
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        warn!("error: no .toml scenarios in {}", dir.display());
+        files
+    } else if path.exists() {
+        vec![path.to_path_buf()]
+    } else {
+        warn!(
+            "error: cannot read directory {}: no such file or directory\n  = hint: pass a scenario file or the folder holding the .toml scenarios, e.g. `sim check scenarios`",
+            path.display()
+        );
         return ExitCode::from(EXIT_USAGE);
-    }
+    };
     let (mut bad_input, mut failed) = (0, 0);
     for file in &files {
         let scn = match load(file, &LimitArgs::default()) {
@@ -527,6 +601,7 @@ fn check(dir: &Path) -> ExitCode {
             jobs: 1,
             shrink: false,
             progress: false,
+            stop_on_failure: false,
         };
         let summary = explore::explore(&scn, &plan);
         let n = scn.check.explore;
@@ -540,7 +615,7 @@ fn check(dir: &Path) -> ExitCode {
                 summary.failures,
                 n,
                 first.seed,
-                replay_command(&scn.path, &first.token.to_string())
+                replay_command(&scn.path, &output::sim_token(&scn, &first.token))
             ),
             (Verdict::Pass, Some(first)) => {
                 say!("FAIL {} (random seed {})", scn.path, first.seed);
@@ -552,8 +627,8 @@ fn check(dir: &Path) -> ExitCode {
                 warn!(
                     "seed: {}  policy: random\nreplay token: {}\nrerun: {}",
                     first.seed,
-                    first.token,
-                    replay_command(&scn.path, &first.token.to_string())
+                    output::sim_token(&scn, &first.token),
+                    replay_command(&scn.path, &output::sim_token(&scn, &first.token))
                 );
                 failed += 1;
             }
@@ -567,8 +642,8 @@ fn check(dir: &Path) -> ExitCode {
         }
     }
     say!(
-        "{} scenarios: {} ok, {} failed, {} unreadable",
-        files.len(),
+        "{}: {} ok, {} failed, {} unreadable",
+        plural(files.len() as u64, "scenario"),
         files.len() - failed - bad_input,
         failed,
         bad_input

@@ -144,10 +144,16 @@ fn judge(
 }
 
 fn violation(v: &crate::interp::Violation) -> String {
-    format!(
-        "invariant `{}` broken at t={} in {} ({})",
-        v.invariant, v.time, v.task, v.vars
-    )
+    match &v.error {
+        None => format!(
+            "invariant `{}` broken at t={} in {} ({})",
+            v.invariant, v.time, v.task, v.vars
+        ),
+        Some(e) => format!(
+            "invariant `{}` could not be evaluated at t={} in {}: {e} ({})",
+            v.invariant, v.time, v.task, v.vars
+        ),
+    }
 }
 
 /// Why the run stopped before its end, if a limit stopped it, in the words of the command

@@ -54,6 +54,9 @@ pub struct Plan {
     pub shrink: bool,
     /// Show a progress bar (only when standard error is a terminal).
     pub progress: bool,
+    /// Stop at the first failing seed (the lowest, whatever the jobs) instead of running
+    /// them all.
+    pub stop_on_failure: bool,
 }
 
 fn explorer(scenario: &Scenario, plan: &Plan) -> Explorer {
@@ -62,7 +65,7 @@ fn explorer(scenario: &Scenario, plan: &Plan) -> Explorer {
         .policy(plan.policy)
         .seeds(plan.seeds.clone())
         .jobs(plan.jobs.max(1))
-        .stop_on_failure(false)
+        .stop_on_failure(plan.stop_on_failure)
         .shrink(plan.shrink, 2_000);
     if let Some((i, n)) = plan.shard {
         ex = ex.shard(i, n);
@@ -78,7 +81,7 @@ fn explorer(scenario: &Scenario, plan: &Plan) -> Explorer {
 /// use simloop_cli::{explore, scenario};
 ///
 /// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
-/// let plan = explore::Plan { policy: Policy::Random, seeds: 0..3, shard: None, jobs: 2, shrink: false, progress: false };
+/// let plan = explore::Plan { policy: Policy::Random, seeds: 0..3, shard: None, jobs: 2, shrink: false, progress: false, stop_on_failure: true };
 /// let summary = explore::explore(&scn, &plan);
 /// assert_eq!((summary.runs, summary.failures), (3, 0));
 /// ```

@@ -27,7 +27,8 @@ impl Error for BudgetExhausted {}
 /// [`BudgetExhausted`], the caller should stop working and return `Poll::Pending` (for
 /// instance by awaiting [`std::future::pending`]): the run then stops with
 /// [`crate::RunError::StepLimit`] before its next step, before the clock moves. Spending
-/// `u64::MAX` ends the run that way at once. The units count in [`crate::Stats::steps`].
+/// `u64::MAX` ends the run that way at once. The units count in [`crate::Stats::steps`],
+/// which stops at the limit.
 ///
 /// # Panics
 ///
@@ -52,7 +53,9 @@ impl Error for BudgetExhausted {}
 #[track_caller]
 pub fn spend_steps(units: u64) -> Result<(), BudgetExhausted> {
     with("task::spend_steps", |c| {
-        c.stats.steps = c.stats.steps.saturating_add(units);
+        // Past the limit the count stops at it: the run ends there anyway.
+        let limit = c.limits.max_steps.max(c.stats.steps);
+        c.stats.steps = c.stats.steps.saturating_add(units).min(limit);
         if c.stats.steps >= c.limits.max_steps {
             Err(BudgetExhausted)
         } else {

@@ -13,7 +13,7 @@ use super::budget::{MAX_DEPTH, Stopped, check_list, check_string};
 use super::env::Env;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value};
 use crate::scenario::{
-    Cond, Dur, IntExpr, Invoke, Part, Scenario, Step, TaskDef, Template, ValueExpr, seconds,
+    Dur, IntExpr, Invoke, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr, seconds,
 };
 
 /// The first violated invariant of a run.
@@ -27,6 +27,8 @@ pub struct Violation {
     pub task: String,
     /// The shared variables then, `name=value` each.
     pub vars: String,
+    /// Why it could not be evaluated, when that is why it failed.
+    pub error: Option<String>,
 }
 
 /// State shared by all tasks of one run.
@@ -237,33 +239,19 @@ impl Rt {
         }
     }
 
-    /// Evaluates a comparison; each side may be a sum like `{a} + {b} - 1`.
-    pub fn cond(&self, env: &Env, c: &Cond) -> Result<bool, Exc> {
-        let (l, r) = (self.value(env, &c.left)?, self.value(env, &c.right)?);
-        let ord = match (
-            l.as_int().or_else(|| sum(&l)),
-            r.as_int().or_else(|| sum(&r)),
-        ) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => l.to_string().cmp(&r.to_string()),
-        };
-        Ok(match c.op.as_str() {
-            "==" => ord.is_eq(),
-            "!=" => ord.is_ne(),
-            "<" => ord.is_lt(),
-            "<=" => ord.is_le(),
-            ">" => ord.is_gt(),
-            _ => ord.is_ge(),
-        })
-    }
-
     fn check_invariants(&self) {
         if self.shared.borrow().violation.is_some() {
             return;
         }
         let env = Env::default();
         for inv in &self.scenario.expect.invariants {
-            if let Ok(false) = self.cond(&env, inv) {
+            // An invariant that cannot be evaluated does not hold.
+            let error = match self.truth(&env, inv) {
+                Ok(true) => continue,
+                Ok(false) => None,
+                Err(e) => Some(e.repr()),
+            };
+            {
                 let shared = self.shared.borrow();
                 let vars: Vec<String> = self
                     .scenario
@@ -277,6 +265,7 @@ impl Rt {
                     time: simloop::now(),
                     task: simloop::task::current_name().unwrap_or_default(),
                     vars: vars.join(" "),
+                    error,
                 };
                 drop(shared);
                 self.shared.borrow_mut().violation = Some(violation);
@@ -577,8 +566,29 @@ impl Rt {
                 };
                 self.shared.borrow_mut().vars[*var] = sum;
             }
+            Step::Eval { into, expr } => {
+                let v = self.eval(env, expr)?;
+                match into {
+                    Target::Local(name) => {
+                        env.insert(name.clone(), v);
+                    }
+                    Target::Shared(var) => {
+                        let Value::Int(n) = v else {
+                            return Err(Exc::new(
+                                "TypeError",
+                                format!(
+                                    "shared variables hold integers, and `{}` computes {}",
+                                    expr.text,
+                                    v.repr()
+                                ),
+                            ));
+                        };
+                        self.shared.borrow_mut().vars[*var] = n;
+                    }
+                }
+            }
             Step::If { cond, then, other } => {
-                let body = if self.cond(env, cond)? { then } else { other };
+                let body = if self.truth(env, cond)? { then } else { other };
                 return self.block(env, body).await;
             }
             Step::Gather { .. }
@@ -597,20 +607,4 @@ impl Rt {
 
 fn not_a_task(name: &str, v: &Value) -> Exc {
     Exc::new("TypeError", format!("`{name}` is {}, not a task", v.repr()))
-}
-
-/// `a + b - c` over integers, when the text is such a sum.
-fn sum(v: &Value) -> Option<i64> {
-    let Value::Str(text) = v else { return None };
-    let mut tokens = text.split_whitespace();
-    let mut total: i64 = tokens.next()?.parse().ok()?;
-    while let Some(op) = tokens.next() {
-        let n: i64 = tokens.next()?.parse().ok()?;
-        total = match op {
-            "+" => total.checked_add(n)?,
-            "-" => total.checked_sub(n)?,
-            _ => return None,
-        };
-    }
-    Some(total)
 }

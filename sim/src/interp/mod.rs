@@ -4,6 +4,7 @@
 mod budget;
 mod combine;
 mod env;
+mod eval;
 mod exec;
 mod prims;
 mod value;

@@ -139,7 +139,7 @@ impl Rt {
                 match until {
                     None => guard = c.wait(guard).await,
                     Some(pred) => {
-                        while !self.cond(env, pred)? {
+                        while !self.truth(env, pred)? {
                             guard = c.wait(guard).await;
                         }
                     }

@@ -1,33 +1,67 @@
 //! Chrome trace event JSON (loads in Perfetto and chrome://tracing): one thread per task,
-//! complete events for segments, instant events for marks. Timestamps are virtual µs.
+//! complete events (`X`) for what takes virtual time (sleeping, blocked, ready across a
+//! clock advance) with their real virtual durations, instant events (`i`) for what takes
+//! none (a step, a log line, a cancellation, an end). Timestamps are virtual µs. Written
+//! event by event.
 
-use serde_json::{Value, json};
+use std::io::{self, Write};
+
+use serde_json::json;
 
 use super::RunInfo;
 use super::timeline::{MarkKind, State, Timeline};
 
 /// Writes the document to `w`.
-pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    w.write_all(render(tl, info).as_bytes())
-}
-
-/// Renders the JSON document.
-fn render(tl: &Timeline, info: &RunInfo) -> String {
-    let mut events: Vec<Value> = Vec::new();
-    events.push(json!({"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": format!("simloop: {}", info.name)}}));
-    for (r, label) in tl.rows.iter().enumerate() {
-        events.push(json!({"name": "thread_name", "ph": "M", "pid": 1, "tid": r + 1, "args": {"name": label}}));
-        events.push(json!({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": r + 1, "args": {"sort_index": r}}));
-    }
+pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn Write) -> io::Result<()> {
     let us = |ms: f64| (ms * 1000.0).round();
+    w.write_all(b"{\"displayTimeUnit\": \"ms\",\n")?;
+    let other = json!({"scenario": info.path, "seed": info.seed, "policy": info.policy, "token": info.token, "result": info.result, "failures": info.failures, "cut_at_event": tl.cut.map(|c| c.0)});
+    writeln!(w, "\"otherData\": {other},\n\"traceEvents\": [")?;
+    let mut first = true;
+    let mut event = |w: &mut dyn Write, v: serde_json::Value| -> io::Result<()> {
+        if !first {
+            w.write_all(b",\n")?;
+        }
+        first = false;
+        serde_json::to_writer(&mut *w, &v)?;
+        Ok(())
+    };
+    event(
+        w,
+        json!({"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": format!("simloop: {}", info.name)}}),
+    )?;
+    for (r, label) in tl.rows.iter().enumerate() {
+        event(
+            w,
+            json!({"name": "thread_name", "ph": "M", "pid": 1, "tid": r + 1, "args": {"name": label}}),
+        )?;
+        event(
+            w,
+            json!({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": r + 1, "args": {"sort_index": r}}),
+        )?;
+    }
     for s in &tl.segments {
         let (name, cat) = match &s.state {
             State::Ready => ("ready".to_string(), "ready"),
-            State::Running => ("running".to_string(), "running"),
+            State::Running => ("step".to_string(), "running"),
             State::Sleeping(on) => (on.clone(), "sleeping"),
             State::Blocked(on) => (format!("blocked on {on}"), "blocked"),
         };
-        events.push(json!({"name": name, "cat": cat, "ph": "X", "pid": 1, "tid": s.row + 1, "ts": us(s.t0), "dur": us(s.t1 - s.t0)}));
+        let (ts, dur) = (us(s.t0), us(s.t1) - us(s.t0));
+        let args = json!({"events": [s.start, s.end]});
+        if dur > 0.0 {
+            event(
+                w,
+                json!({"name": name, "cat": cat, "ph": "X", "pid": 1, "tid": s.row + 1, "ts": ts, "dur": dur, "args": args}),
+            )?;
+        } else {
+            // A step (or a wait that ended at once) takes no virtual time: an instant,
+            // which Perfetto shows as a mark.
+            event(
+                w,
+                json!({"name": name, "cat": cat, "ph": "i", "s": "t", "pid": 1, "tid": s.row + 1, "ts": ts, "args": args}),
+            )?;
+        }
     }
     for m in &tl.marks {
         let (name, cat) = match &m.kind {
@@ -38,14 +72,10 @@ fn render(tl: &Timeline, info: &RunInfo) -> String {
             MarkKind::Panicked(msg) => (format!("panicked: {msg}"), "end"),
             MarkKind::Timeout => ("timeout".to_string(), "timeout"),
         };
-        events.push(json!({"name": name, "cat": cat, "ph": "i", "s": "t", "pid": 1, "tid": m.row + 1, "ts": us(m.t)}));
+        event(
+            w,
+            json!({"name": name, "cat": cat, "ph": "i", "s": "t", "pid": 1, "tid": m.row + 1, "ts": us(m.t), "args": {"event": m.at}}),
+        )?;
     }
-    let doc = json!({
-        "traceEvents": events,
-        "displayTimeUnit": "ms",
-        "otherData": {"scenario": info.path, "seed": info.seed, "policy": info.policy, "token": info.token, "result": info.result, "failures": info.failures},
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
-    s.push('\n');
-    s
+    w.write_all(b"\n]}\n")
 }

@@ -8,6 +8,7 @@ pub mod timeline;
 use std::io::{self, Write};
 
 use clap::ValueEnum;
+use simloop::Token;
 use simloop::trace::EventKind;
 
 use crate::interp::Report;
@@ -27,6 +28,19 @@ pub enum Format {
     Chrome,
     /// A self-contained HTML page with an SVG timeline.
     Html,
+}
+
+/// A token as `sim` prints it: simloop's token, `@`, and the scenario's fingerprint (8 hex
+/// digits), so that replaying it against another program is refused.
+///
+/// ```
+/// let scn = simloop_cli::scenario::parse("s.toml", "[main]\nsteps = []").unwrap();
+/// let token = simloop::Sim::new().run(async {}).token;
+/// let printed = simloop_cli::output::sim_token(&scn, &token);
+/// assert_eq!(printed, format!("{token}@{:08x}", scn.fingerprint));
+/// ```
+pub fn sim_token(scn: &Scenario, token: &Token) -> String {
+    format!("{token}@{:08x}", scn.fingerprint)
 }
 
 /// What every format says about the run besides its events.
@@ -69,7 +83,7 @@ impl RunInfo {
             path: scn.path.clone(),
             seed: out.token.seed(),
             policy: out.token.policy().to_string(),
-            token: out.token.to_string(),
+            token: sim_token(scn, &out.token),
             result,
             elapsed: format!("{:?}", out.elapsed),
             elapsed_ms: out.elapsed.as_nanos() as f64 / 1e6,
@@ -144,7 +158,7 @@ pub fn write(
 /// let report = interp::run(&scn, &Sim::new());
 /// let info = RunInfo::new(&scn, &report, vec![]);
 /// assert_eq!(output::render(Format::Logs, &report, &info), "t=0 hi\n");
-/// assert!(output::render(Format::Html, &report, &info).contains("<svg"));
+/// assert!(output::render(Format::Html, &report, &info).contains("<canvas"));
 /// ```
 pub fn render(format: Format, report: &Report, info: &RunInfo) -> String {
     let mut out = Vec::new();

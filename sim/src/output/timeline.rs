@@ -76,7 +76,14 @@ pub struct Timeline {
     pub marks: Vec<Mark>,
     /// Time of every event, ms (index = event index).
     pub times: Vec<f64>,
+    /// Where the timeline was cut to stay within [`MAX_ITEMS`] segments and marks: the
+    /// event index and its time (ms); later events are left out.
+    pub cut: Option<(usize, f64)>,
 }
+
+/// The most segments plus marks a timeline keeps, so that a runaway run's page or trace
+/// file stays a few tens of megabytes.
+pub const MAX_ITEMS: usize = 300_000;
 
 /// Milliseconds since the run began.
 pub fn ms(t: simloop::Instant) -> f64 {
@@ -127,6 +134,10 @@ pub fn build(trace: &Trace) -> Timeline {
     let mut requeued = false;
     for (k, e) in trace.events().iter().enumerate() {
         let t = ms(e.time);
+        if tl.segments.len() + tl.marks.len() >= MAX_ITEMS {
+            tl.cut = Some((k, t));
+            break;
+        }
         tl.times.push(t);
         let me = e.task.map(|id| id.get() as usize - 1);
         // A poll's events are contiguous and attributed to the polled task; the first event

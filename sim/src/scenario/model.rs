@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::expr::Expr;
 use super::template::Template;
 
 /// A validated scenario, ready to run.
@@ -35,6 +36,10 @@ pub struct Scenario {
     pub check: Check,
     /// What a run may use before it is stopped (`[limits]`, command-line flags override).
     pub limits: Limits,
+    /// A hash of the program (the file without comments, layout, `name`, `description`,
+    /// `[expect]`, `[check]` and `[limits]`): the tokens `sim` prints carry it, so that a
+    /// token is not replayed against another program.
+    pub fingerprint: u32,
 }
 
 /// The longest duration a scenario may ask for (a sleep, a timeout, `max_time`): 10^9
@@ -172,17 +177,13 @@ pub struct Invoke {
     pub at: Loc,
 }
 
-/// A comparison `left op right`, on integers when both sides are integers.
+/// Where a computed value goes.
 #[derive(Clone, Debug)]
-pub struct Cond {
-    /// Left side.
-    pub left: Template,
-    /// The operator: `==`, `!=`, `<`, `<=`, `>`, `>=`.
-    pub op: String,
-    /// Right side.
-    pub right: Template,
-    /// The text as written, for reports.
-    pub text: String,
+pub enum Target {
+    /// A local of the task.
+    Local(String),
+    /// A shared variable, by index in [`Scenario::vars`].
+    Shared(usize),
 }
 
 /// A synchronisation primitive of the scenario, by kind and index.
@@ -301,7 +302,7 @@ pub enum Step {
         /// The condition.
         cond: usize,
         /// The predicate over shared variables (None: one plain wait).
-        until: Option<Cond>,
+        until: Option<Expr>,
     },
     /// `await queue.put(value)`.
     Put {
@@ -436,10 +437,17 @@ pub enum Step {
         /// Added to it.
         add: i64,
     },
+    /// `name = expr` (`let` or `set` with `expr`).
+    Eval {
+        /// Where the value goes.
+        into: Target,
+        /// What computes it.
+        expr: Expr,
+    },
     /// `if cond: body else: other`.
     If {
         /// The condition.
-        cond: Cond,
+        cond: Expr,
         /// Taken when true.
         then: Vec<Step>,
         /// Taken when false.
@@ -467,7 +475,7 @@ pub struct Expect {
     /// Semaphore index and the most holders allowed at once.
     pub max_concurrency: Vec<(usize, u64)>,
     /// Conditions checked after every step.
-    pub invariants: Vec<Cond>,
+    pub invariants: Vec<Expr>,
     /// The run's virtual duration.
     pub elapsed: Option<Duration>,
 }

@@ -209,6 +209,7 @@ pub struct RawStep {
     pub return_when: Option<Spanned<String>>,
     pub n: Option<Spanned<Scalar>>,
     pub until: Option<Spanned<String>>,
+    pub expr: Option<Spanned<String>>,
 }
 
 /// `[expect]`.

@@ -25,6 +25,18 @@ pub struct TemplateError {
     pub message: String,
 }
 
+/// Whether `path` names a value: `name`, `name.0.1` to index into lists, and `:type` for
+/// Python type names (what a `{placeholder}` holds).
+pub(crate) fn is_path(path: &str) -> bool {
+    let path = path.strip_suffix(":type").unwrap_or(path);
+    let mut pieces = path.split('.');
+    let base = pieces.next().unwrap_or("");
+    !base.is_empty()
+        && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !base.starts_with(|c: char| c.is_ascii_digit())
+        && pieces.all(|p| !p.is_empty() && p.len() < 10 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
 impl Template {
     /// Parses `text`.
     ///
@@ -64,17 +76,7 @@ impl Template {
                             message: "`{` opens a placeholder that is never closed (write `{{` for a literal brace)".into(),
                         });
                     }
-                    // `name`, `name.0.1` to index into lists, and `:type` for Python type names.
-                    let path = name.strip_suffix(":type").unwrap_or(&name);
-                    let mut pieces = path.split('.');
-                    let base = pieces.next().unwrap_or("");
-                    let valid = !base.is_empty()
-                        && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        && !base.starts_with(|c: char| c.is_ascii_digit())
-                        && pieces.all(|p| {
-                            !p.is_empty() && p.len() < 10 && p.chars().all(|c| c.is_ascii_digit())
-                        });
-                    if !valid {
+                    if !is_path(&name) {
                         return Err(TemplateError {
                             offset: i,
                             message: format!(

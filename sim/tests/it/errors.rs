@@ -609,3 +609,325 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
         o.stderr
     );
 }
+
+/// Issue 20: malformed conditions and invariants were accepted and judged by comparing text,
+/// so a typo made a check vacuous. They are located errors now.
+#[test]
+fn malformed_expressions_are_located_errors() {
+    let v = "[vars]\nx = 1\n";
+    rejects(
+        &format!("{v}[main]\nsteps = [{{ if = \"{{x}} >= \", do = [] }}]\n"),
+        "the expression ends after `>=`: a value must follow",
+        "4:22",
+        None,
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = [{{ if = \"{{x}} => 0\", do = [] }}]\n"),
+        "`=>` is not an operator",
+        "4:22",
+        Some("did you mean `>=`?"),
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{x}} <> 1\"]\n"),
+        "`<>` is not an operator",
+        "6:20",
+        Some("did you mean `!=`?"),
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{x}} > 0 && {{x}} < 9\"]\n"),
+        "`&&` is not an operator",
+        "6:24",
+        Some("write `and`"),
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{x}} + 'a' > 0\"]\n"),
+        "`+` cannot add an integer and a string",
+        "6:16",
+        None,
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = []\n[expect]\ninvariants = [\"{{y}} > 0\"]\n"),
+        "undefined variable `y`",
+        "6:16",
+        None,
+    );
+    rejects(
+        &format!("{v}[main]\nsteps = [{{ set = \"x\", expr = \"{{x}} / 2\" }}]\n"),
+        "a shared variable holds an integer, and this is a float",
+        "4:31",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ let = \"v\" }]\n",
+        "`let` needs a `value` or an `expr`",
+        "2:18",
+        None,
+    );
+}
+
+/// Evaluation errors at run time fail the run, with the expression and where it is
+/// written; an invariant that cannot be evaluated does not hold.
+#[test]
+fn expressions_compute_and_their_errors_fail_the_run() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("ok.toml"),
+        "[vars]\na = 1\nb = 2\n[main]\nsteps = [\n  { let = \"h\", expr = \"10.5 / 2\" },\n  { if = \"{a}+{b} > 2 and {a} * 3 == 3 and 10.5 > 2 and 0.5 == 0.50\", do = [{ log = \"sums hold, h={h}\" }] },\n  { set = \"a\", expr = \"{a} * 10 + {b} // 2 - 7 % 3\" },\n]\n[expect]\ncontains = [\"sums hold, h=5.25\"]\nvars = { a = 10 }\ninvariants = [\"{a} >= 1 and not ({b} != 2)\"]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "ok.toml", "--format", "logs"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[vars]\nz = 0\n[main]\nsteps = [{ let = \"w\", value = \"word\" }, { if = \"{w} > 3\", do = [] }]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "bad.toml"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("the main task raised TypeError(\"`>` does not take 'word' and 3 (in `{w} > 3` at bad.toml:4:48)\")"),
+        "{}",
+        o.stderr
+    );
+    std::fs::write(
+        dir.join("inv.toml"),
+        "[vars]\nz = 0\n[main]\nsteps = [{ set = \"z\", value = 0 }]\n[expect]\ninvariants = [\"10 // {z} == 1\"]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "inv.toml"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains(
+            "invariant `10 // {z} == 1` could not be evaluated at t=0 in main: ZeroDivisionError("
+        ),
+        "{}",
+        o.stderr
+    );
+}
+
+/// Issue 20: a token of one scenario replayed against another exited 0 ("every expectation
+/// holds"), and a divergence exited 1 with unrelated expectation failures on top.
+#[test]
+fn tokens_are_bound_to_their_program() {
+    let dir = scratch();
+    let a = "[tasks.t]\nsteps = [{ yield = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ spawn = \"t\", as = \"x\" }, { spawn = \"t\", as = \"y\" }, { yield = 2 }, { await = \"x\" }, { await = \"y\" }]\n";
+    std::fs::write(dir.join("a.toml"), a).unwrap();
+    // The same program with other comments, name and expectations: the same fingerprint.
+    std::fs::write(
+        dir.join("a2.toml"),
+        format!("# a comment\nname = \"renamed\"\n{a}[expect]\ncontains = [\"t\"]\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.toml"), "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
+    let o = sim_in(
+        &dir,
+        &["run", "a.toml", "--policy", "random", "--seed", "3"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let token = o
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("replay token: "))
+        .expect("a passing run prints its token")
+        .to_string();
+    let (lib, print) = token.split_once('@').expect("a fingerprint");
+    assert_eq!(print.len(), 8);
+    assert_eq!(sim_in(&dir, &["replay", "a.toml", &token]).code, 0);
+    assert_eq!(sim_in(&dir, &["replay", "a2.toml", &token]).code, 0);
+    let o = sim_in(&dir, &["replay", "b.toml", &token]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: this token was recorded for another program (fingerprint"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("hint: replay it with the scenario it came from")
+    );
+    let o = sim_in(&dir, &["shrink", "b.toml", &token]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let o = sim_in(&dir, &["replay", "a.toml", &format!("{lib}@zz")]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("`zz` after `@` is not a scenario fingerprint"),
+        "{}",
+        o.stderr
+    );
+    // Without a fingerprint the token is replayed, with a note.
+    let o = sim_in(&dir, &["replay", "a.toml", lib]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("note: this token carries no scenario fingerprint")
+    );
+    // A token that matches the fingerprint but not the program's behaviour diverges: its own
+    // error, without expectation failures on top.
+    let b_print = {
+        let o = sim_in(&dir, &["run", "b.toml"]);
+        let t = o
+            .stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("replay token: "))
+            .unwrap()
+            .to_string();
+        t.split_once('@').unwrap().1.to_string()
+    };
+    let o = sim_in(&dir, &["replay", "b.toml", &format!("{lib}@{b_print}")]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: the replay left its token: replay diverged"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("FAILED"), "{}", o.stderr);
+}
+
+/// Issue 20: reading a FIFO hung, /dev/zero was read until memory ran out, a binary file
+/// got "check the path", and a 1 MB line gave a 2 MB error message.
+#[test]
+fn odd_files_are_refused_without_reading_them_whole() {
+    let dir = scratch();
+    for (path, message) in [
+        (
+            "/dev/zero",
+            "it is not a regular file (a FIFO, socket or device)",
+        ),
+        (".", "it is not a regular file (a directory)"),
+    ] {
+        let o = sim_in(&dir, &["run", path]);
+        assert_eq!(o.code, 2, "{path}: {}", o.stderr);
+        assert!(o.stderr.contains(message), "{path}: {}", o.stderr);
+    }
+    let fifo = dir.join("pipe.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let o = sim_in(&dir, &["run", "pipe.toml"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
+    std::fs::write(
+        dir.join("bin.toml"),
+        [0x7f, b'E', b'L', b'F', 0, 0xff, 0xfe],
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "bin.toml"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("the scenario file is not text: byte 5 is not UTF-8"),
+        "{}",
+        o.stderr
+    );
+    std::fs::write(dir.join("nul.toml"), "[main]\0").unwrap();
+    let o = sim_in(&dir, &["run", "nul.toml"]);
+    assert!(
+        o.stderr.contains("it has a NUL byte at byte 6"),
+        "{}",
+        o.stderr
+    );
+    let big = std::fs::File::create(dir.join("big.toml")).unwrap();
+    big.set_len(5 << 20).unwrap();
+    let o = sim_in(&dir, &["run", "big.toml"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("is larger than 4194304 bytes"),
+        "{}",
+        o.stderr
+    );
+    let line = format!(
+        "[main]\nsteps = [{{ log = \"{}\", oops = 1 }}]\n",
+        "x".repeat(1 << 20)
+    );
+    std::fs::write(dir.join("long.toml"), line).unwrap();
+    let o = sim_in(&dir, &["run", "long.toml"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("unknown key `oops`"), "{}", o.stderr);
+    assert!(o.stderr.len() < 2_000, "{} bytes of error", o.stderr.len());
+}
+
+#[test]
+fn smaller_command_line_fixes() {
+    let dir = scratch();
+    std::fs::write(dir.join("ok.toml"), "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
+    // `check` takes a file; one scenario is not "1 scenarios".
+    let o = sim_in(&dir, &["check", "ok.toml"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("1 scenario: 1 ok, 0 failed, 0 unreadable"),
+        "{}",
+        o.stdout
+    );
+    // `explore --policy fifo` explores nothing.
+    let o = sim_in(
+        &dir,
+        &["explore", "ok.toml", "--runs", "3", "--policy", "fifo"],
+    );
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("`--policy fifo` explores nothing"),
+        "{}",
+        o.stderr
+    );
+    // `--shard 0/0` used to suggest "use 0/0 to 0/0".
+    let o = sim_in(
+        &dir,
+        &["explore", "ok.toml", "--runs", "3", "--shard", "0/0"],
+    );
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("the shard count must be at least 1"),
+        "{}",
+        o.stderr
+    );
+    let o = sim_in(&dir, &["explore", "ok.toml", "--runs", "1"]);
+    assert_eq!(o.code, 0);
+    assert!(
+        o.stdout.contains("explored `ok`: 1 run (policy random"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// Issue 20: `explore` kept running after a failure.
+#[test]
+fn explore_stops_at_the_first_failure_unless_asked_to_keep_going() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("race.toml"),
+        "[vars]\nn = 0\n[tasks.t]\nsteps = [{ let = \"v\", value = \"{n}\" }, { yield = 1 }, { set = \"n\", value = \"{v}\", add = 1 }]\n[main]\nsteps = [{ spawn = \"t\", count = 2, as = \"ts\" }, { await = \"ts\" }]\n[expect]\nvars = { n = 2 }\n",
+    )
+    .unwrap();
+    let o = sim_in(
+        &dir,
+        &["explore", "race.toml", "--runs", "200", "--no-shrink"],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("(stopped at the first failure; --keep-going runs them all)"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("failures: 1\n"), "{}", o.stdout);
+    let o = sim_in(
+        &dir,
+        &[
+            "explore",
+            "race.toml",
+            "--runs",
+            "200",
+            "--no-shrink",
+            "--keep-going",
+        ],
+    );
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.contains("explored `race`: 200 runs"),
+        "{}",
+        o.stdout
+    );
+}

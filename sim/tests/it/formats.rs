@@ -88,17 +88,29 @@ fn html_is_self_contained_with_one_row_per_task() {
     assert_eq!(code, 0, "{err}");
     assert!(out.is_empty(), "--out writes the file, not stdout");
     let html = std::fs::read_to_string(&path).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<canvas"));
     assert!(
         !html.contains("<script src") && !html.contains("<link"),
         "no external resources"
     );
-    for row in ["#1 main", "#2 ticker"] {
-        assert!(html.contains(&format!(">{row}</text>")), "row {row}");
-    }
-    assert!(html.contains("blocked on join #2 ticker"));
-    assert!(html.contains("cancelled</title>"));
-    assert!(html.contains("sleep until t=1000"));
+    let data = page_data(&html);
+    let rows: Vec<&str> = data["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["#1 main", "#2 ticker"]);
+    let strings: Vec<&str> = data["strings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(strings.contains(&"join #2 ticker"), "{strings:?}");
+    assert!(strings.contains(&"sleep until t=1000"), "{strings:?}");
+    // Log lines are listed under the chart, not only in hover text.
+    assert!(html.contains("<tr><td>t=0ms</td><td>#2 ticker</td><td>tick 1</td></tr>"));
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -125,7 +137,96 @@ fn timeouts_are_marked_in_the_timeline_views() {
         "one timeout, when eternity's wait_for expires"
     );
     let (_, html, _) = run(&["run", "scenarios/wait_for_timeout.toml", "--format", "html"]);
-    assert!(html.contains("t=1000ms timeout fired</title>"));
+    let data = page_data(&html);
+    let marks = data["marks"].as_array().unwrap();
+    let timeouts: Vec<f64> = marks
+        .chunks(5)
+        .filter(|m| m[1] == 5)
+        .map(|m| m[2].as_f64().unwrap())
+        .collect();
+    assert_eq!(timeouts, [1000.0]);
+}
+
+/// The timeline data a page embeds.
+fn page_data(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script id=data type=\"application/json\">")
+        .unwrap();
+    let body = &html[start..];
+    let body = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+    serde_json::from_str(body).unwrap()
+}
+
+/// Issue 20: the HTML time axis was not linear, logs were hover-only dots, the deadlock
+/// report collapsed onto one line, and 10,000 tasks made a 16 MB SVG of 64,628 x 260,096 px.
+/// Segments carry their virtual times (the page's axis is linear in them), the verdict is a
+/// list with the deadlock report's lines kept, and a runaway run's page is bounded.
+#[test]
+fn the_timeline_is_linear_bounded_and_lists_failures() {
+    let (code, html, _) = run(&[
+        "run",
+        "scenarios/bug_lock_order_deadlock.toml",
+        "--format",
+        "html",
+        "--policy",
+        "random",
+        "--seed",
+        "4",
+    ]);
+    if code == 1 {
+        assert!(
+            html.contains("<ul class=bad><li><pre>deadlock: deadlock at t="),
+            "{html}"
+        );
+        assert!(html.contains("\n  #"), "the report keeps its lines");
+    }
+    let data = page_data(&html);
+    let seg = data["seg"].as_array().unwrap();
+    for s in seg.chunks(7) {
+        assert!(s[2].as_f64().unwrap() <= s[3].as_f64().unwrap(), "{s:?}");
+    }
+    let dir = std::env::temp_dir().join(format!("sim-html-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("spin.toml"),
+        "[main]\nsteps = [{ while_before = 1e8, do = [{ sleep = 0.001 }] }]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(["run", "spin.toml", "--format", "html"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.len() < 40 << 20, "{} bytes", html.len());
+    assert!(
+        html.contains("The timeline stops at event"),
+        "a cut is said"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Issue 20: the Chrome trace's running and ready slices had zero duration, so Perfetto
+/// showed nothing. Slices have their real virtual durations; steps are instants.
+#[test]
+fn chrome_slices_have_durations_and_steps_are_instants() {
+    let (code, out, _) = run(&[
+        "run",
+        "scenarios/say_after_tasks.toml",
+        "--format",
+        "chrome",
+    ]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let evs = doc["traceEvents"].as_array().unwrap();
+    assert!(
+        evs.iter()
+            .filter(|e| e["ph"] == "X")
+            .all(|e| e["dur"].as_f64().unwrap() > 0.0)
+    );
+    assert!(evs.iter().any(|e| e["ph"] == "i" && e["cat"] == "running"));
+    assert!(doc["otherData"]["token"].as_str().unwrap().contains('@'));
 }
 
 #[test]

@@ -177,6 +177,7 @@ fn explore_is_the_same_with_more_jobs_and_shards_cover_the_range() {
         "0..40",
         "--jobs",
         "1",
+        "--keep-going",
     ]);
     let two = sim(&[
         "explore",
@@ -185,6 +186,7 @@ fn explore_is_the_same_with_more_jobs_and_shards_cover_the_range() {
         "0..40",
         "--jobs",
         "2",
+        "--keep-going",
     ]);
     assert_eq!(one.stdout, two.stdout);
     let count = |o: &std::process::Output| -> u64 {
@@ -204,6 +206,7 @@ fn explore_is_the_same_with_more_jobs_and_shards_cover_the_range() {
                 "0..40",
                 "--shard",
                 &format!("{i}/3"),
+                "--keep-going",
             ]))
         })
         .sum();

@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::{Cx, Scope, has_return, is_ident};
 use crate::scenario::error::{ScenarioError, closest};
+use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
@@ -241,6 +242,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
     };
     Ok(Scenario {
         limits,
+        fingerprint: fingerprint(text),
         path: path.to_string(),
         name: raw.name.map(|n| n.into_inner()).unwrap_or_else(|| {
             std::path::Path::new(path)
@@ -324,11 +326,8 @@ fn expectations(
         }
         out.max_concurrency.push((i, *v.get_ref() as u64));
     }
-    let scope = Scope {
-        names: BTreeSet::new(),
-    };
     for inv in &r.invariants {
-        out.invariants.push(cx.cond(inv, &scope)?);
+        out.invariants.push(cx.expr(inv, None, Want::Bool)?);
     }
     if let Some(t) = &r.elapsed {
         let Some(d) = seconds(*t.get_ref()) else {
@@ -342,6 +341,23 @@ fn expectations(
         out.elapsed = Some(d);
     }
     Ok(out)
+}
+
+/// The program's fingerprint: FNV-1a over the file parsed as TOML and written back without
+/// the tables that do not change what runs (so comments, layout, titles, expectations and
+/// limits can change without invalidating a token).
+fn fingerprint(text: &str) -> u32 {
+    use std::hash::Hasher as _;
+    let Ok(mut table) = text.parse::<toml::Table>() else {
+        return 0;
+    };
+    for key in ["name", "description", "expect", "check", "limits"] {
+        table.remove(key);
+    }
+    let mut h = fnv::FnvHasher::default();
+    h.write(table.to_string().as_bytes());
+    let v = h.finish();
+    (v ^ (v >> 32)) as u32
 }
 
 /// `[limits]`: positive whole numbers, and a time in seconds.

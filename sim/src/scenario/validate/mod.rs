@@ -12,6 +12,7 @@ mod step;
 pub use self::file::parse;
 
 use super::error::{ScenarioError, closest, line_column};
+use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
 use super::raw::*;
 use super::template::Template;
@@ -33,8 +34,8 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("while_before", &["do"]),
     ("try", &["except", "error", "as"]),
     ("on_cancel", &["do"]),
-    ("let", &["value"]),
-    ("set", &["value", "add"]),
+    ("let", &["value", "expr"]),
+    ("set", &["value", "add", "expr"]),
     ("if", &["do", "else"]),
     ("gather", &["return_exceptions", "as"]),
     ("wait_for", &["do"]),
@@ -82,7 +83,7 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
-        return_when => "return_when", n => "n", until => "until",
+        return_when => "return_when", n => "n", until => "until", expr => "expr",
     );
     v
 }
@@ -366,26 +367,31 @@ impl Cx<'_> {
             })
     }
 
-    fn cond(&self, c: &Spanned<String>, scope: &Scope) -> Result<Cond, ScenarioError> {
-        let text = c.get_ref();
-        let ops = ["==", "!=", "<=", ">=", "<", ">"];
-        let found = ops
-            .iter()
-            .filter_map(|op| text.find(op).map(|i| (i, *op)))
-            .min_by_key(|(i, op)| (*i, std::cmp::Reverse(op.len())));
-        let Some((at, op)) = found else {
-            return Err(self
-                .err(c.span(), "a condition compares two values")
-                .hint("e.g. `\"{stock} > 0\"` (operators: == != < <= > >=)"));
-        };
-        let (l, r) = (&text[..at], &text[at + op.len()..]);
-        let left = self.template_str(l.trim(), c.span(), scope)?;
-        let right = self.template_str(r.trim(), c.span(), scope)?;
-        Ok(Cond {
-            left,
-            op: op.to_string(),
-            right,
-            text: text.clone(),
+    /// Parses and checks an expression written in the string `s`; `scope` is `None` where
+    /// only shared variables are visible (invariants).
+    fn expr(
+        &self,
+        s: &Spanned<String>,
+        scope: Option<&Scope>,
+        want: Want,
+    ) -> Result<Expr, ScenarioError> {
+        let locals = scope
+            .into_iter()
+            .flat_map(|s| s.names.iter().map(String::as_str));
+        let names = ExprScope::new(locals, self.vars.iter().map(String::as_str));
+        // The span covers the quotes; offsets inside the text are one further.
+        let base = s.span().start + 1;
+        let root = expr::parse(s.get_ref(), &names, want).map_err(|e| {
+            let err = self.err(base + e.span.start..base + e.span.end, e.message);
+            match e.hint {
+                Some(h) => err.hint(h),
+                None => err,
+            }
+        })?;
+        Ok(Expr {
+            text: s.get_ref().clone(),
+            at: self.loc(s.span()),
+            root,
         })
     }
 }

@@ -4,6 +4,7 @@ use toml::Spanned;
 
 use super::{Cx, Scope, Span, VERBS, is_ident, list, present_keys};
 use crate::scenario::error::{ScenarioError, closest};
+use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
@@ -304,36 +305,57 @@ impl Cx<'_> {
                 if !is_ident(name.get_ref()) {
                     return Err(self.err(name.span(), "a local is a name like `v`"));
                 }
-                let Some(value) = &r.value else {
-                    return Err(self
-                        .err(vspan, "`let` needs a `value`")
-                        .hint("e.g. `{ let = \"v\", value = \"{counter}\" }`"));
+                let step = match (&r.value, &r.expr) {
+                    (Some(value), None) => Step::Let {
+                        name: name.get_ref().clone(),
+                        value: self.value_expr(value, scope)?,
+                    },
+                    (None, Some(e)) => Step::Eval {
+                        into: Target::Local(name.get_ref().clone()),
+                        expr: self.expr(e, Some(scope), Want::Value)?,
+                    },
+                    (Some(_), Some(e)) => {
+                        return Err(self
+                            .err(e.span(), "`let` takes a `value` or an `expr`, not both")
+                            .hint("`value` is a template or a list; `expr` computes, e.g. `expr = \"{a} * 2\"`"));
+                    }
+                    (None, None) => {
+                        return Err(self
+                            .err(vspan, "`let` needs a `value` or an `expr`")
+                            .hint("e.g. `{ let = \"v\", value = \"{counter}\" }` or `{ let = \"v\", expr = \"{a} + 1\" }`"));
+                    }
                 };
-                let value = self.value_expr(value, scope)?;
                 scope.names.insert(name.get_ref().clone());
-                Step::Let {
-                    name: name.get_ref().clone(),
-                    value,
-                }
+                step
             }
             "set" => {
                 let name = r.set.as_ref().expect("present");
                 let var = self.var_ref(name)?;
-                let Some(value) = &r.value else {
-                    return Err(self
-                        .err(vspan, "`set` needs a `value`")
-                        .hint("e.g. `{ set = \"counter\", value = \"{v}\", add = 1 }`"));
-                };
-                let value = self.scalar_template(value, scope)?;
-                Step::Set {
-                    var,
-                    value,
-                    add: r.add.as_ref().map_or(0, |a| *a.get_ref()),
+                match (&r.value, &r.expr, &r.add) {
+                    (None, Some(e), None) => Step::Eval {
+                        into: Target::Shared(var),
+                        expr: self.expr(e, Some(scope), Want::Int)?,
+                    },
+                    (_, Some(e), _) => {
+                        return Err(self
+                            .err(e.span(), "`set` takes a `value` (with an optional `add`) or an `expr`, not both")
+                            .hint("e.g. `expr = \"{counter} + 1\"`"));
+                    }
+                    (Some(value), None, add) => Step::Set {
+                        var,
+                        value: self.scalar_template(value, scope)?,
+                        add: add.as_ref().map_or(0, |a| *a.get_ref()),
+                    },
+                    (None, None, _) => {
+                        return Err(self
+                            .err(vspan, "`set` needs a `value` or an `expr`")
+                            .hint("e.g. `{ set = \"counter\", value = \"{v}\", add = 1 }` or `{ set = \"counter\", expr = \"{counter} * 2\" }`"));
+                    }
                 }
             }
             "if" => {
                 let c = r.if_.as_ref().expect("present");
-                let cond = self.cond(c, scope)?;
+                let cond = self.expr(c, Some(scope), Want::Bool)?;
                 let then = self.block(&r.do_, "if", vspan, scope)?;
                 let other = match &r.else_ {
                     Some(e) => self.steps(e.get_ref(), scope)?,
@@ -535,7 +557,11 @@ impl Cx<'_> {
                     "notify_all" => Step::Notify { cond, n: None },
                     _ => Step::WaitCondition {
                         cond,
-                        until: r.until.as_ref().map(|u| self.cond(u, scope)).transpose()?,
+                        until: r
+                            .until
+                            .as_ref()
+                            .map(|u| self.expr(u, Some(scope), Want::Bool))
+                            .transpose()?,
                     },
                 }
             }

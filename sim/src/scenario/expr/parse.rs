@@ -1,0 +1,393 @@
+//! Text to an untyped tree, with winnow's Pratt parser (`combinator::expression`); a
+//! failure is located and explained by looking at the text where parsing stopped.
+
+use winnow::ascii::multispace0;
+use winnow::combinator::{
+    Infix, Prefix, alt, cut_err, delimited, expression, not, preceded, terminated,
+};
+use winnow::error::{AddContext as _, ContextError, ErrMode, StrContext};
+use winnow::prelude::*;
+use winnow::stream::{LocatingSlice, Offset, Stream};
+use winnow::token::{one_of, take_while};
+
+use super::{BinOp, ExprError, Node, NodeKind, Type};
+use crate::scenario::template::is_path;
+
+type In<'a> = LocatingSlice<&'a str>;
+
+/// The longest expression accepted, in bytes.
+const MAX_LEN: usize = 2_000;
+/// How deep parentheses and prefix operators may nest (the parser recurses on them).
+const MAX_NESTING: usize = 32;
+
+/// Parses `text` into a tree whose types are not checked yet.
+pub(super) fn parse(text: &str) -> Result<Node, ExprError> {
+    if text.len() > MAX_LEN {
+        return Err(ExprError::new(
+            0..text.len(),
+            format!("an expression of {} bytes (at most {MAX_LEN})", text.len()),
+        )
+        .hint("split the computation over several `let` steps"));
+    }
+    if text.trim().is_empty() {
+        return Err(ExprError::new(0..text.len(), "an empty expression")
+            .hint("e.g. `{stock} > 0` or `{a} + {b} == 3 and not {done}`"));
+    }
+    nesting(text)?;
+    let mut input = LocatingSlice::new(text);
+    let start = input.checkpoint();
+    match expr.parse_next(&mut input) {
+        Ok(node) => {
+            let at = input.offset_from(&start);
+            if at < text.len() {
+                return Err(diagnose(text, at, Some(&node)));
+            }
+            Ok(node)
+        }
+        Err(e) => {
+            let at = input.offset_from(&start);
+            let label = match &e {
+                ErrMode::Backtrack(c) | ErrMode::Cut(c) => label(c),
+                ErrMode::Incomplete(_) => None,
+            };
+            Err(match label {
+                Some(message) => ExprError::new(at..(at + 1).min(text.len()), message),
+                None => diagnose(text, at, None),
+            })
+        }
+    }
+}
+
+fn label(e: &ContextError) -> Option<&'static str> {
+    e.context().find_map(|c| match c {
+        StrContext::Label(l) => Some(*l),
+        _ => None,
+    })
+}
+
+/// Unbalanced or too deeply nested parentheses (outside string literals), located.
+fn nesting(text: &str) -> Result<(), ExprError> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut prefixes = 0;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => {
+                open.push(i);
+                if open.len() > MAX_NESTING {
+                    return Err(ExprError::new(
+                        i..i + 1,
+                        format!("parentheses nest more than {MAX_NESTING} deep"),
+                    ));
+                }
+            }
+            (None, ')') => {
+                let Some(_) = open.pop() else {
+                    return Err(ExprError::new(i..i + 1, "unmatched `)`"));
+                };
+            }
+            (None, '-') => prefixes += 1,
+            _ => {}
+        }
+    }
+    prefixes += text.split_whitespace().filter(|w| *w == "not").count();
+    if prefixes > MAX_NESTING * 4 {
+        return Err(ExprError::new(
+            0..text.len(),
+            "too many `-` and `not` operators",
+        ));
+    }
+    match open.first() {
+        Some(&i) => {
+            Err(ExprError::new(i..i + 1, "`(` is never closed")
+                .hint("add the `)` that ends the group"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Says why parsing stopped at byte `at` of `text`.
+fn diagnose(text: &str, at: usize, parsed: Option<&Node>) -> ExprError {
+    let rest = text[at..].trim_start();
+    let at = text.len() - rest.len();
+    let token: String = match rest.chars().next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect(),
+        Some(_) => rest
+            .chars()
+            .take_while(|c| "=<>!&|+-*/%".contains(*c))
+            .collect::<String>(),
+        None => String::new(),
+    };
+    let token = if token.is_empty() {
+        rest.chars().next().map(String::from).unwrap_or_default()
+    } else {
+        token
+    };
+    let span = at..(at + token.len()).max(at + 1).min(text.len().max(at + 1));
+    let ends_after = |op: &str, at: usize| {
+        ExprError::new(
+            at..at + op.len(),
+            format!("the expression ends after `{op}`: a value must follow"),
+        )
+        .hint("e.g. `{stock} >= 0`")
+    };
+    if let Some(op) = operator(rest)
+        && rest[op.len()..].trim().is_empty()
+    {
+        return ends_after(op, at);
+    }
+    let suggestion = match token.as_str() {
+        "=>" => Some((">=", "did you mean `>=`?")),
+        "=<" => Some(("<=", "did you mean `<=`?")),
+        "<>" => Some(("!=", "did you mean `!=`?")),
+        "=" => Some(("==", "compare with `==` (`=` is not an operator here)")),
+        "&&" | "&" => Some(("and", "write `and`")),
+        "||" | "|" => Some(("or", "write `or`")),
+        "!" => Some(("not", "write `not`")),
+        _ => None,
+    };
+    if let Some((_, hint)) = suggestion {
+        return ExprError::new(span, format!("`{token}` is not an operator")).hint(hint);
+    }
+    if let (Some(node), Some(op)) = (parsed, operator(rest))
+        && matches!(&node.kind, NodeKind::Binary(b, ..) if b.is_comparison())
+        && matches!(op, "==" | "!=" | "<" | "<=" | ">" | ">=")
+    {
+        return ExprError::new(span, "comparisons do not chain").hint("write `a < b and b < c`");
+    }
+    if rest.is_empty() {
+        let before = text.trim_end();
+        if let Some(op) = OPERATORS.iter().find(|op| before.ends_with(*op)) {
+            return ends_after(op, before.len() - op.len());
+        }
+        return ExprError::new(
+            text.len().saturating_sub(1)..text.len(),
+            "the expression ends too early: a value must follow",
+        );
+    }
+    let what = if parsed.is_some() {
+        "an operator"
+    } else {
+        "a value"
+    };
+    ExprError::new(span, format!("unexpected `{token}`: expected {what}"))
+        .hint("operators: or and not == != < <= > >= + - * / // %; strings are quoted ('text'); variables are `{name}` or a bare name")
+}
+
+/// The binary operator `rest` starts with, if any.
+fn operator(rest: &str) -> Option<&'static str> {
+    OPERATORS.into_iter().find(|op| rest.starts_with(op))
+}
+
+/// The binary operators, longest first where one is a prefix of another.
+const OPERATORS: [&str; 14] = [
+    "//", "==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "%", "and", "or",
+];
+
+fn ws(i: &mut In<'_>) -> ModalResult<()> {
+    multispace0.void().parse_next(i)
+}
+
+fn keyword<'a>(word: &'static str) -> impl Parser<In<'a>, (), ErrMode<ContextError>> {
+    terminated(word, not(one_of(|c: char| c.is_alphanumeric() || c == '_'))).void()
+}
+
+fn bin(op: BinOp, l: Node, r: Node) -> Node {
+    let span = l.span.start..r.span.end;
+    Node {
+        kind: NodeKind::Binary(op, Box::new(l), Box::new(r)),
+        ty: Type::Any,
+        span,
+    }
+}
+
+/// Fold functions for winnow's Pratt parser (function pointers, so one per operator).
+mod fold {
+    use super::{BinOp, In, ModalResult, Node, NodeKind, Type, bin};
+
+    macro_rules! binary {
+        ($($name:ident => $op:ident),* $(,)?) => {
+            $(pub(super) fn $name(_: &mut In<'_>, a: Node, b: Node) -> ModalResult<Node> {
+                Ok(bin(BinOp::$op, a, b))
+            })*
+        };
+    }
+
+    binary!(or_ => Or, and_ => And, eq => Eq, ne => Ne, le => Le, ge => Ge, lt => Lt, gt => Gt,
+        add => Add, sub => Sub, mul => Mul, floor_div => FloorDiv, div => Div, modulo => Mod);
+
+    pub(super) fn not(_: &mut In<'_>, a: Node) -> ModalResult<Node> {
+        let span = a.span.clone();
+        Ok(Node {
+            kind: NodeKind::Not(Box::new(a)),
+            ty: Type::Any,
+            span,
+        })
+    }
+
+    pub(super) fn neg(_: &mut In<'_>, a: Node) -> ModalResult<Node> {
+        let span = a.span.clone();
+        Ok(Node {
+            kind: NodeKind::Neg(Box::new(a)),
+            ty: Type::Any,
+            span,
+        })
+    }
+}
+
+fn expr(i: &mut In<'_>) -> ModalResult<Node> {
+    use Infix::{Left, Neither};
+    expression(delimited(ws, atom, ws))
+        .prefix(delimited(
+            ws,
+            alt((
+                keyword("not").value(Prefix(3, fold::not)),
+                '-'.value(Prefix(13, fold::neg)),
+            )),
+            ws,
+        ))
+        .infix(delimited(
+            ws,
+            // `alt` takes at most nine parsers: comparisons and logic, then arithmetic.
+            alt((
+                alt((
+                    keyword("or").value(Left(1, fold::or_)),
+                    keyword("and").value(Left(2, fold::and_)),
+                    "==".value(Neither(5, fold::eq)),
+                    "!=".value(Neither(5, fold::ne)),
+                    "<=".value(Neither(5, fold::le)),
+                    ">=".value(Neither(5, fold::ge)),
+                    terminated('<', not('>')).value(Neither(5, fold::lt)),
+                    '>'.value(Neither(5, fold::gt)),
+                )),
+                alt((
+                    '+'.value(Left(7, fold::add)),
+                    '-'.value(Left(7, fold::sub)),
+                    '*'.value(Left(9, fold::mul)),
+                    "//".value(Left(9, fold::floor_div)),
+                    '/'.value(Left(9, fold::div)),
+                    '%'.value(Left(9, fold::modulo)),
+                )),
+            )),
+            ws,
+        ))
+        .parse_next(i)
+}
+
+fn atom(i: &mut In<'_>) -> ModalResult<Node> {
+    alt((number, string, placeholder, group, name)).parse_next(i)
+}
+
+/// A failure that stops parsing with `message`.
+fn fatal(i: &In<'_>, message: &'static str) -> ErrMode<ContextError> {
+    ErrMode::Cut(ContextError::new().add_context(i, &i.checkpoint(), StrContext::Label(message)))
+}
+
+fn node(kind: NodeKind, span: std::ops::Range<usize>) -> Node {
+    Node {
+        kind,
+        ty: Type::Any,
+        span,
+    }
+}
+
+fn number(i: &mut In<'_>) -> ModalResult<Node> {
+    let (text, span) = (
+        take_while(1.., |c: char| c.is_ascii_digit()),
+        winnow::combinator::opt(('.', take_while(0.., |c: char| c.is_ascii_digit()))),
+        winnow::combinator::opt((
+            one_of(['e', 'E']),
+            winnow::combinator::opt(one_of(['+', '-'])),
+            take_while(1.., |c: char| c.is_ascii_digit()),
+        )),
+    )
+        .take()
+        .with_span()
+        .parse_next(i)?;
+    if text.contains(['.', 'e', 'E']) {
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(node(NodeKind::Float(f), span)),
+            _ => Err(fatal(i, "a float literal too large")),
+        }
+    } else {
+        match text.parse::<i64>() {
+            Ok(n) => Ok(node(NodeKind::Int(n), span)),
+            Err(_) => Err(fatal(i, "an integer literal too large for 64 bits")),
+        }
+    }
+}
+
+fn string(i: &mut In<'_>) -> ModalResult<Node> {
+    let ((_, body), span) = one_of(['\'', '"'])
+        .flat_map(|quote| {
+            (
+                winnow::combinator::empty.value(quote),
+                terminated(
+                    take_while(0.., move |c: char| c != quote),
+                    cut_err(quote.context(StrContext::Label("a string that is never closed"))),
+                ),
+            )
+        })
+        .with_span()
+        .parse_next(i)?;
+    Ok(node(NodeKind::Str(body.to_string()), span))
+}
+
+fn placeholder(i: &mut In<'_>) -> ModalResult<Node> {
+    let (path, span) = preceded(
+        '{',
+        cut_err(terminated(
+            take_while(0.., |c: char| c != '}' && c != '{'),
+            '}',
+        )),
+    )
+    .context(StrContext::Label(
+        "`{` opens a variable that is never closed with `}`",
+    ))
+    .with_span()
+    .parse_next(i)?;
+    if !is_path(path) {
+        return Err(fatal(
+            i,
+            "not a variable: write `{name}`, `{list.0}` or `{name:type}`",
+        ));
+    }
+    Ok(node(NodeKind::Var(path.to_string()), span))
+}
+
+fn group(i: &mut In<'_>) -> ModalResult<Node> {
+    let (mut inner, span) = delimited(
+        '(',
+        expr,
+        cut_err(')'.context(StrContext::Label("`(` is never closed"))),
+    )
+    .with_span()
+    .parse_next(i)?;
+    inner.span = span;
+    Ok(inner)
+}
+
+fn name(i: &mut In<'_>) -> ModalResult<Node> {
+    let (word, span) = (
+        one_of(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        take_while(0.., |c: char| c.is_ascii_alphanumeric() || c == '_'),
+    )
+        .take()
+        .with_span()
+        .parse_next(i)?;
+    Ok(node(
+        match word {
+            "true" | "True" => NodeKind::Bool(true),
+            "false" | "False" => NodeKind::Bool(false),
+            "and" | "or" | "not" => return Err(ErrMode::Backtrack(ContextError::new())),
+            other => NodeKind::Var(other.to_string()),
+        },
+        span,
+    ))
+}
