@@ -96,6 +96,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
         "111_timeout_skips_semaphore_waiter",
     ),
     ("task_group_scope", "112_task_group_scope"),
+    ("gather_lists_cancelled", "113_gather_lists_cancelled"),
 ];
 
 #[test]
