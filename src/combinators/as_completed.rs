@@ -1,18 +1,19 @@
 //! `as_completed`: a stream of task results in completion order.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use futures::Stream;
 
-use super::callback::{DoneCallback, arm_timeout, disarm, lock, watch_all};
+use super::callback::{DoneCallback, watch_all};
 use super::timeout::Elapsed;
-use crate::runtime::{Completion, TimerKey, WaitOn, with};
+use crate::runtime::{Completion, WaitOn, with};
 use crate::task::handle::outcome;
-use crate::task::{JoinError, TaskHandle};
+use crate::task::{CallHandle, JoinError, TaskHandle, call_later};
 
 /// Yields the tasks' results in the order they end; asyncio's `as_completed`, as a
 /// [`futures::Stream`].
@@ -153,13 +154,13 @@ impl<H> AsCompleted<H> {
 }
 
 struct Started {
-    run: u64,
-    shared: Arc<Shared>,
-    timer: Option<TimerKey>,
+    shared: Rc<Shared>,
+    /// The timeout: a `call_later` callback, as asyncio's `_on_timeout`.
+    timer: Option<CallHandle>,
 }
 
 struct Shared {
-    state: Mutex<State>,
+    state: RefCell<State>,
 }
 
 #[derive(Default)]
@@ -173,7 +174,7 @@ struct State {
 impl DoneCallback for Shared {
     fn on_done(&self, index: usize, _how: &Completion) {
         let waker = {
-            let mut s = lock(&self.state);
+            let mut s = self.state.borrow_mut();
             if s.timed_out {
                 return;
             }
@@ -184,10 +185,14 @@ impl DoneCallback for Shared {
             w.wake();
         }
     }
+}
 
+impl Shared {
+    /// asyncio's `_on_timeout`, at the timeout callback's turn: the results not yet queued
+    /// are dropped from the stream.
     fn on_timeout(&self) {
         let waker = {
-            let mut s = lock(&self.state);
+            let mut s = self.state.borrow_mut();
             s.timed_out = true;
             s.waker.take()
         };
@@ -207,24 +212,26 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
             if this.left == 0 {
                 return Poll::Ready(None);
             }
-            let (run, now) = with("as_completed", |c| (c.run_id, c.now));
-            let shared = Arc::new(Shared {
-                state: Mutex::new(State::default()),
+            let shared = Rc::new(Shared {
+                state: RefCell::new(State::default()),
             });
             let ids = this
                 .handles
                 .iter()
                 .map(|h| h.as_ref().expect("not yet taken").task_id());
             watch_all(ids, shared.clone());
-            let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
-            this.started = Some(Started { run, shared, timer });
+            let timer = this.timeout.map(|d| {
+                let shared = shared.clone();
+                call_later(d, move || shared.on_timeout())
+            });
+            this.started = Some(Started { shared, timer });
         }
         let started = this.started.as_mut().expect("started above");
         if this.left == 0 {
             return Poll::Ready(None);
         }
         let next = {
-            let mut s = lock(&started.shared.state);
+            let mut s = started.shared.state.borrow_mut();
             if s.timed_out {
                 None
             } else if let Some(i) = s.done.pop_front() {
@@ -252,9 +259,9 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
         };
         this.left -= 1;
         if this.left == 0
-            && let Some(key) = started.timer.take()
+            && let Some(timer) = started.timer.take()
         {
-            disarm(started.run, key);
+            timer.cancel();
         }
         this.last = Some(i);
         let mut h = this.handles[i].take().expect("each task is yielded once");
@@ -266,9 +273,9 @@ impl<H> Drop for AsCompleted<H> {
     fn drop(&mut self) {
         if let Some(started) = &mut self.started {
             // Later callbacks must not wake a consumer that is gone.
-            lock(&started.shared.state).waker = None;
-            if let Some(key) = started.timer.take() {
-                disarm(started.run, key);
+            started.shared.state.borrow_mut().waker = None;
+            if let Some(timer) = started.timer.take() {
+                timer.cancel();
             }
         }
     }

@@ -6,19 +6,19 @@
 //! slot). simloop reproduces this with a done-callback registered through
 //! `Core::add_done_callback`: the child's end queues it as a ready-queue entry, and at its
 //! turn the engine calls [`DoneCallback::on_done`] outside the core borrow, which decides
-//! and wakes the caller.
+//! and wakes the caller. A combinator's state is shared with its callbacks through an `Rc`
+//! and a `RefCell`: a run is single-threaded, and the callbacks run between task steps.
 
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Wake, Waker};
+use std::rc::Rc;
+use std::task::Waker;
 
 pub(crate) use crate::runtime::DoneCallback;
-use crate::runtime::{TimerKey, TimerKind, try_with};
+use crate::runtime::{TimerKey, try_with};
 use crate::task::TaskId;
-use crate::time::Instant;
 
 /// Registers `target.on_done(index, ..)` to run one slot after `child` ends (at once if it
 /// already ended), on behalf of the running task.
-pub(crate) fn watch(child: TaskId, index: usize, target: Arc<dyn DoneCallback>) {
+pub(crate) fn watch(child: TaskId, index: usize, target: Rc<dyn DoneCallback>) {
     watch_each([(index, child)], target);
 }
 
@@ -26,14 +26,14 @@ pub(crate) fn watch(child: TaskId, index: usize, target: Arc<dyn DoneCallback>) 
 /// returns the run id.
 pub(crate) fn watch_all(
     children: impl IntoIterator<Item = TaskId>,
-    target: Arc<dyn DoneCallback>,
+    target: Rc<dyn DoneCallback>,
 ) -> u64 {
     watch_each(children.into_iter().enumerate(), target)
 }
 
 fn watch_each(
     children: impl IntoIterator<Item = (usize, TaskId)>,
-    target: Arc<dyn DoneCallback>,
+    target: Rc<dyn DoneCallback>,
 ) -> u64 {
     crate::runtime::with("combinator", |c| {
         for (index, child) in children {
@@ -44,18 +44,8 @@ fn watch_each(
     })
 }
 
-pub(crate) fn arm_timeout(deadline: Instant, target: Arc<dyn DoneCallback>) -> TimerKey {
-    crate::runtime::with("combinator timeout", |c| {
-        let waker = Waker::from(Arc::new(TimeoutWaker {
-            run: c.run_id,
-            target,
-        }));
-        c.arm_timer(deadline, &waker, TimerKind::Wake)
-    })
-}
-
-/// Disarms a timer of run `run` (armed with [`arm_timeout`], or a timeout's deadline), if
-/// that run is still going; a foreign waker it held is dropped after the core borrow.
+/// Disarms a timeout's timer of run `run`, if that run is still going; a foreign waker it
+/// held is dropped after the core borrow.
 pub(crate) fn disarm(run: u64, key: TimerKey) {
     let waker = try_with(|c| {
         if c.run_id == run {
@@ -66,23 +56,6 @@ pub(crate) fn disarm(run: u64, key: TimerKey) {
     })
     .flatten();
     drop(waker);
-}
-
-struct TimeoutWaker {
-    run: u64,
-    target: Arc<dyn DoneCallback>,
-}
-
-impl Wake for TimeoutWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        if try_with(|c| c.run_id == self.run).unwrap_or(false) {
-            self.target.on_timeout();
-        }
-    }
 }
 
 /// The caller's side of an outer future: whether it resolved, and the waker to wake then.
@@ -100,16 +73,11 @@ impl Outer {
         }
     }
 
-    /// Marks the outer future done and returns the waker to wake once the lock is released.
+    /// Marks the outer future done and returns the waker to wake once the state's borrow
+    /// ends.
     #[must_use]
     pub(crate) fn resolve(&mut self) -> Option<Waker> {
         self.resolved = true;
         self.waker.take()
     }
-}
-
-/// Locks a combinator's shared state. Runs are single-threaded, so the lock is never
-/// contended; a poisoned lock (a panic while held) is still usable.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -1,21 +1,34 @@
 //! The engine shared by the gather variants: children in argument order behind one outer
 //! future, resolved by done-callbacks exactly when asyncio's `_GatheringFuture` would be.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::callback::{DoneCallback, Outer, lock};
+use super::callback::{DoneCallback, Outer};
 use crate::runtime::{Completion, WaitOn, try_with, with};
 use crate::task::handle::{BoxedHandle, boxed, outcome};
 use crate::task::{JoinError, TaskHandle, TaskId};
 
 /// When the outer future resolves.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Mode {
-    /// At the first failure (asyncio's default), or when every child ended.
-    FirstFailure,
+#[derive(Clone, Copy)]
+pub(crate) enum Mode<T> {
+    /// At the first child whose outcome `fails` says is a failure (asyncio's default: a
+    /// raised exception), or when every child ended.
+    FirstFailure {
+        fails: fn(&Result<T, JoinError>) -> bool,
+    },
     /// When every child ended (`return_exceptions=True`).
     CollectAll,
+}
+
+impl<T> Mode<T> {
+    /// asyncio's default: a child that panicked or was cancelled fails the gather.
+    pub(crate) fn first_failure() -> Mode<T> {
+        Mode::FirstFailure {
+            fails: |r| r.is_err(),
+        }
+    }
 }
 
 /// How the outer future resolved.
@@ -26,55 +39,38 @@ pub(crate) enum Resolved {
     All,
 }
 
-/// The state the children's done-callbacks share with the awaiting future.
-pub(crate) struct GatherShared {
-    mode: Mode,
-    state: Mutex<GatherState>,
+/// The state the children's done-callbacks share with the awaiting future. As asyncio's
+/// `_done_callback` does, a child's callback collects its outcome when it runs.
+struct GatherShared<T> {
+    mode: Mode<T>,
+    state: RefCell<GatherState<T>>,
 }
 
-struct GatherState {
+struct GatherState<T> {
     outer: Outer,
     remaining: usize,
     first_failure: Option<usize>,
-    /// Children whose value counts as a failure (an `Err` in the Result-aware variant).
-    failed_value: Vec<bool>,
+    /// The children's handles, until their callbacks take their outcomes.
+    handles: Vec<Option<BoxedHandle<T>>>,
+    outcomes: Vec<Option<Result<T, JoinError>>>,
 }
 
-impl GatherShared {
-    pub(crate) fn new(n: usize, mode: Mode) -> Arc<GatherShared> {
-        let mut outer = Outer::default();
-        if n == 0 {
-            // asyncio: gather() of nothing is a finished future.
-            let _ = outer.resolve();
-        }
-        Arc::new(GatherShared {
-            mode,
-            state: Mutex::new(GatherState {
-                outer,
-                remaining: n,
-                first_failure: None,
-                failed_value: vec![false; n],
-            }),
-        })
-    }
-
-    /// Records that child `index` returned a value that counts as a failure; called by the
-    /// child itself, before it returns.
-    pub(crate) fn mark_failed(&self, index: usize) {
-        lock(&self.state).failed_value[index] = true;
-    }
-}
-
-impl DoneCallback for GatherShared {
-    fn on_done(&self, index: usize, how: &Completion) {
+impl<T: 'static> DoneCallback for GatherShared<T> {
+    fn on_done(&self, index: usize, _how: &Completion) {
         let waker = {
-            let mut s = lock(&self.state);
+            let mut s = self.state.borrow_mut();
             if s.outer.resolved {
                 return;
             }
             s.remaining -= 1;
-            let failed = !matches!(how, Completion::Returned) || s.failed_value[index];
-            if self.mode == Mode::FirstFailure && failed {
+            let mut h = s.handles[index].take().expect("each child ends once");
+            let r = outcome(&mut *h);
+            let failed = match self.mode {
+                Mode::FirstFailure { fails } => fails(&r),
+                Mode::CollectAll => false,
+            };
+            s.outcomes[index] = Some(r);
+            if failed {
                 s.first_failure = Some(index);
                 s.outer.resolve()
             } else if s.remaining == 0 {
@@ -89,12 +85,11 @@ impl DoneCallback for GatherShared {
     }
 }
 
-/// Children in argument order, their handles, and the outer future's state.
+/// Children in argument order and the outer future's state.
 pub(crate) struct Children<T> {
     run: u64,
     ids: Vec<TaskId>,
-    handles: Vec<Option<BoxedHandle<T>>>,
-    shared: Arc<GatherShared>,
+    shared: Rc<GatherShared<T>>,
     finished: bool,
 }
 
@@ -105,10 +100,8 @@ impl<T: 'static> Children<T> {
     /// once, after the others are registered: a gather over finished tasks is resolved
     /// before it is first awaited, and awaiting it does not yield (3.11 ran them one
     /// ready-queue slot later).
-    pub(crate) fn new<H: TaskHandle<Value = T>>(
-        handles: Vec<H>,
-        shared: Arc<GatherShared>,
-    ) -> Children<T> {
+    pub(crate) fn new<H: TaskHandle<Value = T>>(handles: Vec<H>, mode: Mode<T>) -> Children<T> {
+        let n = handles.len();
         let (ids, handles): (Vec<TaskId>, Vec<_>) = handles
             .into_iter()
             .map(|h| {
@@ -116,7 +109,22 @@ impl<T: 'static> Children<T> {
                 (id, Some(h))
             })
             .unzip();
-        let target: Arc<dyn DoneCallback> = shared.clone();
+        let mut outer = Outer::default();
+        if n == 0 {
+            // asyncio: gather() of nothing is a finished future.
+            let _ = outer.resolve();
+        }
+        let shared = Rc::new(GatherShared {
+            mode,
+            state: RefCell::new(GatherState {
+                outer,
+                remaining: n,
+                first_failure: None,
+                handles,
+                outcomes: (0..n).map(|_| None).collect(),
+            }),
+        });
+        let target: Rc<dyn DoneCallback> = shared.clone();
         let (run, ended) = with("gather", |c| {
             let mut ended = Vec::new();
             for (i, &id) in ids.iter().enumerate() {
@@ -136,7 +144,6 @@ impl<T: 'static> Children<T> {
         Children {
             run,
             ids,
-            handles,
             shared,
             finished: false,
         }
@@ -146,7 +153,7 @@ impl<T: 'static> Children<T> {
     pub(crate) fn poll_resolved(&mut self, cx: &mut Context<'_>) -> Poll<Resolved> {
         assert!(!self.finished, "simloop: gather polled after it completed");
         {
-            let mut s = lock(&self.shared.state);
+            let mut s = self.shared.state.borrow_mut();
             if s.outer.resolved {
                 self.finished = true;
                 return Poll::Ready(match s.first_failure {
@@ -170,19 +177,20 @@ impl<T: 'static> Children<T> {
 
     /// Takes the outcome of child `i`, which has ended.
     pub(crate) fn take(&mut self, i: usize) -> Result<T, JoinError> {
-        let mut h = self.handles[i].take().expect("each child is taken once");
-        outcome(&mut *h)
+        self.shared.state.borrow_mut().outcomes[i]
+            .take()
+            .expect("each child's outcome is taken once, after its callback")
     }
 
     /// Takes every child's outcome, in argument order.
     pub(crate) fn take_all(&mut self) -> Vec<Result<T, JoinError>> {
-        (0..self.handles.len()).map(|i| self.take(i)).collect()
+        (0..self.ids.len()).map(|i| self.take(i)).collect()
     }
 
     /// asyncio's `_GatheringFuture.cancel()`: cancels the unfinished children in argument
     /// order; false if the gather already resolved or no child could be cancelled.
     pub(crate) fn cancel(&self) -> bool {
-        if lock(&self.shared.state).outer.resolved {
+        if self.shared.state.borrow().outer.resolved {
             return false;
         }
         let run = self.run;
@@ -205,7 +213,7 @@ impl<T> Drop for Children<T> {
         }
         // Dropped before it resolved: the awaiting task was cancelled, or the gather was
         // abandoned. Silence the callbacks and cancel the unfinished children in order.
-        let _ = lock(&self.shared.state).outer.resolve();
+        let _ = self.shared.state.borrow_mut().outer.resolve();
         let run = self.run;
         try_with(|c| {
             if c.run_id == run {

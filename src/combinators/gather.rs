@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::children::{Children, GatherShared, Mode, Resolved};
+use super::children::{Children, Mode, Resolved};
 use crate::task::{JoinError, TaskHandle, spawn};
 
 /// Runs each future as its own task and waits for all of them; asyncio's `gather`.
@@ -87,9 +87,8 @@ where
 /// Panics outside a simulation, or with handles from another run.
 #[track_caller]
 pub fn gather_tasks<H: TaskHandle>(handles: Vec<H>) -> Gather<H::Value> {
-    let shared = GatherShared::new(handles.len(), Mode::FirstFailure);
     Gather {
-        children: Children::new(handles, shared),
+        children: Children::new(handles, Mode::first_failure()),
     }
 }
 

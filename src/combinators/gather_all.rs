@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::children::{Children, GatherShared, Mode};
+use super::children::{Children, Mode};
 use crate::task::{JoinError, TaskHandle, spawn};
 
 /// Like [`gather`](crate::gather), but waits for every child and returns each outcome in
@@ -76,9 +76,8 @@ where
 /// Panics outside a simulation, or with handles from another run.
 #[track_caller]
 pub fn gather_all_tasks<H: TaskHandle>(handles: Vec<H>) -> GatherAll<H::Value> {
-    let shared = GatherShared::new(handles.len(), Mode::CollectAll);
     GatherAll {
-        children: Children::new(handles, shared),
+        children: Children::new(handles, Mode::CollectAll),
     }
 }
 

@@ -26,5 +26,5 @@ pub use self::task_group::{
 pub use self::timeout::{
     Elapsed, RescheduleError, Timeout, TimeoutHandle, timeout, timeout_at, timeout_scope, wait_for,
 };
-pub use self::try_gather::{GatherError, TryGather, try_gather};
+pub use self::try_gather::{GatherError, TryGather, try_gather, try_gather_tasks};
 pub use self::wait::{ReturnWhen, Wait, wait};

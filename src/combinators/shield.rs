@@ -1,11 +1,12 @@
 //! `shield`: await a task without letting the caller's cancellation reach it.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::callback::{DoneCallback, Outer, lock, watch};
+use super::callback::{DoneCallback, Outer, watch};
 use crate::runtime::{Completion, WaitOn, with};
 use crate::task::handle::{BoxedHandle, boxed, outcome};
 use crate::task::{JoinError, TaskHandle, TaskId, spawn};
@@ -89,8 +90,8 @@ pub fn shield<F: Future + 'static>(future: F) -> Shield<F::Output> {
 #[track_caller]
 pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
     let (id, handle) = boxed(handle);
-    let shared = Arc::new(ShieldShared {
-        outer: Mutex::new(Outer::default()),
+    let shared = Rc::new(ShieldShared {
+        outer: RefCell::new(Outer::default()),
     });
     watch(id, 0, shared.clone());
     Shield {
@@ -117,16 +118,16 @@ pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
 pub struct Shield<T> {
     id: TaskId,
     handle: Option<BoxedHandle<T>>,
-    shared: Arc<ShieldShared>,
+    shared: Rc<ShieldShared>,
 }
 
 struct ShieldShared {
-    outer: Mutex<Outer>,
+    outer: RefCell<Outer>,
 }
 
 impl DoneCallback for ShieldShared {
     fn on_done(&self, _index: usize, _how: &Completion) {
-        let waker = lock(&self.outer).resolve();
+        let waker = self.outer.borrow_mut().resolve();
         if let Some(w) = waker {
             w.wake();
         }
@@ -143,7 +144,7 @@ impl<T: 'static> Future for Shield<T> {
             "simloop: Shield polled after it completed"
         );
         {
-            let mut outer = lock(&this.shared.outer);
+            let mut outer = this.shared.outer.borrow_mut();
             if !outer.resolved {
                 outer.register(cx.waker());
                 drop(outer);
@@ -163,6 +164,6 @@ impl<T: 'static> Future for Shield<T> {
 impl<T> Drop for Shield<T> {
     fn drop(&mut self) {
         // asyncio: once the outer future is cancelled, the inner task's callback wakes nobody.
-        let _ = lock(&self.shared.outer).resolve();
+        let _ = self.shared.outer.borrow_mut().resolve();
     }
 }

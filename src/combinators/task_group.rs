@@ -7,10 +7,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
-use super::callback::{DoneCallback, lock, watch};
+use super::callback::{DoneCallback, watch};
 use crate::runtime::{Completion, WaitOn, try_with, with};
 use crate::task::{JoinHandle, TaskId, spawn};
 
@@ -157,18 +156,18 @@ where
         let this = self.get_mut();
         if let Some(body) = this.body.as_mut() {
             let shared = &this.join.group.shared;
-            if std::mem::take(&mut lock(&shared.state).interrupt_body) {
+            if std::mem::take(&mut shared.state.borrow_mut().interrupt_body) {
                 // Interrupted by a child's failure: the body ends as if cancelled.
                 this.body = None;
             } else if let Poll::Ready(out) = body.as_mut().poll(cx) {
                 this.body = None;
-                lock(&shared.state).body = None;
+                shared.state.borrow_mut().body = None;
                 if out.is_err() {
                     this.join.group.abort();
                 }
                 this.value = Some(out);
             } else {
-                let mut s = lock(&shared.state);
+                let mut s = shared.state.borrow_mut();
                 if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                     s.body = Some(cx.waker().clone());
                 }
@@ -219,13 +218,13 @@ pub struct GroupJoin<E> {
 }
 
 struct Group<E> {
-    shared: Arc<GroupShared>,
+    shared: Rc<GroupShared>,
     /// Errors returned by children, by child index; taken by `join`.
     errors: RefCell<Vec<Option<E>>>,
 }
 
 struct GroupShared {
-    state: Mutex<GroupState>,
+    state: RefCell<GroupState>,
 }
 
 #[derive(Default)]
@@ -256,8 +255,8 @@ impl<E: 'static> TaskGroup<E> {
     pub fn new() -> TaskGroup<E> {
         TaskGroup {
             inner: Rc::new(Group {
-                shared: Arc::new(GroupShared {
-                    state: Mutex::new(GroupState::default()),
+                shared: Rc::new(GroupShared {
+                    state: RefCell::new(GroupState::default()),
                 }),
                 errors: RefCell::new(Vec::new()),
             }),
@@ -300,7 +299,7 @@ impl<E: 'static> TaskGroup<E> {
     {
         let shared = &self.inner.shared;
         let index = {
-            let s = lock(&shared.state);
+            let s = shared.state.borrow_mut();
             if s.finished {
                 return Err(SpawnError::Finished);
             }
@@ -315,7 +314,7 @@ impl<E: 'static> TaskGroup<E> {
                 Ok(v) => Some(v),
                 Err(e) => {
                     if let Some(g) = group.upgrade() {
-                        lock(&g.shared.state).returned_err[index] = true;
+                        g.shared.state.borrow_mut().returned_err[index] = true;
                         g.errors.borrow_mut()[index] = Some(e);
                     }
                     None
@@ -323,7 +322,7 @@ impl<E: 'static> TaskGroup<E> {
             }
         });
         {
-            let mut s = lock(&shared.state);
+            let mut s = shared.state.borrow_mut();
             s.run.get_or_insert(with("TaskGroup::spawn", |c| c.run_id));
             s.children.push(handle.id());
             s.returned_err.push(false);
@@ -420,7 +419,7 @@ impl<E> Group<E> {
     /// `_abort` when the parent is cancelled or the body raised.
     fn abort(&self) {
         let (run, children) = {
-            let mut s = lock(&self.shared.state);
+            let mut s = self.shared.state.borrow_mut();
             s.body = None;
             if s.remaining == 0 {
                 s.aborting = true;
@@ -458,7 +457,7 @@ impl<E> Clone for TaskGroup<E> {
 
 impl<E> fmt::Debug for TaskGroup<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = lock(&self.inner.shared.state);
+        let s = self.inner.shared.state.borrow_mut();
         f.debug_struct("TaskGroup")
             .field("children", &s.children.len())
             .field("remaining", &s.remaining)
@@ -469,7 +468,7 @@ impl<E> fmt::Debug for TaskGroup<E> {
 impl DoneCallback for GroupShared {
     fn on_done(&self, index: usize, how: &Completion) {
         let (abort, waker, body) = {
-            let mut s = lock(&self.state);
+            let mut s = self.state.borrow_mut();
             s.remaining -= 1;
             let failure = match how {
                 Completion::Panicked(m) => Some(Some(m.to_string())),
@@ -526,7 +525,7 @@ impl<E: 'static> Future for GroupJoin<E> {
         assert!(!this.done, "simloop: GroupJoin polled after it completed");
         let shared = &this.group.shared;
         let (failed, children) = {
-            let mut s = lock(&shared.state);
+            let mut s = shared.state.borrow_mut();
             if s.remaining > 0 {
                 if !s.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                     s.waker = Some(cx.waker().clone());
@@ -574,7 +573,7 @@ impl<E> Drop for GroupJoin<E> {
             return;
         }
         // Cancelled from outside (or abandoned): cancel every child, in creation order.
-        lock(&self.group.shared.state).waker = None;
+        self.group.shared.state.borrow_mut().waker = None;
         self.group.abort();
     }
 }

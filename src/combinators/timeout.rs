@@ -6,13 +6,13 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use super::callback::{disarm, lock};
+use super::callback::disarm;
 use crate::runtime::{Core, Deadline, ScopeMark, TimerKey, TimerKind, try_with, with};
 use crate::task::TaskId;
 use crate::time::Instant;
@@ -80,8 +80,8 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 ///
 /// **Differs from asyncio:** the duration comes first, as in tokio's `timeout`. With a zero
 /// timeout asyncio returns the result of a task that already finished, and cancels one that
-/// has not; simloop cannot tell a task from a coroutine there and returns [`Elapsed`]
-/// without touching the task (await it, or cancel it, yourself).
+/// has not; simloop cannot tell a task from a coroutine there, so write
+/// `timeout(Duration::ZERO, &mut task)` for that (it asks the task once, then cancels it).
 ///
 /// # Examples
 ///
@@ -629,6 +629,13 @@ impl fmt::Debug for TimeoutHandle {
             .field("expired", &s.expired())
             .finish()
     }
+}
+
+/// Locks a timeout handle's state. A `Mutex` only so that a `Timeout` stays `Send` (as
+/// tokio's is) while a handle exists: runs are single-threaded, so it is never contended,
+/// and a poisoned lock (a panic while held) is still usable.
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

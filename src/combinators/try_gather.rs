@@ -6,8 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::children::{Children, GatherShared, Mode, Resolved};
-use crate::task::{JoinError, spawn};
+use super::children::{Children, Mode, Resolved};
+use crate::task::{JoinError, TaskHandle, spawn};
 
 /// Like [`gather`](crate::gather) for futures returning `Result`: the first child to return
 /// `Err` (or to panic, or be cancelled) fails the whole gather at once, while the other
@@ -47,24 +47,56 @@ where
     T: 'static,
     E: 'static,
 {
-    let futures: Vec<_> = futures.into_iter().collect();
-    let shared = GatherShared::new(futures.len(), Mode::FirstFailure);
-    let handles = futures
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let shared = shared.clone();
-            spawn(async move {
-                let r = f.await;
-                if r.is_err() {
-                    shared.mark_failed(i);
-                }
-                r
-            })
-        })
-        .collect();
+    let handles: Vec<_> = futures.into_iter().map(spawn).collect();
+    try_gather_tasks(handles)
+}
+
+/// [`try_gather`] over tasks that are already spawned ([`JoinHandle`](crate::JoinHandle)s
+/// or [`Task`](crate::Task) clones returning `Result`); asyncio's `gather(t1, t2)` over
+/// tasks that may raise: the first task to end with `Err` (or to panic, or be cancelled)
+/// fails the gather when it ends, whatever its position, and the others keep running.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{GatherError, Sim, sleep, spawn, try_gather_tasks};
+///
+/// let out = Sim::new().run(async {
+///     let slow = spawn(async {
+///         sleep(Duration::from_secs(2)).await;
+///         Err::<(), _>("slow failed")
+///     })
+///     .share();
+///     let fast = spawn(async {
+///         sleep(Duration::from_secs(1)).await;
+///         Err::<(), _>("fast failed")
+///     })
+///     .share();
+///     let first = try_gather_tasks(vec![slow.clone(), fast.clone()]).await;
+///     (first, simloop::now().to_string(), slow.await)
+/// });
+/// let (first, at, slow) = out.result.unwrap();
+/// assert_eq!(first, Err(GatherError::Failed("fast failed")));
+/// assert_eq!(at, "1000");
+/// assert_eq!(slow, Ok(Err("slow failed")));
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation, or with handles from another run.
+#[track_caller]
+pub fn try_gather_tasks<H, T, E>(handles: Vec<H>) -> TryGather<T, E>
+where
+    H: TaskHandle<Value = Result<T, E>>,
+    T: 'static,
+    E: 'static,
+{
+    let mode = Mode::FirstFailure {
+        fails: |r| !matches!(r, Ok(Ok(_))),
+    };
     TryGather {
-        children: Children::new(handles, shared),
+        children: Children::new(handles, mode),
     }
 }
 

@@ -1,14 +1,15 @@
 //! `wait`: wait until some or all tasks end, and split them into done and pending.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use super::callback::{DoneCallback, Outer, arm_timeout, disarm, lock, watch_all};
-use crate::runtime::{Completion, TimerKey, WaitOn, with};
-use crate::task::TaskHandle;
+use super::callback::{DoneCallback, Outer, watch_all};
+use crate::runtime::{Completion, WaitOn, with};
+use crate::task::{CallHandle, TaskHandle, call_later};
 
 /// When [`wait`] returns; asyncio's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
 ///
@@ -32,7 +33,9 @@ pub enum ReturnWhen {
 /// (keep a clone to await the task elsewhere). Both lists keep the input order. A done
 /// handle yields its result at once when awaited.
 /// The callbacks and the timer are set up at the first poll, as in asyncio where `wait` is a
-/// coroutine; the caller is woken two ready-queue slots after the deciding task ends.
+/// coroutine; the caller is woken two ready-queue slots after the deciding task ends. The
+/// timeout is a [`call_later`](crate::task::call_later) callback, as asyncio's is: it
+/// resolves the wait at its own turn, and the caller runs one slot later.
 ///
 /// **Differs from asyncio:** asyncio returns sets, whose iteration order depends on memory
 /// addresses; simloop returns the input order. An empty input returns at once instead of
@@ -98,14 +101,13 @@ pub struct Wait<H> {
 }
 
 struct Started {
-    run: u64,
-    shared: Arc<WaitShared>,
-    timer: Option<TimerKey>,
+    shared: Rc<WaitShared>,
+    timer: Option<CallHandle>,
 }
 
 struct WaitShared {
     return_when: ReturnWhen,
-    state: Mutex<WaitState>,
+    state: RefCell<WaitState>,
 }
 
 struct WaitState {
@@ -116,7 +118,7 @@ struct WaitState {
 impl DoneCallback for WaitShared {
     fn on_done(&self, _index: usize, how: &Completion) {
         let waker = {
-            let mut s = lock(&self.state);
+            let mut s = self.state.borrow_mut();
             if s.outer.resolved {
                 return;
             }
@@ -134,9 +136,12 @@ impl DoneCallback for WaitShared {
             w.wake();
         }
     }
+}
 
+impl WaitShared {
+    /// asyncio's `_release_waiter`, at the timeout callback's turn.
     fn on_timeout(&self) {
-        let waker = lock(&self.state).outer.resolve();
+        let waker = self.state.borrow_mut().outer.resolve();
         if let Some(w) = waker {
             w.wake();
         }
@@ -152,20 +157,23 @@ impl<H: TaskHandle> Future for Wait<H> {
             return Poll::Ready((Vec::new(), Vec::new()));
         }
         let started = this.started.get_or_insert_with(|| {
-            let (run, now) = with("wait", |c| (c.run_id, c.now));
-            let shared = Arc::new(WaitShared {
+            let shared = Rc::new(WaitShared {
                 return_when: this.return_when,
-                state: Mutex::new(WaitState {
+                state: RefCell::new(WaitState {
                     outer: Outer::default(),
                     remaining: this.handles.len(),
                 }),
             });
+            // asyncio arms the timeout before registering the callbacks.
+            let timer = this.timeout.map(|d| {
+                let shared = shared.clone();
+                call_later(d, move || shared.on_timeout())
+            });
             watch_all(this.handles.iter().map(H::task_id), shared.clone());
-            let timer = this.timeout.map(|d| arm_timeout(now + d, shared.clone()));
-            Started { run, shared, timer }
+            Started { shared, timer }
         });
         {
-            let mut s = lock(&started.shared.state);
+            let mut s = started.shared.state.borrow_mut();
             if !s.outer.resolved {
                 s.outer.register(cx.waker());
                 drop(s);
@@ -178,8 +186,8 @@ impl<H: TaskHandle> Future for Wait<H> {
                 return Poll::Pending;
             }
         }
-        if let Some(key) = started.timer.take() {
-            disarm(started.run, key);
+        if let Some(timer) = started.timer.take() {
+            timer.cancel();
         }
         let ids: Vec<_> = this.handles.iter().map(H::task_id).collect();
         let finished: Vec<bool> = with("wait", |c| ids.iter().map(|id| c.is_done(*id)).collect());
@@ -194,9 +202,9 @@ impl<H: TaskHandle> Future for Wait<H> {
 impl<H> Drop for Wait<H> {
     fn drop(&mut self) {
         if let Some(started) = &mut self.started {
-            let _ = lock(&started.shared.state).outer.resolve();
-            if let Some(key) = started.timer.take() {
-                disarm(started.run, key);
+            let _ = started.shared.state.borrow_mut().outer.resolve();
+            if let Some(timer) = started.timer.take() {
+                timer.cancel();
             }
         }
     }

@@ -6,7 +6,7 @@
 //! freed nodes are reused. A run allocates nodes only while it has more registrations at
 //! once than ever before.
 
-use std::sync::Arc;
+use std::rc::Rc;
 use std::task::Waker;
 
 use super::DoneCallback;
@@ -22,7 +22,7 @@ pub(crate) enum Waiter {
     /// one ready-queue slot after the end (the hop of gather, wait, shield, as_completed and
     /// TaskGroup).
     Callback {
-        target: Arc<dyn DoneCallback>,
+        target: Rc<dyn DoneCallback>,
         index: u32,
     },
 }

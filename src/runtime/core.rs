@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::rc::Rc;
 use std::task::Waker;
 
 use rand::SeedableRng;
@@ -49,15 +49,12 @@ pub(crate) enum Completion {
     Cancelled(Option<Message>),
 }
 
-/// What a combinator does when one of its children ends, or its timeout fires. `Send +
-/// Sync` because the timeout's timer holds it in a waker (`combinators::callback`).
-pub(crate) trait DoneCallback: Send + Sync + 'static {
+/// What a combinator does when one of its children ends (asyncio's done-callback). Held in
+/// an `Rc`: a run is single-threaded, so the combinator's state needs no lock.
+pub(crate) trait DoneCallback: 'static {
     /// Child number `index` ended as `how`. Runs at the callback's own turn in the ready
     /// queue, outside the core borrow, so it may use the runtime and wake wakers.
     fn on_done(&self, index: usize, how: &Completion);
-
-    /// The timer armed with `combinators::callback::arm_timeout` fired.
-    fn on_timeout(&self) {}
 }
 
 /// What a foreign ready-queue entry (`Entry::Wake`) runs, parked in [`Core::hops`].
@@ -67,9 +64,11 @@ pub(crate) enum Hop {
     /// Run a done-callback of `child`.
     Callback {
         child: TaskId,
-        target: Arc<dyn DoneCallback>,
+        target: Rc<dyn DoneCallback>,
         index: u32,
     },
+    /// Run a callback (asyncio's `call_soon` / `call_later` handle).
+    Call(Box<dyn FnOnce()>),
 }
 
 /// All mutable state of one run, owned by the thread-local slot while the run executes and
@@ -541,6 +540,21 @@ impl Core {
         park_in(&mut self.hops, &mut self.free_hops, &mut self.ready, hop);
     }
 
+    /// Parks `hop` at an index of the hop table without queueing it (a `call_later`
+    /// callback, queued when its timer fires); [`Core::take_hop`] takes it back.
+    pub(crate) fn reserve_hop(&mut self, hop: Hop) -> u32 {
+        match self.free_hops.pop() {
+            Some(k) => {
+                self.hops[k as usize] = Some(hop);
+                k
+            }
+            None => {
+                self.hops.push(Some(hop));
+                u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
+            }
+        }
+    }
+
     /// Takes what the entry `Entry::Wake(k)` runs.
     #[inline]
     pub(crate) fn take_hop(&mut self, k: u32) -> Hop {
@@ -557,7 +571,7 @@ impl Core {
     pub(crate) fn add_done_callback(
         &mut self,
         child: TaskId,
-        target: Arc<dyn DoneCallback>,
+        target: Rc<dyn DoneCallback>,
         index: u32,
     ) {
         if self.is_done(child) {

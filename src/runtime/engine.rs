@@ -174,7 +174,7 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                 After::Nothing
             }
             Step::Callback(k) => {
-                let (target, index, how) = with("Sim::run", |c| match c.take_hop(k) {
+                let hop = with("Sim::run", |c| match c.take_hop(k) {
                     Hop::Callback {
                         child,
                         target,
@@ -183,11 +183,16 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                         let how = c
                             .completion(child)
                             .expect("a done-callback runs after its child ended");
-                        (target, index, how)
+                        Ok((target, index, how))
                     }
+                    Hop::Call(f) => Err(f),
                     Hop::Waker(_) => unreachable!("Step::Callback names a parked callback"),
                 });
-                target.on_done(index as usize, &how);
+                match hop {
+                    Ok((target, index, how)) => target.on_done(index as usize, &how),
+                    // A user callback: it runs between task steps, as asyncio's do.
+                    Err(f) => f(),
+                }
                 After::Nothing
             }
             Step::Deferred => After::Nothing,
@@ -403,7 +408,7 @@ impl Core {
                     return match self.hops[k as usize] {
                         Some(Hop::Waker(_)) => match self.take_hop(k) {
                             Hop::Waker(waker) => Step::Wake(waker),
-                            Hop::Callback { .. } => unreachable!("checked"),
+                            Hop::Callback { .. } | Hop::Call(_) => unreachable!("checked"),
                         },
                         // Taken by the loop, which runs it.
                         _ => Step::Callback(k),

@@ -21,7 +21,7 @@ pub(crate) enum Entry {
     /// Wake the foreign waker parked at this index of the core's hop table.
     Wake(u32),
     /// Deliver the fired cancel timer at this slab index (a `Timeout`'s deadline: asyncio's
-    /// timeout callback), then wake its task.
+    /// timeout callback), which cancels what the timeout bounds (`Core::expire`).
     Timer(u32),
     /// The main task finished one slot ago: end the run (asyncio's `loop.stop()` callback).
     Stop,

@@ -2,6 +2,7 @@
 
 mod abort;
 mod budget;
+mod call;
 pub(crate) mod handle;
 mod info;
 mod join;
@@ -11,6 +12,7 @@ mod yield_now;
 
 pub use self::abort::AbortHandle;
 pub use self::budget::{BudgetExhausted, spend_steps};
+pub use self::call::{CallHandle, call_at, call_later, call_soon};
 pub use self::handle::TaskHandle;
 pub use self::info::{TaskInfo, TaskState, all_tasks, cancel, current, current_name};
 pub use self::join::{JoinError, JoinHandle};

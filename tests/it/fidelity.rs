@@ -6,9 +6,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use simloop::task::{call_at, call_later, call_soon};
 use simloop::{
-    ReturnWhen, Semaphore, Sim, Task, as_completed, gather_tasks, log, shield_task, sleep, spawn,
-    spawn_named, timeout, wait, wait_for, yield_now,
+    GatherError, ReturnWhen, Semaphore, Sim, Task, TaskGroup, as_completed, gather_all_tasks,
+    gather_tasks, log, now, shield_task, sleep, spawn, spawn_named, timeout, try_gather_tasks,
+    wait, wait_for, yield_now,
 };
 
 use crate::util::{OnDrop, cpython_trace};
@@ -281,4 +283,143 @@ fn case_109_task_introspection() {
 fn py_list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
     format!("[{}]", quoted.join(", "))
+}
+
+/// gather over existing tasks raises the first failure when it happens, not in argument
+/// order; with return_exceptions it waits for all.
+#[test]
+fn case_106_gather_tasks_first_failure() {
+    async fn fail_after(name: &'static str, delay: f64) -> Result<(), String> {
+        sleep(secs(delay)).await;
+        log!("{name} raising");
+        Err(name.to_string())
+    }
+    assert_matches_cpython("106_gather_tasks_first_failure", async {
+        let t1 = spawn(fail_after("t1", 2.0)).share();
+        let t2 = spawn(fail_after("t2", 1.0)).share();
+        if let Err(GatherError::Failed(e)) = try_gather_tasks(vec![t1.clone(), t2.clone()]).await {
+            log!("gather raised ValueError({e})");
+        }
+        let all = gather_all_tasks(vec![t1, t2]).await;
+        let shown: Vec<String> = all
+            .into_iter()
+            .map(|r| format!("ValueError('{}')", r.unwrap().unwrap_err()))
+            .collect();
+        log!("return_exceptions: [{}]", shown.join(", "));
+    });
+}
+
+/// call_soon/call_later/call_at callbacks take one ready-queue slot each: a callback armed
+/// for the same instant as a sleeping task runs before it (the task needs two slots).
+#[test]
+fn case_108_call_soon_call_later() {
+    assert_matches_cpython("108_call_soon_call_later", async {
+        call_soon(|| log!("soon-1"));
+        let _a = spawn(async { log!("task-A step") });
+        call_soon(|| log!("soon-2"));
+        let _sleeper = spawn(async {
+            sleep(secs(1.0)).await;
+            log!("sleeper woke");
+        });
+        yield_now().await;
+        log!("main after yield");
+        call_later(secs(1.0), || log!("later-1"));
+        let h = call_later(secs(1.0), || log!("never: cancelled"));
+        call_at(now() + secs(1.0), || log!("at-1"));
+        h.cancel();
+        sleep(secs(2.0)).await;
+        log!("main done");
+    });
+}
+
+/// A zero timeout, CPython 3.12: on a finished task it returns the result; a coroutine is
+/// never started; a running task is cancelled and awaited. simloop's `wait_for` never starts
+/// its inner future at a zero timeout (the coroutine form); for a task, `timeout` is the
+/// form that asks the task first (it polls the handle once) and cancels it on expiry.
+#[test]
+fn case_110_wait_for_zero() {
+    async fn work(name: &'static str, delay: f64) -> &'static str {
+        let guard = OnDrop::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        guard.disarm();
+        log!("{name} finished");
+        name
+    }
+    assert_matches_cpython("110_wait_for_zero", async {
+        let mut done = spawn(work("done", 0.0));
+        yield_now().await;
+        yield_now().await;
+        let r = timeout(Duration::ZERO, &mut done).await.unwrap().unwrap();
+        log!("zero on finished: '{r}'");
+        let _marker = spawn(async { log!("marker runs") });
+        if wait_for(Duration::ZERO, work("coro", 1.0)).await.is_err() {
+            log!("zero on coroutine: TimeoutError");
+        }
+        let mut running = spawn(work("running", 1.0));
+        yield_now().await;
+        let _marker = spawn(async { log!("marker runs") });
+        if timeout(Duration::ZERO, &mut running).await.is_err() {
+            log!(
+                "zero on running task: TimeoutError, cancelled={}",
+                py_bool(running.cancelled())
+            );
+        }
+    });
+}
+
+/// `async with TaskGroup()` as `TaskGroup::scope`: a child's failure cancels the siblings,
+/// then interrupts the body; a body that returns `Err` aborts the group; a body that ends
+/// waits for the children.
+#[test]
+fn case_112_task_group_scope() {
+    async fn child(name: &'static str, delay: f64, fail: bool) -> Result<&'static str, String> {
+        let guard = OnDrop::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        guard.disarm();
+        if fail {
+            log!("{name} fails");
+            return Err(format!("{name} failed"));
+        }
+        log!("{name} done");
+        Ok(name)
+    }
+    assert_matches_cpython("112_task_group_scope", async {
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(child("a", 1.0, true)).map(drop).unwrap();
+                group.spawn(child("b", 5.0, false)).map(drop).unwrap();
+                let guard = OnDrop::new("body cancelled");
+                sleep(secs(10.0)).await;
+                guard.disarm();
+                log!("body done");
+                Ok(())
+            })
+            .await;
+        log!("group: {} failure(s)", r.unwrap_err().failures.len());
+
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(child("c", 1.0, false)).map(drop).unwrap();
+                sleep(secs(0.5)).await;
+                log!("body raises");
+                Err::<(), _>("body".to_string())
+            })
+            .await;
+        log!("group: {} failure(s)", r.unwrap_err().failures.len());
+
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        tg.scope(async move {
+            group.spawn(child("e", 1.0, false)).map(drop).unwrap();
+            log!("body ends");
+            Ok::<_, String>(())
+        })
+        .await
+        .unwrap();
+        log!("scope done");
+    });
 }

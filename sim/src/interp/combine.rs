@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use futures::StreamExt as _;
-use simloop::{ChildFailure, GatherError, JoinHandle, ReturnWhen, TaskGroup};
+use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
 use super::exec::{Flow, GROUP, Rt};
@@ -42,19 +42,17 @@ impl Rt {
         Ok(out)
     }
 
-    /// Takes the plain handles out of `cells` for a combinator that consumes handles.
-    fn take_handles(cells: &[Rc<TaskCell>]) -> Result<Vec<JoinHandle<TaskResult>>, Exc> {
+    /// Shared handles on the plain tasks of `cells`, for a combinator (the cells keep theirs:
+    /// a task may be awaited again, as in asyncio).
+    fn handles(cells: &[Rc<TaskCell>]) -> Result<Vec<Task<TaskResult>>, Exc> {
         cells
             .iter()
-            .map(|c| match c.handle.borrow_mut().take() {
-                Some(Handle::Plain(h)) => Ok(h),
-                Some(other) => {
-                    *c.handle.borrow_mut() = Some(other);
-                    Err(Exc::new(
-                        "RuntimeError",
-                        format!("{} belongs to a TaskGroup; await it instead", c.name),
-                    ))
-                }
+            .map(|c| match &*c.handle.borrow() {
+                Some(Handle::Plain(t)) => Ok(t.clone()),
+                Some(Handle::Group(_)) => Err(Exc::new(
+                    "RuntimeError",
+                    format!("{} belongs to a TaskGroup; await it instead", c.name),
+                )),
                 None => Err(Exc::new(
                     "RuntimeError",
                     format!("task {} was already awaited", c.name),
@@ -113,28 +111,31 @@ impl Rt {
                     }
                     GatherItems::Tasks(names) => {
                         let cells = self.cells(env, names)?;
-                        let handles = Self::take_handles(&cells)?;
-                        // Wait for all, then read each result in argument order (finished
-                        // handles do not yield), as gather's result list does.
-                        let (done, pending) =
-                            simloop::wait(handles, ReturnWhen::AllCompleted, None).await;
-                        debug_assert!(pending.is_empty());
-                        for h in done {
-                            let id = h.id();
-                            let r = from_join(h.await);
-                            if let Some(c) = cells.iter().find(|c| c.id == id) {
-                                *c.result.borrow_mut() = Some(r);
-                            }
-                        }
-                        let mut out = Vec::new();
-                        for c in &cells {
-                            match c.result.borrow().clone().expect("every task ended") {
-                                Ok(v) => out.push(v),
-                                Err(e) if *return_exceptions => {
-                                    out.push(Value::Error(gathered(e)));
+                        let handles = Self::handles(&cells)?;
+                        // asyncio's gather over tasks: the first failure propagates when it
+                        // happens; with return_exceptions every outcome is listed.
+                        let results: Vec<TaskResult> = if *return_exceptions {
+                            simloop::gather_all_tasks(handles)
+                                .await
+                                .into_iter()
+                                .map(from_join)
+                                .collect()
+                        } else {
+                            match simloop::try_gather_tasks(handles).await {
+                                Ok(vs) => vs.into_iter().map(Ok).collect(),
+                                Err(GatherError::Failed(e)) => return Err(e),
+                                Err(GatherError::Join(j)) => {
+                                    return Err(from_join(Err(j)).expect_err("a join error"));
                                 }
-                                Err(e) => return Err(e),
                             }
+                        };
+                        let mut out = Vec::new();
+                        for (c, r) in cells.iter().zip(results) {
+                            *c.result.borrow_mut() = Some(r.clone());
+                            out.push(match r {
+                                Ok(v) => v,
+                                Err(e) => Value::Error(gathered(e)),
+                            });
                         }
                         Value::List(out)
                     }
@@ -177,24 +178,14 @@ impl Rt {
                 bind,
             } => {
                 let cells = self.cells(env, targets)?;
-                let handles = Self::take_handles(&cells)?;
+                let handles = Self::handles(&cells)?;
                 let when = match when {
                     WaitWhen::FirstCompleted => ReturnWhen::FirstCompleted,
                     WaitWhen::FirstException => ReturnWhen::FirstException,
                     WaitWhen::AllCompleted => ReturnWhen::AllCompleted,
                 };
-                let (done, pending) = simloop::wait(handles, when, None).await;
-                let mut finished = Vec::new();
-                for h in done.into_iter().chain(pending) {
-                    let cell = cells
-                        .iter()
-                        .find(|c| c.id == h.id())
-                        .expect("a handle of ours");
-                    if h.is_finished() {
-                        finished.push(h.id());
-                    }
-                    *cell.handle.borrow_mut() = Some(Handle::Plain(h));
-                }
+                let (done, _pending) = simloop::wait(handles, when, None).await;
+                let finished: Vec<_> = done.iter().map(Task::id).collect();
                 let done: Vec<Value> = cells
                     .iter()
                     .filter(|c| finished.contains(&c.id))
@@ -210,7 +201,7 @@ impl Rt {
                 body,
             } => {
                 let cells = self.cells(env, targets)?;
-                let handles = Self::take_handles(&cells)?;
+                let handles = Self::handles(&cells)?;
                 let mut stream = simloop::as_completed(handles, None);
                 while let Some(item) = stream.next().await {
                     let r = match item {

@@ -296,7 +296,7 @@ impl Rt {
                     .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
                 Handle::Group(h)
             }
-            _ => Handle::Plain(spawn_named(name.clone(), fut)),
+            _ => Handle::Plain(spawn_named(name.clone(), fut).share()),
         };
         Ok(Rc::new(TaskCell {
             id: handle.id(),

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use simloop::{JoinError, JoinHandle, TaskId};
+use simloop::{JoinError, JoinHandle, Task, TaskId};
 
 use crate::scenario::py_float;
 
@@ -53,14 +53,15 @@ pub type TaskResult = Result<Value, Exc>;
 
 /// A task's handle: a plain task, or a TaskGroup child (whose error goes to the group).
 pub enum Handle {
-    /// `spawn`.
-    Plain(JoinHandle<TaskResult>),
+    /// `spawn`: shared, so that any number of tasks and combinators await it, as in asyncio.
+    Plain(Task<TaskResult>),
     /// `TaskGroup::spawn`: `None` when the child failed.
     Group(JoinHandle<Option<Value>>),
 }
 
 impl Handle {
-    /// Waits for the task; its value or exception.
+    /// Waits for the task; its value or exception. A plain task may be awaited by others at
+    /// the same time; a TaskGroup child only once.
     pub async fn join(self) -> TaskResult {
         let joined = match self {
             Handle::Plain(h) => h.await,
@@ -107,7 +108,7 @@ pub struct TaskCell {
     pub id: TaskId,
     /// Its name.
     pub name: String,
-    /// The handle, while nobody is awaiting it.
+    /// The handle (a TaskGroup child's, while nobody is awaiting it).
     pub handle: RefCell<Option<Handle>>,
     /// Its outcome, once someone awaited it.
     pub result: RefCell<Option<TaskResult>>,
@@ -121,12 +122,16 @@ impl fmt::Debug for TaskCell {
 
 impl TaskCell {
     /// Waits for the task and returns its outcome (awaiting a finished task again returns the
-    /// same outcome, as in asyncio).
+    /// same outcome, and several tasks may await a plain task at once, as in asyncio).
     pub async fn join(&self) -> TaskResult {
         if let Some(r) = self.result.borrow().clone() {
             return r;
         }
-        let handle = self.handle.borrow_mut().take();
+        let handle = match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => Some(Handle::Plain(t.clone())),
+            _ => None,
+        };
+        let handle = handle.or_else(|| self.handle.borrow_mut().take());
         let Some(handle) = handle else {
             return Err(Exc::new(
                 "RuntimeError",

@@ -85,6 +85,18 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("ready_fifo_sleep0", "019_ready_fifo_sleep0"),
     ("busy_yield_freezes_clock", "022_busy_yield_freezes_clock"),
     ("bounded_semaphore", "028_bounded_semaphore_over_release"),
+    ("wait_for_task_at_deadline", "101_wait_for_task_at_deadline"),
+    ("gather_finished_tasks", "103_gather_finished_tasks"),
+    (
+        "gather_tasks_first_failure",
+        "106_gather_tasks_first_failure",
+    ),
+    (
+        "timeout_skips_semaphore_waiter",
+        "111_timeout_skips_semaphore_waiter",
+    ),
+    ("task_group_scope", "112_task_group_scope"),
+    ("gather_lists_cancelled", "113_gather_lists_cancelled"),
 ];
 
 #[test]

@@ -1,0 +1,223 @@
+//! Callbacks on the ready queue: asyncio's `call_soon`, `call_later` and `call_at`.
+
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Wake, Waker};
+use std::time::Duration;
+
+use crate::runtime::{Hop, TimerKey, TimerKind, try_with, with};
+use crate::time::Instant;
+
+/// Runs `callback` at its own turn in the ready queue: one slot, behind what is already
+/// queued; asyncio's `loop.call_soon`.
+///
+/// A callback is not a task: it runs to completion between two task steps, takes one
+/// ready-queue slot where a spawned task's first step would take one too, and cannot await.
+/// It may use simloop (log, spawn, wake, cancel).
+///
+/// **Differs from asyncio:** a callback that panics unwinds out of
+/// [`Sim::run`](crate::Sim::run) (asyncio logs the exception and carries on).
+///
+/// # Examples
+///
+/// ```
+/// use simloop::{Sim, log, spawn, task::call_soon, yield_now};
+///
+/// let out = Sim::new().run(async {
+///     call_soon(|| log!("soon-1"));
+///     let _t = spawn(async { log!("task step") });
+///     call_soon(|| log!("soon-2"));
+///     yield_now().await;
+///     log!("main");
+/// });
+/// assert_eq!(out.trace.logs(), "t=0 soon-1\nt=0 task step\nt=0 soon-2\nt=0 main\n");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation.
+#[track_caller]
+pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
+    let state = Rc::new(Cell::new(PENDING));
+    let hop = Hop::Call(guarded(state.clone(), callback));
+    let run = with("call_soon", |c| {
+        c.park(hop);
+        c.run_id
+    });
+    CallHandle {
+        state,
+        run,
+        timer: None,
+    }
+}
+
+/// Runs `callback` once `delay` of virtual time has passed; asyncio's `loop.call_later`.
+///
+/// The timer is armed like a sleep's (timer jitter applies); when it fires the callback
+/// takes one ready-queue slot, where a sleeping task takes two (the timer's wake-up, then
+/// the task's step).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, log, sleep, task::call_later};
+///
+/// let out = Sim::new().run(async {
+///     call_later(Duration::from_secs(1), || log!("later"));
+///     let never = call_later(Duration::from_secs(1), || log!("never"));
+///     assert!(never.cancel());
+///     sleep(Duration::from_secs(2)).await;
+/// });
+/// assert_eq!(out.trace.logs(), "t=1000 later\n");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHandle {
+    let now = with("call_later", |c| c.now);
+    call_at(now + delay, callback)
+}
+
+/// Runs `callback` when the virtual clock reaches `when` (at the next pass if it has
+/// already); asyncio's `loop.call_at`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Instant, Sim, log, sleep, task::call_at};
+///
+/// let out = Sim::new().run(async {
+///     call_at(Instant::ZERO + Duration::from_millis(250), || log!("at"));
+///     sleep(Duration::from_secs(1)).await;
+/// });
+/// assert_eq!(out.trace.logs(), "t=250 at\n");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
+    let state = Rc::new(Cell::new(PENDING));
+    let hop = Hop::Call(guarded(state.clone(), callback));
+    let (run, timer) = with("call_at", |c| {
+        let hop = c.reserve_hop(hop);
+        let waker = Waker::from(Arc::new(CallWaker { run: c.run_id, hop }));
+        let key = c.arm_timer(when, &waker, TimerKind::Wake);
+        (c.run_id, Some((key, hop)))
+    });
+    CallHandle { state, run, timer }
+}
+
+/// A scheduled callback; asyncio's `Handle` / `TimerHandle`.
+///
+/// ```
+/// # simloop::Sim::new().run(async {
+/// let h = simloop::task::call_soon(|| {});
+/// assert!(h.cancel());
+/// assert!(!h.cancel(), "cancelled already");
+/// # });
+/// ```
+pub struct CallHandle {
+    state: Rc<Cell<u8>>,
+    run: u64,
+    /// For `call_later`/`call_at`: the timer and the hop the callback waits in.
+    timer: Option<(TimerKey, u32)>,
+}
+
+const PENDING: u8 = 0;
+const RAN: u8 = 1;
+const CANCELLED: u8 = 2;
+
+impl CallHandle {
+    /// Cancels the callback if it has not run; returns whether it was pending.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::task::call_soon(|| {});
+    /// simloop::yield_now().await;
+    /// assert!(!h.cancel(), "it ran");
+    /// # });
+    /// ```
+    pub fn cancel(&self) -> bool {
+        if self.state.get() != PENDING {
+            return false;
+        }
+        self.state.set(CANCELLED);
+        if let Some((key, hop)) = self.timer {
+            let run = self.run;
+            // Disarmed before it fired: nothing will take the callback, so free it (its
+            // captures are dropped outside the core).
+            let freed = try_with(|c| {
+                if c.run_id != run {
+                    return None;
+                }
+                let waker = c.timers.cancel(key)?;
+                Some((waker, c.take_hop(hop)))
+            })
+            .flatten();
+            drop(freed);
+        }
+        true
+    }
+
+    /// Whether the callback was cancelled; asyncio's `Handle.cancelled()`.
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::task::call_soon(|| {});
+    /// h.cancel();
+    /// assert!(h.cancelled());
+    /// # });
+    /// ```
+    pub fn cancelled(&self) -> bool {
+        self.state.get() == CANCELLED
+    }
+}
+
+impl fmt::Debug for CallHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.state.get() {
+            PENDING => "pending",
+            RAN => "ran",
+            _ => "cancelled",
+        };
+        f.debug_struct("CallHandle").field("state", &state).finish()
+    }
+}
+
+/// `callback`, run only if its handle was not cancelled first.
+fn guarded(state: Rc<Cell<u8>>, callback: impl FnOnce() + 'static) -> Box<dyn FnOnce()> {
+    Box::new(move || {
+        if state.get() == PENDING {
+            state.set(RAN);
+            callback();
+        }
+    })
+}
+
+/// The waker of a `call_at` timer: at the fired timer's turn it runs the callback parked
+/// at `hop`.
+struct CallWaker {
+    run: u64,
+    hop: u32,
+}
+
+impl Wake for CallWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let hop = try_with(|c| (c.run_id == self.run).then(|| c.take_hop(self.hop))).flatten();
+        if let Some(Hop::Call(f)) = hop {
+            f();
+        }
+    }
+}
