@@ -106,7 +106,13 @@ impl Handle {
             })
             .await
         };
-        let outcome = entry::sim().block_on(main);
+        // The run happens inside a block_on of a real tokio runtime (one per thread, no
+        // drivers) with tokio's cooperative budget off: tokio's own checks then see a
+        // runtime, so `blocking_recv` and friends panic inside a run as they do in tokio,
+        // instead of blocking the simulation's thread forever.
+        let sim = entry::sim();
+        let outcome = HOST
+            .with(|host| host.block_on(tokio::task::unconstrained(async { sim.block_on(main) })));
         *lock(&self.inner.elapsed) += outcome.elapsed;
         match outcome.result {
             Ok(Ok(value)) => value,
@@ -176,6 +182,13 @@ impl Handle {
     pub(crate) fn set_paused(&self, paused: bool) -> bool {
         self.inner.paused.swap(paused, Ordering::Relaxed)
     }
+}
+
+thread_local! {
+    /// The real tokio runtime whose `block_on` hosts this thread's runs.
+    static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a driverless current-thread tokio runtime");
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

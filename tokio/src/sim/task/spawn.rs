@@ -33,8 +33,13 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    // In a run, without cloning its handle.
+    let mut future = Some(future);
+    if let Some(join) = context::with_run(|r| spawn_on(&r.handle, future.take().expect("once"))) {
+        return join;
+    }
     match context::current_handle() {
-        Some(handle) => handle.spawn(future),
+        Some(handle) => handle.spawn(future.take().expect("not spawned in a run")),
         None => panic!("{NO_RUNTIME}"),
     }
 }
@@ -63,6 +68,9 @@ pin_project! {
         shared: Shared<F::Output>,
         id: Id,
         done: bool,
+        // Whether it was polled: an abort asked for before the first poll is read there;
+        // later ones cancel the simloop task.
+        started: bool,
         local: Option<LocalRef>,
     }
 
@@ -71,7 +79,8 @@ pin_project! {
             let this = this.project();
             if !*this.done {
                 // Aborted, or dropped when its run ended: tokio's cancellation.
-                let _current = set_current(Some(*this.id));
+                *this.started = true;
+        let _current = set_current(Some(*this.id));
                 finish(this.shared, Err(JoinError::cancelled(*this.id)));
             }
         }
@@ -92,6 +101,7 @@ impl<F: Future> TaskFuture<F> {
             shared: shared.clone(),
             id,
             done: false,
+            started: false,
             local,
         };
         (task, JoinHandle { shared, id })
@@ -115,8 +125,8 @@ impl<F: Future> Future for TaskFuture<F> {
         if *this.done {
             return Poll::Ready(());
         }
-        if lock(this.shared).aborted {
-            // Aborted before it started (or while it was queued): it never runs again.
+        if !*this.started && lock(this.shared).aborted {
+            // Aborted before it started: it never runs.
             *this.done = true;
             finish(this.shared, Err(JoinError::cancelled(*this.id)));
             return Poll::Ready(());

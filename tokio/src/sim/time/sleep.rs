@@ -73,19 +73,22 @@ impl Sleep {
         if self.elapsed {
             return Poll::Ready(());
         }
-        let (Some(target), Some(now)) = (self.deadline.to_virtual(), simloop::time::try_now())
-        else {
-            panic!("{NO_RUNTIME}");
-        };
-        if target <= now {
-            self.elapsed = true;
-            self.timer = None;
-            self.waker = None;
-            return Poll::Ready(());
-        }
         let timer = match &mut self.timer {
-            Some((timer, at)) if *at == target => timer,
-            slot => &mut slot.insert((simloop::sleep_until(target), target)).0,
+            // Armed: the simloop timer says when it fired (the deadline only moves by
+            // `reset`, which disarms).
+            Some((timer, _)) => timer,
+            slot => {
+                let (Some(target), Some(now)) =
+                    (self.deadline.to_virtual(), simloop::time::try_now())
+                else {
+                    panic!("{NO_RUNTIME}");
+                };
+                if target <= now {
+                    self.elapsed = true;
+                    return Poll::Ready(());
+                }
+                &mut slot.insert((simloop::sleep_until(target), target)).0
+            }
         };
         match Pin::new(timer).poll(cx) {
             Poll::Ready(()) => {
