@@ -14,6 +14,7 @@ pub(crate) enum Kind {
 
 struct Config {
     multi_thread: bool,
+    local: bool,
     start_paused: bool,
     krate: TokenStream,
 }
@@ -23,6 +24,7 @@ struct Config {
 fn config(args: TokenStream) -> syn::Result<Config> {
     let mut config = Config {
         multi_thread: false,
+        local: false,
         start_paused: false,
         krate: quote!(::tokio),
     };
@@ -45,7 +47,8 @@ fn config(args: TokenStream) -> syn::Result<Config> {
         };
         match (name.as_str(), lit) {
             ("flavor", Some(Lit::Str(s))) => match s.value().as_str() {
-                "current_thread" | "local" => config.multi_thread = false,
+                "current_thread" => config.multi_thread = false,
+                "local" => config.local = true,
                 "multi_thread" => config.multi_thread = true,
                 other => {
                     return Err(syn::Error::new(
@@ -91,6 +94,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
         quote!(#krate::runtime::RuntimeFlavor::CurrentThread)
     };
     let paused = config.start_paused;
+    let local = config.local;
     let body = &f.block;
     let output = match &f.sig.output {
         syn::ReturnType::Default => quote!(()),
@@ -111,7 +115,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
                 {
                     async fn __simloop_test_body() -> #output #body
                     #krate::__private::run_test(
-                        #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused },
+                        #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
                         __simloop_test_body,
                     )
                 }
@@ -123,7 +127,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
                 let body = ::core::pin::pin!(body);
                 let body: ::core::pin::Pin<&mut dyn ::core::future::Future<Output = #output>> = body;
                 #krate::__private::run_main(
-                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused },
+                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
                     body,
                 )
             }

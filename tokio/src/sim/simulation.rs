@@ -30,6 +30,7 @@ where
     let config = TestConfig {
         flavor: RuntimeFlavor::CurrentThread,
         start_paused: true,
+        local: false,
     };
     explore_with(config, explorer, &program)
 }

@@ -9,6 +9,7 @@ use super::{Runtime, RuntimeFlavor};
 pub struct Builder {
     flavor: RuntimeFlavor,
     start_paused: bool,
+    time: bool,
 }
 
 macro_rules! accepted {
@@ -29,6 +30,7 @@ impl Builder {
         Builder {
             flavor: RuntimeFlavor::CurrentThread,
             start_paused: false,
+            time: false,
         }
     }
 
@@ -37,6 +39,7 @@ impl Builder {
         Builder {
             flavor: RuntimeFlavor::MultiThread,
             start_paused: false,
+            time: false,
         }
     }
 
@@ -47,11 +50,20 @@ impl Builder {
         self
     }
 
+    /// Enables timers (real I/O is not simulated).
+    pub fn enable_all(&mut self) -> &mut Builder {
+        self.time = true;
+        self
+    }
+
+    /// Enables timers, on the virtual clock; without it, creating a timer panics as in
+    /// tokio.
+    pub fn enable_time(&mut self) -> &mut Builder {
+        self.time = true;
+        self
+    }
+
     accepted! {
-        /// Accepted: the simulation enables every driver.
-        enable_all();
-        /// Accepted: the virtual clock is always on.
-        enable_time();
         /// Accepted: real I/O is not simulated.
         enable_io();
         /// Accepted and ignored (one thread).
@@ -125,6 +137,6 @@ impl Builder {
 
     /// The runtime.
     pub fn build(&mut self) -> std::io::Result<Runtime> {
-        Ok(Runtime::with(self.flavor, self.start_paused))
+        Ok(Runtime::with(self.flavor, self.start_paused, self.time))
     }
 }

@@ -19,6 +19,8 @@ pub struct Handle {
 
 struct Inner {
     flavor: RuntimeFlavor,
+    /// Built with `enable_time` (or `enable_all`): timers may be created.
+    time: bool,
     paused: AtomicBool,
     /// The real instant the runtime's virtual clock started from.
     base: std::time::Instant,
@@ -31,9 +33,14 @@ struct Inner {
 
 impl Handle {
     pub(crate) fn new(flavor: RuntimeFlavor, paused: bool) -> Handle {
+        Handle::with(flavor, paused, true)
+    }
+
+    pub(crate) fn with(flavor: RuntimeFlavor, paused: bool, time: bool) -> Handle {
         Handle {
             inner: Arc::new(Inner {
                 flavor,
+                time,
                 paused: AtomicBool::new(paused),
                 base: std::time::Instant::now(),
                 elapsed: Mutex::new(Duration::ZERO),
@@ -172,6 +179,10 @@ impl Handle {
     pub(crate) fn next_task_id(&self) -> Id {
         let n = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+    }
+
+    pub(crate) fn time_enabled(&self) -> bool {
+        self.inner.time
     }
 
     pub(crate) fn is_paused(&self) -> bool {

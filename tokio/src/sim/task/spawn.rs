@@ -64,10 +64,9 @@ pin_project! {
     /// A tokio task's future inside its simloop task.
     pub(crate) struct TaskFuture<F: Future> {
         #[pin]
-        future: F,
+        stage: Stage<F>,
         shared: Shared<F::Output>,
         id: Id,
-        done: bool,
         // Whether it was polled: an abort asked for before the first poll is read there;
         // later ones cancel the simloop task.
         started: bool,
@@ -76,14 +75,24 @@ pin_project! {
 
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if !*this.done {
-                // Aborted, or dropped when its run ended: tokio's cancellation.
-                *this.started = true;
-        let _current = set_current(Some(*this.id));
+            let mut this = this.project();
+            if let StageProj::Running { .. } = this.stage.as_mut().project() {
+                // Aborted, or dropped when its run ended: tokio's cancellation. The future
+                // is dropped first, with the task's id current, as tokio does.
+                let _current = set_current(Some(*this.id));
+                this.stage.set(Stage::Gone);
                 finish(this.shared, Err(JoinError::cancelled(*this.id)));
             }
         }
+    }
+}
+
+pin_project! {
+    /// The task's future until it ends, then nothing.
+    #[project = StageProj]
+    enum Stage<F> {
+        Running { #[pin] future: F },
+        Gone,
     }
 }
 
@@ -94,13 +103,20 @@ impl<F: Future> TaskFuture<F> {
         future: F,
         local: Option<LocalRef>,
     ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
-        let id = handle.next_task_id();
+        TaskFuture::with_id(handle.next_task_id(), future, local)
+    }
+
+    /// A task with the given id and its handle.
+    pub(crate) fn with_id(
+        id: Id,
+        future: F,
+        local: Option<LocalRef>,
+    ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
         let shared = new_shared(id);
         let task = TaskFuture {
-            future,
+            stage: Stage::Running { future },
             shared: shared.clone(),
             id,
-            done: false,
             started: false,
             local,
         };
@@ -121,25 +137,26 @@ impl<F: Future> Future for TaskFuture<F> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.project();
-        if *this.done {
+        let mut this = self.project();
+        let StageProj::Running { future } = this.stage.as_mut().project() else {
             return Poll::Ready(());
-        }
+        };
+        let _current = set_current(Some(*this.id));
         if !*this.started && lock(this.shared).aborted {
             // Aborted before it started: it never runs.
-            *this.done = true;
+            this.stage.set(Stage::Gone);
             finish(this.shared, Err(JoinError::cancelled(*this.id)));
             return Poll::Ready(());
         }
-        let _current = set_current(Some(*this.id));
+        *this.started = true;
         let _local = this.local.as_ref().map(|l| l.enter());
-        let future = this.future;
         let result = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(v)) => Ok(v),
             Err(payload) => Err(JoinError::panic(*this.id, payload)),
         };
-        *this.done = true;
+        // tokio drops the future before it publishes the output.
+        this.stage.set(Stage::Gone);
         finish(this.shared, result);
         Poll::Ready(())
     }
