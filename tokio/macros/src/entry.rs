@@ -59,7 +59,7 @@ fn config(args: TokenStream) -> syn::Result<Config> {
                     ));
                 }
             },
-            ("worker_threads", _) | ("unhandled_panic", _) => {}
+            ("worker_threads", _) | ("unhandled_panic", _) | ("name", _) => {}
             ("start_paused", Some(Lit::Bool(b))) => config.start_paused = b.value,
             ("crate", Some(Lit::Str(s))) => {
                 let path: syn::Path = s.parse()?;
@@ -69,7 +69,7 @@ fn config(args: TokenStream) -> syn::Result<Config> {
                 return Err(syn::Error::new(
                     nv.span(),
                     format!(
-                        "unknown or malformed argument `{name}`: expected `flavor`, `worker_threads`, `start_paused`, `crate` or `unhandled_panic`"
+                        "unknown or malformed argument `{name}`: expected `flavor`, `worker_threads`, `start_paused`, `crate`, `unhandled_panic` or `name`"
                     ),
                 ));
             }
@@ -121,6 +121,16 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
                 }
             }
         }
+        // `-> !` and `-> impl Trait` cannot name the future's output type (tokio's rule).
+        Kind::Main if never_or_impl(&f.sig.output) => quote_spanned! {span=>
+            {
+                let body = async move #body;
+                #krate::__private::run_main(
+                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
+                    body,
+                )
+            }
+        },
         Kind::Main => quote_spanned! {span=>
             {
                 let body = async move #body;
@@ -142,4 +152,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
         #test_attr
         #f
     })
+}
+
+/// Whether the return type is `!` or contains `impl Trait`.
+fn never_or_impl(output: &syn::ReturnType) -> bool {
+    match output {
+        syn::ReturnType::Default => false,
+        syn::ReturnType::Type(_, t) => {
+            matches!(**t, syn::Type::Never(_)) || quote!(#t).to_string().contains("impl")
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub struct Builder {
     flavor: RuntimeFlavor,
     start_paused: bool,
     time: bool,
+    name: Option<String>,
 }
 
 macro_rules! accepted {
@@ -31,6 +32,7 @@ impl Builder {
             flavor: RuntimeFlavor::CurrentThread,
             start_paused: false,
             time: false,
+            name: None,
         }
     }
 
@@ -40,6 +42,7 @@ impl Builder {
             flavor: RuntimeFlavor::MultiThread,
             start_paused: false,
             time: false,
+            name: None,
         }
     }
 
@@ -82,6 +85,12 @@ impl Builder {
         max_io_events_per_tick(n: usize);
         /// Accepted and ignored.
         disable_lifo_slot();
+    }
+
+    /// Names the runtime ([`super::Handle::name`]).
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
+        self.name = Some(name.into());
+        self
     }
 
     /// Accepted and ignored.
@@ -137,6 +146,8 @@ impl Builder {
 
     /// The runtime.
     pub fn build(&mut self) -> std::io::Result<Runtime> {
-        Ok(Runtime::with(self.flavor, self.start_paused, self.time))
+        let rt = Runtime::with(self.flavor, self.start_paused, self.time);
+        rt.handle().set_name(self.name.clone());
+        Ok(rt)
     }
 }

@@ -29,6 +29,7 @@ struct Inner {
     /// Tasks spawned while no run of the runtime was in progress.
     pending: Mutex<Vec<Box<dyn FnOnce() + Send>>>,
     next_id: AtomicU64,
+    name: std::sync::OnceLock<String>,
 }
 
 impl Handle {
@@ -46,6 +47,7 @@ impl Handle {
                 elapsed: Mutex::new(Duration::ZERO),
                 pending: Mutex::new(Vec::new()),
                 next_id: AtomicU64::new(1),
+                name: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -179,6 +181,17 @@ impl Handle {
     pub(crate) fn next_task_id(&self) -> Id {
         let n = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+    }
+
+    /// The runtime's name, if its builder gave one.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.get().map(String::as_str)
+    }
+
+    pub(crate) fn set_name(&self, name: Option<String>) {
+        if let Some(name) = name {
+            let _ = self.inner.name.set(name);
+        }
     }
 
     pub(crate) fn time_enabled(&self) -> bool {
