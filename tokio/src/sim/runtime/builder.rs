@@ -11,6 +11,7 @@ pub struct Builder {
     start_paused: bool,
     time: bool,
     name: Option<String>,
+    workers: Option<usize>,
 }
 
 macro_rules! accepted {
@@ -33,6 +34,7 @@ impl Builder {
             start_paused: false,
             time: false,
             name: None,
+            workers: None,
         }
     }
 
@@ -43,6 +45,7 @@ impl Builder {
             start_paused: false,
             time: false,
             name: None,
+            workers: None,
         }
     }
 
@@ -69,8 +72,8 @@ impl Builder {
     accepted! {
         /// Accepted: real I/O is not simulated.
         enable_io();
-        /// Accepted and ignored (one thread).
-        worker_threads(n: usize);
+        /// Accepted and ignored.
+        max_io_events_per_busy_tick(n: usize);
         /// Accepted and ignored (blocking work runs as tasks).
         max_blocking_threads(n: usize);
         /// Accepted and ignored.
@@ -85,6 +88,28 @@ impl Builder {
         max_io_events_per_tick(n: usize);
         /// Accepted and ignored.
         disable_lifo_slot();
+    }
+
+    /// The number of workers the runtime reports (`RuntimeMetrics::num_workers`); the
+    /// simulation runs them all on one thread.
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn worker_threads(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "Worker threads cannot be set to 0");
+        self.workers = Some(n);
+        self
+    }
+
+    /// Builds a [`super::LocalRuntime`] (a current-thread runtime whose tasks need not be
+    /// `Send`).
+    pub fn build_local(
+        &mut self,
+        _options: super::LocalOptions,
+    ) -> std::io::Result<super::LocalRuntime> {
+        Ok(super::LocalRuntime::from(self.build()?))
     }
 
     /// Names the runtime ([`super::Handle::name`]).
@@ -148,6 +173,13 @@ impl Builder {
     pub fn build(&mut self) -> std::io::Result<Runtime> {
         let rt = Runtime::with(self.flavor, self.start_paused, self.time);
         rt.handle().set_name(self.name.clone());
+        let workers = match self.flavor {
+            RuntimeFlavor::CurrentThread => 1,
+            RuntimeFlavor::MultiThread => self
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        };
+        rt.handle().set_workers(workers);
         Ok(rt)
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::RuntimeFlavor;
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::entry;
-use crate::sim::task::{Id, JoinHandle, spawn_on};
+use crate::sim::task::{self, JoinHandle, spawn_on};
 
 /// A handle to a runtime: spawns onto it, enters it, blocks on it.
 #[derive(Clone)]
@@ -30,6 +30,12 @@ struct Inner {
     pending: Mutex<Vec<Box<dyn FnOnce() + Send>>>,
     next_id: AtomicU64,
     name: std::sync::OnceLock<String>,
+    /// The runtime's id (process-wide, as tokio's).
+    id: Id,
+    /// The number of workers reported.
+    workers: std::sync::atomic::AtomicUsize,
+    /// Tasks spawned and not yet ended.
+    alive: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Handle {
@@ -48,6 +54,9 @@ impl Handle {
                 pending: Mutex::new(Vec::new()),
                 next_id: AtomicU64::new(1),
                 name: std::sync::OnceLock::new(),
+                id: Id::next(),
+                workers: std::sync::atomic::AtomicUsize::new(1),
+                alive: Arc::default(),
             }),
         }
     }
@@ -150,7 +159,8 @@ impl Handle {
     /// Counters of the runtime.
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics {
-            flavor: self.inner.flavor,
+            workers: self.inner.workers.load(Ordering::Relaxed),
+            alive: self.inner.alive.clone(),
         }
     }
 
@@ -178,9 +188,23 @@ impl Handle {
         drop(starts);
     }
 
-    pub(crate) fn next_task_id(&self) -> Id {
+    pub(crate) fn next_task_id(&self) -> task::Id {
         let n = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+        task::Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+    }
+
+    /// The runtime's id.
+    pub fn id(&self) -> Id {
+        self.inner.id
+    }
+
+    pub(crate) fn set_workers(&self, n: usize) {
+        self.inner.workers.store(n, Ordering::Relaxed);
+    }
+
+    /// The counter of the runtime's live tasks.
+    pub(crate) fn alive(&self) -> &Arc<std::sync::atomic::AtomicUsize> {
+        &self.inner.alive
     }
 
     /// The runtime's name, if its builder gave one.
@@ -266,16 +290,41 @@ impl std::error::Error for TryCurrentError {}
 /// A few of tokio's runtime counters.
 #[derive(Debug, Clone)]
 pub struct RuntimeMetrics {
-    flavor: RuntimeFlavor,
+    workers: usize,
+    alive: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl RuntimeMetrics {
-    /// The number of worker threads: one for a current-thread runtime; the simulation runs
-    /// a multi-thread runtime's tasks on one thread but reports tokio's default of one per
-    /// core would be misleading, so it reports 1 as well.
+    /// The number of workers: 1 for a current-thread runtime, else what the builder asked
+    /// for (the simulation runs them all on one thread).
     pub fn num_workers(&self) -> usize {
-        match self.flavor {
-            RuntimeFlavor::CurrentThread | RuntimeFlavor::MultiThread => 1,
-        }
+        self.workers
+    }
+
+    /// The number of tasks spawned and not yet ended.
+    pub fn num_alive_tasks(&self) -> usize {
+        self.alive.load(Ordering::Relaxed)
+    }
+
+    /// The depth of the global queue: the simulation has none.
+    pub fn global_queue_depth(&self) -> usize {
+        0
+    }
+}
+
+/// A runtime's id, unique in the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Id(std::num::NonZeroU64);
+
+impl Id {
+    fn next() -> Id {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Id(std::num::NonZeroU64::new(NEXT.fetch_add(1, Ordering::Relaxed)).expect("non-zero"))
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }

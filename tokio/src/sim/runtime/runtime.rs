@@ -21,7 +21,10 @@ pub struct Runtime {
 impl Runtime {
     /// A multi-thread runtime (simulated on one thread), tokio's default.
     pub fn new() -> std::io::Result<Runtime> {
-        Ok(Runtime::with(RuntimeFlavor::MultiThread, false, true))
+        let rt = Runtime::with(RuntimeFlavor::MultiThread, false, true);
+        rt.handle
+            .set_workers(std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Ok(rt)
     }
 
     pub(crate) fn with(flavor: RuntimeFlavor, paused: bool, time: bool) -> Runtime {

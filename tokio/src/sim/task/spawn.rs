@@ -5,6 +5,8 @@
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
@@ -71,6 +73,8 @@ pin_project! {
         // later ones cancel the simloop task.
         started: bool,
         local: Option<LocalRef>,
+        // The runtime's count of live tasks, decremented when this one ends.
+        alive: Option<Arc<AtomicUsize>>,
     }
 
     impl<F: Future> PinnedDrop for TaskFuture<F> {
@@ -81,9 +85,17 @@ pin_project! {
                 // is dropped first, with the task's id current, as tokio does.
                 let _current = set_current(Some(*this.id));
                 this.stage.set(Stage::Gone);
+                end(this.alive);
                 finish(this.shared, Err(JoinError::cancelled(*this.id)));
             }
         }
+    }
+}
+
+/// Counts a task out of its runtime's live tasks.
+fn end(alive: &mut Option<Arc<AtomicUsize>>) {
+    if let Some(a) = alive.take() {
+        a.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -103,7 +115,10 @@ impl<F: Future> TaskFuture<F> {
         future: F,
         local: Option<LocalRef>,
     ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
-        TaskFuture::with_id(handle.next_task_id(), future, local)
+        let (mut task, join) = TaskFuture::with_id(handle.next_task_id(), future, local);
+        handle.alive().fetch_add(1, Ordering::Relaxed);
+        task.alive = Some(handle.alive().clone());
+        (task, join)
     }
 
     /// A task with the given id and its handle.
@@ -119,6 +134,7 @@ impl<F: Future> TaskFuture<F> {
             id,
             started: false,
             local,
+            alive: None,
         };
         (task, JoinHandle { shared, id })
     }
@@ -145,6 +161,7 @@ impl<F: Future> Future for TaskFuture<F> {
         if !*this.started && lock(this.shared).aborted {
             // Aborted before it started: it never runs.
             this.stage.set(Stage::Gone);
+            end(this.alive);
             finish(this.shared, Err(JoinError::cancelled(*this.id)));
             return Poll::Ready(());
         }
@@ -157,6 +174,7 @@ impl<F: Future> Future for TaskFuture<F> {
         };
         // tokio drops the future before it publishes the output.
         this.stage.set(Stage::Gone);
+        end(this.alive);
         finish(this.shared, result);
         Poll::Ready(())
     }
