@@ -1,4 +1,6 @@
-//! The workloads on tokio: a current-thread runtime with the clock paused.
+// The workloads on tokio: a current-thread runtime with the clock paused. Written against
+// tokio's API only: simloop-tokio's `tokio_api` bench `include!`s this file twice (so its
+// comments are plain ones), once on tokio and once on simloop-tokio.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -14,6 +14,7 @@ pub(crate) enum Kind {
 
 struct Config {
     multi_thread: bool,
+    local: bool,
     start_paused: bool,
     krate: TokenStream,
 }
@@ -23,6 +24,7 @@ struct Config {
 fn config(args: TokenStream) -> syn::Result<Config> {
     let mut config = Config {
         multi_thread: false,
+        local: false,
         start_paused: false,
         krate: quote!(::tokio),
     };
@@ -45,7 +47,8 @@ fn config(args: TokenStream) -> syn::Result<Config> {
         };
         match (name.as_str(), lit) {
             ("flavor", Some(Lit::Str(s))) => match s.value().as_str() {
-                "current_thread" | "local" => config.multi_thread = false,
+                "current_thread" => config.multi_thread = false,
+                "local" => config.local = true,
                 "multi_thread" => config.multi_thread = true,
                 other => {
                     return Err(syn::Error::new(
@@ -56,7 +59,7 @@ fn config(args: TokenStream) -> syn::Result<Config> {
                     ));
                 }
             },
-            ("worker_threads", _) | ("unhandled_panic", _) => {}
+            ("worker_threads", _) | ("unhandled_panic", _) | ("name", _) => {}
             ("start_paused", Some(Lit::Bool(b))) => config.start_paused = b.value,
             ("crate", Some(Lit::Str(s))) => {
                 let path: syn::Path = s.parse()?;
@@ -66,7 +69,7 @@ fn config(args: TokenStream) -> syn::Result<Config> {
                 return Err(syn::Error::new(
                     nv.span(),
                     format!(
-                        "unknown or malformed argument `{name}`: expected `flavor`, `worker_threads`, `start_paused`, `crate` or `unhandled_panic`"
+                        "unknown or malformed argument `{name}`: expected `flavor`, `worker_threads`, `start_paused`, `crate`, `unhandled_panic` or `name`"
                     ),
                 ));
             }
@@ -91,6 +94,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
         quote!(#krate::runtime::RuntimeFlavor::CurrentThread)
     };
     let paused = config.start_paused;
+    let local = config.local;
     let body = &f.block;
     let output = match &f.sig.output {
         syn::ReturnType::Default => quote!(()),
@@ -111,19 +115,29 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
                 {
                     async fn __simloop_test_body() -> #output #body
                     #krate::__private::run_test(
-                        #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused },
+                        #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
                         __simloop_test_body,
                     )
                 }
             }
         }
+        // `-> !` and `-> impl Trait` cannot name the future's output type (tokio's rule).
+        Kind::Main if never_or_impl(&f.sig.output) => quote_spanned! {span=>
+            {
+                let body = async move #body;
+                #krate::__private::run_main(
+                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
+                    body,
+                )
+            }
+        },
         Kind::Main => quote_spanned! {span=>
             {
                 let body = async move #body;
                 let body = ::core::pin::pin!(body);
                 let body: ::core::pin::Pin<&mut dyn ::core::future::Future<Output = #output>> = body;
                 #krate::__private::run_main(
-                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused },
+                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
                     body,
                 )
             }
@@ -138,4 +152,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
         #test_attr
         #f
     })
+}
+
+/// Whether the return type is `!` or contains `impl Trait`.
+fn never_or_impl(output: &syn::ReturnType) -> bool {
+    match output {
+        syn::ReturnType::Default => false,
+        syn::ReturnType::Type(_, t) => {
+            matches!(**t, syn::Type::Never(_)) || quote!(#t).to_string().contains("impl")
+        }
+    }
 }

@@ -120,6 +120,10 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut arms = Vec::new();
     let mut handlers = Vec::new();
     let variants: Vec<_> = (0..n).map(|i| format_ident!("_{}", i)).collect();
+    let fut_names: Vec<_> = (0..n)
+        .map(|i| format_ident!("__simloop_fut_{}", i))
+        .collect();
+    let fut_exprs: Vec<_> = s.branches.iter().map(|b| &b.fut).collect();
     let types: Vec<_> = (0..n).map(|i| format_ident!("T{}", i)).collect();
     for (i, b) in s.branches.iter().enumerate() {
         let fut_name = format_ident!("__simloop_fut_{}", i);
@@ -128,9 +132,8 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         if let Some(c) = &b.cond {
             conds.push(quote! { if !(#c) { __disabled |= #mask; } });
         }
-        let fut = &b.fut;
         futs.push(quote! {
-            let mut #fut_name = ::core::pin::pin!(::core::future::IntoFuture::into_future(#fut));
+            let mut #fut_name = ::core::pin::pin!(::core::future::IntoFuture::into_future(#fut_name));
         });
         let mut clean = b.pat.clone();
         Clean.visit_pat_mut(&mut clean);
@@ -182,7 +185,11 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
         let mut __disabled: u64 = 0;
         #(#conds)*
-        let __output = {
+        #[allow(unused_mut)]
+        let mut __output = {
+            // The futures are first stored as written (a tuple keeps the temporaries they
+            // borrow alive, as tokio's expansion does), then pinned one by one.
+            let (#(#fut_names,)*) = (#(#fut_exprs,)*);
             #(#futs)*
             ::core::future::poll_fn(|__cx| {
                 if __disabled == #all {

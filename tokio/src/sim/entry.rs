@@ -17,6 +17,8 @@ pub struct TestConfig {
     pub flavor: RuntimeFlavor,
     /// `start_paused = true`.
     pub start_paused: bool,
+    /// `flavor = "local"`: the body runs inside a `LocalSet` (tokio's `LocalRuntime`).
+    pub local: bool,
 }
 
 /// A test's return value: `()` or a `Result`, whose `Err` fails the run.
@@ -105,7 +107,12 @@ pub(crate) fn replay_hint(token: &Token) -> String {
 
 /// Runs `#[tokio::main]`'s body as one simulation.
 pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
-    Runtime::with(config.flavor, config.start_paused).block_on(body)
+    let rt = Runtime::with(config.flavor, config.start_paused, true);
+    if config.local {
+        super::task::LocalSet::new().block_on(&rt, body)
+    } else {
+        rt.block_on(body)
+    }
 }
 
 /// Runs a `#[tokio::test]`: one simulation, or with `SIMLOOP_RUNS=N` (and no
@@ -149,7 +156,11 @@ where
                 let handle = Handle::new(config.flavor, config.start_paused);
                 let _run = context::enter_run(handle.clone(), std::time::Instant::now());
                 handle.start_pending();
-                body.await
+                if config.local {
+                    super::task::LocalSet::new().run_until(body).await
+                } else {
+                    body.await
+                }
             }
         },
         |output| output.failure().map_or(Ok(()), Err),

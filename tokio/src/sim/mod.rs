@@ -29,6 +29,18 @@ pub mod io {
     pub use tokio::io::*;
 }
 
+// Real I/O is not simulated: these are tokio's own modules, so code using them compiles,
+// and at run time tokio refuses them inside a run ("IO is disabled": the run's host
+// runtime has no I/O driver).
+#[cfg(feature = "fs")]
+pub use tokio::fs;
+#[cfg(feature = "net")]
+pub use tokio::net;
+#[cfg(feature = "process")]
+pub use tokio::process;
+#[cfg(feature = "signal")]
+pub use tokio::signal;
+
 pub use self::task::spawn;
 pub use simloop_tokio_macros::{main, test};
 pub use tokio::{pin, task_local};

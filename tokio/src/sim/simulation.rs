@@ -8,7 +8,7 @@
 use std::future::Future;
 
 pub use simloop;
-pub use simloop::explore::{Explorer, Report};
+pub use simloop::explore::{Explorer, Nondeterminism, Report};
 
 use super::entry::{TestConfig, TestOutput, explore_with};
 use super::runtime::RuntimeFlavor;
@@ -30,8 +30,32 @@ where
     let config = TestConfig {
         flavor: RuntimeFlavor::CurrentThread,
         start_paused: true,
+        local: false,
     };
     explore_with(config, explorer, &program)
+}
+
+/// Runs `program` twice under `explorer`'s first seed and policy, each in a fresh runtime,
+/// and compares the traces: the first differing line points at what the simulation does
+/// not control (a `HashMap`'s iteration order, `rand::thread_rng`, `std::time`, threads).
+///
+/// # Errors
+///
+/// [`Nondeterminism`] when the two runs differ.
+pub fn check_determinism<P, F>(explorer: &Explorer, program: P) -> Result<(), Nondeterminism>
+where
+    P: Fn() -> F + Sync,
+    F: Future + 'static,
+{
+    explorer.check_determinism(|| in_runtime(program()))
+}
+
+/// `body` as the main future of a run with a fresh current-thread runtime of its own.
+async fn in_runtime<F: Future>(body: F) -> F::Output {
+    let handle = super::runtime::Handle::new(RuntimeFlavor::CurrentThread, true);
+    let _run = super::context::enter_run(handle.clone(), std::time::Instant::now());
+    handle.start_pending();
+    body.await
 }
 
 /// Replays one recorded schedule of `program` (a token from a [`Report`]) in a fresh
@@ -41,11 +65,5 @@ where
     P: FnOnce() -> F,
     F: Future + 'static,
 {
-    let body = program();
-    simloop::Sim::new().replay(token).run(async move {
-        let handle = super::runtime::Handle::new(RuntimeFlavor::CurrentThread, true);
-        let _run = super::context::enter_run(handle.clone(), std::time::Instant::now());
-        handle.start_pending();
-        body.await
-    })
+    simloop::Sim::new().replay(token).run(in_runtime(program()))
 }

@@ -9,6 +9,9 @@ use super::{Runtime, RuntimeFlavor};
 pub struct Builder {
     flavor: RuntimeFlavor,
     start_paused: bool,
+    time: bool,
+    name: Option<String>,
+    workers: Option<usize>,
 }
 
 macro_rules! accepted {
@@ -29,6 +32,9 @@ impl Builder {
         Builder {
             flavor: RuntimeFlavor::CurrentThread,
             start_paused: false,
+            time: false,
+            name: None,
+            workers: None,
         }
     }
 
@@ -37,6 +43,9 @@ impl Builder {
         Builder {
             flavor: RuntimeFlavor::MultiThread,
             start_paused: false,
+            time: false,
+            name: None,
+            workers: None,
         }
     }
 
@@ -47,15 +56,24 @@ impl Builder {
         self
     }
 
+    /// Enables timers (real I/O is not simulated).
+    pub fn enable_all(&mut self) -> &mut Builder {
+        self.time = true;
+        self
+    }
+
+    /// Enables timers, on the virtual clock; without it, creating a timer panics as in
+    /// tokio.
+    pub fn enable_time(&mut self) -> &mut Builder {
+        self.time = true;
+        self
+    }
+
     accepted! {
-        /// Accepted: the simulation enables every driver.
-        enable_all();
-        /// Accepted: the virtual clock is always on.
-        enable_time();
         /// Accepted: real I/O is not simulated.
         enable_io();
-        /// Accepted and ignored (one thread).
-        worker_threads(n: usize);
+        /// Accepted and ignored.
+        max_io_events_per_busy_tick(n: usize);
         /// Accepted and ignored (blocking work runs as tasks).
         max_blocking_threads(n: usize);
         /// Accepted and ignored.
@@ -70,6 +88,34 @@ impl Builder {
         max_io_events_per_tick(n: usize);
         /// Accepted and ignored.
         disable_lifo_slot();
+    }
+
+    /// The number of workers the runtime reports (`RuntimeMetrics::num_workers`); the
+    /// simulation runs them all on one thread.
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn worker_threads(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "Worker threads cannot be set to 0");
+        self.workers = Some(n);
+        self
+    }
+
+    /// Builds a [`super::LocalRuntime`] (a current-thread runtime whose tasks need not be
+    /// `Send`).
+    pub fn build_local(
+        &mut self,
+        _options: super::LocalOptions,
+    ) -> std::io::Result<super::LocalRuntime> {
+        Ok(super::LocalRuntime::from(self.build()?))
+    }
+
+    /// Names the runtime ([`super::Handle::name`]).
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
+        self.name = Some(name.into());
+        self
     }
 
     /// Accepted and ignored.
@@ -125,6 +171,15 @@ impl Builder {
 
     /// The runtime.
     pub fn build(&mut self) -> std::io::Result<Runtime> {
-        Ok(Runtime::with(self.flavor, self.start_paused))
+        let rt = Runtime::with(self.flavor, self.start_paused, self.time);
+        rt.handle().set_name(self.name.clone());
+        let workers = match self.flavor {
+            RuntimeFlavor::CurrentThread => 1,
+            RuntimeFlavor::MultiThread => self
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        };
+        rt.handle().set_workers(workers);
+        Ok(rt)
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::RuntimeFlavor;
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::entry;
-use crate::sim::task::{Id, JoinHandle, spawn_on};
+use crate::sim::task::{self, JoinHandle, spawn_on};
 
 /// A handle to a runtime: spawns onto it, enters it, blocks on it.
 #[derive(Clone)]
@@ -19,6 +19,8 @@ pub struct Handle {
 
 struct Inner {
     flavor: RuntimeFlavor,
+    /// Built with `enable_time` (or `enable_all`): timers may be created.
+    time: bool,
     paused: AtomicBool,
     /// The real instant the runtime's virtual clock started from.
     base: std::time::Instant,
@@ -27,18 +29,34 @@ struct Inner {
     /// Tasks spawned while no run of the runtime was in progress.
     pending: Mutex<Vec<Box<dyn FnOnce() + Send>>>,
     next_id: AtomicU64,
+    name: std::sync::OnceLock<String>,
+    /// The runtime's id (process-wide, as tokio's).
+    id: Id,
+    /// The number of workers reported.
+    workers: std::sync::atomic::AtomicUsize,
+    /// Tasks spawned and not yet ended.
+    alive: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Handle {
     pub(crate) fn new(flavor: RuntimeFlavor, paused: bool) -> Handle {
+        Handle::with(flavor, paused, true)
+    }
+
+    pub(crate) fn with(flavor: RuntimeFlavor, paused: bool, time: bool) -> Handle {
         Handle {
             inner: Arc::new(Inner {
                 flavor,
+                time,
                 paused: AtomicBool::new(paused),
                 base: std::time::Instant::now(),
                 elapsed: Mutex::new(Duration::ZERO),
                 pending: Mutex::new(Vec::new()),
                 next_id: AtomicU64::new(1),
+                name: std::sync::OnceLock::new(),
+                id: Id::next(),
+                workers: std::sync::atomic::AtomicUsize::new(1),
+                alive: Arc::default(),
             }),
         }
     }
@@ -106,7 +124,13 @@ impl Handle {
             })
             .await
         };
-        let outcome = entry::sim().block_on(main);
+        // The run happens inside a block_on of a real tokio runtime (one per thread, no
+        // drivers) with tokio's cooperative budget off: tokio's own checks then see a
+        // runtime, so `blocking_recv` and friends panic inside a run as they do in tokio,
+        // instead of blocking the simulation's thread forever.
+        let sim = entry::sim();
+        let outcome = HOST
+            .with(|host| host.block_on(tokio::task::unconstrained(async { sim.block_on(main) })));
         *lock(&self.inner.elapsed) += outcome.elapsed;
         match outcome.result {
             Ok(Ok(value)) => value,
@@ -135,7 +159,8 @@ impl Handle {
     /// Counters of the runtime.
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics {
-            flavor: self.inner.flavor,
+            workers: self.inner.workers.load(Ordering::Relaxed),
+            alive: self.inner.alive.clone(),
         }
     }
 
@@ -163,9 +188,38 @@ impl Handle {
         drop(starts);
     }
 
-    pub(crate) fn next_task_id(&self) -> Id {
+    pub(crate) fn next_task_id(&self) -> task::Id {
         let n = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+        task::Id(std::num::NonZeroU64::new(n).expect("task ids start at 1"))
+    }
+
+    /// The runtime's id.
+    pub fn id(&self) -> Id {
+        self.inner.id
+    }
+
+    pub(crate) fn set_workers(&self, n: usize) {
+        self.inner.workers.store(n, Ordering::Relaxed);
+    }
+
+    /// The counter of the runtime's live tasks.
+    pub(crate) fn alive(&self) -> &Arc<std::sync::atomic::AtomicUsize> {
+        &self.inner.alive
+    }
+
+    /// The runtime's name, if its builder gave one.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.get().map(String::as_str)
+    }
+
+    pub(crate) fn set_name(&self, name: Option<String>) {
+        if let Some(name) = name {
+            let _ = self.inner.name.set(name);
+        }
+    }
+
+    pub(crate) fn time_enabled(&self) -> bool {
+        self.inner.time
     }
 
     pub(crate) fn is_paused(&self) -> bool {
@@ -176,6 +230,13 @@ impl Handle {
     pub(crate) fn set_paused(&self, paused: bool) -> bool {
         self.inner.paused.swap(paused, Ordering::Relaxed)
     }
+}
+
+thread_local! {
+    /// The real tokio runtime whose `block_on` hosts this thread's runs.
+    static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a driverless current-thread tokio runtime");
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -229,16 +290,41 @@ impl std::error::Error for TryCurrentError {}
 /// A few of tokio's runtime counters.
 #[derive(Debug, Clone)]
 pub struct RuntimeMetrics {
-    flavor: RuntimeFlavor,
+    workers: usize,
+    alive: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl RuntimeMetrics {
-    /// The number of worker threads: one for a current-thread runtime; the simulation runs
-    /// a multi-thread runtime's tasks on one thread but reports tokio's default of one per
-    /// core would be misleading, so it reports 1 as well.
+    /// The number of workers: 1 for a current-thread runtime, else what the builder asked
+    /// for (the simulation runs them all on one thread).
     pub fn num_workers(&self) -> usize {
-        match self.flavor {
-            RuntimeFlavor::CurrentThread | RuntimeFlavor::MultiThread => 1,
-        }
+        self.workers
+    }
+
+    /// The number of tasks spawned and not yet ended.
+    pub fn num_alive_tasks(&self) -> usize {
+        self.alive.load(Ordering::Relaxed)
+    }
+
+    /// The depth of the global queue: the simulation has none.
+    pub fn global_queue_depth(&self) -> usize {
+        0
+    }
+}
+
+/// A runtime's id, unique in the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Id(std::num::NonZeroU64);
+
+impl Id {
+    fn next() -> Id {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Id(std::num::NonZeroU64::new(NEXT.fetch_add(1, Ordering::Relaxed)).expect("non-zero"))
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }

@@ -2,11 +2,13 @@
 
 mod builder;
 mod handle;
+mod local;
 #[allow(clippy::module_inception)]
 mod runtime;
 
 pub use self::builder::Builder;
-pub use self::handle::{EnterGuard, Handle, RuntimeMetrics, TryCurrentError};
+pub use self::handle::{EnterGuard, Handle, Id, RuntimeMetrics, TryCurrentError};
+pub use self::local::{LocalOptions, LocalRuntime};
 pub use self::runtime::Runtime;
 
 /// The kind of runtime a program asked for; the simulation itself is single-threaded
@@ -18,4 +20,22 @@ pub enum RuntimeFlavor {
     CurrentThread,
     /// `Builder::new_multi_thread`.
     MultiThread,
+}
+
+/// The index of the worker running the current task: 0 in a run (one thread), `None`
+/// outside.
+pub fn worker_index() -> Option<usize> {
+    simloop::time::try_now().map(|_| 0)
+}
+
+/// tokio's message for an operation refused because its runtime shuts down.
+const SHUTTING_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
+
+/// Whether `err` says that a runtime was shutting down (tokio's check, on tokio's message).
+pub fn is_rt_shutdown_err(err: &std::io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| {
+        err.kind() == std::io::ErrorKind::Other
+            && inner.source().is_none()
+            && inner.to_string() == SHUTTING_DOWN
+    })
 }

@@ -21,12 +21,15 @@ pub struct Runtime {
 impl Runtime {
     /// A multi-thread runtime (simulated on one thread), tokio's default.
     pub fn new() -> std::io::Result<Runtime> {
-        Ok(Runtime::with(RuntimeFlavor::MultiThread, false))
+        let rt = Runtime::with(RuntimeFlavor::MultiThread, false, true);
+        rt.handle
+            .set_workers(std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Ok(rt)
     }
 
-    pub(crate) fn with(flavor: RuntimeFlavor, paused: bool) -> Runtime {
+    pub(crate) fn with(flavor: RuntimeFlavor, paused: bool, time: bool) -> Runtime {
         Runtime {
-            handle: Handle::new(flavor, paused),
+            handle: Handle::with(flavor, paused, time),
         }
     }
 
@@ -84,6 +87,11 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
+        if simloop::time::try_now().is_some() && !std::thread::panicking() {
+            panic!(
+                "Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context."
+            );
+        }
         self.handle.drop_pending();
     }
 }

@@ -24,9 +24,20 @@ where
 
 /// Runs a blocking closure in place (the run is single-threaded: there is no worker to
 /// hand the other tasks to).
+///
+/// # Panics
+///
+/// On a current-thread runtime or inside a `LocalSet`, as tokio does.
+#[track_caller]
 pub fn block_in_place<F, R>(f: F) -> R
 where
     F: FnOnce() -> R,
 {
+    let current_thread = context::with_run(|r| {
+        r.handle.runtime_flavor() == crate::sim::runtime::RuntimeFlavor::CurrentThread
+    });
+    if current_thread == Some(true) || (current_thread.is_some() && super::local::in_local_set()) {
+        panic!("can call blocking only when running on the multi-threaded runtime");
+    }
     f()
 }

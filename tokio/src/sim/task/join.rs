@@ -63,6 +63,21 @@ impl<T> Future for JoinHandle<T> {
 
 impl<T> Unpin for JoinHandle<T> {}
 
+impl<T> Drop for JoinHandle<T> {
+    /// Detaches the task; a result already there is dropped now, with the task's id current.
+    fn drop(&mut self) {
+        let output = {
+            let mut j = lock(&self.shared);
+            j.detached = true;
+            j.output.take()
+        };
+        if output.is_some() {
+            let _current = super::id::set_current(Some(self.id));
+            drop(output);
+        }
+    }
+}
+
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle").field("id", &self.id).finish()

@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::state::{Notify, abort, on_end};
 use super::{JoinHandle, TaskFuture};
-use crate::sim::context::{self, NO_RUNTIME};
+use crate::sim::context;
 use crate::sim::runtime::Runtime;
 
 /// A set of tasks that run on the current thread and need not be `Send`.
@@ -110,7 +110,9 @@ where
     F::Output: 'static,
 {
     let Some(set) = CURRENT.with(|c| c.borrow().clone()) else {
-        panic!("`spawn_local` called from outside of a `task::LocalSet` or LocalRuntime");
+        panic!(
+            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
+        );
     };
     let key = set.key;
     spawn_into(&set, future, |start| {
@@ -129,10 +131,13 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    let Some(handle) = context::current_handle() else {
-        panic!("{NO_RUNTIME}");
+    // A set may be filled before any runtime exists (its tasks start with the first run
+    // that drives it); such tasks are numbered apart from the runtimes' own.
+    let handle = context::current_handle();
+    let (task, join) = match &handle {
+        Some(handle) => TaskFuture::new(handle, future, Some(set.clone())),
+        None => TaskFuture::with_id(unbound_id(), future, Some(set.clone())),
     };
-    let (task, join) = TaskFuture::new(&handle, future, Some(set.clone()));
     let key = {
         let mut s = set.state.lock().unwrap_or_else(|e| e.into_inner());
         s.next += 1;
@@ -150,12 +155,24 @@ where
         a.push((set_key, key, Box::new(move || abort(&shared))));
     });
     on_end(&join.shared, set.clone(), key);
-    if handle.runs_here() {
+    if handle.is_some_and(|h| h.runs_here()) {
         task.start();
     } else {
         defer(Box::new(move || task.start()));
     }
     join
+}
+
+/// An id for a task spawned on a `LocalSet` outside any runtime.
+fn unbound_id() -> super::Id {
+    static NEXT: AtomicU64 = AtomicU64::new(1 << 48);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    super::Id(std::num::NonZeroU64::new(n).expect("non-zero"))
+}
+
+/// Whether a `LocalSet` is current on this thread.
+pub(crate) fn in_local_set() -> bool {
+    CURRENT.try_with(|c| c.borrow().is_some()).unwrap_or(false)
 }
 
 impl LocalSet {

@@ -1,6 +1,7 @@
 //! Tasks: tokio's `task` module on simloop tasks.
 
 mod blocking;
+pub mod coop;
 mod id;
 mod join;
 mod join_set;

@@ -5,6 +5,8 @@
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
@@ -33,8 +35,13 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    // In a run, without cloning its handle.
+    let mut future = Some(future);
+    if let Some(join) = context::with_run(|r| spawn_on(&r.handle, future.take().expect("once"))) {
+        return join;
+    }
     match context::current_handle() {
-        Some(handle) => handle.spawn(future),
+        Some(handle) => handle.spawn(future.take().expect("not spawned in a run")),
         None => panic!("{NO_RUNTIME}"),
     }
 }
@@ -59,22 +66,45 @@ pin_project! {
     /// A tokio task's future inside its simloop task.
     pub(crate) struct TaskFuture<F: Future> {
         #[pin]
-        future: F,
+        stage: Stage<F>,
         shared: Shared<F::Output>,
         id: Id,
-        done: bool,
+        // Whether it was polled: an abort asked for before the first poll is read there;
+        // later ones cancel the simloop task.
+        started: bool,
         local: Option<LocalRef>,
+        // The runtime's count of live tasks, decremented when this one ends.
+        alive: Option<Arc<AtomicUsize>>,
     }
 
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if !*this.done {
-                // Aborted, or dropped when its run ended: tokio's cancellation.
+            let mut this = this.project();
+            if let StageProj::Running { .. } = this.stage.as_mut().project() {
+                // Aborted, or dropped when its run ended: tokio's cancellation. The future
+                // is dropped first, with the task's id current, as tokio does.
                 let _current = set_current(Some(*this.id));
+                this.stage.set(Stage::Gone);
+                end(this.alive);
                 finish(this.shared, Err(JoinError::cancelled(*this.id)));
             }
         }
+    }
+}
+
+/// Counts a task out of its runtime's live tasks.
+fn end(alive: &mut Option<Arc<AtomicUsize>>) {
+    if let Some(a) = alive.take() {
+        a.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+pin_project! {
+    /// The task's future until it ends, then nothing.
+    #[project = StageProj]
+    enum Stage<F> {
+        Running { #[pin] future: F },
+        Gone,
     }
 }
 
@@ -85,14 +115,26 @@ impl<F: Future> TaskFuture<F> {
         future: F,
         local: Option<LocalRef>,
     ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
-        let id = handle.next_task_id();
+        let (mut task, join) = TaskFuture::with_id(handle.next_task_id(), future, local);
+        handle.alive().fetch_add(1, Ordering::Relaxed);
+        task.alive = Some(handle.alive().clone());
+        (task, join)
+    }
+
+    /// A task with the given id and its handle.
+    pub(crate) fn with_id(
+        id: Id,
+        future: F,
+        local: Option<LocalRef>,
+    ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
         let shared = new_shared(id);
         let task = TaskFuture {
-            future,
+            stage: Stage::Running { future },
             shared: shared.clone(),
             id,
-            done: false,
+            started: false,
             local,
+            alive: None,
         };
         (task, JoinHandle { shared, id })
     }
@@ -111,25 +153,28 @@ impl<F: Future> Future for TaskFuture<F> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.project();
-        if *this.done {
+        let mut this = self.project();
+        let StageProj::Running { future } = this.stage.as_mut().project() else {
             return Poll::Ready(());
-        }
-        if lock(this.shared).aborted {
-            // Aborted before it started (or while it was queued): it never runs again.
-            *this.done = true;
+        };
+        let _current = set_current(Some(*this.id));
+        if !*this.started && lock(this.shared).aborted {
+            // Aborted before it started: it never runs.
+            this.stage.set(Stage::Gone);
+            end(this.alive);
             finish(this.shared, Err(JoinError::cancelled(*this.id)));
             return Poll::Ready(());
         }
-        let _current = set_current(Some(*this.id));
+        *this.started = true;
         let _local = this.local.as_ref().map(|l| l.enter());
-        let future = this.future;
         let result = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(v)) => Ok(v),
             Err(payload) => Err(JoinError::panic(*this.id, payload)),
         };
-        *this.done = true;
+        // tokio drops the future before it publishes the output.
+        this.stage.set(Stage::Gone);
+        end(this.alive);
         finish(this.shared, result);
         Poll::Ready(())
     }

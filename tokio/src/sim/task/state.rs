@@ -19,6 +19,8 @@ pub(crate) struct Joint<T> {
     pub(crate) waker: Option<Waker>,
     /// An abort was asked for (a task not started yet never starts).
     pub(crate) aborted: bool,
+    /// The handle was dropped: the output is dropped as soon as it exists.
+    pub(crate) detached: bool,
     /// The simulated task and the run it lives in, once started.
     pub(crate) task: Option<(u64, simloop::task::TaskId)>,
     /// Told when the task ends (its `JoinSet`, its `LocalSet`), each with a key.
@@ -40,6 +42,7 @@ pub(crate) fn new_shared<T>(id: Id) -> Shared<T> {
         finished: false,
         waker: None,
         aborted: false,
+        detached: false,
         task: None,
         notify: Vec::new(),
     }))
@@ -50,17 +53,24 @@ pub(crate) fn lock<T>(shared: &Mutex<Joint<T>>) -> MutexGuard<'_, Joint<T>> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Stores the task's result and tells its handle and its set (outside the lock).
+/// Stores the task's result and tells its handle and its set (outside the lock); with no
+/// handle left, the result is dropped here (the task's id is current: tokio's rule).
 pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) {
-    let (waker, notify) = {
+    let (waker, notify, unread) = {
         let mut j = lock(shared);
         if j.finished {
             return;
         }
         j.finished = true;
-        j.output = Some(result);
-        (j.waker.take(), std::mem::take(&mut j.notify))
+        let unread = if j.detached {
+            Some(result)
+        } else {
+            j.output = Some(result);
+            None
+        };
+        (j.waker.take(), std::mem::take(&mut j.notify), unread)
     };
+    drop(unread);
     if let Some(w) = waker {
         w.wake();
     }

@@ -56,6 +56,14 @@ pub async fn advance(duration: Duration) {
     if !handle.is_paused() {
         panic!("time is not frozen");
     }
-    simloop::time::advance(duration);
-    crate::sim::task::yield_now().await;
+    // Move to 1ns short of the target, then sleep the last nanosecond: the caller resumes
+    // after the timers the advance passed have fired and the tasks they woke have run
+    // (tokio's advance yields past a driver turn, which fires them first).
+    match duration.checked_sub(Duration::from_nanos(1)) {
+        Some(most) => {
+            simloop::time::advance(most);
+            simloop::sleep(Duration::from_nanos(1)).await;
+        }
+        None => crate::sim::task::yield_now().await,
+    }
 }

@@ -26,6 +26,7 @@ pub fn interval(period: Duration) -> Interval {
 #[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
     assert!(period > Duration::ZERO, "`period` must be non-zero.");
+    super::sleep::check_timers();
     Interval {
         delay: Box::pin(sleep_until(start)),
         period,
@@ -50,7 +51,9 @@ impl MissedTickBehavior {
     fn next_timeout(self, timeout: Instant, now: Instant, period: Duration) -> Instant {
         match self {
             MissedTickBehavior::Burst => timeout + period,
-            MissedTickBehavior::Delay => now + period,
+            MissedTickBehavior::Delay => {
+                now.checked_add(period).unwrap_or_else(Instant::far_future)
+            }
             MissedTickBehavior::Skip => {
                 let late = (now - timeout).as_nanos() % period.as_nanos();
                 now + period - Duration::from_nanos(u64::try_from(late).unwrap_or(u64::MAX))
@@ -94,7 +97,7 @@ impl Interval {
 
     /// The next tick is a period from now.
     pub fn reset(&mut self) {
-        self.delay.as_mut().reset(Instant::now() + self.period);
+        self.delay.as_mut().reset(after(self.period));
     }
 
     /// The next tick is now.
@@ -103,8 +106,8 @@ impl Interval {
     }
 
     /// The next tick is `after` from now.
-    pub fn reset_after(&mut self, after: Duration) {
-        self.delay.as_mut().reset(Instant::now() + after);
+    pub fn reset_after(&mut self, delay: Duration) {
+        self.delay.as_mut().reset(after(delay));
     }
 
     /// The next tick is at `deadline`.
@@ -126,4 +129,11 @@ impl Interval {
     pub fn period(&self) -> Duration {
         self.period
     }
+}
+
+/// `delay` from now, or far in the future when that overflows.
+fn after(delay: Duration) -> Instant {
+    Instant::now()
+        .checked_add(delay)
+        .unwrap_or_else(Instant::far_future)
 }

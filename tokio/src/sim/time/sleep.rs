@@ -6,12 +6,17 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use super::Instant;
-use crate::sim::context::NO_RUNTIME;
+use crate::sim::context::{self, NO_RUNTIME};
 
 /// Waits until `duration` has passed on the virtual clock.
 ///
 /// The deadline is fixed when `sleep` is called (tokio's rule, unlike asyncio's), and
 /// rounded up to a whole millisecond when the timer is armed.
+///
+/// # Panics
+///
+/// Outside a runtime, or on a runtime built without `enable_time` (tokio's messages).
+#[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
     let deadline = Instant::now()
         .checked_add(duration)
@@ -20,12 +25,32 @@ pub fn sleep(duration: Duration) -> Sleep {
 }
 
 /// Waits until `deadline`; an elapsed deadline completes at the first poll.
+///
+/// # Panics
+///
+/// As [`sleep`].
+#[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
+    check_timers();
     Sleep {
         deadline,
         timer: None,
         elapsed: false,
         waker: None,
+    }
+}
+
+/// Panics as tokio does when no runtime with timers is current.
+#[track_caller]
+pub(crate) fn check_timers() {
+    let enabled = context::with_run(|r| r.handle.time_enabled())
+        .or_else(|| context::current_handle().map(|h| h.time_enabled()));
+    match enabled {
+        Some(true) => {}
+        Some(false) => panic!(
+            "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers."
+        ),
+        None => panic!("{NO_RUNTIME}"),
     }
 }
 
@@ -47,13 +72,10 @@ impl Sleep {
         self.deadline
     }
 
-    /// Whether the deadline has passed.
+    /// Whether the sleep has completed (tokio's timer fired): false until it is polled
+    /// at or after its deadline.
     pub fn is_elapsed(&self) -> bool {
         self.elapsed
-            || match (self.deadline.to_virtual(), simloop::time::try_now()) {
-                (Some(target), Some(now)) => target <= now,
-                _ => false,
-            }
     }
 
     /// Moves the deadline; the sleep waits again, even when it had completed.
@@ -73,19 +95,22 @@ impl Sleep {
         if self.elapsed {
             return Poll::Ready(());
         }
-        let (Some(target), Some(now)) = (self.deadline.to_virtual(), simloop::time::try_now())
-        else {
-            panic!("{NO_RUNTIME}");
-        };
-        if target <= now {
-            self.elapsed = true;
-            self.timer = None;
-            self.waker = None;
-            return Poll::Ready(());
-        }
         let timer = match &mut self.timer {
-            Some((timer, at)) if *at == target => timer,
-            slot => &mut slot.insert((simloop::sleep_until(target), target)).0,
+            // Armed: the simloop timer says when it fired (the deadline only moves by
+            // `reset`, which disarms).
+            Some((timer, _)) => timer,
+            slot => {
+                let (Some(target), Some(now)) =
+                    (self.deadline.to_virtual(), simloop::time::try_now())
+                else {
+                    panic!("{NO_RUNTIME}");
+                };
+                if target <= now {
+                    self.elapsed = true;
+                    return Poll::Ready(());
+                }
+                &mut slot.insert((simloop::sleep_until(target), target)).0
+            }
         };
         match Pin::new(timer).poll(cx) {
             Poll::Ready(()) => {

@@ -11,6 +11,11 @@ use super::error::Elapsed;
 use super::{Instant, Sleep, sleep_until};
 
 /// Requires `future` to complete within `duration`.
+///
+/// # Panics
+///
+/// Outside a runtime with timers (as `sleep`).
+#[track_caller]
 pub fn timeout<F: std::future::IntoFuture>(
     duration: Duration,
     future: F,
@@ -22,6 +27,11 @@ pub fn timeout<F: std::future::IntoFuture>(
 }
 
 /// Requires `future` to complete before `deadline`.
+///
+/// # Panics
+///
+/// Outside a runtime with timers (as `sleep`).
+#[track_caller]
 pub fn timeout_at<F: std::future::IntoFuture>(
     deadline: Instant,
     future: F,
