@@ -239,7 +239,7 @@ impl Rt {
         }
     }
 
-    fn check_invariants(&self) {
+    pub(super) fn check_invariants(&self) {
         if self.shared.borrow().violation.is_some() {
             return;
         }
@@ -313,6 +313,15 @@ impl Rt {
             args.insert(k.clone(), self.value(env, t)?);
         }
         Ok(args)
+    }
+
+    /// Runs the main task. The invariants are checked before its first step and after its
+    /// last, besides after every step of every task (so an empty program checks them too).
+    pub async fn run_main(self: &Rc<Self>) -> TaskResult {
+        self.check_invariants();
+        let result = self.run_def(&self.scenario.main, Env::default()).await;
+        self.check_invariants();
+        result
     }
 
     /// Runs a task template's steps with `env` as its locals; the task's value.

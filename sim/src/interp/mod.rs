@@ -45,10 +45,7 @@ pub struct Report {
 pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
     let rt = Rc::new(Rt::new(scenario));
     let main_rt = Rc::clone(&rt);
-    let outcome = with_limits(scenario, sim).run(async move {
-        let def = &main_rt.scenario.main;
-        main_rt.run_def(def, Default::default()).await
-    });
+    let outcome = with_limits(scenario, sim).run(async move { main_rt.run_main().await });
     let shared = std::mem::take(&mut *rt.shared.borrow_mut());
     Report { outcome, shared }
 }
@@ -109,8 +106,7 @@ impl Facts {
 pub fn program(scenario: &Arc<Scenario>) -> impl std::future::Future<Output = Facts> + use<> {
     let rt = Rc::new(Rt::new(scenario));
     async move {
-        let def = &rt.scenario.main;
-        let result = rt.run_def(def, Default::default()).await;
+        let result = rt.run_main().await;
         let elapsed = simloop::now() - simloop::Instant::ZERO;
         Facts {
             result,

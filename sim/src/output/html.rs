@@ -7,8 +7,6 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
-
 use super::RunInfo;
 use super::timeline::{MarkKind, State, Timeline};
 
@@ -40,30 +38,38 @@ impl Strings {
     }
 }
 
-/// The timeline as compact JSON: flat number arrays, strings by index.
-fn data(tl: &Timeline) -> serde_json::Value {
+/// Writes the timeline as compact JSON (flat number arrays, strings by index), number by
+/// number: a big run's data is never held as a JSON tree. `</` is escaped (`<\/`), since it
+/// may not appear inside a script element.
+fn write_data(tl: &Timeline, w: &mut dyn Write) -> io::Result<()> {
+    let text = |s: &str| {
+        serde_json::to_string(s)
+            .expect("a string serializes")
+            .replace("</", "<\\/")
+    };
     let mut strings = Strings::default();
-    let mut seg: Vec<serde_json::Value> = Vec::with_capacity(tl.segments.len() * 7);
-    for s in &tl.segments {
-        let (state, text) = match &s.state {
+    w.write_all(b"{\"rows\":[")?;
+    for (i, r) in tl.rows.iter().enumerate() {
+        write!(w, "{}{}", if i > 0 { "," } else { "" }, text(r))?;
+    }
+    w.write_all(b"],\"seg\":[")?;
+    for (i, s) in tl.segments.iter().enumerate() {
+        let (state, id) = match &s.state {
             State::Ready => (0, -1),
             State::Running => (1, -1),
             State::Sleeping(on) => (2, strings.id(on)),
             State::Blocked(on) => (3, strings.id(on)),
         };
-        seg.extend([
-            json!(s.row),
-            json!(state),
-            json!(s.t0),
-            json!(s.t1),
-            json!(s.start),
-            json!(s.end),
-            json!(text),
-        ]);
+        let sep = if i > 0 { "," } else { "" };
+        write!(
+            w,
+            "{sep}{},{state},{},{},{},{},{id}",
+            s.row, s.t0, s.t1, s.start, s.end
+        )?;
     }
-    let mut marks: Vec<serde_json::Value> = Vec::with_capacity(tl.marks.len() * 5);
-    for m in &tl.marks {
-        let (kind, text) = match &m.kind {
+    w.write_all(b"],\"marks\":[")?;
+    for (i, m) in tl.marks.iter().enumerate() {
+        let (kind, id) = match &m.kind {
             MarkKind::Log(line) => (0, strings.id(line)),
             MarkKind::CancelRequested(by) => (1, strings.id(by)),
             MarkKind::Cancelled => (2, -1),
@@ -71,23 +77,23 @@ fn data(tl: &Timeline) -> serde_json::Value {
             MarkKind::Panicked(msg) => (4, strings.id(msg)),
             MarkKind::Timeout => (5, -1),
         };
-        marks.extend([
-            json!(m.row),
-            json!(kind),
-            json!(m.t),
-            json!(m.at),
-            json!(text),
-        ]);
+        let sep = if i > 0 { "," } else { "" };
+        write!(w, "{sep}{},{kind},{},{},{id}", m.row, m.t, m.at)?;
     }
-    json!({
-        "rows": tl.rows,
-        "seg": seg,
-        "marks": marks,
-        "strings": strings.list,
-        "nEvents": tl.times.len(),
-        "tEnd": tl.times.last().copied().unwrap_or(0.0),
-        "cut": tl.cut.map(|(i, t)| json!([i, t])),
-    })
+    w.write_all(b"],\"strings\":[")?;
+    for (i, s) in strings.list.iter().enumerate() {
+        write!(w, "{}{}", if i > 0 { "," } else { "" }, text(s))?;
+    }
+    let cut = match tl.cut {
+        Some((i, t)) => format!("[{i},{t}]"),
+        None => "null".into(),
+    };
+    write!(
+        w,
+        "],\"nEvents\":{},\"tEnd\":{},\"cut\":{cut}}}",
+        tl.times.len(),
+        tl.times.last().copied().unwrap_or(0.0)
+    )
 }
 
 /// Writes the page to `w`.
@@ -152,9 +158,7 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
         path = esc(&info.path),
         token = esc(&info.token),
     )?;
-    // `</` may not appear inside a script element; `\/` is the same JSON string.
-    let json = serde_json::to_string(&data(tl)).expect("JSON values serialize");
-    w.write_all(json.replace("</", "<\\/").as_bytes())?;
+    write_data(tl, w)?;
     w.write_all(b"</script>\n<script>\n")?;
     w.write_all(SCRIPT.as_bytes())?;
     w.write_all(b"</script>\n")?;

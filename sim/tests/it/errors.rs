@@ -931,3 +931,21 @@ fn explore_stops_at_the_first_failure_unless_asked_to_keep_going() {
         o.stdout
     );
 }
+
+/// Issue 20: names looked like templates (scenarios/README.md said every string was one) but
+/// were never filled. They are refused with a hint.
+#[test]
+fn names_are_not_templates() {
+    rejects(
+        "[locks.fork_0]\n[main]\nsteps = [{ acquire = \"fork_{i}\" }]\n",
+        "a semaphore or lock name is not a template: `{...}` is not filled here",
+        "3:22",
+        Some("names of tasks, locals, primitives and shared variables are written out"),
+    );
+    rejects(
+        "[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = \"{kind}\" }]\n",
+        "a task template name is not a template",
+        "4:20",
+        None,
+    );
+}

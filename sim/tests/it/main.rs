@@ -3,5 +3,6 @@
 mod errors;
 mod formats;
 mod fuzz;
+mod hostile;
 mod limits;
 mod scenarios;

@@ -214,7 +214,19 @@ impl Cx<'_> {
         }
     }
 
+    /// An error when a name is written as a template: names are resolved when the file is
+    /// read, so `{...}` in them is never filled.
+    fn not_a_template(&self, s: &Spanned<String>, what: &str) -> Result<(), ScenarioError> {
+        match s.get_ref().find('{') {
+            Some(_) => Err(self
+                .err(s.span(), format!("a {what} name is not a template: `{{...}}` is not filled here"))
+                .hint("names of tasks, locals, primitives and shared variables are written out; choose among several with `if`, or keep tasks in a list (`spawn ... count`)")),
+            None => Ok(()),
+        }
+    }
+
     fn task_ref(&self, s: &Spanned<String>) -> Result<usize, ScenarioError> {
+        self.not_a_template(s, "task template")?;
         let name = s.get_ref();
         self.task_keys
             .iter()
@@ -237,6 +249,7 @@ impl Cx<'_> {
         scope: &Scope,
         what: &str,
     ) -> Result<String, ScenarioError> {
+        self.not_a_template(s, what)?;
         let name = s.get_ref();
         if scope.names.contains(name) {
             return Ok(name.clone());
@@ -289,6 +302,7 @@ impl Cx<'_> {
         verb: &str,
         want: &[&str],
     ) -> Result<Prim, ScenarioError> {
+        self.not_a_template(name, &want.join(" or "))?;
         let kind_of = |p: &Prim| match p {
             Prim::Semaphore(_) => "semaphore",
             Prim::Lock(_) => "lock",
@@ -349,6 +363,7 @@ impl Cx<'_> {
     }
 
     fn var_ref(&self, name: &Spanned<String>) -> Result<usize, ScenarioError> {
+        self.not_a_template(name, "shared variable")?;
         self.vars
             .iter()
             .position(|v| v == name.get_ref())
