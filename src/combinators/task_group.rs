@@ -266,7 +266,8 @@ impl<E: 'static> TaskGroup<E> {
     /// Spawns `future` as a child of the group; asyncio's `tg.create_task`.
     ///
     /// The handle yields `Some(value)`, or `None` when the child returned `Err` (the error
-    /// is reported by [`join`](TaskGroup::join)).
+    /// is reported by [`join`](TaskGroup::join)). Like any task's, it can be shared
+    /// ([`JoinHandle::share`]) to be awaited by many or handed to the combinators.
     ///
     /// # Examples
     ///

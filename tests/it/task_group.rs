@@ -270,3 +270,35 @@ fn cancelling_the_task_of_a_scope_drops_body_and_children() {
     assert!(out.result.unwrap());
     assert_eq!(out.trace.logs(), "t=10 body cancelled\nt=10 f cancelled\n");
 }
+
+/// A group's child is a task like any other: shared, it is awaited by a sibling and
+/// gathered by the body while the group waits for it, with asyncio's hop order (the direct
+/// awaiter one slot after it ends, the gather's caller two).
+#[test]
+fn a_shared_child_is_awaited_by_many() {
+    let out = Sim::new().run(async {
+        let tg = TaskGroup::<String>::new();
+        let group = tg.clone();
+        tg.scope(async move {
+            let c = group.spawn(child("c", 1000, false)).unwrap().share();
+            let watched = c.clone();
+            group
+                .spawn(async move {
+                    log!("sibling got {:?}", watched.await.unwrap());
+                    Ok(())
+                })
+                .map(drop)
+                .unwrap();
+            let r = simloop::gather_tasks(vec![c.clone()]).await.unwrap();
+            log!("body gathered {r:?}");
+            Ok(())
+        })
+        .await
+        .unwrap();
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=1000 c done\nt=1000 sibling got Some(\"c\")\nt=1000 body gathered [Some(\"c\")]\n"
+    );
+}

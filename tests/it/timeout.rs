@@ -168,8 +168,9 @@ fn under_fifo_the_timeout_wins_an_exact_tie() {
     assert!(armed_after.result.unwrap().is_err());
 }
 
-/// Under the random policy, the tie is a recorded choice: both outcomes occur, and the
-/// replay token reproduces each.
+/// Under the random policy, the tie is explored: the task's step may be picked before the
+/// expiry's ready-queue entry (the inner work wins) or after it (the expiry wins, asyncio's
+/// order); both outcomes occur, and the replay token reproduces each.
 #[test]
 fn under_random_the_tie_is_a_recorded_choice() {
     let program = || async {

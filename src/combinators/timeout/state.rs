@@ -1,0 +1,202 @@
+//! A timeout's state: its deadline, its cancel timer and whether it expired.
+
+use std::sync::{Mutex, MutexGuard};
+use std::task::Waker;
+
+use super::Target;
+use crate::combinators::callback::disarm;
+use crate::runtime::{Core, Deadline, ScopeMark, TimerKey, TimerKind, try_with};
+use crate::task::TaskId;
+use crate::time::Instant;
+
+/// A timeout's state. Its deadline is a cancel timer in the core, armed like a sleep's
+/// (`Core::arm_timer_for`), which the engine delivers at its own ready-queue turn, one slot
+/// after it fired (asyncio's timeout callback), cancelling the timeout's scope
+/// (`runtime/scope.rs`).
+///
+/// Packed into 56 bytes (every timeout's future carries it): the options are flags.
+#[derive(Clone, Default)]
+pub(super) struct State {
+    /// `STARTED`, `HAS_DEADLINE`, `RESCHEDULED`, `RESCHEDULED_TO`, `EXPIRED`, `FINISHED`.
+    flags: u8,
+    /// With `STARTED`: the task that runs the timeout (`TaskId::get`) and its run.
+    task: u32,
+    run: u64,
+    /// With `HAS_DEADLINE`: the current deadline (ns).
+    deadline: u64,
+    /// With `RESCHEDULED`: a deadline set by a handle before the first poll (ns, with
+    /// `RESCHEDULED_TO`; none without).
+    rescheduled: u64,
+    /// The armed deadline timer, `TimerKey::NONE` when none.
+    key: TimerKey,
+    /// The waker of the last poll when it is not the owner's own (re-arming uses it).
+    waker: Option<Waker>,
+}
+
+const STARTED: u8 = 1;
+const HAS_DEADLINE: u8 = 1 << 1;
+const RESCHEDULED: u8 = 1 << 2;
+const RESCHEDULED_TO: u8 = 1 << 3;
+const EXPIRED: u8 = 1 << 4;
+const FINISHED: u8 = 1 << 5;
+
+impl State {
+    pub(super) fn owner(&self) -> Option<(u64, TaskId)> {
+        (self.flags & STARTED != 0).then(|| (self.run, TaskId::from_raw(self.task)))
+    }
+
+    pub(super) fn set_owner(&mut self, (run, task): (u64, TaskId)) {
+        self.flags |= STARTED;
+        (self.run, self.task) = (run, task.get());
+    }
+
+    pub(super) fn deadline(&self) -> Option<Instant> {
+        (self.flags & HAS_DEADLINE != 0).then_some(Instant::from_nanos(self.deadline))
+    }
+
+    pub(super) fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.flags &= !HAS_DEADLINE;
+        if let Some(d) = deadline {
+            self.flags |= HAS_DEADLINE;
+            self.deadline = d.as_nanos();
+        }
+    }
+
+    /// Takes a deadline set by a handle before the start.
+    pub(super) fn take_rescheduled(&mut self) -> Option<Option<Instant>> {
+        let set = self.flags & RESCHEDULED != 0;
+        let to = self.flags & RESCHEDULED_TO != 0;
+        self.flags &= !(RESCHEDULED | RESCHEDULED_TO);
+        set.then_some(to.then_some(Instant::from_nanos(self.rescheduled)))
+    }
+
+    pub(super) fn set_rescheduled(&mut self, deadline: Option<Instant>) {
+        self.flags = (self.flags | RESCHEDULED) & !RESCHEDULED_TO;
+        if let Some(d) = deadline {
+            self.flags |= RESCHEDULED_TO;
+            self.rescheduled = d.as_nanos();
+        }
+    }
+
+    pub(super) fn key(&self) -> Option<TimerKey> {
+        (self.key != TimerKey::NONE).then_some(self.key)
+    }
+
+    pub(super) fn take_key(&mut self) -> Option<TimerKey> {
+        let key = self.key();
+        self.key = TimerKey::NONE;
+        key
+    }
+
+    /// Marks the timeout expired (its expiry was delivered and it gave up).
+    pub(super) fn mark_expired(&mut self) {
+        self.flags |= EXPIRED;
+    }
+
+    pub(super) fn expired(&self) -> bool {
+        self.flags & EXPIRED != 0
+    }
+
+    pub(super) fn finished(&self) -> bool {
+        self.flags & FINISHED != 0
+    }
+}
+
+impl State {
+    /// The timeout's part of a poll: `(delivered, due, mark)`, where `delivered` says the
+    /// expiry's turn came, `due` that the deadline had passed when the timeout started, and
+    /// `mark` where the inner work's waits begin.
+    pub(super) fn poll(
+        &mut self,
+        c: &mut Core,
+        target: Target,
+        started: bool,
+        waker: &Waker,
+    ) -> (bool, bool, ScopeMark) {
+        assert!(
+            !self.finished(),
+            "simloop: Timeout polled after it completed"
+        );
+        let owner = match self.owner() {
+            Some(owner) => owner,
+            None => {
+                let owner = (c.run_id, c.current());
+                let deadline = match (self.take_rescheduled(), target) {
+                    (Some(d), _) => d,
+                    (None, Target::After(d)) => {
+                        Some(Instant::from_nanos(c.now.as_nanos().saturating_add(d)))
+                    }
+                    (None, Target::At(t)) => Some(t),
+                    (None, Target::Never) => None,
+                };
+                self.set_owner(owner);
+                self.set_deadline(deadline);
+                self.waker = c.foreign(owner.1, waker);
+                // Nothing was armed before, so there is no stale waker to drop.
+                let _nothing = self.arm(c, None);
+                owner
+            }
+        };
+        let same_waker = match &self.waker {
+            Some(w) => w.will_wake(waker),
+            None => c.owns(owner.1, waker),
+        };
+        if !same_waker {
+            self.waker = c.foreign(owner.1, waker);
+        }
+        let delivered = match self.key().and_then(|k| c.timers.deadline_state(k)) {
+            Some(Deadline::Delivered) => true,
+            Some(_) => {
+                // The timer wakes whoever polled last (the timer has it already when the
+                // waker did not change).
+                if let (Some(k), false) = (self.key(), same_waker) {
+                    c.set_timer_waker(k, waker);
+                }
+                false
+            }
+            None => false,
+        };
+        let due = !started && self.deadline().is_some_and(|d| d <= c.now);
+        (delivered, due, c.scope_start(owner.1))
+    }
+
+    /// Arms the cancel timer for `self.deadline` (replacing `old`) through the runtime's one
+    /// timer path, so jitter applies; due at once when the deadline passed already. Returns
+    /// a stale waker to drop outside the core.
+    pub(super) fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
+        let (run, owner) = self.owner().expect("armed after the start");
+        assert_eq!(c.run_id, run, "simloop: timeout used outside its run");
+        let stale = old.and_then(|k| c.timers.cancel(k));
+        self.key = match self.deadline() {
+            None => TimerKey::NONE,
+            Some(d) => c.arm_timer_for(owner, d, self.waker.clone(), TimerKind::Cancel),
+        };
+        stale
+    }
+
+    /// The timeout is over (its inner work finished, it expired, or it was dropped):
+    /// disarms the deadline. When `dropped`, an expiry already delivered counts: the
+    /// timeout expired although another one reported it.
+    pub(super) fn finish(&mut self, dropped: bool) {
+        self.flags |= FINISHED;
+        self.waker = None;
+        if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
+            if dropped && !self.expired() {
+                let delivered = try_with(|c| {
+                    c.run_id == run && c.timers.deadline_state(key) == Some(Deadline::Delivered)
+                });
+                if delivered == Some(true) {
+                    self.flags |= EXPIRED;
+                }
+            }
+            disarm(run, key);
+        }
+    }
+}
+
+/// Locks a timeout handle's state. A `Mutex` only so that a `Timeout` stays `Send` (as
+/// tokio's is) while a handle exists: runs are single-threaded, so it is never contended,
+/// and a poisoned lock (a panic while held) is still usable.
+pub(super) fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,72 @@
+//! `call_soon` / `call_later` / `call_at`: asyncio's callbacks on the ready queue.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use simloop::task::{CallHandle, call_at, call_later, call_soon};
+use simloop::{Instant, Policy, Sim, log, sleep, spawn, yield_now};
+
+/// A callback cancelled after its timer fired (its turn is queued) does not run; one
+/// cancelled before it fired frees its timer (the run ends without waiting for it).
+#[test]
+fn cancelled_callbacks_never_run() {
+    let out = Sim::new().run(async {
+        let slot: Rc<RefCell<Option<CallHandle>>> = Rc::new(RefCell::new(None));
+        let s = slot.clone();
+        // Armed first, so at t=1000 it runs first and cancels the second, whose turn is
+        // already queued behind it.
+        call_later(Duration::from_secs(1), move || {
+            let h = s.borrow_mut().take().unwrap();
+            log!("cancel -> {}", h.cancel());
+        });
+        *slot.borrow_mut() = Some(call_later(Duration::from_secs(1), || {
+            log!("never: cancelled at its turn")
+        }));
+        let early = call_at(Instant::ZERO + Duration::from_secs(5), || log!("never"));
+        assert!(early.cancel() && early.cancelled());
+        sleep(Duration::from_secs(1)).await;
+    });
+    out.result.unwrap();
+    assert_eq!(out.trace.logs(), "t=1000 cancel -> true\n");
+    assert_eq!(out.elapsed, Duration::from_secs(1));
+}
+
+/// Callbacks are part of the schedule: under the random policy their order against task
+/// steps varies with the seed and replays exactly.
+#[test]
+fn callbacks_are_explored_and_replayed() {
+    let program = || async {
+        let order = Rc::new(RefCell::new(Vec::new()));
+        for i in 0..3 {
+            let o = order.clone();
+            call_soon(move || o.borrow_mut().push(i));
+        }
+        let o = order.clone();
+        let t = spawn(async move { o.borrow_mut().push(9) });
+        yield_now().await;
+        t.await.unwrap();
+        order.borrow().clone()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for seed in 0..30 {
+        let out = Sim::new().seed(seed).policy(Policy::Random).run(program());
+        let order = out.result.unwrap();
+        let again = Sim::new().replay(&out.token).run(program());
+        assert_eq!(again.result.unwrap(), order, "seed {seed}");
+        seen.insert(order);
+    }
+    assert!(seen.len() > 1, "one order only: {seen:?}");
+    assert_eq!(Sim::new().run(program()).result.unwrap(), [0, 1, 2, 9]);
+}
+
+/// asyncio logs an exception raised by a callback and carries on; simloop cannot resume a
+/// panicking closure, and documents that the panic unwinds out of the run.
+#[test]
+#[should_panic(expected = "callback failed")]
+fn a_panicking_callback_unwinds_out_of_the_run() {
+    let _ = Sim::new().run(async {
+        call_soon(|| panic!("callback failed"));
+        yield_now().await;
+    });
+}
