@@ -152,6 +152,9 @@ pub(crate) struct Core {
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
     /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
     pub(crate) jitter: Option<std::time::Duration>,
+    /// Where wakes from other threads arrive, for runs that accept them
+    /// (`Sim::accept_remote_wakes`), and how long an idle run waits for one.
+    pub(crate) remote: Option<(std::sync::Arc<super::Inbox>, std::time::Duration)>,
     /// The run's seed, which also seeds the program's generator.
     seed: u64,
     /// The program's generator, seeded at its first use (most runs never draw).
@@ -243,6 +246,7 @@ impl Core {
             diverged: None,
             finish: None,
             jitter: None,
+            remote: None,
             seed: 0,
             user_rng: None,
         }
@@ -291,6 +295,7 @@ impl Core {
         self.diverged = None;
         self.finish = None;
         self.jitter = None;
+        self.remote = None;
         self.user_rng = None;
     }
 

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Poll, Waker};
+use std::time::Duration;
 
 use super::DeadlockReport;
 use super::TaskId;
@@ -437,9 +438,24 @@ impl Core {
     /// Starts a pass: moves due timers to the ready queue, advancing the clock to the next
     /// deadline first when nothing is ready. Returns why the run must stop, if it must.
     fn begin_pass(&mut self) -> Option<Finish> {
+        if self
+            .remote
+            .as_ref()
+            .is_some_and(|(inbox, _)| inbox.has_pending())
+        {
+            self.take_remote_wakes(Duration::ZERO);
+        }
         self.fire_due_timers();
         if self.ready.is_empty() {
             let Some(next) = self.timers.next_deadline() else {
+                // Idle with no timer: only a wake from another thread can go on.
+                if let Some((_, limit)) = self.remote {
+                    self.take_remote_wakes(limit);
+                    if !self.ready.is_empty() {
+                        self.pass_left = self.ready.len();
+                        return None;
+                    }
+                }
                 return Some(Finish::Deadlock(self.deadlock_report()));
             };
             if self.limits.max_time.is_some_and(|limit| next > limit) {
@@ -453,6 +469,22 @@ impl Core {
         }
         self.pass_left = self.ready.len();
         None
+    }
+
+    /// Queues the tasks woken from other threads, waiting up to `limit` for one.
+    #[cold]
+    fn take_remote_wakes(&mut self, limit: Duration) {
+        let Some((inbox, _)) = &self.remote else {
+            return;
+        };
+        let tasks = if limit.is_zero() {
+            inbox.drain()
+        } else {
+            inbox.wait(limit)
+        };
+        for task in tasks {
+            self.wake_task(task);
+        }
     }
 
     /// Moves every due timer to the back of the ready queue, earliest deadline first and

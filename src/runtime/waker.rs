@@ -21,8 +21,9 @@ pub(crate) fn next_run_id() -> u64 {
 ///
 /// Waking it queues the task in the ready queue of the run that created it, if that run is
 /// active on the calling thread. A wake from another thread, or after the run ended, finds
-/// no matching run and does nothing: simloop runs on one thread, and a wake it cannot place
-/// deterministically is dropped rather than allowed to corrupt the schedule.
+/// no matching run and does nothing (simloop runs on one thread, and a wake it cannot place
+/// deterministically is dropped rather than allowed to corrupt the schedule), unless the
+/// run accepts remote wakes (`remote.rs`).
 ///
 /// The fields are atomics only so that a pooled waker can be pointed at a new task; they
 /// change only while the pool holds the sole reference ([`Wakers::take`]), so relaxed
@@ -41,12 +42,14 @@ impl Wake for TaskWaker {
         let run = self.run.load(Ordering::Relaxed);
         let task = TaskId::from_raw(self.task.load(Ordering::Relaxed));
         // `try_with` on the thread-local: a waker may fire during thread teardown.
-        let _ = SLOT.try_with(|slot| match slot.core.try_borrow_mut() {
-            Ok(mut core) => {
-                if let Some(core) = core.as_mut().filter(|c| c.run_id == run) {
+        let placed = SLOT.try_with(|slot| match slot.core.try_borrow_mut() {
+            Ok(mut core) => match core.as_mut().filter(|c| c.run_id == run) {
+                Some(core) => {
                     core.wake_task(task);
+                    true
                 }
-            }
+                None => false,
+            },
             // Woken from inside the runtime (a foreign waker chain called under the
             // borrow): finish the wake once the borrow ends.
             Err(_) => {
@@ -55,8 +58,14 @@ impl Wake for TaskWaker {
                     .wakers
                     .push(Waker::from(self.clone()));
                 slot.has_deferred.set(true);
+                true
             }
         });
+        if placed != Ok(true) {
+            // Another thread, or a run that ended: only a run accepting remote wakes
+            // takes it.
+            super::remote::wake(run, task);
+        }
     }
 }
 

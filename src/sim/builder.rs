@@ -55,6 +55,7 @@ pub struct Sim {
     max_time: Option<Duration>,
     trace: TraceLevel,
     jitter: Option<Duration>,
+    remote: Option<Duration>,
 }
 
 impl Default for Sim {
@@ -81,6 +82,7 @@ impl Sim {
             max_time: None,
             trace: TraceLevel::Full,
             jitter: None,
+            remote: None,
         }
     }
 
@@ -243,6 +245,32 @@ impl Sim {
         self
     }
 
+    /// Accepts wakes from other threads: a task woken by a real thread (a `std::thread`
+    /// that completes a channel the task awaits) is queued at the start of the next pass,
+    /// and when nothing is ready and no timer is armed the run waits up to `wait` of wall
+    /// time for such a wake before it reports a deadlock. Off by default: a wake from
+    /// another thread is then dropped.
+    ///
+    /// A run that receives remote wakes is reproducible only as far as the other threads
+    /// are; one that receives none runs exactly as without this setting. This is what
+    /// `simloop-tokio` uses for tokio programs that mix threads with their runtime.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::Sim;
+    ///
+    /// let out = Sim::new().accept_remote_wakes(Duration::from_secs(10)).run(async {
+    ///     let (tx, rx) = futures::channel::oneshot::channel();
+    ///     std::thread::spawn(move || tx.send(7).unwrap());
+    ///     rx.await.unwrap()
+    /// });
+    /// assert_eq!(out.result.unwrap(), 7);
+    /// ```
+    pub fn accept_remote_wakes(mut self, wait: Duration) -> Sim {
+        self.remote = Some(wait);
+        self
+    }
+
     /// Sets how much the trace records.
     ///
     /// ```
@@ -355,6 +383,11 @@ impl Sim {
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.jitter = self.jitter;
+        let _registration = self.remote.map(|wait| {
+            let (inbox, registration) = crate::runtime::Inbox::register(core.run_id);
+            core.remote = Some((inbox, wait));
+            registration
+        });
         let parts = runtime::run(core, future, host);
         let mut core = parts.core;
         let finish = match parts.finish {

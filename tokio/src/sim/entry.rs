@@ -49,7 +49,11 @@ fn var(name: &str) -> Option<String> {
 /// order for what a test observes); `SIMLOOP_SEED` and `SIMLOOP_POLICY` choose another
 /// schedule, `SIMLOOP_REPLAY` replays a recorded one.
 pub(crate) fn sim() -> Sim {
-    let sim = Sim::new().trace(TraceLevel::Off);
+    // A tokio program may hand wakers to real threads (a `std::thread` completing a
+    // channel): the run waits for their wakes rather than calling that a deadlock.
+    let sim = Sim::new()
+        .trace(TraceLevel::Off)
+        .accept_remote_wakes(std::time::Duration::from_secs(10));
     if let Some(text) = var(REPLAY_ENV) {
         let token: Token = text
             .trim()

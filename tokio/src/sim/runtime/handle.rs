@@ -28,6 +28,9 @@ struct Inner {
     elapsed: Mutex<Duration>,
     /// Tasks spawned while no run of the runtime was in progress.
     pending: Mutex<Vec<Box<dyn FnOnce() + Send>>>,
+    /// The waker of the main task of the run in progress, woken when a spawn is deferred
+    /// (from another thread) so that the run starts it.
+    main_waker: Mutex<Option<std::task::Waker>>,
     next_id: AtomicU64,
     name: std::sync::OnceLock<String>,
     /// The runtime's id (process-wide, as tokio's).
@@ -52,6 +55,7 @@ impl Handle {
                 base: std::time::Instant::now(),
                 elapsed: Mutex::new(Duration::ZERO),
                 pending: Mutex::new(Vec::new()),
+                main_waker: Mutex::new(None),
                 next_id: AtomicU64::new(1),
                 name: std::sync::OnceLock::new(),
                 id: Id::next(),
@@ -117,6 +121,9 @@ impl Handle {
             handle.start_pending();
             let mut future = std::pin::pin!(future);
             std::future::poll_fn(|cx| {
+                // Tasks spawned from other threads since the last poll start now.
+                handle.start_pending();
+                handle.set_main_waker(Some(cx.waker()));
                 catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
@@ -147,6 +154,7 @@ impl Handle {
     pub fn enter(&self) -> EnterGuard<'_> {
         context::push_entered(self.clone());
         EnterGuard {
+            _entered: Entered(()),
             _handle: std::marker::PhantomData,
         }
     }
@@ -169,14 +177,34 @@ impl Handle {
         context::with_run(|r| Arc::ptr_eq(&r.handle.inner, &self.inner)) == Some(true)
     }
 
-    /// Keeps a spawn for the runtime's next run.
+    /// Keeps a spawn for the runtime's next run, or for the run in progress on another
+    /// thread (whose main task is woken to start it).
     pub(crate) fn defer(&self, start: Box<dyn FnOnce() + Send>) {
         lock(&self.inner.pending).push(start);
+        let waker = lock(&self.inner.main_waker).clone();
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    /// Records (or clears) the waker of the main task of the run in progress.
+    fn set_main_waker(&self, waker: Option<&std::task::Waker>) {
+        let mut slot = lock(&self.inner.main_waker);
+        match (&*slot, waker) {
+            (Some(old), Some(new)) if old.will_wake(new) => {}
+            _ => *slot = waker.cloned(),
+        }
     }
 
     /// Starts the tasks spawned while no run was in progress, in spawn order.
     pub(crate) fn start_pending(&self) {
-        let starts = std::mem::take(&mut *lock(&self.inner.pending));
+        let starts = {
+            let mut pending = lock(&self.inner.pending);
+            if pending.is_empty() {
+                return;
+            }
+            std::mem::take(&mut *pending)
+        };
         for start in starts {
             start();
         }
@@ -254,10 +282,17 @@ impl std::fmt::Debug for Handle {
 /// The guard of [`Handle::enter`] and `Runtime::enter`.
 #[derive(Debug)]
 pub struct EnterGuard<'a> {
+    _entered: Entered,
     _handle: std::marker::PhantomData<&'a Handle>,
 }
 
-impl Drop for EnterGuard<'_> {
+/// Leaves the entered runtime when dropped. (A field rather than `EnterGuard`'s own `Drop`:
+/// the guard then does not keep its runtime borrowed while it drops, as tokio's does not,
+/// so a runtime may be shut down while entered.)
+#[derive(Debug)]
+struct Entered(());
+
+impl Drop for Entered {
     fn drop(&mut self) {
         context::pop_entered();
     }

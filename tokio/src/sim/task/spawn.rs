@@ -154,9 +154,9 @@ impl<F: Future> Future for TaskFuture<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
-        let StageProj::Running { future } = this.stage.as_mut().project() else {
+        if let StageProj::Gone = this.stage.as_mut().project() {
             return Poll::Ready(());
-        };
+        }
         let _current = set_current(Some(*this.id));
         if !*this.started && lock(this.shared).aborted {
             // Aborted before it started: it never runs.
@@ -167,7 +167,8 @@ impl<F: Future> Future for TaskFuture<F> {
         }
         *this.started = true;
         let _local = this.local.as_ref().map(|l| l.enter());
-        let result = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+        let stage = this.stage.as_mut();
+        let result = match catch_unwind(AssertUnwindSafe(|| poll_or_drop(stage, cx))) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(v)) => Ok(v),
             Err(payload) => Err(JoinError::panic(*this.id, payload)),
@@ -178,4 +179,26 @@ impl<F: Future> Future for TaskFuture<F> {
         finish(this.shared, result);
         Poll::Ready(())
     }
+}
+
+/// Polls the task's future; when the poll panics, the future is dropped during the unwind
+/// (so its `Drop` sees `std::thread::panicking()`, as under tokio's task harness).
+fn poll_or_drop<F: Future>(stage: Pin<&mut Stage<F>>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    struct DropOnUnwind<'a, F: Future>(Option<Pin<&'a mut Stage<F>>>);
+
+    impl<F: Future> Drop for DropOnUnwind<'_, F> {
+        fn drop(&mut self) {
+            if let Some(mut stage) = self.0.take() {
+                stage.set(Stage::Gone);
+            }
+        }
+    }
+
+    let mut guard = DropOnUnwind(Some(stage));
+    let poll = match guard.0.as_mut().map(|s| s.as_mut().project()) {
+        Some(StageProj::Running { future }) => future.poll(cx),
+        _ => Poll::Pending,
+    };
+    guard.0 = None;
+    poll
 }
