@@ -1,6 +1,6 @@
 //! The zoo's deep bugs (`tests/it/zoo/deep.rs`) ported to shuttle: the same three workers
 //! and steps, `yield_now` or a bounded queue drained by a pacer per worker, and a
-//! `BatchSemaphore(1)` for the config's lock.
+//! `BatchSemaphore(1)` for the config's lock in the queue-and-lock form.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -78,7 +78,8 @@ pub fn queued() {
 async fn run(queues: bool) {
     let config = Arc::new(Config::default());
     config.version.store(1, Ordering::Relaxed);
-    let lock = Arc::new(BatchSemaphore::new(1, Fairness::StrictlyFair));
+    // The config's lock, in the queue-and-lock form only (as in the simloop program).
+    let lock = queues.then(|| Arc::new(BatchSemaphore::new(1, Fairness::StrictlyFair)));
     let mut pacers: Vec<JoinHandle<()>> = Vec::new();
     let mut pace = || {
         if !queues {
@@ -97,10 +98,14 @@ async fn run(queues: bool) {
     let publisher = spawn(async move {
         for s in 0..STEPS {
             if s == STAGE {
-                l.acquire(1).await.expect("open");
+                if let Some(l) = &l {
+                    l.acquire(1).await.expect("open");
+                }
                 c.version.store(2, Ordering::Relaxed);
                 p.step(s).await;
-                l.release(1);
+                if let Some(l) = &l {
+                    l.release(1);
+                }
                 continue;
             }
             if s == COMMIT {
@@ -113,10 +118,14 @@ async fn run(queues: bool) {
     let cache = spawn(async move {
         for s in 0..STEPS {
             if s == SNAPSHOT {
-                l.acquire(1).await.expect("open");
+                if let Some(l) = &l {
+                    l.acquire(1).await.expect("open");
+                }
                 c.snapshot
                     .store(c.version.load(Ordering::Relaxed), Ordering::Relaxed);
-                l.release(1);
+                if let Some(l) = &l {
+                    l.release(1);
+                }
             }
             if s == REVALIDATE && !c.committed.load(Ordering::Relaxed) {
                 c.snapshot.store(0, Ordering::Relaxed);

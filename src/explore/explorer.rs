@@ -89,7 +89,8 @@ impl Default for Explorer {
 
 impl Explorer {
     /// An explorer of 100 runs (seeds 0..100) under [`Policy::Random`], one job, stopping
-    /// and shrinking at the first failure, with [`Sim::new`]'s limits.
+    /// at the first failure and shrinking it (at most 5,000 tries), with [`Sim::new`]'s
+    /// limits.
     ///
     /// ```
     /// let r = simloop::explore::Explorer::new().explore(|| async {});
@@ -104,7 +105,7 @@ impl Explorer {
             shard: (0, 1),
             stop_on_failure: true,
             shrink: true,
-            shrink_tries: 2_000,
+            shrink_tries: 5_000,
             budget: None,
             progress: None,
         }

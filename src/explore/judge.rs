@@ -11,7 +11,6 @@ pub(crate) struct Judged {
     pub(crate) fingerprint: u64,
     pub(crate) tasks: u64,
     pub(crate) decisions: u64,
-    pub(crate) steps: u64,
 }
 
 /// Why a run failed: [`Outcome::failure`], or `check` rejecting the main future's value.
@@ -31,7 +30,6 @@ pub(crate) fn judge<T>(out: &Outcome<T>) -> Judged {
         fingerprint: out.token.decisions().fingerprint(),
         tasks: out.stats.tasks,
         decisions: out.stats.decisions,
-        steps: out.stats.steps,
     }
 }
 

@@ -2,44 +2,68 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use super::explorer::Explorer;
-use super::judge::{judge, switches, verdict};
+use super::judge::{switches, verdict};
 use super::quiet::quietly;
 use super::report::Shrunk;
-use crate::schedule::Token;
+use crate::runtime::Entry;
+use crate::schedule::{Custom, Prefer, Recorder, Replay, Strategy, Token, Want};
+use crate::trace::TraceLevel;
 
-/// A candidate schedule that failed, and its size.
+/// A schedule that failed, and its size.
 struct Candidate {
-    /// The decisions actually taken, as indexes (trailing FIFO choices trimmed).
-    choices: Vec<u32>,
+    /// The schedule edits work on: what each decision that deviated from FIFO took, by
+    /// identity, and [`Want::Fifo`] for the others (so that after an edit they still take
+    /// the FIFO choice, whatever the queue then holds).
+    wants: Vec<Want>,
+    /// Task switches among the picks (see [`Candidate::size`]).
+    switches: usize,
     token: Token,
     message: String,
     deviations: usize,
-    switches: u64,
     steps: u64,
 }
 
 impl Candidate {
-    /// Smaller is better: fewer deviations from FIFO first, then fewer task switches, then
-    /// a shorter run.
-    fn size(&self) -> (usize, u64, u64) {
+    /// Smaller is better: fewer deviations from FIFO first, then fewer task switches among
+    /// the picks (runs of one task read better, and merging them is how a schedule moves
+    /// toward one with fewer deviations), then a shorter run.
+    fn size(&self) -> (usize, usize, u64) {
         (self.deviations, self.switches, self.steps)
+    }
+
+    /// The decisions that did not take the FIFO choice.
+    fn deviations(&self) -> Vec<usize> {
+        self.token
+            .decisions()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.index != 0)
+            .map(|(i, _)| i)
+            .collect()
     }
 }
 
 impl Explorer {
     /// Shrinks a failing schedule: returns a schedule that still fails with as few
-    /// deviations from the FIFO choice as the search finds, then as few task switches, then as
-    /// few steps, or `None`
-    /// when the token does not fail (or does not fail again: the program is not
-    /// deterministic).
+    /// deviations from the FIFO choice as the search finds, then as few task switches, then
+    /// as few steps, or `None` when the token does not fail (or does not fail again: the
+    /// program is not deterministic).
     ///
-    /// The search edits the token's choices and runs them leniently ([`crate::Sim::follow`]):
-    /// it cuts the schedule short (later decisions take the FIFO choice), resets single
-    /// choices to 0, and lowers them, keeping every edit that still fails and is smaller,
-    /// until nothing helps or `tries` (see [`Explorer::shrink`]) runs were made. Any
-    /// failure counts, not only the original one. The shrunk token replays exactly with
+    /// The search works on the schedule as the *tasks* its deviations ran, not as queue
+    /// indexes: decision `i` "runs task #3" when it deviated, "takes the FIFO choice"
+    /// otherwise. Edited that way, a schedule keeps its meaning: removing one deviation
+    /// leaves every later one naming the same task, which runs when it is ready (an index
+    /// would name another entry as soon as the queue held others). The edits, each kept
+    /// when the run still fails and is smaller: cut the schedule short after its first
+    /// deviations; move blocks of deviations to the FIFO choice, halving the block down to
+    /// one; remove a whole run of one task's consecutive steps; drop a deviation; give a
+    /// deviation's step to a neighbouring pick's task; move pairs of deviations to FIFO.
+    /// They repeat until nothing helps or `tries` (see [`Explorer::shrink`]) runs were
+    /// made. Any failure counts, not only the original one. The engine records the
+    /// decisions each run actually took, so the shrunk token replays exactly with
     /// [`crate::Sim::replay`] under the explorer's [`Explorer::sim`] limits.
     ///
     /// # Examples
@@ -106,92 +130,155 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String> + ?Sized,
     {
-        let sim = self.sim.clone().policy(token.policy()).seed(token.seed());
+        let sim = self.sim.clone().trace(TraceLevel::Off).seed(token.seed());
+        let label = token.policy();
+        let taken: Arc<Mutex<Vec<Want>>> = Arc::default();
         let tries = Cell::new(0u64);
-        let attempt = |choices: &[u32]| -> Option<Candidate> {
+        // Runs `strategy` recorded, and keeps the run if it fails.
+        let attempt = |strategy: Box<dyn Strategy + Send>| -> Option<Candidate> {
             tries.set(tries.get() + 1);
-            let out = quietly(|| sim.clone().follow(choices).run(program()));
+            let strategy = Mutex::new(Some(strategy));
+            let taken_by = taken.clone();
+            let custom = Custom::new(label, move |_| {
+                let inner = strategy.lock().expect("one run").take().expect("one run");
+                Box::new(Recorder::new(inner, taken_by.clone()))
+            });
+            let out = quietly(|| sim.clone().custom(custom).run(program()));
             let message = verdict(&out, check)?;
-            let judged = judge(&out);
-            let mut choices: Vec<u32> = out.token.decisions().iter().map(|d| d.index).collect();
-            while choices.last() == Some(&0) {
-                choices.pop();
-            }
+            let picks = taken.lock().expect("the recorder's list").clone();
+            let task = |w: &Want| match w {
+                Want::Entry(Entry::Poll(t)) => Some(*t),
+                _ => None,
+            };
+            let switches = picks
+                .windows(2)
+                .filter(|w| task(&w[0]) != task(&w[1]))
+                .count();
+            let wants = picks
+                .into_iter()
+                .zip(out.token.decisions())
+                .map(|(w, d)| if d.index == 0 { Want::Fifo } else { w })
+                .collect();
             Some(Candidate {
-                choices,
+                wants,
+                switches,
                 deviations: out.token.deviations(),
-                switches: switches(&out.trace),
+                steps: out.stats.steps,
                 token: out.token,
                 message,
-                steps: judged.steps,
             })
         };
-        let original: Vec<u32> = token.decisions().iter().map(|d| d.index).collect();
-        let mut best = attempt(&original)?;
-        let (original_deviations, _, original_steps) = best.size();
-        let original_switches = best.switches;
+        let follow = |wants: Vec<Want>| attempt(Box::new(Prefer::new(wants.into())));
+        let mut best = attempt(Box::new(Replay::new(token.decisions().clone())))?;
+        let (original_deviations, original_steps) = (best.deviations, best.steps);
         let budget = self.shrink_tries.max(1);
-        let mut improved = true;
-        while improved && tries.get() < budget {
-            improved = false;
-            // 1. Cut the schedule short: the shortest failing prefix, trying short ones first.
-            let len = best.choices.len();
-            let mut cut = 0;
-            while cut < len && tries.get() < budget {
-                let cand = attempt(&best.choices[..cut]);
-                if let Some(c) = cand.filter(|c| c.size() < best.size()) {
-                    best = c;
-                    improved = true;
+        let out_of_tries = || tries.get() >= budget;
+        // Tries `edit` and keeps it when the run still fails and is smaller.
+        let keep = |best: &mut Candidate, edit: Vec<Want>| -> bool {
+            let c = follow(edit);
+            let better = c.as_ref().is_some_and(|c| c.size() < best.size());
+            if better {
+                *best = c.expect("checked");
+            }
+            better
+        };
+        loop {
+            let before = best.size();
+            // 1. Cut the schedule short after its first m deviations (later decisions take
+            //    the FIFO choice), m = 0, 1, 2, 4, ...: the shortest prefix that fails.
+            let devs = best.deviations();
+            let mut m = 0;
+            while m < devs.len() && !out_of_tries() {
+                let cut = best.wants[..devs[m]].to_vec();
+                if keep(&mut best, cut) {
                     break;
                 }
-                cut = if cut == 0 { 1 } else { (cut * 2).min(len) };
-                if cut == len {
-                    break;
-                }
+                m = if m == 0 { 1 } else { 2 * m };
             }
-            // 2. Reset single deviations to the FIFO choice, then lower them, latest first.
-            if !improved {
-                improved = lower_each(&mut best, &attempt, &tries, budget);
-            }
-            // 3. Delete single decisions (later choices shift one decision earlier).
-            if !improved {
-                improved = edit_each(&mut best, &attempt, &tries, budget, |c, i| {
-                    c.remove(i);
+            // 2. Move blocks of deviations to the FIFO choice, halving the block size down
+            //    to single deviations: most of a random schedule's deviations do not
+            //    matter, and an identity schedule keeps every other pick in place.
+            let mut size = best.deviations.div_ceil(2);
+            while size > 0 && !out_of_tries() {
+                sweep(&mut best, size, &out_of_tries, |best, block| {
+                    let mut w = best.wants.clone();
+                    for &i in block {
+                        w[i] = Want::Fifo;
+                    }
+                    keep(best, w)
                 });
+                size /= 2;
             }
-            // 4. Reset pairs of deviations (escapes a deviation that only helps with another).
-            if !improved {
-                let nonzero: Vec<usize> = (0..best.choices.len())
-                    .filter(|&i| best.choices[i] != 0)
+            // 3. Remove whole runs of one task's consecutive steps, longest first: later
+            //    picks keep naming their tasks, so the rest of the interleaving stays.
+            let mut runs = runs_of_one_task(&best.wants, &best.deviations());
+            runs.sort_by_key(|r| std::cmp::Reverse(r.len()));
+            for run in runs {
+                if out_of_tries() || run.end > best.wants.len() {
+                    break;
+                }
+                let mut w = best.wants.clone();
+                w.drain(run);
+                if keep(&mut best, w) {
+                    break;
+                }
+            }
+            // 4. Drop single deviations (the pick moves to where the task is next wanted).
+            sweep(&mut best, 1, &out_of_tries, |best, block| {
+                let mut w = best.wants.clone();
+                w.remove(block[0]);
+                keep(best, w)
+            });
+            // 5. Give a deviation's step to the task of a neighbouring pick instead: as many
+            //    deviations, fewer switches, and runs that later edits can shorten.
+            sweep(&mut best, 1, &out_of_tries, |best, block| {
+                let i = block[0];
+                let others: Vec<Want> = [i.checked_sub(1), Some(i + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| best.wants.get(j).copied())
+                    .filter(|w| matches!(w, Want::Entry(Entry::Poll(_))) && *w != best.wants[i])
                     .collect();
-                'pairs: for (a, &i) in nonzero.iter().enumerate() {
-                    for &j in &nonzero[a + 1..] {
-                        if tries.get() >= budget {
+                others.into_iter().any(|other| {
+                    let mut w = best.wants.clone();
+                    w[i] = other;
+                    keep(best, w)
+                })
+            });
+            if best.size() == before && !out_of_tries() {
+                // 6. Move pairs of deviations to the FIFO choice (one that only helps with
+                //    another).
+                let devs = best.deviations();
+                'pairs: for (a, &i) in devs.iter().enumerate().rev() {
+                    for &j in devs[a + 1..].iter().rev() {
+                        if out_of_tries() {
                             break 'pairs;
                         }
-                        let mut edit = best.choices.clone();
-                        edit[i] = 0;
-                        edit[j] = 0;
-                        if let Some(c) = attempt(&edit).filter(|c| c.size() < best.size()) {
-                            best = c;
-                            improved = true;
+                        let mut w = best.wants.clone();
+                        w[i] = Want::Fifo;
+                        w[j] = Want::Fifo;
+                        if keep(&mut best, w) {
                             break 'pairs;
                         }
                     }
                 }
             }
+            if best.size() == before || best.deviations == 0 || out_of_tries() {
+                break;
+            }
         }
-        let trace = quietly(|| sim.clone().replay(&best.token).run(program()))
-            .trace
-            .render();
+        let full = self.sim.clone().seed(token.seed());
+        let traced = |t: &Token| quietly(|| full.clone().replay(t).run(program())).trace;
+        let original_switches = switches(&traced(token));
+        let trace = traced(&best.token);
         Some(Shrunk {
             deviations: best.deviations,
             steps: best.steps,
-            switches: best.switches,
+            switches: switches(&trace),
             original_switches,
+            trace: trace.render(),
             token: best.token,
             message: best.message,
-            trace,
             original_deviations,
             original_steps,
             tries: tries.get(),
@@ -199,49 +286,51 @@ impl Explorer {
     }
 }
 
-/// Tries each lower value of each nonzero choice, latest choice first; keeps the first edit
-/// that still fails and is smaller.
-fn lower_each(
+/// Offers `edit` the deviations of `best` in blocks of `size`, from the end of the run
+/// backwards, until the tries run out. An edit that `edit` keeps changes `best`; the
+/// decisions before the block are the same in the new schedule (its prefix is unchanged),
+/// so the sweep goes on from there.
+fn sweep(
     best: &mut Candidate,
-    attempt: &impl Fn(&[u32]) -> Option<Candidate>,
-    tries: &Cell<u64>,
-    budget: u64,
-) -> bool {
-    for i in (0..best.choices.len()).rev() {
-        for lower in 0..best.choices[i] {
-            if tries.get() >= budget {
-                return false;
-            }
-            let mut edit = best.choices.clone();
-            edit[i] = lower;
-            if let Some(c) = attempt(&edit).filter(|c| c.size() < best.size()) {
-                *best = c;
-                return true;
-            }
+    size: usize,
+    out_of_tries: &dyn Fn() -> bool,
+    mut edit: impl FnMut(&mut Candidate, &[usize]) -> bool,
+) {
+    let mut below = usize::MAX;
+    while !out_of_tries() {
+        let devs = best.deviations();
+        let end = devs.partition_point(|&d| d < below);
+        if end == 0 {
+            return;
         }
+        let block = &devs[end.saturating_sub(size)..end];
+        below = block[0];
+        edit(best, block);
     }
-    false
 }
 
-/// Applies `edit` at each position, latest first; keeps the first result that still fails
-/// and is smaller.
-fn edit_each(
-    best: &mut Candidate,
-    attempt: &impl Fn(&[u32]) -> Option<Candidate>,
-    tries: &Cell<u64>,
-    budget: u64,
-    edit: impl Fn(&mut Vec<u32>, usize),
-) -> bool {
-    for i in (0..best.choices.len()).rev() {
-        if tries.get() >= budget {
-            return false;
+/// The runs of consecutive decisions that took steps of one task (two or more, or one
+/// that deviates), as ranges of decision numbers.
+fn runs_of_one_task(wants: &[Want], devs: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let task = |w: &Want| match w {
+        Want::Entry(Entry::Poll(t)) => Some(*t),
+        _ => None,
+    };
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < wants.len() {
+        let Some(t) = task(&wants[i]) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while j < wants.len() && task(&wants[j]) == Some(t) {
+            j += 1;
         }
-        let mut choices = best.choices.clone();
-        edit(&mut choices, i);
-        if let Some(c) = attempt(&choices).filter(|c| c.size() < best.size()) {
-            *best = c;
-            return true;
+        if j - i >= 2 || devs.binary_search(&i).is_ok() {
+            runs.push(i..j);
         }
+        i = j;
     }
-    false
+    runs
 }

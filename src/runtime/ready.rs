@@ -39,6 +39,11 @@ impl ReadyView<'_> {
         self.queue.len()
     }
 
+    /// Entry `i` itself (its identity: what it runs, on behalf of which task).
+    pub(crate) fn entry(&self, i: usize) -> Option<Entry> {
+        self.queue.get(i).copied()
+    }
+
     /// The task entry `i` polls, or `None` for a wake-up hop or the end of the run.
     pub(crate) fn polls(&self, i: usize) -> Option<TaskId> {
         match self.queue.get(i)? {

@@ -11,6 +11,7 @@ mod guided;
 mod log;
 mod pct;
 mod policy;
+mod prefer;
 mod random;
 mod replay;
 mod scheduler;
@@ -23,6 +24,7 @@ pub use self::token::{Token, TokenError};
 pub(crate) use self::fifo::Fifo;
 pub(crate) use self::guided::Guided;
 pub(crate) use self::pct::Pct;
+pub(crate) use self::prefer::{Prefer, Recorder, Want};
 pub(crate) use self::random::RandomWalk;
 pub(crate) use self::replay::Replay;
 pub(crate) use self::scheduler::Scheduler;
@@ -48,6 +50,24 @@ pub(crate) trait Strategy {
     /// Called when the run ends; replay reports recorded decisions left unused.
     fn finish(&mut self) -> Result<(), Divergence> {
         Ok(())
+    }
+}
+
+impl<S: Strategy + ?Sized> Strategy for Box<S> {
+    fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {
+        (**self).pick(ready)
+    }
+
+    fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
+        (**self).choose(arity)
+    }
+
+    fn on_spawn(&mut self, task: TaskId) {
+        (**self).on_spawn(task);
+    }
+
+    fn finish(&mut self) -> Result<(), Divergence> {
+        (**self).finish()
     }
 }
 

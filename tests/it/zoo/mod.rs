@@ -174,6 +174,68 @@ fn deep_bug_with_queue_and_lock_steps() {
     deep_exhibit(&DEEP_QUEUE, 1_500);
 }
 
+/// Issue 16: the index-editing shrinker stopped at 41 deviations on a failure whose minimum
+/// was 26, because removing one pick retargeted every later one. Shrinking over task
+/// identities reaches the deep bug's minimum, or close: at most 1.2 times the deviations of
+/// a failing schedule built by hand.
+///
+/// The hand-built schedule: eight FIFO rounds; the publisher alone for 23 steps (staging at
+/// its 31st); the cache's snapshot; seven FIFO rounds (the publisher at 38, one step short
+/// of committing); the auditor alone until it audits. Every step taken out of turn is a
+/// deviation: 22 + 24 = 46. It is about the fewest possible: the publisher must lead the
+/// cache by 23 steps at the snapshot and the auditor must lead the publisher at the audit,
+/// and FIFO keeps the tasks within a step of each other, so each step of lead costs one.
+#[test]
+fn deep_failures_shrink_to_within_a_fifth_of_a_hand_built_schedule() {
+    let (a, b, c) = (1, 2, 3);
+    let mut hand = Vec::new();
+    for _ in 0..8 {
+        hand.extend([a, b, c]);
+    }
+    hand.extend([a; 23]);
+    hand.push(b);
+    for _ in 0..7 {
+        hand.extend([c, a, b]);
+    }
+    hand.extend([c; 25]);
+    // The ready queue holds the three workers (main waits on a join), and a worker's
+    // yield queues it at the back: the index of each pick follows.
+    let mut queue = vec![a, b, c];
+    let choices: Vec<u32> = hand
+        .iter()
+        .map(|t| {
+            let i = queue.iter().position(|q| q == t).unwrap();
+            queue.remove(i);
+            queue.push(*t);
+            i as u32
+        })
+        .collect();
+    let built = Sim::new().follow(&choices).run(deep::yielding(false));
+    assert!(built.failure().unwrap().contains("which is not committed"));
+    assert_eq!(built.token.deviations(), 46);
+
+    let failure = Explorer::new()
+        .policy(Policy::Pct { depth: 3 })
+        .runs(1_500)
+        .explore(DEEP_YIELD.buggy)
+        .failure
+        .unwrap();
+    let shrunk = failure.shrunk.unwrap();
+    assert!(
+        shrunk.deviations * 5 <= 46 * 6,
+        "shrunk to {} deviations from {} (the hand-built schedule has 46)",
+        shrunk.deviations,
+        shrunk.original_deviations
+    );
+    let replayed = Sim::new().replay(&shrunk.token).run(deep::yielding(false));
+    assert!(
+        replayed
+            .failure()
+            .unwrap()
+            .contains("which is not committed")
+    );
+}
+
 /// [`deep::yielding`]: three ordering constraints over ~115 decisions, steps by `yield_now`.
 pub const DEEP_YIELD: Bug = Bug {
     name: "uncommitted config cached (deep, yield_now steps)",
