@@ -47,16 +47,15 @@ pub(crate) fn expand(input: TokenStream, try_join: bool) -> syn::Result<TokenStr
             quote!(async {}.await)
         });
     }
-    let names: Vec<_> = (0..n)
-        .map(|i| format_ident!("__simloop_join_{}", i))
-        .collect();
+    let fields: Vec<_> = (0..n).map(|i| format_ident!("f{}", i)).collect();
+    let types: Vec<_> = (0..n).map(|i| format_ident!("T{}", i)).collect();
     let futs = &j.futs;
-    let polls = names.iter().enumerate().map(|(i, name)| {
+    let polls = fields.iter().enumerate().map(|(i, field)| {
         let on_ready = if try_join {
             quote! {
-                if #name.as_mut().is_err() {
+                if __this.#field.as_mut().is_err() {
                     return ::core::task::Poll::Ready(::core::result::Result::Err(
-                        #name.as_mut().take_err()
+                        __this.#field.as_mut().take_err()
                     ));
                 }
             }
@@ -65,7 +64,7 @@ pub(crate) fn expand(input: TokenStream, try_join: bool) -> syn::Result<TokenStr
         };
         quote! {
             #i => {
-                if #name.as_mut().poll_done(__cx) {
+                if __this.#field.as_mut().poll_done(__cx) {
                     #on_ready
                 } else {
                     __done = false;
@@ -74,28 +73,39 @@ pub(crate) fn expand(input: TokenStream, try_join: bool) -> syn::Result<TokenStr
         }
     });
     let outputs = if try_join {
-        quote!(::core::result::Result::Ok((#(#names.as_mut().take_ok(),)*)))
+        quote!(::core::result::Result::Ok((#(__this.#fields.as_mut().take_ok(),)*)))
     } else {
-        quote!((#(#names.as_mut().take_output(),)*))
+        quote!((#(__this.#fields.as_mut().take_output(),)*))
     };
-    let start = if j.biased {
-        quote!(0usize)
+    // The futures live in one pinned struct (tokio keeps a tuple): the polling closure
+    // holds one pointer to it and the rotation counter, so the join's state is as small
+    // as tokio's.
+    let (rotate, start) = if j.biased {
+        (quote!(), quote!(0usize))
     } else {
-        quote! {{
-            let s = __rotate;
-            __rotate = (__rotate + 1) % #n;
-            s
-        }}
+        (
+            quote!(let mut __rotate: u32 = 0;),
+            quote! {{
+                let s = __rotate as usize;
+                __rotate = (__rotate + 1) % (#n as u32);
+                s
+            }},
+        )
     };
     Ok(quote! {{
-        #(let mut #names = ::core::pin::pin!(#krate::__private::MaybeDone::new(
-            ::core::future::IntoFuture::into_future(#futs)
-        ));)*
-        #[allow(unused_mut, unused_variables)]
-        let mut __rotate: usize = 0;
-        ::core::future::poll_fn(|__cx| {
+        #krate::__private::pin_project! {
+            struct __Join<#(#types: ::core::future::Future,)*> {
+                #(#[pin] #fields: #krate::__private::MaybeDone<#types>,)*
+            }
+        }
+        let mut __futures = ::core::pin::pin!(__Join {
+            #(#fields: #krate::__private::MaybeDone::new(::core::future::IntoFuture::into_future(#futs)),)*
+        });
+        #rotate
+        ::core::future::poll_fn(move |__cx| {
             let __start: usize = #start;
             let mut __done = true;
+            let mut __this = __futures.as_mut().project();
             for __i in 0..#n {
                 #[allow(clippy::modulo_one)]
                 match (__start + __i) % #n {

@@ -6,8 +6,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use pin_project_lite::pin_project;
-
 /// The branch `select!` polls first: drawn from the run's seeded generator, so the order is
 /// a function of the seed (tokio draws it from a thread-local generator). Outside a run,
 /// branch 0.
@@ -18,14 +16,20 @@ pub fn select_start(branches: usize) -> usize {
     simloop::rng::random_range(0..branches)
 }
 
+pub use pin_project_lite::pin_project;
+
 pin_project! {
-    /// A future of `join!`, then its output.
+    /// A future of `join!`, then its output, then nothing (three states, as tokio's, so
+    /// that the output shares the future's space).
     #[project = MaybeDoneProj]
+    #[project_replace = MaybeDoneReplace]
     pub enum MaybeDone<F: Future> {
         /// Not done yet.
         Pending { #[pin] future: F },
         /// Done, output kept.
-        Done { output: Option<F::Output> },
+        Done { output: F::Output },
+        /// The output was taken.
+        Gone,
     }
 }
 
@@ -42,11 +46,9 @@ impl<F: Future> MaybeDone<F> {
                 Poll::Ready(v) => v,
                 Poll::Pending => return false,
             },
-            MaybeDoneProj::Done { .. } => return true,
+            MaybeDoneProj::Done { .. } | MaybeDoneProj::Gone => return true,
         };
-        self.set(MaybeDone::Done {
-            output: Some(output),
-        });
+        self.set(MaybeDone::Done { output });
         true
     }
 
@@ -55,10 +57,15 @@ impl<F: Future> MaybeDone<F> {
     /// # Panics
     ///
     /// When not done, or taken already.
-    pub fn take_output(self: Pin<&mut Self>) -> F::Output {
-        match self.project() {
-            MaybeDoneProj::Done { output } => output.take().expect("join! output taken twice"),
+    pub fn take_output(mut self: Pin<&mut Self>) -> F::Output {
+        match self.as_mut().project() {
+            MaybeDoneProj::Done { .. } => {}
             MaybeDoneProj::Pending { .. } => panic!("join! output taken before it was done"),
+            MaybeDoneProj::Gone => panic!("join! output taken twice"),
+        }
+        match self.project_replace(MaybeDone::Gone) {
+            MaybeDoneReplace::Done { output } => output,
+            _ => unreachable!("checked above"),
         }
     }
 }
@@ -66,12 +73,7 @@ impl<F: Future> MaybeDone<F> {
 impl<T, E, F: Future<Output = Result<T, E>>> MaybeDone<F> {
     /// Whether the output is an error.
     pub fn is_err(self: Pin<&mut Self>) -> bool {
-        matches!(
-            self.project(),
-            MaybeDoneProj::Done {
-                output: Some(Err(_))
-            }
-        )
+        matches!(self.project(), MaybeDoneProj::Done { output: Err(_) })
     }
 
     /// The error output.

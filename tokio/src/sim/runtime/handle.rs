@@ -22,6 +22,8 @@ struct Inner {
     /// Built with `enable_time` (or `enable_all`): timers may be created.
     time: bool,
     paused: AtomicBool,
+    /// The runtime was dropped: spawns are cancelled at once, timers refused.
+    shut_down: AtomicBool,
     /// The real instant the runtime's virtual clock started from.
     base: std::time::Instant,
     /// Virtual time spent by the runtime's earlier runs (its clock goes on across them).
@@ -39,6 +41,9 @@ struct Inner {
     workers: std::sync::atomic::AtomicUsize,
     /// Tasks spawned and not yet ended.
     alive: Arc<std::sync::atomic::AtomicUsize>,
+    /// Runs completed and the wall time spent in them (for metrics only: nothing in a run
+    /// reads it).
+    activity: Arc<Mutex<(u64, Duration)>>,
 }
 
 impl Handle {
@@ -52,6 +57,7 @@ impl Handle {
                 flavor,
                 time,
                 paused: AtomicBool::new(paused),
+                shut_down: AtomicBool::new(false),
                 base: std::time::Instant::now(),
                 elapsed: Mutex::new(Duration::ZERO),
                 pending: Mutex::new(Vec::new()),
@@ -61,6 +67,7 @@ impl Handle {
                 id: Id::next(),
                 workers: std::sync::atomic::AtomicUsize::new(1),
                 alive: Arc::default(),
+                activity: Arc::default(),
             }),
         }
     }
@@ -136,8 +143,15 @@ impl Handle {
         // runtime, so `blocking_recv` and friends panic inside a run as they do in tokio,
         // instead of blocking the simulation's thread forever.
         let sim = entry::sim();
+        let started = std::time::Instant::now();
         let outcome = HOST
             .with(|host| host.block_on(tokio::task::unconstrained(async { sim.block_on(main) })));
+        self.set_main_waker(None);
+        {
+            let mut activity = lock(&self.inner.activity);
+            activity.0 += 1;
+            activity.1 += started.elapsed();
+        }
         *lock(&self.inner.elapsed) += outcome.elapsed;
         match outcome.result {
             Ok(Ok(value)) => value,
@@ -169,6 +183,7 @@ impl Handle {
         RuntimeMetrics {
             workers: self.inner.workers.load(Ordering::Relaxed),
             alive: self.inner.alive.clone(),
+            activity: self.inner.activity.clone(),
         }
     }
 
@@ -180,6 +195,11 @@ impl Handle {
     /// Keeps a spawn for the runtime's next run, or for the run in progress on another
     /// thread (whose main task is woken to start it).
     pub(crate) fn defer(&self, start: Box<dyn FnOnce() + Send>) {
+        if self.is_shut_down() {
+            // Dropping the task cancels it: its handle reports a cancelled `JoinError`.
+            drop(start);
+            return;
+        }
         lock(&self.inner.pending).push(start);
         let waker = lock(&self.inner.main_waker).clone();
         if let Some(w) = waker {
@@ -210,8 +230,20 @@ impl Handle {
         }
     }
 
-    /// Drops the tasks that never started (the runtime shuts down).
-    pub(crate) fn drop_pending(&self) {
+    /// Whether the runtime was dropped.
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.inner.shut_down.load(Ordering::Relaxed)
+    }
+
+    /// Drops the tasks that never started, and refuses what comes later (the runtime
+    /// shuts down).
+    pub(crate) fn shut_down(&self) {
+        self.inner.shut_down.store(true, Ordering::Relaxed);
+        self.drop_pending();
+    }
+
+    /// Drops the tasks that never started.
+    fn drop_pending(&self) {
         let starts = std::mem::take(&mut *lock(&self.inner.pending));
         drop(starts);
     }
@@ -327,6 +359,7 @@ impl std::error::Error for TryCurrentError {}
 pub struct RuntimeMetrics {
     workers: usize,
     alive: Arc<std::sync::atomic::AtomicUsize>,
+    activity: Arc<Mutex<(u64, Duration)>>,
 }
 
 impl RuntimeMetrics {
@@ -344,6 +377,22 @@ impl RuntimeMetrics {
     /// The depth of the global queue: the simulation has none.
     pub fn global_queue_depth(&self) -> usize {
         0
+    }
+
+    /// The wall time the runtime spent running (all its runs; every worker reports it,
+    /// the simulation running them on one thread). A measurement, never read by a run.
+    pub fn worker_total_busy_duration(&self, _worker: usize) -> Duration {
+        lock(&self.activity).1
+    }
+
+    /// How many times a worker parked: once at the end of each run.
+    pub fn worker_park_count(&self, _worker: usize) -> u64 {
+        lock(&self.activity).0
+    }
+
+    /// Parks and unparks together: two per run (even: not parked now).
+    pub fn worker_park_unpark_count(&self, _worker: usize) -> u64 {
+        2 * lock(&self.activity).0
     }
 }
 

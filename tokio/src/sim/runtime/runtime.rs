@@ -92,6 +92,6 @@ impl Drop for Runtime {
                 "Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context."
             );
         }
-        self.handle.drop_pending();
+        self.handle.shut_down();
     }
 }

@@ -43,11 +43,12 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// Panics as tokio does when no runtime with timers is current.
 #[track_caller]
 pub(crate) fn check_timers() {
-    let enabled = context::with_run(|r| r.handle.time_enabled())
-        .or_else(|| context::current_handle().map(|h| h.time_enabled()));
+    let enabled = context::with_run(|r| (r.handle.time_enabled(), r.handle.is_shut_down()))
+        .or_else(|| context::current_handle().map(|h| (h.time_enabled(), h.is_shut_down())));
     match enabled {
-        Some(true) => {}
-        Some(false) => panic!(
+        Some((true, false)) => {}
+        Some((true, true)) => panic!("A Tokio 1.x context was found, but it is being shutdown."),
+        Some((false, _)) => panic!(
             "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers."
         ),
         None => panic!("{NO_RUNTIME}"),
