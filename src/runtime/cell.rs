@@ -7,7 +7,7 @@ use std::task::{Context, Poll, Waker};
 
 use pin_project_lite::pin_project;
 
-use crate::task::JoinError;
+use super::JoinError;
 
 /// A hosted run's main future, polled by the engine in the main task's turn: a closure
 /// over a future that borrows from the caller's stack, so it never enters the core.

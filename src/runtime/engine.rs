@@ -9,6 +9,7 @@ use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use super::DeadlockReport;
+use super::JoinError;
 use super::TaskId;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
@@ -19,7 +20,6 @@ use super::slot::{
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
-use crate::task::JoinError;
 use crate::trace::EventKind;
 
 /// Why a run stopped.

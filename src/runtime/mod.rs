@@ -14,6 +14,7 @@ mod core;
 mod deadlock;
 mod engine;
 mod instant;
+mod join_error;
 mod lifecycle;
 mod pool;
 mod ready;
@@ -29,6 +30,7 @@ mod waker;
 
 pub use self::deadlock::{BlockedTask, DeadlockReport};
 pub use self::instant::Instant;
+pub use self::join_error::JoinError;
 pub use self::stats::Stats;
 pub use self::task_id::TaskId;
 

@@ -1,13 +1,12 @@
 //! Awaiting a task's result.
 
-use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::{AbortHandle, TaskId};
+use super::{AbortHandle, JoinError, TaskId};
 use crate::runtime::{WaitOn, try_with, with};
 
 /// An owned handle to a spawned task; awaiting it yields the task's value or a
@@ -40,68 +39,6 @@ pub struct JoinHandle<T> {
     taken: bool,
     _output: PhantomData<fn() -> T>,
 }
-
-/// Why a task produced no value.
-///
-/// # Examples
-///
-/// ```
-/// use simloop::{JoinError, Sim, spawn};
-///
-/// let out = Sim::new().run(async {
-///     spawn(async { panic!("boom") }).await
-/// });
-/// let err: JoinError = out.result.unwrap().unwrap_err();
-/// assert!(err.is_panic());
-/// assert_eq!(err.to_string(), "task panicked: boom");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum JoinError {
-    /// The task was cancelled; asyncio's `CancelledError`, with its optional message.
-    Cancelled {
-        /// The message given to [`JoinHandle::cancel_with`], if any.
-        message: Option<String>,
-    },
-    /// The task panicked; the simulation caught the panic and went on.
-    Panicked {
-        /// The panic message.
-        message: String,
-    },
-}
-
-impl JoinError {
-    /// Whether the task was cancelled.
-    ///
-    /// ```
-    /// let e = simloop::JoinError::Cancelled { message: None };
-    /// assert!(e.is_cancelled() && !e.is_panic());
-    /// ```
-    pub fn is_cancelled(&self) -> bool {
-        matches!(self, JoinError::Cancelled { .. })
-    }
-
-    /// Whether the task panicked.
-    ///
-    /// ```
-    /// let e = simloop::JoinError::Panicked { message: "x".into() };
-    /// assert!(e.is_panic());
-    /// ```
-    pub fn is_panic(&self) -> bool {
-        matches!(self, JoinError::Panicked { .. })
-    }
-}
-
-impl fmt::Display for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JoinError::Cancelled { message: None } => write!(f, "task was cancelled"),
-            JoinError::Cancelled { message: Some(m) } => write!(f, "task was cancelled: {m}"),
-            JoinError::Panicked { message } => write!(f, "task panicked: {message}"),
-        }
-    }
-}
-
-impl Error for JoinError {}
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(id: TaskId, run: u64) -> Self {
