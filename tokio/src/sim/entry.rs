@@ -49,6 +49,12 @@ fn var(name: &str) -> Option<String> {
 /// order for what a test observes); `SIMLOOP_SEED` and `SIMLOOP_POLICY` choose another
 /// schedule, `SIMLOOP_REPLAY` replays a recorded one.
 pub(crate) fn sim() -> Sim {
+    // The environment is read once per process (a run reads it at every `block_on`).
+    static SIM: std::sync::OnceLock<Sim> = std::sync::OnceLock::new();
+    SIM.get_or_init(sim_from_env).clone()
+}
+
+fn sim_from_env() -> Sim {
     // A tokio program may hand wakers to real threads (a `std::thread` completing a
     // channel): the run waits for their wakes rather than calling that a deadlock.
     let sim = Sim::new()

@@ -74,16 +74,10 @@ impl Builder {
         enable_io();
         /// Accepted and ignored.
         max_io_events_per_busy_tick(n: usize);
-        /// Accepted and ignored (blocking work runs as tasks).
-        max_blocking_threads(n: usize);
         /// Accepted and ignored.
         thread_stack_size(n: usize);
         /// Accepted and ignored.
         thread_keep_alive(d: std::time::Duration);
-        /// Accepted and ignored.
-        global_queue_interval(n: u32);
-        /// Accepted and ignored.
-        event_interval(n: u32);
         /// Accepted and ignored.
         max_io_events_per_tick(n: usize);
         /// Accepted and ignored.
@@ -113,8 +107,48 @@ impl Builder {
     }
 
     /// Names the runtime ([`super::Handle::name`]).
+    ///
+    /// # Panics
+    ///
+    /// When the name is blank, as tokio.
+    #[track_caller]
     pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
-        self.name = Some(name.into());
+        let name = name.into();
+        assert!(!name.trim().is_empty(), "runtime name shouldn't be empty");
+        self.name = Some(name);
+        self
+    }
+
+    /// Accepted and ignored (blocking work runs as tasks).
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "Max blocking threads cannot be set to 0");
+        self
+    }
+
+    /// Accepted and ignored.
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn global_queue_interval(&mut self, n: u32) -> &mut Builder {
+        assert!(n > 0, "global_queue_interval must be greater than 0");
+        self
+    }
+
+    /// Accepted and ignored.
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn event_interval(&mut self, n: u32) -> &mut Builder {
+        assert!(n > 0, "event_interval must be greater than 0");
         self
     }
 

@@ -79,7 +79,11 @@ impl Handle {
     /// Outside a runtime, with tokio's message.
     #[track_caller]
     pub fn current() -> Handle {
-        context::current_handle().unwrap_or_else(|| panic!("{NO_RUNTIME}"))
+        match context::current_handle() {
+            Some(handle) => handle,
+            // Not in a closure: the panic's location is the caller's (`track_caller`).
+            None => panic!("{NO_RUNTIME}"),
+        }
     }
 
     /// The handle of the current runtime, if there is one.
