@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use crate::task::TaskId;
+use super::TaskId;
 
 /// The wakes received from other threads for one run.
 #[derive(Default)]
