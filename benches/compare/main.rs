@@ -388,9 +388,10 @@ fn memory() {
     println!("| idle child | {idle} kB | | |");
 }
 
-/// Child mode: run one case once and print this process's peak resident set in kB.
+/// Child mode: run one case once (a W case, a memory case, or one point of a scaling series,
+/// `point:fanout:simloop-random:100000`) and print this process's peak resident set in kB.
 fn child(what: &str) {
-    if what != "idle" {
+    if what != "idle" && !scaling::run_point(what) {
         match CASES.iter().find(|c| c.0 == what) {
             Some(case) => (case.1)(1),
             None => scaling::child_case(what).unwrap_or_else(|| panic!("unknown case {what}"))(),

@@ -256,6 +256,34 @@ fn semaphore_tokio(n: usize) {
     });
 }
 
+/// Runs one point of a series once, for a profiler: `point:<series>:<implementation>:<size>`
+/// (e.g. `--child point:fanout:simloop-random:100000`). Returns whether `spec` named one.
+pub fn run_point(spec: &str) -> bool {
+    let mut parts = spec
+        .strip_prefix("point:")
+        .into_iter()
+        .flat_map(|s| s.split(':'));
+    let (Some(series), Some(imp), Some(n)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(n) = n.parse::<usize>() else {
+        return false;
+    };
+    let all = self::series();
+    let run = all
+        .iter()
+        .filter(|s| s.name == series)
+        .flat_map(|s| s.impls.iter())
+        .find(|(name, _)| *name == imp);
+    match run {
+        Some((_, run)) => {
+            run(n, 1);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Tasks asleep at once in the memory series.
 pub const MEMORY_TASKS: usize = 100_000;
 
