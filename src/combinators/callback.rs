@@ -40,7 +40,7 @@ fn watch_each(
             let index = u32::try_from(index).expect("fewer than 2^32 children");
             c.add_done_callback(child, target.clone(), index);
         }
-        c.run_id
+        c.run_id()
     })
 }
 
@@ -48,7 +48,7 @@ fn watch_each(
 /// held is dropped after the core borrow.
 pub(crate) fn disarm(run: u64, key: TimerKey) {
     let waker = try_with(|c| {
-        if c.run_id == run {
+        if c.run_id() == run {
             c.timers.cancel(key)
         } else {
             None

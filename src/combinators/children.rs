@@ -136,7 +136,7 @@ impl<T: 'static> Children<T> {
                     }
                 }
             }
-            (c.run_id, ended)
+            (c.run_id(), ended)
         });
         for (i, how) in ended {
             shared.on_done(i, &how);
@@ -195,7 +195,7 @@ impl<T: 'static> Children<T> {
         }
         let run = self.run;
         try_with(|c| {
-            c.run_id == run
+            c.run_id() == run
                 && self
                     .ids
                     .iter()
@@ -216,7 +216,7 @@ impl<T> Drop for Children<T> {
         let _ = self.shared.state.borrow_mut().outer.resolve();
         let run = self.run;
         try_with(|c| {
-            if c.run_id == run {
+            if c.run_id() == run {
                 for &id in &self.ids {
                     c.cancel(id, None);
                 }

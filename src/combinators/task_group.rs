@@ -324,7 +324,8 @@ impl<E: 'static> TaskGroup<E> {
         });
         {
             let mut s = shared.state.borrow_mut();
-            s.run.get_or_insert(with("TaskGroup::spawn", |c| c.run_id));
+            s.run
+                .get_or_insert(with("TaskGroup::spawn", |c| c.run_id()));
             s.children.push(handle.id());
             s.returned_err.push(false);
             s.remaining += 1;
@@ -430,7 +431,7 @@ impl<E> Group<E> {
             (s.run, s.children.clone())
         };
         try_with(|c| {
-            if Some(c.run_id) == run {
+            if Some(c.run_id()) == run {
                 for id in children {
                     if !c.is_done(id) {
                         c.cancel(id, None);

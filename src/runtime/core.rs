@@ -82,11 +82,11 @@ pub(crate) enum Hop {
 /// [`Core::take_output`], ...), because a slot is reused once its task is gone.
 pub(crate) struct Core {
     /// Tells this run from others: a waker, waiter or handle made in another run never acts
-    /// on this one. Read-only outside the runtime.
-    pub(crate) run_id: u64,
+    /// on this one. Read it through [`Core::run_id`].
+    pub(super) run_id: u64,
     /// The virtual clock. Only the engine advances it (to the next deadline, when nothing
-    /// is ready); read-only outside the runtime.
-    pub(crate) now: Instant,
+    /// is ready), and [`Core::advance_clock`]; read it through [`Core::now`].
+    pub(super) now: Instant,
     /// The task being polled (or whose future is being dropped), `None` between steps.
     /// Read it through [`Core::current`]; only the engine sets it.
     pub(crate) running: Option<TaskId>,
@@ -309,6 +309,29 @@ impl Core {
     pub(crate) fn current(&self) -> TaskId {
         self.running
             .expect("simloop: primitive used outside a task step")
+    }
+
+    /// The run's id: a waker, waiter or handle that remembers it acts on this run only
+    /// (**invariant: unique among the runs of the process**, `runtime::next_run_id`).
+    #[inline]
+    pub(crate) fn run_id(&self) -> u64 {
+        self.run_id
+    }
+
+    /// The virtual clock. **Invariant: it never moves backwards**; the engine moves it to
+    /// the next deadline when nothing is ready, and [`Core::advance_clock`] by a duration.
+    #[inline]
+    pub(crate) fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// Moves the clock forward by `by` at once (`time::advance`); timers that become due
+    /// fire at the next pass, in deadline order, as if the time had passed.
+    pub(crate) fn advance_clock(&mut self, by: std::time::Duration) {
+        self.now = self.now.saturating_add(by);
+        if self.trace.full() {
+            self.trace.record(self.now, None, EventKind::ClockAdvanced);
+        }
     }
 
     /// The program's seeded generator (`crate::rng`), on a stream of its own.

@@ -384,7 +384,7 @@ impl Sim {
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.jitter = self.jitter;
         let _registration = self.remote.map(|wait| {
-            let (inbox, registration) = crate::runtime::Inbox::register(core.run_id);
+            let (inbox, registration) = crate::runtime::Inbox::register(core.run_id());
             core.remote = Some((inbox, wait));
             registration
         });
@@ -413,7 +413,7 @@ impl Sim {
             Finish::Diverged(divergence) => Err(RunError::ReplayDiverged {
                 divergence,
                 step: core.stats.steps,
-                time: core.now,
+                time: core.now(),
             }),
         };
         let panics = core
@@ -437,7 +437,7 @@ impl Sim {
                 seed,
                 decisions: std::mem::take(&mut core.decisions),
             },
-            elapsed: core.now - Instant::ZERO,
+            elapsed: core.now() - Instant::ZERO,
             stats: core.stats,
             unobserved_panics: panics,
         };

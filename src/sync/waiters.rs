@@ -123,7 +123,7 @@ impl Waiters {
         let entry = Entry {
             seq,
             task,
-            run: core.run_id,
+            run: core.run_id(),
             waker: core.foreign(task, waker),
             notified: false,
             prev: self.tail,
@@ -227,7 +227,7 @@ impl Waiters {
         while at != NIL && done < n {
             let e = &mut self.slab[at as usize];
             at = e.next;
-            if e.notified || e.run != core.run_id || cancelling(core, e.task) {
+            if e.notified || e.run != core.run_id() || cancelling(core, e.task) {
                 continue;
             }
             e.notified = true;
@@ -245,7 +245,7 @@ impl Waiters {
             return false;
         }
         let e = &mut self.slab[self.head as usize];
-        if e.notified || e.run != core.run_id || cancelling(core, e.task) {
+        if e.notified || e.run != core.run_id() || cancelling(core, e.task) {
             return false;
         }
         e.notified = true;
@@ -266,7 +266,7 @@ impl Waiters {
             let index = at;
             let e = &mut self.slab[index as usize];
             at = e.next;
-            if e.notified || e.run != core.run_id {
+            if e.notified || e.run != core.run_id() {
                 continue;
             }
             before(Ticket { seq: e.seq, index }, core);
@@ -287,7 +287,7 @@ impl Waiters {
     pub(crate) fn has_claim(&self, core: Option<&Core>) -> bool {
         self.indexes().any(|i| {
             let e = &self.slab[i as usize];
-            e.notified || core.is_none_or(|c| c.run_id != e.run || !cancelling(c, e.task))
+            e.notified || core.is_none_or(|c| c.run_id() != e.run || !cancelling(c, e.task))
         })
     }
 

@@ -158,7 +158,8 @@ impl AbortHandle {
         let (id, run) = (self.id, self.run);
         with(what, |c| {
             assert_eq!(
-                c.run_id, run,
+                c.run_id(),
+                run,
                 "simloop: a task handle was used outside the run that spawned it"
             );
             f(c, id)

@@ -44,7 +44,7 @@ pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
     let hop = Hop::Call(guarded(state.clone(), callback));
     let run = with("call_soon", |c| {
         c.park(hop);
-        c.run_id
+        c.run_id()
     });
     CallHandle {
         state,
@@ -79,7 +79,7 @@ pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
 /// Panics outside a task of a simulation.
 #[track_caller]
 pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHandle {
-    let now = with("call_later", |c| c.now);
+    let now = with("call_later", |c| c.now());
     call_at(now + delay, callback)
 }
 
@@ -108,9 +108,12 @@ pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
     let hop = Hop::Call(guarded(state.clone(), callback));
     let (run, timer) = with("call_at", |c| {
         let hop = c.reserve_hop(hop);
-        let waker = Waker::from(Arc::new(CallWaker { run: c.run_id, hop }));
+        let waker = Waker::from(Arc::new(CallWaker {
+            run: c.run_id(),
+            hop,
+        }));
         let key = c.arm_timer(when, &waker, TimerKind::Wake);
-        (c.run_id, Some((key, hop)))
+        (c.run_id(), Some((key, hop)))
     });
     CallHandle { state, run, timer }
 }
@@ -155,7 +158,7 @@ impl CallHandle {
             // Disarmed before it fired: nothing will take the callback, so free it (its
             // captures are dropped outside the core).
             let freed = try_with(|c| {
-                if c.run_id != run {
+                if c.run_id() != run {
                     return None;
                 }
                 let waker = c.timers.cancel(key)?;
@@ -215,7 +218,7 @@ impl Wake for CallWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        let hop = try_with(|c| (c.run_id == self.run).then(|| c.take_hop(self.hop))).flatten();
+        let hop = try_with(|c| (c.run_id() == self.run).then(|| c.take_hop(self.hop))).flatten();
         if let Some(Hop::Call(f)) = hop {
             f();
         }

@@ -119,7 +119,8 @@ impl<T> JoinHandle<T> {
         let (id, run) = (self.id, self.run);
         with("JoinHandle::cancel", |c| {
             assert_eq!(
-                c.run_id, run,
+                c.run_id(),
+                run,
                 "simloop: JoinHandle used outside the run that spawned it"
             );
             c.cancel(id, message)
@@ -205,7 +206,7 @@ impl<T> JoinHandle<T> {
     pub fn is_finished(&self) -> bool {
         let (id, run) = (self.id, self.run);
         with("JoinHandle::is_finished", |c| {
-            c.run_id == run && c.is_done(id)
+            c.run_id() == run && c.is_done(id)
         })
     }
 }
@@ -219,7 +220,8 @@ impl<T: 'static> Future for JoinHandle<T> {
         let (id, run) = (this.id, this.run);
         let cell = with("JoinHandle", |c| {
             assert_eq!(
-                c.run_id, run,
+                c.run_id(),
+                run,
                 "simloop: JoinHandle awaited outside the run that spawned it"
             );
             if c.is_done(id) {
@@ -247,7 +249,7 @@ impl<T> Drop for JoinHandle<T> {
         }
         let (id, run) = (self.id, self.run);
         let cell = try_with(|c| {
-            if c.run_id != run {
+            if c.run_id() != run {
                 return None;
             }
             c.detach(id)

@@ -244,7 +244,8 @@ impl<T: Clone + 'static> Future for Task<T> {
         let (id, run) = (shared.id, shared.run);
         let cell = with("Task", |c| {
             assert_eq!(
-                c.run_id, run,
+                c.run_id(),
+                run,
                 "simloop: Task awaited outside the run that spawned it"
             );
             if c.is_done(id) {
@@ -272,7 +273,14 @@ impl<T> Drop for Shared<T> {
             return;
         }
         let (id, run) = (self.id, self.run);
-        let cell = try_with(|c| if c.run_id == run { c.detach(id) } else { None }).flatten();
+        let cell = try_with(|c| {
+            if c.run_id() == run {
+                c.detach(id)
+            } else {
+                None
+            }
+        })
+        .flatten();
         drop(cell);
     }
 }

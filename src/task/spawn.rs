@@ -37,7 +37,7 @@ pub fn spawn<F: Future + 'static>(future: F) -> JoinHandle<F::Output> {
     let cell = TaskCell::boxed(future);
     with("spawn", |c| {
         let id = c.spawn_cell(None, cell);
-        JoinHandle::new(id, c.run_id)
+        JoinHandle::new(id, c.run_id())
     })
 }
 
@@ -66,6 +66,6 @@ pub fn spawn_named<F: Future + 'static>(
     let cell = TaskCell::boxed(future);
     with("spawn_named", |c| {
         let id = c.spawn_cell(Some(name.into()), cell);
-        JoinHandle::new(id, c.run_id)
+        JoinHandle::new(id, c.run_id())
     })
 }

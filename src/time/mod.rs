@@ -30,7 +30,7 @@ use crate::runtime::{try_with, with};
 /// Panics outside a simulation.
 #[track_caller]
 pub fn now() -> Instant {
-    with("now", |c| c.now)
+    with("now", |c| c.now())
 }
 
 /// The current virtual time, or `None` outside a simulation: for adapters that fall back
@@ -46,7 +46,7 @@ pub fn now() -> Instant {
 /// assert_eq!(out.result.unwrap(), Some(Instant::ZERO));
 /// ```
 pub fn try_now() -> Option<Instant> {
-    try_with(|c| c.now)
+    try_with(|c| c.now())
 }
 
 /// Moves the virtual clock forward by `duration` at once, as tokio's `time::advance` does
@@ -75,11 +75,6 @@ pub fn try_now() -> Option<Instant> {
 #[track_caller]
 pub fn advance(duration: std::time::Duration) {
     with("time::advance", |c| {
-        c.now = c.now.saturating_add(duration);
-        if c.trace.full() {
-            let now = c.now;
-            c.trace
-                .record(now, None, crate::trace::EventKind::ClockAdvanced);
-        }
+        c.advance_clock(duration);
     })
 }

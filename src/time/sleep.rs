@@ -115,18 +115,18 @@ impl Future for Sleep {
             State::After | State::At => {
                 let deadline = match this.state {
                     State::After => {
-                        Instant::from_nanos(c.now.as_nanos().saturating_add(this.nanos))
+                        Instant::from_nanos(c.now().as_nanos().saturating_add(this.nanos))
                     }
                     _ => Instant::from_nanos(this.nanos),
                 };
                 let me = c.current();
-                if deadline <= c.now {
+                if deadline <= c.now() {
                     c.wake(me, cx.waker());
                     this.state = State::Yielded;
                 } else {
                     this.key = c.arm_timer(deadline, cx.waker(), TimerKind::Wake);
                     this.nanos = deadline.as_nanos();
-                    this.run = c.run_id as u32;
+                    this.run = c.run_id() as u32;
                     this.state = State::Armed;
                     c.sleep_on(deadline);
                 }
@@ -155,7 +155,7 @@ impl Drop for Sleep {
         if self.state == State::Armed {
             let (key, run) = (self.key, self.run);
             let waker = try_with(|c| {
-                if c.run_id as u32 == run {
+                if c.run_id() as u32 == run {
                     c.timers.cancel(key)
                 } else {
                     None

@@ -120,11 +120,11 @@ impl State {
         let owner = match self.owner() {
             Some(owner) => owner,
             None => {
-                let owner = (c.run_id, c.current());
+                let owner = (c.run_id(), c.current());
                 let deadline = match (self.take_rescheduled(), target) {
                     (Some(d), _) => d,
                     (None, Target::After(d)) => {
-                        Some(Instant::from_nanos(c.now.as_nanos().saturating_add(d)))
+                        Some(Instant::from_nanos(c.now().as_nanos().saturating_add(d)))
                     }
                     (None, Target::At(t)) => Some(t),
                     (None, Target::Never) => None,
@@ -156,7 +156,7 @@ impl State {
             }
             None => false,
         };
-        let due = !started && self.deadline().is_some_and(|d| d <= c.now);
+        let due = !started && self.deadline().is_some_and(|d| d <= c.now());
         (delivered, due, c.scope_start(owner.1))
     }
 
@@ -165,7 +165,7 @@ impl State {
     /// a stale waker to drop outside the core.
     pub(super) fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
         let (run, owner) = self.owner().expect("armed after the start");
-        assert_eq!(c.run_id, run, "simloop: timeout used outside its run");
+        assert_eq!(c.run_id(), run, "simloop: timeout used outside its run");
         let stale = old.and_then(|k| c.timers.cancel(k));
         self.key = match self.deadline() {
             None => TimerKey::NONE,
@@ -183,7 +183,7 @@ impl State {
         if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
             if dropped && !self.expired() {
                 let delivered = try_with(|c| {
-                    c.run_id == run && c.timers.deadline_state(key) == Some(Deadline::Delivered)
+                    c.run_id() == run && c.timers.deadline_state(key) == Some(Deadline::Delivered)
                 });
                 if delivered == Some(true) {
                     self.flags |= EXPIRED;
