@@ -42,7 +42,6 @@
 
 mod determinism;
 mod env;
-mod excerpt;
 mod exhaustive;
 mod explorer;
 mod horizon;

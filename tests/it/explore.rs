@@ -172,7 +172,7 @@ fn simloop_replay_reruns_a_test() {
     assert!(text.contains("lost update"), "{text}");
     assert!(
         text.contains(&format!(
-            "SIMLOOP_REPLAY={token} cargo test explore::replay_env_child"
+            "SIMLOOP_REPLAY=explore::replay_env_child={token} cargo test explore::replay_env_child -- --exact"
         )),
         "{text}"
     );
