@@ -6,15 +6,14 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::excerpt::excerpt;
 use super::horizon::Horizon;
 use super::judge::{judge, verdict};
 use super::quiet::quietly;
 use super::report::{Failure, Progress, Report};
 use super::sweep::{Record, Sweep};
-use crate::schedule::{Custom, Policy, Token};
-use crate::sim::{REPLAY_ENV, Sim};
-use crate::trace::TraceLevel;
+use crate::schedule::{Custom, Policy, Token, test_name};
+use crate::sim::Sim;
+use crate::trace::{TraceLevel, excerpt};
 
 type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
@@ -52,7 +51,7 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 /// });
 /// let failure = report.failure.expect("found");
 /// assert!(failure.message.contains("lost update"));
-/// assert!(failure.to_string().contains("SIMLOOP_REPLAY="));
+/// assert!(failure.to_string().contains("replay in code:"));
 /// ```
 #[derive(Clone)]
 pub struct Explorer {
@@ -394,12 +393,15 @@ impl Explorer {
             trace_excerpt,
             shrunk: None,
             test: test_name(),
+            rerunnable: false,
         }
     }
 
     /// Explores like [`Explorer::explore`] after applying the environment
     /// ([`Explorer::from_env`]), and panics with the full report on a failure: made for
-    /// `#[test]`s. With `SIMLOOP_REPLAY=<token>` set, runs that one recorded schedule instead.
+    /// `#[test]`s. With `SIMLOOP_REPLAY` set for this test (`<test>=<token>`, or a bare
+    /// `<token>` for every test: [`Token::from_env`]), runs that one recorded schedule
+    /// instead; the failure report prints that command.
     ///
     /// # Panics
     ///
@@ -438,19 +440,14 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String> + Sync,
     {
-        let replay = std::env::var(REPLAY_ENV)
-            .ok()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| {
-                t.parse::<Token>()
-                    .unwrap_or_else(|e| panic!("simloop: {REPLAY_ENV} is set but unusable: {e}"))
-            });
-        let report = match replay {
+        let mut report = match Token::from_env() {
             Some(token) => self.replay_checked(&token, &program, &check),
             None => self.clone().from_env().explore_checked(&program, &check),
         };
-        if let Some(failure) = &report.failure {
-            panic!("simloop exploration failed: {report}\n{}", failure.message);
+        if let Some(failure) = &mut report.failure {
+            failure.rerunnable = true;
+            let message = failure.message.clone();
+            panic!("simloop exploration failed: {report}\n{message}");
         }
         report
     }
@@ -481,6 +478,7 @@ impl Explorer {
                 trace_excerpt,
                 shrunk: None,
                 test: test_name(),
+                rerunnable: false,
             });
         }
         report
@@ -501,11 +499,4 @@ impl Explorer {
     pub(crate) fn shrinks(&self) -> bool {
         self.shrink
     }
-}
-
-/// The name libtest gives the thread of the running test (`zoo::lost_update`), used in the
-/// rerun hint. `None` outside a test thread.
-pub(crate) fn test_name() -> Option<String> {
-    let name = std::thread::current().name()?.to_string();
-    (name != "main").then_some(name)
 }

@@ -15,12 +15,30 @@
 //! ordinary runs and nothing runs twice.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-/// The most decisions of the pilots run so far, in pilot order.
-#[derive(Default)]
+/// Pilot `m` runs at offset 0 for `m = 0`, else `2^(m-1)`: 65 pilots cover every offset.
+const PILOTS: usize = 65;
+
+/// The most decisions of the pilots run so far, in pilot order. Runs read it without a
+/// lock (every run of a sweep asks for its horizon); pilots are added under one.
 pub(crate) struct Horizon {
-    /// Decisions of pilot `m` (offset [`pilot`]`(m)`), for the pilots known so far.
-    pilots: Mutex<Vec<u64>>,
+    /// Held while a pilot is run or added.
+    adding: Mutex<()>,
+    /// How many pilots are known (published after their entry of `most`).
+    known: AtomicUsize,
+    /// `most[m]`: the most decisions of pilots `0..=m`.
+    most: [AtomicU64; PILOTS],
+}
+
+impl Default for Horizon {
+    fn default() -> Horizon {
+        Horizon {
+            adding: Mutex::new(()),
+            known: AtomicUsize::new(0),
+            most: std::array::from_fn(|_| AtomicU64::new(0)),
+        }
+    }
 }
 
 /// The offset of pilot `m`: 0, 1, 2, 4, 8, ...
@@ -31,33 +49,66 @@ fn pilot(m: usize) -> u64 {
     }
 }
 
+/// How many pilots run before `offset`: those at offsets below it.
+fn pilots_before(offset: u64) -> usize {
+    match offset {
+        0 => 0,
+        1 => 1,
+        o => (64 - (o - 1).leading_zeros()) as usize + 1,
+    }
+}
+
 impl Horizon {
     /// The horizon of the run at `offset`: the most decisions of the pilots before it (0
     /// for the first). Pilots not known yet are run first with `run(offset, horizon)`,
     /// which returns the decisions the run took.
     pub(crate) fn at(&self, offset: u64, run: &dyn Fn(u64, u64) -> u64) -> u64 {
-        let mut pilots = self.pilots.lock().expect("a pilot run panicked");
-        while pilot(pilots.len()) < offset {
-            let horizon = pilots.iter().copied().max().unwrap_or(0);
-            let decisions = run(pilot(pilots.len()), horizon);
-            pilots.push(decisions);
+        let needed = pilots_before(offset);
+        if self.known.load(Ordering::Acquire) < needed {
+            let _adding = self.adding.lock().expect("a pilot run panicked");
+            loop {
+                let m = self.known.load(Ordering::Acquire);
+                if m >= needed {
+                    break;
+                }
+                let decisions = run(pilot(m), self.most_of(m));
+                self.add(m, decisions);
+            }
         }
-        pilots.iter().copied().max().unwrap_or(0)
+        self.most_of(needed)
     }
 
     /// Notes that the run at `offset` took `decisions`: if it is the next pilot, no one
     /// needs to run it again.
     pub(crate) fn ran(&self, offset: u64, decisions: u64) {
-        let mut pilots = self.pilots.lock().expect("a pilot run panicked");
-        if pilot(pilots.len()) == offset {
-            pilots.push(decisions);
+        let m = pilots_before(offset);
+        if pilot(m) != offset || self.known.load(Ordering::Acquire) != m {
+            return;
+        }
+        let _adding = self.adding.lock().expect("a pilot run panicked");
+        if self.known.load(Ordering::Acquire) == m {
+            self.add(m, decisions);
         }
     }
 
     /// The horizon the pilots learned.
     pub(crate) fn learned(&self) -> u64 {
-        let pilots = self.pilots.lock().expect("a pilot run panicked");
-        pilots.iter().copied().max().unwrap_or(0)
+        self.most_of(self.known.load(Ordering::Acquire))
+    }
+
+    /// The most decisions of the first `n` pilots (`n` known).
+    fn most_of(&self, n: usize) -> u64 {
+        match n {
+            0 => 0,
+            n => self.most[n - 1].load(Ordering::Acquire),
+        }
+    }
+
+    /// Publishes pilot `m` (the next one; the caller holds `adding`).
+    fn add(&self, m: usize, decisions: u64) {
+        let most = self.most_of(m).max(decisions);
+        self.most[m].store(most, Ordering::Release);
+        self.known.store(m + 1, Ordering::Release);
     }
 }
 
@@ -66,6 +117,14 @@ mod tests {
     use std::cell::RefCell;
 
     use super::*;
+
+    #[test]
+    fn pilots_before_an_offset_are_those_below_it() {
+        for offset in 0..300u64 {
+            let below = (0..PILOTS).filter(|&m| pilot(m) < offset).count();
+            assert_eq!(pilots_before(offset), below, "{offset}");
+        }
+    }
 
     #[test]
     fn pilots_are_at_powers_of_two_and_run_once() {

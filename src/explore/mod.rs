@@ -9,7 +9,8 @@
 //!   the space was fully covered.
 //! - [`Explorer::shrink_token`]: a small failing schedule ([`Shrunk`]) from a failing one.
 //! - [`Explorer::check_determinism`]: the same schedule twice, the first diverging line.
-//! - [`schedules`] (feature `proptest`, on by default): schedules as proptest values.
+//! - [`schedules`] and [`schedules_for`] (feature `proptest`, on by default): schedules
+//!   as proptest values, sized from the program.
 //!
 //! # Examples
 //!
@@ -42,7 +43,6 @@
 
 mod determinism;
 mod env;
-mod excerpt;
 mod exhaustive;
 mod explorer;
 mod horizon;
@@ -59,5 +59,5 @@ pub use self::env::{JOBS_ENV, POLICY_ENV, RUNS_ENV, SEED_ENV, SHARD_ENV};
 pub use self::exhaustive::Bounds;
 pub use self::explorer::Explorer;
 #[cfg(feature = "proptest")]
-pub use self::proptest::{Schedule, schedules};
+pub use self::proptest::{SIZING_RUNS, Schedule, schedules, schedules_for};
 pub use self::report::{Coverage, Failure, Progress, Report, Shrunk};

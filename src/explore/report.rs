@@ -70,7 +70,9 @@ pub struct Report {
 /// let failure = report.failure.unwrap();
 /// assert_eq!(failure.seed, 0);
 /// assert!(failure.message.contains("boom"));
-/// assert!(failure.to_string().contains("SIMLOOP_REPLAY="));
+/// // Explorer::explore does not read SIMLOOP_REPLAY (Explorer::check does): the report
+/// // says how to replay in code.
+/// assert!(failure.to_string().contains("replay in code:"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -90,6 +92,10 @@ pub struct Failure {
     pub shrunk: Option<Shrunk>,
     /// The test to name in the rerun hint (the test thread's name), if known.
     pub test: Option<String>,
+    /// Whether the exploration was made by [`crate::explore::Explorer::check`], which
+    /// reads `SIMLOOP_REPLAY`, so that the report may print the command that reruns the
+    /// test.
+    pub(crate) rerunnable: bool,
 }
 
 /// A small failing schedule found by [`crate::explore::Explorer::shrink_token`] (and by
@@ -358,7 +364,6 @@ impl Coverage {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let test = self.test.as_deref().unwrap_or("<test name>");
         writeln!(
             f,
             "failing run: seed {} under policy {}: {}",
@@ -391,7 +396,16 @@ impl fmt::Display for Failure {
         }
         writeln!(
             f,
-            "rerun this test:  {REPLAY_ENV}={token} cargo test {test}"
-        )
+            "replay in code:   sim.replay(&\"{token}\".parse().unwrap()).run(..), sim being the explorer's Sim"
+        )?;
+        // Only Explorer::check reads SIMLOOP_REPLAY: the command is printed where it works.
+        if let (true, Some(test)) = (self.rerunnable, &self.test) {
+            writeln!(
+                f,
+                "rerun this test:  {REPLAY_ENV}={} cargo test {test} -- --exact",
+                token.for_env(Some(test))
+            )?;
+        }
+        Ok(())
     }
 }

@@ -99,12 +99,17 @@ impl Sweep<'_> {
         (tally, false)
     }
 
-    /// Several jobs: threads take run numbers from one counter and keep their records; a
-    /// stop at a failure keeps the runs up to the LOWEST failing one, which every job count
-    /// reaches, so the tally does not depend on the number of jobs. With a progress
+    /// Several jobs: threads take run numbers from one counter, in order, and keep their
+    /// records; a stop at a failure keeps the runs up to the LOWEST failing one, which
+    /// every job count reaches (no thread skips a number below a failing one), so the tally
+    /// does not depend on the number of jobs. With a progress
     /// callback, records travel to the calling thread as they end.
     fn threads(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
         let next = AtomicU64::new(0);
+        // Threads take run numbers a few at a time (one shared counter bumped per run costs
+        // a cache line's trip between cores, as much as a small run), but few enough that
+        // the threads finish together.
+        let chunk = (self.total / (64 * self.jobs as u64)).clamp(1, 16);
         let stop_at = AtomicU64::new(u64::MAX);
         let cut = AtomicBool::new(false);
         let mut records: Vec<Record> = Vec::new();
@@ -117,26 +122,31 @@ impl Sweep<'_> {
                     scope.spawn(move || {
                         quietly(|| {
                             let mut mine = Vec::new();
-                            loop {
-                                if self.out_of_time() {
-                                    cut.store(true, Ordering::Relaxed);
-                                    break;
-                                }
-                                let j = next.fetch_add(1, Ordering::Relaxed);
-                                if j >= self.total || j > stop_at.load(Ordering::Relaxed) {
-                                    break;
-                                }
-                                let record = run(j);
-                                if record.failed.is_some() && self.stop_on_failure {
-                                    stop_at.fetch_min(j, Ordering::Relaxed);
-                                }
-                                match &tx {
-                                    Some(tx) => {
-                                        if tx.send(record).is_err() {
-                                            break;
-                                        }
+                            'chunks: loop {
+                                let first = next.fetch_add(chunk, Ordering::Relaxed);
+                                for j in first..(first + chunk).min(self.total) {
+                                    if self.out_of_time() {
+                                        cut.store(true, Ordering::Relaxed);
+                                        break 'chunks;
                                     }
-                                    None => mine.push(record),
+                                    if j > stop_at.load(Ordering::Relaxed) {
+                                        break 'chunks;
+                                    }
+                                    let record = run(j);
+                                    if record.failed.is_some() && self.stop_on_failure {
+                                        stop_at.fetch_min(j, Ordering::Relaxed);
+                                    }
+                                    match &tx {
+                                        Some(tx) => {
+                                            if tx.send(record).is_err() {
+                                                break 'chunks;
+                                            }
+                                        }
+                                        None => mine.push(record),
+                                    }
+                                }
+                                if first + chunk >= self.total {
+                                    break;
                                 }
                             }
                             mine

@@ -41,6 +41,14 @@ pub(crate) struct Limits {
 /// A panic's or a cancellation's message.
 pub(crate) type Message = Box<str>;
 
+/// The cancellations requested of one task.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct CancelRequests {
+    count: u32,
+    /// The first request's requester (`None`: the event loop) and time.
+    first: (Option<TaskId>, Instant),
+}
+
 /// How a task ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Completion {
@@ -138,9 +146,10 @@ pub(crate) struct Core {
     pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
     pub(super) messages: BTreeMap<TaskId, Message>,
-    /// How many cancellations were requested of each task before it ended (asyncio's
-    /// `Task.cancelling()`); tasks never cancelled are absent.
-    cancel_counts: BTreeMap<TaskId, u32>,
+    /// The cancellations requested of each task before it ended (how many: asyncio's
+    /// `Task.cancelling()`; and who asked first, when, for reports); tasks never cancelled
+    /// are absent.
+    cancel_counts: BTreeMap<TaskId, CancelRequests>,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(crate) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
@@ -450,12 +459,22 @@ impl Core {
     /// How many cancellations of task `id` were requested before it ended (asyncio's
     /// `Task.cancelling()`).
     pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
-        self.cancel_counts.get(&id).copied().unwrap_or(0)
+        self.cancel_counts.get(&id).map_or(0, |c| c.count)
     }
 
-    /// Counts a cancellation request of task `id`, which has not ended.
+    /// Who first asked to cancel task `id` (`None`: the event loop, e.g. a timeout's
+    /// expiry), and when; `None` if nobody did.
+    pub(crate) fn first_cancel_request(&self, id: TaskId) -> Option<(Option<TaskId>, Instant)> {
+        self.cancel_counts.get(&id).map(|c| c.first)
+    }
+
+    /// Counts a cancellation request of task `id`, which has not ended, by the running task.
     pub(crate) fn count_cancel_request(&mut self, id: TaskId) {
-        *self.cancel_counts.entry(id).or_insert(0) += 1;
+        let first = (self.running, self.now);
+        self.cancel_counts
+            .entry(id)
+            .or_insert(CancelRequests { count: 0, first })
+            .count += 1;
     }
 
     /// How task `id` ended, if it has.

@@ -8,7 +8,7 @@ use super::Instant;
 use super::TaskId;
 use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
 use super::{BlockedTask, DeadlockReport};
-use super::{Core, Entry, Hop};
+use super::{Completion, Core, Entry, Hop};
 use crate::trace::TraceBuf;
 
 /// One thing a pending task waits on, registered by the future that returned `Pending`.
@@ -117,11 +117,37 @@ impl Core {
                     let _ = write!(s, " '{name}'");
                 }
                 if !holders.is_empty() {
-                    let held: Vec<String> = holders.iter().map(|h| self.label(*h)).collect();
+                    let held: Vec<String> = holders.iter().map(|h| self.holder(*h)).collect();
                     let _ = write!(s, " held by {}", held.join(", "));
                 }
                 s
             }
+        }
+    }
+
+    /// A holder of a resource as reports name it: its label, and when it ended holding the
+    /// resource, how (a cancelled holder says when and by whom it was cancelled), or a
+    /// cancellation still pending.
+    fn holder(&self, h: TaskId) -> String {
+        let label = self.label(h);
+        let asked = || match self.first_cancel_request(h) {
+            Some((Some(by), at)) if by != h => format!(" at t={at} by {}", self.label(by)),
+            Some((_, at)) => format!(" at t={at}"),
+            None => String::new(),
+        };
+        match self.completion(h) {
+            Some(Completion::Cancelled(_)) => {
+                format!(
+                    "{label}, which was cancelled{} and ended holding it",
+                    asked()
+                )
+            }
+            Some(Completion::Panicked(_)) => format!("{label}, which panicked holding it"),
+            Some(Completion::Returned) => format!("{label}, which returned holding it"),
+            None if self.cancel_requests(h) > 0 => {
+                format!("{label} (cancellation requested{})", asked())
+            }
+            None => label,
         }
     }
 

@@ -14,11 +14,13 @@ mod policy;
 mod prefer;
 mod random;
 mod replay;
+mod replay_env;
 mod scheduler;
 mod token;
 
 pub use self::log::{DecisionLog, Iter};
 pub use self::policy::Policy;
+pub use self::replay_env::REPLAY_ENV;
 pub use self::token::{Token, TokenError};
 
 pub(crate) use self::fifo::Fifo;
@@ -27,6 +29,7 @@ pub(crate) use self::pct::Pct;
 pub(crate) use self::prefer::{Prefer, Recorder, Want};
 pub(crate) use self::random::RandomWalk;
 pub(crate) use self::replay::Replay;
+pub(crate) use self::replay_env::test_name;
 pub(crate) use self::scheduler::Scheduler;
 
 use std::fmt;

@@ -10,10 +10,7 @@ use crate::task::JoinError;
 use crate::time::Instant;
 use crate::trace::{Trace, TraceLevel};
 
-/// The environment variable [`Sim::check`] reads: a replay token that overrides the
-/// configured seed and policy, so a failure printed by a test reruns with
-/// `SIMLOOP_REPLAY=<token> cargo test <name>`.
-pub const REPLAY_ENV: &str = "SIMLOOP_REPLAY";
+pub use crate::schedule::REPLAY_ENV;
 
 /// The default step budget's base ([`Sim::step_budget`]).
 const DEFAULT_STEPS: u64 = 10_000_000;
@@ -446,11 +443,13 @@ impl Sim {
     }
 
     /// Runs `future` like [`Sim::run`] and returns its value, panicking with a full report
-    /// (error, trace tail, seed, policy, replay token and how to rerun) when the run fails or
-    /// a detached task panicked. Made for tests.
+    /// (error, the trace around the failing event, seed, policy, replay token and how to
+    /// rerun the test) when the run fails or a detached task panicked. Made for tests.
     ///
-    /// When the environment variable [`REPLAY_ENV`] (`SIMLOOP_REPLAY`) holds a token, that
-    /// recorded run is replayed instead of the configured seed and policy.
+    /// When the environment variable [`REPLAY_ENV`] (`SIMLOOP_REPLAY`) holds a token for the
+    /// running test ([`Token::from_env`]), that recorded run is replayed instead of the
+    /// configured seed and policy; the failure report prints that command. ([`Sim::run`]
+    /// does not read the variable.)
     ///
     /// # Panics
     ///
@@ -466,13 +465,10 @@ impl Sim {
     /// ```
     #[track_caller]
     pub fn check<F: Future + 'static>(&self, future: F) -> F::Output {
-        let sim = match std::env::var(REPLAY_ENV) {
-            Ok(text) if !text.trim().is_empty() => match text.parse::<Token>() {
-                Ok(token) => self.clone().replay(&token),
-                Err(e) => panic!("simloop: {REPLAY_ENV} is set but unusable: {e}"),
-            },
-            _ => self.clone(),
+        let sim = match Token::from_env() {
+            Some(token) => self.clone().replay(&token),
+            None => self.clone(),
         };
-        sim.run(future).unwrap()
+        sim.run(future).unwrap_rerunnable()
     }
 }

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use super::{REPLAY_ENV, RunError};
 use crate::runtime::Stats;
-use crate::schedule::Token;
+use crate::schedule::{Token, test_name};
 use crate::task::TaskId;
-use crate::trace::Trace;
+use crate::trace::{Trace, excerpt};
 
 /// Everything a run produced.
 ///
@@ -63,12 +63,15 @@ impl<T> Outcome<T> {
         }
     }
 
-    /// How to rerun this exact run: seed, policy, token, and the environment variable and
-    /// code that replay it.
+    /// How to rerun this exact run: seed, policy, token, and the code that replays it.
+    /// ([`Sim::check`](crate::Sim::check), which reads `SIMLOOP_REPLAY`, adds the command
+    /// that reruns the test to its report; [`crate::Sim::run`] does not read the variable.)
     ///
     /// ```
     /// let out = simloop::Sim::new().seed(3).run(async {});
-    /// assert!(out.replay_hint().contains("SIMLOOP_REPLAY="));
+    /// let hint = out.replay_hint();
+    /// assert!(hint.contains("Sim::new().replay(&\"sl1:fifo:3:"));
+    /// assert!(!hint.contains("SIMLOOP_REPLAY="));
     /// ```
     pub fn replay_hint(&self) -> String {
         let mut s = String::new();
@@ -79,14 +82,9 @@ impl<T> Outcome<T> {
             self.token.policy()
         );
         let _ = writeln!(s, "replay token: {}", self.token);
-        let _ = writeln!(
-            s,
-            "rerun this test:  {REPLAY_ENV}={} cargo test <test name>",
-            self.token
-        );
         let _ = write!(
             s,
-            "or in code:       Sim::new().replay(&\"{}\".parse().unwrap())",
+            "replay in code:   Sim::new().replay(&\"{}\".parse().unwrap()).run(..)",
             self.token
         );
         s
@@ -111,8 +109,9 @@ impl<T> Outcome<T> {
         }
     }
 
-    /// The main future's value; panics with the failure, the last 30 trace lines and the
-    /// replay hint when the run failed or a detached task panicked.
+    /// The main future's value; panics with the failure, the trace around the failing
+    /// event (the panic the failure quotes, else the run's end) and the replay hint when the
+    /// run failed or a detached task panicked.
     ///
     /// # Panics
     ///
@@ -123,16 +122,29 @@ impl<T> Outcome<T> {
     /// ```
     #[track_caller]
     pub fn unwrap(self) -> T {
+        self.unwrap_or_report(false)
+    }
+
+    /// [`Outcome::unwrap`] for [`crate::Sim::check`], which reads `SIMLOOP_REPLAY`: its
+    /// report also says how to rerun the test with the token.
+    #[track_caller]
+    pub(crate) fn unwrap_rerunnable(self) -> T {
+        self.unwrap_or_report(true)
+    }
+
+    #[track_caller]
+    fn unwrap_or_report(self, rerunnable: bool) -> T {
         if let Some(failure) = self.failure() {
-            let rendered = self.trace.render();
-            let lines: Vec<&str> = rendered.lines().collect();
-            let tail = &lines[lines.len().saturating_sub(30)..];
-            panic!(
-                "simloop run failed: {failure}\n--- last {} trace lines ---\n{}\n--- how to replay ---\n{}",
-                tail.len(),
-                tail.join("\n"),
-                self.replay_hint()
-            );
+            let excerpt = excerpt(&self.trace.render(), &failure);
+            let mut hint = self.replay_hint();
+            if let (true, Some(test)) = (rerunnable, test_name()) {
+                let _ = write!(
+                    hint,
+                    "\nrerun this test:  {REPLAY_ENV}={} cargo test {test} -- --exact",
+                    self.token.for_env(Some(&test))
+                );
+            }
+            panic!("simloop run failed: {failure}\n{excerpt}--- how to replay ---\n{hint}");
         }
         match self.result {
             Ok(v) => v,

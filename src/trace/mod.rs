@@ -3,12 +3,14 @@
 
 mod buffer;
 mod event;
+mod excerpt;
 mod log;
 mod packed;
 mod render;
 
 pub(crate) use self::buffer::TraceBuf;
 pub use self::event::{Event, EventKind, TaskEnd};
+pub(crate) use self::excerpt::excerpt;
 pub use self::log::log_line;
 pub(crate) use self::packed::Packed;
 pub use self::render::Trace;

@@ -50,10 +50,12 @@ fn deadlock_failure_says_how_to_replay() {
         .run(async { std::future::pending::<()>().await });
     let hint = out.replay_hint();
     assert!(hint.contains("seed: 5  policy: fifo"), "{hint}");
+    // Sim::run does not read SIMLOOP_REPLAY, so the hint replays in code (issue 16).
     assert!(
-        hint.contains(&format!("SIMLOOP_REPLAY={} cargo test", out.token)),
+        hint.contains(&format!("Sim::new().replay(&\"{}\"", out.token)),
         "{hint}"
     );
+    assert!(!hint.contains("SIMLOOP_REPLAY"), "{hint}");
     let panic =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| out.unwrap())).unwrap_err();
     let msg = panic.downcast_ref::<String>().unwrap();

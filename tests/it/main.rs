@@ -8,6 +8,7 @@ mod deadlock;
 mod determinism;
 mod event_condition_barrier;
 mod explore;
+mod explore_reports;
 mod fidelity;
 mod gather;
 mod limits;

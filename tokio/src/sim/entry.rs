@@ -60,11 +60,8 @@ fn sim_from_env() -> Sim {
     let sim = Sim::new()
         .trace(TraceLevel::Off)
         .accept_remote_wakes(std::time::Duration::from_secs(10));
-    if let Some(text) = var(REPLAY_ENV) {
-        let token: Token = text
-            .trim()
-            .parse()
-            .unwrap_or_else(|e| panic!("simloop: {REPLAY_ENV} is set but unusable: {e}"));
+    // A bare token, or one scoped to this test (`<test>=<token>`).
+    if let Some(token) = Token::from_env() {
         return sim.replay(&token);
     }
     let mut sim = sim;
