@@ -59,7 +59,8 @@ pub use self::combinators::{
     AsCompleted, ChildFailure, Elapsed, Gather, GatherAll, GatherError, GroupError, GroupJoin,
     GroupScope, RescheduleError, ReturnWhen, Shield, SpawnError, TaskGroup, Timeout, TimeoutHandle,
     TryGather, Wait, as_completed, gather, gather_all, gather_all_tasks, gather_tasks, shield,
-    shield_task, timeout, timeout_at, timeout_scope, try_gather, try_gather_tasks, wait, wait_for,
+    shield_task, timeout, timeout_at, timeout_scope, try_gather, try_gather_tasks, try_wait, wait,
+    wait_for, wait_for_task,
 };
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{

@@ -20,15 +20,15 @@ use crate::task::{CallHandle, JoinError, TaskHandle, call_later};
 ///
 /// Each task's result is yielded two ready-queue slots after it ends (its done-callback
 /// queues it, then the consumer is woken), as with asyncio's internal queue. With a
-/// `timeout` (measured from the first poll), the stream yields one `Err(Elapsed)` when it
-/// passes and then ends; the tasks not yet yielded keep running, and
-/// [`AsCompleted::take_pending`] hands their handles back (asyncio's caller still holds
-/// its tasks). The handles may be [`JoinHandle`](crate::JoinHandle)s or
-/// [`Task`](crate::Task) clones.
+/// `timeout` (measured from the first poll), the stream yields, once it passes, the
+/// results that were already queued, then one `Err(Elapsed)` for every task left, as
+/// asyncio's iterator raises `TimeoutError` from each remaining awaitable; the tasks not
+/// yielded keep running, and [`AsCompleted::take_pending`] hands their handles back
+/// (asyncio's caller still holds its tasks). The handles may be
+/// [`JoinHandle`](crate::JoinHandle)s or [`Task`](crate::Task) clones.
 ///
-/// **Differs from asyncio:** asyncio raises `TimeoutError` from every remaining awaitable;
-/// simloop yields `Elapsed` once and ends the stream. Tasks that ended before the first poll
-/// are yielded in input order (asyncio iterates a set there).
+/// **Differs from asyncio:** tasks that ended before the first poll are yielded in input
+/// order (asyncio iterates a set there).
 ///
 /// # Examples
 ///
@@ -120,7 +120,7 @@ impl<H> AsCompleted<H> {
 
     /// Takes the handles of the tasks the stream has not yielded, in input order: after an
     /// `Elapsed`, the tasks that did not end in time (still running), to await or cancel.
-    /// The stream yields nothing more afterwards.
+    /// The stream yields nothing more afterwards (no further `Elapsed`).
     ///
     /// # Examples
     ///
@@ -136,7 +136,7 @@ impl<H> AsCompleted<H> {
     ///     }));
     ///     let mut stream = as_completed(hs.into(), Some(Duration::from_secs(2)));
     ///     assert_eq!(stream.next().await.unwrap().unwrap().unwrap(), 1);
-    ///     assert!(stream.next().await.unwrap().is_err()); // Elapsed at t=2s
+    ///     assert!(stream.next().await.unwrap().is_err()); // Elapsed at t=2s, for task 0
     ///     let mut left = stream.take_pending();
     ///     assert!(stream.next().await.is_none());
     ///     left.pop().unwrap().await.unwrap()
@@ -155,8 +155,6 @@ impl<H> AsCompleted<H> {
 
 struct Started {
     shared: Rc<Shared>,
-    /// The timeout: a `call_later` callback, as asyncio's `_on_timeout`.
-    timer: Option<CallHandle>,
 }
 
 struct Shared {
@@ -167,20 +165,30 @@ struct Shared {
 struct State {
     /// Indices of ended tasks, in the order their callbacks ran.
     done: VecDeque<usize>,
+    /// Tasks whose callback has not run (asyncio's `todo`).
+    todo: usize,
     timed_out: bool,
+    /// The timeout: a `call_later` callback, as asyncio's `_on_timeout`; cancelled once
+    /// every task ended, as asyncio's `_on_completion` does.
+    timer: Option<CallHandle>,
     waker: Option<Waker>,
 }
 
 impl DoneCallback for Shared {
     fn on_done(&self, index: usize, _how: &Completion) {
-        let waker = {
+        let (waker, timer) = {
             let mut s = self.state.borrow_mut();
             if s.timed_out {
                 return;
             }
             s.done.push_back(index);
-            s.waker.take()
+            s.todo -= 1;
+            let timer = if s.todo == 0 { s.timer.take() } else { None };
+            (s.waker.take(), timer)
         };
+        if let Some(timer) = timer {
+            timer.cancel();
+        }
         if let Some(w) = waker {
             w.wake();
         }
@@ -188,12 +196,13 @@ impl DoneCallback for Shared {
 }
 
 impl Shared {
-    /// asyncio's `_on_timeout`, at the timeout callback's turn: the results not yet queued
-    /// are dropped from the stream.
+    /// asyncio's `_on_timeout`, at the timeout callback's turn: the tasks that have not
+    /// ended will each be yielded as `Elapsed`, after the results already queued.
     fn on_timeout(&self) {
         let waker = {
             let mut s = self.state.borrow_mut();
             s.timed_out = true;
+            s.timer = None;
             s.waker.take()
         };
         if let Some(w) = waker {
@@ -213,18 +222,24 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
                 return Poll::Ready(None);
             }
             let shared = Rc::new(Shared {
-                state: RefCell::new(State::default()),
+                state: RefCell::new(State {
+                    todo: this.left,
+                    ..State::default()
+                }),
             });
             let ids = this
                 .handles
                 .iter()
                 .map(|h| h.as_ref().expect("not yet taken").task_id());
             watch_all(ids, shared.clone());
-            let timer = this.timeout.map(|d| {
-                let shared = shared.clone();
-                call_later(d, move || shared.on_timeout())
-            });
-            this.started = Some(Started { shared, timer });
+            // asyncio arms the timeout after adding the callbacks (which, for tasks that
+            // ended already, are queued: none has run yet).
+            if let Some(d) = this.timeout {
+                let on_timeout = shared.clone();
+                shared.state.borrow_mut().timer =
+                    Some(call_later(d, move || on_timeout.on_timeout()));
+            }
+            this.started = Some(Started { shared });
         }
         let started = this.started.as_mut().expect("started above");
         if this.left == 0 {
@@ -232,10 +247,10 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
         }
         let next = {
             let mut s = started.shared.state.borrow_mut();
-            if s.timed_out {
-                None
-            } else if let Some(i) = s.done.pop_front() {
+            if let Some(i) = s.done.pop_front() {
                 Some(i)
+            } else if s.timed_out {
+                None
             } else {
                 if !s.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                     s.waker = Some(cx.waker().clone());
@@ -250,19 +265,13 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
                 return Poll::Pending;
             }
         };
+        this.left -= 1;
         let Some(i) = next else {
-            // Timed out: end the stream; the remaining tasks keep running, their handles
-            // kept for `take_pending`.
-            this.left = 0;
+            // Timed out: one `Elapsed` per task left, which keeps running, its handle kept
+            // for `take_pending`.
             this.last = None;
             return Poll::Ready(Some(Err(Elapsed::default())));
         };
-        this.left -= 1;
-        if this.left == 0
-            && let Some(timer) = started.timer.take()
-        {
-            timer.cancel();
-        }
         this.last = Some(i);
         let mut h = this.handles[i].take().expect("each task is yielded once");
         Poll::Ready(Some(Ok(outcome(&mut h))))
@@ -271,10 +280,14 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
 
 impl<H> Drop for AsCompleted<H> {
     fn drop(&mut self) {
-        if let Some(started) = &mut self.started {
+        if let Some(started) = &self.started {
             // Later callbacks must not wake a consumer that is gone.
-            started.shared.state.borrow_mut().waker = None;
-            if let Some(timer) = started.timer.take() {
+            let timer = {
+                let mut s = started.shared.state.borrow_mut();
+                s.waker = None;
+                s.timer.take()
+            };
+            if let Some(timer) = timer {
                 timer.cancel();
             }
         }

@@ -187,19 +187,21 @@ impl<T: 'static> Children<T> {
         (0..self.ids.len()).map(|i| self.take(i)).collect()
     }
 
-    /// asyncio's `_GatheringFuture.cancel()`: cancels the unfinished children in argument
-    /// order; false if the gather already resolved or no child could be cancelled.
-    pub(crate) fn cancel(&self) -> bool {
+    /// asyncio's `_GatheringFuture.cancel(msg)`: cancels the unfinished children in
+    /// argument order, each with `message`; false if the gather already resolved or no
+    /// child could be cancelled.
+    pub(crate) fn cancel(&self, message: Option<String>) -> bool {
         if self.shared.state.borrow().outer.resolved {
             return false;
         }
         let run = self.run;
+        let message: Option<Box<str>> = message.map(Into::into);
         try_with(|c| {
             c.run_id() == run
                 && self
                     .ids
                     .iter()
-                    .fold(false, |any, &id| c.cancel(id, None) | any)
+                    .fold(false, |any, &id| c.cancel(id, message.clone()) | any)
         })
         .unwrap_or(false)
     }

@@ -132,7 +132,30 @@ impl<T: 'static> Gather<T> {
     /// assert_eq!(out.elapsed, Duration::ZERO);
     /// ```
     pub fn cancel(&self) -> bool {
-        self.children.cancel()
+        self.children.cancel(None)
+    }
+
+    /// Cancels the unfinished children in argument order with a message; asyncio's
+    /// `gather(...).cancel(msg)`. Each child is cancelled with `message` (its `Drop` guards
+    /// can read it with [`task::cancel_message`](crate::task::cancel_message)), and the
+    /// gather completes with [`JoinError::Cancelled`] carrying it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{JoinError, Sim, gather, sleep};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let g = gather([sleep(Duration::from_secs(9))]);
+    ///     assert!(g.cancel_with("shutdown"));
+    ///     g.await
+    /// });
+    /// let expected = JoinError::Cancelled { message: Some("shutdown".into()) };
+    /// assert_eq!(out.result.unwrap().unwrap_err(), expected);
+    /// ```
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.children.cancel(Some(message.into()))
     }
 }
 

@@ -103,6 +103,11 @@ impl<T: 'static> GatherAll<T> {
     /// Cancels the unfinished children in argument order; their entries become
     /// [`JoinError::Cancelled`].
     ///
+    /// **Differs from asyncio:** a `gather(..., return_exceptions=True)` cancelled this way
+    /// raises `CancelledError` from its await, its list lost; `GatherAll` still returns the
+    /// list, so the caller that cancelled it finds the cancellation in the entries.
+    /// Cancelling the task that awaits it ends that await, as in asyncio.
+    ///
     /// ```
     /// use simloop::{Sim, gather_all, yield_now};
     ///
@@ -114,7 +119,25 @@ impl<T: 'static> GatherAll<T> {
     /// assert!(out.result.unwrap()[0].as_ref().unwrap_err().is_cancelled());
     /// ```
     pub fn cancel(&self) -> bool {
-        self.children.cancel()
+        self.children.cancel(None)
+    }
+
+    /// Cancels the unfinished children in argument order with a message, which their
+    /// entries' [`JoinError::Cancelled`] carry; asyncio's `gather(...).cancel(msg)`.
+    ///
+    /// ```
+    /// use simloop::{JoinError, Sim, gather_all, yield_now};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let g = gather_all([async { yield_now().await; 1 }]);
+    ///     g.cancel_with("stop");
+    ///     g.await
+    /// });
+    /// let expected = JoinError::Cancelled { message: Some("stop".into()) };
+    /// assert_eq!(out.result.unwrap()[0], Err(expected));
+    /// ```
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.children.cancel(Some(message.into()))
     }
 }
 

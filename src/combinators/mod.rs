@@ -25,6 +25,7 @@ pub use self::task_group::{
 };
 pub use self::timeout::{
     Elapsed, RescheduleError, Timeout, TimeoutHandle, timeout, timeout_at, timeout_scope, wait_for,
+    wait_for_task,
 };
 pub use self::try_gather::{GatherError, TryGather, try_gather, try_gather_tasks};
-pub use self::wait::{ReturnWhen, Wait, wait};
+pub use self::wait::{ReturnWhen, Wait, try_wait, wait};

@@ -160,7 +160,25 @@ impl<T: 'static, E: 'static> TryGather<T, E> {
     /// assert!(matches!(out.result.unwrap(), Err(GatherError::Join(e)) if e.is_cancelled()));
     /// ```
     pub fn cancel(&self) -> bool {
-        self.children.cancel()
+        self.children.cancel(None)
+    }
+
+    /// Cancels the unfinished children in argument order with a message; see
+    /// [`Gather::cancel_with`](crate::Gather::cancel_with).
+    ///
+    /// ```
+    /// use simloop::{GatherError, JoinError, Sim, try_gather, yield_now};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let g = try_gather([async { yield_now().await; Ok::<u8, ()>(1) }]);
+    ///     g.cancel_with("stop");
+    ///     g.await
+    /// });
+    /// let expected = JoinError::Cancelled { message: Some("stop".into()) };
+    /// assert_eq!(out.result.unwrap(), Err(GatherError::Join(expected)));
+    /// ```
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.children.cancel(Some(message.into()))
     }
 }
 

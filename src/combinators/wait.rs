@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::callback::{DoneCallback, Outer, watch_all};
 use crate::runtime::{Completion, WaitOn, with};
-use crate::task::{CallHandle, TaskHandle, call_later};
+use crate::task::{CallHandle, Task, TaskHandle, call_later};
 
 /// When [`wait`] returns; asyncio's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
 ///
@@ -20,7 +20,8 @@ use crate::task::{CallHandle, TaskHandle, call_later};
 pub enum ReturnWhen {
     /// As soon as any task ends.
     FirstCompleted,
-    /// As soon as a task panics, or when all end. A cancelled task is not an exception.
+    /// As soon as a task panics (or, with [`try_wait`], returns `Err`), or when all end. A
+    /// cancelled task is not an exception.
     FirstException,
     /// When all tasks end.
     AllCompleted,
@@ -39,7 +40,8 @@ pub enum ReturnWhen {
 ///
 /// **Differs from asyncio:** asyncio returns sets, whose iteration order depends on memory
 /// addresses; simloop returns the input order. An empty input returns at once instead of
-/// raising `ValueError`.
+/// raising `ValueError`. Errors are values in Rust, so for [`ReturnWhen::FirstException`]
+/// only a panic is an exception here; [`try_wait`] counts a task's `Err` too.
 ///
 /// # Examples
 ///
@@ -72,6 +74,63 @@ pub fn wait<H: TaskHandle>(
         handles,
         return_when,
         timeout,
+        fails: None,
+        started: None,
+    }
+}
+
+/// [`wait`] over tasks that return `Result`: for [`ReturnWhen::FirstException`], a task that
+/// returns `Err` counts as an exception, as a task that raises does in asyncio's
+/// `wait(..., return_when=FIRST_EXCEPTION)`.
+///
+/// The tasks are [`Task`] clones (made with [`JoinHandle::share`](crate::JoinHandle::share)):
+/// the wait reads a task's outcome when it ends without taking it, so the handles it hands
+/// back still yield it.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{ReturnWhen, Sim, sleep, spawn, try_wait};
+///
+/// let out = Sim::new().run(async {
+///     let job = |s: u64, ok: bool| spawn(async move {
+///         sleep(Duration::from_secs(s)).await;
+///         if ok { Ok(s) } else { Err(format!("job {s} failed")) }
+///     })
+///     .share();
+///     let tasks = vec![job(1, true), job(2, false), job(3, true)];
+///     let (done, pending) = try_wait(tasks, ReturnWhen::FirstException, None).await;
+///     let failed = done[1].clone().await.unwrap().unwrap_err();
+///     (done.len(), pending.len(), failed, simloop::now().to_string())
+/// });
+/// assert_eq!(out.result.unwrap(), (2, 1, "job 2 failed".to_string(), "2000".to_string()));
+/// ```
+///
+/// # Panics
+///
+/// Polling panics outside a simulation.
+///
+/// # Cancel safety
+///
+/// As [`wait`]'s.
+pub fn try_wait<T, E>(
+    tasks: Vec<Task<Result<T, E>>>,
+    return_when: ReturnWhen,
+    timeout: Option<Duration>,
+) -> Wait<Task<Result<T, E>>>
+where
+    T: Clone + 'static,
+    E: Clone + 'static,
+{
+    let peek = tasks.clone();
+    let fails: Box<dyn Fn(usize) -> bool> =
+        Box::new(move |i| matches!(peek[i].result(), Some(Ok(Err(_)))));
+    Wait {
+        handles: tasks,
+        return_when,
+        timeout,
+        fails: Some(fails),
         started: None,
     }
 }
@@ -97,6 +156,8 @@ pub struct Wait<H> {
     handles: Vec<H>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
+    /// [`try_wait`]'s judge: whether the task at an index ended with `Err`.
+    fails: Option<Box<dyn Fn(usize) -> bool>>,
     started: Option<Started>,
 }
 
@@ -107,6 +168,7 @@ struct Started {
 
 struct WaitShared {
     return_when: ReturnWhen,
+    fails: Option<Box<dyn Fn(usize) -> bool>>,
     state: RefCell<WaitState>,
 }
 
@@ -116,17 +178,21 @@ struct WaitState {
 }
 
 impl DoneCallback for WaitShared {
-    fn on_done(&self, _index: usize, how: &Completion) {
+    fn on_done(&self, index: usize, how: &Completion) {
         let waker = {
             let mut s = self.state.borrow_mut();
             if s.outer.resolved {
                 return;
             }
             s.remaining -= 1;
+            let raised = || match how {
+                Completion::Panicked(_) => true,
+                Completion::Returned => self.fails.as_ref().is_some_and(|fails| fails(index)),
+                Completion::Cancelled(_) => false,
+            };
             let decides = s.remaining == 0
                 || self.return_when == ReturnWhen::FirstCompleted
-                || (self.return_when == ReturnWhen::FirstException
-                    && matches!(how, Completion::Panicked(_)));
+                || (self.return_when == ReturnWhen::FirstException && raised());
             if !decides {
                 return;
             }
@@ -159,6 +225,7 @@ impl<H: TaskHandle> Future for Wait<H> {
         let started = this.started.get_or_insert_with(|| {
             let shared = Rc::new(WaitShared {
                 return_when: this.return_when,
+                fails: this.fails.take(),
                 state: RefCell::new(WaitState {
                     outer: Outer::default(),
                     remaining: this.handles.len(),

@@ -166,7 +166,9 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                 }
             }
             Step::Cancel(id, mut cell) => {
-                let message = with("Sim::run", |c| c.messages.remove(&id));
+                // The message stays in `messages` while the future drops, for
+                // `task::cancel_message`; `complete` settles it.
+                let message = with("Sim::run", |c| c.messages.get(&id).cloned());
                 ended = Some(fail(&mut cell, Completion::Cancelled(message)));
                 After::Ended(id, cell)
             }

@@ -19,6 +19,9 @@ use std::time::Duration;
 /// assert_eq!(t.to_string(), "1250");
 /// assert_eq!((t + Duration::from_micros(500)).to_string(), "1250.5");
 /// assert_eq!(t - Instant::ZERO, Duration::from_millis(1250));
+/// // An instant in the past (asyncio's `loop.time() - 1`), never before the start.
+/// assert_eq!((t - Duration::from_secs(1)).to_string(), "250");
+/// assert_eq!(t - Duration::from_secs(2), Instant::ZERO);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant(u64);
@@ -91,6 +94,15 @@ impl Add<Duration> for Instant {
 impl AddAssign<Duration> for Instant {
     fn add_assign(&mut self, d: Duration) {
         *self = *self + d;
+    }
+}
+
+impl Sub<Duration> for Instant {
+    type Output = Instant;
+    /// `self - d`, saturating at the start of the run.
+    fn sub(self, d: Duration) -> Instant {
+        let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        Instant(self.0.saturating_sub(nanos))
     }
 }
 

@@ -103,6 +103,12 @@ impl Core {
         cell
     }
 
+    /// The message of the cancellation requested for task `id`, which has not ended: pending,
+    /// or being delivered (its future dropping).
+    pub(crate) fn cancel_message(&self, id: TaskId) -> Option<&str> {
+        self.messages.get(&id).map(|m| &**m)
+    }
+
     /// Takes a pending cancellation of `id`: whether one was requested (its message, if
     /// any, stays in `messages` for the delivery).
     #[inline]

@@ -34,6 +34,52 @@ pub fn current_name() -> Option<String> {
     })
 }
 
+/// The message of the cancellation requested for the running task, if it carried one; what
+/// asyncio's `CancelledError.args` holds in the cancelled coroutine.
+///
+/// A cancelled task's future is dropped at its turn, so an `except CancelledError as e:`
+/// block becomes a `Drop` guard: called from that `Drop`, this returns the message given to
+/// [`JoinHandle::cancel_with`](crate::JoinHandle::cancel_with) (or to a gather's
+/// [`cancel_with`](crate::Gather::cancel_with), or forwarded from an awaiting task's
+/// cancellation). `None` when the cancellation has no message, when none was requested, and
+/// when a timeout's expiry drops the work (asyncio's timeouts cancel without a message).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, log, sleep, spawn, task};
+///
+/// struct Cleanup;
+/// impl Drop for Cleanup {
+///     fn drop(&mut self) {
+///         log!("cancelled with {:?}", task::cancel_message());
+///     }
+/// }
+///
+/// let out = Sim::new().run(async {
+///     let t = spawn(async {
+///         let _cleanup = Cleanup;
+///         sleep(Duration::from_secs(5)).await;
+///     });
+///     simloop::yield_now().await;
+///     t.cancel_with("shutting down");
+///     let _ = t.await;
+/// });
+/// assert_eq!(out.trace.logs(), "t=0 cancelled with Some(\"shutting down\")\n");
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn cancel_message() -> Option<String> {
+    with("task::cancel_message", |c| {
+        let id = c.current();
+        c.cancel_message(id).map(String::from)
+    })
+}
+
 /// Requests cancellation of any task of the run by id, the running one included; see
 /// [`crate::JoinHandle::cancel`]. Returns false if the task already finished.
 ///

@@ -14,7 +14,9 @@ pub use self::abort::AbortHandle;
 pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::call::{CallHandle, call_at, call_later, call_soon};
 pub use self::handle::TaskHandle;
-pub use self::info::{TaskInfo, TaskState, all_tasks, cancel, current, current_name};
+pub use self::info::{
+    TaskInfo, TaskState, all_tasks, cancel, cancel_message, current, current_name,
+};
 pub use self::join::JoinHandle;
 pub use self::shared::Task;
 pub use self::spawn::{spawn, spawn_named};

@@ -1,6 +1,6 @@
 //! A task handle that any number of awaiters share.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{AbortHandle, JoinError, JoinHandle, TaskId};
-use crate::runtime::{WaitOn, try_with, with};
+use crate::runtime::{Completion, DoneCallback, WaitOn, try_with, with};
 
 /// A clonable handle on a spawned task, which any number of tasks and combinators may
 /// await; asyncio's `Task`. Made with [`JoinHandle::share`].
@@ -222,6 +222,69 @@ impl<T: Clone> Task<T> {
             return None;
         }
         Some(super::handle::outcome(&mut self.clone()))
+    }
+}
+
+impl<T: Clone + 'static> Task<T> {
+    /// Runs `callback` with the task once it has ended; asyncio's `Task.add_done_callback`.
+    ///
+    /// The callback takes one ready-queue slot after the task ends, interleaved with the
+    /// task's awaiters (and the combinators waiting on it) in the order they registered, as
+    /// asyncio's done-callbacks are; on a task that has ended already it is queued at once.
+    /// It gets the task, whose [`result`](Task::result), [`cancelled`](Task::cancelled) and
+    /// [`name`](Task::name) it may read. Like a [`call_soon`](crate::task::call_soon)
+    /// callback it cannot await, and a panic in it unwinds out of
+    /// [`Sim::run`](crate::Sim::run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn_named};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let t = spawn_named("adder", async { 2 + 2 }).share();
+    ///     t.add_done_callback(|t| log!("{:?} -> {:?}", t.name(), t.result()));
+    ///     t.await.unwrap()
+    /// });
+    /// assert_eq!(out.result.unwrap(), 4);
+    /// assert_eq!(out.trace.logs(), "t=0 Some(\"adder\") -> Some(Ok(4))\n");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the simulation that spawned the task.
+    #[track_caller]
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) {
+        let target = Rc::new(DoneCallbackOf {
+            task: self.clone(),
+            callback: Cell::new(Some(Box::new(callback))),
+        });
+        let (id, run) = (self.inner.id, self.inner.run);
+        with("Task::add_done_callback", |c| {
+            assert_eq!(
+                c.run_id, run,
+                "simloop: Task::add_done_callback outside the run that spawned it"
+            );
+            c.add_done_callback(id, target, 0);
+        });
+    }
+}
+
+/// A callback given to [`Task::add_done_callback`].
+type OnDone<T> = Box<dyn FnOnce(&Task<T>)>;
+
+/// A callback given to [`Task::add_done_callback`], with the task it reports on.
+struct DoneCallbackOf<T> {
+    task: Task<T>,
+    /// Taken when it runs (a done-callback runs once).
+    callback: Cell<Option<OnDone<T>>>,
+}
+
+impl<T: Clone + 'static> DoneCallback for DoneCallbackOf<T> {
+    fn on_done(&self, _index: usize, _how: &Completion) {
+        if let Some(callback) = self.callback.take() {
+            callback(&self.task);
+        }
     }
 }
 

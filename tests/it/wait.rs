@@ -110,9 +110,9 @@ fn as_completed_yields_in_completion_order() {
 }
 
 #[test]
-fn as_completed_timeout_yields_elapsed_once_and_leaves_the_rest_running() {
+fn as_completed_timeout_yields_elapsed_for_each_task_left_which_keeps_running() {
     let out = Sim::new().run(async {
-        let mut s = as_completed(vec![sleeper(30), sleeper(10)], Some(ms(20)));
+        let mut s = as_completed(vec![sleeper(30), sleeper(10), sleeper(40)], Some(ms(20)));
         while let Some(item) = s.next().await {
             match item {
                 Ok(r) => log!("got {}", r.unwrap()),
@@ -122,8 +122,27 @@ fn as_completed_timeout_yields_elapsed_once_and_leaves_the_rest_running() {
         sleep(ms(100)).await;
     });
     out.result.unwrap();
-    assert_eq!(out.trace.logs(), "t=10 got 10\nt=20 deadline has elapsed\n");
+    assert_eq!(
+        out.trace.logs(),
+        "t=10 got 10\nt=20 deadline has elapsed\nt=20 deadline has elapsed\n"
+    );
     assert_eq!(out.elapsed, ms(120));
+}
+
+#[test]
+fn as_completed_take_pending_after_the_first_elapsed_ends_the_stream() {
+    let out = Sim::new().run(async {
+        let mut s = as_completed(vec![sleeper(30), sleeper(40)], Some(ms(20)));
+        assert!(s.next().await.unwrap().is_err());
+        let left = s.take_pending();
+        assert!(s.next().await.is_none());
+        let mut values = Vec::new();
+        for h in left {
+            values.push(h.await.unwrap());
+        }
+        values
+    });
+    assert_eq!(out.result.unwrap(), [30, 40]);
 }
 
 #[test]

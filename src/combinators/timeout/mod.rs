@@ -19,6 +19,7 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use crate::runtime::with;
+use crate::task::TaskHandle;
 use crate::time::Instant;
 
 /// Runs `future` inline in the calling task, giving up after `duration` of virtual time;
@@ -84,8 +85,8 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 ///
 /// **Differs from asyncio:** the duration comes first, as in tokio's `timeout`. With a zero
 /// timeout asyncio returns the result of a task that already finished, and cancels one that
-/// has not; simloop cannot tell a task from a coroutine there, so write
-/// `timeout(Duration::ZERO, &mut task)` for that (it asks the task once, then cancels it).
+/// has not; `wait_for` cannot tell a task from a coroutine there, so over a task write
+/// [`wait_for_task`]`(d, &mut task)`, which behaves as asyncio's at every timeout.
 ///
 /// # Examples
 ///
@@ -102,6 +103,40 @@ pub fn wait_for<F: Future>(duration: Duration, future: F) -> Timeout<F> {
     let mut t = timeout(duration, future);
     t.lazy = true;
     t
+}
+
+/// [`wait_for`] over a task: asyncio's `wait_for(task, timeout)`, a zero timeout included.
+///
+/// The task is awaited inline; on expiry it is cancelled, and the caller resumes once it
+/// ended, with [`Elapsed`]. With a zero (or passed) timeout, a task that already ended gives
+/// its result at once, without yielding, and one still running is cancelled and waited for
+/// (CPython 3.12's `wait_for`), where [`wait_for`] never looks at its inner work. The handle
+/// is borrowed, a [`JoinHandle`](crate::JoinHandle) or a [`Task`](crate::Task), so the caller
+/// still holds it afterwards (to ask `cancelled()`), as asyncio's caller holds its task.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, sleep, spawn, wait_for_task, yield_now};
+///
+/// let out = Sim::new().run(async {
+///     let mut quick = spawn(async { 5 });
+///     yield_now().await;
+///     let r = wait_for_task(Duration::ZERO, &mut quick).await;
+///     let mut slow = spawn(sleep(Duration::from_secs(1)));
+///     let e = wait_for_task(Duration::ZERO, &mut slow).await;
+///     (r.unwrap().unwrap(), e.is_err(), slow.cancelled())
+/// });
+/// assert_eq!(out.result.unwrap(), (5, true, true));
+/// assert_eq!(out.elapsed, Duration::ZERO);
+/// ```
+///
+/// # Cancel safety
+///
+/// Dropping the `Timeout` leaves the task running (the handle is only borrowed).
+pub fn wait_for_task<H: TaskHandle>(duration: Duration, task: &mut H) -> Timeout<&mut H> {
+    timeout(duration, task)
 }
 
 /// Like [`timeout`] with an absolute deadline; asyncio's `timeout_at`.

@@ -1,6 +1,4 @@
-//! Ports of simloop's own conformance cases (`tests/conformance/1NN_*.py`, traced with
-//! CPython 3.12; see `tests/conformance/README.md`): under FIFO, simloop's log lines equal
-//! CPython's trace byte for byte.
+//! The first round's cases (101-113): one per asyncio rule the fidelity work changed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,31 +6,13 @@ use std::time::Duration;
 
 use simloop::task::{call_at, call_later, call_soon};
 use simloop::{
-    GatherError, ReturnWhen, Semaphore, Sim, Task, TaskGroup, as_completed, gather_all_tasks,
+    GatherError, ReturnWhen, Semaphore, Task, TaskGroup, as_completed, gather_all_tasks,
     gather_tasks, log, now, shield_task, sleep, spawn, spawn_named, timeout, try_gather_tasks,
     wait, wait_for, yield_now,
 };
 
-use crate::util::{OnDrop, cpython_trace};
-
-fn secs(s: f64) -> Duration {
-    Duration::from_secs_f64(s)
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b { "True" } else { "False" }
-}
-
-/// Runs `program` under FIFO and checks its log lines against CPython's trace.
-fn assert_matches_cpython<F: std::future::Future + 'static>(case: &str, program: F) {
-    let out = Sim::new().run(program);
-    assert!(out.result.is_ok(), "{case}: {:?}", out.failure());
-    assert_eq!(
-        out.trace.logs(),
-        cpython_trace(case),
-        "{case}: simloop's trace differs from CPython's"
-    );
-}
+use super::{assert_matches_cpython, py_bool, secs};
+use crate::util::OnDrop;
 
 /// Regression (issue 19): a timeout whose deadline came while the awaited task had been
 /// woken but had not run yet let the task finish and still reported the timeout. The
