@@ -164,7 +164,7 @@ where
             let body = program();
             async move {
                 let handle = Handle::new(config.flavor, config.start_paused);
-                let _run = context::enter_run(handle.clone(), std::time::Instant::now());
+                let _run = context::enter_run(handle.clone(), std::time::Instant::now(), true);
                 handle.start_pending();
                 if config.local {
                     super::task::LocalSet::new().run_until(body).await
