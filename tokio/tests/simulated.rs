@@ -36,8 +36,7 @@ async fn busy_program() -> Vec<u32> {
             _ = ticks.tick() => seen.lock().unwrap().push(1000),
         }
     }
-    let seen = seen.lock().unwrap().clone();
-    seen
+    seen.lock().unwrap().clone()
 }
 
 #[test]
