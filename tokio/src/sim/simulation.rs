@@ -31,6 +31,7 @@ where
         flavor: RuntimeFlavor::CurrentThread,
         start_paused: true,
         local: false,
+        name: None,
     };
     explore_with(config, explorer, &program)
 }
