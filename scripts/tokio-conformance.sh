@@ -3,6 +3,7 @@
 #
 #   scripts/tokio-conformance.sh                 # the default selection
 #   scripts/tokio-conformance.sh sync_mpsc time_sleep   # some files (names without .rs)
+#   CONFORMANCE_MIN=100 scripts/tokio-conformance.sh ...  # exit 1 below that pass rate (%)
 #
 # Copies the test files of tokio 1.54.1 (and their support/ folder) from the cargo
 # registry into tokio/conformance/tests/ (ignored by git: tokio's code is not committed),
@@ -84,4 +85,8 @@ done
 if [ "$total_all" -gt 0 ]; then
   printf 'TOTAL %d/%d passed (%d.%d%%)\n' "$total_pass" "$total_all" \
     $((100 * total_pass / total_all)) $(((1000 * total_pass / total_all) % 10)) | tee -a "$results"
+fi
+if [ -n "${CONFORMANCE_MIN:-}" ] && [ $((100 * total_pass)) -lt $((CONFORMANCE_MIN * total_all)) ]; then
+  echo "pass rate below ${CONFORMANCE_MIN}%" >&2
+  exit 1
 fi

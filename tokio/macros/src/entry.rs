@@ -15,6 +15,7 @@ pub(crate) enum Kind {
 struct Config {
     multi_thread: bool,
     local: bool,
+    name: Option<String>,
     start_paused: bool,
     krate: TokenStream,
 }
@@ -25,6 +26,7 @@ fn config(args: TokenStream) -> syn::Result<Config> {
     let mut config = Config {
         multi_thread: false,
         local: false,
+        name: None,
         start_paused: false,
         krate: quote!(::tokio),
     };
@@ -59,7 +61,8 @@ fn config(args: TokenStream) -> syn::Result<Config> {
                     ));
                 }
             },
-            ("worker_threads", _) | ("unhandled_panic", _) | ("name", _) => {}
+            ("name", Some(Lit::Str(s))) => config.name = Some(s.value()),
+            ("worker_threads", _) | ("unhandled_panic", _) => {}
             ("start_paused", Some(Lit::Bool(b))) => config.start_paused = b.value,
             ("crate", Some(Lit::Str(s))) => {
                 let path: syn::Path = s.parse()?;
@@ -95,6 +98,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
     };
     let paused = config.start_paused;
     let local = config.local;
+    let name = match &config.name {
+        Some(n) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
     let body = &f.block;
     let output = match &f.sig.output {
         syn::ReturnType::Default => quote!(()),
@@ -115,7 +122,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
                 {
                     async fn __simloop_test_body() -> #output #body
                     #krate::__private::run_test(
-                        #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
+                        #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local, name: #name },
                         __simloop_test_body,
                     )
                 }
@@ -126,7 +133,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
             {
                 let body = async move #body;
                 #krate::__private::run_main(
-                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
+                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local, name: #name },
                     body,
                 )
             }
@@ -137,7 +144,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
                 let body = ::core::pin::pin!(body);
                 let body: ::core::pin::Pin<&mut dyn ::core::future::Future<Output = #output>> = body;
                 #krate::__private::run_main(
-                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local },
+                    #krate::__private::TestConfig { flavor: #flavor, start_paused: #paused, local: #local, name: #name },
                     body,
                 )
             }

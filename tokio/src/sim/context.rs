@@ -17,6 +17,9 @@ pub(crate) struct Run {
     pub(crate) origin: std::time::Instant,
     /// Distinguishes this run from earlier ones (task handles remember their run).
     pub(crate) number: u64,
+    /// The thread drives the runtime as its worker (`Runtime::block_on` of a current-thread
+    /// runtime, a test), rather than merely blocking on it (`Handle::block_on`).
+    pub(crate) worker: bool,
 }
 
 thread_local! {
@@ -36,7 +39,7 @@ pub(crate) fn run_number() -> u64 {
 }
 
 /// Makes `handle` the runtime of a new run on this thread until the guard drops.
-pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant) -> RunGuard {
+pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool) -> RunGuard {
     let number = RUNS.with(|n| {
         n.set(n.get() + 1);
         n.get()
@@ -46,6 +49,7 @@ pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant) -> RunGuard 
             handle,
             origin,
             number,
+            worker,
         })
     });
     RunGuard { previous }

@@ -19,6 +19,8 @@ pub struct TestConfig {
     pub start_paused: bool,
     /// `flavor = "local"`: the body runs inside a `LocalSet` (tokio's `LocalRuntime`).
     pub local: bool,
+    /// `name = "..."`: the runtime's name.
+    pub name: Option<&'static str>,
 }
 
 /// A test's return value: `()` or a `Result`, whose `Err` fails the run.
@@ -115,6 +117,7 @@ pub(crate) fn replay_hint(token: &Token) -> String {
 /// Runs `#[tokio::main]`'s body as one simulation.
 pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
     let rt = Runtime::with(config.flavor, config.start_paused, true);
+    rt.handle().set_name(config.name.map(String::from));
     if config.local {
         super::task::LocalSet::new().block_on(&rt, body)
     } else {
@@ -161,7 +164,8 @@ where
             let body = program();
             async move {
                 let handle = Handle::new(config.flavor, config.start_paused);
-                let _run = context::enter_run(handle.clone(), std::time::Instant::now());
+                handle.set_name(config.name.map(String::from));
+                let _run = context::enter_run(handle.clone(), std::time::Instant::now(), true);
                 handle.start_pending();
                 if config.local {
                     super::task::LocalSet::new().run_until(body).await

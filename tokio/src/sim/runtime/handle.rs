@@ -120,13 +120,20 @@ impl Handle {
     /// timer is armed; a step limit), with the way to replay it.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.run(future, false)
+    }
+
+    /// Runs `future` as one simulation; `worker`: the thread drives the runtime
+    /// (`runtime::worker_index` is then `Some(0)` outside tasks too).
+    #[track_caller]
+    pub(crate) fn run<F: Future>(&self, future: F, worker: bool) -> F::Output {
         if simloop::time::try_now().is_some() {
             panic!(
                 "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks."
             );
         }
         let origin = self.inner.base + *lock(&self.inner.elapsed);
-        let _run = context::enter_run(self.clone(), origin);
+        let _run = context::enter_run(self.clone(), origin, worker);
         let handle = self.clone();
         let main = async move {
             handle.start_pending();

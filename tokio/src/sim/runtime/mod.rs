@@ -22,10 +22,11 @@ pub enum RuntimeFlavor {
     MultiThread,
 }
 
-/// The index of the worker running the current task: 0 in a run (one thread), `None`
-/// outside.
+/// The index of the worker running the current task: 0 inside a task of a run (one
+/// thread), and in the future of a current-thread `Runtime::block_on`; `None` elsewhere.
 pub fn worker_index() -> Option<usize> {
-    simloop::time::try_now().map(|_| 0)
+    let worker = super::context::with_run(|r| r.worker)?;
+    (worker || crate::sim::task::try_id().is_some()).then_some(0)
 }
 
 /// tokio's message for an operation refused because its runtime shuts down.

@@ -36,7 +36,8 @@ impl Runtime {
     /// Runs `future` to completion as one simulation (see [`Handle::block_on`]).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.handle.block_on(future)
+        let worker = self.handle.runtime_flavor() == RuntimeFlavor::CurrentThread;
+        self.handle.run(future, worker)
     }
 
     /// Spawns a task; it starts with the next `block_on` unless one is running here.
