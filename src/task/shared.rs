@@ -262,7 +262,8 @@ impl<T: Clone + 'static> Task<T> {
         let (id, run) = (self.inner.id, self.inner.run);
         with("Task::add_done_callback", |c| {
             assert_eq!(
-                c.run_id, run,
+                c.run_id(),
+                run,
                 "simloop: Task::add_done_callback outside the run that spawned it"
             );
             c.add_done_callback(id, target, 0);
