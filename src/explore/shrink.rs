@@ -130,6 +130,16 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String> + ?Sized,
     {
+        // A seed-only token (a random run made with tracing off) keeps no decisions: its
+        // replay, which keeps them, is where the search starts.
+        let replayed;
+        let token = if token.is_seed_only() {
+            let sim = self.sim.clone().trace(TraceLevel::Off).replay(token);
+            replayed = quietly(|| sim.record_decisions(true).run(program())).token;
+            &replayed
+        } else {
+            token
+        };
         let sim = self.sim.clone().trace(TraceLevel::Off).seed(token.seed());
         let label = token.policy();
         let taken: Arc<Mutex<Vec<Want>>> = Arc::default();

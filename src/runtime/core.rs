@@ -320,6 +320,12 @@ impl Core {
             .expect("simloop: primitive used outside a task step")
     }
 
+    /// Sets whether this run's decisions are kept, or only counted and fingerprinted (a run
+    /// that is a function of its seed: `Sim::record_decisions`). Set before the run starts.
+    pub(crate) fn keep_decisions(&mut self, on: bool) {
+        self.decisions.keep(on);
+    }
+
     /// The run's id: a waker, waiter or handle that remembers it acts on this run only
     /// (**invariant: unique among the runs of the process**, `runtime::next_run_id`).
     #[inline]

@@ -23,13 +23,31 @@ use super::Decision;
 /// assert_eq!(log.len(), log.iter().count());
 /// assert!(log.iter().all(|d| d.index < d.arity));
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+///
+/// A log that does not keep its decisions ([`DecisionLog::is_recorded`] is false) still
+/// counts them and their deviations and keeps their fingerprint: that is the log of a
+/// seeded random or PCT run with tracing off, whose token replays by its seed (see
+/// [`crate::Sim::record_decisions`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DecisionLog {
     bytes: Vec<u8>,
     len: usize,
     /// A hash of the deviations so far, updated by every push (see
     /// [`DecisionLog::fingerprint`]).
     fingerprint: u64,
+    /// Decisions that did not take index 0, in the low 63 bits; the top bit ([`UNKEPT`])
+    /// set when `bytes` does not hold the decisions (only the counts and the fingerprint
+    /// are kept). One word, so that a token stays small.
+    deviations: u64,
+}
+
+/// [`DecisionLog::deviations`]' flag: the decisions are not kept.
+const UNKEPT: u64 = 1 << 63;
+
+impl Default for DecisionLog {
+    fn default() -> DecisionLog {
+        DecisionLog::with_capacity(0)
+    }
 }
 
 impl DecisionLog {
@@ -39,7 +57,25 @@ impl DecisionLog {
             bytes: Vec::with_capacity(2 * decisions),
             len: 0,
             fingerprint: 0,
+            deviations: 0,
         }
+    }
+
+    /// The log of a seed-only token: `len` decisions, `deviations` of them not index 0,
+    /// with this fingerprint; the decisions themselves are not known.
+    pub(crate) fn counted(len: usize, deviations: usize, fingerprint: u64) -> DecisionLog {
+        DecisionLog {
+            bytes: Vec::new(),
+            len,
+            fingerprint,
+            deviations: deviations as u64 | UNKEPT,
+        }
+    }
+
+    /// Sets whether the next runs' decisions are kept (an emptied log, reused by a core).
+    pub(crate) fn keep(&mut self, on: bool) {
+        debug_assert!(self.len == 0, "only an empty log changes mode");
+        self.deviations = if on { 0 } else { UNKEPT };
     }
 
     /// Appends a decision.
@@ -50,6 +86,11 @@ impl DecisionLog {
                 self.fingerprint,
                 (self.len as u64) << 32 | u64::from(d.index),
             );
+            self.deviations += 1;
+        }
+        self.len += 1;
+        if self.deviations & UNKEPT != 0 {
+            return;
         }
         if d.index < 0x80 && d.arity < 0x80 {
             self.bytes
@@ -58,14 +99,43 @@ impl DecisionLog {
             put_varint(&mut self.bytes, u64::from(d.index));
             put_varint(&mut self.bytes, u64::from(d.arity));
         }
-        self.len += 1;
     }
 
-    /// Empties the log, keeping its capacity.
+    /// Empties the log, keeping its capacity and its mode.
     pub(crate) fn clear(&mut self) {
         self.bytes.clear();
         self.len = 0;
         self.fingerprint = 0;
+        self.deviations &= UNKEPT;
+    }
+
+    /// Whether the log holds the decisions themselves. A seeded random or PCT run made
+    /// with tracing off keeps only their count, deviations and fingerprint (its token
+    /// replays by its seed); [`DecisionLog::iter`] then yields nothing. Replaying such a
+    /// token with [`crate::Sim::record_decisions`] gives a run whose log holds them.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, TraceLevel, spawn};
+    /// let prog = || async {
+    ///     let a = spawn(async {});
+    ///     let b = spawn(async {});
+    ///     a.await.unwrap();
+    ///     b.await.unwrap();
+    /// };
+    /// let quiet = Sim::new().policy(Policy::Random).seed(4).trace(TraceLevel::Off).run(prog());
+    /// assert!(!quiet.token.decisions().is_recorded());
+    /// let again = Sim::new().replay(&quiet.token).record_decisions(true).run(prog());
+    /// assert!(again.token.decisions().is_recorded());
+    /// assert_eq!(again.token.decisions().len(), quiet.token.decisions().len());
+    /// assert_eq!(again.token.decisions().fingerprint(), quiet.token.decisions().fingerprint());
+    /// ```
+    pub fn is_recorded(&self) -> bool {
+        self.deviations & UNKEPT == 0
+    }
+
+    /// Decisions that did not take index 0.
+    pub(crate) fn deviations(&self) -> usize {
+        (self.deviations & !UNKEPT) as usize
     }
 
     /// Room for about this many decisions without growing.
@@ -118,7 +188,8 @@ impl DecisionLog {
         self.fingerprint
     }
 
-    /// The decisions, in order.
+    /// The decisions, in order (none when the log does not keep them:
+    /// [`DecisionLog::is_recorded`]).
     ///
     /// ```
     /// use simloop::{Policy, Sim, spawn};
@@ -132,7 +203,7 @@ impl DecisionLog {
         Iter {
             bytes: &self.bytes,
             at: 0,
-            left: self.len,
+            left: if self.is_recorded() { self.len } else { 0 },
         }
     }
 
@@ -173,7 +244,14 @@ impl<'a> IntoIterator for &'a DecisionLog {
 
 impl fmt::Debug for DecisionLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        if self.is_recorded() {
+            return f.debug_list().entries(self.iter()).finish();
+        }
+        f.debug_struct("DecisionLog")
+            .field("decisions", &self.len)
+            .field("deviations", &self.deviations())
+            .field("fingerprint", &format_args!("{:016x}", self.fingerprint))
+            .finish()
     }
 }
 

@@ -125,7 +125,7 @@ pub struct Decision {
 /// Where a replayed run stopped following its recording.
 ///
 /// ```
-/// let d = simloop::schedule::Divergence { decision: 3, expected: Some(4), found: 2 };
+/// let d = simloop::schedule::Divergence { decision: 3, expected: Some(4), found: 2, seeded: None };
 /// assert!(d.to_string().contains("decision #3"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,10 +136,23 @@ pub struct Divergence {
     pub expected: Option<u32>,
     /// How many entries were ready in this run (0: the run ended first).
     pub found: u32,
+    /// Set when a seed-only token was replayed ([`Token::is_seed_only`]: it keeps the
+    /// count and the fingerprint of its decisions, not the decisions, so a difference
+    /// shows only at the end): `(decisions, fingerprint)` of the recording, then of this
+    /// run. `decision` is then this run's count, `expected` `None` and `found` 0.
+    /// (Boxed: a replay's error stays small.)
+    pub seeded: Option<Box<[(usize, u64); 2]>>,
 }
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some([(n, a), (m, b)]) = self.seeded.as_deref() {
+            return write!(
+                f,
+                "the run made another schedule than its seed-only token recorded: {m} decisions \
+                 with fingerprint {b:016x}, the recording {n} with {a:016x}"
+            );
+        }
         match (self.expected, self.found) {
             (Some(e), 0) => write!(
                 f,

@@ -40,6 +40,7 @@ impl Strategy for Replay {
                 decision: self.next,
                 expected: None,
                 found,
+                seeded: None,
             });
         };
         if d.arity != found || d.index >= found {
@@ -47,6 +48,7 @@ impl Strategy for Replay {
                 decision: self.next,
                 expected: Some(d.arity),
                 found,
+                seeded: None,
             });
         }
         self.decisions.read(&mut self.at);
@@ -61,6 +63,7 @@ impl Strategy for Replay {
                 decision: self.next,
                 expected: Some(d.arity),
                 found: 0,
+                seeded: None,
             }),
         }
     }

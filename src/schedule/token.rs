@@ -4,6 +4,14 @@
 //! of LEB128 varints (the decision count, then `index, arity` per decision) followed by a
 //! 4-byte checksum of everything before it, so a truncated or mistyped token is rejected
 //! instead of replaying something else.
+//!
+//! A seeded random or PCT run made with tracing off keeps no decisions
+//! ([`crate::Sim::record_decisions`]): its run is a function of its seed, so its token is
+//! `sl1:<policy>:<seed>:@<payload>`, the payload holding the decision count, the number of
+//! deviations and the 8-byte fingerprint of the decisions (then the checksum). Replaying it
+//! runs the seed again and checks the count and the fingerprint at the end. (`@` is not a
+//! base64 character, so the two kinds cannot be mistaken; tokens with decisions are
+//! unchanged.)
 
 use std::error::Error;
 use std::fmt;
@@ -135,7 +143,21 @@ impl Token {
     /// assert_eq!(t.deviations(), 0);
     /// ```
     pub fn deviations(&self) -> usize {
-        self.decisions.iter().filter(|d| d.index != 0).count()
+        self.decisions.deviations()
+    }
+
+    /// Whether the token carries its decisions, or only their count and fingerprint (a
+    /// seeded random or PCT run made with tracing off: see [`crate::Sim::record_decisions`]).
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, TraceLevel};
+    /// let t = Sim::new().policy(Policy::Random).trace(TraceLevel::Off).run(async {}).token;
+    /// assert!(t.is_seed_only());
+    /// assert!(t.to_string().contains(":@"));
+    /// assert_eq!(t.to_string().parse::<simloop::Token>().unwrap(), t);
+    /// ```
+    pub fn is_seed_only(&self) -> bool {
+        !self.decisions.is_recorded()
     }
 
     fn head(&self) -> String {
@@ -166,16 +188,25 @@ fn small(v: u64) -> Result<u32, TokenError> {
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let head = self.head();
+        let mut head = self.head();
         let body = self.decisions.bytes();
         let mut bytes = Vec::with_capacity(14 + body.len());
         put_varint(&mut bytes, self.decisions.len() as u64);
-        bytes.extend_from_slice(body);
+        if self.is_seed_only() {
+            head.push(SEED_ONLY);
+            put_varint(&mut bytes, self.decisions.deviations() as u64);
+            bytes.extend_from_slice(&self.decisions.fingerprint().to_le_bytes());
+        } else {
+            bytes.extend_from_slice(body);
+        }
         let sum = checksum(&head, &bytes);
         bytes.extend_from_slice(&sum.to_le_bytes());
         write!(f, "{head}{}", URL_SAFE_NO_PAD.encode(bytes))
     }
 }
+
+/// Marks the payload of a seed-only token (not a base64 character).
+const SEED_ONLY: char = '@';
 
 fn checksum(head: &str, bytes: &[u8]) -> u32 {
     let mut all = Vec::with_capacity(head.len() + bytes.len());
@@ -210,6 +241,10 @@ impl FromStr for Token {
         let seed: u64 = seed
             .parse()
             .map_err(|_| TokenError::Seed(seed.to_string()))?;
+        let (seed_only, payload) = match payload.strip_prefix(SEED_ONLY) {
+            Some(rest) => (true, rest),
+            None => (false, payload),
+        };
         let bytes = URL_SAFE_NO_PAD
             .decode(payload)
             .map_err(|e| TokenError::Payload(format!("not base64 ({e})")))?;
@@ -222,12 +257,37 @@ impl FromStr for Token {
             seed,
             decisions: DecisionLog::default(),
         };
+        let mut head = token.head();
+        if seed_only {
+            head.push(SEED_ONLY);
+        }
         let expected = u32::from_le_bytes(sum.try_into().expect("four bytes"));
-        if checksum(&token.head(), body) != expected {
+        if checksum(&head, body) != expected {
             return Err(TokenError::Checksum);
         }
         let mut at = 0;
         let count = get_varint(body, &mut at)?;
+        if seed_only {
+            let deviations = get_varint(body, &mut at)?;
+            let Some(fingerprint) = body.get(at..at + 8) else {
+                return Err(TokenError::Payload(
+                    "it ends before the decisions' fingerprint".into(),
+                ));
+            };
+            if at + 8 != body.len() {
+                return Err(TokenError::Payload(
+                    "unexpected bytes after the fingerprint".into(),
+                ));
+            }
+            if deviations > count {
+                return Err(TokenError::Payload(format!(
+                    "{deviations} deviations among {count} decisions is impossible"
+                )));
+            }
+            let fingerprint = u64::from_le_bytes(fingerprint.try_into().expect("eight bytes"));
+            let decisions = DecisionLog::counted(count as usize, deviations as usize, fingerprint);
+            return Ok(Token { decisions, ..token });
+        }
         // Checked decision by decision, then re-encoded the way a run logs them (a token may
         // spell a number with redundant continuation bytes).
         let mut decisions = DecisionLog::default();

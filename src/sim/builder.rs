@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{Outcome, RunError, TaskPanic};
 use crate::runtime::{self, Core, Finish, Limits};
-use crate::schedule::{Custom, Fifo, Guided, Policy, Replay, Scheduler, Token};
+use crate::schedule::{Custom, Divergence, Fifo, Guided, Policy, Replay, Scheduler, Token};
 use crate::task::JoinError;
 use crate::time::Instant;
 use crate::trace::{Trace, TraceLevel};
@@ -53,6 +53,8 @@ pub struct Sim {
     trace: TraceLevel,
     jitter: Option<Duration>,
     remote: Option<Duration>,
+    /// `Sim::record_decisions`; `None`: the default (see there).
+    record: Option<bool>,
 }
 
 impl Default for Sim {
@@ -80,6 +82,7 @@ impl Sim {
             trace: TraceLevel::Full,
             jitter: None,
             remote: None,
+            record: None,
         }
     }
 
@@ -268,6 +271,47 @@ impl Sim {
         self
     }
 
+    /// Sets whether the run's token keeps every scheduling decision.
+    ///
+    /// By default it does, except for a seeded [`Policy::Random`] or [`Policy::Pct`] run
+    /// with [`TraceLevel::Off`]: such a run is a function of its seed, so its token keeps
+    /// only the seed, the number of decisions and their fingerprint
+    /// ([`Token::is_seed_only`]), and the run holds no log of its decisions (a million
+    /// random picks took 2 MB). Replaying a seed-only token runs the seed again and checks
+    /// the count and the fingerprint when the run ends ([`RunError::ReplayDiverged`] if they
+    /// differ); its outcome carries the same token, or, with `record_decisions(true)`, one
+    /// with the decisions. Runs that follow a schedule (replays of tokens with decisions,
+    /// [`Sim::follow`], the explorer's shrinking and exhaustive search) always keep them.
+    /// `record_decisions(true)` keeps them for any run, `record_decisions(false)` drops
+    /// them wherever the run is a function of its seed.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, TraceLevel, spawn, yield_now};
+    /// let prog = || async {
+    ///     let a = spawn(async { yield_now().await });
+    ///     let b = spawn(async { yield_now().await });
+    ///     a.await.unwrap();
+    ///     b.await.unwrap();
+    /// };
+    /// let quick = Sim::new().policy(Policy::Random).seed(5).trace(TraceLevel::Off);
+    /// let out = quick.run(prog());
+    /// assert!(out.token.is_seed_only());
+    /// let kept = quick.clone().record_decisions(true).run(prog());
+    /// assert!(!kept.token.is_seed_only());
+    /// assert_eq!(kept.token.decisions().fingerprint(), out.token.decisions().fingerprint());
+    /// // Both replay the same run; replaying the seed-only token can also recover the decisions.
+    /// let a = Sim::new().replay(&out.token).run(prog());
+    /// let b = Sim::new().replay(&kept.token).run(prog());
+    /// assert_eq!(a.trace, b.trace);
+    /// assert_eq!(a.token, out.token);
+    /// let recovered = Sim::new().replay(&out.token).record_decisions(true).run(prog());
+    /// assert_eq!(recovered.token, kept.token);
+    /// ```
+    pub fn record_decisions(mut self, on: bool) -> Sim {
+        self.record = Some(on);
+        self
+    }
+
     /// Sets how much the trace records.
     ///
     /// ```
@@ -350,10 +394,22 @@ impl Sim {
         future: F,
         host: Option<&mut crate::runtime::Host<'_>>,
     ) -> Outcome<Option<F::Output>> {
+        // Whether the run's decisions are kept: they must be, unless the run is a function
+        // of its seed (the policy's own strategy, no schedule to follow). A seed-only
+        // token's replay gives that token back unless asked to keep them.
+        let keep = match &self.replay {
+            _ if self.custom.is_some() || self.follow.is_some() => true,
+            Some(t) if t.is_seed_only() => self.record == Some(true),
+            Some(_) => true,
+            None => self
+                .record
+                .unwrap_or(self.trace != TraceLevel::Off || self.policy == Policy::Fifo),
+        };
         let (policy, seed, sched) = match &self.replay {
             Some(t) if t.policy == Policy::Fifo && t.decisions.is_empty() => {
                 (t.policy, t.seed, Scheduler::Fifo(Fifo))
             }
+            Some(t) if t.is_seed_only() => (t.policy, t.seed, t.policy.scheduler(t.seed)),
             Some(t) => (
                 t.policy,
                 t.seed,
@@ -379,6 +435,7 @@ impl Sim {
             max_time: self.max_time.map(|d| Instant::ZERO + d),
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
+        core.keep_decisions(keep);
         core.jitter = self.jitter;
         let _registration = self.remote.map(|wait| {
             let (inbox, registration) = crate::runtime::Inbox::register(core.run_id());
@@ -393,6 +450,24 @@ impl Sim {
                 Err(d) => Finish::Diverged(d),
             },
             other => other,
+        };
+        // A seed-only token is checked at the end: same count, same fingerprint.
+        let finish = match &self.replay {
+            Some(t) if t.is_seed_only() && !matches!(finish, Finish::Diverged(_)) => {
+                let recorded = (t.decisions.len(), t.decisions.fingerprint());
+                let here = (core.decisions.len(), core.decisions.fingerprint());
+                if recorded == here {
+                    finish
+                } else {
+                    Finish::Diverged(Divergence {
+                        decision: here.0,
+                        expected: None,
+                        found: 0,
+                        seeded: Some(Box::new([recorded, here])),
+                    })
+                }
+            }
+            _ => finish,
         };
         let result = match finish {
             Finish::MainDone => match parts.main.transpose() {

@@ -15,6 +15,7 @@ mod limits;
 mod promise;
 mod queue;
 mod run_reuse;
+mod seed_tokens;
 mod semaphore_lock;
 mod shield;
 mod slots;
