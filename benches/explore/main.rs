@@ -8,7 +8,9 @@
 //!   3)`, on a tiny program (3 tasks, two sleeps each, a `Semaphore(1)`) and a medium one
 //!   (10 tasks, a `Lock`, a `Queue`, about 50 scheduling points each). Every case runs once
 //!   per round, rounds repeat `SIMLOOP_BENCH_REPS` times (default 9), and the table shows the
-//!   median of each case and the ratio of medians. A bare `Sim::run` loop is the floor.
+//!   median of each case and the ratio of medians. A bare `Sim::run` loop is the floor, and
+//!   the same arithmetic on one thread and on two measures what two jobs can gain on this
+//!   machine at the time.
 //! - **Deep bugs.** Runs to the first failure under PCT with depth 3 from 20 seeds, simloop's
 //!   explorer next to shuttle's `PctScheduler` on the same programs ported to shuttle.
 //!
@@ -89,6 +91,8 @@ const CASES: &[Case] = &[
     ("medium-sim-run-loop", MEDIUM_RUNS, |r| {
         sim_loop(r, MEDIUM_RUNS, programs::medium)
     }),
+    ("machine-1-thread", CALIBRATION_SLICES, |_| calibrate(1)),
+    ("machine-2-threads", CALIBRATION_SLICES, |_| calibrate(2)),
 ];
 
 /// A line of the throughput table: what, our case, the peer's case.
@@ -145,7 +149,39 @@ const ROWS: &[Row] = &[
         "medium-explorer-random",
         "medium-sim-run-loop",
     ),
+    (
+        "the machine: 2 threads vs 1 (what 2 jobs can gain now)",
+        "machine-2-threads",
+        "machine-1-thread",
+    ),
 ];
+
+/// Slices of pure arithmetic the calibration cases share out among their threads.
+const CALIBRATION_SLICES: u64 = 64;
+
+/// The machine's own scaling, next to the 2-job rows: the same arithmetic (no memory, no
+/// sharing) on one thread or split over two. On a machine shared with other work, two
+/// threads get less than twice one; the explorer's 2-job ratio is to be read against it.
+fn calibrate(threads: u64) {
+    let slice = |k: u64| {
+        let mut x = k.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        std::hint::black_box(x);
+    };
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            s.spawn(move || {
+                for k in (t..CALIBRATION_SLICES).step_by(threads as usize) {
+                    slice(k);
+                }
+            });
+        }
+    });
+}
 
 /// An exploration of `runs` seeds with the explorer's defaults apart from policy and jobs.
 fn explore<F: Future<Output = ()> + 'static>(

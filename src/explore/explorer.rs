@@ -110,8 +110,10 @@ impl Explorer {
         }
     }
 
-    /// Uses this simulation's limits and trace level for every run (its seed, policy and
-    /// replay are replaced by the explorer's).
+    /// Uses this simulation's settings (limits, timer jitter) for every run; its seed,
+    /// policy and replay are replaced by the explorer's, and its trace level does not
+    /// matter: exploring runs record no trace, and the report's runs (a failing run again,
+    /// the shrunk schedule) record everything.
     ///
     /// ```
     /// use simloop::{Sim, explore::Explorer, yield_now};
@@ -359,8 +361,8 @@ impl Explorer {
         report
     }
 
-    /// The report of a failing run: it runs again from its token with the explorer's trace
-    /// level (runs are deterministic), and the trace excerpt is centred on the failing event.
+    /// The report of a failing run: it runs again from its token with the full trace (runs
+    /// are deterministic), and the trace excerpt is centred on the failing event.
     pub(crate) fn failure<P, F, C>(
         &self,
         seed: u64,
@@ -374,7 +376,8 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String> + ?Sized,
     {
-        let out = quietly(|| self.sim.clone().replay(&token).run(program()));
+        let full = self.sim.clone().trace(TraceLevel::Full);
+        let out = quietly(|| full.replay(&token).run(program()));
         let message = match verdict(&out, check) {
             Some(again) if again == message => message,
             Some(again) => format!(

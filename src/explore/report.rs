@@ -86,7 +86,7 @@ pub struct Failure {
     /// What failed: the run error, the unobserved panic, or the failed invariant.
     pub message: String,
     /// The failing run's trace around the failing event (the panic the message quotes, else
-    /// the run's end), from a run made again from the token with the explorer's trace level.
+    /// the run's end), from a run made again from the token with the full trace.
     pub trace_excerpt: String,
     /// The shrunk schedule, when shrinking was on and the failure reproduced.
     pub shrunk: Option<Shrunk>,

@@ -277,7 +277,7 @@ impl Explorer {
                 break;
             }
         }
-        let full = self.sim.clone().seed(token.seed());
+        let full = self.sim.clone().trace(TraceLevel::Full).seed(token.seed());
         let traced = |t: &Token| quietly(|| full.clone().replay(t).run(program())).trace;
         let original_switches = switches(&traced(token));
         let trace = traced(&best.token);

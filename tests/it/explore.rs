@@ -95,6 +95,40 @@ fn exhaustive_search_covers_every_schedule_random_finds() {
 }
 
 #[test]
+fn an_exhaustive_search_cut_by_its_run_budget_says_so() {
+    let report = Explorer::new().exhaustive(
+        Bounds {
+            max_runs: 3,
+            ..Bounds::default()
+        },
+        bugs::LOCK_ORDER.fixed,
+    );
+    assert_eq!(report.runs, 3);
+    assert_eq!(report.coverage, Some(Coverage::RunBudget));
+    assert!(
+        report.to_string().contains(
+            "stopped by the run budget (Bounds::max_runs) after 3 runs, with schedules left"
+        ),
+        "{report}"
+    );
+}
+
+/// Issue 16: with tracing off, the report lost its trace and its shrunk trace. Exploring
+/// runs never record one now, whatever the level; the report's runs record everything.
+#[test]
+fn the_report_has_its_traces_whatever_the_trace_level() {
+    let off = Explorer::new()
+        .sim(Sim::new().trace(simloop::TraceLevel::Off))
+        .explore(bugs::LOST_UPDATE.buggy);
+    let full = Explorer::new().explore(bugs::LOST_UPDATE.buggy);
+    assert_eq!(off, full);
+    assert!(off.distinct > 1, "{off}");
+    let failure = off.failure.unwrap();
+    assert!(failure.trace_excerpt.contains(" poll"), "{failure}");
+    assert!(failure.shrunk.unwrap().trace.contains(" poll"));
+}
+
+#[test]
 fn exhaustive_search_finds_and_shrinks_a_bug() {
     let report = Explorer::new().exhaustive(
         Bounds {
@@ -102,6 +136,14 @@ fn exhaustive_search_finds_and_shrinks_a_bug() {
             ..Bounds::default()
         },
         bugs::LOST_UPDATE.buggy,
+    );
+    assert_eq!(report.coverage, Some(Coverage::StoppedAtFailure));
+    assert!(
+        report.to_string().starts_with(&format!(
+            "exhaustive search (depth-first, FIFO first): stopped at the first failure after {} runs;",
+            report.runs
+        )),
+        "{report}"
     );
     let failure = report.failure.expect("found");
     assert!(failure.message.contains("lost update"));
