@@ -9,7 +9,7 @@ mod exec;
 mod prims;
 mod value;
 
-pub use self::budget::{MAX_DEPTH, Stopped};
+pub use self::budget::{MAX_DEPTH, MAX_NAME, Stopped, short_name};
 pub use self::env::Env;
 pub use self::exec::{Shared, Violation};
 pub use self::value::{Exc, TaskResult, Value};

@@ -13,6 +13,10 @@ use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
 
+/// The most random seeds `[check] explore` may ask: `sim check` is a quick gate over a
+/// folder of scenarios, not a long search.
+pub const MAX_CHECK_RUNS: u64 = 1000;
+
 /// Parses and validates a scenario file's text; `path` only names the file in errors.
 ///
 /// # Examples
@@ -212,6 +216,14 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             let explore = match &c.explore {
                 Some(n) if *n.get_ref() < 0 => {
                     return Err(cx.err(n.span(), "`explore` counts runs; it cannot be negative"));
+                }
+                Some(n) if *n.get_ref() as u64 > MAX_CHECK_RUNS => {
+                    return Err(cx
+                        .err(
+                            n.span(),
+                            format!("`sim check` explores at most {MAX_CHECK_RUNS} seeds"),
+                        )
+                        .hint("`sim check` is a quick gate; search longer with `sim explore FILE --runs N`"));
                 }
                 Some(n) => *n.get_ref() as u64,
                 None => 0,
