@@ -267,8 +267,9 @@ def programs():
     # Lock cycles of 2..5 locks, with and without a watchdog that breaks them.
     for n in range(2, 6):
         locks = "".join(f"[locks.l{k}]\n" for k in range(n))
+        # `with` releases a lock when its task is cancelled (an explicit acquire does not).
         tasks = "".join(
-            f'[tasks.t{k}]\nsteps = [{{ acquire = "l{k}" }}, {{ sleep = 1 }}, {{ acquire = "l{(k + 1) % n}" }}, {{ release = "l{(k + 1) % n}" }}, {{ release = "l{k}" }}]\n'
+            f'[tasks.t{k}]\nsteps = [{{ with = "l{k}", do = [{{ sleep = 1 }}, {{ with = "l{(k + 1) % n}", do = [{{ log = "t{k} both" }}] }}] }}]\n'
             for k in range(n))
         spawns = ", ".join(f'{{ spawn = "t{k}", as = "h{k}" }}' for k in range(n))
         awaits = ", ".join(f'{{ await = "h{k}" }}' for k in range(n))
@@ -284,7 +285,8 @@ def programs():
             + ", ".join(f'{{ try = [{{ await = "h{k}" }}], error = "CancelledError", except = [] }}' for k in range(n))
             + ', { log = "broken" }]\n[expect]\ncontains = ["broken"]\n', (0,))
         add(f"cycle-{n}-wait-for",
-            base.replace('{ acquire = "l1" }', '{ wait_for = 3, do = [{ acquire = "l1" }] }')
+            base.replace('{ with = "l1", do = [{ log = "t0 both" }] }',
+                         '{ wait_for = 3, do = [{ with = "l1", do = [{ log = "t0 both" }] }] }')
             + f"[main]\nsteps = [{spawns}, "
             + ", ".join(f'{{ try = [{{ await = "h{k}" }}], except = [] }}' for k in range(n))
             + ', { log = "done" }]\n', (0, 1))

@@ -200,3 +200,59 @@ fn long_paths_and_tokens_are_cut_in_errors() {
     assert!(o.stderr.len() < 2000, "{}", o.stderr.len());
     assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
 }
+
+const LOCK_CYCLE: &str = "[locks.a]\n[locks.b]\n[tasks.x]\nsteps = [{ with = \"a\", do = [{ sleep = 1 }, { with = \"b\", do = [] }] }]\n[tasks.y]\nsteps = [{ with = \"b\", do = [{ sleep = 1 }, { with = \"a\", do = [] }] }]\n";
+
+/// A watchdog that cancels a member of a lock cycle later broke it in asyncio, but the cycle
+/// was reported as a deadlock when it formed. A scenario in which a task may cancel another
+/// reports a cycle only when the whole run stalls; `[limits] partial_deadlocks` chooses.
+#[test]
+fn a_watchdog_that_breaks_a_lock_cycle_is_no_deadlock() {
+    let dir = scratch();
+    let watchdog = format!(
+        "{LOCK_CYCLE}[main]\nsteps = [{{ spawn = \"x\", as = \"x\" }}, {{ spawn = \"y\", as = \"y\" }}, {{ sleep = 5 }}, {{ cancel = \"x\" }}, {{ await = \"y\" }}, {{ log = \"y done\" }}]\n[expect]\ncontains = [\"y done\"]\n"
+    );
+    std::fs::write(dir.join("s.toml"), &watchdog).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "t=5000 y done\n");
+    // Opting in reports the cycle as it forms, with the rule in the report.
+    std::fs::write(
+        dir.join("s.toml"),
+        format!("[limits]\npartial_deadlocks = true\n{watchdog}"),
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("deadlock at t=1000: 2 tasks wait on each other (none of them has a timer or wake-up pending: only a cancellation by another task could release them)"),
+        "{}",
+        o.stderr
+    );
+    // Without any `cancel`, a heartbeat does not hide the cycle: reported as it forms.
+    let heartbeat = format!(
+        "{LOCK_CYCLE}[tasks.beat]\nsteps = [{{ while_before = 1e6, do = [{{ sleep = 1 }}] }}]\n[main]\nsteps = [{{ spawn = \"beat\" }}, {{ spawn = \"x\", as = \"x\" }}, {{ spawn = \"y\", as = \"y\" }}, {{ await = \"y\" }}]\n"
+    );
+    std::fs::write(dir.join("s.toml"), &heartbeat).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("deadlock at t=1000: 2 tasks wait on each other"),
+        "{}",
+        o.stderr
+    );
+    // Opting out: the run goes on to the step limit.
+    std::fs::write(
+        dir.join("s.toml"),
+        format!("[limits]\npartial_deadlocks = false\nmax_steps = 5000\n{heartbeat}"),
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("step limit reached after 5000 steps"),
+        "{}",
+        o.stderr
+    );
+}

@@ -248,10 +248,25 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             Check { explore, verdict }
         }
     };
-    let limits = match &raw.limits {
+    let mut limits = match &raw.limits {
         Some(l) => limits(&cx, l.get_ref())?,
         None => Limits::default(),
     };
+    // A cycle is a deadlock as it forms unless a task may cancel another (a watchdog may
+    // break it later); `partial_deadlocks` in [limits] says otherwise.
+    let cancels = |s: &Step| matches!(s, Step::Cancel { .. } | Step::TaskGroup { .. });
+    limits.partial_deadlocks = raw
+        .limits
+        .as_ref()
+        .and_then(|l| l.get_ref().partial_deadlocks.as_ref())
+        .map_or_else(
+            || {
+                !std::iter::once(&main)
+                    .chain(&tasks)
+                    .any(|t| any_step(&t.steps, &cancels))
+            },
+            |p| *p.get_ref(),
+        );
     Ok(Scenario {
         limits,
         fingerprint: fingerprint(text),
