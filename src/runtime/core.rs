@@ -36,6 +36,8 @@ pub(crate) struct Limits {
     pub(crate) max_steps: u64,
     pub(crate) steps_per_task: u64,
     pub(crate) max_time: Option<Instant>,
+    /// Whether a wait-for cycle stops the run as it forms ([`crate::Sim::partial_deadlocks`]).
+    pub(crate) partial_deadlocks: bool,
 }
 
 /// A panic's or a cancellation's message.
@@ -250,6 +252,7 @@ impl Core {
                 max_steps: 0,
                 steps_per_task: 0,
                 max_time: None,
+                partial_deadlocks: true,
             },
             main: TaskId::from_index(0),
             diverged: None,

@@ -57,7 +57,7 @@ impl fmt::Display for DeadlockReport {
             };
             writeln!(
                 f,
-                "deadlock at t={}: {who} (other tasks or timers could still run, but none can release them)",
+                "deadlock at t={}: {who} (none of them has a timer or wake-up pending: only a cancellation by another task could release them)",
                 self.time
             )?;
         } else {

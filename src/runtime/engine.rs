@@ -310,8 +310,10 @@ impl Core {
             After::Suspend(id, cell) => {
                 self.suspend(id, cell);
                 // A wait-for cycle is reported when it forms, even while other tasks or
-                // timers could still run.
-                if let Some(report) = self.partial_deadlock(id) {
+                // timers could still run (unless the run opted out).
+                if self.limits.partial_deadlocks
+                    && let Some(report) = self.partial_deadlock(id)
+                {
                     return self.stop(Finish::Deadlock(report));
                 }
             }

@@ -50,6 +50,7 @@ pub struct Sim {
     max_steps: u64,
     steps_per_task: u64,
     max_time: Option<Duration>,
+    partial_deadlocks: bool,
     trace: TraceLevel,
     jitter: Option<Duration>,
     remote: Option<Duration>,
@@ -79,6 +80,7 @@ impl Sim {
             max_steps: DEFAULT_STEPS,
             steps_per_task: DEFAULT_STEPS_PER_TASK,
             max_time: None,
+            partial_deadlocks: true,
             trace: TraceLevel::Full,
             jitter: None,
             remote: None,
@@ -217,6 +219,54 @@ impl Sim {
     /// ```
     pub fn max_time(mut self, limit: Duration) -> Sim {
         self.max_time = Some(limit);
+        self
+    }
+
+    /// Whether a partial deadlock stops the run as it forms (the default), or only a run in
+    /// which nothing at all can progress is a deadlock.
+    ///
+    /// The rule, exactly: when a task suspends, the tasks it waits on (joins, and the
+    /// holders of the locks and semaphores it waits for), theirs, and so on, are a
+    /// deadlock if every one of them is suspended waiting only on tasks of that set, none is
+    /// queued, sleeping or being cancelled, no timer armed by one of them (a timeout, say)
+    /// or with a foreign waker is pending, and no queued wake-up reaches them. Nothing in
+    /// the set can then run again, except through a cancellation from a task outside it,
+    /// which the runtime cannot foresee: a watchdog that sleeps and then cancels a member
+    /// (asyncio runs such a program to its end) is reported as a deadlock when the cycle
+    /// forms. For programs with such a watchdog, turn this off: the run then goes on, and
+    /// is a deadlock only once no task is ready and no timer pending ([`RunError::Deadlock`]
+    /// with `partial == false`), or ends at a limit.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use std::time::Duration;
+    /// use simloop::{Lock, RunError, Sim, sleep, spawn};
+    /// let program = || async {
+    ///     let (a, b) = (Rc::new(Lock::new(())), Rc::new(Lock::new(())));
+    ///     let (a2, b2) = (Rc::clone(&a), Rc::clone(&b));
+    ///     let x = spawn(async move {
+    ///         let _a = a.lock().await;
+    ///         sleep(Duration::from_secs(1)).await;
+    ///         let _b = b.lock().await;
+    ///     });
+    ///     let _y = spawn(async move {
+    ///         let _b = b2.lock().await;
+    ///         sleep(Duration::from_secs(1)).await;
+    ///         let _a = a2.lock().await;
+    ///     });
+    ///     // A watchdog: after 5 s it cancels `x`, whose lock `a` then goes to `_y`.
+    ///     sleep(Duration::from_secs(5)).await;
+    ///     x.cancel();
+    ///     _y.await.unwrap();
+    /// };
+    /// let out = Sim::new().run(program());
+    /// assert!(matches!(out.result, Err(RunError::Deadlock(r)) if r.partial));
+    /// let out = Sim::new().partial_deadlocks(false).run(program());
+    /// assert!(out.result.is_ok());
+    /// assert_eq!(out.elapsed, Duration::from_secs(5));
+    /// ```
+    pub fn partial_deadlocks(mut self, on: bool) -> Sim {
+        self.partial_deadlocks = on;
         self
     }
 
@@ -433,6 +483,7 @@ impl Sim {
             max_steps: self.max_steps,
             steps_per_task: self.steps_per_task,
             max_time: self.max_time.map(|d| Instant::ZERO + d),
+            partial_deadlocks: self.partial_deadlocks,
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.keep_decisions(keep);

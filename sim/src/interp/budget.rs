@@ -18,6 +18,11 @@ pub const MAX_STRING: usize = 1 << 20;
 /// The most items (nested lists counted whole) a list value may hold.
 pub const MAX_ITEMS: usize = 100_000;
 
+/// The longest task name kept: a name labels every event of its task in traces and
+/// timelines, so a long one is cut there (ten thousand tasks named by a 5,000-character
+/// template made a 4 GB timeline).
+pub const MAX_NAME: usize = 200;
+
 /// How deep lists may nest.
 pub const MAX_NESTING: usize = 32;
 
@@ -62,6 +67,25 @@ impl Rt {
         let _ = spend_steps(u64::MAX);
         std::future::pending().await
     }
+}
+
+/// `name`, cut to [`MAX_NAME`] bytes (at a character boundary) with `...` when longer.
+///
+/// ```
+/// use simloop_cli::interp::short_name;
+/// assert_eq!(short_name("worker-1".into()), "worker-1");
+/// assert_eq!(short_name("x".repeat(500)).len(), 203);
+/// ```
+pub fn short_name(mut name: String) -> String {
+    if name.len() > MAX_NAME {
+        let mut at = MAX_NAME;
+        while !name.is_char_boundary(at) {
+            at -= 1;
+        }
+        name.truncate(at);
+        name.push_str("...");
+    }
+    name
 }
 
 /// An error unless `s` is short enough to keep.

@@ -282,7 +282,7 @@ impl Rt {
     ) -> Result<Rc<TaskCell>, Exc> {
         let def = &self.scenario.tasks[invoke.task];
         let args = self.args(env, invoke, i)?;
-        let name = self.render(&args, &def.name)?;
+        let name = super::budget::short_name(self.render(&args, &def.name)?);
         let rt = Rc::clone(self);
         let task = invoke.task;
         let fut = async move {

@@ -9,7 +9,7 @@ mod exec;
 mod prims;
 mod value;
 
-pub use self::budget::{MAX_DEPTH, Stopped};
+pub use self::budget::{MAX_DEPTH, MAX_NAME, Stopped, short_name};
 pub use self::env::Env;
 pub use self::exec::{Shared, Violation};
 pub use self::value::{Exc, TaskResult, Value};
@@ -50,8 +50,8 @@ pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
     Report { outcome, shared }
 }
 
-/// `sim` with the scenario's step and time limits ([`Scenario::limits`]); the interpreter
-/// applies the task and output limits itself.
+/// `sim` with the scenario's step and time limits and its deadlock rule
+/// ([`Scenario::limits`]); the interpreter applies the task and output limits itself.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -64,7 +64,10 @@ pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
 /// ```
 pub fn with_limits(scenario: &Scenario, sim: &Sim) -> Sim {
     let limits = &scenario.limits;
-    let sim = sim.clone().max_steps(limits.max_steps);
+    let sim = sim
+        .clone()
+        .max_steps(limits.max_steps)
+        .partial_deadlocks(limits.partial_deadlocks);
     match limits.max_time {
         Some(t) => sim.max_time(t),
         None => sim,

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::RunInfo;
+use super::json::Object;
 use super::timeline::{MarkKind, State, Timeline};
 
 /// Writes the document to `w`.
@@ -18,64 +19,98 @@ pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn Write) -> io::Result<()>
     let other = json!({"scenario": info.path, "seed": info.seed, "policy": info.policy, "token": info.token, "result": info.result, "failures": info.failures, "cut_at_event": tl.cut.map(|c| c.0)});
     writeln!(w, "\"otherData\": {other},\n\"traceEvents\": [")?;
     let mut first = true;
-    let mut event = |w: &mut dyn Write, v: serde_json::Value| -> io::Result<()> {
+    // One event: `{"name":..,"cat":..,"ph":..,"pid":1,"tid":..`, then `more`, then `}`.
+    let mut event = |w: &mut dyn Write,
+                     (name, cat, ph): (&str, &str, &str),
+                     tid: usize,
+                     more: &mut dyn FnMut(&mut Object<'_>) -> io::Result<()>|
+     -> io::Result<()> {
         if !first {
             w.write_all(b",\n")?;
         }
         first = false;
-        serde_json::to_writer(&mut *w, &v)?;
-        Ok(())
+        let mut e = Object::open(w)?;
+        e.field("name", name)?;
+        if !cat.is_empty() {
+            e.field("cat", cat)?;
+        }
+        e.field("ph", ph)?;
+        e.field("pid", &1)?;
+        e.field("tid", &tid)?;
+        more(&mut e)?;
+        e.close()
     };
-    event(
-        w,
-        json!({"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": format!("simloop: {}", info.name)}}),
-    )?;
+    let process = format!("simloop: {}", info.name);
+    event(w, ("process_name", "", "M"), 0, &mut |e| {
+        let mut args = e.object("args")?;
+        args.field("name", &process)?;
+        args.close()
+    })?;
     for (r, label) in tl.rows.iter().enumerate() {
-        event(
-            w,
-            json!({"name": "thread_name", "ph": "M", "pid": 1, "tid": r + 1, "args": {"name": label}}),
-        )?;
-        event(
-            w,
-            json!({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": r + 1, "args": {"sort_index": r}}),
-        )?;
+        event(w, ("thread_name", "", "M"), r + 1, &mut |e| {
+            let mut args = e.object("args")?;
+            args.field("name", label)?;
+            args.close()
+        })?;
+        event(w, ("thread_sort_index", "", "M"), r + 1, &mut |e| {
+            let mut args = e.object("args")?;
+            args.field("sort_index", &r)?;
+            args.close()
+        })?;
     }
+    let mut blocked = String::new();
     for s in &tl.segments {
         let (name, cat) = match &s.state {
-            State::Ready => ("ready".to_string(), "ready"),
-            State::Running => ("step".to_string(), "running"),
-            State::Sleeping(on) => (on.clone(), "sleeping"),
-            State::Blocked(on) => (format!("blocked on {on}"), "blocked"),
+            State::Ready => ("ready", "ready"),
+            State::Running => ("step", "running"),
+            State::Sleeping(on) => (&**on, "sleeping"),
+            State::Blocked(on) => {
+                blocked.clear();
+                blocked.push_str("blocked on ");
+                blocked.push_str(on);
+                (blocked.as_str(), "blocked")
+            }
         };
         let (ts, dur) = (us(s.t0), us(s.t1) - us(s.t0));
-        let args = json!({"events": [s.start, s.end]});
-        if dur > 0.0 {
-            event(
-                w,
-                json!({"name": name, "cat": cat, "ph": "X", "pid": 1, "tid": s.row + 1, "ts": ts, "dur": dur, "args": args}),
-            )?;
-        } else {
-            // A step (or a wait that ended at once) takes no virtual time: an instant,
-            // which Perfetto shows as a mark.
-            event(
-                w,
-                json!({"name": name, "cat": cat, "ph": "i", "s": "t", "pid": 1, "tid": s.row + 1, "ts": ts, "args": args}),
-            )?;
-        }
+        // A step (or a wait that ended at once) takes no virtual time: an instant, which
+        // Perfetto shows as a mark.
+        let ph = if dur > 0.0 { "X" } else { "i" };
+        event(w, (name, cat, ph), s.row + 1, &mut |e| {
+            if dur > 0.0 {
+                e.field("ts", &ts)?;
+                e.field("dur", &dur)?;
+            } else {
+                e.field("s", "t")?;
+                e.field("ts", &ts)?;
+            }
+            let mut args = e.object("args")?;
+            args.field("events", &[s.start, s.end])?;
+            args.close()
+        })?;
     }
+    let mut text: String;
     for m in &tl.marks {
         let (name, cat) = match &m.kind {
-            MarkKind::Log(line) => (line.clone(), "log"),
-            MarkKind::CancelRequested(by) => (format!("cancel requested by {by}"), "cancel"),
-            MarkKind::Cancelled => ("cancelled".to_string(), "cancel"),
-            MarkKind::Returned => ("returned".to_string(), "end"),
-            MarkKind::Panicked(msg) => (format!("panicked: {msg}"), "end"),
-            MarkKind::Timeout => ("timeout".to_string(), "timeout"),
+            MarkKind::Log(line) => (&**line, "log"),
+            MarkKind::CancelRequested(by) => {
+                text = format!("cancel requested by {by}");
+                (text.as_str(), "cancel")
+            }
+            MarkKind::Cancelled => ("cancelled", "cancel"),
+            MarkKind::Returned => ("returned", "end"),
+            MarkKind::Panicked(msg) => {
+                text = format!("panicked: {msg}");
+                (text.as_str(), "end")
+            }
+            MarkKind::Timeout => ("timeout", "timeout"),
         };
-        event(
-            w,
-            json!({"name": name, "cat": cat, "ph": "i", "s": "t", "pid": 1, "tid": m.row + 1, "ts": us(m.t), "args": {"event": m.at}}),
-        )?;
+        event(w, (name, cat, "i"), m.row + 1, &mut |e| {
+            e.field("s", "t")?;
+            e.field("ts", &us(m.t))?;
+            let mut args = e.object("args")?;
+            args.field("event", &m.at)?;
+            args.close()
+        })?;
     }
     w.write_all(b"\n]}\n")
 }

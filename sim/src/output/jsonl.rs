@@ -7,54 +7,79 @@ use simloop::Trace;
 use simloop::trace::{EventKind, TaskEnd};
 
 use super::RunInfo;
+use super::json::Object;
 use super::timeline::ms;
 
-/// Writes one line per event.
+/// Writes one line per event, field by field (a runaway run has millions of events, so no
+/// JSON tree is built for each).
 pub fn write_events(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
     for e in trace.events() {
-        let mut obj = json!({"t_ms": ms(e.time)});
+        let mut line = Object::open(&mut *out)?;
+        line.field("t_ms", &ms(e.time))?;
         if let Some(t) = e.task {
-            obj["task"] = json!(t.get());
-            obj["task_name"] = json!(trace.task_name(t));
+            line.field("task", &t.get())?;
+            line.field("task_name", &trace.task_name(t))?;
         }
-        let label = |id: simloop::TaskId| json!({"id": id.get(), "name": trace.task_name(id)});
-        let fields = match &e.kind {
-            EventKind::Spawn { child } => json!({"event": "spawn", "child": label(*child)}),
-            EventKind::Poll => json!({"event": "poll"}),
-            EventKind::Wake { target } => json!({"event": "wake", "target": label(*target)}),
+        let event = |line: &mut Object<'_>, name: &str| line.field("event", name);
+        let task = |line: &mut Object<'_>, key: &str, id: simloop::TaskId| {
+            let mut inner = line.object(key)?;
+            inner.field("id", &id.get())?;
+            inner.field("name", &trace.task_name(id))?;
+            inner.close()
+        };
+        match &e.kind {
+            EventKind::Spawn { child } => {
+                event(&mut line, "spawn")?;
+                task(&mut line, "child", *child)?;
+            }
+            EventKind::Poll => event(&mut line, "poll")?,
+            EventKind::Wake { target } => {
+                event(&mut line, "wake")?;
+                task(&mut line, "target", *target)?;
+            }
             EventKind::TimerArmed { deadline } => {
-                json!({"event": "timer_armed", "deadline_ms": ms(*deadline)})
+                event(&mut line, "timer_armed")?;
+                line.field("deadline_ms", &ms(*deadline))?;
             }
             EventKind::TimerFired { target } => {
-                json!({"event": "timer_fired", "target": label(*target)})
+                event(&mut line, "timer_fired")?;
+                task(&mut line, "target", *target)?;
             }
-            EventKind::ClockAdvanced => json!({"event": "clock_advanced"}),
+            EventKind::ClockAdvanced => event(&mut line, "clock_advanced")?,
             EventKind::CancelRequested { target, message } => {
-                json!({"event": "cancel_requested", "target": label(*target), "message": message.as_deref()})
+                event(&mut line, "cancel_requested")?;
+                task(&mut line, "target", *target)?;
+                line.field("message", &message.as_deref())?;
             }
             EventKind::CancelDelivered { at_run_end } => {
-                json!({"event": "cancel_delivered", "at_run_end": at_run_end})
+                event(&mut line, "cancel_delivered")?;
+                line.field("at_run_end", at_run_end)?;
             }
-            EventKind::Complete(TaskEnd::Returned) => json!({"event": "returned"}),
+            EventKind::Complete(TaskEnd::Returned) => event(&mut line, "returned")?,
             EventKind::Complete(TaskEnd::Panicked(m)) => {
-                json!({"event": "panicked", "message": &**m})
+                event(&mut line, "panicked")?;
+                line.field("message", &**m)?;
             }
             EventKind::Complete(TaskEnd::Cancelled(m)) => {
-                json!({"event": "cancelled", "message": m.as_deref()})
+                event(&mut line, "cancelled")?;
+                line.field("message", &m.as_deref())?;
             }
-            EventKind::Log(line) => json!({"event": "log", "line": &**line}),
+            EventKind::Log(text) => {
+                event(&mut line, "log")?;
+                line.field("line", &**text)?;
+            }
             EventKind::Decision { index, arity } => {
-                json!({"event": "decision", "index": index, "arity": arity})
+                event(&mut line, "decision")?;
+                line.field("index", index)?;
+                line.field("arity", arity)?;
             }
-            EventKind::Blocked { on } => json!({"event": "blocked", "on": &**on}),
-            other => json!({"event": format!("{other:?}")}),
-        };
-        if let (Some(o), Some(f)) = (obj.as_object_mut(), fields.as_object()) {
-            for (k, v) in f {
-                o.insert(k.clone(), v.clone());
+            EventKind::Blocked { on } => {
+                event(&mut line, "blocked")?;
+                line.field("on", &**on)?;
             }
+            other => event(&mut line, &format!("{other:?}"))?,
         }
-        serde_json::to_writer(&mut *out, &obj)?;
+        line.close()?;
         out.write_all(b"\n")?;
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 mod chrome;
 mod html;
+mod json;
 mod jsonl;
 pub mod timeline;
 
@@ -121,18 +122,21 @@ pub fn write(
 ) -> io::Result<()> {
     let trace = &report.outcome.trace;
     let mut capped = Capped::new(&mut *w, max_bytes);
-    match format {
-        Format::Text => write!(capped, "{trace}")?,
-        Format::Logs => {
-            for e in trace.events() {
-                if let EventKind::Log(line) = &e.kind {
-                    writeln!(capped, "t={} {line}", e.time)?;
-                }
-            }
-        }
-        Format::Jsonl => jsonl::write_events(trace, &mut capped)?,
+    let written = match format {
+        Format::Text => write!(capped, "{trace}"),
+        Format::Logs => trace.events().iter().try_for_each(|e| match &e.kind {
+            EventKind::Log(line) => writeln!(capped, "t={} {line}", e.time),
+            _ => Ok(()),
+        }),
+        Format::Jsonl => jsonl::write_events(trace, &mut capped),
         Format::Chrome => return chrome::write(&timeline::build(trace), info, w),
         Format::Html => return html::write(&timeline::build(trace), info, w),
+    };
+    // Once the output is cut, the writer refuses more, which ends the formatting early
+    // (a runaway run's millions of events are not formatted to be dropped).
+    match written {
+        Err(_) if capped.cut => {}
+        other => other?,
     }
     capped.finish()?;
     if capped.cut {
@@ -166,7 +170,8 @@ pub fn render(format: Format, report: &Report, info: &RunInfo) -> String {
     String::from_utf8(out).expect("the formats write UTF-8")
 }
 
-/// A writer that keeps whole lines while they fit in `left` bytes, and drops the rest.
+/// A writer that keeps whole lines while they fit in `left` bytes; past them it is `cut`
+/// and fails every write, so that the writing stops.
 struct Capped<'a> {
     inner: &'a mut dyn Write,
     left: u64,
@@ -207,6 +212,9 @@ impl<'a> Capped<'a> {
 
 impl Write for Capped<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.cut {
+            return Err(io::Error::other("output cut"));
+        }
         let mut rest = buf;
         while !self.cut && !rest.is_empty() {
             match rest.iter().position(|&b| b == b'\n') {

@@ -97,13 +97,18 @@ pub fn build(trace: &Trace) -> Timeline {
         rows: (1..=n).map(|i| format!("#{i}")).collect(),
         ..Timeline::default()
     };
+    // Each task's label, from the first event that names it.
+    let mut labelled = vec![false; n];
     for e in trace.events() {
         let child = match &e.kind {
             EventKind::Spawn { child } => Some(*child),
             _ => None,
         };
         for id in e.task.into_iter().chain(child) {
-            if let Some(row) = tl.rows.get_mut(id.get() as usize - 1) {
+            let i = id.get() as usize - 1;
+            if let Some(row) = tl.rows.get_mut(i)
+                && !std::mem::replace(&mut labelled[i], true)
+            {
                 *row = trace.label(id);
             }
         }
@@ -132,6 +137,8 @@ pub fn build(trace: &Trace) -> Timeline {
     // The task whose poll is in progress, and whether it queued itself again (a yield).
     let mut running: Option<usize> = None;
     let mut requeued = false;
+    // Tasks with a `cancelled` mark already (their end is not marked again).
+    let mut cancel_marked = vec![false; n];
     for (k, e) in trace.events().iter().enumerate() {
         let t = ms(e.time);
         if tl.segments.len() + tl.marks.len() >= MAX_ITEMS {
@@ -234,6 +241,7 @@ pub fn build(trace: &Trace) -> Timeline {
             }
             EventKind::CancelDelivered { .. } => {
                 if let Some(r) = me {
+                    cancel_marked[r] = true;
                     tl.marks.push(Mark {
                         row: r,
                         at: k,
@@ -250,12 +258,7 @@ pub fn build(trace: &Trace) -> Timeline {
                         TaskEnd::Panicked(m) => MarkKind::Panicked(m.to_string()),
                         TaskEnd::Cancelled(_) => MarkKind::Cancelled,
                     };
-                    if !(kind == MarkKind::Cancelled
-                        && tl
-                            .marks
-                            .iter()
-                            .any(|m| m.row == r && m.kind == MarkKind::Cancelled))
-                    {
+                    if !(kind == MarkKind::Cancelled && cancel_marked[r]) {
                         tl.marks.push(Mark {
                             row: r,
                             at: k,

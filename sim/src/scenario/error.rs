@@ -111,6 +111,20 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, text[line_start..offset].chars().count() + 1)
 }
 
+/// `path`, with the middle of a very long one elided.
+fn short_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let n = path.chars().count();
+    if n <= 2 * PATH_CHARS {
+        return path.into();
+    }
+    let head: String = path.chars().take(PATH_CHARS).collect();
+    let tail: String = path.chars().skip(n - PATH_CHARS).collect();
+    format!("{head}...{tail}").into()
+}
+
+/// How many characters of each end of a long path an error shows.
+const PATH_CHARS: usize = 100;
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -121,7 +135,13 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
-        write!(f, "  --> {}:{}:{}", self.path, self.line, self.column)?;
+        write!(
+            f,
+            "  --> {}:{}:{}",
+            short_path(&self.path),
+            self.line,
+            self.column
+        )?;
         if let Some(snippet) = &self.snippet {
             let (source, column, width) = &**snippet;
             let num = self.line.to_string();

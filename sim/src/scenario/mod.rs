@@ -1,6 +1,6 @@
 //! Scenario files: the raw TOML shape, the validated model, templates, and located errors.
 
-mod error;
+pub(crate) mod error;
 pub mod expr;
 mod model;
 mod raw;

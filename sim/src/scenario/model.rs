@@ -86,6 +86,12 @@ pub struct Limits {
     pub max_time: Option<Duration>,
     /// Bytes of log output (`t=<ms> <line>` lines).
     pub max_output: u64,
+    /// Whether a wait-for cycle stops the run as it forms ([`simloop::Sim::partial_deadlocks`]).
+    /// A cycle that only a cancellation from outside could break is a deadlock unless some
+    /// task may cancel another, so by default this is on in scenarios with no `cancel` step
+    /// and no `task_group` (whose failing member cancels the others), and off otherwise:
+    /// there a watchdog may break the cycle later, as asyncio would let it.
+    pub partial_deadlocks: bool,
 }
 
 impl Limits {
@@ -104,6 +110,7 @@ impl Default for Limits {
             max_tasks: Limits::TASKS,
             max_time: None,
             max_output: Limits::OUTPUT,
+            partial_deadlocks: true,
         }
     }
 }
@@ -453,6 +460,33 @@ pub enum Step {
         /// Taken when false.
         other: Vec<Step>,
     },
+}
+
+/// Whether any step of `steps`, nested ones included, satisfies `f`.
+///
+/// ```
+/// use simloop_cli::scenario::{self, Step, any_step};
+/// let scn = scenario::parse("s.toml", "[main]\nsteps = [{ repeat = 2, do = [{ log = \"x\" }] }]").unwrap();
+/// assert!(any_step(&scn.main.steps, &|s| matches!(s, Step::Log(_))));
+/// assert!(!any_step(&scn.main.steps, &|s| matches!(s, Step::Sleep(_))));
+/// ```
+pub fn any_step(steps: &[Step], f: &dyn Fn(&Step) -> bool) -> bool {
+    steps.iter().any(|s| {
+        f(s) || match s {
+            Step::Timeout { body, .. }
+            | Step::Shield { body, .. }
+            | Step::AsCompleted { body, .. }
+            | Step::TaskGroup { body }
+            | Step::With { body, .. }
+            | Step::For { body, .. }
+            | Step::Repeat { body, .. }
+            | Step::WhileBefore { body, .. }
+            | Step::OnCancel { body, .. } => any_step(body, f),
+            Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),
+            Step::If { then, other, .. } => any_step(then, f) || any_step(other, f),
+            _ => false,
+        }
+    })
 }
 
 /// `[expect]`, validated.

@@ -58,6 +58,8 @@ pub struct RawLimits {
     pub max_time: Option<Spanned<Scalar>>,
     /// Bytes of log output.
     pub max_output: Option<Spanned<i64>>,
+    /// Whether a wait-for cycle stops the run as it forms.
+    pub partial_deadlocks: Option<Spanned<bool>>,
 }
 
 /// A table with no keys (locks and events take no settings yet).

@@ -563,16 +563,23 @@ fn check_reports_unreadable_scenarios_and_bad_dirs() {
         "{}",
         o.stderr
     );
+    // A path that is neither a file nor a directory: located, like `sim run`'s error.
     let o = sim_in(&dir, &["check", "missing-dir"]);
     assert_eq!(o.code, 2);
     assert!(
         o.stderr
-            .contains("error: cannot read directory missing-dir")
+            .contains("error: cannot read the scenario file: No such file or directory")
+            && o.stderr.contains("--> missing-dir:1:1"),
+        "{}",
+        o.stderr
     );
     let empty = scratch();
     let o = sim_in(&empty, &["check", "."]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("error: no .toml scenarios in ."));
+    assert!(
+        o.stderr
+            .contains("error: no .toml scenarios in the directory .")
+    );
 }
 
 #[test]

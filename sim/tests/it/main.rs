@@ -1,5 +1,6 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
+mod corpus;
 mod errors;
 mod formats;
 mod fuzz;

@@ -97,6 +97,10 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ),
     ("task_group_scope", "112_task_group_scope"),
     ("gather_lists_cancelled", "113_gather_lists_cancelled"),
+    (
+        "watchdog_breaks_lock_cycle",
+        "114_watchdog_breaks_lock_cycle",
+    ),
 ];
 
 #[test]

@@ -13,6 +13,10 @@ use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
 
+/// The most random seeds `[check] explore` may ask: `sim check` is a quick gate over a
+/// folder of scenarios, not a long search.
+pub const MAX_CHECK_RUNS: u64 = 1000;
+
 /// Parses and validates a scenario file's text; `path` only names the file in errors.
 ///
 /// # Examples
@@ -213,6 +217,14 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
                 Some(n) if *n.get_ref() < 0 => {
                     return Err(cx.err(n.span(), "`explore` counts runs; it cannot be negative"));
                 }
+                Some(n) if *n.get_ref() as u64 > MAX_CHECK_RUNS => {
+                    return Err(cx
+                        .err(
+                            n.span(),
+                            format!("`sim check` explores at most {MAX_CHECK_RUNS} seeds"),
+                        )
+                        .hint("`sim check` is a quick gate; search longer with `sim explore FILE --runs N`"));
+                }
                 Some(n) => *n.get_ref() as u64,
                 None => 0,
             };
@@ -236,10 +248,25 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             Check { explore, verdict }
         }
     };
-    let limits = match &raw.limits {
+    let mut limits = match &raw.limits {
         Some(l) => limits(&cx, l.get_ref())?,
         None => Limits::default(),
     };
+    // A cycle is a deadlock as it forms unless a task may cancel another (a watchdog may
+    // break it later); `partial_deadlocks` in [limits] says otherwise.
+    let cancels = |s: &Step| matches!(s, Step::Cancel { .. } | Step::TaskGroup { .. });
+    limits.partial_deadlocks = raw
+        .limits
+        .as_ref()
+        .and_then(|l| l.get_ref().partial_deadlocks.as_ref())
+        .map_or_else(
+            || {
+                !std::iter::once(&main)
+                    .chain(&tasks)
+                    .any(|t| any_step(&t.steps, &cancels))
+            },
+            |p| *p.get_ref(),
+        );
     Ok(Scenario {
         limits,
         fingerprint: fingerprint(text),

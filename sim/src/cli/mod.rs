@@ -4,14 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
-use simloop::{Policy, Sim, Token, TraceLevel};
+use clap::{Parser, Subcommand};
+use simloop::{Policy, Sim, TraceLevel};
 
 use crate::expect;
 use crate::explore;
 use crate::interp::{self, Report};
 use crate::output::{self, Format, RunInfo};
-use crate::scenario::{self, Scenario, Verdict};
+use crate::scenario::{self, Scenario};
 
 /// `println!` that ignores a closed standard output (`sim ... | head` must not panic).
 macro_rules! say {
@@ -36,6 +36,15 @@ macro_rules! warn_raw {
         let _ = write!(std::io::stderr(), $($arg)*);
     }};
 }
+
+// After the macros, which they use.
+mod args;
+mod check;
+mod rerun;
+
+use self::args::{LimitArgs, OutputArgs, parse_policy, parse_seeds, parse_shard};
+pub use self::rerun::{MAX_PRINTED_TOKEN, replay_command};
+use self::rerun::{Rerun, parse_token};
 
 /// Exit status when every expectation holds.
 pub const EXIT_OK: u8 = 0;
@@ -128,156 +137,6 @@ enum Command {
     },
 }
 
-/// What a run may use; each flag overrides the scenario's `[limits]`.
-#[derive(Debug, Args, Default)]
-struct LimitArgs {
-    /// Stop a run after this many steps (scheduler steps plus interpreted steps) [default:
-    /// 1000000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    max_steps: Option<u64>,
-    /// Stop a run that spawns more than this many tasks [default: 20000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    max_tasks: Option<u64>,
-    /// Stop a run before its virtual clock passes this many seconds [default: none].
-    #[arg(long, value_parser = parse_seconds)]
-    max_time: Option<std::time::Duration>,
-    /// Stop a run that logs more than this many bytes, and cut printed traces there
-    /// [default: 16777216].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    max_output: Option<u64>,
-}
-
-impl LimitArgs {
-    /// The scenario with these flags over its `[limits]`.
-    fn apply(&self, scn: Arc<Scenario>) -> Arc<Scenario> {
-        if self.max_steps.is_none()
-            && self.max_tasks.is_none()
-            && self.max_time.is_none()
-            && self.max_output.is_none()
-        {
-            return scn;
-        }
-        let mut scn = Arc::unwrap_or_clone(scn);
-        let l = &mut scn.limits;
-        l.max_steps = self.max_steps.unwrap_or(l.max_steps);
-        l.max_tasks = self.max_tasks.unwrap_or(l.max_tasks);
-        l.max_time = self.max_time.or(l.max_time);
-        l.max_output = self.max_output.unwrap_or(l.max_output);
-        Arc::new(scn)
-    }
-}
-
-fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
-    s.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| *x > 0.0)
-        .and_then(scenario::seconds)
-        .ok_or_else(|| format!("`{s}` is not a number of seconds above 0 (at most 1e9)"))
-}
-
-#[derive(Debug, Args)]
-struct OutputArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the output to this file instead of standard output.
-    #[arg(long)]
-    out: Option<PathBuf>,
-}
-
-fn parse_policy(s: &str) -> Result<Policy, String> {
-    // `pct:3` on the command line; simloop spells it `pct3`.
-    let spelled = match s.strip_prefix("pct:") {
-        Some(depth) => format!("pct{depth}"),
-        None => s.to_string(),
-    };
-    spelled
-        .parse::<Policy>()
-        .map_err(|_| format!("unknown policy '{s}' (known: fifo, random, pct:D with D >= 1)"))
-}
-
-/// Reads a token printed by `sim`, checking that it was recorded for `scn`'s program.
-fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode> {
-    let usage = |message: String| {
-        warn!("{message}");
-        ExitCode::from(EXIT_USAGE)
-    };
-    let text = text.trim();
-    let (token, print) = match text.rsplit_once('@') {
-        Some((token, print)) => (token, Some(print)),
-        None => (text, None),
-    };
-    let token: Token = token.parse().map_err(|e| {
-        usage(format!(
-            "error: {e}\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)"
-        ))
-    })?;
-    match print.map(|p| u32::from_str_radix(p, 16).map_err(|_| p)) {
-        None => warn!(
-            "note: this token carries no scenario fingerprint, so it cannot be checked against `{}`",
-            scn.path
-        ),
-        Some(Err(p)) => {
-            return Err(usage(format!(
-                "error: malformed replay token: `{}` after `@` is not a scenario fingerprint (8 hex digits)\n  = hint: pass the token exactly as a failed run printed it (sim run, sim explore)",
-                p.chars().take(40).collect::<String>()
-            )));
-        }
-        Some(Ok(p)) if p != scn.fingerprint => {
-            return Err(usage(format!(
-                "error: this token was recorded for another program (fingerprint {p:08x}; `{}` is {:08x})\n  = hint: replay it with the scenario it came from; a token survives edits to comments, `name`, `description`, [expect], [check] and [limits], not to the program",
-                scn.path, scn.fingerprint
-            )));
-        }
-        Some(Ok(_)) => {}
-    }
-    Ok(token)
-}
-
-fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
-    let (a, b) = s.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
-    let a: u64 = a
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{a}` is not a seed (a whole number)"))?;
-    let b: u64 = b
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{b}` is not a seed (a whole number)"))?;
-    if a >= b {
-        return Err(format!("the range {a}..{b} is empty (B is excluded)"));
-    }
-    Ok((a, b))
-}
-
-fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let (i, n) = s.split_once('/').ok_or("expected i/n, e.g. 0/4")?;
-    let i: u64 = i
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{i}` is not a shard number"))?;
-    let n: u64 = n
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{n}` is not a shard count"))?;
-    if n == 0 {
-        return Err("the shard count must be at least 1: `i/n` with 0 <= i < n, e.g. 0/4".into());
-    }
-    if i >= n {
-        return Err(format!(
-            "shard {i}/{n} does not exist: use 0/{n} to {}/{n}",
-            n - 1
-        ));
-    }
-    Ok((i, n))
-}
-
-/// The command that replays `token`, from the repository root.
-pub fn replay_command(path: &str, token: &str) -> String {
-    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
-}
-
 fn load(path: &Path, limits: &LimitArgs) -> Result<Arc<Scenario>, ExitCode> {
     scenario::load(&path.display().to_string())
         .map(|s| limits.apply(Arc::new(s)))
@@ -295,7 +154,14 @@ fn trace_level(format: Format) -> TraceLevel {
     }
 }
 
-fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String {
+/// The report of a failed run: what failed, the seed and policy, the token and the command
+/// that reruns it (under the same limit flags).
+fn failure_block(
+    scn: &Scenario,
+    report: &Report,
+    failures: &[String],
+    limits: &LimitArgs,
+) -> String {
     let token = &report.outcome.token;
     let mut s = format!("FAILED: scenario `{}` ({})\n", scn.name, scn.path);
     for f in failures {
@@ -306,13 +172,13 @@ fn failure_block(scn: &Scenario, report: &Report, failures: &[String]) -> String
         token.seed(),
         token.policy()
     ));
-    let token = output::sim_token(scn, token);
-    s.push_str(&format!("replay token: {token}\n"));
-    s.push_str(&format!("rerun: {}\n", replay_command(&scn.path, &token)));
+    let rerun = Rerun::new(scn, token, limits);
+    s.push_str(&format!("replay token: {}\n", rerun.token));
+    s.push_str(&format!("rerun: {}\n", rerun.command));
     s
 }
 
-fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
+fn emit(scn: &Scenario, report: &Report, out: &OutputArgs, limits: &LimitArgs) -> ExitCode {
     use std::io::Write as _;
     let failures = expect::failures(scn, report);
     let info = RunInfo::new(scn, report, failures.clone());
@@ -338,11 +204,16 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs) -> ExitCode {
     if failures.is_empty() {
         warn!(
             "ok: `{}` result {} in {} virtual, every expectation holds (seed {}, policy {})\nreplay token: {}",
-            scn.name, info.result, info.elapsed, info.seed, info.policy, info.token
+            scn.name,
+            info.result,
+            info.elapsed,
+            info.seed,
+            info.policy,
+            Rerun::new(scn, &report.outcome.token, limits).token
         );
         ExitCode::from(EXIT_OK)
     } else {
-        warn_raw!("{}", failure_block(scn, report, &failures));
+        warn_raw!("{}", failure_block(scn, report, &failures, limits));
         ExitCode::from(EXIT_FAILED)
     }
 }
@@ -380,7 +251,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 .policy(policy)
                 .trace(trace_level(out.format));
             let report = interp::run(&scn, &sim);
-            emit(&scn, &report, &out)
+            emit(&scn, &report, &out, &limits)
         }
         Command::Replay {
             file,
@@ -401,12 +272,12 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             if let Err(e @ simloop::RunError::ReplayDiverged { .. }) = &report.outcome.result {
                 // Not a verdict on the program: the token does not describe a run of it.
                 warn!(
-                    "error: the replay left its token: {e}\n  = hint: the token's fingerprint matches `{}`, so the program's behaviour changed (a different sim or simloop version?); record a new token with `sim run` or `sim explore`",
+                    "error: the replay left its token: {e}\n  = hint: the token's fingerprint matches `{}`, so the run went otherwise: other limits than the recorded run's (pass the same --max-* flags), or a different sim or simloop version; record a new token with `sim run` or `sim explore`",
                     scn.path
                 );
                 return ExitCode::from(EXIT_USAGE);
             }
-            emit(&scn, &report, &out)
+            emit(&scn, &report, &out, &limits)
         }
         Command::Shrink {
             file,
@@ -441,7 +312,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 .replay(&shrunk.token)
                 .trace(trace_level(out.format));
             let report = interp::run(&scn, &sim);
-            emit(&scn, &report, &out)
+            emit(&scn, &report, &out, &limits)
         }
         Command::Explore {
             file,
@@ -508,28 +379,26 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 Some(first) => {
                     say!("first failure: seed {}", first.seed);
                     say!("  - {}", first.message.trim_end().replace('\n', "\n    "));
-                    let token = output::sim_token(&scn, &first.token);
-                    say!("first failing token: {token}");
-                    say!("replay it: {}", replay_command(&scn.path, &token));
+                    let rerun = Rerun::new(&scn, &first.token, &limits);
+                    say!("first failing token: {}", rerun.token);
+                    say!("replay it: {}", rerun.command);
                     if let Some(s) = &summary.shrunk {
+                        let rerun = Rerun::new(&scn, &s.token, &limits);
                         say!(
                             "shrunk to {} deviation(s) from FIFO, {} steps (from {}, {}): {}",
                             s.deviations,
                             s.steps,
                             s.original_deviations,
                             s.original_steps,
-                            output::sim_token(&scn, &s.token)
+                            rerun.token
                         );
-                        say!(
-                            "replay the shrunk run: {}",
-                            replay_command(&scn.path, &output::sim_token(&scn, &s.token))
-                        );
+                        say!("replay the shrunk run: {}", rerun.command);
                     }
                     ExitCode::from(EXIT_FAILED)
                 }
             }
         }
-        Command::Check { path } => check(&path),
+        Command::Check { path } => check::check(&path),
     }
 }
 
@@ -539,120 +408,5 @@ fn plural(n: u64, what: &str) -> String {
         format!("1 {what}")
     } else {
         format!("{n} {what}s")
-    }
-}
-
-fn check(path: &Path) -> ExitCode {
-    let files: Vec<PathBuf> = if path.is_dir() {
-        let entries = match std::fs::read_dir(path) {
-            Ok(e) => e,
-            Err(e) => {
-                warn!(
-                    "error: cannot read directory {}: {e}\n  = hint: pass a scenario file or the folder holding the .toml scenarios, e.g. `sim check scenarios`",
-                    path.display()
-                );
-                return ExitCode::from(EXIT_USAGE);
-            }
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            warn!("error: no .toml scenarios in {}", path.display());
-            return ExitCode::from(EXIT_USAGE);
-        }
-        files
-    } else if path.exists() {
-        vec![path.to_path_buf()]
-    } else {
-        warn!(
-            "error: cannot read directory {}: no such file or directory\n  = hint: pass a scenario file or the folder holding the .toml scenarios, e.g. `sim check scenarios`",
-            path.display()
-        );
-        return ExitCode::from(EXIT_USAGE);
-    };
-    let (mut bad_input, mut failed) = (0, 0);
-    for file in &files {
-        let scn = match load(file, &LimitArgs::default()) {
-            Ok(s) => s,
-            Err(_) => {
-                bad_input += 1;
-                continue;
-            }
-        };
-        let report = interp::run(&scn, &Sim::new());
-        let fifo_failures = expect::failures(&scn, &report);
-        if !fifo_failures.is_empty() {
-            say!("FAIL {} (fifo run)", scn.path);
-            warn_raw!("{}", failure_block(&scn, &report, &fifo_failures));
-            failed += 1;
-            continue;
-        }
-        if scn.check.explore == 0 {
-            say!("ok   {} (fifo)", scn.path);
-            continue;
-        }
-        let plan = explore::Plan {
-            policy: Policy::Random,
-            seeds: 0..scn.check.explore,
-            shard: None,
-            jobs: 1,
-            shrink: false,
-            progress: false,
-            stop_on_failure: false,
-        };
-        let summary = explore::explore(&scn, &plan);
-        let n = scn.check.explore;
-        match (scn.check.verdict, &summary.first) {
-            (Verdict::Pass, None) => {
-                say!("ok   {} (fifo + {n} random seeds)", scn.path)
-            }
-            (Verdict::Bug, Some(first)) => say!(
-                "ok   {} (bug found as expected: {}/{} random seeds fail, first seed {}; replay: {})",
-                scn.path,
-                summary.failures,
-                n,
-                first.seed,
-                replay_command(&scn.path, &output::sim_token(&scn, &first.token))
-            ),
-            (Verdict::Pass, Some(first)) => {
-                say!("FAIL {} (random seed {})", scn.path, first.seed);
-                warn!(
-                    "FAILED: scenario `{}` ({}) under seed {}:",
-                    scn.name, scn.path, first.seed
-                );
-                warn!("  - {}", first.message);
-                warn!(
-                    "seed: {}  policy: random\nreplay token: {}\nrerun: {}",
-                    first.seed,
-                    output::sim_token(&scn, &first.token),
-                    replay_command(&scn.path, &output::sim_token(&scn, &first.token))
-                );
-                failed += 1;
-            }
-            (Verdict::Bug, None) => {
-                say!(
-                    "FAIL {} (expected a bug, none of {n} random seeds found it)",
-                    scn.path
-                );
-                failed += 1;
-            }
-        }
-    }
-    say!(
-        "{}: {} ok, {} failed, {} unreadable",
-        plural(files.len() as u64, "scenario"),
-        files.len() - failed - bad_input,
-        failed,
-        bad_input
-    );
-    if bad_input > 0 {
-        ExitCode::from(EXIT_USAGE)
-    } else if failed > 0 {
-        ExitCode::from(EXIT_FAILED)
-    } else {
-        ExitCode::from(EXIT_OK)
     }
 }

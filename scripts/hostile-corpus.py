@@ -1,0 +1,741 @@
+#!/usr/bin/env python3
+"""A hostile corpus for `sim` (issue 20), run against built binaries and classified.
+
+Generates several hundred inputs: systematic mutations of every bundled scenario (lines
+deleted, duplicated and swapped; numbers made 0, -1, huge, floats, NaN, strings; keys
+renamed; truncation; unicode and control characters; deep nesting; huge repeat, count and
+sleep values; references made recursive), runaway programs (the issue's, in every output
+format), recursive templates, self-spawning tasks, lock cycles (with and without a
+watchdog), conditions with every operator and malformed ones, every subcommand with bad and
+odd flags, replay tokens (truncated, mutated, of other scenarios, of other versions, forged
+with a valid checksum) and odd files (empty, directory, FIFO, devices, binary, a huge line,
+non-UTF-8, a BOM, CRLF, deep TOML nesting).
+
+Each case runs under `timeout` and an address-space cap (setrlimit RLIMIT_AS, as
+`prlimit --as`), with its peak resident memory measured (wait4), and is classified:
+
+  handled:  exit 0 (passed), exit 1 with a FAILED report and a replay token, exit 2 with
+            a located error (`--> file:line:column`) or, for flags and tokens, an
+            `error:` message
+  not:      panic, signal (abort, stack overflow), timeout, out of memory, another exit
+            code, exit 1 without a token, exit 2 without a location or message, a vacuous
+            verdict (exit 0 where the input must fail: a runaway, a foreign token), an
+            error message over 64 KB, and for the issue's runaway programs more than 2 s or
+            200 MB
+
+Usage (from the repository root; builds nothing, so build first):
+
+  cargo build --release -p simloop-cli --bin sim && cargo build -p simloop-cli --bin sim
+  scripts/hostile-corpus.py                        # both target/release/sim and target/debug/sim
+  scripts/hostile-corpus.py --bin target/debug/sim --jobs 2 --only runaway
+  scripts/hostile-corpus.py --list                 # the cases, without running them
+
+Cases are written under target/hostile-corpus/<case>/ so that any one can be rerun by
+hand; `--verbose` prints each case's command and outcome. Exit status: 0 when every case
+is handled, 1 otherwise.
+"""
+
+import argparse
+import base64
+import concurrent.futures
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GB = 1 << 30
+MB = 1 << 20
+
+
+class Case:
+    """One input: files to lay out, the arguments after the binary, what may happen."""
+
+    def __init__(self, name, args, files=None, allowed=(0, 1, 2), runaway=False,
+                 usage=False, setup=None):
+        self.name = name
+        self.args = args
+        self.files = files or {}
+        self.allowed = set(allowed)
+        self.runaway = runaway
+        # Exit 2 may be a flag or token error, which names no file position.
+        self.usage = usage
+        self.setup = setup
+
+
+# ---------------------------------------------------------------------------------------
+# Mutations of the bundled scenarios
+
+NUMBERS = ["0", "-1", "9223372036854775807", "9223372036854775808", "18446744073709551616",
+           "99999999999999999999999", "1e308", "1e-308", "0.5", "-0.5", "nan", "inf", "-inf",
+           '"x"', '""', "1_000", "0x10", "true", "[]", "{}", "1e15", "4294967296"]
+INJECT = ["\u202e", "\u00e9", "\U0001F600", "e\u0301", "\ufeff", "\x00", "\x01", "\x7f",
+          "\r", "\t", "\x1b[31m", "\u2028", "\ud7ff", "{", "}", "{{", '"', "'", "\\", "\n[main]\n",
+          "\n[[main]]\n", "#", "=", "[", "]"]
+OPERATORS = ["==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "=>", "<>", "=", "&&", "||",
+             "!", "+", "-", "*", "/", "//", "%", "**", "", "(", ")", "==="]
+TEMPLATES = ["{", "}", "{nope}", "{x.99}", "{x:zz}", "{{", "{i}", "{i.0}", "{ }", "{0}",
+             "{" * 50 + "x" + "}" * 50, "x" * 5000]
+HUGE = ["1000000000000", "1000000000000000000", "1e300", "9223372036854775807", "1e9", "1e10"]
+HOSTILE_STEPS = [
+    '{ cancel = "nope" }', '{ await = "nope" }', '{ release = "nope" }',
+    '{ fail = "ValueError", message = "boom" }', '{ return = 1 }', '{ yield = 0 }',
+    '{ sleep = -1 }', '{ sleep = "nan" }', '{ sleep = "inf" }', '{ sleep = 1e9 }',
+    '{ repeat = 1000000000000, do = [] }', '{ while_before = 1e9, do = [] }',
+    '{ while_before = 1e9, do = [{ sleep = 0.000001 }] }', '{ log = "x", extra = 1 }',
+    '{ }', '{ log = 1 }', '{ log = [] }', '{ if = "", do = [] }', '{ if = "1", do = [] }',
+    '{ if = "{i} > ", do = [] }', '{ let = "x", expr = "1 // 0" }',
+    '{ let = "x", expr = "9223372036854775807 + 1" }', '{ let = "x", expr = "1e308 * 10" }',
+    '{ let = "x", expr = "0.0 / 0.0" }', '{ let = "x", expr = "-9223372036854775807 - 1" }',
+    '{ let = "x", expr = "-(-9223372036854775807 - 1)" }',
+    '{ let = "x", expr = "(-9223372036854775807 - 1) // -1" }',
+    '{ let = "x", expr = "(-9223372036854775807 - 1) % -1" }',
+    '{ let = "x", expr = "' + "(" * 5000 + "1" + ")" * 5000 + '" }',
+    '{ let = "x", expr = "' + "not " * 5000 + 'true" }',
+    '{ let = "x", expr = "' + "-" * 5000 + '1" }',
+    '{ let = "x", expr = "' + " + ".join(["1"] * 5000) + '" }',
+]
+
+
+def numbers_in(text):
+    return [m for m in re.finditer(r"(?<![\w.\"{])-?\d+(\.\d+)?(e\d+)?(?![\w\"}])", text)]
+
+
+def mutate(text, rng, op):
+    lines = text.split("\n")
+    if op == "delete":
+        i = rng.randrange(len(lines))
+        del lines[i]
+        return "\n".join(lines)
+    if op == "duplicate":
+        i = rng.randrange(len(lines))
+        lines.insert(i, lines[i])
+        return "\n".join(lines)
+    if op == "swap":
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines)
+    if op == "number":
+        found = numbers_in(text)
+        if not found:
+            return text + "\n" + rng.choice(NUMBERS)
+        m = rng.choice(found)
+        return text[:m.start()] + rng.choice(NUMBERS) + text[m.end():]
+    if op == "huge":
+        keys = [m for m in re.finditer(
+            r"\b(repeat|count|sleep|yield|value|maxsize|to|below|while_before|wait_for|timeout|n|explore|max|from)\s*=\s*(-?[\d.e]+)", text)]
+        if not keys:
+            return text.replace("[main]", "[main]\n# none", 1)
+        m = rng.choice(keys)
+        return text[:m.start(2)] + rng.choice(HUGE) + text[m.end(2):]
+    if op == "rename":
+        keys = list(re.finditer(r"(?m)([A-Za-z_]+)\s*=", text))
+        m = rng.choice(keys)
+        name = m.group(1)
+        typo = name[:-1] if len(name) > 1 and rng.random() < 0.5 else name + rng.choice("sx_")
+        return text[:m.start(1)] + typo + text[m.end(1):]
+    if op == "truncate":
+        return text[:rng.randrange(len(text))]
+    if op == "inject":
+        i = rng.randrange(len(text) + 1)
+        return text[:i] + rng.choice(INJECT) + text[i:]
+    if op == "nest":
+        depth = rng.choice([150, 201, 300, 2000])
+        inner = '{ log = "deep" }'
+        for _ in range(depth):
+            inner = "{ repeat = 1, do = [" + inner + "] }"
+        return text.replace("steps = [", "steps = [" + inner + ",", 1)
+    if op == "template":
+        strings = list(re.finditer(r'"([^"\n]*\{[^"\n]*)"', text)) or list(
+            re.finditer(r'"([^"\n]+)"', text))
+        m = rng.choice(strings)
+        return text[:m.start(1)] + rng.choice(TEMPLATES) + text[m.end(1):]
+    if op == "operator":
+        conds = list(re.finditer(r"(==|!=|<=|>=|<|>| and | or )", text))
+        if not conds:
+            return text + '\n[expect]\ninvariants = ["1 ' + rng.choice(OPERATORS) + ' 1"]\n'
+        m = rng.choice(conds)
+        return text[:m.start()] + " " + rng.choice(OPERATORS) + " " + text[m.end():]
+    if op == "step":
+        i = text.find("steps = [")
+        if i < 0:
+            return text
+        i += len("steps = [")
+        return text[:i] + rng.choice(HOSTILE_STEPS) + ", " + text[i:]
+    if op == "recurse":
+        # A task that spawns or calls itself, or main calling a task that calls main's task.
+        tasks = re.findall(r"(?m)^\[tasks\.([A-Za-z_0-9]+)\]", text)
+        if not tasks:
+            return text + '\n[tasks.self]\nsteps = [{ call = "self" }]\n'
+        t = rng.choice(tasks)
+        verb = rng.choice(["call", "spawn"])
+        return re.sub(rf"(\[tasks\.{t}\][^\[]*?steps = \[)", rf'\1{{ {verb} = "{t}" }}, ',
+                      text, count=1)
+    raise ValueError(op)
+
+
+MUTATIONS = ["delete", "duplicate", "swap", "number", "huge", "rename", "truncate", "inject",
+             "nest", "template", "operator", "step", "recurse"]
+
+
+def mutants(scenarios, per_file, rng):
+    cases = []
+    for path in scenarios:
+        text = path.read_text()
+        for k in range(per_file):
+            op = MUTATIONS[(k + hash_name(path.name)) % len(MUTATIONS)]
+            mutated = mutate(text, rng, op)
+            if rng.random() < 0.25:
+                mutated = mutate(mutated, rng, rng.choice(MUTATIONS))
+            name = f"mut-{path.stem}-{k:02}-{op}"
+            which = k % 6
+            if which == 0:
+                args = ["explore", "s.toml", "--runs", "20", "--jobs", "2", "--no-shrink"]
+            elif which == 1:
+                args = ["check", "s.toml"]
+            else:
+                fmt = ["text", "logs", "jsonl", "chrome", "html"][k % 5]
+                policy = ["fifo", "random", "pct:3"][k % 3]
+                args = ["run", "s.toml", "--format", fmt, "--policy", policy,
+                        "--seed", str(rng.randrange(1000))]
+            cases.append(Case(name, args, files={"s.toml": mutated}))
+    return cases
+
+
+def hash_name(name):
+    return sum(name.encode())
+
+
+# ---------------------------------------------------------------------------------------
+# Runaway programs: the issue's, each in every output format; 2 s and 200 MB at most
+
+RUNAWAY = {
+    "while-no-await": '[main]\nsteps = [{ while_before = 10, do = [{ log = "x" }] }]',
+    "while-empty": "[main]\nsteps = [{ while_before = 10, do = [] }]",
+    "repeat-huge-log": '[main]\nsteps = [{ repeat = 1000000000000, do = [{ log = "x" }] }]',
+    "for-huge": '[main]\nsteps = [{ for = "k", from = 0, below = 100000000000, do = [] }]',
+    "yield-huge": "[main]\nsteps = [{ yield = 1000000000000 }]",
+    "spawn-count-huge": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 1000000000, as = "ts" }, { await = "ts" }]',
+    "spawn-recursive": '[tasks.f]\nsteps = [{ spawn = "f", as = "a" }, { spawn = "f", as = "b" }, { await = "a" }, { await = "b" }]\n[main]\nsteps = [{ call = "f" }]',
+    "spawn-recursive-sleep": '[tasks.f]\nsteps = [{ spawn = "f" }, { spawn = "f" }, { sleep = 1 }]\n[main]\nsteps = [{ call = "f" }, { sleep = 100 }]',
+    "sleeping-loop": "[main]\nsteps = [{ while_before = 1e8, do = [{ sleep = 0.001 }] }]",
+    "sleeping-loop-log": '[main]\nsteps = [{ while_before = 1e8, do = [{ sleep = 0.001 }, { log = "tick {i}" }] }]',
+    "recursion-1000": '[tasks.f]\nparams = ["n"]\nsteps = [{ call = "f", args = { n = "{n}" } }]\n[main]\nsteps = [{ call = "f", args = { n = 1 } }]',
+    "recursion-mutual": '[tasks.f]\nsteps = [{ call = "g" }]\n[tasks.g]\nsteps = [{ call = "f" }]\n[main]\nsteps = [{ call = "f" }]',
+    "gather-recursive": '[tasks.f]\nsteps = [{ gather = [{ call = "f" }, { call = "f" }] }]\n[main]\nsteps = [{ call = "f" }]',
+    "shield-recursive": '[tasks.f]\nsteps = [{ shield = [{ call = "f" }] }]\n[main]\nsteps = [{ call = "f" }]',
+    "string-doubling": '[main]\nsteps = [{ let = "s", value = "ab" }, { repeat = 64, do = [{ let = "s", value = "{s}{s}" }] }]',
+    "list-doubling": '[main]\nsteps = [{ let = "l", value = [1] }, { repeat = 64, do = [{ let = "l", value = ["{l}", "{l}"] }] }]',
+    "set-add-loop": '[vars]\nn = 0\n[main]\nsteps = [{ repeat = 1000000000000, do = [{ set = "n", value = "{n}", add = 1 }] }]',
+    "heartbeat-deadlock": '[locks.a]\n[locks.b]\n[tasks.x]\nsteps = [{ acquire = "a" }, { sleep = 1 }, { acquire = "b" }]\n[tasks.y]\nsteps = [{ acquire = "b" }, { sleep = 1 }, { acquire = "a" }]\n[tasks.beat]\nsteps = [{ while_before = 1e8, do = [{ sleep = 1 }] }]\n[main]\nsteps = [{ spawn = "beat" }, { spawn = "x", as = "x" }, { spawn = "y", as = "y" }, { await = "x" }]',
+    "queue-flood": '[queues.q]\n[main]\nsteps = [{ repeat = 1000000000, do = [{ put = "q", value = "{i} a longer payload" }] }]',
+    "spawn-loop-sleepers": '[tasks.t]\nsteps = [{ sleep = 1000 }]\n[main]\nsteps = [{ while_before = 1e9, do = [{ spawn = "t" }, { yield = 1 }] }]',
+    "log-big-lines": '[main]\nsteps = [{ let = "s", value = "0123456789abcdef" }, { repeat = 15, do = [{ let = "s", value = "{s}{s}" }] }, { repeat = 1000000000, do = [{ log = "{s}" }] }]',
+    "event-pingpong": '[events.e]\n[tasks.t]\nsteps = [{ while_before = 1e9, do = [{ wait_event = "e" }, { clear_event = "e" }] }]\n[main]\nsteps = [{ spawn = "t" }, { while_before = 1e9, do = [{ set_event = "e" }, { yield = 1 }] }]',
+}
+FORMATS = ["text", "logs", "jsonl", "chrome", "html"]
+
+
+def runaways():
+    cases = []
+    for name, text in RUNAWAY.items():
+        for fmt in FORMATS:
+            cases.append(Case(f"runaway-{name}-{fmt}", ["run", "s.toml", "--format", fmt],
+                              files={"s.toml": text}, allowed=(1,), runaway=True))
+        cases.append(Case(f"runaway-{name}-out-html",
+                          ["run", "s.toml", "--format", "html", "--out", "t.html"],
+                          files={"s.toml": text}, allowed=(1,), runaway=True))
+        cases.append(Case(f"runaway-{name}-explore",
+                          ["explore", "s.toml", "--runs", "3", "--jobs", "1"],
+                          files={"s.toml": text}, allowed=(1,)))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# Programs: recursion, self-spawning, lock cycles, conditions
+
+def programs():
+    cases = []
+    add = lambda name, text, allowed=(0, 1, 2), args=None: cases.append(
+        Case(name, args or ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    # Lock cycles of 2..5 locks, with and without a watchdog that breaks them.
+    for n in range(2, 6):
+        locks = "".join(f"[locks.l{k}]\n" for k in range(n))
+        # `with` releases a lock when its task is cancelled (an explicit acquire does not).
+        tasks = "".join(
+            f'[tasks.t{k}]\nsteps = [{{ with = "l{k}", do = [{{ sleep = 1 }}, {{ with = "l{(k + 1) % n}", do = [{{ log = "t{k} both" }}] }}] }}]\n'
+            for k in range(n))
+        spawns = ", ".join(f'{{ spawn = "t{k}", as = "h{k}" }}' for k in range(n))
+        awaits = ", ".join(f'{{ await = "h{k}" }}' for k in range(n))
+        base = locks + tasks
+        add(f"cycle-{n}", base + f"[main]\nsteps = [{spawns}, {awaits}]\n", (1,))
+        add(f"cycle-{n}-heartbeat",
+            base + '[tasks.beat]\nsteps = [{ while_before = 1e6, do = [{ sleep = 1 }] }]\n'
+            + f'[main]\nsteps = [{{ spawn = "beat" }}, {spawns}, {awaits}]\n', (1,))
+        # A watchdog (main) cancels the first member after 5 s: the cycle breaks, the run
+        # ends, every expectation holds (asyncio runs the same program to completion).
+        add(f"cycle-{n}-watchdog",
+            base + f'[main]\nsteps = [{spawns}, {{ sleep = 5 }}, {{ cancel = "h0" }}, '
+            + ", ".join(f'{{ try = [{{ await = "h{k}" }}], error = "CancelledError", except = [] }}' for k in range(n))
+            + ', { log = "broken" }]\n[expect]\ncontains = ["broken"]\n', (0,))
+        add(f"cycle-{n}-wait-for",
+            base.replace('{ with = "l1", do = [{ log = "t0 both" }] }',
+                         '{ wait_for = 3, do = [{ with = "l1", do = [{ log = "t0 both" }] }] }')
+            + f"[main]\nsteps = [{spawns}, "
+            + ", ".join(f'{{ try = [{{ await = "h{k}" }}], except = [] }}' for k in range(n))
+            + ', { log = "done" }]\n', (0, 1))
+    add("self-await",
+        '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "h" }, { await = "h" }, { await = "h" }, { await = "h" }]', (0,))
+    add("await-each-other",
+        '[events.go]\n[tasks.a]\nparams = ["other"]\nsteps = [{ wait_event = "go" }, { await = "other" }]\n[main]\nsteps = [{ spawn = "a", args = { other = 1 }, as = "x" }, { set_event = "go" }, { await = "x" }]', (1, 2))
+    add("queue-get-forever", "[queues.q]\n[main]\nsteps = [{ get = \"q\" }]", (1,))
+    add("event-wait-forever", "[events.e]\n[main]\nsteps = [{ wait_event = \"e\" }]", (1,))
+    add("condition-wait-forever", "[conditions.c]\n[main]\nsteps = [{ wait_condition = \"c\" }]", (1,))
+    add("join-forever", "[queues.q]\n[main]\nsteps = [{ put = \"q\", value = 1 }, { join = \"q\" }]", (1,))
+    add("sem-zero", "[semaphores.s]\nvalue = 0\n[main]\nsteps = [{ acquire = \"s\" }]", (1,))
+    add("lock-twice", "[locks.l]\n[main]\nsteps = [{ acquire = \"l\" }, { acquire = \"l\" }]", (1,))
+    add("release-unheld", "[locks.l]\n[main]\nsteps = [{ release = \"l\" }]", (1,))
+    add("cancel-self-list",
+        '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 3, as = "hs" }, { cancel = "hs" }, { cancel = "hs" }, { await = "hs" }]', (1,))
+    # Conditions with every operator, well-formed and not.
+    values = ["1", "0", "-1", "1.5", "'a'", "true", "{n}", "9223372036854775807", "1e308", "(1)"]
+    rng = random.Random(20)
+    for op in OPERATORS:
+        for k in range(3):
+            a, b = rng.choice(values), rng.choice(values)
+            cond = f"{a} {op} {b}" if op not in ("not", "!") else f"{op} {a}"
+            cond = cond.replace('"', '\\"')
+            add(f"cond-if-{OPERATORS.index(op):02}-{k}",
+                f'[vars]\nn = 3\n[main]\nsteps = [{{ if = "{cond}", do = [{{ log = "yes" }}], else = [{{ log = "no" }}] }}]')
+            add(f"cond-inv-{OPERATORS.index(op):02}-{k}",
+                f'[vars]\nn = 3\n[main]\nsteps = [{{ set = "n", value = 4 }}]\n[expect]\ninvariants = ["{cond}"]')
+    for k, cond in enumerate(["", " ", "{n} >=", ">= 1", "{n} => 0", "{n} <> 1", "{n} = 1",
+                              "{n} && 1", "1 < 2 < 3", "(((1)", "1))", "'unterminated",
+                              "{n} + 'a' > 1", "{undefined} > 1", "{n.0} == 1",
+                              "{n:type} == 'int'", "not", "and", "1 and", "{{n}} > 1",
+                              "1 // 0 == 0", "1 % 0 == 0", "0.0 / 0.0 == 0", "nan == nan",
+                              "inf > 1", "1e999 > 1", "-9223372036854775808 < 0",
+                              "9223372036854775808 > 0", "\u00e9 == 1", "1 == 1 # c",
+                              "\x01", "{n} > 1" + " and {n} > 1" * 2000]):
+        esc = cond.replace("\\", "\\\\").replace('"', '\\"').replace("\x01", "\\u0001")
+        add(f"cond-bad-if-{k:02}", f'[vars]\nn = 3\n[main]\nsteps = [{{ if = "{esc}", do = [] }}]')
+        add(f"cond-bad-inv-{k:02}", f'[vars]\nn = 3\n[main]\nsteps = []\n[expect]\ninvariants = ["{esc}"]')
+        add(f"cond-bad-until-{k:02}",
+            f'[vars]\nn = 3\n[conditions.c]\n[main]\nsteps = [{{ wait_condition = "c", until = "{esc}" }}]')
+    # Deep TOML nesting (arrays, inline tables, tables), deep step nesting.
+    for depth in (200, 5000, 100000):
+        add(f"toml-deep-array-{depth}", "x = " + "[" * depth + "]" * depth + "\n[main]\nsteps = []", (2,))
+        add(f"toml-deep-inline-{depth}", "x = " + "{ a = " * depth + "1" + " }" * depth + "\n[main]\nsteps = []", (2,))
+        add(f"toml-deep-steps-{depth}",
+            "[main]\nsteps = [" + "{ repeat = 1, do = [" * depth + "]}" * depth + "]", (1, 2))
+    add("toml-long-dotted", "[" + ".".join(["a"] * 50000) + "]\n[main]\nsteps = []", (2,))
+    add("toml-many-tasks", "".join(f"[tasks.t{k}]\nsteps = []\n" for k in range(20000)) + "[main]\nsteps = []")
+    add("toml-many-steps", "[main]\nsteps = [" + ", ".join(['{ log = "x" }'] * 50000) + "]")
+    add("toml-huge-string", '[main]\nsteps = [{ log = "' + "x" * (3 << 20) + '" }]')
+    add("toml-many-params", '[tasks.t]\nparams = [' + ", ".join(f'"p{k}"' for k in range(10000)) + ']\nsteps = []\n[main]\nsteps = [{ call = "t" }]')
+    add("toml-many-vars", "[vars]\n" + "".join(f"v{k} = {k}\n" for k in range(50000)) + "[main]\nsteps = []\n[expect]\ninvariants = [\"{v1} >= 0\"]")
+    add("big-queue-maxsize", "[queues.q]\nmaxsize = 9223372036854775807\n[main]\nsteps = [{ put = \"q\", value = 1 }]")
+    add("big-sem-value", "[semaphores.s]\nvalue = 9223372036854775807\n[main]\nsteps = [{ acquire = \"s\" }, { release = \"s\" }, { release = \"s\" }]")
+    add("big-sem-negative", "[semaphores.s]\nvalue = -5\n[main]\nsteps = []", (2,))
+    add("notify-huge", "[conditions.c]\n[main]\nsteps = [{ notify = \"c\", n = 9223372036854775807 }]")
+    add("random-huge-range", '[main]\nsteps = [{ random = "d", from = -9223372036854775808, to = 9223372036854775807 }, { log = "{d}" }]')
+    add("random-empty-range", '[main]\nsteps = [{ random = "d", from = 5, to = 1 }]', (1, 2))
+    add("sleep-range-huge", "[main]\nsteps = [{ sleep = { min = 0, max = 9223372036854775807 } }]", (1, 2))
+    add("sleep-range-inverted", "[main]\nsteps = [{ sleep = { min = 5, max = 1 } }]", (1, 2))
+    add("max-time-tiny", "[limits]\nmax_time = 1e-12\n[main]\nsteps = [{ sleep = 1 }]", (1, 2))
+    add("max-time-nan", "[limits]\nmax_time = nan\n[main]\nsteps = []", (2,))
+    add("limits-huge", "[limits]\nmax_steps = 18446744073709551615\nmax_tasks = 9223372036854775807\nmax_output = 9223372036854775807\n[main]\nsteps = [{ log = \"x\" }]", (0, 2))
+    add("check-explore-huge", "[main]\nsteps = []\n[check]\nexplore = 1000000000000\n", (0, 1, 2), ["check", "s.toml"])
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# The command line
+
+GOOD = "[tasks.t]\nsteps = [{ yield = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { await = \"h\" }]\n"
+
+
+def flags():
+    cases = []
+    bug = (ROOT / "scenarios/bug_lost_update.toml").read_text()
+    files = {"s.toml": GOOD, "bug.toml": bug}
+    add = lambda name, args, allowed=(0, 1, 2): cases.append(
+        Case(name, args, files=files, allowed=allowed, usage=True))
+    add("cli-none", [], (2,))
+    add("cli-help", ["--help"], (0,))
+    add("cli-version", ["--version"], (0,))
+    add("cli-unknown", ["frobnicate"], (2,))
+    for sub in ["run", "explore", "replay", "shrink", "check"]:
+        add(f"cli-{sub}-help", [sub, "--help"], (0,))
+        add(f"cli-{sub}-bare", [sub], (2,))
+        add(f"cli-{sub}-unknown-flag", [sub, "s.toml", "--frob"], (2,))
+        add(f"cli-{sub}-empty-path", [sub, ""] + (["sl1:fifo:0:AAAAAAA"] if sub in ("replay", "shrink") else []) + (["--runs", "2"] if sub == "explore" else []), (2,))
+        add(f"cli-{sub}-dash-path", [sub, "--", "-"] + (["x"] if sub in ("replay", "shrink") else []), (2,))
+    for v in ["-1", "1e3", "18446744073709551616", "x", "", "0x10", " 1"]:
+        add(f"cli-seed-{v!r}", ["run", "s.toml", "--seed", v], (0, 2))
+    add("cli-seed-max", ["run", "s.toml", "--seed", "18446744073709551615", "--policy", "random"], (0,))
+    for p in ["foo", "pct:0", "pct:-1", "pct:", "pct:4294967296", "pct:4294967295", "PCT:3", "Random", "", "pct3", "pct:1"]:
+        add(f"cli-policy-{p!r}", ["run", "s.toml", "--policy", p])
+        add(f"cli-explore-policy-{p!r}", ["explore", "s.toml", "--runs", "5", "--policy", p])
+    for f in ["xml", "", "TEXT", "html "]:
+        add(f"cli-format-{f!r}", ["run", "s.toml", "--format", f], (2,))
+    for out in ["/nonexistent/dir/x", "/dev/full", ".", "", "/proc/version"]:
+        add(f"cli-out-{out!r}", ["run", "s.toml", "--format", "html", "--out", out], (0, 2))
+    add("cli-out-devnull", ["run", "s.toml", "--out", "/dev/null"], (0,))
+    for j in ["0", "1000", "-1", "x", "257", "256"]:
+        add(f"cli-jobs-{j}", ["explore", "s.toml", "--runs", "4", "--jobs", j])
+    for r in ["0", "-1", "x", "1e3", "18446744073709551615"]:
+        add(f"cli-runs-{r}", ["explore", "bug.toml", "--runs", r])
+    for s in ["0..0", "5..1", "a..b", "0..", "..5", "0...5", "18446744073709551614..18446744073709551615", "0..18446744073709551615", "1-5"]:
+        add(f"cli-seeds-{s!r}", ["explore", "bug.toml", "--seeds", s])
+    add("cli-runs-and-seeds", ["explore", "s.toml", "--runs", "3", "--seeds", "0..3"], (2,))
+    for sh in ["0/0", "5/3", "3/3", "0/1", "x/y", "1", "0/18446744073709551615", "-1/2", "1/2"]:
+        add(f"cli-shard-{sh!r}", ["explore", "bug.toml", "--runs", "10", "--shard", sh])
+    add("cli-explore-keep-going", ["explore", "bug.toml", "--runs", "30", "--keep-going", "--no-shrink"], (1,))
+    add("cli-explore-shrink", ["explore", "bug.toml", "--runs", "30", "--jobs", "2"], (1,))
+    add("cli-explore-pct", ["explore", "bug.toml", "--runs", "30", "--policy", "pct:3"], (0, 1))
+    add("cli-explore-fifo", ["explore", "s.toml", "--runs", "3", "--policy", "fifo"], (2,))
+    for flag, vals in [("--max-steps", ["0", "1", "-1", "x", "18446744073709551615", "18446744073709551616"]),
+                       ("--max-tasks", ["0", "1", "2", "99999999999999999999"]),
+                       ("--max-time", ["0", "-1", "nan", "inf", "1e-12", "1e10", "1e9", "x", "0.001"]),
+                       ("--max-output", ["0", "1", "10", "x", "18446744073709551615"])]:
+        for v in vals:
+            add(f"cli-run{flag}-{v}", ["run", "s.toml", flag, v])
+            add(f"cli-explore{flag}-{v}", ["explore", "bug.toml", "--runs", "5", flag, v])
+    add("cli-repeat-flag", ["run", "s.toml", "--seed", "1", "--seed", "2"], (0, 2))
+    add("cli-check-dir", ["check", "."], (0, 1, 2))
+    add("cli-check-root", ["check", "/"], (2,))
+    add("cli-check-dev", ["check", "/dev"], (2,))
+    add("cli-check-proc", ["check", "/proc/self"], (2,))
+    add("cli-check-missing", ["check", "missing"], (2,))
+    add("cli-nonutf8-arg", ["run", b"s\xff.toml"], (2,))
+    add("cli-nonutf8-token", ["replay", "s.toml", b"sl1:\xff"], (2,))
+    add("cli-huge-arg", ["run", "s" * 100000 + ".toml"], (2,))
+    add("cli-huge-token", ["replay", "s.toml", "sl1:random:0:" + "A" * 120000], (2,))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# Replay tokens
+
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def forge(policy, seed, decisions, count=None):
+    """A token with a valid checksum: `decisions` as (index, arity) pairs."""
+    head = f"sl1:{policy}:{seed}:"
+    body = varint(len(decisions) if count is None else count)
+    for i, a in decisions:
+        body += varint(i) + varint(a)
+    sum_ = fnv1a64(head.encode() + body) & 0xFFFFFFFF
+    payload = body + sum_.to_bytes(4, "little")
+    return head + base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def tokens(sim_bin):
+    """Tokens printed by `sim_bin` for a few scenarios, then mangled."""
+    cases = []
+    sources = ["bug_lost_update", "bug_lock_order_deadlock", "factorial_gather", "worker_pool_queue"]
+    printed = {}
+    for s in sources:
+        out = subprocess.run([str(sim_bin), "explore", f"scenarios/{s}.toml", "--runs", "50", "--no-shrink"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+        m = re.search(r"first failing token: (\S+)", out.stdout)
+        if not m:
+            out = subprocess.run([str(sim_bin), "run", f"scenarios/{s}.toml", "--policy", "random", "--seed", "3"],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+            m = re.search(r"replay token: (\S+)", out.stderr)
+        printed[s] = m.group(1)
+    rng = random.Random(7)
+    for s, tok in printed.items():
+        files = {"s.toml": (ROOT / f"scenarios/{s}.toml").read_text()}
+        other = {"s.toml": (ROOT / f"scenarios/{sources[(sources.index(s) + 1) % len(sources)]}.toml").read_text()}
+        add = lambda name, args, allowed, f=files: cases.append(
+            Case(f"token-{s}-{name}", args, files=f, allowed=allowed, usage=True))
+        for verb in ["replay", "shrink"]:
+            add(f"{verb}-own", [verb, "s.toml", tok], (0, 1, 2))
+            add(f"{verb}-other-scenario", [verb, "s.toml", tok], (2,), other)
+        add("no-fingerprint", ["replay", "s.toml", tok.rsplit("@", 1)[0]], (0, 1))
+        add("bad-fingerprint", ["replay", "s.toml", tok.rsplit("@", 1)[0] + "@zzzz"], (2,))
+        add("empty-fingerprint", ["replay", "s.toml", tok.rsplit("@", 1)[0] + "@"], (2,))
+        add("two-ats", ["replay", "s.toml", tok + "@" + tok.rsplit("@", 1)[1]], (2,))
+        for cut in sorted({1, 3, 4, 8, len(tok) // 2, len(tok) - 10, len(tok) - 1}):
+            add(f"truncated-{cut}", ["replay", "s.toml", tok[:cut]], (2,))
+        for k in range(6):
+            i = rng.randrange(len(tok))
+            mutated = tok[:i] + rng.choice("AZaz09-_:@!") + tok[i + 1:]
+            if mutated != tok:
+                add(f"mutated-{k}", ["replay", "s.toml", mutated], (2,))
+        for v in ["sl0", "sl2", "sl99", "SL1", "sl1 "]:
+            add(f"version-{v.strip()}", ["replay", "s.toml", v + tok[3:]], (2,))
+        add("whitespace", ["replay", "s.toml", f"  {tok}\n"], (0, 1))
+        add("shell-quoted", ["replay", "s.toml", f"'{tok}'"], (2,))
+    files = {"s.toml": (ROOT / "scenarios/bug_lost_update.toml").read_text()}
+    add = lambda name, args, allowed: cases.append(
+        Case(f"token-forged-{name}", args, files=files, allowed=allowed, usage=True))
+    add("empty", ["replay", "s.toml", ""], (2,))
+    add("garbage", ["replay", "s.toml", "hello"], (2,))
+    add("fields", ["replay", "s.toml", "sl1:::"], (2,))
+    add("seed-overflow", ["replay", "s.toml", "sl1:random:18446744073709551616:AAAAAAA"], (2,))
+    add("policy-pct0", ["replay", "s.toml", forge("pct0", 1, [])], (2,))
+    add("policy-huge", ["replay", "s.toml", forge("pct4294967295", 1, [])], (0, 1, 2))
+    add("no-decisions", ["replay", "s.toml", forge("random", 1, [])], (0, 1, 2))
+    add("wrong-arity", ["replay", "s.toml", forge("random", 1, [(5, 9)] * 10)], (2,))
+    add("many-decisions", ["replay", "s.toml", forge("random", 1, [(0, 2)] * 40000)], (0, 1, 2))
+    add("count-huge", ["replay", "s.toml", forge("random", 1, [(0, 2)], count=1 << 62)], (2,))
+    add("index-huge", ["replay", "s.toml", forge("random", 1, [(1 << 40, 1 << 41)])], (2,))
+    add("impossible", ["replay", "s.toml", forge("random", 1, [(3, 2)])], (2,))
+    add("shrink-many", ["shrink", "s.toml", forge("random", 1, [(1, 2)] * 5000)], (0, 1, 2))
+    add("shrink-fifo-passing", ["shrink", "s.toml", forge("fifo", 0, [])], (0, 2))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# Odd files
+
+def make_fifo(d):
+    os.mkfifo(d / "s.toml")
+
+
+def make_dir(d):
+    (d / "s.toml").mkdir()
+
+
+def make_symlink_loop(d):
+    os.symlink("s.toml", d / "s.toml")
+
+
+def make_dev(target):
+    def setup(d):
+        os.symlink(target, d / "s.toml")
+    return setup
+
+
+def odd_files():
+    cases = []
+    good = (ROOT / "scenarios/factorial_gather.toml").read_text()
+    # `sim check` takes a directory: one without scenarios is a usage error.
+    add = lambda name, content, allowed=(2,), setup=None, sub="run": cases.append(
+        Case(f"file-{name}-{sub}", [sub, "s.toml"] + (["sl1:fifo:0:AGto0Qs"] if sub in ("replay", "shrink") else []) + (["--runs", "2"] if sub == "explore" else []),
+             files={} if content is None else {"s.toml": content}, allowed=allowed, setup=setup,
+             usage=sub == "check" and name == "directory"))
+    for sub in ["run", "check", "explore", "replay", "shrink"]:
+        add("missing", None, sub=sub)
+        add("empty", "", sub=sub)
+        add("directory", None, setup=make_dir, sub=sub)
+        add("fifo", None, setup=make_fifo, sub=sub)
+        add("dev-zero", None, setup=make_dev("/dev/zero"), sub=sub)
+        add("dev-urandom", None, setup=make_dev("/dev/urandom"), sub=sub)
+        add("binary", bytes(range(256)) * 64, sub=sub)
+        add("non-utf8", good.encode() + b"\n# \xff\xfe\n", sub=sub)
+    add("dev-null", None, setup=make_dev("/dev/null"))
+    add("proc-file", None, setup=make_dev("/proc/self/status"))
+    add("symlink-loop", None, setup=make_symlink_loop)
+    add("only-comments", "# nothing\n# here\n")
+    add("bom", "\ufeff" + good, (0, 2))
+    add("crlf", good.replace("\n", "\r\n"), (0,))
+    add("cr-only", good.replace("\n", "\r"), (2,))
+    add("huge-line", "x = \"" + "a" * (3 << 20) + "\"\n[main]\nsteps = []", (0, 2))
+    add("huge-line-error", "x = " + "a" * (3 << 20) + "\n[main]\nsteps = []")
+    add("over-4mib", "# " + "a" * (5 << 20) + "\n[main]\nsteps = []")
+    add("nul", good[:40] + "\x00" + good[40:])
+    add("utf16", good.encode("utf-16"))
+    add("latin1", ("# caf\u00e9\n" + good).encode("latin-1"))
+    add("json", '{"main": {"steps": []}}')
+    add("yaml", "main:\n  steps: []\n")
+    add("toml-array-root", "[[main]]\nsteps = []")
+    add("main-string", 'main = "x"')
+    add("main-missing", "[tasks.t]\nsteps = []")
+    add("steps-not-array", "[main]\nsteps = 5")
+    add("steps-of-strings", '[main]\nsteps = ["sleep"]')
+    add("unicode-names", '[tasks."t\u00e9\U0001F600"]\nsteps = []\n[main]\nsteps = [{ call = "t\u00e9\U0001F600" }]', (0, 2))
+    add("rtl-log", '[main]\nsteps = [{ log = "\u202eevil\u202c \x1b" }]', (0, 2))
+    add("control-in-log", '[main]\nsteps = [{ log = "a\\u0000b\\u001b[31m" }]', (0,))
+    add("many-lines", "\n" * 1000000 + "[main]\nsteps = []", (0,))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# Running and classifying
+
+def lay_out(case, root):
+    d = root / case.name
+    if d.exists():
+        shutil.rmtree(d)
+    d.mkdir(parents=True)
+    for name, content in case.files.items():
+        data = content.encode() if isinstance(content, str) else content
+        (d / name).write_bytes(data)
+    if case.setup:
+        case.setup(d)
+    return d
+
+
+def run_case(case, sim_bin, root, time_limit, mem_limit):
+    d = root / case.name
+    argv = [str(sim_bin)] + [a if isinstance(a, bytes) else a for a in case.args]
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (mem_limit, mem_limit))
+        os.setsid()
+
+    start = time.monotonic()
+    with open(d / "stdout", "wb") as out, open(d / "stderr", "wb") as err:
+        try:
+            p = subprocess.Popen(argv, cwd=d, stdin=subprocess.DEVNULL, stdout=out,
+                                 stderr=err, preexec_fn=limit)
+        except OSError as e:
+            raise RuntimeError(f"case {case.name} cannot start: {e}") from e
+        deadline = start + time_limit
+        status, usage, timed_out = None, None, False
+        while True:
+            pid, st, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                status, usage = st, ru
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
+                os.killpg(p.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.005)
+        p.returncode = 0
+    elapsed = time.monotonic() - start
+    rss = usage.ru_maxrss * 1024
+    stderr = (d / "stderr").read_bytes()
+    stdout_len = (d / "stdout").stat().st_size
+    stdout_head = (d / "stdout").read_bytes()[:1 << 20] if stdout_len < (64 << 20) else b""
+    return classify(case, status, timed_out, elapsed, rss, stderr, stdout_head), elapsed, rss
+
+
+def classify(case, status, timed_out, elapsed, rss, stderr, stdout):
+    err = stderr.decode("utf-8", "replace")
+    out = stdout.decode("utf-8", "replace")
+    if timed_out:
+        return "BAD timeout"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if "memory allocation" in err:
+            return "BAD out-of-memory"
+        if "overflowed its stack" in err:
+            return "BAD stack-overflow"
+        return f"BAD signal-{signal.Signals(sig).name}"
+    code = os.WEXITSTATUS(status)
+    # The panic hook's line (an HTML page names the word in its script: stdout is not read).
+    if re.search(r"panicked at|has overflowed its stack|RUST_BACKTRACE", err):
+        return "BAD panic"
+    if code not in (0, 1, 2):
+        return f"BAD exit-{code}"
+    if len(stderr) > (64 << 10):
+        return "BAD huge-message"
+    if code not in case.allowed:
+        if code == 0:
+            return "BAD vacuous-pass"
+        return f"BAD exit-{code}-unexpected"
+    if case.runaway and (elapsed > 2.0 or rss > 200 * MB):
+        return "BAD runaway-over-2s-200MB"
+    if code == 1:
+        # A long token is kept in a file and printed as `@FILE (sl1:...)`.
+        if re.search(r"(replay token|first failing token): (@\S+ \()?sl1:", err + out) or \
+           re.search(r"replay: cargo run", out):
+            return "ok failed-report"
+        return "BAD exit-1-no-token"
+    if code == 2:
+        if re.search(r"--> [^\n]*:\d+:\d+", err):
+            return "ok located-error"
+        if case.usage and re.search(r"(?m)^(error|Usage:)", err):
+            return "ok usage-error"
+        return "BAD exit-2-unlocated"
+    return "ok passed"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", action="append", help="a sim binary (repeatable)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--time", type=float, default=20.0, help="seconds per case")
+    ap.add_argument("--mem", type=float, default=4.0, help="GB of address space per case")
+    ap.add_argument("--per-file", type=int, default=13, help="mutants per bundled scenario")
+    ap.add_argument("--only", help="only cases whose name contains this")
+    ap.add_argument("--out", default=str(ROOT / "target/hostile-corpus"))
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    bins = [Path(b) for b in (a.bin or ["target/release/sim", "target/debug/sim"])]
+    bins = [b if b.is_absolute() else ROOT / b for b in bins]
+    for b in bins:
+        if not b.exists():
+            sys.exit(f"{b} is missing: build it first (see --help)")
+    scenarios = sorted((ROOT / "scenarios").glob("*.toml")) + [ROOT / "scripts/timeline-10k-tasks.toml"]
+    rng = random.Random(2026)
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + flags()
+             + tokens(bins[0]) + odd_files())
+    names = [c.name for c in cases]
+    assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]
+    if a.only:
+        cases = [c for c in cases if a.only in c.name]
+    if a.list:
+        for c in cases:
+            print(c.name, " ".join(x if isinstance(x, str) else repr(x) for x in c.args))
+        print(f"{len(cases)} cases")
+        return 0
+    all_ok = True
+    for b in bins:
+        root = Path(a.out) / b.parent.name
+        for c in cases:
+            lay_out(c, root)
+        results = {}
+        # Runaway cases alone (their time is a target); the rest in parallel.
+        par = [c for c in cases if not c.runaway]
+        seq = [c for c in cases if c.runaway]
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+            futs = {pool.submit(run_case, c, b, root, a.time, int(a.mem * GB)): c for c in par}
+            for f in concurrent.futures.as_completed(futs):
+                results[futs[f].name] = f.result()
+        for c in seq:
+            results[c.name] = run_case(c, b, root, a.time, int(a.mem * GB))
+        counts = {}
+        for c in cases:
+            verdict, elapsed, rss = results[c.name]
+            counts[verdict] = counts.get(verdict, 0) + 1
+            if a.verbose or verdict.startswith("BAD"):
+                print(f"{verdict:28} {elapsed:6.2f}s {rss / MB:7.1f}MB  {c.name}: sim "
+                      + " ".join(x if isinstance(x, str) else repr(x) for x in c.args)[:160]
+                      + f"   (in {root / c.name})")
+        handled = sum(n for v, n in counts.items() if v.startswith("ok"))
+        run = [results[c.name] for c in seq]
+        worst_t = max((r[1] for r in run), default=0)
+        worst_m = max((r[2] for r in run), default=0)
+        print(f"== {b.relative_to(ROOT) if b.is_relative_to(ROOT) else b}: {handled}/{len(cases)} handled")
+        for v in sorted(counts):
+            print(f"   {counts[v]:5}  {v}")
+        print(f"   runaway programs ({len(seq)}): slowest {worst_t:.2f} s, largest {worst_m / MB:.0f} MB peak RSS")
+        all_ok &= handled == len(cases)
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

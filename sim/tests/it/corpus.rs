@@ -1,0 +1,258 @@
+//! Representative cases of the hostile corpus (`scripts/hostile-corpus.py`, issue 20) that
+//! `sim` once mishandled, each run through the binary: every one must end with exit 0, 1
+//! or 2, a located error or a FAILED report whose rerun command works where it is printed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn scratch() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "sim-corpus-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn sim_in(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let o = Out {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !o.stderr.contains("panicked at") && !o.stderr.contains("RUST_BACKTRACE"),
+        "{}",
+        o.stderr
+    );
+    o
+}
+
+/// The command after `--` of the line of `text` that starts with `prefix`.
+fn command_after(text: &str, prefix: &str) -> Vec<String> {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{text}"));
+    let (_, args) = line.split_once(" -- ").expect("a cargo run command");
+    args.split(' ').map(str::to_string).collect()
+}
+
+/// Reruns the command printed after `prefix`, in `dir`.
+fn rerun(dir: &Path, text: &str, prefix: &str) -> Out {
+    let args = command_after(text, prefix);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sim_in(dir, &args)
+}
+
+const TWO_SPINNERS: &str = "[tasks.t]\nsteps = [{ while_before = 1e8, do = [{ yield = 1 }] }]\n[main]\nsteps = [{ spawn = \"t\" }, { spawn = \"t\" }, { sleep = 1 }]\n";
+
+/// The rerun command of a run stopped by a limit flag lacked the flag, so the replay went
+/// past the recorded end and was refused ("the replay left its token", exit 2).
+#[test]
+fn the_rerun_command_carries_the_limit_flags() {
+    let dir = scratch();
+    std::fs::write(dir.join("s.toml"), TWO_SPINNERS).unwrap();
+    let o = sim_in(
+        &dir,
+        &["run", "s.toml", "--policy", "random", "--max-steps", "100"],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("step limit reached after 100 steps"));
+    let again = rerun(&dir, &o.stderr, "rerun: ");
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(again.stderr.contains("step limit reached after 100 steps"));
+    // A time limit is written back exactly.
+    let o = sim_in(
+        &dir,
+        &["run", "s.toml", "--policy", "random", "--max-time", "0.25"],
+    );
+    assert!(o.stderr.contains(" --max-time 0.25\n"), "{}", o.stderr);
+}
+
+/// A run of thousands of decisions printed a token of megabytes (a million-step run under
+/// the random policy: 2.6 MB, twice), which no command line takes. A long token is kept in
+/// a file and printed as `@FILE`, which `replay` and `shrink` read.
+#[test]
+fn a_long_token_is_kept_in_a_file_that_replay_reads() {
+    let dir = scratch();
+    std::fs::write(dir.join("s.toml"), TWO_SPINNERS).unwrap();
+    let o = sim_in(
+        &dir,
+        &[
+            "run",
+            "s.toml",
+            "--policy",
+            "random",
+            "--max-steps",
+            "12000",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.len() < 2000, "{}", o.stderr);
+    let token_line = o
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("replay token: @"))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(
+        token_line.contains("(sl1:random:0:") && token_line.contains("characters"),
+        "{token_line}"
+    );
+    let again = rerun(&dir, &o.stderr, "rerun: ");
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("step limit reached after 12000 steps")
+    );
+    // A token file that is not one is a usage error.
+    for bad in ["@missing.token", "@."] {
+        let o = sim_in(&dir, &["replay", "s.toml", bad]);
+        assert_eq!(o.code, 2, "{}", o.stderr);
+        assert!(
+            o.stderr.starts_with("error: cannot read the token file"),
+            "{}",
+            o.stderr
+        );
+    }
+}
+
+/// `[check] explore = 9223372036854775807` made `sim check` run for ever.
+#[test]
+fn check_explores_a_bounded_number_of_seeds() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("s.toml"),
+        "[main]\nsteps = []\n[check]\nexplore = 9223372036854775807\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["check", "s.toml"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: `sim check` explores at most 1000 seeds\n  --> s.toml:4:11"),
+        "{}",
+        o.stderr
+    );
+}
+
+/// `sim check` on a missing file said "cannot read directory", with no location.
+#[test]
+fn check_on_a_missing_file_is_a_located_error() {
+    let dir = scratch();
+    let o = sim_in(&dir, &["check", "missing.toml"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: cannot read the scenario file: No such file or directory"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("--> missing.toml:1:1"), "{}", o.stderr);
+}
+
+/// Ten thousand tasks named by a 5,000-character template made a 4 GB timeline (out of
+/// memory): names are cut to 200 bytes.
+#[test]
+fn long_task_names_are_cut() {
+    let dir = scratch();
+    let long = "n".repeat(5000);
+    std::fs::write(
+        dir.join("s.toml"),
+        format!("[tasks.t]\nname = \"{long}\"\nsteps = []\n[main]\nsteps = [{{ spawn = \"t\", count = 3, as = \"ts\" }}, {{ await = \"ts\" }}]\n"),
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "s.toml"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let cut = format!("#2 {}... ", "n".repeat(200));
+    assert!(o.stdout.contains(&cut), "{}", &o.stdout[..400]);
+    assert!(!o.stdout.contains(&"n".repeat(201)));
+}
+
+/// A 100,000-character path, or token, was quoted whole in the error (twice).
+#[test]
+fn long_paths_and_tokens_are_cut_in_errors() {
+    let dir = scratch();
+    let path = format!("{}.toml", "p".repeat(100_000));
+    let o = sim_in(&dir, &["run", &path]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.len() < 2000, "{}", o.stderr.len());
+    assert!(o.stderr.contains(&format!("--> {}...", "p".repeat(100))));
+    std::fs::write(dir.join("s.toml"), "[main]\nsteps = []\n").unwrap();
+    let token = format!("sl1:random:{}:AAAA", "9".repeat(100_000));
+    let o = sim_in(&dir, &["replay", "s.toml", &token]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.len() < 2000, "{}", o.stderr.len());
+    assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
+}
+
+const LOCK_CYCLE: &str = "[locks.a]\n[locks.b]\n[tasks.x]\nsteps = [{ with = \"a\", do = [{ sleep = 1 }, { with = \"b\", do = [] }] }]\n[tasks.y]\nsteps = [{ with = \"b\", do = [{ sleep = 1 }, { with = \"a\", do = [] }] }]\n";
+
+/// A watchdog that cancels a member of a lock cycle later broke it in asyncio, but the cycle
+/// was reported as a deadlock when it formed. A scenario in which a task may cancel another
+/// reports a cycle only when the whole run stalls; `[limits] partial_deadlocks` chooses.
+#[test]
+fn a_watchdog_that_breaks_a_lock_cycle_is_no_deadlock() {
+    let dir = scratch();
+    let watchdog = format!(
+        "{LOCK_CYCLE}[main]\nsteps = [{{ spawn = \"x\", as = \"x\" }}, {{ spawn = \"y\", as = \"y\" }}, {{ sleep = 5 }}, {{ cancel = \"x\" }}, {{ await = \"y\" }}, {{ log = \"y done\" }}]\n[expect]\ncontains = [\"y done\"]\n"
+    );
+    std::fs::write(dir.join("s.toml"), &watchdog).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "t=5000 y done\n");
+    // Opting in reports the cycle as it forms, with the rule in the report.
+    std::fs::write(
+        dir.join("s.toml"),
+        format!("[limits]\npartial_deadlocks = true\n{watchdog}"),
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("deadlock at t=1000: 2 tasks wait on each other (none of them has a timer or wake-up pending: only a cancellation by another task could release them)"),
+        "{}",
+        o.stderr
+    );
+    // Without any `cancel`, a heartbeat does not hide the cycle: reported as it forms.
+    let heartbeat = format!(
+        "{LOCK_CYCLE}[tasks.beat]\nsteps = [{{ while_before = 1e6, do = [{{ sleep = 1 }}] }}]\n[main]\nsteps = [{{ spawn = \"beat\" }}, {{ spawn = \"x\", as = \"x\" }}, {{ spawn = \"y\", as = \"y\" }}, {{ await = \"y\" }}]\n"
+    );
+    std::fs::write(dir.join("s.toml"), &heartbeat).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("deadlock at t=1000: 2 tasks wait on each other"),
+        "{}",
+        o.stderr
+    );
+    // Opting out: the run goes on to the step limit.
+    std::fs::write(
+        dir.join("s.toml"),
+        format!("[limits]\npartial_deadlocks = false\nmax_steps = 5000\n{heartbeat}"),
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("step limit reached after 5000 steps"),
+        "{}",
+        o.stderr
+    );
+}
