@@ -97,6 +97,9 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ),
     ("task_group_scope", "112_task_group_scope"),
     ("gather_lists_cancelled", "113_gather_lists_cancelled"),
+    ("task_awaiters_wait_for", "127_task_awaiters_wait_for"),
+    ("gather_cancelled_outside", "133_gather_cancelled_outside"),
+    ("gather_same_task_twice", "146_gather_same_task_twice"),
 ];
 
 #[test]
