@@ -8,6 +8,7 @@
 
 mod combinators;
 mod first_round;
+mod lectures;
 mod sync;
 mod tasks;
 mod timeouts;
