@@ -174,6 +174,10 @@ impl<T> Task<T> {
 
     /// The task's name, if it was given one; asyncio's `get_name()`.
     ///
+    /// **Differs from asyncio:** asyncio names an unnamed task `Task-N`; here that name is
+    /// `format!("Task-{}", id().get())` (ids count spawns from 1 for the main task, as
+    /// asyncio's counter does under `asyncio.run`, where the main coroutine is `Task-1`).
+    ///
     /// ```
     /// # simloop::Sim::new().run(async {
     /// let t = simloop::spawn_named("w", async {}).share();

@@ -184,7 +184,9 @@ impl Rt {
                     WaitWhen::FirstException => ReturnWhen::FirstException,
                     WaitWhen::AllCompleted => ReturnWhen::AllCompleted,
                 };
-                let (done, _pending) = simloop::wait(handles, when, None).await;
+                // A task that raised is an exception for FIRST_EXCEPTION: `try_wait` counts
+                // its `Err` (plain `wait` counts only panics).
+                let (done, _pending) = simloop::try_wait(handles, when, None).await;
                 let finished: Vec<_> = done.iter().map(Task::id).collect();
                 let done: Vec<Value> = cells
                     .iter()

@@ -97,10 +97,13 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ),
     ("task_group_scope", "112_task_group_scope"),
     ("gather_lists_cancelled", "113_gather_lists_cancelled"),
-    (
-        "watchdog_breaks_lock_cycle",
-        "114_watchdog_breaks_lock_cycle",
-    ),
+    ("task_awaiters_wait_for", "127_task_awaiters_wait_for"),
+    ("gather_cancelled_outside", "133_gather_cancelled_outside"),
+    ("gather_same_task_twice", "146_gather_same_task_twice"),
+    ("semaphore_fifty_urls", "152_semaphore_fifty_urls"),
+    ("task_group_wait_for_child", "155_task_group_wait_for_child"),
+    ("two_timeouts_one_task", "156_two_timeouts_one_task"),
+    ("watchdog_breaks_lock_cycle", "200_watchdog_breaks_lock_cycle"),
 ];
 
 #[test]

@@ -7,7 +7,9 @@
 //! (114-133), grouped by what they exercise.
 
 mod combinators;
+mod edges;
 mod first_round;
+mod lectures;
 mod sync;
 mod tasks;
 mod timeouts;
