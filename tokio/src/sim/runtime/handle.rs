@@ -258,7 +258,10 @@ impl Handle {
     /// Drops the tasks that never started.
     fn drop_pending(&self) {
         let starts = std::mem::take(&mut *lock(&self.inner.pending));
+        // Dropped with the runtime current, as tokio drops its tasks.
+        context::push_entered(self.clone());
         drop(starts);
+        context::pop_entered();
     }
 
     pub(crate) fn next_task_id(&self) -> task::Id {
