@@ -73,13 +73,9 @@ impl Builder {
         /// Accepted: real I/O is not simulated.
         enable_io();
         /// Accepted and ignored.
-        max_io_events_per_busy_tick(n: usize);
-        /// Accepted and ignored.
         thread_stack_size(n: usize);
         /// Accepted and ignored.
         thread_keep_alive(d: std::time::Duration);
-        /// Accepted and ignored.
-        max_io_events_per_tick(n: usize);
         /// Accepted and ignored.
         disable_lifo_slot();
     }
@@ -116,6 +112,28 @@ impl Builder {
         let name = name.into();
         assert!(!name.trim().is_empty(), "runtime name shouldn't be empty");
         self.name = Some(name);
+        self
+    }
+
+    /// Accepted and ignored (real I/O is not simulated).
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn max_io_events_per_tick(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "max_io_events_per_tick must be non-zero");
+        self
+    }
+
+    /// Accepted and ignored (real I/O is not simulated).
+    ///
+    /// # Panics
+    ///
+    /// When `n` is zero, as tokio.
+    #[track_caller]
+    pub fn max_io_events_per_busy_tick(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "max_io_events_per_busy_tick must be non-zero");
         self
     }
 

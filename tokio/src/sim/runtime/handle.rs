@@ -180,6 +180,7 @@ impl Handle {
         context::push_entered(self.clone());
         EnterGuard {
             _entered: Entered(()),
+            _local: None,
             _handle: std::marker::PhantomData,
         }
     }
@@ -192,6 +193,7 @@ impl Handle {
     /// Counters of the runtime.
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics {
+            handle: self.clone(),
             workers: self.inner.workers.load(Ordering::Relaxed),
             alive: self.inner.alive.clone(),
             activity: self.inner.activity.clone(),
@@ -256,7 +258,10 @@ impl Handle {
     /// Drops the tasks that never started.
     fn drop_pending(&self) {
         let starts = std::mem::take(&mut *lock(&self.inner.pending));
+        // Dropped with the runtime current, as tokio drops its tasks.
+        context::push_entered(self.clone());
         drop(starts);
+        context::pop_entered();
     }
 
     pub(crate) fn next_task_id(&self) -> task::Id {
@@ -326,6 +331,8 @@ impl std::fmt::Debug for Handle {
 #[derive(Debug)]
 pub struct EnterGuard<'a> {
     _entered: Entered,
+    /// A `LocalRuntime`'s set, entered with it.
+    pub(crate) _local: Option<crate::sim::task::LocalEnterGuard>,
     _handle: std::marker::PhantomData<&'a Handle>,
 }
 
@@ -368,6 +375,7 @@ impl std::error::Error for TryCurrentError {}
 /// A few of tokio's runtime counters.
 #[derive(Debug, Clone)]
 pub struct RuntimeMetrics {
+    handle: Handle,
     workers: usize,
     alive: Arc<std::sync::atomic::AtomicUsize>,
     activity: Arc<Mutex<(u64, Duration)>>,
@@ -385,9 +393,10 @@ impl RuntimeMetrics {
         self.alive.load(Ordering::Relaxed)
     }
 
-    /// The depth of the global queue: the simulation has none.
+    /// The tasks waiting for the runtime's next run (spawned while no run is in progress
+    /// here, or from another thread during one): tokio's global queue.
     pub fn global_queue_depth(&self) -> usize {
-        0
+        lock(&self.handle.inner.pending).len()
     }
 
     /// The wall time the runtime spent running (all its runs; every worker reports it,

@@ -72,9 +72,12 @@ impl LocalRuntime {
         self.local.block_on(&self.rt, future)
     }
 
-    /// Makes this the current runtime until the guard drops.
+    /// Makes this the current runtime, and its `LocalSet` the current set (so
+    /// `spawn_local` works), until the guard drops.
     pub fn enter(&self) -> EnterGuard<'_> {
-        self.rt.enter()
+        let mut guard = self.rt.enter();
+        guard._local = Some(self.local.enter());
+        guard
     }
 
     /// Shuts the runtime down.

@@ -16,6 +16,9 @@ use crate::sim::task::JoinHandle;
 #[derive(Debug)]
 pub struct Runtime {
     handle: Handle,
+    /// Shut down by `shutdown_timeout`/`shutdown_background`, which tokio allows inside an
+    /// asynchronous context (a plain drop there panics).
+    explicit_shutdown: bool,
 }
 
 impl Runtime {
@@ -30,6 +33,7 @@ impl Runtime {
     pub(crate) fn with(flavor: RuntimeFlavor, paused: bool, time: bool) -> Runtime {
         Runtime {
             handle: Handle::with(flavor, paused, time),
+            explicit_shutdown: false,
         }
     }
 
@@ -71,13 +75,13 @@ impl Runtime {
     }
 
     /// Shuts the runtime down: tasks that never started are dropped.
-    pub fn shutdown_timeout(self, _duration: Duration) {
-        drop(self)
+    pub fn shutdown_timeout(mut self, _duration: Duration) {
+        self.explicit_shutdown = true;
     }
 
     /// Shuts the runtime down without waiting.
-    pub fn shutdown_background(self) {
-        drop(self)
+    pub fn shutdown_background(mut self) {
+        self.explicit_shutdown = true;
     }
 
     /// Counters of the runtime.
@@ -88,7 +92,10 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        if simloop::time::try_now().is_some() && !std::thread::panicking() {
+        if simloop::time::try_now().is_some()
+            && !self.explicit_shutdown
+            && !std::thread::panicking()
+        {
             panic!(
                 "Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context."
             );

@@ -73,7 +73,8 @@ impl<T> Drop for JoinHandle<T> {
         };
         if output.is_some() {
             let _current = super::id::set_current(Some(self.id));
-            drop(output);
+            // A panic in the output's `Drop` stays here, as in tokio.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(output)));
         }
     }
 }

@@ -70,7 +70,10 @@ pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) 
         };
         (j.waker.take(), std::mem::take(&mut j.notify), unread)
     };
-    drop(unread);
+    // Nobody will read it; a panic in its `Drop` stays here, as in tokio.
+    if unread.is_some() {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(unread)));
+    }
     if let Some(w) = waker {
         w.wake();
     }
