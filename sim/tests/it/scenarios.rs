@@ -103,7 +103,10 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("semaphore_fifty_urls", "152_semaphore_fifty_urls"),
     ("task_group_wait_for_child", "155_task_group_wait_for_child"),
     ("two_timeouts_one_task", "156_two_timeouts_one_task"),
-    ("watchdog_breaks_lock_cycle", "200_watchdog_breaks_lock_cycle"),
+    (
+        "watchdog_breaks_lock_cycle",
+        "200_watchdog_breaks_lock_cycle",
+    ),
 ];
 
 #[test]
