@@ -30,8 +30,15 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 ///
 /// Seeds `seed .. seed + runs` are run, each under the policy; `shard(i, n)` keeps the
 /// seeds whose offset is `i` modulo `n`; `jobs(j)` runs them on `j` threads (each run stays
-/// on one thread). Results are merged in seed order, so the report does not depend on `j`:
-/// when the sweep stops at a failure, it is always the lowest failing seed.
+/// on one thread; one job runs on the calling thread). Results are merged in seed order, so
+/// the report does not depend on `j`: when the sweep stops at a failure, it is always the
+/// lowest failing seed.
+///
+/// Runs are cheap: an exploring run records no trace and keeps only its schedule's
+/// fingerprint and counters; a failing run is run again from its token with the full trace
+/// for the report. Under [`Policy::Pct`] the run length the change points are spread over
+/// is learned from the sweep's pilot runs (offsets 0, 1, 2, 4, ...), which keeps every run
+/// a function of its seed and the sweep's first seed, whatever the jobs and shards.
 ///
 /// # Examples
 ///
