@@ -11,6 +11,7 @@ mod explore;
 mod fidelity;
 mod gather;
 mod limits;
+mod panic_output;
 mod promise;
 mod queue;
 mod run_reuse;
