@@ -64,7 +64,8 @@ pub use self::combinators::{
 };
 pub use self::schedule::{Policy, Token, TokenError};
 pub use self::sim::{
-    BlockedTask, DeadlockReport, Outcome, REPLAY_ENV, RunError, Sim, Stats, TaskPanic,
+    BlockedTask, DeadlockReport, Outcome, PANICS_ENV, PanicOutput, REPLAY_ENV, RunError, Sim,
+    Stats, TaskPanic,
 };
 pub use self::sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, LockGuard, PriorityQueue,

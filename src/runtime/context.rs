@@ -72,6 +72,18 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&mut Core) -> R) -> Option<R> {
     .flatten()
 }
 
+/// The label (`#3 name`) of the task whose step runs on this thread, if any; `None` also
+/// while the core is borrowed (a panic hook may ask at any moment, so this never panics).
+pub(crate) fn running_label() -> Option<String> {
+    SLOT.try_with(|slot| {
+        let core = slot.core.try_borrow().ok()?;
+        let core = core.as_ref()?;
+        core.running.map(|id| core.label(id))
+    })
+    .ok()
+    .flatten()
+}
+
 /// Queues a waker to be woken once the core borrow ends.
 #[cold]
 pub(crate) fn defer_wake(waker: Waker) {

@@ -35,7 +35,7 @@ pub use self::stats::Stats;
 pub use self::task_id::TaskId;
 
 pub(crate) use self::cell::{ErasedTask, Host, TaskCell};
-pub(crate) use self::context::{try_with, with};
+pub(crate) use self::context::{running_label, try_with, with};
 pub(crate) use self::core::{Completion, Core, DoneCallback, Hop, Limits, Message};
 pub(crate) use self::engine::{Finish, run};
 pub(crate) use self::pool::recycle;

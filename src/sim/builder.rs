@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::{Outcome, RunError, TaskPanic};
+use super::{Outcome, PanicOutput, RunError, TaskPanic};
 use crate::runtime::{self, Core, Finish, Limits};
 use crate::schedule::{Custom, Divergence, Fifo, Guided, Policy, Replay, Scheduler, Token};
 use crate::task::JoinError;
@@ -51,6 +51,7 @@ pub struct Sim {
     steps_per_task: u64,
     max_time: Option<Duration>,
     partial_deadlocks: bool,
+    panics: PanicOutput,
     trace: TraceLevel,
     jitter: Option<Duration>,
     remote: Option<Duration>,
@@ -81,6 +82,7 @@ impl Sim {
             steps_per_task: DEFAULT_STEPS_PER_TASK,
             max_time: None,
             partial_deadlocks: true,
+            panics: PanicOutput::Line,
             trace: TraceLevel::Full,
             jitter: None,
             remote: None,
@@ -267,6 +269,25 @@ impl Sim {
     /// ```
     pub fn partial_deadlocks(mut self, on: bool) -> Sim {
         self.partial_deadlocks = on;
+        self
+    }
+
+    /// What a panic that the run contains prints on standard error: by default one line
+    /// naming the task and where it panicked, instead of the panic hook's whole report
+    /// (with `RUST_BACKTRACE` set, a backtrace per panic). The environment variable
+    /// [`PANICS_ENV`](crate::PANICS_ENV) (`SIMLOOP_PANICS=full`, `line` or `quiet`) overrides
+    /// this for every run. The message is in the outcome either way: the task's
+    /// `JoinError::Panicked`, the trace's `panicked` event, [`RunError::MainPanicked`].
+    ///
+    /// ```
+    /// use simloop::{PanicOutput, Sim, spawn};
+    /// let out = Sim::new().panic_output(PanicOutput::Quiet).run(async {
+    ///     spawn(async { panic!("boom") }).await.unwrap_err().to_string()
+    /// });
+    /// assert!(out.result.unwrap().contains("boom"));
+    /// ```
+    pub fn panic_output(mut self, output: PanicOutput) -> Sim {
+        self.panics = output;
         self
     }
 
@@ -493,7 +514,7 @@ impl Sim {
             core.remote = Some((inbox, wait));
             registration
         });
-        let parts = runtime::run(core, future, host);
+        let parts = super::panics::during_run(self.panics, || runtime::run(core, future, host));
         let mut core = parts.core;
         let finish = match parts.finish {
             Finish::MainDone => match core.sched.finish() {

@@ -12,6 +12,7 @@ mod explore_reports;
 mod fidelity;
 mod gather;
 mod limits;
+mod panic_output;
 mod promise;
 mod queue;
 mod run_reuse;
