@@ -70,3 +70,50 @@ fn a_panicking_callback_unwinds_out_of_the_run() {
         yield_now().await;
     });
 }
+
+/// Task::add_done_callback: each callback runs once, one slot after the task ends, among
+/// the task's awaiters in registration order; on a finished task it is queued at once;
+/// under the random policy its slot is explored and replayed.
+#[test]
+fn task_done_callbacks_take_their_registration_slot_and_are_explored() {
+    let program = || async {
+        let order = Rc::new(RefCell::new(Vec::new()));
+        let t = spawn(async {
+            sleep(Duration::from_millis(10)).await;
+            5
+        })
+        .share();
+        let o = order.clone();
+        t.add_done_callback(move |t| {
+            let r = t.result();
+            o.borrow_mut().push(format!("cb1 {r:?}"));
+        });
+        let (o, awaited) = (order.clone(), t.clone());
+        let w = spawn(async move {
+            let r = awaited.await;
+            o.borrow_mut().push(format!("w {r:?}"));
+        });
+        yield_now().await;
+        let o = order.clone();
+        t.add_done_callback(move |_| o.borrow_mut().push("cb2".to_string()));
+        w.await.unwrap();
+        yield_now().await;
+        let o = order.clone();
+        t.add_done_callback(move |_| o.borrow_mut().push("late".to_string()));
+        // The clock moves only when nothing is ready: every queued callback has run.
+        sleep(Duration::from_millis(1)).await;
+        order.borrow().clone()
+    };
+    let fifo = Sim::new().run(program()).result.unwrap();
+    assert_eq!(fifo, ["cb1 Some(Ok(5))", "w Ok(5)", "cb2", "late"]);
+    let mut seen = std::collections::BTreeSet::new();
+    for seed in 0..30 {
+        let out = Sim::new().seed(seed).policy(Policy::Random).run(program());
+        let order = out.result.unwrap();
+        assert_eq!(order.len(), 4, "each callback runs once: {order:?}");
+        let again = Sim::new().replay(&out.token).run(program());
+        assert_eq!(again.result.unwrap(), order, "seed {seed}");
+        seen.insert(order);
+    }
+    assert!(seen.len() > 1, "one order only: {seen:?}");
+}

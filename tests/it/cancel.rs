@@ -260,3 +260,55 @@ fn a_task_awaiting_a_task_and_a_sleep_is_cancelled_itself() {
         assert_eq!(out.result.unwrap(), expected, "{level:?}");
     }
 }
+
+/// Logs `task::cancel_message()` when dropped: asyncio's `except CancelledError as e:
+/// print(e.args)`.
+struct MessageGuard(&'static str);
+
+impl Drop for MessageGuard {
+    fn drop(&mut self) {
+        log!("{} sees {:?}", self.0, task::cancel_message());
+    }
+}
+
+/// A cancelled task's cleanup reads the cancellation's message: given by cancel_with, by a
+/// gather's cancel_with, or forwarded from the task that awaited it; none for a plain
+/// cancel() or a timeout's expiry.
+#[test]
+fn cleanup_reads_the_cancel_message() {
+    let out = Sim::new().run(async {
+        let napper = |name: &'static str| async move {
+            let _g = MessageGuard(name);
+            sleep(Duration::from_secs(9)).await;
+        };
+        let a = spawn(napper("a"));
+        let b = spawn(napper("b"));
+        yield_now().await;
+        a.cancel_with("stop");
+        b.cancel();
+        let _ = (a.await, b.await);
+        let g = simloop::gather([napper("g")]);
+        yield_now().await;
+        g.cancel_with("shutdown");
+        let _ = g.await;
+        let outer = spawn(async move {
+            let inner = spawn(napper("inner"));
+            let _ = inner.await;
+        });
+        yield_now().await;
+        yield_now().await;
+        outer.cancel_with("outer");
+        let _ = outer.await;
+        let _ = simloop::timeout(Duration::from_secs(1), napper("timed")).await;
+        assert_eq!(task::cancel_message(), None);
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 a sees Some(\"stop\")\n\
+         t=0 b sees None\n\
+         t=0 g sees Some(\"shutdown\")\n\
+         t=0 inner sees Some(\"outer\")\n\
+         t=1000 timed sees None\n"
+    );
+}

@@ -264,3 +264,32 @@ fn timer_jitter_moves_timeouts_like_sleeps() {
         );
     }
 }
+
+/// wait_for_task with a zero timeout: a finished task's result at once, without yielding
+/// (a task queued before does not run first); a running task cancelled and waited for.
+#[test]
+fn wait_for_task_at_zero_returns_a_finished_result_or_cancels() {
+    let out = Sim::new().run(async {
+        let mut done = simloop::spawn(async { 3 });
+        yield_now().await;
+        let _other = simloop::spawn(async { log!("other runs") });
+        let r = simloop::wait_for_task(Duration::ZERO, &mut done).await;
+        log!("finished: {:?}", r.map(Result::unwrap));
+        let mut running = simloop::spawn(async {
+            let g = OnDrop::new("running cancelled");
+            sleep(ms(10)).await;
+            g.disarm();
+        });
+        let r = simloop::wait_for_task(Duration::ZERO, &mut running).await;
+        log!(
+            "running: elapsed={} cancelled={}",
+            r.is_err(),
+            running.cancelled()
+        );
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 finished: Ok(3)\nt=0 other runs\nt=0 running cancelled\nt=0 running: elapsed=true cancelled=true\n"
+    );
+}

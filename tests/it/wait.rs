@@ -164,3 +164,32 @@ fn wait_and_as_completed_traces() {
     out.result.unwrap();
     insta::assert_snapshot!(out.trace.render());
 }
+
+/// try_wait(FIRST_EXCEPTION): a task that returns Err ends the wait when it ends; a
+/// cancelled task does not (asyncio: a cancelled future is not an exception); plain wait
+/// counts only panics.
+#[test]
+fn try_wait_first_exception_counts_err_values_not_cancellations() {
+    let out = Sim::new().run(async {
+        let job = |d: u64, ok: bool| {
+            spawn(async move {
+                sleep(ms(d)).await;
+                if ok { Ok(d) } else { Err(d) }
+            })
+            .share()
+        };
+        let cancelled = job(5, true);
+        cancelled.cancel();
+        let tasks = vec![cancelled, job(10, true), job(20, false), job(30, true)];
+        let (done, pending) =
+            simloop::try_wait(tasks.clone(), ReturnWhen::FirstException, None).await;
+        log!("try_wait: {} done, {} pending", done.len(), pending.len());
+        let (done, _) = wait(tasks, ReturnWhen::FirstException, None).await;
+        log!("wait: {} done", done.len());
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=20 try_wait: 3 done, 1 pending\nt=30 wait: 4 done\n"
+    );
+}
