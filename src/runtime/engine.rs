@@ -11,12 +11,13 @@ use std::time::Duration;
 use super::DeadlockReport;
 use super::JoinError;
 use super::TaskId;
+use super::awaiters::Waiter;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::{FREED, park_in};
 use super::slot::{
-    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, QUEUED,
-    SLEEPING,
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
+    QUEUED, SLEEPING,
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
@@ -279,10 +280,12 @@ fn teardown() {
         });
         if let Some(mut cell) = cell {
             let how = fail(&mut cell, Completion::Cancelled(Some("run ended".into())));
-            with("Sim::run", |c| {
+            let waiters = with("Sim::run", |c| {
                 c.running = None;
-                c.mark_ended(id, how);
+                c.mark_ended(id, how)
             });
+            // Outside the borrow: a done-callback's state may hold user values.
+            drop(waiters);
             drop(cell);
         }
     }
@@ -529,8 +532,10 @@ impl Core {
         });
     }
 
-    /// Marks a task ended at the end of the run (no awaiter is woken any more).
-    fn mark_ended(&mut self, id: TaskId, how: Completion) {
+    /// Marks a task ended at the end of the run. No awaiter is woken any more: the task's
+    /// waits, waker and awaiters are let go (the awaiters returned, to be dropped outside
+    /// the borrow), so that its slot is as any ended task's when a handle releases it.
+    fn mark_ended(&mut self, id: TaskId, how: Completion) -> Vec<Waiter> {
         let end = match how {
             Completion::Returned => END_RETURNED,
             Completion::Panicked(m) => {
@@ -544,8 +549,23 @@ impl Core {
                 END_CANCELLED
             }
         };
+        self.clear_waits(id);
         let slot = self.live(id);
         slot.state = (slot.state & !END_MASK) | end;
+        let more_waits = std::mem::replace(&mut slot.more_waits, NONE);
+        let waker = slot.waker.take();
+        let mut head = std::mem::replace(&mut slot.waiters, NONE);
+        if more_waits != NONE {
+            self.free_wait_lists.push(more_waits);
+        }
+        if let Some(waker) = waker {
+            self.wakers.retire(waker);
+        }
+        let mut waiters = Vec::new();
+        while let Some(w) = self.awaiters.pop(&mut head) {
+            waiters.push(w);
+        }
+        waiters
     }
 }
 

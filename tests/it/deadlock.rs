@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use simloop::{JoinHandle, RunError, Sim, spawn_named, yield_now};
+use simloop::{JoinHandle, PanicOutput, RunError, Sim, spawn_named, yield_now};
 
 #[test]
 fn two_tasks_joining_each_other() {
@@ -228,4 +228,56 @@ fn a_long_join_chain_into_a_cycle_is_reported_without_overflow() {
         panic!("expected a deadlock, got {:?}", out.result)
     };
     assert_eq!(report.cycle.as_ref().map(Vec::len), Some(10_001));
+}
+
+/// Regression: at the end of a deadlocked run, the teardown ended each task without letting go
+/// of its awaiters, so dropping a later task's join handle released a slot that still had
+/// them and tripped the runtime's slot invariant (a contained panic inside the teardown, so
+/// a task "cancelled at run end" ended as panicked instead).
+#[test]
+fn teardown_after_a_deadlock_ends_every_task_cancelled() {
+    count_panics_on_this_thread();
+    // `Full` hands every contained panic to the hook installed before, which counts it.
+    let out = Sim::new().panic_output(PanicOutput::Full).run(async {
+        let slot_a: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let slot_b: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+        let (sa, sb) = (slot_a.clone(), slot_b.clone());
+        let a = spawn_named("alice", async move {
+            yield_now().await;
+            let other = sb.borrow_mut().take().unwrap();
+            other.await.unwrap();
+        });
+        let b = spawn_named("bob", async move {
+            yield_now().await;
+            let other = sa.borrow_mut().take().unwrap();
+            other.await.unwrap();
+        });
+        *slot_a.borrow_mut() = Some(a);
+        *slot_b.borrow_mut() = Some(b);
+        std::future::pending::<()>().await;
+    });
+    assert!(matches!(out.result, Err(RunError::Deadlock(_))));
+    assert_eq!(
+        PANICS_HERE.with(|n| n.get()),
+        0,
+        "a panic during the run's teardown"
+    );
+}
+
+thread_local! {
+    /// Panics on this thread since the test began, counted by a hook wrapping the one before.
+    static PANICS_HERE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts this thread's panics (the runtime contains them, so only a hook can see them).
+fn count_panics_on_this_thread() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS_HERE.with(|n| n.set(n.get() + 1));
+            previous(info);
+        }));
+    });
+    PANICS_HERE.with(|n| n.set(0));
 }
