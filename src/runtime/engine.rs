@@ -14,6 +14,7 @@ use super::TaskId;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::{FREED, park_in};
+use super::read_ahead::PICKS_READ_AHEAD_FROM;
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, QUEUED,
     SLEEPING,
@@ -24,7 +25,7 @@ use crate::trace::EventKind;
 
 /// How many timers a pass's start must fire for the engine to read their tasks ahead in
 /// sweeps ([`Core::fire_due_timers`]); fewer are cheaper one by one.
-const READ_AHEAD_FROM: usize = 8;
+const TIMERS_READ_AHEAD_FROM: usize = 8;
 
 /// Why a run stopped.
 pub(crate) enum Finish {
@@ -370,6 +371,9 @@ impl Core {
                 };
                 debug_assert!(index < n, "strategy picked out of range");
                 self.log_decision(index, n);
+                if n >= PICKS_READ_AHEAD_FROM {
+                    self.read_ahead(index, n);
+                }
                 self.ready.remove(index)
             } else {
                 self.ready.pop_front()
@@ -526,7 +530,7 @@ impl Core {
             let s = slot_of[task.index()];
             (s & FREED == 0).then(|| &tasks[s as usize])
         };
-        if fired.len() >= READ_AHEAD_FROM {
+        if fired.len() >= TIMERS_READ_AHEAD_FROM {
             for f in fired.iter() {
                 std::hint::black_box(slot_of[f.task.index()]);
             }
