@@ -2,7 +2,8 @@
 //! to show which costs grow faster than the work (issue 18).
 //!
 //! - `fanout`: N tasks ready at once, each yielding until about a million polls were made
-//!   (ns per poll; under `Policy::Random` every pick chooses among N entries);
+//!   (ns per poll; under `Policy::Random` every pick chooses among N entries; PCT with
+//!   depth 3 too);
 //! - `timers`: N tasks sleeping seeded lengths (1..=1000 ms) until about a million sleeps
 //!   were made (ns per sleep; N timers are armed at any time);
 //! - `semaphore`: N tasks each acquire a `Semaphore(10)` under a seeded timeout of 20..80
@@ -73,6 +74,9 @@ pub fn series() -> Vec<Series> {
             impls: vec![
                 ("simloop-random", |n, s| fanout_sim(Policy::Random, n, s)),
                 ("simloop-fifo", |n, s| fanout_sim(Policy::Fifo, n, s)),
+                ("simloop-pct", |n, s| {
+                    fanout_sim(Policy::Pct { depth: 3 }, n, s)
+                }),
                 ("tokio", |n, _| fanout_tokio(n)),
             ],
         },
@@ -394,12 +398,23 @@ pub fn print(series: &[Series], points: &[Point]) {
             s.name, s.unit
         );
         let names: Vec<&str> = s.impls.iter().map(|i| i.0).collect();
+        let ours: Vec<&str> = names.iter().copied().filter(|n| *n != "tokio").collect();
+        let short = |imp: &str| imp.trim_start_matches("simloop-").to_string();
         println!(
-            "| size | {} | random vs tokio | fifo vs tokio | growth from {} (random / fifo / tokio) |",
+            "| size | {} | {} | growth from {} ({}) |",
             names.join(" | "),
-            first
+            ours.iter()
+                .map(|o| format!("{} vs tokio", short(o)))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            first,
+            names
+                .iter()
+                .map(|n| short(n))
+                .collect::<Vec<_>>()
+                .join(" / "),
         );
-        println!("|{}", " --- |".repeat(names.len() + 4));
+        println!("|{}", " --- |".repeat(names.len() + ours.len() + 2));
         for &(n, _) in &s.sizes {
             let cells: Vec<String> = names
                 .iter()
@@ -414,13 +429,17 @@ pub fn print(series: &[Series], points: &[Point]) {
                 _ => "-".into(),
             };
             println!(
-                "| {n} | {} | {} | {} | {} / {} / {} |",
+                "| {n} | {} | {} | {} |",
                 cells.join(" | "),
-                ratio("simloop-random"),
-                ratio("simloop-fifo"),
-                growth("simloop-random"),
-                growth("simloop-fifo"),
-                growth("tokio"),
+                ours.iter()
+                    .map(|o| ratio(o))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                names
+                    .iter()
+                    .map(|o| growth(o))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
             );
         }
     }

@@ -22,7 +22,7 @@ use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
     QUEUED, SLEEPING, TaskSlot,
 };
-use super::timers::{TimerKey, TimerKind, Timers};
+use super::timers::{Fired, TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
@@ -166,6 +166,11 @@ pub(crate) struct Core {
     /// Where wakes from other threads arrive, for runs that accept them
     /// (`Sim::accept_remote_wakes`), and how long an idle run waits for one.
     pub(crate) remote: Option<(std::sync::Arc<super::Inbox>, std::time::Duration)>,
+    /// The random picks predicted and read ahead (`read_ahead.rs`).
+    pub(super) ahead: super::read_ahead::ReadAhead,
+    /// Scratch for the engine: the timers a pass's start fired, before they are queued
+    /// (empty between passes; kept for its capacity).
+    pub(super) fired: Vec<Fired>,
     /// The run's seed, which also seeds the program's generator.
     seed: u64,
     /// The program's generator, seeded at its first use (most runs never draw).
@@ -259,6 +264,8 @@ impl Core {
             finish: None,
             jitter: None,
             remote: None,
+            ahead: Default::default(),
+            fired: Vec::new(),
             seed: 0,
             user_rng: None,
         }
@@ -309,6 +316,7 @@ impl Core {
         self.jitter = None;
         self.remote = None;
         self.user_rng = None;
+        self.ahead = Default::default();
     }
 
     /// The running task.

@@ -15,6 +15,7 @@ use super::awaiters::Waiter;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::{FREED, park_in};
+use super::read_ahead::PICKS_READ_AHEAD_FROM;
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
     QUEUED, SLEEPING,
@@ -22,6 +23,10 @@ use super::slot::{
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
 use crate::trace::EventKind;
+
+/// How many timers a pass's start must fire for the engine to read their tasks ahead in
+/// sweeps ([`Core::fire_due_timers`]); fewer are cheaper one by one.
+const TIMERS_READ_AHEAD_FROM: usize = 8;
 
 /// Why a run stopped.
 pub(crate) enum Finish {
@@ -369,6 +374,9 @@ impl Core {
                 };
                 debug_assert!(index < n, "strategy picked out of range");
                 self.log_decision(index, n);
+                if n >= PICKS_READ_AHEAD_FROM {
+                    self.read_ahead(index, n);
+                }
                 self.ready.remove(index)
             } else {
                 self.ready.pop_front()
@@ -497,6 +505,12 @@ impl Core {
     /// Moves every due timer to the back of the ready queue, earliest deadline first and
     /// equal deadlines in arming order. Each costs one slot before its task is queued, as the
     /// timer callback does in asyncio.
+    ///
+    /// The fired timers are gathered first; when there are many, their tasks' slots and
+    /// futures are read in sweeps before anything is queued: in a big run each is a cache
+    /// miss at a random place, and reads of different timers' tasks, made one after the
+    /// other with nothing depending on them, overlap (safe reads standing in for
+    /// prefetches). The hop's turn and the poll a pass later then find them in cache.
     #[inline(always)]
     fn fire_due_timers(&mut self) {
         let now = self.now;
@@ -508,28 +522,45 @@ impl Core {
             slot_of,
             hops,
             free_hops,
+            fired,
             ..
         } = self;
-        timers.fire_due(now, |fired| {
-            let s = slot_of[fired.task.index()];
-            let slot = (s & FREED == 0).then(|| &tasks[s as usize]);
-            // Read the task's slot now: the reads of a pass's fired timers overlap, and the
-            // slot (randomly placed in a big run) is in cache when the hop's turn comes.
-            std::hint::black_box(slot.map(|s| s.state));
-            if trace.full() {
-                trace.record(now, None, EventKind::TimerFired { target: fired.task });
+        timers.fire_due(now, |f| fired.push(f));
+        if fired.is_empty() {
+            return;
+        }
+        let slot = |task: TaskId| {
+            let s = slot_of[task.index()];
+            (s & FREED == 0).then(|| &tasks[s as usize])
+        };
+        if fired.len() >= TIMERS_READ_AHEAD_FROM {
+            for f in fired.iter() {
+                std::hint::black_box(slot_of[f.task.index()]);
             }
-            match (fired.deadline, fired.waker) {
+            for f in fired.iter() {
+                std::hint::black_box(slot(f.task).map(|s| s.state));
+            }
+            for f in fired.iter() {
+                if let Some(cell) = slot(f.task).and_then(|s| s.cell.as_ref()) {
+                    cell.touch();
+                }
+            }
+        }
+        for f in fired.drain(..) {
+            if trace.full() {
+                trace.record(now, None, EventKind::TimerFired { target: f.task });
+            }
+            match (f.deadline, f.waker) {
                 (Some(index), _) => ready.push_back(Entry::Timer(index)),
-                (None, None) => ready.push_back(Entry::Hop(fired.task)),
+                (None, None) => ready.push_back(Entry::Hop(f.task)),
                 // A foreign waker waits for its turn in the hop table (`Core::park`, on the
                 // parts of the core the closure may borrow).
-                (None, Some(waker)) if slot.is_some_and(|s| s.owns(&waker)) => {
-                    ready.push_back(Entry::Hop(fired.task));
+                (None, Some(waker)) if slot(f.task).is_some_and(|s| s.owns(&waker)) => {
+                    ready.push_back(Entry::Hop(f.task));
                 }
                 (None, Some(waker)) => park_in(hops, free_hops, ready, Hop::Waker(waker)),
             }
-        });
+        }
     }
 
     /// Marks a task ended at the end of the run. No awaiter is woken any more: the task's

@@ -17,6 +17,7 @@ mod instant;
 mod join_error;
 mod lifecycle;
 mod pool;
+mod read_ahead;
 mod ready;
 mod ready_queue;
 mod remote;

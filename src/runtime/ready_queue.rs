@@ -147,12 +147,16 @@ pub(crate) struct ReadyQueue {
     /// Whether the bitmap is maintained (and tombstones allowed).
     sparse: bool,
     /// The last `get` when sparse: `(index, slot)`, so that a strategy scanning indexes in
-    /// order (PCT) steps to the next live slot instead of searching the bitmap each time.
-    /// Reset by every removal.
+    /// order (PCT) steps to the next live slot instead of searching the bitmap each time,
+    /// and removing that index needs no search (the engine's read-ahead sets it with
+    /// `hint`). Reset by every removal and compaction; pushes at the back leave it true.
     cursor: Cell<Option<(usize, usize)>>,
     /// Entries pushed since the queue was last cleared: strategies that mirror the queue
     /// (PCT) read only what arrived since their last pick.
     pushed: u64,
+    /// Bumped whenever positions change meaning (compaction, clearing): a position found
+    /// earlier ([`ReadyQueue::position_of`]) holds while this is unchanged.
+    epoch: u64,
 }
 
 /// A dense queue longer than this turns sparse.
@@ -175,6 +179,7 @@ impl ReadyQueue {
         self.live = 0;
         self.sparse = false;
         self.pushed = 0;
+        self.epoch += 1;
     }
 
     /// How many entries are ready.
@@ -282,9 +287,12 @@ impl ReadyQueue {
 
     #[inline(never)]
     fn remove_sparse(&mut self, index: usize) -> Option<Entry> {
-        self.cursor.set(None);
-        let p = self.position(index);
-        let i = (p - self.base) as usize;
+        // The slot `get` or `hint` gave for this index, when nothing was removed since.
+        let i = match self.cursor.take() {
+            Some((k, slot)) if k == index => slot,
+            _ => (self.position(index) - self.base) as usize,
+        };
+        let p = self.base + i as u64;
         let entry = self.slots[i].take().expect("a live bit marks a live slot");
         self.clear_bit(p);
         self.live -= 1;
@@ -317,6 +325,41 @@ impl ReadyQueue {
         };
         self.cursor.set(Some((index, slot)));
         self.slots[slot].as_ref()
+    }
+
+    /// Whether positions are maintained (the queue is long: see the module docs).
+    #[inline]
+    pub(crate) fn is_sparse(&self) -> bool {
+        self.sparse
+    }
+
+    /// See the field.
+    #[inline]
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The position of the `index`-th entry (`index < len`, sparse queues only), valid while
+    /// [`ReadyQueue::epoch`] is unchanged whatever else is pushed or removed.
+    pub(crate) fn position_of(&self, index: usize) -> u64 {
+        debug_assert!(self.sparse && index < self.live);
+        self.position(index)
+    }
+
+    /// The entry at position `p`, if it is still queued.
+    #[inline]
+    pub(crate) fn at_position(&self, p: u64) -> Option<Entry> {
+        let i = usize::try_from(p.checked_sub(self.base)?).ok()?;
+        *self.slots.buf.get(self.slots.head + i)?
+    }
+
+    /// Tells the queue that the `index`-th entry is at position `p` (found with
+    /// [`ReadyQueue::position_of`] in this epoch), so that removing it needs no search.
+    #[inline]
+    pub(crate) fn hint(&self, index: usize, p: u64) {
+        if self.sparse && p >= self.base {
+            self.cursor.set(Some((index, (p - self.base) as usize)));
+        }
     }
 
     /// The entries in FIFO order.
@@ -362,6 +405,7 @@ impl ReadyQueue {
     /// (an empty one when dense).
     fn compact(&mut self) {
         self.cursor.set(None);
+        self.epoch += 1;
         if self.slots.len() != self.live {
             self.slots.retain(Option::is_some);
         }

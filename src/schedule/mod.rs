@@ -27,7 +27,7 @@ pub(crate) use self::fifo::Fifo;
 pub(crate) use self::guided::Guided;
 pub(crate) use self::pct::Pct;
 pub(crate) use self::prefer::{Prefer, Recorder, Want};
-pub(crate) use self::random::RandomWalk;
+pub(crate) use self::random::{AHEAD as PICKS_AHEAD, RandomWalk};
 pub(crate) use self::replay::Replay;
 pub(crate) use self::replay_env::test_name;
 pub(crate) use self::scheduler::Scheduler;

@@ -22,6 +22,17 @@ impl Scheduler {
         matches!(self, Scheduler::Fifo(_))
     }
 
+    /// Where the `j`-th pick from now (`j < random::AHEAD`) lands if `arity` entries are
+    /// ready then, when the strategy can tell without drawing (random: its words are drawn
+    /// ahead). Only a hint for warming the cache: it decides nothing.
+    #[inline]
+    pub(crate) fn peek(&self, j: usize, arity: usize) -> Option<usize> {
+        match self {
+            Scheduler::Random(r) => Some(r.peek(j, arity)),
+            Scheduler::Fifo(_) | Scheduler::Other(_) => None,
+        }
+    }
+
     /// [`Strategy::pick`].
     #[inline]
     pub(crate) fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {

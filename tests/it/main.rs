@@ -1,5 +1,6 @@
 //! simloop's integration tests: one binary, one module per behaviour.
 
+mod big_runs;
 mod callbacks;
 mod cancel;
 mod combinator_properties;
