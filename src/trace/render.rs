@@ -79,6 +79,17 @@ impl Trace {
             .get_or_init(|| self.packed.reader().map(|raw| self.event(raw)).collect())
     }
 
+    /// The recorded events, decoded one at a time and not kept: for a long trace (a runaway
+    /// run records millions of events) this walks it without holding every [`Event`].
+    ///
+    /// ```
+    /// let out = simloop::Sim::new().run(async { simloop::log!("hi") });
+    /// assert!(out.trace.iter().eq(out.trace.events().iter().cloned()));
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = Event> + '_ {
+        self.packed.reader().map(|raw| self.event(raw))
+    }
+
     /// How many events were recorded.
     ///
     /// ```

@@ -19,17 +19,19 @@ pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn Write) -> io::Result<()>
     let other = json!({"scenario": info.path, "seed": info.seed, "policy": info.policy, "token": info.token, "result": info.result, "failures": info.failures, "cut_at_event": tl.cut.map(|c| c.0)});
     writeln!(w, "\"otherData\": {other},\n\"traceEvents\": [")?;
     let mut first = true;
+    let mut buf = Vec::with_capacity(256);
     // One event: `{"name":..,"cat":..,"ph":..,"pid":1,"tid":..`, then `more`, then `}`.
     let mut event = |w: &mut dyn Write,
                      (name, cat, ph): (&str, &str, &str),
                      tid: usize,
                      more: &mut dyn FnMut(&mut Object<'_>) -> io::Result<()>|
      -> io::Result<()> {
+        buf.clear();
         if !first {
-            w.write_all(b",\n")?;
+            buf.extend_from_slice(b",\n");
         }
         first = false;
-        let mut e = Object::open(w)?;
+        let mut e = Object::open(&mut buf)?;
         e.field("name", name)?;
         if !cat.is_empty() {
             e.field("cat", cat)?;
@@ -38,7 +40,8 @@ pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn Write) -> io::Result<()>
         e.field("pid", &1)?;
         e.field("tid", &tid)?;
         more(&mut e)?;
-        e.close()
+        e.close()?;
+        w.write_all(&buf)
     };
     let process = format!("simloop: {}", info.name);
     event(w, ("process_name", "", "M"), 0, &mut |e| {

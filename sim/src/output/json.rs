@@ -1,17 +1,18 @@
-//! JSON written field by field: a runaway run has millions of events, and building a
-//! `serde_json::Value` tree (a map per event) for each was most of the time of writing them.
+//! JSON written field by field into a line buffer: a runaway run has millions of events,
+//! and building a `serde_json::Value` tree (a map per event) for each, or passing each
+//! field through the output's writers, was most of the time of writing them.
 
 use std::io::{self, Write};
 
 /// A JSON object being written, one `"key":value` pair at a time; [`Object::close`]
 /// writes its closing brace.
 pub(super) struct Object<'a> {
-    out: &'a mut dyn Write,
+    out: &'a mut Vec<u8>,
     first: bool,
 }
 
 impl<'a> Object<'a> {
-    pub(super) fn open(out: &'a mut dyn Write) -> io::Result<Object<'a>> {
+    pub(super) fn open(out: &'a mut Vec<u8>) -> io::Result<Object<'a>> {
         out.write_all(b"{")?;
         Ok(Object { out, first: true })
     }

@@ -13,8 +13,10 @@ use super::timeline::ms;
 /// Writes one line per event, field by field (a runaway run has millions of events, so no
 /// JSON tree is built for each).
 pub fn write_events(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
-    for e in trace.events() {
-        let mut line = Object::open(&mut *out)?;
+    let mut buf = Vec::with_capacity(256);
+    for e in trace.iter() {
+        buf.clear();
+        let mut line = Object::open(&mut buf)?;
         line.field("t_ms", &ms(e.time))?;
         if let Some(t) = e.task {
             line.field("task", &t.get())?;
@@ -80,7 +82,8 @@ pub fn write_events(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
             other => event(&mut line, &format!("{other:?}"))?,
         }
         line.close()?;
-        out.write_all(b"\n")?;
+        buf.push(b'\n');
+        out.write_all(&buf)?;
     }
     Ok(())
 }

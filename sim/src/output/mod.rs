@@ -124,7 +124,7 @@ pub fn write(
     let mut capped = Capped::new(&mut *w, max_bytes);
     let written = match format {
         Format::Text => write!(capped, "{trace}"),
-        Format::Logs => trace.events().iter().try_for_each(|e| match &e.kind {
+        Format::Logs => trace.iter().try_for_each(|e| match &e.kind {
             EventKind::Log(line) => writeln!(capped, "t={} {line}", e.time),
             _ => Ok(()),
         }),
