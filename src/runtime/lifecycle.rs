@@ -17,8 +17,10 @@ impl Core {
     /// Returns false when the task already finished. If the task awaits only other tasks
     /// (`await task`, or a gather of tasks), those are cancelled instead, in the order it
     /// awaits them, and this one is woken when they end (its turn then delivers the
-    /// cancellation): asyncio's propagation through `_fut_waiter`. Otherwise the task is
-    /// queued, and its future is dropped at its turn.
+    /// cancellation): asyncio's propagation through `_fut_waiter`. If it awaits a single
+    /// future (a `Promise`), the future is cancelled, and this task is woken among its
+    /// awaiters in registration order. Otherwise the task is queued, and its future is
+    /// dropped at its turn.
     pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
         let Some(slot) = self.slot_mut(id) else {
             // Ended, and its slot released.
@@ -63,6 +65,9 @@ impl Core {
         let mut forwarded = false;
         for t in inner {
             forwarded |= self.cancel(t, message.clone());
+        }
+        if !forwarded && let Some(future) = self.sole_future_wait(id) {
+            forwarded = future.cancel(self, message);
         }
         if !forwarded {
             self.wake_task(id);

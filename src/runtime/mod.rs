@@ -46,5 +46,5 @@ pub(crate) use self::ready_queue::ReadyQueue;
 pub(crate) use self::remote::Inbox;
 pub(crate) use self::scope::ScopeMark;
 pub(crate) use self::timers::{Deadline, TimerKey, TimerKind};
-pub(crate) use self::wait::{ResourceInfo, WaitOn};
+pub(crate) use self::wait::{CancelFuture, ResourceInfo, WaitOn};
 pub(crate) use self::waker::next_run_id;

@@ -7,8 +7,8 @@
 //! simloop timeout runs its inner work inline, so its scope is what the inner work waits on:
 //! the waits its task registered while the timeout polled it. After each pending poll the
 //! timeout records them on its cancel timer ([`Core::set_scope`]), and the timer's delivery
-//! ([`Core::expire`]) cancels the awaited tasks, or wakes the task when the scope awaits
-//! anything else.
+//! ([`Core::expire`]) cancels the awaited tasks, or the future awaited alone (a `Promise`),
+//! or wakes the task when the scope awaits anything else.
 
 use std::task::Waker;
 
@@ -68,6 +68,12 @@ impl Core {
             forwarded |= self.cancel(t, None);
         }
         if forwarded {
+            return None;
+        }
+        // A future awaited alone is cancelled, and the task woken among its awaiters.
+        if let Some(future) = self.sole_future_wait(task)
+            && future.cancel(self, None)
+        {
             return None;
         }
         if let Some(slot) = self.slot_mut(task) {

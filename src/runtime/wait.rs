@@ -1,8 +1,8 @@
 //! What blocked tasks wait on, and the deadlock report built from it.
 
 use std::cell::{Cell, Ref, RefCell};
-use std::fmt::Write as _;
-use std::rc::Rc;
+use std::fmt::{self, Write as _};
+use std::rc::{Rc, Weak};
 
 use super::Instant;
 use super::TaskId;
@@ -33,6 +33,23 @@ pub(crate) struct ResourceInfo {
     /// `(run, id)`: the id of its label in run `run`'s trace, so that a full trace
     /// renders it once per run ([`ResourceInfo::trace_label`]); run ids start at 1.
     trace_label: Cell<(u64, u32)>,
+    /// Set when the resource is a future that a cancellation of its awaiter cancels, as
+    /// asyncio's `Task.cancel()` cancels the future the task awaits (`_fut_waiter`).
+    future: RefCell<Option<Weak<dyn CancelFuture>>>,
+}
+
+/// A future that the cancellation of a task awaiting it cancels (simloop's `Promise`):
+/// asyncio's `Task.cancel()` calls `_fut_waiter.cancel(msg)`.
+pub(crate) trait CancelFuture {
+    /// Cancels the future with `message`, queuing its awaiters and callbacks in
+    /// registration order; false if it was done already (or cannot be reached now).
+    fn cancel(&self, core: &mut Core, message: Option<Box<str>>) -> bool;
+}
+
+impl fmt::Debug for dyn CancelFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CancelFuture")
+    }
 }
 
 impl ResourceInfo {
@@ -42,7 +59,13 @@ impl ResourceInfo {
             name,
             holders: RefCell::new(Vec::new()),
             trace_label: Cell::new((0, 0)),
+            future: RefCell::new(None),
         })
+    }
+
+    /// Marks the resource as a future that cancelling its awaiter cancels.
+    pub(crate) fn set_future(&self, future: Weak<dyn CancelFuture>) {
+        *self.future.borrow_mut() = Some(future);
     }
 
     /// The id of its label (`kind 'name'`) in the trace being recorded, interned at its
@@ -72,7 +95,23 @@ impl WaitOn {
             name,
             holders: RefCell::new(holders),
             trace_label: Cell::new((0, 0)),
+            future: RefCell::new(None),
         }))
+    }
+}
+
+impl Core {
+    /// The future task `id` awaits, when that is all it awaits (no sleep, nothing else):
+    /// what asyncio's `Task.cancel()` forwards the cancellation to.
+    pub(crate) fn sole_future_wait(&self, id: TaskId) -> Option<Rc<dyn CancelFuture>> {
+        if self.state_of(id) & SLEEPING != 0 {
+            return None;
+        }
+        let mut waits = self.waits_of(id);
+        let (Some(WaitOn::Resource(r)), None) = (waits.next(), waits.next()) else {
+            return None;
+        };
+        r.future.borrow().as_ref()?.upgrade()
     }
 }
 

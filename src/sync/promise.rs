@@ -6,11 +6,12 @@ use std::error::Error;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
 use super::resource::Resource;
 use super::waiters::{Status, Ticket, Waiters, with_core};
-use crate::runtime::{Core, with};
+use crate::runtime::{CancelFuture, Core, with};
 
 /// A future whose result is set by hand, awaited by any number of tasks: asyncio's
 /// `loop.create_future()`.
@@ -20,6 +21,13 @@ use crate::runtime::{Core, with};
 /// awaiting task and every [done callback](Promise::add_done_callback) is queued in the order
 /// it registered, one ready-queue slot each. Awaiting a completed promise does not yield.
 /// Awaiting yields a clone of the outcome, so `T` and `E` are `Clone`.
+///
+/// As in asyncio, where `Task.cancel()` cancels the future the task awaits, cancelling a
+/// task whose only wait is this promise cancels the promise (with the cancellation's
+/// message), and so does the expiry of a timeout whose inner work awaits only it
+/// (`wait_for(d, promise.wait())`): every awaiter then sees
+/// [`PromiseError::Cancelled`], in registration order. A promise awaited through
+/// [`shield`](crate::shield) is not reached.
 ///
 /// Named `Promise` because `Future` is Rust's trait. Share it with `Rc<Promise<T>>`.
 ///
@@ -47,11 +55,16 @@ use crate::runtime::{Core, with};
 /// assert_eq!(out.result.unwrap(), Ok(42));
 /// ```
 pub struct Promise<T, E = Infallible> {
-    state: RefCell<State<T, E>>,
+    /// Shared (weakly) with the runtime, which cancels the promise when a task awaiting it
+    /// alone is cancelled.
+    state: Rc<RefCell<State<T, E>>>,
     resource: Resource,
 }
 
 type Callback<T, E> = Box<dyn FnOnce(Result<T, PromiseError<E>>)>;
+
+/// A done callback ready to be queued: its place among the awaiters, and its outcome.
+type DueCallback<T, E> = (Ticket, Callback<T, E>, Result<T, PromiseError<E>>);
 
 struct State<T, E> {
     outcome: Option<Result<T, PromiseError<E>>>,
@@ -136,14 +149,15 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
     }
 
     fn with_name(name: Option<&str>) -> Self {
-        Promise {
-            state: RefCell::new(State {
-                outcome: None,
-                waiters: Waiters::new(),
-                callbacks: Vec::new(),
-            }),
-            resource: Resource::new("Future", name),
-        }
+        let state = Rc::new(RefCell::new(State {
+            outcome: None,
+            waiters: Waiters::new(),
+            callbacks: Vec::new(),
+        }));
+        let resource = Resource::new("Future", name);
+        let future: Weak<dyn CancelFuture> = Rc::downgrade(&state) as Weak<RefCell<State<T, E>>>;
+        resource.set_future(future);
+        Promise { state, resource }
     }
 
     /// The name given to [`Promise::named`].
@@ -315,20 +329,56 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
         with_core(|core| {
             // Outside a run nobody can be waiting, and callbacks cannot be scheduled.
             let Some(core) = core else { return };
-            let mut callbacks = callbacks.into_iter().peekable();
-            self.state
-                .borrow_mut()
-                .waiters
-                .notify_all_with(core, |ticket, core| {
-                    while let Some((_, cb, o)) = callbacks.next_if(|(t, ..)| *t < ticket) {
-                        spawn_callback(core, cb, o);
-                    }
-                });
-            for (_, cb, o) in callbacks {
+            notify(&self.state, core, callbacks);
+        });
+        Ok(())
+    }
+}
+
+/// Queues a completed promise's awaiters and `callbacks` (with their outcomes), one slot
+/// each, in registration order.
+fn notify<T: 'static, E: 'static>(
+    state: &RefCell<State<T, E>>,
+    core: &mut Core,
+    callbacks: Vec<DueCallback<T, E>>,
+) {
+    let mut callbacks = callbacks.into_iter().peekable();
+    state
+        .borrow_mut()
+        .waiters
+        .notify_all_with(core, |ticket, core| {
+            while let Some((_, cb, o)) = callbacks.next_if(|(t, ..)| *t < ticket) {
                 spawn_callback(core, cb, o);
             }
         });
-        Ok(())
+    for (_, cb, o) in callbacks {
+        spawn_callback(core, cb, o);
+    }
+}
+
+/// asyncio's `Task.cancel()` cancels the future the task awaits: the runtime calls this
+/// when a task awaiting the promise alone is cancelled, or its timeout expires.
+impl<T: Clone + 'static, E: Clone + 'static> CancelFuture for RefCell<State<T, E>> {
+    fn cancel(&self, core: &mut Core, message: Option<Box<str>>) -> bool {
+        let outcome = Err(PromiseError::Cancelled(message.map(String::from)));
+        let callbacks = {
+            // Borrowed only if the promise's own code is on the stack: leave it be.
+            let Ok(mut st) = self.try_borrow_mut() else {
+                return false;
+            };
+            if st.outcome.is_some() {
+                return false;
+            }
+            st.outcome = Some(outcome.clone());
+            std::mem::take(&mut st.callbacks)
+        };
+        // A cancellation holds no `T` or `E`: cloning it runs no user code.
+        let callbacks = callbacks
+            .into_iter()
+            .map(|(t, cb)| (t, cb, outcome.clone()))
+            .collect();
+        notify(self, core, callbacks);
+        true
     }
 }
 

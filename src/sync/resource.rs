@@ -1,9 +1,9 @@
 //! How a primitive names itself in deadlock reports.
 
 use std::cell::{RefCell, RefMut};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
-use crate::runtime::{Core, ResourceInfo, WaitOn};
+use crate::runtime::{CancelFuture, Core, ResourceInfo, WaitOn};
 use crate::task::TaskId;
 
 /// A primitive's node in the wait-for graph: its kind, optional name and current holders,
@@ -23,6 +23,11 @@ impl Resource {
             info: ResourceInfo::new(kind, name.map(Rc::from)),
             roles: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Marks the primitive as a future that cancelling a task awaiting it alone cancels.
+    pub(crate) fn set_future(&self, future: Weak<dyn CancelFuture>) {
+        self.info.set_future(future);
     }
 
     /// The name given at construction, if any.

@@ -9,6 +9,7 @@
 mod combinators;
 mod edges;
 mod first_round;
+mod futures;
 mod lectures;
 mod sync;
 mod tasks;
