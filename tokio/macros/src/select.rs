@@ -192,6 +192,11 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             let (#(#fut_names,)*) = (#(#fut_exprs,)*);
             #(#futs)*
             ::core::future::poll_fn(|__cx| {
+                // Out of tokio's budget: the branches would yield anyway, and the others
+                // would not; yield before polling any (tokio's select! does the same).
+                if !#krate::__private::budget_available(__cx) {
+                    return ::core::task::Poll::Pending;
+                }
                 if __disabled == #all {
                     return ::core::task::Poll::Ready(__SelectOut::Disabled);
                 }

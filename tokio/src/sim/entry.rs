@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::future::Future;
 
 use simloop::explore::{Explorer, RUNS_ENV, Report};
-use simloop::{REPLAY_ENV, Sim, Token, TraceLevel};
+use simloop::{PanicOutput, REPLAY_ENV, Sim, Token, TraceLevel};
 
 use super::context;
 use super::runtime::{Handle, Runtime, RuntimeFlavor};
@@ -59,8 +59,11 @@ pub(crate) fn sim() -> Sim {
 fn sim_from_env() -> Sim {
     // A tokio program may hand wakers to real threads (a `std::thread` completing a
     // channel): the run waits for their wakes rather than calling that a deadlock.
+    // A panic in a task prints what the panic hook prints, as under tokio (where a test's
+    // own hook, installed before the first run, sees it too), rather than simloop's line.
     let sim = Sim::new()
         .trace(TraceLevel::Off)
+        .panic_output(PanicOutput::Full)
         .accept_remote_wakes(std::time::Duration::from_secs(10));
     // A bare token, or one scoped to this test (`<test>=<token>`).
     if let Some(token) = Token::from_env() {
@@ -159,23 +162,26 @@ where
     F: Future + 'static,
     F::Output: TestOutput,
 {
-    explorer.explore_checked(
-        || {
-            let body = program();
-            async move {
-                let handle = Handle::new(config.flavor, config.start_paused);
-                handle.set_name(config.name.map(String::from));
-                let _run = context::enter_run(handle.clone(), std::time::Instant::now(), true);
-                handle.start_pending();
-                if config.local {
-                    super::task::LocalSet::new().run_until(body).await
-                } else {
-                    body.await
+    super::task::coop::hosted(|| {
+        explorer.explore_checked(
+            || {
+                let body = program();
+                async move {
+                    let handle = Handle::new(config.flavor, config.start_paused);
+                    handle.set_name(config.name.map(String::from));
+                    let _run = context::enter_run(handle.clone(), std::time::Instant::now(), true);
+                    handle.start_pending();
+                    if config.local {
+                        super::task::coop::budgeted(super::task::LocalSet::new().run_until(body))
+                            .await
+                    } else {
+                        super::task::coop::budgeted(body).await
+                    }
                 }
-            }
-        },
-        |output| output.failure().map_or(Ok(()), Err),
-    )
+            },
+            |output| output.failure().map_or(Ok(()), Err),
+        )
+    })
 }
 
 /// The exploration of `SIMLOOP_RUNS` schedules; panics with the shrunk failure and the

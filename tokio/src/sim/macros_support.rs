@@ -16,6 +16,16 @@ pub fn select_start(branches: usize) -> usize {
     simloop::rng::random_range(0..branches)
 }
 
+/// Whether the task has tokio's budget left; when it does not, the task is woken (it
+/// yields, and is polled again with a full budget).
+pub fn budget_available(cx: &mut Context<'_>) -> bool {
+    let available = tokio::task::coop::has_budget_remaining();
+    if !available {
+        cx.waker().wake_by_ref();
+    }
+    available
+}
+
 pub use pin_project_lite::pin_project;
 
 pin_project! {

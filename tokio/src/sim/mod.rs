@@ -52,6 +52,6 @@ mod macros_support;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::sim::entry::{TestConfig, TestOutput, run_main, run_test};
-    pub use crate::sim::macros_support::{MaybeDone, pin_project, select_start};
+    pub use crate::sim::macros_support::{MaybeDone, budget_available, pin_project, select_start};
     pub use simloop_tokio_macros::{join_impl, select_impl, try_join_impl};
 }

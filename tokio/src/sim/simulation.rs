@@ -48,7 +48,7 @@ where
     P: Fn() -> F + Sync,
     F: Future + 'static,
 {
-    explorer.check_determinism(|| in_runtime(program()))
+    super::task::coop::hosted(|| explorer.check_determinism(|| in_runtime(program())))
 }
 
 /// `body` as the main future of a run with a fresh current-thread runtime of its own.
@@ -56,7 +56,7 @@ async fn in_runtime<F: Future>(body: F) -> F::Output {
     let handle = super::runtime::Handle::new(RuntimeFlavor::CurrentThread, true);
     let _run = super::context::enter_run(handle.clone(), std::time::Instant::now(), true);
     handle.start_pending();
-    body.await
+    super::task::coop::budgeted(body).await
 }
 
 /// Replays one recorded schedule of `program` (a token from a [`Report`]) in a fresh
@@ -66,5 +66,5 @@ where
     P: FnOnce() -> F,
     F: Future + 'static,
 {
-    simloop::Sim::new().replay(token).run(in_runtime(program()))
+    super::task::coop::hosted(|| simloop::Sim::new().replay(token).run(in_runtime(program())))
 }

@@ -142,6 +142,7 @@ impl Handle {
                 // Tasks spawned from other threads since the last poll start now.
                 handle.start_pending();
                 handle.set_main_waker(Some(cx.waker()));
+                task::coop::refill();
                 catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
@@ -149,14 +150,10 @@ impl Handle {
             })
             .await
         };
-        // The run happens inside a block_on of a real tokio runtime (one per thread, no
-        // drivers) with tokio's cooperative budget off: tokio's own checks then see a
-        // runtime, so `blocking_recv` and friends panic inside a run as they do in tokio,
-        // instead of blocking the simulation's thread forever.
         let sim = entry::sim();
         let started = std::time::Instant::now();
-        let outcome = HOST
-            .with(|host| host.block_on(tokio::task::unconstrained(async { sim.block_on(main) })));
+        task::coop::prepare();
+        let outcome = host_block_on(async { sim.block_on(main) });
         self.set_main_waker(None);
         {
             let mut activity = lock(&self.inner.activity);
@@ -313,6 +310,16 @@ thread_local! {
     static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a driverless current-thread tokio runtime");
+}
+
+/// Runs `future` in a `block_on` of this thread's host: a real tokio runtime without
+/// drivers, whose handle's `block_on` enters tokio's runtime context (so tokio's own
+/// checks see a runtime: `blocking_recv` and friends panic inside a run as they do in
+/// tokio, instead of blocking the simulation's thread forever) and gives each poll a full
+/// cooperative budget, without a scheduler (so a task out of budget is woken at once
+/// rather than at a park that never comes while the run goes on: `task::coop`).
+pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
+    HOST.with(|host| host.handle().block_on(future))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -7,6 +7,7 @@ mod local;
 mod runtime;
 
 pub use self::builder::Builder;
+pub(crate) use self::handle::host_block_on;
 pub use self::handle::{EnterGuard, Handle, Id, RuntimeMetrics, TryCurrentError};
 pub use self::local::{LocalOptions, LocalRuntime};
 pub use self::runtime::Runtime;

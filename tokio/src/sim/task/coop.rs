@@ -1,51 +1,86 @@
-//! tokio's cooperative budget, which a simulated run does not need: the scheduler decides
-//! who runs, so these never make a task yield.
+//! tokio's cooperative budget, given to every task poll of a simulated run as tokio's
+//! schedulers give it.
+//!
+//! tokio's sync types, `JoinHandle`s and timers spend a unit of a per-task budget (128)
+//! at each operation and return `Pending` (waking the task at once) when it is spent, so
+//! that a task looping over ready channels yields. The budget lives in tokio's
+//! thread-local context and only tokio's own scheduler loops set it, so the items here are
+//! tokio's, and a simulated run refreshes the budget before each task poll with a token
+//! of tokio's public API: a [`RestoreOnPending`] taken when the budget was full puts the
+//! budget back to full when dropped (it restores the value it was taken at). The thread
+//! keeps one such token: before a poll it drops it (the budget is full again) and takes
+//! the next (which spends one unit: a task gets 127 operations where tokio's get 128).
+//!
+//! The first token comes from a poll of a real tokio `block_on`, where tokio sets a full
+//! budget ([`prepare`], called before a run enters its host runtime).
 
+use std::cell::Cell;
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
-use pin_project_lite::pin_project;
+pub use tokio::task::coop::{
+    Coop, RestoreOnPending, consume_budget, cooperative, has_budget_remaining, poll_proceed,
+};
 
-pub use super::yield_now::{Unconstrained, consume_budget, unconstrained};
+pub use tokio::task::{Unconstrained, unconstrained};
 
-/// Whether the task has budget left: always, in a simulated run.
-pub fn has_budget_remaining() -> bool {
-    true
+thread_local! {
+    /// A token taken while the budget was full.
+    static FULL: Cell<Option<RestoreOnPending>> = const { Cell::new(None) };
 }
 
-/// Asks to proceed; always ready in a simulated run.
-pub fn poll_proceed(_cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
-    Poll::Ready(RestoreOnPending(()))
-}
-
-/// The token of [`poll_proceed`].
-#[derive(Debug)]
-pub struct RestoreOnPending(());
-
-impl RestoreOnPending {
-    /// Marks that the operation made progress.
-    pub fn made_progress(&self) {}
-}
-
-/// Makes `fut` take part in the budget: `fut` itself, in a simulated run.
-pub fn cooperative<F: Future>(fut: F) -> Coop<F> {
-    Coop { fut }
-}
-
-pin_project! {
-    /// The future of [`cooperative`].
-    #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct Coop<F> {
-        #[pin]
-        fut: F,
+/// Takes this thread's first token, inside a poll of the thread's host runtime's
+/// `block_on` (which sets a full budget). Does nothing when the thread has its token, or
+/// inside tokio's runtime context (where a `block_on` is refused): a run calls this before
+/// it enters its host.
+pub(crate) fn prepare() {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return;
     }
+    let _ = FULL.try_with(|full| {
+        let token = full.take().or_else(|| {
+            crate::sim::runtime::host_block_on(std::future::poll_fn(|cx| {
+                Poll::Ready(match poll_proceed(cx) {
+                    Poll::Ready(token) => Some(token),
+                    Poll::Pending => None,
+                })
+            }))
+        });
+        full.set(token);
+    });
 }
 
-impl<F: Future> Future for Coop<F> {
-    type Output = F::Output;
+/// Gives the task about to be polled a full budget (less the unit the next token costs).
+/// Does nothing on a thread without a token ([`prepare`]).
+#[inline]
+pub(crate) fn refill() {
+    let _ = FULL.try_with(|full| {
+        // Dropping the token restores the full budget it was taken at.
+        let Some(token) = full.take() else {
+            return;
+        };
+        drop(token);
+        if let Poll::Ready(token) = poll_proceed(&mut Context::from_waker(Waker::noop())) {
+            full.set(Some(token));
+        }
+    });
+}
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.project().fut.poll(cx)
-    }
+/// Runs `f` (runs of a simulation: an exploration, a replay) inside the thread's host, as
+/// a `block_on` does: the first budget token is taken before, and tokio's budget is put
+/// back as it was after (a run leaves it spent).
+pub(crate) fn hosted<R>(f: impl FnOnce() -> R) -> R {
+    prepare();
+    crate::sim::runtime::host_block_on(async { f() })
+}
+
+/// `body`, with a full budget at each poll: the main future of a run that is not a
+/// `block_on` (an explored run).
+pub(crate) async fn budgeted<F: Future>(body: F) -> F::Output {
+    let mut body = std::pin::pin!(body);
+    std::future::poll_fn(|cx| {
+        refill();
+        body.as_mut().poll(cx)
+    })
+    .await
 }

@@ -48,8 +48,11 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Awaiting a task spends a unit of tokio's budget, as tokio's handle does.
+        let coop = std::task::ready!(super::coop::poll_proceed(cx));
         let mut j = lock(&self.shared);
         if let Some(result) = j.output.take() {
+            coop.made_progress();
             return Poll::Ready(result);
         }
         assert!(!j.finished, "`JoinHandle` polled after completion");

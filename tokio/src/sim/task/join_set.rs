@@ -184,8 +184,21 @@ impl<T> JoinSet<T> {
         if self.tasks.is_empty() {
             return Poll::Ready(None);
         }
-        if let Some(r) = self.try_join_next_with_id() {
-            return Poll::Ready(Some(r));
+        let finished = !self
+            .finished
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .is_empty();
+        if finished {
+            // Taking a result spends a unit of tokio's budget (out of it: `Pending`, and
+            // the task is woken to yield), as polling tokio's handle does.
+            let coop = std::task::ready!(super::coop::poll_proceed(cx));
+            if let Some(r) = self.try_join_next_with_id() {
+                coop.made_progress();
+                return Poll::Ready(Some(r));
+            }
         }
         let mut s = self
             .finished

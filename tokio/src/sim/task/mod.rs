@@ -16,7 +16,8 @@ pub use self::join::{AbortHandle, JoinError, JoinHandle};
 pub use self::join_set::JoinSet;
 pub use self::local::{LocalEnterGuard, LocalSet, spawn_local};
 pub use self::spawn::spawn;
-pub use self::yield_now::{Unconstrained, consume_budget, unconstrained, yield_now};
+pub use self::yield_now::yield_now;
 pub use tokio::task::{LocalKey, futures};
+pub use tokio::task::{Unconstrained, consume_budget, unconstrained};
 
 pub(crate) use self::spawn::{TaskFuture, spawn_on};
