@@ -49,7 +49,7 @@ fn watch_each(
 pub(crate) fn disarm(run: u64, key: TimerKey) {
     let waker = try_with(|c| {
         if c.run_id() == run {
-            c.timers.cancel(key)
+            c.cancel_timer(key)
         } else {
             None
         }

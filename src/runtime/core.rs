@@ -22,7 +22,7 @@ use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
     QUEUED, SLEEPING, TaskSlot,
 };
-use super::timers::{Fired, TimerKey, TimerKind, Timers};
+use super::timers::{Deadline, Fired, TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
@@ -84,12 +84,16 @@ pub(crate) enum Hop {
 /// All mutable state of one run, owned by the thread-local slot while the run executes and
 /// reached only through `runtime::with` (one borrow at a time, never across user code).
 ///
-/// **Sealing.** Fields only the engine touches are private to `runtime/` (`pub(super)` or
-/// private); the fields still `pub(crate)` are the ones primitives and combinators read
-/// today (the clock, the running task, the run id, the timers, the trace level, the counters,
-/// the names), each documented with what may be done with it. Task slots are private: the
-/// rest of the crate asks about a task by id ([`Core::is_done`], [`Core::completion`],
-/// [`Core::take_output`], ...), because a slot is reused once its task is gone.
+/// **Sealed.** Every field is private to `runtime/` (`pub(super)` or private). The rest of
+/// the crate goes through methods that state what they guarantee: the clock
+/// ([`Core::now`], [`Core::advance_clock`]), the run and the running task
+/// ([`Core::run_id`], [`Core::current`], [`Core::running`]), timers ([`Core::arm_timer`],
+/// [`Core::timer_armed`], [`Core::timer_deadline`], [`Core::cancel_timer`]), the step
+/// budget ([`Core::spend_steps`]), the trace ([`Core::record`], [`Core::log_line`]), the
+/// run's set-up and its record ([`Core::set_jitter`], [`Core::accept_remote_wakes`],
+/// [`Core::take_record`], ...). Task slots are private too: the rest of the crate asks
+/// about a task by id ([`Core::is_done`], [`Core::completion`], [`Core::take_output`],
+/// ...), because a slot is reused once its task is gone.
 pub(crate) struct Core {
     /// Tells this run from others: a waker, waiter or handle made in another run never acts
     /// on this one. Read it through [`Core::run_id`].
@@ -98,8 +102,8 @@ pub(crate) struct Core {
     /// is ready), and [`Core::advance_clock`]; read it through [`Core::now`].
     pub(super) now: Instant,
     /// The task being polled (or whose future is being dropped), `None` between steps.
-    /// Read it through [`Core::current`]; only the engine sets it.
-    pub(crate) running: Option<TaskId>,
+    /// Read it through [`Core::current`] or [`Core::running`]; only the engine sets it.
+    pub(super) running: Option<TaskId>,
     /// The slots of live tasks. A slot is reused within the run once its task has ended,
     /// its output was taken or dropped and no poll of it is queued ([`Core::release`]), so
     /// a run holds as many slots as tasks were alive at once.
@@ -117,19 +121,20 @@ pub(crate) struct Core {
     pub(super) pass_left: usize,
     /// The run's strategy: asked for a pick when 2+ entries are ready (never under FIFO), and
     /// for a `choose`; told about spawns.
-    pub(crate) sched: Scheduler,
+    pub(super) sched: Scheduler,
     /// True for the FIFO policy, which never consults the strategy.
     pub(super) fifo: bool,
     /// Every decision of a non-FIFO run, in order (the replay token's payload); appended
     /// only by [`Core::log_decision`].
-    pub(crate) decisions: DecisionLog,
+    pub(super) decisions: DecisionLog,
     /// The run's counters; each is incremented where its event happens.
-    pub(crate) stats: Stats,
+    pub(super) stats: Stats,
     /// The events recorded at the run's trace level (compact, rendered when read).
-    pub(crate) trace: TraceBuf,
+    pub(super) trace: TraceBuf,
     /// Armed timers by deadline. Arm through [`Core::arm_timer`] (which applies jitter and
-    /// counts and traces the timer); cancel and query through its methods.
-    pub(crate) timers: Timers,
+    /// counts and traces the timer); query and cancel through [`Core::timer_armed`],
+    /// [`Core::timer_deadline`] and [`Core::cancel_timer`].
+    pub(super) timers: Timers,
     /// Join awaiters and done-callbacks of every task, as linked lists.
     pub(super) awaiters: Awaiters,
     /// Wakers of ended tasks, reused by new ones.
@@ -145,7 +150,7 @@ pub(crate) struct Core {
     /// Free indexes of `hops`.
     pub(super) free_hops: Vec<u32>,
     /// Names of the named tasks, in id order (tasks are created in id order).
-    pub(crate) names: Vec<(TaskId, Cow<'static, str>)>,
+    pub(super) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
     pub(super) messages: BTreeMap<TaskId, Message>,
     /// The cancellations requested of each task before it ended (how many: asyncio's
@@ -153,7 +158,7 @@ pub(crate) struct Core {
     /// are absent.
     cancel_counts: BTreeMap<TaskId, CancelRequests>,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
-    pub(crate) limits: Limits,
+    pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
     pub(super) main: TaskId,
     /// Set when a replayed `choose` left the recording; the engine stops at the next step.
@@ -162,10 +167,10 @@ pub(crate) struct Core {
     pub(super) finish: Option<Finish>,
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
     /// recorded choice. `None` (the default) and the FIFO policy leave deadlines exact.
-    pub(crate) jitter: Option<std::time::Duration>,
+    pub(super) jitter: Option<std::time::Duration>,
     /// Where wakes from other threads arrive, for runs that accept them
     /// (`Sim::accept_remote_wakes`), and how long an idle run waits for one.
-    pub(crate) remote: Option<(std::sync::Arc<super::Inbox>, std::time::Duration)>,
+    pub(super) remote: Option<(std::sync::Arc<super::Inbox>, std::time::Duration)>,
     /// The random picks predicted and read ahead (`read_ahead.rs`).
     pub(super) ahead: super::read_ahead::ReadAhead,
     /// Scratch for the engine: the timers a pass's start fired, before they are queued
@@ -335,6 +340,84 @@ impl Core {
     /// that is a function of its seed: `Sim::record_decisions`). Set before the run starts.
     pub(crate) fn keep_decisions(&mut self, on: bool) {
         self.decisions.keep(on);
+    }
+
+    /// The task being polled (or whose future is being dropped), `None` between steps
+    /// (in a done-callback or a `call_soon` callback). See also [`Core::current`].
+    #[inline]
+    pub(crate) fn running(&self) -> Option<TaskId> {
+        self.running
+    }
+
+    /// Charges `units` steps of work done inside a poll to the step budget
+    /// (`task::spend_steps`). **Invariant: the count never passes the limit** (it stops at
+    /// it: the run ends there anyway, before the next pass). Returns whether the budget is
+    /// spent.
+    pub(crate) fn spend_steps(&mut self, units: u64) -> bool {
+        let limit = self.limits.max_steps.max(self.stats.steps);
+        self.stats.steps = self.stats.steps.saturating_add(units).min(limit);
+        self.stats.steps >= self.limits.max_steps
+    }
+
+    /// Records a log line of the running task (or of none, between steps) at the current
+    /// time, when the trace level keeps logs (`trace::log_line`).
+    pub(crate) fn log_line(&mut self, line: &str) {
+        self.trace.log(self.now, self.running, line);
+    }
+
+    /// Sets timer jitter for this run (`Sim::timer_jitter`). Set before the run starts:
+    /// every timer armed afterwards is moved by a recorded choice.
+    pub(crate) fn set_jitter(&mut self, jitter: Option<std::time::Duration>) {
+        self.jitter = jitter;
+    }
+
+    /// Makes this run accept wakes from other threads through `inbox`, an idle run waiting
+    /// up to `wait` for one (`Sim::accept_remote_wakes`). Set before the run starts.
+    pub(crate) fn accept_remote_wakes(
+        &mut self,
+        inbox: std::sync::Arc<super::Inbox>,
+        wait: std::time::Duration,
+    ) {
+        self.remote = Some((inbox, wait));
+    }
+
+    /// Tells the strategy that the run ended; a replay reports recorded decisions left
+    /// unused. Called once, after the run.
+    pub(crate) fn finish_strategy(&mut self) -> Result<(), Divergence> {
+        self.sched.finish()
+    }
+
+    /// The decisions logged so far (kept, or only counted: `Core::keep_decisions`).
+    pub(crate) fn decisions(&self) -> &DecisionLog {
+        &self.decisions
+    }
+
+    /// The step budget in force (it grows with each spawn).
+    pub(crate) fn step_limit(&self) -> u64 {
+        self.limits.max_steps
+    }
+
+    /// The run's counters so far.
+    pub(crate) fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Takes what the outcome of a finished run keeps: its compact trace, the names of its
+    /// named tasks and its decision log (the counters then count the decisions). The core
+    /// is emptied and parked afterwards, so these are moved out rather than copied.
+    pub(crate) fn take_record(
+        &mut self,
+    ) -> (
+        crate::trace::Packed,
+        Vec<(TaskId, Cow<'static, str>)>,
+        DecisionLog,
+    ) {
+        self.stats.decisions = self.decisions.len() as u64;
+        (
+            self.trace.take(),
+            std::mem::take(&mut self.names),
+            std::mem::take(&mut self.decisions),
+        )
     }
 
     /// The run's id: a waker, waiter or handle that remembers it acts on this run only
@@ -724,6 +807,27 @@ impl Core {
             self.record(EventKind::TimerArmed { deadline });
         }
         self.timers.arm(deadline, task, waker, kind)
+    }
+
+    /// Whether the timer `key` is still in use: armed, or a fired cancel timer its future
+    /// has not freed yet. A key from an earlier use of the slab entry answers `false`.
+    #[inline]
+    pub(crate) fn timer_armed(&self, key: TimerKey) -> bool {
+        self.timers.is_armed(key)
+    }
+
+    /// Where the cancel timer `key` is in its life (`None` once freed, or for a wake timer).
+    #[inline]
+    pub(crate) fn timer_deadline(&self, key: TimerKey) -> Option<Deadline> {
+        self.timers.deadline_state(key)
+    }
+
+    /// Disarms or frees the timer `key` (a stale key does nothing). Returns the foreign
+    /// waker it held, which the caller drops after the core borrow (its `Drop` may run user
+    /// code).
+    #[inline]
+    pub(crate) fn cancel_timer(&mut self, key: TimerKey) -> Option<Waker> {
+        self.timers.cancel(key)
     }
 
     /// Replaces the waker of an armed timer (its future was polled with a new context,

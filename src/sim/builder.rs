@@ -508,16 +508,16 @@ impl Sim {
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.keep_decisions(keep);
-        core.jitter = self.jitter;
+        core.set_jitter(self.jitter);
         let _registration = self.remote.map(|wait| {
             let (inbox, registration) = crate::runtime::Inbox::register(core.run_id());
-            core.remote = Some((inbox, wait));
+            core.accept_remote_wakes(inbox, wait);
             registration
         });
         let parts = super::panics::during_run(self.panics, || runtime::run(core, future, host));
         let mut core = parts.core;
         let finish = match parts.finish {
-            Finish::MainDone => match core.sched.finish() {
+            Finish::MainDone => match core.finish_strategy() {
                 Ok(()) => Finish::MainDone,
                 Err(d) => Finish::Diverged(d),
             },
@@ -527,7 +527,7 @@ impl Sim {
         let finish = match &self.replay {
             Some(t) if t.is_seed_only() && !matches!(finish, Finish::Diverged(_)) => {
                 let recorded = (t.decisions.len(), t.decisions.fingerprint());
-                let here = (core.decisions.len(), core.decisions.fingerprint());
+                let here = (core.decisions().len(), core.decisions().fingerprint());
                 if recorded == here {
                     finish
                 } else {
@@ -549,14 +549,14 @@ impl Sim {
             },
             Finish::Deadlock(report) => Err(RunError::Deadlock(report)),
             Finish::StepLimit => Err(RunError::StepLimit {
-                steps: core.limits.max_steps,
+                steps: core.step_limit(),
             }),
             Finish::TimeLimit => Err(RunError::TimeLimit {
                 limit: self.max_time.unwrap_or_default(),
             }),
             Finish::Diverged(divergence) => Err(RunError::ReplayDiverged {
                 divergence,
-                step: core.stats.steps,
+                step: core.stats().steps,
                 time: core.now(),
             }),
         };
@@ -567,22 +567,18 @@ impl Sim {
                 message: message.to_string(),
             })
             .collect();
-        core.stats.decisions = core.decisions.len() as u64;
-        let trace = Trace::new(
-            core.trace.take(),
-            std::mem::take(&mut core.names),
-            core.task_count(),
-        );
+        let (packed, names, decisions) = core.take_record();
+        let trace = Trace::new(packed, names, core.task_count());
         let outcome = Outcome {
             result,
             trace,
             token: Token {
                 policy,
                 seed,
-                decisions: std::mem::take(&mut core.decisions),
+                decisions,
             },
             elapsed: core.now() - Instant::ZERO,
-            stats: core.stats,
+            stats: core.stats(),
             unobserved_panics: panics,
         };
         runtime::recycle(core);

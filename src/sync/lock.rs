@@ -251,7 +251,7 @@ impl<T> Lock<T> {
         if self.guarded.get() {
             return Err(LockReleaseError::HeldByGuard);
         }
-        let me = try_with(|c| c.running).flatten();
+        let me = try_with(|c| c.running()).flatten();
         self.permits.release(me);
         Ok(())
     }

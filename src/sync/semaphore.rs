@@ -196,7 +196,7 @@ impl Semaphore {
     /// });
     /// ```
     pub fn release(&self) {
-        let me = crate::runtime::try_with(|c| c.running).flatten();
+        let me = crate::runtime::try_with(|c| c.running()).flatten();
         self.permits.release(me);
     }
 

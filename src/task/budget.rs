@@ -53,10 +53,7 @@ impl Error for BudgetExhausted {}
 #[track_caller]
 pub fn spend_steps(units: u64) -> Result<(), BudgetExhausted> {
     with("task::spend_steps", |c| {
-        // Past the limit the count stops at it: the run ends there anyway.
-        let limit = c.limits.max_steps.max(c.stats.steps);
-        c.stats.steps = c.stats.steps.saturating_add(units).min(limit);
-        if c.stats.steps >= c.limits.max_steps {
+        if c.spend_steps(units) {
             Err(BudgetExhausted)
         } else {
             Ok(())

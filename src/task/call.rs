@@ -161,7 +161,7 @@ impl CallHandle {
                 if c.run_id() != run {
                     return None;
                 }
-                let waker = c.timers.cancel(key)?;
+                let waker = c.cancel_timer(key)?;
                 Some((waker, c.take_hop(hop)))
             })
             .flatten();

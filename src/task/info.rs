@@ -161,7 +161,7 @@ pub fn all_tasks() -> Vec<TaskInfo> {
                     Some(Completion::Returned) => TaskState::Returned,
                     Some(Completion::Panicked(_)) => TaskState::Panicked,
                     Some(Completion::Cancelled(_)) => TaskState::Cancelled,
-                    None if c.running == Some(id) => TaskState::Running,
+                    None if c.running() == Some(id) => TaskState::Running,
                     None if c.is_queued(id) => TaskState::Ready,
                     None => TaskState::Waiting,
                 };

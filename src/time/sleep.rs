@@ -133,7 +133,7 @@ impl Future for Sleep {
                 Poll::Pending
             }
             State::Armed => {
-                if c.timers.is_armed(this.key) {
+                if c.timer_armed(this.key) {
                     c.set_timer_waker(this.key, cx.waker());
                     c.sleep_on(Instant::from_nanos(this.nanos));
                     Poll::Pending
@@ -156,7 +156,7 @@ impl Drop for Sleep {
             let (key, run) = (self.key, self.run);
             let waker = try_with(|c| {
                 if c.run_id() as u32 == run {
-                    c.timers.cancel(key)
+                    c.cancel_timer(key)
                 } else {
                     None
                 }

@@ -35,7 +35,7 @@ macro_rules! log {
 /// ```
 pub fn log_line(line: impl Into<String>) {
     let line: String = line.into();
-    let recorded = try_with(|c| c.trace.log(c.now(), c.running, &line));
+    let recorded = try_with(|c| c.log_line(&line));
     if recorded.is_none() {
         eprintln!("simloop (no run): {line}");
     }

@@ -144,7 +144,7 @@ impl State {
         if !same_waker {
             self.waker = c.foreign(owner.1, waker);
         }
-        let delivered = match self.key().and_then(|k| c.timers.deadline_state(k)) {
+        let delivered = match self.key().and_then(|k| c.timer_deadline(k)) {
             Some(Deadline::Delivered) => true,
             Some(_) => {
                 // The timer wakes whoever polled last (the timer has it already when the
@@ -166,7 +166,7 @@ impl State {
     pub(super) fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
         let (run, owner) = self.owner().expect("armed after the start");
         assert_eq!(c.run_id(), run, "simloop: timeout used outside its run");
-        let stale = old.and_then(|k| c.timers.cancel(k));
+        let stale = old.and_then(|k| c.cancel_timer(k));
         self.key = match self.deadline() {
             None => TimerKey::NONE,
             Some(d) => c.arm_timer_for(owner, d, self.waker.clone(), TimerKind::Cancel),
@@ -183,7 +183,7 @@ impl State {
         if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
             if dropped && !self.expired() {
                 let delivered = try_with(|c| {
-                    c.run_id() == run && c.timers.deadline_state(key) == Some(Deadline::Delivered)
+                    c.run_id() == run && c.timer_deadline(key) == Some(Deadline::Delivered)
                 });
                 if delivered == Some(true) {
                     self.flags |= EXPIRED;
