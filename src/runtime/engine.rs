@@ -24,9 +24,12 @@ use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
 use crate::trace::EventKind;
 
-/// How many timers a pass's start must fire for the engine to read their tasks ahead in
-/// sweeps ([`Core::fire_due_timers`]); fewer are cheaper one by one.
+/// How many timers a pass's start must fire, and how many task slots the run must hold, for
+/// the engine to read the fired timers' tasks ahead in sweeps ([`Core::fire_due_timers`]):
+/// fewer timers are cheaper one by one, and a smaller run stays in cache (W1's 10,000 tasks
+/// paid 4.7% more instructions for no gain in time).
 const TIMERS_READ_AHEAD_FROM: usize = 8;
+const TIMERS_READ_AHEAD_TASKS: usize = 32_768;
 
 /// Why a run stopped.
 pub(crate) enum Finish {
@@ -506,8 +509,8 @@ impl Core {
     /// equal deadlines in arming order. Each costs one slot before its task is queued, as the
     /// timer callback does in asyncio.
     ///
-    /// The fired timers are gathered first; when there are many, their tasks' slots and
-    /// futures are read in sweeps before anything is queued: in a big run each is a cache
+    /// The fired timers are gathered first; when there are many in a big run, their tasks'
+    /// slots and futures are read in sweeps before anything is queued: in a big run each is a cache
     /// miss at a random place, and reads of different timers' tasks, made one after the
     /// other with nothing depending on them, overlap (safe reads standing in for
     /// prefetches). The hop's turn and the poll a pass later then find them in cache.
@@ -533,7 +536,7 @@ impl Core {
             let s = slot_of[task.index()];
             (s & FREED == 0).then(|| &tasks[s as usize])
         };
-        if fired.len() >= TIMERS_READ_AHEAD_FROM {
+        if fired.len() >= TIMERS_READ_AHEAD_FROM && tasks.len() >= TIMERS_READ_AHEAD_TASKS {
             for f in fired.iter() {
                 std::hint::black_box(slot_of[f.task.index()]);
             }
