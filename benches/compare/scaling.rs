@@ -339,31 +339,43 @@ pub struct Point {
     pub ns_per_item: f64,
 }
 
-/// Measures every series: at each size, every implementation once per round (after an
-/// untimed run of the same case), `reps` rounds, medians.
+/// Measures every series: in each round, every size of the series and at each size every
+/// implementation once (after an untimed run of the same case), `reps` rounds (at most 5
+/// for the largest sizes), medians. Sizes are interleaved too, so that a burst of load from
+/// other processes lands on every size alike and the growth columns (cost at N over cost
+/// at the smallest N) compare the same stretch of time.
 pub fn measure(series: &[Series], reps: usize, filter: &str) -> Vec<Point> {
     let mut points = Vec::new();
     for s in series.iter().filter(|s| s.name.contains(filter)) {
-        for &(n, items) in &s.sizes {
-            // Fewer rounds for the large sizes, which are long and steady.
-            let reps = if items > 2 * FANOUT_POLLS as u64 {
+        // Fewer rounds for the large sizes, which are long and steady.
+        let reps_at = |items: u64| {
+            if items > 2 * FANOUT_POLLS as u64 {
                 reps.min(5)
             } else {
                 reps
-            };
-            let mut times: Vec<Vec<Duration>> = vec![Vec::new(); s.impls.len()];
-            for rep in 0..reps {
+            }
+        };
+        let mut times: Vec<Vec<Vec<Duration>>> =
+            vec![vec![Vec::new(); s.impls.len()]; s.sizes.len()];
+        for rep in 0..reps {
+            for (k, &(n, items)) in s.sizes.iter().enumerate() {
+                if rep >= reps_at(items) {
+                    continue;
+                }
                 for (i, (_, run)) in s.impls.iter().enumerate() {
                     run(n, rep as u64 + 1);
                     let start = Instant::now();
                     run(n, rep as u64 + 1);
-                    times[i].push(start.elapsed());
+                    times[k][i].push(start.elapsed());
                 }
-                eprint!(".");
             }
+            eprint!(".");
+        }
+        for (k, &(n, items)) in s.sizes.iter().enumerate() {
             for (i, (name, _)) in s.impls.iter().enumerate() {
-                times[i].sort();
-                let median = times[i][times[i].len() / 2];
+                let t = &mut times[k][i];
+                t.sort();
+                let median = t[t.len() / 2];
                 points.push(Point {
                     series: s.name,
                     size: n,
