@@ -37,6 +37,9 @@ pub struct Summary {
     pub first: Option<FirstFailure>,
     /// The first failure shrunk to as few deviations from FIFO as the search found.
     pub shrunk: Option<Shrunk>,
+    /// Every seed gives the same run (no scheduling choice, no random draw), so one run
+    /// stood for them all.
+    pub same_for_all: bool,
 }
 
 /// How to explore.
@@ -73,19 +76,28 @@ fn explorer(scenario: &Scenario, plan: &Plan) -> Explorer {
     ex
 }
 
-/// Runs `scenario` once per seed of `plan` and judges each run by its expectations.
+/// Runs `scenario` once per seed of `plan` and judges each run by its expectations; once
+/// in all when every seed gives the same run.
 ///
 /// ```
 /// use std::sync::Arc;
 /// use simloop::Policy;
 /// use simloop_cli::{explore, scenario};
 ///
-/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
+/// let two = "[tasks.t]\nsteps = [{ yield = 1 }]\n[main]\nsteps = [{ spawn = \"t\" }, { yield = 1 }]";
+/// let scn = Arc::new(scenario::parse("s.toml", two).unwrap());
 /// let plan = explore::Plan { policy: Policy::Random, seeds: 0..3, shard: None, jobs: 2, shrink: false, progress: false, stop_on_failure: true };
 /// let summary = explore::explore(&scn, &plan);
-/// assert_eq!((summary.runs, summary.failures), (3, 0));
+/// assert_eq!((summary.runs, summary.failures, summary.same_for_all), (3, 0, false));
+/// // One task: no seed changes anything.
+/// let one = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
+/// let summary = explore::explore(&one, &plan);
+/// assert_eq!((summary.runs, summary.same_for_all), (1, true));
 /// ```
 pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
+    if let Some(summary) = one_run_for_all(scenario, plan) {
+        return summary;
+    }
     let mut ex = explorer(scenario, plan);
     let show = plan.progress && std::io::stderr().is_terminal();
     let bar = if show {
@@ -137,7 +149,61 @@ pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
         failures: report.failures,
         first,
         shrunk,
+        same_for_all: false,
     }
+}
+
+/// When every seed gives the same run, that run's summary: a seed only matters through the
+/// scheduling choices (none when no two entries are ever ready together) and the program's
+/// random draws (none without `random` steps and random durations). `sim explore FILE --runs
+/// 1000000000` of such a scenario then ends after one run instead of running a billion
+/// identical ones.
+fn one_run_for_all(scenario: &Arc<Scenario>, plan: &Plan) -> Option<Summary> {
+    use crate::scenario::{Dur, Step, any_step};
+    let draws = |s: &Step| {
+        matches!(
+            s,
+            Step::Random { .. }
+                | Step::Sleep(Dur::Random { .. })
+                | Step::Timeout {
+                    limit: Dur::Random { .. },
+                    ..
+                }
+        )
+    };
+    let tasks = std::iter::once(&scenario.main).chain(&scenario.tasks);
+    if tasks.into_iter().any(|t| any_step(&t.steps, &draws)) {
+        return None;
+    }
+    let first = match plan.shard {
+        Some((i, _)) => plan.seeds.start.checked_add(i)?,
+        None => plan.seeds.start,
+    };
+    if first >= plan.seeds.end {
+        return None;
+    }
+    let sim = Sim::new()
+        .policy(plan.policy)
+        .seed(first)
+        .trace(TraceLevel::Logs);
+    let report = interp::run(scenario, &sim);
+    if report.outcome.stats.decisions != 0 {
+        return None;
+    }
+    let failures = expect::failures(scenario, &report);
+    let failed = !failures.is_empty();
+    Some(Summary {
+        runs: 1,
+        distinct_schedules: 1,
+        failures: u64::from(failed),
+        first: failed.then(|| FirstFailure {
+            seed: first,
+            token: report.outcome.token.clone(),
+            message: failures.join("; "),
+        }),
+        shrunk: None,
+        same_for_all: true,
+    })
 }
 
 /// What the failing run of `token` broke, as `sim replay` would say it (a limit the

@@ -359,7 +359,9 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             let shard_note = shard
                 .map(|(i, n)| format!(", shard {i}/{n}"))
                 .unwrap_or_default();
-            let stopped = if summary.first.is_some() && !keep_going && summary.runs < planned {
+            let stopped = if summary.same_for_all {
+                ": every seed gives this same run (no two tasks are ever ready together and nothing is drawn at random), so one run stands for them all"
+            } else if summary.first.is_some() && !keep_going && summary.runs < planned {
                 " (stopped at the first failure; --keep-going runs them all)"
             } else {
                 ""

@@ -211,7 +211,9 @@ const rowSegs = Array.from({ length: nRows }, () => []);
 for (let k = 0; k < NS; k++) rowSegs[D.seg[k * 7]].push(k);
 const rowMarks = Array.from({ length: nRows }, () => []);
 for (let k = 0; k < NM; k++) rowMarks[D.marks[k * 5]].push(k);
-let order = false, view = null, W = 0, H = 0, dpr = window.devicePixelRatio || 1;
+// A run that takes no virtual time (a deadlock at t=0) starts on the one-step-per-event axis.
+let order = !(D.tEnd > 0), view = null, W = 0, H = 0, dpr = window.devicePixelRatio || 1;
+document.getElementById('order').checked = order;
 function extent() { return order ? [0, Math.max(D.nEvents, 1)] : [0, Math.max(D.tEnd, 1)]; }
 function reset() { const e = extent(); view = [e[0], e[1] + (e[1] - e[0]) * 0.02]; }
 function xOf(v) { return LABEL_W + (v - view[0]) / (view[1] - view[0]) * (W - LABEL_W - PAD); }

@@ -256,3 +256,56 @@ fn a_watchdog_that_breaks_a_lock_cycle_is_no_deadlock() {
         o.stderr
     );
 }
+
+/// `sim explore --runs 1000000000` of a scenario in which no two tasks are ever ready
+/// together ran a billion identical runs (a hang to anyone waiting): every seed gives the
+/// same run, so one stands for them all, failing or not.
+#[test]
+fn explore_runs_once_when_every_seed_gives_the_same_run() {
+    let dir = scratch();
+    let sequential = "[tasks.t]\nsteps = [{ sleep = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ call = \"t\" }, { call = \"t\" }]\n";
+    std::fs::write(dir.join("s.toml"), sequential).unwrap();
+    let o = sim_in(&dir, &["explore", "s.toml", "--runs", "1000000000"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.starts_with("explored `s`: 1 run (policy random, seeds 0..1000000000): every seed gives this same run"),
+        "{}",
+        o.stdout
+    );
+    // Failing: exit 1, and the printed command replays it.
+    std::fs::write(
+        dir.join("s.toml"),
+        format!("{sequential}[expect]\ncontains = [\"u\"]\n"),
+    )
+    .unwrap();
+    let o = sim_in(
+        &dir,
+        &[
+            "explore",
+            "s.toml",
+            "--seeds",
+            "5..1000000000000",
+            "--policy",
+            "pct:3",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains("first failure: seed 5"), "{}", o.stdout);
+    let again = rerun(&dir, &o.stdout, "replay it: ");
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(again.stderr.contains("no log line `u`"), "{}", again.stderr);
+    // Random draws make seeds differ: every run is made.
+    std::fs::write(
+        dir.join("s.toml"),
+        "[main]\nsteps = [{ random = \"d\", from = 0, to = 3 }, { sleep = \"{d}\" }]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["explore", "s.toml", "--runs", "3"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("explored `s`: 3 runs (policy random, seeds 0..3)\n"),
+        "{}",
+        o.stdout
+    );
+}
