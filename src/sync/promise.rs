@@ -33,7 +33,11 @@ use crate::runtime::{CancelFuture, Core, with};
 ///
 /// **Differs from asyncio:** a done callback runs as a short task of its own (spawned at
 /// completion, so it takes the same ready-queue slot asyncio's `call_soon` gives it); the
-/// outcome is a `Result` instead of a raised exception.
+/// outcome is a `Result` instead of a raised exception. The combinators take tasks, so a
+/// promise goes into [`gather`](crate::gather), [`wait`](crate::wait) or
+/// [`as_completed`](crate::as_completed) as a task awaiting it: its completion reaches the
+/// combinator one ready-queue slot later than in asyncio, whose combinators register on the
+/// future itself (visible only when other tasks run at that instant).
 ///
 /// # Examples
 ///

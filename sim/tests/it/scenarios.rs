@@ -107,6 +107,12 @@ const CONFORMANCE: &[(&str, &str)] = &[
         "watchdog_breaks_lock_cycle",
         "200_watchdog_breaks_lock_cycle",
     ),
+    (
+        "timeout_around_task_group",
+        "161_timeout_around_task_group.py313",
+    ),
+    ("event_set_before_wait", "173_event_set_before_wait"),
+    ("nested_gather_cancelled", "175_nested_gather_cancelled"),
 ];
 
 #[test]

@@ -11,6 +11,7 @@ mod edges;
 mod first_round;
 mod futures;
 mod lectures;
+mod rounds;
 mod sync;
 mod tasks;
 mod timeouts;
