@@ -101,7 +101,8 @@ pub(crate) fn current_handle() -> Option<Handle> {
 
 /// Pushes an entered handle (`Runtime::enter`).
 pub(crate) fn push_entered(handle: Handle) {
-    ENTERED.with(|e| e.borrow_mut().push(handle));
+    // `try_with`: a runtime may be dropped by a thread-local's destructor, after this one's.
+    let _ = ENTERED.try_with(|e| e.borrow_mut().push(handle));
 }
 
 /// Pops the innermost entered handle.
