@@ -122,3 +122,23 @@ async fn join_next_spends_budget() {
     assert_eq!(joined, 1000);
     assert!(yielded >= 1);
 }
+
+/// `block_in_place` lifts the budget while its closure blocks (tokio's
+/// `coop_disabled_in_block_in_place*`), and puts it back after.
+#[test]
+fn block_in_place_lifts_the_budget() {
+    let rt = tokio::runtime::Builder::new_multi_thread().build().unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        for _ in 0..1000 {
+            tx.send(()).unwrap();
+        }
+        tokio::task::block_in_place(|| {
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            for _ in 0..1000 {
+                assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Some(())));
+            }
+        });
+        a_ready_channel_yields_once_out_of_budget().await;
+    });
+}

@@ -4,7 +4,9 @@
 //! runs, `RUN` names its runtime handle and where its virtual clock starts. `Runtime::enter`
 //! pushes a handle without a run: spawns then wait in the runtime until its next run.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::runtime::Handle;
 
@@ -25,7 +27,26 @@ pub(crate) struct Run {
 thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
     static ENTERED: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
-    static RUNS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Numbers runs, process-wide (a task handle remembers its run's number, and may be used
+/// on another thread).
+static RUNS: AtomicU64 = AtomicU64::new(1);
+
+/// The runs in progress, on every thread, by number: how a handle used on another thread
+/// (or outside the run) reaches its task's run.
+static IN_PROGRESS: Mutex<Vec<(u64, Handle)>> = Mutex::new(Vec::new());
+
+fn in_progress() -> std::sync::MutexGuard<'static, Vec<(u64, Handle)>> {
+    IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The runtime handle of run `number`, if it is in progress (on any thread).
+pub(crate) fn run_handle(number: u64) -> Option<Handle> {
+    in_progress()
+        .iter()
+        .find(|(n, _)| *n == number)
+        .map(|(_, h)| h.clone())
 }
 
 /// `f` applied to the run in progress, if any (no clone).
@@ -40,10 +61,8 @@ pub(crate) fn run_number() -> u64 {
 
 /// Makes `handle` the runtime of a new run on this thread until the guard drops.
 pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool) -> RunGuard {
-    let number = RUNS.with(|n| {
-        n.set(n.get() + 1);
-        n.get()
-    });
+    let number = RUNS.fetch_add(1, Ordering::Relaxed);
+    in_progress().push((number, handle.clone()));
     let previous = RUN.with(|r| {
         r.borrow_mut().replace(Run {
             handle,
@@ -52,16 +71,18 @@ pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool
             worker,
         })
     });
-    RunGuard { previous }
+    RunGuard { previous, number }
 }
 
 /// Restores the previous run (normally none) when dropped.
 pub(crate) struct RunGuard {
     previous: Option<Run>,
+    number: u64,
 }
 
 impl Drop for RunGuard {
     fn drop(&mut self) {
+        in_progress().retain(|(n, _)| *n != self.number);
         let previous = self.previous.take();
         let _ = RUN.try_with(|r| *r.borrow_mut() = previous);
     }
@@ -80,7 +101,8 @@ pub(crate) fn current_handle() -> Option<Handle> {
 
 /// Pushes an entered handle (`Runtime::enter`).
 pub(crate) fn push_entered(handle: Handle) {
-    ENTERED.with(|e| e.borrow_mut().push(handle));
+    // `try_with`: a runtime may be dropped by a thread-local's destructor, after this one's.
+    let _ = ENTERED.try_with(|e| e.borrow_mut().push(handle));
 }
 
 /// Pops the innermost entered handle.

@@ -255,6 +255,11 @@ impl Handle {
     /// Drops the tasks that never started.
     fn drop_pending(&self) {
         let starts = std::mem::take(&mut *lock(&self.inner.pending));
+        if starts.is_empty() {
+            // Nothing to drop; a runtime kept in a thread-local may drop after this
+            // thread's other thread-locals.
+            return;
+        }
         // Dropped with the runtime current, as tokio drops its tasks.
         context::push_entered(self.clone());
         drop(starts);

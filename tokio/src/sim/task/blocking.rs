@@ -1,5 +1,7 @@
 //! Blocking work: a task of the simulation, as asyncio's `to_thread` is.
 
+use std::future::Future;
+
 use super::JoinHandle;
 use crate::sim::context::{self, NO_RUNTIME};
 
@@ -39,5 +41,18 @@ where
     if current_thread == Some(true) || (current_thread.is_some() && super::local::in_local_set()) {
         panic!("can call blocking only when running on the multi-threaded runtime");
     }
-    f()
+    // tokio lifts the cooperative budget while `f` blocks (a blocking loop over tokio's
+    // channels must not run out of it) and puts it back after: `f` runs inside one poll of
+    // an `unconstrained` future, which does both.
+    let mut f = Some(f);
+    let mut once = std::pin::pin!(tokio::task::unconstrained(std::future::poll_fn(|_| {
+        std::task::Poll::Ready(f.take().expect("polled once")())
+    })));
+    match once
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+    {
+        std::task::Poll::Ready(r) => r,
+        std::task::Poll::Pending => unreachable!("a poll_fn that is always ready"),
+    }
 }

@@ -84,9 +84,15 @@ pin_project! {
                 // Aborted, or dropped when its run ended: tokio's cancellation. The future
                 // is dropped first, with the task's id current, as tokio does.
                 let _current = set_current(Some(*this.id));
-                this.stage.set(Stage::Gone);
+                // A future that panics as it drops makes the abort a panic (tokio's rule).
+                // The assignment replaces the stage even when the old value's drop panics.
+                let mut stage = this.stage.as_mut();
+                let result = match catch_unwind(AssertUnwindSafe(|| stage.set(Stage::Gone))) {
+                    Ok(()) => JoinError::cancelled(*this.id),
+                    Err(payload) => JoinError::panic(*this.id, payload),
+                };
                 end(this.alive);
-                finish(this.shared, Err(JoinError::cancelled(*this.id)));
+                finish(this.shared, Err(result));
             }
         }
     }

@@ -82,8 +82,10 @@ pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) 
     }
 }
 
-/// Aborts the task: a started task of the current run is cancelled (its future is dropped
-/// at its turn); one not started yet never starts.
+/// Aborts the task: a started task is cancelled (its future is dropped at its turn); one
+/// not started yet never starts. From another thread, or outside its run, the
+/// cancellation is handed to the run (which its main task starts, as a spawn from another
+/// thread).
 pub(crate) fn abort<T>(shared: &Mutex<Joint<T>>) {
     let task = {
         let mut j = lock(shared);
@@ -93,10 +95,17 @@ pub(crate) fn abort<T>(shared: &Mutex<Joint<T>>) {
         j.aborted = true;
         j.task
     };
-    if let Some((run, task)) = task
-        && run == context::run_number()
-    {
+    let Some((run, task)) = task else {
+        return;
+    };
+    if run == context::run_number() {
         simloop::task::cancel(task);
+    } else if let Some(handle) = context::run_handle(run) {
+        handle.defer(Box::new(move || {
+            if context::run_number() == run {
+                simloop::task::cancel(task);
+            }
+        }));
     }
 }
 
