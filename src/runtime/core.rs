@@ -525,12 +525,8 @@ impl Core {
         let Some(s) = self.slot_index(id) else { return };
         let slot = &self.tasks[s];
         if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
-            // Tasks torn down at the end of the run (`mark_ended`) keep their lists until the
-            // core is reset; a handle dropped during the teardown may release them.
-            debug_assert!(
-                self.finish.is_some()
-                    || (slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE)
-            );
+            // Every way a task ends clears these, the run's teardown (`mark_ended`) included.
+            debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);
             self.slot_of[id.index()] = FREED | u32::from(slot.state & (END_MASK | DETACHED));
             self.free_slots.push(s as u32);
         }
