@@ -50,3 +50,32 @@ fn reading_picks_ahead_never_changes_what_a_pick_takes() {
         );
     }
 }
+
+/// More timers than the engine gathers at once (256), in a run big enough for it to read
+/// their tasks ahead (32,768 task slots), fall due at one instant: they still wake their
+/// tasks in arming order, as asyncio's timer heap does.
+#[test]
+fn forty_thousand_timers_due_at_once_fire_in_arming_order() {
+    let out = Sim::new().run(async {
+        let hs: Vec<_> = (0..40_000u32)
+            .map(|i| {
+                spawn(async move {
+                    sleep(Duration::from_millis(5)).await;
+                    log!("{i}");
+                })
+            })
+            .collect();
+        for h in hs {
+            h.await.unwrap();
+        }
+    });
+    assert!(out.result.is_ok());
+    assert_eq!(out.elapsed, Duration::from_millis(5));
+    let order: Vec<u32> = out
+        .trace
+        .logs()
+        .lines()
+        .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(order, (0..40_000).collect::<Vec<_>>());
+}

@@ -364,10 +364,11 @@ impl Timers {
         self.pop_due_slow(now)
     }
 
-    /// Hands every due timer to `each`, in firing order, in one call (a pass's start fires
-    /// many timers at once in a busy run).
+    /// Hands the due timers to `each`, in firing order, in one call (a pass's start fires
+    /// many timers at once in a busy run), until `each` returns `false`: the next call goes
+    /// on with the next due timer.
     #[inline]
-    pub(crate) fn fire_due(&mut self, now: Instant, each: impl FnMut(Fired)) {
+    pub(crate) fn fire_due(&mut self, now: Instant, each: impl FnMut(Fired) -> bool) {
         let now = now.as_nanos();
         if let Some(q) = self.few.front() {
             if q.deadline <= now {
@@ -386,7 +387,7 @@ impl Timers {
         self.fire_due_slow(now, each);
     }
 
-    fn fire_due_slow(&mut self, now: u64, mut each: impl FnMut(Fired)) {
+    fn fire_due_slow(&mut self, now: u64, mut each: impl FnMut(Fired) -> bool) {
         // No timer is armed while these fire, so the mode holds throughout (and `each` is
         // called from one place, where it is inlined).
         let few = !self.few.is_empty();
@@ -397,7 +398,9 @@ impl Timers {
                 self.pop_due_slow(now)
             };
             let Some(fired) = fired else { return };
-            each(fired);
+            if !each(fired) {
+                return;
+            }
         }
     }
 }
