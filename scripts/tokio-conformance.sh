@@ -8,9 +8,12 @@
 # Copies the test files of tokio 1.54.1 (and their support/ folder) from the cargo
 # registry into tokio/conformance/tests/ (ignored by git: tokio's code is not committed),
 # builds each file as its own test binary (a file that does not compile counts all its
-# tests as failed), runs it with a time limit (a test still running then counts as
-# failed), and prints passed/total per file and overall. Results also go to
-# target/conformance/results.txt.
+# tests as failed), runs it with a time limit, and prints passed/total per file, overall,
+# without the tests that use real I/O (named by REAL_IO below), and per group (sync_,
+# time_, task_, macros_, rt_, others). A binary that hangs or dies (an abort takes its
+# unreported tests with it) has each unreported test rerun alone with a short limit, a
+# hang counting as a failure. Results go to target/conformance/results.txt, and each
+# test's outcome (file, test, ok|FAILED) to target/conformance/tests.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,53 +42,82 @@ mkdir -p "$dir/tests" "$CARGO_TARGET_DIR"
 cp -r "$src/support" "$dir/tests/"
 for f in "${files[@]}"; do cp "$src/$f.rs" "$dir/tests/"; done
 
+# Tests that use real network, file, process or stdio I/O, which simloop-tokio does not
+# simulate: an extended regex matched against the test's name (its last path segment);
+# the names after the first line are tests whose name does not say so (a TcpListener in a
+# helper, say).
+REAL_IO='tcp|udp|unix|socket|(^|_)fs(_|$)|io_driver|io_notify|stdout|stdin|stderr|client_server'
+REAL_IO+='|^(panics_when_no_reactor|io_panics_when_no_tokio_context|spawn_shutdown'
+REAL_IO+='|test_is_rt_shutdown_err|yield_defers_until_park|coop_yield_defers_until_park)$'
+
 results="$CARGO_TARGET_DIR/results.txt"
+outcomes="$CARGO_TARGET_DIR/tests.txt"
 : > "$results"
+: > "$outcomes"
 rm -f "$CARGO_TARGET_DIR"/*.run.log.single "$CARGO_TARGET_DIR"/*.run.log.hung
-total_pass=0
-total_all=0
 for f in "${files[@]}"; do
   log="$CARGO_TARGET_DIR/$f.build.log"
   if ! cargo test -q --manifest-path "$dir/Cargo.toml" --test "$f" --no-run > "$log" 2>&1; then
-    # Count the tests the file declares, to charge them all as failed.
+    # Charge every test the file declares as failed (names from the source).
     n=$(grep -cE '^\s*#\[(tokio::test|test|maybe_tokio_test)' "$dir/tests/$f.rs")
     printf '%-34s %4d/%-4d  does not compile (see %s)\n' "$f" 0 "$n" "$log" | tee -a "$results"
-    total_all=$((total_all + n))
+    grep -A3 -E '^\s*#\[(tokio::test|test|maybe_tokio_test)' "$dir/tests/$f.rs" \
+      | grep -oE 'fn [a-z0-9_]+' | head -"$n" | sed "s/^fn /$f /; s/\$/ FAILED/" >> "$outcomes"
     continue
   fi
   bin=$(grep -o "tests/$f\.rs ([^)]*)" "$log" | sed 's/.*(\(.*\))/\1/' | tail -1)
   if [ -z "$bin" ]; then
     bin=$(cargo test --manifest-path "$dir/Cargo.toml" --test "$f" --no-run 2>&1 | grep -o "tests/$f\.rs ([^)]*)" | sed 's/.*(\(.*\))/\1/' | tail -1)
   fi
-  n=$("$bin" --list 2>/dev/null | grep -c ': test$')
   out="$CARGO_TARGET_DIR/$f.run.log"
   timeout "$limit" "$bin" --test-threads=2 > "$out" 2>&1
   rc=$?
-  pass=$(grep -cE '^test .* \.\.\. ok$' "$out")
   note=""
-  if [ $rc -eq 124 ]; then
-    # Some test hangs (and blocks the ones queued behind it): run each test that did not
-    # report, alone, with a short limit.
-    hung=0
-    for t in $("$bin" --list 2>/dev/null | grep ': test$' | sed 's/: test$//'); do
-      grep -qE "^test $t( - should panic)? \.\.\. (ok|FAILED)$" "$out" && continue
-      if timeout "${CONFORMANCE_TEST_TIMEOUT:-10}" "$bin" --exact "$t" >> "$out.single" 2>&1; then
-        pass=$((pass + 1))
-      else
-        hung=$((hung + 1))
-        echo "$t" >> "$out.hung"
-      fi
-    done
-    note="  (tests run alone after a time limit; $hung failed or hung)"
+  hung=0
+  for t in $("$bin" --list 2>/dev/null | grep ': test$' | sed 's/: test$//'); do
+    if grep -qE "^test $t( - should panic)? \.\.\. ok$" "$out"; then
+      echo "$f $t ok" >> "$outcomes"
+    elif grep -qE "^test $t( - should panic)? \.\.\. FAILED$" "$out" || [ $rc -eq 0 ] || [ $rc -eq 101 ]; then
+      echo "$f $t FAILED" >> "$outcomes"
+    elif timeout "${CONFORMANCE_TEST_TIMEOUT:-10}" "$bin" --exact "$t" >> "$out.single" 2>&1; then
+      # The binary hung or died before reporting this test: it ran alone.
+      echo "$f $t ok" >> "$outcomes"
+    else
+      hung=$((hung + 1))
+      echo "$t" >> "$out.hung"
+      echo "$f $t FAILED" >> "$outcomes"
+    fi
+  done
+  if [ $rc -ne 0 ] && [ $rc -ne 101 ]; then
+    note="  (the binary hung or died (exit $rc): unreported tests run alone; $hung failed or hung)"
   fi
+  pass=$(grep -c "^$f .* ok$" "$outcomes")
+  n=$(grep -c "^$f " "$outcomes")
   printf '%-34s %4d/%-4d%s\n' "$f" "$pass" "$n" "$note" | tee -a "$results"
-  total_pass=$((total_pass + pass))
-  total_all=$((total_all + n))
 done
-if [ "$total_all" -gt 0 ]; then
-  printf 'TOTAL %d/%d passed (%d.%d%%)\n' "$total_pass" "$total_all" \
-    $((100 * total_pass / total_all)) $(((1000 * total_pass / total_all) % 10)) | tee -a "$results"
-fi
+
+# passed/total (percent) of the outcomes matching an extended regex on "file test".
+rate() {
+  local all pass
+  all=$(grep -cE "$1" "$outcomes")
+  pass=$(grep -E "$1" "$outcomes" | grep -c ' ok$')
+  if [ "$all" -gt 0 ]; then
+    printf '%d/%d (%d.%d%%)' "$pass" "$all" $((100 * pass / all)) $(((1000 * pass / all) % 10))
+  else
+    printf '0/0'
+  fi
+}
+total_all=$(wc -l < "$outcomes")
+total_pass=$(grep -c ' ok$' "$outcomes")
+{
+  echo "TOTAL $(rate '.')"
+  awk -v io="$REAL_IO" '{ n = split($2, p, "::"); if (p[n] !~ io) print }' "$outcomes" > "$outcomes.noio"
+  echo "without real I/O $(outcomes="$outcomes.noio" rate '.')"
+  for g in sync time task macros rt; do
+    echo "  $g $(outcomes="$outcomes.noio" rate "^${g}_")"
+  done
+  echo "  others $(outcomes="$outcomes.noio" rate '^(test_clock|join_handle_panic|no_rt) ')"
+} | tee -a "$results"
 if [ -n "${CONFORMANCE_MIN:-}" ] && [ $((100 * total_pass)) -lt $((CONFORMANCE_MIN * total_all)) ]; then
   echo "pass rate below ${CONFORMANCE_MIN}%" >&2
   exit 1

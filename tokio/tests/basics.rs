@@ -63,3 +63,39 @@ async fn a_panic_and_an_abort_are_join_errors() {
     h.abort();
     assert!(h.await.unwrap_err().is_cancelled());
 }
+
+/// The futures of `select!` and `join!` are as large as tokio's (tokio's `macros_select`
+/// and `macros_join` tests compare them): regression, they were 8 bytes larger (select!)
+/// or smaller (join! of two).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn select_and_join_futures_have_tokios_sizes() {
+    use std::future::ready;
+    use std::mem::size_of_val;
+
+    let s1 = async {
+        let r = ready(0i32);
+        tokio::select! { _ = r => {} }
+    };
+    let s2 = async {
+        let (r1, r2) = (ready(0i32), ready(0i32));
+        tokio::select! { _ = r1 => {}, _ = r2 => {} }
+    };
+    let s3 = async {
+        let (r1, r2, r3) = (ready(0i32), ready(0i32), ready(0i32));
+        tokio::select! { _ = r1 => {}, _ = r2 => {}, _ = r3 => {} }
+    };
+    assert_eq!(
+        [size_of_val(&s1), size_of_val(&s2), size_of_val(&s3)],
+        [32, 40, 48]
+    );
+    let j1 = async {
+        let r = ready(0i32);
+        tokio::join!(r)
+    };
+    let j2 = async {
+        let (r1, r2) = (ready(0i32), ready(0i32));
+        tokio::join!(r1, r2)
+    };
+    assert_eq!([size_of_val(&j1), size_of_val(&j2)], [32, 48]);
+}

@@ -125,16 +125,22 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         .collect();
     let fut_exprs: Vec<_> = s.branches.iter().map(|b| &b.fut).collect();
     let types: Vec<_> = (0..n).map(|i| format_ident!("T{}", i)).collect();
+    // The mask of disabled branches is as small as the branch count allows (tokio's is too,
+    // and tests compare the size of a select!'s future).
+    let mask_ty = match n {
+        0..=8 => quote!(u8),
+        9..=16 => quote!(u16),
+        17..=32 => quote!(u32),
+        _ => quote!(u64),
+    };
     for (i, b) in s.branches.iter().enumerate() {
         let fut_name = format_ident!("__simloop_fut_{}", i);
         let variant = &variants[i];
-        let mask = quote!((1u64 << #i));
+        let mask = quote!((1 << #i));
         if let Some(c) = &b.cond {
             conds.push(quote! { if !(#c) { __disabled |= #mask; } });
         }
-        futs.push(quote! {
-            let mut #fut_name = ::core::pin::pin!(::core::future::IntoFuture::into_future(#fut_name));
-        });
+        futs.push(quote!(#fut_name: ::core::future::IntoFuture::into_future(#fut_name)));
         let mut clean = b.pat.clone();
         Clean.visit_pat_mut(&mut clean);
         arms.push(quote! {
@@ -142,7 +148,7 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 if __disabled & #mask != 0 {
                     continue;
                 }
-                let __out = match ::core::future::Future::poll(#fut_name.as_mut(), __cx) {
+                let __out = match ::core::future::Future::poll(__this.#fut_name.as_mut(), __cx) {
                     ::core::task::Poll::Ready(out) => out,
                     ::core::task::Poll::Pending => {
                         __pending = true;
@@ -173,25 +179,33 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     } else {
         quote!(#krate::__private::select_start(#n))
     };
-    let all = if n == 64 {
-        quote!(u64::MAX)
-    } else {
-        quote!(((1u64 << #n) - 1))
+    let all = match n {
+        8 | 16 | 32 | 64 => quote!(#mask_ty::MAX),
+        _ => quote!(((1 << #n) - 1)),
     };
     Ok(quote! {{
         enum __SelectOut<#(#types,)*> {
             #(#variants(#types),)*
             Disabled,
         }
-        let mut __disabled: u64 = 0;
+        let mut __disabled: #mask_ty = 0;
         #(#conds)*
         #[allow(unused_mut)]
         let mut __output = {
             // The futures are first stored as written (a tuple keeps the temporaries they
-            // borrow alive, as tokio's expansion does), then pinned one by one.
+            // borrow alive, as tokio's expansion does), then moved into one pinned struct,
+            // which the polling closure reaches through one pointer.
             let (#(#fut_names,)*) = (#(#fut_exprs,)*);
-            #(#futs)*
-            ::core::future::poll_fn(|__cx| {
+            #krate::__private::pin_project! {
+                struct __Select<#(#types,)*> {
+                    #(#[pin] #fut_names: #types,)*
+                }
+            }
+            let mut __futures = ::core::pin::pin!(__Select { #(#futs,)* });
+            // `move`: the closure owns the pointer and the mask, and nothing else is kept
+            // across the await (so the future is as small as tokio's).
+            ::core::future::poll_fn(move |__cx| {
+                let mut __this = __futures.as_mut().project();
                 // Out of tokio's budget: the branches would yield anyway, and the others
                 // would not; yield before polling any (tokio's select! does the same).
                 if !#krate::__private::budget_available(__cx) {

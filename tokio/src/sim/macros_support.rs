@@ -30,9 +30,11 @@ pub use pin_project_lite::pin_project;
 
 pin_project! {
     /// A future of `join!`, then its output, then nothing (three states, as tokio's, so
-    /// that the output shares the future's space).
+    /// that the output shares the future's space). `repr(C)` as tokio's is: a join's
+    /// future then has tokio's size, which tokio's tests compare.
     #[project = MaybeDoneProj]
     #[project_replace = MaybeDoneReplace]
+    #[repr(C)]
     pub enum MaybeDone<F: Future> {
         /// Not done yet.
         Pending { #[pin] future: F },
