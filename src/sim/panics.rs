@@ -101,7 +101,9 @@ fn line(info: &PanicHookInfo<'_>) {
     if first.len() < message.len() {
         first.push_str("...");
     }
-    let who = crate::runtime::running_label().unwrap_or_else(|| "a task".into());
+    // Between task steps: a done-callback, or a drop when the run ends.
+    let who = crate::runtime::running_label()
+        .unwrap_or_else(|| "code run between task steps (a callback or a drop)".into());
     let at = info
         .location()
         .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))
