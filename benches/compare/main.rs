@@ -13,6 +13,8 @@ mod scaling;
 mod shuttle_peer;
 mod sim;
 mod tokio_peer;
+#[path = "../shared/w5.rs"]
+mod w5;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -125,27 +125,7 @@ pub fn w3_spawn(mode: Mode, seed: u64) {
 /// Semaphore(1), sleep holding it, and release it.
 pub fn w5(mode: Mode, seed: u64) {
     for run in 0..W5_RUNS as u64 {
-        let out = sim(mode, seed.wrapping_mul(1_000_003) ^ run).run(async {
-            let sem = Rc::new(Semaphore::new(1));
-            let holders = Rc::new(Cell::new(0u32));
-            let tasks: Vec<_> = (0..3)
-                .map(|_| {
-                    let (sem, holders) = (sem.clone(), holders.clone());
-                    spawn(async move {
-                        sleep(Duration::from_millis(1)).await;
-                        let permit = sem.acquire().await;
-                        holders.set(holders.get() + 1);
-                        assert_eq!(holders.get(), 1, "W5: two holders");
-                        sleep(Duration::from_millis(1)).await;
-                        holders.set(holders.get() - 1);
-                        drop(permit);
-                    })
-                })
-                .collect();
-            for t in tasks {
-                t.await.expect("W5 task");
-            }
-        });
+        let out = sim(mode, seed.wrapping_mul(1_000_003) ^ run).run(crate::w5::simloop_program());
         out.result.expect("W5 run");
         assert_eq!(out.elapsed, Duration::from_millis(4));
     }

@@ -20,6 +20,8 @@
 mod programs;
 mod shuttle_deep;
 mod shuttle_programs;
+#[path = "../shared/w5.rs"]
+mod w5;
 
 #[path = "../../tests/it/zoo/deep.rs"]
 mod deep;

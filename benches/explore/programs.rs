@@ -1,39 +1,18 @@
 //! The programs the explorer is timed on, written for simloop.
 
-use std::cell::Cell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use simloop::sync::{Lock, Queue};
-use simloop::{Semaphore, sleep, spawn, yield_now};
+use simloop::{spawn, yield_now};
 
 /// Tasks of the medium program.
 pub const MEDIUM_TASKS: u32 = 10;
 /// Rounds of each medium task: a lock with a yield inside, a queue operation, a yield.
 pub const MEDIUM_ROUNDS: u32 = 20;
 
-/// The tiny program: 3 tasks, each sleeps, takes a permit of a `Semaphore(1)`, sleeps
-/// holding it, and gives it back; never two holders.
+/// The tiny program: W5 (`benches/shared/w5.rs`), 3 tasks around a `Semaphore(1)`.
 pub async fn tiny() {
-    let sem = Rc::new(Semaphore::new(1));
-    let holders = Rc::new(Cell::new(0u32));
-    let tasks: Vec<_> = (0..3)
-        .map(|_| {
-            let (sem, holders) = (sem.clone(), holders.clone());
-            spawn(async move {
-                sleep(Duration::from_millis(1)).await;
-                let permit = sem.acquire().await;
-                holders.set(holders.get() + 1);
-                assert_eq!(holders.get(), 1, "tiny: two holders");
-                sleep(Duration::from_millis(1)).await;
-                holders.set(holders.get() - 1);
-                drop(permit);
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.expect("tiny task");
-    }
+    crate::w5::simloop_program().await
 }
 
 /// The medium program: 10 tasks share a `Lock` and a `Queue`; each round a task takes the

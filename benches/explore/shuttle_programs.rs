@@ -12,32 +12,9 @@ use shuttle::sync::Mutex;
 
 use crate::programs::{MEDIUM_ROUNDS, MEDIUM_TASKS};
 
-/// The tiny program.
+/// The tiny program: W5 (`benches/shared/w5.rs`).
 pub fn tiny() {
-    block_on(async {
-        let sem = Arc::new(BatchSemaphore::new(1, Fairness::StrictlyFair));
-        let holders = Arc::new(AtomicU32::new(0));
-        let tasks: Vec<_> = (0..3)
-            .map(|_| {
-                let (sem, holders) = (sem.clone(), holders.clone());
-                spawn(async move {
-                    yield_now().await;
-                    sem.acquire(1).await.expect("open semaphore");
-                    assert_eq!(
-                        holders.fetch_add(1, Ordering::Relaxed),
-                        0,
-                        "tiny: two holders"
-                    );
-                    yield_now().await;
-                    holders.fetch_sub(1, Ordering::Relaxed);
-                    sem.release(1);
-                })
-            })
-            .collect();
-        for t in tasks {
-            t.await.expect("tiny task");
-        }
-    });
+    crate::w5::shuttle_program()
 }
 
 /// An unbounded async queue: items behind a mutex, a semaphore counting them.
