@@ -1,4 +1,6 @@
-//! Same seed and policy: byte-identical trace. Replaying the token: the same trace again.
+//! Same seed and policy: byte-identical trace, for every policy (FIFO, random, PCT at
+//! several depths, with timer jitter, with tracing off). Replaying the token: the same
+//! trace again.
 //! The random policy reaches more than one interleaving where several exist.
 
 use std::collections::BTreeSet;
@@ -8,7 +10,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use simloop::{JoinHandle, Policy, RunError, Sim, Token, log, sleep, spawn_named, yield_now};
+use simloop::{
+    JoinHandle, Policy, RunError, Sim, Token, TraceLevel, log, sleep, spawn_named, yield_now,
+};
 
 /// One instruction of a generated program.
 #[derive(Clone, Debug)]
@@ -78,6 +82,15 @@ fn interpret(ops: Rc<Vec<Op>>, path: String) -> Pin<Box<dyn Future<Output = ()>>
     })
 }
 
+/// Every policy, PCT at three depths.
+const POLICIES: [Policy; 5] = [
+    Policy::Fifo,
+    Policy::Random,
+    Policy::Pct { depth: 1 },
+    Policy::Pct { depth: 2 },
+    Policy::Pct { depth: 3 },
+];
+
 fn run(sim: &Sim, ops: &[Op]) -> simloop::Outcome<()> {
     sim.clone()
         .max_steps(100_000)
@@ -89,18 +102,34 @@ proptest! {
 
     #[test]
     fn same_seed_same_policy_same_trace(ops in program(), seed in 0u64..1_000) {
-        for policy in [Policy::Fifo, Policy::Random] {
-            let sim = Sim::new().seed(seed).policy(policy);
-            let (a, b) = (run(&sim, &ops), run(&sim, &ops));
-            prop_assert_eq!(a.trace.render(), b.trace.render());
+        for policy in POLICIES {
+            for sim in [
+                Sim::new().seed(seed).policy(policy),
+                Sim::new().seed(seed).policy(policy).timer_jitter(Duration::from_millis(3)),
+            ] {
+                let (a, b) = (run(&sim, &ops), run(&sim, &ops));
+                prop_assert_eq!(a.trace.render(), b.trace.render());
+                prop_assert_eq!(&a.token, &b.token);
+                prop_assert_eq!(a.stats, b.stats);
+            }
+            // With tracing off the run keeps only its token and counters: those agree too,
+            // and with the traced run's.
+            let quiet = Sim::new().seed(seed).policy(policy).trace(TraceLevel::Off);
+            let traced = run(&Sim::new().seed(seed).policy(policy), &ops);
+            let (a, b) = (run(&quiet, &ops), run(&quiet, &ops));
             prop_assert_eq!(&a.token, &b.token);
             prop_assert_eq!(a.stats, b.stats);
+            prop_assert_eq!(a.elapsed, traced.elapsed);
+            let (q, t) = (a.token.decisions(), traced.token.decisions());
+            prop_assert_eq!(q.len(), t.len());
+            prop_assert_eq!(q.fingerprint(), t.fingerprint());
+            prop_assert_eq!(a.token.deviations(), traced.token.deviations());
         }
     }
 
     #[test]
     fn replaying_the_token_reproduces_the_trace(ops in program(), seed in 0u64..1_000) {
-        for policy in [Policy::Fifo, Policy::Random] {
+        for policy in POLICIES {
             let first = run(&Sim::new().seed(seed).policy(policy), &ops);
             let token: Token = first.token.to_string().parse().expect("token round-trips");
             prop_assert_eq!(&token, &first.token);
