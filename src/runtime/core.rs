@@ -17,6 +17,7 @@ use super::awaiters::{Awaiters, Waiter};
 use super::cell::TaskCell;
 use super::context::defer_wake;
 use super::engine::Finish;
+use super::id_table::{FREED, IdTable};
 use super::ready::Entry;
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
@@ -110,8 +111,9 @@ pub(crate) struct Core {
     pub(super) tasks: Vec<TaskSlot>,
     /// Where each task of the run is, by `TaskId::index` (ids are handed out in spawn order
     /// and never reused): its slot's index, or [`FREED`] with the task's end state once
-    /// its slot was released. **Invariant: a live entry names a slot that holds that task.**
-    pub(super) slot_of: Vec<u32>,
+    /// its slot was released (kept as compact chunks of end states, `id_table.rs`).
+    /// **Invariant: a live entry names a slot that holds that task.**
+    pub(super) slot_of: IdTable,
     /// Released slots, reused by the next spawns (last released first).
     free_slots: Vec<u32>,
     /// What can run next, in asyncio's FIFO order ([`ReadyQueue`]); pushed by wakes, timers
@@ -203,10 +205,6 @@ pub(crate) fn park_in(
     ready.push_back(Entry::Wake(k));
 }
 
-/// A [`Core::slot_of`] entry whose task's slot was released; its low byte keeps the task's
-/// end state and `DETACHED` bit (what [`Core::completion`] and the panic report read).
-pub(super) const FREED: u32 = 1 << 31;
-
 /// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
 const JITTER_LEVELS: usize = 5;
 
@@ -239,7 +237,7 @@ impl Core {
             now: Instant::ZERO,
             running: None,
             tasks: Vec::new(),
-            slot_of: Vec::new(),
+            slot_of: IdTable::default(),
             free_slots: Vec::new(),
             ready: ReadyQueue::default(),
             pass_left: 0,
@@ -291,10 +289,15 @@ impl Core {
         self.free_slots.clear();
         self.ready.clear();
         self.pass_left = 0;
-        let hint = self
-            .stats
-            .decisions
-            .min(super::pool::DECISIONS_HINT_MAX as u64) as usize;
+        // A run that only counted its decisions (a seed-only token) needs no buffer: the
+        // next run of the same kind would not use it (W3's peak held 8 kB of it).
+        let hint = if self.decisions.is_recorded() {
+            self.stats
+                .decisions
+                .min(super::pool::DECISIONS_HINT_MAX as u64) as usize
+        } else {
+            0
+        };
         if self.decisions.capacity() < hint {
             self.decisions = DecisionLog::with_capacity(hint);
         }
@@ -413,11 +416,11 @@ impl Core {
         DecisionLog,
     ) {
         self.stats.decisions = self.decisions.len() as u64;
-        (
-            self.trace.take(),
-            std::mem::take(&mut self.names),
-            std::mem::take(&mut self.decisions),
-        )
+        let log = std::mem::take(&mut self.decisions);
+        // The empty log left behind keeps the mode, so that `clear` sizes it for the next
+        // run only when this one kept its decisions.
+        self.decisions.keep(log.is_recorded());
+        (self.trace.take(), std::mem::take(&mut self.names), log)
     }
 
     /// The run's id: a waker, waiter or handle that remembers it acts on this run only
@@ -479,7 +482,7 @@ impl Core {
     /// nothing will read its slot again).
     #[inline]
     pub(crate) fn slot_index(&self, id: TaskId) -> Option<usize> {
-        let s = self.slot_of[id.index()];
+        let s = self.slot_of.get(id.index());
         (s & FREED == 0).then_some(s as usize)
     }
 
@@ -508,7 +511,7 @@ impl Core {
     /// `DETACHED` bits.
     #[inline]
     pub(super) fn state_of(&self, id: TaskId) -> u8 {
-        let s = self.slot_of[id.index()];
+        let s = self.slot_of.get(id.index());
         if s & FREED == 0 {
             self.tasks[s as usize].state
         } else {
@@ -527,7 +530,8 @@ impl Core {
         if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
             // Every way a task ends clears these, the run's teardown (`mark_ended`) included.
             debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);
-            self.slot_of[id.index()] = FREED | u32::from(slot.state & (END_MASK | DETACHED));
+            self.slot_of
+                .free(id.index(), slot.state & (END_MASK | DETACHED));
             self.free_slots.push(s as u32);
         }
     }

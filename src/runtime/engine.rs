@@ -14,7 +14,8 @@ use super::TaskId;
 use super::awaiters::Waiter;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
-use super::core::{FREED, park_in};
+use super::core::park_in;
+use super::id_table::FREED;
 use super::read_ahead::PICKS_READ_AHEAD_FROM;
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
@@ -541,12 +542,12 @@ impl Core {
                 return;
             }
             let slot = |task: TaskId| {
-                let s = slot_of[task.index()];
+                let s = slot_of.get(task.index());
                 (s & FREED == 0).then(|| &tasks[s as usize])
             };
             if fired.len() >= TIMERS_READ_AHEAD_FROM && tasks.len() >= TIMERS_READ_AHEAD_TASKS {
                 for f in fired.iter() {
-                    std::hint::black_box(slot_of[f.task.index()]);
+                    std::hint::black_box(slot_of.get(f.task.index()));
                 }
                 for f in fired.iter() {
                     std::hint::black_box(slot(f.task).map(|s| s.state));

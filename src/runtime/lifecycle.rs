@@ -155,7 +155,7 @@ impl Core {
             now,
             ..
         } = self;
-        let slot = &tasks[slot_of[id.index()] as usize];
+        let slot = &tasks[slot_of.get(id.index()) as usize];
         let more: &[WaitOn] = match slot.more_waits {
             NONE => &[],
             k => &wait_lists[k as usize],

@@ -13,6 +13,7 @@ mod context;
 mod core;
 mod deadlock;
 mod engine;
+mod id_table;
 mod instant;
 mod join_error;
 mod lifecycle;

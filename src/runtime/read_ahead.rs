@@ -18,7 +18,7 @@
 //! back), so a predicted position is the picked entry's. Otherwise the batch is dropped,
 //! and nothing that runs depends on it.
 
-use super::core::FREED;
+use super::id_table::FREED;
 use super::{Core, Entry};
 use crate::schedule::PICKS_AHEAD;
 
@@ -132,7 +132,7 @@ impl Core {
         }
         let mut slots = [u32::MAX; PICKS_AHEAD];
         for (k, &id) in ids.iter().enumerate() {
-            if let Some(&s) = self.slot_of.get(id as usize)
+            if let Some(s) = self.slot_of.try_get(id as usize)
                 && s & FREED == 0
             {
                 slots[k] = s;
