@@ -99,11 +99,7 @@ pub(super) fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode>
         }
         None => text,
     };
-    let text = text.trim();
-    let (token, print) = match text.rsplit_once('@') {
-        Some((token, print)) => (token, Some(print)),
-        None => (text, None),
-    };
+    let (token, print) = split_fingerprint(text.trim());
     // A mangled token may be long, and the parser's errors quote it: they are cut.
     let token: Token = token.parse().map_err(|e: simloop::TokenError| {
         usage(format!(
@@ -131,6 +127,16 @@ pub(super) fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode>
         Some(Ok(_)) => {}
     }
     Ok(token)
+}
+
+/// A printed token cut into the library's token and the scenario fingerprint after its
+/// last `@`, if it has one. A seed-only token's payload starts with `@`
+/// (`sl1:random:14:@CAQ...`): that `@` opens the payload and is no fingerprint's.
+fn split_fingerprint(text: &str) -> (&str, Option<&str>) {
+    match text.rsplit_once('@') {
+        Some((token, print)) if !token.ends_with(':') => (token, Some(print)),
+        _ => (text, None),
+    }
 }
 
 /// The token kept in the file at `path` (a regular file of at most [`MAX_TOKEN_FILE`]
