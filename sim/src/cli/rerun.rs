@@ -13,7 +13,7 @@ use simloop::Token;
 
 use super::EXIT_USAGE;
 use super::args::LimitArgs;
-use crate::output;
+use crate::output::{self, replay_command};
 use crate::scenario::Scenario;
 use crate::scenario::error::shorten;
 
@@ -57,18 +57,6 @@ impl Rerun {
             command: format!("{}{}", replay_command(&scn.path, &arg), limits.flags()),
         }
     }
-}
-
-/// The command that replays `token`, from the repository root.
-///
-/// ```
-/// assert_eq!(
-///     simloop_cli::cli::replay_command("s.toml", "sl1:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl1:fifo:0:AGto0Qs",
-/// );
-/// ```
-pub fn replay_command(path: &str, token: &str) -> String {
-    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
 }
 
 /// Writes a long token to `<temp>/sim-tokens/<hash>.token` (named by its content, so the
