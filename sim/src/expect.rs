@@ -76,7 +76,7 @@ fn judge(
         Ok(Err(exc)) => out.push(format!("the main task raised {}", exc.repr())),
         Err(RunError::Deadlock(report)) => {
             if e.no_deadlock {
-                out.push(format!("deadlock: {report}"));
+                out.push(report.to_string());
             }
         }
         Err(other) => out.push(format!("the run failed: {other}")),

@@ -13,7 +13,7 @@ use simloop::Token;
 
 use super::EXIT_USAGE;
 use super::args::LimitArgs;
-use crate::output;
+use crate::output::{self, replay_command};
 use crate::scenario::Scenario;
 use crate::scenario::error::shorten;
 
@@ -59,18 +59,6 @@ impl Rerun {
     }
 }
 
-/// The command that replays `token`, from the repository root.
-///
-/// ```
-/// assert_eq!(
-///     simloop_cli::cli::replay_command("s.toml", "sl1:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl1:fifo:0:AGto0Qs",
-/// );
-/// ```
-pub fn replay_command(path: &str, token: &str) -> String {
-    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
-}
-
 /// Writes a long token to `<temp>/sim-tokens/<hash>.token` (named by its content, so the
 /// same token is one file).
 fn keep(token: &str) -> std::io::Result<PathBuf> {
@@ -99,11 +87,7 @@ pub(super) fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode>
         }
         None => text,
     };
-    let text = text.trim();
-    let (token, print) = match text.rsplit_once('@') {
-        Some((token, print)) => (token, Some(print)),
-        None => (text, None),
-    };
+    let (token, print) = split_fingerprint(text.trim());
     // A mangled token may be long, and the parser's errors quote it: they are cut.
     let token: Token = token.parse().map_err(|e: simloop::TokenError| {
         usage(format!(
@@ -131,6 +115,16 @@ pub(super) fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode>
         Some(Ok(_)) => {}
     }
     Ok(token)
+}
+
+/// A printed token cut into the library's token and the scenario fingerprint after its
+/// last `@`, if it has one. A seed-only token's payload starts with `@`
+/// (`sl1:random:14:@CAQ...`): that `@` opens the payload and is no fingerprint's.
+fn split_fingerprint(text: &str) -> (&str, Option<&str>) {
+    match text.rsplit_once('@') {
+        Some((token, print)) if !token.ends_with(':') => (token, Some(print)),
+        _ => (text, None),
+    }
 }
 
 /// The token kept in the file at `path` (a regular file of at most [`MAX_TOKEN_FILE`]

@@ -139,7 +139,7 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
 <h2>{title}</h2>
 <p>{desc}</p>
 <p><code>seed {seed} &middot; policy {policy} &middot; virtual time {elapsed} &middot; result {result}</code><br>
-<code>replay: sim replay {path} {token}</code></p>
+<code>replay: {replay}</code></p>
 {failures}{cut}
 <p class=legend><span><i class=sw style="background:#2e9d3a"></i>running</span><span><i class=sw style="background:#c9c9c9"></i>ready</span><span><i class=sw style="background:#7fb3e6"></i>sleeping</span><span><i class=sw style="background:#f0a04b"></i>blocked on X</span><span>&#9679; log line</span><span style="color:#d62728">&#9660; cancel requested</span><span style="color:#d62728">&#10005; cancelled</span><span>&#9646; returned</span><span style="color:#8e44ad">&#9670; timeout</span></p>
 <p class=tools><button id=zin>zoom in</button><button id=zout>zoom out</button><button id=reset>whole run</button>
@@ -155,8 +155,7 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
         policy = esc(&info.policy),
         elapsed = esc(&info.elapsed),
         result = esc(&info.result),
-        path = esc(&info.path),
-        token = esc(&info.token),
+        replay = esc(&super::replay_command(&info.path, &info.token)),
     )?;
     write_data(tl, w)?;
     w.write_all(b"</script>\n<script>\n")?;

@@ -44,6 +44,18 @@ pub fn sim_token(scn: &Scenario, token: &Token) -> String {
     format!("{token}@{:08x}", scn.fingerprint)
 }
 
+/// The command that replays `token`, from the repository root.
+///
+/// ```
+/// assert_eq!(
+///     simloop_cli::output::replay_command("s.toml", "sl1:fifo:0:AGto0Qs"),
+///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl1:fifo:0:AGto0Qs",
+/// );
+/// ```
+pub fn replay_command(path: &str, token: &str) -> String {
+    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
+}
+
 /// What every format says about the run besides its events.
 #[derive(Clone, Debug)]
 pub struct RunInfo {

@@ -793,6 +793,54 @@ fn tokens_are_bound_to_their_program() {
     assert!(!o.stderr.contains("FAILED"), "{}", o.stderr);
 }
 
+/// Regression (the hostile corpus, round 7): a seed-only token (`sl1:random:14:@...`, as
+/// `sim explore` prints for a run made without tracing) lost its fingerprint: the `@` that
+/// opens its payload was read as the fingerprint's, so the token without one was refused
+/// as corrupt.
+#[test]
+fn seed_only_tokens_keep_their_payload() {
+    let dir = scratch();
+    let lost = "[vars]\ncounter = 0\n[tasks.inc]\nsteps = [{ let = \"c\", value = \"{counter}\" }, { yield = 1 }, { set = \"counter\", value = \"{c}\", add = 1 }]\n[main]\nsteps = [{ spawn = \"inc\", as = \"a\" }, { spawn = \"inc\", as = \"b\" }, { await = \"a\" }, { await = \"b\" }]\n[expect]\nvars = { counter = 2 }\n";
+    std::fs::write(dir.join("lost.toml"), lost).unwrap();
+    std::fs::write(
+        dir.join("other.toml"),
+        "[main]\nsteps = [{ log = \"hi\" }]\n",
+    )
+    .unwrap();
+    let o = sim_in(
+        &dir,
+        &["explore", "lost.toml", "--runs", "50", "--no-shrink"],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let token = (o.stdout.clone() + &o.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("first failing token: "))
+        .expect("a failing seed")
+        .to_string();
+    let (lib, print) = token.rsplit_once('@').expect("a fingerprint");
+    assert!(lib.contains(":@"), "a seed-only token: {token}");
+    assert_eq!(print.len(), 8);
+    let o = sim_in(&dir, &["replay", "lost.toml", &token]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stdout.contains("FAILED") || o.stderr.contains("FAILED"));
+    let o = sim_in(&dir, &["replay", "lost.toml", lib]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("note: this token carries no scenario fingerprint"),
+        "{}",
+        o.stderr
+    );
+    let o = sim_in(&dir, &["replay", "other.toml", &token]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: this token was recorded for another program"),
+        "{}",
+        o.stderr
+    );
+}
+
 /// Issue 20: reading a FIFO hung, /dev/zero was read until memory ran out, a binary file
 /// got "check the path", and a 1 MB line gave a 2 MB error message.
 #[test]

@@ -173,13 +173,19 @@ fn the_timeline_is_linear_bounded_and_lists_failures() {
         "--seed",
         "4",
     ]);
-    if code == 1 {
-        assert!(
-            html.contains("<ul class=bad><li><pre>deadlock: deadlock at t="),
-            "{html}"
-        );
-        assert!(html.contains("\n  #"), "the report keeps its lines");
-    }
+    // Seed 4 deadlocks (seeds 1-3 do not).
+    assert_eq!(code, 1);
+    assert!(
+        html.contains("<ul class=bad><li><pre>deadlock at t="),
+        "{html}"
+    );
+    assert!(html.contains("\n  #"), "the report keeps its lines");
+    // The page's replay line is the command the terminal prints (it said `sim replay`,
+    // which is no command in a checkout).
+    assert!(
+        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl1:random:4:"),
+        "{html}"
+    );
     let data = page_data(&html);
     let seg = data["seg"].as_array().unwrap();
     for s in seg.chunks(7) {

@@ -161,6 +161,40 @@ fn runaway_spawns_stop_at_the_task_limit() {
     );
 }
 
+/// Regression (the hostile corpus, round 7): `explore --jobs 256` of a runaway spawn ran 256
+/// threads, each holding a run of 20,000 tasks, and aborted out of memory under a 4 GB cap.
+/// `--jobs` runs at most one thread per CPU, and says so when it runs fewer.
+#[test]
+fn explore_jobs_are_capped_at_the_cpus() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("s.toml"),
+        "[tasks.f]\nsteps = [{ spawn = \"f\", as = \"a\" }, { spawn = \"f\", as = \"b\" }, { await = \"a\" }, { await = \"b\" }]\n[main]\nsteps = [{ call = \"f\" }]",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(["explore", "s.toml", "--runs", "4", "--jobs", "256"])
+        .args(["--keep-going", "--no-shrink", "--max-tasks", "500"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("failures: 4"), "{stdout}");
+    let cpus = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(
+        stderr.contains(&format!(
+            "note: --jobs 256 runs {cpus} threads, one per CPU"
+        )),
+        cpus < 256,
+        "{stderr}"
+    );
+}
+
 #[test]
 fn runaway_output_stops_at_the_output_limit_and_printing_is_cut() {
     let text = "[main]\nsteps = [{ repeat = 1000000, do = [{ log = \"a line of output\" }] }]";
