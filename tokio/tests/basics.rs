@@ -31,6 +31,15 @@ async fn select_runs_the_first_ready_branch_and_drops_the_others() {
     assert_eq!(r, Err("x"));
 }
 
+/// Regression: a `select!` with only an `else` branch did not compile (the expansion built
+/// a struct of zero futures); tokio's macros_select `no_branch_else_only*` tests.
+#[tokio::test]
+async fn select_with_only_an_else_branch_is_its_value() {
+    let plain = tokio::select! { else => 1 };
+    let biased = tokio::select! { biased; else => 2 };
+    assert_eq!((plain, biased), (1, 2));
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_timeout_elapses_at_its_deadline() {
     let start = Instant::now();

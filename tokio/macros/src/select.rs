@@ -115,6 +115,16 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             "select! supports at most 64 branches",
         ));
     }
+    if n == 0 {
+        // Only an `else`: it is the value, with no await (tokio's expansion too).
+        return match &s.otherwise {
+            Some(e) => Ok(quote!({ #e })),
+            None => Err(syn::Error::new(
+                Span::call_site(),
+                "select! needs at least one branch or an `else` branch",
+            )),
+        };
+    }
     let mut conds = Vec::new();
     let mut futs = Vec::new();
     let mut arms = Vec::new();

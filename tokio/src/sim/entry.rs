@@ -49,11 +49,17 @@ fn var(name: &str) -> Option<String> {
 
 /// The simulation of one `block_on`: FIFO with seed 0 by default (tokio's current-thread
 /// order for what a test observes); `SIMLOOP_SEED` and `SIMLOOP_POLICY` choose another
-/// schedule, `SIMLOOP_REPLAY` replays a recorded one.
+/// schedule, `SIMLOOP_REPLAY` replays a recorded one: a bare token in every run, a token
+/// scoped to a test (`<test>=<token>`) in that test's runs only.
 pub(crate) fn sim() -> Sim {
-    // The environment is read once per process (a run reads it at every `block_on`).
+    // Seed and policy are read once per process (a run reads them at every `block_on`);
+    // the token at each run, since whether it applies depends on the test (the thread).
     static SIM: std::sync::OnceLock<Sim> = std::sync::OnceLock::new();
-    SIM.get_or_init(sim_from_env).clone()
+    let sim = SIM.get_or_init(sim_from_env).clone();
+    match Token::from_env() {
+        Some(token) => sim.replay(&token),
+        None => sim,
+    }
 }
 
 fn sim_from_env() -> Sim {
@@ -65,10 +71,6 @@ fn sim_from_env() -> Sim {
         .trace(TraceLevel::Off)
         .panic_output(PanicOutput::Full)
         .accept_remote_wakes(std::time::Duration::from_secs(10));
-    // A bare token, or one scoped to this test (`<test>=<token>`).
-    if let Some(token) = Token::from_env() {
-        return sim.replay(&token);
-    }
     let mut sim = sim;
     if let Some(seed) = var(simloop::explore::SEED_ENV) {
         let seed = seed.trim().parse().unwrap_or_else(|_| {
@@ -93,16 +95,19 @@ pub(crate) fn replay_command(token: &Token) -> String {
     if let Some(dir) = var("CARGO_TARGET_DIR") {
         let _ = write!(cmd, "CARGO_TARGET_DIR={dir} ");
     }
-    let _ = write!(cmd, "{REPLAY_ENV}={token} ");
     match std::thread::current().name().filter(|n| *n != "main") {
         Some(test) => {
+            // Scoped to the test: the other tests of the binary keep their own schedules.
+            let _ = write!(cmd, "{REPLAY_ENV}={test}={token} ");
             cmd.push_str("cargo test ");
             if let Some(package) = var("CARGO_PKG_NAME") {
                 let _ = write!(cmd, "-p {package} ");
             }
             let _ = write!(cmd, "{test} -- --exact");
         }
-        None => cmd.push_str("cargo run"),
+        None => {
+            let _ = write!(cmd, "{REPLAY_ENV}={token} cargo run");
+        }
     }
     cmd
 }
@@ -129,7 +134,7 @@ pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
 }
 
 /// Runs a `#[tokio::test]`: one simulation, or with `SIMLOOP_RUNS=N` (and no
-/// `SIMLOOP_REPLAY`) an exploration of N schedules under `SIMLOOP_POLICY` (random by
+/// `SIMLOOP_REPLAY` token for this test) an exploration of N schedules under `SIMLOOP_POLICY` (random by
 /// default) from `SIMLOOP_SEED`, whose first failure is shrunk and reported with the
 /// command that replays it. The test's value comes from a final run in the default order.
 ///
@@ -143,12 +148,14 @@ where
     F: Future + 'static,
     F::Output: TestOutput,
 {
-    if var(RUNS_ENV).is_some() && var(REPLAY_ENV).is_none() {
+    // A token scoped to another test is that test's business: this one still explores.
+    let replaying = Token::from_env().is_some();
+    if var(RUNS_ENV).is_some() && !replaying {
         explore(config, &program);
     }
     let output = run_main(config, program());
     if let Some(failure) = output.failure()
-        && var(REPLAY_ENV).is_some()
+        && replaying
     {
         panic!("{failure}");
     }

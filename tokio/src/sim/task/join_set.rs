@@ -200,12 +200,17 @@ impl<T> JoinSet<T> {
                 return Poll::Ready(Some(r));
             }
         }
-        let mut s = self
-            .finished
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        s.1 = Some(cx.waker().clone());
+        let previous = {
+            let mut s = self
+                .finished
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            s.1.replace(cx.waker().clone())
+        };
+        // Dropped outside the lock: a waker's drop may run code that ends a task of this
+        // set (tokio's `replace_parent_waker_drops_outside_lock`).
+        drop(previous);
         Poll::Pending
     }
 

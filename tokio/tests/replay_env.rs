@@ -1,0 +1,91 @@
+//! Under `--cfg simloop`: `SIMLOOP_REPLAY` scoped to one test (`<test>=<token>`) replays that
+//! test only; another test of the same binary still explores with `SIMLOOP_RUNS`. The
+//! checks run this binary again as a child process, with the variables set for it alone.
+#![cfg(simloop)]
+
+extern crate simloop_tokio as tokio;
+
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A read-modify-write across a yield, racing an increment that yields first: tokio's
+/// order (each task runs to its next yield in spawn order) keeps both updates, some other
+/// orders lose one.
+#[tokio::test]
+async fn lost_update() {
+    let n = Arc::new(AtomicU32::new(0));
+    let a = {
+        let n = n.clone();
+        tokio::spawn(async move {
+            let seen = n.load(Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            n.store(seen + 1, Ordering::SeqCst);
+        })
+    };
+    let b = {
+        let n = n.clone();
+        tokio::spawn(async move {
+            tokio::task::yield_now().await;
+            n.fetch_add(1, Ordering::SeqCst);
+        })
+    };
+    a.await.unwrap();
+    b.await.unwrap();
+    assert_eq!(n.load(Ordering::SeqCst), 2, "an update was lost");
+}
+
+/// Runs `lost_update` alone in a child process with `vars`; its success and its output.
+fn run_lost_update(vars: &[(&str, &str)]) -> (bool, String) {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["lost_update", "--exact", "--nocapture", "--test-threads=1"]);
+    for v in [
+        "SIMLOOP_RUNS",
+        "SIMLOOP_REPLAY",
+        "SIMLOOP_SEED",
+        "SIMLOOP_POLICY",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.envs(vars.iter().copied());
+    let out = cmd.output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+/// Regression: simloop-tokio read the raw variable, so any `SIMLOOP_REPLAY` (another test's
+/// token included) turned `SIMLOOP_RUNS` off and the race went unnoticed.
+#[test]
+fn a_token_scoped_to_another_test_does_not_stop_the_exploration() {
+    // A valid token, for another test.
+    let other = format!(
+        "some_other_test={}",
+        tokio::simulation::simloop::Sim::new().run(async {}).token
+    );
+    let (passed, text) = run_lost_update(&[("SIMLOOP_RUNS", "300"), ("SIMLOOP_REPLAY", &other)]);
+    assert!(
+        !passed,
+        "the exploration should find the lost update:\n{text}"
+    );
+    assert!(text.contains("a schedule fails"), "{text}");
+    // The printed command replays this test only, with its own token.
+    let line = text
+        .lines()
+        .find(|l| l.contains("rerun it:"))
+        .unwrap_or_else(|| panic!("no rerun command in:\n{text}"));
+    let scoped = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("SIMLOOP_REPLAY="))
+        .expect("the command sets SIMLOOP_REPLAY");
+    assert!(scoped.starts_with("lost_update="), "{line}");
+
+    // That token, scoped to the test, replays the failure (and explores no more).
+    let (passed, text) = run_lost_update(&[("SIMLOOP_RUNS", "300"), ("SIMLOOP_REPLAY", scoped)]);
+    assert!(
+        !passed,
+        "the replay should fail as the explored run did:\n{text}"
+    );
+    assert!(text.contains("an update was lost"), "{text}");
+    assert!(!text.contains("a schedule fails"), "{text}");
+}
