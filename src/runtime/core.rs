@@ -27,7 +27,7 @@ use super::timers::{Deadline, Fired, TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
 use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
-use crate::trace::{EventKind, TraceBuf, TraceLevel};
+use crate::trace::{EventKind, Quick, TraceBuf, TraceLevel};
 
 /// The limits a run stops at.
 #[derive(Clone, Copy, Debug)]
@@ -442,7 +442,7 @@ impl Core {
     pub(crate) fn advance_clock(&mut self, by: std::time::Duration) {
         self.now = self.now.saturating_add(by);
         if self.trace.full() {
-            self.trace.record(self.now, None, EventKind::ClockAdvanced);
+            self.trace.quick(self.now, None, Quick::ClockAdvanced);
         }
     }
 
@@ -470,6 +470,13 @@ impl Core {
     #[inline(never)]
     pub(crate) fn record(&mut self, kind: EventKind) {
         self.trace.record(self.now, self.running, kind);
+    }
+
+    /// Records a string-less event of the full trace, in the running task (callers test
+    /// that the trace is full first).
+    #[inline]
+    pub(crate) fn record_quick(&mut self, event: Quick) {
+        self.trace.quick(self.now, self.running, event);
     }
 
     /// How many tasks the run spawned (the main task included).
@@ -635,7 +642,7 @@ impl Core {
             .saturating_add(self.limits.steps_per_task);
         self.sched.on_spawn(id);
         if self.trace.full() {
-            self.record(EventKind::Spawn { child: id });
+            self.record_quick(Quick::Spawn(id));
         }
         id
     }
@@ -658,7 +665,7 @@ impl Core {
         self.ready.push_back(Entry::Poll(id));
         self.stats.wakes += 1;
         if self.trace.full() {
-            self.record(EventKind::Wake { target: id });
+            self.record_quick(Quick::Wake(id));
         }
     }
 
@@ -809,7 +816,7 @@ impl Core {
         }
         self.stats.timers += 1;
         if self.trace.full() {
-            self.record(EventKind::TimerArmed { deadline });
+            self.record_quick(Quick::TimerArmed(deadline));
         }
         self.timers.arm(deadline, task, waker, kind)
     }
@@ -924,7 +931,7 @@ impl Core {
         };
         self.decisions.push(d);
         if self.trace.full() {
-            self.record(EventKind::Decision {
+            self.record_quick(Quick::Decision {
                 index: d.index,
                 arity: d.arity,
             });

@@ -23,7 +23,7 @@ use super::slot::{
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::Divergence;
-use crate::trace::EventKind;
+use crate::trace::{EventKind, Quick};
 
 /// How many timers a pass's start must fire, and how many task slots the run must hold, for
 /// the engine to read the fired timers' tasks ahead in sweeps ([`Core::fire_due_timers`]):
@@ -414,7 +414,7 @@ impl Core {
                     }
                     self.stats.polls += 1;
                     if self.trace.full() {
-                        self.record(EventKind::Poll);
+                        self.record_quick(Quick::Poll);
                     }
                     return Step::Poll(id, cell);
                 }
@@ -484,7 +484,7 @@ impl Core {
             }
             self.now = next;
             if self.trace.full() {
-                self.trace.record(next, None, EventKind::ClockAdvanced);
+                self.trace.quick(next, None, Quick::ClockAdvanced);
             }
             self.fire_due_timers();
         }
@@ -560,7 +560,7 @@ impl Core {
             }
             for f in fired.drain(..) {
                 if trace.full() {
-                    trace.record(now, None, EventKind::TimerFired { target: f.task });
+                    trace.quick(now, None, Quick::TimerFired(f.task));
                 }
                 match (f.deadline, f.waker) {
                     (Some(index), _) => ready.push_back(Entry::Timer(index)),

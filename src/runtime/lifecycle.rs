@@ -9,7 +9,7 @@ use super::slot::{
     CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, SLEEPING,
 };
 use super::{Completion, Core, ErasedTask, Hop, WaitOn};
-use crate::trace::EventKind;
+use crate::trace::{EventKind, Quick};
 
 impl Core {
     /// Requests cancellation of `id` the way asyncio's `Task.cancel()` does.
@@ -177,9 +177,11 @@ impl Core {
     /// task, queues the end of the run one slot later.
     pub(crate) fn complete(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>, how: Completion) {
         self.running = Some(id);
-        if self.trace.full() || !matches!(how, Completion::Returned) {
+        if !matches!(how, Completion::Returned) {
             self.trace
                 .record(self.now, Some(id), EventKind::Complete(how.clone().into()));
+        } else if self.trace.full() {
+            self.trace.quick(self.now, Some(id), Quick::Returned);
         }
         let end = match how {
             Completion::Returned => {

@@ -1,6 +1,6 @@
 //! The in-run event buffer.
 
-use super::{EventKind, Packed, TraceLevel};
+use super::{EventKind, Packed, Quick, TraceLevel};
 use crate::task::TaskId;
 use crate::time::Instant;
 
@@ -67,6 +67,14 @@ impl TraceBuf {
         if keep {
             self.packed.push(time, task, &kind);
         }
+    }
+
+    /// Records a string-less event of the full trace (callers test [`TraceBuf::full`]
+    /// first: the other levels keep none of these).
+    #[inline]
+    pub(crate) fn quick(&mut self, time: Instant, task: Option<TaskId>, event: Quick) {
+        debug_assert!(self.full());
+        self.packed.quick(time, task, event);
     }
 
     /// Records a log line unless tracing is off.

@@ -12,7 +12,7 @@ pub(crate) use self::buffer::TraceBuf;
 pub use self::event::{Event, EventKind, TaskEnd};
 pub(crate) use self::excerpt::excerpt;
 pub use self::log::log_line;
-pub(crate) use self::packed::Packed;
+pub(crate) use self::packed::{Packed, Quick};
 pub use self::render::Trace;
 pub(crate) use self::render::{name_of, task_label};
 

@@ -57,6 +57,58 @@ pub(crate) struct Packed {
     events: usize,
 }
 
+/// An event without strings, recorded on the hot paths (a step, a wake, a timer, a
+/// decision) without building an [`super::EventKind`]: [`Packed::quick`] writes it in
+/// place with no capacity check per byte, where going through `EventKind` cost a call, a
+/// match on the trace level, the event's drop glue and a capacity check per byte (W1 with
+/// full tracing spent a third of its instructions there).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Quick {
+    Spawn(TaskId),
+    Poll,
+    Wake(TaskId),
+    TimerArmed(Instant),
+    TimerFired(TaskId),
+    ClockAdvanced,
+    Returned,
+    Decision { index: u32, arity: u32 },
+}
+
+/// Values below this take at most three varint bytes. An event of [`Packed::quick`]
+/// whose task and second field are below it and whose first field is below
+/// [`QUICK_FIRST_BELOW`] (nearly all: the first field of a timer is a nanosecond
+/// difference) fits 16 bytes and is written in place.
+const QUICK_BELOW: u64 = 1 << 21;
+
+/// Values below this take at most seven varint bytes (2^49 ns is six days).
+const QUICK_FIRST_BELOW: u64 = 1 << 49;
+
+/// Where a record of at most 16 bytes is written in place (see [`Packed::record16`]).
+struct Cursor<'a> {
+    out: &'a mut [u8; 16],
+    n: usize,
+}
+
+impl Cursor<'_> {
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        // The mask keeps the index provably in bounds (no check per byte); callers write
+        // at most 16 bytes, so it never wraps.
+        self.out[self.n & 15] = b;
+        self.n += 1;
+    }
+
+    /// Writes `v` as a LEB128 varint (as [`put`]).
+    #[inline(always)]
+    fn var(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.byte(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.byte(v as u8);
+    }
+}
+
 /// One event as read back, its strings borrowed from the trace.
 pub(crate) struct Raw<'a> {
     pub(crate) time: Instant,
@@ -134,15 +186,50 @@ impl Packed {
     /// Starts a record: the time (if it moved), the tag and the task.
     #[inline]
     fn head(&mut self, time: Instant, task: Option<TaskId>, tag: u8) {
-        let t = time.as_nanos();
-        if t != self.time {
-            self.bytes.push(tag::TIME);
-            put(&mut self.bytes, t.wrapping_sub(self.time));
-            self.time = t;
-        }
-        self.bytes.push(tag);
-        put(&mut self.bytes, task.map_or(0, |t| u64::from(t.get())));
+        self.advance(time.as_nanos());
+        let task = task.map_or(0, |t| u64::from(t.get()));
+        // At most 1 + 5 bytes.
+        self.record16(|c| {
+            c.byte(tag);
+            c.var(task);
+        });
         self.events += 1;
+    }
+
+    /// Writes a `TIME` record if the time moved to `t`.
+    #[inline(always)]
+    fn advance(&mut self, t: u64) {
+        if t != self.time {
+            self.time_record(t);
+        }
+    }
+
+    #[inline(never)]
+    fn time_record(&mut self, t: u64) {
+        let delta = t.wrapping_sub(self.time);
+        // At most 1 + 10 bytes.
+        self.record16(|c| {
+            c.byte(tag::TIME);
+            c.var(delta);
+        });
+        self.time = t;
+    }
+
+    /// Writes a record of at most 16 bytes in place: the buffer grows by 16 zeros (one
+    /// store), `fill` writes the record over them, and the rest is cut off. Cheaper than a
+    /// capacity check and a length update per byte.
+    #[inline(always)]
+    fn record16(&mut self, fill: impl FnOnce(&mut Cursor<'_>)) {
+        let len = self.bytes.len();
+        self.bytes.resize(len + 16, 0);
+        let out: &mut [u8; 16] = (&mut self.bytes[len..])
+            .try_into()
+            .expect("16 bytes were added");
+        let mut c = Cursor { out, n: 0 };
+        fill(&mut c);
+        let n = c.n;
+        debug_assert!(n <= 16);
+        self.bytes.truncate(len + n);
     }
 
     fn put(&mut self, v: u64) {
@@ -154,31 +241,79 @@ impl Packed {
         self.bytes.extend_from_slice(s.as_bytes());
     }
 
+    /// Records an event without strings: the same bytes as [`Packed::push`] of its
+    /// `EventKind`, written in place when its values are small (as nearly all are), else
+    /// byte by byte.
+    #[inline]
+    pub(crate) fn quick(&mut self, time: Instant, task: Option<TaskId>, event: Quick) {
+        let t = time.as_nanos();
+        let (tag, first, second) = match event {
+            Quick::Spawn(child) => (tag::SPAWN, Some(u64::from(child.get())), None),
+            Quick::Poll => (tag::POLL, None, None),
+            Quick::Wake(target) => (tag::WAKE, Some(u64::from(target.get())), None),
+            Quick::TimerArmed(deadline) => {
+                // Usually ahead of the clock: a small difference, zigzag-coded.
+                let delta = deadline.as_nanos().wrapping_sub(t) as i64;
+                let zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
+                (tag::TIMER_ARMED, Some(zigzag), None)
+            }
+            Quick::TimerFired(target) => (tag::TIMER_FIRED, Some(u64::from(target.get())), None),
+            Quick::ClockAdvanced => (tag::CLOCK, None, None),
+            Quick::Returned => (tag::RETURNED, None, None),
+            Quick::Decision { index, arity } => (
+                tag::DECISION,
+                Some(u64::from(index)),
+                Some(u64::from(arity)),
+            ),
+        };
+        let task = task.map_or(0, |t| u64::from(t.get()));
+        self.advance(t);
+        if (task | second.unwrap_or(0)) >= QUICK_BELOW || first.unwrap_or(0) >= QUICK_FIRST_BELOW {
+            self.bytes.push(tag);
+            for v in [Some(task), first, second].into_iter().flatten() {
+                put(&mut self.bytes, v);
+            }
+        } else {
+            // The tag, the task and the fields: at most 1 + 3 + 7 + 3 bytes.
+            self.record16(|c| {
+                c.byte(tag);
+                c.var(task);
+                if let Some(v) = first {
+                    c.var(v);
+                }
+                if let Some(v) = second {
+                    c.var(v);
+                }
+            });
+        }
+        self.events += 1;
+    }
+
     /// Records `kind`, which is not [`super::EventKind::Blocked`] (see [`Packed::blocked`]).
     pub(crate) fn push(&mut self, time: Instant, task: Option<TaskId>, kind: &super::EventKind) {
         use super::{EventKind as K, TaskEnd};
+        let q = match kind {
+            K::Spawn { child } => Quick::Spawn(*child),
+            K::Poll => Quick::Poll,
+            K::Wake { target } => Quick::Wake(*target),
+            K::TimerArmed { deadline } => Quick::TimerArmed(*deadline),
+            K::TimerFired { target } => Quick::TimerFired(*target),
+            K::ClockAdvanced => Quick::ClockAdvanced,
+            K::Complete(TaskEnd::Returned) => Quick::Returned,
+            K::Decision { index, arity } => Quick::Decision {
+                index: *index,
+                arity: *arity,
+            },
+            _ => return self.push_with_strings(time, task, kind),
+        };
+        self.quick(time, task, q);
+    }
+
+    /// [`Packed::push`] of the kinds that are not [`Quick`].
+    fn push_with_strings(&mut self, time: Instant, task: Option<TaskId>, kind: &super::EventKind) {
+        use super::{EventKind as K, TaskEnd};
         let id = |t: &TaskId| u64::from(t.get());
         match kind {
-            K::Spawn { child } => {
-                self.head(time, task, tag::SPAWN);
-                self.put(id(child));
-            }
-            K::Poll => self.head(time, task, tag::POLL),
-            K::Wake { target } => {
-                self.head(time, task, tag::WAKE);
-                self.put(id(target));
-            }
-            K::TimerArmed { deadline } => {
-                self.head(time, task, tag::TIMER_ARMED);
-                // Usually ahead of the clock: a small difference, zigzag-coded.
-                let delta = deadline.as_nanos().wrapping_sub(time.as_nanos()) as i64;
-                self.put(((delta << 1) ^ (delta >> 63)) as u64);
-            }
-            K::TimerFired { target } => {
-                self.head(time, task, tag::TIMER_FIRED);
-                self.put(id(target));
-            }
-            K::ClockAdvanced => self.head(time, task, tag::CLOCK),
             K::CancelRequested { target, message } => {
                 let t = if message.is_some() {
                     tag::CANCEL_MESSAGE
@@ -199,7 +334,6 @@ impl Packed {
                 };
                 self.head(time, task, t);
             }
-            K::Complete(TaskEnd::Returned) => self.head(time, task, tag::RETURNED),
             K::Complete(TaskEnd::Panicked(m)) => {
                 self.head(time, task, tag::PANICKED);
                 self.put_str(m);
@@ -211,11 +345,14 @@ impl Packed {
             }
             K::Log(line) => self.log(time, task, line),
             K::Blocked { .. } => unreachable!("blocked events are recorded with `blocked`"),
-            K::Decision { index, arity } => {
-                self.head(time, task, tag::DECISION);
-                self.put(u64::from(*index));
-                self.put(u64::from(*arity));
-            }
+            K::Spawn { .. }
+            | K::Poll
+            | K::Wake { .. }
+            | K::TimerArmed { .. }
+            | K::TimerFired { .. }
+            | K::ClockAdvanced
+            | K::Complete(TaskEnd::Returned)
+            | K::Decision { .. } => unreachable!("recorded by `quick`"),
         }
     }
 
@@ -240,8 +377,11 @@ impl Packed {
 
     /// A blocked event's sleep until `deadline`.
     pub(crate) fn sleep(&mut self, deadline: Instant) {
-        self.bytes.push(wait::SLEEP);
-        self.put(deadline.as_nanos());
+        // At most 1 + 10 bytes.
+        self.record16(|c| {
+            c.byte(wait::SLEEP);
+            c.var(deadline.as_nanos());
+        });
     }
 
     /// The id of a new resource label (`kind 'name'`), for [`Packed::resource`].
@@ -400,7 +540,15 @@ impl<'a> Iterator for Waits<'a> {
 
 /// Appends `v` as a LEB128 varint.
 #[inline]
-fn put(out: &mut Vec<u8>, mut v: u64) {
+fn put(out: &mut Vec<u8>, v: u64) {
+    if v < 0x80 {
+        out.push(v as u8);
+    } else {
+        put_long(out, v);
+    }
+}
+
+fn put_long(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
