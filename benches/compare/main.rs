@@ -313,34 +313,50 @@ fn main() {
     }
 }
 
-/// Peak resident memory of one case in a child process (median of 3 runs), in kB.
-fn peak(what: &str) -> u64 {
+/// Peak resident memory of one case in a child process (median of 3 runs), in kB: all of
+/// it (`VmHWM`), and without the file pages (`VmHWM - RssFile`, the pages of the binary
+/// and its libraries that the case's code touched, which stay resident; see
+/// [`memory`]).
+fn peak(what: &str) -> (u64, u64) {
     let exe = std::env::current_exe().expect("bench binary path");
-    let mut v: Vec<u64> = (0..3)
+    let runs: Vec<(u64, u64)> = (0..3)
         .map(|_| {
             let out = Command::new(&exe)
                 .args(["--child", what])
                 .output()
                 .expect("child bench process");
             assert!(out.status.success(), "child {what} failed");
-            String::from_utf8_lossy(&out.stdout)
-                .trim()
-                .parse()
-                .expect("child prints VmHWM in kB")
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut kb = text.split_whitespace().map(|v| {
+                v.parse::<u64>()
+                    .expect("child prints VmHWM and RssFile in kB")
+            });
+            let (hwm, file) = (kb.next().expect("VmHWM"), kb.next().expect("RssFile"));
+            (hwm, hwm.saturating_sub(file))
         })
         .collect();
-    v.sort();
-    v[1]
+    let median = |mut v: Vec<u64>| {
+        v.sort();
+        v[1]
+    };
+    (
+        median(runs.iter().map(|r| r.0).collect()),
+        median(runs.iter().map(|r| r.1).collect()),
+    )
 }
 
 /// Peak memory of W1 and W3 and per sleeping task, each implementation in its own child
 /// process (3 runs, median), minus an idle child's peak (the binary, its libraries and the
-/// allocator's start).
+/// allocator's start). The last columns leave out file pages (`RssFile`): an idle child
+/// does not run the code of the case, so the pages of simloop's or tokio's code that the
+/// case touches count as its memory in `VmHWM` (100-200 kB, as much as W3's own heap).
 fn memory() {
-    let idle = peak("idle");
+    let (idle, idle_anon) = peak("idle");
     println!("\npeak memory (VmHWM of a child process above an idle child's, median of 3)\n");
-    println!("| workload | simloop | peer | ratio (peer / simloop) |");
-    println!("| --- | --- | --- | --- |");
+    println!(
+        "| workload | simloop | peer | ratio (peer / simloop) | without file pages: simloop | peer | ratio |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
     for (label, ours, theirs) in [
         ("W1 (Random, trace off)", "w1-simloop", "w1-tokio"),
         (
@@ -364,14 +380,17 @@ fn memory() {
             "w3-tokio",
         ),
     ] {
-        let (a, b) = (peak(ours) - idle, peak(theirs) - idle);
+        let (ours, theirs_kb) = (peak(ours), peak(theirs));
+        let (a, b) = (ours.0 - idle, theirs_kb.0 - idle);
+        let (a2, b2) = (ours.1 - idle_anon, theirs_kb.1 - idle_anon);
         println!(
-            "| {label} | {a} kB | {theirs} {b} kB | {:.2}x |",
-            b as f64 / a.max(1) as f64
+            "| {label} | {a} kB | {theirs} {b} kB | {:.2}x | {a2} kB | {b2} kB | {:.2}x |",
+            b as f64 / a.max(1) as f64,
+            b2 as f64 / a2.max(1) as f64
         );
     }
     let n = scaling::MEMORY_TASKS as f64;
-    let per_task = |case: &str| (peak(case) - idle) as f64 * 1024.0 / n;
+    let per_task = |case: &str| (peak(case).0 - idle) as f64 * 1024.0 / n;
     let tokio = per_task("mem-tokio");
     for (label, case) in [
         ("per sleeping task (Random, trace off)", "mem-simloop"),
@@ -387,7 +406,7 @@ fn memory() {
             tokio / ours
         );
     }
-    println!("| idle child | {idle} kB | | |");
+    println!("| idle child | {idle} kB | | | {idle_anon} kB | | |");
 }
 
 /// Child mode: run one case once (a W case, a memory case, or one point of a scaling series,
@@ -400,12 +419,14 @@ fn child(what: &str) {
         }
     }
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .expect("VmHWM line");
-    println!("{kb}");
+    let kb = |field: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{field} line"))
+    };
+    println!("{} {}", kb("VmHWM:"), kb("RssFile:"));
 }
 
 fn rate(n: u64, t: Duration) -> f64 {
