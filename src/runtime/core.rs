@@ -659,8 +659,10 @@ impl Core {
         }
     }
 
-    /// Queues `id`, just marked queued, for its next step.
-    #[inline]
+    /// Queues `id`, just marked queued, for its next step (always inlined: the full
+    /// trace's inlined recording made it too large for the inliner, and an out-of-line
+    /// call on every wake cost W1 1.5% instructions with tracing off).
+    #[inline(always)]
     fn queue_woken(&mut self, id: TaskId) {
         self.ready.push_back(Entry::Poll(id));
         self.stats.wakes += 1;

@@ -71,7 +71,7 @@ impl TraceBuf {
 
     /// Records a string-less event of the full trace (callers test [`TraceBuf::full`]
     /// first: the other levels keep none of these).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn quick(&mut self, time: Instant, task: Option<TaskId>, event: Quick) {
         debug_assert!(self.full());
         self.packed.quick(time, task, event);

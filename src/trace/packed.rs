@@ -244,7 +244,7 @@ impl Packed {
     /// Records an event without strings: the same bytes as [`Packed::push`] of its
     /// `EventKind`, written in place when its values are small (as nearly all are), else
     /// byte by byte.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn quick(&mut self, time: Instant, task: Option<TaskId>, event: Quick) {
         let t = time.as_nanos();
         let (tag, first, second) = match event {
