@@ -106,3 +106,85 @@ fn a_stale_waker_does_not_wake_the_slots_next_task() {
     });
     assert_eq!(out.result.unwrap(), 1, "the stale wake polled the new task");
 }
+
+/// Regression (the id table's chunks, issue 18 round 7): once every task of a chunk of 256
+/// ids ended and gave its slot back, the table keeps only their end states (one array
+/// shared by the chunks whose tasks all ended alike). Every task still reports how it
+/// ended, in chunks of mixed ends and of uniform ones, and a waker of a task in a
+/// compacted chunk wakes nothing, not even the task that took its slot.
+#[test]
+fn end_states_survive_the_compaction_of_their_ids() {
+    for policy in [Policy::Fifo, Policy::Random] {
+        let out = Sim::new().policy(policy).seed(5).run(async {
+            // #2..#1001: every 7th panics unobserved, every 11th is cancelled, the rest
+            // return and are joined (chunks of mixed ends).
+            let mut handles = Vec::new();
+            for n in 0..1000u32 {
+                if n % 7 == 3 {
+                    drop(spawn(async { panic!("lost") }));
+                } else if n % 11 == 5 {
+                    handles.push(spawn(async { std::future::pending::<u32>().await }));
+                } else {
+                    handles.push(spawn(async move { n }));
+                }
+            }
+            yield_now().await;
+            for h in handles {
+                if (h.id().get() - 2) % 11 == 5 {
+                    assert!(task::cancel(h.id()));
+                    assert!(h.await.is_err());
+                } else {
+                    h.await.unwrap();
+                }
+            }
+            // #1002..#1601 all return (#1025..#1280 fill a chunk that ends alike); #1100
+            // keeps its waker.
+            let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+            for n in 1002..=1601u32 {
+                let k = kept.clone();
+                spawn(poll_fn(move |cx| {
+                    if n == 1100 {
+                        *k.borrow_mut() = Some(cx.waker().clone());
+                    }
+                    Poll::Ready(n)
+                }))
+                .await
+                .unwrap();
+            }
+            // A task in a reused slot, then the stale wake.
+            let polls = Rc::new(Cell::new(0));
+            let p = polls.clone();
+            let waiter = spawn(poll_fn(move |_| {
+                p.set(p.get() + 1);
+                Poll::<()>::Pending
+            }));
+            yield_now().await;
+            kept.borrow().as_ref().unwrap().wake_by_ref();
+            yield_now().await;
+            yield_now().await;
+            let after_stale_wake = polls.get();
+            task::cancel(waiter.id());
+            let _ = waiter.await;
+            (task::all_tasks(), after_stale_wake)
+        });
+        let (states, after_stale_wake) = out.result.unwrap();
+        assert_eq!(
+            after_stale_wake, 1,
+            "{policy:?}: the stale wake polled a task"
+        );
+        for info in &states[1..1601] {
+            let n = info.id.get() - 2;
+            let expected = if info.id.get() > 1001 {
+                TaskState::Returned
+            } else if n % 7 == 3 {
+                TaskState::Panicked
+            } else if n % 11 == 5 {
+                TaskState::Cancelled
+            } else {
+                TaskState::Returned
+            };
+            assert_eq!(info.state, expected, "{policy:?}: task {}", info.id);
+        }
+        assert_eq!(out.trace.task_count(), 1602, "{policy:?}");
+    }
+}
