@@ -255,6 +255,11 @@ def runaways():
         cases.append(Case(f"runaway-{name}-explore",
                           ["explore", "s.toml", "--runs", "3", "--jobs", "1"],
                           files={"s.toml": text}, allowed=(1,)))
+        # Every thread holds a run: 256 of them once took over 4 GB.
+        cases.append(Case(f"runaway-{name}-explore-jobs",
+                          ["explore", "s.toml", "--runs", "6", "--jobs", "256", "--keep-going",
+                           "--no-shrink"],
+                          files={"s.toml": text}, allowed=(1,)))
     return cases
 
 
@@ -667,7 +672,7 @@ def classify(case, status, timed_out, cpu, rss, stderr, stdout):
     if code == 1:
         # A long token is kept in a file and printed as `@FILE (sl1:...)`.
         if re.search(r"(replay token|first failing token): (@\S+ \()?sl1:", err + out) or \
-           re.search(r"replay: cargo run", out):
+           re.search(r"replay: .* replay \S+ sl1:", out):
             return "ok failed-report"
         return "BAD exit-1-no-token"
     if code == 2:

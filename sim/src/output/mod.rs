@@ -1,6 +1,7 @@
 //! Output formats for one run: text (stable), JSON lines, Chrome trace events, HTML timeline.
 
 mod chrome;
+mod command;
 mod html;
 mod json;
 mod jsonl;
@@ -11,6 +12,8 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 use simloop::Token;
 use simloop::trace::EventKind;
+
+pub use self::command::{replay_command, shell_word};
 
 use crate::interp::Report;
 use crate::scenario::Scenario;
@@ -42,18 +45,6 @@ pub enum Format {
 /// ```
 pub fn sim_token(scn: &Scenario, token: &Token) -> String {
     format!("{token}@{:08x}", scn.fingerprint)
-}
-
-/// The command that replays `token`, from the repository root.
-///
-/// ```
-/// assert_eq!(
-///     simloop_cli::output::replay_command("s.toml", "sl1:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl1:fifo:0:AGto0Qs",
-/// );
-/// ```
-pub fn replay_command(path: &str, token: &str) -> String {
-    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
 }
 
 /// What every format says about the run besides its events.

@@ -597,9 +597,12 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
         "t=0 loop spawn #1 main\nt=0 #1 main poll\nt=0 #1 main log: hi\nt=0 #1 main returned\n"
     );
     assert!(o.stderr.contains("FAILED: scenario `f` (f.toml)\n  - no log line `bye`\nseed: 9  policy: fifo\nreplay token: sl1:fifo:9:"), "{}", o.stderr);
+    // Outside a checkout, the program as it was invoked (`cargo run` works only in one).
     assert!(
-        o.stderr
-            .contains("rerun: cargo run -q -p simloop-cli --bin sim -- replay f.toml sl1:fifo:9:"),
+        o.stderr.contains(&format!(
+            "rerun: {} replay f.toml sl1:fifo:9:",
+            env!("CARGO_BIN_EXE_sim")
+        )),
         "{}",
         o.stderr
     );
