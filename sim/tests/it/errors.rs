@@ -886,6 +886,17 @@ fn odd_files_are_refused_without_reading_them_whole() {
         "{}",
         o.stderr
     );
+    // Located at the byte (it said 1:1 wherever the byte was).
+    assert!(o.stderr.contains("--> nul.toml:1:7"), "{}", o.stderr);
+    std::fs::write(dir.join("late.toml"), b"[main]\nsteps = []\n# caf\xe9\n").unwrap();
+    let o = sim_in(&dir, &["run", "late.toml"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("byte 23 is not UTF-8\n  --> late.toml:3:6"),
+        "{}",
+        o.stderr
+    );
     let big = std::fs::File::create(dir.join("big.toml")).unwrap();
     big.set_len(5 << 20).unwrap();
     let o = sim_in(&dir, &["run", "big.toml"]);
