@@ -32,9 +32,9 @@ Usage (from the repository root; builds nothing, so build first):
   scripts/hostile-corpus.py --bin target/debug/sim --jobs 2 --only runaway
   scripts/hostile-corpus.py --list                 # the cases, without running them
 
-Cases are written under target/hostile-corpus/<release or debug>/<case>/ so that any one can be rerun by
-hand; `--verbose` prints each case's command and outcome. Exit status: 0 when every case
-is handled, 1 otherwise.
+Cases are written under target/hostile-corpus/<release or debug>/<case>/ so that any one
+can be rerun by hand; `--verbose` prints each case's command and outcome. Exit status: 0
+when every case is handled, 1 otherwise.
 """
 
 import argparse
