@@ -296,6 +296,17 @@ def programs():
             + f"[main]\nsteps = [{spawns}, "
             + ", ".join(f'{{ try = [{{ await = "h{k}" }}], except = [] }}' for k in range(n))
             + ', { log = "done" }]\n', (0, 1))
+    # A runaway that only some schedules reach (FIFO passes): explore finds it and shrinks a
+    # run of a million steps, each candidate of which may run to the step limit.
+    race = ('[vars]\nx = 0\n[tasks.setter]\nsteps = [{ set = "x", value = 1 }]\n'
+            '[tasks.spin]\nsteps = [{ while_before = 1e8, do = [{ yield = 1 }] }]\n'
+            '[tasks.checker]\nsteps = [{ if = "{x} == 0", do = [{ spawn = "spin" }, { spawn = "spin" }] }]\n'
+            '[main]\nsteps = [{ spawn = "setter", as = "a" }, { spawn = "checker", as = "b" }, '
+            '{ await = "a" }, { await = "b" }, { sleep = 1 }]\n')
+    add("race-runaway-run", race, (0,))
+    for policy in ["random", "pct:3"]:
+        add(f"race-runaway-explore-{policy}", race, (1,),
+            ["explore", "s.toml", "--runs", "20", "--policy", policy])
     add("self-await",
         '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "h" }, { await = "h" }, { await = "h" }, { await = "h" }]', (0,))
     add("await-each-other",
