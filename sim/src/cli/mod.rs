@@ -195,7 +195,9 @@ fn failure_block(
 fn emit(scn: &Scenario, report: &Report, out: &OutputArgs, limits: &LimitArgs) -> ExitCode {
     use std::io::Write as _;
     let failures = expect::failures(scn, report);
-    let info = RunInfo::new(scn, report, failures.clone());
+    let mut info = RunInfo::new(scn, report, failures.clone());
+    // The page's replay line is the terminal's rerun command (limit flags, a long token's file).
+    info.replay = Rerun::new(scn, &report.outcome.token, limits).command;
     let max = scn.limits.max_output;
     match &out.out {
         Some(path) => {

@@ -155,7 +155,7 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
         policy = esc(&info.policy),
         elapsed = esc(&info.elapsed),
         result = esc(&info.result),
-        replay = esc(&super::replay_command(&info.path, &info.token)),
+        replay = esc(&info.replay),
     )?;
     write_data(tl, w)?;
     w.write_all(b"</script>\n<script>\n")?;

@@ -62,6 +62,9 @@ pub struct RunInfo {
     pub policy: String,
     /// Replay token.
     pub token: String,
+    /// The command that replays the run: [`replay_command`] here; `sim` adds the run's limit
+    /// flags and passes a long token as `@FILE`.
+    pub replay: String,
     /// The main task's value (`repr`) or what went wrong.
     pub result: String,
     /// Virtual time taken.
@@ -88,6 +91,7 @@ impl RunInfo {
             seed: out.token.seed(),
             policy: out.token.policy().to_string(),
             token: sim_token(scn, &out.token),
+            replay: replay_command(&scn.path, &sim_token(scn, &out.token)),
             result,
             elapsed: format!("{:?}", out.elapsed),
             elapsed_ms: out.elapsed.as_nanos() as f64 / 1e6,

@@ -82,6 +82,44 @@ fn the_rerun_command_carries_the_limit_flags() {
         &["run", "s.toml", "--policy", "random", "--max-time", "0.25"],
     );
     assert!(o.stderr.contains(" --max-time 0.25\n"), "{}", o.stderr);
+    // The HTML page's replay line is the same command (it lacked the flags, round 7), and a
+    // long token is its file there too (the page carried all 666,000 characters).
+    let o = sim_in(
+        &dir,
+        &[
+            "run",
+            "s.toml",
+            "--policy",
+            "random",
+            "--max-steps",
+            "100",
+            "--format",
+            "html",
+        ],
+    );
+    let rerun_line = o.stderr.lines().find_map(|l| l.strip_prefix("rerun: "));
+    assert!(
+        o.stdout
+            .contains(&format!("<code>replay: {}</code>", rerun_line.unwrap())),
+        "{}",
+        o.stderr
+    );
+    assert!(rerun_line.unwrap().ends_with(" --max-steps 100"));
+    let o = sim_in(
+        &dir,
+        &[
+            "run",
+            "s.toml",
+            "--policy",
+            "random",
+            "--max-steps",
+            "12000",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(o.stdout.contains("replay s.toml @/"), "{}", o.stderr);
+    assert!(o.stdout.len() < 200_000, "{} bytes of HTML", o.stdout.len());
 }
 
 /// A run of thousands of decisions printed a token of megabytes (a million-step run under
