@@ -32,9 +32,9 @@ Usage (from the repository root; builds nothing, so build first):
   scripts/hostile-corpus.py --bin target/debug/sim --jobs 2 --only runaway
   scripts/hostile-corpus.py --list                 # the cases, without running them
 
-Cases are written under target/hostile-corpus/<case>/ so that any one can be rerun by
-hand; `--verbose` prints each case's command and outcome. Exit status: 0 when every case
-is handled, 1 otherwise.
+Cases are written under target/hostile-corpus/<release or debug>/<case>/ so that any one
+can be rerun by hand; `--verbose` prints each case's command and outcome. Exit status: 0
+when every case is handled, 1 otherwise.
 """
 
 import argparse
@@ -255,6 +255,11 @@ def runaways():
         cases.append(Case(f"runaway-{name}-explore",
                           ["explore", "s.toml", "--runs", "3", "--jobs", "1"],
                           files={"s.toml": text}, allowed=(1,)))
+        # Every thread holds a run: 256 of them once took over 4 GB.
+        cases.append(Case(f"runaway-{name}-explore-jobs",
+                          ["explore", "s.toml", "--runs", "6", "--jobs", "256", "--keep-going",
+                           "--no-shrink"],
+                          files={"s.toml": text}, allowed=(1,)))
     return cases
 
 
@@ -291,6 +296,17 @@ def programs():
             + f"[main]\nsteps = [{spawns}, "
             + ", ".join(f'{{ try = [{{ await = "h{k}" }}], except = [] }}' for k in range(n))
             + ', { log = "done" }]\n', (0, 1))
+    # A runaway that only some schedules reach (FIFO passes): explore finds it and shrinks a
+    # run of a million steps, each candidate of which may run to the step limit.
+    race = ('[vars]\nx = 0\n[tasks.setter]\nsteps = [{ set = "x", value = 1 }]\n'
+            '[tasks.spin]\nsteps = [{ while_before = 1e8, do = [{ yield = 1 }] }]\n'
+            '[tasks.checker]\nsteps = [{ if = "{x} == 0", do = [{ spawn = "spin" }, { spawn = "spin" }] }]\n'
+            '[main]\nsteps = [{ spawn = "setter", as = "a" }, { spawn = "checker", as = "b" }, '
+            '{ await = "a" }, { await = "b" }, { sleep = 1 }]\n')
+    add("race-runaway-run", race, (0,))
+    for policy in ["random", "pct:3"]:
+        add(f"race-runaway-explore-{policy}", race, (1,),
+            ["explore", "s.toml", "--runs", "20", "--policy", policy])
     add("self-await",
         '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "h" }, { await = "h" }, { await = "h" }, { await = "h" }]', (0,))
     add("await-each-other",
@@ -667,7 +683,7 @@ def classify(case, status, timed_out, cpu, rss, stderr, stdout):
     if code == 1:
         # A long token is kept in a file and printed as `@FILE (sl1:...)`.
         if re.search(r"(replay token|first failing token): (@\S+ \()?sl1:", err + out) or \
-           re.search(r"replay: cargo run", out):
+           re.search(r"replay: .* replay \S+ sl1:", out):
             return "ok failed-report"
         return "BAD exit-1-no-token"
     if code == 2:

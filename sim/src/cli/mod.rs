@@ -195,7 +195,9 @@ fn failure_block(
 fn emit(scn: &Scenario, report: &Report, out: &OutputArgs, limits: &LimitArgs) -> ExitCode {
     use std::io::Write as _;
     let failures = expect::failures(scn, report);
-    let info = RunInfo::new(scn, report, failures.clone());
+    let mut info = RunInfo::new(scn, report, failures.clone());
+    // The page's replay line is the terminal's rerun command (limit flags, a long token's file).
+    info.replay = Rerun::new(scn, &report.outcome.token, limits).command;
     let max = scn.limits.max_output;
     match &out.out {
         Some(path) => {
@@ -210,9 +212,17 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs, limits: &LimitArgs) -
             }
         }
         None => {
-            // A closed standard output (`sim ... | head`) only ends the printing.
+            // A closed standard output (`sim ... | head`) only ends the printing; a full disk
+            // or another error is one (it exited 0 with the trace lost).
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = output::write(out.format, report, &info, &mut w, max).and_then(|()| w.flush());
+            let written =
+                output::write(out.format, report, &info, &mut w, max).and_then(|()| w.flush());
+            if let Err(e) = written
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                warn!("error: cannot write the standard output: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
         }
     }
     if failures.is_empty() {

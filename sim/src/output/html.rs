@@ -155,7 +155,7 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
         policy = esc(&info.policy),
         elapsed = esc(&info.elapsed),
         result = esc(&info.result),
-        replay = esc(&super::replay_command(&info.path, &info.token)),
+        replay = esc(&info.replay),
     )?;
     write_data(tl, w)?;
     w.write_all(b"</script>\n<script>\n")?;
@@ -238,9 +238,15 @@ function draw() {
   ctx.clearRect(0, 0, W, H);
   ctx.font = '11px monospace'; ctx.textBaseline = 'middle';
   const f = first(), off = scroller.scrollTop - f * ROW_H;
+  // Grid lines are drawn in each row under its bars, so they never cross a label.
+  const step = niceStep(view[1] - view[0]), grid = [];
+  for (let v = Math.ceil(view[0] / step) * step; v <= view[1]; v += step) { if (xOf(v) >= LABEL_W) grid.push(v); }
   for (let r = f; r < nRows && AXIS_H + (r - f) * ROW_H - off < H; r++) {
     const y = AXIS_H + (r - f) * ROW_H - off;
     ctx.fillStyle = r % 2 ? '#ffffff' : '#f5f5f5'; ctx.fillRect(0, y, W, ROW_H);
+    ctx.strokeStyle = '#ddd'; ctx.lineWidth = 1; ctx.beginPath();
+    for (const v of grid) { ctx.moveTo(xOf(v), y); ctx.lineTo(xOf(v), y + ROW_H); }
+    ctx.stroke();
     ctx.save(); ctx.beginPath(); ctx.rect(LABEL_W, y, W - LABEL_W, ROW_H); ctx.clip();
     for (const k of rowSegs[r]) {
       const [a, b] = segSpan(k), x0 = xOf(a), x1 = xOf(b);
@@ -276,11 +282,10 @@ function draw() {
     ctx.fillStyle = '#222'; ctx.fillText(D.rows[r].slice(0, 30), 6, y + ROW_H / 2);
   }
   ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, AXIS_H);
-  const step = niceStep(view[1] - view[0]);
   ctx.strokeStyle = '#ddd'; ctx.lineWidth = 1; ctx.fillStyle = '#555';
-  for (let v = Math.ceil(view[0] / step) * step; v <= view[1]; v += step) {
-    const x = xOf(v); if (x < LABEL_W) continue;
-    ctx.beginPath(); ctx.moveTo(x, AXIS_H - 6); ctx.lineTo(x, H); ctx.stroke();
+  for (const v of grid) {
+    const x = xOf(v);
+    ctx.beginPath(); ctx.moveTo(x, AXIS_H - 6); ctx.lineTo(x, AXIS_H); ctx.stroke();
     ctx.fillText(fmt(v), x + 2, AXIS_H / 2);
   }
   ctx.fillText(order ? 'events' : 'virtual time', 6, AXIS_H / 2);

@@ -1,6 +1,7 @@
 //! Output formats for one run: text (stable), JSON lines, Chrome trace events, HTML timeline.
 
 mod chrome;
+mod command;
 mod html;
 mod json;
 mod jsonl;
@@ -11,6 +12,8 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 use simloop::Token;
 use simloop::trace::EventKind;
+
+pub use self::command::{replay_command, shell_word};
 
 use crate::interp::Report;
 use crate::scenario::Scenario;
@@ -44,18 +47,6 @@ pub fn sim_token(scn: &Scenario, token: &Token) -> String {
     format!("{token}@{:08x}", scn.fingerprint)
 }
 
-/// The command that replays `token`, from the repository root.
-///
-/// ```
-/// assert_eq!(
-///     simloop_cli::output::replay_command("s.toml", "sl1:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl1:fifo:0:AGto0Qs",
-/// );
-/// ```
-pub fn replay_command(path: &str, token: &str) -> String {
-    format!("cargo run -q -p simloop-cli --bin sim -- replay {path} {token}")
-}
-
 /// What every format says about the run besides its events.
 #[derive(Clone, Debug)]
 pub struct RunInfo {
@@ -71,6 +62,9 @@ pub struct RunInfo {
     pub policy: String,
     /// Replay token.
     pub token: String,
+    /// The command that replays the run: [`replay_command`] here; `sim` adds the run's limit
+    /// flags and passes a long token as `@FILE`.
+    pub replay: String,
     /// The main task's value (`repr`) or what went wrong.
     pub result: String,
     /// Virtual time taken.
@@ -97,6 +91,7 @@ impl RunInfo {
             seed: out.token.seed(),
             policy: out.token.policy().to_string(),
             token: sim_token(scn, &out.token),
+            replay: replay_command(&scn.path, &sim_token(scn, &out.token)),
             result,
             elapsed: format!("{:?}", out.elapsed),
             elapsed_ms: out.elapsed.as_nanos() as f64 / 1e6,

@@ -56,21 +56,27 @@ pub fn load(path: &str) -> Result<Scenario, ScenarioError> {
         .hint("a scenario is a hand-written TOML program; generate repetition with `count`, `repeat` or `for`"));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        ScenarioError::file(
-            path,
-            format!(
-                "the scenario file is not text: byte {} is not UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .hint("a scenario is a TOML text file (UTF-8)")
+        let at = e.utf8_error().valid_up_to();
+        not_text(path, e.as_bytes(), at, format!("byte {at} is not UTF-8"))
     })?;
     if let Some(at) = text.find('\0') {
-        return Err(ScenarioError::file(
+        return Err(not_text(
             path,
-            format!("the scenario file is not text: it has a NUL byte at byte {at}"),
-        )
-        .hint("a scenario is a TOML text file (UTF-8)"));
+            text.as_bytes(),
+            at,
+            format!("it has a NUL byte at byte {at}"),
+        ));
     }
     parse(path, &text)
+}
+
+/// The file is not text (`why`) at byte `at` of `bytes`: located at that byte's line and
+/// column, without the line itself (it holds what cannot be shown).
+fn not_text(path: &str, bytes: &[u8], at: usize, why: String) -> ScenarioError {
+    let before = String::from_utf8_lossy(&bytes[..at]);
+    let mut e = ScenarioError::file(path, format!("the scenario file is not text: {why}"))
+        .hint("a scenario is a TOML text file (UTF-8)");
+    e.line = before.matches('\n').count() + 1;
+    e.column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    e
 }

@@ -42,14 +42,14 @@ fn sim_in(dir: &Path, args: &[&str]) -> Out {
     o
 }
 
-/// The command after `--` of the line of `text` that starts with `prefix`.
+/// The arguments of the replay command on the line of `text` that starts with `prefix`.
 fn command_after(text: &str, prefix: &str) -> Vec<String> {
     let line = text
         .lines()
         .find(|l| l.starts_with(prefix))
         .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{text}"));
-    let (_, args) = line.split_once(" -- ").expect("a cargo run command");
-    args.split(' ').map(str::to_string).collect()
+    let at = line.find(" replay ").expect("a replay command");
+    line[at + 1..].split(' ').map(str::to_string).collect()
 }
 
 /// Reruns the command printed after `prefix`, in `dir`.
@@ -82,6 +82,44 @@ fn the_rerun_command_carries_the_limit_flags() {
         &["run", "s.toml", "--policy", "random", "--max-time", "0.25"],
     );
     assert!(o.stderr.contains(" --max-time 0.25\n"), "{}", o.stderr);
+    // The HTML page's replay line is the same command (it lacked the flags, round 7), and a
+    // long token is its file there too (the page carried all 666,000 characters).
+    let o = sim_in(
+        &dir,
+        &[
+            "run",
+            "s.toml",
+            "--policy",
+            "random",
+            "--max-steps",
+            "100",
+            "--format",
+            "html",
+        ],
+    );
+    let rerun_line = o.stderr.lines().find_map(|l| l.strip_prefix("rerun: "));
+    assert!(
+        o.stdout
+            .contains(&format!("<code>replay: {}</code>", rerun_line.unwrap())),
+        "{}",
+        o.stderr
+    );
+    assert!(rerun_line.unwrap().ends_with(" --max-steps 100"));
+    let o = sim_in(
+        &dir,
+        &[
+            "run",
+            "s.toml",
+            "--policy",
+            "random",
+            "--max-steps",
+            "12000",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(o.stdout.contains("replay s.toml @/"), "{}", o.stderr);
+    assert!(o.stdout.len() < 200_000, "{} bytes of HTML", o.stdout.len());
 }
 
 /// A run of thousands of decisions printed a token of megabytes (a million-step run under
@@ -308,4 +346,40 @@ fn explore_runs_once_when_every_seed_gives_the_same_run() {
         "{}",
         o.stdout
     );
+}
+
+/// Regression (round 7): a run outside a checkout printed `rerun: cargo run -q -p
+/// simloop-cli ...`, which fails there ("could not find `Cargo.toml`"). Outside a checkout
+/// the command names the program as it was invoked, quotes a path that needs it, and runs
+/// as printed, through a shell, in the directory where it was printed.
+#[test]
+fn the_rerun_command_runs_as_printed_outside_a_checkout() {
+    let dir = scratch();
+    std::fs::write(
+        dir.join("my scenario.toml"),
+        "[main]\nsteps = [{ log = \"hi\" }]\n[expect]\ncontains = [\"bye\"]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "my scenario.toml", "--seed", "5"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let line = o
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("rerun: "))
+        .expect("a rerun line");
+    assert!(
+        line.starts_with(&format!(
+            "{} replay 'my scenario.toml' sl1:fifo:5:",
+            env!("CARGO_BIN_EXE_sim")
+        )),
+        "{line}"
+    );
+    let again = Command::new("sh")
+        .args(["-c", line])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("  - no log line `bye`"), "{stderr}");
 }

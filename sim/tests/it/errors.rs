@@ -597,9 +597,12 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
         "t=0 loop spawn #1 main\nt=0 #1 main poll\nt=0 #1 main log: hi\nt=0 #1 main returned\n"
     );
     assert!(o.stderr.contains("FAILED: scenario `f` (f.toml)\n  - no log line `bye`\nseed: 9  policy: fifo\nreplay token: sl1:fifo:9:"), "{}", o.stderr);
+    // Outside a checkout, the program as it was invoked (`cargo run` works only in one).
     assert!(
-        o.stderr
-            .contains("rerun: cargo run -q -p simloop-cli --bin sim -- replay f.toml sl1:fifo:9:"),
+        o.stderr.contains(&format!(
+            "rerun: {} replay f.toml sl1:fifo:9:",
+            env!("CARGO_BIN_EXE_sim")
+        )),
         "{}",
         o.stderr
     );
@@ -880,6 +883,17 @@ fn odd_files_are_refused_without_reading_them_whole() {
     let o = sim_in(&dir, &["run", "nul.toml"]);
     assert!(
         o.stderr.contains("it has a NUL byte at byte 6"),
+        "{}",
+        o.stderr
+    );
+    // Located at the byte (it said 1:1 wherever the byte was).
+    assert!(o.stderr.contains("--> nul.toml:1:7"), "{}", o.stderr);
+    std::fs::write(dir.join("late.toml"), b"[main]\nsteps = []\n# caf\xe9\n").unwrap();
+    let o = sim_in(&dir, &["run", "late.toml"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("byte 23 is not UTF-8\n  --> late.toml:3:6"),
         "{}",
         o.stderr
     );

@@ -253,6 +253,27 @@ fn a_closed_stdout_is_not_a_panic() {
     assert_eq!(out.status.code(), Some(0), "{err}");
 }
 
+/// Regression (round 7): a standard output that fails otherwise than by closing (a full
+/// disk) lost the trace and exited 0.
+#[test]
+fn a_failing_stdout_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(["run", "scenarios/factorial_gather.toml"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error: cannot write the standard output: No space left on device"),
+        "{err}"
+    );
+}
+
 #[test]
 fn logs_format_prints_only_log_lines() {
     let (code, out, _) = run(&[

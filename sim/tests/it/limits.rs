@@ -67,8 +67,10 @@ fn stopped(o: &Out, reason: &str) {
     );
     assert!(o.stderr.contains("replay token: sl1:"), "{}", o.stderr);
     assert!(
-        o.stderr
-            .contains("rerun: cargo run -q -p simloop-cli --bin sim -- replay s.toml sl1:"),
+        o.stderr.contains(&format!(
+            "rerun: {} replay s.toml sl1:",
+            env!("CARGO_BIN_EXE_sim")
+        )),
         "{}",
         o.stderr
     );
