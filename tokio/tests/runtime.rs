@@ -150,3 +150,49 @@ fn spawn_blocking_runs_on_no_worker() {
         assert_eq!((in_task, in_blocking), (Some(0), None));
     }
 }
+
+/// `block_in_place` in a `Handle::block_on`'s future: allowed on a current-thread runtime
+/// too (no worker runs that future), refused in the runtime's own `block_on` and tasks
+/// (tokio's rt_handle_block_on `yield_in_block_in_place`, rt_threaded `test_block_in_place3`).
+#[test]
+fn block_in_place_is_refused_on_a_current_thread_worker_only() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let n = rt.handle().block_on(async {
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async {
+                tokio::task::yield_now().await;
+                4
+            })
+        })
+    });
+    assert_eq!(n, 4);
+    let refused = |f: Box<dyn FnOnce() + std::panic::UnwindSafe>| {
+        let e = std::panic::catch_unwind(f).unwrap_err();
+        match e.downcast::<String>() {
+            Ok(s) => *s,
+            Err(e) => e.downcast::<&str>().unwrap().to_string(),
+        }
+    };
+    let in_block_on = refused(Box::new(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async { tokio::task::block_in_place(|| {}) })
+    }));
+    assert_eq!(
+        in_block_on,
+        "can call blocking only when running on the multi-threaded runtime"
+    );
+    let rt2 = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let in_task = rt2.block_on(async {
+        tokio::spawn(async { tokio::task::block_in_place(|| {}) })
+            .await
+            .unwrap_err()
+    });
+    assert!(in_task.is_panic());
+}

@@ -58,16 +58,20 @@ pub(crate) fn in_blocking() -> bool {
 ///
 /// # Panics
 ///
-/// On a current-thread runtime or inside a `LocalSet`, as tokio does.
+/// On a current-thread runtime's worker (in its `Runtime::block_on` or one of its tasks)
+/// or inside a `LocalSet`, as tokio does.
 #[track_caller]
 pub fn block_in_place<F, R>(f: F) -> R
 where
     F: FnOnce() -> R,
 {
-    let current_thread = context::with_run(|r| {
+    // A current-thread runtime's worker (its `Runtime::block_on`, its tasks) has no other
+    // worker to hand the tasks to; a `Handle::block_on`'s future runs on no worker.
+    let current_worker = context::with_run(|r| {
         r.handle.runtime_flavor() == crate::sim::runtime::RuntimeFlavor::CurrentThread
+            && (r.worker || super::try_id().is_some())
     });
-    if current_thread == Some(true) || (current_thread.is_some() && super::local::in_local_set()) {
+    if current_worker == Some(true) || (current_worker.is_some() && super::local::in_local_set()) {
         panic!("can call blocking only when running on the multi-threaded runtime");
     }
     // tokio lifts the cooperative budget while `f` blocks (a blocking loop over tokio's
