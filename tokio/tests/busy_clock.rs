@@ -81,6 +81,21 @@ mod simulated {
     }
 
     #[tokio::test]
+    async fn pausing_mid_run_stops_the_busy_clock_and_resuming_restarts_it() {
+        tokio::time::pause();
+        let start = Instant::now();
+        for _ in 0..5_000 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(Instant::now(), start);
+        tokio::time::resume();
+        for _ in 0..2_000 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(Instant::now() - start, Duration::from_millis(2));
+    }
+
+    #[tokio::test]
     async fn an_idle_run_resets_the_count() {
         let start = Instant::now();
         for _ in 0..10 {

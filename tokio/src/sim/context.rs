@@ -63,7 +63,7 @@ pub(crate) fn run_number() -> u64 {
 pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool) -> RunGuard {
     let number = RUNS.fetch_add(1, Ordering::Relaxed);
     in_progress().push((number, handle.clone()));
-    super::time::reset_busy();
+    super::time::reset_busy(handle.is_paused());
     let previous = RUN.with(|r| {
         r.borrow_mut().replace(Run {
             handle,
@@ -85,6 +85,9 @@ impl Drop for RunGuard {
     fn drop(&mut self) {
         in_progress().retain(|(n, _)| *n != self.number);
         let previous = self.previous.take();
+        if let Some(run) = &previous {
+            super::time::reset_busy(run.handle.is_paused());
+        }
         let _ = RUN.try_with(|r| *r.borrow_mut() = previous);
     }
 }
@@ -99,6 +102,8 @@ pub(crate) fn set_aside<R>(f: impl FnOnce() -> R) -> R {
         fn drop(&mut self) {
             if let Some(run) = self.0.take() {
                 pop_entered();
+                // A run nested in the closure counted its own polls.
+                super::time::reset_busy(run.handle.is_paused());
                 let _ = RUN.try_with(|r| *r.borrow_mut() = Some(run));
             }
         }

@@ -24,20 +24,31 @@ pub(crate) const POLLS_PER_TICK: u32 = 1000;
 pub(crate) const TICK: Duration = Duration::from_millis(1);
 
 thread_local! {
+    /// Whether the run on this thread counts its polls (its clock is not paused).
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
     /// The instant of the last poll (nanoseconds on the run's clock) and how many polls in
     /// a row happened at it.
     static BUSY: Cell<(u64, u32)> = const { Cell::new((0, 0)) };
 }
 
-/// Starts the count afresh (a new run).
-pub(crate) fn reset() {
+/// Starts the count afresh (a new run, whose clock is `paused` or not).
+pub(crate) fn reset(paused: bool) {
     let _ = BUSY.try_with(|b| b.set((0, 0)));
+    set_paused(paused);
+}
+
+/// The run's clock was paused or resumed (`time::pause`, `time::resume`).
+pub(crate) fn set_paused(paused: bool) {
+    let _ = COUNTING.try_with(|c| c.set(!paused));
 }
 
 /// Counts a task poll; the [`POLLS_PER_TICK`]-th in a row at one instant of an unpaused
-/// runtime advances the clock by [`TICK`].
+/// runtime advances the clock by [`TICK`]. A run with a paused clock pays one flag read.
 #[inline]
 pub(crate) fn poll() {
+    if COUNTING.try_with(Cell::get) != Ok(true) {
+        return;
+    }
     let Some(now) = simloop::time::try_now() else {
         return;
     };

@@ -14,7 +14,7 @@ mod interval;
 mod sleep;
 mod timeout;
 
-pub(crate) use self::busy::{poll as count_poll, reset as reset_busy};
+pub(crate) use self::busy::{poll as count_poll, reset as reset_busy, set_paused as busy_paused};
 pub use self::clock::{advance, pause, resume};
 pub use self::instant::Instant;
 pub use self::interval::{Interval, MissedTickBehavior, interval, interval_at};
