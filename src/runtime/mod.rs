@@ -7,6 +7,7 @@
 //! slots before they are polled, and wakers or values whose `Drop` might run user code are
 //! handed back to [`with`], which runs them after the borrow ends.
 
+mod aside;
 mod awaiters;
 mod cell;
 mod context;
@@ -30,6 +31,7 @@ mod timers;
 mod wait;
 mod waker;
 
+pub use self::aside::set_aside;
 pub use self::deadlock::{BlockedTask, DeadlockReport};
 pub use self::instant::Instant;
 pub use self::join_error::JoinError;

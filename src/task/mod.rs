@@ -21,4 +21,4 @@ pub use self::join::JoinHandle;
 pub use self::shared::Task;
 pub use self::spawn::{spawn, spawn_named};
 pub use self::yield_now::{YieldNow, yield_now};
-pub use crate::runtime::{JoinError, TaskId};
+pub use crate::runtime::{JoinError, TaskId, set_aside};

@@ -18,8 +18,11 @@
 //! exploration of N schedules that shrinks a failure and prints the command replaying it.
 //!
 //! Real network, file system, process and signal I/O are not simulated: under the cfg
-//! `tokio::net`, `tokio::fs`, `tokio::process` and `tokio::signal` do not exist, so code
-//! using them fails to compile.
+//! `tokio::net`, `tokio::fs`, `tokio::process` and `tokio::signal` are tokio's own modules
+//! (with their features), so code using them compiles; inside a run, sockets, processes
+//! and signals fail at run time with tokio's panic ("IO is disabled": the run's host
+//! runtime has no I/O driver), while `tokio::fs` reads and writes the real file system on
+//! tokio's blocking threads, its results coming back as wakes from another thread.
 //!
 //! # Examples
 //!

@@ -108,3 +108,16 @@ fn select_and_join_futures_have_tokios_sizes() {
     };
     assert_eq!([size_of_val(&j1), size_of_val(&j2)], [32, 48]);
 }
+
+/// Regression: `#[tokio::main]` without a flavor ran a current-thread runtime under the
+/// simulation; tokio's default is multi-thread (rt_threaded `test_block_in_place4` blocks
+/// in place there, which a current-thread runtime refuses).
+#[tokio::main]
+#[test]
+async fn main_without_a_flavor_is_multi_thread() {
+    assert_eq!(
+        tokio::runtime::Handle::current().runtime_flavor(),
+        tokio::runtime::RuntimeFlavor::MultiThread
+    );
+    tokio::task::block_in_place(|| {});
+}

@@ -27,3 +27,172 @@ fn a_runtime_in_a_thread_local_drops_at_thread_exit() {
     .join()
     .unwrap();
 }
+
+/// Regression: the message lacked tokio's last sentence, and tokio's rt_handle_block_on
+/// `nesting` tests expect all of it.
+#[test]
+#[should_panic(
+    expected = "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks. If you are in an async function, use `.await` on the future instead of blocking on it."
+)]
+fn a_block_on_inside_a_block_on_panics_with_tokios_message() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        tokio::runtime::Handle::current().block_on(async {});
+    });
+}
+
+fn multi_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A task blocks in place and runs another runtime there (tokio's rt_threaded
+/// `yield_after_block_in_place`, task_blocking
+/// `can_enter_current_thread_rt_from_within_block_in_place`). Before, the inner `block_on`
+/// panicked: simulations did not nest.
+#[test]
+fn block_in_place_can_block_on_another_runtime() {
+    let rt = multi_thread();
+    let n = rt.block_on(async {
+        tokio::spawn(async {
+            let n = tokio::task::block_in_place(|| {
+                let inner = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                inner.block_on(async {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    tokio::spawn(async { 6 }).await.unwrap()
+                })
+            });
+            tokio::task::yield_now().await;
+            n + 1
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(n, 7);
+}
+
+/// A task blocks in place on its own runtime's handle (tokio's rt_threaded
+/// `yield_now_in_block_in_place`, `mutex_in_block_in_place`); a task spawned there runs.
+#[test]
+fn block_in_place_can_block_on_its_own_runtime() {
+    let rt = multi_thread();
+    let n = rt.block_on(async {
+        let lock = std::sync::Arc::new(tokio::sync::Mutex::new(0));
+        let l = lock.clone();
+        tokio::spawn(async move {
+            tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(async move {
+                    // More acquisitions than a task's cooperative budget.
+                    for i in 0..200 {
+                        *l.lock().await = i;
+                    }
+                    tokio::task::yield_now().await;
+                });
+            })
+        })
+        .await
+        .unwrap();
+        let h = tokio::task::block_in_place(|| tokio::spawn(async { 1 }));
+        *lock.lock().await + h.await.unwrap()
+    });
+    assert_eq!(n, 200);
+}
+
+/// Regression: guards of `enter` dropped out of order were accepted (tokio panics: rt_handle
+/// `interleave_enter_different_rt`, `interleave_enter_same_rt`); entering works again after.
+#[test]
+fn enter_guards_dropped_out_of_order_panic() {
+    let rt1 = multi_thread();
+    let rt2 = multi_thread();
+    let out_of_order = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let enter1 = rt1.enter();
+        let enter2 = rt2.enter();
+        drop(enter1);
+        drop(enter2);
+    }));
+    let message = *out_of_order.unwrap_err().downcast::<&str>().unwrap();
+    assert!(
+        message.starts_with("`EnterGuard` values dropped out of order"),
+        "{message}"
+    );
+    // In order is fine, and the runtime entered last is the current one.
+    let enter1 = rt1.enter();
+    let enter2 = rt2.enter();
+    assert_eq!(tokio::runtime::Handle::current().id(), rt2.handle().id());
+    drop(enter2);
+    drop(enter1);
+}
+
+/// Regression: `spawn_blocking`'s closure saw worker 0 (tokio runs it on its blocking pool,
+/// no worker: rt_worker_index `worker_index_from_spawn_blocking`).
+#[test]
+fn spawn_blocking_runs_on_no_worker() {
+    for rt in [
+        multi_thread(),
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap(),
+    ] {
+        let (in_task, in_blocking) = rt.block_on(async {
+            let in_task = tokio::spawn(async { tokio::runtime::worker_index() });
+            let in_blocking = tokio::task::spawn_blocking(tokio::runtime::worker_index);
+            (in_task.await.unwrap(), in_blocking.await.unwrap())
+        });
+        assert_eq!((in_task, in_blocking), (Some(0), None));
+    }
+}
+
+/// `block_in_place` in a `Handle::block_on`'s future: allowed on a current-thread runtime
+/// too (no worker runs that future), refused in the runtime's own `block_on` and tasks
+/// (tokio's rt_handle_block_on `yield_in_block_in_place`, rt_threaded `test_block_in_place3`).
+#[test]
+fn block_in_place_is_refused_on_a_current_thread_worker_only() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let n = rt.handle().block_on(async {
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async {
+                tokio::task::yield_now().await;
+                4
+            })
+        })
+    });
+    assert_eq!(n, 4);
+    let refused = |f: Box<dyn FnOnce() + std::panic::UnwindSafe>| {
+        let e = std::panic::catch_unwind(f).unwrap_err();
+        match e.downcast::<String>() {
+            Ok(s) => *s,
+            Err(e) => e.downcast::<&str>().unwrap().to_string(),
+        }
+    };
+    let in_block_on = refused(Box::new(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async { tokio::task::block_in_place(|| {}) })
+    }));
+    assert_eq!(
+        in_block_on,
+        "can call blocking only when running on the multi-threaded runtime"
+    );
+    let rt2 = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let in_task = rt2.block_on(async {
+        tokio::spawn(async { tokio::task::block_in_place(|| {}) })
+            .await
+            .unwrap_err()
+    });
+    assert!(in_task.is_panic());
+}

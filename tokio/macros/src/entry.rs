@@ -13,7 +13,9 @@ pub(crate) enum Kind {
 }
 
 struct Config {
-    multi_thread: bool,
+    /// `flavor`: `None` when not given (`#[tokio::main]` is then multi-thread,
+    /// `#[tokio::test]` current-thread, as in tokio).
+    multi_thread: Option<bool>,
     local: bool,
     name: Option<String>,
     start_paused: bool,
@@ -24,7 +26,7 @@ struct Config {
 /// `unhandled_panic` (the last accepted and ignored).
 fn config(args: TokenStream) -> syn::Result<Config> {
     let mut config = Config {
-        multi_thread: false,
+        multi_thread: None,
         local: false,
         name: None,
         start_paused: false,
@@ -49,9 +51,9 @@ fn config(args: TokenStream) -> syn::Result<Config> {
         };
         match (name.as_str(), lit) {
             ("flavor", Some(Lit::Str(s))) => match s.value().as_str() {
-                "current_thread" => config.multi_thread = false,
+                "current_thread" => config.multi_thread = Some(false),
                 "local" => config.local = true,
-                "multi_thread" => config.multi_thread = true,
+                "multi_thread" => config.multi_thread = Some(true),
                 other => {
                     return Err(syn::Error::new(
                         s.span(),
@@ -91,7 +93,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> syn::R
         ));
     }
     let krate = &config.krate;
-    let flavor = if config.multi_thread {
+    let multi_thread = config
+        .multi_thread
+        .unwrap_or(matches!(kind, Kind::Main) && !config.local);
+    let flavor = if multi_thread {
         quote!(#krate::runtime::RuntimeFlavor::MultiThread)
     } else {
         quote!(#krate::runtime::RuntimeFlavor::CurrentThread)

@@ -63,6 +63,7 @@ pub(crate) fn run_number() -> u64 {
 pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool) -> RunGuard {
     let number = RUNS.fetch_add(1, Ordering::Relaxed);
     in_progress().push((number, handle.clone()));
+    super::time::reset_busy(handle.is_paused());
     let previous = RUN.with(|r| {
         r.borrow_mut().replace(Run {
             handle,
@@ -84,8 +85,36 @@ impl Drop for RunGuard {
     fn drop(&mut self) {
         in_progress().retain(|(n, _)| *n != self.number);
         let previous = self.previous.take();
+        if let Some(run) = &previous {
+            super::time::reset_busy(run.handle.is_paused());
+        }
         let _ = RUN.try_with(|r| *r.borrow_mut() = previous);
     }
+}
+
+/// Runs `f` with this thread's run set aside (a blocking call inside one of its tasks,
+/// `block_in_place`): inside, no run is in progress here and the run's runtime is merely
+/// entered, so `f` may block on a runtime (another run) and its spawns wait for the run.
+pub(crate) fn set_aside<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Run>);
+
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(run) = self.0.take() {
+                pop_entered();
+                // A run nested in the closure counted its own polls.
+                super::time::reset_busy(run.handle.is_paused());
+                let _ = RUN.try_with(|r| *r.borrow_mut() = Some(run));
+            }
+        }
+    }
+
+    let run = RUN.try_with(|r| r.borrow_mut().take()).ok().flatten();
+    if let Some(run) = &run {
+        push_entered(run.handle.clone());
+    }
+    let _restore = Restore(run);
+    simloop::task::set_aside(f)
 }
 
 /// The handle of the runtime this thread is in: the run's, else the innermost entered.
@@ -99,10 +128,26 @@ pub(crate) fn current_handle() -> Option<Handle> {
         .flatten()
 }
 
-/// Pushes an entered handle (`Runtime::enter`).
-pub(crate) fn push_entered(handle: Handle) {
+/// Pushes an entered handle (`Runtime::enter`); gives the number entered with it.
+pub(crate) fn push_entered(handle: Handle) -> usize {
     // `try_with`: a runtime may be dropped by a thread-local's destructor, after this one's.
-    let _ = ENTERED.try_with(|e| e.borrow_mut().push(handle));
+    ENTERED
+        .try_with(|e| {
+            let mut e = e.borrow_mut();
+            e.push(handle);
+            e.len()
+        })
+        .unwrap_or(0)
+}
+
+/// The number of entered handles.
+pub(crate) fn entered_depth() -> usize {
+    ENTERED.try_with(|e| e.borrow().len()).unwrap_or(0)
+}
+
+/// Leaves the handles entered past the first `depth`.
+pub(crate) fn truncate_entered(depth: usize) {
+    let _ = ENTERED.try_with(|e| e.borrow_mut().truncate(depth));
 }
 
 /// Pops the innermost entered handle.

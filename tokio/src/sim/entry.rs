@@ -134,9 +134,9 @@ pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
 }
 
 /// Runs a `#[tokio::test]`: one simulation, or with `SIMLOOP_RUNS=N` (and no
-/// `SIMLOOP_REPLAY` token for this test) an exploration of N schedules under `SIMLOOP_POLICY` (random by
-/// default) from `SIMLOOP_SEED`, whose first failure is shrunk and reported with the
-/// command that replays it. The test's value comes from a final run in the default order.
+/// `SIMLOOP_REPLAY` token for this test) an exploration of N schedules under
+/// `SIMLOOP_POLICY` (random by default) from `SIMLOOP_SEED`, whose first failure is shrunk
+/// and reported with the command that replays it. The test's value comes from a final run in the default order.
 ///
 /// # Panics
 ///

@@ -108,7 +108,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        spawn_on(self, async move { f() })
+        spawn_on(self, async move { task::run_blocking(f) })
     }
 
     /// Runs `future` to completion as one simulation of this runtime.
@@ -129,7 +129,7 @@ impl Handle {
     pub(crate) fn run<F: Future>(&self, future: F, worker: bool) -> F::Output {
         if simloop::time::try_now().is_some() {
             panic!(
-                "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks."
+                "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks. If you are in an async function, use `.await` on the future instead of blocking on it."
             );
         }
         let origin = self.inner.base + *lock(&self.inner.elapsed);
@@ -143,6 +143,7 @@ impl Handle {
                 handle.start_pending();
                 handle.set_main_waker(Some(cx.waker()));
                 task::coop::refill();
+                crate::sim::time::count_poll();
                 catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
@@ -174,9 +175,9 @@ impl Handle {
     /// Makes this the current runtime until the guard drops: `tokio::spawn` then works
     /// outside a run (the task starts with the runtime's next run).
     pub fn enter(&self) -> EnterGuard<'_> {
-        context::push_entered(self.clone());
+        let depth = context::push_entered(self.clone());
         EnterGuard {
-            _entered: Entered(()),
+            _entered: Entered(depth),
             _local: None,
             _handle: std::marker::PhantomData,
         }
@@ -323,7 +324,19 @@ thread_local! {
 /// tokio, instead of blocking the simulation's thread forever) and gives each poll a full
 /// cooperative budget, without a scheduler (so a task out of budget is woken at once
 /// rather than at a park that never comes while the run goes on: `task::coop`).
+///
+/// Inside the host already (a run started in a blocking call of another run's task,
+/// `block_in_place`), the future is polled in place: the ones given here complete at their
+/// first poll.
 pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let mut future = std::pin::pin!(future);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        return match future.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => unreachable!("hosted work completes in one poll"),
+        };
+    }
     HOST.with(|host| host.handle().block_on(future))
 }
 
@@ -351,12 +364,23 @@ pub struct EnterGuard<'a> {
 /// Leaves the entered runtime when dropped. (A field rather than `EnterGuard`'s own `Drop`:
 /// the guard then does not keep its runtime borrowed while it drops, as tokio's does not,
 /// so a runtime may be shut down while entered.)
+/// The number of entered runtimes with this one (`Handle::enter`'s nesting depth).
 #[derive(Debug)]
-struct Entered(());
+struct Entered(usize);
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        context::pop_entered();
+        if context::entered_depth() == self.0 {
+            context::pop_entered();
+        } else if std::thread::panicking() {
+            // Unwinding from an out-of-order drop: leave the stack as deep as this guard
+            // found it, quietly.
+            context::truncate_entered(self.0.saturating_sub(1));
+        } else {
+            panic!(
+                "`EnterGuard` values dropped out of order. Guards returned by `tokio::runtime::Handle::enter()` must be dropped in the reverse order as they were acquired."
+            );
+        }
     }
 }
 

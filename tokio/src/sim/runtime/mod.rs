@@ -24,9 +24,13 @@ pub enum RuntimeFlavor {
 }
 
 /// The index of the worker running the current task: 0 inside a task of a run (one
-/// thread), and in the future of a current-thread `Runtime::block_on`; `None` elsewhere.
+/// thread), and in the future of a current-thread `Runtime::block_on`; `None` elsewhere
+/// (in `spawn_blocking`'s closure too, which tokio runs on a thread of its blocking pool).
 pub fn worker_index() -> Option<usize> {
     let worker = super::context::with_run(|r| r.worker)?;
+    if crate::sim::task::in_blocking() {
+        return None;
+    }
     (worker || crate::sim::task::try_id().is_some()).then_some(0)
 }
 

@@ -80,6 +80,7 @@ pub(crate) async fn budgeted<F: Future>(body: F) -> F::Output {
     let mut body = std::pin::pin!(body);
     std::future::poll_fn(|cx| {
         refill();
+        crate::sim::time::count_poll();
         body.as_mut().poll(cx)
     })
     .await

@@ -174,6 +174,7 @@ impl<F: Future> Future for TaskFuture<F> {
         *this.started = true;
         let _local = this.local.as_ref().map(|l| l.enter());
         super::coop::refill();
+        crate::sim::time::count_poll();
         let stage = this.stage.as_mut();
         let result = match catch_unwind(AssertUnwindSafe(|| poll_or_drop(stage, cx))) {
             Ok(Poll::Pending) => return Poll::Pending,

@@ -26,6 +26,9 @@ pub fn pause() {
     if handle.set_paused(true) {
         panic!("time is already frozen");
     }
+    if handle.runs_here() {
+        super::busy_paused(true);
+    }
 }
 
 /// Marks the clock running again.
@@ -40,6 +43,9 @@ pub fn resume() {
     };
     if !handle.set_paused(false) {
         panic!("time is not frozen");
+    }
+    if handle.runs_here() {
+        super::busy_paused(false);
     }
 }
 
