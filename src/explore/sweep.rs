@@ -33,16 +33,45 @@ pub(crate) struct Tally {
 
 impl Tally {
     pub(crate) fn add(&mut self, record: Record) {
+        self.count(&record);
+        if let Some((message, token)) = record.failed
+            && self.first_failure.is_none()
+        {
+            self.first_failure = Some((record.index, message, token));
+        }
+    }
+
+    /// [`Tally::add`] keeping the record: a thread's own tally, whose records the sweep
+    /// may need again (see [`Sweep::threads`]).
+    fn add_ref(&mut self, record: &Record) {
+        self.count(record);
+        if let Some((message, token)) = &record.failed
+            && self.first_failure.is_none()
+        {
+            self.first_failure = Some((record.index, message.clone(), token.clone()));
+        }
+    }
+
+    fn count(&mut self, record: &Record) {
         self.runs += 1;
         self.fingerprints.insert(record.judged.fingerprint);
         self.max_tasks = self.max_tasks.max(record.judged.tasks);
         self.max_decisions = self.max_decisions.max(record.judged.decisions);
-        if let Some((message, token)) = record.failed {
-            self.failures += 1;
-            if self.first_failure.is_none() {
-                self.first_failure = Some((record.index, message, token));
-            }
-        }
+        self.failures += u64::from(record.failed.is_some());
+    }
+
+    /// Adds the tally of other runs (another thread's): the result is the tally of all
+    /// the runs, whatever the order of merging.
+    fn merge(&mut self, mut other: Tally) {
+        self.runs += other.runs;
+        self.failures += other.failures;
+        self.fingerprints.append(&mut other.fingerprints);
+        self.max_tasks = self.max_tasks.max(other.max_tasks);
+        self.max_decisions = self.max_decisions.max(other.max_decisions);
+        self.first_failure = match (self.first_failure.take(), other.first_failure) {
+            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+            (a, b) => a.or(b),
+        };
     }
 
     fn progress(&self, total: u64) -> Progress {
@@ -99,11 +128,13 @@ impl Sweep<'_> {
         (tally, false)
     }
 
-    /// Several jobs: threads take run numbers from one counter, in order, and keep their
-    /// records; a stop at a failure keeps the runs up to the LOWEST failing one, which
-    /// every job count reaches (no thread skips a number below a failing one), so the tally
-    /// does not depend on the number of jobs. With a progress
-    /// callback, records travel to the calling thread as they end.
+    /// Several jobs: threads take run numbers from one counter, in order, and tally their
+    /// own runs; the calling thread merges the tallies when they end. A stop at a failure
+    /// keeps the runs up to the LOWEST failing one, which every job count reaches (no
+    /// thread skips a number below a failing one), so the tally does not depend on the
+    /// number of jobs: for that case the threads also keep their records, and the tally is
+    /// made again from those up to the stop. With a progress callback, records travel to
+    /// the calling thread as they end.
     fn threads(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
         let next = AtomicU64::new(0);
         // Threads take run numbers a few at a time (one shared counter bumped per run costs
@@ -113,6 +144,7 @@ impl Sweep<'_> {
         let stop_at = AtomicU64::new(u64::MAX);
         let cut = AtomicBool::new(false);
         let mut records: Vec<Record> = Vec::new();
+        let mut tally = Tally::default();
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<Record>();
             let workers: Vec<_> = (0..self.jobs.min(self.total as usize))
@@ -121,7 +153,7 @@ impl Sweep<'_> {
                     let (next, stop_at, cut) = (&next, &stop_at, &cut);
                     scope.spawn(move || {
                         quietly(|| {
-                            let mut mine = Vec::new();
+                            let (mut mine, mut kept) = (Tally::default(), Vec::new());
                             'chunks: loop {
                                 let first = next.fetch_add(chunk, Ordering::Relaxed);
                                 for j in first..(first + chunk).min(self.total) {
@@ -142,14 +174,19 @@ impl Sweep<'_> {
                                                 break 'chunks;
                                             }
                                         }
-                                        None => mine.push(record),
+                                        None => {
+                                            mine.add_ref(&record);
+                                            if self.stop_on_failure {
+                                                kept.push(record);
+                                            }
+                                        }
                                     }
                                 }
                                 if first + chunk >= self.total {
                                     break;
                                 }
                             }
-                            mine
+                            (mine, kept)
                         })
                     })
                 })
@@ -171,14 +208,18 @@ impl Sweep<'_> {
                 }
             }
             for worker in workers {
-                records.extend(worker.join().expect("an exploring thread panicked"));
+                let (mine, kept) = worker.join().expect("an exploring thread panicked");
+                tally.merge(mine);
+                records.extend(kept);
             }
         });
-        records.sort_by_key(|r| r.index);
         let stop = stop_at.load(Ordering::Relaxed);
-        let mut tally = Tally::default();
-        for record in records.into_iter().take_while(|r| r.index <= stop) {
-            tally.add(record);
+        if self.progress.is_some() || stop != u64::MAX {
+            records.sort_by_key(|r| r.index);
+            tally = Tally::default();
+            for record in records.into_iter().take_while(|r| r.index <= stop) {
+                tally.add(record);
+            }
         }
         (tally, cut.load(Ordering::Relaxed) && stop == u64::MAX)
     }
