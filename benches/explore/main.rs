@@ -333,9 +333,10 @@ const SCALED: &[Scaled] = &[
 ];
 
 /// One job against two, in CPU time per exploring thread. On two free cores, when no thread
-/// waits for another (none blocked), the 2-job rate over the 1-job rate is twice the 1-job
-/// CPU time over the 2-job total: the threads take runs from a shared counter in chunks of
-/// at most 16, so they end within a chunk of each other. Here the load splits the runs
+/// waits for another (none blocked), a 2-job exploration takes half the threads' total CPU
+/// time plus the calling thread's (it starts the threads and merges their tallies): the
+/// threads take runs from a shared counter in chunks of at most 16, so they end within a
+/// chunk of each other. Here the load splits the runs
 /// unevenly (a thread that gets less CPU takes fewer runs); the rate of the split as it
 /// fell, the 1-job CPU time over the busiest thread's, is shown too.
 fn scaling(reps: usize) {
@@ -343,32 +344,36 @@ fn scaling(reps: usize) {
         "scaling: 2 jobs vs 1 in CPU time per exploring thread, median of {reps} repetitions\n"
     );
     println!(
-        "| case | CPU per run, 2 jobs (both threads) vs 1 | CPU-time rate, 2 jobs vs 1 (split evenly / as split) | runs per thread | times a thread blocked | wall-clock rate, 2 jobs vs 1 | 1 job: wall-clock / CPU time |"
+        "| case | CPU per run, 2 jobs (both threads) vs 1 | calling thread's CPU, 2 jobs (vs 1 job's) | CPU-time rate, 2 jobs vs 1 (split evenly / as split) | runs per thread | times a thread blocked | wall-clock rate, 2 jobs vs 1 | 1 job: wall-clock / CPU time |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for &(name, runs, policy, program, every) in SCALED {
         let (mut work, mut rate, mut wall, mut blocked) = (vec![], vec![], vec![], 0);
-        let mut even = vec![];
+        let (mut even, mut serial) = (vec![], vec![]);
         let (mut split, mut load) = (String::new(), vec![]);
         for rep in 0..reps as u64 {
             // Each exploration after an untimed one, as in the throughput table.
             let timed = |jobs| {
                 explore(rep + 1_000, runs, policy, jobs, program);
-                let start = Instant::now();
+                let (start, calling) = (Instant::now(), cpu_time::ThreadTime::now());
                 let threads = cpu::measure(every, || {
                     explore(rep, runs, policy, jobs, || {
                         cpu::tick();
                         program()
                     })
                 });
-                (threads, start.elapsed().as_secs_f64())
+                let calling = calling.elapsed().as_secs_f64();
+                (threads, start.elapsed().as_secs_f64(), calling)
             };
-            let (one, one_wall) = timed(1);
-            let (two, two_wall) = timed(2);
+            let (one, one_wall, _) = timed(1);
+            // With 2 jobs the calling thread starts the threads, waits, and merges their
+            // tallies: work that does not overlap theirs.
+            let (two, two_wall, calling) = timed(2);
             let total = |t: &[cpu::Thread]| t.iter().map(cpu::Thread::cpu).sum::<f64>();
             let slowest = two.iter().map(cpu::Thread::cpu).fold(0.0, f64::max);
             work.push(total(&two) / total(&one));
-            even.push(2.0 * total(&one) / total(&two));
+            even.push(total(&one) / (total(&two) / 2.0 + calling));
+            serial.push(calling / total(&one));
             rate.push(total(&one) / slowest);
             wall.push(one_wall / two_wall);
             blocked += two.iter().map(cpu::Thread::blocked).sum::<u64>();
@@ -380,8 +385,9 @@ fn scaling(reps: usize) {
             load.push(one_wall / total(&one));
         }
         println!(
-            "| {name} | {:.2}x | **{:.2}x** / {:.2}x | {split} | {blocked} in {reps} explorations | {:.2}x | {:.2} |",
+            "| {name} | {:.2}x | {:.1}% | **{:.2}x** / {:.2}x | {split} | {blocked} in {reps} explorations | {:.2}x | {:.2} |",
             median_f(&work),
+            100.0 * median_f(&serial),
             median_f(&even),
             median_f(&rate),
             median_f(&wall),

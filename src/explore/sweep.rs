@@ -145,6 +145,7 @@ impl Sweep<'_> {
         let cut = AtomicBool::new(false);
         let mut records: Vec<Record> = Vec::new();
         let mut tally = Tally::default();
+        let mut kept_by_thread = Vec::new();
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<Record>();
             let workers: Vec<_> = (0..self.jobs.min(self.total as usize))
@@ -210,11 +211,12 @@ impl Sweep<'_> {
             for worker in workers {
                 let (mine, kept) = worker.join().expect("an exploring thread panicked");
                 tally.merge(mine);
-                records.extend(kept);
+                kept_by_thread.push(kept);
             }
         });
         let stop = stop_at.load(Ordering::Relaxed);
         if self.progress.is_some() || stop != u64::MAX {
+            records.extend(kept_by_thread.into_iter().flatten());
             records.sort_by_key(|r| r.index);
             tally = Tally::default();
             for record in records.into_iter().take_while(|r| r.index <= stop) {
