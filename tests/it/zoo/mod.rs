@@ -223,8 +223,8 @@ fn deep_failures_shrink_to_within_a_fifth_of_a_hand_built_schedule() {
         .collect();
     let built = Sim::new().follow(&choices).run(deep::yielding(false));
     assert!(built.failure().unwrap().contains("which is not committed"));
-    assert_eq!(built.token.deviations(), 46);
-    shrinks_to_within_a_fifth_of(&DEEP_YIELD, 46);
+    assert_eq!(built.token.deviations(), DEEP_YIELD_FEWEST);
+    shrinks_to_within_a_fifth_of(&DEEP_YIELD, DEEP_YIELD_FEWEST);
 }
 
 /// The same for the queue-and-lock form, whose hand-built schedule is also its minimum:
@@ -263,7 +263,7 @@ fn deep_queue_failures_shrink_to_within_a_fifth_of_a_hand_built_schedule() {
         .follow(&choices)
         .run(deep::queued(false));
     assert!(built.failure().unwrap().contains("which is not committed"));
-    assert_eq!(built.token.deviations(), 91);
+    assert_eq!(built.token.deviations(), DEEP_QUEUE_FEWEST);
     // The lone stretches are the publisher's pair and the auditor's (the first poll is
     // main's, which decides nothing: it is alone).
     let polled: Vec<&str> = built
@@ -281,8 +281,13 @@ fn deep_queue_failures_shrink_to_within_a_fifth_of_a_hand_built_schedule() {
     };
     assert!(pair(46..90, "publisher"), "{polled:?}");
     assert!(pair(136..183, "auditor"), "{polled:?}");
-    shrinks_to_within_a_fifth_of(&DEEP_QUEUE, 91);
+    shrinks_to_within_a_fifth_of(&DEEP_QUEUE, DEEP_QUEUE_FEWEST);
 }
+
+/// The fewest deviations from FIFO that make [`DEEP_YIELD`] fail (see the test above).
+pub const DEEP_YIELD_FEWEST: usize = 46;
+/// The fewest deviations from FIFO that make [`DEEP_QUEUE`] fail (see the test above).
+pub const DEEP_QUEUE_FEWEST: usize = 91;
 
 /// PCT finds the deep bug, and its shrunk schedule has at most 1.2 times `hand`
 /// deviations and replays to the failure.
