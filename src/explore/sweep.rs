@@ -33,7 +33,7 @@ pub(crate) struct Tally {
 
 impl Tally {
     pub(crate) fn add(&mut self, record: Record) {
-        self.count(&record);
+        self.count(&record.judged, record.failed.is_some());
         if let Some((message, token)) = record.failed
             && self.first_failure.is_none()
         {
@@ -41,23 +41,12 @@ impl Tally {
         }
     }
 
-    /// [`Tally::add`] keeping the record: a thread's own tally, whose records the sweep
-    /// may need again (see [`Sweep::threads`]).
-    fn add_ref(&mut self, record: &Record) {
-        self.count(record);
-        if let Some((message, token)) = &record.failed
-            && self.first_failure.is_none()
-        {
-            self.first_failure = Some((record.index, message.clone(), token.clone()));
-        }
-    }
-
-    fn count(&mut self, record: &Record) {
+    fn count(&mut self, judged: &Judged, failed: bool) {
         self.runs += 1;
-        self.fingerprints.insert(record.judged.fingerprint);
-        self.max_tasks = self.max_tasks.max(record.judged.tasks);
-        self.max_decisions = self.max_decisions.max(record.judged.decisions);
-        self.failures += u64::from(record.failed.is_some());
+        self.fingerprints.insert(judged.fingerprint);
+        self.max_tasks = self.max_tasks.max(judged.tasks);
+        self.max_decisions = self.max_decisions.max(judged.decisions);
+        self.failures += u64::from(failed);
     }
 
     /// Adds the tally of other runs (another thread's): the result is the tally of all
@@ -132,9 +121,10 @@ impl Sweep<'_> {
     /// own runs; the calling thread merges the tallies when they end. A stop at a failure
     /// keeps the runs up to the LOWEST failing one, which every job count reaches (no
     /// thread skips a number below a failing one), so the tally does not depend on the
-    /// number of jobs: for that case the threads also keep their records, and the tally is
-    /// made again from those up to the stop. With a progress callback, records travel to
-    /// the calling thread as they end.
+    /// number of jobs: for that case the threads also note each run's number and counters
+    /// (a few words, not its record), and the counts are made again from those up to the
+    /// stop (the first failure is the stop itself). With a progress callback, records
+    /// travel to the calling thread as they end.
     fn threads(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
         let next = AtomicU64::new(0);
         // Threads take run numbers a few at a time (one shared counter bumped per run costs
@@ -145,7 +135,7 @@ impl Sweep<'_> {
         let cut = AtomicBool::new(false);
         let mut records: Vec<Record> = Vec::new();
         let mut tally = Tally::default();
-        let mut kept_by_thread = Vec::new();
+        let mut noted: Vec<Vec<Noted>> = Vec::new();
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<Record>();
             let workers: Vec<_> = (0..self.jobs.min(self.total as usize))
@@ -154,7 +144,7 @@ impl Sweep<'_> {
                     let (next, stop_at, cut) = (&next, &stop_at, &cut);
                     scope.spawn(move || {
                         quietly(|| {
-                            let (mut mine, mut kept) = (Tally::default(), Vec::new());
+                            let (mut mine, mut noted) = (Tally::default(), Vec::new());
                             'chunks: loop {
                                 let first = next.fetch_add(chunk, Ordering::Relaxed);
                                 for j in first..(first + chunk).min(self.total) {
@@ -176,10 +166,10 @@ impl Sweep<'_> {
                                             }
                                         }
                                         None => {
-                                            mine.add_ref(&record);
                                             if self.stop_on_failure {
-                                                kept.push(record);
+                                                noted.push(Noted::of(&record));
                                             }
+                                            mine.add(record);
                                         }
                                     }
                                 }
@@ -187,7 +177,7 @@ impl Sweep<'_> {
                                     break;
                                 }
                             }
-                            (mine, kept)
+                            (mine, noted)
                         })
                     })
                 })
@@ -209,20 +199,46 @@ impl Sweep<'_> {
                 }
             }
             for worker in workers {
-                let (mine, kept) = worker.join().expect("an exploring thread panicked");
+                let (mine, theirs) = worker.join().expect("an exploring thread panicked");
                 tally.merge(mine);
-                kept_by_thread.push(kept);
+                noted.push(theirs);
             }
         });
         let stop = stop_at.load(Ordering::Relaxed);
-        if self.progress.is_some() || stop != u64::MAX {
-            records.extend(kept_by_thread.into_iter().flatten());
+        if self.progress.is_some() {
             records.sort_by_key(|r| r.index);
             tally = Tally::default();
             for record in records.into_iter().take_while(|r| r.index <= stop) {
                 tally.add(record);
             }
+        } else if stop != u64::MAX {
+            let mut upto = Tally {
+                first_failure: tally.first_failure.take(),
+                ..Tally::default()
+            };
+            for n in noted.iter().flatten().filter(|n| n.index <= stop) {
+                upto.count(&n.judged, n.failed);
+            }
+            tally = upto;
         }
         (tally, cut.load(Ordering::Relaxed) && stop == u64::MAX)
+    }
+}
+
+/// What a thread notes of each run in case a failure stops the sweep: enough to count the
+/// runs up to the stop again.
+struct Noted {
+    index: u64,
+    judged: Judged,
+    failed: bool,
+}
+
+impl Noted {
+    fn of(record: &Record) -> Noted {
+        Noted {
+            index: record.index,
+            judged: record.judged,
+            failed: record.failed.is_some(),
+        }
     }
 }
