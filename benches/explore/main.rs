@@ -14,9 +14,15 @@
 //! - **Deep bugs.** Runs to the first failure under PCT with depth 3 from 20 seeds, simloop's
 //!   explorer next to shuttle's `PctScheduler` on the same programs ported to shuttle.
 //!
+//! - **Scaling, in CPU time.** What two jobs would gain on two free cores: for one job and
+//!   two, each exploring thread's CPU time (`cpu.rs`), how the runs split between the
+//!   threads, and whether a thread ever waited for the other; the machine's load does not
+//!   enter these figures as it enters the wall-clock 2-job rows.
+//!
 //! A trailing argument keeps the cases whose name contains it (`-- tiny`); `-- deep` runs
-//! only the second table, `-- speed` only the first.
+//! only the deep-bug table, `-- speed` only the first, `-- scaling` only the third.
 
+mod cpu;
 mod programs;
 mod shuttle_deep;
 mod shuttle_programs;
@@ -27,6 +33,7 @@ mod w5;
 mod deep;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -221,8 +228,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(9);
-    if filter != "deep" {
+    if filter != "deep" && filter != "scaling" {
         throughput(&filter, reps);
+    }
+    if filter.is_empty() || filter == "scaling" {
+        scaling(reps);
     }
     if filter.is_empty() || filter == "deep" {
         deep_bugs();
@@ -279,6 +289,118 @@ fn human(r: f64) -> String {
     } else {
         format!("{r:.0}")
     }
+}
+
+/// A case of the scaling table: its name, runs, policy, program, and how many calls of the
+/// program factory a thread makes between two samples of its CPU time.
+type Scaled = (
+    &'static str,
+    u64,
+    Policy,
+    fn() -> Pin<Box<dyn Future<Output = ()>>>,
+    u64,
+);
+
+const SCALED: &[Scaled] = &[
+    (
+        "tiny, Random",
+        TINY_RUNS,
+        Policy::Random,
+        || Box::pin(programs::tiny()),
+        128,
+    ),
+    (
+        "tiny, PCT",
+        TINY_RUNS,
+        PCT3,
+        || Box::pin(programs::tiny()),
+        128,
+    ),
+    (
+        "medium, Random",
+        MEDIUM_RUNS,
+        Policy::Random,
+        || Box::pin(programs::medium()),
+        4,
+    ),
+    (
+        "medium, PCT",
+        MEDIUM_RUNS,
+        PCT3,
+        || Box::pin(programs::medium()),
+        4,
+    ),
+];
+
+/// One job against two, in CPU time per exploring thread. On two free cores, when no thread
+/// waits for another (none blocked), a 2-job exploration takes half the threads' total CPU
+/// time plus the calling thread's (it starts the threads and merges their tallies): the
+/// threads take runs from a shared counter in chunks of at most 16, so they end within a
+/// chunk of each other. Here the load splits the runs
+/// unevenly (a thread that gets less CPU takes fewer runs); the rate of the split as it
+/// fell, the 1-job CPU time over the busiest thread's, is shown too.
+fn scaling(reps: usize) {
+    println!(
+        "scaling: 2 jobs vs 1 in CPU time per exploring thread, median of {reps} repetitions\n"
+    );
+    println!(
+        "| case | CPU per run, 2 jobs (both threads) vs 1 | calling thread's CPU, 2 jobs (vs 1 job's) | CPU-time rate, 2 jobs vs 1 (split evenly / as split) | runs per thread | times a thread blocked | wall-clock rate, 2 jobs vs 1 | 1 job: wall-clock / CPU time |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for &(name, runs, policy, program, every) in SCALED {
+        let (mut work, mut rate, mut wall, mut blocked) = (vec![], vec![], vec![], 0);
+        let (mut even, mut serial) = (vec![], vec![]);
+        let (mut split, mut load) = (String::new(), vec![]);
+        for rep in 0..reps as u64 {
+            // Each exploration after an untimed one, as in the throughput table.
+            let timed = |jobs| {
+                explore(rep + 1_000, runs, policy, jobs, program);
+                let (start, calling) = (Instant::now(), cpu_time::ThreadTime::now());
+                let threads = cpu::measure(every, || {
+                    explore(rep, runs, policy, jobs, || {
+                        cpu::tick();
+                        program()
+                    })
+                });
+                let calling = calling.elapsed().as_secs_f64();
+                (threads, start.elapsed().as_secs_f64(), calling)
+            };
+            let (one, one_wall, _) = timed(1);
+            // With 2 jobs the calling thread starts the threads, waits, and merges their
+            // tallies: work that does not overlap theirs.
+            let (two, two_wall, calling) = timed(2);
+            let total = |t: &[cpu::Thread]| t.iter().map(cpu::Thread::cpu).sum::<f64>();
+            let slowest = two.iter().map(cpu::Thread::cpu).fold(0.0, f64::max);
+            work.push(total(&two) / total(&one));
+            even.push(total(&one) / (total(&two) / 2.0 + calling));
+            serial.push(calling / total(&one));
+            rate.push(total(&one) / slowest);
+            wall.push(one_wall / two_wall);
+            blocked += two.iter().map(cpu::Thread::blocked).sum::<u64>();
+            split = two
+                .iter()
+                .map(|t| t.runs().to_string())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            load.push(one_wall / total(&one));
+        }
+        println!(
+            "| {name} | {:.2}x | {:.1}% | **{:.2}x** / {:.2}x | {split} | {blocked} in {reps} explorations | {:.2}x | {:.2} |",
+            median_f(&work),
+            100.0 * median_f(&serial),
+            median_f(&even),
+            median_f(&rate),
+            median_f(&wall),
+            median_f(&load),
+        );
+    }
+    println!();
+}
+
+fn median_f(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 /// Runs to the first failure (`None`: not within [`DEEP_CAP`]).

@@ -37,8 +37,9 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 /// Runs are cheap: an exploring run records no trace and keeps only its schedule's
 /// fingerprint and counters; a failing run is run again from its token with the full trace
 /// for the report. Under [`Policy::Pct`] the run length the change points are spread over
-/// is learned from the sweep's pilot runs (offsets 0, 1, 2, 4, ...), which keeps every run
-/// a function of its seed and the sweep's first seed, whatever the jobs and shards.
+/// is learned from the sweep's pilot runs (offsets 0, 1, 2, 4, ...; a run uses those up to
+/// half its offset), which keeps every run a function of its seed and the sweep's first
+/// seed, whatever the jobs and shards.
 ///
 /// # Examples
 ///

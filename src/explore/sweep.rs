@@ -33,16 +33,34 @@ pub(crate) struct Tally {
 
 impl Tally {
     pub(crate) fn add(&mut self, record: Record) {
-        self.runs += 1;
-        self.fingerprints.insert(record.judged.fingerprint);
-        self.max_tasks = self.max_tasks.max(record.judged.tasks);
-        self.max_decisions = self.max_decisions.max(record.judged.decisions);
-        if let Some((message, token)) = record.failed {
-            self.failures += 1;
-            if self.first_failure.is_none() {
-                self.first_failure = Some((record.index, message, token));
-            }
+        self.count(&record.judged, record.failed.is_some());
+        if let Some((message, token)) = record.failed
+            && self.first_failure.is_none()
+        {
+            self.first_failure = Some((record.index, message, token));
         }
+    }
+
+    fn count(&mut self, judged: &Judged, failed: bool) {
+        self.runs += 1;
+        self.fingerprints.insert(judged.fingerprint);
+        self.max_tasks = self.max_tasks.max(judged.tasks);
+        self.max_decisions = self.max_decisions.max(judged.decisions);
+        self.failures += u64::from(failed);
+    }
+
+    /// Adds the tally of other runs (another thread's): the result is the tally of all
+    /// the runs, whatever the order of merging.
+    fn merge(&mut self, mut other: Tally) {
+        self.runs += other.runs;
+        self.failures += other.failures;
+        self.fingerprints.append(&mut other.fingerprints);
+        self.max_tasks = self.max_tasks.max(other.max_tasks);
+        self.max_decisions = self.max_decisions.max(other.max_decisions);
+        self.first_failure = match (self.first_failure.take(), other.first_failure) {
+            (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+            (a, b) => a.or(b),
+        };
     }
 
     fn progress(&self, total: u64) -> Progress {
@@ -99,11 +117,14 @@ impl Sweep<'_> {
         (tally, false)
     }
 
-    /// Several jobs: threads take run numbers from one counter, in order, and keep their
-    /// records; a stop at a failure keeps the runs up to the LOWEST failing one, which
-    /// every job count reaches (no thread skips a number below a failing one), so the tally
-    /// does not depend on the number of jobs. With a progress
-    /// callback, records travel to the calling thread as they end.
+    /// Several jobs: threads take run numbers from one counter, in order, and tally their
+    /// own runs; the calling thread merges the tallies when they end. A stop at a failure
+    /// keeps the runs up to the LOWEST failing one, which every job count reaches (no
+    /// thread skips a number below a failing one), so the tally does not depend on the
+    /// number of jobs: for that case the threads also note each run's number and counters
+    /// (a few words, not its record), and the counts are made again from those up to the
+    /// stop (the first failure is the stop itself). With a progress callback, records
+    /// travel to the calling thread as they end.
     fn threads(&self, run: &(dyn Fn(u64) -> Record + Sync)) -> (Tally, bool) {
         let next = AtomicU64::new(0);
         // Threads take run numbers a few at a time (one shared counter bumped per run costs
@@ -113,6 +134,8 @@ impl Sweep<'_> {
         let stop_at = AtomicU64::new(u64::MAX);
         let cut = AtomicBool::new(false);
         let mut records: Vec<Record> = Vec::new();
+        let mut tally = Tally::default();
+        let mut noted: Vec<Vec<Noted>> = Vec::new();
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<Record>();
             let workers: Vec<_> = (0..self.jobs.min(self.total as usize))
@@ -121,7 +144,7 @@ impl Sweep<'_> {
                     let (next, stop_at, cut) = (&next, &stop_at, &cut);
                     scope.spawn(move || {
                         quietly(|| {
-                            let mut mine = Vec::new();
+                            let (mut mine, mut noted) = (Tally::default(), Vec::new());
                             'chunks: loop {
                                 let first = next.fetch_add(chunk, Ordering::Relaxed);
                                 for j in first..(first + chunk).min(self.total) {
@@ -142,14 +165,19 @@ impl Sweep<'_> {
                                                 break 'chunks;
                                             }
                                         }
-                                        None => mine.push(record),
+                                        None => {
+                                            if self.stop_on_failure {
+                                                noted.push(Noted::of(&record));
+                                            }
+                                            mine.add(record);
+                                        }
                                     }
                                 }
                                 if first + chunk >= self.total {
                                     break;
                                 }
                             }
-                            mine
+                            (mine, noted)
                         })
                     })
                 })
@@ -171,15 +199,46 @@ impl Sweep<'_> {
                 }
             }
             for worker in workers {
-                records.extend(worker.join().expect("an exploring thread panicked"));
+                let (mine, theirs) = worker.join().expect("an exploring thread panicked");
+                tally.merge(mine);
+                noted.push(theirs);
             }
         });
-        records.sort_by_key(|r| r.index);
         let stop = stop_at.load(Ordering::Relaxed);
-        let mut tally = Tally::default();
-        for record in records.into_iter().take_while(|r| r.index <= stop) {
-            tally.add(record);
+        if self.progress.is_some() {
+            records.sort_by_key(|r| r.index);
+            tally = Tally::default();
+            for record in records.into_iter().take_while(|r| r.index <= stop) {
+                tally.add(record);
+            }
+        } else if stop != u64::MAX {
+            let mut upto = Tally {
+                first_failure: tally.first_failure.take(),
+                ..Tally::default()
+            };
+            for n in noted.iter().flatten().filter(|n| n.index <= stop) {
+                upto.count(&n.judged, n.failed);
+            }
+            tally = upto;
         }
         (tally, cut.load(Ordering::Relaxed) && stop == u64::MAX)
+    }
+}
+
+/// What a thread notes of each run in case a failure stops the sweep: enough to count the
+/// runs up to the stop again.
+struct Noted {
+    index: u64,
+    judged: Judged,
+    failed: bool,
+}
+
+impl Noted {
+    fn of(record: &Record) -> Noted {
+        Noted {
+            index: record.index,
+            judged: record.judged,
+            failed: record.failed.is_some(),
+        }
     }
 }

@@ -40,6 +40,39 @@ fn the_report_does_not_depend_on_jobs() {
     assert_eq!(one, two);
 }
 
+/// With several jobs each thread tallies its own runs and the calling thread merges the
+/// tallies (no serial pass over every run): the report is the one job's, whether failures
+/// are counted through the whole sweep or there are none, under both policies.
+#[test]
+fn merged_thread_tallies_make_the_one_job_report() {
+    for policy in [Policy::Random, Policy::Pct { depth: 2 }] {
+        for program in [bugs::LOST_UPDATE.buggy, bugs::LOST_UPDATE.fixed] {
+            let e = Explorer::new()
+                .policy(policy)
+                .runs(300)
+                .stop_on_failure(false)
+                .shrink(false, 0);
+            let one = e.clone().jobs(1).explore(program);
+            let two = e.jobs(2).explore(program);
+            assert_eq!(one, two, "{policy}");
+            assert_eq!(two.runs, 300);
+        }
+    }
+    let all = Explorer::new()
+        .runs(300)
+        .stop_on_failure(false)
+        .shrink(false, 0)
+        .jobs(2)
+        .explore(bugs::LOST_UPDATE.buggy);
+    let first = Explorer::new()
+        .runs(300)
+        .shrink(false, 0)
+        .explore(bugs::LOST_UPDATE.buggy);
+    assert!(all.failures > 1, "{all}");
+    // The failure reported is the lowest failing seed's, as a stopping sweep finds it.
+    assert_eq!(all.failure.unwrap().seed, first.failure.unwrap().seed);
+}
+
 #[test]
 fn shards_merge_into_the_whole_sweep() {
     let e = Explorer::new()

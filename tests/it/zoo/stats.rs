@@ -3,7 +3,7 @@
 use simloop::Policy;
 use simloop::explore::Explorer;
 
-use super::{Bug, bugs};
+use super::{Bug, DEEP_QUEUE, DEEP_QUEUE_FEWEST, DEEP_YIELD, DEEP_YIELD_FEWEST, bugs};
 
 const ALL: [&Bug; 11] = [
     &bugs::LOST_UPDATE,
@@ -79,6 +79,50 @@ fn zoo_stats() {
             r.steps,
             r.original_switches,
             r.original_steps,
+        );
+    }
+}
+
+/// The deep bugs' first PCT failure from seeds 0, 1M, 2M, ..., shrunk with the explorer's
+/// defaults, next to the fewest deviations possible: never fewer (the minimum holds), at
+/// most 1.2 times as many. `cargo test --release deep_shrink_stats -- --nocapture` prints
+/// BENCHMARKS.md's table.
+#[test]
+fn deep_shrink_stats() {
+    let seeds: u64 = 5;
+    println!("| deep bug | shrunk deviations (from) | tries | fewest possible |");
+    println!("| --- | --- | --- | --- |");
+    for (bug, fewest) in [
+        (&DEEP_YIELD, DEEP_YIELD_FEWEST),
+        (&DEEP_QUEUE, DEEP_QUEUE_FEWEST),
+    ] {
+        let (mut sizes, mut tries) = (Vec::new(), Vec::new());
+        for s in 0..seeds {
+            let failure = Explorer::new()
+                .policy(Policy::Pct { depth: 3 })
+                .seed(s * 1_000_000)
+                .runs(20_000)
+                .explore(bug.buggy)
+                .failure
+                .unwrap_or_else(|| panic!("{}: PCT found nothing", bug.name));
+            let shrunk = failure.shrunk.expect("shrunk");
+            assert!(
+                (fewest..=fewest * 6 / 5).contains(&shrunk.deviations),
+                "{}: shrunk to {} deviations, the fewest possible is {fewest}",
+                bug.name,
+                shrunk.deviations
+            );
+            sizes.push(format!(
+                "{} ({})",
+                shrunk.deviations, shrunk.original_deviations
+            ));
+            tries.push(shrunk.tries.to_string());
+        }
+        println!(
+            "| {} | {} | {} | {fewest} |",
+            bug.name,
+            sizes.join(", "),
+            tries.join(", ")
         );
     }
 }
