@@ -2,45 +2,10 @@
 //! `sim` once mishandled, each run through the binary: every one must end with exit 0, 1
 //! or 2, a located error or a FAILED report whose rerun command works where it is printed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn scratch() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "sim-corpus-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn sim_in(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let o = Out {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !o.stderr.contains("panicked at") && !o.stderr.contains("RUST_BACKTRACE"),
-        "{}",
-        o.stderr
-    );
-    o
-}
+use crate::support::{Out, scratch, sim_in};
 
 /// The arguments of the replay command on the line of `text` that starts with `prefix`.
 fn command_after(text: &str, prefix: &str) -> Vec<String> {
@@ -65,7 +30,7 @@ const TWO_SPINNERS: &str = "[tasks.t]\nsteps = [{ while_before = 1e8, do = [{ yi
 /// past the recorded end and was refused ("the replay left its token", exit 2).
 #[test]
 fn the_rerun_command_carries_the_limit_flags() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     std::fs::write(dir.join("s.toml"), TWO_SPINNERS).unwrap();
     let o = sim_in(
         &dir,
@@ -127,7 +92,7 @@ fn the_rerun_command_carries_the_limit_flags() {
 /// a file and printed as `@FILE`, which `replay` and `shrink` read.
 #[test]
 fn a_long_token_is_kept_in_a_file_that_replay_reads() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     std::fs::write(dir.join("s.toml"), TWO_SPINNERS).unwrap();
     let o = sim_in(
         &dir,
@@ -173,7 +138,7 @@ fn a_long_token_is_kept_in_a_file_that_replay_reads() {
 /// `[check] explore = 9223372036854775807` made `sim check` run for ever.
 #[test]
 fn check_explores_a_bounded_number_of_seeds() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     std::fs::write(
         dir.join("s.toml"),
         "[main]\nsteps = []\n[check]\nexplore = 9223372036854775807\n",
@@ -192,7 +157,7 @@ fn check_explores_a_bounded_number_of_seeds() {
 /// `sim check` on a missing file said "cannot read directory", with no location.
 #[test]
 fn check_on_a_missing_file_is_a_located_error() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     let o = sim_in(&dir, &["check", "missing.toml"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
@@ -208,7 +173,7 @@ fn check_on_a_missing_file_is_a_located_error() {
 /// memory): names are cut to 200 bytes.
 #[test]
 fn long_task_names_are_cut() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     let long = "n".repeat(5000);
     std::fs::write(
         dir.join("s.toml"),
@@ -225,7 +190,7 @@ fn long_task_names_are_cut() {
 /// A 100,000-character path, or token, was quoted whole in the error (twice).
 #[test]
 fn long_paths_and_tokens_are_cut_in_errors() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     let path = format!("{}.toml", "p".repeat(100_000));
     let o = sim_in(&dir, &["run", &path]);
     assert_eq!(o.code, 2);
@@ -246,7 +211,7 @@ const LOCK_CYCLE: &str = "[locks.a]\n[locks.b]\n[tasks.x]\nsteps = [{ with = \"a
 /// reports a cycle only when the whole run stalls; `[limits] partial_deadlocks` chooses.
 #[test]
 fn a_watchdog_that_breaks_a_lock_cycle_is_no_deadlock() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     let watchdog = format!(
         "{LOCK_CYCLE}[main]\nsteps = [{{ spawn = \"x\", as = \"x\" }}, {{ spawn = \"y\", as = \"y\" }}, {{ sleep = 5 }}, {{ cancel = \"x\" }}, {{ await = \"y\" }}, {{ log = \"y done\" }}]\n[expect]\ncontains = [\"y done\"]\n"
     );
@@ -300,7 +265,7 @@ fn a_watchdog_that_breaks_a_lock_cycle_is_no_deadlock() {
 /// same run, so one stands for them all, failing or not.
 #[test]
 fn explore_runs_once_when_every_seed_gives_the_same_run() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     let sequential = "[tasks.t]\nsteps = [{ sleep = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ call = \"t\" }, { call = \"t\" }]\n";
     std::fs::write(dir.join("s.toml"), sequential).unwrap();
     let o = sim_in(&dir, &["explore", "s.toml", "--runs", "1000000000"]);
@@ -354,7 +319,7 @@ fn explore_runs_once_when_every_seed_gives_the_same_run() {
 /// as printed, through a shell, in the directory where it was printed.
 #[test]
 fn the_rerun_command_runs_as_printed_outside_a_checkout() {
-    let dir = scratch();
+    let dir = scratch("corpus");
     std::fs::write(
         dir.join("my scenario.toml"),
         "[main]\nsteps = [{ log = \"hi\" }]\n[expect]\ncontains = [\"bye\"]\n",

@@ -1,51 +1,15 @@
 //! Every bad-input path of `sim`: a located message with a hint on stderr, exit code 2, and
 //! never a panic or backtrace.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn sim_in(dir: &std::path::Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let o = Out {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(
-        !o.stderr.contains("panicked") && !o.stderr.contains("RUST_BACKTRACE"),
-        "{}",
-        o.stderr
-    );
-    o
-}
-
-fn scratch() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "sim-errors-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use crate::support::{scratch, sim_in};
 
 /// Runs `sim run bad.toml` on `text`; asserts exit code 2 and that stderr holds `message` at
 /// `line:col` and the `hint` (if given).
 #[track_caller]
 fn rejects(text: &str, message: &str, line_col: &str, hint: Option<&str>) {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(dir.join("bad.toml"), text).unwrap();
     let o = sim_in(&dir, &["run", "bad.toml"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
@@ -406,7 +370,7 @@ fn primitive_and_combinator_errors() {
 
 #[test]
 fn missing_file() {
-    let o = sim_in(&scratch(), &["run", "nope.toml"]);
+    let o = sim_in(&scratch("errors"), &["run", "nope.toml"]);
     assert_eq!(o.code, 2);
     assert!(
         o.stderr.contains("error: cannot read the scenario file"),
@@ -418,7 +382,7 @@ fn missing_file() {
 
 #[test]
 fn bad_flags() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(dir.join("ok.toml"), "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
     let cases: &[(&[&str], &str)] = &[
         (
@@ -488,7 +452,7 @@ fn bad_flags() {
 
 #[test]
 fn bad_tokens() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(dir.join("ok.toml"), "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
     let cases = [
         ("garbage", "malformed replay token"),
@@ -538,7 +502,7 @@ fn bad_tokens() {
 
 #[test]
 fn check_reports_unreadable_scenarios_and_bad_dirs() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(
         dir.join("a_ok.toml"),
         "[main]\nsteps = [{ log = \"hi\" }]\n",
@@ -573,7 +537,7 @@ fn check_reports_unreadable_scenarios_and_bad_dirs() {
         "{}",
         o.stderr
     );
-    let empty = scratch();
+    let empty = scratch("errors");
     let o = sim_in(&empty, &["check", "."]);
     assert_eq!(o.code, 2);
     assert!(
@@ -584,7 +548,7 @@ fn check_reports_unreadable_scenarios_and_bad_dirs() {
 
 #[test]
 fn failed_expectations_exit_one_with_the_rerun_command() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(
         dir.join("f.toml"),
         "[main]\nsteps = [{ log = \"hi\" }]\n[expect]\ncontains = [\"bye\"]\n",
@@ -679,7 +643,7 @@ fn malformed_expressions_are_located_errors() {
 /// written; an invariant that cannot be evaluated does not hold.
 #[test]
 fn expressions_compute_and_their_errors_fail_the_run() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(
         dir.join("ok.toml"),
         "[vars]\na = 1\nb = 2\n[main]\nsteps = [\n  { let = \"h\", expr = \"10.5 / 2\" },\n  { if = \"{a}+{b} > 2 and {a} * 3 == 3 and 10.5 > 2 and 0.5 == 0.50\", do = [{ log = \"sums hold, h={h}\" }] },\n  { set = \"a\", expr = \"{a} * 10 + {b} // 2 - 7 % 3\" },\n]\n[expect]\ncontains = [\"sums hold, h=5.25\"]\nvars = { a = 10 }\ninvariants = [\"{a} >= 1 and not ({b} != 2)\"]\n",
@@ -719,7 +683,7 @@ fn expressions_compute_and_their_errors_fail_the_run() {
 /// holds"), and a divergence exited 1 with unrelated expectation failures on top.
 #[test]
 fn tokens_are_bound_to_their_program() {
-    let dir = scratch();
+    let dir = scratch("errors");
     let a = "[tasks.t]\nsteps = [{ yield = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ spawn = \"t\", as = \"x\" }, { spawn = \"t\", as = \"y\" }, { yield = 2 }, { await = \"x\" }, { await = \"y\" }]\n";
     std::fs::write(dir.join("a.toml"), a).unwrap();
     // The same program with other comments, name and expectations: the same fingerprint.
@@ -802,7 +766,7 @@ fn tokens_are_bound_to_their_program() {
 /// as corrupt.
 #[test]
 fn seed_only_tokens_keep_their_payload() {
-    let dir = scratch();
+    let dir = scratch("errors");
     let lost = "[vars]\ncounter = 0\n[tasks.inc]\nsteps = [{ let = \"c\", value = \"{counter}\" }, { yield = 1 }, { set = \"counter\", value = \"{c}\", add = 1 }]\n[main]\nsteps = [{ spawn = \"inc\", as = \"a\" }, { spawn = \"inc\", as = \"b\" }, { await = \"a\" }, { await = \"b\" }]\n[expect]\nvars = { counter = 2 }\n";
     std::fs::write(dir.join("lost.toml"), lost).unwrap();
     std::fs::write(
@@ -848,7 +812,7 @@ fn seed_only_tokens_keep_their_payload() {
 /// got "check the path", and a 1 MB line gave a 2 MB error message.
 #[test]
 fn odd_files_are_refused_without_reading_them_whole() {
-    let dir = scratch();
+    let dir = scratch("errors");
     for (path, message) in [
         (
             "/dev/zero",
@@ -919,7 +883,7 @@ fn odd_files_are_refused_without_reading_them_whole() {
 
 #[test]
 fn smaller_command_line_fixes() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(dir.join("ok.toml"), "[main]\nsteps = [{ log = \"hi\" }]\n").unwrap();
     // `check` takes a file; one scenario is not "1 scenarios".
     let o = sim_in(&dir, &["check", "ok.toml"]);
@@ -964,7 +928,7 @@ fn smaller_command_line_fixes() {
 /// Issue 20: `explore` kept running after a failure.
 #[test]
 fn explore_stops_at_the_first_failure_unless_asked_to_keep_going() {
-    let dir = scratch();
+    let dir = scratch("errors");
     std::fs::write(
         dir.join("race.toml"),
         "[vars]\nn = 0\n[tasks.t]\nsteps = [{ let = \"v\", value = \"{n}\" }, { yield = 1 }, { set = \"n\", value = \"{v}\", add = 1 }]\n[main]\nsteps = [{ spawn = \"t\", count = 2, as = \"ts\" }, { await = \"ts\" }]\n[expect]\nvars = { n = 2 }\n",

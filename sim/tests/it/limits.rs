@@ -2,52 +2,21 @@
 //! recursion and ever-growing values end with a FAILED report that names the limit and the
 //! flag that raises it, and carries the replay token; never a crash, hang or exhausted memory.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
 use simloop::Sim;
 use simloop_cli::{expect, interp, scenario};
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn scratch() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "sim-limits-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use crate::support::{Out, scratch, sim_in};
 
 /// Runs `sim run s.toml ARGS` on `text`.
 fn sim(text: &str, args: &[&str]) -> Out {
-    let dir = scratch();
+    let dir = scratch("limits");
     std::fs::write(dir.join("s.toml"), text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sim"))
-        .args(["run", "s.toml"])
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let o = sim_in(&dir, &[&["run", "s.toml"], args].concat());
     std::fs::remove_dir_all(dir).unwrap();
-    let o = Out {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !o.stderr.contains("panicked") && !o.stderr.contains("overflow"),
-        "{}",
-        o.stderr
-    );
+    assert!(!o.stderr.contains("overflow"), "{}", o.stderr);
     o
 }
 
@@ -168,7 +137,7 @@ fn runaway_spawns_stop_at_the_task_limit() {
 /// `--jobs` runs at most one thread per CPU, and says so when it runs fewer.
 #[test]
 fn explore_jobs_are_capped_at_the_cpus() {
-    let dir = scratch();
+    let dir = scratch("limits");
     std::fs::write(
         dir.join("s.toml"),
         "[tasks.f]\nsteps = [{ spawn = \"f\", as = \"a\" }, { spawn = \"f\", as = \"b\" }, { await = \"a\" }, { await = \"b\" }]\n[main]\nsteps = [{ call = \"f\" }]",

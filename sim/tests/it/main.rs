@@ -7,3 +7,4 @@ mod fuzz;
 mod hostile;
 mod limits;
 mod scenarios;
+mod support;
