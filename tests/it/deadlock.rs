@@ -7,25 +7,7 @@ use simloop::{JoinHandle, PanicOutput, RunError, Sim, spawn_named, yield_now};
 
 #[test]
 fn two_tasks_joining_each_other() {
-    let out = Sim::new().run(async {
-        // Each task awaits the other's handle, passed in through a shared slot.
-        let slot_a: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
-        let slot_b: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
-        let (sa, sb) = (slot_a.clone(), slot_b.clone());
-        let a = spawn_named("alice", async move {
-            yield_now().await;
-            let other = sb.borrow_mut().take().unwrap();
-            other.await.unwrap();
-        });
-        let b = spawn_named("bob", async move {
-            yield_now().await;
-            let other = sa.borrow_mut().take().unwrap();
-            other.await.unwrap();
-        });
-        *slot_a.borrow_mut() = Some(a);
-        *slot_b.borrow_mut() = Some(b);
-        std::future::pending::<()>().await;
-    });
+    let out = Sim::new().run(alice_and_bob_join_each_other());
     let Err(RunError::Deadlock(report)) = &out.result else {
         panic!("expected a deadlock, got {:?}", out.result)
     };
@@ -238,24 +220,9 @@ fn a_long_join_chain_into_a_cycle_is_reported_without_overflow() {
 fn teardown_after_a_deadlock_ends_every_task_cancelled() {
     count_panics_on_this_thread();
     // `Full` hands every contained panic to the hook installed before, which counts it.
-    let out = Sim::new().panic_output(PanicOutput::Full).run(async {
-        let slot_a: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
-        let slot_b: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
-        let (sa, sb) = (slot_a.clone(), slot_b.clone());
-        let a = spawn_named("alice", async move {
-            yield_now().await;
-            let other = sb.borrow_mut().take().unwrap();
-            other.await.unwrap();
-        });
-        let b = spawn_named("bob", async move {
-            yield_now().await;
-            let other = sa.borrow_mut().take().unwrap();
-            other.await.unwrap();
-        });
-        *slot_a.borrow_mut() = Some(a);
-        *slot_b.borrow_mut() = Some(b);
-        std::future::pending::<()>().await;
-    });
+    let out = Sim::new()
+        .panic_output(PanicOutput::Full)
+        .run(alice_and_bob_join_each_other());
     assert!(matches!(out.result, Err(RunError::Deadlock(_))));
     assert_eq!(
         PANICS_HERE.with(|n| n.get()),
@@ -280,4 +247,25 @@ fn count_panics_on_this_thread() {
         }));
     });
     PANICS_HERE.with(|n| n.set(0));
+}
+
+/// "alice" and "bob" each await the other's handle, passed in through a shared slot, while
+/// the main task waits forever: a join cycle of two tasks.
+async fn alice_and_bob_join_each_other() {
+    let slot_a: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+    let slot_b: Rc<RefCell<Option<JoinHandle<()>>>> = Rc::default();
+    let (sa, sb) = (slot_a.clone(), slot_b.clone());
+    let a = spawn_named("alice", async move {
+        yield_now().await;
+        let other = sb.borrow_mut().take().unwrap();
+        other.await.unwrap();
+    });
+    let b = spawn_named("bob", async move {
+        yield_now().await;
+        let other = sa.borrow_mut().take().unwrap();
+        other.await.unwrap();
+    });
+    *slot_a.borrow_mut() = Some(a);
+    *slot_b.borrow_mut() = Some(b);
+    std::future::pending::<()>().await;
 }
