@@ -31,6 +31,12 @@ use crate::trace::{EventKind, Quick};
 /// paid 4.7% more instructions for no gain in time).
 const TIMERS_READ_AHEAD_FROM: usize = 8;
 const TIMERS_READ_AHEAD_TASKS: usize = 32_768;
+/// How many entries a pass must hold for the engine to read its tasks ahead
+/// ([`Core::sweep_pass`], in runs of [`TIMERS_READ_AHEAD_TASKS`] task slots or more): a
+/// pass of more does not stay in cache until its end, and the random strategy reads its
+/// picks ahead itself from [`PICKS_READ_AHEAD_FROM`].
+const PASS_SWEEP_FROM: usize = 8;
+const PASS_SWEEP_UP_TO: usize = 4_096;
 /// Fired timers gathered at a time (the scratch's size, whatever fires at once).
 const FIRED_CHUNK: usize = 256;
 
@@ -489,7 +495,41 @@ impl Core {
             self.fire_due_timers();
         }
         self.pass_left = self.ready.len();
+        if (PASS_SWEEP_FROM..=PASS_SWEEP_UP_TO).contains(&self.pass_left)
+            && self.tasks.len() >= TIMERS_READ_AHEAD_TASKS
+        {
+            self.sweep_pass();
+        }
         None
+    }
+
+    /// Reads the slots and futures of the tasks this pass polls, stage by stage, before the
+    /// pass visits them in its order: in a big run each is a cache miss at a random place,
+    /// and reads of different tasks, made one after the other with nothing depending on
+    /// them, overlap (the tasks woken by timers were read a pass earlier, at their hop, and
+    /// a pass of other tasks has pushed them out of cache since).
+    #[inline(never)]
+    fn sweep_pass(&self) {
+        let polls = || {
+            self.ready.iter().filter_map(|e| match e {
+                Entry::Poll(id) => Some(*id),
+                _ => None,
+            })
+        };
+        for id in polls() {
+            std::hint::black_box(self.slot_of.get(id.index()));
+        }
+        for id in polls() {
+            std::hint::black_box(self.slot_index(id).map(|s| self.tasks[s].state));
+        }
+        for id in polls() {
+            if let Some(cell) = self
+                .slot_index(id)
+                .and_then(|s| self.tasks[s].cell.as_ref())
+            {
+                cell.touch();
+            }
+        }
     }
 
     /// Queues the tasks woken from other threads, waiting up to `limit` for one.
