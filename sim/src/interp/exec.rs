@@ -13,7 +13,8 @@ use super::budget::{MAX_DEPTH, Stopped, check_list, check_string};
 use super::env::Env;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value};
 use crate::scenario::{
-    Dur, IntExpr, Invoke, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr, seconds,
+    Dur, IntExpr, Invoke, Literal, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr,
+    seconds, split_member,
 };
 
 /// The first violated invariant of a run.
@@ -134,6 +135,17 @@ impl Rt {
         if let Some(path) = path.strip_suffix(":type") {
             return Ok(self.lookup(env, path)?.type_name());
         }
+        let (base, member) = split_member(path);
+        if let Some(member) = member {
+            let name = base.split('.').next().unwrap_or("");
+            if base == name
+                && env.get(name).is_none()
+                && let Some((_, prim)) = self.scenario.prims.iter().find(|(n, _)| n == name)
+            {
+                return self.read(*prim, member);
+            }
+            return read_task(&self.lookup(env, base)?, base, member);
+        }
         let mut pieces = path.split('.');
         let name = pieces.next().unwrap_or("");
         let mut v = self.lookup_name(env, name)?;
@@ -178,6 +190,9 @@ impl Rt {
     pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
         match v {
             ValueExpr::One(t) => self.value(env, t),
+            ValueExpr::Lit(Literal::Int(i)) => Ok(Value::Int(*i)),
+            ValueExpr::Lit(Literal::Float(f)) => Ok(Value::Float(*f)),
+            ValueExpr::Lit(Literal::Bool(b)) => Ok(Value::Bool(*b)),
             ValueExpr::List(items) => {
                 let items = items
                     .iter()
@@ -309,8 +324,8 @@ impl Rt {
     pub(super) fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
         let mut args = Env::default();
         args.insert("i".into(), Value::Int(i));
-        for (k, t) in &invoke.args {
-            args.insert(k.clone(), self.value(env, t)?);
+        for (k, v) in &invoke.args {
+            args.insert(k.clone(), self.value_expr(env, v)?);
         }
         Ok(args)
     }
@@ -489,7 +504,7 @@ impl Rt {
             Step::Fail { kind, message } => {
                 return Err(Exc::new(kind.clone(), self.render(env, message)?));
             }
-            Step::Return(t) => return Ok(Flow::Return(self.value(env, t)?)),
+            Step::Return(v) => return Ok(Flow::Return(self.value_expr(env, v)?)),
             Step::For {
                 var,
                 from,
@@ -557,7 +572,7 @@ impl Rt {
                 env.insert(name.clone(), v);
             }
             Step::Set { var, value, add } => {
-                let v = self.value(env, value)?;
+                let v = self.value_expr(env, value)?;
                 let Some(n) = v.as_int() else {
                     return Err(Exc::new(
                         "TypeError",
@@ -611,6 +626,24 @@ impl Rt {
             other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)
+    }
+}
+
+/// `done()` or `cancelled()` of the task in `v` (the local `base`).
+fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
+    let Value::Task(t) = v else {
+        return Err(Exc::new(
+            "AttributeError",
+            format!("`{base}` is {}, which has no `{member}`", v.repr()),
+        ));
+    };
+    match member {
+        "done()" => Ok(Value::Bool(t.done())),
+        "cancelled()" => Ok(Value::Bool(t.cancelled())),
+        _ => Err(Exc::new(
+            "AttributeError",
+            format!("a task has no `{member}`"),
+        )),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Values a scenario computes with: Python-like scalars, lists, task handles, exceptions.
 
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
@@ -143,6 +144,27 @@ impl TaskCell {
         r
     }
 
+    /// Whether the task ended (asyncio's `done()`).
+    pub fn done(&self) -> bool {
+        match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => t.done(),
+            Some(Handle::Group(h)) => h.is_finished(),
+            None => true,
+        }
+    }
+
+    /// Whether the task ended by cancellation (asyncio's `cancelled()`).
+    pub fn cancelled(&self) -> bool {
+        if let Some(r) = &*self.result.borrow() {
+            return matches!(r, Err(e) if e.kind == "CancelledError");
+        }
+        match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => t.cancelled(),
+            Some(Handle::Group(h)) => h.cancelled(),
+            None => false,
+        }
+    }
+
     /// Requests the task's cancellation; false if it already ended.
     pub fn cancel(&self, message: Option<String>) -> bool {
         let handle = self.handle.borrow();
@@ -179,6 +201,43 @@ pub enum Value {
 impl PartialEq for Value {
     fn eq(&self, other: &Value) -> bool {
         self.repr() == other.repr()
+    }
+}
+
+/// Python's `<` between two values, when Python can order them: numbers (booleans
+/// included) by value, strings, and lists by their first differing item (then by length).
+/// NaN is not ordered (an expression comparing it raises `TypeError`).
+pub fn py_order(a: &Value, b: &Value) -> Option<Ordering> {
+    let num = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        (Value::List(x), Value::List(y)) => {
+            for (p, q) in x.iter().zip(y) {
+                if !py_equal(p, q) {
+                    return py_order(p, q);
+                }
+            }
+            Some(x.len().cmp(&y.len()))
+        }
+        _ => {
+            let (x, y) = (num(a)?, num(b)?);
+            x.partial_cmp(&y)
+        }
+    }
+}
+
+/// Python's `==`: numbers by value, other values of one type by their `repr`, values of
+/// different types never equal.
+pub fn py_equal(a: &Value, b: &Value) -> bool {
+    match py_order(a, b) {
+        Some(o) => o == Ordering::Equal,
+        None => std::mem::discriminant(a) == std::mem::discriminant(b) && a == b,
     }
 }
 
