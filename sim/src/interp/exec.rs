@@ -11,7 +11,7 @@ use simloop::{Instant, log, sleep, spawn_named, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped, check_list, check_string};
 use super::env::Env;
-use super::value::{Exc, Handle, TaskCell, TaskResult, Value};
+use super::value::{Exc, Fut, Handle, TaskCell, TaskResult, Value, await_future, future_repr};
 use crate::scenario::{
     Dur, IntExpr, Invoke, Literal, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr,
     seconds, split_member,
@@ -289,6 +289,17 @@ impl Rt {
         }
     }
 
+    /// The future held by the local `target`.
+    fn future(&self, env: &Env, target: &str) -> Result<Rc<Fut>, Exc> {
+        match self.lookup(env, target)? {
+            Value::Future(f) => Ok(f),
+            other => Err(Exc::new(
+                "TypeError",
+                format!("`{target}` is {}, not a future", other.repr()),
+            )),
+        }
+    }
+
     pub(super) fn spawn_one(
         self: &Rc<Self>,
         env: &Env,
@@ -466,11 +477,13 @@ impl Rt {
             Step::Await { target, bind } => {
                 let v = match self.lookup(env, target)? {
                     Value::Task(t) => t.join().await?,
+                    Value::Future(f) => await_future(&f).await?,
                     Value::List(items) => {
                         let mut out = Vec::new();
                         for item in items {
                             match item {
                                 Value::Task(t) => out.push(t.join().await?),
+                                Value::Future(f) => out.push(await_future(&f).await?),
                                 other => return Err(not_a_task(target, &other)),
                             }
                         }
@@ -488,11 +501,17 @@ impl Rt {
                     Value::Task(t) => {
                         t.cancel(message);
                     }
+                    Value::Future(f) => {
+                        cancel_future(&f, message);
+                    }
                     Value::List(items) => {
                         for item in items {
                             match item {
                                 Value::Task(t) => {
                                     t.cancel(message.clone());
+                                }
+                                Value::Future(f) => {
+                                    cancel_future(&f, message.clone());
                                 }
                                 other => return Err(not_a_task(target, &other)),
                             }
@@ -500,6 +519,24 @@ impl Rt {
                     }
                     other => return Err(not_a_task(target, &other)),
                 }
+            }
+            Step::CreateFuture(name) => {
+                let fut = Fut::named(name);
+                env.insert(name.clone(), Value::Future(Rc::new(fut)));
+            }
+            Step::SetResult { target, value } => {
+                let f = self.future(env, target)?;
+                let v = self.value_expr(env, value)?;
+                f.set_result(v).map_err(|_| invalid_state(&f))?;
+            }
+            Step::SetException {
+                target,
+                kind,
+                message,
+            } => {
+                let f = self.future(env, target)?;
+                let e = Exc::new(kind.clone(), self.render(env, message)?);
+                f.set_error(e).map_err(|_| invalid_state(&f))?;
             }
             Step::Fail { kind, message } => {
                 return Err(Exc::new(kind.clone(), self.render(env, message)?));
@@ -629,22 +666,44 @@ impl Rt {
     }
 }
 
-/// `done()` or `cancelled()` of the task in `v` (the local `base`).
+/// `done()` or `cancelled()` of the task or future in `v` (the local `base`).
 fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
-    let Value::Task(t) = v else {
-        return Err(Exc::new(
-            "AttributeError",
-            format!("`{base}` is {}, which has no `{member}`", v.repr()),
-        ));
+    let (done, cancelled) = match v {
+        Value::Task(t) => (t.done(), t.cancelled()),
+        Value::Future(f) => (f.done(), f.cancelled()),
+        _ => {
+            return Err(Exc::new(
+                "AttributeError",
+                format!("`{base}` is {}, which has no `{member}`", v.repr()),
+            ));
+        }
     };
     match member {
-        "done()" => Ok(Value::Bool(t.done())),
-        "cancelled()" => Ok(Value::Bool(t.cancelled())),
+        "done()" => Ok(Value::Bool(done)),
+        "cancelled()" => Ok(Value::Bool(cancelled)),
         _ => Err(Exc::new(
             "AttributeError",
             format!("a task has no `{member}`"),
         )),
     }
+}
+
+/// `fut.cancel(msg)`; false if it was done.
+fn cancel_future(f: &Fut, message: Option<String>) -> bool {
+    match message {
+        Some(m) => f.cancel_with(m),
+        None => f.cancel(),
+    }
+}
+
+/// asyncio's error for setting a done future: `InvalidStateError('FINISHED: <Future ...>')`.
+fn invalid_state(f: &Fut) -> Exc {
+    let state = if f.cancelled() {
+        "CANCELLED"
+    } else {
+        "FINISHED"
+    };
+    Exc::new("InvalidStateError", format!("{state}: {}", future_repr(f)))
 }
 
 fn not_a_task(name: &str, v: &Value) -> Exc {

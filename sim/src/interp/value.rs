@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
+use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
 use crate::scenario::py_float;
@@ -196,6 +197,32 @@ pub enum Value {
     Error(Exc),
     /// The TaskGroup that `spawn` steps go into (a hidden local).
     Group(Rc<simloop::TaskGroup<Exc>>),
+    /// A future made by `create_future` (asyncio's `loop.create_future()`).
+    Future(Rc<Fut>),
+}
+
+/// A scenario's bare future: simloop's [`Promise`](simloop::sync::Promise) of a value or an
+/// exception.
+pub type Fut = simloop::sync::Promise<Value, Exc>;
+
+/// Waits for `f`: its result, its exception, or `CancelledError` with the cancel message.
+pub async fn await_future(f: &Fut) -> TaskResult {
+    match f.wait().await {
+        Ok(v) => Ok(v),
+        Err(PromiseError::Failed(e)) => Err(e),
+        Err(PromiseError::Cancelled(m)) => Err(Exc::new("CancelledError", m.unwrap_or_default())),
+    }
+}
+
+/// asyncio's `repr` of a future: `<Future pending>`, `<Future finished result=42>`,
+/// `<Future finished exception=ValueError('boom')>`, `<Future cancelled>`.
+pub fn future_repr(f: &Fut) -> String {
+    match f.result() {
+        None => "<Future pending>".into(),
+        Some(Ok(v)) => format!("<Future finished result={}>", v.repr()),
+        Some(Err(PromiseError::Failed(e))) => format!("<Future finished exception={}>", e.repr()),
+        Some(Err(PromiseError::Cancelled(_))) => "<Future cancelled>".into(),
+    }
 }
 
 impl PartialEq for Value {
@@ -290,6 +317,7 @@ impl Value {
             Value::Task(_) => "Task",
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
+            Value::Future(_) => "Future",
         };
         Value::Str(name.to_string())
     }
@@ -340,6 +368,7 @@ impl fmt::Display for Value {
             Value::Task(t) => write!(f, "<Task {}>", t.name),
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
+            Value::Future(fut) => f.write_str(&future_repr(fut)),
         }
     }
 }

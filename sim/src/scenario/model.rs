@@ -479,14 +479,32 @@ pub enum Step {
         /// Where its value goes.
         bind: Option<String>,
     },
-    /// `await task` (or each task of a list, in order).
+    /// `await task` (or each task of a list, in order; a future too).
     Await {
         /// The local holding the task(s).
         target: String,
         /// Where the value goes.
         bind: Option<String>,
     },
-    /// `task.cancel()` (or each of a list).
+    /// `name = loop.create_future()`.
+    CreateFuture(String),
+    /// `fut.set_result(value)`: `InvalidStateError` when it is done.
+    SetResult {
+        /// The local holding the future.
+        target: String,
+        /// Its result.
+        value: ValueExpr,
+    },
+    /// `fut.set_exception(Kind(message))`: `InvalidStateError` when it is done.
+    SetException {
+        /// The local holding the future.
+        target: String,
+        /// The exception type.
+        kind: String,
+        /// Its message.
+        message: Template,
+    },
+    /// `task.cancel()` (or each of a list; a future too).
     Cancel {
         /// The local holding the task(s).
         target: String,

@@ -146,3 +146,46 @@ steps = [
     let result = report.outcome.result.unwrap().unwrap();
     assert_eq!(result.repr(), "[[0, 2], 1]");
 }
+
+#[test]
+fn future_steps_take_a_local_future() {
+    rejects(
+        "[main]\nsteps = [{ set_result = \"f\", value = 1 }]\n",
+        "undefined future `f`",
+        "2:25",
+        Some("bind it first"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { set_result = \"f\" }]\n",
+        "`set_result` needs a `value`",
+        "2:50",
+        Some("e.g. `{ set_result = \"fut\", value = 42 }`"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { set_exception = \"f\", message = \"x\" }]\n",
+        "`set_exception` needs the exception's type in `error`",
+        "2:53",
+        Some("e.g. `{ set_exception = \"fut\", error = \"ValueError\", message = \"boom\" }`"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f g\" }]\n",
+        "a local is a name like `fut`",
+        "2:28",
+        None,
+    );
+}
+
+/// Setting a task as if it were a future raises TypeError in the task, naming the local.
+#[test]
+fn a_future_step_on_a_task_raises_type_error() {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+
+    let text = "[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { set_result = \"h\", value = 1 }]\n";
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    let err = report.outcome.result.unwrap().unwrap_err();
+    assert_eq!(err.repr(), "TypeError('`h` is <Task t>, not a future')");
+}

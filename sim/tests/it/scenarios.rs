@@ -117,6 +117,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("barrier_abort_reset", "202_barrier_read_abort_reset"),
     ("primitive_state_reads", "203_primitive_state_reads"),
     ("priority_lifo_queues", "204_priority_lifo_queues"),
+    ("bare_future", "205_bare_future"),
 ];
 
 #[test]

@@ -613,6 +613,50 @@ impl Cx<'_> {
                     _ => Step::Join(queue),
                 }
             }
+            "create_future" => {
+                let name = r.create_future.as_ref().expect("present");
+                if !is_ident(name.get_ref()) {
+                    return Err(self.err(name.span(), "a local is a name like `fut`"));
+                }
+                scope.names.insert(name.get_ref().clone());
+                Step::CreateFuture(name.get_ref().clone())
+            }
+            "set_result" => {
+                let target =
+                    self.local_ref(r.set_result.as_ref().expect("present"), scope, "future")?;
+                let Some(value) = &r.value else {
+                    return Err(self
+                        .err(vspan, "`set_result` needs a `value`")
+                        .hint("e.g. `{ set_result = \"fut\", value = 42 }`"));
+                };
+                Step::SetResult {
+                    target,
+                    value: self.value_expr(value, scope)?,
+                }
+            }
+            "set_exception" => {
+                let target =
+                    self.local_ref(r.set_exception.as_ref().expect("present"), scope, "future")?;
+                let Some(kind) = &r.error else {
+                    return Err(self
+                        .err(vspan, "`set_exception` needs the exception's type in `error`")
+                        .hint("e.g. `{ set_exception = \"fut\", error = \"ValueError\", message = \"boom\" }`"));
+                };
+                if !is_ident(kind.get_ref()) {
+                    return Err(
+                        self.err(kind.span(), "an exception type is a name like `ValueError`")
+                    );
+                }
+                let message = match &r.message {
+                    Some(m) => self.template(m, scope)?,
+                    None => Template::literal(""),
+                };
+                Step::SetException {
+                    target,
+                    kind: kind.get_ref().clone(),
+                    message,
+                }
+            }
             "wait_barrier" | "abort_barrier" | "reset_barrier" => {
                 let name = match verb {
                     "wait_barrier" => &r.wait_barrier,
