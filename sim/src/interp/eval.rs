@@ -2,12 +2,10 @@
 //! see; what depends on a local's value is checked here, and an error is an exception of
 //! the task (a failed invariant for `[expect] invariants`), never a quiet `false`.
 
-use std::cmp::Ordering;
-
 use super::budget::check_string;
 use super::env::Env;
 use super::exec::Rt;
-use super::value::{Exc, Value};
+use super::value::{Exc, Value, py_equal, py_order};
 use crate::scenario::expr::{BinOp, Expr, Node, NodeKind};
 
 impl Rt {
@@ -93,27 +91,6 @@ fn boolean(v: Value, op: &str) -> Result<bool, Exc> {
     }
 }
 
-/// Python's ordering of two values, when they have one.
-fn order(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
-        (Value::Int(x), Value::Float(y)) => (*x as f64).partial_cmp(y),
-        (Value::Float(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)),
-        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
-        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-/// Python's `==`: numbers by value, other values of one type by their `repr`, values of
-/// different types never equal.
-fn equal(a: &Value, b: &Value) -> bool {
-    match order(a, b) {
-        Some(o) => o == Ordering::Equal,
-        None => std::mem::discriminant(a) == std::mem::discriminant(b) && a == b,
-    }
-}
-
 fn float(v: &Value) -> Option<f64> {
     match v {
         Value::Int(i) => Some(*i as f64),
@@ -133,10 +110,10 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
     };
     let zero = || Exc::new("ZeroDivisionError", format!("`{sym}` by zero"));
     Ok(match op {
-        BinOp::Eq => Value::Bool(equal(&a, &b)),
-        BinOp::Ne => Value::Bool(!equal(&a, &b)),
+        BinOp::Eq => Value::Bool(py_equal(&a, &b)),
+        BinOp::Ne => Value::Bool(!py_equal(&a, &b)),
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let o = order(&a, &b).ok_or_else(unsupported)?;
+            let o = py_order(&a, &b).ok_or_else(unsupported)?;
             Value::Bool(match op {
                 BinOp::Lt => o.is_lt(),
                 BinOp::Le => o.is_le(),

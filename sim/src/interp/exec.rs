@@ -11,9 +11,10 @@ use simloop::{Instant, log, sleep, spawn_named, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped, check_list, check_string};
 use super::env::Env;
-use super::value::{Exc, Handle, TaskCell, TaskResult, Value};
+use super::value::{Exc, Fut, Handle, TaskCell, TaskResult, Value, await_future, future_repr};
 use crate::scenario::{
-    Dur, IntExpr, Invoke, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr, seconds,
+    Dur, IntExpr, Invoke, Literal, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr,
+    seconds, split_member,
 };
 
 /// The first violated invariant of a run.
@@ -134,6 +135,17 @@ impl Rt {
         if let Some(path) = path.strip_suffix(":type") {
             return Ok(self.lookup(env, path)?.type_name());
         }
+        let (base, member) = split_member(path);
+        if let Some(member) = member {
+            let name = base.split('.').next().unwrap_or("");
+            if base == name
+                && env.get(name).is_none()
+                && let Some((_, prim)) = self.scenario.prims.iter().find(|(n, _)| n == name)
+            {
+                return self.read(*prim, member);
+            }
+            return read_task(&self.lookup(env, base)?, base, member);
+        }
         let mut pieces = path.split('.');
         let name = pieces.next().unwrap_or("");
         let mut v = self.lookup_name(env, name)?;
@@ -178,6 +190,9 @@ impl Rt {
     pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
         match v {
             ValueExpr::One(t) => self.value(env, t),
+            ValueExpr::Lit(Literal::Int(i)) => Ok(Value::Int(*i)),
+            ValueExpr::Lit(Literal::Float(f)) => Ok(Value::Float(*f)),
+            ValueExpr::Lit(Literal::Bool(b)) => Ok(Value::Bool(*b)),
             ValueExpr::List(items) => {
                 let items = items
                     .iter()
@@ -274,6 +289,17 @@ impl Rt {
         }
     }
 
+    /// The future held by the local `target`.
+    fn future(&self, env: &Env, target: &str) -> Result<Rc<Fut>, Exc> {
+        match self.lookup(env, target)? {
+            Value::Future(f) => Ok(f),
+            other => Err(Exc::new(
+                "TypeError",
+                format!("`{target}` is {}, not a future", other.repr()),
+            )),
+        }
+    }
+
     pub(super) fn spawn_one(
         self: &Rc<Self>,
         env: &Env,
@@ -309,8 +335,8 @@ impl Rt {
     pub(super) fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
         let mut args = Env::default();
         args.insert("i".into(), Value::Int(i));
-        for (k, t) in &invoke.args {
-            args.insert(k.clone(), self.value(env, t)?);
+        for (k, v) in &invoke.args {
+            args.insert(k.clone(), self.value_expr(env, v)?);
         }
         Ok(args)
     }
@@ -451,11 +477,13 @@ impl Rt {
             Step::Await { target, bind } => {
                 let v = match self.lookup(env, target)? {
                     Value::Task(t) => t.join().await?,
+                    Value::Future(f) => await_future(&f).await?,
                     Value::List(items) => {
                         let mut out = Vec::new();
                         for item in items {
                             match item {
                                 Value::Task(t) => out.push(t.join().await?),
+                                Value::Future(f) => out.push(await_future(&f).await?),
                                 other => return Err(not_a_task(target, &other)),
                             }
                         }
@@ -473,11 +501,17 @@ impl Rt {
                     Value::Task(t) => {
                         t.cancel(message);
                     }
+                    Value::Future(f) => {
+                        cancel_future(&f, message);
+                    }
                     Value::List(items) => {
                         for item in items {
                             match item {
                                 Value::Task(t) => {
                                     t.cancel(message.clone());
+                                }
+                                Value::Future(f) => {
+                                    cancel_future(&f, message.clone());
                                 }
                                 other => return Err(not_a_task(target, &other)),
                             }
@@ -486,10 +520,28 @@ impl Rt {
                     other => return Err(not_a_task(target, &other)),
                 }
             }
+            Step::CreateFuture(name) => {
+                let fut = Fut::named(name);
+                env.insert(name.clone(), Value::Future(Rc::new(fut)));
+            }
+            Step::SetResult { target, value } => {
+                let f = self.future(env, target)?;
+                let v = self.value_expr(env, value)?;
+                f.set_result(v).map_err(|_| invalid_state(&f))?;
+            }
+            Step::SetException {
+                target,
+                kind,
+                message,
+            } => {
+                let f = self.future(env, target)?;
+                let e = Exc::new(kind.clone(), self.render(env, message)?);
+                f.set_error(e).map_err(|_| invalid_state(&f))?;
+            }
             Step::Fail { kind, message } => {
                 return Err(Exc::new(kind.clone(), self.render(env, message)?));
             }
-            Step::Return(t) => return Ok(Flow::Return(self.value(env, t)?)),
+            Step::Return(v) => return Ok(Flow::Return(self.value_expr(env, v)?)),
             Step::For {
                 var,
                 from,
@@ -557,7 +609,7 @@ impl Rt {
                 env.insert(name.clone(), v);
             }
             Step::Set { var, value, add } => {
-                let v = self.value(env, value)?;
+                let v = self.value_expr(env, value)?;
                 let Some(n) = v.as_int() else {
                     return Err(Exc::new(
                         "TypeError",
@@ -612,6 +664,46 @@ impl Rt {
         }
         Ok(Flow::Next)
     }
+}
+
+/// `done()` or `cancelled()` of the task or future in `v` (the local `base`).
+fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
+    let (done, cancelled) = match v {
+        Value::Task(t) => (t.done(), t.cancelled()),
+        Value::Future(f) => (f.done(), f.cancelled()),
+        _ => {
+            return Err(Exc::new(
+                "AttributeError",
+                format!("`{base}` is {}, which has no `{member}`", v.repr()),
+            ));
+        }
+    };
+    match member {
+        "done()" => Ok(Value::Bool(done)),
+        "cancelled()" => Ok(Value::Bool(cancelled)),
+        _ => Err(Exc::new(
+            "AttributeError",
+            format!("a task has no `{member}`"),
+        )),
+    }
+}
+
+/// `fut.cancel(msg)`; false if it was done.
+fn cancel_future(f: &Fut, message: Option<String>) -> bool {
+    match message {
+        Some(m) => f.cancel_with(m),
+        None => f.cancel(),
+    }
+}
+
+/// asyncio's error for setting a done future: `InvalidStateError('FINISHED: <Future ...>')`.
+fn invalid_state(f: &Fut) -> Exc {
+    let state = if f.cancelled() {
+        "CANCELLED"
+    } else {
+        "FINISHED"
+    };
+    Exc::new("InvalidStateError", format!("{state}: {}", future_repr(f)))
 }
 
 fn not_a_task(name: &str, v: &Value) -> Exc {

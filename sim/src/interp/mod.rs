@@ -7,6 +7,7 @@ mod env;
 mod eval;
 mod exec;
 mod prims;
+mod queues;
 mod value;
 
 pub use self::budget::{MAX_DEPTH, MAX_NAME, Stopped, short_name};

@@ -1,10 +1,11 @@
 //! Steps on synchronisation primitives: each maps to the simloop primitive's own method, so
 //! waiter order, wake hops and deadlock reports are the library's.
 
-use simloop::{BoundedSemaphore, Condition, Event, Lock, Queue, Semaphore};
+use simloop::{Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore};
 
 use super::env::Env;
 use super::exec::{Flow, Rt};
+use super::queues::AnyQueue;
 use super::value::{Exc, Value};
 use crate::scenario::{Prim, Scenario, Step};
 
@@ -22,7 +23,8 @@ pub struct Prims {
     locks: Vec<Lock>,
     events: Vec<Event>,
     conds: Vec<Condition>,
-    queues: Vec<Queue<Value>>,
+    queues: Vec<AnyQueue>,
+    barriers: Vec<Barrier>,
 }
 
 impl Prims {
@@ -51,13 +53,50 @@ impl Prims {
             queues: scn
                 .queues
                 .iter()
-                .map(|(n, max)| Queue::named(n, *max))
+                .map(|q| AnyQueue::new(q.kind, &q.name, q.maxsize))
                 .collect(),
+            barriers: scn.barriers.iter().map(|(_, n)| Barrier::new(*n)).collect(),
         }
     }
 }
 
 impl Rt {
+    /// The state `member` of `prim` (validated against [`crate::scenario::MEMBERS`] when
+    /// the file was read).
+    pub(super) fn read(&self, prim: Prim, member: &str) -> Result<Value, Exc> {
+        let p = &self.prims;
+        let count = |n: usize| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        Ok(match (prim, member) {
+            (Prim::Semaphore(i), "locked()") => Value::Bool(match &p.sems[i] {
+                Sem::Plain(s) => s.locked(),
+                Sem::Bounded(s) => s.locked(),
+            }),
+            (Prim::Semaphore(i), "_value") => count(match &p.sems[i] {
+                Sem::Plain(s) => s.value(),
+                Sem::Bounded(s) => s.value(),
+            }),
+            (Prim::Lock(i), "locked()") => Value::Bool(p.locks[i].locked()),
+            (Prim::Condition(i), "locked()") => Value::Bool(p.conds[i].locked()),
+            (Prim::Event(i), "is_set()") => Value::Bool(p.events[i].is_set()),
+            (Prim::Queue(i), "qsize()") => count(p.queues[i].sizes().0),
+            (Prim::Queue(i), "empty()") => Value::Bool(p.queues[i].sizes().0 == 0),
+            (Prim::Queue(i), "full()") => {
+                let (n, max) = p.queues[i].sizes();
+                Value::Bool(max > 0 && n >= max)
+            }
+            (Prim::Queue(i), "maxsize") => count(p.queues[i].sizes().1),
+            (Prim::Barrier(i), "parties") => count(p.barriers[i].parties()),
+            (Prim::Barrier(i), "n_waiting") => count(p.barriers[i].n_waiting()),
+            (Prim::Barrier(i), "broken") => Value::Bool(p.barriers[i].broken()),
+            (prim, member) => {
+                return Err(Exc::new(
+                    "AttributeError",
+                    format!("a {} has no `{member}`", prim.kind()),
+                ));
+            }
+        })
+    }
+
     fn note_holders(&self, i: usize) {
         let n = match &self.prims.sems[i] {
             Sem::Plain(s) => s.holders().len(),
@@ -148,24 +187,35 @@ impl Rt {
             }
             Step::Put { queue, value } => {
                 let v = self.value_expr(env, value)?;
-                p.queues[*queue]
-                    .put(v)
-                    .await
-                    .map_err(|_| Exc::new("QueueShutDown", ""))?;
+                p.queues[*queue].put(v).await?;
             }
-            Step::Get { queue, bind } => {
-                let v = p.queues[*queue]
-                    .get()
-                    .await
-                    .map_err(|_| Exc::new("QueueShutDown", ""))?;
+            Step::PutNowait { queue, value } => {
+                let v = self.value_expr(env, value)?;
+                p.queues[*queue].put_nowait(v)?;
+            }
+            Step::Get { queue, bind } | Step::GetNowait { queue, bind } => {
+                let q = &p.queues[*queue];
+                let v = match s {
+                    Step::Get { .. } => q.get().await?,
+                    _ => q.get_nowait()?,
+                };
                 if let Some(b) = bind {
                     env.insert(b.clone(), v);
                 }
             }
-            Step::TaskDone(q) => p.queues[*q]
-                .task_done()
-                .map_err(|e| Exc::new("ValueError", e.to_string()))?,
+            Step::TaskDone(q) => p.queues[*q].task_done()?,
             Step::Join(q) => p.queues[*q].join().await,
+            Step::WaitBarrier { barrier, bind } => {
+                let index = p.barriers[*barrier]
+                    .wait()
+                    .await
+                    .map_err(|_| Exc::new("BrokenBarrierError", ""))?;
+                if let Some(b) = bind {
+                    env.insert(b.clone(), Value::Int(index as i64));
+                }
+            }
+            Step::AbortBarrier(b) => p.barriers[*b].abort().await,
+            Step::ResetBarrier(b) => p.barriers[*b].reset().await,
             other => unreachable!("not a primitive step: {other:?}"),
         }
         Ok(Flow::Next)

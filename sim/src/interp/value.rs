@@ -1,9 +1,11 @@
 //! Values a scenario computes with: Python-like scalars, lists, task handles, exceptions.
 
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
+use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
 use crate::scenario::py_float;
@@ -143,6 +145,27 @@ impl TaskCell {
         r
     }
 
+    /// Whether the task ended (asyncio's `done()`).
+    pub fn done(&self) -> bool {
+        match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => t.done(),
+            Some(Handle::Group(h)) => h.is_finished(),
+            None => true,
+        }
+    }
+
+    /// Whether the task ended by cancellation (asyncio's `cancelled()`).
+    pub fn cancelled(&self) -> bool {
+        if let Some(r) = &*self.result.borrow() {
+            return matches!(r, Err(e) if e.kind == "CancelledError");
+        }
+        match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => t.cancelled(),
+            Some(Handle::Group(h)) => h.cancelled(),
+            None => false,
+        }
+    }
+
     /// Requests the task's cancellation; false if it already ended.
     pub fn cancel(&self, message: Option<String>) -> bool {
         let handle = self.handle.borrow();
@@ -174,11 +197,74 @@ pub enum Value {
     Error(Exc),
     /// The TaskGroup that `spawn` steps go into (a hidden local).
     Group(Rc<simloop::TaskGroup<Exc>>),
+    /// A future made by `create_future` (asyncio's `loop.create_future()`).
+    Future(Rc<Fut>),
+}
+
+/// A scenario's bare future: simloop's [`Promise`](simloop::sync::Promise) of a value or an
+/// exception.
+pub type Fut = simloop::sync::Promise<Value, Exc>;
+
+/// Waits for `f`: its result, its exception, or `CancelledError` with the cancel message.
+pub async fn await_future(f: &Fut) -> TaskResult {
+    match f.wait().await {
+        Ok(v) => Ok(v),
+        Err(PromiseError::Failed(e)) => Err(e),
+        Err(PromiseError::Cancelled(m)) => Err(Exc::new("CancelledError", m.unwrap_or_default())),
+    }
+}
+
+/// asyncio's `repr` of a future: `<Future pending>`, `<Future finished result=42>`,
+/// `<Future finished exception=ValueError('boom')>`, `<Future cancelled>`.
+pub fn future_repr(f: &Fut) -> String {
+    match f.result() {
+        None => "<Future pending>".into(),
+        Some(Ok(v)) => format!("<Future finished result={}>", v.repr()),
+        Some(Err(PromiseError::Failed(e))) => format!("<Future finished exception={}>", e.repr()),
+        Some(Err(PromiseError::Cancelled(_))) => "<Future cancelled>".into(),
+    }
 }
 
 impl PartialEq for Value {
     fn eq(&self, other: &Value) -> bool {
         self.repr() == other.repr()
+    }
+}
+
+/// Python's `<` between two values, when Python can order them: numbers (booleans
+/// included) by value, strings, and lists by their first differing item (then by length).
+/// NaN is not ordered (an expression comparing it raises `TypeError`).
+pub fn py_order(a: &Value, b: &Value) -> Option<Ordering> {
+    let num = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        (Value::List(x), Value::List(y)) => {
+            for (p, q) in x.iter().zip(y) {
+                if !py_equal(p, q) {
+                    return py_order(p, q);
+                }
+            }
+            Some(x.len().cmp(&y.len()))
+        }
+        _ => {
+            let (x, y) = (num(a)?, num(b)?);
+            x.partial_cmp(&y)
+        }
+    }
+}
+
+/// Python's `==`: numbers by value, other values of one type by their `repr`, values of
+/// different types never equal.
+pub fn py_equal(a: &Value, b: &Value) -> bool {
+    match py_order(a, b) {
+        Some(o) => o == Ordering::Equal,
+        None => std::mem::discriminant(a) == std::mem::discriminant(b) && a == b,
     }
 }
 
@@ -231,6 +317,7 @@ impl Value {
             Value::Task(_) => "Task",
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
+            Value::Future(_) => "Future",
         };
         Value::Str(name.to_string())
     }
@@ -281,6 +368,7 @@ impl fmt::Display for Value {
             Value::Task(t) => write!(f, "<Task {}>", t.name),
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
+            Value::Future(fut) => f.write_str(&future_repr(fut)),
         }
     }
 }

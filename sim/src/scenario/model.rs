@@ -24,8 +24,12 @@ pub struct Scenario {
     pub events: Vec<String>,
     /// Conditions, in name order.
     pub conditions: Vec<String>,
-    /// Queues and their maxsize (0: unbounded), in name order.
-    pub queues: Vec<(String, usize)>,
+    /// Queues, in name order.
+    pub queues: Vec<QueueDecl>,
+    /// Barriers and their parties, in name order.
+    pub barriers: Vec<(String, usize)>,
+    /// Every primitive by name (names are unique across kinds), for reads of their state.
+    pub prims: Vec<(String, Prim)>,
     /// Task templates, in name order.
     pub tasks: Vec<TaskDef>,
     /// The main task.
@@ -126,6 +130,29 @@ pub struct SemaphoreDecl {
     pub bounded: bool,
 }
 
+/// A declared queue.
+#[derive(Clone, Debug)]
+pub struct QueueDecl {
+    /// Its name.
+    pub name: String,
+    /// The most items it holds (0: unbounded).
+    pub maxsize: usize,
+    /// Which item `get` takes.
+    pub kind: QueueKind,
+}
+
+/// Which item a queue's `get` takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueueKind {
+    /// The oldest (`asyncio.Queue`).
+    #[default]
+    Fifo,
+    /// The newest (`asyncio.LifoQueue`).
+    Lifo,
+    /// The smallest (`asyncio.PriorityQueue`).
+    Priority,
+}
+
 /// A task template.
 #[derive(Clone, Debug)]
 pub struct TaskDef {
@@ -155,13 +182,26 @@ pub enum Dur {
     },
 }
 
-/// A value: a template, or a list of values.
+/// A value: a template, a number or boolean as written, or a list of values.
 #[derive(Clone, Debug)]
 pub enum ValueExpr {
     /// A template (`"{x}"` passes the value through unrendered).
     One(Template),
+    /// A number or boolean written as such (`0.5`, `true`): it keeps its type.
+    Lit(Literal),
     /// A list.
     List(Vec<ValueExpr>),
+}
+
+/// A number or boolean written in the file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Literal {
+    /// An integer.
+    Int(i64),
+    /// A float (`0.5`, `1e3`).
+    Float(f64),
+    /// `true` or `false` (Python's `True`, `False`).
+    Bool(bool),
 }
 
 /// An integer given directly or by a template.
@@ -179,7 +219,7 @@ pub struct Invoke {
     /// Index into [`Scenario::tasks`].
     pub task: usize,
     /// Arguments, in parameter order.
-    pub args: Vec<(String, Template)>,
+    pub args: Vec<(String, ValueExpr)>,
     /// Where the step is written (errors of calls name it).
     pub at: Loc,
 }
@@ -206,6 +246,60 @@ pub enum Prim {
     Condition(usize),
     /// A queue.
     Queue(usize),
+    /// A barrier.
+    Barrier(usize),
+}
+
+impl Prim {
+    /// The kind's name, as declared (`[semaphores.NAME]` is a `semaphore`).
+    pub fn kind(self) -> &'static str {
+        match self {
+            Prim::Semaphore(_) => "semaphore",
+            Prim::Lock(_) => "lock",
+            Prim::Event(_) => "event",
+            Prim::Condition(_) => "condition",
+            Prim::Queue(_) => "queue",
+            Prim::Barrier(_) => "barrier",
+        }
+    }
+}
+
+/// The states a template or expression may read, as asyncio spells them: `(kind, member,
+/// whether it is true or false)`, the kind being a primitive's or `task` (a local holding a
+/// task or a future). A member ending in `()` is a method, the others attributes.
+pub const MEMBERS: &[(&str, &str, bool)] = &[
+    ("semaphore", "locked()", true),
+    ("semaphore", "_value", false),
+    ("lock", "locked()", true),
+    ("condition", "locked()", true),
+    ("event", "is_set()", true),
+    ("queue", "qsize()", false),
+    ("queue", "empty()", true),
+    ("queue", "full()", true),
+    ("queue", "maxsize", false),
+    ("barrier", "parties", false),
+    ("barrier", "n_waiting", false),
+    ("barrier", "broken", true),
+    ("task", "done()", true),
+    ("task", "cancelled()", true),
+];
+
+/// Splits a path (`q.qsize()`, `tasks.0.done()`, `job.1`) into what it reads from and the
+/// member it reads, if any (its last segment when that is a name, not an index).
+///
+/// ```
+/// use simloop_cli::scenario::split_member;
+/// assert_eq!(split_member("q.qsize()"), ("q", Some("qsize()")));
+/// assert_eq!(split_member("ts.0.done()"), ("ts.0", Some("done()")));
+/// assert_eq!(split_member("job.1"), ("job.1", None));
+/// ```
+pub fn split_member(path: &str) -> (&str, Option<&str>) {
+    match path.rsplit_once('.') {
+        Some((base, last)) if last.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
+            (base, Some(last))
+        }
+        _ => (path, None),
+    }
 }
 
 /// What a `gather` runs.
@@ -325,8 +419,33 @@ pub enum Step {
         /// Where the item goes.
         bind: Option<String>,
     },
+    /// `queue.put_nowait(value)`: `QueueFull` when the queue is full.
+    PutNowait {
+        /// The queue.
+        queue: usize,
+        /// The item.
+        value: ValueExpr,
+    },
+    /// `item = queue.get_nowait()`: `QueueEmpty` when the queue is empty.
+    GetNowait {
+        /// The queue.
+        queue: usize,
+        /// Where the item goes.
+        bind: Option<String>,
+    },
     /// `queue.task_done()`.
     TaskDone(usize),
+    /// `index = await barrier.wait()`.
+    WaitBarrier {
+        /// The barrier.
+        barrier: usize,
+        /// Where the arrival index goes.
+        bind: Option<String>,
+    },
+    /// `await barrier.abort()`.
+    AbortBarrier(usize),
+    /// `await barrier.reset()`.
+    ResetBarrier(usize),
     /// `await queue.join()`.
     Join(usize),
     /// `asyncio.sleep`.
@@ -360,14 +479,32 @@ pub enum Step {
         /// Where its value goes.
         bind: Option<String>,
     },
-    /// `await task` (or each task of a list, in order).
+    /// `await task` (or each task of a list, in order; a future too).
     Await {
         /// The local holding the task(s).
         target: String,
         /// Where the value goes.
         bind: Option<String>,
     },
-    /// `task.cancel()` (or each of a list).
+    /// `name = loop.create_future()`.
+    CreateFuture(String),
+    /// `fut.set_result(value)`: `InvalidStateError` when it is done.
+    SetResult {
+        /// The local holding the future.
+        target: String,
+        /// Its result.
+        value: ValueExpr,
+    },
+    /// `fut.set_exception(Kind(message))`: `InvalidStateError` when it is done.
+    SetException {
+        /// The local holding the future.
+        target: String,
+        /// The exception type.
+        kind: String,
+        /// Its message.
+        message: Template,
+    },
+    /// `task.cancel()` (or each of a list; a future too).
     Cancel {
         /// The local holding the task(s).
         target: String,
@@ -382,7 +519,7 @@ pub enum Step {
         message: Template,
     },
     /// `return value`.
-    Return(Template),
+    Return(ValueExpr),
     /// `for var in range(from, to + 1)` (or `range(from, below)`).
     For {
         /// The loop variable.
@@ -440,7 +577,7 @@ pub enum Step {
         /// Its index in [`Scenario::vars`].
         var: usize,
         /// The new value.
-        value: Template,
+        value: ValueExpr,
         /// Added to it.
         add: i64,
     },

@@ -33,6 +33,9 @@ pub struct RawScenario {
     /// Queues by name.
     #[serde(default)]
     pub queues: BTreeMap<Spanned<String>, Spanned<RawQueue>>,
+    /// Barriers by name.
+    #[serde(default)]
+    pub barriers: BTreeMap<Spanned<String>, Spanned<RawBarrier>>,
     /// Task templates by name.
     #[serde(default)]
     pub tasks: BTreeMap<Spanned<String>, Spanned<RawTask>>,
@@ -90,6 +93,17 @@ pub struct RawQueue {
     /// 0 (the default) is unbounded.
     #[serde(default)]
     pub maxsize: i64,
+    /// `"fifo"` (the default, `asyncio.Queue`), `"lifo"` (`LifoQueue`) or `"priority"`
+    /// (`PriorityQueue`).
+    pub kind: Option<Spanned<String>>,
+}
+
+/// `[barriers.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBarrier {
+    /// How many tasks must wait for the barrier to let them pass.
+    pub parties: Spanned<i64>,
 }
 
 /// A task template or the main task.
@@ -190,6 +204,14 @@ pub struct RawStep {
     pub get: Option<Spanned<String>>,
     pub task_done: Option<Spanned<String>>,
     pub join: Option<Spanned<String>>,
+    pub put_nowait: Option<Spanned<String>>,
+    pub create_future: Option<Spanned<String>>,
+    pub set_result: Option<Spanned<String>>,
+    pub set_exception: Option<Spanned<String>>,
+    pub get_nowait: Option<Spanned<String>>,
+    pub wait_barrier: Option<Spanned<String>>,
+    pub abort_barrier: Option<Spanned<String>>,
+    pub reset_barrier: Option<Spanned<String>>,
     // ---- modifiers ----
     #[serde(rename = "as")]
     pub as_: Option<Spanned<String>>,

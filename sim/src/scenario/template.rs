@@ -25,10 +25,19 @@ pub struct TemplateError {
     pub message: String,
 }
 
-/// Whether `path` names a value: `name`, `name.0.1` to index into lists, and `:type` for
-/// Python type names (what a `{placeholder}` holds).
+/// Whether `path` names a value: `name`, `name.0.1` to index into lists, a state read
+/// (`q.qsize()`, `ts.0.done()`), and `:type` for Python type names (what a `{placeholder}`
+/// holds).
 pub(crate) fn is_path(path: &str) -> bool {
     let path = path.strip_suffix(":type").unwrap_or(path);
+    // A last segment that is a name reads a state: `q.qsize()`, `b.n_waiting`.
+    let (path, member) = super::model::split_member(path);
+    if let Some(m) = member {
+        let m = m.strip_suffix("()").unwrap_or(m);
+        if m.is_empty() || !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return false;
+        }
+    }
     let mut pieces = path.split('.');
     let base = pieces.next().unwrap_or("");
     !base.is_empty()
@@ -141,7 +150,14 @@ mod tests {
         assert_eq!(Template::parse("{v}").unwrap().sole_var(), Some("v"));
         let t = Template::parse("{job.0} {job.1.2}").unwrap();
         assert_eq!(t.vars().collect::<Vec<_>>(), ["job", "job"]);
-        assert!(Template::parse("{job.}").is_err() && Template::parse("{job.x}").is_err());
+        assert!(Template::parse("{job.}").is_err() && Template::parse("{job.x.0}").is_err());
+        assert_eq!(
+            Template::parse("{q.qsize()} {b.n_waiting}")
+                .unwrap()
+                .vars()
+                .collect::<Vec<_>>(),
+            ["q", "b"]
+        );
         assert_eq!(
             Template::parse("{r:type}")
                 .unwrap()

@@ -8,7 +8,7 @@ use crate::support::{scratch, sim_in};
 /// Runs `sim run bad.toml` on `text`; asserts exit code 2 and that stderr holds `message` at
 /// `line:col` and the `hint` (if given).
 #[track_caller]
-fn rejects(text: &str, message: &str, line_col: &str, hint: Option<&str>) {
+pub(crate) fn rejects(text: &str, message: &str, line_col: &str, hint: Option<&str>) {
     let dir = scratch("errors");
     std::fs::write(dir.join("bad.toml"), text).unwrap();
     let o = sim_in(&dir, &["run", "bad.toml"]);
@@ -306,13 +306,13 @@ fn primitive_and_combinator_errors() {
     );
     rejects(
         "[events.go]\n[main]\nsteps = [{ acquire = \"go\" }]\n",
-        "`go` is a event, but `acquire` needs a semaphore or lock",
+        "`go` is an event, but `acquire` needs a semaphore or lock",
         "3:22",
         None,
     );
     rejects(
         "[locks.lk]\n[main]\nsteps = [{ wait_event = \"lk\" }]\n",
-        "`lk` is a lock, but `wait_event` needs a event",
+        "`lk` is a lock, but `wait_event` needs an event",
         "3:25",
         Some("declare one with [events.NAME]"),
     );

@@ -1,10 +1,12 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
+mod constructs;
 mod corpus;
 mod errors;
 mod formats;
 mod fuzz;
 mod hostile;
 mod limits;
+mod readme;
 mod scenarios;
 mod support;

@@ -113,6 +113,11 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ),
     ("event_set_before_wait", "173_event_set_before_wait"),
     ("nested_gather_cancelled", "175_nested_gather_cancelled"),
+    ("float_durations", "201_float_durations"),
+    ("barrier_abort_reset", "202_barrier_read_abort_reset"),
+    ("primitive_state_reads", "203_primitive_state_reads"),
+    ("priority_lifo_queues", "204_priority_lifo_queues"),
+    ("bare_future", "205_bare_future"),
 ];
 
 #[test]

@@ -1,17 +1,23 @@
 //! Names and types: every variable resolved, every operator given operands it can take
 //! (when their types are known at load), and the whole of the kind its step needs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{BinOp, ExprError, Node, NodeKind, Type, Want};
+use crate::scenario::error::with_article;
+use crate::scenario::model::{MEMBERS, split_member};
 
-/// The names an expression may use: locals (whose type is known when the step runs) and
-/// shared variables (integers).
+/// The names an expression may use: locals (whose type is known when the step runs), shared
+/// variables (integers) and primitives (whose state it may read: `q.qsize()`).
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     locals: BTreeSet<String>,
     shared: BTreeSet<String>,
+    prims: BTreeMap<String, &'static str>,
 }
+
+/// Why a path cannot be read: a message and a hint.
+pub(crate) type Unreadable = (String, String);
 
 impl Scope {
     /// A scope of these locals and shared variables.
@@ -22,30 +28,118 @@ impl Scope {
         Scope {
             locals: locals.into_iter().map(String::from).collect(),
             shared: shared.into_iter().map(String::from).collect(),
+            prims: BTreeMap::new(),
         }
     }
 
-    fn type_of(&self, path: &str) -> Option<Type> {
-        let base = path.split(['.', ':']).next().unwrap_or("");
-        if path.ends_with(":type") && (self.locals.contains(base) || self.shared.contains(base)) {
-            return Some(Type::Str);
-        }
-        if self.locals.contains(base) {
-            Some(Type::Any)
-        } else if self.shared.contains(base) {
-            Some(if path.contains('.') {
-                Type::Any
-            } else {
-                Type::Int
-            })
-        } else {
-            None
-        }
+    /// This scope with primitives (`(name, kind)`, the kind as [`Prim::kind`] names it),
+    /// whose state the expression may read.
+    ///
+    /// ```
+    /// use simloop_cli::scenario::expr::{self, Scope, Want};
+    /// let scope = Scope::new([], []).with_prims([("q", "queue")]);
+    /// assert!(expr::parse("q.qsize() > 0 and not q.full()", &scope, Want::Bool).is_ok());
+    /// let err = expr::parse("q.size() > 0", &scope, Want::Bool).unwrap_err();
+    /// assert_eq!(err.message, "a queue has no `size()`");
+    /// ```
+    ///
+    /// [`Prim::kind`]: crate::scenario::Prim::kind
+    pub fn with_prims<'a>(
+        mut self,
+        prims: impl IntoIterator<Item = (&'a str, &'static str)>,
+    ) -> Scope {
+        self.prims = prims.into_iter().map(|(n, k)| (n.to_string(), k)).collect();
+        self
+    }
+
+    /// The type `path` reads (`x`, `job.0`, `x:type`, `q.qsize()`, `t.done()`), `None`
+    /// when its name is not defined, or why it cannot be read.
+    pub(crate) fn resolve(&self, path: &str) -> Result<Option<Type>, Unreadable> {
+        let (bare, typed) = match path.strip_suffix(":type") {
+            Some(p) => (p, true),
+            None => (path, false),
+        };
+        let (base, member) = split_member(bare);
+        let name = base.split('.').next().unwrap_or("");
+        let ty = match member {
+            Some(m) => {
+                let kind = if self.locals.contains(name) {
+                    "task"
+                } else if let Some(k) = self.prims.get(name) {
+                    if base != name {
+                        return Err((
+                            format!("`{name}` is {}, not a list", with_article(k)),
+                            format!("read its state as `{name}.{}`", members(k)[0]),
+                        ));
+                    }
+                    k
+                } else if self.shared.contains(name) {
+                    return Err((
+                        format!("`{name}` is a shared variable (an integer): it has no `{m}`"),
+                        "states are read from primitives (`q.qsize()`) and tasks (`t.done()`)"
+                            .to_string(),
+                    ));
+                } else {
+                    return Ok(None);
+                };
+                match MEMBERS.iter().find(|(k, n, _)| *k == kind && *n == m) {
+                    Some((_, _, true)) => Type::Bool,
+                    Some((_, _, false)) => Type::Int,
+                    None => {
+                        let what = if kind == "task" {
+                            "task or future"
+                        } else {
+                            kind
+                        };
+                        let known = members(kind);
+                        let hint = match crate::scenario::error::closest(m, known.iter().copied()) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => format!(
+                                "a {what}'s state: {}",
+                                known
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        };
+                        return Err((format!("{} has no `{m}`", with_article(what)), hint));
+                    }
+                }
+            }
+            None if self.locals.contains(name) => Type::Any,
+            None if self.shared.contains(name) => {
+                if base.contains('.') {
+                    Type::Any
+                } else {
+                    Type::Int
+                }
+            }
+            None => match self.prims.get(name) {
+                Some(k) => {
+                    return Err((
+                        format!("`{name}` is {}, not a value", with_article(k)),
+                        format!("read its state, e.g. `{name}.{}`", members(k)[0]),
+                    ));
+                }
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(if typed { Type::Str } else { ty }))
     }
 
     fn names(&self) -> impl Iterator<Item = &str> {
         self.locals.iter().chain(&self.shared).map(String::as_str)
     }
+}
+
+/// The members of `kind` as written (`locked()`, `n_waiting`).
+fn members(kind: &str) -> Vec<&'static str> {
+    MEMBERS
+        .iter()
+        .filter(|(k, ..)| *k == kind)
+        .map(|(_, n, _)| *n)
+        .collect()
 }
 
 /// Resolves names and types `node`, and checks it computes `want`.
@@ -79,16 +173,22 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
         NodeKind::Float(_) => Type::Float,
         NodeKind::Str(_) => Type::Str,
         NodeKind::Bool(_) => Type::Bool,
-        NodeKind::Var(path) => scope.type_of(path).ok_or_else(|| {
-            let base = path.split(['.', ':']).next().unwrap_or("").to_string();
-            let e = ExprError::new(node.span.clone(), format!("undefined variable `{base}`"));
-            match crate::scenario::error::closest(&base, scope.names()) {
-                Some(c) => e.hint(format!("did you mean `{c}`?")),
-                None => e.hint(
-                    "variables are parameters, `i`, locals bound with `as`/`let`/`for`/`random`, and [vars]; a string is quoted: 'text'",
-                ),
+        NodeKind::Var(path) => match scope.resolve(path) {
+            Ok(Some(ty)) => ty,
+            Ok(None) => {
+                let base = path.split(['.', ':']).next().unwrap_or("").to_string();
+                let e = ExprError::new(node.span.clone(), format!("undefined variable `{base}`"));
+                return Err(match crate::scenario::error::closest(&base, scope.names()) {
+                    Some(c) => e.hint(format!("did you mean `{c}`?")),
+                    None => e.hint(
+                        "variables are parameters, `i`, locals bound with `as`/`let`/`for`/`random`, and [vars]; a string is quoted: 'text'",
+                    ),
+                });
             }
-        })?,
+            Err((message, hint)) => {
+                return Err(ExprError::new(node.span.clone(), message).hint(hint));
+            }
+        },
         NodeKind::Not(arg) => {
             let a = typed(std::mem::replace(arg.as_mut(), placeholder()), scope)?;
             expect(&a, "`not`", |t| t == Type::Bool, "true or false")?;
@@ -97,7 +197,12 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
         }
         NodeKind::Neg(arg) => {
             let a = typed(std::mem::replace(arg.as_mut(), placeholder()), scope)?;
-            expect(&a, "`-`", |t| t == Type::Int || t == Type::Float, "a number")?;
+            expect(
+                &a,
+                "`-`",
+                |t| t == Type::Int || t == Type::Float,
+                "a number",
+            )?;
             let ty = a.ty;
             **arg = a;
             ty

@@ -373,14 +373,30 @@ fn group(i: &mut In<'_>) -> ModalResult<Node> {
     Ok(inner)
 }
 
+/// A bare name, with `.0` indices and a state read (`q.qsize()`, `b.n_waiting`) after it.
 fn name(i: &mut In<'_>) -> ModalResult<Node> {
+    let word_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let (word, span) = (
         one_of(|c: char| c.is_ascii_alphabetic() || c == '_'),
-        take_while(0.., |c: char| c.is_ascii_alphanumeric() || c == '_'),
+        take_while(0.., word_char),
+        winnow::combinator::repeat::<_, _, (), _, _>(
+            0..,
+            (
+                '.',
+                take_while(1.., word_char),
+                winnow::combinator::opt("()"),
+            ),
+        ),
     )
         .take()
         .with_span()
         .parse_next(i)?;
+    if word.contains('.') && !is_path(word) {
+        return Err(fatal(
+            i,
+            "not a variable: write `name`, `list.0` or a state such as `q.qsize()`",
+        ));
+    }
     Ok(node(
         match word {
             "true" | "True" => NodeKind::Bool(true),

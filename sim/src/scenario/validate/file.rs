@@ -41,7 +41,8 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         .chain(raw.locks.keys())
         .chain(raw.events.keys())
         .chain(raw.conditions.keys())
-        .chain(raw.queues.keys());
+        .chain(raw.queues.keys())
+        .chain(raw.barriers.keys());
     for k in decls {
         if !is_ident(k.get_ref()) {
             return Err(ScenarioError::at(
@@ -79,7 +80,44 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             )
             .hint("0 means unbounded"));
         }
-        queues.push((k.get_ref().clone(), q.get_ref().maxsize as usize));
+        let kind = match &q.get_ref().kind {
+            None => QueueKind::Fifo,
+            Some(k) => match k.get_ref().as_str() {
+                "fifo" => QueueKind::Fifo,
+                "lifo" => QueueKind::Lifo,
+                "priority" => QueueKind::Priority,
+                other => {
+                    return Err(ScenarioError::at(
+                        path,
+                        text,
+                        k.span(),
+                        format!("unknown queue kind `{other}`"),
+                    )
+                    .hint("use \"fifo\" (asyncio.Queue, the default), \"lifo\" (LifoQueue) or \"priority\" (PriorityQueue)"));
+                }
+            },
+        };
+        queues.push(QueueDecl {
+            name: k.get_ref().clone(),
+            maxsize: q.get_ref().maxsize as usize,
+            kind,
+        });
+    }
+    let mut barriers = Vec::new();
+    for (k, b) in &raw.barriers {
+        let parties = &b.get_ref().parties;
+        if *parties.get_ref() < 1 {
+            return Err(ScenarioError::at(
+                path,
+                text,
+                parties.span(),
+                "a barrier needs at least one party",
+            )
+            .hint(
+                "`parties` is how many tasks must wait for the barrier to open, e.g. `parties = 3`",
+            ));
+        }
+        barriers.push((k.get_ref().clone(), *parties.get_ref() as usize));
     }
     let vars: Vec<(String, i64)> = raw
         .vars
@@ -162,12 +200,18 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         queues
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.0.clone(), Prim::Queue(i))),
+            .map(|(i, s)| (s.name.clone(), Prim::Queue(i))),
+    );
+    prims.extend(
+        barriers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.0.clone(), Prim::Barrier(i))),
     );
     let cx = Cx {
         path,
         text,
-        prims,
+        prims: prims.clone(),
         task_keys,
         task_params,
         vars: vars.iter().map(|v| v.0.clone()).collect(),
@@ -283,6 +327,8 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         events,
         conditions,
         queues,
+        barriers,
+        prims,
         tasks,
         main,
         expect,

@@ -11,11 +11,11 @@ mod step;
 
 pub use self::file::parse;
 
-use super::error::{ScenarioError, closest, line_column};
+use super::error::{ScenarioError, closest, line_column, with_article};
 use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
 use super::raw::*;
-use super::template::Template;
+use super::template::{Part, Template};
 
 /// The verbs a step may use, with the modifiers each accepts.
 pub const VERBS: &[(&str, &[&str])] = &[
@@ -57,6 +57,14 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("get", &["as"]),
     ("task_done", &[]),
     ("join", &[]),
+    ("put_nowait", &["value"]),
+    ("create_future", &[]),
+    ("set_result", &["value"]),
+    ("set_exception", &["error", "message"]),
+    ("get_nowait", &["as"]),
+    ("wait_barrier", &["as"]),
+    ("abort_barrier", &[]),
+    ("reset_barrier", &[]),
 ];
 
 type Span = Range<usize>;
@@ -80,6 +88,9 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         set_event => "set_event", clear_event => "clear_event", wait_event => "wait_event",
         notify => "notify", notify_all => "notify_all", wait_condition => "wait_condition",
         put => "put", get => "get", task_done => "task_done", join => "join",
+        put_nowait => "put_nowait", get_nowait => "get_nowait",
+        create_future => "create_future", set_result => "set_result", set_exception => "set_exception",
+        wait_barrier => "wait_barrier", abort_barrier => "abort_barrier", reset_barrier => "reset_barrier",
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
@@ -128,8 +139,21 @@ impl Cx<'_> {
             let at = span.start + 1 + e.offset;
             self.err(at..at + 1, e.message)
         })?;
-        for name in t.vars() {
-            if !scope.names.contains(name) && !self.vars.iter().any(|v| v == name) {
+        if t.vars().next().is_none() {
+            return Ok(t);
+        }
+        let reads = self.expr_scope(Some(scope));
+        for part in &t.parts {
+            let Part::Var(path) = part else { continue };
+            let name = path.split(['.', ':']).next().unwrap_or("");
+            let resolved = reads.resolve(path);
+            if let Err((message, hint)) = resolved {
+                let at = text
+                    .find(&format!("{{{path}}}"))
+                    .map_or(span.start, |o| span.start + 1 + o);
+                return Err(self.err(at..at + path.len() + 2, message).hint(hint));
+            }
+            if resolved == Ok(None) {
                 let known: Vec<&str> = scope
                     .names
                     .iter()
@@ -156,22 +180,6 @@ impl Cx<'_> {
         Ok(t)
     }
 
-    fn scalar_template(
-        &self,
-        s: &Spanned<Scalar>,
-        scope: &Scope,
-    ) -> Result<Template, ScenarioError> {
-        match s.get_ref() {
-            Scalar::Str(text) => self.template_str(text, s.span(), scope),
-            Scalar::Int(i) => Ok(Template::literal(i.to_string())),
-            Scalar::Float(f) => Ok(Template::literal(py_float(*f))),
-            Scalar::Bool(b) => Ok(Template::literal(if *b { "True" } else { "False" })),
-            Scalar::List(_) => Err(self
-                .err(s.span(), "a list is not allowed here")
-                .hint("only `let` values may be lists")),
-        }
-    }
-
     fn value_expr(&self, s: &Spanned<Scalar>, scope: &Scope) -> Result<ValueExpr, ScenarioError> {
         fn conv(
             cx: &Cx<'_>,
@@ -191,10 +199,9 @@ impl Cx<'_> {
                     span.clone(),
                     scope,
                 )?)),
-                other => Ok(ValueExpr::One(cx.scalar_template(
-                    &Spanned::new(span.clone(), other.clone()),
-                    scope,
-                )?)),
+                Scalar::Int(i) => Ok(ValueExpr::Lit(Literal::Int(*i))),
+                Scalar::Float(f) => Ok(ValueExpr::Lit(Literal::Float(*f))),
+                Scalar::Bool(b) => Ok(ValueExpr::Lit(Literal::Bool(*b))),
             }
         }
         conv(self, s.get_ref(), &s.span(), scope)
@@ -303,23 +310,17 @@ impl Cx<'_> {
         want: &[&str],
     ) -> Result<Prim, ScenarioError> {
         self.not_a_template(name, &want.join(" or "))?;
-        let kind_of = |p: &Prim| match p {
-            Prim::Semaphore(_) => "semaphore",
-            Prim::Lock(_) => "lock",
-            Prim::Event(_) => "event",
-            Prim::Condition(_) => "condition",
-            Prim::Queue(_) => "queue",
-        };
+        let kind_of = |p: &Prim| p.kind();
         match self.prims.iter().find(|(n, _)| n == name.get_ref()) {
             Some((_, p)) if want.contains(&kind_of(p)) => Ok(*p),
             Some((_, p)) => Err(self
                 .err(
                     name.span(),
                     format!(
-                        "`{}` is a {}, but `{verb}` needs a {}",
+                        "`{}` is {}, but `{verb}` needs {}",
                         name.get_ref(),
-                        kind_of(p),
-                        want.join(" or ")
+                        with_article(kind_of(p)),
+                        with_article(&want.join(" or "))
                     ),
                 )
                 .hint(format!("declare one with [{}s.NAME]", want[0]))),
@@ -382,6 +383,16 @@ impl Cx<'_> {
             })
     }
 
+    /// The names an expression or template sees: `scope`'s locals (none for invariants),
+    /// the shared variables and the primitives.
+    fn expr_scope(&self, scope: Option<&Scope>) -> ExprScope {
+        let locals = scope
+            .into_iter()
+            .flat_map(|s| s.names.iter().map(String::as_str));
+        ExprScope::new(locals, self.vars.iter().map(String::as_str))
+            .with_prims(self.prims.iter().map(|(n, p)| (n.as_str(), p.kind())))
+    }
+
     /// Parses and checks an expression written in the string `s`; `scope` is `None` where
     /// only shared variables are visible (invariants).
     fn expr(
@@ -390,10 +401,7 @@ impl Cx<'_> {
         scope: Option<&Scope>,
         want: Want,
     ) -> Result<Expr, ScenarioError> {
-        let locals = scope
-            .into_iter()
-            .flat_map(|s| s.names.iter().map(String::as_str));
-        let names = ExprScope::new(locals, self.vars.iter().map(String::as_str));
+        let names = self.expr_scope(scope);
         // The span covers the quotes; offsets inside the text are one further.
         let base = s.span().start + 1;
         let root = expr::parse(s.get_ref(), &names, want).map_err(|e| {

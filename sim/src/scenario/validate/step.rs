@@ -157,7 +157,7 @@ impl Cx<'_> {
                 for p in params {
                     let v = given.and_then(|g| g.get_ref().iter().find(|(k, _)| k.get_ref() == p));
                     match v {
-                        Some((_, v)) => args.push((p.clone(), self.scalar_template(v, scope)?)),
+                        Some((_, v)) => args.push((p.clone(), self.value_expr(v, scope)?)),
                         None => {
                             let span = given.map_or(target.span(), |g| g.span());
                             return Err(self
@@ -229,9 +229,7 @@ impl Cx<'_> {
                     message,
                 }
             }
-            "return" => {
-                Step::Return(self.scalar_template(r.return_.as_ref().expect("present"), scope)?)
-            }
+            "return" => Step::Return(self.value_expr(r.return_.as_ref().expect("present"), scope)?),
             "for" => {
                 let var = r.for_.as_ref().expect("present");
                 if !is_ident(var.get_ref()) {
@@ -341,9 +339,19 @@ impl Cx<'_> {
                             .err(e.span(), "`set` takes a `value` (with an optional `add`) or an `expr`, not both")
                             .hint("e.g. `expr = \"{counter} + 1\"`"));
                     }
+                    (Some(value), None, _)
+                        if matches!(
+                            value.get_ref(),
+                            Scalar::List(_) | Scalar::Float(_) | Scalar::Bool(_)
+                        ) =>
+                    {
+                        return Err(self
+                            .err(value.span(), "a shared variable holds an integer")
+                            .hint("e.g. `value = 3` or `value = \"{seen}\"`; keep other values in a local (`let`)"));
+                    }
                     (Some(value), None, add) => Step::Set {
                         var,
-                        value: self.scalar_template(value, scope)?,
+                        value: self.value_expr(value, scope)?,
                         add: add.as_ref().map_or(0, |a| *a.get_ref()),
                     },
                     (None, None, _) => {
@@ -565,11 +573,13 @@ impl Cx<'_> {
                     },
                 }
             }
-            "put" | "get" | "task_done" | "join" => {
+            "put" | "get" | "task_done" | "join" | "put_nowait" | "get_nowait" => {
                 let name = match verb {
                     "put" => &r.put,
                     "get" => &r.get,
                     "task_done" => &r.task_done,
+                    "put_nowait" => &r.put_nowait,
+                    "get_nowait" => &r.get_nowait,
                     _ => &r.join,
                 };
                 let Prim::Queue(queue) =
@@ -578,23 +588,93 @@ impl Cx<'_> {
                     unreachable!("prim_ref checked the kind")
                 };
                 match verb {
-                    "put" => {
+                    "put" | "put_nowait" => {
                         let Some(value) = &r.value else {
-                            return Err(self
-                                .err(vspan, "`put` needs a `value`")
-                                .hint("e.g. `{ put = \"jobs\", value = \"job {i}\" }`"));
+                            return Err(self.err(vspan, format!("`{verb}` needs a `value`")).hint(
+                                format!("e.g. `{{ {verb} = \"jobs\", value = \"job {{i}}\" }}`"),
+                            ));
                         };
-                        Step::Put {
-                            queue,
-                            value: self.value_expr(value, scope)?,
+                        let value = self.value_expr(value, scope)?;
+                        if verb == "put" {
+                            Step::Put { queue, value }
+                        } else {
+                            Step::PutNowait { queue, value }
                         }
                     }
                     "get" => Step::Get {
                         queue,
                         bind: bind(scope),
                     },
+                    "get_nowait" => Step::GetNowait {
+                        queue,
+                        bind: bind(scope),
+                    },
                     "task_done" => Step::TaskDone(queue),
                     _ => Step::Join(queue),
+                }
+            }
+            "create_future" => {
+                let name = r.create_future.as_ref().expect("present");
+                if !is_ident(name.get_ref()) {
+                    return Err(self.err(name.span(), "a local is a name like `fut`"));
+                }
+                scope.names.insert(name.get_ref().clone());
+                Step::CreateFuture(name.get_ref().clone())
+            }
+            "set_result" => {
+                let target =
+                    self.local_ref(r.set_result.as_ref().expect("present"), scope, "future")?;
+                let Some(value) = &r.value else {
+                    return Err(self
+                        .err(vspan, "`set_result` needs a `value`")
+                        .hint("e.g. `{ set_result = \"fut\", value = 42 }`"));
+                };
+                Step::SetResult {
+                    target,
+                    value: self.value_expr(value, scope)?,
+                }
+            }
+            "set_exception" => {
+                let target =
+                    self.local_ref(r.set_exception.as_ref().expect("present"), scope, "future")?;
+                let Some(kind) = &r.error else {
+                    return Err(self
+                        .err(vspan, "`set_exception` needs the exception's type in `error`")
+                        .hint("e.g. `{ set_exception = \"fut\", error = \"ValueError\", message = \"boom\" }`"));
+                };
+                if !is_ident(kind.get_ref()) {
+                    return Err(
+                        self.err(kind.span(), "an exception type is a name like `ValueError`")
+                    );
+                }
+                let message = match &r.message {
+                    Some(m) => self.template(m, scope)?,
+                    None => Template::literal(""),
+                };
+                Step::SetException {
+                    target,
+                    kind: kind.get_ref().clone(),
+                    message,
+                }
+            }
+            "wait_barrier" | "abort_barrier" | "reset_barrier" => {
+                let name = match verb {
+                    "wait_barrier" => &r.wait_barrier,
+                    "abort_barrier" => &r.abort_barrier,
+                    _ => &r.reset_barrier,
+                };
+                let Prim::Barrier(barrier) =
+                    self.prim_ref(name.as_ref().expect("present"), verb, &["barrier"])?
+                else {
+                    unreachable!("prim_ref checked the kind")
+                };
+                match verb {
+                    "wait_barrier" => Step::WaitBarrier {
+                        barrier,
+                        bind: bind(scope),
+                    },
+                    "abort_barrier" => Step::AbortBarrier(barrier),
+                    _ => Step::ResetBarrier(barrier),
                 }
             }
             other => unreachable!("verb {other} is listed in VERBS"),

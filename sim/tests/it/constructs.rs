@@ -1,0 +1,191 @@
+//! The asyncio constructs added to the scenario language after the first release (typed
+//! literals, Barrier, Priority and Lifo queues, reads of a primitive's state, futures):
+//! misuse is a located load error.
+
+use crate::errors::rejects;
+
+#[test]
+fn a_shared_variable_is_set_to_integers_only() {
+    rejects(
+        "[vars]\nx = 0\n[main]\nsteps = [{ set = \"x\", value = 0.5 }]\n",
+        "a shared variable holds an integer",
+        "4:31",
+        Some("e.g. `value = 3` or `value = \"{seen}\"`; keep other values in a local (`let`)"),
+    );
+}
+
+#[test]
+fn a_barrier_needs_a_party() {
+    rejects(
+        "[barriers.b]\nparties = 0\n[main]\nsteps = []\n",
+        "a barrier needs at least one party",
+        "2:11",
+        Some("`parties` is how many tasks must wait for the barrier to open, e.g. `parties = 3`"),
+    );
+}
+
+#[test]
+fn barrier_steps_take_a_barrier() {
+    rejects(
+        "[locks.l]\n[main]\nsteps = [{ wait_barrier = \"l\" }]\n",
+        "`l` is a lock, but `wait_barrier` needs a barrier",
+        "3:27",
+        Some("declare one with [barriers.NAME]"),
+    );
+    rejects(
+        "[barriers.gate]\nparties = 2\n[main]\nsteps = [{ abort_barrier = \"gates\" }]\n",
+        "undefined barrier `gates`",
+        "4:28",
+        Some("did you mean `gate`?"),
+    );
+    rejects(
+        "[barriers.b]\nparties = 2\n[main]\nsteps = [{ reset_barrier = \"b\", as = \"x\" }]\n",
+        "key `as` does not go with `reset_barrier`",
+        "4:38",
+        Some("`reset_barrier` takes no other keys"),
+    );
+}
+
+#[test]
+fn state_reads_name_a_member_of_the_primitive() {
+    // In a template: the placeholder is located.
+    rejects(
+        "[queues.q]\n[main]\nsteps = [{ log = \"size {q.size()}\" }]\n",
+        "a queue has no `size()`",
+        "3:24",
+        Some("did you mean `qsize()`?"),
+    );
+    // asyncio's spelling: `locked()` is a method, `n_waiting` an attribute.
+    rejects(
+        "[locks.l]\n[main]\nsteps = [{ log = \"{l.locked}\" }]\n",
+        "a lock has no `locked`",
+        "3:19",
+        Some("did you mean `locked()`?"),
+    );
+    // In an expression: the read is located within the condition.
+    rejects(
+        "[barriers.b]\nparties = 2\n[main]\nsteps = [{ if = \"b.n_waiting() > 0\", do = [] }]\n",
+        "a barrier has no `n_waiting()`",
+        "4:18",
+        Some("did you mean `n_waiting`?"),
+    );
+    rejects(
+        "[events.ev]\n[main]\nsteps = [{ if = \"{ev}\", do = [] }]\n",
+        "`ev` is an event, not a value",
+        "3:18",
+        Some("read its state, e.g. `ev.is_set()`"),
+    );
+    rejects(
+        "[vars]\nn = 0\n[main]\nsteps = [{ log = \"{n.done()}\" }]\n",
+        "`n` is a shared variable (an integer): it has no `done()`",
+        "4:19",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { log = \"{h.result()}\" }]\n[tasks.t]\nsteps = []\n",
+        "a task or future has no `result()`",
+        "2:46",
+        Some("a task or future's state: `done()`, `cancelled()`"),
+    );
+}
+
+#[test]
+fn a_queue_kind_is_fifo_lifo_or_priority() {
+    rejects(
+        "[queues.q]\nkind = \"heap\"\n[main]\nsteps = []\n",
+        "unknown queue kind `heap`",
+        "2:8",
+        Some(
+            "use \"fifo\" (asyncio.Queue, the default), \"lifo\" (LifoQueue) or \"priority\" (PriorityQueue)",
+        ),
+    );
+    rejects(
+        "[queues.q]\n[main]\nsteps = [{ put_nowait = \"q\" }]\n",
+        "`put_nowait` needs a `value`",
+        "3:25",
+        Some("e.g. `{ put_nowait = \"jobs\", value = \"job {i}\" }`"),
+    );
+    rejects(
+        "[events.q]\n[main]\nsteps = [{ get_nowait = \"q\" }]\n",
+        "`q` is an event, but `get_nowait` needs a queue",
+        "3:25",
+        Some("declare one with [queues.NAME]"),
+    );
+}
+
+/// A PriorityQueue refuses an item Python cannot order against those queued, with
+/// asyncio's TypeError, and puts nothing.
+#[test]
+fn a_priority_queue_refuses_items_python_cannot_compare() {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+
+    let text = r#"
+[queues.pq]
+kind = "priority"
+
+[main]
+steps = [
+  { put_nowait = "pq", value = [1, "a"] },
+  { try = [{ put_nowait = "pq", value = [1, 2] }], error = "TypeError", as = "e", except = [
+    { log = "refused: {e}" },
+  ] },
+  { put_nowait = "pq", value = [0, 2] },
+  { get_nowait = "pq", as = "x" },
+  { return = ["{x}", "{pq.qsize()}"] },
+]
+"#;
+    let scn = Arc::new(scenario::parse("pq.toml", text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    assert_eq!(
+        report.outcome.trace.logs(),
+        "t=0 refused: '<' not supported between [1, 2] and [1, 'a'] (a PriorityQueue orders its items)\n"
+    );
+    let result = report.outcome.result.unwrap().unwrap();
+    assert_eq!(result.repr(), "[[0, 2], 1]");
+}
+
+#[test]
+fn future_steps_take_a_local_future() {
+    rejects(
+        "[main]\nsteps = [{ set_result = \"f\", value = 1 }]\n",
+        "undefined future `f`",
+        "2:25",
+        Some("bind it first"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { set_result = \"f\" }]\n",
+        "`set_result` needs a `value`",
+        "2:50",
+        Some("e.g. `{ set_result = \"fut\", value = 42 }`"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { set_exception = \"f\", message = \"x\" }]\n",
+        "`set_exception` needs the exception's type in `error`",
+        "2:53",
+        Some("e.g. `{ set_exception = \"fut\", error = \"ValueError\", message = \"boom\" }`"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f g\" }]\n",
+        "a local is a name like `fut`",
+        "2:28",
+        None,
+    );
+}
+
+/// Setting a task as if it were a future raises TypeError in the task, naming the local.
+#[test]
+fn a_future_step_on_a_task_raises_type_error() {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+
+    let text = "[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { set_result = \"h\", value = 1 }]\n";
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    let err = report.outcome.result.unwrap().unwrap_err();
+    assert_eq!(err.repr(), "TypeError('`h` is <Task t>, not a future')");
+}
