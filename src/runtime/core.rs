@@ -89,7 +89,8 @@ pub(crate) enum Hop {
 /// the crate goes through methods that state what they guarantee: the clock
 /// ([`Core::now`], [`Core::advance_clock`]), the run and the running task
 /// ([`Core::run_id`], [`Core::current`], [`Core::running`]), timers ([`Core::arm_timer`],
-/// [`Core::timer_armed`], [`Core::timer_deadline`], [`Core::cancel_timer`]), the step
+/// [`Core::arm_sleep`], [`Core::sleep_fired`], [`Core::timer_deadline`],
+/// [`Core::cancel_timer`]), the step
 /// budget ([`Core::spend_steps`]), the trace ([`Core::record`], [`Core::log_line`]), the
 /// run's set-up and its record ([`Core::set_jitter`], [`Core::accept_remote_wakes`],
 /// [`Core::take_record`], ...). Task slots are private too: the rest of the crate asks
@@ -134,8 +135,9 @@ pub(crate) struct Core {
     /// The events recorded at the run's trace level (compact, rendered when read).
     pub(super) trace: TraceBuf,
     /// Armed timers by deadline. Arm through [`Core::arm_timer`] (which applies jitter and
-    /// counts and traces the timer); query and cancel through [`Core::timer_armed`],
-    /// [`Core::timer_deadline`] and [`Core::cancel_timer`].
+    /// counts and traces the timer) or, for a sleep, [`Core::arm_sleep`]; query and cancel
+    /// through [`Core::timer_deadline`] and [`Core::cancel_timer`] (a sleep:
+    /// [`Core::sleep_fired`] and [`Core::cancel_sleep`]).
     pub(super) timers: Timers,
     /// Join awaiters and done-callbacks of every task, as linked lists.
     pub(super) awaiters: Awaiters,
@@ -823,11 +825,39 @@ impl Core {
         self.timers.arm(deadline, task, waker, kind)
     }
 
-    /// Whether the timer `key` is still in use: armed, or a fired cancel timer its future
-    /// has not freed yet. A key from an earlier use of the slab entry answers `false`.
+    /// Arms the running task's sleep until `deadline` (after the clock) through `waker`: the
+    /// timer of [`Core::arm_timer`] with [`TimerKind::Wake`], counted, traced and fired
+    /// alike, but on the task's own waker and without jitter it takes no slab entry (see
+    /// `timers/sleeps.rs`). Ask [`Core::sleep_fired`] and [`Core::cancel_sleep`] about it,
+    /// with the same deadline.
     #[inline]
-    pub(crate) fn timer_armed(&self, key: TimerKey) -> bool {
-        self.timers.is_armed(key)
+    pub(crate) fn arm_sleep(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
+        let task = self.current();
+        let waker = self.foreign(task, waker);
+        if waker.is_none()
+            && self.jitter.is_none_or(|max| max.is_zero())
+            && let Some(key) = self.timers.arm_own(deadline.as_nanos(), task)
+        {
+            self.stats.timers += 1;
+            if self.trace.full() {
+                self.record_quick(Quick::TimerArmed(deadline));
+            }
+            return key;
+        }
+        self.arm_timer_for(task, deadline, waker, TimerKind::Wake)
+    }
+
+    /// Whether the sleep `key` armed by [`Core::arm_sleep`] for `deadline` fired.
+    #[inline]
+    pub(crate) fn sleep_fired(&self, key: TimerKey, deadline: Instant) -> bool {
+        self.timers.sleep_fired(key, deadline.as_nanos())
+    }
+
+    /// Disarms the sleep `key` armed by [`Core::arm_sleep`] for `deadline` (nothing once it
+    /// fired); returns the foreign waker it held, for the caller to drop after the borrow.
+    #[inline]
+    pub(crate) fn cancel_sleep(&mut self, key: TimerKey, deadline: Instant) -> Option<Waker> {
+        self.timers.cancel_sleep(key, deadline.as_nanos())
     }
 
     /// Where the cancel timer `key` is in its life (`None` once freed, or for a wake timer).

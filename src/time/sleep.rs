@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::Instant;
-use crate::runtime::{TimerKey, TimerKind, try_with, with};
+use crate::runtime::{TimerKey, try_with, with};
 
 /// Waits until `duration` of virtual time has passed.
 ///
@@ -124,7 +124,7 @@ impl Future for Sleep {
                     c.wake(me, cx.waker());
                     this.state = State::Yielded;
                 } else {
-                    this.key = c.arm_timer(deadline, cx.waker(), TimerKind::Wake);
+                    this.key = c.arm_sleep(deadline, cx.waker());
                     this.nanos = deadline.as_nanos();
                     this.run = c.run_id() as u32;
                     this.state = State::Armed;
@@ -133,13 +133,14 @@ impl Future for Sleep {
                 Poll::Pending
             }
             State::Armed => {
-                if c.timer_armed(this.key) {
-                    c.set_timer_waker(this.key, cx.waker());
-                    c.sleep_on(Instant::from_nanos(this.nanos));
-                    Poll::Pending
-                } else {
+                let deadline = Instant::from_nanos(this.nanos);
+                if c.sleep_fired(this.key, deadline) {
                     this.state = State::Done;
                     Poll::Ready(())
+                } else {
+                    c.set_timer_waker(this.key, cx.waker());
+                    c.sleep_on(deadline);
+                    Poll::Pending
                 }
             }
             State::Yielded | State::Done => {
@@ -153,10 +154,10 @@ impl Future for Sleep {
 impl Drop for Sleep {
     fn drop(&mut self) {
         if self.state == State::Armed {
-            let (key, run) = (self.key, self.run);
+            let (key, run, deadline) = (self.key, self.run, Instant::from_nanos(self.nanos));
             let waker = try_with(|c| {
                 if c.run_id() as u32 == run {
-                    c.cancel_timer(key)
+                    c.cancel_sleep(key, deadline)
                 } else {
                     None
                 }

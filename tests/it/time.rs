@@ -169,3 +169,56 @@ fn a_sleep_handed_to_another_task_wakes_that_task() {
     );
     assert_eq!(out.trace.logs(), "t=50 woke\n");
 }
+
+/// Sleeps dropped while armed in a run with more timers than the small deque holds (their
+/// deadlines in the radix heap, with no slab entry): the clock never stops at a dropped
+/// sleep's deadline, and the live ones still fire in deadline order.
+#[test]
+fn dropped_sleeps_among_many_timers_leave_no_clock_stop() {
+    let out = Sim::new().run(async {
+        let handles: Vec<_> = (0..40u64)
+            .map(|i| {
+                spawn(async move {
+                    if i % 2 == 0 {
+                        // Dropped at 10 ms, before its deadline (20-58 ms).
+                        let r = simloop::timeout(
+                            Duration::from_millis(10),
+                            sleep(Duration::from_millis(20 + i)),
+                        )
+                        .await;
+                        assert!(r.is_err());
+                    } else {
+                        sleep(Duration::from_millis(100 - i)).await;
+                        log!("{i}");
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+    out.result.unwrap();
+    assert_eq!(out.elapsed, Duration::from_millis(99));
+    let logs = out.trace.logs();
+    let logged: Vec<&str> = logs.lines().map(|l| l.split(' ').nth(1).unwrap()).collect();
+    let order: Vec<String> = (1..40)
+        .rev()
+        .step_by(2)
+        .map(|i: u64| i.to_string())
+        .collect();
+    assert_eq!(logged, order);
+    // The clock stopped at the timeouts (10 ms) and at each live deadline (61-99 ms) only.
+    let stops: Vec<Instant> = out
+        .trace
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, simloop::trace::EventKind::ClockAdvanced))
+        .map(|e| e.time)
+        .collect();
+    let expected: Vec<Instant> = std::iter::once(10)
+        .chain((61..100).step_by(2))
+        .map(|ms| Instant::ZERO + Duration::from_millis(ms))
+        .collect();
+    assert_eq!(stops, expected);
+}

@@ -64,6 +64,6 @@ impl Timers {
         self.few.pop_front();
         debug_assert!(self.live(&q), "`few` holds no stale entry");
         self.last = q.deadline;
-        Some(self.take_fired(q.index))
+        Some(self.take_fired(&q))
     }
 }

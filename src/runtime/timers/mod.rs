@@ -5,6 +5,7 @@
 //!   bytes each, reused once freed;
 //! - `few.rs`: a sorted deque that holds the deadlines while there are only a few;
 //! - `radix.rs`: the radix heap that holds them once there are more;
+//! - `sleeps.rs`: a task's sleep on its own waker, queued with no slab entry;
 //! - this file: the API the core uses (arm, cancel, query, fire the due ones, the next
 //!   deadline), which picks the queue.
 //!
@@ -22,7 +23,9 @@
 //!
 //! Two kinds of timer ([`TimerKind`]), armed the same way (`Core::arm_timer`):
 //! - a **wake** timer (a sleep) is freed when it fires; the engine queues the wake-up hop of
-//!   its waker (`Entry::Hop` for the task's own waker);
+//!   its waker (`Entry::Hop` for the task's own waker). A sleep on its task's own waker
+//!   (`Core::arm_sleep`) has no slab entry at all: its queued deadline names the task
+//!   (`sleeps.rs`);
 //! - a **cancel** timer (a `Timeout`'s sleep) stays in the slab when it fires: the engine
 //!   queues `Entry::Timer(index)`, and at that entry's turn the timer is *delivered*: the
 //!   engine cancels what the timeout bounds (asyncio's timeout callback runs then, one slot
@@ -33,6 +36,7 @@
 mod few;
 mod radix;
 mod slab;
+mod sleeps;
 #[cfg(test)]
 mod tests;
 
@@ -41,6 +45,7 @@ use std::task::Waker;
 
 use self::radix::{BUCKETS, BucketSet, bucket};
 use self::slab::{State, Timer};
+use self::sleeps::SeqSet;
 use super::Instant;
 use super::TaskId;
 
@@ -81,6 +86,15 @@ pub(crate) struct Timers {
     /// The scopes of cancel timers that have one, by slab index: the tasks the bounded work
     /// awaits (only timeouts over tasks have one, so most runs never touch it).
     scopes: BTreeMap<u32, Vec<TaskId>>,
+    /// The clock at the last firing: every deadline at or before it has left the queues
+    /// (see `sleeps.rs`).
+    fired_through: u64,
+    /// Own sleeps armed in this run: the next one's sequence number.
+    own_armed: u32,
+    /// Sequence numbers of own sleeps cancelled while their deadline is in the heap.
+    cancelled: SeqSet,
+    /// Foreign wakers given to own sleeps, by sequence number.
+    foreign: BTreeMap<u32, Waker>,
 }
 
 impl Default for Timers {
@@ -99,6 +113,10 @@ impl Default for Timers {
             slab: Vec::new(),
             free: Vec::new(),
             scopes: BTreeMap::new(),
+            fired_through: 0,
+            own_armed: 0,
+            cancelled: SeqSet::default(),
+            foreign: BTreeMap::new(),
         }
     }
 }
@@ -132,6 +150,10 @@ impl Timers {
         self.slab.clear();
         self.free.clear();
         self.scopes.clear();
+        self.fired_through = 0;
+        self.own_armed = 0;
+        self.cancelled.clear();
+        self.foreign.clear();
     }
 
     /// Arms a timer of `kind` for `task`; `waker` is `None` when it is the task's own waker.
@@ -216,17 +238,25 @@ impl Timers {
         self.slab.iter().any(|t| {
             matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
                 && reaches(t.task, t.waker.is_some())
-        })
+        }) || self
+            .queued_own()
+            .any(|(task, foreign)| reaches(task, foreign))
     }
 
     /// The task an armed timer belongs to.
     pub(crate) fn task_of(&self, key: TimerKey) -> Option<TaskId> {
+        if key.is_own() {
+            return Some(TaskId::from_index(key.index as usize));
+        }
         self.get(key).map(|t| t.task)
     }
 
     /// Replaces the waker of an armed timer (a future polled with a new context); `own`
     /// says whether `waker` is the waker of the timer's task ([`Timers::task_of`]).
     pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker, own: bool) {
+        if key.is_own() {
+            return self.set_own_waker(key, waker, own);
+        }
         if let Some(t) = self.slab.get_mut(key.index as usize)
             && t.generation() == key.generation
             && t.state() != State::Free
@@ -242,6 +272,7 @@ impl Timers {
     /// Disarms or frees a timer; returns its waker (to be dropped outside the core) if it
     /// held a foreign one.
     pub(crate) fn cancel(&mut self, key: TimerKey) -> Option<Waker> {
+        debug_assert!(!key.is_own(), "own sleeps are cancelled by `cancel_sleep`");
         let t = self.slab.get_mut(key.index as usize)?;
         if t.generation() != key.generation {
             return None;
@@ -259,7 +290,7 @@ impl Timers {
                 let at = self
                     .few
                     .iter()
-                    .position(|q| q.index == key.index)
+                    .position(|q| q.index == key.index && q.generation == key.generation)
                     .expect("a queued timer is in `few` while the heap is empty");
                 self.few.remove(at);
                 self.release(key.index)
@@ -351,6 +382,7 @@ impl Timers {
     #[cfg(test)]
     fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         let now = now.as_nanos();
+        self.fired_through = now;
         if !self.few.is_empty() {
             return self.pop_few(now);
         }
@@ -370,6 +402,8 @@ impl Timers {
     #[inline]
     pub(crate) fn fire_due(&mut self, now: Instant, each: impl FnMut(Fired) -> bool) {
         let now = now.as_nanos();
+        // The engine calls this until nothing due is left, before any task runs.
+        self.fired_through = now;
         if let Some(q) = self.few.front() {
             if q.deadline <= now {
                 self.fire_due_slow(now, each);

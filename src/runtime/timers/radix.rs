@@ -108,6 +108,7 @@ impl Timers {
             if self.live(&q) {
                 return Some(q.deadline);
             }
+            self.forget_stale(&q);
             self.drop_front();
         }
         self.nonempty.first().map(|b| self.bucket_min[b])
@@ -152,9 +153,10 @@ impl Timers {
             self.consumed_front();
             if !self.live(&q) {
                 self.stale -= 1;
+                self.forget_stale(&q);
                 continue;
             }
-            return Some(self.take_fired(q.index));
+            return Some(self.take_fired(&q));
         }
     }
 
@@ -183,6 +185,7 @@ impl Timers {
                 } else {
                     self.stale -= 1;
                     self.queued -= 1;
+                    self.forget_stale(&q);
                 }
             }
             self.has_stale.remove(b);
@@ -214,5 +217,7 @@ impl Timers {
         self.has_stale = BucketSet::default();
         self.queued = self.buckets.iter().map(Vec::len).sum();
         self.stale = 0;
+        // Every cancelled own sleep was in the heap (`few` holds none), and is gone.
+        self.cancelled.clear();
     }
 }

@@ -178,14 +178,22 @@ impl Timers {
 
     #[inline]
     pub(super) fn live(&self, q: &Queued) -> bool {
+        if q.is_own() {
+            return self.own_live(q);
+        }
         let t = &self.slab[q.index as usize];
         t.generation() == q.generation
             && matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
     }
 
-    /// A due timer leaves the queue: a wake timer is freed, a cancel timer marked fired.
+    /// A due timer leaves the queue: an own sleep needs nothing more, a wake timer is
+    /// freed, a cancel timer marked fired.
     #[inline]
-    pub(super) fn take_fired(&mut self, index: u32) -> Fired {
+    pub(super) fn take_fired(&mut self, q: &Queued) -> Fired {
+        if q.is_own() {
+            return self.take_own(q);
+        }
+        let index = q.index;
         let t = &mut self.slab[index as usize];
         if t.state() == State::Wake {
             let (task, waker) = (t.task, t.waker.take());
