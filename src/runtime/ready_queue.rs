@@ -329,10 +329,31 @@ impl ReadyQueue {
             Some((i, slot)) if i + 1 == index => (slot + 1..self.slots.len())
                 .find(|&k| self.slots[k].is_some())
                 .expect("a later live entry exists"),
-            _ => (self.position(index) - self.base) as usize,
+            // One of the newest entries (a strategy reading what arrived since its last
+            // pick): counted from the back, whose slot is live.
+            _ => match self.slot_behind_last(self.live - 1 - index) {
+                Some(slot) => slot,
+                None => (self.position(index) - self.base) as usize,
+            },
         };
         self.cursor.set(Some((index, slot)));
         self.slots[slot].as_ref()
+    }
+
+    /// The slot of the live entry `behind` entries before the last, if a short walk back
+    /// over the slots finds it (sparse queues only).
+    fn slot_behind_last(&self, behind: usize) -> Option<usize> {
+        const WALK: usize = 16;
+        let mut left = behind;
+        for k in (0..self.slots.len()).rev().take(WALK) {
+            if self.slots[k].is_some() {
+                if left == 0 {
+                    return Some(k);
+                }
+                left -= 1;
+            }
+        }
+        None
     }
 
     /// Whether positions are maintained (the queue is long: see the module docs).
