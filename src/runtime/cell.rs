@@ -8,6 +8,7 @@ use std::task::{Context, Poll, Waker};
 use pin_project_lite::pin_project;
 
 use super::JoinError;
+use super::prefetch::prefetch;
 
 /// A hosted run's main future, polled by the engine in the main task's turn: a closure
 /// over a future that borrows from the caller's stack, so it never enters the core.
@@ -30,6 +31,9 @@ pub(crate) trait ErasedTask {
     fn set_waker(self: Pin<&mut Self>, waker: Waker);
     /// Reads the cell's first word, to bring it into cache before the task's poll.
     fn touch(&self);
+    /// Asks for the cell's lines (its waker and the start of its future) to be brought into
+    /// cache without waiting for them ([`super::prefetch`]).
+    fn prefetch(&self);
 }
 
 pin_project! {
@@ -103,6 +107,13 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         // The poll reads both, and a cell larger than a line may hold them on two lines.
         std::hint::black_box(self.waker.data());
         std::hint::black_box(matches!(self.state, State::Running { .. }));
+    }
+
+    fn prefetch(&self) {
+        // A box is 16-byte aligned: a small cell may straddle two lines, whose first bytes
+        // are the waker's and the future's.
+        prefetch(&self.waker);
+        prefetch(&self.state);
     }
 
     fn take_output(self: Pin<&mut Self>, out: &mut dyn Any) {

@@ -386,7 +386,7 @@ impl Core {
                 };
                 debug_assert!(index < n, "strategy picked out of range");
                 self.log_decision(index, n);
-                if n >= PICKS_READ_AHEAD_FROM {
+                if n >= PICKS_READ_AHEAD_FROM && self.sched.peeks() {
                     self.read_ahead(index, n);
                 }
                 self.ready.remove(index)

@@ -16,6 +16,8 @@
 
 use std::rc::Rc;
 
+use super::prefetch::prefetch;
+
 /// An entry whose task's slot was released; its low byte keeps the task's end state and
 /// `DETACHED` bit (what `Core::completion` and the panic report read).
 pub(super) const FREED: u32 = 1 << 31;
@@ -70,6 +72,14 @@ impl IdTable {
     #[inline]
     pub(super) fn try_get(&self, i: usize) -> Option<u32> {
         (i < self.len).then(|| self.get(i))
+    }
+
+    /// Prefetches the entry of id index `i` ([`super::prefetch`]), if it was handed out.
+    #[inline]
+    pub(super) fn prefetch(&self, i: usize) {
+        if i < self.len {
+            prefetch(&self.chunks[i / CHUNK][i % CHUNK]);
+        }
     }
 
     /// Hands out the next id index, whose task lives in slot `slot`; returns the index.

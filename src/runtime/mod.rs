@@ -19,6 +19,7 @@ mod instant;
 mod join_error;
 mod lifecycle;
 mod pool;
+mod prefetch;
 mod read_ahead;
 mod ready;
 mod ready_queue;

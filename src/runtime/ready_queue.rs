@@ -15,6 +15,7 @@ use std::cell::Cell;
 use std::ops::{Index, IndexMut};
 
 use super::Entry;
+use super::prefetch::prefetch;
 
 /// A double-ended queue of slots in one `Vec` that never wraps: the live part starts at
 /// `head`. Removing the `i`-th slot shifts the shorter side with one `copy_within` (no
@@ -289,7 +290,14 @@ impl ReadyQueue {
     fn remove_sparse(&mut self, index: usize) -> Option<Entry> {
         // The slot `get` or `hint` gave for this index, when nothing was removed since.
         let i = match self.cursor.take() {
-            Some((k, slot)) if k == index => slot,
+            Some((k, slot)) if k == index => {
+                debug_assert_eq!(
+                    slot as u64,
+                    self.position(index) - self.base,
+                    "a hinted position names the entry at its index"
+                );
+                slot
+            }
             _ => (self.position(index) - self.base) as usize,
         };
         let p = self.base + i as u64;
@@ -321,10 +329,31 @@ impl ReadyQueue {
             Some((i, slot)) if i + 1 == index => (slot + 1..self.slots.len())
                 .find(|&k| self.slots[k].is_some())
                 .expect("a later live entry exists"),
-            _ => (self.position(index) - self.base) as usize,
+            // One of the newest entries (a strategy reading what arrived since its last
+            // pick): counted from the back, whose slot is live.
+            _ => match self.slot_behind_last(self.live - 1 - index) {
+                Some(slot) => slot,
+                None => (self.position(index) - self.base) as usize,
+            },
         };
         self.cursor.set(Some((index, slot)));
         self.slots[slot].as_ref()
+    }
+
+    /// The slot of the live entry `behind` entries before the last, if a short walk back
+    /// over the slots finds it (sparse queues only).
+    fn slot_behind_last(&self, behind: usize) -> Option<usize> {
+        const WALK: usize = 16;
+        let mut left = behind;
+        for k in (0..self.slots.len()).rev().take(WALK) {
+            if self.slots[k].is_some() {
+                if left == 0 {
+                    return Some(k);
+                }
+                left -= 1;
+            }
+        }
+        None
     }
 
     /// Whether positions are maintained (the queue is long: see the module docs).
@@ -346,11 +375,62 @@ impl ReadyQueue {
         self.position(index)
     }
 
+    /// The position of the `to`-th entry, given that the `from`-th is at position `p` (both
+    /// below `len`, sparse queues only; valid as [`ReadyQueue::position_of`]): a walk over
+    /// the live bits between them when they are near, else a search.
+    pub(crate) fn step_position(&self, p: u64, from: usize, to: usize) -> u64 {
+        debug_assert!(self.sparse && from < self.live && to < self.live);
+        if from.abs_diff(to) > 4 {
+            return self.position(to);
+        }
+        let mut p = p;
+        for _ in to..from {
+            p = self.live_before(p);
+        }
+        for _ in from..to {
+            p = self.live_after(p);
+        }
+        p
+    }
+
+    /// The live position before `p` (one exists).
+    fn live_before(&self, p: u64) -> u64 {
+        let mut w = (p / 64 - self.word_base) as usize;
+        let mut bits = self.words[w] & ((1u64 << (p % 64)) - 1);
+        while bits == 0 {
+            w -= 1;
+            bits = self.words[w];
+        }
+        (self.word_base + w as u64) * 64 + u64::from(63 - bits.leading_zeros())
+    }
+
+    /// The live position after `p` (one exists).
+    fn live_after(&self, p: u64) -> u64 {
+        let mut w = (p / 64 - self.word_base) as usize;
+        let mut bits = self.words[w] & (u64::MAX << (p % 64) << 1);
+        while bits == 0 {
+            w += 1;
+            bits = self.words[w];
+        }
+        (self.word_base + w as u64) * 64 + u64::from(bits.trailing_zeros())
+    }
+
     /// The entry at position `p`, if it is still queued.
     #[inline]
     pub(crate) fn at_position(&self, p: u64) -> Option<Entry> {
         let i = usize::try_from(p.checked_sub(self.base)?).ok()?;
         *self.slots.buf.get(self.slots.head + i)?
+    }
+
+    /// Prefetches the slot at position `p` ([`super::prefetch`]), if it is in the queue.
+    #[inline]
+    pub(crate) fn prefetch_position(&self, p: u64) {
+        if let Some(slot) = p
+            .checked_sub(self.base)
+            .and_then(|i| self.slots.buf.get(self.slots.head + i as usize))
+        {
+            prefetch(slot);
+        }
     }
 
     /// Tells the queue that the `index`-th entry is at position `p` (found with
@@ -369,11 +449,14 @@ impl ReadyQueue {
     }
 
     /// The absolute position of the `index`-th live entry (`index < live`): the group by
-    /// descending the Fenwick tree, then the word by counts, then the bit.
+    /// descending the Fenwick tree, then the word by counts, then the bit. The word is the
+    /// number of the group's words whose running count stays at or below the rank, counted
+    /// without a branch on the counts (a loop that stopped at the word mispredicted its exit).
     fn position(&self, index: usize) -> u64 {
-        let (g, mut rank) = self.groups.find(index as u32);
+        let (g, rank) = self.groups.find(index as u32);
         let first_word = ((self.group_base + g as u64) * GROUP / 64).max(self.word_base);
         let mut k = (first_word - self.word_base) as usize;
+        let mut rank = rank;
         loop {
             let c = u32::from(self.counts[k]);
             if rank < c {
@@ -425,32 +508,38 @@ impl ReadyQueue {
 
 /// Counts per group in a Fenwick (binary indexed) tree: `tree[i]` (1-based) holds the sum of
 /// groups `i - lowbit(i) .. i` (0-based, end excluded), so that adding to a group, and
-/// finding the group where a rank falls, take O(log groups).
+/// finding the group where a rank falls, take O(log groups). [`GroupTree::find`] takes each
+/// step of its descent without a branch on the counts (a random rank sends each step either
+/// way, and a branch there mispredicted half the time): the array is kept a power of two
+/// long, so that a step past the last group reads a node in bounds, whose count it ignores.
 #[derive(Default)]
 struct GroupTree {
-    /// `tree[0]` is unused (present once a group is).
+    /// `tree[0]` is unused; nodes past `groups` are room, not counts.
     tree: Vec<u32>,
+    /// How many groups there are.
+    groups: usize,
 }
 
 impl GroupTree {
     /// How many groups there are.
     #[inline]
     fn len(&self) -> usize {
-        self.tree.len().saturating_sub(1)
+        self.groups
     }
 
     fn clear(&mut self) {
         self.tree.clear();
+        self.groups = 0;
     }
 
     /// Appends an empty group: its node sums the groups it covers before it.
     fn push_group(&mut self) {
-        if self.tree.is_empty() {
-            self.tree.push(0);
+        let i = self.groups + 1;
+        if i >= self.tree.len() {
+            self.tree.resize((2 * i).next_power_of_two(), 0);
         }
-        let i = self.tree.len();
-        let below = self.prefix(i - 1) - self.prefix(i - (i & i.wrapping_neg()));
-        self.tree.push(below);
+        self.tree[i] = self.prefix(i - 1) - self.prefix(i - (i & i.wrapping_neg()));
+        self.groups = i;
     }
 
     /// The sum of the first `i` groups.
@@ -467,7 +556,7 @@ impl GroupTree {
     #[inline]
     fn add(&mut self, g: usize) {
         let mut i = g + 1;
-        while i < self.tree.len() {
+        while i <= self.groups {
             self.tree[i] += 1;
             i += i & i.wrapping_neg();
         }
@@ -477,7 +566,7 @@ impl GroupTree {
     #[inline]
     fn sub(&mut self, g: usize) {
         let mut i = g + 1;
-        while i < self.tree.len() {
+        while i <= self.groups {
             self.tree[i] -= 1;
             i += i & i.wrapping_neg();
         }
@@ -487,15 +576,20 @@ impl GroupTree {
     /// rank within that group.
     #[inline]
     fn find(&self, mut rank: u32) -> (usize, u32) {
-        let len = self.len();
+        let len = self.groups;
         let mut pos = 0;
         let mut step = 1usize << (usize::BITS - 1 - len.leading_zeros());
         while step > 0 {
+            // Below `2 * step` <= the array's length.
             let next = pos + step;
-            if next <= len && self.tree[next] <= rank {
-                pos = next;
-                rank -= self.tree[next];
-            }
+            let count = if next <= len {
+                self.tree[next]
+            } else {
+                u32::MAX
+            };
+            let take = count <= rank;
+            pos = if take { next } else { pos };
+            rank -= if take { count } else { 0 };
             step >>= 1;
         }
         (pos, rank)
@@ -587,6 +681,13 @@ mod tests {
                     for i in 0..model.len() {
                         prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
                     }
+                } else if x % 5 == 1 && q.is_sparse() {
+                    // The position of an index found from a near one's, as the read-ahead
+                    // does when an arity changes.
+                    let to = x % model.len();
+                    let from = (to + x / 5 % 9).saturating_sub(4).min(model.len() - 1);
+                    let p = q.position_of(from);
+                    prop_assert_eq!(q.step_position(p, from, to), q.position_of(to));
                 } else {
                     let i = if op == 1 { 0 } else { x % model.len() };
                     prop_assert_eq!(q.get(i).map(id), model.get(i).copied());

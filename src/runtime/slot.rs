@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Waker;
 
+use super::prefetch::prefetch;
 use super::waker::{TaskWaker, is_made_from};
 use super::{ErasedTask, WaitOn};
 
@@ -72,6 +73,15 @@ impl TaskSlot {
             more_waits: NONE,
             state: QUEUED,
         }
+    }
+
+    /// Prefetches the slot's lines ([`super::prefetch`]): the task table's allocation is not
+    /// aligned to cache lines, so a slot may straddle two: its first byte and its state
+    /// (the last field in memory) name both.
+    #[inline]
+    pub(crate) fn prefetch(&self) {
+        prefetch(self);
+        prefetch(&self.state);
     }
 
     /// Whether `waker` is this task's own waker, which the core can act on directly.

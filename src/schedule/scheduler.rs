@@ -33,6 +33,12 @@ impl Scheduler {
         }
     }
 
+    /// Whether [`Scheduler::peek`] can tell (the random policy).
+    #[inline]
+    pub(crate) fn peeks(&self) -> bool {
+        matches!(self, Scheduler::Random(_))
+    }
+
     /// [`Strategy::pick`].
     #[inline]
     pub(crate) fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {

@@ -24,8 +24,13 @@ pub(super) struct Mirror {
     ranks: Ranks,
     /// Wake-up hops by arrival number, oldest first.
     hops: VecDeque<u32>,
-    /// Task entries (polls, and the end of the run as a step of the main task).
+    /// Task entries (polls, and the end of the run as a step of the main task), but `held`.
     tasks: BinaryHeap<Queued>,
+    /// One task entry kept out of the heap: the best one that arrived since it last gave
+    /// one out, when it beat what it held. A task that yields is queued again with the
+    /// priority that made it the best, so it is taken from here at the next pick without
+    /// a push and a pop of the heap (two descents of 17 levels at 100,000 ready tasks).
+    held: Option<Queued>,
     /// `ReadyView::pushed` when the copy was last brought up to date.
     seen: u64,
 }
@@ -45,6 +50,7 @@ impl Mirror {
             self.ranks.clear();
             self.hops.clear();
             self.tasks.clear();
+            self.held = None;
             0
         };
         for i in kept..len {
@@ -56,8 +62,7 @@ impl Mirror {
                 self.hops.push_back(n);
             } else {
                 let task = owner(ready, i);
-                self.tasks
-                    .push((priority(task), Reverse(n), task.index() as u32));
+                self.hold((priority(task), Reverse(n), task.index() as u32));
             }
         }
     }
@@ -68,23 +73,53 @@ impl Mirror {
         Some(self.take(n))
     }
 
+    /// Keeps a task entry: in `held` when it beats what is there (which goes to the heap).
+    fn hold(&mut self, entry: Queued) {
+        match self.held {
+            Some(held) if held >= entry => self.tasks.push(entry),
+            Some(held) => {
+                self.tasks.push(held);
+                self.held = Some(entry);
+            }
+            None => self.held = Some(entry),
+        }
+    }
+
+    /// The ready task entry with the highest priority (the oldest among equals).
+    fn best(&self) -> Option<Queued> {
+        match (self.held, self.tasks.peek()) {
+            (Some(held), Some(&top)) => Some(held.max(top)),
+            (held, top) => held.or(top.copied()),
+        }
+    }
+
+    /// Takes the best task entry out.
+    fn pop_best(&mut self) -> Option<Queued> {
+        let best = self.best()?;
+        if self.held == Some(best) {
+            self.held = None;
+        } else {
+            self.tasks.pop();
+        }
+        Some(best)
+    }
+
     /// The task of the ready task entry with the highest priority.
     pub(super) fn best_task(&self) -> Option<TaskId> {
-        self.tasks
-            .peek()
-            .map(|&(_, _, task)| TaskId::from_index(task as usize))
+        self.best()
+            .map(|(_, _, task)| TaskId::from_index(task as usize))
     }
 
     /// Gives the best entry's task a new priority (it keeps its place in FIFO order).
     pub(super) fn reprioritise_best(&mut self, priority: u64) {
-        if let Some((_, n, task)) = self.tasks.pop() {
-            self.tasks.push((priority, n, task));
+        if let Some((_, n, task)) = self.pop_best() {
+            self.hold((priority, n, task));
         }
     }
 
     /// Takes the best task entry out, returning its FIFO index.
     pub(super) fn take_best(&mut self) -> Option<usize> {
-        let (_, Reverse(n), _) = self.tasks.pop()?;
+        let (_, Reverse(n), _) = self.pop_best()?;
         Some(self.take(n))
     }
 
@@ -105,6 +140,9 @@ impl Mirror {
             .into_iter()
             .map(|(p, Reverse(n), t)| (p, Reverse(map[n as usize]), t))
             .collect();
+        if let Some((_, Reverse(n), _)) = &mut self.held {
+            *n = map[*n as usize];
+        }
     }
 }
 
