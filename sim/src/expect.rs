@@ -169,7 +169,7 @@ fn stop_reason(result: Result<&TaskResult, &RunError>, shared: &Shared) -> Optio
         Err(RunError::TimeLimit { limit }) => Some(format!(
             "the run stopped: virtual-time limit of {limit:?} reached with timers still pending; raise it with --max-time or `max_time` in [limits]"
         )),
-        Err(RunError::ReplayDiverged { .. }) => Some(format!(
+        Err(RunError::ReplayDiverged { .. } | RunError::WrongProgram(_)) => Some(format!(
             "the run did not follow its replay token: {}",
             result.err().map(ToString::to_string).unwrap_or_default()
         )),

@@ -22,8 +22,8 @@ use crate::schedule::Token;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Nondeterminism {
-    /// The token of the first run.
-    pub token: Token,
+    /// The token of the first run (boxed: the error stays small, as `Result`s want).
+    pub token: Box<Token>,
     /// The number (from 1) of the first trace line that differs.
     pub line: usize,
     /// That line in the first run (`None`: the first run's trace ended there).
@@ -89,7 +89,7 @@ impl Explorer {
                 (x, y) if x == y => continue,
                 (x, y) => {
                     return Err(Nondeterminism {
-                        token: first.token,
+                        token: Box::new(first.token),
                         line,
                         first: x.map(String::from),
                         second: y.map(String::from),

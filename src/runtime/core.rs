@@ -26,7 +26,9 @@ use super::slot::{
 use super::timers::{Deadline, Fired, TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
 use super::{ErasedTask, ReadyQueue, WaitOn};
-use crate::schedule::{Decision, DecisionLog, Divergence, Scheduler};
+use crate::schedule::{
+    Decision, DecisionLog, Divergence, Printer, ProgramFingerprint, ProgramMismatch, Scheduler,
+};
 use crate::trace::{EventKind, Quick, TraceBuf, TraceLevel};
 
 /// The limits a run stops at.
@@ -165,8 +167,12 @@ pub(crate) struct Core {
     pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
     pub(super) main: TaskId,
-    /// Set when a replayed `choose` left the recording; the engine stops at the next step.
-    pub(super) diverged: Option<Divergence>,
+    /// Set when a replay must stop at the next step: a `choose` left the recording, or the
+    /// program's fingerprint does not match the token's.
+    pub(super) stop_next: Option<Finish>,
+    /// The fingerprint of the program's first events (`schedule/program.rs`), checked
+    /// against the replayed token's; fed only while it is open.
+    program: Printer,
     /// Why the run stopped, once it has.
     pub(super) finish: Option<Finish>,
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
@@ -265,7 +271,8 @@ impl Core {
                 partial_deadlocks: true,
             },
             main: TaskId::from_index(0),
-            diverged: None,
+            stop_next: None,
+            program: Printer::default(),
             finish: None,
             jitter: None,
             remote: None,
@@ -321,7 +328,8 @@ impl Core {
         self.messages.clear();
         self.cancel_counts.clear();
         self.main = TaskId::from_index(0);
-        self.diverged = None;
+        self.stop_next = None;
+        self.program = Printer::default();
         self.finish = None;
         self.jitter = None;
         self.remote = None;
@@ -387,9 +395,54 @@ impl Core {
     }
 
     /// Tells the strategy that the run ended; a replay reports recorded decisions left
-    /// unused. Called once, after the run.
-    pub(crate) fn finish_strategy(&mut self) -> Result<(), Divergence> {
-        self.sched.finish()
+    /// unused (a divergence, or, inside the fingerprint's window, another program). Called
+    /// once, after the run.
+    pub(crate) fn finish_strategy(&mut self) -> Result<(), Finish> {
+        self.sched.finish().map_err(|d| self.replay_left(d))
+    }
+
+    /// Makes this run a replay of a token recorded from the program `recorded`: its first
+    /// events are checked against that fingerprint. Set before the run starts.
+    pub(crate) fn expect_program(&mut self, recorded: ProgramFingerprint) {
+        self.program = Printer::new(Some(recorded));
+    }
+
+    /// The fingerprint of the program's first events (the token's).
+    pub(crate) fn program(&self) -> ProgramFingerprint {
+        self.program.fingerprint()
+    }
+
+    /// Feeds the program's end (the main task's, or a deadlock: not a limit) to its
+    /// fingerprint; for a replay that ended before it saw as many events as its token's
+    /// fingerprint covers, the mismatch of programs that this is.
+    pub(crate) fn end_program(&mut self) -> Result<(), ProgramMismatch> {
+        self.program.end(self.stats.steps)
+    }
+
+    /// Why a replay that left its recording stops: inside the fingerprint's window the token
+    /// was recorded from another program (`schedule/program.rs`), past it the run diverged.
+    #[cold]
+    pub(super) fn replay_left(&self, d: Divergence) -> Finish {
+        match self.program.check_early_end() {
+            Err(m) => Finish::OtherProgram(m),
+            Ok(()) => Finish::Diverged(d),
+        }
+    }
+
+    /// Feeds a spawn to the program's fingerprint (while it is open).
+    #[cold]
+    fn print_spawn(&mut self, name: Option<&str>) {
+        if let Err(m) = self.program.spawn(self.running, name, self.stats.steps) {
+            self.stop_next.get_or_insert(Finish::OtherProgram(m));
+        }
+    }
+
+    /// Feeds a decision to the program's fingerprint (while it is open).
+    #[cold]
+    fn print_decision(&mut self, arity: u32) {
+        if let Err(m) = self.program.decision(arity, self.stats.steps) {
+            self.stop_next.get_or_insert(Finish::OtherProgram(m));
+        }
     }
 
     /// The decisions logged so far (kept, or only counted: `Core::keep_decisions`).
@@ -621,6 +674,9 @@ impl Core {
         let id = TaskId::from_index(self.slot_of.len());
         let waker = self.wakers.take(self.run_id, id);
         cell.as_mut().set_waker(Waker::from(waker.clone()));
+        if self.program.is_open() {
+            self.print_spawn(name.as_deref());
+        }
         if let Some(name) = name {
             self.names.push((id, name));
         }
@@ -962,6 +1018,9 @@ impl Core {
             arity: arity as u32,
         };
         self.decisions.push(d);
+        if self.program.is_open() {
+            self.print_decision(d.arity);
+        }
         if self.trace.full() {
             self.record_quick(Quick::Decision {
                 index: d.index,
@@ -982,7 +1041,8 @@ impl Core {
                 i
             }
             Err(d) => {
-                self.diverged.get_or_insert(d);
+                let stop = self.replay_left(d);
+                self.stop_next.get_or_insert(stop);
                 0
             }
         }

@@ -22,7 +22,7 @@ use super::slot::{
     QUEUED, SLEEPING,
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
-use crate::schedule::Divergence;
+use crate::schedule::{Divergence, ProgramMismatch};
 use crate::trace::{EventKind, Quick};
 
 /// How many timers a pass's start must fire, and how many task slots the run must hold, for
@@ -49,6 +49,8 @@ pub(crate) enum Finish {
     /// The next timer lies past the time limit.
     TimeLimit,
     Diverged(Divergence),
+    /// A replay's token was recorded from another program (its fingerprint differs).
+    OtherProgram(ProgramMismatch),
 }
 
 /// What the engine hands back: the final core (trace, counters, decisions), why the run
@@ -374,15 +376,18 @@ impl Core {
             {
                 return self.stop(finish);
             }
-            if self.diverged.is_some() {
-                let d = self.diverged.take().expect("checked");
-                return self.stop(Finish::Diverged(d));
+            if self.stop_next.is_some() {
+                let finish = self.stop_next.take().expect("checked");
+                return self.stop(finish);
             }
             let n = self.ready.len();
             let entry = if n > 1 && !self.fifo {
                 let index = match self.sched.pick(&ReadyView { queue: &self.ready }) {
                     Ok(i) => i,
-                    Err(d) => return self.stop(Finish::Diverged(d)),
+                    Err(d) => {
+                        let finish = self.replay_left(d);
+                        return self.stop(finish);
+                    }
                 };
                 debug_assert!(index < n, "strategy picked out of range");
                 self.log_decision(index, n);

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Decision;
+use super::{Decision, mix};
 
 /// The decisions of a run, in order, stored compactly: each `(index, arity)` pair as two
 /// LEB128 varints, usually one byte each (the encoding of a replay token's payload). A run
@@ -289,12 +289,6 @@ impl Iterator for Iter<'_> {
 }
 
 impl ExactSizeIterator for Iter<'_> {}
-
-/// One step of the fingerprint: a multiply-rotate mix (platform-stable, like FxHash).
-#[inline]
-fn mix(h: u64, word: u64) -> u64 {
-    (h.rotate_left(26) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
 
 /// Appends `v` as a LEB128 varint.
 pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {

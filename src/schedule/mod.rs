@@ -12,6 +12,7 @@ mod log;
 mod pct;
 mod policy;
 mod prefer;
+mod program;
 mod random;
 mod replay;
 mod replay_env;
@@ -20,6 +21,7 @@ mod token;
 
 pub use self::log::{DecisionLog, Iter};
 pub use self::policy::Policy;
+pub use self::program::{ProgramFingerprint, ProgramMismatch};
 pub use self::replay_env::REPLAY_ENV;
 pub use self::token::{Token, TokenError};
 
@@ -27,6 +29,7 @@ pub(crate) use self::fifo::Fifo;
 pub(crate) use self::guided::Guided;
 pub(crate) use self::pct::Pct;
 pub(crate) use self::prefer::{Prefer, Recorder, Want};
+pub(crate) use self::program::Printer;
 pub(crate) use self::random::{AHEAD as PICKS_AHEAD, RandomWalk};
 pub(crate) use self::replay::Replay;
 pub(crate) use self::replay_env::test_name;
@@ -181,4 +184,11 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// One step of a fingerprint (the decisions', the program's): a multiply-rotate mix,
+/// platform-stable like FxHash.
+#[inline]
+pub(crate) fn mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(26) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }

@@ -1,17 +1,21 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl1:<policy>:<seed>:<payload>`, where the payload is unpadded URL-safe base64
-//! of LEB128 varints (the decision count, then `index, arity` per decision) followed by a
-//! 4-byte checksum of everything before it, so a truncated or mistyped token is rejected
-//! instead of replaying something else.
+//! Format: `sl2:<policy>:<seed>:<payload>`, where the payload is unpadded URL-safe base64
+//! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
+//! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
+//! before it, so a truncated or mistyped token is rejected instead of replaying something
+//! else.
 //!
 //! A seeded random or PCT run made with tracing off keeps no decisions
 //! ([`crate::Sim::record_decisions`]): its run is a function of its seed, so its token is
-//! `sl1:<policy>:<seed>:@<payload>`, the payload holding the decision count, the number of
-//! deviations and the 8-byte fingerprint of the decisions (then the checksum). Replaying it
-//! runs the seed again and checks the count and the fingerprint at the end. (`@` is not a
-//! base64 character, so the two kinds cannot be mistaken; tokens with decisions are
-//! unchanged.)
+//! `sl2:<policy>:<seed>:@<payload>`, the payload holding the program's fingerprint, the
+//! decision count, the number of deviations and the 8-byte fingerprint of the decisions
+//! (then the checksum). Replaying it runs the seed again and checks the count and the
+//! fingerprint at the end. (`@` is not a base64 character, so the two kinds cannot be
+//! mistaken.)
+//!
+//! Version 1 (`sl1`) tokens had no program fingerprint; they are refused with a message
+//! that says how to get a new one ([`TokenError::Outdated`]).
 
 use std::error::Error;
 use std::fmt;
@@ -21,12 +25,18 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::log::put_varint;
-use super::{Decision, DecisionLog, Policy, fnv1a};
+use super::program::WINDOW;
+use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 
-const VERSION: &str = "sl1";
+const VERSION: &str = "sl2";
 
-/// A recorded run: policy, seed and every scheduling decision. Replaying it with
-/// [`crate::Sim::replay`] reproduces the run exactly.
+/// Versions this simloop once wrote and no longer reads.
+const OUTDATED: &[&str] = &["sl1"];
+
+/// A recorded run: policy, seed, every scheduling decision and the fingerprint of the
+/// program it ran ([`Token::program`]). Replaying it with [`crate::Sim::replay`] reproduces
+/// the run exactly; replaying it against another program stops with
+/// [`crate::RunError::WrongProgram`].
 ///
 /// # Examples
 ///
@@ -48,6 +58,7 @@ pub struct Token {
     pub(crate) policy: Policy,
     pub(crate) seed: u64,
     pub(crate) decisions: DecisionLog,
+    pub(crate) program: ProgramFingerprint,
 }
 
 /// Why a replay token was rejected.
@@ -61,8 +72,11 @@ pub struct Token {
 pub enum TokenError {
     /// The text does not have the four `:`-separated fields of a token.
     Shape(String),
-    /// The token was written by another format version.
+    /// The token was written by an unknown format version.
     Version(String),
+    /// The token was written by an older simloop, in a format this one no longer reads
+    /// (`sl1`, which had no program fingerprint).
+    Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
     /// The seed field is not a decimal u64.
@@ -78,11 +92,15 @@ impl fmt::Display for TokenError {
         match self {
             TokenError::Shape(why) => write!(
                 f,
-                "malformed replay token: {why} (expected sl1:<policy>:<seed>:<payload>, as printed by a failed run)"
+                "malformed replay token: {why} (expected {VERSION}:<policy>:<seed>:<payload>, as printed by a failed run)"
             ),
             TokenError::Version(v) => write!(
                 f,
                 "replay token version '{v}' is not supported by this simloop (it reads {VERSION})"
+            ),
+            TokenError::Outdated(v) => write!(
+                f,
+                "replay token version '{v}' was written by an older simloop and carries no fingerprint of its program, so this one does not replay it (it reads {VERSION}); run the failing test or scenario again (same seed and policy) to print a new token"
             ),
             TokenError::UnknownPolicy(p) => {
                 write!(
@@ -160,6 +178,21 @@ impl Token {
         !self.decisions.is_recorded()
     }
 
+    /// The fingerprint of the program the run was recorded from: a hash of its first spawns
+    /// and decisions. A replay compares its own as soon as it has seen as many events.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim, spawn};
+    /// let prog = || async { spawn(async {}).await.unwrap() };
+    /// let a = Sim::new().policy(Policy::Random).seed(1).run(prog()).token;
+    /// let b = Sim::new().policy(Policy::Random).seed(2).run(prog()).token;
+    /// assert_eq!(a.program(), b.program()); // the same program, scheduled alike
+    /// assert_eq!(Sim::new().replay(&a).run(prog()).token, a);
+    /// ```
+    pub fn program(&self) -> ProgramFingerprint {
+        self.program
+    }
+
     fn head(&self) -> String {
         format!("{VERSION}:{}:{}:", self.policy, self.seed)
     }
@@ -190,7 +223,8 @@ impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut head = self.head();
         let body = self.decisions.bytes();
-        let mut bytes = Vec::with_capacity(14 + body.len());
+        let mut bytes = Vec::with_capacity(24 + body.len());
+        bytes.extend_from_slice(&self.program.word().to_le_bytes());
         put_varint(&mut bytes, self.decisions.len() as u64);
         if self.is_seed_only() {
             head.push(SEED_ONLY);
@@ -231,7 +265,9 @@ impl FromStr for Token {
             )));
         };
         if version != VERSION {
-            return Err(if version.starts_with("sl") {
+            return Err(if OUTDATED.contains(&version) {
+                TokenError::Outdated(version.to_string())
+            } else if version.starts_with("sl") {
                 TokenError::Version(version.to_string())
             } else {
                 TokenError::Shape(format!("it starts with '{version}', not '{VERSION}'"))
@@ -252,10 +288,11 @@ impl FromStr for Token {
             return Err(TokenError::Payload("it is too short".into()));
         }
         let (body, sum) = bytes.split_at(bytes.len() - 4);
-        let token = Token {
+        let mut token = Token {
             policy,
             seed,
             decisions: DecisionLog::default(),
+            program: ProgramFingerprint::new(0, 0),
         };
         let mut head = token.head();
         if seed_only {
@@ -266,6 +303,18 @@ impl FromStr for Token {
             return Err(TokenError::Checksum);
         }
         let mut at = 0;
+        let Some(word) = body.get(..8) else {
+            return Err(TokenError::Payload(
+                "it ends before the program's fingerprint".into(),
+            ));
+        };
+        at += 8;
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        token.program = ProgramFingerprint::from_word(word).map_err(|events| {
+            TokenError::Payload(format!(
+                "its program fingerprint covers {events} events (from 1, the main task's spawn, to {WINDOW})"
+            ))
+        })?;
         let count = get_varint(body, &mut at)?;
         if seed_only {
             let deviations = get_varint(body, &mut at)?;

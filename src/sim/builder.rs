@@ -127,8 +127,11 @@ impl Sim {
         self
     }
 
-    /// Replays a recorded run: its seed and every decision, in order. If the program
-    /// behaves differently, the run stops with [`RunError::ReplayDiverged`] saying where.
+    /// Replays a recorded run: its seed and every decision, in order. If the program is
+    /// another than the token was recorded from (its first spawns and decisions differ from
+    /// the token's [`Token::program`] fingerprint), the run stops with
+    /// [`RunError::WrongProgram`] as soon as they do; if it behaves differently later, with
+    /// [`RunError::ReplayDiverged`] saying where.
     ///
     /// ```
     /// use simloop::{Policy, Sim, spawn, yield_now};
@@ -508,6 +511,9 @@ impl Sim {
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.keep_decisions(keep);
+        if let Some(t) = &self.replay {
+            core.expect_program(t.program);
+        }
         core.set_jitter(self.jitter);
         let _registration = self.remote.map(|wait| {
             let (inbox, registration) = crate::runtime::Inbox::register(core.run_id());
@@ -519,13 +525,27 @@ impl Sim {
         let finish = match parts.finish {
             Finish::MainDone => match core.finish_strategy() {
                 Ok(()) => Finish::MainDone,
-                Err(d) => Finish::Diverged(d),
+                Err(stop) => stop,
+            },
+            other => other,
+        };
+        // The program's end is an event of its fingerprint; a replay whose program ended
+        // before it made as many events as its token's fingerprint covers is another
+        // program. (A run stopped at a limit has no end: a replay under a higher limit goes
+        // on.)
+        let finish = match finish {
+            Finish::MainDone | Finish::Deadlock(_) => match core.end_program() {
+                Ok(()) => finish,
+                Err(m) => Finish::OtherProgram(m),
             },
             other => other,
         };
         // A seed-only token is checked at the end: same count, same fingerprint.
         let finish = match &self.replay {
-            Some(t) if t.is_seed_only() && !matches!(finish, Finish::Diverged(_)) => {
+            Some(t)
+                if t.is_seed_only()
+                    && !matches!(finish, Finish::Diverged(_) | Finish::OtherProgram(_)) =>
+            {
                 let recorded = (t.decisions.len(), t.decisions.fingerprint());
                 let here = (core.decisions().len(), core.decisions().fingerprint());
                 if recorded == here {
@@ -554,6 +574,7 @@ impl Sim {
             Finish::TimeLimit => Err(RunError::TimeLimit {
                 limit: self.max_time.unwrap_or_default(),
             }),
+            Finish::OtherProgram(mismatch) => Err(RunError::WrongProgram(mismatch)),
             Finish::Diverged(divergence) => Err(RunError::ReplayDiverged {
                 divergence,
                 step: core.stats().steps,
@@ -576,6 +597,7 @@ impl Sim {
                 policy,
                 seed,
                 decisions,
+                program: core.program(),
             },
             elapsed: core.now() - Instant::ZERO,
             stats: core.stats(),

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::runtime::DeadlockReport;
-use crate::schedule::Divergence;
+use crate::schedule::{Divergence, ProgramMismatch};
 use crate::time::Instant;
 
 /// Why a run did not produce the main future's value.
@@ -47,7 +47,23 @@ pub enum RunError {
         /// The limit.
         limit: Duration,
     },
-    /// A replayed run stopped following its recording.
+    /// A replay's token was recorded from another program: the fingerprint of its first
+    /// spawns and decisions ([`crate::Token::program`]) differs from this program's.
+    ///
+    /// ```
+    /// use simloop::{Policy, RunError, Sim, spawn, yield_now};
+    /// let token = Sim::new().policy(Policy::Random).run(async { spawn(async {}).await.unwrap() }).token;
+    /// // The edited program spawns one task more.
+    /// let out = Sim::new().replay(&token).run(async {
+    ///     let a = spawn(async {});
+    ///     spawn(async { yield_now().await }).await.unwrap();
+    ///     a.await.unwrap();
+    /// });
+    /// assert!(matches!(out.result, Err(RunError::WrongProgram(_))));
+    /// ```
+    WrongProgram(ProgramMismatch),
+    /// A replayed run stopped following its recording, after it had shown it runs the
+    /// program the token was recorded from ([`RunError::WrongProgram`] otherwise).
     ReplayDiverged {
         /// Where and how.
         divergence: Divergence,
@@ -74,6 +90,10 @@ impl fmt::Display for RunError {
             RunError::TimeLimit { limit } => write!(
                 f,
                 "virtual-time limit of {limit:?} reached with timers still pending; raise it with Sim::max_time"
+            ),
+            RunError::WrongProgram(mismatch) => write!(
+                f,
+                "{mismatch}: replay it against the program that printed it, or run this one again for a new token (a program that did not change but gives another fingerprint is not deterministic)"
             ),
             RunError::ReplayDiverged {
                 divergence,

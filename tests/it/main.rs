@@ -14,6 +14,7 @@ mod fidelity;
 mod gather;
 mod limits;
 mod panic_output;
+mod program_tokens;
 mod promise;
 mod queue;
 mod run_reuse;

@@ -88,9 +88,29 @@ fn record_decisions_overrides_the_default() {
 }
 
 #[test]
-fn a_seed_only_token_replayed_on_another_program_reports_the_divergence() {
+fn a_seed_only_token_replayed_on_another_program_says_so() {
+    // The other program's first events differ: the program's fingerprint tells.
     let token = quiet(Policy::Random, 5).run(chatty(4)).token;
     let other = Sim::new().replay(&token).run(chatty(5));
+    let Err(RunError::WrongProgram(m)) = &other.result else {
+        panic!("expected another program, got {:?}", other.result)
+    };
+    assert_eq!(m.recorded, token.program());
+}
+
+#[test]
+fn a_seed_only_token_replayed_on_a_program_that_differs_late_reports_the_divergence() {
+    // 71 tasks spawned at once fill the fingerprint's 64 events; then one more task.
+    let late = |extra: bool| async move {
+        chatty(70).await;
+        if extra {
+            let a = spawn_named("late", yield_now());
+            yield_now().await;
+            a.await.unwrap();
+        }
+    };
+    let token = quiet(Policy::Random, 5).run(late(false)).token;
+    let other = Sim::new().replay(&token).run(late(true));
     let Err(RunError::ReplayDiverged { divergence, .. }) = &other.result else {
         panic!("expected a divergence, got {:?}", other.result)
     };

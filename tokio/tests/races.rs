@@ -45,6 +45,13 @@ fn a_permit_leaked_on_the_timeout_path_is_found_as_a_deadlock() {
     let replayed = replay(&shrunk.token, leaky_fetcher);
     let error = replayed.result.expect_err("the replay fails the same way");
     assert!(error.to_string().contains("deadlock"), "{error}");
+    // The token is bound to its program (issue 20): replayed against another, it says so.
+    let other = replay(&shrunk.token, actor_with_shutdown);
+    let error = other.result.expect_err("another program");
+    assert!(
+        matches!(error, tokio::simulation::simloop::RunError::WrongProgram(_)),
+        "{error}"
+    );
 }
 
 /// An actor that selects between its mailbox and a shutdown signal: when both are ready,

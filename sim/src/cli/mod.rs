@@ -293,6 +293,15 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             };
             let sim = Sim::new().replay(&token).trace(trace_level(out.format));
             let report = interp::run(&scn, &sim);
+            if let Err(e @ simloop::RunError::WrongProgram(_)) = &report.outcome.result {
+                // The run's first events are not the recorded ones: another scenario (a
+                // token without its `@` fingerprint) or another version of sim.
+                warn!(
+                    "error: {e}\n  = hint: a token replays with the scenario and the sim that recorded it; record a new one for `{}` with `sim run` or `sim explore`",
+                    scn.path
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
             if let Err(e @ simloop::RunError::ReplayDiverged { .. }) = &report.outcome.result {
                 // Not a verdict on the program: the token does not describe a run of it.
                 warn!(

@@ -460,8 +460,12 @@ fn bad_tokens() {
             "sl9:fifo:0:AA",
             "replay token version 'sl9' is not supported",
         ),
-        ("sl1:lifo:0:AA", "unknown policy 'lifo'"),
-        ("sl1:fifo:1:AGto0Qs", "checksum"),
+        ("sl2:lifo:0:AA", "unknown policy 'lifo'"),
+        ("sl2:fifo:1:yR-XYhc4XgIA0kMkdA", "checksum"),
+        (
+            "sl1:fifo:0:AGto0Qs",
+            "'sl1' was written by an older simloop",
+        ),
     ];
     for (token, msg) in cases {
         let o = sim_in(&dir, &["shrink", "ok.toml", token]);
@@ -484,7 +488,10 @@ fn bad_tokens() {
         );
     }
     // Shrinking a passing run is a usage error with a hint.
-    let o = sim_in(&dir, &["shrink", "ok.toml", "sl1:fifo:0:AGto0Qs"]);
+    let o = sim_in(
+        &dir,
+        &["shrink", "ok.toml", "sl2:fifo:0:yR-XYhc4XgIA0kMkdA"],
+    );
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
         o.stderr.contains(
@@ -494,10 +501,17 @@ fn bad_tokens() {
         o.stderr
     );
     assert!(o.stderr.contains("= hint: pass the token of a failing run"));
-    // A token from another scenario diverges: a failed run, not a crash.
-    let tok = "sl1:random:3:CAECAQIAAgACAAIAAgECAQIrArHO";
+    // A token from another scenario (bug_lock_order_deadlock, seed 4, without its `@`
+    // scenario fingerprint) is refused by its program's fingerprint.
+    let tok = "sl2:random:4:-akfhQxq7AsHAQIBAgECAAIAAgECAQI4txy0";
     let o = sim_in(&dir, &["replay", "ok.toml", tok]);
-    assert!(o.code == 1 || o.code == 2, "{}", o.stderr);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: this token was recorded from another program (fingerprint"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -560,11 +574,11 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
         o.stdout,
         "t=0 loop spawn #1 main\nt=0 #1 main poll\nt=0 #1 main log: hi\nt=0 #1 main returned\n"
     );
-    assert!(o.stderr.contains("FAILED: scenario `f` (f.toml)\n  - no log line `bye`\nseed: 9  policy: fifo\nreplay token: sl1:fifo:9:"), "{}", o.stderr);
+    assert!(o.stderr.contains("FAILED: scenario `f` (f.toml)\n  - no log line `bye`\nseed: 9  policy: fifo\nreplay token: sl2:fifo:9:"), "{}", o.stderr);
     // Outside a checkout, the program as it was invoked (`cargo run` works only in one).
     assert!(
         o.stderr.contains(&format!(
-            "rerun: {} replay f.toml sl1:fifo:9:",
+            "rerun: {} replay f.toml sl2:fifo:9:",
             env!("CARGO_BIN_EXE_sim")
         )),
         "{}",
@@ -737,8 +751,8 @@ fn tokens_are_bound_to_their_program() {
         o.stderr
             .contains("note: this token carries no scenario fingerprint")
     );
-    // A token that matches the fingerprint but not the program's behaviour diverges: its own
-    // error, without expectation failures on top.
+    // A token with a forged scenario fingerprint is refused by the program's fingerprint:
+    // its own error, without expectation failures on top.
     let b_print = {
         let o = sim_in(&dir, &["run", "b.toml"]);
         let t = o
@@ -753,6 +767,43 @@ fn tokens_are_bound_to_their_program() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
         o.stderr
+            .contains("error: this token was recorded from another program (fingerprint"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("FAILED"), "{}", o.stderr);
+    // A run that leaves its token after the program's fingerprint (71 tasks spawned at once
+    // fill its window) diverges: here, replayed without the step limit it was recorded
+    // under, it goes on past the recording's end.
+    std::fs::write(
+        dir.join("spin.toml"),
+        "[tasks.t]\nsteps = [{ while_before = 10, do = [{ yield = 1 }] }]\n[main]\nsteps = [{ spawn = \"t\", count = 70, as = \"hs\" }, { await = \"hs\" }]\n",
+    )
+    .unwrap();
+    let o = sim_in(
+        &dir,
+        &[
+            "run",
+            "spin.toml",
+            "--policy",
+            "random",
+            "--max-steps",
+            "2000",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let spun = o
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("replay token: "))
+        .unwrap()
+        .to_string();
+    let o = sim_in(&dir, &["replay", "spin.toml", &spun, "--max-steps", "2000"]);
+    assert_eq!(o.code, 1, "the same limit replays the run: {}", o.stderr);
+    let o = sim_in(&dir, &["replay", "spin.toml", &spun]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
             .contains("error: the replay left its token: replay diverged"),
         "{}",
         o.stderr
@@ -760,7 +811,7 @@ fn tokens_are_bound_to_their_program() {
     assert!(!o.stderr.contains("FAILED"), "{}", o.stderr);
 }
 
-/// Regression (the hostile corpus, round 7): a seed-only token (`sl1:random:14:@...`, as
+/// Regression (the hostile corpus, round 7): a seed-only token (`sl2:random:14:@...`, as
 /// `sim explore` prints for a run made without tracing) lost its fingerprint: the `@` that
 /// opens its payload was read as the fingerprint's, so the token without one was refused
 /// as corrupt.
