@@ -75,12 +75,24 @@ pub(super) type Res = Result<Flow, Exc>;
 pub const GROUP: &str = " group";
 
 /// Logs a line when dropped while armed: the task was cancelled inside an `on_cancel` block.
-struct CancelGuard(Option<(String, Rc<Rt>)>);
+/// The line is rendered when the cancellation arrives, as Python's `except CancelledError`
+/// block would print it (state reads and shared variables as they are then, the task's
+/// locals as they were when the block began); if that fails, the rendering made when the
+/// block began (which raised then, had it failed) is logged.
+struct CancelGuard(Option<Armed>);
+
+struct Armed {
+    line: Template,
+    env: Env,
+    at_entry: String,
+    rt: Rc<Rt>,
+}
 
 impl Drop for CancelGuard {
     fn drop(&mut self) {
-        if let Some((line, rt)) = self.0.take() {
-            let _ = rt.say(line);
+        if let Some(a) = self.0.take() {
+            let line = a.rt.render(&a.env, &a.line).unwrap_or(a.at_entry);
+            let _ = a.rt.say(line);
         }
     }
 }
@@ -599,7 +611,12 @@ impl Rt {
                 other => return other,
             },
             Step::OnCancel { line, body } => {
-                let mut guard = CancelGuard(Some((self.render(env, line)?, Rc::clone(self))));
+                let mut guard = CancelGuard(Some(Armed {
+                    at_entry: self.render(env, line)?,
+                    line: line.clone(),
+                    env: env.clone(),
+                    rt: Rc::clone(self),
+                }));
                 let r = self.block(env, body).await;
                 guard.0 = None;
                 return r;

@@ -189,3 +189,40 @@ fn a_future_step_on_a_task_raises_type_error() {
     let err = report.outcome.result.unwrap().unwrap_err();
     assert_eq!(err.repr(), "TypeError('`h` is <Task t>, not a future')");
 }
+
+/// Regression: an `on_cancel` line was rendered when its block began, so a read of state in
+/// it (`{ev.is_set()}`, a shared variable) showed the values of that moment, not those of
+/// the cancellation, which Python's `except CancelledError` block prints.
+#[test]
+fn an_on_cancel_line_reads_state_when_the_cancellation_arrives() {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+
+    let text = r#"
+[vars]
+n = 0
+
+[events.ev]
+
+[tasks.t]
+steps = [{ on_cancel = "cancelled: set={ev.is_set()} n={n}", do = [{ sleep = 5 }] }]
+
+[main]
+steps = [
+  { spawn = "t", as = "h" },
+  { sleep = 1 },
+  { set_event = "ev" },
+  { set = "n", value = 7 },
+  { cancel = "h" },
+  { try = [{ await = "h" }], error = "CancelledError", except = [] },
+]
+"#;
+    let scn = Arc::new(scenario::parse("c.toml", text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    assert_eq!(
+        report.outcome.trace.logs(),
+        "t=1000 cancelled: set=True n=7\n"
+    );
+}

@@ -118,6 +118,13 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("primitive_state_reads", "203_primitive_state_reads"),
     ("priority_lifo_queues", "204_priority_lifo_queues"),
     ("bare_future", "205_bare_future"),
+    ("future_of_cancelled_task", "206_future_of_cancelled_task"),
+    ("barrier_wait_for_gives_up", "207_barrier_wait_for_gives_up"),
+    ("future_set_result", "016_future_set_result"),
+    ("barrier_event", "123_barrier_event"),
+    ("barrier_abort", "138_barrier_abort"),
+    ("barrier_rounds", "170_barrier_rounds"),
+    ("priority_queue_getters", "172_priority_queue_getters"),
 ];
 
 #[test]
