@@ -12,7 +12,7 @@ use super::quiet::quietly;
 use super::report::{Failure, Progress, Report};
 use super::sweep::{Record, Sweep};
 use crate::schedule::{Custom, Policy, Token, test_name};
-use crate::sim::Sim;
+use crate::sim::{RunError, Sim};
 use crate::trace::{TraceLevel, excerpt};
 
 type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
@@ -405,6 +405,7 @@ impl Explorer {
             shrunk: None,
             test: test_name(),
             rerunnable: false,
+            other_program: false,
         }
     }
 
@@ -490,6 +491,7 @@ impl Explorer {
                 shrunk: None,
                 test: test_name(),
                 rerunnable: false,
+                other_program: matches!(out.result, Err(RunError::WrongProgram(_))),
             });
         }
         report

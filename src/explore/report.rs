@@ -96,6 +96,10 @@ pub struct Failure {
     /// reads `SIMLOOP_REPLAY`, so that the report may print the command that reruns the
     /// test.
     pub(crate) rerunnable: bool,
+    /// Whether the run replayed a token recorded from another program
+    /// ([`crate::RunError::WrongProgram`]): the report then says how to go on instead of how
+    /// to replay.
+    pub(crate) other_program: bool,
 }
 
 /// A small failing schedule found by [`crate::explore::Explorer::shrink_token`] (and by
@@ -389,6 +393,18 @@ impl fmt::Display for Failure {
             }
             None => &self.token,
         };
+        if self.other_program {
+            writeln!(f, "--- how to go on ---")?;
+            return writeln!(
+                f,
+                "the token {} replayed was recorded from another program: run the test without it to explore this one afresh",
+                if self.rerunnable {
+                    REPLAY_ENV
+                } else {
+                    "the run"
+                }
+            );
+        }
         writeln!(f, "--- how to replay ---")?;
         writeln!(f, "replay token:     {token}")?;
         if self.shrunk.is_some() {

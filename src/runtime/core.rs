@@ -429,18 +429,11 @@ impl Core {
         }
     }
 
-    /// Feeds a spawn to the program's fingerprint (while it is open).
+    /// The program fingerprint's window just closed: a replay whose events differ from
+    /// its token's stops at the next step.
     #[cold]
-    fn print_spawn(&mut self, name: Option<&str>) {
-        if let Err(m) = self.program.spawn(self.running, name, self.stats.steps) {
-            self.stop_next.get_or_insert(Finish::OtherProgram(m));
-        }
-    }
-
-    /// Feeds a decision to the program's fingerprint (while it is open).
-    #[cold]
-    fn print_decision(&mut self, arity: u32) {
-        if let Err(m) = self.program.decision(arity, self.stats.steps) {
+    fn program_window_closed(&mut self) {
+        if let Err(m) = self.program.check() {
             self.stop_next.get_or_insert(Finish::OtherProgram(m));
         }
     }
@@ -674,8 +667,12 @@ impl Core {
         let id = TaskId::from_index(self.slot_of.len());
         let waker = self.wakers.take(self.run_id, id);
         cell.as_mut().set_waker(Waker::from(waker.clone()));
-        if self.program.is_open() {
-            self.print_spawn(name.as_deref());
+        if self.program.is_open()
+            && self
+                .program
+                .spawn(self.running, name.as_deref(), self.stats.steps)
+        {
+            self.program_window_closed();
         }
         if let Some(name) = name {
             self.names.push((id, name));
@@ -1018,8 +1015,8 @@ impl Core {
             arity: arity as u32,
         };
         self.decisions.push(d);
-        if self.program.is_open() {
-            self.print_decision(d.arity);
+        if self.program.is_open() && self.program.decision(d.arity, self.stats.steps) {
+            self.program_window_closed();
         }
         if self.trace.full() {
             self.record_quick(Quick::Decision {

@@ -176,20 +176,18 @@ impl Printer {
     }
 
     /// Hashes the spawn of a task named `name` by `parent` (`None`: the main task, or a
-    /// callback between steps) at step `step`.
-    pub(crate) fn spawn(
-        &mut self,
-        parent: Option<TaskId>,
-        name: Option<&str>,
-        step: u64,
-    ) -> Result<(), ProgramMismatch> {
+    /// callback between steps) at step `step`. Returns whether the window just closed: then
+    /// [`Printer::check`] says whether a replay matches.
+    #[inline]
+    pub(crate) fn spawn(&mut self, parent: Option<TaskId>, name: Option<&str>, step: u64) -> bool {
         let parent = parent.map_or(0, |t| u64::from(t.get()));
-        self.hash = mix(self.hash, name.map_or(0, hash_name));
-        self.add(SPAWN | parent << 2 | step << 34)
+        // The name's hash (0 for none) goes into the same word: one mix per spawn.
+        self.add((SPAWN | parent << 2 | step << 34) ^ name.map_or(0, hash_name))
     }
 
-    /// Hashes a decision among `arity` alternatives at step `step`.
-    pub(crate) fn decision(&mut self, arity: u32, step: u64) -> Result<(), ProgramMismatch> {
+    /// Hashes a decision among `arity` alternatives at step `step`; as [`Printer::spawn`].
+    #[inline]
+    pub(crate) fn decision(&mut self, arity: u32, step: u64) -> bool {
         self.add(DECISION | u64::from(arity) << 2 | step << 34)
     }
 
@@ -197,19 +195,24 @@ impl Printer {
     /// limit), if the window is open, and then checks what a replay saw: a replay that ends
     /// before its window is full is another program.
     pub(crate) fn end(&mut self, step: u64) -> Result<(), ProgramMismatch> {
-        if self.is_open() {
-            self.add(END | step << 34)?;
+        if self.is_open() && self.add(END | step << 34) {
+            self.check()?;
         }
         self.check_early_end()
     }
 
-    fn add(&mut self, word: u64) -> Result<(), ProgramMismatch> {
+    #[inline]
+    fn add(&mut self, word: u64) -> bool {
         self.hash = mix(self.hash, word);
         self.events += 1;
+        self.events == self.window
+    }
+
+    /// Whether a replay's events so far match its token's fingerprint (`Ok` outside a
+    /// replay): called when the window closes.
+    pub(crate) fn check(&self) -> Result<(), ProgramMismatch> {
         match self.expected {
-            Some(expected) if self.events == self.window && expected != self.fingerprint() => {
-                Err(self.mismatch(expected))
-            }
+            Some(expected) if expected != self.fingerprint() => Err(self.mismatch(expected)),
             _ => Ok(()),
         }
     }
@@ -252,12 +255,18 @@ fn hash_name(name: &str) -> u64 {
 mod tests {
     use super::*;
 
+    /// Feeds the events as the core does: each while the window is open, a check when it
+    /// closes.
     fn run(printer: &mut Printer, names: &[&str], arities: &[u32]) -> Result<(), ProgramMismatch> {
         for (i, name) in names.iter().enumerate() {
-            printer.spawn(None, Some(name), i as u64)?;
+            if printer.is_open() && printer.spawn(None, Some(name), i as u64) {
+                printer.check()?;
+            }
         }
         for (i, &a) in arities.iter().enumerate() {
-            printer.decision(a, i as u64)?;
+            if printer.is_open() && printer.decision(a, i as u64) {
+                printer.check()?;
+            }
         }
         printer.end(99)
     }
@@ -286,7 +295,7 @@ mod tests {
         let mut p = Printer::default();
         for i in 0..u64::from(WINDOW) {
             assert!(p.is_open());
-            p.decision(2, i).unwrap();
+            assert_eq!(p.decision(2, i), i + 1 == u64::from(WINDOW));
         }
         assert!(!p.is_open());
         assert_eq!(p.fingerprint().events(), WINDOW);

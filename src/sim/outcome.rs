@@ -136,6 +136,18 @@ impl<T> Outcome<T> {
     fn unwrap_or_report(self, rerunnable: bool) -> T {
         if let Some(failure) = self.failure() {
             let excerpt = excerpt(&self.trace.render(), &failure);
+            if let Err(RunError::WrongProgram(_)) = self.result {
+                // This run's token names a replay cut short: rerunning it helps nobody.
+                let how = if rerunnable {
+                    format!(
+                        "run the test without {REPLAY_ENV} (or with a token this program printed) to record a new run"
+                    )
+                } else {
+                    "replay a token this program printed, or run it again to record a new one"
+                        .to_string()
+                };
+                panic!("simloop run failed: {failure}\n{excerpt}--- how to go on ---\n{how}");
+            }
             let mut hint = self.replay_hint();
             if let (true, Some(test)) = (rerunnable, test_name()) {
                 let _ = write!(

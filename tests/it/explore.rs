@@ -251,6 +251,25 @@ fn simloop_replay_reruns_a_test() {
         )),
         "{text}"
     );
+    // Issue 20: a token of another program is refused as such, and the report says how to
+    // go on instead of printing a rerun command that would only refuse it again.
+    let other = Sim::new()
+        .policy(Policy::Random)
+        .run((bugs::LOCK_ORDER.fixed)())
+        .token;
+    let out = run(Some(&format!("explore::replay_env_child={other}")));
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("this token was recorded from another program"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--- how to go on ---\nthe token SIMLOOP_REPLAY replayed was recorded from another program"),
+        "{text}"
+    );
+    assert!(!text.contains("rerun this test:"), "{text}");
 }
 
 #[test]

@@ -258,3 +258,19 @@ fn a_fingerprint_outside_its_window_is_a_corrupt_token() {
         assert!(err.contains(&format!("covers {events} events")), "{err}");
     }
 }
+
+#[test]
+fn the_report_of_a_replay_of_another_program_says_how_to_go_on() {
+    let token = token_of(&Sim::new(), ORIGINAL);
+    let out = Sim::new().replay(&token).run(workers(RENAMED));
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| out.unwrap()))
+        .expect_err("a failed run");
+    let text = panic.downcast_ref::<String>().expect("a formatted message");
+    assert!(text.contains("recorded from another program"), "{text}");
+    assert!(
+        text.contains("--- how to go on ---\nreplay a token this program printed"),
+        "{text}"
+    );
+    // No replay line: this run's token names a replay cut short.
+    assert!(!text.contains("replay token:"), "{text}");
+}

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use simloop::{Policy, Sim, TraceLevel};
+use simloop::{Policy, RunError, Sim, Token, TraceLevel};
 
 use crate::expect;
 use crate::explore;
@@ -138,6 +138,7 @@ enum Command {
     },
 }
 
+/// Loads the scenario `path` under the limit flags `limits` (a located error is exit 2).
 fn load(path: &Path, limits: &LimitArgs) -> Result<Arc<Scenario>, ExitCode> {
     scenario::load(&path.display().to_string())
         .map(|s| limits.apply(Arc::new(s)))
@@ -145,6 +146,35 @@ fn load(path: &Path, limits: &LimitArgs) -> Result<Arc<Scenario>, ExitCode> {
             warn!("{e}");
             ExitCode::from(EXIT_USAGE)
         })
+}
+
+/// Loads `file`, reads `token` for it (`@FILE` too), and replays it at trace level `level`.
+/// Bad input is exit 2: the file, the token, and a token the replay does not follow (one
+/// recorded from another program, or a run that left it), which is no verdict on the
+/// program.
+fn replayed(
+    file: &Path,
+    token: &str,
+    limits: &LimitArgs,
+    level: TraceLevel,
+) -> Result<(Arc<Scenario>, Token, Report), ExitCode> {
+    let scn = load(file, limits)?;
+    let token = parse_token(token, &scn)?;
+    let report = interp::run(&scn, &Sim::new().replay(&token).trace(level));
+    match &report.outcome.result {
+        // The run's first events are not the recorded ones: another scenario (a token
+        // without its `@` fingerprint) or another version of sim.
+        Err(e @ RunError::WrongProgram(_)) => warn!(
+            "error: {e}\n  = hint: a token replays with the scenario and the sim that recorded it; record a new one for `{}` with `sim run` or `sim explore`",
+            scn.path
+        ),
+        Err(e @ RunError::ReplayDiverged { .. }) => warn!(
+            "error: the replay left its token: {e}\n  = hint: the token's fingerprint matches `{}`, so the run went otherwise: other limits than the recorded run's (pass the same --max-* flags), or a different sim or simloop version; record a new token with `sim run` or `sim explore`",
+            scn.path
+        ),
+        _ => return Ok((scn, token, report)),
+    }
+    Err(ExitCode::from(EXIT_USAGE))
 }
 
 /// The threads `--jobs` gets: at most one per CPU. Runs are CPU-bound and each thread holds
@@ -258,7 +288,13 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
-    match cli.command {
+    dispatch(cli.command).unwrap_or_else(|code| code)
+}
+
+/// Runs one command: `Err` is an exit code decided before the command's verdict (bad
+/// input: exit 2).
+fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
+    match command {
         Command::Run {
             file,
             seed,
@@ -266,16 +302,13 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             out,
             limits,
         } => {
-            let scn = match load(&file, &limits) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
+            let scn = load(&file, &limits)?;
             let sim = Sim::new()
                 .seed(seed)
                 .policy(policy)
                 .trace(trace_level(out.format));
             let report = interp::run(&scn, &sim);
-            emit(&scn, &report, &out, &limits)
+            Ok(emit(&scn, &report, &out, &limits))
         }
         Command::Replay {
             file,
@@ -283,34 +316,8 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             out,
             limits,
         } => {
-            let scn = match load(&file, &limits) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
-            let token = match parse_token(&token, &scn) {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
-            let sim = Sim::new().replay(&token).trace(trace_level(out.format));
-            let report = interp::run(&scn, &sim);
-            if let Err(e @ simloop::RunError::WrongProgram(_)) = &report.outcome.result {
-                // The run's first events are not the recorded ones: another scenario (a
-                // token without its `@` fingerprint) or another version of sim.
-                warn!(
-                    "error: {e}\n  = hint: a token replays with the scenario and the sim that recorded it; record a new one for `{}` with `sim run` or `sim explore`",
-                    scn.path
-                );
-                return ExitCode::from(EXIT_USAGE);
-            }
-            if let Err(e @ simloop::RunError::ReplayDiverged { .. }) = &report.outcome.result {
-                // Not a verdict on the program: the token does not describe a run of it.
-                warn!(
-                    "error: the replay left its token: {e}\n  = hint: the token's fingerprint matches `{}`, so the run went otherwise: other limits than the recorded run's (pass the same --max-* flags), or a different sim or simloop version; record a new token with `sim run` or `sim explore`",
-                    scn.path
-                );
-                return ExitCode::from(EXIT_USAGE);
-            }
-            emit(&scn, &report, &out, &limits)
+            let (scn, _, report) = replayed(&file, &token, &limits, trace_level(out.format))?;
+            Ok(emit(&scn, &report, &out, &limits))
         }
         Command::Shrink {
             file,
@@ -318,20 +325,13 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             out,
             limits,
         } => {
-            let scn = match load(&file, &limits) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
-            let token = match parse_token(&token, &scn) {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
+            let (scn, token, _) = replayed(&file, &token, &limits, TraceLevel::Off)?;
             let Some(shrunk) = explore::shrink(&scn, &token) else {
                 warn!(
                     "error: this token's run meets every expectation of `{}`, so there is nothing to shrink\n  = hint: pass the token of a failing run (sim run, sim explore, sim replay show it)",
                     scn.name
                 );
-                return ExitCode::from(EXIT_USAGE);
+                return Err(ExitCode::from(EXIT_USAGE));
             };
             warn!(
                 "shrunk: {} deviation(s) from FIFO and {} steps (from {} and {}; {} tries)",
@@ -345,7 +345,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 .replay(&shrunk.token)
                 .trace(trace_level(out.format));
             let report = interp::run(&scn, &sim);
-            emit(&scn, &report, &out, &limits)
+            Ok(emit(&scn, &report, &out, &limits))
         }
         Command::Explore {
             file,
@@ -362,12 +362,9 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 warn!(
                     "error: `--policy fifo` explores nothing: every seed gives asyncio's one order\n  = hint: use `--policy random` or `--policy pct:3`, or `sim run` for the FIFO run"
                 );
-                return ExitCode::from(EXIT_USAGE);
+                return Err(ExitCode::from(EXIT_USAGE));
             }
-            let scn = match load(&file, &limits) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
+            let scn = load(&file, &limits)?;
             let (a, b) = seeds.unwrap_or((0, runs.unwrap_or(0)));
             let planned = match shard {
                 Some((i, n)) => (b.saturating_sub(a + i)).div_ceil(n),
@@ -377,7 +374,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                 warn!(
                     "error: no seeds to run\n  = hint: use --runs N with N >= 1, or a non-empty --seeds A..B"
                 );
-                return ExitCode::from(EXIT_USAGE);
+                return Err(ExitCode::from(EXIT_USAGE));
             }
             let plan = explore::Plan {
                 policy,
@@ -409,7 +406,7 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             match &summary.first {
                 None => {
                     say!("every run meets the expectations");
-                    ExitCode::from(EXIT_OK)
+                    Ok(ExitCode::from(EXIT_OK))
                 }
                 Some(first) => {
                     say!("first failure: seed {}", first.seed);
@@ -429,11 +426,11 @@ pub fn main(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
                         );
                         say!("replay the shrunk run: {}", rerun.command);
                     }
-                    ExitCode::from(EXIT_FAILED)
+                    Ok(ExitCode::from(EXIT_FAILED))
                 }
             }
         }
-        Command::Check { path } => check::check(&path),
+        Command::Check { path } => Ok(check::check(&path)),
     }
 }
 

@@ -277,7 +277,7 @@ fn max_concurrency_and_deadlocks_are_reported() {
     let o = sim(&[
         "replay",
         "scenarios/bug_lock_order_deadlock.toml",
-        "sl2:random:4:-akfhQxq7AsHAQIBAgECAAIAAgECAQI4txy0",
+        "sl2:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQIAqdyc",
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
