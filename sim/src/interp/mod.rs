@@ -6,6 +6,8 @@ mod combine;
 mod env;
 mod eval;
 mod exec;
+mod futures;
+mod lookup;
 mod prims;
 mod queues;
 mod value;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{BinOp, ExprError, Node, NodeKind, Type, Want};
 use crate::scenario::error::with_article;
-use crate::scenario::model::{MEMBERS, split_member};
+use crate::scenario::prim::{MEMBERS, split_member};
 
 /// The names an expression may use: locals (whose type is known when the step runs), shared
 /// variables (integers) and primitives (whose state it may read: `q.qsize()`).

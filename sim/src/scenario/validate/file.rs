@@ -10,6 +10,7 @@ use super::{Cx, Scope, has_return, is_ident};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
+use crate::scenario::prim::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
 

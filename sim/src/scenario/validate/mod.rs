@@ -8,12 +8,14 @@ use toml::Spanned;
 
 mod file;
 mod step;
+mod sync_step;
 
 pub use self::file::parse;
 
 use super::error::{ScenarioError, closest, line_column, with_article};
 use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
+use super::prim::*;
 use super::raw::*;
 use super::template::{Part, Template};
 
