@@ -304,6 +304,24 @@ impl Cx<'_> {
         }
     }
 
+    /// An exception to raise: its type (a name) and its message (a template, empty when
+    /// not given).
+    fn exception(
+        &self,
+        kind: &Spanned<String>,
+        message: &Option<Spanned<String>>,
+        scope: &Scope,
+    ) -> Result<(String, Template), ScenarioError> {
+        if !is_ident(kind.get_ref()) {
+            return Err(self.err(kind.span(), "an exception type is a name like `ValueError`"));
+        }
+        let message = match message {
+            Some(m) => self.template(m, scope)?,
+            None => Template::literal(""),
+        };
+        Ok((kind.get_ref().clone(), message))
+    }
+
     /// Resolves a primitive name; `want` lists the kinds the step accepts.
     fn prim_ref(
         &self,

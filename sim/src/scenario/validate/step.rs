@@ -7,7 +7,6 @@ use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
-use crate::scenario::template::Template;
 
 impl Cx<'_> {
     pub(super) fn step(
@@ -214,20 +213,9 @@ impl Cx<'_> {
                 Step::Cancel { target, message }
             }
             "fail" => {
-                let kind = r.fail.as_ref().expect("present");
-                if !is_ident(kind.get_ref()) {
-                    return Err(
-                        self.err(kind.span(), "an exception type is a name like `ValueError`")
-                    );
-                }
-                let message = match &r.message {
-                    Some(m) => self.template(m, scope)?,
-                    None => Template::literal(""),
-                };
-                Step::Fail {
-                    kind: kind.get_ref().clone(),
-                    message,
-                }
+                let (kind, message) =
+                    self.exception(r.fail.as_ref().expect("present"), &r.message, scope)?;
+                Step::Fail { kind, message }
             }
             "return" => Step::Return(self.value_expr(r.return_.as_ref().expect("present"), scope)?),
             "for" => {

@@ -7,7 +7,6 @@ use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::prim::*;
 use crate::scenario::raw::*;
-use crate::scenario::template::Template;
 
 impl Cx<'_> {
     /// The step of `verb`, a verb on a primitive or a future (`step` checked its keys).
@@ -169,18 +168,10 @@ impl Cx<'_> {
                         .err(vspan, "`set_exception` needs the exception's type in `error`")
                         .hint("e.g. `{ set_exception = \"fut\", error = \"ValueError\", message = \"boom\" }`"));
                 };
-                if !is_ident(kind.get_ref()) {
-                    return Err(
-                        self.err(kind.span(), "an exception type is a name like `ValueError`")
-                    );
-                }
-                let message = match &r.message {
-                    Some(m) => self.template(m, scope)?,
-                    None => Template::literal(""),
-                };
+                let (kind, message) = self.exception(kind, &r.message, scope)?;
                 Step::SetException {
                     target,
-                    kind: kind.get_ref().clone(),
+                    kind,
                     message,
                 }
             }
