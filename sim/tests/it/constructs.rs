@@ -226,3 +226,27 @@ steps = [
         "t=1000 cancelled: set=True n=7\n"
     );
 }
+
+/// A deadlock report names a barrier and a queue as declared: the barrier's waits were
+/// reported as "Condition 'barrier'", the condition it is built on.
+#[test]
+fn a_deadlock_report_names_the_barrier() {
+    use crate::support::{scratch, sim_in};
+
+    let dir = scratch("barrier-deadlock");
+    std::fs::write(
+        dir.join("dl.toml"),
+        "[barriers.gate]\nparties = 3\n[queues.jobs]\nkind = \"priority\"\n[tasks.p]\nsteps = [{ wait_barrier = \"gate\" }]\n[tasks.g]\nsteps = [{ get = \"jobs\" }]\n[main]\nsteps = [{ spawn = \"p\", as = \"a\" }, { spawn = \"p\", as = \"b\" }, { spawn = \"g\" }, { await = \"a\" }]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "dl.toml"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    for line in [
+        "#2 p waits on Barrier 'gate'",
+        "#3 p waits on Barrier 'gate'",
+        "#4 g waits on Queue get 'jobs'",
+    ] {
+        assert!(o.stderr.contains(line), "no `{line}` in:\n{}", o.stderr);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
