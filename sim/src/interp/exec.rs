@@ -11,7 +11,7 @@ use simloop::{Instant, log, sleep, spawn_named, yield_now};
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, await_future};
-use crate::scenario::{Invoke, Scenario, Step, Target, TaskDef, Template};
+use crate::scenario::{Invoke, Literal, Scenario, Step, Target, TaskDef, Template};
 
 /// The first violated invariant of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +31,8 @@ pub struct Violation {
 /// State shared by all tasks of one run.
 #[derive(Debug, Default)]
 pub struct Shared {
-    /// Shared variables, in declaration order.
-    pub vars: Vec<i64>,
+    /// Shared variables (integers, or floats where declared so), in declaration order.
+    pub vars: Vec<Value>,
     /// The first invariant violation.
     pub violation: Option<Violation>,
     /// The lines logged so far, as `t=<ms> <line>` (what `Trace::logs` shows), so a check
@@ -99,7 +99,7 @@ impl Rt {
         Rt {
             scenario: Arc::clone(scenario),
             shared: RefCell::new(Shared {
-                vars: scenario.vars.iter().map(|v| v.1).collect(),
+                vars: scenario.vars.iter().map(|v| Value::from(v.1)).collect(),
                 violation: None,
                 logs: String::new(),
                 sem_max: vec![0; scenario.semaphores.len()],
@@ -474,20 +474,42 @@ impl Rt {
             }
             Step::Set { var, value, add } => {
                 let v = self.value_expr(env, value)?;
-                let Some(n) = v.as_int() else {
-                    return Err(Exc::new(
-                        "TypeError",
-                        format!("shared variables hold integers, got {}", v.repr()),
-                    ));
-                };
-                let Some(sum) = n.checked_add(*add) else {
-                    return Err(Exc::new(
-                        "OverflowError",
-                        format!(
-                            "`set = \"{}\"`: {n} + {add} does not fit in a 64-bit integer",
-                            self.scenario.vars[*var].0
-                        ),
-                    ));
+                let (name, initial) = &self.scenario.vars[*var];
+                let sum = match (initial, add) {
+                    (Literal::Float(_), add) => {
+                        let add = match add {
+                            Literal::Float(f) => *f,
+                            Literal::Int(i) => *i as f64,
+                            Literal::Bool(_) => unreachable!("validation allows numbers only"),
+                        };
+                        let Some(x) = v.as_float() else {
+                            return Err(Exc::new(
+                                "TypeError",
+                                format!("`{name}` holds a number, got {}", v.repr()),
+                            ));
+                        };
+                        Value::Float(x + add)
+                    }
+                    (_, add) => {
+                        let Some(n) = v.as_int() else {
+                            return Err(Exc::new(
+                                "TypeError",
+                                format!("shared variables hold integers, got {}", v.repr()),
+                            ));
+                        };
+                        let Literal::Int(add) = add else {
+                            unreachable!("validation adds integers to integers")
+                        };
+                        let Some(sum) = n.checked_add(*add) else {
+                            return Err(Exc::new(
+                                "OverflowError",
+                                format!(
+                                    "`set = \"{name}\"`: {n} + {add} does not fit in a 64-bit integer"
+                                ),
+                            ));
+                        };
+                        Value::Int(sum)
+                    }
                 };
                 self.shared.borrow_mut().vars[*var] = sum;
             }
@@ -498,17 +520,25 @@ impl Rt {
                         env.insert(name.clone(), v);
                     }
                     Target::Shared(var) => {
-                        let Value::Int(n) = v else {
-                            return Err(Exc::new(
-                                "TypeError",
-                                format!(
-                                    "shared variables hold integers, and `{}` computes {}",
-                                    expr.text,
-                                    v.repr()
-                                ),
-                            ));
+                        let float = matches!(self.scenario.vars[*var].1, Literal::Float(_));
+                        let v = match v {
+                            Value::Int(n) if float => Value::Float(n as f64),
+                            Value::Int(_) => v,
+                            Value::Float(_) if float => v,
+                            _ => {
+                                let holds = if float { "numbers" } else { "integers" };
+                                return Err(Exc::new(
+                                    "TypeError",
+                                    format!(
+                                        "`{}` holds {holds}, and `{}` computes {}",
+                                        self.scenario.vars[*var].0,
+                                        expr.text,
+                                        v.repr()
+                                    ),
+                                ));
+                            }
                         };
-                        self.shared.borrow_mut().vars[*var] = n;
+                        self.shared.borrow_mut().vars[*var] = v;
                     }
                 }
             }

@@ -7,7 +7,7 @@ use super::budget::{check_list, check_string};
 use super::env::Env;
 use super::exec::Rt;
 use super::value::{Exc, Value};
-use crate::scenario::{Dur, IntExpr, Literal, Part, Template, ValueExpr, seconds, split_member};
+use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
 
 impl Rt {
     pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
@@ -51,7 +51,7 @@ impl Rt {
         }
         let scn = &self.scenario;
         match scn.vars.iter().position(|(n, _)| n == name) {
-            Some(i) => Ok(Value::Int(self.shared.borrow().vars[i])),
+            Some(i) => Ok(self.shared.borrow().vars[i].clone()),
             None => Err(Exc::new(
                 "NameError",
                 format!("name '{name}' is not defined"),
@@ -69,9 +69,7 @@ impl Rt {
     pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
         match v {
             ValueExpr::One(t) => self.value(env, t),
-            ValueExpr::Lit(Literal::Int(i)) => Ok(Value::Int(*i)),
-            ValueExpr::Lit(Literal::Float(f)) => Ok(Value::Float(*f)),
-            ValueExpr::Lit(Literal::Bool(b)) => Ok(Value::Bool(*b)),
+            ValueExpr::Lit(l) => Ok(Value::from(*l)),
             ValueExpr::List(items) => {
                 let items = items
                     .iter()
@@ -108,7 +106,7 @@ impl Rt {
             }
             Dur::Template(t) => {
                 let v = self.value(env, t)?;
-                v.as_secs().and_then(seconds).ok_or_else(|| {
+                v.as_float().and_then(seconds).ok_or_else(|| {
                     Exc::new(
                         "ValueError",
                         format!("{what} needs from 0 to 1e9 seconds, got {}", v.repr()),

@@ -15,8 +15,9 @@ pub struct Scenario {
     pub name: String,
     /// What it shows.
     pub description: String,
-    /// Shared integer variables and their initial values, in name order.
-    pub vars: Vec<(String, i64)>,
+    /// Shared variables and their initial values (an integer or a float, which fixes the
+    /// variable's type), in name order.
+    pub vars: Vec<(String, Literal)>,
     /// Semaphores, in name order.
     pub semaphores: Vec<SemaphoreDecl>,
     /// Locks, in name order.
@@ -476,8 +477,8 @@ pub enum Step {
         var: usize,
         /// The new value.
         value: ValueExpr,
-        /// Added to it.
-        add: i64,
+        /// Added to it (a float only for a float variable).
+        add: Literal,
     },
     /// `name = expr` (`let` or `set` with `expr`).
     Eval {
@@ -540,7 +541,7 @@ pub struct Expect {
     /// Whether a deadlock fails the run.
     pub no_deadlock: bool,
     /// Final values of shared variables (index, value).
-    pub vars: Vec<(usize, i64)>,
+    pub vars: Vec<(usize, Literal)>,
     /// Semaphore index and the most holders allowed at once.
     pub max_concurrency: Vec<(usize, u64)>,
     /// Conditions checked after every step.

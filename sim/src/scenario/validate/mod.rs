@@ -108,6 +108,8 @@ struct Cx<'a> {
     task_keys: Vec<String>,
     task_params: Vec<Vec<String>>,
     vars: Vec<String>,
+    /// Whether each shared variable holds a float (else an integer).
+    float_vars: Vec<bool>,
 }
 
 /// Names visible in a task body: its parameters, `i`, and locals bound so far.
@@ -410,6 +412,13 @@ impl Cx<'_> {
             .into_iter()
             .flat_map(|s| s.names.iter().map(String::as_str));
         ExprScope::new(locals, self.vars.iter().map(String::as_str))
+            .with_floats(
+                self.vars
+                    .iter()
+                    .zip(&self.float_vars)
+                    .filter(|(_, f)| **f)
+                    .map(|(n, _)| n.as_str()),
+            )
             .with_prims(self.prims.iter().map(|(n, p)| (n.as_str(), p.kind())))
     }
 

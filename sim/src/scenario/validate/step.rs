@@ -317,31 +317,54 @@ impl Cx<'_> {
             "set" => {
                 let name = r.set.as_ref().expect("present");
                 let var = self.var_ref(name)?;
+                let float = self.float_vars[var];
+                let (holds, example) = if float {
+                    ("a number", "`value = 0.5` or `value = \"{seen}\"`")
+                } else {
+                    ("an integer", "`value = 3` or `value = \"{seen}\"`")
+                };
                 match (&r.value, &r.expr, &r.add) {
                     (None, Some(e), None) => Step::Eval {
                         into: Target::Shared(var),
-                        expr: self.expr(e, Some(scope), Want::Int)?,
+                        expr: self.expr(
+                            e,
+                            Some(scope),
+                            if float { Want::Number } else { Want::Int },
+                        )?,
                     },
                     (_, Some(e), _) => {
                         return Err(self
                             .err(e.span(), "`set` takes a `value` (with an optional `add`) or an `expr`, not both")
                             .hint("e.g. `expr = \"{counter} + 1\"`"));
                     }
-                    (Some(value), None, _)
-                        if matches!(
-                            value.get_ref(),
-                            Scalar::List(_) | Scalar::Float(_) | Scalar::Bool(_)
-                        ) =>
-                    {
-                        return Err(self
-                            .err(value.span(), "a shared variable holds an integer")
-                            .hint("e.g. `value = 3` or `value = \"{seen}\"`; keep other values in a local (`let`)"));
+                    (Some(value), None, add) => {
+                        let number = |v: &Scalar| match v {
+                            Scalar::Int(i) => Some(Literal::Int(*i)),
+                            Scalar::Float(f) if float && f.is_finite() => Some(Literal::Float(*f)),
+                            _ => None,
+                        };
+                        if !matches!(value.get_ref(), Scalar::Str(_))
+                            && number(value.get_ref()).is_none()
+                        {
+                            return Err(self
+                                .err(value.span(), format!("`{}` holds {holds}", name.get_ref()))
+                                .hint(format!(
+                                    "e.g. {example}; keep other values in a local (`let`)"
+                                )));
+                        }
+                        let add = match add {
+                            None => Literal::Int(0),
+                            Some(a) => number(a.get_ref()).ok_or_else(|| {
+                                self.err(a.span(), format!("`add` to `{}` must be {holds}", name.get_ref()))
+                                    .hint(if float { "e.g. `add = 0.5`" } else { "e.g. `add = 1`; declare the variable as a float (`total = 0.0`) to add fractions" })
+                            })?,
+                        };
+                        Step::Set {
+                            var,
+                            value: self.value_expr(value, scope)?,
+                            add,
+                        }
                     }
-                    (Some(value), None, add) => Step::Set {
-                        var,
-                        value: self.value_expr(value, scope)?,
-                        add: add.as_ref().map_or(0, |a| *a.get_ref()),
-                    },
                     (None, None, _) => {
                         return Err(self
                             .err(vspan, "`set` needs a `value` or an `expr`")
