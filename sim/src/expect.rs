@@ -4,7 +4,7 @@ use simloop::RunError;
 
 use std::time::Duration;
 
-use crate::interp::{Facts, Report, Shared, TaskResult};
+use crate::interp::{Facts, Report, Shared, TaskResult, Value, py_equal};
 use crate::scenario::Scenario;
 
 /// Every expectation the run broke, one sentence each (empty: the run passed).
@@ -115,8 +115,8 @@ fn judge(
         }
     }
     for (i, want) in &e.vars {
-        let got = shared.vars[*i];
-        if got != *want {
+        let (got, want) = (&shared.vars[*i], Value::from(*want));
+        if !py_equal(got, &want) {
             out.push(format!(
                 "shared variable `{}`: expected {want}, got {got}",
                 scn.vars[*i].0

@@ -142,15 +142,44 @@ impl Barrier {
     /// Panics when `parties` is zero (asyncio raises `ValueError`).
     #[track_caller]
     pub fn new(parties: usize) -> Barrier {
+        Barrier::build(None, parties)
+    }
+
+    /// A barrier for `parties` tasks with a name, shown in deadlock reports
+    /// (`#2 waits on Barrier 'gate'`).
+    ///
+    /// ```
+    /// assert_eq!(simloop::sync::Barrier::named("gate", 2).name(), Some("gate"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics when `parties` is zero (asyncio raises `ValueError`).
+    #[track_caller]
+    pub fn named(name: &str, parties: usize) -> Barrier {
+        Barrier::build(Some(name), parties)
+    }
+
+    #[track_caller]
+    fn build(name: Option<&str>, parties: usize) -> Barrier {
         assert!(parties > 0, "simloop: a Barrier needs at least one party");
         Barrier {
-            cond: Condition::named("barrier", ()),
+            cond: Condition::labelled("Barrier", name, ()),
             state: RefCell::new(State {
                 phase: Phase::Filling,
                 count: 0,
             }),
             parties,
         }
+    }
+
+    /// The name given to [`Barrier::named`].
+    ///
+    /// ```
+    /// assert_eq!(simloop::sync::Barrier::new(2).name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.cond.name()
     }
 
     /// The number of tasks needed to pass.

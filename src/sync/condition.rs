@@ -149,7 +149,7 @@ impl<T> Condition<T> {
     /// assert!(!cond.locked());
     /// ```
     pub fn new(value: T) -> Condition<T> {
-        Condition::with_name(None, value)
+        Condition::labelled("Condition", None, value)
     }
 
     /// A named condition; its lock carries the same name in deadlock reports.
@@ -159,17 +159,18 @@ impl<T> Condition<T> {
     /// assert_eq!(cond.name(), Some("work"));
     /// ```
     pub fn named(name: &str, value: T) -> Condition<T> {
-        Condition::with_name(Some(name), value)
+        Condition::labelled("Condition", Some(name), value)
     }
 
-    fn with_name(name: Option<&str>, value: T) -> Condition<T> {
+    /// A condition that deadlock reports call a `kind` (a Barrier is built on one).
+    pub(crate) fn labelled(kind: &'static str, name: Option<&str>, value: T) -> Condition<T> {
         Condition {
             lock: match name {
                 Some(n) => Lock::named(n, value),
                 None => Lock::new(value),
             },
             waiters: RefCell::new(Waiters::new()),
-            resource: Resource::new("Condition", name),
+            resource: Resource::new(kind, name),
         }
     }
 

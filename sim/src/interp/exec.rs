@@ -5,17 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
 
 use simloop::{Instant, log, sleep, spawn_named, yield_now};
 
-use super::budget::{MAX_DEPTH, Stopped, check_list, check_string};
+use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
-use super::value::{Exc, Fut, Handle, TaskCell, TaskResult, Value, await_future, future_repr};
-use crate::scenario::{
-    Dur, IntExpr, Invoke, Literal, Part, Scenario, Step, Target, TaskDef, Template, ValueExpr,
-    seconds, split_member,
-};
+use super::value::{Exc, Handle, TaskCell, TaskResult, Value, await_future};
+use crate::scenario::{Invoke, Literal, Scenario, Step, Target, TaskDef, Template};
 
 /// The first violated invariant of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,8 +31,8 @@ pub struct Violation {
 /// State shared by all tasks of one run.
 #[derive(Debug, Default)]
 pub struct Shared {
-    /// Shared variables, in declaration order.
-    pub vars: Vec<i64>,
+    /// Shared variables (integers, or floats where declared so), in declaration order.
+    pub vars: Vec<Value>,
     /// The first invariant violation.
     pub violation: Option<Violation>,
     /// The lines logged so far, as `t=<ms> <line>` (what `Trace::logs` shows), so a check
@@ -103,7 +99,7 @@ impl Rt {
         Rt {
             scenario: Arc::clone(scenario),
             shared: RefCell::new(Shared {
-                vars: scenario.vars.iter().map(|v| v.1).collect(),
+                vars: scenario.vars.iter().map(|v| Value::from(v.1)).collect(),
                 violation: None,
                 logs: String::new(),
                 sem_max: vec![0; scenario.semaphores.len()],
@@ -143,129 +139,6 @@ impl Rt {
         (total > limit).then_some(Stopped::Tasks(limit))
     }
 
-    pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
-        if let Some(path) = path.strip_suffix(":type") {
-            return Ok(self.lookup(env, path)?.type_name());
-        }
-        let (base, member) = split_member(path);
-        if let Some(member) = member {
-            let name = base.split('.').next().unwrap_or("");
-            if base == name
-                && env.get(name).is_none()
-                && let Some((_, prim)) = self.scenario.prims.iter().find(|(n, _)| n == name)
-            {
-                return self.read(*prim, member);
-            }
-            return read_task(&self.lookup(env, base)?, base, member);
-        }
-        let mut pieces = path.split('.');
-        let name = pieces.next().unwrap_or("");
-        let mut v = self.lookup_name(env, name)?;
-        for index in pieces {
-            let i: usize = index.parse().unwrap_or(usize::MAX);
-            v = match &v {
-                Value::List(items) => items.get(i).cloned().ok_or_else(|| {
-                    Exc::new("IndexError", format!("{path}: list index out of range"))
-                })?,
-                other => {
-                    return Err(Exc::new(
-                        "TypeError",
-                        format!("{path}: {} is not a list", other.repr()),
-                    ));
-                }
-            };
-        }
-        Ok(v)
-    }
-
-    fn lookup_name(&self, env: &Env, name: &str) -> Result<Value, Exc> {
-        if let Some(v) = env.get(name) {
-            return Ok(v.clone());
-        }
-        let scn = &self.scenario;
-        match scn.vars.iter().position(|(n, _)| n == name) {
-            Some(i) => Ok(Value::Int(self.shared.borrow().vars[i])),
-            None => Err(Exc::new(
-                "NameError",
-                format!("name '{name}' is not defined"),
-            )),
-        }
-    }
-
-    pub(super) fn value(&self, env: &Env, t: &Template) -> Result<Value, Exc> {
-        if let Some(v) = t.sole_var() {
-            return self.lookup(env, v);
-        }
-        Ok(Value::from_text(self.render(env, t)?))
-    }
-
-    pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
-        match v {
-            ValueExpr::One(t) => self.value(env, t),
-            ValueExpr::Lit(Literal::Int(i)) => Ok(Value::Int(*i)),
-            ValueExpr::Lit(Literal::Float(f)) => Ok(Value::Float(*f)),
-            ValueExpr::Lit(Literal::Bool(b)) => Ok(Value::Bool(*b)),
-            ValueExpr::List(items) => {
-                let items = items
-                    .iter()
-                    .map(|i| self.value_expr(env, i))
-                    .collect::<Result<Vec<_>, _>>()?;
-                check_list(&items)?;
-                Ok(Value::List(items))
-            }
-        }
-    }
-
-    /// Fills `t`'s placeholders; a `MemoryError` past [`super::budget::MAX_STRING`].
-    pub(super) fn render(&self, env: &Env, t: &Template) -> Result<String, Exc> {
-        use std::fmt::Write as _;
-        let mut s = String::new();
-        for p in &t.parts {
-            match p {
-                Part::Text(x) => s.push_str(x),
-                Part::Var(v) => {
-                    let _ = write!(s, "{}", self.lookup(env, v)?);
-                }
-            }
-            check_string(&s)?;
-        }
-        Ok(s)
-    }
-
-    /// A sleep's or a timeout's length (`what` names it in errors).
-    pub(super) fn duration(&self, env: &Env, d: &Dur, what: &str) -> Result<Duration, Exc> {
-        match d {
-            Dur::Fixed(d) => Ok(*d),
-            Dur::Random { min, max } => {
-                Ok(Duration::from_secs(simloop::rng::random_range(*min..=*max)))
-            }
-            Dur::Template(t) => {
-                let v = self.value(env, t)?;
-                v.as_secs().and_then(seconds).ok_or_else(|| {
-                    Exc::new(
-                        "ValueError",
-                        format!("{what} needs from 0 to 1e9 seconds, got {}", v.repr()),
-                    )
-                })
-            }
-        }
-    }
-
-    pub(super) fn int(&self, env: &Env, e: &IntExpr) -> Result<i64, Exc> {
-        match e {
-            IntExpr::Lit(i) => Ok(*i),
-            IntExpr::Template(t) => {
-                let v = self.value(env, t)?;
-                v.as_int().ok_or_else(|| {
-                    Exc::new(
-                        "TypeError",
-                        format!("expected an integer, got {}", v.repr()),
-                    )
-                })
-            }
-        }
-    }
-
     pub(super) fn check_invariants(&self) {
         if self.shared.borrow().violation.is_some() {
             return;
@@ -298,17 +171,6 @@ impl Rt {
                 self.shared.borrow_mut().violation = Some(violation);
                 return;
             }
-        }
-    }
-
-    /// The future held by the local `target`.
-    fn future(&self, env: &Env, target: &str) -> Result<Rc<Fut>, Exc> {
-        match self.lookup(env, target)? {
-            Value::Future(f) => Ok(f),
-            other => Err(Exc::new(
-                "TypeError",
-                format!("`{target}` is {}, not a future", other.repr()),
-            )),
         }
     }
 
@@ -514,7 +376,7 @@ impl Rt {
                         t.cancel(message);
                     }
                     Value::Future(f) => {
-                        cancel_future(&f, message);
+                        super::futures::cancel(&f, message);
                     }
                     Value::List(items) => {
                         for item in items {
@@ -523,7 +385,7 @@ impl Rt {
                                     t.cancel(message.clone());
                                 }
                                 Value::Future(f) => {
-                                    cancel_future(&f, message.clone());
+                                    super::futures::cancel(&f, message.clone());
                                 }
                                 other => return Err(not_a_task(target, &other)),
                             }
@@ -532,23 +394,8 @@ impl Rt {
                     other => return Err(not_a_task(target, &other)),
                 }
             }
-            Step::CreateFuture(name) => {
-                let fut = Fut::named(name);
-                env.insert(name.clone(), Value::Future(Rc::new(fut)));
-            }
-            Step::SetResult { target, value } => {
-                let f = self.future(env, target)?;
-                let v = self.value_expr(env, value)?;
-                f.set_result(v).map_err(|_| invalid_state(&f))?;
-            }
-            Step::SetException {
-                target,
-                kind,
-                message,
-            } => {
-                let f = self.future(env, target)?;
-                let e = Exc::new(kind.clone(), self.render(env, message)?);
-                f.set_error(e).map_err(|_| invalid_state(&f))?;
+            Step::CreateFuture(_) | Step::SetResult { .. } | Step::SetException { .. } => {
+                self.future_step(env, s)?;
             }
             Step::Fail { kind, message } => {
                 return Err(Exc::new(kind.clone(), self.render(env, message)?));
@@ -627,20 +474,42 @@ impl Rt {
             }
             Step::Set { var, value, add } => {
                 let v = self.value_expr(env, value)?;
-                let Some(n) = v.as_int() else {
-                    return Err(Exc::new(
-                        "TypeError",
-                        format!("shared variables hold integers, got {}", v.repr()),
-                    ));
-                };
-                let Some(sum) = n.checked_add(*add) else {
-                    return Err(Exc::new(
-                        "OverflowError",
-                        format!(
-                            "`set = \"{}\"`: {n} + {add} does not fit in a 64-bit integer",
-                            self.scenario.vars[*var].0
-                        ),
-                    ));
+                let (name, initial) = &self.scenario.vars[*var];
+                let sum = match (initial, add) {
+                    (Literal::Float(_), add) => {
+                        let add = match add {
+                            Literal::Float(f) => *f,
+                            Literal::Int(i) => *i as f64,
+                            Literal::Bool(_) => unreachable!("validation allows numbers only"),
+                        };
+                        let Some(x) = v.as_float() else {
+                            return Err(Exc::new(
+                                "TypeError",
+                                format!("`{name}` holds a number, got {}", v.repr()),
+                            ));
+                        };
+                        Value::Float(x + add)
+                    }
+                    (_, add) => {
+                        let Some(n) = v.as_int() else {
+                            return Err(Exc::new(
+                                "TypeError",
+                                format!("shared variables hold integers, got {}", v.repr()),
+                            ));
+                        };
+                        let Literal::Int(add) = add else {
+                            unreachable!("validation adds integers to integers")
+                        };
+                        let Some(sum) = n.checked_add(*add) else {
+                            return Err(Exc::new(
+                                "OverflowError",
+                                format!(
+                                    "`set = \"{name}\"`: {n} + {add} does not fit in a 64-bit integer"
+                                ),
+                            ));
+                        };
+                        Value::Int(sum)
+                    }
                 };
                 self.shared.borrow_mut().vars[*var] = sum;
             }
@@ -651,17 +520,25 @@ impl Rt {
                         env.insert(name.clone(), v);
                     }
                     Target::Shared(var) => {
-                        let Value::Int(n) = v else {
-                            return Err(Exc::new(
-                                "TypeError",
-                                format!(
-                                    "shared variables hold integers, and `{}` computes {}",
-                                    expr.text,
-                                    v.repr()
-                                ),
-                            ));
+                        let float = matches!(self.scenario.vars[*var].1, Literal::Float(_));
+                        let v = match v {
+                            Value::Int(n) if float => Value::Float(n as f64),
+                            Value::Int(_) => v,
+                            Value::Float(_) if float => v,
+                            _ => {
+                                let holds = if float { "numbers" } else { "integers" };
+                                return Err(Exc::new(
+                                    "TypeError",
+                                    format!(
+                                        "`{}` holds {holds}, and `{}` computes {}",
+                                        self.scenario.vars[*var].0,
+                                        expr.text,
+                                        v.repr()
+                                    ),
+                                ));
+                            }
                         };
-                        self.shared.borrow_mut().vars[*var] = n;
+                        self.shared.borrow_mut().vars[*var] = v;
                     }
                 }
             }
@@ -681,46 +558,6 @@ impl Rt {
         }
         Ok(Flow::Next)
     }
-}
-
-/// `done()` or `cancelled()` of the task or future in `v` (the local `base`).
-fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
-    let (done, cancelled) = match v {
-        Value::Task(t) => (t.done(), t.cancelled()),
-        Value::Future(f) => (f.done(), f.cancelled()),
-        _ => {
-            return Err(Exc::new(
-                "AttributeError",
-                format!("`{base}` is {}, which has no `{member}`", v.repr()),
-            ));
-        }
-    };
-    match member {
-        "done()" => Ok(Value::Bool(done)),
-        "cancelled()" => Ok(Value::Bool(cancelled)),
-        _ => Err(Exc::new(
-            "AttributeError",
-            format!("a task has no `{member}`"),
-        )),
-    }
-}
-
-/// `fut.cancel(msg)`; false if it was done.
-fn cancel_future(f: &Fut, message: Option<String>) -> bool {
-    match message {
-        Some(m) => f.cancel_with(m),
-        None => f.cancel(),
-    }
-}
-
-/// asyncio's error for setting a done future: `InvalidStateError('FINISHED: <Future ...>')`.
-fn invalid_state(f: &Fut) -> Exc {
-    let state = if f.cancelled() {
-        "CANCELLED"
-    } else {
-        "FINISHED"
-    };
-    Exc::new("InvalidStateError", format!("{state}: {}", future_repr(f)))
 }
 
 fn not_a_task(name: &str, v: &Value) -> Exc {

@@ -6,6 +6,8 @@ mod combine;
 mod env;
 mod eval;
 mod exec;
+mod futures;
+mod lookup;
 mod prims;
 mod queues;
 mod value;
@@ -13,7 +15,7 @@ mod value;
 pub use self::budget::{MAX_DEPTH, MAX_NAME, Stopped, short_name};
 pub use self::env::Env;
 pub use self::exec::{Shared, Violation};
-pub use self::value::{Exc, TaskResult, Value};
+pub use self::value::{Exc, TaskResult, Value, py_equal};
 
 use std::rc::Rc;
 use std::sync::Arc;

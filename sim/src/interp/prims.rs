@@ -55,7 +55,11 @@ impl Prims {
                 .iter()
                 .map(|q| AnyQueue::new(q.kind, &q.name, q.maxsize))
                 .collect(),
-            barriers: scn.barriers.iter().map(|(_, n)| Barrier::new(*n)).collect(),
+            barriers: scn
+                .barriers
+                .iter()
+                .map(|(name, n)| Barrier::named(name, *n))
+                .collect(),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
-use crate::scenario::py_float;
+use crate::scenario::{Literal, py_float};
 
 /// An exception raised in a scenario task: `Kind(message)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -344,13 +344,23 @@ impl Value {
         }
     }
 
-    /// The value as seconds, if it is a number.
-    pub fn as_secs(&self) -> Option<f64> {
+    /// The value as a float (seconds, a float variable's value), if it is a number.
+    pub fn as_float(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
             Value::Float(f) => Some(*f),
             Value::Str(s) => s.trim().parse().ok(),
             _ => None,
+        }
+    }
+}
+
+impl From<Literal> for Value {
+    fn from(l: Literal) -> Value {
+        match l {
+            Literal::Int(i) => Value::Int(i),
+            Literal::Float(f) => Value::Float(f),
+            Literal::Bool(b) => Value::Bool(b),
         }
     }
 }

@@ -3,12 +3,14 @@
 pub(crate) mod error;
 pub mod expr;
 mod model;
+mod prim;
 mod raw;
 mod template;
 mod validate;
 
 pub use self::error::ScenarioError;
 pub use self::model::*;
+pub use self::prim::{MEMBERS, Prim, QueueDecl, QueueKind, SemaphoreDecl, split_member};
 pub use self::template::{Part, Template};
 pub use self::validate::{VERBS, parse, py_float};
 

@@ -15,9 +15,9 @@ pub struct RawScenario {
     pub name: Option<Spanned<String>>,
     /// What the scenario shows.
     pub description: Option<Spanned<String>>,
-    /// Shared integer variables, readable as `{name}` in templates.
+    /// Shared variables (integers or floats), readable as `{name}` in templates.
     #[serde(default)]
-    pub vars: BTreeMap<Spanned<String>, Spanned<i64>>,
+    pub vars: BTreeMap<Spanned<String>, Spanned<Scalar>>,
     /// Semaphores by name.
     #[serde(default)]
     pub semaphores: BTreeMap<Spanned<String>, Spanned<RawSemaphore>>,
@@ -227,7 +227,7 @@ pub struct RawStep {
     pub to: Option<Spanned<Scalar>>,
     pub below: Option<Spanned<Scalar>>,
     pub value: Option<Spanned<Scalar>>,
-    pub add: Option<Spanned<i64>>,
+    pub add: Option<Spanned<Scalar>>,
     pub message: Option<Spanned<String>>,
     pub return_exceptions: Option<Spanned<bool>>,
     pub return_when: Option<Spanned<String>>,
@@ -257,7 +257,7 @@ pub struct RawExpect {
     pub no_deadlock: Option<Spanned<bool>>,
     /// Final values of shared variables.
     #[serde(default)]
-    pub vars: BTreeMap<Spanned<String>, Spanned<i64>>,
+    pub vars: BTreeMap<Spanned<String>, Spanned<Scalar>>,
     /// Most holders a semaphore may have at once.
     #[serde(default)]
     pub max_concurrency: BTreeMap<Spanned<String>, Spanned<i64>>,

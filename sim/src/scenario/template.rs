@@ -31,7 +31,7 @@ pub struct TemplateError {
 pub(crate) fn is_path(path: &str) -> bool {
     let path = path.strip_suffix(":type").unwrap_or(path);
     // A last segment that is a name reads a state: `q.qsize()`, `b.n_waiting`.
-    let (path, member) = super::model::split_member(path);
+    let (path, member) = super::prim::split_member(path);
     if let Some(m) = member {
         let m = m.strip_suffix("()").unwrap_or(m);
         if m.is_empty() || !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

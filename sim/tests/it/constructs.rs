@@ -5,13 +5,67 @@
 use crate::errors::rejects;
 
 #[test]
-fn a_shared_variable_is_set_to_integers_only() {
+fn a_shared_variable_holds_the_numbers_its_declaration_says() {
     rejects(
         "[vars]\nx = 0\n[main]\nsteps = [{ set = \"x\", value = 0.5 }]\n",
-        "a shared variable holds an integer",
+        "`x` holds an integer",
         "4:31",
         Some("e.g. `value = 3` or `value = \"{seen}\"`; keep other values in a local (`let`)"),
     );
+    rejects(
+        "[vars]\nx = 0\n[main]\nsteps = [{ set = \"x\", value = \"{x}\", add = 0.5 }]\n",
+        "`add` to `x` must be an integer",
+        "4:44",
+        Some("e.g. `add = 1`; declare the variable as a float (`total = 0.0`) to add fractions"),
+    );
+    rejects(
+        "[vars]\nx = \"a\"\n[main]\nsteps = []\n",
+        "a shared variable holds a number",
+        "2:5",
+        Some(
+            "e.g. `counter = 0` (an integer) or `total = 0.0` (a float); keep other values in a local (`let`)",
+        ),
+    );
+    rejects(
+        "[vars]\ntotal = 0.0\n[main]\nsteps = [{ set = \"total\", expr = \"'a'\" }]\n",
+        "a float shared variable holds a number, and this is a string",
+        "4:35",
+        Some("e.g. `{total} + 0.5`"),
+    );
+    rejects(
+        "[vars]\nx = 0\n[main]\nsteps = []\n[expect]\nvars = { x = \"1\" }\n",
+        "impossible expectation: a shared variable holds a number",
+        "6:14",
+        None,
+    );
+}
+
+/// A float variable takes integers and floats, `add` included, and compares by value.
+#[test]
+fn a_float_shared_variable_adds_fractions() {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{expect, interp, scenario};
+
+    let text = r#"
+[vars]
+total = 0.0
+
+[main]
+steps = [
+  { set = "total", value = 1, add = 0.25 },
+  { set = "total", expr = "total * 2" },
+  { log = "{total} {total:type}" },
+]
+
+[expect]
+vars = { total = 2.5 }
+"#;
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    assert_eq!(report.outcome.trace.logs(), "t=0 2.5 float\n");
+    assert!(expect::failures(&scn, &report).is_empty());
 }
 
 #[test]
@@ -225,4 +279,28 @@ steps = [
         report.outcome.trace.logs(),
         "t=1000 cancelled: set=True n=7\n"
     );
+}
+
+/// A deadlock report names a barrier and a queue as declared: the barrier's waits were
+/// reported as "Condition 'barrier'", the condition it is built on.
+#[test]
+fn a_deadlock_report_names_the_barrier() {
+    use crate::support::{scratch, sim_in};
+
+    let dir = scratch("barrier-deadlock");
+    std::fs::write(
+        dir.join("dl.toml"),
+        "[barriers.gate]\nparties = 3\n[queues.jobs]\nkind = \"priority\"\n[tasks.p]\nsteps = [{ wait_barrier = \"gate\" }]\n[tasks.g]\nsteps = [{ get = \"jobs\" }]\n[main]\nsteps = [{ spawn = \"p\", as = \"a\" }, { spawn = \"p\", as = \"b\" }, { spawn = \"g\" }, { await = \"a\" }]\n",
+    )
+    .unwrap();
+    let o = sim_in(&dir, &["run", "dl.toml"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    for line in [
+        "#2 p waits on Barrier 'gate'",
+        "#3 p waits on Barrier 'gate'",
+        "#4 g waits on Queue get 'jobs'",
+    ] {
+        assert!(o.stderr.contains(line), "no `{line}` in:\n{}", o.stderr);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

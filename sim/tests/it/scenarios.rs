@@ -120,6 +120,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("bare_future", "205_bare_future"),
     ("future_of_cancelled_task", "206_future_of_cancelled_task"),
     ("barrier_wait_for_gives_up", "207_barrier_wait_for_gives_up"),
+    ("float_shared_total", "208_float_shared_total"),
     ("future_set_result", "016_future_set_result"),
     ("barrier_event", "123_barrier_event"),
     ("barrier_abort", "138_barrier_abort"),

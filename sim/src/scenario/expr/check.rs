@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{BinOp, ExprError, Node, NodeKind, Type, Want};
 use crate::scenario::error::with_article;
-use crate::scenario::model::{MEMBERS, split_member};
+use crate::scenario::prim::{MEMBERS, split_member};
 
 /// The names an expression may use: locals (whose type is known when the step runs), shared
 /// variables (integers) and primitives (whose state it may read: `q.qsize()`).
@@ -13,6 +13,7 @@ use crate::scenario::model::{MEMBERS, split_member};
 pub struct Scope {
     locals: BTreeSet<String>,
     shared: BTreeSet<String>,
+    floats: BTreeSet<String>,
     prims: BTreeMap<String, &'static str>,
 }
 
@@ -28,8 +29,22 @@ impl Scope {
         Scope {
             locals: locals.into_iter().map(String::from).collect(),
             shared: shared.into_iter().map(String::from).collect(),
+            floats: BTreeSet::new(),
             prims: BTreeMap::new(),
         }
+    }
+
+    /// This scope with these shared variables holding floats (the others hold integers).
+    ///
+    /// ```
+    /// use simloop_cli::scenario::expr::{self, Scope, Want};
+    /// let scope = Scope::new([], ["total"]).with_floats(["total"]);
+    /// assert!(expr::parse("total + 0.5", &scope, Want::Number).is_ok());
+    /// assert!(expr::parse("total + 0.5", &scope, Want::Int).is_err());
+    /// ```
+    pub fn with_floats<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Scope {
+        self.floats = names.into_iter().map(String::from).collect();
+        self
     }
 
     /// This scope with primitives (`(name, kind)`, the kind as [`Prim::kind`] names it),
@@ -111,6 +126,8 @@ impl Scope {
             None if self.shared.contains(name) => {
                 if base.contains('.') {
                     Type::Any
+                } else if self.floats.contains(name) {
+                    Type::Float
                 } else {
                     Type::Int
                 }
@@ -148,6 +165,7 @@ pub(super) fn check(node: Node, scope: &Scope, want: Want) -> Result<Node, ExprE
     let ok = match want {
         Want::Bool => matches!(node.ty, Type::Bool | Type::Any),
         Want::Int => matches!(node.ty, Type::Int | Type::Any),
+        Want::Number => matches!(node.ty, Type::Int | Type::Float | Type::Any),
         Want::Value => true,
     };
     if !ok {
@@ -155,6 +173,10 @@ pub(super) fn check(node: Node, scope: &Scope, want: Want) -> Result<Node, ExprE
             Want::Bool => (
                 "a condition must be true or false",
                 "compare it, e.g. `{x} > 0`",
+            ),
+            Want::Number => (
+                "a float shared variable holds a number",
+                "e.g. `{total} + 0.5`",
             ),
             _ => ("a shared variable holds an integer", "e.g. `{count} + 1`"),
         };

@@ -161,8 +161,10 @@ impl Type {
 pub enum Want {
     /// A condition: true or false.
     Bool,
-    /// A shared variable's new value: an integer.
+    /// An integer shared variable's new value.
     Int,
+    /// A float shared variable's new value: a number.
+    Number,
     /// Any value.
     Value,
 }

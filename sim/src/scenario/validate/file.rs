@@ -10,6 +10,7 @@ use super::{Cx, Scope, has_return, is_ident};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
+use crate::scenario::prim::*;
 use crate::scenario::raw::*;
 use crate::scenario::template::Template;
 
@@ -119,11 +120,23 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         }
         barriers.push((k.get_ref().clone(), *parties.get_ref() as usize));
     }
-    let vars: Vec<(String, i64)> = raw
-        .vars
-        .iter()
-        .map(|(k, v)| (k.get_ref().clone(), *v.get_ref()))
-        .collect();
+    let mut vars: Vec<(String, Literal)> = Vec::new();
+    for (k, v) in &raw.vars {
+        let initial = match v.get_ref() {
+            Scalar::Int(i) => Literal::Int(*i),
+            Scalar::Float(f) if f.is_finite() => Literal::Float(*f),
+            _ => {
+                return Err(ScenarioError::at(
+                    path,
+                    text,
+                    v.span(),
+                    "a shared variable holds a number",
+                )
+                .hint("e.g. `counter = 0` (an integer) or `total = 0.0` (a float); keep other values in a local (`let`)"));
+            }
+        };
+        vars.push((k.get_ref().clone(), initial));
+    }
     let mut semaphores = Vec::new();
     for (k, v) in &raw.semaphores {
         let s = v.get_ref();
@@ -215,6 +228,10 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         task_keys,
         task_params,
         vars: vars.iter().map(|v| v.0.clone()).collect(),
+        float_vars: vars
+            .iter()
+            .map(|v| matches!(v.1, Literal::Float(_)))
+            .collect(),
     };
     let task_def =
         |key: &str, t: &Spanned<RawTask>, params: Vec<String>| -> Result<TaskDef, ScenarioError> {
@@ -377,7 +394,19 @@ fn expectations(
     }
     out.order = r.order.iter().map(|s| s.get_ref().clone()).collect();
     for (k, v) in &r.vars {
-        out.vars.push((cx.var_ref(k)?, *v.get_ref()));
+        let want = match v.get_ref() {
+            Scalar::Int(i) => Literal::Int(*i),
+            Scalar::Float(f) => Literal::Float(*f),
+            _ => {
+                return Err(cx
+                    .err(
+                        v.span(),
+                        "impossible expectation: a shared variable holds a number",
+                    )
+                    .hint("e.g. `vars = { counter = 2, total = 1.5 }`"));
+            }
+        };
+        out.vars.push((cx.var_ref(k)?, want));
     }
     for (k, v) in &r.max_concurrency {
         let Some(i) = sems.iter().position(|s| &s.name == k.get_ref()) else {

@@ -8,12 +8,14 @@ use toml::Spanned;
 
 mod file;
 mod step;
+mod sync_step;
 
 pub use self::file::parse;
 
 use super::error::{ScenarioError, closest, line_column, with_article};
 use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
+use super::prim::*;
 use super::raw::*;
 use super::template::{Part, Template};
 
@@ -106,6 +108,8 @@ struct Cx<'a> {
     task_keys: Vec<String>,
     task_params: Vec<Vec<String>>,
     vars: Vec<String>,
+    /// Whether each shared variable holds a float (else an integer).
+    float_vars: Vec<bool>,
 }
 
 /// Names visible in a task body: its parameters, `i`, and locals bound so far.
@@ -302,6 +306,24 @@ impl Cx<'_> {
         }
     }
 
+    /// An exception to raise: its type (a name) and its message (a template, empty when
+    /// not given).
+    fn exception(
+        &self,
+        kind: &Spanned<String>,
+        message: &Option<Spanned<String>>,
+        scope: &Scope,
+    ) -> Result<(String, Template), ScenarioError> {
+        if !is_ident(kind.get_ref()) {
+            return Err(self.err(kind.span(), "an exception type is a name like `ValueError`"));
+        }
+        let message = match message {
+            Some(m) => self.template(m, scope)?,
+            None => Template::literal(""),
+        };
+        Ok((kind.get_ref().clone(), message))
+    }
+
     /// Resolves a primitive name; `want` lists the kinds the step accepts.
     fn prim_ref(
         &self,
@@ -390,6 +412,13 @@ impl Cx<'_> {
             .into_iter()
             .flat_map(|s| s.names.iter().map(String::as_str));
         ExprScope::new(locals, self.vars.iter().map(String::as_str))
+            .with_floats(
+                self.vars
+                    .iter()
+                    .zip(&self.float_vars)
+                    .filter(|(_, f)| **f)
+                    .map(|(n, _)| n.as_str()),
+            )
             .with_prims(self.prims.iter().map(|(n, p)| (n.as_str(), p.kind())))
     }
 

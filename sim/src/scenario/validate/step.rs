@@ -7,7 +7,6 @@ use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
-use crate::scenario::template::Template;
 
 impl Cx<'_> {
     pub(super) fn step(
@@ -214,20 +213,9 @@ impl Cx<'_> {
                 Step::Cancel { target, message }
             }
             "fail" => {
-                let kind = r.fail.as_ref().expect("present");
-                if !is_ident(kind.get_ref()) {
-                    return Err(
-                        self.err(kind.span(), "an exception type is a name like `ValueError`")
-                    );
-                }
-                let message = match &r.message {
-                    Some(m) => self.template(m, scope)?,
-                    None => Template::literal(""),
-                };
-                Step::Fail {
-                    kind: kind.get_ref().clone(),
-                    message,
-                }
+                let (kind, message) =
+                    self.exception(r.fail.as_ref().expect("present"), &r.message, scope)?;
+                Step::Fail { kind, message }
             }
             "return" => Step::Return(self.value_expr(r.return_.as_ref().expect("present"), scope)?),
             "for" => {
@@ -329,31 +317,54 @@ impl Cx<'_> {
             "set" => {
                 let name = r.set.as_ref().expect("present");
                 let var = self.var_ref(name)?;
+                let float = self.float_vars[var];
+                let (holds, example) = if float {
+                    ("a number", "`value = 0.5` or `value = \"{seen}\"`")
+                } else {
+                    ("an integer", "`value = 3` or `value = \"{seen}\"`")
+                };
                 match (&r.value, &r.expr, &r.add) {
                     (None, Some(e), None) => Step::Eval {
                         into: Target::Shared(var),
-                        expr: self.expr(e, Some(scope), Want::Int)?,
+                        expr: self.expr(
+                            e,
+                            Some(scope),
+                            if float { Want::Number } else { Want::Int },
+                        )?,
                     },
                     (_, Some(e), _) => {
                         return Err(self
                             .err(e.span(), "`set` takes a `value` (with an optional `add`) or an `expr`, not both")
                             .hint("e.g. `expr = \"{counter} + 1\"`"));
                     }
-                    (Some(value), None, _)
-                        if matches!(
-                            value.get_ref(),
-                            Scalar::List(_) | Scalar::Float(_) | Scalar::Bool(_)
-                        ) =>
-                    {
-                        return Err(self
-                            .err(value.span(), "a shared variable holds an integer")
-                            .hint("e.g. `value = 3` or `value = \"{seen}\"`; keep other values in a local (`let`)"));
+                    (Some(value), None, add) => {
+                        let number = |v: &Scalar| match v {
+                            Scalar::Int(i) => Some(Literal::Int(*i)),
+                            Scalar::Float(f) if float && f.is_finite() => Some(Literal::Float(*f)),
+                            _ => None,
+                        };
+                        if !matches!(value.get_ref(), Scalar::Str(_))
+                            && number(value.get_ref()).is_none()
+                        {
+                            return Err(self
+                                .err(value.span(), format!("`{}` holds {holds}", name.get_ref()))
+                                .hint(format!(
+                                    "e.g. {example}; keep other values in a local (`let`)"
+                                )));
+                        }
+                        let add = match add {
+                            None => Literal::Int(0),
+                            Some(a) => number(a.get_ref()).ok_or_else(|| {
+                                self.err(a.span(), format!("`add` to `{}` must be {holds}", name.get_ref()))
+                                    .hint(if float { "e.g. `add = 0.5`" } else { "e.g. `add = 1`; declare the variable as a float (`total = 0.0`) to add fractions" })
+                            })?,
+                        };
+                        Step::Set {
+                            var,
+                            value: self.value_expr(value, scope)?,
+                            add,
+                        }
                     }
-                    (Some(value), None, add) => Step::Set {
-                        var,
-                        value: self.value_expr(value, scope)?,
-                        add: add.as_ref().map_or(0, |a| *a.get_ref()),
-                    },
                     (None, None, _) => {
                         return Err(self
                             .err(vspan, "`set` needs a `value` or an `expr`")
@@ -498,184 +509,11 @@ impl Cx<'_> {
                 let body = self.steps(r.task_group.as_ref().expect("present").get_ref(), scope)?;
                 Step::TaskGroup { body }
             }
-            "acquire" | "release" => {
-                let name = if verb == "acquire" {
-                    &r.acquire
-                } else {
-                    &r.release
-                };
-                let prim = self.prim_ref(
-                    name.as_ref().expect("present"),
-                    verb,
-                    &["semaphore", "lock"],
-                )?;
-                if verb == "acquire" {
-                    Step::Acquire(prim)
-                } else {
-                    Step::Release(prim)
-                }
-            }
-            "with" => {
-                let prim = self.prim_ref(
-                    r.with.as_ref().expect("present"),
-                    verb,
-                    &["semaphore", "lock", "condition"],
-                )?;
-                let body = self.block(&r.do_, "with", vspan, scope)?;
-                Step::With { prim, body }
-            }
-            "set_event" | "clear_event" | "wait_event" => {
-                let name = match verb {
-                    "set_event" => &r.set_event,
-                    "clear_event" => &r.clear_event,
-                    _ => &r.wait_event,
-                };
-                let Prim::Event(e) =
-                    self.prim_ref(name.as_ref().expect("present"), verb, &["event"])?
-                else {
-                    unreachable!("prim_ref checked the kind")
-                };
-                match verb {
-                    "set_event" => Step::SetEvent(e),
-                    "clear_event" => Step::ClearEvent(e),
-                    _ => Step::WaitEvent(e),
-                }
-            }
-            "notify" | "notify_all" | "wait_condition" => {
-                let name = match verb {
-                    "notify" => &r.notify,
-                    "notify_all" => &r.notify_all,
-                    _ => &r.wait_condition,
-                };
-                let Prim::Condition(cond) =
-                    self.prim_ref(name.as_ref().expect("present"), verb, &["condition"])?
-                else {
-                    unreachable!("prim_ref checked the kind")
-                };
-                match verb {
-                    "notify" => Step::Notify {
-                        cond,
-                        n: Some(
-                            r.n.as_ref()
-                                .map(|n| self.int_expr(n, scope))
-                                .transpose()?
-                                .unwrap_or(IntExpr::Lit(1)),
-                        ),
-                    },
-                    "notify_all" => Step::Notify { cond, n: None },
-                    _ => Step::WaitCondition {
-                        cond,
-                        until: r
-                            .until
-                            .as_ref()
-                            .map(|u| self.expr(u, Some(scope), Want::Bool))
-                            .transpose()?,
-                    },
-                }
-            }
-            "put" | "get" | "task_done" | "join" | "put_nowait" | "get_nowait" => {
-                let name = match verb {
-                    "put" => &r.put,
-                    "get" => &r.get,
-                    "task_done" => &r.task_done,
-                    "put_nowait" => &r.put_nowait,
-                    "get_nowait" => &r.get_nowait,
-                    _ => &r.join,
-                };
-                let Prim::Queue(queue) =
-                    self.prim_ref(name.as_ref().expect("present"), verb, &["queue"])?
-                else {
-                    unreachable!("prim_ref checked the kind")
-                };
-                match verb {
-                    "put" | "put_nowait" => {
-                        let Some(value) = &r.value else {
-                            return Err(self.err(vspan, format!("`{verb}` needs a `value`")).hint(
-                                format!("e.g. `{{ {verb} = \"jobs\", value = \"job {{i}}\" }}`"),
-                            ));
-                        };
-                        let value = self.value_expr(value, scope)?;
-                        if verb == "put" {
-                            Step::Put { queue, value }
-                        } else {
-                            Step::PutNowait { queue, value }
-                        }
-                    }
-                    "get" => Step::Get {
-                        queue,
-                        bind: bind(scope),
-                    },
-                    "get_nowait" => Step::GetNowait {
-                        queue,
-                        bind: bind(scope),
-                    },
-                    "task_done" => Step::TaskDone(queue),
-                    _ => Step::Join(queue),
-                }
-            }
-            "create_future" => {
-                let name = r.create_future.as_ref().expect("present");
-                if !is_ident(name.get_ref()) {
-                    return Err(self.err(name.span(), "a local is a name like `fut`"));
-                }
-                scope.names.insert(name.get_ref().clone());
-                Step::CreateFuture(name.get_ref().clone())
-            }
-            "set_result" => {
-                let target =
-                    self.local_ref(r.set_result.as_ref().expect("present"), scope, "future")?;
-                let Some(value) = &r.value else {
-                    return Err(self
-                        .err(vspan, "`set_result` needs a `value`")
-                        .hint("e.g. `{ set_result = \"fut\", value = 42 }`"));
-                };
-                Step::SetResult {
-                    target,
-                    value: self.value_expr(value, scope)?,
-                }
-            }
-            "set_exception" => {
-                let target =
-                    self.local_ref(r.set_exception.as_ref().expect("present"), scope, "future")?;
-                let Some(kind) = &r.error else {
-                    return Err(self
-                        .err(vspan, "`set_exception` needs the exception's type in `error`")
-                        .hint("e.g. `{ set_exception = \"fut\", error = \"ValueError\", message = \"boom\" }`"));
-                };
-                if !is_ident(kind.get_ref()) {
-                    return Err(
-                        self.err(kind.span(), "an exception type is a name like `ValueError`")
-                    );
-                }
-                let message = match &r.message {
-                    Some(m) => self.template(m, scope)?,
-                    None => Template::literal(""),
-                };
-                Step::SetException {
-                    target,
-                    kind: kind.get_ref().clone(),
-                    message,
-                }
-            }
-            "wait_barrier" | "abort_barrier" | "reset_barrier" => {
-                let name = match verb {
-                    "wait_barrier" => &r.wait_barrier,
-                    "abort_barrier" => &r.abort_barrier,
-                    _ => &r.reset_barrier,
-                };
-                let Prim::Barrier(barrier) =
-                    self.prim_ref(name.as_ref().expect("present"), verb, &["barrier"])?
-                else {
-                    unreachable!("prim_ref checked the kind")
-                };
-                match verb {
-                    "wait_barrier" => Step::WaitBarrier {
-                        barrier,
-                        bind: bind(scope),
-                    },
-                    "abort_barrier" => Step::AbortBarrier(barrier),
-                    _ => Step::ResetBarrier(barrier),
-                }
+            "acquire" | "release" | "with" | "set_event" | "clear_event" | "wait_event"
+            | "notify" | "notify_all" | "wait_condition" | "put" | "get" | "task_done" | "join"
+            | "put_nowait" | "get_nowait" | "create_future" | "set_result" | "set_exception"
+            | "wait_barrier" | "abort_barrier" | "reset_barrier" => {
+                self.sync_step(verb, r, vspan, scope)?
             }
             other => unreachable!("verb {other} is listed in VERBS"),
         })

@@ -1,0 +1,65 @@
+//! Bare futures (`create_future`, `set_result`, `set_exception`) on simloop's `Promise`.
+
+use std::rc::Rc;
+
+use super::env::Env;
+use super::exec::Rt;
+use super::value::{Exc, Fut, Value, future_repr};
+use crate::scenario::Step;
+
+impl Rt {
+    /// Runs a step that makes or settles a future.
+    pub(super) fn future_step(&self, env: &mut Env, s: &Step) -> Result<(), Exc> {
+        match s {
+            Step::CreateFuture(name) => {
+                let fut = Fut::named(name);
+                env.insert(name.clone(), Value::Future(Rc::new(fut)));
+            }
+            Step::SetResult { target, value } => {
+                let f = self.future(env, target)?;
+                let v = self.value_expr(env, value)?;
+                f.set_result(v).map_err(|_| invalid_state(&f))?;
+            }
+            Step::SetException {
+                target,
+                kind,
+                message,
+            } => {
+                let f = self.future(env, target)?;
+                let e = Exc::new(kind.clone(), self.render(env, message)?);
+                f.set_error(e).map_err(|_| invalid_state(&f))?;
+            }
+            other => unreachable!("not a future step: {other:?}"),
+        }
+        Ok(())
+    }
+
+    /// The future held by the local `target`.
+    fn future(&self, env: &Env, target: &str) -> Result<Rc<Fut>, Exc> {
+        match self.lookup(env, target)? {
+            Value::Future(f) => Ok(f),
+            other => Err(Exc::new(
+                "TypeError",
+                format!("`{target}` is {}, not a future", other.repr()),
+            )),
+        }
+    }
+}
+
+/// `fut.cancel(msg)`; false if it was done.
+pub(super) fn cancel(f: &Fut, message: Option<String>) -> bool {
+    match message {
+        Some(m) => f.cancel_with(m),
+        None => f.cancel(),
+    }
+}
+
+/// asyncio's error for setting a done future: `InvalidStateError('FINISHED: <Future ...>')`.
+fn invalid_state(f: &Fut) -> Exc {
+    let state = if f.cancelled() {
+        "CANCELLED"
+    } else {
+        "FINISHED"
+    };
+    Exc::new("InvalidStateError", format!("{state}: {}", future_repr(f)))
+}

@@ -1,0 +1,155 @@
+//! Reading values: locals, shared variables, list items, state reads, templates rendered,
+//! durations and integers.
+
+use std::time::Duration;
+
+use super::budget::{check_list, check_string};
+use super::env::Env;
+use super::exec::Rt;
+use super::value::{Exc, Value};
+use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
+
+impl Rt {
+    pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
+        if let Some(path) = path.strip_suffix(":type") {
+            return Ok(self.lookup(env, path)?.type_name());
+        }
+        let (base, member) = split_member(path);
+        if let Some(member) = member {
+            let name = base.split('.').next().unwrap_or("");
+            if base == name
+                && env.get(name).is_none()
+                && let Some((_, prim)) = self.scenario.prims.iter().find(|(n, _)| n == name)
+            {
+                return self.read(*prim, member);
+            }
+            return read_task(&self.lookup(env, base)?, base, member);
+        }
+        let mut pieces = path.split('.');
+        let name = pieces.next().unwrap_or("");
+        let mut v = self.lookup_name(env, name)?;
+        for index in pieces {
+            let i: usize = index.parse().unwrap_or(usize::MAX);
+            v = match &v {
+                Value::List(items) => items.get(i).cloned().ok_or_else(|| {
+                    Exc::new("IndexError", format!("{path}: list index out of range"))
+                })?,
+                other => {
+                    return Err(Exc::new(
+                        "TypeError",
+                        format!("{path}: {} is not a list", other.repr()),
+                    ));
+                }
+            };
+        }
+        Ok(v)
+    }
+
+    fn lookup_name(&self, env: &Env, name: &str) -> Result<Value, Exc> {
+        if let Some(v) = env.get(name) {
+            return Ok(v.clone());
+        }
+        let scn = &self.scenario;
+        match scn.vars.iter().position(|(n, _)| n == name) {
+            Some(i) => Ok(self.shared.borrow().vars[i].clone()),
+            None => Err(Exc::new(
+                "NameError",
+                format!("name '{name}' is not defined"),
+            )),
+        }
+    }
+
+    pub(super) fn value(&self, env: &Env, t: &Template) -> Result<Value, Exc> {
+        if let Some(v) = t.sole_var() {
+            return self.lookup(env, v);
+        }
+        Ok(Value::from_text(self.render(env, t)?))
+    }
+
+    pub(super) fn value_expr(&self, env: &Env, v: &ValueExpr) -> Result<Value, Exc> {
+        match v {
+            ValueExpr::One(t) => self.value(env, t),
+            ValueExpr::Lit(l) => Ok(Value::from(*l)),
+            ValueExpr::List(items) => {
+                let items = items
+                    .iter()
+                    .map(|i| self.value_expr(env, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                check_list(&items)?;
+                Ok(Value::List(items))
+            }
+        }
+    }
+
+    /// Fills `t`'s placeholders; a `MemoryError` past [`super::budget::MAX_STRING`].
+    pub(super) fn render(&self, env: &Env, t: &Template) -> Result<String, Exc> {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        for p in &t.parts {
+            match p {
+                Part::Text(x) => s.push_str(x),
+                Part::Var(v) => {
+                    let _ = write!(s, "{}", self.lookup(env, v)?);
+                }
+            }
+            check_string(&s)?;
+        }
+        Ok(s)
+    }
+
+    /// A sleep's or a timeout's length (`what` names it in errors).
+    pub(super) fn duration(&self, env: &Env, d: &Dur, what: &str) -> Result<Duration, Exc> {
+        match d {
+            Dur::Fixed(d) => Ok(*d),
+            Dur::Random { min, max } => {
+                Ok(Duration::from_secs(simloop::rng::random_range(*min..=*max)))
+            }
+            Dur::Template(t) => {
+                let v = self.value(env, t)?;
+                v.as_float().and_then(seconds).ok_or_else(|| {
+                    Exc::new(
+                        "ValueError",
+                        format!("{what} needs from 0 to 1e9 seconds, got {}", v.repr()),
+                    )
+                })
+            }
+        }
+    }
+
+    pub(super) fn int(&self, env: &Env, e: &IntExpr) -> Result<i64, Exc> {
+        match e {
+            IntExpr::Lit(i) => Ok(*i),
+            IntExpr::Template(t) => {
+                let v = self.value(env, t)?;
+                v.as_int().ok_or_else(|| {
+                    Exc::new(
+                        "TypeError",
+                        format!("expected an integer, got {}", v.repr()),
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// `done()` or `cancelled()` of the task or future in `v` (the local `base`).
+fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
+    let (done, cancelled) = match v {
+        Value::Task(t) => (t.done(), t.cancelled()),
+        Value::Future(f) => (f.done(), f.cancelled()),
+        _ => {
+            return Err(Exc::new(
+                "AttributeError",
+                format!("`{base}` is {}, which has no `{member}`", v.repr()),
+            ));
+        }
+    };
+    match member {
+        "done()" => Ok(Value::Bool(done)),
+        "cancelled()" => Ok(Value::Bool(cancelled)),
+        _ => Err(Exc::new(
+            "AttributeError",
+            format!("a task has no `{member}`"),
+        )),
+    }
+}
