@@ -391,8 +391,12 @@ impl Core {
                 };
                 debug_assert!(index < n, "strategy picked out of range");
                 self.log_decision(index, n);
-                if n >= PICKS_READ_AHEAD_FROM && self.sched.peeks() {
-                    self.read_ahead(index, n);
+                if n >= PICKS_READ_AHEAD_FROM {
+                    if self.sched.peeks() {
+                        self.read_ahead(index, n);
+                    } else {
+                        self.prefetch_next_task();
+                    }
                 }
                 self.ready.remove(index)
             } else {

@@ -53,6 +53,12 @@ pub(crate) trait Strategy {
     /// Told about every new task (priority-based strategies assign priorities here).
     fn on_spawn(&mut self, _task: TaskId) {}
 
+    /// The task the strategy expects to pick after the one it just picked runs out, if it
+    /// can tell without deciding anything: a hint for warming the cache, nothing more.
+    fn next_task(&self) -> Option<TaskId> {
+        None
+    }
+
     /// Called when the run ends; replay reports recorded decisions left unused.
     fn finish(&mut self) -> Result<(), Divergence> {
         Ok(())
@@ -70,6 +76,10 @@ impl<S: Strategy + ?Sized> Strategy for Box<S> {
 
     fn on_spawn(&mut self, task: TaskId) {
         (**self).on_spawn(task);
+    }
+
+    fn next_task(&self) -> Option<TaskId> {
+        (**self).next_task()
     }
 
     fn finish(&mut self) -> Result<(), Divergence> {

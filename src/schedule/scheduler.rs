@@ -39,6 +39,15 @@ impl Scheduler {
         matches!(self, Scheduler::Random(_))
     }
 
+    /// [`Strategy::next_task`].
+    #[inline]
+    pub(crate) fn next_task(&self) -> Option<TaskId> {
+        match self {
+            Scheduler::Fifo(_) | Scheduler::Random(_) => None,
+            Scheduler::Other(s) => s.next_task(),
+        }
+    }
+
     /// [`Strategy::pick`].
     #[inline]
     pub(crate) fn pick(&mut self, ready: &ReadyView<'_>) -> Result<usize, Divergence> {

@@ -51,6 +51,20 @@ fn reading_picks_ahead_never_changes_what_a_pick_takes() {
     }
 }
 
+/// The same under PCT, where the engine prefetches the task the strategy expects next (the
+/// best one left after each pick): a replay by decisions gives the same trace.
+#[test]
+fn prefetching_pcts_next_task_never_changes_what_a_pick_takes() {
+    let first = Sim::new()
+        .policy(Policy::Pct { depth: 3 })
+        .seed(3)
+        .run(crowd());
+    assert_eq!(first.result.as_ref().ok(), Some(&(40_000 * 39_999 / 2)));
+    let again = Sim::new().replay(&first.token).run(crowd());
+    assert!(again.result.is_ok(), "{:?}", again.result);
+    assert!(first.trace == again.trace, "the replay differs");
+}
+
 /// More timers than the engine gathers at once (256), in a run big enough for it to read
 /// their tasks ahead (32,768 task slots), fall due at one instant: they still wake their
 /// tasks in arming order, as asyncio's timer heap does.

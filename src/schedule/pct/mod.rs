@@ -114,6 +114,13 @@ impl Strategy for Pct {
         Ok(index)
     }
 
+    /// The best task entry left after the pick: what runs once the picked task stops
+    /// queueing itself with the best priority (a change point or a new arrival may still
+    /// come first).
+    fn next_task(&self) -> Option<TaskId> {
+        self.mirror.best_task()
+    }
+
     fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
         self.decisions += 1;
         let n = u32::try_from(arity).unwrap_or(u32::MAX);
