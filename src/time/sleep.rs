@@ -134,7 +134,8 @@ impl Future for Sleep {
             }
             State::Armed => {
                 let deadline = Instant::from_nanos(this.nanos);
-                if c.sleep_fired(this.key, deadline) {
+                // A timer of an ended run (the sleep was carried into this one) is gone.
+                if this.run != c.run_id() as u32 || c.sleep_fired(this.key, deadline) {
                     this.state = State::Done;
                     Poll::Ready(())
                 } else {

@@ -222,3 +222,29 @@ fn dropped_sleeps_among_many_timers_leave_no_clock_stop() {
         .collect();
     assert_eq!(stops, expected);
 }
+
+/// A sleep armed in one run and awaited in a later one (on the same thread, whose core is
+/// reused) finishes at once: its timer belonged to the ended run. Regression: a sleep with
+/// no slab entry compared its deadline with the new run's clock and waited forever.
+#[test]
+#[allow(clippy::async_yields_async)] // The first run hands its armed sleep out, unfinished.
+fn a_sleep_armed_in_an_ended_run_finishes_at_once_in_the_next() {
+    use std::future::Future;
+    use std::task::Poll;
+
+    let out = Sim::new().run(async {
+        let mut s = Box::pin(sleep(Duration::from_secs(100)));
+        std::future::poll_fn(|cx| {
+            assert!(s.as_mut().poll(cx).is_pending());
+            Poll::Ready(())
+        })
+        .await;
+        s
+    });
+    let s = out.result.unwrap();
+    let out = Sim::new().run(async move {
+        s.await;
+        now()
+    });
+    assert_eq!(out.result.unwrap(), Instant::ZERO);
+}
