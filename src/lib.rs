@@ -46,6 +46,7 @@
 mod combinators;
 mod runtime;
 mod sim;
+mod varint;
 
 pub mod explore;
 pub mod rng;

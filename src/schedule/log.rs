@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::{Decision, mix};
+use crate::varint;
 
 /// The decisions of a run, in order, stored compactly: each `(index, arity)` pair as two
 /// LEB128 varints, usually one byte each (the encoding of a replay token's payload). A run
@@ -96,8 +97,8 @@ impl DecisionLog {
             self.bytes
                 .extend_from_slice(&[d.index as u8, d.arity as u8]);
         } else {
-            put_varint(&mut self.bytes, u64::from(d.index));
-            put_varint(&mut self.bytes, u64::from(d.arity));
+            varint::put(&mut self.bytes, u64::from(d.index));
+            varint::put(&mut self.bytes, u64::from(d.arity));
         }
     }
 
@@ -212,8 +213,8 @@ impl DecisionLog {
         if *at >= self.bytes.len() {
             return None;
         }
-        let index = read_varint(&self.bytes, at) as u32;
-        let arity = read_varint(&self.bytes, at) as u32;
+        let index = varint::read(&self.bytes, at) as u32;
+        let arity = varint::read(&self.bytes, at) as u32;
         Some(Decision { index, arity })
     }
 
@@ -278,8 +279,8 @@ impl Iterator for Iter<'_> {
             return None;
         }
         self.left -= 1;
-        let index = read_varint(self.bytes, &mut self.at) as u32;
-        let arity = read_varint(self.bytes, &mut self.at) as u32;
+        let index = varint::read(self.bytes, &mut self.at) as u32;
+        let arity = varint::read(self.bytes, &mut self.at) as u32;
         Some(Decision { index, arity })
     }
 
@@ -289,35 +290,6 @@ impl Iterator for Iter<'_> {
 }
 
 impl ExactSizeIterator for Iter<'_> {}
-
-/// Appends `v` as a LEB128 varint.
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// Reads a varint written by [`put_varint`] (the log's bytes are always well formed).
-#[inline]
-fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
-    let mut v = 0;
-    let mut shift = 0;
-    loop {
-        let b = bytes[*at];
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return v;
-        }
-        shift += 7;
-    }
-}
 
 #[cfg(test)]
 mod tests {

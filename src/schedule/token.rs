@@ -24,9 +24,9 @@ use std::str::FromStr;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::log::put_varint;
 use super::program::WINDOW;
 use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
+use crate::varint::{self, Malformed};
 
 const VERSION: &str = "sl2";
 
@@ -198,21 +198,17 @@ impl Token {
     }
 }
 
+/// The varint at `at` of a token's payload.
 fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64, TokenError> {
-    let mut v: u64 = 0;
-    for shift in (0..64).step_by(7) {
-        let Some(&b) = bytes.get(*at) else {
-            return Err(TokenError::Payload(
-                "it ends in the middle of a number".into(),
-            ));
-        };
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Ok(v);
-        }
-    }
-    Err(TokenError::Payload("a number is too long".into()))
+    varint::read_checked(bytes, at).map_err(|why| {
+        TokenError::Payload(
+            match why {
+                Malformed::Truncated => "it ends in the middle of a number",
+                Malformed::TooLong => "a number is too long",
+            }
+            .into(),
+        )
+    })
 }
 
 fn small(v: u64) -> Result<u32, TokenError> {
@@ -225,10 +221,10 @@ impl fmt::Display for Token {
         let body = self.decisions.bytes();
         let mut bytes = Vec::with_capacity(24 + body.len());
         bytes.extend_from_slice(&self.program.word().to_le_bytes());
-        put_varint(&mut bytes, self.decisions.len() as u64);
+        varint::put(&mut bytes, self.decisions.len() as u64);
         if self.is_seed_only() {
             head.push(SEED_ONLY);
-            put_varint(&mut bytes, self.decisions.deviations() as u64);
+            varint::put(&mut bytes, self.decisions.deviations() as u64);
             bytes.extend_from_slice(&self.decisions.fingerprint().to_le_bytes());
         } else {
             bytes.extend_from_slice(body);

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 
 use crate::task::TaskId;
 use crate::time::Instant;
+use crate::varint::{put, read as get};
 
 /// Record tags.
 mod tag {
@@ -98,7 +99,10 @@ impl Cursor<'_> {
         self.n += 1;
     }
 
-    /// Writes `v` as a LEB128 varint (as [`put`]).
+    /// Writes `v` as a LEB128 varint, the bytes [`put`] appends. Not `crate::varint`'s:
+    /// this writes into the record reserved in place (one store for its 16 bytes, no
+    /// capacity check or length update per byte as a `Vec` push does), which is what makes
+    /// the hot events cheap to record (ARCHITECTURE.md, "The full trace is compact").
     #[inline(always)]
     fn var(&mut self, mut v: u64) {
         while v >= 0x80 {
@@ -535,40 +539,6 @@ impl<'a> Iterator for Waits<'a> {
         }
         self.left -= 1;
         Some(self.reader.wait())
-    }
-}
-
-/// Appends `v` as a LEB128 varint.
-#[inline]
-fn put(out: &mut Vec<u8>, v: u64) {
-    if v < 0x80 {
-        out.push(v as u8);
-    } else {
-        put_long(out, v);
-    }
-}
-
-fn put_long(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Reads a varint written by [`put`].
-#[inline]
-fn get(bytes: &[u8], at: &mut usize) -> u64 {
-    let mut v = 0;
-    let mut shift = 0;
-    loop {
-        let b = bytes[*at];
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return v;
-        }
-        shift += 7;
     }
 }
 
