@@ -497,6 +497,8 @@ def tokens(sim_bin):
         for verb in ["replay", "shrink"]:
             add(f"{verb}-own", [verb, "s.toml", tok], (0, 1, 2))
             add(f"{verb}-other-scenario", [verb, "s.toml", tok], (2,), other)
+            # Without the scenario's fingerprint, the program's fingerprint refuses it.
+            add(f"{verb}-other-scenario-no-fingerprint", [verb, "s.toml", tok.rsplit("@", 1)[0]], (2,), other)
         add("no-fingerprint", ["replay", "s.toml", tok.rsplit("@", 1)[0]], (0, 1))
         add("bad-fingerprint", ["replay", "s.toml", tok.rsplit("@", 1)[0] + "@zzzz"], (2,))
         add("empty-fingerprint", ["replay", "s.toml", tok.rsplit("@", 1)[0] + "@"], (2,))

@@ -7,9 +7,10 @@
 //! (how many entries were ready, the step) and the program's end (the main task's, or a
 //! deadlock), into a [`ProgramFingerprint`] that its token carries. The end is an event so
 //! that a short run's fingerprint also says that nothing came after; a run stopped at a
-//! step or time limit has no end event, since a replay under a higher limit goes on. A replay hashes its own first events the same way and compares the two as soon
-//! as it has seen as many events as the recording's fingerprint covers; past that window the
-//! run costs nothing more.
+//! step or time limit has no end event, since a replay under a higher limit goes on. A
+//! replay hashes its own first events the same way and compares the two as soon as it has
+//! seen as many events as the recording's fingerprint covers; past that window the run
+//! pays one comparison per spawn and decision.
 //!
 //! **Invariant: a replay that leaves its recording inside the window is a mismatch of
 //! programs, never a divergence.** The replay follows the recorded decisions, so up to the
@@ -24,15 +25,16 @@ use std::fmt;
 use super::mix;
 use crate::task::TaskId;
 
-/// How many events (spawns and decisions) a fingerprint covers at most: enough to tell
+/// How many events (spawns, decisions, the end) a fingerprint covers at most: enough to tell
 /// programs apart by their first tasks and interleavings, few enough that hashing them is
 /// a small part of even the smallest explored run.
 pub(crate) const WINDOW: u32 = 64;
 
 /// A fingerprint of a program: a hash of the first spawns and decisions of a run of it (who
 /// spawned which task, under which name, at which step, and how many entries were ready at
-/// each decision) and, in a short run, of its end, stored in its replay token. A replay of the token against another program
-/// stops with [`crate::RunError::WrongProgram`] as soon as the events differ.
+/// each decision) and, in a short run, of its end, stored in its replay token. A replay of
+/// the token against another program stops with [`crate::RunError::WrongProgram`] as soon
+/// as the events differ.
 ///
 /// # Examples
 ///

@@ -301,7 +301,9 @@ impl Sim {
     ///
     /// How it differs from asyncio: asyncio's timers are only late by scheduling delays;
     /// this simulates a slower machine or network on purpose. A token recorded with jitter
-    /// replays only with the same jitter set (otherwise it diverges at the first timer).
+    /// replays only with the same jitter set (otherwise its first timer makes other events than
+    /// the recording's: [`RunError::WrongProgram`] inside the program fingerprint's window,
+    /// [`RunError::ReplayDiverged`] after it).
     ///
     /// ```
     /// use std::time::Duration;

@@ -93,7 +93,7 @@ impl fmt::Display for RunError {
             ),
             RunError::WrongProgram(mismatch) => write!(
                 f,
-                "{mismatch}: replay it against the program that printed it, or run this one again for a new token (a program that did not change but gives another fingerprint is not deterministic)"
+                "{mismatch}: replay it against the program that printed it, with the same timer jitter, or run this one again for a new token (a program that did not change but gives another fingerprint is not deterministic)"
             ),
             RunError::ReplayDiverged {
                 divergence,

@@ -274,3 +274,30 @@ fn the_report_of_a_replay_of_another_program_says_how_to_go_on() {
     // No replay line: this run's token names a replay cut short.
     assert!(!text.contains("replay token:"), "{text}");
 }
+
+#[test]
+fn a_jittered_token_replays_only_with_its_jitter() {
+    use std::time::Duration;
+    let prog = || async {
+        let a = spawn(simloop::sleep(Duration::from_millis(10)));
+        simloop::sleep(Duration::from_millis(10)).await;
+        a.await.unwrap();
+    };
+    let jitter = Duration::from_millis(4);
+    let out = Sim::new()
+        .policy(Policy::Random)
+        .seed(3)
+        .timer_jitter(jitter)
+        .run(prog());
+    let same = Sim::new()
+        .replay(&out.token)
+        .timer_jitter(jitter)
+        .run(prog());
+    assert_eq!(same.token, out.token);
+    // Without it, the timers make no choice: other events than the recording's.
+    let without = Sim::new().replay(&out.token).run(prog());
+    let Err(e @ RunError::WrongProgram(_)) = &without.result else {
+        panic!("{:?}", without.result)
+    };
+    assert!(e.to_string().contains("with the same timer jitter"), "{e}");
+}
