@@ -121,6 +121,14 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("future_of_cancelled_task", "206_future_of_cancelled_task"),
     ("barrier_wait_for_gives_up", "207_barrier_wait_for_gives_up"),
     ("float_shared_total", "208_float_shared_total"),
+    (
+        "future_timeout_priority_consumers",
+        "209_future_timeout_priority_consumers",
+    ),
+    (
+        "semaphore_lock_event_reads",
+        "210_semaphore_lock_event_reads",
+    ),
     ("future_set_result", "016_future_set_result"),
     ("barrier_event", "123_barrier_event"),
     ("barrier_abort", "138_barrier_abort"),
