@@ -512,11 +512,12 @@ impl Core {
         None
     }
 
-    /// Reads the slots and futures of the tasks this pass polls, stage by stage, before the
-    /// pass visits them in its order: in a big run each is a cache miss at a random place,
-    /// and reads of different tasks, made one after the other with nothing depending on
-    /// them, overlap (the tasks woken by timers were read a pass earlier, at their hop, and
-    /// a pass of other tasks has pushed them out of cache since).
+    /// Prefetches the id-table entries, slots and futures of the tasks this pass polls, stage
+    /// by stage (each stage reads what the one before prefetched), before the pass visits
+    /// them in its order: in a big run each is a cache miss at a random place, and the
+    /// misses of one sweep overlap (the tasks woken by timers were read a pass earlier, at
+    /// their hop, and a pass of other tasks has pushed them out of cache since). Prefetching
+    /// rather than reading the last stage: a million sleeping tasks 0.91x the time.
     #[inline(never)]
     fn sweep_pass(&self) {
         let polls = || {
@@ -526,17 +527,19 @@ impl Core {
             })
         };
         for id in polls() {
-            std::hint::black_box(self.slot_of.get(id.index()));
+            self.slot_of.prefetch(id.index());
         }
         for id in polls() {
-            std::hint::black_box(self.slot_index(id).map(|s| self.tasks[s].state));
+            if let Some(s) = self.slot_index(id) {
+                self.tasks[s].prefetch();
+            }
         }
         for id in polls() {
             if let Some(cell) = self
                 .slot_index(id)
                 .and_then(|s| self.tasks[s].cell.as_ref())
             {
-                cell.touch();
+                cell.prefetch();
             }
         }
     }
@@ -562,11 +565,10 @@ impl Core {
     /// timer callback does in asyncio.
     ///
     /// The fired timers are gathered first (up to [`FIRED_CHUNK`] at a time); when there are
-    /// many in a big run, their tasks' slots and futures are read in sweeps before any is
-    /// queued: in a big run each is a cache
-    /// miss at a random place, and reads of different timers' tasks, made one after the
-    /// other with nothing depending on them, overlap (safe reads standing in for
-    /// prefetches). The hop's turn and the poll a pass later then find them in cache.
+    /// many in a big run, their tasks' id-table entries, slots and futures are prefetched in
+    /// sweeps before any is queued (each stage reads what the one before prefetched): in a
+    /// big run each is a cache miss at a random place, and the misses of one sweep overlap.
+    /// The hop's turn then finds them in cache.
     #[inline(always)]
     fn fire_due_timers(&mut self) {
         let now = self.now;
@@ -596,14 +598,16 @@ impl Core {
             };
             if fired.len() >= TIMERS_READ_AHEAD_FROM && tasks.len() >= TIMERS_READ_AHEAD_TASKS {
                 for f in fired.iter() {
-                    std::hint::black_box(slot_of.get(f.task.index()));
+                    slot_of.prefetch(f.task.index());
                 }
                 for f in fired.iter() {
-                    std::hint::black_box(slot(f.task).map(|s| s.state));
+                    if let Some(s) = slot(f.task) {
+                        s.prefetch();
+                    }
                 }
                 for f in fired.iter() {
                     if let Some(cell) = slot(f.task).and_then(|s| s.cell.as_ref()) {
-                        cell.touch();
+                        cell.prefetch();
                     }
                 }
             }
