@@ -208,6 +208,7 @@ impl Rt {
                 }
             }
             Step::TaskDone(q) => p.queues[*q].task_done()?,
+            Step::Shutdown { queue, immediate } => p.queues[*queue].shutdown(*immediate),
             Step::Join(q) => p.queues[*q].join().await,
             Step::WaitBarrier { barrier, bind } => {
                 let index = p.barriers[*barrier]

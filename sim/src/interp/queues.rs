@@ -190,6 +190,21 @@ impl AnyQueue {
         .map_err(|e| Exc::new("ValueError", e.to_string()))
     }
 
+    /// `q.shutdown(immediate)` (asyncio 3.13): later puts raise `QueueShutDown`, and gets
+    /// too once the queue is empty; `immediate` drops the items left.
+    pub fn shutdown(&self, immediate: bool) {
+        match self {
+            AnyQueue::Fifo(q) => q.shutdown(immediate),
+            AnyQueue::Lifo(q) => q.shutdown(immediate),
+            AnyQueue::Priority(q, items) => {
+                q.shutdown(immediate);
+                if immediate {
+                    items.borrow_mut().clear();
+                }
+            }
+        }
+    }
+
     /// `await q.join()`.
     pub async fn join(&self) {
         match self {

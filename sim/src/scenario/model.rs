@@ -334,6 +334,13 @@ pub enum Step {
     },
     /// `queue.task_done()`.
     TaskDone(usize),
+    /// `queue.shutdown(immediate)` (asyncio 3.13).
+    Shutdown {
+        /// The queue.
+        queue: usize,
+        /// Whether the items left are dropped (and `join` released).
+        immediate: bool,
+    },
     /// `index = await barrier.wait()`.
     WaitBarrier {
         /// The barrier.

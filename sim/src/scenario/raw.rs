@@ -205,6 +205,7 @@ pub struct RawStep {
     pub task_done: Option<Spanned<String>>,
     pub join: Option<Spanned<String>>,
     pub put_nowait: Option<Spanned<String>>,
+    pub shutdown: Option<Spanned<String>>,
     pub create_future: Option<Spanned<String>>,
     pub set_result: Option<Spanned<String>>,
     pub set_exception: Option<Spanned<String>>,
@@ -234,6 +235,7 @@ pub struct RawStep {
     pub n: Option<Spanned<Scalar>>,
     pub until: Option<Spanned<String>>,
     pub expr: Option<Spanned<String>>,
+    pub immediate: Option<Spanned<bool>>,
 }
 
 /// `[expect]`.

@@ -167,6 +167,22 @@ fn a_queue_kind_is_fifo_lifo_or_priority() {
     );
 }
 
+#[test]
+fn immediate_goes_with_shutdown_only() {
+    rejects(
+        "[queues.q]\n[main]\nsteps = [{ get = \"q\", immediate = true }]\n",
+        "key `immediate` does not go with `get`",
+        "3:35",
+        Some("`get` accepts: as"),
+    );
+    rejects(
+        "[locks.q]\n[main]\nsteps = [{ shutdown = \"q\" }]\n",
+        "`q` is a lock, but `shutdown` needs a queue",
+        "3:23",
+        Some("declare one with [queues.NAME]"),
+    );
+}
+
 /// A PriorityQueue refuses an item Python cannot order against those queued, with
 /// asyncio's TypeError, and puts nothing.
 #[test]

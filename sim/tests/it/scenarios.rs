@@ -129,6 +129,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
         "semaphore_lock_event_reads",
         "210_semaphore_lock_event_reads",
     ),
+    ("queue_shutdown", "211_queue_shutdown"),
     ("future_set_result", "016_future_set_result"),
     ("barrier_event", "123_barrier_event"),
     ("barrier_abort", "138_barrier_abort"),

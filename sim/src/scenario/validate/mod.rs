@@ -60,6 +60,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("task_done", &[]),
     ("join", &[]),
     ("put_nowait", &["value"]),
+    ("shutdown", &["immediate"]),
     ("create_future", &[]),
     ("set_result", &["value"]),
     ("set_exception", &["error", "message"]),
@@ -90,13 +91,14 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         set_event => "set_event", clear_event => "clear_event", wait_event => "wait_event",
         notify => "notify", notify_all => "notify_all", wait_condition => "wait_condition",
         put => "put", get => "get", task_done => "task_done", join => "join",
-        put_nowait => "put_nowait", get_nowait => "get_nowait",
+        put_nowait => "put_nowait", get_nowait => "get_nowait", shutdown => "shutdown",
         create_future => "create_future", set_result => "set_result", set_exception => "set_exception",
         wait_barrier => "wait_barrier", abort_barrier => "abort_barrier", reset_barrier => "reset_barrier",
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
         return_when => "return_when", n => "n", until => "until", expr => "expr",
+        immediate => "immediate",
     );
     v
 }

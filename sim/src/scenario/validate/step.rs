@@ -511,8 +511,8 @@ impl Cx<'_> {
             }
             "acquire" | "release" | "with" | "set_event" | "clear_event" | "wait_event"
             | "notify" | "notify_all" | "wait_condition" | "put" | "get" | "task_done" | "join"
-            | "put_nowait" | "get_nowait" | "create_future" | "set_result" | "set_exception"
-            | "wait_barrier" | "abort_barrier" | "reset_barrier" => {
+            | "put_nowait" | "get_nowait" | "shutdown" | "create_future" | "set_result"
+            | "set_exception" | "wait_barrier" | "abort_barrier" | "reset_barrier" => {
                 self.sync_step(verb, r, vspan, scope)?
             }
             other => unreachable!("verb {other} is listed in VERBS"),

@@ -99,13 +99,14 @@ impl Cx<'_> {
                     },
                 }
             }
-            "put" | "get" | "task_done" | "join" | "put_nowait" | "get_nowait" => {
+            "put" | "get" | "task_done" | "join" | "put_nowait" | "get_nowait" | "shutdown" => {
                 let name = match verb {
                     "put" => &r.put,
                     "get" => &r.get,
                     "task_done" => &r.task_done,
                     "put_nowait" => &r.put_nowait,
                     "get_nowait" => &r.get_nowait,
+                    "shutdown" => &r.shutdown,
                     _ => &r.join,
                 };
                 let Prim::Queue(queue) =
@@ -136,6 +137,10 @@ impl Cx<'_> {
                         bind: bind(scope),
                     },
                     "task_done" => Step::TaskDone(queue),
+                    "shutdown" => Step::Shutdown {
+                        queue,
+                        immediate: r.immediate.as_ref().is_some_and(|b| *b.get_ref()),
+                    },
                     _ => Step::Join(queue),
                 }
             }
