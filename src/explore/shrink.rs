@@ -10,6 +10,7 @@ use super::quiet::quietly;
 use super::report::Shrunk;
 use crate::runtime::Entry;
 use crate::schedule::{Custom, Prefer, Recorder, Replay, Strategy, Token, Want};
+use crate::sim::RunError;
 use crate::trace::TraceLevel;
 
 /// A schedule that failed, and its size.
@@ -50,7 +51,8 @@ impl Explorer {
     /// Shrinks a failing schedule: returns a schedule that still fails with as few
     /// deviations from the FIFO choice as the search finds, then as few task switches, then
     /// as few steps, or `None` when the token does not fail (or does not fail again: the
-    /// program is not deterministic).
+    /// program is not deterministic) or was recorded from another program (its replay is
+    /// [`crate::RunError::WrongProgram`]: nothing of this program to shrink).
     ///
     /// The search works on the schedule as the *tasks* its deviations ran, not as queue
     /// indexes: decision `i` "runs task #3" when it deviated, "takes the FIFO choice"
@@ -130,13 +132,16 @@ impl Explorer {
         F: Future + 'static,
         C: Fn(&F::Output) -> Result<(), String> + ?Sized,
     {
-        // A seed-only token (a random run made with tracing off) keeps no decisions: its
-        // replay, which keeps them, is where the search starts.
-        let replayed;
+        // The token's own replay, with its decisions kept: a token of another program is
+        // refused there (nothing of this program to shrink), and a seed-only token (a random
+        // run made with tracing off), which keeps no decisions, starts the search from it.
+        let sim = self.sim.clone().trace(TraceLevel::Off).replay(token);
+        let replayed = quietly(|| sim.record_decisions(true).run(program()));
+        if let Err(RunError::WrongProgram(_)) = replayed.result {
+            return None;
+        }
         let token = if token.is_seed_only() {
-            let sim = self.sim.clone().trace(TraceLevel::Off).replay(token);
-            replayed = quietly(|| sim.record_decisions(true).run(program())).token;
-            &replayed
+            &replayed.token
         } else {
             token
         };

@@ -301,3 +301,29 @@ fn a_jittered_token_replays_only_with_its_jitter() {
     };
     assert!(e.to_string().contains("with the same timer jitter"), "{e}");
 }
+
+/// `Explorer::shrink_token` treated the refusal of another program's token as the failure to
+/// shrink, and searched schedules of the wrong program; it now gives `None` as for a run
+/// that does not fail (`sim shrink` exits 2 on such a token).
+#[test]
+fn shrinking_another_programs_failing_token_finds_nothing_to_shrink() {
+    use simloop::explore::Explorer;
+    let failing = |names: &'static [&'static str]| async move {
+        workers(names).await;
+        panic!("always fails");
+    };
+    for sim in sims() {
+        let token = sim.run(failing(ORIGINAL)).token;
+        let explorer = Explorer::new();
+        assert!(
+            explorer
+                .shrink_token(&token, || failing(ORIGINAL))
+                .is_some(),
+            "{sim:?}: its own program shrinks"
+        );
+        assert!(
+            explorer.shrink_token(&token, || failing(RENAMED)).is_none(),
+            "{sim:?}: another program's token is refused"
+        );
+    }
+}
