@@ -2,6 +2,15 @@
 //!
 //! Derived from the run's seed on a stream of its own, so the program draws the same values
 //! under every policy with the same seed, and draws never disturb the scheduler's choices.
+//!
+//! ```
+//! use simloop::{Policy, Sim, rng};
+//!
+//! let dice = |policy| Sim::new().seed(42).policy(policy)
+//!     .run(async { (0..5).map(|_| rng::random_range(1..=6)).collect::<Vec<u32>>() })
+//!     .result.unwrap();
+//! assert_eq!(dice(Policy::Fifo), dice(Policy::Random));
+//! ```
 
 pub use rand;
 pub use rand_chacha::ChaCha8Rng;

@@ -161,4 +161,8 @@ where
 }
 
 /// How many runs [`schedules_for`] measures the program with.
+///
+/// ```
+/// assert!(simloop::explore::SIZING_RUNS >= 1);
+/// ```
 pub const SIZING_RUNS: u64 = 8;

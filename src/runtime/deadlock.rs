@@ -32,6 +32,22 @@ pub struct DeadlockReport {
 }
 
 /// One blocked task in a [`DeadlockReport`].
+///
+/// ```
+/// use std::rc::Rc;
+/// use simloop::{Lock, RunError, Sim, spawn_named};
+///
+/// let out = Sim::new().run(async {
+///     let lock = Rc::new(Lock::named("db", ()));
+///     let _held = lock.lock().await;
+///     let waiter = Rc::clone(&lock);
+///     spawn_named("writer", async move { drop(waiter.lock().await) }).await.unwrap();
+/// });
+/// let Err(RunError::Deadlock(report)) = out.result else { panic!("expected a deadlock") };
+/// let writer = report.blocked.iter().find(|b| b.name == "writer").unwrap();
+/// assert_eq!(writer.id.to_string(), "#2");
+/// assert!(writer.waits_on.iter().any(|w| w.contains("db")), "{:?}", writer.waits_on);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockedTask {
     /// The task.

@@ -28,6 +28,11 @@ pub struct Instant(u64);
 
 impl Instant {
     /// The start of every run.
+    ///
+    /// ```
+    /// let out = simloop::Sim::new().run(async { simloop::now() });
+    /// assert_eq!(out.result.unwrap(), simloop::Instant::ZERO);
+    /// ```
     pub const ZERO: Instant = Instant(0);
 
     /// The instant `nanos` nanoseconds after the start.

@@ -42,6 +42,18 @@ pub struct Outcome<T> {
 }
 
 /// A panic in a detached task.
+///
+/// ```
+/// use simloop::{PanicOutput, Sim, spawn};
+///
+/// let out = Sim::new().panic_output(PanicOutput::Quiet).run(async {
+///     drop(spawn(async { panic!("lost") }));
+///     simloop::yield_now().await;
+/// });
+/// assert_eq!(out.unobserved_panics.len(), 1);
+/// assert_eq!(out.unobserved_panics[0].task.to_string(), "#2");
+/// assert!(out.unobserved_panics[0].message.contains("lost"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskPanic {
     /// The task.

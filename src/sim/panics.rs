@@ -24,9 +24,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The environment variable that chooses [`PanicOutput`] for every run, over
 /// [`crate::Sim::panic_output`]: `line`, `full` or `quiet`. `SIMLOOP_PANICS=full cargo test`
 /// shows the standard report, with a backtrace under `RUST_BACKTRACE=1`.
+///
+/// ```
+/// assert_eq!(simloop::PANICS_ENV, "SIMLOOP_PANICS");
+/// ```
 pub const PANICS_ENV: &str = "SIMLOOP_PANICS";
 
 /// What a panic caught inside a run prints on standard error ([`crate::Sim::panic_output`]).
+///
+/// ```
+/// use simloop::{PanicOutput, RunError, Sim};
+///
+/// // Quiet: nothing on standard error; the outcome carries the message.
+/// let out = Sim::new().panic_output(PanicOutput::Quiet).run(async { panic!("boom") });
+/// assert!(matches!(out.result, Err(RunError::MainPanicked { ref message }) if message.contains("boom")));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PanicOutput {
     /// One line: the task, where it panicked, and the first line of its message.

@@ -7,6 +7,20 @@ use crate::runtime::with;
 
 /// The run's step budget ([`crate::Sim::max_steps`]) is spent: the run stops with
 /// [`crate::RunError::StepLimit`] before its next step.
+///
+/// ```
+/// use simloop::{RunError, Sim, task::{BudgetExhausted, spend_steps}};
+///
+/// let out = Sim::new().max_steps(1_000).run(async {
+///     let mut spent = 0u64;
+///     while spend_steps(100).is_ok() {
+///         spent += 100;
+///     }
+///     assert_eq!(spend_steps(1), Err(BudgetExhausted));
+///     std::future::pending::<()>().await
+/// });
+/// assert!(matches!(out.result, Err(RunError::StepLimit { .. })));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BudgetExhausted;
 

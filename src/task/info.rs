@@ -109,6 +109,14 @@ pub fn cancel(id: TaskId) -> bool {
 }
 
 /// A snapshot of one task.
+///
+/// ```
+/// use simloop::{Sim, task};
+///
+/// let out = Sim::new().run(async { task::all_tasks() });
+/// let main = &out.result.unwrap()[0];
+/// assert_eq!((main.id.to_string(), main.name.as_deref()), ("#1".to_string(), Some("main")));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskInfo {
     /// The task's id.
@@ -120,6 +128,18 @@ pub struct TaskInfo {
 }
 
 /// Where a task is in its life.
+///
+/// ```
+/// use simloop::{Sim, spawn, task::{self, TaskState}};
+///
+/// let out = Sim::new().run(async {
+///     let done = spawn(async {});
+///     let id = done.id();
+///     done.await.unwrap();
+///     task::all_tasks().into_iter().find(|t| t.id == id).unwrap().state
+/// });
+/// assert_eq!(out.result.unwrap(), TaskState::Returned);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskState {
     /// Queued to run (or to receive its cancellation).

@@ -1,4 +1,19 @@
 //! Tasks: spawning, joining, cancelling, yielding, and introspection.
+//!
+//! ```
+//! use std::time::Duration;
+//! use simloop::{JoinError, Sim, sleep, spawn, spawn_named, task};
+//!
+//! let out = Sim::new().run(async {
+//!     let slow = spawn_named("slow", sleep(Duration::from_secs(10)));
+//!     let quick = spawn(async { task::current_name() });
+//!     assert_eq!(quick.await.unwrap(), None);
+//!     slow.cancel();
+//!     matches!(slow.await, Err(JoinError::Cancelled { .. }))
+//! });
+//! assert!(out.result.unwrap());
+//! assert_eq!(out.elapsed, Duration::ZERO);
+//! ```
 
 mod abort;
 mod budget;

@@ -2,6 +2,18 @@
 //!
 //! The clock starts at zero and moves only when no task is ready, straight to the next
 //! timer's deadline. All timers due at that instant fire before any task they wake runs.
+//!
+//! ```
+//! use std::time::Duration;
+//! use simloop::{Instant, Sim, now, sleep, sleep_until};
+//!
+//! let out = Sim::new().run(async {
+//!     sleep(Duration::from_secs(3600)).await; // an hour, at no cost
+//!     sleep_until(Instant::ZERO + Duration::from_secs(3601)).await;
+//!     now()
+//! });
+//! assert_eq!(out.result.unwrap() - Instant::ZERO, Duration::from_secs(3601));
+//! ```
 
 mod sleep;
 

@@ -101,6 +101,21 @@ impl Sleep {
     }
 
     /// The deadline, once the sleep has been polled and armed a timer.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Instant, Sim, sleep};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let mut nap = Box::pin(sleep(Duration::from_millis(30)));
+    ///     assert_eq!(nap.deadline(), None); // not polled yet
+    ///     let _ = futures::poll!(nap.as_mut());
+    ///     let armed = nap.deadline();
+    ///     nap.await;
+    ///     armed
+    /// });
+    /// assert_eq!(out.result.unwrap(), Some(Instant::from_nanos(30_000_000)));
+    /// ```
     pub fn deadline(&self) -> Option<Instant> {
         (self.state == State::Armed).then_some(Instant::from_nanos(self.nanos))
     }

@@ -26,6 +26,16 @@ pub struct Event {
 }
 
 /// What happened.
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, sleep, trace::EventKind};
+///
+/// let out = Sim::new().run(async { sleep(Duration::from_millis(5)).await });
+/// let kinds: Vec<&EventKind> = out.trace.events().iter().map(|e| &e.kind).collect();
+/// assert!(kinds.iter().any(|k| matches!(k, EventKind::TimerArmed { .. })));
+/// assert!(kinds.contains(&&EventKind::ClockAdvanced));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EventKind {
@@ -87,6 +97,19 @@ pub enum EventKind {
 }
 
 /// How a task ended.
+///
+/// ```
+/// use simloop::{PanicOutput, Sim, spawn, trace::{EventKind, TaskEnd}};
+///
+/// let out = Sim::new().panic_output(PanicOutput::Quiet).run(async {
+///     let _ = spawn(async { panic!("oops") }).await;
+/// });
+/// let ends: Vec<&TaskEnd> = out.trace.events().iter()
+///     .filter_map(|e| match &e.kind { EventKind::Complete(end) => Some(end), _ => None })
+///     .collect();
+/// assert!(matches!(ends[0], TaskEnd::Panicked(m) if m.contains("oops")));
+/// assert_eq!(ends[1], &TaskEnd::Returned);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaskEnd {
     /// It returned a value.

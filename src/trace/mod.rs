@@ -1,5 +1,20 @@
 //! The trace: structured events stamped with virtual time and task, and their stable text
 //! renderings (made for insta snapshots and for comparison with asyncio's traces).
+//!
+//! ```
+//! use simloop::{Sim, TraceLevel, log, spawn};
+//!
+//! let program = || async {
+//!     spawn(async { log!("child") }).await.unwrap();
+//!     log!("parent");
+//! };
+//! let full = Sim::new().run(program());
+//! assert_eq!(full.trace.logs(), "t=0 child\nt=0 parent\n");
+//! assert!(full.trace.render().contains("spawn"));
+//! // Logs only: what conformance tests compare, at a fraction of the cost.
+//! let lean = Sim::new().trace(TraceLevel::Logs).run(program());
+//! assert_eq!(lean.trace.logs(), full.trace.logs());
+//! ```
 
 mod buffer;
 mod event;

@@ -111,21 +111,69 @@ impl Trace {
     }
 
     /// The name of a task of this run, if it has one.
+    ///
+    /// ```
+    /// use simloop::{Sim, spawn, spawn_named};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let named = spawn_named("worker", async {});
+    ///     let plain = spawn(async {});
+    ///     let ids = (named.id(), plain.id());
+    ///     named.await.unwrap();
+    ///     plain.await.unwrap();
+    ///     ids
+    /// });
+    /// let (named, plain) = out.result.unwrap();
+    /// assert_eq!(out.trace.task_name(named), Some("worker"));
+    /// assert_eq!(out.trace.task_name(plain), None);
+    /// ```
     pub fn task_name(&self, id: TaskId) -> Option<&str> {
         name_of(&self.names, id)
     }
 
     /// `#3 name`, or `#3` for a task without a name.
+    ///
+    /// ```
+    /// use simloop::{Sim, spawn, spawn_named};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let ids = (spawn_named("worker", async {}).id(), spawn(async {}).id());
+    ///     simloop::yield_now().await;
+    ///     ids
+    /// });
+    /// let (named, plain) = out.result.unwrap();
+    /// assert_eq!(out.trace.label(named), "#2 worker");
+    /// assert_eq!(out.trace.label(plain), "#3");
+    /// ```
     pub fn label(&self, id: TaskId) -> String {
         task_label(id, self.task_name(id))
     }
 
     /// How many tasks the run spawned (the main task included).
+    ///
+    /// ```
+    /// let out = simloop::Sim::new().run(async {
+    ///     simloop::spawn(async {}).await.unwrap();
+    /// });
+    /// assert_eq!(out.trace.task_count(), 2);
+    /// ```
     pub fn task_count(&self) -> usize {
         self.tasks
     }
 
     /// Only the log lines, as `t=<ms> <line>`: the format of the asyncio conformance traces.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, log, sleep};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     log!("start");
+    ///     sleep(Duration::from_millis(250)).await;
+    ///     log!("done");
+    /// });
+    /// assert_eq!(out.trace.logs(), "t=0 start\nt=250 done\n");
+    /// ```
     pub fn logs(&self) -> String {
         let mut out = String::new();
         for e in self.packed.reader() {
@@ -138,12 +186,31 @@ impl Trace {
 
     /// Every event, one line each: `t=<ms> <task> <what>`, where `<task>` is `#id name`, or
     /// `loop` for the event loop itself. Stable across runs and platforms.
+    ///
+    /// ```
+    /// let out = simloop::Sim::new().run(async { simloop::log!("hi") });
+    /// let text = out.trace.render();
+    /// assert!(text.lines().any(|l| l.starts_with("t=0 #1 main") && l.contains("hi")));
+    /// ```
     pub fn render(&self) -> String {
         self.to_string()
     }
 
     /// A 64-bit FNV-1a hash of [`Trace::render`]: equal traces have equal fingerprints, so
     /// distinct fingerprints count distinct behaviours.
+    ///
+    /// ```
+    /// use simloop::{Policy, Sim};
+    ///
+    /// let program = || async {
+    ///     for i in 0..3 {
+    ///         simloop::spawn(async move { simloop::log!("task {i}") });
+    ///     }
+    ///     simloop::yield_now().await;
+    /// };
+    /// let run = |seed| Sim::new().policy(Policy::Random).seed(seed).run(program()).trace;
+    /// assert_eq!(run(7).fingerprint(), run(7).fingerprint());
+    /// ```
     pub fn fingerprint(&self) -> u64 {
         crate::schedule::fnv1a(self.render().as_bytes())
     }
