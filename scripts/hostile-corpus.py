@@ -392,7 +392,7 @@ def flags():
         add(f"cli-{sub}-help", [sub, "--help"], (0,))
         add(f"cli-{sub}-bare", [sub], (2,))
         add(f"cli-{sub}-unknown-flag", [sub, "s.toml", "--frob"], (2,))
-        add(f"cli-{sub}-empty-path", [sub, ""] + (["sl2:fifo:0:AAAAAAA"] if sub in ("replay", "shrink") else []) + (["--runs", "2"] if sub == "explore" else []), (2,))
+        add(f"cli-{sub}-empty-path", [sub, ""] + (["sl3:fifo:0:AAAAAAA"] if sub in ("replay", "shrink") else []) + (["--runs", "2"] if sub == "explore" else []), (2,))
         add(f"cli-{sub}-dash-path", [sub, "--", "-"] + (["x"] if sub in ("replay", "shrink") else []), (2,))
     for v in ["-1", "1e3", "18446744073709551616", "x", "", "0x10", " 1"]:
         add(f"cli-seed-{v!r}", ["run", "s.toml", "--seed", v], (0, 2))
@@ -432,9 +432,9 @@ def flags():
     add("cli-check-proc", ["check", "/proc/self"], (2,))
     add("cli-check-missing", ["check", "missing"], (2,))
     add("cli-nonutf8-arg", ["run", b"s\xff.toml"], (2,))
-    add("cli-nonutf8-token", ["replay", "s.toml", b"sl2:\xff"], (2,))
+    add("cli-nonutf8-token", ["replay", "s.toml", b"sl3:\xff"], (2,))
     add("cli-huge-arg", ["run", "s" * 100000 + ".toml"], (2,))
-    add("cli-huge-token", ["replay", "s.toml", "sl2:random:0:" + "A" * 120000], (2,))
+    add("cli-huge-token", ["replay", "s.toml", "sl3:random:0:" + "A" * 120000], (2,))
     return cases
 
 
@@ -464,7 +464,7 @@ def varint(v):
 def forge(policy, seed, decisions, count=None, events=2, print_hash=0):
     """A token with a valid checksum: `decisions` as (index, arity) pairs, after a program
     fingerprint of `events` events (1 to 64) with hash `print_hash`."""
-    head = f"sl2:{policy}:{seed}:"
+    head = f"sl3:{policy}:{seed}:"
     body = (events << 56 | print_hash & ((1 << 56) - 1)).to_bytes(8, "little")
     body += varint(len(decisions) if count is None else count)
     for i, a in decisions:
@@ -510,7 +510,7 @@ def tokens(sim_bin):
             mutated = tok[:i] + rng.choice("AZaz09-_:@!") + tok[i + 1:]
             if mutated != tok:
                 add(f"mutated-{k}", ["replay", "s.toml", mutated], (2,))
-        for v in ["sl0", "sl1", "sl3", "sl99", "SL2", "sl2 "]:
+        for v in ["sl0", "sl1", "sl2", "sl4", "sl99", "SL3", "sl3 "]:
             add(f"version-{v.strip()}", ["replay", "s.toml", v + tok[3:]], (2,))
         add("whitespace", ["replay", "s.toml", f"  {tok}\n"], (0, 1))
         add("shell-quoted", ["replay", "s.toml", f"'{tok}'"], (2,))
@@ -519,11 +519,11 @@ def tokens(sim_bin):
         Case(f"token-forged-{name}", args, files=files, allowed=allowed, usage=True))
     add("empty", ["replay", "s.toml", ""], (2,))
     add("garbage", ["replay", "s.toml", "hello"], (2,))
-    add("fields", ["replay", "s.toml", "sl2:::"], (2,))
-    add("seed-overflow", ["replay", "s.toml", "sl2:random:18446744073709551616:AAAAAAA"], (2,))
+    add("fields", ["replay", "s.toml", "sl3:::"], (2,))
+    add("seed-overflow", ["replay", "s.toml", "sl3:random:18446744073709551616:AAAAAAA"], (2,))
     add("print-no-events", ["replay", "s.toml", forge("random", 1, [], events=0)], (2,))
     add("print-too-many-events", ["replay", "s.toml", forge("random", 1, [], events=255)], (2,))
-    add("print-short", ["replay", "s.toml", "sl2:fifo:0:" + base64.urlsafe_b64encode(bytes([1, 2, 3, 4, 5, 6])).decode().rstrip("=")], (2,))
+    add("print-short", ["replay", "s.toml", "sl3:fifo:0:" + base64.urlsafe_b64encode(bytes([1, 2, 3, 4, 5, 6])).decode().rstrip("=")], (2,))
     add("print-other-program", ["replay", "s.toml", forge("fifo", 0, [], events=64, print_hash=0x0123456789ABCDEF)], (2,))
     add("policy-pct0", ["replay", "s.toml", forge("pct0", 1, [])], (2,))
     add("policy-huge", ["replay", "s.toml", forge("pct4294967295", 1, [])], (0, 1, 2))
@@ -564,7 +564,7 @@ def odd_files():
     good = (ROOT / "scenarios/factorial_gather.toml").read_text()
     # `sim check` takes a directory: one without scenarios is a usage error.
     add = lambda name, content, allowed=(2,), setup=None, sub="run": cases.append(
-        Case(f"file-{name}-{sub}", [sub, "s.toml"] + (["sl2:fifo:0:yR-XYhc4XgIA0kMkdA"] if sub in ("replay", "shrink") else []) + (["--runs", "2"] if sub == "explore" else []),
+        Case(f"file-{name}-{sub}", [sub, "s.toml"] + (["sl3:fifo:0:yR-XYhc4XgIAs-zeBA"] if sub in ("replay", "shrink") else []) + (["--runs", "2"] if sub == "explore" else []),
              files={} if content is None else {"s.toml": content}, allowed=allowed, setup=setup,
              usage=sub == "check" and name == "directory"))
     for sub in ["run", "check", "explore", "replay", "shrink"]:
@@ -689,7 +689,7 @@ def classify(case, status, timed_out, cpu, rss, stderr, stdout):
     if case.runaway and (cpu > 2.0 or rss > 200 * MB):
         return "BAD runaway-over-2s-200MB"
     if code == 1:
-        # A long token is kept in a file and printed as `@FILE (sl2:...)`.
+        # A long token is kept in a file and printed as `@FILE (sl3:...)`.
         if re.search(r"(replay token|first failing token): (@\S+ \()?sl\d+:", err + out) or \
            re.search(r"replay: .* replay \S+ sl\d+:", out):
             return "ok failed-report"

@@ -227,7 +227,7 @@ fn failure_message(scenario: &Arc<Scenario>, token: &Token, fallback: &str) -> S
 /// use simloop_cli::{explore, scenario};
 ///
 /// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
-/// let token = "sl2:fifo:0:yR-XYhc4XgIA0kMkdA".parse().unwrap();
+/// let token = "sl3:fifo:0:yR-XYhc4XgIAs-zeBA".parse().unwrap();
 /// assert!(explore::shrink(&scn, &token).is_none(), "a passing run has nothing to shrink");
 /// ```
 pub fn shrink(scenario: &Arc<Scenario>, token: &Token) -> Option<Shrunk> {

@@ -98,8 +98,8 @@ mod tests {
 
     #[test]
     fn a_malformed_token_is_refused_where_it_applies() {
-        assert!(scoped("mine=sl2:random:1:xx", Some("mine")).is_err());
-        assert_eq!(scoped("other=sl2:random:1:xx", Some("mine")), Ok(None));
+        assert!(scoped("mine=sl3:random:1:xx", Some("mine")).is_err());
+        assert_eq!(scoped("other=sl3:random:1:xx", Some("mine")), Ok(None));
         assert!(scoped("sl9:fifo:1:AAAAAAA", None).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl2:<policy>:<seed>:<payload>`, where the payload is unpadded URL-safe base64
+//! Format: `sl3:<policy>:<seed>:<payload>`, where the payload is unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
 //! before it, so a truncated or mistyped token is rejected instead of replaying something
@@ -8,14 +8,18 @@
 //!
 //! A seeded random or PCT run made with tracing off keeps no decisions
 //! ([`crate::Sim::record_decisions`]): its run is a function of its seed, so its token is
-//! `sl2:<policy>:<seed>:@<payload>`, the payload holding the program's fingerprint, the
+//! `sl3:<policy>:<seed>:@<payload>`, the payload holding the program's fingerprint, the
 //! decision count, the number of deviations and the 8-byte fingerprint of the decisions
 //! (then the checksum). Replaying it runs the seed again and checks the count and the
 //! fingerprint at the end. (`@` is not a base64 character, so the two kinds cannot be
 //! mistaken.)
 //!
-//! Version 1 (`sl1`) tokens had no program fingerprint; they are refused with a message
-//! that says how to get a new one ([`TokenError::Outdated`]).
+//! Older versions are refused with a message that says why and how to get a new token
+//! ([`TokenError::Outdated`]): version 1 (`sl1`) tokens had no program fingerprint, and
+//! version 2 (`sl2`) decisions numbered the ready entries in FIFO order, where version 3's
+//! number the slots of the ready pool (index 0 is still the oldest entry: see
+//! `runtime/ready_queue.rs`), so an `sl2` decision names another entry today and the same
+//! seed makes another schedule.
 
 use std::error::Error;
 use std::fmt;
@@ -28,10 +32,16 @@ use super::program::WINDOW;
 use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
-const VERSION: &str = "sl2";
+const VERSION: &str = "sl3";
 
-/// Versions this simloop once wrote and no longer reads.
-const OUTDATED: &[&str] = &["sl1"];
+/// Versions this simloop once wrote and no longer reads, with why.
+const OUTDATED: &[(&str, &str)] = &[
+    ("sl1", "carries no fingerprint of its program"),
+    (
+        "sl2",
+        "numbers its scheduling decisions in an older order of the ready tasks (and its seed schedules differently now)",
+    ),
+];
 
 /// A recorded run: policy, seed, every scheduling decision and the fingerprint of the
 /// program it ran ([`Token::program`]). Replaying it with [`crate::Sim::replay`] reproduces
@@ -74,8 +84,9 @@ pub enum TokenError {
     Shape(String),
     /// The token was written by an unknown format version.
     Version(String),
-    /// The token was written by an older simloop, in a format this one no longer reads
-    /// (`sl1`, which had no program fingerprint).
+    /// The token was written by an older simloop, in a format this one no longer reads:
+    /// `sl1` (no program fingerprint) or `sl2` (decisions numbered in the ready queue's FIFO
+    /// order, which version 3's ready pool does not keep).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -98,10 +109,16 @@ impl fmt::Display for TokenError {
                 f,
                 "replay token version '{v}' is not supported by this simloop (it reads {VERSION})"
             ),
-            TokenError::Outdated(v) => write!(
-                f,
-                "replay token version '{v}' was written by an older simloop and carries no fingerprint of its program, so this one does not replay it (it reads {VERSION}); run the failing test or scenario again (same seed and policy) to print a new token"
-            ),
+            TokenError::Outdated(v) => {
+                let why = OUTDATED
+                    .iter()
+                    .find(|(old, _)| old == v)
+                    .map_or("is in a format it no longer reads", |(_, why)| why);
+                write!(
+                    f,
+                    "replay token version '{v}' was written by an older simloop and {why}, so this one does not replay it (it reads {VERSION}); run the failing test, scenario or exploration again with this simloop to record a new token"
+                )
+            }
             TokenError::UnknownPolicy(p) => {
                 write!(
                     f,
@@ -261,7 +278,7 @@ impl FromStr for Token {
             )));
         };
         if version != VERSION {
-            return Err(if OUTDATED.contains(&version) {
+            return Err(if OUTDATED.iter().any(|(old, _)| *old == version) {
                 TokenError::Outdated(version.to_string())
             } else if version.starts_with("sl") {
                 TokenError::Version(version.to_string())

@@ -82,7 +82,7 @@ impl<T> Outcome<T> {
     /// ```
     /// let out = simloop::Sim::new().seed(3).run(async {});
     /// let hint = out.replay_hint();
-    /// assert!(hint.contains("Sim::new().replay(&\"sl2:fifo:3:"));
+    /// assert!(hint.contains("Sim::new().replay(&\"sl3:fifo:3:"));
     /// assert!(!hint.contains("SIMLOOP_REPLAY="));
     /// ```
     pub fn replay_hint(&self) -> String {

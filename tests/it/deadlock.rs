@@ -42,7 +42,7 @@ fn deadlock_failure_says_how_to_replay() {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| out.unwrap())).unwrap_err();
     let msg = panic.downcast_ref::<String>().unwrap();
     assert!(
-        msg.contains("deadlock at t=0") && msg.contains("replay token: sl2:fifo:5:"),
+        msg.contains("deadlock at t=0") && msg.contains("replay token: sl3:fifo:5:"),
         "{msg}"
     );
 }

@@ -219,12 +219,13 @@ fn malformed_tokens_are_rejected_with_a_clear_error() {
     let cases = [
         ("", "empty"),
         ("hello", "4"),
-        ("sl3:fifo:1:AAAA", "version 'sl3'"),
+        ("sl4:fifo:1:AAAA", "version 'sl4'"),
         ("sl1:fifo:1:AAAA", "older simloop"),
-        ("sl2:lifo:1:AAAA", "unknown policy 'lifo'"),
-        ("sl2:fifo:-1:AAAA", "seed '-1'"),
-        ("sl2:fifo:1:!!!!", "not base64"),
-        ("sl2:fifo:1:AA", "too short"),
+        ("sl2:fifo:1:AAAA", "older simloop"),
+        ("sl3:lifo:1:AAAA", "unknown policy 'lifo'"),
+        ("sl3:fifo:-1:AAAA", "seed '-1'"),
+        ("sl3:fifo:1:!!!!", "not base64"),
+        ("sl3:fifo:1:AA", "too short"),
     ];
     for (text, expect) in cases {
         let err = text.parse::<Token>().unwrap_err().to_string();

@@ -17,7 +17,7 @@ fn pct_tokens_name_the_depth_and_replay() {
         .seed(9)
         .run((bugs::LOCK_ORDER.fixed)());
     let text = out.token.to_string();
-    assert!(text.starts_with("sl2:pct3:9:"), "{text}");
+    assert!(text.starts_with("sl3:pct3:9:"), "{text}");
     let token: Token = text.parse().unwrap();
     assert_eq!(token.policy(), Policy::Pct { depth: 3 });
     let again = Sim::new().replay(&token).run((bugs::LOCK_ORDER.fixed)());
@@ -26,7 +26,7 @@ fn pct_tokens_name_the_depth_and_replay() {
 
 #[test]
 fn unknown_policies_list_pct() {
-    let err = "sl2:lifo:1:AAAAAAA".parse::<Token>().unwrap_err();
+    let err = "sl3:lifo:1:AAAAAAA".parse::<Token>().unwrap_err();
     assert!(err.to_string().contains("pct<depth>"), "{err}");
     assert!("pct0".parse::<Policy>().is_err());
 }

@@ -50,7 +50,7 @@ fn the_same_program_replays_and_gives_its_token_back() {
     for sim in sims() {
         let token = token_of(&sim, ORIGINAL);
         let text = token.to_string();
-        assert!(text.starts_with("sl2:"), "{text}");
+        assert!(text.starts_with("sl3:"), "{text}");
         let parsed: Token = text.parse().unwrap();
         assert_eq!(parsed.program(), token.program());
         let again = Sim::new().replay(&parsed).run(workers(ORIGINAL));
@@ -228,9 +228,34 @@ fn a_version_1_token_says_how_to_get_a_new_one() {
         "{err}"
     );
     assert!(
-        err.contains("run the failing test or scenario again"),
+        err.contains("no fingerprint") && err.contains("record a new token"),
         "{err}"
     );
+}
+
+/// Version 2 numbered a decision by the picked entry's FIFO rank; version 3 numbers the
+/// slots of the ready pool (`runtime/ready_queue.rs`), so an `sl2` token's decisions would
+/// name other tasks: it is refused, with why and how to record a new one, not replayed into
+/// a silent divergence (this token was printed by an `sl2` simloop for the lost-update
+/// scenario).
+#[test]
+fn a_version_2_token_says_its_decisions_are_numbered_the_old_way_and_how_to_get_a_new_one() {
+    let err = "sl2:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQIAqdyc"
+        .parse::<Token>()
+        .unwrap_err();
+    assert!(
+        matches!(&err, simloop::TokenError::Outdated(v) if v == "sl2"),
+        "{err:?}"
+    );
+    let err = err.to_string();
+    for part in [
+        "'sl2' was written by an older simloop",
+        "older order of the ready tasks",
+        "it reads sl3",
+        "run the failing test, scenario or exploration again",
+    ] {
+        assert!(err.contains(part), "{part:?} in {err}");
+    }
 }
 
 #[test]
@@ -238,7 +263,7 @@ fn a_fingerprint_outside_its_window_is_a_corrupt_token() {
     // Hand-made payloads: the fingerprint (its event count, 0 then 65, in the top byte),
     // no decisions, and the checksum (FNV-1a of the head and the bytes, 32 bits).
     for events in [0u8, 65] {
-        let head = "sl2:fifo:0:";
+        let head = "sl3:fifo:0:";
         let mut bytes = [0, 0, 0, 0, 0, 0, 0, events].to_vec();
         bytes.push(0);
         let mut all = head.as_bytes().to_vec();

@@ -26,7 +26,7 @@ const MAX_TOKEN_FILE: u64 = 64 << 20;
 /// How to rerun a recorded run: the token as printed (`@FILE` and what it holds, when
 /// long) and the command.
 pub(super) struct Rerun {
-    /// The token, or `@FILE (sl2:random:0:AgA..., 380995 characters ...)`.
+    /// The token, or `@FILE (sl3:random:0:AgA..., 380995 characters ...)`.
     pub(super) token: String,
     /// `cargo run ... -- replay FILE TOKEN [limit flags]`.
     pub(super) command: String,
@@ -119,7 +119,7 @@ pub(super) fn parse_token(text: &str, scn: &Scenario) -> Result<Token, ExitCode>
 
 /// A printed token cut into the library's token and the scenario fingerprint after its
 /// last `@`, if it has one. A seed-only token's payload starts with `@`
-/// (`sl2:random:14:@CAQ...`): that `@` opens the payload and is no fingerprint's.
+/// (`sl3:random:14:@CAQ...`): that `@` opens the payload and is no fingerprint's.
 fn split_fingerprint(text: &str) -> (&str, Option<&str>) {
     match text.rsplit_once('@') {
         Some((token, print)) if !token.ends_with(':') => (token, Some(print)),

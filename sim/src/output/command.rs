@@ -15,12 +15,12 @@ const CARGO_RUN: &str = "cargo run -q -p simloop-cli --bin sim --";
 /// ```
 /// // The doc tests run in the checkout, so `cargo run`.
 /// assert_eq!(
-///     simloop_cli::output::replay_command("s.toml", "sl2:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl2:fifo:0:AGto0Qs",
+///     simloop_cli::output::replay_command("s.toml", "sl3:fifo:0:AGto0Qs"),
+///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl3:fifo:0:AGto0Qs",
 /// );
 /// assert_eq!(
-///     simloop_cli::output::replay_command("my dir/s.toml", "sl2:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay 'my dir/s.toml' sl2:fifo:0:AGto0Qs",
+///     simloop_cli::output::replay_command("my dir/s.toml", "sl3:fifo:0:AGto0Qs"),
+///     "cargo run -q -p simloop-cli --bin sim -- replay 'my dir/s.toml' sl3:fifo:0:AGto0Qs",
 /// );
 /// ```
 pub fn replay_command(path: &str, token: &str) -> String {

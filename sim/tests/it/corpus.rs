@@ -113,7 +113,7 @@ fn a_long_token_is_kept_in_a_file_that_replay_reads() {
         .find(|l| l.starts_with("replay token: @"))
         .unwrap_or_else(|| panic!("{}", o.stderr));
     assert!(
-        token_line.contains("(sl2:random:0:") && token_line.contains("characters"),
+        token_line.contains("(sl3:random:0:") && token_line.contains("characters"),
         "{token_line}"
     );
     let again = rerun(&dir, &o.stderr, "rerun: ");
@@ -197,7 +197,7 @@ fn long_paths_and_tokens_are_cut_in_errors() {
     assert!(o.stderr.len() < 2000, "{}", o.stderr.len());
     assert!(o.stderr.contains(&format!("--> {}...", "p".repeat(100))));
     std::fs::write(dir.join("s.toml"), "[main]\nsteps = []\n").unwrap();
-    let token = format!("sl2:random:{}:AAAA", "9".repeat(100_000));
+    let token = format!("sl3:random:{}:AAAA", "9".repeat(100_000));
     let o = sim_in(&dir, &["replay", "s.toml", &token]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.len() < 2000, "{}", o.stderr.len());
@@ -334,7 +334,7 @@ fn the_rerun_command_runs_as_printed_outside_a_checkout() {
         .expect("a rerun line");
     assert!(
         line.starts_with(&format!(
-            "{} replay 'my scenario.toml' sl2:fifo:5:",
+            "{} replay 'my scenario.toml' sl3:fifo:5:",
             env!("CARGO_BIN_EXE_sim")
         )),
         "{line}"

@@ -460,8 +460,8 @@ fn bad_tokens() {
             "sl9:fifo:0:AA",
             "replay token version 'sl9' is not supported",
         ),
-        ("sl2:lifo:0:AA", "unknown policy 'lifo'"),
-        ("sl2:fifo:1:yR-XYhc4XgIA0kMkdA", "checksum"),
+        ("sl3:lifo:0:AA", "unknown policy 'lifo'"),
+        ("sl3:fifo:1:yR-XYhc4XgIA0kMkdA", "checksum"),
         (
             "sl1:fifo:0:AGto0Qs",
             "'sl1' was written by an older simloop",
@@ -490,7 +490,7 @@ fn bad_tokens() {
     // Shrinking a passing run is a usage error with a hint.
     let o = sim_in(
         &dir,
-        &["shrink", "ok.toml", "sl2:fifo:0:yR-XYhc4XgIA0kMkdA"],
+        &["shrink", "ok.toml", "sl3:fifo:0:yR-XYhc4XgIAs-zeBA"],
     );
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
@@ -503,7 +503,7 @@ fn bad_tokens() {
     assert!(o.stderr.contains("= hint: pass the token of a failing run"));
     // A token from another scenario (bug_lock_order_deadlock, seed 4, without its `@`
     // scenario fingerprint) is refused by its program's fingerprint.
-    let tok = "sl2:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQIAqdyc";
+    let tok = "sl3:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQJBgKUJ";
     for verb in ["replay", "shrink"] {
         let o = sim_in(&dir, &[verb, "ok.toml", tok]);
         assert_eq!(o.code, 2, "{verb}: {}", o.stderr);
@@ -576,11 +576,11 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
         o.stdout,
         "t=0 loop spawn #1 main\nt=0 #1 main poll\nt=0 #1 main log: hi\nt=0 #1 main returned\n"
     );
-    assert!(o.stderr.contains("FAILED: scenario `f` (f.toml)\n  - no log line `bye`\nseed: 9  policy: fifo\nreplay token: sl2:fifo:9:"), "{}", o.stderr);
+    assert!(o.stderr.contains("FAILED: scenario `f` (f.toml)\n  - no log line `bye`\nseed: 9  policy: fifo\nreplay token: sl3:fifo:9:"), "{}", o.stderr);
     // Outside a checkout, the program as it was invoked (`cargo run` works only in one).
     assert!(
         o.stderr.contains(&format!(
-            "rerun: {} replay f.toml sl2:fifo:9:",
+            "rerun: {} replay f.toml sl3:fifo:9:",
             env!("CARGO_BIN_EXE_sim")
         )),
         "{}",
@@ -813,7 +813,7 @@ fn tokens_are_bound_to_their_program() {
     assert!(!o.stderr.contains("FAILED"), "{}", o.stderr);
 }
 
-/// Regression (the hostile corpus, round 7): a seed-only token (`sl2:random:14:@...`, as
+/// Regression (the hostile corpus, round 7): a seed-only token (`sl3:random:14:@...`, as
 /// `sim explore` prints for a run made without tracing) lost its fingerprint: the `@` that
 /// opens its payload was read as the fingerprint's, so the token without one was refused
 /// as corrupt.

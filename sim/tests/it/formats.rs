@@ -38,7 +38,7 @@ fn jsonl_has_one_object_per_event_and_an_end_line() {
     assert_eq!(end["failures"].as_array().unwrap().len(), 0);
     // Issue 20: the virtual time is a number of milliseconds, like every `t_ms`.
     assert_eq!(end["elapsed_ms"], 2000.0);
-    assert!(end["token"].as_str().unwrap().starts_with("sl2:fifo:0:"));
+    assert!(end["token"].as_str().unwrap().starts_with("sl3:fifo:0:"));
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn the_timeline_is_linear_bounded_and_lists_failures() {
     // The page's replay line is the command the terminal prints (it said `sim replay`,
     // which is no command in a checkout).
     assert!(
-        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl2:random:4:"),
+        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl3:random:4:"),
         "{html}"
     );
     let data = page_data(&html);

@@ -34,10 +34,10 @@ fn stopped(o: &Out, reason: &str) {
         "wanted `{reason}` in:\n{}",
         o.stderr
     );
-    assert!(o.stderr.contains("replay token: sl2:"), "{}", o.stderr);
+    assert!(o.stderr.contains("replay token: sl3:"), "{}", o.stderr);
     assert!(
         o.stderr.contains(&format!(
-            "rerun: {} replay s.toml sl2:",
+            "rerun: {} replay s.toml sl3:",
             env!("CARGO_BIN_EXE_sim")
         )),
         "{}",

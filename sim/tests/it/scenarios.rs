@@ -287,7 +287,7 @@ fn max_concurrency_and_deadlocks_are_reported() {
     let o = sim(&[
         "replay",
         "scenarios/bug_lock_order_deadlock.toml",
-        "sl2:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQIAqdyc",
+        "sl3:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQJBgKUJ",
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
