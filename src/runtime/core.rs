@@ -119,7 +119,8 @@ pub(crate) struct Core {
     pub(super) slot_of: IdTable,
     /// Released slots, reused by the next spawns (last released first).
     free_slots: Vec<u32>,
-    /// What can run next, in asyncio's FIFO order ([`ReadyQueue`]); pushed by wakes, timers
+    /// What can run next ([`ReadyQueue`]: asyncio's FIFO order under the FIFO policy, a
+    /// pool whose index 0 is the oldest entry under the others); pushed by wakes, timers
     /// and hops, taken only by the engine's pick.
     pub(super) ready: ReadyQueue,
     /// Entries left in the current pass (asyncio runs only what was queued when a pass began).
@@ -233,6 +234,7 @@ impl Core {
         core.run_id = run_id;
         core.seed = seed;
         core.fifo = sched.is_fifo();
+        core.ready.reset(core.fifo);
         core.sched = sched;
         core.limits = limits;
         core.trace.start(level, run_id);

@@ -1,29 +1,28 @@
 //! Prefetching the next random picks' tasks, so that a pick finds its task in cache.
 //!
-//! With many ready tasks, a random pick lands on a task whose ready-queue slot, id-table
+//! With many ready tasks, a random pick lands on a task whose ready-pool slot, id-table
 //! entry, task slot and future are each a cache miss at a random place, one depending on the
 //! other: four misses in a row per step. But the random strategy draws its words ahead
-//! (`RandomWalk::peek`), so the next picks are known as long as the number of ready entries
-//! keeps its trend (the same, as when each polled task queues itself again; or one less, as
-//! when none does). The engine keeps the next [`DEPTH`] predicted picks in a ring and walks
-//! each one's chain a stage per pick, as a software pipeline: the pick [`DEPTH`] steps away
-//! has its queue slot prefetched; at [`STAGE_AT`]'s distances a pick reads what the stage
-//! before prefetched (in cache by then) and prefetches the next: its id-table entry, its
-//! task slot, its future. A prefetch does not wait for its line, so the misses overlap with
-//! the polls in between and a pick finds its chain in cache. The predicted position of the
-//! pick being made is handed to the queue, so its removal needs no search, and each pick
-//! predicts one more: a pick costs one rank search.
+//! (`RandomWalk::peek`), and a pick's index is a pool slot (`ready_queue.rs`), so the next
+//! picks are known as long as the number of ready entries keeps its trend (the same, as
+//! when each polled task queues itself again; or one less, as when none does). The engine
+//! keeps the next [`DEPTH`] predicted picks in a ring and walks each one's chain a stage per
+//! pick, as a software pipeline: the pick [`DEPTH`] steps away has its pool slot
+//! prefetched; at [`STAGE_AT`]'s distances a pick reads what the stage before prefetched (in
+//! cache by then) and prefetches the next: its id-table entry (and its place in the pool's
+//! arrival list, written when it leaves), its task slot, its future. A prefetch does not
+//! wait for its line, so the misses overlap with the polls in between.
 //!
-//! A prediction is used only while every pick since it was made came true (same index, same
-//! number of ready entries, one decision each, no compaction): then the queue holds exactly
-//! the modelled entries (removals happen only at picks, pushes only at the back), so a
-//! predicted position is the picked entry's. When a pick's arity differs (a polled task did
-//! not queue itself again), the ring is predicted again; an entry that stays the same keeps
-//! what its chain fetched, and one that moves to a near rank finds its position by a short
-//! walk over the queue's live bits. Nothing that runs depends on the ring.
+//! A prediction is a guess that costs a multiply: the slot a coming pick lands on is read
+//! when its stage comes, and a pick that took the slot's entry before (a swap-removal moves
+//! the last entry into a picked slot) only makes that pick's chain a miss. When a pick's
+//! arity differs from the prediction (a polled task did not queue itself again), the ring
+//! is predicted again: another arity moves an index by at most one, and a pick that still
+//! names the same slot keeps what its chain fetched. Nothing that runs depends on the ring.
 
+use super::Core;
+use super::Entry;
 use super::id_table::FREED;
-use super::{Core, Entry};
 use crate::schedule::PICKS_AHEAD;
 
 /// Ready entries from which picks are read ahead (fewer stay in cache anyway).
@@ -31,14 +30,12 @@ pub(super) const PICKS_READ_AHEAD_FROM: usize = 32_768;
 
 /// How many picks ahead are predicted: all the words the strategy holds. The stages of a
 /// chain are two picks apart (one pick apart, a prefetched line was often not there yet when
-/// the next stage read it: 1.09x the time in an A/B run); predicting further ahead wastes
-/// more predictions when the arity changes (11% more instructions than a depth of 4 at
-/// 100,000 ready tasks, where 9% of the picks change it).
+/// the next stage read it).
 const DEPTH: usize = 8;
 const _: () = assert!(DEPTH <= PICKS_AHEAD && DEPTH < RING);
 
 /// The distance (in picks) at which a predicted pick's chain is walked one stage further:
-/// the id-table entry is prefetched 6 picks ahead, the task slot 4, the future 2 (the queue
+/// the id-table entry is prefetched 6 picks ahead, the task slot 4, the future 2 (the pool
 /// slot at [`DEPTH`], when the pick is predicted).
 const STAGE_AT: [usize; 3] = [6, 4, 2];
 
@@ -46,20 +43,15 @@ const STAGE_AT: [usize; 3] = [6, 4, 2];
 /// is not a task with a slot).
 const DONE: u8 = 3;
 
-/// The ring's room (a power of two above [`DEPTH`]: the current pick and those after it).
+/// The ring's room (a power of two above [`DEPTH`]).
 const RING: usize = 16;
-
-/// The rank of a ring slot that holds no pick (above every rank: a rank is below the
-/// number of ready entries, which an arity's `u32` holds).
-const NO_RANK: u32 = u32::MAX;
 
 /// One predicted pick and how far its chain was fetched.
 #[derive(Clone, Copy, Default)]
 struct Pick {
     index: u32,
     arity: u32,
-    position: u64,
-    /// Stages done: 0 the queue slot prefetched, 1 the id-table entry, 2 the task slot, 3
+    /// Stages done: 0 the pool slot prefetched, 1 the id-table entry, 2 the task slot, 3
     /// ([`DONE`]) the future.
     stage: u8,
     /// The task's id index (after stage 1), then its slot index (after stage 2).
@@ -69,13 +61,8 @@ struct Pick {
 /// The predicted picks, next first.
 pub(crate) struct ReadAhead {
     picks: [Pick; RING],
-    /// By ring slot: the FIFO rank of the pick's entry in the queue as it is at the current
-    /// pick, [`NO_RANK`] for a slot without a pick.
-    ranks: [u32; RING],
     head: usize,
     len: usize,
-    /// The ready queue's epoch the positions belong to.
-    epoch: u64,
     /// The number of decisions logged when the next predicted pick is made (any other
     /// decision, or a pick not seen here, breaks the model).
     decision: usize,
@@ -94,10 +81,8 @@ impl Default for ReadAhead {
     fn default() -> ReadAhead {
         ReadAhead {
             picks: [Pick::default(); RING],
-            ranks: [NO_RANK; RING],
             head: 0,
             len: 0,
-            epoch: 0,
             decision: 0,
             requeue: false,
             last_arity: 0,
@@ -113,55 +98,27 @@ impl ReadAhead {
         (self.head + k) % RING
     }
 
-    /// The `k`-th pick from the front, and its rank.
-    #[inline]
-    fn at(&self, k: usize) -> (Pick, usize) {
-        let s = self.slot(k);
-        (self.picks[s], self.ranks[s] as usize)
-    }
-
-    fn push(&mut self, pick: Pick, rank: usize) {
+    fn push(&mut self, pick: Pick) {
         let s = self.slot(self.len);
         self.picks[s] = pick;
-        self.ranks[s] = rank as u32;
         self.len += 1;
     }
 
     fn pop(&mut self) {
-        self.ranks[self.head] = NO_RANK;
         self.head = (self.head + 1) % RING;
         self.len -= 1;
     }
 
     fn clear(&mut self) {
-        self.ranks = [NO_RANK; RING];
         self.head = 0;
         self.len = 0;
-    }
-
-    /// The FIFO rank in the current queue of the entry that index `i` names once the
-    /// ring's picks left it: the least `rank` with `rank - #{ring ranks <= rank} == i`,
-    /// found by fixpoint (each round counts the ring's ranks at or below the guess; two or
-    /// three rounds in practice).
-    #[inline]
-    fn rank_after(&self, i: usize) -> usize {
-        let i = i as u32;
-        let mut rank = i;
-        loop {
-            let below: u32 = self.ranks.iter().map(|&r| u32::from(r <= rank)).sum();
-            if i + below == rank {
-                return rank as usize;
-            }
-            rank = i + below;
-        }
     }
 }
 
 impl Core {
-    /// Called at a random pick of `index` among `n >= PICKS_READ_AHEAD_FROM` ready entries,
-    /// before the entry is removed: hands the queue the entry's position when it was
-    /// predicted and predicts one pick more, or predicts the ring again when the prediction
-    /// failed; then walks the predicted picks' chains a stage further.
+    /// Called at a random pick of `index` among `n >= PICKS_READ_AHEAD_FROM` ready entries:
+    /// drops the pick from the ring and predicts one pick more when it came as predicted,
+    /// else predicts the ring again; then walks the predicted picks' chains a stage further.
     #[inline(never)]
     pub(super) fn read_ahead(&mut self, index: usize, n: usize) {
         let ra = &mut self.ahead;
@@ -171,36 +128,30 @@ impl Core {
         let requeue = trend == 0 || ra.last_trend == 0;
         ra.last_arity = n;
         ra.last_trend = trend;
-        if !self.ready.is_sparse() || !(-1..=0).contains(&trend) {
-            self.ahead.clear();
+        if !(-1..=0).contains(&trend) {
+            ra.clear();
             return;
         }
-        let ra = &self.ahead;
-        let valid =
-            ra.len > 0 && ra.epoch == self.ready.epoch() && ra.decision == self.decisions.len();
-        let (front, front_rank) = ra.at(0);
+        let valid = ra.len > 0 && ra.decision == self.decisions.len();
+        let front = ra.picks[ra.head];
         if valid && front.index as usize == index && front.arity as usize == n {
-            self.ready.hint(index, front.position);
-            if ra.len == DEPTH {
-                self.predict_at(n, DEPTH, None);
-            }
-            let ra = &mut self.ahead;
             ra.pop();
             ra.decision += 1;
-        } else {
-            if valid && front_rank.abs_diff(index) <= 2 {
-                // The pick lands near the predicted one: its position is a short walk away.
-                let p = self.ready.step_position(front.position, front_rank, index);
-                self.ready.hint(index, p);
+            if ra.len == DEPTH - 1 {
+                self.predict_at(n, DEPTH, None);
             }
-            self.predict_all(index, n, requeue, valid);
+            // Steady state: the picks at the stages' distances go one stage further.
+            for d in STAGE_AT {
+                if d <= self.ahead.len {
+                    self.advance(d - 1);
+                }
+            }
+        } else {
+            self.predict_all(n, requeue, valid);
+            for k in 0..self.ahead.len {
+                self.advance(k);
+            }
         }
-        // The current pick's entry leaves: the entries after it move one rank down.
-        let index = index as u32;
-        for r in &mut self.ahead.ranks {
-            *r -= u32::from(*r > index && *r != NO_RANK);
-        }
-        self.walk();
     }
 
     /// Called at a pick among `n >= PICKS_READ_AHEAD_FROM` ready entries by a strategy that
@@ -238,41 +189,32 @@ impl Core {
         };
     }
 
-    /// Fills the ring with the picks after the current one (`index` of `n`): each among `n`
-    /// entries when `requeue` (each polled task queues one entry), else among one fewer
-    /// each time. Ranks are those of the queue before the current pick leaves it. When
-    /// `reuse`, the ring holds earlier predictions of the same picks (with ranks in the
-    /// current queue): one that names the same entry keeps what its chain fetched, and one
-    /// that names a near entry (another arity moves an index by one or two) finds its
-    /// position from the old one's by a short walk.
-    fn predict_all(&mut self, index: usize, n: usize, requeue: bool, reuse: bool) {
+    /// Fills the ring with the picks after the current one among `n` entries: each among
+    /// `n` when `requeue` (each polled task queues one entry), else among one fewer each
+    /// time. When `reuse`, the ring holds earlier predictions of the same picks, after the
+    /// current one: one that names the same slot keeps what its chain fetched.
+    fn predict_all(&mut self, n: usize, requeue: bool, reuse: bool) {
         let ra = &mut self.ahead;
-        let old: [Option<(Pick, usize)>; RING] =
-            std::array::from_fn(|k| (reuse && k < ra.len).then(|| ra.at(k)));
+        // The earlier predictions of the picks after the current one (the ring's front was
+        // the current pick's).
+        let old: [Option<Pick>; RING] =
+            std::array::from_fn(|k| (reuse && k + 1 < ra.len).then(|| ra.picks[ra.slot(k + 1)]));
         ra.clear();
         ra.requeue = requeue;
-        // The current pick stands at the front while the others are predicted.
-        ra.push(Pick::default(), index);
-        for (d, before) in old.iter().enumerate().take(DEPTH + 1).skip(1) {
-            if !self.predict_at(n, d, *before) {
+        for (d, before) in old.iter().enumerate().take(DEPTH) {
+            if !self.predict_at(n, d + 1, *before) {
                 break;
             }
         }
-        let ra = &mut self.ahead;
-        ra.pop();
-        ra.epoch = self.ready.epoch();
-        ra.decision = self.decisions.len() + 1;
+        self.ahead.decision = self.decisions.len() + 1;
     }
 
-    /// Predicts the pick `d` after the current one (the ring holds the `d` before it,
-    /// counting the current one) and prefetches its queue slot, unless `before` (an earlier
-    /// prediction of it and its rank) names the same entry. Returns false when it cannot be
-    /// predicted (too few entries, or it lands on an entry queued after the current pick,
-    /// whose position is not known yet).
+    /// Predicts the pick `d` after the current one (the ring holds the `d - 1` between) and
+    /// prefetches its pool slot, unless `before` (an earlier prediction of it) names the
+    /// same slot. Returns false when it cannot be predicted (too few entries).
     #[inline]
-    fn predict_at(&mut self, n: usize, d: usize, before: Option<(Pick, usize)>) -> bool {
-        let ra = &self.ahead;
-        let arity = if ra.requeue {
+    fn predict_at(&mut self, n: usize, d: usize, before: Option<Pick>) -> bool {
+        let arity = if self.ahead.requeue {
             n
         } else if let Some(a) = n.checked_sub(d) {
             a
@@ -285,74 +227,65 @@ impl Core {
         let Some(i) = self.sched.peek(d - 1, arity) else {
             return false;
         };
-        // Entries of the queue as it is now come first, then those queued since.
-        if i >= n - d {
-            return false;
-        }
-        let rank = ra.rank_after(i);
         let (index, arity) = (i as u32, arity as u32);
         let pick = match before {
-            Some((b, r)) if r == rank => Pick { index, arity, ..b },
+            Some(b) if b.index == index => Pick { arity, ..b },
             _ => {
-                let position = match before {
-                    Some((b, r)) => self.ready.step_position(b.position, r, rank),
-                    None => self.ready.position_of(rank),
-                };
-                self.ready.prefetch_position(position);
+                self.ready.prefetch_index(i);
                 Pick {
                     index,
                     arity,
-                    position,
                     stage: 0,
                     value: 0,
                 }
             }
         };
-        self.ahead.push(pick, rank);
+        self.ahead.push(pick);
         true
     }
 
-    /// Walks each predicted pick's chain one stage further where its distance calls for it:
-    /// reads what the previous stage prefetched (in cache by now) and prefetches the next.
-    fn walk(&mut self) {
-        for k in 0..self.ahead.len {
-            let s = self.ahead.slot(k);
-            let p = self.ahead.picks[s];
-            if p.stage >= DONE || k + 1 > STAGE_AT[p.stage as usize] {
-                continue;
-            }
-            let (stage, value) = match p.stage {
-                0 => match self.ready.at_position(p.position) {
-                    Some(Entry::Poll(id)) => {
-                        self.slot_of.prefetch(id.index());
-                        (1, id.index() as u32)
-                    }
-                    _ => (DONE, 0),
-                },
-                1 => match self.slot_of.try_get(p.value as usize) {
-                    Some(s) if s & FREED == 0 => match self.tasks.get(s as usize) {
-                        Some(slot) => {
-                            slot.prefetch();
-                            (2, s)
-                        }
-                        None => (DONE, 0),
-                    },
-                    _ => (DONE, 0),
-                },
-                _ => {
-                    if let Some(cell) = self
-                        .tasks
-                        .get(p.value as usize)
-                        .and_then(|t| t.cell.as_ref())
-                    {
-                        cell.prefetch();
-                    }
-                    (DONE, 0)
-                }
-            };
-            let p = &mut self.ahead.picks[s];
-            p.stage = stage;
-            p.value = value;
+    /// Walks the chain of the `k`-th predicted pick from the front (`k + 1` picks away) one
+    /// stage further, if its distance calls for it: reads what the previous stage prefetched
+    /// (in cache by now) and prefetches the next.
+    #[inline]
+    fn advance(&mut self, k: usize) {
+        let s = self.ahead.slot(k);
+        let p = self.ahead.picks[s];
+        if p.stage >= DONE || k + 1 > STAGE_AT[p.stage as usize] {
+            return;
         }
+        let (stage, value) = match p.stage {
+            0 => match self.ready.get(p.index as usize) {
+                Some(Entry::Poll(id)) => {
+                    self.slot_of.prefetch(id.index());
+                    self.ready.prefetch_arrival(p.index as usize);
+                    (1, id.index() as u32)
+                }
+                _ => (DONE, 0),
+            },
+            1 => match self.slot_of.try_get(p.value as usize) {
+                Some(s) if s & FREED == 0 => match self.tasks.get(s as usize) {
+                    Some(slot) => {
+                        slot.prefetch();
+                        (2, s)
+                    }
+                    None => (DONE, 0),
+                },
+                _ => (DONE, 0),
+            },
+            _ => {
+                if let Some(cell) = self
+                    .tasks
+                    .get(p.value as usize)
+                    .and_then(|t| t.cell.as_ref())
+                {
+                    cell.prefetch();
+                }
+                (DONE, 0)
+            }
+        };
+        let p = &mut self.ahead.picks[s];
+        p.stage = stage;
+        p.value = value;
     }
 }

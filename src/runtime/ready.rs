@@ -1,11 +1,11 @@
-//! The ready queue: what can run next, in asyncio's FIFO order.
+//! The ready queue: what can run next (asyncio's FIFO order for the FIFO policy; a pool
+//! whose index 0 is the oldest entry for the others: `ready_queue.rs`).
 
 use super::ReadyQueue;
 
 use super::TaskId;
 
-/// One entry of the ready queue: 8 bytes, copied freely (a random pick moves part of the
-/// queue, so the entry size is on the hot path).
+/// One entry of the ready queue: 8 bytes, copied freely.
 ///
 /// asyncio's ready queue holds callbacks; a task step is one kind of callback. simloop keeps
 /// the kinds that matter for ordering: polling a task, and waking a waker one slot later (a
@@ -28,7 +28,9 @@ pub(crate) enum Entry {
 }
 
 /// A read-only view of the ready queue, given to scheduling strategies. Index 0 is the
-/// oldest entry; picking it every time is asyncio's FIFO order.
+/// oldest entry; picking it every time is asyncio's FIFO order. The other indexes are
+/// slots of the ready pool (`ready_queue.rs`): new entries come last, and a picked entry's
+/// index goes to the last one.
 pub(crate) struct ReadyView<'a> {
     pub(crate) queue: &'a ReadyQueue,
 }
@@ -55,9 +57,16 @@ impl ReadyView<'_> {
     /// How many entries were pushed since the run began. Entries leave only by a pick or,
     /// when a single one is ready, by being taken without asking the strategy, so the
     /// queue holds the last `len()` entries pushed whenever it emptied since a strategy's
-    /// previous pick, and otherwise what was left then plus what arrived since.
+    /// previous pick, and otherwise what was left then plus what arrived since, which are
+    /// its last indexes, in push order.
     pub(crate) fn pushed(&self) -> u64 {
         self.queue.pushed()
+    }
+
+    /// The index of the entry pushed as number `push` (the [`ReadyView::pushed`] count before
+    /// it), if it is still queued.
+    pub(crate) fn index_of_push(&self, push: u64) -> Option<usize> {
+        self.queue.index_of_push(push)
     }
 
     /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra

@@ -1,197 +1,101 @@
-//! The ready queue's storage: FIFO order, with removal of the i-th entry in O(log n).
+//! The ready queue's storage: asyncio's FIFO order for the FIFO policy, and for every other
+//! strategy a pool whose pick and removal cost O(1) at any size.
 //!
-//! Non-FIFO strategies pick an index into the queue and the picked entry leaves it while the
-//! others keep their order (index 0 stays the FIFO choice). A `VecDeque::remove` moves half
-//! the queue per pick: cheapest for a short queue (the usual case), but it dominates a run
-//! with thousands of ready tasks. So a short queue is a plain deque ("dense"), and past
-//! `SPARSE_ABOVE` entries the queue turns "sparse" until it shrinks to `DENSE_AT`: a removed
-//! entry leaves a tombstone and a bitmap of live slots (one bit per slot, 64 per word, with a
-//! live count per word and a Fenwick tree of live counts per group of 8 words) finds the
-//! i-th live entry in O(log n): the group by descending the tree, the word by counts, the
-//! bit by a broadword select. Tombstones at the front are trimmed at once, and the queue is
-//! compacted when tombstones outnumber live entries, so memory stays O(live).
+//! The FIFO policy only ever takes the oldest entry, so its queue is a plain deque.
+//!
+//! Every other strategy picks an index, and what an index names is this module's choice (a
+//! recorded decision is an index: replay tokens depend on it, and changing it is a token
+//! version bump, `schedule/token.rs`). Up to version 2 an index was the entry's FIFO rank,
+//! which took a search over a bitmap of live entries and a Fenwick tree at every pick
+//! (O(log n), a few hundred instructions and misses with 100,000 ready entries). Since
+//! version 3 the queue is a **pool**: the entries sit in a dense array and index `i` is array
+//! slot `i`, so a pick reads its entry directly and leaves by swap-removal (the last entry
+//! moves into its slot). One rule keeps index 0 asyncio's FIFO choice, which the shrinker,
+//! guided schedules and [`crate::schedule::Decision`]'s deviations count on: **slot 0 always
+//! holds the oldest entry**. When it leaves, the next oldest is moved into slot 0 (and the
+//! last entry into that one's slot). An arrival list in push order finds the next oldest: each
+//! entry's place in it is kept in its slot, a removed entry is marked dead there, and the
+//! list is compacted when the dead outnumber the live, so memory stays O(live). The list also
+//! answers where the entry pushed as number `p` is now ([`ReadyQueue::index_of_push`]), which
+//! PCT, choosing by priority, asks for its pick.
+//!
+//! So for any run the pool holds its entries in an order that depends only on the pushes and
+//! picks before (deterministic), index 0 is the oldest, and always picking index 0 is FIFO.
 
-use std::cell::Cell;
-use std::ops::{Index, IndexMut};
+use std::collections::VecDeque;
 
 use super::Entry;
 use super::prefetch::prefetch;
 
-/// A double-ended queue of slots in one `Vec` that never wraps: the live part starts at
-/// `head`. Removing the `i`-th slot shifts the shorter side with one `copy_within` (no
-/// wrap-around cases, which made `VecDeque::remove` the most expensive part of a random
-/// pick); the dead prefix is dropped once it is as long as the live part.
-#[derive(Default)]
-struct Slots {
-    buf: Vec<Option<Entry>>,
-    head: usize,
+/// One pool slot: the entry and its place in the arrival list (16 bytes, aligned so that a
+/// slot never straddles two cache lines).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(16))]
+struct Slot {
+    entry: Entry,
+    arrival: u32,
 }
 
-impl Slots {
-    #[inline]
-    fn len(&self) -> usize {
-        self.buf.len() - self.head
-    }
-
-    fn clear(&mut self) {
-        self.buf.clear();
-        self.head = 0;
-    }
-
-    #[inline]
-    fn push_back(&mut self, slot: Option<Entry>) {
-        self.buf.push(slot);
-    }
-
-    #[inline]
-    fn pop_front(&mut self) -> Option<Option<Entry>> {
-        let slot = self.buf.get_mut(self.head)?.take();
-        self.head += 1;
-        if self.head == self.buf.len() || (self.head >= 64 && self.head * 2 >= self.buf.len()) {
-            self.rebase();
-        }
-        Some(slot)
-    }
-
-    /// Drops the dead prefix (all of it when the queue emptied).
-    #[cold]
-    fn rebase(&mut self) {
-        if self.head == self.buf.len() {
-            self.clear();
-        } else {
-            self.buf.drain(..self.head);
-            self.head = 0;
-        }
-    }
-
-    #[inline]
-    fn front(&self) -> Option<&Option<Entry>> {
-        self.buf.get(self.head)
-    }
-
-    #[inline]
-    fn back(&self) -> Option<&Option<Entry>> {
-        self.buf[self.head..].last()
-    }
-
-    #[inline]
-    fn pop_back(&mut self) -> Option<Option<Entry>> {
-        if self.len() == 0 {
-            return None;
-        }
-        self.buf.pop()
-    }
-
-    /// Takes slot `i` out, the slots before and after it closing the gap in order.
-    #[inline]
-    fn remove(&mut self, i: usize) -> Option<Entry> {
-        let at = self.head + i;
-        let slot = self.buf[at].take();
-        if i < self.len() / 2 {
-            self.buf.copy_within(self.head..at, self.head + 1);
-            self.buf[self.head] = None;
-            self.pop_front();
-        } else {
-            self.buf.copy_within(at + 1.., at);
-            self.buf.pop();
-        }
-        slot
-    }
-
-    fn retain(&mut self, keep: impl FnMut(&Option<Entry>) -> bool) {
-        self.buf.drain(..self.head);
-        self.head = 0;
-        self.buf.retain(keep);
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &Option<Entry>> + '_ {
-        self.buf[self.head..].iter()
-    }
+/// One place of the arrival list: the push number of an entry and its slot, or [`DEAD`].
+#[derive(Clone, Copy, Debug)]
+struct Arrival {
+    push: u64,
+    slot: u32,
 }
 
-impl Index<usize> for Slots {
-    type Output = Option<Entry>;
-
-    #[inline]
-    fn index(&self, i: usize) -> &Option<Entry> {
-        &self.buf[self.head + i]
-    }
-}
-
-impl IndexMut<usize> for Slots {
-    #[inline]
-    fn index_mut(&mut self, i: usize) -> &mut Option<Entry> {
-        &mut self.buf[self.head + i]
-    }
-}
+/// The slot of an arrival whose entry left.
+const DEAD: u32 = u32::MAX;
 
 #[derive(Default)]
 pub(crate) struct ReadyQueue {
-    /// Entries in arrival order; `None` is a removed entry (only when sparse). The front is
-    /// live (or the queue empty).
-    slots: Slots,
-    /// Absolute position of `slots[0]`; positions only grow.
-    base: u64,
-    /// Live bits by absolute position: bit `p % 64` of `words[p / 64 - word_base]`. The
-    /// bases are fixed when the bitmap is rebuilt (`compact`); words before the front are
-    /// zero and stay until then.
-    words: Vec<u64>,
-    /// Live entries per word (its popcount, kept so that finding a rank needs no popcount,
-    /// which the baseline x86-64 target computes in a dozen instructions).
-    counts: Vec<u8>,
-    word_base: u64,
-    /// Live entries per group of `GROUP` positions (group `p / GROUP - group_base`), as a
-    /// Fenwick tree.
-    groups: GroupTree,
-    group_base: u64,
-    live: usize,
-    /// Whether the bitmap is maintained (and tombstones allowed).
-    sparse: bool,
-    /// The last `get` when sparse: `(index, slot)`, so that a strategy scanning indexes in
-    /// order (PCT) steps to the next live slot instead of searching the bitmap each time,
-    /// and removing that index needs no search (the engine's read-ahead sets it with
-    /// `hint`). Reset by every removal and compaction; pushes at the back leave it true.
-    cursor: Cell<Option<(usize, usize)>>,
+    /// Whether this is the FIFO policy's deque (else the pool).
+    fifo: bool,
+    /// The FIFO policy's entries, oldest first.
+    deque: VecDeque<Entry>,
+    /// The pool's entries; slot 0 holds the oldest.
+    slots: Vec<Slot>,
+    /// The pool's entries in push order from `head` (the oldest live one), the dead among
+    /// them marked.
+    arrivals: Vec<Arrival>,
+    head: usize,
+    /// Dead places in `arrivals[head..]`.
+    dead: usize,
     /// Entries pushed since the queue was last cleared: strategies that mirror the queue
     /// (PCT) read only what arrived since their last pick.
     pushed: u64,
-    /// Bumped whenever positions change meaning (compaction, clearing): a position found
-    /// earlier ([`ReadyQueue::position_of`]) holds while this is unchanged.
-    epoch: u64,
 }
 
-/// A dense queue longer than this turns sparse.
-const SPARSE_ABOVE: usize = 256;
-/// A sparse queue this short turns dense again.
-const DENSE_AT: usize = 64;
-
-/// Positions per group: 8 bitmap words.
-const GROUP: u64 = 8 * 64;
-
 impl ReadyQueue {
-    /// Empties the queue, keeping its capacity.
+    /// Empties the queue, keeping its capacity, and sets its kind: the FIFO policy's deque,
+    /// or the pool of every other strategy (see the module docs).
+    pub(crate) fn reset(&mut self, fifo: bool) {
+        self.clear();
+        self.fifo = fifo;
+    }
+
+    /// Empties the queue, keeping its capacity and kind.
     pub(crate) fn clear(&mut self) {
-        self.cursor.set(None);
+        self.deque.clear();
         self.slots.clear();
-        self.words.clear();
-        self.counts.clear();
-        self.groups.clear();
-        (self.base, self.word_base, self.group_base) = (0, 0, 0);
-        self.live = 0;
-        self.sparse = false;
+        self.arrivals.clear();
+        self.head = 0;
+        self.dead = 0;
         self.pushed = 0;
-        self.epoch += 1;
     }
 
     /// How many entries are ready.
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.live
+        if self.fifo {
+            self.deque.len()
+        } else {
+            self.slots.len()
+        }
     }
 
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.live == 0
+        self.len() == 0
     }
 
     /// Entries pushed since the queue was last cleared.
@@ -200,403 +104,157 @@ impl ReadyQueue {
         self.pushed
     }
 
-    /// Queues `entry` behind everything ready.
+    /// Queues `entry` behind everything ready: the last index of the pool.
     #[inline]
     pub(crate) fn push_back(&mut self, entry: Entry) {
+        let push = self.pushed;
         self.pushed += 1;
-        if !self.sparse && self.live < SPARSE_ABOVE {
-            self.slots.push_back(Some(entry));
-            self.live += 1;
+        if self.fifo {
+            self.deque.push_back(entry);
             return;
         }
-        self.push_back_slow(entry);
-    }
-
-    #[inline(never)]
-    fn push_back_slow(&mut self, entry: Entry) {
-        if !self.sparse {
-            self.slots.push_back(Some(entry));
-            self.live += 1;
-            self.sparse = true;
-            self.compact();
-            return;
-        }
-        let p = self.base + self.slots.len() as u64;
-        self.slots.push_back(Some(entry));
-        self.mark(p);
-    }
-
-    /// Sets the live bit of position `p` and counts it.
-    #[inline]
-    fn mark(&mut self, p: u64) {
-        let w = (p / 64 - self.word_base) as usize;
-        if w == self.words.len() {
-            self.words.push(0);
-            self.counts.push(0);
-        }
-        self.words[w] |= 1 << (p % 64);
-        self.counts[w] += 1;
-        let g = (p / GROUP - self.group_base) as usize;
-        if g == self.groups.len() {
-            self.groups.push_group();
-        }
-        self.groups.add(g);
-        self.live += 1;
+        let arrival = u32::try_from(self.arrivals.len()).expect("fewer than 2^32 ready entries");
+        self.arrivals.push(Arrival {
+            push,
+            slot: self.slots.len() as u32,
+        });
+        self.slots.push(Slot { entry, arrival });
     }
 
     /// Takes the oldest entry.
     #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<Entry> {
-        if !self.sparse {
-            let entry = self.slots.pop_front()?;
-            self.live -= 1;
-            return entry;
+        if self.fifo {
+            return self.deque.pop_front();
         }
-        self.pop_front_sparse()
+        self.remove(0)
     }
 
-    #[inline(never)]
-    fn pop_front_sparse(&mut self) -> Option<Entry> {
-        self.cursor.set(None);
-        let entry = self.slots.pop_front()?.expect("the front slot is live");
-        self.clear_bit(self.base);
-        self.base += 1;
-        self.live -= 1;
-        self.trim_front();
-        if self.live <= DENSE_AT {
-            self.sparse = false;
-            self.compact();
-        }
-        Some(entry)
-    }
-
-    /// Takes the entry at `index` in FIFO order (the `index`-th live entry).
+    /// Takes the entry at `index`: in the pool the last entry moves into its slot, and when
+    /// `index` is 0 the next oldest entry moves into slot 0 first.
     #[inline]
     pub(crate) fn remove(&mut self, index: usize) -> Option<Entry> {
+        if self.fifo {
+            return self.deque.remove(index);
+        }
+        if index >= self.slots.len() {
+            return None;
+        }
+        let gone = self.slots.swap_remove(index);
+        self.arrivals[gone.arrival as usize].slot = DEAD;
+        self.dead += 1;
+        if let Some(moved) = self.slots.get(index) {
+            self.arrivals[moved.arrival as usize].slot = index as u32;
+        }
         if index == 0 {
-            return self.pop_front();
+            self.oldest_to_front();
         }
-        if index >= self.live {
-            return None;
+        if self.head + self.dead > self.slots.len() + 32 {
+            self.compact();
         }
-        if !self.sparse {
-            self.live -= 1;
-            return self.slots.remove(index);
-        }
-        self.remove_sparse(index)
+        Some(gone.entry)
     }
 
+    /// After the oldest entry left: moves the next oldest into slot 0.
     #[inline(never)]
-    fn remove_sparse(&mut self, index: usize) -> Option<Entry> {
-        // The slot `get` or `hint` gave for this index, when nothing was removed since.
-        let i = match self.cursor.take() {
-            Some((k, slot)) if k == index => {
-                debug_assert_eq!(
-                    slot as u64,
-                    self.position(index) - self.base,
-                    "a hinted position names the entry at its index"
-                );
-                slot
-            }
-            _ => (self.position(index) - self.base) as usize,
-        };
-        let p = self.base + i as u64;
-        let entry = self.slots[i].take().expect("a live bit marks a live slot");
-        self.clear_bit(p);
-        self.live -= 1;
-        while let Some(None) = self.slots.back() {
-            self.slots.pop_back();
+    fn oldest_to_front(&mut self) {
+        if self.slots.is_empty() {
+            self.arrivals.clear();
+            self.head = 0;
+            self.dead = 0;
+            return;
         }
-        if self.live <= DENSE_AT {
-            self.sparse = false;
-            self.compact();
-        } else if self.slots.len() > 2 * self.live {
-            self.compact();
+        while self.arrivals[self.head].slot == DEAD {
+            self.head += 1;
+            self.dead -= 1;
         }
-        Some(entry)
+        let s = self.arrivals[self.head].slot as usize;
+        if s != 0 {
+            self.slots.swap(0, s);
+            self.arrivals[self.slots[0].arrival as usize].slot = 0;
+            self.arrivals[self.slots[s].arrival as usize].slot = s as u32;
+        }
     }
 
-    /// The entry at `index` in FIFO order.
+    /// Drops the dead places of the arrival list (and the prefix before `head`), telling each
+    /// live slot its new place.
+    #[cold]
+    fn compact(&mut self) {
+        let mut kept = 0;
+        for k in self.head..self.arrivals.len() {
+            let a = self.arrivals[k];
+            if a.slot != DEAD {
+                self.arrivals[kept] = a;
+                self.slots[a.slot as usize].arrival = kept as u32;
+                kept += 1;
+            }
+        }
+        self.arrivals.truncate(kept);
+        self.head = 0;
+        self.dead = 0;
+    }
+
+    /// The entry at `index`.
+    #[inline]
     pub(crate) fn get(&self, index: usize) -> Option<&Entry> {
-        if index >= self.live {
-            return None;
+        if self.fifo {
+            self.deque.get(index)
+        } else {
+            self.slots.get(index).map(|s| &s.entry)
         }
-        if !self.sparse {
-            return self.slots[index].as_ref();
-        }
-        let slot = match self.cursor.get() {
-            Some((i, slot)) if i == index => slot,
-            Some((i, slot)) if i + 1 == index => (slot + 1..self.slots.len())
-                .find(|&k| self.slots[k].is_some())
-                .expect("a later live entry exists"),
-            // One of the newest entries (a strategy reading what arrived since its last
-            // pick): counted from the back, whose slot is live.
-            _ => match self.slot_behind_last(self.live - 1 - index) {
-                Some(slot) => slot,
-                None => (self.position(index) - self.base) as usize,
-            },
+    }
+
+    /// The index of the entry pushed as number `push` (counted by [`ReadyQueue::pushed`]),
+    /// if it is still queued (pool only): a search of the arrival list, which the newest
+    /// entry (a yielding task's, PCT's usual pick) skips.
+    pub(crate) fn index_of_push(&self, push: u64) -> Option<usize> {
+        debug_assert!(!self.fifo, "the pool's question");
+        let live = &self.arrivals[self.head..];
+        let k = match live.last() {
+            Some(a) if a.push == push => live.len() - 1,
+            _ => live.binary_search_by_key(&push, |a| a.push).ok()?,
         };
-        self.cursor.set(Some((index, slot)));
-        self.slots[slot].as_ref()
+        let slot = live[k].slot;
+        (slot != DEAD).then_some(slot as usize)
     }
 
-    /// The slot of the live entry `behind` entries before the last, if a short walk back
-    /// over the slots finds it (sparse queues only).
-    fn slot_behind_last(&self, behind: usize) -> Option<usize> {
-        const WALK: usize = 16;
-        let mut left = behind;
-        for k in (0..self.slots.len()).rev().take(WALK) {
-            if self.slots[k].is_some() {
-                if left == 0 {
-                    return Some(k);
-                }
-                left -= 1;
-            }
-        }
-        None
-    }
-
-    /// Whether positions are maintained (the queue is long: see the module docs).
+    /// Prefetches the pool slot at `index` ([`super::prefetch`]), if there is one.
     #[inline]
-    pub(crate) fn is_sparse(&self) -> bool {
-        self.sparse
-    }
-
-    /// See the field.
-    #[inline]
-    pub(crate) fn epoch(&self) -> u64 {
-        self.epoch
-    }
-
-    /// The position of the `index`-th entry (`index < len`, sparse queues only), valid while
-    /// [`ReadyQueue::epoch`] is unchanged whatever else is pushed or removed.
-    pub(crate) fn position_of(&self, index: usize) -> u64 {
-        debug_assert!(self.sparse && index < self.live);
-        self.position(index)
-    }
-
-    /// The position of the `to`-th entry, given that the `from`-th is at position `p` (both
-    /// below `len`, sparse queues only; valid as [`ReadyQueue::position_of`]): a walk over
-    /// the live bits between them when they are near, else a search.
-    pub(crate) fn step_position(&self, p: u64, from: usize, to: usize) -> u64 {
-        debug_assert!(self.sparse && from < self.live && to < self.live);
-        if from.abs_diff(to) > 4 {
-            return self.position(to);
-        }
-        let mut p = p;
-        for _ in to..from {
-            p = self.live_before(p);
-        }
-        for _ in from..to {
-            p = self.live_after(p);
-        }
-        p
-    }
-
-    /// The live position before `p` (one exists).
-    fn live_before(&self, p: u64) -> u64 {
-        let mut w = (p / 64 - self.word_base) as usize;
-        let mut bits = self.words[w] & ((1u64 << (p % 64)) - 1);
-        while bits == 0 {
-            w -= 1;
-            bits = self.words[w];
-        }
-        (self.word_base + w as u64) * 64 + u64::from(63 - bits.leading_zeros())
-    }
-
-    /// The live position after `p` (one exists).
-    fn live_after(&self, p: u64) -> u64 {
-        let mut w = (p / 64 - self.word_base) as usize;
-        let mut bits = self.words[w] & (u64::MAX << (p % 64) << 1);
-        while bits == 0 {
-            w += 1;
-            bits = self.words[w];
-        }
-        (self.word_base + w as u64) * 64 + u64::from(bits.trailing_zeros())
-    }
-
-    /// The entry at position `p`, if it is still queued.
-    #[inline]
-    pub(crate) fn at_position(&self, p: u64) -> Option<Entry> {
-        let i = usize::try_from(p.checked_sub(self.base)?).ok()?;
-        *self.slots.buf.get(self.slots.head + i)?
-    }
-
-    /// Prefetches the slot at position `p` ([`super::prefetch`]), if it is in the queue.
-    #[inline]
-    pub(crate) fn prefetch_position(&self, p: u64) {
-        if let Some(slot) = p
-            .checked_sub(self.base)
-            .and_then(|i| self.slots.buf.get(self.slots.head + i as usize))
-        {
+    pub(crate) fn prefetch_index(&self, index: usize) {
+        if let Some(slot) = self.slots.get(index) {
             prefetch(slot);
         }
     }
 
-    /// Tells the queue that the `index`-th entry is at position `p` (found with
-    /// [`ReadyQueue::position_of`] in this epoch), so that removing it needs no search.
+    /// Prefetches the arrival-list place of the pool entry at `index` (written when it
+    /// leaves), if there is one.
     #[inline]
-    pub(crate) fn hint(&self, index: usize, p: u64) {
-        if self.sparse && p >= self.base {
-            self.cursor.set(Some((index, (p - self.base) as usize)));
+    pub(crate) fn prefetch_arrival(&self, index: usize) {
+        if let Some(a) = self
+            .slots
+            .get(index)
+            .and_then(|s| self.arrivals.get(s.arrival as usize))
+        {
+            prefetch(a);
         }
     }
 
-    /// The entries in FIFO order.
-    #[allow(dead_code)] // For strategies and reports that list entries; tested below.
+    /// The entries: in FIFO order for the FIFO policy, in index order in the pool.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
-        self.slots.iter().flatten()
-    }
-
-    /// The absolute position of the `index`-th live entry (`index < live`): the group by
-    /// descending the Fenwick tree, then the word by counts, then the bit. The word is the
-    /// number of the group's words whose running count stays at or below the rank, counted
-    /// without a branch on the counts (a loop that stopped at the word mispredicted its exit).
-    fn position(&self, index: usize) -> u64 {
-        let (g, rank) = self.groups.find(index as u32);
-        let first_word = ((self.group_base + g as u64) * GROUP / 64).max(self.word_base);
-        let mut k = (first_word - self.word_base) as usize;
-        let mut rank = rank;
-        loop {
-            let c = u32::from(self.counts[k]);
-            if rank < c {
-                return (self.word_base + k as u64) * 64 + u64::from(select(self.words[k], rank));
-            }
-            rank -= c;
-            k += 1;
-        }
-    }
-
-    #[inline]
-    fn clear_bit(&mut self, p: u64) {
-        let w = (p / 64 - self.word_base) as usize;
-        self.words[w] &= !(1 << (p % 64));
-        self.counts[w] -= 1;
-        self.groups.sub((p / GROUP - self.group_base) as usize);
-    }
-
-    /// Drops tombstones at the front.
-    #[inline]
-    fn trim_front(&mut self) {
-        while let Some(None) = self.slots.front() {
-            self.slots.pop_front();
-            self.base += 1;
-        }
-    }
-
-    /// Rewrites the live entries contiguously, in order, and rebuilds the bitmap when sparse
-    /// (an empty one when dense).
-    fn compact(&mut self) {
-        self.cursor.set(None);
-        self.epoch += 1;
-        if self.slots.len() != self.live {
-            self.slots.retain(Option::is_some);
-        }
-        self.words.clear();
-        self.counts.clear();
-        self.groups.clear();
-        self.word_base = self.base / 64;
-        self.group_base = self.base / GROUP;
-        if self.sparse {
-            let n = std::mem::take(&mut self.live) as u64;
-            for k in 0..n {
-                self.mark(self.base + k);
-            }
-        }
-    }
-}
-
-/// Counts per group in a Fenwick (binary indexed) tree: `tree[i]` (1-based) holds the sum of
-/// groups `i - lowbit(i) .. i` (0-based, end excluded), so that adding to a group, and
-/// finding the group where a rank falls, take O(log groups). [`GroupTree::find`] takes each
-/// step of its descent without a branch on the counts (a random rank sends each step either
-/// way, and a branch there mispredicted half the time): the array is kept a power of two
-/// long, so that a step past the last group reads a node in bounds, whose count it ignores.
-#[derive(Default)]
-struct GroupTree {
-    /// `tree[0]` is unused; nodes past `groups` are room, not counts.
-    tree: Vec<u32>,
-    /// How many groups there are.
-    groups: usize,
-}
-
-impl GroupTree {
-    /// How many groups there are.
-    #[inline]
-    fn len(&self) -> usize {
-        self.groups
-    }
-
-    fn clear(&mut self) {
-        self.tree.clear();
-        self.groups = 0;
-    }
-
-    /// Appends an empty group: its node sums the groups it covers before it.
-    fn push_group(&mut self) {
-        let i = self.groups + 1;
-        if i >= self.tree.len() {
-            self.tree.resize((2 * i).next_power_of_two(), 0);
-        }
-        self.tree[i] = self.prefix(i - 1) - self.prefix(i - (i & i.wrapping_neg()));
-        self.groups = i;
-    }
-
-    /// The sum of the first `i` groups.
-    fn prefix(&self, mut i: usize) -> u32 {
-        let mut sum = 0;
-        while i > 0 {
-            sum += self.tree[i];
-            i &= i - 1;
-        }
-        sum
-    }
-
-    /// Counts one more live entry in group `g`.
-    #[inline]
-    fn add(&mut self, g: usize) {
-        let mut i = g + 1;
-        while i <= self.groups {
-            self.tree[i] += 1;
-            i += i & i.wrapping_neg();
-        }
-    }
-
-    /// Counts one less live entry in group `g`.
-    #[inline]
-    fn sub(&mut self, g: usize) {
-        let mut i = g + 1;
-        while i <= self.groups {
-            self.tree[i] -= 1;
-            i += i & i.wrapping_neg();
-        }
-    }
-
-    /// The group holding the `rank`-th live entry (0-based; it exists), and the entry's
-    /// rank within that group.
-    #[inline]
-    fn find(&self, mut rank: u32) -> (usize, u32) {
-        let len = self.groups;
-        let mut pos = 0;
-        let mut step = 1usize << (usize::BITS - 1 - len.leading_zeros());
-        while step > 0 {
-            // Below `2 * step` <= the array's length.
-            let next = pos + step;
-            let count = if next <= len {
-                self.tree[next]
-            } else {
-                u32::MAX
-            };
-            let take = count <= rank;
-            pos = if take { next } else { pos };
-            rank -= if take { count } else { 0 };
-            step >>= 1;
-        }
-        (pos, rank)
+        let (deque, slots) = if self.fifo {
+            (Some(self.deque.iter()), None)
+        } else {
+            (None, Some(self.slots.iter().map(|s| &s.entry)))
+        };
+        deque
+            .into_iter()
+            .flatten()
+            .chain(slots.into_iter().flatten())
     }
 }
 
 impl FromIterator<Entry> for ReadyQueue {
+    /// A pool holding `entries`, pushed in order.
     fn from_iter<I: IntoIterator<Item = Entry>>(entries: I) -> ReadyQueue {
         let mut queue = ReadyQueue::default();
         for entry in entries {
@@ -605,45 +263,6 @@ impl FromIterator<Entry> for ReadyQueue {
         queue
     }
 }
-
-/// The bit index of the `i`-th set bit of `w` (`i < w.count_ones()`), without a branch on
-/// the data (Vigna's broadword select: byte counts, their prefix sums, then a table for
-/// the byte).
-#[inline]
-fn select(w: u64, i: u32) -> u32 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut s = w - ((w >> 1) & 0x5555_5555_5555_5555);
-    s = (s & 0x3333_3333_3333_3333) + ((s >> 2) & 0x3333_3333_3333_3333);
-    s = (s + (s >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
-    // Byte k of `cum`: the set bits in bytes 0..=k (at most 64, so bit 7 stays clear).
-    let cum = s.wrapping_mul(ONES);
-    // High bit of byte k set when cum_k <= i: that many whole bytes come before the bit.
-    let before = (((u64::from(i) * ONES) | HIGH) - cum) & HIGH;
-    // How many bytes have their high bit set: each contributes 1 to the top byte's sum.
-    let byte = ((before >> 7).wrapping_mul(ONES) >> 56) as u32;
-    let skipped = ((cum << 8) >> (8 * byte)) as u32 & 0xff;
-    let b = ((w >> (8 * byte)) & 0xff) as usize;
-    8 * byte + u32::from(SELECT_IN_BYTE[b][(i - skipped) as usize])
-}
-
-/// `SELECT_IN_BYTE[b][k]`: the index of the `k`-th set bit of byte `b`.
-const SELECT_IN_BYTE: [[u8; 8]; 256] = {
-    let mut table = [[0u8; 8]; 256];
-    let mut b = 0;
-    while b < 256 {
-        let (mut bit, mut k) = (0, 0);
-        while bit < 8 {
-            if b & (1 << bit) != 0 {
-                table[b][k] = bit as u8;
-                k += 1;
-            }
-            bit += 1;
-        }
-        b += 1;
-    }
-    table
-};
 
 #[cfg(test)]
 mod tests {
@@ -654,137 +273,109 @@ mod tests {
     use super::*;
     use crate::runtime::TaskId;
 
-    fn id(e: &Entry) -> usize {
-        match e {
-            Entry::Poll(t) => t.index(),
-            _ => usize::MAX,
+    fn poll(i: usize) -> Entry {
+        Entry::Poll(TaskId::from_index(i))
+    }
+
+    /// The pool's rule written plainly: entries with their push numbers in a `Vec`; a
+    /// removal swaps the last entry into the hole, and removing index 0 then swaps the
+    /// oldest left into slot 0.
+    #[derive(Default)]
+    struct Model {
+        entries: Vec<(u64, Entry)>,
+        pushed: u64,
+    }
+
+    impl Model {
+        fn push(&mut self, e: Entry) {
+            self.entries.push((self.pushed, e));
+            self.pushed += 1;
+        }
+
+        fn remove(&mut self, i: usize) -> Option<Entry> {
+            if i >= self.entries.len() {
+                return None;
+            }
+            let (_, e) = self.entries.swap_remove(i);
+            if i == 0 && !self.entries.is_empty() {
+                let oldest = (0..self.entries.len())
+                    .min_by_key(|&k| self.entries[k].0)
+                    .expect("not empty");
+                self.entries.swap(0, oldest);
+            }
+            Some(e)
         }
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
-        /// Any sequence of pushes and indexed removals gives what a VecDeque gives.
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Any sequence of pushes and removals gives what the plain rule gives; index 0 is
+        /// always the oldest entry, and every queued push number is found where it is.
         #[test]
-        fn behaves_like_a_vecdeque(ops in proptest::collection::vec((0u8..3, 0usize..3000), 0..400)) {
+        fn the_pool_follows_its_rule(ops in proptest::collection::vec((0u8..4, 0usize..3000), 0..400)) {
             let mut q = ReadyQueue::default();
-            let mut model: VecDeque<usize> = VecDeque::new();
+            let mut model = Model::default();
             let mut next = 0;
             for (op, x) in ops {
-                if op == 0 || model.is_empty() {
-                    for _ in 0..=(x % 700) {
-                        q.push_back(Entry::Poll(TaskId::from_index(next)));
-                        model.push_back(next);
+                if op == 0 || model.entries.is_empty() {
+                    for _ in 0..=(x % 90) {
+                        q.push_back(poll(next));
+                        model.push(poll(next));
                         next += 1;
                     }
-                } else if x % 5 == 0 {
-                    // A strategy's scan over every index, in order (PCT).
-                    for i in 0..model.len() {
-                        prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
-                    }
-                } else if x % 5 == 1 && q.is_sparse() {
-                    // The position of an index found from a near one's, as the read-ahead
-                    // does when an arity changes.
-                    let to = x % model.len();
-                    let from = (to + x / 5 % 9).saturating_sub(4).min(model.len() - 1);
-                    let p = q.position_of(from);
-                    prop_assert_eq!(q.step_position(p, from, to), q.position_of(to));
                 } else {
-                    let i = if op == 1 { 0 } else { x % model.len() };
-                    prop_assert_eq!(q.get(i).map(id), model.get(i).copied());
-                    prop_assert_eq!(q.remove(i).as_ref().map(id), model.remove(i));
+                    let i = if op == 1 { 0 } else { x % model.entries.len() };
+                    prop_assert_eq!(q.get(i), model.entries.get(i).map(|(_, e)| e));
+                    prop_assert_eq!(q.remove(i), model.remove(i));
                 }
-                prop_assert_eq!(q.len(), model.len());
+                prop_assert_eq!(q.len(), model.entries.len());
+                prop_assert!(q.iter().eq(model.entries.iter().map(|(_, e)| e)));
+                if let Some(&(oldest, _)) = model.entries.first() {
+                    prop_assert_eq!(Some(oldest), model.entries.iter().map(|(p, _)| *p).min());
+                }
+                for (k, &(p, _)) in model.entries.iter().enumerate() {
+                    prop_assert_eq!(q.index_of_push(p), Some(k));
+                }
+                prop_assert!(q.arrivals.len() <= 2 * q.len() + 33);
             }
-            prop_assert!(q.iter().map(id).eq(model.iter().copied()));
         }
     }
 
-    /// A queue of thousands, drained by scattered picks with pushes in between: the sparse
-    /// mode across many groups, and the switch back to dense.
+    /// Always taking index 0 is FIFO order, however the pool was shuffled before.
     #[test]
-    fn large_queue_matches_a_vecdeque() {
+    fn taking_index_zero_is_fifo() {
         let mut q = ReadyQueue::default();
-        let mut model: VecDeque<usize> = VecDeque::new();
-        for t in 0..10_000 {
-            q.push_back(Entry::Poll(TaskId::from_index(t)));
-            model.push_back(t);
+        let mut fifo = VecDeque::new();
+        for t in 0..1000 {
+            q.push_back(poll(t));
+            fifo.push_back(poll(t));
         }
         let mut x: usize = 12345;
-        let mut next = 10_000;
-        while !model.is_empty() {
+        for _ in 0..300 {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let i = (x >> 33) % model.len();
-            if x % 97 == 0 {
-                assert!((0..model.len()).all(|k| q.get(k).map(id) == model.get(k).copied()));
-            }
-            assert_eq!(q.remove(i).as_ref().map(id), model.remove(i));
-            if x % 7 == 0 && next < 14_000 {
-                q.push_back(Entry::Poll(TaskId::from_index(next)));
-                model.push_back(next);
-                next += 1;
-            }
-            assert_eq!(q.len(), model.len());
+            let i = (x >> 33) % q.len();
+            let e = q.remove(i).unwrap();
+            let k = fifo.iter().position(|f| *f == e).unwrap();
+            fifo.remove(k);
         }
-        assert!(q.is_empty() && !q.sparse);
+        while let Some(e) = q.pop_front() {
+            assert_eq!(Some(e), fifo.pop_front());
+        }
+        assert!(fifo.is_empty() && q.arrivals.is_empty());
     }
 
-    proptest! {
-        /// The broadword select agrees with counting bits one by one.
-        #[test]
-        fn select_agrees_with_a_scan(w in any::<u64>()) {
-            let naive: Vec<u32> = (0..64).filter(|b| w & (1 << b) != 0).collect();
-            let fast: Vec<u32> = (0..w.count_ones()).map(|i| select(w, i)).collect();
-            prop_assert_eq!(fast, naive);
-        }
-    }
-
-    proptest! {
-        /// The Fenwick tree finds the same group and rank as a scan of plain counts, after
-        /// any sequence of appends, additions and removals.
-        #[test]
-        fn group_tree_agrees_with_a_scan(ops in proptest::collection::vec((0u8..3, 0usize..64), 1..300)) {
-            let mut tree = GroupTree::default();
-            let mut counts: Vec<u32> = Vec::new();
-            for (op, x) in ops {
-                match op {
-                    0 => {
-                        tree.push_group();
-                        counts.push(0);
-                    }
-                    _ if counts.is_empty() => {}
-                    1 => {
-                        let g = x % counts.len();
-                        tree.add(g);
-                        counts[g] += 1;
-                    }
-                    _ => {
-                        let g = x % counts.len();
-                        if counts[g] > 0 {
-                            tree.sub(g);
-                            counts[g] -= 1;
-                        }
-                    }
-                }
-                let total: u32 = counts.iter().sum();
-                for rank in 0..total {
-                    let (mut g, mut left) = (0, rank);
-                    while left >= counts[g] {
-                        left -= counts[g];
-                        g += 1;
-                    }
-                    prop_assert_eq!(tree.find(rank), (g, left));
-                }
-            }
-        }
-    }
-
+    /// The FIFO policy's deque keeps asyncio's order, and its indexes are FIFO ranks.
     #[test]
-    fn select_finds_each_set_bit() {
-        let w =
-            0b1011_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0000_0100_1001u64;
-        let bits: Vec<u32> = (0..w.count_ones()).map(|i| select(w, i)).collect();
-        assert_eq!(bits, [0, 3, 6, 60, 61, 63]);
+    fn the_fifo_deque_keeps_order() {
+        let mut q = ReadyQueue::default();
+        q.reset(true);
+        for t in 0..5 {
+            q.push_back(poll(t));
+        }
+        assert_eq!(q.remove(2), Some(poll(2)));
+        assert_eq!(q.pop_front(), Some(poll(0)));
+        assert!(q.iter().eq([poll(1), poll(3), poll(4)].iter()));
     }
 }

@@ -129,7 +129,8 @@ impl fmt::Debug for Custom {
 /// One scheduling decision: entry `index` was chosen among `arity` ready entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Decision {
-    /// The chosen index; 0 is the oldest ready entry (the FIFO choice).
+    /// The chosen index; 0 is the oldest ready entry (the FIFO choice). The others name
+    /// slots of the ready pool, whose order depends on the picks before (token version 3).
     pub index: u32,
     /// How many entries were ready.
     pub arity: u32,

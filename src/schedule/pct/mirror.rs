@@ -1,5 +1,9 @@
 //! PCT's copy of the ready queue, ordered for its two questions: the oldest wake-up hop, and
-//! the ready task with the highest priority, each with its FIFO index, in O(log n).
+//! the ready task with the highest priority, each with its index in the queue.
+//!
+//! Entries are known by their push number ([`ReadyView::pushed`] counts them), which the
+//! queue maps back to an index ([`ReadyView::index_of_push`]): the newest entry at once,
+//! an older one by a binary search.
 //!
 //! The copy is brought up to date at each pick from what the queue received since the last
 //! one ([`ReadyView::pushed`]): entries leave the queue only when a strategy picks them, or
@@ -10,20 +14,20 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::ranks::Ranks;
 use crate::runtime::ReadyView;
 use crate::task::TaskId;
 
 /// A ready task entry in the heap: its task's priority when it arrived (priorities change
 /// only for the task about to run, whose entry is then taken out and put back), its
-/// arrival number (older first among equal priorities, as FIFO) and its task.
-type Queued = (u64, Reverse<u32>, u32);
+/// push number (older first among equal priorities, as FIFO) and its task.
+type Queued = (u64, Reverse<u64>, u32);
 
 #[derive(Default)]
 pub(super) struct Mirror {
-    ranks: Ranks,
-    /// Wake-up hops by arrival number, oldest first.
-    hops: VecDeque<u32>,
+    /// How many entries of the copy are still queued.
+    live: usize,
+    /// Wake-up hops by push number, oldest first.
+    hops: VecDeque<u64>,
     /// Task entries (polls, and the end of the run as a step of the main task), but `held`.
     tasks: BinaryHeap<Queued>,
     /// One task entry kept out of the heap: the best one that arrived since it last gave
@@ -43,21 +47,19 @@ impl Mirror {
         let new = (pushed - self.seen) as usize;
         self.seen = pushed;
         let len = ready.len();
-        let kept = if self.ranks.len() + new == len {
-            self.ranks.len()
+        let kept = if self.live + new == len {
+            self.live
         } else {
             // The queue emptied since the last pick: only entries that came after remain.
-            self.ranks.clear();
             self.hops.clear();
             self.tasks.clear();
             self.held = None;
             0
         };
+        self.live = len;
+        // New entries are the last ones, in push order.
         for i in kept..len {
-            if self.ranks.full() {
-                self.renumber();
-            }
-            let n = self.ranks.arrive();
+            let n = pushed - (len - i) as u64;
             if ready.is_hop(i) {
                 self.hops.push_back(n);
             } else {
@@ -67,10 +69,10 @@ impl Mirror {
         }
     }
 
-    /// Takes the oldest wake-up hop out, returning its FIFO index.
-    pub(super) fn take_hop(&mut self) -> Option<usize> {
+    /// Takes the oldest wake-up hop out, returning its index.
+    pub(super) fn take_hop(&mut self, ready: &ReadyView<'_>) -> Option<usize> {
         let n = self.hops.pop_front()?;
-        Some(self.take(n))
+        Some(self.take(ready, n))
     }
 
     /// Keeps a task entry: in `held` when it beats what is there (which goes to the heap).
@@ -110,39 +112,25 @@ impl Mirror {
             .map(|(_, _, task)| TaskId::from_index(task as usize))
     }
 
-    /// Gives the best entry's task a new priority (it keeps its place in FIFO order).
+    /// Gives the best entry's task a new priority (it keeps its push number).
     pub(super) fn reprioritise_best(&mut self, priority: u64) {
         if let Some((_, n, task)) = self.pop_best() {
             self.hold((priority, n, task));
         }
     }
 
-    /// Takes the best task entry out, returning its FIFO index.
-    pub(super) fn take_best(&mut self) -> Option<usize> {
+    /// Takes the best task entry out, returning its index.
+    pub(super) fn take_best(&mut self, ready: &ReadyView<'_>) -> Option<usize> {
         let (_, Reverse(n), _) = self.pop_best()?;
-        Some(self.take(n))
+        Some(self.take(ready, n))
     }
 
-    fn take(&mut self, n: u32) -> usize {
-        let index = self.ranks.rank(n);
-        self.ranks.leave(n);
-        index
-    }
-
-    /// Renumbers the live entries densely (the ranks ran out of room).
-    fn renumber(&mut self) {
-        let map = self.ranks.renumber();
-        for n in &mut self.hops {
-            *n = map[*n as usize];
-        }
-        let tasks = std::mem::take(&mut self.tasks).into_vec();
-        self.tasks = tasks
-            .into_iter()
-            .map(|(p, Reverse(n), t)| (p, Reverse(map[n as usize]), t))
-            .collect();
-        if let Some((_, Reverse(n), _)) = &mut self.held {
-            *n = map[*n as usize];
-        }
+    /// The index of the entry pushed as `n`, which leaves the copy (the engine takes it).
+    fn take(&mut self, ready: &ReadyView<'_>, n: u64) -> usize {
+        self.live -= 1;
+        ready
+            .index_of_push(n)
+            .expect("PCT's copy holds only queued entries")
     }
 }
 

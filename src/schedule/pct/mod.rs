@@ -2,7 +2,6 @@
 //! ASPLOS 2010), adapted to async tasks.
 
 mod mirror;
-mod ranks;
 
 use rand::seq::index::sample;
 use rand::{RngExt, SeedableRng};
@@ -39,8 +38,10 @@ pub(crate) const DEFAULT_HORIZON: u64 = 100;
 /// within the first `k = horizon` decisions.
 ///
 /// Picking costs O(log n) in the number of ready entries: a heap of task entries by
-/// priority, a queue of hops, and a Fenwick tree for the chosen entry's FIFO index
-/// (`mirror.rs`, `ranks.rs`), brought up to date with what arrived since the last pick.
+/// priority and a queue of hops (`mirror.rs`), brought up to date with what arrived since
+/// the last pick; the queue tells the chosen entry's index from its push number. A task
+/// that yields keeps its priority, so its new entry, the newest, is usually the next pick,
+/// taken in O(1).
 pub(crate) struct Pct {
     rng: ChaCha8Rng,
     depth: u32,
@@ -86,7 +87,7 @@ impl Strategy for Pct {
         self.mirror.sync(ready, |task| {
             priorities.get(task.index()).copied().unwrap_or(0)
         });
-        if let Some(index) = self.mirror.take_hop() {
+        if let Some(index) = self.mirror.take_hop(ready) {
             return Ok(index);
         }
         while let Some(&(at, label)) = self.change_points.last()
@@ -104,7 +105,7 @@ impl Strategy for Pct {
         let task = self.mirror.best_task();
         let index = self
             .mirror
-            .take_best()
+            .take_best(ready)
             .expect("two or more entries are ready");
         debug_assert_eq!(
             ready.polls(index).unwrap_or(TaskId::from_index(0)),
@@ -264,11 +265,22 @@ mod tests {
         }
     }
 
-    /// The pick by scanning every entry, as PCT was first written (after the change points
+    /// The pick by scanning every entry, as PCT was first written (with the queue's push
+    /// order in place of its FIFO indexes, which the ready pool does not keep; after the change points
     /// of this decision, which `pick` applies before choosing: the scan only predicts
     /// decisions without one).
     fn scan(p: &Pct, q: &ReadyQueue) -> usize {
-        if let Some(hop) = (0..q.len()).find(|&i| view(q).is_hop(i)) {
+        // Each index's push number: older first among hops and among equal priorities.
+        let mut push_of = vec![0; q.len()];
+        for push in 0..q.pushed() {
+            if let Some(i) = q.index_of_push(push) {
+                push_of[i] = push;
+            }
+        }
+        if let Some(hop) = (0..q.len())
+            .filter(|&i| view(q).is_hop(i))
+            .min_by_key(|&i| push_of[i])
+        {
             return hop;
         }
         let next = p.decisions + 1;
@@ -283,7 +295,7 @@ mod tests {
             (0..q.len())
                 .max_by_key(|&i| {
                     let t = view(q).polls(i).unwrap_or(TaskId::from_index(0));
-                    (pr[t.index()], std::cmp::Reverse(i))
+                    (pr[t.index()], std::cmp::Reverse(push_of[i]))
                 })
                 .unwrap()
         };
