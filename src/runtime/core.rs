@@ -746,8 +746,9 @@ impl Core {
         }
     }
 
-    /// [`Core::wake_task`] of `id`, whose slot is `s`.
-    #[inline]
+    /// [`Core::wake_task`] of `id`, whose slot is `s` (always inlined, as `wake_task` was
+    /// before it was split: an out-of-line call per wake cost W1 1.4% instructions).
+    #[inline(always)]
     pub(super) fn wake_slot(&mut self, id: TaskId, s: usize) {
         let slot = &mut self.tasks[s];
         if slot.state & (QUEUED | END_MASK) == 0 {
