@@ -288,12 +288,13 @@ fn teardown() {
     for i in (0..n).filter(|_| alive) {
         let id = TaskId::from_index(i);
         let cell = with("Sim::run", |c| {
-            let slot = c.slot_mut(id)?;
+            let s = c.slot_index(id)?;
+            let slot = &mut c.tasks[s];
             if slot.is_done() {
                 return None;
             }
             let cell = slot.cell.take()?;
-            c.running = Some(id);
+            c.start_running(id, s);
             c.record(EventKind::CancelDelivered { at_run_end: true });
             Some(cell)
         });
@@ -408,7 +409,8 @@ impl Core {
             match entry {
                 Entry::Poll(id) => {
                     // A queued task keeps its slot (`QUEUED` holds off `release`).
-                    let slot = self.live(id);
+                    let s = self.slot_index(id).expect("a queued task has a slot");
+                    let slot = &mut self.tasks[s];
                     // Its waits are registered afresh by this poll.
                     slot.unset(QUEUED | SLEEPING | ABANDONING);
                     if slot.is_done() {
@@ -420,10 +422,12 @@ impl Core {
                         continue;
                     };
                     let cancelled = slot.is(CANCEL);
-                    self.clear_waits(id);
-                    self.running = Some(id);
                     if cancelled {
-                        self.live(id).unset(CANCEL);
+                        slot.unset(CANCEL);
+                    }
+                    self.clear_waits_at(s);
+                    self.start_running(id, s);
+                    if cancelled {
                         self.record(EventKind::CancelDelivered { at_run_end: false });
                         return Step::Cancel(id, cell);
                     }
@@ -434,11 +438,14 @@ impl Core {
                     return Step::Poll(id, cell);
                 }
                 Entry::Hop(task) => {
-                    self.wake_task(task);
-                    // A timer's wake-up: the poll comes a pass later, and the future (placed
-                    // anywhere in a big run) can be on its way into cache meanwhile.
-                    if let Some(cell) = self.slot_mut(task).and_then(|s| s.cell.as_ref()) {
-                        cell.touch();
+                    // A timer's wake-up (`wake_task` on the slot looked up once): the poll
+                    // comes a pass later, and the future (placed anywhere in a big run) can
+                    // be on its way into cache meanwhile.
+                    if let Some(s) = self.slot_index(task) {
+                        self.wake_slot(task, s);
+                        if let Some(cell) = &self.tasks[s].cell {
+                            cell.touch();
+                        }
                     }
                 }
                 Entry::Wake(k) => {

@@ -130,10 +130,14 @@ impl Core {
         if self.trace.full() {
             self.record_blocked(id);
         }
-        self.running = None;
-        let slot = self.live(id);
+        debug_assert_eq!(self.running, Some(id));
+        let slot = self
+            .running_slot()
+            .expect("a suspending task is the running one");
         slot.cell = Some(cell);
-        if slot.is(CANCEL) {
+        let cancelled = slot.is(CANCEL);
+        self.running = None;
+        if cancelled {
             // Cancelled during its own step: its next turn delivers the cancellation.
             self.wake_task(id);
         }
@@ -176,7 +180,8 @@ impl Core {
     /// Records a task's end, wakes its awaiters in registration order and, for the main
     /// task, queues the end of the run one slot later.
     pub(crate) fn complete(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>, how: Completion) {
-        self.running = Some(id);
+        let s = self.slot_index(id).expect("a task ends in its slot");
+        self.start_running(id, s);
         if !matches!(how, Completion::Returned) {
             self.trace
                 .record(self.now, Some(id), EventKind::Complete(how.clone().into()));
@@ -202,8 +207,7 @@ impl Core {
                 END_CANCELLED
             }
         };
-        self.clear_waits(id);
-        let s = self.slot_index(id).expect("a task ends in its slot");
+        self.clear_waits_at(s);
         let slot = &mut self.tasks[s];
         slot.state = (slot.state & !(CANCEL | SLEEPING | END_MASK)) | end;
         if slot.more_waits != NONE {
