@@ -10,6 +10,7 @@ mod callback;
 mod children;
 mod gather;
 mod gather_all;
+mod group_error;
 mod shield;
 mod task_group;
 mod timeout;

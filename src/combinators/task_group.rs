@@ -2,15 +2,15 @@
 //! first failure cancels the rest.
 
 use std::cell::RefCell;
-use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use super::callback::{DoneCallback, watch};
-use crate::runtime::{Completion, WaitOn, try_with, with};
+pub use super::group_error::{ChildFailure, GroupError, SpawnError};
+use crate::runtime::{CancelFuture, Completion, Core, Hop, ResourceInfo, WaitOn, try_with, with};
 use crate::task::{JoinHandle, TaskId, spawn};
 
 /// A group of child tasks that ends when all of them end; asyncio's `TaskGroup`.
@@ -19,8 +19,10 @@ use crate::task::{JoinHandle, TaskId, spawn};
 /// failure cancels every other unfinished child (in creation order under FIFO, in an order
 /// chosen and recorded by the other policies), and
 /// [`join`](TaskGroup::join) then returns every failure collected before the children ended.
-/// A cancelled child is not a failure. Cancelling the task that awaits `join` (or dropping
-/// the `join` future) cancels all the children. Once `join` returned, or while the group is
+/// A cancelled child is not a failure. Cancelling the task that awaits `join` cancels all
+/// the children at that task's turn (one ready-queue slot later, where asyncio's
+/// `__aexit__` sees the `CancelledError` and aborts), and the task ends, cancelled, once
+/// they all ended; dropping the `join` future cancels them at once. Once `join` returned, or while the group is
 /// shutting down after a failure, [`spawn`](TaskGroup::spawn) is refused with a
 /// [`SpawnError`].
 ///
@@ -59,68 +61,6 @@ use crate::task::{JoinHandle, TaskId, spawn};
 /// ```
 pub struct TaskGroup<E> {
     inner: Rc<Group<E>>,
-}
-
-/// Why [`TaskGroup::spawn`] refused a child.
-///
-/// ```
-/// assert_eq!(simloop::SpawnError::Finished.to_string(), "the task group has finished");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SpawnError {
-    /// `join` already returned.
-    Finished,
-    /// A child failed and the group is cancelling the others.
-    ShuttingDown,
-}
-
-/// Every failure a [`TaskGroup`] collected, in the order the children ended; asyncio's
-/// `ExceptionGroup`.
-///
-/// ```
-/// let e: simloop::GroupError<()> = simloop::GroupError { failures: Vec::new() };
-/// assert_eq!(e.to_string(), "0 task(s) of the group failed");
-/// ```
-#[derive(Debug, PartialEq, Eq)]
-pub struct GroupError<E> {
-    /// The failures, in the order the failing children ended.
-    pub failures: Vec<ChildFailure<E>>,
-}
-
-/// One failed child of a [`TaskGroup`].
-///
-/// ```
-/// use simloop::{ChildFailure, Sim, TaskGroup};
-///
-/// let out = Sim::new().run(async {
-///     let tg: TaskGroup<u8> = TaskGroup::new();
-///     tg.spawn(async { Err::<(), u8>(7) }).map(drop).unwrap();
-///     tg.join().await.unwrap_err()
-/// });
-/// let failures = out.result.unwrap().failures;
-/// assert!(matches!(failures[..], [ChildFailure::Error { error: 7, .. }]));
-/// ```
-#[derive(Debug, PartialEq, Eq)]
-pub enum ChildFailure<E> {
-    /// The child returned `Err(error)`.
-    Error {
-        /// The child.
-        task: TaskId,
-        /// Its error.
-        error: E,
-    },
-    /// The child panicked.
-    Panicked {
-        /// The child.
-        task: TaskId,
-        /// The panic message.
-        message: String,
-    },
-    /// The body of a [`TaskGroup::scope`] returned `Err(error)`.
-    Body {
-        /// Its error.
-        error: E,
-    },
 }
 
 /// The future returned by [`TaskGroup::scope`].
@@ -163,7 +103,7 @@ where
                 this.body = None;
                 shared.state.borrow_mut().body = None;
                 if out.is_err() {
-                    this.join.group.abort();
+                    this.join.group.shared.abort();
                 }
                 this.value = Some(out);
             } else {
@@ -225,6 +165,11 @@ struct Group<E> {
 
 struct GroupShared {
     state: RefCell<GroupState>,
+    /// The join's node in the wait-for graph: its holders are the unfinished children, and
+    /// it is a future that cancelling the joining task cancels (see [`CancelFuture`]).
+    node: Rc<ResourceInfo>,
+    /// This group, for the hop a cancellation queues.
+    me: Weak<GroupShared>,
 }
 
 #[derive(Default)]
@@ -255,8 +200,14 @@ impl<E: 'static> TaskGroup<E> {
     pub fn new() -> TaskGroup<E> {
         TaskGroup {
             inner: Rc::new(Group {
-                shared: Rc::new(GroupShared {
-                    state: RefCell::new(GroupState::default()),
+                shared: Rc::new_cyclic(|me: &Weak<GroupShared>| {
+                    let node = ResourceInfo::new("TaskGroup", None);
+                    node.set_future(me.clone() as Weak<dyn CancelFuture>);
+                    GroupShared {
+                        state: RefCell::new(GroupState::default()),
+                        node,
+                        me: me.clone(),
+                    }
                 }),
                 errors: RefCell::new(Vec::new()),
             }),
@@ -416,32 +367,6 @@ impl<E: 'static> TaskGroup<E> {
     }
 }
 
-impl<E> Group<E> {
-    /// Cancels every unfinished child, in creation order, and refuses new ones; asyncio's
-    /// `_abort` when the parent is cancelled or the body raised.
-    fn abort(&self) {
-        let (run, children) = {
-            let mut s = self.shared.state.borrow_mut();
-            s.body = None;
-            if s.remaining == 0 {
-                s.aborting = true;
-                return;
-            }
-            s.aborting = true;
-            (s.run, s.children.clone())
-        };
-        try_with(|c| {
-            if Some(c.run_id()) == run {
-                for id in children {
-                    if !c.is_done(id) {
-                        c.cancel(id, None);
-                    }
-                }
-            }
-        });
-    }
-}
-
 impl<E: 'static> Default for TaskGroup<E> {
     fn default() -> Self {
         TaskGroup::new()
@@ -464,6 +389,56 @@ impl<E> fmt::Debug for TaskGroup<E> {
             .field("children", &s.children.len())
             .field("remaining", &s.remaining)
             .finish()
+    }
+}
+
+impl GroupShared {
+    /// Cancels every unfinished child, in creation order, and refuses new ones; asyncio's
+    /// `_abort` when the parent is cancelled or the body raised.
+    fn abort(&self) {
+        let (run, children) = {
+            let mut s = self.state.borrow_mut();
+            s.body = None;
+            if s.remaining == 0 {
+                s.aborting = true;
+                return;
+            }
+            s.aborting = true;
+            (s.run, s.children.clone())
+        };
+        try_with(|c| {
+            if Some(c.run_id()) == run {
+                for id in children {
+                    if !c.is_done(id) {
+                        c.cancel(id, None);
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// asyncio's `Task.cancel()` on the task awaiting the group's exit cancels the future that
+/// `__aexit__` awaits; the task's next step (one ready-queue slot later) then aborts the
+/// children, and the task ends, cancelled, once they all ended. So the children are
+/// cancelled at the task's turn, after whatever was queued before it, not inside
+/// `cancel()` as for a task awaited directly.
+impl CancelFuture for GroupShared {
+    fn cancel(&self, core: &mut Core, _message: Option<Box<str>>) -> bool {
+        let Ok(s) = self.state.try_borrow() else {
+            return false;
+        };
+        if s.remaining == 0 || s.finished {
+            return false;
+        }
+        drop(s);
+        let group = self.me.clone();
+        core.park(Hop::Call(Box::new(move || {
+            if let Some(group) = group.upgrade() {
+                group.abort();
+            }
+        })));
+        true
     }
 }
 
@@ -534,13 +509,15 @@ impl<E: 'static> Future for GroupJoin<E> {
                 }
                 let children = s.children.clone();
                 drop(s);
-                // Join waits: cancelling the caller is forwarded to the children.
+                // One wait on the group's node, held by the unfinished children (the edges
+                // of the wait-for graph); cancelling the caller cancels the join (above).
+                let node = &shared.node;
                 with("TaskGroup::join", |c| {
-                    for id in children {
-                        if !c.is_done(id) {
-                            c.wait_on(WaitOn::Join(id));
-                        }
-                    }
+                    let mut holders = node.holders.borrow_mut();
+                    holders.clear();
+                    holders.extend(children.into_iter().filter(|id| !c.is_done(*id)));
+                    drop(holders);
+                    c.wait_on(WaitOn::Resource(node.clone()));
                 });
                 return Poll::Pending;
             }
@@ -576,25 +553,6 @@ impl<E> Drop for GroupJoin<E> {
         }
         // Cancelled from outside (or abandoned): cancel every child, in creation order.
         self.group.shared.state.borrow_mut().waker = None;
-        self.group.abort();
+        self.group.shared.abort();
     }
 }
-
-impl fmt::Display for SpawnError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SpawnError::Finished => "the task group has finished",
-            SpawnError::ShuttingDown => "the task group is shutting down after a failure",
-        })
-    }
-}
-
-impl Error for SpawnError {}
-
-impl<E> fmt::Display for GroupError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} task(s) of the group failed", self.failures.len())
-    }
-}
-
-impl<E: fmt::Debug> Error for GroupError<E> {}

@@ -4,9 +4,13 @@
 //!
 //! `first_round` holds the cases written with the fidelity work (101-113); the others are
 //! programs written afterwards as a newcomer would port them, from the public API only
-//! (114-133), grouped by what they exercise.
+//! (114-133), grouped by what they exercise; `corners_*` hold the third round (300-349),
+//! corners of each primitive and combinator the earlier cases left out.
 
 mod combinators;
+mod corners_combinators;
+mod corners_sync;
+mod corners_tasks;
 mod edges;
 mod first_round;
 mod futures;
@@ -55,4 +59,33 @@ fn assert_matches_cpython<F: std::future::Future + 'static>(case: &str, program:
         cpython_trace(case),
         "{case}: simloop's trace differs from CPython's"
     );
+}
+
+/// A Python list as `repr` prints it, from items already rendered.
+fn py_list<I: IntoIterator<Item = T>, T: std::fmt::Display>(items: I) -> String {
+    let items: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Runs its closure when dropped unless disarmed: an `except CancelledError:` block whose
+/// line reads state at the moment the cancellation arrives.
+struct Finally<F: FnOnce()>(Option<F>);
+
+impl<F: FnOnce()> Finally<F> {
+    fn new(f: F) -> Finally<F> {
+        Finally(Some(f))
+    }
+
+    /// The guarded work finished: run nothing.
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl<F: FnOnce()> Drop for Finally<F> {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
 }

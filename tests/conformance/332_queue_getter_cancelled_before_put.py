@@ -1,0 +1,30 @@
+# Rules 7, 10: a getter waiting on an empty Queue is cancelled; a later put wakes the next getter in line.
+import asyncio, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from vclock import log, run
+
+
+async def getter(q, name):
+    try:
+        item = await q.get()
+        log(f"{name} got {item}")
+    except asyncio.CancelledError:
+        log(f"{name} cancelled")
+        raise
+
+
+async def main():
+    q = asyncio.Queue()
+    gs = [asyncio.create_task(getter(q, f"g{i}")) for i in range(3)]
+    await asyncio.sleep(0.5)
+    gs[0].cancel()
+    await asyncio.sleep(0)
+    q.put_nowait("x")
+    log("put x")
+    await asyncio.sleep(0)
+    q.put_nowait("y")
+    log("put y")
+    await asyncio.gather(*gs, return_exceptions=True)
+    log(f"qsize={q.qsize()}")
+
+run(main())

@@ -1,0 +1,594 @@
+//! Corners of the combinators (cases 313-320, 325, 330, 337-339, 343-345, 347 and 348):
+//! TaskGroup errors from several children and from the body, nested groups, timeouts moved
+//! from inside, shields under wait_for, equal deadlines, gather with cancellations, wait.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use simloop::{
+    ChildFailure, GatherError, GroupError, JoinError, ReturnWhen, Task, TaskGroup, as_completed,
+    gather_all, gather_all_tasks, log, now, shield_task, sleep, spawn, timeout, timeout_at,
+    timeout_scope, try_gather, try_wait, wait, wait_for, wait_for_task, yield_now,
+};
+
+use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use crate::util::OnDrop;
+
+/// The exceptions of cases 313-315, by the Python class each stands for.
+#[derive(Debug)]
+enum Exc {
+    Key(&'static str),
+    Value(&'static str),
+    Runtime(&'static str),
+}
+
+/// A TaskGroup child: sleeps, then fails with `exc` or succeeds; logs its cancellation.
+async fn child(name: &'static str, delay: f64, exc: Option<Exc>) -> Result<(), Exc> {
+    let cancelled = OnDrop::new(format!("{name} cancelled"));
+    sleep(secs(delay)).await;
+    cancelled.disarm();
+    match exc {
+        Some(e) => {
+            let class = match e {
+                Exc::Key(_) => "KeyError",
+                Exc::Value(_) => "ValueError",
+                Exc::Runtime(_) => "RuntimeError",
+            };
+            log!("{name} raises {class}");
+            Err(e)
+        }
+        None => {
+            log!("{name} ok");
+            Ok(())
+        }
+    }
+}
+
+fn errors(e: GroupError<Exc>) -> Vec<Exc> {
+    e.failures
+        .into_iter()
+        .map(|f| match f {
+            ChildFailure::Error { error, .. } | ChildFailure::Body { error } => error,
+            ChildFailure::Panicked { message, .. } => panic!("{message}"),
+        })
+        .collect()
+}
+
+/// Two TaskGroup children fail in the same pass (equal deadlines: arming order, the
+/// `.fifo.out` trace); `except*` splits the group by class; the group lists them in the
+/// order they failed.
+#[test]
+fn case_313_task_group_two_errors() {
+    assert_matches_cpython("313_task_group_two_errors.fifo", async {
+        let tg = TaskGroup::new();
+        tg.spawn(child("a", 1.0, Some(Exc::Key("a"))))
+            .map(drop)
+            .unwrap();
+        tg.spawn(child("b", 0.5, None)).map(drop).unwrap();
+        tg.spawn(child("c", 1.0, Some(Exc::Value("c"))))
+            .map(drop)
+            .unwrap();
+        tg.spawn(child("d", 2.0, None)).map(drop).unwrap();
+        let failures = errors(tg.join().await.unwrap_err());
+        let keys = failures.iter().filter_map(|e| match e {
+            Exc::Key(k) => Some(format!("\"'{k}'\"")),
+            _ => None,
+        });
+        log!("KeyError group: {}", py_list(keys));
+        let values = failures.iter().filter_map(|e| match e {
+            Exc::Value(v) => Some(format!("'{v}'")),
+            _ => None,
+        });
+        log!("ValueError group: {}", py_list(values));
+        let tg = TaskGroup::new();
+        tg.spawn(child("x", 1.0, Some(Exc::Value("x"))))
+            .map(drop)
+            .unwrap();
+        tg.spawn(child("y", 1.0, Some(Exc::Value("y"))))
+            .map(drop)
+            .unwrap();
+        let names = errors(tg.join().await.unwrap_err())
+            .into_iter()
+            .map(|e| match e {
+                Exc::Value(v) => format!("'{v}'"),
+                other => panic!("unexpected {other:?}"),
+            });
+        log!("unhandled errors in a TaskGroup: {}", py_list(names));
+    });
+}
+
+/// A TaskGroup body raises while its children run: the children are cancelled and the
+/// body's error is collected.
+#[test]
+fn case_314_task_group_body_raises() {
+    async fn quiet(name: &'static str, delay: f64) -> Result<(), Exc> {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        cancelled.disarm();
+        log!("{name} ok");
+        Ok(())
+    }
+    assert_matches_cpython("314_task_group_body_raises", async {
+        let tg = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(quiet("a", 0.5)).map(drop).unwrap();
+                group.spawn(quiet("b", 2.0)).map(drop).unwrap();
+                sleep(secs(1.0)).await;
+                log!("body raises");
+                Err::<(), _>(Exc::Value("body"))
+            })
+            .await;
+        let caught = errors(r.unwrap_err()).into_iter().map(|e| match e {
+            Exc::Value(v) => format!("'{v}'"),
+            other => panic!("unexpected {other:?}"),
+        });
+        log!("caught {}", py_list(caught));
+    });
+}
+
+/// A child's failure cancels the outer group's children in creation order, then a nested
+/// group's, which ends cancelled (CPython 3.12.1 cancels in a set's order; the trace is
+/// 3.13.0's, vendored as `.py313.out`).
+///
+/// Regression (bug: a TaskGroup's joining task cancelled from outside cancelled its
+/// children inside `cancel()`): `i1` and `i2` were cancelled before `o2`, which the outer
+/// group cancelled after `inner`; asyncio cancels them at `inner`'s turn.
+#[test]
+fn case_315_task_group_nested_cancel_order() {
+    async fn inner() -> Result<(), Exc> {
+        let cancelled = OnDrop::new("inner group cancelled");
+        let tg = TaskGroup::new();
+        tg.spawn(child("i1", 3.0, None)).map(drop).unwrap();
+        tg.spawn(child("i2", 4.0, None)).map(drop).unwrap();
+        let r = tg.join().await;
+        cancelled.disarm();
+        r.map_err(|_| Exc::Runtime("inner"))
+    }
+    async fn bad() -> Result<(), Exc> {
+        sleep(secs(1.0)).await;
+        log!("bad fails");
+        Err(Exc::Runtime("bad"))
+    }
+    assert_matches_cpython("315_task_group_nested_cancel_order.py313", async {
+        let tg = TaskGroup::new();
+        tg.spawn(child("o1", 5.0, None)).map(drop).unwrap();
+        tg.spawn(inner()).map(drop).unwrap();
+        tg.spawn(bad()).map(drop).unwrap();
+        tg.spawn(child("o2", 5.0, None)).map(drop).unwrap();
+        let caught = errors(tg.join().await.unwrap_err())
+            .into_iter()
+            .map(|e| match e {
+                Exc::Runtime(v) => format!("'{v}'"),
+                other => panic!("unexpected {other:?}"),
+            });
+        log!("caught {}", py_list(caught));
+    });
+}
+
+/// asyncio.timeout's when() and reschedule() from inside the body (later, to no deadline,
+/// then nearer); expired() after it fires, and after a body that finished in time.
+#[test]
+fn case_316_timeout_when_reschedule() {
+    assert_matches_cpython("316_timeout_when_reschedule", async {
+        let scope = timeout_scope(Some(now() + secs(1.0)), |cm| async move {
+            let when = cm.deadline().unwrap() - now();
+            log!("when={:?}", when.as_secs_f64());
+            sleep(secs(0.5)).await;
+            cm.reschedule(Some(now() + secs(1.0))).unwrap();
+            log!("moved to +1, expired={}", py_bool(cm.expired()));
+            sleep(secs(0.75)).await;
+            log!("still inside");
+            cm.reschedule(None).unwrap();
+            sleep(secs(2.0)).await;
+            log!("no deadline, slept 2");
+            cm.reschedule(Some(now() + secs(0.25))).unwrap();
+            sleep(secs(1.0)).await;
+        });
+        let cm = scope.handle();
+        if scope.await.is_err() {
+            log!("timed out, expired={}", py_bool(cm.expired()));
+        }
+        let scope = timeout(secs(2.0), sleep(secs(1.0)));
+        let cm2 = scope.handle();
+        scope.await.unwrap();
+        log!("finished in time, expired={}", py_bool(cm2.expired()));
+    });
+}
+
+async fn save(name: &'static str, delay: f64) -> String {
+    log!("{name} saving");
+    sleep(secs(delay)).await;
+    log!("{name} saved");
+    name.to_uppercase()
+}
+
+/// wait_for over a shielded task times out; the task runs on and is awaited later.
+#[test]
+fn case_317_wait_for_shielded_task() {
+    assert_matches_cpython("317_wait_for_shielded_task", async {
+        let t = spawn(save("doc", 2.0)).share();
+        if wait_for(secs(1.0), shield_task(t.clone())).await.is_err() {
+            log!(
+                "timed out, task done={} cancelled={}",
+                py_bool(t.done()),
+                py_bool(t.cancelled())
+            );
+        }
+        log!("later: {}", t.clone().await.unwrap());
+        let u = spawn(save("fast", 0.5)).share();
+        let r = wait_for(secs(1.0), shield_task(u)).await.unwrap().unwrap();
+        log!("in time: {r}");
+    });
+}
+
+/// as_completed over tasks with equal deadlines yields them in the order they finish
+/// (arming order).
+#[test]
+fn case_318_as_completed_equal_deadlines() {
+    async fn job(name: &'static str, delay: f64) -> &'static str {
+        sleep(secs(delay)).await;
+        log!("{name} finished");
+        name
+    }
+    assert_matches_cpython("318_as_completed_equal_deadlines", async {
+        let ts: Vec<_> = [("a", 1.0), ("b", 0.5), ("c", 1.0), ("d", 0.5)]
+            .into_iter()
+            .map(|(n, d)| spawn(job(n, d)))
+            .collect();
+        let mut stream = as_completed(ts, None);
+        while let Some(r) = stream.next().await {
+            log!("as_completed gave {}", r.unwrap().unwrap());
+        }
+    });
+}
+
+async fn job(name: &'static str, delay: f64, fail: bool) -> Result<&'static str, &'static str> {
+    sleep(secs(delay)).await;
+    if fail {
+        log!("{name} fails");
+        return Err(name);
+    }
+    log!("{name} done");
+    Ok(name)
+}
+
+/// gather(return_exceptions=True) with one child cancelled from outside and one failing:
+/// both listed, the others' results kept.
+#[test]
+fn case_319_gather_return_exceptions_mixed() {
+    async fn quiet(
+        name: &'static str,
+        delay: f64,
+        fail: bool,
+    ) -> Result<&'static str, &'static str> {
+        sleep(secs(delay)).await;
+        if fail {
+            return Err(name);
+        }
+        log!("{name} done");
+        Ok(name)
+    }
+    assert_matches_cpython("319_gather_return_exceptions_mixed", async {
+        let ts = vec![
+            spawn(quiet("a", 1.0, false)),
+            spawn(quiet("b", 2.0, false)),
+            spawn(quiet("c", 0.5, true)),
+        ];
+        let b = ts[1].abort_handle();
+        simloop::task::call_later(secs(1.5), move || {
+            b.cancel();
+        });
+        let mut all = ts;
+        all.push(spawn(quiet("d", 0.25, false)));
+        let shown = gather_all_tasks(all).await.into_iter().map(|r| match r {
+            Ok(Ok(v)) => format!("'{v}'"),
+            Ok(Err(e)) => format!("ValueError('{e}')"),
+            Err(JoinError::Cancelled { .. }) => "CancelledError('')".to_string(),
+            Err(e) => panic!("{e}"),
+        });
+        log!("results {}", py_list(shown));
+    });
+}
+
+/// Cancelling a gather(return_exceptions=True) itself cancels its unfinished children; its
+/// awaiter gets CancelledError (simloop's `GatherAll` keeps its list: the cancellations
+/// are read there).
+#[test]
+fn case_320_gather_return_exceptions_cancelled_outer() {
+    async fn leaf(name: &'static str, delay: f64) -> &'static str {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        cancelled.disarm();
+        log!("{name} done");
+        name
+    }
+    assert_matches_cpython("320_gather_return_exceptions_cancelled_outer", async {
+        let g = gather_all([leaf("a", 0.5), leaf("b", 2.0), leaf("c", 3.0)]);
+        sleep(secs(1.0)).await;
+        log!("cancel -> {}", py_bool(g.cancel()));
+        let r = g.await;
+        if r.iter()
+            .any(|e| e.as_ref().is_err_and(JoinError::is_cancelled))
+        {
+            log!("gather raised CancelledError");
+        }
+    });
+}
+
+/// wait(timeout=0) returns after one pass with what finished in it; the tasks keep running.
+#[test]
+fn case_325_wait_timeout_zero() {
+    async fn slow(name: &'static str, delay: f64) -> &'static str {
+        log!("{name} starts");
+        sleep(secs(delay)).await;
+        log!("{name} ends");
+        name
+    }
+    async fn quick(name: &'static str) -> &'static str {
+        log!("{name} returns at once");
+        name
+    }
+    fn names(done: &[Task<&'static str>]) -> String {
+        let mut names: Vec<String> = done
+            .iter()
+            .map(|t| format!("'{}'", t.result().unwrap().unwrap()))
+            .collect();
+        names.sort();
+        py_list(names)
+    }
+    assert_matches_cpython("325_wait_timeout_zero", async {
+        let ts = vec![
+            spawn(quick("q")).share(),
+            spawn(slow("z", 0.0)).share(),
+            spawn(slow("s", 1.0)).share(),
+        ];
+        let zero = Some(Duration::ZERO);
+        let (done, pending) = wait(ts, ReturnWhen::AllCompleted, zero).await;
+        log!("done {} pending {}", names(&done), pending.len());
+        let (done, pending) = wait(pending, ReturnWhen::AllCompleted, zero).await;
+        log!("again: done {} pending {}", done.len(), pending.len());
+        gather_all_tasks(pending).await;
+    });
+}
+
+/// wait(FIRST_COMPLETED) when two tasks end in the same pass returns both as done.
+#[test]
+fn case_330_wait_first_completed_same_pass() {
+    async fn finisher(name: &'static str, delay: f64) -> &'static str {
+        sleep(secs(delay)).await;
+        log!("{name} finished");
+        name
+    }
+    fn names(done: &[Task<&'static str>]) -> String {
+        let mut names: Vec<String> = done
+            .iter()
+            .map(|t| format!("'{}'", t.result().unwrap().unwrap()))
+            .collect();
+        names.sort();
+        py_list(names)
+    }
+    assert_matches_cpython("330_wait_first_completed_same_pass", async {
+        let ts: Vec<_> = [("a", 1.0), ("b", 1.0), ("c", 2.0)]
+            .into_iter()
+            .map(|(n, d)| spawn(finisher(n, d)).share())
+            .collect();
+        let (done, pending) = wait(ts, ReturnWhen::FirstCompleted, None).await;
+        log!("done {} pending {}", names(&done), pending.len());
+        let (done, pending) = wait(pending, ReturnWhen::AllCompleted, Some(secs(0.5))).await;
+        log!("after 0.5: done {} pending {}", done.len(), pending.len());
+        let (done, _) = wait(pending, ReturnWhen::AllCompleted, None).await;
+        log!("all: done {}", names(&done));
+    });
+}
+
+/// wait_for and timeout() over a task cancel it at the deadline; the task's done() and
+/// cancelled() are True when the caller resumes.
+#[test]
+fn case_337_wait_for_task_cancelled_state() {
+    async fn slow() {
+        let cancelled = OnDrop::new("slow cancelled");
+        sleep(secs(3.0)).await;
+        cancelled.disarm();
+    }
+    assert_matches_cpython("337_wait_for_task_cancelled_state", async {
+        let mut t = spawn(slow());
+        if wait_for_task(secs(1.0), &mut t).await.is_err() {
+            log!(
+                "timeout: done={} cancelled={}",
+                py_bool(t.is_finished()),
+                py_bool(t.cancelled())
+            );
+        }
+        let mut u = spawn(slow());
+        if timeout(secs(1.0), &mut u).await.is_err() {
+            log!(
+                "timeout(): done={} cancelled={}",
+                py_bool(u.is_finished()),
+                py_bool(u.cancelled())
+            );
+        }
+    });
+}
+
+/// wait_for deadlines tied with other tasks' sleeps fire in arming order (the `.fifo.out`
+/// trace; CPython's heap pops these four out of order).
+#[test]
+fn case_338_wait_for_tied_with_sleeps() {
+    async fn sleeper(name: &'static str, d: f64) {
+        sleep(secs(d)).await;
+        log!("{name} woke");
+    }
+    async fn guarded(name: &'static str, d: f64) {
+        if wait_for(secs(d), sleep(secs(5.0))).await.is_err() {
+            log!("{name} timed out");
+        }
+    }
+    assert_matches_cpython("338_wait_for_tied_with_sleeps.fifo", async {
+        let ts = vec![
+            spawn(async { sleeper("s1", 1.0).await }),
+            spawn(async { guarded("g1", 1.0).await }),
+            spawn(async { sleeper("s2", 1.0).await }),
+            spawn(async { guarded("g2", 1.0).await }),
+        ];
+        gather_all_tasks(ts).await;
+    });
+}
+
+/// gather of coroutines raises its first failure while the siblings still run; they
+/// finish later, unwatched.
+#[test]
+fn case_339_gather_failure_siblings_run_on() {
+    assert_matches_cpython("339_gather_failure_siblings_run_on", async {
+        let r = try_gather([
+            job("a", 1.0, false),
+            job("b", 0.5, true),
+            job("c", 1.5, false),
+        ])
+        .await;
+        if let Err(GatherError::Failed(e)) = r {
+            log!("gather raised {e}");
+        }
+        sleep(secs(2.0)).await;
+        log!("main after 2");
+    });
+}
+
+/// create_task on a TaskGroup that has finished is refused; a TaskGroup with no children
+/// ends without yielding.
+#[test]
+fn case_343_task_group_after_exit() {
+    async fn late_child() -> Result<(), ()> {
+        sleep(secs(0.5)).await;
+        log!("child done");
+        Ok(())
+    }
+    assert_matches_cpython("343_task_group_after_exit", async {
+        let t = spawn(async { log!("ticker runs") });
+        let tg = TaskGroup::<()>::new();
+        tg.join().await.unwrap();
+        log!("empty group exited");
+        t.await.unwrap();
+        let tg = TaskGroup::new();
+        tg.spawn(late_child()).map(drop).unwrap();
+        tg.join().await.unwrap();
+        log!("group exited");
+        if tg.spawn(late_child()).is_err() {
+            log!("RuntimeError: finished");
+        }
+    });
+}
+
+/// timeout(0) and timeout_at(now): a body that never suspends finishes; one that yields
+/// once times out.
+#[test]
+fn case_344_timeout_zero_body() {
+    assert_matches_cpython("344_timeout_zero_body", async {
+        let cm = timeout(Duration::ZERO, async { log!("no await inside") });
+        let handle = cm.handle();
+        cm.await.unwrap();
+        log!("first exited, expired={}", py_bool(handle.expired()));
+        let r = timeout(Duration::ZERO, async {
+            log!("before sleep(0)");
+            yield_now().await;
+            log!("never");
+        })
+        .await;
+        if r.is_err() {
+            log!("sleep(0) timed out");
+        }
+        if timeout_at(now(), sleep(secs(1.0))).await.is_err() {
+            log!("timeout_at(now) timed out");
+        }
+    });
+}
+
+/// wait(FIRST_EXCEPTION) with no failure waits for all; with a failure it returns at once,
+/// and the pending tasks are cancelled by hand.
+#[test]
+fn case_345_wait_first_exception_none_fail() {
+    fn task(
+        name: &'static str,
+        delay: f64,
+        fail: bool,
+    ) -> Task<Result<&'static str, &'static str>> {
+        spawn(job(name, delay, fail)).share()
+    }
+    assert_matches_cpython("345_wait_first_exception_none_fail", async {
+        let ts = vec![task("a", 0.5, false), task("b", 1.0, false)];
+        let (done, pending) = try_wait(ts, ReturnWhen::FirstException, None).await;
+        log!("no failure: done {} pending {}", done.len(), pending.len());
+        let ts = vec![
+            task("c", 1.0, false),
+            task("d", 0.5, true),
+            task("e", 2.0, false),
+        ];
+        let (done, pending) = try_wait(ts.clone(), ReturnWhen::FirstException, None).await;
+        log!("failure: done {} pending {}", done.len(), pending.len());
+        for t in &pending {
+            t.cancel();
+        }
+        wait(pending, ReturnWhen::AllCompleted, None).await;
+        log!(
+            "c cancelled={} e cancelled={}",
+            py_bool(ts[0].cancelled()),
+            py_bool(ts[2].cancelled())
+        );
+    });
+}
+
+/// The task awaiting a shield is cancelled twice; the shielded task finishes and its result
+/// is read afterwards.
+#[test]
+fn case_347_shield_caller_cancelled() {
+    async fn work() -> u32 {
+        sleep(secs(2.0)).await;
+        log!("work finished");
+        42
+    }
+    async fn caller(t: Task<u32>) -> Result<u32, JoinError> {
+        let seen = t.clone();
+        let cancelled = Finally::new(move || {
+            log!("caller cancelled, work done={}", py_bool(seen.done()));
+        });
+        let r = shield_task(t).await;
+        cancelled.disarm();
+        r
+    }
+    assert_matches_cpython("347_shield_caller_cancelled", async {
+        let t = spawn(work()).share();
+        let c = spawn(caller(t.clone())).share();
+        sleep(secs(1.0)).await;
+        c.cancel();
+        c.cancel();
+        gather_all_tasks(vec![c.clone()]).await;
+        log!(
+            "caller cancelled={}, work result {}",
+            py_bool(c.cancelled()),
+            t.await.unwrap()
+        );
+    });
+}
+
+/// Nested wait_for with the same deadline: the outer one (armed first) fires first and
+/// raises; with a later outer deadline the inner one's TimeoutError is handled inside.
+#[test]
+fn case_348_nested_wait_for_same_deadline() {
+    async fn inner() -> &'static str {
+        if wait_for(secs(1.0), sleep(secs(5.0))).await.is_err() {
+            log!("inner timed out");
+        }
+        "inner"
+    }
+    assert_matches_cpython("348_nested_wait_for_same_deadline", async {
+        match wait_for(secs(1.0), inner()).await {
+            Ok(r) => log!("outer got {r}"),
+            Err(_) => log!("outer timed out"),
+        }
+        match wait_for(secs(1.5), inner()).await {
+            Ok(r) => log!("outer got {r}"),
+            Err(_) => log!("never"),
+        }
+    });
+}

@@ -1,0 +1,678 @@
+//! Corners of the synchronisation primitives (cases 300-312, 332, 333, 336, 340-342, 346
+//! and 349): notify(n), Event races, Barrier reset and abort, cancelled waiters, join.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use simloop::{
+    Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
+    gather, gather_all_tasks, gather_tasks, log, sleep, spawn, wait_for, yield_now,
+};
+
+use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use crate::util::OnDrop;
+
+/// Condition.notify(n) wakes the n longest waiters; two notify(2) in one hold wake four,
+/// each re-taking the lock in turn.
+#[test]
+fn case_300_condition_notify_n() {
+    async fn waiter(cond: Rc<Condition>, name: String) {
+        {
+            let guard = cond.lock().await;
+            log!("{name} waits");
+            let _guard = cond.wait(guard).await;
+            log!("{name} woke, locked={}", py_bool(cond.locked()));
+            sleep(secs(0.25)).await;
+        }
+        log!("{name} out");
+    }
+    assert_matches_cpython("300_condition_notify_n", async {
+        let cond = Rc::new(Condition::new(()));
+        let ts: Vec<_> = (0..5)
+            .map(|i| spawn(waiter(cond.clone(), format!("w{i}"))))
+            .collect();
+        sleep(secs(1.0)).await;
+        {
+            let _held = cond.lock().await;
+            cond.notify(2).unwrap();
+            cond.notify(2).unwrap();
+            log!("notified 2 + 2");
+        }
+        yield_now().await;
+        log!("main after notify");
+        sleep(secs(2.0)).await;
+        {
+            let _held = cond.lock().await;
+            cond.notify(3).unwrap();
+            log!("notify 3 with one waiter");
+        }
+        gather_tasks(ts).await.unwrap();
+    });
+}
+
+/// Condition.wait_for re-checks its predicate at every wake-up: a notify_all that leaves it
+/// false puts the waiter back in line.
+#[test]
+fn case_301_condition_wait_for_recheck() {
+    async fn consumer(cond: Rc<Condition<u32>>, need: u32) {
+        let guard = cond.lock().await;
+        log!("c{need} wants {need}");
+        let n = cond.wait_for(guard, |n| *n >= need).await;
+        log!("c{need} sees {}", *n);
+    }
+    assert_matches_cpython("301_condition_wait_for_recheck", async {
+        let cond = Rc::new(Condition::new(0u32));
+        let ts: Vec<_> = [3, 1, 2]
+            .into_iter()
+            .map(|need| spawn(consumer(cond.clone(), need)))
+            .collect();
+        for _ in 0..3 {
+            sleep(secs(0.5)).await;
+            let mut n = cond.lock().await;
+            *n += 1;
+            cond.notify_all().unwrap();
+            log!("n={}", *n);
+        }
+        gather_tasks(ts).await.unwrap();
+        let guard = cond.lock().await;
+        let _guard = cond.wait_for(guard, |_| true).await;
+        log!("true at once: already");
+    });
+}
+
+async fn event_waiter(ev: Rc<Event>, name: &'static str) {
+    log!("{name} waits");
+    ev.wait().await;
+    log!("{name} woke, is_set={}", py_bool(ev.is_set()));
+}
+
+/// Event.set wakes every waiter even if clear() and set() follow in the same step; a waiter
+/// arriving after clear() waits for the next set.
+#[test]
+fn case_302_event_set_clear_set() {
+    assert_matches_cpython("302_event_set_clear_set", async {
+        let ev = Rc::new(Event::new());
+        let a = spawn(event_waiter(ev.clone(), "a"));
+        let b = spawn(event_waiter(ev.clone(), "b"));
+        sleep(secs(0.5)).await;
+        ev.set();
+        ev.clear();
+        ev.set();
+        ev.clear();
+        let c = spawn(event_waiter(ev.clone(), "c"));
+        log!("set, clear, set, clear");
+        gather_tasks(vec![a, b]).await.unwrap();
+        sleep(secs(0.5)).await;
+        ev.set();
+        log!("set again");
+        c.await.unwrap();
+        ev.clear();
+        log!("cleared: {}", py_bool(ev.is_set()));
+    });
+}
+
+/// An Event waiter cancelled before set() is skipped; the others wake in wait order.
+#[test]
+fn case_303_event_waiter_cancelled() {
+    async fn waiter(ev: Rc<Event>, name: String) {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        ev.wait().await;
+        cancelled.disarm();
+        log!("{name} woke");
+    }
+    assert_matches_cpython("303_event_waiter_cancelled", async {
+        let ev = Rc::new(Event::new());
+        let ts: Vec<_> = (0..4)
+            .map(|i| spawn(waiter(ev.clone(), format!("w{i}"))))
+            .collect();
+        sleep(secs(1.0)).await;
+        ts[1].cancel();
+        ev.set();
+        ts[2].cancel();
+        log!("set with w1 cancelled before and w2 after");
+        let kinds = gather_all_tasks(ts).await.into_iter().map(|r| match r {
+            Ok(()) => "'NoneType'",
+            Err(_) => "'CancelledError'",
+        });
+        log!("results {}", py_list(kinds));
+    });
+}
+
+async fn barrier_party(b: Rc<Barrier>, name: String, delay: f64) -> i64 {
+    sleep(secs(delay)).await;
+    match b.wait().await {
+        Ok(i) => {
+            log!("{name} passed as {i}");
+            i as i64
+        }
+        Err(_) => {
+            log!("{name}: broken");
+            -1
+        }
+    }
+}
+
+/// Barrier.reset() breaks the round for the tasks waiting (BrokenBarrierError) and makes
+/// the barrier usable again.
+#[test]
+fn case_304_barrier_reset_waiting() {
+    assert_matches_cpython("304_barrier_reset_waiting", async {
+        let b = Rc::new(Barrier::new(3));
+        let first: Vec<_> = (0..2)
+            .map(|i| spawn(barrier_party(b.clone(), format!("p{i}"), 0.5)))
+            .collect();
+        sleep(secs(1.0)).await;
+        log!("waiting={}", b.n_waiting());
+        b.reset().await;
+        log!(
+            "reset, broken={} waiting={}",
+            py_bool(b.broken()),
+            b.n_waiting()
+        );
+        gather_tasks(first).await.unwrap();
+        log!("after the broken round broken={}", py_bool(b.broken()));
+        let second: Vec<_> = (0..3)
+            .map(|i| spawn(barrier_party(b.clone(), format!("q{i}"), 0.25 * i as f64)))
+            .collect();
+        gather_tasks(second).await.unwrap();
+        log!("second round done, waiting={}", b.n_waiting());
+    });
+}
+
+/// An aborted Barrier stays broken until reset(); after reset a full round passes, the
+/// last arrival first.
+#[test]
+fn case_305_barrier_abort_then_reset() {
+    fn party(b: &Rc<Barrier>, name: &str) -> impl std::future::Future<Output = i64> + use<> {
+        barrier_party(b.clone(), name.to_string(), 0.0)
+    }
+    assert_matches_cpython("305_barrier_abort_then_reset", async {
+        let b = Rc::new(Barrier::new(2));
+        let t = spawn(party(&b, "early"));
+        sleep(secs(0.5)).await;
+        b.abort().await;
+        log!("aborted: broken={}", py_bool(b.broken()));
+        t.await.unwrap();
+        log!("late gets {}", party(&b, "late").await);
+        b.reset().await;
+        log!("reset: broken={}", py_bool(b.broken()));
+        let r = gather([party(&b, "x"), party(&b, "y")]).await.unwrap();
+        log!("indices {r:?}");
+    });
+}
+
+/// BoundedSemaphore(2) with waiters: releases hand permits on; over-release raises only
+/// once every permit is back.
+#[test]
+fn case_306_bounded_semaphore_waiters() {
+    async fn worker(sem: Rc<BoundedSemaphore>, name: String, hold: f64) {
+        {
+            let _permit = sem.acquire().await;
+            log!("{name} in, value={}", sem.value());
+            sleep(secs(hold)).await;
+        }
+        log!("{name} out, value={}", sem.value());
+    }
+    assert_matches_cpython("306_bounded_semaphore_waiters", async {
+        let sem = Rc::new(BoundedSemaphore::new(2));
+        let ts: Vec<_> = (0..4)
+            .map(|i| spawn(worker(sem.clone(), format!("w{i}"), 0.5 * (i + 1) as f64)))
+            .collect();
+        yield_now().await;
+        log!("locked={} value={}", py_bool(sem.locked()), sem.value());
+        gather_tasks(ts).await.unwrap();
+        log!("all out, value={}", sem.value());
+        if let Err(e) = sem.release() {
+            log!("ValueError: {e}");
+        }
+        sem.acquire().await.forget();
+        sem.release().unwrap();
+        log!("acquire/release ok, value={}", sem.value());
+    });
+}
+
+/// A Semaphore waiter in the middle of the line is cancelled; the release goes to the next
+/// one in line.
+#[test]
+fn case_307_semaphore_cancel_middle_waiter() {
+    async fn user(sem: Rc<Semaphore>, name: String) {
+        let cancelled = OnDrop::new(format!("{name} cancelled while waiting"));
+        let _permit = sem.acquire().await;
+        cancelled.disarm();
+        log!("{name} holds");
+        sleep(secs(1.0)).await;
+    }
+    assert_matches_cpython("307_semaphore_cancel_middle_waiter", async {
+        let sem = Rc::new(Semaphore::new(1));
+        let ts: Vec<_> = (0..4)
+            .map(|i| spawn(user(sem.clone(), format!("u{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        ts[1].cancel();
+        yield_now().await;
+        log!("u1 cancelled={}", py_bool(ts[1].cancelled()));
+        ts[2].cancel();
+        gather_all_tasks(ts).await;
+        log!("value={}", sem.value());
+    });
+}
+
+/// The task holding a Lock is cancelled inside `async with`; the lock goes to the first
+/// waiter still in line, and a cancelled waiter leaves the line.
+#[test]
+fn case_308_lock_holder_cancelled() {
+    async fn user(lock: Rc<Lock>, name: String, hold: f64) {
+        let seen = lock.clone();
+        let who = name.clone();
+        let cancelled = Finally::new(move || {
+            log!("{who} cancelled, locked={}", py_bool(seen.locked()));
+        });
+        {
+            let _held = lock.lock().await;
+            log!("{name} holds");
+            sleep(secs(hold)).await;
+            log!("{name} done");
+        }
+        cancelled.disarm();
+    }
+    assert_matches_cpython("308_lock_holder_cancelled", async {
+        let lock = Rc::new(Lock::new(()));
+        let holder = spawn(user(lock.clone(), "holder".into(), 5.0));
+        let ws: Vec<_> = (0..3)
+            .map(|i| spawn(user(lock.clone(), format!("w{i}"), 1.0)))
+            .collect();
+        sleep(secs(1.0)).await;
+        ws[0].cancel();
+        holder.cancel();
+        log!("cancelled w0 and holder");
+        let mut all = vec![holder];
+        all.extend(ws);
+        gather_all_tasks(all).await;
+        log!("locked={}", py_bool(lock.locked()));
+    });
+}
+
+/// A worker cancelled between get() and task_done() leaves join() waiting; wait_for(join)
+/// gives up, and a late task_done() releases it.
+#[test]
+fn case_309_queue_join_cancelled_worker() {
+    async fn worker(q: Rc<Queue<u32>>, name: &'static str) {
+        loop {
+            let item = q.get().await.unwrap();
+            log!("{name} got {item}");
+            sleep(secs(1.0)).await;
+            q.task_done().unwrap();
+            log!("{name} finished {item}");
+        }
+    }
+    assert_matches_cpython("309_queue_join_cancelled_worker", async {
+        let q = Rc::new(Queue::new());
+        for i in 0..3 {
+            q.put_nowait(i).unwrap();
+        }
+        let a = spawn(worker(q.clone(), "a"));
+        let b = spawn(worker(q.clone(), "b"));
+        sleep(secs(0.5)).await;
+        b.cancel();
+        if wait_for(secs(2.0), q.join()).await.is_err() {
+            log!(
+                "join timed out, unfinished={} qsize={}",
+                q.unfinished_tasks(),
+                q.qsize()
+            );
+        }
+        q.task_done().unwrap();
+        q.join().await;
+        log!("joined after the extra task_done");
+        a.cancel();
+        gather_all_tasks(vec![a, b]).await;
+    });
+}
+
+/// Several tasks wait on join(); the last task_done() wakes them all in the order they
+/// joined.
+#[test]
+fn case_310_queue_two_joiners() {
+    async fn joiner(q: Rc<Queue<&'static str>>, name: String) {
+        log!("{name} joins");
+        q.join().await;
+        log!("{name} released");
+    }
+    assert_matches_cpython("310_queue_two_joiners", async {
+        let q = Rc::new(Queue::new());
+        q.put_nowait("a").unwrap();
+        q.put_nowait("b").unwrap();
+        let js: Vec<_> = (0..3)
+            .map(|i| spawn(joiner(q.clone(), format!("j{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        q.get_nowait().unwrap();
+        q.task_done().unwrap();
+        log!("one done");
+        sleep(secs(0.5)).await;
+        q.get_nowait().unwrap();
+        q.task_done().unwrap();
+        log!("two done");
+        gather_tasks(js).await.unwrap();
+        q.join().await;
+        log!("join on an idle queue returns at once");
+    });
+}
+
+/// PriorityQueue ties on the priority are broken by the next tuple item; waiting getters
+/// take the smallest item when they run.
+#[test]
+fn case_311_priority_queue_ties() {
+    type Job = (u32, u32, &'static str);
+    async fn getter(q: Rc<PriorityQueue<Job>>, name: String) {
+        let (prio, seq, job) = q.get().await.unwrap();
+        log!("{name} got {job} (prio {prio}, seq {seq})");
+    }
+    assert_matches_cpython("311_priority_queue_ties", async {
+        let q = Rc::new(PriorityQueue::new());
+        let gs: Vec<_> = (0..2)
+            .map(|i| spawn(getter(q.clone(), format!("g{i}"))))
+            .collect();
+        yield_now().await;
+        q.put_nowait((2, 0, "write")).unwrap();
+        q.put_nowait((1, 1, "read")).unwrap();
+        q.put_nowait((1, 0, "open")).unwrap();
+        log!("put three");
+        gather_tasks(gs).await.unwrap();
+        for (seq, (prio, job)) in [(3, "z"), (1, "b"), (3, "a"), (1, "a")]
+            .into_iter()
+            .enumerate()
+        {
+            q.put_nowait((prio, seq as u32, job)).unwrap();
+        }
+        let mut order = Vec::new();
+        while !q.empty() {
+            order.push(format!("'{}'", q.get_nowait().unwrap().2));
+        }
+        log!("drained {}", py_list(order));
+    });
+}
+
+/// A bounded LifoQueue: blocked producers are admitted in blocking order, the consumer
+/// always takes the newest item.
+#[test]
+fn case_312_lifo_queue_bounded() {
+    async fn producer(q: Rc<LifoQueue<String>>, name: String, items: [String; 2]) {
+        for item in items {
+            q.put(item.clone()).await.unwrap();
+            log!("{name} put {item}");
+        }
+    }
+    assert_matches_cpython("312_lifo_queue_bounded", async {
+        let q = Rc::new(LifoQueue::with_maxsize(2));
+        let ps: Vec<_> = (0..2)
+            .map(|i| {
+                let items = [format!("{i}a"), format!("{i}b")];
+                spawn(producer(q.clone(), format!("p{i}"), items))
+            })
+            .collect();
+        sleep(secs(0.5)).await;
+        log!("full={} qsize={}", py_bool(q.full()), q.qsize());
+        let mut got = Vec::new();
+        while got.len() < 4 {
+            let item = q.get().await.unwrap();
+            log!("got {item}");
+            got.push(format!("'{item}'"));
+            yield_now().await;
+        }
+        gather_tasks(ps).await.unwrap();
+        log!("order {}", py_list(got));
+    });
+}
+
+/// A getter waiting on an empty Queue is cancelled; a later put wakes the next getter in
+/// line.
+#[test]
+fn case_332_queue_getter_cancelled_before_put() {
+    async fn getter(q: Rc<Queue<&'static str>>, name: String) {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        let item = q.get().await.unwrap();
+        cancelled.disarm();
+        log!("{name} got {item}");
+    }
+    assert_matches_cpython("332_queue_getter_cancelled_before_put", async {
+        let q = Rc::new(Queue::new());
+        let gs: Vec<_> = (0..3)
+            .map(|i| spawn(getter(q.clone(), format!("g{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        gs[0].cancel();
+        yield_now().await;
+        q.put_nowait("x").unwrap();
+        log!("put x");
+        yield_now().await;
+        q.put_nowait("y").unwrap();
+        log!("put y");
+        gather_all_tasks(gs).await;
+        log!("qsize={}", q.qsize());
+    });
+}
+
+/// A producer blocked on a full Queue is cancelled; a get admits the next blocked producer,
+/// and join counts only what was put.
+#[test]
+fn case_333_queue_blocked_putter_cancelled_join() {
+    async fn producer(q: Rc<Queue<String>>, item: String) {
+        let cancelled = OnDrop::new(format!("{item} not put"));
+        q.put(item.clone()).await.unwrap();
+        cancelled.disarm();
+        log!("put {item}");
+    }
+    assert_matches_cpython("333_queue_blocked_putter_cancelled_join", async {
+        let q = Rc::new(Queue::with_maxsize(1));
+        q.put_nowait("first".to_string()).unwrap();
+        let ps: Vec<_> = (0..3)
+            .map(|i| spawn(producer(q.clone(), format!("p{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        ps[0].cancel();
+        yield_now().await;
+        log!("got {}", q.get_nowait().unwrap());
+        q.task_done().unwrap();
+        yield_now().await;
+        log!("unfinished={} qsize={}", q.unfinished_tasks(), q.qsize());
+        log!("got {}", q.get().await.unwrap());
+        q.task_done().unwrap();
+        log!("got {}", q.get().await.unwrap());
+        q.task_done().unwrap();
+        q.join().await;
+        log!("joined");
+        gather_all_tasks(ps).await;
+    });
+}
+
+/// A plain Semaphore released more often than acquired grows its value; locked() follows
+/// it.
+#[test]
+fn case_336_semaphore_grows() {
+    async fn worker(sem: Rc<Semaphore>, name: String) {
+        let permit = sem.acquire().await;
+        log!("{name} in, value={}", sem.value());
+        sleep(secs(1.0)).await;
+        drop(permit);
+    }
+    assert_matches_cpython("336_semaphore_grows", async {
+        let sem = Rc::new(Semaphore::new(0));
+        log!("locked={}", py_bool(sem.locked()));
+        let ts: Vec<_> = (0..3)
+            .map(|i| spawn(worker(sem.clone(), format!("w{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        sem.release();
+        sem.release();
+        log!("released twice, value={}", sem.value());
+        yield_now().await;
+        log!(
+            "after a yield, value={} locked={}",
+            sem.value(),
+            py_bool(sem.locked())
+        );
+        gather_tasks(ts).await.unwrap();
+        sem.release();
+        log!("end value={} locked={}", sem.value(), py_bool(sem.locked()));
+    });
+}
+
+/// wait_for(lock.acquire()) whose deadline ties with the holder's release: the timer armed
+/// first decides who wins.
+#[test]
+fn case_340_lock_acquire_timeout_tie() {
+    async fn holder(lock: Rc<Lock>, hold: f64) {
+        {
+            let _held = lock.lock().await;
+            log!("holder in");
+            sleep(secs(hold)).await;
+        }
+        log!("holder released");
+    }
+    async fn impatient(lock: Rc<Lock>, name: &'static str, patience: f64) {
+        if wait_for(secs(patience), lock.acquire()).await.is_err() {
+            log!("{name} gave up, locked={}", py_bool(lock.locked()));
+            return;
+        }
+        log!("{name} got the lock");
+        sleep(secs(0.25)).await;
+        lock.release().unwrap();
+    }
+    assert_matches_cpython("340_lock_acquire_timeout_tie", async {
+        let lock = Rc::new(Lock::new(()));
+        let h = spawn(holder(lock.clone(), 1.0));
+        yield_now().await;
+        let a = spawn(impatient(lock.clone(), "a", 1.0));
+        let b = spawn(impatient(lock.clone(), "b", 2.0));
+        gather_tasks(vec![h, a, b]).await.unwrap();
+        let c = spawn(impatient(lock.clone(), "c", 1.0));
+        yield_now().await;
+        c.await.unwrap();
+    });
+}
+
+/// The lectures' worker pool: workers stop on a None sentinel; the results come back in
+/// the order the work ended.
+#[test]
+fn case_341_queue_sentinel_workers() {
+    type Results = Rc<RefCell<Vec<String>>>;
+    async fn worker(name: String, q: Rc<Queue<Option<f64>>>, results: Results) {
+        loop {
+            let Some(job) = q.get().await.unwrap() else {
+                log!("{name} stops");
+                q.task_done().unwrap();
+                break;
+            };
+            sleep(secs(job)).await;
+            results.borrow_mut().push(format!("('{name}', {job})"));
+            log!("{name} did {job}");
+            q.task_done().unwrap();
+        }
+    }
+    assert_matches_cpython("341_queue_sentinel_workers", async {
+        let q = Rc::new(Queue::new());
+        let results = Results::default();
+        for job in [0.5, 0.25, 0.75, 0.25, 0.5] {
+            q.put_nowait(Some(job)).unwrap();
+        }
+        let workers: Vec<_> = (0..2)
+            .map(|i| spawn(worker(format!("w{i}"), q.clone(), results.clone())))
+            .collect();
+        for _ in &workers {
+            q.put_nowait(None).unwrap();
+        }
+        q.join().await;
+        log!("joined: {}", py_list(results.borrow().iter()));
+        gather_tasks(workers).await.unwrap();
+    });
+}
+
+/// An Event as a starting gun for tasks behind Semaphore(2): all wake in wait order, two
+/// at a time go through.
+#[test]
+fn case_342_event_start_semaphore() {
+    async fn runner(name: String, start: Rc<Event>, sem: Rc<Semaphore>) {
+        start.wait().await;
+        log!("{name} off");
+        {
+            let _permit = sem.acquire().await;
+            log!("{name} running");
+            sleep(secs(1.0)).await;
+        }
+        log!("{name} finished");
+    }
+    assert_matches_cpython("342_event_start_semaphore", async {
+        let start = Rc::new(Event::new());
+        let sem = Rc::new(Semaphore::new(2));
+        let rs: Vec<_> = (0..4)
+            .map(|i| spawn(runner(format!("r{i}"), start.clone(), sem.clone())))
+            .collect();
+        sleep(secs(0.5)).await;
+        log!("bang");
+        start.set();
+        gather_tasks(rs).await.unwrap();
+    });
+}
+
+/// Event.set wakes its waiter one slot later; a task looping on sleep(0) interleaves with
+/// the wake-ups.
+#[test]
+fn case_346_event_set_vs_sleep0() {
+    async fn waiter(ev: Rc<Event>, name: String) {
+        ev.wait().await;
+        log!("{name} woke");
+    }
+    async fn spinner() {
+        for i in 0..3 {
+            log!("spin {i}");
+            yield_now().await;
+        }
+    }
+    assert_matches_cpython("346_event_set_vs_sleep0", async {
+        let ev = Rc::new(Event::new());
+        let ws: Vec<_> = (0..2)
+            .map(|i| spawn(waiter(ev.clone(), format!("w{i}"))))
+            .collect();
+        yield_now().await;
+        let s = spawn(spinner());
+        ev.set();
+        log!("set");
+        yield_now().await;
+        log!("main back");
+        s.await.unwrap();
+        gather_tasks(ws).await.unwrap();
+    });
+}
+
+/// wait_for(sem.acquire()) expiring in the same pass as the release: the release skips the
+/// expired waiter.
+#[test]
+fn case_349_semaphore_acquire_timeout_tie() {
+    async fn holder(sem: Rc<Semaphore>) {
+        {
+            let _permit = sem.acquire().await;
+            sleep(secs(1.0)).await;
+        }
+        log!("holder released");
+    }
+    async fn waiter(sem: Rc<Semaphore>, name: &'static str, patience: f64) {
+        let Ok(permit) = wait_for(secs(patience), sem.acquire()).await else {
+            log!("{name} timed out, value={}", sem.value());
+            return;
+        };
+        log!("{name} acquired");
+        sleep(secs(0.5)).await;
+        drop(permit);
+    }
+    assert_matches_cpython("349_semaphore_acquire_timeout_tie", async {
+        let sem = Rc::new(Semaphore::new(1));
+        let a = spawn(waiter(sem.clone(), "early", 1.0));
+        let h = spawn(holder(sem.clone()));
+        yield_now().await;
+        let b = spawn(waiter(sem.clone(), "tie", 1.0));
+        let c = spawn(waiter(sem.clone(), "patient", 3.0));
+        gather_tasks(vec![a, h, b, c]).await.unwrap();
+        log!("value={}", sem.value());
+    });
+}
