@@ -188,6 +188,8 @@ pub(crate) struct Core {
     /// Where wakes from other threads arrive, for runs that accept them
     /// (`Sim::accept_remote_wakes`), and how long an idle run waits for one.
     pub(super) remote: Option<(std::sync::Arc<super::Inbox>, std::time::Duration)>,
+    /// The hook called when nothing is ready (`Sim::on_idle`), and its state.
+    pub(super) idle: Option<super::idle::Idle>,
     /// The random picks predicted and read ahead (`read_ahead.rs`).
     pub(super) ahead: super::read_ahead::ReadAhead,
     /// Scratch for the engine: the timers a pass's start fired, before they are queued
@@ -285,6 +287,7 @@ impl Core {
             finish: None,
             jitter: None,
             remote: None,
+            idle: None,
             ahead: Default::default(),
             fired: Vec::new(),
             seed: 0,
@@ -342,6 +345,7 @@ impl Core {
         self.finish = None;
         self.jitter = None;
         self.remote = None;
+        self.idle = None;
         self.user_rng = None;
         self.ahead = Default::default();
     }
@@ -401,6 +405,12 @@ impl Core {
         wait: std::time::Duration,
     ) {
         self.remote = Some((inbox, wait));
+    }
+
+    /// Calls `hook` whenever the run has nothing ready (`Sim::on_idle`). Set before the run
+    /// starts.
+    pub(crate) fn on_idle(&mut self, hook: super::IdleHook) {
+        self.idle = Some(super::idle::Idle::new(hook));
     }
 
     /// Tells the strategy that the run ended; a replay reports recorded decisions left

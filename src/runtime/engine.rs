@@ -16,6 +16,7 @@ use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::park_in;
 use super::id_table::FREED;
+use super::idle::Idle;
 use super::read_ahead::PICKS_READ_AHEAD_FROM;
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
@@ -490,6 +491,19 @@ impl Core {
         }
         self.fire_due_timers();
         if self.ready.is_empty() {
+            if let Some(call) = self.idle.as_mut().and_then(Idle::call) {
+                self.park(call);
+                self.pass_left = self.ready.len();
+                return None;
+            }
+            if self.idle.as_mut().is_some_and(Idle::take_hold)
+                && let Some((_, limit)) = self.remote
+            {
+                // The hook holds the clock: another thread's wake comes first.
+                self.take_remote_wakes(limit);
+            }
+        }
+        if self.ready.is_empty() {
             let Some(next) = self.timers.next_deadline() else {
                 // Idle with no timer: only a wake from another thread can go on.
                 if let Some((_, limit)) = self.remote {
@@ -509,6 +523,9 @@ impl Core {
                 self.trace.quick(next, None, Quick::ClockAdvanced);
             }
             self.fire_due_timers();
+        }
+        if let Some(idle) = &mut self.idle {
+            idle.arm();
         }
         self.pass_left = self.ready.len();
         if (PASS_SWEEP_FROM..=PASS_SWEEP_UP_TO).contains(&self.pass_left)

@@ -55,6 +55,8 @@ pub struct Sim {
     trace: TraceLevel,
     jitter: Option<Duration>,
     remote: Option<Duration>,
+    /// `Sim::on_idle`.
+    idle: Option<crate::runtime::IdleHook>,
     /// `Sim::record_decisions`; `None`: the default (see there).
     record: Option<bool>,
 }
@@ -86,6 +88,7 @@ impl Sim {
             trace: TraceLevel::Full,
             jitter: None,
             remote: None,
+            idle: None,
             record: None,
         }
     }
@@ -347,6 +350,44 @@ impl Sim {
         self
     }
 
+    /// Calls `hook` whenever the run has nothing ready: before the clock advances to the
+    /// next timer, before the run waits for a wake from another thread, before it reports
+    /// a deadlock. The call runs between task steps, at its turn like a
+    /// [`call_soon`](crate::task::call_soon) callback, and may spawn and wake tasks; it
+    /// comes once per idle period (again only after something else ran). When it returns
+    /// `true` and still nothing is ready, the run holds its clock: it waits for a wake from
+    /// another thread (up to the [`Sim::accept_remote_wakes`] limit) before advancing.
+    /// This is how `simloop-tokio` calls tokio's `on_thread_park` hook and waits for
+    /// `spawn_blocking` threads.
+    ///
+    /// A hook that readies nothing adds one callback step at each idle point and leaves
+    /// the run otherwise as it was.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::time::Duration;
+    /// use simloop::{Sim, sleep};
+    ///
+    /// let idle = Arc::new(AtomicU32::new(0));
+    /// let count = idle.clone();
+    /// let sim = Sim::new().on_idle(move || {
+    ///     count.fetch_add(1, Ordering::Relaxed);
+    ///     false
+    /// });
+    /// let out = sim.run(async {
+    ///     sleep(Duration::from_secs(1)).await;
+    ///     sleep(Duration::from_secs(1)).await;
+    /// });
+    /// assert!(out.result.is_ok());
+    /// // Idle before each of the two clock advances.
+    /// assert_eq!(idle.load(Ordering::Relaxed), 2);
+    /// ```
+    pub fn on_idle(mut self, hook: impl Fn() -> bool + Send + Sync + 'static) -> Sim {
+        self.idle = Some(crate::runtime::IdleHook(std::sync::Arc::new(hook)));
+        self
+    }
+
     /// Sets whether the run's token keeps every scheduling decision.
     ///
     /// By default it does, except for a seeded [`Policy::Random`] or [`Policy::Pct`] run
@@ -522,6 +563,9 @@ impl Sim {
             core.accept_remote_wakes(inbox, wait);
             registration
         });
+        if let Some(hook) = &self.idle {
+            core.on_idle(hook.clone());
+        }
         let parts = super::panics::during_run(self.panics, || runtime::run(core, future, host));
         let mut core = parts.core;
         let finish = match parts.finish {

@@ -196,3 +196,26 @@ fn block_in_place_is_refused_on_a_current_thread_worker_only() {
     });
     assert!(in_task.is_panic());
 }
+
+/// Regression (tokio's task_id `task_id_block_in_place_block_on_spawn`): a runtime built in
+/// `block_in_place` counted its task ids from 1, so its first task took the id of the task
+/// blocking in place. Ids now go on across a runtime and the runtimes built inside it.
+#[test]
+fn a_runtime_built_in_block_in_place_gives_its_tasks_new_ids() {
+    let rt = multi_thread();
+    rt.block_on(async {
+        tokio::spawn(async {
+            let outer = tokio::task::id();
+            let inner = tokio::task::block_in_place(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                rt.block_on(rt.spawn(async { tokio::task::id() })).unwrap()
+            });
+            assert_ne!(outer, inner);
+            assert_eq!(outer, tokio::task::id());
+        })
+        .await
+        .unwrap();
+    });
+}

@@ -1,6 +1,9 @@
 //! `Builder`: tokio's runtime options, accepted; the simulation uses the flavor and
 //! `start_paused`.
 
+use std::sync::Arc;
+
+use super::park::ParkHooks;
 use super::{Runtime, RuntimeFlavor};
 
 /// Builds a [`Runtime`]. Thread counts, names and hooks are accepted and ignored: the
@@ -12,6 +15,7 @@ pub struct Builder {
     time: bool,
     name: Option<String>,
     workers: Option<usize>,
+    hooks: ParkHooks,
 }
 
 macro_rules! accepted {
@@ -35,6 +39,7 @@ impl Builder {
             time: false,
             name: None,
             workers: None,
+            hooks: ParkHooks::default(),
         }
     }
 
@@ -46,6 +51,7 @@ impl Builder {
             time: false,
             name: None,
             workers: None,
+            hooks: ParkHooks::default(),
         }
     }
 
@@ -203,21 +209,24 @@ impl Builder {
         self
     }
 
-    /// Accepted and ignored.
+    /// Calls `f` when the runtime has nothing to run, as a tokio worker does before it
+    /// parks: in a run, when no task is ready, before the virtual clock advances (what `f`
+    /// spawns or wakes runs first).
     pub fn on_thread_park<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
     {
-        drop(f);
+        self.hooks.park = Some(Arc::new(f));
         self
     }
 
-    /// Accepted and ignored.
+    /// Calls `f` after each park (see [`Builder::on_thread_park`]), as a tokio worker does
+    /// when it wakes: the simulated park takes no time, so right after the park hook.
     pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
     {
-        drop(f);
+        self.hooks.unpark = Some(Arc::new(f));
         self
     }
 
@@ -225,6 +234,7 @@ impl Builder {
     pub fn build(&mut self) -> std::io::Result<Runtime> {
         let rt = Runtime::with(self.flavor, self.start_paused, self.time);
         rt.handle().set_name(self.name.clone());
+        rt.handle().set_park_hooks(self.hooks.clone());
         let workers = match self.flavor {
             RuntimeFlavor::CurrentThread => 1,
             RuntimeFlavor::MultiThread => self

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::RuntimeFlavor;
+use super::park::{self, ParkHooks};
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::entry;
 use crate::sim::task::{self, JoinHandle, spawn_on};
@@ -33,7 +34,11 @@ struct Inner {
     /// The waker of the main task of the run in progress, woken when a spawn is deferred
     /// (from another thread) so that the run starts it.
     main_waker: Mutex<Option<std::task::Waker>>,
-    next_id: AtomicU64,
+    /// The next task id: shared with the runtime that was current where this one was
+    /// built (a runtime built in `block_in_place`, say), so that the ids of nested
+    /// runtimes differ as tokio's process-wide ids do, while staying a function of the
+    /// program's order (a process-wide counter would depend on the other tests' threads).
+    next_id: Arc<AtomicU64>,
     name: std::sync::OnceLock<String>,
     /// The runtime's id (process-wide, as tokio's).
     id: Id,
@@ -41,6 +46,10 @@ struct Inner {
     workers: std::sync::atomic::AtomicUsize,
     /// Tasks spawned and not yet ended.
     alive: Arc<std::sync::atomic::AtomicUsize>,
+    /// `on_thread_park` and `on_thread_unpark`, set by the builder.
+    park_hooks: std::sync::OnceLock<ParkHooks>,
+    /// `spawn_blocking` closures running on their threads.
+    blocking: std::sync::atomic::AtomicUsize,
     /// Runs completed and the wall time spent in them (for metrics only: nothing in a run
     /// reads it).
     activity: Arc<Mutex<(u64, Duration)>>,
@@ -62,11 +71,14 @@ impl Handle {
                 elapsed: Mutex::new(Duration::ZERO),
                 pending: Mutex::new(Vec::new()),
                 main_waker: Mutex::new(None),
-                next_id: AtomicU64::new(1),
+                next_id: context::current_handle()
+                    .map_or_else(|| Arc::new(AtomicU64::new(1)), |h| h.inner.next_id.clone()),
                 name: std::sync::OnceLock::new(),
                 id: Id::next(),
                 workers: std::sync::atomic::AtomicUsize::new(1),
                 alive: Arc::default(),
+                park_hooks: std::sync::OnceLock::new(),
+                blocking: std::sync::atomic::AtomicUsize::new(0),
                 activity: Arc::default(),
             }),
         }
@@ -151,7 +163,7 @@ impl Handle {
             })
             .await
         };
-        let sim = entry::sim();
+        let sim = entry::sim().on_idle(park::idle_hook(self.clone()));
         let started = std::time::Instant::now();
         task::coop::prepare();
         let outcome = host_block_on(async { sim.block_on(main) });
@@ -295,6 +307,20 @@ impl Handle {
         if let Some(name) = name {
             let _ = self.inner.name.set(name);
         }
+    }
+
+    pub(crate) fn set_park_hooks(&self, hooks: ParkHooks) {
+        let _ = self.inner.park_hooks.set(hooks);
+    }
+
+    /// The park hooks the runtime was built with.
+    pub(crate) fn park_hooks(&self) -> ParkHooks {
+        self.inner.park_hooks.get().cloned().unwrap_or_default()
+    }
+
+    /// Whether `spawn_blocking` closures of the runtime are running on their threads.
+    pub(crate) fn blocking_in_flight(&self) -> bool {
+        self.inner.blocking.load(Ordering::Acquire) > 0
     }
 
     pub(crate) fn time_enabled(&self) -> bool {

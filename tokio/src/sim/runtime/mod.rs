@@ -3,6 +3,7 @@
 mod builder;
 mod handle;
 mod local;
+mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
 
@@ -10,6 +11,7 @@ pub use self::builder::Builder;
 pub(crate) use self::handle::host_block_on;
 pub use self::handle::{EnterGuard, Handle, Id, RuntimeMetrics, TryCurrentError};
 pub use self::local::{LocalOptions, LocalRuntime};
+pub(crate) use self::park::in_park_hook;
 pub use self::runtime::Runtime;
 
 /// The kind of runtime a program asked for; the simulation itself is single-threaded

@@ -4,10 +4,13 @@ use std::cell::Cell;
 use std::fmt;
 use std::num::NonZeroU64;
 
-/// A task's id, unique among the tasks of its runtime.
+/// A task's id, unique among the tasks of its runtime and of the runtimes built inside it.
 ///
 /// Ids count from 1 per runtime in spawn order, so a simulated run numbers its tasks the
-/// same way every time. (tokio's ids are unique in the whole process.)
+/// same way every time; a runtime built where another is current (in `block_in_place`,
+/// under `Runtime::enter`) goes on with that runtime's count, so a nested runtime's tasks
+/// never take the ids of the outer one's. (tokio's ids are unique in the whole process,
+/// which would make them depend on what other threads spawned.)
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id(pub(crate) NonZeroU64);
 

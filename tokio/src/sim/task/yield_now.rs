@@ -21,7 +21,7 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        if simloop::time::try_now().is_some() {
+        if simloop::time::try_now().is_some() && !crate::sim::runtime::in_park_hook() {
             // simloop's yield: the task is queued behind the ready ones (one wake, in order).
             let mut inner = std::pin::pin!(simloop::yield_now());
             let _ = inner.as_mut().poll(cx);
