@@ -1,4 +1,4 @@
-//! What a [`TaskGroup`](super::TaskGroup) reports: the failures it collected
+//! What a [`TaskGroup`](crate::TaskGroup) reports: the failures it collected
 //! ([`GroupError`], asyncio's `ExceptionGroup`) and why it refused a child ([`SpawnError`]).
 
 use std::error::Error;
@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::task::TaskId;
 
-/// Why [`TaskGroup::spawn`] refused a child.
+/// Why [`TaskGroup::spawn`](crate::TaskGroup::spawn) refused a child.
 ///
 /// ```
 /// assert_eq!(simloop::SpawnError::Finished.to_string(), "the task group has finished");
@@ -19,8 +19,8 @@ pub enum SpawnError {
     ShuttingDown,
 }
 
-/// Every failure a [`TaskGroup`] collected, in the order the children ended; asyncio's
-/// `ExceptionGroup`.
+/// Every failure a [`TaskGroup`](crate::TaskGroup) collected, in the order the children
+/// ended; asyncio's `ExceptionGroup`.
 ///
 /// ```
 /// let e: simloop::GroupError<()> = simloop::GroupError { failures: Vec::new() };
@@ -32,7 +32,7 @@ pub struct GroupError<E> {
     pub failures: Vec<ChildFailure<E>>,
 }
 
-/// One failed child of a [`TaskGroup`].
+/// One failed child of a [`TaskGroup`](crate::TaskGroup).
 ///
 /// ```
 /// use simloop::{ChildFailure, Sim, TaskGroup};
@@ -61,7 +61,7 @@ pub enum ChildFailure<E> {
         /// The panic message.
         message: String,
     },
-    /// The body of a [`TaskGroup::scope`] returned `Err(error)`.
+    /// The body of a [`TaskGroup::scope`](crate::TaskGroup::scope) returned `Err(error)`.
     Body {
         /// Its error.
         error: E,
