@@ -47,6 +47,15 @@ impl Rt {
             NodeKind::Float(f) => Value::Float(*f),
             NodeKind::Str(s) => Value::Str(s.clone()),
             NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::None => Value::None,
+            NodeKind::List(items) => {
+                let items = items
+                    .iter()
+                    .map(|i| self.node(env, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                super::budget::check_list(&items)?;
+                Value::List(items)
+            }
             NodeKind::Var(path) => self.lookup(env, path)?,
             NodeKind::Not(a) => Value::Bool(!boolean(self.node(env, a)?, "not")?),
             NodeKind::Neg(a) => match self.node(env, a)? {

@@ -554,6 +554,7 @@ impl Rt {
             | Step::TaskGroup { .. } => {
                 return Box::pin(self.combine_step(env, s)).await;
             }
+            Step::AddDoneCallback { .. } => self.add_done_callback(env, s)?,
             other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)

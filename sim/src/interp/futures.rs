@@ -2,9 +2,11 @@
 
 use std::rc::Rc;
 
+use futures::FutureExt;
+
 use super::env::Env;
 use super::exec::Rt;
-use super::value::{Exc, Fut, Value, future_repr};
+use super::value::{Exc, Fut, Handle, Value, future_repr};
 use crate::scenario::Step;
 
 impl Rt {
@@ -30,6 +32,54 @@ impl Rt {
                 f.set_error(e).map_err(|_| invalid_state(&f))?;
             }
             other => unreachable!("not a future step: {other:?}"),
+        }
+        Ok(())
+    }
+
+    /// `target.add_done_callback(...)`: the callback runs its steps, which never await (the
+    /// file's check), with a copy of the locals and the task or future bound to `bind`.
+    /// An exception inside it is reported on stderr and the run goes on, as asyncio's loop
+    /// logs "Exception in callback" and carries on.
+    pub(super) fn add_done_callback(self: &Rc<Self>, env: &Env, s: &Step) -> Result<(), Exc> {
+        let Step::AddDoneCallback { target, bind, body } = s else {
+            unreachable!("not a callback step: {s:?}")
+        };
+        let subject = self.lookup(env, target)?;
+        let rt = Rc::clone(self);
+        let mut locals = env.clone();
+        if let Some(b) = bind {
+            locals.insert(b.clone(), subject.clone());
+        }
+        let (name, body) = (target.clone(), body.clone());
+        let mut run = move || {
+            let outcome = rt.block(&mut locals, &body).now_or_never();
+            if let Some(Err(e)) = outcome {
+                eprintln!(
+                    "Exception in callback {name}.add_done_callback: {}",
+                    e.repr()
+                );
+            }
+        };
+        match &subject {
+            Value::Future(f) => f.add_done_callback(move |_| run()),
+            Value::Task(t) => match &*t.handle.borrow() {
+                Some(Handle::Plain(task)) => task.add_done_callback(move |_| run()),
+                _ => {
+                    return Err(Exc::new(
+                        "TypeError",
+                        format!(
+                            "`{}` is a TaskGroup child: its done-callback is the group's (await it instead)",
+                            t.name
+                        ),
+                    ));
+                }
+            },
+            other => {
+                return Err(Exc::new(
+                    "TypeError",
+                    format!("`{target}` is {}, not a task or a future", other.repr()),
+                ));
+            }
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::budget::{check_list, check_string};
 use super::env::Env;
 use super::exec::Rt;
-use super::value::{Exc, Value};
+use super::value::{Exc, TaskResult, Value};
 use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
 
 impl Rt {
@@ -132,8 +132,19 @@ impl Rt {
     }
 }
 
-/// `done()` or `cancelled()` of the task or future in `v` (the local `base`).
+/// `done()`, `cancelled()`, `result()` or `exception()` of the task or future in `v` (the
+/// local `base`).
 fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
+    if let "result()" | "exception()" = member {
+        let outcome = match v {
+            Value::Task(t) => t.outcome(),
+            Value::Future(f) => f.result().map(|r| r.map_err(super::value::promise_error)),
+            _ => None,
+        };
+        if matches!(v, Value::Task(_) | Value::Future(_)) {
+            return read_outcome(outcome, member);
+        }
+    }
     let (done, cancelled) = match v {
         Value::Task(t) => (t.done(), t.cancelled()),
         Value::Future(f) => (f.done(), f.cancelled()),
@@ -151,5 +162,21 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
             "AttributeError",
             format!("a task has no `{member}`"),
         )),
+    }
+}
+
+/// asyncio's `result()` and `exception()`: a pending task or future raises
+/// `InvalidStateError`, a cancelled one `CancelledError`; `result()` raises the exception
+/// it ended with, `exception()` returns it (or `None`).
+fn read_outcome(outcome: Option<TaskResult>, member: &str) -> Result<Value, Exc> {
+    let result = member == "result()";
+    match outcome {
+        None if result => Err(Exc::new("InvalidStateError", "Result is not set.")),
+        None => Err(Exc::new("InvalidStateError", "Exception is not set.")),
+        Some(Err(e)) if e.kind == "CancelledError" => Err(e),
+        Some(Ok(v)) if result => Ok(v),
+        Some(Ok(_)) => Ok(Value::None),
+        Some(Err(e)) if result => Err(e),
+        Some(Err(e)) => Ok(Value::Error(e)),
     }
 }

@@ -145,6 +145,25 @@ impl TaskCell {
         r
     }
 
+    /// The task's outcome if it ended and it can be read without awaiting (a TaskGroup
+    /// child's only once awaited: its error belongs to the group).
+    pub fn outcome(&self) -> Option<TaskResult> {
+        if let Some(r) = &*self.result.borrow() {
+            return Some(r.clone());
+        }
+        match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => t.result().map(from_join),
+            Some(Handle::Group(h)) if h.is_finished() => Some(Err(Exc::new(
+                "RuntimeError",
+                format!(
+                    "the result of TaskGroup child {} is read by awaiting it",
+                    self.name
+                ),
+            ))),
+            _ => None,
+        }
+    }
+
     /// Whether the task ended (asyncio's `done()`).
     pub fn done(&self) -> bool {
         match &*self.handle.borrow() {
@@ -207,10 +226,14 @@ pub type Fut = simloop::sync::Promise<Value, Exc>;
 
 /// Waits for `f`: its result, its exception, or `CancelledError` with the cancel message.
 pub async fn await_future(f: &Fut) -> TaskResult {
-    match f.wait().await {
-        Ok(v) => Ok(v),
-        Err(PromiseError::Failed(e)) => Err(e),
-        Err(PromiseError::Cancelled(m)) => Err(Exc::new("CancelledError", m.unwrap_or_default())),
+    f.wait().await.map_err(promise_error)
+}
+
+/// A future's failure as the exception its awaiter sees.
+pub fn promise_error(e: PromiseError<Exc>) -> Exc {
+    match e {
+        PromiseError::Failed(e) => e,
+        PromiseError::Cancelled(m) => Exc::new("CancelledError", m.unwrap_or_default()),
     }
 }
 

@@ -471,6 +471,17 @@ pub enum Step {
         /// The guarded steps.
         body: Vec<Step>,
     },
+    /// `target.add_done_callback(lambda bind: body)`: when the task or future is done, its
+    /// callback runs `body` (steps that never await) one ready-queue slot later, with the
+    /// locals as they were when it was added and `bind` holding the task or future.
+    AddDoneCallback {
+        /// The local holding the task or future.
+        target: String,
+        /// The local the callback's argument is bound to.
+        bind: Option<String>,
+        /// The steps.
+        body: Vec<Step>,
+    },
     /// Binds a local.
     Let {
         /// Its name.
@@ -524,7 +535,8 @@ pub fn any_step(steps: &[Step], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::For { body, .. }
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
-            | Step::OnCancel { body, .. } => any_step(body, f),
+            | Step::OnCancel { body, .. }
+            | Step::AddDoneCallback { body, .. } => any_step(body, f),
             Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),
             Step::If { then, other, .. } => any_step(then, f) || any_step(other, f),
             _ => false,

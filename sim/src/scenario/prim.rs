@@ -1,6 +1,8 @@
 //! The scenario's synchronisation primitives: their declarations, each by kind and index,
 //! and the states a template or expression may read from them (and from tasks and futures).
 
+use super::expr::Type;
+
 /// A synchronisation primitive of the scenario, by kind and index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Prim {
@@ -33,23 +35,25 @@ impl Prim {
 }
 
 /// The states a template or expression may read, as asyncio spells them: `(kind, member,
-/// whether it is true or false)`, the kind being a primitive's or `task` (a local holding a
-/// task or a future). A member ending in `()` is a method, the others attributes.
-pub const MEMBERS: &[(&str, &str, bool)] = &[
-    ("semaphore", "locked()", true),
-    ("semaphore", "_value", false),
-    ("lock", "locked()", true),
-    ("condition", "locked()", true),
-    ("event", "is_set()", true),
-    ("queue", "qsize()", false),
-    ("queue", "empty()", true),
-    ("queue", "full()", true),
-    ("queue", "maxsize", false),
-    ("barrier", "parties", false),
-    ("barrier", "n_waiting", false),
-    ("barrier", "broken", true),
-    ("task", "done()", true),
-    ("task", "cancelled()", true),
+/// its type)`, the kind being a primitive's or `task` (a local holding a task or a future).
+/// A member ending in `()` is a method, the others attributes.
+pub const MEMBERS: &[(&str, &str, Type)] = &[
+    ("semaphore", "locked()", Type::Bool),
+    ("semaphore", "_value", Type::Int),
+    ("lock", "locked()", Type::Bool),
+    ("condition", "locked()", Type::Bool),
+    ("event", "is_set()", Type::Bool),
+    ("queue", "qsize()", Type::Int),
+    ("queue", "empty()", Type::Bool),
+    ("queue", "full()", Type::Bool),
+    ("queue", "maxsize", Type::Int),
+    ("barrier", "parties", Type::Int),
+    ("barrier", "n_waiting", Type::Int),
+    ("barrier", "broken", Type::Bool),
+    ("task", "done()", Type::Bool),
+    ("task", "cancelled()", Type::Bool),
+    ("task", "result()", Type::Any),
+    ("task", "exception()", Type::Any),
 ];
 
 /// Splits a path (`q.qsize()`, `tasks.0.done()`, `job.1`) into what it reads from and the

@@ -213,6 +213,7 @@ pub struct RawStep {
     pub wait_barrier: Option<Spanned<String>>,
     pub abort_barrier: Option<Spanned<String>>,
     pub reset_barrier: Option<Spanned<String>>,
+    pub add_done_callback: Option<Spanned<String>>,
     // ---- modifiers ----
     #[serde(rename = "as")]
     pub as_: Option<Spanned<String>>,

@@ -136,10 +136,10 @@ fn state_reads_name_a_member_of_the_primitive() {
         None,
     );
     rejects(
-        "[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { log = \"{h.result()}\" }]\n[tasks.t]\nsteps = []\n",
-        "a task or future has no `result()`",
+        "[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { log = \"{h.value()}\" }]\n[tasks.t]\nsteps = []\n",
+        "a task or future has no `value()`",
         "2:46",
-        Some("a task or future's state: `done()`, `cancelled()`"),
+        Some("a task or future's state: `done()`, `cancelled()`, `result()`, `exception()`"),
     );
 }
 
@@ -319,4 +319,102 @@ fn a_deadlock_report_names_the_barrier() {
         assert!(o.stderr.contains(line), "no `{line}` in:\n{}", o.stderr);
     }
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A done-callback is a plain function in asyncio: a step that awaits is refused where it is
+/// written, nested ones too; the callback needs a body and a task or future to watch.
+#[test]
+fn a_done_callback_refuses_steps_that_await() {
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { add_done_callback = \"f\", do = [{ if = \"true\", do = [{ sleep = 1 }] }] }]\n",
+        "`sleep` cannot run in a done-callback: asyncio calls it as a plain function, which cannot await",
+        "2:99",
+        Some("spawn a task from the callback for work that awaits"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { add_done_callback = \"f\" }]\n",
+        "`add_done_callback` needs a `do = [...]` block of steps",
+        "2:57",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ add_done_callback = \"g\", do = [] }]\n",
+        "undefined task or future `g`",
+        "2:32",
+        None,
+    );
+    rejects(
+        "[queues.q]\n[main]\nsteps = [{ log = \"{q.result()}\" }]\n",
+        "a queue has no `result()`",
+        "3:19",
+        None,
+    );
+}
+
+/// Expressions take `None` and list literals; a list left open, an item missing, and `None`
+/// compared with a number are located errors.
+#[test]
+fn none_and_list_literals_in_expressions() {
+    rejects(
+        "[main]\nsteps = [{ let = \"x\", expr = \"[1, 2\" }]\n",
+        "`[` is never closed",
+        "2:31",
+        Some("add the `]` that ends the list"),
+    );
+    rejects(
+        "[main]\nsteps = [{ let = \"x\", expr = \"[1,, 2]\" }]\n",
+        "a list's items are values separated by `,`, and `]` ends it",
+        "2:34",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ if = \"1 == None\", do = [] }]\n",
+        "`==` cannot compare an integer and None",
+        "2:18",
+        None,
+    );
+    let logs = run_logs(
+        "[main]\nsteps = [{ let = \"x\", expr = \"[]\" }, { let = \"y\", expr = \"[{x}, [1, 'a'], None,]\" }, { if = \"{y} > [[], [0]] and y.2 == None\", do = [{ log = \"{y} {y.2:type}\" }] }]\n",
+    );
+    assert_eq!(logs, "t=0 [[], [1, 'a'], None] NoneType\n");
+}
+
+/// An exception inside a done-callback is reported (asyncio's "Exception in callback") and
+/// the run goes on; a callback on something that is not a task or future raises TypeError
+/// where it is added.
+#[test]
+fn a_failing_done_callback_does_not_stop_the_run() {
+    let logs = run_logs(
+        "[main]\nsteps = [{ create_future = \"f\" }, { add_done_callback = \"f\", do = [{ fail = \"ValueError\", message = \"in callback\" }] }, { set_result = \"f\", value = 1 }, { yield = 1 }, { log = \"goes on\" }]\n",
+    );
+    assert_eq!(logs, "t=0 goes on\n");
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+    let text =
+        "[main]\nsteps = [{ let = \"x\", value = 3 }, { add_done_callback = \"x\", do = [] }]\n";
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    let err = interp::run(&scn, &Sim::new())
+        .outcome
+        .result
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.repr(), "TypeError('`x` is 3, not a task or a future')");
+}
+
+/// The log lines of a FIFO run of the scenario `text`.
+fn run_logs(text: &str) -> String {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    assert!(
+        report.outcome.result.is_ok(),
+        "{:?}",
+        report.outcome.failure()
+    );
+    report.outcome.trace.logs()
 }

@@ -130,6 +130,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
         "210_semaphore_lock_event_reads",
     ),
     ("queue_shutdown", "211_queue_shutdown"),
+    ("future_callbacks_reads", "212_future_callbacks_reads"),
     ("future_set_result", "016_future_set_result"),
     ("barrier_event", "123_barrier_event"),
     ("barrier_abort", "138_barrier_abort"),

@@ -98,8 +98,7 @@ impl Scope {
                     return Ok(None);
                 };
                 match MEMBERS.iter().find(|(k, n, _)| *k == kind && *n == m) {
-                    Some((_, _, true)) => Type::Bool,
-                    Some((_, _, false)) => Type::Int,
+                    Some((_, _, ty)) => *ty,
                     None => {
                         let what = if kind == "task" {
                             "task or future"
@@ -195,6 +194,13 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
         NodeKind::Float(_) => Type::Float,
         NodeKind::Str(_) => Type::Str,
         NodeKind::Bool(_) => Type::Bool,
+        NodeKind::None => Type::None,
+        NodeKind::List(items) => {
+            for item in items.iter_mut() {
+                *item = typed(std::mem::replace(item, placeholder()), scope)?;
+            }
+            Type::List
+        }
         NodeKind::Var(path) => match scope.resolve(path) {
             Ok(Some(ty)) => ty,
             Ok(None) => {
@@ -262,7 +268,7 @@ fn expect(node: &Node, op: &str, ok: impl Fn(Type) -> bool, what: &str) -> Resul
 
 /// The type `a op b` computes, or why the operands do not go with it.
 fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
-    use Type::{Any, Bool, Float, Int, Str};
+    use Type::{Any, Bool, Float, Int, List, Str};
     let span = a.span.start..b.span.end;
     let mismatch = |verb: &str| {
         ExprError::new(
@@ -305,7 +311,7 @@ fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
             Bool
         }
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match (a.ty, b.ty) {
-            (Any, _) | (_, Any) | (Int | Float, Int | Float) | (Str, Str) => Bool,
+            (Any, _) | (_, Any) | (Int | Float, Int | Float) | (Str, Str) | (List, List) => Bool,
             _ => return Err(mismatch("order")),
         },
         BinOp::Add => match (a.ty, b.ty) {

@@ -3,7 +3,7 @@
 //! there; evaluated by the interpreter (`interp::eval`).
 //!
 //! Values are integers (64-bit, overflow is an error), floats, strings (`'quoted'` or
-//! `"quoted"`) and booleans (`true`, `false`). Variables are written `{name}` (as in
+//! `"quoted"`), booleans (`true`, `false`), `None` and lists (`[1, 'a', {x}]`). Variables are written `{name}` (as in
 //! templates, with `{job.0}` and `{x:type}`) or bare (`stock`). Operators, loosest first:
 //! `or`, `and`, `not`, comparisons `== != < <= > >=` (which do not chain), `+ -` (`+`
 //! also joins strings), `* / // %` (`/` is a float division, `//` and `%` floor as in
@@ -49,6 +49,10 @@ pub enum NodeKind {
     Str(String),
     /// `true` or `false`.
     Bool(bool),
+    /// `None`.
+    None,
+    /// A list literal, `[a, b]`.
+    List(Vec<Node>),
     /// A variable: a name with optional `.N` indices and `:type`, as in templates.
     Var(String),
     /// `not x`.
@@ -134,6 +138,10 @@ pub enum Type {
     Str,
     /// A boolean.
     Bool,
+    /// `None`.
+    None,
+    /// A list.
+    List,
     /// Known at run time.
     Any,
 }
@@ -146,6 +154,8 @@ impl Type {
             Type::Float => "a float",
             Type::Str => "a string",
             Type::Bool => "a boolean",
+            Type::None => "None",
+            Type::List => "a list",
             Type::Any => "a value",
         }
     }
@@ -341,7 +351,17 @@ mod tests {
     #[test]
     fn hostile_expressions_are_bounded() {
         let deep = format!("{}1{}", "(".repeat(100), ")".repeat(100));
-        assert!(err(&deep).message.starts_with("parentheses nest more than"));
+        assert!(
+            err(&deep)
+                .message
+                .starts_with("parentheses and lists nest more than")
+        );
+        let deep_list = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(
+            err(&deep_list)
+                .message
+                .starts_with("parentheses and lists nest more than")
+        );
         assert!(err(&"not ".repeat(400)).message.starts_with("too many"));
         assert!(err(&"-".repeat(1000)).message.starts_with("too many"));
         assert!(

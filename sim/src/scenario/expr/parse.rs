@@ -67,7 +67,7 @@ fn label(e: &ContextError) -> Option<&'static str> {
 
 /// Unbalanced or too deeply nested parentheses (outside string literals), located.
 fn nesting(text: &str) -> Result<(), ExprError> {
-    let mut open: Vec<usize> = Vec::new();
+    let mut open: Vec<(usize, char)> = Vec::new();
     let mut quote: Option<char> = None;
     let mut prefixes = 0;
     for (i, c) in text.char_indices() {
@@ -75,19 +75,20 @@ fn nesting(text: &str) -> Result<(), ExprError> {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
-            (None, '(') => {
-                open.push(i);
+            (None, '(' | '[') => {
+                open.push((i, c));
                 if open.len() > MAX_NESTING {
                     return Err(ExprError::new(
                         i..i + 1,
-                        format!("parentheses nest more than {MAX_NESTING} deep"),
+                        format!("parentheses and lists nest more than {MAX_NESTING} deep"),
                     ));
                 }
             }
-            (None, ')') => {
-                let Some(_) = open.pop() else {
-                    return Err(ExprError::new(i..i + 1, "unmatched `)`"));
-                };
+            (None, ')' | ']') => {
+                let opener = if c == ')' { '(' } else { '[' };
+                if open.pop().map(|(_, o)| o) != Some(opener) {
+                    return Err(ExprError::new(i..i + 1, format!("unmatched `{c}`")));
+                }
             }
             (None, '-') => prefixes += 1,
             _ => {}
@@ -101,7 +102,11 @@ fn nesting(text: &str) -> Result<(), ExprError> {
         ));
     }
     match open.first() {
-        Some(&i) => {
+        Some(&(i, '[')) => {
+            Err(ExprError::new(i..i + 1, "`[` is never closed")
+                .hint("add the `]` that ends the list"))
+        }
+        Some(&(i, _)) => {
             Err(ExprError::new(i..i + 1, "`(` is never closed")
                 .hint("add the `)` that ends the group"))
         }
@@ -281,7 +286,7 @@ fn expr(i: &mut In<'_>) -> ModalResult<Node> {
 }
 
 fn atom(i: &mut In<'_>) -> ModalResult<Node> {
-    alt((number, string, placeholder, group, name)).parse_next(i)
+    alt((number, string, placeholder, group, list, name)).parse_next(i)
 }
 
 /// A failure that stops parsing with `message`.
@@ -373,6 +378,23 @@ fn group(i: &mut In<'_>) -> ModalResult<Node> {
     Ok(inner)
 }
 
+/// A list literal: `[]`, `[a, b]`, `[a, b,]`.
+fn list(i: &mut In<'_>) -> ModalResult<Node> {
+    let (items, span) = delimited(
+        ('[', ws),
+        terminated(
+            winnow::combinator::separated(0.., expr, ','),
+            winnow::combinator::opt((',', ws)),
+        ),
+        cut_err(']'.context(StrContext::Label(
+            "a list's items are values separated by `,`, and `]` ends it",
+        ))),
+    )
+    .with_span()
+    .parse_next(i)?;
+    Ok(node(NodeKind::List(items), span))
+}
+
 /// A bare name, with `.0` indices and a state read (`q.qsize()`, `b.n_waiting`) after it.
 fn name(i: &mut In<'_>) -> ModalResult<Node> {
     let word_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -401,6 +423,7 @@ fn name(i: &mut In<'_>) -> ModalResult<Node> {
         match word {
             "true" | "True" => NodeKind::Bool(true),
             "false" | "False" => NodeKind::Bool(false),
+            "None" => NodeKind::None,
             "and" | "or" | "not" => return Err(ErrMode::Backtrack(ContextError::new())),
             other => NodeKind::Var(other.to_string()),
         },

@@ -68,6 +68,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("wait_barrier", &["as"]),
     ("abort_barrier", &[]),
     ("reset_barrier", &[]),
+    ("add_done_callback", &["do", "as"]),
 ];
 
 type Span = Range<usize>;
@@ -94,6 +95,7 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         put_nowait => "put_nowait", get_nowait => "get_nowait", shutdown => "shutdown",
         create_future => "create_future", set_result => "set_result", set_exception => "set_exception",
         wait_barrier => "wait_barrier", abort_barrier => "abort_barrier", reset_barrier => "reset_barrier",
+        add_done_callback => "add_done_callback",
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",

@@ -281,6 +281,15 @@ impl Cx<'_> {
                     handler,
                 }
             }
+            "add_done_callback" => {
+                let name = r.add_done_callback.as_ref().expect("present");
+                let target = self.local_ref(name, scope, "task or future")?;
+                let body = r.do_.as_ref().map_or(&[][..], |b| b.get_ref().as_slice());
+                self.callback_steps(body)?;
+                let bind = bind(scope);
+                let body = self.block(&r.do_, verb, vspan, scope)?;
+                Step::AddDoneCallback { target, bind, body }
+            }
             "on_cancel" => {
                 let line = self.template(r.on_cancel.as_ref().expect("present"), scope)?;
                 let body = self.block(&r.do_, "on_cancel", vspan, scope)?;
@@ -518,4 +527,58 @@ impl Cx<'_> {
             other => unreachable!("verb {other} is listed in VERBS"),
         })
     }
+
+    /// Refuses, in a done-callback's body, a step that awaits: asyncio calls the callback as
+    /// a plain function, which cannot suspend.
+    fn callback_steps(&self, steps: &[Spanned<RawStep>]) -> Result<(), ScenarioError> {
+        for s in steps {
+            let keys = present_keys(s.get_ref());
+            let Some((verb, span)) = keys.iter().find(|(k, _)| VERBS.iter().any(|(v, _)| v == k))
+            else {
+                // No verb: `step` reports it.
+                continue;
+            };
+            if !CALLBACK_VERBS.contains(verb) {
+                return Err(self
+                    .err(
+                        span.clone(),
+                        format!(
+                            "`{verb}` cannot run in a done-callback: asyncio calls it as a plain function, which cannot await"
+                        ),
+                    )
+                    .hint("spawn a task from the callback for work that awaits: `{ spawn = \"T\" }`"));
+            }
+            let r = s.get_ref();
+            for block in [&r.do_, &r.else_, &r.except, &r.try_].into_iter().flatten() {
+                self.callback_steps(block.get_ref())?;
+            }
+        }
+        Ok(())
+    }
 }
+
+/// The verbs a done-callback may use: the ones that never await.
+const CALLBACK_VERBS: &[&str] = &[
+    "log",
+    "let",
+    "set",
+    "if",
+    "for",
+    "repeat",
+    "try",
+    "random",
+    "fail",
+    "spawn",
+    "cancel",
+    "set_event",
+    "clear_event",
+    "release",
+    "put_nowait",
+    "get_nowait",
+    "task_done",
+    "shutdown",
+    "create_future",
+    "set_result",
+    "set_exception",
+    "add_done_callback",
+];
