@@ -22,6 +22,9 @@ pub(crate) struct Run {
     /// The thread drives the runtime as its worker (`Runtime::block_on` of a current-thread
     /// runtime, a test), rather than merely blocking on it (`Handle::block_on`).
     pub(crate) worker: bool,
+    /// The run waits for other threads' wakes (a `block_on`'s): `spawn_blocking` closures
+    /// run on threads of their own. An explored run accepts none, and runs them as tasks.
+    pub(crate) threads: bool,
 }
 
 thread_local! {
@@ -60,7 +63,12 @@ pub(crate) fn run_number() -> u64 {
 }
 
 /// Makes `handle` the runtime of a new run on this thread until the guard drops.
-pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool) -> RunGuard {
+pub(crate) fn enter_run(
+    handle: Handle,
+    origin: std::time::Instant,
+    worker: bool,
+    threads: bool,
+) -> RunGuard {
     let number = RUNS.fetch_add(1, Ordering::Relaxed);
     in_progress().push((number, handle.clone()));
     super::time::reset_busy(handle.is_paused());
@@ -70,6 +78,7 @@ pub(crate) fn enter_run(handle: Handle, origin: std::time::Instant, worker: bool
             origin,
             number,
             worker,
+            threads,
         })
     });
     RunGuard { previous, number }

@@ -176,7 +176,8 @@ where
                 async move {
                     let handle = Handle::new(config.flavor, config.start_paused);
                     handle.set_name(config.name.map(String::from));
-                    let _run = context::enter_run(handle.clone(), std::time::Instant::now(), true);
+                    let _run =
+                        context::enter_run(handle.clone(), std::time::Instant::now(), true, false);
                     handle.start_pending();
                     if config.local {
                         super::task::coop::budgeted(super::task::LocalSet::new().run_until(body))

@@ -54,7 +54,7 @@ where
 /// `body` as the main future of a run with a fresh current-thread runtime of its own.
 async fn in_runtime<F: Future>(body: F) -> F::Output {
     let handle = super::runtime::Handle::new(RuntimeFlavor::CurrentThread, true);
-    let _run = super::context::enter_run(handle.clone(), std::time::Instant::now(), true);
+    let _run = super::context::enter_run(handle.clone(), std::time::Instant::now(), true, false);
     handle.start_pending();
     super::task::coop::budgeted(body).await
 }

@@ -48,8 +48,13 @@ struct Inner {
     alive: Arc<std::sync::atomic::AtomicUsize>,
     /// `on_thread_park` and `on_thread_unpark`, set by the builder.
     park_hooks: std::sync::OnceLock<ParkHooks>,
-    /// `spawn_blocking` closures running on their threads.
-    blocking: std::sync::atomic::AtomicUsize,
+    /// `spawn_blocking` closures running on their threads (`task::blocking`), and the
+    /// condition their ends signal (a runtime's drop waits for them).
+    blocking: Mutex<usize>,
+    blocking_ended: std::sync::Condvar,
+    /// The run's idle hook asked to hold the clock for blocking threads: the next one to
+    /// end wakes the run's main task, so that an idle run waiting for it goes on.
+    holding: AtomicBool,
     /// Runs completed and the wall time spent in them (for metrics only: nothing in a run
     /// reads it).
     activity: Arc<Mutex<(u64, Duration)>>,
@@ -78,7 +83,9 @@ impl Handle {
                 workers: std::sync::atomic::AtomicUsize::new(1),
                 alive: Arc::default(),
                 park_hooks: std::sync::OnceLock::new(),
-                blocking: std::sync::atomic::AtomicUsize::new(0),
+                blocking: Mutex::new(0),
+                blocking_ended: std::sync::Condvar::new(),
+                holding: AtomicBool::new(false),
                 activity: Arc::default(),
             }),
         }
@@ -113,14 +120,15 @@ impl Handle {
         spawn_on(self, future)
     }
 
-    /// Runs a blocking closure as a task of this runtime.
+    /// Runs a blocking closure on a thread of its own, as tokio's blocking pool does (in a
+    /// run that accepts no other thread's wakes, an explored one, as a task of the run).
     #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        spawn_on(self, async move { task::run_blocking(f) })
+        task::spawn_blocking_on(self, f)
     }
 
     /// Runs `future` to completion as one simulation of this runtime.
@@ -145,7 +153,7 @@ impl Handle {
             );
         }
         let origin = self.inner.base + *lock(&self.inner.elapsed);
-        let _run = context::enter_run(self.clone(), origin, worker);
+        let _run = context::enter_run(self.clone(), origin, worker, true);
         let handle = self.clone();
         let main = async move {
             handle.start_pending();
@@ -318,9 +326,47 @@ impl Handle {
         self.inner.park_hooks.get().cloned().unwrap_or_default()
     }
 
-    /// Whether `spawn_blocking` closures of the runtime are running on their threads.
+    /// Whether `spawn_blocking` closures of the runtime are running on their threads; if
+    /// so, the thread that ends the last of them wakes the run (`holding`).
     pub(crate) fn blocking_in_flight(&self) -> bool {
-        self.inner.blocking.load(Ordering::Acquire) > 0
+        let running = lock(&self.inner.blocking);
+        let holding = *running > 0;
+        self.inner.holding.store(holding, Ordering::Release);
+        holding
+    }
+
+    /// Counts a blocking closure starting on its thread.
+    pub(crate) fn blocking_started(&self) {
+        *lock(&self.inner.blocking) += 1;
+    }
+
+    /// Counts a blocking closure out (its result was handed over), and wakes the run's
+    /// main task when the run was idle holding its clock for blocking threads (so that it
+    /// looks again, even when nothing awaits this closure's result).
+    pub(crate) fn blocking_ended(&self) {
+        *lock(&self.inner.blocking) -= 1;
+        self.inner.blocking_ended.notify_all();
+        if self.inner.holding.swap(false, Ordering::AcqRel) {
+            let waker = lock(&self.inner.main_waker).clone();
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
+    }
+
+    /// Waits until no blocking closure of the runtime runs, up to `limit` (tokio's
+    /// shutdown); `None`: as long as it takes.
+    pub(crate) fn wait_for_blocking(&self, limit: Option<Duration>) {
+        let running = lock(&self.inner.blocking);
+        let idle = |n: &mut usize| *n > 0;
+        match limit {
+            None => drop(self.inner.blocking_ended.wait_while(running, idle)),
+            Some(limit) => drop(
+                self.inner
+                    .blocking_ended
+                    .wait_timeout_while(running, limit, idle),
+            ),
+        }
     }
 
     pub(crate) fn time_enabled(&self) -> bool {

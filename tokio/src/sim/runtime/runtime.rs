@@ -74,9 +74,12 @@ impl Runtime {
         &self.handle
     }
 
-    /// Shuts the runtime down: tasks that never started are dropped.
-    pub fn shutdown_timeout(mut self, _duration: Duration) {
+    /// Shuts the runtime down: tasks that never started are dropped, and blocking
+    /// closures still running get up to `duration` to end (then they are left running).
+    pub fn shutdown_timeout(mut self, duration: Duration) {
         self.explicit_shutdown = true;
+        self.handle.shut_down();
+        self.handle.wait_for_blocking(Some(duration));
     }
 
     /// Shuts the runtime down without waiting.
@@ -100,6 +103,11 @@ impl Drop for Runtime {
                 "Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context."
             );
         }
+        let waits = !self.explicit_shutdown && !self.handle.is_shut_down();
         self.handle.shut_down();
+        if waits {
+            // As tokio's drop: the blocking closures still running end first.
+            self.handle.wait_for_blocking(None);
+        }
     }
 }

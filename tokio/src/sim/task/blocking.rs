@@ -1,14 +1,30 @@
-//! Blocking work: a task of the simulation, as asyncio's `to_thread` is.
+//! Blocking work: `spawn_blocking` on a thread of its own, `block_in_place` in place.
+//!
+//! tokio runs a `spawn_blocking` closure on a thread of its blocking pool; so does a run
+//! of `block_on` (which accepts other threads' wakes): the closure starts at once on a new
+//! thread, with the runtime entered there (it may spawn, or `block_on` a runtime), and
+//! its end stores the result in the task's handle, whose waker wakes the run from that
+//! thread. While such closures run, the run's idle hook holds the virtual clock (as
+//! tokio's paused clock does not auto-advance while blocking tasks run): an idle run
+//! waits for their results rather than jumping to its next timer, so virtual timestamps do
+//! not depend on how long the closures take. Where the run observes a result among its
+//! own steps is as reproducible as the closures are: a closure that only computes is seen
+//! when the run next goes idle or polls its handle.
+//!
+//! An explored run (`SIMLOOP_RUNS`) accepts no wake from another thread, so there the
+//! closure runs as a task of the run, holding its only thread while it runs.
 
 use std::cell::Cell;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::JoinHandle;
+use super::state::{finish, new_shared};
+use super::{JoinError, JoinHandle, spawn_on};
 use crate::sim::context::{self, NO_RUNTIME};
+use crate::sim::runtime::Handle;
 
-/// Runs a blocking closure as a task of the simulation (tokio runs it on a thread of its
-/// blocking pool): it starts at its turn, like any spawned task, and holds the run's only
-/// thread while it runs, so it must not wait for other tasks.
+/// Runs a blocking closure on a thread of its own (tokio's blocking pool), whose result the
+/// handle gives; see the module's docs for how a run waits for it.
 ///
 /// # Panics
 ///
@@ -23,6 +39,45 @@ where
         Some(handle) => handle.spawn_blocking(f),
         None => panic!("{NO_RUNTIME}"),
     }
+}
+
+/// `spawn_blocking` on `handle`'s runtime: on a thread of its own, or in a run that accepts
+/// no other thread's wakes, as a task of the run. A runtime that shut down refuses it (the
+/// handle gives a cancelled error).
+pub(crate) fn spawn_blocking_on<F, R>(handle: &Handle, f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let in_explored_run = handle.runs_here() && context::with_run(|r| !r.threads) == Some(true);
+    if in_explored_run || handle.is_shut_down() {
+        return spawn_on(handle, async move { run_blocking(f) });
+    }
+    let id = handle.next_task_id();
+    let shared = new_shared(id);
+    let join = JoinHandle {
+        shared: shared.clone(),
+        id,
+    };
+    handle.blocking_started();
+    let handle = handle.clone();
+    let thread = std::thread::Builder::new()
+        .name("simloop-tokio-blocking".into())
+        .spawn(move || {
+            let depth = context::push_entered(handle.clone());
+            let result = {
+                let _current = super::id::set_current(Some(id));
+                catch_unwind(AssertUnwindSafe(|| run_blocking(f)))
+                    .map_err(|payload| JoinError::panic(id, payload))
+            };
+            context::truncate_entered(depth.saturating_sub(1));
+            finish(&shared, result);
+            handle.blocking_ended();
+        });
+    if let Err(e) = thread {
+        panic!("OS can't spawn worker thread: {e}");
+    }
+    join
 }
 
 thread_local! {

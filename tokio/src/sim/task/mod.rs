@@ -20,5 +20,5 @@ pub use self::yield_now::yield_now;
 pub use tokio::task::{LocalKey, futures};
 pub use tokio::task::{Unconstrained, consume_budget, unconstrained};
 
-pub(crate) use self::blocking::{in_blocking, run_blocking};
+pub(crate) use self::blocking::{in_blocking, spawn_blocking_on};
 pub(crate) use self::spawn::{TaskFuture, spawn_on};

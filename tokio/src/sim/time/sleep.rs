@@ -104,7 +104,7 @@ impl Sleep {
                 let (Some(target), Some(now)) =
                     (self.deadline.to_virtual(), simloop::time::try_now())
                 else {
-                    panic!("{NO_RUNTIME}");
+                    return self.poll_real(cx);
                 };
                 if target <= now {
                     self.elapsed = true;
@@ -128,6 +128,26 @@ impl Sleep {
                 Poll::Pending
             }
         }
+    }
+}
+
+impl Sleep {
+    /// A sleep polled on a thread with no run (a `spawn_blocking` closure's, which
+    /// `futures::executor::block_on`s it, or a thread that entered the runtime): there is
+    /// no virtual clock, so it waits on the real one, whose reading its deadline came
+    /// from; a helper thread wakes it at the deadline.
+    fn poll_real(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let deadline = self.deadline.into_std();
+        if std::time::Instant::now() >= deadline {
+            self.elapsed = true;
+            return Poll::Ready(());
+        }
+        let waker = cx.waker().clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(deadline.saturating_duration_since(std::time::Instant::now()));
+            waker.wake();
+        });
+        Poll::Pending
     }
 }
 

@@ -1,0 +1,151 @@
+//! `spawn_blocking` on a thread of its own, on tokio (built normally) and on the simulation
+//! (`--cfg simloop`): the same assertions hold for both.
+
+extern crate simloop_tokio as tokio;
+
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+fn current_thread(paused: bool) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(paused)
+        .build()
+        .unwrap()
+}
+
+/// The run goes on while a blocking closure runs: the closure answers, then waits for the
+/// test to let it go (tokio's rt_common `shutdown_timeout`). Before, the closure ran as a
+/// task of the run and held its only thread, so the answer never came.
+#[test]
+fn the_run_goes_on_while_a_blocking_closure_runs() {
+    let rt = current_thread(false);
+    let (release, released) = mpsc::channel::<()>();
+    let answer = rt.block_on(async move {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let blocking = tokio::task::spawn_blocking(move || {
+            tx.send(7).unwrap();
+            released.recv().unwrap();
+        });
+        let answer = rx.await.unwrap();
+        release.send(()).unwrap();
+        blocking.await.unwrap();
+        answer
+    });
+    assert_eq!(answer, 7);
+}
+
+/// A paused clock waits for a blocking closure instead of jumping to the next timer (tokio's
+/// task_blocking `blocking_task_wakes_paused_runtime`): the timeout does not fire, and no
+/// virtual time passes while the closure runs for real.
+#[test]
+fn a_paused_clock_waits_for_a_blocking_closure() {
+    let rt = current_thread(true);
+    let elapsed = rt.block_on(async {
+        let start = tokio::time::Instant::now();
+        let value = tokio::time::timeout(
+            Duration::from_secs(15),
+            tokio::task::spawn_blocking(|| {
+                std::thread::sleep(Duration::from_millis(20));
+                3
+            }),
+        )
+        .await
+        .expect("the clock waited for the closure")
+        .unwrap();
+        assert_eq!(value, 3);
+        start.elapsed()
+    });
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+}
+
+/// The virtual timestamps of a run with blocking closures do not depend on how long the
+/// closures take: two runs, one with a slow closure, log the same.
+#[test]
+fn a_run_with_blocking_closures_logs_the_same_timestamps_however_long_they_take() {
+    let run = |work: Duration| {
+        let rt = current_thread(true);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let l = log.clone();
+        rt.block_on(async move {
+            let start = tokio::time::Instant::now();
+            let ticker = {
+                let l = l.clone();
+                tokio::spawn(async move {
+                    for i in 0..3 {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        l.lock()
+                            .unwrap()
+                            .push(format!("tick {i} at {:?}", start.elapsed()));
+                    }
+                })
+            };
+            tokio::task::spawn_blocking(move || std::thread::sleep(work))
+                .await
+                .unwrap();
+            l.lock()
+                .unwrap()
+                .push(format!("blocking done at {:?}", start.elapsed()));
+            ticker.await.unwrap();
+        });
+        Arc::try_unwrap(log).unwrap().into_inner().unwrap()
+    };
+    let quick = run(Duration::from_millis(1));
+    let slow = run(Duration::from_millis(60));
+    assert_eq!(quick, slow);
+    assert_eq!(quick[0], "blocking done at 0ns");
+}
+
+/// A blocking closure spawned outside a run starts at once, and its result survives the
+/// runtime's shutdown (tokio's rt_handle_block_on
+/// `spawn_blocking_started_before_shutdown_continues`); before, it waited for the next run
+/// and the shutdown dropped it.
+#[test]
+fn a_blocking_closure_started_before_shutdown_finishes() {
+    let rt = current_thread(false);
+    let _enter = rt.enter();
+    let handle = tokio::task::spawn_blocking(|| {
+        std::thread::sleep(Duration::from_millis(20));
+        42
+    });
+    rt.shutdown_timeout(Duration::from_secs(1000));
+    let answer = tokio::runtime::Handle::current().block_on(handle).unwrap();
+    assert_eq!(answer, 42);
+}
+
+/// Polls `future` to its end on this thread, outside any runtime (as
+/// `futures::executor::block_on` does).
+fn block_on_here<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}
+
+/// A blocking closure may sleep with tokio's timer through another executor (tokio's
+/// rt_common `sleep_from_blocking`): on its thread, with no run, the sleep waits on the real
+/// clock.
+#[test]
+fn a_blocking_closure_sleeps_on_the_real_clock() {
+    let rt = current_thread(false);
+    rt.block_on(async {
+        tokio::task::spawn_blocking(|| {
+            let start = std::time::Instant::now();
+            block_on_here(tokio::time::sleep(Duration::from_millis(5)));
+            assert!(start.elapsed() >= Duration::from_millis(5));
+        })
+        .await
+        .unwrap();
+    });
+}
