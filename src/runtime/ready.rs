@@ -64,9 +64,9 @@ impl ReadyView<'_> {
     }
 
     /// The index of the entry pushed as number `push` (the [`ReadyView::pushed`] count before
-    /// it), if it is still queued.
-    pub(crate) fn index_of_push(&self, push: u64) -> Option<usize> {
-        self.queue.index_of_push(push)
+    /// it), if it is still queued; `hint` is where it may be (it is checked first).
+    pub(crate) fn index_of_push(&self, push: u64, hint: usize) -> Option<usize> {
+        self.queue.index_of_push(push, hint)
     }
 
     /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra

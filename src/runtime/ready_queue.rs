@@ -15,7 +15,7 @@
 //! holds the oldest entry**. When it leaves, the next oldest is moved into slot 0 (and the
 //! last entry into that one's slot). An arrival list in push order finds the next oldest: each
 //! entry's place in it is kept in its slot, a removed entry is marked dead there, and the
-//! list is compacted when the dead outnumber the live, so memory stays O(live). The list also
+//! list is compacted when its dead places are twice the live ones, so memory stays O(live). The list also
 //! answers where the entry pushed as number `p` is now ([`ReadyQueue::index_of_push`]), which
 //! PCT, choosing by priority, asks for its pick.
 //!
@@ -149,7 +149,7 @@ impl ReadyQueue {
         if index == 0 {
             self.oldest_to_front();
         }
-        if self.head + self.dead > self.slots.len() + 32 {
+        if self.head + self.dead > 2 * self.slots.len() + 32 {
             self.compact();
         }
         Some(gone.entry)
@@ -205,10 +205,16 @@ impl ReadyQueue {
     }
 
     /// The index of the entry pushed as number `push` (counted by [`ReadyQueue::pushed`]),
-    /// if it is still queued (pool only): a search of the arrival list, which the newest
-    /// entry (a yielding task's, PCT's usual pick) skips.
-    pub(crate) fn index_of_push(&self, push: u64) -> Option<usize> {
+    /// if it is still queued (pool only): `hint` when the entry is there (most entries stay
+    /// where they arrived), else a search of the arrival list, which the newest entry (a
+    /// yielding task's, PCT's usual pick) skips.
+    pub(crate) fn index_of_push(&self, push: u64, hint: usize) -> Option<usize> {
         debug_assert!(!self.fifo, "the pool's question");
+        if let Some(slot) = self.slots.get(hint)
+            && self.arrivals[slot.arrival as usize].push == push
+        {
+            return Some(hint);
+        }
         let live = &self.arrivals[self.head..];
         let k = match live.last() {
             Some(a) if a.push == push => live.len() - 1,
@@ -334,9 +340,9 @@ mod tests {
                     prop_assert_eq!(Some(oldest), model.entries.iter().map(|(p, _)| *p).min());
                 }
                 for (k, &(p, _)) in model.entries.iter().enumerate() {
-                    prop_assert_eq!(q.index_of_push(p), Some(k));
+                    prop_assert_eq!(q.index_of_push(p, x % (k + 2)), Some(k));
                 }
-                prop_assert!(q.arrivals.len() <= 2 * q.len() + 33);
+                prop_assert!(q.arrivals.len() <= 3 * q.len() + 33);
             }
         }
     }

@@ -2,8 +2,9 @@
 //! the ready task with the highest priority, each with its index in the queue.
 //!
 //! Entries are known by their push number ([`ReadyView::pushed`] counts them), which the
-//! queue maps back to an index ([`ReadyView::index_of_push`]): the newest entry at once,
-//! an older one by a binary search.
+//! queue maps back to an index ([`ReadyView::index_of_push`]): at once when the entry is
+//! still where it arrived (it moves only when it is the last entry and another leaves, or
+//! when it becomes the oldest), else by a binary search.
 //!
 //! The copy is brought up to date at each pick from what the queue received since the last
 //! one ([`ReadyView::pushed`]): entries leave the queue only when a strategy picks them, or
@@ -19,15 +20,17 @@ use crate::task::TaskId;
 
 /// A ready task entry in the heap: its task's priority when it arrived (priorities change
 /// only for the task about to run, whose entry is then taken out and put back), its
-/// push number (older first among equal priorities, as FIFO) and its task.
-type Queued = (u64, Reverse<u64>, u32);
+/// push number (older first among equal priorities, as FIFO), its task, and the index it
+/// arrived at (where it usually still is: an entry moves only when it is the last one or
+/// becomes the oldest).
+type Queued = (u64, Reverse<u64>, u32, u32);
 
 #[derive(Default)]
 pub(super) struct Mirror {
     /// How many entries of the copy are still queued.
     live: usize,
-    /// Wake-up hops by push number, oldest first.
-    hops: VecDeque<u64>,
+    /// Wake-up hops by push number, oldest first, with the index each arrived at.
+    hops: VecDeque<(u64, u32)>,
     /// Task entries (polls, and the end of the run as a step of the main task), but `held`.
     tasks: BinaryHeap<Queued>,
     /// One task entry kept out of the heap: the best one that arrived since it last gave
@@ -61,18 +64,18 @@ impl Mirror {
         for i in kept..len {
             let n = pushed - (len - i) as u64;
             if ready.is_hop(i) {
-                self.hops.push_back(n);
+                self.hops.push_back((n, i as u32));
             } else {
                 let task = owner(ready, i);
-                self.hold((priority(task), Reverse(n), task.index() as u32));
+                self.hold((priority(task), Reverse(n), task.index() as u32, i as u32));
             }
         }
     }
 
     /// Takes the oldest wake-up hop out, returning its index.
     pub(super) fn take_hop(&mut self, ready: &ReadyView<'_>) -> Option<usize> {
-        let n = self.hops.pop_front()?;
-        Some(self.take(ready, n))
+        let (n, at) = self.hops.pop_front()?;
+        Some(self.take(ready, n, at))
     }
 
     /// Keeps a task entry: in `held` when it beats what is there (which goes to the heap).
@@ -109,27 +112,28 @@ impl Mirror {
     /// The task of the ready task entry with the highest priority.
     pub(super) fn best_task(&self) -> Option<TaskId> {
         self.best()
-            .map(|(_, _, task)| TaskId::from_index(task as usize))
+            .map(|(_, _, task, _)| TaskId::from_index(task as usize))
     }
 
     /// Gives the best entry's task a new priority (it keeps its push number).
     pub(super) fn reprioritise_best(&mut self, priority: u64) {
-        if let Some((_, n, task)) = self.pop_best() {
-            self.hold((priority, n, task));
+        if let Some((_, n, task, at)) = self.pop_best() {
+            self.hold((priority, n, task, at));
         }
     }
 
     /// Takes the best task entry out, returning its index.
     pub(super) fn take_best(&mut self, ready: &ReadyView<'_>) -> Option<usize> {
-        let (_, Reverse(n), _) = self.pop_best()?;
-        Some(self.take(ready, n))
+        let (_, Reverse(n), _, at) = self.pop_best()?;
+        Some(self.take(ready, n, at))
     }
 
-    /// The index of the entry pushed as `n`, which leaves the copy (the engine takes it).
-    fn take(&mut self, ready: &ReadyView<'_>, n: u64) -> usize {
+    /// The index of the entry pushed as `n` (which arrived at index `at`), which leaves the
+    /// copy (the engine takes it).
+    fn take(&mut self, ready: &ReadyView<'_>, n: u64, at: u32) -> usize {
         self.live -= 1;
         ready
-            .index_of_push(n)
+            .index_of_push(n, at as usize)
             .expect("PCT's copy holds only queued entries")
     }
 }

@@ -273,7 +273,7 @@ mod tests {
         // Each index's push number: older first among hops and among equal priorities.
         let mut push_of = vec![0; q.len()];
         for push in 0..q.pushed() {
-            if let Some(i) = q.index_of_push(push) {
+            if let Some(i) = q.index_of_push(push, 0) {
                 push_of[i] = push;
             }
         }
