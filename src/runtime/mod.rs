@@ -46,6 +46,7 @@ pub(crate) use self::core::{Completion, Core, DoneCallback, Hop, Limits, Message
 pub(crate) use self::engine::{Finish, run};
 pub(crate) use self::idle::IdleHook;
 pub(crate) use self::pool::recycle;
+pub(crate) use self::prefetch::prefetch;
 pub(crate) use self::ready::Entry;
 pub(crate) use self::ready::ReadyView;
 pub(crate) use self::ready_queue::ReadyQueue;

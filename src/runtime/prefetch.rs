@@ -9,7 +9,7 @@
 
 /// Asks for the cache line holding the start of `value` to be brought into every cache level.
 #[inline(always)]
-pub(super) fn prefetch<T>(value: &T) {
+pub(crate) fn prefetch<T>(value: &T) {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse"

@@ -159,12 +159,13 @@ impl Core {
 
     /// Called at a pick among `n >= PICKS_READ_AHEAD_FROM` ready entries by a strategy that
     /// cannot peek: walks the chain of the task it expects next a stage further (its
-    /// id-table entry, then its slot, then its future), so that the switch to it, when the
+    /// id-table entry and its ready entry, then its slot and the entry's place in the
+    /// pool's arrival list, then its future), so that the switch to it, when the
     /// picked task stops queueing itself, finds it in cache. PCT runs its best task until
     /// it ends or is demoted, so the next task stays the same for many picks.
     #[inline(never)]
     pub(super) fn prefetch_next_task(&mut self) {
-        let Some(task) = self.sched.next_task() else {
+        let Some((task, at)) = self.sched.next_task() else {
             return;
         };
         let id = task.index() as u32;
@@ -173,11 +174,14 @@ impl Core {
         self.ahead.next_task = match stage {
             0 => {
                 self.slot_of.prefetch(id as usize);
+                // Its entry, which the pick reads where it arrived.
+                self.ready.prefetch_index(at);
                 (id, 1, 0)
             }
             1 => match self.slot_of.try_get(id as usize) {
                 Some(s) if s & FREED == 0 && (s as usize) < self.tasks.len() => {
                     self.tasks[s as usize].prefetch();
+                    self.ready.prefetch_arrival(at);
                     (id, 2, s)
                 }
                 _ => (id, DONE, 0),

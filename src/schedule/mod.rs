@@ -53,9 +53,10 @@ pub(crate) trait Strategy {
     /// Told about every new task (priority-based strategies assign priorities here).
     fn on_spawn(&mut self, _task: TaskId) {}
 
-    /// The task the strategy expects to pick after the one it just picked runs out, if it
-    /// can tell without deciding anything: a hint for warming the cache, nothing more.
-    fn next_task(&self) -> Option<TaskId> {
+    /// The task the strategy expects to pick after the one it just picked runs out, and the
+    /// index its entry may be at, if it can tell without deciding anything: a hint for
+    /// warming the cache, nothing more.
+    fn next_task(&self) -> Option<(TaskId, usize)> {
         None
     }
 
@@ -78,7 +79,7 @@ impl<S: Strategy + ?Sized> Strategy for Box<S> {
         (**self).on_spawn(task);
     }
 
-    fn next_task(&self) -> Option<TaskId> {
+    fn next_task(&self) -> Option<(TaskId, usize)> {
         (**self).next_task()
     }
 

@@ -41,7 +41,7 @@ impl Scheduler {
 
     /// [`Strategy::next_task`].
     #[inline]
-    pub(crate) fn next_task(&self) -> Option<TaskId> {
+    pub(crate) fn next_task(&self) -> Option<(TaskId, usize)> {
         match self {
             Scheduler::Fifo(_) | Scheduler::Random(_) => None,
             Scheduler::Other(s) => s.next_task(),

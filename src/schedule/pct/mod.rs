@@ -2,6 +2,7 @@
 //! ASPLOS 2010), adapted to async tasks.
 
 mod mirror;
+mod tasks;
 
 use rand::seq::index::sample;
 use rand::{RngExt, SeedableRng};
@@ -9,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use self::mirror::Mirror;
 use super::{Divergence, Strategy};
-use crate::runtime::ReadyView;
+use crate::runtime::{ReadyView, prefetch};
 use crate::task::TaskId;
 
 /// The run length (in decisions) a PCT run spreads its change points over when nothing
@@ -37,9 +38,10 @@ pub(crate) const DEFAULT_HORIZON: u64 = 100;
 /// probability at least `1 / (n * k^(d-1))` per run when its ordering constraints fall
 /// within the first `k = horizon` decisions.
 ///
-/// Picking costs O(log n) in the number of ready entries: a heap of task entries by
-/// priority and a queue of hops (`mirror.rs`), brought up to date with what arrived since
-/// the last pick; the queue tells the chosen entry's index from its push number. A task
+/// Picking costs O(log n) in the number of ready entries: task entries by priority (a
+/// sorted run and a heap of newer arrivals, `tasks.rs`) and a queue of hops (`mirror.rs`),
+/// brought up to date with what arrived since the last pick; the queue tells the chosen
+/// entry's index from its push number. A task
 /// that yields keeps its priority, so its new entry, the newest, is usually the next pick,
 /// taken in O(1).
 pub(crate) struct Pct {
@@ -118,8 +120,13 @@ impl Strategy for Pct {
     /// The best task entry left after the pick: what runs once the picked task stops
     /// queueing itself with the best priority (a change point or a new arrival may still
     /// come first).
-    fn next_task(&self) -> Option<TaskId> {
-        self.mirror.best_task()
+    fn next_task(&self) -> Option<(TaskId, usize)> {
+        let (task, at) = self.mirror.best_entry()?;
+        // Its priority is read when its first step queues it again.
+        if let Some(p) = self.priorities.get(task.index()) {
+            prefetch(p);
+        }
+        Some((task, at))
     }
 
     fn choose(&mut self, arity: usize) -> Result<usize, Divergence> {
