@@ -147,6 +147,13 @@ impl ReadyQueue {
             self.arrivals[moved.arrival as usize].slot = index as u32;
         }
         if index == 0 {
+            if self.slots.is_empty() {
+                // The only entry left (what the engine takes without asking a strategy).
+                self.arrivals.clear();
+                self.head = 0;
+                self.dead = 0;
+                return Some(gone.entry);
+            }
             self.oldest_to_front();
         }
         if self.head + self.dead > 2 * self.slots.len() + 32 {
@@ -155,15 +162,9 @@ impl ReadyQueue {
         Some(gone.entry)
     }
 
-    /// After the oldest entry left: moves the next oldest into slot 0.
+    /// After the oldest entry left (others are left): moves the next oldest into slot 0.
     #[inline(never)]
     fn oldest_to_front(&mut self) {
-        if self.slots.is_empty() {
-            self.arrivals.clear();
-            self.head = 0;
-            self.dead = 0;
-            return;
-        }
         while self.arrivals[self.head].slot == DEAD {
             self.head += 1;
             self.dead -= 1;
