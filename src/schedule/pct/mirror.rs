@@ -131,10 +131,10 @@ impl Mirror {
         }
     }
 
-    /// Takes the best task entry out, returning its index.
-    pub(super) fn take_best(&mut self, ready: &ReadyView<'_>) -> Option<usize> {
-        let (_, Reverse(n), _, at) = self.pop_best()?;
-        Some(self.take(ready, n, at))
+    /// Takes the best task entry out, returning its index and its task.
+    pub(super) fn take_best(&mut self, ready: &ReadyView<'_>) -> Option<(usize, TaskId)> {
+        let (_, Reverse(n), task, at) = self.pop_best()?;
+        Some((self.take(ready, n, at), TaskId::from_index(task as usize)))
     }
 
     /// The index of the entry pushed as `n` (which arrived at index `at`), which leaves the

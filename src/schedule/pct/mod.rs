@@ -104,14 +104,13 @@ impl Strategy for Pct {
             self.priorities[task.index()] = demoted;
             self.mirror.reprioritise_best(demoted);
         }
-        let task = self.mirror.best_task();
-        let index = self
+        let (index, task) = self
             .mirror
             .take_best(ready)
             .expect("two or more entries are ready");
         debug_assert_eq!(
             ready.polls(index).unwrap_or(TaskId::from_index(0)),
-            task.expect("checked"),
+            task,
             "PCT's copy of the ready queue went out of step with it"
         );
         Ok(index)
