@@ -14,6 +14,7 @@
 //! cache), then the entry, with no branch on the chunk's kind: one read more than the flat
 //! table, of a line nearly always cached.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use super::prefetch::prefetch;
@@ -37,8 +38,17 @@ pub(super) const SLOT_MASK: u32 = ENDED_ENTRY - 1;
 /// Ids per chunk.
 const CHUNK: usize = 256;
 
-/// One chunk's entries.
-type Entries = [u32; CHUNK];
+/// One chunk's entries. `Cell`s, so that a wake or a poll sets or clears a live entry's
+/// flag without `Rc::get_mut`, whose check reads the chunk's reference counts, a line
+/// apart from the entry (at a million sleeping tasks a miss of its own, 5% of the time):
+/// **only entries of owned chunks are written** (a shared chunk holds released entries
+/// only, which are never written again).
+type Entries = [Cell<u32>; CHUNK];
+
+/// A chunk of entries all `value`.
+fn entries(value: u32) -> Rc<Entries> {
+    Rc::new(std::array::from_fn(|_| Cell::new(value)))
+}
 
 /// Entry arrays of compacted chunks kept for the next chunks opened (a run of W5's size
 /// opens one).
@@ -87,26 +97,34 @@ impl IdTable {
     #[inline]
     pub(super) fn raw(&self, i: usize) -> u32 {
         debug_assert!(i < self.len);
-        self.chunks[i / CHUNK][i % CHUNK]
+        self.chunks[i / CHUNK][i % CHUNK].get()
     }
 
     /// Sets `flag` ([`QUEUED_ENTRY`] or [`ENDED_ENTRY`]) in the live entry of id index `i`.
     #[inline]
     pub(super) fn set_flag(&mut self, i: usize, flag: u32) {
-        let entry = &mut self.owned(i / CHUNK)[i % CHUNK];
-        debug_assert!(*entry & FREED == 0);
-        *entry |= flag;
+        let entry = self.live_entry(i);
+        entry.set(entry.get() | flag);
     }
 
     /// Clears the [`QUEUED_ENTRY`] flag of the live entry of id index `i` (its poll was
     /// picked) and returns its slot index: one access for both.
     #[inline]
     pub(super) fn unqueue(&mut self, i: usize) -> u32 {
-        let entry = &mut self.owned(i / CHUNK)[i % CHUNK];
-        let e = *entry;
-        debug_assert!(e & FREED == 0);
-        *entry = e & !QUEUED_ENTRY;
+        let entry = self.live_entry(i);
+        let e = entry.get();
+        entry.set(e & !QUEUED_ENTRY);
         e & SLOT_MASK
+    }
+
+    /// The live entry of id index `i`, to write its flags (its chunk is owned: it has a
+    /// task holding a slot).
+    #[inline]
+    fn live_entry(&self, i: usize) -> &Cell<u32> {
+        debug_assert!(i < self.len && Rc::strong_count(&self.chunks[i / CHUNK]) == 1);
+        let entry = &self.chunks[i / CHUNK][i % CHUNK];
+        debug_assert!(entry.get() & FREED == 0);
+        entry
     }
 
     /// [`IdTable::get`] for an index that may not have been handed out.
@@ -133,14 +151,14 @@ impl IdTable {
         if i % CHUNK == 0 {
             self.open_chunk();
         }
-        self.owned(i / CHUNK)[i % CHUNK] = slot;
+        *self.owned(i / CHUNK)[i % CHUNK].get_mut() = slot;
         self.len += 1;
         i
     }
 
     #[cold]
     fn open_chunk(&mut self) {
-        let entries = self.spare.pop().unwrap_or_else(|| Rc::new([FREED; CHUNK]));
+        let entries = self.spare.pop().unwrap_or_else(|| entries(FREED));
         self.chunks.push(entries);
         self.open.push(CHUNK as u16);
     }
@@ -157,7 +175,7 @@ impl IdTable {
     #[inline]
     pub(super) fn free(&mut self, i: usize, state: u8) {
         debug_assert!(usize::from(state) < STATES);
-        let entry = &mut self.owned(i / CHUNK)[i % CHUNK];
+        let entry = self.owned(i / CHUNK)[i % CHUNK].get_mut();
         debug_assert!(*entry & FREED == 0);
         *entry = FREED | u32::from(state);
         let open = &mut self.open[i / CHUNK];
@@ -172,12 +190,12 @@ impl IdTable {
     /// keeps its own).
     #[cold]
     fn compact(&mut self, c: usize) {
-        let first = self.chunks[c][0];
-        if self.chunks[c].iter().any(|&e| e != first) {
+        let first = self.chunks[c][0].get();
+        if self.chunks[c].iter().any(|e| e.get() != first) {
             return;
         }
         let shared = self.uniform[first as u8 as usize]
-            .get_or_insert_with(|| Rc::new([first; CHUNK]))
+            .get_or_insert_with(|| entries(first))
             .clone();
         let own = std::mem::replace(&mut self.chunks[c], shared);
         if self.spare.len() < SPARE_ARRAYS {
