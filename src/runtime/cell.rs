@@ -29,8 +29,6 @@ pub(crate) trait ErasedTask {
     /// Gives the task its waker (a cell is boxed before it has one, so that the future is
     /// moved once, into the box).
     fn set_waker(self: Pin<&mut Self>, waker: Waker);
-    /// Reads the cell's first word, to bring it into cache before the task's poll.
-    fn touch(&self);
     /// Asks for the cell's lines (its waker and the start of its future) to be brought into
     /// cache without waiting for them ([`super::prefetch`]).
     fn prefetch(&self);
@@ -101,12 +99,6 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
 
     fn set_waker(self: Pin<&mut Self>, waker: Waker) {
         *self.project().waker = waker;
-    }
-
-    fn touch(&self) {
-        // The poll reads both, and a cell larger than a line may hold them on two lines.
-        std::hint::black_box(self.waker.data());
-        std::hint::black_box(matches!(self.state, State::Running { .. }));
     }
 
     fn prefetch(&self) {

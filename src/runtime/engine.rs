@@ -15,12 +15,12 @@ use super::awaiters::Waiter;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
 use super::core::park_in;
-use super::id_table::FREED;
+use super::id_table::{FREED, SLOT_MASK};
 use super::idle::Idle;
 use super::read_ahead::PICKS_READ_AHEAD_FROM;
 use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
-    QUEUED, SLEEPING,
+    SLEEPING,
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Divergence, ProgramMismatch};
@@ -409,11 +409,10 @@ impl Core {
             self.stats.steps += 1;
             match entry {
                 Entry::Poll(id) => {
-                    // A queued task keeps its slot (`QUEUED` holds off `release`).
-                    let s = self.slot_index(id).expect("a queued task has a slot");
+                    let s = self.unqueue(id);
                     let slot = &mut self.tasks[s];
                     // Its waits are registered afresh by this poll.
-                    slot.unset(QUEUED | SLEEPING | ABANDONING);
+                    slot.unset(SLEEPING | ABANDONING);
                     if slot.is_done() {
                         // Woken in the step it ended in: the slot may be free now.
                         self.release(id);
@@ -439,14 +438,15 @@ impl Core {
                     return Step::Poll(id, cell);
                 }
                 Entry::Hop(task) => {
-                    // A timer's wake-up (`wake_task` on the slot looked up once): the poll
-                    // comes a pass later, and the future (placed anywhere in a big run) can
-                    // be on its way into cache meanwhile.
-                    if let Some(s) = self.slot_index(task) {
-                        self.wake_slot(task, s);
-                        if let Some(cell) = &self.tasks[s].cell {
-                            cell.touch();
-                        }
+                    // A timer's wake-up reads the task's id-table entry only (`wake_task`).
+                    // Its poll comes a pass later, whose start prefetches the slots and
+                    // futures of a big run's pass all at once (`sweep_pass`); the slot's
+                    // line can be on its way meanwhile.
+                    self.wake_entry(task);
+                    if self.tasks.len() >= TIMERS_READ_AHEAD_TASKS
+                        && let Some(s) = self.slot_index(task)
+                    {
+                        self.tasks[s].prefetch();
                     }
                 }
                 Entry::Wake(k) => {
@@ -617,8 +617,8 @@ impl Core {
                 return;
             }
             let slot = |task: TaskId| {
-                let s = slot_of.get(task.index());
-                (s & FREED == 0).then(|| &tasks[s as usize])
+                let e = slot_of.raw(task.index());
+                (e & FREED == 0).then(|| &tasks[(e & SLOT_MASK) as usize])
             };
             if fired.len() >= TIMERS_READ_AHEAD_FROM && tasks.len() >= TIMERS_READ_AHEAD_TASKS {
                 for f in fired.iter() {
@@ -671,6 +671,7 @@ impl Core {
             }
         };
         self.clear_waits(id);
+        self.mark_entry_ended(id);
         let slot = self.live(id);
         slot.state = (slot.state & !END_MASK) | end;
         let more_waits = std::mem::replace(&mut slot.more_waits, NONE);

@@ -30,16 +30,18 @@ pub(crate) struct TaskSlot {
     pub(crate) waiters: u32,
     /// The task's list in the core's wait lists, `NONE` when it never needed one.
     pub(crate) more_waits: u32,
-    /// `QUEUED`, `DETACHED`, `CANCEL`, `SLEEPING`, `ABANDONING` and the end state
-    /// (`END_MASK`).
+    /// `DETACHED`, `CANCEL`, `SLEEPING`, `ABANDONING` and the end state (`END_MASK`, also
+    /// flagged in the task's id-table entry; `QUEUED` lives there only).
     pub(crate) state: u8,
 }
 
 /// "No list" for [`TaskSlot::waiters`] and [`TaskSlot::more_waits`].
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// **Invariant: `QUEUED` is set exactly when an `Entry::Poll` for the task is in the ready
-/// queue**, so a task is never queued twice.
+/// The task is in the ready queue. Kept in the task's id-table entry, not in the slot
+/// (`id_table::QUEUED_ENTRY`, `Core::queued_flag`: **invariant: set exactly when an
+/// `Entry::Poll` for the task is in the ready queue**, so a task is never queued twice);
+/// this bit is where `Core::state_of` reports it.
 pub(crate) const QUEUED: u8 = 1 << 2;
 /// The join handle was dropped: nobody will take the output.
 pub(crate) const DETACHED: u8 = 1 << 3;
@@ -71,7 +73,7 @@ impl TaskSlot {
             wait: None,
             waiters: NONE,
             more_waits: NONE,
-            state: QUEUED,
+            state: 0,
         }
     }
 
