@@ -1,6 +1,7 @@
-//! Corners of the combinators (cases 313-320, 325, 330, 337-339, 343-345, 347 and 348):
-//! TaskGroup errors from several children and from the body, nested groups, timeouts moved
-//! from inside, shields under wait_for, equal deadlines, gather with cancellations, wait.
+//! Corners of the combinators (cases 313-320, 325, 330, 337-339, 343-345, 347, 348, 352
+//! and 356): TaskGroup errors from several children and from the body, nested groups,
+//! timeouts moved from inside, shields under wait_for, equal deadlines, gather with
+//! cancellations, wait and as_completed over finished tasks and at their timeouts.
 
 use std::time::Duration;
 
@@ -590,5 +591,66 @@ fn case_348_nested_wait_for_same_deadline() {
             Ok(r) => log!("outer got {r}"),
             Err(_) => log!("never"),
         }
+    });
+}
+
+/// wait() and as_completed() over tasks that already finished still yield: their
+/// done-callbacks take a slot each, then the caller's wake; a ticker counts the slots.
+#[test]
+fn case_352_wait_over_finished_tasks() {
+    async fn ticker(n: u32) {
+        for i in 0..n {
+            log!("tick {i}");
+            yield_now().await;
+        }
+    }
+    assert_matches_cpython("352_wait_over_finished_tasks", async {
+        let ts: Vec<Task<u32>> = (0..2).map(|i| spawn(async move { i }).share()).collect();
+        yield_now().await;
+        let t = spawn(ticker(6));
+        yield_now().await;
+        log!("wait over finished tasks");
+        let (done, _) = wait(ts.clone(), ReturnWhen::AllCompleted, None).await;
+        log!("wait returned {} done", done.len());
+        let mut stream = as_completed(ts, None);
+        while let Some(r) = stream.next().await {
+            log!("as_completed gave {}", r.unwrap().unwrap());
+        }
+        log!("as_completed over");
+        t.await.unwrap();
+    });
+}
+
+/// wait() and as_completed() timeouts tied with task completions: a task whose timer was
+/// armed before the timeout's counts as done, one armed after does not.
+#[test]
+fn case_356_wait_timeout_ties() {
+    async fn finisher(name: &'static str, delay: f64) -> &'static str {
+        sleep(secs(delay)).await;
+        log!("{name} finished");
+        name
+    }
+    assert_matches_cpython("356_wait_timeout_ties", async {
+        let early = spawn(finisher("early", 1.0)).share();
+        let (done, pending) = wait(vec![early], ReturnWhen::AllCompleted, Some(secs(1.0))).await;
+        log!("wait: done {} pending {}", done.len(), pending.len());
+        let x = spawn(finisher("x", 0.5)).share();
+        yield_now().await;
+        let y = spawn(finisher("y", 0.5)).share();
+        let mut stream = as_completed(vec![x.clone(), y.clone()], Some(secs(0.5)));
+        while let Some(r) = stream.next().await {
+            match r {
+                Ok(v) => log!("as_completed gave {}", v.unwrap()),
+                Err(_) => {
+                    log!("as_completed timed out");
+                    break;
+                }
+            }
+        }
+        gather_all_tasks(vec![x, y]).await;
+        let t = spawn(finisher("tie", 1.0)).share();
+        yield_now().await;
+        let (done, pending) = wait(vec![t], ReturnWhen::AllCompleted, Some(secs(1.0))).await;
+        log!("armed later: done {} pending {}", done.len(), pending.len());
     });
 }

@@ -1,5 +1,6 @@
-//! Corners of the synchronisation primitives (cases 300-312, 332, 333, 336, 340-342, 346
-//! and 349): notify(n), Event races, Barrier reset and abort, cancelled waiters, join.
+//! Corners of the synchronisation primitives (cases 300-312, 332, 333, 336, 340-342, 346,
+//! 349, 353 and 354): notify(n), Event races, Barrier reset and abort, cancelled waiters,
+//! join, operations that do not yield.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -674,5 +675,72 @@ fn case_349_semaphore_acquire_timeout_tie() {
         let c = spawn(waiter(sem.clone(), "patient", 3.0));
         gather_tasks(vec![a, h, b, c]).await.unwrap();
         log!("value={}", sem.value());
+    });
+}
+
+async fn ticker(n: u32) {
+    for i in 0..n {
+        log!("tick {i}");
+        yield_now().await;
+    }
+}
+
+/// A Barrier of one party passes at once, without yielding; a Barrier(2) reused by the
+/// same two tasks gives the indices in arrival order, the last arrival first.
+#[test]
+fn case_353_barrier_one_party() {
+    async fn pair(b: Rc<Barrier>, name: &'static str) {
+        for r in 0..2 {
+            let i = b.wait().await.unwrap();
+            log!("{name} round {r} index {i}");
+        }
+    }
+    assert_matches_cpython("353_barrier_one_party", async {
+        let t = spawn(ticker(3));
+        yield_now().await;
+        let b1 = Barrier::new(1);
+        log!("alone passes as {}", b1.wait().await.unwrap());
+        log!("and again as {}", b1.wait().await.unwrap());
+        t.await.unwrap();
+        let b2 = Rc::new(Barrier::new(2));
+        gather([pair(b2.clone(), "x"), pair(b2.clone(), "y")])
+            .await
+            .unwrap();
+    });
+}
+
+/// Uncontended Lock, Semaphore, Event, Queue and Condition operations do not yield; a
+/// ticker shows none of them takes a slot.
+#[test]
+fn case_354_uncontended_no_yield() {
+    assert_matches_cpython("354_uncontended_no_yield", async {
+        let t = spawn(ticker(3));
+        yield_now().await;
+        let (lock, sem, ev, q) = (Lock::new(()), Semaphore::new(2), Event::new(), Queue::new());
+        {
+            let _held = lock.lock().await;
+            log!("lock held");
+        }
+        {
+            let _permit = sem.acquire().await;
+            log!("semaphore held");
+        }
+        ev.set();
+        ev.wait().await;
+        log!("event passed");
+        q.put(1).await.unwrap();
+        log!("queue gave {}", q.get().await.unwrap());
+        q.task_done().unwrap();
+        q.join().await;
+        log!("joined");
+        let cond = Condition::new(());
+        {
+            let guard = cond.lock().await;
+            let _guard = cond.wait_for(guard, |_| true).await;
+            log!("condition predicate true");
+        }
+        yield_now().await;
+        log!("main yields once");
+        t.await.unwrap();
     });
 }

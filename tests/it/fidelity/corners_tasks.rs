@@ -1,4 +1,4 @@
-//! Corners of tasks, callbacks and futures (cases 321-324, 326-329, 334, 335 and 350): equal
+//! Corners of tasks, callbacks and futures (cases 321-324, 326-329, 334, 335, 350 and 355): equal
 //! deadlines among callbacks, sleep(0) fairness, task names, cancel counts and messages,
 //! done-callbacks and reads of a future's result.
 
@@ -9,8 +9,8 @@ use std::time::Duration;
 use simloop::sync::PromiseError;
 use simloop::task::{self, AbortHandle, TaskState, call_at, call_later, call_soon};
 use simloop::{
-    JoinHandle, Promise, gather, gather_all_tasks, log, now, shield, sleep, spawn, spawn_named,
-    timeout, wait_for, yield_now,
+    JoinHandle, Promise, Task, gather, gather_all_tasks, log, now, shield, sleep, spawn,
+    spawn_named, timeout, wait_for, yield_now,
 };
 
 use super::{Finally, assert_matches_cpython, cancel_args, py_args, py_bool, secs};
@@ -325,5 +325,31 @@ fn case_350_future_callbacks_are_not_tasks() {
         let t = spawn(sleep(Duration::ZERO));
         log!("next task is Task-{}, tasks={}", t.id().get(), unfinished());
         t.await.unwrap();
+    });
+}
+
+/// A task cancelled before it starts, awaited by two tasks: they resume one slot after the
+/// cancellation is delivered, in the order they began awaiting.
+#[test]
+fn case_355_await_task_cancelled_before_start() {
+    async fn ticker(n: u32) {
+        for i in 0..n {
+            log!("tick {i}");
+            yield_now().await;
+        }
+    }
+    async fn awaiter(t: Task<()>, name: &'static str) {
+        if t.await.is_err() {
+            log!("{name} sees the cancellation");
+        }
+    }
+    assert_matches_cpython("355_await_task_cancelled_before_start", async {
+        let tk = spawn(ticker(4));
+        let t = spawn(async { log!("never runs") }).share();
+        let a = spawn(awaiter(t.clone(), "a"));
+        let b = spawn(awaiter(t.clone(), "b"));
+        t.cancel();
+        log!("cancelled before start");
+        gather_all_tasks(vec![a, b, tk]).await;
     });
 }
