@@ -9,6 +9,8 @@
 
 mod combinators;
 mod corners_combinators;
+mod corners_groups;
+mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod edges;
