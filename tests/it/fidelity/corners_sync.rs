@@ -1,5 +1,5 @@
-//! Corners of the synchronisation primitives (cases 300-308, 336, 340, 342, 346, 349, 353
-//! and 354): notify(n), Event races, Barrier reset and abort, cancelled waiters,
+//! Corners of the synchronisation primitives (cases 300-308, 336, 340, 342, 346, 349, 353,
+//! 354 and 357): notify(n), Event races, Barrier reset and abort, cancelled waiters,
 //! operations that do not yield.
 
 use std::rc::Rc;
@@ -511,5 +511,41 @@ fn case_354_uncontended_no_yield() {
         yield_now().await;
         log!("main yields once");
         t.await.unwrap();
+    });
+}
+
+/// A notified Condition waiter re-acquires the lock behind a task already waiting for that
+/// lock.
+#[test]
+fn case_357_condition_notified_behind_lock_waiter() {
+    async fn waiter(cond: Rc<Condition>) {
+        let guard = cond.lock().await;
+        log!("waiter waits");
+        let _guard = cond.wait(guard).await;
+        log!("waiter has the lock again");
+    }
+    async fn other(cond: Rc<Condition>) {
+        log!("other asks for the lock");
+        {
+            let _held = cond.lock().await;
+            log!("other has the lock");
+            sleep(secs(0.5)).await;
+        }
+        log!("other released");
+    }
+    assert_matches_cpython("357_condition_notified_behind_lock_waiter", async {
+        let cond = Rc::new(Condition::new(()));
+        let w = spawn(waiter(cond.clone()));
+        yield_now().await;
+        let o = {
+            let _held = cond.lock().await;
+            let o = spawn(other(cond.clone()));
+            yield_now().await;
+            cond.notify(1).unwrap();
+            log!("notified, releasing");
+            o
+        };
+        gather_tasks(vec![w, o]).await.unwrap();
+        log!("locked={}", py_bool(cond.locked()));
     });
 }
