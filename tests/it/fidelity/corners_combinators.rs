@@ -1,6 +1,7 @@
-//! Corners of the combinators (cases 316-320, 325, 330, 337-339, 344, 345, 347, 348, 352
-//! and 356): timeouts moved from inside, shields under wait_for, equal deadlines, gather
-//! with cancellations, wait and as_completed over finished tasks and at their timeouts.
+//! Corners of the combinators (cases 316-320, 325, 330, 337-339, 344, 345, 347, 348, 352,
+//! 356, 358 and 359): timeouts moved from inside, shields under wait_for, equal deadlines,
+//! gather with cancellations, wait and as_completed over finished tasks and at their
+//! timeouts.
 
 use std::time::Duration;
 
@@ -473,5 +474,74 @@ fn case_356_wait_timeout_ties() {
         yield_now().await;
         let (done, pending) = wait(vec![t], ReturnWhen::AllCompleted, Some(secs(1.0))).await;
         log!("armed later: done {} pending {}", done.len(), pending.len());
+    });
+}
+
+/// A timeout over a gather whose child fails exactly at the deadline: the timeout, armed
+/// first, wins and the failure is not seen; `wait_for` over a gather whose last child ties
+/// with it cancels that child.
+#[test]
+fn case_358_timeout_vs_gather_failure_tie() {
+    async fn step(
+        name: &'static str,
+        delay: f64,
+        fail: bool,
+    ) -> Result<&'static str, &'static str> {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        cancelled.disarm();
+        if fail {
+            log!("{name} fails");
+            return Err(name);
+        }
+        log!("{name} done");
+        Ok(name)
+    }
+    assert_matches_cpython("358_timeout_vs_gather_failure_tie", async {
+        let r = timeout(
+            secs(1.0),
+            try_gather([step("a", 1.0, true), step("b", 2.0, false)]),
+        )
+        .await;
+        match r {
+            Err(_) => log!("timed out"),
+            Ok(Err(GatherError::Failed(e))) => log!("ValueError {e}"),
+            Ok(other) => log!("never {other:?}"),
+        }
+        let r = wait_for(
+            secs(1.0),
+            try_gather([step("c", 0.5, false), step("d", 1.0, false)]),
+        )
+        .await;
+        match r {
+            Ok(Ok(v)) => log!("gather gave {v:?}"),
+            Ok(Err(e)) => log!("never {e:?}"),
+            Err(_) => log!("wait_for timed out"),
+        }
+    });
+}
+
+/// as_completed when two tasks end in the same pass, one failing: both come out in
+/// completion order, the failure raised by its await.
+#[test]
+fn case_359_as_completed_same_pass_failure() {
+    assert_matches_cpython("359_as_completed_same_pass_failure", async {
+        let ts: Vec<Task<_>> = [("ok", 1.0, false), ("bad", 1.0, true), ("late", 2.0, false)]
+            .into_iter()
+            .map(|(n, d, f)| {
+                spawn(async move {
+                    sleep(secs(d)).await;
+                    if f { Err(n) } else { Ok(n) }
+                })
+                .share()
+            })
+            .collect();
+        let mut stream = as_completed(ts, None);
+        while let Some(r) = stream.next().await {
+            match r.unwrap().unwrap() {
+                Ok(v) => log!("got {v}"),
+                Err(e) => log!("failed {e}"),
+            }
+        }
     });
 }

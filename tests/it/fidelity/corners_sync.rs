@@ -1,5 +1,5 @@
 //! Corners of the synchronisation primitives (cases 300-308, 336, 340, 342, 346, 349, 353,
-//! 354 and 357): notify(n), Event races, Barrier reset and abort, cancelled waiters,
+//! 354, 357 and 360): notify(n), Event races, Barrier reset and abort, cancelled waiters,
 //! operations that do not yield.
 
 use std::rc::Rc;
@@ -547,5 +547,34 @@ fn case_357_condition_notified_behind_lock_waiter() {
         };
         gather_tasks(vec![w, o]).await.unwrap();
         log!("locked={}", py_bool(cond.locked()));
+    });
+}
+
+/// The lectures' semaphore-limited fetches, the gather cancelled halfway: the holders and
+/// the waiters are cancelled in argument order, and every permit comes back.
+#[test]
+fn case_360_semaphore_gather_cancelled() {
+    async fn fetch(sem: Rc<Semaphore>, i: u32) {
+        let cancelled = OnDrop::new(format!("fetch {i} cancelled"));
+        {
+            let _permit = sem.acquire().await;
+            log!("fetch {i} starts");
+            sleep(secs(1.0)).await;
+            log!("fetch {i} done");
+        }
+        cancelled.disarm();
+    }
+    assert_matches_cpython("360_semaphore_gather_cancelled", async {
+        let sem = Rc::new(Semaphore::new(2));
+        let g = gather((0..5).map(|i| fetch(sem.clone(), i)));
+        sleep(secs(1.5)).await;
+        g.cancel();
+        if g.await.is_err() {
+            log!(
+                "gather cancelled, value={} locked={}",
+                sem.value(),
+                py_bool(sem.locked())
+            );
+        }
     });
 }
