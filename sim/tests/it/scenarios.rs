@@ -139,6 +139,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
         "318_as_completed_equal_deadlines",
     ),
     ("event_start_semaphore", "342_event_start_semaphore"),
+    ("task_callback_after_done", "328_task_callback_after_done"),
     ("future_set_result", "016_future_set_result"),
     ("barrier_event", "123_barrier_event"),
     ("barrier_abort", "138_barrier_abort"),
