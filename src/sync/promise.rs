@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 
 use super::resource::Resource;
 use super::waiters::{Status, Ticket, Waiters, with_core};
-use crate::runtime::{CancelFuture, Core, with};
+use crate::runtime::{CancelFuture, Core, Hop, with};
 
 /// A future whose result is set by hand, awaited by any number of tasks: asyncio's
 /// `loop.create_future()`.
@@ -31,9 +31,10 @@ use crate::runtime::{CancelFuture, Core, with};
 ///
 /// Named `Promise` because `Future` is Rust's trait. Share it with `Rc<Promise<T>>`.
 ///
-/// **Differs from asyncio:** a done callback runs as a short task of its own (spawned at
-/// completion, so it takes the same ready-queue slot asyncio's `call_soon` gives it); the
-/// outcome is a `Result` instead of a raised exception. The combinators take tasks, so a
+/// A done callback runs between steps, as asyncio's `call_soon` runs it: not a task, so it
+/// takes no task id and [`all_tasks`](crate::task::all_tasks) does not list it.
+///
+/// **Differs from asyncio:** the outcome is a `Result` instead of a raised exception. The combinators take tasks, so a
 /// promise goes into [`gather`](crate::gather), [`wait`](crate::wait) or
 /// [`as_completed`](crate::as_completed) as a task awaiting it: its completion reaches the
 /// combinator one ready-queue slot later than in asyncio, whose combinators register on the
@@ -307,7 +308,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
         let done = self.state.borrow().outcome.clone();
         let callback: Callback<T, E> = Box::new(callback);
         with("Promise::add_done_callback", |core| match done {
-            Some(outcome) => spawn_callback(core, callback, outcome),
+            Some(outcome) => schedule_callback(core, callback, outcome),
             None => {
                 let mut st = self.state.borrow_mut();
                 let t = st.waiters.reserve();
@@ -352,11 +353,11 @@ fn notify<T: 'static, E: 'static>(
         .waiters
         .notify_all_with(core, |ticket, core| {
             while let Some((_, cb, o)) = callbacks.next_if(|(t, ..)| *t < ticket) {
-                spawn_callback(core, cb, o);
+                schedule_callback(core, cb, o);
             }
         });
     for (_, cb, o) in callbacks {
-        spawn_callback(core, cb, o);
+        schedule_callback(core, cb, o);
     }
 }
 
@@ -386,12 +387,15 @@ impl<T: Clone + 'static, E: Clone + 'static> CancelFuture for RefCell<State<T, E
     }
 }
 
-fn spawn_callback<T: 'static, E: 'static>(
+/// Queues a done-callback: one ready-queue slot, as asyncio's `call_soon` of it. It runs
+/// between steps, as a callback and not a task: it takes no task id (asyncio's `Task-N`
+/// numbering skips it) and `all_tasks` does not list it.
+fn schedule_callback<T: 'static, E: 'static>(
     core: &mut Core,
     cb: Callback<T, E>,
     outcome: Result<T, PromiseError<E>>,
 ) {
-    core.spawn(Some("done callback".into()), async move { cb(outcome) });
+    core.park(Hop::Call(Box::new(move || cb(outcome))));
 }
 
 impl<T: Clone + 'static, E: Clone + 'static> Default for Promise<T, E> {

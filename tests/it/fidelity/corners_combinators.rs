@@ -1,171 +1,19 @@
-//! Corners of the combinators (cases 313-320, 325, 330, 337-339, 343-345, 347 and 348):
-//! TaskGroup errors from several children and from the body, nested groups, timeouts moved
-//! from inside, shields under wait_for, equal deadlines, gather with cancellations, wait.
+//! Corners of the combinators (cases 316-320, 325, 330, 337-339, 344, 345, 347, 348, 352,
+//! 356, 358 and 359): timeouts moved from inside, shields under wait_for, equal deadlines,
+//! gather with cancellations, wait and as_completed over finished tasks and at their
+//! timeouts.
 
 use std::time::Duration;
 
 use futures::StreamExt;
 use simloop::{
-    ChildFailure, GatherError, GroupError, JoinError, ReturnWhen, Task, TaskGroup, as_completed,
-    gather_all, gather_all_tasks, log, now, shield_task, sleep, spawn, timeout, timeout_at,
-    timeout_scope, try_gather, try_wait, wait, wait_for, wait_for_task, yield_now,
+    GatherError, JoinError, ReturnWhen, Task, as_completed, gather_all, gather_all_tasks, log, now,
+    shield_task, sleep, spawn, timeout, timeout_at, timeout_scope, try_gather, try_wait, wait,
+    wait_for, wait_for_task, yield_now,
 };
 
 use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
 use crate::util::OnDrop;
-
-/// The exceptions of cases 313-315, by the Python class each stands for.
-#[derive(Debug)]
-enum Exc {
-    Key(&'static str),
-    Value(&'static str),
-    Runtime(&'static str),
-}
-
-/// A TaskGroup child: sleeps, then fails with `exc` or succeeds; logs its cancellation.
-async fn child(name: &'static str, delay: f64, exc: Option<Exc>) -> Result<(), Exc> {
-    let cancelled = OnDrop::new(format!("{name} cancelled"));
-    sleep(secs(delay)).await;
-    cancelled.disarm();
-    match exc {
-        Some(e) => {
-            let class = match e {
-                Exc::Key(_) => "KeyError",
-                Exc::Value(_) => "ValueError",
-                Exc::Runtime(_) => "RuntimeError",
-            };
-            log!("{name} raises {class}");
-            Err(e)
-        }
-        None => {
-            log!("{name} ok");
-            Ok(())
-        }
-    }
-}
-
-fn errors(e: GroupError<Exc>) -> Vec<Exc> {
-    e.failures
-        .into_iter()
-        .map(|f| match f {
-            ChildFailure::Error { error, .. } | ChildFailure::Body { error } => error,
-            ChildFailure::Panicked { message, .. } => panic!("{message}"),
-        })
-        .collect()
-}
-
-/// Two TaskGroup children fail in the same pass (equal deadlines: arming order, the
-/// `.fifo.out` trace); `except*` splits the group by class; the group lists them in the
-/// order they failed.
-#[test]
-fn case_313_task_group_two_errors() {
-    assert_matches_cpython("313_task_group_two_errors.fifo", async {
-        let tg = TaskGroup::new();
-        tg.spawn(child("a", 1.0, Some(Exc::Key("a"))))
-            .map(drop)
-            .unwrap();
-        tg.spawn(child("b", 0.5, None)).map(drop).unwrap();
-        tg.spawn(child("c", 1.0, Some(Exc::Value("c"))))
-            .map(drop)
-            .unwrap();
-        tg.spawn(child("d", 2.0, None)).map(drop).unwrap();
-        let failures = errors(tg.join().await.unwrap_err());
-        let keys = failures.iter().filter_map(|e| match e {
-            Exc::Key(k) => Some(format!("\"'{k}'\"")),
-            _ => None,
-        });
-        log!("KeyError group: {}", py_list(keys));
-        let values = failures.iter().filter_map(|e| match e {
-            Exc::Value(v) => Some(format!("'{v}'")),
-            _ => None,
-        });
-        log!("ValueError group: {}", py_list(values));
-        let tg = TaskGroup::new();
-        tg.spawn(child("x", 1.0, Some(Exc::Value("x"))))
-            .map(drop)
-            .unwrap();
-        tg.spawn(child("y", 1.0, Some(Exc::Value("y"))))
-            .map(drop)
-            .unwrap();
-        let names = errors(tg.join().await.unwrap_err())
-            .into_iter()
-            .map(|e| match e {
-                Exc::Value(v) => format!("'{v}'"),
-                other => panic!("unexpected {other:?}"),
-            });
-        log!("unhandled errors in a TaskGroup: {}", py_list(names));
-    });
-}
-
-/// A TaskGroup body raises while its children run: the children are cancelled and the
-/// body's error is collected.
-#[test]
-fn case_314_task_group_body_raises() {
-    async fn quiet(name: &'static str, delay: f64) -> Result<(), Exc> {
-        let cancelled = OnDrop::new(format!("{name} cancelled"));
-        sleep(secs(delay)).await;
-        cancelled.disarm();
-        log!("{name} ok");
-        Ok(())
-    }
-    assert_matches_cpython("314_task_group_body_raises", async {
-        let tg = TaskGroup::new();
-        let group = tg.clone();
-        let r = tg
-            .scope(async move {
-                group.spawn(quiet("a", 0.5)).map(drop).unwrap();
-                group.spawn(quiet("b", 2.0)).map(drop).unwrap();
-                sleep(secs(1.0)).await;
-                log!("body raises");
-                Err::<(), _>(Exc::Value("body"))
-            })
-            .await;
-        let caught = errors(r.unwrap_err()).into_iter().map(|e| match e {
-            Exc::Value(v) => format!("'{v}'"),
-            other => panic!("unexpected {other:?}"),
-        });
-        log!("caught {}", py_list(caught));
-    });
-}
-
-/// A child's failure cancels the outer group's children in creation order, then a nested
-/// group's, which ends cancelled (CPython 3.12.1 cancels in a set's order; the trace is
-/// 3.13.0's, vendored as `.py313.out`).
-///
-/// Regression (bug: a TaskGroup's joining task cancelled from outside cancelled its
-/// children inside `cancel()`): `i1` and `i2` were cancelled before `o2`, which the outer
-/// group cancelled after `inner`; asyncio cancels them at `inner`'s turn.
-#[test]
-fn case_315_task_group_nested_cancel_order() {
-    async fn inner() -> Result<(), Exc> {
-        let cancelled = OnDrop::new("inner group cancelled");
-        let tg = TaskGroup::new();
-        tg.spawn(child("i1", 3.0, None)).map(drop).unwrap();
-        tg.spawn(child("i2", 4.0, None)).map(drop).unwrap();
-        let r = tg.join().await;
-        cancelled.disarm();
-        r.map_err(|_| Exc::Runtime("inner"))
-    }
-    async fn bad() -> Result<(), Exc> {
-        sleep(secs(1.0)).await;
-        log!("bad fails");
-        Err(Exc::Runtime("bad"))
-    }
-    assert_matches_cpython("315_task_group_nested_cancel_order.py313", async {
-        let tg = TaskGroup::new();
-        tg.spawn(child("o1", 5.0, None)).map(drop).unwrap();
-        tg.spawn(inner()).map(drop).unwrap();
-        tg.spawn(bad()).map(drop).unwrap();
-        tg.spawn(child("o2", 5.0, None)).map(drop).unwrap();
-        let caught = errors(tg.join().await.unwrap_err())
-            .into_iter()
-            .map(|e| match e {
-                Exc::Runtime(v) => format!("'{v}'"),
-                other => panic!("unexpected {other:?}"),
-            });
-        log!("caught {}", py_list(caught));
-    });
-}
 
 /// asyncio.timeout's when() and reschedule() from inside the body (later, to no deadline,
 /// then nearer); expired() after it fires, and after a body that finished in time.
@@ -455,31 +303,6 @@ fn case_339_gather_failure_siblings_run_on() {
     });
 }
 
-/// create_task on a TaskGroup that has finished is refused; a TaskGroup with no children
-/// ends without yielding.
-#[test]
-fn case_343_task_group_after_exit() {
-    async fn late_child() -> Result<(), ()> {
-        sleep(secs(0.5)).await;
-        log!("child done");
-        Ok(())
-    }
-    assert_matches_cpython("343_task_group_after_exit", async {
-        let t = spawn(async { log!("ticker runs") });
-        let tg = TaskGroup::<()>::new();
-        tg.join().await.unwrap();
-        log!("empty group exited");
-        t.await.unwrap();
-        let tg = TaskGroup::new();
-        tg.spawn(late_child()).map(drop).unwrap();
-        tg.join().await.unwrap();
-        log!("group exited");
-        if tg.spawn(late_child()).is_err() {
-            log!("RuntimeError: finished");
-        }
-    });
-}
-
 /// timeout(0) and timeout_at(now): a body that never suspends finishes; one that yields
 /// once times out.
 #[test]
@@ -589,6 +412,136 @@ fn case_348_nested_wait_for_same_deadline() {
         match wait_for(secs(1.5), inner()).await {
             Ok(r) => log!("outer got {r}"),
             Err(_) => log!("never"),
+        }
+    });
+}
+
+/// wait() and as_completed() over tasks that already finished still yield: their
+/// done-callbacks take a slot each, then the caller's wake; a ticker counts the slots.
+#[test]
+fn case_352_wait_over_finished_tasks() {
+    async fn ticker(n: u32) {
+        for i in 0..n {
+            log!("tick {i}");
+            yield_now().await;
+        }
+    }
+    assert_matches_cpython("352_wait_over_finished_tasks", async {
+        let ts: Vec<Task<u32>> = (0..2).map(|i| spawn(async move { i }).share()).collect();
+        yield_now().await;
+        let t = spawn(ticker(6));
+        yield_now().await;
+        log!("wait over finished tasks");
+        let (done, _) = wait(ts.clone(), ReturnWhen::AllCompleted, None).await;
+        log!("wait returned {} done", done.len());
+        let mut stream = as_completed(ts, None);
+        while let Some(r) = stream.next().await {
+            log!("as_completed gave {}", r.unwrap().unwrap());
+        }
+        log!("as_completed over");
+        t.await.unwrap();
+    });
+}
+
+/// wait() and as_completed() timeouts tied with task completions: a task whose timer was
+/// armed before the timeout's counts as done, one armed after does not.
+#[test]
+fn case_356_wait_timeout_ties() {
+    async fn finisher(name: &'static str, delay: f64) -> &'static str {
+        sleep(secs(delay)).await;
+        log!("{name} finished");
+        name
+    }
+    assert_matches_cpython("356_wait_timeout_ties", async {
+        let early = spawn(finisher("early", 1.0)).share();
+        let (done, pending) = wait(vec![early], ReturnWhen::AllCompleted, Some(secs(1.0))).await;
+        log!("wait: done {} pending {}", done.len(), pending.len());
+        let x = spawn(finisher("x", 0.5)).share();
+        yield_now().await;
+        let y = spawn(finisher("y", 0.5)).share();
+        let mut stream = as_completed(vec![x.clone(), y.clone()], Some(secs(0.5)));
+        while let Some(r) = stream.next().await {
+            match r {
+                Ok(v) => log!("as_completed gave {}", v.unwrap()),
+                Err(_) => {
+                    log!("as_completed timed out");
+                    break;
+                }
+            }
+        }
+        gather_all_tasks(vec![x, y]).await;
+        let t = spawn(finisher("tie", 1.0)).share();
+        yield_now().await;
+        let (done, pending) = wait(vec![t], ReturnWhen::AllCompleted, Some(secs(1.0))).await;
+        log!("armed later: done {} pending {}", done.len(), pending.len());
+    });
+}
+
+/// A timeout over a gather whose child fails exactly at the deadline: the timeout, armed
+/// first, wins and the failure is not seen; `wait_for` over a gather whose last child ties
+/// with it cancels that child.
+#[test]
+fn case_358_timeout_vs_gather_failure_tie() {
+    async fn step(
+        name: &'static str,
+        delay: f64,
+        fail: bool,
+    ) -> Result<&'static str, &'static str> {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        sleep(secs(delay)).await;
+        cancelled.disarm();
+        if fail {
+            log!("{name} fails");
+            return Err(name);
+        }
+        log!("{name} done");
+        Ok(name)
+    }
+    assert_matches_cpython("358_timeout_vs_gather_failure_tie", async {
+        let r = timeout(
+            secs(1.0),
+            try_gather([step("a", 1.0, true), step("b", 2.0, false)]),
+        )
+        .await;
+        match r {
+            Err(_) => log!("timed out"),
+            Ok(Err(GatherError::Failed(e))) => log!("ValueError {e}"),
+            Ok(other) => log!("never {other:?}"),
+        }
+        let r = wait_for(
+            secs(1.0),
+            try_gather([step("c", 0.5, false), step("d", 1.0, false)]),
+        )
+        .await;
+        match r {
+            Ok(Ok(v)) => log!("gather gave {v:?}"),
+            Ok(Err(e)) => log!("never {e:?}"),
+            Err(_) => log!("wait_for timed out"),
+        }
+    });
+}
+
+/// as_completed when two tasks end in the same pass, one failing: both come out in
+/// completion order, the failure raised by its await.
+#[test]
+fn case_359_as_completed_same_pass_failure() {
+    assert_matches_cpython("359_as_completed_same_pass_failure", async {
+        let ts: Vec<Task<_>> = [("ok", 1.0, false), ("bad", 1.0, true), ("late", 2.0, false)]
+            .into_iter()
+            .map(|(n, d, f)| {
+                spawn(async move {
+                    sleep(secs(d)).await;
+                    if f { Err(n) } else { Ok(n) }
+                })
+                .share()
+            })
+            .collect();
+        let mut stream = as_completed(ts, None);
+        while let Some(r) = stream.next().await {
+            match r.unwrap().unwrap() {
+                Ok(v) => log!("got {v}"),
+                Err(e) => log!("failed {e}"),
+            }
         }
     });
 }

@@ -1,12 +1,12 @@
-//! Corners of the synchronisation primitives (cases 300-312, 332, 333, 336, 340-342, 346
-//! and 349): notify(n), Event races, Barrier reset and abort, cancelled waiters, join.
+//! Corners of the synchronisation primitives (cases 300-308, 336, 340, 342, 346, 349, 353,
+//! 354, 357 and 360): notify(n), Event races, Barrier reset and abort, cancelled waiters,
+//! operations that do not yield.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use simloop::{
-    Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, Semaphore,
-    gather, gather_all_tasks, gather_tasks, log, sleep, spawn, wait_for, yield_now,
+    Barrier, BoundedSemaphore, Condition, Event, Lock, Queue, Semaphore, gather, gather_all_tasks,
+    gather_tasks, log, sleep, spawn, wait_for, yield_now,
 };
 
 use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
@@ -292,200 +292,6 @@ fn case_308_lock_holder_cancelled() {
     });
 }
 
-/// A worker cancelled between get() and task_done() leaves join() waiting; wait_for(join)
-/// gives up, and a late task_done() releases it.
-#[test]
-fn case_309_queue_join_cancelled_worker() {
-    async fn worker(q: Rc<Queue<u32>>, name: &'static str) {
-        loop {
-            let item = q.get().await.unwrap();
-            log!("{name} got {item}");
-            sleep(secs(1.0)).await;
-            q.task_done().unwrap();
-            log!("{name} finished {item}");
-        }
-    }
-    assert_matches_cpython("309_queue_join_cancelled_worker", async {
-        let q = Rc::new(Queue::new());
-        for i in 0..3 {
-            q.put_nowait(i).unwrap();
-        }
-        let a = spawn(worker(q.clone(), "a"));
-        let b = spawn(worker(q.clone(), "b"));
-        sleep(secs(0.5)).await;
-        b.cancel();
-        if wait_for(secs(2.0), q.join()).await.is_err() {
-            log!(
-                "join timed out, unfinished={} qsize={}",
-                q.unfinished_tasks(),
-                q.qsize()
-            );
-        }
-        q.task_done().unwrap();
-        q.join().await;
-        log!("joined after the extra task_done");
-        a.cancel();
-        gather_all_tasks(vec![a, b]).await;
-    });
-}
-
-/// Several tasks wait on join(); the last task_done() wakes them all in the order they
-/// joined.
-#[test]
-fn case_310_queue_two_joiners() {
-    async fn joiner(q: Rc<Queue<&'static str>>, name: String) {
-        log!("{name} joins");
-        q.join().await;
-        log!("{name} released");
-    }
-    assert_matches_cpython("310_queue_two_joiners", async {
-        let q = Rc::new(Queue::new());
-        q.put_nowait("a").unwrap();
-        q.put_nowait("b").unwrap();
-        let js: Vec<_> = (0..3)
-            .map(|i| spawn(joiner(q.clone(), format!("j{i}"))))
-            .collect();
-        sleep(secs(0.5)).await;
-        q.get_nowait().unwrap();
-        q.task_done().unwrap();
-        log!("one done");
-        sleep(secs(0.5)).await;
-        q.get_nowait().unwrap();
-        q.task_done().unwrap();
-        log!("two done");
-        gather_tasks(js).await.unwrap();
-        q.join().await;
-        log!("join on an idle queue returns at once");
-    });
-}
-
-/// PriorityQueue ties on the priority are broken by the next tuple item; waiting getters
-/// take the smallest item when they run.
-#[test]
-fn case_311_priority_queue_ties() {
-    type Job = (u32, u32, &'static str);
-    async fn getter(q: Rc<PriorityQueue<Job>>, name: String) {
-        let (prio, seq, job) = q.get().await.unwrap();
-        log!("{name} got {job} (prio {prio}, seq {seq})");
-    }
-    assert_matches_cpython("311_priority_queue_ties", async {
-        let q = Rc::new(PriorityQueue::new());
-        let gs: Vec<_> = (0..2)
-            .map(|i| spawn(getter(q.clone(), format!("g{i}"))))
-            .collect();
-        yield_now().await;
-        q.put_nowait((2, 0, "write")).unwrap();
-        q.put_nowait((1, 1, "read")).unwrap();
-        q.put_nowait((1, 0, "open")).unwrap();
-        log!("put three");
-        gather_tasks(gs).await.unwrap();
-        for (seq, (prio, job)) in [(3, "z"), (1, "b"), (3, "a"), (1, "a")]
-            .into_iter()
-            .enumerate()
-        {
-            q.put_nowait((prio, seq as u32, job)).unwrap();
-        }
-        let mut order = Vec::new();
-        while !q.empty() {
-            order.push(format!("'{}'", q.get_nowait().unwrap().2));
-        }
-        log!("drained {}", py_list(order));
-    });
-}
-
-/// A bounded LifoQueue: blocked producers are admitted in blocking order, the consumer
-/// always takes the newest item.
-#[test]
-fn case_312_lifo_queue_bounded() {
-    async fn producer(q: Rc<LifoQueue<String>>, name: String, items: [String; 2]) {
-        for item in items {
-            q.put(item.clone()).await.unwrap();
-            log!("{name} put {item}");
-        }
-    }
-    assert_matches_cpython("312_lifo_queue_bounded", async {
-        let q = Rc::new(LifoQueue::with_maxsize(2));
-        let ps: Vec<_> = (0..2)
-            .map(|i| {
-                let items = [format!("{i}a"), format!("{i}b")];
-                spawn(producer(q.clone(), format!("p{i}"), items))
-            })
-            .collect();
-        sleep(secs(0.5)).await;
-        log!("full={} qsize={}", py_bool(q.full()), q.qsize());
-        let mut got = Vec::new();
-        while got.len() < 4 {
-            let item = q.get().await.unwrap();
-            log!("got {item}");
-            got.push(format!("'{item}'"));
-            yield_now().await;
-        }
-        gather_tasks(ps).await.unwrap();
-        log!("order {}", py_list(got));
-    });
-}
-
-/// A getter waiting on an empty Queue is cancelled; a later put wakes the next getter in
-/// line.
-#[test]
-fn case_332_queue_getter_cancelled_before_put() {
-    async fn getter(q: Rc<Queue<&'static str>>, name: String) {
-        let cancelled = OnDrop::new(format!("{name} cancelled"));
-        let item = q.get().await.unwrap();
-        cancelled.disarm();
-        log!("{name} got {item}");
-    }
-    assert_matches_cpython("332_queue_getter_cancelled_before_put", async {
-        let q = Rc::new(Queue::new());
-        let gs: Vec<_> = (0..3)
-            .map(|i| spawn(getter(q.clone(), format!("g{i}"))))
-            .collect();
-        sleep(secs(0.5)).await;
-        gs[0].cancel();
-        yield_now().await;
-        q.put_nowait("x").unwrap();
-        log!("put x");
-        yield_now().await;
-        q.put_nowait("y").unwrap();
-        log!("put y");
-        gather_all_tasks(gs).await;
-        log!("qsize={}", q.qsize());
-    });
-}
-
-/// A producer blocked on a full Queue is cancelled; a get admits the next blocked producer,
-/// and join counts only what was put.
-#[test]
-fn case_333_queue_blocked_putter_cancelled_join() {
-    async fn producer(q: Rc<Queue<String>>, item: String) {
-        let cancelled = OnDrop::new(format!("{item} not put"));
-        q.put(item.clone()).await.unwrap();
-        cancelled.disarm();
-        log!("put {item}");
-    }
-    assert_matches_cpython("333_queue_blocked_putter_cancelled_join", async {
-        let q = Rc::new(Queue::with_maxsize(1));
-        q.put_nowait("first".to_string()).unwrap();
-        let ps: Vec<_> = (0..3)
-            .map(|i| spawn(producer(q.clone(), format!("p{i}"))))
-            .collect();
-        sleep(secs(0.5)).await;
-        ps[0].cancel();
-        yield_now().await;
-        log!("got {}", q.get_nowait().unwrap());
-        q.task_done().unwrap();
-        yield_now().await;
-        log!("unfinished={} qsize={}", q.unfinished_tasks(), q.qsize());
-        log!("got {}", q.get().await.unwrap());
-        q.task_done().unwrap();
-        log!("got {}", q.get().await.unwrap());
-        q.task_done().unwrap();
-        q.join().await;
-        log!("joined");
-        gather_all_tasks(ps).await;
-    });
-}
-
 /// A plain Semaphore released more often than acquired grows its value; locked() follows
 /// it.
 #[test]
@@ -549,42 +355,6 @@ fn case_340_lock_acquire_timeout_tie() {
         let c = spawn(impatient(lock.clone(), "c", 1.0));
         yield_now().await;
         c.await.unwrap();
-    });
-}
-
-/// The lectures' worker pool: workers stop on a None sentinel; the results come back in
-/// the order the work ended.
-#[test]
-fn case_341_queue_sentinel_workers() {
-    type Results = Rc<RefCell<Vec<String>>>;
-    async fn worker(name: String, q: Rc<Queue<Option<f64>>>, results: Results) {
-        loop {
-            let Some(job) = q.get().await.unwrap() else {
-                log!("{name} stops");
-                q.task_done().unwrap();
-                break;
-            };
-            sleep(secs(job)).await;
-            results.borrow_mut().push(format!("('{name}', {job})"));
-            log!("{name} did {job}");
-            q.task_done().unwrap();
-        }
-    }
-    assert_matches_cpython("341_queue_sentinel_workers", async {
-        let q = Rc::new(Queue::new());
-        let results = Results::default();
-        for job in [0.5, 0.25, 0.75, 0.25, 0.5] {
-            q.put_nowait(Some(job)).unwrap();
-        }
-        let workers: Vec<_> = (0..2)
-            .map(|i| spawn(worker(format!("w{i}"), q.clone(), results.clone())))
-            .collect();
-        for _ in &workers {
-            q.put_nowait(None).unwrap();
-        }
-        q.join().await;
-        log!("joined: {}", py_list(results.borrow().iter()));
-        gather_tasks(workers).await.unwrap();
     });
 }
 
@@ -674,5 +444,137 @@ fn case_349_semaphore_acquire_timeout_tie() {
         let c = spawn(waiter(sem.clone(), "patient", 3.0));
         gather_tasks(vec![a, h, b, c]).await.unwrap();
         log!("value={}", sem.value());
+    });
+}
+
+async fn ticker(n: u32) {
+    for i in 0..n {
+        log!("tick {i}");
+        yield_now().await;
+    }
+}
+
+/// A Barrier of one party passes at once, without yielding; a Barrier(2) reused by the
+/// same two tasks gives the indices in arrival order, the last arrival first.
+#[test]
+fn case_353_barrier_one_party() {
+    async fn pair(b: Rc<Barrier>, name: &'static str) {
+        for r in 0..2 {
+            let i = b.wait().await.unwrap();
+            log!("{name} round {r} index {i}");
+        }
+    }
+    assert_matches_cpython("353_barrier_one_party", async {
+        let t = spawn(ticker(3));
+        yield_now().await;
+        let b1 = Barrier::new(1);
+        log!("alone passes as {}", b1.wait().await.unwrap());
+        log!("and again as {}", b1.wait().await.unwrap());
+        t.await.unwrap();
+        let b2 = Rc::new(Barrier::new(2));
+        gather([pair(b2.clone(), "x"), pair(b2.clone(), "y")])
+            .await
+            .unwrap();
+    });
+}
+
+/// Uncontended Lock, Semaphore, Event, Queue and Condition operations do not yield; a
+/// ticker shows none of them takes a slot.
+#[test]
+fn case_354_uncontended_no_yield() {
+    assert_matches_cpython("354_uncontended_no_yield", async {
+        let t = spawn(ticker(3));
+        yield_now().await;
+        let (lock, sem, ev, q) = (Lock::new(()), Semaphore::new(2), Event::new(), Queue::new());
+        {
+            let _held = lock.lock().await;
+            log!("lock held");
+        }
+        {
+            let _permit = sem.acquire().await;
+            log!("semaphore held");
+        }
+        ev.set();
+        ev.wait().await;
+        log!("event passed");
+        q.put(1).await.unwrap();
+        log!("queue gave {}", q.get().await.unwrap());
+        q.task_done().unwrap();
+        q.join().await;
+        log!("joined");
+        let cond = Condition::new(());
+        {
+            let guard = cond.lock().await;
+            let _guard = cond.wait_for(guard, |_| true).await;
+            log!("condition predicate true");
+        }
+        yield_now().await;
+        log!("main yields once");
+        t.await.unwrap();
+    });
+}
+
+/// A notified Condition waiter re-acquires the lock behind a task already waiting for that
+/// lock.
+#[test]
+fn case_357_condition_notified_behind_lock_waiter() {
+    async fn waiter(cond: Rc<Condition>) {
+        let guard = cond.lock().await;
+        log!("waiter waits");
+        let _guard = cond.wait(guard).await;
+        log!("waiter has the lock again");
+    }
+    async fn other(cond: Rc<Condition>) {
+        log!("other asks for the lock");
+        {
+            let _held = cond.lock().await;
+            log!("other has the lock");
+            sleep(secs(0.5)).await;
+        }
+        log!("other released");
+    }
+    assert_matches_cpython("357_condition_notified_behind_lock_waiter", async {
+        let cond = Rc::new(Condition::new(()));
+        let w = spawn(waiter(cond.clone()));
+        yield_now().await;
+        let o = {
+            let _held = cond.lock().await;
+            let o = spawn(other(cond.clone()));
+            yield_now().await;
+            cond.notify(1).unwrap();
+            log!("notified, releasing");
+            o
+        };
+        gather_tasks(vec![w, o]).await.unwrap();
+        log!("locked={}", py_bool(cond.locked()));
+    });
+}
+
+/// The lectures' semaphore-limited fetches, the gather cancelled halfway: the holders and
+/// the waiters are cancelled in argument order, and every permit comes back.
+#[test]
+fn case_360_semaphore_gather_cancelled() {
+    async fn fetch(sem: Rc<Semaphore>, i: u32) {
+        let cancelled = OnDrop::new(format!("fetch {i} cancelled"));
+        {
+            let _permit = sem.acquire().await;
+            log!("fetch {i} starts");
+            sleep(secs(1.0)).await;
+            log!("fetch {i} done");
+        }
+        cancelled.disarm();
+    }
+    assert_matches_cpython("360_semaphore_gather_cancelled", async {
+        let sem = Rc::new(Semaphore::new(2));
+        let g = gather((0..5).map(|i| fetch(sem.clone(), i)));
+        sleep(secs(1.5)).await;
+        g.cancel();
+        if g.await.is_err() {
+            log!(
+                "gather cancelled, value={} locked={}",
+                sem.value(),
+                py_bool(sem.locked())
+            );
+        }
     });
 }

@@ -1,4 +1,4 @@
-//! Corners of tasks, callbacks and futures (cases 321-324, 326-329, 334 and 335): equal
+//! Corners of tasks, callbacks and futures (cases 321-324, 326-329, 334, 335, 350 and 355): equal
 //! deadlines among callbacks, sleep(0) fairness, task names, cancel counts and messages,
 //! done-callbacks and reads of a future's result.
 
@@ -7,10 +7,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use simloop::sync::PromiseError;
-use simloop::task::{self, AbortHandle, call_at, call_later, call_soon};
+use simloop::task::{self, AbortHandle, TaskState, call_at, call_later, call_soon};
 use simloop::{
-    JoinHandle, Promise, gather, gather_all_tasks, log, now, shield, sleep, spawn, spawn_named,
-    timeout, wait_for, yield_now,
+    JoinHandle, Promise, Task, gather, gather_all_tasks, log, now, shield, sleep, spawn,
+    spawn_named, timeout, wait_for, yield_now,
 };
 
 use super::{Finally, assert_matches_cpython, cancel_args, py_args, py_bool, secs};
@@ -298,5 +298,58 @@ fn case_335_callback_creates_task() {
         gather_all_tasks(vec![old]).await;
         let new = holder.borrow_mut().take().unwrap();
         new.await.unwrap();
+    });
+}
+
+/// Regression (bug: a Promise's done-callback ran as a task of its own, so it took a task
+/// id and `all_tasks()` listed it): callbacks are not tasks; the next task is `Task-2`.
+#[test]
+fn case_350_future_callbacks_are_not_tasks() {
+    fn unfinished() -> usize {
+        task::all_tasks()
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.state,
+                    TaskState::Running | TaskState::Ready | TaskState::Waiting
+                )
+            })
+            .count()
+    }
+    assert_matches_cpython("350_future_callbacks_are_not_tasks", async {
+        let f = Promise::<i32>::new();
+        f.add_done_callback(|_| log!("callback 1, tasks={}", unfinished()));
+        f.add_done_callback(|_| log!("callback 2"));
+        f.set_result(1).unwrap();
+        yield_now().await;
+        let t = spawn(sleep(Duration::ZERO));
+        log!("next task is Task-{}, tasks={}", t.id().get(), unfinished());
+        t.await.unwrap();
+    });
+}
+
+/// A task cancelled before it starts, awaited by two tasks: they resume one slot after the
+/// cancellation is delivered, in the order they began awaiting.
+#[test]
+fn case_355_await_task_cancelled_before_start() {
+    async fn ticker(n: u32) {
+        for i in 0..n {
+            log!("tick {i}");
+            yield_now().await;
+        }
+    }
+    async fn awaiter(t: Task<()>, name: &'static str) {
+        if t.await.is_err() {
+            log!("{name} sees the cancellation");
+        }
+    }
+    assert_matches_cpython("355_await_task_cancelled_before_start", async {
+        let tk = spawn(ticker(4));
+        let t = spawn(async { log!("never runs") }).share();
+        let a = spawn(awaiter(t.clone(), "a"));
+        let b = spawn(awaiter(t.clone(), "b"));
+        t.cancel();
+        log!("cancelled before start");
+        gather_all_tasks(vec![a, b, tk]).await;
     });
 }

@@ -4,11 +4,13 @@
 //!
 //! `first_round` holds the cases written with the fidelity work (101-113); the others are
 //! programs written afterwards as a newcomer would port them, from the public API only
-//! (114-133), grouped by what they exercise; `corners_*` hold the third round (300-349),
+//! (114-133), grouped by what they exercise; `corners_*` hold the third round (300-360),
 //! corners of each primitive and combinator the earlier cases left out.
 
 mod combinators;
 mod corners_combinators;
+mod corners_groups;
+mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod edges;
