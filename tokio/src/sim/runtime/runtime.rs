@@ -40,7 +40,21 @@ impl Runtime {
     /// Runs `future` to completion as one simulation (see [`Handle::block_on`]).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let worker = self.handle.runtime_flavor() == RuntimeFlavor::CurrentThread;
+        // A current-thread runtime's `block_on` drives it as its worker, unless another
+        // thread's `block_on` has its core (this one then only blocks on it, as in tokio).
+        struct GiveBack<'a>(Option<&'a Handle>);
+
+        impl Drop for GiveBack<'_> {
+            fn drop(&mut self) {
+                if let Some(handle) = self.0 {
+                    handle.give_core_back();
+                }
+            }
+        }
+
+        let worker =
+            self.handle.runtime_flavor() == RuntimeFlavor::CurrentThread && self.handle.take_core();
+        let _give_back = GiveBack(worker.then_some(&self.handle));
         self.handle.run(future, worker)
     }
 
