@@ -172,10 +172,15 @@ impl Handle {
                 handle.set_main_waker(Some(cx.waker()));
                 task::coop::refill();
                 crate::sim::time::count_poll();
-                catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
+                let poll = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
-                )
+                );
+                if poll.is_ready() {
+                    // The tasks still alive wait for the runtime's next run.
+                    context::main_done();
+                }
+                poll
             })
             .await
         };
@@ -229,6 +234,12 @@ impl Handle {
     /// Whether a run of this runtime is in progress on this thread.
     pub(crate) fn runs_here(&self) -> bool {
         context::with_run(|r| Arc::ptr_eq(&r.handle.inner, &self.inner)) == Some(true)
+    }
+
+    /// Keeps a task whose run ended for the runtime's next run (without waking the run:
+    /// it is ending).
+    pub(crate) fn keep(&self, start: Box<dyn FnOnce() + Send>) {
+        lock(&self.inner.pending).push(start);
     }
 
     /// Keeps a spawn for the runtime's next run, or for the run in progress on another

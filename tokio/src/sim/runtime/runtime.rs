@@ -10,9 +10,9 @@ use crate::sim::task::JoinHandle;
 ///
 /// Each [`Runtime::block_on`] runs one simulation: the future and the tasks it spawns run on
 /// the virtual clock under the run's scheduler. The clock goes on from one `block_on` to
-/// the next; tasks still alive when a `block_on` returns are dropped there (tokio keeps
-/// them until the runtime drops: a difference only for tasks that outlive the future they
-/// were spawned for).
+/// the next. Tasks still alive when a `block_on` returns stay in the runtime, as tokio's
+/// do, and go on in its next run (where each is polled again at its turn, woken or not:
+/// the wakers it left belonged to the ended run); the runtime's drop drops them.
 #[derive(Debug)]
 pub struct Runtime {
     handle: Handle,
