@@ -84,3 +84,17 @@ fn the_park_hook_runs_before_the_paused_clock_advances() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.first().map(|t| *t - start), Some(Duration::ZERO));
 }
+
+/// Regression: the hooks' closures made `Runtime` lose `RefUnwindSafe`, so tokio's
+/// time_panic tests (a `block_on` inside `catch_unwind`) did not compile.
+#[test]
+fn a_runtime_with_park_hooks_can_be_used_in_catch_unwind() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .on_thread_park(|| {})
+        .on_thread_unpark(|| {})
+        .build()
+        .unwrap();
+    let panicked = std::panic::catch_unwind(|| rt.block_on(async { panic!("in the block_on") }));
+    assert!(panicked.is_err());
+}

@@ -219,3 +219,56 @@ fn a_runtime_built_in_block_in_place_gives_its_tasks_new_ids() {
         .unwrap();
     });
 }
+
+/// Regression (tokio's rt_worker_index `worker_index_current_thread_concurrent_block_on`):
+/// a second thread's `block_on` of a current-thread runtime whose core another thread's
+/// `block_on` holds runs on no worker; before, both reported worker 0.
+#[test]
+fn a_concurrent_block_on_of_a_current_thread_runtime_runs_on_no_worker() {
+    let rt = std::sync::Arc::new(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+    );
+    let (entered, is_entered) = std::sync::mpsc::sync_channel(1);
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let owner = {
+        let rt = rt.clone();
+        std::thread::spawn(move || {
+            rt.block_on(async {
+                entered.send(()).unwrap();
+                released.await.unwrap();
+                tokio::runtime::worker_index()
+            })
+        })
+    };
+    is_entered.recv().unwrap();
+    let other = {
+        let rt = rt.clone();
+        std::thread::spawn(move || rt.block_on(async { tokio::runtime::worker_index() }))
+    };
+    assert_eq!(other.join().unwrap(), None);
+    release.send(()).unwrap();
+    assert_eq!(owner.join().unwrap(), Some(0));
+}
+
+/// Regression (tokio's rt_local `test_spawn_local_from_guard_other_thread`): `spawn_local`
+/// under another thread's `LocalRuntime`, entered here, panics with tokio's message for it.
+#[test]
+#[should_panic(
+    expected = "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was created on"
+)]
+fn spawn_local_on_another_threads_local_runtime_panics() {
+    let handle = std::thread::spawn(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build_local(tokio::runtime::LocalOptions::default())
+            .unwrap();
+        rt.handle().clone()
+    })
+    .join()
+    .unwrap();
+    let _entered = handle.enter();
+    drop(tokio::task::spawn_local(async {}));
+}

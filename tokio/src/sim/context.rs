@@ -25,6 +25,9 @@ pub(crate) struct Run {
     /// The run waits for other threads' wakes (a `block_on`'s): `spawn_blocking` closures
     /// run on threads of their own. An explored run accepts none, and runs them as tasks.
     pub(crate) threads: bool,
+    /// The `block_on`'s future is done: the run ends, and the tasks it drops as it ends
+    /// move to the runtime's next run (`task::spawn`'s carry).
+    pub(crate) main_done: bool,
 }
 
 thread_local! {
@@ -79,9 +82,19 @@ pub(crate) fn enter_run(
             number,
             worker,
             threads,
+            main_done: false,
         })
     });
     RunGuard { previous, number }
+}
+
+/// Marks the `block_on`'s future of this thread's run done (see [`Run::main_done`]).
+pub(crate) fn main_done() {
+    let _ = RUN.try_with(|r| {
+        if let Some(run) = r.borrow_mut().as_mut() {
+            run.main_done = true;
+        }
+    });
 }
 
 /// Restores the previous run (normally none) when dropped.

@@ -46,6 +46,12 @@ struct Inner {
     workers: std::sync::atomic::AtomicUsize,
     /// Tasks spawned and not yet ended.
     alive: Arc<std::sync::atomic::AtomicUsize>,
+    /// A `LocalRuntime`'s thread (whose tasks may not be spawned from elsewhere). Only
+    /// compared with the current thread's, for tokio's panic; never in a run's output.
+    local_owner: std::sync::OnceLock<std::thread::ThreadId>,
+    /// A thread drives the current-thread runtime's core (its `Runtime::block_on`); a
+    /// concurrent `block_on` on another thread only blocks on it.
+    core_taken: AtomicBool,
     /// `on_thread_park` and `on_thread_unpark`, set by the builder.
     park_hooks: std::sync::OnceLock<ParkHooks>,
     /// `spawn_blocking` closures running on their threads (`task::blocking`), and the
@@ -82,6 +88,8 @@ impl Handle {
                 id: Id::next(),
                 workers: std::sync::atomic::AtomicUsize::new(1),
                 alive: Arc::default(),
+                local_owner: std::sync::OnceLock::new(),
+                core_taken: AtomicBool::new(false),
                 park_hooks: std::sync::OnceLock::new(),
                 blocking: Mutex::new(0),
                 blocking_ended: std::sync::Condvar::new(),
@@ -152,7 +160,7 @@ impl Handle {
                 "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks. If you are in an async function, use `.await` on the future instead of blocking on it."
             );
         }
-        let origin = self.inner.base + *lock(&self.inner.elapsed);
+        let origin = self.clock_now();
         let _run = context::enter_run(self.clone(), origin, worker, true);
         let handle = self.clone();
         let main = async move {
@@ -164,10 +172,15 @@ impl Handle {
                 handle.set_main_waker(Some(cx.waker()));
                 task::coop::refill();
                 crate::sim::time::count_poll();
-                catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
+                let poll = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
-                )
+                );
+                if poll.is_ready() {
+                    // The tasks still alive wait for the runtime's next run.
+                    context::main_done();
+                }
+                poll
             })
             .await
         };
@@ -221,6 +234,12 @@ impl Handle {
     /// Whether a run of this runtime is in progress on this thread.
     pub(crate) fn runs_here(&self) -> bool {
         context::with_run(|r| Arc::ptr_eq(&r.handle.inner, &self.inner)) == Some(true)
+    }
+
+    /// Keeps a task whose run ended for the runtime's next run (without waking the run:
+    /// it is ending).
+    pub(crate) fn keep(&self, start: Box<dyn FnOnce() + Send>) {
+        lock(&self.inner.pending).push(start);
     }
 
     /// Keeps a spawn for the runtime's next run, or for the run in progress on another
@@ -317,6 +336,33 @@ impl Handle {
         }
     }
 
+    /// Marks the runtime a `LocalRuntime` of this thread.
+    pub(crate) fn set_local_owner(&self) {
+        let _ = self.inner.local_owner.set(std::thread::current().id());
+    }
+
+    /// Whether this is a `LocalRuntime` of another thread.
+    pub(crate) fn is_local_elsewhere(&self) -> bool {
+        self.inner
+            .local_owner
+            .get()
+            .is_some_and(|owner| *owner != std::thread::current().id())
+    }
+
+    /// Takes the current-thread runtime's core for this thread's `block_on` (tokio's
+    /// worker); `false` when another thread's `block_on` holds it.
+    pub(crate) fn take_core(&self) -> bool {
+        self.inner
+            .core_taken
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Gives the core back at the end of a `block_on` that took it.
+    pub(crate) fn give_core_back(&self) {
+        self.inner.core_taken.store(false, Ordering::Release);
+    }
+
     pub(crate) fn set_park_hooks(&self, hooks: ParkHooks) {
         let _ = self.inner.park_hooks.set(hooks);
     }
@@ -375,6 +421,11 @@ impl Handle {
 
     pub(crate) fn is_paused(&self) -> bool {
         self.inner.paused.load(Ordering::Relaxed)
+    }
+
+    /// The runtime's clock between runs: where its last run left it.
+    pub(crate) fn clock_now(&self) -> std::time::Instant {
+        self.inner.base + *lock(&self.inner.elapsed)
     }
 
     /// Sets the paused flag and returns the previous value.

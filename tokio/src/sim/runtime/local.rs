@@ -34,6 +34,7 @@ impl LocalRuntime {
     }
 
     pub(crate) fn from(rt: Runtime) -> LocalRuntime {
+        rt.handle().set_local_owner();
         LocalRuntime {
             rt,
             local: LocalSet::new(),

@@ -37,7 +37,7 @@ pub fn worker_index() -> Option<usize> {
 }
 
 /// tokio's message for an operation refused because its runtime shuts down.
-const SHUTTING_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
+pub(crate) const SHUTTING_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
 
 /// Whether `err` says that a runtime was shutting down (tokio's check, on tokio's message).
 pub fn is_rt_shutdown_err(err: &std::io::Error) -> bool {

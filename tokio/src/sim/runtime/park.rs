@@ -24,6 +24,11 @@ pub(crate) struct ParkHooks {
     pub(crate) unpark: Option<Hook>,
 }
 
+// A runtime stays unwind-safe with hooks, as tokio's (which claims it for its own
+// callbacks): the hooks are only called, never left half-done.
+impl std::panic::UnwindSafe for ParkHooks {}
+impl std::panic::RefUnwindSafe for ParkHooks {}
+
 impl std::fmt::Debug for ParkHooks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ParkHooks")

@@ -10,9 +10,9 @@ use crate::sim::task::JoinHandle;
 ///
 /// Each [`Runtime::block_on`] runs one simulation: the future and the tasks it spawns run on
 /// the virtual clock under the run's scheduler. The clock goes on from one `block_on` to
-/// the next; tasks still alive when a `block_on` returns are dropped there (tokio keeps
-/// them until the runtime drops: a difference only for tasks that outlive the future they
-/// were spawned for).
+/// the next. Tasks still alive when a `block_on` returns stay in the runtime, as tokio's
+/// do, and go on in its next run (where each is polled again at its turn, woken or not:
+/// the wakers it left belonged to the ended run); the runtime's drop drops them.
 #[derive(Debug)]
 pub struct Runtime {
     handle: Handle,
@@ -40,7 +40,21 @@ impl Runtime {
     /// Runs `future` to completion as one simulation (see [`Handle::block_on`]).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let worker = self.handle.runtime_flavor() == RuntimeFlavor::CurrentThread;
+        // A current-thread runtime's `block_on` drives it as its worker, unless another
+        // thread's `block_on` has its core (this one then only blocks on it, as in tokio).
+        struct GiveBack<'a>(Option<&'a Handle>);
+
+        impl Drop for GiveBack<'_> {
+            fn drop(&mut self) {
+                if let Some(handle) = self.0 {
+                    handle.give_core_back();
+                }
+            }
+        }
+
+        let worker =
+            self.handle.runtime_flavor() == RuntimeFlavor::CurrentThread && self.handle.take_core();
+        let _give_back = GiveBack(worker.then_some(&self.handle));
         self.handle.run(future, worker)
     }
 

@@ -102,7 +102,8 @@ impl Drop for LocalGuard {
 ///
 /// # Panics
 ///
-/// Outside a `LocalSet` (tokio's message), or outside a runtime.
+/// Outside a `LocalSet` (tokio's message; another one when a `LocalRuntime` is entered on
+/// a thread other than its own), or outside a runtime.
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -110,6 +111,11 @@ where
     F::Output: 'static,
 {
     let Some(set) = CURRENT.with(|c| c.borrow().clone()) else {
+        if context::current_handle().is_some_and(|h| h.is_local_elsewhere()) {
+            panic!(
+                "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was created on"
+            );
+        }
         panic!(
             "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
         );

@@ -53,7 +53,8 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let (task, join) = TaskFuture::new(handle, future, None);
+    let (mut task, join) = TaskFuture::new(handle, future, None);
+    task.carry = Some(carry::<F>);
     if handle.runs_here() {
         task.start();
     } else {
@@ -75,11 +76,35 @@ pin_project! {
         local: Option<LocalRef>,
         // The runtime's count of live tasks, decremented when this one ends.
         alive: Option<Arc<AtomicUsize>>,
+        // Keeps the task for the runtime's next run when its run ends with it alive (a
+        // task of the runtime's, not of a `LocalSet`: `spawn_on` sets it).
+        carry: Option<fn(TaskFuture<F>)>,
     }
 
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
+            if let (Some(carry), StageProj::Running { .. }) = (*this.carry, this.stage.as_mut().project())
+                && context::with_run(|r| r.main_done) == Some(true)
+                && !lock(this.shared).aborted
+            {
+                // Its run ended with the `block_on`'s future: the task waits, alive, for the
+                // runtime's next run, as tokio's do.
+                let future = match std::mem::replace(&mut *this.stage, Stage::Gone) {
+                    Stage::Running { future } => future,
+                    Stage::Gone => unreachable!("matched Running"),
+                };
+                carry(TaskFuture {
+                    stage: Stage::Running { future },
+                    shared: this.shared.clone(),
+                    id: *this.id,
+                    started: false,
+                    local: None,
+                    alive: this.alive.take(),
+                    carry: Some(carry),
+                });
+                return;
+            }
             if let StageProj::Running { .. } = this.stage.as_mut().project() {
                 // Aborted, or dropped when its run ended: tokio's cancellation. The future
                 // is dropped first, with the task's id current, as tokio does.
@@ -106,11 +131,25 @@ fn end(alive: &mut Option<Arc<AtomicUsize>>) {
 }
 
 pin_project! {
-    /// The task's future until it ends, then nothing.
+    /// The task's future until it ends, then nothing. The future is boxed, so that a task
+    /// alive when its run ends can move to the runtime's next run.
     #[project = StageProj]
     enum Stage<F> {
-        Running { #[pin] future: F },
+        Running { future: Pin<Box<F>> },
         Gone,
+    }
+}
+
+/// Keeps `task` in its runtime (the run's) for the next run, where it starts again at its
+/// turn: its wakers were the ended run's, so it is polled once there whether or not
+/// something woke it meanwhile.
+fn carry<F>(task: TaskFuture<F>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    if let Some(handle) = context::with_run(|r| r.handle.clone()) {
+        handle.keep(Box::new(move || task.start()));
     }
 }
 
@@ -135,12 +174,15 @@ impl<F: Future> TaskFuture<F> {
     ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
         let shared = new_shared(id);
         let task = TaskFuture {
-            stage: Stage::Running { future },
+            stage: Stage::Running {
+                future: Box::pin(future),
+            },
             shared: shared.clone(),
             id,
             started: false,
             local,
             alive: None,
+            carry: None,
         };
         (task, JoinHandle { shared, id })
     }
@@ -204,7 +246,7 @@ fn poll_or_drop<F: Future>(stage: Pin<&mut Stage<F>>, cx: &mut Context<'_>) -> P
 
     let mut guard = DropOnUnwind(Some(stage));
     let poll = match guard.0.as_mut().map(|s| s.as_mut().project()) {
-        Some(StageProj::Running { future }) => future.poll(cx),
+        Some(StageProj::Running { future }) => future.as_mut().poll(cx),
         _ => Poll::Pending,
     };
     guard.0 = None;

@@ -11,21 +11,29 @@ use crate::sim::context;
 /// In a run, `now` is the instant the run's virtual zero stands for plus the virtual time
 /// since; differences between instants are therefore exact and reproducible, while the
 /// absolute value (what `Debug` prints) depends on when the runtime was created.
-/// Outside a run it is the real clock.
+/// Outside a run it is the clock of the entered runtime if that clock is paused (where
+/// its last run left it), else the real clock.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant {
     std: std::time::Instant,
 }
 
 impl Instant {
-    /// The current instant: virtual in a run, real outside.
+    /// The current instant: virtual in a run; outside, the clock of the entered runtime
+    /// if it is paused, else the real clock.
     pub fn now() -> Instant {
         let virtual_now = context::with_run(|r| {
             simloop::time::try_now().map(|t| r.origin + t.elapsed_since_start())
         })
         .flatten();
         Instant {
-            std: virtual_now.unwrap_or_else(std::time::Instant::now),
+            std: virtual_now.unwrap_or_else(|| {
+                // Outside a run, an entered runtime's paused clock stands where its last
+                // run left it (tokio reads the current runtime's clock too).
+                context::current_handle()
+                    .filter(|h| h.is_paused())
+                    .map_or_else(std::time::Instant::now, |h| h.clock_now())
+            }),
         }
     }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::Instant;
 use crate::sim::context::{self, NO_RUNTIME};
+use crate::sim::runtime::SHUTTING_DOWN;
 
 /// Waits until `duration` has passed on the virtual clock.
 ///
@@ -47,7 +48,7 @@ pub(crate) fn check_timers() {
         .or_else(|| context::current_handle().map(|h| (h.time_enabled(), h.is_shut_down())));
     match enabled {
         Some((true, false)) => {}
-        Some((true, true)) => panic!("A Tokio 1.x context was found, but it is being shutdown."),
+        Some((true, true)) => panic!("{SHUTTING_DOWN}"),
         Some((false, _)) => panic!(
             "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers."
         ),
@@ -60,8 +61,8 @@ pub(crate) fn check_timers() {
 #[derive(Debug)]
 pub struct Sleep {
     deadline: Instant,
-    /// The armed simloop timer and the virtual deadline it was armed for.
-    timer: Option<(simloop::Sleep, simloop::Instant)>,
+    /// The armed simloop timer and the number of the run it was armed in.
+    timer: Option<(simloop::Sleep, u64)>,
     elapsed: bool,
     /// The waker of the last pending poll, to re-arm at once on `reset`.
     waker: Option<Waker>,
@@ -96,6 +97,15 @@ impl Sleep {
         if self.elapsed {
             return Poll::Ready(());
         }
+        if self
+            .timer
+            .as_ref()
+            .is_some_and(|(_, run)| *run != context::run_number())
+        {
+            // Armed in another run (a sleep made in one `block_on` and awaited in the
+            // next): that run's timer is gone; arm it again in this one.
+            self.timer = None;
+        }
         let timer = match &mut self.timer {
             // Armed: the simloop timer says when it fired (the deadline only moves by
             // `reset`, which disarms).
@@ -106,11 +116,18 @@ impl Sleep {
                 else {
                     return self.poll_real(cx);
                 };
+                if context::with_run(|r| r.handle.is_shut_down()) == Some(true) {
+                    // tokio's timer refuses to arm on a runtime that shut down since the
+                    // sleep was made.
+                    panic!("{SHUTTING_DOWN}");
+                }
                 if target <= now {
                     self.elapsed = true;
                     return Poll::Ready(());
                 }
-                &mut slot.insert((simloop::sleep_until(target), target)).0
+                &mut slot
+                    .insert((simloop::sleep_until(target), context::run_number()))
+                    .0
             }
         };
         match Pin::new(timer).poll(cx) {
@@ -134,9 +151,15 @@ impl Sleep {
 impl Sleep {
     /// A sleep polled on a thread with no run (a `spawn_blocking` closure's, which
     /// `futures::executor::block_on`s it, or a thread that entered the runtime): there is
-    /// no virtual clock, so it waits on the real one, whose reading its deadline came
-    /// from; a helper thread wakes it at the deadline.
+    /// no virtual clock, so on a runtime whose clock is not paused it waits on the real
+    /// one, whose reading its deadline came from, a helper thread waking it at the
+    /// deadline; a paused clock stands still outside runs (`Instant::now` there reads it),
+    /// so the sleep waits for a run.
     fn poll_real(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if context::current_handle().is_some_and(|h| h.is_paused()) {
+            // A paused clock moves only in the runtime's runs: a later run arms it.
+            return Poll::Pending;
+        }
         let deadline = self.deadline.into_std();
         if std::time::Instant::now() >= deadline {
             self.elapsed = true;
