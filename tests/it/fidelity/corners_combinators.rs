@@ -165,6 +165,17 @@ fn case_320_gather_return_exceptions_cancelled_outer() {
     });
 }
 
+/// The names a list of done tasks returned, sorted, as Python prints a list of strings
+/// (asyncio's `wait` returns sets, whose order the programs sort).
+fn names(done: &[Task<&'static str>]) -> String {
+    let mut names: Vec<String> = done
+        .iter()
+        .map(|t| format!("'{}'", t.result().unwrap().unwrap()))
+        .collect();
+    names.sort();
+    py_list(names)
+}
+
 /// wait(timeout=0) returns after one pass with what finished in it; the tasks keep running.
 #[test]
 fn case_325_wait_timeout_zero() {
@@ -177,14 +188,6 @@ fn case_325_wait_timeout_zero() {
     async fn quick(name: &'static str) -> &'static str {
         log!("{name} returns at once");
         name
-    }
-    fn names(done: &[Task<&'static str>]) -> String {
-        let mut names: Vec<String> = done
-            .iter()
-            .map(|t| format!("'{}'", t.result().unwrap().unwrap()))
-            .collect();
-        names.sort();
-        py_list(names)
     }
     assert_matches_cpython("325_wait_timeout_zero", async {
         let ts = vec![
@@ -208,14 +211,6 @@ fn case_330_wait_first_completed_same_pass() {
         sleep(secs(delay)).await;
         log!("{name} finished");
         name
-    }
-    fn names(done: &[Task<&'static str>]) -> String {
-        let mut names: Vec<String> = done
-            .iter()
-            .map(|t| format!("'{}'", t.result().unwrap().unwrap()))
-            .collect();
-        names.sort();
-        py_list(names)
     }
     assert_matches_cpython("330_wait_first_completed_same_pass", async {
         let ts: Vec<_> = [("a", 1.0), ("b", 1.0), ("c", 2.0)]
