@@ -17,11 +17,11 @@ use super::awaiters::{Awaiters, Waiter};
 use super::cell::TaskCell;
 use super::context::defer_wake;
 use super::engine::Finish;
-use super::id_table::{ENDED_ENTRY, FREED, IdTable, QUEUED_ENTRY, SLOT_MASK};
+use super::id_table::{FREED, IdTable, SLOT_MASK};
 use super::ready::Entry;
 use super::slot::{
-    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
-    QUEUED, SLEEPING, TaskSlot,
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, FREE_SLOT,
+    NONE, QUEUED, SLEEPING, TaskSlot,
 };
 use super::timers::{Deadline, Fired, TimerKey, TimerKind, Timers};
 use super::waker::Wakers;
@@ -120,7 +120,8 @@ pub(crate) struct Core {
     pub(super) tasks: Vec<TaskSlot>,
     /// Where each task of the run is, by `TaskId::index` (ids are handed out in spawn order
     /// and never reused): its slot's index, or [`FREED`] with the task's end state once
-    /// its slot was released (kept as compact chunks of end states, `id_table.rs`).
+    /// its slot was released (kept as compact chunks of end states, `id_table.rs`). Asked
+    /// only when an id's own slot does not hold its task ([`Core::slot_index`]).
     /// **Invariant: a live entry names a slot that holds that task.**
     pub(super) slot_of: IdTable,
     /// Released slots, reused by the next spawns (last released first).
@@ -554,10 +555,35 @@ impl Core {
 
     /// The index of task `id`'s slot, `None` once it was released (the task ended and
     /// nothing will read its slot again).
+    ///
+    /// An id made by the runtime names its slot, which is the task's exactly when the slot
+    /// holds the task's number (**invariant: `TaskSlot::task` is the number of the task the
+    /// slot holds, and `FREE_SLOT` once released**): one read, of the slot, which the
+    /// caller reads next anyway. Otherwise (a released slot, or an id read back from a
+    /// trace) the id table answers.
     #[inline]
     pub(crate) fn slot_index(&self, id: TaskId) -> Option<usize> {
-        let e = self.slot_of.raw(id.index());
+        let s = id.slot() as usize;
+        match self.tasks.get(s) {
+            Some(slot) if slot.task == id.get() => Some(s),
+            _ => self.slot_index_slow(id),
+        }
+    }
+
+    /// [`Core::slot_index`] by the id table.
+    #[cold]
+    #[inline(never)]
+    fn slot_index_slow(&self, id: TaskId) -> Option<usize> {
+        let e = self.slot_of.try_get(id.index())?;
         (e & FREED == 0).then_some((e & SLOT_MASK) as usize)
+    }
+
+    /// Task `id` with the slot it lives in (`id` itself when it names it), or `None` once
+    /// its slot was released: what entries that name a task carry.
+    #[inline]
+    pub(super) fn placed(&self, id: TaskId) -> Option<TaskId> {
+        let s = self.slot_index(id)?;
+        Some(TaskId::new(id.index(), s as u32))
     }
 
     /// Task `id`'s slot while it has one.
@@ -610,39 +636,26 @@ impl Core {
         (!own).then(|| waker.clone())
     }
 
-    /// Task `id`'s state bits: its slot's and `QUEUED` from its id-table entry, or once the
-    /// slot was released, its end and `DETACHED` bits.
+    /// Task `id`'s state bits: its slot's, or once the slot was released, its end and
+    /// `DETACHED` bits.
     #[inline]
     pub(super) fn state_of(&self, id: TaskId) -> u8 {
-        let e = self.slot_of.raw(id.index());
-        if e & FREED == 0 {
-            const SHIFT: u32 = QUEUED_ENTRY.trailing_zeros() - QUEUED.trailing_zeros();
-            let queued = (e >> SHIFT) as u8 & QUEUED;
-            self.tasks[(e & SLOT_MASK) as usize].state | queued
-        } else {
-            e as u8
+        match self.slot_index(id) {
+            Some(s) => self.tasks[s].state,
+            None => self.slot_of.try_get(id.index()).unwrap_or(FREED) as u8,
         }
     }
 
-    /// Whether task `id`, which has a slot, is in the ready queue (its id-table entry's
-    /// flag: **invariant: set exactly when an `Entry::Poll` of the task is queued**, so a task
-    /// is never queued twice).
-    #[inline]
-    pub(super) fn queued_flag(&self, id: TaskId) -> bool {
-        self.slot_of.raw(id.index()) & QUEUED_ENTRY != 0
-    }
-
-    /// Marks task `id`, which has a slot (a queued task keeps it: `QUEUED` holds off
-    /// `release`), out of the ready queue (its poll was picked); returns its slot index.
+    /// Marks the task of a picked `Entry::Poll(id)` out of the ready queue and returns its
+    /// slot index: the entry's id names the slot (a queued task keeps its slot, so **an
+    /// `Entry::Poll`'s id always names its task's slot**).
     #[inline]
     pub(super) fn unqueue(&mut self, id: TaskId) -> usize {
-        self.slot_of.unqueue(id.index()) as usize
-    }
-
-    /// Marks task `id`'s id-table entry ended (with its slot's end state, which says how).
-    #[inline]
-    pub(super) fn mark_entry_ended(&mut self, id: TaskId) {
-        self.slot_of.set_flag(id.index(), ENDED_ENTRY);
+        let s = id.slot() as usize;
+        let slot = &mut self.tasks[s];
+        debug_assert!(slot.task == id.get() && slot.is(QUEUED));
+        slot.unset(QUEUED);
+        s
     }
 
     /// Releases task `id`'s slot for reuse if nothing will read it again: the task ended,
@@ -652,10 +665,11 @@ impl Core {
     #[inline]
     pub(crate) fn release(&mut self, id: TaskId) {
         let Some(s) = self.slot_index(id) else { return };
-        let slot = &self.tasks[s];
-        if slot.is_done() && slot.cell.is_none() && !self.queued_flag(id) {
+        let slot = &mut self.tasks[s];
+        if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
             // Every way a task ends clears these, the run's teardown (`mark_ended`) included.
             debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);
+            slot.task = FREE_SLOT;
             self.slot_of
                 .free(id.index(), slot.state & (END_MASK | DETACHED));
             self.free_slots.push(s as u32);
@@ -735,7 +749,19 @@ impl Core {
         name: Option<Cow<'static, str>>,
         mut cell: Pin<Box<dyn ErasedTask>>,
     ) -> TaskId {
-        let id = TaskId::from_index(self.slot_of.len());
+        // The slot first: the id names it.
+        let s = match self.free_slots.pop() {
+            Some(s) => s,
+            None => {
+                let s = u32::try_from(self.tasks.len()).unwrap_or(u32::MAX);
+                assert!(
+                    s <= SLOT_MASK,
+                    "simloop: fewer than 2^29 tasks alive at once"
+                );
+                s
+            }
+        };
+        let id = TaskId::new(self.slot_of.len(), s);
         let waker = self.wakers.take(self.run_id, id);
         cell.as_mut().set_waker(Waker::from(waker.clone()));
         if self.program.is_open()
@@ -748,22 +774,11 @@ impl Core {
         if let Some(name) = name {
             self.names.push((id, name));
         }
-        let slot = TaskSlot::new(cell, waker);
-        let s = match self.free_slots.pop() {
-            Some(s) => {
-                self.tasks[s as usize] = slot;
-                s
-            }
-            None => {
-                self.tasks.push(slot);
-                let s = u32::try_from(self.tasks.len() - 1).unwrap_or(u32::MAX);
-                assert!(
-                    s <= SLOT_MASK,
-                    "simloop: fewer than 2^29 tasks alive at once"
-                );
-                s
-            }
-        };
+        let slot = TaskSlot::new(id, cell, waker);
+        match self.tasks.get_mut(s as usize) {
+            Some(free) => *free = slot,
+            None => self.tasks.push(slot),
+        }
         self.slot_of.push(s);
         self.ready.push_back(Entry::Poll(id));
         self.stats.tasks += 1;
@@ -780,8 +795,8 @@ impl Core {
 
     /// Queues a task's next step unless it is queued already or finished.
     ///
-    /// Reads and writes only the task's id-table entry (its `QUEUED` and ended flags), not
-    /// its slot: in a big run a wake is a cache miss per line it reads.
+    /// Reads and writes only the task's slot, which its id names (its `QUEUED` and end
+    /// bits): in a big run a wake is a cache miss per line it reads.
     #[inline]
     pub(crate) fn wake_task(&mut self, id: TaskId) {
         self.wake_entry(id);
@@ -791,10 +806,26 @@ impl Core {
     /// cost W1 1.4% instructions).
     #[inline(always)]
     pub(super) fn wake_entry(&mut self, id: TaskId) {
-        let i = id.index();
-        if self.slot_of.raw(i) & (FREED | QUEUED_ENTRY | ENDED_ENTRY) == 0 {
-            self.slot_of.set_flag(i, QUEUED_ENTRY);
-            self.queue_woken(id);
+        match self.tasks.get_mut(id.slot() as usize) {
+            Some(slot) if slot.task == id.get() => {
+                if slot.state & (QUEUED | END_MASK) == 0 {
+                    slot.state |= QUEUED;
+                    self.queue_woken(id);
+                }
+            }
+            _ => self.wake_by_table(id),
+        }
+    }
+
+    /// [`Core::wake_task`] of an id whose slot does not hold its task: the task's slot was
+    /// released (nothing to wake), or the id names no slot (read back from a trace).
+    #[cold]
+    #[inline(never)]
+    fn wake_by_table(&mut self, id: TaskId) {
+        if let Some(placed) = self.placed(id)
+            && placed.slot() != id.slot()
+        {
+            self.wake_entry(placed);
         }
     }
 

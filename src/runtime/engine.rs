@@ -22,6 +22,7 @@ use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
     SLEEPING,
 };
+use super::task_id::UNKNOWN_SLOT;
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Divergence, ProgramMismatch};
 use crate::trace::{EventKind, Quick};
@@ -63,7 +64,7 @@ pub(crate) struct RunParts<T> {
 }
 
 /// The next thing the loop does, decided under the core borrow and done outside it. Kept
-/// to 24 bytes (it is moved at every step): rare payloads stay in the core until used.
+/// to 32 bytes (it is moved at every step): rare payloads stay in the core until used.
 enum Step {
     Poll(TaskId, Pin<Box<dyn ErasedTask>>),
     /// Drop the future to deliver a cancellation (its `Drop` guards are user code); the
@@ -78,7 +79,7 @@ enum Step {
     Finished,
 }
 
-/// What the last step left for the next core borrow to record (24 bytes, like [`Step`]).
+/// What the last step left for the next core borrow to record (32 bytes, like [`Step`]).
 enum After {
     Nothing,
     /// The task returned `Pending`: put its future back.
@@ -287,9 +288,9 @@ fn teardown() {
         (c.task_count(), alive)
     });
     for i in (0..n).filter(|_| alive) {
-        let id = TaskId::from_index(i);
-        let cell = with("Sim::run", |c| {
-            let s = c.slot_index(id)?;
+        let found = with("Sim::run", |c| {
+            let id = c.placed(TaskId::from_index(i))?;
+            let s = id.slot() as usize;
             let slot = &mut c.tasks[s];
             if slot.is_done() {
                 return None;
@@ -297,9 +298,9 @@ fn teardown() {
             let cell = slot.cell.take()?;
             c.start_running(id, s);
             c.record(EventKind::CancelDelivered { at_run_end: true });
-            Some(cell)
+            Some((id, cell))
         });
-        if let Some(mut cell) = cell {
+        if let Some((id, mut cell)) = found {
             let how = fail(&mut cell, Completion::Cancelled(Some("run ended".into())));
             let waiters = with("Sim::run", |c| {
                 c.running = None;
@@ -438,16 +439,10 @@ impl Core {
                     return Step::Poll(id, cell);
                 }
                 Entry::Hop(task) => {
-                    // A timer's wake-up reads the task's id-table entry only (`wake_task`).
-                    // Its poll comes a pass later, whose start prefetches the slots and
-                    // futures of a big run's pass all at once (`sweep_pass`); the slot's
-                    // line can be on its way meanwhile.
+                    // A timer's wake-up reads the task's slot only, which its id names
+                    // (`wake_task`). Its poll comes a pass later, whose start prefetches
+                    // the slots and futures of a big run's pass all at once (`sweep_pass`).
                     self.wake_entry(task);
-                    if self.tasks.len() >= TIMERS_READ_AHEAD_TASKS
-                        && let Some(s) = self.slot_index(task)
-                    {
-                        self.tasks[s].prefetch();
-                    }
                 }
                 Entry::Wake(k) => {
                     return match self.hops[k as usize] {
@@ -536,8 +531,8 @@ impl Core {
         None
     }
 
-    /// Prefetches the id-table entries, slots and futures of the tasks this pass polls, stage
-    /// by stage (each stage reads what the one before prefetched), before the pass visits
+    /// Prefetches the slots and futures of the tasks this pass polls, stage by stage (the
+    /// futures' stage reads the slots the one before prefetched), before the pass visits
     /// them in its order: in a big run each is a cache miss at a random place, and the
     /// misses of one sweep overlap (the tasks woken by timers were read a pass earlier, at
     /// their hop, and a pass of other tasks has pushed them out of cache since). Prefetching
@@ -550,18 +545,17 @@ impl Core {
                 _ => None,
             })
         };
+        // A queued poll's id names its task's slot (`Core::unqueue`).
         for id in polls() {
-            self.slot_of.prefetch(id.index());
-        }
-        for id in polls() {
-            if let Some(s) = self.slot_index(id) {
-                self.tasks[s].prefetch();
+            if let Some(slot) = self.tasks.get(id.slot() as usize) {
+                slot.prefetch();
             }
         }
         for id in polls() {
             if let Some(cell) = self
-                .slot_index(id)
-                .and_then(|s| self.tasks[s].cell.as_ref())
+                .tasks
+                .get(id.slot() as usize)
+                .and_then(|s| s.cell.as_ref())
             {
                 cell.prefetch();
             }
@@ -616,15 +610,34 @@ impl Core {
             if fired.is_empty() {
                 return;
             }
+            // An own sleep's queued deadline names its task by number only
+            // (`timers/sleeps.rs`): its slot comes from the id table, here, so that the hop
+            // and the poll read the slot directly. Other timers keep the id they were armed
+            // with, which names the slot.
+            let place = |task: TaskId| {
+                if task.slot() != UNKNOWN_SLOT {
+                    return task;
+                }
+                let e = slot_of.get(task.index());
+                if e & FREED == 0 {
+                    TaskId::new(task.index(), e & SLOT_MASK)
+                } else {
+                    task
+                }
+            };
             let slot = |task: TaskId| {
-                let e = slot_of.raw(task.index());
-                (e & FREED == 0).then(|| &tasks[(e & SLOT_MASK) as usize])
+                tasks
+                    .get(task.slot() as usize)
+                    .filter(|s| s.task == task.get())
             };
             if fired.len() >= TIMERS_READ_AHEAD_FROM && tasks.len() >= TIMERS_READ_AHEAD_TASKS {
                 for f in fired.iter() {
-                    slot_of.prefetch(f.task.index());
+                    if f.task.slot() == UNKNOWN_SLOT {
+                        slot_of.prefetch(f.task.index());
+                    }
                 }
-                for f in fired.iter() {
+                for f in fired.iter_mut() {
+                    f.task = place(f.task);
                     if let Some(s) = slot(f.task) {
                         s.prefetch();
                     }
@@ -635,7 +648,8 @@ impl Core {
                     }
                 }
             }
-            for f in fired.drain(..) {
+            for mut f in fired.drain(..) {
+                f.task = place(f.task);
                 if trace.full() {
                     trace.quick(now, None, Quick::TimerFired(f.task));
                 }
@@ -671,7 +685,6 @@ impl Core {
             }
         };
         self.clear_waits(id);
-        self.mark_entry_ended(id);
         let slot = self.live(id);
         slot.state = (slot.state & !END_MASK) | end;
         let more_waits = std::mem::replace(&mut slot.more_waits, NONE);
@@ -694,10 +707,11 @@ impl Core {
 #[cfg(test)]
 mod tests {
     /// The hand-off between the loop and the core is moved at every step: it stays within
-    /// three words (rare payloads wait in the core or in the loop's `ended`).
+    /// four words, a task id (its number and slot) and a future (rare payloads wait in the
+    /// core or in the loop's `ended`).
     #[test]
-    fn the_step_hand_off_is_three_words() {
-        assert!(std::mem::size_of::<super::Step>() <= 24);
-        assert!(std::mem::size_of::<super::After>() <= 24);
+    fn the_step_hand_off_is_four_words() {
+        assert!(std::mem::size_of::<super::Step>() <= 32);
+        assert!(std::mem::size_of::<super::After>() <= 32);
     }
 }

@@ -13,8 +13,12 @@
 //! A lookup is the chunk's pointer (the chunks of 100,000 ids take 3 kB, which stays in
 //! cache), then the entry, with no branch on the chunk's kind: one read more than the flat
 //! table, of a line nearly always cached.
+//!
+//! The hot path does not come here: an id the runtime made names its task's slot
+//! ([`super::TaskId`]), and the slot says whether it still holds that task. The table
+//! answers for the rest: a task whose slot was released (its end state), and an id read
+//! back from a trace, which names no slot.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use super::prefetch::prefetch;
@@ -23,31 +27,19 @@ use super::prefetch::prefetch;
 /// `DETACHED` bit (what `Core::completion` and the panic report read).
 pub(super) const FREED: u32 = 1 << 31;
 
-/// A live entry's flag: the task is in the ready queue (an `Entry::Poll` of it is queued).
-/// Kept here rather than in the task's slot so that a wake, a timer's hop above all, reads
-/// and writes one line (this entry) instead of two at random places (the entry, then the
-/// slot it names): see [`IdTable::raw`].
-pub(super) const QUEUED_ENTRY: u32 = 1 << 30;
-
-/// A live entry's flag: the task has ended (its slot keeps how, until it is released).
-pub(super) const ENDED_ENTRY: u32 = 1 << 29;
-
-/// A live entry's slot index (below its flags).
-pub(super) const SLOT_MASK: u32 = ENDED_ENTRY - 1;
+/// A live entry's slot index (slots take 29 bits).
+pub(super) const SLOT_MASK: u32 = (1 << 29) - 1;
 
 /// Ids per chunk.
 const CHUNK: usize = 256;
 
-/// One chunk's entries. `Cell`s, so that a wake or a poll sets or clears a live entry's
-/// flag without `Rc::get_mut`, whose check reads the chunk's reference counts, a line
-/// apart from the entry (at a million sleeping tasks a miss of its own, 5% of the time):
-/// **only entries of owned chunks are written** (a shared chunk holds released entries
-/// only, which are never written again).
-type Entries = [Cell<u32>; CHUNK];
+/// One chunk's entries (only owned chunks are written: a shared chunk holds released
+/// entries, which are never written again).
+type Entries = [u32; CHUNK];
 
 /// A chunk of entries all `value`.
 fn entries(value: u32) -> Rc<Entries> {
-    Rc::new(std::array::from_fn(|_| Cell::new(value)))
+    Rc::new([value; CHUNK])
 }
 
 /// Entry arrays of compacted chunks kept for the next chunks opened (a run of W5's size
@@ -57,8 +49,7 @@ const SPARE_ARRAYS: usize = 4;
 /// The state bytes a released entry keeps (`END_MASK | DETACHED` fit in four bits).
 const STATES: usize = 16;
 
-/// Task id index -> slot index and the flags [`QUEUED_ENTRY`] and [`ENDED_ENTRY`], or
-/// `FREED` and the task's end state.
+/// Task id index -> slot index, or `FREED` and the task's end state.
 #[derive(Default)]
 pub(super) struct IdTable {
     /// The chunks' entries. A chunk with a task holding a slot (or an id not handed out
@@ -84,47 +75,11 @@ impl IdTable {
         self.len
     }
 
-    /// The entry of id index `i`, which was handed out: its slot's index (without its
-    /// flags), or `FREED | state`.
+    /// The entry of id index `i`, which was handed out: its slot's index, or `FREED | state`.
     #[inline]
     pub(super) fn get(&self, i: usize) -> u32 {
-        let e = self.raw(i);
-        // A live entry loses its flags, a freed one keeps everything (no branch).
-        e & (SLOT_MASK | (e >> 31).wrapping_neg())
-    }
-
-    /// The entry of id index `i` as stored: a live one with its flags.
-    #[inline]
-    pub(super) fn raw(&self, i: usize) -> u32 {
         debug_assert!(i < self.len);
-        self.chunks[i / CHUNK][i % CHUNK].get()
-    }
-
-    /// Sets `flag` ([`QUEUED_ENTRY`] or [`ENDED_ENTRY`]) in the live entry of id index `i`.
-    #[inline]
-    pub(super) fn set_flag(&mut self, i: usize, flag: u32) {
-        let entry = self.live_entry(i);
-        entry.set(entry.get() | flag);
-    }
-
-    /// Clears the [`QUEUED_ENTRY`] flag of the live entry of id index `i` (its poll was
-    /// picked) and returns its slot index: one access for both.
-    #[inline]
-    pub(super) fn unqueue(&mut self, i: usize) -> u32 {
-        let entry = self.live_entry(i);
-        let e = entry.get();
-        entry.set(e & !QUEUED_ENTRY);
-        e & SLOT_MASK
-    }
-
-    /// The live entry of id index `i`, to write its flags (its chunk is owned: it has a
-    /// task holding a slot).
-    #[inline]
-    fn live_entry(&self, i: usize) -> &Cell<u32> {
-        debug_assert!(i < self.len && Rc::strong_count(&self.chunks[i / CHUNK]) == 1);
-        let entry = &self.chunks[i / CHUNK][i % CHUNK];
-        debug_assert!(entry.get() & FREED == 0);
-        entry
+        self.chunks[i / CHUNK][i % CHUNK]
     }
 
     /// [`IdTable::get`] for an index that may not have been handed out.
@@ -141,17 +96,15 @@ impl IdTable {
         }
     }
 
-    /// Hands out the next id index, whose task lives in slot `slot` (queued: a spawn queues
-    /// its task); returns the index.
+    /// Hands out the next id index, whose task lives in slot `slot`; returns the index.
     #[inline]
     pub(super) fn push(&mut self, slot: u32) -> usize {
         debug_assert!(slot <= SLOT_MASK);
-        let slot = slot | QUEUED_ENTRY;
         let i = self.len;
         if i % CHUNK == 0 {
             self.open_chunk();
         }
-        *self.owned(i / CHUNK)[i % CHUNK].get_mut() = slot;
+        self.owned(i / CHUNK)[i % CHUNK] = slot;
         self.len += 1;
         i
     }
@@ -175,7 +128,7 @@ impl IdTable {
     #[inline]
     pub(super) fn free(&mut self, i: usize, state: u8) {
         debug_assert!(usize::from(state) < STATES);
-        let entry = self.owned(i / CHUNK)[i % CHUNK].get_mut();
+        let entry = &mut self.owned(i / CHUNK)[i % CHUNK];
         debug_assert!(*entry & FREED == 0);
         *entry = FREED | u32::from(state);
         let open = &mut self.open[i / CHUNK];
@@ -190,8 +143,8 @@ impl IdTable {
     /// keeps its own).
     #[cold]
     fn compact(&mut self, c: usize) {
-        let first = self.chunks[c][0].get();
-        if self.chunks[c].iter().any(|e| e.get() != first) {
+        let first = self.chunks[c][0];
+        if self.chunks[c].iter().any(|&e| e != first) {
             return;
         }
         let shared = self.uniform[first as u8 as usize]
@@ -252,15 +205,11 @@ mod tests {
         t.free(4 * CHUNK, 1);
         assert_eq!(t.open[4], CHUNK as u16 - 1);
         assert_eq!(t.get(4 * CHUNK), FREED | 1);
-        // A live entry's flags: `get` gives the slot alone, `raw` the flags too, and freeing
-        // replaces them with the end state.
+        // A live entry names its slot until it is freed.
         let i = t.push(5);
-        assert_eq!(t.raw(i), 5 | QUEUED_ENTRY);
-        assert_eq!(t.unqueue(i), 5);
-        t.set_flag(i, ENDED_ENTRY);
-        assert_eq!((t.get(i), t.raw(i)), (5, 5 | ENDED_ENTRY));
+        assert_eq!(t.get(i), 5);
         t.free(i, 1);
-        assert_eq!((t.get(i), t.raw(i)), (FREED | 1, FREED | 1));
+        assert_eq!(t.get(i), FREED | 1);
         // The next run starts from nothing, reusing an array.
         t.clear();
         assert_eq!(t.len(), 0);

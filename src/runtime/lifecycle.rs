@@ -208,7 +208,6 @@ impl Core {
             }
         };
         self.clear_waits_at(s);
-        self.mark_entry_ended(id);
         let slot = &mut self.tasks[s];
         slot.state = (slot.state & !(CANCEL | SLEEPING | END_MASK)) | end;
         if slot.more_waits != NONE {

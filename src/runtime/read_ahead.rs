@@ -1,16 +1,16 @@
 //! Prefetching the next random picks' tasks, so that a pick finds its task in cache.
 //!
-//! With many ready tasks, a random pick lands on a task whose ready-pool slot, id-table
-//! entry, task slot and future are each a cache miss at a random place, one depending on the
-//! other: four misses in a row per step. But the random strategy draws its words ahead
+//! With many ready tasks, a random pick lands on a task whose ready-pool slot, task slot and
+//! future are each a cache miss at a random place, one depending on the other: three misses
+//! in a row per step (four before a ready entry's id named its task's slot). But the random strategy draws its words ahead
 //! (`RandomWalk::peek`), and a pick's index is a pool slot (`ready_queue.rs`), so the next
 //! picks are known as long as the number of ready entries keeps its trend (the same, as
 //! when each polled task queues itself again; or one less, as when none does). The engine
 //! keeps the next [`DEPTH`] predicted picks in a ring and walks each one's chain a stage per
 //! pick, as a software pipeline: the pick [`DEPTH`] steps away has its pool slot
 //! prefetched; at [`STAGE_AT`]'s distances a pick reads what the stage before prefetched (in
-//! cache by then) and prefetches the next: its id-table entry (and its place in the pool's
-//! arrival list, written when it leaves), its task slot, its future. A prefetch does not
+//! cache by then) and prefetches the next: its task slot (and its place in the pool's
+//! arrival list, written when it leaves), its future. A prefetch does not
 //! wait for its line, so the misses overlap with the polls in between.
 //!
 //! A prediction is a guess that costs a multiply: the slot a coming pick lands on is read
@@ -22,7 +22,6 @@
 
 use super::Core;
 use super::Entry;
-use super::id_table::FREED;
 use crate::schedule::PICKS_AHEAD;
 
 /// Ready entries from which picks are read ahead: with the ready pool a prediction costs a
@@ -37,13 +36,17 @@ const DEPTH: usize = 8;
 const _: () = assert!(DEPTH <= PICKS_AHEAD && DEPTH < RING);
 
 /// The distance (in picks) at which a predicted pick's chain is walked one stage further:
-/// the id-table entry is prefetched 6 picks ahead, the task slot 4, the future 2 (the pool
-/// slot at [`DEPTH`], when the pick is predicted).
-const STAGE_AT: [usize; 3] = [6, 4, 2];
+/// the task slot is prefetched 4 picks ahead, the future 2 (the pool slot at [`DEPTH`],
+/// when the pick is predicted).
+const STAGE_AT: [usize; 2] = [4, 2];
 
 /// The stage of a chain with nothing more to fetch (the future was prefetched, or the entry
 /// is not a task with a slot).
-const DONE: u8 = 3;
+const DONE: u8 = 2;
+
+/// The stage of the expected next task's chain with nothing more to fetch (its ready entry,
+/// slot and future were prefetched).
+const NEXT_DONE: u8 = 3;
 
 /// The ring's room (a power of two above [`DEPTH`]).
 const RING: usize = 16;
@@ -53,10 +56,9 @@ const RING: usize = 16;
 struct Pick {
     index: u32,
     arity: u32,
-    /// Stages done: 0 the pool slot prefetched, 1 the id-table entry, 2 the task slot, 3
-    /// ([`DONE`]) the future.
+    /// Stages done: 0 the pool slot prefetched, 1 the task slot, 2 ([`DONE`]) the future.
     stage: u8,
-    /// The task's id index (after stage 1), then its slot index (after stage 2).
+    /// The task's slot index (after stage 1).
     value: u32,
 }
 
@@ -89,7 +91,7 @@ impl Default for ReadAhead {
             requeue: false,
             last_arity: 0,
             last_trend: 0,
-            next_task: (u32::MAX, DONE, 0),
+            next_task: (u32::MAX, NEXT_DONE, 0),
         }
     }
 }
@@ -145,7 +147,6 @@ impl Core {
             // Steady state: the picks at the stages' distances go one stage further.
             self.walk_stage(STAGE_AT[0] - 1, 0);
             self.walk_stage(STAGE_AT[1] - 1, 1);
-            self.walk_stage(STAGE_AT[2] - 1, 2);
         } else {
             self.predict_all(n, requeue, valid);
             for k in 0..self.ahead.len {
@@ -159,7 +160,7 @@ impl Core {
 
     /// Called at a pick among `n >= PICKS_READ_AHEAD_FROM` ready entries by a strategy that
     /// cannot peek: walks the chain of the task it expects next a stage further (its
-    /// id-table entry and its ready entry, then its slot and the entry's place in the
+    /// ready entry, then its slot, which the entry names, and the entry's place in the
     /// pool's arrival list, then its future), so that the switch to it, when the
     /// picked task stops queueing itself, finds it in cache. PCT runs its best task until
     /// it ends or is demoted, so the next task stays the same for many picks.
@@ -173,26 +174,30 @@ impl Core {
         let stage = if known == id { stage } else { 0 };
         self.ahead.next_task = match stage {
             0 => {
-                self.slot_of.prefetch(id as usize);
-                // Its entry, which the pick reads where it arrived.
+                // Its entry, which the pick reads where it arrived, and names its slot.
                 self.ready.prefetch_index(at);
                 (id, 1, 0)
             }
-            1 => match self.slot_of.try_get(id as usize) {
-                Some(s) if s & FREED == 0 && (s as usize) < self.tasks.len() => {
-                    self.tasks[s as usize].prefetch();
-                    self.ready.prefetch_arrival(at);
-                    (id, 2, s)
+            1 => match self.ready.get(at) {
+                Some(Entry::Poll(e)) if e.get() == task.get() => {
+                    match self.tasks.get(e.slot() as usize) {
+                        Some(slot) => {
+                            slot.prefetch();
+                            self.ready.prefetch_arrival(at);
+                            (id, 2, e.slot())
+                        }
+                        None => (id, NEXT_DONE, 0),
+                    }
                 }
-                _ => (id, DONE, 0),
+                _ => (id, NEXT_DONE, 0),
             },
             2 => {
                 if let Some(cell) = self.tasks.get(s as usize).and_then(|t| t.cell.as_ref()) {
                     cell.prefetch();
                 }
-                (id, DONE, 0)
+                (id, NEXT_DONE, 0)
             }
-            _ => (id, DONE, 0),
+            _ => (id, NEXT_DONE, 0),
         };
     }
 
@@ -265,19 +270,13 @@ impl Core {
             return;
         }
         let (stage, value) = match stage {
+            // A queued poll's id names its task's slot (`Core::unqueue`).
             0 => match self.ready.get(p.index as usize) {
-                Some(Entry::Poll(id)) => {
-                    self.slot_of.prefetch(id.index());
-                    self.ready.prefetch_arrival(p.index as usize);
-                    (1, id.index() as u32)
-                }
-                _ => (DONE, 0),
-            },
-            1 => match self.slot_of.try_get(p.value as usize) {
-                Some(s) if s & FREED == 0 => match self.tasks.get(s as usize) {
+                Some(Entry::Poll(id)) => match self.tasks.get(id.slot() as usize) {
                     Some(slot) => {
                         slot.prefetch();
-                        (2, s)
+                        self.ready.prefetch_arrival(p.index as usize);
+                        (1, id.slot())
                     }
                     None => (DONE, 0),
                 },

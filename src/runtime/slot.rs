@@ -12,7 +12,7 @@ use std::task::Waker;
 
 use super::prefetch::prefetch;
 use super::waker::{TaskWaker, is_made_from};
-use super::{ErasedTask, WaitOn};
+use super::{ErasedTask, TaskId, WaitOn};
 
 /// Everything the runtime keeps per task on the hot path.
 pub(crate) struct TaskSlot {
@@ -30,18 +30,24 @@ pub(crate) struct TaskSlot {
     pub(crate) waiters: u32,
     /// The task's list in the core's wait lists, `NONE` when it never needed one.
     pub(crate) more_waits: u32,
-    /// `DETACHED`, `CANCEL`, `SLEEPING`, `ABANDONING` and the end state (`END_MASK`, also
-    /// flagged in the task's id-table entry; `QUEUED` lives there only).
+    /// The number of the task in the slot ([`TaskId::get`]), `FREE_SLOT` once the slot is
+    /// released: an id names its slot, and is the slot's task only while this matches
+    /// (`Core::slot_index`).
+    pub(crate) task: u32,
+    /// `QUEUED`, `DETACHED`, `CANCEL`, `SLEEPING`, `ABANDONING` and the end state
+    /// (`END_MASK`).
     pub(crate) state: u8,
 }
+
+/// [`TaskSlot::task`] of a released slot (no task is number 0).
+pub(crate) const FREE_SLOT: u32 = 0;
 
 /// "No list" for [`TaskSlot::waiters`] and [`TaskSlot::more_waits`].
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// The task is in the ready queue. Kept in the task's id-table entry, not in the slot
-/// (`id_table::QUEUED_ENTRY`, `Core::queued_flag`: **invariant: set exactly when an
-/// `Entry::Poll` for the task is in the ready queue**, so a task is never queued twice);
-/// this bit is where `Core::state_of` reports it.
+/// The task is in the ready queue (**invariant: set exactly when an `Entry::Poll` for the
+/// task is in the ready queue**, so a task is never queued twice; a queued task keeps its
+/// slot, so a queued entry's slot index always names its task).
 pub(crate) const QUEUED: u8 = 1 << 2;
 /// The join handle was dropped: nobody will take the output.
 pub(crate) const DETACHED: u8 = 1 << 3;
@@ -66,14 +72,20 @@ pub(crate) const END_PANICKED: u8 = 2;
 pub(crate) const END_CANCELLED: u8 = 3;
 
 impl TaskSlot {
-    pub(crate) fn new(cell: Pin<Box<dyn ErasedTask>>, waker: Arc<TaskWaker>) -> TaskSlot {
+    /// The slot of task `id`, queued (a spawn queues its first step).
+    pub(crate) fn new(
+        id: TaskId,
+        cell: Pin<Box<dyn ErasedTask>>,
+        waker: Arc<TaskWaker>,
+    ) -> TaskSlot {
         TaskSlot {
+            task: id.get(),
             cell: Some(cell),
             waker: Some(waker),
             wait: None,
             waiters: NONE,
             more_waits: NONE,
-            state: 0,
+            state: QUEUED,
         }
     }
 

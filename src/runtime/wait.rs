@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 
 use super::Instant;
 use super::TaskId;
-use super::slot::{ABANDONING, CANCEL, SLEEPING};
+use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
 use super::{BlockedTask, DeadlockReport};
 use super::{Completion, Core, Entry, Hop};
 use crate::trace::TraceBuf;
@@ -250,7 +250,7 @@ impl Core {
             return false;
         };
         if slot.is_done()
-            || self.queued_flag(id)
+            || slot.is(QUEUED)
             || slot.is(SLEEPING | CANCEL | ABANDONING)
             || self.running == Some(id)
             || slot.wait.is_none()

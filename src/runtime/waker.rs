@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Wake, Waker};
 
 use super::TaskId;
@@ -30,7 +30,18 @@ pub(crate) fn next_run_id() -> u64 {
 /// accesses suffice.
 pub(crate) struct TaskWaker {
     run: AtomicU64,
-    task: AtomicU32,
+    /// The task's id, number and slot ([`pack`]), so that a wake reaches the slot directly.
+    task: AtomicU64,
+}
+
+/// A task id as one word: its number low, its slot high.
+fn pack(task: TaskId) -> u64 {
+    u64::from(task.get()) | u64::from(task.slot()) << 32
+}
+
+/// The id [`pack`] made.
+fn unpack(word: u64) -> TaskId {
+    TaskId::new(word as u32 as usize - 1, (word >> 32) as u32)
 }
 
 impl Wake for TaskWaker {
@@ -40,7 +51,7 @@ impl Wake for TaskWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         let run = self.run.load(Ordering::Relaxed);
-        let task = TaskId::from_raw(self.task.load(Ordering::Relaxed));
+        let task = unpack(self.task.load(Ordering::Relaxed));
         // `try_with` on the thread-local: a waker may fire during thread teardown.
         let placed = SLOT.try_with(|slot| match slot.core.try_borrow_mut() {
             Ok(mut core) => match core.as_mut().filter(|c| c.run_id == run) {
@@ -97,12 +108,12 @@ impl Wakers {
         {
             let w = self.retired.pop_front().expect("checked");
             w.run.store(run, Ordering::Relaxed);
-            w.task.store(task.get(), Ordering::Relaxed);
+            w.task.store(pack(task), Ordering::Relaxed);
             return w;
         }
         Arc::new(TaskWaker {
             run: AtomicU64::new(run),
-            task: AtomicU32::new(task.get()),
+            task: AtomicU64::new(pack(task)),
         })
     }
 
@@ -144,9 +155,10 @@ mod tests {
         let b = pool.take(1, TaskId::from_index(1));
         assert_ne!(Arc::as_ptr(&b), first, "still held by a clone");
         drop(clone);
-        let c = pool.take(2, TaskId::from_index(2));
+        let c = pool.take(2, TaskId::new(2, 5));
         assert_eq!(Arc::as_ptr(&c), first, "free again");
-        assert_eq!(c.task.load(Ordering::Relaxed), 3);
+        let id = unpack(c.task.load(Ordering::Relaxed));
+        assert_eq!((id.get(), id.slot()), (3, 5));
         assert_eq!(c.run.load(Ordering::Relaxed), 2);
     }
 }

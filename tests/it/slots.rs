@@ -188,3 +188,86 @@ fn end_states_survive_the_compaction_of_their_ids() {
         assert_eq!(out.trace.task_count(), 1602, "{policy:?}");
     }
 }
+
+/// Regression (issue 18 round 10, ids that name their slot): a sleep's timer that outlives
+/// its task (the sleep leaked) fires after the task's slot went to another task, and the
+/// timer's wake-up must not reach that task; a slab timer (a sleep polled with a foreign
+/// waker) likewise.
+#[test]
+fn a_leaked_sleep_of_an_ended_task_does_not_wake_the_slots_next_task() {
+    use std::future::Future;
+    use std::time::Duration;
+    for policy in [Policy::Fifo, Policy::Random] {
+        let out = Sim::new().policy(policy).seed(7).run(async {
+            // The first task arms an own sleep (its own waker), the second a slab timer
+            // (a waker of its own making); both leak them and end.
+            spawn(poll_fn(|cx| {
+                let mut sleep = Box::pin(simloop::time::sleep(Duration::from_millis(10)));
+                assert!(sleep.as_mut().poll(cx).is_pending());
+                std::mem::forget(sleep);
+                Poll::Ready(())
+            }))
+            .await
+            .unwrap();
+            spawn(poll_fn(|cx| {
+                let waker = Waker::from(std::sync::Arc::new(Noop));
+                let mut sleep = Box::pin(simloop::time::sleep(Duration::from_millis(10)));
+                let _ = cx;
+                let mut foreign = std::task::Context::from_waker(&waker);
+                assert!(sleep.as_mut().poll(&mut foreign).is_pending());
+                std::mem::forget(sleep);
+                Poll::Ready(())
+            }))
+            .await
+            .unwrap();
+            // Two tasks in the released slots, pending until cancelled.
+            let polls = Rc::new(Cell::new(0));
+            let waiting: Vec<_> = (0..2)
+                .map(|_| {
+                    let p = polls.clone();
+                    spawn(poll_fn(move |_| {
+                        p.set(p.get() + 1);
+                        Poll::<()>::Pending
+                    }))
+                })
+                .collect();
+            simloop::time::sleep(Duration::from_millis(20)).await;
+            let after_timers = polls.get();
+            for w in waiting {
+                task::cancel(w.id());
+                let _ = w.await;
+            }
+            after_timers
+        });
+        assert_eq!(
+            out.result.unwrap(),
+            2,
+            "{policy:?}: a stale timer polled a task"
+        );
+    }
+}
+
+/// A waker that does nothing (a foreign waker for a sleep).
+struct Noop;
+
+impl std::task::Wake for Noop {
+    fn wake(self: std::sync::Arc<Self>) {}
+}
+
+/// An id that names no slot (here from `all_tasks`, which lists ids by number) reaches its
+/// task through the id table: cancelling a live task by it works.
+#[test]
+fn an_id_listed_by_number_reaches_its_live_task() {
+    let out = Sim::new().run(async {
+        let pending = spawn(std::future::pending::<()>());
+        yield_now().await;
+        let listed = task::all_tasks()
+            .into_iter()
+            .find(|i| i.id == pending.id())
+            .unwrap()
+            .id;
+        assert!(task::cancel(listed));
+        pending.await.is_err()
+    });
+    assert!(out.result.unwrap());
+}

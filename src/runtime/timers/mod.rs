@@ -237,7 +237,7 @@ impl Timers {
     pub(crate) fn any_armed(&self, mut reaches: impl FnMut(TaskId, bool) -> bool) -> bool {
         self.slab.iter().any(|t| {
             matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
-                && reaches(t.task, t.waker.is_some())
+                && reaches(t.task(), t.waker.is_some())
         }) || self
             .queued_own()
             .any(|(task, foreign)| reaches(task, foreign))
@@ -248,7 +248,7 @@ impl Timers {
         if key.is_own() {
             return Some(TaskId::from_index(key.index as usize));
         }
-        self.get(key).map(|t| t.task)
+        self.get(key).map(|t| t.task())
     }
 
     /// Replaces the waker of an armed timer (a future polled with a new context); `own`
@@ -318,7 +318,7 @@ impl Timers {
     pub(crate) fn fired_task(&mut self, index: u32) -> Option<TaskId> {
         let t = &self.slab[index as usize];
         match t.state() {
-            State::Deadline(Deadline::Fired) => Some(t.task),
+            State::Deadline(Deadline::Fired) => Some(t.task()),
             State::Dropped => {
                 self.release(index);
                 None

@@ -64,11 +64,21 @@ pub(super) struct Timer {
     pub(super) gen_state: u32,
     /// Its deadline (ns), while queued.
     pub(super) deadline: u64,
-    /// The task that armed it (its own waker, and the task a tie is about).
-    pub(super) task: TaskId,
+    /// The number of the task that armed it (its own waker, and the task a tie is about):
+    /// the number alone keeps the entry at 32 bytes; [`Timer::task`] is its id, without
+    /// the slot (the engine finds it when the timer fires).
+    task: u32,
     /// `None` when the waker is `task`'s own: the common case (a sleep) then costs no
     /// reference-count traffic, and firing queues the task's hop by its id.
     pub(super) waker: Option<Waker>,
+}
+
+impl Timer {
+    /// The id of the task that armed it (naming no slot).
+    #[inline]
+    pub(super) fn task(&self) -> TaskId {
+        TaskId::from_raw(self.task)
+    }
 }
 
 impl State {
@@ -136,7 +146,7 @@ impl Timers {
                 let t = &mut self.slab[index as usize];
                 t.renew(state);
                 t.deadline = deadline;
-                t.task = task;
+                t.task = task.get();
                 t.waker = waker;
                 TimerKey {
                     index,
@@ -148,7 +158,7 @@ impl Timers {
                 self.slab.push(Timer {
                     gen_state: state.code(),
                     deadline,
-                    task,
+                    task: task.get(),
                     waker,
                 });
                 TimerKey {
@@ -196,7 +206,7 @@ impl Timers {
         let index = q.index;
         let t = &mut self.slab[index as usize];
         if t.state() == State::Wake {
-            let (task, waker) = (t.task, t.waker.take());
+            let (task, waker) = (t.task(), t.waker.take());
             t.set_state(State::Free);
             self.free.push(index);
             return Fired {
@@ -207,7 +217,7 @@ impl Timers {
         }
         t.set_state(State::Deadline(Deadline::Fired));
         Fired {
-            task: t.task,
+            task: t.task(),
             waker: None,
             deadline: Some(index),
         }
