@@ -1,9 +1,10 @@
-//! The run state and the operations primitives perform on it.
+//! The run state: the `Core` and its fields, the run's set-up, clock, counters, trace,
+//! decisions and the running task. The operations on tasks live beside it, one concept per
+//! file: finding and spawning tasks (`tasks.rs`), waking them (`wakeups.rs`), arming timers
+//! (`arm.rs`), their waits (`wait.rs`), their life after the spawn (`lifecycle.rs`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::task::Waker;
 
@@ -13,19 +14,13 @@ use rand_chacha::ChaCha8Rng;
 use super::Instant;
 use super::Stats;
 use super::TaskId;
-use super::awaiters::{Awaiters, Waiter};
-use super::cell::TaskCell;
-use super::context::defer_wake;
+use super::awaiters::Awaiters;
 use super::engine::Finish;
-use super::id_table::{FREED, IdTable, SLOT_MASK};
-use super::ready::Entry;
-use super::slot::{
-    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, FREE_SLOT,
-    NONE, QUEUED, SLEEPING, TaskSlot,
-};
-use super::timers::{Deadline, Fired, TimerKey, TimerKind, Timers};
+use super::id_table::IdTable;
+use super::slot::TaskSlot;
+use super::timers::{Fired, Timers};
 use super::waker::Wakers;
-use super::{ErasedTask, ReadyQueue, WaitOn};
+use super::{ReadyQueue, WaitOn};
 use crate::schedule::{
     Decision, DecisionLog, Divergence, Printer, ProgramFingerprint, ProgramMismatch, Scheduler,
 };
@@ -49,9 +44,9 @@ pub(crate) type Message = Box<str>;
 /// The cancellations requested of one task.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct CancelRequests {
-    count: u32,
+    pub(super) count: u32,
     /// The first request's requester (`None`: the event loop) and time.
-    first: (Option<TaskId>, Instant),
+    pub(super) first: (Option<TaskId>, Instant),
 }
 
 /// How a task ended.
@@ -125,7 +120,7 @@ pub(crate) struct Core {
     /// **Invariant: a live entry names a slot that holds that task.**
     pub(super) slot_of: IdTable,
     /// Released slots, reused by the next spawns (last released first).
-    free_slots: Vec<u32>,
+    pub(super) free_slots: Vec<u32>,
     /// What can run next ([`ReadyQueue`]: asyncio's FIFO order under the FIFO policy, a
     /// pool whose index 0 is the oldest entry under the others); pushed by wakes, timers
     /// and hops, taken only by the engine's pick.
@@ -170,7 +165,7 @@ pub(crate) struct Core {
     /// The cancellations requested of each task before it ended (how many: asyncio's
     /// `Task.cancelling()`; and who asked first, when, for reports); tasks never cancelled
     /// are absent.
-    cancel_counts: BTreeMap<TaskId, CancelRequests>,
+    pub(super) cancel_counts: BTreeMap<TaskId, CancelRequests>,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
@@ -180,7 +175,7 @@ pub(crate) struct Core {
     pub(super) stop_next: Option<Finish>,
     /// The fingerprint of the program's first events (`schedule/program.rs`), checked
     /// against the replayed token's; fed only while it is open.
-    program: Printer,
+    pub(super) program: Printer,
     /// Why the run stopped, once it has.
     pub(super) finish: Option<Finish>,
     /// Timer jitter (`Sim::timer_jitter`): each timer fires up to this much later, by a
@@ -201,30 +196,6 @@ pub(crate) struct Core {
     /// The program's generator, seeded at its first use (most runs never draw).
     user_rng: Option<ChaCha8Rng>,
 }
-
-/// [`Core::park`] on the parts of the core it uses (for code that borrows others at once).
-#[inline]
-pub(crate) fn park_in(
-    hops: &mut Vec<Option<Hop>>,
-    free_hops: &mut Vec<u32>,
-    ready: &mut ReadyQueue,
-    hop: Hop,
-) {
-    let k = match free_hops.pop() {
-        Some(k) => {
-            hops[k as usize] = Some(hop);
-            k
-        }
-        None => {
-            hops.push(Some(hop));
-            u32::try_from(hops.len() - 1).expect("fewer than 2^32 pending hops")
-        }
-    };
-    ready.push_back(Entry::Wake(k));
-}
-
-/// How many delays timer jitter chooses among (0 to the full jitter, in quarters).
-const JITTER_LEVELS: usize = 5;
 
 /// The stream of the seeded ChaCha generator reserved for user code; strategies use stream 0.
 const USER_STREAM: u64 = 1;
@@ -452,7 +423,7 @@ impl Core {
     /// The program fingerprint's window just closed: a replay whose events differ from
     /// its token's stops at the next step.
     #[cold]
-    fn program_window_closed(&mut self) {
+    pub(super) fn program_window_closed(&mut self) {
         if let Err(m) = self.program.check() {
             self.stop_next.get_or_insert(Finish::OtherProgram(m));
         }
@@ -547,66 +518,6 @@ impl Core {
         self.trace.quick(self.now, self.running, event);
     }
 
-    /// How many tasks the run spawned (the main task included).
-    #[inline]
-    pub(crate) fn task_count(&self) -> usize {
-        self.slot_of.len()
-    }
-
-    /// The index of task `id`'s slot, `None` once it was released (the task ended and
-    /// nothing will read its slot again).
-    ///
-    /// An id made by the runtime names its slot, which is the task's exactly when the slot
-    /// holds the task's number (**invariant: `TaskSlot::task` is the number of the task the
-    /// slot holds, and `FREE_SLOT` once released**): one read, of the slot, which the
-    /// caller reads next anyway. Otherwise (a released slot, or an id read back from a
-    /// trace) the id table answers.
-    #[inline]
-    pub(crate) fn slot_index(&self, id: TaskId) -> Option<usize> {
-        let s = id.slot() as usize;
-        match self.tasks.get(s) {
-            Some(slot) if slot.task == id.get() => Some(s),
-            _ => self.slot_index_slow(id),
-        }
-    }
-
-    /// [`Core::slot_index`] by the id table.
-    #[cold]
-    #[inline(never)]
-    fn slot_index_slow(&self, id: TaskId) -> Option<usize> {
-        let e = self.slot_of.try_get(id.index())?;
-        (e & FREED == 0).then_some((e & SLOT_MASK) as usize)
-    }
-
-    /// Task `id` with the slot it lives in (`id` itself when it names it), or `None` once
-    /// its slot was released: what entries that name a task carry.
-    #[inline]
-    pub(super) fn placed(&self, id: TaskId) -> Option<TaskId> {
-        let s = self.slot_index(id)?;
-        Some(TaskId::new(id.index(), s as u32))
-    }
-
-    /// Task `id`'s slot while it has one.
-    #[inline]
-    pub(crate) fn slot_mut(&mut self, id: TaskId) -> Option<&mut TaskSlot> {
-        let s = self.slot_index(id)?;
-        Some(&mut self.tasks[s])
-    }
-
-    /// The slot of task `id`, which is alive or has an output to hand over (a running,
-    /// queued or suspending task: its slot is not released before it ends and its output
-    /// is gone).
-    ///
-    /// # Panics
-    ///
-    /// Panics when the slot was released, which would be a bug in the engine.
-    #[inline]
-    #[track_caller]
-    pub(crate) fn live(&mut self, id: TaskId) -> &mut TaskSlot {
-        let s = self.slot_index(id).expect("a live task has a slot");
-        &mut self.tasks[s]
-    }
-
     /// Makes `id`, whose slot is `slot`, the running task (the one place that sets
     /// `running` to a task, so that `running_slot` follows it).
     #[inline]
@@ -628,507 +539,18 @@ impl Core {
         self.running.map(|_| &mut self.tasks[s])
     }
 
+    /// The running task's slot index ([`Core::running_slot`]), `None` between steps.
+    #[inline]
+    pub(super) fn running_slot_index(&self) -> Option<usize> {
+        self.running.map(|_| self.running_slot as usize)
+    }
+
     /// [`Core::foreign`] for the running task, which has a slot.
     #[inline]
-    fn foreign_to_running(&self, waker: &Waker) -> Option<Waker> {
+    pub(super) fn foreign_to_running(&self, waker: &Waker) -> Option<Waker> {
         debug_assert!(self.running.is_some());
         let own = self.tasks[self.running_slot as usize].owns(waker);
         (!own).then(|| waker.clone())
-    }
-
-    /// Task `id`'s state bits: its slot's, or once the slot was released, its end and
-    /// `DETACHED` bits.
-    #[inline]
-    pub(super) fn state_of(&self, id: TaskId) -> u8 {
-        match self.slot_index(id) {
-            Some(s) => self.tasks[s].state,
-            None => self.slot_of.try_get(id.index()).unwrap_or(FREED) as u8,
-        }
-    }
-
-    /// Marks the task of a picked `Entry::Poll(id)` out of the ready queue and returns its
-    /// slot index: the entry's id names the slot (a queued task keeps its slot, so **an
-    /// `Entry::Poll`'s id always names its task's slot**).
-    #[inline]
-    pub(super) fn unqueue(&mut self, id: TaskId) -> usize {
-        let s = id.slot() as usize;
-        let slot = &mut self.tasks[s];
-        debug_assert!(slot.task == id.get() && slot.is(QUEUED));
-        slot.unset(QUEUED);
-        s
-    }
-
-    /// Releases task `id`'s slot for reuse if nothing will read it again: the task ended,
-    /// its output was taken or dropped, and no poll of it is queued. Its end state stays
-    /// readable ([`Core::completion`]); everything else in the slot was cleared when it
-    /// ended.
-    #[inline]
-    pub(crate) fn release(&mut self, id: TaskId) {
-        let Some(s) = self.slot_index(id) else { return };
-        let slot = &mut self.tasks[s];
-        if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
-            // Every way a task ends clears these, the run's teardown (`mark_ended`) included.
-            debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);
-            slot.task = FREE_SLOT;
-            self.slot_of
-                .free(id.index(), slot.state & (END_MASK | DETACHED));
-            self.free_slots.push(s as u32);
-        }
-    }
-
-    /// Whether task `id` has ended.
-    #[inline]
-    pub(crate) fn is_done(&self, id: TaskId) -> bool {
-        self.state_of(id) & END_MASK != 0
-    }
-
-    /// Whether task `id` is in the ready queue.
-    #[inline]
-    pub(crate) fn is_queued(&self, id: TaskId) -> bool {
-        self.state_of(id) & QUEUED != 0
-    }
-
-    /// Whether task `id` will give up what it waits on at its turn: a cancellation is
-    /// pending, or a timeout's deadline was delivered to it since its last poll.
-    #[inline]
-    pub(crate) fn abandoning(&self, id: TaskId) -> bool {
-        self.state_of(id) & (CANCEL | ABANDONING) != 0
-    }
-
-    /// Whether task `id` is detached (its join handle was dropped).
-    #[inline]
-    pub(crate) fn is_detached(&self, id: TaskId) -> bool {
-        self.state_of(id) & DETACHED != 0
-    }
-
-    /// How many cancellations of task `id` were requested before it ended (asyncio's
-    /// `Task.cancelling()`).
-    pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
-        self.cancel_counts.get(&id).map_or(0, |c| c.count)
-    }
-
-    /// Who first asked to cancel task `id` (`None`: the event loop, e.g. a timeout's
-    /// expiry), and when; `None` if nobody did.
-    pub(crate) fn first_cancel_request(&self, id: TaskId) -> Option<(Option<TaskId>, Instant)> {
-        self.cancel_counts.get(&id).map(|c| c.first)
-    }
-
-    /// Counts a cancellation request of task `id`, which has not ended, by the running task.
-    pub(crate) fn count_cancel_request(&mut self, id: TaskId) {
-        let first = (self.running, self.now);
-        self.cancel_counts
-            .entry(id)
-            .or_insert(CancelRequests { count: 0, first })
-            .count += 1;
-    }
-
-    /// How task `id` ended, if it has.
-    pub(crate) fn completion(&self, id: TaskId) -> Option<Completion> {
-        let message = || self.messages.get(&id).cloned();
-        match self.state_of(id) & END_MASK {
-            END_RETURNED => Some(Completion::Returned),
-            END_PANICKED => Some(Completion::Panicked(message().unwrap_or_default())),
-            END_CANCELLED => Some(Completion::Cancelled(message())),
-            _ => None,
-        }
-    }
-
-    /// Creates a task and queues its first step behind what is already ready.
-    pub(crate) fn spawn<F: Future + 'static>(
-        &mut self,
-        name: Option<Cow<'static, str>>,
-        future: F,
-    ) -> TaskId {
-        self.spawn_cell(name, TaskCell::boxed(future))
-    }
-
-    /// [`Core::spawn`] of a future boxed already ([`TaskCell::boxed`], outside the core
-    /// borrow, so that a large future is moved once).
-    pub(crate) fn spawn_cell(
-        &mut self,
-        name: Option<Cow<'static, str>>,
-        mut cell: Pin<Box<dyn ErasedTask>>,
-    ) -> TaskId {
-        // The slot first: the id names it.
-        let s = match self.free_slots.pop() {
-            Some(s) => s,
-            None => {
-                let s = u32::try_from(self.tasks.len()).unwrap_or(u32::MAX);
-                assert!(
-                    s <= SLOT_MASK,
-                    "simloop: fewer than 2^29 tasks alive at once"
-                );
-                s
-            }
-        };
-        let id = TaskId::new(self.slot_of.len(), s);
-        let waker = self.wakers.take(self.run_id, id);
-        cell.as_mut().set_waker(Waker::from(waker.clone()));
-        if self.program.is_open()
-            && self
-                .program
-                .spawn(self.running, name.as_deref(), self.stats.steps)
-        {
-            self.program_window_closed();
-        }
-        if let Some(name) = name {
-            self.names.push((id, name));
-        }
-        let slot = TaskSlot::new(id, cell, waker);
-        match self.tasks.get_mut(s as usize) {
-            Some(free) => *free = slot,
-            None => self.tasks.push(slot),
-        }
-        self.slot_of.push(s);
-        self.ready.push_back(Entry::Poll(id));
-        self.stats.tasks += 1;
-        self.limits.max_steps = self
-            .limits
-            .max_steps
-            .saturating_add(self.limits.steps_per_task);
-        self.sched.on_spawn(id);
-        if self.trace.full() {
-            self.record_quick(Quick::Spawn(id));
-        }
-        id
-    }
-
-    /// Queues a task's next step unless it is queued already or finished.
-    ///
-    /// Reads and writes only the task's slot, which its id names (its `QUEUED` and end
-    /// bits): in a big run a wake is a cache miss per line it reads.
-    #[inline]
-    pub(crate) fn wake_task(&mut self, id: TaskId) {
-        self.wake_entry(id);
-    }
-
-    /// [`Core::wake_task`], always inlined (the engine's hop; an out-of-line call per wake
-    /// cost W1 1.4% instructions).
-    #[inline(always)]
-    pub(super) fn wake_entry(&mut self, id: TaskId) {
-        match self.tasks.get_mut(id.slot() as usize) {
-            Some(slot) if slot.task == id.get() => {
-                if slot.state & (QUEUED | END_MASK) == 0 {
-                    slot.state |= QUEUED;
-                    self.queue_woken(id);
-                }
-            }
-            _ => self.wake_by_table(id),
-        }
-    }
-
-    /// [`Core::wake_task`] of an id whose slot does not hold its task: the task's slot was
-    /// released (nothing to wake), or the id names no slot (read back from a trace).
-    #[cold]
-    #[inline(never)]
-    fn wake_by_table(&mut self, id: TaskId) {
-        if let Some(placed) = self.placed(id)
-            && placed.slot() != id.slot()
-        {
-            self.wake_entry(placed);
-        }
-    }
-
-    /// Queues `id`, just marked queued, for its next step (always inlined: the full
-    /// trace's inlined recording made it too large for the inliner, and an out-of-line
-    /// call on every wake cost W1 1.5% instructions with tracing off).
-    #[inline(always)]
-    fn queue_woken(&mut self, id: TaskId) {
-        self.ready.push_back(Entry::Poll(id));
-        self.stats.wakes += 1;
-        if self.trace.full() {
-            self.record_quick(Quick::Wake(id));
-        }
-    }
-
-    /// Wakes a waker that `task` registered: directly when it is the task's own waker, after
-    /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
-    #[inline]
-    pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
-        if !self.owns(task, waker) {
-            return defer_wake(waker.clone());
-        }
-        self.wake_task(task);
-    }
-
-    /// Whether `waker` is `task`'s own waker.
-    #[inline]
-    pub(crate) fn owns(&self, task: TaskId, waker: &Waker) -> bool {
-        self.slot_index(task)
-            .is_some_and(|s| self.tasks[s].owns(waker))
-    }
-
-    /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers and
-    /// waiters keep.
-    #[inline]
-    pub(crate) fn foreign(&self, task: TaskId, waker: &Waker) -> Option<Waker> {
-        (!self.owns(task, waker)).then(|| waker.clone())
-    }
-
-    /// Queues a foreign entry that runs `hop`.
-    #[inline]
-    pub(crate) fn park(&mut self, hop: Hop) {
-        park_in(&mut self.hops, &mut self.free_hops, &mut self.ready, hop);
-    }
-
-    /// Parks `hop` at an index of the hop table without queueing it (a `call_later`
-    /// callback, queued when its timer fires); [`Core::take_hop`] takes it back.
-    pub(crate) fn reserve_hop(&mut self, hop: Hop) -> u32 {
-        match self.free_hops.pop() {
-            Some(k) => {
-                self.hops[k as usize] = Some(hop);
-                k
-            }
-            None => {
-                self.hops.push(Some(hop));
-                u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
-            }
-        }
-    }
-
-    /// Takes what the entry `Entry::Wake(k)` runs.
-    #[inline]
-    pub(crate) fn take_hop(&mut self, k: u32) -> Hop {
-        self.free_hops.push(k);
-        self.hops[k as usize]
-            .take()
-            .expect("a queued Entry::Wake names a parked hop")
-    }
-
-    /// Registers `target.on_done(index, ..)` as a done-callback of `child`: it runs one
-    /// ready-queue slot after `child` ends, in registration order with the task's other
-    /// waiters; at once (one slot from now) if `child` already ended. asyncio's
-    /// `add_done_callback`, the hop of gather, wait, shield, as_completed and TaskGroup.
-    pub(crate) fn add_done_callback(
-        &mut self,
-        child: TaskId,
-        target: Rc<dyn DoneCallback>,
-        index: u32,
-    ) {
-        if self.is_done(child) {
-            self.park(Hop::Callback {
-                child,
-                target,
-                index,
-            });
-        } else {
-            let s = self
-                .slot_index(child)
-                .expect("a task that has not ended has a slot");
-            self.awaiters.push(
-                &mut self.tasks[s].waiters,
-                Waiter::Callback { target, index },
-            );
-        }
-    }
-
-    /// Registers the running task as an awaiter of `child`, woken through `waker` when
-    /// `child` ends, unless it is registered with that waker already. `child` has not ended.
-    pub(crate) fn await_task(&mut self, child: TaskId, waker: &Waker) {
-        let me = self.current();
-        let waker = self.foreign(me, waker);
-        let s = self
-            .slot_index(child)
-            .expect("a task that has not ended has a slot");
-        let slot = &mut self.tasks[s];
-        let registered = self.awaiters.iter(slot.waiters).any(|w| match (w, &waker) {
-            (Waiter::Wake { task, waker: None }, None) => *task == me,
-            (
-                Waiter::Wake {
-                    task,
-                    waker: Some(w),
-                },
-                Some(mine),
-            ) => *task == me && w.will_wake(mine),
-            _ => false,
-        });
-        if !registered {
-            self.awaiters
-                .push(&mut slot.waiters, Waiter::Wake { task: me, waker });
-        }
-    }
-
-    /// Arms a timer of `kind` for the running task, which fires through `waker` at
-    /// `deadline`: the one way to arm a timer, so that jitter and counting apply to sleeps
-    /// and timeouts alike.
-    pub(crate) fn arm_timer(
-        &mut self,
-        deadline: Instant,
-        waker: &Waker,
-        kind: TimerKind,
-    ) -> TimerKey {
-        let task = self.current();
-        let waker = self.foreign_to_running(waker);
-        self.arm_timer_for(task, deadline, waker, kind)
-    }
-
-    /// [`Core::arm_timer`] for `task` (not necessarily the running one: a timeout moved by
-    /// its handle), with `waker` already `None` when it is the task's own. A cancel timer
-    /// whose deadline has passed is queued at once (asyncio's `call_soon` of the timeout
-    /// callback).
-    pub(crate) fn arm_timer_for(
-        &mut self,
-        task: TaskId,
-        deadline: Instant,
-        waker: Option<Waker>,
-        kind: TimerKind,
-    ) -> TimerKey {
-        let deadline = match self.jitter {
-            // One of 0, 1/4, 1/2, 3/4 or all of the jitter: a recorded choice, so replays
-            // see the same deadlines; index 0 (no delay) is the FIFO choice.
-            Some(max) if !max.is_zero() => {
-                deadline.saturating_add(max * self.choose(JITTER_LEVELS) as u32 / 4)
-            }
-            _ => deadline,
-        };
-        if kind == TimerKind::Cancel && deadline <= self.now {
-            let (key, index) = self.timers.arm_due(task, waker);
-            self.ready.push_back(Entry::Timer(index));
-            return key;
-        }
-        self.stats.timers += 1;
-        if self.trace.full() {
-            self.record_quick(Quick::TimerArmed(deadline));
-        }
-        self.timers.arm(deadline, task, waker, kind)
-    }
-
-    /// Arms the running task's sleep until `deadline` (after the clock) through `waker`: the
-    /// timer of [`Core::arm_timer`] with [`TimerKind::Wake`], counted, traced and fired
-    /// alike, but on the task's own waker and without jitter it takes no slab entry (see
-    /// `timers/sleeps.rs`). Ask [`Core::sleep_fired`] and [`Core::cancel_sleep`] about it,
-    /// with the same deadline.
-    #[inline]
-    pub(crate) fn arm_sleep(&mut self, deadline: Instant, waker: &Waker) -> TimerKey {
-        let task = self.current();
-        let waker = self.foreign_to_running(waker);
-        if waker.is_none()
-            && self.jitter.is_none_or(|max| max.is_zero())
-            && let Some(key) = self.timers.arm_own(deadline.as_nanos(), task)
-        {
-            self.stats.timers += 1;
-            if self.trace.full() {
-                self.record_quick(Quick::TimerArmed(deadline));
-            }
-            return key;
-        }
-        self.arm_timer_for(task, deadline, waker, TimerKind::Wake)
-    }
-
-    /// Whether the sleep `key` armed by [`Core::arm_sleep`] for `deadline` fired.
-    #[inline]
-    pub(crate) fn sleep_fired(&self, key: TimerKey, deadline: Instant) -> bool {
-        self.timers.sleep_fired(key, deadline.as_nanos())
-    }
-
-    /// Disarms the sleep `key` armed by [`Core::arm_sleep`] for `deadline` (nothing once it
-    /// fired); returns the foreign waker it held, for the caller to drop after the borrow.
-    #[inline]
-    pub(crate) fn cancel_sleep(&mut self, key: TimerKey, deadline: Instant) -> Option<Waker> {
-        self.timers.cancel_sleep(key, deadline.as_nanos())
-    }
-
-    /// Where the cancel timer `key` is in its life (`None` once freed, or for a wake timer).
-    #[inline]
-    pub(crate) fn timer_deadline(&self, key: TimerKey) -> Option<Deadline> {
-        self.timers.deadline_state(key)
-    }
-
-    /// Disarms or frees the timer `key` (a stale key does nothing). Returns the foreign
-    /// waker it held, which the caller drops after the core borrow (its `Drop` may run user
-    /// code).
-    #[inline]
-    pub(crate) fn cancel_timer(&mut self, key: TimerKey) -> Option<Waker> {
-        self.timers.cancel(key)
-    }
-
-    /// Replaces the waker of an armed timer (its future was polled with a new context,
-    /// perhaps by another task than the one that armed it).
-    pub(crate) fn set_timer_waker(&mut self, key: TimerKey, waker: &Waker) {
-        if let Some(task) = self.timers.task_of(key) {
-            let own = self.owns(task, waker);
-            self.timers.set_waker(key, waker, own);
-        }
-    }
-
-    /// Registers what the running task waits on.
-    #[inline]
-    pub(crate) fn wait_on(&mut self, wait: WaitOn) {
-        if self.running.is_none() {
-            return;
-        }
-        let slot = &mut self.tasks[self.running_slot as usize];
-        if slot.wait.is_none() {
-            slot.wait = Some(wait);
-            return;
-        }
-        if slot.more_waits == NONE {
-            slot.more_waits = match self.free_wait_lists.pop() {
-                Some(k) => k,
-                None => {
-                    self.wait_lists.push(Vec::new());
-                    u32::try_from(self.wait_lists.len() - 1).expect("fewer than 2^32 lists")
-                }
-            };
-        }
-        self.wait_lists[slot.more_waits as usize].push(wait);
-    }
-
-    /// Registers that the running task sleeps until `deadline` ([`slot::SLEEPING`]; the full
-    /// trace also records it as a wait, for timelines).
-    ///
-    /// [`slot::SLEEPING`]: super::slot::SLEEPING
-    #[inline]
-    pub(crate) fn sleep_on(&mut self, deadline: Instant) {
-        let Some(slot) = self.running_slot() else {
-            return;
-        };
-        slot.set(SLEEPING);
-        if self.trace.full() {
-            self.wait_on(WaitOn::Sleep(deadline));
-        }
-    }
-
-    /// What task `id` waits on since its last poll, in registration order.
-    pub(crate) fn waits_of(&self, id: TaskId) -> impl Iterator<Item = &WaitOn> + '_ {
-        let (first, more): (Option<&WaitOn>, &[WaitOn]) = match self.slot_index(id) {
-            None => (None, &[]),
-            Some(s) => {
-                let slot = &self.tasks[s];
-                let more: &[WaitOn] = match slot.more_waits {
-                    NONE => &[],
-                    k => &self.wait_lists[k as usize],
-                };
-                (slot.wait.as_ref(), more)
-            }
-        };
-        first.into_iter().chain(more)
-    }
-
-    /// Forgets what task `id` waited on (its next poll registers afresh).
-    #[inline]
-    pub(crate) fn clear_waits(&mut self, id: TaskId) {
-        if let Some(s) = self.slot_index(id) {
-            self.clear_waits_at(s);
-        }
-    }
-
-    /// [`Core::clear_waits`] of the task in slot `s`.
-    #[inline]
-    pub(super) fn clear_waits_at(&mut self, s: usize) {
-        let slot = &self.tasks[s];
-        if slot.wait.is_some() || slot.more_waits != NONE {
-            self.clear_waits_slow(s);
-        }
-    }
-
-    #[inline(never)]
-    fn clear_waits_slow(&mut self, s: usize) {
-        let slot = &mut self.tasks[s];
-        slot.wait = None;
-        if slot.more_waits != NONE {
-            self.wait_lists[slot.more_waits as usize].clear();
-        }
     }
 
     /// Records that the strategy picked `index` of `arity` alternatives (the replay token's
@@ -1167,36 +589,6 @@ impl Core {
                 self.stop_next.get_or_insert(stop);
                 0
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::runtime::with;
-    use crate::{Policy, Sim, spawn, yield_now};
-
-    /// A run holds as many task slots as tasks were alive at once, not as many as it
-    /// spawned (issue 18: W3's 100,000 spawns kept 100,000 slots).
-    #[test]
-    fn slots_are_reused_within_a_run() {
-        for policy in [Policy::Fifo, Policy::Random] {
-            let out = Sim::new().policy(policy).run(async {
-                for _ in 0..200 {
-                    let handles: Vec<_> = (0..10)
-                        .map(|_| spawn(async { yield_now().await }))
-                        .collect();
-                    for h in handles {
-                        h.await.unwrap();
-                    }
-                    drop(spawn(async {}));
-                }
-                yield_now().await;
-                with("test", |c| (c.tasks.len(), c.task_count()))
-            });
-            let (slots, tasks) = out.result.unwrap();
-            assert_eq!(tasks, 1 + 200 * 11);
-            assert!(slots <= 13, "{slots} slots for at most 12 live tasks");
         }
     }
 }

@@ -14,7 +14,6 @@ use super::TaskId;
 use super::awaiters::Waiter;
 use super::cell::Host;
 use super::context::{SLOT, Slot, run_deferred};
-use super::core::park_in;
 use super::id_table::{FREED, SLOT_MASK};
 use super::idle::Idle;
 use super::read_ahead::PICKS_READ_AHEAD_FROM;
@@ -23,6 +22,7 @@ use super::slot::{
     SLEEPING,
 };
 use super::task_id::UNKNOWN_SLOT;
+use super::wakeups::park_in;
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Divergence, ProgramMismatch};
 use crate::trace::{EventKind, Quick};

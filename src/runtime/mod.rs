@@ -7,6 +7,7 @@
 //! slots before they are polled, and wakers or values whose `Drop` might run user code are
 //! handed back to [`with`], which runs them after the borrow ends.
 
+mod arm;
 mod aside;
 mod awaiters;
 mod cell;
@@ -29,9 +30,11 @@ mod scope;
 mod slot;
 mod stats;
 mod task_id;
+mod tasks;
 mod timers;
 mod wait;
 mod waker;
+mod wakeups;
 
 pub use self::aside::set_aside;
 pub use self::deadlock::{BlockedTask, DeadlockReport};

@@ -22,6 +22,7 @@
 
 use super::Core;
 use super::Entry;
+use super::id_table::FREED;
 use crate::schedule::PICKS_AHEAD;
 
 /// Ready entries from which picks are read ahead: with the ready pool a prediction costs a
@@ -160,7 +161,7 @@ impl Core {
 
     /// Called at a pick among `n >= PICKS_READ_AHEAD_FROM` ready entries by a strategy that
     /// cannot peek: walks the chain of the task it expects next a stage further (its
-    /// ready entry, then its slot, which the entry names, and the entry's place in the
+    /// id-table entry and its ready entry, then its slot and the entry's place in the
     /// pool's arrival list, then its future), so that the switch to it, when the
     /// picked task stops queueing itself, finds it in cache. PCT runs its best task until
     /// it ends or is demoted, so the next task stays the same for many picks.
@@ -174,20 +175,17 @@ impl Core {
         let stage = if known == id { stage } else { 0 };
         self.ahead.next_task = match stage {
             0 => {
-                // Its entry, which the pick reads where it arrived, and names its slot.
+                // The strategy names the task by number (`Strategy::next_task`): its slot
+                // comes from the id table. Its entry the pick reads where it arrived.
+                self.slot_of.prefetch(id as usize);
                 self.ready.prefetch_index(at);
                 (id, 1, 0)
             }
-            1 => match self.ready.get(at) {
-                Some(Entry::Poll(e)) if e.get() == task.get() => {
-                    match self.tasks.get(e.slot() as usize) {
-                        Some(slot) => {
-                            slot.prefetch();
-                            self.ready.prefetch_arrival(at);
-                            (id, 2, e.slot())
-                        }
-                        None => (id, NEXT_DONE, 0),
-                    }
+            1 => match self.slot_of.try_get(id as usize) {
+                Some(s) if s & FREED == 0 && (s as usize) < self.tasks.len() => {
+                    self.tasks[s as usize].prefetch();
+                    self.ready.prefetch_arrival(at);
+                    (id, 2, s)
                 }
                 _ => (id, NEXT_DONE, 0),
             },

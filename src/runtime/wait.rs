@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 
 use super::Instant;
 use super::TaskId;
-use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
+use super::slot::{ABANDONING, CANCEL, NONE, QUEUED, SLEEPING};
 use super::{BlockedTask, DeadlockReport};
 use super::{Completion, Core, Entry, Hop};
 use crate::trace::TraceBuf;
@@ -399,5 +399,88 @@ impl Core {
             }
         }
         None
+    }
+}
+
+/// What the running task waits on: registered by primitives at each poll, cleared at the next.
+impl Core {
+    /// Registers what the running task waits on.
+    #[inline]
+    pub(crate) fn wait_on(&mut self, wait: WaitOn) {
+        let Some(s) = self.running_slot_index() else {
+            return;
+        };
+        let slot = &mut self.tasks[s];
+        if slot.wait.is_none() {
+            slot.wait = Some(wait);
+            return;
+        }
+        if slot.more_waits == NONE {
+            slot.more_waits = match self.free_wait_lists.pop() {
+                Some(k) => k,
+                None => {
+                    self.wait_lists.push(Vec::new());
+                    u32::try_from(self.wait_lists.len() - 1).expect("fewer than 2^32 lists")
+                }
+            };
+        }
+        self.wait_lists[slot.more_waits as usize].push(wait);
+    }
+
+    /// Registers that the running task sleeps until `deadline` ([`slot::SLEEPING`]; the full
+    /// trace also records it as a wait, for timelines).
+    ///
+    /// [`slot::SLEEPING`]: super::slot::SLEEPING
+    #[inline]
+    pub(crate) fn sleep_on(&mut self, deadline: Instant) {
+        let Some(slot) = self.running_slot() else {
+            return;
+        };
+        slot.set(SLEEPING);
+        if self.trace.full() {
+            self.wait_on(WaitOn::Sleep(deadline));
+        }
+    }
+
+    /// What task `id` waits on since its last poll, in registration order.
+    pub(crate) fn waits_of(&self, id: TaskId) -> impl Iterator<Item = &WaitOn> + '_ {
+        let (first, more): (Option<&WaitOn>, &[WaitOn]) = match self.slot_index(id) {
+            None => (None, &[]),
+            Some(s) => {
+                let slot = &self.tasks[s];
+                let more: &[WaitOn] = match slot.more_waits {
+                    NONE => &[],
+                    k => &self.wait_lists[k as usize],
+                };
+                (slot.wait.as_ref(), more)
+            }
+        };
+        first.into_iter().chain(more)
+    }
+
+    /// Forgets what task `id` waited on (its next poll registers afresh).
+    #[inline]
+    pub(crate) fn clear_waits(&mut self, id: TaskId) {
+        if let Some(s) = self.slot_index(id) {
+            self.clear_waits_at(s);
+        }
+    }
+
+    /// [`Core::clear_waits`] of the task in slot `s`.
+    #[inline]
+    pub(super) fn clear_waits_at(&mut self, s: usize) {
+        let slot = &self.tasks[s];
+        if slot.wait.is_some() || slot.more_waits != NONE {
+            self.clear_waits_slow(s);
+        }
+    }
+
+    #[inline(never)]
+    fn clear_waits_slow(&mut self, s: usize) {
+        let slot = &mut self.tasks[s];
+        slot.wait = None;
+        if slot.more_waits != NONE {
+            self.wait_lists[slot.more_waits as usize].clear();
+        }
     }
 }

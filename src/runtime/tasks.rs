@@ -1,0 +1,269 @@
+//! Finding a task by its id (its slot, checked, or the id table), what state it is in and
+//! how it ended, releasing its slot, and spawning one.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Waker;
+
+use super::Instant;
+use super::TaskId;
+use super::cell::TaskCell;
+use super::core::CancelRequests;
+use super::id_table::{FREED, SLOT_MASK};
+use super::ready::Entry;
+use super::slot::{
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, FREE_SLOT,
+    NONE, QUEUED, TaskSlot,
+};
+use super::{Completion, Core, ErasedTask};
+use crate::trace::Quick;
+
+impl Core {
+    /// How many tasks the run spawned (the main task included).
+    #[inline]
+    pub(crate) fn task_count(&self) -> usize {
+        self.slot_of.len()
+    }
+
+    /// The index of task `id`'s slot, `None` once it was released (the task ended and
+    /// nothing will read its slot again).
+    ///
+    /// An id made by the runtime names its slot, which is the task's exactly when the slot
+    /// holds the task's number (**invariant: `TaskSlot::task` is the number of the task the
+    /// slot holds, and `FREE_SLOT` once released**): one read, of the slot, which the
+    /// caller reads next anyway. Otherwise (a released slot, or an id read back from a
+    /// trace) the id table answers.
+    #[inline]
+    pub(crate) fn slot_index(&self, id: TaskId) -> Option<usize> {
+        let s = id.slot() as usize;
+        match self.tasks.get(s) {
+            Some(slot) if slot.task == id.get() => Some(s),
+            _ => self.slot_index_slow(id),
+        }
+    }
+
+    /// [`Core::slot_index`] by the id table.
+    #[cold]
+    #[inline(never)]
+    fn slot_index_slow(&self, id: TaskId) -> Option<usize> {
+        let e = self.slot_of.try_get(id.index())?;
+        (e & FREED == 0).then_some((e & SLOT_MASK) as usize)
+    }
+
+    /// Task `id` with the slot it lives in (`id` itself when it names it), or `None` once
+    /// its slot was released: what entries that name a task carry.
+    #[inline]
+    pub(super) fn placed(&self, id: TaskId) -> Option<TaskId> {
+        let s = self.slot_index(id)?;
+        Some(TaskId::new(id.index(), s as u32))
+    }
+
+    /// Task `id`'s slot while it has one.
+    #[inline]
+    pub(crate) fn slot_mut(&mut self, id: TaskId) -> Option<&mut TaskSlot> {
+        let s = self.slot_index(id)?;
+        Some(&mut self.tasks[s])
+    }
+
+    /// The slot of task `id`, which is alive or has an output to hand over (a running,
+    /// queued or suspending task: its slot is not released before it ends and its output
+    /// is gone).
+    ///
+    /// # Panics
+    ///
+    /// Panics when the slot was released, which would be a bug in the engine.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn live(&mut self, id: TaskId) -> &mut TaskSlot {
+        let s = self.slot_index(id).expect("a live task has a slot");
+        &mut self.tasks[s]
+    }
+
+    /// Task `id`'s state bits: its slot's, or once the slot was released, its end and
+    /// `DETACHED` bits.
+    #[inline]
+    pub(super) fn state_of(&self, id: TaskId) -> u8 {
+        match self.slot_index(id) {
+            Some(s) => self.tasks[s].state,
+            None => self.slot_of.try_get(id.index()).unwrap_or(FREED) as u8,
+        }
+    }
+
+    /// Marks the task of a picked `Entry::Poll(id)` out of the ready queue and returns its
+    /// slot index: the entry's id names the slot (a queued task keeps its slot, so **an
+    /// `Entry::Poll`'s id always names its task's slot**).
+    #[inline]
+    pub(super) fn unqueue(&mut self, id: TaskId) -> usize {
+        let s = id.slot() as usize;
+        let slot = &mut self.tasks[s];
+        debug_assert!(slot.task == id.get() && slot.is(QUEUED));
+        slot.unset(QUEUED);
+        s
+    }
+
+    /// Releases task `id`'s slot for reuse if nothing will read it again: the task ended,
+    /// its output was taken or dropped, and no poll of it is queued. Its end state stays
+    /// readable ([`Core::completion`]); everything else in the slot was cleared when it
+    /// ended.
+    #[inline]
+    pub(crate) fn release(&mut self, id: TaskId) {
+        let Some(s) = self.slot_index(id) else { return };
+        let slot = &mut self.tasks[s];
+        if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
+            // Every way a task ends clears these, the run's teardown (`mark_ended`) included.
+            debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);
+            slot.task = FREE_SLOT;
+            self.slot_of
+                .free(id.index(), slot.state & (END_MASK | DETACHED));
+            self.free_slots.push(s as u32);
+        }
+    }
+
+    /// Whether task `id` has ended.
+    #[inline]
+    pub(crate) fn is_done(&self, id: TaskId) -> bool {
+        self.state_of(id) & END_MASK != 0
+    }
+
+    /// Whether task `id` is in the ready queue.
+    #[inline]
+    pub(crate) fn is_queued(&self, id: TaskId) -> bool {
+        self.state_of(id) & QUEUED != 0
+    }
+
+    /// Whether task `id` will give up what it waits on at its turn: a cancellation is
+    /// pending, or a timeout's deadline was delivered to it since its last poll.
+    #[inline]
+    pub(crate) fn abandoning(&self, id: TaskId) -> bool {
+        self.state_of(id) & (CANCEL | ABANDONING) != 0
+    }
+
+    /// Whether task `id` is detached (its join handle was dropped).
+    #[inline]
+    pub(crate) fn is_detached(&self, id: TaskId) -> bool {
+        self.state_of(id) & DETACHED != 0
+    }
+
+    /// How many cancellations of task `id` were requested before it ended (asyncio's
+    /// `Task.cancelling()`).
+    pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
+        self.cancel_counts.get(&id).map_or(0, |c| c.count)
+    }
+
+    /// Who first asked to cancel task `id` (`None`: the event loop, e.g. a timeout's
+    /// expiry), and when; `None` if nobody did.
+    pub(crate) fn first_cancel_request(&self, id: TaskId) -> Option<(Option<TaskId>, Instant)> {
+        self.cancel_counts.get(&id).map(|c| c.first)
+    }
+
+    /// Counts a cancellation request of task `id`, which has not ended, by the running task.
+    pub(crate) fn count_cancel_request(&mut self, id: TaskId) {
+        let first = (self.running, self.now);
+        self.cancel_counts
+            .entry(id)
+            .or_insert(CancelRequests { count: 0, first })
+            .count += 1;
+    }
+
+    /// How task `id` ended, if it has.
+    pub(crate) fn completion(&self, id: TaskId) -> Option<Completion> {
+        let message = || self.messages.get(&id).cloned();
+        match self.state_of(id) & END_MASK {
+            END_RETURNED => Some(Completion::Returned),
+            END_PANICKED => Some(Completion::Panicked(message().unwrap_or_default())),
+            END_CANCELLED => Some(Completion::Cancelled(message())),
+            _ => None,
+        }
+    }
+
+    /// Creates a task and queues its first step behind what is already ready.
+    pub(crate) fn spawn<F: Future + 'static>(
+        &mut self,
+        name: Option<Cow<'static, str>>,
+        future: F,
+    ) -> TaskId {
+        self.spawn_cell(name, TaskCell::boxed(future))
+    }
+
+    /// [`Core::spawn`] of a future boxed already ([`TaskCell::boxed`], outside the core
+    /// borrow, so that a large future is moved once).
+    pub(crate) fn spawn_cell(
+        &mut self,
+        name: Option<Cow<'static, str>>,
+        mut cell: Pin<Box<dyn ErasedTask>>,
+    ) -> TaskId {
+        // The slot first: the id names it.
+        let s = match self.free_slots.pop() {
+            Some(s) => s,
+            None => {
+                let s = u32::try_from(self.tasks.len()).unwrap_or(u32::MAX);
+                assert!(
+                    s <= SLOT_MASK,
+                    "simloop: fewer than 2^29 tasks alive at once"
+                );
+                s
+            }
+        };
+        let id = TaskId::new(self.slot_of.len(), s);
+        let waker = self.wakers.take(self.run_id, id);
+        cell.as_mut().set_waker(Waker::from(waker.clone()));
+        if self.program.is_open()
+            && self
+                .program
+                .spawn(self.running, name.as_deref(), self.stats.steps)
+        {
+            self.program_window_closed();
+        }
+        if let Some(name) = name {
+            self.names.push((id, name));
+        }
+        let slot = TaskSlot::new(id, cell, waker);
+        match self.tasks.get_mut(s as usize) {
+            Some(free) => *free = slot,
+            None => self.tasks.push(slot),
+        }
+        self.slot_of.push(s);
+        self.ready.push_back(Entry::Poll(id));
+        self.stats.tasks += 1;
+        self.limits.max_steps = self
+            .limits
+            .max_steps
+            .saturating_add(self.limits.steps_per_task);
+        self.sched.on_spawn(id);
+        if self.trace.full() {
+            self.record_quick(Quick::Spawn(id));
+        }
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::runtime::with;
+    use crate::{Policy, Sim, spawn, yield_now};
+
+    /// A run holds as many task slots as tasks were alive at once, not as many as it
+    /// spawned (issue 18: W3's 100,000 spawns kept 100,000 slots).
+    #[test]
+    fn slots_are_reused_within_a_run() {
+        for policy in [Policy::Fifo, Policy::Random] {
+            let out = Sim::new().policy(policy).run(async {
+                for _ in 0..200 {
+                    let handles: Vec<_> = (0..10)
+                        .map(|_| spawn(async { yield_now().await }))
+                        .collect();
+                    for h in handles {
+                        h.await.unwrap();
+                    }
+                    drop(spawn(async {}));
+                }
+                yield_now().await;
+                with("test", |c| (c.tasks.len(), c.task_count()))
+            });
+            let (slots, tasks) = out.result.unwrap();
+            assert_eq!(tasks, 1 + 200 * 11);
+            assert!(slots <= 13, "{slots} slots for at most 12 live tasks");
+        }
+    }
+}

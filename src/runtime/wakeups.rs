@@ -1,0 +1,191 @@
+//! Waking tasks: a task's own wake (one read, of its slot), foreign wakers and callbacks
+//! parked in the hop table, and who is told when a task ends.
+
+use std::rc::Rc;
+use std::task::Waker;
+
+use super::TaskId;
+use super::awaiters::Waiter;
+use super::context::defer_wake;
+use super::ready::Entry;
+use super::slot::{END_MASK, QUEUED};
+use super::{Core, DoneCallback, Hop, ReadyQueue};
+use crate::trace::Quick;
+
+/// [`Core::park`] on the parts of the core it uses (for code that borrows others at once).
+#[inline]
+pub(crate) fn park_in(
+    hops: &mut Vec<Option<Hop>>,
+    free_hops: &mut Vec<u32>,
+    ready: &mut ReadyQueue,
+    hop: Hop,
+) {
+    let k = match free_hops.pop() {
+        Some(k) => {
+            hops[k as usize] = Some(hop);
+            k
+        }
+        None => {
+            hops.push(Some(hop));
+            u32::try_from(hops.len() - 1).expect("fewer than 2^32 pending hops")
+        }
+    };
+    ready.push_back(Entry::Wake(k));
+}
+
+impl Core {
+    /// Queues a task's next step unless it is queued already or finished.
+    ///
+    /// Reads and writes only the task's slot, which its id names (its `QUEUED` and end
+    /// bits): in a big run a wake is a cache miss per line it reads.
+    #[inline]
+    pub(crate) fn wake_task(&mut self, id: TaskId) {
+        self.wake_entry(id);
+    }
+
+    /// [`Core::wake_task`], always inlined (the engine's hop; an out-of-line call per wake
+    /// cost W1 1.4% instructions).
+    #[inline(always)]
+    pub(super) fn wake_entry(&mut self, id: TaskId) {
+        match self.tasks.get_mut(id.slot() as usize) {
+            Some(slot) if slot.task == id.get() => {
+                if slot.state & (QUEUED | END_MASK) == 0 {
+                    slot.state |= QUEUED;
+                    self.queue_woken(id);
+                }
+            }
+            _ => self.wake_by_table(id),
+        }
+    }
+
+    /// [`Core::wake_task`] of an id whose slot does not hold its task: the task's slot was
+    /// released (nothing to wake), or the id names no slot (read back from a trace).
+    #[cold]
+    #[inline(never)]
+    fn wake_by_table(&mut self, id: TaskId) {
+        if let Some(placed) = self.placed(id)
+            && placed.slot() != id.slot()
+        {
+            self.wake_entry(placed);
+        }
+    }
+
+    /// Queues `id`, just marked queued, for its next step (always inlined: the full
+    /// trace's inlined recording made it too large for the inliner, and an out-of-line
+    /// call on every wake cost W1 1.5% instructions with tracing off).
+    #[inline(always)]
+    fn queue_woken(&mut self, id: TaskId) {
+        self.ready.push_back(Entry::Poll(id));
+        self.stats.wakes += 1;
+        if self.trace.full() {
+            self.record_quick(Quick::Wake(id));
+        }
+    }
+
+    /// Wakes a waker that `task` registered: directly when it is the task's own waker, after
+    /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
+    #[inline]
+    pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
+        if !self.owns(task, waker) {
+            return defer_wake(waker.clone());
+        }
+        self.wake_task(task);
+    }
+
+    /// Whether `waker` is `task`'s own waker.
+    #[inline]
+    pub(crate) fn owns(&self, task: TaskId, waker: &Waker) -> bool {
+        self.slot_index(task)
+            .is_some_and(|s| self.tasks[s].owns(waker))
+    }
+
+    /// `None` when `waker` is `task`'s own waker, else a clone of it: what timers and
+    /// waiters keep.
+    #[inline]
+    pub(crate) fn foreign(&self, task: TaskId, waker: &Waker) -> Option<Waker> {
+        (!self.owns(task, waker)).then(|| waker.clone())
+    }
+
+    /// Queues a foreign entry that runs `hop`.
+    #[inline]
+    pub(crate) fn park(&mut self, hop: Hop) {
+        park_in(&mut self.hops, &mut self.free_hops, &mut self.ready, hop);
+    }
+
+    /// Parks `hop` at an index of the hop table without queueing it (a `call_later`
+    /// callback, queued when its timer fires); [`Core::take_hop`] takes it back.
+    pub(crate) fn reserve_hop(&mut self, hop: Hop) -> u32 {
+        match self.free_hops.pop() {
+            Some(k) => {
+                self.hops[k as usize] = Some(hop);
+                k
+            }
+            None => {
+                self.hops.push(Some(hop));
+                u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
+            }
+        }
+    }
+
+    /// Takes what the entry `Entry::Wake(k)` runs.
+    #[inline]
+    pub(crate) fn take_hop(&mut self, k: u32) -> Hop {
+        self.free_hops.push(k);
+        self.hops[k as usize]
+            .take()
+            .expect("a queued Entry::Wake names a parked hop")
+    }
+
+    /// Registers `target.on_done(index, ..)` as a done-callback of `child`: it runs one
+    /// ready-queue slot after `child` ends, in registration order with the task's other
+    /// waiters; at once (one slot from now) if `child` already ended. asyncio's
+    /// `add_done_callback`, the hop of gather, wait, shield, as_completed and TaskGroup.
+    pub(crate) fn add_done_callback(
+        &mut self,
+        child: TaskId,
+        target: Rc<dyn DoneCallback>,
+        index: u32,
+    ) {
+        if self.is_done(child) {
+            self.park(Hop::Callback {
+                child,
+                target,
+                index,
+            });
+        } else {
+            let s = self
+                .slot_index(child)
+                .expect("a task that has not ended has a slot");
+            self.awaiters.push(
+                &mut self.tasks[s].waiters,
+                Waiter::Callback { target, index },
+            );
+        }
+    }
+
+    /// Registers the running task as an awaiter of `child`, woken through `waker` when
+    /// `child` ends, unless it is registered with that waker already. `child` has not ended.
+    pub(crate) fn await_task(&mut self, child: TaskId, waker: &Waker) {
+        let me = self.current();
+        let waker = self.foreign(me, waker);
+        let s = self
+            .slot_index(child)
+            .expect("a task that has not ended has a slot");
+        let slot = &mut self.tasks[s];
+        let registered = self.awaiters.iter(slot.waiters).any(|w| match (w, &waker) {
+            (Waiter::Wake { task, waker: None }, None) => *task == me,
+            (
+                Waiter::Wake {
+                    task,
+                    waker: Some(w),
+                },
+                Some(mine),
+            ) => *task == me && w.will_wake(mine),
+            _ => false,
+        });
+        if !registered {
+            self.awaiters
+                .push(&mut slot.waiters, Waiter::Wake { task: me, waker });
+        }
+    }
+}
