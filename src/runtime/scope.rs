@@ -64,7 +64,7 @@ impl Core {
     pub(crate) fn expire(&mut self, index: u32) -> Option<Waker> {
         let task = self.timers.fired_task(index)?;
         // The timer keeps the task's number; its slot, while it has one, comes from the table.
-        let task = self.placed(task).unwrap_or(task);
+        let task = self.place_by_number(task);
         let mut forwarded = false;
         for t in self.timers.deliver(index) {
             forwarded |= self.cancel(t, None);

@@ -51,6 +51,19 @@ impl Core {
         (e & FREED == 0).then_some((e & SLOT_MASK) as usize)
     }
 
+    /// Task `id`, named by number (a timer's task), with the slot it lives in from the id
+    /// table; `id` itself once its slot was released. One read, inlined: a timeout's expiry
+    /// and a fired timer take this path.
+    #[inline]
+    pub(super) fn place_by_number(&self, id: TaskId) -> TaskId {
+        let e = self.slot_of.get(id.index());
+        if e & FREED == 0 {
+            TaskId::new(id.index(), e & SLOT_MASK)
+        } else {
+            id
+        }
+    }
+
     /// Task `id` with the slot it lives in (`id` itself when it names it), or `None` once
     /// its slot was released: what entries that name a task carry.
     #[inline]

@@ -84,12 +84,28 @@ impl Core {
 
     /// Wakes a waker that `task` registered: directly when it is the task's own waker, after
     /// the core borrow otherwise (a waker from a combinator such as `FuturesUnordered`).
+    ///
+    /// One look at the task's slot for both questions (whose waker, whether to queue) when
+    /// the id names it, as every id of a running task does.
     #[inline]
     pub(crate) fn wake(&mut self, task: TaskId, waker: &Waker) {
-        if !self.owns(task, waker) {
-            return defer_wake(waker.clone());
+        match self.tasks.get_mut(task.slot() as usize) {
+            Some(slot) if slot.task == task.get() => {
+                if !slot.owns(waker) {
+                    return defer_wake(waker.clone());
+                }
+                if slot.state & (QUEUED | END_MASK) == 0 {
+                    slot.state |= QUEUED;
+                    self.queue_woken(task);
+                }
+            }
+            _ => {
+                if !self.owns(task, waker) {
+                    return defer_wake(waker.clone());
+                }
+                self.wake_task(task);
+            }
         }
-        self.wake_task(task);
     }
 
     /// Whether `waker` is `task`'s own waker.
