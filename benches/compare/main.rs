@@ -205,6 +205,10 @@ fn main() {
     // Interleaved: every case once per round, so background load hits all of them alike;
     // each timed run follows an untimed run of the same case.
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    // The calling thread's CPU time of the same runs: every implementation runs a case on
+    // the calling thread, and on a loaded machine a run of a few milliseconds is often
+    // preempted for a whole scheduler slice, which wall-clock time counts and this does not.
+    let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
     for c in &cases {
         (c.1)(0); // warm-up (and a first check of every result)
     }
@@ -214,19 +218,22 @@ fn main() {
             // this workload's state rather than the previous case's (a case following
             // another workload's teardown ran up to 2.5 times slower, whichever it was).
             (c.1)(rep as u64 + 1);
-            let start = Instant::now();
+            let (start, cpu_start) = (Instant::now(), cpu_time::ThreadTime::now());
             (c.1)(rep as u64 + 1);
             times[i].push(start.elapsed());
+            cpu[i].push(cpu_start.elapsed());
         }
         eprint!(".");
     }
     eprintln!();
-    let median = |name: &str| -> Option<Duration> {
+    let median_of = |times: &[Vec<Duration>], name: &str| -> Option<Duration> {
         let i = cases.iter().position(|c| c.0 == name)?;
         let mut t = times[i].clone();
         t.sort();
         Some(t[t.len() / 2])
     };
+    let median = |name: &str| median_of(&times, name);
+    let cpu_median = |name: &str| median_of(&cpu, name);
     // The fastest repetition: on a shared machine, load comes in bursts that can cover
     // several rounds, and the fastest runs are the ones it spared.
     let fastest = |name: &str| -> Option<Duration> {
@@ -236,9 +243,9 @@ fn main() {
 
     println!("simloop benchmarks: {reps} interleaved repetitions, medians\n");
     println!(
-        "| workload | simloop | peer | ratio (simloop speed / peer speed) | ratio of the fastest runs |"
+        "| workload | simloop | peer | ratio (simloop speed / peer speed) | ratio of the fastest runs | ratio of CPU time |"
     );
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for &(workload, ours, peer, unit) in ROWS {
         let (Some(t_ours), Some(t_peer)) = (median(ours), median(peer)) else {
             continue;
@@ -246,6 +253,11 @@ fn main() {
         let (Some(f_ours), Some(f_peer)) = (fastest(ours), fastest(peer)) else {
             continue;
         };
+        let (Some(c_ours), Some(c_peer)) = (cpu_median(ours), cpu_median(peer)) else {
+            continue;
+        };
+        // Both units: simloop's speed over the peer's is the peer's time over simloop's.
+        let cpu_ratio = c_peer.as_secs_f64() / c_ours.as_secs_f64();
         let (a, b, ratio, fast_ratio) = match unit {
             Unit::Rate(label, n) => {
                 let (a, b) = (rate(n, t_ours), rate(n, t_peer));
@@ -266,21 +278,24 @@ fn main() {
                 )
             }
         };
-        println!("| {workload} | {a} | {peer} {b} | {ratio:.2}x | {fast_ratio:.2}x |");
+        println!(
+            "| {workload} | {a} | {peer} {b} | {ratio:.2}x | {fast_ratio:.2}x | {cpu_ratio:.2}x |"
+        );
     }
 
-    println!("\nabsolute medians (wall clock, noisy: shared machine)\n");
-    println!("| case | median | min | max |");
-    println!("| --- | --- | --- | --- |");
+    println!("\nabsolute medians (wall clock, noisy: shared machine; and CPU time)\n");
+    println!("| case | median | min | max | CPU time, median |");
+    println!("| --- | --- | --- | --- | --- |");
     for (i, c) in cases.iter().enumerate() {
         let mut t = times[i].clone();
         t.sort();
         println!(
-            "| {} | {:.2} ms | {:.2} ms | {:.2} ms |",
+            "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
             c.0,
             ms(t[t.len() / 2]),
             ms(t[0]),
-            ms(t[t.len() - 1])
+            ms(t[t.len() - 1]),
+            ms(cpu_median(c.0).expect("a case that ran"))
         );
     }
 

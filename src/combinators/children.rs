@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use super::callback::{DoneCallback, Outer};
 use crate::runtime::{Completion, WaitOn, try_with, with};
-use crate::task::handle::{BoxedHandle, boxed, outcome};
+use crate::task::handle::ChildHandle;
 use crate::task::{JoinError, TaskHandle, TaskId};
 
 /// When the outer future resolves.
@@ -51,7 +51,7 @@ struct GatherState<T> {
     remaining: usize,
     first_failure: Option<usize>,
     /// The children's handles, until their callbacks take their outcomes.
-    handles: Vec<Option<BoxedHandle<T>>>,
+    handles: Vec<Option<ChildHandle<T>>>,
     outcomes: Vec<Option<Result<T, JoinError>>>,
 }
 
@@ -63,8 +63,10 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
                 return;
             }
             s.remaining -= 1;
-            let mut h = s.handles[index].take().expect("each child ends once");
-            let r = outcome(&mut *h);
+            let r = s.handles[index]
+                .take()
+                .expect("each child ends once")
+                .outcome();
             let failed = match self.mode {
                 Mode::FirstFailure { fails } => fails(&r),
                 Mode::CollectAll => false,
@@ -105,7 +107,7 @@ impl<T: 'static> Children<T> {
         let (ids, handles): (Vec<TaskId>, Vec<_>) = handles
             .into_iter()
             .map(|h| {
-                let (id, h) = boxed(h);
+                let (id, h) = ChildHandle::new(h);
                 (id, Some(h))
             })
             .unzip();

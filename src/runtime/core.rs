@@ -545,9 +545,10 @@ impl Core {
         self.running.map(|_| self.running_slot as usize)
     }
 
-    /// [`Core::foreign`] for the running task, which has a slot.
+    /// [`Core::foreign`] for the running task, which has a slot: one read fewer (the id
+    /// table's), for a primitive registering the task that polls it.
     #[inline]
-    pub(super) fn foreign_to_running(&self, waker: &Waker) -> Option<Waker> {
+    pub(crate) fn foreign_to_running(&self, waker: &Waker) -> Option<Waker> {
         debug_assert!(self.running.is_some());
         let own = self.tasks[self.running_slot as usize].owns(waker);
         (!own).then(|| waker.clone())

@@ -6,7 +6,7 @@ use std::rc::{Rc, Weak};
 
 use super::Instant;
 use super::TaskId;
-use super::slot::{ABANDONING, CANCEL, NONE, QUEUED, SLEEPING};
+use super::slot::{ABANDONING, CANCEL, NONE, QUEUED, SLEEPING, TaskSlot};
 use super::{BlockedTask, DeadlockReport};
 use super::{Completion, Core, Entry, Hop};
 use crate::trace::TraceBuf;
@@ -226,15 +226,17 @@ impl Core {
     /// queued or sleeping, is answered without allocating.
     #[inline]
     pub(crate) fn partial_deadlock(&self, id: TaskId) -> Option<DeadlockReport> {
-        let deps_blocked = || {
-            self.waits_of(id).all(|w| {
-                w.depends_on()
-                    .as_slice()
-                    .iter()
-                    .all(|&t| self.is_blocked(t))
-            })
+        let slot = self.blocked_slot(id)?;
+        // Every wait's dependencies are blocked too (the first wait, then the others; the
+        // slices rather than `waits_of`'s chained iterator: this runs at every suspension).
+        let deps_blocked = |w: &WaitOn| {
+            w.depends_on()
+                .as_slice()
+                .iter()
+                .all(|&t| self.blocked_slot(t).is_some())
         };
-        if !self.is_blocked(id) || !deps_blocked() {
+        let (first, more) = self.waits_in(slot);
+        if !(first.is_none_or(deps_blocked) && more.iter().all(deps_blocked)) {
             return None;
         }
         self.partial_deadlock_slow(id)
@@ -245,23 +247,38 @@ impl Core {
     /// resources that someone holds. A wait on a resource nobody holds (an event, a queue,
     /// a condition) can be ended by any task, so such a task is never counted as blocked.
     fn is_blocked(&self, id: TaskId) -> bool {
-        let Some(slot) = self.slot_index(id).map(|s| &self.tasks[s]) else {
-            // Ended, its slot released.
-            return false;
-        };
+        self.blocked_slot(id).is_some()
+    }
+
+    /// [`Core::is_blocked`], giving the blocked task's slot.
+    #[inline]
+    fn blocked_slot(&self, id: TaskId) -> Option<&TaskSlot> {
+        // `None`: ended, its slot released.
+        let slot = self.slot_index(id).map(|s| &self.tasks[s])?;
         if slot.is_done()
             || slot.is(QUEUED)
             || slot.is(SLEEPING | CANCEL | ABANDONING)
             || self.running == Some(id)
-            || slot.wait.is_none()
         {
-            return false;
+            return None;
         }
-        self.waits_of(id).all(|w| match w {
+        let blocked = |w: &WaitOn| match w {
             WaitOn::Join(_) => true,
             WaitOn::Resource(r) => !r.holders.borrow().is_empty(),
             WaitOn::Sleep(_) => false,
-        })
+        };
+        let (first, more) = self.waits_in(slot);
+        (first.is_some_and(blocked) && more.iter().all(blocked)).then_some(slot)
+    }
+
+    /// The waits of the task in `slot`: the first, and the others in order.
+    #[inline]
+    fn waits_in<'a>(&'a self, slot: &'a TaskSlot) -> (Option<&'a WaitOn>, &'a [WaitOn]) {
+        let more: &[WaitOn] = match slot.more_waits {
+            NONE => &[],
+            k => &self.wait_lists[k as usize],
+        };
+        (slot.wait.as_ref(), more)
     }
 
     /// The closure of `id` in the wait-for graph: a deadlock when every task in it is

@@ -89,7 +89,11 @@ impl Permits {
     /// Takes a permit without waiting if one is free and nobody waits; records the running
     /// task as its holder.
     pub(crate) fn try_acquire(&self, core: &Core) -> bool {
-        let mut st = self.state.borrow_mut();
+        self.take_free(&mut self.state.borrow_mut(), core)
+    }
+
+    /// [`Permits::try_acquire`] under the caller's borrow of the state.
+    fn take_free(&self, st: &mut State, core: &Core) -> bool {
         if st.value == 0 || st.waiters.has_claim(Some(core)) {
             return false;
         }
@@ -177,12 +181,10 @@ impl Future for AcquirePermit<'_> {
                     return Poll::Ready(core.current());
                 }
                 Status::Gone => {
-                    drop(st);
-                    if permits.try_acquire(core) {
+                    if permits.take_free(&mut st, core) {
                         this.done = true;
                         return Poll::Ready(core.current());
                     }
-                    st = permits.state.borrow_mut();
                     this.ticket = Some(st.waiters.push(core, cx.waker()));
                 }
                 Status::Waiting => {}

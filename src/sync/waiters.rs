@@ -124,7 +124,7 @@ impl Waiters {
             seq,
             task,
             run: core.run_id(),
-            waker: core.foreign(task, waker),
+            waker: core.foreign_to_running(waker),
             notified: false,
             prev: self.tail,
             next: NIL,

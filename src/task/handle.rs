@@ -1,5 +1,6 @@
 //! What the combinators accept: any handle on a spawned task.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -75,6 +76,36 @@ pub(crate) type BoxedHandle<T> = Box<dyn Future<Output = Result<T, JoinError>> +
 /// Boxes `handle`, keeping its id beside it.
 pub(crate) fn boxed<H: TaskHandle>(handle: H) -> (TaskId, BoxedHandle<H::Value>) {
     (handle.task_id(), Box::new(handle))
+}
+
+/// A child's handle as the gather family keeps it: a [`JoinHandle`] as it is (`gather`
+/// spawns its children, so this is the common case, and it allocates nothing), any other
+/// handle boxed.
+pub(crate) enum ChildHandle<T> {
+    Join(JoinHandle<T>),
+    Boxed(BoxedHandle<T>),
+}
+
+impl<T: 'static> ChildHandle<T> {
+    /// Keeps `handle`, returning its id beside it.
+    pub(crate) fn new<H: TaskHandle<Value = T>>(handle: H) -> (TaskId, ChildHandle<T>) {
+        let id = handle.task_id();
+        let mut handle = Some(handle);
+        let any: &mut dyn Any = &mut handle;
+        let child = match any.downcast_mut::<Option<JoinHandle<T>>>() {
+            Some(join) => ChildHandle::Join(join.take().expect("a handle not taken yet")),
+            None => ChildHandle::Boxed(Box::new(handle.take().expect("a handle not taken yet"))),
+        };
+        (id, child)
+    }
+
+    /// The outcome of the child, which has ended (see [`outcome`]).
+    pub(crate) fn outcome(&mut self) -> Result<T, JoinError> {
+        match self {
+            ChildHandle::Join(h) => outcome(h),
+            ChildHandle::Boxed(h) => outcome(&mut **h),
+        }
+    }
 }
 
 /// The outcome of a task that has ended, through its handle: moved out of a

@@ -315,15 +315,15 @@ impl<F: Future> Future for Timeout<F> {
         let mut this = self.project();
         let target = *this.target;
         let started = *this.started;
-        // One core access: start (arm the deadline) at the first poll, keep the timer's
-        // waker current, read whether the expiry was delivered, and mark where the inner
+        // One core access: start (arm the deadline) at the first poll, read whether the
+        // expiry was delivered, keep the timer's waker current, and mark where the inner
         // work's waits begin.
-        let (delivered, due, mark) = with_state(this.state, this.shared, |s| {
+        let polled = with_state(this.state, this.shared, |s| {
             with("timeout", |c| s.poll(c, target, started, cx.waker()))
         });
-        if delivered {
+        let Some((due, mark)) = polled else {
             return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
-        }
+        };
         if !started {
             if due && *this.lazy {
                 // `wait_for` with a deadline already passed never starts the inner work;

@@ -103,61 +103,58 @@ impl State {
 }
 
 impl State {
-    /// The timeout's part of a poll: `(delivered, due, mark)`, where `delivered` says the
-    /// expiry's turn came, `due` that the deadline had passed when the timeout started, and
-    /// `mark` where the inner work's waits begin.
+    /// The timeout's part of a poll: `None` when the expiry's turn came (it was delivered),
+    /// else `(due, mark)`, where `due` says the deadline had passed when the timeout
+    /// started, and `mark` where the inner work's waits begin.
     pub(super) fn poll(
         &mut self,
         c: &mut Core,
         target: Target,
         started: bool,
         waker: &Waker,
-    ) -> (bool, bool, ScopeMark) {
+    ) -> Option<(bool, ScopeMark)> {
         assert!(
             !self.finished(),
             "simloop: Timeout polled after it completed"
         );
-        let owner = match self.owner() {
-            Some(owner) => owner,
-            None => {
-                let owner = (c.run_id(), c.current());
-                let deadline = match (self.take_rescheduled(), target) {
-                    (Some(d), _) => d,
-                    (None, Target::After(d)) => {
-                        Some(Instant::from_nanos(c.now().as_nanos().saturating_add(d)))
-                    }
-                    (None, Target::At(t)) => Some(t),
-                    (None, Target::Never) => None,
-                };
-                self.set_owner(owner);
-                self.set_deadline(deadline);
-                self.waker = c.foreign(owner.1, waker);
-                // Nothing was armed before, so there is no stale waker to drop.
-                let _nothing = self.arm(c, None);
-                owner
-            }
+        let Some(owner) = self.owner() else {
+            let owner = (c.run_id(), c.current());
+            let deadline = match (self.take_rescheduled(), target) {
+                (Some(d), _) => d,
+                (None, Target::After(d)) => {
+                    Some(Instant::from_nanos(c.now().as_nanos().saturating_add(d)))
+                }
+                (None, Target::At(t)) => Some(t),
+                (None, Target::Never) => None,
+            };
+            self.set_owner(owner);
+            self.set_deadline(deadline);
+            self.waker = c.foreign(owner.1, waker);
+            // Nothing was armed before, so there is no stale waker to drop.
+            let _nothing = self.arm(c, None);
+            // Just armed with this poll's waker: nothing can have been delivered yet (a
+            // deadline already passed queues its delivery, one slot later).
+            let due = deadline.is_some_and(|d| d <= c.now());
+            return Some((due, c.scope_start(owner.1)));
         };
+        let timer = self.key().and_then(|k| c.timer_deadline(k));
+        if timer == Some(Deadline::Delivered) {
+            // The expiry gives up the inner work: the waker no longer matters.
+            return None;
+        }
         let same_waker = match &self.waker {
             Some(w) => w.will_wake(waker),
             None => c.owns(owner.1, waker),
         };
         if !same_waker {
             self.waker = c.foreign(owner.1, waker);
-        }
-        let delivered = match self.key().and_then(|k| c.timer_deadline(k)) {
-            Some(Deadline::Delivered) => true,
-            Some(_) => {
-                // The timer wakes whoever polled last (the timer has it already when the
-                // waker did not change).
-                if let (Some(k), false) = (self.key(), same_waker) {
-                    c.set_timer_waker(k, waker);
-                }
-                false
+            // The timer wakes whoever polled last.
+            if let (Some(k), Some(_)) = (self.key(), timer) {
+                c.set_timer_waker(k, waker);
             }
-            None => false,
-        };
+        }
         let due = !started && self.deadline().is_some_and(|d| d <= c.now());
-        (delivered, due, c.scope_start(owner.1))
+        Some((due, c.scope_start(owner.1)))
     }
 
     /// Arms the cancel timer for `self.deadline` (replacing `old`) through the runtime's one

@@ -183,7 +183,8 @@ impl Timers {
     /// Sets the scope of the cancel timer `key` (the tasks its delivery cancels); an empty
     /// scope means the delivery wakes the timer's task instead.
     pub(crate) fn set_scope(&mut self, key: TimerKey, tasks: Vec<TaskId>) {
-        if self.get(key).is_none() {
+        if (tasks.is_empty() && self.scopes.is_empty()) || self.get(key).is_none() {
+            // Nothing to record or forget (the common timeout, over a sleep), or a stale key.
             return;
         }
         if tasks.is_empty() {
