@@ -19,6 +19,7 @@ mod edges;
 mod first_round;
 mod futures;
 mod lectures;
+mod mixes_cancel;
 mod mixes_combinators;
 mod mixes_sync;
 mod rounds;
