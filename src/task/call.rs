@@ -85,7 +85,8 @@ pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHan
 }
 
 /// Runs `callback` when the virtual clock reaches `when` (at the next pass if it has
-/// already); asyncio's `loop.call_at`.
+/// already, before the timers due then whose deadlines are later, as asyncio's timer heap
+/// pops the earliest deadline first); asyncio's `loop.call_at`.
 ///
 /// # Examples
 ///

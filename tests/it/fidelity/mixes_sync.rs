@@ -1,14 +1,15 @@
-//! The fourth round, primitives and callbacks mixed (cases 364-367, 370 and 372):
+//! The fourth round, primitives and callbacks mixed (cases 364-367, 370, 372 and 373):
 //! cancellation at a Barrier, in Queue.join and of a woken Semaphore waiter, Event races
-//! under wait_for, futures set and cancelled by callbacks, a Lock asked again at once.
+//! under wait_for, futures set and cancelled by callbacks, a Lock asked again at once,
+//! call_later(0), call_at in the past and cancelled handles.
 
 use std::rc::Rc;
 
 use simloop::sync::PromiseError;
-use simloop::task::call_later;
+use simloop::task::{call_at, call_later, call_soon};
 use simloop::{
-    Barrier, Event, Lock, Promise, Queue, Semaphore, gather_all_tasks, gather_tasks, log, sleep,
-    spawn, wait_for, yield_now,
+    Barrier, Event, Lock, Promise, Queue, Semaphore, gather_all_tasks, gather_tasks, log, now,
+    sleep, spawn, wait_for, yield_now,
 };
 
 use super::{assert_matches_cpython, py_bool, secs};
@@ -210,5 +211,40 @@ fn case_372_lock_release_reacquire() {
         log!("locked={}", py_bool(lock.locked()));
         gather_tasks(ts).await.unwrap();
         log!("locked={}", py_bool(lock.locked()));
+    });
+}
+
+/// call_later(0) is a timer: it runs after the call_soon callbacks queued with it, behind
+/// a call_at in the past; a cancelled handle never runs, even one cancelled by a callback.
+#[test]
+fn case_373_call_later_zero_and_cancel() {
+    async fn ticker() {
+        for i in 0..4 {
+            log!("tick {i}");
+            yield_now().await;
+        }
+    }
+    assert_matches_cpython("373_call_later_zero_and_cancel", async {
+        sleep(secs(1.0)).await;
+        let t = spawn(ticker());
+        call_soon(|| log!("soon 1"));
+        call_later(secs(0.0), || log!("later 0"));
+        let h = call_soon(|| log!("soon cancelled"));
+        call_at(now() - secs(1.0), || log!("at past"));
+        call_soon(|| log!("soon 2"));
+        h.cancel();
+        let h2 = Rc::new(call_later(secs(0.5), || log!("later cancelled")));
+        call_later(secs(0.5), || log!("later 0.5"));
+        let cancel = h2.clone();
+        call_soon(move || {
+            cancel.cancel();
+        });
+        t.await.unwrap();
+        sleep(secs(1.0)).await;
+        log!(
+            "cancelled={} {}",
+            py_bool(h.cancelled()),
+            py_bool(h2.cancelled())
+        );
     });
 }

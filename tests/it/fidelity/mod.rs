@@ -22,6 +22,8 @@ mod lectures;
 mod mixes_cancel;
 mod mixes_combinators;
 mod mixes_sync;
+mod mixes_tasks;
+mod mixes_waits;
 mod rounds;
 mod sync;
 mod tasks;
