@@ -1,7 +1,9 @@
-//! The fourth round, waits of every kind together (cases 398-404): workers with idle
+//! The fourth round, waits of every kind together (cases 398-409): workers with idle
 //! timeouts, a gather whose child is cancelled, spawning into an aborting TaskGroup, one
 //! task shielded by two callers, every kind of wake-up queued in one step, timeouts moved
-//! inside TaskGroup children, a Condition predicate under a timeout tied with its notifier.
+//! inside TaskGroup children, a Condition predicate under a timeout tied with its notifier,
+//! awaits of finished work, a Semaphore(0) as a signal, a timeout with no deadline, a
+//! Barrier aborted while draining, LifoQueue getters cancelled.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,11 +11,13 @@ use std::rc::Rc;
 use simloop::sync::Promise;
 use simloop::task::{AbortHandle, call_later, call_soon};
 use simloop::{
-    Condition, Event, JoinError, Queue, SpawnError, Task, TaskGroup, gather_all_tasks,
-    gather_tasks, log, now, shield_task, sleep, spawn, timeout_scope, wait_for, yield_now,
+    Barrier, Condition, Event, Instant, JoinError, LifoQueue, Queue, Semaphore, SpawnError, Task,
+    TaskGroup, gather, gather_all_tasks, gather_tasks, log, now, shield_task, sleep, spawn,
+    timeout_scope, wait_for, wait_for_task, yield_now,
 };
 
 use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use crate::util::OnDrop;
 
 /// Workers that stop after an idle `wait_for(q.get(), 1)`: items put at irregular times go
 /// to the waiting workers in turn; a get given up by its timeout loses no item.
@@ -255,5 +259,178 @@ fn case_404_condition_wait_for_predicate_tie() {
         let late = spawn(consumer(cond.clone(), "late", 1.0));
         gather_tasks(vec![early, p, late]).await.unwrap();
         log!("locked={}", py_bool(cond.locked()));
+    });
+}
+
+/// Awaits that find their work done do not yield: shield and wait_for of a finished task,
+/// an empty gather. A TaskGroup whose child has ended still waits for the child's
+/// done-callback (two slots), as asyncio's `__aexit__` waits for `_on_task_done`.
+///
+/// Regression (bug: `shield_task` of a finished task waited for a done-callback and a wake,
+/// two slots; asyncio's `shield` returns the finished task itself, whose await does not
+/// yield).
+#[test]
+fn case_405_done_fast_paths() {
+    async fn quick() -> u32 {
+        5
+    }
+    assert_matches_cpython("405_done_fast_paths", async {
+        let t = spawn(quick()).share();
+        let k = spawn(async {
+            for i in 0..6 {
+                log!("tick {i}");
+                yield_now().await;
+            }
+        });
+        yield_now().await;
+        log!("t done={}", py_bool(t.done()));
+        log!(
+            "shield of a finished task: {}",
+            shield_task(t.clone()).await.unwrap()
+        );
+        let mut again = t.clone();
+        let r = wait_for_task(secs(1.0), &mut again).await.unwrap().unwrap();
+        log!("wait_for of a finished task: {r}");
+        let none: Vec<std::future::Ready<u32>> = Vec::new();
+        let empty = gather(none).await.unwrap();
+        log!("gather of nothing: {}", py_list(empty));
+        let tg = TaskGroup::<()>::new();
+        let c = tg.spawn(async { Ok(quick().await) }).unwrap();
+        yield_now().await;
+        log!("child done={}", py_bool(c.is_finished()));
+        tg.join().await.unwrap();
+        log!("group exited");
+        yield_now().await;
+        log!("main yields");
+        k.await.unwrap();
+    });
+}
+
+/// Semaphore(0) as a signal: waiters queue in order; each release wakes the first, a
+/// release with nobody waiting is banked for the next acquire, which does not yield.
+#[test]
+fn case_406_semaphore_zero_signal() {
+    async fn waiter(sem: Rc<Semaphore>, name: String) {
+        sem.acquire().await.forget();
+        log!("{name} signalled");
+    }
+    assert_matches_cpython("406_semaphore_zero_signal", async {
+        let sem = Rc::new(Semaphore::new(0));
+        let ws: Vec<_> = (0..3)
+            .map(|i| spawn(waiter(sem.clone(), format!("w{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        sem.release();
+        log!("released once");
+        yield_now().await;
+        sem.release();
+        sem.release();
+        sem.release();
+        log!("released three more, value={}", sem.value());
+        gather_tasks(ws).await.unwrap();
+        log!("value={}", sem.value());
+        sem.acquire().await.forget();
+        log!(
+            "banked permit taken without yielding, value={}",
+            sem.value()
+        );
+    });
+}
+
+/// A timeout with no deadline never expires until another task sets one; a timeout with no
+/// deadline at all (asyncio's `wait_for(x, None)`) waits as long as needed.
+#[test]
+fn case_407_timeout_none_then_reschedule() {
+    fn secs_of(i: Instant) -> f64 {
+        (i - Instant::ZERO).as_secs_f64()
+    }
+    assert_matches_cpython("407_timeout_none_then_reschedule", async {
+        let boxed: Rc<RefCell<Option<simloop::TimeoutHandle>>> = Rc::default();
+        let held = boxed.clone();
+        let s = spawn(async move {
+            sleep(secs(2.0)).await;
+            let cm = held.borrow().clone().unwrap();
+            cm.reschedule(Some(now() + secs(0.5))).unwrap();
+            log!("deadline set, when={}", secs_of(cm.deadline().unwrap()));
+        });
+        let scope = timeout_scope(None, |cm| async move {
+            log!(
+                "when={}",
+                cm.deadline()
+                    .map_or("None".to_string(), |d| secs_of(d).to_string())
+            );
+            sleep(secs(10.0)).await;
+        });
+        let cm = scope.handle();
+        *boxed.borrow_mut() = Some(cm.clone());
+        if scope.await.is_err() {
+            log!("timed out, expired={}", py_bool(cm.expired()));
+        }
+        s.await.unwrap();
+        let r = timeout_scope(None, |_| async {
+            sleep(secs(3.0)).await;
+            "slept"
+        })
+        .await
+        .unwrap();
+        log!("wait_for(None) returned {r}");
+    });
+}
+
+/// A Barrier round passes and, while a released party has not run yet, a new arrival
+/// waits for the next round; abort() then breaks the new round and the released party
+/// that had not left yet.
+#[test]
+fn case_408_barrier_abort_while_draining() {
+    async fn party(b: Rc<Barrier>, name: &'static str, delay: f64) {
+        if delay > 0.0 {
+            sleep(secs(delay)).await;
+        } else {
+            yield_now().await;
+        }
+        match b.wait().await {
+            Ok(i) => log!("{name} passes as {i}"),
+            Err(_) => log!("{name} broken"),
+        }
+    }
+    assert_matches_cpython("408_barrier_abort_while_draining", async {
+        let b = Rc::new(Barrier::new(2));
+        let ts = vec![
+            spawn(party(b.clone(), "a", 0.0)),
+            spawn(party(b.clone(), "b", 0.5)),
+            spawn(party(b.clone(), "c", 0.5)),
+        ];
+        sleep(secs(0.5)).await;
+        yield_now().await;
+        log!("n_waiting={} broken={}", b.n_waiting(), py_bool(b.broken()));
+        b.abort().await;
+        log!("aborted, broken={}", py_bool(b.broken()));
+        gather_tasks(ts).await.unwrap();
+    });
+}
+
+/// LifoQueue getters waiting, the first cancelled; items put in one step go to the
+/// remaining getters in wait order, each taking the newest item when it runs.
+#[test]
+fn case_409_lifo_getters_cancelled() {
+    async fn getter(q: Rc<LifoQueue<u32>>, name: String) {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        let item = q.get().await.unwrap();
+        cancelled.disarm();
+        log!("{name} got {item}");
+    }
+    assert_matches_cpython("409_lifo_getters_cancelled", async {
+        let q = Rc::new(LifoQueue::new());
+        let gs: Vec<_> = (0..3)
+            .map(|i| spawn(getter(q.clone(), format!("g{i}"))))
+            .collect();
+        sleep(secs(0.5)).await;
+        gs[0].cancel();
+        for item in [1, 2, 3] {
+            q.put_nowait(item).unwrap();
+        }
+        log!("put 1 2 3");
+        gather_all_tasks(gs).await;
+        log!("left {}", q.get_nowait().unwrap());
     });
 }
