@@ -58,7 +58,8 @@ pub fn shield<F: Future + 'static>(future: F) -> Shield<F::Output> {
 /// Cancelling the caller (a timeout's expiry, [`JoinHandle::cancel`](crate::JoinHandle::cancel)
 /// of the caller) ends only the shield: the task runs on, and with a
 /// [`Task`](crate::Task) clone it can still be awaited afterwards. The result reaches the
-/// caller two ready-queue slots after the task ends, as in asyncio.
+/// caller two ready-queue slots after the task ends, as in asyncio; a task that has ended
+/// already gives its result without yielding (asyncio's `shield` returns it as is).
 ///
 /// # Examples
 ///
@@ -93,7 +94,12 @@ pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
     let shared = Rc::new(ShieldShared {
         outer: RefCell::new(Outer::default()),
     });
-    watch(id, 0, shared.clone());
+    if with("shield_task", |c| c.is_done(id)) {
+        // asyncio's `shield` returns a finished task itself: awaiting it does not yield.
+        let _nobody = shared.outer.borrow_mut().resolve();
+    } else {
+        watch(id, 0, shared.clone());
+    }
     Shield {
         id,
         handle: Some(handle),

@@ -22,7 +22,9 @@ use crate::task::{JoinHandle, TaskId, spawn};
 /// A cancelled child is not a failure. Cancelling the task that awaits `join` cancels all
 /// the children at that task's turn (one ready-queue slot later, where asyncio's
 /// `__aexit__` sees the `CancelledError` and aborts), and the task ends, cancelled, once
-/// they all ended; dropping the `join` future cancels them at once. Once `join` returned, or while the group is
+/// they all ended, unless children failed: then, as asyncio's `__aexit__` raises the
+/// failures instead of the `CancelledError`, `join` returns them and the task goes on
+/// (its cancellation absorbed); dropping the `join` future cancels them at once. Once `join` returned, or while the group is
 /// shutting down after a failure, [`spawn`](TaskGroup::spawn) is refused with a
 /// [`SpawnError`].
 ///
@@ -184,6 +186,8 @@ struct GroupState {
     aborting: bool,
     finished: bool,
     waker: Option<Waker>,
+    /// The task awaiting `join` (set by its pending poll).
+    joiner: Option<TaskId>,
     /// While a [`GroupScope`] body runs: the body's task, woken when a failure interrupts it.
     body: Option<Waker>,
     /// A child failed while the scope's body was running: the body is to be dropped.
@@ -420,7 +424,8 @@ impl GroupShared {
 
 /// asyncio's `Task.cancel()` on the task awaiting the group's exit cancels the future that
 /// `__aexit__` awaits; the task's next step (one ready-queue slot later) then aborts the
-/// children, and the task ends, cancelled, once they all ended. So the children are
+/// children, and the task ends, cancelled, once they all ended (or, if some failed, gets
+/// their failures from `join`, `on_done` withdrawing the cancellation). So the children are
 /// cancelled at the task's turn, after whatever was queued before it, not inside
 /// `cancel()` as for a task awaited directly.
 impl CancelFuture for GroupShared {
@@ -444,7 +449,7 @@ impl CancelFuture for GroupShared {
 
 impl DoneCallback for GroupShared {
     fn on_done(&self, index: usize, how: &Completion) {
-        let (abort, waker, body) = {
+        let (abort, waker, body, absorb) = {
             let mut s = self.state.borrow_mut();
             s.remaining -= 1;
             let failure = match how {
@@ -469,8 +474,17 @@ impl DoneCallback for GroupShared {
             } else {
                 None
             };
-            (abort, waker, body)
+            // asyncio's `__aexit__` catches a cancellation of the joining task and, once
+            // the children ended, raises their failures if there are any: the join returns
+            // them and the task goes on, its cancellation absorbed (case 379).
+            let absorb = (s.remaining == 0 && !s.failed.is_empty())
+                .then_some(s.joiner)
+                .flatten();
+            (abort, waker, body, absorb)
         };
+        if let Some(joiner) = absorb {
+            try_with(|c| c.absorb_cancel(joiner));
+        }
         if !abort.is_empty() {
             // asyncio's `_abort`: cancel every child that has not ended. CPython iterates a
             // set here; FIFO uses creation order, other policies choose the order.
@@ -512,13 +526,15 @@ impl<E: 'static> Future for GroupJoin<E> {
                 // One wait on the group's node, held by the unfinished children (the edges
                 // of the wait-for graph); cancelling the caller cancels the join (above).
                 let node = &shared.node;
-                with("TaskGroup::join", |c| {
+                let joiner = with("TaskGroup::join", |c| {
                     let mut holders = node.holders.borrow_mut();
                     holders.clear();
                     holders.extend(children.into_iter().filter(|id| !c.is_done(*id)));
                     drop(holders);
                     c.wait_on(WaitOn::Resource(node.clone()));
+                    c.current()
                 });
+                shared.state.borrow_mut().joiner = Some(joiner);
                 return Poll::Pending;
             }
             s.finished = true;

@@ -213,11 +213,15 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                     Hop::Call(f) => Err(f),
                     Hop::Waker(_) => unreachable!("Step::Callback names a parked callback"),
                 });
-                match hop {
+                let run = || match hop {
                     Ok((target, index, how)) => target.on_done(index as usize, &how),
                     // A user callback: it runs between task steps, as asyncio's do.
                     Err(f) => f(),
-                }
+                };
+                // A callback that panics is contained, as asyncio reports a callback's
+                // exception and carries on: the panic hook printed its line (`panics.rs`),
+                // and the next entry runs.
+                let _contained = catch_unwind(AssertUnwindSafe(run));
                 After::Nothing
             }
             Step::Deferred => After::Nothing,

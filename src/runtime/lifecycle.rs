@@ -124,6 +124,20 @@ impl Core {
         requested
     }
 
+    /// Withdraws a cancellation requested for task `id` and not yet delivered, which what
+    /// the task awaits absorbed: asyncio's TaskGroup `__aexit__` catches the
+    /// `CancelledError` and raises the children's failures instead. The request still
+    /// counts for `cancelling()`.
+    pub(crate) fn absorb_cancel(&mut self, id: TaskId) {
+        if let Some(slot) = self.slot_mut(id)
+            && !slot.is_done()
+            && slot.is(CANCEL)
+        {
+            slot.unset(CANCEL);
+            self.messages.remove(&id);
+        }
+    }
+
     /// Puts a task that returned `Pending` back in its slot.
     #[inline]
     pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {

@@ -17,8 +17,9 @@ use crate::time::Instant;
 /// ready-queue slot where a spawned task's first step would take one too, and cannot await.
 /// It may use simloop (log, spawn, wake, cancel).
 ///
-/// **Differs from asyncio:** a callback that panics unwinds out of
-/// [`Sim::run`](crate::Sim::run) (asyncio logs the exception and carries on).
+/// A callback that panics is contained, as asyncio reports a callback's exception and
+/// carries on: one line on standard error (see [`PanicOutput`](crate::PanicOutput)), and
+/// the run goes on with the next entry.
 ///
 /// # Examples
 ///
@@ -84,7 +85,8 @@ pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHan
 }
 
 /// Runs `callback` when the virtual clock reaches `when` (at the next pass if it has
-/// already); asyncio's `loop.call_at`.
+/// already, before the timers due then whose deadlines are later, as asyncio's timer heap
+/// pops the earliest deadline first); asyncio's `loop.call_at`.
 ///
 /// # Examples
 ///

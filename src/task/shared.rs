@@ -237,8 +237,8 @@ impl<T: Clone + 'static> Task<T> {
     /// asyncio's done-callbacks are; on a task that has ended already it is queued at once.
     /// It gets the task, whose [`result`](Task::result), [`cancelled`](Task::cancelled) and
     /// [`name`](Task::name) it may read. Like a [`call_soon`](crate::task::call_soon)
-    /// callback it cannot await, and a panic in it unwinds out of
-    /// [`Sim::run`](crate::Sim::run).
+    /// callback it cannot await, and a panic in it is contained (one line on standard
+    /// error, then the run goes on), as asyncio reports a callback's exception.
     ///
     /// # Examples
     ///

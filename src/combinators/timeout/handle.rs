@@ -50,9 +50,10 @@ pub struct TimeoutHandle {
 impl TimeoutHandle {
     /// Moves the deadline; asyncio's `Timeout.reschedule(when)`.
     ///
-    /// A later or earlier deadline re-arms the timer; a deadline that already passed fires on
-    /// the next pass; `None` removes the deadline. Fails once the timeout expired or its
-    /// future completed.
+    /// A later or earlier deadline re-arms the timer; a deadline that already passed queues
+    /// the expiry at once (asyncio's `call_soon` of its timeout callback); `None` removes the
+    /// deadline. Fails once the expiry was delivered (asyncio's "expiring" timeout, even
+    /// before the timeout's future saw it) or its future completed.
     ///
     /// # Examples
     ///
@@ -77,7 +78,7 @@ impl TimeoutHandle {
     pub fn reschedule(&self, deadline: Option<Instant>) -> Result<(), RescheduleError> {
         let stale = {
             let mut s = lock(&self.shared);
-            if s.expired() || s.finished() {
+            if s.expired() || s.finished() || s.delivered() {
                 return Err(RescheduleError(()));
             }
             if s.owner().is_none() {
@@ -104,6 +105,8 @@ impl TimeoutHandle {
     }
 
     /// Whether the deadline passed and the inner work was cancelled; asyncio's `expired()`.
+    /// True from the expiry's turn in the ready queue (asyncio's timeout callback), before
+    /// the timed-out task has run again.
     ///
     /// ```
     /// use std::time::Duration;
@@ -118,7 +121,8 @@ impl TimeoutHandle {
     /// assert!(out.result.unwrap());
     /// ```
     pub fn expired(&self) -> bool {
-        lock(&self.shared).expired()
+        let s = lock(&self.shared);
+        s.expired() || s.delivered()
     }
 }
 

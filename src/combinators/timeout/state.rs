@@ -100,6 +100,17 @@ impl State {
     pub(super) fn finished(&self) -> bool {
         self.flags & FINISHED != 0
     }
+
+    /// Whether the expiry was delivered (asyncio's timeout callback ran: the `EXPIRING`
+    /// state), whether or not the timeout's future has seen it yet.
+    pub(super) fn delivered(&self) -> bool {
+        let (Some(key), Some((run, _))) = (self.key(), self.owner()) else {
+            return false;
+        };
+        let delivered =
+            try_with(|c| c.run_id() == run && c.timer_deadline(key) == Some(Deadline::Delivered));
+        delivered == Some(true)
+    }
 }
 
 impl State {
@@ -177,15 +188,10 @@ impl State {
     pub(super) fn finish(&mut self, dropped: bool) {
         self.flags |= FINISHED;
         self.waker = None;
+        if dropped && !self.expired() && self.delivered() {
+            self.flags |= EXPIRED;
+        }
         if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
-            if dropped && !self.expired() {
-                let delivered = try_with(|c| {
-                    c.run_id() == run && c.timer_deadline(key) == Some(Deadline::Delivered)
-                });
-                if delivered == Some(true) {
-                    self.flags |= EXPIRED;
-                }
-            }
             disarm(run, key);
         }
     }

@@ -12,9 +12,10 @@
 //! **Invariant: timers fire in `(deadline, arming order)` order**, in either queue: the
 //! deque inserts a deadline behind its equals, and the heap keeps equal deadlines in one
 //! bucket in push order (see `radix.rs`). A deadline before `last` (the last deadline taken
-//! out; the clock never lets one be armed, except a deadline already in the past) is filed
-//! as `last`: it is due either way. `last` means the same in both queues, so handing the
-//! deadlines from the deque to the heap needs no fixing up.
+//! out; only a `call_at` in the past arms one) waits in `overdue`, sorted the same way,
+//! which fires before both queues: CPython's heap pops it before every deadline at or
+//! after the clock. `last` means the same in both queues, so handing the deadlines from
+//! the deque to the heap needs no fixing up.
 //!
 //! Cancelling is O(1) in the heap: the slab entry is freed (or its generation bumped) and
 //! the queued entry, now stale, is dropped when it surfaces; when stale entries outnumber
@@ -60,6 +61,10 @@ struct Queued {
 }
 
 pub(crate) struct Timers {
+    /// Timers armed with a deadline before `last` (a `call_at` in the past), sorted by
+    /// `(deadline, arming order)`; all due, they fire first. Usually empty; holds no stale
+    /// entry (a cancellation removes its entry).
+    overdue: Vec<Queued>,
     /// The queued timers while there are at most [`FEW`] and the heap is empty (`queued ==
     /// 0`), sorted by deadline, ties in arming order. Holds no stale entry: a cancellation
     /// removes its entry. Empty whenever the heap is not.
@@ -100,6 +105,7 @@ pub(crate) struct Timers {
 impl Default for Timers {
     fn default() -> Timers {
         Timers {
+            overdue: Vec::new(),
             few: VecDeque::new(),
             buckets: std::array::from_fn(|_| Vec::new()),
             taken: 0,
@@ -133,6 +139,7 @@ pub(crate) struct Fired {
 impl Timers {
     /// Disarms every timer, keeping the capacity of every structure.
     pub(crate) fn clear(&mut self) {
+        self.overdue.clear();
         self.few.clear();
         self.buckets[0].clear();
         self.bucket_min[0] = u64::MAX;
@@ -205,7 +212,10 @@ impl Timers {
         task: TaskId,
         waker: Option<Waker>,
     ) -> TimerKey {
-        let deadline = deadline.as_nanos().max(self.last);
+        let deadline = deadline.as_nanos();
+        if deadline < self.last {
+            return self.arm_overdue(state, deadline, task, waker);
+        }
         let key = self.alloc(state, task, waker, deadline);
         let q = Queued {
             deadline,
@@ -214,6 +224,37 @@ impl Timers {
         };
         self.enqueue(q);
         key
+    }
+
+    /// [`Timers::arm_queued`] for a deadline before `last`: into `overdue`, behind its
+    /// equals.
+    #[cold]
+    fn arm_overdue(
+        &mut self,
+        state: State,
+        deadline: u64,
+        task: TaskId,
+        waker: Option<Waker>,
+    ) -> TimerKey {
+        let key = self.alloc(state, task, waker, deadline);
+        let at = self.overdue.partition_point(|q| q.deadline <= deadline);
+        let q = Queued {
+            deadline,
+            index: key.index,
+            generation: key.generation,
+        };
+        self.overdue.insert(at, q);
+        key
+    }
+
+    /// Removes the timer `key` from `overdue`, if it waits there.
+    #[cold]
+    fn remove_overdue(&mut self, key: TimerKey) -> bool {
+        let at = self
+            .overdue
+            .iter()
+            .position(|q| q.index == key.index && q.generation == key.generation);
+        at.map(|at| self.overdue.remove(at)).is_some()
     }
 
     /// Whether the timer is still in use: armed, or a cancel timer not yet freed.
@@ -242,6 +283,18 @@ impl Timers {
         }) || self
             .queued_own()
             .any(|(task, foreign)| reaches(task, foreign))
+    }
+
+    /// Whether delivering the fired cancel timer `index` (its `Entry::Timer` queued) may
+    /// release a task for which `inside` holds: the timer's task, or one of its scope.
+    pub(crate) fn delivery_reaches(&self, index: u32, inside: impl Fn(TaskId) -> bool) -> bool {
+        let t = &self.slab[index as usize];
+        t.state() == State::Deadline(Deadline::Fired)
+            && (inside(t.task)
+                || self
+                    .scopes
+                    .get(&index)
+                    .is_some_and(|scope| scope.iter().any(|&s| inside(s))))
     }
 
     /// The task an armed timer belongs to.
@@ -274,6 +327,9 @@ impl Timers {
     /// held a foreign one.
     pub(crate) fn cancel(&mut self, key: TimerKey) -> Option<Waker> {
         debug_assert!(!key.is_own(), "own sleeps are cancelled by `cancel_sleep`");
+        if !self.overdue.is_empty() && self.remove_overdue(key) {
+            return self.release(key.index);
+        }
         let t = self.slab.get_mut(key.index as usize)?;
         if t.generation() != key.generation {
             return None;
@@ -354,6 +410,10 @@ impl Timers {
     /// lower bound (it was cancelled), that bucket is spread around the bound: nothing can
     /// be armed before the clock reaches the answer, which is at or after the bound.
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        if !self.overdue.is_empty() {
+            // Due already (a pass's start fires them, so this is not expected).
+            return Some(Instant::from_nanos(self.fired_through));
+        }
         if let Some(q) = self.few.front() {
             return Some(Instant::from_nanos(q.deadline));
         }
@@ -384,6 +444,10 @@ impl Timers {
     fn pop_due(&mut self, now: Instant) -> Option<Fired> {
         let now = now.as_nanos();
         self.fired_through = now;
+        if !self.overdue.is_empty() {
+            let q = self.overdue.remove(0);
+            return Some(self.take_fired(&q));
+        }
         if !self.few.is_empty() {
             return self.pop_few(now);
         }
@@ -405,6 +469,9 @@ impl Timers {
         let now = now.as_nanos();
         // The engine calls this until nothing due is left, before any task runs.
         self.fired_through = now;
+        if !self.overdue.is_empty() {
+            return self.fire_due_slow(now, each);
+        }
         if let Some(q) = self.few.front() {
             if q.deadline <= now {
                 self.fire_due_slow(now, each);
@@ -427,7 +494,10 @@ impl Timers {
         // called from one place, where it is inlined).
         let few = !self.few.is_empty();
         loop {
-            let fired = if few {
+            let fired = if !self.overdue.is_empty() {
+                let q = self.overdue.remove(0);
+                Some(self.take_fired(&q))
+            } else if few {
                 self.pop_few(now)
             } else {
                 self.pop_due_slow(now)

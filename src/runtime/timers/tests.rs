@@ -20,12 +20,17 @@ proptest! {
         let mut timers = Timers::default();
         let mut model: Vec<(u64, u64, usize)> = Vec::new(); // (deadline, seq, task)
         let mut keys = Vec::new();
-        let mut now = 0;
+        let mut now: u64 = 0;
         for (n, (op, x, shift)) in ops.into_iter().enumerate() {
             match op {
                 0 | 1 => {
-                    // Deltas from 0 to 2^44 ns, so every bucket of the radix heap is used.
-                    let deadline = now + (x << (shift % 25)) + u64::from(shift);
+                    // Deltas from 0 to 2^44 ns, so every bucket of the radix heap is used;
+                    // one arm in six is in the past (a `call_at` before the clock).
+                    let deadline = if op == 1 && shift % 3 == 0 {
+                        now.saturating_sub(x)
+                    } else {
+                        now + (x << (shift % 25)) + u64::from(shift)
+                    };
                     let waker = Some(Waker::noop().clone());
                     let key = timers.arm(Instant::from_nanos(deadline), TaskId::from_index(n), waker, TimerKind::Wake);
                     model.push((deadline, n as u64, n));
@@ -40,7 +45,8 @@ proptest! {
                 }
                 _ => {
                     let next = timers.next_deadline().map(Instant::as_nanos);
-                    prop_assert_eq!(next, model.iter().map(|m| m.0).min());
+                    // A deadline in the past is due at the clock.
+                    prop_assert_eq!(next, model.iter().map(|m| m.0.max(now)).min());
                     now = next.unwrap_or(now);
                     model.sort();
                     let due: Vec<usize> = model.iter().filter(|m| m.0 <= now).map(|m| m.2).collect();
@@ -58,6 +64,7 @@ proptest! {
             prop_assert!(timers.few.len() <= FEW);
             prop_assert!(timers.few.iter().zip(timers.few.iter().skip(1)).all(|(a, b)| a.deadline <= b.deadline));
             prop_assert!(timers.few.iter().all(|q| timers.live(q)));
+            prop_assert!(timers.overdue.iter().all(|q| timers.live(q) && q.deadline < timers.last));
             prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
             for (b, entries) in timers.buckets.iter().enumerate().skip(1) {
                 prop_assert!(entries.is_empty() || timers.nonempty.contains(b));
@@ -171,7 +178,8 @@ proptest! {
                 }
                 _ => {
                     let next = timers.next_deadline().map(Instant::as_nanos);
-                    prop_assert_eq!(next, model.iter().map(|m| m.0).min());
+                    // A deadline in the past is due at the clock.
+                    prop_assert_eq!(next, model.iter().map(|m| m.0.max(now)).min());
                     now = next.unwrap_or(now);
                     // A stable sort: ties stay in arming order.
                     model.sort_by_key(|m| m.0);
@@ -199,6 +207,7 @@ proptest! {
             prop_assert!(timers.queued <= 2 * (model.len() + 64));
             prop_assert!(timers.few.is_empty() || timers.queued == 0);
             prop_assert!(timers.few.iter().all(|q| timers.live(q)));
+            prop_assert!(timers.overdue.iter().all(|q| timers.live(q) && q.deadline < timers.last));
             prop_assert!(timers.cancelled.len() <= timers.stale);
             prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
             // The deadlock check sees exactly the live own sleeps.

@@ -5,7 +5,9 @@
 //! `first_round` holds the cases written with the fidelity work (101-113); the others are
 //! programs written afterwards as a newcomer would port them, from the public API only
 //! (114-133), grouped by what they exercise; `corners_*` hold the third round (300-360),
-//! corners of each primitive and combinator the earlier cases left out.
+//! corners of each primitive and combinator the earlier cases left out; `mixes_*` the fourth
+//! (361-412), primitives and combinators combined (cancellation inside waits, timeouts inside
+//! and around TaskGroups, callbacks that complete futures).
 
 mod combinators;
 mod corners_combinators;
@@ -17,6 +19,12 @@ mod edges;
 mod first_round;
 mod futures;
 mod lectures;
+mod mixes_cancel;
+mod mixes_combinators;
+mod mixes_ends;
+mod mixes_sync;
+mod mixes_tasks;
+mod mixes_waits;
 mod rounds;
 mod sync;
 mod tasks;
