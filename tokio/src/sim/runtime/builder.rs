@@ -8,6 +8,22 @@ use super::{Runtime, RuntimeFlavor};
 
 /// Builds a [`Runtime`]. Thread counts, names and hooks are accepted and ignored: the
 /// simulation runs on the calling thread.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+///
+/// let rt = tokio::runtime::Builder::new_multi_thread()
+///     .worker_threads(8)
+///     .thread_name("worker")
+///     .enable_all()
+///     .build()
+///     .unwrap();
+/// rt.block_on(async { tokio::time::sleep(Duration::from_secs(1)).await });
+/// assert_eq!(rt.metrics().num_workers(), 8);
+/// ```
 #[derive(Debug)]
 pub struct Builder {
     flavor: RuntimeFlavor,
@@ -32,6 +48,14 @@ macro_rules! accepted {
 
 impl Builder {
     /// A builder of a current-thread runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(async { "ran" }), "ran");
+    /// ```
     pub fn new_current_thread() -> Builder {
         Builder {
             flavor: RuntimeFlavor::CurrentThread,
@@ -44,6 +68,16 @@ impl Builder {
     }
 
     /// A builder of a multi-thread runtime (simulated on one thread).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::{Builder, RuntimeFlavor};
+    ///
+    /// let rt = Builder::new_multi_thread().build().unwrap();
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    /// ```
     pub fn new_multi_thread() -> Builder {
         Builder {
             flavor: RuntimeFlavor::MultiThread,
@@ -57,12 +91,39 @@ impl Builder {
 
     /// Starts the clock paused (tokio's `test-util`); the simulated clock is virtual anyway,
     /// this sets what `time::pause`/`resume`/`advance` accept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .start_paused(true)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     tokio::time::advance(Duration::from_secs(10)).await;
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(10));
+    /// });
+    /// ```
     pub fn start_paused(&mut self, start_paused: bool) -> &mut Builder {
         self.start_paused = start_paused;
         self
     }
 
     /// Enables timers (real I/O is not simulated).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// rt.block_on(async { tokio::time::sleep(std::time::Duration::from_secs(1)).await });
+    /// ```
     pub fn enable_all(&mut self) -> &mut Builder {
         self.time = true;
         self
@@ -70,6 +131,17 @@ impl Builder {
 
     /// Enables timers, on the virtual clock; without it, creating a timer panics as in
     /// tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let out = rt.block_on(async { tokio::time::timeout(Duration::from_secs(1), async { 1 }).await });
+    /// assert_eq!(out, Ok(1));
+    /// ```
     pub fn enable_time(&mut self) -> &mut Builder {
         self.time = true;
         self
@@ -92,6 +164,14 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(3).build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 3);
+    /// ```
     #[track_caller]
     pub fn worker_threads(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "Worker threads cannot be set to 0");
@@ -101,6 +181,17 @@ impl Builder {
 
     /// Builds a [`super::LocalRuntime`] (a current-thread runtime whose tasks need not be
     /// `Send`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread().build_local(LocalOptions::default()).unwrap();
+    /// let task = rt.spawn_local(async { std::rc::Rc::new(1) });
+    /// assert_eq!(*rt.block_on(task).unwrap(), 1);
+    /// ```
     pub fn build_local(
         &mut self,
         _options: super::LocalOptions,
@@ -113,6 +204,14 @@ impl Builder {
     /// # Panics
     ///
     /// When the name is blank, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().name("api").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("api"));
+    /// ```
     #[track_caller]
     pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
         let name = name.into();
@@ -212,6 +311,28 @@ impl Builder {
     /// Calls `f` when the runtime has nothing to run, as a tokio worker does before it
     /// parks: in a run, when no task is ready, before the virtual clock advances (what `f`
     /// spawns or wakes runs first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::time::Duration;
+    ///
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let counted = parks.clone();
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .on_thread_park(move || {
+    ///         counted.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { tokio::time::sleep(Duration::from_secs(1)).await });
+    /// // Idle once: before the clock jumped to the sleep's deadline.
+    /// assert_eq!(parks.load(Ordering::Relaxed), 1);
+    /// ```
     pub fn on_thread_park<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
@@ -222,6 +343,25 @@ impl Builder {
 
     /// Calls `f` after each park (see [`Builder::on_thread_park`]), as a tokio worker does
     /// when it wakes: the simulated park takes no time, so right after the park hook.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    ///
+    /// let log = Arc::new(Mutex::new(Vec::new()));
+    /// let (park, unpark) = (log.clone(), log.clone());
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .on_thread_park(move || park.lock().unwrap().push("park"))
+    ///     .on_thread_unpark(move || unpark.lock().unwrap().push("unpark"))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { tokio::time::sleep(Duration::from_secs(1)).await });
+    /// assert_eq!(*log.lock().unwrap(), ["park", "unpark"]);
+    /// ```
     pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
@@ -231,6 +371,18 @@ impl Builder {
     }
 
     /// The runtime.
+    ///
+    /// # Errors
+    ///
+    /// Never in the simulation (tokio's fails when the OS refuses a thread or a driver).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(async { 2 }), 2);
+    /// ```
     pub fn build(&mut self) -> std::io::Result<Runtime> {
         let rt = Runtime::with(self.flavor, self.start_paused, self.time);
         rt.handle().set_name(self.name.clone());

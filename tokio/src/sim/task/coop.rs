@@ -12,7 +12,38 @@
 //! the next (which spends one unit: a task gets 127 operations where tokio's get 128).
 //!
 //! The first token comes from a poll of a real tokio `block_on`, where tokio sets a full
-//! budget ([`prepare`], called before a run enters its host runtime).
+//! budget (`prepare`, called before a run enters its host runtime).
+//!
+//! # Examples
+//!
+//! ```
+//! # use simloop_tokio as tokio;
+//! use std::future::poll_fn;
+//! use std::task::Poll;
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! rt.block_on(async {
+//!     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+//!     for _ in 0..200 {
+//!         tx.send(()).unwrap();
+//!     }
+//!     // A task looping over a ready channel runs out of budget and yields.
+//!     let pending_at = poll_fn(|cx| {
+//!         for i in 0..200 {
+//!             if rx.poll_recv(cx).is_pending() {
+//!                 return Poll::Ready(Some(i));
+//!             }
+//!         }
+//!         Poll::Ready(None)
+//!     })
+//!     .await;
+//!     assert!(pending_at.is_some());
+//!     assert!(!tokio::task::coop::has_budget_remaining());
+//!     // The next poll has a full budget again.
+//!     tokio::task::yield_now().await;
+//!     assert!(tokio::task::coop::has_budget_remaining());
+//! });
+//! ```
 
 use std::cell::Cell;
 use std::future::Future;

@@ -29,6 +29,18 @@ use crate::sim::runtime::Handle;
 /// # Panics
 ///
 /// Outside a runtime, with tokio's message.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let doubled = rt.block_on(async {
+///     let task = tokio::spawn(async { 21 * 2 });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(doubled, 42);
+/// ```
 #[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where

@@ -13,6 +13,17 @@ use crate::sim::runtime::RuntimeFlavor;
 /// # Panics
 ///
 /// When already paused, on a multi-thread runtime, or outside a runtime (tokio's rules).
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     tokio::time::pause();
+///     tokio::time::resume();
+/// });
+/// ```
 #[track_caller]
 pub fn pause() {
     let Some(handle) = context::current_handle() else {
@@ -36,6 +47,18 @@ pub fn pause() {
 /// # Panics
 ///
 /// When not paused, or outside a runtime.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread()
+///     .enable_time()
+///     .start_paused(true)
+///     .build()
+///     .unwrap();
+/// rt.block_on(async { tokio::time::resume() });
+/// ```
 #[track_caller]
 pub fn resume() {
     let Some(handle) = context::current_handle() else {
@@ -55,6 +78,30 @@ pub fn resume() {
 /// # Panics
 ///
 /// When the clock is not paused, or outside a run.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+/// use tokio::time::{Instant, advance, sleep};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread()
+///     .enable_time()
+///     .start_paused(true)
+///     .build()
+///     .unwrap();
+/// rt.block_on(async {
+///     let start = Instant::now();
+///     let timer = tokio::spawn(async move {
+///         sleep(Duration::from_secs(5)).await;
+///         start.elapsed()
+///     });
+///     tokio::task::yield_now().await;
+///     advance(Duration::from_secs(5)).await;
+///     assert_eq!(timer.await.unwrap(), Duration::from_secs(5));
+/// });
+/// ```
 pub async fn advance(duration: Duration) {
     let Some(handle) = context::current_handle() else {
         panic!("{NO_RUNTIME}");

@@ -1,0 +1,83 @@
+//! `RuntimeMetrics`: the few of tokio's runtime counters the simulation keeps.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::Handle;
+
+/// A few of tokio's runtime counters.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let metrics = rt.metrics();
+/// let task = rt.spawn(async {});
+/// assert_eq!(metrics.num_alive_tasks(), 1);
+/// assert_eq!(metrics.global_queue_depth(), 1);
+/// rt.block_on(task).unwrap();
+/// assert_eq!(metrics.num_alive_tasks(), 0);
+/// assert_eq!(metrics.worker_park_count(0), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RuntimeMetrics {
+    handle: Handle,
+    workers: usize,
+    alive: Arc<AtomicUsize>,
+    activity: Arc<Mutex<(u64, Duration)>>,
+}
+
+impl RuntimeMetrics {
+    pub(crate) fn new(
+        handle: Handle,
+        workers: usize,
+        alive: Arc<AtomicUsize>,
+        activity: Arc<Mutex<(u64, Duration)>>,
+    ) -> RuntimeMetrics {
+        RuntimeMetrics {
+            handle,
+            workers,
+            alive,
+            activity,
+        }
+    }
+
+    /// The number of workers: 1 for a current-thread runtime, else what the builder asked
+    /// for (the simulation runs them all on one thread).
+    pub fn num_workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The number of tasks spawned and not yet ended.
+    pub fn num_alive_tasks(&self) -> usize {
+        self.alive.load(Ordering::Relaxed)
+    }
+
+    /// The tasks waiting for the runtime's next run (spawned while no run is in progress
+    /// here, or from another thread during one): tokio's global queue.
+    pub fn global_queue_depth(&self) -> usize {
+        self.handle.pending_len()
+    }
+
+    /// The wall time the runtime spent running (all its runs; every worker reports it,
+    /// the simulation running them on one thread). A measurement, never read by a run.
+    pub fn worker_total_busy_duration(&self, _worker: usize) -> Duration {
+        lock(&self.activity).1
+    }
+
+    /// How many times a worker parked: once at the end of each run.
+    pub fn worker_park_count(&self, _worker: usize) -> u64 {
+        lock(&self.activity).0
+    }
+
+    /// Parks and unparks together: two per run (even: not parked now).
+    pub fn worker_park_unpark_count(&self, _worker: usize) -> u64 {
+        2 * lock(&self.activity).0
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
