@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use super::park::ParkHooks;
+use super::park::ThreadHooks;
 use super::{Runtime, RuntimeFlavor};
 
-/// Builds a [`Runtime`]. Thread counts, names and hooks are accepted and ignored: the
-/// simulation runs on the calling thread.
+/// Builds a [`Runtime`]. The simulation runs on the calling thread: thread names, stack
+/// sizes and the scheduler's tuning are accepted and ignored, the worker count is what the
+/// metrics report, and the thread hooks are called as each method says.
 ///
 /// # Examples
 ///
@@ -31,7 +32,7 @@ pub struct Builder {
     time: bool,
     name: Option<String>,
     workers: Option<usize>,
-    hooks: ParkHooks,
+    hooks: ThreadHooks,
 }
 
 macro_rules! accepted {
@@ -63,7 +64,7 @@ impl Builder {
             time: false,
             name: None,
             workers: None,
-            hooks: ParkHooks::default(),
+            hooks: ThreadHooks::default(),
         }
     }
 
@@ -85,7 +86,7 @@ impl Builder {
             time: false,
             name: None,
             workers: None,
-            hooks: ParkHooks::default(),
+            hooks: ThreadHooks::default(),
         }
     }
 
@@ -290,21 +291,71 @@ impl Builder {
         self
     }
 
-    /// Accepted and ignored (no worker threads start).
+    /// Calls `f` once for each worker of a multi-thread runtime as `build` starts it, as
+    /// tokio's workers call it when their threads start. The simulated workers have no
+    /// threads of their own: `f` runs on the thread that calls `build`. A current-thread
+    /// runtime starts no worker (its worker is the thread of its `block_on`), and
+    /// `spawn_blocking`'s threads do not call it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    /// let (s, t) = (started.clone(), stopped.clone());
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(3)
+    ///     .on_thread_start(move || {
+    ///         s.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .on_thread_stop(move || {
+    ///         t.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(started.load(Ordering::Relaxed), 3);
+    /// drop(rt);
+    /// assert_eq!(stopped.load(Ordering::Relaxed), 3);
+    /// ```
     pub fn on_thread_start<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
     {
-        drop(f);
+        self.hooks.start = Some(Arc::new(f));
         self
     }
 
-    /// Accepted and ignored.
+    /// Calls `f` once for each worker of a multi-thread runtime as it shuts down (its drop,
+    /// `shutdown_timeout`, `shutdown_background`), on the thread that shuts it down; see
+    /// [`Builder::on_thread_start`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let stopped = Arc::new(AtomicUsize::new(0));
+    /// let counted = stopped.clone();
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_stop(move || {
+    ///         counted.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.shutdown_background();
+    /// assert_eq!(stopped.load(Ordering::Relaxed), 2);
+    /// ```
     pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
     {
-        drop(f);
+        self.hooks.stop = Some(Arc::new(f));
         self
     }
 
@@ -394,6 +445,11 @@ impl Builder {
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         };
         rt.handle().set_workers(workers);
+        if let (RuntimeFlavor::MultiThread, Some(start)) = (self.flavor, &self.hooks.start) {
+            for _ in 0..workers {
+                start();
+            }
+        }
         Ok(rt)
     }
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::park::{self, ParkHooks};
+use super::park::{self, ThreadHooks};
 use super::{EnterGuard, Id, RuntimeFlavor, RuntimeMetrics};
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::entry;
@@ -65,7 +65,7 @@ struct Inner {
     /// concurrent `block_on` on another thread only blocks on it.
     core_taken: AtomicBool,
     /// `on_thread_park` and `on_thread_unpark`, set by the builder.
-    park_hooks: std::sync::OnceLock<ParkHooks>,
+    park_hooks: std::sync::OnceLock<ThreadHooks>,
     /// `spawn_blocking` closures running on their threads (`task::blocking`), and the
     /// condition their ends signal (a runtime's drop waits for them).
     blocking: Mutex<usize>,
@@ -390,8 +390,16 @@ impl Handle {
     /// Drops the tasks that never started, and refuses what comes later (the runtime
     /// shuts down).
     pub(crate) fn shut_down(&self) {
-        self.inner.shut_down.store(true, Ordering::Relaxed);
+        let first = !self.inner.shut_down.swap(true, Ordering::Relaxed);
         self.drop_pending();
+        if first && self.inner.flavor == RuntimeFlavor::MultiThread {
+            // The workers stop (`Builder::on_thread_start` started them).
+            if let Some(stop) = self.park_hooks().stop {
+                for _ in 0..self.inner.workers.load(Ordering::Relaxed) {
+                    stop();
+                }
+            }
+        }
     }
 
     /// Drops the tasks that never started.
@@ -482,12 +490,12 @@ impl Handle {
         self.inner.core_taken.store(false, Ordering::Release);
     }
 
-    pub(crate) fn set_park_hooks(&self, hooks: ParkHooks) {
+    pub(crate) fn set_park_hooks(&self, hooks: ThreadHooks) {
         let _ = self.inner.park_hooks.set(hooks);
     }
 
     /// The park hooks the runtime was built with.
-    pub(crate) fn park_hooks(&self) -> ParkHooks {
+    pub(crate) fn park_hooks(&self) -> ThreadHooks {
         self.inner.park_hooks.get().cloned().unwrap_or_default()
     }
 

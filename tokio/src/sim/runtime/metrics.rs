@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::Handle;
+use super::{Handle, RuntimeFlavor};
 
 /// A few of tokio's runtime counters.
 ///
@@ -67,14 +67,49 @@ impl RuntimeMetrics {
         lock(&self.activity).1
     }
 
-    /// How many times a worker parked: once at the end of each run.
+    /// How many times a worker parked: at the end of each run and, on a multi-thread
+    /// runtime (whose workers idle until work comes), once when the runtime was built.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let metrics = rt.metrics();
+    /// assert_eq!(metrics.worker_park_count(1), 1);
+    /// rt.block_on(async {});
+    /// assert_eq!(metrics.worker_park_count(1), 2);
+    /// ```
     pub fn worker_park_count(&self, _worker: usize) -> u64 {
-        lock(&self.activity).0
+        self.parked_at_start() + lock(&self.activity).0
     }
 
-    /// Parks and unparks together: two per run (even: not parked now).
+    /// Parks and unparks together, odd while the worker is parked: a run unparks and
+    /// parks again; a multi-thread runtime's workers also park when it is built and
+    /// unpark when it shuts down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let metrics = rt.metrics();
+    /// assert_eq!(metrics.worker_park_unpark_count(0), 1); // parked, waiting for work
+    /// rt.block_on(async {});
+    /// assert_eq!(metrics.worker_park_unpark_count(0), 3);
+    /// drop(rt);
+    /// assert_eq!(metrics.worker_park_unpark_count(0), 4); // unparked to shut down
+    /// ```
     pub fn worker_park_unpark_count(&self, _worker: usize) -> u64 {
-        2 * lock(&self.activity).0
+        let parked = self.parked_at_start();
+        let shut_down = parked * u64::from(self.handle.is_shut_down());
+        parked + 2 * lock(&self.activity).0 + shut_down
+    }
+
+    /// 1 on a multi-thread runtime, whose workers park as it starts; 0 on a current-thread
+    /// one, whose worker is the thread of its `block_on`.
+    fn parked_at_start(&self) -> u64 {
+        u64::from(self.handle.runtime_flavor() == RuntimeFlavor::MultiThread)
     }
 }
 

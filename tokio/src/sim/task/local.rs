@@ -119,6 +119,15 @@ impl Shared {
             previous: CURRENT.with(|c| c.borrow_mut().replace(self.clone())),
         }
     }
+
+    /// [`Shared::enter`], unless the thread's locals are being destroyed (a task dropped
+    /// by a thread-local's destructor).
+    pub(crate) fn try_enter(self: &Arc<Self>) -> Option<LocalGuard> {
+        let previous = CURRENT
+            .try_with(|c| c.borrow_mut().replace(self.clone()))
+            .ok()?;
+        Some(LocalGuard { previous })
+    }
 }
 
 /// Restores the previously current set.

@@ -121,6 +121,9 @@ pin_project! {
                 // Aborted, or dropped when its run ended: tokio's cancellation. The future
                 // is dropped first, with the task's id current, as tokio does.
                 let _current = set_current(Some(*this.id));
+                // A local task's future is dropped inside its set, as tokio drops it (in the
+                // set's drop, or its tick): there `block_in_place` refuses to run.
+                let _local = this.local.as_ref().and_then(|l| l.try_enter());
                 // A future that panics as it drops makes the abort a panic (tokio's rule).
                 // The assignment replaces the stage even when the old value's drop panics.
                 let mut stage = this.stage.as_mut();

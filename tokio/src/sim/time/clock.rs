@@ -1,12 +1,22 @@
 //! `pause`, `resume`, `advance`: tokio's test-util clock controls on the virtual clock.
 //!
 //! The simulated clock is always virtual; these keep tokio's rules (what panics when)
-//! and `advance` moves the clock at once.
+//! and `advance` moves the clock at once; a switch between a running and a frozen clock
+//! takes a tick (`MODE_SWITCH`).
 
 use std::time::Duration;
 
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::runtime::RuntimeFlavor;
+
+/// The virtual time a switch between a running and a frozen clock takes, inside a run.
+///
+/// tokio's running clock is the wall clock, which moves between any two readings: `pause`
+/// freezes it later than it was last read, and after `resume` the next reading is later
+/// than the frozen one (tokio's `test_clock` checks both). The virtual clock stands still
+/// while tasks run, so each switch moves it by a tick (the busy clock's, `busy::TICK`),
+/// the same in every run.
+const MODE_SWITCH: Duration = super::busy::TICK;
 
 /// Marks the clock paused (it is virtual in any case).
 ///
@@ -38,6 +48,8 @@ pub fn pause() {
         panic!("time is already frozen");
     }
     if handle.runs_here() {
+        // The running clock froze later than anything read from it: see `MODE_SWITCH`.
+        simloop::time::advance(MODE_SWITCH);
         super::busy_paused(true);
     }
 }
@@ -68,6 +80,8 @@ pub fn resume() {
         panic!("time is not frozen");
     }
     if handle.runs_here() {
+        // The clock runs again: the next reading is later than the frozen one.
+        simloop::time::advance(MODE_SWITCH);
         super::busy_paused(false);
     }
 }
