@@ -244,15 +244,10 @@ impl Handle {
                 handle.set_main_waker(Some(cx.waker()));
                 task::coop::refill();
                 crate::sim::time::count_poll();
-                let poll = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
+                catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
-                );
-                if poll.is_ready() {
-                    // The tasks still alive wait for the runtime's next run.
-                    context::main_done();
-                }
-                poll
+                )
             })
             .await
         };
@@ -261,6 +256,20 @@ impl Handle {
         task::coop::prepare();
         let outcome = host_block_on(async { sim.block_on(main) });
         self.set_main_waker(None);
+        // The runtime's tasks still alive when the run ended (`TaskFuture::start_in_runtime`).
+        let kept = simloop::task::take_kept();
+        if matches!(outcome.result, Ok(Ok(_))) {
+            // The `block_on`'s future is done: they go on in the runtime's next run, where
+            // each is polled at its turn (the wakers it left were the ended run's).
+            for task in kept {
+                self.keep(Box::new(move || {
+                    simloop::task::spawn_kept(task);
+                }));
+            }
+        } else {
+            // The run failed: they are cancelled (dropped) with it.
+            drop(kept);
+        }
         {
             let mut activity = lock(&self.inner.activity);
             activity.0 += 1;
