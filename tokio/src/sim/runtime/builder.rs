@@ -150,12 +150,50 @@ impl Builder {
 
     accepted! {
         /// Accepted: real I/O is not simulated.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         enable_io();
         /// Accepted and ignored.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_multi_thread()
+        ///     .thread_stack_size(4 << 20)
+        ///     .build()
+        ///     .unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         thread_stack_size(n: usize);
         /// Accepted and ignored.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_multi_thread()
+        ///     .thread_keep_alive(std::time::Duration::from_secs(10))
+        ///     .build()
+        ///     .unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         thread_keep_alive(d: std::time::Duration);
         /// Accepted and ignored.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_multi_thread().disable_lifo_slot().build().unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         disable_lifo_slot();
     }
 
@@ -226,6 +264,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .max_io_events_per_tick(512)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn max_io_events_per_tick(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "max_io_events_per_tick must be non-zero");
@@ -237,6 +286,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .max_io_events_per_busy_tick(64)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn max_io_events_per_busy_tick(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "max_io_events_per_busy_tick must be non-zero");
@@ -248,6 +308,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .max_blocking_threads(4)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(rt.spawn_blocking(|| 2)).unwrap(), 2);
+    /// ```
     #[track_caller]
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "Max blocking threads cannot be set to 0");
@@ -259,6 +330,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .global_queue_interval(31)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn global_queue_interval(&mut self, n: u32) -> &mut Builder {
         assert!(n > 0, "global_queue_interval must be greater than 0");
@@ -270,6 +352,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .event_interval(61)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn event_interval(&mut self, n: u32) -> &mut Builder {
         assert!(n > 0, "event_interval must be greater than 0");
@@ -277,12 +370,34 @@ impl Builder {
     }
 
     /// Accepted and ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .thread_name("api-worker")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Builder {
         let _ = name.into();
         self
     }
 
     /// Accepted and ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .thread_name_fn(|| "api-worker".to_string())
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() -> String + Send + Sync + 'static,

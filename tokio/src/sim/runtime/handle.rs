@@ -626,11 +626,27 @@ pub struct TryCurrentError(());
 
 impl TryCurrentError {
     /// Whether there was no runtime at all (always, in the simulation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let err = tokio::runtime::Handle::try_current().unwrap_err();
+    /// assert!(err.is_missing_context());
+    /// ```
     pub fn is_missing_context(&self) -> bool {
         true
     }
 
     /// Whether the thread-local was destroyed (never, in the simulation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let err = tokio::runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
     pub fn is_thread_local_destroyed(&self) -> bool {
         false
     }

@@ -46,23 +46,66 @@ impl RuntimeMetrics {
 
     /// The number of workers: 1 for a current-thread runtime, else what the builder asked
     /// for (the simulation runs them all on one thread).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(4).build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 4);
+    /// ```
     pub fn num_workers(&self) -> usize {
         self.workers
     }
 
     /// The number of tasks spawned and not yet ended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// let task = rt.spawn(std::future::pending::<()>());
+    /// assert_eq!(metrics.num_alive_tasks(), 1);
+    /// task.abort();
+    /// assert_eq!(metrics.num_alive_tasks(), 1); // until its runtime's next run cancels it
+    /// let _ = rt.block_on(task);
+    /// assert_eq!(metrics.num_alive_tasks(), 0);
+    /// ```
     pub fn num_alive_tasks(&self) -> usize {
         self.alive.load(Ordering::Relaxed)
     }
 
     /// The tasks waiting for the runtime's next run (spawned while no run is in progress
     /// here, or from another thread during one): tokio's global queue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// let task = rt.spawn(async {});
+    /// assert_eq!(metrics.global_queue_depth(), 1); // waiting for a run
+    /// rt.block_on(task).unwrap();
+    /// assert_eq!(metrics.global_queue_depth(), 0);
+    /// ```
     pub fn global_queue_depth(&self) -> usize {
         self.handle.pending_len()
     }
 
     /// The wall time the runtime spent running (all its runs; every worker reports it,
     /// the simulation running them on one thread). A measurement, never read by a run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async { tokio::task::yield_now().await });
+    /// assert!(rt.metrics().worker_total_busy_duration(0) > std::time::Duration::ZERO);
+    /// ```
     pub fn worker_total_busy_duration(&self, _worker: usize) -> Duration {
         lock(&self.activity).1
     }
