@@ -32,6 +32,11 @@ pub(crate) trait ErasedTask {
     /// Asks for the cell's lines (its waker and the start of its future) to be brought into
     /// cache without waiting for them ([`super::prefetch`]).
     fn prefetch(&self);
+    /// The cell as a `Send` task if it is one (a keepable task's, `keep.rs`), else itself.
+    #[allow(clippy::type_complexity)]
+    fn into_send(
+        self: Pin<Box<Self>>,
+    ) -> Result<Pin<Box<dyn ErasedTask + Send>>, Pin<Box<dyn ErasedTask>>>;
 }
 
 pin_project! {
@@ -55,10 +60,16 @@ impl<F: Future + 'static> TaskCell<F> {
     /// Boxes `future` as a task, without its waker yet ([`ErasedTask::set_waker`]).
     #[inline]
     pub(crate) fn boxed(future: F) -> Pin<Box<dyn ErasedTask>> {
-        Box::pin(TaskCell {
+        Box::pin(TaskCell::new(future))
+    }
+
+    /// `future` as a task, without its waker yet ([`ErasedTask::set_waker`]).
+    #[inline]
+    pub(crate) fn new(future: F) -> TaskCell<F> {
+        TaskCell {
             waker: Waker::noop().clone(),
             state: State::Running { future },
-        })
+        }
     }
 }
 
@@ -115,5 +126,11 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         if let StateProj::Done { result } = self.project().state.project() {
             *slot = result.take();
         }
+    }
+
+    fn into_send(
+        self: Pin<Box<Self>>,
+    ) -> Result<Pin<Box<dyn ErasedTask + Send>>, Pin<Box<dyn ErasedTask>>> {
+        Err(self)
     }
 }

@@ -18,7 +18,7 @@ use super::id_table::{FREED, SLOT_MASK};
 use super::idle::Idle;
 use super::read_ahead::PICKS_READ_AHEAD_FROM;
 use super::slot::{
-    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, KEEP, NONE,
     SLEEPING,
 };
 use super::task_id::UNKNOWN_SLOT;
@@ -297,6 +297,11 @@ fn teardown() {
             let s = id.slot() as usize;
             let slot = &mut c.tasks[s];
             if slot.is_done() {
+                return None;
+            }
+            if slot.is(KEEP) && !slot.is(CANCEL) {
+                // Kept for a later run (`keep.rs`): not cancelled, not ended here.
+                super::keep::keep(slot.cell.take()?);
                 return None;
             }
             let cell = slot.cell.take()?;

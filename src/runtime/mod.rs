@@ -19,6 +19,7 @@ mod id_table;
 mod idle;
 mod instant;
 mod join_error;
+mod keep;
 mod lifecycle;
 mod pool;
 mod prefetch;
@@ -40,6 +41,7 @@ pub use self::aside::set_aside;
 pub use self::deadlock::{BlockedTask, DeadlockReport};
 pub use self::instant::Instant;
 pub use self::join_error::JoinError;
+pub use self::keep::{Kept, spawn_keepable, spawn_kept, take_kept};
 pub use self::stats::Stats;
 pub use self::task_id::TaskId;
 

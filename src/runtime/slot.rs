@@ -65,6 +65,10 @@ pub(crate) const SLEEPING: u8 = 1 << 5;
 /// cancels the waited future at once (`Task.cancel()`); cleared when the task is polled.
 pub(crate) const ABANDONING: u8 = 1 << 6;
 
+/// Spawned by [`super::keep::spawn_keepable`]: alive and not cancelled when its run ends,
+/// the task is kept for a later run rather than cancelled.
+pub(crate) const KEEP: u8 = 1 << 7;
+
 /// The two low bits: how the task ended, 0 while it has not.
 pub(crate) const END_MASK: u8 = 0b11;
 pub(crate) const END_RETURNED: u8 = 1;

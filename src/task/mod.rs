@@ -36,4 +36,6 @@ pub use self::join::JoinHandle;
 pub use self::shared::Task;
 pub use self::spawn::{spawn, spawn_named};
 pub use self::yield_now::{YieldNow, yield_now};
-pub use crate::runtime::{JoinError, TaskId, set_aside};
+pub use crate::runtime::{
+    JoinError, Kept, TaskId, set_aside, spawn_keepable, spawn_kept, take_kept,
+};

@@ -149,3 +149,47 @@ fn a_blocking_closure_sleeps_on_the_real_clock() {
         .unwrap();
     });
 }
+
+/// Regression (tokio's `block_in_place_in_spawn_local_drop_mt`): a local task's future
+/// dropped because its `LocalSet` was dropped is dropped inside the set, as tokio drops it,
+/// so a `block_in_place` in its `Drop` panics (and the task's handle reports the panic).
+/// Before, the future was dropped outside any set and the `block_in_place` ran.
+#[test]
+fn a_local_task_dropped_with_its_set_is_dropped_inside_the_set() {
+    struct BlockInPlaceOnDrop;
+
+    impl std::future::Future for BlockInPlaceOnDrop {
+        type Output = ();
+
+        fn poll(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
+            std::task::Poll::Pending
+        }
+    }
+
+    impl Drop for BlockInPlaceOnDrop {
+        fn drop(&mut self) {
+            tokio::task::block_in_place(|| {});
+        }
+    }
+
+    let rt = tokio::runtime::Builder::new_multi_thread().build().unwrap();
+    let err = rt.block_on(async {
+        let set = tokio::task::LocalSet::new();
+        let task = set.spawn_local(BlockInPlaceOnDrop);
+        set.run_until(tokio::task::yield_now()).await;
+        drop(set);
+        task.await.unwrap_err()
+    });
+    let payload = err.into_panic();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned());
+    assert_eq!(
+        message.as_deref(),
+        Some("can call blocking only when running on the multi-threaded runtime")
+    );
+}

@@ -92,7 +92,8 @@ mod simulated {
         for _ in 0..2_000 {
             tokio::task::yield_now().await;
         }
-        assert_eq!(Instant::now() - start, Duration::from_millis(2));
+        // A tick for the switch back to a running clock, two for the 2,000 polls.
+        assert_eq!(Instant::now() - start, Duration::from_millis(3));
     }
 
     #[tokio::test]
@@ -107,4 +108,25 @@ mod simulated {
         }
         assert_eq!(Instant::now() - start, Duration::from_millis(50));
     }
+}
+
+/// Regression (tokio's `test_clock` `resume_lets_time_move_forward_instead_of_resetting_it`
+/// and `can_pause_after_resume`): a running clock moves between readings, so `pause`
+/// freezes it later than it was last read, and after `resume` the next reading is later
+/// than the frozen one. Before, the virtual clock stood still across both, and an
+/// `advance` of 10 s after a `pause` read exactly 10 s.
+#[tokio::test]
+async fn pausing_and_resuming_a_running_clock_moves_it_forward() {
+    let start = Instant::now();
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(10)).await;
+    let frozen = Instant::now();
+    assert!(frozen - start > Duration::from_secs(10));
+    assert!(frozen - start < Duration::from_secs(11));
+    tokio::time::resume();
+    assert!(Instant::now() > frozen);
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(10)).await;
+    assert!(Instant::now() - start > Duration::from_secs(20));
+    assert!(Instant::now() - start < Duration::from_secs(21));
 }

@@ -62,3 +62,47 @@ fn kept_tasks_drop_with_the_runtime() {
     drop(rt);
     assert_eq!(Arc::strong_count(&count), 1);
 }
+
+/// A kept task aborted between two `block_on`s never runs again: its handle reports the
+/// cancellation in the next one. (The task moves whole to the next run since its future
+/// is no longer boxed apart: the abort is read at its first poll there.)
+#[test]
+fn a_kept_task_aborted_between_block_ons_runs_no_more() {
+    let rt = current_thread();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let ran_on = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = ran_on.clone();
+    let mut task = None;
+    rt.block_on(async {
+        task = Some(tokio::spawn(async move {
+            let _ = rx.await;
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }));
+        tokio::task::yield_now().await;
+    });
+    let task = task.unwrap();
+    task.abort();
+    let _ = tx.send(());
+    assert!(rt.block_on(task).unwrap_err().is_cancelled());
+    assert!(!ran_on.load(std::sync::atomic::Ordering::Relaxed));
+}
+
+/// A kept task aborted during the next `block_on`, once it waits there again, is
+/// cancelled in that run (the abort reaches the task as it runs now, not as it ran in
+/// the `block_on` that spawned it).
+#[test]
+fn a_kept_task_aborted_in_the_next_block_on_is_cancelled_there() {
+    let rt = current_thread();
+    let mut task = None;
+    rt.block_on(async {
+        task = Some(tokio::spawn(std::future::pending::<()>()));
+        tokio::task::yield_now().await;
+    });
+    let task = task.unwrap();
+    let err = rt.block_on(async move {
+        tokio::task::yield_now().await; // the kept task waits again
+        task.abort();
+        task.await.unwrap_err()
+    });
+    assert!(err.is_cancelled());
+}

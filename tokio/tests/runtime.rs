@@ -272,3 +272,58 @@ fn spawn_local_on_another_threads_local_runtime_panics() {
     let _entered = handle.enter();
     drop(tokio::task::spawn_local(async {}));
 }
+
+/// Regression (tokio's `worker_park_unpark_count`): a multi-thread runtime's workers park
+/// as it starts (the count is odd while parked), unpark and park around each run, and
+/// unpark when it shuts down. Before, the simulation counted only the runs' parks, so the
+/// count was even, "not parked", right after the runtime was built.
+#[test]
+fn a_multi_thread_runtime_s_workers_park_until_work_comes() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let metrics = rt.metrics();
+    // tokio's workers park on their threads soon after the build.
+    let parked = || (0..2).all(|w| metrics.worker_park_unpark_count(w) == 1);
+    for _ in 0..100 {
+        if parked() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(parked());
+    drop(rt);
+    for w in 0..2 {
+        let count = metrics.worker_park_unpark_count(w);
+        assert_eq!(count % 2, 0, "worker {w} unparked to shut down: {count}");
+        assert!(metrics.worker_park_count(w) >= 1);
+    }
+}
+
+/// Regression (tokio's `start_stop_callbacks_called`, `drop_threadpool_drops_futures`,
+/// `rt_blocking_thread_exhaust`): a multi-thread runtime's `on_thread_start` and
+/// `on_thread_stop` run once per worker, the stops by the time its drop returns. Before,
+/// the simulation ignored both hooks.
+#[test]
+fn a_multi_thread_runtime_starts_and_stops_each_worker_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (s, t) = (started.clone(), stopped.clone());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(move || {
+            s.fetch_add(1, Ordering::Relaxed);
+        })
+        .on_thread_stop(move || {
+            t.fetch_add(1, Ordering::Relaxed);
+        })
+        .build()
+        .unwrap();
+    rt.block_on(async {});
+    drop(rt);
+    assert_eq!(started.load(Ordering::Relaxed), 2);
+    assert_eq!(stopped.load(Ordering::Relaxed), 2);
+}

@@ -290,7 +290,7 @@ impl Timers {
     pub(crate) fn delivery_reaches(&self, index: u32, inside: impl Fn(TaskId) -> bool) -> bool {
         let t = &self.slab[index as usize];
         t.state() == State::Deadline(Deadline::Fired)
-            && (inside(t.task)
+            && (inside(t.task())
                 || self
                     .scopes
                     .get(&index)

@@ -36,6 +36,16 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// Where quotes come from; counts its fetches.
+///
+/// # Examples
+///
+/// ```
+/// use simloop_tokio_example::Backend;
+///
+/// let backend = Backend::new();
+/// let shared = backend.clone(); // clones count into the same total
+/// assert_eq!(shared.fetches(), 0);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Backend {
     fetches: Arc<AtomicU64>,
@@ -43,6 +53,13 @@ pub struct Backend {
 
 impl Backend {
     /// A backend that has fetched nothing yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let backend = simloop_tokio_example::Backend::new();
+    /// assert_eq!(backend.fetches(), 0);
+    /// ```
     pub fn new() -> Backend {
         Backend::default()
     }
@@ -54,6 +71,21 @@ impl Backend {
     }
 
     /// How many quotes were fetched.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop_tokio_example::{Backend, QuoteCache};
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let backend = Backend::new();
+    /// rt.block_on(async {
+    ///     let cache = QuoteCache::start(backend.clone());
+    ///     cache.get("A").await;
+    ///     cache.get("B").await;
+    /// });
+    /// assert_eq!(backend.fetches(), 2);
+    /// ```
     pub fn fetches(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
     }
@@ -66,6 +98,20 @@ struct Load {
 }
 
 /// The quote cache: clients share it (it is cheap to clone).
+///
+/// # Examples
+///
+/// ```
+/// use simloop_tokio_example::{Backend, QuoteCache};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let cache = QuoteCache::start(Backend::new());
+///     let client = cache.clone();
+///     let quote = tokio::spawn(async move { client.get("XYZ").await }).await.unwrap();
+///     assert_eq!(quote, 300);
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct QuoteCache {
     entries: Arc<Mutex<BTreeMap<String, u64>>>,
@@ -74,6 +120,18 @@ pub struct QuoteCache {
 
 impl QuoteCache {
     /// Starts the loader actor on the current runtime and returns the cache.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop_tokio_example::{Backend, QuoteCache};
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// rt.block_on(async {
+    ///     let cache = QuoteCache::start(Backend::new());
+    ///     assert_eq!(cache.get("AB").await, 200);
+    /// });
+    /// ```
     pub fn start(backend: Backend) -> QuoteCache {
         let entries = Arc::new(Mutex::new(BTreeMap::new()));
         let (loads, rx) = mpsc::channel(16);
@@ -86,6 +144,21 @@ impl QuoteCache {
     /// # Panics
     ///
     /// When the loader has stopped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop_tokio_example::{Backend, QuoteCache};
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let backend = Backend::new();
+    /// rt.block_on(async {
+    ///     let cache = QuoteCache::start(backend.clone());
+    ///     assert_eq!(cache.get("ACME").await, 400); // loaded
+    ///     assert_eq!(cache.get("ACME").await, 400); // cached
+    /// });
+    /// assert_eq!(backend.fetches(), 1);
+    /// ```
     pub async fn get(&self, key: &str) -> u64 {
         if let Some(v) = self.entries.lock().unwrap().get(key) {
             return *v;

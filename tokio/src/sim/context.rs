@@ -4,7 +4,7 @@
 //! runs, `RUN` names its runtime handle and where its virtual clock starts. `Runtime::enter`
 //! pushes a handle without a run: spawns then wait in the runtime until its next run.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,13 +25,12 @@ pub(crate) struct Run {
     /// The run waits for other threads' wakes (a `block_on`'s): `spawn_blocking` closures
     /// run on threads of their own. An explored run accepts none, and runs them as tasks.
     pub(crate) threads: bool,
-    /// The `block_on`'s future is done: the run ends, and the tasks it drops as it ends
-    /// move to the runtime's next run (`task::spawn`'s carry).
-    pub(crate) main_done: bool,
 }
 
 thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+    /// `RUN`'s number, 0 without a run: read at every task poll, without a borrow.
+    static NUMBER: Cell<u64> = const { Cell::new(0) };
     static ENTERED: RefCell<Vec<Handle>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -61,8 +60,17 @@ pub(crate) fn with_run<R>(f: impl FnOnce(&Run) -> R) -> Option<R> {
 }
 
 /// The number of the run in progress, or 0.
+#[inline]
 pub(crate) fn run_number() -> u64 {
-    with_run(|r| r.number).unwrap_or(0)
+    NUMBER.try_with(Cell::get).unwrap_or(0)
+}
+
+/// Sets `RUN` (and its number).
+fn set_run(run: Option<Run>) -> Option<Run> {
+    let _ = NUMBER.try_with(|n| n.set(run.as_ref().map_or(0, |r| r.number)));
+    RUN.try_with(|r| std::mem::replace(&mut *r.borrow_mut(), run))
+        .ok()
+        .flatten()
 }
 
 /// Makes `handle` the runtime of a new run on this thread until the guard drops.
@@ -75,26 +83,14 @@ pub(crate) fn enter_run(
     let number = RUNS.fetch_add(1, Ordering::Relaxed);
     in_progress().push((number, handle.clone()));
     super::time::reset_busy(handle.is_paused());
-    let previous = RUN.with(|r| {
-        r.borrow_mut().replace(Run {
-            handle,
-            origin,
-            number,
-            worker,
-            threads,
-            main_done: false,
-        })
-    });
+    let previous = set_run(Some(Run {
+        handle,
+        origin,
+        number,
+        worker,
+        threads,
+    }));
     RunGuard { previous, number }
-}
-
-/// Marks the `block_on`'s future of this thread's run done (see [`Run::main_done`]).
-pub(crate) fn main_done() {
-    let _ = RUN.try_with(|r| {
-        if let Some(run) = r.borrow_mut().as_mut() {
-            run.main_done = true;
-        }
-    });
 }
 
 /// Restores the previous run (normally none) when dropped.
@@ -110,7 +106,7 @@ impl Drop for RunGuard {
         if let Some(run) = &previous {
             super::time::reset_busy(run.handle.is_paused());
         }
-        let _ = RUN.try_with(|r| *r.borrow_mut() = previous);
+        set_run(previous);
     }
 }
 
@@ -126,12 +122,12 @@ pub(crate) fn set_aside<R>(f: impl FnOnce() -> R) -> R {
                 pop_entered();
                 // A run nested in the closure counted its own polls.
                 super::time::reset_busy(run.handle.is_paused());
-                let _ = RUN.try_with(|r| *r.borrow_mut() = Some(run));
+                set_run(Some(run));
             }
         }
     }
 
-    let run = RUN.try_with(|r| r.borrow_mut().take()).ok().flatten();
+    let run = set_run(None);
     if let Some(run) = &run {
         push_entered(run.handle.clone());
     }

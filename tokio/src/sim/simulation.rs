@@ -4,6 +4,41 @@
 //! `#[tokio::test]` explores by itself with `SIMLOOP_RUNS=N`; [`explore`] does the same
 //! from code, returning the [`Report`] (the failure, shrunk, with its replay token) instead
 //! of panicking, for tests that assert a race is found.
+//!
+//! # Examples
+//!
+//! A lost update (read, yield, write) is found among the schedules, and its token replays
+//! it:
+//!
+//! ```
+//! # use simloop_tokio as tokio;
+//! use std::sync::{Arc, Mutex};
+//! use tokio::simulation::{Explorer, explore, replay};
+//!
+//! async fn two_increments() -> Result<(), String> {
+//!     let counter = Arc::new(Mutex::new(0));
+//!     let tasks: Vec<_> = (0..2)
+//!         .map(|_| {
+//!             let counter = counter.clone();
+//!             tokio::spawn(async move {
+//!                 let read = *counter.lock().unwrap();
+//!                 tokio::task::yield_now().await;
+//!                 *counter.lock().unwrap() = read + 1;
+//!             })
+//!         })
+//!         .collect();
+//!     for task in tasks {
+//!         task.await.unwrap();
+//!     }
+//!     let total = *counter.lock().unwrap();
+//!     if total == 2 { Ok(()) } else { Err(format!("lost an update: {total}")) }
+//! }
+//!
+//! let report = explore(&Explorer::new().runs(50), two_increments);
+//! let failure = report.failure.expect("some schedule loses an update");
+//! let outcome = replay(&failure.token, two_increments);
+//! assert_eq!(outcome.result.unwrap(), Err("lost an update: 1".to_string()));
+//! ```
 
 use std::future::Future;
 
@@ -17,9 +52,18 @@ use super::runtime::RuntimeFlavor;
 /// current-thread runtime with a paused clock, as `#[tokio::test(start_paused = true)]`
 /// would; a run fails when it panics, deadlocks, or returns an `Err`.
 ///
-/// ```ignore
-/// let report = tokio::simulation::explore(&Explorer::new().runs(1000), || async { ... });
-/// let failure = report.failure.expect("the race is found");
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::simulation::{Explorer, explore};
+///
+/// let report = explore(&Explorer::new().runs(20), || async {
+///     let (a, b) = tokio::join!(tokio::spawn(async { 1 }), tokio::spawn(async { 2 }));
+///     assert_eq!(a.unwrap() + b.unwrap(), 3);
+/// });
+/// assert!(report.passed());
+/// assert_eq!(report.runs, 20);
 /// ```
 pub fn explore<P, F>(explorer: &Explorer, program: P) -> Report
 where
@@ -43,6 +87,21 @@ where
 /// # Errors
 ///
 /// [`Nondeterminism`] when the two runs differ.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+/// use tokio::simulation::{Explorer, check_determinism};
+///
+/// let same = check_determinism(&Explorer::new().seed(3), || async {
+///     let slow = tokio::spawn(tokio::time::sleep(Duration::from_millis(5)));
+///     tokio::task::yield_now().await;
+///     slow.await.unwrap();
+/// });
+/// assert!(same.is_ok());
+/// ```
 pub fn check_determinism<P, F>(explorer: &Explorer, program: P) -> Result<(), Nondeterminism>
 where
     P: Fn() -> F + Sync,
@@ -61,6 +120,22 @@ async fn in_runtime<F: Future>(body: F) -> F::Output {
 
 /// Replays one recorded schedule of `program` (a token from a [`Report`]) in a fresh
 /// runtime, and gives the run's outcome.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::simulation::{Explorer, explore, replay};
+///
+/// let program = || async {
+///     let five = tokio::spawn(async { 5 }).await.unwrap();
+///     if five == 5 { Err("five") } else { Ok(()) }
+/// };
+/// let report = explore(&Explorer::new().runs(1), program);
+/// let failure = report.failure.expect("the program returns an error");
+/// let outcome = replay(&failure.token, program);
+/// assert_eq!(outcome.result.unwrap(), Err("five"));
+/// ```
 pub fn replay<P, F>(token: &simloop::Token, program: P) -> simloop::Outcome<F::Output>
 where
     P: FnOnce() -> F,

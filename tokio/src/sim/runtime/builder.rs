@@ -3,11 +3,28 @@
 
 use std::sync::Arc;
 
-use super::park::ParkHooks;
+use super::park::ThreadHooks;
 use super::{Runtime, RuntimeFlavor};
 
-/// Builds a [`Runtime`]. Thread counts, names and hooks are accepted and ignored: the
-/// simulation runs on the calling thread.
+/// Builds a [`Runtime`]. The simulation runs on the calling thread: thread names, stack
+/// sizes and the scheduler's tuning are accepted and ignored, the worker count is what the
+/// metrics report, and the thread hooks are called as each method says.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+///
+/// let rt = tokio::runtime::Builder::new_multi_thread()
+///     .worker_threads(8)
+///     .thread_name("worker")
+///     .enable_all()
+///     .build()
+///     .unwrap();
+/// rt.block_on(async { tokio::time::sleep(Duration::from_secs(1)).await });
+/// assert_eq!(rt.metrics().num_workers(), 8);
+/// ```
 #[derive(Debug)]
 pub struct Builder {
     flavor: RuntimeFlavor,
@@ -15,7 +32,7 @@ pub struct Builder {
     time: bool,
     name: Option<String>,
     workers: Option<usize>,
-    hooks: ParkHooks,
+    hooks: ThreadHooks,
 }
 
 macro_rules! accepted {
@@ -32,6 +49,14 @@ macro_rules! accepted {
 
 impl Builder {
     /// A builder of a current-thread runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(async { "ran" }), "ran");
+    /// ```
     pub fn new_current_thread() -> Builder {
         Builder {
             flavor: RuntimeFlavor::CurrentThread,
@@ -39,11 +64,21 @@ impl Builder {
             time: false,
             name: None,
             workers: None,
-            hooks: ParkHooks::default(),
+            hooks: ThreadHooks::default(),
         }
     }
 
     /// A builder of a multi-thread runtime (simulated on one thread).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::{Builder, RuntimeFlavor};
+    ///
+    /// let rt = Builder::new_multi_thread().build().unwrap();
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    /// ```
     pub fn new_multi_thread() -> Builder {
         Builder {
             flavor: RuntimeFlavor::MultiThread,
@@ -51,18 +86,45 @@ impl Builder {
             time: false,
             name: None,
             workers: None,
-            hooks: ParkHooks::default(),
+            hooks: ThreadHooks::default(),
         }
     }
 
     /// Starts the clock paused (tokio's `test-util`); the simulated clock is virtual anyway,
     /// this sets what `time::pause`/`resume`/`advance` accept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .start_paused(true)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     tokio::time::advance(Duration::from_secs(10)).await;
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(10));
+    /// });
+    /// ```
     pub fn start_paused(&mut self, start_paused: bool) -> &mut Builder {
         self.start_paused = start_paused;
         self
     }
 
     /// Enables timers (real I/O is not simulated).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// rt.block_on(async { tokio::time::sleep(std::time::Duration::from_secs(1)).await });
+    /// ```
     pub fn enable_all(&mut self) -> &mut Builder {
         self.time = true;
         self
@@ -70,6 +132,17 @@ impl Builder {
 
     /// Enables timers, on the virtual clock; without it, creating a timer panics as in
     /// tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let out = rt.block_on(async { tokio::time::timeout(Duration::from_secs(1), async { 1 }).await });
+    /// assert_eq!(out, Ok(1));
+    /// ```
     pub fn enable_time(&mut self) -> &mut Builder {
         self.time = true;
         self
@@ -77,12 +150,50 @@ impl Builder {
 
     accepted! {
         /// Accepted: real I/O is not simulated.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         enable_io();
         /// Accepted and ignored.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_multi_thread()
+        ///     .thread_stack_size(4 << 20)
+        ///     .build()
+        ///     .unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         thread_stack_size(n: usize);
         /// Accepted and ignored.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_multi_thread()
+        ///     .thread_keep_alive(std::time::Duration::from_secs(10))
+        ///     .build()
+        ///     .unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         thread_keep_alive(d: std::time::Duration);
         /// Accepted and ignored.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// # use simloop_tokio as tokio;
+        /// let rt = tokio::runtime::Builder::new_multi_thread().disable_lifo_slot().build().unwrap();
+        /// assert_eq!(rt.block_on(async { 1 }), 1);
+        /// ```
         disable_lifo_slot();
     }
 
@@ -92,6 +203,14 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(3).build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 3);
+    /// ```
     #[track_caller]
     pub fn worker_threads(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "Worker threads cannot be set to 0");
@@ -101,6 +220,17 @@ impl Builder {
 
     /// Builds a [`super::LocalRuntime`] (a current-thread runtime whose tasks need not be
     /// `Send`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread().build_local(LocalOptions::default()).unwrap();
+    /// let task = rt.spawn_local(async { std::rc::Rc::new(1) });
+    /// assert_eq!(*rt.block_on(task).unwrap(), 1);
+    /// ```
     pub fn build_local(
         &mut self,
         _options: super::LocalOptions,
@@ -113,6 +243,14 @@ impl Builder {
     /// # Panics
     ///
     /// When the name is blank, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().name("api").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("api"));
+    /// ```
     #[track_caller]
     pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
         let name = name.into();
@@ -126,6 +264,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .max_io_events_per_tick(512)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn max_io_events_per_tick(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "max_io_events_per_tick must be non-zero");
@@ -137,6 +286,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .max_io_events_per_busy_tick(64)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn max_io_events_per_busy_tick(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "max_io_events_per_busy_tick must be non-zero");
@@ -148,6 +308,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .max_blocking_threads(4)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(rt.spawn_blocking(|| 2)).unwrap(), 2);
+    /// ```
     #[track_caller]
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "Max blocking threads cannot be set to 0");
@@ -159,6 +330,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .global_queue_interval(31)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn global_queue_interval(&mut self, n: u32) -> &mut Builder {
         assert!(n > 0, "global_queue_interval must be greater than 0");
@@ -170,6 +352,17 @@ impl Builder {
     /// # Panics
     ///
     /// When `n` is zero, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .event_interval(61)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     #[track_caller]
     pub fn event_interval(&mut self, n: u32) -> &mut Builder {
         assert!(n > 0, "event_interval must be greater than 0");
@@ -177,12 +370,34 @@ impl Builder {
     }
 
     /// Accepted and ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .thread_name("api-worker")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Builder {
         let _ = name.into();
         self
     }
 
     /// Accepted and ignored.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .thread_name_fn(|| "api-worker".to_string())
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() -> String + Send + Sync + 'static,
@@ -191,27 +406,99 @@ impl Builder {
         self
     }
 
-    /// Accepted and ignored (no worker threads start).
+    /// Calls `f` once for each worker of a multi-thread runtime as `build` starts it, as
+    /// tokio's workers call it when their threads start. The simulated workers have no
+    /// threads of their own: `f` runs on the thread that calls `build`. A current-thread
+    /// runtime starts no worker (its worker is the thread of its `block_on`), and
+    /// `spawn_blocking`'s threads do not call it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let (started, stopped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    /// let (s, t) = (started.clone(), stopped.clone());
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(3)
+    ///     .on_thread_start(move || {
+    ///         s.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .on_thread_stop(move || {
+    ///         t.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(started.load(Ordering::Relaxed), 3);
+    /// drop(rt);
+    /// assert_eq!(stopped.load(Ordering::Relaxed), 3);
+    /// ```
     pub fn on_thread_start<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
     {
-        drop(f);
+        self.hooks.start = Some(Arc::new(f));
         self
     }
 
-    /// Accepted and ignored.
+    /// Calls `f` once for each worker of a multi-thread runtime as it shuts down (its drop,
+    /// `shutdown_timeout`, `shutdown_background`), on the thread that shuts it down; see
+    /// [`Builder::on_thread_start`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let stopped = Arc::new(AtomicUsize::new(0));
+    /// let counted = stopped.clone();
+    /// let rt = tokio::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_stop(move || {
+    ///         counted.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.shutdown_background();
+    /// assert_eq!(stopped.load(Ordering::Relaxed), 2);
+    /// ```
     pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
     {
-        drop(f);
+        self.hooks.stop = Some(Arc::new(f));
         self
     }
 
     /// Calls `f` when the runtime has nothing to run, as a tokio worker does before it
     /// parks: in a run, when no task is ready, before the virtual clock advances (what `f`
     /// spawns or wakes runs first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::time::Duration;
+    ///
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let counted = parks.clone();
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .on_thread_park(move || {
+    ///         counted.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { tokio::time::sleep(Duration::from_secs(1)).await });
+    /// // Idle once: before the clock jumped to the sleep's deadline.
+    /// assert_eq!(parks.load(Ordering::Relaxed), 1);
+    /// ```
     pub fn on_thread_park<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
@@ -222,6 +509,25 @@ impl Builder {
 
     /// Calls `f` after each park (see [`Builder::on_thread_park`]), as a tokio worker does
     /// when it wakes: the simulated park takes no time, so right after the park hook.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    ///
+    /// let log = Arc::new(Mutex::new(Vec::new()));
+    /// let (park, unpark) = (log.clone(), log.clone());
+    /// let rt = tokio::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .on_thread_park(move || park.lock().unwrap().push("park"))
+    ///     .on_thread_unpark(move || unpark.lock().unwrap().push("unpark"))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { tokio::time::sleep(Duration::from_secs(1)).await });
+    /// assert_eq!(*log.lock().unwrap(), ["park", "unpark"]);
+    /// ```
     pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
@@ -231,6 +537,18 @@ impl Builder {
     }
 
     /// The runtime.
+    ///
+    /// # Errors
+    ///
+    /// Never in the simulation (tokio's fails when the OS refuses a thread or a driver).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(async { 2 }), 2);
+    /// ```
     pub fn build(&mut self) -> std::io::Result<Runtime> {
         let rt = Runtime::with(self.flavor, self.start_paused, self.time);
         rt.handle().set_name(self.name.clone());
@@ -242,6 +560,11 @@ impl Builder {
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         };
         rt.handle().set_workers(workers);
+        if let (RuntimeFlavor::MultiThread, Some(start)) = (self.flavor, &self.hooks.start) {
+            for _ in 0..workers {
+                start();
+            }
+        }
         Ok(rt)
     }
 }

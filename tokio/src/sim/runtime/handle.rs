@@ -6,13 +6,25 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::RuntimeFlavor;
-use super::park::{self, ParkHooks};
+use super::park::{self, ThreadHooks};
+use super::{EnterGuard, Id, RuntimeFlavor, RuntimeMetrics};
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::entry;
 use crate::sim::task::{self, JoinHandle, spawn_on};
 
 /// A handle to a runtime: spawns onto it, enters it, blocks on it.
+///
+/// # Examples
+///
+/// A handle is cheap to clone and usable where the runtime is not in reach:
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Runtime::new().unwrap();
+/// let handle = rt.handle().clone();
+/// let task = handle.spawn(async { 6 * 7 });
+/// assert_eq!(handle.block_on(task).unwrap(), 42);
+/// ```
 #[derive(Clone)]
 pub struct Handle {
     inner: Arc<Inner>,
@@ -53,7 +65,7 @@ struct Inner {
     /// concurrent `block_on` on another thread only blocks on it.
     core_taken: AtomicBool,
     /// `on_thread_park` and `on_thread_unpark`, set by the builder.
-    park_hooks: std::sync::OnceLock<ParkHooks>,
+    park_hooks: std::sync::OnceLock<ThreadHooks>,
     /// `spawn_blocking` closures running on their threads (`task::blocking`), and the
     /// condition their ends signal (a runtime's drop waits for them).
     blocking: Mutex<usize>,
@@ -104,6 +116,15 @@ impl Handle {
     /// # Panics
     ///
     /// Outside a runtime, with tokio's message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let id = rt.block_on(async { tokio::runtime::Handle::current().id() });
+    /// assert_eq!(id, rt.handle().id());
+    /// ```
     #[track_caller]
     pub fn current() -> Handle {
         match context::current_handle() {
@@ -114,11 +135,34 @@ impl Handle {
     }
 
     /// The handle of the current runtime, if there is one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::Handle;
+    ///
+    /// assert!(Handle::try_current().is_err());
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(Handle::try_current().is_ok());
+    /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
         context::current_handle().ok_or(TryCurrentError(()))
     }
 
     /// Spawns a task on this runtime (started at its next run when none is in progress).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// // No run is in progress: the task waits for the next `block_on`.
+    /// let task = rt.handle().spawn(async { "done" });
+    /// assert!(!task.is_finished());
+    /// assert_eq!(rt.block_on(task).unwrap(), "done");
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -130,6 +174,15 @@ impl Handle {
 
     /// Runs a blocking closure on a thread of its own, as tokio's blocking pool does (in a
     /// run that accepts no other thread's wakes, an explored one, as a task of the run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let sum = rt.block_on(rt.handle().spawn_blocking(|| (1..=10).sum::<u32>()));
+    /// assert_eq!(sum.unwrap(), 55);
+    /// ```
     #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
@@ -146,6 +199,25 @@ impl Handle {
     /// Inside a run (runs do not nest, as tokio's runtimes do not), when `future` panics
     /// (the panic is resumed), or when the run fails (a deadlock: every task waits and no
     /// timer is armed; a step limit), with the way to replay it.
+    ///
+    /// # Examples
+    ///
+    /// An hour of virtual time passes at once:
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let real = std::time::Instant::now();
+    /// let waited = rt.handle().block_on(async {
+    ///     let start = tokio::time::Instant::now();
+    ///     tokio::time::sleep(Duration::from_secs(3600)).await;
+    ///     start.elapsed()
+    /// });
+    /// assert_eq!(waited, Duration::from_secs(3600));
+    /// assert!(real.elapsed() < Duration::from_secs(60));
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.run(future, false)
@@ -172,15 +244,10 @@ impl Handle {
                 handle.set_main_waker(Some(cx.waker()));
                 task::coop::refill();
                 crate::sim::time::count_poll();
-                let poll = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
+                catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
                     |payload| std::task::Poll::Ready(Err(payload)),
                     |poll| poll.map(Ok),
-                );
-                if poll.is_ready() {
-                    // The tasks still alive wait for the runtime's next run.
-                    context::main_done();
-                }
-                poll
+                )
             })
             .await
         };
@@ -189,6 +256,20 @@ impl Handle {
         task::coop::prepare();
         let outcome = host_block_on(async { sim.block_on(main) });
         self.set_main_waker(None);
+        // The runtime's tasks still alive when the run ended (`TaskFuture::start_in_runtime`).
+        let kept = simloop::task::take_kept();
+        if matches!(outcome.result, Ok(Ok(_))) {
+            // The `block_on`'s future is done: they go on in the runtime's next run, where
+            // each is polled at its turn (the wakers it left were the ended run's).
+            for task in kept {
+                self.keep(Box::new(move || {
+                    simloop::task::spawn_kept(task);
+                }));
+            }
+        } else {
+            // The run failed: they are cancelled (dropped) with it.
+            drop(kept);
+        }
         {
             let mut activity = lock(&self.inner.activity);
             activity.0 += 1;
@@ -207,28 +288,58 @@ impl Handle {
 
     /// Makes this the current runtime until the guard drops: `tokio::spawn` then works
     /// outside a run (the task starts with the runtime's next run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let task = {
+    ///     let _guard = rt.handle().enter();
+    ///     tokio::spawn(async { 1 })
+    /// };
+    /// assert_eq!(rt.block_on(task).unwrap(), 1);
+    /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        let depth = context::push_entered(self.clone());
-        EnterGuard {
-            _entered: Entered(depth),
-            _local: None,
-            _handle: std::marker::PhantomData,
-        }
+        EnterGuard::new(context::push_entered(self.clone()))
     }
 
     /// The kind of runtime this is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::{Builder, RuntimeFlavor};
+    ///
+    /// let rt = Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    /// ```
     pub fn runtime_flavor(&self) -> RuntimeFlavor {
         self.inner.flavor
     }
 
     /// Counters of the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_workers(), 2);
+    /// ```
     pub fn metrics(&self) -> RuntimeMetrics {
-        RuntimeMetrics {
-            handle: self.clone(),
-            workers: self.inner.workers.load(Ordering::Relaxed),
-            alive: self.inner.alive.clone(),
-            activity: self.inner.activity.clone(),
-        }
+        RuntimeMetrics::new(
+            self.clone(),
+            self.inner.workers.load(Ordering::Relaxed),
+            self.inner.alive.clone(),
+            self.inner.activity.clone(),
+        )
+    }
+
+    /// The number of tasks waiting for the runtime's next run.
+    pub(crate) fn pending_len(&self) -> usize {
+        lock(&self.inner.pending).len()
     }
 
     /// Whether a run of this runtime is in progress on this thread.
@@ -288,8 +399,16 @@ impl Handle {
     /// Drops the tasks that never started, and refuses what comes later (the runtime
     /// shuts down).
     pub(crate) fn shut_down(&self) {
-        self.inner.shut_down.store(true, Ordering::Relaxed);
+        let first = !self.inner.shut_down.swap(true, Ordering::Relaxed);
         self.drop_pending();
+        if first && self.inner.flavor == RuntimeFlavor::MultiThread {
+            // The workers stop (`Builder::on_thread_start` started them).
+            if let Some(stop) = self.park_hooks().stop {
+                for _ in 0..self.inner.workers.load(Ordering::Relaxed) {
+                    stop();
+                }
+            }
+        }
     }
 
     /// Drops the tasks that never started.
@@ -312,6 +431,15 @@ impl Handle {
     }
 
     /// The runtime's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let a = tokio::runtime::Runtime::new().unwrap();
+    /// let b = tokio::runtime::Runtime::new().unwrap();
+    /// assert_ne!(a.handle().id(), b.handle().id());
+    /// ```
     pub fn id(&self) -> Id {
         self.inner.id
     }
@@ -326,6 +454,14 @@ impl Handle {
     }
 
     /// The runtime's name, if its builder gave one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().name("edge").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("edge"));
+    /// ```
     pub fn name(&self) -> Option<&str> {
         self.inner.name.get().map(String::as_str)
     }
@@ -363,12 +499,12 @@ impl Handle {
         self.inner.core_taken.store(false, Ordering::Release);
     }
 
-    pub(crate) fn set_park_hooks(&self, hooks: ParkHooks) {
+    pub(crate) fn set_park_hooks(&self, hooks: ThreadHooks) {
         let _ = self.inner.park_hooks.set(hooks);
     }
 
     /// The park hooks the runtime was built with.
-    pub(crate) fn park_hooks(&self) -> ParkHooks {
+    pub(crate) fn park_hooks(&self) -> ThreadHooks {
         self.inner.park_hooks.get().cloned().unwrap_or_default()
     }
 
@@ -475,49 +611,42 @@ impl std::fmt::Debug for Handle {
     }
 }
 
-/// The guard of [`Handle::enter`] and `Runtime::enter`.
-#[derive(Debug)]
-pub struct EnterGuard<'a> {
-    _entered: Entered,
-    /// A `LocalRuntime`'s set, entered with it.
-    pub(crate) _local: Option<crate::sim::task::LocalEnterGuard>,
-    _handle: std::marker::PhantomData<&'a Handle>,
-}
-
-/// Leaves the entered runtime when dropped. (A field rather than `EnterGuard`'s own `Drop`:
-/// the guard then does not keep its runtime borrowed while it drops, as tokio's does not,
-/// so a runtime may be shut down while entered.)
-/// The number of entered runtimes with this one (`Handle::enter`'s nesting depth).
-#[derive(Debug)]
-struct Entered(usize);
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        if context::entered_depth() == self.0 {
-            context::pop_entered();
-        } else if std::thread::panicking() {
-            // Unwinding from an out-of-order drop: leave the stack as deep as this guard
-            // found it, quietly.
-            context::truncate_entered(self.0.saturating_sub(1));
-        } else {
-            panic!(
-                "`EnterGuard` values dropped out of order. Guards returned by `tokio::runtime::Handle::enter()` must be dropped in the reverse order as they were acquired."
-            );
-        }
-    }
-}
-
 /// The error of [`Handle::try_current`] outside a runtime.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let err = tokio::runtime::Handle::try_current().unwrap_err();
+/// assert!(err.is_missing_context());
+/// assert!(!err.is_thread_local_destroyed());
+/// ```
 #[derive(Debug)]
 pub struct TryCurrentError(());
 
 impl TryCurrentError {
     /// Whether there was no runtime at all (always, in the simulation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let err = tokio::runtime::Handle::try_current().unwrap_err();
+    /// assert!(err.is_missing_context());
+    /// ```
     pub fn is_missing_context(&self) -> bool {
         true
     }
 
     /// Whether the thread-local was destroyed (never, in the simulation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let err = tokio::runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
     pub fn is_thread_local_destroyed(&self) -> bool {
         false
     }
@@ -530,64 +659,3 @@ impl std::fmt::Display for TryCurrentError {
 }
 
 impl std::error::Error for TryCurrentError {}
-
-/// A few of tokio's runtime counters.
-#[derive(Debug, Clone)]
-pub struct RuntimeMetrics {
-    handle: Handle,
-    workers: usize,
-    alive: Arc<std::sync::atomic::AtomicUsize>,
-    activity: Arc<Mutex<(u64, Duration)>>,
-}
-
-impl RuntimeMetrics {
-    /// The number of workers: 1 for a current-thread runtime, else what the builder asked
-    /// for (the simulation runs them all on one thread).
-    pub fn num_workers(&self) -> usize {
-        self.workers
-    }
-
-    /// The number of tasks spawned and not yet ended.
-    pub fn num_alive_tasks(&self) -> usize {
-        self.alive.load(Ordering::Relaxed)
-    }
-
-    /// The tasks waiting for the runtime's next run (spawned while no run is in progress
-    /// here, or from another thread during one): tokio's global queue.
-    pub fn global_queue_depth(&self) -> usize {
-        lock(&self.handle.inner.pending).len()
-    }
-
-    /// The wall time the runtime spent running (all its runs; every worker reports it,
-    /// the simulation running them on one thread). A measurement, never read by a run.
-    pub fn worker_total_busy_duration(&self, _worker: usize) -> Duration {
-        lock(&self.activity).1
-    }
-
-    /// How many times a worker parked: once at the end of each run.
-    pub fn worker_park_count(&self, _worker: usize) -> u64 {
-        lock(&self.activity).0
-    }
-
-    /// Parks and unparks together: two per run (even: not parked now).
-    pub fn worker_park_unpark_count(&self, _worker: usize) -> u64 {
-        2 * lock(&self.activity).0
-    }
-}
-
-/// A runtime's id, unique in the process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Id(std::num::NonZeroU64);
-
-impl Id {
-    fn next() -> Id {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        Id(std::num::NonZeroU64::new(NEXT.fetch_add(1, Ordering::Relaxed)).expect("non-zero"))
-    }
-}
-
-impl std::fmt::Display for Id {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}

@@ -10,6 +10,16 @@ use super::{EnterGuard, Handle, Runtime, RuntimeFlavor, RuntimeMetrics};
 use crate::sim::task::{JoinHandle, LocalSet};
 
 /// Options of `Builder::build_local` (none yet, as in tokio).
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::runtime::{Builder, LocalOptions};
+///
+/// let rt = Builder::new_current_thread().build_local(LocalOptions::default()).unwrap();
+/// assert_eq!(rt.block_on(async { 1 }), 1);
+/// ```
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct LocalOptions {
@@ -17,6 +27,21 @@ pub struct LocalOptions {
 }
 
 /// A runtime whose tasks need not be `Send`.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::rc::Rc;
+///
+/// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+/// let shared = Rc::new(5);
+/// let task = rt.spawn_local({
+///     let shared = shared.clone();
+///     async move { *shared * 2 }
+/// });
+/// assert_eq!(rt.block_on(task).unwrap(), 10);
+/// ```
 #[derive(Debug)]
 pub struct LocalRuntime {
     rt: Runtime,
@@ -25,6 +50,14 @@ pub struct LocalRuntime {
 
 impl LocalRuntime {
     /// A local runtime with timers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// rt.block_on(async { tokio::time::sleep(std::time::Duration::from_secs(1)).await });
+    /// ```
     pub fn new() -> std::io::Result<LocalRuntime> {
         Ok(LocalRuntime::from(Runtime::with(
             RuntimeFlavor::CurrentThread,
@@ -42,11 +75,30 @@ impl LocalRuntime {
     }
 
     /// The runtime's handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use tokio::runtime::{LocalRuntime, RuntimeFlavor};
+    ///
+    /// let rt = LocalRuntime::new().unwrap();
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    /// ```
     pub fn handle(&self) -> &Handle {
         self.rt.handle()
     }
 
-    /// Spawns a `!Send` task.
+    /// Spawns a `!Send` task (it starts with the next `block_on`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// let task = rt.spawn_local(async { std::rc::Rc::new("local") });
+    /// assert_eq!(*rt.block_on(task).unwrap(), "local");
+    /// ```
     #[track_caller]
     pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -56,7 +108,16 @@ impl LocalRuntime {
         self.local.spawn_local(future)
     }
 
-    /// Runs a blocking closure as a task.
+    /// Runs a blocking closure on a thread of its own (see `Handle::spawn_blocking`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// let task = rt.spawn_blocking(|| 2 + 2);
+    /// assert_eq!(rt.block_on(task).unwrap(), 4);
+    /// ```
     #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
@@ -68,6 +129,15 @@ impl LocalRuntime {
 
     /// Runs `future` to completion as one simulation, with the runtime's `LocalSet`
     /// current.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// let out = rt.block_on(async { tokio::task::spawn_local(async { 7 }).await.unwrap() });
+    /// assert_eq!(out, 7);
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.local.block_on(&self.rt, future)
@@ -75,6 +145,18 @@ impl LocalRuntime {
 
     /// Makes this the current runtime, and its `LocalSet` the current set (so
     /// `spawn_local` works), until the guard drops.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// let task = {
+    ///     let _guard = rt.enter();
+    ///     tokio::task::spawn_local(async { 8 })
+    /// };
+    /// assert_eq!(rt.block_on(task).unwrap(), 8);
+    /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         let mut guard = self.rt.enter();
         guard._local = Some(self.local.enter());
@@ -82,12 +164,35 @@ impl LocalRuntime {
     }
 
     /// Shuts the runtime down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    /// ```
     pub fn shutdown_timeout(self, _duration: Duration) {}
 
     /// Shuts the runtime down without waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// tokio::runtime::LocalRuntime::new().unwrap().shutdown_background();
+    /// ```
     pub fn shutdown_background(self) {}
 
     /// Counters of the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 1);
+    /// ```
     pub fn metrics(&self) -> RuntimeMetrics {
         self.rt.metrics()
     }

@@ -14,26 +14,32 @@ use std::sync::Arc;
 
 use super::Handle;
 
-/// A hook of the builder (`on_thread_park`, `on_thread_unpark`).
+/// A hook of the builder (`on_thread_park`, `on_thread_unpark`, ...).
 pub(crate) type Hook = Arc<dyn Fn() + Send + Sync>;
 
-/// The park hooks a runtime was built with.
+/// The thread hooks a runtime was built with.
 #[derive(Clone, Default)]
-pub(crate) struct ParkHooks {
+pub(crate) struct ThreadHooks {
     pub(crate) park: Option<Hook>,
     pub(crate) unpark: Option<Hook>,
+    /// `on_thread_start`: called for each worker of a multi-thread runtime as it is built.
+    pub(crate) start: Option<Hook>,
+    /// `on_thread_stop`: called for each worker of a multi-thread runtime as it shuts down.
+    pub(crate) stop: Option<Hook>,
 }
 
 // A runtime stays unwind-safe with hooks, as tokio's (which claims it for its own
 // callbacks): the hooks are only called, never left half-done.
-impl std::panic::UnwindSafe for ParkHooks {}
-impl std::panic::RefUnwindSafe for ParkHooks {}
+impl std::panic::UnwindSafe for ThreadHooks {}
+impl std::panic::RefUnwindSafe for ThreadHooks {}
 
-impl std::fmt::Debug for ParkHooks {
+impl std::fmt::Debug for ThreadHooks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ParkHooks")
+        f.debug_struct("ThreadHooks")
             .field("park", &self.park.is_some())
             .field("unpark", &self.unpark.is_some())
+            .field("start", &self.start.is_some())
+            .field("stop", &self.stop.is_some())
             .finish()
     }
 }

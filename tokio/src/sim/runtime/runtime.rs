@@ -13,6 +13,23 @@ use crate::sim::task::JoinHandle;
 /// the next. Tasks still alive when a `block_on` returns stay in the runtime, as tokio's
 /// do, and go on in its next run (where each is polled again at its turn, woken or not:
 /// the wakers it left belonged to the ended run); the runtime's drop drops them.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+///
+/// let rt = tokio::runtime::Runtime::new().unwrap();
+/// let answer = rt.block_on(async {
+///     let task = tokio::spawn(async {
+///         tokio::time::sleep(Duration::from_millis(10)).await;
+///         42
+///     });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
 #[derive(Debug)]
 pub struct Runtime {
     handle: Handle,
@@ -23,6 +40,14 @@ pub struct Runtime {
 
 impl Runtime {
     /// A multi-thread runtime (simulated on one thread), tokio's default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+    /// ```
     pub fn new() -> std::io::Result<Runtime> {
         let rt = Runtime::with(RuntimeFlavor::MultiThread, false, true);
         rt.handle
@@ -38,6 +63,24 @@ impl Runtime {
     }
 
     /// Runs `future` to completion as one simulation (see [`Handle::block_on`]).
+    ///
+    /// # Examples
+    ///
+    /// A task still alive when `block_on` returns goes on in the next one:
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let task = rt.block_on(async {
+    ///     tokio::spawn(async {
+    ///         tokio::time::sleep(Duration::from_secs(1)).await;
+    ///         "late"
+    ///     })
+    /// });
+    /// assert_eq!(rt.block_on(task).unwrap(), "late");
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         // A current-thread runtime's `block_on` drives it as its worker, unless another
@@ -59,6 +102,15 @@ impl Runtime {
     }
 
     /// Spawns a task; it starts with the next `block_on` unless one is running here.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let task = rt.spawn(async { "spawned" });
+    /// assert_eq!(rt.block_on(task).unwrap(), "spawned");
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -68,7 +120,16 @@ impl Runtime {
         self.handle.spawn(future)
     }
 
-    /// Runs a blocking closure as a task.
+    /// Runs a blocking closure on a thread of its own (see [`Handle::spawn_blocking`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let task = rt.spawn_blocking(|| 2 + 2);
+    /// assert_eq!(rt.block_on(task).unwrap(), 4);
+    /// ```
     #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
@@ -79,17 +140,48 @@ impl Runtime {
     }
 
     /// Makes this the current runtime until the guard drops.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// let task = tokio::spawn(async { 3 });
+    /// assert_eq!(rt.block_on(task).unwrap(), 3);
+    /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         self.handle.enter()
     }
 
     /// The runtime's handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let handle = rt.handle().clone();
+    /// std::thread::spawn(move || assert_eq!(handle.block_on(async { 5 }), 5)).join().unwrap();
+    /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
     }
 
     /// Shuts the runtime down: tasks that never started are dropped, and blocking
     /// closures still running get up to `duration` to end (then they are left running).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let never_started = rt.spawn(async {});
+    /// rt.shutdown_timeout(Duration::from_secs(1));
+    /// assert!(never_started.is_finished());
+    /// ```
     pub fn shutdown_timeout(mut self, duration: Duration) {
         self.explicit_shutdown = true;
         self.handle.shut_down();
@@ -97,11 +189,32 @@ impl Runtime {
     }
 
     /// Shuts the runtime down without waiting.
+    ///
+    /// # Examples
+    ///
+    /// It may be called inside an asynchronous context, where dropping a runtime panics:
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let outer = tokio::runtime::Runtime::new().unwrap();
+    /// outer.block_on(async {
+    ///     let inner = tokio::runtime::Runtime::new().unwrap();
+    ///     inner.shutdown_background();
+    /// });
+    /// ```
     pub fn shutdown_background(mut self) {
         self.explicit_shutdown = true;
     }
 
     /// Counters of the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 1);
+    /// ```
     pub fn metrics(&self) -> super::RuntimeMetrics {
         self.handle.metrics()
     }

@@ -29,6 +29,25 @@ use crate::sim::runtime::Handle;
 /// # Panics
 ///
 /// Outside a runtime, with tokio's message.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let start = tokio::time::Instant::now();
+///     // The closure takes real time on its thread; the virtual clock waits for it.
+///     let slept = tokio::task::spawn_blocking(|| {
+///         std::thread::sleep(Duration::from_millis(20));
+///         "woke"
+///     });
+///     assert_eq!(slept.await.unwrap(), "woke");
+///     assert_eq!(start.elapsed(), Duration::ZERO);
+/// });
+/// ```
 #[track_caller]
 pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where
@@ -115,6 +134,21 @@ pub(crate) fn in_blocking() -> bool {
 ///
 /// On a current-thread runtime's worker (in its `Runtime::block_on` or one of its tasks)
 /// or inside a `LocalSet`, as tokio does.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Runtime::new().unwrap(); // multi-thread, as tokio requires
+/// let out = rt.block_on(async {
+///     tokio::task::block_in_place(|| {
+///         // Blocking here is allowed, even on another runtime.
+///         let inner = tokio::runtime::Builder::new_current_thread().build().unwrap();
+///         inner.block_on(async { 6 })
+///     })
+/// });
+/// assert_eq!(out, 6);
+/// ```
 #[track_caller]
 pub fn block_in_place<F, R>(f: F) -> R
 where

@@ -11,8 +11,53 @@
 //! keeps one such token: before a poll it drops it (the budget is full again) and takes
 //! the next (which spends one unit: a task gets 127 operations where tokio's get 128).
 //!
+//! **Why 127, not tokio's 128.** With tokio's public API the budget can only be lowered
+//! (each [`poll_proceed`] spends a unit), set unlimited (inside [`unconstrained`]), or put
+//! back to a value a token was taken at; only tokio's own scopes (a `block_on`'s poll, a
+//! `LocalSet`'s or a runtime's task poll) set it full. Taking the token that will restore
+//! the next poll's budget spends a unit of this one, so each poll that starts full needs
+//! a full budget from one of tokio's scopes. A mint was tried and measured: a tokio
+//! `LocalSet` whose task takes a token at each of its polls (tokio polls it with a full
+//! budget), 61 per poll of the set, one dropped before each simulated task poll. It gives
+//! exactly 128 (tokio's `select_is_budget_aware` and `drop_permit_iterator_releases_permits`
+//! pass), and costs a tokio task poll per simulated poll: W3 (1.1M task polls) went from
+//! 1.08x/1.12x tokio's speed to 0.65x/0.70x (`tokio/benches/tokio_api.rs`, two runs each,
+//! the same bench built with and without it): the unit is not worth a third of the
+//! simulation's speed, so the budget stays one short.
+//!
 //! The first token comes from a poll of a real tokio `block_on`, where tokio sets a full
-//! budget ([`prepare`], called before a run enters its host runtime).
+//! budget (`prepare`, called before a run enters its host runtime).
+//!
+//! # Examples
+//!
+//! ```
+//! # use simloop_tokio as tokio;
+//! use std::future::poll_fn;
+//! use std::task::Poll;
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! rt.block_on(async {
+//!     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+//!     for _ in 0..200 {
+//!         tx.send(()).unwrap();
+//!     }
+//!     // A task looping over a ready channel runs out of budget and yields.
+//!     let pending_at = poll_fn(|cx| {
+//!         for i in 0..200 {
+//!             if rx.poll_recv(cx).is_pending() {
+//!                 return Poll::Ready(Some(i));
+//!             }
+//!         }
+//!         Poll::Ready(None)
+//!     })
+//!     .await;
+//!     assert!(pending_at.is_some());
+//!     assert!(!tokio::task::coop::has_budget_remaining());
+//!     // The next poll has a full budget again.
+//!     tokio::task::yield_now().await;
+//!     assert!(tokio::task::coop::has_budget_remaining());
+//! });
+//! ```
 
 use std::cell::Cell;
 use std::future::Future;

@@ -11,6 +11,21 @@ use std::num::NonZeroU64;
 /// under `Runtime::enter`) goes on with that runtime's count, so a nested runtime's tasks
 /// never take the ids of the outer one's. (tokio's ids are unique in the whole process,
 /// which would make them depend on what other threads spawned.)
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let a = tokio::spawn(async { tokio::task::id() });
+///     let b = tokio::spawn(async { tokio::task::id() });
+///     let (a_id, b_id) = (a.id(), b.id());
+///     assert_eq!(a.await.unwrap(), a_id);
+///     assert!(b.await.unwrap() > a_id);
+///     assert_ne!(a_id, b_id);
+/// });
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id(pub(crate) NonZeroU64);
 
@@ -36,6 +51,19 @@ thread_local! {
 /// # Panics
 ///
 /// Outside a task (tokio's message).
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let (inside, handle_id) = rt.block_on(async {
+///     let task = tokio::spawn(async { tokio::task::id() });
+///     let handle_id = task.id();
+///     (task.await.unwrap(), handle_id)
+/// });
+/// assert_eq!(inside, handle_id);
+/// ```
 #[track_caller]
 pub fn id() -> Id {
     try_id().expect("Can't get a task id when not inside a task")
@@ -43,6 +71,18 @@ pub fn id() -> Id {
 
 /// The id of the running task, or `None` outside a task (the future of `block_on` is not a
 /// task).
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     assert_eq!(tokio::task::try_id(), None);
+///     let inside = tokio::spawn(async { tokio::task::try_id() }).await.unwrap();
+///     assert!(inside.is_some());
+/// });
+/// ```
 pub fn try_id() -> Option<Id> {
     CURRENT.try_with(Cell::get).ok().flatten()
 }

@@ -11,6 +11,18 @@ use super::Id;
 use super::state::{Abortable, Shared, abort, lock};
 
 /// An owned permission to await a task, as tokio's: dropping it detaches the task.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let task = tokio::spawn(async { "result" });
+///     assert!(!task.is_finished());
+///     assert_eq!(task.await.unwrap(), "result");
+/// });
+/// ```
 pub struct JoinHandle<T> {
     pub(crate) shared: Shared<T>,
     pub(crate) id: Id,
@@ -20,16 +32,55 @@ impl<T> JoinHandle<T> {
     /// Aborts the task: it is cancelled at its next turn (its future is dropped there, in the
     /// simulation) and awaiting the handle then gives a cancelled [`JoinError`]. A task that
     /// already finished keeps its result.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(tokio::time::sleep(Duration::from_secs(60)));
+    ///     task.abort();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn abort(&self) {
         abort(&self.shared)
     }
 
     /// Whether the task has finished (returned, panicked or been aborted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(async {});
+    ///     assert!(!task.is_finished());
+    ///     tokio::task::yield_now().await;
+    ///     assert!(task.is_finished());
+    /// });
+    /// ```
     pub fn is_finished(&self) -> bool {
         lock(&self.shared).finished
     }
 
     /// The task's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(async { tokio::task::id() });
+    ///     let id = task.id();
+    ///     assert_eq!(task.await.unwrap(), id);
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.id
     }
@@ -37,6 +88,20 @@ impl<T> JoinHandle<T> {
 
 impl<T: Send + 'static> JoinHandle<T> {
     /// A handle that can abort the task without owning its result.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(std::future::pending::<()>());
+    ///     let abort = task.abort_handle();
+    ///     abort.abort();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    ///     assert!(abort.is_finished());
+    /// });
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             task: self.shared.clone(),
@@ -89,6 +154,19 @@ impl<T> fmt::Debug for JoinHandle<T> {
 }
 
 /// A handle that aborts a task (tokio's `AbortHandle`); cloning it is cheap.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let mut set = tokio::task::JoinSet::new();
+///     let abort = set.spawn(std::future::pending::<()>());
+///     abort.clone().abort();
+///     assert!(set.join_next().await.unwrap().unwrap_err().is_cancelled());
+/// });
+/// ```
 #[derive(Clone)]
 pub struct AbortHandle {
     task: Arc<dyn Abortable>,
@@ -96,16 +174,52 @@ pub struct AbortHandle {
 
 impl AbortHandle {
     /// Aborts the task, as [`JoinHandle::abort`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(std::future::pending::<()>());
+    ///     task.abort_handle().abort();
+    ///     assert!(task.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn abort(&self) {
         self.task.abort()
     }
 
     /// Whether the task has finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let abort = tokio::spawn(async {}).abort_handle();
+    ///     assert!(!abort.is_finished());
+    ///     tokio::task::yield_now().await;
+    ///     assert!(abort.is_finished());
+    /// });
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()
     }
 
     /// The task's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(async {});
+    ///     assert_eq!(task.abort_handle().id(), task.id());
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.task.id()
     }
@@ -121,6 +235,18 @@ impl fmt::Debug for AbortHandle {
 
 /// Why a task gave no value: it was cancelled (aborted, or its runtime shut down) or it
 /// panicked.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let err = tokio::spawn(async { panic!("boom") }).await.unwrap_err();
+///     assert!(err.is_panic());
+///     assert_eq!(*err.into_panic().downcast::<&str>().unwrap(), "boom");
+/// });
+/// ```
 pub struct JoinError {
     id: Id,
     repr: Repr,
@@ -147,11 +273,33 @@ impl JoinError {
     }
 
     /// Whether the task was cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let err = rt.block_on(async {
+    ///     let task = tokio::spawn(std::future::pending::<()>());
+    ///     task.abort();
+    ///     task.await.unwrap_err()
+    /// });
+    /// assert!(err.is_cancelled() && !err.is_panic());
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self.repr, Repr::Cancelled)
     }
 
     /// Whether the task panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let err = rt.block_on(async { tokio::spawn(async { panic!("boom") }).await.unwrap_err() });
+    /// assert!(err.is_panic() && !err.is_cancelled());
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self.repr, Repr::Panic(_))
     }
@@ -161,6 +309,15 @@ impl JoinError {
     /// # Panics
     ///
     /// When the task was cancelled rather than panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let err = rt.block_on(async { tokio::spawn(async { panic!("boom") }).await.unwrap_err() });
+    /// assert_eq!(*err.into_panic().downcast::<&str>().unwrap(), "boom");
+    /// ```
     #[track_caller]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         self.try_into_panic()
@@ -168,6 +325,20 @@ impl JoinError {
     }
 
     /// The panic's payload, or the error itself when the task was cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let err = rt.block_on(async {
+    ///     let task = tokio::spawn(std::future::pending::<()>());
+    ///     task.abort();
+    ///     task.await.unwrap_err()
+    /// });
+    /// let err = err.try_into_panic().unwrap_err();
+    /// assert!(err.is_cancelled());
+    /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
             Repr::Panic(p) => Ok(p.into_inner().unwrap_or_else(|e| e.into_inner())),
@@ -176,6 +347,18 @@ impl JoinError {
     }
 
     /// The id of the task that failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let task = tokio::spawn(async { panic!("boom") });
+    ///     let id = task.id();
+    ///     assert_eq!(task.await.unwrap_err().id(), id);
+    /// });
+    /// ```
     pub fn id(&self) -> Id {
         self.id
     }

@@ -3,6 +3,22 @@
 //! A simulated run is single-threaded, so a local task is an ordinary simloop task; the set
 //! only keeps tokio's rules around it: `spawn_local` needs a set (entered, or running
 //! `run_until`), the set's tasks are dropped with it, and awaiting the set waits for them.
+//!
+//! # Examples
+//!
+//! ```
+//! # use simloop_tokio as tokio;
+//! use std::rc::Rc;
+//! use tokio::task::{LocalSet, spawn_local};
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+//! let set = LocalSet::new();
+//! let out = set.block_on(&rt, async {
+//!     let not_send = Rc::new("local");
+//!     spawn_local(async move { *not_send }).await.unwrap()
+//! });
+//! assert_eq!(out, "local");
+//! ```
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -19,6 +35,25 @@ use crate::sim::context;
 use crate::sim::runtime::Runtime;
 
 /// A set of tasks that run on the current thread and need not be `Send`.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let set = tokio::task::LocalSet::new();
+/// let count = Rc::new(Cell::new(0));
+/// for _ in 0..3 {
+///     let count = count.clone();
+///     set.spawn_local(async move { count.set(count.get() + 1) });
+/// }
+/// // Awaiting the set waits for its tasks.
+/// rt.block_on(set);
+/// assert_eq!(count.get(), 3);
+/// ```
 pub struct LocalSet {
     shared: LocalRef,
     /// Tasks spawned while no run was in progress; they start with the next one.
@@ -84,6 +119,15 @@ impl Shared {
             previous: CURRENT.with(|c| c.borrow_mut().replace(self.clone())),
         }
     }
+
+    /// [`Shared::enter`], unless the thread's locals are being destroyed (a task dropped
+    /// by a thread-local's destructor).
+    pub(crate) fn try_enter(self: &Arc<Self>) -> Option<LocalGuard> {
+        let previous = CURRENT
+            .try_with(|c| c.borrow_mut().replace(self.clone()))
+            .ok()?;
+        Some(LocalGuard { previous })
+    }
 }
 
 /// Restores the previously current set.
@@ -104,6 +148,18 @@ impl Drop for LocalGuard {
 ///
 /// Outside a `LocalSet` (tokio's message; another one when a `LocalRuntime` is entered on
 /// a thread other than its own), or outside a runtime.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let set = tokio::task::LocalSet::new();
+/// let out = set.block_on(&rt, async {
+///     tokio::task::spawn_local(async { std::rc::Rc::new(4) }).await.unwrap()
+/// });
+/// assert_eq!(*out, 4);
+/// ```
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -183,6 +239,15 @@ pub(crate) fn in_local_set() -> bool {
 
 impl LocalSet {
     /// An empty set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let set = tokio::task::LocalSet::new();
+    /// assert_eq!(set.block_on(&rt, async { 1 }), 1);
+    /// ```
     pub fn new() -> LocalSet {
         LocalSet {
             shared: Arc::new(Shared {
@@ -195,6 +260,18 @@ impl LocalSet {
     }
 
     /// Makes this the set `spawn_local` spawns on, until the guard drops.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let set = tokio::task::LocalSet::new();
+    /// let _guard = set.enter();
+    /// let task = tokio::task::spawn_local(async { 2 });
+    /// drop(_guard);
+    /// assert_eq!(set.block_on(&rt, task).unwrap(), 2);
+    /// ```
     pub fn enter(&self) -> LocalEnterGuard {
         LocalEnterGuard {
             _guard: self.shared.enter(),
@@ -203,6 +280,16 @@ impl LocalSet {
     }
 
     /// Spawns a `!Send` task on this set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let set = tokio::task::LocalSet::new();
+    /// let task = set.spawn_local(async { std::rc::Rc::new(3) });
+    /// assert_eq!(*set.block_on(&rt, task).unwrap(), 3);
+    /// ```
     #[track_caller]
     pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -215,12 +302,34 @@ impl LocalSet {
     }
 
     /// Runs `future` on `rt` with this set current.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let set = tokio::task::LocalSet::new();
+    /// let out = set.block_on(&rt, async { tokio::task::spawn_local(async { 4 }).await.unwrap() });
+    /// assert_eq!(out, 4);
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, rt: &Runtime, future: F) -> F::Output {
         rt.block_on(self.run_until(future))
     }
 
     /// Runs `future` with this set current (its tasks run beside it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let set = tokio::task::LocalSet::new();
+    /// let out = rt.block_on(set.run_until(async {
+    ///     tokio::task::spawn_local(async { 1 }).await.unwrap() + 1
+    /// }));
+    /// assert_eq!(out, 2);
+    /// ```
     pub async fn run_until<F: Future>(&self, future: F) -> F::Output {
         RunUntil {
             set: self,
@@ -320,6 +429,19 @@ impl Drop for LocalSet {
 }
 
 /// The guard of [`LocalSet::enter`].
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let set = tokio::task::LocalSet::new();
+/// let task = {
+///     let _guard = set.enter();
+///     tokio::task::spawn_local(async { 9 })
+/// };
+/// assert_eq!(set.block_on(&rt, task).unwrap(), 9);
+/// ```
 #[derive(Debug)]
 pub struct LocalEnterGuard {
     _guard: LocalGuard,

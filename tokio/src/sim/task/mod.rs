@@ -1,4 +1,26 @@
 //! Tasks: tokio's `task` module on simloop tasks.
+//!
+//! # Examples
+//!
+//! ```
+//! # use simloop_tokio as tokio;
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+//! let order = rt.block_on(async {
+//!     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+//!     for i in 0..3 {
+//!         let tx = tx.clone();
+//!         tokio::spawn(async move { tx.send(i).unwrap() });
+//!     }
+//!     drop(tx);
+//!     let mut order = Vec::new();
+//!     while let Some(i) = rx.recv().await {
+//!         order.push(i);
+//!     }
+//!     order
+//! });
+//! // The default policy runs ready tasks in spawn order, as tokio's current-thread runtime.
+//! assert_eq!(order, [0, 1, 2]);
+//! ```
 
 mod blocking;
 pub mod coop;

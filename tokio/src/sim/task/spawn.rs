@@ -29,6 +29,18 @@ use crate::sim::runtime::Handle;
 /// # Panics
 ///
 /// Outside a runtime, with tokio's message.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// let doubled = rt.block_on(async {
+///     let task = tokio::spawn(async { 21 * 2 });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(doubled, 42);
+/// ```
 #[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -53,12 +65,11 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let (mut task, join) = TaskFuture::new(handle, future, None);
-    task.carry = Some(carry::<F>);
+    let (task, join) = TaskFuture::new(handle, future, None);
     if handle.runs_here() {
-        task.start();
+        task.start_in_runtime();
     } else {
-        handle.defer(Box::new(move || task.start()));
+        handle.defer(Box::new(move || task.start_in_runtime()));
     }
     join
 }
@@ -70,45 +81,25 @@ pin_project! {
         stage: Stage<F>,
         shared: Shared<F::Output>,
         id: Id,
-        // Whether it was polled: an abort asked for before the first poll is read there;
-        // later ones cancel the simloop task.
-        started: bool,
+        // The number of the run of its last poll, 0 before the first. At its first poll in
+        // a run (its first, or its first since it outlived its previous run) an abort
+        // asked for meanwhile is read; later ones cancel the simloop task.
+        run: u64,
         local: Option<LocalRef>,
         // The runtime's count of live tasks, decremented when this one ends.
         alive: Option<Arc<AtomicUsize>>,
-        // Keeps the task for the runtime's next run when its run ends with it alive (a
-        // task of the runtime's, not of a `LocalSet`: `spawn_on` sets it).
-        carry: Option<fn(TaskFuture<F>)>,
     }
 
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
-            if let (Some(carry), StageProj::Running { .. }) = (*this.carry, this.stage.as_mut().project())
-                && context::with_run(|r| r.main_done) == Some(true)
-                && !lock(this.shared).aborted
-            {
-                // Its run ended with the `block_on`'s future: the task waits, alive, for the
-                // runtime's next run, as tokio's do.
-                let future = match std::mem::replace(&mut *this.stage, Stage::Gone) {
-                    Stage::Running { future } => future,
-                    Stage::Gone => unreachable!("matched Running"),
-                };
-                carry(TaskFuture {
-                    stage: Stage::Running { future },
-                    shared: this.shared.clone(),
-                    id: *this.id,
-                    started: false,
-                    local: None,
-                    alive: this.alive.take(),
-                    carry: Some(carry),
-                });
-                return;
-            }
             if let StageProj::Running { .. } = this.stage.as_mut().project() {
                 // Aborted, or dropped when its run ended: tokio's cancellation. The future
                 // is dropped first, with the task's id current, as tokio does.
                 let _current = set_current(Some(*this.id));
+                // A local task's future is dropped inside its set, as tokio drops it (in the
+                // set's drop, or its tick): there `block_in_place` refuses to run.
+                let _local = this.local.as_ref().and_then(|l| l.try_enter());
                 // A future that panics as it drops makes the abort a panic (tokio's rule).
                 // The assignment replaces the stage even when the old value's drop panics.
                 let mut stage = this.stage.as_mut();
@@ -131,25 +122,13 @@ fn end(alive: &mut Option<Arc<AtomicUsize>>) {
 }
 
 pin_project! {
-    /// The task's future until it ends, then nothing. The future is boxed, so that a task
-    /// alive when its run ends can move to the runtime's next run.
+    /// The task's future until it ends, then nothing. The future is stored inline: a task
+    /// alive when its `block_on`'s run ends moves whole, in its simloop task, to the
+    /// runtime's next run (`simloop::task::spawn_keepable`).
     #[project = StageProj]
     enum Stage<F> {
-        Running { future: Pin<Box<F>> },
+        Running { #[pin] future: F },
         Gone,
-    }
-}
-
-/// Keeps `task` in its runtime (the run's) for the next run, where it starts again at its
-/// turn: its wakers were the ended run's, so it is polled once there whether or not
-/// something woke it meanwhile.
-fn carry<F>(task: TaskFuture<F>)
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    if let Some(handle) = context::with_run(|r| r.handle.clone()) {
-        handle.keep(Box::new(move || task.start()));
     }
 }
 
@@ -174,15 +153,12 @@ impl<F: Future> TaskFuture<F> {
     ) -> (TaskFuture<F>, JoinHandle<F::Output>) {
         let shared = new_shared(id);
         let task = TaskFuture {
-            stage: Stage::Running {
-                future: Box::pin(future),
-            },
+            stage: Stage::Running { future },
             shared: shared.clone(),
             id,
-            started: false,
+            run: 0,
             local,
             alive: None,
-            carry: None,
         };
         (task, JoinHandle { shared, id })
     }
@@ -197,6 +173,25 @@ impl<F: Future + 'static> TaskFuture<F> {
     }
 }
 
+impl<F> TaskFuture<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    /// Spawns a task of the runtime in the run in progress on this thread. In a
+    /// `block_on`'s run the task is keepable: alive when the run ends, it goes on in the
+    /// runtime's next run, as tokio's tasks outlive a `block_on` (`Handle::run` takes it
+    /// back). An explored run's tasks end with it.
+    pub(crate) fn start_in_runtime(self) {
+        if context::with_run(|r| r.threads) != Some(true) {
+            return self.start();
+        }
+        let shared = self.shared.clone();
+        let task = simloop::task::spawn_keepable(self);
+        lock(&shared).task = Some((context::run_number(), task));
+    }
+}
+
 impl<F: Future> Future for TaskFuture<F> {
     type Output = ();
 
@@ -206,14 +201,24 @@ impl<F: Future> Future for TaskFuture<F> {
             return Poll::Ready(());
         }
         let _current = set_current(Some(*this.id));
-        if !*this.started && lock(this.shared).aborted {
-            // Aborted before it started: it never runs.
-            this.stage.set(Stage::Gone);
-            end(this.alive);
-            finish(this.shared, Err(JoinError::cancelled(*this.id)));
-            return Poll::Ready(());
+        let run = context::run_number();
+        if *this.run != run {
+            let outlived = *this.run != 0;
+            *this.run = run;
+            let mut joint = lock(this.shared);
+            if outlived {
+                // It outlived its previous run: aborts now reach it in this one.
+                joint.task = Some((run, simloop::task::current()));
+            }
+            if joint.aborted {
+                // Aborted before it started, or between its runs: it runs no more.
+                drop(joint);
+                this.stage.set(Stage::Gone);
+                end(this.alive);
+                finish(this.shared, Err(JoinError::cancelled(*this.id)));
+                return Poll::Ready(());
+            }
         }
-        *this.started = true;
         let _local = this.local.as_ref().map(|l| l.enter());
         super::coop::refill();
         crate::sim::time::count_poll();
@@ -246,7 +251,7 @@ fn poll_or_drop<F: Future>(stage: Pin<&mut Stage<F>>, cx: &mut Context<'_>) -> P
 
     let mut guard = DropOnUnwind(Some(stage));
     let poll = match guard.0.as_mut().map(|s| s.as_mut().project()) {
-        Some(StageProj::Running { future }) => future.as_mut().poll(cx),
+        Some(StageProj::Running { future }) => future.poll(cx),
         _ => Poll::Pending,
     };
     guard.0 = None;

@@ -1,18 +1,39 @@
 //! `pause`, `resume`, `advance`: tokio's test-util clock controls on the virtual clock.
 //!
 //! The simulated clock is always virtual; these keep tokio's rules (what panics when)
-//! and `advance` moves the clock at once.
+//! and `advance` moves the clock at once; a switch between a running and a frozen clock
+//! takes a tick (`MODE_SWITCH`).
 
 use std::time::Duration;
 
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::runtime::RuntimeFlavor;
 
+/// The virtual time a switch between a running and a frozen clock takes, inside a run.
+///
+/// tokio's running clock is the wall clock, which moves between any two readings: `pause`
+/// freezes it later than it was last read, and after `resume` the next reading is later
+/// than the frozen one (tokio's `test_clock` checks both). The virtual clock stands still
+/// while tasks run, so each switch moves it by a tick (the busy clock's, `busy::TICK`),
+/// the same in every run.
+const MODE_SWITCH: Duration = super::busy::TICK;
+
 /// Marks the clock paused (it is virtual in any case).
 ///
 /// # Panics
 ///
 /// When already paused, on a multi-thread runtime, or outside a runtime (tokio's rules).
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     tokio::time::pause();
+///     tokio::time::resume();
+/// });
+/// ```
 #[track_caller]
 pub fn pause() {
     let Some(handle) = context::current_handle() else {
@@ -27,6 +48,8 @@ pub fn pause() {
         panic!("time is already frozen");
     }
     if handle.runs_here() {
+        // The running clock froze later than anything read from it: see `MODE_SWITCH`.
+        simloop::time::advance(MODE_SWITCH);
         super::busy_paused(true);
     }
 }
@@ -36,6 +59,18 @@ pub fn pause() {
 /// # Panics
 ///
 /// When not paused, or outside a runtime.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// let rt = tokio::runtime::Builder::new_current_thread()
+///     .enable_time()
+///     .start_paused(true)
+///     .build()
+///     .unwrap();
+/// rt.block_on(async { tokio::time::resume() });
+/// ```
 #[track_caller]
 pub fn resume() {
     let Some(handle) = context::current_handle() else {
@@ -45,6 +80,8 @@ pub fn resume() {
         panic!("time is not frozen");
     }
     if handle.runs_here() {
+        // The clock runs again: the next reading is later than the frozen one.
+        simloop::time::advance(MODE_SWITCH);
         super::busy_paused(false);
     }
 }
@@ -55,6 +92,30 @@ pub fn resume() {
 /// # Panics
 ///
 /// When the clock is not paused, or outside a run.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+/// use tokio::time::{Instant, advance, sleep};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread()
+///     .enable_time()
+///     .start_paused(true)
+///     .build()
+///     .unwrap();
+/// rt.block_on(async {
+///     let start = Instant::now();
+///     let timer = tokio::spawn(async move {
+///         sleep(Duration::from_secs(5)).await;
+///         start.elapsed()
+///     });
+///     tokio::task::yield_now().await;
+///     advance(Duration::from_secs(5)).await;
+///     assert_eq!(timer.await.unwrap(), Duration::from_secs(5));
+/// });
+/// ```
 pub async fn advance(duration: Duration) {
     let Some(handle) = context::current_handle() else {
         panic!("{NO_RUNTIME}");

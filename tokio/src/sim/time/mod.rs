@@ -5,6 +5,27 @@
 //! are rounded up to whole milliseconds since the runtime started, as tokio's timer wheel
 //! does, so sleeping 1ns at the start wakes at 1ms. On a runtime whose clock is not paused,
 //! a run kept busy at one instant moves the clock a little, as real time would (`busy`).
+//!
+//! # Examples
+//!
+//! A day of timers runs in no real time, and every reading is exact:
+//!
+//! ```
+//! # use simloop_tokio as tokio;
+//! use std::time::Duration;
+//! use tokio::time::{Instant, sleep};
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+//! rt.block_on(async {
+//!     let start = Instant::now();
+//!     sleep(Duration::from_secs(24 * 3600)).await;
+//!     assert_eq!(start.elapsed(), Duration::from_secs(24 * 3600));
+//!     // Deadlines round up to whole milliseconds, as tokio's timer wheel does.
+//!     let start = Instant::now();
+//!     sleep(Duration::from_nanos(1)).await;
+//!     assert_eq!(start.elapsed(), Duration::from_millis(1));
+//! });
+//! ```
 
 mod busy;
 mod clock;

@@ -17,6 +17,21 @@ use crate::sim::runtime::SHUTTING_DOWN;
 /// # Panics
 ///
 /// Outside a runtime, or on a runtime built without `enable_time` (tokio's messages).
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+/// use tokio::time::{Instant, sleep};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let start = Instant::now();
+///     sleep(Duration::from_secs(30)).await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(30));
+/// });
+/// ```
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
     let deadline = Instant::now()
@@ -30,6 +45,21 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// # Panics
 ///
 /// As [`sleep`].
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+/// use tokio::time::{Instant, sleep_until};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let deadline = Instant::now() + Duration::from_secs(3);
+///     sleep_until(deadline).await;
+///     assert_eq!(Instant::now(), deadline);
+/// });
+/// ```
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     check_timers();
@@ -57,6 +87,25 @@ pub(crate) fn check_timers() {
 }
 
 /// The future of [`sleep`] and [`sleep_until`].
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::time::Duration;
+/// use tokio::time::{Instant, sleep};
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+/// rt.block_on(async {
+///     let start = Instant::now();
+///     let mut nap = std::pin::pin!(sleep(Duration::from_secs(1)));
+///     assert_eq!(nap.deadline(), start + Duration::from_secs(1));
+///     nap.as_mut().reset(start + Duration::from_secs(2));
+///     nap.as_mut().await;
+///     assert!(nap.is_elapsed());
+///     assert_eq!(start.elapsed(), Duration::from_secs(2));
+/// });
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 #[derive(Debug)]
 pub struct Sleep {
@@ -70,17 +119,61 @@ pub struct Sleep {
 
 impl Sleep {
     /// The instant the sleep ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let nap = tokio::time::sleep(Duration::from_secs(1));
+    ///     assert_eq!(nap.deadline(), tokio::time::Instant::now() + Duration::from_secs(1));
+    /// });
+    /// ```
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
 
     /// Whether the sleep has completed (tokio's timer fired): false until it is polled
     /// at or after its deadline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let mut nap = std::pin::pin!(tokio::time::sleep(Duration::from_secs(1)));
+    ///     assert!(!nap.is_elapsed());
+    ///     nap.as_mut().await;
+    ///     assert!(nap.is_elapsed());
+    /// });
+    /// ```
     pub fn is_elapsed(&self) -> bool {
         self.elapsed
     }
 
     /// Moves the deadline; the sleep waits again, even when it had completed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let start = tokio::time::Instant::now();
+    ///     let mut nap = std::pin::pin!(tokio::time::sleep(Duration::from_secs(10)));
+    ///     nap.as_mut().reset(start + Duration::from_secs(1));
+    ///     nap.await;
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(1));
+    /// });
+    /// ```
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.get_mut();
         this.deadline = deadline;
