@@ -249,19 +249,25 @@ pub enum Step {
         /// Where its value goes (its `return`).
         bind: Option<String>,
     },
-    /// `done, pending = await asyncio.wait(tasks, return_when=...)`.
+    /// `done, pending = await asyncio.wait(tasks, return_when=..., timeout=...)`.
     Wait {
         /// Locals holding tasks or lists of tasks.
         targets: Vec<String>,
         /// When to return.
         when: WaitWhen,
+        /// When to return at the latest, the tasks left running (None: no limit).
+        timeout: Option<Dur>,
         /// Where the list of finished tasks goes.
         bind: Option<String>,
+        /// Where the list of the others goes.
+        pending: Option<String>,
     },
-    /// `for f in asyncio.as_completed(tasks): v = await f; body`.
+    /// `for f in asyncio.as_completed(tasks, timeout=...): v = await f; body`.
     AsCompleted {
         /// Locals holding tasks or lists of tasks.
         targets: Vec<String>,
+        /// When the results not yet given raise `TimeoutError` (the tasks keep running).
+        timeout: Option<Dur>,
         /// The local bound to each result.
         bind: Option<String>,
         /// Run for each result, in completion order.

@@ -109,7 +109,8 @@ impl Scope {
                         let hint = match crate::scenario::error::closest(m, known.iter().copied()) {
                             Some(c) => format!("did you mean `{c}`?"),
                             None => format!(
-                                "a {what}'s state: {}",
+                                "{}'s state: {}",
+                                crate::scenario::error::with_article(what),
                                 known
                                     .iter()
                                     .map(|n| format!("`{n}`"))

@@ -2,10 +2,12 @@
 //! turning toml/serde errors into located ones.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::time::Duration;
 
 use toml::Spanned;
 
+use super::locals::Known;
 use super::{Cx, Scope, has_return, is_ident};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
@@ -237,6 +239,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         |key: &str, t: &Spanned<RawTask>, params: Vec<String>| -> Result<TaskDef, ScenarioError> {
             let mut scope = Scope {
                 names: params.iter().cloned().chain(["i".to_string()]).collect(),
+                known: Rc::new(Known::of_template(&params, &t.get_ref().steps)),
             };
             let name = match &t.get_ref().name {
                 Some(n) => cx.template(n, &scope)?,

@@ -2,6 +2,7 @@
 
 use toml::Spanned;
 
+use super::locals::Use;
 use super::{Cx, Scope, Span, VERBS, is_ident, list, present_keys};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
@@ -15,9 +16,15 @@ impl Cx<'_> {
         scope: &mut Scope,
     ) -> Result<Step, ScenarioError> {
         let keys = present_keys(s.get_ref());
+        // `timeout` is a verb (`async with asyncio.timeout(...)`) and, beside `wait` or
+        // `as_completed`, their modifier (asyncio's `timeout=` argument).
+        let combines = keys
+            .iter()
+            .any(|(k, _)| matches!(*k, "wait" | "as_completed"));
         let verbs: Vec<&(&str, Span)> = keys
             .iter()
             .filter(|(k, _)| VERBS.iter().any(|(v, _)| v == k))
+            .filter(|(k, _)| !(combines && *k == "timeout"))
             .collect();
         let all_verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
         let (verb, vspan) = match verbs.as_slice() {
@@ -197,14 +204,24 @@ impl Cx<'_> {
                 }
             }
             "await" => {
-                let target = self.local_ref(r.await_.as_ref().expect("present"), scope, "task")?;
+                let target = self.local_ref(
+                    r.await_.as_ref().expect("present"),
+                    scope,
+                    "task",
+                    Use::Await,
+                )?;
                 Step::Await {
                     target,
                     bind: bind(scope),
                 }
             }
             "cancel" => {
-                let target = self.local_ref(r.cancel.as_ref().expect("present"), scope, "task")?;
+                let target = self.local_ref(
+                    r.cancel.as_ref().expect("present"),
+                    scope,
+                    "task",
+                    Use::Await,
+                )?;
                 let message = r
                     .message
                     .as_ref()
@@ -283,7 +300,7 @@ impl Cx<'_> {
             }
             "add_done_callback" => {
                 let name = r.add_done_callback.as_ref().expect("present");
-                let target = self.local_ref(name, scope, "task or future")?;
+                let target = self.local_ref(name, scope, "task or future", Use::Watch)?;
                 let body = r.do_.as_ref().map_or(&[][..], |b| b.get_ref().as_slice());
                 self.callback_steps(body)?;
                 let bind = bind(scope);
@@ -396,12 +413,14 @@ impl Cx<'_> {
                 let mut calls = Vec::new();
                 let mut tasks = Vec::new();
                 for item in items.get_ref() {
-                    let mut inner = Scope {
-                        names: scope.names.clone(),
-                    };
+                    let mut inner = scope.inner();
                     match self.step(item, &mut inner)? {
                         Step::Call { invoke, bind: None } => calls.push(invoke),
-                        Step::Await { target, bind: None } => tasks.push(target),
+                        Step::Await { target, bind: None } => {
+                            let name = item.get_ref().await_.as_ref().expect("an await");
+                            self.local_ref(name, scope, "task", Use::Combine)?;
+                            tasks.push(target);
+                        }
                         _ => {
                             return Err(self
                                 .err(item.span(), "a gather item is a coroutine call or a task")
@@ -434,33 +453,17 @@ impl Cx<'_> {
                 } else {
                     &r.timeout
                 };
-                let d = d.as_ref().expect("present");
-                let fixed = match d.get_ref() {
-                    Scalar::Int(i) => seconds(*i as f64),
-                    Scalar::Float(f) => seconds(*f),
-                    _ => None,
-                };
-                let limit = match d.get_ref() {
-                    _ if fixed.is_some() => Dur::Fixed(fixed.expect("checked")),
-                    Scalar::Str(t) => self.dur_template(
-                        t,
-                        d.span(),
-                        scope,
-                        &format!("`{verb}` takes from 0 to 1e9 seconds"),
-                    )?,
-                    _ => {
-                        return Err(self
-                            .err(d.span(), format!("`{verb}` takes from 0 to 1e9 seconds"))
-                            .hint(format!("e.g. `{{ {verb} = 1.0, do = [...] }}`")));
-                    }
-                };
+                let limit = self.limit(
+                    d.as_ref().expect("present"),
+                    scope,
+                    &format!("`{verb}` takes from 0 to 1e9 seconds"),
+                    &format!("e.g. `{{ {verb} = 1.0, do = [...] }}`"),
+                )?;
                 let body = self.block(&r.do_, verb, vspan, scope)?;
                 Step::Timeout { limit, body }
             }
             "shield" => {
-                let mut inner = Scope {
-                    names: scope.names.clone(),
-                };
+                let mut inner = scope.inner();
                 let body = self.steps(r.shield.as_ref().expect("present").get_ref(), &mut inner)?;
                 Step::Shield {
                     body,
@@ -482,8 +485,20 @@ impl Cx<'_> {
                 let targets = names
                     .get_ref()
                     .iter()
-                    .map(|n| self.local_ref(n, scope, "task"))
+                    .map(|n| self.local_ref(n, scope, "task", Use::Combine))
                     .collect::<Result<Vec<_>, _>>()?;
+                let timeout = r
+                    .timeout
+                    .as_ref()
+                    .map(|d| {
+                        self.limit(
+                            d,
+                            scope,
+                            &format!("`{verb}`'s timeout takes from 0 to 1e9 seconds"),
+                            &format!("e.g. `{{ {verb} = [\"a\", \"b\"], timeout = 1.5 }}`"),
+                        )
+                    })
+                    .transpose()?;
                 if verb == "wait" {
                     let when = match r
                         .return_when
@@ -499,16 +514,29 @@ impl Cx<'_> {
                                 .hint("use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED"));
                         }
                     };
+                    let pending = match &r.pending {
+                        Some(p) if !is_ident(p.get_ref()) => {
+                            return Err(self.err(p.span(), "a local is a name like `pending`"));
+                        }
+                        Some(p) => {
+                            scope.names.insert(p.get_ref().clone());
+                            Some(p.get_ref().clone())
+                        }
+                        None => None,
+                    };
                     Step::Wait {
                         targets,
                         when,
+                        timeout,
                         bind: bind(scope),
+                        pending,
                     }
                 } else {
                     let bind = bind(scope);
                     let body = self.block(&r.do_, verb, vspan, scope)?;
                     Step::AsCompleted {
                         targets,
+                        timeout,
                         bind,
                         body,
                     }

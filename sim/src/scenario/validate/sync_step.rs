@@ -1,6 +1,7 @@
 //! Validating the steps on synchronisation primitives and futures: the primitive's kind, and
 //! the keys each verb needs.
 
+use super::locals::Use;
 use super::{Cx, Scope, Span, is_ident};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::expr::Want;
@@ -153,8 +154,12 @@ impl Cx<'_> {
                 Step::CreateFuture(name.get_ref().clone())
             }
             "set_result" => {
-                let target =
-                    self.local_ref(r.set_result.as_ref().expect("present"), scope, "future")?;
+                let target = self.local_ref(
+                    r.set_result.as_ref().expect("present"),
+                    scope,
+                    "future",
+                    Use::Future,
+                )?;
                 let Some(value) = &r.value else {
                     return Err(self
                         .err(vspan, "`set_result` needs a `value`")
@@ -166,8 +171,12 @@ impl Cx<'_> {
                 }
             }
             "set_exception" => {
-                let target =
-                    self.local_ref(r.set_exception.as_ref().expect("present"), scope, "future")?;
+                let target = self.local_ref(
+                    r.set_exception.as_ref().expect("present"),
+                    scope,
+                    "future",
+                    Use::Future,
+                )?;
                 let Some(kind) = &r.error else {
                     return Err(self
                         .err(vspan, "`set_exception` needs the exception's type in `error`")
