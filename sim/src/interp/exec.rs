@@ -28,22 +28,36 @@ pub struct Violation {
     pub error: Option<String>,
 }
 
-/// State shared by all tasks of one run.
+/// State shared by all tasks of one run: what the expectations judge besides the trace.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, scenario};
+///
+/// let text = "[vars]\nn = 0\n[main]\nsteps = [{ set = \"n\", value = \"{n}\", add = 2 }, { log = \"n={n}\" }]";
+/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+/// let shared = interp::run(&scn, &Sim::new()).shared;
+/// assert_eq!(shared.vars[0].repr(), "2");
+/// assert_eq!(shared.logs, "t=0 n=2\n");
+/// ```
 #[derive(Debug, Default)]
 pub struct Shared {
     /// Shared variables (integers, or floats where declared so), in declaration order.
     pub vars: Vec<Value>,
     /// The first invariant violation.
-    pub violation: Option<Violation>,
+    pub(crate) violation: Option<Violation>,
     /// The lines logged so far, as `t=<ms> <line>` (what `Trace::logs` shows), so a check
     /// that only sees the program's output can judge log expectations.
     pub logs: String,
     /// The most holders each semaphore had at once.
-    pub sem_max: Vec<u64>,
+    pub(crate) sem_max: Vec<u64>,
     /// Bytes of `logs` so far, counted against the output limit.
-    pub output: u64,
+    pub(crate) output: u64,
     /// Why the interpreter stopped the run, if it did (a task or output limit).
-    pub stopped: Option<Stopped>,
+    pub(crate) stopped: Option<Stopped>,
 }
 
 /// One run's interpreter state.

@@ -17,29 +17,29 @@ pub struct Scenario {
     pub description: String,
     /// Shared variables and their initial values (an integer or a float, which fixes the
     /// variable's type), in name order.
-    pub vars: Vec<(String, Literal)>,
+    pub(crate) vars: Vec<(String, Literal)>,
     /// Semaphores, in name order.
-    pub semaphores: Vec<SemaphoreDecl>,
+    pub(crate) semaphores: Vec<SemaphoreDecl>,
     /// Locks, in name order.
-    pub locks: Vec<String>,
+    pub(crate) locks: Vec<String>,
     /// Events, in name order.
-    pub events: Vec<String>,
+    pub(crate) events: Vec<String>,
     /// Conditions, in name order.
-    pub conditions: Vec<String>,
+    pub(crate) conditions: Vec<String>,
     /// Queues, in name order.
-    pub queues: Vec<QueueDecl>,
+    pub(crate) queues: Vec<QueueDecl>,
     /// Barriers and their parties, in name order.
-    pub barriers: Vec<(String, usize)>,
+    pub(crate) barriers: Vec<(String, usize)>,
     /// Every primitive by name (names are unique across kinds), for reads of their state.
-    pub prims: Vec<(String, Prim)>,
+    pub(crate) prims: Vec<(String, Prim)>,
     /// Task templates, in name order.
-    pub tasks: Vec<TaskDef>,
+    pub(crate) tasks: Vec<TaskDef>,
     /// The main task.
-    pub main: TaskDef,
+    pub(crate) main: TaskDef,
     /// What must hold at the end of a run.
-    pub expect: Expect,
+    pub(crate) expect: Expect,
     /// How `sim check` judges it.
-    pub check: Check,
+    pub(crate) check: Check,
     /// What a run may use before it is stopped (`[limits]`, command-line flags override).
     pub limits: Limits,
     /// A hash of the program (the file without comments, layout, `name`, `description`,
@@ -53,14 +53,6 @@ pub struct Scenario {
 pub const MAX_SECONDS: f64 = 1e9;
 
 /// `secs` as a duration, if it is a number of seconds from 0 to [`MAX_SECONDS`].
-///
-/// ```
-/// use simloop_cli::scenario::seconds;
-/// assert_eq!(seconds(1.5), Some(std::time::Duration::from_millis(1500)));
-/// assert_eq!(seconds(-1.0), None);
-/// assert_eq!(seconds(1e15), None);
-/// assert_eq!(seconds(f64::NAN), None);
-/// ```
 pub fn seconds(secs: f64) -> Option<Duration> {
     (secs.is_finite() && (0.0..=MAX_SECONDS).contains(&secs)).then(|| Duration::from_secs_f64(secs))
 }
@@ -128,8 +120,6 @@ pub struct TaskDef {
     pub key: String,
     /// The name its tasks get.
     pub name: Template,
-    /// Parameter names.
-    pub params: Vec<String>,
     /// Its steps.
     pub steps: Vec<Step>,
 }
@@ -523,13 +513,6 @@ pub enum Step {
 }
 
 /// Whether any step of `steps`, nested ones included, satisfies `f`.
-///
-/// ```
-/// use simloop_cli::scenario::{self, Step, any_step};
-/// let scn = scenario::parse("s.toml", "[main]\nsteps = [{ repeat = 2, do = [{ log = \"x\" }] }]").unwrap();
-/// assert!(any_step(&scn.main.steps, &|s| matches!(s, Step::Log(_))));
-/// assert!(!any_step(&scn.main.steps, &|s| matches!(s, Step::Sleep(_))));
-/// ```
 pub fn any_step(steps: &[Step], f: &dyn Fn(&Step) -> bool) -> bool {
     steps.iter().any(|s| {
         f(s) || match s {
@@ -592,4 +575,28 @@ pub struct Check {
     pub explore: u64,
     /// The expected verdict.
     pub verdict: Verdict,
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn seconds_are_from_0_to_1e9() {
+        use crate::scenario::seconds;
+        assert_eq!(seconds(1.5), Some(std::time::Duration::from_millis(1500)));
+        assert_eq!(seconds(-1.0), None);
+        assert_eq!(seconds(1e15), None);
+        assert_eq!(seconds(f64::NAN), None);
+    }
+
+    #[test]
+    fn any_step_looks_into_blocks() {
+        use crate::scenario::{self, Step, any_step};
+        let scn = scenario::parse(
+            "s.toml",
+            "[main]\nsteps = [{ repeat = 2, do = [{ log = \"x\" }] }]",
+        )
+        .unwrap();
+        assert!(any_step(&scn.main.steps, &|s| matches!(s, Step::Log(_))));
+        assert!(!any_step(&scn.main.steps, &|s| matches!(s, Step::Sleep(_))));
+    }
 }

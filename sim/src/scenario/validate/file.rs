@@ -249,7 +249,6 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             Ok(TaskDef {
                 key: key.to_string(),
                 name,
-                params,
                 steps,
             })
         };
