@@ -89,7 +89,7 @@ fn judge(
                 out.push(format!("result: expected {want}, got {}", v.repr()));
             }
         }
-        Ok(Err(exc)) => out.push(format!("the main task raised {}", exc.repr())),
+        Ok(Err(exc)) => out.push(format!("the main task raised {}", exc.located(&scn.path))),
         Err(RunError::Deadlock(report)) => {
             if e.no_deadlock {
                 out.push(report.to_string());

@@ -11,7 +11,7 @@ use simloop::{Instant, log, sleep, spawn_named, yield_now};
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, await_future};
-use crate::scenario::{Invoke, Literal, Scenario, Step, Target, TaskDef, Template};
+use crate::scenario::{Invoke, Literal, Located, Scenario, Step, Target, TaskDef, Template};
 
 /// The first violated invariant of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -252,7 +252,7 @@ impl Rt {
     pub(super) fn block<'a>(
         self: &'a Rc<Self>,
         env: &'a mut Env,
-        steps: &'a [Step],
+        steps: &'a [Located],
     ) -> Pin<Box<dyn Future<Output = Res> + 'a>> {
         Box::pin(async move {
             if env.depth >= MAX_DEPTH {
@@ -265,13 +265,15 @@ impl Rt {
         })
     }
 
-    async fn steps(self: &Rc<Self>, env: &mut Env, steps: &[Step]) -> Res {
+    async fn steps(self: &Rc<Self>, env: &mut Env, steps: &[Located]) -> Res {
         for s in steps {
             self.tick().await?;
             // A block cut short (a timeout, a TaskGroup's failure) drops its future without
             // leaving its level: the step restores the depth.
             let depth = env.depth;
-            let flow = self.step(env, s).await;
+            // An exception leaving the step that raised it is marked with the step's place
+            // (the innermost step: the blocks around it keep the mark).
+            let flow = self.step(env, &s.step).await.map_err(|e| e.raised_at(s.at));
             env.depth = depth;
             self.check_invariants();
             match flow? {

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
-use crate::scenario::{Literal, py_float};
+use crate::scenario::{Literal, Loc, py_float};
 
 /// An exception raised in a scenario task: `Kind(message)`.
 ///
@@ -24,7 +24,7 @@ use crate::scenario::{Literal, py_float};
 /// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
 /// assert_eq!((err.kind.as_str(), err.message.as_str()), ("ValueError", "bad stock"));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Exc {
     /// Its type name (`ValueError`, `TimeoutError`, `CancelledError`, ...).
     pub kind: String,
@@ -33,6 +33,16 @@ pub struct Exc {
     /// Whether an empty message is still an argument: `CancelledError('')`, not
     /// `CancelledError()`.
     empty_arg: bool,
+    /// The step that raised it, once it left that step (not part of its value: equal
+    /// exceptions raised in two places are equal).
+    at: Option<Loc>,
+}
+
+impl PartialEq for Exc {
+    fn eq(&self, other: &Exc) -> bool {
+        (&self.kind, &self.message, self.empty_arg)
+            == (&other.kind, &other.message, other.empty_arg)
+    }
 }
 
 impl Exc {
@@ -42,6 +52,7 @@ impl Exc {
             kind: kind.into(),
             message: message.into(),
             empty_arg: false,
+            at: None,
         }
     }
 
@@ -51,6 +62,45 @@ impl Exc {
             empty_arg: true,
             ..Exc::new(kind, message)
         }
+    }
+
+    /// `self`, raised by the step written at `at` unless a step inside it raised it.
+    pub(crate) fn raised_at(mut self, at: Loc) -> Exc {
+        self.at.get_or_insert(at);
+        self
+    }
+
+    /// Its `repr` and, when known, where it was raised in the file at `path`:
+    /// `TypeError('...') (raised at s.toml:3:12)`, as a failure report prints it.
+    pub(crate) fn located(&self, path: &str) -> String {
+        match self.at {
+            Some(at) => format!(
+                "{} (raised at {path}:{}:{})",
+                self.repr(),
+                at.line,
+                at.column
+            ),
+            None => self.repr(),
+        }
+    }
+
+    /// Where the step that raised it is written in its scenario file.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use simloop::Sim;
+    /// use simloop_cli::{interp, scenario};
+    ///
+    /// let text = "[tasks.t]\nsteps = [{ sleep = 1 }, { fail = \"KeyError\" }]\n[main]\nsteps = [{ call = \"t\" }]";
+    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+    /// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
+    /// let at = err.raised_where().unwrap();
+    /// assert_eq!((at.line, at.column), (2, 25));
+    /// ```
+    pub fn raised_where(&self) -> Option<Loc> {
+        self.at
     }
 
     /// Python's `repr`: `ValueError('b')`, and `TimeoutError()` for one raised without

@@ -10,7 +10,7 @@ mod validate;
 
 pub use self::error::ScenarioError;
 pub(crate) use self::model::*;
-pub use self::model::{Limits, Scenario};
+pub use self::model::{Limits, Loc, Scenario};
 pub(crate) use self::prim::{Prim, QueueKind, split_member};
 pub(crate) use self::template::{Part, Template};
 pub use self::validate::parse;

@@ -58,6 +58,19 @@ pub fn seconds(secs: f64) -> Option<Duration> {
 }
 
 /// A place in the scenario file, for errors found while it runs.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::scenario::{self, Loc};
+/// use simloop_cli::interp;
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [\n  { fail = \"ValueError\" },\n]").unwrap());
+/// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
+/// assert_eq!(err.raised_where(), Some(Loc { line: 3, column: 3 }));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Loc {
     /// 1-based line.
@@ -121,7 +134,7 @@ pub struct TaskDef {
     /// The name its tasks get.
     pub name: Template,
     /// Its steps.
-    pub steps: Vec<Step>,
+    pub steps: Vec<Located>,
 }
 
 /// How long a sleep lasts.
@@ -211,6 +224,15 @@ pub enum WaitWhen {
     AllCompleted,
 }
 
+/// A step and where it is written: an exception that its run raises names the place.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// Where the step's table begins.
+    pub at: Loc,
+    /// The step.
+    pub step: Step,
+}
+
 /// One step of a task.
 #[derive(Clone, Debug)]
 pub enum Step {
@@ -229,13 +251,13 @@ pub enum Step {
         /// The limit.
         limit: Dur,
         /// The body.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `await asyncio.shield(body)`: the body runs as its own task that the caller's
     /// cancellation does not reach.
     Shield {
         /// The body (locals it binds stay inside).
-        body: Vec<Step>,
+        body: Vec<Located>,
         /// Where its value goes (its `return`).
         bind: Option<String>,
     },
@@ -261,13 +283,13 @@ pub enum Step {
         /// The local bound to each result.
         bind: Option<String>,
         /// Run for each result, in completion order.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `async with asyncio.TaskGroup() as tg: body`; `spawn` steps in the body go into the
     /// group, which is joined at the end of the body.
     TaskGroup {
         /// The body.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `await sem.acquire()` / `await lock.acquire()`, released only by `Release`.
     Acquire(Prim),
@@ -278,7 +300,7 @@ pub enum Step {
         /// The primitive.
         prim: Prim,
         /// The body, run while holding it.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `event.set()`.
     SetEvent(usize),
@@ -433,39 +455,39 @@ pub enum Step {
         /// Whether `to` is the last value (`to`) or one past it (`below`).
         inclusive: bool,
         /// The body.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `for _ in range(n)`.
     Repeat {
         /// How many times.
         times: IntExpr,
         /// The body.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `while loop.time() < t`, `t` in seconds since the run began.
     WhileBefore {
         /// The limit.
         until: Duration,
         /// The body.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `try: body except Kind as bind: handler`.
     Try {
         /// The guarded steps.
-        body: Vec<Step>,
+        body: Vec<Located>,
         /// The exception type caught (None: any but CancelledError).
         kind: Option<String>,
         /// The local bound to the exception.
         bind: Option<String>,
         /// The handler.
-        handler: Vec<Step>,
+        handler: Vec<Located>,
     },
     /// Runs `body`; logs `line` if the task is cancelled (dropped) inside it.
     OnCancel {
         /// The line.
         line: Template,
         /// The guarded steps.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// `target.add_done_callback(lambda bind: body)`: when the task or future is done, its
     /// callback runs `body` (steps that never await) one ready-queue slot later, with the
@@ -476,7 +498,7 @@ pub enum Step {
         /// The local the callback's argument is bound to.
         bind: Option<String>,
         /// The steps.
-        body: Vec<Step>,
+        body: Vec<Located>,
     },
     /// Binds a local.
     Let {
@@ -506,15 +528,15 @@ pub enum Step {
         /// The condition.
         cond: Expr,
         /// Taken when true.
-        then: Vec<Step>,
+        then: Vec<Located>,
         /// Taken when false.
-        other: Vec<Step>,
+        other: Vec<Located>,
     },
 }
 
 /// Whether any step of `steps`, nested ones included, satisfies `f`.
-pub fn any_step(steps: &[Step], f: &dyn Fn(&Step) -> bool) -> bool {
-    steps.iter().any(|s| {
+pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
+    steps.iter().map(|s| &s.step).any(|s| {
         f(s) || match s {
             Step::Timeout { body, .. }
             | Step::Shield { body, .. }

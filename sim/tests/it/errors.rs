@@ -674,10 +674,38 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
     let o = sim_in(&dir, &["run", "g.toml"]);
     assert_eq!(o.code, 1);
     assert!(
-        o.stderr.contains("the main task raised ValueError('boom')"),
+        o.stderr
+            .contains("the main task raised ValueError('boom') (raised at g.toml:2:10)\n"),
         "{}",
         o.stderr
     );
+}
+
+/// A value of the wrong kind that only the run can see (a parameter) raises `TypeError` or
+/// `ValueError` in the task; the failure report names the step that raised it, as a
+/// located error would (they said only what was wrong, not where).
+#[test]
+fn wrong_typed_arguments_found_by_the_run_name_their_step() {
+    let dir = scratch("errors");
+    for (text, want) in [
+        (
+            "[tasks.job]\nparams = [\"t\"]\nsteps = [{ log = \"awaiting\" }, { await = \"t\" }]\n[main]\nsteps = [{ call = \"job\", args = { t = 0.5 } }]\n",
+            "the main task raised TypeError('`t` is 0.5, not a task') (raised at w.toml:3:32)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"d\"]\nsteps = [\n  { sleep = \"{d}\" },\n]\n[main]\nsteps = [{ call = \"job\", args = { d = \"soon\" } }]\n",
+            "the main task raised ValueError(\"sleep needs from 0 to 1e9 seconds, got 'soon'\") (raised at w.toml:4:3)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ wait = [\"f\"], timeout = 1 }]\n[main]\nsteps = [{ create_future = \"f\" }, { spawn = \"job\", args = { f = \"{f}\" }, as = \"j\" }, { await = \"j\" }]\n",
+            "the main task raised TypeError('`f` is <Future pending>, not a task') (raised at w.toml:3:10)\n",
+        ),
+    ] {
+        std::fs::write(dir.join("w.toml"), text).unwrap();
+        let o = sim_in(&dir, &["run", "w.toml"]);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        assert!(o.stderr.contains(want), "wanted {want} in:\n{}", o.stderr);
+    }
 }
 
 /// Issue 20: malformed conditions and invariants were accepted and judged by comparing text,

@@ -340,8 +340,15 @@ impl Cx<'_> {
         &self,
         raw: &[Spanned<RawStep>],
         scope: &mut Scope,
-    ) -> Result<Vec<Step>, ScenarioError> {
-        raw.iter().map(|s| self.step(s, scope)).collect()
+    ) -> Result<Vec<Located>, ScenarioError> {
+        raw.iter()
+            .map(|s| {
+                Ok(Located {
+                    at: self.loc(s.span()),
+                    step: self.step(s, scope)?,
+                })
+            })
+            .collect()
     }
 
     fn block(
@@ -350,7 +357,7 @@ impl Cx<'_> {
         verb: &str,
         span: Span,
         scope: &mut Scope,
-    ) -> Result<Vec<Step>, ScenarioError> {
+    ) -> Result<Vec<Located>, ScenarioError> {
         match b {
             Some(b) => self.steps(b.get_ref(), scope),
             None => Err(self
@@ -553,8 +560,8 @@ pub fn py_float(f: f64) -> String {
     }
 }
 
-fn has_return(steps: &[Step]) -> bool {
-    steps.iter().any(|s| match s {
+fn has_return(steps: &[Located]) -> bool {
+    steps.iter().any(|s| match &s.step {
         Step::Return(_) => true,
         Step::For { body, .. }
         | Step::Repeat { body, .. }
