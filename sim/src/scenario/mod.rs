@@ -5,6 +5,7 @@ pub(crate) mod expr;
 mod model;
 mod prim;
 mod raw;
+mod steps;
 mod template;
 mod validate;
 
@@ -12,6 +13,7 @@ pub use self::error::ScenarioError;
 pub(crate) use self::model::*;
 pub use self::model::{Limits, Loc, Scenario};
 pub(crate) use self::prim::{Prim, QueueKind, split_member};
+pub(crate) use self::steps::*;
 pub(crate) use self::template::{Part, Template};
 pub use self::validate::parse;
 pub(crate) use self::validate::py_float;

@@ -14,6 +14,7 @@ use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::prim::*;
 use crate::scenario::raw::*;
+use crate::scenario::steps::*;
 use crate::scenario::template::Template;
 
 /// The most random seeds `[check] explore` may ask: `sim check` is a quick gate over a

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use toml::Spanned;
 
+mod combine_step;
 mod file;
 mod locals;
 mod step;
@@ -20,6 +21,7 @@ use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
 use super::prim::*;
 use super::raw::*;
+use super::steps::*;
 use super::template::{Part, Template};
 
 /// The verbs a step may use, with the modifiers each accepts.

@@ -8,6 +8,7 @@ use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::prim::*;
 use crate::scenario::raw::*;
+use crate::scenario::steps::*;
 
 impl Cx<'_> {
     /// The step of `verb`, a verb on a primitive or a future (`step` checked its keys).
