@@ -34,8 +34,9 @@ pub struct Exc {
     /// `CancelledError()`.
     empty_arg: bool,
     /// The step that raised it, once it left that step (not part of its value: equal
-    /// exceptions raised in two places are equal).
-    at: Option<Loc>,
+    /// exceptions raised in two places are equal). Boxed: exceptions and the values that
+    /// hold them live in every task's futures, and a place is rarely read.
+    at: Option<Box<Loc>>,
 }
 
 impl PartialEq for Exc {
@@ -66,14 +67,14 @@ impl Exc {
 
     /// `self`, raised by the step written at `at` unless a step inside it raised it.
     pub(crate) fn raised_at(mut self, at: Loc) -> Exc {
-        self.at.get_or_insert(at);
+        self.at.get_or_insert_with(|| Box::new(at));
         self
     }
 
     /// Its `repr` and, when known, where it was raised in the file at `path`:
     /// `TypeError('...') (raised at s.toml:3:12)`, as a failure report prints it.
     pub(crate) fn located(&self, path: &str) -> String {
-        match self.at {
+        match self.raised_where() {
             Some(at) => format!(
                 "{} (raised at {path}:{}:{})",
                 self.repr(),
@@ -100,7 +101,7 @@ impl Exc {
     /// assert_eq!((at.line, at.column), (2, 25));
     /// ```
     pub fn raised_where(&self) -> Option<Loc> {
-        self.at
+        self.at.as_deref().copied()
     }
 
     /// Python's `repr`: `ValueError('b')`, and `TimeoutError()` for one raised without

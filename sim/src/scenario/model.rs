@@ -76,9 +76,9 @@ pub fn seconds(secs: f64) -> Option<Duration> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Loc {
     /// 1-based line.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column (in characters).
-    pub column: usize,
+    pub column: u32,
 }
 
 /// What one run may use. A run that reaches a limit stops with a report saying which

@@ -143,10 +143,15 @@ impl Cx<'_> {
         ScenarioError::at(self.path, self.text, span, msg)
     }
 
-    /// Where byte span `span` starts.
+    /// Where byte span `span` starts (every step has one, so it is kept small: a scenario
+    /// file of at most 4 MiB has fewer lines and columns than `u32` counts).
     fn loc(&self, span: Span) -> Loc {
         let (line, column) = line_column(self.text, span.start);
-        Loc { line, column }
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Loc {
+            line: small(line),
+            column: small(column),
+        }
     }
 
     fn template(&self, s: &Spanned<String>, scope: &Scope) -> Result<Template, ScenarioError> {
