@@ -429,6 +429,8 @@ def constructs():
         "priority-nan-items": '[queues.q]\nkind = "priority"\n[main]\nsteps = [{ let = "n", expr = "0.0 / 0.0" }, { put_nowait = "q", value = "{n}" }]',
         "state-read-wrong-member": '[barriers.b]\nparties = 2\n[main]\nsteps = [{ log = "{b.qsize()}" }]',
         "state-read-on-int": '[main]\nsteps = [{ let = "x", value = 1 }, { log = "{x.done()}" }]',
+        "name-of-future": '[main]\nsteps = [{ create_future = "f" }, { log = "{f.get_name()}" }]',
+        "name-of-int": '[main]\nsteps = [{ let = "x", value = 2 }, { log = "{x.get_name()}" }]',
         "result-of-pending-future": '[main]\nsteps = [{ create_future = "f" }, { log = "{f.result()}" }]',
         "lifo-get-empty": '[queues.q]\nkind = "lifo"\n[main]\nsteps = [{ get_nowait = "q" }]',
     }

@@ -54,6 +54,7 @@ pub const MEMBERS: &[(&str, &str, Type)] = &[
     ("task", "cancelled()", Type::Bool),
     ("task", "result()", Type::Any),
     ("task", "exception()", Type::Any),
+    ("task", "get_name()", Type::Str),
 ];
 
 /// Splits a path (`q.qsize()`, `tasks.0.done()`, `job.1`) into what it reads from and the

@@ -139,7 +139,9 @@ fn state_reads_name_a_member_of_the_primitive() {
         "[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { log = \"{h.value()}\" }]\n[tasks.t]\nsteps = []\n",
         "a task or future has no `value()`",
         "2:46",
-        Some("a task or future's state: `done()`, `cancelled()`, `result()`, `exception()`"),
+        Some(
+            "a task or future's state: `done()`, `cancelled()`, `result()`, `exception()`, `get_name()`",
+        ),
     );
 }
 
@@ -430,6 +432,29 @@ steps = [
 "#,
     );
     assert_eq!(logs, "t=0 got 5\nt=0 `x` is 1, not a task\n");
+}
+
+#[test]
+fn get_name_reads_a_tasks_name_and_a_future_has_none() {
+    let logs = run_logs(
+        r#"
+[tasks.job]
+name = "job-{i}"
+steps = []
+
+[main]
+steps = [
+  { spawn = "job", count = 2, as = "ts" },
+  { create_future = "f" },
+  { log = "{ts.1.get_name()}" },
+  { try = [{ log = "{f.get_name()}" }], error = "AttributeError", as = "e", except = [{ log = "{e}" }] },
+]
+"#,
+    );
+    assert_eq!(
+        logs,
+        "t=0 job-1\nt=0 `f` is <Future pending>, which has no `get_name()`\n"
+    );
 }
 
 /// The log lines of a FIFO run of the scenario `text`.

@@ -135,6 +135,7 @@ const CONFORMANCE: &[(&str, &str)] = &[
         "wait_as_completed_timeouts",
         "213_wait_as_completed_timeouts",
     ),
+    ("task_names", "214_task_names"),
     ("event_set_clear_set", "302_event_set_clear_set"),
     ("barrier_reset_waiting", "304_barrier_reset_waiting"),
     ("queue_two_joiners", "310_queue_two_joiners"),
