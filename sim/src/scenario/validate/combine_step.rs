@@ -2,7 +2,7 @@
 //! as_completed, TaskGroup): their items, limits and bodies.
 
 use super::locals::Use;
-use super::{Cx, Scope, Span, is_ident};
+use super::{Cx, Scope, Span, bind_as, is_ident};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::raw::*;
 use crate::scenario::steps::*;
@@ -16,12 +16,7 @@ impl Cx<'_> {
         vspan: Span,
         scope: &mut Scope,
     ) -> Result<Step, ScenarioError> {
-        let bind = |scope: &mut Scope| {
-            r.as_.as_ref().map(|a| {
-                scope.names.insert(a.get_ref().clone());
-                a.get_ref().clone()
-            })
-        };
+        let bind = |scope: &mut Scope| bind_as(r, scope);
         Ok(match verb {
             "gather" => {
                 let items = r.gather.as_ref().expect("present");

@@ -567,6 +567,14 @@ pub fn py_float(f: f64) -> String {
     }
 }
 
+/// The local a step's `as` binds (now in `scope`), if it has one.
+fn bind_as(r: &RawStep, scope: &mut Scope) -> Option<String> {
+    r.as_.as_ref().map(|a| {
+        scope.names.insert(a.get_ref().clone());
+        a.get_ref().clone()
+    })
+}
+
 fn has_return(steps: &[Located]) -> bool {
     steps.iter().any(|s| match &s.step {
         Step::Return(_) => true,

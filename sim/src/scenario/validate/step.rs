@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use super::locals::Use;
-use super::{Cx, Scope, Span, VERBS, is_ident, list, present_keys};
+use super::{Cx, Scope, Span, VERBS, bind_as, is_ident, list, present_keys};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
@@ -65,12 +65,7 @@ impl Cx<'_> {
             }
         }
         let r = s.get_ref();
-        let bind = |scope: &mut Scope| {
-            r.as_.as_ref().map(|a| {
-                scope.names.insert(a.get_ref().clone());
-                a.get_ref().clone()
-            })
-        };
+        let bind = |scope: &mut Scope| bind_as(r, scope);
         Ok(match verb {
             "sleep" => {
                 const WHAT: &str = "a sleep lasts from 0 to 1e9 seconds";

@@ -2,7 +2,7 @@
 //! the keys each verb needs.
 
 use super::locals::Use;
-use super::{Cx, Scope, Span, is_ident};
+use super::{Cx, Scope, Span, bind_as, is_ident};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
@@ -19,12 +19,7 @@ impl Cx<'_> {
         vspan: Span,
         scope: &mut Scope,
     ) -> Result<Step, ScenarioError> {
-        let bind = |scope: &mut Scope| {
-            r.as_.as_ref().map(|a| {
-                scope.names.insert(a.get_ref().clone());
-                a.get_ref().clone()
-            })
-        };
+        let bind = |scope: &mut Scope| bind_as(r, scope);
         Ok(match verb {
             "acquire" | "release" => {
                 let name = if verb == "acquire" {
