@@ -7,8 +7,10 @@ renamed; truncation; unicode and control characters; deep nesting; huge repeat, 
 sleep values; references made recursive), runaway programs (the issue's, in every output
 format), recursive templates, self-spawning tasks, lock cycles (with and without a
 watchdog), conditions with every operator and malformed ones, every subcommand with bad and
-odd flags, replay tokens (truncated, mutated, of other scenarios, of other versions, forged
-with a valid checksum) and odd files (empty, directory, FIFO, devices, binary, a huge line,
+odd flags, the constructs added since (malformed floats; wrong-typed arguments to
+barriers, priority queues, futures, state reads and wait/as_completed timeouts), replay
+tokens (truncated, mutated, of other scenarios, of other versions, forged with a valid
+checksum) and odd files (empty, directory, FIFO, devices, binary, a huge line,
 non-UTF-8, a BOM, CRLF, deep TOML nesting).
 
 Each case runs under a time limit (killed after 20 s) and an address-space cap
@@ -373,6 +375,71 @@ def programs():
 
 
 # ---------------------------------------------------------------------------------------
+# The constructs added after the first corpus (floats, Barrier, Priority and Lifo queues,
+# futures, state reads, wait/as_completed timeouts): malformed floats and wrong-typed
+# arguments, each of which must end with a located error (2) or a FAILED report (1).
+
+JOB = '[tasks.job]\nparams = ["d"]\nsteps = [{ sleep = "{d}" }, { return = "{d}" }]\n'
+
+
+def constructs():
+    cases = []
+    add = lambda name, text, allowed=(1, 2): cases.append(
+        Case(f"construct-{name}", ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    # Malformed and extreme floats where a duration, a value or a variable is read.
+    for k, f in enumerate(["1.5.5", ".5", "5.", "1e", "1e999", "-1e999", "nan", "-nan", "inf",
+                           "-0.0", "1e-400", "0x1p3", "1_0.5", "+.5", "1.7976931348623157e309",
+                           '"1.5.5"', '"nan"', '"inf"', '"-0.25"', '"1e10"']):
+        # TOML reads these three as 0.0, 0.0 (an underflow) and 10.5: valid durations.
+        fine = (0, 1) if f in ("-0.0", "1e-400", "1_0.5") else (1, 2)
+        add(f"float-sleep-{k:02}", f"[main]\nsteps = [{{ sleep = {f} }}]", fine)
+        add(f"float-wait-for-{k:02}", f"[main]\nsteps = [{{ wait_for = {f}, do = [{{ sleep = 1 }}] }}]", fine)
+        add(f"float-var-{k:02}", f"[vars]\ntotal = {f}\n[main]\nsteps = [{{ set = \"total\", expr = \"total * 2\" }}]", (0, 1, 2))
+        add(f"float-add-{k:02}", f"[vars]\ntotal = 0.0\n[main]\nsteps = [{{ set = \"total\", value = \"{{total}}\", add = {f} }}]", (0, 1, 2))
+        add(f"float-arg-{k:02}", JOB + f"[main]\nsteps = [{{ call = \"job\", args = {{ d = {f} }} }}]", (0, 1, 2))
+        add(f"float-wait-timeout-{k:02}",
+            JOB + f"[main]\nsteps = [{{ spawn = \"job\", args = {{ d = 1 }}, as = \"t\" }}, {{ wait = [\"t\"], timeout = {f} }}]", (0, 1, 2))
+        add(f"float-expr-{k:02}", f"[main]\nsteps = [{{ let = \"x\", expr = \"{f.strip(chr(34))} * 2\" }}, {{ log = \"{{x}}\" }}]", (0, 1, 2))
+    # Wrong-typed declarations of the new primitives.
+    for k, v in enumerate(["1.5", '"two"', "0", "-1", "true", "[]", "9223372036854775807", "nan"]):
+        add(f"barrier-parties-{k}", f"[barriers.b]\nparties = {v}\n[main]\nsteps = [{{ wait_barrier = \"b\" }}]", (0, 1, 2))
+        add(f"queue-maxsize-{k}", f"[queues.q]\nkind = \"priority\"\nmaxsize = {v}\n[main]\nsteps = [{{ put_nowait = \"q\", value = 1 }}]", (0, 1, 2))
+        add(f"queue-kind-{k}", f"[queues.q]\nkind = {v}\n[main]\nsteps = []", (2,))
+    # Steps given the wrong kind of primitive, local or value.
+    wrong = {
+        "barrier-on-queue": '[queues.q]\n[main]\nsteps = [{ wait_barrier = "q" }]',
+        "abort-on-event": '[events.e]\n[main]\nsteps = [{ abort_barrier = "e" }]',
+        "await-int": '[main]\nsteps = [{ let = "x", value = 3 }, { await = "x" }]',
+        "await-float-param": JOB.replace('{ sleep = "{d}" }', '{ await = "d" }') + '[main]\nsteps = [{ call = "job", args = { d = 0.5 } }]',
+        "await-queue": '[queues.q]\n[main]\nsteps = [{ await = "q" }]',
+        "await-var": '[vars]\nn = 0\n[main]\nsteps = [{ await = "n" }]',
+        "await-exception": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], error = "ValueError", as = "e", except = [{ await = "e" }] }]',
+        "set-result-on-task": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { set_result = "t", value = 1 }]',
+        "set-result-twice": '[main]\nsteps = [{ create_future = "f" }, { set_result = "f", value = 1 }, { set_result = "f", value = 2 }]',
+        "set-exception-cancelled": '[main]\nsteps = [{ create_future = "f" }, { cancel = "f" }, { set_exception = "f", error = "ValueError" }]',
+        "wait-on-future": '[main]\nsteps = [{ create_future = "f" }, { wait = ["f"] }]',
+        "gather-future": '[main]\nsteps = [{ create_future = "f" }, { gather = [{ await = "f" }] }]',
+        "as-completed-future-param": JOB.replace('{ sleep = "{d}" }', '{ as_completed = ["d"], do = [] }') + '[main]\nsteps = [{ create_future = "f" }, { call = "job", args = { d = "{f}" } }]',
+        "callback-on-list": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, count = 2, as = "ts" }, { add_done_callback = "ts", do = [] }]',
+        "pending-bad-name": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { wait = ["t"], pending = "p q" }]',
+        "timeout-beside-sleep": '[main]\nsteps = [{ sleep = 1, timeout = 2 }]',
+        "wait-timeout-string": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { wait = ["t"], timeout = "soon" }]',
+        "wait-timeout-param": JOB.replace('{ sleep = "{d}" }', '{ spawn = "job", args = { d = 1 }, as = "t" }, { wait = ["t"], timeout = "{d}" }') + '[main]\nsteps = [{ call = "job", args = { d = "x" } }]',
+        "priority-mixed-items": '[queues.q]\nkind = "priority"\n[main]\nsteps = [{ put_nowait = "q", value = 1 }, { put_nowait = "q", value = "b" }]',
+        "priority-nan-items": '[queues.q]\nkind = "priority"\n[main]\nsteps = [{ let = "n", expr = "0.0 / 0.0" }, { put_nowait = "q", value = "{n}" }]',
+        "state-read-wrong-member": '[barriers.b]\nparties = 2\n[main]\nsteps = [{ log = "{b.qsize()}" }]',
+        "state-read-on-int": '[main]\nsteps = [{ let = "x", value = 1 }, { log = "{x.done()}" }]',
+        "name-of-future": '[main]\nsteps = [{ create_future = "f" }, { log = "{f.get_name()}" }]',
+        "name-of-int": '[main]\nsteps = [{ let = "x", value = 2 }, { log = "{x.get_name()}" }]',
+        "result-of-pending-future": '[main]\nsteps = [{ create_future = "f" }, { log = "{f.result()}" }]',
+        "lifo-get-empty": '[queues.q]\nkind = "lifo"\n[main]\nsteps = [{ get_nowait = "q" }]',
+    }
+    for name, text in wrong.items():
+        add(name, text)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
 # The command line
 
 GOOD = "[tasks.t]\nsteps = [{ yield = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { await = \"h\" }]\n"
@@ -724,7 +791,7 @@ def main():
     rng = random.Random(2026)
     # Tokens are recorded by running the first binary: only when token cases are wanted.
     wanted = lambda prefix: not a.only or a.only in prefix or a.only.startswith(prefix)
-    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + flags()
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + flags()
              + (tokens(bins[0]) if wanted("token-") else []) + odd_files())
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]

@@ -32,6 +32,22 @@ pub fn failures(scn: &Scenario, report: &Report) -> Vec<String> {
 
 /// [`failures`] for an explorer's check: judges the program's output ([`Facts`]), joined
 /// into one message. Run errors (deadlocks, step limits) are the explorer's to report.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{expect, interp, scenario};
+///
+/// let text = "[main]\nsteps = [{ log = \"a\" }, { log = \"b\" }]\n[expect]\norder = [\"b\", \"a\"]\nelapsed = 1";
+/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+/// let facts = Sim::new().run(interp::program(&scn)).result.unwrap();
+/// assert_eq!(
+///     expect::check_facts(&scn, &facts),
+///     Err("log lines out of order: `a` does not follow the previous lines of `order`; elapsed: expected 1s, got 0ns".to_string()),
+/// );
+/// ```
 pub fn check_facts(scn: &Scenario, facts: &Facts) -> Result<(), String> {
     let shared = facts.shared();
     let logs = shared.logs.clone();
@@ -73,7 +89,7 @@ fn judge(
                 out.push(format!("result: expected {want}, got {}", v.repr()));
             }
         }
-        Ok(Err(exc)) => out.push(format!("the main task raised {}", exc.repr())),
+        Ok(Err(exc)) => out.push(format!("the main task raised {}", exc.located(&scn.path))),
         Err(RunError::Deadlock(report)) => {
             if e.no_deadlock {
                 out.push(report.to_string());

@@ -78,22 +78,6 @@ fn explorer(scenario: &Scenario, plan: &Plan) -> Explorer {
 
 /// Runs `scenario` once per seed of `plan` and judges each run by its expectations; once
 /// in all when every seed gives the same run.
-///
-/// ```
-/// use std::sync::Arc;
-/// use simloop::Policy;
-/// use simloop_cli::{explore, scenario};
-///
-/// let two = "[tasks.t]\nsteps = [{ yield = 1 }]\n[main]\nsteps = [{ spawn = \"t\" }, { yield = 1 }]";
-/// let scn = Arc::new(scenario::parse("s.toml", two).unwrap());
-/// let plan = explore::Plan { policy: Policy::Random, seeds: 0..3, shard: None, jobs: 2, shrink: false, progress: false, stop_on_failure: true };
-/// let summary = explore::explore(&scn, &plan);
-/// assert_eq!((summary.runs, summary.failures, summary.same_for_all), (3, 0, false));
-/// // One task: no seed changes anything.
-/// let one = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
-/// let summary = explore::explore(&one, &plan);
-/// assert_eq!((summary.runs, summary.same_for_all), (1, true));
-/// ```
 pub fn explore(scenario: &Arc<Scenario>, plan: &Plan) -> Summary {
     if let Some(summary) = one_run_for_all(scenario, plan) {
         return summary;
@@ -221,15 +205,6 @@ fn failure_message(scenario: &Arc<Scenario>, token: &Token, fallback: &str) -> S
 
 /// Shrinks a failing run of `scenario`: the smallest failing schedule the search finds
 /// (fewest deviations from FIFO, then fewest steps), or `None` if `token` does not fail.
-///
-/// ```
-/// use std::sync::Arc;
-/// use simloop_cli::{explore, scenario};
-///
-/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
-/// let token = "sl3:fifo:0:yR-XYhc4XgIAs-zeBA".parse().unwrap();
-/// assert!(explore::shrink(&scn, &token).is_none(), "a passing run has nothing to shrink");
-/// ```
 pub fn shrink(scenario: &Arc<Scenario>, token: &Token) -> Option<Shrunk> {
     let scn = Arc::clone(scenario);
     let check_scn = Arc::clone(scenario);
@@ -240,4 +215,49 @@ pub fn shrink(scenario: &Arc<Scenario>, token: &Token) -> Option<Shrunk> {
             move || interp::program(&scn),
             move |facts| expect::check_facts(&check_scn, facts),
         )
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn explore_runs_each_seed_or_one_run_for_all() {
+        use crate::{explore, scenario};
+        use simloop::Policy;
+        use std::sync::Arc;
+
+        let two = "[tasks.t]\nsteps = [{ yield = 1 }]\n[main]\nsteps = [{ spawn = \"t\" }, { yield = 1 }]";
+        let scn = Arc::new(scenario::parse("s.toml", two).unwrap());
+        let plan = explore::Plan {
+            policy: Policy::Random,
+            seeds: 0..3,
+            shard: None,
+            jobs: 2,
+            shrink: false,
+            progress: false,
+            stop_on_failure: true,
+        };
+        let summary = explore::explore(&scn, &plan);
+        assert_eq!(
+            (summary.runs, summary.failures, summary.same_for_all),
+            (3, 0, false)
+        );
+        // One task: no seed changes anything.
+        let one = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ yield = 1 }]").unwrap());
+        let summary = explore::explore(&one, &plan);
+        assert_eq!((summary.runs, summary.same_for_all), (1, true));
+    }
+
+    #[test]
+    fn a_passing_run_has_nothing_to_shrink() {
+        use crate::{explore, scenario};
+        use std::sync::Arc;
+
+        let scn =
+            Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
+        let token = "sl3:fifo:0:yR-XYhc4XgIAs-zeBA".parse().unwrap();
+        assert!(
+            explore::shrink(&scn, &token).is_none(),
+            "a passing run has nothing to shrink"
+        );
+    }
 }

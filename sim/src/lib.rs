@@ -1,6 +1,12 @@
 //! The `sim` command's library: scenario files, their interpreter, expectations, output
 //! formats and the command line.
 //!
+//! The library exists for the `sim` binary and its tests, so its public API is what they
+//! use: [`scenario::parse`] / [`scenario::load`] a file, [`interp::run`] it (or run
+//! [`interp::program`] on a [`simloop::Sim`] or an explorer), judge it with
+//! [`expect::failures`] / [`expect::check_facts`], and [`cli::main`]. The scenario's typed
+//! tree, the interpreter's engine, the explorer glue and the output formats are private.
+//!
 //! A scenario is a TOML file describing an asyncio-style program (tasks, sleeps, logs,
 //! spawns, awaits, cancellations, failures) and what must hold at its end. See
 //! `scenarios/README.md` for the format.
@@ -39,7 +45,7 @@
 
 pub mod cli;
 pub mod expect;
-pub mod explore;
+pub(crate) mod explore;
 pub mod interp;
-pub mod output;
+pub(crate) mod output;
 pub mod scenario;

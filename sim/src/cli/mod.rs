@@ -43,9 +43,7 @@ mod check;
 mod rerun;
 
 use self::args::{LimitArgs, OutputArgs, parse_policy, parse_seeds, parse_shard};
-pub use self::rerun::MAX_PRINTED_TOKEN;
 use self::rerun::{Rerun, parse_token};
-pub use crate::output::replay_command;
 
 /// Exit status when every expectation holds.
 pub const EXIT_OK: u8 = 0;
@@ -57,7 +55,7 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs asyncio-style scenario files on simloop's deterministic scheduler.
 #[derive(Debug, Parser)]
 #[command(name = "sim", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }

@@ -18,7 +18,7 @@ use crate::scenario::Scenario;
 use crate::scenario::error::shorten;
 
 /// The longest token printed on the command line; a longer one goes to a file.
-pub const MAX_PRINTED_TOKEN: usize = 4096;
+pub(super) const MAX_PRINTED_TOKEN: usize = 4096;
 
 /// The largest token file read (a run of ten million decisions).
 const MAX_TOKEN_FILE: u64 = 64 << 20;

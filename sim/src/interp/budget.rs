@@ -70,12 +70,6 @@ impl Rt {
 }
 
 /// `name`, cut to [`MAX_NAME`] bytes (at a character boundary) with `...` when longer.
-///
-/// ```
-/// use simloop_cli::interp::short_name;
-/// assert_eq!(short_name("worker-1".into()), "worker-1");
-/// assert_eq!(short_name("x".repeat(500)).len(), 203);
-/// ```
 pub fn short_name(mut name: String) -> String {
     if name.len() > MAX_NAME {
         let mut at = MAX_NAME;
@@ -120,4 +114,14 @@ pub fn check_list(items: &[Value]) -> Result<(), Exc> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn short_name_cuts_at_a_char_boundary() {
+        use super::short_name;
+        assert_eq!(short_name("worker-1".into()), "worker-1");
+        assert_eq!(short_name("x".repeat(500)).len(), 203);
+    }
 }

@@ -175,7 +175,9 @@ impl Rt {
             Step::Wait {
                 targets,
                 when,
+                timeout,
                 bind,
+                pending,
             } => {
                 let cells = self.cells(env, targets)?;
                 let handles = Self::handles(&cells)?;
@@ -184,31 +186,45 @@ impl Rt {
                     WaitWhen::FirstException => ReturnWhen::FirstException,
                     WaitWhen::AllCompleted => ReturnWhen::AllCompleted,
                 };
+                let timeout = match timeout {
+                    Some(d) => Some(self.duration(env, d, "wait's timeout")?),
+                    None => None,
+                };
                 // A task that raised is an exception for FIRST_EXCEPTION: `try_wait` counts
-                // its `Err` (plain `wait` counts only panics).
-                let (done, _pending) = simloop::try_wait(handles, when, None).await;
+                // its `Err` (plain `wait` counts only panics). The timeout leaves the
+                // unfinished tasks running, as asyncio's does.
+                let (done, _pending) = simloop::try_wait(handles, when, timeout).await;
                 let finished: Vec<_> = done.iter().map(Task::id).collect();
-                let done: Vec<Value> = cells
+                let (done, left): (Vec<_>, Vec<_>) = cells
                     .iter()
-                    .filter(|c| finished.contains(&c.id))
                     .map(|c| Value::Task(Rc::clone(c)))
-                    .collect();
+                    .partition(|v| matches!(v, Value::Task(c) if finished.contains(&c.id)));
                 if let Some(b) = bind {
                     env.insert(b.clone(), Value::List(done));
+                }
+                if let Some(p) = pending {
+                    env.insert(p.clone(), Value::List(left));
                 }
             }
             Step::AsCompleted {
                 targets,
+                timeout,
                 bind,
                 body,
             } => {
                 let cells = self.cells(env, targets)?;
                 let handles = Self::handles(&cells)?;
-                let mut stream = simloop::as_completed(handles, None);
+                let timeout = match timeout {
+                    Some(d) => Some(self.duration(env, d, "as_completed's timeout")?),
+                    None => None,
+                };
+                let mut stream = simloop::as_completed(handles, timeout);
                 while let Some(item) = stream.next().await {
                     let r = match item {
                         Ok(joined) => from_join(joined),
-                        Err(_) => Err(Exc::new("TimeoutError", "")),
+                        // The deadline passed: the results not yet given raise TimeoutError
+                        // (the tasks keep running).
+                        Err(_) => return Err(Exc::new("TimeoutError", "")),
                     };
                     // The task may be awaited again later, as in asyncio.
                     if let Some(i) = stream.last_index() {

@@ -11,7 +11,7 @@ use simloop::{Instant, log, sleep, spawn_named, yield_now};
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, await_future};
-use crate::scenario::{Invoke, Literal, Scenario, Step, Target, TaskDef, Template};
+use crate::scenario::{Invoke, Literal, Located, Scenario, Step, Target, TaskDef, Template};
 
 /// The first violated invariant of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,22 +28,36 @@ pub struct Violation {
     pub error: Option<String>,
 }
 
-/// State shared by all tasks of one run.
+/// State shared by all tasks of one run: what the expectations judge besides the trace.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, scenario};
+///
+/// let text = "[vars]\nn = 0\n[main]\nsteps = [{ set = \"n\", value = \"{n}\", add = 2 }, { log = \"n={n}\" }]";
+/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+/// let shared = interp::run(&scn, &Sim::new()).shared;
+/// assert_eq!(shared.vars[0].repr(), "2");
+/// assert_eq!(shared.logs, "t=0 n=2\n");
+/// ```
 #[derive(Debug, Default)]
 pub struct Shared {
     /// Shared variables (integers, or floats where declared so), in declaration order.
     pub vars: Vec<Value>,
     /// The first invariant violation.
-    pub violation: Option<Violation>,
+    pub(crate) violation: Option<Violation>,
     /// The lines logged so far, as `t=<ms> <line>` (what `Trace::logs` shows), so a check
     /// that only sees the program's output can judge log expectations.
     pub logs: String,
     /// The most holders each semaphore had at once.
-    pub sem_max: Vec<u64>,
+    pub(crate) sem_max: Vec<u64>,
     /// Bytes of `logs` so far, counted against the output limit.
-    pub output: u64,
+    pub(crate) output: u64,
     /// Why the interpreter stopped the run, if it did (a task or output limit).
-    pub stopped: Option<Stopped>,
+    pub(crate) stopped: Option<Stopped>,
 }
 
 /// One run's interpreter state.
@@ -238,7 +252,7 @@ impl Rt {
     pub(super) fn block<'a>(
         self: &'a Rc<Self>,
         env: &'a mut Env,
-        steps: &'a [Step],
+        steps: &'a [Located],
     ) -> Pin<Box<dyn Future<Output = Res> + 'a>> {
         Box::pin(async move {
             if env.depth >= MAX_DEPTH {
@@ -251,13 +265,15 @@ impl Rt {
         })
     }
 
-    async fn steps(self: &Rc<Self>, env: &mut Env, steps: &[Step]) -> Res {
+    async fn steps(self: &Rc<Self>, env: &mut Env, steps: &[Located]) -> Res {
         for s in steps {
             self.tick().await?;
             // A block cut short (a timeout, a TaskGroup's failure) drops its future without
             // leaving its level: the step restores the depth.
             let depth = env.depth;
-            let flow = self.step(env, s).await;
+            // An exception leaving the step that raised it is marked with the step's place
+            // (the innermost step: the blocks around it keep the mark).
+            let flow = self.step(env, &s.step).await.map_err(|e| e.raised_at(s.at));
             env.depth = depth;
             self.check_invariants();
             match flow? {

@@ -56,7 +56,7 @@ impl Rt {
             if let Some(Err(e)) = outcome {
                 eprintln!(
                     "Exception in callback {name}.add_done_callback: {}",
-                    e.repr()
+                    e.located(&rt.scenario.path)
                 );
             }
         };

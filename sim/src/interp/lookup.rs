@@ -132,9 +132,19 @@ impl Rt {
     }
 }
 
-/// `done()`, `cancelled()`, `result()` or `exception()` of the task or future in `v` (the
-/// local `base`).
+/// `done()`, `cancelled()`, `result()`, `exception()` or (a task's) `get_name()` of the task
+/// or future in `v` (the local `base`).
 fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
+    if member == "get_name()" {
+        return match v {
+            Value::Task(t) => Ok(Value::Str(t.name.clone())),
+            // asyncio's futures have no name.
+            _ => Err(Exc::new(
+                "AttributeError",
+                format!("`{base}` is {}, which has no `get_name()`", v.repr()),
+            )),
+        };
+    }
     if let "result()" | "exception()" = member {
         let outcome = match v {
             Value::Task(t) => t.outcome(),

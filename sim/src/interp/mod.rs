@@ -12,10 +12,10 @@ mod prims;
 mod queues;
 mod value;
 
-pub use self::budget::{MAX_DEPTH, MAX_NAME, Stopped, short_name};
-pub use self::env::Env;
-pub use self::exec::{Shared, Violation};
-pub use self::value::{Exc, TaskResult, Value, py_equal};
+pub use self::exec::Shared;
+pub(crate) use self::exec::Violation;
+pub(crate) use self::value::py_equal;
+pub use self::value::{Exc, TaskResult, Value};
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -25,7 +25,23 @@ use simloop::{Outcome, Sim};
 use self::exec::Rt;
 use crate::scenario::Scenario;
 
-/// One run of a scenario.
+/// One run of a scenario: simloop's outcome (the main task's result, the trace, the virtual
+/// time, the replay token) and the interpreter's [`Shared`] state at the end.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ sleep = 0.5 }, { log = \"up\" }]").unwrap());
+/// let report = interp::run(&scn, &Sim::new());
+/// assert_eq!(report.outcome.elapsed, Duration::from_millis(500));
+/// assert_eq!(report.outcome.trace.logs(), "t=500 up\n");
+/// assert_eq!(report.shared.logs, report.outcome.trace.logs());
+/// ```
 pub struct Report {
     /// What simloop reported; the main task's value or exception inside.
     pub outcome: Outcome<TaskResult>,
@@ -79,6 +95,20 @@ pub fn with_limits(scenario: &Scenario, sim: &Sim) -> Sim {
 
 /// What one run of [`program`] produced, judged by [`crate::expect::check_facts`] (for
 /// explorers that only see the program's output).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, scenario};
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ sleep = 2 }, { return = \"done\" }]").unwrap());
+/// let facts = Sim::new().run(interp::program(&scn)).result.unwrap();
+/// assert_eq!(facts.result.as_ref().unwrap().repr(), "'done'");
+/// assert_eq!(facts.elapsed, Duration::from_secs(2));
+/// ```
 pub struct Facts {
     /// The main task's value or exception.
     pub result: TaskResult,
@@ -90,6 +120,20 @@ pub struct Facts {
 impl Facts {
     /// Shared variables, logs and the first invariant violation, as they are now (after the
     /// run, this includes lines logged by tasks cancelled at the run's end).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use simloop::Sim;
+    /// use simloop_cli::{interp, scenario};
+    ///
+    /// let text = "[tasks.t]\nsteps = [{ on_cancel = \"t cancelled\", do = [{ sleep = 9 }] }]\n[main]\nsteps = [{ spawn = \"t\" }, { sleep = 1 }]";
+    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+    /// let facts = Sim::new().run(interp::program(&scn)).result.unwrap();
+    /// // The task still sleeping when main returned was cancelled at the run's end.
+    /// assert_eq!(facts.shared().logs, "t=1000 t cancelled\n");
+    /// ```
     pub fn shared(&self) -> std::cell::Ref<'_, Shared> {
         self.rt.shared.borrow()
     }

@@ -8,10 +8,23 @@ use std::rc::Rc;
 use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
-use crate::scenario::{Literal, py_float};
+use crate::scenario::{Literal, Loc, py_float};
 
 /// An exception raised in a scenario task: `Kind(message)`.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::{interp, scenario};
+///
+/// let text = "[main]\nsteps = [{ fail = \"ValueError\", message = \"bad stock\" }]";
+/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+/// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
+/// assert_eq!((err.kind.as_str(), err.message.as_str()), ("ValueError", "bad stock"));
+/// ```
+#[derive(Clone, Debug)]
 pub struct Exc {
     /// Its type name (`ValueError`, `TimeoutError`, `CancelledError`, ...).
     pub kind: String,
@@ -20,27 +33,92 @@ pub struct Exc {
     /// Whether an empty message is still an argument: `CancelledError('')`, not
     /// `CancelledError()`.
     empty_arg: bool,
+    /// The step that raised it, once it left that step (not part of its value: equal
+    /// exceptions raised in two places are equal). Boxed: exceptions and the values that
+    /// hold them live in every task's futures, and a place is rarely read.
+    at: Option<Box<Loc>>,
+}
+
+impl PartialEq for Exc {
+    fn eq(&self, other: &Exc) -> bool {
+        (&self.kind, &self.message, self.empty_arg)
+            == (&other.kind, &other.message, other.empty_arg)
+    }
 }
 
 impl Exc {
     /// A new exception; an empty message means no arguments (`TimeoutError()`).
-    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Exc {
+    pub(crate) fn new(kind: impl Into<String>, message: impl Into<String>) -> Exc {
         Exc {
             kind: kind.into(),
             message: message.into(),
             empty_arg: false,
+            at: None,
         }
     }
 
     /// A new exception whose message is its argument even when empty (`ValueError('')`).
-    pub fn with_arg(kind: impl Into<String>, message: impl Into<String>) -> Exc {
+    pub(crate) fn with_arg(kind: impl Into<String>, message: impl Into<String>) -> Exc {
         Exc {
             empty_arg: true,
             ..Exc::new(kind, message)
         }
     }
 
-    /// Python's `repr`: `ValueError('b')`.
+    /// `self`, raised by the step written at `at` unless a step inside it raised it.
+    pub(crate) fn raised_at(mut self, at: Loc) -> Exc {
+        self.at.get_or_insert_with(|| Box::new(at));
+        self
+    }
+
+    /// Its `repr` and, when known, where it was raised in the file at `path`:
+    /// `TypeError('...') (raised at s.toml:3:12)`, as a failure report prints it.
+    pub(crate) fn located(&self, path: &str) -> String {
+        match self.raised_where() {
+            Some(at) => format!(
+                "{} (raised at {path}:{}:{})",
+                self.repr(),
+                at.line,
+                at.column
+            ),
+            None => self.repr(),
+        }
+    }
+
+    /// Where the step that raised it is written in its scenario file.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use simloop::Sim;
+    /// use simloop_cli::{interp, scenario};
+    ///
+    /// let text = "[tasks.t]\nsteps = [{ sleep = 1 }, { fail = \"KeyError\" }]\n[main]\nsteps = [{ call = \"t\" }]";
+    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+    /// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
+    /// let at = err.raised_where().unwrap();
+    /// assert_eq!((at.line, at.column), (2, 25));
+    /// ```
+    pub fn raised_where(&self) -> Option<Loc> {
+        self.at.as_deref().copied()
+    }
+
+    /// Python's `repr`: `ValueError('b')`, and `TimeoutError()` for one raised without
+    /// arguments.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use simloop::Sim;
+    /// use simloop_cli::{interp, scenario};
+    ///
+    /// let text = "[main]\nsteps = [{ wait_for = 1, do = [{ sleep = 2 }] }]";
+    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+    /// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
+    /// assert_eq!(err.repr(), "TimeoutError()");
+    /// ```
     pub fn repr(&self) -> String {
         if self.message.is_empty() && !self.empty_arg {
             format!("{}()", self.kind)
@@ -50,7 +128,21 @@ impl Exc {
     }
 }
 
-/// What a task's future returns.
+/// What a task's future returns: the value of its `return` (`None` without one), or the
+/// exception that ended it.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::interp::{self, TaskResult};
+/// use simloop_cli::scenario;
+///
+/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ return = 7 }]").unwrap());
+/// let result: TaskResult = interp::run(&scn, &Sim::new()).outcome.result.unwrap();
+/// assert_eq!(result.unwrap().repr(), "7");
+/// ```
 pub type TaskResult = Result<Value, Exc>;
 
 /// A task's handle: a plain task, or a TaskGroup child (whose error goes to the group).
@@ -195,7 +287,23 @@ impl TaskCell {
     }
 }
 
-/// A value.
+/// A value a scenario computes with, as Python sees it: `None`, numbers, booleans, strings,
+/// lists, tasks, futures and caught exceptions.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use simloop::Sim;
+/// use simloop_cli::interp::{self, Value};
+/// use simloop_cli::scenario;
+///
+/// let text = "[main]\nsteps = [{ return = [2, 0.5, \"a\", true] }]";
+/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+/// let value = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap();
+/// let Value::List(items) = &value else { panic!("a list") };
+/// assert!(matches!(items[..], [Value::Int(2), Value::Float(0.5), Value::Str(_), Value::Bool(true)]));
+/// ```
 #[derive(Clone, Debug)]
 pub enum Value {
     /// Python's `None`.
@@ -301,14 +409,28 @@ fn py_str_repr(s: &str) -> String {
 
 impl Value {
     /// Parses rendered text back into a number when it is one (template results).
-    pub fn from_text(s: String) -> Value {
+    pub(crate) fn from_text(s: String) -> Value {
         if let Ok(i) = s.parse::<i64>() {
             return Value::Int(i);
         }
         Value::Str(s)
     }
 
-    /// Python's `repr`.
+    /// Python's `repr`: `'a'` for a string, `[1, 'b']` for a list, `True`, `None`,
+    /// `<Future pending>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use simloop::Sim;
+    /// use simloop_cli::{interp, scenario};
+    ///
+    /// let text = "[main]\nsteps = [{ create_future = \"f\" }, { return = [\"a\", 1.5, true, \"{f}\"] }]";
+    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
+    /// let value = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap();
+    /// assert_eq!(value.repr(), "['a', 1.5, True, <Future pending>]");
+    /// ```
     pub fn repr(&self) -> String {
         match self {
             Value::Str(s) => py_str_repr(s),
@@ -322,7 +444,7 @@ impl Value {
     }
 
     /// Python's `type(v).__name__` (for a list, the list of its items' type names).
-    pub fn type_name(&self) -> Value {
+    pub(crate) fn type_name(&self) -> Value {
         let name = match self {
             Value::None => "NoneType",
             Value::Int(_) => "int",
@@ -347,7 +469,7 @@ impl Value {
 
     /// How many items the value holds, nested lists counted whole, and how deep its lists
     /// nest (0 for a value that is not a list).
-    pub fn size(&self) -> (usize, usize) {
+    pub(crate) fn size(&self) -> (usize, usize) {
         match self {
             Value::List(items) => items.iter().fold((items.len(), 1), |(n, d), v| {
                 let (vn, vd) = v.size();
@@ -358,7 +480,7 @@ impl Value {
     }
 
     /// The value as an integer, if it is one.
-    pub fn as_int(&self) -> Option<i64> {
+    pub(crate) fn as_int(&self) -> Option<i64> {
         match self {
             Value::Int(i) => Some(*i),
             Value::Str(s) => s.trim().parse().ok(),
@@ -368,7 +490,7 @@ impl Value {
     }
 
     /// The value as a float (seconds, a float variable's value), if it is a number.
-    pub fn as_float(&self) -> Option<f64> {
+    pub(crate) fn as_float(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
             Value::Float(f) => Some(*f),

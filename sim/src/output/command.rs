@@ -11,18 +11,6 @@ const CARGO_RUN: &str = "cargo run -q -p simloop-cli --bin sim --";
 
 /// The command that replays `token` of the scenario at `path` (as given, relative to the
 /// current directory).
-///
-/// ```
-/// // The doc tests run in the checkout, so `cargo run`.
-/// assert_eq!(
-///     simloop_cli::output::replay_command("s.toml", "sl3:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl3:fifo:0:AGto0Qs",
-/// );
-/// assert_eq!(
-///     simloop_cli::output::replay_command("my dir/s.toml", "sl3:fifo:0:AGto0Qs"),
-///     "cargo run -q -p simloop-cli --bin sim -- replay 'my dir/s.toml' sl3:fifo:0:AGto0Qs",
-/// );
-/// ```
 pub fn replay_command(path: &str, token: &str) -> String {
     format!(
         "{} replay {} {}",
@@ -52,17 +40,34 @@ fn is_checkout(dir: &Path) -> bool {
 
 /// `word` as one shell word: unchanged when it has no character a shell treats specially,
 /// else in single quotes.
-///
-/// ```
-/// # use simloop_cli::output::shell_word;
-/// assert_eq!(shell_word("scenarios/a.toml"), "scenarios/a.toml");
-/// assert_eq!(shell_word("it's here"), r"'it'\''s here'");
-/// ```
 pub fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn replay_command_runs_cargo_in_a_checkout() {
+        // The tests run in the checkout, so `cargo run`.
+        assert_eq!(
+            crate::output::replay_command("s.toml", "sl3:fifo:0:AGto0Qs"),
+            "cargo run -q -p simloop-cli --bin sim -- replay s.toml sl3:fifo:0:AGto0Qs",
+        );
+        assert_eq!(
+            crate::output::replay_command("my dir/s.toml", "sl3:fifo:0:AGto0Qs"),
+            "cargo run -q -p simloop-cli --bin sim -- replay 'my dir/s.toml' sl3:fifo:0:AGto0Qs",
+        );
+    }
+
+    #[test]
+    fn shell_word_quotes_what_a_shell_would_read() {
+        use super::shell_word;
+        assert_eq!(shell_word("scenarios/a.toml"), "scenarios/a.toml");
+        assert_eq!(shell_word("it's here"), r"'it'\''s here'");
     }
 }

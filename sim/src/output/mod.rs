@@ -13,7 +13,7 @@ use clap::ValueEnum;
 use simloop::Token;
 use simloop::trace::EventKind;
 
-pub use self::command::{replay_command, shell_word};
+pub use self::command::replay_command;
 
 use crate::interp::Report;
 use crate::scenario::Scenario;
@@ -36,13 +36,6 @@ pub enum Format {
 
 /// A token as `sim` prints it: simloop's token, `@`, and the scenario's fingerprint (8 hex
 /// digits), so that replaying it against another program is refused.
-///
-/// ```
-/// let scn = simloop_cli::scenario::parse("s.toml", "[main]\nsteps = []").unwrap();
-/// let token = simloop::Sim::new().run(async {}).token;
-/// let printed = simloop_cli::output::sim_token(&scn, &token);
-/// assert_eq!(printed, format!("{token}@{:08x}", scn.fingerprint));
-/// ```
 pub fn sim_token(scn: &Scenario, token: &Token) -> String {
     format!("{token}@{:08x}", scn.fingerprint)
 }
@@ -104,22 +97,6 @@ impl RunInfo {
 /// events of the text, logs and JSON-lines formats stop after `max_bytes` bytes with a
 /// line saying so (the JSON lines' `end` object is still written); the timeline formats
 /// bound their own size.
-///
-/// ```
-/// use std::sync::Arc;
-/// use simloop::Sim;
-/// use simloop_cli::{interp, output::{self, Format, RunInfo}, scenario};
-///
-/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }, { log = \"there\" }]").unwrap());
-/// let report = interp::run(&scn, &Sim::new());
-/// let info = RunInfo::new(&scn, &report, vec![]);
-/// let mut out = Vec::new();
-/// output::write(Format::Logs, &report, &info, &mut out, 1 << 20).unwrap();
-/// assert_eq!(String::from_utf8(out).unwrap(), "t=0 hi\nt=0 there\n");
-/// let mut out = Vec::new();
-/// output::write(Format::Logs, &report, &info, &mut out, 8).unwrap();
-/// assert_eq!(String::from_utf8(out).unwrap(), "t=0 hi\n... output cut after 8 bytes (raise it with --max-output)\n");
-/// ```
 pub fn write(
     format: Format,
     report: &Report,
@@ -158,19 +135,8 @@ pub fn write(
     Ok(())
 }
 
-/// [`write()`] into a string, without a size limit (for tests and small runs).
-///
-/// ```
-/// use std::sync::Arc;
-/// use simloop::Sim;
-/// use simloop_cli::{interp, output::{self, Format, RunInfo}, scenario};
-///
-/// let scn = Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
-/// let report = interp::run(&scn, &Sim::new());
-/// let info = RunInfo::new(&scn, &report, vec![]);
-/// assert_eq!(output::render(Format::Logs, &report, &info), "t=0 hi\n");
-/// assert!(output::render(Format::Html, &report, &info).contains("<canvas"));
-/// ```
+/// [`write()`] into a string, without a size limit (for tests).
+#[cfg(test)]
 pub fn render(format: Format, report: &Report, info: &RunInfo) -> String {
     let mut out = Vec::new();
     write(format, report, info, &mut out, u64::MAX).expect("writing to memory cannot fail");
@@ -245,5 +211,64 @@ impl Write for Capped<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn sim_token_ends_with_the_fingerprint() {
+        let scn = crate::scenario::parse("s.toml", "[main]\nsteps = []").unwrap();
+        let token = simloop::Sim::new().run(async {}).token;
+        let printed = crate::output::sim_token(&scn, &token);
+        assert_eq!(printed, format!("{token}@{:08x}", scn.fingerprint));
+    }
+
+    #[test]
+    fn write_cuts_the_logs_at_max_bytes() {
+        use crate::{
+            interp,
+            output::{self, Format, RunInfo},
+            scenario,
+        };
+        use simloop::Sim;
+        use std::sync::Arc;
+
+        let scn = Arc::new(
+            scenario::parse(
+                "s.toml",
+                "[main]\nsteps = [{ log = \"hi\" }, { log = \"there\" }]",
+            )
+            .unwrap(),
+        );
+        let report = interp::run(&scn, &Sim::new());
+        let info = RunInfo::new(&scn, &report, vec![]);
+        let mut out = Vec::new();
+        output::write(Format::Logs, &report, &info, &mut out, 1 << 20).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "t=0 hi\nt=0 there\n");
+        let mut out = Vec::new();
+        output::write(Format::Logs, &report, &info, &mut out, 8).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "t=0 hi\n... output cut after 8 bytes (raise it with --max-output)\n"
+        );
+    }
+
+    #[test]
+    fn render_writes_every_format() {
+        use crate::{
+            interp,
+            output::{self, Format, RunInfo},
+            scenario,
+        };
+        use simloop::Sim;
+        use std::sync::Arc;
+
+        let scn =
+            Arc::new(scenario::parse("s.toml", "[main]\nsteps = [{ log = \"hi\" }]").unwrap());
+        let report = interp::run(&scn, &Sim::new());
+        let info = RunInfo::new(&scn, &report, vec![]);
+        assert_eq!(output::render(Format::Logs, &report, &info), "t=0 hi\n");
+        assert!(output::render(Format::Html, &report, &info).contains("<canvas"));
     }
 }

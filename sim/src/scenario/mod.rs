@@ -1,18 +1,22 @@
 //! Scenario files: the raw TOML shape, the validated model, templates, and located errors.
 
 pub(crate) mod error;
-pub mod expr;
+pub(crate) mod expr;
 mod model;
 mod prim;
 mod raw;
+mod steps;
 mod template;
 mod validate;
 
 pub use self::error::ScenarioError;
-pub use self::model::*;
-pub use self::prim::{MEMBERS, Prim, QueueDecl, QueueKind, SemaphoreDecl, split_member};
-pub use self::template::{Part, Template};
-pub use self::validate::{VERBS, parse, py_float};
+pub(crate) use self::model::*;
+pub use self::model::{Limits, Loc, Scenario};
+pub(crate) use self::prim::{Prim, QueueKind, split_member};
+pub(crate) use self::steps::*;
+pub(crate) use self::template::{Part, Template};
+pub use self::validate::parse;
+pub(crate) use self::validate::py_float;
 
 /// The largest scenario file read: a scenario is a hand-written program.
 pub const MAX_FILE_BYTES: u64 = 4 << 20;

@@ -54,17 +54,11 @@ pub const MEMBERS: &[(&str, &str, Type)] = &[
     ("task", "cancelled()", Type::Bool),
     ("task", "result()", Type::Any),
     ("task", "exception()", Type::Any),
+    ("task", "get_name()", Type::Str),
 ];
 
 /// Splits a path (`q.qsize()`, `tasks.0.done()`, `job.1`) into what it reads from and the
 /// member it reads, if any (its last segment when that is a name, not an index).
-///
-/// ```
-/// use simloop_cli::scenario::split_member;
-/// assert_eq!(split_member("q.qsize()"), ("q", Some("qsize()")));
-/// assert_eq!(split_member("ts.0.done()"), ("ts.0", Some("done()")));
-/// assert_eq!(split_member("job.1"), ("job.1", None));
-/// ```
 pub fn split_member(path: &str) -> (&str, Option<&str>) {
     match path.rsplit_once('.') {
         Some((base, last)) if last.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
@@ -106,4 +100,15 @@ pub enum QueueKind {
     Lifo,
     /// The smallest (`asyncio.PriorityQueue`).
     Priority,
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn split_member_takes_the_last_name() {
+        use crate::scenario::split_member;
+        assert_eq!(split_member("q.qsize()"), ("q", Some("qsize()")));
+        assert_eq!(split_member("ts.0.done()"), ("ts.0", Some("done()")));
+        assert_eq!(split_member("job.1"), ("job.1", None));
+    }
 }

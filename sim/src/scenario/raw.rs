@@ -237,6 +237,7 @@ pub struct RawStep {
     pub until: Option<Spanned<String>>,
     pub expr: Option<Spanned<String>>,
     pub immediate: Option<Spanned<bool>>,
+    pub pending: Option<Spanned<String>>,
 }
 
 /// `[expect]`.

@@ -48,13 +48,6 @@ pub(crate) fn is_path(path: &str) -> bool {
 
 impl Template {
     /// Parses `text`.
-    ///
-    /// ```
-    /// use simloop_cli::scenario::Template;
-    /// let t = Template::parse("Task {name}: i={i}").unwrap();
-    /// assert_eq!(t.vars().collect::<Vec<_>>(), ["name", "i"]);
-    /// assert!(Template::parse("{oops").is_err());
-    /// ```
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();
         let mut lit = String::new();
@@ -174,5 +167,16 @@ mod tests {
         assert_eq!(Template::parse("a}").unwrap_err().offset, 1);
         assert!(Template::parse("{1x}").is_err());
         assert!(Template::parse("{}").is_err());
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn parse_lists_the_placeholders() {
+        use crate::scenario::Template;
+        let t = Template::parse("Task {name}: i={i}").unwrap();
+        assert_eq!(t.vars().collect::<Vec<_>>(), ["name", "i"]);
+        assert!(Template::parse("{oops").is_err());
     }
 }

@@ -139,7 +139,9 @@ fn state_reads_name_a_member_of_the_primitive() {
         "[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { log = \"{h.value()}\" }]\n[tasks.t]\nsteps = []\n",
         "a task or future has no `value()`",
         "2:46",
-        Some("a task or future's state: `done()`, `cancelled()`, `result()`, `exception()`"),
+        Some(
+            "a task or future's state: `done()`, `cancelled()`, `result()`, `exception()`, `get_name()`",
+        ),
     );
 }
 
@@ -245,7 +247,9 @@ fn future_steps_take_a_local_future() {
     );
 }
 
-/// Setting a task as if it were a future raises TypeError in the task, naming the local.
+/// Setting a task as if it were a future raises TypeError in the task, naming the local
+/// (here a parameter, whose kind only the run knows; `errors.rs` has the located error for a
+/// local known to hold a task).
 #[test]
 fn a_future_step_on_a_task_raises_type_error() {
     use std::sync::Arc;
@@ -253,7 +257,7 @@ fn a_future_step_on_a_task_raises_type_error() {
     use simloop::Sim;
     use simloop_cli::{interp, scenario};
 
-    let text = "[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { set_result = \"h\", value = 1 }]\n";
+    let text = "[tasks.t]\nsteps = []\n[tasks.setter]\nparams = [\"h\"]\nsteps = [{ set_result = \"h\", value = 1 }]\n[main]\nsteps = [{ spawn = \"t\", as = \"h\" }, { call = \"setter\", args = { h = \"{h}\" } }]\n";
     let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
     let report = interp::run(&scn, &Sim::new());
     let err = report.outcome.result.unwrap().unwrap_err();
@@ -392,8 +396,7 @@ fn a_failing_done_callback_does_not_stop_the_run() {
 
     use simloop::Sim;
     use simloop_cli::{interp, scenario};
-    let text =
-        "[main]\nsteps = [{ let = \"x\", value = 3 }, { add_done_callback = \"x\", do = [] }]\n";
+    let text = "[tasks.watch]\nparams = [\"x\"]\nsteps = [{ add_done_callback = \"x\", do = [] }]\n[main]\nsteps = [{ call = \"watch\", args = { x = 3 } }]\n";
     let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
     let err = interp::run(&scn, &Sim::new())
         .outcome
@@ -401,6 +404,57 @@ fn a_failing_done_callback_does_not_stop_the_run() {
         .unwrap()
         .unwrap_err();
     assert_eq!(err.repr(), "TypeError('`x` is 3, not a task or a future')");
+}
+
+#[test]
+fn a_local_whose_kind_only_the_run_knows_is_checked_when_the_step_runs() {
+    // `t` is bound to a number and, in a branch, to a task: the file is accepted and the
+    // await sees the task. A parameter's kind comes from the caller: a TypeError at run time.
+    let logs = run_logs(
+        r#"
+[tasks.five]
+steps = [{ return = 5 }]
+
+[tasks.awaits]
+params = ["x"]
+steps = [{ await = "x" }]
+
+[main]
+steps = [
+  { let = "t", value = 0 },
+  { if = "true", do = [{ spawn = "five", as = "t" }] },
+  { await = "t", as = "v" },
+  { log = "got {v}" },
+  { try = [{ call = "awaits", args = { x = 1 } }], error = "TypeError", as = "e", except = [
+    { log = "{e}" },
+  ] },
+]
+"#,
+    );
+    assert_eq!(logs, "t=0 got 5\nt=0 `x` is 1, not a task\n");
+}
+
+#[test]
+fn get_name_reads_a_tasks_name_and_a_future_has_none() {
+    let logs = run_logs(
+        r#"
+[tasks.job]
+name = "job-{i}"
+steps = []
+
+[main]
+steps = [
+  { spawn = "job", count = 2, as = "ts" },
+  { create_future = "f" },
+  { log = "{ts.1.get_name()}" },
+  { try = [{ log = "{f.get_name()}" }], error = "AttributeError", as = "e", except = [{ log = "{e}" }] },
+]
+"#,
+    );
+    assert_eq!(
+        logs,
+        "t=0 job-1\nt=0 `f` is <Future pending>, which has no `get_name()`\n"
+    );
 }
 
 /// The log lines of a FIFO run of the scenario `text`.

@@ -369,6 +369,86 @@ fn primitive_and_combinator_errors() {
 }
 
 #[test]
+fn misused_locals_and_primitives_are_located_errors() {
+    // Each local's kind is known when every binding of it in the template agrees.
+    rejects(
+        "[main]\nsteps = [{ let = \"x\", value = 3 }, { await = \"x\" }]\n",
+        "`x` holds an int (bound at 2:18), not a task or a future",
+        "2:46",
+        Some("await, cancel or combine a task"),
+    );
+    rejects(
+        "[main]\nsteps = [{ for = \"k\", from = 1, to = 2, do = [] }, { cancel = \"k\" }]\n",
+        "`k` holds an int (bound at 2:18), not a task or a future",
+        "2:63",
+        None,
+    );
+    rejects(
+        &format!(
+            "{TASK}[main]\nsteps = [{{ spawn = \"worker\", args = {{ n = 1 }}, as = \"t\" }}, {{ set_result = \"t\", value = 1 }}]\n"
+        ),
+        "`t` holds a task (bound at 5:53), not a future",
+        "5:75",
+        Some("a task's result is what it returns"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\"] }]\n",
+        "`f` holds a future (bound at 2:28), not a task",
+        "2:45",
+        Some("gather, wait and as_completed take tasks here"),
+    );
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { gather = [{ await = \"f\" }] }]\n",
+        "`f` holds a future (bound at 2:28), not a task",
+        "2:57",
+        None,
+    );
+    rejects(
+        "[queues.q]\n[main]\nsteps = [{ await = \"q\" }]\n",
+        "`q` is a queue, not a task",
+        "3:20",
+        Some("take an item with `{ get = \"q\", as = \"item\" }`"),
+    );
+    rejects(
+        "[vars]\nn = 0\n[main]\nsteps = [{ cancel = \"n\" }]\n",
+        "`n` is a shared variable, not a task",
+        "4:21",
+        None,
+    );
+    // A `timeout` beside another verb than `wait` or `as_completed` is still a second verb.
+    rejects(
+        "[main]\nsteps = [{ sleep = 1, timeout = 2 }]\n",
+        "a step has one verb, this one has `sleep` and `timeout`",
+        "2:33",
+        None,
+    );
+    rejects(
+        &format!(
+            "{TASK}[main]\nsteps = [{{ spawn = \"worker\", args = {{ n = 1 }}, as = \"w\" }}, {{ wait = [\"w\"], timeout = \"soon\" }}]\n"
+        ),
+        "`wait`'s timeout takes from 0 to 1e9 seconds",
+        "5:86",
+        Some("e.g. `1.5`"),
+    );
+    rejects(
+        &format!(
+            "{TASK}[main]\nsteps = [{{ spawn = \"worker\", args = {{ n = 1 }}, as = \"w\" }}, {{ as_completed = [\"w\"], timeout = -1, do = [] }}]\n"
+        ),
+        "`as_completed`'s timeout takes from 0 to 1e9 seconds",
+        "5:94",
+        None,
+    );
+    rejects(
+        &format!(
+            "{TASK}[main]\nsteps = [{{ spawn = \"worker\", args = {{ n = 1 }}, as = \"w\" }}, {{ as_completed = [\"w\"], pending = \"p\", do = [] }}]\n"
+        ),
+        "key `pending` does not go with `as_completed`",
+        "5:94",
+        Some("`as_completed` accepts: timeout, as, do"),
+    );
+}
+
+#[test]
 fn missing_file() {
     let o = sim_in(&scratch("errors"), &["run", "nope.toml"]);
     assert_eq!(o.code, 2);
@@ -594,10 +674,38 @@ fn failed_expectations_exit_one_with_the_rerun_command() {
     let o = sim_in(&dir, &["run", "g.toml"]);
     assert_eq!(o.code, 1);
     assert!(
-        o.stderr.contains("the main task raised ValueError('boom')"),
+        o.stderr
+            .contains("the main task raised ValueError('boom') (raised at g.toml:2:10)\n"),
         "{}",
         o.stderr
     );
+}
+
+/// A value of the wrong kind that only the run can see (a parameter) raises `TypeError` or
+/// `ValueError` in the task; the failure report names the step that raised it, as a
+/// located error would (they said only what was wrong, not where).
+#[test]
+fn wrong_typed_arguments_found_by_the_run_name_their_step() {
+    let dir = scratch("errors");
+    for (text, want) in [
+        (
+            "[tasks.job]\nparams = [\"t\"]\nsteps = [{ log = \"awaiting\" }, { await = \"t\" }]\n[main]\nsteps = [{ call = \"job\", args = { t = 0.5 } }]\n",
+            "the main task raised TypeError('`t` is 0.5, not a task') (raised at w.toml:3:32)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"d\"]\nsteps = [\n  { sleep = \"{d}\" },\n]\n[main]\nsteps = [{ call = \"job\", args = { d = \"soon\" } }]\n",
+            "the main task raised ValueError(\"sleep needs from 0 to 1e9 seconds, got 'soon'\") (raised at w.toml:4:3)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ wait = [\"f\"], timeout = 1 }]\n[main]\nsteps = [{ create_future = \"f\" }, { spawn = \"job\", args = { f = \"{f}\" }, as = \"j\" }, { await = \"j\" }]\n",
+            "the main task raised TypeError('`f` is <Future pending>, not a task') (raised at w.toml:3:10)\n",
+        ),
+    ] {
+        std::fs::write(dir.join("w.toml"), text).unwrap();
+        let o = sim_in(&dir, &["run", "w.toml"]);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        assert!(o.stderr.contains(want), "wanted {want} in:\n{}", o.stderr);
+    }
 }
 
 /// Issue 20: malformed conditions and invariants were accepted and judged by comparing text,

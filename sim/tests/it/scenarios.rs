@@ -131,6 +131,11 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ),
     ("queue_shutdown", "211_queue_shutdown"),
     ("future_callbacks_reads", "212_future_callbacks_reads"),
+    (
+        "wait_as_completed_timeouts",
+        "213_wait_as_completed_timeouts",
+    ),
+    ("task_names", "214_task_names"),
     ("event_set_clear_set", "302_event_set_clear_set"),
     ("barrier_reset_waiting", "304_barrier_reset_waiting"),
     ("queue_two_joiners", "310_queue_two_joiners"),

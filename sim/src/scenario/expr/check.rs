@@ -35,13 +35,6 @@ impl Scope {
     }
 
     /// This scope with these shared variables holding floats (the others hold integers).
-    ///
-    /// ```
-    /// use simloop_cli::scenario::expr::{self, Scope, Want};
-    /// let scope = Scope::new([], ["total"]).with_floats(["total"]);
-    /// assert!(expr::parse("total + 0.5", &scope, Want::Number).is_ok());
-    /// assert!(expr::parse("total + 0.5", &scope, Want::Int).is_err());
-    /// ```
     pub fn with_floats<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Scope {
         self.floats = names.into_iter().map(String::from).collect();
         self
@@ -49,14 +42,6 @@ impl Scope {
 
     /// This scope with primitives (`(name, kind)`, the kind as [`Prim::kind`] names it),
     /// whose state the expression may read.
-    ///
-    /// ```
-    /// use simloop_cli::scenario::expr::{self, Scope, Want};
-    /// let scope = Scope::new([], []).with_prims([("q", "queue")]);
-    /// assert!(expr::parse("q.qsize() > 0 and not q.full()", &scope, Want::Bool).is_ok());
-    /// let err = expr::parse("q.size() > 0", &scope, Want::Bool).unwrap_err();
-    /// assert_eq!(err.message, "a queue has no `size()`");
-    /// ```
     ///
     /// [`Prim::kind`]: crate::scenario::Prim::kind
     pub fn with_prims<'a>(
@@ -109,7 +94,8 @@ impl Scope {
                         let hint = match crate::scenario::error::closest(m, known.iter().copied()) {
                             Some(c) => format!("did you mean `{c}`?"),
                             None => format!(
-                                "a {what}'s state: {}",
+                                "{}'s state: {}",
+                                crate::scenario::error::with_article(what),
                                 known
                                     .iter()
                                     .map(|n| format!("`{n}`"))
@@ -332,4 +318,24 @@ fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
             _ => return Err(mismatch("divide")),
         },
     })
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn with_floats_types_the_shared_variables() {
+        use crate::scenario::expr::{self, Scope, Want};
+        let scope = Scope::new([], ["total"]).with_floats(["total"]);
+        assert!(expr::parse("total + 0.5", &scope, Want::Number).is_ok());
+        assert!(expr::parse("total + 0.5", &scope, Want::Int).is_err());
+    }
+
+    #[test]
+    fn with_prims_reads_state() {
+        use crate::scenario::expr::{self, Scope, Want};
+        let scope = Scope::new([], []).with_prims([("q", "queue")]);
+        assert!(expr::parse("q.qsize() > 0 and not q.full()", &scope, Want::Bool).is_ok());
+        let err = expr::parse("q.size() > 0", &scope, Want::Bool).unwrap_err();
+        assert_eq!(err.message, "a queue has no `size()`");
+    }
 }

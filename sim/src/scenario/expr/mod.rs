@@ -207,19 +207,6 @@ impl ExprError {
 
 /// Parses `text` and checks it against `scope` (the names it may use) and what it must
 /// compute.
-///
-/// ```
-/// use simloop_cli::scenario::expr::{self, Scope, Want};
-///
-/// let scope = Scope::new(["a", "b"], ["stock"]);
-/// assert!(expr::parse("{a} + {b} > 2 and not (stock < 0)", &scope, Want::Bool).is_ok());
-/// let err = expr::parse("{a} >= ", &scope, Want::Bool).unwrap_err();
-/// assert_eq!(err.message, "the expression ends after `>=`: a value must follow");
-/// let err = expr::parse("{a} => 0", &scope, Want::Bool).unwrap_err();
-/// assert_eq!(err.hint.as_deref(), Some("did you mean `>=`?"));
-/// let err = expr::parse("stock + 'x' > 1", &scope, Want::Bool).unwrap_err();
-/// assert_eq!(err.message, "`+` cannot add an integer and a string");
-/// ```
 pub fn parse(text: &str, scope: &Scope, want: Want) -> Result<Node, ExprError> {
     let tree = parse::parse(text)?;
     check::check(tree, scope, want)
@@ -369,5 +356,25 @@ mod tests {
                 .message
                 .starts_with("an expression of")
         );
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    #[test]
+    fn parse_checks_against_the_scope() {
+        use crate::scenario::expr::{self, Scope, Want};
+
+        let scope = Scope::new(["a", "b"], ["stock"]);
+        assert!(expr::parse("{a} + {b} > 2 and not (stock < 0)", &scope, Want::Bool).is_ok());
+        let err = expr::parse("{a} >= ", &scope, Want::Bool).unwrap_err();
+        assert_eq!(
+            err.message,
+            "the expression ends after `>=`: a value must follow"
+        );
+        let err = expr::parse("{a} => 0", &scope, Want::Bool).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `>=`?"));
+        let err = expr::parse("stock + 'x' > 1", &scope, Want::Bool).unwrap_err();
+        assert_eq!(err.message, "`+` cannot add an integer and a string");
     }
 }

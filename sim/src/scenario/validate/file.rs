@@ -2,16 +2,19 @@
 //! turning toml/serde errors into located ones.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::time::Duration;
 
 use toml::Spanned;
 
+use super::locals::Known;
 use super::{Cx, Scope, has_return, is_ident};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::prim::*;
 use crate::scenario::raw::*;
+use crate::scenario::steps::*;
 use crate::scenario::template::Template;
 
 /// The most random seeds `[check] explore` may ask: `sim check` is a quick gate over a
@@ -237,6 +240,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         |key: &str, t: &Spanned<RawTask>, params: Vec<String>| -> Result<TaskDef, ScenarioError> {
             let mut scope = Scope {
                 names: params.iter().cloned().chain(["i".to_string()]).collect(),
+                known: Rc::new(Known::of_template(&params, &t.get_ref().steps)),
             };
             let name = match &t.get_ref().name {
                 Some(n) => cx.template(n, &scope)?,
@@ -246,7 +250,6 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             Ok(TaskDef {
                 key: key.to_string(),
                 name,
-                params,
                 steps,
             })
         };

@@ -3,20 +3,25 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::rc::Rc;
 
 use toml::Spanned;
 
+mod combine_step;
 mod file;
+mod locals;
 mod step;
 mod sync_step;
 
 pub use self::file::parse;
 
+use self::locals::{Known, Use, misuse_hint, prim_hint};
 use super::error::{ScenarioError, closest, line_column, with_article};
 use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
 use super::prim::*;
 use super::raw::*;
+use super::steps::*;
 use super::template::{Part, Template};
 
 /// The verbs a step may use, with the modifiers each accepts.
@@ -43,8 +48,8 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("wait_for", &["do"]),
     ("timeout", &["do"]),
     ("shield", &["as"]),
-    ("wait", &["return_when", "as"]),
-    ("as_completed", &["as", "do"]),
+    ("wait", &["return_when", "timeout", "as", "pending"]),
+    ("as_completed", &["timeout", "as", "do"]),
     ("task_group", &[]),
     ("acquire", &[]),
     ("release", &[]),
@@ -100,7 +105,7 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
         return_when => "return_when", n => "n", until => "until", expr => "expr",
-        immediate => "immediate",
+        immediate => "immediate", pending => "pending",
     );
     v
 }
@@ -119,6 +124,18 @@ struct Cx<'a> {
 /// Names visible in a task body: its parameters, `i`, and locals bound so far.
 struct Scope {
     names: BTreeSet<String>,
+    /// What the template's locals are known to hold (shared by its nested scopes).
+    known: Rc<Known>,
+}
+
+impl Scope {
+    /// A scope for a block that binds its own locals (a shield's body, a gather item).
+    fn inner(&self) -> Scope {
+        Scope {
+            names: self.names.clone(),
+            known: Rc::clone(&self.known),
+        }
+    }
 }
 
 impl Cx<'_> {
@@ -126,10 +143,15 @@ impl Cx<'_> {
         ScenarioError::at(self.path, self.text, span, msg)
     }
 
-    /// Where byte span `span` starts.
+    /// Where byte span `span` starts (every step has one, so it is kept small: a scenario
+    /// file of at most 4 MiB has fewer lines and columns than `u32` counts).
     fn loc(&self, span: Span) -> Loc {
         let (line, column) = line_column(self.text, span.start);
-        Loc { line, column }
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Loc {
+            line: small(line),
+            column: small(column),
+        }
     }
 
     fn template(&self, s: &Spanned<String>, scope: &Scope) -> Result<Template, ScenarioError> {
@@ -258,16 +280,55 @@ impl Cx<'_> {
             })
     }
 
+    /// The local `s` names, used as `how` says (`what` names the kind in messages): an
+    /// error when it is not bound here, or when it is known to hold a value that cannot be
+    /// used so (`await` of a number, `set_result` on a task).
     fn local_ref(
         &self,
         s: &Spanned<String>,
         scope: &Scope,
         what: &str,
+        how: Use,
     ) -> Result<String, ScenarioError> {
         self.not_a_template(s, what)?;
         let name = s.get_ref();
         if scope.names.contains(name) {
-            return Ok(name.clone());
+            return match scope.known.get(name) {
+                Some((held, at)) if !how.accepts(held) => {
+                    let (line, column) = line_column(self.text, at.start);
+                    Err(self
+                        .err(
+                            s.span(),
+                            format!(
+                                "`{name}` holds {} (bound at {line}:{column}), not {}",
+                                held.describe(),
+                                how.needs()
+                            ),
+                        )
+                        .hint(misuse_hint(how, held)))
+                }
+                _ => Ok(name.clone()),
+            };
+        }
+        if let Some((_, prim)) = self.prims.iter().find(|(n, _)| n == name) {
+            return Err(self
+                .err(
+                    s.span(),
+                    format!(
+                        "`{name}` is {}, not {}",
+                        with_article(prim.kind()),
+                        with_article(what)
+                    ),
+                )
+                .hint(prim_hint(*prim, name)));
+        }
+        if self.vars.iter().any(|v| v == name) {
+            return Err(self
+                .err(
+                    s.span(),
+                    format!("`{name}` is a shared variable, not {}", with_article(what)),
+                )
+                .hint("a task or future is held by a local: `{ spawn = \"worker\", as = \"t\" }`, `{ create_future = \"f\" }`"));
         }
         let e = self.err(s.span(), format!("undefined {what} `{name}`"));
         Err(
@@ -286,8 +347,15 @@ impl Cx<'_> {
         &self,
         raw: &[Spanned<RawStep>],
         scope: &mut Scope,
-    ) -> Result<Vec<Step>, ScenarioError> {
-        raw.iter().map(|s| self.step(s, scope)).collect()
+    ) -> Result<Vec<Located>, ScenarioError> {
+        raw.iter()
+            .map(|s| {
+                Ok(Located {
+                    at: self.loc(s.span()),
+                    step: self.step(s, scope)?,
+                })
+            })
+            .collect()
     }
 
     fn block(
@@ -296,7 +364,7 @@ impl Cx<'_> {
         verb: &str,
         span: Span,
         scope: &mut Scope,
-    ) -> Result<Vec<Step>, ScenarioError> {
+    ) -> Result<Vec<Located>, ScenarioError> {
         match b {
             Some(b) => self.steps(b.get_ref(), scope),
             None => Err(self
@@ -389,6 +457,27 @@ impl Cx<'_> {
         }
     }
 
+    /// A time limit (`wait_for`, `timeout`, a `wait`'s `timeout`): seconds as a number or a
+    /// template; `what` says what it takes and `example` how to write it.
+    fn limit(
+        &self,
+        d: &Spanned<Scalar>,
+        scope: &Scope,
+        what: &str,
+        example: &str,
+    ) -> Result<Dur, ScenarioError> {
+        let fixed = match d.get_ref() {
+            Scalar::Int(i) => seconds(*i as f64),
+            Scalar::Float(f) => seconds(*f),
+            _ => None,
+        };
+        match (fixed, d.get_ref()) {
+            (Some(fixed), _) => Ok(Dur::Fixed(fixed)),
+            (None, Scalar::Str(t)) => self.dur_template(t, d.span(), scope, what),
+            _ => Err(self.err(d.span(), what).hint(example)),
+        }
+    }
+
     fn var_ref(&self, name: &Spanned<String>) -> Result<usize, ScenarioError> {
         self.not_a_template(name, "shared variable")?;
         self.vars
@@ -478,8 +567,16 @@ pub fn py_float(f: f64) -> String {
     }
 }
 
-fn has_return(steps: &[Step]) -> bool {
-    steps.iter().any(|s| match s {
+/// The local a step's `as` binds (now in `scope`), if it has one.
+fn bind_as(r: &RawStep, scope: &mut Scope) -> Option<String> {
+    r.as_.as_ref().map(|a| {
+        scope.names.insert(a.get_ref().clone());
+        a.get_ref().clone()
+    })
+}
+
+fn has_return(steps: &[Located]) -> bool {
+    steps.iter().any(|s| match &s.step {
         Step::Return(_) => true,
         Step::For { body, .. }
         | Step::Repeat { body, .. }

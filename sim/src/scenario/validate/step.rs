@@ -2,11 +2,13 @@
 
 use toml::Spanned;
 
-use super::{Cx, Scope, Span, VERBS, is_ident, list, present_keys};
+use super::locals::Use;
+use super::{Cx, Scope, Span, VERBS, bind_as, is_ident, list, present_keys};
 use crate::scenario::error::{ScenarioError, closest};
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
+use crate::scenario::steps::*;
 
 impl Cx<'_> {
     pub(super) fn step(
@@ -15,9 +17,15 @@ impl Cx<'_> {
         scope: &mut Scope,
     ) -> Result<Step, ScenarioError> {
         let keys = present_keys(s.get_ref());
+        // `timeout` is a verb (`async with asyncio.timeout(...)`) and, beside `wait` or
+        // `as_completed`, their modifier (asyncio's `timeout=` argument).
+        let combines = keys
+            .iter()
+            .any(|(k, _)| matches!(*k, "wait" | "as_completed"));
         let verbs: Vec<&(&str, Span)> = keys
             .iter()
             .filter(|(k, _)| VERBS.iter().any(|(v, _)| v == k))
+            .filter(|(k, _)| !(combines && *k == "timeout"))
             .collect();
         let all_verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
         let (verb, vspan) = match verbs.as_slice() {
@@ -57,12 +65,7 @@ impl Cx<'_> {
             }
         }
         let r = s.get_ref();
-        let bind = |scope: &mut Scope| {
-            r.as_.as_ref().map(|a| {
-                scope.names.insert(a.get_ref().clone());
-                a.get_ref().clone()
-            })
-        };
+        let bind = |scope: &mut Scope| bind_as(r, scope);
         Ok(match verb {
             "sleep" => {
                 const WHAT: &str = "a sleep lasts from 0 to 1e9 seconds";
@@ -197,14 +200,24 @@ impl Cx<'_> {
                 }
             }
             "await" => {
-                let target = self.local_ref(r.await_.as_ref().expect("present"), scope, "task")?;
+                let target = self.local_ref(
+                    r.await_.as_ref().expect("present"),
+                    scope,
+                    "task",
+                    Use::Await,
+                )?;
                 Step::Await {
                     target,
                     bind: bind(scope),
                 }
             }
             "cancel" => {
-                let target = self.local_ref(r.cancel.as_ref().expect("present"), scope, "task")?;
+                let target = self.local_ref(
+                    r.cancel.as_ref().expect("present"),
+                    scope,
+                    "task",
+                    Use::Await,
+                )?;
                 let message = r
                     .message
                     .as_ref()
@@ -283,7 +296,7 @@ impl Cx<'_> {
             }
             "add_done_callback" => {
                 let name = r.add_done_callback.as_ref().expect("present");
-                let target = self.local_ref(name, scope, "task or future")?;
+                let target = self.local_ref(name, scope, "task or future", Use::Watch)?;
                 let body = r.do_.as_ref().map_or(&[][..], |b| b.get_ref().as_slice());
                 self.callback_steps(body)?;
                 let bind = bind(scope);
@@ -391,133 +404,8 @@ impl Cx<'_> {
                 };
                 Step::If { cond, then, other }
             }
-            "gather" => {
-                let items = r.gather.as_ref().expect("present");
-                let mut calls = Vec::new();
-                let mut tasks = Vec::new();
-                for item in items.get_ref() {
-                    let mut inner = Scope {
-                        names: scope.names.clone(),
-                    };
-                    match self.step(item, &mut inner)? {
-                        Step::Call { invoke, bind: None } => calls.push(invoke),
-                        Step::Await { target, bind: None } => tasks.push(target),
-                        _ => {
-                            return Err(self
-                                .err(item.span(), "a gather item is a coroutine call or a task")
-                                .hint("write `{ call = \"job\", args = {...} }` or `{ await = \"task\" }`, without `as`"));
-                        }
-                    }
-                }
-                let items = match (calls.is_empty(), tasks.is_empty()) {
-                    (_, true) => GatherItems::Calls(calls),
-                    (true, false) => GatherItems::Tasks(tasks),
-                    (false, false) => {
-                        return Err(self
-                            .err(
-                                items.span(),
-                                "gather items are either all calls or all tasks",
-                            )
-                            .hint("spawn the calls first and gather the tasks"));
-                    }
-                };
-                let return_exceptions = r.return_exceptions.as_ref().is_some_and(|b| *b.get_ref());
-                Step::Gather {
-                    items,
-                    return_exceptions,
-                    bind: bind(scope),
-                }
-            }
-            "wait_for" | "timeout" => {
-                let d = if verb == "wait_for" {
-                    &r.wait_for
-                } else {
-                    &r.timeout
-                };
-                let d = d.as_ref().expect("present");
-                let fixed = match d.get_ref() {
-                    Scalar::Int(i) => seconds(*i as f64),
-                    Scalar::Float(f) => seconds(*f),
-                    _ => None,
-                };
-                let limit = match d.get_ref() {
-                    _ if fixed.is_some() => Dur::Fixed(fixed.expect("checked")),
-                    Scalar::Str(t) => self.dur_template(
-                        t,
-                        d.span(),
-                        scope,
-                        &format!("`{verb}` takes from 0 to 1e9 seconds"),
-                    )?,
-                    _ => {
-                        return Err(self
-                            .err(d.span(), format!("`{verb}` takes from 0 to 1e9 seconds"))
-                            .hint(format!("e.g. `{{ {verb} = 1.0, do = [...] }}`")));
-                    }
-                };
-                let body = self.block(&r.do_, verb, vspan, scope)?;
-                Step::Timeout { limit, body }
-            }
-            "shield" => {
-                let mut inner = Scope {
-                    names: scope.names.clone(),
-                };
-                let body = self.steps(r.shield.as_ref().expect("present").get_ref(), &mut inner)?;
-                Step::Shield {
-                    body,
-                    bind: bind(scope),
-                }
-            }
-            "wait" | "as_completed" => {
-                let names = if verb == "wait" {
-                    &r.wait
-                } else {
-                    &r.as_completed
-                };
-                let names = names.as_ref().expect("present");
-                if names.get_ref().is_empty() {
-                    return Err(self
-                        .err(names.span(), format!("`{verb}` needs at least one task"))
-                        .hint("list locals bound by `spawn ... as`"));
-                }
-                let targets = names
-                    .get_ref()
-                    .iter()
-                    .map(|n| self.local_ref(n, scope, "task"))
-                    .collect::<Result<Vec<_>, _>>()?;
-                if verb == "wait" {
-                    let when = match r
-                        .return_when
-                        .as_ref()
-                        .map(|w| (w.get_ref().as_str(), w.span()))
-                    {
-                        None | Some(("ALL_COMPLETED", _)) => WaitWhen::AllCompleted,
-                        Some(("FIRST_COMPLETED", _)) => WaitWhen::FirstCompleted,
-                        Some(("FIRST_EXCEPTION", _)) => WaitWhen::FirstException,
-                        Some((other, span)) => {
-                            return Err(self
-                                .err(span, format!("unknown return_when `{other}`"))
-                                .hint("use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED"));
-                        }
-                    };
-                    Step::Wait {
-                        targets,
-                        when,
-                        bind: bind(scope),
-                    }
-                } else {
-                    let bind = bind(scope);
-                    let body = self.block(&r.do_, verb, vspan, scope)?;
-                    Step::AsCompleted {
-                        targets,
-                        bind,
-                        body,
-                    }
-                }
-            }
-            "task_group" => {
-                let body = self.steps(r.task_group.as_ref().expect("present").get_ref(), scope)?;
-                Step::TaskGroup { body }
-            }
+            "gather" | "wait_for" | "timeout" | "shield" | "wait" | "as_completed"
+            | "task_group" => self.combine_step(verb, r, vspan, scope)?,
             "acquire" | "release" | "with" | "set_event" | "clear_event" | "wait_event"
             | "notify" | "notify_all" | "wait_condition" | "put" | "get" | "task_done" | "join"
             | "put_nowait" | "get_nowait" | "shutdown" | "create_future" | "set_result"

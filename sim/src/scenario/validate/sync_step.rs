@@ -1,12 +1,14 @@
 //! Validating the steps on synchronisation primitives and futures: the primitive's kind, and
 //! the keys each verb needs.
 
-use super::{Cx, Scope, Span, is_ident};
+use super::locals::Use;
+use super::{Cx, Scope, Span, bind_as, is_ident};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::expr::Want;
 use crate::scenario::model::*;
 use crate::scenario::prim::*;
 use crate::scenario::raw::*;
+use crate::scenario::steps::*;
 
 impl Cx<'_> {
     /// The step of `verb`, a verb on a primitive or a future (`step` checked its keys).
@@ -17,12 +19,7 @@ impl Cx<'_> {
         vspan: Span,
         scope: &mut Scope,
     ) -> Result<Step, ScenarioError> {
-        let bind = |scope: &mut Scope| {
-            r.as_.as_ref().map(|a| {
-                scope.names.insert(a.get_ref().clone());
-                a.get_ref().clone()
-            })
-        };
+        let bind = |scope: &mut Scope| bind_as(r, scope);
         Ok(match verb {
             "acquire" | "release" => {
                 let name = if verb == "acquire" {
@@ -153,8 +150,12 @@ impl Cx<'_> {
                 Step::CreateFuture(name.get_ref().clone())
             }
             "set_result" => {
-                let target =
-                    self.local_ref(r.set_result.as_ref().expect("present"), scope, "future")?;
+                let target = self.local_ref(
+                    r.set_result.as_ref().expect("present"),
+                    scope,
+                    "future",
+                    Use::Future,
+                )?;
                 let Some(value) = &r.value else {
                     return Err(self
                         .err(vspan, "`set_result` needs a `value`")
@@ -166,8 +167,12 @@ impl Cx<'_> {
                 }
             }
             "set_exception" => {
-                let target =
-                    self.local_ref(r.set_exception.as_ref().expect("present"), scope, "future")?;
+                let target = self.local_ref(
+                    r.set_exception.as_ref().expect("present"),
+                    scope,
+                    "future",
+                    Use::Future,
+                )?;
                 let Some(kind) = &r.error else {
                     return Err(self
                         .err(vspan, "`set_exception` needs the exception's type in `error`")

@@ -1,0 +1,162 @@
+//! Validating the steps on combinators (gather, wait_for and timeout, shield, wait,
+//! as_completed, TaskGroup): their items, limits and bodies.
+
+use super::locals::Use;
+use super::{Cx, Scope, Span, bind_as, is_ident};
+use crate::scenario::error::ScenarioError;
+use crate::scenario::raw::*;
+use crate::scenario::steps::*;
+
+impl Cx<'_> {
+    /// The step of `verb`, a combinator (`step` checked its keys).
+    pub(super) fn combine_step(
+        &self,
+        verb: &str,
+        r: &RawStep,
+        vspan: Span,
+        scope: &mut Scope,
+    ) -> Result<Step, ScenarioError> {
+        let bind = |scope: &mut Scope| bind_as(r, scope);
+        Ok(match verb {
+            "gather" => {
+                let items = r.gather.as_ref().expect("present");
+                let mut calls = Vec::new();
+                let mut tasks = Vec::new();
+                for item in items.get_ref() {
+                    let mut inner = scope.inner();
+                    match self.step(item, &mut inner)? {
+                        Step::Call { invoke, bind: None } => calls.push(invoke),
+                        Step::Await { target, bind: None } => {
+                            let name = item.get_ref().await_.as_ref().expect("an await");
+                            self.local_ref(name, scope, "task", Use::Combine)?;
+                            tasks.push(target);
+                        }
+                        _ => {
+                            return Err(self
+                                .err(item.span(), "a gather item is a coroutine call or a task")
+                                .hint("write `{ call = \"job\", args = {...} }` or `{ await = \"task\" }`, without `as`"));
+                        }
+                    }
+                }
+                let items = match (calls.is_empty(), tasks.is_empty()) {
+                    (_, true) => GatherItems::Calls(calls),
+                    (true, false) => GatherItems::Tasks(tasks),
+                    (false, false) => {
+                        return Err(self
+                            .err(
+                                items.span(),
+                                "gather items are either all calls or all tasks",
+                            )
+                            .hint("spawn the calls first and gather the tasks"));
+                    }
+                };
+                let return_exceptions = r.return_exceptions.as_ref().is_some_and(|b| *b.get_ref());
+                Step::Gather {
+                    items,
+                    return_exceptions,
+                    bind: bind(scope),
+                }
+            }
+            "wait_for" | "timeout" => {
+                let d = if verb == "wait_for" {
+                    &r.wait_for
+                } else {
+                    &r.timeout
+                };
+                let limit = self.limit(
+                    d.as_ref().expect("present"),
+                    scope,
+                    &format!("`{verb}` takes from 0 to 1e9 seconds"),
+                    &format!("e.g. `{{ {verb} = 1.0, do = [...] }}`"),
+                )?;
+                let body = self.block(&r.do_, verb, vspan, scope)?;
+                Step::Timeout { limit, body }
+            }
+            "shield" => {
+                let mut inner = scope.inner();
+                let body = self.steps(r.shield.as_ref().expect("present").get_ref(), &mut inner)?;
+                Step::Shield {
+                    body,
+                    bind: bind(scope),
+                }
+            }
+            "wait" | "as_completed" => {
+                let names = if verb == "wait" {
+                    &r.wait
+                } else {
+                    &r.as_completed
+                };
+                let names = names.as_ref().expect("present");
+                if names.get_ref().is_empty() {
+                    return Err(self
+                        .err(names.span(), format!("`{verb}` needs at least one task"))
+                        .hint("list locals bound by `spawn ... as`"));
+                }
+                let targets = names
+                    .get_ref()
+                    .iter()
+                    .map(|n| self.local_ref(n, scope, "task", Use::Combine))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let timeout = r
+                    .timeout
+                    .as_ref()
+                    .map(|d| {
+                        self.limit(
+                            d,
+                            scope,
+                            &format!("`{verb}`'s timeout takes from 0 to 1e9 seconds"),
+                            &format!("e.g. `{{ {verb} = [\"a\", \"b\"], timeout = 1.5 }}`"),
+                        )
+                    })
+                    .transpose()?;
+                if verb == "wait" {
+                    let when = match r
+                        .return_when
+                        .as_ref()
+                        .map(|w| (w.get_ref().as_str(), w.span()))
+                    {
+                        None | Some(("ALL_COMPLETED", _)) => WaitWhen::AllCompleted,
+                        Some(("FIRST_COMPLETED", _)) => WaitWhen::FirstCompleted,
+                        Some(("FIRST_EXCEPTION", _)) => WaitWhen::FirstException,
+                        Some((other, span)) => {
+                            return Err(self
+                                .err(span, format!("unknown return_when `{other}`"))
+                                .hint("use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED"));
+                        }
+                    };
+                    let pending = match &r.pending {
+                        Some(p) if !is_ident(p.get_ref()) => {
+                            return Err(self.err(p.span(), "a local is a name like `pending`"));
+                        }
+                        Some(p) => {
+                            scope.names.insert(p.get_ref().clone());
+                            Some(p.get_ref().clone())
+                        }
+                        None => None,
+                    };
+                    Step::Wait {
+                        targets,
+                        when,
+                        timeout,
+                        bind: bind(scope),
+                        pending,
+                    }
+                } else {
+                    let bind = bind(scope);
+                    let body = self.block(&r.do_, verb, vspan, scope)?;
+                    Step::AsCompleted {
+                        targets,
+                        timeout,
+                        bind,
+                        body,
+                    }
+                }
+            }
+            "task_group" => {
+                let body = self.steps(r.task_group.as_ref().expect("present").get_ref(), scope)?;
+                Step::TaskGroup { body }
+            }
+            other => unreachable!("not a combinator verb: {other}"),
+        })
+    }
+}

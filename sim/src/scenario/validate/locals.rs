@@ -1,0 +1,209 @@
+//! What each local of a task template is known to hold, so that a step given the wrong kind
+//! of value (`await` of a number, `set_result` on a task, `wait` over a bare future) is an
+//! error located when the file is read instead of a `TypeError` when the run gets there.
+//!
+//! A local's kind is known only when every binding of it in the template (in any block,
+//! callbacks and shields included) gives the same kind, so the check never refuses a
+//! program that could run: a name bound to a number in one branch and to a task in another,
+//! or a parameter (whose value comes from the caller), is left to the run, which still
+//! raises `TypeError` naming the local.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::scenario::prim::Prim;
+use crate::scenario::raw::{RawStep, Scalar};
+
+/// A kind of value a local may be known to hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Held {
+    /// A task (`spawn ... as`).
+    Task,
+    /// A list of tasks (`spawn ... count`, `wait ... as`).
+    Tasks,
+    /// A bare future (`create_future`).
+    Future,
+    /// A value that is not awaitable, described as Python names its type (`an int`).
+    Plain(&'static str),
+}
+
+impl Held {
+    /// How an error names it.
+    pub(super) fn describe(self) -> &'static str {
+        match self {
+            Held::Task => "a task",
+            Held::Tasks => "a list of tasks",
+            Held::Future => "a future",
+            Held::Plain(what) => what,
+        }
+    }
+}
+
+/// What a step does with the local it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Use {
+    /// `await`, `cancel`: a task, a future or a list of them.
+    Await,
+    /// `set_result`, `set_exception`: a future.
+    Future,
+    /// `wait`, `as_completed`, `gather`'s items: tasks.
+    Combine,
+    /// `add_done_callback`: a task or a future.
+    Watch,
+}
+
+impl Use {
+    /// What it takes, for messages.
+    pub(super) fn needs(self) -> &'static str {
+        match self {
+            Use::Await | Use::Watch => "a task or a future",
+            Use::Future => "a future",
+            Use::Combine => "a task",
+        }
+    }
+
+    /// Whether a local holding `held` can be used so.
+    pub(super) fn accepts(self, held: Held) -> bool {
+        match self {
+            Use::Await => !matches!(held, Held::Plain(_)),
+            Use::Future => held == Held::Future,
+            Use::Combine => matches!(held, Held::Task | Held::Tasks),
+            Use::Watch => matches!(held, Held::Task | Held::Future),
+        }
+    }
+}
+
+/// The locals of one template whose kind is known, with where each was (first) bound.
+#[derive(Debug, Default)]
+pub(super) struct Known(BTreeMap<String, Option<(Held, Range<usize>)>>);
+
+impl Known {
+    /// What `name` is known to hold, and where it was bound.
+    pub(super) fn get(&self, name: &str) -> Option<(Held, Range<usize>)> {
+        self.0.get(name).cloned().flatten()
+    }
+
+    /// Walks a template's steps; `params` come from the caller, so they are unknown.
+    pub(super) fn of_template(params: &[String], steps: &[Spanned<RawStep>]) -> Known {
+        let mut known = Known::default();
+        for p in params {
+            known.bind(p, None);
+        }
+        known.steps(steps);
+        known
+    }
+
+    /// Records one binding of `name`; a second binding of another kind makes it unknown.
+    fn bind(&mut self, name: &str, held: Option<(Held, Range<usize>)>) {
+        match self.0.get_mut(name) {
+            None => {
+                self.0.insert(name.to_string(), held);
+            }
+            Some(slot) => {
+                let same = matches!((&*slot, &held), (Some((a, _)), Some((b, _))) if a == b);
+                if !same {
+                    *slot = None;
+                }
+            }
+        }
+    }
+
+    fn steps(&mut self, steps: &[Spanned<RawStep>]) {
+        for s in steps {
+            let r = s.get_ref();
+            if let Some(a) = &r.as_ {
+                let held = if r.spawn.is_some() {
+                    Some(if r.count.is_some() {
+                        Held::Tasks
+                    } else {
+                        Held::Task
+                    })
+                } else if r.wait.is_some() {
+                    Some(Held::Tasks)
+                } else if r.wait_barrier.is_some() {
+                    Some(Held::Plain("an int"))
+                } else if r.try_.is_some() {
+                    Some(Held::Plain("an exception"))
+                } else {
+                    None
+                };
+                self.bind(a.get_ref(), held.map(|h| (h, a.span())));
+            }
+            if let Some(name) = &r.let_ {
+                let held = match (r.value.as_ref().map(Spanned::get_ref), &r.expr) {
+                    (Some(v), None) => plain(v),
+                    _ => None,
+                };
+                self.bind(name.get_ref(), held.map(|h| (h, name.span())));
+            }
+            for name in [&r.random, &r.for_].into_iter().flatten() {
+                self.bind(name.get_ref(), Some((Held::Plain("an int"), name.span())));
+            }
+            if let Some(name) = &r.pending {
+                self.bind(name.get_ref(), Some((Held::Tasks, name.span())));
+            }
+            if let Some(name) = &r.create_future {
+                self.bind(name.get_ref(), Some((Held::Future, name.span())));
+            }
+            let blocks = [
+                &r.do_,
+                &r.else_,
+                &r.except,
+                &r.try_,
+                &r.gather,
+                &r.shield,
+                &r.task_group,
+            ];
+            for block in blocks.into_iter().flatten() {
+                self.steps(block.get_ref());
+            }
+        }
+    }
+}
+
+/// The kind of a value written in a `let`, if it is plainly not awaitable (a template that
+/// is exactly `"{x}"` passes a value through, whatever it is; a list may hold tasks).
+fn plain(v: &Scalar) -> Option<Held> {
+    match v {
+        Scalar::Int(_) => Some(Held::Plain("an int")),
+        Scalar::Float(_) => Some(Held::Plain("a float")),
+        Scalar::Bool(_) => Some(Held::Plain("a bool")),
+        Scalar::Str(s)
+            if !(s.starts_with('{') && s.ends_with('}') && s.matches('{').count() == 1) =>
+        {
+            Some(Held::Plain("text"))
+        }
+        Scalar::Str(_) | Scalar::List(_) => None,
+    }
+}
+
+/// What to write instead, when a local known to hold `held` cannot be used as `how`.
+pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
+    match (how, held) {
+        (Use::Combine, Held::Future) => {
+            "gather, wait and as_completed take tasks here: await the future in a task (`{ spawn = \"T\", args = { fut = \"{f}\" } }`) and combine the task"
+        }
+        (Use::Future, Held::Task | Held::Tasks) => {
+            "a task's result is what it returns; a future made by `{ create_future = \"f\" }` is set by hand"
+        }
+        (Use::Watch, Held::Tasks) => "add the callback to each task of the list",
+        _ => "await, cancel or combine a task (`spawn ... as`) or a future (`create_future`)",
+    }
+}
+
+/// What to write instead of awaiting the primitive `prim` named `name`.
+pub(super) fn prim_hint(prim: Prim, name: &str) -> String {
+    match prim {
+        Prim::Semaphore(_) | Prim::Lock(_) => {
+            format!(
+                "take it with `{{ acquire = \"{name}\" }}` or `{{ with = \"{name}\", do = [...] }}`"
+            )
+        }
+        Prim::Event(_) => format!("wait for it with `{{ wait_event = \"{name}\" }}`"),
+        Prim::Condition(_) => format!("wait on it with `{{ wait_condition = \"{name}\" }}`"),
+        Prim::Queue(_) => format!("take an item with `{{ get = \"{name}\", as = \"item\" }}`"),
+        Prim::Barrier(_) => format!("wait at it with `{{ wait_barrier = \"{name}\" }}`"),
+    }
+}
