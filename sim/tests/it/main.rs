@@ -1,5 +1,6 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
+mod cli_errors;
 mod constructs;
 mod corpus;
 mod errors;
