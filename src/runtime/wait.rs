@@ -463,16 +463,9 @@ impl Core {
 
     /// What task `id` waits on since its last poll, in registration order.
     pub(crate) fn waits_of(&self, id: TaskId) -> impl Iterator<Item = &WaitOn> + '_ {
-        let (first, more): (Option<&WaitOn>, &[WaitOn]) = match self.slot_index(id) {
-            None => (None, &[]),
-            Some(s) => {
-                let slot = &self.tasks[s];
-                let more: &[WaitOn] = match slot.more_waits {
-                    NONE => &[],
-                    k => &self.wait_lists[k as usize],
-                };
-                (slot.wait.as_ref(), more)
-            }
+        let (first, more) = match self.slot_index(id) {
+            None => (None, &[][..]),
+            Some(s) => self.waits_in(&self.tasks[s]),
         };
         first.into_iter().chain(more)
     }
