@@ -16,6 +16,7 @@ mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod edges;
+mod fifth_groups;
 mod first_round;
 mod futures;
 mod lectures;
