@@ -353,6 +353,11 @@ impl Core {
         self.running
     }
 
+    /// The run's main task (`#1`).
+    pub(crate) fn main_task(&self) -> TaskId {
+        self.main
+    }
+
     /// Charges `units` steps of work done inside a poll to the step budget
     /// (`task::spend_steps`). **Invariant: the count never passes the limit** (it stops at
     /// it: the run ends there anyway, before the next pass). Returns whether the budget is
