@@ -8,7 +8,8 @@
 //! corners of each primitive and combinator the earlier cases left out; `mixes_*` the fourth
 //! (361-412), primitives and combinators combined (cancellation inside waits, timeouts inside
 //! and around TaskGroups, callbacks that complete futures); `fifth_*` the fifth (413-), corners
-//! the earlier rounds left out (Queue.shutdown, release errors, callbacks arming timers, ties).
+//! the earlier rounds left out (Queue.shutdown, release errors, callbacks arming timers and
+//! releasing primitives, ties, nested timeouts).
 
 mod combinators;
 mod corners_combinators;
@@ -17,8 +18,10 @@ mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod edges;
+mod fifth_callbacks;
 mod fifth_combinators;
 mod fifth_groups;
+mod fifth_mixes;
 mod fifth_sync;
 mod fifth_tasks;
 mod fifth_waits;
