@@ -24,6 +24,7 @@ mod fifth_groups;
 mod fifth_mixes;
 mod fifth_sync;
 mod fifth_tasks;
+mod fifth_ties;
 mod fifth_waits;
 mod first_round;
 mod futures;
