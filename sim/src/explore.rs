@@ -150,7 +150,7 @@ fn one_run_for_all(scenario: &Arc<Scenario>, plan: &Plan) -> Option<Summary> {
             Step::Random { .. }
                 | Step::Sleep(Dur::Random { .. })
                 | Step::Timeout {
-                    limit: Dur::Random { .. },
+                    limit: Some(Dur::Random { .. }),
                     ..
                 }
         )

@@ -144,12 +144,65 @@ impl Rt {
                     env.insert(b.clone(), v);
                 }
             }
-            Step::Timeout { limit, body } => {
+            Step::Timeout {
+                limit,
+                body,
+                scope: false,
+                ..
+            } => {
+                let Some(limit) = limit else {
+                    // `wait_for(body, None)`: the body, with no deadline.
+                    return self.block(env, body).await;
+                };
                 let d = self.duration(env, limit, "a timeout")?;
                 return match simloop::wait_for(d, self.block(env, body)).await {
                     Ok(r) => r,
                     Err(_) => Err(Exc::new("TimeoutError", "")),
                 };
+            }
+            Step::Timeout {
+                limit,
+                body,
+                scope: true,
+                handle,
+            } => {
+                // `async with asyncio.timeout(d) as cm:`: the deadline is set on entry, and
+                // the body sees the handle (it stays bound after the block, as `cm` does).
+                let deadline = match limit {
+                    Some(limit) => Some(simloop::now() + self.duration(env, limit, "a timeout")?),
+                    None => None,
+                };
+                let r = simloop::timeout_scope(deadline, move |cm| {
+                    if let Some(name) = handle {
+                        env.insert(name.clone(), Value::Timeout(cm));
+                    }
+                    self.block(env, body)
+                })
+                .await;
+                return match r {
+                    Ok(r) => r,
+                    Err(_) => Err(Exc::new("TimeoutError", "")),
+                };
+            }
+            Step::ShieldTask { target, bind } => {
+                let cell = match self.lookup(env, target)? {
+                    Value::Task(c) => c,
+                    other => {
+                        return Err(Exc::new(
+                            "TypeError",
+                            format!("`{target}` is {}, not a task", other.repr()),
+                        ));
+                    }
+                };
+                let [task] = Self::handles(std::slice::from_ref(&cell))?
+                    .try_into()
+                    .expect("one cell, one handle");
+                // `shield(t)`: the caller's cancellation stops the wait, not the task,
+                // which may be awaited again.
+                let v = from_join(simloop::shield_task(task).await)?;
+                if let Some(b) = bind {
+                    env.insert(b.clone(), v);
+                }
             }
             Step::Shield { body, bind } => {
                 if let Some(why) = self.count_tasks(1) {

@@ -340,12 +340,21 @@ impl Rt {
                     Some(c) => {
                         let n = self.int(env, c)?;
                         let mut tasks = Vec::new();
+                        // The arguments see the index as `i`, as the task's name does
+                        // (`args = { name = "w{i}" }`); the caller's own `i` comes back after.
+                        let outer_i = env.get("i").cloned();
                         for i in 0..n {
                             self.tick().await?;
                             if let Some(why) = self.count_tasks(1) {
                                 return self.stop(why).await;
                             }
-                            tasks.push(Value::Task(self.spawn_one(env, invoke, i)?));
+                            env.insert("i".into(), Value::Int(i));
+                            let spawned = self.spawn_one(env, invoke, i);
+                            match &outer_i {
+                                Some(v) => env.insert("i".into(), v.clone()),
+                                None => env.remove("i"),
+                            };
+                            tasks.push(Value::Task(spawned?));
                         }
                         Value::List(tasks)
                     }
@@ -393,6 +402,9 @@ impl Rt {
                     }
                     Value::Future(f) => {
                         super::futures::cancel(&f, message);
+                    }
+                    Value::Handle(h, _) => {
+                        h.cancel();
                     }
                     Value::List(items) => {
                         for item in items {
@@ -565,12 +577,14 @@ impl Rt {
             Step::Gather { .. }
             | Step::Timeout { .. }
             | Step::Shield { .. }
+            | Step::ShieldTask { .. }
             | Step::Wait { .. }
             | Step::AsCompleted { .. }
             | Step::TaskGroup { .. } => {
                 return Box::pin(self.combine_step(env, s)).await;
             }
             Step::AddDoneCallback { .. } => self.add_done_callback(env, s)?,
+            Step::CallLater { .. } | Step::Reschedule { .. } => self.loop_step(env, s)?,
             other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)

@@ -14,9 +14,17 @@ impl Rt {
         if let Some(path) = path.strip_suffix(":type") {
             return Ok(self.lookup(env, path)?.type_name());
         }
+        if let Some(path) = path.strip_suffix("!r") {
+            // An f-string's `{x!r}`: Python's `repr`.
+            return Ok(Value::Str(self.lookup(env, path)?.repr()));
+        }
         let (base, member) = split_member(path);
         if let Some(member) = member {
             let name = base.split('.').next().unwrap_or("");
+            if base == "loop" && member == "time()" && env.get("loop").is_none() {
+                // asyncio's `loop.time()`: seconds since the run began (a float).
+                return Ok(Value::Float(super::value::seconds_of(simloop::now())));
+            }
             if base == name
                 && env.get(name).is_none()
                 && let Some((_, prim)) = self.scenario.prims.iter().find(|(n, _)| n == name)
@@ -135,6 +143,23 @@ impl Rt {
 /// `done()`, `cancelled()`, `result()`, `exception()` or (a task's) `get_name()` of the task
 /// or future in `v` (the local `base`).
 fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
+    match (v, member) {
+        (Value::Handle(h, _), "cancelled()") => return Ok(Value::Bool(h.cancelled())),
+        (Value::Timeout(t), "expired()") => return Ok(Value::Bool(t.expired())),
+        (Value::Timeout(t), "when()") => {
+            return Ok(t
+                .deadline()
+                .map_or(Value::None, |d| Value::Float(super::value::seconds_of(d))));
+        }
+        (Value::Task(t), "cancelling()") => return Ok(Value::Int(i64::from(t.cancelling()))),
+        (Value::Handle(..) | Value::Timeout(_), _) | (_, "when()" | "expired()") => {
+            return Err(Exc::new(
+                "AttributeError",
+                format!("`{base}` is {}, which has no `{member}`", v.repr()),
+            ));
+        }
+        _ => {}
+    }
     if member == "get_name()" {
         return match v {
             Value::Task(t) => Ok(Value::Str(t.name.clone())),

@@ -8,6 +8,7 @@ mod eval;
 mod exec;
 mod futures;
 mod lookup;
+mod loop_calls;
 mod prims;
 mod queues;
 mod value;

@@ -277,6 +277,15 @@ impl TaskCell {
         }
     }
 
+    /// How many cancellations of the task are pending (asyncio's `cancelling()`).
+    pub fn cancelling(&self) -> u32 {
+        match &*self.handle.borrow() {
+            Some(Handle::Plain(t)) => t.cancelling(),
+            Some(Handle::Group(h)) => h.cancelling(),
+            None => 0,
+        }
+    }
+
     /// Requests the task's cancellation; false if it already ended.
     pub fn cancel(&self, message: Option<String>) -> bool {
         let handle = self.handle.borrow();
@@ -326,6 +335,11 @@ pub enum Value {
     Group(Rc<simloop::TaskGroup<Exc>>),
     /// A future made by `create_future` (asyncio's `loop.create_future()`).
     Future(Rc<Fut>),
+    /// A loop callback's handle (`call_soon ... as`); whether it waits on a timer
+    /// (asyncio's `TimerHandle`).
+    Handle(Rc<simloop::task::CallHandle>, bool),
+    /// A timeout's handle (`timeout ... as`, asyncio's `Timeout`).
+    Timeout(simloop::TimeoutHandle),
 }
 
 /// A scenario's bare future: simloop's [`Promise`](simloop::sync::Promise) of a value or an
@@ -354,6 +368,23 @@ pub fn future_repr(f: &Fut) -> String {
         Some(Err(PromiseError::Failed(e))) => format!("<Future finished exception={}>", e.repr()),
         Some(Err(PromiseError::Cancelled(_))) => "<Future cancelled>".into(),
     }
+}
+
+/// asyncio's `repr` of a `Timeout` (3.12): `<Timeout [active] when=2.5>`, `<Timeout
+/// [expired]>`.
+pub fn timeout_repr(t: &simloop::TimeoutHandle) -> String {
+    if t.expired() {
+        return "<Timeout [expired]>".to_string();
+    }
+    match t.deadline() {
+        Some(d) => format!("<Timeout [active] when={}>", py_float(seconds_of(d))),
+        None => "<Timeout [active] when=None>".to_string(),
+    }
+}
+
+/// `at` as asyncio's `loop.time()` gives it: seconds since the run began.
+pub fn seconds_of(at: simloop::Instant) -> f64 {
+    (at - simloop::Instant::ZERO).as_secs_f64()
 }
 
 impl PartialEq for Value {
@@ -463,6 +494,9 @@ impl Value {
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
             Value::Future(_) => "Future",
+            Value::Handle(_, false) => "Handle",
+            Value::Handle(_, true) => "TimerHandle",
+            Value::Timeout(_) => "Timeout",
         };
         Value::Str(name.to_string())
     }
@@ -524,6 +558,12 @@ impl fmt::Display for Value {
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),
+            Value::Handle(h, timer) => {
+                let kind = if *timer { "TimerHandle" } else { "Handle" };
+                let state = if h.cancelled() { " cancelled" } else { "" };
+                write!(f, "<{kind}{state}>")
+            }
+            Value::Timeout(t) => f.write_str(&timeout_repr(t)),
         }
     }
 }

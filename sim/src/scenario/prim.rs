@@ -55,6 +55,9 @@ pub const MEMBERS: &[(&str, &str, Type)] = &[
     ("task", "result()", Type::Any),
     ("task", "exception()", Type::Any),
     ("task", "get_name()", Type::Str),
+    ("task", "cancelling()", Type::Int),
+    ("task", "when()", Type::Any),
+    ("task", "expired()", Type::Bool),
 ];
 
 /// Splits a path (`q.qsize()`, `tasks.0.done()`, `job.1`) into what it reads from and the

@@ -188,7 +188,7 @@ pub struct RawStep {
     pub as_completed: Option<Spanned<Vec<Spanned<String>>>>,
     pub wait_for: Option<Spanned<Scalar>>,
     pub timeout: Option<Spanned<Scalar>>,
-    pub shield: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub shield: Option<Spanned<RawShield>>,
     pub task_group: Option<Spanned<Vec<Spanned<RawStep>>>>,
     // ---- verbs that use the primitives (issue 4) ----
     pub acquire: Option<Spanned<String>>,
@@ -214,6 +214,11 @@ pub struct RawStep {
     pub abort_barrier: Option<Spanned<String>>,
     pub reset_barrier: Option<Spanned<String>>,
     pub add_done_callback: Option<Spanned<String>>,
+    // ---- loop callbacks and timeout handles ----
+    pub call_soon: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub call_later: Option<Spanned<Scalar>>,
+    pub call_at: Option<Spanned<Scalar>>,
+    pub reschedule: Option<Spanned<String>>,
     // ---- modifiers ----
     #[serde(rename = "as")]
     pub as_: Option<Spanned<String>>,
@@ -238,6 +243,48 @@ pub struct RawStep {
     pub expr: Option<Spanned<String>>,
     pub immediate: Option<Spanned<bool>>,
     pub pending: Option<Spanned<String>>,
+    pub at: Option<Spanned<Scalar>>,
+}
+
+/// What `shield` protects: steps run as a task of their own (`shield(coro())`), or an
+/// existing task, by local name (`shield(t)`).
+#[derive(Debug)]
+pub enum RawShield {
+    /// A body.
+    Steps(Vec<Spanned<RawStep>>),
+    /// A local holding a task.
+    Task(String),
+}
+
+impl<'de> Deserialize<'de> for RawShield {
+    /// By hand rather than `#[serde(untagged)]`: an untagged enum buffers its input, which
+    /// loses the spans the steps inside need.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawShield, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawShield;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of steps or the local holding a task")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawShield, E> {
+                Ok(RawShield::Task(v.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawShield, A::Error> {
+                let mut steps = Vec::new();
+                while let Some(s) = seq.next_element()? {
+                    steps.push(s);
+                }
+                Ok(RawShield::Steps(steps))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[expect]`.

@@ -37,6 +37,17 @@ pub enum GatherItems {
     Tasks(Vec<String>),
 }
 
+/// When a loop callback runs.
+#[derive(Clone, Debug)]
+pub enum CallWhen {
+    /// `call_soon`: one ready-queue slot later.
+    Soon,
+    /// `call_later(d)`: a timer `d` from now.
+    Later(Dur),
+    /// `call_at(t)`: a timer at `t` seconds since the run began (asyncio's `loop.time()`).
+    At(Dur),
+}
+
 /// When `wait` returns (asyncio's `return_when`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WaitWhen {
@@ -72,10 +83,44 @@ pub enum Step {
     /// `await asyncio.wait_for(body, d)` / `async with asyncio.timeout(d): body`: TimeoutError
     /// when the body takes longer (the body is dropped, as a cancellation).
     Timeout {
-        /// The limit.
-        limit: Dur,
+        /// The limit (None: no deadline until a `reschedule` sets one, asyncio's
+        /// `timeout(None)`).
+        limit: Option<Dur>,
         /// The body.
         body: Vec<Located>,
+        /// `async with asyncio.timeout(d)` (the body runs until its first await even when
+        /// the deadline already passed) rather than `wait_for` (which then never starts it).
+        scope: bool,
+        /// The local bound to the timeout's handle inside the body (`async with
+        /// asyncio.timeout(d) as cm:`), for `reschedule`, `cm.when()` and `cm.expired()`.
+        handle: Option<String>,
+    },
+    /// `cm.reschedule(at)`: moves the deadline of the timeout bound to `target` (None: no
+    /// deadline).
+    Reschedule {
+        /// The local holding the timeout's handle.
+        target: String,
+        /// The new deadline, in seconds since the run began (asyncio's `loop.time()`).
+        at: Option<Dur>,
+    },
+    /// `loop.call_soon(cb)` / `loop.call_later(d, cb)` / `loop.call_at(t, cb)`: the steps
+    /// (which never await) run as a callback, with the locals as they were when it was
+    /// scheduled.
+    CallLater {
+        /// When it runs.
+        when: CallWhen,
+        /// The callback's steps.
+        body: Vec<Located>,
+        /// The local bound to its handle (for `cancel` and `h.cancelled()`).
+        bind: Option<String>,
+    },
+    /// `await asyncio.shield(t)` of an existing task: the caller's cancellation does not
+    /// reach it.
+    ShieldTask {
+        /// The local holding the task.
+        target: String,
+        /// Where its value goes.
+        bind: Option<String>,
     },
     /// `await asyncio.shield(body)`: the body runs as its own task that the caller's
     /// cancellation does not reach.
@@ -371,7 +416,8 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
             | Step::OnCancel { body, .. }
-            | Step::AddDoneCallback { body, .. } => any_step(body, f),
+            | Step::AddDoneCallback { body, .. }
+            | Step::CallLater { body, .. } => any_step(body, f),
             Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),
             Step::If { then, other, .. } => any_step(then, f) || any_step(other, f),
             _ => false,

@@ -26,10 +26,13 @@ pub struct TemplateError {
 }
 
 /// Whether `path` names a value: `name`, `name.0.1` to index into lists, a state read
-/// (`q.qsize()`, `ts.0.done()`), and `:type` for Python type names (what a `{placeholder}`
-/// holds).
+/// (`q.qsize()`, `ts.0.done()`), `:type` for Python type names (what a `{placeholder}`
+/// holds) and `!r` for its `repr` (as in an f-string).
 pub(crate) fn is_path(path: &str) -> bool {
-    let path = path.strip_suffix(":type").unwrap_or(path);
+    let path = path
+        .strip_suffix(":type")
+        .or_else(|| path.strip_suffix("!r"))
+        .unwrap_or(path);
     // A last segment that is a name reads a state: `q.qsize()`, `b.n_waiting`.
     let (path, member) = super::prim::split_member(path);
     if let Some(m) = member {

@@ -377,7 +377,7 @@ fn misused_locals_and_primitives_are_located_errors() {
     );
     rejects(
         "[main]\nsteps = [{ for = \"k\", from = 1, to = 2, do = [] }, { cancel = \"k\" }]\n",
-        "`k` holds an int (bound at 2:18), not a task or a future",
+        "`k` holds an int (bound at 2:18), not a task, a future or a callback handle",
         "2:63",
         None,
     );

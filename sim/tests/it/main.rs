@@ -8,6 +8,7 @@ mod formats;
 mod fuzz;
 mod hostile;
 mod limits;
+mod loop_constructs;
 mod readme;
 mod scenarios;
 mod support;

@@ -150,6 +150,51 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("barrier_abort", "138_barrier_abort"),
     ("barrier_rounds", "170_barrier_rounds"),
     ("priority_queue_getters", "172_priority_queue_getters"),
+    // Loop callbacks, timeout handles, shield of a task (round 11).
+    ("shield_existing_task", "105_shield_existing_task"),
+    ("call_soon_call_later", "108_call_soon_call_later"),
+    ("timeout_reschedule_nested", "118_timeout_reschedule_nested"),
+    ("future_set_by_callbacks", "125_future_set_by_callbacks"),
+    ("call_soon_later_order", "126_call_soon_later_order"),
+    ("timeout_reschedule_past", "142_timeout_at_reschedule_past"),
+    ("callbacks_cancel_and_set", "162_callbacks_cancel_and_set"),
+    ("timeout_when_reschedule", "316_timeout_when_reschedule"),
+    ("wait_for_shielded_task", "317_wait_for_shielded_task"),
+    ("equal_time_callbacks", "321_equal_time_callbacks.fifo"),
+    ("call_soon_chain", "334_call_soon_chain"),
+    ("shield_caller_cancelled", "347_shield_caller_cancelled"),
+    (
+        "wait_for_shield_caller_cancelled",
+        "363_wait_for_shield_caller_cancelled",
+    ),
+    (
+        "future_callbacks_set_and_cancel",
+        "370_future_callbacks_set_and_cancel",
+    ),
+    (
+        "call_later_zero_and_cancel",
+        "373_call_later_zero_and_cancel",
+    ),
+    (
+        "timeout_rescheduled_by_other_task",
+        "374_timeout_rescheduled_by_other_task",
+    ),
+    (
+        "wait_for_shield_inner_fails",
+        "380_wait_for_shield_inner_fails",
+    ),
+    (
+        "shielded_task_two_callers_cancelled",
+        "401_shielded_task_two_callers_cancelled",
+    ),
+    (
+        "timeout_reschedule_in_group_child",
+        "403_timeout_reschedule_in_group_child",
+    ),
+    (
+        "timeout_none_then_reschedule",
+        "407_timeout_none_then_reschedule",
+    ),
 ];
 
 #[test]

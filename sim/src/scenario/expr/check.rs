@@ -55,13 +55,25 @@ impl Scope {
     /// The type `path` reads (`x`, `job.0`, `x:type`, `q.qsize()`, `t.done()`), `None`
     /// when its name is not defined, or why it cannot be read.
     pub(crate) fn resolve(&self, path: &str) -> Result<Option<Type>, Unreadable> {
-        let (bare, typed) = match path.strip_suffix(":type") {
+        let (bare, typed) = match path
+            .strip_suffix(":type")
+            .or_else(|| path.strip_suffix("!r"))
+        {
             Some(p) => (p, true),
             None => (path, false),
         };
         let (base, member) = split_member(bare);
         let name = base.split('.').next().unwrap_or("");
         let ty = match member {
+            // asyncio's `loop.time()`, unless a name `loop` of the file hides it.
+            Some("time()")
+                if base == "loop"
+                    && !self.locals.contains(name)
+                    && !self.prims.contains_key(name)
+                    && !self.shared.contains(name) =>
+            {
+                Type::Float
+            }
             Some(m) => {
                 let kind = if self.locals.contains(name) {
                     "task"

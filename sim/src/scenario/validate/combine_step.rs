@@ -63,21 +63,57 @@ impl Cx<'_> {
                 } else {
                     &r.timeout
                 };
-                let limit = self.limit(
-                    d.as_ref().expect("present"),
-                    scope,
-                    &format!("`{verb}` takes from 0 to 1e9 seconds"),
-                    &format!("e.g. `{{ {verb} = 1.0, do = [...] }}`"),
-                )?;
+                let d = d.as_ref().expect("present");
+                // asyncio's `timeout(None)` / `wait_for(x, None)`: no deadline.
+                let limit = match d.get_ref() {
+                    Scalar::Str(s) if s == "None" => None,
+                    _ => Some(self.limit(
+                        d,
+                        scope,
+                        &format!("`{verb}` takes from 0 to 1e9 seconds, or \"None\""),
+                        &format!("e.g. `{{ {verb} = 1.0, do = [...] }}`"),
+                    )?),
+                };
+                // `async with asyncio.timeout(d) as cm:` binds the handle for the body (and
+                // after it, as Python's `cm` stays bound); `wait_for` has none.
+                let handle = match &r.as_ {
+                    Some(a) if verb == "wait_for" => {
+                        return Err(self
+                            .err(a.span(), "`wait_for` has no handle to bind")
+                            .hint("use `{ timeout = 1, as = \"cm\", do = [...] }` (asyncio.timeout) to reschedule it"));
+                    }
+                    Some(a) if !is_ident(a.get_ref()) => {
+                        return Err(self.err(a.span(), "a local is a name like `cm`"));
+                    }
+                    _ => bind(scope),
+                };
                 let body = self.block(&r.do_, verb, vspan, scope)?;
-                Step::Timeout { limit, body }
+                Step::Timeout {
+                    limit,
+                    body,
+                    scope: verb == "timeout",
+                    handle,
+                }
             }
             "shield" => {
-                let mut inner = scope.inner();
-                let body = self.steps(r.shield.as_ref().expect("present").get_ref(), &mut inner)?;
-                Step::Shield {
-                    body,
-                    bind: bind(scope),
+                let s = r.shield.as_ref().expect("present");
+                match s.get_ref() {
+                    RawShield::Steps(steps) => {
+                        let mut inner = scope.inner();
+                        let body = self.steps(steps, &mut inner)?;
+                        Step::Shield {
+                            body,
+                            bind: bind(scope),
+                        }
+                    }
+                    RawShield::Task(name) => {
+                        let name = toml::Spanned::new(s.span(), name.clone());
+                        let target = self.local_ref(&name, scope, "task", Use::Shield)?;
+                        Step::ShieldTask {
+                            target,
+                            bind: bind(scope),
+                        }
+                    }
                 }
             }
             "wait" | "as_completed" => {

@@ -14,7 +14,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::scenario::prim::Prim;
-use crate::scenario::raw::{RawStep, Scalar};
+use crate::scenario::raw::{RawShield, RawStep, Scalar};
 
 /// A kind of value a local may be known to hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,10 @@ pub(super) enum Held {
     Tasks,
     /// A bare future (`create_future`).
     Future,
+    /// A loop callback's handle (`call_soon ... as`).
+    Handle,
+    /// A timeout's handle (`timeout ... as`).
+    Timeout,
     /// A value that is not awaitable, described as Python names its type (`an int`).
     Plain(&'static str),
 }
@@ -36,6 +40,8 @@ impl Held {
             Held::Task => "a task",
             Held::Tasks => "a list of tasks",
             Held::Future => "a future",
+            Held::Handle => "a callback handle",
+            Held::Timeout => "a timeout's handle",
             Held::Plain(what) => what,
         }
     }
@@ -44,8 +50,14 @@ impl Held {
 /// What a step does with the local it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Use {
-    /// `await`, `cancel`: a task, a future or a list of them.
+    /// `await`: a task, a future or a list of them.
     Await,
+    /// `cancel`: a task, a future, a list of them, or a callback handle.
+    Cancel,
+    /// `reschedule`: a timeout's handle.
+    Reschedule,
+    /// `shield` of a task: one task.
+    Shield,
     /// `set_result`, `set_exception`: a future.
     Future,
     /// `wait`, `as_completed`, `gather`'s items: tasks.
@@ -59,6 +71,9 @@ impl Use {
     pub(super) fn needs(self) -> &'static str {
         match self {
             Use::Await | Use::Watch => "a task or a future",
+            Use::Cancel => "a task, a future or a callback handle",
+            Use::Reschedule => "a timeout's handle (`{ timeout = 1, as = \"cm\", do = [...] }`)",
+            Use::Shield => "a task",
             Use::Future => "a future",
             Use::Combine => "a task",
         }
@@ -67,7 +82,10 @@ impl Use {
     /// Whether a local holding `held` can be used so.
     pub(super) fn accepts(self, held: Held) -> bool {
         match self {
-            Use::Await => !matches!(held, Held::Plain(_)),
+            Use::Await => matches!(held, Held::Task | Held::Tasks | Held::Future),
+            Use::Cancel => !matches!(held, Held::Plain(_) | Held::Timeout),
+            Use::Reschedule => held == Held::Timeout,
+            Use::Shield => held == Held::Task,
             Use::Future => held == Held::Future,
             Use::Combine => matches!(held, Held::Task | Held::Tasks),
             Use::Watch => matches!(held, Held::Task | Held::Future),
@@ -122,6 +140,10 @@ impl Known {
                     })
                 } else if r.wait.is_some() {
                     Some(Held::Tasks)
+                } else if r.call_soon.is_some() || r.call_later.is_some() || r.call_at.is_some() {
+                    Some(Held::Handle)
+                } else if r.timeout.is_some() && r.as_completed.is_none() {
+                    Some(Held::Timeout)
                 } else if r.wait_barrier.is_some() {
                     Some(Held::Plain("an int"))
                 } else if r.try_.is_some() {
@@ -153,11 +175,16 @@ impl Known {
                 &r.except,
                 &r.try_,
                 &r.gather,
-                &r.shield,
                 &r.task_group,
+                &r.call_soon,
             ];
             for block in blocks.into_iter().flatten() {
                 self.steps(block.get_ref());
+            }
+            if let Some(s) = &r.shield
+                && let RawShield::Steps(body) = s.get_ref()
+            {
+                self.steps(body);
             }
         }
     }
@@ -189,6 +216,16 @@ pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
             "a task's result is what it returns; a future made by `{ create_future = \"f\" }` is set by hand"
         }
         (Use::Watch, Held::Tasks) => "add the callback to each task of the list",
+        (_, Held::Handle) => {
+            "a callback handle is not awaitable: cancel it (`{ cancel = \"h\" }`) or read `h.cancelled()`"
+        }
+        (_, Held::Timeout) => {
+            "a timeout's handle moves its deadline (`{ reschedule = \"cm\", at = 2 }`) and is read with `cm.when()` and `cm.expired()`"
+        }
+        (Use::Reschedule, _) => {
+            "bind a timeout's handle with `{ timeout = 1, as = \"cm\", do = [...] }`"
+        }
+        (Use::Shield, Held::Tasks) => "shield each task of the list",
         _ => "await, cancel or combine a task (`spawn ... as`) or a future (`create_future`)",
     }
 }

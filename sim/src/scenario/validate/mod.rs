@@ -10,6 +10,7 @@ use toml::Spanned;
 mod combine_step;
 mod file;
 mod locals;
+mod loop_step;
 mod step;
 mod sync_step;
 
@@ -45,8 +46,9 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("set", &["value", "add", "expr"]),
     ("if", &["do", "else"]),
     ("gather", &["return_exceptions", "as"]),
-    ("wait_for", &["do"]),
-    ("timeout", &["do"]),
+    // `as` only to say that `wait_for` has no handle (`timeout` has).
+    ("wait_for", &["do", "as"]),
+    ("timeout", &["do", "as"]),
     ("shield", &["as"]),
     ("wait", &["return_when", "timeout", "as", "pending"]),
     ("as_completed", &["timeout", "as", "do"]),
@@ -74,6 +76,10 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("abort_barrier", &[]),
     ("reset_barrier", &[]),
     ("add_done_callback", &["do", "as"]),
+    ("call_soon", &["as"]),
+    ("call_later", &["do", "as"]),
+    ("call_at", &["do", "as"]),
+    ("reschedule", &["at"]),
 ];
 
 type Span = Range<usize>;
@@ -100,12 +106,13 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         put_nowait => "put_nowait", get_nowait => "get_nowait", shutdown => "shutdown",
         create_future => "create_future", set_result => "set_result", set_exception => "set_exception",
         wait_barrier => "wait_barrier", abort_barrier => "abort_barrier", reset_barrier => "reset_barrier",
-        add_done_callback => "add_done_callback",
+        add_done_callback => "add_done_callback", call_soon => "call_soon",
+        call_later => "call_later", call_at => "call_at", reschedule => "reschedule",
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
         return_when => "return_when", n => "n", until => "until", expr => "expr",
-        immediate => "immediate", pending => "pending",
+        immediate => "immediate", pending => "pending", at => "at",
     );
     v
 }

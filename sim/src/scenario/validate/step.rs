@@ -216,7 +216,7 @@ impl Cx<'_> {
                     r.cancel.as_ref().expect("present"),
                     scope,
                     "task",
-                    Use::Await,
+                    Use::Cancel,
                 )?;
                 let message = r
                     .message
@@ -298,7 +298,7 @@ impl Cx<'_> {
                 let name = r.add_done_callback.as_ref().expect("present");
                 let target = self.local_ref(name, scope, "task or future", Use::Watch)?;
                 let body = r.do_.as_ref().map_or(&[][..], |b| b.get_ref().as_slice());
-                self.callback_steps(body)?;
+                self.callback_steps(body, "a done-callback")?;
                 let bind = bind(scope);
                 let body = self.block(&r.do_, verb, vspan, scope)?;
                 Step::AddDoneCallback { target, bind, body }
@@ -406,6 +406,9 @@ impl Cx<'_> {
             }
             "gather" | "wait_for" | "timeout" | "shield" | "wait" | "as_completed"
             | "task_group" => self.combine_step(verb, r, vspan, scope)?,
+            "call_soon" | "call_later" | "call_at" | "reschedule" => {
+                self.loop_step(verb, r, vspan, scope)?
+            }
             "acquire" | "release" | "with" | "set_event" | "clear_event" | "wait_event"
             | "notify" | "notify_all" | "wait_condition" | "put" | "get" | "task_done" | "join"
             | "put_nowait" | "get_nowait" | "shutdown" | "create_future" | "set_result"
@@ -418,7 +421,11 @@ impl Cx<'_> {
 
     /// Refuses, in a done-callback's body, a step that awaits: asyncio calls the callback as
     /// a plain function, which cannot suspend.
-    fn callback_steps(&self, steps: &[Spanned<RawStep>]) -> Result<(), ScenarioError> {
+    pub(super) fn callback_steps(
+        &self,
+        steps: &[Spanned<RawStep>],
+        what: &str,
+    ) -> Result<(), ScenarioError> {
         for s in steps {
             let keys = present_keys(s.get_ref());
             let Some((verb, span)) = keys.iter().find(|(k, _)| VERBS.iter().any(|(v, _)| v == k))
@@ -426,19 +433,31 @@ impl Cx<'_> {
                 // No verb: `step` reports it.
                 continue;
             };
+            if let "call_later" | "call_at" = *verb {
+                // simloop files a timer under the running task, and a callback runs between
+                // task steps: the library of this round refuses it (a contained panic that
+                // would lose the callback), so the file is refused instead.
+                return Err(self
+                    .err(
+                        span.clone(),
+                        format!("`{verb}` cannot run in {what} yet: simloop arms a callback's timer only from a task step"),
+                    )
+                    .hint("schedule it from the task, or spawn a task from the callback that does: `{ spawn = \"T\" }`"));
+            }
             if !CALLBACK_VERBS.contains(verb) {
                 return Err(self
                     .err(
                         span.clone(),
                         format!(
-                            "`{verb}` cannot run in a done-callback: asyncio calls it as a plain function, which cannot await"
+                            "`{verb}` cannot run in {what}: asyncio calls it as a plain function, which cannot await"
                         ),
                     )
                     .hint("spawn a task from the callback for work that awaits: `{ spawn = \"T\" }`"));
             }
             let r = s.get_ref();
-            for block in [&r.do_, &r.else_, &r.except, &r.try_].into_iter().flatten() {
-                self.callback_steps(block.get_ref())?;
+            let blocks = [&r.do_, &r.else_, &r.except, &r.try_, &r.call_soon];
+            for block in blocks.into_iter().flatten() {
+                self.callback_steps(block.get_ref(), what)?;
             }
         }
         Ok(())
@@ -469,4 +488,6 @@ const CALLBACK_VERBS: &[&str] = &[
     "set_result",
     "set_exception",
     "add_done_callback",
+    "call_soon",
+    "reschedule",
 ];
