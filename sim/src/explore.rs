@@ -20,8 +20,9 @@ pub struct FirstFailure {
     pub seed: u64,
     /// Its replay token.
     pub token: Token,
-    /// What failed.
-    pub message: String,
+    /// What failed: one item per broken expectation, as `sim run` lists them (a deadlock's
+    /// report spans several lines).
+    pub message: Vec<String>,
 }
 
 /// What an exploration found.
@@ -183,7 +184,7 @@ fn one_run_for_all(scenario: &Arc<Scenario>, plan: &Plan) -> Option<Summary> {
         first: failed.then(|| FirstFailure {
             seed: first,
             token: report.outcome.token.clone(),
-            message: failures.join("; "),
+            message: failures,
         }),
         shrunk: None,
         same_for_all: true,
@@ -193,13 +194,13 @@ fn one_run_for_all(scenario: &Arc<Scenario>, plan: &Plan) -> Option<Summary> {
 /// What the failing run of `token` broke, as `sim replay` would say it (a limit the
 /// interpreter stopped the run at shows to the explorer as a step limit); `fallback` when the
 /// replay passes.
-fn failure_message(scenario: &Arc<Scenario>, token: &Token, fallback: &str) -> String {
+fn failure_message(scenario: &Arc<Scenario>, token: &Token, fallback: &str) -> Vec<String> {
     let report = interp::run(scenario, &Sim::new().replay(token).trace(TraceLevel::Logs));
     let failures = expect::failures(scenario, &report);
     if failures.is_empty() {
-        fallback.to_string()
+        vec![fallback.to_string()]
     } else {
-        failures.join("; ")
+        failures
     }
 }
 

@@ -94,7 +94,9 @@ pub(super) fn check(path: &Path) -> ExitCode {
                     "FAILED: scenario `{}` ({}) under seed {}:",
                     scn.name, scn.path, first.seed
                 );
-                warn!("  - {}", first.message);
+                for m in &first.message {
+                    warn!("  - {}", m.trim_end().replace('\n', "\n    "));
+                }
                 let rerun = Rerun::new(&scn, &first.token, &LimitArgs::default());
                 warn!(
                     "seed: {}  policy: random\nreplay token: {}\nrerun: {}",

@@ -45,6 +45,22 @@ mod rerun;
 use self::args::{LimitArgs, OutputArgs, parse_policy, parse_seeds, parse_shard};
 use self::rerun::{Rerun, parse_token};
 
+/// The end of `sim --help`: what the exit statuses mean and where the language is described.
+const AFTER_HELP: &str = "\
+Exit status: 0 every expectation holds; 1 a run broke an expectation or reached a limit
+(the seed, policy, replay token and the command that reruns it are printed); 2 bad input
+(a located error `--> file:line:column` with a hint, a bad flag, a token of another
+program or one the replay leaves).
+
+Examples:
+  sim run scenarios/factorial_gather.toml --format logs
+  sim explore scenarios/bug_lost_update.toml --runs 200 --jobs 2
+  sim replay scenarios/bug_lost_update.toml <TOKEN>
+  sim check scenarios
+
+The scenario language (steps, state reads, expressions, expectations, limits) is described
+in scenarios/README.md.";
+
 /// Exit status when every expectation holds.
 pub const EXIT_OK: u8 = 0;
 /// Exit status when a run broke an expectation.
@@ -54,7 +70,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Runs asyncio-style scenario files on simloop's deterministic scheduler.
 #[derive(Debug, Parser)]
-#[command(name = "sim", version, about, long_about = None)]
+#[command(name = "sim", version, about, long_about = None, after_help = AFTER_HELP)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,7 +85,9 @@ enum Command {
         /// The seed (for the random policy and the program's random draws).
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// The scheduling policy: fifo (asyncio's order), random, or pct:D when available.
+        /// The scheduling policy: fifo (asyncio's order), random (a seeded choice among the
+        /// ready entries at every step), or pct:D (probabilistic concurrency testing: D
+        /// priority changes, D >= 1).
         #[arg(long, default_value = "fifo", value_parser = parse_policy)]
         policy: Policy,
         #[command(flatten)]
@@ -81,13 +99,13 @@ enum Command {
     Explore {
         /// The scenario file.
         file: PathBuf,
-        /// Seeds 0..N.
+        /// Seeds 0..N (this or --seeds is required).
         #[arg(long, conflicts_with = "seeds", required_unless_present = "seeds")]
         runs: Option<u64>,
-        /// Seeds A..B (B excluded).
+        /// Seeds A..B (B excluded), e.g. 1000..2000.
         #[arg(long, value_parser = parse_seeds)]
         seeds: Option<(u64, u64)>,
-        /// Threads to use.
+        /// Threads to use (at most one per CPU is started, each holding a run; at most 256).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
         jobs: u64,
         /// Only this share of the seeds: `i/n` takes every seed whose position modulo n is i
@@ -111,7 +129,8 @@ enum Command {
     Shrink {
         /// The scenario file.
         file: PathBuf,
-        /// The token a failing run printed.
+        /// The token a run printed (`sl3:...@fingerprint`), or `@FILE` for a long token
+        /// `sim` kept in a file.
         token: String,
         #[command(flatten)]
         out: OutputArgs,
@@ -122,7 +141,8 @@ enum Command {
     Replay {
         /// The scenario file.
         file: PathBuf,
-        /// The token a failing run printed.
+        /// The token a run printed (`sl3:...@fingerprint`), or `@FILE` for a long token
+        /// `sim` kept in a file.
         token: String,
         #[command(flatten)]
         out: OutputArgs,
@@ -408,7 +428,10 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
                 }
                 Some(first) => {
                     say!("first failure: seed {}", first.seed);
-                    say!("  - {}", first.message.trim_end().replace('\n', "\n    "));
+                    // One item per broken expectation, as `sim run` lists them.
+                    for m in &first.message {
+                        say!("  - {}", m.trim_end().replace('\n', "\n    "));
+                    }
                     let rerun = Rerun::new(&scn, &first.token, &limits);
                     say!("first failing token: {}", rerun.token);
                     say!("replay it: {}", rerun.command);

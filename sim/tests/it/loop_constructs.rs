@@ -241,3 +241,61 @@ logs = "t=0 w0\nt=0 w1\nt=0 w2\nt=0 i is caller again\n"
 "#);
     assert!(failures.is_empty(), "{failures:?}\n{logs}");
 }
+
+/// `sim --help` says what the exit statuses mean and where the language is described; a
+/// token argument says it may be `@FILE` (a long token is printed so).
+#[test]
+fn help_texts_name_exit_statuses_and_token_forms() {
+    let dir = scratch("help");
+    let top = sim_in(&dir, &["--help"]);
+    assert_eq!(top.code, 0, "{}", top.stderr);
+    for needle in [
+        "Exit status: 0 every expectation holds; 1 a run broke",
+        "2 bad input",
+        "scenarios/README.md",
+        "sim replay scenarios/bug_lost_update.toml <TOKEN>",
+    ] {
+        assert!(
+            top.stdout.contains(needle),
+            "`{needle}` in:\n{}",
+            top.stdout
+        );
+    }
+    for cmd in ["replay", "shrink"] {
+        let o = sim_in(&dir, &[cmd, "--help"]);
+        assert!(
+            o.stdout.contains("or `@FILE` for a long token"),
+            "{}",
+            o.stdout
+        );
+    }
+    let run = sim_in(&dir, &["run", "--help"]);
+    assert!(
+        run.stdout
+            .contains("pct:D (probabilistic concurrency testing"),
+        "{}",
+        run.stdout
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `sim explore` listed a run's broken expectations joined by `; `, the second one glued
+/// to the last line of a deadlock report; each is now an item, as `sim run` lists them.
+#[test]
+fn explore_lists_each_broken_expectation() {
+    let dir = scratch("explore-list");
+    let text = "[conditions.c]\n[main]\nsteps = [{ wait_condition = \"c\" }, { log = \"woke\" }]\n[expect]\ncontains = [\"woke\"]\n";
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    let o = sim_in(&dir, &["explore", "s.toml", "--runs", "3"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let all = format!("{}{}", o.stdout, o.stderr);
+    assert!(
+        all.contains("\n  - deadlock at t=0: the main task cannot progress"),
+        "{all}"
+    );
+    assert!(
+        all.contains("\n      #1 main waits on Condition 'c'\n  - no log line `woke`\n"),
+        "{all}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
