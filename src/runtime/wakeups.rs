@@ -108,6 +108,23 @@ impl Core {
         }
     }
 
+    /// Queues the running task's next step (`yield_now`): its slot is known, so the wake
+    /// reads no id, and it is inlined into the yield (an out-of-line `Core::wake` was a
+    /// fifth of a yield's instructions). A foreign waker (a combinator's context) is woken
+    /// after the core borrow, as by [`Core::wake`].
+    #[inline(always)]
+    pub(crate) fn wake_running(&mut self, waker: &Waker) {
+        let me = self.current();
+        let slot = self.running_slot().expect("a running task");
+        if !slot.owns(waker) {
+            return defer_wake(waker.clone());
+        }
+        if slot.state & (QUEUED | END_MASK) == 0 {
+            slot.state |= QUEUED;
+            self.queue_woken(me);
+        }
+    }
+
     /// Whether `waker` is `task`'s own waker.
     #[inline]
     pub(crate) fn owns(&self, task: TaskId, waker: &Waker) -> bool {
