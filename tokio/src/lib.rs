@@ -22,7 +22,8 @@
 //! (with their features), so code using them compiles; inside a run, sockets, processes
 //! and signals fail at run time with tokio's panic ("IO is disabled": the run's host
 //! runtime has no I/O driver), while `tokio::fs` reads and writes the real file system on
-//! tokio's blocking threads, its results coming back as wakes from another thread.
+//! tokio's blocking threads, its results coming back as wakes from another thread (on a
+//! runtime that was shut down it fails, as tokio's does: "background task failed").
 //!
 //! # Examples
 //!

@@ -2,6 +2,9 @@
 //! (`--cfg simloop`): the same assertions hold for both.
 
 extern crate simloop_tokio as tokio;
+// tokio itself (the dev-dependency): its `fs` and `io` are what `tokio::fs` and stdio are
+// under the cfg, whose features this package's tests do not turn on.
+extern crate tokio as real_tokio;
 
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
@@ -192,4 +195,33 @@ fn a_local_task_dropped_with_its_set_is_dropped_inside_the_set() {
         message.as_deref(),
         Some("can call blocking only when running on the multi-threaded runtime")
     );
+}
+
+/// Regression (tokio's rt_handle_block_on `fs_shutdown_before_started` and
+/// `stdout_shutdown_before_started`): a `block_on` of a runtime that was shut down runs
+/// tokio's file and stdio I/O against a closed blocking pool, so they fail as on tokio.
+/// Before, every run was hosted by the thread's live tokio runtime, whose pool did the I/O.
+#[test]
+fn file_and_stdio_in_a_block_on_of_a_shut_down_runtime_fail() {
+    use real_tokio::io::AsyncWriteExt;
+
+    let live = current_thread(false);
+    let read = live.block_on(real_tokio::fs::read_to_string("Cargo.toml"));
+    assert!(read.unwrap().contains("simloop-tokio"));
+    let rt = current_thread(false);
+    let _entered = rt.enter();
+    rt.shutdown_timeout(Duration::from_secs(1));
+    let handle = tokio::runtime::Handle::current();
+    let err = handle
+        .block_on(real_tokio::fs::read_to_string("Cargo.toml"))
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::Other);
+    assert_eq!(
+        err.get_ref().map(|e| e.to_string()).as_deref(),
+        Some("background task failed")
+    );
+    let err = handle
+        .block_on(async { real_tokio::io::stderr().write_all(b"x").await })
+        .unwrap_err();
+    assert!(tokio::runtime::is_rt_shutdown_err(&err));
 }

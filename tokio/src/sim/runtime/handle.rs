@@ -254,7 +254,11 @@ impl Handle {
         let sim = entry::sim().on_idle(park::idle_hook(self.clone()));
         let started = std::time::Instant::now();
         task::coop::prepare();
-        let outcome = host_block_on(async { sim.block_on(main) });
+        let outcome = if self.is_shut_down() {
+            shut_down_host_block_on(async { sim.block_on(main) })
+        } else {
+            host_block_on(async { sim.block_on(main) })
+        };
         self.set_main_waker(None);
         // The runtime's tasks still alive when the run ended (`TaskFuture::start_in_runtime`).
         let kept = simloop::task::take_kept();
@@ -575,6 +579,14 @@ thread_local! {
     static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a driverless current-thread tokio runtime");
+
+    /// The handle of a host runtime that was shut down (dropped as it was built).
+    static SHUT_DOWN_HOST: tokio::runtime::Handle = {
+        let host = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a driverless current-thread tokio runtime");
+        host.handle().clone()
+    };
 }
 
 /// Runs `future` in a `block_on` of this thread's host: a real tokio runtime without
@@ -597,6 +609,17 @@ pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
         };
     }
     HOST.with(|host| host.handle().block_on(future))
+}
+
+/// [`host_block_on`] for a run of a runtime that was shut down: its host's blocking pool
+/// is closed too, so tokio's own code in the run finds it closed as on tokio (`tokio::fs`
+/// fails with "background task failed", stdio with tokio's shutdown error) instead of
+/// running on a live pool.
+fn shut_down_host_block_on<F: Future>(future: F) -> F::Output {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return host_block_on(future);
+    }
+    SHUT_DOWN_HOST.with(|host| host.block_on(future))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
