@@ -299,3 +299,22 @@ fn explore_lists_each_broken_expectation() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Scheduling callbacks in a loop (the hostile corpus's `callback-flood`) held every
+/// callback's steps and locals: 780 MB before the step limit. A callback counts against
+/// the task limit, as a task does.
+#[test]
+fn scheduled_callbacks_count_against_the_task_limit() {
+    let dir = scratch("callback-flood");
+    let text = "[limits]\nmax_tasks = 50\n[main]\nsteps = [{ repeat = 1000, do = [{ call_later = 1000, do = [{ log = \"x\" }] }] }]\n";
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("task limit reached: the run spawned more than 50 tasks and callbacks"),
+        "{}",
+        o.stderr
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
