@@ -318,3 +318,26 @@ fn scheduled_callbacks_count_against_the_task_limit() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `t.cancelling()` counts the cancellations requested and not yet delivered, as CPython
+/// 3.11-3.13 print it in case 143 (`cancel() twice counts twice`).
+#[test]
+fn cancelling_counts_requests() {
+    let (logs, failures) = run(r#"
+[tasks.work]
+steps = [{ sleep = 1 }]
+[main]
+steps = [
+  { spawn = "work", as = "t" },
+  { yield = 1 },
+  { log = "before={t.cancelling()}" },
+  { cancel = "t" },
+  { cancel = "t" },
+  { log = "cancelling={t.cancelling()} {t.cancelling():type}" },
+  { try = [{ await = "t" }], error = "CancelledError", except = [{ log = "cancelled={t.cancelled()}" }] },
+]
+[expect]
+logs = "t=0 before=0\nt=0 cancelling=2 int\nt=0 cancelled=True\n"
+"#);
+    assert!(failures.is_empty(), "{failures:?}\n{logs}");
+}
