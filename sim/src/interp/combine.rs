@@ -151,7 +151,9 @@ impl Rt {
                     }
                     GatherItems::Tasks(names) if self.has_future(env, names)? => {
                         let children = self.children(env, names)?;
-                        let v = super::gather_futures::gather(children, *return_exceptions).await?;
+                        let name = format!("gather({})", names.join(", "));
+                        let v = super::gather_futures::gather(children, *return_exceptions, &name)
+                            .await?;
                         if let Some(b) = bind {
                             env.insert(b.clone(), v);
                         }

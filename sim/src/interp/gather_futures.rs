@@ -96,8 +96,13 @@ impl Drop for CancelOnDrop<'_> {
 
 /// `await asyncio.gather(*children, return_exceptions=...)`: the list of values, or the
 /// first exception.
-pub(super) async fn gather(children: Vec<Child>, return_exceptions: bool) -> Result<Value, Exc> {
-    let outer = Rc::new(Fut::new());
+/// `name` names the outer future in deadlock reports (`gather(f, t)`).
+pub(super) async fn gather(
+    children: Vec<Child>,
+    return_exceptions: bool,
+    name: &str,
+) -> Result<Value, Exc> {
+    let outer = Rc::new(Fut::named(name));
     let n = children.len();
     let state = Rc::new(RefCell::new(State {
         outcomes: (0..n).map(|_| None).collect(),

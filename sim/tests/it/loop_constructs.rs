@@ -341,3 +341,22 @@ logs = "t=0 before=0\nt=0 cancelling=2 int\nt=0 cancelled=True\n"
 "#);
     assert!(failures.is_empty(), "{failures:?}\n{logs}");
 }
+
+/// A deadlock inside a gather over futures names the gather and what each task waits on.
+#[test]
+fn a_deadlocked_gather_over_futures_names_its_children() {
+    let dir = scratch("gather-deadlock");
+    let text = "[tasks.w]\nparams = [\"f\"]\nsteps = [{ await = \"f\" }]\n[main]\nsteps = [{ create_future = \"f\" }, { create_future = \"g\" }, { spawn = \"w\", args = { f = \"{g}\" }, as = \"t\" }, { gather = [{ await = \"f\" }, { await = \"t\" }] }]\n";
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "      #1 main waits on Future 'gather(f, t)'\n      #2 w waits on Future 'g'\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("rerun: "), "{}", o.stderr);
+    std::fs::remove_dir_all(dir).unwrap();
+}
