@@ -279,13 +279,30 @@ pub fn run_point(spec: &str) -> bool {
         .filter(|s| s.name == series)
         .flat_map(|s| s.impls.iter())
         .find(|(name, _)| *name == imp);
-    match run {
-        Some((_, run)) => {
-            run(n, 1);
-            true
-        }
-        None => false,
+    let Some((_, run)) = run else {
+        return false;
+    };
+    run(n, 1);
+    // `SIMLOOP_POINT_REPS=k`: k more runs, each timed (the calling thread's CPU time) and
+    // printed in ns per item: the warm runs that the series times (each after a run of the
+    // same case), for A/B runs of two builds without the first run's page faults.
+    let reps = std::env::var("SIMLOOP_POINT_REPS")
+        .ok()
+        .and_then(|r| r.parse::<u64>().ok())
+        .unwrap_or(0);
+    let items = all
+        .iter()
+        .filter(|s| s.name == series)
+        .flat_map(|s| s.sizes.iter())
+        .find(|&&(size, _)| size == n)
+        .map_or(n as u64, |&(_, items)| items);
+    for rep in 0..reps {
+        let start = cpu_time::ThreadTime::now();
+        run(n, rep + 2);
+        let ns = start.elapsed().as_nanos() as f64 / items as f64;
+        println!("point {spec} rep {rep}: {ns:.2} ns/item (CPU time)");
     }
+    true
 }
 
 /// Tasks asleep at once in the memory series.

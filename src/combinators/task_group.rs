@@ -192,6 +192,9 @@ struct GroupState {
     body: Option<Waker>,
     /// A child failed while the scope's body was running: the body is to be dropped.
     interrupt_body: bool,
+    /// The join was cancelled as a future (the joining task cancelled, or a timeout around
+    /// the join expired): failures then absorb the cancellation.
+    cancelled: bool,
 }
 
 impl<E: 'static> TaskGroup<E> {
@@ -430,12 +433,13 @@ impl GroupShared {
 /// `cancel()` as for a task awaited directly.
 impl CancelFuture for GroupShared {
     fn cancel(&self, core: &mut Core, _message: Option<Box<str>>) -> bool {
-        let Ok(s) = self.state.try_borrow() else {
+        let Ok(mut s) = self.state.try_borrow_mut() else {
             return false;
         };
         if s.remaining == 0 || s.finished {
             return false;
         }
+        s.cancelled = true;
         drop(s);
         let group = self.me.clone();
         core.park(Hop::Call(Box::new(move || {
@@ -476,14 +480,22 @@ impl DoneCallback for GroupShared {
             };
             // asyncio's `__aexit__` catches a cancellation of the joining task and, once
             // the children ended, raises their failures if there are any: the join returns
-            // them and the task goes on, its cancellation absorbed (case 379).
+            // them and the task goes on, its cancellation absorbed (case 379). A timeout
+            // around the join lets them through too (case 413).
             let absorb = (s.remaining == 0 && !s.failed.is_empty())
                 .then_some(s.joiner)
-                .flatten();
+                .flatten()
+                .map(|joiner| (joiner, s.cancelled));
             (abort, waker, body, absorb)
         };
-        if let Some(joiner) = absorb {
-            try_with(|c| c.absorb_cancel(joiner));
+        if let Some((joiner, cancelled)) = absorb {
+            try_with(|c| {
+                // Cancelled as a future with no cancellation pending on the task: a
+                // timeout's expiry (`Core::expire`) cancelled the join.
+                if !c.absorb_cancel(joiner) && cancelled {
+                    c.absorb_expiry(joiner);
+                }
+            });
         }
         if !abort.is_empty() {
             // asyncio's `_abort`: cancel every child that has not ended. CPython iterates a

@@ -8,6 +8,7 @@ use std::task::{Context, Poll, Waker};
 use pin_project_lite::pin_project;
 
 use super::JoinError;
+use super::cell_pool;
 use super::prefetch::prefetch;
 
 /// A hosted run's main future, polled by the engine in the main task's turn: a closure
@@ -32,6 +33,10 @@ pub(crate) trait ErasedTask {
     /// Asks for the cell's lines (its waker and the start of its future) to be brought into
     /// cache without waiting for them ([`super::prefetch`]).
     fn prefetch(&self);
+    /// Gives the cell back once its output was taken (a join's last poll): a plain task's
+    /// cell goes to the thread's pool of cells for the next spawn of its type
+    /// (`cell_pool.rs`); any other is freed.
+    fn recycle(self: Pin<Box<Self>>) {}
     /// The cell as a `Send` task if it is one (a keepable task's, `keep.rs`), else itself.
     #[allow(clippy::type_complexity)]
     fn into_send(
@@ -57,10 +62,17 @@ pin_project! {
 }
 
 impl<F: Future + 'static> TaskCell<F> {
-    /// Boxes `future` as a task, without its waker yet ([`ErasedTask::set_waker`]).
+    /// Boxes `future` as a task, without its waker yet ([`ErasedTask::set_waker`]): in a
+    /// cell of the pool when one of this type is free, else in a new one.
     #[inline]
     pub(crate) fn boxed(future: F) -> Pin<Box<dyn ErasedTask>> {
-        Box::pin(TaskCell::new(future))
+        match cell_pool::take::<F>() {
+            Some(mut cell) => {
+                cell.as_mut().project().state.set(State::Running { future });
+                cell
+            }
+            None => Box::pin(TaskCell::new(future)),
+        }
     }
 
     /// `future` as a task, without its waker yet ([`ErasedTask::set_waker`]).
@@ -126,6 +138,17 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         if let StateProj::Done { result } = self.project().state.project() {
             *slot = result.take();
         }
+    }
+
+    fn recycle(mut self: Pin<Box<Self>>) {
+        if !matches!(self.state, State::Done { result: None }) {
+            // Not expected (only a join recycles, after taking the output); freed as before.
+            return;
+        }
+        // The task's waker is dropped now, as a freed cell's was: the core reuses a retired
+        // waker only once nothing else holds it.
+        *self.as_mut().project().waker = Waker::noop().clone();
+        cell_pool::put(self);
     }
 
     fn into_send(

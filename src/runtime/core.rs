@@ -166,6 +166,10 @@ pub(crate) struct Core {
     /// `Task.cancelling()`; and who asked first, when, for reports); tasks never cancelled
     /// are absent.
     pub(super) cancel_counts: BTreeMap<TaskId, CancelRequests>,
+    /// Tasks whose timeout expiry was absorbed by the future it cancelled (a TaskGroup's
+    /// join that ended with failures): the timeout goes on polling its inner work
+    /// ([`Core::absorb_expiry`]). Almost always empty.
+    pub(super) absorbed_expiries: Vec<TaskId>,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
@@ -247,6 +251,7 @@ impl Core {
             names: Vec::new(),
             messages: BTreeMap::new(),
             cancel_counts: BTreeMap::new(),
+            absorbed_expiries: Vec::new(),
             limits: Limits {
                 max_steps: 0,
                 steps_per_task: 0,
@@ -311,6 +316,7 @@ impl Core {
         self.names.clear();
         self.messages.clear();
         self.cancel_counts.clear();
+        self.absorbed_expiries.clear();
         self.main = TaskId::from_index(0);
         self.stop_next = None;
         self.program = Printer::default();
@@ -345,6 +351,11 @@ impl Core {
     #[inline]
     pub(crate) fn running(&self) -> Option<TaskId> {
         self.running
+    }
+
+    /// The run's main task (`#1`).
+    pub(crate) fn main_task(&self) -> TaskId {
+        self.main
     }
 
     /// Charges `units` steps of work done inside a poll to the step budget

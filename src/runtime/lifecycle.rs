@@ -128,14 +128,39 @@ impl Core {
     /// the task awaits absorbed: asyncio's TaskGroup `__aexit__` catches the
     /// `CancelledError` and raises the children's failures instead. The request still
     /// counts for `cancelling()`.
-    pub(crate) fn absorb_cancel(&mut self, id: TaskId) {
+    /// Returns whether a cancellation was withdrawn.
+    pub(crate) fn absorb_cancel(&mut self, id: TaskId) -> bool {
         if let Some(slot) = self.slot_mut(id)
             && !slot.is_done()
             && slot.is(CANCEL)
         {
             slot.unset(CANCEL);
             self.messages.remove(&id);
+            return true;
         }
+        false
+    }
+
+    /// Records that the future a timeout's expiry cancelled for task `id` absorbed the
+    /// cancellation (a TaskGroup's join that ended with failures: asyncio's `__aexit__`
+    /// raises the ExceptionGroup instead of the `CancelledError`, and the timeout lets it
+    /// through). The timeout reads it with [`Core::take_absorbed_expiry`].
+    #[cold]
+    pub(crate) fn absorb_expiry(&mut self, id: TaskId) {
+        if !self.absorbed_expiries.contains(&id) {
+            self.absorbed_expiries.push(id);
+        }
+    }
+
+    /// Whether a timeout expiry of task `id` was absorbed (see [`Core::absorb_expiry`]);
+    /// forgets it.
+    pub(crate) fn take_absorbed_expiry(&mut self, id: TaskId) -> bool {
+        if self.absorbed_expiries.is_empty() {
+            return false;
+        }
+        let before = self.absorbed_expiries.len();
+        self.absorbed_expiries.retain(|&t| t != id);
+        self.absorbed_expiries.len() != before
     }
 
     /// Puts a task that returned `Pending` back in its slot.

@@ -11,6 +11,7 @@ mod arm;
 mod aside;
 mod awaiters;
 mod cell;
+mod cell_pool;
 mod context;
 mod core;
 mod deadlock;

@@ -58,7 +58,7 @@ pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
 ///
 /// The timer is armed like a sleep's (timer jitter applies); when it fires the callback
 /// takes one ready-queue slot, where a sleeping task takes two (the timer's wake-up, then
-/// the task's step).
+/// the task's step). A callback may arm one too, as asyncio's callbacks do (case 425).
 ///
 /// # Examples
 ///
@@ -77,7 +77,7 @@ pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
 ///
 /// # Panics
 ///
-/// Panics outside a task of a simulation.
+/// Panics outside a simulation.
 #[track_caller]
 pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHandle {
     let now = with("call_later", |c| c.now());
@@ -103,7 +103,7 @@ pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHan
 ///
 /// # Panics
 ///
-/// Panics outside a task of a simulation.
+/// Panics outside a simulation.
 #[track_caller]
 pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
     let state = Rc::new(Cell::new(PENDING));
@@ -114,7 +114,13 @@ pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
             run: c.run_id(),
             hop,
         }));
-        let key = c.arm_timer(when, &waker, TimerKind::Wake);
+        // From a callback (no task runs), as asyncio allows: the timer is filed under the
+        // main task; its waker is foreign, so the task it is filed under matters to nothing
+        // but the books (deadlock checks count any foreign timer).
+        let key = match c.running() {
+            Some(_) => c.arm_timer(when, &waker, TimerKind::Wake),
+            None => c.arm_timer_for(c.main_task(), when, Some(waker), TimerKind::Wake),
+        };
         (c.run_id(), Some((key, hop)))
     });
     CallHandle { state, run, timer }

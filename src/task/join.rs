@@ -241,7 +241,7 @@ impl<T: 'static> Future for JoinHandle<T> {
         let mut out: Option<Result<T, JoinError>> = None;
         cell.as_mut().take_output(&mut out);
         this.taken = true;
-        drop(cell);
+        cell.recycle();
         Poll::Ready(out.expect("simloop: a finished task holds its result until joined"))
     }
 }

@@ -328,7 +328,7 @@ impl<T: Clone + 'static> Future for Task<T> {
         };
         let mut out: Option<Result<T, JoinError>> = None;
         cell.as_mut().take_output(&mut out);
-        drop(cell);
+        cell.recycle();
         let out = out.expect("simloop: a finished task holds its result until joined");
         *shared.outcome.borrow_mut() = Some(out.clone());
         Poll::Ready(out)

@@ -39,6 +39,9 @@ const RESCHEDULED: u8 = 1 << 2;
 const RESCHEDULED_TO: u8 = 1 << 3;
 const EXPIRED: u8 = 1 << 4;
 const FINISHED: u8 = 1 << 5;
+/// The expiry was delivered and what it cancelled absorbed it (a TaskGroup's join raising
+/// its children's failures): the inner work goes on and its outcome is the timeout's.
+const ABSORBED: u8 = 1 << 6;
 
 impl State {
     pub(super) fn owner(&self) -> Option<(u64, TaskId)> {
@@ -150,8 +153,14 @@ impl State {
         };
         let timer = self.key().and_then(|k| c.timer_deadline(k));
         if timer == Some(Deadline::Delivered) {
-            // The expiry gives up the inner work: the waker no longer matters.
-            return None;
+            if self.flags & ABSORBED == 0 && !c.take_absorbed_expiry(owner.1) {
+                // The expiry gives up the inner work: the waker no longer matters.
+                return None;
+            }
+            // asyncio's timeout sees an exception other than its `CancelledError` and lets
+            // it through, expired (case 413): poll the inner work on.
+            self.flags |= ABSORBED | EXPIRED;
+            return Some((false, c.scope_start(owner.1)));
         }
         let same_waker = match &self.waker {
             Some(w) => w.will_wake(waker),

@@ -7,7 +7,9 @@
 //! (114-133), grouped by what they exercise; `corners_*` hold the third round (300-360),
 //! corners of each primitive and combinator the earlier cases left out; `mixes_*` the fourth
 //! (361-412), primitives and combinators combined (cancellation inside waits, timeouts inside
-//! and around TaskGroups, callbacks that complete futures).
+//! and around TaskGroups, callbacks that complete futures); `fifth_*` the fifth (413-), corners
+//! the earlier rounds left out (Queue.shutdown, release errors, callbacks arming timers and
+//! releasing primitives, ties, nested timeouts).
 
 mod combinators;
 mod corners_combinators;
@@ -16,6 +18,14 @@ mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod edges;
+mod fifth_callbacks;
+mod fifth_combinators;
+mod fifth_groups;
+mod fifth_mixes;
+mod fifth_sync;
+mod fifth_tasks;
+mod fifth_ties;
+mod fifth_waits;
 mod first_round;
 mod futures;
 mod lectures;

@@ -80,3 +80,13 @@ macro_rules! try_join {
         $crate::__private::try_join_impl!($crate; $($tokens)*)
     };
 }
+
+/// What tokio's `tokio::macros::support` offers that is not tokio-internal: the std items
+/// its macros expand to (this crate's macros expand to [`crate::__private`] instead).
+#[doc(hidden)]
+pub mod support {
+    pub use std::future::{Future, IntoFuture, poll_fn};
+    pub use std::pin::Pin;
+    pub use std::result::Result;
+    pub use std::task::{Context, Poll, ready};
+}

@@ -45,8 +45,11 @@ pub use self::task::spawn;
 pub use simloop_tokio_macros::{main, test};
 pub use tokio::{pin, task_local};
 
+// Public and hidden as tokio's is: code outside tokio names `tokio::macros::support`
+// (tokio's own `async_send_sync` test names its `poll_fn`).
 #[macro_use]
-mod macros;
+#[doc(hidden)]
+pub mod macros;
 mod macros_support;
 
 #[doc(hidden)]

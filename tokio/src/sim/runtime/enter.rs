@@ -1,7 +1,12 @@
 //! `EnterGuard`: the current runtime, entered until the guard drops.
 
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
+use std::sync::MutexGuard;
+
 use super::Handle;
 use crate::sim::context;
+use crate::sim::task::LocalEnterGuard;
 
 /// The guard of [`Handle::enter`] and `Runtime::enter`.
 ///
@@ -19,8 +24,10 @@ use crate::sim::context;
 pub struct EnterGuard<'a> {
     _entered: Entered,
     /// A `LocalRuntime`'s set, entered with it.
-    pub(crate) _local: Option<crate::sim::task::LocalEnterGuard>,
-    _handle: std::marker::PhantomData<&'a Handle>,
+    _local: Option<LocalEntered>,
+    _handle: PhantomData<&'a Handle>,
+    /// `!Send` and `Sync`, as tokio's guard is (it leaves the runtime of its thread).
+    _not_send: PhantomData<MutexGuard<'static, ()>>,
 }
 
 impl EnterGuard<'_> {
@@ -29,8 +36,47 @@ impl EnterGuard<'_> {
         EnterGuard {
             _entered: Entered(depth),
             _local: None,
-            _handle: std::marker::PhantomData,
+            _handle: PhantomData,
+            _not_send: PhantomData,
         }
+    }
+
+    /// Keeps a `LocalRuntime`'s set entered as long as the runtime is.
+    pub(crate) fn with_local(mut self, local: LocalEnterGuard) -> Self {
+        self._local = Some(LocalEntered::new(local));
+        self
+    }
+}
+
+thread_local! {
+    /// The sets entered with a `LocalRuntime` on this thread, by number.
+    static LOCAL_GUARDS: RefCell<Vec<(u64, LocalEnterGuard)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_LOCAL: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A set's guard kept on its thread: a `LocalEnterGuard` is `!Sync`, while tokio's
+/// `EnterGuard` is `Sync`, so the `EnterGuard` holds the number of a guard its thread
+/// keeps (the `EnterGuard` is `!Send`: it drops on that thread).
+#[derive(Debug)]
+struct LocalEntered(u64);
+
+impl LocalEntered {
+    fn new(guard: LocalEnterGuard) -> Self {
+        let key = NEXT_LOCAL.with(|n| n.replace(n.get() + 1));
+        LOCAL_GUARDS.with(|g| g.borrow_mut().push((key, guard)));
+        LocalEntered(key)
+    }
+}
+
+impl Drop for LocalEntered {
+    fn drop(&mut self) {
+        let guard = LOCAL_GUARDS.try_with(|g| {
+            let mut guards = g.borrow_mut();
+            let at = guards.iter().position(|(k, _)| *k == self.0)?;
+            Some(guards.remove(at))
+        });
+        // Dropped outside the borrow: leaving the set touches the thread's state.
+        drop(guard);
     }
 }
 

@@ -158,9 +158,7 @@ impl LocalRuntime {
     /// assert_eq!(rt.block_on(task).unwrap(), 8);
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        let mut guard = self.rt.enter();
-        guard._local = Some(self.local.enter());
-        guard
+        self.rt.enter().with_local(self.local.enter())
     }
 
     /// Shuts the runtime down.

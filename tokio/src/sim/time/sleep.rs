@@ -1,9 +1,12 @@
 //! `Sleep`: a simloop timer behind tokio's API (`reset`, `deadline`, `is_elapsed`).
 
 use std::future::Future;
+use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
+
+use pin_project_lite::pin_project;
 
 use super::Instant;
 use crate::sim::context::{self, NO_RUNTIME};
@@ -64,10 +67,13 @@ pub fn sleep(duration: Duration) -> Sleep {
 pub fn sleep_until(deadline: Instant) -> Sleep {
     check_timers();
     Sleep {
-        deadline,
-        timer: None,
-        elapsed: false,
-        waker: None,
+        state: State {
+            deadline,
+            timer: None,
+            elapsed: false,
+            waker: None,
+        },
+        _pinned: PhantomPinned,
     }
 }
 
@@ -86,29 +92,41 @@ pub(crate) fn check_timers() {
     }
 }
 
-/// The future of [`sleep`] and [`sleep_until`].
-///
-/// # Examples
-///
-/// ```
-/// # use simloop_tokio as tokio;
-/// use std::time::Duration;
-/// use tokio::time::{Instant, sleep};
-///
-/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-/// rt.block_on(async {
-///     let start = Instant::now();
-///     let mut nap = std::pin::pin!(sleep(Duration::from_secs(1)));
-///     assert_eq!(nap.deadline(), start + Duration::from_secs(1));
-///     nap.as_mut().reset(start + Duration::from_secs(2));
-///     nap.as_mut().await;
-///     assert!(nap.is_elapsed());
-///     assert_eq!(start.elapsed(), Duration::from_secs(2));
-/// });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
+pin_project! {
+    /// The future of [`sleep`] and [`sleep_until`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// use std::time::Duration;
+    /// use tokio::time::{Instant, sleep};
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     let mut nap = std::pin::pin!(sleep(Duration::from_secs(1)));
+    ///     assert_eq!(nap.deadline(), start + Duration::from_secs(1));
+    ///     nap.as_mut().reset(start + Duration::from_secs(2));
+    ///     nap.as_mut().await;
+    ///     assert!(nap.is_elapsed());
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(2));
+    /// });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    #[derive(Debug)]
+    pub struct Sleep {
+        state: State,
+        // tokio's `Sleep` is `!Unpin` (its timer entry is linked into the wheel): code
+        // that moves an unpinned sleep compiles here only if it does on tokio.
+        #[pin]
+        _pinned: PhantomPinned,
+    }
+}
+
+/// A sleep's timer state (`Unpin`: the pin is `Sleep`'s marker's).
 #[derive(Debug)]
-pub struct Sleep {
+struct State {
     deadline: Instant,
     /// The armed simloop timer and the number of the run it was armed in.
     timer: Option<(simloop::Sleep, u64)>,
@@ -133,7 +151,7 @@ impl Sleep {
     /// });
     /// ```
     pub fn deadline(&self) -> Instant {
-        self.deadline
+        self.state.deadline
     }
 
     /// Whether the sleep has completed (tokio's timer fired): false until it is polled
@@ -154,7 +172,7 @@ impl Sleep {
     /// });
     /// ```
     pub fn is_elapsed(&self) -> bool {
-        self.elapsed
+        self.state.elapsed
     }
 
     /// Moves the deadline; the sleep waits again, even when it had completed.
@@ -175,7 +193,7 @@ impl Sleep {
     /// });
     /// ```
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
-        let this = self.get_mut();
+        let this = self.project().state;
         this.deadline = deadline;
         this.elapsed = false;
         this.timer = None;
@@ -185,7 +203,9 @@ impl Sleep {
             let _ = this.poll_timer(&mut Context::from_waker(&waker));
         }
     }
+}
 
+impl State {
     fn poll_timer(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         if self.elapsed {
             return Poll::Ready(());
@@ -239,9 +259,7 @@ impl Sleep {
             }
         }
     }
-}
 
-impl Sleep {
     /// A sleep polled on a thread with no run (a `spawn_blocking` closure's, which
     /// `futures::executor::block_on`s it, or a thread that entered the runtime): there is
     /// no virtual clock, so on a runtime whose clock is not paused it waits on the real
@@ -271,6 +289,6 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.get_mut().poll_timer(cx)
+        self.project().state.poll_timer(cx)
     }
 }

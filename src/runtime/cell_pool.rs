@@ -1,0 +1,152 @@
+//! Task cells kept after their output was taken, for the next spawn of the same future type.
+//!
+//! A spawn allocated its cell and the join freed it: with thousands of tasks alive at once,
+//! glibc's per-thread cache (seven blocks a size) overflows and both calls take the slow
+//! path, about 330 instructions a task in W6 (9% of the run). A cell is boxed as
+//! `TaskCell<F>` and only the same `F` fits in it, so the pool keeps one list per future
+//! type, found by its `TypeId` (a program spawns a handful of task types; the lists are
+//! few and the search linear). Reusing a cell writes the new future into the pinned box in
+//! place (`Pin::set`), which is safe.
+//!
+//! Nothing observable depends on the pool: a cell's address reaches no trace and no
+//! decision. The pool is the thread's, like the parked core (`pool.rs`), so the cells of
+//! one run serve the next (W5's ten thousand runs, each spawn of a bench's repetitions).
+
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+
+use super::cell::TaskCell;
+
+/// The bytes of cells one future type may keep: a run's peak of live tasks of a type is
+/// kept up to this (10,000 W6 tasks are about 2 MB), a bigger peak is freed past it.
+const MAX_BYTES: usize = 4 << 20;
+
+/// At most this many future types have a list; others allocate as before (a program with
+/// more task types than this pays the search for none of them past the first lists).
+const MAX_KINDS: usize = 16;
+
+/// The kept cells of one future type: a `Vec<Pin<Box<TaskCell<F>>>>`.
+struct Kind {
+    ty: TypeId,
+    cells: Box<dyn Any>,
+}
+
+thread_local! {
+    static POOL: RefCell<Vec<Kind>> = const { RefCell::new(Vec::new()) };
+}
+
+type Cells<F> = Vec<Pin<Box<TaskCell<F>>>>;
+
+/// A kept cell for a future of type `F`, if there is one. Its state is `Done` with no
+/// output and its waker is the no-op waker: the caller sets both.
+#[inline]
+pub(super) fn take<F: Future + 'static>() -> Option<Pin<Box<TaskCell<F>>>> {
+    let ty = TypeId::of::<F>();
+    POOL.try_with(|p| {
+        let mut kinds = p.try_borrow_mut().ok()?;
+        let kind = kinds.iter_mut().find(|k| k.ty == ty)?;
+        kind.cells.downcast_mut::<Cells<F>>()?.pop()
+    })
+    .ok()
+    .flatten()
+}
+
+/// Keeps `cell`, whose output was taken and whose waker was dropped, for the next spawn of
+/// an `F`; frees it when that type's list is full (or the thread is ending).
+#[inline]
+pub(super) fn put<F: Future + 'static>(cell: Pin<Box<TaskCell<F>>>) {
+    let ty = TypeId::of::<F>();
+    let cap = MAX_BYTES / size_of::<TaskCell<F>>().max(1);
+    let refused = POOL
+        .try_with(|p| {
+            let Ok(mut kinds) = p.try_borrow_mut() else {
+                return Some(cell);
+            };
+            let at = match kinds.iter().position(|k| k.ty == ty) {
+                Some(at) => at,
+                None if kinds.len() < MAX_KINDS => {
+                    let cells: Box<dyn Any> = Box::new(Cells::<F>::new());
+                    kinds.push(Kind { ty, cells });
+                    kinds.len() - 1
+                }
+                None => return Some(cell),
+            };
+            match kinds[at].cells.downcast_mut::<Cells<F>>() {
+                Some(cells) if cells.len() < cap => {
+                    cells.push(cell);
+                    None
+                }
+                _ => Some(cell),
+            }
+        })
+        .unwrap_or(None);
+    // Freed outside the borrow.
+    drop(refused);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use crate::{Sim, spawn};
+
+    /// How many cells of future type `F` this thread's pool keeps.
+    fn kept<F: std::future::Future + 'static>() -> Option<usize> {
+        super::POOL.with(|p| {
+            p.borrow()
+                .iter()
+                .find(|k| k.ty == std::any::TypeId::of::<F>())
+                .and_then(|k| k.cells.downcast_ref::<super::Cells<F>>().map(Vec::len))
+        })
+    }
+
+    /// A spawn reuses the cell of a task of the same type that was joined (issue 18: a
+    /// malloc and a free a task), and a reused cell runs its new future, not the old one.
+    #[test]
+    fn a_joined_tasks_cell_serves_the_next_spawn() {
+        let out = Sim::new().run(async {
+            let ran = Rc::new(Cell::new(0));
+            let mut sum = 0;
+            for i in 0..100u64 {
+                let ran = ran.clone();
+                sum += spawn(async move {
+                    ran.set(ran.get() + 1);
+                    i
+                })
+                .await
+                .unwrap();
+                // A named future type, to count its cells.
+                sum += spawn(std::future::ready(i)).await.unwrap();
+            }
+            (sum, ran.get())
+        });
+        assert_eq!(out.result.unwrap(), (2 * 4950, 100));
+        // One cell served the hundred spawns of `ready`, one after another.
+        assert_eq!(kept::<std::future::Ready<u64>>(), Some(1));
+    }
+
+    /// A type's list holds no more than its byte budget.
+    #[test]
+    fn the_pool_is_bounded() {
+        type Big = std::future::Ready<[u8; 1 << 16]>;
+        for _ in 0..2 {
+            let out = Sim::new().run(async {
+                let handles: Vec<_> = (0..100)
+                    .map(|_| spawn(std::future::ready([7u8; 1 << 16])))
+                    .collect();
+                let mut n = 0;
+                for h in handles {
+                    n += usize::from(h.await.unwrap()[0] == 7);
+                }
+                n
+            });
+            assert_eq!(out.result.unwrap(), 100);
+        }
+        let cap = super::MAX_BYTES / size_of::<super::TaskCell<Big>>();
+        assert!(cap < 100);
+        assert_eq!(kept::<Big>(), Some(cap));
+    }
+}
