@@ -240,6 +240,9 @@ RUNAWAY = {
     "queue-flood": '[queues.q]\n[main]\nsteps = [{ repeat = 1000000000, do = [{ put = "q", value = "{i} a longer payload" }] }]',
     "spawn-loop-sleepers": '[tasks.t]\nsteps = [{ sleep = 1000 }]\n[main]\nsteps = [{ while_before = 1e9, do = [{ spawn = "t" }, { yield = 1 }] }]',
     "log-big-lines": '[main]\nsteps = [{ let = "s", value = "0123456789abcdef" }, { repeat = 15, do = [{ let = "s", value = "{s}{s}" }] }, { repeat = 1000000000, do = [{ log = "{s}" }] }]',
+    "callback-flood": '[main]\nsteps = [{ repeat = 1000000000000, do = [{ call_later = 1000, do = [{ log = "x {i}" }] }] }]',
+    "call-soon-pingpong": '[main]\nsteps = [{ while_before = 1e9, do = [{ call_soon = [{ call_soon = [{ log = "cb" }] }] }, { yield = 1 }] }]',
+    "timeout-reschedule-loop": '[main]\nsteps = [{ timeout = 1, as = "cm", do = [{ while_before = 1e9, do = [{ let = "at", expr = "loop.time() + 1" }, { reschedule = "cm", at = "{at}" }, { sleep = 0.5 }] }] }]',
     "event-pingpong": '[events.e]\n[tasks.t]\nsteps = [{ while_before = 1e9, do = [{ wait_event = "e" }, { clear_event = "e" }] }]\n[main]\nsteps = [{ spawn = "t" }, { while_before = 1e9, do = [{ set_event = "e" }, { yield = 1 }] }]',
 }
 FORMATS = ["text", "logs", "jsonl", "chrome", "html"]
@@ -436,6 +439,75 @@ def constructs():
     }
     for name, text in wrong.items():
         add(name, text)
+    return cases
+
+
+def loop_constructs():
+    """Round 11's constructs: loop callbacks and their handles, a timeout's handle,
+    `shield` of a task, `loop.time()` and `{x!r}`, given odd values and the wrong kinds."""
+    cases = []
+    add = lambda name, text, allowed=(1, 2): cases.append(
+        Case(f"construct-{name}", ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    for k, f in enumerate(["1.5.5", "1e999", "-1e999", "nan", "inf", "-0.0", "-1", "1e10",
+                           '"nan"', '"-0.25"', '"None"', '"{x}"', '"{loop.time()}"', "[]", "{}",
+                           "true", '""', "9223372036854775807"]):
+        add(f"call-later-{k:02}", f"[main]\nsteps = [{{ call_later = {f}, do = [{{ log = \"x\" }}] }}, {{ sleep = 1 }}]", (0, 1, 2))
+        add(f"call-at-{k:02}", f"[main]\nsteps = [{{ call_at = {f}, do = [{{ log = \"x\" }}] }}, {{ sleep = 1 }}]", (0, 1, 2))
+        add(f"reschedule-at-{k:02}", f"[main]\nsteps = [{{ timeout = 1, as = \"cm\", do = [{{ reschedule = \"cm\", at = {f} }}, {{ sleep = 2 }}] }}]", (0, 1, 2))
+        add(f"timeout-handle-{k:02}", f"[main]\nsteps = [{{ timeout = {f}, as = \"cm\", do = [{{ sleep = 1 }}] }}, {{ log = \"{{cm}}\" }}]", (0, 1, 2))
+        add(f"call-at-computed-{k:02}", f"[main]\nsteps = [{{ let = \"t\", value = {f} }}, {{ call_at = \"{{t}}\", do = [] }}, {{ sleep = 1 }}]", (0, 1, 2))
+    wrong = {
+        "await-handle": '[main]\nsteps = [{ call_soon = [], as = "h" }, { await = "h" }]',
+        "await-handle-param": JOB.replace('{ sleep = "{d}" }', '{ await = "d" }') + '[main]\nsteps = [{ call_soon = [], as = "h" }, { call = "job", args = { d = "{h}" } }]',
+        "gather-handle-param": JOB.replace('{ sleep = "{d}" }', '{ gather = [{ await = "d" }] }') + '[main]\nsteps = [{ call_soon = [], as = "h" }, { call = "job", args = { d = "{h}" } }]',
+        "callback-on-handle": '[main]\nsteps = [{ call_soon = [], as = "h" }, { add_done_callback = "h", do = [] }]',
+        "reschedule-task": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { reschedule = "t" }]',
+        "reschedule-param": JOB.replace('{ sleep = "{d}" }', '{ reschedule = "d" }') + '[main]\nsteps = [{ call = "job", args = { d = 1 } }]',
+        "reschedule-undefined": '[main]\nsteps = [{ reschedule = "cm" }]',
+        "reschedule-template": '[main]\nsteps = [{ timeout = 1, as = "cm", do = [{ reschedule = "{cm}" }] }]',
+        "reschedule-after-block": '[main]\nsteps = [{ timeout = 1, as = "cm", do = [] }, { reschedule = "cm", at = 3 }]',
+        "reschedule-after-expiry": '[main]\nsteps = [{ try = [{ timeout = 0, as = "cm", do = [{ sleep = 1 }] }], error = "TimeoutError", except = [] }, { reschedule = "cm" }]',
+        "cancel-timeout-handle": '[main]\nsteps = [{ timeout = 1, as = "cm", do = [{ cancel = "cm" }] }]',
+        "wait-for-as": '[main]\nsteps = [{ wait_for = 1, as = "cm", do = [] }]',
+        "timeout-as-bad-name": '[main]\nsteps = [{ timeout = 1, as = "c m", do = [] }]',
+        "timeout-as-nothing": '[main]\nsteps = [{ timeout = 1, as = "cm" }]',
+        "shield-future": '[main]\nsteps = [{ create_future = "f" }, { shield = "f" }]',
+        "shield-int": '[main]\nsteps = [{ shield = 3 }]',
+        "shield-table": '[main]\nsteps = [{ shield = { t = 1 } }]',
+        "shield-empty-name": '[main]\nsteps = [{ shield = "" }]',
+        "shield-template": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { shield = "{t}" }]',
+        "shield-list": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, count = 2, as = "ts" }, { shield = "ts" }]',
+        "shield-list-param": JOB.replace('{ sleep = "{d}" }', '{ shield = "d" }') + '[main]\nsteps = [{ call = "job", args = { d = [1, 2] } }]',
+        "shield-group-child": JOB + '[main]\nsteps = [{ task_group = [{ spawn = "job", args = { d = 1 }, as = "t" }, { shield = "t" }] }]',
+        "shield-self-awaited": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { shield = "t" }, { shield = "t" }, { await = "t" }]',
+        "callback-sleeps": '[main]\nsteps = [{ call_soon = [{ sleep = 1 }] }]',
+        "callback-nested-await": '[main]\nsteps = [{ call_later = 1, do = [{ if = "true", do = [{ call_soon = [{ acquire = "l" }] }] }] }]',
+        "callback-raises": '[main]\nsteps = [{ call_soon = [{ fail = "ValueError", message = "x" }] }, { yield = 1 }]',
+        "callback-returns": '[main]\nsteps = [{ call_soon = [{ return = 1 }] }]',
+        "callback-bad-read": '[main]\nsteps = [{ call_soon = [{ log = "{nope}" }] }]',
+        "call-soon-with-do": '[main]\nsteps = [{ call_soon = [], do = [] }]',
+        "call-later-no-do": '[main]\nsteps = [{ call_later = 1 }]',
+        "handle-wrong-member": '[main]\nsteps = [{ call_soon = [], as = "h" }, { log = "{h.done()}" }]',
+        "timeout-wrong-member": '[main]\nsteps = [{ timeout = 1, as = "cm", do = [{ log = "{cm.result()}" }] }]',
+        "when-of-task": JOB + '[main]\nsteps = [{ spawn = "job", args = { d = 1 }, as = "t" }, { log = "{t.when()}" }]',
+        "cancelling-of-future": '[main]\nsteps = [{ create_future = "f" }, { log = "{f.cancelling()}" }]',
+        "loop-time-hidden": '[main]\nsteps = [{ let = "loop", value = 1 }, { log = "{loop.time()}" }]',
+        "loop-time-var": '[vars]\nloop = 0\n[main]\nsteps = [{ log = "{loop.time()}" }]',
+        "loop-other-member": '[main]\nsteps = [{ log = "{loop.now()}" }]',
+        "loop-time-in-condition": '[main]\nsteps = [{ if = "loop.time() > 1", do = [] }]',
+        "loop-time-into-int-var": '[vars]\nn = 0\n[main]\nsteps = [{ set = "n", expr = "loop.time()" }]',
+        "repr-odd": '[main]\nsteps = [{ let = "x", value = 1 }, { log = "{x!s} {x!r!r} {!r} {x:type!r}" }]',
+        "repr-of-undefined": '[main]\nsteps = [{ log = "{nope!r}" }]',
+        "gather-future-never-set": '[main]\nsteps = [{ create_future = "f" }, { gather = [{ await = "f" }] }]',
+        "gather-future-twice": '[main]\nsteps = [{ create_future = "f" }, { call_soon = [{ set_result = "f", value = 1 }] }, { gather = [{ await = "f" }, { await = "f" }], as = "r" }, { log = "{r}" }]',
+        "gather-future-cancelled": '[main]\nsteps = [{ create_future = "f" }, { cancel = "f", message = "m" }, { gather = [{ await = "f" }] }]',
+        "gather-future-list-param": JOB.replace('{ sleep = "{d}" }', '{ gather = [{ await = "d" }], return_exceptions = true }') + '[main]\nsteps = [{ create_future = "f" }, { create_future = "g" }, { let = "fs", value = ["{f}", "{g}", 3] }, { call = "job", args = { d = "{fs}" } }]',
+        "gather-future-in-group": JOB + '[main]\nsteps = [{ create_future = "f" }, { task_group = [{ spawn = "job", args = { d = 1 }, as = "t" }, { gather = [{ await = "f" }, { await = "t" }] }] }]',
+        "gather-future-cancel-awaiter": '[tasks.w]\nparams = ["f"]\nsteps = [{ gather = [{ await = "f" }] }]\n[main]\nsteps = [{ create_future = "f" }, { spawn = "w", args = { f = "{f}" }, as = "w" }, { yield = 1 }, { cancel = "w" }, { await = "w" }]',
+        "wait-future-still-refused": '[main]\nsteps = [{ create_future = "f" }, { as_completed = ["f"], do = [] }]',
+    }
+    for name, text in wrong.items():
+        add(name, text, (0, 1, 2))
     return cases
 
 
@@ -791,7 +863,8 @@ def main():
     rng = random.Random(2026)
     # Tokens are recorded by running the first binary: only when token cases are wanted.
     wanted = lambda prefix: not a.only or a.only in prefix or a.only.startswith(prefix)
-    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + flags()
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs()
+             + flags()
              + (tokens(bins[0]) if wanted("token-") else []) + odd_files())
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]

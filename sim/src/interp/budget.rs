@@ -40,7 +40,7 @@ impl std::fmt::Display for Stopped {
         match self {
             Stopped::Tasks(n) => write!(
                 f,
-                "task limit reached: the run spawned more than {n} tasks (a runaway spawn?); raise it with --max-tasks or `max_tasks` in [limits]"
+                "task limit reached: the run spawned more than {n} tasks and callbacks (a runaway spawn?); raise it with --max-tasks or `max_tasks` in [limits]"
             ),
             Stopped::Output(n) => write!(
                 f,

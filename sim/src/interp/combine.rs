@@ -8,6 +8,7 @@ use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
 use super::exec::{Flow, GROUP, Rt};
+use super::gather_futures::Child;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
 use crate::scenario::{GatherItems, Step, WaitWhen};
 
@@ -37,6 +38,45 @@ impl Rt {
                         format!("`{t}` is {}, not a task", other.repr()),
                     ));
                 }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a local of `targets` holds a bare future (or a list holding one).
+    fn has_future(&self, env: &Env, targets: &[String]) -> Result<bool, Exc> {
+        for t in targets {
+            match self.lookup(env, t)? {
+                Value::Future(_) => return Ok(true),
+                Value::List(items) if items.iter().any(|v| matches!(v, Value::Future(_))) => {
+                    return Ok(true);
+                }
+                _ => {}
+            }
+        }
+        Ok(false)
+    }
+
+    /// The tasks and futures named by `targets`, in argument order.
+    fn children(&self, env: &Env, targets: &[String]) -> Result<Vec<Child>, Exc> {
+        let mut out = Vec::new();
+        for t in targets {
+            let v = self.lookup(env, t)?;
+            let items = match v {
+                Value::List(items) => items,
+                one => vec![one],
+            };
+            for item in items {
+                out.push(match item {
+                    Value::Task(c) => Child::Task(c),
+                    Value::Future(f) => Child::Future(f),
+                    other => {
+                        return Err(Exc::new(
+                            "TypeError",
+                            format!("`{t}` holds {}, not a task or a future", other.repr()),
+                        ));
+                    }
+                });
             }
         }
         Ok(out)
@@ -108,6 +148,16 @@ impl Rt {
                                 }
                             }
                         }
+                    }
+                    GatherItems::Tasks(names) if self.has_future(env, names)? => {
+                        let children = self.children(env, names)?;
+                        let name = format!("gather({})", names.join(", "));
+                        let v = super::gather_futures::gather(children, *return_exceptions, &name)
+                            .await?;
+                        if let Some(b) = bind {
+                            env.insert(b.clone(), v);
+                        }
+                        return Ok(Flow::Next);
                     }
                     GatherItems::Tasks(names) => {
                         let cells = self.cells(env, names)?;
@@ -331,7 +381,7 @@ impl Rt {
 
 /// An exception as `gather(return_exceptions=True)` lists it: asyncio puts a fresh
 /// `CancelledError('')` (message or not) in a cancelled child's place.
-fn gathered(e: Exc) -> Exc {
+pub(super) fn gathered(e: Exc) -> Exc {
     if e.kind == "CancelledError" {
         Exc::with_arg("CancelledError", "")
     } else {

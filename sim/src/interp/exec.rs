@@ -583,8 +583,18 @@ impl Rt {
             | Step::TaskGroup { .. } => {
                 return Box::pin(self.combine_step(env, s)).await;
             }
-            Step::AddDoneCallback { .. } => self.add_done_callback(env, s)?,
-            Step::CallLater { .. } | Step::Reschedule { .. } => self.loop_step(env, s)?,
+            Step::AddDoneCallback { .. } | Step::CallLater { .. } => {
+                // A pending callback holds its steps' locals as a task does: it counts
+                // against the task limit, so a loop scheduling callbacks is bounded.
+                if let Some(why) = self.count_tasks(1) {
+                    return self.stop(why).await;
+                }
+                match s {
+                    Step::AddDoneCallback { .. } => self.add_done_callback(env, s)?,
+                    _ => self.loop_step(env, s)?,
+                }
+            }
+            Step::Reschedule { .. } => self.loop_step(env, s)?,
             other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)

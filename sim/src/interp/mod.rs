@@ -7,6 +7,7 @@ mod env;
 mod eval;
 mod exec;
 mod futures;
+mod gather_futures;
 mod lookup;
 mod loop_calls;
 mod prims;

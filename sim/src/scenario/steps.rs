@@ -109,8 +109,8 @@ pub enum Step {
     CallLater {
         /// When it runs.
         when: CallWhen,
-        /// The callback's steps.
-        body: Vec<Located>,
+        /// The callback's steps (shared: every callback scheduled holds them).
+        body: std::sync::Arc<[Located]>,
         /// The local bound to its handle (for `cancel` and `h.cancelled()`).
         bind: Option<String>,
     },
@@ -366,8 +366,8 @@ pub enum Step {
         target: String,
         /// The local the callback's argument is bound to.
         bind: Option<String>,
-        /// The steps.
-        body: Vec<Located>,
+        /// The steps (shared: every callback added holds them).
+        body: std::sync::Arc<[Located]>,
     },
     /// Binds a local.
     Let {
@@ -415,9 +415,8 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::For { body, .. }
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
-            | Step::OnCancel { body, .. }
-            | Step::AddDoneCallback { body, .. }
-            | Step::CallLater { body, .. } => any_step(body, f),
+            | Step::OnCancel { body, .. } => any_step(body, f),
+            Step::AddDoneCallback { body, .. } | Step::CallLater { body, .. } => any_step(body, f),
             Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),
             Step::If { then, other, .. } => any_step(then, f) || any_step(other, f),
             _ => false,

@@ -103,7 +103,7 @@ fn the_default_limits_stop_runaways() {
             "[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = \"t\", count = 1000000000, as = \"ts\" }, { await = \"ts\" }]",
             &["--format", "logs"],
         ),
-        "task limit reached: the run spawned more than 20000 tasks (a runaway spawn?); raise it with --max-tasks or `max_tasks` in [limits]",
+        "task limit reached: the run spawned more than 20000 tasks and callbacks (a runaway spawn?); raise it with --max-tasks or `max_tasks` in [limits]",
     );
 }
 

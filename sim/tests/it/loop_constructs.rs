@@ -299,3 +299,64 @@ fn explore_lists_each_broken_expectation() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Scheduling callbacks in a loop (the hostile corpus's `callback-flood`) held every
+/// callback's steps and locals: 780 MB before the step limit. A callback counts against
+/// the task limit, as a task does.
+#[test]
+fn scheduled_callbacks_count_against_the_task_limit() {
+    let dir = scratch("callback-flood");
+    let text = "[limits]\nmax_tasks = 50\n[main]\nsteps = [{ repeat = 1000, do = [{ call_later = 1000, do = [{ log = \"x\" }] }] }]\n";
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("task limit reached: the run spawned more than 50 tasks and callbacks"),
+        "{}",
+        o.stderr
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `t.cancelling()` counts the cancellations requested and not yet delivered, as CPython
+/// 3.11-3.13 print it in case 143 (`cancel() twice counts twice`).
+#[test]
+fn cancelling_counts_requests() {
+    let (logs, failures) = run(r#"
+[tasks.work]
+steps = [{ sleep = 1 }]
+[main]
+steps = [
+  { spawn = "work", as = "t" },
+  { yield = 1 },
+  { log = "before={t.cancelling()}" },
+  { cancel = "t" },
+  { cancel = "t" },
+  { log = "cancelling={t.cancelling()} {t.cancelling():type}" },
+  { try = [{ await = "t" }], error = "CancelledError", except = [{ log = "cancelled={t.cancelled()}" }] },
+]
+[expect]
+logs = "t=0 before=0\nt=0 cancelling=2 int\nt=0 cancelled=True\n"
+"#);
+    assert!(failures.is_empty(), "{failures:?}\n{logs}");
+}
+
+/// A deadlock inside a gather over futures names the gather and what each task waits on.
+#[test]
+fn a_deadlocked_gather_over_futures_names_its_children() {
+    let dir = scratch("gather-deadlock");
+    let text = "[tasks.w]\nparams = [\"f\"]\nsteps = [{ await = \"f\" }]\n[main]\nsteps = [{ create_future = \"f\" }, { create_future = \"g\" }, { spawn = \"w\", args = { f = \"{g}\" }, as = \"t\" }, { gather = [{ await = \"f\" }, { await = \"t\" }] }]\n";
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    let o = sim_in(&dir, &["run", "s.toml", "--format", "logs"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "      #1 main waits on Future 'gather(f, t)'\n      #2 w waits on Future 'g'\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("rerun: "), "{}", o.stderr);
+    std::fs::remove_dir_all(dir).unwrap();
+}

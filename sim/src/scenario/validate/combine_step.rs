@@ -28,7 +28,7 @@ impl Cx<'_> {
                         Step::Call { invoke, bind: None } => calls.push(invoke),
                         Step::Await { target, bind: None } => {
                             let name = item.get_ref().await_.as_ref().expect("an await");
-                            self.local_ref(name, scope, "task", Use::Combine)?;
+                            self.local_ref(name, scope, "task or future", Use::Gather)?;
                             tasks.push(target);
                         }
                         _ => {

@@ -60,8 +60,10 @@ pub(super) enum Use {
     Shield,
     /// `set_result`, `set_exception`: a future.
     Future,
-    /// `wait`, `as_completed`, `gather`'s items: tasks.
+    /// `wait`, `as_completed`: tasks.
     Combine,
+    /// `gather`'s items: tasks or futures.
+    Gather,
     /// `add_done_callback`: a task or a future.
     Watch,
 }
@@ -76,6 +78,7 @@ impl Use {
             Use::Shield => "a task",
             Use::Future => "a future",
             Use::Combine => "a task",
+            Use::Gather => "a task or a future",
         }
     }
 
@@ -88,6 +91,7 @@ impl Use {
             Use::Shield => held == Held::Task,
             Use::Future => held == Held::Future,
             Use::Combine => matches!(held, Held::Task | Held::Tasks),
+            Use::Gather => matches!(held, Held::Task | Held::Tasks | Held::Future),
             Use::Watch => matches!(held, Held::Task | Held::Future),
         }
     }
@@ -210,7 +214,7 @@ fn plain(v: &Scalar) -> Option<Held> {
 pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
     match (how, held) {
         (Use::Combine, Held::Future) => {
-            "gather, wait and as_completed take tasks here: await the future in a task (`{ spawn = \"T\", args = { fut = \"{f}\" } }`) and combine the task"
+            "wait and as_completed take tasks here: await the future in a task (`{ spawn = \"T\", args = { fut = \"{f}\" } }`) and combine the task; gather takes futures"
         }
         (Use::Future, Held::Task | Held::Tasks) => {
             "a task's result is what it returns; a future made by `{ create_future = \"f\" }` is set by hand"

@@ -26,7 +26,7 @@ impl Cx<'_> {
                 let body = self.steps(raw.get_ref(), scope)?;
                 Step::CallLater {
                     when: CallWhen::Soon,
-                    body,
+                    body: body.into(),
                     bind: bind_as(r, scope),
                 }
             }
@@ -53,7 +53,7 @@ impl Cx<'_> {
                 let body = self.block(&r.do_, verb, vspan, scope)?;
                 Step::CallLater {
                     when: when(limit),
-                    body,
+                    body: body.into(),
                     bind: bind_as(r, scope),
                 }
             }

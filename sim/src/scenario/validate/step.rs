@@ -301,7 +301,11 @@ impl Cx<'_> {
                 self.callback_steps(body, "a done-callback")?;
                 let bind = bind(scope);
                 let body = self.block(&r.do_, verb, vspan, scope)?;
-                Step::AddDoneCallback { target, bind, body }
+                Step::AddDoneCallback {
+                    target,
+                    bind,
+                    body: body.into(),
+                }
             }
             "on_cancel" => {
                 let line = self.template(r.on_cancel.as_ref().expect("present"), scope)?;
