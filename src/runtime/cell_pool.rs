@@ -2,7 +2,7 @@
 //!
 //! A spawn allocated its cell and the join freed it: with thousands of tasks alive at once,
 //! glibc's per-thread cache (seven blocks a size) overflows and both calls take the slow
-//! path, about 330 instructions a task in W6 (9% of the run). A cell is boxed as
+//! paths, about 240 instructions a task in W6 (6% of the run). A cell is boxed as
 //! `TaskCell<F>` and only the same `F` fits in it, so the pool keeps one list per future
 //! type, found by its `TypeId` (a program spawns a handful of task types; the lists are
 //! few and the search linear). Reusing a cell writes the new future into the pinned box in
