@@ -48,25 +48,25 @@ fn a_loop_callback_cannot_await() {
     );
 }
 
-/// Arming a timer from a callback made simloop panic (contained: the run went on without
-/// the callback's timer, exit 0); refused when the file is read until the library arms
-/// timers between task steps.
+/// A callback arms timers (`loop.call_later` from a `call_soon` callback or a
+/// done-callback). Round 11 refused it at load while simloop panicked arming a timer between
+/// task steps (contained: the run went on without the timer, exit 0); the library's fix
+/// (asyncio round, case 425) is merged.
 #[test]
-fn a_callback_cannot_arm_a_timer_yet() {
-    rejects(
-        "[main]\nsteps = [{ call_soon = [{ call_later = 1, do = [] }] }, { sleep = 2 }]\n",
-        "`call_later` cannot run in a loop callback yet: simloop arms a callback's timer only from a task step",
-        "2:40",
-        Some(
-            "schedule it from the task, or spawn a task from the callback that does: `{ spawn = \"T\" }`",
-        ),
-    );
-    rejects(
-        "[main]\nsteps = [{ create_future = \"f\" }, { add_done_callback = \"f\", do = [{ call_at = 1, do = [] }] }]\n",
-        "`call_at` cannot run in a done-callback yet",
-        "2:80",
-        None,
-    );
+fn a_callback_arms_timers() {
+    let (logs, failures) = run(r#"
+[main]
+steps = [
+  { create_future = "f" },
+  { add_done_callback = "f", do = [{ call_at = 1.5, do = [{ log = "at from a done-callback" }] }] },
+  { call_soon = [{ call_later = 1, do = [{ log = "later from call_soon" }] }, { set_result = "f", value = 1 }] },
+  { sleep = 2 },
+  { log = "end" },
+]
+[expect]
+logs = "t=1000 later from call_soon\nt=1500 at from a done-callback\nt=2000 end\n"
+"#);
+    assert!(failures.is_empty(), "{failures:?}\n{logs}");
 }
 
 #[test]

@@ -152,6 +152,10 @@ const CONFORMANCE: &[(&str, &str)] = &[
     ("priority_queue_getters", "172_priority_queue_getters"),
     // Loop callbacks, timeout handles, shield of a task (round 11).
     ("gather_of_futures", "215_gather_bare_futures"),
+    (
+        "equal_deadlines_armed_from_callbacks",
+        "425_equal_deadlines_armed_from_callbacks.fifo",
+    ),
     ("shield_existing_task", "105_shield_existing_task"),
     ("call_soon_call_later", "108_call_soon_call_later"),
     ("timeout_reschedule_nested", "118_timeout_reschedule_nested"),

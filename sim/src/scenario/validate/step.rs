@@ -437,17 +437,6 @@ impl Cx<'_> {
                 // No verb: `step` reports it.
                 continue;
             };
-            if let "call_later" | "call_at" = *verb {
-                // simloop files a timer under the running task, and a callback runs between
-                // task steps: the library of this round refuses it (a contained panic that
-                // would lose the callback), so the file is refused instead.
-                return Err(self
-                    .err(
-                        span.clone(),
-                        format!("`{verb}` cannot run in {what} yet: simloop arms a callback's timer only from a task step"),
-                    )
-                    .hint("schedule it from the task, or spawn a task from the callback that does: `{ spawn = \"T\" }`"));
-            }
             if !CALLBACK_VERBS.contains(verb) {
                 return Err(self
                     .err(
@@ -493,5 +482,7 @@ const CALLBACK_VERBS: &[&str] = &[
     "set_exception",
     "add_done_callback",
     "call_soon",
+    "call_later",
+    "call_at",
     "reschedule",
 ];
