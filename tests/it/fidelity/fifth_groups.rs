@@ -1,34 +1,10 @@
 //! The fifth round, TaskGroups and timeouts (case 413): a timeout around a TaskGroup that
 //! expires in the pass a child fails.
 
-use simloop::{
-    ChildFailure, GroupError, TaskGroup, log, now, sleep, timeout, timeout_scope, yield_now,
-};
+use simloop::{TaskGroup, log, now, timeout, timeout_scope, yield_now};
 
-use super::{assert_matches_cpython, py_bool, py_list, secs};
-use crate::util::OnDrop;
-
-/// The failures of a TaskGroup, each as `str(e)` in a Python list.
-fn failure_names(e: &GroupError<&'static str>) -> String {
-    let names = e.failures.iter().map(|f| match f {
-        ChildFailure::Error { error, .. } | ChildFailure::Body { error } => format!("'{error}'"),
-        ChildFailure::Panicked { message, .. } => panic!("{message}"),
-    });
-    py_list(names)
-}
-
-/// A TaskGroup child that sleeps, then ends or fails; logs its cancellation.
-async fn child(name: &'static str, delay: f64, fail: bool) -> Result<(), &'static str> {
-    let cancelled = OnDrop::new(format!("{name} cancelled"));
-    sleep(secs(delay)).await;
-    cancelled.disarm();
-    if fail {
-        log!("{name} fails");
-        return Err(name);
-    }
-    log!("{name} done");
-    Ok(())
-}
+use super::mixes_combinators::{failure_names, leaf as child};
+use super::{assert_matches_cpython, py_bool, secs};
 
 /// A timeout around a TaskGroup expires in the pass a child fails, the child's timer armed
 /// first: the expiry aborts the group, whose failures pass through the timeout (asyncio's

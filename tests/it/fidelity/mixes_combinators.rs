@@ -16,8 +16,8 @@ use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
 use crate::util::OnDrop;
 
 /// The failures of a TaskGroup, each as `str(e)` in a Python list.
-fn failure_names(e: GroupError<&'static str>) -> String {
-    let names = e.failures.into_iter().map(|f| match f {
+pub(super) fn failure_names(e: &GroupError<&'static str>) -> String {
+    let names = e.failures.iter().map(|f| match f {
         ChildFailure::Error { error, .. } | ChildFailure::Body { error } => format!("'{error}'"),
         ChildFailure::Panicked { message, .. } => panic!("{message}"),
     });
@@ -25,7 +25,7 @@ fn failure_names(e: GroupError<&'static str>) -> String {
 }
 
 /// A TaskGroup child that sleeps, then ends or fails; logs its cancellation.
-async fn leaf(name: &'static str, delay: f64, fail: bool) -> Result<(), &'static str> {
+pub(super) async fn leaf(name: &'static str, delay: f64, fail: bool) -> Result<(), &'static str> {
     let cancelled = OnDrop::new(format!("{name} cancelled"));
     sleep(secs(delay)).await;
     cancelled.disarm();
@@ -68,7 +68,7 @@ fn case_361_timeout_inside_task_group_child() {
         tg.spawn(failing()).map(drop).unwrap();
         tg.spawn(patient("p2")).map(drop).unwrap();
         let e = tg.join().await.unwrap_err();
-        log!("group failed {}", failure_names(e));
+        log!("group failed {}", failure_names(&e));
     });
 }
 
@@ -316,6 +316,6 @@ fn case_375_group_child_fails_while_nested_body_waits() {
         tg.spawn(leaf("bad", 1.0, true)).map(drop).unwrap();
         tg.spawn(leaf("s2", 2.0, false)).map(drop).unwrap();
         let e = tg.join().await.unwrap_err();
-        log!("caught {}", failure_names(e));
+        log!("caught {}", failure_names(&e));
     });
 }
