@@ -2,6 +2,7 @@
 
 mod context;
 mod entry;
+pub mod net;
 pub mod runtime;
 pub mod simulation;
 pub mod task;
@@ -19,8 +20,8 @@ pub mod sync {
 }
 
 /// tokio's I/O traits, utilities and in-memory pipes (`duplex`, `simplex`, `empty`,
-/// `sink`, `repeat`), re-exported; they need no reactor. Real I/O (`stdin`, files,
-/// sockets) is not simulated.
+/// `sink`, `repeat`), re-exported; they need no reactor (the simulated sockets of
+/// [`net`] implement their traits). Real I/O (`stdin`, files) is not simulated.
 ///
 /// ```
 /// let (_a, _b) = simloop_tokio::io::duplex(64);
@@ -29,13 +30,12 @@ pub mod io {
     pub use tokio::io::*;
 }
 
-// Real I/O is not simulated: these are tokio's own modules, so code using them compiles,
-// and at run time tokio refuses them inside a run ("IO is disabled": the run's host
-// runtime has no I/O driver).
+// Files, processes and signals are not simulated: these are tokio's own modules, so
+// code using them compiles; inside a run tokio refuses processes and signals ("IO is
+// disabled": the run's host runtime has no I/O driver) and runs files on its blocking
+// threads. `net` is simulated (`net/`).
 #[cfg(feature = "fs")]
 pub use tokio::fs;
-#[cfg(feature = "net")]
-pub use tokio::net;
 #[cfg(feature = "process")]
 pub use tokio::process;
 #[cfg(feature = "signal")]

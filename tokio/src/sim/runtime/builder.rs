@@ -30,6 +30,8 @@ pub struct Builder {
     flavor: RuntimeFlavor,
     start_paused: bool,
     time: bool,
+    /// `enable_io`: without it, sockets panic as tokio's do.
+    io: bool,
     name: Option<String>,
     workers: Option<usize>,
     hooks: ThreadHooks,
@@ -62,6 +64,7 @@ impl Builder {
             flavor: RuntimeFlavor::CurrentThread,
             start_paused: false,
             time: false,
+            io: false,
             name: None,
             workers: None,
             hooks: ThreadHooks::default(),
@@ -84,6 +87,7 @@ impl Builder {
             flavor: RuntimeFlavor::MultiThread,
             start_paused: false,
             time: false,
+            io: false,
             name: None,
             workers: None,
             hooks: ThreadHooks::default(),
@@ -116,7 +120,8 @@ impl Builder {
         self
     }
 
-    /// Enables timers (real I/O is not simulated).
+    /// Enables timers and the simulated network (files, processes and signals are not
+    /// simulated).
     ///
     /// # Examples
     ///
@@ -127,6 +132,7 @@ impl Builder {
     /// ```
     pub fn enable_all(&mut self) -> &mut Builder {
         self.time = true;
+        self.io = true;
         self
     }
 
@@ -148,17 +154,22 @@ impl Builder {
         self
     }
 
+    /// Enables I/O: the runtime's simulated network (`tokio::net`); without it, creating
+    /// a socket panics as in tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    pub fn enable_io(&mut self) -> &mut Builder {
+        self.io = true;
+        self
+    }
+
     accepted! {
-        /// Accepted: real I/O is not simulated.
-        ///
-        /// # Examples
-        ///
-        /// ```
-        /// # use simloop_tokio as tokio;
-        /// let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
-        /// assert_eq!(rt.block_on(async { 1 }), 1);
-        /// ```
-        enable_io();
         /// Accepted and ignored.
         ///
         /// # Examples
@@ -553,6 +564,7 @@ impl Builder {
         let rt = Runtime::with(self.flavor, self.start_paused, self.time);
         rt.handle().set_name(self.name.clone());
         rt.handle().set_park_hooks(self.hooks.clone());
+        rt.handle().set_io(self.io);
         let workers = match self.flavor {
             RuntimeFlavor::CurrentThread => 1,
             RuntimeFlavor::MultiThread => self

@@ -76,6 +76,10 @@ struct Inner {
     /// Runs completed and the wall time spent in them (for metrics only: nothing in a run
     /// reads it).
     activity: Arc<Mutex<(u64, Duration)>>,
+    /// Built without `enable_io` (a `Builder` that was not asked for it): sockets panic.
+    io_disabled: AtomicBool,
+    /// The runtime's simulated network (`net`): its sockets, ports and listeners.
+    net: crate::sim::net::Network,
 }
 
 impl Handle {
@@ -107,6 +111,8 @@ impl Handle {
                 blocking_ended: std::sync::Condvar::new(),
                 holding: AtomicBool::new(false),
                 activity: Arc::default(),
+                io_disabled: AtomicBool::new(false),
+                net: crate::sim::net::Network::default(),
             }),
         }
     }
@@ -393,6 +399,21 @@ impl Handle {
         for start in starts {
             start();
         }
+    }
+
+    /// Records whether the builder enabled I/O (sockets panic without it, as tokio's).
+    pub(crate) fn set_io(&self, enabled: bool) {
+        self.inner.io_disabled.store(!enabled, Ordering::Relaxed);
+    }
+
+    /// Whether the runtime was built without I/O.
+    pub(crate) fn io_disabled(&self) -> bool {
+        self.inner.io_disabled.load(Ordering::Relaxed)
+    }
+
+    /// The runtime's simulated network.
+    pub(crate) fn network(&self) -> &crate::sim::net::Network {
+        &self.inner.net
     }
 
     /// Whether the runtime was dropped.

@@ -1,0 +1,325 @@
+//! `TcpListener`: a port that connections arrive at, queued until accepted.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use super::TcpStream;
+use crate::sim::net::ToSocketAddrs;
+use crate::sim::net::addr::resolve_some;
+use crate::sim::net::conn::End;
+use crate::sim::net::network::{
+    Network, Port, Proto, Wakers, current_handle, lock, unsupported, wake_all,
+};
+
+/// The connections made to a listener and not yet accepted (the network holds it too:
+/// that is how a `connect` reaches it).
+#[derive(Default)]
+pub(crate) struct Backlog {
+    state: Mutex<BacklogState>,
+}
+
+#[derive(Default)]
+struct BacklogState {
+    queue: VecDeque<End>,
+    /// The tasks waiting in `accept` (each accept future registers; all are woken, as
+    /// tokio wakes every waiter of a readiness event).
+    waiters: Wakers,
+    closed: bool,
+}
+
+impl Backlog {
+    /// Queues the server's end of a new connection; gives it back if the listener closed.
+    pub(crate) fn push(&self, end: End) -> Result<(), End> {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(end);
+        }
+        state.queue.push_back(end);
+        let waiters = state.waiters.take();
+        drop(state);
+        wake_all(waiters);
+        Ok(())
+    }
+
+    fn poll_pop(&self, waker: &Waker) -> Poll<End> {
+        let mut state = lock(&self.state);
+        match state.queue.pop_front() {
+            Some(end) => Poll::Ready(end),
+            None => {
+                state.waiters.register(waker);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// A TCP socket listening for connections on the runtime's simulated network.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// use tokio::net::{TcpListener, TcpStream};
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr()?;
+/// tokio::spawn(async move {
+///     let (mut socket, _) = listener.accept().await.unwrap();
+///     socket.write_all(b"hello").await.unwrap();
+/// });
+/// let mut client = TcpStream::connect(addr).await?;
+/// let mut greeting = String::new();
+/// client.read_to_string(&mut greeting).await?;
+/// assert_eq!(greeting, "hello");
+/// # Ok::<_, std::io::Error>(()) }).unwrap();
+/// ```
+pub struct TcpListener {
+    backlog: Arc<Backlog>,
+    addr: SocketAddr,
+    network: Network,
+    ttl: Mutex<u32>,
+    _port: Port,
+}
+
+impl TcpListener {
+    /// Binds a listener to `addr` (port 0: the next free ephemeral port, counted from
+    /// 32768 in each runtime, so a run's ports are the same every time). With several
+    /// addresses, the first that binds.
+    ///
+    /// # Errors
+    ///
+    /// `AddrInUse`, `AddrNotAvailable` (only loopback and unspecified addresses are the
+    /// simulated host's), an address that does not resolve, or the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// assert_eq!(listener.local_addr()?.port(), 32768);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        let network = Network::current()?;
+        let mut last = None;
+        for addr in resolve_some(&addr)? {
+            match TcpListener::bind_one(&network, addr) {
+                Ok(listener) => return Ok(listener),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("resolve_some gives an address at least"))
+    }
+
+    pub(crate) fn bind_one(network: &Network, addr: SocketAddr) -> io::Result<TcpListener> {
+        let (port, addr) = network.bind(Proto::Tcp, addr)?;
+        TcpListener::listen_on(network, port, addr)
+    }
+
+    pub(crate) fn listen_on(
+        network: &Network,
+        port: Port,
+        addr: SocketAddr,
+    ) -> io::Result<TcpListener> {
+        let backlog = Arc::new(Backlog::default());
+        network.listen(addr, backlog.clone());
+        Ok(TcpListener {
+            backlog,
+            addr,
+            network: network.clone(),
+            ttl: Mutex::new(64),
+            _port: port,
+        })
+    }
+
+    /// Accepts the next connection: the stream and its peer's address.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation (tokio's can fail when the OS does).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = tokio::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (_server, peer) = listener.accept().await?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        std::future::poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// Polls for a connection (registering the task to be woken when one arrives).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let _client = tokio::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (_server, _peer) = std::future::poll_fn(|cx| listener.poll_accept(cx)).await?;
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        self.backlog.poll_pop(cx.waker()).map(|end| {
+            let peer = end.peer_addr();
+            Ok((TcpStream::from_end(end), peer))
+        })
+    }
+
+    /// A real listener cannot join the simulated network: always an error in a runtime.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(tokio::net::TcpListener::from_std(std_listener).is_err());
+    /// ```
+    #[track_caller]
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        let _ = current_handle();
+        drop(listener);
+        Err(unsupported("TcpListener::from_std"))
+    }
+
+    /// A simulated listener has no OS socket: always an error.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// assert!(listener.into_std().is_err());
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn into_std(self) -> io::Result<std::net::TcpListener> {
+        Err(unsupported("TcpListener::into_std"))
+    }
+
+    /// The address the listener is bound to.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("[::1]:8080").await?;
+    /// assert_eq!(listener.local_addr()?, "[::1]:8080".parse().unwrap());
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.addr)
+    }
+
+    /// The IP time-to-live (kept and read back; 64 at first).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// assert_eq!(listener.ttl()?, 64);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn ttl(&self) -> io::Result<u32> {
+        Ok(*lock(&self.ttl))
+    }
+
+    /// Sets the IP time-to-live.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// listener.set_ttl(100)?;
+    /// assert_eq!(listener.ttl()?, 100);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        *lock(&self.ttl) = ttl;
+        Ok(())
+    }
+}
+
+impl TryFrom<std::net::TcpListener> for TcpListener {
+    type Error = io::Error;
+
+    /// [`TcpListener::from_std`].
+    #[track_caller]
+    fn try_from(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        TcpListener::from_std(listener)
+    }
+}
+
+impl fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpListener")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl Drop for TcpListener {
+    fn drop(&mut self) {
+        self.network.unlisten(self.addr);
+        let mut state = lock(&self.backlog.state);
+        state.closed = true;
+        let queued = std::mem::take(&mut state.queue);
+        drop(state);
+        // Connections never accepted are reset, as the OS resets them.
+        for end in queued {
+            end.reset();
+        }
+    }
+}

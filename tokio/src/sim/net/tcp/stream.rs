@@ -1,0 +1,457 @@
+//! `TcpStream`: one end of a simulated connection.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{Interest, ReadBuf, Ready};
+
+use super::{
+    OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, async_io, common_methods, doc_pair,
+    read_methods, write_methods,
+};
+use crate::sim::net::ToSocketAddrs;
+use crate::sim::net::addr::resolve_some;
+use crate::sim::net::conn::{Conn, End};
+use crate::sim::net::network::{Network, Port, Proto, current_handle, destination, unsupported};
+
+/// A TCP connection on the runtime's simulated network.
+///
+/// Bytes written at one end are read at the other in order; a write takes what fits in
+/// the 256 KiB send buffer; dropping a stream (or shutting its write side down) gives the
+/// peer EOF, and dropping it with a zero linger resets the connection.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// use tokio::net::{TcpListener, TcpStream};
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let mut client = TcpStream::connect(listener.local_addr()?).await?;
+/// let (mut server, _) = listener.accept().await?;
+/// client.write_all(b"ping").await?;
+/// let mut buf = [0; 4];
+/// server.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"ping");
+/// # Ok::<_, std::io::Error>(()) }).unwrap();
+/// ```
+pub struct TcpStream {
+    end: Arc<End>,
+}
+
+impl TcpStream {
+    pub(crate) fn from_end(end: End) -> TcpStream {
+        TcpStream { end: Arc::new(end) }
+    }
+
+    pub(crate) fn from_arc(end: Arc<End>) -> TcpStream {
+        TcpStream { end }
+    }
+
+    fn end(&self) -> &End {
+        &self.end
+    }
+
+    /// Connects to `addr` (with several addresses, the first that accepts). The
+    /// connection is made at once when a listener is bound there; the listener's
+    /// `accept` then has it.
+    ///
+    /// # Errors
+    ///
+    /// `ConnectionRefused` when nothing listens there (any address that is not the
+    /// simulated host's included), an address that does not resolve, or the runtime
+    /// shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let err = tokio::net::TcpStream::connect("127.0.0.1:9").await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
+        let network = Network::current()?;
+        let mut last = None;
+        for addr in resolve_some(&addr)? {
+            match connect(&network, addr, None) {
+                Ok(stream) => return Ok(stream),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("resolve_some gives an address at least"))
+    }
+
+    /// A real socket cannot join the simulated network: always an error in a runtime.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let std_stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(tokio::net::TcpStream::from_std(std_stream).is_err());
+    /// ```
+    #[track_caller]
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        let _ = current_handle();
+        drop(stream);
+        Err(unsupported("TcpStream::from_std"))
+    }
+
+    /// A simulated stream has no OS socket: always an error.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert!(a.into_std().is_err());")]
+    pub fn into_std(self) -> io::Result<std::net::TcpStream> {
+        Err(unsupported("TcpStream::into_std"))
+    }
+
+    /// The pending socket error: none in the simulation (errors come from operations).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert!(a.take_error()?.is_none());")]
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        Ok(None)
+    }
+
+    /// Polls for readability (registering the task when not ready).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"x\").await?;\nstd::future::poll_fn(|cx| a.poll_read_ready(cx)).await?;")]
+    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        super::poll_ready(&self.end, cx, Interest::READABLE)
+    }
+
+    /// Polls for writability (registering the task when not ready).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "std::future::poll_fn(|cx| a.poll_write_ready(cx)).await?;")]
+    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        super::poll_ready(&self.end, cx, Interest::WRITABLE)
+    }
+
+    /// Polls for bytes to peek at (they stay to be read).
+    ///
+    /// # Errors
+    ///
+    /// `ConnectionReset` after a reset.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nstd::future::poll_fn(|cx| a.poll_peek(cx, &mut buf)).await?;\nassert_eq!(buf.filled(), b\"hi\");")]
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        super::poll_read(&self.end, cx, buf, true)
+    }
+
+    /// Waits for bytes and copies them into `buf` without consuming them.
+    ///
+    /// # Errors
+    ///
+    /// `ConnectionReset` after a reset.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nassert_eq!(a.peek(&mut buf).await?, 2);\nassert_eq!(a.read(&mut buf).await?, 2);")]
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        super::peek(&self.end, buf).await
+    }
+
+    /// Runs `f`, a non-blocking operation, forgetting `interest`'s readiness when it
+    /// says `WouldBlock` (tokio's contract; in the simulation `f` has no OS socket to
+    /// use, so this serves code that calls the stream's own `try_` methods in `f`).
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "let mut buf = [0; 4];\nlet r = a.try_io(Interest::READABLE, || a.try_read(&mut buf));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let out = f();
+        if matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            self.end.clear_ready(interest);
+        }
+        out
+    }
+
+    /// Waits for `interest`'s readiness and runs `f` until it does not say `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet n = a.async_io(Interest::READABLE, || a.try_read(&mut buf)).await?;\nassert_eq!(n, 2);")]
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            super::ready(&self.end, interest).await?;
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.end.clear_ready(interest),
+                out => return out,
+            }
+        }
+    }
+
+    /// Whether Nagle's algorithm is off (kept and read back: the simulation sends at once).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert!(!a.nodelay()?);")]
+    pub fn nodelay(&self) -> io::Result<bool> {
+        Ok(self.end.options().nodelay)
+    }
+
+    /// Turns Nagle's algorithm off (or on).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "a.set_nodelay(true)?;\nassert!(a.nodelay()?);")]
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.end.set_options(|o| o.nodelay = nodelay);
+        Ok(())
+    }
+
+    /// Whether quick acks are on (kept and read back).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "a.set_quickack(false)?;\nassert!(!a.quickack()?);")]
+    pub fn quickack(&self) -> io::Result<bool> {
+        Ok(self.end.options().quickack)
+    }
+
+    /// Turns quick acks on or off (kept and read back).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "a.set_quickack(true)?;\nassert!(a.quickack()?);")]
+    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
+        self.end.set_options(|o| o.quickack = quickack);
+        Ok(())
+    }
+
+    /// The linger: `Some(0)` makes the stream's drop reset the connection.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert_eq!(a.linger()?, None);")]
+    pub fn linger(&self) -> io::Result<Option<Duration>> {
+        Ok(self.end.options().linger)
+    }
+
+    /// Sets the linger (tokio deprecates it for [`Self::set_zero_linger`]).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "#[allow(deprecated)]\na.set_linger(Some(std::time::Duration::from_secs(1)))?;\nassert_eq!(a.linger()?, Some(std::time::Duration::from_secs(1)));")]
+    #[deprecated = "`SO_LINGER` blocks the thread on a real OS; use `set_zero_linger` (as tokio)"]
+    pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
+        self.end.set_options(|o| o.linger = dur);
+        Ok(())
+    }
+
+    /// Makes the stream's drop reset the connection (the peer's next operation fails with
+    /// `ConnectionReset`).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "a.set_zero_linger()?;\ndrop(a);\nlet err = b.read(&mut [0; 4]).await.unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);")]
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        self.end.set_options(|o| o.linger = Some(Duration::ZERO));
+        Ok(())
+    }
+
+    /// The IP time-to-live (kept and read back; 64 at first).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert_eq!(a.ttl()?, 64);")]
+    pub fn ttl(&self) -> io::Result<u32> {
+        Ok(self.end.options().ttl)
+    }
+
+    /// Sets the IP time-to-live.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "a.set_ttl(8)?;\nassert_eq!(a.ttl()?, 8);")]
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.end.set_options(|o| o.ttl = ttl);
+        Ok(())
+    }
+
+    /// Borrows the stream as a read half and a write half, usable concurrently.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "let (mut read, mut write) = a.split();\nwrite.write_all(b\"x\").await?;\nb.write_all(b\"y\").await?;\nassert_eq!(read.read_u8().await?, b'y');")]
+    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+        super::split::split(self)
+    }
+
+    /// Splits the stream into owned halves (movable to other tasks; `reunite` puts them
+    /// back together). Dropping the write half shuts the write side down.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "let (read, write) = a.into_split();\nlet a = read.reunite(write).unwrap();\nassert!(a.peer_addr().is_ok());")]
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        super::split::into_split(self.end)
+    }
+
+    pub(crate) fn end_arc(&self) -> &Arc<End> {
+        &self.end
+    }
+
+    common_methods!("let this = &a;");
+    read_methods!("let this = &a;");
+    write_methods!("let this = &a;");
+}
+
+/// Connects to `addr` from `bound` (a `TcpSocket`'s bound port) or an ephemeral port.
+pub(crate) fn connect(
+    network: &Network,
+    addr: SocketAddr,
+    bound: Option<(Port, SocketAddr)>,
+) -> io::Result<TcpStream> {
+    let dest = destination(addr);
+    let Some(backlog) = network.listener(dest) else {
+        return Err(io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            format!("connection refused: nothing listens on {addr} in the simulated network"),
+        ));
+    };
+    let (port, local) = match bound {
+        Some((port, local)) => {
+            let ip = if local.ip().is_unspecified() {
+                dest.ip()
+            } else {
+                local.ip()
+            };
+            (port, SocketAddr::new(ip, local.port()))
+        }
+        None => network.bind(Proto::Tcp, SocketAddr::new(dest.ip(), 0))?,
+    };
+    let (client, server) = Conn::pair(local, dest, Some(port));
+    match backlog.push(server) {
+        Ok(()) => Ok(TcpStream::from_end(client)),
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            format!("connection refused: the listener on {addr} closed"),
+        )),
+    }
+}
+
+async_io!(read TcpStream);
+async_io!(write TcpStream);
+
+impl TryFrom<std::net::TcpStream> for TcpStream {
+    type Error = io::Error;
+
+    /// [`TcpStream::from_std`].
+    #[track_caller]
+    fn try_from(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        TcpStream::from_std(stream)
+    }
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpStream")
+            .field("local", &self.end.local_addr())
+            .field("peer", &self.end.peer_addr())
+            .finish()
+    }
+}

@@ -1,0 +1,875 @@
+//! `UdpSocket` on the simulated network: a datagram sent to a bound address lands in
+//! that socket's queue at once (in send order); to an address nobody has bound it is
+//! lost, and a connected sender learns it (`ConnectionRefused`, as Linux's ICMP error).
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use tokio::io::{Interest, ReadBuf, Ready};
+
+use super::ToSocketAddrs;
+use super::addr::resolve_some;
+use super::network::{
+    Network, Port, Proto, Wakers, current_handle, destination, lock, source_addr, unsupported,
+    wake_all,
+};
+
+/// Bytes of datagrams a socket queues before it drops newcomers (a receive buffer).
+const QUEUE_BYTES: usize = 256 * 1024;
+
+/// A socket's received datagrams (the network holds it weakly: that is how a sender
+/// reaches it).
+#[derive(Default)]
+pub(crate) struct Mailbox {
+    state: Mutex<MailboxState>,
+}
+
+struct MailboxState {
+    queue: VecDeque<(Vec<u8>, SocketAddr)>,
+    bytes: usize,
+    /// The peer of a connected socket: datagrams from others are not delivered.
+    peer: Option<SocketAddr>,
+    /// An error for the next receive (a connected socket's datagram found nobody).
+    error: Option<io::ErrorKind>,
+    /// tokio's readiness cache: readable until a receive would block.
+    hint: bool,
+    readers: Wakers,
+    options: Options,
+}
+
+impl Default for MailboxState {
+    fn default() -> MailboxState {
+        MailboxState {
+            queue: VecDeque::new(),
+            bytes: 0,
+            peer: None,
+            error: None,
+            hint: true,
+            readers: Wakers::default(),
+            options: Options::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Options {
+    broadcast: bool,
+    multicast_loop_v4: bool,
+    multicast_ttl_v4: u32,
+    multicast_loop_v6: bool,
+    tclass_v6: u32,
+    ttl: u32,
+    tos_v4: u32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            broadcast: false,
+            multicast_loop_v4: true,
+            multicast_ttl_v4: 1,
+            multicast_loop_v6: true,
+            tclass_v6: 0,
+            ttl: 64,
+            tos_v4: 0,
+        }
+    }
+}
+
+impl Mailbox {
+    /// Delivers a datagram from `from` (dropped when the queue is full or the socket is
+    /// connected to someone else, as the OS drops it).
+    fn deliver(&self, data: &[u8], from: SocketAddr) {
+        let mut state = lock(&self.state);
+        if state.peer.is_some_and(|peer| peer != from) || state.bytes + data.len() > QUEUE_BYTES {
+            return;
+        }
+        state.queue.push_back((data.to_vec(), from));
+        state.bytes += data.len();
+        state.hint = true;
+        let readers = state.readers.take();
+        drop(state);
+        wake_all(readers);
+    }
+
+    fn fail_next_receive(&self, kind: io::ErrorKind) {
+        let mut state = lock(&self.state);
+        state.error = Some(kind);
+        state.hint = true;
+        let readers = state.readers.take();
+        drop(state);
+        wake_all(readers);
+    }
+
+    /// Receives (or peeks at) the next datagram into `buf` (truncated to fit): its
+    /// length copied and its sender; pending with `waker` registered, or `WouldBlock`.
+    fn receive(
+        &self,
+        waker: Option<&Waker>,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        let mut state = lock(&self.state);
+        if let Some(kind) = state.error.take() {
+            return Poll::Ready(Err(io::Error::new(
+                kind,
+                "connection refused: a datagram sent by this connected socket found nobody bound at its peer's address",
+            )));
+        }
+        let Some((data, from)) = state.queue.front() else {
+            state.hint = false;
+            return match waker {
+                Some(waker) => {
+                    state.readers.register(waker);
+                    Poll::Pending
+                }
+                None => Poll::Ready(Err(io::ErrorKind::WouldBlock.into())),
+            };
+        };
+        let (n, from) = (data.len().min(buf.len()), *from);
+        buf[..n].copy_from_slice(&data[..n]);
+        if !peek {
+            let (data, _) = state.queue.pop_front().expect("the front was there");
+            state.bytes -= data.len();
+        }
+        Poll::Ready(Ok((n, from)))
+    }
+
+    fn poll_readable(&self, waker: &Waker) -> Poll<()> {
+        let mut state = lock(&self.state);
+        if state.hint || !state.queue.is_empty() || state.error.is_some() {
+            return Poll::Ready(());
+        }
+        state.readers.register(waker);
+        Poll::Pending
+    }
+}
+
+/// A UDP socket on the runtime's simulated network.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::net::UdpSocket;
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let a = UdpSocket::bind("127.0.0.1:0").await?;
+/// let b = UdpSocket::bind("127.0.0.1:0").await?;
+/// a.send_to(b"ping", b.local_addr()?).await?;
+/// let mut buf = [0; 16];
+/// let (n, from) = b.recv_from(&mut buf).await?;
+/// assert_eq!((&buf[..n], from), (&b"ping"[..], a.local_addr()?));
+/// # Ok::<_, std::io::Error>(()) }).unwrap();
+/// ```
+pub struct UdpSocket {
+    mailbox: Arc<Mailbox>,
+    addr: SocketAddr,
+    network: Network,
+    _port: Port,
+}
+
+/// A doc example with two bound sockets, `a` and `b`.
+macro_rules! doc_udp {
+    ($($body:tt)*) => {
+        concat!(
+            "# Examples\n\n```\n# use simloop_tokio as tokio;\n",
+            "# tokio::runtime::Runtime::new().unwrap().block_on(async {\n",
+            "# let a = tokio::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+            "# let b = tokio::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+            $($body)*,
+            "\n# Ok::<_, std::io::Error>(()) }).unwrap();\n```"
+        )
+    };
+}
+
+/// A getter and a setter of an option kept and read back.
+macro_rules! option {
+    ($what:literal, $get:ident, $set:ident, $field:ident: $ty:ty, $value:literal) => {
+        #[doc = concat!("The ", $what, " (kept and read back).\n\n# Errors\n\nNone in the simulation.\n\n")]
+        #[doc = doc_udp!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $value, ");"))]
+        pub fn $get(&self) -> io::Result<$ty> {
+            Ok(lock(&self.mailbox.state).options.$field)
+        }
+
+        #[doc = concat!("Sets the ", $what, ".\n\n# Errors\n\nNone in the simulation.\n\n")]
+        #[doc = doc_udp!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $value, ");"))]
+        pub fn $set(&self, value: $ty) -> io::Result<()> {
+            lock(&self.mailbox.state).options.$field = value;
+            Ok(())
+        }
+    };
+}
+
+impl UdpSocket {
+    /// Binds a socket to `addr` (port 0: the next free ephemeral port of the runtime).
+    ///
+    /// # Errors
+    ///
+    /// `AddrInUse`, `AddrNotAvailable` (only loopback and unspecified addresses are the
+    /// simulated host's), an address that does not resolve, or the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    #[doc = doc_udp!("let c = tokio::net::UdpSocket::bind(\"[::1]:0\").await?;\nassert!(c.local_addr()?.is_ipv6());")]
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
+        let network = Network::current()?;
+        let mut last = None;
+        for addr in resolve_some(&addr)? {
+            match network.bind(Proto::Udp, addr) {
+                Ok((port, addr)) => {
+                    let mailbox = Arc::new(Mailbox::default());
+                    network.register_udp(addr, &mailbox);
+                    return Ok(UdpSocket {
+                        mailbox,
+                        addr,
+                        network,
+                        _port: port,
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("resolve_some gives an address at least"))
+    }
+
+    /// A real socket cannot join the simulated network: always an error in a runtime.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(tokio::net::UdpSocket::from_std(std_socket).is_err());
+    /// ```
+    #[track_caller]
+    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        let _ = current_handle();
+        drop(socket);
+        Err(unsupported("UdpSocket::from_std"))
+    }
+
+    /// A simulated socket has no OS socket: always an error.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    #[doc = doc_udp!("assert!(a.into_std().is_err());")]
+    pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
+        Err(unsupported("UdpSocket::into_std"))
+    }
+
+    /// The address the socket is bound to.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("assert!(a.local_addr()?.ip().is_loopback());")]
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.addr)
+    }
+
+    /// The address the socket is connected to.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("assert!(a.peer_addr().is_err());\na.connect(b.local_addr()?).await?;\nassert_eq!(a.peer_addr()?, b.local_addr()?);")]
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        lock(&self.mailbox.state).peer.ok_or_else(not_connected)
+    }
+
+    /// Connects the socket to `addr`: `send` goes there, and only its datagrams arrive.
+    ///
+    /// # Errors
+    ///
+    /// An address that does not resolve.
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\na.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 8]).await?, 2);")]
+    pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
+        let addr = destination(resolve_some(&addr)?[0]);
+        lock(&self.mailbox.state).peer = Some(addr);
+        Ok(())
+    }
+
+    /// Waits until the socket is ready for `interest` (a UDP socket is always writable).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("let ready = a.ready(tokio::io::Interest::WRITABLE).await?;\nassert!(ready.is_writable());")]
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        std::future::poll_fn(|cx| self.poll_ready(cx.waker(), interest)).await
+    }
+
+    fn poll_ready(&self, waker: &Waker, interest: Interest) -> Poll<io::Result<Ready>> {
+        let mut ready = Ready::EMPTY;
+        if interest.is_writable() {
+            ready |= Ready::WRITABLE;
+        }
+        if interest.is_readable() && self.mailbox.poll_readable(waker).is_ready() {
+            ready |= Ready::READABLE;
+        }
+        if ready.is_empty() {
+            Poll::Pending
+        } else {
+            Poll::Ready(Ok(ready))
+        }
+    }
+
+    /// Waits until the socket is writable (at once: sends never wait).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("a.writable().await?;")]
+    pub async fn writable(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Polls for writability (always ready).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;")]
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let _ = cx;
+        Poll::Ready(Ok(()))
+    }
+
+    /// Waits until a datagram (or an error) may be there.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("a.send_to(b\"x\", b.local_addr()?).await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
+    pub async fn readable(&self) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.mailbox.poll_readable(cx.waker()).map(Ok)).await
+    }
+
+    /// Polls for readability (registering the task when not ready).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("a.send_to(b\"x\", b.local_addr()?).await?;\nstd::future::poll_fn(|cx| b.poll_recv_ready(cx)).await?;")]
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.mailbox.poll_readable(cx.waker()).map(Ok)
+    }
+
+    fn send_datagram(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        let dest = destination(target);
+        let from = source_addr(self.addr, dest);
+        match self.network.udp(dest) {
+            Some(mailbox) => mailbox.deliver(buf, from),
+            None => {
+                if lock(&self.mailbox.state).peer == Some(dest) {
+                    self.mailbox
+                        .fail_next_receive(io::ErrorKind::ConnectionRefused);
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn connected_peer(&self) -> io::Result<SocketAddr> {
+        lock(&self.mailbox.state).peer.ok_or_else(not_connected)
+    }
+
+    /// Sends a datagram to the connected peer.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.send(b\"hi\").await?, 2);")]
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.try_send(buf)
+    }
+
+    /// Polls to send a datagram to the connected peer (always ready).
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nstd::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;")]
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let _ = cx;
+        Poll::Ready(self.try_send(buf))
+    }
+
+    /// Sends a datagram to the connected peer without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.try_send(b\"hi\")?, 2);")]
+    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        let peer = self.connected_peer()?;
+        self.send_datagram(buf, peer)
+    }
+
+    /// Sends a datagram to `target` (its first address).
+    ///
+    /// # Errors
+    ///
+    /// An address that does not resolve.
+    ///
+    #[doc = doc_udp!("assert_eq!(a.send_to(b\"hi\", b.local_addr()?).await?, 2);")]
+    pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
+        let target = resolve_some(&target)?[0];
+        self.send_datagram(buf, target)
+    }
+
+    /// Polls to send a datagram to `target` (always ready).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("let to = b.local_addr()?;\nstd::future::poll_fn(|cx| a.poll_send_to(cx, b\"hi\", to)).await?;")]
+    pub fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>> {
+        let _ = cx;
+        Poll::Ready(self.send_datagram(buf, target))
+    }
+
+    /// Sends a datagram to `target` without waiting.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("assert_eq!(a.try_send_to(b\"hi\", b.local_addr()?)?, 2);")]
+    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        self.send_datagram(buf, target)
+    }
+
+    /// Waits for a datagram (from the connected peer) and copies it into `buf`,
+    /// truncated to fit.
+    ///
+    /// # Errors
+    ///
+    /// `ConnectionRefused` after a datagram sent to the peer found nobody.
+    ///
+    #[doc = doc_udp!("b.connect(a.local_addr()?).await?;\na.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv(&mut [0; 8]).await?, 2);")]
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv_from(buf).await.map(|(n, _)| n)
+    }
+
+    /// Polls for a datagram, appended to `buf`'s filled part.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nstd::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;\nassert_eq!(buf.filled(), b\"hi\");")]
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.poll_recv_from(cx, buf).map_ok(|_| ())
+    }
+
+    /// Receives a datagram without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` when none is there; as [`Self::recv`].
+    ///
+    #[doc = doc_udp!("assert_eq!(b.try_recv(&mut [0; 8]).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
+    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.try_recv_from(buf).map(|(n, _)| n)
+    }
+
+    /// Receives a datagram into `buf`'s spare capacity without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf(&mut buf)?, 2);")]
+    pub fn try_recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.try_recv_buf_from(buf).map(|(n, _)| n)
+    }
+
+    /// Waits for a datagram and appends it to `buf`'s spare capacity.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf(&mut buf).await?, 2);")]
+    pub async fn recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.recv_buf_from(buf).await.map(|(n, _)| n)
+    }
+
+    /// Receives a datagram and its sender into `buf`'s spare capacity without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf_from(&mut buf)?, (2, a.local_addr()?));")]
+    pub fn try_recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let mut chunk = vec![0; buf.remaining_mut().min(QUEUE_BYTES)];
+        let (n, from) = self.try_recv_from(&mut chunk)?;
+        buf.put_slice(&chunk[..n]);
+        Ok((n, from))
+    }
+
+    /// Waits for a datagram and appends it to `buf`'s spare capacity; gives its sender.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf_from(&mut buf).await?, (2, a.local_addr()?));")]
+    pub async fn recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let mut chunk = vec![0; buf.remaining_mut().min(QUEUE_BYTES)];
+        let (n, from) = self.recv_from(&mut chunk).await?;
+        buf.put_slice(&chunk[..n]);
+        Ok((n, from))
+    }
+
+    /// Waits for a datagram; copies it into `buf` (truncated) and gives its sender.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        std::future::poll_fn(|cx| self.mailbox.receive(Some(cx.waker()), buf, false)).await
+    }
+
+    /// Polls for a datagram, appended to `buf`'s filled part; gives its sender.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nlet from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;\nassert_eq!(from, a.local_addr()?);")]
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        self.poll_into(cx, buf, false)
+    }
+
+    fn poll_into(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+        peek: bool,
+    ) -> Poll<io::Result<SocketAddr>> {
+        let (n, from) = std::task::ready!(self.mailbox.receive(
+            Some(cx.waker()),
+            buf.initialize_unfilled(),
+            peek
+        ))?;
+        buf.advance(n);
+        Poll::Ready(Ok(from))
+    }
+
+    /// Receives a datagram and its sender without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_recv_from(&mut [0; 8])?, (2, a.local_addr()?));")]
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        match self.mailbox.receive(None, buf, false) {
+            Poll::Ready(r) => r,
+            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+        }
+    }
+
+    /// Runs `f`, a non-blocking operation, forgetting `interest`'s readiness when it
+    /// says `WouldBlock` (in the simulation `f` has no OS socket to use).
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    #[doc = doc_udp!("let r = b.try_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 8]));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let out = f();
+        if interest.is_readable() && matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        {
+            lock(&self.mailbox.state).hint = false;
+        }
+        out
+    }
+
+    /// Waits for `interest`'s readiness and runs `f` until it does not say `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet n = b.async_io(tokio::io::Interest::READABLE, || b.try_recv(&mut buf)).await?;\nassert_eq!(n, 2);")]
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            self.ready(interest).await?;
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if interest.is_readable() {
+                        lock(&self.mailbox.state).hint = false;
+                    }
+                }
+                out => return out,
+            }
+        }
+    }
+
+    /// Waits for a datagram and copies it into `buf` without consuming it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nassert_eq!(b.peek(&mut buf).await?, 2);\nassert_eq!(b.recv(&mut buf).await?, 2);")]
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.peek_from(buf).await.map(|(n, _)| n)
+    }
+
+    /// Polls for a datagram to peek at, appended to `buf`'s filled part.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nstd::future::poll_fn(|cx| b.poll_peek(cx, &mut buf)).await?;")]
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.poll_into(cx, buf, true).map_ok(|_| ())
+    }
+
+    /// Peeks at a datagram without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek(&mut [0; 8])?, 2);")]
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.try_peek_from(buf).map(|(n, _)| n)
+    }
+
+    /// Waits for a datagram; copies it into `buf` without consuming it and gives its sender.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
+    pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        std::future::poll_fn(|cx| self.mailbox.receive(Some(cx.waker()), buf, true)).await
+    }
+
+    /// Polls for a datagram to peek at, appended to `buf`'s filled part; gives its sender.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nlet from = std::future::poll_fn(|cx| b.poll_peek_from(cx, &mut buf)).await?;\nassert_eq!(from, a.local_addr()?);")]
+    pub fn poll_peek_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        self.poll_into(cx, buf, true)
+    }
+
+    /// Peeks at a datagram and its sender without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_from(&mut [0; 8])?, (2, a.local_addr()?));")]
+    pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        match self.mailbox.receive(None, buf, true) {
+            Poll::Ready(r) => r,
+            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+        }
+    }
+
+    /// Waits for a datagram and gives its sender, leaving it queued.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_sender().await?, a.local_addr()?);")]
+    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
+        self.peek_from(&mut []).await.map(|(_, from)| from)
+    }
+
+    /// Polls for the sender of the next datagram, leaving it queued.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet from = std::future::poll_fn(|cx| b.poll_peek_sender(cx)).await?;\nassert_eq!(from, a.local_addr()?);")]
+    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
+        self.mailbox
+            .receive(Some(cx.waker()), &mut [], true)
+            .map_ok(|(_, from)| from)
+    }
+
+    /// The sender of the next datagram, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_sender()?, a.local_addr()?);")]
+    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
+        self.try_peek_from(&mut []).map(|(_, from)| from)
+    }
+
+    /// The pending error (a connected socket's datagram that found nobody), taken.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("assert!(a.take_error()?.is_none());")]
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        Ok(lock(&self.mailbox.state).error.take().map(io::Error::from))
+    }
+
+    option!("`SO_BROADCAST` option", broadcast, set_broadcast, broadcast: bool, "true");
+    option!("IPv4 multicast loop option", multicast_loop_v4, set_multicast_loop_v4, multicast_loop_v4: bool, "false");
+    option!("IPv4 multicast time-to-live", multicast_ttl_v4, set_multicast_ttl_v4, multicast_ttl_v4: u32, "40");
+    option!("IPv6 multicast loop option", multicast_loop_v6, set_multicast_loop_v6, multicast_loop_v6: bool, "false");
+    option!("IPv6 traffic class", tclass_v6, set_tclass_v6, tclass_v6: u32, "96");
+    option!("IP time-to-live", ttl, set_ttl, ttl: u32, "40");
+    option!("IPv4 type of service", tos_v4, set_tos_v4, tos_v4: u32, "96");
+
+    /// Multicast is not simulated.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    #[doc = doc_udp!("let group = std::net::Ipv4Addr::new(224, 0, 0, 1);\nassert!(a.join_multicast_v4(group, std::net::Ipv4Addr::UNSPECIFIED).is_err());")]
+    pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        let _ = (multiaddr, interface);
+        Err(unsupported("multicast"))
+    }
+
+    /// Multicast is not simulated.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    #[doc = doc_udp!("let group = \"ff02::1\".parse().unwrap();\nassert!(a.join_multicast_v6(&group, 0).is_err());")]
+    pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        let _ = (multiaddr, interface);
+        Err(unsupported("multicast"))
+    }
+
+    /// Multicast is not simulated.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    #[doc = doc_udp!("let group = std::net::Ipv4Addr::new(224, 0, 0, 1);\nassert!(a.leave_multicast_v4(group, std::net::Ipv4Addr::UNSPECIFIED).is_err());")]
+    pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        let _ = (multiaddr, interface);
+        Err(unsupported("multicast"))
+    }
+
+    /// Multicast is not simulated.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    #[doc = doc_udp!("let group = \"ff02::1\".parse().unwrap();\nassert!(a.leave_multicast_v6(&group, 0).is_err());")]
+    pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        let _ = (multiaddr, interface);
+        Err(unsupported("multicast"))
+    }
+}
+
+fn not_connected() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "the UDP socket is not connected",
+    )
+}
+
+impl TryFrom<std::net::UdpSocket> for UdpSocket {
+    type Error = io::Error;
+
+    /// [`UdpSocket::from_std`].
+    #[track_caller]
+    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        UdpSocket::from_std(socket)
+    }
+}
+
+impl fmt::Debug for UdpSocket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UdpSocket")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl Drop for UdpSocket {
+    fn drop(&mut self) {
+        self.network.unregister_udp(self.addr);
+    }
+}
