@@ -2,11 +2,10 @@
 //! that socket's queue at once (in send order); to an address nobody has bound it is
 //! lost, and a connected sender learns it (`ConnectionRefused`, as Linux's ICMP error).
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use tokio::io::{Interest, ReadBuf, Ready};
@@ -14,140 +13,14 @@ use tokio::io::{Interest, ReadBuf, Ready};
 use super::ToSocketAddrs;
 use super::addr::resolve_some;
 use super::network::{
-    Network, Port, Proto, Wakers, current_handle, destination, lock, source_addr, unsupported,
-    wake_all,
+    Network, Port, Proto, current_handle, destination, lock, source_addr, unsupported,
 };
 
-/// Bytes of datagrams a socket queues before it drops newcomers (a receive buffer).
-const QUEUE_BYTES: usize = 256 * 1024;
+mod mailbox;
+mod options;
 
-/// A socket's received datagrams (the network holds it weakly: that is how a sender
-/// reaches it).
-#[derive(Default)]
-pub(crate) struct Mailbox {
-    state: Mutex<MailboxState>,
-}
-
-struct MailboxState {
-    queue: VecDeque<(Vec<u8>, SocketAddr)>,
-    bytes: usize,
-    /// The peer of a connected socket: datagrams from others are not delivered.
-    peer: Option<SocketAddr>,
-    /// An error for the next receive (a connected socket's datagram found nobody).
-    error: Option<io::ErrorKind>,
-    /// tokio's readiness cache: readable until a receive would block.
-    hint: bool,
-    readers: Wakers,
-    options: Options,
-}
-
-impl Default for MailboxState {
-    fn default() -> MailboxState {
-        MailboxState {
-            queue: VecDeque::new(),
-            bytes: 0,
-            peer: None,
-            error: None,
-            hint: true,
-            readers: Wakers::default(),
-            options: Options::default(),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Options {
-    broadcast: bool,
-    multicast_loop_v4: bool,
-    multicast_ttl_v4: u32,
-    multicast_loop_v6: bool,
-    tclass_v6: u32,
-    ttl: u32,
-    tos_v4: u32,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            broadcast: false,
-            multicast_loop_v4: true,
-            multicast_ttl_v4: 1,
-            multicast_loop_v6: true,
-            tclass_v6: 0,
-            ttl: 64,
-            tos_v4: 0,
-        }
-    }
-}
-
-impl Mailbox {
-    /// Delivers a datagram from `from` (dropped when the queue is full or the socket is
-    /// connected to someone else, as the OS drops it).
-    fn deliver(&self, data: &[u8], from: SocketAddr) {
-        let mut state = lock(&self.state);
-        if state.peer.is_some_and(|peer| peer != from) || state.bytes + data.len() > QUEUE_BYTES {
-            return;
-        }
-        state.queue.push_back((data.to_vec(), from));
-        state.bytes += data.len();
-        state.hint = true;
-        let readers = state.readers.take();
-        drop(state);
-        wake_all(readers);
-    }
-
-    fn fail_next_receive(&self, kind: io::ErrorKind) {
-        let mut state = lock(&self.state);
-        state.error = Some(kind);
-        state.hint = true;
-        let readers = state.readers.take();
-        drop(state);
-        wake_all(readers);
-    }
-
-    /// Receives (or peeks at) the next datagram into `buf` (truncated to fit): its
-    /// length copied and its sender; pending with `waker` registered, or `WouldBlock`.
-    fn receive(
-        &self,
-        waker: Option<&Waker>,
-        buf: &mut [u8],
-        peek: bool,
-    ) -> Poll<io::Result<(usize, SocketAddr)>> {
-        let mut state = lock(&self.state);
-        if let Some(kind) = state.error.take() {
-            return Poll::Ready(Err(io::Error::new(
-                kind,
-                "connection refused: a datagram sent by this connected socket found nobody bound at its peer's address",
-            )));
-        }
-        let Some((data, from)) = state.queue.front() else {
-            state.hint = false;
-            return match waker {
-                Some(waker) => {
-                    state.readers.register(waker);
-                    Poll::Pending
-                }
-                None => Poll::Ready(Err(io::ErrorKind::WouldBlock.into())),
-            };
-        };
-        let (n, from) = (data.len().min(buf.len()), *from);
-        buf[..n].copy_from_slice(&data[..n]);
-        if !peek {
-            let (data, _) = state.queue.pop_front().expect("the front was there");
-            state.bytes -= data.len();
-        }
-        Poll::Ready(Ok((n, from)))
-    }
-
-    fn poll_readable(&self, waker: &Waker) -> Poll<()> {
-        let mut state = lock(&self.state);
-        if state.hint || !state.queue.is_empty() || state.error.is_some() {
-            return Poll::Ready(());
-        }
-        state.readers.register(waker);
-        Poll::Pending
-    }
-}
+pub(crate) use mailbox::Mailbox;
+use mailbox::QUEUE_BYTES;
 
 /// A UDP socket on the runtime's simulated network.
 ///
@@ -186,24 +59,7 @@ macro_rules! doc_udp {
         )
     };
 }
-
-/// A getter and a setter of an option kept and read back.
-macro_rules! option {
-    ($what:literal, $get:ident, $set:ident, $field:ident: $ty:ty, $value:literal) => {
-        #[doc = concat!("The ", $what, " (kept and read back).\n\n# Errors\n\nNone in the simulation.\n\n")]
-        #[doc = doc_udp!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $value, ");"))]
-        pub fn $get(&self) -> io::Result<$ty> {
-            Ok(lock(&self.mailbox.state).options.$field)
-        }
-
-        #[doc = concat!("Sets the ", $what, ".\n\n# Errors\n\nNone in the simulation.\n\n")]
-        #[doc = doc_udp!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $value, ");"))]
-        pub fn $set(&self, value: $ty) -> io::Result<()> {
-            lock(&self.mailbox.state).options.$field = value;
-            Ok(())
-        }
-    };
-}
+use doc_udp;
 
 impl UdpSocket {
     /// Binds a socket to `addr` (port 0: the next free ephemeral port of the runtime).
@@ -621,52 +477,6 @@ impl UdpSocket {
         }
     }
 
-    /// Runs `f`, a non-blocking operation, forgetting `interest`'s readiness when it
-    /// says `WouldBlock` (in the simulation `f` has no OS socket to use).
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    #[doc = doc_udp!("let r = b.try_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 8]));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        let out = f();
-        if interest.is_readable() && matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
-        {
-            lock(&self.mailbox.state).hint = false;
-        }
-        out
-    }
-
-    /// Waits for `interest`'s readiness and runs `f` until it does not say `WouldBlock`.
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet n = b.async_io(tokio::io::Interest::READABLE, || b.try_recv(&mut buf)).await?;\nassert_eq!(n, 2);")]
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        mut f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        loop {
-            self.ready(interest).await?;
-            match f() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if interest.is_readable() {
-                        lock(&self.mailbox.state).hint = false;
-                    }
-                }
-                out => return out,
-            }
-        }
-    }
-
     /// Waits for a datagram and copies it into `buf` without consuming it.
     ///
     /// # Errors
@@ -784,62 +594,6 @@ impl UdpSocket {
     #[doc = doc_udp!("assert!(a.take_error()?.is_none());")]
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         Ok(lock(&self.mailbox.state).error.take().map(io::Error::from))
-    }
-
-    option!("`SO_BROADCAST` option", broadcast, set_broadcast, broadcast: bool, "true");
-    option!("IPv4 multicast loop option", multicast_loop_v4, set_multicast_loop_v4, multicast_loop_v4: bool, "false");
-    option!("IPv4 multicast time-to-live", multicast_ttl_v4, set_multicast_ttl_v4, multicast_ttl_v4: u32, "40");
-    option!("IPv6 multicast loop option", multicast_loop_v6, set_multicast_loop_v6, multicast_loop_v6: bool, "false");
-    option!("IPv6 traffic class", tclass_v6, set_tclass_v6, tclass_v6: u32, "96");
-    option!("IP time-to-live", ttl, set_ttl, ttl: u32, "40");
-    option!("IPv4 type of service", tos_v4, set_tos_v4, tos_v4: u32, "96");
-
-    /// Multicast is not simulated.
-    ///
-    /// # Errors
-    ///
-    /// `Unsupported`.
-    ///
-    #[doc = doc_udp!("let group = std::net::Ipv4Addr::new(224, 0, 0, 1);\nassert!(a.join_multicast_v4(group, std::net::Ipv4Addr::UNSPECIFIED).is_err());")]
-    pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        let _ = (multiaddr, interface);
-        Err(unsupported("multicast"))
-    }
-
-    /// Multicast is not simulated.
-    ///
-    /// # Errors
-    ///
-    /// `Unsupported`.
-    ///
-    #[doc = doc_udp!("let group = \"ff02::1\".parse().unwrap();\nassert!(a.join_multicast_v6(&group, 0).is_err());")]
-    pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        let _ = (multiaddr, interface);
-        Err(unsupported("multicast"))
-    }
-
-    /// Multicast is not simulated.
-    ///
-    /// # Errors
-    ///
-    /// `Unsupported`.
-    ///
-    #[doc = doc_udp!("let group = std::net::Ipv4Addr::new(224, 0, 0, 1);\nassert!(a.leave_multicast_v4(group, std::net::Ipv4Addr::UNSPECIFIED).is_err());")]
-    pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        let _ = (multiaddr, interface);
-        Err(unsupported("multicast"))
-    }
-
-    /// Multicast is not simulated.
-    ///
-    /// # Errors
-    ///
-    /// `Unsupported`.
-    ///
-    #[doc = doc_udp!("let group = \"ff02::1\".parse().unwrap();\nassert!(a.leave_multicast_v6(&group, 0).is_err());")]
-    pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        let _ = (multiaddr, interface);
-        Err(unsupported("multicast"))
     }
 }
 
