@@ -321,3 +321,47 @@ fn each_runtime_has_its_own_network() {
     assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
     assert!(first.block_on(TcpStream::connect("127.0.0.1:9000")).is_ok());
 }
+
+/// tokio's `rt_shutdown_err` case: a listener of a runtime that was dropped fails to
+/// accept, with the error `is_rt_shutdown_err` recognises.
+#[test]
+fn accepting_after_the_runtime_shut_down_fails_with_the_shutdown_error() {
+    let first = tokio::runtime::Runtime::new().unwrap();
+    let second = tokio::runtime::Runtime::new().unwrap();
+    let listener = first.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+    let socket = first.block_on(UdpSocket::bind("127.0.0.1:0")).unwrap();
+    drop(first);
+    second.block_on(async {
+        let err = listener.accept().await.unwrap_err();
+        assert!(tokio::runtime::is_rt_shutdown_err(&err));
+        let err = socket.recv(&mut [0; 4]).await.unwrap_err();
+        assert!(tokio::runtime::is_rt_shutdown_err(&err));
+    });
+}
+
+/// Wakes by setting a flag.
+struct Flag(std::sync::atomic::AtomicBool);
+
+impl std::task::Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// tokio's `io_driver_drop` `drop_wakes` case, on a simulated listener: the runtime's
+/// shutdown wakes the task waiting to accept, whose next poll fails.
+#[test]
+fn the_runtime_shutting_down_wakes_a_waiting_accept() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+    let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+    let waker = std::task::Waker::from(flag.clone());
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(listener.poll_accept(&mut cx).is_pending());
+    drop(rt);
+    assert!(flag.0.load(std::sync::atomic::Ordering::SeqCst));
+    match listener.poll_accept(&mut cx) {
+        std::task::Poll::Ready(Err(e)) => assert!(tokio::runtime::is_rt_shutdown_err(&e)),
+        other => panic!("{other:?}"),
+    }
+}

@@ -44,6 +44,8 @@ struct State {
     last_ephemeral: BTreeMap<Proto, u16>,
     listeners: BTreeMap<SocketAddr, Arc<Backlog>>,
     udp: BTreeMap<SocketAddr, Weak<Mailbox>>,
+    /// The runtime shut down: sockets made or accepting since fail with tokio's error.
+    shut_down: bool,
 }
 
 /// A port taken by a socket, given back when the socket drops.
@@ -85,9 +87,34 @@ impl Network {
     pub(crate) fn current() -> io::Result<Network> {
         let handle = current_handle();
         if handle.is_shut_down() {
-            return Err(io::Error::other(SHUTTING_DOWN));
+            return Err(shutdown_error());
         }
         Ok(handle.network().clone())
+    }
+
+    /// The runtime shuts down: waiting accepts and receives fail (with tokio's shutdown
+    /// error), as tokio's I/O driver wakes its sockets when it shuts down.
+    pub(crate) fn shut_down(&self) {
+        let mut state = self.lock();
+        state.shut_down = true;
+        let listeners: Vec<_> = state.listeners.values().cloned().collect();
+        let mailboxes: Vec<_> = state.udp.values().filter_map(Weak::upgrade).collect();
+        drop(state);
+        for backlog in listeners {
+            backlog.wake_waiters();
+        }
+        for mailbox in mailboxes {
+            mailbox.wake_readers();
+        }
+    }
+
+    /// The shutdown error, once the runtime shut down.
+    pub(crate) fn check(&self) -> io::Result<()> {
+        if self.lock().shut_down {
+            Err(shutdown_error())
+        } else {
+            Ok(())
+        }
     }
 
     /// Takes `addr`'s port for `proto` (an ephemeral one for port 0) on a local address.
@@ -248,6 +275,11 @@ pub(crate) fn current_handle() -> Handle {
         panic!("{IO_DISABLED}");
     }
     handle
+}
+
+/// tokio's error for an operation of a runtime that shut down (`is_rt_shutdown_err`).
+pub(crate) fn shutdown_error() -> io::Error {
+    io::Error::other(SHUTTING_DOWN)
 }
 
 /// The error of an operation the simulated network cannot do (a real OS socket handed

@@ -426,6 +426,7 @@ impl Handle {
     pub(crate) fn shut_down(&self) {
         let first = !self.inner.shut_down.swap(true, Ordering::Relaxed);
         self.drop_pending();
+        self.inner.net.shut_down();
         if first && self.inner.flavor == RuntimeFlavor::MultiThread {
             // The workers stop (`Builder::on_thread_start` started them).
             if let Some(stop) = self.park_hooks().stop {

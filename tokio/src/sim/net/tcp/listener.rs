@@ -45,6 +45,11 @@ impl Backlog {
         Ok(())
     }
 
+    pub(crate) fn wake_waiters(&self) {
+        let waiters = lock(&self.state).waiters.take();
+        wake_all(waiters);
+    }
+
     fn poll_pop(&self, waker: &Waker) -> Poll<End> {
         let mut state = lock(&self.state);
         match state.queue.pop_front() {
@@ -147,7 +152,7 @@ impl TcpListener {
     ///
     /// # Errors
     ///
-    /// None in the simulation (tokio's can fail when the OS does).
+    /// tokio's shutdown error once the listener's runtime shut down.
     ///
     /// # Examples
     ///
@@ -168,7 +173,7 @@ impl TcpListener {
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// As [`Self::accept`].
     ///
     /// # Examples
     ///
@@ -181,6 +186,8 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        // A listener of a runtime that shut down fails, as tokio's does.
+        self.network.check()?;
         self.backlog.poll_pop(cx.waker()).map(|end| {
             let peer = end.peer_addr();
             Ok((TcpStream::from_end(end), peer))

@@ -86,6 +86,11 @@ impl Mailbox {
         wake_all(readers);
     }
 
+    pub(crate) fn wake_readers(&self) {
+        let readers = lock(&self.state).readers.take();
+        wake_all(readers);
+    }
+
     pub(super) fn fail_next_receive(&self, kind: io::ErrorKind) {
         let mut state = lock(&self.state);
         state.error = Some(kind);

@@ -253,6 +253,17 @@ impl UdpSocket {
         Ok(buf.len())
     }
 
+    /// The mailbox's `receive`, failing once the runtime shut down (as tokio's).
+    fn receive(
+        &self,
+        waker: Option<&Waker>,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.network.check()?;
+        self.mailbox.receive(waker, buf, peek)
+    }
+
     fn connected_peer(&self) -> io::Result<SocketAddr> {
         lock(&self.mailbox.state).peer.ok_or_else(not_connected)
     }
@@ -430,7 +441,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.mailbox.receive(Some(cx.waker()), buf, false)).await
+        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf, false)).await
     }
 
     /// Polls for a datagram, appended to `buf`'s filled part; gives its sender.
@@ -454,11 +465,8 @@ impl UdpSocket {
         buf: &mut ReadBuf<'_>,
         peek: bool,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) = std::task::ready!(self.mailbox.receive(
-            Some(cx.waker()),
-            buf.initialize_unfilled(),
-            peek
-        ))?;
+        let (n, from) =
+            std::task::ready!(self.receive(Some(cx.waker()), buf.initialize_unfilled(), peek))?;
         buf.advance(n);
         Poll::Ready(Ok(from))
     }
@@ -471,7 +479,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_recv_from(&mut [0; 8])?, (2, a.local_addr()?));")]
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        match self.mailbox.receive(None, buf, false) {
+        match self.receive(None, buf, false) {
             Poll::Ready(r) => r,
             Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
         }
@@ -518,7 +526,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.mailbox.receive(Some(cx.waker()), buf, true)).await
+        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf, true)).await
     }
 
     /// Polls for a datagram to peek at, appended to `buf`'s filled part; gives its sender.
@@ -544,7 +552,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_from(&mut [0; 8])?, (2, a.local_addr()?));")]
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        match self.mailbox.receive(None, buf, true) {
+        match self.receive(None, buf, true) {
             Poll::Ready(r) => r,
             Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
         }
