@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, Interest};
 use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::simulation::simloop::Policy;
-use tokio::simulation::{Explorer, explore};
+use tokio::simulation::{Explorer, check_determinism, explore};
 
 /// Three clients connect to one server, each sends its number and reads it back; the
 /// server records the order it accepted them in and the ports they came from.
@@ -64,6 +64,15 @@ fn the_same_seed_gives_the_same_connections_and_ports() {
                 "{policy} seed {seed}"
             );
         }
+    }
+}
+
+#[test]
+fn a_network_program_passes_the_determinism_check() {
+    for policy in [Policy::Fifo, Policy::Random, Policy::Pct { depth: 3 }] {
+        let explorer = Explorer::new().policy(policy).seed(11);
+        check_determinism(&explorer, || three_clients(Arc::default()))
+            .unwrap_or_else(|e| panic!("{policy}: {e}"));
     }
 }
 
