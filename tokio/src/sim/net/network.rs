@@ -1,7 +1,13 @@
 //! A runtime's simulated network: which ports are taken, who listens where, which UDP
 //! socket receives at an address. Every map is a `BTreeMap` (looked up, never iterated
 //! into a decision), ephemeral ports come from a counter, so a run binds the same ports
-//! in the same order every time.
+//! in the same order every time. A port is taken per protocol whatever the address (a
+//! listener on `127.0.0.1:80` keeps `[::1]:80` from binding too).
+//!
+//! The network is the runtime's, not the process's: the tests of one binary run on
+//! parallel threads, each in runtimes of its own, and a shared network would hand out
+//! ports in the order those threads happen to bind. The price: a server in one runtime
+//! and a client in another, independent one do not see each other (`ConnectionRefused`).
 
 use std::collections::BTreeMap;
 use std::io;
