@@ -37,6 +37,11 @@ pub(crate) trait ErasedTask {
     /// cell goes to the thread's pool of cells for the next spawn of its type
     /// (`cell_pool.rs`); any other is freed.
     fn recycle(self: Pin<Box<Self>>) {}
+    /// Gives the cell of a detached task back once the task ended (the core defers it past
+    /// its borrow: the output a detached task leaves may run user code as it drops): the
+    /// output is dropped, and the cell goes to the pool as [`recycle`](Self::recycle)'s
+    /// does (a `SendCell` too: every simloop-tokio task is detached); any other is freed.
+    fn recycle_detached(self: Pin<Box<Self>>) {}
     /// The cell as a `Send` task if it is one (a keepable task's, `keep.rs`), else itself.
     #[allow(clippy::type_complexity)]
     fn into_send(
@@ -66,13 +71,33 @@ impl<F: Future + 'static> TaskCell<F> {
     /// cell of the pool when one of this type is free, else in a new one.
     #[inline]
     pub(crate) fn boxed(future: F) -> Pin<Box<dyn ErasedTask>> {
-        match cell_pool::take::<F>() {
+        match cell_pool::take::<TaskCell<F>>() {
             Some(mut cell) => {
-                cell.as_mut().project().state.set(State::Running { future });
+                cell.as_mut().refill(future);
                 cell
             }
             None => Box::pin(TaskCell::new(future)),
         }
+    }
+
+    /// Puts `future` into an emptied cell (one from the pool, [`empty`](Self::empty)).
+    #[inline]
+    pub(super) fn refill(self: Pin<&mut Self>, future: F) {
+        self.project().state.set(State::Running { future });
+    }
+
+    /// Empties the cell of a task that ended, for the pool: drops the task's waker (as a
+    /// freed cell's: the core reuses a retired waker only once nothing else holds it), then
+    /// the output left in it (a detached task's). False, and the cell as it was, when the
+    /// task has not ended.
+    pub(super) fn empty(self: Pin<&mut Self>) -> bool {
+        let mut this = self.project();
+        if let StateProj::Running { .. } = this.state.as_mut().project() {
+            return false;
+        }
+        *this.waker = Waker::noop().clone();
+        this.state.set(State::Done { result: None });
+        true
     }
 
     /// `future` as a task, without its waker yet ([`ErasedTask::set_waker`]).
@@ -149,6 +174,12 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         // waker only once nothing else holds it.
         *self.as_mut().project().waker = Waker::noop().clone();
         cell_pool::put(self);
+    }
+
+    fn recycle_detached(mut self: Pin<Box<Self>>) {
+        if self.as_mut().empty() {
+            cell_pool::put(self);
+        }
     }
 
     fn into_send(

@@ -1,4 +1,5 @@
-//! Task cells kept after their output was taken, for the next spawn of the same future type.
+//! Task cells kept after their output was taken (or, for a detached task, dropped), for the
+//! next spawn of the same future type.
 //!
 //! A spawn allocated its cell and the join freed it: with thousands of tasks alive at once,
 //! glibc's per-thread cache (seven blocks a size) overflows and both calls take the slow
@@ -9,15 +10,14 @@
 //! place (`Pin::set`), which is safe.
 //!
 //! Nothing observable depends on the pool: a cell's address reaches no trace and no
-//! decision. The pool is the thread's, like the parked core (`pool.rs`), so the cells of
+//! decision. A cell type is `TaskCell<F>`, or `keep.rs`'s `SendCell<F>` (a keepable
+//! task's: every simloop-tokio task, which nobody joins through simloop). The pool is the
+//! thread's, like the parked core (`pool.rs`), so the cells of
 //! one run serve the next (W5's ten thousand runs, each spawn of a bench's repetitions).
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
-use std::future::Future;
 use std::pin::Pin;
-
-use super::cell::TaskCell;
 
 /// The bytes of cells one future type may keep: a run's peak of live tasks of a type is
 /// kept up to this (10,000 W6 tasks are about 2 MB), a bigger peak is freed past it.
@@ -27,7 +27,7 @@ const MAX_BYTES: usize = 4 << 20;
 /// more task types than this pays the search for none of them past the first lists).
 const MAX_KINDS: usize = 16;
 
-/// The kept cells of one future type: a `Vec<Pin<Box<TaskCell<F>>>>`.
+/// The kept cells of one cell type: a `Vec<Pin<Box<C>>>`.
 struct Kind {
     ty: TypeId,
     cells: Box<dyn Any>,
@@ -37,28 +37,28 @@ thread_local! {
     static POOL: RefCell<Vec<Kind>> = const { RefCell::new(Vec::new()) };
 }
 
-type Cells<F> = Vec<Pin<Box<TaskCell<F>>>>;
+type Cells<C> = Vec<Pin<Box<C>>>;
 
-/// A kept cell for a future of type `F`, if there is one. Its state is `Done` with no
-/// output and its waker is the no-op waker: the caller sets both.
+/// A kept cell of type `C` (a `TaskCell<F>` or a `SendCell<F>`), if there is one. Its
+/// state is `Done` with no output and its waker is the no-op waker: the caller sets both.
 #[inline]
-pub(super) fn take<F: Future + 'static>() -> Option<Pin<Box<TaskCell<F>>>> {
-    let ty = TypeId::of::<F>();
+pub(super) fn take<C: 'static>() -> Option<Pin<Box<C>>> {
+    let ty = TypeId::of::<C>();
     POOL.try_with(|p| {
         let mut kinds = p.try_borrow_mut().ok()?;
         let kind = kinds.iter_mut().find(|k| k.ty == ty)?;
-        kind.cells.downcast_mut::<Cells<F>>()?.pop()
+        kind.cells.downcast_mut::<Cells<C>>()?.pop()
     })
     .ok()
     .flatten()
 }
 
 /// Keeps `cell`, whose output was taken and whose waker was dropped, for the next spawn of
-/// an `F`; frees it when that type's list is full (or the thread is ending).
+/// a cell of its type; frees it when that type's list is full (or the thread is ending).
 #[inline]
-pub(super) fn put<F: Future + 'static>(cell: Pin<Box<TaskCell<F>>>) {
-    let ty = TypeId::of::<F>();
-    let cap = MAX_BYTES / size_of::<TaskCell<F>>().max(1);
+pub(super) fn put<C: 'static>(cell: Pin<Box<C>>) {
+    let ty = TypeId::of::<C>();
+    let cap = MAX_BYTES / size_of::<C>().max(1);
     let refused = POOL
         .try_with(|p| {
             let Ok(mut kinds) = p.try_borrow_mut() else {
@@ -67,13 +67,13 @@ pub(super) fn put<F: Future + 'static>(cell: Pin<Box<TaskCell<F>>>) {
             let at = match kinds.iter().position(|k| k.ty == ty) {
                 Some(at) => at,
                 None if kinds.len() < MAX_KINDS => {
-                    let cells: Box<dyn Any> = Box::new(Cells::<F>::new());
+                    let cells: Box<dyn Any> = Box::new(Cells::<C>::new());
                     kinds.push(Kind { ty, cells });
                     kinds.len() - 1
                 }
                 None => return Some(cell),
             };
-            match kinds[at].cells.downcast_mut::<Cells<F>>() {
+            match kinds[at].cells.downcast_mut::<Cells<C>>() {
                 Some(cells) if cells.len() < cap => {
                     cells.push(cell);
                     None
@@ -93,14 +93,28 @@ mod tests {
 
     use crate::{Sim, spawn};
 
-    /// How many cells of future type `F` this thread's pool keeps.
-    fn kept<F: std::future::Future + 'static>() -> Option<usize> {
+    /// How many cells of type `C` this thread's pool keeps.
+    fn kept_cells<C: 'static>() -> Option<usize> {
         super::POOL.with(|p| {
             p.borrow()
                 .iter()
-                .find(|k| k.ty == std::any::TypeId::of::<F>())
-                .and_then(|k| k.cells.downcast_ref::<super::Cells<F>>().map(Vec::len))
+                .find(|k| k.ty == std::any::TypeId::of::<C>())
+                .and_then(|k| k.cells.downcast_ref::<super::Cells<C>>().map(Vec::len))
         })
+    }
+
+    /// How many cells of future type `F` this thread's pool keeps.
+    fn kept<F: std::future::Future + 'static>() -> Option<usize> {
+        kept_cells::<crate::runtime::TaskCell<F>>()
+    }
+
+    /// Counts its drops.
+    struct Counted(Rc<Cell<u32>>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
     }
 
     /// A spawn reuses the cell of a task of the same type that was joined (issue 18: a
@@ -128,6 +142,43 @@ mod tests {
         assert_eq!(kept::<std::future::Ready<u64>>(), Some(1));
     }
 
+    /// A detached task's cell (its handle dropped before the task ended) is given back when
+    /// the task ends, its output dropped there, and serves the next spawn of its type
+    /// (simloop-tokio's tasks are all detached: each cost a malloc and a free before).
+    #[test]
+    fn a_detached_tasks_cell_serves_the_next_spawn() {
+        let out = Sim::new().run(async {
+            let dropped = Rc::new(Cell::new(0));
+            for _ in 0..100 {
+                drop(spawn(std::future::ready(Counted(dropped.clone()))));
+                crate::yield_now().await;
+            }
+            crate::yield_now().await;
+            dropped.get()
+        });
+        assert_eq!(
+            out.result.unwrap(),
+            100,
+            "every detached output was dropped"
+        );
+        assert_eq!(kept::<std::future::Ready<Counted>>(), Some(1));
+    }
+
+    /// A keepable task (simloop-tokio's, `keep.rs`) ends detached, and its cell serves the
+    /// next keepable spawn of its type.
+    #[test]
+    fn a_keepable_tasks_cell_serves_the_next_keepable_spawn() {
+        let out = Sim::new().run(async {
+            for _ in 0..100 {
+                crate::task::spawn_keepable(std::future::ready(()));
+                crate::yield_now().await;
+            }
+        });
+        out.result.unwrap();
+        type Keepable = super::super::keep::SendCell<std::future::Ready<()>>;
+        assert_eq!(kept_cells::<Keepable>(), Some(1));
+    }
+
     /// A type's list holds no more than its byte budget.
     #[test]
     fn the_pool_is_bounded() {
@@ -145,7 +196,7 @@ mod tests {
             });
             assert_eq!(out.result.unwrap(), 100);
         }
-        let cap = super::MAX_BYTES / size_of::<super::TaskCell<Big>>();
+        let cap = super::MAX_BYTES / size_of::<crate::runtime::TaskCell<Big>>();
         assert!(cap < 100);
         assert_eq!(kept::<Big>(), Some(cap));
     }

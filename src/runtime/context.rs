@@ -107,7 +107,7 @@ pub(crate) fn defer_drop(cell: Pin<Box<dyn ErasedTask>>) {
 #[cold]
 pub(crate) fn run_deferred(slot: &Slot) {
     loop {
-        let (wakers, drops) = {
+        let (mut wakers, mut drops) = {
             let mut d = slot.deferred.borrow_mut();
             if d.wakers.is_empty() && d.drops.is_empty() {
                 slot.has_deferred.set(false);
@@ -115,9 +115,23 @@ pub(crate) fn run_deferred(slot: &Slot) {
             }
             (std::mem::take(&mut d.wakers), std::mem::take(&mut d.drops))
         };
-        for w in wakers {
+        for w in wakers.drain(..) {
             w.wake();
         }
-        drop(drops);
+        // A detached task's cell serves the next spawn of its type (`cell_pool.rs`).
+        for cell in drops.drain(..) {
+            cell.recycle_detached();
+        }
+        // The emptied vectors go back with their capacity (unless more was deferred
+        // meanwhile): every detached task's end defers its cell's drop, and a fresh vector
+        // each time cost an allocation and a free per task (simloop-tokio's tasks are all
+        // detached: 3.2M of W6's 113M instructions through it).
+        let mut d = slot.deferred.borrow_mut();
+        if d.wakers.capacity() == 0 {
+            d.wakers = wakers;
+        }
+        if d.drops.capacity() == 0 {
+            d.drops = drops;
+        }
     }
 }

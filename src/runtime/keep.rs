@@ -22,7 +22,7 @@ use pin_project_lite::pin_project;
 
 use super::cell::Host;
 use super::slot::KEEP;
-use super::{ErasedTask, JoinError, TaskCell, TaskId, with};
+use super::{ErasedTask, JoinError, TaskCell, TaskId, cell_pool, with};
 
 thread_local! {
     /// The tasks kept by the runs that ended on this thread, not taken yet.
@@ -93,9 +93,17 @@ impl fmt::Debug for Kept {
 /// Outside a simulation.
 #[track_caller]
 pub fn spawn_keepable<F: Future<Output = ()> + Send + 'static>(future: F) -> TaskId {
-    let cell: Pin<Box<dyn ErasedTask>> = Box::pin(SendCell {
-        cell: TaskCell::new(future),
-    });
+    // A pooled cell of this type when there is one (a detached cell is given back when
+    // its task ends: `ErasedTask::recycle_detached`), else a new one.
+    let cell: Pin<Box<dyn ErasedTask>> = match cell_pool::take::<SendCell<F>>() {
+        Some(mut cell) => {
+            cell.as_mut().project().cell.refill(future);
+            cell
+        }
+        None => Box::pin(SendCell {
+            cell: TaskCell::new(future),
+        }),
+    };
     with("spawn_keepable", |c| {
         let id = c.spawn_cell(None, cell);
         let slot = c.slot_mut(id).expect("a task just spawned has a slot");
@@ -187,7 +195,7 @@ pub(crate) fn keep(cell: Pin<Box<dyn ErasedTask>>) {
 pin_project! {
     /// A keepable task's cell: its future and output are `Send`, so a kept task may go on
     /// in a run on another thread.
-    struct SendCell<F: Future> {
+    pub(super) struct SendCell<F: Future> {
         #[pin]
         cell: TaskCell<F>,
     }
@@ -220,6 +228,12 @@ where
 
     fn prefetch(&self) {
         self.cell.prefetch()
+    }
+
+    fn recycle_detached(mut self: Pin<Box<Self>>) {
+        if self.as_mut().project().cell.empty() {
+            cell_pool::put(self);
+        }
     }
 
     fn into_send(

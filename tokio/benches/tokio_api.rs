@@ -9,7 +9,13 @@
 //! RUSTFLAGS="--cfg simloop" CARGO_TARGET_DIR=target/simloop cargo bench -p simloop-tokio --bench tokio_api
 //! ```
 //!
-//! `SIMLOOP_BENCH_REPS` sets the number of rounds (default 7).
+//! `SIMLOOP_BENCH_REPS` sets the number of rounds (default 7). Arguments after `--bench`
+//! narrow the run, for profiles: a workload's tag (`w3`) runs only the workloads it names,
+//! and `--sim-only` runs only the simloop-tokio side (its warm-up and rounds, no table):
+//!
+//! ```sh
+//! SIMLOOP_BENCH_REPS=1 valgrind --tool=callgrind <tokio_api binary> --bench --sim-only w3
+//! ```
 
 use std::time::{Duration, Instant};
 
@@ -39,6 +45,18 @@ const WORKLOADS: &[Workload] = &[
     ("W6 timeouts", real::w6, simulated::w6),
 ];
 
+/// Whether the arguments select workload `name`: every workload when no tag (`w1`..`w6`)
+/// is given, else those whose tag is.
+fn selected(name: &str, args: &[String]) -> bool {
+    let tags: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(|a| a.to_ascii_lowercase())
+        .collect();
+    let tag = name.split(' ').next().unwrap_or(name).to_ascii_lowercase();
+    tags.is_empty() || tags.contains(&tag)
+}
+
 fn time(f: fn()) -> Duration {
     let start = Instant::now();
     f();
@@ -51,9 +69,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
         return;
     }
+    let sim_only = args.iter().any(|a| a == "--sim-only");
     let reps: usize = std::env::var("SIMLOOP_BENCH_REPS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -69,6 +89,17 @@ fn main() {
         "workload", "tokio paused", "simloop-tokio", "ratio"
     );
     for (name, on_tokio, on_sim) in WORKLOADS {
+        if !selected(name, &args) {
+            continue;
+        }
+        if sim_only {
+            // A profile's run: the simulated side alone, warm-up included.
+            on_sim();
+            for _ in 0..reps {
+                on_sim();
+            }
+            continue;
+        }
         // One warm-up of each, then interleaved rounds so that load from other processes
         // hits both alike.
         on_tokio();
