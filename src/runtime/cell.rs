@@ -178,7 +178,7 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
 
     fn recycle_detached(mut self: Pin<Box<Self>>) {
         if self.as_mut().empty() {
-            cell_pool::put(self);
+            cell_pool::put_detached(self);
         }
     }
 

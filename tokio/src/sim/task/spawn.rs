@@ -47,15 +47,27 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    // In a run, without cloning its handle.
-    let mut future = Some(future);
-    if let Some(join) = context::with_run(|r| spawn_on(&r.handle, future.take().expect("once"))) {
-        return join;
+    if context::run_number() != 0 {
+        // In a run (whose runtime is the current one), without cloning its handle, and
+        // without an `Option` around the future: each move of a large future is a copy.
+        return context::with_run(move |r| spawn_in_run(r, future)).expect("a run is in progress");
     }
     match context::current_handle() {
-        Some(handle) => handle.spawn(future.take().expect("not spawned in a run")),
+        Some(handle) => handle.spawn(future),
         None => panic!("{NO_RUNTIME}"),
     }
+}
+
+/// Spawns `future` on the run in progress, `run`.
+#[inline]
+fn spawn_in_run<F>(run: &context::Run, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let (task, join) = TaskFuture::new(&run.handle, future, None);
+    task.start_in(run);
+    join
 }
 
 /// Spawns `future` on `handle`'s runtime: now when a run of it is in progress on this
@@ -134,6 +146,7 @@ pin_project! {
 
 impl<F: Future> TaskFuture<F> {
     /// A task of `handle`'s runtime (of a `LocalSet` when `local` is given) and its handle.
+    #[inline]
     pub(crate) fn new(
         handle: &Handle,
         future: F,
@@ -146,6 +159,7 @@ impl<F: Future> TaskFuture<F> {
     }
 
     /// A task with the given id and its handle.
+    #[inline]
     pub(crate) fn with_id(
         id: Id,
         future: F,
@@ -183,12 +197,30 @@ where
     /// runtime's next run, as tokio's tasks outlive a `block_on` (`Handle::run` takes it
     /// back). An explored run's tasks end with it.
     pub(crate) fn start_in_runtime(self) {
-        if context::with_run(|r| r.threads) != Some(true) {
-            return self.start();
+        if let Some(start) = context::with_run(|r| (r.threads, r.number)) {
+            return self.start_as(start);
         }
+        self.start()
+    }
+
+    /// Spawns the task in `run`, the run in progress on this thread, as
+    /// [`start_in_runtime`](Self::start_in_runtime) does.
+    #[inline]
+    pub(crate) fn start_in(self, run: &context::Run) {
+        self.start_as((run.threads, run.number))
+    }
+
+    /// Spawns the task in the run in progress, numbered `number`: keepable when the run
+    /// takes other threads' wakes (a `block_on`'s).
+    #[inline]
+    fn start_as(self, (keepable, number): (bool, u64)) {
         let shared = self.shared.clone();
-        let task = simloop::task::spawn_keepable(self);
-        lock(&shared).task = Some((context::run_number(), task));
+        let task = if keepable {
+            simloop::task::spawn_keepable(self)
+        } else {
+            simloop::spawn(self).id()
+        };
+        lock(&shared).task = Some((number, task));
     }
 }
 

@@ -220,13 +220,19 @@ impl Instant {
     /// run's zero (tokio's timer resolution); `None` outside a run.
     pub(crate) fn to_virtual(self) -> Option<simloop::Instant> {
         let origin = context::with_run(|r| r.origin)?;
-        let since = self.std.saturating_duration_since(origin);
-        // Whole milliseconds, rounded up, in u64 arithmetic (a u128 division costs more than
-        // the rest of a timer's arming).
-        let nanos = u64::try_from(since.as_nanos()).unwrap_or(u64::MAX);
-        let ms = nanos.div_ceil(1_000_000);
-        Some(simloop::Instant::from_nanos(ms.saturating_mul(1_000_000)))
+        Some(virtual_deadline(self.std.saturating_duration_since(origin)))
     }
+}
+
+/// The virtual instant `since` the run's zero, rounded up to a whole millisecond (tokio's
+/// timer resolution).
+#[inline]
+pub(crate) fn virtual_deadline(since: Duration) -> simloop::Instant {
+    // Whole milliseconds, rounded up, in u64 arithmetic (a u128 division costs more than
+    // the rest of a timer's arming).
+    let nanos = u64::try_from(since.as_nanos()).unwrap_or(u64::MAX);
+    let ms = nanos.div_ceil(1_000_000);
+    simloop::Instant::from_nanos(ms.saturating_mul(1_000_000))
 }
 
 impl From<std::time::Instant> for Instant {

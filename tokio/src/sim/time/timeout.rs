@@ -36,10 +36,12 @@ pub fn timeout<F: std::future::IntoFuture>(
     duration: Duration,
     future: F,
 ) -> Timeout<F::IntoFuture> {
-    let deadline = Instant::now()
-        .checked_add(duration)
-        .unwrap_or_else(Instant::far_future);
-    timeout_at(deadline, future)
+    // `sleep(duration)` is the sleep `timeout_at(Instant::now() + duration)` makes, with
+    // its virtual deadline computed at once (`sleep`'s fast path in a run).
+    Timeout {
+        value: future.into_future(),
+        delay: super::sleep(duration),
+    }
 }
 
 /// Requires `future` to complete before `deadline`.
