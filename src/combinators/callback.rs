@@ -45,7 +45,9 @@ fn watch_each(
 }
 
 /// Disarms a timeout's timer of run `run`, if that run is still going; a foreign waker it
-/// held is dropped after the core borrow.
+/// held is dropped after the core borrow. Inline: a timeout's finish calls it once per
+/// timeout, and out of line it cost W6 about 7 instructions a task.
+#[inline]
 pub(crate) fn disarm(run: u64, key: TimerKey) {
     let waker = try_with(|c| {
         if c.run_id() == run {

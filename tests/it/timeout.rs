@@ -137,6 +137,26 @@ fn reschedule_later_earlier_into_the_past_and_to_none() {
     assert_eq!(none.result.unwrap(), Ok(None));
 }
 
+/// A deadline a handle sets before the first poll is the one the timeout starts with, and
+/// `deadline()` reports none until then (round 12 keeps it in the field the started
+/// timeout's deadline uses).
+#[test]
+fn a_deadline_rescheduled_before_the_start_is_the_one_armed() {
+    let out = Sim::new().run(async {
+        sleep(ms(20)).await;
+        let t = timeout(ms(1000), sleep(ms(500)));
+        let h = t.handle();
+        h.reschedule(Some(at(300))).unwrap();
+        let before = h.deadline();
+        let r = t.await;
+        (before, h.deadline(), r.is_err(), h.expired(), now())
+    });
+    assert_eq!(
+        out.result.unwrap(),
+        (None, Some(at(300)), true, true, at(300))
+    );
+}
+
 #[test]
 fn reschedule_after_expiry_is_an_error() {
     let out = Sim::new().run(async {

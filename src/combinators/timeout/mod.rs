@@ -321,8 +321,15 @@ impl<F: Future> Future for Timeout<F> {
         let polled = with_state(this.state, this.shared, |s| {
             with("timeout", |c| s.poll(c, target, started, cx.waker()))
         });
-        let Some((due, mark)) = polled else {
-            return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
+        let (due, mark) = match polled {
+            Ok(go) => go,
+            Err(stale) => {
+                // Expired and finished (`State::poll`): drop what it gave up, then the
+                // inner work.
+                drop(stale);
+                this.inner.set(None);
+                return Poll::Ready(Err(Elapsed(())));
+            }
         };
         if !started {
             if due && *this.lazy {
@@ -349,19 +356,6 @@ impl<F: Future> Future for Timeout<F> {
             }
         }
     }
-}
-
-fn expire<F>(
-    state: &mut State,
-    shared: &OnceCell<Arc<Mutex<State>>>,
-    mut inner: Pin<&mut Option<F>>,
-) -> Elapsed {
-    with_state(state, shared, |s| {
-        s.mark_expired();
-        s.finish(false);
-    });
-    inner.set(None);
-    Elapsed(())
 }
 
 #[cfg(test)]

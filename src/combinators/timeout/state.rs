@@ -19,14 +19,15 @@ use crate::time::Instant;
 pub(super) struct State {
     /// `STARTED`, `HAS_DEADLINE`, `RESCHEDULED`, `RESCHEDULED_TO`, `EXPIRED`, `FINISHED`.
     flags: u8,
-    /// With `STARTED`: the task that runs the timeout (`TaskId::get`) and its run.
+    /// With `STARTED`: the task that runs the timeout (`TaskId::get`), its slot (kept so
+    /// that the core finds the task without a look-up in its id table) and its run.
     task: u32,
+    slot: u32,
     run: u64,
-    /// With `HAS_DEADLINE`: the current deadline (ns).
+    /// With `HAS_DEADLINE`: the current deadline (ns). Before the start, with
+    /// `RESCHEDULED_TO`: the deadline a handle set (the field is shared: a deadline is only
+    /// set once the timeout started).
     deadline: u64,
-    /// With `RESCHEDULED`: a deadline set by a handle before the first poll (ns, with
-    /// `RESCHEDULED_TO`; none without).
-    rescheduled: u64,
     /// The armed deadline timer, `TimerKey::NONE` when none.
     key: TimerKey,
     /// The waker of the last poll when it is not the owner's own (re-arming uses it).
@@ -45,12 +46,13 @@ const ABSORBED: u8 = 1 << 6;
 
 impl State {
     pub(super) fn owner(&self) -> Option<(u64, TaskId)> {
-        (self.flags & STARTED != 0).then(|| (self.run, TaskId::from_raw(self.task)))
+        (self.flags & STARTED != 0)
+            .then(|| (self.run, TaskId::new(self.task as usize - 1, self.slot)))
     }
 
     pub(super) fn set_owner(&mut self, (run, task): (u64, TaskId)) {
         self.flags |= STARTED;
-        (self.run, self.task) = (run, task.get());
+        (self.run, self.task, self.slot) = (run, task.get(), task.slot());
     }
 
     pub(super) fn deadline(&self) -> Option<Instant> {
@@ -70,14 +72,14 @@ impl State {
         let set = self.flags & RESCHEDULED != 0;
         let to = self.flags & RESCHEDULED_TO != 0;
         self.flags &= !(RESCHEDULED | RESCHEDULED_TO);
-        set.then_some(to.then_some(Instant::from_nanos(self.rescheduled)))
+        set.then_some(to.then_some(Instant::from_nanos(self.deadline)))
     }
 
     pub(super) fn set_rescheduled(&mut self, deadline: Option<Instant>) {
         self.flags = (self.flags | RESCHEDULED) & !RESCHEDULED_TO;
         if let Some(d) = deadline {
             self.flags |= RESCHEDULED_TO;
-            self.rescheduled = d.as_nanos();
+            self.deadline = d.as_nanos();
         }
     }
 
@@ -89,11 +91,6 @@ impl State {
         let key = self.key();
         self.key = TimerKey::NONE;
         key
-    }
-
-    /// Marks the timeout expired (its expiry was delivered and it gave up).
-    pub(super) fn mark_expired(&mut self) {
-        self.flags |= EXPIRED;
     }
 
     pub(super) fn expired(&self) -> bool {
@@ -117,16 +114,17 @@ impl State {
 }
 
 impl State {
-    /// The timeout's part of a poll: `None` when the expiry's turn came (it was delivered),
-    /// else `(due, mark)`, where `due` says the deadline had passed when the timeout
-    /// started, and `mark` where the inner work's waits begin.
+    /// The timeout's part of a poll: `Err` when the expiry's turn came (it was delivered;
+    /// the timeout is then expired and finished, its timer freed, and the `Err` holds the
+    /// wakers to drop outside the core), else `(due, mark)`, where `due` says the deadline
+    /// had passed when the timeout started, and `mark` where the inner work's waits begin.
     pub(super) fn poll(
         &mut self,
         c: &mut Core,
         target: Target,
         started: bool,
         waker: &Waker,
-    ) -> Option<(bool, ScopeMark)> {
+    ) -> Result<(bool, ScopeMark), Stale> {
         assert!(
             !self.finished(),
             "simloop: Timeout polled after it completed"
@@ -149,18 +147,29 @@ impl State {
             // Just armed with this poll's waker: nothing can have been delivered yet (a
             // deadline already passed queues its delivery, one slot later).
             let due = deadline.is_some_and(|d| d <= c.now());
-            return Some((due, c.scope_start(owner.1)));
+            return Ok((due, c.scope_start(owner.1)));
         };
         let timer = self.key().and_then(|k| c.timer_deadline(k));
         if timer == Some(Deadline::Delivered) {
             if self.flags & ABSORBED == 0 && !c.take_absorbed_expiry(owner.1) {
-                // The expiry gives up the inner work: the waker no longer matters.
-                return None;
+                // The expiry gives up the inner work: the timeout expires and finishes
+                // here, in this core access (what `finish` does for the other endings).
+                self.flags |= EXPIRED | FINISHED;
+                let key = self.take_key().expect("a delivered timer has a key");
+                let timer = if c.run_id() == owner.0 {
+                    c.cancel_timer(key)
+                } else {
+                    None
+                };
+                return Err(Stale {
+                    _own: self.waker.take(),
+                    _timer: timer,
+                });
             }
             // asyncio's timeout sees an exception other than its `CancelledError` and lets
             // it through, expired (case 413): poll the inner work on.
             self.flags |= ABSORBED | EXPIRED;
-            return Some((false, c.scope_start(owner.1)));
+            return Ok((false, c.scope_start(owner.1)));
         }
         let same_waker = match &self.waker {
             Some(w) => w.will_wake(waker),
@@ -174,7 +183,7 @@ impl State {
             }
         }
         let due = !started && self.deadline().is_some_and(|d| d <= c.now());
-        Some((due, c.scope_start(owner.1)))
+        Ok((due, c.scope_start(owner.1)))
     }
 
     /// Arms the cancel timer for `self.deadline` (replacing `old`) through the runtime's one
@@ -195,6 +204,11 @@ impl State {
     /// disarms the deadline. When `dropped`, an expiry already delivered counts: the
     /// timeout expired although another one reported it.
     pub(super) fn finish(&mut self, dropped: bool) {
+        if self.finished() {
+            // Finished before (the inner work ended or it expired) and dropped now: its
+            // timer is gone and its flags are final.
+            return;
+        }
         self.flags |= FINISHED;
         self.waker = None;
         if dropped && !self.expired() && self.delivered() {
@@ -204,6 +218,13 @@ impl State {
             disarm(run, key);
         }
     }
+}
+
+/// Wakers an expired timeout gave up (its own and its timer's), dropped by the caller
+/// outside the core borrow (a waker's `Drop` may run user code).
+pub(super) struct Stale {
+    _own: Option<Waker>,
+    _timer: Option<Waker>,
 }
 
 /// Locks a timeout handle's state. A `Mutex` only so that a `Timeout` stays `Send` (as
