@@ -1,8 +1,9 @@
-//! LEB128 varints: the encoding of decision logs, replay tokens and the compact trace.
+//! LEB128 varints: the encoding of decision logs, replay tokens and the compact trace's
+//! rare records.
 //!
-//! One implementation for the three. The trace's hot events write theirs in place into a
-//! reserved 16-byte record instead (`trace/packed.rs`, `Cursor::var`), which is why that
-//! one encoder stays apart.
+//! One implementation for the three. The trace writes the varints of its rare records into
+//! the room after its records (`trace/packed.rs`, `Packed::put`), and its hot records are
+//! fixed-width little-endian numbers, which take no loop per byte to write.
 
 /// Appends `v`: seven bits a byte, low first, the top bit set on every byte but the last.
 #[inline]

@@ -166,10 +166,22 @@ impl Core {
     /// Puts a task that returned `Pending` back in its slot.
     #[inline]
     pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
-        if self.trace.full() {
-            self.record_blocked(id);
-        }
         debug_assert_eq!(self.running, Some(id));
+        if self.trace.full() {
+            let slot = self
+                .running_slot()
+                .expect("a suspending task is the running one");
+            // A slot without a first wait has none (`wait_on` fills it first): a yield
+            // records nothing. A sleep alone, every sleeping task's wait, is written here.
+            match (&slot.wait, slot.more_waits) {
+                (None, _) => {}
+                (Some(WaitOn::Sleep(deadline)), NONE) => {
+                    let deadline = *deadline;
+                    self.trace.packed.blocked_on_sleep(self.now, id, deadline);
+                }
+                (Some(_), _) => self.record_blocked(id),
+            }
+        }
         let slot = self
             .running_slot()
             .expect("a suspending task is the running one");
@@ -184,25 +196,32 @@ impl Core {
 
     /// Records what a suspending task waits on (timelines show it): the waits themselves,
     /// which the trace renders as text only when read.
-    #[cold]
+    #[inline(never)]
     fn record_blocked(&mut self, id: TaskId) {
-        let count = self.waits_of(id).count();
-        if count == 0 {
-            return;
-        }
+        let s = self
+            .running_slot_index()
+            .expect("a suspending task is the running one");
         let Core {
             tasks,
-            slot_of,
             wait_lists,
             trace,
             now,
             ..
         } = self;
-        let slot = &tasks[slot_of.get(id.index()) as usize];
+        let slot = &tasks[s];
         let more: &[WaitOn] = match slot.more_waits {
             NONE => &[],
             k => &wait_lists[k as usize],
         };
+        let count = usize::from(slot.wait.is_some()) + more.len();
+        if let (Some(WaitOn::Sleep(deadline)), []) = (&slot.wait, more) {
+            // The wait of every sleeping task: one record.
+            trace.packed.blocked_on_sleep(*now, id, *deadline);
+            return;
+        }
+        if count == 0 {
+            return;
+        }
         trace.packed.blocked(*now, id, count);
         for wait in slot.wait.iter().chain(more) {
             match wait {

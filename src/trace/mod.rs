@@ -21,6 +21,7 @@ mod event;
 mod excerpt;
 mod log;
 mod packed;
+mod read;
 mod render;
 
 pub(crate) use self::buffer::TraceBuf;

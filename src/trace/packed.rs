@@ -1,68 +1,104 @@
 //! The compact form of a trace: events as bytes, rendered only when read.
 //!
-//! A full trace records several events per task step, so its form decides what full tracing
-//! costs. Each event is a tag byte, the task (0 for the event loop) and the event's fields,
-//! integers as LEB128 varints (most take one to three bytes), strings inline. The virtual
-//! time is not repeated per event: it only moves forward, so a `TIME` record (the advance in
-//! nanoseconds) precedes the first event at a new time. A blocked wait is recorded as what
-//! it waits on (a task, a deadline, a resource's interned label and its holders), not as the
-//! text a timeline shows; the text is made when the trace is read.
+//! A full trace records several events per task step, so what one record costs to write
+//! decides what full tracing costs. A record starts with a head byte: its kind in the low
+//! four bits, in the high four the width in bytes of the number that follows (the task, 0
+//! for the event loop). Numbers are little-endian in as few bytes as they need, so a
+//! record's bytes are made with a few shifts and stored with one or two 8-byte stores, with
+//! no loop or branch per byte (LEB128 varints, which this form used until round 12, cost a
+//! loop per number and a capacity check per record). A record with fields then has a width
+//! byte (the first field's width in its low four bits, the second's in the high four) and
+//! the fields; a record whose numbers are below 2^16 (most) has a short form with no widths
+//! (see [`SHORT`]). The virtual time is not repeated per event: it only moves forward, so a
+//! `TIME` record (the advance in nanoseconds) precedes the first event at a new time. A
+//! task waking itself (a yield) is a record of its own, with no target. A blocked wait is
+//! recorded as what it waits on (a sleep's deadline; or a task, a deadline, a resource's
+//! interned label and its holders), not as the text a timeline shows. Events with strings
+//! and blocked waits other than one sleep are rare: they are an `OTHER` record, a tag and
+//! LEB128 varints.
 //!
 //! **Invariant: the bytes are written only by [`Packed`]'s methods and read only by
 //! [`Reader`], in the same order**, so reading never meets malformed input.
 
 use std::fmt::Write as _;
 
+pub(crate) use super::read::{Raw, RawKind, RawWait, Reader};
 use crate::task::TaskId;
 use crate::time::Instant;
-use crate::varint::{put, read as get};
 
-/// Record tags.
-mod tag {
-    pub(super) const TIME: u8 = 0;
-    pub(super) const SPAWN: u8 = 1;
-    pub(super) const POLL: u8 = 2;
-    pub(super) const WAKE: u8 = 3;
-    pub(super) const TIMER_ARMED: u8 = 4;
-    pub(super) const TIMER_FIRED: u8 = 5;
-    pub(super) const CLOCK: u8 = 6;
-    pub(super) const CANCEL: u8 = 7;
-    pub(super) const CANCEL_MESSAGE: u8 = 8;
-    pub(super) const CANCEL_DELIVERED: u8 = 9;
-    pub(super) const CANCEL_AT_RUN_END: u8 = 10;
-    pub(super) const RETURNED: u8 = 11;
-    pub(super) const PANICKED: u8 = 12;
-    pub(super) const CANCELLED: u8 = 13;
-    pub(super) const CANCELLED_MESSAGE: u8 = 14;
-    pub(super) const LOG: u8 = 15;
-    pub(super) const BLOCKED: u8 = 16;
-    pub(super) const DECISION: u8 = 17;
+/// Record kinds: the low four bits of a record's head byte.
+pub(super) mod kind {
+    /// The clock moved: the head's width is the advance's, in nanoseconds.
+    pub(in crate::trace) const TIME: u8 = 0;
+    pub(in crate::trace) const SPAWN: u8 = 1;
+    pub(in crate::trace) const POLL: u8 = 2;
+    pub(in crate::trace) const WAKE: u8 = 3;
+    /// A wake of the recording task itself: no target follows.
+    pub(in crate::trace) const WAKE_SELF: u8 = 4;
+    pub(in crate::trace) const TIMER_ARMED: u8 = 5;
+    pub(in crate::trace) const TIMER_FIRED: u8 = 6;
+    pub(in crate::trace) const CLOCK: u8 = 7;
+    pub(in crate::trace) const RETURNED: u8 = 8;
+    pub(in crate::trace) const DECISION: u8 = 9;
+    /// Blocked on one sleep, whose deadline follows as a timer's does.
+    pub(in crate::trace) const BLOCKED_SLEEP: u8 = 10;
+    /// Blocked on one sleep until the deadline of the last `TIMER_ARMED` record (a sleep
+    /// arms its timer in the step it suspends in): no field.
+    pub(in crate::trace) const BLOCKED_ARMED: u8 = 11;
+    /// A rare event: a [`super::tag`] byte and LEB128 varints follow the task.
+    pub(in crate::trace) const OTHER: u8 = 12;
+}
+
+/// A head's high four bits for a short record (no width is 15): the task in two bytes,
+/// then the target or child, if the kind has one, in two, or a deadline (`TIMER_ARMED`,
+/// `BLOCKED_SLEEP`) in four (a short `DECISION` is a pick of the event loop: its index
+/// and its arity, a byte each). Most records of most runs are short: they need no width
+/// computed.
+pub(super) const SHORT: u8 = 0xF0;
+
+/// What an `OTHER` record holds (the byte after its task).
+pub(super) mod tag {
+    pub(in crate::trace) const CANCEL: u8 = 0;
+    pub(in crate::trace) const CANCEL_MESSAGE: u8 = 1;
+    pub(in crate::trace) const CANCEL_DELIVERED: u8 = 2;
+    pub(in crate::trace) const CANCEL_AT_RUN_END: u8 = 3;
+    pub(in crate::trace) const PANICKED: u8 = 4;
+    pub(in crate::trace) const CANCELLED: u8 = 5;
+    pub(in crate::trace) const CANCELLED_MESSAGE: u8 = 6;
+    pub(in crate::trace) const LOG: u8 = 7;
+    pub(in crate::trace) const BLOCKED: u8 = 8;
 }
 
 /// What a blocked wait names, by kind (after a `BLOCKED` record's count).
-mod wait {
-    pub(super) const JOIN: u8 = 0;
-    pub(super) const SLEEP: u8 = 1;
-    pub(super) const RESOURCE: u8 = 2;
+pub(super) mod wait {
+    pub(in crate::trace) const JOIN: u8 = 0;
+    pub(in crate::trace) const SLEEP: u8 = 1;
+    pub(in crate::trace) const RESOURCE: u8 = 2;
 }
 
 /// A run's events in compact form, with the interned resource labels they refer to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Packed {
+    /// The records (`bytes[..end]`), then room to write the next one in place: at least
+    /// [`WINDOW`] bytes of zeros or of the cut-off tail of the last record written.
     bytes: Vec<u8>,
+    /// Where the records end.
+    end: usize,
     /// Resource labels (`lock 'db'`), by the id the records use.
     labels: Vec<Box<str>>,
     /// The time of the last record, in nanoseconds.
     time: u64,
+    /// The deadline of the last `TIMER_ARMED` record, in nanoseconds (see
+    /// `kind::BLOCKED_ARMED`).
+    armed: u64,
     /// How many events were recorded.
     events: usize,
 }
 
 /// An event without strings, recorded on the hot paths (a step, a wake, a timer, a
 /// decision) without building an [`super::EventKind`]: [`Packed::quick`] writes it in
-/// place with no capacity check per byte, where going through `EventKind` cost a call, a
-/// match on the trace level, the event's drop glue and a capacity check per byte (W1 with
-/// full tracing spent a third of its instructions there).
+/// place, where going through `EventKind` cost a call, a match on the trace level and the
+/// event's drop glue (W1 with full tracing spent a third of its instructions there).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Quick {
     Spawn(TaskId),
@@ -75,103 +111,45 @@ pub(crate) enum Quick {
     Decision { index: u32, arity: u32 },
 }
 
-/// Values below this take at most three varint bytes. An event of [`Packed::quick`]
-/// whose task and second field are below it and whose first field is below
-/// [`QUICK_FIRST_BELOW`] (nearly all: the first field of a timer is a nanosecond
-/// difference) fits 16 bytes and is written in place.
-const QUICK_BELOW: u64 = 1 << 21;
+/// The room a record is written into: the longest hot record is 1 + 4 + 1 + 8 bytes, and
+/// its second field's 8-byte store starts at most 14 bytes in.
+const WINDOW: usize = 32;
 
-/// Values below this take at most seven varint bytes (2^49 ns is six days).
-const QUICK_FIRST_BELOW: u64 = 1 << 49;
+/// The most bytes one growth of the room zeroes: a growth by half a long trace zeroed
+/// lines long evicted when the records reached them, which were then read back to be
+/// written again.
+const MAX_GROWTH: usize = 16 * 1024;
 
-/// Where a record of at most 16 bytes is written in place (see [`Packed::record16`]).
-struct Cursor<'a> {
-    out: &'a mut [u8; 16],
-    n: usize,
+/// How many bytes `v` takes little-endian without its high zero bytes (0 for 0).
+#[inline(always)]
+fn width(v: u64) -> usize {
+    ((71 - v.leading_zeros()) / 8) as usize
 }
 
-impl Cursor<'_> {
-    #[inline(always)]
-    fn byte(&mut self, b: u8) {
-        // The mask keeps the index provably in bounds (no check per byte); callers write
-        // at most 16 bytes, so it never wraps.
-        self.out[self.n & 15] = b;
-        self.n += 1;
-    }
-
-    /// Writes `v` as a LEB128 varint, the bytes [`put`] appends. Not `crate::varint`'s:
-    /// this writes into the record reserved in place (one store for its 16 bytes, no
-    /// capacity check or length update per byte as a `Vec` push does), which is what makes
-    /// the hot events cheap to record (ARCHITECTURE.md, "The full trace is compact").
-    #[inline(always)]
-    fn var(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.byte(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.byte(v as u8);
-    }
+/// A deadline relative to the record's time: usually a small positive difference, so
+/// zigzag-coded to keep a negative one small too.
+#[inline(always)]
+fn zigzag(deadline: Instant, now: u64) -> u64 {
+    let delta = deadline.as_nanos().wrapping_sub(now) as i64;
+    ((delta << 1) ^ (delta >> 63)) as u64
 }
 
-/// One event as read back, its strings borrowed from the trace.
-pub(crate) struct Raw<'a> {
-    pub(crate) time: Instant,
-    pub(crate) task: Option<TaskId>,
-    pub(crate) kind: RawKind<'a>,
-}
-
-/// An event's fields as read back (see [`super::EventKind`] for their meaning).
-pub(crate) enum RawKind<'a> {
-    Spawn(TaskId),
-    Poll,
-    Wake(TaskId),
-    TimerArmed(Instant),
-    TimerFired(TaskId),
-    ClockAdvanced,
-    CancelRequested(TaskId, Option<&'a str>),
-    CancelDelivered {
-        at_run_end: bool,
-    },
-    Returned,
-    Panicked(&'a str),
-    Cancelled(Option<&'a str>),
-    Log(&'a str),
-    /// The waits, to be read with [`Reader::waits`].
-    Blocked(Waits<'a>),
-    Decision {
-        index: u32,
-        arity: u32,
-    },
-}
-
-/// The waits of a blocked event, still packed.
-pub(crate) struct Waits<'a> {
-    reader: Reader<'a>,
-    left: u64,
-}
-
-/// One wait of a blocked event.
-pub(crate) enum RawWait<'a> {
-    Join(TaskId),
-    Sleep(Instant),
-    Resource {
-        label: &'a str,
-        holders: Vec<TaskId>,
-    },
+fn id(t: TaskId) -> u64 {
+    u64::from(t.get())
 }
 
 impl Packed {
     /// An empty trace with room for `bytes` bytes of records.
     pub(crate) fn with_capacity(bytes: usize) -> Packed {
         Packed {
-            bytes: Vec::with_capacity(bytes),
+            bytes: vec![0; bytes.max(WINDOW)],
             ..Packed::default()
         }
     }
 
     /// How many bytes the records take.
     pub(crate) fn bytes_len(&self) -> usize {
-        self.bytes.len()
+        self.end
     }
 
     /// How many events were recorded.
@@ -179,25 +157,40 @@ impl Packed {
         self.events
     }
 
-    /// Forgets every event (keeping the capacity).
+    /// Forgets every event (keeping the room).
     pub(crate) fn clear(&mut self) {
-        self.bytes.clear();
+        self.end = 0;
         self.labels.clear();
         self.time = 0;
+        self.armed = 0;
         self.events = 0;
     }
 
-    /// Starts a record: the time (if it moved), the tag and the task.
-    #[inline]
-    fn head(&mut self, time: Instant, task: Option<TaskId>, tag: u8) {
-        self.advance(time.as_nanos());
-        let task = task.map_or(0, |t| u64::from(t.get()));
-        // At most 1 + 5 bytes.
-        self.record16(|c| {
-            c.byte(tag);
-            c.var(task);
-        });
-        self.events += 1;
+    /// Writes a record into the room after the records: `fill` writes it into the
+    /// [`WINDOW`] and returns its length.
+    #[inline(always)]
+    fn write(&mut self, fill: impl FnOnce(&mut [u8; WINDOW]) -> usize) {
+        let end = self.end;
+        let n = match self.bytes.get_mut(end..end + WINDOW) {
+            Some(room) => fill(room.try_into().expect("a window's length")),
+            None => fill(self.grown(WINDOW)),
+        };
+        self.end = end + n;
+    }
+
+    /// The window after the records, once room for `need` more bytes is made: by half
+    /// the records, at least 256 bytes and at most [`MAX_GROWTH`], so that zeroing the
+    /// room costs a constant per byte recorded and the room is still in the cache when
+    /// it is written.
+    #[cold]
+    #[inline(never)]
+    fn grown(&mut self, need: usize) -> &mut [u8; WINDOW] {
+        let more = (self.end / 2).clamp(256, MAX_GROWTH).max(need);
+        self.bytes.resize(self.end + more, 0);
+        let end = self.end;
+        (&mut self.bytes[end..end + WINDOW])
+            .try_into()
+            .expect("a window's length")
     }
 
     /// Writes a `TIME` record if the time moved to `t`.
@@ -211,86 +204,136 @@ impl Packed {
     #[inline(never)]
     fn time_record(&mut self, t: u64) {
         let delta = t.wrapping_sub(self.time);
-        // At most 1 + 10 bytes.
-        self.record16(|c| {
-            c.byte(tag::TIME);
-            c.var(delta);
+        let w = width(delta);
+        self.write(|out| {
+            out[0] = kind::TIME | (w as u8) << 4;
+            out[1..9].copy_from_slice(&delta.to_le_bytes());
+            1 + w
         });
         self.time = t;
     }
 
-    /// Writes a record of at most 16 bytes in place: the buffer grows by 16 zeros (one
-    /// store), `fill` writes the record over them, and the rest is cut off. Cheaper than a
-    /// capacity check and a length update per byte.
+    /// Writes a record of `kind` by `task` without fields: its head byte and the task, in
+    /// one 8-byte store; the short form when the task's number is below 2^16.
     #[inline(always)]
-    fn record16(&mut self, fill: impl FnOnce(&mut Cursor<'_>)) {
-        let len = self.bytes.len();
-        self.bytes.resize(len + 16, 0);
-        let out: &mut [u8; 16] = (&mut self.bytes[len..])
-            .try_into()
-            .expect("16 bytes were added");
-        let mut c = Cursor { out, n: 0 };
-        fill(&mut c);
-        let n = c.n;
-        debug_assert!(n <= 16);
-        self.bytes.truncate(len + n);
+    fn event0(&mut self, kind: u8, task: u64) {
+        if task < 1 << 16 {
+            let head = u64::from(kind | SHORT) | task << 8;
+            self.write(|out| {
+                out[..8].copy_from_slice(&head.to_le_bytes());
+                3
+            });
+            self.events += 1;
+            return;
+        }
+        let wt = width(task);
+        let head = u64::from(kind) | (wt as u64) << 4 | task << 8;
+        self.write(|out| {
+            out[..8].copy_from_slice(&head.to_le_bytes());
+            1 + wt
+        });
+        self.events += 1;
     }
 
-    fn put(&mut self, v: u64) {
-        put(&mut self.bytes, v);
+    /// Writes a record of `kind` by `task` with the fields `a` and, if any, `b` (at most 4
+    /// bytes when `a` has 8: see [`WINDOW`]), in two or three 8-byte stores.
+    #[inline(always)]
+    fn event2(&mut self, kind: u8, task: u64, a: u64, b: Option<u32>) {
+        if b.is_none() && (task | a) < 1 << 16 {
+            // The short form: both numbers in two bytes each.
+            let head = u64::from(kind | SHORT) | task << 8 | a << 24;
+            self.write(|out| {
+                out[..8].copy_from_slice(&head.to_le_bytes());
+                5
+            });
+            self.events += 1;
+            return;
+        }
+        let (wt, wa) = (width(task), width(a));
+        let wb = b.map_or(0, |b| width(u64::from(b)));
+        debug_assert!(wt <= 4 && (b.is_none() || wa <= 4));
+        let widths = (wa | wb << 4) as u64;
+        let head = u64::from(kind) | (wt as u64) << 4 | task << 8 | widths << (8 + 8 * wt);
+        self.write(|out| {
+            out[..8].copy_from_slice(&head.to_le_bytes());
+            // The masks keep the stores provably inside the window (no bounds check); the
+            // fields start at most 6 and 14 bytes in.
+            let at = (2 + wt) & 7;
+            out[at..at + 8].copy_from_slice(&a.to_le_bytes());
+            if let Some(b) = b {
+                let at = (at + wa) & 15;
+                out[at..at + 8].copy_from_slice(&u64::from(b).to_le_bytes());
+            }
+            2 + wt + wa + wb
+        });
+        self.events += 1;
     }
 
-    fn put_str(&mut self, s: &str) {
-        put(&mut self.bytes, s.len() as u64);
-        self.bytes.extend_from_slice(s.as_bytes());
+    /// Writes a record of `kind` by `task` whose field is a zigzag-coded deadline `z`
+    /// ([`zigzag`]): short with the task in two bytes and `z` in four (deadlines within
+    /// about two seconds of the clock, as most sleeps and timeouts are), else as
+    /// [`Packed::event2`] writes it.
+    #[inline(always)]
+    fn event_at(&mut self, kind: u8, task: u64, z: u64) {
+        if task < 1 << 16 && z < 1 << 32 {
+            let head = u64::from(kind | SHORT) | task << 8 | z << 24;
+            self.write(|out| {
+                out[..8].copy_from_slice(&head.to_le_bytes());
+                7
+            });
+            self.events += 1;
+        } else {
+            self.event2(kind, task, z, None);
+        }
     }
 
-    /// Records an event without strings: the same bytes as [`Packed::push`] of its
-    /// `EventKind`, written in place when its values are small (as nearly all are), else
-    /// byte by byte.
+    /// Records an event without strings, in place.
     #[inline(always)]
     pub(crate) fn quick(&mut self, time: Instant, task: Option<TaskId>, event: Quick) {
         let t = time.as_nanos();
-        let (tag, first, second) = match event {
-            Quick::Spawn(child) => (tag::SPAWN, Some(u64::from(child.get())), None),
-            Quick::Poll => (tag::POLL, None, None),
-            Quick::Wake(target) => (tag::WAKE, Some(u64::from(target.get())), None),
-            Quick::TimerArmed(deadline) => {
-                // Usually ahead of the clock: a small difference, zigzag-coded.
-                let delta = deadline.as_nanos().wrapping_sub(t) as i64;
-                let zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
-                (tag::TIMER_ARMED, Some(zigzag), None)
-            }
-            Quick::TimerFired(target) => (tag::TIMER_FIRED, Some(u64::from(target.get())), None),
-            Quick::ClockAdvanced => (tag::CLOCK, None, None),
-            Quick::Returned => (tag::RETURNED, None, None),
-            Quick::Decision { index, arity } => (
-                tag::DECISION,
-                Some(u64::from(index)),
-                Some(u64::from(arity)),
-            ),
-        };
-        let task = task.map_or(0, |t| u64::from(t.get()));
         self.advance(t);
-        if (task | second.unwrap_or(0)) >= QUICK_BELOW || first.unwrap_or(0) >= QUICK_FIRST_BELOW {
-            self.bytes.push(tag);
-            for v in [Some(task), first, second].into_iter().flatten() {
-                put(&mut self.bytes, v);
+        let task = task.map_or(0, id);
+        match event {
+            Quick::Poll => self.event0(kind::POLL, task),
+            Quick::ClockAdvanced => self.event0(kind::CLOCK, task),
+            Quick::Returned => self.event0(kind::RETURNED, task),
+            Quick::Spawn(child) => self.event2(kind::SPAWN, task, id(child), None),
+            Quick::Wake(target) if id(target) == task => self.event0(kind::WAKE_SELF, task),
+            Quick::Wake(target) => self.event2(kind::WAKE, task, id(target), None),
+            Quick::TimerArmed(deadline) => {
+                self.armed = deadline.as_nanos();
+                self.event_at(kind::TIMER_ARMED, task, zigzag(deadline, t));
             }
-        } else {
-            // The tag, the task and the fields: at most 1 + 3 + 7 + 3 bytes.
-            self.record16(|c| {
-                c.byte(tag);
-                c.var(task);
-                if let Some(v) = first {
-                    c.var(v);
-                }
-                if let Some(v) = second {
-                    c.var(v);
-                }
-            });
+            Quick::TimerFired(target) => self.event2(kind::TIMER_FIRED, task, id(target), None),
+            Quick::Decision { index, arity } if task == 0 && arity < 1 << 8 => {
+                // The short form of a pick between steps: the index and the arity in a
+                // byte each (the index is below the arity).
+                let head = u64::from(kind::DECISION | SHORT)
+                    | u64::from(index) << 8
+                    | u64::from(arity) << 16;
+                self.write(|out| {
+                    out[..8].copy_from_slice(&head.to_le_bytes());
+                    3
+                });
+                self.events += 1;
+            }
+            Quick::Decision { index, arity } => {
+                self.event2(kind::DECISION, task, u64::from(index), Some(arity));
+            }
         }
-        self.events += 1;
+    }
+
+    /// Records `task` blocked on one sleep until `deadline` (what a sleeping task waits
+    /// on): the record [`Packed::blocked`] and [`Packed::sleep`] make, in one.
+    #[inline]
+    pub(crate) fn blocked_on_sleep(&mut self, time: Instant, task: TaskId, deadline: Instant) {
+        let t = time.as_nanos();
+        self.advance(t);
+        if deadline.as_nanos() == self.armed {
+            self.event0(kind::BLOCKED_ARMED, id(task));
+        } else {
+            self.event_at(kind::BLOCKED_SLEEP, id(task), zigzag(deadline, t));
+        }
     }
 
     /// Records `kind`, which is not [`super::EventKind::Blocked`] (see [`Packed::blocked`]).
@@ -316,7 +359,6 @@ impl Packed {
     /// [`Packed::push`] of the kinds that are not [`Quick`].
     fn push_with_strings(&mut self, time: Instant, task: Option<TaskId>, kind: &super::EventKind) {
         use super::{EventKind as K, TaskEnd};
-        let id = |t: &TaskId| u64::from(t.get());
         match kind {
             K::CancelRequested { target, message } => {
                 let t = if message.is_some() {
@@ -324,8 +366,8 @@ impl Packed {
                 } else {
                     tag::CANCEL
                 };
-                self.head(time, task, t);
-                self.put(id(target));
+                self.other(time, task, t);
+                self.put(id(*target));
                 if let Some(m) = message {
                     self.put_str(m);
                 }
@@ -336,15 +378,15 @@ impl Packed {
                 } else {
                     tag::CANCEL_DELIVERED
                 };
-                self.head(time, task, t);
+                self.other(time, task, t);
             }
             K::Complete(TaskEnd::Panicked(m)) => {
-                self.head(time, task, tag::PANICKED);
+                self.other(time, task, tag::PANICKED);
                 self.put_str(m);
             }
-            K::Complete(TaskEnd::Cancelled(None)) => self.head(time, task, tag::CANCELLED),
+            K::Complete(TaskEnd::Cancelled(None)) => self.other(time, task, tag::CANCELLED),
             K::Complete(TaskEnd::Cancelled(Some(m))) => {
-                self.head(time, task, tag::CANCELLED_MESSAGE);
+                self.other(time, task, tag::CANCELLED_MESSAGE);
                 self.put_str(m);
             }
             K::Log(line) => self.log(time, task, line),
@@ -360,32 +402,74 @@ impl Packed {
         }
     }
 
+    /// Starts an `OTHER` record: the time (if it moved), the head, the task and the tag.
+    fn other(&mut self, time: Instant, task: Option<TaskId>, tag: u8) {
+        self.advance(time.as_nanos());
+        let task = task.map_or(0, id);
+        let wt = width(task);
+        let head =
+            u64::from(kind::OTHER) | (wt as u64) << 4 | task << 8 | u64::from(tag) << (8 + 8 * wt);
+        self.write(|out| {
+            out[..8].copy_from_slice(&head.to_le_bytes());
+            2 + wt
+        });
+        self.events += 1;
+    }
+
+    /// Appends `v` as a LEB128 varint (the rare records' fields).
+    fn put(&mut self, mut v: u64) {
+        self.write(|out| {
+            let mut n = 0;
+            while v >= 0x80 {
+                out[n] = v as u8 | 0x80;
+                v >>= 7;
+                n += 1;
+            }
+            out[n] = v as u8;
+            n + 1
+        });
+    }
+
+    fn put_byte(&mut self, b: u8) {
+        self.write(|out| {
+            out[0] = b;
+            1
+        });
+    }
+
+    fn put_str(&mut self, s: &str) {
+        self.put(s.len() as u64);
+        if self.bytes.len() - self.end < s.len() + WINDOW {
+            self.grown(s.len() + WINDOW);
+        }
+        self.bytes[self.end..self.end + s.len()].copy_from_slice(s.as_bytes());
+        self.end += s.len();
+    }
+
     /// Records a log line.
     pub(crate) fn log(&mut self, time: Instant, task: Option<TaskId>, line: &str) {
-        self.head(time, task, tag::LOG);
+        self.other(time, task, tag::LOG);
         self.put_str(line);
     }
 
     /// Starts a blocked event with `count` waits, each then added with [`Packed::join`],
-    /// [`Packed::sleep`] or [`Packed::resource`].
+    /// [`Packed::sleep`] or [`Packed::resource`] (one sleep alone is recorded with
+    /// [`Packed::blocked_on_sleep`]).
     pub(crate) fn blocked(&mut self, time: Instant, task: TaskId, count: usize) {
-        self.head(time, Some(task), tag::BLOCKED);
+        self.other(time, Some(task), tag::BLOCKED);
         self.put(count as u64);
     }
 
     /// A blocked event's wait for `task` to end.
     pub(crate) fn join(&mut self, task: TaskId) {
-        self.bytes.push(wait::JOIN);
-        self.put(u64::from(task.get()));
+        self.put_byte(wait::JOIN);
+        self.put(id(task));
     }
 
     /// A blocked event's sleep until `deadline`.
     pub(crate) fn sleep(&mut self, deadline: Instant) {
-        // At most 1 + 10 bytes.
-        self.record16(|c| {
-            c.byte(wait::SLEEP);
-            c.var(deadline.as_nanos());
-        });
+        self.put_byte(wait::SLEEP);
+        self.put(deadline.as_nanos());
     }
 
     /// The id of a new resource label (`kind 'name'`), for [`Packed::resource`].
@@ -401,147 +485,30 @@ impl Packed {
     /// A blocked event's wait on the resource labelled `label` ([`Packed::label`]), held by
     /// `holders`.
     pub(crate) fn resource(&mut self, label: u32, holders: &[TaskId]) {
-        self.bytes.push(wait::RESOURCE);
+        self.put_byte(wait::RESOURCE);
         self.put(u64::from(label));
         self.put(holders.len() as u64);
         for h in holders {
-            self.put(u64::from(h.get()));
+            self.put(id(*h));
         }
     }
 
     /// Reads the events back in order.
     pub(crate) fn reader(&self) -> Reader<'_> {
-        Reader {
-            bytes: &self.bytes,
-            labels: &self.labels,
-            at: 0,
-            time: 0,
-        }
+        Reader::new(&self.bytes[..self.end], &self.labels)
     }
 }
 
-/// Reads a [`Packed`] trace's events in order.
-#[derive(Clone)]
-pub(crate) struct Reader<'a> {
-    bytes: &'a [u8],
-    labels: &'a [Box<str>],
-    at: usize,
-    time: u64,
-}
-
-impl<'a> Reader<'a> {
-    fn get(&mut self) -> u64 {
-        get(self.bytes, &mut self.at)
-    }
-
-    fn task(&mut self) -> TaskId {
-        TaskId::from_raw(self.get() as u32)
-    }
-
-    fn str(&mut self) -> &'a str {
-        let len = self.get() as usize;
-        let bytes = &self.bytes[self.at..self.at + len];
-        self.at += len;
-        std::str::from_utf8(bytes).expect("recorded from a str")
-    }
-
-    /// Skips a blocked event's waits (when the event is not read).
-    fn skip_waits(&mut self, count: u64) {
-        for _ in 0..count {
-            self.wait();
-        }
-    }
-
-    fn wait(&mut self) -> RawWait<'a> {
-        let kind = self.bytes[self.at];
-        self.at += 1;
-        match kind {
-            wait::JOIN => RawWait::Join(self.task()),
-            wait::SLEEP => RawWait::Sleep(Instant::from_nanos(self.get())),
-            _ => {
-                let label = &self.labels[self.get() as usize];
-                let n = self.get();
-                let holders = (0..n).map(|_| self.task()).collect();
-                RawWait::Resource { label, holders }
-            }
-        }
+impl PartialEq for Packed {
+    /// The same records and labels (the room after the records is not compared).
+    fn eq(&self, other: &Packed) -> bool {
+        self.bytes[..self.end] == other.bytes[..other.end]
+            && self.labels == other.labels
+            && self.events == other.events
     }
 }
 
-impl<'a> Iterator for Reader<'a> {
-    type Item = Raw<'a>;
-
-    fn next(&mut self) -> Option<Raw<'a>> {
-        let mut t = *self.bytes.get(self.at)?;
-        self.at += 1;
-        if t == tag::TIME {
-            self.time = self.time.wrapping_add(self.get());
-            t = self.bytes[self.at];
-            self.at += 1;
-        }
-        let task = match self.get() {
-            0 => None,
-            raw => Some(TaskId::from_raw(raw as u32)),
-        };
-        let kind = match t {
-            tag::SPAWN => RawKind::Spawn(self.task()),
-            tag::POLL => RawKind::Poll,
-            tag::WAKE => RawKind::Wake(self.task()),
-            tag::TIMER_ARMED => {
-                let z = self.get();
-                let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                RawKind::TimerArmed(Instant::from_nanos(self.time.wrapping_add(delta as u64)))
-            }
-            tag::TIMER_FIRED => RawKind::TimerFired(self.task()),
-            tag::CLOCK => RawKind::ClockAdvanced,
-            tag::CANCEL => RawKind::CancelRequested(self.task(), None),
-            tag::CANCEL_MESSAGE => {
-                let target = self.task();
-                RawKind::CancelRequested(target, Some(self.str()))
-            }
-            tag::CANCEL_DELIVERED => RawKind::CancelDelivered { at_run_end: false },
-            tag::CANCEL_AT_RUN_END => RawKind::CancelDelivered { at_run_end: true },
-            tag::RETURNED => RawKind::Returned,
-            tag::PANICKED => RawKind::Panicked(self.str()),
-            tag::CANCELLED => RawKind::Cancelled(None),
-            tag::CANCELLED_MESSAGE => RawKind::Cancelled(Some(self.str())),
-            tag::LOG => RawKind::Log(self.str()),
-            tag::BLOCKED => {
-                let left = self.get();
-                let waits = Waits {
-                    reader: self.clone(),
-                    left,
-                };
-                self.skip_waits(left);
-                RawKind::Blocked(waits)
-            }
-            tag::DECISION => {
-                let index = self.get() as u32;
-                let arity = self.get() as u32;
-                RawKind::Decision { index, arity }
-            }
-            other => unreachable!("unknown trace record tag {other}"),
-        };
-        Some(Raw {
-            time: Instant::from_nanos(self.time),
-            task,
-            kind,
-        })
-    }
-}
-
-impl<'a> Iterator for Waits<'a> {
-    type Item = RawWait<'a>;
-
-    fn next(&mut self) -> Option<RawWait<'a>> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        Some(self.reader.wait())
-    }
-}
-
+impl Eq for Packed {}
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
@@ -599,6 +566,59 @@ mod tests {
             packed.push(time, task, &kind);
             expected.push(Event { time, task, kind });
         }
+        // Short and long forms; a task waking itself, and one blocked on a sleep alone, in
+        // the past and ahead.
+        let time = t(7_000_000);
+        for (task, kind) in [
+            (Some(id(5)), EventKind::Wake { target: id(5) }),
+            (None, EventKind::Wake { target: id(5) }),
+            (None, EventKind::Decision { index: 1, arity: 3 }),
+            (
+                None,
+                EventKind::Decision {
+                    index: 0,
+                    arity: 256,
+                },
+            ),
+            (Some(id(70_000)), EventKind::Poll),
+            (Some(id(70_000)), EventKind::Wake { target: id(70_000) }),
+            (Some(id(3)), EventKind::TimerArmed { deadline: time }),
+            (
+                Some(id(3)),
+                EventKind::TimerArmed {
+                    deadline: t(10_000_000_000),
+                },
+            ),
+            (
+                Some(id(3)),
+                EventKind::TimerArmed {
+                    deadline: t(7_000_010),
+                },
+            ),
+        ] {
+            packed.push(time, task, &kind);
+            expected.push(Event { time, task, kind });
+        }
+        // The last deadline armed (7 ms + 10 ns) is recorded without a field.
+        for (task, deadline) in [
+            (id(70_000), t(9_000_000)),
+            (id(70_000), t(1_000_000)),
+            (id(70_000), time),
+            (id(3), time),
+            (id(3), t(7_000_010)),
+            (id(70_000), t(7_000_010)),
+            (id(3), t(1)),
+            (id(3), t(60_000_000_000)),
+        ] {
+            packed.blocked_on_sleep(time, task, deadline);
+            expected.push(Event {
+                time,
+                task: Some(task),
+                kind: EventKind::Blocked {
+                    on: format!("sleep until t={deadline}").into(),
+                },
+            });
+        }
         // A blocked event: a join, a sleep and a resource with holders.
         let time = t(u64::MAX / 2);
         let label = packed.label("lock", Some("db"));
@@ -618,5 +638,36 @@ mod tests {
         assert_eq!(trace.len(), expected.len());
         assert_eq!(trace.events(), expected);
         assert_eq!(trace.logs(), "t=5 \nt=5 a line\n");
+    }
+
+    /// A long trace reads back whole across the room's growths, and two traces of the same
+    /// events are equal whatever their room holds (a record's cut-off tail, zeros).
+    #[test]
+    fn a_long_trace_reads_back_and_compares_by_its_records() {
+        let record = |packed: &mut Packed, n: u32| {
+            for k in 0..n {
+                let time = Instant::from_nanos(u64::from(k / 7) * 1_000);
+                packed.quick(time, Some(id(k % 300_000 + 1)), Quick::Poll);
+                packed.quick(time, None, Quick::Wake(id(k + 1)));
+            }
+        };
+        let mut long = Packed::default();
+        record(&mut long, 100_000);
+        assert_eq!(long.len(), 200_000);
+        let read: Vec<Raw<'_>> = long.reader().collect();
+        assert_eq!(read.len(), 200_000);
+        let last = &read[199_999];
+        assert_eq!(last.time, Instant::from_nanos(99_999 / 7 * 1_000));
+        assert!(matches!(last.kind, RawKind::Wake(t) if t == id(100_000)));
+
+        let mut reused = Packed::with_capacity(64 * 1024);
+        record(&mut reused, 5_000);
+        reused.clear();
+        record(&mut reused, 10);
+        let mut fresh = Packed::default();
+        record(&mut fresh, 10);
+        assert_eq!(reused, fresh);
+        record(&mut fresh, 1);
+        assert_ne!(reused, fresh);
     }
 }
