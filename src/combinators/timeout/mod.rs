@@ -47,7 +47,9 @@ use crate::time::Instant;
 /// suspends); [`wait_for`] never starts it.
 ///
 /// **Differs from asyncio:** expiry drops the inner future instead of raising
-/// `CancelledError` in it, so it cannot catch the cancellation and carry on. Only tasks the
+/// `CancelledError` in it, so it cannot catch the cancellation and carry on (a
+/// [`Condition`](crate::sync::Condition) wait inside first re-acquires its lock, as
+/// asyncio's does). Only tasks the
 /// inner work awaits *through simloop* (join handles, gathers of tasks) are cancelled; a
 /// task reached through another executor's future is not seen.
 ///
@@ -318,10 +320,19 @@ impl<F: Future> Future for Timeout<F> {
         // One core access: start (arm the deadline) at the first poll, read whether the
         // expiry was delivered, keep the timer's waker current, and mark where the inner
         // work's waits begin.
-        let polled = with_state(this.state, this.shared, |s| {
-            with("timeout", |c| s.poll(c, target, started, cx.waker()))
+        let (polled, held) = with_state(this.state, this.shared, |s| {
+            with("timeout", |c| {
+                let polled = s.poll(c, target, started, cx.waker());
+                (polled, polled.is_none() && c.begin_held_delivery())
+            })
         });
         let Some((due, mark)) = polled else {
+            if held && poll_held(this.inner.as_mut(), cx) {
+                // A Condition wait inside re-acquires its lock before the expiry ends it
+                // (asyncio's timeout cancels the task, and `Condition.wait` catches that to
+                // re-acquire first); this timeout is woken when it may go on.
+                return Poll::Pending;
+            }
             return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
         };
         if !started {
@@ -351,6 +362,19 @@ impl<F: Future> Future for Timeout<F> {
     }
 }
 
+/// Polls the inner work while the expiry's cancellation is delivered to a future in it that
+/// holds it (`runtime/cancel_hold.rs`); whether it still holds it.
+fn poll_held<F: Future>(inner: Pin<&mut Option<F>>, cx: &mut Context<'_>) -> bool {
+    if let Some(inner) = inner.as_pin_mut() {
+        // Ready or not, the expiry wins: a value is dropped with the inner work.
+        let _ = inner.poll(cx);
+    }
+    with("timeout", |c| {
+        let id = c.current();
+        c.end_cancel_poll(id)
+    })
+}
+
 fn expire<F>(
     state: &mut State,
     shared: &OnceCell<Arc<Mutex<State>>>,
@@ -360,7 +384,10 @@ fn expire<F>(
         s.mark_expired();
         s.finish(false);
     });
+    // The inner work's `Drop` guards see the expiry's cancellation in `cancelling()` (set
+    // where the expiry was read, `State::poll`); asyncio uncancels it as the timeout exits.
     inner.set(None);
+    with("timeout", |c| c.expiring(false));
     Elapsed(())
 }
 

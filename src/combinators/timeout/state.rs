@@ -154,7 +154,9 @@ impl State {
         let timer = self.key().and_then(|k| c.timer_deadline(k));
         if timer == Some(Deadline::Delivered) {
             if self.flags & ABSORBED == 0 && !c.take_absorbed_expiry(owner.1) {
-                // The expiry gives up the inner work: the waker no longer matters.
+                // The expiry gives up the inner work: the waker no longer matters. Until
+                // the inner work has dropped, `cancelling()` counts the expiry (`expire`).
+                c.expiring(true);
                 return None;
             }
             // asyncio's timeout sees an exception other than its `CancelledError` and lets

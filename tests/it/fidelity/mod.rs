@@ -36,6 +36,7 @@ mod mixes_sync;
 mod mixes_tasks;
 mod mixes_waits;
 mod rounds;
+mod sixth_fixes;
 mod sync;
 mod tasks;
 mod timeouts;
