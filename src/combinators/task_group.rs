@@ -99,8 +99,12 @@ where
         if let Some(body) = this.body.as_mut() {
             let shared = &this.join.group.shared;
             if std::mem::take(&mut shared.state.borrow_mut().interrupt_body) {
-                // Interrupted by a child's failure: the body ends as if cancelled.
+                // Interrupted by a child's failure: the body ends as if cancelled (asyncio
+                // cancels the parent task, which `cancelling()` counts until the group's
+                // exit uncancels it).
+                with("TaskGroup", |c| c.expiring(true));
                 this.body = None;
+                with("TaskGroup", |c| c.expiring(false));
             } else if let Poll::Ready(out) = body.as_mut().poll(cx) {
                 this.body = None;
                 shared.state.borrow_mut().body = None;

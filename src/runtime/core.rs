@@ -170,6 +170,16 @@ pub(crate) struct Core {
     /// join that ended with failures): the timeout goes on polling its inner work
     /// ([`Core::absorb_expiry`]). Almost always empty.
     pub(super) absorbed_expiries: Vec<TaskId>,
+    /// Tasks whose cancellation a future they await holds until it is done (a Condition
+    /// waiter re-acquiring its lock: `cancel_hold.rs`), one entry a hold. Almost always empty.
+    pub(super) cancel_holds: Vec<TaskId>,
+    /// The task whose held cancellation is being delivered by a poll (`cancel_hold.rs`).
+    pub(super) delivering: Option<TaskId>,
+    /// Tasks whose held cancellation waits for their next turn (`cancel_hold.rs`).
+    pub(super) parked_cancels: Vec<TaskId>,
+    /// The task whose timeout expiry is being delivered (its inner work dropping), which
+    /// `cancelling()` counts (`Core::expiring`).
+    pub(super) expiring: Option<TaskId>,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
@@ -252,6 +262,10 @@ impl Core {
             messages: BTreeMap::new(),
             cancel_counts: BTreeMap::new(),
             absorbed_expiries: Vec::new(),
+            cancel_holds: Vec::new(),
+            delivering: None,
+            parked_cancels: Vec::new(),
+            expiring: None,
             limits: Limits {
                 max_steps: 0,
                 steps_per_task: 0,
@@ -317,6 +331,10 @@ impl Core {
         self.messages.clear();
         self.cancel_counts.clear();
         self.absorbed_expiries.clear();
+        self.cancel_holds.clear();
+        self.delivering = None;
+        self.parked_cancels.clear();
+        self.expiring = None;
         self.main = TaskId::from_index(0);
         self.stop_next = None;
         self.program = Printer::default();

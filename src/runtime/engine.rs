@@ -70,6 +70,9 @@ enum Step {
     /// Drop the future to deliver a cancellation (its `Drop` guards are user code); the
     /// cancellation's message waits in `Core::messages`.
     Cancel(TaskId, Pin<Box<dyn ErasedTask>>),
+    /// Deliver a cancellation that a future the task awaits holds (`cancel_hold.rs`): poll
+    /// it so that the holder starts its clean-up; drop it once the holder lets go.
+    CancelPoll(TaskId, Pin<Box<dyn ErasedTask>>),
     Wake(Waker),
     /// Run the done-callback parked at this index of the hop table.
     Callback(u32),
@@ -88,6 +91,9 @@ enum After {
     Returned(TaskId, Pin<Box<dyn ErasedTask>>),
     /// The task ended otherwise (panicked, cancelled), as the loop's `ended` says.
     Ended(TaskId, Pin<Box<dyn ErasedTask>>),
+    /// A delivery poll left the cancellation held: put the future back, the cancellation
+    /// pending (`Core::park_cancel`).
+    Held(TaskId, Pin<Box<dyn ErasedTask>>),
 }
 
 /// Clears the thread-local slot when the run ends, also when it ends by unwinding.
@@ -183,6 +189,29 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                         let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));
                         drop(payload);
                         ended = Some(how);
+                        After::Ended(id, cell)
+                    }
+                }
+            }
+            Step::CancelPoll(id, mut cell) => {
+                let poll = || match host {
+                    Some(host) if id == TaskId::from_index(0) => cell.as_mut().poll_host(host),
+                    _ => cell.as_mut().poll_task(),
+                };
+                let polled = catch_unwind(AssertUnwindSafe(poll));
+                let held = with("Sim::run", |c| c.end_cancel_poll(id));
+                match polled {
+                    Ok(Poll::Pending) if held => After::Held(id, cell),
+                    Err(payload) => {
+                        let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));
+                        drop(payload);
+                        ended = Some(how);
+                        After::Ended(id, cell)
+                    }
+                    // Let go (or returned): the cancellation ends the task now.
+                    Ok(_) => {
+                        let message = with("Sim::run", |c| c.messages.get(&id).cloned());
+                        ended = Some(fail(&mut cell, Completion::Cancelled(message)));
                         After::Ended(id, cell)
                     }
                 }
@@ -364,6 +393,7 @@ impl Core {
                     return Step::Deferred;
                 }
             }
+            After::Held(id, cell) => self.park_cancel(id, cell),
             After::Ended(id, cell) => {
                 let how = ended.take().expect("an ended task says how");
                 self.complete(id, cell, how);
@@ -431,14 +461,21 @@ impl Core {
                     let Some(cell) = slot.cell.take() else {
                         continue;
                     };
-                    let cancelled = slot.is(CANCEL);
+                    let mut cancelled = slot.is(CANCEL);
                     if cancelled {
                         slot.unset(CANCEL);
+                    }
+                    if !self.parked_cancels.is_empty() {
+                        cancelled |= self.take_parked_cancel(id);
                     }
                     self.clear_waits_at(s);
                     self.start_running(id, s);
                     if cancelled {
                         self.record(EventKind::CancelDelivered { at_run_end: false });
+                        if self.cancel_held(id) {
+                            self.delivering = Some(id);
+                            return Step::CancelPoll(id, cell);
+                        }
                         return Step::Cancel(id, cell);
                     }
                     self.stats.polls += 1;

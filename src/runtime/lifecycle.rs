@@ -20,7 +20,8 @@ impl Core {
     /// cancellation): asyncio's propagation through `_fut_waiter`. If it awaits a single
     /// future (a `Promise`), the future is cancelled, and this task is woken among its
     /// awaiters in registration order. Otherwise the task is queued, and its future is
-    /// dropped at its turn.
+    /// dropped at its turn (or, if a future it awaits holds its cancellations, polled so
+    /// that it finishes first: `cancel_hold.rs`).
     pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
         let Some(slot) = self.slot_mut(id) else {
             // Ended, and its slot released.

@@ -10,6 +10,7 @@
 mod arm;
 mod aside;
 mod awaiters;
+mod cancel_hold;
 mod cell;
 mod cell_pool;
 mod context;

@@ -161,7 +161,28 @@ impl Core {
     /// How many cancellations of task `id` were requested before it ended (asyncio's
     /// `Task.cancelling()`).
     pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
-        self.cancel_counts.get(&id).map_or(0, |c| c.count)
+        let expiring = u32::from(self.expiring == Some(id));
+        self.cancel_counts.get(&id).map_or(0, |c| c.count) + expiring
+    }
+
+    /// asyncio's `Task.uncancel()`: one cancellation request of task `id` fewer (never
+    /// below zero); returns how many are left. A pending cancellation stays pending, as in
+    /// 3.11 and 3.12 (3.13 withdraws it when the count reaches zero).
+    pub(crate) fn uncancel(&mut self, id: TaskId) -> u32 {
+        match self.cancel_counts.get_mut(&id) {
+            Some(c) if c.count > 0 => {
+                c.count -= 1;
+                c.count
+            }
+            _ => 0,
+        }
+    }
+
+    /// Marks the running task as having a timeout's expiry delivered while `f` runs (the
+    /// inner work dropping): asyncio's timeout cancels its task, counted by `cancelling()`,
+    /// and uncancels it when the timeout exits, so the count shows only meanwhile.
+    pub(crate) fn expiring(&mut self, on: bool) {
+        self.expiring = if on { self.running } else { None };
     }
 
     /// Who first asked to cancel task `id` (`None`: the event loop, e.g. a timeout's

@@ -19,8 +19,8 @@ use super::condition::Condition;
 /// waiters get [`BrokenBarrierError`]; [`reset`](Barrier::reset) breaks the current round and
 /// makes the barrier usable again once it has emptied.
 ///
-/// **Differs from asyncio:** a cancelled `wait` leaves the barrier at once (its arrival is
-/// withdrawn in `Drop`) instead of first re-taking the lock.
+/// A cancelled `wait` re-takes the condition's lock before it leaves, as asyncio's does
+/// ([`Condition`]); its arrival is withdrawn in `Drop`.
 ///
 /// # Examples
 ///

@@ -10,7 +10,8 @@ use std::task::{Context, Poll};
 use super::lock::{Lock, LockFuture, LockGuard};
 use super::resource::Resource;
 use super::waiters::{Status, Ticket, Waiters, with_core};
-use crate::runtime::with;
+use crate::runtime::{try_with, with};
+use crate::task::TaskId;
 
 /// A condition variable with its own [`Lock`]: asyncio's `Condition`.
 ///
@@ -19,10 +20,18 @@ use crate::runtime::with;
 /// [`notify`](Condition::notify) wakes the `n` longest waiters. Notifying without the lock
 /// held is an error, as in asyncio.
 ///
+/// As in asyncio, a task cancelled inside `wait` re-acquires the lock (in turn, behind the
+/// lock's waiters) before its cancellation ends it: its `Drop` guards run once the lock came
+/// to it, and the lock passes on as the guard drops. A waiter cancelled after being
+/// notified passes the notification on to the next waiter once it holds the lock (asyncio
+/// 3.13 does the same, as a "spurious wakeup"; 3.12 loses it).
+///
+/// A timeout's expiry around the wait is delivered the same way.
+///
 /// **Differs from asyncio:** `wait` consumes the guard and gives it back (Rust's
-/// `Condvar` shape). A `wait` cancelled while waiting does not re-acquire the lock (there is
-/// nobody to give it to); a waiter cancelled after being notified passes the notification
-/// on to the next waiter (asyncio 3.13 does the same, as a "spurious wakeup").
+/// `Condvar` shape), so after a cancellation or a timeout's expiry the re-acquired lock is
+/// released as the wait drops. Any other drop of the `wait` future ends it at once,
+/// without re-acquiring the lock.
 ///
 /// # Examples
 ///
@@ -103,17 +112,27 @@ impl Error for NotifyUnlocked {}
 ///
 /// # Cancel safety
 ///
-/// Dropping it leaves the condition's waiters; the lock is not re-acquired.
+/// Dropping it leaves the condition's waiters; the lock is not re-acquired. A cancellation
+/// of its task is not a drop: the lock is re-acquired first (see [`Condition`]).
 #[must_use = "futures do nothing unless awaited"]
 pub struct ConditionWait<'a, T> {
     cond: &'a Condition<T>,
     state: WaitState<'a, T>,
+    /// The task whose cancellations it holds (`runtime/cancel_hold.rs`), and the run: from
+    /// its first suspension until it holds the lock again.
+    held: Option<(TaskId, u64)>,
 }
 
 enum WaitState<'a, T> {
     Start(LockGuard<'a, T>),
     Waiting(Ticket),
     Relock(LockFuture<'a, T>),
+    /// The task's cancellation arrived: re-acquiring the lock before it ends the task;
+    /// whether the wait had been notified (to pass the notification on).
+    CancelRelock(LockFuture<'a, T>, bool),
+    /// Holding the lock again with the cancellation let go: the task's future is dropped in
+    /// this step, the guard with it (asyncio's `except` block runs holding the lock).
+    Cancelled(#[allow(dead_code)] LockGuard<'a, T>),
     Done,
 }
 
@@ -244,6 +263,7 @@ impl<T> Condition<T> {
         ConditionWait {
             cond: self,
             state: WaitState::Start(guard),
+            held: None,
         }
     }
 
@@ -333,15 +353,19 @@ impl<'a, T> Future for ConditionWait<'a, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a, T>> {
         let this = self.get_mut();
         let cond = this.cond;
+        if this.held.is_some() && with("Condition::wait", |core| core.delivering_cancel()) {
+            this.begin_cancel();
+        }
         loop {
             match std::mem::replace(&mut this.state, WaitState::Done) {
                 WaitState::Start(guard) => {
                     drop(guard);
-                    let t = with("Condition::wait", |core| {
+                    let (t, held) = with("Condition::wait", |core| {
                         let t = cond.waiters.borrow_mut().push(core, cx.waker());
                         cond.resource.wait_on(core);
-                        t
+                        (t, (core.hold_cancel(), core.run_id()))
                     });
+                    this.held = Some(held);
                     this.state = WaitState::Waiting(t);
                     return Poll::Pending;
                 }
@@ -361,20 +385,78 @@ impl<'a, T> Future for ConditionWait<'a, T> {
                     this.state = WaitState::Relock(cond.lock.lock());
                 }
                 WaitState::Relock(mut fut) => match Pin::new(&mut fut).poll(cx) {
-                    Poll::Ready(g) => return Poll::Ready(g),
+                    Poll::Ready(g) => {
+                        this.let_go();
+                        return Poll::Ready(g);
+                    }
                     Poll::Pending => {
                         this.state = WaitState::Relock(fut);
                         return Poll::Pending;
                     }
                 },
+                WaitState::CancelRelock(mut fut, notified) => match Pin::new(&mut fut).poll(cx) {
+                    Poll::Ready(g) => {
+                        // A notification this waiter had passes on once it holds the lock
+                        // (asyncio 3.13 notifies one waiter whenever `wait` raises, 3.12
+                        // never: a waiter not notified wakes nobody here, as in 3.12).
+                        if notified {
+                            cond.notify_unchecked(1);
+                        }
+                        this.state = WaitState::Cancelled(g);
+                        this.let_go();
+                        return Poll::Pending;
+                    }
+                    Poll::Pending => {
+                        this.state = WaitState::CancelRelock(fut, notified);
+                        return Poll::Pending;
+                    }
+                },
+                WaitState::Cancelled(g) => {
+                    this.state = WaitState::Cancelled(g);
+                    return Poll::Pending;
+                }
                 WaitState::Done => panic!("simloop: Condition::wait polled after it completed"),
             }
         }
     }
 }
 
+impl<T> ConditionWait<'_, T> {
+    /// The task's cancellation is being delivered (asyncio raises `CancelledError` into
+    /// `await fut` or into the re-acquiring `acquire()`): leave the waiters and queue for
+    /// the lock afresh, behind its waiters (asyncio's cancelled `acquire()` leaves the
+    /// lock's queue and the loop in `wait` calls `acquire()` again).
+    fn begin_cancel(&mut self) {
+        let cond = self.cond;
+        match std::mem::replace(&mut self.state, WaitState::Done) {
+            WaitState::Waiting(t) => {
+                let notified = cond.waiters.borrow_mut().remove(t) == Status::Notified;
+                self.state = WaitState::CancelRelock(cond.lock.lock(), notified);
+            }
+            WaitState::Relock(fut) => {
+                drop(fut);
+                self.state = WaitState::CancelRelock(cond.lock.lock(), true);
+            }
+            other => self.state = other,
+        }
+    }
+
+    /// Stops holding the task's cancellations.
+    fn let_go(&mut self) {
+        if let Some((task, run)) = self.held.take() {
+            let _ = try_with(|core| {
+                if core.run_id() == run {
+                    core.release_cancel(task);
+                }
+            });
+        }
+    }
+}
+
 impl<T> Drop for ConditionWait<'_, T> {
     fn drop(&mut self) {
+        // Dropped by its task's end or a timeout's expiry: the hold goes with it.
+        self.let_go();
         if let WaitState::Waiting(t) = self.state {
             let was = self.cond.waiters.borrow_mut().remove(t);
             if was == Status::Notified {

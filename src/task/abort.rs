@@ -135,9 +135,12 @@ impl AbortHandle {
     /// How many cancellations were requested while the task had not ended; asyncio's
     /// `cancelling()`.
     ///
-    /// **Differs from asyncio:** a task cannot catch its cancellation, so nothing calls
-    /// `uncancel()`; a timeout's expiry is not counted (asyncio counts it and uncounts it
-    /// when the timeout exits, so it is never seen after the timeout).
+    /// A timeout's expiry and a TaskGroup's abort of its body count while they are
+    /// delivered (the inner work's `Drop` guards see them, see [`crate::task::cancelling`]),
+    /// and no longer once the timeout or group is left, as asyncio uncancels them there.
+    ///
+    /// **Differs from asyncio:** a task cannot catch its cancellation and carry on; only
+    /// [`uncancel`](AbortHandle::uncancel) takes a request off the count.
     ///
     /// ```
     /// # simloop::Sim::new().run(async {
@@ -151,6 +154,29 @@ impl AbortHandle {
     #[track_caller]
     pub fn cancelling(&self) -> u32 {
         self.on_core("AbortHandle::cancelling", |c, id| c.cancel_requests(id))
+    }
+
+    /// asyncio's `Task.uncancel()`: one cancellation request fewer in
+    /// [`cancelling`](AbortHandle::cancelling) (never below zero); returns how many are
+    /// left. A cancellation already requested is still delivered (asyncio 3.11 and 3.12;
+    /// 3.13 withdraws it when the count reaches zero, if the task was not waiting on a
+    /// future).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// let a = h.abort_handle();
+    /// a.cancel();
+    /// a.cancel();
+    /// assert_eq!(a.uncancel(), 1);
+    /// assert_eq!(a.uncancel(), 0);
+    /// assert_eq!(a.uncancel(), 0);
+    /// assert!(h.await.unwrap_err().is_cancelled());
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn uncancel(&self) -> u32 {
+        self.on_core("AbortHandle::uncancel", |c, id| c.uncancel(id))
     }
 
     #[track_caller]

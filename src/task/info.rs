@@ -80,6 +80,44 @@ pub fn cancel_message() -> Option<String> {
     })
 }
 
+/// How many cancellations of the running task were requested (asyncio's
+/// `current_task().cancelling()`): from a `Drop` guard (an `except CancelledError:` block)
+/// it counts the cancellation being delivered, a timeout's expiry included.
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, log, sleep, task, timeout};
+///
+/// struct Cleanup;
+/// impl Drop for Cleanup {
+///     fn drop(&mut self) {
+///         log!("cancelling={}", task::cancelling());
+///     }
+/// }
+///
+/// let out = Sim::new().run(async {
+///     let _ = timeout(Duration::from_secs(1), async {
+///         let _cleanup = Cleanup;
+///         sleep(Duration::from_secs(5)).await;
+///     })
+///     .await;
+///     task::cancelling()
+/// });
+/// assert_eq!(out.trace.logs(), "t=1000 cancelling=1\n");
+/// assert_eq!(out.result.unwrap(), 0);
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn cancelling() -> u32 {
+    with("task::cancelling", |c| {
+        let id = c.current();
+        c.cancel_requests(id)
+    })
+}
+
 /// Requests cancellation of any task of the run by id, the running one included; see
 /// [`crate::JoinHandle::cancel`]. Returns false if the task already finished.
 ///

@@ -190,6 +190,21 @@ impl<T> JoinHandle<T> {
         self.abort_handle().cancelling()
     }
 
+    /// asyncio's `Task.uncancel()`; see [`AbortHandle::uncancel`](crate::AbortHandle::uncancel).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn(async {});
+    /// h.cancel();
+    /// assert_eq!(h.uncancel(), 0);
+    /// assert_eq!(h.cancelling(), 0);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn uncancel(&self) -> u32 {
+        self.abort_handle().uncancel()
+    }
+
     /// The task's id and run, leaving the handle inert (its drop detaches nothing).
     pub(crate) fn into_parts(mut self) -> (TaskId, u64) {
         self.taken = true;

@@ -30,7 +30,7 @@ pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::call::{CallHandle, call_at, call_later, call_soon};
 pub use self::handle::TaskHandle;
 pub use self::info::{
-    TaskInfo, TaskState, all_tasks, cancel, cancel_message, current, current_name,
+    TaskInfo, TaskState, all_tasks, cancel, cancel_message, cancelling, current, current_name,
 };
 pub use self::join::JoinHandle;
 pub use self::shared::Task;

@@ -203,6 +203,20 @@ impl<T> Task<T> {
     pub fn cancelling(&self) -> u32 {
         self.abort_handle().cancelling()
     }
+
+    /// asyncio's `Task.uncancel()`; see [`AbortHandle::uncancel`](crate::AbortHandle::uncancel).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let t = simloop::spawn(async {}).share();
+    /// t.cancel();
+    /// assert_eq!(t.uncancel(), 0);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn uncancel(&self) -> u32 {
+        self.abort_handle().uncancel()
+    }
 }
 
 impl<T: Clone> Task<T> {

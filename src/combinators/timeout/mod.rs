@@ -5,7 +5,7 @@ mod handle;
 mod state;
 
 pub use self::handle::{RescheduleError, TimeoutHandle};
-use self::state::{State, lock};
+use self::state::{Ended, State, lock};
 
 use std::cell::OnceCell;
 use std::error::Error;
@@ -47,7 +47,9 @@ use crate::time::Instant;
 /// suspends); [`wait_for`] never starts it.
 ///
 /// **Differs from asyncio:** expiry drops the inner future instead of raising
-/// `CancelledError` in it, so it cannot catch the cancellation and carry on. Only tasks the
+/// `CancelledError` in it, so it cannot catch the cancellation and carry on (a
+/// [`Condition`](crate::sync::Condition) wait inside first re-acquires its lock, as
+/// asyncio's does). Only tasks the
 /// inner work awaits *through simloop* (join handles, gathers of tasks) are cancelled; a
 /// task reached through another executor's future is not seen.
 ///
@@ -323,11 +325,22 @@ impl<F: Future> Future for Timeout<F> {
         });
         let (due, mark) = match polled {
             Ok(go) => go,
-            Err(stale) => {
+            Err(Ended::Held) if poll_held(this.inner.as_mut(), cx) => {
+                // A Condition wait inside re-acquires its lock before the expiry ends it
+                // (asyncio's timeout cancels the task, and `Condition.wait` catches that to
+                // re-acquire first); this timeout is woken when it may go on.
+                return Poll::Pending;
+            }
+            Err(Ended::Held) => {
+                return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
+            }
+            Err(Ended::Expired(stale)) => {
                 // Expired and finished (`State::poll`): drop what it gave up, then the
-                // inner work.
+                // inner work, whose `Drop` guards see the expiry in `cancelling()`;
+                // asyncio uncancels it as the timeout exits.
                 drop(stale);
                 this.inner.set(None);
+                with("timeout", |c| c.expiring(false));
                 return Poll::Ready(Err(Elapsed(())));
             }
         };
@@ -356,6 +369,36 @@ impl<F: Future> Future for Timeout<F> {
             }
         }
     }
+}
+
+/// Polls the inner work while the expiry's cancellation is delivered to a future in it that
+/// holds it (`runtime/cancel_hold.rs`); whether it still holds it.
+fn poll_held<F: Future>(inner: Pin<&mut Option<F>>, cx: &mut Context<'_>) -> bool {
+    if let Some(inner) = inner.as_pin_mut() {
+        // Ready or not, the expiry wins: a value is dropped with the inner work.
+        let _ = inner.poll(cx);
+    }
+    with("timeout", |c| {
+        let id = c.current();
+        c.end_cancel_poll(id)
+    })
+}
+
+/// Ends a timeout whose held expiry was let go (`poll_held`).
+fn expire<F>(
+    state: &mut State,
+    shared: &OnceCell<Arc<Mutex<State>>>,
+    mut inner: Pin<&mut Option<F>>,
+) -> Elapsed {
+    with_state(state, shared, |s| {
+        s.mark_expired();
+        s.finish(false);
+    });
+    // The inner work's `Drop` guards see the expiry's cancellation in `cancelling()` (set
+    // where the expiry was read, `State::poll`); asyncio uncancels it as the timeout exits.
+    inner.set(None);
+    with("timeout", |c| c.expiring(false));
+    Elapsed(())
 }
 
 #[cfg(test)]

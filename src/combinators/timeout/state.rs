@@ -93,6 +93,11 @@ impl State {
         key
     }
 
+    /// Marks the timeout expired (its expiry was delivered and it gave up).
+    pub(super) fn mark_expired(&mut self) {
+        self.flags |= EXPIRED;
+    }
+
     pub(super) fn expired(&self) -> bool {
         self.flags & EXPIRED != 0
     }
@@ -124,7 +129,7 @@ impl State {
         target: Target,
         started: bool,
         waker: &Waker,
-    ) -> Result<(bool, ScopeMark), Stale> {
+    ) -> Result<(bool, ScopeMark), Ended> {
         assert!(
             !self.finished(),
             "simloop: Timeout polled after it completed"
@@ -152,8 +157,17 @@ impl State {
         let timer = self.key().and_then(|k| c.timer_deadline(k));
         if timer == Some(Deadline::Delivered) {
             if self.flags & ABSORBED == 0 && !c.take_absorbed_expiry(owner.1) {
-                // The expiry gives up the inner work: the timeout expires and finishes
-                // here, in this core access (what `finish` does for the other endings).
+                // The expiry gives up the inner work. Until the inner work has dropped,
+                // `cancelling()` counts the expiry (`Timeout::poll`).
+                c.expiring(true);
+                if c.begin_held_delivery() {
+                    // A future in the inner work holds the task's cancellations (a
+                    // Condition wait re-acquiring its lock): it is polled as a delivery
+                    // first, and the timeout stays armed until it lets go.
+                    return Err(Ended::Held);
+                }
+                // The timeout expires and finishes here, in this core access (what
+                // `finish` does for the other endings).
                 self.flags |= EXPIRED | FINISHED;
                 let key = self.take_key().expect("a delivered timer has a key");
                 let timer = if c.run_id() == owner.0 {
@@ -161,10 +175,10 @@ impl State {
                 } else {
                     None
                 };
-                return Err(Stale {
+                return Err(Ended::Expired(Stale {
                     _own: self.waker.take(),
                     _timer: timer,
-                });
+                }));
             }
             // asyncio's timeout sees an exception other than its `CancelledError` and lets
             // it through, expired (case 413): poll the inner work on.
@@ -218,6 +232,15 @@ impl State {
             disarm(run, key);
         }
     }
+}
+
+/// How a poll found the expiry delivered (`State::poll`'s `Err`).
+pub(super) enum Ended {
+    /// Expired and finished.
+    Expired(Stale),
+    /// Delivered to a future in the inner work that holds the task's cancellations
+    /// (`runtime/cancel_hold.rs`): not finished until it lets go.
+    Held,
 }
 
 /// Wakers an expired timeout gave up (its own and its timer's), dropped by the caller

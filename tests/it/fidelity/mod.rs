@@ -9,7 +9,9 @@
 //! (361-412), primitives and combinators combined (cancellation inside waits, timeouts inside
 //! and around TaskGroups, callbacks that complete futures); `fifth_*` the fifth (413-), corners
 //! the earlier rounds left out (Queue.shutdown, release errors, callbacks arming timers and
-//! releasing primitives, ties, nested timeouts).
+//! releasing primitives, ties, nested timeouts); `sixth_*` the sixth (461-, and 437): the
+//! known differences fixed (`sixth_fixes`), primitives under cancellation, callbacks,
+//! combinators and groups.
 
 mod combinators;
 mod corners_combinators;
@@ -36,6 +38,11 @@ mod mixes_sync;
 mod mixes_tasks;
 mod mixes_waits;
 mod rounds;
+mod sixth_fixes;
+mod sixth_groups;
+mod sixth_mixes;
+mod sixth_sync;
+mod sixth_tasks;
 mod sync;
 mod tasks;
 mod timeouts;
