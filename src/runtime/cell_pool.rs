@@ -62,7 +62,7 @@ pub(super) const ALL: usize = usize::MAX;
 /// alive at once (simloop-tokio's W1, W2 and W6: every one of its tasks is detached) the
 /// next spawns took their cells back scattered across the heap, where a malloc after the
 /// previous run's frees hands out neighbouring blocks in spawn order: fewer instructions
-/// (W6 -9%), but 5-16% more CPU time than freeing them (BENCHMARKS.md, round 12). A
+/// (W6 -8%), but up to 16% more CPU time than freeing them (BENCHMARKS.md, round 12). A
 /// program with a few hundred tasks alive (W3's rounds of 100) still gets every cell back.
 pub(super) const MAX_DETACHED: usize = 256;
 
