@@ -173,12 +173,12 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         // The task's waker is dropped now, as a freed cell's was: the core reuses a retired
         // waker only once nothing else holds it.
         *self.as_mut().project().waker = Waker::noop().clone();
-        cell_pool::put(self);
+        cell_pool::put::<_, { cell_pool::ALL }>(self);
     }
 
     fn recycle_detached(mut self: Pin<Box<Self>>) {
         if self.as_mut().empty() {
-            cell_pool::put_detached(self);
+            cell_pool::put::<_, { cell_pool::MAX_DETACHED }>(self);
         }
     }
 

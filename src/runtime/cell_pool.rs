@@ -53,33 +53,28 @@ pub(super) fn take<C: 'static>() -> Option<Pin<Box<C>>> {
     .flatten()
 }
 
-/// Keeps `cell`, whose output was taken and whose waker was dropped, for the next spawn of
-/// a cell of its type; frees it when that type's list is full (or the thread is ending).
-#[inline]
-pub(super) fn put<C: 'static>(cell: Pin<Box<C>>) {
-    put_at_most(cell, usize::MAX)
-}
+/// No bound on a type's list but its bytes: joined tasks' cells (`put::<_, ALL>`).
+pub(super) const ALL: usize = usize::MAX;
 
-/// The cells of detached tasks a type's list takes (`put_detached`).
+/// The cells of detached tasks a type's list takes (`put::<_, MAX_DETACHED>`).
 ///
 /// Detached tasks end in whatever order their runs reach their ends, and with thousands
 /// alive at once (simloop-tokio's W1, W2 and W6: every one of its tasks is detached) the
 /// next spawns took their cells back scattered across the heap, where a malloc after the
 /// previous run's frees hands out neighbouring blocks in spawn order: fewer instructions
-/// (W6 -9%), but 5-16% more CPU time than freeing them (BENCHMARKS.md, round 12). A
+/// (W6 -8%), but up to 16% more CPU time than freeing them (BENCHMARKS.md, round 12). A
 /// program with a few hundred tasks alive (W3's rounds of 100) still gets every cell back.
-const MAX_DETACHED: usize = 256;
+pub(super) const MAX_DETACHED: usize = 256;
 
-/// Keeps a detached task's emptied cell, up to [`MAX_DETACHED`] of its type.
+/// Keeps `cell`, whose output was taken (or dropped) and whose waker was dropped, for the
+/// next spawn of a cell of its type; frees it when that type's list holds `MAX_CELLS` or
+/// its bytes (or the thread is ending). The bound is a constant parameter so that each
+/// caller gets its own copy, inlined as round 11's `put` was (a shared out-of-line body
+/// cost a join 15-30 instructions more: the library's W6 +0.4-0.8%).
 #[inline]
-pub(super) fn put_detached<C: 'static>(cell: Pin<Box<C>>) {
-    put_at_most(cell, MAX_DETACHED)
-}
-
-#[inline]
-fn put_at_most<C: 'static>(cell: Pin<Box<C>>, max_cells: usize) {
+pub(super) fn put<C: 'static, const MAX_CELLS: usize>(cell: Pin<Box<C>>) {
     let ty = TypeId::of::<C>();
-    let cap = (MAX_BYTES / size_of::<C>().max(1)).min(max_cells);
+    let cap = (MAX_BYTES / size_of::<C>().max(1)).min(MAX_CELLS);
     let refused = POOL
         .try_with(|p| {
             let Ok(mut kinds) = p.try_borrow_mut() else {

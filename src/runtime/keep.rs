@@ -232,7 +232,7 @@ where
 
     fn recycle_detached(mut self: Pin<Box<Self>>) {
         if self.as_mut().project().cell.empty() {
-            cell_pool::put_detached(self);
+            cell_pool::put::<_, { cell_pool::MAX_DETACHED }>(self);
         }
     }
 
