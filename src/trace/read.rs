@@ -267,3 +267,166 @@ impl<'a> Iterator for Waits<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::trace::{Event, EventKind, Packed, Quick, TaskEnd, Trace};
+
+    fn id(n: u32) -> TaskId {
+        TaskId::from_raw(n)
+    }
+
+    /// Every kind of event reads back as it was recorded, with its time and task, across
+    /// clock moves and large values.
+    #[test]
+    fn every_event_reads_back_as_recorded() {
+        let t = Instant::from_nanos;
+        let kinds = [
+            EventKind::Spawn { child: id(2) },
+            EventKind::Poll,
+            EventKind::Wake {
+                target: id(300_000),
+            },
+            EventKind::TimerArmed {
+                deadline: t(5_000_000),
+            },
+            EventKind::TimerArmed { deadline: t(1) },
+            EventKind::TimerFired { target: id(2) },
+            EventKind::ClockAdvanced,
+            EventKind::CancelRequested {
+                target: id(2),
+                message: None,
+            },
+            EventKind::CancelRequested {
+                target: id(2),
+                message: Some("stop é".into()),
+            },
+            EventKind::CancelDelivered { at_run_end: false },
+            EventKind::CancelDelivered { at_run_end: true },
+            EventKind::Complete(TaskEnd::Returned),
+            EventKind::Complete(TaskEnd::Panicked("boom".into())),
+            EventKind::Complete(TaskEnd::Cancelled(None)),
+            EventKind::Complete(TaskEnd::Cancelled(Some("bye".into()))),
+            EventKind::Log("".into()),
+            EventKind::Log("a line".into()),
+            EventKind::Decision {
+                index: 7,
+                arity: u32::MAX,
+            },
+        ];
+        let mut packed = Packed::default();
+        let mut expected = Vec::new();
+        for (k, kind) in kinds.into_iter().enumerate() {
+            let time = t(k as u64 / 3 * 1_000_000 + u64::MAX / 2 * u64::from(k == 17));
+            let task = (k % 4 != 0).then(|| id(k as u32 + 1));
+            packed.push(time, task, &kind);
+            expected.push(Event { time, task, kind });
+        }
+        // Short and long forms; a task waking itself, and one blocked on a sleep alone, in
+        // the past and ahead.
+        let time = t(7_000_000);
+        for (task, kind) in [
+            (Some(id(5)), EventKind::Wake { target: id(5) }),
+            (None, EventKind::Wake { target: id(5) }),
+            (None, EventKind::Decision { index: 1, arity: 3 }),
+            (
+                None,
+                EventKind::Decision {
+                    index: 0,
+                    arity: 256,
+                },
+            ),
+            (Some(id(70_000)), EventKind::Poll),
+            (Some(id(70_000)), EventKind::Wake { target: id(70_000) }),
+            (Some(id(3)), EventKind::TimerArmed { deadline: time }),
+            (
+                Some(id(3)),
+                EventKind::TimerArmed {
+                    deadline: t(10_000_000_000),
+                },
+            ),
+            (
+                Some(id(3)),
+                EventKind::TimerArmed {
+                    deadline: t(7_000_010),
+                },
+            ),
+        ] {
+            packed.push(time, task, &kind);
+            expected.push(Event { time, task, kind });
+        }
+        // The last deadline armed (7 ms + 10 ns) is recorded without a field.
+        for (task, deadline) in [
+            (id(70_000), t(9_000_000)),
+            (id(70_000), t(1_000_000)),
+            (id(70_000), time),
+            (id(3), time),
+            (id(3), t(7_000_010)),
+            (id(70_000), t(7_000_010)),
+            (id(3), t(1)),
+            (id(3), t(60_000_000_000)),
+        ] {
+            packed.blocked_on_sleep(time, task, deadline);
+            expected.push(Event {
+                time,
+                task: Some(task),
+                kind: EventKind::Blocked {
+                    on: format!("sleep until t={deadline}").into(),
+                },
+            });
+        }
+        // A blocked event: a join, a sleep and a resource with holders.
+        let time = t(u64::MAX / 2);
+        let label = packed.label("lock", Some("db"));
+        packed.blocked(time, id(3), 3);
+        packed.join(id(2));
+        packed.sleep(t(9_000_000));
+        packed.resource(label, &[id(2), id(4)]);
+        expected.push(Event {
+            time,
+            task: Some(id(3)),
+            kind: EventKind::Blocked {
+                on: "join #2 worker, sleep until t=9, lock 'db' held by #2 worker, #4".into(),
+            },
+        });
+        let names = vec![(id(2), Cow::Borrowed("worker"))];
+        let trace = Trace::new(packed, names, 4);
+        assert_eq!(trace.len(), expected.len());
+        assert_eq!(trace.events(), expected);
+        assert_eq!(trace.logs(), "t=5 \nt=5 a line\n");
+    }
+
+    /// A long trace reads back whole across the room's growths, and two traces of the same
+    /// events are equal whatever their room holds (a record's cut-off tail, zeros).
+    #[test]
+    fn a_long_trace_reads_back_and_compares_by_its_records() {
+        let record = |packed: &mut Packed, n: u32| {
+            for k in 0..n {
+                let time = Instant::from_nanos(u64::from(k / 7) * 1_000);
+                packed.quick(time, Some(id(k % 300_000 + 1)), Quick::Poll);
+                packed.quick(time, None, Quick::Wake(id(k + 1)));
+            }
+        };
+        let mut long = Packed::default();
+        record(&mut long, 100_000);
+        assert_eq!(long.len(), 200_000);
+        let read: Vec<Raw<'_>> = long.reader().collect();
+        assert_eq!(read.len(), 200_000);
+        let last = &read[199_999];
+        assert_eq!(last.time, Instant::from_nanos(99_999 / 7 * 1_000));
+        assert!(matches!(last.kind, RawKind::Wake(t) if t == id(100_000)));
+
+        let mut reused = Packed::with_capacity(64 * 1024);
+        record(&mut reused, 5_000);
+        reused.clear();
+        record(&mut reused, 10);
+        let mut fresh = Packed::default();
+        record(&mut fresh, 10);
+        assert_eq!(reused, fresh);
+        record(&mut fresh, 1);
+        assert_ne!(reused, fresh);
+    }
+}
