@@ -17,15 +17,17 @@
 //! `pin!`) are tokio's own. `SIMLOOP_RUNS=N cargo test` turns each `#[tokio::test]` into an
 //! exploration of N schedules that shrinks a failure and prints the command replaying it.
 //!
-//! **The network is simulated**: under the cfg `tokio::net` is simloop-tokio's own TCP and
-//! UDP (listeners, streams and their halves, `TcpSocket`, `UdpSocket`, `lookup_host`),
+//! **The network is simulated**: under the cfg `tokio::net` is simloop-tokio's own TCP,
+//! UDP and Unix-domain sockets (listeners, streams and their halves, `TcpSocket`,
+//! `UdpSocket`, `UnixDatagram`, `UnixSocket`, `lookup_host`; Unix names are paths and
+//! abstract names in the same network),
 //! in memory, one network per runtime: ports are counted from 32768, a connection is two
 //! byte pipes, and every wait is a wake through the engine, so the seed decides the order
 //! and replays it (errors are tokio's `io::ErrorKind`s: `ConnectionRefused`, `AddrInUse`,
 //! `BrokenPipe`, `ConnectionReset`). Real sockets (`from_std`) cannot join it.
-//! The file system, processes, signals and Unix-domain sockets are not simulated: they
-//! are tokio's own modules (with their features), so code using them compiles; inside a
-//! run processes, signals and Unix sockets fail at run time with tokio's panic ("IO is
+//! The file system, processes, signals and named pipes are not simulated: they are
+//! tokio's own modules (with their features), so code using them compiles; inside a
+//! run processes, signals and pipes fail at run time with tokio's panic ("IO is
 //! disabled": the run's host runtime has no I/O driver), while `tokio::fs` reads and
 //! writes the real file system on tokio's blocking threads, its results coming back as
 //! wakes from another thread (on a runtime that was shut down it fails, as tokio's does:

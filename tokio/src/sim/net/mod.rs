@@ -9,8 +9,8 @@
 //! seed replays it. Nothing here reads the OS: no sockets, no resolver (`localhost` and
 //! IP literals resolve), no wall clock. Errors are tokio's `io::ErrorKind`s
 //! (`ConnectionRefused`, `AddrInUse`, `BrokenPipe`, `ConnectionReset`, `WouldBlock`).
-//! Unix-domain sockets are tokio's own (not simulated: inside a run they fail as
-//! tokio's do without an I/O driver).
+//! Unix-domain sockets (`unix/`) take paths and abstract names in the same network:
+//! a stream is a connection's two pipes, a datagram socket a mailbox.
 //!
 //! # Examples
 //!
@@ -43,6 +43,8 @@ mod conn;
 mod network;
 pub mod tcp;
 mod udp;
+#[cfg(unix)]
+pub mod unix;
 
 pub(crate) use network::Network;
 
@@ -51,4 +53,4 @@ pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
 
 #[cfg(unix)]
-pub use tokio::net::{UnixDatagram, UnixListener, UnixSocket, UnixStream, unix};
+pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};

@@ -17,6 +17,8 @@ use std::task::Waker;
 
 use super::tcp::Backlog;
 use super::udp::Mailbox;
+#[cfg(unix)]
+use super::unix::{Accepted, UnixAddr};
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::runtime::{Handle, SHUTTING_DOWN};
 
@@ -50,8 +52,48 @@ struct State {
     last_ephemeral: BTreeMap<Proto, u16>,
     listeners: BTreeMap<SocketAddr, Arc<Backlog>>,
     udp: BTreeMap<SocketAddr, Weak<Mailbox>>,
+    /// The Unix-domain names (paths and abstract names) sockets are bound to.
+    #[cfg(unix)]
+    unix: BTreeMap<UnixAddr, UnixBinding>,
     /// The runtime shut down: sockets made or accepting since fail with tokio's error.
     shut_down: bool,
+}
+
+/// What a Unix-domain name is bound to.
+#[cfg(unix)]
+#[derive(Clone)]
+pub(crate) enum UnixBinding {
+    /// A stream socket bound and not listening (a `UnixSocket` before `listen`).
+    Bound,
+    Listener(Arc<Backlog<Accepted>>),
+    Datagram(Weak<Mailbox<UnixAddr>>),
+}
+
+/// A Unix-domain name taken by a socket, given back when the socket drops (the
+/// simulation has no socket files: a name is free again once its socket is gone).
+#[cfg(unix)]
+pub(crate) struct UnixName {
+    network: Network,
+    addr: UnixAddr,
+}
+
+#[cfg(unix)]
+impl UnixName {
+    pub(crate) fn addr(&self) -> &UnixAddr {
+        &self.addr
+    }
+
+    /// What the name is bound to from now on (a bound socket starts listening).
+    pub(crate) fn rebind(&self, binding: UnixBinding) {
+        self.network.lock().unix.insert(self.addr.clone(), binding);
+    }
+}
+
+#[cfg(unix)]
+impl Drop for UnixName {
+    fn drop(&mut self) {
+        self.network.lock().unix.remove(&self.addr);
+    }
 }
 
 /// A port taken by a socket, given back when the socket drops.
@@ -105,7 +147,21 @@ impl Network {
         state.shut_down = true;
         let listeners: Vec<_> = state.listeners.values().cloned().collect();
         let mailboxes: Vec<_> = state.udp.values().filter_map(Weak::upgrade).collect();
+        #[cfg(unix)]
+        let unix: Vec<_> = state.unix.values().cloned().collect();
         drop(state);
+        #[cfg(unix)]
+        for binding in unix {
+            match binding {
+                UnixBinding::Bound => {}
+                UnixBinding::Listener(backlog) => backlog.wake_waiters(),
+                UnixBinding::Datagram(mailbox) => {
+                    if let Some(mailbox) = mailbox.upgrade() {
+                        mailbox.wake_readers();
+                    }
+                }
+            }
+        }
         for backlog in listeners {
             backlog.wake_waiters();
         }
@@ -205,6 +261,38 @@ impl Network {
         candidates(addr)
             .into_iter()
             .find_map(|a| state.udp.get(&a).and_then(Weak::upgrade))
+    }
+}
+
+#[cfg(unix)]
+impl Network {
+    /// Binds `addr` (a path or an abstract name) to `binding`.
+    ///
+    /// # Errors
+    ///
+    /// `AddrInUse` when a socket holds the name (Linux's `EADDRINUSE`), the shutdown
+    /// error once the runtime shut down.
+    pub(crate) fn bind_unix(&self, addr: UnixAddr, binding: UnixBinding) -> io::Result<UnixName> {
+        let mut state = self.lock();
+        if state.shut_down {
+            return Err(shutdown_error());
+        }
+        if state.unix.contains_key(&addr) {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                format!("Address already in use: {addr:?} is bound on the simulated network"),
+            ));
+        }
+        state.unix.insert(addr.clone(), binding);
+        Ok(UnixName {
+            network: self.clone(),
+            addr,
+        })
+    }
+
+    /// What `addr` is bound to, if anything.
+    pub(crate) fn unix(&self, addr: &UnixAddr) -> Option<UnixBinding> {
+        self.lock().unix.get(addr).cloned()
     }
 }
 

@@ -16,24 +16,35 @@ use crate::sim::net::network::{
 };
 
 /// The connections made to a listener and not yet accepted (the network holds it too:
-/// that is how a `connect` reaches it).
-#[derive(Default)]
-pub(crate) struct Backlog {
-    state: Mutex<BacklogState>,
+/// that is how a `connect` reaches it): TCP's ends, or a Unix-domain listener's
+/// accepted streams with their peers' addresses.
+pub(crate) struct Backlog<T = End> {
+    state: Mutex<BacklogState<T>>,
 }
 
-#[derive(Default)]
-struct BacklogState {
-    queue: VecDeque<End>,
+struct BacklogState<T> {
+    queue: VecDeque<T>,
     /// The tasks waiting in `accept` (each accept future registers; all are woken, as
     /// tokio wakes every waiter of a readiness event).
     waiters: Wakers,
     closed: bool,
 }
 
-impl Backlog {
+impl<T> Default for Backlog<T> {
+    fn default() -> Backlog<T> {
+        Backlog {
+            state: Mutex::new(BacklogState {
+                queue: VecDeque::new(),
+                waiters: Wakers::default(),
+                closed: false,
+            }),
+        }
+    }
+}
+
+impl<T> Backlog<T> {
     /// Queues the server's end of a new connection; gives it back if the listener closed.
-    pub(crate) fn push(&self, end: End) -> Result<(), End> {
+    pub(crate) fn push(&self, end: T) -> Result<(), T> {
         let mut state = lock(&self.state);
         if state.closed {
             return Err(end);
@@ -50,7 +61,7 @@ impl Backlog {
         wake_all(waiters);
     }
 
-    fn poll_pop(&self, waker: &Waker) -> Poll<End> {
+    pub(crate) fn poll_pop(&self, waker: &Waker) -> Poll<T> {
         let mut state = lock(&self.state);
         match state.queue.pop_front() {
             Some(end) => Poll::Ready(end),
@@ -59,6 +70,13 @@ impl Backlog {
                 Poll::Pending
             }
         }
+    }
+
+    /// The listener closes: later connections are refused; gives back those queued.
+    pub(crate) fn close(&self) -> VecDeque<T> {
+        let mut state = lock(&self.state);
+        state.closed = true;
+        std::mem::take(&mut state.queue)
     }
 }
 
@@ -320,10 +338,7 @@ impl fmt::Debug for TcpListener {
 impl Drop for TcpListener {
     fn drop(&mut self) {
         self.network.unlisten(self.addr);
-        let mut state = lock(&self.backlog.state);
-        state.closed = true;
-        let queued = std::mem::take(&mut state.queue);
-        drop(state);
+        let queued = self.backlog.close();
         // Connections never accepted are reset, as the OS resets them.
         for end in queued {
             end.reset();

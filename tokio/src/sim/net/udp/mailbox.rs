@@ -1,4 +1,5 @@
-//! A UDP socket's queue of received datagrams, and its options.
+//! A datagram socket's queue of received datagrams (UDP's, and Unix-domain datagram
+//! sockets' with their path addresses), and UDP's options.
 
 use std::collections::VecDeque;
 use std::io;
@@ -10,29 +11,41 @@ use crate::sim::net::network::{Wakers, lock, wake_all};
 
 /// Bytes of datagrams a socket queues before it drops newcomers (a receive buffer).
 pub(crate) const QUEUE_BYTES: usize = 256 * 1024;
+/// Datagrams a Unix-domain socket queues before senders wait (Linux's
+/// `net.unix.max_dgram_qlen` default).
+pub(crate) const UNIX_QUEUE_LEN: usize = 512;
 
-/// A socket's received datagrams (the network holds it weakly: that is how a sender
-/// reaches it).
-#[derive(Default)]
-pub(crate) struct Mailbox {
-    pub(super) state: Mutex<MailboxState>,
+/// A socket's received datagrams, each with its sender's address `A` (the network holds
+/// it weakly: that is how a sender reaches it).
+pub(crate) struct Mailbox<A = SocketAddr> {
+    pub(crate) state: Mutex<MailboxState<A>>,
 }
 
-pub(super) struct MailboxState {
-    queue: VecDeque<(Vec<u8>, SocketAddr)>,
+impl<A> Default for Mailbox<A> {
+    fn default() -> Mailbox<A> {
+        Mailbox {
+            state: Mutex::new(MailboxState::default()),
+        }
+    }
+}
+
+pub(crate) struct MailboxState<A> {
+    queue: VecDeque<(Vec<u8>, A)>,
     bytes: usize,
     /// The peer of a connected socket: datagrams from others are not delivered.
-    pub(super) peer: Option<SocketAddr>,
+    pub(crate) peer: Option<A>,
     /// An error for the next receive (a connected socket's datagram found nobody).
-    pub(super) error: Option<io::ErrorKind>,
+    pub(crate) error: Option<io::ErrorKind>,
     /// tokio's readiness cache: readable until a receive would block.
-    pub(super) hint: bool,
+    pub(crate) hint: bool,
     readers: Wakers,
+    /// Senders waiting for room (Unix-domain sockets block when the queue is full).
+    writers: Wakers,
     pub(super) options: Options,
 }
 
-impl Default for MailboxState {
-    fn default() -> MailboxState {
+impl<A> Default for MailboxState<A> {
+    fn default() -> MailboxState<A> {
         MailboxState {
             queue: VecDeque::new(),
             bytes: 0,
@@ -40,6 +53,7 @@ impl Default for MailboxState {
             error: None,
             hint: true,
             readers: Wakers::default(),
+            writers: Wakers::default(),
             options: Options::default(),
         }
     }
@@ -70,12 +84,14 @@ impl Default for Options {
     }
 }
 
-impl Mailbox {
+impl<A: Clone + PartialEq> Mailbox<A> {
     /// Delivers a datagram from `from` (dropped when the queue is full or the socket is
     /// connected to someone else, as the OS drops it).
-    pub(super) fn deliver(&self, data: &[u8], from: SocketAddr) {
+    pub(crate) fn deliver(&self, data: &[u8], from: A) {
         let mut state = lock(&self.state);
-        if state.peer.is_some_and(|peer| peer != from) || state.bytes + data.len() > QUEUE_BYTES {
+        if state.peer.as_ref().is_some_and(|peer| *peer != from)
+            || state.bytes + data.len() > QUEUE_BYTES
+        {
             return;
         }
         state.queue.push_back((data.to_vec(), from));
@@ -86,12 +102,49 @@ impl Mailbox {
         wake_all(readers);
     }
 
+    /// Delivers a datagram as a Unix-domain socket does: when the queue is full the
+    /// sender waits (registers `waker`) or, without one, fails with `WouldBlock`; a
+    /// datagram to a socket connected elsewhere is refused.
+    pub(crate) fn deliver_or_wait(
+        &self,
+        waker: Option<&Waker>,
+        data: &[u8],
+        from: A,
+    ) -> Poll<io::Result<usize>> {
+        let mut state = lock(&self.state);
+        if state.peer.as_ref().is_some_and(|peer| *peer != from) {
+            return Poll::Ready(Err(io::ErrorKind::PermissionDenied.into()));
+        }
+        if state.bytes + data.len() > QUEUE_BYTES || state.queue.len() >= UNIX_QUEUE_LEN {
+            return match waker {
+                Some(waker) => {
+                    state.writers.register(waker);
+                    Poll::Pending
+                }
+                None => Poll::Ready(Err(io::ErrorKind::WouldBlock.into())),
+            };
+        }
+        drop(state);
+        self.deliver(data, from);
+        Poll::Ready(Ok(data.len()))
+    }
+
+    /// Whether a datagram would be queued now (else `waker` waits for room).
+    pub(crate) fn poll_room(&self, waker: &Waker) -> Poll<()> {
+        let mut state = lock(&self.state);
+        if state.queue.len() < UNIX_QUEUE_LEN {
+            return Poll::Ready(());
+        }
+        state.writers.register(waker);
+        Poll::Pending
+    }
+
     pub(crate) fn wake_readers(&self) {
         let readers = lock(&self.state).readers.take();
         wake_all(readers);
     }
 
-    pub(super) fn fail_next_receive(&self, kind: io::ErrorKind) {
+    pub(crate) fn fail_next_receive(&self, kind: io::ErrorKind) {
         let mut state = lock(&self.state);
         state.error = Some(kind);
         state.hint = true;
@@ -102,12 +155,12 @@ impl Mailbox {
 
     /// Receives (or peeks at) the next datagram into `buf` (truncated to fit): its
     /// length copied and its sender; pending with `waker` registered, or `WouldBlock`.
-    pub(super) fn receive(
+    pub(crate) fn receive(
         &self,
         waker: Option<&Waker>,
         buf: &mut [u8],
         peek: bool,
-    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+    ) -> Poll<io::Result<(usize, A)>> {
         let mut state = lock(&self.state);
         if let Some(kind) = state.error.take() {
             return Poll::Ready(Err(io::Error::new(
@@ -125,16 +178,20 @@ impl Mailbox {
                 None => Poll::Ready(Err(io::ErrorKind::WouldBlock.into())),
             };
         };
-        let (n, from) = (data.len().min(buf.len()), *from);
+        let (n, from) = (data.len().min(buf.len()), from.clone());
         buf[..n].copy_from_slice(&data[..n]);
         if !peek {
             let (data, _) = state.queue.pop_front().expect("the front was there");
             state.bytes -= data.len();
+            // Room again: senders waiting for it go on.
+            let writers = state.writers.take();
+            drop(state);
+            wake_all(writers);
         }
         Poll::Ready(Ok((n, from)))
     }
 
-    pub(super) fn poll_readable(&self, waker: &Waker) -> Poll<()> {
+    pub(crate) fn poll_readable(&self, waker: &Waker) -> Poll<()> {
         let mut state = lock(&self.state);
         if state.hint || !state.queue.is_empty() || state.error.is_some() {
             return Poll::Ready(());

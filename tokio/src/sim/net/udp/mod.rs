@@ -19,8 +19,7 @@ use super::network::{
 mod mailbox;
 mod options;
 
-pub(crate) use mailbox::Mailbox;
-use mailbox::QUEUE_BYTES;
+pub(crate) use mailbox::{Mailbox, QUEUE_BYTES};
 
 /// A UDP socket on the runtime's simulated network.
 ///

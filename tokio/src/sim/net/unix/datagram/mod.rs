@@ -1,0 +1,530 @@
+//! `UnixDatagram`: a Unix-domain datagram socket, receiving in a UDP socket's mailbox.
+//!
+//! Unlike UDP, a sender waits (or gets `WouldBlock`) while the receiver's queue is full,
+//! as Linux's Unix-domain sockets do, and sending to a name nobody holds fails.
+
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
+use std::task::{Context, Poll, Waker};
+
+use tokio::io::{Interest, Ready};
+
+use super::{SocketAddr, UnixAddr};
+use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, lock, unsupported};
+use crate::sim::net::udp::Mailbox;
+
+/// The prelude of the examples: a connected pair `a` and `b`.
+macro_rules! doc_dgram {
+    ($body:literal) => {
+        concat!(
+            "```\n# use simloop_tokio as tokio;\n",
+            "# tokio::runtime::Runtime::new().unwrap().block_on(async {\n",
+            "# let (a, b) = tokio::net::UnixDatagram::pair()?;\n",
+            $body,
+            "\n# Ok::<_, std::io::Error>(()) }).unwrap();\n```"
+        )
+    };
+}
+
+mod recv;
+mod send;
+
+/// Where a connected socket sends.
+#[derive(Clone)]
+struct Peer {
+    addr: UnixAddr,
+    mailbox: Weak<Mailbox<UnixAddr>>,
+}
+
+#[derive(Default)]
+struct Flags {
+    peer: Option<Peer>,
+    read_shut: bool,
+    write_shut: bool,
+    /// tokio's readiness cache: writable until a send would block (then until the
+    /// peer's queue has room).
+    write_blocked: bool,
+}
+
+/// A Unix-domain datagram socket on the runtime's simulated network.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::net::UnixDatagram;
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let server = UnixDatagram::bind("/tmp/echo.sock")?;
+/// let client = UnixDatagram::bind("/tmp/client.sock")?;
+/// client.send_to(b"ping", "/tmp/echo.sock").await?;
+/// let mut buf = [0; 8];
+/// let (n, from) = server.recv_from(&mut buf).await?;
+/// assert_eq!(&buf[..n], b"ping");
+/// assert_eq!(from.as_pathname(), Some(std::path::Path::new("/tmp/client.sock")));
+/// # Ok::<_, std::io::Error>(()) }).unwrap();
+/// ```
+pub struct UnixDatagram {
+    mailbox: Arc<Mailbox<UnixAddr>>,
+    local: UnixAddr,
+    flags: Mutex<Flags>,
+    network: Network,
+    _name: Option<UnixName>,
+}
+
+impl UnixDatagram {
+    fn new(network: Network, name: Option<UnixName>, mailbox: Arc<Mailbox<UnixAddr>>) -> Self {
+        UnixDatagram {
+            local: name
+                .as_ref()
+                .map_or(UnixAddr::Unnamed, |n| n.addr().clone()),
+            mailbox,
+            flags: Mutex::new(Flags::default()),
+            network,
+            _name: name,
+        }
+    }
+
+    fn mailbox() -> Arc<Mailbox<UnixAddr>> {
+        let mailbox = Arc::new(Mailbox::default());
+        // Not readable before a datagram arrives (as tokio's fresh Unix sockets).
+        lock(&mailbox.state).hint = false;
+        mailbox
+    }
+
+    /// Binds `name`'s mailbox (a `UnixSocket` may hold the name already).
+    pub(crate) fn bind_at(
+        network: &Network,
+        addr: UnixAddr,
+        held: Option<UnixName>,
+    ) -> io::Result<UnixDatagram> {
+        let mailbox = UnixDatagram::mailbox();
+        let binding = UnixBinding::Datagram(Arc::downgrade(&mailbox));
+        let name = match held {
+            Some(name) => {
+                name.rebind(binding);
+                name
+            }
+            None => network.bind_unix(addr, binding)?,
+        };
+        Ok(UnixDatagram::new(network.clone(), Some(name), mailbox))
+    }
+
+    /// Binds a socket to `path` (a path starting with a NUL byte is an abstract name).
+    ///
+    /// # Errors
+    ///
+    /// `AddrInUse` when a socket holds the name, `InvalidInput` for an empty or too long
+    /// path, the shutdown error once the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let socket = tokio::net::UnixDatagram::bind("/tmp/bound.sock")?;
+    /// assert_eq!(socket.local_addr()?.as_pathname(), Some(std::path::Path::new("/tmp/bound.sock")));
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    #[track_caller]
+    pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixDatagram> {
+        let network = Network::current()?;
+        let addr = UnixAddr::from_path(path.as_ref())?;
+        addr.check()?;
+        UnixDatagram::bind_at(&network, addr, None)
+    }
+
+    /// A connected pair of unnamed sockets.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 4]).await?, 2);")]
+    #[track_caller]
+    pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        let network = Network::current()?;
+        let (ma, mb) = (UnixDatagram::mailbox(), UnixDatagram::mailbox());
+        let a = UnixDatagram::new(network.clone(), None, ma.clone());
+        let b = UnixDatagram::new(network, None, mb.clone());
+        a.connect_to(UnixAddr::Unnamed, &mb);
+        b.connect_to(UnixAddr::Unnamed, &ma);
+        Ok((a, b))
+    }
+
+    /// An unbound (unnamed) socket: it can send, and receive once connected to.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let socket = tokio::net::UnixDatagram::unbound()?;
+    /// assert!(socket.local_addr()?.is_unnamed());
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    #[track_caller]
+    pub fn unbound() -> io::Result<UnixDatagram> {
+        let network = Network::current()?;
+        Ok(UnixDatagram::new(network, None, UnixDatagram::mailbox()))
+    }
+
+    /// A real socket cannot join the simulated network: always an error in a runtime.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let socket = std::os::unix::net::UnixDatagram::unbound().unwrap();
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(tokio::net::UnixDatagram::from_std(socket).is_err());
+    /// ```
+    #[track_caller]
+    pub fn from_std(datagram: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        let _ = current_handle();
+        drop(datagram);
+        Err(unsupported("UnixDatagram::from_std"))
+    }
+
+    /// A simulated socket has no OS socket: always an error.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("let _ = b;\nassert!(a.into_std().is_err());")]
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixDatagram> {
+        Err(unsupported("UnixDatagram::into_std"))
+    }
+
+    fn connect_to(&self, addr: UnixAddr, mailbox: &Arc<Mailbox<UnixAddr>>) {
+        lock(&self.flags).peer = Some(Peer {
+            addr: addr.clone(),
+            mailbox: Arc::downgrade(mailbox),
+        });
+        // Only the peer's datagrams are received from now on.
+        lock(&self.mailbox.state).peer = Some(addr);
+    }
+
+    /// The mailbox a datagram to `addr` goes to.
+    pub(super) fn find(&self, addr: &UnixAddr) -> io::Result<Arc<Mailbox<UnixAddr>>> {
+        match self.network.unix(addr) {
+            Some(UnixBinding::Datagram(mailbox)) => mailbox.upgrade().ok_or_else(|| refused(addr)),
+            Some(_) => Err(refused(addr)),
+            None if matches!(addr, UnixAddr::Path(_)) => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "No such file or directory: nothing is bound at {addr:?} in the simulated network"
+                ),
+            )),
+            None => Err(refused(addr)),
+        }
+    }
+
+    /// Connects to the socket bound at `path`: `send` goes there, and only its
+    /// datagrams are received.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` when nothing is bound at the path, `ConnectionRefused` when the name
+    /// is not a datagram socket's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = tokio::net::UnixDatagram::bind("/tmp/connect.sock")?;
+    /// let client = tokio::net::UnixDatagram::unbound()?;
+    /// client.connect("/tmp/connect.sock")?;
+    /// client.send(b"hi").await?;
+    /// assert_eq!(server.recv(&mut [0; 4]).await?, 2);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
+        let addr = UnixAddr::from_path(path.as_ref())?;
+        let mailbox = self.find(&addr)?;
+        self.connect_to(addr, &mailbox);
+        Ok(())
+    }
+
+    /// Waits until the socket is ready for `interest`.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("let ready = a.ready(tokio::io::Interest::WRITABLE).await?;\nassert!(ready.is_writable());\nlet _ = b;")]
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        std::future::poll_fn(|cx| self.poll_ready(cx.waker(), interest)).await
+    }
+
+    fn poll_ready(&self, waker: &Waker, interest: Interest) -> Poll<io::Result<Ready>> {
+        let mut ready = Ready::EMPTY;
+        if interest.is_writable() && self.poll_room(waker).is_ready() {
+            ready |= Ready::WRITABLE;
+        }
+        if interest.is_readable() && self.mailbox.poll_readable(waker).is_ready() {
+            ready |= Ready::READABLE;
+        }
+        if ready.is_empty() {
+            Poll::Pending
+        } else {
+            Poll::Ready(Ok(ready))
+        }
+    }
+
+    /// Writability: tokio's cached readiness, then room at the connected peer (an
+    /// unconnected socket is writable again at once).
+    fn poll_room(&self, waker: &Waker) -> Poll<()> {
+        let flags = lock(&self.flags);
+        if !flags.write_blocked {
+            return Poll::Ready(());
+        }
+        let peer = flags.peer.clone();
+        drop(flags);
+        let room = match peer.and_then(|p| p.mailbox.upgrade()) {
+            Some(mailbox) => mailbox.poll_room(waker),
+            None => Poll::Ready(()),
+        };
+        if room.is_ready() {
+            lock(&self.flags).write_blocked = false;
+        }
+        room
+    }
+
+    /// Waits until the socket may be writable.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.writable().await?;\nassert_eq!(a.try_send(b\"x\")?, 1);\nlet _ = b;")]
+    pub async fn writable(&self) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.poll_room(cx.waker()).map(Ok)).await
+    }
+
+    /// Polls for write readiness.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;\nlet _ = b;")]
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_room(cx.waker()).map(Ok)
+    }
+
+    /// Waits until the socket may be readable.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"x\").await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
+    pub async fn readable(&self) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.mailbox.poll_readable(cx.waker()).map(Ok)).await
+    }
+
+    /// Polls for read readiness.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"x\").await?;\nstd::future::poll_fn(|cx| b.poll_recv_ready(cx)).await?;")]
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.mailbox.poll_readable(cx.waker()).map(Ok)
+    }
+
+    /// Runs `f`, an I/O operation on this socket; a `WouldBlock` from it clears the
+    /// readiness `interest` (as tokio).
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("let r = b.try_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 4]));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);\nlet _ = a;")]
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let out = f();
+        if interest.is_readable() && matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        {
+            lock(&self.mailbox.state).hint = false;
+        }
+        out
+    }
+
+    /// Waits for `interest` and runs `f` until it does not say `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet n = b.async_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 4])).await?;\nassert_eq!(n, 2);")]
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            self.ready(interest).await?;
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if interest.is_readable() {
+                        lock(&self.mailbox.state).hint = false;
+                    }
+                    if interest.is_writable() {
+                        lock(&self.flags).write_blocked = true;
+                    }
+                }
+                out => return out,
+            }
+        }
+    }
+
+    /// The name the socket is bound to (unnamed when it is not).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("assert!(a.local_addr()?.is_unnamed());\nlet _ = b;")]
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.local.to_socket_addr())
+    }
+
+    /// The connected peer's name.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` without a peer.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("assert!(a.peer_addr()?.is_unnamed());\nlet _ = b;")]
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        match &lock(&self.flags).peer {
+            Some(peer) => Ok(peer.addr.to_socket_addr()),
+            None => Err(io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    /// The pending socket error: none in the simulation.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("assert!(a.take_error()?.is_none());\nlet _ = b;")]
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        Ok(None)
+    }
+
+    /// Shuts down reading (receives return 0 bytes), writing (sends fail with
+    /// `BrokenPipe`) or both.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.shutdown(std::net::Shutdown::Write)?;\nassert_eq!(a.try_send(b\"x\").unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);\nlet _ = b;")]
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        let mut flags = lock(&self.flags);
+        if matches!(how, Shutdown::Read | Shutdown::Both) {
+            flags.read_shut = true;
+        }
+        if matches!(how, Shutdown::Write | Shutdown::Both) {
+            flags.write_shut = true;
+        }
+        drop(flags);
+        self.mailbox.wake_readers();
+        Ok(())
+    }
+}
+
+pub(super) fn poll_now<T>(poll: Poll<io::Result<T>>) -> io::Result<T> {
+    match poll {
+        Poll::Ready(r) => r,
+        Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+    }
+}
+
+pub(super) fn refused(addr: &UnixAddr) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionRefused,
+        format!("connection refused: no datagram socket at {addr:?} in the simulated network"),
+    )
+}
+
+impl TryFrom<std::os::unix::net::UnixDatagram> for UnixDatagram {
+    type Error = io::Error;
+
+    #[track_caller]
+    fn try_from(datagram: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        UnixDatagram::from_std(datagram)
+    }
+}
+
+impl fmt::Debug for UnixDatagram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixDatagram")
+            .field("local", &self.local)
+            .finish()
+    }
+}

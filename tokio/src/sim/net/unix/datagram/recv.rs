@@ -1,0 +1,177 @@
+//! `UnixDatagram`'s receiving methods.
+
+use std::io;
+use std::task::{Context, Poll, Waker};
+
+use tokio::io::ReadBuf;
+
+use super::{UnixDatagram, poll_now};
+use crate::sim::net::network::lock;
+use crate::sim::net::unix::{SocketAddr, UnixAddr};
+
+impl UnixDatagram {
+    pub(super) fn receive(
+        &self,
+        waker: Option<&Waker>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.network.check()?;
+        if lock(&self.flags).read_shut {
+            return Poll::Ready(Ok((0, UnixAddr::Unnamed.to_socket_addr())));
+        }
+        self.mailbox
+            .receive(waker, buf, false)
+            .map_ok(|(n, from)| (n, from.to_socket_addr()))
+    }
+
+    /// Receives the next datagram (truncated to `buf`).
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime shut down.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 4]).await?, 2);")]
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf).map_ok(|(n, _)| n)).await
+    }
+
+    /// Polls to receive the next datagram into `buf`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nstd::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;\nassert_eq!(buf.filled(), b\"hi\");")]
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.poll_recv_from(cx, buf).map_ok(|_| ())
+    }
+
+    /// Receives the next datagram without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` when none is there.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("let err = b.try_recv(&mut [0; 4]).unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);\nlet _ = a;")]
+    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_now(self.receive(None, buf)).map(|(n, _)| n)
+    }
+
+    /// Receives the next datagram into `buf`'s spare capacity without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf(&mut buf)?, 2);")]
+    pub fn try_recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.try_recv_buf_from(buf).map(|(n, _)| n)
+    }
+
+    /// Receives the next datagram into `buf`'s spare capacity, with its sender, without
+    /// waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nlet (n, from) = b.try_recv_buf_from(&mut buf)?;\nassert_eq!(n, 2);\nassert!(from.is_unnamed());")]
+    pub fn try_recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let mut chunk = vec![0; buf.remaining_mut().min(crate::sim::net::udp::QUEUE_BYTES)];
+        let (n, from) = poll_now(self.receive(None, &mut chunk))?;
+        buf.put_slice(&chunk[..n]);
+        Ok((n, from))
+    }
+
+    /// Receives the next datagram into `buf`'s spare capacity.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf(&mut buf).await?, 2);")]
+    pub async fn recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.recv_buf_from(buf).await.map(|(n, _)| n)
+    }
+
+    /// Receives the next datagram into `buf`'s spare capacity, with its sender.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nlet (n, _) = b.recv_buf_from(&mut buf).await?;\nassert_eq!(&buf[..n], b\"hi\");")]
+    pub async fn recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let mut chunk = vec![0; buf.remaining_mut().min(crate::sim::net::udp::QUEUE_BYTES)];
+        let (n, from) =
+            std::future::poll_fn(|cx| self.receive(Some(cx.waker()), &mut chunk)).await?;
+        buf.put_slice(&chunk[..n]);
+        Ok((n, from))
+    }
+
+    /// Receives the next datagram and its sender's address.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, from) = b.recv_from(&mut [0; 4]).await?;\nassert_eq!(n, 2);\nassert!(from.is_unnamed());")]
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf)).await
+    }
+
+    /// Polls to receive the next datagram into `buf`, with its sender's address.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nlet from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;\nassert!(from.is_unnamed());")]
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        let (n, from) =
+            std::task::ready!(self.receive(Some(cx.waker()), buf.initialize_unfilled()))?;
+        buf.advance(n);
+        Poll::Ready(Ok(from))
+    }
+
+    /// Receives the next datagram and its sender's address without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_recv`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, _) = b.try_recv_from(&mut [0; 4])?;\nassert_eq!(n, 2);")]
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        poll_now(self.receive(None, buf))
+    }
+}

@@ -1,0 +1,438 @@
+//! `UnixStream`: one end of a simulated Unix-domain connection (a TCP connection's
+//! pipes, with path addresses).
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::io::{Interest, Ready};
+
+use super::{
+    Accepted, OwnedReadHalf, OwnedWriteHalf, ReadHalf, UCred, UnixAddr, WriteHalf, doc_pair,
+    stream_methods,
+};
+use crate::sim::net::conn::{Conn, End};
+use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, unsupported};
+use crate::sim::net::tcp::async_io;
+
+/// What a stream and its halves share: the connection's end and both names.
+pub(crate) struct Shared {
+    pub(crate) end: End,
+    pub(crate) local: UnixAddr,
+    pub(crate) peer: UnixAddr,
+    /// The name a client bound before connecting (`UnixSocket::bind`), held while the
+    /// stream lives.
+    _name: Option<UnixName>,
+}
+
+/// A Unix-domain stream on the runtime's simulated network.
+///
+/// Bytes written at one end are read at the other in order; dropping a stream (or
+/// shutting its write side down) gives the peer EOF.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// use tokio::net::UnixStream;
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let (mut a, mut b) = UnixStream::pair()?;
+/// a.write_all(b"ping").await?;
+/// let mut buf = [0; 4];
+/// b.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"ping");
+/// # Ok::<_, std::io::Error>(()) }).unwrap();
+/// ```
+pub struct UnixStream {
+    shared: Arc<Shared>,
+}
+
+impl UnixStream {
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> UnixStream {
+        UnixStream { shared }
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    pub(crate) fn shared_arc(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    fn end(&self) -> &End {
+        &self.shared.end
+    }
+
+    pub(crate) fn accepted(accepted: Accepted, local: UnixAddr) -> UnixStream {
+        UnixStream::from_shared(Arc::new(Shared {
+            end: accepted.end,
+            local,
+            peer: accepted.peer,
+            _name: None,
+        }))
+    }
+
+    /// Connects to the listener bound at `path` (a path starting with a NUL byte is an
+    /// abstract name). The connection is made at once; the listener's `accept` then has
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` when nothing is bound at the path, `ConnectionRefused` when an
+    /// abstract name has nobody or the socket there does not listen, the shutdown error
+    /// once the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let err = tokio::net::UnixStream::connect("/nobody/listens").await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
+        let network = Network::current()?;
+        let stream = connect(&network, UnixAddr::from_path(path.as_ref())?, None)?;
+        stream.connected().await
+    }
+
+    /// tokio's `connect` waits for writability once after the connect call: so does
+    /// this one (a yield), and a listener that closed meanwhile reset the connection.
+    pub(crate) async fn connected(self) -> io::Result<UnixStream> {
+        crate::sim::task::yield_now().await;
+        match self.end().read(None, &mut [], true) {
+            Poll::Ready(Err(e)) => Err(e),
+            _ => Ok(self),
+        }
+    }
+
+    /// Connects to the listener bound at `addr`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::connect`]; `InvalidInput` for an unnamed address.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let addr = std::os::unix::net::SocketAddr::from_pathname("/tmp/by-addr.sock")?;
+    /// let listener = tokio::net::UnixListener::bind_addr(&addr)?;
+    /// let _client = tokio::net::UnixStream::connect_addr(&addr).await?;
+    /// let (_server, _) = listener.accept().await?;
+    /// # Ok::<_, std::io::Error>(()) }).unwrap();
+    /// ```
+    pub async fn connect_addr(addr: &std::os::unix::net::SocketAddr) -> io::Result<UnixStream> {
+        let network = Network::current()?;
+        match UnixAddr::from_std(addr) {
+            UnixAddr::Unnamed => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "cannot connect to an unnamed Unix-domain address",
+            )),
+            name => connect(&network, name, None)?.connected().await,
+        }
+    }
+
+    /// A connected pair of unnamed streams.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime shut down.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert!(a.peer_addr()?.is_unnamed());")]
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        Network::current()?;
+        let unspecified = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+        let (a, b) = Conn::pair(unspecified, unspecified, None);
+        // A fresh pair is writable at both ends and readable at neither (as tokio's).
+        b.clear_ready(Interest::READABLE);
+        let shared = |end| {
+            Arc::new(Shared {
+                end,
+                local: UnixAddr::Unnamed,
+                peer: UnixAddr::Unnamed,
+                _name: None,
+            })
+        };
+        Ok((
+            UnixStream::from_shared(shared(a)),
+            UnixStream::from_shared(shared(b)),
+        ))
+    }
+
+    /// A real socket cannot join the simulated network: always an error in a runtime.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or in one built without `enable_io`, as tokio.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let (std_stream, _) = std::os::unix::net::UnixStream::pair().unwrap();
+    /// let rt = tokio::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(tokio::net::UnixStream::from_std(std_stream).is_err());
+    /// ```
+    #[track_caller]
+    pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        let _ = current_handle();
+        drop(stream);
+        Err(unsupported("UnixStream::from_std"))
+    }
+
+    /// A simulated stream has no OS socket: always an error.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported`.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert!(a.into_std().is_err());")]
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
+        Err(unsupported("UnixStream::into_std"))
+    }
+
+    /// The peer's credentials: this process's (every simulated socket is).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert_eq!(a.peer_cred()?, b.peer_cred()?);")]
+    pub fn peer_cred(&self) -> io::Result<UCred> {
+        Ok(UCred::of_process())
+    }
+
+    /// The pending socket error: none in the simulation (errors come from operations).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "assert!(a.take_error()?.is_none());")]
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        Ok(None)
+    }
+
+    /// Polls for read readiness.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"x\").await?;\nstd::future::poll_fn(|cx| a.poll_read_ready(cx)).await?;")]
+    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        crate::sim::net::tcp::poll_ready(self.end(), cx, Interest::READABLE)
+    }
+
+    /// Polls for write readiness.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "std::future::poll_fn(|cx| a.poll_write_ready(cx)).await?;")]
+    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        crate::sim::net::tcp::poll_ready(self.end(), cx, Interest::WRITABLE)
+    }
+
+    /// Reads what is there into `buf`'s spare capacity without waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::try_read`].
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(a.try_read_buf(&mut buf)?, 2);\nassert_eq!(buf, b\"hi\");")]
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        crate::sim::net::tcp::try_read_buf(self.end(), buf)
+    }
+
+    /// Runs `f`, an I/O operation on this stream; a `WouldBlock` from it clears the
+    /// readiness `interest` (as tokio).
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "let mut buf = [0; 4];\nlet r = a.try_io(Interest::READABLE, || a.try_read(&mut buf));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let out = f();
+        if matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            self.end().clear_ready(interest);
+        }
+        out
+    }
+
+    /// Waits for `interest` and runs `f` until it does not say `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// `f`'s.
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet n = a.async_io(Interest::READABLE, || a.try_read(&mut buf)).await?;\nassert_eq!(n, 2);")]
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            crate::sim::net::tcp::ready(self.end(), interest).await?;
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.end().clear_ready(interest);
+                }
+                out => return out,
+            }
+        }
+    }
+
+    /// Borrowed read and write halves, usable at once (tokio's `split`).
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "let (mut read, mut write) = a.split();\nwrite.write_all(b\"x\").await?;\nb.write_all(b\"y\").await?;\nassert_eq!(read.read_u8().await?, b'y');")]
+    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+        super::split::split(self)
+    }
+
+    /// Owned halves (the write half shuts the write side down when dropped).
+    ///
+    /// # Examples
+    ///
+    #[doc = doc_pair!("", "let (read, write) = a.into_split();\nlet a = read.reunite(write).unwrap();\nassert!(a.peer_addr().is_ok());")]
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        super::split::into_split(self.shared)
+    }
+
+    stream_methods!(common "let this = &a;");
+    stream_methods!(read "let this = &a;");
+    stream_methods!(write "let this = &a;");
+}
+
+/// Connects to `name` from a client bound to `bound` (if any).
+pub(crate) fn connect(
+    network: &Network,
+    name: UnixAddr,
+    bound: Option<UnixName>,
+) -> io::Result<UnixStream> {
+    let backlog = match network.unix(&name) {
+        Some(UnixBinding::Listener(backlog)) => backlog,
+        Some(_) => return Err(refused(&name)),
+        None if matches!(name, UnixAddr::Path(_)) => {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "No such file or directory: nothing is bound at {name:?} in the simulated network"
+                ),
+            ));
+        }
+        None => return Err(refused(&name)),
+    };
+    let unspecified = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+    let (client, server) = Conn::pair(unspecified, unspecified, None);
+    let local = bound
+        .as_ref()
+        .map_or(UnixAddr::Unnamed, |n| n.addr().clone());
+    let accepted = Accepted {
+        end: server,
+        peer: local.clone(),
+    };
+    match backlog.push(accepted) {
+        Ok(()) => Ok(UnixStream::from_shared(Arc::new(Shared {
+            end: client,
+            local,
+            peer: name,
+            _name: bound,
+        }))),
+        Err(_) => Err(refused(&name)),
+    }
+}
+
+fn refused(name: &UnixAddr) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionRefused,
+        format!("connection refused: nothing listens at {name:?} in the simulated network"),
+    )
+}
+
+async_io!(read UnixStream);
+async_io!(write UnixStream);
+
+impl TryFrom<std::os::unix::net::UnixStream> for UnixStream {
+    type Error = io::Error;
+
+    #[track_caller]
+    fn try_from(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        UnixStream::from_std(stream)
+    }
+}
+
+impl AsRef<Self> for UnixStream {
+    fn as_ref(&self) -> &Self {
+        self
+    }
+}
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixStream")
+            .field("local", &self.shared.local)
+            .field("peer", &self.shared.peer)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixStream")
+            .field("local", &self.local)
+            .field("peer", &self.peer)
+            .finish()
+    }
+}
