@@ -139,12 +139,23 @@ fn id(t: TaskId) -> u64 {
 }
 
 impl Packed {
-    /// An empty trace with room for `bytes` bytes of records.
+    /// An empty trace with room for `bytes` bytes of records. No room, no allocation: a
+    /// run that records nothing (tracing off) must not pay for one (the first record
+    /// grows it).
     pub(crate) fn with_capacity(bytes: usize) -> Packed {
+        if bytes == 0 {
+            return Packed::default();
+        }
         Packed {
             bytes: vec![0; bytes.max(WINDOW)],
             ..Packed::default()
         }
+    }
+
+    /// How many bytes of room are allocated (tests).
+    #[cfg(test)]
+    pub(super) fn room(&self) -> usize {
+        self.bytes.capacity()
     }
 
     /// How many bytes the records take.

@@ -429,4 +429,17 @@ mod tests {
         record(&mut fresh, 1);
         assert_ne!(reused, fresh);
     }
+
+    /// The room kept for a run after one that recorded nothing (tracing off) is no
+    /// allocation (W5's small runs paid one a run), and its first record grows it.
+    #[test]
+    fn no_room_kept_allocates_nothing_and_grows_at_the_first_record() {
+        let mut empty = Packed::with_capacity(0);
+        assert_eq!(empty.room(), 0);
+        empty.quick(Instant::from_nanos(5), Some(id(1)), Quick::Poll);
+        let mut fresh = Packed::default();
+        fresh.quick(Instant::from_nanos(5), Some(id(1)), Quick::Poll);
+        assert_eq!(empty, fresh);
+        assert_eq!(empty.reader().count(), 1);
+    }
 }
