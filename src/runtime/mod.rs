@@ -23,6 +23,7 @@ mod instant;
 mod join_error;
 mod keep;
 mod lifecycle;
+mod pass;
 mod pool;
 mod prefetch;
 mod read_ahead;
