@@ -35,7 +35,7 @@ pub use self::info::{
 pub use self::join::JoinHandle;
 pub use self::shared::Task;
 pub use self::spawn::{spawn, spawn_named};
-pub use self::yield_now::{YieldNow, yield_now};
+pub use self::yield_now::{YieldNow, try_yield, yield_now};
 pub use crate::runtime::{
     JoinError, Kept, TaskId, set_aside, spawn_keepable, spawn_kept, take_kept,
 };

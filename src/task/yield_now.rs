@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::runtime::with;
+use crate::runtime::{try_with, with};
 
 /// Yields once: the task goes to the back of the ready queue, like `asyncio.sleep(0)`.
 ///
@@ -60,4 +60,47 @@ impl Future for YieldNow {
 #[inline(never)]
 fn yield_turn(cx: &Context<'_>) {
     with("yield_now", |c| c.wake_running(cx.waker()));
+}
+
+/// Queues the running task behind the ready ones, as a [`yield_now`]'s first poll does,
+/// if this thread is in a run; `false` (nothing done) outside one.
+///
+/// For a yield future of another API (simloop-tokio's `tokio::task::yield_now`) that
+/// falls back to waking itself outside a run: one look at the run instead of two.
+///
+/// # Examples
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use std::task::{Context, Poll, Waker};
+/// use simloop::{Sim, task};
+///
+/// /// Yields once: through simloop in a run, by waking itself elsewhere.
+/// struct Yield(bool);
+///
+/// impl Future for Yield {
+///     type Output = ();
+///
+///     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+///         if std::mem::replace(&mut self.0, true) {
+///             return Poll::Ready(());
+///         }
+///         if !task::try_yield(cx) {
+///             cx.waker().wake_by_ref();
+///         }
+///         Poll::Pending
+///     }
+/// }
+///
+/// assert!(!task::try_yield(&Context::from_waker(Waker::noop()))); // no run here
+/// let out = Sim::new().run(async {
+///     Yield(false).await;
+///     "resumed"
+/// });
+/// assert_eq!(out.result.unwrap(), "resumed");
+/// ```
+#[inline]
+pub fn try_yield(cx: &Context<'_>) -> bool {
+    try_with(|c| c.wake_running(cx.waker())).is_some()
 }

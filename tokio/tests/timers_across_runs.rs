@@ -56,3 +56,36 @@ fn a_sleep_awaited_after_its_runtime_shut_down_panics() {
     rt.shutdown_timeout(Duration::from_secs(1000));
     tokio::runtime::Handle::current().block_on(sleep);
 }
+
+/// A sleep made (not polled) in one run and awaited in the runtime's next keeps tokio's
+/// deadline: the next run's clock starts where the first left it, so the virtual target
+/// computed when the sleep was made belongs to the first run only (pins the run check of
+/// the sleep's target, which the timer layer keeps from `sleep` to its first poll).
+#[test]
+fn a_sleep_made_in_one_run_and_awaited_in_the_next_keeps_its_deadline() {
+    let rt = paused();
+    let (nap, start) = rt.block_on(async {
+        let start = tokio::time::Instant::now();
+        let nap = Box::pin(tokio::time::sleep(Duration::from_millis(10)));
+        tokio::time::sleep(Duration::from_millis(4)).await;
+        (nap, start)
+    });
+    let waited = rt.block_on(async {
+        nap.await;
+        start.elapsed()
+    });
+    assert_eq!(waited, Duration::from_millis(10));
+}
+
+/// A sleep first polled at or after its deadline is ready at that poll, without yielding
+/// first (tokio's timer fires at once; simloop's own `sleep` would yield once).
+#[test]
+fn a_sleep_first_polled_after_its_deadline_is_ready_at_once() {
+    paused().block_on(async {
+        let mut nap = Box::pin(tokio::time::sleep(Duration::from_millis(1)));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let first = nap.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert!(first.is_ready());
+        assert!(nap.is_elapsed());
+    });
+}

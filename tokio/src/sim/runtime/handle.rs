@@ -1,15 +1,14 @@
 //! `Handle`: a reference to a runtime; what every spawn and timer of a run goes through.
 
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::park::{self, ThreadHooks};
+use super::blocking::BlockingThreads;
+use super::park::ThreadHooks;
 use super::{EnterGuard, Id, RuntimeFlavor, RuntimeMetrics};
 use crate::sim::context::{self, NO_RUNTIME};
-use crate::sim::entry;
 use crate::sim::task::{self, JoinHandle, spawn_on};
 
 /// A handle to a runtime: spawns onto it, enters it, blocks on it.
@@ -66,13 +65,8 @@ struct Inner {
     core_taken: AtomicBool,
     /// `on_thread_park` and `on_thread_unpark`, set by the builder.
     park_hooks: std::sync::OnceLock<ThreadHooks>,
-    /// `spawn_blocking` closures running on their threads (`task::blocking`), and the
-    /// condition their ends signal (a runtime's drop waits for them).
-    blocking: Mutex<usize>,
-    blocking_ended: std::sync::Condvar,
-    /// The run's idle hook asked to hold the clock for blocking threads: the next one to
-    /// end wakes the run's main task, so that an idle run waiting for it goes on.
-    holding: AtomicBool,
+    /// `spawn_blocking` closures running on their threads (`task::blocking`).
+    blocking: BlockingThreads,
     /// Runs completed and the wall time spent in them (for metrics only: nothing in a run
     /// reads it).
     activity: Arc<Mutex<(u64, Duration)>>,
@@ -107,9 +101,7 @@ impl Handle {
                 local_owner: std::sync::OnceLock::new(),
                 core_taken: AtomicBool::new(false),
                 park_hooks: std::sync::OnceLock::new(),
-                blocking: Mutex::new(0),
-                blocking_ended: std::sync::Condvar::new(),
-                holding: AtomicBool::new(false),
+                blocking: BlockingThreads::default(),
                 activity: Arc::default(),
                 io_disabled: AtomicBool::new(false),
                 net: crate::sim::net::Network::default(),
@@ -229,73 +221,6 @@ impl Handle {
         self.run(future, false)
     }
 
-    /// Runs `future` as one simulation; `worker`: the thread drives the runtime
-    /// (`runtime::worker_index` is then `Some(0)` outside tasks too).
-    #[track_caller]
-    pub(crate) fn run<F: Future>(&self, future: F, worker: bool) -> F::Output {
-        if simloop::time::try_now().is_some() {
-            panic!(
-                "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks. If you are in an async function, use `.await` on the future instead of blocking on it."
-            );
-        }
-        let origin = self.clock_now();
-        let _run = context::enter_run(self.clone(), origin, worker, true);
-        let handle = self.clone();
-        let main = async move {
-            handle.start_pending();
-            let mut future = std::pin::pin!(future);
-            std::future::poll_fn(|cx| {
-                // Tasks spawned from other threads since the last poll start now.
-                handle.start_pending();
-                handle.set_main_waker(Some(cx.waker()));
-                task::coop::refill();
-                crate::sim::time::count_poll();
-                catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))).map_or_else(
-                    |payload| std::task::Poll::Ready(Err(payload)),
-                    |poll| poll.map(Ok),
-                )
-            })
-            .await
-        };
-        let sim = entry::sim().on_idle(park::idle_hook(self.clone()));
-        let started = std::time::Instant::now();
-        task::coop::prepare();
-        let outcome = if self.is_shut_down() {
-            shut_down_host_block_on(async { sim.block_on(main) })
-        } else {
-            host_block_on(async { sim.block_on(main) })
-        };
-        self.set_main_waker(None);
-        // The runtime's tasks still alive when the run ended (`TaskFuture::start_in_runtime`).
-        let kept = simloop::task::take_kept();
-        if matches!(outcome.result, Ok(Ok(_))) {
-            // The `block_on`'s future is done: they go on in the runtime's next run, where
-            // each is polled at its turn (the wakers it left were the ended run's).
-            for task in kept {
-                self.keep(Box::new(move || {
-                    simloop::task::spawn_kept(task);
-                }));
-            }
-        } else {
-            // The run failed: they are cancelled (dropped) with it.
-            drop(kept);
-        }
-        {
-            let mut activity = lock(&self.inner.activity);
-            activity.0 += 1;
-            activity.1 += started.elapsed();
-        }
-        *lock(&self.inner.elapsed) += outcome.elapsed;
-        match outcome.result {
-            Ok(Ok(value)) => value,
-            Ok(Err(payload)) => resume_unwind(payload),
-            Err(error) => panic!(
-                "simloop-tokio: the simulated run failed: {error}\n{}",
-                entry::replay_hint(&outcome.token)
-            ),
-        }
-    }
-
     /// Makes this the current runtime until the guard drops: `tokio::spawn` then works
     /// outside a run (the task starts with the runtime's next run).
     ///
@@ -372,6 +297,11 @@ impl Handle {
             return;
         }
         lock(&self.inner.pending).push(start);
+        self.wake_main();
+    }
+
+    /// Wakes the main task of the run in progress, if any.
+    fn wake_main(&self) {
         let waker = lock(&self.inner.main_waker).clone();
         if let Some(w) = waker {
             w.wake();
@@ -379,7 +309,7 @@ impl Handle {
     }
 
     /// Records (or clears) the waker of the main task of the run in progress.
-    fn set_main_waker(&self, waker: Option<&std::task::Waker>) {
+    pub(super) fn set_main_waker(&self, waker: Option<&std::task::Waker>) {
         let mut slot = lock(&self.inner.main_waker);
         match (&*slot, waker) {
             (Some(old), Some(new)) if old.will_wake(new) => {}
@@ -535,46 +465,29 @@ impl Handle {
     }
 
     /// Whether `spawn_blocking` closures of the runtime are running on their threads; if
-    /// so, the thread that ends the last of them wakes the run (`holding`).
+    /// so, the thread that ends the last of them wakes the run (`BlockingThreads`).
     pub(crate) fn blocking_in_flight(&self) -> bool {
-        let running = lock(&self.inner.blocking);
-        let holding = *running > 0;
-        self.inner.holding.store(holding, Ordering::Release);
-        holding
+        self.inner.blocking.in_flight()
     }
 
     /// Counts a blocking closure starting on its thread.
     pub(crate) fn blocking_started(&self) {
-        *lock(&self.inner.blocking) += 1;
+        self.inner.blocking.started();
     }
 
     /// Counts a blocking closure out (its result was handed over), and wakes the run's
     /// main task when the run was idle holding its clock for blocking threads (so that it
     /// looks again, even when nothing awaits this closure's result).
     pub(crate) fn blocking_ended(&self) {
-        *lock(&self.inner.blocking) -= 1;
-        self.inner.blocking_ended.notify_all();
-        if self.inner.holding.swap(false, Ordering::AcqRel) {
-            let waker = lock(&self.inner.main_waker).clone();
-            if let Some(w) = waker {
-                w.wake();
-            }
+        if self.inner.blocking.ended() {
+            self.wake_main();
         }
     }
 
     /// Waits until no blocking closure of the runtime runs, up to `limit` (tokio's
     /// shutdown); `None`: as long as it takes.
     pub(crate) fn wait_for_blocking(&self, limit: Option<Duration>) {
-        let running = lock(&self.inner.blocking);
-        let idle = |n: &mut usize| *n > 0;
-        match limit {
-            None => drop(self.inner.blocking_ended.wait_while(running, idle)),
-            Some(limit) => drop(
-                self.inner
-                    .blocking_ended
-                    .wait_timeout_while(running, limit, idle),
-            ),
-        }
+        self.inner.blocking.wait_idle(limit);
     }
 
     pub(crate) fn time_enabled(&self) -> bool {
@@ -583,6 +496,17 @@ impl Handle {
 
     pub(crate) fn is_paused(&self) -> bool {
         self.inner.paused.load(Ordering::Relaxed)
+    }
+
+    /// Counts a run that ended: `virtual_time` on the runtime's clock (which goes on from
+    /// there at the next run), `wall` for the metrics.
+    pub(super) fn record_run(&self, virtual_time: Duration, wall: Duration) {
+        {
+            let mut activity = lock(&self.inner.activity);
+            activity.0 += 1;
+            activity.1 += wall;
+        }
+        *lock(&self.inner.elapsed) += virtual_time;
     }
 
     /// The runtime's clock between runs: where its last run left it.
@@ -596,55 +520,7 @@ impl Handle {
     }
 }
 
-thread_local! {
-    /// The real tokio runtime whose `block_on` hosts this thread's runs.
-    static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a driverless current-thread tokio runtime");
-
-    /// The handle of a host runtime that was shut down (dropped as it was built).
-    static SHUT_DOWN_HOST: tokio::runtime::Handle = {
-        let host = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("a driverless current-thread tokio runtime");
-        host.handle().clone()
-    };
-}
-
-/// Runs `future` in a `block_on` of this thread's host: a real tokio runtime without
-/// drivers, whose handle's `block_on` enters tokio's runtime context (so tokio's own
-/// checks see a runtime: `blocking_recv` and friends panic inside a run as they do in
-/// tokio, instead of blocking the simulation's thread forever) and gives each poll a full
-/// cooperative budget, without a scheduler (so a task out of budget is woken at once
-/// rather than at a park that never comes while the run goes on: `task::coop`).
-///
-/// Inside the host already (a run started in a blocking call of another run's task,
-/// `block_in_place`), the future is polled in place: the ones given here complete at their
-/// first poll.
-pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        let mut future = std::pin::pin!(future);
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        return match future.as_mut().poll(&mut cx) {
-            std::task::Poll::Ready(v) => v,
-            std::task::Poll::Pending => unreachable!("hosted work completes in one poll"),
-        };
-    }
-    HOST.with(|host| host.handle().block_on(future))
-}
-
-/// [`host_block_on`] for a run of a runtime that was shut down: its host's blocking pool
-/// is closed too, so tokio's own code in the run finds it closed as on tokio (`tokio::fs`
-/// fails with "background task failed", stdio with tokio's shutdown error) instead of
-/// running on a live pool.
-fn shut_down_host_block_on<F: Future>(future: F) -> F::Output {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return host_block_on(future);
-    }
-    SHUT_DOWN_HOST.with(|host| host.block_on(future))
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

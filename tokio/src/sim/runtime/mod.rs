@@ -16,20 +16,23 @@
 //! assert_eq!(end - start, Duration::from_secs(60));
 //! ```
 
+mod blocking;
 mod builder;
 mod enter;
 mod handle;
+mod host;
 mod id;
 mod local;
 mod metrics;
 mod park;
+mod run;
 #[allow(clippy::module_inception)]
 mod runtime;
 
 pub use self::builder::Builder;
 pub use self::enter::EnterGuard;
-pub(crate) use self::handle::host_block_on;
 pub use self::handle::{Handle, TryCurrentError};
+pub(crate) use self::host::host_block_on;
 pub use self::id::Id;
 pub use self::local::{LocalOptions, LocalRuntime};
 pub use self::metrics::RuntimeMetrics;

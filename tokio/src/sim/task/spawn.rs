@@ -47,10 +47,17 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    if context::run_number() != 0 {
-        // In a run (whose runtime is the current one), without cloning its handle, and
-        // without an `Option` around the future: each move of a large future is a copy.
-        return context::with_run(move |r| spawn_in_run(r, future)).expect("a run is in progress");
+    if let Some(start) = RunStart::get() {
+        // In a run (whose runtime is the current one): what the task needs from the run is
+        // read first, without the future, so that the future moves only into the task and
+        // then into its cell (each move of a large future is a copy; a closure of
+        // `context::with_run` carrying it cost three).
+        let (mut task, join) = TaskFuture::with_id(start.id, future, None);
+        task.alive = Some(start.alive);
+        // Recorded through the handle's reference to the task's state: no clone of it.
+        let id = task.spawn_as(start.keepable);
+        lock(&join.shared).task = Some((start.number, id));
+        return join;
     }
     match context::current_handle() {
         Some(handle) => handle.spawn(future),
@@ -58,16 +65,34 @@ where
     }
 }
 
-/// Spawns `future` on the run in progress, `run`.
-#[inline]
-fn spawn_in_run<F>(run: &context::Run, future: F) -> JoinHandle<F::Output>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let (task, join) = TaskFuture::new(&run.handle, future, None);
-    task.start_in(run);
-    join
+/// What a task spawned in the run in progress takes from it.
+struct RunStart {
+    /// The task's id, from the run's runtime.
+    id: Id,
+    /// The runtime's count of live tasks, already counting this one.
+    alive: Arc<AtomicUsize>,
+    /// The run takes other threads' wakes (a `block_on`'s): its tasks are keepable.
+    keepable: bool,
+    number: u64,
+}
+
+impl RunStart {
+    /// Reads the run in progress on this thread, if any, for a task about to be spawned.
+    fn get() -> Option<RunStart> {
+        if context::run_number() == 0 {
+            return None;
+        }
+        context::with_run(|r| {
+            let alive = r.handle.alive();
+            alive.fetch_add(1, Ordering::Relaxed);
+            RunStart {
+                id: r.handle.next_task_id(),
+                alive: alive.clone(),
+                keepable: r.threads,
+                number: r.number,
+            }
+        })
+    }
 }
 
 /// Spawns `future` on `handle`'s runtime: now when a run of it is in progress on this
@@ -203,24 +228,27 @@ where
         self.start()
     }
 
-    /// Spawns the task in `run`, the run in progress on this thread, as
-    /// [`start_in_runtime`](Self::start_in_runtime) does.
-    #[inline]
-    pub(crate) fn start_in(self, run: &context::Run) {
-        self.start_as((run.threads, run.number))
-    }
-
     /// Spawns the task in the run in progress, numbered `number`: keepable when the run
     /// takes other threads' wakes (a `block_on`'s).
     #[inline]
     fn start_as(self, (keepable, number): (bool, u64)) {
         let shared = self.shared.clone();
-        let task = if keepable {
+        let task = self.spawn_as(keepable);
+        lock(&shared).task = Some((number, task));
+    }
+
+    /// Spawns the task's simloop task in the run in progress (keepable or not); the caller
+    /// records it in the task's state.
+    // Always inlined: `tokio::spawn` calls it with the future just moved into the task, and
+    // left to the compiler it stayed a call (with the state's clone, 29 instructions more
+    // a W3 spawn than inline and without it).
+    #[inline(always)]
+    fn spawn_as(self, keepable: bool) -> simloop::task::TaskId {
+        if keepable {
             simloop::task::spawn_keepable(self)
         } else {
             simloop::spawn(self).id()
-        };
-        lock(&shared).task = Some((number, task));
+        }
     }
 }
 

@@ -228,9 +228,14 @@ impl Instant {
 /// timer resolution).
 #[inline]
 pub(crate) fn virtual_deadline(since: Duration) -> simloop::Instant {
+    virtual_deadline_nanos(u64::try_from(since.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// [`virtual_deadline`] of `nanos` nanoseconds after the origin.
+#[inline]
+pub(crate) fn virtual_deadline_nanos(nanos: u64) -> simloop::Instant {
     // Whole milliseconds, rounded up, in u64 arithmetic (a u128 division costs more than
     // the rest of a timer's arming).
-    let nanos = u64::try_from(since.as_nanos()).unwrap_or(u64::MAX);
     let ms = nanos.div_ceil(1_000_000);
     simloop::Instant::from_nanos(ms.saturating_mul(1_000_000))
 }

@@ -42,21 +42,25 @@ pub fn sleep(duration: Duration) -> Sleep {
     // program makes a sleep per wait, and the separate lookups and the conversion back
     // from tokio's `Instant` were about 6% of W1's instructions.
     let in_run = context::with_run(|r| {
-        let usable = r.handle.time_enabled() && !r.handle.is_shut_down();
-        usable
-            .then(|| simloop::time::try_now().map(|now| (r.origin, now, r.number)))
-            .flatten()
+        if !r.handle.time_enabled() || r.handle.is_shut_down() {
+            return None;
+        }
+        simloop::time::try_now().map(|now| (r.origin, now, r.number))
     })
     .flatten();
     if let Some((origin, now, run)) = in_run {
-        // `Instant::now() + duration` (the origin plus the virtual time), added in the
-        // other order, which is the same sum.
-        let since = now.elapsed_since_start().checked_add(duration);
-        if let Some((since, deadline)) = since.and_then(|s| Some((s, origin.checked_add(s)?))) {
-            return Sleep::new(
-                Instant::from_std(deadline),
-                Some((super::instant::virtual_deadline(since), run)),
-            );
+        // `Instant::now() + duration`: the origin plus the virtual time since it, summed in
+        // nanoseconds (the same sum as in `Duration`s while it fits in a u64: 584 years).
+        let since = u64::try_from(duration.as_nanos())
+            .ok()
+            .and_then(|d| now.as_nanos().checked_add(d));
+        if let Some(since) = since {
+            if let Some(deadline) = origin.checked_add(Duration::from_nanos(since)) {
+                return Sleep::new(
+                    Instant::from_std(deadline),
+                    Some((super::instant::virtual_deadline_nanos(since), run)),
+                );
+            }
         }
     }
     let deadline = Instant::now()
@@ -142,11 +146,15 @@ pin_project! {
 #[derive(Debug)]
 struct State {
     deadline: Instant,
-    /// `deadline` on the virtual clock of the run numbered with it (`Instant::to_virtual`
-    /// there), when the sleep was made in that run: arming it there needs no conversion.
-    target: Option<(simloop::Instant, u64)>,
-    /// The armed simloop timer and the number of the run it was armed in.
-    timer: Option<(simloop::Sleep, u64)>,
+    /// `deadline` on the virtual clock of run `run` (`Instant::to_virtual` there).
+    target: simloop::Instant,
+    /// The run `target` and `timer` belong to; 0 (no run's number) until the sleep has a
+    /// target: made outside a run, or reset. In another run, both are made again.
+    run: u64,
+    /// The simloop timer at `target`, armed by its first poll (`armed`): made unarmed, it
+    /// holds no timer, and a sleep made in a run and awaited there needs no conversion.
+    timer: simloop::Sleep,
+    armed: bool,
     elapsed: bool,
     /// The waker of the last pending poll, to re-arm at once on `reset`.
     waker: Option<Waker>,
@@ -155,11 +163,14 @@ struct State {
 impl Sleep {
     /// A sleep until `deadline`; `target`: its virtual deadline in the run numbered with it.
     fn new(deadline: Instant, target: Option<(simloop::Instant, u64)>) -> Sleep {
+        let (target, run) = target.unwrap_or((simloop::Instant::ZERO, 0));
         Sleep {
             state: State {
                 deadline,
                 target,
-                timer: None,
+                run,
+                timer: simloop::sleep_until(target),
+                armed: false,
                 elapsed: false,
                 waker: None,
             },
@@ -226,9 +237,11 @@ impl Sleep {
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.project().state;
         this.deadline = deadline;
-        this.target = None;
+        // The old timer is disarmed (dropped); a target is made at the next arming.
+        this.run = 0;
+        this.armed = false;
+        this.timer = simloop::sleep_until(simloop::Instant::ZERO);
         this.elapsed = false;
-        this.timer = None;
         if let Some(waker) = this.waker.clone() {
             // Re-arm now, as tokio re-registers the timer, so the waiting task is woken at
             // the new deadline without another poll first.
@@ -242,46 +255,39 @@ impl State {
         if self.elapsed {
             return Poll::Ready(());
         }
-        if self
-            .timer
-            .as_ref()
-            .is_some_and(|(_, run)| *run != context::run_number())
-        {
-            // Armed in another run (a sleep made in one `block_on` and awaited in the
-            // next): that run's timer is gone; arm it again in this one.
-            self.timer = None;
+        let run = context::run_number();
+        if self.run != run || run == 0 {
+            // No target in this run: made outside it, reset, or armed in an earlier run (a
+            // sleep made in one `block_on` and awaited in the next, whose timer is gone).
+            let Some(target) = self.deadline.to_virtual() else {
+                return self.poll_real(cx);
+            };
+            self.target = target;
+            self.run = run;
+            self.armed = false;
+            self.timer = simloop::sleep_until(target);
         }
-        let timer = match &mut self.timer {
-            // Armed: the simloop timer says when it fired (the deadline only moves by
-            // `reset`, which disarms).
-            Some((timer, _)) => timer,
-            slot => {
-                let target = match self.target {
-                    // Made in this run (a run's number is never 0, so this one exists).
-                    Some((target, run)) if run == context::run_number() => Some(target),
-                    _ => self.deadline.to_virtual(),
-                };
-                let (Some(target), Some(now)) = (target, simloop::time::try_now()) else {
-                    return self.poll_real(cx);
-                };
-                if context::with_run(|r| r.handle.is_shut_down()) == Some(true) {
-                    // tokio's timer refuses to arm on a runtime that shut down since the
-                    // sleep was made.
-                    panic!("{SHUTTING_DOWN}");
-                }
-                if target <= now {
-                    self.elapsed = true;
-                    return Poll::Ready(());
-                }
-                &mut slot
-                    .insert((simloop::sleep_until(target), context::run_number()))
-                    .0
+        if !self.armed {
+            let Some(now) = simloop::time::try_now() else {
+                return self.poll_real(cx);
+            };
+            if context::with_run(|r| r.handle.is_shut_down()) == Some(true) {
+                // tokio's timer refuses to arm on a runtime that shut down since the
+                // sleep was made.
+                panic!("{SHUTTING_DOWN}");
             }
-        };
-        match Pin::new(timer).poll(cx) {
+            if self.target <= now {
+                self.elapsed = true;
+                return Poll::Ready(());
+            }
+            // The timer's first poll arms it (the deadline only moves by `reset`, which
+            // makes a new one).
+            self.armed = true;
+        }
+        match Pin::new(&mut self.timer).poll(cx) {
             Poll::Ready(()) => {
                 self.elapsed = true;
-                self.timer = None;
+                self.armed = false;
                 self.waker = None;
                 Poll::Ready(())
             }
@@ -295,12 +301,6 @@ impl State {
         }
     }
 
-    /// A sleep polled on a thread with no run (a `spawn_blocking` closure's, which
-    /// `futures::executor::block_on`s it, or a thread that entered the runtime): there is
-    /// no virtual clock, so on a runtime whose clock is not paused it waits on the real
-    /// one, whose reading its deadline came from, a helper thread waking it at the
-    /// deadline; a paused clock stands still outside runs (`Instant::now` there reads it),
-    /// so the sleep waits for a run.
     fn poll_real(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         if context::current_handle().is_some_and(|h| h.is_paused()) {
             // A paused clock moves only in the runtime's runs: a later run arms it.
