@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::task::Waker;
+use std::task::{Poll, Waker};
 
 use super::tcp::Backlog;
 use super::udp::Mailbox;
@@ -413,6 +413,14 @@ pub(crate) fn wake_all(wakers: Vec<Waker>) {
 /// Locks, ignoring poisoning (a panicking test thread must not wedge its peers).
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A poll made without a waker (a `try_` operation): `Pending` is `WouldBlock`.
+pub(crate) fn now<T>(poll: Poll<io::Result<T>>) -> io::Result<T> {
+    match poll {
+        Poll::Ready(r) => r,
+        Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+    }
 }
 
 #[cfg(test)]

@@ -8,12 +8,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use tokio::io::{Interest, ReadBuf, Ready};
+use tokio::io::ReadBuf;
 
 use super::ToSocketAddrs;
 use super::addr::resolve_some;
+use super::datagram::{Datagram, datagram_methods};
 use super::network::{
-    Network, Port, Proto, current_handle, destination, lock, source_addr, unsupported,
+    Network, Port, Proto, current_handle, destination, lock, now, source_addr, unsupported,
 };
 
 mod mailbox;
@@ -60,6 +61,35 @@ macro_rules! doc_udp {
 }
 use doc_udp;
 
+/// The examples' prelude of the readiness methods: `a` and `b`, connected to each other.
+macro_rules! doc_udp_pair {
+    ($body:literal) => {
+        concat!(
+            "```\n# use simloop_tokio as tokio;\n",
+            "# tokio::runtime::Runtime::new().unwrap().block_on(async {\n",
+            "# let a = tokio::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+            "# let b = tokio::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+            "# a.connect(b.local_addr()?).await?;\n",
+            "# b.connect(a.local_addr()?).await?;\n",
+            $body,
+            "\n# Ok::<_, std::io::Error>(()) }).unwrap();\n```"
+        )
+    };
+}
+
+impl Datagram for UdpSocket {
+    type Addr = SocketAddr;
+
+    fn mailbox(&self) -> &Mailbox {
+        &self.mailbox
+    }
+
+    /// A UDP socket is always writable: its sends never wait.
+    fn poll_writable(&self, _waker: &Waker) -> Poll<()> {
+        Poll::Ready(())
+    }
+}
+
 impl UdpSocket {
     /// Binds a socket to `addr` (port 0: the next free ephemeral port of the runtime).
     ///
@@ -93,6 +123,8 @@ impl UdpSocket {
         }
         Err(last.expect("resolve_some gives an address at least"))
     }
+
+    datagram_methods!(doc_udp_pair, SocketAddr);
 
     /// A real socket cannot join the simulated network: always an error in a runtime.
     ///
@@ -164,77 +196,6 @@ impl UdpSocket {
         let addr = destination(resolve_some(&addr)?[0]);
         lock(&self.mailbox.state).peer = Some(addr);
         Ok(())
-    }
-
-    /// Waits until the socket is ready for `interest` (a UDP socket is always writable).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("let ready = a.ready(tokio::io::Interest::WRITABLE).await?;\nassert!(ready.is_writable());")]
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        std::future::poll_fn(|cx| self.poll_ready(cx.waker(), interest)).await
-    }
-
-    fn poll_ready(&self, waker: &Waker, interest: Interest) -> Poll<io::Result<Ready>> {
-        let mut ready = Ready::EMPTY;
-        if interest.is_writable() {
-            ready |= Ready::WRITABLE;
-        }
-        if interest.is_readable() && self.mailbox.poll_readable(waker).is_ready() {
-            ready |= Ready::READABLE;
-        }
-        if ready.is_empty() {
-            Poll::Pending
-        } else {
-            Poll::Ready(Ok(ready))
-        }
-    }
-
-    /// Waits until the socket is writable (at once: sends never wait).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("a.writable().await?;")]
-    pub async fn writable(&self) -> io::Result<()> {
-        Ok(())
-    }
-
-    /// Polls for writability (always ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;")]
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let _ = cx;
-        Poll::Ready(Ok(()))
-    }
-
-    /// Waits until a datagram (or an error) may be there.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"x\", b.local_addr()?).await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
-    pub async fn readable(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.mailbox.poll_readable(cx.waker()).map(Ok)).await
-    }
-
-    /// Polls for readability (registering the task when not ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"x\", b.local_addr()?).await?;\nstd::future::poll_fn(|cx| b.poll_recv_ready(cx)).await?;")]
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.mailbox.poll_readable(cx.waker()).map(Ok)
     }
 
     fn send_datagram(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
@@ -376,62 +337,6 @@ impl UdpSocket {
         self.try_recv_from(buf).map(|(n, _)| n)
     }
 
-    /// Receives a datagram into `buf`'s spare capacity without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf(&mut buf)?, 2);")]
-    pub fn try_recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.try_recv_buf_from(buf).map(|(n, _)| n)
-    }
-
-    /// Waits for a datagram and appends it to `buf`'s spare capacity.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf(&mut buf).await?, 2);")]
-    pub async fn recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.recv_buf_from(buf).await.map(|(n, _)| n)
-    }
-
-    /// Receives a datagram and its sender into `buf`'s spare capacity without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf_from(&mut buf)?, (2, a.local_addr()?));")]
-    pub fn try_recv_buf_from<B: bytes::BufMut>(
-        &self,
-        buf: &mut B,
-    ) -> io::Result<(usize, SocketAddr)> {
-        let mut chunk = vec![0; buf.remaining_mut().min(QUEUE_BYTES)];
-        let (n, from) = self.try_recv_from(&mut chunk)?;
-        buf.put_slice(&chunk[..n]);
-        Ok((n, from))
-    }
-
-    /// Waits for a datagram and appends it to `buf`'s spare capacity; gives its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf_from(&mut buf).await?, (2, a.local_addr()?));")]
-    pub async fn recv_buf_from<B: bytes::BufMut>(
-        &self,
-        buf: &mut B,
-    ) -> io::Result<(usize, SocketAddr)> {
-        let mut chunk = vec![0; buf.remaining_mut().min(QUEUE_BYTES)];
-        let (n, from) = self.recv_from(&mut chunk).await?;
-        buf.put_slice(&chunk[..n]);
-        Ok((n, from))
-    }
-
     /// Waits for a datagram; copies it into `buf` (truncated) and gives its sender.
     ///
     /// # Errors
@@ -478,10 +383,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_recv_from(&mut [0; 8])?, (2, a.local_addr()?));")]
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        match self.receive(None, buf, false) {
-            Poll::Ready(r) => r,
-            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
-        }
+        now(self.receive(None, buf, false))
     }
 
     /// Waits for a datagram and copies it into `buf` without consuming it.
@@ -551,10 +453,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_from(&mut [0; 8])?, (2, a.local_addr()?));")]
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        match self.receive(None, buf, true) {
-            Poll::Ready(r) => r,
-            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
-        }
+        now(self.receive(None, buf, true))
     }
 
     /// Waits for a datagram and gives its sender, leaving it queued.

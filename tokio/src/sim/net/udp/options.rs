@@ -1,9 +1,7 @@
-//! `UdpSocket`'s options (kept and read back), multicast (not simulated) and `try_io`.
+//! `UdpSocket`'s options (kept and read back) and multicast (not simulated).
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
-
-use tokio::io::Interest;
 
 use super::{UdpSocket, doc_udp};
 use crate::sim::net::network::{lock, unsupported};
@@ -27,52 +25,6 @@ macro_rules! option {
 }
 
 impl UdpSocket {
-    /// Runs `f`, a non-blocking operation, forgetting `interest`'s readiness when it
-    /// says `WouldBlock` (in the simulation `f` has no OS socket to use).
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    #[doc = doc_udp!("let r = b.try_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 8]));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        let out = f();
-        if interest.is_readable() && matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
-        {
-            lock(&self.mailbox.state).hint = false;
-        }
-        out
-    }
-
-    /// Waits for `interest`'s readiness and runs `f` until it does not say `WouldBlock`.
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet n = b.async_io(tokio::io::Interest::READABLE, || b.try_recv(&mut buf)).await?;\nassert_eq!(n, 2);")]
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        mut f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        loop {
-            self.ready(interest).await?;
-            match f() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if interest.is_readable() {
-                        lock(&self.mailbox.state).hint = false;
-                    }
-                }
-                out => return out,
-            }
-        }
-    }
-
     option!("`SO_BROADCAST` option", broadcast, set_broadcast, broadcast: bool, "true");
     option!("IPv4 multicast loop option", multicast_loop_v4, set_multicast_loop_v4, multicast_loop_v4: bool, "false");
     option!("IPv4 multicast time-to-live", multicast_ttl_v4, set_multicast_ttl_v4, multicast_ttl_v4: u32, "40");

@@ -4,8 +4,8 @@ use std::io;
 use std::path::Path;
 use std::task::{Context, Poll, Waker};
 
-use super::{UnixDatagram, poll_now, refused};
-use crate::sim::net::network::lock;
+use super::{UnixDatagram, refused};
+use crate::sim::net::network::{lock, now};
 use crate::sim::net::unix::UnixAddr;
 
 impl UnixDatagram {
@@ -81,7 +81,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("assert_eq!(a.try_send(b\"hi\")?, 2);\nlet _ = b;")]
     pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        poll_now(self.send_into(None, buf, None))
+        now(self.send_into(None, buf, None))
     }
 
     /// Sends to the socket bound at `target`, waiting while its queue is full.
@@ -155,6 +155,6 @@ impl UnixDatagram {
     /// ```
     pub fn try_send_to<P: AsRef<Path>>(&self, buf: &[u8], target: P) -> io::Result<usize> {
         let addr = UnixAddr::from_path(target.as_ref())?;
-        poll_now(self.send_into(None, buf, Some(&addr)))
+        now(self.send_into(None, buf, Some(&addr)))
     }
 }
