@@ -48,6 +48,7 @@ mod addr;
 mod conn;
 mod datagram;
 mod network;
+mod option;
 mod stream;
 pub mod tcp;
 mod udp;

@@ -8,7 +8,7 @@
 /// A doc example of a stream method: tokio's imports, a runtime, `$pair` (the family's
 /// lines making the connected pair `a` and `b`), `$setup`, `$body`.
 macro_rules! doc_example {
-    ($pair:literal, $setup:literal, $body:literal) => {
+    ($pair:literal, $setup:literal, $body:expr) => {
         concat!(
             "```\n# use simloop_tokio as tokio;\n",
             "# #[allow(unused_imports)] use tokio::io::{AsyncReadExt, AsyncWriteExt, Interest};\n",

@@ -36,7 +36,7 @@ pub use stream::TcpStream;
 
 /// The common prelude of the doc examples: a connected pair `a` (ours) and `b` (its peer).
 macro_rules! doc_pair {
-    ($setup:literal, $body:literal) => {
+    ($setup:literal, $body:expr) => {
         $crate::sim::net::stream::doc_example!(
             "# let listener = tokio::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n# #[allow(unused_mut)] let mut a = tokio::net::TcpStream::connect(listener.local_addr()?).await?;\n# #[allow(unused_mut)] let (mut b, _) = listener.accept().await?;\n",
             $setup,

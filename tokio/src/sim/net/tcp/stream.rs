@@ -9,10 +9,18 @@ use std::time::Duration;
 use tokio::io::ReadBuf;
 
 use super::doc_pair;
+
+/// The options' examples' prelude: a stream `a` (and its peer `b`).
+macro_rules! doc_stream {
+    ($body:expr) => {
+        doc_pair!("", $body)
+    };
+}
 use crate::sim::net::ToSocketAddrs;
 use crate::sim::net::addr::resolve_some;
-use crate::sim::net::conn::{Conn, End};
+use crate::sim::net::conn::{Conn, End, Options};
 use crate::sim::net::network::{Network, Port, Proto, current_handle, destination, unsupported};
+use crate::sim::net::option::{kept_option, same};
 use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
 
 /// A TCP connection on the runtime's simulated network.
@@ -66,6 +74,10 @@ impl TcpStream {
 
     fn end(&self) -> &End {
         self.inner.end()
+    }
+
+    fn options<R>(&self, f: impl FnOnce(&mut Options) -> R) -> R {
+        self.end().options(f)
     }
 
     /// Connects to `addr` (with several addresses, the first that accepts). The
@@ -173,59 +185,9 @@ impl TcpStream {
         self.inner.peek(buf).await
     }
 
-    /// Whether Nagle's algorithm is off (kept and read back: the simulation sends at once).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "assert!(!a.nodelay()?);")]
-    pub fn nodelay(&self) -> io::Result<bool> {
-        Ok(self.end().options().nodelay)
-    }
-
-    /// Turns Nagle's algorithm off (or on).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_nodelay(true)?;\nassert!(a.nodelay()?);")]
-    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        self.end().set_options(|o| o.nodelay = nodelay);
-        Ok(())
-    }
-
-    /// Whether quick acks are on (kept and read back).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_quickack(false)?;\nassert!(!a.quickack()?);")]
-    pub fn quickack(&self) -> io::Result<bool> {
-        Ok(self.end().options().quickack)
-    }
-
-    /// Turns quick acks on or off (kept and read back).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_quickack(true)?;\nassert!(a.quickack()?);")]
-    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
-        self.end().set_options(|o| o.quickack = quickack);
-        Ok(())
-    }
+    kept_option!(doc_stream, "Whether Nagle's algorithm is off (the simulation sends at once).", nodelay, "Turns Nagle's algorithm off (or on).", set_nodelay, nodelay: bool, same, "true" => "true");
+    kept_option!(doc_stream, "Whether quick acks are on.", quickack, "Turns quick acks on or off.", set_quickack, quickack: bool, same, "false" => "false");
+    kept_option!(doc_stream, "The IP time-to-live (64 at first).", ttl, "Sets the IP time-to-live.", set_ttl, ttl: u32, same, "8" => "8");
 
     /// The linger: `Some(0)` makes the stream's drop reset the connection.
     ///
@@ -237,7 +199,7 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "assert_eq!(a.linger()?, None);")]
     pub fn linger(&self) -> io::Result<Option<Duration>> {
-        Ok(self.end().options().linger)
+        Ok(self.options(|o| o.linger))
     }
 
     /// Sets the linger (tokio deprecates it for [`Self::set_zero_linger`]).
@@ -251,7 +213,7 @@ impl TcpStream {
     #[doc = doc_pair!("", "#[allow(deprecated)]\na.set_linger(Some(std::time::Duration::from_secs(1)))?;\nassert_eq!(a.linger()?, Some(std::time::Duration::from_secs(1)));")]
     #[deprecated = "`SO_LINGER` blocks the thread on a real OS; use `set_zero_linger` (as tokio)"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
-        self.end().set_options(|o| o.linger = dur);
+        self.options(|o| o.linger = dur);
         Ok(())
     }
 
@@ -266,34 +228,7 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "a.set_zero_linger()?;\ndrop(a);\nlet err = b.read(&mut [0; 4]).await.unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);")]
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        self.end().set_options(|o| o.linger = Some(Duration::ZERO));
-        Ok(())
-    }
-
-    /// The IP time-to-live (kept and read back; 64 at first).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "assert_eq!(a.ttl()?, 64);")]
-    pub fn ttl(&self) -> io::Result<u32> {
-        Ok(self.end().options().ttl)
-    }
-
-    /// Sets the IP time-to-live.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_ttl(8)?;\nassert_eq!(a.ttl()?, 8);")]
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.end().set_options(|o| o.ttl = ttl);
+        self.options(|o| o.linger = Some(Duration::ZERO));
         Ok(())
     }
 

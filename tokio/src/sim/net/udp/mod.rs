@@ -63,7 +63,7 @@ use doc_udp;
 
 /// The examples' prelude of the readiness methods: `a` and `b`, connected to each other.
 macro_rules! doc_udp_pair {
-    ($body:literal) => {
+    ($body:expr) => {
         concat!(
             "```\n# use simloop_tokio as tokio;\n",
             "# tokio::runtime::Runtime::new().unwrap().block_on(async {\n",
@@ -76,6 +76,7 @@ macro_rules! doc_udp_pair {
         )
     };
 }
+use doc_udp_pair;
 
 impl Datagram for UdpSocket {
     type Addr = SocketAddr;

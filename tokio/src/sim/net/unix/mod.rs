@@ -234,7 +234,7 @@ pub(crate) struct Accepted {
 
 /// The common prelude of the stream doc examples: a connected pair `a` (ours) and `b`.
 macro_rules! doc_pair {
-    ($setup:literal, $body:literal) => {
+    ($setup:literal, $body:expr) => {
         $crate::sim::net::stream::doc_example!(
             "# #[allow(unused_mut)] let (mut a, mut b) = tokio::net::UnixStream::pair()?;\n",
             $setup,
