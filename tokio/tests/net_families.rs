@@ -168,3 +168,83 @@ async fn udp_and_unix_domain_datagram_sockets_observe_the_same() {
     );
     assert_eq!(unix, udp);
 }
+
+/// How many times a task looping `$op` (simulated I/O operations, each ready at once)
+/// `$rounds` times let a counting task run: only its cooperative budget makes it yield.
+/// It starts with a full budget (a yield first).
+macro_rules! yields_while_looping {
+    ($rounds:expr, $op:expr) => {{
+        tokio::task::yield_now().await;
+        let turns = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = tokio::spawn({
+            let turns = turns.clone();
+            async move {
+                loop {
+                    turns.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    tokio::task::yield_now().await;
+                }
+            }
+        });
+        for _ in 0..$rounds {
+            $op;
+        }
+        counter.abort();
+        turns.load(std::sync::atomic::Ordering::SeqCst)
+    }};
+}
+
+/// tokio's I/O spends a unit of the task's cooperative budget per operation (its driver's
+/// `poll_ready`), so a task looping over ready sockets yields to the others once its
+/// budget is spent; the simulated sockets did not (a loop over them starved every other
+/// task of the runtime). A simulated task's budget is 127 (`task/coop.rs`), so 1,270
+/// ready operations are 10 budgets' worth: the task yields between them, 9 times,
+/// whatever the family.
+#[tokio::test]
+async fn socket_operations_spend_the_cooperative_budget_as_tokio_s() {
+    let (a, b) = UnixDatagram::pair().unwrap();
+    let mut buf = [0; 4];
+    assert_eq!(
+        yields_while_looping!(635, {
+            a.send(b"x").await.unwrap();
+            b.recv(&mut buf).await.unwrap();
+        }),
+        9
+    );
+    let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    a.connect(b.local_addr().unwrap()).await.unwrap();
+    assert_eq!(
+        yields_while_looping!(635, {
+            a.send(b"x").await.unwrap();
+            b.recv(&mut buf).await.unwrap();
+        }),
+        9
+    );
+    let (mut a, mut b) = tcp_pair().await;
+    assert_eq!(
+        yields_while_looping!(635, {
+            a.write_all(b"x").await.unwrap();
+            b.read_exact(&mut buf[..1]).await.unwrap();
+        }),
+        9
+    );
+    let (mut a, mut b) = UnixStream::pair().unwrap();
+    assert_eq!(
+        yields_while_looping!(1270, {
+            a.write_all(b"x").await.unwrap();
+        }),
+        9
+    );
+    let mut all = vec![0; 1270];
+    b.read_exact(&mut all).await.unwrap();
+    // A spent budget makes an operation pending (and the task woken), not failed.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut clients = Vec::new();
+    for _ in 0..300 {
+        clients.push(TcpStream::connect(addr).await.unwrap());
+    }
+    for _ in 0..300 {
+        listener.accept().await.unwrap();
+    }
+}

@@ -73,6 +73,9 @@ pub(crate) async fn async_io<D: Datagram, R>(
 ) -> io::Result<R> {
     loop {
         ready(socket, interest).await?;
+        // A unit of the task's budget per attempt, given back when `f` would block (as
+        // tokio's `async_io`).
+        let coop = std::future::poll_fn(tokio::task::coop::poll_proceed).await;
         match f() {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 if interest.is_readable() {
@@ -82,7 +85,10 @@ pub(crate) async fn async_io<D: Datagram, R>(
                     socket.forget_writable();
                 }
             }
-            out => return out,
+            out => {
+                coop.made_progress();
+                return out;
+            }
         }
     }
 }
@@ -128,7 +134,10 @@ macro_rules! datagram_methods {
         ///
         #[doc = $doc!("a.writable().await?;\nassert_eq!(a.try_send(b\"x\")?, 1);\nlet _ = b;")]
         pub async fn writable(&self) -> ::std::io::Result<()> {
-            ::std::future::poll_fn(|cx| self.poll_send_ready(cx)).await
+            ::std::future::poll_fn(|cx| {
+                $crate::sim::net::datagram::Datagram::poll_writable(self, cx.waker()).map(Ok)
+            })
+            .await
         }
 
         /// Polls for writability (registering the task when not ready).
@@ -144,7 +153,10 @@ macro_rules! datagram_methods {
             &self,
             cx: &mut ::std::task::Context<'_>,
         ) -> ::std::task::Poll<::std::io::Result<()>> {
-            $crate::sim::net::datagram::Datagram::poll_writable(self, cx.waker()).map(Ok)
+            $crate::sim::net::network::budgeted(cx, |cx| {
+                $crate::sim::net::datagram::Datagram::poll_writable(self, cx.waker())
+            })
+            .map(Ok)
         }
 
         /// Waits until a datagram (or an error) may be there.
@@ -157,7 +169,12 @@ macro_rules! datagram_methods {
         ///
         #[doc = $doc!("a.send(b\"x\").await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
         pub async fn readable(&self) -> ::std::io::Result<()> {
-            ::std::future::poll_fn(|cx| self.poll_recv_ready(cx)).await
+            ::std::future::poll_fn(|cx| {
+                $crate::sim::net::datagram::Datagram::mailbox(self)
+                    .poll_readable(cx.waker())
+                    .map(Ok)
+            })
+            .await
         }
 
         /// Polls for readability (registering the task when not ready).
@@ -173,9 +190,10 @@ macro_rules! datagram_methods {
             &self,
             cx: &mut ::std::task::Context<'_>,
         ) -> ::std::task::Poll<::std::io::Result<()>> {
-            $crate::sim::net::datagram::Datagram::mailbox(self)
-                .poll_readable(cx.waker())
-                .map(Ok)
+            $crate::sim::net::network::budgeted(cx, |cx| {
+                $crate::sim::net::datagram::Datagram::mailbox(self).poll_readable(cx.waker())
+            })
+            .map(Ok)
         }
 
         /// Runs `f`, a non-blocking operation, forgetting that the socket was readable

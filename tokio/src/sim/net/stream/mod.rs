@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 use tokio::io::{Interest, ReadBuf, Ready};
 
 use super::conn::{BUFFER, End};
-use super::network::now;
+use super::network::{budgeted, now};
 
 mod api;
 
@@ -97,7 +97,7 @@ impl<N: Names> Stream<N> {
         cx: &mut Context<'_>,
         interest: Interest,
     ) -> Poll<io::Result<()>> {
-        self.end().poll_ready(cx.waker(), interest).map(|_| Ok(()))
+        budgeted(cx, |cx| self.end().poll_ready(cx.waker(), interest)).map(|_| Ok(()))
     }
 
     pub(crate) fn try_read(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
@@ -123,11 +123,11 @@ impl<N: Names> Stream<N> {
         buf: &mut ReadBuf<'_>,
         peek: bool,
     ) -> Poll<io::Result<usize>> {
-        let n = std::task::ready!(self.end().read(
+        let n = std::task::ready!(budgeted(cx, |cx| self.end().read(
             Some(cx.waker()),
             &mut [IoSliceMut::new(buf.initialize_unfilled())],
             peek
-        ))?;
+        )))?;
         buf.advance(n);
         Poll::Ready(Ok(n))
     }
@@ -137,13 +137,15 @@ impl<N: Names> Stream<N> {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.end().write(Some(cx.waker()), bufs)
+        budgeted(cx, |cx| self.end().write(Some(cx.waker()), bufs))
     }
 
     pub(crate) async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         std::future::poll_fn(|cx| {
-            self.end()
-                .read(Some(cx.waker()), &mut [IoSliceMut::new(buf)], true)
+            budgeted(cx, |cx| {
+                self.end()
+                    .read(Some(cx.waker()), &mut [IoSliceMut::new(buf)], true)
+            })
         })
         .await
     }
@@ -171,11 +173,17 @@ impl<N: Names> Stream<N> {
     ) -> io::Result<R> {
         loop {
             self.ready(interest).await?;
+            // A unit of the task's budget per attempt, given back when `f` would block
+            // (as tokio's `async_io`).
+            let coop = std::future::poll_fn(tokio::task::coop::poll_proceed).await;
             match f() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.end().clear_ready(interest);
                 }
-                out => return out,
+                out => {
+                    coop.made_progress();
+                    return out;
+                }
             }
         }
     }

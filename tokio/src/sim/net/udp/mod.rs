@@ -14,7 +14,8 @@ use super::ToSocketAddrs;
 use super::addr::resolve_some;
 use super::datagram::{Datagram, datagram_methods};
 use super::network::{
-    Network, Port, Proto, current_handle, destination, lock, now, source_addr, unsupported,
+    Network, Port, Proto, budgeted, current_handle, destination, lock, now, source_addr,
+    unsupported,
 };
 
 mod mailbox;
@@ -225,6 +226,16 @@ impl UdpSocket {
         self.mailbox.receive(waker, buf, peek)
     }
 
+    /// `receive` waiting (with `cx`'s waker), under the task's cooperative budget.
+    fn poll_receive(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        budgeted(cx, |cx| self.receive(Some(cx.waker()), buf, peek))
+    }
+
     fn connected_peer(&self) -> io::Result<SocketAddr> {
         lock(&self.mailbox.state).peer.ok_or_else(not_connected)
     }
@@ -237,7 +248,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.send(b\"hi\").await?, 2);")]
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.try_send(buf)
+        std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
     }
 
     /// Polls to send a datagram to the connected peer (always ready).
@@ -248,8 +259,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nstd::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;")]
     pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let _ = cx;
-        Poll::Ready(self.try_send(buf))
+        budgeted(cx, |_| Poll::Ready(self.try_send(buf)))
     }
 
     /// Sends a datagram to the connected peer without waiting.
@@ -273,7 +283,7 @@ impl UdpSocket {
     #[doc = doc_udp!("assert_eq!(a.send_to(b\"hi\", b.local_addr()?).await?, 2);")]
     pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
         let target = resolve_some(&target)?[0];
-        self.send_datagram(buf, target)
+        std::future::poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
     }
 
     /// Polls to send a datagram to `target` (always ready).
@@ -289,8 +299,7 @@ impl UdpSocket {
         buf: &[u8],
         target: SocketAddr,
     ) -> Poll<io::Result<usize>> {
-        let _ = cx;
-        Poll::Ready(self.send_datagram(buf, target))
+        budgeted(cx, |_| Poll::Ready(self.send_datagram(buf, target)))
     }
 
     /// Sends a datagram to `target` without waiting.
@@ -346,7 +355,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf, false)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf, false)).await
     }
 
     /// Polls for a datagram, appended to `buf`'s filled part; gives its sender.
@@ -370,8 +379,7 @@ impl UdpSocket {
         buf: &mut ReadBuf<'_>,
         peek: bool,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) =
-            std::task::ready!(self.receive(Some(cx.waker()), buf.initialize_unfilled(), peek))?;
+        let (n, from) = std::task::ready!(self.poll_receive(cx, buf.initialize_unfilled(), peek))?;
         buf.advance(n);
         Poll::Ready(Ok(from))
     }
@@ -428,7 +436,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf, true)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf, true)).await
     }
 
     /// Polls for a datagram to peek at, appended to `buf`'s filled part; gives its sender.
@@ -476,9 +484,10 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet from = std::future::poll_fn(|cx| b.poll_peek_sender(cx)).await?;\nassert_eq!(from, a.local_addr()?);")]
     pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
-        self.mailbox
-            .receive(Some(cx.waker()), &mut [], true)
-            .map_ok(|(_, from)| from)
+        budgeted(cx, |cx| {
+            self.mailbox.receive(Some(cx.waker()), &mut [], true)
+        })
+        .map_ok(|(_, from)| from)
     }
 
     /// The sender of the next datagram, without waiting.

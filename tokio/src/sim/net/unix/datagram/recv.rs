@@ -6,7 +6,7 @@ use std::task::{Context, Poll, Waker};
 use tokio::io::ReadBuf;
 
 use super::UnixDatagram;
-use crate::sim::net::network::{lock, now};
+use crate::sim::net::network::{budgeted, lock, now};
 use crate::sim::net::unix::{SocketAddr, UnixAddr};
 
 impl UnixDatagram {
@@ -24,6 +24,15 @@ impl UnixDatagram {
             .map_ok(|(n, from)| (n, from.to_socket_addr()))
     }
 
+    /// `receive` waiting (with `cx`'s waker), under the task's cooperative budget.
+    fn poll_receive(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        budgeted(cx, |cx| self.receive(Some(cx.waker()), buf))
+    }
+
     /// Receives the next datagram (truncated to `buf`).
     ///
     /// # Errors
@@ -34,7 +43,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 4]).await?, 2);")]
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf).map_ok(|(n, _)| n)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf).map_ok(|(n, _)| n)).await
     }
 
     /// Polls to receive the next datagram into `buf`.
@@ -73,7 +82,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, from) = b.recv_from(&mut [0; 4]).await?;\nassert_eq!(n, 2);\nassert!(from.is_unnamed());")]
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf)).await
     }
 
     /// Polls to receive the next datagram into `buf`, with its sender's address.
@@ -90,8 +99,7 @@ impl UnixDatagram {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) =
-            std::task::ready!(self.receive(Some(cx.waker()), buf.initialize_unfilled()))?;
+        let (n, from) = std::task::ready!(self.poll_receive(cx, buf.initialize_unfilled()))?;
         buf.advance(n);
         Poll::Ready(Ok(from))
     }
