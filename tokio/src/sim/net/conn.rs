@@ -141,12 +141,9 @@ impl End {
         self.conn.addrs[1 - self.side]
     }
 
-    pub(crate) fn options(&self) -> Options {
-        lock(&self.conn.state).options[self.side]
-    }
-
-    pub(crate) fn set_options(&self, f: impl FnOnce(&mut Options)) {
-        f(&mut lock(&self.conn.state).options[self.side]);
+    /// Runs `f` on this end's options (to read or set them).
+    pub(crate) fn options<R>(&self, f: impl FnOnce(&mut Options) -> R) -> R {
+        f(&mut lock(&self.conn.state).options[self.side])
     }
 
     /// Reads (or peeks) into `bufs`; when nothing is there, registers `waker` (and is

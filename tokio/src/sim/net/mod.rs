@@ -3,7 +3,7 @@
 //!
 //! Each runtime has one network (`network.rs`): the simulated host owns the loopback and
 //! unspecified addresses, ports 0 bind ephemeral ports counted from 32768, a connection
-//! is two byte pipes (`conn.rs`), a UDP socket a datagram queue (`udp.rs`). Operations
+//! is two byte pipes (`conn.rs`), a UDP socket a datagram queue (`udp/`). Operations
 //! complete at once when they can; otherwise the task waits on a waker, woken through
 //! the engine when the peer acts, so the run's policy orders what happens next and a
 //! seed replays it. Nothing here reads the OS: no sockets, no resolver (`localhost` and
@@ -11,6 +11,12 @@
 //! (`ConnectionRefused`, `AddrInUse`, `BrokenPipe`, `ConnectionReset`, `WouldBlock`).
 //! Unix-domain sockets (`unix/`) take paths and abstract names in the same network:
 //! a stream is a connection's two pipes, a datagram socket a mailbox.
+//!
+//! The families share their code: a TCP and a Unix-domain stream are one generic stream
+//! (`stream/`: the end, its names, the readiness, `try_`, `poll_` and split operations)
+//! wrapped by thin typed wrappers whose methods and halves its macros make, and UDP and
+//! Unix-domain datagram sockets share one readiness layer (`datagram.rs`); each family
+//! keeps only what is its own (addresses, connecting, options, sending).
 //!
 //! # Examples
 //!
@@ -40,7 +46,10 @@
 
 mod addr;
 mod conn;
+mod datagram;
 mod network;
+mod option;
+mod stream;
 pub mod tcp;
 mod udp;
 #[cfg(unix)]

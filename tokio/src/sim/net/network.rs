@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::task::Waker;
+use std::task::{Context, Poll, Waker};
 
 use super::tcp::Backlog;
 use super::udp::Mailbox;
@@ -413,6 +413,32 @@ pub(crate) fn wake_all(wakers: Vec<Waker>) {
 /// Locks, ignoring poisoning (a panicking test thread must not wedge its peers).
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An I/O operation `op` polled under tokio's cooperative budget, as tokio's I/O driver
+/// polls its sockets' readiness: pending (the task woken at once) when the task's budget
+/// is spent; a unit spent when `op` completes, given back when it is pending. So a task
+/// looping over a ready socket yields after its budget's worth of operations, as on tokio
+/// (`try_` operations and the readiness futures, `ready()` and friends, spend none, as
+/// tokio's).
+pub(crate) fn budgeted<T>(
+    cx: &mut Context<'_>,
+    op: impl FnOnce(&mut Context<'_>) -> Poll<T>,
+) -> Poll<T> {
+    let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
+    let out = op(cx);
+    if out.is_ready() {
+        coop.made_progress();
+    }
+    out
+}
+
+/// A poll made without a waker (a `try_` operation): `Pending` is `WouldBlock`.
+pub(crate) fn now<T>(poll: Poll<io::Result<T>>) -> io::Result<T> {
+    match poll {
+        Poll::Ready(r) => r,
+        Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::sim::net::ToSocketAddrs;
 use crate::sim::net::addr::resolve_some;
 use crate::sim::net::conn::End;
 use crate::sim::net::network::{
-    Network, Port, Proto, Wakers, current_handle, lock, unsupported, wake_all,
+    Network, Port, Proto, Wakers, budgeted, current_handle, lock, unsupported, wake_all,
 };
 
 /// The connections made to a listener and not yet accepted (the network holds it too:
@@ -204,11 +204,15 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        // A listener of a runtime that shut down fails, as tokio's does.
-        self.network.check()?;
-        self.backlog.poll_pop(cx.waker()).map(|end| {
-            let peer = end.peer_addr();
-            Ok((TcpStream::from_end(end), peer))
+        budgeted(cx, |cx| {
+            // A listener of a runtime that shut down fails, as tokio's does.
+            if let Err(e) = self.network.check() {
+                return Poll::Ready(Err(e));
+            }
+            self.backlog.poll_pop(cx.waker()).map(|end| {
+                let peer = end.peer_addr();
+                Ok((TcpStream::from_end(end), peer))
+            })
         })
     }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::{TcpListener, TcpStream};
 use crate::sim::context;
 use crate::sim::net::network::{Network, Port, Proto, lock, unsupported};
+use crate::sim::net::option::{doubled, kept_option, same};
 
 /// A TCP socket not yet connected nor listening: options and a bound address, kept
 /// until [`TcpSocket::connect`] or [`TcpSocket::listen`] makes it a stream or a listener
@@ -48,42 +49,22 @@ struct State {
     tos_v4: u32,
 }
 
-/// A getter and a setter of an option kept in the socket's state.
-macro_rules! option {
-    ($(#[$get_doc:meta])* $get:ident, $(#[$set_doc:meta])* $set:ident, $field:ident: $ty:ty, $store:ident) => {
-        $(#[$get_doc])*
-        ///
-        /// # Errors
-        ///
-        /// None in the simulation.
-        pub fn $get(&self) -> io::Result<$ty> {
-            Ok(lock(&self.state).$field)
-        }
-
-        $(#[$set_doc])*
-        ///
-        /// # Errors
-        ///
-        /// None in the simulation.
-        pub fn $set(&self, value: $ty) -> io::Result<()> {
-            lock(&self.state).$field = $store(value);
-            Ok(())
-        }
-    };
-}
-
-/// A doc example of an option: set, then read back.
-macro_rules! option_doc {
-    ($get:literal, $set:literal, $value:literal, $expected:literal) => {
+/// The examples' prelude: a fresh socket `a`.
+macro_rules! doc_socket {
+    ($body:expr) => {
         concat!(
-            "# Examples\n\n```\n# use simloop_tokio as tokio;\nlet socket = tokio::net::TcpSocket::new_v4()?;\nsocket.",
-            $set, "(", $value, ")?;\nassert_eq!(socket.", $get, "()?, ", $expected,
-            ");\n# Ok::<_, std::io::Error>(())\n```"
+            "```\n# use simloop_tokio as tokio;\nlet a = tokio::net::TcpSocket::new_v4()?;\n",
+            $body,
+            "\n# Ok::<_, std::io::Error>(())\n```"
         )
     };
 }
 
 impl TcpSocket {
+    fn options<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut lock(&self.state))
+    }
+
     fn new(v6: bool) -> TcpSocket {
         TcpSocket {
             v6,
@@ -136,70 +117,14 @@ impl TcpSocket {
         Ok(TcpSocket::new(true))
     }
 
-    option!(
-        /// Whether keepalive probes are on (kept and read back).
-        #[doc = option_doc!("keepalive", "set_keepalive", "true", "true")]
-        keepalive,
-        /// Turns keepalive probes on or off.
-        #[doc = option_doc!("keepalive", "set_keepalive", "true", "true")]
-        set_keepalive, keepalive: bool, same
-    );
-    option!(
-        /// Whether `SO_REUSEADDR` is on (kept and read back).
-        #[doc = option_doc!("reuseaddr", "set_reuseaddr", "true", "true")]
-        reuseaddr,
-        /// Sets `SO_REUSEADDR`.
-        #[doc = option_doc!("reuseaddr", "set_reuseaddr", "true", "true")]
-        set_reuseaddr, reuseaddr: bool, same
-    );
-    option!(
-        /// Whether `SO_REUSEPORT` is on (kept and read back).
-        #[doc = option_doc!("reuseport", "set_reuseport", "true", "true")]
-        reuseport,
-        /// Sets `SO_REUSEPORT`.
-        #[doc = option_doc!("reuseport", "set_reuseport", "true", "true")]
-        set_reuseport, reuseport: bool, same
-    );
-    option!(
-        /// The send buffer size (Linux reports twice what was set).
-        #[doc = option_doc!("send_buffer_size", "set_send_buffer_size", "4096", "8192")]
-        send_buffer_size,
-        /// Sets the send buffer size (a stream's buffer stays 256 KiB).
-        #[doc = option_doc!("send_buffer_size", "set_send_buffer_size", "4096", "8192")]
-        set_send_buffer_size, send_buffer_size: u32, doubled
-    );
-    option!(
-        /// The receive buffer size (Linux reports twice what was set).
-        #[doc = option_doc!("recv_buffer_size", "set_recv_buffer_size", "4096", "8192")]
-        recv_buffer_size,
-        /// Sets the receive buffer size (a stream's buffer stays 256 KiB).
-        #[doc = option_doc!("recv_buffer_size", "set_recv_buffer_size", "4096", "8192")]
-        set_recv_buffer_size, recv_buffer_size: u32, doubled
-    );
-    option!(
-        /// Whether Nagle's algorithm is off (passed to the stream).
-        #[doc = option_doc!("nodelay", "set_nodelay", "true", "true")]
-        nodelay,
-        /// Turns Nagle's algorithm off or on.
-        #[doc = option_doc!("nodelay", "set_nodelay", "true", "true")]
-        set_nodelay, nodelay: bool, same
-    );
-    option!(
-        /// The IPv6 traffic class (kept and read back).
-        #[doc = option_doc!("tclass_v6", "set_tclass_v6", "96", "96")]
-        tclass_v6,
-        /// Sets the IPv6 traffic class.
-        #[doc = option_doc!("tclass_v6", "set_tclass_v6", "96", "96")]
-        set_tclass_v6, tclass_v6: u32, same
-    );
-    option!(
-        /// The IPv4 type of service (kept and read back).
-        #[doc = option_doc!("tos_v4", "set_tos_v4", "96", "96")]
-        tos_v4,
-        /// Sets the IPv4 type of service.
-        #[doc = option_doc!("tos_v4", "set_tos_v4", "96", "96")]
-        set_tos_v4, tos_v4: u32, same
-    );
+    kept_option!(doc_socket, "Whether keepalive probes are on.", keepalive, "Turns keepalive probes on or off.", set_keepalive, keepalive: bool, same, "true" => "true");
+    kept_option!(doc_socket, "Whether `SO_REUSEADDR` is on.", reuseaddr, "Sets `SO_REUSEADDR`.", set_reuseaddr, reuseaddr: bool, same, "true" => "true");
+    kept_option!(doc_socket, "Whether `SO_REUSEPORT` is on.", reuseport, "Sets `SO_REUSEPORT`.", set_reuseport, reuseport: bool, same, "true" => "true");
+    kept_option!(doc_socket, "The send buffer size (Linux reports twice what was set).", send_buffer_size, "Sets the send buffer size (a stream's buffer stays 256 KiB).", set_send_buffer_size, send_buffer_size: u32, doubled, "4096" => "8192");
+    kept_option!(doc_socket, "The receive buffer size (Linux reports twice what was set).", recv_buffer_size, "Sets the receive buffer size (a stream's buffer stays 256 KiB).", set_recv_buffer_size, recv_buffer_size: u32, doubled, "4096" => "8192");
+    kept_option!(doc_socket, "Whether Nagle's algorithm is off (passed to the stream).", nodelay, "Turns Nagle's algorithm off or on.", set_nodelay, nodelay: bool, same, "true" => "true");
+    kept_option!(doc_socket, "The IPv6 traffic class.", tclass_v6, "Sets the IPv6 traffic class.", set_tclass_v6, tclass_v6: u32, same, "96" => "96");
+    kept_option!(doc_socket, "The IPv4 type of service.", tos_v4, "Sets the IPv4 type of service.", set_tos_v4, tos_v4: u32, same, "96" => "96");
 
     /// The linger (passed to the stream: `Some(0)` makes its drop reset the connection).
     ///
@@ -207,7 +132,7 @@ impl TcpSocket {
     ///
     /// None in the simulation.
     ///
-    #[doc = option_doc!("linger", "set_zero_linger", "", "Some(std::time::Duration::ZERO)")]
+    #[doc = concat!("# Examples\n\n", doc_socket!("a.set_zero_linger()?;\nassert_eq!(a.linger()?, Some(std::time::Duration::ZERO));"))]
     pub fn linger(&self) -> io::Result<Option<Duration>> {
         Ok(lock(&self.state).linger)
     }
@@ -218,7 +143,7 @@ impl TcpSocket {
     ///
     /// None in the simulation.
     ///
-    #[doc = option_doc!("linger", "set_linger", "None", "None")]
+    #[doc = concat!("# Examples\n\n", doc_socket!("#[allow(deprecated)]\na.set_linger(None)?;\nassert_eq!(a.linger()?, None);"))]
     #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
         lock(&self.state).linger = dur;
@@ -231,7 +156,7 @@ impl TcpSocket {
     ///
     /// None in the simulation.
     ///
-    #[doc = option_doc!("linger", "set_zero_linger", "", "Some(std::time::Duration::ZERO)")]
+    #[doc = concat!("# Examples\n\n", doc_socket!("a.set_zero_linger()?;\nassert_eq!(a.linger()?, Some(std::time::Duration::ZERO));"))]
     pub fn set_zero_linger(&self) -> io::Result<()> {
         lock(&self.state).linger = Some(Duration::ZERO);
         Ok(())
@@ -386,16 +311,6 @@ impl TcpSocket {
         drop(std_stream);
         Err(unsupported("TcpSocket::from_std_stream"))
     }
-}
-
-/// An option as set is an option as read back.
-fn same<T>(value: T) -> T {
-    value
-}
-
-/// A buffer size as Linux reads it back: doubled (the kernel's bookkeeping share).
-fn doubled(size: u32) -> u32 {
-    size.saturating_mul(2)
 }
 
 /// The current runtime's network (a socket's `bind` and `listen` are not async: outside

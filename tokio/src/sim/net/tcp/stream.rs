@@ -3,20 +3,25 @@
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{Interest, ReadBuf, Ready};
+use tokio::io::ReadBuf;
 
-use super::{
-    OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, async_io, common_methods, doc_pair,
-    read_methods, write_methods,
-};
+use super::doc_pair;
+
+/// The options' examples' prelude: a stream `a` (and its peer `b`).
+macro_rules! doc_stream {
+    ($body:expr) => {
+        doc_pair!("", $body)
+    };
+}
 use crate::sim::net::ToSocketAddrs;
 use crate::sim::net::addr::resolve_some;
-use crate::sim::net::conn::{Conn, End};
+use crate::sim::net::conn::{Conn, End, Options};
 use crate::sim::net::network::{Network, Port, Proto, current_handle, destination, unsupported};
+use crate::sim::net::option::{kept_option, same};
+use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
 
 /// A TCP connection on the runtime's simulated network.
 ///
@@ -42,20 +47,37 @@ use crate::sim::net::network::{Network, Port, Proto, current_handle, destination
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct TcpStream {
-    end: Arc<End>,
+    inner: Stream<Addrs>,
 }
+
+/// A TCP stream's addresses are its connection's: it keeps nothing beside its end.
+pub(crate) struct Addrs;
+
+impl Names for Addrs {
+    type Addr = SocketAddr;
+
+    fn local_addr(&self, end: &End) -> SocketAddr {
+        end.local_addr()
+    }
+
+    fn peer_addr(&self, end: &End) -> SocketAddr {
+        end.peer_addr()
+    }
+}
+
+wrapper!(TcpStream, Addrs);
 
 impl TcpStream {
     pub(crate) fn from_end(end: End) -> TcpStream {
-        TcpStream { end: Arc::new(end) }
-    }
-
-    pub(crate) fn from_arc(end: Arc<End>) -> TcpStream {
-        TcpStream { end }
+        TcpStream::wrap(Stream::new(end, Addrs))
     }
 
     fn end(&self) -> &End {
-        &self.end
+        self.inner.end()
+    }
+
+    fn options<R>(&self, f: impl FnOnce(&mut Options) -> R) -> R {
+        self.end().options(f)
     }
 
     /// Connects to `addr` (with several addresses, the first that accepts). The
@@ -133,45 +155,6 @@ impl TcpStream {
         Err(unsupported("TcpStream::into_std"))
     }
 
-    /// The pending socket error: none in the simulation (errors come from operations).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "assert!(a.take_error()?.is_none());")]
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(None)
-    }
-
-    /// Polls for readability (registering the task when not ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "b.write_all(b\"x\").await?;\nstd::future::poll_fn(|cx| a.poll_read_ready(cx)).await?;")]
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        super::poll_ready(&self.end, cx, Interest::READABLE)
-    }
-
-    /// Polls for writability (registering the task when not ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "std::future::poll_fn(|cx| a.poll_write_ready(cx)).await?;")]
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        super::poll_ready(&self.end, cx, Interest::WRITABLE)
-    }
-
     /// Polls for bytes to peek at (they stay to be read).
     ///
     /// # Errors
@@ -186,7 +169,7 @@ impl TcpStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<usize>> {
-        super::poll_read(&self.end, cx, buf, true)
+        self.inner.poll_read(cx, buf, true)
     }
 
     /// Waits for bytes and copies them into `buf` without consuming them.
@@ -199,108 +182,12 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nassert_eq!(a.peek(&mut buf).await?, 2);\nassert_eq!(a.read(&mut buf).await?, 2);")]
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        super::peek(&self.end, buf).await
+        self.inner.peek(buf).await
     }
 
-    /// Runs `f`, a non-blocking operation, forgetting `interest`'s readiness when it
-    /// says `WouldBlock` (tokio's contract; in the simulation `f` has no OS socket to
-    /// use, so this serves code that calls the stream's own `try_` methods in `f`).
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "let mut buf = [0; 4];\nlet r = a.try_io(Interest::READABLE, || a.try_read(&mut buf));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        let out = f();
-        if matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.end.clear_ready(interest);
-        }
-        out
-    }
-
-    /// Waits for `interest`'s readiness and runs `f` until it does not say `WouldBlock`.
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet n = a.async_io(Interest::READABLE, || a.try_read(&mut buf)).await?;\nassert_eq!(n, 2);")]
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        mut f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        loop {
-            super::ready(&self.end, interest).await?;
-            match f() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.end.clear_ready(interest),
-                out => return out,
-            }
-        }
-    }
-
-    /// Whether Nagle's algorithm is off (kept and read back: the simulation sends at once).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "assert!(!a.nodelay()?);")]
-    pub fn nodelay(&self) -> io::Result<bool> {
-        Ok(self.end.options().nodelay)
-    }
-
-    /// Turns Nagle's algorithm off (or on).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_nodelay(true)?;\nassert!(a.nodelay()?);")]
-    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        self.end.set_options(|o| o.nodelay = nodelay);
-        Ok(())
-    }
-
-    /// Whether quick acks are on (kept and read back).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_quickack(false)?;\nassert!(!a.quickack()?);")]
-    pub fn quickack(&self) -> io::Result<bool> {
-        Ok(self.end.options().quickack)
-    }
-
-    /// Turns quick acks on or off (kept and read back).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_quickack(true)?;\nassert!(a.quickack()?);")]
-    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
-        self.end.set_options(|o| o.quickack = quickack);
-        Ok(())
-    }
+    kept_option!(doc_stream, "Whether Nagle's algorithm is off (the simulation sends at once).", nodelay, "Turns Nagle's algorithm off (or on).", set_nodelay, nodelay: bool, same, "true" => "true");
+    kept_option!(doc_stream, "Whether quick acks are on.", quickack, "Turns quick acks on or off.", set_quickack, quickack: bool, same, "false" => "false");
+    kept_option!(doc_stream, "The IP time-to-live (64 at first).", ttl, "Sets the IP time-to-live.", set_ttl, ttl: u32, same, "8" => "8");
 
     /// The linger: `Some(0)` makes the stream's drop reset the connection.
     ///
@@ -312,7 +199,7 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "assert_eq!(a.linger()?, None);")]
     pub fn linger(&self) -> io::Result<Option<Duration>> {
-        Ok(self.end.options().linger)
+        Ok(self.options(|o| o.linger))
     }
 
     /// Sets the linger (tokio deprecates it for [`Self::set_zero_linger`]).
@@ -326,7 +213,7 @@ impl TcpStream {
     #[doc = doc_pair!("", "#[allow(deprecated)]\na.set_linger(Some(std::time::Duration::from_secs(1)))?;\nassert_eq!(a.linger()?, Some(std::time::Duration::from_secs(1)));")]
     #[deprecated = "`SO_LINGER` blocks the thread on a real OS; use `set_zero_linger` (as tokio)"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
-        self.end.set_options(|o| o.linger = dur);
+        self.options(|o| o.linger = dur);
         Ok(())
     }
 
@@ -341,63 +228,11 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "a.set_zero_linger()?;\ndrop(a);\nlet err = b.read(&mut [0; 4]).await.unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);")]
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        self.end.set_options(|o| o.linger = Some(Duration::ZERO));
+        self.options(|o| o.linger = Some(Duration::ZERO));
         Ok(())
     }
 
-    /// The IP time-to-live (kept and read back; 64 at first).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "assert_eq!(a.ttl()?, 64);")]
-    pub fn ttl(&self) -> io::Result<u32> {
-        Ok(self.end.options().ttl)
-    }
-
-    /// Sets the IP time-to-live.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "a.set_ttl(8)?;\nassert_eq!(a.ttl()?, 8);")]
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.end.set_options(|o| o.ttl = ttl);
-        Ok(())
-    }
-
-    /// Borrows the stream as a read half and a write half, usable concurrently.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "let (mut read, mut write) = a.split();\nwrite.write_all(b\"x\").await?;\nb.write_all(b\"y\").await?;\nassert_eq!(read.read_u8().await?, b'y');")]
-    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
-        super::split::split(self)
-    }
-
-    /// Splits the stream into owned halves (movable to other tasks; `reunite` puts them
-    /// back together). Dropping the write half shuts the write side down.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "let (read, write) = a.into_split();\nlet a = read.reunite(write).unwrap();\nassert!(a.peer_addr().is_ok());")]
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        super::split::into_split(self.end)
-    }
-
-    pub(crate) fn end_arc(&self) -> &Arc<End> {
-        &self.end
-    }
-
-    common_methods!("let this = &a;");
-    read_methods!("let this = &a;");
-    write_methods!("let this = &a;");
+    stream_methods!(stream doc_pair, SocketAddr);
 }
 
 /// Connects to `addr` from `bound` (a `TcpSocket`'s bound port) or an ephemeral port.
@@ -434,9 +269,6 @@ pub(crate) fn connect(
     }
 }
 
-async_io!(read TcpStream);
-async_io!(write TcpStream);
-
 impl TryFrom<std::net::TcpStream> for TcpStream {
     type Error = io::Error;
 
@@ -450,8 +282,8 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TcpStream")
-            .field("local", &self.end.local_addr())
-            .field("peer", &self.end.peer_addr())
+            .field("local", &self.end().local_addr())
+            .field("peer", &self.end().peer_addr())
             .finish()
     }
 }

@@ -8,12 +8,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use tokio::io::{Interest, ReadBuf, Ready};
+use tokio::io::ReadBuf;
 
 use super::ToSocketAddrs;
 use super::addr::resolve_some;
+use super::datagram::{Datagram, datagram_methods};
 use super::network::{
-    Network, Port, Proto, current_handle, destination, lock, source_addr, unsupported,
+    Network, Port, Proto, budgeted, current_handle, destination, lock, now, source_addr,
+    unsupported,
 };
 
 mod mailbox;
@@ -60,6 +62,36 @@ macro_rules! doc_udp {
 }
 use doc_udp;
 
+/// The examples' prelude of the readiness methods: `a` and `b`, connected to each other.
+macro_rules! doc_udp_pair {
+    ($body:expr) => {
+        concat!(
+            "```\n# use simloop_tokio as tokio;\n",
+            "# tokio::runtime::Runtime::new().unwrap().block_on(async {\n",
+            "# let a = tokio::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+            "# let b = tokio::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+            "# a.connect(b.local_addr()?).await?;\n",
+            "# b.connect(a.local_addr()?).await?;\n",
+            $body,
+            "\n# Ok::<_, std::io::Error>(()) }).unwrap();\n```"
+        )
+    };
+}
+use doc_udp_pair;
+
+impl Datagram for UdpSocket {
+    type Addr = SocketAddr;
+
+    fn mailbox(&self) -> &Mailbox {
+        &self.mailbox
+    }
+
+    /// A UDP socket is always writable: its sends never wait.
+    fn poll_writable(&self, _waker: &Waker) -> Poll<()> {
+        Poll::Ready(())
+    }
+}
+
 impl UdpSocket {
     /// Binds a socket to `addr` (port 0: the next free ephemeral port of the runtime).
     ///
@@ -93,6 +125,8 @@ impl UdpSocket {
         }
         Err(last.expect("resolve_some gives an address at least"))
     }
+
+    datagram_methods!(doc_udp_pair, SocketAddr);
 
     /// A real socket cannot join the simulated network: always an error in a runtime.
     ///
@@ -166,77 +200,6 @@ impl UdpSocket {
         Ok(())
     }
 
-    /// Waits until the socket is ready for `interest` (a UDP socket is always writable).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("let ready = a.ready(tokio::io::Interest::WRITABLE).await?;\nassert!(ready.is_writable());")]
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        std::future::poll_fn(|cx| self.poll_ready(cx.waker(), interest)).await
-    }
-
-    fn poll_ready(&self, waker: &Waker, interest: Interest) -> Poll<io::Result<Ready>> {
-        let mut ready = Ready::EMPTY;
-        if interest.is_writable() {
-            ready |= Ready::WRITABLE;
-        }
-        if interest.is_readable() && self.mailbox.poll_readable(waker).is_ready() {
-            ready |= Ready::READABLE;
-        }
-        if ready.is_empty() {
-            Poll::Pending
-        } else {
-            Poll::Ready(Ok(ready))
-        }
-    }
-
-    /// Waits until the socket is writable (at once: sends never wait).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("a.writable().await?;")]
-    pub async fn writable(&self) -> io::Result<()> {
-        Ok(())
-    }
-
-    /// Polls for writability (always ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;")]
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let _ = cx;
-        Poll::Ready(Ok(()))
-    }
-
-    /// Waits until a datagram (or an error) may be there.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"x\", b.local_addr()?).await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
-    pub async fn readable(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.mailbox.poll_readable(cx.waker()).map(Ok)).await
-    }
-
-    /// Polls for readability (registering the task when not ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"x\", b.local_addr()?).await?;\nstd::future::poll_fn(|cx| b.poll_recv_ready(cx)).await?;")]
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.mailbox.poll_readable(cx.waker()).map(Ok)
-    }
-
     fn send_datagram(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         let dest = destination(target);
         let from = source_addr(self.addr, dest);
@@ -263,6 +226,16 @@ impl UdpSocket {
         self.mailbox.receive(waker, buf, peek)
     }
 
+    /// `receive` waiting (with `cx`'s waker), under the task's cooperative budget.
+    fn poll_receive(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        budgeted(cx, |cx| self.receive(Some(cx.waker()), buf, peek))
+    }
+
     fn connected_peer(&self) -> io::Result<SocketAddr> {
         lock(&self.mailbox.state).peer.ok_or_else(not_connected)
     }
@@ -275,7 +248,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.send(b\"hi\").await?, 2);")]
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.try_send(buf)
+        std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
     }
 
     /// Polls to send a datagram to the connected peer (always ready).
@@ -286,8 +259,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nstd::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;")]
     pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let _ = cx;
-        Poll::Ready(self.try_send(buf))
+        budgeted(cx, |_| Poll::Ready(self.try_send(buf)))
     }
 
     /// Sends a datagram to the connected peer without waiting.
@@ -311,7 +283,7 @@ impl UdpSocket {
     #[doc = doc_udp!("assert_eq!(a.send_to(b\"hi\", b.local_addr()?).await?, 2);")]
     pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
         let target = resolve_some(&target)?[0];
-        self.send_datagram(buf, target)
+        std::future::poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
     }
 
     /// Polls to send a datagram to `target` (always ready).
@@ -327,8 +299,7 @@ impl UdpSocket {
         buf: &[u8],
         target: SocketAddr,
     ) -> Poll<io::Result<usize>> {
-        let _ = cx;
-        Poll::Ready(self.send_datagram(buf, target))
+        budgeted(cx, |_| Poll::Ready(self.send_datagram(buf, target)))
     }
 
     /// Sends a datagram to `target` without waiting.
@@ -376,62 +347,6 @@ impl UdpSocket {
         self.try_recv_from(buf).map(|(n, _)| n)
     }
 
-    /// Receives a datagram into `buf`'s spare capacity without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf(&mut buf)?, 2);")]
-    pub fn try_recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.try_recv_buf_from(buf).map(|(n, _)| n)
-    }
-
-    /// Waits for a datagram and appends it to `buf`'s spare capacity.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf(&mut buf).await?, 2);")]
-    pub async fn recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.recv_buf_from(buf).await.map(|(n, _)| n)
-    }
-
-    /// Receives a datagram and its sender into `buf`'s spare capacity without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf_from(&mut buf)?, (2, a.local_addr()?));")]
-    pub fn try_recv_buf_from<B: bytes::BufMut>(
-        &self,
-        buf: &mut B,
-    ) -> io::Result<(usize, SocketAddr)> {
-        let mut chunk = vec![0; buf.remaining_mut().min(QUEUE_BYTES)];
-        let (n, from) = self.try_recv_from(&mut chunk)?;
-        buf.put_slice(&chunk[..n]);
-        Ok((n, from))
-    }
-
-    /// Waits for a datagram and appends it to `buf`'s spare capacity; gives its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf_from(&mut buf).await?, (2, a.local_addr()?));")]
-    pub async fn recv_buf_from<B: bytes::BufMut>(
-        &self,
-        buf: &mut B,
-    ) -> io::Result<(usize, SocketAddr)> {
-        let mut chunk = vec![0; buf.remaining_mut().min(QUEUE_BYTES)];
-        let (n, from) = self.recv_from(&mut chunk).await?;
-        buf.put_slice(&chunk[..n]);
-        Ok((n, from))
-    }
-
     /// Waits for a datagram; copies it into `buf` (truncated) and gives its sender.
     ///
     /// # Errors
@@ -440,7 +355,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf, false)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf, false)).await
     }
 
     /// Polls for a datagram, appended to `buf`'s filled part; gives its sender.
@@ -464,8 +379,7 @@ impl UdpSocket {
         buf: &mut ReadBuf<'_>,
         peek: bool,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) =
-            std::task::ready!(self.receive(Some(cx.waker()), buf.initialize_unfilled(), peek))?;
+        let (n, from) = std::task::ready!(self.poll_receive(cx, buf.initialize_unfilled(), peek))?;
         buf.advance(n);
         Poll::Ready(Ok(from))
     }
@@ -478,10 +392,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_recv_from(&mut [0; 8])?, (2, a.local_addr()?));")]
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        match self.receive(None, buf, false) {
-            Poll::Ready(r) => r,
-            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
-        }
+        now(self.receive(None, buf, false))
     }
 
     /// Waits for a datagram and copies it into `buf` without consuming it.
@@ -525,7 +436,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf, true)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf, true)).await
     }
 
     /// Polls for a datagram to peek at, appended to `buf`'s filled part; gives its sender.
@@ -551,10 +462,7 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_from(&mut [0; 8])?, (2, a.local_addr()?));")]
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        match self.receive(None, buf, true) {
-            Poll::Ready(r) => r,
-            Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
-        }
+        now(self.receive(None, buf, true))
     }
 
     /// Waits for a datagram and gives its sender, leaving it queued.
@@ -576,9 +484,10 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet from = std::future::poll_fn(|cx| b.poll_peek_sender(cx)).await?;\nassert_eq!(from, a.local_addr()?);")]
     pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
-        self.mailbox
-            .receive(Some(cx.waker()), &mut [], true)
-            .map_ok(|(_, from)| from)
+        budgeted(cx, |cx| {
+            self.mailbox.receive(Some(cx.waker()), &mut [], true)
+        })
+        .map_ok(|(_, from)| from)
     }
 
     /// The sender of the next datagram, without waiting.

@@ -1,85 +1,25 @@
-//! `UdpSocket`'s options (kept and read back), multicast (not simulated) and `try_io`.
+//! `UdpSocket`'s options (kept and read back) and multicast (not simulated).
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use tokio::io::Interest;
-
-use super::{UdpSocket, doc_udp};
+use super::mailbox::Options;
+use super::{UdpSocket, doc_udp, doc_udp_pair};
 use crate::sim::net::network::{lock, unsupported};
-
-/// A getter and a setter of an option kept and read back.
-macro_rules! option {
-    ($what:literal, $get:ident, $set:ident, $field:ident: $ty:ty, $value:literal) => {
-        #[doc = concat!("The ", $what, " (kept and read back).\n\n# Errors\n\nNone in the simulation.\n\n")]
-        #[doc = doc_udp!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $value, ");"))]
-        pub fn $get(&self) -> io::Result<$ty> {
-            Ok(lock(&self.mailbox.state).options.$field)
-        }
-
-        #[doc = concat!("Sets the ", $what, ".\n\n# Errors\n\nNone in the simulation.\n\n")]
-        #[doc = doc_udp!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $value, ");"))]
-        pub fn $set(&self, value: $ty) -> io::Result<()> {
-            lock(&self.mailbox.state).options.$field = value;
-            Ok(())
-        }
-    };
-}
+use crate::sim::net::option::{kept_option, same};
 
 impl UdpSocket {
-    /// Runs `f`, a non-blocking operation, forgetting `interest`'s readiness when it
-    /// says `WouldBlock` (in the simulation `f` has no OS socket to use).
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    #[doc = doc_udp!("let r = b.try_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 8]));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        let out = f();
-        if interest.is_readable() && matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
-        {
-            lock(&self.mailbox.state).hint = false;
-        }
-        out
+    fn options<R>(&self, f: impl FnOnce(&mut Options) -> R) -> R {
+        f(&mut lock(&self.mailbox.state).options)
     }
 
-    /// Waits for `interest`'s readiness and runs `f` until it does not say `WouldBlock`.
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet n = b.async_io(tokio::io::Interest::READABLE, || b.try_recv(&mut buf)).await?;\nassert_eq!(n, 2);")]
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        mut f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        loop {
-            self.ready(interest).await?;
-            match f() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if interest.is_readable() {
-                        lock(&self.mailbox.state).hint = false;
-                    }
-                }
-                out => return out,
-            }
-        }
-    }
-
-    option!("`SO_BROADCAST` option", broadcast, set_broadcast, broadcast: bool, "true");
-    option!("IPv4 multicast loop option", multicast_loop_v4, set_multicast_loop_v4, multicast_loop_v4: bool, "false");
-    option!("IPv4 multicast time-to-live", multicast_ttl_v4, set_multicast_ttl_v4, multicast_ttl_v4: u32, "40");
-    option!("IPv6 multicast loop option", multicast_loop_v6, set_multicast_loop_v6, multicast_loop_v6: bool, "false");
-    option!("IPv6 traffic class", tclass_v6, set_tclass_v6, tclass_v6: u32, "96");
-    option!("IP time-to-live", ttl, set_ttl, ttl: u32, "40");
-    option!("IPv4 type of service", tos_v4, set_tos_v4, tos_v4: u32, "96");
+    kept_option!(doc_udp_pair, "The `SO_BROADCAST` option.", broadcast, "Sets the `SO_BROADCAST` option.", set_broadcast, broadcast: bool, same, "true" => "true");
+    kept_option!(doc_udp_pair, "The IPv4 multicast loop option.", multicast_loop_v4, "Sets the IPv4 multicast loop option.", set_multicast_loop_v4, multicast_loop_v4: bool, same, "false" => "false");
+    kept_option!(doc_udp_pair, "The IPv4 multicast time-to-live.", multicast_ttl_v4, "Sets the IPv4 multicast time-to-live.", set_multicast_ttl_v4, multicast_ttl_v4: u32, same, "40" => "40");
+    kept_option!(doc_udp_pair, "The IPv6 multicast loop option.", multicast_loop_v6, "Sets the IPv6 multicast loop option.", set_multicast_loop_v6, multicast_loop_v6: bool, same, "false" => "false");
+    kept_option!(doc_udp_pair, "The IPv6 traffic class.", tclass_v6, "Sets the IPv6 traffic class.", set_tclass_v6, tclass_v6: u32, same, "96" => "96");
+    kept_option!(doc_udp_pair, "The IP time-to-live.", ttl, "Sets the IP time-to-live.", set_ttl, ttl: u32, same, "40" => "40");
+    kept_option!(doc_udp_pair, "The IPv4 type of service.", tos_v4, "Sets the IPv4 type of service.", set_tos_v4, tos_v4: u32, same, "96" => "96");
 
     /// Multicast is not simulated.
     ///

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::{Accepted, SocketAddr, UnixAddr, UnixStream};
-use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, unsupported};
+use crate::sim::net::network::{
+    Network, UnixBinding, UnixName, budgeted, current_handle, unsupported,
+};
 use crate::sim::net::tcp::Backlog;
 
 /// A Unix-domain socket listening for connections on the runtime's simulated network.
@@ -161,14 +163,18 @@ impl UnixListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        // A listener of a runtime that shut down fails, as tokio's does.
-        self.network.check()?;
-        self.backlog.poll_pop(cx.waker()).map(|accepted| {
-            let peer = accepted.peer.to_socket_addr();
-            Ok((
-                UnixStream::accepted(accepted, self.name.addr().clone()),
-                peer,
-            ))
+        budgeted(cx, |cx| {
+            // A listener of a runtime that shut down fails, as tokio's does.
+            if let Err(e) = self.network.check() {
+                return Poll::Ready(Err(e));
+            }
+            self.backlog.poll_pop(cx.waker()).map(|accepted| {
+                let peer = accepted.peer.to_socket_addr();
+                Ok((
+                    UnixStream::accepted(accepted, self.name.addr().clone()),
+                    peer,
+                ))
+            })
         })
     }
 

@@ -4,27 +4,45 @@
 use std::fmt;
 use std::io;
 use std::path::Path;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::Poll;
 
-use tokio::io::{Interest, Ready};
+use tokio::io::Interest;
 
-use super::{
-    Accepted, OwnedReadHalf, OwnedWriteHalf, ReadHalf, UCred, UnixAddr, WriteHalf, doc_pair,
-    stream_methods,
-};
+use super::{Accepted, SocketAddr, UCred, UnixAddr, doc_pair};
 use crate::sim::net::conn::{Conn, End};
 use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, unsupported};
-use crate::sim::net::tcp::async_io;
+use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
 
-/// What a stream and its halves share: the connection's end and both names.
-pub(crate) struct Shared {
-    pub(crate) end: End,
-    pub(crate) local: UnixAddr,
-    pub(crate) peer: UnixAddr,
+/// A Unix-domain stream's names, kept beside its connection's end (whose socket
+/// addresses are placeholders).
+pub(crate) struct UnixNames {
+    local: UnixAddr,
+    peer: UnixAddr,
     /// The name a client bound before connecting (`UnixSocket::bind`), held while the
     /// stream lives.
     _name: Option<UnixName>,
+}
+
+impl UnixNames {
+    fn new(local: UnixAddr, peer: UnixAddr) -> UnixNames {
+        UnixNames {
+            local,
+            peer,
+            _name: None,
+        }
+    }
+}
+
+impl Names for UnixNames {
+    type Addr = SocketAddr;
+
+    fn local_addr(&self, _end: &End) -> SocketAddr {
+        self.local.to_socket_addr()
+    }
+
+    fn peer_addr(&self, _end: &End) -> SocketAddr {
+        self.peer.to_socket_addr()
+    }
 }
 
 /// A Unix-domain stream on the runtime's simulated network.
@@ -48,33 +66,21 @@ pub(crate) struct Shared {
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct UnixStream {
-    shared: Arc<Shared>,
+    inner: Stream<UnixNames>,
 }
 
+wrapper!(UnixStream, UnixNames);
+
 impl UnixStream {
-    pub(crate) fn from_shared(shared: Arc<Shared>) -> UnixStream {
-        UnixStream { shared }
-    }
-
-    pub(crate) fn shared(&self) -> &Shared {
-        &self.shared
-    }
-
-    pub(crate) fn shared_arc(&self) -> &Arc<Shared> {
-        &self.shared
-    }
-
     fn end(&self) -> &End {
-        &self.shared.end
+        self.inner.end()
     }
 
     pub(crate) fn accepted(accepted: Accepted, local: UnixAddr) -> UnixStream {
-        UnixStream::from_shared(Arc::new(Shared {
-            end: accepted.end,
-            local,
-            peer: accepted.peer,
-            _name: None,
-        }))
+        UnixStream::wrap(Stream::new(
+            accepted.end,
+            UnixNames::new(local, accepted.peer),
+        ))
     }
 
     /// Connects to the listener bound at `path` (a path starting with a NUL byte is an
@@ -167,18 +173,13 @@ impl UnixStream {
         let (a, b) = Conn::pair(unspecified, unspecified, None);
         // A fresh pair is writable at both ends and readable at neither (as tokio's).
         b.clear_ready(Interest::READABLE);
-        let shared = |end| {
-            Arc::new(Shared {
+        let unnamed = |end| {
+            UnixStream::wrap(Stream::new(
                 end,
-                local: UnixAddr::Unnamed,
-                peer: UnixAddr::Unnamed,
-                _name: None,
-            })
+                UnixNames::new(UnixAddr::Unnamed, UnixAddr::Unnamed),
+            ))
         };
-        Ok((
-            UnixStream::from_shared(shared(a)),
-            UnixStream::from_shared(shared(b)),
-        ))
+        Ok((unnamed(a), unnamed(b)))
     }
 
     /// A real socket cannot join the simulated network: always an error in a runtime.
@@ -233,126 +234,7 @@ impl UnixStream {
         Ok(UCred::of_process())
     }
 
-    /// The pending socket error: none in the simulation (errors come from operations).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "assert!(a.take_error()?.is_none());")]
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(None)
-    }
-
-    /// Polls for read readiness.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "b.write_all(b\"x\").await?;\nstd::future::poll_fn(|cx| a.poll_read_ready(cx)).await?;")]
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        crate::sim::net::tcp::poll_ready(self.end(), cx, Interest::READABLE)
-    }
-
-    /// Polls for write readiness.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "std::future::poll_fn(|cx| a.poll_write_ready(cx)).await?;")]
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        crate::sim::net::tcp::poll_ready(self.end(), cx, Interest::WRITABLE)
-    }
-
-    /// Reads what is there into `buf`'s spare capacity without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_read`].
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(a.try_read_buf(&mut buf)?, 2);\nassert_eq!(buf, b\"hi\");")]
-    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        crate::sim::net::tcp::try_read_buf(self.end(), buf)
-    }
-
-    /// Runs `f`, an I/O operation on this stream; a `WouldBlock` from it clears the
-    /// readiness `interest` (as tokio).
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "let mut buf = [0; 4];\nlet r = a.try_io(Interest::READABLE, || a.try_read(&mut buf));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        let out = f();
-        if matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.end().clear_ready(interest);
-        }
-        out
-    }
-
-    /// Waits for `interest` and runs `f` until it does not say `WouldBlock`.
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "b.write_all(b\"hi\").await?;\nlet mut buf = [0; 4];\nlet n = a.async_io(Interest::READABLE, || a.try_read(&mut buf)).await?;\nassert_eq!(n, 2);")]
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        mut f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        loop {
-            crate::sim::net::tcp::ready(self.end(), interest).await?;
-            match f() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.end().clear_ready(interest);
-                }
-                out => return out,
-            }
-        }
-    }
-
-    /// Borrowed read and write halves, usable at once (tokio's `split`).
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "let (mut read, mut write) = a.split();\nwrite.write_all(b\"x\").await?;\nb.write_all(b\"y\").await?;\nassert_eq!(read.read_u8().await?, b'y');")]
-    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
-        super::split::split(self)
-    }
-
-    /// Owned halves (the write half shuts the write side down when dropped).
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_pair!("", "let (read, write) = a.into_split();\nlet a = read.reunite(write).unwrap();\nassert!(a.peer_addr().is_ok());")]
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        super::split::into_split(self.shared)
-    }
-
-    stream_methods!(common "let this = &a;");
-    stream_methods!(read "let this = &a;");
-    stream_methods!(write "let this = &a;");
+    stream_methods!(stream doc_pair, SocketAddr);
 }
 
 /// Connects to `name` from a client bound to `bound` (if any).
@@ -384,12 +266,14 @@ pub(crate) fn connect(
         peer: local.clone(),
     };
     match backlog.push(accepted) {
-        Ok(()) => Ok(UnixStream::from_shared(Arc::new(Shared {
-            end: client,
-            local,
-            peer: name,
-            _name: bound,
-        }))),
+        Ok(()) => Ok(UnixStream::wrap(Stream::new(
+            client,
+            UnixNames {
+                local,
+                peer: name,
+                _name: bound,
+            },
+        ))),
         Err(_) => Err(refused(&name)),
     }
 }
@@ -400,9 +284,6 @@ fn refused(name: &UnixAddr) -> io::Error {
         format!("connection refused: nothing listens at {name:?} in the simulated network"),
     )
 }
-
-async_io!(read UnixStream);
-async_io!(write UnixStream);
 
 impl TryFrom<std::os::unix::net::UnixStream> for UnixStream {
     type Error = io::Error;
@@ -421,18 +302,10 @@ impl AsRef<Self> for UnixStream {
 
 impl fmt::Debug for UnixStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.inner.names();
         f.debug_struct("UnixStream")
-            .field("local", &self.shared.local)
-            .field("peer", &self.shared.peer)
-            .finish()
-    }
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnixStream")
-            .field("local", &self.local)
-            .field("peer", &self.peer)
+            .field("local", &names.local)
+            .field("peer", &names.peer)
             .finish()
     }
 }

@@ -8,11 +8,10 @@ use std::io;
 use std::net::Shutdown;
 use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
-use std::task::{Context, Poll, Waker};
-
-use tokio::io::{Interest, Ready};
+use std::task::{Poll, Waker};
 
 use super::{SocketAddr, UnixAddr};
+use crate::sim::net::datagram::{Datagram, datagram_methods};
 use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, lock, unsupported};
 use crate::sim::net::udp::Mailbox;
 
@@ -280,157 +279,7 @@ impl UnixDatagram {
         Ok(())
     }
 
-    /// Waits until the socket is ready for `interest`.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("let ready = a.ready(tokio::io::Interest::WRITABLE).await?;\nassert!(ready.is_writable());\nlet _ = b;")]
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        std::future::poll_fn(|cx| self.poll_ready(cx.waker(), interest)).await
-    }
-
-    fn poll_ready(&self, waker: &Waker, interest: Interest) -> Poll<io::Result<Ready>> {
-        let mut ready = Ready::EMPTY;
-        if interest.is_writable() && self.poll_room(waker).is_ready() {
-            ready |= Ready::WRITABLE;
-        }
-        if interest.is_readable() && self.mailbox.poll_readable(waker).is_ready() {
-            ready |= Ready::READABLE;
-        }
-        if ready.is_empty() {
-            Poll::Pending
-        } else {
-            Poll::Ready(Ok(ready))
-        }
-    }
-
-    /// Writability: tokio's cached readiness, then room at the connected peer (an
-    /// unconnected socket is writable again at once).
-    fn poll_room(&self, waker: &Waker) -> Poll<()> {
-        let flags = lock(&self.flags);
-        if !flags.write_blocked {
-            return Poll::Ready(());
-        }
-        let peer = flags.peer.clone();
-        drop(flags);
-        let room = match peer.and_then(|p| p.mailbox.upgrade()) {
-            Some(mailbox) => mailbox.poll_room(waker),
-            None => Poll::Ready(()),
-        };
-        if room.is_ready() {
-            lock(&self.flags).write_blocked = false;
-        }
-        room
-    }
-
-    /// Waits until the socket may be writable.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.writable().await?;\nassert_eq!(a.try_send(b\"x\")?, 1);\nlet _ = b;")]
-    pub async fn writable(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.poll_room(cx.waker()).map(Ok)).await
-    }
-
-    /// Polls for write readiness.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;\nlet _ = b;")]
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.poll_room(cx.waker()).map(Ok)
-    }
-
-    /// Waits until the socket may be readable.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"x\").await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
-    pub async fn readable(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.mailbox.poll_readable(cx.waker()).map(Ok)).await
-    }
-
-    /// Polls for read readiness.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"x\").await?;\nstd::future::poll_fn(|cx| b.poll_recv_ready(cx)).await?;")]
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.mailbox.poll_readable(cx.waker()).map(Ok)
-    }
-
-    /// Runs `f`, an I/O operation on this socket; a `WouldBlock` from it clears the
-    /// readiness `interest` (as tokio).
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("let r = b.try_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 4]));\nassert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::WouldBlock);\nlet _ = a;")]
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        let out = f();
-        if interest.is_readable() && matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
-        {
-            lock(&self.mailbox.state).hint = false;
-        }
-        out
-    }
-
-    /// Waits for `interest` and runs `f` until it does not say `WouldBlock`.
-    ///
-    /// # Errors
-    ///
-    /// `f`'s.
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet n = b.async_io(tokio::io::Interest::READABLE, || b.try_recv(&mut [0; 4])).await?;\nassert_eq!(n, 2);")]
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        mut f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        loop {
-            self.ready(interest).await?;
-            match f() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if interest.is_readable() {
-                        lock(&self.mailbox.state).hint = false;
-                    }
-                    if interest.is_writable() {
-                        lock(&self.flags).write_blocked = true;
-                    }
-                }
-                out => return out,
-            }
-        }
-    }
+    datagram_methods!(doc_dgram, SocketAddr);
 
     /// The name the socket is bound to (unnamed when it is not).
     ///
@@ -498,10 +347,34 @@ impl UnixDatagram {
     }
 }
 
-pub(super) fn poll_now<T>(poll: Poll<io::Result<T>>) -> io::Result<T> {
-    match poll {
-        Poll::Ready(r) => r,
-        Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+impl Datagram for UnixDatagram {
+    type Addr = UnixAddr;
+
+    fn mailbox(&self) -> &Mailbox<UnixAddr> {
+        &self.mailbox
+    }
+
+    /// Writability: tokio's cached readiness, then room at the connected peer (an
+    /// unconnected socket is writable again at once).
+    fn poll_writable(&self, waker: &Waker) -> Poll<()> {
+        let flags = lock(&self.flags);
+        if !flags.write_blocked {
+            return Poll::Ready(());
+        }
+        let peer = flags.peer.clone();
+        drop(flags);
+        let room = match peer.and_then(|p| p.mailbox.upgrade()) {
+            Some(mailbox) => mailbox.poll_room(waker),
+            None => Poll::Ready(()),
+        };
+        if room.is_ready() {
+            lock(&self.flags).write_blocked = false;
+        }
+        room
+    }
+
+    fn forget_writable(&self) {
+        lock(&self.flags).write_blocked = true;
     }
 }
 

@@ -5,8 +5,8 @@ use std::task::{Context, Poll, Waker};
 
 use tokio::io::ReadBuf;
 
-use super::{UnixDatagram, poll_now};
-use crate::sim::net::network::lock;
+use super::UnixDatagram;
+use crate::sim::net::network::{budgeted, lock, now};
 use crate::sim::net::unix::{SocketAddr, UnixAddr};
 
 impl UnixDatagram {
@@ -24,6 +24,15 @@ impl UnixDatagram {
             .map_ok(|(n, from)| (n, from.to_socket_addr()))
     }
 
+    /// `receive` waiting (with `cx`'s waker), under the task's cooperative budget.
+    fn poll_receive(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        budgeted(cx, |cx| self.receive(Some(cx.waker()), buf))
+    }
+
     /// Receives the next datagram (truncated to `buf`).
     ///
     /// # Errors
@@ -34,7 +43,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 4]).await?, 2);")]
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf).map_ok(|(n, _)| n)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf).map_ok(|(n, _)| n)).await
     }
 
     /// Polls to receive the next datagram into `buf`.
@@ -60,73 +69,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("let err = b.try_recv(&mut [0; 4]).unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);\nlet _ = a;")]
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_now(self.receive(None, buf)).map(|(n, _)| n)
-    }
-
-    /// Receives the next datagram into `buf`'s spare capacity without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.try_recv_buf(&mut buf)?, 2);")]
-    pub fn try_recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.try_recv_buf_from(buf).map(|(n, _)| n)
-    }
-
-    /// Receives the next datagram into `buf`'s spare capacity, with its sender, without
-    /// waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nlet (n, from) = b.try_recv_buf_from(&mut buf)?;\nassert_eq!(n, 2);\nassert!(from.is_unnamed());")]
-    pub fn try_recv_buf_from<B: bytes::BufMut>(
-        &self,
-        buf: &mut B,
-    ) -> io::Result<(usize, SocketAddr)> {
-        let mut chunk = vec![0; buf.remaining_mut().min(crate::sim::net::udp::QUEUE_BYTES)];
-        let (n, from) = poll_now(self.receive(None, &mut chunk))?;
-        buf.put_slice(&chunk[..n]);
-        Ok((n, from))
-    }
-
-    /// Receives the next datagram into `buf`'s spare capacity.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nassert_eq!(b.recv_buf(&mut buf).await?, 2);")]
-    pub async fn recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.recv_buf_from(buf).await.map(|(n, _)| n)
-    }
-
-    /// Receives the next datagram into `buf`'s spare capacity, with its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    /// # Examples
-    ///
-    #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet mut buf = Vec::with_capacity(8);\nlet (n, _) = b.recv_buf_from(&mut buf).await?;\nassert_eq!(&buf[..n], b\"hi\");")]
-    pub async fn recv_buf_from<B: bytes::BufMut>(
-        &self,
-        buf: &mut B,
-    ) -> io::Result<(usize, SocketAddr)> {
-        let mut chunk = vec![0; buf.remaining_mut().min(crate::sim::net::udp::QUEUE_BYTES)];
-        let (n, from) =
-            std::future::poll_fn(|cx| self.receive(Some(cx.waker()), &mut chunk)).await?;
-        buf.put_slice(&chunk[..n]);
-        Ok((n, from))
+        now(self.receive(None, buf)).map(|(n, _)| n)
     }
 
     /// Receives the next datagram and its sender's address.
@@ -139,7 +82,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, from) = b.recv_from(&mut [0; 4]).await?;\nassert_eq!(n, 2);\nassert!(from.is_unnamed());")]
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.receive(Some(cx.waker()), buf)).await
+        std::future::poll_fn(|cx| self.poll_receive(cx, buf)).await
     }
 
     /// Polls to receive the next datagram into `buf`, with its sender's address.
@@ -156,8 +99,7 @@ impl UnixDatagram {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) =
-            std::task::ready!(self.receive(Some(cx.waker()), buf.initialize_unfilled()))?;
+        let (n, from) = std::task::ready!(self.poll_receive(cx, buf.initialize_unfilled()))?;
         buf.advance(n);
         Poll::Ready(Ok(from))
     }
@@ -172,6 +114,6 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, _) = b.try_recv_from(&mut [0; 4])?;\nassert_eq!(n, 2);")]
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_now(self.receive(None, buf))
+        now(self.receive(None, buf))
     }
 }

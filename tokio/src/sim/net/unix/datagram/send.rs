@@ -4,8 +4,8 @@ use std::io;
 use std::path::Path;
 use std::task::{Context, Poll, Waker};
 
-use super::{UnixDatagram, poll_now, refused};
-use crate::sim::net::network::lock;
+use super::{UnixDatagram, refused};
+use crate::sim::net::network::{budgeted, lock, now};
 use crate::sim::net::unix::UnixAddr;
 
 impl UnixDatagram {
@@ -55,7 +55,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("assert_eq!(a.send(b\"hi\").await?, 2);\nlet _ = b;")]
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.send_into(Some(cx.waker()), buf, None)).await
+        std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
     }
 
     /// Polls to send to the connected peer.
@@ -68,7 +68,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("std::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;\nlet _ = b;")]
     pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.send_into(Some(cx.waker()), buf, None)
+        budgeted(cx, |cx| self.send_into(Some(cx.waker()), buf, None))
     }
 
     /// Sends to the connected peer without waiting.
@@ -81,7 +81,7 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("assert_eq!(a.try_send(b\"hi\")?, 2);\nlet _ = b;")]
     pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        poll_now(self.send_into(None, buf, None))
+        now(self.send_into(None, buf, None))
     }
 
     /// Sends to the socket bound at `target`, waiting while its queue is full.
@@ -106,7 +106,10 @@ impl UnixDatagram {
     /// ```
     pub async fn send_to<P: AsRef<Path>>(&self, buf: &[u8], target: P) -> io::Result<usize> {
         let addr = UnixAddr::from_path(target.as_ref())?;
-        std::future::poll_fn(|cx| self.send_into(Some(cx.waker()), buf, Some(&addr))).await
+        std::future::poll_fn(|cx| {
+            budgeted(cx, |cx| self.send_into(Some(cx.waker()), buf, Some(&addr)))
+        })
+        .await
     }
 
     /// Polls to send to the socket bound at `target`.
@@ -132,7 +135,7 @@ impl UnixDatagram {
         target: P,
     ) -> Poll<io::Result<usize>> {
         match UnixAddr::from_path(target.as_ref()) {
-            Ok(addr) => self.send_into(Some(cx.waker()), buf, Some(&addr)),
+            Ok(addr) => budgeted(cx, |cx| self.send_into(Some(cx.waker()), buf, Some(&addr))),
             Err(e) => Poll::Ready(Err(e)),
         }
     }
@@ -155,6 +158,6 @@ impl UnixDatagram {
     /// ```
     pub fn try_send_to<P: AsRef<Path>>(&self, buf: &[u8], target: P) -> io::Result<usize> {
         let addr = UnixAddr::from_path(target.as_ref())?;
-        poll_now(self.send_into(None, buf, Some(&addr)))
+        now(self.send_into(None, buf, Some(&addr)))
     }
 }
