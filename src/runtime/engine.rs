@@ -556,6 +556,11 @@ impl Core {
                 }
                 return Some(Finish::Deadlock(self.deadlock_report()));
             };
+            if self.pace.is_some() && self.wait_paced(next) {
+                // A real event came before the timer (the clock followed the real one).
+                self.pass_left = self.ready.len();
+                return None;
+            }
             if self.limits.max_time.is_some_and(|limit| next > limit) {
                 return Some(Finish::TimeLimit);
             }
