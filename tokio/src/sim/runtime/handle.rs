@@ -80,6 +80,8 @@ struct Inner {
     io_disabled: AtomicBool,
     /// The runtime's simulated network (`net`): its sockets, ports and listeners.
     net: crate::sim::net::Network,
+    /// The runtime's real-I/O reactor (processes, signals, pipes: `sim::real_io`).
+    real_io: crate::sim::real_io::RealIo,
 }
 
 impl Handle {
@@ -113,6 +115,7 @@ impl Handle {
                 activity: Arc::default(),
                 io_disabled: AtomicBool::new(false),
                 net: crate::sim::net::Network::default(),
+                real_io: Default::default(),
             }),
         }
     }
@@ -257,13 +260,20 @@ impl Handle {
             })
             .await
         };
-        let sim = entry::sim().on_idle(park::idle_hook(self.clone()));
+        let sim = entry::sim()
+            .on_idle(park::idle_hook(self.clone()))
+            .pace_clock(self.inner.real_io.pace_flag());
         let started = std::time::Instant::now();
         task::coop::prepare();
         let outcome = if self.is_shut_down() {
             shut_down_host_block_on(async { sim.block_on(main) })
-        } else {
+        } else if self.io_disabled() {
             host_block_on(async { sim.block_on(main) })
+        } else {
+            // tokio's processes, signals and pipes find a reactor (`sim::real_io`).
+            self.inner
+                .real_io
+                .host_block_on(async { sim.block_on(main) })
         };
         self.set_main_waker(None);
         // The runtime's tasks still alive when the run ended (`TaskFuture::start_in_runtime`).
@@ -311,7 +321,12 @@ impl Handle {
     /// assert_eq!(rt.block_on(task).unwrap(), 1);
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        EnterGuard::new(context::push_entered(self.clone()))
+        let guard = EnterGuard::new(context::push_entered(self.clone()));
+        if self.io_disabled() {
+            return guard;
+        }
+        // tokio's own real-I/O constructors find the runtime's reactor (`sim::real_io`).
+        guard.with_real_io(crate::sim::real_io::EnteredIo::enter(&self.inner.real_io))
     }
 
     /// The kind of runtime this is.
@@ -406,6 +421,11 @@ impl Handle {
         self.inner.io_disabled.store(!enabled, Ordering::Relaxed);
     }
 
+    /// The runtime's real-I/O reactor.
+    pub(crate) fn real_io(&self) -> &crate::sim::real_io::RealIo {
+        &self.inner.real_io
+    }
+
     /// Whether the runtime was built without I/O.
     pub(crate) fn io_disabled(&self) -> bool {
         self.inner.io_disabled.load(Ordering::Relaxed)
@@ -427,6 +447,7 @@ impl Handle {
         let first = !self.inner.shut_down.swap(true, Ordering::Relaxed);
         self.drop_pending();
         self.inner.net.shut_down();
+        self.inner.real_io.shut_down();
         if first && self.inner.flavor == RuntimeFlavor::MultiThread {
             // The workers stop (`Builder::on_thread_start` started them).
             if let Some(stop) = self.park_hooks().stop {
@@ -597,7 +618,9 @@ impl Handle {
 }
 
 thread_local! {
-    /// The real tokio runtime whose `block_on` hosts this thread's runs.
+    /// The real tokio runtime whose `block_on` hosts this thread's runs of runtimes built
+    /// without I/O, and explored runs (a runtime with I/O hosts its runs in its own
+    /// reactor's runtime: `sim::real_io`).
     static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a driverless current-thread tokio runtime");
@@ -622,7 +645,7 @@ thread_local! {
 /// `block_in_place`), the future is polled in place: the ones given here complete at their
 /// first poll.
 pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
-    if tokio::runtime::Handle::try_current().is_ok() {
+    if crate::sim::real_io::in_tokio_runtime() {
         let mut future = std::pin::pin!(future);
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
         return match future.as_mut().poll(&mut cx) {
@@ -630,7 +653,7 @@ pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
             std::task::Poll::Pending => unreachable!("hosted work completes in one poll"),
         };
     }
-    HOST.with(|host| host.handle().block_on(future))
+    HOST.with(|host| crate::sim::real_io::hosted(host.handle(), future))
 }
 
 /// [`host_block_on`] for a run of a runtime that was shut down: its host's blocking pool
@@ -638,10 +661,10 @@ pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
 /// fails with "background task failed", stdio with tokio's shutdown error) instead of
 /// running on a live pool.
 fn shut_down_host_block_on<F: Future>(future: F) -> F::Output {
-    if tokio::runtime::Handle::try_current().is_ok() {
+    if crate::sim::real_io::in_tokio_runtime() {
         return host_block_on(future);
     }
-    SHUT_DOWN_HOST.with(|host| host.block_on(future))
+    SHUT_DOWN_HOST.with(|host| crate::sim::real_io::hosted(host, future))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
