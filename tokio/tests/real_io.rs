@@ -148,3 +148,34 @@ fn dropping_the_runtime_stops_its_reactor() {
     let err = other.block_on(rx.readable()).unwrap_err();
     assert!(tokio::runtime::is_rt_shutdown_err(&err), "{err}");
 }
+
+/// Runtimes made one after another share driver threads (a thread whose runtime shut
+/// down waits in a pool and drives the next one, `real_io::drive`): each one's pipe
+/// still works on a reused thread, and idle threads do not pile up (a pool that never
+/// handed its threads out would hold one a runtime).
+#[test]
+fn driver_threads_drive_one_runtime_after_another() {
+    for round in 0..20u8 {
+        let rt = rt();
+        let got = rt.block_on(async move {
+            let (mut tx, mut rx) = tokio::net::unix::pipe::pipe().unwrap();
+            tx.write_all(&[round]).await.unwrap();
+            rx.read_u8().await.unwrap()
+        });
+        assert_eq!(got, round);
+    }
+    // Other tests of this binary run meanwhile, each with a runtime or two.
+    assert!(driver_threads() < 20, "{} driver threads", driver_threads());
+}
+
+/// The process's threads named after the real-I/O driver (Linux's 15-byte names).
+fn driver_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|tasks| {
+            tasks
+                .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+                .filter(|name| name.starts_with("simloop-tokio-i"))
+                .count()
+        })
+        .unwrap_or(0)
+}

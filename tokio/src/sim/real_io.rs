@@ -4,8 +4,8 @@
 //! tokio's own code in the run finds a runtime context. For a runtime built with I/O
 //! (`enable_io`, `enable_all`) the host is the runtime's own [`RealIo`]: a tokio runtime
 //! with tokio's I/O, signal and process drivers, driven by a thread of its own
-//! (`simloop-tokio-io`), started at the runtime's first run or `enter` and stopped when
-//! the simulated runtime shuts down. `Runtime::enter` enters it too ([`EnteredIo`]).
+//! (`simloop-tokio-io`, from a pool of idle driver threads), started at the runtime's
+//! first run or `enter` and stopped when the simulated runtime shuts down. `Runtime::enter` enters it too ([`EnteredIo`]).
 //! tokio's `process::Command::spawn`, `signal::unix::signal`, `signal::ctrl_c`,
 //! `io::unix::AsyncFd::new` and `net::unix::pipe` take the current tokio runtime's handle
 //! when they are created, so they register with that reactor; a simulated task polls them
@@ -28,8 +28,9 @@
 //! arriving while virtual timers are armed is seen at the run's next pass.
 //!
 //! A reactor per runtime rather than one for the process, as tokio: a dropped runtime's
-//! I/O fails. The cost is a thread and an epoll instance for each runtime with I/O that
-//! runs (a runtime built with `enable_time` alone, as the benchmarks' are, starts none).
+//! I/O fails. The cost is a tokio runtime with I/O (an epoll instance) for each runtime
+//! with I/O that runs, and a driver thread while it lives, taken from a pool (a runtime
+//! built with `enable_time` alone, as the benchmarks' are, takes none).
 
 use std::cell::Cell;
 use std::future::Future;
@@ -62,25 +63,20 @@ impl RealIo {
             if self.shut_down.load(Ordering::Acquire) {
                 return io_runtime().handle().clone();
             }
+            let rt = io_runtime();
+            let handle = rt.handle().clone();
             let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::Builder::new()
-                .name("simloop-tokio-io".into())
-                .spawn(move || {
-                    let rt = io_runtime();
-                    tx.send(rt.handle().clone())
-                        .expect("the runtime waits for the handle");
-                    // A current-thread runtime's `block_on` parks in its drivers: the
-                    // reactor turns here until the simulated runtime shuts down; then its
-                    // drop wakes what waits on it with tokio's shutdown error.
-                    rt.block_on(async {
-                        let _ = stopped.await;
-                    });
-                })
-                .expect("simloop-tokio: a thread for the real-I/O reactor");
+            drive(Box::new(move || {
+                // A current-thread runtime's `block_on` parks in its drivers: the reactor
+                // turns here until the simulated runtime shuts down; then its drop wakes
+                // what waits on it with tokio's shutdown error.
+                rt.block_on(async {
+                    let _ = stopped.await;
+                });
+                drop(rt);
+            }));
             *lock(&self.driver) = Some(Driver { stop });
-            rx.recv()
-                .expect("simloop-tokio: the real-I/O reactor thread failed to start")
+            handle
         })
     }
 
@@ -110,6 +106,42 @@ impl RealIo {
         }
         hosted(self.handle(), future)
     }
+}
+
+/// A reactor to drive until its runtime shuts down.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Driver threads waiting for a reactor to drive: a thread whose runtime shut down goes
+/// back here, so that a program making many runtimes with I/O (a `#[tokio::test]` each)
+/// starts a thread only when more reactors run at once than ever before (starting and
+/// joining a thread was most of a runtime's cost).
+static IDLE_DRIVERS: Mutex<Vec<std::sync::mpsc::Sender<Job>>> = Mutex::new(Vec::new());
+
+/// Drives `job` on an idle driver thread, or on a new one.
+fn drive(job: Job) {
+    let mut job = job;
+    while let Some(driver) = lock(&IDLE_DRIVERS).pop() {
+        match driver.send(job) {
+            Ok(()) => return,
+            // The thread is gone (never, but then another takes the job).
+            Err(std::sync::mpsc::SendError(back)) => job = back,
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+    std::thread::Builder::new()
+        .name("simloop-tokio-io".into())
+        .spawn(move || {
+            let mut job = job;
+            loop {
+                job();
+                lock(&IDLE_DRIVERS).push(tx.clone());
+                match rx.recv() {
+                    Ok(next) => job = next,
+                    Err(_) => return,
+                }
+            }
+        })
+        .expect("simloop-tokio: a thread for the real-I/O reactor");
 }
 
 fn io_runtime() -> tokio::runtime::Runtime {
