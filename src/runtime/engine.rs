@@ -549,6 +549,10 @@ impl Core {
                 // Idle with no timer: only a wake from another thread can go on.
                 if let Some((_, limit)) = self.remote {
                     self.take_remote_wakes(limit);
+                    // A paced run waits on real I/O as long as it takes, as tokio would.
+                    while self.ready.is_empty() && self.paced() {
+                        self.take_remote_wakes(limit);
+                    }
                     if !self.ready.is_empty() {
                         self.pass_left = self.ready.len();
                         return None;

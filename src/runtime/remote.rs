@@ -104,6 +104,16 @@ pub(crate) fn wake(run: u64, task: TaskId) {
 }
 
 impl super::Core {
+    /// Whether the run is paced now (`Sim::pace_clock`, its flag set). A paced run idle
+    /// with no timer armed waits for a wake from another thread without the remote-wake
+    /// limit (the engine's idle path): it waits on real I/O, which takes what it takes.
+    #[cold]
+    pub(super) fn paced(&self) -> bool {
+        self.pace
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Acquire))
+    }
+
     /// A paced run (`Sim::pace_clock`, its flag set) idle until its timer at `next`:
     /// waits in real time up to the virtual time left until then (at most the remote-wake
     /// limit) for a wake from another thread. When one comes, the clock moves on by the
@@ -111,10 +121,7 @@ impl super::Core {
     /// none comes, `false`, and the clock advances to the timer as in any run.
     #[cold]
     pub(super) fn wait_paced(&mut self, next: super::Instant) -> bool {
-        let paced = self
-            .pace
-            .as_ref()
-            .is_some_and(|flag| flag.load(Ordering::Acquire));
+        let paced = self.paced();
         let Some((inbox, limit)) = self.remote.as_ref().filter(|_| paced) else {
             return false;
         };
@@ -213,6 +220,30 @@ mod tests {
         flag.store(false, Ordering::Release);
         let (answer, took) = thread_against_timer(sim, Duration::from_secs(60));
         assert_eq!((answer, took), (None, Duration::from_secs(60)));
+    }
+
+    /// A paced run with no timer armed waits for a slow thread past the remote-wake
+    /// limit; the same run unpaced reports the deadlock at the limit.
+    #[test]
+    fn a_paced_run_waits_past_the_limit_when_no_timer_is_armed() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+
+        let slow = |sim: Sim| {
+            sim.run(async {
+                let (tx, rx) = futures::channel::oneshot::channel();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let _ = tx.send(7);
+                });
+                rx.await.unwrap_or(0)
+            })
+            .result
+        };
+        let sim = Sim::new().accept_remote_wakes(Duration::from_millis(10));
+        assert!(matches!(slow(sim.clone()), Err(RunError::Deadlock(_))));
+        let paced = sim.pace_clock(Arc::new(AtomicBool::new(true)));
+        assert_eq!(slow(paced).unwrap(), 7);
     }
 
     #[test]

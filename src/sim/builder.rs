@@ -358,7 +358,9 @@ impl Sim {
     /// until that timer (at most the [`Sim::accept_remote_wakes`] limit, which this needs)
     /// for a wake from another thread. If one comes, the clock moves on by the real time
     /// waited and the woken task runs before the timer; if none, the clock advances to the
-    /// timer as usual. For programs waiting on real I/O (a child process, a signal) beside
+    /// timer as usual. With no timer armed, a paced run waits for such a wake as long as it
+    /// takes (without the limit, where an unpaced run reports a deadlock): real I/O takes
+    /// what it takes. For programs waiting on real I/O (a child process, a signal) beside
     /// virtual timers: `simloop-tokio` sets the flag once a runtime has spawned a process.
     ///
     /// A paced run is reproducible only as far as the real events are; a run whose flag

@@ -12,7 +12,8 @@
 //! with the simulation's waker, and when the reactor thread sees the event it wakes that
 //! waker from its own thread, which lands in the run's remote-wake inbox
 //! (`Sim::accept_remote_wakes`: the run waits up to 10 s for one when nothing else can go
-//! on, rather than reporting a deadlock). When the simulated runtime is dropped, its
+//! on, rather than reporting a deadlock; a runtime that spawned a process waits as long as
+//! it takes, as tokio would). When the simulated runtime is dropped, its
 //! reactor stops, and what was registered there fails with tokio's shutdown error, as in
 //! a dropped tokio runtime.
 //!
