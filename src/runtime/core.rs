@@ -198,6 +198,9 @@ pub(crate) struct Core {
     /// Where wakes from other threads arrive, for runs that accept them
     /// (`Sim::accept_remote_wakes`), and how long an idle run waits for one.
     pub(super) remote: Option<(std::sync::Arc<super::Inbox>, std::time::Duration)>,
+    /// While set, an idle run waits in real time for remote wakes until its next timer
+    /// (`Sim::pace_clock`, `remote.rs`).
+    pub(super) pace: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// The hook called when nothing is ready (`Sim::on_idle`), and its state.
     pub(super) idle: Option<super::idle::Idle>,
     /// The random picks predicted and read ahead (`read_ahead.rs`).
@@ -278,6 +281,7 @@ impl Core {
             finish: None,
             jitter: None,
             remote: None,
+            pace: None,
             idle: None,
             ahead: Default::default(),
             fired: Vec::new(),
@@ -341,6 +345,7 @@ impl Core {
         self.finish = None;
         self.jitter = None;
         self.remote = None;
+        self.pace = None;
         self.idle = None;
         self.user_rng = None;
         self.ahead = Default::default();
@@ -406,6 +411,12 @@ impl Core {
         wait: std::time::Duration,
     ) {
         self.remote = Some((inbox, wait));
+    }
+
+    /// Paces the run's clock by the real one while `flag` is set (`Sim::pace_clock`). Set
+    /// before the run starts.
+    pub(crate) fn pace_clock(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.pace = Some(flag);
     }
 
     /// Calls `hook` whenever the run has nothing ready (`Sim::on_idle`). Set before the run

@@ -58,6 +58,10 @@ impl Core {
                 // Idle with no timer: only a wake from another thread can go on.
                 if let Some((_, limit)) = self.remote {
                     self.take_remote_wakes(limit);
+                    // A paced run waits on real I/O as long as it takes, as tokio would.
+                    while self.ready.is_empty() && self.paced() {
+                        self.take_remote_wakes(limit);
+                    }
                     if !self.ready.is_empty() {
                         self.pass_left = self.ready.len();
                         return None;
@@ -65,6 +69,11 @@ impl Core {
                 }
                 return Some(Finish::Deadlock(self.deadlock_report()));
             };
+            if self.pace.is_some() && self.wait_paced(next) {
+                // A real event came before the timer (the clock followed the real one).
+                self.pass_left = self.ready.len();
+                return None;
+            }
             if self.limits.max_time.is_some_and(|limit| next > limit) {
                 return Some(Finish::TimeLimit);
             }

@@ -103,6 +103,49 @@ pub(crate) fn wake(run: u64, task: TaskId) {
     }
 }
 
+impl super::Core {
+    /// Whether the run is paced now (`Sim::pace_clock`, its flag set). A paced run idle
+    /// with no timer armed waits for a wake from another thread without the remote-wake
+    /// limit (the engine's idle path): it waits on real I/O, which takes what it takes.
+    #[cold]
+    pub(super) fn paced(&self) -> bool {
+        self.pace
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Acquire))
+    }
+
+    /// A paced run (`Sim::pace_clock`, its flag set) idle until its timer at `next`:
+    /// waits in real time up to the virtual time left until then (at most the remote-wake
+    /// limit) for a wake from another thread. When one comes, the clock moves on by the
+    /// real time waited (never past `next`) and the woken tasks are queued: `true`. When
+    /// none comes, `false`, and the clock advances to the timer as in any run.
+    #[cold]
+    pub(super) fn wait_paced(&mut self, next: super::Instant) -> bool {
+        let paced = self.paced();
+        let Some((inbox, limit)) = self.remote.as_ref().filter(|_| paced) else {
+            return false;
+        };
+        let gap = next.saturating_duration_since(self.now).min(*limit);
+        let started = std::time::Instant::now();
+        let tasks = inbox.wait(gap);
+        if tasks.is_empty() {
+            return false;
+        }
+        let waited = started.elapsed().min(gap);
+        let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
+        let now = super::Instant::from_nanos(self.now.as_nanos().saturating_add(nanos)).min(next);
+        if now > self.now && self.trace.full() {
+            self.trace
+                .quick(now, None, crate::trace::Quick::ClockAdvanced);
+        }
+        self.now = now;
+        for task in tasks {
+            self.wake_task(task);
+        }
+        !self.ready.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -136,6 +179,71 @@ mod tests {
             waits_for_a_thread(Sim::new()),
             Err(RunError::Deadlock(_))
         ));
+    }
+
+    /// A thread answering after 20 ms of real time, raced against a virtual timer of
+    /// `timer`: `Some(answer)` when the answer won, with the virtual time it took.
+    fn thread_against_timer(sim: Sim, timer: Duration) -> (Option<u32>, Duration) {
+        sim.run(async move {
+            let start = crate::time::now();
+            let (tx, rx) = futures::channel::oneshot::channel();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                let _ = tx.send(7);
+            });
+            let answer = crate::timeout(timer, rx).await.ok().and_then(Result::ok);
+            (answer, crate::time::now() - start)
+        })
+        .result
+        .unwrap()
+    }
+
+    /// `Sim::pace_clock`: with the flag set, the clock waits for the real thread and moves
+    /// on by about the real time waited; with it clear, the timer fires first, as in a
+    /// run without the setting.
+    #[test]
+    fn a_paced_clock_follows_the_real_one_while_its_flag_is_set() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        let flag = Arc::new(AtomicBool::new(true));
+        let sim = Sim::new()
+            .accept_remote_wakes(Duration::from_secs(10))
+            .pace_clock(flag.clone());
+        let (answer, took) = thread_against_timer(sim.clone(), Duration::from_secs(60));
+        assert_eq!(answer, Some(7));
+        assert!(
+            took >= Duration::from_millis(20) && took < Duration::from_secs(60),
+            "{took:?}"
+        );
+
+        flag.store(false, Ordering::Release);
+        let (answer, took) = thread_against_timer(sim, Duration::from_secs(60));
+        assert_eq!((answer, took), (None, Duration::from_secs(60)));
+    }
+
+    /// A paced run with no timer armed waits for a slow thread past the remote-wake
+    /// limit; the same run unpaced reports the deadlock at the limit.
+    #[test]
+    fn a_paced_run_waits_past_the_limit_when_no_timer_is_armed() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+
+        let slow = |sim: Sim| {
+            sim.run(async {
+                let (tx, rx) = futures::channel::oneshot::channel();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let _ = tx.send(7);
+                });
+                rx.await.unwrap_or(0)
+            })
+            .result
+        };
+        let sim = Sim::new().accept_remote_wakes(Duration::from_millis(10));
+        assert!(matches!(slow(sim.clone()), Err(RunError::Deadlock(_))));
+        let paced = sim.pace_clock(Arc::new(AtomicBool::new(true)));
+        assert_eq!(slow(paced).unwrap(), 7);
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct Sim {
     trace: TraceLevel,
     jitter: Option<Duration>,
     remote: Option<Duration>,
+    /// `Sim::pace_clock`'s flag.
+    pace: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// `Sim::on_idle`.
     idle: Option<crate::runtime::IdleHook>,
     /// `Sim::record_decisions`; `None`: the default (see there).
@@ -88,6 +90,7 @@ impl Sim {
             trace: TraceLevel::Full,
             jitter: None,
             remote: None,
+            pace: None,
             idle: None,
             record: None,
         }
@@ -350,6 +353,44 @@ impl Sim {
         self
     }
 
+    /// Paces the virtual clock by the real one while `flag` is set: a run with nothing
+    /// ready whose next event is a timer waits, in real time, up to the virtual time left
+    /// until that timer (at most the [`Sim::accept_remote_wakes`] limit, which this needs)
+    /// for a wake from another thread. If one comes, the clock moves on by the real time
+    /// waited and the woken task runs before the timer; if none, the clock advances to the
+    /// timer as usual. With no timer armed, a paced run waits for such a wake as long as it
+    /// takes (without the limit, where an unpaced run reports a deadlock): real I/O takes
+    /// what it takes. For programs waiting on real I/O (a child process, a signal) beside
+    /// virtual timers: `simloop-tokio` sets the flag once a runtime has spawned a process.
+    ///
+    /// A paced run is reproducible only as far as the real events are; a run whose flag
+    /// stays clear runs exactly as without this setting.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::AtomicBool;
+    /// use std::time::Duration;
+    /// use simloop::Sim;
+    ///
+    /// let sim = Sim::new()
+    ///     .accept_remote_wakes(Duration::from_secs(10))
+    ///     .pace_clock(Arc::new(AtomicBool::new(true)));
+    /// let out = sim.run(async {
+    ///     let (tx, rx) = futures::channel::oneshot::channel();
+    ///     std::thread::spawn(move || {
+    ///         std::thread::sleep(Duration::from_millis(20));
+    ///         tx.send(7).unwrap();
+    ///     });
+    ///     // The thread's answer (20 ms of real time) comes before the 60 s timeout.
+    ///     simloop::timeout(Duration::from_secs(60), rx).await
+    /// });
+    /// assert_eq!(out.result.unwrap().unwrap().unwrap(), 7);
+    /// ```
+    pub fn pace_clock(mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Sim {
+        self.pace = Some(flag);
+        self
+    }
+
     /// Calls `hook` whenever the run has nothing ready: before the clock advances to the
     /// next timer, before the run waits for a wake from another thread, before it reports
     /// a deadlock. The call runs between task steps, at its turn like a
@@ -563,6 +604,9 @@ impl Sim {
             core.accept_remote_wakes(inbox, wait);
             registration
         });
+        if let Some(flag) = &self.pace {
+            core.pace_clock(flag.clone());
+        }
         if let Some(hook) = &self.idle {
             core.on_idle(hook.clone());
         }

@@ -25,13 +25,15 @@
 //! byte pipes, and every wait is a wake through the engine, so the seed decides the order
 //! and replays it (errors are tokio's `io::ErrorKind`s: `ConnectionRefused`, `AddrInUse`,
 //! `BrokenPipe`, `ConnectionReset`). Real sockets (`from_std`) cannot join it.
-//! The file system, processes, signals and named pipes are not simulated: they are
-//! tokio's own modules (with their features), so code using them compiles; inside a
-//! run processes, signals and pipes fail at run time with tokio's panic ("IO is
-//! disabled": the run's host runtime has no I/O driver), while `tokio::fs` reads and
-//! writes the real file system on tokio's blocking threads, its results coming back as
-//! wakes from another thread (on a runtime that was shut down it fails, as tokio's does:
-//! "background task failed").
+//! The file system, processes, signals, `AsyncFd` and named pipes are not simulated:
+//! they are tokio's own (with their features). A runtime built with I/O runs them on a
+//! real tokio reactor of its own, on a thread of its own, that wakes the simulated tasks
+//! waiting on them from that thread; a runtime that spawned a process paces its virtual
+//! clock by the real one from then on, so that a child's exit can come before a virtual
+//! timeout (real events are not reproducible; the simulated parts stay so). `tokio::fs`
+//! reads and writes the real file system on tokio's blocking threads, its results coming
+//! back as wakes from another thread (on a runtime that was shut down it fails, as
+//! tokio's does: "background task failed").
 //!
 //! # Examples
 //!

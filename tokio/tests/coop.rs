@@ -142,3 +142,16 @@ fn block_in_place_lifts_the_budget() {
         a_ready_channel_yields_once_out_of_budget().await;
     });
 }
+
+/// Regression (the real-I/O reactor, `tokio/src/sim/real_io.rs`): `Runtime::enter` also
+/// enters the runtime's reactor's tokio handle, and a `block_on` under it took that for
+/// being inside a tokio runtime already, ran in place, and its tasks had no budget.
+#[test]
+fn a_run_of_an_entered_runtime_has_the_budget() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _entered = rt.enter();
+    rt.block_on(a_ready_channel_yields_once_out_of_budget());
+}

@@ -3,6 +3,7 @@
 mod context;
 mod entry;
 pub mod net;
+mod real_io;
 pub mod runtime;
 pub mod simulation;
 pub mod task;
@@ -30,14 +31,14 @@ pub mod io {
     pub use tokio::io::*;
 }
 
-// Files, processes and signals are not simulated: these are tokio's own modules, so
-// code using them compiles; inside a run tokio refuses processes and signals ("IO is
-// disabled": the run's host runtime has no I/O driver) and runs files on its blocking
-// threads. `net` is simulated (`net/`).
+// Files, processes and signals are not simulated. Files are tokio's own module (on
+// tokio's blocking threads); processes and signals are tokio's own objects on the
+// runtime's real reactor thread (`real_io`); `process::Command` is wrapped, to pace the
+// runtime's clock. `net` is simulated (`net/`).
 #[cfg(feature = "fs")]
 pub use tokio::fs;
 #[cfg(feature = "process")]
-pub use tokio::process;
+pub mod process;
 #[cfg(feature = "signal")]
 pub use tokio::signal;
 

@@ -22,6 +22,8 @@ use crate::sim::task::LocalEnterGuard;
 /// ```
 #[derive(Debug)]
 pub struct EnterGuard<'a> {
+    /// The runtime's real-I/O reactor, entered after it (so left first).
+    _real_io: Option<crate::sim::real_io::EnteredIo<'a>>,
     _entered: Entered,
     /// A `LocalRuntime`'s set, entered with it.
     _local: Option<LocalEntered>,
@@ -30,15 +32,22 @@ pub struct EnterGuard<'a> {
     _not_send: PhantomData<MutexGuard<'static, ()>>,
 }
 
-impl EnterGuard<'_> {
+impl<'a> EnterGuard<'a> {
     /// The guard of a runtime entered `depth` deep (see [`context::push_entered`]).
     pub(crate) fn new(depth: usize) -> Self {
         EnterGuard {
+            _real_io: None,
             _entered: Entered(depth),
             _local: None,
             _handle: PhantomData,
             _not_send: PhantomData,
         }
+    }
+
+    /// Keeps the runtime's real-I/O reactor entered as long as the runtime is.
+    pub(crate) fn with_real_io(mut self, entered: crate::sim::real_io::EnteredIo<'a>) -> Self {
+        self._real_io = Some(entered);
+        self
     }
 
     /// Keeps a `LocalRuntime`'s set entered as long as the runtime is.

@@ -74,6 +74,8 @@ struct Inner {
     io_disabled: AtomicBool,
     /// The runtime's simulated network (`net`): its sockets, ports and listeners.
     net: crate::sim::net::Network,
+    /// The runtime's real-I/O reactor (processes, signals, pipes: `sim::real_io`).
+    real_io: crate::sim::real_io::RealIo,
 }
 
 impl Handle {
@@ -105,6 +107,7 @@ impl Handle {
                 activity: Arc::default(),
                 io_disabled: AtomicBool::new(false),
                 net: crate::sim::net::Network::default(),
+                real_io: Default::default(),
             }),
         }
     }
@@ -236,7 +239,12 @@ impl Handle {
     /// assert_eq!(rt.block_on(task).unwrap(), 1);
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        EnterGuard::new(context::push_entered(self.clone()))
+        let guard = EnterGuard::new(context::push_entered(self.clone()));
+        if self.io_disabled() {
+            return guard;
+        }
+        // tokio's own real-I/O constructors find the runtime's reactor (`sim::real_io`).
+        guard.with_real_io(crate::sim::real_io::EnteredIo::enter(&self.inner.real_io))
     }
 
     /// The kind of runtime this is.
@@ -336,6 +344,11 @@ impl Handle {
         self.inner.io_disabled.store(!enabled, Ordering::Relaxed);
     }
 
+    /// The runtime's real-I/O reactor.
+    pub(crate) fn real_io(&self) -> &crate::sim::real_io::RealIo {
+        &self.inner.real_io
+    }
+
     /// Whether the runtime was built without I/O.
     pub(crate) fn io_disabled(&self) -> bool {
         self.inner.io_disabled.load(Ordering::Relaxed)
@@ -357,6 +370,7 @@ impl Handle {
         let first = !self.inner.shut_down.swap(true, Ordering::Relaxed);
         self.drop_pending();
         self.inner.net.shut_down();
+        self.inner.real_io.shut_down();
         if first && self.inner.flavor == RuntimeFlavor::MultiThread {
             // The workers stop (`Builder::on_thread_start` started them).
             if let Some(stop) = self.park_hooks().stop {

@@ -4,7 +4,9 @@
 use std::future::Future;
 
 thread_local! {
-    /// The real tokio runtime whose `block_on` hosts this thread's runs.
+    /// The real tokio runtime whose `block_on` hosts this thread's runs of runtimes built
+    /// without I/O, and explored runs (a runtime with I/O hosts its runs in its own
+    /// reactor's runtime: `sim::real_io`).
     static HOST: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a driverless current-thread tokio runtime");
@@ -29,7 +31,7 @@ thread_local! {
 /// `block_in_place`), the future is polled in place: the ones given here complete at their
 /// first poll.
 pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
-    if tokio::runtime::Handle::try_current().is_ok() {
+    if crate::sim::real_io::in_tokio_runtime() {
         let mut future = std::pin::pin!(future);
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
         return match future.as_mut().poll(&mut cx) {
@@ -37,7 +39,7 @@ pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
             std::task::Poll::Pending => unreachable!("hosted work completes in one poll"),
         };
     }
-    HOST.with(|host| host.handle().block_on(future))
+    HOST.with(|host| crate::sim::real_io::hosted(host.handle(), future))
 }
 
 /// [`host_block_on`] for a run of a runtime that was shut down: its host's blocking pool
@@ -45,8 +47,8 @@ pub(crate) fn host_block_on<F: Future>(future: F) -> F::Output {
 /// fails with "background task failed", stdio with tokio's shutdown error) instead of
 /// running on a live pool.
 pub(super) fn shut_down_host_block_on<F: Future>(future: F) -> F::Output {
-    if tokio::runtime::Handle::try_current().is_ok() {
+    if crate::sim::real_io::in_tokio_runtime() {
         return host_block_on(future);
     }
-    SHUT_DOWN_HOST.with(|host| host.block_on(future))
+    SHUT_DOWN_HOST.with(|host| crate::sim::real_io::hosted(host, future))
 }

@@ -39,13 +39,18 @@ impl Handle {
             })
             .await
         };
-        let sim = entry::sim().on_idle(park::idle_hook(self.clone()));
+        let sim = entry::sim()
+            .on_idle(park::idle_hook(self.clone()))
+            .pace_clock(self.real_io().pace_flag());
         let started = std::time::Instant::now();
         task::coop::prepare();
         let outcome = if self.is_shut_down() {
             shut_down_host_block_on(async { sim.block_on(main) })
-        } else {
+        } else if self.io_disabled() {
             host_block_on(async { sim.block_on(main) })
+        } else {
+            // tokio's processes, signals and pipes find a reactor (`sim::real_io`).
+            self.real_io().host_block_on(async { sim.block_on(main) })
         };
         self.set_main_waker(None);
         // The runtime's tasks still alive when the run ended (`TaskFuture::start_in_runtime`).

@@ -79,7 +79,7 @@ thread_local! {
 /// inside tokio's runtime context (where a `block_on` is refused): a run calls this before
 /// it enters its host.
 pub(crate) fn prepare() {
-    if tokio::runtime::Handle::try_current().is_ok() {
+    if crate::sim::real_io::in_tokio_runtime() {
         return;
     }
     let _ = FULL.try_with(|full| {
