@@ -29,7 +29,9 @@ struct Chunk {
 pub(super) struct SeqMarks {
     /// By `seq / CHUNK`; `None` where no number is marked.
     chunks: Vec<Option<Box<Chunk>>>,
-    /// Emptied chunks, all bits clear.
+    /// Emptied chunks, all bits clear: boxed, as `chunks` holds them, so that a chunk
+    /// moves between the two as a pointer and is never allocated again.
+    #[allow(clippy::vec_box)]
     spare: Vec<Box<Chunk>>,
     len: usize,
 }
