@@ -433,6 +433,13 @@ pub(crate) fn budgeted<T>(
     out
 }
 
+/// The unit of the task's budget a `connect` spends, as tokio's waits for its new
+/// socket's writability through its driver (pending, the task woken, when the budget is
+/// spent).
+pub(crate) async fn connect_budget() {
+    std::future::poll_fn(|cx| budgeted(cx, |_| Poll::Ready(()))).await;
+}
+
 /// A poll made without a waker (a `try_` operation): `Pending` is `WouldBlock`.
 pub(crate) fn now<T>(poll: Poll<io::Result<T>>) -> io::Result<T> {
     match poll {

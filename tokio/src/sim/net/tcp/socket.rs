@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::{TcpListener, TcpStream};
 use crate::sim::context;
-use crate::sim::net::network::{Network, Port, Proto, lock, unsupported};
+use crate::sim::net::network::{Network, Port, Proto, connect_budget, lock, unsupported};
 use crate::sim::net::option::{doubled, kept_option, same};
 
 /// A TCP socket not yet connected nor listening: options and a bound address, kept
@@ -247,6 +247,7 @@ impl TcpSocket {
         let network = Network::current()?;
         let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let stream = super::stream::connect(&network, addr, state.bound.take())?;
+        connect_budget().await;
         stream.set_nodelay(state.nodelay)?;
         if let Some(linger) = state.linger {
             #[allow(deprecated)]

@@ -19,7 +19,9 @@ macro_rules! doc_stream {
 use crate::sim::net::ToSocketAddrs;
 use crate::sim::net::addr::resolve_some;
 use crate::sim::net::conn::{Conn, End, Options};
-use crate::sim::net::network::{Network, Port, Proto, current_handle, destination, unsupported};
+use crate::sim::net::network::{
+    Network, Port, Proto, connect_budget, current_handle, destination, unsupported,
+};
 use crate::sim::net::option::{kept_option, same};
 use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
 
@@ -108,7 +110,10 @@ impl TcpStream {
         let mut last = None;
         for addr in resolve_some(&addr)? {
             match connect(&network, addr, None) {
-                Ok(stream) => return Ok(stream),
+                Ok(stream) => {
+                    connect_budget().await;
+                    return Ok(stream);
+                }
                 Err(e) => last = Some(e),
             }
         }

@@ -10,7 +10,9 @@ use tokio::io::Interest;
 
 use super::{Accepted, SocketAddr, UCred, UnixAddr, doc_pair};
 use crate::sim::net::conn::{Conn, End};
-use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, unsupported};
+use crate::sim::net::network::{
+    Network, UnixBinding, UnixName, connect_budget, current_handle, unsupported,
+};
 use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
 
 /// A Unix-domain stream's names, kept beside its connection's end (whose socket
@@ -116,6 +118,7 @@ impl UnixStream {
     /// this one (a yield), and a listener that closed meanwhile reset the connection.
     pub(crate) async fn connected(self) -> io::Result<UnixStream> {
         crate::sim::task::yield_now().await;
+        connect_budget().await;
         match self.end().read(None, &mut [], true) {
             Poll::Ready(Err(e)) => Err(e),
             _ => Ok(self),
