@@ -45,6 +45,20 @@ fn sleep_and_timeout_are_not_unpin_and_are_send_and_sync() {
     assert_eq!(out, Ok(3));
 }
 
+/// tokio's `yield_now` is an `async fn`: its future is `!Unpin`, `Send` and `Sync`. The
+/// simulated one is a plain future (cheaper to poll), kept `!Unpin` by a marker.
+#[test]
+fn a_yield_is_not_unpin_and_is_send_and_sync() {
+    let yielding = tokio::task::yield_now();
+    require_send(&yielding);
+    require_sync(&yielding);
+    AmbiguousIfUnpin::some_item(&yielding);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(yielding);
+}
+
 #[test]
 fn an_enter_guard_is_sync_so_another_thread_may_borrow_it() {
     let rt = tokio::runtime::Runtime::new().unwrap();

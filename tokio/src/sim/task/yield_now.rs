@@ -1,8 +1,11 @@
 //! Yielding.
 
 use std::future::Future;
+use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
 
 /// Yields once: the task goes behind every other ready task.
 ///
@@ -32,23 +35,33 @@ pub fn yield_now() -> impl Future<Output = ()> {
     // A plain future rather than tokio's `async fn` around one: each yield of a task's
     // loop polls it twice, and the wrapper's state machine was about 12 instructions a
     // yield (W3 yields a million times).
-    YieldNow { yielded: false }
+    YieldNow {
+        yielded: false,
+        _pinned: PhantomPinned,
+    }
 }
 
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-struct YieldNow {
-    yielded: bool,
+pin_project! {
+    /// `!Unpin`, as tokio's `async fn` future is: code compiles under the cfg exactly when
+    /// it compiles on tokio (`tests/auto_traits.rs`).
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    struct YieldNow {
+        yielded: bool,
+        #[pin]
+        _pinned: PhantomPinned,
+    }
 }
 
 impl Future for YieldNow {
     type Output = ();
 
     #[inline]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.yielded {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let yielded = self.project().yielded;
+        if *yielded {
             return Poll::Ready(());
         }
-        self.yielded = true;
+        *yielded = true;
         yield_turn(cx);
         Poll::Pending
     }
