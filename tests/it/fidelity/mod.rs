@@ -11,7 +11,8 @@
 //! the earlier rounds left out (Queue.shutdown, release errors, callbacks arming timers and
 //! releasing primitives, ties, nested timeouts); `sixth_*` the sixth (461-, and 437): the
 //! known differences fixed (`sixth_fixes`), primitives under cancellation, callbacks,
-//! combinators and groups.
+//! combinators and groups; `seventh_fixes` the seventh round's known differences fixed (497,
+//! 509-512).
 
 mod combinators;
 mod corners_combinators;
@@ -38,6 +39,7 @@ mod mixes_sync;
 mod mixes_tasks;
 mod mixes_waits;
 mod rounds;
+mod seventh_fixes;
 mod sixth_fixes;
 mod sixth_groups;
 mod sixth_mixes;
