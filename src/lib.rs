@@ -73,8 +73,8 @@ pub use self::sync::{
     Promise, Queue, Semaphore, SemaphorePermit, to_thread,
 };
 pub use self::task::{
-    AbortHandle, JoinError, JoinHandle, Task, TaskHandle, TaskId, YieldNow, spawn, spawn_named,
-    yield_now,
+    AbortHandle, Awaitable, JoinError, JoinHandle, Task, TaskHandle, TaskId, YieldNow, spawn,
+    spawn_named, yield_now,
 };
 pub use self::time::{Instant, Sleep, now, sleep, sleep_until};
 pub use self::trace::{Trace, TraceLevel};

@@ -13,7 +13,7 @@ use super::callback::{DoneCallback, watch_all};
 use super::timeout::Elapsed;
 use crate::runtime::{Completion, WaitOn, with};
 use crate::task::handle::outcome;
-use crate::task::{CallHandle, JoinError, TaskHandle, call_later};
+use crate::task::{Awaitable, CallHandle, JoinError, call_later};
 
 /// Yields the tasks' results in the order they end; asyncio's `as_completed`, as a
 /// [`futures::Stream`].
@@ -55,7 +55,7 @@ use crate::task::{CallHandle, JoinError, TaskHandle, call_later};
 /// # Panics
 ///
 /// Polling panics outside a simulation.
-pub fn as_completed<H: TaskHandle>(handles: Vec<H>, timeout: Option<Duration>) -> AsCompleted<H> {
+pub fn as_completed<H: Awaitable>(handles: Vec<H>, timeout: Option<Duration>) -> AsCompleted<H> {
     AsCompleted {
         handles: handles.into_iter().map(Some).collect(),
         timeout,
@@ -211,7 +211,7 @@ impl Shared {
     }
 }
 
-impl<H: TaskHandle> Stream for AsCompleted<H> {
+impl<H: Awaitable> Stream for AsCompleted<H> {
     type Item = Result<Result<H::Value, JoinError>, Elapsed>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -230,7 +230,7 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
             let ids = this
                 .handles
                 .iter()
-                .map(|h| h.as_ref().expect("not yet taken").task_id());
+                .map(|h| h.as_ref().expect("not yet taken").child());
             watch_all(ids, shared.clone());
             // asyncio arms the timeout after adding the callbacks (which, for tasks that
             // ended already, are queued: none has run yet).
@@ -256,9 +256,13 @@ impl<H: TaskHandle> Stream for AsCompleted<H> {
                     s.waker = Some(cx.waker().clone());
                 }
                 drop(s);
-                let ids: Vec<_> = this.handles.iter().flatten().map(H::task_id).collect();
+                let ids: Vec<_> = this.handles.iter().flatten().map(H::child).collect();
                 with("as_completed", |c| {
-                    let holders = ids.into_iter().filter(|id| !c.is_done(*id)).collect();
+                    let holders = ids
+                        .iter()
+                        .filter(|child| !child.is_done(c))
+                        .filter_map(|child| child.task())
+                        .collect();
                     // Not `WaitOn::Join`: cancelling the consumer does not cancel the tasks.
                     c.wait_on(WaitOn::resource("as_completed", None, holders));
                 });

@@ -15,30 +15,31 @@ use std::task::Waker;
 pub(crate) use crate::runtime::DoneCallback;
 use crate::runtime::{TimerKey, try_with};
 use crate::task::TaskId;
+use crate::task::handle::{Child, Kind};
 
 /// Registers `target.on_done(index, ..)` to run one slot after `child` ends (at once if it
 /// already ended), on behalf of the running task.
 pub(crate) fn watch(child: TaskId, index: usize, target: Rc<dyn DoneCallback>) {
-    watch_each([(index, child)], target);
+    watch_each([(index, Child(Kind::Task(child)))], target);
 }
 
-/// [`watch`] for each child in order, its index being its position, in one core access;
-/// returns the run id.
+/// [`watch`] for each child (a task or a future) in order, its index being its position,
+/// in one core access; returns the run id.
 pub(crate) fn watch_all(
-    children: impl IntoIterator<Item = TaskId>,
+    children: impl IntoIterator<Item = Child>,
     target: Rc<dyn DoneCallback>,
 ) -> u64 {
     watch_each(children.into_iter().enumerate(), target)
 }
 
 fn watch_each(
-    children: impl IntoIterator<Item = (usize, TaskId)>,
+    children: impl IntoIterator<Item = (usize, Child)>,
     target: Rc<dyn DoneCallback>,
 ) -> u64 {
     crate::runtime::with("combinator", |c| {
         for (index, child) in children {
             let index = u32::try_from(index).expect("fewer than 2^32 children");
-            c.add_done_callback(child, target.clone(), index);
+            child.watch(c, target.clone(), index);
         }
         c.run_id()
     })

@@ -6,9 +6,10 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::callback::{DoneCallback, Outer};
-use crate::runtime::{Completion, WaitOn, try_with, with};
+use crate::runtime::{Completion, try_with, with};
+use crate::task::handle::Child;
 use crate::task::handle::ChildHandle;
-use crate::task::{JoinError, TaskHandle, TaskId};
+use crate::task::{Awaitable, JoinError};
 
 /// When the outer future resolves.
 #[derive(Clone, Copy)]
@@ -90,7 +91,7 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
 /// Children in argument order and the outer future's state.
 pub(crate) struct Children<T> {
     run: u64,
-    ids: Vec<TaskId>,
+    ids: Vec<Child>,
     shared: Rc<GatherShared<T>>,
     finished: bool,
 }
@@ -102,9 +103,9 @@ impl<T: 'static> Children<T> {
     /// once, after the others are registered: a gather over finished tasks is resolved
     /// before it is first awaited, and awaiting it does not yield (3.11 ran them one
     /// ready-queue slot later).
-    pub(crate) fn new<H: TaskHandle<Value = T>>(handles: Vec<H>, mode: Mode<T>) -> Children<T> {
+    pub(crate) fn new<H: Awaitable<Value = T>>(handles: Vec<H>, mode: Mode<T>) -> Children<T> {
         let n = handles.len();
-        let (ids, handles): (Vec<TaskId>, Vec<_>) = handles
+        let (ids, handles): (Vec<Child>, Vec<_>) = handles
             .into_iter()
             .map(|h| {
                 let (id, h) = ChildHandle::new(h);
@@ -129,12 +130,12 @@ impl<T: 'static> Children<T> {
         let target: Rc<dyn DoneCallback> = shared.clone();
         let (run, ended) = with("gather", |c| {
             let mut ended = Vec::new();
-            for (i, &id) in ids.iter().enumerate() {
-                match c.completion(id) {
+            for (i, child) in ids.iter().enumerate() {
+                match child.completion(c) {
                     Some(how) => ended.push((i, how)),
                     None => {
                         let index = u32::try_from(i).expect("fewer than 2^32 children");
-                        c.add_done_callback(id, target.clone(), index);
+                        child.watch(c, target.clone(), index);
                     }
                 }
             }
@@ -168,9 +169,9 @@ impl<T: 'static> Children<T> {
         // The waits make deadlock reports name the children, and let a cancellation of the
         // caller be forwarded to them in argument order (asyncio's `_fut_waiter`).
         with("gather", |c| {
-            for &id in &self.ids {
-                if !c.is_done(id) {
-                    c.wait_on(WaitOn::Join(id));
+            for child in &self.ids {
+                if !child.is_done(c) {
+                    child.wait_on(c);
                 }
             }
         });
@@ -203,7 +204,7 @@ impl<T: 'static> Children<T> {
                 && self
                     .ids
                     .iter()
-                    .fold(false, |any, &id| c.cancel(id, message.clone()) | any)
+                    .fold(false, |any, child| child.cancel(c, message.clone()) | any)
         })
         .unwrap_or(false)
     }
@@ -221,8 +222,8 @@ impl<T> Drop for Children<T> {
         let run = self.run;
         try_with(|c| {
             if c.run_id() == run {
-                for &id in &self.ids {
-                    c.cancel(id, None);
+                for child in &self.ids {
+                    child.cancel(c, None);
                 }
             }
         });

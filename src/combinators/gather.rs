@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::children::{Children, Mode, Resolved};
-use crate::task::{JoinError, TaskHandle, spawn};
+use crate::task::{Awaitable, JoinError, spawn};
 
 /// Runs each future as its own task and waits for all of them; asyncio's `gather`.
 ///
@@ -86,7 +86,7 @@ where
 ///
 /// Panics outside a simulation, or with handles from another run.
 #[track_caller]
-pub fn gather_tasks<H: TaskHandle>(handles: Vec<H>) -> Gather<H::Value> {
+pub fn gather_tasks<H: Awaitable>(handles: Vec<H>) -> Gather<H::Value> {
     Gather {
         children: Children::new(handles, Mode::first_failure()),
     }

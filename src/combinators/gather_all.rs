@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::children::{Children, Mode};
-use crate::task::{JoinError, TaskHandle, spawn};
+use crate::task::{Awaitable, JoinError, spawn};
 
 /// Like [`gather`](crate::gather), but waits for every child and returns each outcome in
 /// argument order, failures included; asyncio's `gather(..., return_exceptions=True)`.
@@ -75,7 +75,7 @@ where
 ///
 /// Panics outside a simulation, or with handles from another run.
 #[track_caller]
-pub fn gather_all_tasks<H: TaskHandle>(handles: Vec<H>) -> GatherAll<H::Value> {
+pub fn gather_all_tasks<H: Awaitable>(handles: Vec<H>) -> GatherAll<H::Value> {
     GatherAll {
         children: Children::new(handles, Mode::CollectAll),
     }

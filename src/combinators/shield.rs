@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use super::callback::{DoneCallback, Outer, watch};
 use crate::runtime::{Completion, WaitOn, with};
-use crate::task::handle::{BoxedHandle, boxed, outcome};
+use crate::task::handle::{BoxedHandle, outcome};
 use crate::task::{JoinError, TaskHandle, TaskId, spawn};
 
 /// Runs `future` as its own task and awaits it, shielded from cancellation; asyncio's
@@ -90,7 +90,8 @@ pub fn shield<F: Future + 'static>(future: F) -> Shield<F::Output> {
 /// Cancel safe: dropping the `Shield` leaves the task running.
 #[track_caller]
 pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
-    let (id, handle) = boxed(handle);
+    let id = handle.task_id();
+    let handle: BoxedHandle<H::Value> = Box::new(handle);
     let shared = Rc::new(ShieldShared {
         outer: RefCell::new(Outer::default()),
     });

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::children::{Children, Mode, Resolved};
-use crate::task::{JoinError, TaskHandle, spawn};
+use crate::task::{Awaitable, JoinError, spawn};
 
 /// Like [`gather`](crate::gather) for futures returning `Result`: the first child to return
 /// `Err` (or to panic, or be cancelled) fails the whole gather at once, while the other
@@ -88,7 +88,7 @@ where
 #[track_caller]
 pub fn try_gather_tasks<H, T, E>(handles: Vec<H>) -> TryGather<T, E>
 where
-    H: TaskHandle<Value = Result<T, E>>,
+    H: Awaitable<Value = Result<T, E>>,
     T: 'static,
     E: 'static,
 {

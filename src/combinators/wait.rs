@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::callback::{DoneCallback, Outer, watch_all};
 use crate::runtime::{Completion, WaitOn, with};
-use crate::task::{CallHandle, Task, TaskHandle, call_later};
+use crate::task::{Awaitable, CallHandle, Task, call_later};
 
 /// When [`wait`] returns; asyncio's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`.
 ///
@@ -65,7 +65,7 @@ pub enum ReturnWhen {
 /// # Cancel safety
 ///
 /// Dropping the future before it completes leaves the tasks running (detached).
-pub fn wait<H: TaskHandle>(
+pub fn wait<H: Awaitable>(
     handles: Vec<H>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
@@ -214,7 +214,7 @@ impl WaitShared {
     }
 }
 
-impl<H: TaskHandle> Future for Wait<H> {
+impl<H: Awaitable> Future for Wait<H> {
     type Output = (Vec<H>, Vec<H>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -236,7 +236,7 @@ impl<H: TaskHandle> Future for Wait<H> {
                 let shared = shared.clone();
                 call_later(d, move || shared.on_timeout())
             });
-            watch_all(this.handles.iter().map(H::task_id), shared.clone());
+            watch_all(this.handles.iter().map(H::child), shared.clone());
             Started { shared, timer }
         });
         {
@@ -244,9 +244,13 @@ impl<H: TaskHandle> Future for Wait<H> {
             if !s.outer.resolved {
                 s.outer.register(cx.waker());
                 drop(s);
-                let ids: Vec<_> = this.handles.iter().map(H::task_id).collect();
+                let ids: Vec<_> = this.handles.iter().map(H::child).collect();
                 with("wait", |c| {
-                    let holders = ids.into_iter().filter(|id| !c.is_done(*id)).collect();
+                    let holders = ids
+                        .iter()
+                        .filter(|child| !child.is_done(c))
+                        .filter_map(|child| child.task())
+                        .collect();
                     // Not `WaitOn::Join`: cancelling the caller must not cancel the tasks.
                     c.wait_on(WaitOn::resource("wait", None, holders));
                 });
@@ -256,8 +260,8 @@ impl<H: TaskHandle> Future for Wait<H> {
         if let Some(timer) = started.timer.take() {
             timer.cancel();
         }
-        let ids: Vec<_> = this.handles.iter().map(H::task_id).collect();
-        let finished: Vec<bool> = with("wait", |c| ids.iter().map(|id| c.is_done(*id)).collect());
+        let ids: Vec<_> = this.handles.iter().map(H::child).collect();
+        let finished: Vec<bool> = with("wait", |c| ids.iter().map(|id| id.is_done(c)).collect());
         let (mut done, mut pending) = (Vec::new(), Vec::new());
         for (h, f) in std::mem::take(&mut this.handles).into_iter().zip(finished) {
             if f { done.push(h) } else { pending.push(h) }

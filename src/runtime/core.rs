@@ -47,6 +47,10 @@ pub(super) struct CancelRequests {
     pub(super) count: u32,
     /// The first request's requester (`None`: the event loop) and time.
     pub(super) first: (Option<TaskId>, Instant),
+    /// Whether the pending cancellation is asyncio's `_must_cancel`: requested while the
+    /// task ran or sat in the ready queue (not started, or woken already), so nothing it
+    /// awaits was cancelled for it, and 3.13's `uncancel()` to zero withdraws it.
+    pub(super) must: bool,
 }
 
 /// How a task ended.

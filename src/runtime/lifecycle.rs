@@ -32,10 +32,14 @@ impl Core {
         }
         let pending = slot.is(CANCEL);
         slot.set(CANCEL);
-        self.count_cancel_request(id);
+        // asyncio's `_must_cancel` (see `uncancel`): requested while the task runs or is
+        // queued, nothing it awaits is cancelled for it. A pending request keeps its kind.
+        let must = !pending && (self.running == Some(id) || self.is_queued(id));
+        let requests = self.count_cancel_request(id);
         if pending {
             return true;
         }
+        requests.must = must;
         if let Some(m) = &message {
             self.messages.insert(id, m.clone());
         }

@@ -166,16 +166,23 @@ impl Core {
     }
 
     /// asyncio's `Task.uncancel()`: one cancellation request of task `id` fewer (never
-    /// below zero); returns how many are left. A pending cancellation stays pending, as in
-    /// 3.11 and 3.12 (3.13 withdraws it when the count reaches zero).
+    /// below zero); returns how many are left. At zero, as in CPython 3.13, a cancellation
+    /// still pending that nothing the task awaits was cancelled for (`_must_cancel`: the
+    /// task was not started, queued, or running when it was requested) is withdrawn; one
+    /// forwarded to what the task awaits (a sleep, a lock, a future) still arrives. 3.11
+    /// and 3.12 deliver both.
     pub(crate) fn uncancel(&mut self, id: TaskId) -> u32 {
-        match self.cancel_counts.get_mut(&id) {
+        let (left, withdraw) = match self.cancel_counts.get_mut(&id) {
             Some(c) if c.count > 0 => {
                 c.count -= 1;
-                c.count
+                (c.count, c.count == 0 && std::mem::take(&mut c.must))
             }
-            _ => 0,
+            _ => (0, false),
+        };
+        if withdraw {
+            self.absorb_cancel(id);
         }
+        left
     }
 
     /// Marks the running task as having a timeout's expiry delivered while `f` runs (the
@@ -191,13 +198,17 @@ impl Core {
         self.cancel_counts.get(&id).map(|c| c.first)
     }
 
-    /// Counts a cancellation request of task `id`, which has not ended, by the running task.
-    pub(crate) fn count_cancel_request(&mut self, id: TaskId) {
+    /// Counts a cancellation request of task `id`, which has not ended, by the running task;
+    /// returns the task's requests.
+    pub(super) fn count_cancel_request(&mut self, id: TaskId) -> &mut CancelRequests {
         let first = (self.running, self.now);
-        self.cancel_counts
-            .entry(id)
-            .or_insert(CancelRequests { count: 0, first })
-            .count += 1;
+        let requests = self.cancel_counts.entry(id).or_insert(CancelRequests {
+            count: 0,
+            first,
+            must: false,
+        });
+        requests.count += 1;
+        requests
     }
 
     /// How task `id` ended, if it has.

@@ -121,6 +121,9 @@ pub struct ConditionWait<'a, T> {
     /// The task whose cancellations it holds (`runtime/cancel_hold.rs`), and the run: from
     /// its first suspension until it holds the lock again.
     held: Option<(TaskId, u64)>,
+    /// The task's `cancelling()` count at the last cancellation delivered to the wait: a
+    /// higher count at a later delivery is a new cancellation, not the held one again.
+    seen_cancels: u32,
 }
 
 enum WaitState<'a, T> {
@@ -264,6 +267,7 @@ impl<T> Condition<T> {
             cond: self,
             state: WaitState::Start(guard),
             held: None,
+            seen_cancels: 0,
         }
     }
 
@@ -426,8 +430,19 @@ impl<T> ConditionWait<'_, T> {
     /// `await fut` or into the re-acquiring `acquire()`): leave the waiters and queue for
     /// the lock afresh, behind its waiters (asyncio's cancelled `acquire()` leaves the
     /// lock's queue and the loop in `wait` calls `acquire()` again).
+    ///
+    /// A new cancellation while it re-acquires (a second `cancel()`) interrupts that
+    /// `acquire()` too: asyncio's `wait` catches it and loops, so the waiter leaves the
+    /// lock's line (a lock handed to it passes on) and queues again at the back; the task
+    /// ends with the last cancellation's message (3.13; 3.11 and 3.12 raise a bare
+    /// `CancelledError`).
     fn begin_cancel(&mut self) {
         let cond = self.cond;
+        let seen = with("Condition::wait", |core| {
+            core.cancel_requests(core.current())
+        });
+        let new = seen > self.seen_cancels;
+        self.seen_cancels = seen;
         match std::mem::replace(&mut self.state, WaitState::Done) {
             WaitState::Waiting(t) => {
                 let notified = cond.waiters.borrow_mut().remove(t) == Status::Notified;
@@ -436,6 +451,10 @@ impl<T> ConditionWait<'_, T> {
             WaitState::Relock(fut) => {
                 drop(fut);
                 self.state = WaitState::CancelRelock(cond.lock.lock(), true);
+            }
+            WaitState::CancelRelock(fut, notified) if new => {
+                drop(fut);
+                self.state = WaitState::CancelRelock(cond.lock.lock(), notified);
             }
             other => self.state = other,
         }

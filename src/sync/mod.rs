@@ -56,7 +56,7 @@ pub use self::bounded::{BoundedSemaphore, ReleasedTooManyTimes};
 pub use self::condition::{Condition, ConditionWait, ConditionWaitFor, NotifyUnlocked};
 pub use self::event::{Event, EventWait};
 pub use self::lock::{Lock, LockAcquire, LockFuture, LockGuard, LockReleaseError};
-pub use self::promise::{InvalidState, Promise, PromiseError, PromiseWait};
+pub use self::promise::{InvalidState, Promise, PromiseError, PromiseHandle, PromiseWait};
 pub use self::queue::{
     Fifo, Get, Join, Lifo, LifoQueue, Priority, PriorityQueue, Put, Queue, QueueShutDown, Store,
     TaskDoneError, TryGetError, TryPutError,

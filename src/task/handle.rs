@@ -1,11 +1,49 @@
 //! What the combinators accept: any handle on a spawned task.
 
 use std::any::Any;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use super::{JoinError, JoinHandle, Task, TaskId};
+use crate::runtime::{Completion, Core, DoneCallback, WaitOn};
+
+/// What gather, wait and as_completed accept: a handle on a spawned task ([`TaskHandle`])
+/// or on a [`Promise`](crate::sync::Promise) ([`PromiseHandle`](crate::sync::PromiseHandle)).
+///
+/// As asyncio's combinators add their done-callback to each awaitable itself (a task, or a
+/// future passed as it is), the combinators register on the task or the promise, never
+/// through a wrapper task: a child's completion queues the combinator's callback one
+/// ready-queue slot later, which then wakes the caller.
+///
+/// This trait is sealed: only simloop's handles implement it.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use simloop::sync::Promise;
+/// use simloop::{Awaitable, Sim, gather_all_tasks, spawn};
+///
+/// async fn all<H: Awaitable>(hs: Vec<H>) -> usize {
+///     gather_all_tasks(hs).await.len()
+/// }
+///
+/// let out = Sim::new().run(async {
+///     let p: Rc<Promise<u8>> = Rc::new(Promise::new());
+///     p.set_result(1).unwrap();
+///     (all(vec![spawn(async { 2 })]).await, all(vec![p.handle()]).await)
+/// });
+/// assert_eq!(out.result.unwrap(), (1, 1));
+/// ```
+pub trait Awaitable:
+    Future<Output = Result<<Self as Awaitable>::Value, JoinError>> + Unpin + sealed::Sealed + 'static
+{
+    /// What it yields when it ends well (a promise's `Result` of value or error).
+    type Value: 'static;
+}
 
 /// A handle on a spawned task that the combinators wait on: a [`JoinHandle`] (moved in)
 /// or a [`Task`] clone (shared: the same task may be awaited directly, gathered, waited,
@@ -36,35 +74,133 @@ use super::{JoinError, JoinHandle, Task, TaskId};
 /// });
 /// assert_eq!(out.result.unwrap(), (vec![2, 2], 2));
 /// ```
-pub trait TaskHandle:
-    Future<Output = Result<<Self as TaskHandle>::Value, JoinError>> + Unpin + sealed::Sealed + 'static
-{
-    /// What the task returns.
-    type Value: 'static;
-
+pub trait TaskHandle: Awaitable {
     /// The task's id.
     fn task_id(&self) -> TaskId;
 }
 
-mod sealed {
-    pub trait Sealed {}
+pub(crate) mod sealed {
+    /// Seals [`super::Awaitable`]; says what a combinator registers on.
+    pub trait Sealed {
+        /// The task or the future this handle is on.
+        fn child(&self) -> super::Child;
+    }
 }
 
-impl<T: 'static> sealed::Sealed for JoinHandle<T> {}
+/// What a combinator's child is (opaque outside the crate).
+#[derive(Clone)]
+pub struct Child(pub(crate) Kind);
+
+/// A task (its done-callbacks live in the core) or a future (a promise, which keeps its
+/// own).
+#[derive(Clone)]
+pub(crate) enum Kind {
+    /// A spawned task.
+    Task(TaskId),
+    /// A settable future.
+    Future(Rc<dyn FutureChild>),
+}
+
+impl fmt::Debug for Child {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Kind::Task(id) => f.debug_tuple("Child").field(id).finish(),
+            Kind::Future(_) => f.write_str("Child(future)"),
+        }
+    }
+}
+
+/// A future a combinator watches directly (asyncio's `fut.add_done_callback`).
+pub(crate) trait FutureChild {
+    /// How it ended, once done.
+    fn completion(&self) -> Option<Completion>;
+    /// Queues `target.on_done(index, ..)` among its done-callbacks (at once if done).
+    fn watch(&self, core: &mut Core, target: Rc<dyn DoneCallback>, index: u32);
+    /// Registers that the running task awaits it (deadlock reports, and a cancellation
+    /// of the task awaiting it alone cancels it).
+    fn wait_on(&self, core: &mut Core);
+    /// Cancels it; false if it was done.
+    fn cancel(&self, core: &mut Core, message: Option<Box<str>>) -> bool;
+}
+
+impl Child {
+    /// How the child ended, if it did.
+    pub(crate) fn completion(&self, core: &Core) -> Option<Completion> {
+        match &self.0 {
+            Kind::Task(id) => core.completion(*id),
+            Kind::Future(f) => f.completion(),
+        }
+    }
+
+    /// Whether the child ended.
+    pub(crate) fn is_done(&self, core: &Core) -> bool {
+        match &self.0 {
+            Kind::Task(id) => core.is_done(*id),
+            Kind::Future(f) => f.completion().is_some(),
+        }
+    }
+
+    /// Registers `target.on_done(index, ..)` to run one slot after the child ends.
+    pub(crate) fn watch(&self, core: &mut Core, target: Rc<dyn DoneCallback>, index: u32) {
+        match &self.0 {
+            Kind::Task(id) => core.add_done_callback(*id, target, index),
+            Kind::Future(f) => f.watch(core, target, index),
+        }
+    }
+
+    /// Registers that the running task awaits the child, a cancellation of the task
+    /// being forwarded to it (asyncio's `_fut_waiter`).
+    pub(crate) fn wait_on(&self, core: &mut Core) {
+        match &self.0 {
+            Kind::Task(id) => core.wait_on(WaitOn::Join(*id)),
+            Kind::Future(f) => f.wait_on(core),
+        }
+    }
+
+    /// Cancels the child; false if it had ended.
+    pub(crate) fn cancel(&self, core: &mut Core, message: Option<Box<str>>) -> bool {
+        match &self.0 {
+            Kind::Task(id) => core.cancel(*id, message),
+            Kind::Future(f) => f.cancel(core, message),
+        }
+    }
+
+    /// The task, for a wait-for graph's edges (a future has no holder).
+    pub(crate) fn task(&self) -> Option<TaskId> {
+        match &self.0 {
+            Kind::Task(id) => Some(*id),
+            Kind::Future(_) => None,
+        }
+    }
+}
+
+impl<T: 'static> sealed::Sealed for JoinHandle<T> {
+    fn child(&self) -> Child {
+        Child(Kind::Task(self.id()))
+    }
+}
+
+impl<T: 'static> Awaitable for JoinHandle<T> {
+    type Value = T;
+}
 
 impl<T: 'static> TaskHandle for JoinHandle<T> {
-    type Value = T;
-
     fn task_id(&self) -> TaskId {
         self.id()
     }
 }
 
-impl<T: Clone + 'static> sealed::Sealed for Task<T> {}
+impl<T: Clone + 'static> sealed::Sealed for Task<T> {
+    fn child(&self) -> Child {
+        Child(Kind::Task(self.id()))
+    }
+}
+
+impl<T: Clone + 'static> Awaitable for Task<T> {
+    type Value = T;
+}
 
 impl<T: Clone + 'static> TaskHandle for Task<T> {
-    type Value = T;
-
     fn task_id(&self) -> TaskId {
         self.id()
     }
@@ -72,11 +208,6 @@ impl<T: Clone + 'static> TaskHandle for Task<T> {
 
 /// A handle with its type erased to its value, as the combinators store their children.
 pub(crate) type BoxedHandle<T> = Box<dyn Future<Output = Result<T, JoinError>> + Unpin>;
-
-/// Boxes `handle`, keeping its id beside it.
-pub(crate) fn boxed<H: TaskHandle>(handle: H) -> (TaskId, BoxedHandle<H::Value>) {
-    (handle.task_id(), Box::new(handle))
-}
 
 /// A child's handle as the gather family keeps it: a [`JoinHandle`] as it is (`gather`
 /// spawns its children, so this is the common case, and it allocates nothing), any other
@@ -87,9 +218,9 @@ pub(crate) enum ChildHandle<T> {
 }
 
 impl<T: 'static> ChildHandle<T> {
-    /// Keeps `handle`, returning its id beside it.
-    pub(crate) fn new<H: TaskHandle<Value = T>>(handle: H) -> (TaskId, ChildHandle<T>) {
-        let id = handle.task_id();
+    /// Keeps `handle`, returning what it is on beside it.
+    pub(crate) fn new<H: Awaitable<Value = T>>(handle: H) -> (Child, ChildHandle<T>) {
+        let id = sealed::Sealed::child(&handle);
         let mut handle = Some(handle);
         let any: &mut dyn Any = &mut handle;
         let child = match any.downcast_mut::<Option<JoinHandle<T>>>() {

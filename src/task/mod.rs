@@ -28,7 +28,7 @@ mod yield_now;
 pub use self::abort::AbortHandle;
 pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::call::{CallHandle, call_at, call_later, call_soon};
-pub use self::handle::TaskHandle;
+pub use self::handle::{Awaitable, TaskHandle};
 pub use self::info::{
     TaskInfo, TaskState, all_tasks, cancel, cancel_message, cancelling, current, current_name,
 };

@@ -11,7 +11,9 @@
 //! the earlier rounds left out (Queue.shutdown, release errors, callbacks arming timers and
 //! releasing primitives, ties, nested timeouts); `sixth_*` the sixth (461-, and 437): the
 //! known differences fixed (`sixth_fixes`), primitives under cancellation, callbacks,
-//! combinators and groups.
+//! combinators and groups; `seventh_*` the seventh (509-, and 497): the known differences
+//! fixed (`seventh_fixes`), then what real services do (`seventh_services`), primitives
+//! and tasks, callbacks and combinators.
 
 mod combinators;
 mod corners_combinators;
@@ -38,6 +40,10 @@ mod mixes_sync;
 mod mixes_tasks;
 mod mixes_waits;
 mod rounds;
+mod seventh_fixes;
+mod seventh_services;
+mod seventh_sync;
+mod seventh_tasks;
 mod sixth_fixes;
 mod sixth_groups;
 mod sixth_mixes;
