@@ -6,6 +6,7 @@
 //! - `few.rs`: a sorted deque that holds the deadlines while there are only a few;
 //! - `radix.rs`: the radix heap that holds them once there are more;
 //! - `sleeps.rs`: a task's sleep on its own waker, queued with no slab entry;
+//! - `marks.rs`: the cancelled own sleeps still queued, as bits by sequence number;
 //! - this file: the API the core uses (arm, cancel, query, fire the due ones, the next
 //!   deadline), which picks the queue.
 //!
@@ -35,6 +36,7 @@
 //!   the bounded work awaits, to which the delivery forwards the cancellation.
 
 mod few;
+mod marks;
 mod radix;
 mod slab;
 mod sleeps;
@@ -44,9 +46,9 @@ mod tests;
 use std::collections::{BTreeMap, VecDeque};
 use std::task::Waker;
 
+use self::marks::SeqMarks;
 use self::radix::{BUCKETS, BucketSet, bucket};
 use self::slab::{State, Timer};
-use self::sleeps::SeqSet;
 use super::Instant;
 use super::TaskId;
 
@@ -97,7 +99,7 @@ pub(crate) struct Timers {
     /// Own sleeps armed in this run: the next one's sequence number.
     own_armed: u32,
     /// Sequence numbers of own sleeps cancelled while their deadline is in the heap.
-    cancelled: SeqSet,
+    cancelled: SeqMarks,
     /// Foreign wakers given to own sleeps, by sequence number.
     foreign: BTreeMap<u32, Waker>,
 }
@@ -121,7 +123,7 @@ impl Default for Timers {
             scopes: BTreeMap::new(),
             fired_through: 0,
             own_armed: 0,
-            cancelled: SeqSet::default(),
+            cancelled: SeqMarks::default(),
             foreign: BTreeMap::new(),
         }
     }

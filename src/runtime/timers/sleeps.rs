@@ -14,20 +14,15 @@
 //!   `fired_through` (the clock at the last firing, which a sleep's deadline always is:
 //!   a sleep arms only a deadline after the clock) has fired exactly when its deadline is
 //!   at or before `fired_through`.
-//! - **Cancelling** one that has not fired records its sequence number in `cancelled`
-//!   (looked up only while that set is not empty, and emptied as the stale entries
-//!   surface) and counts it stale in its bucket like a slab timer's. The set is a hash set
-//!   asked only whether it holds a number (and emptied), never iterated, so its order
-//!   cannot reach a run; a `BTreeSet` cost W6 (a timeout dropping its sleep) 12% more
-//!   instructions, most of them searches when a bucket with cancellations is spread.
+//! - **Cancelling** one that has not fired marks its sequence number in `cancelled` (a
+//!   sparse bitmap, `marks.rs`; asked only while it holds a mark, and the mark forgotten
+//!   as the stale entry surfaces) and counts it stale in its bucket like a slab timer's.
 //! - **A foreign waker** given later (`Core::set_timer_waker`, the future polled in another
 //!   context) waits in `foreign` by sequence number and is handed to the engine at firing.
 //!
 //! Sequence numbers take 31 bits; a run that armed 2^31 own sleeps arms the rest in the
 //! slab, so a number is never used twice in a run.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
 use super::radix::bucket;
@@ -36,31 +31,6 @@ use crate::runtime::TaskId;
 
 /// Marks an own sleep's key and queued deadline (slab generations take 29 bits).
 pub(super) const OWN: u32 = 1 << 31;
-
-/// Sequence numbers of cancelled own sleeps: membership only, never iterated.
-pub(super) type SeqSet = HashSet<u32, BuildHasherDefault<SeqHasher>>;
-
-/// Hashes a sequence number with one multiplication (Fibonacci hashing): the numbers are
-/// the run's own, so no hash flooding to fear, and the set is never iterated.
-#[derive(Default)]
-pub(super) struct SeqHasher(u64);
-
-impl Hasher for SeqHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u32(u32::from(b) ^ (self.0 as u32).rotate_left(8));
-        }
-    }
-
-    #[inline]
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
 
 impl TimerKey {
     /// Whether the key names an own sleep (no slab entry).
@@ -166,14 +136,14 @@ impl Timers {
     /// Whether the queued own sleep `q` is live (not cancelled).
     #[inline]
     pub(super) fn own_live(&self, q: &Queued) -> bool {
-        self.cancelled.is_empty() || !self.cancelled.contains(&(q.generation & !OWN))
+        self.cancelled.is_empty() || !self.cancelled.contains(q.generation & !OWN)
     }
 
     /// Forgets the cancellation of `q`, a stale own sleep leaving the queue.
     #[inline]
     pub(super) fn forget_stale(&mut self, q: &Queued) {
         if q.is_own() {
-            self.cancelled.remove(&(q.generation & !OWN));
+            self.cancelled.remove(q.generation & !OWN);
         }
     }
 
