@@ -198,26 +198,39 @@ impl Timers {
         }
     }
 
-    /// Drops every stale entry.
+    /// Drops every stale entry: in bucket 0 and in the buckets that may hold one
+    /// (`has_stale`); the others hold live entries only and are left alone (a purge once
+    /// swept every bucket).
     pub(super) fn purge(&mut self) {
-        for b in 0..BUCKETS {
+        let mut zero = std::mem::take(&mut self.buckets[0]);
+        // Taken entries left the count of queued ones when they were taken.
+        zero.drain(..self.taken);
+        self.taken = 0;
+        let mut dropped = self.retain_live(&mut zero, 0);
+        self.buckets[0] = zero;
+        let has_stale = self.has_stale;
+        for b in has_stale.iter() {
             let mut entries = std::mem::take(&mut self.buckets[b]);
-            if b == 0 {
-                entries.drain(..self.taken);
-                self.taken = 0;
-            }
-            entries.retain(|q| self.live(q));
-            if entries.is_empty() && b > 0 {
+            dropped += self.retain_live(&mut entries, b);
+            if entries.is_empty() {
                 self.nonempty.remove(b);
             }
-            self.bucket_min[b] = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
             self.buckets[b] = entries;
         }
         self.min_stale = BucketSet::default();
         self.has_stale = BucketSet::default();
-        self.queued = self.buckets.iter().map(Vec::len).sum();
+        self.queued -= dropped;
         self.stale = 0;
         // Every cancelled own sleep was in the heap (`few` holds none), and is gone.
         self.cancelled.clear();
+    }
+
+    /// Keeps the live entries of bucket `b` (taken out as `entries`) and sets its minimum
+    /// exactly; returns how many were dropped.
+    fn retain_live(&mut self, entries: &mut Vec<Queued>, b: usize) -> usize {
+        let before = entries.len();
+        entries.retain(|q| self.live(q));
+        self.bucket_min[b] = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
+        before - entries.len()
     }
 }

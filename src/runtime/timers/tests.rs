@@ -66,6 +66,16 @@ proptest! {
             prop_assert!(timers.few.iter().all(|q| timers.live(q)));
             prop_assert!(timers.overdue.iter().all(|q| timers.live(q) && q.deadline < timers.last));
             prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
+            // A purge sweeps only the buckets marked as holding stale entries, and keeps the
+            // others' minima: the marks and minima must be true of every bucket.
+            for b in 1..BUCKETS {
+                let entries = &timers.buckets[b];
+                prop_assert_eq!(timers.nonempty.contains(b), !entries.is_empty());
+                prop_assert!(timers.has_stale.contains(b) || entries.iter().all(|q| timers.live(q)));
+                let min = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
+                prop_assert!(timers.bucket_min[b] <= min);
+                prop_assert!(timers.min_stale.contains(b) || timers.bucket_min[b] == min);
+            }
             for (b, entries) in timers.buckets.iter().enumerate().skip(1) {
                 prop_assert!(entries.is_empty() || timers.nonempty.contains(b));
             }
@@ -210,6 +220,16 @@ proptest! {
             prop_assert!(timers.overdue.iter().all(|q| timers.live(q) && q.deadline < timers.last));
             prop_assert!(timers.cancelled.len() <= timers.stale);
             prop_assert_eq!(timers.queued, timers.buckets.iter().map(Vec::len).sum::<usize>() - timers.taken);
+            // A purge sweeps only the buckets marked as holding stale entries, and keeps the
+            // others' minima: the marks and minima must be true of every bucket.
+            for b in 1..BUCKETS {
+                let entries = &timers.buckets[b];
+                prop_assert_eq!(timers.nonempty.contains(b), !entries.is_empty());
+                prop_assert!(timers.has_stale.contains(b) || entries.iter().all(|q| timers.live(q)));
+                let min = entries.iter().map(|q| q.deadline).min().unwrap_or(u64::MAX);
+                prop_assert!(timers.bucket_min[b] <= min);
+                prop_assert!(timers.min_stale.contains(b) || timers.bucket_min[b] == min);
+            }
             // The deadlock check sees exactly the live own sleeps.
             let live_own: Vec<usize> = keys.iter().filter(|k| k.3 && model.iter().any(|m| m.1 == k.1)).map(|k| k.1).collect();
             let mut seen: Vec<usize> = timers.queued_own().map(|(t, foreign)| { assert!(!foreign); t.index() }).collect();
