@@ -1,14 +1,18 @@
 //! The radix heap of deadlines.
 //!
 //! Deadlines only move forward with the clock, which suits a radix heap (Ahuja, Mehlhorn,
-//! Orlin and Tarjan, 1990), here with hexadecimal digits: a deadline's bucket is named by
-//! the highest digit in which it differs from the last deadline taken out (`last`) and the
+//! Orlin and Tarjan, 1990), here with six-bit digits: a deadline's bucket is named by the
+//! highest digit in which it differs from the last deadline taken out (`last`) and the
 //! value of that digit, bucket 0 holding those equal to `last`. Buckets in index order hold
 //! ever later deadlines. Arming is a push onto a bucket; when bucket 0 runs dry, the first
 //! non-empty bucket is spread over lower ones around its minimum, so each entry moves down
-//! at most 16 times in its life (one-bit buckets moved a millisecond-spaced deadline about
-//! ten times) and no step compares keys in a data-dependent branch chain (a binary heap's
-//! sift-down mispredicted at every level and took a third of W1's time).
+//! at most 11 times in its life and no step compares keys in a data-dependent branch chain
+//! (a binary heap's sift-down mispredicted at every level and took a third of W1's time).
+//! One-bit digits moved a millisecond-spaced deadline about ten times; four-bit ones (until
+//! round 13) moved W6's about five times, six-bit ones fewer: W1 1.3% fewer instructions, a
+//! hundred thousand sleeping tasks 1.7%, for 705 buckets instead of 257 (a purge or a
+//! `clear` visits only the marked ones, and an empty heap is seen from `queued` without a
+//! scan of the set).
 //!
 //! Equal deadlines always sit in the same bucket (their bucket depends only on the deadline
 //! and `last`), in push order, and spreading a bucket keeps that order, so ties leave in
@@ -16,10 +20,11 @@
 
 use super::{Fired, Queued, Timers};
 
-/// Bits per digit: deadlines are compared with `last` one hexadecimal digit at a time.
-pub(super) const DIGIT: u32 = 4;
+/// Bits per digit: deadlines are compared with `last` six bits at a time (a level's 64
+/// buckets are one word of a [`BucketSet`]).
+pub(super) const DIGIT: u32 = 6;
 /// Digits in a deadline.
-pub(super) const LEVELS: usize = (u64::BITS / DIGIT) as usize;
+pub(super) const LEVELS: usize = u64::BITS.div_ceil(DIGIT) as usize;
 /// Buckets: 0 for deadlines equal to `last`, then one per (highest differing digit, its
 /// value in the deadline).
 pub(super) const BUCKETS: usize = 1 + (LEVELS << DIGIT);
@@ -43,7 +48,10 @@ pub(super) fn bucket(deadline: u64, last: u64) -> usize {
 
 /// A set of buckets `1..BUCKETS`, as a bitmap.
 #[derive(Clone, Copy, Default)]
-pub(super) struct BucketSet([u64; 4]);
+pub(super) struct BucketSet([u64; SET_WORDS]);
+
+/// Words of a [`BucketSet`].
+const SET_WORDS: usize = (BUCKETS - 1).div_ceil(64);
 
 impl BucketSet {
     #[inline]
@@ -61,7 +69,8 @@ impl BucketSet {
         self.0[(b - 1) / 64] & (1 << ((b - 1) % 64)) != 0
     }
 
-    /// The first bucket of the set (the one with the earliest deadlines).
+    /// The first bucket of the set (the one with the earliest deadlines). A scan of the
+    /// words: callers ask it only while the heap holds entries (`Timers::queued > 0`).
     #[inline]
     pub(super) fn first(&self) -> Option<usize> {
         self.0
@@ -110,6 +119,10 @@ impl Timers {
             }
             self.forget_stale(&q);
             self.drop_front();
+        }
+        if self.queued == 0 {
+            // Nothing in the heap: no scan of the bucket set.
+            return None;
         }
         self.nonempty.first().map(|b| self.bucket_min[b])
     }
