@@ -1,28 +1,26 @@
 //! The radix heap of deadlines.
 //!
 //! Deadlines only move forward with the clock, which suits a radix heap (Ahuja, Mehlhorn,
-//! Orlin and Tarjan, 1990), here with six-bit digits: a deadline's bucket is named by the
-//! highest digit in which it differs from the last deadline taken out (`last`) and the
+//! Orlin and Tarjan, 1990), here with hexadecimal digits: a deadline's bucket is named by
+//! the highest digit in which it differs from the last deadline taken out (`last`) and the
 //! value of that digit, bucket 0 holding those equal to `last`. Buckets in index order hold
 //! ever later deadlines. Arming is a push onto a bucket; when bucket 0 runs dry, the first
 //! non-empty bucket is spread over lower ones around its minimum, so each entry moves down
-//! at most 11 times in its life and no step compares keys in a data-dependent branch chain
-//! (a binary heap's sift-down mispredicted at every level and took a third of W1's time).
-//! One-bit digits moved a millisecond-spaced deadline about ten times; four-bit ones (until
-//! round 13) moved W6's about five times, six-bit ones fewer: W1 1.3% fewer instructions, a
-//! hundred thousand sleeping tasks 1.7%, for 705 buckets instead of 257 (a purge or a
-//! `clear` visits only the marked ones, and an empty heap is seen from `queued` without a
-//! scan of the set).
-//!
+//! at most 16 times in its life (one-bit buckets moved a millisecond-spaced deadline about
+//! ten times) and no step compares keys in a data-dependent branch chain (a binary heap's
+//! sift-down mispredicted at every level and took a third of W1's time). Six-bit digits
+//! (705 buckets) were tried in round 13: 1.3% fewer instructions in W1 and 1.7% with a
+//! hundred thousand sleeping tasks, but 2.5% more with a thousand (the first bucket is
+//! found by a longer scan of the set), and more CPU time in W1, W5 and both of those.
+
 //! Equal deadlines always sit in the same bucket (their bucket depends only on the deadline
 //! and `last`), in push order, and spreading a bucket keeps that order, so ties leave in
 //! arming order without a sequence number.
 
 use super::{Fired, Queued, Timers};
 
-/// Bits per digit: deadlines are compared with `last` six bits at a time (a level's 64
-/// buckets are one word of a [`BucketSet`]).
-pub(super) const DIGIT: u32 = 6;
+/// Bits per digit: deadlines are compared with `last` one hexadecimal digit at a time.
+pub(super) const DIGIT: u32 = 4;
 /// Digits in a deadline.
 pub(super) const LEVELS: usize = u64::BITS.div_ceil(DIGIT) as usize;
 /// Buckets: 0 for deadlines equal to `last`, then one per (highest differing digit, its
