@@ -4,11 +4,11 @@
 //! cancelled, so its cancellation is a mark on its sequence number, asked when its queued
 //! deadline surfaces (or its bucket is spread) and forgotten then. Sequence numbers are
 //! the run's own and dense (one per own sleep armed), so the marks are bits in chunks of
-//! [`CHUNK`] numbers, a chunk allocated when the first mark lands in it and given back
-//! once its last mark is forgotten: marking, asking and forgetting are a few instructions
-//! and no hashing (a hash set cost W6, where half the sleeps are dropped by their expired
-//! timeout, about 100 instructions a task: the insert, and a probe per entry of a spread
-//! bucket). Memory: a pointer per [`CHUNK`] sleeps armed in the run, and a chunk (520
+//! [`CHUNK`] numbers, a chunk allocated when the first mark lands in it and freed once
+//! its last mark is forgotten: marking, asking and forgetting are a few instructions
+//! and no hashing (the hash set it replaces cost W6, where half the sleeps are dropped by
+//! their expired timeout, 1.5% of its instructions: the insert, and a probe per entry of
+//! a spread bucket). Memory: a pointer per [`CHUNK`] sleeps armed in the run, and a chunk (520
 //! bytes) per range of numbers that holds marks.
 //!
 //! Only asked whether it holds a number, never iterated in an order that reaches a run.
@@ -16,8 +16,6 @@
 /// Sequence numbers per chunk (its bits: 64 words of 64).
 const CHUNK: usize = 4096;
 const WORDS: usize = CHUNK / 64;
-/// Emptied chunks kept for the next marks (a steady run marks and forgets in a few).
-const SPARE: usize = 8;
 
 struct Chunk {
     words: [u64; WORDS],
@@ -29,10 +27,6 @@ struct Chunk {
 pub(super) struct SeqMarks {
     /// By `seq / CHUNK`; `None` where no number is marked.
     chunks: Vec<Option<Box<Chunk>>>,
-    /// Emptied chunks, all bits clear: boxed, as `chunks` holds them, so that a chunk
-    /// moves between the two as a pointer and is never allocated again.
-    #[allow(clippy::vec_box)]
-    spare: Vec<Box<Chunk>>,
     len: usize,
 }
 
@@ -57,11 +51,9 @@ impl SeqMarks {
         }
         let chunk = match &mut self.chunks[c] {
             Some(chunk) => chunk,
-            slot => slot.insert(self.spare.pop().unwrap_or_else(|| {
-                Box::new(Chunk {
-                    words: [0; WORDS],
-                    marked: 0,
-                })
+            slot => slot.insert(Box::new(Chunk {
+                words: [0; WORDS],
+                marked: 0,
             })),
         };
         if chunk.words[w] & bit != 0 {
@@ -94,33 +86,14 @@ impl SeqMarks {
         chunk.marked -= 1;
         self.len -= 1;
         if chunk.marked == 0 {
-            self.give_back(c);
+            self.chunks[c] = None;
         }
     }
 
     /// Forgets every mark, keeping the outer vector's capacity.
     pub(super) fn clear(&mut self) {
-        if self.len > 0 {
-            for c in 0..self.chunks.len() {
-                if let Some(chunk) = &mut self.chunks[c] {
-                    chunk.words = [0; WORDS];
-                    chunk.marked = 0;
-                    self.give_back(c);
-                }
-            }
-        }
         self.chunks.clear();
         self.len = 0;
-    }
-
-    /// Takes the emptied chunk `c` out (kept as a spare, a few at most).
-    #[cold]
-    fn give_back(&mut self, c: usize) {
-        if let Some(chunk) = self.chunks[c].take()
-            && self.spare.len() < SPARE
-        {
-            self.spare.push(chunk);
-        }
     }
 }
 
@@ -153,7 +126,7 @@ mod tests {
         assert_eq!(m.len(), 4);
         assert!(!m.contains(4095) && m.contains(5));
         m.remove(5);
-        // Chunk 0 was given back; marking in it again finds no stale bit.
+        // Chunk 0 was freed; marking in it again finds no stale bit.
         assert!(m.insert(7));
         assert!(!m.contains(5) && m.contains(7));
         m.clear();
