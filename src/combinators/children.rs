@@ -130,12 +130,9 @@ impl<T: 'static> Children<T> {
         let (run, ended) = with("gather", |c| {
             let mut ended = Vec::new();
             for (i, &id) in ids.iter().enumerate() {
-                match c.completion(id) {
-                    Some(how) => ended.push((i, how)),
-                    None => {
-                        let index = u32::try_from(i).expect("fewer than 2^32 children");
-                        c.add_done_callback(id, target.clone(), index);
-                    }
+                let index = u32::try_from(i).expect("fewer than 2^32 children");
+                if let Some(how) = c.add_done_callback_unless_ended(id, &target, index) {
+                    ended.push((i, how));
                 }
             }
             (c.run_id(), ended)
