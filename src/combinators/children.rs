@@ -131,12 +131,9 @@ impl<T: 'static> Children<T> {
         let (run, ended) = with("gather", |c| {
             let mut ended = Vec::new();
             for (i, child) in ids.iter().enumerate() {
-                match child.completion(c) {
-                    Some(how) => ended.push((i, how)),
-                    None => {
-                        let index = u32::try_from(i).expect("fewer than 2^32 children");
-                        child.watch(c, target.clone(), index);
-                    }
+                let index = u32::try_from(i).expect("fewer than 2^32 children");
+                if let Some(how) = child.completion_or_watch(c, &target, index) {
+                    ended.push((i, how));
                 }
             }
             (c.run_id(), ended)

@@ -95,7 +95,7 @@ pub(crate) enum Hop {
 /// budget ([`Core::spend_steps`]), the trace ([`Core::record`], [`Core::log_line`]), the
 /// run's set-up and its record ([`Core::set_jitter`], [`Core::accept_remote_wakes`],
 /// [`Core::take_record`], ...). Task slots are private too: the rest of the crate asks
-/// about a task by id ([`Core::is_done`], [`Core::completion`], [`Core::take_output`],
+/// about a task by id ([`Core::is_done`], [`Core::completion`], [`Core::join_output`],
 /// ...), because a slot is reused once its task is gone.
 pub(crate) struct Core {
     /// Tells this run from others: a waker, waiter or handle made in another run never acts

@@ -121,8 +121,16 @@ impl Core {
     /// ended.
     #[inline]
     pub(crate) fn release(&mut self, id: TaskId) {
-        let Some(s) = self.slot_index(id) else { return };
+        if let Some(s) = self.slot_index(id) {
+            self.release_at(id, s);
+        }
+    }
+
+    /// [`Core::release`] of task `id`, whose slot is `s`.
+    #[inline]
+    pub(super) fn release_at(&mut self, id: TaskId, s: usize) {
         let slot = &mut self.tasks[s];
+        debug_assert_eq!(slot.task, id.get());
         if slot.is_done() && slot.cell.is_none() && !slot.is(QUEUED) {
             // Every way a task ends clears these, the run's teardown (`mark_ended`) included.
             debug_assert!(slot.waker.is_none() && slot.waiters == NONE && slot.more_waits == NONE);

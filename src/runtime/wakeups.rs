@@ -9,7 +9,7 @@ use super::awaiters::Waiter;
 use super::context::defer_wake;
 use super::ready::Entry;
 use super::slot::{END_MASK, QUEUED};
-use super::{Core, DoneCallback, Hop, ReadyQueue};
+use super::{Completion, Core, DoneCallback, Hop, ReadyQueue};
 use crate::trace::Quick;
 
 /// [`Core::park`] on the parts of the core it uses (for code that borrows others at once).
@@ -194,6 +194,29 @@ impl Core {
                 Waiter::Callback { target, index },
             );
         }
+    }
+
+    /// [`Core::add_done_callback`] of a `child` that has not ended; returns how it ended
+    /// otherwise, registering nothing (CPython 3.12's `gather` runs the callbacks of
+    /// children that ended already itself, at once). One look at the child's slot for the
+    /// question and the registration.
+    pub(crate) fn add_done_callback_unless_ended(
+        &mut self,
+        child: TaskId,
+        target: &Rc<dyn DoneCallback>,
+        index: u32,
+    ) -> Option<Completion> {
+        if let Some(s) = self.slot_index(child)
+            && !self.tasks[s].is_done()
+        {
+            let waiter = Waiter::Callback {
+                target: target.clone(),
+                index,
+            };
+            self.awaiters.push(&mut self.tasks[s].waiters, waiter);
+            return None;
+        }
+        self.completion(child)
     }
 
     /// Registers the running task as an awaiter of `child`, woken through `waker` when

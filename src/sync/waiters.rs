@@ -221,7 +221,19 @@ impl Waiters {
 
     /// Notifies up to `n` waiting entries, oldest first, skipping tasks being cancelled;
     /// returns how many were notified. Each costs one ready-queue slot.
+    #[inline]
     pub(crate) fn notify(&mut self, core: &mut Core, n: usize) -> usize {
+        // Most notifications find nobody waiting (a queue's put or get with no getter or
+        // putter blocked): answered inline, without the call.
+        if self.head == NIL {
+            return 0;
+        }
+        self.notify_waiting(core, n)
+    }
+
+    /// [`Waiters::notify`] of a list with a wait in it.
+    #[inline(never)]
+    fn notify_waiting(&mut self, core: &mut Core, n: usize) -> usize {
         let mut done = 0;
         let mut at = self.head;
         while at != NIL && done < n {

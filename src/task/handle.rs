@@ -124,14 +124,6 @@ pub(crate) trait FutureChild {
 }
 
 impl Child {
-    /// How the child ended, if it did.
-    pub(crate) fn completion(&self, core: &Core) -> Option<Completion> {
-        match &self.0 {
-            Kind::Task(id) => core.completion(*id),
-            Kind::Future(f) => f.completion(),
-        }
-    }
-
     /// Whether the child ended.
     pub(crate) fn is_done(&self, core: &Core) -> bool {
         match &self.0 {
@@ -145,6 +137,26 @@ impl Child {
         match &self.0 {
             Kind::Task(id) => core.add_done_callback(*id, target, index),
             Kind::Future(f) => f.watch(core, target, index),
+        }
+    }
+
+    /// How the child ended if it did; otherwise registers `target.on_done(index, ..)` as
+    /// [`Child::watch`] does (a task's slot is looked at once for both).
+    pub(crate) fn completion_or_watch(
+        &self,
+        core: &mut Core,
+        target: &Rc<dyn DoneCallback>,
+        index: u32,
+    ) -> Option<Completion> {
+        match &self.0 {
+            Kind::Task(id) => core.add_done_callback_unless_ended(*id, target, index),
+            Kind::Future(f) => {
+                let how = f.completion();
+                if how.is_none() {
+                    f.watch(core, target.clone(), index);
+                }
+                how
+            }
         }
     }
 

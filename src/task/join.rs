@@ -243,8 +243,8 @@ impl<T: 'static> Future for JoinHandle<T> {
                 run,
                 "simloop: JoinHandle awaited outside the run that spawned it"
             );
-            if c.is_done(id) {
-                return c.take_output(id);
+            if let Some(cell) = c.join_output(id) {
+                return cell;
             }
             c.await_task(id, cx.waker());
             c.wait_on(WaitOn::Join(id));
