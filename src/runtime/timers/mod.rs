@@ -481,11 +481,6 @@ impl Timers {
             return;
         }
         if self.taken == self.buckets[0].len() {
-            // Bucket 0 is consumed: nothing queued at all (the common answer in a small
-            // run, without a scan of the bucket set), or the first bucket not due yet.
-            if self.queued == 0 {
-                return;
-            }
             let Some(b) = self.nonempty.first() else {
                 return;
             };

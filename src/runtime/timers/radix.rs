@@ -11,8 +11,9 @@
 //! sift-down mispredicted at every level and took a third of W1's time). Six-bit digits
 //! (705 buckets) were tried in round 13: 1.3% fewer instructions in W1 and 1.7% with a
 //! hundred thousand sleeping tasks, but 2.5% more with a thousand (the first bucket is
-//! found by a longer scan of the set), and more CPU time in W1, W5 and both of those.
-
+//! found by a longer scan of the set), and more CPU time in W1, W2, W5 and both series
+//! points (BENCHMARKS.md, round 13).
+//!
 //! Equal deadlines always sit in the same bucket (their bucket depends only on the deadline
 //! and `last`), in push order, and spreading a bucket keeps that order, so ties leave in
 //! arming order without a sequence number.
@@ -22,7 +23,7 @@ use super::{Fired, Queued, Timers};
 /// Bits per digit: deadlines are compared with `last` one hexadecimal digit at a time.
 pub(super) const DIGIT: u32 = 4;
 /// Digits in a deadline.
-pub(super) const LEVELS: usize = u64::BITS.div_ceil(DIGIT) as usize;
+pub(super) const LEVELS: usize = (u64::BITS / DIGIT) as usize;
 /// Buckets: 0 for deadlines equal to `last`, then one per (highest differing digit, its
 /// value in the deadline).
 pub(super) const BUCKETS: usize = 1 + (LEVELS << DIGIT);
@@ -46,10 +47,7 @@ pub(super) fn bucket(deadline: u64, last: u64) -> usize {
 
 /// A set of buckets `1..BUCKETS`, as a bitmap.
 #[derive(Clone, Copy, Default)]
-pub(super) struct BucketSet([u64; SET_WORDS]);
-
-/// Words of a [`BucketSet`].
-const SET_WORDS: usize = (BUCKETS - 1).div_ceil(64);
+pub(super) struct BucketSet([u64; 4]);
 
 impl BucketSet {
     #[inline]
@@ -67,8 +65,7 @@ impl BucketSet {
         self.0[(b - 1) / 64] & (1 << ((b - 1) % 64)) != 0
     }
 
-    /// The first bucket of the set (the one with the earliest deadlines). A scan of the
-    /// words: callers ask it only while the heap holds entries (`Timers::queued > 0`).
+    /// The first bucket of the set (the one with the earliest deadlines).
     #[inline]
     pub(super) fn first(&self) -> Option<usize> {
         self.0
@@ -117,10 +114,6 @@ impl Timers {
             }
             self.forget_stale(&q);
             self.drop_front();
-        }
-        if self.queued == 0 {
-            // Nothing in the heap: no scan of the bucket set.
-            return None;
         }
         self.nonempty.first().map(|b| self.bucket_min[b])
     }
