@@ -58,7 +58,9 @@ impl Core {
         id: TaskId,
         cell: std::pin::Pin<Box<dyn super::ErasedTask>>,
     ) {
-        self.suspend(id, cell);
+        // No wait-for cycle is looked for after a held delivery (its cancellation is
+        // pending).
+        let _ = self.suspend(id, cell);
         self.parked_cancels.push(id);
     }
 

@@ -351,10 +351,11 @@ impl Core {
             After::Nothing => {}
             // Suspending defers nothing.
             After::Suspend(id, cell) => {
-                self.suspend(id, cell);
+                let may_block = self.suspend(id, cell);
                 // A wait-for cycle is reported when it forms, even while other tasks or
                 // timers could still run (unless the run opted out).
-                if self.limits.partial_deadlocks
+                if may_block
+                    && self.limits.partial_deadlocks
                     && let Some(report) = self.partial_deadlock(id)
                 {
                     return self.stop(Finish::Deadlock(report));
@@ -429,6 +430,8 @@ impl Core {
             self.stats.steps += 1;
             match entry {
                 Entry::Poll(id) => {
+                    // One look at the slot for the step's questions (each look-up of
+                    // `tasks` is a bounds check and a multiply).
                     let s = self.unqueue(id);
                     let slot = &mut self.tasks[s];
                     // Its waits are registered afresh by this poll.
@@ -445,10 +448,13 @@ impl Core {
                     if cancelled {
                         slot.unset(CANCEL);
                     }
+                    let waits = slot.has_waits();
                     if !self.parked_cancels.is_empty() {
                         cancelled |= self.take_parked_cancel(id);
                     }
-                    self.clear_waits_at(s);
+                    if waits {
+                        self.clear_waits_slow(s);
+                    }
                     self.start_running(id, s);
                     if cancelled {
                         self.record(EventKind::CancelDelivered { at_run_end: false });

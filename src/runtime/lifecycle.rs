@@ -6,7 +6,8 @@ use super::TaskId;
 use super::awaiters::Waiter;
 use super::ready::Entry;
 use super::slot::{
-    CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE, SLEEPING,
+    ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
+    QUEUED, SLEEPING,
 };
 use super::{Completion, Core, ErasedTask, Hop, WaitOn};
 use crate::trace::{EventKind, Quick};
@@ -181,8 +182,13 @@ impl Core {
     }
 
     /// Puts a task that returned `Pending` back in its slot.
+    ///
+    /// Returns whether the task may now be blocked on other tasks ([`Core::partial_deadlock`]
+    /// can only find it in a cycle then): false, from the slot at hand, for a task that is
+    /// queued again (a yield), sleeping, being cancelled or abandoning its wait, or that
+    /// registered no wait, which spares the engine the check's look-up at most suspensions.
     #[inline]
-    pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) {
+    pub(crate) fn suspend(&mut self, id: TaskId, cell: Pin<Box<dyn ErasedTask>>) -> bool {
         debug_assert_eq!(self.running, Some(id));
         if self.trace.full() {
             let slot = self
@@ -204,11 +210,14 @@ impl Core {
             .expect("a suspending task is the running one");
         slot.cell = Some(cell);
         let cancelled = slot.is(CANCEL);
+        let may_block = slot.state & (END_MASK | QUEUED | SLEEPING | CANCEL | ABANDONING) == 0
+            && slot.wait.is_some();
         self.running = None;
         if cancelled {
             // Cancelled during its own step: its next turn delivers the cancellation.
             self.wake_task(id);
         }
+        may_block
     }
 
     /// Records what a suspending task waits on (timelines show it): the waits themselves,

@@ -110,6 +110,12 @@ impl TaskSlot {
             .is_some_and(|own| is_made_from(waker, own))
     }
 
+    /// Whether the task registered a wait since its last poll (`Core::clear_waits_at`).
+    #[inline]
+    pub(crate) fn has_waits(&self) -> bool {
+        self.wait.is_some() || self.more_waits != NONE
+    }
+
     /// Whether the task has ended (returned, panicked or was cancelled).
     #[inline]
     pub(crate) fn is_done(&self) -> bool {

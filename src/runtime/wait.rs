@@ -481,14 +481,14 @@ impl Core {
     /// [`Core::clear_waits`] of the task in slot `s`.
     #[inline]
     pub(super) fn clear_waits_at(&mut self, s: usize) {
-        let slot = &self.tasks[s];
-        if slot.wait.is_some() || slot.more_waits != NONE {
+        if self.tasks[s].has_waits() {
             self.clear_waits_slow(s);
         }
     }
 
+    /// [`Core::clear_waits_at`] of a task with waits ([`TaskSlot::has_waits`]).
     #[inline(never)]
-    fn clear_waits_slow(&mut self, s: usize) {
+    pub(super) fn clear_waits_slow(&mut self, s: usize) {
         let slot = &mut self.tasks[s];
         slot.wait = None;
         if slot.more_waits != NONE {
