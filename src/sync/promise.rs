@@ -343,6 +343,22 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
     /// });
     /// assert_eq!(out.result.unwrap(), [Ok(Err("bad".to_string()))]);
     /// ```
+    ///
+    /// Cancelling the gather cancels the promise (asyncio's `gather(fut).cancel()`):
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use simloop::sync::Promise;
+    /// use simloop::{Sim, gather_tasks};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let p: Rc<Promise<u8>> = Rc::new(Promise::new());
+    ///     let g = gather_tasks(vec![p.handle()]);
+    ///     assert!(g.cancel());
+    ///     (g.await.unwrap_err().is_cancelled(), p.cancelled())
+    /// });
+    /// assert_eq!(out.result.unwrap(), (true, true));
+    /// ```
     pub fn handle(self: &Rc<Self>) -> PromiseHandle<T, E> {
         PromiseHandle {
             promise: self.clone(),
