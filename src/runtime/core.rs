@@ -1,7 +1,8 @@
-//! The run state: the `Core` and its fields, the run's set-up, clock, counters, trace,
-//! decisions and the running task. The operations on tasks live beside it, one concept per
+//! The run state: the `Core` and its fields, the run's set-up, clock, counters, trace
+//! and the running task. The operations on tasks live beside it, one concept per
 //! file: finding and spawning tasks (`tasks.rs`), waking them (`wakeups.rs`), arming timers
-//! (`arm.rs`), their waits (`wait.rs`), their life after the spawn (`lifecycle.rs`).
+//! (`arm.rs`), their waits (`wait.rs`), their life after the spawn (`lifecycle.rs`); the
+//! run's decisions and its program's fingerprint (`decide.rs`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -21,9 +22,7 @@ use super::slot::TaskSlot;
 use super::timers::{Fired, Timers};
 use super::waker::Wakers;
 use super::{ReadyQueue, WaitOn};
-use crate::schedule::{
-    Decision, DecisionLog, Divergence, Printer, ProgramFingerprint, ProgramMismatch, Scheduler,
-};
+use crate::schedule::{DecisionLog, Printer, Scheduler};
 use crate::trace::{EventKind, Quick, TraceBuf, TraceLevel};
 
 /// The limits a run stops at.
@@ -367,12 +366,6 @@ impl Core {
             .expect("simloop: primitive used outside a task step")
     }
 
-    /// Sets whether this run's decisions are kept, or only counted and fingerprinted (a run
-    /// that is a function of its seed: `Sim::record_decisions`). Set before the run starts.
-    pub(crate) fn keep_decisions(&mut self, on: bool) {
-        self.decisions.keep(on);
-    }
-
     /// The task being polled (or whose future is being dropped), `None` between steps
     /// (in a done-callback or a `call_soon` callback). See also [`Core::current`].
     #[inline]
@@ -427,55 +420,6 @@ impl Core {
     /// starts.
     pub(crate) fn on_idle(&mut self, hook: super::IdleHook) {
         self.idle = Some(super::idle::Idle::new(hook));
-    }
-
-    /// Tells the strategy that the run ended; a replay reports recorded decisions left
-    /// unused (a divergence, or, inside the fingerprint's window, another program). Called
-    /// once, after the run.
-    pub(crate) fn finish_strategy(&mut self) -> Result<(), Finish> {
-        self.sched.finish().map_err(|d| self.replay_left(d))
-    }
-
-    /// Makes this run a replay of a token recorded from the program `recorded`: its first
-    /// events are checked against that fingerprint. Set before the run starts.
-    pub(crate) fn expect_program(&mut self, recorded: ProgramFingerprint) {
-        self.program = Printer::new(Some(recorded));
-    }
-
-    /// The fingerprint of the program's first events (the token's).
-    pub(crate) fn program(&self) -> ProgramFingerprint {
-        self.program.fingerprint()
-    }
-
-    /// Feeds the program's end (the main task's, or a deadlock: not a limit) to its
-    /// fingerprint; for a replay that ended before it saw as many events as its token's
-    /// fingerprint covers, the mismatch of programs that this is.
-    pub(crate) fn end_program(&mut self) -> Result<(), ProgramMismatch> {
-        self.program.end(self.stats.steps)
-    }
-
-    /// Why a replay that left its recording stops: inside the fingerprint's window the token
-    /// was recorded from another program (`schedule/program.rs`), past it the run diverged.
-    #[cold]
-    pub(super) fn replay_left(&self, d: Divergence) -> Finish {
-        match self.program.check_early_end() {
-            Err(m) => Finish::OtherProgram(m),
-            Ok(()) => Finish::Diverged(d),
-        }
-    }
-
-    /// The program fingerprint's window just closed: a replay whose events differ from
-    /// its token's stops at the next step.
-    #[cold]
-    pub(super) fn program_window_closed(&mut self) {
-        if let Err(m) = self.program.check() {
-            self.stop_next.get_or_insert(Finish::OtherProgram(m));
-        }
-    }
-
-    /// The decisions logged so far (kept, or only counted: `Core::keep_decisions`).
-    pub(crate) fn decisions(&self) -> &DecisionLog {
-        &self.decisions
     }
 
     /// The step budget in force (it grows with each spawn).
@@ -596,44 +540,5 @@ impl Core {
         debug_assert!(self.running.is_some());
         let own = self.tasks[self.running_slot as usize].owns(waker);
         (!own).then(|| waker.clone())
-    }
-
-    /// Records that the strategy picked `index` of `arity` alternatives (the replay token's
-    /// decisions; an event too when tracing fully).
-    #[inline]
-    pub(crate) fn log_decision(&mut self, index: usize, arity: usize) {
-        let d = Decision {
-            index: index as u32,
-            arity: arity as u32,
-        };
-        self.decisions.push(d);
-        if self.program.is_open() && self.program.decision(d.arity, self.stats.steps) {
-            self.program_window_closed();
-        }
-        if self.trace.full() {
-            self.record_quick(Quick::Decision {
-                index: d.index,
-                arity: d.arity,
-            });
-        }
-    }
-
-    /// A recorded choice among `arity` alternatives that are not ready entries, such as
-    /// which of two simultaneous events wins. FIFO always gets 0 and records nothing.
-    pub(crate) fn choose(&mut self, arity: usize) -> usize {
-        if arity < 2 || self.fifo {
-            return 0;
-        }
-        match self.sched.choose(arity) {
-            Ok(i) => {
-                self.log_decision(i, arity);
-                i
-            }
-            Err(d) => {
-                let stop = self.replay_left(d);
-                self.stop_next.get_or_insert(stop);
-                0
-            }
-        }
     }
 }

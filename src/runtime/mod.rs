@@ -16,6 +16,7 @@ mod cell_pool;
 mod context;
 mod core;
 mod deadlock;
+mod decide;
 mod engine;
 mod id_table;
 mod idle;

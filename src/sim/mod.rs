@@ -4,6 +4,7 @@ mod builder;
 mod error;
 mod outcome;
 mod panics;
+mod run;
 
 pub use self::builder::{REPLAY_ENV, Sim};
 pub use self::error::RunError;
