@@ -43,27 +43,31 @@ impl<T: Ord + Copy> Tasks<T> {
         }
     }
 
-    /// Merges the heap's entries into the run, in one pass over both (the heap's sorted
-    /// first); the heap keeps its buffer.
+    /// Merges the heap's entries into the run in place, from the back: the run grows by the
+    /// heap's entries and each place, last first, takes the larger of the two ends (so no
+    /// entry of the run is overwritten before it was moved). The heap keeps its buffer. A
+    /// merge into a new vector (until round 14) allocated the run afresh each time: with
+    /// 100,000 ready tasks, some 12 MB of new pages a run (the kernel's page clearing was
+    /// 5.5% of PCT's time).
     #[cold]
     fn merge(&mut self) {
         let mut new = std::mem::take(&mut self.heap).into_vec();
         new.sort_unstable();
-        let old = std::mem::take(&mut self.sorted);
-        let mut run = Vec::with_capacity(old.len() + new.len());
-        let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
-        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
-            if x <= y {
-                run.push(x);
-                a.next();
+        let mut i = self.sorted.len();
+        self.sorted.extend_from_slice(&new);
+        let run = &mut self.sorted[..];
+        let mut j = new.len();
+        let mut k = run.len();
+        while j > 0 {
+            k -= 1;
+            if i > 0 && run[i - 1] > new[j - 1] {
+                i -= 1;
+                run[k] = run[i];
             } else {
-                run.push(y);
-                b.next();
+                j -= 1;
+                run[k] = new[j];
             }
         }
-        run.extend(a);
-        run.extend(b);
-        self.sorted = run;
         new.clear();
         self.heap = BinaryHeap::from(new);
     }
