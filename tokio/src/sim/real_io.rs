@@ -50,9 +50,11 @@ pub(crate) struct RealIo {
     paced: Arc<AtomicBool>,
 }
 
-/// The thread driving a runtime's reactor, and how to stop it.
+/// The thread driving a runtime's reactor, how to stop it, and how to know it stopped.
 struct Driver {
     stop: tokio::sync::oneshot::Sender<()>,
+    /// Closed once the reactor's runtime is dropped (what waited there woken).
+    dropped: std::sync::mpsc::Receiver<()>,
 }
 
 impl RealIo {
@@ -67,6 +69,7 @@ impl RealIo {
             let rt = io_runtime();
             let handle = rt.handle().clone();
             let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let (done, dropped) = std::sync::mpsc::channel::<()>();
             drive(Box::new(move || {
                 // A current-thread runtime's `block_on` parks in its drivers: the reactor
                 // turns here until the simulated runtime shuts down; then its drop wakes
@@ -75,17 +78,25 @@ impl RealIo {
                     let _ = stopped.await;
                 });
                 drop(rt);
+                drop(done);
             }));
-            *lock(&self.driver) = Some(Driver { stop });
+            *lock(&self.driver) = Some(Driver { stop, dropped });
             handle
         })
     }
 
-    /// Stops the reactor thread (the simulated runtime shuts down).
+    /// Stops the reactor thread (the simulated runtime shuts down) and waits until its
+    /// runtime is dropped, so that when the simulated runtime's drop returns, what was
+    /// registered there (a real socket's pending accept, say) has been woken with
+    /// tokio's shutdown error and its wakers dropped, as after a tokio runtime's drop.
+    /// (Bounded: a reactor thread that does not stop within 5 s is left to finish.)
     pub(crate) fn shut_down(&self) {
         self.shut_down.store(true, Ordering::Release);
         if let Some(driver) = lock(&self.driver).take() {
             let _ = driver.stop.send(());
+            let _ = driver
+                .dropped
+                .recv_timeout(std::time::Duration::from_secs(5));
         }
     }
 

@@ -49,6 +49,7 @@ mod conn;
 mod datagram;
 mod network;
 mod option;
+mod real;
 mod stream;
 pub mod tcp;
 mod udp;
