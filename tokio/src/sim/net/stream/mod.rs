@@ -169,7 +169,9 @@ impl<N: Names> Stream<N> {
     }
 
     /// Reads (or peeks) into `buf`'s unfilled part, registering the task when nothing
-    /// is there.
+    /// is there. (Inlined, the real arm kept out of line: the simulated path is the
+    /// hot one, and was one inlined call before the real arm existed.)
+    #[inline]
     pub(crate) fn poll_read(
         &self,
         cx: &mut Context<'_>,
@@ -178,8 +180,7 @@ impl<N: Names> Stream<N> {
     ) -> Poll<io::Result<usize>> {
         let end = match self.core() {
             Core::Sim(end, _) => end,
-            Core::Real(real) if peek => return real.poll_peek(cx, buf),
-            Core::Real(real) => return real.poll_read(cx, buf),
+            Core::Real(real) => return real_poll_read(real, cx, buf, peek),
         };
         let n = std::task::ready!(budgeted(cx, |cx| end.read(
             Some(cx.waker()),
@@ -190,6 +191,7 @@ impl<N: Names> Stream<N> {
         Poll::Ready(Ok(n))
     }
 
+    #[inline]
     pub(crate) fn poll_write(
         &self,
         cx: &mut Context<'_>,
@@ -197,7 +199,7 @@ impl<N: Names> Stream<N> {
     ) -> Poll<io::Result<usize>> {
         match self.core() {
             Core::Sim(end, _) => budgeted(cx, |cx| end.write(Some(cx.waker()), bufs)),
-            Core::Real(real) => real.poll_write(cx, bufs),
+            Core::Real(real) => real_poll_write(real, cx, bufs),
         }
     }
 
@@ -280,6 +282,33 @@ impl<N: Names> Stream<N> {
             Core::Real(real) => real.as_fd(),
         }
     }
+}
+
+/// A real stream's read or peek, out of the simulated path's way.
+#[cold]
+#[inline(never)]
+fn real_poll_read<R: RealStream>(
+    real: &R,
+    cx: &mut Context<'_>,
+    buf: &mut ReadBuf<'_>,
+    peek: bool,
+) -> Poll<io::Result<usize>> {
+    if peek {
+        real.poll_peek(cx, buf)
+    } else {
+        real.poll_read(cx, buf)
+    }
+}
+
+/// A real stream's write, out of the simulated path's way.
+#[cold]
+#[inline(never)]
+fn real_poll_write<R: RealStream>(
+    real: &R,
+    cx: &mut Context<'_>,
+    bufs: &[IoSlice<'_>],
+) -> Poll<io::Result<usize>> {
+    real.poll_write(cx, bufs)
 }
 
 /// The halves of `stream`: two handles of it (the read half's and the write half's).
