@@ -263,3 +263,26 @@ fn explored_runs_take_no_real_socket() {
     assert!(report.passed(), "{report:?}");
     drop(listener);
 }
+
+/// Before its virtual clock advances, an idle run turns its reactor once and waits for it
+/// (as tokio's paused clock polls its I/O driver before auto-advancing): bytes already
+/// queued on a real socket wake the reader before a virtual 5 s timer fires. Without the
+/// turn the clock jumped at once, before the reactor thread had seen the bytes (tokio's
+/// `signal_realtime` failed so: 28 signals sent, then collected under a virtual sleep).
+#[test]
+fn pending_real_events_come_before_the_clock_advances() {
+    for _ in 0..20 {
+        let (ours, mut peer) = real_pair();
+        peer.write_all(b"queued").unwrap();
+        let first = rt().block_on(async move {
+            let mut stream = TcpStream::from_std(ours).unwrap();
+            let mut buf = [0; 6];
+            tokio::select! {
+                biased;
+                _ = tokio::time::sleep(Duration::from_secs(5)) => "timer",
+                _ = stream.read_exact(&mut buf) => "bytes",
+            }
+        });
+        assert_eq!(first, "bytes");
+    }
+}

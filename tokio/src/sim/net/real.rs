@@ -44,6 +44,8 @@ pub(crate) fn reactor(what: &str) -> io::Result<tokio::runtime::Handle> {
             ),
         ));
     }
+    // Its events may be pending while the run looks idle: turn the reactor then.
+    handle.real_io().watch();
     Ok(handle.real_io().handle().clone())
 }
 
