@@ -179,3 +179,33 @@ fn driver_threads() -> usize {
         })
         .unwrap_or(0)
 }
+
+/// tokio's `signal_realtime` (28 signals sent, then collected under a virtual 5 s
+/// sleep, which ended first): a runtime listening for a signal turns its reactor before
+/// its virtual clock advances (`RealIo::turn`), as tokio's paused clock polls its driver
+/// first, so real events already pending come before a virtual timer. Here a socket's
+/// bytes (an `AsyncFd`), written before the run idles: without the turn the clock jumped
+/// at once, before the reactor thread had seen them, and the sleep won.
+#[test]
+fn a_runtime_listening_for_a_signal_sees_pending_events_before_its_clock_moves() {
+    use tokio::signal::unix::{SignalKind, signal};
+    for _ in 0..10 {
+        let first = rt().block_on(async {
+            let _sig = signal(SignalKind::user_defined2()).unwrap();
+            let (ours, mut theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+            ours.set_nonblocking(true).unwrap();
+            std::io::Write::write_all(&mut theirs, b"x").unwrap();
+            // tokio's own `AsyncFd` (not one of simloop-tokio's real sockets, which would
+            // set the turn going themselves); `new` is deprecated for `register`, which is
+            // unsafe: the std socket is owned here, so `new` is sound.
+            #[allow(deprecated)]
+            let ours = tokio::io::unix::AsyncFd::new(ours).unwrap();
+            tokio::select! {
+                biased;
+                _ = tokio::time::sleep(Duration::from_secs(5)) => "timer",
+                _ = ours.readable() => "bytes",
+            }
+        });
+        assert_eq!(first, "bytes");
+    }
+}

@@ -34,13 +34,13 @@ pub mod io {
 // Files, processes and signals are not simulated. Files are tokio's own module (on
 // tokio's blocking threads); processes and signals are tokio's own objects on the
 // runtime's real reactor thread (`real_io`); `process::Command` is wrapped, to pace the
-// runtime's clock. `net` is simulated (`net/`).
+// runtime's clock, and the signals' constructors, to turn its reactor when it idles. `net` is simulated (`net/`).
 #[cfg(feature = "fs")]
 pub use tokio::fs;
 #[cfg(feature = "process")]
 pub mod process;
 #[cfg(feature = "signal")]
-pub use tokio::signal;
+pub mod signal;
 
 pub use self::task::spawn;
 pub use simloop_tokio_macros::{main, test};

@@ -6,8 +6,10 @@
 //! is two byte pipes (`conn.rs`), a UDP socket a datagram queue (`udp/`). Operations
 //! complete at once when they can; otherwise the task waits on a waker, woken through
 //! the engine when the peer acts, so the run's policy orders what happens next and a
-//! seed replays it. Nothing here reads the OS: no sockets, no resolver (`localhost` and
-//! IP literals resolve), no wall clock. Errors are tokio's `io::ErrorKind`s
+//! seed replays it. The simulated sockets read nothing of the OS: no sockets, no resolver
+//! (`localhost` and IP literals resolve), no wall clock. A socket handed in with
+//! `from_std` (or a TCP connect to a loopback port only a real listener has) is real:
+//! tokio's own, in the runtime's real reactor, behind the same types (`real.rs`). Errors are tokio's `io::ErrorKind`s
 //! (`ConnectionRefused`, `AddrInUse`, `BrokenPipe`, `ConnectionReset`, `WouldBlock`).
 //! Unix-domain sockets (`unix/`) take paths and abstract names in the same network:
 //! a stream is a connection's two pipes, a datagram socket a mailbox.
@@ -49,6 +51,7 @@ mod conn;
 mod datagram;
 mod network;
 mod option;
+mod real;
 mod stream;
 pub mod tcp;
 mod udp;

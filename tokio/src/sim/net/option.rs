@@ -34,3 +34,30 @@ pub(crate) fn same<T>(value: T) -> T {
 pub(crate) fn doubled(size: u32) -> u32 {
     size.saturating_mul(2)
 }
+
+/// [`kept_option!`] for a type that may hold a real socket (`TcpStream` from `from_std`):
+/// the type's `real()` gives it, and then the option is the OS's, through tokio's method
+/// of the same name.
+macro_rules! real_option {
+    ($doc:ident, $get_doc:literal, $get:ident, $set_doc:literal, $set:ident, $field:ident: $ty:ty, $store:path, $value:literal => $expected:literal) => {
+        #[doc = concat!($get_doc, "\n\n# Errors\n\nA real socket's (`from_std`); none in the simulation.\n\n# Examples\n\n")]
+        #[doc = $doc!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $expected, ");"))]
+        pub fn $get(&self) -> ::std::io::Result<$ty> {
+            if let Some(real) = self.real() {
+                return real.$get();
+            }
+            Ok(self.options(|o| o.$field))
+        }
+
+        #[doc = concat!($set_doc, "\n\n# Errors\n\nA real socket's (`from_std`); none in the simulation.\n\n# Examples\n\n")]
+        #[doc = $doc!(concat!("a.", stringify!($set), "(", $value, ")?;\nassert_eq!(a.", stringify!($get), "()?, ", $expected, ");"))]
+        pub fn $set(&self, value: $ty) -> ::std::io::Result<()> {
+            if let Some(real) = self.real() {
+                return real.$set(value);
+            }
+            self.options(|o| o.$field = $store(value));
+            Ok(())
+        }
+    };
+}
+pub(crate) use real_option;

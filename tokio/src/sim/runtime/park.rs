@@ -75,6 +75,8 @@ pub(crate) fn idle_hook(handle: Handle) -> impl Fn() -> bool + Send + Sync + 'st
                 unpark();
             }
         }
+        // Real events already pending wake their tasks before the clock moves.
+        handle.real_io().turn();
         handle.blocking_in_flight()
     }
 }

@@ -41,6 +41,22 @@ macro_rules! wrapper {
 
         $crate::sim::net::stream::async_io!(read $stream);
         $crate::sim::net::stream::async_io!(write $stream);
+
+        /// The real socket's descriptor (`from_std`); a simulated stream lends a
+        /// placeholder (`/dev/null`: socket calls on it fail with `ENOTSOCK`), since it
+        /// has no OS socket and tokio's streams always have one.
+        impl ::std::os::fd::AsFd for $stream {
+            fn as_fd(&self) -> ::std::os::fd::BorrowedFd<'_> {
+                self.inner.as_fd()
+            }
+        }
+
+        /// As [`AsFd`](::std::os::fd::AsFd).
+        impl ::std::os::fd::AsRawFd for $stream {
+            fn as_raw_fd(&self) -> ::std::os::fd::RawFd {
+                ::std::os::fd::AsRawFd::as_raw_fd(&self.inner.as_fd())
+            }
+        }
     };
 }
 pub(crate) use wrapper;
@@ -83,7 +99,7 @@ macro_rules! stream_methods {
         ///
         #[doc = $doc!($setup, "let (ours, theirs) = (this.local_addr()?, b.peer_addr()?);\nassert_eq!(format!(\"{ours:?}\"), format!(\"{theirs:?}\"));")]
         pub fn local_addr(&self) -> ::std::io::Result<$addr> {
-            Ok(self.stream().local_addr())
+            self.stream().local_addr()
         }
 
         /// The peer's address.
@@ -96,7 +112,7 @@ macro_rules! stream_methods {
         ///
         #[doc = $doc!($setup, "let (peer, theirs) = (this.peer_addr()?, b.local_addr()?);\nassert_eq!(format!(\"{peer:?}\"), format!(\"{theirs:?}\"));")]
         pub fn peer_addr(&self) -> ::std::io::Result<$addr> {
-            Ok(self.stream().peer_addr())
+            self.stream().peer_addr()
         }
     };
     (read $doc:ident, $setup:literal) => {
@@ -196,17 +212,18 @@ macro_rules! stream_methods {
         }
     };
     (whole $doc:ident) => {
-        /// The pending socket error: none in the simulation (errors come from operations).
+        /// The pending socket error: a real socket's (`from_std`), none for a simulated
+        /// one (its errors come from operations).
         ///
         /// # Errors
         ///
-        /// None in the simulation.
+        /// A real socket's failure to read it; none in the simulation.
         ///
         /// # Examples
         ///
         #[doc = $doc!("", "assert!(a.take_error()?.is_none());")]
         pub fn take_error(&self) -> ::std::io::Result<Option<::std::io::Error>> {
-            Ok(None)
+            self.stream().take_error()
         }
 
         /// Polls for readability (registering the task when not ready).
@@ -347,8 +364,7 @@ macro_rules! async_io {
                 self: ::std::pin::Pin<&mut Self>,
                 _cx: &mut ::std::task::Context<'_>,
             ) -> ::std::task::Poll<::std::io::Result<()>> {
-                self.stream().end().shutdown();
-                ::std::task::Poll::Ready(Ok(()))
+                ::std::task::Poll::Ready(self.stream().shutdown_write())
             }
         }
     };
@@ -489,7 +505,7 @@ macro_rules! halves {
         impl Drop for OwnedWriteHalf {
             fn drop(&mut self) {
                 if self.shutdown_on_drop {
-                    self.stream().end().shutdown();
+                    let _ = self.stream().shutdown_write();
                 }
             }
         }

@@ -9,6 +9,7 @@
 //! by the macros of `api.rs` from these, once for both families.
 
 use std::io::{self, IoSlice, IoSliceMut};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -16,6 +17,7 @@ use tokio::io::{Interest, ReadBuf, Ready};
 
 use super::conn::{BUFFER, End};
 use super::network::{budgeted, now};
+use super::real::{RealStream, placeholder_fd};
 
 mod api;
 
@@ -26,6 +28,9 @@ pub(crate) use api::{async_io, doc_example, halves, stream_methods, wrapper};
 pub(crate) trait Names: Send + Sync + 'static {
     /// The address type of the family's public API.
     type Addr;
+
+    /// The family's real socket (tokio's), for a stream handed in with `from_std`.
+    type Real: RealStream<Addr = Self::Addr>;
 
     /// The stream's local address.
     fn local_addr(&self, end: &End) -> Self::Addr;
@@ -46,13 +51,22 @@ pub(crate) trait Wrapper: Sized {
     fn wrap(stream: Stream<Self::Names>) -> Self;
 }
 
-/// One end of a connection with its names: what a stream and its halves share (an
-/// `Arc`, so owned halves hold the stream itself and `reunite` compares them).
-pub(crate) struct Stream<N> {
-    inner: Arc<(End, N)>,
+/// One end of a connection with its names, or a real socket: what a stream and its
+/// halves share (an `Arc`, so owned halves hold the stream itself and `reunite` compares
+/// them).
+pub(crate) struct Stream<N: Names> {
+    inner: Arc<Core<N>>,
 }
 
-impl<N> Clone for Stream<N> {
+/// A stream's socket: simulated (an end of the network's connection and its names) or
+/// real (tokio's own, in the runtime's reactor: `net/real.rs`). Each operation matches
+/// once.
+pub(crate) enum Core<N: Names> {
+    Sim(End, N),
+    Real(N::Real),
+}
+
+impl<N: Names> Clone for Stream<N> {
     fn clone(&self) -> Self {
         Stream {
             inner: self.inner.clone(),
@@ -63,24 +77,46 @@ impl<N> Clone for Stream<N> {
 impl<N: Names> Stream<N> {
     pub(crate) fn new(end: End, names: N) -> Stream<N> {
         Stream {
-            inner: Arc::new((end, names)),
+            inner: Arc::new(Core::Sim(end, names)),
         }
     }
 
-    pub(crate) fn end(&self) -> &End {
-        &self.inner.0
+    /// A stream over tokio's own socket.
+    pub(crate) fn real(real: N::Real) -> Stream<N> {
+        Stream {
+            inner: Arc::new(Core::Real(real)),
+        }
     }
 
-    pub(crate) fn names(&self) -> &N {
-        &self.inner.1
+    pub(crate) fn core(&self) -> &Core<N> {
+        &self.inner
     }
 
-    pub(crate) fn local_addr(&self) -> N::Addr {
-        self.names().local_addr(self.end())
+    /// The real socket back, when this is its only handle (`into_std`).
+    pub(crate) fn into_core(self) -> Result<Core<N>, Stream<N>> {
+        Arc::try_unwrap(self.inner).map_err(|inner| Stream { inner })
     }
 
-    pub(crate) fn peer_addr(&self) -> N::Addr {
-        self.names().peer_addr(self.end())
+    /// The simulated end, if the stream is simulated.
+    pub(crate) fn sim(&self) -> Option<(&End, &N)> {
+        match self.core() {
+            Core::Sim(end, names) => Some((end, names)),
+            Core::Real(_) => None,
+        }
+    }
+
+    pub(crate) fn local_addr(&self) -> io::Result<N::Addr> {
+        match self.core() {
+            Core::Sim(end, names) => Ok(names.local_addr(end)),
+            Core::Real(real) => real.local_addr(),
+        }
+    }
+
+    pub(crate) fn peer_addr(&self) -> io::Result<N::Addr> {
+        match self.core() {
+            Core::Sim(end, names) => Ok(names.peer_addr(end)),
+            Core::Real(real) => real.peer_addr(),
+        }
     }
 
     /// Whether `self` and `other` are handles of one stream (`reunite`'s test).
@@ -89,7 +125,12 @@ impl<N: Names> Stream<N> {
     }
 
     pub(crate) async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        Ok(std::future::poll_fn(|cx| self.end().poll_ready(cx.waker(), interest)).await)
+        match self.core() {
+            Core::Sim(end, _) => {
+                Ok(std::future::poll_fn(|cx| end.poll_ready(cx.waker(), interest)).await)
+            }
+            Core::Real(real) => real.ready(interest).await,
+        }
     }
 
     pub(crate) fn poll_ready(
@@ -97,11 +138,20 @@ impl<N: Names> Stream<N> {
         cx: &mut Context<'_>,
         interest: Interest,
     ) -> Poll<io::Result<()>> {
-        budgeted(cx, |cx| self.end().poll_ready(cx.waker(), interest)).map(|_| Ok(()))
+        match self.core() {
+            Core::Sim(end, _) => {
+                budgeted(cx, |cx| end.poll_ready(cx.waker(), interest)).map(|_| Ok(()))
+            }
+            Core::Real(real) if interest.is_readable() => real.poll_read_ready(cx),
+            Core::Real(real) => real.poll_write_ready(cx),
+        }
     }
 
     pub(crate) fn try_read(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        now(self.end().read(None, bufs, false))
+        match self.core() {
+            Core::Sim(end, _) => now(end.read(None, bufs, false)),
+            Core::Real(real) => real.try_read_vectored(bufs),
+        }
     }
 
     pub(crate) fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
@@ -112,18 +162,27 @@ impl<N: Names> Stream<N> {
     }
 
     pub(crate) fn try_write(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        now(self.end().write(None, bufs))
+        match self.core() {
+            Core::Sim(end, _) => now(end.write(None, bufs)),
+            Core::Real(real) => real.try_write_vectored(bufs),
+        }
     }
 
     /// Reads (or peeks) into `buf`'s unfilled part, registering the task when nothing
-    /// is there.
+    /// is there. (Inlined, the real arm kept out of line: the simulated path is the
+    /// hot one, and was one inlined call before the real arm existed.)
+    #[inline]
     pub(crate) fn poll_read(
         &self,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
         peek: bool,
     ) -> Poll<io::Result<usize>> {
-        let n = std::task::ready!(budgeted(cx, |cx| self.end().read(
+        let end = match self.core() {
+            Core::Sim(end, _) => end,
+            Core::Real(real) => return real_poll_read(real, cx, buf, peek),
+        };
+        let n = std::task::ready!(budgeted(cx, |cx| end.read(
             Some(cx.waker()),
             &mut [IoSliceMut::new(buf.initialize_unfilled())],
             peek
@@ -132,22 +191,41 @@ impl<N: Names> Stream<N> {
         Poll::Ready(Ok(n))
     }
 
+    #[inline]
     pub(crate) fn poll_write(
         &self,
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        budgeted(cx, |cx| self.end().write(Some(cx.waker()), bufs))
+        match self.core() {
+            Core::Sim(end, _) => budgeted(cx, |cx| end.write(Some(cx.waker()), bufs)),
+            Core::Real(real) => real_poll_write(real, cx, bufs),
+        }
     }
 
     pub(crate) async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| {
-            budgeted(cx, |cx| {
-                self.end()
-                    .read(Some(cx.waker()), &mut [IoSliceMut::new(buf)], true)
-            })
-        })
-        .await
+        std::future::poll_fn(|cx| self.poll_read(cx, &mut ReadBuf::new(buf), true)).await
+    }
+
+    /// Shuts the write side down: the peer reads EOF (a real socket's error is dropped,
+    /// as a shutdown on drop has nobody to tell).
+    pub(crate) fn shutdown_write(&self) -> io::Result<()> {
+        match self.core() {
+            Core::Sim(end, _) => {
+                end.shutdown();
+                Ok(())
+            }
+            Core::Real(real) => real.shutdown_write(),
+        }
+    }
+
+    /// The pending socket error: a real socket's, none for a simulated one (its errors
+    /// come from operations).
+    pub(crate) fn take_error(&self) -> io::Result<Option<io::Error>> {
+        match self.core() {
+            Core::Sim(..) => Ok(None),
+            Core::Real(real) => real.take_error(),
+        }
     }
 
     /// tokio's `try_io`: runs `f`, forgetting `interest`'s readiness when it says
@@ -157,9 +235,13 @@ impl<N: Names> Stream<N> {
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
+        let end = match self.core() {
+            Core::Sim(end, _) => end,
+            Core::Real(real) => return real.try_io(interest, f),
+        };
         let out = f();
         if matches!(&out, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.end().clear_ready(interest);
+            end.clear_ready(interest);
         }
         out
     }
@@ -171,6 +253,10 @@ impl<N: Names> Stream<N> {
         interest: Interest,
         mut f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
+        let end = match self.core() {
+            Core::Sim(end, _) => end,
+            Core::Real(real) => return real.async_io(interest, f).await,
+        };
         loop {
             self.ready(interest).await?;
             // A unit of the task's budget per attempt, given back when `f` would block
@@ -178,7 +264,7 @@ impl<N: Names> Stream<N> {
             let coop = std::future::poll_fn(tokio::task::coop::poll_proceed).await;
             match f() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.end().clear_ready(interest);
+                    end.clear_ready(interest);
                 }
                 out => {
                     coop.made_progress();
@@ -187,6 +273,42 @@ impl<N: Names> Stream<N> {
             }
         }
     }
+
+    /// The descriptor: the real socket's, or the placeholder of a simulated one
+    /// (`real::placeholder_fd`).
+    pub(crate) fn as_fd(&self) -> BorrowedFd<'_> {
+        match self.core() {
+            Core::Sim(..) => placeholder_fd(),
+            Core::Real(real) => real.as_fd(),
+        }
+    }
+}
+
+/// A real stream's read or peek, out of the simulated path's way.
+#[cold]
+#[inline(never)]
+fn real_poll_read<R: RealStream>(
+    real: &R,
+    cx: &mut Context<'_>,
+    buf: &mut ReadBuf<'_>,
+    peek: bool,
+) -> Poll<io::Result<usize>> {
+    if peek {
+        real.poll_peek(cx, buf)
+    } else {
+        real.poll_read(cx, buf)
+    }
+}
+
+/// A real stream's write, out of the simulated path's way.
+#[cold]
+#[inline(never)]
+fn real_poll_write<R: RealStream>(
+    real: &R,
+    cx: &mut Context<'_>,
+    bufs: &[IoSlice<'_>],
+) -> Poll<io::Result<usize>> {
+    real.poll_write(cx, bufs)
 }
 
 /// The halves of `stream`: two handles of it (the read half's and the write half's).

@@ -12,8 +12,9 @@ use crate::sim::net::ToSocketAddrs;
 use crate::sim::net::addr::resolve_some;
 use crate::sim::net::conn::End;
 use crate::sim::net::network::{
-    Network, Port, Proto, Wakers, budgeted, current_handle, lock, unsupported, wake_all,
+    Network, Port, Proto, Wakers, budgeted, lock, unsupported, wake_all,
 };
+use crate::sim::net::real;
 
 /// The connections made to a listener and not yet accepted (the network holds it too:
 /// that is how a `connect` reaches it): TCP's ends, or a Unix-domain listener's
@@ -103,6 +104,18 @@ impl<T> Backlog<T> {
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct TcpListener {
+    inner: Listener,
+}
+
+/// A listener's socket: a port of the simulated network, or a real listener handed in
+/// with `from_std` (tokio's own, in the runtime's reactor: `net/real.rs`).
+enum Listener {
+    Sim(SimListener),
+    Real(tokio::net::TcpListener),
+}
+
+/// A simulated listener: its backlog, registered with the network at its address.
+struct SimListener {
     backlog: Arc<Backlog>,
     addr: SocketAddr,
     network: Network,
@@ -158,11 +171,13 @@ impl TcpListener {
         let backlog = Arc::new(Backlog::default());
         network.listen(addr, backlog.clone());
         Ok(TcpListener {
-            backlog,
-            addr,
-            network: network.clone(),
-            ttl: Mutex::new(64),
-            _port: port,
+            inner: Listener::Sim(SimListener {
+                backlog,
+                addr,
+                network: network.clone(),
+                ttl: Mutex::new(64),
+                _port: port,
+            }),
         })
     }
 
@@ -204,23 +219,38 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let this = match &self.inner {
+            Listener::Sim(sim) => sim,
+            Listener::Real(real) => {
+                return real
+                    .poll_accept(cx)
+                    .map_ok(|(stream, peer)| (TcpStream::from_real(stream), peer));
+            }
+        };
         budgeted(cx, |cx| {
             // A listener of a runtime that shut down fails, as tokio's does.
-            if let Err(e) = self.network.check() {
+            if let Err(e) = this.network.check() {
                 return Poll::Ready(Err(e));
             }
-            self.backlog.poll_pop(cx.waker()).map(|end| {
+            this.backlog.poll_pop(cx.waker()).map(|end| {
                 let peer = end.peer_addr();
                 Ok((TcpStream::from_end(end), peer))
             })
         })
     }
 
-    /// A real listener cannot join the simulated network: always an error in a runtime.
+    /// A real listener: tokio's own `TcpListener`, registered with the runtime's real
+    /// reactor and polled from simulated tasks (`net/real.rs`); its accepted streams are
+    /// real too, and it is reached by real clients (a `std::net::TcpStream`, or this
+    /// runtime's `TcpStream::connect` to its loopback address, which the simulated
+    /// network refuses and the real host takes). The socket must be in non-blocking
+    /// mode, as tokio requires. When the runtime shuts down its reactor stops, and the
+    /// listener's accepts fail with tokio's shutdown error.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's (registering the socket); `Unsupported` in an explored run
+    /// (`SIMLOOP_RUNS`), which hears no real event.
     ///
     /// # Panics
     ///
@@ -231,22 +261,34 @@ impl TcpListener {
     /// ```
     /// # use simloop_tokio as tokio;
     /// let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// std_listener.set_nonblocking(true).unwrap();
+    /// let addr = std_listener.local_addr().unwrap();
+    /// let client = std::thread::spawn(move || std::net::TcpStream::connect(addr).unwrap());
     /// let rt = tokio::runtime::Runtime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(tokio::net::TcpListener::from_std(std_listener).is_err());
+    /// rt.block_on(async {
+    ///     let listener = tokio::net::TcpListener::from_std(std_listener)?;
+    ///     let (_stream, peer) = listener.accept().await?;
+    ///     assert_eq!(peer.ip(), addr.ip());
+    ///     Ok::<_, std::io::Error>(())
+    /// }).unwrap();
+    /// client.join().unwrap();
     /// ```
     #[track_caller]
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        let _ = current_handle();
-        drop(listener);
-        Err(unsupported("TcpListener::from_std"))
+        let reactor = real::reactor("TcpListener::from_std")?;
+        real::in_reactor(&reactor, || tokio::net::TcpListener::from_std(listener)).map(|real| {
+            TcpListener {
+                inner: Listener::Real(real),
+            }
+        })
     }
 
-    /// A simulated listener has no OS socket: always an error.
+    /// The real listener of one made by [`Self::from_std`], in non-blocking mode as
+    /// tokio's `into_std` gives it. A simulated listener has no OS socket.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// `Unsupported` for a simulated listener.
     ///
     /// # Examples
     ///
@@ -258,7 +300,10 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
-        Err(unsupported("TcpListener::into_std"))
+        match self.inner {
+            Listener::Real(real) => real.into_std(),
+            Listener::Sim(_) => Err(unsupported("TcpListener::into_std")),
+        }
     }
 
     /// The address the listener is bound to.
@@ -277,7 +322,10 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.addr)
+        match &self.inner {
+            Listener::Sim(sim) => Ok(sim.addr),
+            Listener::Real(real) => real.local_addr(),
+        }
     }
 
     /// The IP time-to-live (kept and read back; 64 at first).
@@ -296,7 +344,10 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn ttl(&self) -> io::Result<u32> {
-        Ok(*lock(&self.ttl))
+        match &self.inner {
+            Listener::Sim(sim) => Ok(*lock(&sim.ttl)),
+            Listener::Real(real) => real.ttl(),
+        }
     }
 
     /// Sets the IP time-to-live.
@@ -316,8 +367,13 @@ impl TcpListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        *lock(&self.ttl) = ttl;
-        Ok(())
+        match &self.inner {
+            Listener::Sim(sim) => {
+                *lock(&sim.ttl) = ttl;
+                Ok(())
+            }
+            Listener::Real(real) => real.set_ttl(ttl),
+        }
     }
 }
 
@@ -333,13 +389,35 @@ impl TryFrom<std::net::TcpListener> for TcpListener {
 
 impl fmt::Debug for TcpListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TcpListener")
-            .field("addr", &self.addr)
-            .finish()
+        match &self.inner {
+            Listener::Sim(sim) => f
+                .debug_struct("TcpListener")
+                .field("addr", &sim.addr)
+                .finish(),
+            Listener::Real(real) => f.debug_tuple("TcpListener").field(real).finish(),
+        }
     }
 }
 
-impl Drop for TcpListener {
+/// The real listener's descriptor (`from_std`); a simulated listener lends a placeholder
+/// (`/dev/null`, see `net/real.rs`), having no OS socket.
+impl std::os::fd::AsFd for TcpListener {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        match &self.inner {
+            Listener::Sim(_) => real::placeholder_fd(),
+            Listener::Real(real) => real.as_fd(),
+        }
+    }
+}
+
+/// As [`AsFd`](std::os::fd::AsFd).
+impl std::os::fd::AsRawFd for TcpListener {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
+    }
+}
+
+impl Drop for SimListener {
     fn drop(&mut self) {
         self.network.unlisten(self.addr);
         let queued = self.backlog.close();

@@ -19,11 +19,10 @@ macro_rules! doc_stream {
 use crate::sim::net::ToSocketAddrs;
 use crate::sim::net::addr::resolve_some;
 use crate::sim::net::conn::{Conn, End, Options};
-use crate::sim::net::network::{
-    Network, Port, Proto, connect_budget, current_handle, destination, unsupported,
-};
-use crate::sim::net::option::{kept_option, same};
-use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
+use crate::sim::net::network::{Network, Port, Proto, connect_budget, destination, unsupported};
+use crate::sim::net::option::{real_option, same};
+use crate::sim::net::real;
+use crate::sim::net::stream::{Core, Names, Stream, Wrapper, stream_methods, wrapper};
 
 /// A TCP connection on the runtime's simulated network.
 ///
@@ -57,6 +56,7 @@ pub(crate) struct Addrs;
 
 impl Names for Addrs {
     type Addr = SocketAddr;
+    type Real = tokio::net::TcpStream;
 
     fn local_addr(&self, end: &End) -> SocketAddr {
         end.local_addr()
@@ -74,12 +74,26 @@ impl TcpStream {
         TcpStream::wrap(Stream::new(end, Addrs))
     }
 
-    fn end(&self) -> &End {
-        self.inner.end()
+    /// A stream over tokio's own socket (`from_std`, a real connection).
+    pub(crate) fn from_real(real: tokio::net::TcpStream) -> TcpStream {
+        TcpStream::wrap(Stream::real(real))
     }
 
+    /// The real socket, if the stream has one.
+    fn real(&self) -> Option<&tokio::net::TcpStream> {
+        match self.inner.core() {
+            Core::Real(real) => Some(real),
+            Core::Sim(..) => None,
+        }
+    }
+
+    /// `f` of the simulated stream's kept options (a real stream's are the OS's: its
+    /// option methods ask it instead).
     fn options<R>(&self, f: impl FnOnce(&mut Options) -> R) -> R {
-        self.end().options(f)
+        match self.inner.core() {
+            Core::Sim(end, _) => end.options(f),
+            Core::Real(_) => unreachable!("a real stream's options are the OS's"),
+        }
     }
 
     /// Connects to `addr` (with several addresses, the first that accepts). The
@@ -109,7 +123,13 @@ impl TcpStream {
         let network = Network::current()?;
         let mut last = None;
         for addr in resolve_some(&addr)? {
-            match connect(&network, addr, None) {
+            let outcome = match connect(&network, addr, None) {
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused && real::reaches(addr) => {
+                    connect_real(addr).await
+                }
+                outcome => outcome,
+            };
+            match outcome {
                 Ok(stream) => {
                     connect_budget().await;
                     return Ok(stream);
@@ -120,11 +140,16 @@ impl TcpStream {
         Err(last.expect("resolve_some gives an address at least"))
     }
 
-    /// A real socket cannot join the simulated network: always an error in a runtime.
+    /// A real socket as a stream: tokio's own `TcpStream`, registered with the
+    /// runtime's real reactor and polled from simulated tasks (`net/real.rs`). Its
+    /// operations are the OS's, not the simulation's: their timing is real, and a run
+    /// using it is reproducible only as far as that I/O is. The socket must be in
+    /// non-blocking mode, as tokio requires.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's (registering the socket); `Unsupported` in an explored run
+    /// (`SIMLOOP_RUNS`), which hears no real event.
     ///
     /// # Panics
     ///
@@ -134,30 +159,46 @@ impl TcpStream {
     ///
     /// ```
     /// # use simloop_tokio as tokio;
+    /// use std::io::Write;
+    /// use tokio::io::AsyncReadExt;
+    ///
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     /// let std_stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    /// std_stream.set_nonblocking(true).unwrap();
+    /// let (mut peer, _) = listener.accept().unwrap();
+    /// peer.write_all(b"real").unwrap();
     /// let rt = tokio::runtime::Runtime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(tokio::net::TcpStream::from_std(std_stream).is_err());
+    /// rt.block_on(async {
+    ///     let mut stream = tokio::net::TcpStream::from_std(std_stream)?;
+    ///     let mut buf = [0; 4];
+    ///     stream.read_exact(&mut buf).await?;
+    ///     assert_eq!(&buf, b"real");
+    ///     Ok::<_, std::io::Error>(())
+    /// }).unwrap();
     /// ```
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        let _ = current_handle();
-        drop(stream);
-        Err(unsupported("TcpStream::from_std"))
+        let reactor = real::reactor("TcpStream::from_std")?;
+        real::in_reactor(&reactor, || tokio::net::TcpStream::from_std(stream))
+            .map(TcpStream::from_real)
     }
 
-    /// A simulated stream has no OS socket: always an error.
+    /// The real socket of a stream made by [`Self::from_std`] (or connected to a real
+    /// listener), in non-blocking mode as tokio's `into_std` gives it. A simulated stream
+    /// has no OS socket.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// `Unsupported` for a simulated stream.
     ///
     /// # Examples
     ///
     #[doc = doc_pair!("", "assert!(a.into_std().is_err());")]
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
-        Err(unsupported("TcpStream::into_std"))
+        match self.inner.into_core() {
+            Ok(Core::Real(real)) => real.into_std(),
+            _ => Err(unsupported("TcpStream::into_std")),
+        }
     }
 
     /// Polls for bytes to peek at (they stay to be read).
@@ -190,9 +231,9 @@ impl TcpStream {
         self.inner.peek(buf).await
     }
 
-    kept_option!(doc_stream, "Whether Nagle's algorithm is off (the simulation sends at once).", nodelay, "Turns Nagle's algorithm off (or on).", set_nodelay, nodelay: bool, same, "true" => "true");
-    kept_option!(doc_stream, "Whether quick acks are on.", quickack, "Turns quick acks on or off.", set_quickack, quickack: bool, same, "false" => "false");
-    kept_option!(doc_stream, "The IP time-to-live (64 at first).", ttl, "Sets the IP time-to-live.", set_ttl, ttl: u32, same, "8" => "8");
+    real_option!(doc_stream, "Whether Nagle's algorithm is off (the simulation sends at once).", nodelay, "Turns Nagle's algorithm off (or on).", set_nodelay, nodelay: bool, same, "true" => "true");
+    real_option!(doc_stream, "Whether quick acks are on.", quickack, "Turns quick acks on or off.", set_quickack, quickack: bool, same, "false" => "false");
+    real_option!(doc_stream, "The IP time-to-live (64 at first).", ttl, "Sets the IP time-to-live.", set_ttl, ttl: u32, same, "8" => "8");
 
     /// The linger: `Some(0)` makes the stream's drop reset the connection.
     ///
@@ -204,6 +245,9 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "assert_eq!(a.linger()?, None);")]
     pub fn linger(&self) -> io::Result<Option<Duration>> {
+        if let Some(real) = self.real() {
+            return real.linger();
+        }
         Ok(self.options(|o| o.linger))
     }
 
@@ -218,6 +262,10 @@ impl TcpStream {
     #[doc = doc_pair!("", "#[allow(deprecated)]\na.set_linger(Some(std::time::Duration::from_secs(1)))?;\nassert_eq!(a.linger()?, Some(std::time::Duration::from_secs(1)));")]
     #[deprecated = "`SO_LINGER` blocks the thread on a real OS; use `set_zero_linger` (as tokio)"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
+        if let Some(real) = self.real() {
+            #[allow(deprecated)]
+            return real.set_linger(dur);
+        }
         self.options(|o| o.linger = dur);
         Ok(())
     }
@@ -233,6 +281,9 @@ impl TcpStream {
     ///
     #[doc = doc_pair!("", "a.set_zero_linger()?;\ndrop(a);\nlet err = b.read(&mut [0; 4]).await.unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);")]
     pub fn set_zero_linger(&self) -> io::Result<()> {
+        if let Some(real) = self.real() {
+            return real.set_zero_linger();
+        }
         self.options(|o| o.linger = Some(Duration::ZERO));
         Ok(())
     }
@@ -284,11 +335,28 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
     }
 }
 
+/// Connects a real socket to `addr` (`TcpStream::connect` found no simulated listener
+/// there: a loopback port of a real listener, say one a `std::thread` serves), with
+/// tokio's own `connect` in the runtime's reactor.
+async fn connect_real(addr: SocketAddr) -> io::Result<TcpStream> {
+    let reactor = real::reactor("TcpStream::connect")?;
+    let mut connecting = std::pin::pin!(tokio::net::TcpStream::connect(addr));
+    // tokio's connect registers its socket at its first poll: with the reactor entered.
+    let real =
+        std::future::poll_fn(|cx| real::in_reactor(&reactor, || connecting.as_mut().poll(cx)))
+            .await?;
+    Ok(TcpStream::from_real(real))
+}
+
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TcpStream")
-            .field("local", &self.end().local_addr())
-            .field("peer", &self.end().peer_addr())
-            .finish()
+        match self.inner.core() {
+            Core::Sim(end, _) => f
+                .debug_struct("TcpStream")
+                .field("local", &end.local_addr())
+                .field("peer", &end.peer_addr())
+                .finish(),
+            Core::Real(real) => f.debug_tuple("TcpStream").field(real).finish(),
+        }
     }
 }

@@ -7,9 +7,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::{Accepted, SocketAddr, UnixAddr, UnixStream};
-use crate::sim::net::network::{
-    Network, UnixBinding, UnixName, budgeted, current_handle, unsupported,
-};
+use crate::sim::net::network::{Network, UnixBinding, UnixName, budgeted, unsupported};
+use crate::sim::net::real;
 use crate::sim::net::tcp::Backlog;
 
 /// A Unix-domain socket listening for connections on the runtime's simulated network.
@@ -34,6 +33,18 @@ use crate::sim::net::tcp::Backlog;
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct UnixListener {
+    inner: Listener,
+}
+
+/// A listener's socket: a name on the simulated network, or a real listener handed in
+/// with `from_std` (tokio's own, in the runtime's reactor: `net/real.rs`).
+enum Listener {
+    Sim(SimListener),
+    Real(tokio::net::UnixListener),
+}
+
+/// A simulated listener: its backlog, bound under its name in the network.
+struct SimListener {
     backlog: Arc<Backlog<Accepted>>,
     name: UnixName,
     network: Network,
@@ -117,9 +128,11 @@ impl UnixListener {
             None => network.bind_unix(addr, binding)?,
         };
         Ok(UnixListener {
-            backlog,
-            name,
-            network: network.clone(),
+            inner: Listener::Sim(SimListener {
+                backlog,
+                name,
+                network: network.clone(),
+            }),
         })
     }
 
@@ -163,26 +176,38 @@ impl UnixListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        let this = match &self.inner {
+            Listener::Sim(sim) => sim,
+            Listener::Real(real) => {
+                return real
+                    .poll_accept(cx)
+                    .map_ok(|(stream, peer)| (UnixStream::from_real(stream), peer));
+            }
+        };
         budgeted(cx, |cx| {
             // A listener of a runtime that shut down fails, as tokio's does.
-            if let Err(e) = self.network.check() {
+            if let Err(e) = this.network.check() {
                 return Poll::Ready(Err(e));
             }
-            self.backlog.poll_pop(cx.waker()).map(|accepted| {
+            this.backlog.poll_pop(cx.waker()).map(|accepted| {
                 let peer = accepted.peer.to_socket_addr();
                 Ok((
-                    UnixStream::accepted(accepted, self.name.addr().clone()),
+                    UnixStream::accepted(accepted, this.name.addr().clone()),
                     peer,
                 ))
             })
         })
     }
 
-    /// A real socket cannot join the simulated network: always an error in a runtime.
+    /// A real listener: tokio's own `UnixListener`, registered with the runtime's real
+    /// reactor and polled from simulated tasks (`net/real.rs`); real clients (a
+    /// `std::os::unix::net::UnixStream`) reach it, and its accepted streams are real.
+    /// The socket must be in non-blocking mode, as tokio requires.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's (registering the socket); `Unsupported` in an explored run
+    /// (`SIMLOOP_RUNS`), which hears no real event.
     ///
     /// # Panics
     ///
@@ -197,23 +222,33 @@ impl UnixListener {
     /// let path = dir.join("from_std.sock");
     /// # let _ = std::fs::remove_file(&path);
     /// let std_listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    /// std_listener.set_nonblocking(true).unwrap();
+    /// let _client = std::os::unix::net::UnixStream::connect(&path).unwrap();
     /// let rt = tokio::runtime::Runtime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(tokio::net::UnixListener::from_std(std_listener).is_err());
+    /// rt.block_on(async {
+    ///     let listener = tokio::net::UnixListener::from_std(std_listener)?;
+    ///     let (_stream, peer) = listener.accept().await?;
+    ///     assert!(peer.is_unnamed());
+    ///     Ok::<_, std::io::Error>(())
+    /// }).unwrap();
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// ```
     #[track_caller]
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
-        let _ = current_handle();
-        drop(listener);
-        Err(unsupported("UnixListener::from_std"))
+        let reactor = real::reactor("UnixListener::from_std")?;
+        real::in_reactor(&reactor, || tokio::net::UnixListener::from_std(listener)).map(|real| {
+            UnixListener {
+                inner: Listener::Real(real),
+            }
+        })
     }
 
-    /// A simulated listener has no OS socket: always an error.
+    /// The real listener of one made by [`Self::from_std`], in non-blocking mode as
+    /// tokio's `into_std` gives it. A simulated listener has no OS socket.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// `Unsupported` for a simulated listener.
     ///
     /// # Examples
     ///
@@ -225,7 +260,10 @@ impl UnixListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
-        Err(unsupported("UnixListener::into_std"))
+        match self.inner {
+            Listener::Real(real) => real.into_std(),
+            Listener::Sim(_) => Err(unsupported("UnixListener::into_std")),
+        }
     }
 
     /// The address the listener is bound to.
@@ -244,14 +282,17 @@ impl UnixListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.name.addr().to_socket_addr())
+        match &self.inner {
+            Listener::Sim(sim) => Ok(sim.name.addr().to_socket_addr()),
+            Listener::Real(real) => real.local_addr(),
+        }
     }
 
-    /// The pending socket error: none in the simulation.
+    /// The pending socket error: a real listener's, none for a simulated one.
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real listener's failure to read it; none in the simulation.
     ///
     /// # Examples
     ///
@@ -263,7 +304,10 @@ impl UnixListener {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(None)
+        match &self.inner {
+            Listener::Sim(_) => Ok(None),
+            Listener::Real(real) => real.take_error(),
+        }
     }
 }
 
@@ -278,13 +322,35 @@ impl TryFrom<std::os::unix::net::UnixListener> for UnixListener {
 
 impl fmt::Debug for UnixListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnixListener")
-            .field("addr", self.name.addr())
-            .finish()
+        match &self.inner {
+            Listener::Sim(sim) => f
+                .debug_struct("UnixListener")
+                .field("addr", sim.name.addr())
+                .finish(),
+            Listener::Real(real) => f.debug_tuple("UnixListener").field(real).finish(),
+        }
     }
 }
 
-impl Drop for UnixListener {
+/// The real listener's descriptor (`from_std`); a simulated listener lends a placeholder
+/// (`/dev/null`, see `net/real.rs`), having no OS socket.
+impl std::os::fd::AsFd for UnixListener {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        match &self.inner {
+            Listener::Sim(_) => real::placeholder_fd(),
+            Listener::Real(real) => real.as_fd(),
+        }
+    }
+}
+
+/// As [`AsFd`](std::os::fd::AsFd).
+impl std::os::fd::AsRawFd for UnixListener {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
+    }
+}
+
+impl Drop for SimListener {
     fn drop(&mut self) {
         // Connections never accepted are reset, as the OS resets them (the name is
         // given back when `name` drops, after this).

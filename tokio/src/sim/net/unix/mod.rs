@@ -76,9 +76,9 @@ pub type pid_t = i32;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct UCred {
-    uid: uid_t,
-    gid: gid_t,
-    pid: Option<pid_t>,
+    pub(crate) uid: uid_t,
+    pub(crate) gid: gid_t,
+    pub(crate) pid: Option<pid_t>,
 }
 
 impl UCred {

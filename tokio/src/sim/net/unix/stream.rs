@@ -10,10 +10,9 @@ use tokio::io::Interest;
 
 use super::{Accepted, SocketAddr, UCred, UnixAddr, doc_pair};
 use crate::sim::net::conn::{Conn, End};
-use crate::sim::net::network::{
-    Network, UnixBinding, UnixName, connect_budget, current_handle, unsupported,
-};
-use crate::sim::net::stream::{Names, Stream, Wrapper, stream_methods, wrapper};
+use crate::sim::net::network::{Network, UnixBinding, UnixName, connect_budget, unsupported};
+use crate::sim::net::real;
+use crate::sim::net::stream::{Core, Names, Stream, Wrapper, stream_methods, wrapper};
 
 /// A Unix-domain stream's names, kept beside its connection's end (whose socket
 /// addresses are placeholders).
@@ -37,6 +36,7 @@ impl UnixNames {
 
 impl Names for UnixNames {
     type Addr = SocketAddr;
+    type Real = tokio::net::UnixStream;
 
     fn local_addr(&self, _end: &End) -> SocketAddr {
         self.local.to_socket_addr()
@@ -74,8 +74,13 @@ pub struct UnixStream {
 wrapper!(UnixStream, UnixNames);
 
 impl UnixStream {
-    fn end(&self) -> &End {
-        self.inner.end()
+    fn end(&self) -> Option<&End> {
+        self.inner.sim().map(|(end, _)| end)
+    }
+
+    /// A stream over tokio's own socket (`from_std`, a real listener's accept).
+    pub(crate) fn from_real(real: tokio::net::UnixStream) -> UnixStream {
+        UnixStream::wrap(Stream::real(real))
     }
 
     pub(crate) fn accepted(accepted: Accepted, local: UnixAddr) -> UnixStream {
@@ -119,8 +124,8 @@ impl UnixStream {
     pub(crate) async fn connected(self) -> io::Result<UnixStream> {
         crate::sim::task::yield_now().await;
         connect_budget().await;
-        match self.end().read(None, &mut [], true) {
-            Poll::Ready(Err(e)) => Err(e),
+        match self.end().map(|end| end.read(None, &mut [], true)) {
+            Some(Poll::Ready(Err(e))) => Err(e),
             _ => Ok(self),
         }
     }
@@ -185,11 +190,15 @@ impl UnixStream {
         Ok((unnamed(a), unnamed(b)))
     }
 
-    /// A real socket cannot join the simulated network: always an error in a runtime.
+    /// A real socket as a stream: tokio's own `UnixStream`, registered with the
+    /// runtime's real reactor and polled from simulated tasks (`net/real.rs`); its
+    /// operations and their timing are the OS's. The socket must be in non-blocking
+    /// mode, as tokio requires.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's (registering the socket); `Unsupported` in an explored run
+    /// (`SIMLOOP_RUNS`), which hears no real event.
     ///
     /// # Panics
     ///
@@ -199,42 +208,64 @@ impl UnixStream {
     ///
     /// ```
     /// # use simloop_tokio as tokio;
-    /// let (std_stream, _) = std::os::unix::net::UnixStream::pair().unwrap();
+    /// use std::io::Write;
+    /// use tokio::io::AsyncReadExt;
+    ///
+    /// let (std_stream, mut peer) = std::os::unix::net::UnixStream::pair().unwrap();
+    /// std_stream.set_nonblocking(true).unwrap();
+    /// peer.write_all(b"real").unwrap();
     /// let rt = tokio::runtime::Runtime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(tokio::net::UnixStream::from_std(std_stream).is_err());
+    /// rt.block_on(async {
+    ///     let mut stream = tokio::net::UnixStream::from_std(std_stream)?;
+    ///     let mut buf = [0; 4];
+    ///     stream.read_exact(&mut buf).await?;
+    ///     assert_eq!(&buf, b"real");
+    ///     Ok::<_, std::io::Error>(())
+    /// }).unwrap();
     /// ```
     #[track_caller]
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        let _ = current_handle();
-        drop(stream);
-        Err(unsupported("UnixStream::from_std"))
+        let reactor = real::reactor("UnixStream::from_std")?;
+        real::in_reactor(&reactor, || tokio::net::UnixStream::from_std(stream))
+            .map(UnixStream::from_real)
     }
 
-    /// A simulated stream has no OS socket: always an error.
+    /// The real socket of a stream made by [`Self::from_std`], in non-blocking mode as
+    /// tokio's `into_std` gives it. A simulated stream has no OS socket.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// `Unsupported` for a simulated stream.
     ///
     /// # Examples
     ///
     #[doc = doc_pair!("", "assert!(a.into_std().is_err());")]
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
-        Err(unsupported("UnixStream::into_std"))
+        match self.inner.into_core() {
+            Ok(Core::Real(real)) => real.into_std(),
+            _ => Err(unsupported("UnixStream::into_std")),
+        }
     }
 
-    /// The peer's credentials: this process's (every simulated socket is).
+    /// The peer's credentials: this process's (every simulated socket is); a real
+    /// socket's are the OS's.
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's; none in the simulation.
     ///
     /// # Examples
     ///
     #[doc = doc_pair!("", "assert_eq!(a.peer_cred()?, b.peer_cred()?);")]
     pub fn peer_cred(&self) -> io::Result<UCred> {
-        Ok(UCred::of_process())
+        match self.inner.core() {
+            Core::Real(real) => real.peer_cred().map(|c| UCred {
+                uid: c.uid(),
+                gid: c.gid(),
+                pid: c.pid(),
+            }),
+            Core::Sim(..) => Ok(UCred::of_process()),
+        }
     }
 
     stream_methods!(stream doc_pair, SocketAddr);
@@ -305,10 +336,13 @@ impl AsRef<Self> for UnixStream {
 
 impl fmt::Debug for UnixStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = self.inner.names();
-        f.debug_struct("UnixStream")
-            .field("local", &names.local)
-            .field("peer", &names.peer)
-            .finish()
+        match self.inner.core() {
+            Core::Sim(_, names) => f
+                .debug_struct("UnixStream")
+                .field("local", &names.local)
+                .field("peer", &names.peer)
+                .finish(),
+            Core::Real(real) => f.debug_tuple("UnixStream").field(real).finish(),
+        }
     }
 }
