@@ -61,6 +61,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::task::{Context, Poll, Waker};
 
 pub use tokio::task::coop::{
@@ -71,7 +72,12 @@ pub use tokio::task::{Unconstrained, unconstrained};
 
 thread_local! {
     /// A token taken while the budget was full.
-    static FULL: Cell<Option<RestoreOnPending>> = const { Cell::new(None) };
+    // Never dropped (`ManuallyDrop`): a thread-local without drop glue needs no destructor
+    // registration, so each access is a plain load, where one with it checked its state
+    // at every task poll (the token holds no memory; dropped at the thread's exit it would
+    // only have restored tokio's budget there).
+    static FULL: ManuallyDrop<Cell<Option<RestoreOnPending>>> =
+        const { ManuallyDrop::new(Cell::new(None)) };
 }
 
 /// Takes this thread's first token, inside a poll of the thread's host runtime's
