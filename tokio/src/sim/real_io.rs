@@ -290,7 +290,8 @@ pub(crate) fn spawning_a_process() {
 
 /// Something real whose events may be pending while a run looks idle (a real socket, a
 /// signal listener) is being made in the current runtime: its idle runs turn the reactor
-/// from now on ([`RealIo::turn`]).
+/// from now on ([`RealIo::turn`]). (Only the signal listeners call it so far.)
+#[cfg(feature = "signal")]
 pub(crate) fn watching_real_events() {
     if let Some(runtime) = crate::sim::context::current_handle() {
         runtime.real_io().watch();
