@@ -11,6 +11,7 @@ mod children;
 mod gather;
 mod gather_all;
 mod group_error;
+mod group_scope;
 mod shield;
 mod task_group;
 mod timeout;
@@ -20,10 +21,9 @@ mod wait;
 pub use self::as_completed::{AsCompleted, as_completed};
 pub use self::gather::{Gather, gather, gather_tasks};
 pub use self::gather_all::{GatherAll, gather_all, gather_all_tasks};
+pub use self::group_scope::GroupScope;
 pub use self::shield::{Shield, shield, shield_task};
-pub use self::task_group::{
-    ChildFailure, GroupError, GroupJoin, GroupScope, SpawnError, TaskGroup,
-};
+pub use self::task_group::{ChildFailure, GroupError, GroupJoin, SpawnError, TaskGroup};
 pub use self::timeout::{
     Elapsed, RescheduleError, Timeout, TimeoutHandle, timeout, timeout_at, timeout_scope, wait_for,
     wait_for_task,

@@ -10,6 +10,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::callback::{DoneCallback, watch};
 pub use super::group_error::{ChildFailure, GroupError, SpawnError};
+use super::group_scope::GroupScope;
 use crate::runtime::{CancelFuture, Completion, Core, Hop, ResourceInfo, WaitOn, try_with, with};
 use crate::task::{JoinHandle, TaskId, spawn};
 
@@ -65,86 +66,6 @@ pub struct TaskGroup<E> {
     inner: Rc<Group<E>>,
 }
 
-/// The future returned by [`TaskGroup::scope`].
-///
-/// ```
-/// use simloop::{GroupScope, Sim, TaskGroup};
-///
-/// let out = Sim::new().run(async {
-///     let tg: TaskGroup<()> = TaskGroup::new();
-///     let s: GroupScope<_, ()> = tg.scope(async { Ok(3) });
-///     s.await
-/// });
-/// assert_eq!(out.result.unwrap(), Ok(3));
-/// ```
-#[must_use = "futures do nothing unless awaited"]
-pub struct GroupScope<F: Future, E> {
-    body: Option<Pin<Box<F>>>,
-    value: Option<F::Output>,
-    join: GroupJoin<E>,
-}
-
-// The body is boxed and the value is never pinned.
-impl<F: Future, E> Unpin for GroupScope<F, E> {}
-
-impl<T, F, E> Future for GroupScope<F, E>
-where
-    F: Future<Output = Result<T, E>>,
-    E: 'static,
-{
-    type Output = Result<T, GroupError<E>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        if let Some(body) = this.body.as_mut() {
-            let shared = &this.join.group.shared;
-            if std::mem::take(&mut shared.state.borrow_mut().interrupt_body) {
-                // Interrupted by a child's failure: the body ends as if cancelled (asyncio
-                // cancels the parent task, which `cancelling()` counts until the group's
-                // exit uncancels it).
-                with("TaskGroup", |c| c.expiring(true));
-                this.body = None;
-                with("TaskGroup", |c| c.expiring(false));
-            } else if let Poll::Ready(out) = body.as_mut().poll(cx) {
-                this.body = None;
-                shared.state.borrow_mut().body = None;
-                if out.is_err() {
-                    this.join.group.shared.abort();
-                }
-                this.value = Some(out);
-            } else {
-                let mut s = shared.state.borrow_mut();
-                if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                    s.body = Some(cx.waker().clone());
-                }
-                return Poll::Pending;
-            }
-        }
-        let joined = std::task::ready!(Pin::new(&mut this.join).poll(cx));
-        let value = this.value.take();
-        Poll::Ready(match (joined, value) {
-            (Ok(()), Some(Ok(v))) => Ok(v),
-            (Err(mut group), Some(Err(e))) => {
-                group.failures.push(ChildFailure::Body { error: e });
-                Err(group)
-            }
-            (Ok(()), Some(Err(e))) => Err(GroupError {
-                failures: vec![ChildFailure::Body { error: e }],
-            }),
-            (Err(group), _) => Err(group),
-            (Ok(()), None) => unreachable!("the body is interrupted only by a failure"),
-        })
-    }
-}
-
-impl<F: Future, E> fmt::Debug for GroupScope<F, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GroupScope")
-            .field("body_running", &self.body.is_some())
-            .finish()
-    }
-}
-
 /// The future returned by [`TaskGroup::join`].
 ///
 /// ```
@@ -159,18 +80,18 @@ impl<F: Future, E> fmt::Debug for GroupScope<F, E> {
 /// ```
 #[must_use = "futures do nothing unless awaited; dropping a join cancels the children"]
 pub struct GroupJoin<E> {
-    group: Rc<Group<E>>,
+    pub(super) group: Rc<Group<E>>,
     done: bool,
 }
 
-struct Group<E> {
-    shared: Rc<GroupShared>,
+pub(super) struct Group<E> {
+    pub(super) shared: Rc<GroupShared>,
     /// Errors returned by children, by child index; taken by `join`.
     errors: RefCell<Vec<Option<E>>>,
 }
 
-struct GroupShared {
-    state: RefCell<GroupState>,
+pub(super) struct GroupShared {
+    pub(super) state: RefCell<GroupState>,
     /// The join's node in the wait-for graph: its holders are the unfinished children, and
     /// it is a future that cancelling the joining task cancels (see [`CancelFuture`]).
     node: Rc<ResourceInfo>,
@@ -179,7 +100,7 @@ struct GroupShared {
 }
 
 #[derive(Default)]
-struct GroupState {
+pub(super) struct GroupState {
     run: Option<u64>,
     children: Vec<TaskId>,
     /// Children whose value was an `Err` (recorded by the child before it returns).
@@ -187,18 +108,18 @@ struct GroupState {
     remaining: usize,
     /// Failed children in the order their callbacks ran, with a panic message if any.
     failed: Vec<(usize, Option<String>)>,
-    aborting: bool,
+    pub(super) aborting: bool,
     finished: bool,
     waker: Option<Waker>,
     /// The task awaiting `join` (set by its pending poll).
     joiner: Option<TaskId>,
     /// While a [`GroupScope`] body runs: the body's task, woken when a failure interrupts it.
-    body: Option<Waker>,
+    pub(super) body: Option<Waker>,
     /// A child failed while the scope's body was running: the body is to be dropped.
-    interrupt_body: bool,
+    pub(super) interrupt_body: bool,
     /// The join was cancelled as a future (the joining task cancelled, or a timeout around
     /// the join expired): failures then absorb the cancellation.
-    cancelled: bool,
+    pub(super) cancelled: bool,
 }
 
 impl<E: 'static> TaskGroup<E> {
@@ -362,6 +283,13 @@ impl<E: 'static> TaskGroup<E> {
     /// assert_eq!(out.trace.logs(), "");
     /// ```
     ///
+    /// Cancelling the task that runs the scope (or a timeout's expiry around it) is
+    /// delivered to the scope as asyncio's `__aexit__` receives the `CancelledError`: the
+    /// body ends (after its own clean-up, if it holds the cancellation: an inner scope, a
+    /// Condition wait), the children are cancelled, and the task ends only once they all
+    /// ended, so its `Drop` guards run after theirs; if some failed, the scope returns
+    /// their failures instead (see `runtime/cancel_hold.rs`).
+    ///
     /// # Cancel safety
     ///
     /// Dropping the future before it completes drops the body and cancels every unfinished
@@ -370,11 +298,7 @@ impl<E: 'static> TaskGroup<E> {
     where
         F: Future<Output = Result<T, E>>,
     {
-        GroupScope {
-            body: Some(Box::pin(body)),
-            value: None,
-            join: self.join(),
-        }
+        GroupScope::new(body, self.join())
     }
 }
 
@@ -406,7 +330,7 @@ impl<E> fmt::Debug for TaskGroup<E> {
 impl GroupShared {
     /// Cancels every unfinished child, in creation order, and refuses new ones; asyncio's
     /// `_abort` when the parent is cancelled or the body raised.
-    fn abort(&self) {
+    pub(super) fn abort(&self) {
         let (run, children) = {
             let mut s = self.state.borrow_mut();
             s.body = None;

@@ -36,6 +36,13 @@ impl Core {
         self.delivering.is_some() && self.delivering == self.running
     }
 
+    /// Whether a future the running task awaits holds its cancellations (a scope that let
+    /// go of its own hold asks whether its body still holds one: a Condition wait or an
+    /// inner scope finishing its clean-up).
+    pub(crate) fn running_held(&self) -> bool {
+        self.running.is_some_and(|id| self.cancel_held(id))
+    }
+
     /// Whether the cancellation of `id`, due now, is held (delivered by a poll).
     #[inline]
     pub(super) fn cancel_held(&self, id: TaskId) -> bool {

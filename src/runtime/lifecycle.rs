@@ -9,6 +9,7 @@ use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, NONE,
     QUEUED, SLEEPING,
 };
+use super::wait::Forward;
 use super::{Completion, Core, ErasedTask, Hop, WaitOn};
 use crate::trace::{EventKind, Quick};
 
@@ -16,11 +17,11 @@ impl Core {
     /// Requests cancellation of `id` the way asyncio's `Task.cancel()` does.
     ///
     /// Returns false when the task already finished. If the task awaits only other tasks
-    /// (`await task`, or a gather of tasks), those are cancelled instead, in the order it
-    /// awaits them, and this one is woken when they end (its turn then delivers the
-    /// cancellation): asyncio's propagation through `_fut_waiter`. If it awaits a single
-    /// future (a `Promise`), the future is cancelled, and this task is woken among its
-    /// awaiters in registration order. Otherwise the task is queued, and its future is
+    /// and futures (`await task`, `await promise`, or a gather of them), those are
+    /// cancelled instead, in the order it awaits them (a task queued, a future at once),
+    /// and this one is woken when they end (its turn then delivers the cancellation):
+    /// asyncio's propagation through `_fut_waiter`, and a gather's cancellation of its
+    /// children in argument order. Otherwise the task is queued, and its future is
     /// dropped at its turn (or, if a future it awaits holds its cancellations, polled so
     /// that it finishes first: `cancel_hold.rs`).
     pub(crate) fn cancel(&mut self, id: TaskId, message: Option<Box<str>>) -> bool {
@@ -44,19 +45,8 @@ impl Core {
         if let Some(m) = &message {
             self.messages.insert(id, m.clone());
         }
-        // Forward to awaited tasks only when the task awaits nothing but tasks.
-        let only_tasks =
-            !self.live(id).is(SLEEPING) && self.waits_of(id).all(|w| matches!(w, WaitOn::Join(_)));
-        let inner: Vec<TaskId> = if only_tasks {
-            self.waits_of(id)
-                .filter_map(|w| match w {
-                    WaitOn::Join(t) => Some(*t),
-                    _ => None,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // Forwarded only when the task awaits nothing but tasks and futures.
+        let inner = self.forward_targets(id);
         self.stats.cancels += 1;
         if self.trace.full() {
             self.record(EventKind::CancelRequested {
@@ -69,11 +59,11 @@ impl Core {
             return true;
         }
         let mut forwarded = false;
-        for t in inner {
-            forwarded |= self.cancel(t, message.clone());
-        }
-        if !forwarded && let Some(future) = self.sole_future_wait(id) {
-            forwarded = future.cancel(self, message);
+        for target in inner {
+            forwarded |= match target {
+                Forward::Task(t) => self.cancel(t, message.clone()),
+                Forward::Future(f) => f.cancel(self, message.clone()),
+            };
         }
         if !forwarded {
             self.wake_task(id);
@@ -153,6 +143,13 @@ impl Core {
             && slot.is(CANCEL)
         {
             slot.unset(CANCEL);
+            self.messages.remove(&id);
+            return true;
+        }
+        // Delivered to a future that holds it and parked until that future lets go (a
+        // TaskGroup scope cancelled in its body, waiting for the children): withdrawn the
+        // same way, so the task's next step is a plain poll.
+        if !self.parked_cancels.is_empty() && self.take_parked_cancel(id) {
             self.messages.remove(&id);
             return true;
         }

@@ -115,6 +115,38 @@ impl Core {
     }
 }
 
+/// What a task's cancellation is forwarded to (asyncio's `_fut_waiter.cancel()`).
+pub(crate) enum Forward {
+    /// An awaited task, cancelled in turn.
+    Task(TaskId),
+    /// An awaited future, cancelled at once.
+    Future(Rc<dyn CancelFuture>),
+}
+
+impl Core {
+    /// What task `id`'s cancellation is forwarded to, in the order it awaits them, when
+    /// it awaits nothing but tasks and cancellable futures (a task, a `Promise`, a gather
+    /// of tasks and promises: asyncio's gather cancels its children in argument order);
+    /// empty otherwise (a sleep, a primitive, a combinator that cancels nothing).
+    pub(crate) fn forward_targets(&self, id: TaskId) -> Vec<Forward> {
+        if self.state_of(id) & SLEEPING != 0 {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for w in self.waits_of(id) {
+            match w {
+                WaitOn::Join(t) => out.push(Forward::Task(*t)),
+                WaitOn::Resource(r) => match r.future.borrow().as_ref().and_then(Weak::upgrade) {
+                    Some(f) => out.push(Forward::Future(f)),
+                    None => return Vec::new(),
+                },
+                WaitOn::Sleep(_) => return Vec::new(),
+            }
+        }
+        out
+    }
+}
+
 /// The tasks a wait depends on (edges of the wait-for graph).
 enum Deps<'a> {
     One(&'a TaskId),

@@ -147,17 +147,23 @@ const RAN: u8 = 1;
 const CANCELLED: u8 = 2;
 
 impl CallHandle {
-    /// Cancels the callback if it has not run; returns whether it was pending.
+    /// Cancels the callback if it has not run; returns whether it was pending. As
+    /// asyncio's `Handle.cancel()`, it marks the handle cancelled even if the callback ran.
     ///
     /// ```
     /// # simloop::Sim::new().run(async {
     /// let h = simloop::task::call_soon(|| {});
     /// simloop::yield_now().await;
+    /// assert!(!h.cancelled());
     /// assert!(!h.cancel(), "it ran");
+    /// assert!(h.cancelled());
     /// # });
     /// ```
     pub fn cancel(&self) -> bool {
         if self.state.get() != PENDING {
+            // asyncio's `Handle.cancel()` marks a handle whose callback already ran
+            // cancelled too (`cancelled()` then reads true); nothing is left to disarm.
+            self.state.set(CANCELLED);
             return false;
         }
         self.state.set(CANCELLED);

@@ -218,6 +218,44 @@ impl<T: Clone + 'static> TaskHandle for Task<T> {
     }
 }
 
+/// Tasks and promises in one combinator: `Either::Left(task)`, `Either::Right(promise)`,
+/// as asyncio's `gather(task, fut)` takes both.
+///
+/// ```
+/// use std::rc::Rc;
+/// use futures::future::Either;
+/// use simloop::sync::Promise;
+/// use simloop::{Sim, gather_tasks, spawn};
+///
+/// let out = Sim::new().run(async {
+///     let p: Rc<Promise<u8>> = Rc::new(Promise::new());
+///     p.set_result(2).unwrap();
+///     let t = spawn(async { Ok::<u8, std::convert::Infallible>(1) });
+///     gather_tasks(vec![Either::Left(t), Either::Right(p.handle())]).await
+/// });
+/// assert_eq!(out.result.unwrap().unwrap(), [Ok(1), Ok(2)]);
+/// ```
+impl<A, B> sealed::Sealed for futures::future::Either<A, B>
+where
+    A: Awaitable,
+    B: Awaitable<Value = A::Value>,
+{
+    fn child(&self) -> Child {
+        match self {
+            futures::future::Either::Left(a) => a.child(),
+            futures::future::Either::Right(b) => b.child(),
+        }
+    }
+}
+
+impl<A, B> Awaitable for futures::future::Either<A, B>
+where
+    A: Awaitable,
+    B: Awaitable<Value = A::Value>,
+{
+    type Value = A::Value;
+}
+
 /// A handle with its type erased to its value, as the combinators store their children.
 pub(crate) type BoxedHandle<T> = Box<dyn Future<Output = Result<T, JoinError>> + Unpin>;
 

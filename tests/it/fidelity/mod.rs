@@ -13,7 +13,8 @@
 //! known differences fixed (`sixth_fixes`), primitives under cancellation, callbacks,
 //! combinators and groups; `seventh_*` the seventh (509-, and 497): the known differences
 //! fixed (`seventh_fixes`), then what real services do (`seventh_services`), primitives
-//! and tasks, callbacks and combinators.
+//! and tasks, callbacks and combinators; `eighth_*` the eighth (552-, and 551): the known
+//! differences fixed (`eighth_fixes`), then timeouts, primitives, combinators and tasks.
 
 mod combinators;
 mod corners_combinators;
@@ -22,6 +23,10 @@ mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod edges;
+mod eighth_combinators;
+mod eighth_fixes;
+mod eighth_sync;
+mod eighth_timeouts;
 mod fifth_callbacks;
 mod fifth_combinators;
 mod fifth_groups;

@@ -1,0 +1,198 @@
+//! `GroupScope`: asyncio's `async with TaskGroup() as tg: body`, the body run inline in
+//! the calling task, then the group's join; and the scope's hold on its task's
+//! cancellations (`runtime/cancel_hold.rs`), which makes a cancelled task end only once the
+//! group's children ended, as asyncio's `__aexit__` waits for them.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::task_group::{ChildFailure, GroupError, GroupJoin};
+use crate::runtime::{try_with, with};
+use crate::task::TaskId;
+
+/// The future returned by [`TaskGroup::scope`].
+///
+/// ```
+/// use simloop::{GroupScope, Sim, TaskGroup};
+///
+/// let out = Sim::new().run(async {
+///     let tg: TaskGroup<()> = TaskGroup::new();
+///     let s: GroupScope<_, ()> = tg.scope(async { Ok(3) });
+///     s.await
+/// });
+/// assert_eq!(out.result.unwrap(), Ok(3));
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct GroupScope<F: Future, E> {
+    body: Option<Pin<Box<F>>>,
+    value: Option<F::Output>,
+    join: GroupJoin<E>,
+    /// While pending: the task whose cancellations the scope holds, and its run
+    /// (`runtime/cancel_hold.rs`). asyncio's `__aexit__` catches the task's
+    /// `CancelledError`, aborts the children and waits for them before raising it, so the
+    /// task ends only once they ended.
+    held: Option<(TaskId, u64)>,
+    /// The task's cancellation was delivered to the scope (see `begin_cancel`).
+    cancelled: bool,
+}
+
+impl<F: Future, E> GroupScope<F, E> {
+    /// The scope of `body` in the group that `join` joins.
+    pub(super) fn new(body: F, join: GroupJoin<E>) -> GroupScope<F, E> {
+        GroupScope {
+            body: Some(Box::pin(body)),
+            value: None,
+            join,
+            held: None,
+            cancelled: false,
+        }
+    }
+}
+
+// The body is boxed and the value is never pinned.
+impl<F: Future, E> Unpin for GroupScope<F, E> {}
+
+impl<T, F, E> Future for GroupScope<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+    E: 'static,
+{
+    type Output = Result<T, GroupError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let delivering = this.held.is_some() && with("TaskGroup", |c| c.delivering_cancel());
+        // Held between polls only: while the body runs, what it awaits decides for itself
+        // (a timeout's expiry inside the body must not take the scope's hold for its own).
+        this.let_go();
+        if delivering {
+            this.begin_cancel();
+        }
+        if this.body.is_some() {
+            let shared = &this.join.group.shared;
+            if std::mem::take(&mut shared.state.borrow_mut().interrupt_body) {
+                // Interrupted by a child's failure: the body ends as if cancelled (asyncio
+                // cancels the parent task, which `cancelling()` counts until the group's
+                // exit uncancels it).
+                with("TaskGroup", |c| c.expiring(true));
+                this.body = None;
+                with("TaskGroup", |c| c.expiring(false));
+            } else if this.cancelled {
+                // The task's cancellation reached the body. A body that holds it itself
+                // (an inner scope waiting for its children, a Condition wait re-taking its
+                // lock) is polled as the delivery until it lets go, as asyncio's
+                // `CancelledError` leaves the body only once those finished; any other
+                // body ends now, its `Drop` guards running as its `except` blocks would.
+                if with("TaskGroup", |c| c.running_held()) {
+                    let body = this.body.as_mut().expect("checked");
+                    if let Poll::Ready(out) = body.as_mut().poll(cx) {
+                        // It absorbed the cancellation (an inner group's failures).
+                        this.value = Some(out);
+                    } else if with("TaskGroup", |c| c.running_held()) {
+                        this.hold();
+                        return Poll::Pending;
+                    }
+                }
+                this.body = None;
+                shared.state.borrow_mut().body = None;
+                if !shared.state.borrow().aborting {
+                    shared.abort();
+                }
+            } else if let Poll::Ready(out) = this.body.as_mut().expect("checked").as_mut().poll(cx)
+            {
+                this.body = None;
+                shared.state.borrow_mut().body = None;
+                if out.is_err() {
+                    this.join.group.shared.abort();
+                }
+                this.value = Some(out);
+            } else {
+                let mut s = shared.state.borrow_mut();
+                if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    s.body = Some(cx.waker().clone());
+                }
+                drop(s);
+                this.hold();
+                return Poll::Pending;
+            }
+        } else if this.cancelled && !this.join.group.shared.state.borrow().aborting {
+            // Cancelled while waiting for the children (a timeout's expiry, which reaches
+            // the join through the hold): `__aexit__` aborts them.
+            this.join.group.shared.abort();
+        }
+        let Poll::Ready(joined) = Pin::new(&mut this.join).poll(cx) else {
+            this.hold();
+            return Poll::Pending;
+        };
+        let value = this.value.take();
+        if joined.is_ok() && this.cancelled {
+            // The task's cancellation was delivered to the scope and no child failed: with
+            // the hold let go, the delivery poll this is ends the task (the engine, or a
+            // timeout's held expiry), as asyncio's `__aexit__` re-raises the
+            // `CancelledError`.
+            return Poll::Pending;
+        }
+        Poll::Ready(match (joined, value) {
+            (Ok(()), Some(Ok(v))) => Ok(v),
+            (Err(mut group), Some(Err(e))) => {
+                group.failures.push(ChildFailure::Body { error: e });
+                Err(group)
+            }
+            (Ok(()), Some(Err(e))) => Err(GroupError {
+                failures: vec![ChildFailure::Body { error: e }],
+            }),
+            (Err(group), _) => Err(group),
+            (Ok(()), None) => unreachable!("returned above"),
+        })
+    }
+}
+
+impl<F: Future, E> GroupScope<F, E> {
+    /// Holds the running task's cancellations while the scope is pending (once).
+    fn hold(&mut self) {
+        if self.held.is_none() {
+            self.held = Some(with("TaskGroup", |c| (c.hold_cancel(), c.run_id())));
+        }
+    }
+
+    /// The task's cancellation is being delivered (asyncio raises `CancelledError` into
+    /// the body, and `__aexit__` aborts the group): `poll` then ends the body (its `Drop`
+    /// guards run, as its `except` blocks would) and cancels the children in creation
+    /// order; the scope waits for them, still holding the cancellation, which ends the task
+    /// once they all ended. If some failed, the join absorbs it (`on_done`) and the scope
+    /// returns their failures.
+    fn begin_cancel(&mut self) {
+        self.cancelled = true;
+        let mut s = self.join.group.shared.state.borrow_mut();
+        s.cancelled = true;
+        s.interrupt_body = false;
+    }
+
+    /// Stops holding the task's cancellations.
+    fn let_go(&mut self) {
+        if let Some((task, run)) = self.held.take() {
+            let _ = try_with(|c| {
+                if c.run_id() == run {
+                    c.release_cancel(task);
+                }
+            });
+        }
+    }
+}
+
+impl<F: Future, E> Drop for GroupScope<F, E> {
+    fn drop(&mut self) {
+        // Dropped with its task (or by a timeout's expiry): the hold goes with it.
+        self.let_go();
+    }
+}
+
+impl<F: Future, E> fmt::Debug for GroupScope<F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GroupScope")
+            .field("body_running", &self.body.is_some())
+            .finish()
+    }
+}
