@@ -24,7 +24,11 @@
 //! in memory, one network per runtime: ports are counted from 32768, a connection is two
 //! byte pipes, and every wait is a wake through the engine, so the seed decides the order
 //! and replays it (errors are tokio's `io::ErrorKind`s: `ConnectionRefused`, `AddrInUse`,
-//! `BrokenPipe`, `ConnectionReset`). Real sockets (`from_std`) cannot join it.
+//! `BrokenPipe`, `ConnectionReset`). A real socket handed in with `from_std` (TCP and
+//! Unix-domain streams and listeners) is tokio's own behind the same type, on the
+//! runtime's real reactor, and a TCP connect to a loopback port no simulated listener
+//! has reaches a real one (a `std::thread`'s); a simulated socket's `AsFd` is a
+//! placeholder (`/dev/null`), as it has no OS socket.
 //! The file system, processes, signals, `AsyncFd` and named pipes are not simulated:
 //! they are tokio's own (with their features). A runtime built with I/O runs them on a
 //! real tokio reactor of its own, on a thread of its own, that wakes the simulated tasks

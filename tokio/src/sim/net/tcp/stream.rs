@@ -98,13 +98,16 @@ impl TcpStream {
 
     /// Connects to `addr` (with several addresses, the first that accepts). The
     /// connection is made at once when a listener is bound there; the listener's
-    /// `accept` then has it.
+    /// `accept` then has it. When no simulated listener has a loopback address, the real
+    /// host is tried (tokio's `connect`: a `std::thread`'s listener of this process, say),
+    /// in a runtime that can hear its reactor (not in an explored run); the stream is
+    /// then a real one (`net/real.rs`).
     ///
     /// # Errors
     ///
-    /// `ConnectionRefused` when nothing listens there (any address that is not the
-    /// simulated host's included), an address that does not resolve, or the runtime
-    /// shut down.
+    /// `ConnectionRefused` when nothing listens there, simulated or (on loopback) real
+    /// (any address that is not the simulated host's included), an address that does not
+    /// resolve, or the runtime shut down.
     ///
     /// # Panics
     ///
