@@ -92,6 +92,7 @@ impl Mirror {
                 self.hold((priority(task), Reverse(n), place(task, i)));
             }
         }
+        self.tasks.settle();
     }
 
     /// Takes the oldest wake-up hop out, returning its index.
@@ -146,6 +147,7 @@ impl Mirror {
     pub(super) fn reprioritise_best(&mut self, priority: u64) {
         if let Some((_, n, p)) = self.pop_best() {
             self.hold((priority, n, p));
+            self.tasks.settle();
         }
     }
 
