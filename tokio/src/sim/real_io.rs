@@ -294,6 +294,7 @@ pub(crate) fn spawning_a_process() {
 /// Something real whose events may be pending while a run looks idle (a real socket, a
 /// signal listener) is being made in the current runtime: its idle runs turn the reactor
 /// from now on ([`RealIo::turn`]).
+#[cfg_attr(not(feature = "signal"), allow(dead_code))]
 pub(crate) fn watching_real_events() {
     if let Some(runtime) = crate::sim::context::current_handle() {
         runtime.real_io().watch();
