@@ -209,3 +209,43 @@ fn a_runtime_listening_for_a_signal_sees_pending_events_before_its_clock_moves()
         assert_eq!(first, "bytes");
     }
 }
+
+/// A runtime's drop waits for its reactor's runtime to stop (so what was registered there
+/// is woken first), but not for that runtime's blocking threads: a `tokio::fs` open of a
+/// FIFO nobody writes to blocks one forever, and the drop still returns at once (it
+/// waited 5 s, its bound, when the reactor's runtime was dropped rather than shut down in
+/// the background).
+#[test]
+fn dropping_a_runtime_does_not_wait_for_tokio_fs_work_in_flight() {
+    let dir = std::env::temp_dir().join(format!("simloop-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("fifo");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let rt = rt();
+    let path = fifo.clone();
+    rt.block_on(async move {
+        tokio::spawn(async move {
+            // tokio's own `fs` (the feature is off here): the same blocking pool.
+            let _ = real_tokio::fs::File::open(path).await;
+        });
+        // The open is on tokio's blocking thread, blocked until a writer comes.
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    });
+    let start = std::time::Instant::now();
+    drop(rt);
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    // A writer releases the blocked open.
+    drop(std::fs::OpenOptions::new().write(true).open(&fifo).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

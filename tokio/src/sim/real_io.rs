@@ -80,11 +80,14 @@ impl RealIo {
             drive(Box::new(move || {
                 // A current-thread runtime's `block_on` parks in its drivers: the reactor
                 // turns here until the simulated runtime shuts down; then its drop wakes
-                // what waits on it with tokio's shutdown error.
+                // what waits on it with tokio's shutdown error. Its blocking threads
+                // (`tokio::fs` work in flight) are not waited for: they end on their own,
+                // and neither this thread nor the runtime's drop, which waits for `done`,
+                // hangs on one (a read of stdin, say).
                 rt.block_on(async {
                     let _ = stopped.await;
                 });
-                drop(rt);
+                rt.shutdown_background();
                 drop(done);
             }));
             *lock(&self.driver) = Some(Driver { stop, dropped });
