@@ -13,7 +13,7 @@ use pin_project_lite::pin_project;
 
 use super::id::set_current;
 use super::local::LocalRef;
-use super::state::{Shared, finish, lock, new_shared, started};
+use super::state::{Shared, finish, lock, new_shared};
 use super::{Id, JoinError, JoinHandle};
 use crate::sim::context::{self, NO_RUNTIME};
 use crate::sim::runtime::Handle;
@@ -56,7 +56,7 @@ where
         task.alive = Some(start.alive);
         // Recorded through the handle's reference to the task's state: no clone of it.
         let id = task.spawn_as(start.keepable);
-        lock(&join.shared).task = started(start.number, id);
+        lock(&join.shared).task = Some((start.number, id));
         return join;
     }
     match context::current_handle() {
@@ -208,7 +208,7 @@ impl<F: Future + 'static> TaskFuture<F> {
     pub(crate) fn start(self) {
         let shared = self.shared.clone();
         let task = simloop::spawn(self).id();
-        lock(&shared).task = started(context::run_number(), task);
+        lock(&shared).task = Some((context::run_number(), task));
     }
 }
 
@@ -234,7 +234,7 @@ where
     fn start_as(self, (keepable, number): (bool, u64)) {
         let shared = self.shared.clone();
         let task = self.spawn_as(keepable);
-        lock(&shared).task = started(number, task);
+        lock(&shared).task = Some((number, task));
     }
 
     /// Spawns the task's simloop task in the run in progress (keepable or not); the caller
@@ -268,7 +268,7 @@ impl<F: Future> Future for TaskFuture<F> {
             let mut joint = lock(this.shared);
             if outlived {
                 // It outlived its previous run: aborts now reach it in this one.
-                joint.task = started(run, simloop::task::current());
+                joint.task = Some((run, simloop::task::current()));
             }
             if joint.aborted {
                 // Aborted before it started, or between its runs: it runs no more.

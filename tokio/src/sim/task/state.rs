@@ -3,7 +3,6 @@
 //! The state sits behind a `Mutex` because tokio's handles are `Send` (a handle may be moved
 //! into another task); runs are single-threaded, so it is never contended.
 
-use std::num::NonZeroU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
 
@@ -23,24 +22,9 @@ pub(crate) struct Joint<T> {
     /// The handle was dropped: the output is dropped as soon as it exists.
     pub(crate) detached: bool,
     /// The simulated task and the run it lives in, once started.
-    pub(crate) task: Option<(NonZeroU64, simloop::task::TaskId)>,
+    pub(crate) task: Option<(u64, simloop::task::TaskId)>,
     /// Told when the task ends (its `JoinSet`, its `LocalSet`), each with a key.
-    pub(crate) notify: Option<Box<Notified>>,
-}
-
-/// Who is told when a task ends, each with a key.
-// Boxed, and the run number non-zero (run numbers count from 1), so that the state of a
-// task with a small output fits a 120-byte allocation, glibc's fast bins, where its
-// 144 bytes took the slower ones: every task allocates one and its handle frees it
-// (W3 -33 instructions a task, BENCHMARKS.md "Round 14 (simloop-tokio speed)").
-pub(crate) type Notified = Vec<(Arc<dyn Notify>, u64)>;
-
-/// The task's simulated id in run `run` (none outside a run: run numbers start at 1).
-pub(crate) fn started(
-    run: u64,
-    task: simloop::task::TaskId,
-) -> Option<(NonZeroU64, simloop::task::TaskId)> {
-    NonZeroU64::new(run).map(|run| (run, task))
+    pub(crate) notify: Vec<(Arc<dyn Notify>, u64)>,
 }
 
 /// Told when a task ends (a `JoinSet`, a `LocalSet`).
@@ -60,7 +44,7 @@ pub(crate) fn new_shared<T>(id: Id) -> Shared<T> {
         aborted: false,
         detached: false,
         task: None,
-        notify: None,
+        notify: Vec::new(),
     }))
 }
 
@@ -84,7 +68,7 @@ pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) 
             j.output = Some(result);
             None
         };
-        (j.waker.take(), j.notify.take(), unread)
+        (j.waker.take(), std::mem::take(&mut j.notify), unread)
     };
     // Nobody will read it; a panic in its `Drop` stays here, as in tokio.
     if unread.is_some() {
@@ -93,7 +77,7 @@ pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) 
     if let Some(w) = waker {
         w.wake();
     }
-    for (set, key) in notify.into_iter().flat_map(|n| *n) {
+    for (set, key) in notify {
         set.ended(key);
     }
 }
@@ -114,7 +98,6 @@ pub(crate) fn abort<T>(shared: &Mutex<Joint<T>>) {
     let Some((run, task)) = task else {
         return;
     };
-    let run = run.get();
     if run == context::run_number() {
         simloop::task::cancel(task);
     } else if let Some(handle) = context::run_handle(run) {
@@ -133,7 +116,7 @@ pub(crate) fn on_end<T>(shared: &Mutex<Joint<T>>, set: Arc<dyn Notify>, key: u64
         drop(j);
         set.ended(key);
     } else {
-        j.notify.get_or_insert_default().push((set, key));
+        j.notify.push((set, key));
     }
 }
 
