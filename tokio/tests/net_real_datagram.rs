@@ -75,6 +75,9 @@ fn a_std_udp_socket_handed_in_sends_and_receives_in_a_run() {
         socket.set_ttl(42).unwrap();
         assert_eq!(socket.ttl().unwrap(), 42);
         assert!(socket.take_error().unwrap().is_none());
+        // The OS's: bound to no device.
+        #[cfg(target_os = "linux")]
+        assert_eq!(socket.device().unwrap(), None);
     });
     let (got, from) = echo.join().unwrap();
     assert_eq!((&got[..], from), (&b"pong"[..], ours_addr));

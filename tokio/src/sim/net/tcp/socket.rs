@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::{TcpListener, TcpStream};
 use crate::sim::context;
 use crate::sim::net::network::{Network, Port, Proto, connect_budget, lock};
-use crate::sim::net::option::{doubled, real_option, same};
+use crate::sim::net::option::{device_options, doubled, real_option, same};
 use crate::sim::net::real;
 
 /// A TCP socket not yet connected nor listening: options and a bound address, kept
@@ -56,6 +56,8 @@ struct State {
     nodelay: bool,
     tclass_v6: u32,
     tos_v4: u32,
+    /// `SO_BINDTODEVICE`'s name, kept (the simulated host has no interfaces).
+    device: Option<Vec<u8>>,
 }
 
 /// The examples' prelude: a fresh socket `a`.
@@ -102,6 +104,7 @@ impl TcpSocket {
                     nodelay: false,
                     tclass_v6: 0,
                     tos_v4: 0,
+                    device: None,
                 }),
             },
         }
@@ -149,6 +152,7 @@ impl TcpSocket {
     real_option!(doc_socket, "Whether Nagle's algorithm is off (passed to the stream).", nodelay, "Turns Nagle's algorithm off or on.", set_nodelay, nodelay: bool, same, "true" => "true");
     real_option!(doc_socket, "The IPv6 traffic class.", tclass_v6, "Sets the IPv6 traffic class.", set_tclass_v6, tclass_v6: u32, same, "96" => "96");
     real_option!(doc_socket, "The IPv4 type of service.", tos_v4, "Sets the IPv4 type of service.", set_tos_v4, tos_v4: u32, same, "96" => "96");
+    device_options!(doc_socket);
 
     /// The linger (passed to the stream: `Some(0)` makes its drop reset the connection).
     ///

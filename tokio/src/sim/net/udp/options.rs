@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use super::mailbox::Options;
 use super::{Inner, UdpSocket, doc_udp, doc_udp_pair};
 use crate::sim::net::network::{lock, unsupported};
-use crate::sim::net::option::{real_option, same};
+use crate::sim::net::option::{device_options, real_option, same};
 
 impl UdpSocket {
     /// `f` of the simulated socket's kept options (a real socket's are the OS's: its
@@ -26,6 +26,7 @@ impl UdpSocket {
     real_option!(doc_udp_pair, "The IPv6 traffic class.", tclass_v6, "Sets the IPv6 traffic class.", set_tclass_v6, tclass_v6: u32, same, "96" => "96");
     real_option!(doc_udp_pair, "The IP time-to-live.", ttl, "Sets the IP time-to-live.", set_ttl, ttl: u32, same, "40" => "40");
     real_option!(doc_udp_pair, "The IPv4 type of service.", tos_v4, "Sets the IPv4 type of service.", set_tos_v4, tos_v4: u32, same, "96" => "96");
+    device_options!(doc_udp_pair);
 
     /// Multicast is not simulated: a real socket's (`from_std`) only.
     ///
