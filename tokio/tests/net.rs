@@ -235,6 +235,34 @@ async fn a_tcp_socket_binds_before_connecting() {
     assert_eq!(stream.local_addr().unwrap(), peer);
 }
 
+/// tokio's `device`/`bind_device` (`SO_BINDTODEVICE`) and its deprecated `tos`/`set_tos`
+/// exist on `TcpSocket` and `UdpSocket` (code calling them did not compile under the
+/// cfg): a simulated socket keeps the device name (an empty one unbinds, as Linux's),
+/// and `tos` is `tos_v4`.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+#[allow(deprecated)]
+async fn sockets_keep_their_device_and_tos_is_tos_v4() {
+    let tcp = TcpSocket::new_v4().unwrap();
+    assert_eq!(tcp.device().unwrap(), None);
+    tcp.bind_device(Some(b"eth0")).unwrap();
+    assert_eq!(tcp.device().unwrap(), Some(b"eth0".to_vec()));
+    tcp.bind_device(Some(b"")).unwrap();
+    assert_eq!(tcp.device().unwrap(), None);
+    tcp.set_tos(16).unwrap();
+    assert_eq!((tcp.tos().unwrap(), tcp.tos_v4().unwrap()), (16, 16));
+
+    let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    udp.bind_device(Some(b"lo")).unwrap();
+    assert_eq!(udp.device().unwrap(), Some(b"lo".to_vec()));
+    udp.bind_device(None).unwrap();
+    assert_eq!(udp.device().unwrap(), None);
+    udp.set_tos_v4(8).unwrap();
+    assert_eq!(udp.tos().unwrap(), 8);
+    udp.set_tos(4).unwrap();
+    assert_eq!(udp.tos_v4().unwrap(), 4);
+}
+
 #[tokio::test]
 async fn udp_datagrams_arrive_whole_and_in_order_and_a_connected_socket_filters() {
     let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();

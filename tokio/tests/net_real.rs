@@ -2,20 +2,22 @@
 //! (`tokio/src/sim/net/real.rs`): a `TcpStream`, `TcpListener`, `UnixStream` or
 //! `UnixListener` handed in with `from_std` is tokio's own socket in the runtime's real
 //! reactor, polled from simulated tasks; a TCP connect to a loopback port no simulated
-//! listener has reaches a real listener; `AsFd` gives the real descriptor. Regression
+//! listener has reaches a real listener; `AsFd` gives the real descriptor; a
+//! `TcpSocket` made with `from_std_stream` listens and connects for real. Regression
 //! tests of tokio's `tcp_peek`, `tcp_split`, `tcp_into_split`, `io_driver_drop` and
 //! `process_issue_8042`, which failed with `Unsupported` (a real socket could not reach
 //! the simulated network).
 #![cfg(all(simloop, unix))]
 
 extern crate simloop_tokio as tokio;
+extern crate tokio as real_tokio;
 
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream, UnixListener, UnixStream};
 use tokio::simulation::{Explorer, explore};
 
 fn rt() -> tokio::runtime::Runtime {
@@ -32,6 +34,13 @@ fn real_pair() -> (std::net::TcpStream, std::net::TcpStream) {
     ours.set_nonblocking(true).unwrap();
     let (peer, _) = listener.accept().unwrap();
     (ours, peer)
+}
+
+/// An unconnected, unbound real TCP socket as std's type, as code building its socket
+/// with `socket2` hands it to `TcpSocket::from_std_stream`.
+fn unconnected() -> std::net::TcpStream {
+    let socket = real_tokio::net::TcpSocket::new_v4().unwrap();
+    std::net::TcpStream::from(socket.as_fd().try_clone_to_owned().unwrap())
 }
 
 /// tokio's `tcp_peek`: a std socket handed in is read and peeked from a run, woken by
@@ -285,4 +294,48 @@ fn pending_real_events_come_before_the_clock_advances() {
         });
         assert_eq!(first, "bytes");
     }
+}
+
+/// A std socket made a `TcpSocket` (`from_std_stream`) is real: its options and address
+/// are the OS's, its `listen` a real listener that a std client reaches, its `connect`
+/// a real stream. It was `Unsupported`.
+#[test]
+fn a_tcp_socket_from_a_std_socket_listens_and_connects_for_real() {
+    rt().block_on(async {
+        let server = TcpSocket::from_std_stream(unconnected()).unwrap();
+        server.set_reuseaddr(true).unwrap();
+        assert!(server.reuseaddr().unwrap());
+        server.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = server.local_addr().unwrap();
+        let raw = server.as_raw_fd();
+        let listener = server.listen(16).unwrap();
+        assert_eq!(listener.as_raw_fd(), raw);
+        assert_eq!(listener.local_addr().unwrap(), addr);
+        let client = std::thread::spawn(move || {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            stream.write_all(b"std").unwrap();
+        });
+        let (mut accepted, _) = listener.accept().await.unwrap();
+        let mut buf = [0; 3];
+        accepted.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"std");
+        client.join().unwrap();
+
+        let socket = TcpSocket::from_std_stream(unconnected()).unwrap();
+        socket.set_nodelay(true).unwrap();
+        let mut stream = socket.connect(addr).await.unwrap();
+        assert!(stream.nodelay().unwrap());
+        assert_eq!(stream.peer_addr().unwrap(), addr);
+        let (mut other, _) = listener.accept().await.unwrap();
+        stream.write_all(b"real").await.unwrap();
+        let mut buf = [0; 4];
+        other.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"real");
+
+        // A simulated socket is as before: its listener is the simulated network's.
+        let simulated = TcpSocket::new_v4().unwrap();
+        simulated.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        assert_eq!(simulated.local_addr().unwrap().port(), 32768);
+        assert_ne!(simulated.as_raw_fd(), raw);
+    });
 }

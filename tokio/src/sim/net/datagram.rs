@@ -1,7 +1,9 @@
 //! What UDP and Unix-domain datagram sockets share: readiness (readable from the
 //! socket's mailbox, writable as the family says: a UDP socket always, a Unix-domain one
 //! while its peer's queue has room), `try_io`/`async_io`, and tokio's public methods for
-//! them (`datagram_methods!`), made once for both families.
+//! them (`datagram_methods!`), made once for both families. A public socket is simulated
+//! or real (tokio's own, handed in with `from_std`: `net/real.rs`); [`Sides`] tells
+//! which, and each readiness method dispatches once.
 
 use std::io;
 use std::task::{Poll, Waker};
@@ -9,7 +11,26 @@ use std::task::{Poll, Waker};
 use tokio::io::{Interest, Ready};
 
 use super::network::lock;
+use super::real::RealDatagram;
 use super::udp::{Mailbox, QUEUE_BYTES};
+
+/// A public datagram socket (`UdpSocket`, `UnixDatagram`): its simulated socket or
+/// its real one.
+pub(crate) trait Sides {
+    /// The simulated socket's type.
+    type Sim: Datagram;
+    /// The real socket's type (tokio's).
+    type Real: RealDatagram;
+
+    /// Which of the two this socket is.
+    fn side(&self) -> Side<'_, Self::Sim, Self::Real>;
+}
+
+/// A datagram socket, simulated or real ([`Sides::side`]).
+pub(crate) enum Side<'a, S, R> {
+    Sim(&'a S),
+    Real(&'a R),
+}
 
 /// A datagram socket of either family.
 pub(crate) trait Datagram {
@@ -111,7 +132,7 @@ macro_rules! datagram_methods {
         ///
         /// # Errors
         ///
-        /// None in the simulation.
+        /// A real socket's (`from_std`); none in the simulation.
         ///
         /// # Examples
         ///
@@ -120,7 +141,14 @@ macro_rules! datagram_methods {
             &self,
             interest: ::tokio::io::Interest,
         ) -> ::std::io::Result<::tokio::io::Ready> {
-            $crate::sim::net::datagram::ready(self, interest).await
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    $crate::sim::net::datagram::ready(sim, interest).await
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::ready(real, interest).await
+                }
+            }
         }
 
         /// Waits until the socket may be writable (a UDP socket is at once: its sends
@@ -128,23 +156,36 @@ macro_rules! datagram_methods {
         ///
         /// # Errors
         ///
-        /// None in the simulation.
+        /// A real socket's (`from_std`); none in the simulation.
         ///
         /// # Examples
         ///
         #[doc = $doc!("a.writable().await?;\nassert_eq!(a.try_send(b\"x\")?, 1);\nlet _ = b;")]
         pub async fn writable(&self) -> ::std::io::Result<()> {
-            ::std::future::poll_fn(|cx| {
-                $crate::sim::net::datagram::Datagram::poll_writable(self, cx.waker()).map(Ok)
-            })
-            .await
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    ::std::future::poll_fn(|cx| {
+                        $crate::sim::net::datagram::Datagram::poll_writable(sim, cx.waker())
+                            .map(Ok)
+                    })
+                    .await
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::ready(
+                        real,
+                        ::tokio::io::Interest::WRITABLE,
+                    )
+                    .await
+                    .map(|_| ())
+                }
+            }
         }
 
         /// Polls for writability (registering the task when not ready).
         ///
         /// # Errors
         ///
-        /// None in the simulation.
+        /// A real socket's (`from_std`); none in the simulation.
         ///
         /// # Examples
         ///
@@ -153,35 +194,54 @@ macro_rules! datagram_methods {
             &self,
             cx: &mut ::std::task::Context<'_>,
         ) -> ::std::task::Poll<::std::io::Result<()>> {
-            $crate::sim::net::network::budgeted(cx, |cx| {
-                $crate::sim::net::datagram::Datagram::poll_writable(self, cx.waker())
-            })
-            .map(Ok)
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    $crate::sim::net::network::budgeted(cx, |cx| {
+                        $crate::sim::net::datagram::Datagram::poll_writable(sim, cx.waker())
+                    })
+                    .map(Ok)
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::poll_send_ready(real, cx)
+                }
+            }
         }
 
         /// Waits until a datagram (or an error) may be there.
         ///
         /// # Errors
         ///
-        /// None in the simulation.
+        /// A real socket's (`from_std`); none in the simulation.
         ///
         /// # Examples
         ///
         #[doc = $doc!("a.send(b\"x\").await?;\nb.readable().await?;\nassert_eq!(b.try_recv(&mut [0; 4])?, 1);")]
         pub async fn readable(&self) -> ::std::io::Result<()> {
-            ::std::future::poll_fn(|cx| {
-                $crate::sim::net::datagram::Datagram::mailbox(self)
-                    .poll_readable(cx.waker())
-                    .map(Ok)
-            })
-            .await
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    ::std::future::poll_fn(|cx| {
+                        $crate::sim::net::datagram::Datagram::mailbox(sim)
+                            .poll_readable(cx.waker())
+                            .map(Ok)
+                    })
+                    .await
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::ready(
+                        real,
+                        ::tokio::io::Interest::READABLE,
+                    )
+                    .await
+                    .map(|_| ())
+                }
+            }
         }
 
         /// Polls for readability (registering the task when not ready).
         ///
         /// # Errors
         ///
-        /// None in the simulation.
+        /// A real socket's (`from_std`); none in the simulation.
         ///
         /// # Examples
         ///
@@ -190,15 +250,24 @@ macro_rules! datagram_methods {
             &self,
             cx: &mut ::std::task::Context<'_>,
         ) -> ::std::task::Poll<::std::io::Result<()>> {
-            $crate::sim::net::network::budgeted(cx, |cx| {
-                $crate::sim::net::datagram::Datagram::mailbox(self).poll_readable(cx.waker())
-            })
-            .map(Ok)
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    $crate::sim::net::network::budgeted(cx, |cx| {
+                        $crate::sim::net::datagram::Datagram::mailbox(sim)
+                            .poll_readable(cx.waker())
+                    })
+                    .map(Ok)
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::poll_recv_ready(real, cx)
+                }
+            }
         }
 
         /// Runs `f`, a non-blocking operation, forgetting that the socket was readable
-        /// when it says `WouldBlock` (in the simulation `f` has no OS socket to use, so
-        /// this serves code that calls the socket's own `try_` methods in `f`).
+        /// when it says `WouldBlock` (a simulated socket has no OS socket for `f` to use,
+        /// so there this serves code that calls the socket's own `try_` methods in `f`;
+        /// a real one's is tokio's `try_io`).
         ///
         /// # Errors
         ///
@@ -212,7 +281,14 @@ macro_rules! datagram_methods {
             interest: ::tokio::io::Interest,
             f: impl FnOnce() -> ::std::io::Result<R>,
         ) -> ::std::io::Result<R> {
-            $crate::sim::net::datagram::try_io(self, interest, f)
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    $crate::sim::net::datagram::try_io(sim, interest, f)
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::try_io(real, interest, f)
+                }
+            }
         }
 
         /// Waits for `interest`'s readiness and runs `f` until it does not say
@@ -230,7 +306,14 @@ macro_rules! datagram_methods {
             interest: ::tokio::io::Interest,
             f: impl FnMut() -> ::std::io::Result<R>,
         ) -> ::std::io::Result<R> {
-            $crate::sim::net::datagram::async_io(self, interest, f).await
+            match $crate::sim::net::datagram::Sides::side(self) {
+                $crate::sim::net::datagram::Side::Sim(sim) => {
+                    $crate::sim::net::datagram::async_io(sim, interest, f).await
+                }
+                $crate::sim::net::datagram::Side::Real(real) => {
+                    $crate::sim::net::real::RealDatagram::async_io(real, interest, f).await
+                }
+            }
         }
 
         /// Receives a datagram into `buf`'s spare capacity without waiting.

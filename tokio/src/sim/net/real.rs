@@ -230,6 +230,67 @@ real_stream!(
     )))
 );
 
+/// What a datagram family's real socket (tokio's `UdpSocket`, `UnixDatagram`) does for
+/// the readiness methods both families share (`datagram::datagram_methods!`); the
+/// family's own methods call tokio's directly.
+pub(crate) trait RealDatagram: AsFd + Send + Sync + 'static {
+    fn ready(
+        &self,
+        interest: Interest,
+    ) -> impl Future<Output = io::Result<Ready>> + Send + Sync + '_;
+    fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    fn try_io<R>(&self, interest: Interest, f: impl FnOnce() -> io::Result<R>) -> io::Result<R>;
+    fn async_io<'a, R: 'a>(
+        &'a self,
+        interest: Interest,
+        f: impl FnMut() -> io::Result<R> + 'a,
+    ) -> impl Future<Output = io::Result<R>> + 'a;
+}
+
+/// `RealDatagram` by tokio's methods of the same names.
+macro_rules! real_datagram {
+    ($ty:ty) => {
+        impl RealDatagram for $ty {
+            fn ready(
+                &self,
+                interest: Interest,
+            ) -> impl Future<Output = io::Result<Ready>> + Send + Sync + '_ {
+                <$ty>::ready(self, interest)
+            }
+
+            fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                <$ty>::poll_send_ready(self, cx)
+            }
+
+            fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                <$ty>::poll_recv_ready(self, cx)
+            }
+
+            fn try_io<R>(
+                &self,
+                interest: Interest,
+                f: impl FnOnce() -> io::Result<R>,
+            ) -> io::Result<R> {
+                <$ty>::try_io(self, interest, f)
+            }
+
+            fn async_io<'a, R: 'a>(
+                &'a self,
+                interest: Interest,
+                f: impl FnMut() -> io::Result<R> + 'a,
+            ) -> impl Future<Output = io::Result<R>> + 'a {
+                <$ty>::async_io(self, interest, f)
+            }
+        }
+    };
+}
+
+real_datagram!(tokio::net::UdpSocket);
+
+#[cfg(unix)]
+real_datagram!(tokio::net::UnixDatagram);
+
 /// Whether a TCP connect the simulated network refused may try the real host: `addr` is
 /// a loopback address (the simulated host's own, where a real listener of this process,
 /// a `std::thread`'s say, may wait) and a real socket may be made now (`available`).

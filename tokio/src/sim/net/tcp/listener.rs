@@ -276,11 +276,15 @@ impl TcpListener {
     #[track_caller]
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         let reactor = real::reactor("TcpListener::from_std")?;
-        real::in_reactor(&reactor, || tokio::net::TcpListener::from_std(listener)).map(|real| {
-            TcpListener {
-                inner: Listener::Real(real),
-            }
-        })
+        real::in_reactor(&reactor, || tokio::net::TcpListener::from_std(listener))
+            .map(TcpListener::from_real)
+    }
+
+    /// A listener over tokio's own (`from_std`, a real `TcpSocket`'s `listen`).
+    pub(crate) fn from_real(real: tokio::net::TcpListener) -> TcpListener {
+        TcpListener {
+            inner: Listener::Real(real),
+        }
     }
 
     /// The real listener of one made by [`Self::from_std`], in non-blocking mode as

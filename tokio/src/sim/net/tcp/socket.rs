@@ -1,4 +1,6 @@
-//! `TcpSocket`: a socket configured before it connects or listens.
+//! `TcpSocket`: a socket configured before it connects or listens, simulated, or real
+//! when handed in with `from_std_stream` (tokio's own: its stream or listener is real,
+//! in the runtime's real reactor, `net/real.rs`).
 
 use std::fmt;
 use std::io;
@@ -8,8 +10,9 @@ use std::time::Duration;
 
 use super::{TcpListener, TcpStream};
 use crate::sim::context;
-use crate::sim::net::network::{Network, Port, Proto, connect_budget, lock, unsupported};
-use crate::sim::net::option::{doubled, kept_option, same};
+use crate::sim::net::network::{Network, Port, Proto, connect_budget, lock};
+use crate::sim::net::option::{device_options, doubled, real_option, same};
+use crate::sim::net::real;
 
 /// A TCP socket not yet connected nor listening: options and a bound address, kept
 /// until [`TcpSocket::connect`] or [`TcpSocket::listen`] makes it a stream or a listener
@@ -32,8 +35,14 @@ use crate::sim::net::option::{doubled, kept_option, same};
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct TcpSocket {
-    v6: bool,
-    state: Mutex<State>,
+    inner: Inner,
+}
+
+/// A socket not yet connected: simulated (its options and bound port, kept until it
+/// connects or listens), or real (tokio's own, from `from_std_stream`).
+enum Inner {
+    Sim { v6: bool, state: Mutex<State> },
+    Real(tokio::net::TcpSocket),
 }
 
 struct State {
@@ -47,6 +56,8 @@ struct State {
     nodelay: bool,
     tclass_v6: u32,
     tos_v4: u32,
+    /// `SO_BINDTODEVICE`'s name, kept (the simulated host has no interfaces).
+    device: Option<Vec<u8>>,
 }
 
 /// The examples' prelude: a fresh socket `a`.
@@ -61,25 +72,41 @@ macro_rules! doc_socket {
 }
 
 impl TcpSocket {
+    /// `f` of the simulated socket's kept options (a real socket's are the OS's: its
+    /// option methods ask it instead).
     fn options<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut lock(&self.state))
+        match &self.inner {
+            Inner::Sim { state, .. } => f(&mut lock(state)),
+            Inner::Real(_) => unreachable!("a real socket's options are the OS's"),
+        }
+    }
+
+    /// The real socket, if the socket has one.
+    fn real(&self) -> Option<&tokio::net::TcpSocket> {
+        match &self.inner {
+            Inner::Sim { .. } => None,
+            Inner::Real(real) => Some(real),
+        }
     }
 
     fn new(v6: bool) -> TcpSocket {
         TcpSocket {
-            v6,
-            state: Mutex::new(State {
-                bound: None,
-                keepalive: false,
-                reuseaddr: false,
-                reuseport: false,
-                send_buffer_size: 16 * 1024,
-                recv_buffer_size: 128 * 1024,
-                linger: None,
-                nodelay: false,
-                tclass_v6: 0,
-                tos_v4: 0,
-            }),
+            inner: Inner::Sim {
+                v6,
+                state: Mutex::new(State {
+                    bound: None,
+                    keepalive: false,
+                    reuseaddr: false,
+                    reuseport: false,
+                    send_buffer_size: 16 * 1024,
+                    recv_buffer_size: 128 * 1024,
+                    linger: None,
+                    nodelay: false,
+                    tclass_v6: 0,
+                    tos_v4: 0,
+                    device: None,
+                }),
+            },
         }
     }
 
@@ -117,36 +144,44 @@ impl TcpSocket {
         Ok(TcpSocket::new(true))
     }
 
-    kept_option!(doc_socket, "Whether keepalive probes are on.", keepalive, "Turns keepalive probes on or off.", set_keepalive, keepalive: bool, same, "true" => "true");
-    kept_option!(doc_socket, "Whether `SO_REUSEADDR` is on.", reuseaddr, "Sets `SO_REUSEADDR`.", set_reuseaddr, reuseaddr: bool, same, "true" => "true");
-    kept_option!(doc_socket, "Whether `SO_REUSEPORT` is on.", reuseport, "Sets `SO_REUSEPORT`.", set_reuseport, reuseport: bool, same, "true" => "true");
-    kept_option!(doc_socket, "The send buffer size (Linux reports twice what was set).", send_buffer_size, "Sets the send buffer size (a stream's buffer stays 256 KiB).", set_send_buffer_size, send_buffer_size: u32, doubled, "4096" => "8192");
-    kept_option!(doc_socket, "The receive buffer size (Linux reports twice what was set).", recv_buffer_size, "Sets the receive buffer size (a stream's buffer stays 256 KiB).", set_recv_buffer_size, recv_buffer_size: u32, doubled, "4096" => "8192");
-    kept_option!(doc_socket, "Whether Nagle's algorithm is off (passed to the stream).", nodelay, "Turns Nagle's algorithm off or on.", set_nodelay, nodelay: bool, same, "true" => "true");
-    kept_option!(doc_socket, "The IPv6 traffic class.", tclass_v6, "Sets the IPv6 traffic class.", set_tclass_v6, tclass_v6: u32, same, "96" => "96");
-    kept_option!(doc_socket, "The IPv4 type of service.", tos_v4, "Sets the IPv4 type of service.", set_tos_v4, tos_v4: u32, same, "96" => "96");
+    real_option!(doc_socket, "Whether keepalive probes are on.", keepalive, "Turns keepalive probes on or off.", set_keepalive, keepalive: bool, same, "true" => "true");
+    real_option!(doc_socket, "Whether `SO_REUSEADDR` is on.", reuseaddr, "Sets `SO_REUSEADDR`.", set_reuseaddr, reuseaddr: bool, same, "true" => "true");
+    real_option!(doc_socket, "Whether `SO_REUSEPORT` is on.", reuseport, "Sets `SO_REUSEPORT`.", set_reuseport, reuseport: bool, same, "true" => "true");
+    real_option!(doc_socket, "The send buffer size (Linux reports twice what was set).", send_buffer_size, "Sets the send buffer size (a stream's buffer stays 256 KiB).", set_send_buffer_size, send_buffer_size: u32, doubled, "4096" => "8192");
+    real_option!(doc_socket, "The receive buffer size (Linux reports twice what was set).", recv_buffer_size, "Sets the receive buffer size (a stream's buffer stays 256 KiB).", set_recv_buffer_size, recv_buffer_size: u32, doubled, "4096" => "8192");
+    real_option!(doc_socket, "Whether Nagle's algorithm is off (passed to the stream).", nodelay, "Turns Nagle's algorithm off or on.", set_nodelay, nodelay: bool, same, "true" => "true");
+    real_option!(doc_socket, "The IPv6 traffic class.", tclass_v6, "Sets the IPv6 traffic class.", set_tclass_v6, tclass_v6: u32, same, "96" => "96");
+    real_option!(doc_socket, "The IPv4 type of service.", tos_v4, "Sets the IPv4 type of service.", set_tos_v4, tos_v4: u32, same, "96" => "96");
+    device_options!(doc_socket);
 
     /// The linger (passed to the stream: `Some(0)` makes its drop reset the connection).
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's (`from_std_stream`); none in the simulation.
     ///
     #[doc = concat!("# Examples\n\n", doc_socket!("a.set_zero_linger()?;\nassert_eq!(a.linger()?, Some(std::time::Duration::ZERO));"))]
     pub fn linger(&self) -> io::Result<Option<Duration>> {
-        Ok(lock(&self.state).linger)
+        if let Some(real) = self.real() {
+            return real.linger();
+        }
+        Ok(self.options(|o| o.linger))
     }
 
     /// Sets the linger (tokio deprecates it for [`Self::set_zero_linger`]).
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's (`from_std_stream`); none in the simulation.
     ///
     #[doc = concat!("# Examples\n\n", doc_socket!("#[allow(deprecated)]\na.set_linger(None)?;\nassert_eq!(a.linger()?, None);"))]
     #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
-        lock(&self.state).linger = dur;
+        if let Some(real) = self.real() {
+            #[allow(deprecated)]
+            return real.set_linger(dur);
+        }
+        self.options(|o| o.linger = dur);
         Ok(())
     }
 
@@ -154,11 +189,14 @@ impl TcpSocket {
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's (`from_std_stream`); none in the simulation.
     ///
     #[doc = concat!("# Examples\n\n", doc_socket!("a.set_zero_linger()?;\nassert_eq!(a.linger()?, Some(std::time::Duration::ZERO));"))]
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        lock(&self.state).linger = Some(Duration::ZERO);
+        if let Some(real) = self.real() {
+            return real.set_zero_linger();
+        }
+        self.options(|o| o.linger = Some(Duration::ZERO));
         Ok(())
     }
 
@@ -180,9 +218,12 @@ impl TcpSocket {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn bind(&self, addr: SocketAddr) -> io::Result<()> {
+        if let Some(real) = self.real() {
+            return real.bind(addr);
+        }
         let network = network()?;
         let bound = network.bind(Proto::Tcp, addr)?;
-        lock(&self.state).bound = Some(bound);
+        self.options(|o| o.bound = Some(bound));
         Ok(())
     }
 
@@ -201,18 +242,19 @@ impl TcpSocket {
     /// # Ok::<_, std::io::Error>(())
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        lock(&self.state)
-            .bound
-            .as_ref()
-            .map(|(_, addr)| *addr)
+        if let Some(real) = self.real() {
+            return real.local_addr();
+        }
+        self.options(|o| o.bound.as_ref().map(|(_, addr)| *addr))
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the socket is not bound"))
     }
 
-    /// The pending socket error: none in the simulation.
+    /// The pending socket error: none in the simulation; a real socket's
+    /// (`from_std_stream`).
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's; none in the simulation.
     ///
     /// # Examples
     ///
@@ -222,7 +264,10 @@ impl TcpSocket {
     /// # Ok::<_, std::io::Error>(())
     /// ```
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(None)
+        match self.real() {
+            Some(real) => real.take_error(),
+            None => Ok(None),
+        }
     }
 
     /// Connects to `addr` from the bound address (or an ephemeral port).
@@ -244,8 +289,22 @@ impl TcpSocket {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub async fn connect(self, addr: SocketAddr) -> io::Result<TcpStream> {
+        let state = match self.inner {
+            Inner::Sim { state, .. } => state,
+            Inner::Real(real) => {
+                let reactor = real::reactor("TcpSocket::connect")?;
+                let mut connecting = std::pin::pin!(real.connect(addr));
+                // tokio's connect registers its socket at its first poll: with the
+                // reactor entered.
+                let stream = std::future::poll_fn(|cx| {
+                    real::in_reactor(&reactor, || connecting.as_mut().poll(cx))
+                })
+                .await?;
+                return Ok(TcpStream::from_real(stream));
+            }
+        };
         let network = Network::current()?;
-        let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
         let stream = super::stream::connect(&network, addr, state.bound.take())?;
         connect_budget().await;
         stream.set_nodelay(state.nodelay)?;
@@ -275,17 +334,20 @@ impl TcpSocket {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn listen(self, backlog: u32) -> io::Result<TcpListener> {
-        let _ = backlog;
+        let (v6, state) = match self.inner {
+            Inner::Sim { v6, state } => (v6, state),
+            Inner::Real(real) => {
+                let reactor = real::reactor("TcpSocket::listen")?;
+                return real::in_reactor(&reactor, || real.listen(backlog))
+                    .map(TcpListener::from_real);
+            }
+        };
         let network = network()?;
-        let bound = self
-            .state
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .bound;
+        let bound = state.into_inner().unwrap_or_else(|e| e.into_inner()).bound;
         let (port, addr) = match bound {
             Some(bound) => bound,
             None => {
-                let any: SocketAddr = if self.v6 { "[::]:0" } else { "0.0.0.0:0" }
+                let any: SocketAddr = if v6 { "[::]:0" } else { "0.0.0.0:0" }
                     .parse()
                     .expect("an address literal");
                 network.bind(Proto::Tcp, any)?
@@ -294,11 +356,14 @@ impl TcpSocket {
         TcpListener::listen_on(&network, port, addr)
     }
 
-    /// A real socket cannot join the simulated network: always an error.
+    /// A real socket (std's, made by the caller) as a `TcpSocket`: tokio's own. Its
+    /// options and address are the OS's; its `connect` and `listen` make a real stream
+    /// or listener in the runtime's real reactor, on the real network (the simulated
+    /// sockets do not reach it, nor it them).
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's.
     ///
     /// # Examples
     ///
@@ -306,11 +371,13 @@ impl TcpSocket {
     /// # use simloop_tokio as tokio;
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     /// let std_stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    /// assert!(tokio::net::TcpSocket::from_std_stream(std_stream).is_err());
+    /// let socket = tokio::net::TcpSocket::from_std_stream(std_stream).unwrap();
+    /// assert!(socket.local_addr().unwrap().ip().is_loopback());
     /// ```
     pub fn from_std_stream(std_stream: std::net::TcpStream) -> io::Result<TcpSocket> {
-        drop(std_stream);
-        Err(unsupported("TcpSocket::from_std_stream"))
+        Ok(TcpSocket {
+            inner: Inner::Real(tokio::net::TcpSocket::from_std_stream(std_stream)),
+        })
     }
 }
 
@@ -327,8 +394,32 @@ fn network() -> io::Result<Network> {
 
 impl fmt::Debug for TcpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TcpSocket")
-            .field("local", &self.local_addr().ok())
-            .finish()
+        match &self.inner {
+            Inner::Sim { .. } => f
+                .debug_struct("TcpSocket")
+                .field("local", &self.local_addr().ok())
+                .finish(),
+            Inner::Real(real) => f.debug_tuple("TcpSocket").field(real).finish(),
+        }
+    }
+}
+
+/// The real socket's descriptor (`from_std_stream`); a simulated socket lends a
+/// placeholder (`/dev/null`, see `net/real.rs`), having no OS socket.
+#[cfg(unix)]
+impl std::os::fd::AsFd for TcpSocket {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        match &self.inner {
+            Inner::Sim { .. } => real::placeholder_fd(),
+            Inner::Real(real) => real.as_fd(),
+        }
+    }
+}
+
+/// As [`AsFd`](std::os::fd::AsFd).
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for TcpSocket {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
     }
 }

@@ -59,7 +59,6 @@ impl<A> Default for MailboxState<A> {
     }
 }
 
-#[derive(Clone, Copy)]
 pub(super) struct Options {
     pub(super) broadcast: bool,
     pub(super) multicast_loop_v4: bool,
@@ -68,6 +67,8 @@ pub(super) struct Options {
     pub(super) tclass_v6: u32,
     pub(super) ttl: u32,
     pub(super) tos_v4: u32,
+    /// `SO_BINDTODEVICE`'s name, kept (the simulated host has no interfaces).
+    pub(super) device: Option<Vec<u8>>,
 }
 
 impl Default for Options {
@@ -80,6 +81,7 @@ impl Default for Options {
             tclass_v6: 0,
             ttl: 64,
             tos_v4: 0,
+            device: None,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! `UdpSocket` on the simulated network: a datagram sent to a bound address lands in
 //! that socket's queue at once (in send order); to an address nobody has bound it is
 //! lost, and a connected sender learns it (`ConnectionRefused`, as Linux's ICMP error).
+//! A socket handed in with `from_std` is real: tokio's own, in the runtime's real
+//! reactor (`net/real.rs`), each method dispatching to tokio's of the same name.
 
 use std::fmt;
 use std::io;
@@ -8,18 +10,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use tokio::io::ReadBuf;
-
 use super::ToSocketAddrs;
 use super::addr::resolve_some;
-use super::datagram::{Datagram, datagram_methods};
-use super::network::{
-    Network, Port, Proto, budgeted, current_handle, destination, lock, now, source_addr,
-    unsupported,
-};
+use super::datagram::{Datagram, Side, Sides, datagram_methods};
+use super::network::{Network, Port, Proto, budgeted, destination, lock, source_addr, unsupported};
+use super::real;
 
 mod mailbox;
 mod options;
+mod recv;
 
 pub(crate) use mailbox::{Mailbox, QUEUE_BYTES};
 
@@ -41,6 +40,18 @@ pub(crate) use mailbox::{Mailbox, QUEUE_BYTES};
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct UdpSocket {
+    inner: Inner,
+}
+
+/// A UDP socket's socket: a port of the simulated network, or a real socket handed in
+/// with `from_std` (tokio's own, in the runtime's reactor: `net/real.rs`).
+enum Inner {
+    Sim(SimUdp),
+    Real(tokio::net::UdpSocket),
+}
+
+/// A simulated socket: its mailbox, registered with the network at its address.
+pub(crate) struct SimUdp {
     mailbox: Arc<Mailbox>,
     addr: SocketAddr,
     network: Network,
@@ -79,7 +90,19 @@ macro_rules! doc_udp_pair {
 }
 use doc_udp_pair;
 
-impl Datagram for UdpSocket {
+impl Sides for UdpSocket {
+    type Sim = SimUdp;
+    type Real = tokio::net::UdpSocket;
+
+    fn side(&self) -> Side<'_, SimUdp, tokio::net::UdpSocket> {
+        match &self.inner {
+            Inner::Sim(sim) => Side::Sim(sim),
+            Inner::Real(real) => Side::Real(real),
+        }
+    }
+}
+
+impl Datagram for SimUdp {
     type Addr = SocketAddr;
 
     fn mailbox(&self) -> &Mailbox {
@@ -114,10 +137,12 @@ impl UdpSocket {
                     let mailbox = Arc::new(Mailbox::default());
                     network.register_udp(addr, &mailbox);
                     return Ok(UdpSocket {
-                        mailbox,
-                        addr,
-                        network,
-                        _port: port,
+                        inner: Inner::Sim(SimUdp {
+                            mailbox,
+                            addr,
+                            network,
+                            _port: port,
+                        }),
                     });
                 }
                 Err(e) => last = Some(e),
@@ -128,11 +153,15 @@ impl UdpSocket {
 
     datagram_methods!(doc_udp_pair, SocketAddr);
 
-    /// A real socket cannot join the simulated network: always an error in a runtime.
+    /// A real socket (std's, bound by the caller) in the runtime: tokio's own socket,
+    /// registered with the runtime's real reactor, on the real network (the simulated
+    /// sockets do not reach it, nor it them). The socket should be in non-blocking
+    /// mode, as tokio requires.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's (registering the socket); `Unsupported` in an explored run
+    /// (`SIMLOOP_RUNS`), which hears no real event.
     ///
     /// # Panics
     ///
@@ -143,37 +172,63 @@ impl UdpSocket {
     /// ```
     /// # use simloop_tokio as tokio;
     /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// std_socket.set_nonblocking(true).unwrap();
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// peer.send_to(b"real", std_socket.local_addr().unwrap()).unwrap();
     /// let rt = tokio::runtime::Runtime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(tokio::net::UdpSocket::from_std(std_socket).is_err());
+    /// rt.block_on(async {
+    ///     let socket = tokio::net::UdpSocket::from_std(std_socket)?;
+    ///     let mut buf = [0; 8];
+    ///     let (n, from) = socket.recv_from(&mut buf).await?;
+    ///     assert_eq!((&buf[..n], from), (&b"real"[..], peer.local_addr()?));
+    ///     Ok::<_, std::io::Error>(())
+    /// }).unwrap();
     /// ```
     #[track_caller]
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        let _ = current_handle();
-        drop(socket);
-        Err(unsupported("UdpSocket::from_std"))
+        let reactor = real::reactor("UdpSocket::from_std")?;
+        real::in_reactor(&reactor, || tokio::net::UdpSocket::from_std(socket)).map(|real| {
+            UdpSocket {
+                inner: Inner::Real(real),
+            }
+        })
     }
 
-    /// A simulated socket has no OS socket: always an error.
+    /// The real socket of one made by [`Self::from_std`], in non-blocking mode as
+    /// tokio's `into_std` gives it. A simulated socket has no OS socket.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// `Unsupported` for a simulated socket.
     ///
     #[doc = doc_udp!("assert!(a.into_std().is_err());")]
     pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
-        Err(unsupported("UdpSocket::into_std"))
+        match self.inner {
+            Inner::Sim(_) => Err(unsupported("UdpSocket::into_std")),
+            Inner::Real(real) => real.into_std(),
+        }
+    }
+
+    /// The real socket, if the socket has one (its options are the OS's).
+    fn real(&self) -> Option<&tokio::net::UdpSocket> {
+        match &self.inner {
+            Inner::Sim(_) => None,
+            Inner::Real(real) => Some(real),
+        }
     }
 
     /// The address the socket is bound to.
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's (`from_std`); none in the simulation.
     ///
     #[doc = doc_udp!("assert!(a.local_addr()?.ip().is_loopback());")]
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.addr)
+        match &self.inner {
+            Inner::Sim(sim) => Ok(sim.addr),
+            Inner::Real(real) => real.local_addr(),
+        }
     }
 
     /// The address the socket is connected to.
@@ -184,7 +239,10 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("assert!(a.peer_addr().is_err());\na.connect(b.local_addr()?).await?;\nassert_eq!(a.peer_addr()?, b.local_addr()?);")]
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        lock(&self.mailbox.state).peer.ok_or_else(not_connected)
+        match &self.inner {
+            Inner::Sim(sim) => sim.connected_peer(),
+            Inner::Real(real) => real.peer_addr(),
+        }
     }
 
     /// Connects the socket to `addr`: `send` goes there, and only its datagrams arrive.
@@ -195,11 +253,116 @@ impl UdpSocket {
     ///
     #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\na.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 8]).await?, 2);")]
     pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
-        let addr = destination(resolve_some(&addr)?[0]);
-        lock(&self.mailbox.state).peer = Some(addr);
-        Ok(())
+        let addrs = resolve_some(&addr)?;
+        match &self.inner {
+            Inner::Sim(sim) => {
+                lock(&sim.mailbox.state).peer = Some(destination(addrs[0]));
+                Ok(())
+            }
+            Inner::Real(real) => real.connect(&addrs[..]).await,
+        }
     }
 
+    /// Sends a datagram to the connected peer.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.send(b\"hi\").await?, 2);")]
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
+    }
+
+    /// Polls to send a datagram to the connected peer (always ready).
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nstd::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;")]
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match &self.inner {
+            Inner::Sim(_) => budgeted(cx, |_| Poll::Ready(self.try_send(buf))),
+            Inner::Real(real) => real.poll_send(cx, buf),
+        }
+    }
+
+    /// Sends a datagram to the connected peer without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` before [`Self::connect`].
+    ///
+    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.try_send(b\"hi\")?, 2);")]
+    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        match &self.inner {
+            Inner::Sim(sim) => sim.send_datagram(buf, sim.connected_peer()?),
+            Inner::Real(real) => real.try_send(buf),
+        }
+    }
+
+    /// Sends a datagram to `target` (its first address).
+    ///
+    /// # Errors
+    ///
+    /// An address that does not resolve.
+    ///
+    #[doc = doc_udp!("assert_eq!(a.send_to(b\"hi\", b.local_addr()?).await?, 2);")]
+    pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
+        let target = resolve_some(&target)?[0];
+        std::future::poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
+    }
+
+    /// Polls to send a datagram to `target` (always ready).
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("let to = b.local_addr()?;\nstd::future::poll_fn(|cx| a.poll_send_to(cx, b\"hi\", to)).await?;")]
+    pub fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>> {
+        match &self.inner {
+            Inner::Sim(sim) => budgeted(cx, |_| Poll::Ready(sim.send_datagram(buf, target))),
+            Inner::Real(real) => real.poll_send_to(cx, buf, target),
+        }
+    }
+
+    /// Sends a datagram to `target` without waiting.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("assert_eq!(a.try_send_to(b\"hi\", b.local_addr()?)?, 2);")]
+    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        match &self.inner {
+            Inner::Sim(sim) => sim.send_datagram(buf, target),
+            Inner::Real(real) => real.try_send_to(buf, target),
+        }
+    }
+
+    /// The pending error (a connected socket's datagram that found nobody), taken.
+    ///
+    /// # Errors
+    ///
+    /// None in the simulation.
+    ///
+    #[doc = doc_udp!("assert!(a.take_error()?.is_none());")]
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        match &self.inner {
+            Inner::Sim(sim) => Ok(lock(&sim.mailbox.state).error.take().map(io::Error::from)),
+            Inner::Real(real) => real.take_error(),
+        }
+    }
+}
+
+impl SimUdp {
     fn send_datagram(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         let dest = destination(target);
         let from = source_addr(self.addr, dest);
@@ -239,278 +402,6 @@ impl UdpSocket {
     fn connected_peer(&self) -> io::Result<SocketAddr> {
         lock(&self.mailbox.state).peer.ok_or_else(not_connected)
     }
-
-    /// Sends a datagram to the connected peer.
-    ///
-    /// # Errors
-    ///
-    /// `NotConnected` before [`Self::connect`].
-    ///
-    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.send(b\"hi\").await?, 2);")]
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
-    }
-
-    /// Polls to send a datagram to the connected peer (always ready).
-    ///
-    /// # Errors
-    ///
-    /// `NotConnected` before [`Self::connect`].
-    ///
-    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nstd::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;")]
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        budgeted(cx, |_| Poll::Ready(self.try_send(buf)))
-    }
-
-    /// Sends a datagram to the connected peer without waiting.
-    ///
-    /// # Errors
-    ///
-    /// `NotConnected` before [`Self::connect`].
-    ///
-    #[doc = doc_udp!("a.connect(b.local_addr()?).await?;\nassert_eq!(a.try_send(b\"hi\")?, 2);")]
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        let peer = self.connected_peer()?;
-        self.send_datagram(buf, peer)
-    }
-
-    /// Sends a datagram to `target` (its first address).
-    ///
-    /// # Errors
-    ///
-    /// An address that does not resolve.
-    ///
-    #[doc = doc_udp!("assert_eq!(a.send_to(b\"hi\", b.local_addr()?).await?, 2);")]
-    pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
-        let target = resolve_some(&target)?[0];
-        std::future::poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
-    }
-
-    /// Polls to send a datagram to `target` (always ready).
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("let to = b.local_addr()?;\nstd::future::poll_fn(|cx| a.poll_send_to(cx, b\"hi\", to)).await?;")]
-    pub fn poll_send_to(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-        target: SocketAddr,
-    ) -> Poll<io::Result<usize>> {
-        budgeted(cx, |_| Poll::Ready(self.send_datagram(buf, target)))
-    }
-
-    /// Sends a datagram to `target` without waiting.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("assert_eq!(a.try_send_to(b\"hi\", b.local_addr()?)?, 2);")]
-    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
-        self.send_datagram(buf, target)
-    }
-
-    /// Waits for a datagram (from the connected peer) and copies it into `buf`,
-    /// truncated to fit.
-    ///
-    /// # Errors
-    ///
-    /// `ConnectionRefused` after a datagram sent to the peer found nobody.
-    ///
-    #[doc = doc_udp!("b.connect(a.local_addr()?).await?;\na.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv(&mut [0; 8]).await?, 2);")]
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.recv_from(buf).await.map(|(n, _)| n)
-    }
-
-    /// Polls for a datagram, appended to `buf`'s filled part.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nstd::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;\nassert_eq!(buf.filled(), b\"hi\");")]
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.poll_recv_from(cx, buf).map_ok(|_| ())
-    }
-
-    /// Receives a datagram without waiting.
-    ///
-    /// # Errors
-    ///
-    /// `WouldBlock` when none is there; as [`Self::recv`].
-    ///
-    #[doc = doc_udp!("assert_eq!(b.try_recv(&mut [0; 8]).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);")]
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.try_recv_from(buf).map(|(n, _)| n)
-    }
-
-    /// Waits for a datagram; copies it into `buf` (truncated) and gives its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.recv_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
-    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_receive(cx, buf, false)).await
-    }
-
-    /// Polls for a datagram, appended to `buf`'s filled part; gives its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nlet from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;\nassert_eq!(from, a.local_addr()?);")]
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        self.poll_into(cx, buf, false)
-    }
-
-    fn poll_into(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-        peek: bool,
-    ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) = std::task::ready!(self.poll_receive(cx, buf.initialize_unfilled(), peek))?;
-        buf.advance(n);
-        Poll::Ready(Ok(from))
-    }
-
-    /// Receives a datagram and its sender without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_recv_from(&mut [0; 8])?, (2, a.local_addr()?));")]
-    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        now(self.receive(None, buf, false))
-    }
-
-    /// Waits for a datagram and copies it into `buf` without consuming it.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nassert_eq!(b.peek(&mut buf).await?, 2);\nassert_eq!(b.recv(&mut buf).await?, 2);")]
-    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.peek_from(buf).await.map(|(n, _)| n)
-    }
-
-    /// Polls for a datagram to peek at, appended to `buf`'s filled part.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nstd::future::poll_fn(|cx| b.poll_peek(cx, &mut buf)).await?;")]
-    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.poll_into(cx, buf, true).map_ok(|_| ())
-    }
-
-    /// Peeks at a datagram without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek(&mut [0; 8])?, 2);")]
-    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.try_peek_from(buf).map(|(n, _)| n)
-    }
-
-    /// Waits for a datagram; copies it into `buf` without consuming it and gives its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_from(&mut [0; 8]).await?, (2, a.local_addr()?));")]
-    pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_receive(cx, buf, true)).await
-    }
-
-    /// Polls for a datagram to peek at, appended to `buf`'s filled part; gives its sender.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet mut buf = [0; 8];\nlet mut buf = tokio::io::ReadBuf::new(&mut buf);\nlet from = std::future::poll_fn(|cx| b.poll_peek_from(cx, &mut buf)).await?;\nassert_eq!(from, a.local_addr()?);")]
-    pub fn poll_peek_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        self.poll_into(cx, buf, true)
-    }
-
-    /// Peeks at a datagram and its sender without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_from(&mut [0; 8])?, (2, a.local_addr()?));")]
-    pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        now(self.receive(None, buf, true))
-    }
-
-    /// Waits for a datagram and gives its sender, leaving it queued.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nassert_eq!(b.peek_sender().await?, a.local_addr()?);")]
-    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
-        self.peek_from(&mut []).await.map(|(_, from)| from)
-    }
-
-    /// Polls for the sender of the next datagram, leaving it queued.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::recv`].
-    ///
-    #[doc = doc_udp!("a.send_to(b\"hi\", b.local_addr()?).await?;\nlet from = std::future::poll_fn(|cx| b.poll_peek_sender(cx)).await?;\nassert_eq!(from, a.local_addr()?);")]
-    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
-        budgeted(cx, |cx| {
-            self.mailbox.receive(Some(cx.waker()), &mut [], true)
-        })
-        .map_ok(|(_, from)| from)
-    }
-
-    /// The sender of the next datagram, without waiting.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::try_recv`].
-    ///
-    #[doc = doc_udp!("a.try_send_to(b\"hi\", b.local_addr()?)?;\nassert_eq!(b.try_peek_sender()?, a.local_addr()?);")]
-    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
-        self.try_peek_from(&mut []).map(|(_, from)| from)
-    }
-
-    /// The pending error (a connected socket's datagram that found nobody), taken.
-    ///
-    /// # Errors
-    ///
-    /// None in the simulation.
-    ///
-    #[doc = doc_udp!("assert!(a.take_error()?.is_none());")]
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(lock(&self.mailbox.state).error.take().map(io::Error::from))
-    }
 }
 
 fn not_connected() -> io::Error {
@@ -532,13 +423,37 @@ impl TryFrom<std::net::UdpSocket> for UdpSocket {
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UdpSocket")
-            .field("addr", &self.addr)
-            .finish()
+        match &self.inner {
+            Inner::Sim(sim) => f
+                .debug_struct("UdpSocket")
+                .field("addr", &sim.addr)
+                .finish(),
+            Inner::Real(real) => f.debug_tuple("UdpSocket").field(real).finish(),
+        }
     }
 }
 
-impl Drop for UdpSocket {
+/// The real socket's descriptor (`from_std`); a simulated socket lends a placeholder
+/// (`/dev/null`, see `net/real.rs`), having no OS socket.
+#[cfg(unix)]
+impl std::os::fd::AsFd for UdpSocket {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        match &self.inner {
+            Inner::Sim(_) => real::placeholder_fd(),
+            Inner::Real(real) => real.as_fd(),
+        }
+    }
+}
+
+/// As [`AsFd`](std::os::fd::AsFd).
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for UdpSocket {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
+    }
+}
+
+impl Drop for SimUdp {
     fn drop(&mut self) {
         self.network.unregister_udp(self.addr);
     }

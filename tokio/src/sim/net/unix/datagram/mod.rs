@@ -1,4 +1,6 @@
-//! `UnixDatagram`: a Unix-domain datagram socket, receiving in a UDP socket's mailbox.
+//! `UnixDatagram`: a Unix-domain datagram socket, receiving in a UDP socket's mailbox,
+//! or a real socket handed in with `from_std` (tokio's own, in the runtime's real
+//! reactor: `net/real.rs`), each method dispatching to tokio's of the same name.
 //!
 //! Unlike UDP, a sender waits (or gets `WouldBlock`) while the receiver's queue is full,
 //! as Linux's Unix-domain sockets do, and sending to a name nobody holds fails.
@@ -11,8 +13,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::task::{Poll, Waker};
 
 use super::{SocketAddr, UnixAddr};
-use crate::sim::net::datagram::{Datagram, datagram_methods};
-use crate::sim::net::network::{Network, UnixBinding, UnixName, current_handle, lock, unsupported};
+use crate::sim::net::datagram::{Datagram, Side, Sides, datagram_methods};
+use crate::sim::net::network::{Network, UnixBinding, UnixName, lock, unsupported};
+use crate::sim::net::real;
 use crate::sim::net::udp::Mailbox;
 
 /// The prelude of the examples: a connected pair `a` and `b`.
@@ -67,6 +70,18 @@ struct Flags {
 /// # Ok::<_, std::io::Error>(()) }).unwrap();
 /// ```
 pub struct UnixDatagram {
+    inner: Inner,
+}
+
+/// A Unix-domain datagram socket's socket: simulated, or a real socket handed in with
+/// `from_std` (tokio's own, in the runtime's reactor: `net/real.rs`).
+enum Inner {
+    Sim(SimDgram),
+    Real(tokio::net::UnixDatagram),
+}
+
+/// A simulated socket: its mailbox (bound at its name, if it has one) and its flags.
+pub(crate) struct SimDgram {
     mailbox: Arc<Mailbox<UnixAddr>>,
     local: UnixAddr,
     flags: Mutex<Flags>,
@@ -74,9 +89,9 @@ pub struct UnixDatagram {
     _name: Option<UnixName>,
 }
 
-impl UnixDatagram {
+impl SimDgram {
     fn new(network: Network, name: Option<UnixName>, mailbox: Arc<Mailbox<UnixAddr>>) -> Self {
-        UnixDatagram {
+        SimDgram {
             local: name
                 .as_ref()
                 .map_or(UnixAddr::Unnamed, |n| n.addr().clone()),
@@ -94,13 +109,53 @@ impl UnixDatagram {
         mailbox
     }
 
+    fn connect_to(&self, addr: UnixAddr, mailbox: &Arc<Mailbox<UnixAddr>>) {
+        lock(&self.flags).peer = Some(Peer {
+            addr: addr.clone(),
+            mailbox: Arc::downgrade(mailbox),
+        });
+        // Only the peer's datagrams are received from now on.
+        lock(&self.mailbox.state).peer = Some(addr);
+    }
+
+    /// The mailbox a datagram to `addr` goes to.
+    pub(super) fn find(&self, addr: &UnixAddr) -> io::Result<Arc<Mailbox<UnixAddr>>> {
+        match self.network.unix(addr) {
+            Some(UnixBinding::Datagram(mailbox)) => mailbox.upgrade().ok_or_else(|| refused(addr)),
+            Some(_) => Err(refused(addr)),
+            None if matches!(addr, UnixAddr::Path(_)) => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "No such file or directory: nothing is bound at {addr:?} in the simulated network"
+                ),
+            )),
+            None => Err(refused(addr)),
+        }
+    }
+}
+
+impl UnixDatagram {
+    fn sim(sim: SimDgram) -> UnixDatagram {
+        UnixDatagram {
+            inner: Inner::Sim(sim),
+        }
+    }
+
+    /// The simulated socket, or the real one.
+    fn side(&self) -> Side<'_, SimDgram, tokio::net::UnixDatagram> {
+        match &self.inner {
+            Inner::Sim(sim) => Side::Sim(sim),
+            Inner::Real(real) => Side::Real(real),
+        }
+    }
+
     /// Binds `name`'s mailbox (a `UnixSocket` may hold the name already).
     pub(crate) fn bind_at(
         network: &Network,
         addr: UnixAddr,
         held: Option<UnixName>,
     ) -> io::Result<UnixDatagram> {
-        let mailbox = UnixDatagram::mailbox();
+        let mailbox = SimDgram::mailbox();
         let binding = UnixBinding::Datagram(Arc::downgrade(&mailbox));
         let name = match held {
             Some(name) => {
@@ -109,7 +164,11 @@ impl UnixDatagram {
             }
             None => network.bind_unix(addr, binding)?,
         };
-        Ok(UnixDatagram::new(network.clone(), Some(name), mailbox))
+        Ok(UnixDatagram::sim(SimDgram::new(
+            network.clone(),
+            Some(name),
+            mailbox,
+        )))
     }
 
     /// Binds a socket to `path` (a path starting with a NUL byte is an abstract name).
@@ -156,12 +215,12 @@ impl UnixDatagram {
     #[track_caller]
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let network = Network::current()?;
-        let (ma, mb) = (UnixDatagram::mailbox(), UnixDatagram::mailbox());
-        let a = UnixDatagram::new(network.clone(), None, ma.clone());
-        let b = UnixDatagram::new(network, None, mb.clone());
+        let (ma, mb) = (SimDgram::mailbox(), SimDgram::mailbox());
+        let a = SimDgram::new(network.clone(), None, ma.clone());
+        let b = SimDgram::new(network, None, mb.clone());
         a.connect_to(UnixAddr::Unnamed, &mb);
         b.connect_to(UnixAddr::Unnamed, &ma);
-        Ok((a, b))
+        Ok((UnixDatagram::sim(a), UnixDatagram::sim(b)))
     }
 
     /// An unbound (unnamed) socket: it can send, and receive once connected to.
@@ -186,14 +245,22 @@ impl UnixDatagram {
     #[track_caller]
     pub fn unbound() -> io::Result<UnixDatagram> {
         let network = Network::current()?;
-        Ok(UnixDatagram::new(network, None, UnixDatagram::mailbox()))
+        Ok(UnixDatagram::sim(SimDgram::new(
+            network,
+            None,
+            SimDgram::mailbox(),
+        )))
     }
 
-    /// A real socket cannot join the simulated network: always an error in a runtime.
+    /// A real socket (std's, made by the caller) in the runtime: tokio's own socket,
+    /// registered with the runtime's real reactor, on the host's file system (the
+    /// simulated sockets do not reach it, nor it them). The socket should be in
+    /// non-blocking mode, as tokio requires.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// tokio's (registering the socket); `Unsupported` in an explored run
+    /// (`SIMLOOP_RUNS`), which hears no real event.
     ///
     /// # Panics
     ///
@@ -203,52 +270,42 @@ impl UnixDatagram {
     ///
     /// ```
     /// # use simloop_tokio as tokio;
-    /// let socket = std::os::unix::net::UnixDatagram::unbound().unwrap();
+    /// let (ours, peer) = std::os::unix::net::UnixDatagram::pair().unwrap();
+    /// ours.set_nonblocking(true).unwrap();
+    /// peer.send(b"real").unwrap();
     /// let rt = tokio::runtime::Runtime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(tokio::net::UnixDatagram::from_std(socket).is_err());
+    /// rt.block_on(async {
+    ///     let socket = tokio::net::UnixDatagram::from_std(ours)?;
+    ///     let mut buf = [0; 8];
+    ///     let n = socket.recv(&mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"real");
+    ///     Ok::<_, std::io::Error>(())
+    /// }).unwrap();
     /// ```
     #[track_caller]
     pub fn from_std(datagram: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
-        let _ = current_handle();
-        drop(datagram);
-        Err(unsupported("UnixDatagram::from_std"))
+        let reactor = real::reactor("UnixDatagram::from_std")?;
+        real::in_reactor(&reactor, || tokio::net::UnixDatagram::from_std(datagram)).map(|real| {
+            UnixDatagram {
+                inner: Inner::Real(real),
+            }
+        })
     }
 
-    /// A simulated socket has no OS socket: always an error.
+    /// The real socket of one made by [`Self::from_std`], in non-blocking mode as
+    /// tokio's `into_std` gives it. A simulated socket has no OS socket.
     ///
     /// # Errors
     ///
-    /// `Unsupported`.
+    /// `Unsupported` for a simulated socket.
     ///
     /// # Examples
     ///
     #[doc = doc_dgram!("let _ = b;\nassert!(a.into_std().is_err());")]
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixDatagram> {
-        Err(unsupported("UnixDatagram::into_std"))
-    }
-
-    fn connect_to(&self, addr: UnixAddr, mailbox: &Arc<Mailbox<UnixAddr>>) {
-        lock(&self.flags).peer = Some(Peer {
-            addr: addr.clone(),
-            mailbox: Arc::downgrade(mailbox),
-        });
-        // Only the peer's datagrams are received from now on.
-        lock(&self.mailbox.state).peer = Some(addr);
-    }
-
-    /// The mailbox a datagram to `addr` goes to.
-    pub(super) fn find(&self, addr: &UnixAddr) -> io::Result<Arc<Mailbox<UnixAddr>>> {
-        match self.network.unix(addr) {
-            Some(UnixBinding::Datagram(mailbox)) => mailbox.upgrade().ok_or_else(|| refused(addr)),
-            Some(_) => Err(refused(addr)),
-            None if matches!(addr, UnixAddr::Path(_)) => Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!(
-                    "No such file or directory: nothing is bound at {addr:?} in the simulated network"
-                ),
-            )),
-            None => Err(refused(addr)),
+        match self.inner {
+            Inner::Sim(_) => Err(unsupported("UnixDatagram::into_std")),
+            Inner::Real(real) => real.into_std(),
         }
     }
 
@@ -273,10 +330,15 @@ impl UnixDatagram {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
-        let addr = UnixAddr::from_path(path.as_ref())?;
-        let mailbox = self.find(&addr)?;
-        self.connect_to(addr, &mailbox);
-        Ok(())
+        match self.side() {
+            Side::Sim(sim) => {
+                let addr = UnixAddr::from_path(path.as_ref())?;
+                let mailbox = sim.find(&addr)?;
+                sim.connect_to(addr, &mailbox);
+                Ok(())
+            }
+            Side::Real(real) => real.connect(path),
+        }
     }
 
     datagram_methods!(doc_dgram, SocketAddr);
@@ -291,7 +353,10 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("assert!(a.local_addr()?.is_unnamed());\nlet _ = b;")]
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local.to_socket_addr())
+        match self.side() {
+            Side::Sim(sim) => Ok(sim.local.to_socket_addr()),
+            Side::Real(real) => real.local_addr(),
+        }
     }
 
     /// The connected peer's name.
@@ -304,23 +369,29 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("assert!(a.peer_addr()?.is_unnamed());\nlet _ = b;")]
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        match &lock(&self.flags).peer {
-            Some(peer) => Ok(peer.addr.to_socket_addr()),
-            None => Err(io::ErrorKind::NotConnected.into()),
+        match self.side() {
+            Side::Sim(sim) => match &lock(&sim.flags).peer {
+                Some(peer) => Ok(peer.addr.to_socket_addr()),
+                None => Err(io::ErrorKind::NotConnected.into()),
+            },
+            Side::Real(real) => real.peer_addr(),
         }
     }
 
-    /// The pending socket error: none in the simulation.
+    /// The pending socket error: none in the simulation; a real socket's (`from_std`).
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's; none in the simulation.
     ///
     /// # Examples
     ///
     #[doc = doc_dgram!("assert!(a.take_error()?.is_none());\nlet _ = b;")]
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(None)
+        match self.side() {
+            Side::Sim(_) => Ok(None),
+            Side::Real(real) => real.take_error(),
+        }
     }
 
     /// Shuts down reading (receives return 0 bytes), writing (sends fail with
@@ -334,7 +405,11 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.shutdown(std::net::Shutdown::Write)?;\nassert_eq!(a.try_send(b\"x\").unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);\nlet _ = b;")]
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        let mut flags = lock(&self.flags);
+        let sim = match self.side() {
+            Side::Sim(sim) => sim,
+            Side::Real(real) => return real.shutdown(how),
+        };
+        let mut flags = lock(&sim.flags);
         if matches!(how, Shutdown::Read | Shutdown::Both) {
             flags.read_shut = true;
         }
@@ -342,12 +417,21 @@ impl UnixDatagram {
             flags.write_shut = true;
         }
         drop(flags);
-        self.mailbox.wake_readers();
+        sim.mailbox.wake_readers();
         Ok(())
     }
 }
 
-impl Datagram for UnixDatagram {
+impl Sides for UnixDatagram {
+    type Sim = SimDgram;
+    type Real = tokio::net::UnixDatagram;
+
+    fn side(&self) -> Side<'_, SimDgram, tokio::net::UnixDatagram> {
+        UnixDatagram::side(self)
+    }
+}
+
+impl Datagram for SimDgram {
     type Addr = UnixAddr;
 
     fn mailbox(&self) -> &Mailbox<UnixAddr> {
@@ -396,8 +480,30 @@ impl TryFrom<std::os::unix::net::UnixDatagram> for UnixDatagram {
 
 impl fmt::Debug for UnixDatagram {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnixDatagram")
-            .field("local", &self.local)
-            .finish()
+        match self.side() {
+            Side::Sim(sim) => f
+                .debug_struct("UnixDatagram")
+                .field("local", &sim.local)
+                .finish(),
+            Side::Real(real) => f.debug_tuple("UnixDatagram").field(real).finish(),
+        }
+    }
+}
+
+/// The real socket's descriptor (`from_std`); a simulated socket lends a placeholder
+/// (`/dev/null`, see `net/real.rs`), having no OS socket.
+impl std::os::fd::AsFd for UnixDatagram {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        match self.side() {
+            Side::Sim(_) => real::placeholder_fd(),
+            Side::Real(real) => real.as_fd(),
+        }
+    }
+}
+
+/// As [`AsFd`](std::os::fd::AsFd).
+impl std::os::fd::AsRawFd for UnixDatagram {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
     }
 }

@@ -5,12 +5,13 @@ use std::task::{Context, Poll, Waker};
 
 use tokio::io::ReadBuf;
 
-use super::UnixDatagram;
+use super::{SimDgram, UnixDatagram};
+use crate::sim::net::datagram::Side;
 use crate::sim::net::network::{budgeted, lock, now};
 use crate::sim::net::unix::{SocketAddr, UnixAddr};
 
-impl UnixDatagram {
-    pub(super) fn receive(
+impl SimDgram {
+    fn receive(
         &self,
         waker: Option<&Waker>,
         buf: &mut [u8],
@@ -32,7 +33,9 @@ impl UnixDatagram {
     ) -> Poll<io::Result<(usize, SocketAddr)>> {
         budgeted(cx, |cx| self.receive(Some(cx.waker()), buf))
     }
+}
 
+impl UnixDatagram {
     /// Receives the next datagram (truncated to `buf`).
     ///
     /// # Errors
@@ -43,7 +46,12 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nassert_eq!(b.recv(&mut [0; 4]).await?, 2);")]
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.poll_receive(cx, buf).map_ok(|(n, _)| n)).await
+        match self.side() {
+            Side::Sim(sim) => {
+                std::future::poll_fn(|cx| sim.poll_receive(cx, buf).map_ok(|(n, _)| n)).await
+            }
+            Side::Real(real) => real.recv(buf).await,
+        }
     }
 
     /// Polls to receive the next datagram into `buf`.
@@ -69,7 +77,10 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("let err = b.try_recv(&mut [0; 4]).unwrap_err();\nassert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);\nlet _ = a;")]
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        now(self.receive(None, buf)).map(|(n, _)| n)
+        match self.side() {
+            Side::Sim(sim) => now(sim.receive(None, buf)).map(|(n, _)| n),
+            Side::Real(real) => real.try_recv(buf),
+        }
     }
 
     /// Receives the next datagram and its sender's address.
@@ -82,7 +93,10 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, from) = b.recv_from(&mut [0; 4]).await?;\nassert_eq!(n, 2);\nassert!(from.is_unnamed());")]
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_receive(cx, buf)).await
+        match self.side() {
+            Side::Sim(sim) => std::future::poll_fn(|cx| sim.poll_receive(cx, buf)).await,
+            Side::Real(real) => real.recv_from(buf).await,
+        }
     }
 
     /// Polls to receive the next datagram into `buf`, with its sender's address.
@@ -99,9 +113,14 @@ impl UnixDatagram {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, from) = std::task::ready!(self.poll_receive(cx, buf.initialize_unfilled()))?;
-        buf.advance(n);
-        Poll::Ready(Ok(from))
+        match self.side() {
+            Side::Sim(sim) => {
+                let (n, from) = std::task::ready!(sim.poll_receive(cx, buf.initialize_unfilled()))?;
+                buf.advance(n);
+                Poll::Ready(Ok(from))
+            }
+            Side::Real(real) => real.poll_recv_from(cx, buf),
+        }
     }
 
     /// Receives the next datagram and its sender's address without waiting.
@@ -114,6 +133,9 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("a.send(b\"hi\").await?;\nlet (n, _) = b.try_recv_from(&mut [0; 4])?;\nassert_eq!(n, 2);")]
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        now(self.receive(None, buf))
+        match self.side() {
+            Side::Sim(sim) => now(sim.receive(None, buf)),
+            Side::Real(real) => real.try_recv_from(buf),
+        }
     }
 }

@@ -4,11 +4,12 @@ use std::io;
 use std::path::Path;
 use std::task::{Context, Poll, Waker};
 
-use super::{UnixDatagram, refused};
+use super::{SimDgram, UnixDatagram, refused};
+use crate::sim::net::datagram::Side;
 use crate::sim::net::network::{budgeted, lock, now};
 use crate::sim::net::unix::UnixAddr;
 
-impl UnixDatagram {
+impl SimDgram {
     fn send_into(
         &self,
         waker: Option<&Waker>,
@@ -43,7 +44,9 @@ impl UnixDatagram {
         }
         sent
     }
+}
 
+impl UnixDatagram {
     /// Sends to the connected peer, waiting while its queue is full.
     ///
     /// # Errors
@@ -68,7 +71,10 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("std::future::poll_fn(|cx| a.poll_send(cx, b\"hi\")).await?;\nlet _ = b;")]
     pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        budgeted(cx, |cx| self.send_into(Some(cx.waker()), buf, None))
+        match self.side() {
+            Side::Sim(sim) => budgeted(cx, |cx| sim.send_into(Some(cx.waker()), buf, None)),
+            Side::Real(real) => real.poll_send(cx, buf),
+        }
     }
 
     /// Sends to the connected peer without waiting.
@@ -81,7 +87,10 @@ impl UnixDatagram {
     ///
     #[doc = doc_dgram!("assert_eq!(a.try_send(b\"hi\")?, 2);\nlet _ = b;")]
     pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        now(self.send_into(None, buf, None))
+        match self.side() {
+            Side::Sim(sim) => now(sim.send_into(None, buf, None)),
+            Side::Real(real) => real.try_send(buf),
+        }
     }
 
     /// Sends to the socket bound at `target`, waiting while its queue is full.
@@ -105,9 +114,13 @@ impl UnixDatagram {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub async fn send_to<P: AsRef<Path>>(&self, buf: &[u8], target: P) -> io::Result<usize> {
+        let sim = match self.side() {
+            Side::Sim(sim) => sim,
+            Side::Real(real) => return real.send_to(buf, target).await,
+        };
         let addr = UnixAddr::from_path(target.as_ref())?;
         std::future::poll_fn(|cx| {
-            budgeted(cx, |cx| self.send_into(Some(cx.waker()), buf, Some(&addr)))
+            budgeted(cx, |cx| sim.send_into(Some(cx.waker()), buf, Some(&addr)))
         })
         .await
     }
@@ -134,8 +147,12 @@ impl UnixDatagram {
         buf: &[u8],
         target: P,
     ) -> Poll<io::Result<usize>> {
+        let sim = match self.side() {
+            Side::Sim(sim) => sim,
+            Side::Real(real) => return real.poll_send_to(cx, buf, target),
+        };
         match UnixAddr::from_path(target.as_ref()) {
-            Ok(addr) => budgeted(cx, |cx| self.send_into(Some(cx.waker()), buf, Some(&addr))),
+            Ok(addr) => budgeted(cx, |cx| sim.send_into(Some(cx.waker()), buf, Some(&addr))),
             Err(e) => Poll::Ready(Err(e)),
         }
     }
@@ -157,7 +174,12 @@ impl UnixDatagram {
     /// # Ok::<_, std::io::Error>(()) }).unwrap();
     /// ```
     pub fn try_send_to<P: AsRef<Path>>(&self, buf: &[u8], target: P) -> io::Result<usize> {
-        let addr = UnixAddr::from_path(target.as_ref())?;
-        now(self.send_into(None, buf, Some(&addr)))
+        match self.side() {
+            Side::Sim(sim) => {
+                let addr = UnixAddr::from_path(target.as_ref())?;
+                now(sim.send_into(None, buf, Some(&addr)))
+            }
+            Side::Real(real) => real.try_send_to(buf, target),
+        }
     }
 }
