@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::schedule::{Policy, Token};
+use crate::schedule::{Policy, Token, rerun_command};
 use crate::sim::REPLAY_ENV;
 
 /// The summary of an exploration: how many runs, how many distinct schedules, and the first
@@ -416,11 +416,7 @@ impl fmt::Display for Failure {
         )?;
         // Only Explorer::check reads SIMLOOP_REPLAY: the command is printed where it works.
         if let (true, Some(test)) = (self.rerunnable, &self.test) {
-            writeln!(
-                f,
-                "rerun this test:  {REPLAY_ENV}={} cargo test {test} -- --exact",
-                token.for_env(Some(test))
-            )?;
+            writeln!(f, "rerun this test:  {}", rerun_command(token, test))?;
         }
         Ok(())
     }

@@ -32,7 +32,7 @@ pub(crate) use self::prefer::{Prefer, Recorder, Want};
 pub(crate) use self::program::Printer;
 pub(crate) use self::random::{AHEAD as PICKS_AHEAD, RandomWalk};
 pub(crate) use self::replay::Replay;
-pub(crate) use self::replay_env::test_name;
+pub(crate) use self::replay_env::{rerun_command, test_name};
 pub(crate) use self::scheduler::Scheduler;
 
 use std::fmt;

@@ -11,7 +11,7 @@ use super::{Token, TokenError};
 /// The environment variable [`crate::Sim::check`] and [`crate::explore::Explorer::check`]
 /// read: a replay token (`<token>`, or `<test>=<token>` for one test only) that overrides
 /// the configured seed and policy, so a failure printed by a test reruns with
-/// `SIMLOOP_REPLAY=<test>=<token> cargo test <test> -- --exact`.
+/// `SIMLOOP_REPLAY=<test>=<token> cargo test -p <package> <test> -- --exact`.
 ///
 /// ```
 /// assert_eq!(simloop::REPLAY_ENV, "SIMLOOP_REPLAY");
@@ -61,6 +61,30 @@ fn scoped(text: &str, running: Option<&str>) -> Result<Option<Token>, TokenError
     }
 }
 
+/// The command that reruns the test `test` with `token`:
+/// `SIMLOOP_REPLAY=<test>=<token> cargo test -p <package> <test> -- --exact`.
+///
+/// The package is the one cargo ran the test in (`CARGO_PKG_NAME`, which `cargo test` and
+/// nextest set for a test binary): without `-p`, the command run at the root of a
+/// workspace whose root is a package tests only that package, finds no test of that name
+/// and passes, having rerun nothing. Outside cargo the package is left out.
+pub(crate) fn rerun_command(token: &Token, test: &str) -> String {
+    let package = std::env::var("CARGO_PKG_NAME").ok();
+    rerun_command_in(token, test, package.as_deref())
+}
+
+/// [`rerun_command`] for the package `package` (none: no `-p`).
+fn rerun_command_in(token: &Token, test: &str, package: Option<&str>) -> String {
+    let package = package
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("-p {p} "))
+        .unwrap_or_default();
+    format!(
+        "{REPLAY_ENV}={} cargo test {package}{test} -- --exact",
+        token.for_env(Some(test))
+    )
+}
+
 /// The name libtest gives the thread of the running test (`zoo::lost_update`), for rerun
 /// hints; `None` outside a test thread.
 pub(crate) fn test_name() -> Option<String> {
@@ -79,6 +103,29 @@ mod tests {
             .seed(4)
             .run(async {})
             .token
+    }
+
+    /// A rerun command without `-p`, run at the root of a workspace whose root is a
+    /// package (simloop's own, a user's), tested only the root package and passed having
+    /// run nothing when the test was in another member.
+    #[test]
+    fn the_rerun_command_names_the_package_cargo_ran_the_test_in() {
+        let t = token();
+        assert_eq!(
+            rerun_command_in(&t, "zoo::lost_update", Some("my-service")),
+            format!(
+                "SIMLOOP_REPLAY=zoo::lost_update={t} cargo test -p my-service zoo::lost_update -- --exact"
+            )
+        );
+        assert_eq!(
+            rerun_command_in(&t, "lost_update", None),
+            format!("SIMLOOP_REPLAY=lost_update={t} cargo test lost_update -- --exact")
+        );
+        // This test runs under cargo, which names the package.
+        assert_eq!(
+            rerun_command(&t, "lost_update"),
+            format!("SIMLOOP_REPLAY=lost_update={t} cargo test -p simloop lost_update -- --exact")
+        );
     }
 
     #[test]

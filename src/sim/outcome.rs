@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{REPLAY_ENV, RunError};
 use crate::runtime::Stats;
-use crate::schedule::{Token, test_name};
+use crate::schedule::{Token, rerun_command, test_name};
 use crate::task::TaskId;
 use crate::trace::{Trace, excerpt};
 
@@ -164,8 +164,8 @@ impl<T> Outcome<T> {
             if let (true, Some(test)) = (rerunnable, test_name()) {
                 let _ = write!(
                     hint,
-                    "\nrerun this test:  {REPLAY_ENV}={} cargo test {test} -- --exact",
-                    self.token.for_env(Some(&test))
+                    "\nrerun this test:  {}",
+                    rerun_command(&self.token, &test)
                 );
             }
             panic!("simloop run failed: {failure}\n{excerpt}--- how to replay ---\n{hint}");

@@ -247,7 +247,7 @@ fn simloop_replay_reruns_a_test() {
     assert!(text.contains("lost update"), "{text}");
     assert!(
         text.contains(&format!(
-            "SIMLOOP_REPLAY=explore::replay_env_child={token} cargo test explore::replay_env_child -- --exact"
+            "SIMLOOP_REPLAY=explore::replay_env_child={token} cargo test -p simloop explore::replay_env_child -- --exact"
         )),
         "{text}"
     );

@@ -163,7 +163,9 @@ fn rerun_command(text: &str) -> (String, String) {
         .lines()
         .find_map(|l| l.strip_prefix("rerun this test:  SIMLOOP_REPLAY="))
         .unwrap_or_else(|| panic!("no rerun command in:\n{text}"));
-    let (value, rest) = line.split_once(" cargo test ").unwrap();
+    // The package the test is in: a bare `cargo test` at a workspace's root tests the
+    // root package only.
+    let (value, rest) = line.split_once(" cargo test -p simloop ").unwrap();
     let test = rest.strip_suffix(" -- --exact").unwrap();
     (value.to_string(), test.to_string())
 }

@@ -248,6 +248,13 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs, limits: &LimitArgs) -
     info.replay = Rerun::new(scn, &report.outcome.token, limits).command;
     let max = scn.limits.max_output;
     match &out.out {
+        Some(path) if same_file(path, Path::new(&scn.path)) => {
+            warn!(
+                "error: --out {} is the scenario file: writing the output there would replace the program\n  = hint: name another file, e.g. `--out timeline.html`",
+                path.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
         Some(path) => {
             let written = std::fs::File::create(path).and_then(|f| {
                 let mut w = std::io::BufWriter::new(f);
@@ -287,6 +294,14 @@ fn emit(scn: &Scenario, report: &Report, out: &OutputArgs, limits: &LimitArgs) -
     } else {
         warn_raw!("{}", failure_block(scn, report, &failures, limits));
         ExitCode::from(EXIT_FAILED)
+    }
+}
+
+/// Whether `a` and `b` name one existing file (through `.`, `..` and links too).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -39,13 +39,15 @@ impl Strings {
 }
 
 /// Writes the timeline as compact JSON (flat number arrays, strings by index), number by
-/// number: a big run's data is never held as a JSON tree. `</` is escaped (`<\/`), since it
-/// may not appear inside a script element.
+/// number: a big run's data is never held as a JSON tree. Every `<` of a string is written
+/// `\u003c`, so no text of the run can end the script element (`</script>`) or, as
+/// `<!--` followed by `<script>` in a later string, make the browser read the page's own
+/// `</script>` as part of the data (the script element then swallowed the page's code).
 fn write_data(tl: &Timeline, w: &mut dyn Write) -> io::Result<()> {
     let text = |s: &str| {
         serde_json::to_string(s)
             .expect("a string serializes")
-            .replace("</", "<\\/")
+            .replace('<', "\\u003c")
     };
     let mut strings = Strings::default();
     w.write_all(b"{\"rows\":[")?;

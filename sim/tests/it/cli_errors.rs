@@ -18,6 +18,54 @@ fn missing_file() {
     assert!(o.stderr.contains("--> nope.toml:1:1"));
 }
 
+/// `sim run s.toml --out s.toml` replaced the scenario with its own trace, and the next
+/// run of it failed to parse: `--out` naming the scenario file (by any path) is refused.
+#[test]
+fn out_naming_the_scenario_file_is_refused() {
+    let dir = scratch("out-self");
+    let program = "[main]\nsteps = [{ log = \"hi\" }]\n";
+    std::fs::write(dir.join("s.toml"), program).unwrap();
+    // Another file is written as asked.
+    let o = sim_in(&dir, &["run", "s.toml", "--out", "trace.txt"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        std::fs::read_to_string(dir.join("trace.txt"))
+            .unwrap()
+            .contains("log: hi")
+    );
+    let token = o
+        .stderr
+        .split("replay token: ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let absolute = dir.join("s.toml").to_str().unwrap().to_string();
+    for (verb, out) in [
+        ("run", "s.toml"),
+        ("run", "./s.toml"),
+        ("replay", absolute.as_str()),
+    ] {
+        let mut args = vec![verb, "s.toml"];
+        if verb == "replay" {
+            args.push(&token);
+        }
+        args.extend(["--format", "html", "--out", out]);
+        let o = sim_in(&dir, &args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr
+                .contains(&format!("error: --out {out} is the scenario file")),
+            "{}",
+            o.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("s.toml")).unwrap(),
+            program
+        );
+    }
+}
+
 #[test]
 fn bad_flags() {
     let dir = scratch("errors");

@@ -114,6 +114,50 @@ fn html_is_self_contained_with_one_row_per_task() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A run's text in the page's data could break the page: a log line `<!--` and a later
+/// `<script>` put the browser's tokenizer in its "double escaped" state, where the page's
+/// own `</script>` no longer ends the data, so the data swallowed the page's code and the
+/// timeline stayed blank. Every `<` of the data is escaped, and the text round-trips.
+#[test]
+fn the_page_data_holds_no_markup_whatever_the_run_logs() {
+    let dir = std::env::temp_dir().join(format!("sim-html-markup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[tasks.t]\nname = \"</script><b>\"\nsteps = [{ log = \"<script>x</script>\" }]\n\
+         [main]\nsteps = [{ log = \"<!--\" }, { spawn = \"t\", as = \"h\" }, { await = \"h\" }]\n",
+    )
+    .unwrap();
+    let path = dir.join("t.html");
+    let (code, _, err) = run(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--format",
+        "html",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&path).unwrap();
+    let start = html.find("<script id=data").unwrap();
+    let data = &html[start..];
+    let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+    assert!(!data.contains('<'), "markup in the page's data: {data}");
+    assert_eq!(html.matches("<script").count(), 2, "the data and the code");
+    let data = page_data(&html);
+    let strings: Vec<&str> = data["strings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(strings.contains(&"<!--"), "{strings:?}");
+    assert!(strings.contains(&"<script>x</script>"), "{strings:?}");
+    assert_eq!(data["rows"][1], "#2 </script><b>");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn timeouts_are_marked_in_the_timeline_views() {
     let (code, out, _) = run(&[
