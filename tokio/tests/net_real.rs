@@ -232,6 +232,19 @@ fn simulated_sockets_lend_a_placeholder_descriptor() {
         let (b, _) = UnixStream::pair().unwrap();
         assert_eq!(a.as_raw_fd(), b.as_raw_fd());
         assert_eq!(a.as_raw_fd(), listener.as_raw_fd());
+        // Every simulated socket type, as tokio's, has a descriptor: the same one.
+        let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let (dgram, _) = tokio::net::UnixDatagram::pair().unwrap();
+        let tcp_socket = TcpSocket::new_v4().unwrap();
+        let unix_socket = tokio::net::UnixSocket::new_stream().unwrap();
+        for fd in [
+            udp.as_raw_fd(),
+            dgram.as_raw_fd(),
+            tcp_socket.as_raw_fd(),
+            unix_socket.as_raw_fd(),
+        ] {
+            assert_eq!(fd, a.as_raw_fd());
+        }
         let (ours, _peer) = real_pair();
         let raw = ours.as_raw_fd();
         assert_ne!(

@@ -234,3 +234,18 @@ impl fmt::Debug for UnixSocket {
             .finish()
     }
 }
+
+/// A simulated socket has no OS socket: it lends the placeholder descriptor
+/// (`/dev/null`, see `net/real.rs`), as tokio's `UnixSocket` lends its own.
+impl std::os::fd::AsFd for UnixSocket {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        crate::sim::net::real::placeholder_fd()
+    }
+}
+
+/// As [`AsFd`](std::os::fd::AsFd).
+impl std::os::fd::AsRawFd for UnixSocket {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
+    }
+}

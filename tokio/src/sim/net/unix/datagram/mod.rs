@@ -347,7 +347,7 @@ impl UnixDatagram {
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's (`from_std`); none in the simulation.
     ///
     /// # Examples
     ///
@@ -399,7 +399,7 @@ impl UnixDatagram {
     ///
     /// # Errors
     ///
-    /// None in the simulation.
+    /// A real socket's (`from_std`); none in the simulation.
     ///
     /// # Examples
     ///
