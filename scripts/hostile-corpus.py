@@ -34,6 +34,11 @@ Usage (from the repository root; builds nothing, so build first):
   scripts/hostile-corpus.py --bin target/debug/sim --jobs 2 --only runaway
   scripts/hostile-corpus.py --list                 # the cases, without running them
 
+Every FAILED report's printed rerun command is then run where it was printed (the case's
+folder; `cargo run ... --` is replaced by the binary under test, which it builds), and must
+fail again with the same broken expectations: otherwise the case is `BAD rerun-...`
+(`--no-reruns` skips this).
+
 Cases are written under target/hostile-corpus/<release or debug>/<case>/ so that any one
 can be rerun by hand; `--verbose` prints each case's command and outcome. Exit status: 0
 when every case is handled, 1 otherwise.
@@ -45,6 +50,7 @@ import concurrent.futures
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -61,7 +67,7 @@ class Case:
     """One input: files to lay out, the arguments after the binary, what may happen."""
 
     def __init__(self, name, args, files=None, allowed=(0, 1, 2), runaway=False,
-                 usage=False, setup=None):
+                 usage=False, setup=None, verify=None):
         self.name = name
         self.args = args
         self.files = files or {}
@@ -70,6 +76,8 @@ class Case:
         # Exit 2 may be a flag or token error, which names no file position.
         self.usage = usage
         self.setup = setup
+        # A check of the standard output (bytes): None, or a BAD verdict.
+        self.verify = verify
 
 
 # ---------------------------------------------------------------------------------------
@@ -698,6 +706,17 @@ def make_dev(target):
     return setup
 
 
+def page_scripts_intact(stdout):
+    """An HTML page whose data script holds no markup: a `<!--` and a later `<script>` in
+    the data once made the browser read the page's code as part of the data."""
+    page = stdout.decode("utf-8", "replace")
+    start = page.find("<script id=data")
+    data = page[page.find(">", start) + 1:page.find("</script>", start)]
+    if "<" in data or page.count("<script") != 2:
+        return "BAD page-markup"
+    return None
+
+
 def odd_files():
     cases = []
     good = (ROOT / "scenarios/factorial_gather.toml").read_text()
@@ -739,6 +758,18 @@ def odd_files():
     add("rtl-log", '[main]\nsteps = [{ log = "\u202eevil\u202c \x1b" }]', (0, 2))
     add("control-in-log", '[main]\nsteps = [{ log = "a\\u0000b\\u001b[31m" }]', (0,))
     add("many-lines", "\n" * 1000000 + "[main]\nsteps = []", (0,))
+    # Markup in what a run logs and names, in every format (the HTML page embeds it).
+    markup = ('[tasks.t]\nname = "</script><b>"\nsteps = [{ log = "<script>x</script>" }]\n'
+              '[main]\nsteps = [{ log = "<!--" }, { spawn = "t", as = "h" }, { await = "h" }, '
+              '{ log = "]]> \\u2028 \\u0000 -->" }]\n')
+    for fmt in FORMATS:
+        cases.append(Case(f"file-markup-{fmt}", ["run", "s.toml", "--format", fmt],
+                          files={"s.toml": markup}, allowed=(0,),
+                          verify=page_scripts_intact if fmt == "html" else None))
+    # `--out` naming the scenario itself (it once replaced the program with its trace).
+    for k, out in enumerate(["s.toml", "./s.toml", "../file-out-self-2/s.toml"]):
+        cases.append(Case(f"file-out-self-{k}", ["run", "s.toml", "--out", out],
+                          files={"s.toml": good}, allowed=(2,), usage=True))
     return cases
 
 
@@ -839,7 +870,48 @@ def classify(case, status, timed_out, cpu, rss, stderr, stdout):
         if case.usage and re.search(r"(?m)^(error|Usage:)", err):
             return "ok usage-error"
         return "BAD exit-2-unlocated"
+    if case.verify and (bad := case.verify(stdout)):
+        return bad
     return "ok passed"
+
+
+CARGO_RUN = ["cargo", "run", "-q", "-p", "simloop-cli", "--bin", "sim", "--"]
+
+
+def bullets(text):
+    """The broken expectations a report lists (`  - ...`), first lines only."""
+    return [l for l in text.splitlines() if l.startswith("  - ")]
+
+
+def rerun_case(case, sim_bin, root, time_limit):
+    """Runs the rerun command a FAILED report printed, where it printed it: it must fail
+    again (exit 1) with the same broken expectations."""
+    d = root / case.name
+    err = (d / "stderr").read_bytes().decode("utf-8", "replace")
+    # `sim explore` prints its report on stdout; a run prints its trace there.
+    out = (d / "stdout").read_bytes()[:1 << 20].decode("utf-8", "replace") \
+        if case.args and case.args[0] == "explore" else ""
+    text = err + out
+    m = re.search(r"(?m)^(?:rerun|replay it): (.+)$", text)
+    if not m:
+        return "BAD rerun-missing"
+    argv = shlex.split(m.group(1))
+    if argv[:len(CARGO_RUN)] == CARGO_RUN:
+        argv = [str(sim_bin)] + argv[len(CARGO_RUN):]
+    elif not (os.path.exists(argv[0]) and os.path.samefile(argv[0], sim_bin)):
+        return "BAD rerun-other-program"
+    try:
+        p = subprocess.run(argv, cwd=d, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=time_limit, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return "BAD rerun-timeout"
+    (d / "rerun.stderr").write_bytes(p.stderr)
+    if p.returncode != 1:
+        return f"BAD rerun-exit-{p.returncode}"
+    again = p.stderr.decode("utf-8", "replace")
+    if bullets(again) != bullets(text):
+        return "BAD rerun-differs"
+    return None
 
 
 def main():
@@ -853,6 +925,8 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "target/hostile-corpus"))
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--no-reruns", action="store_true",
+                    help="do not run the rerun commands of the FAILED reports")
     a = ap.parse_args()
     bins = [Path(b) for b in (a.bin or ["target/release/sim", "target/debug/sim"])]
     bins = [b if b.is_absolute() else ROOT / b for b in bins]
@@ -890,6 +964,14 @@ def main():
                 results[futs[f].name] = f.result()
         for c in seq:
             results[c.name] = run_case(c, b, root, a.time, int(a.mem * GB))
+        if not a.no_reruns:
+            failed = [c for c in cases if results[c.name][0] == "ok failed-report"]
+            with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+                futs = {pool.submit(rerun_case, c, b, root, a.time): c for c in failed}
+                for f in concurrent.futures.as_completed(futs):
+                    c = futs[f]
+                    if bad := f.result():
+                        results[c.name] = (bad,) + results[c.name][1:]
         counts = {}
         for c in cases:
             verdict, elapsed, cpu, rss = results[c.name]

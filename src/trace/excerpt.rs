@@ -3,7 +3,8 @@
 //! A failure often surfaces late (a task's panic seen when main joins it, a deadlock after
 //! the last task gave up), and the run's last lines are then what happened after it. The
 //! excerpt is centred on the event that failed instead: the panic the failure message
-//! quotes, else the run's end (a deadlock, a limit, a failed check on the final value).
+//! quotes, else the run's end (a deadlock, a limit, a failed check on the final value),
+//! before the cancellations of the tasks the run leaves.
 
 use std::fmt::Write as _;
 
@@ -43,15 +44,22 @@ pub(crate) fn excerpt(rendered: &str, failure: &str) -> String {
 }
 
 /// The index of the failing event's line: the first panic whose message the failure
-/// quotes, else the last line.
+/// quotes, else the run's last event before its teardown. A run that ends (its main done,
+/// or stopped by a deadlock or a limit) cancels the tasks left, each a `cancel delivered
+/// (main ended)` line; those follow the failure, and a deadlock's excerpt once marked the
+/// last of them, as if the run had failed there.
 fn failing_line(lines: &[&str], failure: &str) -> usize {
-    lines
-        .iter()
-        .position(|line| {
-            line.split_once(" panicked: ")
-                .is_some_and(|(_, message)| !message.is_empty() && failure.contains(message))
-        })
-        .unwrap_or(lines.len() - 1)
+    let quoted = lines.iter().position(|line| {
+        line.split_once(" panicked: ")
+            .is_some_and(|(_, message)| !message.is_empty() && failure.contains(message))
+    });
+    quoted.unwrap_or_else(|| {
+        let teardown = lines
+            .iter()
+            .position(|line| line.ends_with(" cancel delivered (main ended)"))
+            .unwrap_or(lines.len());
+        teardown.saturating_sub(1).min(lines.len() - 1)
+    })
 }
 
 #[cfg(test)]
@@ -83,6 +91,26 @@ mod tests {
             text.contains("main poll 48\n   ... 51 later line(s)\n"),
             "{text}"
         );
+    }
+
+    /// A deadlocked `Sim::check` marked `#2 cancel delivered (main ended)`, the run's
+    /// teardown, as the failing event.
+    #[test]
+    fn the_run_end_is_before_the_teardown_of_the_tasks_left() {
+        let mut text = trace(10, 99);
+        text.push_str("t=1 #1 main cancel delivered (main ended)\n");
+        text.push_str("t=1 #2 cancel delivered (main ended)\n");
+        let text = excerpt(&text, "deadlock at t=1: 2 tasks wait on each other");
+        assert!(
+            text.contains(
+                "\n>> t=1 #1 main poll 9\n   t=1 #1 main cancel delivered (main ended)\n"
+            ),
+            "{text}"
+        );
+        assert!(text.starts_with("--- trace around the failing event (line 10 of 12) ---\n"));
+        // A run made of its teardown only has no earlier event.
+        let text = excerpt("t=0 #1 main cancel delivered (main ended)\n", "x");
+        assert!(text.contains(">> t=0 #1 main cancel delivered"), "{text}");
     }
 
     #[test]

@@ -79,6 +79,15 @@ fn a_token_scoped_to_another_test_does_not_stop_the_exploration() {
         .find_map(|w| w.strip_prefix("SIMLOOP_REPLAY="))
         .expect("the command sets SIMLOOP_REPLAY");
     assert!(scoped.starts_with("lost_update="), "{line}");
+    // The command names the target directory the test was built in: given by
+    // CARGO_TARGET_DIR (as here) or by `--target-dir` (the README's `cargo simtest`).
+    match std::env::var("CARGO_TARGET_DIR") {
+        Ok(dir) => assert!(
+            line.contains(&format!(" CARGO_TARGET_DIR={dir} ")),
+            "{line}"
+        ),
+        Err(_) => assert_target_dir_named(line),
+    }
 
     // That token, scoped to the test, replays the failure (and explores no more).
     let (passed, text) = run_lost_update(&[("SIMLOOP_RUNS", "300"), ("SIMLOOP_REPLAY", scoped)]);
@@ -88,4 +97,49 @@ fn a_token_scoped_to_another_test_does_not_stop_the_exploration() {
     );
     assert!(text.contains("an update was lost"), "{text}");
     assert!(!text.contains("a schedule fails"), "{text}");
+}
+
+/// A command printed without CARGO_TARGET_DIR in the environment (a build given
+/// `--target-dir`) names the directory holding the test binary when it is not the default
+/// `target`; before, it left it out, and the rerun built into `target/`.
+fn assert_target_dir_named(line: &str) {
+    let exe = std::env::current_exe().unwrap();
+    let root = exe
+        .ancestors()
+        .find(|d| d.join("CACHEDIR.TAG").is_file())
+        .unwrap();
+    if root.file_name().unwrap() == "target" {
+        assert!(!line.contains("CARGO_TARGET_DIR="), "{line}");
+    } else {
+        assert!(
+            line.contains(&format!(" CARGO_TARGET_DIR={} ", root.display())),
+            "{line}"
+        );
+    }
+}
+
+/// Under the README's alias (`--target-dir target/simloop`, no CARGO_TARGET_DIR in the
+/// environment) the printed command still names the simulated build's directory.
+#[test]
+fn the_rerun_command_names_the_target_dir_given_by_flag() {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["lost_update", "--exact", "--nocapture", "--test-threads=1"]);
+    for v in [
+        "SIMLOOP_REPLAY",
+        "SIMLOOP_SEED",
+        "SIMLOOP_POLICY",
+        "CARGO_TARGET_DIR",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.env("SIMLOOP_RUNS", "300");
+    let out = cmd.output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("rerun it:"))
+        .unwrap_or_else(|| panic!("no rerun command in:\n{text}"));
+    assert_target_dir_named(line);
 }

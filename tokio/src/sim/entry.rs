@@ -92,7 +92,7 @@ fn sim_from_env() -> Sim {
 pub(crate) fn replay_command(token: &Token) -> String {
     let flags = var("RUSTFLAGS").unwrap_or_else(|| "--cfg simloop".to_string());
     let mut cmd = format!("RUSTFLAGS=\"{flags}\" ");
-    if let Some(dir) = var("CARGO_TARGET_DIR") {
+    if let Some(dir) = target_dir() {
         let _ = write!(cmd, "CARGO_TARGET_DIR={dir} ");
     }
     match std::thread::current().name().filter(|n| *n != "main") {
@@ -110,6 +110,32 @@ pub(crate) fn replay_command(token: &Token) -> String {
         }
     }
     cmd
+}
+
+/// The target directory the running test was built in, when the rerun command must name
+/// it: `CARGO_TARGET_DIR` as it was set, else the folder holding the test binary under
+/// cargo's `CACHEDIR.TAG` when it is not the default `target` (a build given
+/// `--target-dir`, as the README's `cargo simtest` alias does). Without it the printed
+/// command built the simulated test into `target/`, where the cfg rebuilds every crate and
+/// the next normal build rebuilds them all again.
+fn target_dir() -> Option<String> {
+    if let Some(dir) = var("CARGO_TARGET_DIR") {
+        return Some(dir);
+    }
+    let exe = std::env::current_exe().ok()?;
+    let root = exe
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join("CACHEDIR.TAG").is_file())?;
+    if root.file_name().is_some_and(|name| name == "target") {
+        return None;
+    }
+    let dir = root.to_str()?;
+    // Printed into a shell command: a folder with a space or a quote is left out rather
+    // than quoted wrong.
+    dir.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+        .then(|| dir.to_string())
 }
 
 /// How to replay a failed run.
