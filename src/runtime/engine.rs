@@ -403,8 +403,9 @@ impl Core {
                 let finish = self.stop_next.take().expect("checked");
                 return self.stop(finish);
             }
-            let n = self.ready.len();
-            let entry = if n > 1 && !self.fifo {
+            // The policy is tested once: the pool's calls below do not test it again.
+            let n = if self.fifo { 0 } else { self.ready.pool_len() };
+            let entry = if n > 1 {
                 let index = match self.sched.pick(&ReadyView { queue: &self.ready }) {
                     Ok(i) => i,
                     Err(d) => {
@@ -421,9 +422,11 @@ impl Core {
                         self.prefetch_next_task();
                     }
                 }
-                self.ready.remove(index)
-            } else {
+                self.ready.take(index)
+            } else if self.fifo {
                 self.ready.pop_front()
+            } else {
+                self.ready.take(0)
             }
             .expect("picked entry exists");
             self.pass_left -= 1;
@@ -432,10 +435,8 @@ impl Core {
                 Entry::Poll(id) => {
                     // One look at the slot for the step's questions (each look-up of
                     // `tasks` is a bounds check and a multiply).
-                    let s = self.unqueue(id);
-                    let slot = &mut self.tasks[s];
                     // Its waits are registered afresh by this poll.
-                    slot.unset(SLEEPING | ABANDONING);
+                    let (s, slot) = self.unqueue(id, SLEEPING | ABANDONING);
                     if slot.is_done() {
                         // Woken in the step it ended in: the slot may be free now.
                         self.release(id);

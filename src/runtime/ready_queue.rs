@@ -154,14 +154,34 @@ impl ReadyQueue {
         if self.fifo {
             return self.deque.remove(index);
         }
-        if index >= self.slots.len() {
+        self.take(index)
+    }
+
+    /// How many entries the pool holds: [`ReadyQueue::len`] for a caller that knows this is
+    /// the pool (the engine, which tests the policy once a step).
+    #[inline]
+    pub(crate) fn pool_len(&self) -> usize {
+        debug_assert!(!self.fifo, "the pool's question");
+        self.slots.len()
+    }
+
+    /// [`ReadyQueue::remove`] from the pool, for a caller that knows this is the pool.
+    #[inline]
+    pub(crate) fn take(&mut self, index: usize) -> Option<Entry> {
+        debug_assert!(!self.fifo, "the pool's removal");
+        let len = self.slots.len();
+        if index >= len {
             return None;
         }
+        // The moved entry's arrival place is read before the swap-removal stores it into
+        // the hole, not loaded back through that store: a 16-byte store and a 4-byte reload
+        // at every pick, on its dependent chain.
+        let moved_arrival = self.slots[len - 1].arrival;
         let gone = self.slots.swap_remove(index);
         self.arrivals[gone.arrival as usize].slot = DEAD;
         self.dead += 1;
-        if let Some(moved) = self.slots.get(index) {
-            self.arrivals[moved.arrival as usize].slot = index as u32;
+        if index < len - 1 {
+            self.arrivals[moved_arrival as usize].slot = index as u32;
         }
         if index == 0 {
             if self.slots.is_empty() {

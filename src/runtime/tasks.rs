@@ -103,16 +103,17 @@ impl Core {
         }
     }
 
-    /// Marks the task of a picked `Entry::Poll(id)` out of the ready queue and returns its
-    /// slot index: the entry's id names the slot (a queued task keeps its slot, so **an
-    /// `Entry::Poll`'s id always names its task's slot**).
+    /// The slot of the task of a picked `Entry::Poll(id)`, marked out of the ready queue and
+    /// with the flags in `also` cleared in the same write: the entry's id names the slot (a
+    /// queued task keeps its slot, so **an `Entry::Poll`'s id always names its task's
+    /// slot**).
     #[inline]
-    pub(super) fn unqueue(&mut self, id: TaskId) -> usize {
+    pub(super) fn unqueue(&mut self, id: TaskId, also: u8) -> (usize, &mut TaskSlot) {
         let s = id.slot() as usize;
         let slot = &mut self.tasks[s];
         debug_assert!(slot.task == id.get() && slot.is(QUEUED));
-        slot.unset(QUEUED);
-        s
+        slot.unset(QUEUED | also);
+        (s, slot)
     }
 
     /// Releases task `id`'s slot for reuse if nothing will read it again: the task ended,
