@@ -15,8 +15,8 @@
 //! fixed (`seventh_fixes`), then what real services do (`seventh_services`), primitives
 //! and tasks, callbacks and combinators; `eighth_*` the eighth (552-, and 551): the known
 //! differences fixed (`eighth_fixes`), then timeouts, primitives, combinators and tasks;
-//! `ninth_*` the ninth (597-620): timeouts and finished awaitables, primitives and queues,
-//! tasks and callbacks.
+//! `ninth_*` the ninth (597-636): timeouts and finished awaitables, primitives and queues,
+//! tasks and callbacks, cancellation and combinators, then primitives that need not wait.
 
 mod combinators;
 mod corners_combinators;
@@ -46,6 +46,8 @@ mod mixes_ends;
 mod mixes_sync;
 mod mixes_tasks;
 mod mixes_waits;
+mod ninth_combinators;
+mod ninth_primitives;
 mod ninth_sync;
 mod ninth_tasks;
 mod ninth_timeouts;
