@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::Stream;
 
-use super::callback::{DoneCallback, watch_all};
+use super::callback::{DoneCallback, first_occurrences, watch_each};
 use super::timeout::Elapsed;
 use crate::runtime::{Completion, WaitOn, with};
 use crate::task::handle::outcome;
@@ -26,6 +26,9 @@ use crate::task::{Awaitable, CallHandle, JoinError, call_later};
 /// yielded keep running, and [`AsCompleted::take_pending`] hands their handles back
 /// (asyncio's caller still holds its tasks). The handles may be
 /// [`JoinHandle`](crate::JoinHandle)s or [`Task`](crate::Task) clones.
+///
+/// A task or future listed twice is yielded once, as asyncio's `as_completed` takes a set;
+/// [`AsCompleted::last_index`] names its first place in the input.
 ///
 /// **Differs from asyncio:** tasks that ended before the first poll are yielded in input
 /// order (asyncio iterates a set there).
@@ -217,7 +220,18 @@ impl<H: Awaitable> Stream for AsCompleted<H> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         if this.started.is_none() {
-            this.left = this.handles.len();
+            // asyncio's `as_completed` takes `set(fs)`: a task or future listed twice is
+            // yielded once, from its first place (later copies are dropped unwatched).
+            let first = first_occurrences(this.handles.iter().map(|h| {
+                h.as_ref()
+                    .expect("every slot is filled before the first poll")
+            }));
+            for (slot, first) in this.handles.iter_mut().zip(first) {
+                if !first {
+                    *slot = None;
+                }
+            }
+            this.left = this.handles.iter().flatten().count();
             if this.left == 0 {
                 return Poll::Ready(None);
             }
@@ -230,8 +244,9 @@ impl<H: Awaitable> Stream for AsCompleted<H> {
             let ids = this
                 .handles
                 .iter()
-                .map(|h| h.as_ref().expect("not yet taken").child());
-            watch_all(ids, shared.clone());
+                .enumerate()
+                .filter_map(|(i, h)| h.as_ref().map(|h| (i, h.child())));
+            watch_each(ids, shared.clone());
             // asyncio arms the timeout after adding the callbacks (which, for tasks that
             // ended already, are queued: none has run yet).
             if let Some(d) = this.timeout {

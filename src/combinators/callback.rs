@@ -9,11 +9,13 @@
 //! and wakes the caller. A combinator's state is shared with its callbacks through an `Rc`
 //! and a `RefCell`: a run is single-threaded, and the callbacks run between task steps.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::task::Waker;
 
 pub(crate) use crate::runtime::DoneCallback;
 use crate::runtime::{TimerKey, try_with};
+use crate::task::Awaitable;
 use crate::task::TaskId;
 use crate::task::handle::{Child, Kind};
 
@@ -32,7 +34,9 @@ pub(crate) fn watch_all(
     watch_each(children.into_iter().enumerate(), target)
 }
 
-fn watch_each(
+/// [`watch`] for each `(index, child)` given, in order, in one core access; returns the
+/// run id.
+pub(crate) fn watch_each(
     children: impl IntoIterator<Item = (usize, Child)>,
     target: Rc<dyn DoneCallback>,
 ) -> u64 {
@@ -43,6 +47,19 @@ fn watch_each(
         }
         c.run_id()
     })
+}
+
+/// Which handles are the first of their task or future: asyncio's `wait` and
+/// `as_completed` take `set(fs)`, so one listed twice counts once. The input order is kept;
+/// the set of identities is only looked up, never iterated.
+pub(crate) fn first_occurrences<'a, H: Awaitable + 'a>(
+    handles: impl IntoIterator<Item = &'a H>,
+) -> Vec<bool> {
+    let mut seen = BTreeSet::new();
+    handles
+        .into_iter()
+        .map(|h| seen.insert(h.child().key()))
+        .collect()
 }
 
 /// Disarms a timeout's timer of run `run`, if that run is still going; a foreign waker it

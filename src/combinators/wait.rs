@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use super::callback::{DoneCallback, Outer, watch_all};
+use super::callback::{DoneCallback, Outer, first_occurrences, watch_all};
 use crate::runtime::{Completion, WaitOn, with};
 use crate::task::{Awaitable, CallHandle, Task, call_later};
 
@@ -31,8 +31,9 @@ pub enum ReturnWhen {
 /// `(done, pending)`; asyncio's `wait`. Nothing is cancelled, not even on timeout.
 ///
 /// The handles may be [`JoinHandle`](crate::JoinHandle)s or [`Task`](crate::Task) clones
-/// (keep a clone to await the task elsewhere). Both lists keep the input order. A done
-/// handle yields its result at once when awaited.
+/// (keep a clone to await the task elsewhere). Both lists keep the input order, and a task
+/// or future listed twice is in them once (asyncio's `wait` takes a set). A done handle
+/// yields its result at once when awaited.
 /// The callbacks and the timer are set up at the first poll, as in asyncio where `wait` is a
 /// coroutine; the caller is woken two ready-queue slots after the deciding task ends. The
 /// timeout is a [`call_later`](crate::task::call_later) callback, as asyncio's is: it
@@ -71,7 +72,7 @@ pub fn wait<H: Awaitable>(
     timeout: Option<Duration>,
 ) -> Wait<H> {
     Wait {
-        handles,
+        handles: distinct(handles),
         return_when,
         timeout,
         fails: None,
@@ -123,6 +124,7 @@ where
     T: Clone + 'static,
     E: Clone + 'static,
 {
+    let tasks = distinct(tasks);
     let peek = tasks.clone();
     let fails: Box<dyn Fn(usize) -> bool> =
         Box::new(move |i| matches!(peek[i].result(), Some(Ok(Err(_)))));
@@ -133,6 +135,19 @@ where
         fails: Some(fails),
         started: None,
     }
+}
+
+/// The handles without those listed before (asyncio's `set(fs)`), in input order.
+fn distinct<H: Awaitable>(handles: Vec<H>) -> Vec<H> {
+    if handles.len() < 2 {
+        return handles;
+    }
+    let keep = first_occurrences(&handles);
+    handles
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(h, first)| first.then_some(h))
+        .collect()
 }
 
 /// The future returned by [`wait`].

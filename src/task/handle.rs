@@ -123,8 +123,25 @@ pub(crate) trait FutureChild {
     fn cancel(&self, core: &mut Core, message: Option<Box<str>>) -> bool;
 }
 
+/// A child's identity, for telling a task or future listed twice from two different ones
+/// (asyncio's `set(fs)` in `wait` and `as_completed`). A future is known by its address;
+/// identities are only compared, never iterated in an order that reaches output.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ChildKey {
+    Task(TaskId),
+    Future(usize),
+}
+
 impl Child {
     /// Whether the child ended.
+    /// The child's identity: the same task or the same future gives the same key.
+    pub(crate) fn key(&self) -> ChildKey {
+        match &self.0 {
+            Kind::Task(id) => ChildKey::Task(*id),
+            Kind::Future(f) => ChildKey::Future(Rc::as_ptr(f).cast::<()>() as usize),
+        }
+    }
+
     pub(crate) fn is_done(&self, core: &Core) -> bool {
         match &self.0 {
             Kind::Task(id) => core.is_done(*id),

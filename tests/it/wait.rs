@@ -193,3 +193,54 @@ fn try_wait_first_exception_counts_err_values_not_cancellations() {
         "t=20 try_wait: 3 done, 1 pending\nt=30 wait: 4 done\n"
     );
 }
+
+/// Regression (case 600): `wait` listed a task given twice twice, in `done` or `pending`;
+/// asyncio's `wait` takes a set, so it counts once, a promise too, in its first place.
+#[test]
+fn wait_counts_a_task_or_promise_listed_twice_once() {
+    use simloop::sync::Promise;
+    let out = Sim::new().run(async {
+        let a = sleeper(20).share();
+        let b = sleeper(10).share();
+        let (done, pending) = wait(
+            vec![a.clone(), b.clone(), a.clone(), b.clone()],
+            ReturnWhen::FirstCompleted,
+            None,
+        )
+        .await;
+        let first = (
+            done.iter().map(|t| t.id()).collect::<Vec<_>>(),
+            pending.iter().map(|t| t.id()).collect::<Vec<_>>(),
+        );
+        let p = std::rc::Rc::new(Promise::<u64>::new());
+        let q = std::rc::Rc::new(Promise::<u64>::new());
+        p.set_result(1).unwrap();
+        let (done, pending) = wait(
+            vec![p.handle(), q.handle(), p.handle()],
+            ReturnWhen::FirstCompleted,
+            None,
+        )
+        .await;
+        (first, (a.id(), b.id()), done.len(), pending.len())
+    });
+    let ((done, pending), (a, b), p_done, p_pending) = out.result.unwrap();
+    assert_eq!((done, pending), (vec![b], vec![a]));
+    assert_eq!((p_done, p_pending), (1, 1));
+}
+
+/// Regression (case 632): `as_completed` yielded a task listed twice twice; asyncio's
+/// takes a set, so it is yielded once, and `last_index` names its first place.
+#[test]
+fn as_completed_yields_a_task_listed_twice_once() {
+    let out = Sim::new().run(async {
+        let a = sleeper(20).share();
+        let b = sleeper(10).share();
+        let mut stream = as_completed(vec![a.clone(), b, a], None);
+        let mut got = Vec::new();
+        while let Some(r) = stream.next().await {
+            got.push((r.unwrap().unwrap(), stream.last_index().unwrap()));
+        }
+        got
+    });
+    assert_eq!(out.result.unwrap(), [(10, 1), (20, 0)]);
+}

@@ -14,7 +14,9 @@
 //! combinators and groups; `seventh_*` the seventh (509-, and 497): the known differences
 //! fixed (`seventh_fixes`), then what real services do (`seventh_services`), primitives
 //! and tasks, callbacks and combinators; `eighth_*` the eighth (552-, and 551): the known
-//! differences fixed (`eighth_fixes`), then timeouts, primitives, combinators and tasks.
+//! differences fixed (`eighth_fixes`), then timeouts, primitives, combinators and tasks;
+//! `ninth_*` the ninth (597-636): timeouts and finished awaitables, primitives and queues,
+//! tasks and callbacks, cancellation and combinators, then primitives that need not wait.
 
 mod combinators;
 mod corners_combinators;
@@ -44,6 +46,11 @@ mod mixes_ends;
 mod mixes_sync;
 mod mixes_tasks;
 mod mixes_waits;
+mod ninth_combinators;
+mod ninth_primitives;
+mod ninth_sync;
+mod ninth_tasks;
+mod ninth_timeouts;
 mod rounds;
 mod seventh_fixes;
 mod seventh_services;
