@@ -661,6 +661,21 @@ def tokens(sim_bin):
             add(f"version-{v.strip()}", ["replay", "s.toml", v + tok[3:]], (2,))
         add("whitespace", ["replay", "s.toml", f"  {tok}\n"], (0, 1))
         add("shell-quoted", ["replay", "s.toml", f"'{tok}'"], (2,))
+    # The FIFO token of every bundled scenario (each passes in FIFO order, `sim check`):
+    # its replay passes, and shrinking it must say there is nothing to shrink. The
+    # shrinker once replayed a FIFO token's empty decision list, "diverged" at the first
+    # pick among several ready tasks, and printed that as a shrunk run, exit 0.
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        out = subprocess.run([str(sim_bin), "run", str(path)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+        m = re.search(r"replay token: (\S+)", out.stderr)
+        if out.returncode != 0 or not m:
+            continue
+        files = {"s.toml": path.read_text()}
+        cases.append(Case(f"token-fifo-{path.stem}-replay", ["replay", "s.toml", m.group(1)],
+                          files=files, allowed=(0,), usage=True))
+        cases.append(Case(f"token-fifo-{path.stem}-shrink", ["shrink", "s.toml", m.group(1)],
+                          files=files, allowed=(2,), usage=True))
     files = {"s.toml": (ROOT / "scenarios/bug_lost_update.toml").read_text()}
     add = lambda name, args, allowed: cases.append(
         Case(f"token-forged-{name}", args, files=files, allowed=allowed, usage=True))

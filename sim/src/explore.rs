@@ -248,6 +248,21 @@ mod examples {
         assert_eq!((summary.runs, summary.same_for_all), (1, true));
     }
 
+    /// `sim shrink` of a passing FIFO run where several tasks are ready together (the
+    /// bundled factorial_gather) printed "shrunk: 0 deviation(s)" and the passing run,
+    /// exit 0, instead of saying there is nothing to shrink.
+    #[test]
+    fn a_passing_fifo_run_with_tasks_ready_together_has_nothing_to_shrink() {
+        use crate::{explore, interp, scenario};
+        use simloop::Sim;
+        use std::sync::Arc;
+
+        let three = "[tasks.t]\nsteps = [{ sleep = 1 }, { log = \"t\" }]\n[main]\nsteps = [{ spawn = \"t\", count = 3, as = \"ts\" }, { await = \"ts\" }]\n[expect]\nelapsed = 1";
+        let scn = Arc::new(scenario::parse("s.toml", three).unwrap());
+        let token = interp::run(&scn, &Sim::new()).outcome.token;
+        assert!(explore::shrink(&scn, &token).is_none());
+    }
+
     #[test]
     fn a_passing_run_has_nothing_to_shrink() {
         use crate::{explore, scenario};

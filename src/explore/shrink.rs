@@ -9,7 +9,7 @@ use super::judge::{switches, verdict};
 use super::quiet::quietly;
 use super::report::Shrunk;
 use crate::runtime::Entry;
-use crate::schedule::{Custom, Prefer, Recorder, Replay, Strategy, Token, Want};
+use crate::schedule::{Custom, Policy, Prefer, Recorder, Replay, Strategy, Token, Want};
 use crate::sim::RunError;
 use crate::trace::TraceLevel;
 
@@ -184,7 +184,17 @@ impl Explorer {
             })
         };
         let follow = |wants: Vec<Want>| attempt(Box::new(Prefer::new(wants.into())));
-        let mut best = attempt(Box::new(Replay::new(token.decisions().clone())))?;
+        // A FIFO token keeps no decisions (FIFO makes none to record): its run is FIFO's.
+        // Replaying its empty list instead diverged at the first pick among several ready
+        // entries, and that divergence was shrunk as the token's failure (`sim shrink` of a
+        // passing FIFO run printed a "shrunk" passing run).
+        let first: Box<dyn Strategy + Send> =
+            if token.policy() == Policy::Fifo && token.decisions().is_empty() {
+                Box::new(Prefer::new(Vec::new().into()))
+            } else {
+                Box::new(Replay::new(token.decisions().clone()))
+            };
+        let mut best = attempt(first)?;
         let (original_deviations, original_steps) = (best.deviations, best.steps);
         let budget = self.shrink_tries.max(1);
         let out_of_tries = || tries.get() >= budget;
@@ -348,4 +358,69 @@ fn runs_of_one_task(wants: &[Want], devs: &[usize]) -> Vec<std::ops::Range<usize
         i = j;
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{cell::Cell, rc::Rc};
+
+    use crate::explore::Explorer;
+    use crate::{Sim, spawn, yield_now};
+
+    /// Three tasks ready together, and a check that holds in FIFO order only.
+    async fn program() -> u32 {
+        let n = Rc::new(Cell::new(0));
+        let tasks: Vec<_> = (0..3)
+            .map(|i| {
+                let n = n.clone();
+                spawn(async move {
+                    yield_now().await;
+                    n.set(n.get() * 10 + i);
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        n.get()
+    }
+
+    fn fifo_order(v: &u32) -> Result<(), String> {
+        if *v == 12 {
+            Ok(())
+        } else {
+            Err(format!("order {v}"))
+        }
+    }
+
+    /// A passing FIFO token was "shrunk": its empty decision list was replayed, which
+    /// diverged at the first pick among the three ready tasks, and the divergence counted
+    /// as the failure.
+    #[test]
+    fn a_passing_fifo_token_has_nothing_to_shrink() {
+        let token = Sim::new().run(program()).token;
+        assert!(token.decisions().is_empty());
+        assert!(
+            Explorer::new()
+                .shrink_token_checked(&token, program, fifo_order)
+                .is_none()
+        );
+    }
+
+    /// A failing FIFO token shrinks to itself: no deviation, the same failure.
+    #[test]
+    fn a_failing_fifo_token_shrinks_to_fifo() {
+        let token = Sim::new().run(program()).token;
+        let shrunk = Explorer::new()
+            .shrink_token_checked(&token, program, |v| {
+                if *v == 12 {
+                    Err("FIFO order".into())
+                } else {
+                    Ok(())
+                }
+            })
+            .expect("the FIFO run fails");
+        assert_eq!(shrunk.deviations, 0);
+        assert!(shrunk.message.contains("FIFO order"), "{}", shrunk.message);
+    }
 }

@@ -1,4 +1,4 @@
-//! The command line: `sim run | explore | replay | check`.
+//! The command line: `sim run | explore | shrink | replay | check`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -269,6 +269,17 @@ fn help_texts_name_exit_statuses_and_token_forms() {
             o.stdout
         );
     }
+    // The first line names every subcommand the list below it has (it once left out
+    // `shrink` and `check`).
+    let about = top.stdout.lines().next().unwrap();
+    let commands = top.stdout.split("Commands:\n").nth(1).unwrap();
+    for line in commands.lines().take_while(|l| l.starts_with("  ")) {
+        let name = line.split_whitespace().next().unwrap();
+        assert!(
+            name == "help" || about.contains(name),
+            "`{name}` in the first line: {about}"
+        );
+    }
     let run = sim_in(&dir, &["run", "--help"]);
     assert!(
         run.stdout
