@@ -149,6 +149,10 @@ pub(crate) fn replay_hint(token: &Token) -> String {
 }
 
 /// Runs `#[tokio::main]`'s body as one simulation.
+///
+/// A failed run (a deadlock, a limit) panics at the caller's location: the user's
+/// `#[tokio::main]` or `#[tokio::test]`, not this function's `block_on` line.
+#[track_caller]
 pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
     let rt = Runtime::with(config.flavor, config.start_paused, true);
     rt.handle().set_name(config.name.map(String::from));
