@@ -12,7 +12,7 @@ use super::task_group::{ChildFailure, GroupError, GroupJoin};
 use crate::runtime::{try_with, with};
 use crate::task::TaskId;
 
-/// The future returned by [`TaskGroup::scope`].
+/// The future returned by [`TaskGroup::scope`](super::TaskGroup::scope).
 ///
 /// ```
 /// use simloop::{GroupScope, Sim, TaskGroup};
