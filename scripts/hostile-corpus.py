@@ -781,6 +781,12 @@ def odd_files():
         cases.append(Case(f"file-markup-{fmt}", ["run", "s.toml", "--format", fmt],
                           files={"s.toml": markup}, allowed=(0,),
                           verify=page_scripts_intact if fmt == "html" else None))
+    # A scenario whose name starts with `-`: its rerun command once passed it as a flag.
+    bug = (ROOT / "scenarios/bug_lost_update.toml").read_text()
+    cases.append(Case("file-dash-name-explore", ["explore", "--runs", "50", "--", "-s.toml"],
+                      files={"-s.toml": bug}, allowed=(1,)))
+    cases.append(Case("file-dash-name-run", ["run", "--policy", "random", "--seed", "14", "--",
+                                             "-s.toml"], files={"-s.toml": bug}, allowed=(1,)))
     # `--out` naming the scenario itself (it once replaced the program with its trace).
     for k, out in enumerate(["s.toml", "./s.toml", "../file-out-self-2/s.toml"]):
         cases.append(Case(f"file-out-self-{k}", ["run", "s.toml", "--out", out],

@@ -12,10 +12,17 @@ const CARGO_RUN: &str = "cargo run -q -p simloop-cli --bin sim --";
 /// The command that replays `token` of the scenario at `path` (as given, relative to the
 /// current directory).
 pub fn replay_command(path: &str, token: &str) -> String {
+    // A path that starts with `-` would be read as a flag (`sim replay -s.toml ...` failed
+    // with "unexpected argument '-s'"): `./-s.toml` names the same file.
+    let path = if path.starts_with('-') {
+        format!("./{path}")
+    } else {
+        path.to_string()
+    };
     format!(
         "{} replay {} {}",
         program(),
-        shell_word(path),
+        shell_word(&path),
         shell_word(token)
     )
 }
@@ -61,6 +68,18 @@ mod examples {
         assert_eq!(
             crate::output::replay_command("my dir/s.toml", "sl3:fifo:0:AGto0Qs"),
             "cargo run -q -p simloop-cli --bin sim -- replay 'my dir/s.toml' sl3:fifo:0:AGto0Qs",
+        );
+    }
+
+    #[test]
+    fn a_path_that_looks_like_a_flag_is_not_one() {
+        assert_eq!(
+            crate::output::replay_command("-s.toml", "sl3:fifo:0:AGto0Qs"),
+            "cargo run -q -p simloop-cli --bin sim -- replay ./-s.toml sl3:fifo:0:AGto0Qs",
+        );
+        assert_eq!(
+            crate::output::replay_command("--x y.toml", "sl3:fifo:0:AGto0Qs"),
+            "cargo run -q -p simloop-cli --bin sim -- replay './--x y.toml' sl3:fifo:0:AGto0Qs",
         );
     }
 
