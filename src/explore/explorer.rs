@@ -395,7 +395,7 @@ impl Explorer {
                 "{message}\n(run again from its token, it passed: is the program deterministic? Explorer::check_determinism tells)"
             ),
         };
-        let trace_excerpt = excerpt(&out.trace.render(), &message);
+        let trace_excerpt = excerpt(&out.trace, &message);
         Failure {
             seed,
             policy: token.policy(),
@@ -481,7 +481,7 @@ impl Explorer {
         report.max_decisions = judged.decisions;
         if let Some(message) = verdict(&out, check) {
             report.failures = 1;
-            let trace_excerpt = excerpt(&out.trace.render(), &message);
+            let trace_excerpt = excerpt(&out.trace, &message);
             report.failure = Some(Failure {
                 seed: token.seed(),
                 policy: token.policy(),

@@ -20,7 +20,7 @@ use super::slot::{
 };
 use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Divergence, ProgramMismatch};
-use crate::trace::{EventKind, Quick};
+use crate::trace::{EventKind, Quick, RunEnd};
 
 /// Why a run stopped.
 pub(crate) enum Finish {
@@ -35,11 +35,31 @@ pub(crate) enum Finish {
     OtherProgram(ProgramMismatch),
 }
 
+impl Finish {
+    /// What the trace's teardown lines name: why the run stopped, and for a main task that
+    /// ended, how (`main`: its failure, if it failed).
+    fn run_end(&self, main: Option<&JoinError>) -> RunEnd {
+        match self {
+            Finish::MainDone => match main {
+                None => RunEnd::MainEnded,
+                Some(JoinError::Panicked { .. }) => RunEnd::MainPanicked,
+                Some(JoinError::Cancelled { .. }) => RunEnd::MainCancelled,
+            },
+            Finish::Deadlock(_) => RunEnd::Deadlock,
+            Finish::StepLimit => RunEnd::StepLimit,
+            Finish::TimeLimit => RunEnd::TimeLimit,
+            Finish::Diverged(_) => RunEnd::ReplayDiverged,
+            Finish::OtherProgram(_) => RunEnd::WrongProgram,
+        }
+    }
+}
+
 /// What the engine hands back: the final core (trace, counters, decisions), why the run
-/// stopped, and the main task's result.
+/// stopped (`finish`, and `end` as its teardown was labelled), and the main task's result.
 pub(crate) struct RunParts<T> {
     pub(crate) core: Box<Core>,
     pub(crate) finish: Finish,
+    pub(crate) end: RunEnd,
     pub(crate) main: Option<Result<T, JoinError>>,
 }
 
@@ -135,7 +155,13 @@ pub(crate) fn run<F: Future + 'static>(
         .expect("core installed");
     std::mem::forget(installed);
     let finish = core.finish.take().expect("a finished run says why");
-    RunParts { core, finish, main }
+    let end = finish.run_end(main.as_ref().and_then(|m| m.as_ref().err()));
+    RunParts {
+        core,
+        finish,
+        end,
+        main,
+    }
 }
 
 /// Steps the run until it finishes. The thread-local slot is looked up once: each step only
@@ -293,7 +319,9 @@ fn take_main_output<T: 'static>() -> Option<Result<T, JoinError>> {
 }
 
 /// Ends every task still alive, in creation order, while the runtime is still installed so
-/// that `Drop` guards can use it; then drops every stored output.
+/// that `Drop` guards can use it; then drops every stored output. Each end is a
+/// `CancelDelivered { at_run_end: true }` event, which the trace labels by why the run
+/// stopped (`RunParts::end`).
 fn teardown() {
     // Most runs end with every task done and joined: then there is nothing to do.
     let (n, alive) = with("Sim::run", |c| {

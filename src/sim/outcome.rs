@@ -147,7 +147,7 @@ impl<T> Outcome<T> {
     #[track_caller]
     fn unwrap_or_report(self, rerunnable: bool) -> T {
         if let Some(failure) = self.failure() {
-            let excerpt = excerpt(&self.trace.render(), &failure);
+            let excerpt = excerpt(&self.trace, &failure);
             if let Err(RunError::WrongProgram(_)) = self.result {
                 // This run's token names a replay cut short: rerunning it helps nobody.
                 let how = if rerunnable {

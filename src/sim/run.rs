@@ -208,7 +208,7 @@ impl Sim {
             })
             .collect();
         let (packed, names, decisions) = core.take_record();
-        let trace = Trace::new(packed, names, core.task_count());
+        let trace = Trace::new(packed, names, core.task_count(), parts.end);
         let outcome = Outcome {
             result,
             trace,

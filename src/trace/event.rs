@@ -71,9 +71,12 @@ pub enum EventKind {
         message: Option<Box<str>>,
     },
     /// The task's cancellation was delivered: its future was dropped at its turn (or because
-    /// the main future ended while it was alive).
+    /// the run stopped while it was alive: its main task ended, or a deadlock or a limit
+    /// stopped it).
     CancelDelivered {
-        /// True when the run's end, not a `cancel()`, ended the task.
+        /// True when the run's end, not a `cancel()`, ended the task; [`crate::Trace::run_end`]
+        /// says why the run ended (`cancel delivered (deadlock)` in
+        /// [`crate::Trace::render`]).
         at_run_end: bool,
     },
     /// The task ended.

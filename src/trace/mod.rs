@@ -23,6 +23,7 @@ mod log;
 mod packed;
 mod read;
 mod render;
+mod run_end;
 
 pub(crate) use self::buffer::TraceBuf;
 pub use self::event::{Event, EventKind, TaskEnd};
@@ -31,6 +32,7 @@ pub use self::log::log_line;
 pub(crate) use self::packed::{Packed, Quick};
 pub use self::render::Trace;
 pub(crate) use self::render::{name_of, task_label};
+pub use self::run_end::RunEnd;
 
 /// How much a run records.
 ///

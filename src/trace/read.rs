@@ -393,7 +393,7 @@ mod tests {
             },
         });
         let names = vec![(id(2), Cow::Borrowed("worker"))];
-        let trace = Trace::new(packed, names, 4);
+        let trace = Trace::new(packed, names, 4, crate::trace::RunEnd::MainEnded);
         assert_eq!(trace.len(), expected.len());
         assert_eq!(trace.events(), expected);
         assert_eq!(trace.logs(), "t=5 \nt=5 a line\n");

@@ -5,7 +5,7 @@ use std::fmt::{self, Write as _};
 use std::sync::OnceLock;
 
 use super::packed::{Raw, RawKind, RawWait};
-use super::{Event, EventKind, Packed, TaskEnd};
+use super::{Event, EventKind, Packed, RunEnd, TaskEnd};
 use crate::task::TaskId;
 
 /// The events of a finished run, with the task names needed to render them.
@@ -31,6 +31,8 @@ pub struct Trace {
     names: Vec<(TaskId, Cow<'static, str>)>,
     /// How many tasks the run spawned.
     tasks: usize,
+    /// Why the run stopped, which its teardown lines name (`None`: not a run's trace).
+    end: Option<RunEnd>,
     /// The events as [`Event`]s, made at the first [`Trace::events`].
     events: OnceLock<Vec<Event>>,
 }
@@ -60,11 +62,13 @@ impl Trace {
         packed: Packed,
         names: Vec<(TaskId, Cow<'static, str>)>,
         tasks: usize,
+        end: RunEnd,
     ) -> Trace {
         Trace {
             packed,
             names,
             tasks,
+            end: Some(end),
             events: OnceLock::new(),
         }
     }
@@ -161,6 +165,30 @@ impl Trace {
         self.tasks
     }
 
+    /// Why the run stopped ([`RunEnd`]): what the trace's teardown lines, the cancellations
+    /// of the tasks the run left, name (`cancel delivered (deadlock)`). `None` for a trace
+    /// that no run recorded ([`Trace::default`]).
+    ///
+    /// ```
+    /// use simloop::{Sim, spawn, trace::RunEnd};
+    ///
+    /// let out = Sim::new().max_steps(10).run(async {
+    ///     loop {
+    ///         simloop::yield_now().await;
+    ///     }
+    /// });
+    /// assert_eq!(out.trace.run_end(), Some(RunEnd::StepLimit));
+    /// assert!(out.trace.render().ends_with(" #1 main cancel delivered (step limit)\n"));
+    /// // A run whose main task returns leaves its other tasks `(main ended)`.
+    /// let out = Sim::new().run(async { drop(spawn(std::future::pending::<()>())) });
+    /// assert_eq!(out.trace.run_end(), Some(RunEnd::MainEnded));
+    /// assert!(out.trace.render().ends_with("t=0 #2 cancel delivered (main ended)\n"));
+    /// assert_eq!(simloop::Trace::default().run_end(), None);
+    /// ```
+    pub fn run_end(&self) -> Option<RunEnd> {
+        self.end
+    }
+
     /// Only the log lines, as `t=<ms> <line>`: the format of the asyncio conformance traces.
     ///
     /// ```
@@ -213,6 +241,11 @@ impl Trace {
     /// ```
     pub fn fingerprint(&self) -> u64 {
         crate::schedule::fnv1a(self.render().as_bytes())
+    }
+
+    /// What the teardown lines name: why the run stopped.
+    pub(crate) fn teardown_label(&self) -> &'static str {
+        self.end.map_or("run ended", RunEnd::label)
     }
 
     /// What a blocked event shows: its waits, as deadlock reports describe them.
@@ -281,7 +314,7 @@ impl Trace {
             }
             RawKind::CancelDelivered { at_run_end: false } => write!(f, "cancel delivered"),
             RawKind::CancelDelivered { at_run_end: true } => {
-                write!(f, "cancel delivered (main ended)")
+                write!(f, "cancel delivered ({})", self.teardown_label())
             }
             RawKind::Returned => write!(f, "returned"),
             RawKind::Panicked(m) => write!(f, "panicked: {m}"),
@@ -295,9 +328,13 @@ impl Trace {
 }
 
 impl PartialEq for Trace {
-    /// Equal when the same events were recorded for tasks of the same names.
+    /// Equal when the same events were recorded for tasks of the same names, and the runs
+    /// stopped for the same reason.
     fn eq(&self, other: &Trace) -> bool {
-        self.packed == other.packed && self.names == other.names && self.tasks == other.tasks
+        self.packed == other.packed
+            && self.names == other.names
+            && self.tasks == other.tasks
+            && self.end == other.end
     }
 }
 
@@ -309,6 +346,7 @@ impl fmt::Debug for Trace {
             .field("events", &self.events())
             .field("names", &self.names)
             .field("tasks", &self.tasks)
+            .field("end", &self.end)
             .finish()
     }
 }

@@ -17,6 +17,7 @@ mod panic_output;
 mod program_tokens;
 mod promise;
 mod queue;
+mod run_end;
 mod run_reuse;
 mod seed_tokens;
 mod semaphore_lock;

@@ -99,7 +99,11 @@ pub fn write(tl: &Timeline, info: &RunInfo, w: &mut dyn Write) -> io::Result<()>
                 text = format!("cancel requested by {by}");
                 (text.as_str(), "cancel")
             }
-            MarkKind::Cancelled => ("cancelled", "cancel"),
+            MarkKind::Cancelled(None) => ("cancelled", "cancel"),
+            MarkKind::Cancelled(Some(why)) => {
+                text = format!("cancelled ({why})");
+                (text.as_str(), "cancel")
+            }
             MarkKind::Returned => ("returned", "end"),
             MarkKind::Panicked(msg) => {
                 text = format!("panicked: {msg}");

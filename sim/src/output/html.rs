@@ -74,7 +74,8 @@ fn write_data(tl: &Timeline, w: &mut dyn Write) -> io::Result<()> {
         let (kind, id) = match &m.kind {
             MarkKind::Log(line) => (0, strings.id(line)),
             MarkKind::CancelRequested(by) => (1, strings.id(by)),
-            MarkKind::Cancelled => (2, -1),
+            MarkKind::Cancelled(None) => (2, -1),
+            MarkKind::Cancelled(Some(why)) => (2, strings.id(why)),
             MarkKind::Returned => (3, -1),
             MarkKind::Panicked(msg) => (4, strings.id(msg)),
             MarkKind::Timeout => (5, -1),
@@ -322,7 +323,7 @@ canvas.addEventListener('mousemove', (ev) => {
     for (const k of rowMarks[r]) {
       if (Math.abs(xOf(markAt(k)) - ev.offsetX) <= 5) {
         const kind = D.marks[k * 5 + 1], s = D.marks[k * 5 + 4];
-        text = D.rows[r] + ' t=' + D.marks[k * 5 + 2] + 'ms event ' + D.marks[k * 5 + 3] + '\n' + MARKS[kind] + (kind === 0 ? ': ' : '') + (s >= 0 ? D.strings[s] : '');
+        text = D.rows[r] + ' t=' + D.marks[k * 5 + 2] + 'ms event ' + D.marks[k * 5 + 3] + '\n' + MARKS[kind] + (kind === 0 ? ': ' : '') + (s < 0 ? '' : kind === 2 ? ' (' + D.strings[s] + ')' : D.strings[s]);
       }
     }
     if (text === null) for (const k of rowSegs[r]) {

@@ -56,6 +56,10 @@ pub fn write_events(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
             EventKind::CancelDelivered { at_run_end } => {
                 event(&mut line, "cancel_delivered")?;
                 line.field("at_run_end", at_run_end)?;
+                // A teardown line says why the run stopped, as the text trace does.
+                if let (true, Some(end)) = (*at_run_end, trace.run_end()) {
+                    line.field("run_end", end.label())?;
+                }
             }
             EventKind::Complete(TaskEnd::Returned) => event(&mut line, "returned")?,
             EventKind::Complete(TaskEnd::Panicked(m)) => {

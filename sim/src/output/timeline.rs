@@ -41,8 +41,9 @@ pub enum MarkKind {
     Log(String),
     /// Someone asked for this task's cancellation.
     CancelRequested(String),
-    /// The cancellation was delivered.
-    Cancelled,
+    /// The cancellation was delivered; at the run's end, with why the run stopped
+    /// ([`simloop::trace::RunEnd::label`]).
+    Cancelled(Option<&'static str>),
     /// The task returned.
     Returned,
     /// The task panicked.
@@ -246,14 +247,15 @@ pub fn build(trace: &Trace) -> Timeline {
                     });
                 }
             }
-            EventKind::CancelDelivered { .. } => {
+            EventKind::CancelDelivered { at_run_end } => {
                 if let Some(r) = me {
                     cancel_marked[r] = true;
+                    let why = trace.run_end().filter(|_| *at_run_end).map(|e| e.label());
                     tl.marks.push(Mark {
                         row: r,
                         at: k,
                         t,
-                        kind: MarkKind::Cancelled,
+                        kind: MarkKind::Cancelled(why),
                     });
                 }
             }
@@ -263,9 +265,9 @@ pub fn build(trace: &Trace) -> Timeline {
                     let kind = match end {
                         TaskEnd::Returned => MarkKind::Returned,
                         TaskEnd::Panicked(m) => MarkKind::Panicked(m.to_string()),
-                        TaskEnd::Cancelled(_) => MarkKind::Cancelled,
+                        TaskEnd::Cancelled(_) => MarkKind::Cancelled(None),
                     };
-                    if !(kind == MarkKind::Cancelled && cancel_marked[r]) {
+                    if !(matches!(kind, MarkKind::Cancelled(_)) && cancel_marked[r]) {
                         tl.marks.push(Mark {
                             row: r,
                             at: k,

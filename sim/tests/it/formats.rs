@@ -332,3 +332,76 @@ fn logs_format_prints_only_log_lines() {
         "t=0 started\nt=1000 hello\nt=3000 world\nt=3000 finished\n"
     );
 }
+
+/// Regression: the teardown of a deadlocked run (the cancellations of the tasks it left)
+/// said `(main ended)` in the text trace and plain `cancelled` in the timelines, though the
+/// deadlock, not main, ended the run. Every format names why the run stopped.
+#[test]
+fn every_format_labels_the_teardown_by_why_the_run_stopped() {
+    // Seed 4 deadlocks (see `the_timeline_is_linear_bounded_and_lists_failures`).
+    let deadlocked = |format: &str| {
+        let (code, out, _) = run(&[
+            "run",
+            "scenarios/bug_lock_order_deadlock.toml",
+            "--format",
+            format,
+            "--policy",
+            "random",
+            "--seed",
+            "4",
+        ]);
+        assert_eq!(code, 1, "{format}");
+        out
+    };
+    let text = deadlocked("text");
+    assert!(
+        text.ends_with(
+            "t=0 #1 main cancel delivered (deadlock)\n\
+             t=0 #2 a_then_b cancel delivered (deadlock)\n\
+             t=0 #3 b_then_a cancel delivered (deadlock)\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("(main ended)"), "{text}");
+
+    let teardown: Vec<serde_json::Value> = deadlocked("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["at_run_end"] == true)
+        .collect();
+    assert_eq!(teardown.len(), 3);
+    assert!(
+        teardown.iter().all(|v| v["run_end"] == "deadlock"),
+        "{teardown:?}"
+    );
+
+    let doc: serde_json::Value = serde_json::from_str(&deadlocked("chrome")).unwrap();
+    let cancels: Vec<&serde_json::Value> = doc["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["cat"] == "cancel")
+        .collect();
+    assert_eq!(cancels.len(), 3);
+    assert!(
+        cancels.iter().all(|e| e["name"] == "cancelled (deadlock)"),
+        "{cancels:?}"
+    );
+
+    let data = page_data(&deadlocked("html"));
+    let strings = data["strings"].as_array().unwrap();
+    let why: Vec<&str> = data["marks"]
+        .as_array()
+        .unwrap()
+        .chunks(5)
+        .filter(|m| m[1] == 2)
+        .map(|m| strings[m[4].as_u64().unwrap() as usize].as_str().unwrap())
+        .collect();
+    assert_eq!(why, ["deadlock"; 3]);
+
+    // A cancellation that is no teardown has no label.
+    let (code, text, _) = run(&["run", "scenarios/cancellation.toml"]);
+    assert_eq!(code, 0);
+    assert!(text.contains(" cancel delivered\n"), "{text}");
+    assert!(!text.contains(" cancel delivered ("), "{text}");
+}

@@ -1,0 +1,142 @@
+//! Why a run ended, as its trace says: the teardown lines (`cancel delivered (<why>)`, the
+//! cancellations of the tasks a stopped run leaves) name the reason the run stopped.
+//!
+//! Regression: every teardown line said `(main ended)`, also after a deadlock or a limit had
+//! stopped the run with its main task still waiting, which misled the trace's reader.
+
+use std::future::pending;
+use std::time::Duration;
+
+use simloop::trace::{EventKind, RunEnd};
+use simloop::{Outcome, PanicOutput, RunError, Sim, sleep, spawn, task, yield_now};
+
+/// The run's teardown lines, rendered.
+fn teardown<T>(out: &Outcome<T>) -> Vec<String> {
+    out.trace
+        .render()
+        .lines()
+        .filter(|l| l.contains(" cancel delivered ("))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_deadlock_labels_the_teardown_deadlock() {
+    let out = Sim::new().run(async {
+        let _left = spawn(pending::<()>());
+        pending::<()>().await
+    });
+    assert!(matches!(out.result, Err(RunError::Deadlock(_))));
+    assert_eq!(out.trace.run_end(), Some(RunEnd::Deadlock));
+    assert_eq!(
+        teardown(&out),
+        [
+            "t=0 #1 main cancel delivered (deadlock)",
+            "t=0 #2 cancel delivered (deadlock)"
+        ]
+    );
+}
+
+#[test]
+fn a_step_limit_labels_the_teardown_step_limit() {
+    let out = Sim::new().max_steps(50).run(async {
+        spawn(async {
+            loop {
+                yield_now().await;
+            }
+        })
+        .await
+    });
+    assert_eq!(
+        out.result.as_ref().unwrap_err(),
+        &RunError::StepLimit { steps: 50 }
+    );
+    assert_eq!(out.trace.run_end(), Some(RunEnd::StepLimit));
+    assert_eq!(
+        teardown(&out),
+        [
+            "t=0 #1 main cancel delivered (step limit)",
+            "t=0 #2 cancel delivered (step limit)"
+        ]
+    );
+}
+
+#[test]
+fn a_time_limit_labels_the_teardown_time_limit() {
+    let out = Sim::new().max_time(Duration::from_secs(1)).run(async {
+        let _left = spawn(sleep(Duration::from_secs(5)));
+        sleep(Duration::from_millis(500)).await;
+        sleep(Duration::from_secs(10)).await;
+    });
+    assert!(matches!(out.result, Err(RunError::TimeLimit { .. })));
+    assert_eq!(out.trace.run_end(), Some(RunEnd::TimeLimit));
+    assert_eq!(
+        teardown(&out),
+        [
+            "t=500 #1 main cancel delivered (time limit)",
+            "t=500 #2 cancel delivered (time limit)"
+        ]
+    );
+}
+
+#[test]
+fn a_main_task_that_panicked_labels_the_teardown_main_panicked() {
+    let out = Sim::new().panic_output(PanicOutput::Quiet).run(async {
+        let _left = spawn(pending::<()>());
+        yield_now().await;
+        panic!("boom");
+    });
+    assert!(matches!(out.result, Err(RunError::MainPanicked { .. })));
+    assert_eq!(out.trace.run_end(), Some(RunEnd::MainPanicked));
+    assert_eq!(teardown(&out), ["t=0 #2 cancel delivered (main panicked)"]);
+}
+
+#[test]
+fn a_main_task_that_was_cancelled_labels_the_teardown_main_cancelled() {
+    let out = Sim::new().run(async {
+        let _left = spawn(pending::<()>());
+        task::cancel(task::current());
+        yield_now().await;
+    });
+    assert!(matches!(out.result, Err(RunError::MainCancelled { .. })));
+    assert_eq!(out.trace.run_end(), Some(RunEnd::MainCancelled));
+    assert_eq!(teardown(&out), ["t=0 #2 cancel delivered (main cancelled)"]);
+}
+
+/// The label of a run whose main task returned is what it always was.
+#[test]
+fn a_main_task_that_returned_labels_the_teardown_main_ended() {
+    let out = Sim::new().run(async {
+        let _left = spawn(pending::<()>());
+        yield_now().await;
+    });
+    out.result.as_ref().unwrap();
+    assert_eq!(out.trace.run_end(), Some(RunEnd::MainEnded));
+    assert_eq!(teardown(&out), ["t=0 #2 cancel delivered (main ended)"]);
+    // The events say which lines are the teardown; the trace says why.
+    let at_end = out
+        .trace
+        .events()
+        .iter()
+        .filter(|e| e.kind == EventKind::CancelDelivered { at_run_end: true })
+        .count();
+    assert_eq!(at_end, 1);
+}
+
+/// A run's end is part of its trace, and as deterministic as the rest: the same run
+/// recorded twice has equal traces.
+#[test]
+fn the_run_end_is_deterministic_and_part_of_the_trace() {
+    let program = |steps| {
+        Sim::new().max_steps(steps).run(async {
+            let _left = spawn(pending::<()>());
+            for _ in 0..3 {
+                yield_now().await;
+            }
+        })
+    };
+    assert_eq!(program(100).trace, program(100).trace);
+    assert_eq!(program(100).trace.run_end(), Some(RunEnd::MainEnded));
+    assert_eq!(program(3).trace, program(3).trace);
+    assert_eq!(program(3).trace.run_end(), Some(RunEnd::StepLimit));
+}
