@@ -143,3 +143,32 @@ fn the_rerun_command_names_the_target_dir_given_by_flag() {
         .unwrap_or_else(|| panic!("no rerun command in:\n{text}"));
     assert_target_dir_named(line);
 }
+
+/// Regression: the rerun command wrote the flags as `RUSTFLAGS="<flags>"`, so a shell
+/// expanded a `$` or a backtick in them and ended the word at a `"`. A POSIX shell reads the
+/// printed assignments back as the flags the test was built with.
+#[test]
+fn the_rerun_command_quotes_the_flags_for_a_shell() {
+    let flags = r#"--cfg simloop --cfg 'x="$HOME `true`"' -C link-arg=-Wl,-rpath,$ORIGIN"#;
+    let (passed, text) = run_lost_update(&[("SIMLOOP_RUNS", "300"), ("RUSTFLAGS", flags)]);
+    assert!(!passed, "{text}");
+    let line = text
+        .lines()
+        .find_map(|l| l.split_once("rerun it:").map(|(_, cmd)| cmd.trim()))
+        .unwrap_or_else(|| panic!("no rerun command in:\n{text}"));
+    // The variable assignments before `cargo test`, run by a shell before `printenv`.
+    let (assignments, _) = line
+        .split_once(" cargo test ")
+        .unwrap_or_else(|| panic!("no cargo test in {line}"));
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{assignments} printenv RUSTFLAGS"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{line}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{flags}\n"),
+        "{line}"
+    );
+}

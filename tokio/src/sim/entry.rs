@@ -91,9 +91,9 @@ fn sim_from_env() -> Sim {
 /// The command that reruns the current test (or program) with `token`.
 pub(crate) fn replay_command(token: &Token) -> String {
     let flags = var("RUSTFLAGS").unwrap_or_else(|| "--cfg simloop".to_string());
-    let mut cmd = format!("RUSTFLAGS=\"{flags}\" ");
+    let mut cmd = format!("RUSTFLAGS={} ", shell_word(&flags));
     if let Some(dir) = target_dir() {
-        let _ = write!(cmd, "CARGO_TARGET_DIR={dir} ");
+        let _ = write!(cmd, "CARGO_TARGET_DIR={} ", shell_word(&dir));
     }
     match std::thread::current().name().filter(|n| *n != "main") {
         Some(test) => {
@@ -110,6 +110,19 @@ pub(crate) fn replay_command(token: &Token) -> String {
         }
     }
     cmd
+}
+
+/// `word` as one word of a POSIX shell command: unchanged when no character of it is
+/// special to a shell, else in single quotes, each `'` in it written `'\''`. (Double quotes,
+/// which the command used before, leave `$`, a backtick, `\` and `"` to the shell: flags
+/// holding one were mangled, or ran a command.)
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 /// The target directory the running test was built in, when the rerun command must name
@@ -253,4 +266,41 @@ where
         failure.message,
         replay_hint(token)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    /// What a POSIX shell makes of `RUSTFLAGS=<word>`: the variable's value.
+    fn read_back(word: &str) -> String {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("RUSTFLAGS={word} printenv RUSTFLAGS"))
+            .output()
+            .expect("sh runs");
+        assert!(out.status.success(), "{word}");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        text.strip_suffix('\n').expect("a line").to_string()
+    }
+
+    /// Regression: the rerun command wrote `RUSTFLAGS="<flags>"`, so a shell expanded a `$`
+    /// or a backtick in the flags and ended the word at a `"`.
+    #[test]
+    fn the_flags_read_back_as_they_were() {
+        for flags in [
+            "--cfg simloop",
+            "--cfg simloop -C link-arg=-Wl,-rpath,$ORIGIN",
+            "--cfg simloop --cfg `x`",
+            "--cfg simloop --cfg 'feature=\"a b\"'",
+            "it's \\ \"quoted\" $(true) ; exit 1",
+            "--cfg=simloop",
+        ] {
+            let word = shell_word(flags);
+            assert_eq!(read_back(&word), flags, "{word}");
+        }
+        assert_eq!(shell_word("--cfg simloop"), "'--cfg simloop'");
+        assert_eq!(shell_word("--cfg=simloop"), "--cfg=simloop");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+    }
 }
