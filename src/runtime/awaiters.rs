@@ -89,6 +89,37 @@ impl Awaiters {
         waiter
     }
 
+    /// Unlinks every waiter of the list that starts at `*head` for which `remove` holds,
+    /// keeping the others in order; returns the unlinked ones, in order (for the caller to
+    /// drop outside the core's borrow: a callback's captures run user code when dropped).
+    pub(crate) fn remove_where(
+        &mut self,
+        head: &mut u32,
+        mut remove: impl FnMut(&Waiter) -> bool,
+    ) -> Vec<Waiter> {
+        let mut removed = Vec::new();
+        // `prev` is the kept node before `at`, `NONE` while every node so far was removed.
+        let (mut prev, mut at) = (NONE, *head);
+        while at != NONE {
+            let node = &mut self.nodes[at as usize];
+            let next = node.next;
+            if node.waiter.as_ref().is_some_and(&mut remove) {
+                removed.extend(node.waiter.take());
+                node.next = self.free;
+                self.free = at;
+                if prev == NONE {
+                    *head = next;
+                } else {
+                    self.nodes[prev as usize].next = next;
+                }
+            } else {
+                prev = at;
+            }
+            at = next;
+        }
+        removed
+    }
+
     /// The waiters of the list that starts at `head`, in registration order.
     pub(crate) fn iter(&self, head: u32) -> impl Iterator<Item = &Waiter> + '_ {
         let mut at = head;
@@ -158,5 +189,25 @@ mod tests {
         while a.pop(&mut x).is_some() {}
         assert_eq!(x, NONE);
         assert_eq!(ids(&a, y), [10, 11]);
+    }
+
+    /// `remove_where` unlinks matches at the head, the middle and the tail, keeps the rest
+    /// in order, and frees the nodes for reuse.
+    #[test]
+    fn remove_where_keeps_the_others_in_order() {
+        let mut a = Awaiters::new();
+        let mut x = NONE;
+        for i in [0, 1, 0, 2, 0] {
+            a.push(&mut x, wake(i));
+        }
+        let zero = |w: &Waiter| matches!(w, Waiter::Wake { task, .. } if task.get() == 1);
+        assert_eq!(a.remove_where(&mut x, zero).len(), 3);
+        assert_eq!(ids(&a, x), [2, 3]);
+        assert!(a.remove_where(&mut x, zero).is_empty());
+        a.push(&mut x, wake(5));
+        assert_eq!(a.nodes.len(), 5, "a freed node was reused");
+        assert_eq!(ids(&a, x), [2, 3, 6]);
+        assert_eq!(a.remove_where(&mut x, |_| true).len(), 3);
+        assert_eq!(x, NONE);
     }
 }

@@ -66,6 +66,12 @@ pub(crate) trait DoneCallback: 'static {
     /// Child number `index` ended as `how`. Runs at the callback's own turn in the ready
     /// queue, outside the core borrow, so it may use the runtime and wake wakers.
     fn on_done(&self, index: usize, how: &Completion);
+
+    /// Whether this registration was made under `key` (`remove_done_callback`); only a
+    /// user's done-callback is, never a combinator's.
+    fn keyed(&self, _key: &super::DoneCallbackKey) -> bool {
+        false
+    }
 }
 
 /// What a foreign ready-queue entry (`Entry::Wake`) runs, parked in [`Core::hops`].
@@ -485,6 +491,16 @@ impl Core {
 
     pub(crate) fn name(&self, id: TaskId) -> Option<&str> {
         crate::trace::name_of(&self.names, id)
+    }
+
+    /// Names task `id` `name` from now on (asyncio's `Task.set_name`), the main task too.
+    /// **Invariant: `names` stays in id order, one entry a task**; a trace rendered after
+    /// the run labels the task by its last name, events before the rename included.
+    pub(crate) fn set_name(&mut self, id: TaskId, name: Cow<'static, str>) {
+        match self.names.binary_search_by_key(&id, |(t, _)| *t) {
+            Ok(i) => self.names[i].1 = name,
+            Err(i) => self.names.insert(i, (id, name)),
+        }
     }
 
     /// `#3 name`, the way traces and reports name a task.

@@ -10,6 +10,7 @@
 mod arm;
 mod aside;
 mod awaiters;
+mod callback_key;
 mod cancel_hold;
 mod cell;
 mod cell_pool;
@@ -42,6 +43,7 @@ mod waker;
 mod wakeups;
 
 pub use self::aside::set_aside;
+pub use self::callback_key::DoneCallbackKey;
 pub use self::deadlock::{BlockedTask, DeadlockReport};
 pub use self::instant::Instant;
 pub use self::join_error::JoinError;

@@ -4,12 +4,12 @@
 use std::rc::Rc;
 use std::task::Waker;
 
-use super::TaskId;
 use super::awaiters::Waiter;
 use super::context::defer_wake;
 use super::ready::Entry;
 use super::slot::{END_MASK, QUEUED};
 use super::{Completion, Core, DoneCallback, Hop, ReadyQueue};
+use super::{DoneCallbackKey, TaskId};
 use crate::trace::Quick;
 
 /// [`Core::park`] on the parts of the core it uses (for code that borrows others at once).
@@ -194,6 +194,34 @@ impl Core {
                 Waiter::Callback { target, index },
             );
         }
+    }
+
+    /// Unregisters the done-callbacks of `child` registered under `key` that have not been
+    /// scheduled (asyncio's `remove_done_callback`): none once `child` ended, as its
+    /// callbacks were queued then and run anyway. Returns them, for the caller to count and
+    /// drop outside the core's borrow (their captures are user code).
+    pub(crate) fn remove_done_callbacks(
+        &mut self,
+        child: TaskId,
+        key: &DoneCallbackKey,
+    ) -> Vec<Rc<dyn DoneCallback>> {
+        let Some(s) = self.slot_index(child) else {
+            return Vec::new();
+        };
+        if self.tasks[s].is_done() {
+            return Vec::new();
+        }
+        let removed = self.awaiters.remove_where(
+            &mut self.tasks[s].waiters,
+            |w| matches!(w, Waiter::Callback { target, .. } if target.keyed(key)),
+        );
+        removed
+            .into_iter()
+            .filter_map(|w| match w {
+                Waiter::Callback { target, .. } => Some(target),
+                Waiter::Wake { .. } => None,
+            })
+            .collect()
     }
 
     /// [`Core::add_done_callback`] of a `child` that has not ended; returns how it ended

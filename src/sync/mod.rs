@@ -63,3 +63,4 @@ pub use self::queue::{
 };
 pub use self::semaphore::{Acquire, Semaphore, SemaphorePermit};
 pub use self::to_thread::{ToThread, to_thread};
+pub use crate::runtime::DoneCallbackKey;

@@ -132,6 +132,32 @@ impl AbortHandle {
         self.on_core("AbortHandle::name", |c, id| c.name(id).map(String::from))
     }
 
+    /// Renames the task; asyncio's `Task.set_name()`. Its later [`name`](AbortHandle::name)
+    /// reads, deadlock reports, and the run's trace (rendered after the run, so events from
+    /// before the rename too) use the new name. A task that has ended can be renamed.
+    ///
+    /// **Differs from asyncio:** asyncio's `set_name` takes any object and names the task
+    /// `str()` of it; here the name is a string.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let h = spawn(async { log!("working") });
+    ///     assert_eq!(h.name(), None);
+    ///     h.abort_handle().set_name("renamed");
+    ///     let id = h.id();
+    ///     h.await.unwrap();
+    ///     id
+    /// });
+    /// assert_eq!(out.trace.label(out.result.unwrap()), "#2 renamed");
+    /// ```
+    #[track_caller]
+    pub fn set_name(&self, name: impl Into<String>) {
+        let name: String = name.into();
+        self.on_core("AbortHandle::set_name", |c, id| c.set_name(id, name.into()));
+    }
+
     /// How many cancellations were requested while the task had not ended; asyncio's
     /// `cancelling()`.
     ///

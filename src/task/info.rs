@@ -34,6 +34,29 @@ pub fn current_name() -> Option<String> {
     })
 }
 
+/// Renames the running task; asyncio's `asyncio.current_task().set_name(name)` (see
+/// [`AbortHandle::set_name`](crate::AbortHandle::set_name)).
+///
+/// ```
+/// let out = simloop::Sim::new().run(async {
+///     simloop::task::set_current_name("boss");
+///     simloop::task::current_name()
+/// });
+/// assert_eq!(out.result.unwrap().as_deref(), Some("boss"));
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn set_current_name(name: impl Into<String>) {
+    let name: String = name.into();
+    with("task::set_current_name", |c| {
+        let id = c.current();
+        c.set_name(id, name.into());
+    });
+}
+
 /// The message of the cancellation requested for the running task, if it carried one; what
 /// asyncio's `CancelledError.args` holds in the cancelled coroutine.
 ///

@@ -174,6 +174,20 @@ impl<T> JoinHandle<T> {
         self.abort_handle().name()
     }
 
+    /// Renames the task; asyncio's `Task.set_name()` (see [`AbortHandle::set_name`]).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn_named("before", async {});
+    /// h.set_name("after");
+    /// assert_eq!(h.name().as_deref(), Some("after"));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn set_name(&self, name: impl Into<String>) {
+        self.abort_handle().set_name(name)
+    }
+
     /// How many cancellations were requested before the task ended; asyncio's
     /// `Task.cancelling()` (see [`AbortHandle::cancelling`]).
     ///

@@ -31,11 +31,12 @@ pub use self::call::{CallHandle, call_at, call_later, call_soon};
 pub use self::handle::{Awaitable, TaskHandle};
 pub use self::info::{
     TaskInfo, TaskState, all_tasks, cancel, cancel_message, cancelling, current, current_name,
+    set_current_name,
 };
 pub use self::join::JoinHandle;
 pub use self::shared::Task;
 pub use self::spawn::{spawn, spawn_named};
 pub use self::yield_now::{YieldNow, try_yield, yield_now};
 pub use crate::runtime::{
-    JoinError, Kept, TaskId, set_aside, spawn_keepable, spawn_kept, take_kept,
+    DoneCallbackKey, JoinError, Kept, TaskId, set_aside, spawn_keepable, spawn_kept, take_kept,
 };

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{AbortHandle, JoinError, JoinHandle, TaskId};
-use crate::runtime::{Completion, DoneCallback, WaitOn, try_with, with};
+use crate::runtime::{Completion, Core, DoneCallback, DoneCallbackKey, WaitOn, try_with, with};
 
 /// A clonable handle on a spawned task, which any number of tasks and combinators may
 /// await; asyncio's `Task`. Made with [`JoinHandle::share`].
@@ -189,6 +189,20 @@ impl<T> Task<T> {
         self.abort_handle().name()
     }
 
+    /// Renames the task; asyncio's `Task.set_name()` (see [`AbortHandle::set_name`]).
+    ///
+    /// ```
+    /// # simloop::Sim::new().run(async {
+    /// let h = simloop::spawn_named("before", async {}).share();
+    /// h.set_name("after");
+    /// assert_eq!(h.name().as_deref(), Some("after"));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn set_name(&self, name: impl Into<String>) {
+        self.abort_handle().set_name(name)
+    }
+
     /// How many cancellations were requested before the task ended; asyncio's
     /// `cancelling()` (see [`AbortHandle::cancelling`]).
     ///
@@ -254,6 +268,9 @@ impl<T: Clone + 'static> Task<T> {
     /// callback it cannot await, and a panic in it is contained (one line on standard
     /// error, then the run goes on), as asyncio reports a callback's exception.
     ///
+    /// Returns the callback's key, for [`remove_done_callback`](Task::remove_done_callback)
+    /// (see [`DoneCallbackKey`] for how it stands for asyncio's callback identity).
+    ///
     /// # Examples
     ///
     /// ```
@@ -272,20 +289,98 @@ impl<T: Clone + 'static> Task<T> {
     ///
     /// Panics outside the simulation that spawned the task.
     #[track_caller]
-    pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) {
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) -> DoneCallbackKey {
+        let key = DoneCallbackKey::new();
+        self.add_done_callback_as(&key, callback);
+        key
+    }
+
+    /// [`add_done_callback`](Task::add_done_callback) under a key made before: asyncio's
+    /// adding the same callback again, which one
+    /// [`remove_done_callback`](Task::remove_done_callback) of the key removes with the
+    /// first.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let t = spawn(async {}).share();
+    ///     let key = t.add_done_callback(|_| log!("a"));
+    ///     t.add_done_callback_as(&key, |_| log!("b"));
+    ///     t.add_done_callback(|_| log!("c"));
+    ///     let removed = t.remove_done_callback(&key);
+    ///     t.await.unwrap();
+    ///     removed
+    /// });
+    /// assert_eq!(out.result.unwrap(), 2);
+    /// assert_eq!(out.trace.logs(), "t=0 c\n");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the simulation that spawned the task.
+    #[track_caller]
+    pub fn add_done_callback_as(
+        &self,
+        key: &DoneCallbackKey,
+        callback: impl FnOnce(&Task<T>) + 'static,
+    ) {
         let target = Rc::new(DoneCallbackOf {
             task: self.clone(),
+            key: key.clone(),
             callback: Cell::new(Some(Box::new(callback))),
         });
+        self.on_core("Task::add_done_callback", |c, id| {
+            c.add_done_callback(id, target, 0);
+        });
+    }
+
+    /// Removes the task's done-callbacks registered under `key` and returns how many;
+    /// asyncio's `Task.remove_done_callback`.
+    ///
+    /// Once the task has ended its callbacks are queued already: they run, and this
+    /// returns 0, as asyncio's does. A key of another task or promise removes nothing.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let t = spawn(async {}).share();
+    ///     let first = t.add_done_callback(|_| log!("removed, never runs"));
+    ///     let second = t.add_done_callback(|_| log!("runs"));
+    ///     assert_eq!(t.remove_done_callback(&first), 1);
+    ///     assert_eq!(t.remove_done_callback(&first), 0);
+    ///     t.clone().await.unwrap();
+    ///     t.remove_done_callback(&second)
+    /// });
+    /// assert_eq!(out.result.unwrap(), 0, "too late: it was queued when the task ended");
+    /// assert_eq!(out.trace.logs(), "t=0 runs\n");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the simulation that spawned the task.
+    #[track_caller]
+    pub fn remove_done_callback(&self, key: &DoneCallbackKey) -> usize {
+        let removed = self.on_core("Task::remove_done_callback", |c, id| {
+            c.remove_done_callbacks(id, key)
+        });
+        // Dropped here, outside the runtime's borrow: the callbacks' captures are user code.
+        removed.len()
+    }
+
+    /// Runs `f` on the core of the run that spawned the task.
+    #[track_caller]
+    fn on_core<R>(&self, what: &str, f: impl FnOnce(&mut Core, TaskId) -> R) -> R {
         let (id, run) = (self.inner.id, self.inner.run);
-        with("Task::add_done_callback", |c| {
+        with(what, |c| {
             assert_eq!(
                 c.run_id(),
                 run,
-                "simloop: Task::add_done_callback outside the run that spawned it"
+                "simloop: {what} outside the run that spawned the task"
             );
-            c.add_done_callback(id, target, 0);
-        });
+            f(c, id)
+        })
     }
 }
 
@@ -295,6 +390,8 @@ type OnDone<T> = Box<dyn FnOnce(&Task<T>)>;
 /// A callback given to [`Task::add_done_callback`], with the task it reports on.
 struct DoneCallbackOf<T> {
     task: Task<T>,
+    /// What `remove_done_callback` finds it by.
+    key: DoneCallbackKey,
     /// Taken when it runs (a done-callback runs once).
     callback: Cell<Option<OnDone<T>>>,
 }
@@ -304,6 +401,10 @@ impl<T: Clone + 'static> DoneCallback for DoneCallbackOf<T> {
         if let Some(callback) = self.callback.take() {
             callback(&self.task);
         }
+    }
+
+    fn keyed(&self, key: &DoneCallbackKey) -> bool {
+        self.key == *key
     }
 }
 

@@ -37,16 +37,17 @@ pub struct Trace {
     events: OnceLock<Vec<Event>>,
 }
 
-/// The name of the main task, the first one of every run (it is not stored).
+/// The name of the main task, the first one of every run (stored only once renamed).
 pub(crate) const MAIN_NAME: &str = "main";
 
 /// The name of task `id` among `names` (in id order), the main task's included.
+/// The main task is `main` unless it was renamed (`set_name`).
 pub(crate) fn name_of<'a>(names: &'a [(TaskId, Cow<'static, str>)], id: TaskId) -> Option<&'a str> {
-    if id.index() == 0 {
-        return Some(MAIN_NAME);
+    match names.binary_search_by_key(&id, |(t, _)| *t) {
+        Ok(i) => Some(&names[i].1),
+        Err(_) if id.index() == 0 => Some(MAIN_NAME),
+        Err(_) => None,
     }
-    let i = names.binary_search_by_key(&id, |(t, _)| *t).ok()?;
-    Some(&names[i].1)
 }
 
 pub(crate) fn task_label(id: TaskId, name: Option<&str>) -> String {

@@ -139,3 +139,119 @@ fn task_done_callbacks_take_their_registration_slot_and_are_explored() {
     }
     assert!(seen.len() > 1, "one order only: {seen:?}");
 }
+
+/// Logs its line when dropped: a capture whose `Drop` uses the runtime.
+struct LogOnDrop(&'static str);
+
+impl Drop for LogOnDrop {
+    fn drop(&mut self) {
+        log!("{}", self.0);
+    }
+}
+
+/// `Task::remove_done_callback` counts what it removed under the key (asyncio's count of
+/// the same callback's registrations), drops the callbacks at once (their captures may use
+/// the runtime), removes nothing under another task's key or once the task ended.
+#[test]
+fn task_remove_done_callback_counts_and_drops() {
+    let out = Sim::new().run(async {
+        let t = spawn(async { 1 }).share();
+        let other = spawn(async {}).share();
+        let guard = LogOnDrop("callback dropped");
+        let key = t.add_done_callback(move |_| {
+            let _keep = &guard;
+            log!("removed callback ran");
+        });
+        t.add_done_callback_as(&key, |_| log!("removed callback ran"));
+        let kept = t.add_done_callback(|_| log!("kept callback ran"));
+        let foreign = other.add_done_callback(|_| log!("other's callback ran"));
+        log!("foreign key removes {}", t.remove_done_callback(&foreign));
+        log!("removes {}", t.remove_done_callback(&key));
+        log!("again {}", t.remove_done_callback(&key));
+        t.clone().await.unwrap();
+        other.await.unwrap();
+        log!("after the end {}", t.remove_done_callback(&kept));
+        yield_now().await;
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 foreign key removes 0\nt=0 callback dropped\nt=0 removes 2\nt=0 again 0\n\
+         t=0 kept callback ran\nt=0 after the end 0\nt=0 other's callback ran\n"
+    );
+}
+
+/// A removed done-callback takes no ready-queue slot: under the random policy a run that
+/// registered and removed one makes the same choices, token and trace as a run that never
+/// registered it (leaving a no-op in its place would add a choice).
+#[test]
+fn removed_done_callback_takes_no_slot() {
+    let program = |register: bool| async move {
+        let t = spawn(async { sleep(Duration::from_millis(1)).await }).share();
+        let p = simloop::sync::Promise::<u8>::new();
+        for i in 0..3 {
+            drop(spawn(async move {
+                sleep(Duration::from_millis(1)).await;
+                log!("ticker {i}");
+            }));
+        }
+        if register {
+            let k = t.add_done_callback(|_| log!("never"));
+            assert_eq!(t.remove_done_callback(&k), 1);
+            let k = p.add_done_callback(|_| log!("never"));
+            assert_eq!(p.remove_done_callback(&k), 1);
+        }
+        let kept = t.clone();
+        let w = spawn(async move { kept.await.unwrap() });
+        t.await.unwrap();
+        p.set_result(1).unwrap();
+        w.await.unwrap();
+        log!("end");
+    };
+    for seed in 0..20 {
+        let with = Sim::new()
+            .seed(seed)
+            .policy(Policy::Random)
+            .run(program(true));
+        let without = Sim::new()
+            .seed(seed)
+            .policy(Policy::Random)
+            .run(program(false));
+        with.result.unwrap();
+        assert_eq!(with.token, without.token, "seed {seed}");
+        assert_eq!(with.trace.logs(), without.trace.logs(), "seed {seed}");
+        assert_eq!(with.stats.steps, without.stats.steps, "seed {seed}");
+    }
+}
+
+/// `Promise::remove_done_callback` counts, drops at once, and ignores another promise's key;
+/// the callbacks left run in registration order.
+#[test]
+fn promise_remove_done_callback_counts_and_drops() {
+    let out = Sim::new().run(async {
+        let p = simloop::sync::Promise::<u8>::new();
+        let q = simloop::sync::Promise::<u8>::new();
+        let guard = LogOnDrop("callback dropped");
+        let a = p.add_done_callback(|r| log!("a {r:?}"));
+        let key = p.add_done_callback(move |_| {
+            let _keep = &guard;
+        });
+        let b = p.add_done_callback(|r| log!("b {r:?}"));
+        p.add_done_callback_as(&key, |_| log!("removed callback ran"));
+        let foreign = q.add_done_callback(|_| {});
+        log!("foreign key removes {}", p.remove_done_callback(&foreign));
+        log!("removes {}", p.remove_done_callback(&key));
+        p.set_result(2).unwrap();
+        log!(
+            "after set_result {}",
+            p.remove_done_callback(&a) + p.remove_done_callback(&b)
+        );
+        yield_now().await;
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 foreign key removes 0\nt=0 callback dropped\nt=0 removes 2\n\
+         t=0 after set_result 0\nt=0 a Ok(2)\nt=0 b Ok(2)\n"
+    );
+}

@@ -269,3 +269,34 @@ async fn alice_and_bob_join_each_other() {
     *slot_b.borrow_mut() = Some(b);
     std::future::pending::<()>().await;
 }
+
+/// A task renamed with `set_name` (and the main task renamed with
+/// `task::set_current_name`) is reported, and labelled in the run's trace, by its new name.
+#[test]
+fn renamed_tasks_are_reported_by_their_new_name() {
+    let out = Sim::new().run(async {
+        simloop::task::set_current_name("boss");
+        let stuck = spawn_named("before", std::future::pending::<()>());
+        stuck.set_name("after");
+        let id = stuck.id();
+        yield_now().await;
+        assert_eq!(stuck.name().as_deref(), Some("after"));
+        log_labels(id);
+        stuck.await.unwrap();
+    });
+    let Err(RunError::Deadlock(report)) = &out.result else {
+        panic!("expected a deadlock, got {:?}", out.result)
+    };
+    let text = report.to_string();
+    assert!(text.contains("#1 boss waits on join #2 after"), "{text}");
+    assert!(!text.contains("before"), "{text}");
+    assert_eq!(out.trace.logs(), "t=0 #2 after\n");
+}
+
+fn log_labels(id: simloop::TaskId) {
+    let name = simloop::task::all_tasks()
+        .into_iter()
+        .find(|t| t.id == id)
+        .and_then(|t| t.name);
+    simloop::log!("{id} {}", name.unwrap_or_default());
+}

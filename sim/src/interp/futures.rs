@@ -61,9 +61,10 @@ impl Rt {
             }
         };
         match &subject {
-            Value::Future(f) => f.add_done_callback(move |_| run()),
+            // The key is for removing the callback, which scenarios cannot say.
+            Value::Future(f) => drop(f.add_done_callback(move |_| run())),
             Value::Task(t) => match &*t.handle.borrow() {
-                Some(Handle::Plain(task)) => task.add_done_callback(move |_| run()),
+                Some(Handle::Plain(task)) => drop(task.add_done_callback(move |_| run())),
                 _ => {
                     return Err(Exc::new(
                         "TypeError",

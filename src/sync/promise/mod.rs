@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use super::resource::Resource;
 use super::waiters::{Ticket, Waiters, with_core};
-use crate::runtime::{CancelFuture, Core, Hop, with};
+use crate::runtime::{CancelFuture, Core, DoneCallbackKey, Hop, with};
 
 mod wait;
 
@@ -76,8 +76,8 @@ struct State<T, E> {
     outcome: Option<Result<T, PromiseError<E>>>,
     waiters: Waiters,
     /// Done callbacks with tickets from `waiters`, so they interleave with the awaiting
-    /// tasks in registration order.
-    callbacks: Vec<(Ticket, Callback<T, E>)>,
+    /// tasks in registration order, and the key of a user's (`None` for a combinator's).
+    callbacks: Vec<(Ticket, Option<DoneCallbackKey>, Callback<T, E>)>,
 }
 
 /// How a [`Promise`] ended without a value.
@@ -265,6 +265,8 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
 
     /// Registers `callback` to run with the outcome once the promise is done, in
     /// registration order among the awaiting tasks. On a done promise it is queued at once.
+    /// Returns the callback's key, for
+    /// [`remove_done_callback`](Promise::remove_done_callback) (see [`DoneCallbackKey`]).
     ///
     /// ```
     /// use simloop::{Sim, log, sync::Promise};
@@ -282,7 +284,42 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
     ///
     /// Panics outside a simulation.
     #[track_caller]
-    pub fn add_done_callback(&self, callback: impl FnOnce(Result<T, PromiseError<E>>) + 'static) {
+    pub fn add_done_callback(
+        &self,
+        callback: impl FnOnce(Result<T, PromiseError<E>>) + 'static,
+    ) -> DoneCallbackKey {
+        let key = DoneCallbackKey::new();
+        self.add_done_callback_as(&key, callback);
+        key
+    }
+
+    /// [`add_done_callback`](Promise::add_done_callback) under a key made before: asyncio's
+    /// adding the same callback again, which one
+    /// [`remove_done_callback`](Promise::remove_done_callback) of the key removes with the
+    /// first.
+    ///
+    /// ```
+    /// use simloop::{Sim, log, sync::Promise};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let p = Promise::<u8>::new();
+    ///     let key = p.add_done_callback(|_| log!("first"));
+    ///     p.add_done_callback_as(&key, |_| log!("second"));
+    ///     p.set_result(3).unwrap();
+    ///     simloop::yield_now().await;
+    /// });
+    /// assert_eq!(out.trace.logs(), "t=0 first\nt=0 second\n");
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics outside a simulation.
+    #[track_caller]
+    pub fn add_done_callback_as(
+        &self,
+        key: &DoneCallbackKey,
+        callback: impl FnOnce(Result<T, PromiseError<E>>) + 'static,
+    ) {
         // Clone outside the runtime's borrow: `T::clone` is user code.
         let done = self.state.borrow().outcome.clone();
         let callback: Callback<T, E> = Box::new(callback);
@@ -291,9 +328,43 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
             None => {
                 let mut st = self.state.borrow_mut();
                 let t = st.waiters.reserve();
-                st.callbacks.push((t, callback));
+                st.callbacks.push((t, Some(key.clone()), callback));
             }
         });
+    }
+
+    /// Removes the promise's done callbacks registered under `key` and returns how many;
+    /// asyncio's `Future.remove_done_callback`.
+    ///
+    /// Once the promise is done its callbacks are queued already: they run, and this
+    /// returns 0, as asyncio's does. A key of another promise or task removes nothing.
+    /// Needs no simulation (it only drops the callbacks).
+    ///
+    /// ```
+    /// use simloop::{Sim, log, sync::Promise};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let p = Promise::<u8>::new();
+    ///     let gone = p.add_done_callback(|_| log!("removed, never runs"));
+    ///     let kept = p.add_done_callback(|r| log!("kept got {:?}", r));
+    ///     assert_eq!(p.remove_done_callback(&gone), 1);
+    ///     p.set_result(3).unwrap();
+    ///     p.remove_done_callback(&kept)
+    /// });
+    /// assert_eq!(out.result.unwrap(), 0, "too late: it was queued by set_result");
+    /// assert_eq!(out.trace.logs(), "t=0 kept got Ok(3)\n");
+    /// ```
+    pub fn remove_done_callback(&self, key: &DoneCallbackKey) -> usize {
+        let removed: Vec<_> = {
+            let mut st = self.state.borrow_mut();
+            let (gone, kept) = std::mem::take(&mut st.callbacks)
+                .into_iter()
+                .partition(|(_, k, _)| k.as_ref() == Some(key));
+            st.callbacks = kept;
+            gone
+        };
+        // Dropped outside the borrow: a closure's captures run user code when dropped.
+        removed.len()
     }
 
     /// A handle on the promise for [`gather_tasks`](crate::gather_tasks),
@@ -354,7 +425,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
         // Clone outside the runtime's borrow: `T::clone` is user code.
         let callbacks: Vec<_> = callbacks
             .into_iter()
-            .map(|(t, cb)| (t, cb, outcome.clone()))
+            .map(|(t, _, cb)| (t, cb, outcome.clone()))
             .collect();
         with_core(|core| {
             // Outside a run nobody can be waiting, and callbacks cannot be scheduled.
@@ -405,7 +476,7 @@ impl<T: Clone + 'static, E: Clone + 'static> CancelFuture for RefCell<State<T, E
         // A cancellation holds no `T` or `E`: cloning it runs no user code.
         let callbacks = callbacks
             .into_iter()
-            .map(|(t, cb)| (t, cb, outcome.clone()))
+            .map(|(t, _, cb)| (t, cb, outcome.clone()))
             .collect();
         notify(self, core, callbacks);
         true

@@ -172,7 +172,7 @@ impl<T: Clone + 'static, E: Clone + 'static> FutureChild for Promise<T, E> {
             None => {
                 let mut st = self.state.borrow_mut();
                 let t = st.waiters.reserve();
-                st.callbacks.push((t, callback));
+                st.callbacks.push((t, None, callback));
             }
         }
     }

@@ -16,7 +16,8 @@
 //! and tasks, callbacks and combinators; `eighth_*` the eighth (552-, and 551): the known
 //! differences fixed (`eighth_fixes`), then timeouts, primitives, combinators and tasks;
 //! `ninth_*` the ninth (597-636): timeouts and finished awaitables, primitives and queues,
-//! tasks and callbacks, cancellation and combinators, then primitives that need not wait.
+//! tasks and callbacks, cancellation and combinators, then primitives that need not wait;
+//! `tenth_tasks` the tenth (637-639): `remove_done_callback` and `Task.set_name`.
 
 mod combinators;
 mod corners_combinators;
@@ -63,6 +64,7 @@ mod sixth_sync;
 mod sixth_tasks;
 mod sync;
 mod tasks;
+mod tenth_tasks;
 mod timeouts;
 
 use std::time::Duration;
