@@ -51,6 +51,7 @@ pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
         state,
         run,
         timer: None,
+        when: None,
     }
 }
 
@@ -123,7 +124,12 @@ pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
         };
         (c.run_id(), Some((key, hop)))
     });
-    CallHandle { state, run, timer }
+    CallHandle {
+        state,
+        run,
+        timer,
+        when: Some(when),
+    }
 }
 
 /// A scheduled callback; asyncio's `Handle` / `TimerHandle`.
@@ -140,6 +146,8 @@ pub struct CallHandle {
     run: u64,
     /// For `call_later`/`call_at`: the timer and the hop the callback waits in.
     timer: Option<(TimerKey, u32)>,
+    /// For `call_later`/`call_at`: the deadline asked for, which [`CallHandle::when`] reads.
+    when: Option<Instant>,
 }
 
 const PENDING: u8 = 0;
@@ -182,6 +190,27 @@ impl CallHandle {
             drop(freed);
         }
         true
+    }
+
+    /// The deadline a `call_later`/`call_at` callback was scheduled for, `None` for a
+    /// `call_soon` one; asyncio's `TimerHandle.when()` (a plain `Handle` has none).
+    ///
+    /// It is the deadline asked for: it does not change when the callback runs or is
+    /// cancelled, and timer jitter (which may move when the timer fires) does not show in it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Instant, task::{call_later, call_soon}};
+    /// # simloop::Sim::new().run(async {
+    /// let h = call_later(Duration::from_millis(250), || {});
+    /// assert_eq!(h.when(), Some(Instant::ZERO + Duration::from_millis(250)));
+    /// h.cancel();
+    /// assert_eq!(h.when(), Some(Instant::ZERO + Duration::from_millis(250)));
+    /// assert_eq!(call_soon(|| {}).when(), None);
+    /// # });
+    /// ```
+    pub fn when(&self) -> Option<Instant> {
+        self.when
     }
 
     /// Whether the callback was cancelled; asyncio's `Handle.cancelled()`.

@@ -255,3 +255,35 @@ fn promise_remove_done_callback_counts_and_drops() {
          t=0 after set_result 0\nt=0 a Ok(2)\nt=0 b Ok(2)\n"
     );
 }
+
+/// `CallHandle::when` (asyncio's `TimerHandle.when()`): the deadline asked for, from
+/// `call_later` relative to the clock when armed and from `call_at` as given, unchanged
+/// by the callback running or being cancelled, even into the past; `call_soon` has none.
+#[test]
+fn call_handle_when_reads_the_deadline_asked_for() {
+    let out = Sim::new().run(async {
+        sleep(Duration::from_millis(125)).await;
+        let later = call_later(Duration::from_millis(250), || log!("later ran"));
+        let past = call_at(Instant::ZERO, || log!("past ran"));
+        let soon = call_soon(|| log!("soon ran"));
+        log!(
+            "when: later {} past {} soon {:?}",
+            later.when().unwrap(),
+            past.when().unwrap(),
+            soon.when()
+        );
+        sleep(Duration::from_millis(500)).await;
+        later.cancel();
+        log!(
+            "after: later {} cancelled={}",
+            later.when().unwrap(),
+            later.cancelled()
+        );
+    });
+    out.result.unwrap();
+    assert_eq!(
+        out.trace.logs(),
+        "t=125 when: later 375 past 0 soon None\nt=125 soon ran\nt=125 past ran\n\
+         t=375 later ran\nt=625 after: later 375 cancelled=true\n"
+    );
+}
