@@ -315,7 +315,7 @@ fn pending_real_events_come_before_the_clock_advances() {
 #[test]
 fn a_tcp_socket_from_a_std_socket_listens_and_connects_for_real() {
     rt().block_on(async {
-        let server = TcpSocket::from_std_stream(unconnected()).unwrap();
+        let server = TcpSocket::from_std_stream(unconnected());
         server.set_reuseaddr(true).unwrap();
         assert!(server.reuseaddr().unwrap());
         server.bind("127.0.0.1:0".parse().unwrap()).unwrap();
@@ -334,7 +334,7 @@ fn a_tcp_socket_from_a_std_socket_listens_and_connects_for_real() {
         assert_eq!(&buf, b"std");
         client.join().unwrap();
 
-        let socket = TcpSocket::from_std_stream(unconnected()).unwrap();
+        let socket = TcpSocket::from_std_stream(unconnected());
         socket.set_nodelay(true).unwrap();
         let mut stream = socket.connect(addr).await.unwrap();
         assert!(stream.nodelay().unwrap());

@@ -79,6 +79,23 @@ pub(crate) fn placeholder_fd() -> BorrowedFd<'static> {
     .as_fd()
 }
 
+/// What a simulated socket's `IntoRawFd` gives: a descriptor of its own on the
+/// placeholder (a duplicate: the caller owns and closes it, and the placeholder the other
+/// simulated sockets lend stays open).
+///
+/// # Panics
+///
+/// When the process is out of descriptors (tokio's `into_raw_fd` cannot fail, so
+/// neither can this).
+#[cfg(unix)]
+pub(crate) fn placeholder_into_raw_fd() -> std::os::fd::RawFd {
+    use std::os::fd::IntoRawFd;
+    placeholder_fd()
+        .try_clone_to_owned()
+        .expect("simloop-tokio: a duplicate of the placeholder descriptor (out of descriptors?)")
+        .into_raw_fd()
+}
+
 /// What a stream family's real socket (tokio's `TcpStream`, `UnixStream`) does for the
 /// generic stream core (`stream::Stream`).
 pub(crate) trait RealStream: AsFd + Send + Sync + Sized + 'static {

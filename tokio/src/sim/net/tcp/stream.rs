@@ -338,6 +338,14 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
     }
 }
 
+/// As tokio's: generic code taking `impl AsRef<TcpStream>` accepts a stream as well as
+/// its halves.
+impl AsRef<Self> for TcpStream {
+    fn as_ref(&self) -> &Self {
+        self
+    }
+}
+
 /// Connects a real socket to `addr` (`TcpStream::connect` found no simulated listener
 /// there: a loopback port of a real listener, say one a `std::thread` serves), with
 /// tokio's own `connect` in the runtime's reactor.
