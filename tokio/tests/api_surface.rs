@@ -122,3 +122,24 @@ fn a_simulated_socket_gives_a_placeholder_descriptor_of_its_own() {
         }
     });
 }
+
+/// `LocalRuntime` and `AbortHandle` were neither `UnwindSafe` nor `RefUnwindSafe` (tokio's
+/// are: code that holds one across `catch_unwind` did not compile).
+#[test]
+fn local_runtimes_and_abort_handles_are_unwind_safe() {
+    fn unwind_safe<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>(_: &T) {}
+
+    let rt = tokio::runtime::LocalRuntime::new().unwrap();
+    let abort = rt.block_on(async { tokio::spawn(std::future::pending::<()>()).abort_handle() });
+    unwind_safe(&rt);
+    unwind_safe(&abort);
+    // Held across a caught panic, both still work.
+    let caught = std::panic::catch_unwind(|| {
+        rt.block_on(async { panic!("in block_on") });
+    });
+    assert!(caught.is_err());
+    abort.abort();
+    rt.block_on(tokio::task::yield_now());
+    assert!(abort.is_finished());
+    assert_eq!(rt.block_on(async { 2 + 2 }), 4);
+}
