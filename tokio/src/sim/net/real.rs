@@ -150,6 +150,39 @@ pub(crate) trait RealStream: AsFd + Send + Sync + Sized + 'static {
     fn shutdown_write(&self) -> io::Result<()>;
 }
 
+/// What a simulated connection's end needs of the real socket its peer was moved to
+/// (`into_std` of the other end, `conn.rs`): a [`RealStream`] without its family's
+/// types, so that one connection type serves both families.
+pub(crate) trait Bridge: Send + Sync + 'static {
+    fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize>;
+    fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize>;
+    fn shutdown_write(&self) -> io::Result<()>;
+}
+
+impl<S: RealStream> Bridge for S {
+    fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        RealStream::poll_read_ready(self, cx)
+    }
+
+    fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        RealStream::poll_write_ready(self, cx)
+    }
+
+    fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        RealStream::try_read_vectored(self, bufs)
+    }
+
+    fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        RealStream::try_write_vectored(self, bufs)
+    }
+
+    fn shutdown_write(&self) -> io::Result<()> {
+        RealStream::shutdown_write(self)
+    }
+}
+
 /// The methods both families' real streams have under the same names.
 macro_rules! real_stream {
     ($ty:ty, $std:ty, $addr:ty, $peek:expr) => {
