@@ -3,17 +3,23 @@
 //! EOF after the writer shuts down or drops, `BrokenPipe` writing to a dropped peer,
 //! `ConnectionReset` after a drop with a zero linger (an RST), and tokio's readiness
 //! cache (a socket is assumed ready until an operation would block).
+//!
+//! An end can leave the simulation (`into_std`, which must give a real socket): the
+//! connection is then bridged ([`End::leave`]). The leaving end's socket is one end of a
+//! real pair; the other, in the runtime's reactor, is where the staying end now reads
+//! (after what the leaving end had sent it) and writes.
 
 use std::collections::VecDeque;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::task::{Poll, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use tokio::io::{Interest, Ready};
 
 use super::network::{Port, Wakers, lock, wake_all};
+use super::real::Bridge;
 
 /// Bytes a direction holds before writes block (a loopback socket's buffers, roughly).
 pub(crate) const BUFFER: usize = 256 * 1024;
@@ -65,6 +71,9 @@ struct State {
     pipes: [Pipe; 2],
     hints: [Hints; 2],
     options: [Options; 2],
+    /// Set when an end left the simulation ([`End::leave`]): its side, and the real
+    /// socket its peer now reads from (once the bytes already sent are read) and writes to.
+    bridge: Option<(usize, Box<dyn Bridge>)>,
 }
 
 /// A connection, shared by its two ends.
@@ -104,6 +113,7 @@ impl Conn {
                 pipes: [Pipe::default(), Pipe::default()],
                 hints,
                 options: [Options::default(); 2],
+                bridge: None,
             }),
             addrs: [client, server],
         });
@@ -174,7 +184,19 @@ impl End {
             wake_all(writers);
             return Poll::Ready(Ok(n));
         }
-        if wanted == 0 || pipe.shut {
+        if let Some(real) = state.bridged(peer)
+            && wanted > 0
+        {
+            if peek {
+                return Poll::Ready(Err(left_the_simulation("peek")));
+            }
+            return bridged(
+                waker,
+                |cx| real.poll_read_ready(cx),
+                || real.try_read_vectored(bufs),
+            );
+        }
+        if wanted == 0 || state.pipes[peer].shut {
             return Poll::Ready(Ok(0));
         }
         state.hints[s].read = false;
@@ -190,6 +212,13 @@ impl End {
     ) -> Poll<io::Result<usize>> {
         let mut state = lock(&self.conn.state);
         let (s, peer) = (self.side, 1 - self.side);
+        if let Some(real) = state.bridged(peer) {
+            return bridged(
+                waker,
+                |cx| real.poll_write_ready(cx),
+                || real.try_write_vectored(bufs),
+            );
+        }
         let pipe = &mut state.pipes[s];
         if pipe.reset {
             return Poll::Ready(Err(reset()));
@@ -230,6 +259,25 @@ impl End {
     pub(crate) fn poll_ready(&self, waker: &Waker, interest: Interest) -> Poll<Ready> {
         let mut state = lock(&self.conn.state);
         let (s, peer) = (self.side, 1 - self.side);
+        if let Some(real) = state.bridged(peer) {
+            // What the peer sent before it left is read first; then the real socket's
+            // readiness (its errors show as readiness: the operation reports them).
+            let mut cx = Context::from_waker(waker);
+            let mut ready = Ready::EMPTY;
+            if interest.is_readable()
+                && (!state.pipes[peer].bytes.is_empty() || real.poll_read_ready(&mut cx).is_ready())
+            {
+                ready |= Ready::READABLE;
+            }
+            if interest.is_writable() && real.poll_write_ready(&mut cx).is_ready() {
+                ready |= Ready::WRITABLE;
+            }
+            return if ready.is_empty() {
+                Poll::Pending
+            } else {
+                Poll::Ready(ready)
+            };
+        }
         let mut ready = Ready::EMPTY;
         if interest.is_readable() {
             let pipe = &state.pipes[peer];
@@ -279,6 +327,12 @@ impl End {
     pub(crate) fn shutdown(&self) {
         let mut state = lock(&self.conn.state);
         let peer = 1 - self.side;
+        if let Some(real) = state.bridged(peer) {
+            // Already shut or reset, the OS says so; tokio's `poll_shutdown` would too,
+            // and the simulated one does not fail either.
+            let _ = real.shutdown_write();
+            return;
+        }
         state.pipes[self.side].shut = true;
         state.hints[peer].read = true;
         let readers = state.pipes[self.side].readers.take();
@@ -295,10 +349,73 @@ impl End {
     }
 }
 
+impl End {
+    /// Moves this end out of the simulation: a real pair replaces the connection, one
+    /// socket for this end (handed to the caller by `into_std`), `theirs` the other
+    /// (std's, non-blocking), which the peer reads from and writes to from now on, once
+    /// `register`ed in the reactor. What the peer had sent and this end had not read is
+    /// written to `theirs` first (with std's write: a socket just registered with tokio
+    /// would report `WouldBlock` until the reactor saw it writable), so this end's socket
+    /// reads it first, and a write side the peer had shut down is shut on `theirs`
+    /// (`shut_down`); what this end had sent stays for the peer to read before the real
+    /// socket's bytes. Gives whether this end had shut its write side down (the caller
+    /// shuts its socket's, so that the peer reads EOF after those bytes).
+    ///
+    /// # Errors
+    ///
+    /// After a reset; `WouldBlock` when the peer's unread bytes do not fit the real
+    /// socket's buffer at once (nothing would carry the rest); the OS's.
+    pub(crate) fn leave<W: io::Write>(
+        self,
+        mut theirs: W,
+        shut_down: impl FnOnce(&W) -> io::Result<()>,
+        register: impl FnOnce(W) -> io::Result<Box<dyn Bridge>>,
+    ) -> io::Result<bool> {
+        let mut state = lock(&self.conn.state);
+        let (s, peer) = (self.side, 1 - self.side);
+        if state.pipes[s].reset {
+            return Err(reset());
+        }
+        let unread = std::mem::take(&mut state.pipes[peer].bytes);
+        let (a, b) = unread.as_slices();
+        theirs.write_all(a)?;
+        theirs.write_all(b)?;
+        if state.pipes[peer].shut {
+            shut_down(&theirs)?;
+        }
+        let shut = state.pipes[s].shut;
+        state.bridge = Some((s, register(theirs)?));
+        // The peer's waiting tasks poll again, now against the real socket.
+        let mut wakers = state.pipes[s].readers.take();
+        wakers.extend(state.pipes[peer].writers.take());
+        drop(state);
+        wake_all(wakers);
+        Ok(shut)
+    }
+}
+
+impl State {
+    /// The real socket `side`'s peer was bridged to, if `side` left the simulation.
+    fn bridged(&self, side: usize) -> Option<&dyn Bridge> {
+        match &self.bridge {
+            Some((gone, real)) if *gone == side => Some(&**real),
+            _ => None,
+        }
+    }
+}
+
 impl Drop for End {
     fn drop(&mut self) {
         let mut state = lock(&self.conn.state);
         let (s, peer) = (self.side, 1 - self.side);
+        if let Some((gone, _)) = &state.bridge {
+            // The end that left lives on as a real socket; the one that stays closes
+            // the real socket it was bridged to.
+            if *gone != s {
+                state.bridge = None;
+            }
+            return;
+        }
         if state.options[s].linger == Some(Duration::ZERO) {
             state.pipes.iter_mut().for_each(|p| p.reset = true);
         }
@@ -314,6 +431,33 @@ impl Drop for End {
         drop(state);
         wake_all(wakers);
     }
+}
+
+/// An operation on the real socket a bridged end now uses: tried at once, and when it
+/// would block, pending on the socket's readiness with `waker` (or `WouldBlock` without
+/// one), as tokio's `poll_read`/`poll_write`.
+fn bridged(
+    waker: Option<&Waker>,
+    mut poll_ready: impl FnMut(&mut Context<'_>) -> Poll<io::Result<()>>,
+    mut op: impl FnMut() -> io::Result<usize>,
+) -> Poll<io::Result<usize>> {
+    loop {
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            done => return Poll::Ready(done),
+        }
+        let Some(waker) = waker else {
+            return Poll::Ready(Err(io::ErrorKind::WouldBlock.into()));
+        };
+        std::task::ready!(poll_ready(&mut Context::from_waker(waker)))?;
+    }
+}
+
+fn left_the_simulation(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("{what}: the peer left the simulation (into_std); only reads and writes reach it"),
+    )
 }
 
 fn reset() -> io::Error {

@@ -79,6 +79,23 @@ pub(crate) fn placeholder_fd() -> BorrowedFd<'static> {
     .as_fd()
 }
 
+/// What a simulated socket's `IntoRawFd` gives: a descriptor of its own on the
+/// placeholder (a duplicate: the caller owns and closes it, and the placeholder the other
+/// simulated sockets lend stays open).
+///
+/// # Panics
+///
+/// When the process is out of descriptors (tokio's `into_raw_fd` cannot fail, so
+/// neither can this).
+#[cfg(unix)]
+pub(crate) fn placeholder_into_raw_fd() -> std::os::fd::RawFd {
+    use std::os::fd::IntoRawFd;
+    placeholder_fd()
+        .try_clone_to_owned()
+        .expect("simloop-tokio: a duplicate of the placeholder descriptor (out of descriptors?)")
+        .into_raw_fd()
+}
+
 /// What a stream family's real socket (tokio's `TcpStream`, `UnixStream`) does for the
 /// generic stream core (`stream::Stream`).
 pub(crate) trait RealStream: AsFd + Send + Sync + Sized + 'static {
@@ -131,6 +148,39 @@ pub(crate) trait RealStream: AsFd + Send + Sync + Sized + 'static {
 
     /// Shuts the write side down (the peer reads EOF), as tokio's `poll_shutdown`.
     fn shutdown_write(&self) -> io::Result<()>;
+}
+
+/// What a simulated connection's end needs of the real socket its peer was moved to
+/// (`into_std` of the other end, `conn.rs`): a [`RealStream`] without its family's
+/// types, so that one connection type serves both families.
+pub(crate) trait Bridge: Send + Sync + 'static {
+    fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize>;
+    fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize>;
+    fn shutdown_write(&self) -> io::Result<()>;
+}
+
+impl<S: RealStream> Bridge for S {
+    fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        RealStream::poll_read_ready(self, cx)
+    }
+
+    fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        RealStream::poll_write_ready(self, cx)
+    }
+
+    fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        RealStream::try_read_vectored(self, bufs)
+    }
+
+    fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        RealStream::try_write_vectored(self, bufs)
+    }
+
+    fn shutdown_write(&self) -> io::Result<()> {
+        RealStream::shutdown_write(self)
+    }
 }
 
 /// The methods both families' real streams have under the same names.

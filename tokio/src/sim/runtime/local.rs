@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -45,7 +46,11 @@ pub struct LocalOptions {
 #[derive(Debug)]
 pub struct LocalRuntime {
     rt: Runtime,
-    local: LocalSet,
+    /// Asserted unwind-safe so that the runtime is `UnwindSafe` and `RefUnwindSafe`, as
+    /// tokio's: the set's only interior state is its queue of tasks not yet started (a
+    /// `RefCell` no panic leaves borrowed), so a runtime used after a panic caught around
+    /// its `block_on` sees no broken invariant.
+    local: AssertUnwindSafe<LocalSet>,
 }
 
 impl LocalRuntime {
@@ -70,7 +75,7 @@ impl LocalRuntime {
         rt.handle().set_local_owner();
         LocalRuntime {
             rt,
-            local: LocalSet::new(),
+            local: AssertUnwindSafe(LocalSet::new()),
         }
     }
 

@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -169,7 +170,8 @@ impl<T> fmt::Debug for JoinHandle<T> {
 /// ```
 #[derive(Clone)]
 pub struct AbortHandle {
-    task: Arc<dyn Abortable>,
+    // Unwind-safe, as tokio's handle: the state is behind a `Mutex`, which is.
+    task: Arc<dyn Abortable + RefUnwindSafe + UnwindSafe>,
 }
 
 impl AbortHandle {

@@ -32,7 +32,7 @@ use std::task::{Context, Poll, Waker};
 use super::state::{Notify, abort, on_end};
 use super::{JoinHandle, TaskFuture};
 use crate::sim::context;
-use crate::sim::runtime::Runtime;
+use crate::sim::runtime::{Id, Runtime};
 
 /// A set of tasks that run on the current thread and need not be `Send`.
 ///
@@ -58,6 +58,8 @@ pub struct LocalSet {
     shared: LocalRef,
     /// Tasks spawned while no run was in progress; they start with the next one.
     pending: RefCell<Vec<Box<dyn FnOnce()>>>,
+    /// From the runtimes' counter, as tokio's: no set's id is a runtime's.
+    id: Id,
     _not_send: PhantomData<Rc<()>>,
 }
 
@@ -255,8 +257,25 @@ impl LocalSet {
                 state: Mutex::new(State::default()),
             }),
             pending: RefCell::new(Vec::new()),
+            id: Id::next(),
             _not_send: PhantomData,
         }
+    }
+
+    /// The set's id, unique in the process among sets and runtimes, as tokio's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use simloop_tokio as tokio;
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let (a, b) = (tokio::task::LocalSet::new(), tokio::task::LocalSet::new());
+    /// assert_ne!(a.id(), b.id());
+    /// assert_ne!(a.id(), rt.handle().id());
+    /// assert_eq!(a.id(), a.id());
+    /// ```
+    pub fn id(&self) -> Id {
+        self.id
     }
 
     /// Makes this the set `spawn_local` spawns on, until the guard drops.

@@ -359,11 +359,7 @@ impl TcpSocket {
     /// A real socket (std's, made by the caller) as a `TcpSocket`: tokio's own. Its
     /// options and address are the OS's; its `connect` and `listen` make a real stream
     /// or listener in the runtime's real reactor, on the real network (the simulated
-    /// sockets do not reach it, nor it them).
-    ///
-    /// # Errors
-    ///
-    /// tokio's.
+    /// sockets do not reach it, nor it them). Infallible, as tokio's.
     ///
     /// # Examples
     ///
@@ -371,13 +367,13 @@ impl TcpSocket {
     /// # use simloop_tokio as tokio;
     /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     /// let std_stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    /// let socket = tokio::net::TcpSocket::from_std_stream(std_stream).unwrap();
+    /// let socket = tokio::net::TcpSocket::from_std_stream(std_stream);
     /// assert!(socket.local_addr().unwrap().ip().is_loopback());
     /// ```
-    pub fn from_std_stream(std_stream: std::net::TcpStream) -> io::Result<TcpSocket> {
-        Ok(TcpSocket {
+    pub fn from_std_stream(std_stream: std::net::TcpStream) -> TcpSocket {
+        TcpSocket {
             inner: Inner::Real(tokio::net::TcpSocket::from_std_stream(std_stream)),
-        })
+        }
     }
 }
 
@@ -421,5 +417,33 @@ impl std::os::fd::AsFd for TcpSocket {
 impl std::os::fd::AsRawFd for TcpSocket {
     fn as_raw_fd(&self) -> std::os::fd::RawFd {
         std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
+    }
+}
+
+/// The real socket's descriptor, given up (`from_std_stream`); a simulated socket, having
+/// no OS socket, gives a descriptor of its own on the placeholder (`/dev/null`, as
+/// [`AsFd`](std::os::fd::AsFd) lends), on which socket calls fail with `ENOTSOCK`, and
+/// its simulated binding is released.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::os::fd::{AsRawFd, IntoRawFd};
+///
+/// let open_on = |fd| std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let std_stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+/// let socket = open_on(std_stream.as_raw_fd()); // `socket:[inode]`
+/// let fd = tokio::net::TcpSocket::from_std_stream(std_stream).into_raw_fd();
+/// assert_eq!(open_on(fd), socket); // the caller owns it now
+/// ```
+#[cfg(unix)]
+impl std::os::fd::IntoRawFd for TcpSocket {
+    fn into_raw_fd(self) -> std::os::fd::RawFd {
+        match self.inner {
+            Inner::Sim { .. } => real::placeholder_into_raw_fd(),
+            Inner::Real(real) => real.into_raw_fd(),
+        }
     }
 }

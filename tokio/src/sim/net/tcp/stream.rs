@@ -186,21 +186,47 @@ impl TcpStream {
             .map(TcpStream::from_real)
     }
 
-    /// The real socket of a stream made by [`Self::from_std`] (or connected to a real
-    /// listener), in non-blocking mode as tokio's `into_std` gives it. A simulated stream
-    /// has no OS socket.
+    /// The stream as a std socket, in non-blocking mode as tokio's `into_std` gives it:
+    /// a real stream's own socket ([`Self::from_std`], or connected to a real listener).
+    /// A simulated stream leaves the simulation: it becomes one end of a real loopback
+    /// connection whose other end its peer now reads from and writes to (in the
+    /// runtime's reactor), after what each had sent the other before. Its addresses
+    /// are then the real pair's, not the simulated ones, and the peer can no longer
+    /// `peek`.
     ///
     /// # Errors
     ///
-    /// `Unsupported` for a simulated stream.
+    /// `Unsupported` while a half of the stream lives, or in an explored run
+    /// (`SIMLOOP_RUNS`: it hears no real socket); `WouldBlock` when the peer's unread
+    /// bytes do not fit the real socket's buffer; the OS's.
     ///
     /// # Examples
     ///
-    #[doc = doc_pair!("", "assert!(a.into_std().is_err());")]
+    #[doc = doc_pair!("", "b.write_all(b\"sent before\").await?;\nlet mut std_a = a.into_std()?;\nb.write_all(b\", and after\").await?;\nstd_a.set_nonblocking(false)?;\nlet mut buf = [0; 22];\nstd::io::Read::read_exact(&mut std_a, &mut buf)?;\nassert_eq!(&buf, b\"sent before, and after\");\nstd::io::Write::write_all(&mut std_a, b\"back\")?;\nlet mut buf = [0; 4];\nb.read_exact(&mut buf).await?;\nassert_eq!(&buf, b\"back\");")]
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
         match self.inner.into_core() {
             Ok(Core::Real(real)) => real.into_std(),
-            _ => Err(unsupported("TcpStream::into_std")),
+            Ok(Core::Sim(end, _)) => {
+                let reactor = real::reactor("TcpStream::into_std")?;
+                let listener = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
+                let ours = std::net::TcpStream::connect(listener.local_addr()?)?;
+                let (theirs, _) = listener.accept()?;
+                theirs.set_nonblocking(true)?;
+                let shut_down = |s: &std::net::TcpStream| s.shutdown(std::net::Shutdown::Write);
+                let register = |theirs| {
+                    let theirs =
+                        real::in_reactor(&reactor, || tokio::net::TcpStream::from_std(theirs))?;
+                    Ok(Box::new(theirs) as Box<dyn real::Bridge>)
+                };
+                if end.leave(theirs, shut_down, register)? {
+                    ours.shutdown(std::net::Shutdown::Write)?;
+                }
+                ours.set_nonblocking(true)?;
+                Ok(ours)
+            }
+            Err(_) => Err(unsupported(
+                "TcpStream::into_std of a stream whose half lives",
+            )),
         }
     }
 
@@ -335,6 +361,14 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
     #[track_caller]
     fn try_from(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         TcpStream::from_std(stream)
+    }
+}
+
+/// As tokio's: generic code taking `impl AsRef<TcpStream>` accepts a stream as well as
+/// its halves.
+impl AsRef<Self> for TcpStream {
+    fn as_ref(&self) -> &Self {
+        self
     }
 }
 

@@ -249,3 +249,26 @@ impl std::os::fd::AsRawFd for UnixSocket {
         std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(self))
     }
 }
+
+/// A descriptor of its own on the placeholder (`/dev/null`, as
+/// [`AsFd`](std::os::fd::AsFd) lends): the socket is simulated and has no OS socket, so
+/// socket calls on it fail with `ENOTSOCK`; its simulated binding is released.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// use std::os::fd::IntoRawFd;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// rt.block_on(async {
+///     let fd = tokio::net::UnixSocket::new_stream().unwrap().into_raw_fd();
+///     let open_on = std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+///     assert_eq!(open_on, std::path::Path::new("/dev/null")); // the caller owns it now
+/// });
+/// ```
+impl std::os::fd::IntoRawFd for UnixSocket {
+    fn into_raw_fd(self) -> std::os::fd::RawFd {
+        crate::sim::net::real::placeholder_into_raw_fd()
+    }
+}

@@ -230,20 +230,47 @@ impl UnixStream {
             .map(UnixStream::from_real)
     }
 
-    /// The real socket of a stream made by [`Self::from_std`], in non-blocking mode as
-    /// tokio's `into_std` gives it. A simulated stream has no OS socket.
+    /// The stream as a std socket, in non-blocking mode as tokio's `into_std` gives it:
+    /// a real stream's own socket ([`Self::from_std`]). A simulated stream leaves the
+    /// simulation: it becomes one end of a real pair whose other end its peer now reads
+    /// from and writes to (in the runtime's reactor), after what each had sent the
+    /// other before. Its local name is kept for an abstract name (on Linux, the pair is
+    /// made by a real listener bound there for the moment, when the name is free);
+    /// otherwise the real socket is unnamed (binding a path for real would make a file
+    /// there). The peer's names stay the simulated ones.
     ///
     /// # Errors
     ///
-    /// `Unsupported` for a simulated stream.
+    /// `Unsupported` while a half of the stream lives, or in an explored run
+    /// (`SIMLOOP_RUNS`: it hears no real socket); `WouldBlock` when the peer's unread
+    /// bytes do not fit the real socket's buffer; the OS's.
     ///
     /// # Examples
     ///
-    #[doc = doc_pair!("", "assert!(a.into_std().is_err());")]
+    #[doc = doc_pair!("", "b.write_all(b\"sent before\").await?;\nlet mut std_a = a.into_std()?;\nb.write_all(b\", and after\").await?;\nstd_a.set_nonblocking(false)?;\nlet mut buf = [0; 22];\nstd::io::Read::read_exact(&mut std_a, &mut buf)?;\nassert_eq!(&buf, b\"sent before, and after\");\nstd::io::Write::write_all(&mut std_a, b\"back\")?;\nlet mut buf = [0; 4];\nb.read_exact(&mut buf).await?;\nassert_eq!(&buf, b\"back\");")]
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
         match self.inner.into_core() {
             Ok(Core::Real(real)) => real.into_std(),
-            _ => Err(unsupported("UnixStream::into_std")),
+            Ok(Core::Sim(end, names)) => {
+                let reactor = real::reactor("UnixStream::into_std")?;
+                let (ours, theirs) = real_pair(&names.local)?;
+                theirs.set_nonblocking(true)?;
+                let shut_down =
+                    |s: &std::os::unix::net::UnixStream| s.shutdown(std::net::Shutdown::Write);
+                let register = |theirs| {
+                    let theirs =
+                        real::in_reactor(&reactor, || tokio::net::UnixStream::from_std(theirs))?;
+                    Ok(Box::new(theirs) as Box<dyn real::Bridge>)
+                };
+                if end.leave(theirs, shut_down, register)? {
+                    ours.shutdown(std::net::Shutdown::Write)?;
+                }
+                ours.set_nonblocking(true)?;
+                Ok(ours)
+            }
+            Err(_) => Err(unsupported(
+                "UnixStream::into_std of a stream whose half lives",
+            )),
         }
     }
 
@@ -345,4 +372,33 @@ impl fmt::Debug for UnixStream {
             Core::Real(real) => f.debug_tuple("UnixStream").field(real).finish(),
         }
     }
+}
+
+/// A connected real pair (the caller's socket first) for a stream named `local` leaving
+/// the simulation: on Linux, made by a real listener bound at an abstract `local` for
+/// the moment, so that the caller's socket keeps the name (when the name is taken, as by
+/// another process, or not abstract, an unnamed pair).
+fn real_pair(
+    local: &UnixAddr,
+) -> io::Result<(
+    std::os::unix::net::UnixStream,
+    std::os::unix::net::UnixStream,
+)> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let UnixAddr::Abstract(name) = local {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        use std::os::unix::net::{SocketAddr, UnixListener, UnixStream};
+        let addr = SocketAddr::from_abstract_name(name)?;
+        if let Ok(listener) = UnixListener::bind_addr(&addr) {
+            let theirs = UnixStream::connect_addr(&addr)?;
+            let (ours, _) = listener.accept()?;
+            return Ok((ours, theirs));
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = local;
+    std::os::unix::net::UnixStream::pair()
 }
