@@ -27,6 +27,9 @@ const PASS_SWEEP_FROM: usize = 8;
 const PASS_SWEEP_UP_TO: usize = 4_096;
 /// Fired timers gathered at a time (the scratch's size, whatever fires at once).
 const FIRED_CHUNK: usize = 256;
+/// The distance, in fired timers, between the stages of their read-ahead
+/// ([`Core::fire_due_timers`]).
+const SWEEP_GAP: usize = 8;
 
 impl Core {
     /// Starts a pass: moves due timers to the ready queue, advancing the clock to the next
@@ -147,10 +150,11 @@ impl Core {
     /// timer callback does in asyncio.
     ///
     /// The fired timers are gathered first (up to [`FIRED_CHUNK`] at a time); when there are
-    /// many in a big run, their tasks' id-table entries, slots and futures are prefetched in
-    /// sweeps before any is queued (each stage reads what the one before prefetched): in a
-    /// big run each is a cache miss at a random place, and the misses of one sweep overlap.
-    /// The hop's turn then finds them in cache.
+    /// many in a big run, their tasks' id-table entries, slots and futures are prefetched
+    /// before any is queued, in a pipeline whose stages are [`SWEEP_GAP`] timers apart (each
+    /// stage reads what the one before prefetched): in a big run each is a cache miss at a
+    /// random place, and the misses of the pipeline overlap. The hop's turn then finds them
+    /// in cache.
     #[inline(always)]
     pub(super) fn fire_due_timers(&mut self) {
         let now = self.now;
@@ -195,19 +199,27 @@ impl Core {
                     .filter(|s| s.task == task.get())
             };
             if fired.len() >= TIMERS_READ_AHEAD_FROM && tasks.len() >= TIMERS_READ_AHEAD_TASKS {
-                for f in fired.iter() {
-                    if f.task.slot() == UNKNOWN_SLOT {
+                // A software pipeline: the id-table entry of timer `k`, the slot of timer
+                // `k - SWEEP_GAP` and the future of timer `k - 2 * SWEEP_GAP`, so that the
+                // misses in flight stay about `2 * SWEEP_GAP` lines, not a chunk's worth
+                // of prefetches queued behind each other. The slot is prefetched by its
+                // index alone (its test would wait for the line); a slot reused by another
+                // task is a wasted prefetch.
+                for k in 0..fired.len() + 2 * SWEEP_GAP {
+                    if let Some(f) = fired.get(k)
+                        && f.task.slot() == UNKNOWN_SLOT
+                    {
                         slot_of.prefetch(f.task.index());
                     }
-                }
-                for f in fired.iter_mut() {
-                    f.task = place(f.task);
-                    if let Some(s) = slot(f.task) {
-                        s.prefetch();
+                    if let Some(f) = k.checked_sub(SWEEP_GAP).and_then(|j| fired.get_mut(j)) {
+                        f.task = place(f.task);
+                        if let Some(s) = tasks.get(f.task.slot() as usize) {
+                            s.prefetch();
+                        }
                     }
-                }
-                for f in fired.iter() {
-                    if let Some(cell) = slot(f.task).and_then(|s| s.cell.as_ref()) {
+                    if let Some(f) = k.checked_sub(2 * SWEEP_GAP).and_then(|j| fired.get(j))
+                        && let Some(cell) = slot(f.task).and_then(|s| s.cell.as_ref())
+                    {
                         cell.prefetch();
                     }
                 }
