@@ -10,6 +10,9 @@ use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, IntoRawFd, RawFd};
 
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
+// tokio's empty `stream` module was missing: a path naming it did not resolve.
+#[allow(unused_imports)]
+use tokio::stream;
 
 /// `time::error::Error` had no constructors, predicates, `Clone` or `Copy`.
 #[test]
