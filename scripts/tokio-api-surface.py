@@ -8,7 +8,8 @@ with the features the drop-in offers) and of simloop-tokio under the cfg (every 
 then compares, for the modules the drop-in implements itself (runtime, task, time, net,
 process, signal; sync, io and fs are tokio's own, re-exported):
 
-- each page (struct, enum, trait, function) of tokio's that the drop-in lacks;
+- each module of tokio's (any) and each page (struct, enum, trait, function) of the
+  modules above that the drop-in lacks;
 - each method, associated item and trait impl of a type that the drop-in lacks;
 - each method whose signature differs once rendering is normalised (parameter names,
   `Self`, `io::Result<T>` spelled out, bounds inline or in `where`);
@@ -122,6 +123,10 @@ def bounds(block):
 def main():
     tokio_root, sim_root = build_docs()
     ours, theirs = pages(sim_root), pages(tokio_root)
+    for d, _, files in os.walk(tokio_root):
+        module = os.path.relpath(d, tokio_root)
+        if "index.html" in files and not os.path.isfile(os.path.join(sim_root, module, "index.html")):
+            print("missing module:", module)
     for rel in sorted(theirs):
         if rel.split("/")[0] not in MODULES:
             continue

@@ -28,7 +28,8 @@
 //! Unix-domain streams and listeners) is tokio's own behind the same type, on the
 //! runtime's real reactor, and a TCP connect to a loopback port no simulated listener
 //! has reaches a real one (a `std::thread`'s); a simulated socket's `AsFd` is a
-//! placeholder (`/dev/null`), as it has no OS socket.
+//! placeholder (`/dev/null`), as it has no OS socket, and a simulated stream's
+//! `into_std` makes it leave the simulation (a real pair, its peer bridged to it).
 //! The file system, processes, signals, `AsyncFd` and named pipes are not simulated:
 //! they are tokio's own (with their features). A runtime built with I/O runs them on a
 //! real tokio reactor of its own, on a thread of its own, that wakes the simulated tasks

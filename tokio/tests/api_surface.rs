@@ -10,6 +10,9 @@ use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, IntoRawFd, RawFd};
 
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
+// tokio's empty `stream` module was missing: a path naming it did not resolve.
+#[allow(unused_imports)]
+use tokio::stream;
 
 /// `time::error::Error` had no constructors, predicates, `Clone` or `Copy`.
 #[test]
@@ -142,4 +145,56 @@ fn local_runtimes_and_abort_handles_are_unwind_safe() {
     rt.block_on(tokio::task::yield_now());
     assert!(abort.is_finished());
     assert_eq!(rt.block_on(async { 2 + 2 }), 4);
+}
+
+/// `JoinHandle::abort_handle` and `JoinSet::spawn_local` needed a `Send` output (tokio's
+/// take any): a local task's `!Send` output now has abort handles, which abort it before
+/// it starts, while it waits (from another thread too) and do nothing after its end.
+#[test]
+fn local_tasks_with_non_send_outputs_have_abort_handles() {
+    use std::rc::Rc;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&rt, async {
+        let task = tokio::task::spawn_local(async { Rc::new(1) });
+        let abort = task.abort_handle();
+        assert_eq!(abort.id(), task.id());
+        abort.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        assert!(abort.is_finished());
+
+        let task = tokio::task::spawn_local(async {
+            std::future::pending::<()>().await;
+            Rc::new(2)
+        });
+        tokio::task::yield_now().await;
+        let abort = task.abort_handle();
+        assert!(!abort.is_finished());
+        std::thread::spawn(move || abort.abort()).join().unwrap();
+        assert!(task.await.unwrap_err().is_cancelled());
+
+        let task = tokio::task::spawn_local(async { Rc::new(3) });
+        let abort = task.abort_handle();
+        assert_eq!(*task.await.unwrap(), 3);
+        assert!(abort.is_finished());
+        abort.abort();
+
+        let mut set = tokio::task::JoinSet::new();
+        set.spawn_local(async { Rc::new(4) });
+        let waiting = set.spawn_local(async {
+            std::future::pending::<()>().await;
+            Rc::new(5)
+        });
+        waiting.abort();
+        let mut got = Vec::new();
+        while let Some(result) = set.join_next().await {
+            got.push(result.map(|rc| *rc).map_err(|e| e.is_cancelled()));
+        }
+        got.sort();
+        assert_eq!(got, [Ok(4), Err(true)]);
+    });
 }

@@ -7,6 +7,18 @@ mod real_io;
 pub mod runtime;
 pub mod simulation;
 pub mod task;
+
+/// Empty, as tokio's own `stream` module: tokio keeps its `Stream` utilities in the
+/// `tokio-stream` crate. Here so that a path naming it resolves as with tokio.
+///
+/// # Examples
+///
+/// ```
+/// # use simloop_tokio as tokio;
+/// #[allow(unused_imports)]
+/// use tokio::stream;
+/// ```
+pub mod stream {}
 pub mod time;
 
 /// tokio's synchronisation primitives, re-exported: they are runtime-independent (they

@@ -9,7 +9,9 @@
 //! seed replays it. The simulated sockets read nothing of the OS: no sockets, no resolver
 //! (`localhost` and IP literals resolve), no wall clock. A socket handed in with
 //! `from_std` (or a TCP connect to a loopback port only a real listener has) is real:
-//! tokio's own, in the runtime's real reactor, behind the same types (`real.rs`). Errors are tokio's `io::ErrorKind`s
+//! tokio's own, in the runtime's real reactor, behind the same types (`real.rs`); a
+//! simulated stream's `into_std` bridges its connection to a real pair
+//! (`conn.rs`, `End::leave`). Errors are tokio's `io::ErrorKind`s
 //! (`ConnectionRefused`, `AddrInUse`, `BrokenPipe`, `ConnectionReset`, `WouldBlock`).
 //! Unix-domain sockets (`unix/`) take paths and abstract names in the same network:
 //! a stream is a connection's two pipes, a datagram socket a mailbox.

@@ -87,8 +87,9 @@ impl<T> JoinHandle<T> {
     }
 }
 
-impl<T: Send + 'static> JoinHandle<T> {
-    /// A handle that can abort the task without owning its result.
+impl<T> JoinHandle<T> {
+    /// A handle that can abort the task without owning its result; for any output, as
+    /// tokio's (a `!Send` one of a local task's too).
     ///
     /// # Examples
     ///
@@ -104,6 +105,19 @@ impl<T: Send + 'static> JoinHandle<T> {
     /// });
     /// ```
     pub fn abort_handle(&self) -> AbortHandle {
+        // The output may not be `Send`, so the handle shares the task's abort state
+        // apart from it (allocated at the first call; `JoinSet` keeps the cheaper
+        // `send_abort_handle` for the outputs it may).
+        AbortHandle {
+            task: lock(&self.shared).control(),
+        }
+    }
+}
+
+impl<T: Send + 'static> JoinHandle<T> {
+    /// An abort handle sharing the task's whole state: no allocation, for a `Send`
+    /// output (a `JoinSet`'s spawns).
+    pub(crate) fn send_abort_handle(&self) -> AbortHandle {
         AbortHandle {
             task: self.shared.clone(),
         }

@@ -115,9 +115,19 @@ impl<T> JoinSet<T> {
     where
         T: Send + 'static,
     {
+        let abort = handle.send_abort_handle();
+        self.keep(handle, abort)
+    }
+
+    /// As `insert`, for an output that may not be `Send` (a local task's).
+    fn insert_local(&mut self, handle: JoinHandle<T>) -> AbortHandle {
+        let abort = handle.abort_handle();
+        self.keep(handle, abort)
+    }
+
+    fn keep(&mut self, handle: JoinHandle<T>, abort: AbortHandle) -> AbortHandle {
         self.next += 1;
         let key = self.next;
-        let abort = handle.abort_handle();
         on_end(&handle.shared, self.finished.clone(), key);
         self.tasks.insert(key, handle);
         abort
@@ -184,9 +194,9 @@ impl<T> JoinSet<T> {
     pub fn spawn_local<F>(&mut self, task: F) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
-        T: Send + 'static,
+        T: 'static,
     {
-        self.insert(spawn_local(task))
+        self.insert_local(spawn_local(task))
     }
 
     /// Spawns a `!Send` task into the set, on `local_set`.
@@ -207,9 +217,9 @@ impl<T> JoinSet<T> {
     pub fn spawn_local_on<F>(&mut self, task: F, local_set: &LocalSet) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
-        T: Send + 'static,
+        T: 'static,
     {
-        self.insert(local_set.spawn_local(task))
+        self.insert_local(local_set.spawn_local(task))
     }
 
     /// Runs a blocking closure as a task of the set.

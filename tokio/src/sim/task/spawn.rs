@@ -56,7 +56,7 @@ where
         task.alive = Some(start.alive);
         // Recorded through the handle's reference to the task's state: no clone of it.
         let id = task.spawn_as(start.keepable);
-        lock(&join.shared).task = Some((start.number, id));
+        lock(&join.shared).set_task((start.number, id));
         return join;
     }
     match context::current_handle() {
@@ -208,7 +208,7 @@ impl<F: Future + 'static> TaskFuture<F> {
     pub(crate) fn start(self) {
         let shared = self.shared.clone();
         let task = simloop::spawn(self).id();
-        lock(&shared).task = Some((context::run_number(), task));
+        lock(&shared).set_task((context::run_number(), task));
     }
 }
 
@@ -234,7 +234,7 @@ where
     fn start_as(self, (keepable, number): (bool, u64)) {
         let shared = self.shared.clone();
         let task = self.spawn_as(keepable);
-        lock(&shared).task = Some((number, task));
+        lock(&shared).set_task((number, task));
     }
 
     /// Spawns the task's simloop task in the run in progress (keepable or not); the caller
@@ -268,9 +268,9 @@ impl<F: Future> Future for TaskFuture<F> {
             let mut joint = lock(this.shared);
             if outlived {
                 // It outlived its previous run: aborts now reach it in this one.
-                joint.task = Some((run, simloop::task::current()));
+                joint.set_task((run, simloop::task::current()));
             }
-            if joint.aborted {
+            if joint.abort_requested() {
                 // Aborted before it started, or between its runs: it runs no more.
                 drop(joint);
                 this.stage.set(Stage::Gone);

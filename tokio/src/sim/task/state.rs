@@ -25,6 +25,90 @@ pub(crate) struct Joint<T> {
     pub(crate) task: Option<(u64, simloop::task::TaskId)>,
     /// Told when the task ends (its `JoinSet`, its `LocalSet`), each with a key.
     pub(crate) notify: Vec<(Arc<dyn Notify>, u64)>,
+    /// What an `AbortHandle` of a task whose output may not be `Send` shares
+    /// ([`Control`]): made at the first `JoinHandle::abort_handle`, and kept in step
+    /// with `finished`, `task` and (through [`Joint::abort_requested`]) `aborted`.
+    pub(crate) control: Option<Arc<Control>>,
+}
+
+/// The part of a task's state an abort needs, apart from the output: a `Joint<T>` is
+/// `Sync` only when `T` is `Send`, and tokio's `AbortHandle` (which is `Send` and `Sync`)
+/// comes from any `JoinHandle<T>`, a `!Send` output's too. Allocated only when such a
+/// handle is asked for, so a spawn pays nothing for it.
+pub(crate) struct Control {
+    id: Id,
+    state: Mutex<ControlState>,
+}
+
+#[derive(Clone, Copy)]
+struct ControlState {
+    finished: bool,
+    aborted: bool,
+    task: Option<(u64, simloop::task::TaskId)>,
+}
+
+impl<T> Joint<T> {
+    /// Records the simulated task and its run (at its start, or when it outlived a run),
+    /// in the control too.
+    pub(crate) fn set_task(&mut self, task: (u64, simloop::task::TaskId)) {
+        self.task = Some(task);
+        if let Some(c) = &self.control {
+            lock_control(c).task = Some(task);
+        }
+    }
+
+    /// Whether an abort was asked for, through a handle of either kind.
+    pub(crate) fn abort_requested(&self) -> bool {
+        self.aborted
+            || self
+                .control
+                .as_ref()
+                .is_some_and(|c| lock_control(c).aborted)
+    }
+
+    /// The control an `AbortHandle` shares, made at the first call.
+    pub(crate) fn control(&mut self) -> Arc<Control> {
+        let state = ControlState {
+            finished: self.finished,
+            aborted: self.aborted,
+            task: self.task,
+        };
+        let id = self.id;
+        self.control
+            .get_or_insert_with(|| {
+                Arc::new(Control {
+                    id,
+                    state: Mutex::new(state),
+                })
+            })
+            .clone()
+    }
+}
+
+fn lock_control(c: &Control) -> MutexGuard<'_, ControlState> {
+    c.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Abortable for Control {
+    fn abort(&self) {
+        let task = {
+            let mut c = lock_control(self);
+            if c.finished {
+                return;
+            }
+            c.aborted = true;
+            c.task
+        };
+        cancel(task);
+    }
+
+    fn is_finished(&self) -> bool {
+        lock_control(self).finished
+    }
+
+    fn id(&self) -> Id {
+        self.id
+    }
 }
 
 /// Told when a task ends (a `JoinSet`, a `LocalSet`).
@@ -45,6 +129,7 @@ pub(crate) fn new_shared<T>(id: Id) -> Shared<T> {
         detached: false,
         task: None,
         notify: Vec::new(),
+        control: None,
     }))
 }
 
@@ -62,6 +147,9 @@ pub(crate) fn finish<T>(shared: &Mutex<Joint<T>>, result: Result<T, JoinError>) 
             return;
         }
         j.finished = true;
+        if let Some(c) = &j.control {
+            lock_control(c).finished = true;
+        }
         let unread = if j.detached {
             Some(result)
         } else {
@@ -95,6 +183,12 @@ pub(crate) fn abort<T>(shared: &Mutex<Joint<T>>) {
         j.aborted = true;
         j.task
     };
+    cancel(task);
+}
+
+/// Cancels the simulated task of `task` (none yet: it never starts, its abort flag says
+/// so): at once in its run, else handed to that run.
+fn cancel(task: Option<(u64, simloop::task::TaskId)>) {
     let Some((run, task)) = task else {
         return;
     };
