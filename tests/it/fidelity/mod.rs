@@ -17,7 +17,10 @@
 //! differences fixed (`eighth_fixes`), then timeouts, primitives, combinators and tasks;
 //! `ninth_*` the ninth (597-636): timeouts and finished awaitables, primitives and queues,
 //! tasks and callbacks, cancellation and combinators, then primitives that need not wait;
-//! `tenth_tasks` the tenth (637-639): `remove_done_callback` and `Task.set_name`.
+//! `tenth_tasks` the tenth (637-639): `remove_done_callback` and `Task.set_name`;
+//! `eleventh_*` the eleventh (640-665): primitives combined as services combine them
+//! (`eleventh_mixes`, `eleventh_services`, with TaskGroups in `eleventh_groups`), then
+//! combinators, cancellation and shutdowns (`eleventh_edges`).
 
 mod combinators;
 mod corners_combinators;
@@ -30,6 +33,10 @@ mod eighth_combinators;
 mod eighth_fixes;
 mod eighth_sync;
 mod eighth_timeouts;
+mod eleventh_edges;
+mod eleventh_groups;
+mod eleventh_mixes;
+mod eleventh_services;
 mod fifth_callbacks;
 mod fifth_combinators;
 mod fifth_groups;
