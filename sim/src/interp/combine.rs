@@ -7,8 +7,9 @@ use futures::StreamExt as _;
 use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
-use super::exec::{Flow, GROUP, Rt};
+use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
+use super::state::Rt;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
 use crate::scenario::{GatherItems, Step, WaitWhen};
 

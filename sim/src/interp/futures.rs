@@ -5,7 +5,7 @@ use std::rc::Rc;
 use futures::FutureExt;
 
 use super::env::Env;
-use super::exec::Rt;
+use super::state::Rt;
 use super::value::{Exc, Fut, Handle, Value, future_repr};
 use crate::scenario::Step;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::budget::{check_list, check_string};
 use super::env::Env;
-use super::exec::Rt;
+use super::state::Rt;
 use super::value::{Exc, TaskResult, Value};
 use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
 
