@@ -234,3 +234,53 @@ fn seed_only_tokens_keep_their_payload() {
         o.stderr
     );
 }
+
+/// The command a failed run prints replays it to the same end: a run stopped by a deadlock,
+/// the step limit or the time limit, rerun by its `rerun:` line as printed, prints the same
+/// trace, its teardown lines labelled `(deadlock)`, `(step limit)` or `(time limit)` as the
+/// recorded run's were.
+#[test]
+fn a_rerun_command_replays_the_run_to_the_same_end() {
+    let dir = scratch("rerun-end");
+    let spin = "[tasks.spin]\nsteps = [{ repeat = 100000, do = [{ yield = 1 }] }]\n";
+    let cases = [
+        (
+            "deadlock",
+            "[locks.a]\n[locks.b]\n[tasks.ab]\nsteps = [{ acquire = \"a\" }, { yield = 1 }, { acquire = \"b\" }]\n[tasks.ba]\nsteps = [{ acquire = \"b\" }, { yield = 1 }, { acquire = \"a\" }]\n[main]\nsteps = [{ spawn = \"ab\", as = \"x\" }, { spawn = \"ba\", as = \"y\" }, { await = \"x\" }, { await = \"y\" }]\n".to_string(),
+            &[][..],
+        ),
+        (
+            "step limit",
+            format!("{spin}[main]\nsteps = [{{ spawn = \"spin\", as = \"a\" }}, {{ spawn = \"spin\", as = \"b\" }}, {{ await = \"a\" }}]\n"),
+            &["--max-steps", "300"][..],
+        ),
+        (
+            "time limit",
+            "[tasks.nap]\nsteps = [{ sleep = 50 }]\n[tasks.tick]\nsteps = [{ repeat = 100, do = [{ sleep = 1 }] }]\n[main]\nsteps = [{ spawn = \"nap\", as = \"a\" }, { spawn = \"tick\", as = \"b\" }, { await = \"a\" }]\n".to_string(),
+            &["--max-time", "10"][..],
+        ),
+    ];
+    for (end, text, flags) in cases {
+        let file = format!("{}.toml", end.replace(' ', "_"));
+        std::fs::write(dir.join(&file), text).unwrap();
+        for seed in ["0", "1", "2"] {
+            let mut args = vec!["run", file.as_str(), "--policy", "random", "--seed", seed];
+            args.extend_from_slice(flags);
+            let run = sim_in(&dir, &args);
+            assert_eq!(run.code, 1, "{end}: {}", run.stderr);
+            let label = format!(" cancel delivered ({end})");
+            assert!(run.stdout.contains(&label), "{end}:\n{}", run.stdout);
+            let rerun = run
+                .stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("rerun: "))
+                .unwrap_or_else(|| panic!("{end}: no rerun line in\n{}", run.stderr));
+            // `<sim> replay FILE TOKEN [flags]`, every word plain (no quoting needed here).
+            let words: Vec<&str> = rerun.split(' ').collect();
+            let at = words.iter().position(|w| *w == "replay").unwrap();
+            let replay = sim_in(&dir, &words[at..]);
+            assert_eq!(replay.code, 1, "{end}: {}", replay.stderr);
+            assert_eq!(replay.stdout, run.stdout, "{end} seed {seed}: {rerun}");
+        }
+    }
+}
