@@ -92,11 +92,14 @@ impl Rt {
                 Some(Handle::Plain(t)) => Ok(t.clone()),
                 Some(Handle::Group(_)) => Err(Exc::new(
                     "RuntimeError",
-                    format!("{} belongs to a TaskGroup; await it instead", c.name),
+                    format!(
+                        "{} belongs to a TaskGroup; await it instead",
+                        c.name.borrow()
+                    ),
                 )),
                 None => Err(Exc::new(
                     "RuntimeError",
-                    format!("task {} was already awaited", c.name),
+                    format!("task {} was already awaited", c.name.borrow()),
                 )),
             })
             .collect()

@@ -160,6 +160,7 @@ impl Rt {
             Step::Cancel { target, message } => {
                 return self.cancel_step(env, target, message.as_ref());
             }
+            Step::SetName { target, name } => return self.set_name_step(env, target, name),
             Step::CreateFuture(_) | Step::SetResult { .. } | Step::SetException { .. } => {
                 self.future_step(env, s)?;
             }

@@ -70,7 +70,7 @@ impl Rt {
                         "TypeError",
                         format!(
                             "`{}` is a TaskGroup child: its done-callback is the group's (await it instead)",
-                            t.name
+                            t.name.borrow()
                         ),
                     ));
                 }

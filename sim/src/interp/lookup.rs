@@ -162,7 +162,7 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     }
     if member == "get_name()" {
         return match v {
-            Value::Task(t) => Ok(Value::Str(t.name.clone())),
+            Value::Task(t) => Ok(Value::Str(t.name.borrow().clone())),
             // asyncio's futures have no name.
             _ => Err(Exc::new(
                 "AttributeError",

@@ -39,9 +39,14 @@ impl Rt {
             }
             _ => Handle::Plain(spawn_named(name.clone(), fut).share()),
         };
+        let abort = match &handle {
+            Handle::Plain(t) => t.abort_handle(),
+            Handle::Group(h) => h.abort_handle(),
+        };
         Ok(Rc::new(TaskCell {
             id: handle.id(),
-            name,
+            name: RefCell::new(name),
+            abort,
             handle: RefCell::new(Some(handle)),
             result: RefCell::new(None),
         }))
@@ -178,6 +183,23 @@ impl Rt {
                     }
                 }
             }
+            other => return Err(not_a_task(target, &other)),
+        }
+        Ok(Flow::Next)
+    }
+}
+
+impl Rt {
+    /// `set_name`: the task's new name, Python's `str` of the value.
+    pub(super) fn set_name_step(
+        self: &Rc<Self>,
+        env: &Env,
+        target: &str,
+        name: &crate::scenario::ValueExpr,
+    ) -> Res {
+        let name = self.value_expr(env, name)?;
+        match self.lookup(env, target)? {
+            Value::Task(t) => t.set_name(name.to_string()),
             other => return Err(not_a_task(target, &other)),
         }
         Ok(Flow::Next)
