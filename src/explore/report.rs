@@ -248,20 +248,32 @@ impl Report {
     }
 }
 
+/// `1 run`, `2 runs`: a count and its noun, plural unless one.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.coverage {
             Some(coverage) => write!(
                 f,
-                "exhaustive search (depth-first, FIFO first): {}; {} distinct schedules, {} failing",
+                "exhaustive search (depth-first, FIFO first): {}; {}, {} failing",
                 coverage.describe(self.runs),
-                self.distinct,
+                count(self.distinct as u64, "distinct schedule"),
                 self.failures
             )?,
             None => write!(
                 f,
-                "{} runs under {}, {} distinct schedules, {} failing",
-                self.runs, self.policy, self.distinct, self.failures
+                "{} under {}, {}, {} failing",
+                count(self.runs, "run"),
+                self.policy,
+                count(self.distinct as u64, "distinct schedule"),
+                self.failures
             )?,
         }
         if let (Policy::Pct { depth }, None) = (self.policy, self.coverage) {
@@ -358,7 +370,9 @@ impl Coverage {
                     cut.join(", ")
                 )
             }
-            Coverage::StoppedAtFailure => format!("stopped at the first failure after {runs} runs"),
+            Coverage::StoppedAtFailure => {
+                format!("stopped at the first failure after {}", count(runs, "run"))
+            }
             Coverage::RunBudget => format!(
                 "stopped by the run budget (Bounds::max_runs) after {runs} runs, with schedules left"
             ),

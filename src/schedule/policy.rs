@@ -37,6 +37,11 @@ pub enum Policy {
     /// spreads the change points over its first 100 decisions. Wake-up hops run before task
     /// steps; a task that yields keeps its priority. Written `pct<d>` in tokens and on the
     /// command line; `depth` 0 is treated as 1.
+    ///
+    /// Because hops (timer callbacks among them) run first, PCT never runs a task step
+    /// between two timer callbacks due at the same instant: a race between a task's work
+    /// and a timeout expiring at that instant (`scenarios/bug_timeout_race.toml`) is found
+    /// by [`Policy::Random`], not by PCT, and the bound PCT reports does not cover it.
     Pct {
         /// The bug depth aimed at: how many ordering constraints must hold for it to show.
         depth: u32,

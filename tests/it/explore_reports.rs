@@ -216,3 +216,18 @@ fn printed_commands_rerun_their_test_and_leave_other_tests_alone() {
     let (passed, again) = child(&[&test], &value);
     assert!(!passed && again.contains("lost update"), "{again}");
 }
+
+/// Regression: a summary of one run read `1 runs under random, 1 distinct schedules`.
+#[test]
+fn a_summary_of_one_run_says_run_in_the_singular() {
+    let one = Explorer::new().runs(1).explore(|| async {});
+    assert_eq!(
+        one.to_string(),
+        "1 run under random, 1 distinct schedule, 0 failing\n"
+    );
+    let two = Explorer::new().runs(2).explore(|| async {});
+    assert_eq!(
+        two.to_string(),
+        "2 runs under random, 1 distinct schedule, 0 failing\n"
+    );
+}

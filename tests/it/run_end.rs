@@ -140,3 +140,93 @@ fn the_run_end_is_deterministic_and_part_of_the_trace() {
     assert_eq!(program(3).trace, program(3).trace);
     assert_eq!(program(3).trace.run_end(), Some(RunEnd::StepLimit));
 }
+
+/// A replayed run stops for the same reason as the run it replays, and says so in the same
+/// words: its teardown lines and `run_end` equal the recorded run's, under every policy and
+/// from a token with its decisions listed or a seed-only one (tracing off).
+#[test]
+fn a_replayed_run_labels_its_teardown_as_the_recorded_run_did() {
+    async fn deadlock() {
+        let a = spawn(async { yield_now().await });
+        let _left = spawn(pending::<()>());
+        a.await.unwrap();
+        pending::<()>().await
+    }
+    async fn busy() {
+        let _a = spawn(async {
+            loop {
+                yield_now().await;
+            }
+        });
+        spawn(async {
+            loop {
+                yield_now().await;
+            }
+        })
+        .await
+        .unwrap()
+    }
+    async fn slow() {
+        let _left = spawn(sleep(Duration::from_secs(5)));
+        let _b = spawn(async { yield_now().await });
+        sleep(Duration::from_millis(500)).await;
+        sleep(Duration::from_secs(10)).await;
+    }
+    async fn panics() {
+        let _left = spawn(pending::<()>());
+        let _b = spawn(async { yield_now().await });
+        yield_now().await;
+        panic!("boom");
+    }
+    type Program = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+    let cases: [(RunEnd, Sim, Program); 4] = [
+        (RunEnd::Deadlock, Sim::new(), || Box::pin(deadlock())),
+        (RunEnd::StepLimit, Sim::new().max_steps(40), || {
+            Box::pin(busy())
+        }),
+        (
+            RunEnd::TimeLimit,
+            Sim::new().max_time(Duration::from_secs(1)),
+            || Box::pin(slow()),
+        ),
+        (RunEnd::MainPanicked, Sim::new(), || Box::pin(panics())),
+    ];
+    let policies = [
+        simloop::Policy::Fifo,
+        simloop::Policy::Random,
+        simloop::Policy::Pct { depth: 3 },
+    ];
+    for (end, sim, program) in cases {
+        let sim = sim.panic_output(PanicOutput::Quiet);
+        for policy in policies {
+            for seed in 0..4 {
+                let sim = sim.clone().policy(policy).seed(seed);
+                let recorded = sim.clone().run(program());
+                assert_eq!(
+                    recorded.trace.run_end(),
+                    Some(end),
+                    "{policy:?} seed {seed}"
+                );
+                let lines = teardown(&recorded);
+                assert!(!lines.is_empty(), "{end:?}: tasks are left to cancel");
+                assert!(lines.iter().all(|l| l.ends_with(&format!("({end})"))));
+                // With the decisions listed (tracing on) and from the seed alone.
+                let quiet = sim.clone().trace(simloop::TraceLevel::Off).run(program());
+                for token in [&recorded.token, &quiet.token] {
+                    let replayed = sim.clone().replay(token).run(program());
+                    assert_eq!(
+                        replayed.trace.run_end(),
+                        Some(end),
+                        "{end:?} {policy:?} seed {seed} token {token}: {:?}",
+                        replayed.result.as_ref().err()
+                    );
+                    assert_eq!(teardown(&replayed), lines, "{policy:?} seed {seed}");
+                    assert_eq!(
+                        replayed.result.as_ref().err().map(ToString::to_string),
+                        recorded.result.as_ref().err().map(ToString::to_string),
+                    );
+                }
+            }
+        }
+    }
+}

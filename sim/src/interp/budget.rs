@@ -3,7 +3,8 @@
 
 use simloop::task::spend_steps;
 
-use super::exec::{Res, Rt};
+use super::exec::Res;
+use super::state::Rt;
 use super::value::{Exc, Value};
 
 /// How deep blocks may nest in one task's poll (calls, loops, `if`, `try`, ... each add a

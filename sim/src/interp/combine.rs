@@ -7,8 +7,9 @@ use futures::StreamExt as _;
 use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
-use super::exec::{Flow, GROUP, Rt};
+use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
+use super::state::Rt;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
 use crate::scenario::{GatherItems, Step, WaitWhen};
 
@@ -91,11 +92,14 @@ impl Rt {
                 Some(Handle::Plain(t)) => Ok(t.clone()),
                 Some(Handle::Group(_)) => Err(Exc::new(
                     "RuntimeError",
-                    format!("{} belongs to a TaskGroup; await it instead", c.name),
+                    format!(
+                        "{} belongs to a TaskGroup; await it instead",
+                        c.name.borrow()
+                    ),
                 )),
                 None => Err(Exc::new(
                     "RuntimeError",
-                    format!("task {} was already awaited", c.name),
+                    format!("task {} was already awaited", c.name.borrow()),
                 )),
             })
             .collect()

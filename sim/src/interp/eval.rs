@@ -4,7 +4,7 @@
 
 use super::budget::check_string;
 use super::env::Env;
-use super::exec::Rt;
+use super::state::Rt;
 use super::value::{Exc, Value, py_equal, py_order};
 use crate::scenario::expr::{BinOp, Expr, Node, NodeKind};
 

@@ -1,76 +1,18 @@
-//! Runs steps as simloop async code.
+//! Runs steps as simloop async code: a task template's blocks, the control flow between
+//! steps (loops, `try`, `if`, `on_cancel`), and the dispatch of every other step to the
+//! file that runs its kind.
 
-use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
 
-use simloop::{Instant, log, sleep, spawn_named, yield_now};
+use simloop::{Instant, sleep, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
-use super::value::{Exc, Handle, TaskCell, TaskResult, Value, await_future};
-use crate::scenario::{Invoke, Literal, Located, Scenario, Step, Target, TaskDef, Template};
-
-/// The first violated invariant of a run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// The invariant as written.
-    pub invariant: String,
-    /// When.
-    pub time: Instant,
-    /// In which task.
-    pub task: String,
-    /// The shared variables then, `name=value` each.
-    pub vars: String,
-    /// Why it could not be evaluated, when that is why it failed.
-    pub error: Option<String>,
-}
-
-/// State shared by all tasks of one run: what the expectations judge besides the trace.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// use simloop::Sim;
-/// use simloop_cli::{interp, scenario};
-///
-/// let text = "[vars]\nn = 0\n[main]\nsteps = [{ set = \"n\", value = \"{n}\", add = 2 }, { log = \"n={n}\" }]";
-/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
-/// let shared = interp::run(&scn, &Sim::new()).shared;
-/// assert_eq!(shared.vars[0].repr(), "2");
-/// assert_eq!(shared.logs, "t=0 n=2\n");
-/// ```
-#[derive(Debug, Default)]
-pub struct Shared {
-    /// Shared variables (integers, or floats where declared so), in declaration order.
-    pub vars: Vec<Value>,
-    /// The first invariant violation.
-    pub(crate) violation: Option<Violation>,
-    /// The lines logged so far, as `t=<ms> <line>` (what `Trace::logs` shows), so a check
-    /// that only sees the program's output can judge log expectations.
-    pub logs: String,
-    /// The most holders each semaphore had at once.
-    pub(crate) sem_max: Vec<u64>,
-    /// Bytes of `logs` so far, counted against the output limit.
-    pub(crate) output: u64,
-    /// Why the interpreter stopped the run, if it did (a task or output limit).
-    pub(crate) stopped: Option<Stopped>,
-}
-
-/// One run's interpreter state.
-pub struct Rt {
-    /// The scenario.
-    pub scenario: Arc<Scenario>,
-    /// Shared mutable state.
-    pub shared: RefCell<Shared>,
-    /// The run's primitives.
-    pub prims: super::prims::Prims,
-    /// Tasks spawned so far, the main task included, counted against the task limit.
-    spawned: Cell<u64>,
-}
+use super::state::Rt;
+use super::value::{Exc, TaskResult, Value};
+use crate::scenario::{Located, Step, TaskDef, Template};
 
 /// How a block ended.
 pub enum Flow {
@@ -106,130 +48,7 @@ impl Drop for CancelGuard {
         }
     }
 }
-
 impl Rt {
-    /// A fresh interpreter state for one run of `scenario`.
-    pub fn new(scenario: &Arc<Scenario>) -> Rt {
-        Rt {
-            scenario: Arc::clone(scenario),
-            shared: RefCell::new(Shared {
-                vars: scenario.vars.iter().map(|v| Value::from(v.1)).collect(),
-                violation: None,
-                logs: String::new(),
-                sem_max: vec![0; scenario.semaphores.len()],
-                output: 0,
-                stopped: None,
-            }),
-            prims: super::prims::Prims::new(scenario),
-            spawned: Cell::new(1),
-        }
-    }
-
-    /// Logs `line` into the trace and into [`Shared::logs`]; false (and nothing logged) once
-    /// the output limit is passed.
-    fn say(&self, line: String) -> bool {
-        use std::fmt::Write as _;
-        // Steps and cancel guards run inside the run (the engine drops cancelled futures
-        // at their turn), so the clock is there to read.
-        let now = simloop::now();
-        let mut shared = self.shared.borrow_mut();
-        let before = shared.logs.len();
-        let _ = writeln!(shared.logs, "t={now} {line}");
-        shared.output += (shared.logs.len() - before) as u64;
-        if shared.output > self.scenario.limits.max_output {
-            shared.logs.truncate(before);
-            return false;
-        }
-        drop(shared);
-        log!("{line}");
-        true
-    }
-
-    /// Counts `n` more tasks; the reason to stop the run if that passes the task limit.
-    pub(super) fn count_tasks(&self, n: u64) -> Option<Stopped> {
-        let total = self.spawned.get().saturating_add(n);
-        self.spawned.set(total);
-        let limit = self.scenario.limits.max_tasks;
-        (total > limit).then_some(Stopped::Tasks(limit))
-    }
-
-    pub(super) fn check_invariants(&self) {
-        if self.shared.borrow().violation.is_some() {
-            return;
-        }
-        let env = Env::default();
-        for inv in &self.scenario.expect.invariants {
-            // An invariant that cannot be evaluated does not hold.
-            let error = match self.truth(&env, inv) {
-                Ok(true) => continue,
-                Ok(false) => None,
-                Err(e) => Some(e.repr()),
-            };
-            {
-                let shared = self.shared.borrow();
-                let vars: Vec<String> = self
-                    .scenario
-                    .vars
-                    .iter()
-                    .zip(&shared.vars)
-                    .map(|((n, _), v)| format!("{n}={v}"))
-                    .collect();
-                let violation = Violation {
-                    invariant: inv.text.clone(),
-                    time: simloop::now(),
-                    task: simloop::task::current_name().unwrap_or_default(),
-                    vars: vars.join(" "),
-                    error,
-                };
-                drop(shared);
-                self.shared.borrow_mut().violation = Some(violation);
-                return;
-            }
-        }
-    }
-
-    pub(super) fn spawn_one(
-        self: &Rc<Self>,
-        env: &Env,
-        invoke: &Invoke,
-        i: i64,
-    ) -> Result<Rc<TaskCell>, Exc> {
-        let def = &self.scenario.tasks[invoke.task];
-        let args = self.args(env, invoke, i)?;
-        let name = super::budget::short_name(self.render(&args, &def.name)?);
-        let rt = Rc::clone(self);
-        let task = invoke.task;
-        let fut = async move {
-            let def = &rt.scenario.tasks[task];
-            rt.run_def(def, args).await
-        };
-        let handle = match env.get(GROUP) {
-            Some(Value::Group(tg)) => {
-                let h = tg
-                    .spawn(fut)
-                    .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
-                Handle::Group(h)
-            }
-            _ => Handle::Plain(spawn_named(name.clone(), fut).share()),
-        };
-        Ok(Rc::new(TaskCell {
-            id: handle.id(),
-            name,
-            handle: RefCell::new(Some(handle)),
-            result: RefCell::new(None),
-        }))
-    }
-
-    pub(super) fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
-        let mut args = Env::default();
-        args.insert("i".into(), Value::Int(i));
-        for (k, v) in &invoke.args {
-            args.insert(k.clone(), self.value_expr(env, v)?);
-        }
-        Ok(args)
-    }
-
-    /// Runs the main task. The invariants are checked before its first step and after its
     /// last, besides after every step of every task (so an empty program checks them too).
     pub async fn run_main(self: &Rc<Self>) -> TaskResult {
         self.check_invariants();
@@ -330,98 +149,18 @@ impl Rt {
                 count,
                 bind,
             } => {
-                let v = match count {
-                    None => {
-                        if let Some(why) = self.count_tasks(1) {
-                            return self.stop(why).await;
-                        }
-                        Value::Task(self.spawn_one(env, invoke, 0)?)
-                    }
-                    Some(c) => {
-                        let n = self.int(env, c)?;
-                        let mut tasks = Vec::new();
-                        // The arguments see the index as `i`, as the task's name does
-                        // (`args = { name = "w{i}" }`); the caller's own `i` comes back after.
-                        let outer_i = env.get("i").cloned();
-                        for i in 0..n {
-                            self.tick().await?;
-                            if let Some(why) = self.count_tasks(1) {
-                                return self.stop(why).await;
-                            }
-                            env.insert("i".into(), Value::Int(i));
-                            let spawned = self.spawn_one(env, invoke, i);
-                            match &outer_i {
-                                Some(v) => env.insert("i".into(), v.clone()),
-                                None => env.remove("i"),
-                            };
-                            tasks.push(Value::Task(spawned?));
-                        }
-                        Value::List(tasks)
-                    }
-                };
-                if let Some(b) = bind {
-                    env.insert(b.clone(), v);
-                }
+                return self
+                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref())
+                    .await;
             }
-            Step::Call { invoke, bind } => {
-                let args = self
-                    .args(env, invoke, 0)?
-                    .called_from(env, invoke.at, invoke.task);
-                let def = &self.scenario.tasks[invoke.task];
-                let v = Box::pin(self.run_def(def, args)).await?;
-                if let Some(b) = bind {
-                    env.insert(b.clone(), v);
-                }
-            }
+            Step::Call { invoke, bind } => return self.call_step(env, invoke, bind.as_ref()).await,
             Step::Await { target, bind } => {
-                let v = match self.lookup(env, target)? {
-                    Value::Task(t) => t.join().await?,
-                    Value::Future(f) => await_future(&f).await?,
-                    Value::List(items) => {
-                        let mut out = Vec::new();
-                        for item in items {
-                            match item {
-                                Value::Task(t) => out.push(t.join().await?),
-                                Value::Future(f) => out.push(await_future(&f).await?),
-                                other => return Err(not_a_task(target, &other)),
-                            }
-                        }
-                        Value::List(out)
-                    }
-                    other => return Err(not_a_task(target, &other)),
-                };
-                if let Some(b) = bind {
-                    env.insert(b.clone(), v);
-                }
+                return self.await_step(env, target, bind.as_ref()).await;
             }
             Step::Cancel { target, message } => {
-                let message = message.as_ref().map(|m| self.render(env, m)).transpose()?;
-                match self.lookup(env, target)? {
-                    Value::Task(t) => {
-                        t.cancel(message);
-                    }
-                    Value::Future(f) => {
-                        super::futures::cancel(&f, message);
-                    }
-                    Value::Handle(h, _) => {
-                        h.cancel();
-                    }
-                    Value::List(items) => {
-                        for item in items {
-                            match item {
-                                Value::Task(t) => {
-                                    t.cancel(message.clone());
-                                }
-                                Value::Future(f) => {
-                                    super::futures::cancel(&f, message.clone());
-                                }
-                                other => return Err(not_a_task(target, &other)),
-                            }
-                        }
-                    }
-                    other => return Err(not_a_task(target, &other)),
-                }
+                return self.cancel_step(env, target, message.as_ref());
             }
+            Step::SetName { target, name } => return self.set_name_step(env, target, name),
             Step::CreateFuture(_) | Step::SetResult { .. } | Step::SetException { .. } => {
                 self.future_step(env, s)?;
             }
@@ -500,76 +239,8 @@ impl Rt {
                 let v = self.value_expr(env, value)?;
                 env.insert(name.clone(), v);
             }
-            Step::Set { var, value, add } => {
-                let v = self.value_expr(env, value)?;
-                let (name, initial) = &self.scenario.vars[*var];
-                let sum = match (initial, add) {
-                    (Literal::Float(_), add) => {
-                        let add = match add {
-                            Literal::Float(f) => *f,
-                            Literal::Int(i) => *i as f64,
-                            Literal::Bool(_) => unreachable!("validation allows numbers only"),
-                        };
-                        let Some(x) = v.as_float() else {
-                            return Err(Exc::new(
-                                "TypeError",
-                                format!("`{name}` holds a number, got {}", v.repr()),
-                            ));
-                        };
-                        Value::Float(x + add)
-                    }
-                    (_, add) => {
-                        let Some(n) = v.as_int() else {
-                            return Err(Exc::new(
-                                "TypeError",
-                                format!("shared variables hold integers, got {}", v.repr()),
-                            ));
-                        };
-                        let Literal::Int(add) = add else {
-                            unreachable!("validation adds integers to integers")
-                        };
-                        let Some(sum) = n.checked_add(*add) else {
-                            return Err(Exc::new(
-                                "OverflowError",
-                                format!(
-                                    "`set = \"{name}\"`: {n} + {add} does not fit in a 64-bit integer"
-                                ),
-                            ));
-                        };
-                        Value::Int(sum)
-                    }
-                };
-                self.shared.borrow_mut().vars[*var] = sum;
-            }
-            Step::Eval { into, expr } => {
-                let v = self.eval(env, expr)?;
-                match into {
-                    Target::Local(name) => {
-                        env.insert(name.clone(), v);
-                    }
-                    Target::Shared(var) => {
-                        let float = matches!(self.scenario.vars[*var].1, Literal::Float(_));
-                        let v = match v {
-                            Value::Int(n) if float => Value::Float(n as f64),
-                            Value::Int(_) => v,
-                            Value::Float(_) if float => v,
-                            _ => {
-                                let holds = if float { "numbers" } else { "integers" };
-                                return Err(Exc::new(
-                                    "TypeError",
-                                    format!(
-                                        "`{}` holds {holds}, and `{}` computes {}",
-                                        self.scenario.vars[*var].0,
-                                        expr.text,
-                                        v.repr()
-                                    ),
-                                ));
-                            }
-                        };
-                        self.shared.borrow_mut().vars[*var] = v;
-                    }
-                }
-            }
+            Step::Set { var, value, add } => self.set_step(env, *var, value, add)?,
+            Step::Eval { into, expr } => self.eval_step(env, into, expr)?,
             Step::If { cond, then, other } => {
                 let body = if self.truth(env, cond)? { then } else { other };
                 return self.block(env, body).await;
@@ -599,8 +270,4 @@ impl Rt {
         }
         Ok(Flow::Next)
     }
-}
-
-fn not_a_task(name: &str, v: &Value) -> Exc {
-    Exc::new("TypeError", format!("`{name}` is {}, not a task", v.repr()))
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use futures::FutureExt;
 
 use super::env::Env;
-use super::exec::Rt;
+use super::state::Rt;
 use super::value::{Exc, Fut, Handle, Value, future_repr};
 use crate::scenario::Step;
 
@@ -70,7 +70,7 @@ impl Rt {
                         "TypeError",
                         format!(
                             "`{}` is a TaskGroup child: its done-callback is the group's (await it instead)",
-                            t.name
+                            t.name.borrow()
                         ),
                     ));
                 }

@@ -136,7 +136,10 @@ pub(super) async fn gather(
                         _ => {
                             return Err(Exc::new(
                                 "RuntimeError",
-                                format!("{} belongs to a TaskGroup; await it instead", cell.name),
+                                format!(
+                                    "{} belongs to a TaskGroup; await it instead",
+                                    cell.name.borrow()
+                                ),
                             ));
                         }
                     };

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::budget::{check_list, check_string};
 use super::env::Env;
-use super::exec::Rt;
+use super::state::Rt;
 use super::value::{Exc, TaskResult, Value};
 use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
 
@@ -162,7 +162,7 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     }
     if member == "get_name()" {
         return match v {
-            Value::Task(t) => Ok(Value::Str(t.name.clone())),
+            Value::Task(t) => Ok(Value::Str(t.name.borrow().clone())),
             // asyncio's futures have no name.
             _ => Err(Exc::new(
                 "AttributeError",

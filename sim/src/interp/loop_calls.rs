@@ -8,7 +8,7 @@ use futures::FutureExt;
 use simloop::Instant;
 
 use super::env::Env;
-use super::exec::Rt;
+use super::state::Rt;
 use super::value::{Exc, Value};
 use crate::scenario::{CallWhen, Dur, Step};
 

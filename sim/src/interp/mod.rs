@@ -1,6 +1,7 @@
 //! The interpreter: runs a [`Scenario`] under a [`Sim`] and collects what the expectations
 //! need.
 
+mod assign;
 mod budget;
 mod combine;
 mod env;
@@ -12,10 +13,12 @@ mod lookup;
 mod loop_calls;
 mod prims;
 mod queues;
+mod state;
+mod tasks;
 mod value;
 
-pub use self::exec::Shared;
-pub(crate) use self::exec::Violation;
+pub use self::state::Shared;
+pub(crate) use self::state::Violation;
 pub(crate) use self::value::py_equal;
 pub use self::value::{Exc, TaskResult, Value};
 
@@ -24,7 +27,7 @@ use std::sync::Arc;
 
 use simloop::{Outcome, Sim};
 
-use self::exec::Rt;
+use self::state::Rt;
 use crate::scenario::Scenario;
 
 /// One run of a scenario: simloop's outcome (the main task's result, the trace, the virtual

@@ -4,8 +4,9 @@
 use simloop::{Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore};
 
 use super::env::Env;
-use super::exec::{Flow, Rt};
+use super::exec::Flow;
 use super::queues::AnyQueue;
+use super::state::Rt;
 use super::value::{Exc, Value};
 use crate::scenario::{Prim, Scenario, Step};
 

@@ -200,8 +200,10 @@ pub fn from_join(joined: Result<TaskResult, JoinError>) -> TaskResult {
 pub struct TaskCell {
     /// Its id.
     pub id: TaskId,
-    /// Its name.
-    pub name: String,
+    /// Its name (`set_name` changes it).
+    pub name: RefCell<String>,
+    /// What renames it in the run (the trace's label).
+    pub abort: simloop::AbortHandle,
     /// The handle (a TaskGroup child's, while nobody is awaiting it).
     pub handle: RefCell<Option<Handle>>,
     /// Its outcome, once someone awaited it.
@@ -210,11 +212,17 @@ pub struct TaskCell {
 
 impl fmt::Debug for TaskCell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<Task {}>", self.name)
+        write!(f, "<Task {}>", self.name.borrow())
     }
 }
 
 impl TaskCell {
+    /// `task.set_name(name)`: what `get_name()` reads, and the trace's name for it.
+    pub fn set_name(&self, name: String) {
+        self.abort.set_name(name.clone());
+        *self.name.borrow_mut() = name;
+    }
+
     /// Waits for the task and returns its outcome (awaiting a finished task again returns the
     /// same outcome, and several tasks may await a plain task at once, as in asyncio).
     pub async fn join(&self) -> TaskResult {
@@ -229,7 +237,10 @@ impl TaskCell {
         let Some(handle) = handle else {
             return Err(Exc::new(
                 "RuntimeError",
-                format!("task {} is already awaited by another task", self.name),
+                format!(
+                    "task {} is already awaited by another task",
+                    self.name.borrow()
+                ),
             ));
         };
         let r = handle.join().await;
@@ -249,7 +260,7 @@ impl TaskCell {
                 "RuntimeError",
                 format!(
                     "the result of TaskGroup child {} is read by awaiting it",
-                    self.name
+                    self.name.borrow()
                 ),
             ))),
             _ => None,
@@ -554,7 +565,7 @@ impl fmt::Display for Value {
             Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
             Value::Str(s) => f.write_str(s),
             Value::List(_) => f.write_str(&self.repr()),
-            Value::Task(t) => write!(f, "<Task {}>", t.name),
+            Value::Task(t) => write!(f, "<Task {}>", t.name.borrow()),
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),

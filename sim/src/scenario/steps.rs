@@ -304,6 +304,14 @@ pub enum Step {
         /// The cancellation message.
         message: Option<Template>,
     },
+    /// `task.set_name(value)`: renames the task (what `get_name()` reads from then on; the
+    /// trace keeps one name per task, the last).
+    SetName {
+        /// The local holding the task.
+        target: String,
+        /// The new name (Python's `str` of the value).
+        name: ValueExpr,
+    },
     /// `raise Kind(message)`.
     Fail {
         /// The exception type.

@@ -472,3 +472,35 @@ fn run_logs(text: &str) -> String {
     );
     report.outcome.trace.logs()
 }
+
+/// `set_name` (asyncio's `Task.set_name`): `get_name()` reads the new name and the trace
+/// names the task by its last name; anything but a task, or no `value`, is a located load error.
+#[test]
+fn set_name_renames_a_task_for_get_name_and_the_trace() {
+    use std::sync::Arc;
+    let text = "[tasks.job]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = \"job\", as = \"t\" }, { set_name = \"t\", value = \"fetch-{i}\" }, { log = \"{t.get_name()}\" }, { await = \"t\" }]\n";
+    let scn = Arc::new(simloop_cli::scenario::parse("s.toml", text).unwrap());
+    let report = simloop_cli::interp::run(&scn, &simloop::Sim::new());
+    assert_eq!(report.outcome.trace.logs(), "t=0 fetch-0\n");
+    assert!(
+        report
+            .outcome
+            .trace
+            .render()
+            .contains("t=1000 #2 fetch-0 returned\n"),
+        "{}",
+        report.outcome.trace.render()
+    );
+    rejects(
+        "[main]\nsteps = [{ let = \"x\", value = 1 }, { set_name = \"x\", value = \"a\" }]\n",
+        "`x` holds an int (bound at 2:18), not a task",
+        "2:49",
+        None,
+    );
+    rejects(
+        "[tasks.job]\nsteps = []\n[main]\nsteps = [{ spawn = \"job\", as = \"t\" }, { set_name = \"t\" }]\n",
+        "`set_name` needs the new name",
+        "4:52",
+        Some("e.g. `{ set_name = \"t\", value = \"worker-{i}\" }`"),
+    );
+}

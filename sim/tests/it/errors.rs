@@ -1,5 +1,6 @@
 //! Every bad-input path of a scenario file: a located message with a hint on stderr, exit
-//! code 2, and never a panic or backtrace (bad command lines, tokens and files: `cli_errors.rs`).
+//! code 2, and never a panic or backtrace (bad command lines, tokens and files:
+//! `cli_flags.rs`, `cli_tokens.rs` and `cli_files.rs`).
 
 use crate::support::{scratch, sim_in};
 

@@ -1,6 +1,8 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
-mod cli_errors;
+mod cli_files;
+mod cli_flags;
+mod cli_tokens;
 mod constructs;
 mod corpus;
 mod errors;

@@ -66,6 +66,8 @@ pub(super) enum Use {
     Gather,
     /// `add_done_callback`: a task or a future.
     Watch,
+    /// `set_name`: one task.
+    Rename,
 }
 
 impl Use {
@@ -75,7 +77,7 @@ impl Use {
             Use::Await | Use::Watch => "a task or a future",
             Use::Cancel => "a task, a future or a callback handle",
             Use::Reschedule => "a timeout's handle (`{ timeout = 1, as = \"cm\", do = [...] }`)",
-            Use::Shield => "a task",
+            Use::Shield | Use::Rename => "a task",
             Use::Future => "a future",
             Use::Combine => "a task",
             Use::Gather => "a task or a future",
@@ -88,7 +90,7 @@ impl Use {
             Use::Await => matches!(held, Held::Task | Held::Tasks | Held::Future),
             Use::Cancel => !matches!(held, Held::Plain(_) | Held::Timeout),
             Use::Reschedule => held == Held::Timeout,
-            Use::Shield => held == Held::Task,
+            Use::Shield | Use::Rename => held == Held::Task,
             Use::Future => held == Held::Future,
             Use::Combine => matches!(held, Held::Task | Held::Tasks),
             Use::Gather => matches!(held, Held::Task | Held::Tasks | Held::Future),

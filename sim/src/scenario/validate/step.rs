@@ -225,6 +225,26 @@ impl Cx<'_> {
                     .transpose()?;
                 Step::Cancel { target, message }
             }
+            "set_name" => {
+                let target = self.local_ref(
+                    r.set_name.as_ref().expect("present"),
+                    scope,
+                    "task",
+                    Use::Rename,
+                )?;
+                let Some(value) = &r.value else {
+                    return Err(self
+                        .err(
+                            r.set_name.as_ref().expect("present").span(),
+                            "`set_name` needs the new name",
+                        )
+                        .hint("e.g. `{ set_name = \"t\", value = \"worker-{i}\" }`"));
+                };
+                Step::SetName {
+                    target,
+                    name: self.value_expr(value, scope)?,
+                }
+            }
             "fail" => {
                 let (kind, message) =
                     self.exception(r.fail.as_ref().expect("present"), &r.message, scope)?;
@@ -470,6 +490,7 @@ const CALLBACK_VERBS: &[&str] = &[
     "fail",
     "spawn",
     "cancel",
+    "set_name",
     "set_event",
     "clear_event",
     "release",

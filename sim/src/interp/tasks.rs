@@ -1,0 +1,211 @@
+//! The steps that make and reach tasks: `spawn` (one or `count` of them), `call` (a
+//! template run inline), `await` and `cancel` (of a task, a bare future, a loop handle or a
+//! list of them).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use simloop::spawn_named;
+
+use super::budget::short_name;
+use super::env::Env;
+use super::exec::{Flow, GROUP, Res};
+use super::state::Rt;
+use super::value::{Exc, Handle, TaskCell, Value, await_future};
+use crate::scenario::{IntExpr, Invoke, Template};
+
+impl Rt {
+    pub(super) fn spawn_one(
+        self: &Rc<Self>,
+        env: &Env,
+        invoke: &Invoke,
+        i: i64,
+    ) -> Result<Rc<TaskCell>, Exc> {
+        let def = &self.scenario.tasks[invoke.task];
+        let args = self.args(env, invoke, i)?;
+        let name = short_name(self.render(&args, &def.name)?);
+        let rt = Rc::clone(self);
+        let task = invoke.task;
+        let fut = async move {
+            let def = &rt.scenario.tasks[task];
+            rt.run_def(def, args).await
+        };
+        let handle = match env.get(GROUP) {
+            Some(Value::Group(tg)) => {
+                let h = tg
+                    .spawn(fut)
+                    .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
+                Handle::Group(h)
+            }
+            _ => Handle::Plain(spawn_named(name.clone(), fut).share()),
+        };
+        let abort = match &handle {
+            Handle::Plain(t) => t.abort_handle(),
+            Handle::Group(h) => h.abort_handle(),
+        };
+        Ok(Rc::new(TaskCell {
+            id: handle.id(),
+            name: RefCell::new(name),
+            abort,
+            handle: RefCell::new(Some(handle)),
+            result: RefCell::new(None),
+        }))
+    }
+
+    pub(super) fn args(&self, env: &Env, invoke: &Invoke, i: i64) -> Result<Env, Exc> {
+        let mut args = Env::default();
+        args.insert("i".into(), Value::Int(i));
+        for (k, v) in &invoke.args {
+            args.insert(k.clone(), self.value_expr(env, v)?);
+        }
+        Ok(args)
+    }
+
+    /// `spawn`: one task, or `count` of them as a list; bound to `bind` if given.
+    pub(super) async fn spawn_step(
+        self: &Rc<Self>,
+        env: &mut Env,
+        invoke: &Invoke,
+        count: Option<&IntExpr>,
+        bind: Option<&String>,
+    ) -> Res {
+        let v = match count {
+            None => {
+                if let Some(why) = self.count_tasks(1) {
+                    return self.stop(why).await;
+                }
+                Value::Task(self.spawn_one(env, invoke, 0)?)
+            }
+            Some(c) => {
+                let n = self.int(env, c)?;
+                let mut tasks = Vec::new();
+                // The arguments see the index as `i`, as the task's name does
+                // (`args = { name = "w{i}" }`); the caller's own `i` comes back after.
+                let outer_i = env.get("i").cloned();
+                for i in 0..n {
+                    self.tick().await?;
+                    if let Some(why) = self.count_tasks(1) {
+                        return self.stop(why).await;
+                    }
+                    env.insert("i".into(), Value::Int(i));
+                    let spawned = self.spawn_one(env, invoke, i);
+                    match &outer_i {
+                        Some(v) => env.insert("i".into(), v.clone()),
+                        None => env.remove("i"),
+                    };
+                    tasks.push(Value::Task(spawned?));
+                }
+                Value::List(tasks)
+            }
+        };
+        if let Some(b) = bind {
+            env.insert(b.clone(), v);
+        }
+        Ok(Flow::Next)
+    }
+
+    /// `call`: the template's steps run in this task, its return value bound to `bind`.
+    pub(super) async fn call_step(
+        self: &Rc<Self>,
+        env: &mut Env,
+        invoke: &Invoke,
+        bind: Option<&String>,
+    ) -> Res {
+        let args = self
+            .args(env, invoke, 0)?
+            .called_from(env, invoke.at, invoke.task);
+        let def = &self.scenario.tasks[invoke.task];
+        let v = Box::pin(self.run_def(def, args)).await?;
+        if let Some(b) = bind {
+            env.insert(b.clone(), v);
+        }
+        Ok(Flow::Next)
+    }
+
+    /// `await`: a task, a bare future, or a list of them in order.
+    pub(super) async fn await_step(
+        self: &Rc<Self>,
+        env: &mut Env,
+        target: &str,
+        bind: Option<&String>,
+    ) -> Res {
+        let v = match self.lookup(env, target)? {
+            Value::Task(t) => t.join().await?,
+            Value::Future(f) => await_future(&f).await?,
+            Value::List(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        Value::Task(t) => out.push(t.join().await?),
+                        Value::Future(f) => out.push(await_future(&f).await?),
+                        other => return Err(not_a_task(target, &other)),
+                    }
+                }
+                Value::List(out)
+            }
+            other => return Err(not_a_task(target, &other)),
+        };
+        if let Some(b) = bind {
+            env.insert(b.clone(), v);
+        }
+        Ok(Flow::Next)
+    }
+
+    /// `cancel`: a task, a bare future, a loop callback's handle, or a list of tasks and
+    /// futures, with an optional message.
+    pub(super) fn cancel_step(
+        self: &Rc<Self>,
+        env: &Env,
+        target: &str,
+        message: Option<&Template>,
+    ) -> Res {
+        let message = message.map(|m| self.render(env, m)).transpose()?;
+        match self.lookup(env, target)? {
+            Value::Task(t) => {
+                t.cancel(message);
+            }
+            Value::Future(f) => {
+                super::futures::cancel(&f, message);
+            }
+            Value::Handle(h, _) => {
+                h.cancel();
+            }
+            Value::List(items) => {
+                for item in items {
+                    match item {
+                        Value::Task(t) => {
+                            t.cancel(message.clone());
+                        }
+                        Value::Future(f) => {
+                            super::futures::cancel(&f, message.clone());
+                        }
+                        other => return Err(not_a_task(target, &other)),
+                    }
+                }
+            }
+            other => return Err(not_a_task(target, &other)),
+        }
+        Ok(Flow::Next)
+    }
+}
+
+impl Rt {
+    /// `set_name`: the task's new name, Python's `str` of the value.
+    pub(super) fn set_name_step(
+        self: &Rc<Self>,
+        env: &Env,
+        target: &str,
+        name: &crate::scenario::ValueExpr,
+    ) -> Res {
+        let name = self.value_expr(env, name)?;
+        match self.lookup(env, target)? {
+            Value::Task(t) => t.set_name(name.to_string()),
+            other => return Err(not_a_task(target, &other)),
+        }
+        Ok(Flow::Next)
+    }
+}
+
+fn not_a_task(name: &str, v: &Value) -> Exc {
+    Exc::new("TypeError", format!("`{name}` is {}, not a task", v.repr()))
+}
