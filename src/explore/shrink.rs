@@ -9,7 +9,7 @@ use super::judge::{switches, verdict};
 use super::quiet::quietly;
 use super::report::Shrunk;
 use crate::runtime::Entry;
-use crate::schedule::{Custom, Policy, Prefer, Recorder, Replay, Strategy, Token, Want};
+use crate::schedule::{Custom, Guided, Policy, Prefer, Recorder, Replay, Strategy, Token, Want};
 use crate::sim::RunError;
 use crate::trace::TraceLevel;
 
@@ -63,8 +63,11 @@ impl Explorer {
     /// deviations; move blocks of deviations to the FIFO choice, halving the block down to
     /// one; remove a whole run of one task's consecutive steps; drop a deviation; give a
     /// deviation's step to a neighbouring pick's task; move pairs of deviations to FIFO.
-    /// They repeat until nothing helps or `tries` (see [`Explorer::shrink`]) runs were
-    /// made. Any failure counts, not only the original one. The engine records the
+    /// Those only drop or retarget deviations the schedule has, so when they stop at two or
+    /// more, every schedule that deviates from FIFO once is tried (decision by decision,
+    /// at most 1,000 runs), which finds a one-deviation failure at a decision the schedule
+    /// left to FIFO. They repeat until nothing helps or `tries` (see [`Explorer::shrink`])
+    /// runs were made. Any failure counts, not only the original one. The engine records the
     /// decisions each run actually took, so the shrunk token replays exactly with
     /// [`crate::Sim::replay`] under the explorer's [`Explorer::sim`] limits.
     ///
@@ -184,6 +187,13 @@ impl Explorer {
             })
         };
         let follow = |wants: Vec<Want>| attempt(Box::new(Prefer::new(wants.into())));
+        // The arity of each decision of the FIFO run (one run, whether it fails or not).
+        let fifo_arities = || -> Vec<u32> {
+            tries.set(tries.get() + 1);
+            let custom = Custom::new(label, |_| Box::new(Guided::new(Vec::new())));
+            let out = quietly(|| sim.clone().custom(custom).run(program()));
+            out.token.decisions().iter().map(|d| d.arity).collect()
+        };
         // A FIFO token keeps no decisions (FIFO makes none to record): its run is FIFO's.
         // Replaying its empty list instead diverged at the first pick among several ready
         // entries, and that divergence was shrunk as the token's failure (`sim shrink` of a
@@ -195,6 +205,7 @@ impl Explorer {
                 Box::new(Replay::new(token.decisions().clone()))
             };
         let mut best = attempt(first)?;
+        let mut tried_single = false;
         let (original_deviations, original_steps) = (best.deviations, best.steps);
         let budget = self.shrink_tries.max(1);
         let out_of_tries = || tries.get() >= budget;
@@ -288,6 +299,35 @@ impl Explorer {
                     }
                 }
             }
+            if best.size() == before && best.deviations >= 2 && !tried_single && !out_of_tries() {
+                // 7. Stuck at two or more deviations: try every schedule that deviates from
+                //    FIFO once. The edits above only remove or retarget the deviations the
+                //    schedule has, so they stop at a local minimum when the one deviation
+                //    that fails on its own is at a decision the schedule leaves to FIFO (a
+                //    second way to fail). Every such schedule follows the FIFO run up to
+                //    its deviation, so the FIFO run's arities list them all: decision by
+                //    decision, at most `SINGLE_DEVIATION_RUNS` runs and the tries left.
+                //    Once per shrink: the edits then work on what it found.
+                tried_single = true;
+                let arities = fifo_arities();
+                let singles = arities.iter().enumerate().flat_map(|(i, &arity)| {
+                    (1..arity).map(move |k| {
+                        let mut choices = vec![0; i + 1];
+                        choices[i] = k;
+                        choices
+                    })
+                });
+                for choices in singles.take(SINGLE_DEVIATION_RUNS) {
+                    if out_of_tries() {
+                        break;
+                    }
+                    let found = attempt(Box::new(Guided::new(choices)));
+                    if let Some(c) = found.filter(|c| c.size() < best.size()) {
+                        best = c;
+                        break;
+                    }
+                }
+            }
             if best.size() == before || best.deviations == 0 || out_of_tries() {
                 break;
             }
@@ -310,6 +350,11 @@ impl Explorer {
         })
     }
 }
+
+/// The most runs the pass that tries every single-deviation schedule makes (each
+/// decision of the FIFO run times its other alternatives): a program whose FIFO run offers
+/// more is tried at its first ones only.
+const SINGLE_DEVIATION_RUNS: usize = 1_000;
 
 /// Offers `edit` the deviations of `best` in blocks of `size`, from the end of the run
 /// backwards, until the tries run out. An edit that `edit` keeps changes `best`; the
@@ -391,6 +436,72 @@ mod tests {
         } else {
             Err(format!("order {v}"))
         }
+    }
+
+    /// Two ways to fail: `q` runs before `p` at the start (one deviation from FIFO), or,
+    /// a second later, `s` before `r` and `v` before `u` (two deviations, which fail only
+    /// together).
+    async fn two_ways() -> Vec<&'static str> {
+        let order = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let step = |name| {
+            let order = order.clone();
+            spawn(async move { order.borrow_mut().push(name) })
+        };
+        for pair in [["p", "q"], ["r", "s"], ["u", "v"]] {
+            let [a, b] = pair.map(step);
+            a.await.unwrap();
+            b.await.unwrap();
+            crate::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        order.take()
+    }
+
+    fn in_order(order: &Vec<&'static str>) -> Result<(), String> {
+        let at = |name| order.iter().position(|n| *n == name);
+        if at("q") < at("p") || (at("s") < at("r") && at("v") < at("u")) {
+            Err(format!("order {order:?}"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The edits only drop or retarget the deviations a schedule has, so from the
+    /// two-deviation failure (`s` before `r`, `v` before `u`) each edit passed and the old
+    /// shrinker stopped at 2, although moving `q` before `p` fails alone. The pass over
+    /// single-deviation schedules finds it.
+    #[test]
+    fn a_failure_that_needs_a_deviation_the_schedule_lacks_shrinks_to_one() {
+        let bounds = crate::explore::Bounds {
+            max_deviations: 2,
+            ..Default::default()
+        };
+        // Depth first, the deepest decision varied first: the late pair fails first.
+        let explorer = Explorer::new().shrink(false, 0);
+        let failure = explorer
+            .exhaustive_checked(bounds, two_ways, in_order)
+            .failure
+            .expect("a schedule within two deviations fails");
+        assert_eq!(failure.token.deviations(), 2);
+        assert!(
+            failure
+                .message
+                .contains(r#"["p", "q", "s", "r", "v", "u"]"#),
+            "{}",
+            failure.message
+        );
+        let shrunk = Explorer::new()
+            .shrink_token_checked(&failure.token, two_ways, in_order)
+            .expect("it fails");
+        assert_eq!(shrunk.deviations, 1, "{}", shrunk.message);
+        assert!(
+            shrunk.message.contains(r#"["q", "p""#),
+            "{}",
+            shrunk.message
+        );
+        // The shrunk token replays the one-deviation failure.
+        let out = Sim::new().replay(&shrunk.token).run(two_ways());
+        assert!(in_order(out.result.as_ref().unwrap()).is_err());
+        assert!(shrunk.tries <= 30, "{} tries", shrunk.tries);
     }
 
     /// A passing FIFO token was "shrunk": its empty decision list was replayed, which
