@@ -477,6 +477,7 @@ fn run_logs(text: &str) -> String {
 /// names the task by its last name; anything but a task, or no `value`, is a located load error.
 #[test]
 fn set_name_renames_a_task_for_get_name_and_the_trace() {
+    const RENAME: &str = "`set_name` renames a task (asyncio's `Task.set_name`): spawn one with `{ spawn = \"worker\", as = \"t\" }`, then `{ set_name = \"t\", value = \"worker-{i}\" }`";
     use std::sync::Arc;
     let text = "[tasks.job]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = \"job\", as = \"t\" }, { set_name = \"t\", value = \"fetch-{i}\" }, { log = \"{t.get_name()}\" }, { await = \"t\" }]\n";
     let scn = Arc::new(simloop_cli::scenario::parse("s.toml", text).unwrap());
@@ -495,7 +496,29 @@ fn set_name_renames_a_task_for_get_name_and_the_trace() {
         "[main]\nsteps = [{ let = \"x\", value = 1 }, { set_name = \"x\", value = \"a\" }]\n",
         "`x` holds an int (bound at 2:18), not a task",
         "2:49",
-        None,
+        Some(RENAME),
+    );
+    // A future, a list of tasks and a primitive each get a hint that says what is wrong
+    // with renaming them (it was the generic "await, cancel or combine ..." for all).
+    rejects(
+        "[main]\nsteps = [{ create_future = \"f\" }, { set_name = \"f\", value = \"a\" }]\n",
+        "`f` holds a future (bound at 2:28), not a task",
+        "2:48",
+        Some(
+            "only a task has a name (asyncio's `Future` has no `set_name`): rename the task that awaits or sets the future",
+        ),
+    );
+    rejects(
+        "[tasks.job]\nsteps = []\n[main]\nsteps = [{ spawn = \"job\", count = 2, as = \"ts\" }, { set_name = \"ts\", value = \"a\" }]\n",
+        "`ts` holds a list of tasks (bound at 4:43), not a task",
+        "4:64",
+        Some("`set_name` renames one task: rename each task where it is spawned"),
+    );
+    rejects(
+        "[locks]\nl = {}\n[main]\nsteps = [{ set_name = \"l\", value = \"a\" }]\n",
+        "`l` is a lock, not a task",
+        "4:23",
+        Some(RENAME),
     );
     rejects(
         "[tasks.job]\nsteps = []\n[main]\nsteps = [{ spawn = \"job\", as = \"t\" }, { set_name = \"t\" }]\n",

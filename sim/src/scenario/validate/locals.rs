@@ -212,9 +212,19 @@ fn plain(v: &Scalar) -> Option<Held> {
     }
 }
 
+/// What `set_name` takes, for a name that holds no task at all.
+pub(super) const RENAME_HINT: &str = "`set_name` renames a task (asyncio's `Task.set_name`): spawn one with `{ spawn = \"worker\", as = \"t\" }`, then `{ set_name = \"t\", value = \"worker-{i}\" }`";
+
 /// What to write instead, when a local known to hold `held` cannot be used as `how`.
 pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
     match (how, held) {
+        (Use::Rename, Held::Future) => {
+            "only a task has a name (asyncio's `Future` has no `set_name`): rename the task that awaits or sets the future"
+        }
+        (Use::Rename, Held::Tasks) => {
+            "`set_name` renames one task: rename each task where it is spawned (`{ spawn = \"worker\", as = \"t\" }`, then `{ set_name = \"t\", value = \"worker-{i}\" }`)"
+        }
+        (Use::Rename, _) => RENAME_HINT,
         (Use::Combine, Held::Future) => {
             "wait and as_completed take tasks here: await the future in a task (`{ spawn = \"T\", args = { fut = \"{f}\" } }`) and combine the task; gather takes futures"
         }

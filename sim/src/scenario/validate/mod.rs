@@ -16,7 +16,7 @@ mod sync_step;
 
 pub use self::file::parse;
 
-use self::locals::{Known, Use, misuse_hint, prim_hint};
+use self::locals::{Known, RENAME_HINT, Use, misuse_hint, prim_hint};
 use super::error::{ScenarioError, closest, line_column, with_article};
 use super::expr::{self, Expr, Scope as ExprScope, Want};
 use super::model::*;
@@ -328,7 +328,11 @@ impl Cx<'_> {
                         with_article(what)
                     ),
                 )
-                .hint(prim_hint(*prim, name)));
+                .hint(if how == Use::Rename {
+                    RENAME_HINT.to_string()
+                } else {
+                    prim_hint(*prim, name)
+                }));
         }
         if self.vars.iter().any(|v| v == name) {
             return Err(self
