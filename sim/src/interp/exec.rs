@@ -266,6 +266,7 @@ impl Rt {
                 }
             }
             Step::Reschedule { .. } => self.loop_step(env, s)?,
+            Step::RemoveDoneCallback { .. } => self.remove_done_callback(env, s)?,
             other => return self.prim_step(env, other).await,
         }
         Ok(Flow::Next)

@@ -41,7 +41,13 @@ impl Rt {
     /// An exception inside it is reported on stderr and the run goes on, as asyncio's loop
     /// logs "Exception in callback" and carries on.
     pub(super) fn add_done_callback(self: &Rc<Self>, env: &Env, s: &Step) -> Result<(), Exc> {
-        let Step::AddDoneCallback { target, bind, body } = s else {
+        let Step::AddDoneCallback {
+            target,
+            bind,
+            body,
+            callback,
+        } = s
+        else {
             unreachable!("not a callback step: {s:?}")
         };
         let subject = self.lookup(env, target)?;
@@ -60,11 +66,16 @@ impl Rt {
                 );
             }
         };
+        // A named callback is added under its name's key (asyncio's same function, which
+        // `remove_done_callback` removes); an unnamed one under a key of its own.
+        let key = match callback {
+            Some(i) => self.callbacks[*i].clone(),
+            None => simloop::task::DoneCallbackKey::new(),
+        };
         match &subject {
-            // The key is for removing the callback, which scenarios cannot say.
-            Value::Future(f) => drop(f.add_done_callback(move |_| run())),
+            Value::Future(f) => f.add_done_callback_as(&key, move |_| run()),
             Value::Task(t) => match &*t.handle.borrow() {
-                Some(Handle::Plain(task)) => drop(task.add_done_callback(move |_| run())),
+                Some(Handle::Plain(task)) => task.add_done_callback_as(&key, move |_| run()),
                 _ => {
                     return Err(Exc::new(
                         "TypeError",
@@ -81,6 +92,46 @@ impl Rt {
                     format!("`{target}` is {}, not a task or a future", other.repr()),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// `n = target.remove_done_callback(on_done)`: unregisters the named callback's pending
+    /// registrations on the task or future (a callback already scheduled to run, because it
+    /// is done, still runs, as in asyncio) and binds how many there were.
+    pub(super) fn remove_done_callback(&self, env: &mut Env, s: &Step) -> Result<(), Exc> {
+        let Step::RemoveDoneCallback {
+            target,
+            callback,
+            bind,
+        } = s
+        else {
+            unreachable!("not a callback step: {s:?}")
+        };
+        let key = &self.callbacks[*callback];
+        let removed = match self.lookup(env, target)? {
+            Value::Future(f) => f.remove_done_callback(key),
+            Value::Task(t) => match &*t.handle.borrow() {
+                Some(Handle::Plain(task)) => task.remove_done_callback(key),
+                _ => {
+                    return Err(Exc::new(
+                        "TypeError",
+                        format!(
+                            "`{}` is a TaskGroup child: it has no done-callbacks of the file's",
+                            t.name.borrow()
+                        ),
+                    ));
+                }
+            },
+            other => {
+                return Err(Exc::new(
+                    "TypeError",
+                    format!("`{target}` is {}, not a task or a future", other.repr()),
+                ));
+            }
+        };
+        if let Some(b) = bind {
+            env.insert(b.clone(), Value::Int(removed as i64));
         }
         Ok(())
     }

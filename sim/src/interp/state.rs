@@ -68,6 +68,10 @@ pub struct Rt {
     pub prims: super::prims::Prims,
     /// Tasks spawned so far, the main task included, counted against the task limit.
     spawned: Cell<u64>,
+    /// The identities of the file's named done-callbacks (`callback = "on_done"`), in the
+    /// order of [`Scenario`]'s list: adding one twice and removing it are asyncio's
+    /// `add_done_callback(on_done)` and `remove_done_callback(on_done)` of one function.
+    pub(super) callbacks: Vec<simloop::task::DoneCallbackKey>,
 }
 
 impl Rt {
@@ -85,6 +89,11 @@ impl Rt {
             }),
             prims: super::prims::Prims::new(scenario),
             spawned: Cell::new(1),
+            callbacks: scenario
+                .callbacks
+                .iter()
+                .map(|_| simloop::task::DoneCallbackKey::new())
+                .collect(),
         }
     }
 

@@ -48,6 +48,9 @@ pub struct Scenario {
     /// `[expect]`, `[check]` and `[limits]`): the tokens `sim` prints carry it, so that a
     /// token is not replayed against another program.
     pub fingerprint: u32,
+    /// The named done-callbacks (`callback` of an `add_done_callback`), sorted: a run
+    /// makes one identity for each.
+    pub(crate) callbacks: Vec<String>,
 }
 
 /// The longest duration a scenario may ask for (a sleep, a timeout, `max_time`): 10^9

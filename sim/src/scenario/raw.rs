@@ -215,6 +215,7 @@ pub struct RawStep {
     pub abort_barrier: Option<Spanned<String>>,
     pub reset_barrier: Option<Spanned<String>>,
     pub add_done_callback: Option<Spanned<String>>,
+    pub remove_done_callback: Option<Spanned<String>>,
     // ---- loop callbacks and timeout handles ----
     pub call_soon: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub call_later: Option<Spanned<Scalar>>,
@@ -245,6 +246,7 @@ pub struct RawStep {
     pub immediate: Option<Spanned<bool>>,
     pub pending: Option<Spanned<String>>,
     pub at: Option<Spanned<Scalar>>,
+    pub callback: Option<Spanned<String>>,
 }
 
 /// What `shield` protects: steps run as a task of their own (`shield(coro())`), or an

@@ -376,6 +376,19 @@ pub enum Step {
         bind: Option<String>,
         /// The steps (shared: every callback added holds them).
         body: std::sync::Arc<[Located]>,
+        /// Its name (`callback = "on_done"`), as an index into the file's named
+        /// done-callbacks: the callback's identity, which `remove_done_callback` names.
+        callback: Option<usize>,
+    },
+    /// `n = target.remove_done_callback(on_done)`: unregisters every pending registration of
+    /// the named callback on the task or future, binding how many there were.
+    RemoveDoneCallback {
+        /// The local holding the task or future.
+        target: String,
+        /// The callback, as an index into the file's named done-callbacks.
+        callback: usize,
+        /// The local the count is bound to.
+        bind: Option<String>,
     },
     /// Binds a local.
     Let {

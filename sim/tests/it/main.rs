@@ -5,6 +5,7 @@ mod cli_flags;
 mod cli_tokens;
 mod constructs;
 mod corpus;
+mod done_callbacks;
 mod errors;
 mod formats;
 mod fuzz;

@@ -224,6 +224,11 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             .enumerate()
             .map(|(i, s)| (s.0.clone(), Prim::Barrier(i))),
     );
+    let mut named = BTreeSet::new();
+    for t in raw.tasks.values().chain([&raw.main]) {
+        callback_names(&t.get_ref().steps, &mut named);
+    }
+    let callbacks: Vec<String> = named.into_iter().collect();
     let cx = Cx {
         path,
         text,
@@ -235,6 +240,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
             .iter()
             .map(|v| matches!(v.1, Literal::Float(_)))
             .collect(),
+        callbacks: callbacks.clone(),
     };
     let task_def =
         |key: &str, t: &Spanned<RawTask>, params: Vec<String>| -> Result<TaskDef, ScenarioError> {
@@ -353,7 +359,36 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         main,
         expect,
         check,
+        callbacks,
     })
+}
+
+/// Adds the names of `steps`' named done-callbacks (`callback` of an `add_done_callback`),
+/// nested blocks included, to `into`.
+fn callback_names(steps: &[Spanned<RawStep>], into: &mut BTreeSet<String>) {
+    for s in steps {
+        let r = s.get_ref();
+        if let (Some(_), Some(c)) = (&r.add_done_callback, &r.callback) {
+            into.insert(c.get_ref().clone());
+        }
+        let blocks = [
+            &r.do_,
+            &r.else_,
+            &r.except,
+            &r.try_,
+            &r.gather,
+            &r.task_group,
+            &r.call_soon,
+        ];
+        for block in blocks.into_iter().flatten() {
+            callback_names(block.get_ref(), into);
+        }
+        if let Some(sh) = &r.shield
+            && let RawShield::Steps(body) = sh.get_ref()
+        {
+            callback_names(body, into);
+        }
+    }
 }
 
 fn expectations(

@@ -76,7 +76,8 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("wait_barrier", &["as"]),
     ("abort_barrier", &[]),
     ("reset_barrier", &[]),
-    ("add_done_callback", &["do", "as"]),
+    ("add_done_callback", &["do", "as", "callback"]),
+    ("remove_done_callback", &["callback", "as"]),
     ("call_soon", &["as"]),
     ("call_later", &["do", "as"]),
     ("call_at", &["do", "as"]),
@@ -107,13 +108,14 @@ fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         put_nowait => "put_nowait", get_nowait => "get_nowait", shutdown => "shutdown",
         create_future => "create_future", set_result => "set_result", set_exception => "set_exception",
         wait_barrier => "wait_barrier", abort_barrier => "abort_barrier", reset_barrier => "reset_barrier",
-        add_done_callback => "add_done_callback", call_soon => "call_soon",
+        add_done_callback => "add_done_callback", remove_done_callback => "remove_done_callback",
+        call_soon => "call_soon",
         call_later => "call_later", call_at => "call_at", reschedule => "reschedule",
         as_ => "as", args => "args", count => "count", do_ => "do", else_ => "else",
         except => "except", error => "error", from => "from", to => "to", below => "below", value => "value",
         add => "add", message => "message", return_exceptions => "return_exceptions",
         return_when => "return_when", n => "n", until => "until", expr => "expr",
-        immediate => "immediate", pending => "pending", at => "at",
+        immediate => "immediate", pending => "pending", at => "at", callback => "callback",
     );
     v
 }
@@ -127,6 +129,8 @@ struct Cx<'a> {
     vars: Vec<String>,
     /// Whether each shared variable holds a float (else an integer).
     float_vars: Vec<bool>,
+    /// The named done-callbacks (`callback` of an `add_done_callback`), sorted.
+    callbacks: Vec<String>,
 }
 
 /// Names visible in a task body: its parameters, `i`, and locals bound so far.

@@ -319,12 +319,41 @@ impl Cx<'_> {
                 let target = self.local_ref(name, scope, "task or future", Use::Watch)?;
                 let body = r.do_.as_ref().map_or(&[][..], |b| b.get_ref().as_slice());
                 self.callback_steps(body, "a done-callback")?;
+                let callback = match &r.callback {
+                    Some(c) if !is_ident(c.get_ref()) => {
+                        return Err(self
+                            .err(c.span(), "a callback's name is a name like `on_done`")
+                            .hint("e.g. `{ add_done_callback = \"f\", callback = \"on_done\", do = [...] }`"));
+                    }
+                    Some(c) => Some(self.callback_index(c)?),
+                    None => None,
+                };
                 let bind = bind(scope);
                 let body = self.block(&r.do_, verb, vspan, scope)?;
                 Step::AddDoneCallback {
                     target,
                     bind,
                     body: body.into(),
+                    callback,
+                }
+            }
+            "remove_done_callback" => {
+                let name = r.remove_done_callback.as_ref().expect("present");
+                let target = self.local_ref(name, scope, "task or future", Use::Watch)?;
+                let Some(c) = &r.callback else {
+                    return Err(self
+                        .err(name.span(), "`remove_done_callback` needs the callback's name")
+                        .hint(format!(
+                            "name it where it is added, `{{ add_done_callback = \"{}\", callback = \"on_done\", do = [...] }}`, then `{{ remove_done_callback = \"{}\", callback = \"on_done\" }}`",
+                            name.get_ref(),
+                            name.get_ref()
+                        )));
+                };
+                let callback = self.callback_index(c)?;
+                Step::RemoveDoneCallback {
+                    target,
+                    callback,
+                    bind: bind(scope),
                 }
             }
             "on_cancel" => {
@@ -445,6 +474,27 @@ impl Cx<'_> {
 
     /// Refuses, in a done-callback's body, a step that awaits: asyncio calls the callback as
     /// a plain function, which cannot suspend.
+    /// The index of the named done-callback `c` among the file's (every `callback` of an
+    /// `add_done_callback`): a name no step adds is an error here.
+    fn callback_index(&self, c: &Spanned<String>) -> Result<usize, ScenarioError> {
+        let name = c.get_ref();
+        if let Ok(i) = self.callbacks.binary_search(name) {
+            return Ok(i);
+        }
+        let e = self.err(
+            c.span(),
+            format!(
+                "unknown done-callback `{name}`: no `add_done_callback` of this file is named so"
+            ),
+        );
+        Err(match closest(name, self.callbacks.iter().map(String::as_str)) {
+            Some(near) => e.hint(format!("did you mean `{near}`?")),
+            None => e.hint(format!(
+                "name it where it is added: `{{ add_done_callback = \"f\", callback = \"{name}\", do = [...] }}`"
+            )),
+        })
+    }
+
     pub(super) fn callback_steps(
         &self,
         steps: &[Spanned<RawStep>],
@@ -502,6 +552,7 @@ const CALLBACK_VERBS: &[&str] = &[
     "set_result",
     "set_exception",
     "add_done_callback",
+    "remove_done_callback",
     "call_soon",
     "call_later",
     "call_at",
