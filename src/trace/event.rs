@@ -84,8 +84,27 @@ pub enum EventKind {
     /// A line the program logged with [`crate::log!`].
     Log(Box<str>),
     /// The task suspended waiting on `on` (what it registered: a sleep, a join, a
-    /// primitive). Recorded at [`crate::TraceLevel::Full`]; left out of
-    /// [`crate::Trace::render`] so text traces stay as they were, used by timeline views.
+    /// primitive). Recorded at [`crate::TraceLevel::Full`] only (a run with tracing off
+    /// records nothing); [`crate::Trace::render`] shows it unless it waits only on sleeps
+    /// and joins (`blocked on Lock 'l' held by #2 worker`, `blocked on TaskGroup held by #2,
+    /// #3`), the timeline views always.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use simloop::{Lock, Sim, spawn, yield_now};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let lock = Rc::new(Lock::named("accounts", 0u64));
+    ///     let guard = lock.acquire().await;
+    ///     let l = lock.clone();
+    ///     let waiter = spawn(async move { drop(l.acquire().await) });
+    ///     yield_now().await;
+    ///     drop(guard);
+    ///     waiter.await.unwrap();
+    /// });
+    /// let text = out.trace.render();
+    /// assert!(text.contains("t=0 #2 blocked on Lock 'accounts' held by #1 main\n"), "{text}");
+    /// ```
     Blocked {
         /// What it waits on, as in deadlock reports (`sleep until t=1000`, `join #2`).
         on: Box<str>,

@@ -37,6 +37,7 @@ pub(crate) enum RawKind<'a> {
 }
 
 /// The waits of a blocked event, still packed.
+#[derive(Clone)]
 pub(crate) enum Waits<'a> {
     /// A `BLOCKED` record's `left` waits, at the reader's place.
     Listed { reader: Reader<'a>, left: u64 },

@@ -355,7 +355,13 @@ impl fmt::Debug for Trace {
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for e in self.packed.reader() {
-            if matches!(e.kind, RawKind::Blocked(_)) {
+            // A wait on a primitive (a lock, a semaphore, a condition, ...) or on a
+            // combinator's children is shown: who waited for what, and who held it, is what
+            // a race on one turns on. One on sleeps and joins only is not: the timer armed
+            // and the awaited task's end already say so.
+            if let RawKind::Blocked(waits) = &e.kind
+                && !waits.clone().any(|w| matches!(w, RawWait::Resource { .. }))
+            {
                 continue;
             }
             self.write_event(f, e)?;
