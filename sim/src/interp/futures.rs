@@ -6,7 +6,7 @@ use futures::FutureExt;
 
 use super::env::Env;
 use super::state::Rt;
-use super::value::{Exc, Fut, Handle, Value, future_repr};
+use super::value::{Exc, Fut, Handle, TaskResult, Value, future_repr};
 use crate::scenario::Step;
 
 impl Rt {
@@ -72,26 +72,13 @@ impl Rt {
             Some(i) => self.callbacks[*i].clone(),
             None => simloop::task::DoneCallbackKey::new(),
         };
-        match &subject {
-            Value::Future(f) => f.add_done_callback_as(&key, move |_| run()),
-            Value::Task(t) => match &*t.handle.borrow() {
-                Some(Handle::Plain(task)) => task.add_done_callback_as(&key, move |_| run()),
-                _ => {
-                    return Err(Exc::new(
-                        "TypeError",
-                        format!(
-                            "`{}` is a TaskGroup child: its done-callback is the group's (await it instead)",
-                            t.name.borrow()
-                        ),
-                    ));
-                }
-            },
-            other => {
-                return Err(Exc::new(
-                    "TypeError",
-                    format!("`{target}` is {}, not a task or a future", other.repr()),
-                ));
-            }
+        match self.watched(
+            env,
+            target,
+            "its done-callback is the group's (await it instead)",
+        )? {
+            Watched::Future(f) => f.add_done_callback_as(&key, move |_| run()),
+            Watched::Task(task) => task.add_done_callback_as(&key, move |_| run()),
         }
         Ok(())
     }
@@ -109,31 +96,33 @@ impl Rt {
             unreachable!("not a callback step: {s:?}")
         };
         let key = &self.callbacks[*callback];
-        let removed = match self.lookup(env, target)? {
-            Value::Future(f) => f.remove_done_callback(key),
-            Value::Task(t) => match &*t.handle.borrow() {
-                Some(Handle::Plain(task)) => task.remove_done_callback(key),
-                _ => {
-                    return Err(Exc::new(
-                        "TypeError",
-                        format!(
-                            "`{}` is a TaskGroup child: it has no done-callbacks of the file's",
-                            t.name.borrow()
-                        ),
-                    ));
-                }
-            },
-            other => {
-                return Err(Exc::new(
-                    "TypeError",
-                    format!("`{target}` is {}, not a task or a future", other.repr()),
-                ));
-            }
+        let removed = match self.watched(env, target, "it has no done-callbacks of the file's")? {
+            Watched::Future(f) => f.remove_done_callback(key),
+            Watched::Task(task) => task.remove_done_callback(key),
         };
         if let Some(b) = bind {
             env.insert(b.clone(), Value::Int(removed as i64));
         }
         Ok(())
+    }
+
+    /// The future or task held by the local `target`, for a done-callback step; a
+    /// TaskGroup child is a `TypeError` saying `why`.
+    fn watched(&self, env: &Env, target: &str, why: &str) -> Result<Watched, Exc> {
+        match self.lookup(env, target)? {
+            Value::Future(f) => Ok(Watched::Future(f)),
+            Value::Task(t) => match &*t.handle.borrow() {
+                Some(Handle::Plain(task)) => Ok(Watched::Task(task.clone())),
+                _ => Err(Exc::new(
+                    "TypeError",
+                    format!("`{}` is a TaskGroup child: {why}", t.name.borrow()),
+                )),
+            },
+            other => Err(Exc::new(
+                "TypeError",
+                format!("`{target}` is {}, not a task or a future", other.repr()),
+            )),
+        }
     }
 
     /// The future held by the local `target`.
@@ -146,6 +135,12 @@ impl Rt {
             )),
         }
     }
+}
+
+/// What a done-callback step acts on.
+enum Watched {
+    Future(Rc<Fut>),
+    Task(simloop::task::Task<TaskResult>),
 }
 
 /// `fut.cancel(msg)`; false if it was done.

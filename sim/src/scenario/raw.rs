@@ -249,6 +249,30 @@ pub struct RawStep {
     pub callback: Option<Spanned<String>>,
 }
 
+impl RawStep {
+    /// The blocks of steps nested in this one: `do`, `else`, `except`, `try`, `gather`,
+    /// `task_group`, `call_soon`, then a `shield`'s body.
+    pub(crate) fn blocks(&self) -> impl Iterator<Item = &[Spanned<RawStep>]> {
+        let shield = match self.shield.as_ref().map(Spanned::get_ref) {
+            Some(RawShield::Steps(body)) => Some(body.as_slice()),
+            _ => None,
+        };
+        [
+            &self.do_,
+            &self.else_,
+            &self.except,
+            &self.try_,
+            &self.gather,
+            &self.task_group,
+            &self.call_soon,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|b| b.get_ref().as_slice())
+        .chain(shield)
+    }
+}
+
 /// What `shield` protects: steps run as a task of their own (`shield(coro())`), or an
 /// existing task, by local name (`shield(t)`).
 #[derive(Debug)]

@@ -392,18 +392,11 @@ fn a_failing_done_callback_does_not_stop_the_run() {
         "[main]\nsteps = [{ create_future = \"f\" }, { add_done_callback = \"f\", do = [{ fail = \"ValueError\", message = \"in callback\" }] }, { set_result = \"f\", value = 1 }, { yield = 1 }, { log = \"goes on\" }]\n",
     );
     assert_eq!(logs, "t=0 goes on\n");
-    use std::sync::Arc;
-
-    use simloop::Sim;
-    use simloop_cli::{interp, scenario};
     let text = "[tasks.watch]\nparams = [\"x\"]\nsteps = [{ add_done_callback = \"x\", do = [] }]\n[main]\nsteps = [{ call = \"watch\", args = { x = 3 } }]\n";
-    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
-    let err = interp::run(&scn, &Sim::new())
-        .outcome
-        .result
-        .unwrap()
-        .unwrap_err();
-    assert_eq!(err.repr(), "TypeError('`x` is 3, not a task or a future')");
+    assert_eq!(
+        run_error(text),
+        "TypeError('`x` is 3, not a task or a future')"
+    );
 }
 
 #[test]
@@ -458,7 +451,22 @@ steps = [
 }
 
 /// The log lines of a FIFO run of the scenario `text`.
-fn run_logs(text: &str) -> String {
+/// The exception a run of `text` ends with (its `repr`).
+pub(crate) fn run_error(text: &str) -> String {
+    use std::sync::Arc;
+
+    use simloop::Sim;
+    use simloop_cli::{interp, scenario};
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    let err = interp::run(&scn, &Sim::new())
+        .outcome
+        .result
+        .unwrap()
+        .unwrap_err();
+    err.repr()
+}
+
+pub(crate) fn run_logs(text: &str) -> String {
     use std::sync::Arc;
 
     use simloop::Sim;

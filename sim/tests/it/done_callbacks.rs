@@ -1,23 +1,8 @@
 //! `remove_done_callback` (asyncio's `Future.remove_done_callback` and
 //! `Task.remove_done_callback`): named callbacks, what removal returns, and its misuse.
 
-use std::sync::Arc;
-
-use simloop::Sim;
-use simloop_cli::{interp, scenario};
-
+use crate::constructs::{run_error, run_logs as logs};
 use crate::errors::rejects;
-
-fn logs(text: &str) -> String {
-    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
-    let report = interp::run(&scn, &Sim::new());
-    assert!(
-        report.outcome.result.is_ok(),
-        "{:?}",
-        report.outcome.failure()
-    );
-    report.outcome.trace.logs()
-}
 
 /// A removed callback never runs; one added twice is removed twice; removal binds the
 /// count, 0 for a callback not registered; a task's callbacks are removed like a future's.
@@ -100,11 +85,8 @@ fn remove_done_callback_misuse_is_located() {
 #[test]
 fn removing_from_a_value_that_is_not_a_task_or_future_raises_type_error() {
     let text = "[tasks.unwatch]\nparams = [\"x\"]\nsteps = [{ remove_done_callback = \"x\", callback = \"cb\" }]\n[main]\nsteps = [{ create_future = \"f\" }, { add_done_callback = \"f\", callback = \"cb\", do = [] }, { call = \"unwatch\", args = { x = 3 } }]\n";
-    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
-    let err = interp::run(&scn, &Sim::new())
-        .outcome
-        .result
-        .unwrap()
-        .unwrap_err();
-    assert_eq!(err.repr(), "TypeError('`x` is 3, not a task or a future')");
+    assert_eq!(
+        run_error(text),
+        "TypeError('`x` is 3, not a task or a future')"
+    );
 }

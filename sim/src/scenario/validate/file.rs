@@ -371,22 +371,8 @@ fn callback_names(steps: &[Spanned<RawStep>], into: &mut BTreeSet<String>) {
         if let (Some(_), Some(c)) = (&r.add_done_callback, &r.callback) {
             into.insert(c.get_ref().clone());
         }
-        let blocks = [
-            &r.do_,
-            &r.else_,
-            &r.except,
-            &r.try_,
-            &r.gather,
-            &r.task_group,
-            &r.call_soon,
-        ];
-        for block in blocks.into_iter().flatten() {
-            callback_names(block.get_ref(), into);
-        }
-        if let Some(sh) = &r.shield
-            && let RawShield::Steps(body) = sh.get_ref()
-        {
-            callback_names(body, into);
+        for block in r.blocks() {
+            callback_names(block, into);
         }
     }
 }

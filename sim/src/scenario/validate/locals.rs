@@ -14,7 +14,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::scenario::prim::Prim;
-use crate::scenario::raw::{RawShield, RawStep, Scalar};
+use crate::scenario::raw::{RawStep, Scalar};
 
 /// A kind of value a local may be known to hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,22 +175,8 @@ impl Known {
             if let Some(name) = &r.create_future {
                 self.bind(name.get_ref(), Some((Held::Future, name.span())));
             }
-            let blocks = [
-                &r.do_,
-                &r.else_,
-                &r.except,
-                &r.try_,
-                &r.gather,
-                &r.task_group,
-                &r.call_soon,
-            ];
-            for block in blocks.into_iter().flatten() {
-                self.steps(block.get_ref());
-            }
-            if let Some(s) = &r.shield
-                && let RawShield::Steps(body) = s.get_ref()
-            {
-                self.steps(body);
+            for block in r.blocks() {
+                self.steps(block);
             }
         }
     }
