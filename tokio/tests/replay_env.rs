@@ -35,10 +35,33 @@ async fn lost_update() {
     assert_eq!(n.load(Ordering::SeqCst), 2, "an update was lost");
 }
 
+/// A readiness signal sent with `Notify::notify_waiters`, which stores no permit: tokio's
+/// order has the client wait before the server signals; in another order the signal is
+/// lost and the client waits forever, while the main task waits on it.
+#[tokio::test]
+async fn lost_ready_signal() {
+    let ready = Arc::new(tokio::sync::Notify::new());
+    let client = tokio::spawn({
+        let ready = ready.clone();
+        async move { ready.notified().await }
+    });
+    let server = tokio::spawn({
+        let ready = ready.clone();
+        async move { ready.notify_waiters() }
+    });
+    server.await.unwrap();
+    client.await.unwrap();
+}
+
 /// Runs `lost_update` alone in a child process with `vars`; its success and its output.
 fn run_lost_update(vars: &[(&str, &str)]) -> (bool, String) {
+    run_alone("lost_update", vars)
+}
+
+/// Runs the test `test` alone in a child process with `vars`; its success and its output.
+fn run_alone(test: &str, vars: &[(&str, &str)]) -> (bool, String) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["lost_update", "--exact", "--nocapture", "--test-threads=1"]);
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"]);
     for v in [
         "SIMLOOP_RUNS",
         "SIMLOOP_REPLAY",
@@ -170,5 +193,91 @@ fn the_rerun_command_quotes_the_flags_for_a_shell() {
         String::from_utf8(out.stdout).unwrap(),
         format!("{flags}\n"),
         "{line}"
+    );
+}
+
+/// The `SIMLOOP_REPLAY=<test>=<token>` of the rerun command in `text`.
+fn scoped_token(text: &str) -> &str {
+    text.lines()
+        .find_map(|l| l.split_once("rerun it:").map(|(_, cmd)| cmd))
+        .and_then(|cmd| {
+            cmd.split_whitespace()
+                .find_map(|w| w.strip_prefix("SIMLOOP_REPLAY="))
+        })
+        .unwrap_or_else(|| panic!("no rerun command with a token in:\n{text}"))
+}
+
+/// Regression: a `#[tokio::test]` replayed its token in a `block_on`'s run, which is not
+/// made as an explored run is (its tasks outlive it instead of ending with it), so the
+/// token of an explored deadlock, whose client task was still waiting, left its recording
+/// at the run's end: the printed command said "this token was recorded from another
+/// program" instead of replaying the deadlock.
+#[test]
+fn an_explored_deadlock_replays_as_the_same_deadlock() {
+    let (passed, explored) = run_alone("lost_ready_signal", &[("SIMLOOP_RUNS", "300")]);
+    assert!(
+        !passed,
+        "the exploration should find the lost signal:\n{explored}"
+    );
+    assert!(explored.contains("deadlock"), "{explored}");
+    let token = scoped_token(&explored);
+    let (passed, replayed) = run_alone("lost_ready_signal", &[("SIMLOOP_REPLAY", token)]);
+    assert!(
+        !passed,
+        "the replay should fail as the explored run did:\n{replayed}"
+    );
+    assert!(
+        replayed.contains("the replayed schedule fails: deadlock at t=0"),
+        "{replayed}"
+    );
+    assert!(!replayed.contains("another program"), "{replayed}");
+    // It prints the command that replays it again, with the same token.
+    assert_eq!(scoped_token(&replayed), token, "{replayed}");
+}
+
+/// A test that deadlocks in its own run (tokio's order): the client waits for a signal
+/// nobody sends.
+#[tokio::test]
+async fn never_signalled() {
+    let ready = Arc::new(tokio::sync::Notify::new());
+    let client = tokio::spawn({
+        let ready = ready.clone();
+        async move { ready.notified().await }
+    });
+    if std::env::var_os("NEVER_SIGNALLED_HANGS").is_none() {
+        ready.notify_one();
+    }
+    client.await.unwrap();
+}
+
+/// A test's own run (no `SIMLOOP_RUNS`) is a `block_on`'s, which a token cannot replay now
+/// that tokens replay as explored runs are made: its failure prints the seed and policy
+/// that make it again, and that command fails the same way.
+#[test]
+fn a_failure_of_the_tests_own_run_is_rerun_by_its_seed_and_policy() {
+    let hangs = [("NEVER_SIGNALLED_HANGS", "1")];
+    let (passed, first) = run_alone("never_signalled", &hangs);
+    assert!(!passed, "{first}");
+    assert!(
+        first.contains("the simulated run failed: deadlock"),
+        "{first}"
+    );
+    let line = first
+        .lines()
+        .find(|l| l.contains("rerun it:"))
+        .unwrap_or_else(|| panic!("no rerun command in:\n{first}"));
+    assert!(
+        line.contains(" SIMLOOP_SEED=0 SIMLOOP_POLICY=fifo cargo test "),
+        "{line}"
+    );
+    assert!(!line.contains("SIMLOOP_REPLAY"), "{line}");
+    let (passed, again) = run_alone(
+        "never_signalled",
+        &[hangs[0], ("SIMLOOP_SEED", "0"), ("SIMLOOP_POLICY", "fifo")],
+    );
+    assert!(!passed, "{again}");
+    assert!(
+        again.contains("the simulated run failed: deadlock"),
+        "{again}"
     );
 }
