@@ -281,3 +281,90 @@ fn a_failure_of_the_tests_own_run_is_rerun_by_its_seed_and_policy() {
         "{again}"
     );
 }
+
+/// A length-prefixed frame reader whose `select!` also answers a stats request: when the
+/// request wins while `read_exact` has read half a length, the half is lost and the stream
+/// is out of sync. The writer sends each frame in two segments.
+#[tokio::test]
+async fn torn_frame() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (client, mut server) = tokio::io::duplex(64);
+    let (stats, mut requests) =
+        tokio::sync::mpsc::channel::<tokio::sync::oneshot::Sender<usize>>(4);
+    let reader = tokio::spawn(async move {
+        let mut frames = Vec::new();
+        loop {
+            let mut len = [0u8; 4];
+            tokio::select! {
+                read = server.read_exact(&mut len) => {
+                    if read.is_err() {
+                        return Ok(frames);
+                    }
+                    let n = u32::from_be_bytes(len) as usize;
+                    if n > 1024 {
+                        return Err(format!("a frame of {n} bytes: the stream is out of sync"));
+                    }
+                    let mut body = vec![0u8; n];
+                    server.read_exact(&mut body).await.map_err(|e| e.to_string())?;
+                    frames.push(String::from_utf8_lossy(&body).into_owned());
+                }
+                Some(reply) = requests.recv() => {
+                    let _ = reply.send(frames.len());
+                }
+            }
+        }
+    });
+    let monitor = tokio::spawn(async move {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        stats.send(reply).await.unwrap();
+        answer.await.unwrap()
+    });
+    tokio::task::yield_now().await;
+    let writer = tokio::spawn(async move {
+        let mut client = client;
+        for message in ["hello", "world"] {
+            let mut frame = (message.len() as u32).to_be_bytes().to_vec();
+            frame.extend_from_slice(message.as_bytes());
+            client.write_all(&frame[..2]).await.unwrap();
+            tokio::task::yield_now().await;
+            client.write_all(&frame[2..]).await.unwrap();
+        }
+    });
+    writer.await.unwrap();
+    monitor.await.unwrap();
+    assert_eq!(
+        reader.await.unwrap(),
+        Ok(vec!["hello".to_string(), "world".to_string()])
+    );
+}
+
+/// Regression: the report headed with the failing run's message (the torn frame) while its
+/// command replays the shrunk schedule, which fails with another one (the writer's broken
+/// pipe once the reader gave up), so the replay seemed to show another bug. The report now
+/// gives the shrunk schedule's message too, and the replay shows that one.
+#[test]
+fn a_shrunk_schedule_that_fails_otherwise_says_so() {
+    let (passed, explored) = run_alone("torn_frame", &[("SIMLOOP_RUNS", "1000")]);
+    assert!(
+        !passed,
+        "the exploration should find the torn frame:\n{explored}"
+    );
+    // The report's head: the failing run's message, down to the shrunk schedule.
+    let (_, head) = explored
+        .split_once("a schedule fails")
+        .unwrap_or_else(|| panic!("no report in:\n{explored}"));
+    let (head, _) = head.split_once("--- the failing schedule ---").unwrap();
+    assert!(head.contains("out of sync"), "{explored}");
+    let shrunk = explored
+        .lines()
+        .find(|l| l.starts_with("shrunk to "))
+        .unwrap_or_else(|| panic!("no shrunk schedule in:\n{explored}"));
+    let (_, otherwise) = shrunk
+        .split_once("; it fails with another message than the run above: ")
+        .unwrap_or_else(|| panic!("the other message is not given: {shrunk}"));
+    assert!(otherwise.contains("BrokenPipe"), "{shrunk}");
+    let token = scoped_token(&explored);
+    let (passed, replayed) = run_alone("torn_frame", &[("SIMLOOP_REPLAY", token)]);
+    assert!(!passed, "{replayed}");
+    assert!(replayed.contains("BrokenPipe"), "{replayed}");
+}

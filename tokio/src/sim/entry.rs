@@ -324,13 +324,26 @@ where
         return;
     };
     let (token, how) = match &failure.shrunk {
-        Some(s) => (
-            &s.token,
-            format!(
-                "shrunk to {} deviation(s) from the default order, {} task switches, {} steps:\n{}",
-                s.deviations, s.switches, s.steps, s.trace
-            ),
-        ),
+        Some(s) => {
+            // The command below replays the shrunk schedule: when it fails with another
+            // message (the same bug met at another point, often), say which, or the
+            // replay seems to show another failure than the one reported.
+            let otherwise = if s.message == failure.message {
+                String::new()
+            } else {
+                format!(
+                    "; it fails with another message than the run above: {}",
+                    s.message
+                )
+            };
+            (
+                &s.token,
+                format!(
+                    "shrunk to {} deviation(s) from the default order, {} task switches, {} steps{otherwise}:\n{}",
+                    s.deviations, s.switches, s.steps, s.trace
+                ),
+            )
+        }
         None => (&failure.token, failure.trace_excerpt.clone()),
     };
     panic!(
