@@ -7,10 +7,13 @@
 
 extern crate simloop_tokio as tokio;
 
+#[path = "support/frames.rs"]
+mod frames;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::simulation::simloop::Policy;
 use tokio::simulation::{Explorer, explore, replay};
 use tokio::sync::{Notify, RwLock, Semaphore, broadcast, mpsc, oneshot, watch};
@@ -184,31 +187,9 @@ fn a_check_then_insert_across_an_await_is_found() {
 /// request wins while `read_exact` (not cancel safe) has read half a length, that half is
 /// lost and the stream is out of sync. The writer sends each frame in two segments.
 async fn frame_reader() -> Result<Vec<String>, String> {
-    let (client, mut server) = tokio::io::duplex(64);
-    let (stats, mut requests) = mpsc::channel::<oneshot::Sender<usize>>(4);
-    let reader = tokio::spawn(async move {
-        let mut frames = Vec::new();
-        loop {
-            let mut len = [0u8; 4];
-            tokio::select! {
-                read = server.read_exact(&mut len) => {
-                    if read.is_err() {
-                        return Ok(frames);
-                    }
-                    let n = u32::from_be_bytes(len) as usize;
-                    if n > 1024 {
-                        return Err(format!("a frame of {n} bytes: the stream is out of sync"));
-                    }
-                    let mut body = vec![0u8; n];
-                    server.read_exact(&mut body).await.map_err(|e| e.to_string())?;
-                    frames.push(String::from_utf8_lossy(&body).into_owned());
-                }
-                Some(reply) = requests.recv() => {
-                    let _ = reply.send(frames.len());
-                }
-            }
-        }
-    });
+    let (client, server) = tokio::io::duplex(64);
+    let (stats, requests) = mpsc::channel::<oneshot::Sender<usize>>(4);
+    let reader = tokio::spawn(frames::read_frames(server, requests));
     let monitor = tokio::spawn(async move {
         let (reply, answer) = oneshot::channel();
         stats.send(reply).await.unwrap();

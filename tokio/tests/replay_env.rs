@@ -5,6 +5,9 @@
 
 extern crate simloop_tokio as tokio;
 
+#[path = "support/frames.rs"]
+mod frames;
+
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -287,33 +290,10 @@ fn a_failure_of_the_tests_own_run_is_rerun_by_its_seed_and_policy() {
 /// is out of sync. The writer sends each frame in two segments.
 #[tokio::test]
 async fn torn_frame() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let (client, mut server) = tokio::io::duplex(64);
-    let (stats, mut requests) =
-        tokio::sync::mpsc::channel::<tokio::sync::oneshot::Sender<usize>>(4);
-    let reader = tokio::spawn(async move {
-        let mut frames = Vec::new();
-        loop {
-            let mut len = [0u8; 4];
-            tokio::select! {
-                read = server.read_exact(&mut len) => {
-                    if read.is_err() {
-                        return Ok(frames);
-                    }
-                    let n = u32::from_be_bytes(len) as usize;
-                    if n > 1024 {
-                        return Err(format!("a frame of {n} bytes: the stream is out of sync"));
-                    }
-                    let mut body = vec![0u8; n];
-                    server.read_exact(&mut body).await.map_err(|e| e.to_string())?;
-                    frames.push(String::from_utf8_lossy(&body).into_owned());
-                }
-                Some(reply) = requests.recv() => {
-                    let _ = reply.send(frames.len());
-                }
-            }
-        }
-    });
+    use tokio::io::AsyncWriteExt;
+    let (client, server) = tokio::io::duplex(64);
+    let (stats, requests) = tokio::sync::mpsc::channel::<tokio::sync::oneshot::Sender<usize>>(4);
+    let reader = tokio::spawn(frames::read_frames(server, requests));
     let monitor = tokio::spawn(async move {
         let (reply, answer) = tokio::sync::oneshot::channel();
         stats.send(reply).await.unwrap();
