@@ -34,3 +34,16 @@ fn the_exploring_command_is_given_whole() {
         assert!(text.contains(command), "{file} does not give `{command}`");
     }
 }
+
+/// Regression: the README gave the `[dependencies]` line only; a project that also has
+/// `tokio` under `[dev-dependencies]` (for `test-util`) and leaves it tokio's gets cargo's
+/// "Dependency 'tokio' has different source paths depending on the build target".
+#[test]
+fn the_readme_says_the_dev_dependency_line_changes_too() {
+    let readme = DOCS[1].1;
+    assert!(
+        readme.contains("A `tokio` line under `[dev-dependencies]`")
+            && readme.contains("takes the same `package`\nand `path`"),
+        "README.md does not say how to write a tokio dev-dependency"
+    );
+}
