@@ -11,6 +11,12 @@ use super::{BlockedTask, DeadlockReport};
 use super::{Completion, Core, Entry, Hop};
 use crate::trace::TraceBuf;
 
+/// What a deadlock report says of a task pending on a future that registered no wait: one
+/// that simloop does not see into. Under simloop-tokio that is most of what tokio code
+/// awaits (tokio's own sync primitives and channels, a task's `JoinHandle`), so the text
+/// names such things rather than saying what simloop's primitives are not.
+const FOREIGN_WAIT: &str = "a future simloop cannot see into (another library's channel, lock, Notify or join handle), which nothing left in the run will wake";
+
 /// One thing a pending task waits on, registered by the future that returned `Pending`.
 #[derive(Clone, Debug)]
 pub(crate) enum WaitOn {
@@ -238,7 +244,7 @@ impl Core {
     fn blocked_tasks(&self, ids: impl Iterator<Item = TaskId>) -> Vec<BlockedTask> {
         ids.map(|id| {
             let waits_on = if self.waits_of(id).next().is_none() {
-                vec!["a future that is not a simloop primitive (nothing will wake it)".into()]
+                vec![FOREIGN_WAIT.into()]
             } else {
                 self.waits_of(id).map(|w| self.describe_wait(w)).collect()
             };

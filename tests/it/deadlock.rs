@@ -300,3 +300,22 @@ fn log_labels(id: simloop::TaskId) {
         .and_then(|t| t.name);
     simloop::log!("{id} {}", name.unwrap_or_default());
 }
+
+/// Regression (seen in the audit of simloop-tokio, where tokio's `Notify`, channels and
+/// join handles are all such futures): the report said "a future that is not a simloop
+/// primitive (nothing will wake it)", which tells a user who never read simloop's code
+/// neither what the task waits on nor why it is stuck.
+#[test]
+fn a_task_pending_on_a_foreign_future_is_described_in_a_users_words() {
+    let out = Sim::new().run(async { std::future::pending::<()>().await });
+    let Err(RunError::Deadlock(report)) = &out.result else {
+        panic!("expected a deadlock, got {:?}", out.result)
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains(
+            "#1 main waits on a future simloop cannot see into (another library's channel, lock, Notify or join handle), which nothing left in the run will wake"
+        ),
+        "{text}"
+    );
+}

@@ -1,11 +1,12 @@
 //! tokio's API on simloop: a drop-in that runs tokio code unchanged in a deterministic
 //! simulation.
 //!
-//! Depend on it under tokio's name and keep every `use tokio::...`:
+//! Depend on it under tokio's name and keep every `use tokio::...` (it is not on
+//! crates.io: `path` names the `tokio/` folder of a simloop checkout):
 //!
 //! ```toml
 //! [dependencies]
-//! tokio = { package = "simloop-tokio", version = "0.1", features = ["full"] }
+//! tokio = { package = "simloop-tokio", path = "../simloop/tokio", features = ["full"] }
 //! ```
 //!
 //! **Built normally it is tokio**: every item is tokio's own, re-exported, so production
@@ -14,8 +15,26 @@
 //! virtual clock with a seeded scheduler; `task`, `time`, `runtime`, `select!`, `join!` and
 //! `try_join!` are simloop's implementations of tokio's API, while tokio's
 //! runtime-independent parts (`sync`, the `io` traits and in-memory pipes, `task_local!`,
-//! `pin!`) are tokio's own. `SIMLOOP_RUNS=N cargo test` turns each `#[tokio::test]` into an
-//! exploration of N schedules that shrinks a failure and prints the command replaying it.
+//! `pin!`) are tokio's own.
+//!
+//! To hunt races, run the tests under the cfg, in a target directory of their own (the
+//! cfg rebuilds every crate), with `SIMLOOP_RUNS` set:
+//!
+//! ```sh
+//! RUSTFLAGS="--cfg simloop" CARGO_TARGET_DIR=target/simloop SIMLOOP_RUNS=1000 cargo test
+//! ```
+//!
+//! Each `#[tokio::test]` is then an exploration of that many schedules (`SIMLOOP_POLICY`:
+//! `random`, the default, or `pct3`, PCT of depth 3; `SIMLOOP_SEED`: the first seed) that
+//! shrinks its first failure and prints the command replaying it
+//! (`SIMLOOP_REPLAY=<test>=<token> cargo test ...`, with the cfg and the target directory).
+//! `tokio::simulation` (under the cfg) does the same from a test's code.
+//!
+//! Crates built on tokio (hyper, tonic, tokio-util, ...) depend on tokio itself, not on
+//! this crate, so the cfg does not reach them: what they spawn runs on the run's host
+//! runtime, outside the simulation (not explored, not replayed), their timers fail with
+//! tokio's "timers are disabled", and only their runtime-independent parts (what builds
+//! on `tokio::sync` alone) take part in a simulated run as your own code does.
 //!
 //! **The network is simulated**: under the cfg `tokio::net` is simloop-tokio's own TCP,
 //! UDP and Unix-domain sockets (listeners, streams and their halves, `TcpSocket`,

@@ -5,6 +5,9 @@
 
 extern crate simloop_tokio as tokio;
 
+#[path = "support/frames.rs"]
+mod frames;
+
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -35,10 +38,33 @@ async fn lost_update() {
     assert_eq!(n.load(Ordering::SeqCst), 2, "an update was lost");
 }
 
+/// A readiness signal sent with `Notify::notify_waiters`, which stores no permit: tokio's
+/// order has the client wait before the server signals; in another order the signal is
+/// lost and the client waits forever, while the main task waits on it.
+#[tokio::test]
+async fn lost_ready_signal() {
+    let ready = Arc::new(tokio::sync::Notify::new());
+    let client = tokio::spawn({
+        let ready = ready.clone();
+        async move { ready.notified().await }
+    });
+    let server = tokio::spawn({
+        let ready = ready.clone();
+        async move { ready.notify_waiters() }
+    });
+    server.await.unwrap();
+    client.await.unwrap();
+}
+
 /// Runs `lost_update` alone in a child process with `vars`; its success and its output.
 fn run_lost_update(vars: &[(&str, &str)]) -> (bool, String) {
+    run_alone("lost_update", vars)
+}
+
+/// Runs the test `test` alone in a child process with `vars`; its success and its output.
+fn run_alone(test: &str, vars: &[(&str, &str)]) -> (bool, String) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["lost_update", "--exact", "--nocapture", "--test-threads=1"]);
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"]);
     for v in [
         "SIMLOOP_RUNS",
         "SIMLOOP_REPLAY",
@@ -171,4 +197,154 @@ fn the_rerun_command_quotes_the_flags_for_a_shell() {
         format!("{flags}\n"),
         "{line}"
     );
+}
+
+/// The `SIMLOOP_REPLAY=<test>=<token>` of the rerun command in `text`.
+fn scoped_token(text: &str) -> &str {
+    text.lines()
+        .find_map(|l| l.split_once("rerun it:").map(|(_, cmd)| cmd))
+        .and_then(|cmd| {
+            cmd.split_whitespace()
+                .find_map(|w| w.strip_prefix("SIMLOOP_REPLAY="))
+        })
+        .unwrap_or_else(|| panic!("no rerun command with a token in:\n{text}"))
+}
+
+/// Regression: a `#[tokio::test]` replayed its token in a `block_on`'s run, which is not
+/// made as an explored run is (its tasks outlive it instead of ending with it), so the
+/// token of an explored deadlock, whose client task was still waiting, left its recording
+/// at the run's end: the printed command said "this token was recorded from another
+/// program" instead of replaying the deadlock.
+#[test]
+fn an_explored_deadlock_replays_as_the_same_deadlock() {
+    let (passed, explored) = run_alone("lost_ready_signal", &[("SIMLOOP_RUNS", "300")]);
+    assert!(
+        !passed,
+        "the exploration should find the lost signal:\n{explored}"
+    );
+    assert!(explored.contains("deadlock"), "{explored}");
+    let token = scoped_token(&explored);
+    let (passed, replayed) = run_alone("lost_ready_signal", &[("SIMLOOP_REPLAY", token)]);
+    assert!(
+        !passed,
+        "the replay should fail as the explored run did:\n{replayed}"
+    );
+    assert!(
+        replayed.contains("the replayed schedule fails: deadlock at t=0"),
+        "{replayed}"
+    );
+    assert!(!replayed.contains("another program"), "{replayed}");
+    // It prints the command that replays it again, with the same token.
+    assert_eq!(scoped_token(&replayed), token, "{replayed}");
+}
+
+/// A test that deadlocks in its own run (tokio's order): the client waits for a signal
+/// nobody sends.
+#[tokio::test]
+async fn never_signalled() {
+    let ready = Arc::new(tokio::sync::Notify::new());
+    let client = tokio::spawn({
+        let ready = ready.clone();
+        async move { ready.notified().await }
+    });
+    if std::env::var_os("NEVER_SIGNALLED_HANGS").is_none() {
+        ready.notify_one();
+    }
+    client.await.unwrap();
+}
+
+/// A test's own run (no `SIMLOOP_RUNS`) is a `block_on`'s, which a token cannot replay now
+/// that tokens replay as explored runs are made: its failure prints the seed and policy
+/// that make it again, and that command fails the same way.
+#[test]
+fn a_failure_of_the_tests_own_run_is_rerun_by_its_seed_and_policy() {
+    let hangs = [("NEVER_SIGNALLED_HANGS", "1")];
+    let (passed, first) = run_alone("never_signalled", &hangs);
+    assert!(!passed, "{first}");
+    assert!(
+        first.contains("the simulated run failed: deadlock"),
+        "{first}"
+    );
+    let line = first
+        .lines()
+        .find(|l| l.contains("rerun it:"))
+        .unwrap_or_else(|| panic!("no rerun command in:\n{first}"));
+    assert!(
+        line.contains(" SIMLOOP_SEED=0 SIMLOOP_POLICY=fifo cargo test "),
+        "{line}"
+    );
+    assert!(!line.contains("SIMLOOP_REPLAY"), "{line}");
+    let (passed, again) = run_alone(
+        "never_signalled",
+        &[hangs[0], ("SIMLOOP_SEED", "0"), ("SIMLOOP_POLICY", "fifo")],
+    );
+    assert!(!passed, "{again}");
+    assert!(
+        again.contains("the simulated run failed: deadlock"),
+        "{again}"
+    );
+}
+
+/// A length-prefixed frame reader whose `select!` also answers a stats request: when the
+/// request wins while `read_exact` has read half a length, the half is lost and the stream
+/// is out of sync. The writer sends each frame in two segments.
+#[tokio::test]
+async fn torn_frame() {
+    use tokio::io::AsyncWriteExt;
+    let (client, server) = tokio::io::duplex(64);
+    let (stats, requests) = tokio::sync::mpsc::channel::<tokio::sync::oneshot::Sender<usize>>(4);
+    let reader = tokio::spawn(frames::read_frames(server, requests));
+    let monitor = tokio::spawn(async move {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        stats.send(reply).await.unwrap();
+        answer.await.unwrap()
+    });
+    tokio::task::yield_now().await;
+    let writer = tokio::spawn(async move {
+        let mut client = client;
+        for message in ["hello", "world"] {
+            let mut frame = (message.len() as u32).to_be_bytes().to_vec();
+            frame.extend_from_slice(message.as_bytes());
+            client.write_all(&frame[..2]).await.unwrap();
+            tokio::task::yield_now().await;
+            client.write_all(&frame[2..]).await.unwrap();
+        }
+    });
+    writer.await.unwrap();
+    monitor.await.unwrap();
+    assert_eq!(
+        reader.await.unwrap(),
+        Ok(vec!["hello".to_string(), "world".to_string()])
+    );
+}
+
+/// Regression: the report headed with the failing run's message (the torn frame) while its
+/// command replays the shrunk schedule, which fails with another one (the writer's broken
+/// pipe once the reader gave up), so the replay seemed to show another bug. The report now
+/// gives the shrunk schedule's message too, and the replay shows that one.
+#[test]
+fn a_shrunk_schedule_that_fails_otherwise_says_so() {
+    let (passed, explored) = run_alone("torn_frame", &[("SIMLOOP_RUNS", "1000")]);
+    assert!(
+        !passed,
+        "the exploration should find the torn frame:\n{explored}"
+    );
+    // The report's head: the failing run's message, down to the shrunk schedule.
+    let (_, head) = explored
+        .split_once("a schedule fails")
+        .unwrap_or_else(|| panic!("no report in:\n{explored}"));
+    let (head, _) = head.split_once("--- the failing schedule ---").unwrap();
+    assert!(head.contains("out of sync"), "{explored}");
+    let shrunk = explored
+        .lines()
+        .find(|l| l.starts_with("shrunk to "))
+        .unwrap_or_else(|| panic!("no shrunk schedule in:\n{explored}"));
+    let (_, otherwise) = shrunk
+        .split_once("; it fails with another message than the run above: ")
+        .unwrap_or_else(|| panic!("the other message is not given: {shrunk}"));
+    assert!(otherwise.contains("BrokenPipe"), "{shrunk}");
+    let token = scoped_token(&explored);
+    let (passed, replayed) = run_alone("torn_frame", &[("SIMLOOP_REPLAY", token)]);
+    assert!(!passed, "{replayed}");
+    assert!(replayed.contains("BrokenPipe"), "{replayed}");
 }

@@ -88,6 +88,12 @@ fn sim_from_env() -> Sim {
     sim
 }
 
+thread_local! {
+    /// Whether this thread runs a `#[tokio::test]`'s own run (not an exploration's, not a
+    /// replay's): its failure is rerun by its seed and policy (see [`replay_hint`]).
+    static TEST_RUN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The command that reruns the current test (or program) with `token`.
 pub(crate) fn replay_command(token: &Token) -> String {
     let flags = var("RUSTFLAGS").unwrap_or_else(|| "--cfg simloop".to_string());
@@ -97,8 +103,20 @@ pub(crate) fn replay_command(token: &Token) -> String {
     }
     match std::thread::current().name().filter(|n| *n != "main") {
         Some(test) => {
-            // Scoped to the test: the other tests of the binary keep their own schedules.
-            let _ = write!(cmd, "{REPLAY_ENV}={test}={token} ");
+            if TEST_RUN.get() {
+                // The test's own run is made from its seed and policy alone.
+                let _ = write!(
+                    cmd,
+                    "{}={} {}={} ",
+                    simloop::explore::SEED_ENV,
+                    token.seed(),
+                    simloop::explore::POLICY_ENV,
+                    token.policy()
+                );
+            } else {
+                // Scoped to the test: the other tests of the binary keep their own schedules.
+                let _ = write!(cmd, "{REPLAY_ENV}={test}={token} ");
+            }
             cmd.push_str("cargo test ");
             if let Some(package) = var("CARGO_PKG_NAME") {
                 let _ = write!(cmd, "-p {package} ");
@@ -151,8 +169,18 @@ fn target_dir() -> Option<String> {
         .then(|| dir.to_string())
 }
 
-/// How to replay a failed run.
+/// How to replay a failed run. A `#[tokio::test]`'s own run is rerun by its seed and
+/// policy rather than its token: `SIMLOOP_REPLAY` replays a test's token as an explored run
+/// is made (`replay_test`), which a `block_on`'s run is not.
 pub(crate) fn replay_hint(token: &Token) -> String {
+    if TEST_RUN.get() {
+        return format!(
+            "seed: {}  policy: {}\nrerun it:     {}",
+            token.seed(),
+            token.policy(),
+            replay_command(token)
+        );
+    }
     format!(
         "seed: {}  policy: {}\nreplay token: {token}\nrerun it:     {}",
         token.seed(),
@@ -180,6 +208,8 @@ pub fn run_main<F: Future>(config: TestConfig, body: F) -> F::Output {
 /// `SIMLOOP_REPLAY` token for this test) an exploration of N schedules under
 /// `SIMLOOP_POLICY` (random by default) from `SIMLOOP_SEED`, whose first failure is shrunk
 /// and reported with the command that replays it. The test's value comes from a final run in the default order.
+/// With a token for this test, that one schedule is replayed, in a run made as explored
+/// runs are made, since the tokens a test prints come from them.
 ///
 /// # Panics
 ///
@@ -192,17 +222,77 @@ where
     F::Output: TestOutput,
 {
     // A token scoped to another test is that test's business: this one still explores.
-    let replaying = Token::from_env().is_some();
-    if var(RUNS_ENV).is_some() && !replaying {
+    if let Some(token) = Token::from_env() {
+        return replay_test(config, &token, program());
+    }
+    if var(RUNS_ENV).is_some() {
         explore(config, &program);
     }
-    let output = run_main(config, program());
-    if let Some(failure) = output.failure()
-        && replaying
-    {
-        panic!("{failure}");
+    let _test_run = TestRun::enter();
+    run_main(config, program())
+}
+
+/// Marks this thread as running a test's own run ([`TEST_RUN`]) until dropped, a panic's
+/// unwinding included.
+struct TestRun(bool);
+
+impl TestRun {
+    fn enter() -> TestRun {
+        TestRun(TEST_RUN.replace(true))
     }
-    output
+}
+
+impl Drop for TestRun {
+    fn drop(&mut self) {
+        TEST_RUN.set(self.0);
+    }
+}
+
+/// Replays `token` on `body` in a run made as an explored run of `config` is made
+/// ([`explored_run`]): a `block_on`'s run differs from it (its tasks outlive it rather than
+/// being dropped at its end, `spawn_blocking` runs on threads), so an explored failure's
+/// token replayed in a `block_on` left the recording as the run ended and was refused as
+/// "recorded from another program", or replayed another failure.
+#[track_caller]
+fn replay_test<F>(config: TestConfig, token: &Token, body: F) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: TestOutput,
+{
+    let sim = Sim::new()
+        .panic_output(PanicOutput::Full)
+        .trace(TraceLevel::Off)
+        .replay(token);
+    let out = super::task::coop::hosted(|| sim.run(explored_run(config, body)));
+    // As an exploration judges a run: its error or a detached task's panic, else the
+    // test's own `Err`.
+    let failure = out
+        .failure()
+        .or_else(|| out.result.as_ref().ok().and_then(TestOutput::failure));
+    if let Some(failure) = failure {
+        panic!(
+            "simloop-tokio: the replayed schedule fails: {failure}\n{}",
+            replay_hint(token)
+        );
+    }
+    match out.result {
+        Ok(output) => output,
+        Err(error) => panic!("simloop-tokio: the replayed schedule fails: {error}"),
+    }
+}
+
+/// `body` as an explored run of `config` runs it: in a fresh runtime of `config`'s kind
+/// whose tasks end with the run and whose `spawn_blocking` closures run as tasks.
+async fn explored_run<F: Future>(config: TestConfig, body: F) -> F::Output {
+    let handle = Handle::new(config.flavor, config.start_paused);
+    handle.set_name(config.name.map(String::from));
+    let _run = context::enter_run(handle.clone(), std::time::Instant::now(), true, false);
+    handle.start_pending();
+    if config.local {
+        super::task::coop::budgeted(super::task::LocalSet::new().run_until(body)).await
+    } else {
+        super::task::coop::budgeted(body).await
+    }
 }
 
 /// Explores `program` with `explorer`, each run in a fresh runtime of `config`'s kind.
@@ -214,22 +304,7 @@ where
 {
     super::task::coop::hosted(|| {
         explorer.explore_checked(
-            || {
-                let body = program();
-                async move {
-                    let handle = Handle::new(config.flavor, config.start_paused);
-                    handle.set_name(config.name.map(String::from));
-                    let _run =
-                        context::enter_run(handle.clone(), std::time::Instant::now(), true, false);
-                    handle.start_pending();
-                    if config.local {
-                        super::task::coop::budgeted(super::task::LocalSet::new().run_until(body))
-                            .await
-                    } else {
-                        super::task::coop::budgeted(body).await
-                    }
-                }
-            },
+            || explored_run(config, program()),
             |output| output.failure().map_or(Ok(()), Err),
         )
     })
@@ -249,13 +324,26 @@ where
         return;
     };
     let (token, how) = match &failure.shrunk {
-        Some(s) => (
-            &s.token,
-            format!(
-                "shrunk to {} deviation(s) from the default order, {} task switches, {} steps:\n{}",
-                s.deviations, s.switches, s.steps, s.trace
-            ),
-        ),
+        Some(s) => {
+            // The command below replays the shrunk schedule: when it fails with another
+            // message (the same bug met at another point, often), say which, or the
+            // replay seems to show another failure than the one reported.
+            let otherwise = if s.message == failure.message {
+                String::new()
+            } else {
+                format!(
+                    "; it fails with another message than the run above: {}",
+                    s.message
+                )
+            };
+            (
+                &s.token,
+                format!(
+                    "shrunk to {} deviation(s) from the default order, {} task switches, {} steps{otherwise}:\n{}",
+                    s.deviations, s.switches, s.steps, s.trace
+                ),
+            )
+        }
         None => (&failure.token, failure.trace_excerpt.clone()),
     };
     panic!(
