@@ -73,6 +73,7 @@ mod sync;
 mod tasks;
 mod tenth_tasks;
 mod timeouts;
+mod twelfth_sync;
 
 use std::time::Duration;
 
