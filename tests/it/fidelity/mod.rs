@@ -73,6 +73,7 @@ mod sync;
 mod tasks;
 mod tenth_tasks;
 mod timeouts;
+mod twelfth_groups;
 mod twelfth_sync;
 mod twelfth_timeouts;
 
