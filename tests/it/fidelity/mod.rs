@@ -74,6 +74,7 @@ mod tasks;
 mod tenth_tasks;
 mod timeouts;
 mod twelfth_groups;
+mod twelfth_services;
 mod twelfth_sync;
 mod twelfth_timeouts;
 
