@@ -73,6 +73,7 @@ mod sync;
 mod tasks;
 mod tenth_tasks;
 mod timeouts;
+mod twelfth_edges;
 mod twelfth_groups;
 mod twelfth_services;
 mod twelfth_sync;
