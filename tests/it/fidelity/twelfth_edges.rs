@@ -1,12 +1,14 @@
-//! The twelfth round, fifth batch (cases 688-690): `wait_for(shield(task))` cancelled
-//! from outside, gather with a concurrency limit on a Semaphore, and the polling loop of a
-//! background service on `wait_for(stop.wait(), period)`.
+//! The twelfth round, fifth batch (cases 688-692): `wait_for(shield(task))` cancelled
+//! from outside, gather with a concurrency limit on a Semaphore, the polling loop of a
+//! background service on `wait_for(stop.wait(), period)`, and two Conditions over one
+//! Lock (`Condition::with_lock`), as a bounded buffer and under cancellation and timeouts.
 
 use std::rc::Rc;
 
+use simloop::sync::Condition;
 use simloop::{
-    Event, GatherError, Semaphore, Task, gather, gather_all_tasks, log, shield_task, sleep, spawn,
-    task, try_gather, wait_for,
+    Event, GatherError, Lock, Semaphore, Task, gather, gather_all_tasks, gather_tasks, log,
+    shield_task, sleep, spawn, task, try_gather, wait_for,
 };
 
 use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
@@ -138,5 +140,157 @@ fn case_690_poll_loop_wait_for_stop_event() {
         let late = spawn(service("s2", stop.clone()));
         let r = gather_all_tasks(vec![s, late]).await;
         log!("results {}", py_list(r.into_iter().map(Result::unwrap)));
+    });
+}
+
+/// Two Conditions over one Lock (`asyncio.Condition(lock)`, `Condition::with_lock`), the
+/// classic bounded buffer: producers wait on `not_full`, consumers on `not_empty`, and each
+/// `notify()` wakes only the other side; the lock is one, so a task holding it directly
+/// shuts out both sides, and `locked()` reads the same through the lock and both
+/// conditions.
+#[test]
+fn case_691_two_conditions_share_one_lock() {
+    type Items = Vec<&'static str>;
+    struct Buffer {
+        lock: Rc<Lock<Items>>,
+        not_full: Condition<Items>,
+        not_empty: Condition<Items>,
+        size: usize,
+    }
+    fn shown(items: &Items) -> String {
+        py_list(items.iter().map(|i| format!("'{i}'")))
+    }
+    async fn put(buf: &Buffer, name: &str, item: &'static str) {
+        let mut g = buf.not_full.lock().await;
+        while g.len() >= buf.size {
+            log!("{name} waits, full");
+            g = buf.not_full.wait(g).await;
+        }
+        g.push(item);
+        log!(
+            "{name} put {item} -> {}, locked={}/{}",
+            shown(&g),
+            py_bool(buf.lock.locked()),
+            py_bool(buf.not_empty.locked())
+        );
+        buf.not_empty.notify(1).unwrap();
+    }
+    async fn get(buf: &Buffer, name: &str) -> &'static str {
+        let mut g = buf.not_empty.lock().await;
+        while g.is_empty() {
+            log!("{name} waits, empty");
+            g = buf.not_empty.wait(g).await;
+        }
+        let item = g.remove(0);
+        log!("{name} got {item} -> {}", shown(&g));
+        buf.not_full.notify(1).unwrap();
+        item
+    }
+    async fn producer(buf: Rc<Buffer>, name: &'static str, items: Items, d: f64) -> Items {
+        for item in items {
+            put(&buf, name, item).await;
+            sleep(secs(d)).await;
+        }
+        Vec::new()
+    }
+    async fn consumer(buf: Rc<Buffer>, name: &'static str, n: usize, d: f64) -> Items {
+        let mut got = Vec::new();
+        for _ in 0..n {
+            got.push(get(&buf, name).await);
+            sleep(secs(d)).await;
+        }
+        got
+    }
+    async fn auditor(buf: Rc<Buffer>) -> Items {
+        sleep(secs(0.375)).await;
+        let g = buf.lock.lock().await;
+        log!(
+            "auditor holds the lock, sees {}, not_full locked={}",
+            shown(&g),
+            py_bool(buf.not_full.locked())
+        );
+        sleep(secs(0.125)).await;
+        log!("auditor leaves");
+        drop(g);
+        Vec::new()
+    }
+    assert_matches_cpython("691_two_conditions_share_one_lock", async {
+        let lock = Rc::new(Lock::new(Vec::new()));
+        let buf = Rc::new(Buffer {
+            not_full: Condition::with_lock(lock.clone()),
+            not_empty: Condition::with_lock(lock.clone()),
+            lock,
+            size: 1,
+        });
+        let ts = vec![
+            spawn(consumer(buf.clone(), "C1", 3, 0.25)),
+            spawn(producer(buf.clone(), "P1", vec!["a", "b", "c"], 0.0)),
+            spawn(producer(buf.clone(), "P2", vec!["x", "y"], 0.125)),
+            spawn(consumer(buf.clone(), "C2", 2, 0.5)),
+            spawn(auditor(buf.clone())),
+        ];
+        let r = gather_tasks(ts).await.unwrap();
+        log!(
+            "end C1 got {}, C2 got {}, locked={}",
+            shown(&r[0]),
+            shown(&r[3]),
+            py_bool(buf.lock.locked())
+        );
+    });
+}
+
+/// Conditions over one shared Lock under cancellation: a waiter on one condition is
+/// cancelled while a task holds the lock directly, so its cancellation waits until it has
+/// re-acquired the lock; a waiter on the other condition whose `wait_for` expires meanwhile
+/// re-acquires in turn before its TimeoutError; a notified waiter queues behind them for
+/// the same lock.
+#[test]
+fn case_692_shared_lock_conditions_cancel_and_timeout() {
+    async fn waiter(cond: Rc<Condition<()>>, lock: Rc<Lock<()>>, name: &'static str) {
+        let l = lock.clone();
+        let cancelled =
+            Finally::new(move || log!("{name} cancelled, locked={}", py_bool(l.locked())));
+        let g = cond.lock().await;
+        log!("{name} waits");
+        let g = cond.wait(g).await;
+        log!("{name} notified, locked={}", py_bool(lock.locked()));
+        drop(g);
+        cancelled.disarm();
+    }
+    async fn timed(cond: Rc<Condition<()>>, lock: Rc<Lock<()>>, name: &'static str, t: f64) {
+        let g = cond.lock().await;
+        log!("{name} waits up to {t}");
+        match wait_for(secs(t), cond.wait(g)).await {
+            Ok(g) => {
+                log!("{name} notified");
+                drop(g);
+            }
+            Err(_) => log!("{name} timed out"),
+        }
+        log!("{name} left, locked={}", py_bool(lock.locked()));
+    }
+    assert_matches_cpython("692_shared_lock_conditions_cancel_and_timeout", async {
+        let lock = Rc::new(Lock::new(()));
+        let a = Rc::new(Condition::with_lock(lock.clone()));
+        let b = Rc::new(Condition::with_lock(lock.clone()));
+        let wa = spawn(waiter(a.clone(), lock.clone(), "wa"));
+        let wb = spawn(waiter(b.clone(), lock.clone(), "wb"));
+        let tb = spawn(timed(b.clone(), lock.clone(), "tb", 0.25));
+        sleep(secs(0.125)).await;
+        {
+            let _g = lock.lock().await;
+            log!("main holds the lock");
+            wa.cancel();
+            b.notify(1).unwrap();
+            log!("cancelled wa, notified b once");
+            sleep(secs(0.25)).await;
+            log!("main releases");
+        }
+        let r = gather_all_tasks(vec![wa, wb, tb]).await;
+        let names = r.iter().map(|x| match x {
+            Ok(()) => "'NoneType'",
+            Err(_) => "'CancelledError'",
+        });
+        log!("end {} locked={}", py_list(names), py_bool(lock.locked()));
     });
 }
