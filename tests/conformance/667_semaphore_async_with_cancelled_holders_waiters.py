@@ -1,4 +1,4 @@
-# Rules 7, 8: cancellation during async with Semaphore(2): a holder cancelled inside the body gives its permit to the first waiter, a waiter cancelled in the same step leaves the line, a waiter cancelled after it was handed a permit passes it on; locked() read at each point.
+# Rules 7, 8: cancellation during async with Semaphore(2): a holder cancelled inside the body gives its permit to the first waiter left, a waiter cancelled in the same step leaves the line, a waiter cancelled at the instant permits are released leaves it too; locked() read at each point.
 import asyncio, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from vclock import log, run

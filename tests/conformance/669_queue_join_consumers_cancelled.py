@@ -1,4 +1,4 @@
-# Rules 7, 10: Queue.join() with three consumers, two cancelled mid-item: each cancelled consumer marks its item done in finally, so the count stays right; the last consumer works through the rest and join() returns after its last task_done().
+# Rules 7, 10: Queue.join() with three consumers, two cancelled mid-item: each cancelled consumer marks its item done in finally, so the count stays right; join() returns once the last consumer has finished the last item, in the pass of the cancellations.
 import asyncio, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from vclock import log, run

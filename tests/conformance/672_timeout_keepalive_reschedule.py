@@ -1,4 +1,4 @@
-# Rules 10, 11: a keep-alive: a reader under timeout(None) reschedules its deadline to now + 0.25 after each message; when() read after each; the gap before the last message is too long, so the timeout expires inside get(), expired() is True and the late message stays queued.
+# Rules 4, 10, 11: a keep-alive: a reader under timeout(None) reschedules its deadline to now + 0.25 after each message, when() read after each; the third message arrives at the very instant of the deadline: the producer's timer was armed before the reschedule, so its put wakes the reader, but the expiry cancels the reader in the same pass: TimeoutError, expired() is True, and that message stays queued with the last one.
 import asyncio, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from vclock import log, run

@@ -1,4 +1,4 @@
-# Rules 3, 11: one absolute deadline passed down a call chain, each level under timeout_at(deadline): the innermost timer and the outer ones share the instant, the outermost raises; a level that finishes in time returns normally; a call made after the deadline fails on its first await without running its body to the sleep.
+# Rules 3, 11: one absolute deadline passed down a call chain, each level under timeout_at(deadline): the innermost timer and the outer ones share the instant, the outermost raises; a chain that finishes in time returns normally; a call made at the deadline runs its body down to the first real suspension, then fails.
 import asyncio, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from vclock import log, run

@@ -1,4 +1,4 @@
-# Rules 9, 11: the polling loop of a background service: while the stop Event is not set, wait_for(stop.wait(), 0.25); each expiry is a tick of work, the Event's waiter is removed each time; set between ticks, the loop ends at once, before its next tick; a second service started after the set never ticks.
+# Rules 9, 11: the polling loop of a background service: while the stop Event is not set, wait_for(stop.wait(), 0.25); each expiry is a tick of work; set between ticks, the loop ends at once, before its next tick; a second service started after the set never ticks.
 import asyncio, os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from vclock import log, run

@@ -14,13 +14,8 @@ use simloop::{
     task,
 };
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use super::{Finally, assert_matches_cpython, py_bool, py_list, quoted, secs};
 use crate::util::OnDrop;
-
-/// A Python string's `repr` as a list prints it.
-fn quoted(s: impl std::fmt::Display) -> String {
-    format!("'{s}'")
-}
 
 /// The errors of a group's failures, as `[str(e) for e in eg.exceptions]` prints them.
 fn errors(e: &GroupError<String>) -> String {

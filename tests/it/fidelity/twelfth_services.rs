@@ -16,16 +16,7 @@ use simloop::{
     now, sleep, spawn, spawn_named, wait_for, yield_now,
 };
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
-
-/// The type names `gather(return_exceptions=True)` lists for tasks returning `None`.
-fn outcome_names<T>(r: &[Result<T, JoinError>]) -> String {
-    py_list(r.iter().map(|x| match x {
-        Ok(_) => "'NoneType'",
-        Err(JoinError::Cancelled { .. }) => "'CancelledError'",
-        Err(e) => panic!("{e}"),
-    }))
-}
+use super::{Finally, assert_matches_cpython, outcome_names, py_bool, py_list, secs};
 
 /// A connection pool: a Semaphore bounds the borrowers and a Queue holds the idle
 /// connections; a borrower cancelled while using a connection returns it in `finally`, so

@@ -7,20 +7,11 @@ use std::rc::Rc;
 
 use simloop::task::call_later;
 use simloop::{
-    Barrier, Condition, Event, JoinError, Lock, Queue, Semaphore, gather_all_tasks, gather_tasks,
-    log, sleep, spawn, yield_now,
+    Barrier, Condition, Event, Lock, Queue, Semaphore, gather_all_tasks, gather_tasks, log, sleep,
+    spawn, yield_now,
 };
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
-
-/// The type names `gather(return_exceptions=True)` lists for tasks returning `None`.
-fn outcome_names<T>(r: &[Result<T, JoinError>]) -> String {
-    py_list(r.iter().map(|x| match x {
-        Ok(_) => "'NoneType'",
-        Err(JoinError::Cancelled { .. }) => "'CancelledError'",
-        Err(e) => panic!("{e}"),
-    }))
-}
+use super::{Finally, assert_matches_cpython, outcome_names, py_bool, py_list, secs};
 
 /// Cancellation arriving during `async with lock`: the holder is cancelled inside the body
 /// (its finally runs while it still holds the lock, then the lock is released on the way

@@ -10,22 +10,11 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 use futures::{FutureExt, StreamExt};
 use simloop::{
-    Elapsed, Instant, Queue, ReturnWhen, TimeoutHandle, as_completed, gather, gather_all_tasks,
-    log, now, sleep, spawn, task, timeout_at, timeout_scope, try_wait, wait_for,
+    Elapsed, Instant, Queue, ReturnWhen, as_completed, gather, gather_all_tasks, log, now, sleep,
+    spawn, task, timeout_at, timeout_scope, try_wait, wait_for,
 };
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
-
-/// A timeout's `when()` as the Python case prints it: milliseconds, or `None`.
-fn when(cm: &TimeoutHandle) -> String {
-    cm.deadline()
-        .map_or_else(|| "None".to_string(), |d| d.to_string())
-}
-
-/// A Python string's `repr` as a list prints it.
-fn quoted(s: impl std::fmt::Display) -> String {
-    format!("'{s}'")
-}
+use super::{Finally, assert_matches_cpython, py_bool, py_list, quoted, secs, when};
 
 /// A keep-alive: a reader under `timeout(None)` reschedules its deadline to now + 0.25
 /// after each message; `when()` read after each. The third message arrives at the very
