@@ -21,10 +21,10 @@
 //! `eleventh_*` the eleventh (640-665): primitives combined as services combine them
 //! (`eleventh_mixes`, `eleventh_services`, with TaskGroups in `eleventh_groups`), then
 //! combinators, cancellation and shutdowns (`eleventh_edges`); `twelfth_*` the twelfth
-//! (666-692): cancellation inside `async with` (`twelfth_sync`), timeouts moved, nested and
+//! (666-694): cancellation inside `async with` (`twelfth_sync`), timeouts moved, nested and
 //! propagated (`twelfth_timeouts`), TaskGroups (`twelfth_groups`), services built from the
-//! primitives (`twelfth_services`), then shields, bounded gathers, poll loops and
-//! Conditions over a shared Lock (`twelfth_edges`).
+//! primitives (`twelfth_services`), then shields, bounded gathers, poll loops, a timeout
+//! moved from outside and Conditions over a shared Lock (`twelfth_edges`).
 
 mod combinators;
 mod corners_combinators;

@@ -1,17 +1,20 @@
-//! The twelfth round, fifth batch (cases 688-692): `wait_for(shield(task))` cancelled
+//! The twelfth round, fifth batch (cases 688-694): `wait_for(shield(task))` cancelled
 //! from outside, gather with a concurrency limit on a Semaphore, the polling loop of a
-//! background service on `wait_for(stop.wait(), period)`, and two Conditions over one
-//! Lock (`Condition::with_lock`), as a bounded buffer and under cancellation and timeouts.
+//! background service on `wait_for(stop.wait(), period)`, a `timeout()` moved by another
+//! task while its holder queues for a Lock, and two Conditions over one Lock
+//! (`Condition::with_lock`): a bounded buffer, cancellation and timeouts, predicates.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use simloop::sync::Condition;
 use simloop::{
-    Event, GatherError, Lock, Semaphore, Task, gather, gather_all_tasks, gather_tasks, log,
-    shield_task, sleep, spawn, task, try_gather, wait_for,
+    Event, GatherError, Lock, Semaphore, Task, TimeoutHandle, gather, gather_all_tasks,
+    gather_tasks, log, now, shield_task, sleep, spawn, task, timeout_scope, try_gather, wait_for,
 };
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use super::{Finally, assert_matches_cpython, outcome_names, py_bool, py_list, secs, when};
 
 /// `wait_for(shield(job), 0.5)` in a task cancelled from outside at 0.25: the caller gets
 /// CancelledError (not TimeoutError) with `cancelling()` 1, the `wait_for`'s timer is
@@ -292,5 +295,144 @@ fn case_692_shared_lock_conditions_cancel_and_timeout() {
             Err(_) => "'CancelledError'",
         });
         log!("end {} locked={}", py_list(names), py_bool(lock.locked()));
+    });
+}
+
+/// A `timeout()` around acquiring a Lock, moved by another task while its holder waits in
+/// the lock's line: moved later, the waiter gets the lock in time; moved earlier, it
+/// expires in the line and leaves it, so the next waiter gets the lock on release;
+/// `when()` and `expired()` read by the mover.
+#[test]
+fn case_693_timeout_moved_by_other_task_while_queued_for_lock() {
+    type Handles = Rc<RefCell<BTreeMap<&'static str, TimeoutHandle>>>;
+    async fn queued(lock: Rc<Lock<()>>, name: &'static str, limit: f64, handles: Handles) {
+        let l = lock.clone();
+        let scope = timeout_scope(Some(now() + secs(limit)), move |cm| async move {
+            let g = l.lock().await;
+            log!("{name} has the lock, when={}", when(&cm));
+            sleep(secs(0.125)).await;
+            drop(g);
+        });
+        let cm = scope.handle();
+        handles.borrow_mut().insert(name, cm.clone());
+        match scope.await {
+            Ok(()) => log!("{name} done"),
+            Err(_) => log!(
+                "{name} gave up in the line, expired={} locked={}",
+                py_bool(cm.expired()),
+                py_bool(lock.locked())
+            ),
+        }
+    }
+    async fn holder(lock: Rc<Lock<()>>) {
+        let g = lock.lock().await;
+        log!("holder has the lock");
+        sleep(secs(0.5)).await;
+        log!("holder releases");
+        drop(g);
+    }
+    assert_matches_cpython(
+        "693_timeout_moved_by_other_task_while_queued_for_lock",
+        async {
+            let lock = Rc::new(Lock::new(()));
+            let handles: Handles = Rc::default();
+            let mut ts = vec![spawn(holder(lock.clone()))];
+            for n in ["early", "late", "last"] {
+                ts.push(spawn(queued(lock.clone(), n, 0.375, handles.clone())));
+            }
+            sleep(secs(0.125)).await;
+            let h = |n: &str| handles.borrow()[n].clone();
+            h("early").reschedule(Some(now() + secs(1.0))).unwrap();
+            h("late").reschedule(Some(now() + secs(0.125))).unwrap();
+            log!(
+                "moved: early when={} late when={}",
+                when(&h("early")),
+                when(&h("late"))
+            );
+            sleep(secs(0.125)).await;
+            log!(
+                "late expired={} last expired={}",
+                py_bool(h("late").expired()),
+                py_bool(h("last").expired())
+            );
+            gather_tasks(ts).await.unwrap();
+            log!(
+                "end locked={} early expired={}",
+                py_bool(lock.locked()),
+                py_bool(h("early").expired())
+            );
+        },
+    );
+}
+
+/// Two Conditions over one Lock with `wait_for(predicate)`: `notify_all()` on one wakes
+/// only its own waiters, each re-checks its predicate under the shared lock in turn and a
+/// waiter whose predicate is still false waits again; the other condition's waiters sleep
+/// on until notified; a waiter cancelled while waiting leaves no lock held. CPython 3.13
+/// wakes the next waiter whenever a waiter is cancelled (a spurious wake-up, `.py313.out`);
+/// simloop passes on only a notification the cancelled waiter had consumed, as 3.11 and
+/// 3.12 print here.
+#[test]
+fn case_694_shared_lock_conditions_predicates_notify_all() {
+    async fn waiter(cond: Rc<Condition<[u32; 2]>>, name: &'static str, key: usize, need: u32) {
+        let c = cond.clone();
+        let cancelled =
+            Finally::new(move || log!("{name} cancelled, locked={}", py_bool(c.locked())));
+        let k = ["a", "b"][key];
+        let g = cond.lock().await;
+        let g = cond
+            .wait_for(g, |s| {
+                log!("{name} checks {k}={}", s[key]);
+                s[key] >= need
+            })
+            .await;
+        log!("{name} proceeds with {k}={}", g[key]);
+        drop(g);
+        cancelled.disarm();
+    }
+    assert_matches_cpython("694_shared_lock_conditions_predicates_notify_all", async {
+        let lock = Rc::new(Lock::new([0u32; 2]));
+        let ca = Rc::new(Condition::with_lock(lock.clone()));
+        let cb = Rc::new(Condition::with_lock(lock.clone()));
+        let specs = [
+            (&ca, "a1", 0, 1),
+            (&ca, "a2", 0, 2),
+            (&cb, "b1", 1, 1),
+            (&ca, "a3", 0, 2),
+        ];
+        let ts: Vec<_> = specs
+            .into_iter()
+            .map(|(c, n, k, need)| spawn(waiter(c.clone(), n, k, need)).share())
+            .collect();
+        sleep(secs(0.125)).await;
+        {
+            let mut g = lock.lock().await;
+            g[0] = 1;
+            ca.notify_all().unwrap();
+            log!("a=1, notify_all on a");
+        }
+        sleep(secs(0.125)).await;
+        ts[3].cancel();
+        log!("cancelled a3");
+        sleep(secs(0.125)).await;
+        {
+            let mut g = cb.lock().await;
+            *g = [2, 1];
+            cb.notify_all().unwrap();
+            log!("a=2 b=1, notify_all on b only");
+        }
+        sleep(secs(0.125)).await;
+        log!("a2 done={}", py_bool(ts[1].done()));
+        {
+            let _g = ca.lock().await;
+            ca.notify_all().unwrap();
+            log!("notify_all on a");
+        }
+        let r = gather_all_tasks(ts).await;
+        log!(
+            "end {} locked={}",
+            outcome_names(&r),
+            py_bool(lock.locked())
+        );
     });
 }
