@@ -5,6 +5,7 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::lock::{Lock, LockFuture, LockGuard};
@@ -13,7 +14,8 @@ use super::waiters::{Status, Ticket, Waiters, with_core};
 use crate::runtime::{try_with, with};
 use crate::task::TaskId;
 
-/// A condition variable with its own [`Lock`]: asyncio's `Condition`.
+/// A condition variable bound to a [`Lock`], its own or one it shares
+/// ([`with_lock`](Condition::with_lock)): asyncio's `Condition`.
 ///
 /// Take the lock with [`lock`](Condition::lock); [`wait`](Condition::wait) releases it, waits
 /// for a notification and takes it again (in FIFO order behind other lock waiters);
@@ -60,7 +62,8 @@ use crate::task::TaskId;
 /// assert_eq!(out.result.unwrap(), 2);
 /// ```
 pub struct Condition<T = ()> {
-    lock: Lock<T>,
+    /// Shared when built by [`Condition::with_lock`]; its own otherwise.
+    lock: Rc<Lock<T>>,
     waiters: RefCell<Waiters>,
     resource: Resource,
 }
@@ -184,13 +187,51 @@ impl<T> Condition<T> {
         Condition::labelled("Condition", Some(name), value)
     }
 
+    /// A condition over a lock it shares, with other conditions (a bounded buffer's
+    /// `not_full` and `not_empty` over one lock) or with tasks that take the lock itself;
+    /// asyncio's `Condition(lock)`. A guard of that lock, however it was taken, is what
+    /// [`wait`](Condition::wait) expects, and [`locked`](Condition::locked) reads the lock.
+    /// The condition takes the lock's name.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use simloop::sync::{Condition, Lock};
+    /// use simloop::{Sim, spawn, yield_now};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let lock = Rc::new(Lock::new(0));
+    ///     let not_empty = Rc::new(Condition::with_lock(lock.clone()));
+    ///     let c = not_empty.clone();
+    ///     let consumer = spawn(async move {
+    ///         let g = c.lock().await;
+    ///         *c.wait_for(g, |n| *n > 0).await
+    ///     });
+    ///     yield_now().await;
+    ///     let mut g = lock.lock().await; // the lock itself, not the condition
+    ///     *g += 1;
+    ///     assert!(not_empty.locked());
+    ///     not_empty.notify(1).unwrap();
+    ///     drop(g);
+    ///     consumer.await.unwrap()
+    /// });
+    /// assert_eq!(out.result.unwrap(), 1);
+    /// ```
+    pub fn with_lock(lock: Rc<Lock<T>>) -> Condition<T> {
+        let resource = Resource::new("Condition", lock.name());
+        Condition {
+            lock,
+            waiters: RefCell::new(Waiters::new()),
+            resource,
+        }
+    }
+
     /// A condition that deadlock reports call a `kind` (a Barrier is built on one).
     pub(crate) fn labelled(kind: &'static str, name: Option<&str>, value: T) -> Condition<T> {
         Condition {
-            lock: match name {
+            lock: Rc::new(match name {
                 Some(n) => Lock::named(n, value),
                 None => Lock::new(value),
-            },
+            }),
             waiters: RefCell::new(Waiters::new()),
             resource: Resource::new(kind, name),
         }
@@ -260,7 +301,7 @@ impl<T> Condition<T> {
     #[track_caller]
     pub fn wait<'a>(&'a self, guard: LockGuard<'a, T>) -> ConditionWait<'a, T> {
         assert!(
-            std::ptr::eq(guard.lock(), &self.lock),
+            std::ptr::eq(guard.lock(), &*self.lock),
             "simloop: Condition::wait was given a guard of another lock"
         );
         ConditionWait {
@@ -293,7 +334,7 @@ impl<T> Condition<T> {
         predicate: P,
     ) -> ConditionWaitFor<'a, T, P> {
         assert!(
-            std::ptr::eq(guard.lock(), &self.lock),
+            std::ptr::eq(guard.lock(), &*self.lock),
             "simloop: Condition::wait_for was given a guard of another lock"
         );
         ConditionWaitFor {

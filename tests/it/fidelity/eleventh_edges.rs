@@ -18,13 +18,8 @@ use simloop::{
     wait_for, yield_now,
 };
 
-use super::{Finally, assert_matches_cpython, py_args, py_bool, py_list, secs};
+use super::{Finally, assert_matches_cpython, py_args, py_bool, py_list, quoted, secs};
 use crate::util::OnDrop;
-
-/// A Python string's `repr` as a list prints it.
-fn quoted(s: impl std::fmt::Display) -> String {
-    format!("'{s}'")
-}
 
 /// `wait_for` over `gather(return_exceptions=True)`: the children that end before the
 /// deadline (one failing) are not reported; the expiry cancels the gather, which cancels

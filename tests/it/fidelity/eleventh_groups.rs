@@ -6,13 +6,8 @@ use std::rc::Rc;
 
 use simloop::{ChildFailure, Queue, Semaphore, TaskGroup, log, sleep, wait_for};
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use super::{Finally, assert_matches_cpython, py_bool, py_list, quoted, secs};
 use crate::util::OnDrop;
-
-/// A Python string's `repr` as a list prints it.
-fn quoted(s: impl std::fmt::Display) -> String {
-    format!("'{s}'")
-}
 
 /// A worker pool in a TaskGroup: workers take jobs from a Queue and run each under
 /// Semaphore(2) and `wait_for`; a slow job times out and is logged; a failing job aborts

@@ -16,13 +16,8 @@ use simloop::{
     gather_all_tasks, gather_tasks, log, shield, sleep, spawn, wait_for, yield_now,
 };
 
-use super::{Finally, assert_matches_cpython, py_bool, py_list, secs};
+use super::{Finally, assert_matches_cpython, py_bool, py_list, quoted, secs};
 use crate::util::OnDrop;
-
-/// A Python string's `repr` as a list prints it.
-fn quoted(s: impl std::fmt::Display) -> String {
-    format!("'{s}'")
-}
 
 /// A single-flight cache: callers of one key share a future that one fetch task fills; a
 /// caller whose `wait_for` expires over the bare future cancels it for every caller;

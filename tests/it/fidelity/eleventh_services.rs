@@ -15,13 +15,8 @@ use simloop::{
     yield_now,
 };
 
-use super::{Finally, assert_matches_cpython, py_args, py_bool, py_list, secs};
+use super::{Finally, assert_matches_cpython, py_args, py_bool, py_list, quoted, secs};
 use crate::util::OnDrop;
-
-/// A Python string's `repr` as a list prints it.
-fn quoted(s: impl std::fmt::Display) -> String {
-    format!("'{s}'")
-}
 
 /// A hedged call: `wait()` gives the primary 0.125 s, then a backup starts and
 /// `wait(FIRST_COMPLETED)` takes whichever ends first; the loser is cancelled with a

@@ -20,7 +20,11 @@
 //! `tenth_tasks` the tenth (637-639): `remove_done_callback` and `Task.set_name`;
 //! `eleventh_*` the eleventh (640-665): primitives combined as services combine them
 //! (`eleventh_mixes`, `eleventh_services`, with TaskGroups in `eleventh_groups`), then
-//! combinators, cancellation and shutdowns (`eleventh_edges`).
+//! combinators, cancellation and shutdowns (`eleventh_edges`); `twelfth_*` the twelfth
+//! (666-694): cancellation inside `async with` (`twelfth_sync`), timeouts moved, nested and
+//! propagated (`twelfth_timeouts`), TaskGroups (`twelfth_groups`), services built from the
+//! primitives (`twelfth_services`), then shields, bounded gathers, poll loops, a timeout
+//! moved from outside and Conditions over a shared Lock (`twelfth_edges`).
 
 mod combinators;
 mod corners_combinators;
@@ -73,10 +77,15 @@ mod sync;
 mod tasks;
 mod tenth_tasks;
 mod timeouts;
+mod twelfth_edges;
+mod twelfth_groups;
+mod twelfth_services;
+mod twelfth_sync;
+mod twelfth_timeouts;
 
 use std::time::Duration;
 
-use simloop::{JoinError, Sim};
+use simloop::{JoinError, Sim, TimeoutHandle};
 
 use crate::util::cpython_trace;
 
@@ -113,6 +122,26 @@ fn assert_matches_cpython<F: std::future::Future + 'static>(case: &str, program:
         cpython_trace(case),
         "{case}: simloop's trace differs from CPython's"
     );
+}
+
+/// A Python string's `repr` as a list prints it.
+fn quoted(s: impl std::fmt::Display) -> String {
+    format!("'{s}'")
+}
+
+/// The type names `gather(return_exceptions=True)` lists for tasks returning `None`.
+fn outcome_names<T>(r: &[Result<T, JoinError>]) -> String {
+    py_list(r.iter().map(|x| match x {
+        Ok(_) => "'NoneType'",
+        Err(JoinError::Cancelled { .. }) => "'CancelledError'",
+        Err(e) => panic!("{e}"),
+    }))
+}
+
+/// A timeout's `when()` as the Python cases print it: milliseconds, or `None`.
+fn when(cm: &TimeoutHandle) -> String {
+    cm.deadline()
+        .map_or_else(|| "None".to_string(), |d| d.to_string())
 }
 
 /// A Python list as `repr` prints it, from items already rendered.

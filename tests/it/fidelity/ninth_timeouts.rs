@@ -9,17 +9,11 @@ use std::time::Duration;
 
 use simloop::sync::Promise;
 use simloop::{
-    JoinError, TaskGroup, TimeoutHandle, gather_all_tasks, gather_tasks, log, now, shield_task,
-    sleep, spawn, timeout_scope, wait, wait_for, wait_for_task, yield_now,
+    JoinError, TaskGroup, gather_all_tasks, gather_tasks, log, now, shield_task, sleep, spawn,
+    timeout_scope, wait, wait_for, wait_for_task, yield_now,
 };
 
-use super::{assert_matches_cpython, cancel_args, py_bool, secs};
-
-/// A timeout's `when()` as the Python case prints it: milliseconds, or `None`.
-fn when(cm: &TimeoutHandle) -> String {
-    cm.deadline()
-        .map_or_else(|| "None".to_string(), |d| d.to_string())
-}
+use super::{assert_matches_cpython, cancel_args, py_bool, secs, when};
 
 /// `timeout(None)` has no deadline; `reschedule()` from inside sets one; moved earlier, it
 /// expires there; `expired()` and `when()` after.
