@@ -405,3 +405,44 @@ fn every_format_labels_the_teardown_by_why_the_run_stopped() {
     assert!(text.contains(" cancel delivered\n"), "{text}");
     assert!(!text.contains(" cancel delivered ("), "{text}");
 }
+
+/// Regression: with JavaScript off the page showed an empty 70%-high box and dead buttons.
+/// It now says why and hides them (`<noscript>`), and a table of tasks (from, to, how each
+/// ended) stands beside the log lines, readable and searchable without the script.
+#[test]
+fn the_timeline_lists_tasks_and_says_what_needs_its_script() {
+    let (code, html, _) = run(&["run", "scenarios/factorial_gather.toml", "--format", "html"]);
+    assert_eq!(code, 0);
+    let noscript = &html[html.find("<noscript>").expect("a noscript note")..];
+    assert!(
+        noscript.contains("inline script") && noscript.contains("#scroll, .tools"),
+        "{noscript}"
+    );
+    assert!(html.contains("<h3>Tasks (4)</h3>"), "{html}");
+    for row in [
+        "<tr><td>#1 main</td><td>t=0ms</td><td>t=3000ms</td><td>returned</td></tr>",
+        "<tr><td>#2</td><td>t=0ms</td><td>t=1000ms</td><td>returned</td></tr>",
+        "<tr><td>#4</td><td>t=0ms</td><td>t=3000ms</td><td>returned</td></tr>",
+    ] {
+        assert!(html.contains(row), "{row}\n{html}");
+    }
+
+    let (code, html, _) = run(&[
+        "run",
+        "scenarios/bug_lock_order_deadlock.toml",
+        "--format",
+        "html",
+        "--policy",
+        "random",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        html.contains(
+            "<tr><td>#2 a_then_b</td><td>t=0ms</td><td>t=0ms</td><td>cancelled: deadlock</td></tr>"
+        ),
+        "{html}"
+    );
+    assert_eq!(html.matches("<td>cancelled: deadlock</td>").count(), 3);
+}
