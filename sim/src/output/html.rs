@@ -329,16 +329,28 @@ function draw() {
       }
     }
     const ms = rowMarks[r];
+    let labelEnd = 0;
     for (let j = 0; j < ms.length; j++) {
       const k = ms[j], kind = D.marks[k * 5 + 1], x = xOf(markAt(k)), cy = y + (kind === 0 ? LOG_Y : BAR_Y);
       if (x < LABEL_W - 10 || x > W + 10) continue;
       ctx.fillStyle = ['#222', '#d62728', '#d62728', '#111', '#d62728', '#8e44ad'][kind];
       if (kind === 0) {
         ctx.beginPath(); ctx.arc(x, cy, 3, 0, 7); ctx.fill();
-        let room = W - x;
-        for (let n = j + 1; n < ms.length; n++) { if (D.marks[ms[n] * 5 + 1] === 0) { room = xOf(markAt(ms[n])) - x; break; } }
-        const chars = Math.floor((room - 10) / 6.6);
-        if (chars >= 3) { const s = D.strings[D.marks[k * 5 + 4]]; ctx.fillStyle = '#000'; ctx.fillText(s.length > chars ? s.slice(0, chars - 1) + '\u2026' : s, x + 5, cy); }
+        let room = W - x, last = true;
+        for (let n = j + 1; n < ms.length; n++) { if (D.marks[ms[n] * 5 + 1] === 0) { room = xOf(markAt(ms[n])) - x; last = false; break; } }
+        const s = D.strings[D.marks[k * 5 + 4]];
+        let chars = Math.floor((room - 10) / 6.6), left = false;
+        // The row's last line, cut by the chart's right edge, goes left of its dot when
+        // all of it fits there (after the previous line's text).
+        if (last && s.length > chars && Math.floor((x - Math.max(LABEL_W, labelEnd) - 10) / 6.6) >= s.length) {
+          chars = s.length; left = true;
+        }
+        if (chars >= 3) {
+          const txt = s.length > chars ? s.slice(0, chars - 1) + '\u2026' : s;
+          ctx.fillStyle = '#000';
+          if (left) { ctx.textAlign = 'right'; ctx.fillText(txt, x - 5, cy); ctx.textAlign = 'left'; }
+          else { ctx.fillText(txt, x + 5, cy); labelEnd = x + 5 + txt.length * 6.6; }
+        }
       } else if (kind === 1) { ctx.beginPath(); ctx.moveTo(x - 5, cy - 7); ctx.lineTo(x + 5, cy - 7); ctx.lineTo(x, cy + 1); ctx.fill(); }
       else if (kind === 2) { ctx.strokeStyle = '#d62728'; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(x - 4, cy - 4); ctx.lineTo(x + 4, cy + 4); ctx.moveTo(x + 4, cy - 4); ctx.lineTo(x - 4, cy + 4); ctx.stroke(); }
       else if (kind === 3) { ctx.fillRect(x - 1.5, cy - 7, 3, 14); }
