@@ -201,7 +201,14 @@ fn write_tasks(tl: &Timeline, w: &mut dyn Write) -> io::Result<()> {
         let how = match (end[row], last[row]) {
             (Some(MarkKind::Returned), _) => "returned".to_string(),
             (Some(MarkKind::Panicked(msg)), _) => format!("panicked: {msg}"),
-            (Some(MarkKind::Cancelled(Some(why))), _) => format!("cancelled: {why}"),
+            // A run's teardown (a deadlock, a limit) cancels what is left: say what each
+            // task was waiting for, which the chart draws as a sliver at the end.
+            (Some(MarkKind::Cancelled(Some(why))), Some(s)) => match &s.state {
+                State::Blocked(on) => format!("cancelled: {why}, while blocked on {on}"),
+                State::Sleeping(on) => format!("cancelled: {why}, while in {on}"),
+                State::Ready | State::Running => format!("cancelled: {why}"),
+            },
+            (Some(MarkKind::Cancelled(Some(why))), None) => format!("cancelled: {why}"),
             (Some(MarkKind::Cancelled(None)), _) => "cancelled".to_string(),
             (Some(MarkKind::CancelRequested(by)), _) => {
                 format!("cancellation requested ({by}), not delivered")

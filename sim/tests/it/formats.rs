@@ -440,9 +440,14 @@ fn the_timeline_lists_tasks_and_says_what_needs_its_script() {
     assert_eq!(code, 1);
     assert!(
         html.contains(
-            "<tr><td>#2 a_then_b</td><td>t=0ms</td><td>t=0ms</td><td>cancelled: deadlock</td></tr>"
+            "<tr><td>#2 a_then_b</td><td>t=0ms</td><td>t=0ms</td><td>cancelled: deadlock, while blocked on Lock 'b' held by #3 b_then_a</td></tr>"
         ),
         "{html}"
     );
-    assert_eq!(html.matches("<td>cancelled: deadlock</td>").count(), 3);
+    assert_eq!(
+        html.matches("<td>cancelled: deadlock, while blocked on Lock ")
+            .count(),
+        2
+    );
+    assert!(html.contains("<td>cancelled: deadlock, while blocked on join #2 a_then_b</td>"));
 }
