@@ -451,3 +451,28 @@ fn the_timeline_lists_tasks_and_says_what_needs_its_script() {
     );
     assert!(html.contains("<td>cancelled: deadlock, while blocked on join #2 a_then_b</td>"));
 }
+
+/// The page is a function of the run: the same run twice gives the same bytes (no clock, no
+/// addresses, no order from a hash map), and it names nothing to fetch, so it opens offline.
+#[test]
+fn the_timeline_is_the_same_bytes_for_the_same_run_and_fetches_nothing() {
+    let page = || {
+        let (code, html, _) = run(&[
+            "run",
+            "scenarios/bug_timeout_race.toml",
+            "--format",
+            "html",
+            "--policy",
+            "random",
+            "--seed",
+            "14",
+        ]);
+        assert_eq!(code, 1, "seed 14 breaks the invariant");
+        html
+    };
+    let html = page();
+    assert_eq!(html, page());
+    for fetch in ["http:", "https:", "src=", "<link", "@import", "url("] {
+        assert!(!html.contains(fetch), "{fetch}");
+    }
+}
