@@ -16,6 +16,23 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The output of bug_lock_order_deadlock's seed 4 in `format`: the run deadlocks (seeds
+/// 1-3 do not).
+fn deadlocked(format: &str) -> String {
+    let (code, out, _) = run(&[
+        "run",
+        "scenarios/bug_lock_order_deadlock.toml",
+        "--format",
+        format,
+        "--policy",
+        "random",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(code, 1, "{format}");
+    out
+}
+
 #[test]
 fn jsonl_has_one_object_per_event_and_an_end_line() {
     let (code, out, _) = run(&["run", "scenarios/say_after_tasks.toml", "--format", "jsonl"]);
@@ -207,18 +224,7 @@ fn page_data(html: &str) -> serde_json::Value {
 /// list with the deadlock report's lines kept, and a runaway run's page is bounded.
 #[test]
 fn the_timeline_is_linear_bounded_and_lists_failures() {
-    let (code, html, _) = run(&[
-        "run",
-        "scenarios/bug_lock_order_deadlock.toml",
-        "--format",
-        "html",
-        "--policy",
-        "random",
-        "--seed",
-        "4",
-    ]);
-    // Seed 4 deadlocks (seeds 1-3 do not).
-    assert_eq!(code, 1);
+    let html = deadlocked("html");
     assert!(
         html.contains("<ul class=bad><li><pre>deadlock at t="),
         "{html}"
@@ -338,21 +344,6 @@ fn logs_format_prints_only_log_lines() {
 /// deadlock, not main, ended the run. Every format names why the run stopped.
 #[test]
 fn every_format_labels_the_teardown_by_why_the_run_stopped() {
-    // Seed 4 deadlocks (see `the_timeline_is_linear_bounded_and_lists_failures`).
-    let deadlocked = |format: &str| {
-        let (code, out, _) = run(&[
-            "run",
-            "scenarios/bug_lock_order_deadlock.toml",
-            "--format",
-            format,
-            "--policy",
-            "random",
-            "--seed",
-            "4",
-        ]);
-        assert_eq!(code, 1, "{format}");
-        out
-    };
     let text = deadlocked("text");
     assert!(
         text.ends_with(
@@ -427,17 +418,7 @@ fn the_timeline_lists_tasks_and_says_what_needs_its_script() {
         assert!(html.contains(row), "{row}\n{html}");
     }
 
-    let (code, html, _) = run(&[
-        "run",
-        "scenarios/bug_lock_order_deadlock.toml",
-        "--format",
-        "html",
-        "--policy",
-        "random",
-        "--seed",
-        "4",
-    ]);
-    assert_eq!(code, 1);
+    let html = deadlocked("html");
     assert!(
         html.contains(
             "<tr><td>#2 a_then_b</td><td>t=0ms</td><td>t=0ms</td><td>cancelled: deadlock, while blocked on Lock 'b' held by #3 b_then_a</td></tr>"
