@@ -13,6 +13,9 @@ use super::timeline::{MarkKind, State, Timeline};
 /// The most log lines listed under the chart (all of them are drawn on it).
 const MAX_LISTED_LOGS: usize = 2_000;
 
+/// The most tasks listed under the chart (all of them are drawn on it).
+const MAX_LISTED_TASKS: usize = 2_000;
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -137,7 +140,7 @@ pre {{ margin: 2px 0; white-space: pre-wrap; }}
 #tip {{ position: fixed; display: none; background: #ffffe8; border: 1px solid #999; padding: 4px 6px; font: 12px monospace; pointer-events: none; white-space: pre; z-index: 2; }}
 .tools button {{ margin-right: 4px; }}
 table.logs {{ border-collapse: collapse; font: 12px monospace; }}
-table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
+table.logs td, table.logs th {{ padding: 0 10px 0 0; vertical-align: top; text-align: left; }}
 </style></head><body>
 <h2>{title}</h2>
 <p>{desc}</p>
@@ -148,9 +151,10 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
 <p class=tools><button id=zin>zoom in</button><button id=zout>zoom out</button><button id=reset>whole run</button>
 <label><input type=checkbox id=order> one step per event (order within an instant)</label>
 <span id=status></span></p>
+<noscript><p class=bad>The chart is drawn by this page's own inline script (the page fetches nothing); with JavaScript off, the tables of tasks and log lines below show the run.</p><style>#scroll, .tools, .hint {{ display: none; }}</style></noscript>
 <div id=scroll><canvas id=c></canvas><div id=spacer></div></div>
 <div id=tip></div>
-<p>Scroll for more tasks; ctrl + wheel (or the buttons) zooms around the pointer, dragging pans, hovering shows details.</p>
+<p class=hint>Scroll for more tasks; ctrl + wheel (or the buttons) zooms around the pointer, dragging pans, hovering shows details.</p>
 <script id=data type="application/json">"##,
         title = esc(&info.name),
         desc = esc(&info.description),
@@ -164,8 +168,76 @@ table.logs td {{ padding: 0 10px 0 0; vertical-align: top; }}
     w.write_all(b"</script>\n<script>\n")?;
     w.write_all(SCRIPT.as_bytes())?;
     w.write_all(b"</script>\n")?;
+    write_tasks(tl, w)?;
     write_logs(tl, w)?;
     w.write_all(b"</body></html>\n")
+}
+
+/// Each task's span and how it ended, as a table (the first [`MAX_LISTED_TASKS`]): what
+/// the chart shows, readable without its script and searchable with the browser's find.
+fn write_tasks(tl: &Timeline, w: &mut dyn Write) -> io::Result<()> {
+    let n = tl.rows.len().min(MAX_LISTED_TASKS);
+    // Per task: its first segment's start, its last segment (segments are in start order)
+    // and its last end mark.
+    let mut first = vec![None; n];
+    let mut last: Vec<Option<&super::timeline::Segment>> = vec![None; n];
+    let mut end: Vec<Option<&MarkKind>> = vec![None; n];
+    for s in tl.segments.iter().filter(|s| s.row < n) {
+        first[s.row].get_or_insert(s.t0);
+        last[s.row] = Some(s);
+    }
+    for m in tl.marks.iter().filter(|m| m.row < n) {
+        if !matches!(m.kind, MarkKind::Log(_) | MarkKind::Timeout) {
+            end[m.row] = Some(&m.kind);
+        }
+    }
+    writeln!(
+        w,
+        "<h3>Tasks ({})</h3>\n<table class=logs>\n<tr><th>task</th><th>from</th><th>to</th><th>how it ended</th></tr>",
+        tl.rows.len()
+    )?;
+    for row in 0..n {
+        let to = last[row].map_or(String::new(), |s| format!("t={}ms", s.t1));
+        let how = match (end[row], last[row]) {
+            (Some(MarkKind::Returned), _) => "returned".to_string(),
+            (Some(MarkKind::Panicked(msg)), _) => format!("panicked: {msg}"),
+            // A run's teardown (a deadlock, a limit) cancels what is left: say what each
+            // task was waiting for, which the chart draws as a sliver at the end.
+            (Some(MarkKind::Cancelled(Some(why))), Some(s)) => match &s.state {
+                State::Blocked(on) => format!("cancelled: {why}, while blocked on {on}"),
+                State::Sleeping(on) => format!("cancelled: {why}, while in {on}"),
+                State::Ready | State::Running => format!("cancelled: {why}"),
+            },
+            (Some(MarkKind::Cancelled(Some(why))), None) => format!("cancelled: {why}"),
+            (Some(MarkKind::Cancelled(None)), _) => "cancelled".to_string(),
+            (Some(MarkKind::CancelRequested(by)), _) => {
+                format!("cancellation requested ({by}), not delivered")
+            }
+            (_, Some(s)) => match &s.state {
+                State::Ready => "still ready when the run ended".to_string(),
+                State::Running => "running when the run ended".to_string(),
+                State::Sleeping(on) => format!("still sleeping ({on})"),
+                State::Blocked(on) => format!("still blocked on {on}"),
+            },
+            (_, None) => "never ran".to_string(),
+        };
+        writeln!(
+            w,
+            "<tr><td>{}</td><td>{}</td><td>{to}</td><td>{}</td></tr>",
+            esc(&tl.rows[row]),
+            first[row].map_or(String::new(), |t| format!("t={t}ms")),
+            esc(&how)
+        )?;
+    }
+    writeln!(w, "</table>")?;
+    if tl.rows.len() > n {
+        writeln!(
+            w,
+            "<p>... and {} more (all are drawn on the chart)</p>",
+            tl.rows.len() - n
+        )?;
+    }
+    Ok(())
 }
 
 /// The log lines as a table (the first [`MAX_LISTED_LOGS`]).
@@ -264,16 +336,28 @@ function draw() {
       }
     }
     const ms = rowMarks[r];
+    let labelEnd = 0;
     for (let j = 0; j < ms.length; j++) {
       const k = ms[j], kind = D.marks[k * 5 + 1], x = xOf(markAt(k)), cy = y + (kind === 0 ? LOG_Y : BAR_Y);
       if (x < LABEL_W - 10 || x > W + 10) continue;
       ctx.fillStyle = ['#222', '#d62728', '#d62728', '#111', '#d62728', '#8e44ad'][kind];
       if (kind === 0) {
         ctx.beginPath(); ctx.arc(x, cy, 3, 0, 7); ctx.fill();
-        let room = W - x;
-        for (let n = j + 1; n < ms.length; n++) { if (D.marks[ms[n] * 5 + 1] === 0) { room = xOf(markAt(ms[n])) - x; break; } }
-        const chars = Math.floor((room - 10) / 6.6);
-        if (chars >= 3) { const s = D.strings[D.marks[k * 5 + 4]]; ctx.fillStyle = '#000'; ctx.fillText(s.length > chars ? s.slice(0, chars - 1) + '\u2026' : s, x + 5, cy); }
+        let room = W - x, last = true;
+        for (let n = j + 1; n < ms.length; n++) { if (D.marks[ms[n] * 5 + 1] === 0) { room = xOf(markAt(ms[n])) - x; last = false; break; } }
+        const s = D.strings[D.marks[k * 5 + 4]];
+        let chars = Math.floor((room - 10) / 6.6), left = false;
+        // The row's last line, cut by the chart's right edge, goes left of its dot when
+        // all of it fits there (after the previous line's text).
+        if (last && s.length > chars && Math.floor((x - Math.max(LABEL_W, labelEnd) - 10) / 6.6) >= s.length) {
+          chars = s.length; left = true;
+        }
+        if (chars >= 3) {
+          const txt = s.length > chars ? s.slice(0, chars - 1) + '\u2026' : s;
+          ctx.fillStyle = '#000';
+          if (left) { ctx.textAlign = 'right'; ctx.fillText(txt, x - 5, cy); ctx.textAlign = 'left'; }
+          else { ctx.fillText(txt, x + 5, cy); labelEnd = x + 5 + txt.length * 6.6; }
+        }
       } else if (kind === 1) { ctx.beginPath(); ctx.moveTo(x - 5, cy - 7); ctx.lineTo(x + 5, cy - 7); ctx.lineTo(x, cy + 1); ctx.fill(); }
       else if (kind === 2) { ctx.strokeStyle = '#d62728'; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(x - 4, cy - 4); ctx.lineTo(x + 4, cy + 4); ctx.moveTo(x + 4, cy - 4); ctx.lineTo(x - 4, cy + 4); ctx.stroke(); }
       else if (kind === 3) { ctx.fillRect(x - 1.5, cy - 7, 3, 14); }

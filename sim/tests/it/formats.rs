@@ -16,6 +16,23 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The output of bug_lock_order_deadlock's seed 4 in `format`: the run deadlocks (seeds
+/// 1-3 do not).
+fn deadlocked(format: &str) -> String {
+    let (code, out, _) = run(&[
+        "run",
+        "scenarios/bug_lock_order_deadlock.toml",
+        "--format",
+        format,
+        "--policy",
+        "random",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(code, 1, "{format}");
+    out
+}
+
 #[test]
 fn jsonl_has_one_object_per_event_and_an_end_line() {
     let (code, out, _) = run(&["run", "scenarios/say_after_tasks.toml", "--format", "jsonl"]);
@@ -207,18 +224,7 @@ fn page_data(html: &str) -> serde_json::Value {
 /// list with the deadlock report's lines kept, and a runaway run's page is bounded.
 #[test]
 fn the_timeline_is_linear_bounded_and_lists_failures() {
-    let (code, html, _) = run(&[
-        "run",
-        "scenarios/bug_lock_order_deadlock.toml",
-        "--format",
-        "html",
-        "--policy",
-        "random",
-        "--seed",
-        "4",
-    ]);
-    // Seed 4 deadlocks (seeds 1-3 do not).
-    assert_eq!(code, 1);
+    let html = deadlocked("html");
     assert!(
         html.contains("<ul class=bad><li><pre>deadlock at t="),
         "{html}"
@@ -338,21 +344,6 @@ fn logs_format_prints_only_log_lines() {
 /// deadlock, not main, ended the run. Every format names why the run stopped.
 #[test]
 fn every_format_labels_the_teardown_by_why_the_run_stopped() {
-    // Seed 4 deadlocks (see `the_timeline_is_linear_bounded_and_lists_failures`).
-    let deadlocked = |format: &str| {
-        let (code, out, _) = run(&[
-            "run",
-            "scenarios/bug_lock_order_deadlock.toml",
-            "--format",
-            format,
-            "--policy",
-            "random",
-            "--seed",
-            "4",
-        ]);
-        assert_eq!(code, 1, "{format}");
-        out
-    };
     let text = deadlocked("text");
     assert!(
         text.ends_with(
@@ -404,4 +395,65 @@ fn every_format_labels_the_teardown_by_why_the_run_stopped() {
     assert_eq!(code, 0);
     assert!(text.contains(" cancel delivered\n"), "{text}");
     assert!(!text.contains(" cancel delivered ("), "{text}");
+}
+
+/// Regression: with JavaScript off the page showed an empty 70%-high box and dead buttons.
+/// It now says why and hides them (`<noscript>`), and a table of tasks (from, to, how each
+/// ended) stands beside the log lines, readable and searchable without the script.
+#[test]
+fn the_timeline_lists_tasks_and_says_what_needs_its_script() {
+    let (code, html, _) = run(&["run", "scenarios/factorial_gather.toml", "--format", "html"]);
+    assert_eq!(code, 0);
+    let noscript = &html[html.find("<noscript>").expect("a noscript note")..];
+    assert!(
+        noscript.contains("inline script") && noscript.contains("#scroll, .tools"),
+        "{noscript}"
+    );
+    assert!(html.contains("<h3>Tasks (4)</h3>"), "{html}");
+    for row in [
+        "<tr><td>#1 main</td><td>t=0ms</td><td>t=3000ms</td><td>returned</td></tr>",
+        "<tr><td>#2</td><td>t=0ms</td><td>t=1000ms</td><td>returned</td></tr>",
+        "<tr><td>#4</td><td>t=0ms</td><td>t=3000ms</td><td>returned</td></tr>",
+    ] {
+        assert!(html.contains(row), "{row}\n{html}");
+    }
+
+    let html = deadlocked("html");
+    assert!(
+        html.contains(
+            "<tr><td>#2 a_then_b</td><td>t=0ms</td><td>t=0ms</td><td>cancelled: deadlock, while blocked on Lock 'b' held by #3 b_then_a</td></tr>"
+        ),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<td>cancelled: deadlock, while blocked on Lock ")
+            .count(),
+        2
+    );
+    assert!(html.contains("<td>cancelled: deadlock, while blocked on join #2 a_then_b</td>"));
+}
+
+/// The page is a function of the run: the same run twice gives the same bytes (no clock, no
+/// addresses, no order from a hash map), and it names nothing to fetch, so it opens offline.
+#[test]
+fn the_timeline_is_the_same_bytes_for_the_same_run_and_fetches_nothing() {
+    let page = || {
+        let (code, html, _) = run(&[
+            "run",
+            "scenarios/bug_timeout_race.toml",
+            "--format",
+            "html",
+            "--policy",
+            "random",
+            "--seed",
+            "14",
+        ]);
+        assert_eq!(code, 1, "seed 14 breaks the invariant");
+        html
+    };
+    let html = page();
+    assert_eq!(html, page());
+    for fetch in ["http:", "https:", "src=", "<link", "@import", "url("] {
+        assert!(!html.contains(fetch), "{fetch}");
+    }
 }
