@@ -99,8 +99,8 @@ pub(super) fn check(path: &Path) -> ExitCode {
                 }
                 let rerun = Rerun::new(&scn, &first.token, &LimitArgs::default());
                 warn!(
-                    "seed: {}  policy: random\nreplay token: {}\nrerun: {}",
-                    first.seed, rerun.token, rerun.command
+                    "seed: {}  policy: random\nreplay token: {}\nrerun: {}\ntimeline: {}",
+                    first.seed, rerun.token, rerun.command, rerun.timeline
                 );
                 failed += 1;
             }

@@ -216,8 +216,8 @@ fn trace_level(format: Format) -> TraceLevel {
     }
 }
 
-/// The report of a failed run: what failed, the seed and policy, the token and the command
-/// that reruns it (under the same limit flags).
+/// The report of a failed run: what failed, the seed and policy, the token, the command
+/// that reruns it (under the same limit flags) and the one that writes its timeline.
 fn failure_block(
     scn: &Scenario,
     report: &Report,
@@ -237,6 +237,7 @@ fn failure_block(
     let rerun = Rerun::new(scn, token, limits);
     s.push_str(&format!("replay token: {}\n", rerun.token));
     s.push_str(&format!("rerun: {}\n", rerun.command));
+    s.push_str(&format!("timeline: {}\n", rerun.timeline));
     s
 }
 
@@ -450,6 +451,9 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
                     let rerun = Rerun::new(&scn, &first.token, &limits);
                     say!("first failing token: {}", rerun.token);
                     say!("replay it: {}", rerun.command);
+                    // One timeline line: the shrunk run's when there is one (the shorter
+                    // story), else the first failure's.
+                    let mut timeline = rerun.timeline;
                     if let Some(s) = &summary.shrunk {
                         let rerun = Rerun::new(&scn, &s.token, &limits);
                         say!(
@@ -461,7 +465,9 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
                             rerun.token
                         );
                         say!("replay the shrunk run: {}", rerun.command);
+                        timeline = rerun.timeline;
                     }
+                    say!("timeline: {timeline}");
                     Ok(ExitCode::from(EXIT_FAILED))
                 }
             }

@@ -13,7 +13,7 @@ use simloop::Token;
 
 use super::EXIT_USAGE;
 use super::args::LimitArgs;
-use crate::output::{self, replay_command};
+use crate::output::{self, replay_command, shell_word};
 use crate::scenario::Scenario;
 use crate::scenario::error::shorten;
 
@@ -24,12 +24,15 @@ pub(super) const MAX_PRINTED_TOKEN: usize = 4096;
 const MAX_TOKEN_FILE: u64 = 64 << 20;
 
 /// How to rerun a recorded run: the token as printed (`@FILE` and what it holds, when
-/// long) and the command.
+/// long), the command, and the command that writes its timeline.
 pub(super) struct Rerun {
     /// The token, or `@FILE (sl3:random:0:AgA..., 380995 characters ...)`.
     pub(super) token: String,
     /// `cargo run ... -- replay FILE TOKEN [limit flags]`.
     pub(super) command: String,
+    /// The command plus `--format html --out STEM.timeline.html`: it writes the run's HTML
+    /// timeline to the directory where it is printed (STEM is the scenario file's).
+    pub(super) timeline: String,
 }
 
 impl Rerun {
@@ -44,19 +47,34 @@ impl Rerun {
             let command = format!("{}{}", replay_command(&scn.path, &full), limits.flags());
             return Rerun {
                 token: full,
+                timeline: timeline_command(&command, &scn.path),
                 command,
             };
         };
         let arg = format!("@{}", path.display());
         let head: String = full.chars().take(24).collect();
+        let command = format!("{}{}", replay_command(&scn.path, &arg), limits.flags());
         Rerun {
             token: format!(
                 "{arg} ({head}..., {} characters, too long for a command line: kept in that file)",
                 full.len()
             ),
-            command: format!("{}{}", replay_command(&scn.path, &arg), limits.flags()),
+            timeline: timeline_command(&command, &scn.path),
+            command,
         }
     }
+}
+
+/// `command` (a replay) writing the HTML timeline to `STEM.timeline.html` in the current
+/// directory, STEM being the file stem of the scenario at `path`.
+fn timeline_command(command: &str, path: &str) -> String {
+    let stem = Path::new(path)
+        .file_stem()
+        .map_or_else(|| "run".into(), |s| s.to_string_lossy());
+    // A name that starts with `-` would be read as a flag after `--out`.
+    let dot = if stem.starts_with('-') { "./" } else { "" };
+    let out = format!("{dot}{stem}.timeline.html");
+    format!("{command} --format html --out {}", shell_word(&out))
 }
 
 /// Writes a long token to `<temp>/sim-tokens/<hash>.token` (named by its content, so the

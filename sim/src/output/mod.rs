@@ -13,7 +13,7 @@ use clap::ValueEnum;
 use simloop::Token;
 use simloop::trace::EventKind;
 
-pub use self::command::replay_command;
+pub use self::command::{replay_command, shell_word};
 
 use crate::interp::Report;
 use crate::scenario::Scenario;

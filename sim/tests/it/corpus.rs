@@ -24,6 +24,19 @@ fn rerun(dir: &Path, text: &str, prefix: &str) -> Out {
     sim_in(dir, &args)
 }
 
+/// Runs the printed command `line` through a shell in `dir`, as a user pastes it; asserts
+/// it exited 1 (the run failed again) and returns its standard error.
+fn failed_in_shell(dir: &Path, line: &str) -> String {
+    let o = Command::new("sh")
+        .args(["-c", line])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{line}: {stderr}");
+    stderr
+}
+
 const TWO_SPINNERS: &str = "[tasks.t]\nsteps = [{ while_before = 1e8, do = [{ yield = 1 }] }]\n[main]\nsteps = [{ spawn = \"t\" }, { spawn = \"t\" }, { sleep = 1 }]\n";
 
 /// The rerun command of a run stopped by a limit flag lacked the flag, so the replay went
@@ -339,12 +352,56 @@ fn the_rerun_command_runs_as_printed_outside_a_checkout() {
         )),
         "{line}"
     );
-    let again = Command::new("sh")
-        .args(["-c", line])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&again.stderr);
-    assert_eq!(again.status.code(), Some(1), "{stderr}");
+    let stderr = failed_in_shell(&dir, line);
     assert!(stderr.contains("  - no log line `bye`"), "{stderr}");
+}
+
+/// A failure said how to replay its run but not how to see it: `sim run`, `sim explore`
+/// and `sim check` print a `timeline:` line, the replay command writing the HTML timeline
+/// to `STEM.timeline.html`, which runs as printed, through a shell, where it was printed.
+#[test]
+fn every_failure_prints_a_timeline_command_that_runs_as_printed() {
+    let dir = scratch("corpus");
+    // FIFO runs `a` first; another seed may run `b` first, breaking the order.
+    std::fs::write(
+        dir.join("my race.toml"),
+        "[tasks.t]\nparams = [\"w\"]\nsteps = [{ log = \"{w}\" }]\n[main]\nsteps = [{ spawn = \"t\", args = { w = \"a\" } }, { spawn = \"t\", args = { w = \"b\" } }, { sleep = 1 }]\n[expect]\norder = [\"a\", \"b\"]\n[check]\nexplore = 50\n",
+    )
+    .unwrap();
+    let page = dir.join("my race.timeline.html");
+    let explored = sim_in(&dir, &["explore", "my race.toml", "--runs", "50"]);
+    let seed = explored
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("first failure: seed "))
+        .unwrap_or_else(|| panic!("no failure:\n{}", explored.stdout))
+        .to_string();
+    let ran = sim_in(
+        &dir,
+        &["run", "my race.toml", "--policy", "random", "--seed", &seed],
+    );
+    let checked = sim_in(&dir, &["check", "my race.toml"]);
+    let printed = [
+        ("explore", explored.code, explored.stdout),
+        ("run", ran.code, ran.stderr),
+        ("check", checked.code, checked.stderr),
+    ];
+    for (what, code, printed) in printed {
+        assert_eq!(code, 1, "{what}: {printed}");
+        let line = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("timeline: "))
+            .unwrap_or_else(|| panic!("no timeline line after {what}:\n{printed}"));
+        let replay = line
+            .strip_suffix(" --format html --out 'my race.timeline.html'")
+            .unwrap_or_else(|| panic!("{line}"));
+        let _ = std::fs::remove_file(&page);
+        failed_in_shell(&dir, line);
+        let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{line}: {e}"));
+        // The page is the failed run's: it names the same replay command.
+        assert!(
+            html.contains(&format!("<code>replay: {replay}</code>")),
+            "{what}: {line}"
+        );
+    }
 }
