@@ -69,7 +69,9 @@ pub(super) struct Mirror {
 
 impl Mirror {
     /// Brings the copy up to date with `ready`, giving new task entries their task's
-    /// priority.
+    /// priority. Inlined into the pick, its one caller (left to itself, the compiler stopped
+    /// inlining it once expiries became task entries: +5% instructions a PCT pick).
+    #[inline]
     pub(super) fn sync(&mut self, ready: &ReadyView<'_>, priority: impl Fn(TaskId) -> u64) {
         let pushed = ready.pushed();
         let new = (pushed - self.seen) as usize;
@@ -114,7 +116,10 @@ impl Mirror {
         }
     }
 
-    /// The ready task entry with the highest priority (the oldest among equals).
+    /// The ready task entry with the highest priority (the oldest among equals). Inlined:
+    /// it is asked at every pick (`Pct::next_task`), and with a second caller
+    /// (`reprioritise_best`) the compiler stopped inlining it.
+    #[inline]
     fn best(&self) -> Option<Queued> {
         match (self.held, self.tasks.peek()) {
             (Some(held), Some(&top)) => Some(held.max(top)),
@@ -134,7 +139,8 @@ impl Mirror {
     }
 
     /// The task of the ready task entry with the highest priority, and the index it arrived
-    /// at.
+    /// at (asked at every pick, so inlined, as `best`).
+    #[inline]
     pub(super) fn best_entry(&self) -> Option<(TaskId, usize)> {
         self.best().map(|(_, _, p)| (task_of(p), at_of(p) as usize))
     }
