@@ -8,7 +8,7 @@
 //!   were made (ns per sleep; N timers are armed at any time);
 //! - `semaphore`: N tasks each acquire a `Semaphore(10)` under a seeded timeout of 20..80
 //!   ms and hold a permit for 1 ms: most time out, their waits removed from anywhere in the
-//!   waiter list (ns per waiter);
+//!   waiter list (ns per waiter; PCT too: each expiry is a ready entry PCT places);
 //! - `memory`: bytes of peak resident memory per task, N tasks asleep at once (a child
 //!   process each, as for W1's peak).
 //!
@@ -100,6 +100,9 @@ pub fn series() -> Vec<Series> {
             impls: vec![
                 ("simloop-random", |n, s| semaphore_sim(Policy::Random, n, s)),
                 ("simloop-fifo", |n, s| semaphore_sim(Policy::Fifo, n, s)),
+                ("simloop-pct", |n, s| {
+                    semaphore_sim(Policy::Pct { depth: 3 }, n, s)
+                }),
                 ("tokio", |n, _| semaphore_tokio(n)),
             ],
         },

@@ -49,7 +49,10 @@ impl Core {
         };
         if kind == TimerKind::Cancel && deadline <= self.now {
             let (key, index) = self.timers.arm_due(task, waker);
-            self.ready.push_back(Entry::Timer(index));
+            self.ready.push_back(Entry::Timer {
+                index,
+                task: task.get(),
+            });
             return key;
         }
         self.stats.timers += 1;

@@ -515,7 +515,7 @@ impl Core {
                         _ => Step::Callback(k),
                     };
                 }
-                Entry::Timer(index) => {
+                Entry::Timer { index, .. } => {
                     // A timeout's expiry, at asyncio's timeout callback's turn. When the
                     // bounded work was woken earlier in the pass, the expiry still wins, as
                     // in asyncio; other policies explore the other order by picking the

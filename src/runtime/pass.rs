@@ -230,7 +230,10 @@ impl Core {
                     trace.quick(now, None, Quick::TimerFired(f.task));
                 }
                 match (f.deadline, f.waker) {
-                    (Some(index), _) => ready.push_back(Entry::Timer(index)),
+                    (Some(index), _) => ready.push_back(Entry::Timer {
+                        index,
+                        task: f.task.get(),
+                    }),
                     (None, None) => ready.push_back(Entry::Hop(f.task)),
                     // A foreign waker waits for its turn in the hop table (`Core::park`, on
                     // the parts of the core the closure may borrow).

@@ -5,7 +5,8 @@ use super::ReadyQueue;
 
 use super::TaskId;
 
-/// One entry of the ready queue: 8 bytes, copied freely.
+/// One entry of the ready queue: 12 bytes (a pool slot with its arrival place is 16), copied
+/// freely.
 ///
 /// asyncio's ready queue holds callbacks; a task step is one kind of callback. simloop keeps
 /// the kinds that matter for ordering: polling a task, and waking a waker one slot later (a
@@ -20,9 +21,13 @@ pub(crate) enum Entry {
     Hop(TaskId),
     /// Wake the foreign waker parked at this index of the core's hop table.
     Wake(u32),
-    /// Deliver the fired cancel timer at this slab index (a `Timeout`'s deadline: asyncio's
-    /// timeout callback), which cancels what the timeout bounds (`Core::expire`).
-    Timer(u32),
+    /// Deliver the fired cancel timer at slab index `index` (a `Timeout`'s deadline:
+    /// asyncio's timeout callback), which cancels what the timeout bounds (`Core::expire`).
+    /// `task` is the number ([`TaskId::get`]) of the task that awaits the timeout, whose
+    /// cancel timer it is: the expiry is a step on its behalf, which PCT places by that
+    /// task's priority (`schedule/pct/`). Carried here so that a strategy needs no look-up
+    /// in the timer slab; the entry stays 12 bytes.
+    Timer { index: u32, task: u32 },
     /// The main task finished one slot ago: end the run (asyncio's `loop.stop()` callback).
     Stop,
 }
@@ -46,11 +51,17 @@ impl ReadyView<'_> {
         self.queue.get(i).copied()
     }
 
-    /// The task entry `i` polls, or `None` for a wake-up hop or the end of the run.
-    pub(crate) fn polls(&self, i: usize) -> Option<TaskId> {
-        match self.queue.get(i)? {
-            Entry::Poll(id) => Some(*id),
-            Entry::Hop(_) | Entry::Wake(_) | Entry::Timer(_) | Entry::Stop => None,
+    /// The task entry `i` is a step of: the polled task, the task whose timeout expires
+    /// (`Entry::Timer`), or the main task for the end of the run; `None` for a wake-up hop
+    /// (`Entry::Hop`, `Entry::Wake`: a wake, a foreign waker's or a callback's turn), which
+    /// is no task's step.
+    #[inline]
+    pub(crate) fn step_of(&self, i: usize) -> Option<TaskId> {
+        match *self.queue.get(i)? {
+            Entry::Poll(id) => Some(id),
+            Entry::Timer { task, .. } => Some(TaskId::from_raw(task)),
+            Entry::Stop => Some(TaskId::from_index(0)),
+            Entry::Hop(_) | Entry::Wake(_) => None,
         }
     }
 
@@ -68,13 +79,14 @@ impl ReadyView<'_> {
     pub(crate) fn index_of_push(&self, push: u64, hint: usize) -> Option<usize> {
         self.queue.index_of_push(push, hint)
     }
+}
 
-    /// Whether entry `i` is a wake-up hop (a fired timer's callback or a combinator's extra
-    /// hop), which runs no task code of its own.
-    pub(crate) fn is_hop(&self, i: usize) -> bool {
-        matches!(
-            self.queue.get(i),
-            Some(Entry::Hop(_) | Entry::Wake(_) | Entry::Timer(_))
-        )
+#[cfg(test)]
+mod tests {
+    /// An entry, an expiry's with its task's number too, stays 12 bytes: with its arrival
+    /// place a pool slot is 16 (`ready_queue.rs`), four to a cache line.
+    #[test]
+    fn an_entry_is_twelve_bytes() {
+        assert_eq!(std::mem::size_of::<super::Entry>(), 12);
     }
 }

@@ -55,7 +55,7 @@ impl Core {
         self.timers.set_scope(key, tasks);
     }
 
-    /// The turn of `Entry::Timer(index)`: delivers a timeout's expiry, as asyncio's timeout
+    /// The turn of `Entry::Timer { index, .. }`: delivers a timeout's expiry, as asyncio's timeout
     /// callback does with `Task.cancel()`. The tasks of its scope that have not ended are
     /// cancelled (in the order they were awaited) and its task resumes when they end, as an
     /// awaiter; when there are none, the task is marked abandoning (primitives skip its

@@ -362,7 +362,7 @@ impl Core {
         let reaches = |e: &Entry| match *e {
             Entry::Poll(t) | Entry::Hop(t) => inside(t),
             // A timeout's expiry, queued for delivery, cancels its task (or its scope).
-            Entry::Timer(index) => self.timers.delivery_reaches(index, inside),
+            Entry::Timer { index, .. } => self.timers.delivery_reaches(index, inside),
             Entry::Stop => false,
             // A foreign waker or a done-callback may wake or cancel anyone.
             Entry::Wake(k) => match &self.hops[k as usize] {

@@ -34,14 +34,20 @@ pub enum Policy {
     /// depth `d` (whose ordering constraints fall within those `k` decisions) with
     /// probability at least `1/(n k^(d-1))` per run, `n` tasks. The explorer learns `k`, the
     /// run length, from its runs and reports the bound in force; a run made on its own
-    /// spreads the change points over its first 100 decisions. Wake-up hops run before task
-    /// steps; a task that yields keeps its priority. Written `pct<d>` in tokens and on the
-    /// command line; `depth` 0 is treated as 1.
+    /// spreads the change points over its first 100 decisions. A task that yields keeps its
+    /// priority. Written `pct<d>` in tokens and on the command line; `depth` 0 is treated
+    /// as 1.
     ///
-    /// Because hops (timer callbacks among them) run first, PCT never runs a task step
-    /// between two timer callbacks due at the same instant: a race between a task's work
-    /// and a timeout expiring at that instant (`scenarios/bug_timeout_race.toml`) is found
-    /// by [`Policy::Random`], not by PCT, and the bound PCT reports does not cover it.
+    /// A timeout's expiry (`wait_for`, `timeout`, `timeout_scope`) is a step of the task
+    /// that awaits the timeout, with that task's priority, so a task's work racing a
+    /// timeout that expires at the same instant is found in both orders
+    /// (`scenarios/bug_timeout_race.toml`: about half of PCT's runs fail). Wake-up hops,
+    /// which only queue a task's step, run before task steps, and so do callbacks
+    /// (`call_soon`, `call_later`, done-callbacks): a task step racing a callback due at
+    /// the same instant, or a task's own wake-up racing its own timeout's expiry, is found
+    /// by [`Policy::Random`], not by PCT, and the bound PCT reports does not cover those
+    /// orders. PCT's tokens are version `sl4` since this rule came in (round 17); an older
+    /// seed-only PCT token is refused (see [`crate::Token`]).
     Pct {
         /// The bug depth aimed at: how many ordering constraints must hold for it to show.
         depth: u32,

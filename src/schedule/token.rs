@@ -1,6 +1,7 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>`, where the payload is unpadded URL-safe base64
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl4` for PCT, below), where the payload is
+//! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
 //! before it, so a truncated or mistyped token is rejected instead of replaying something
@@ -20,6 +21,15 @@
 //! number the slots of the ready pool (index 0 is still the oldest entry: see
 //! `runtime/ready_queue.rs`), so an `sl2` decision names another entry today and the same
 //! seed makes another schedule.
+//!
+//! Version 4 (`sl4`) is version 3's format for PCT's tokens: since round 17 PCT gives a
+//! timeout's expiry its task's priority instead of running it first (`schedule/pct/`), so a
+//! PCT seed makes another schedule than it made before. A version-3 PCT token that carries
+//! its decisions still replays (a replay follows the decisions, not the seed); a
+//! version-3 seed-only PCT token, which replays by its seed, is refused as
+//! [`TokenError::Outdated`] rather than replayed into another run. The other policies'
+//! seeds schedule as they did, so their tokens are still written as version 3, which
+//! every simloop since version 3 reads.
 
 use std::error::Error;
 use std::fmt;
@@ -32,16 +42,36 @@ use super::program::WINDOW;
 use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
+/// The version of the tokens of every policy but PCT.
 const VERSION: &str = "sl3";
 
-/// Versions this simloop once wrote and no longer reads, with why.
+/// The version of PCT's tokens (see the module docs).
+const PCT_VERSION: &str = "sl4";
+
+/// What this simloop reads: both (the format is one).
+const READS: &str = "sl3 and sl4";
+
+/// Versions this simloop once wrote and no longer reads, with why. `sl3` is read, but
+/// not as a seed-only PCT token.
 const OUTDATED: &[(&str, &str)] = &[
     ("sl1", "carries no fingerprint of its program"),
     (
         "sl2",
         "numbers its scheduling decisions in an older order of the ready tasks (and its seed schedules differently now)",
     ),
+    (
+        "sl3",
+        "replays a PCT run by its seed alone, and since version 4 a PCT seed schedules differently (a timeout's expiry takes its task's priority)",
+    ),
 ];
+
+/// The version a token of `policy` is written in.
+fn version_of(policy: Policy) -> &'static str {
+    match policy {
+        Policy::Pct { .. } => PCT_VERSION,
+        _ => VERSION,
+    }
+}
 
 /// A recorded run: policy, seed, every scheduling decision and the fingerprint of the
 /// program it ran ([`Token::program`]). Replaying it with [`crate::Sim::replay`] reproduces
@@ -85,8 +115,9 @@ pub enum TokenError {
     /// The token was written by an unknown format version.
     Version(String),
     /// The token was written by an older simloop, in a format this one no longer reads:
-    /// `sl1` (no program fingerprint) or `sl2` (decisions numbered in the ready queue's FIFO
-    /// order, which version 3's ready pool does not keep).
+    /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
+    /// order, which version 3's ready pool does not keep), or a seed-only PCT token of
+    /// `sl3` (PCT's seeds schedule differently since `sl4`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -103,11 +134,11 @@ impl fmt::Display for TokenError {
         match self {
             TokenError::Shape(why) => write!(
                 f,
-                "malformed replay token: {why} (expected {VERSION}:<policy>:<seed>:<payload>, as printed by a failed run)"
+                "malformed replay token: {why} (expected sl<version>:<policy>:<seed>:<payload>, as printed by a failed run)"
             ),
             TokenError::Version(v) => write!(
                 f,
-                "replay token version '{v}' is not supported by this simloop (it reads {VERSION})"
+                "replay token version '{v}' is not supported by this simloop (it reads {READS})"
             ),
             TokenError::Outdated(v) => {
                 let why = OUTDATED
@@ -116,7 +147,7 @@ impl fmt::Display for TokenError {
                     .map_or("is in a format it no longer reads", |(_, why)| why);
                 write!(
                     f,
-                    "replay token version '{v}' was written by an older simloop and {why}, so this one does not replay it (it reads {VERSION}); run the failing test, scenario or exploration again with this simloop to record a new token"
+                    "replay token version '{v}' was written by an older simloop and {why}, so this one does not replay it (it reads {READS}); run the failing test, scenario or exploration again with this simloop to record a new token"
                 )
             }
             TokenError::UnknownPolicy(p) => {
@@ -211,8 +242,13 @@ impl Token {
     }
 
     fn head(&self) -> String {
-        format!("{VERSION}:{}:{}:", self.policy, self.seed)
+        head(version_of(self.policy), self.policy, self.seed)
     }
+}
+
+/// A token's text before its payload (which its checksum covers).
+fn head(version: &str, policy: Policy, seed: u64) -> String {
+    format!("{version}:{policy}:{seed}:")
 }
 
 /// The varint at `at` of a token's payload.
@@ -277,7 +313,7 @@ impl FromStr for Token {
                 fields.len()
             )));
         };
-        if version != VERSION {
+        if version != VERSION && version != PCT_VERSION {
             return Err(if OUTDATED.iter().any(|(old, _)| *old == version) {
                 TokenError::Outdated(version.to_string())
             } else if version.starts_with("sl") {
@@ -307,13 +343,18 @@ impl FromStr for Token {
             decisions: DecisionLog::default(),
             program: ProgramFingerprint::new(0, 0),
         };
-        let mut head = token.head();
+        // The head as written: a version-3 PCT token is read (and written back as version 4).
+        let mut head = head(version, policy, seed);
         if seed_only {
             head.push(SEED_ONLY);
         }
         let expected = u32::from_le_bytes(sum.try_into().expect("four bytes"));
         if checksum(&head, body) != expected {
             return Err(TokenError::Checksum);
+        }
+        if seed_only && version == VERSION && matches!(policy, Policy::Pct { .. }) {
+            // It would replay by its seed, which PCT now schedules otherwise.
+            return Err(TokenError::Outdated(version.to_string()));
         }
         let mut at = 0;
         let Some(word) = body.get(..8) else {
@@ -369,5 +410,82 @@ impl FromStr for Token {
             ));
         }
         Ok(Token { decisions, ..token })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Sim, TraceLevel, spawn, yield_now};
+
+    /// A program with a few decisions.
+    async fn program() {
+        let a = spawn(async {
+            yield_now().await;
+        });
+        let b = spawn(async {
+            yield_now().await;
+        });
+        a.await.unwrap();
+        b.await.unwrap();
+    }
+
+    /// `token` as the simloop before round 17 wrote it: version 3, its checksum over that
+    /// head.
+    fn as_version_3(token: &Token) -> String {
+        let text = token.to_string();
+        let at = text.match_indices(':').nth(2).expect("four fields").0 + 1;
+        let (head, payload) = text.split_at(at);
+        let (marker, payload) = match payload.strip_prefix(SEED_ONLY) {
+            Some(rest) => ("@", rest),
+            None => ("", payload),
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
+        let mut body = bytes[..bytes.len() - 4].to_vec();
+        let head = format!("{}{marker}", head.replacen(PCT_VERSION, VERSION, 1));
+        let sum = checksum(&head, &body);
+        body.extend_from_slice(&sum.to_le_bytes());
+        format!("{head}{}", URL_SAFE_NO_PAD.encode(body))
+    }
+
+    /// PCT's seeds schedule differently since round 17: its tokens are version 4; a
+    /// version-3 PCT token that replays by its seed is refused, saying why, while one that
+    /// carries its decisions (which a replay follows) still replays the run it recorded.
+    #[test]
+    fn version_3_pct_tokens_replay_only_with_their_decisions() {
+        let pct = || Sim::new().policy(Policy::Pct { depth: 3 }).seed(5);
+        let seeded = pct().trace(TraceLevel::Off).run(program()).token;
+        assert!(seeded.is_seed_only());
+        assert!(seeded.to_string().starts_with("sl4:pct3:5:@"), "{seeded}");
+        assert_eq!(seeded.to_string().parse::<Token>(), Ok(seeded.clone()));
+        let old = as_version_3(&seeded);
+        assert!(old.starts_with("sl3:pct3:5:@"), "{old}");
+        let err = old.parse::<Token>().unwrap_err();
+        assert_eq!(err, TokenError::Outdated("sl3".into()));
+        let message = err.to_string();
+        assert!(
+            message.contains("replays a PCT run by its seed alone")
+                && message.contains("to record a new token"),
+            "{message}"
+        );
+
+        let recorded = pct().run(program());
+        assert!(!recorded.token.is_seed_only());
+        let old = as_version_3(&recorded.token);
+        assert!(old.starts_with("sl3:pct3:5:"), "{old}");
+        let token: Token = old.parse().unwrap();
+        assert_eq!(token, recorded.token);
+        assert!(token.to_string().starts_with("sl4:"));
+        let again = Sim::new().replay(&token).run(program());
+        assert_eq!(again.trace, recorded.trace);
+
+        // Random's seeds schedule as before: its tokens stay version 3, seed-only too.
+        let random = Sim::new()
+            .policy(Policy::Random)
+            .trace(TraceLevel::Off)
+            .run(program())
+            .token;
+        assert!(random.to_string().starts_with("sl3:random:"), "{random}");
+        assert_eq!(random.to_string().parse::<Token>(), Ok(random));
     }
 }

@@ -17,7 +17,7 @@ fn pct_tokens_name_the_depth_and_replay() {
         .seed(9)
         .run((bugs::LOCK_ORDER.fixed)());
     let text = out.token.to_string();
-    assert!(text.starts_with("sl3:pct3:9:"), "{text}");
+    assert!(text.starts_with("sl4:pct3:9:"), "{text}");
     let token: Token = text.parse().unwrap();
     assert_eq!(token.policy(), Policy::Pct { depth: 3 });
     let again = Sim::new().replay(&token).run((bugs::LOCK_ORDER.fixed)());
@@ -426,6 +426,36 @@ fn reports_show_the_pct_guarantee_and_progress() {
     let p = report.pct_guarantee(2);
     let expected = 1.0 / (report.max_tasks as f64 * k as f64);
     assert!((p - expected).abs() < 1e-12);
+}
+
+/// Round 17 (the audit's timeout race, `scenarios/bug_timeout_race.toml`, in Rust): PCT
+/// places a timeout's expiry by the priority of the task that awaits it, so the payment's
+/// step runs before the caller's expiry due at the same instant whenever the payment has
+/// the higher priority: about half the runs, the paper's bound for one ordering
+/// constraint between two tasks (`1/n`), at every depth. Until then every PCT run
+/// delivered the expiry first: one distinct schedule, no failure.
+#[test]
+fn pct_finds_a_task_step_racing_a_timeout_that_expires_at_the_same_instant() {
+    for depth in 1..=3 {
+        let report = Explorer::new()
+            .policy(Policy::Pct { depth })
+            .runs(200)
+            .stop_on_failure(false)
+            .shrink(false, 0)
+            .explore(bugs::TIMEOUT_EXPIRY.buggy);
+        assert_eq!(report.max_tasks, 2, "{report}");
+        assert!(report.distinct >= 2, "pct{depth}:\n{report}");
+        let bound = report.pct_guarantee(1);
+        assert!((bound - 0.5).abs() < 1e-12, "{bound}");
+        // Both orders, each in about half the runs (the payment's first fails).
+        let rate = report.failures as f64 / report.runs as f64;
+        assert!(
+            rate >= 0.6 * bound && rate <= 1.0 - 0.6 * bound,
+            "pct{depth}: {} of {} runs failed",
+            report.failures,
+            report.runs
+        );
+    }
 }
 
 #[test]

@@ -65,52 +65,69 @@ pub(super) fn check(path: &Path) -> ExitCode {
             say!("ok   {} (fifo)", scn.path);
             continue;
         }
-        let plan = explore::Plan {
-            policy: Policy::Random,
-            seeds: 0..scn.check.explore,
-            shard: None,
-            jobs: 1,
-            shrink: false,
-            progress: false,
-            stop_on_failure: false,
-        };
-        let summary = explore::explore(&scn, &plan);
         let n = scn.check.explore;
-        match (scn.check.verdict, &summary.first) {
-            (Verdict::Pass, None) => {
-                say!("ok   {} (fifo + {n} random seeds)", scn.path)
-            }
-            (Verdict::Bug, Some(first)) => say!(
-                "ok   {} (bug found as expected: {}/{} random seeds fail, first seed {}; replay: {})",
-                scn.path,
-                summary.failures,
-                n,
-                first.seed,
-                Rerun::new(&scn, &first.token, &LimitArgs::default()).command
-            ),
-            (Verdict::Pass, Some(first)) => {
-                say!("FAIL {} (random seed {})", scn.path, first.seed);
-                warn!(
-                    "FAILED: scenario `{}` ({}) under seed {}:",
-                    scn.name, scn.path, first.seed
-                );
-                for m in &first.message {
-                    warn!("  - {}", m.trim_end().replace('\n', "\n    "));
+        // Each policy explores the seeds in turn; the first that breaks the verdict fails
+        // the file.
+        let mut found = Vec::new();
+        let mut ok = true;
+        for &policy in &scn.check.policies {
+            let plan = explore::Plan {
+                policy,
+                seeds: 0..n,
+                shard: None,
+                jobs: 1,
+                shrink: false,
+                progress: false,
+                stop_on_failure: false,
+            };
+            let summary = explore::explore(&scn, &plan);
+            let name = cli_name(policy);
+            match (scn.check.verdict, &summary.first) {
+                (Verdict::Pass, None) => found.push(format!("{n} {name} seeds")),
+                (Verdict::Bug, Some(first)) => found.push(format!(
+                    "{}/{} {name} seeds fail, first seed {}; replay: {}",
+                    summary.failures,
+                    n,
+                    first.seed,
+                    Rerun::new(&scn, &first.token, &LimitArgs::default()).command
+                )),
+                (Verdict::Pass, Some(first)) => {
+                    say!("FAIL {} ({name} seed {})", scn.path, first.seed);
+                    warn!(
+                        "FAILED: scenario `{}` ({}) under seed {}:",
+                        scn.name, scn.path, first.seed
+                    );
+                    for m in &first.message {
+                        warn!("  - {}", m.trim_end().replace('\n', "\n    "));
+                    }
+                    let rerun = Rerun::new(&scn, &first.token, &LimitArgs::default());
+                    warn!(
+                        "seed: {}  policy: {name}\nreplay token: {}\nrerun: {}\ntimeline: {}",
+                        first.seed, rerun.token, rerun.command, rerun.timeline
+                    );
+                    ok = false;
+                    break;
                 }
-                let rerun = Rerun::new(&scn, &first.token, &LimitArgs::default());
-                warn!(
-                    "seed: {}  policy: random\nreplay token: {}\nrerun: {}\ntimeline: {}",
-                    first.seed, rerun.token, rerun.command, rerun.timeline
-                );
-                failed += 1;
+                (Verdict::Bug, None) => {
+                    say!(
+                        "FAIL {} (expected a bug, none of {n} {name} seeds found it)",
+                        scn.path
+                    );
+                    ok = false;
+                    break;
+                }
             }
-            (Verdict::Bug, None) => {
-                say!(
-                    "FAIL {} (expected a bug, none of {n} random seeds found it)",
-                    scn.path
-                );
-                failed += 1;
-            }
+        }
+        if !ok {
+            failed += 1;
+        } else if scn.check.verdict == Verdict::Bug {
+            say!(
+                "ok   {} (bug found as expected: {})",
+                scn.path,
+                found.join("; ")
+            );
+        } else {
+            say!("ok   {} (fifo + {})", scn.path, found.join(", "));
         }
     }
     say!(
@@ -126,5 +143,13 @@ pub(super) fn check(path: &Path) -> ExitCode {
         ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::from(EXIT_OK)
+    }
+}
+
+/// A policy as the command line and `[check] policies` spell it (`pct:3`).
+fn cli_name(policy: Policy) -> String {
+    match policy {
+        Policy::Pct { depth } => format!("pct:{depth}"),
+        other => other.to_string(),
     }
 }

@@ -225,12 +225,26 @@ pub enum Verdict {
 }
 
 /// `[check]`, validated.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Check {
-    /// Random seeds explored besides FIFO.
+    /// Seeds explored besides FIFO, under each of `policies`.
     pub explore: u64,
     /// The expected verdict.
     pub verdict: Verdict,
+    /// The policies that explore (random unless `[check] policies` says otherwise); for
+    /// [`Verdict::Bug`] each must find a failing run.
+    pub policies: Vec<simloop::Policy>,
+}
+
+impl Default for Check {
+    /// No exploration; were there any, random's.
+    fn default() -> Check {
+        Check {
+            explore: 0,
+            verdict: Verdict::Pass,
+            policies: vec![simloop::Policy::Random],
+        }
+    }
 }
 
 #[cfg(test)]

@@ -356,4 +356,8 @@ pub struct RawCheck {
     /// `"pass"` (default): every run meets the expectations. `"bug"`: the FIFO run passes and
     /// exploration finds a run that fails them (the bug zoo).
     pub expect: Option<Spanned<String>>,
+    /// The policies that explore the `explore` seeds, spelled as on the command line
+    /// (`"random"`, `"pct:3"`); `["random"]` when absent. With `"bug"` each must find it.
+    #[serde(default)]
+    pub policies: Option<Spanned<Vec<Spanned<String>>>>,
 }

@@ -277,6 +277,30 @@ fn impossible_expectations() {
         "4:10",
         Some("add `explore = 200`"),
     );
+    rejects(
+        "[main]\nsteps = []\n[check]\nexplore = 5\npolicies = [\"random\", \"pct3\"]\n",
+        "unknown policy `pct3` for `sim check`",
+        "5:23",
+        Some("use \"random\" or \"pct:D\" with D >= 1"),
+    );
+    rejects(
+        "[main]\nsteps = []\n[check]\nexplore = 5\npolicies = [\"fifo\"]\n",
+        "unknown policy `fifo` for `sim check`",
+        "5:13",
+        Some("use \"random\" or \"pct:D\" with D >= 1 (the FIFO run is always made)"),
+    );
+    rejects(
+        "[main]\nsteps = []\n[check]\nexplore = 5\npolicies = [\"pct:2\", \"pct:2\"]\n",
+        "`pct:2` is listed twice",
+        "5:22",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = []\n[check]\nexplore = 5\npolicies = []\n",
+        "`policies` lists no policy",
+        "5:12",
+        Some("leave it out for random"),
+    );
 }
 
 #[test]

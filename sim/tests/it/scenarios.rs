@@ -254,6 +254,49 @@ fn sim_check_scenarios_passes() {
     );
 }
 
+/// Round 17: `[check] policies` makes each listed policy find the bug; PCT finds the
+/// timeout race since an expiry is a step of its task (before, PCT never ran the
+/// payment's step before the caller's same-instant expiry: no failure in 1,000 seeds).
+#[test]
+fn sim_check_requires_each_listed_policy_to_find_the_bug() {
+    let out = sim(&["check", "scenarios/bug_timeout_race.toml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("ok   scenarios/bug_timeout_race.toml (bug found as expected: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    for policy in ["random", "pct:1", "pct:3"] {
+        assert!(
+            line.contains(&format!("/100 {policy} seeds fail, first seed ")),
+            "{line}"
+        );
+    }
+    assert!(
+        line.contains("replay scenarios/bug_timeout_race.toml sl4:pct1:"),
+        "{line}"
+    );
+    // A policy that does not find it fails the check, naming it.
+    let dir = std::env::temp_dir().join(format!("simloop-check-policies-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root().join("scenarios/bug_timeout_race.toml")).unwrap();
+    let file = dir.join("t.toml");
+    std::fs::write(
+        &file,
+        text.replace("explore = 100", "explore = 1")
+            .replace("\"pct:1\", ", ""),
+    )
+    .unwrap();
+    let out = sim(&["check", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("(expected a bug, none of 1 random seeds found it)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn a_failing_run_prints_seed_policy_token_and_rerun_command() {
     let out = sim(&["explore", "scenarios/bug_lost_update.toml", "--runs", "100"]);

@@ -29,7 +29,7 @@
 //!   (`Core::arm_sleep`) has no slab entry at all: its queued deadline names the task
 //!   (`sleeps.rs`);
 //! - a **cancel** timer (a `Timeout`'s sleep) stays in the slab when it fires: the engine
-//!   queues `Entry::Timer(index)`, and at that entry's turn the timer is *delivered*: the
+//!   queues `Entry::Timer { index, .. }`, and at that entry's turn the timer is *delivered*: the
 //!   engine cancels what the timeout bounds (asyncio's timeout callback runs then, one slot
 //!   after the timer fired, and calls `Task.cancel()`). The `Timeout` future reads the
 //!   delivery, then frees the timer. A cancel timer may carry its *scope*: the tasks that
@@ -134,7 +134,7 @@ pub(crate) struct Fired {
     pub(crate) task: TaskId,
     /// `None`: wake `task` through its own waker.
     pub(crate) waker: Option<Waker>,
-    /// `Some(index)` for a cancel timer: queue `Entry::Timer(index)` instead of a hop.
+    /// `Some(index)` for a cancel timer: queue `Entry::Timer { index, .. }` instead of a hop.
     pub(crate) deadline: Option<u32>,
 }
 
@@ -182,7 +182,7 @@ impl Timers {
         self.arm_queued(state, deadline, task, waker)
     }
 
-    /// A cancel timer that is due already: the caller queues `Entry::Timer(index)` now (as
+    /// A cancel timer that is due already: the caller queues `Entry::Timer { index, .. }` now (as
     /// asyncio's `call_soon` of the timeout callback for a deadline in the past).
     pub(crate) fn arm_due(&mut self, task: TaskId, waker: Option<Waker>) -> (TimerKey, u32) {
         let key = self.alloc(State::Deadline(Deadline::Fired), task, waker, self.last);
@@ -372,7 +372,7 @@ impl Timers {
         }
     }
 
-    /// The turn of `Entry::Timer(index)`: the task of the cancel timer, or `None` (and the
+    /// The turn of `Entry::Timer { index, .. }`: the task of the cancel timer, or `None` (and the
     /// timer is freed) if it was cancelled since it fired.
     pub(crate) fn fired_task(&mut self, index: u32) -> Option<TaskId> {
         let t = &self.slab[index as usize];

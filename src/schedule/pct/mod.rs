@@ -22,10 +22,32 @@ pub(crate) const DEFAULT_HORIZON: u64 = 100;
 /// change points, drawn uniformly among the run's first `horizon` decisions, the task about
 /// to run is demoted below every other task.
 ///
-/// The async adaptation: a task is a schedulable thread and each poll is one step. Wake-up
-/// hops (`Entry::Hop`, `Entry::Wake`, `Entry::Timer`: a timer's callback or a combinator's
-/// extra hop) run no task code, so they run first, oldest first. The end of the run
-/// (`Entry::Stop`) counts as a step of the main task. Change points are counted in
+/// The async adaptation: a task is a schedulable thread and each poll is one step. The end
+/// of the run (`Entry::Stop`) counts as a step of the main task.
+///
+/// **A timeout's expiry (`Entry::Timer`) is a step of the task that awaits the timeout**
+/// (`wait_for`, `timeout`, `timeout_scope`: the task whose cancel timer it is), and takes
+/// that task's priority; a change point demotes it like any step (with the task's other
+/// entry, when its poll is ready too: a task's entries share its priority). The expiry is
+/// not a mere hop: it runs asyncio's timeout callback, which cancels what the timeout
+/// bounds, so whether another task's step runs before or after it is a race of the
+/// program's (a payment that completes at the caller's deadline is charged, then
+/// cancelled and refunded: `scenarios/bug_timeout_race.toml`). Until round 17 PCT ran it
+/// first with the hops and never explored the other order. Why the awaiting task's
+/// priority rather than one of its own: the expiry acts for that task (asyncio calls
+/// `task.cancel()` on it), the number of threads the guarantee below counts stays the
+/// number of tasks (a priority per expiry would count every timeout that fired, 10,000
+/// in the semaphore benchmark), and a pick stays O(log n). What it leaves: a task's own
+/// two entries (its poll and its expiry, both ready) run in the order they were queued,
+/// as in asyncio; [`crate::Policy::Random`] explores the other.
+///
+/// Wake-up hops (`Entry::Hop`: a sleep's or a waker's wake of a task; `Entry::Wake`: a
+/// foreign waker's turn, a combinator's extra hop, a callback) run first, oldest first: a
+/// hop only queues a task's step, which PCT then places by priority, so the order of hops
+/// among task steps changes nothing a task sees. The exception is a callback that runs
+/// code of its own (`call_soon`, `call_later`, a done-callback, run from its
+/// `Entry::Wake`): it too runs before task steps, so a task step racing a callback due
+/// at the same instant is explored by random, not PCT. Change points are counted in
 /// decisions (every pick and every choice, as the run's decision log numbers them); a
 /// change point that falls on a hop or a choice demotes the task of the next task step.
 ///
@@ -35,11 +57,14 @@ pub(crate) const DEFAULT_HORIZON: u64 = 100;
 /// cannot run one task for many yields in a row).
 ///
 /// The guarantee of the paper: a bug of depth `d` in a program with `n` tasks is found with
-/// probability at least `1 / (n * k^(d-1))` per run when its ordering constraints fall
-/// within the first `k = horizon` decisions.
+/// probability at least `1 / (n * k^(d-1))` per run when its ordering constraints are
+/// between steps of different tasks (polls, ends, and timeouts' expiries as steps of their
+/// tasks) and fall within the first `k = horizon` decisions. An order that a hop's place
+/// decides (a callback's, above) or that of one task's own poll and expiry is not covered.
 ///
 /// Picking costs O(log n) in the number of ready entries: task entries by priority (a
-/// sorted run and a heap of newer arrivals, `tasks.rs`) and a queue of hops (`mirror.rs`),
+/// sorted run and a heap of newer arrivals, `tasks.rs`; an expiry's entry names its task,
+/// `ReadyView::step_of`, so placing it reads nothing but the entry) and a queue of hops (`mirror.rs`),
 /// brought up to date with what arrived since the last pick; the queue tells the chosen
 /// entry's index from its push number. A task
 /// that yields keeps its priority, so its new entry, the newest, is usually the next pick,
@@ -109,8 +134,8 @@ impl Strategy for Pct {
             .take_best(ready)
             .expect("two or more entries are ready");
         debug_assert_eq!(
-            ready.polls(index).unwrap_or(TaskId::from_index(0)),
-            task,
+            ready.step_of(index),
+            Some(task),
             "PCT's copy of the ready queue went out of step with it"
         );
         Ok(index)
@@ -160,6 +185,14 @@ mod tests {
 
     fn poll(i: usize) -> Entry {
         Entry::Poll(TaskId::from_index(i))
+    }
+
+    /// The expiry of a timeout that task `i` (by spawn index) awaits.
+    fn expiry(i: usize, index: u32) -> Entry {
+        Entry::Timer {
+            index,
+            task: TaskId::from_index(i).get(),
+        }
     }
 
     fn pct(depth: u32, horizon: u64, tasks: usize) -> Pct {
@@ -232,6 +265,46 @@ mod tests {
         assert!(p.pick(&view(&q)).unwrap() < 2);
     }
 
+    /// A timeout's expiry is a step of the task that awaits the timeout: it runs before a
+    /// lower-priority task's poll and after a higher one's (until round 17 it ran first
+    /// with the hops, whatever the priorities, so a task's step never came before it).
+    #[test]
+    fn a_timeout_expiry_takes_its_tasks_priority() {
+        let p = pct(1, 100, 2);
+        let (high, low) = if p.priorities[0] > p.priorities[1] {
+            (0, 1)
+        } else {
+            (1, 0)
+        };
+        for (expiring, expected) in [(low, poll(high)), (high, expiry(high, 0))] {
+            let mut p = pct(1, 100, 2);
+            let mut q: ReadyQueue = [expiry(expiring, 0), poll(high)].into_iter().collect();
+            assert_eq!(step(&mut p, &mut q), expected, "the expiry of #{expiring}");
+        }
+    }
+
+    /// A change point demotes every ready entry of the task about to run: its poll and the
+    /// expiry of its timeout alike (they share its priority), so the other task runs next.
+    #[test]
+    fn a_change_point_demotes_a_tasks_poll_and_expiry_together() {
+        // Depth 2 over one decision: the change point falls on the first pick.
+        let mut p = pct(2, 1, 2);
+        assert_eq!(p.change_points, [(1, 0)]);
+        let top = if p.priorities[0] > p.priorities[1] {
+            0
+        } else {
+            1
+        };
+        let other = 1 - top;
+        let mut q: ReadyQueue = [poll(top), expiry(top, 3), poll(other)]
+            .into_iter()
+            .collect();
+        assert_eq!(step(&mut p, &mut q), poll(other));
+        assert_eq!(p.priorities[top], 1);
+        assert_eq!(step(&mut p, &mut q), poll(top));
+        assert_eq!(p.pick(&view(&q)).unwrap(), 0);
+    }
+
     proptest! {
         /// Driven as the engine drives it (picks when two or more entries are ready, the
         /// only entry taken without asking, new entries queued at the back), the O(log n)
@@ -240,7 +313,7 @@ mod tests {
         fn picks_agree_with_a_scan(
             seed in 0u64..1000,
             depth in 1u32..5,
-            ops in proptest::collection::vec((0u8..4, 0usize..40), 1..300),
+            ops in proptest::collection::vec((0u8..5, 0usize..40), 1..300),
         ) {
             let mut p = Pct::new(seed, depth, 150);
             let mut q = ReadyQueue::default();
@@ -253,6 +326,7 @@ mod tests {
                         spawned += 1;
                     }
                     1 if spawned > 0 => q.push_back(Entry::Hop(TaskId::from_index(x % spawned))),
+                    4 if spawned > 0 => q.push_back(expiry(x % spawned, x as u32)),
                     _ if q.len() == 1 => {
                         q.pop_front();
                     }
@@ -261,7 +335,7 @@ mod tests {
                         let got = p.pick(&view(&q)).unwrap();
                         prop_assert_eq!(got, expected);
                         let e = q.remove(got).unwrap();
-                        if x % 2 == 0 && !matches!(e, Entry::Hop(_)) {
+                        if x % 2 == 0 && matches!(e, Entry::Poll(_) | Entry::Stop) {
                             q.push_back(e);
                         }
                     }
@@ -284,7 +358,7 @@ mod tests {
             }
         }
         if let Some(hop) = (0..q.len())
-            .filter(|&i| view(q).is_hop(i))
+            .filter(|&i| view(q).step_of(i).is_none())
             .min_by_key(|&i| push_of[i])
         {
             return hop;
@@ -300,15 +374,14 @@ mod tests {
         let best = |pr: &[u64]| {
             (0..q.len())
                 .max_by_key(|&i| {
-                    let t = view(q).polls(i).unwrap_or(TaskId::from_index(0));
+                    // A hop never gets here: hops are picked first.
+                    let t = view(q).step_of(i).expect("a task step");
                     (pr[t.index()], std::cmp::Reverse(push_of[i]))
                 })
                 .unwrap()
         };
         for label in due.into_iter().rev() {
-            let t = view(q)
-                .polls(best(&priorities))
-                .unwrap_or(TaskId::from_index(0));
+            let t = view(q).step_of(best(&priorities)).expect("a task step");
             priorities[t.index()] = u64::from(p.depth) - 1 - label;
         }
         best(&priorities)

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use simloop::sync::{Condition, Lock, Queue, Semaphore};
-use simloop::{sleep, spawn_named, timeout, yield_now};
+use simloop::{sleep, spawn_named, timeout, wait_for, yield_now};
 
 use super::Bug;
 
@@ -482,6 +482,47 @@ fn timeout_jitter(fixed: bool) -> Boxed {
         assert_eq!(
             total, 1,
             "result dropped: the timeout won the race and dropped the handle"
+        );
+    })
+}
+
+/// A timeout expiring at the instant its work completes (`scenarios/bug_timeout_race.toml`
+/// in Rust): a payment charges after 1 s, the caller waits for it with a timeout of 1 s,
+/// and on `Elapsed` refunds. Under FIFO the caller's timer was armed first, so the expiry
+/// cancels the payment before it charges; when the payment's step runs before the expiry
+/// is delivered, it is charged and then refunded. The fixed caller refunds only a payment
+/// that did not complete. One ordering constraint (the payment's step before the caller's
+/// expiry), so depth 1; PCT found it only from round 17, when an expiry became a step of
+/// its task (before, PCT ran every expiry ahead of every task step).
+pub const TIMEOUT_EXPIRY: Bug = Bug {
+    name: "timeout expires as the work completes",
+    buggy: || timeout_expiry(false),
+    fixed: || timeout_expiry(true),
+    depth: 1,
+    jitter_ms: 0,
+};
+
+fn timeout_expiry(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let (charged, refunded) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+        let c = charged.clone();
+        let mut payment = spawn_named("payment", async move {
+            sleep(Duration::from_secs(1)).await;
+            c.set(1);
+        });
+        if wait_for(Duration::from_secs(1), &mut payment)
+            .await
+            .is_err()
+        {
+            // The expiry cancelled the payment and waited for it: it ended either way.
+            let completed = payment.await.is_ok();
+            if !(fixed && completed) {
+                refunded.set(1);
+            }
+        }
+        assert!(
+            charged.get() + refunded.get() <= 1,
+            "charged and refunded: the payment completed at the timeout's instant"
         );
     })
 }

@@ -315,7 +315,15 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
                         .hint("use \"pass\" or \"bug\""));
                 }
             };
-            Check { explore, verdict }
+            let policies = match &c.policies {
+                None => vec![simloop::Policy::Random],
+                Some(list) => check_policies(&cx, list)?,
+            };
+            Check {
+                explore,
+                verdict,
+                policies,
+            }
         }
     };
     let mut limits = match &raw.limits {
@@ -375,6 +383,38 @@ fn callback_names(steps: &[Spanned<RawStep>], into: &mut BTreeSet<String>) {
             callback_names(block, into);
         }
     }
+}
+
+/// `[check] policies`: each spelled as on the command line (`"random"`, `"pct:D"`), none
+/// twice, at least one.
+fn check_policies(
+    cx: &Cx,
+    list: &Spanned<Vec<Spanned<String>>>,
+) -> Result<Vec<simloop::Policy>, ScenarioError> {
+    if list.get_ref().is_empty() {
+        return Err(cx
+            .err(list.span(), "`policies` lists no policy")
+            .hint("leave it out for random, or write e.g. policies = [\"random\", \"pct:3\"]"));
+    }
+    let mut policies = Vec::new();
+    for p in list.get_ref() {
+        let text = p.get_ref();
+        let policy = match text.strip_prefix("pct:") {
+            Some(depth) => format!("pct{depth}").parse::<simloop::Policy>().ok(),
+            None if text == "random" => Some(simloop::Policy::Random),
+            None => None,
+        };
+        let Some(policy) = policy else {
+            return Err(cx
+                .err(p.span(), format!("unknown policy `{text}` for `sim check`"))
+                .hint("use \"random\" or \"pct:D\" with D >= 1 (the FIFO run is always made)"));
+        };
+        if policies.contains(&policy) {
+            return Err(cx.err(p.span(), format!("`{text}` is listed twice")));
+        }
+        policies.push(policy);
+    }
+    Ok(policies)
 }
 
 fn expectations(
