@@ -35,6 +35,8 @@ pub(crate) struct Limits {
     pub(crate) max_time: Option<Instant>,
     /// Whether a wait-for cycle stops the run as it forms ([`crate::Sim::partial_deadlocks`]).
     pub(crate) partial_deadlocks: bool,
+    /// Whether deadlock reports name spawn sites ([`crate::Sim::spawn_sites`]).
+    pub(crate) spawn_sites: bool,
 }
 
 /// A panic's or a cancellation's message.
@@ -283,6 +285,7 @@ impl Core {
                 steps_per_task: 0,
                 max_time: None,
                 partial_deadlocks: true,
+                spawn_sites: true,
             },
             main: TaskId::from_index(0),
             stop_next: None,

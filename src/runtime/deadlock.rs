@@ -2,6 +2,7 @@
 //! builds it, `RunError::Deadlock` carries it).
 
 use std::fmt;
+use std::panic::Location;
 
 use super::{Instant, TaskId};
 
@@ -56,11 +57,23 @@ pub struct BlockedTask {
     pub name: String,
     /// What it waits on, as registered by the futures it awaits.
     pub waits_on: Vec<String>,
+    /// Where it was spawned (the place of the `spawn` call, as [`Location::file`] gives
+    /// it: relative to the crate root for a crate's own code); `None` for the main task.
+    /// Shown in the report, never part of a replay token or a program's fingerprint.
+    pub spawned_at: Option<&'static Location<'static>>,
 }
 
 impl BlockedTask {
     fn label(&self) -> String {
         crate::trace::task_label(self.id, (!self.name.is_empty()).then_some(&self.name))
+    }
+
+    /// The label with the spawn site: `#3 (spawned at tests/races.rs:41:17)`.
+    fn label_at(&self) -> String {
+        match self.spawned_at {
+            Some(at) => format!("{} (spawned at {at})", self.label()),
+            None => self.label(),
+        }
     }
 }
 
@@ -84,7 +97,12 @@ impl fmt::Display for DeadlockReport {
             )?;
         }
         for t in &self.blocked {
-            writeln!(f, "  {} waits on {}", t.label(), t.waits_on.join(" and "))?;
+            writeln!(
+                f,
+                "  {} waits on {}",
+                t.label_at(),
+                t.waits_on.join(" and ")
+            )?;
         }
         if let Some(cycle) = &self.cycle {
             let names: Vec<String> = cycle

@@ -141,7 +141,7 @@ pub(crate) fn run<F: Future + 'static>(
     let installed = Installed;
     with("Sim::run", |c| {
         // Named "main" implicitly (`trace::MAIN_NAME`): no name to store.
-        let id = c.spawn(None, future);
+        let id = c.spawn(None, future, None);
         debug_assert_eq!(id, TaskId::from_index(0));
         c.main = id;
     });
@@ -338,7 +338,8 @@ fn teardown() {
             }
             if slot.is(KEEP) && !slot.is(CANCEL) {
                 // Kept for a later run (`keep.rs`): not cancelled, not ended here.
-                super::keep::keep(slot.cell.take()?);
+                let at = slot.spawned_at;
+                super::keep::keep(slot.cell.take()?, at);
                 return None;
             }
             let cell = slot.cell.take()?;

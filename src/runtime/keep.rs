@@ -15,6 +15,7 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Poll, Waker};
 
@@ -53,6 +54,8 @@ thread_local! {
 /// ```
 pub struct Kept {
     cell: Pin<Box<dyn ErasedTask + Send>>,
+    /// Where the task was first spawned: its task in a later run reports that place.
+    at: Option<&'static Location<'static>>,
 }
 
 impl fmt::Debug for Kept {
@@ -92,7 +95,38 @@ impl fmt::Debug for Kept {
 ///
 /// Outside a simulation.
 #[track_caller]
+#[inline]
 pub fn spawn_keepable<F: Future<Output = ()> + Send + 'static>(future: F) -> TaskId {
+    spawn_keepable_at(Location::caller(), future)
+}
+
+/// [`spawn_keepable`] of a task that deadlock reports say was spawned at `at` rather than
+/// at the caller: for a layer that spawns later what its user spawned (a spawn deferred to
+/// a runtime's next run), which passes its caller's place through.
+///
+/// # Examples
+///
+/// ```
+/// use std::panic::Location;
+/// use simloop::{RunError, Sim, task};
+///
+/// let here = Location::caller();
+/// let out = Sim::new().run(async move {
+///     task::spawn_keepable_at(here, std::future::pending());
+///     std::future::pending::<()>().await
+/// });
+/// let Err(RunError::Deadlock(report)) = out.result else { panic!("expected a deadlock") };
+/// assert_eq!(report.blocked[1].spawned_at, Some(here));
+/// ```
+///
+/// # Panics
+///
+/// Outside a simulation.
+#[track_caller]
+pub fn spawn_keepable_at<F: Future<Output = ()> + Send + 'static>(
+    at: &'static Location<'static>,
+    future: F,
+) -> TaskId {
     // A pooled cell of this type when there is one (a detached cell is given back when
     // its task ends: `ErasedTask::recycle_detached`), else a new one.
     let cell: Pin<Box<dyn ErasedTask>> = match cell_pool::take::<SendCell<F>>() {
@@ -105,7 +139,7 @@ pub fn spawn_keepable<F: Future<Output = ()> + Send + 'static>(future: F) -> Tas
         }),
     };
     with("spawn_keepable", |c| {
-        let id = c.spawn_cell(None, cell);
+        let id = c.spawn_cell(None, cell, Some(at));
         let slot = c.slot_mut(id).expect("a task just spawned has a slot");
         slot.set(KEEP);
         // Nobody joins it: its output is dropped when it ends.
@@ -175,7 +209,7 @@ pub fn take_kept() -> Vec<Kept> {
 #[track_caller]
 pub fn spawn_kept(kept: Kept) -> TaskId {
     with("spawn_kept", |c| {
-        let id = c.spawn_cell(None, kept.cell);
+        let id = c.spawn_cell(None, kept.cell, kept.at);
         let slot = c.slot_mut(id).expect("a task just spawned has a slot");
         slot.set(KEEP);
         let ended = c.detach(id);
@@ -185,11 +219,11 @@ pub fn spawn_kept(kept: Kept) -> TaskId {
 }
 
 /// Keeps the cell of a task alive at its run's teardown (called by the engine).
-pub(crate) fn keep(cell: Pin<Box<dyn ErasedTask>>) {
+pub(crate) fn keep(cell: Pin<Box<dyn ErasedTask>>, at: Option<&'static Location<'static>>) {
     let Ok(cell) = cell.into_send() else {
         unreachable!("only `SendCell`s are flagged KEEP")
     };
-    let _ = KEPT.try_with(|k| k.borrow_mut().push(Kept { cell }));
+    let _ = KEPT.try_with(|k| k.borrow_mut().push(Kept { cell, at }));
 }
 
 pin_project! {

@@ -47,7 +47,7 @@ pub use self::callback_key::DoneCallbackKey;
 pub use self::deadlock::{BlockedTask, DeadlockReport};
 pub use self::instant::Instant;
 pub use self::join_error::JoinError;
-pub use self::keep::{Kept, spawn_keepable, spawn_kept, take_kept};
+pub use self::keep::{Kept, spawn_keepable, spawn_keepable_at, spawn_kept, take_kept};
 pub use self::stats::Stats;
 pub use self::task_id::TaskId;
 

@@ -6,6 +6,7 @@
 //! does not read lives in side tables of the core: names, messages, waiters past the list
 //! head, waits past the first.
 
+use std::panic::Location;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Waker;
@@ -30,6 +31,10 @@ pub(crate) struct TaskSlot {
     pub(crate) waiters: u32,
     /// The task's list in the core's wait lists, `NONE` when it never needed one.
     pub(crate) more_waits: u32,
+    /// Where the task was spawned (the caller of `spawn`, through `#[track_caller]`), for
+    /// deadlock reports; `None` for the main task. Never part of a token or fingerprint.
+    /// One word, within the slot's cache line.
+    pub(crate) spawned_at: Option<&'static Location<'static>>,
     /// The number of the task in the slot ([`TaskId::get`]), `FREE_SLOT` once the slot is
     /// released: an id names its slot, and is the slot's task only while this matches
     /// (`Core::slot_index`).
@@ -81,8 +86,10 @@ impl TaskSlot {
         id: TaskId,
         cell: Pin<Box<dyn ErasedTask>>,
         waker: Arc<TaskWaker>,
+        spawned_at: Option<&'static Location<'static>>,
     ) -> TaskSlot {
         TaskSlot {
+            spawned_at,
             task: id.get(),
             cell: Some(cell),
             waker: Some(waker),

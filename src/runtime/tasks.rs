@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::Waker;
 
@@ -231,13 +232,15 @@ impl Core {
         }
     }
 
-    /// Creates a task and queues its first step behind what is already ready.
+    /// Creates a task and queues its first step behind what is already ready; spawned at
+    /// `at` (`None`: the main task).
     pub(crate) fn spawn<F: Future + 'static>(
         &mut self,
         name: Option<Cow<'static, str>>,
         future: F,
+        at: Option<&'static Location<'static>>,
     ) -> TaskId {
-        self.spawn_cell(name, TaskCell::boxed(future))
+        self.spawn_cell(name, TaskCell::boxed(future), at)
     }
 
     /// [`Core::spawn`] of a future boxed already ([`TaskCell::boxed`], outside the core
@@ -246,6 +249,7 @@ impl Core {
         &mut self,
         name: Option<Cow<'static, str>>,
         mut cell: Pin<Box<dyn ErasedTask>>,
+        at: Option<&'static Location<'static>>,
     ) -> TaskId {
         // The slot first: the id names it.
         let s = match self.free_slots.pop() {
@@ -272,7 +276,7 @@ impl Core {
         if let Some(name) = name {
             self.names.push((id, name));
         }
-        let slot = TaskSlot::new(id, cell, waker);
+        let slot = TaskSlot::new(id, cell, waker, at);
         match self.tasks.get_mut(s as usize) {
             Some(free) => *free = slot,
             None => self.tasks.push(slot),

@@ -252,6 +252,10 @@ impl Core {
                 id,
                 name: self.name(id).unwrap_or_default().to_string(),
                 waits_on,
+                spawned_at: self
+                    .slot_index(id)
+                    .filter(|_| self.limits.spawn_sites)
+                    .and_then(|s| self.tasks[s].spawned_at),
             }
         })
         .collect()

@@ -49,6 +49,8 @@ pub struct Sim {
     pub(super) steps_per_task: u64,
     pub(super) max_time: Option<Duration>,
     pub(super) partial_deadlocks: bool,
+    /// `Sim::spawn_sites`.
+    pub(super) spawn_sites: bool,
     pub(super) panics: PanicOutput,
     pub(super) trace: TraceLevel,
     pub(super) jitter: Option<Duration>,
@@ -84,6 +86,7 @@ impl Sim {
             steps_per_task: DEFAULT_STEPS_PER_TASK,
             max_time: None,
             partial_deadlocks: true,
+            spawn_sites: true,
             panics: PanicOutput::Line,
             trace: TraceLevel::Full,
             jitter: None,
@@ -276,6 +279,30 @@ impl Sim {
     /// ```
     pub fn partial_deadlocks(mut self, on: bool) -> Sim {
         self.partial_deadlocks = on;
+        self
+    }
+
+    /// Whether a deadlock report names where each task was spawned (on by default):
+    /// `#2 (spawned at src/worker.rs:41:17) waits on ...`, the place of the `spawn` call
+    /// ([`BlockedTask::spawned_at`](crate::BlockedTask::spawned_at)). A layer whose users
+    /// do not write the spawn calls (an interpreter of scenario files, whose spawn sites
+    /// are all one line of its own) turns it off. Display only: the option changes no
+    /// schedule, token or fingerprint.
+    ///
+    /// ```
+    /// use simloop::{RunError, Sim, spawn};
+    /// let program = || async { spawn(std::future::pending::<()>()).await.unwrap() };
+    /// let Err(RunError::Deadlock(on)) = Sim::new().run(program()).result else { panic!() };
+    /// assert!(on.to_string().contains("#2 (spawned at "), "{on}");
+    /// let Err(RunError::Deadlock(off)) = Sim::new().spawn_sites(false).run(program()).result
+    /// else {
+    ///     panic!()
+    /// };
+    /// assert!(off.to_string().contains("#2 waits on"), "{off}");
+    /// assert_eq!(off.blocked[1].spawned_at, None);
+    /// ```
+    pub fn spawn_sites(mut self, on: bool) -> Sim {
+        self.spawn_sites = on;
         self
     }
 

@@ -121,6 +121,7 @@ impl Sim {
             steps_per_task: self.steps_per_task,
             max_time: self.max_time.map(|d| Instant::ZERO + d),
             partial_deadlocks: self.partial_deadlocks,
+            spawn_sites: self.spawn_sites,
         };
         let mut core = Core::new(runtime::next_run_id(), seed, sched, limits, self.trace);
         core.keep_decisions(keep);

@@ -35,8 +35,9 @@ pub use self::info::{
 };
 pub use self::join::JoinHandle;
 pub use self::shared::Task;
-pub use self::spawn::{spawn, spawn_named};
+pub use self::spawn::{spawn, spawn_at, spawn_named};
 pub use self::yield_now::{YieldNow, try_yield, yield_now};
 pub use crate::runtime::{
-    DoneCallbackKey, JoinError, Kept, TaskId, set_aside, spawn_keepable, spawn_kept, take_kept,
+    DoneCallbackKey, JoinError, Kept, TaskId, set_aside, spawn_keepable, spawn_keepable_at,
+    spawn_kept, take_kept,
 };

@@ -1,11 +1,15 @@
 //! Spawning tasks.
 
 use std::future::Future;
+use std::panic::Location;
 
 use super::JoinHandle;
 use crate::runtime::{TaskCell, with};
 
 /// Spawns `future` as a new task and returns its handle; asyncio's `create_task`.
+///
+/// The task remembers where it was spawned (this call's place, through `#[track_caller]`):
+/// a deadlock report names it beside the task, as `#3 (spawned at tests/races.rs:41:17)`.
 ///
 /// The task's first step is queued behind everything already ready; it does not run until
 /// the spawning task yields. Dropping the handle detaches the task, which keeps running
@@ -32,11 +36,41 @@ use crate::runtime::{TaskCell, with};
 ///
 /// Panics outside a simulation.
 #[track_caller]
+#[inline]
 pub fn spawn<F: Future + 'static>(future: F) -> JoinHandle<F::Output> {
+    spawn_at(Location::caller(), future)
+}
+
+/// [`spawn`] of a task that deadlock reports say was spawned at `at` rather than at the
+/// caller: for a layer that spawns later what its user spawned (a spawn deferred to a
+/// runtime's next run), which passes its caller's place through.
+///
+/// # Examples
+///
+/// ```
+/// use std::panic::Location;
+/// use simloop::{RunError, Sim, task};
+///
+/// let here = Location::caller();
+/// let out = Sim::new().run(async move {
+///     task::spawn_at(here, std::future::pending::<()>()).await.unwrap()
+/// });
+/// let Err(RunError::Deadlock(report)) = out.result else { panic!("expected a deadlock") };
+/// assert_eq!(report.blocked[1].spawned_at, Some(here));
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation.
+#[track_caller]
+pub fn spawn_at<F: Future + 'static>(
+    at: &'static Location<'static>,
+    future: F,
+) -> JoinHandle<F::Output> {
     // Boxed before the core access: a large future is then moved once.
     let cell = TaskCell::boxed(future);
     with("spawn", |c| {
-        let id = c.spawn_cell(None, cell);
+        let id = c.spawn_cell(None, cell, Some(at));
         JoinHandle::new(id, c.run_id())
     })
 }
@@ -64,8 +98,9 @@ pub fn spawn_named<F: Future + 'static>(
 ) -> JoinHandle<F::Output> {
     let name: String = name.into();
     let cell = TaskCell::boxed(future);
+    let at = Location::caller();
     with("spawn_named", |c| {
-        let id = c.spawn_cell(Some(name.into()), cell);
+        let id = c.spawn_cell(Some(name.into()), cell, Some(at));
         JoinHandle::new(id, c.run_id())
     })
 }

@@ -1,4 +1,8 @@
-//! Deadlock reports name every blocked task and what it waits on.
+//! Deadlock reports name every blocked task, where it was spawned and what it waits on.
+//!
+//! Tests that read the waits leave spawn sites out (`Sim::spawn_sites(false)`): a line
+//! number in a snapshot or an assertion would change with every edit above it.
+//! `a_deadlock_report_names_each_waiting_tasks_spawn_line` reads the sites.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -7,7 +11,9 @@ use simloop::{JoinHandle, PanicOutput, RunError, Sim, spawn_named, yield_now};
 
 #[test]
 fn two_tasks_joining_each_other() {
-    let out = Sim::new().run(alice_and_bob_join_each_other());
+    let out = Sim::new()
+        .spawn_sites(false)
+        .run(alice_and_bob_join_each_other());
     let Err(RunError::Deadlock(report)) = &out.result else {
         panic!("expected a deadlock, got {:?}", out.result)
     };
@@ -51,7 +57,7 @@ fn deadlock_failure_says_how_to_replay() {
 /// shield and wait name the task they watch.
 #[test]
 fn combinator_waits_name_the_children() {
-    let out = Sim::new().run(async {
+    let out = Sim::new().spawn_sites(false).run(async {
         let stuck = || async { std::future::pending::<()>().await };
         let _shielded = spawn_named("shielder", simloop::shield(stuck()));
         let _waiter = spawn_named(
@@ -88,7 +94,7 @@ fn combinator_waits_name_the_children() {
 fn a_lock_cycle_is_reported_while_a_heartbeat_runs() {
     use simloop::sync::Lock;
     use std::time::Duration;
-    let out = Sim::new().run(async {
+    let out = Sim::new().spawn_sites(false).run(async {
         let _heartbeat = spawn_named("heartbeat", async {
             loop {
                 simloop::sleep(Duration::from_secs(1)).await;
@@ -318,4 +324,50 @@ fn a_task_pending_on_a_foreign_future_is_described_in_a_users_words() {
         ),
         "{text}"
     );
+}
+
+/// A deadlock report says where each waiting task was spawned, the place of its `spawn`
+/// call (through `#[track_caller]`), so that `#3` can be found in the code; the main task,
+/// which no `spawn` made, has none. `Sim::spawn_sites(false)` leaves them out.
+#[test]
+fn a_deadlock_report_names_each_waiting_tasks_spawn_line() {
+    let program = || async {
+        let (stuck, at_stuck) = (spawn_named("stuck", std::future::pending::<()>()), line!());
+        let (_other, at_other) = (simloop::spawn(std::future::pending::<()>()), line!());
+        SITES.with(|s| s.set((at_stuck, at_other)));
+        stuck.await.unwrap();
+    };
+    let out = Sim::new().run(program());
+    let Err(RunError::Deadlock(report)) = &out.result else {
+        panic!("expected a deadlock, got {:?}", out.result)
+    };
+    let (at_stuck, at_other) = SITES.with(|s| s.get());
+    let text = report.to_string();
+    let file = file!();
+    assert!(
+        text.contains("  #1 main waits on join #2 stuck\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("  #2 stuck (spawned at {file}:{at_stuck}:")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("  #3 (spawned at {file}:{at_other}:")),
+        "{text}"
+    );
+    let site = report.blocked[1].spawned_at.expect("#2 has a spawn site");
+    assert_eq!((site.file(), site.line()), (file, at_stuck));
+    assert_eq!(report.blocked[0].spawned_at, None);
+
+    let out = Sim::new().spawn_sites(false).run(program());
+    let Err(RunError::Deadlock(report)) = &out.result else {
+        panic!("expected a deadlock, got {:?}", out.result)
+    };
+    assert!(!report.to_string().contains("spawned at"), "{report}");
+}
+
+thread_local! {
+    /// The lines of the spawn calls of `a_deadlock_report_names_each_waiting_tasks_spawn_line`.
+    static SITES: std::cell::Cell<(u32, u32)> = const { std::cell::Cell::new((0, 0)) };
 }

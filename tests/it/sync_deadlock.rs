@@ -1,5 +1,6 @@
 //! Deadlocks on synchronisation primitives: the report names each primitive, its holder and
-//! the wait-for cycle through them.
+//! the wait-for cycle through them. Spawn sites are left out (`Sim::spawn_sites(false)`):
+//! their line numbers would change with every edit above them (`deadlock.rs` reads them).
 
 use std::rc::Rc;
 
@@ -8,7 +9,7 @@ use simloop::{RunError, Sim, spawn_named, yield_now};
 
 #[test]
 fn lock_order_inversion_names_each_lock_and_its_holder() {
-    let out = Sim::new().seed(3).run(async {
+    let out = Sim::new().seed(3).spawn_sites(false).run(async {
         let a = Rc::new(Lock::named("a", ()));
         let b = Rc::new(Lock::named("b", ()));
         let (a1, b1, a2, b2) = (a.clone(), b.clone(), a, b);
@@ -48,7 +49,7 @@ fn lock_order_inversion_names_each_lock_and_its_holder() {
 fn semaphore_and_queue_waits_are_described() {
     // main holds the permit and awaits the waiter: a cycle, reported when it forms, which
     // leaves out the reader (any task could still put an item in its queue).
-    let out = Sim::new().run(async {
+    let out = Sim::new().spawn_sites(false).run(async {
         let sem = Rc::new(Semaphore::named("pool", 1));
         let q: Rc<Queue<u8>> = Rc::new(Queue::named("inbox", 0));
         let s = sem.clone();
@@ -79,7 +80,7 @@ fn semaphore_and_queue_waits_are_described() {
         "{text}"
     );
     // Waiting on a queue nobody else will fill is a deadlock once nothing can run.
-    let out = Sim::new().run(async {
+    let out = Sim::new().spawn_sites(false).run(async {
         let q: Rc<Queue<u8>> = Rc::new(Queue::named("inbox", 0));
         let reader = spawn_named("reader", async move {
             q.get().await.unwrap();

@@ -28,7 +28,11 @@
 //! `random`, the default, or `pct3`, PCT of depth 3; `SIMLOOP_SEED`: the first seed) that
 //! shrinks its first failure and prints the command replaying it
 //! (`SIMLOOP_REPLAY=<test>=<token> cargo test ...`, with the cfg and the target directory).
-//! `tokio::simulation` (under the cfg) does the same from a test's code.
+//! `tokio::simulation` (under the cfg) does the same from a test's code. A failure's
+//! deadlock report names each waiting task with the place of the `tokio::spawn` (or
+//! `JoinSet::spawn`, `spawn_local`, `Runtime::spawn`, `Handle::spawn`) call that made it,
+//! as `#3 (spawned at tests/races.rs:41:17) waits on ...` (display only: editing a test
+//! leaves its tokens valid).
 //!
 //! Crates built on tokio (hyper, tonic, tokio-util, ...) depend on tokio itself, not on
 //! this crate, so the cfg does not reach them: what they spawn runs on the run's host

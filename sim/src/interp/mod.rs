@@ -75,7 +75,9 @@ pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
 }
 
 /// `sim` with the scenario's step and time limits and its deadlock rule
-/// ([`Scenario::limits`]); the interpreter applies the task and output limits itself.
+/// ([`Scenario::limits`]), and deadlock reports without spawn sites (`Sim::spawn_sites`:
+/// the interpreter spawns every task); the interpreter applies the task and output limits
+/// itself.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -91,7 +93,10 @@ pub fn with_limits(scenario: &Scenario, sim: &Sim) -> Sim {
     let sim = sim
         .clone()
         .max_steps(limits.max_steps)
-        .partial_deadlocks(limits.partial_deadlocks);
+        .partial_deadlocks(limits.partial_deadlocks)
+        // Every task of a scenario is spawned by one line of the interpreter: a deadlock
+        // report names tasks by their scenario names instead.
+        .spawn_sites(false);
     match limits.max_time {
         Some(t) => sim.max_time(t),
         None => sim,

@@ -63,6 +63,7 @@ where
 /// `spawn_blocking` on `handle`'s runtime: on a thread of its own, or in a run that accepts
 /// no other thread's wakes, as a task of the run. A runtime that shut down refuses it (the
 /// handle gives a cancelled error).
+#[track_caller]
 pub(crate) fn spawn_blocking_on<F, R>(handle: &Handle, f: F) -> JoinHandle<R>
 where
     F: FnOnce() -> R + Send + 'static,

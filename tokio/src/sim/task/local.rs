@@ -219,10 +219,11 @@ where
         a.push((set_key, key, Box::new(move || abort(&shared))));
     });
     on_end(&join.shared, set.clone(), key);
+    let at = std::panic::Location::caller();
     if handle.is_some_and(|h| h.runs_here()) {
-        task.start();
+        task.start(at);
     } else {
-        defer(Box::new(move || task.start()));
+        defer(Box::new(move || task.start(at)));
     }
     join
 }

@@ -3,7 +3,7 @@
 //! cancellation forwarding, ids per runtime).
 
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +25,11 @@ use crate::sim::runtime::Handle;
 /// legal order when exploring). Spawned while no run is in progress (inside
 /// `Runtime::enter`, or by `Runtime::spawn`), the task starts with the runtime's next
 /// `block_on`.
+///
+/// The task remembers where it was spawned (this call's place, passed through by
+/// `#[track_caller]`, as are `JoinSet::spawn`'s, `spawn_local`'s, `Runtime::spawn`'s and
+/// `Handle::spawn`'s): a deadlock report names it beside the task, as
+/// `#3 (spawned at tests/races.rs:41:17) waits on ...`.
 ///
 /// # Panics
 ///
@@ -55,7 +60,7 @@ where
         let (mut task, join) = TaskFuture::with_id(start.id, future, None);
         task.alive = Some(start.alive);
         // Recorded through the handle's reference to the task's state: no clone of it.
-        let id = task.spawn_as(start.keepable);
+        let id = task.spawn_as(start.keepable, Location::caller());
         lock(&join.shared).set_task((start.number, id));
         return join;
     }
@@ -96,17 +101,19 @@ impl RunStart {
 }
 
 /// Spawns `future` on `handle`'s runtime: now when a run of it is in progress on this
-/// thread, else at its next run.
+/// thread, else at its next run. The task's spawn site is the caller's.
+#[track_caller]
 pub(crate) fn spawn_on<F>(handle: &Handle, future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    let at = Location::caller();
     let (task, join) = TaskFuture::new(handle, future, None);
     if handle.runs_here() {
-        task.start_in_runtime();
+        task.start_in_runtime(at);
     } else {
-        handle.defer(Box::new(move || task.start_in_runtime()));
+        handle.defer(Box::new(move || task.start_in_runtime(at)));
     }
     join
 }
@@ -204,10 +211,11 @@ impl<F: Future> TaskFuture<F> {
 }
 
 impl<F: Future + 'static> TaskFuture<F> {
-    /// Spawns the task in the run in progress on this thread.
-    pub(crate) fn start(self) {
+    /// Spawns the task in the run in progress on this thread; spawned at `at` (its user's
+    /// spawn call).
+    pub(crate) fn start(self, at: &'static Location<'static>) {
         let shared = self.shared.clone();
-        let task = simloop::spawn(self).id();
+        let task = simloop::task::spawn_at(at, self).id();
         lock(&shared).set_task((context::run_number(), task));
     }
 }
@@ -221,33 +229,33 @@ where
     /// `block_on`'s run the task is keepable: alive when the run ends, it goes on in the
     /// runtime's next run, as tokio's tasks outlive a `block_on` (`Handle::run` takes it
     /// back). An explored run's tasks end with it.
-    pub(crate) fn start_in_runtime(self) {
+    pub(crate) fn start_in_runtime(self, at: &'static Location<'static>) {
         if let Some(start) = context::with_run(|r| (r.threads, r.number)) {
-            return self.start_as(start);
+            return self.start_as(start, at);
         }
-        self.start()
+        self.start(at)
     }
 
     /// Spawns the task in the run in progress, numbered `number`: keepable when the run
     /// takes other threads' wakes (a `block_on`'s).
     #[inline]
-    fn start_as(self, (keepable, number): (bool, u64)) {
+    fn start_as(self, (keepable, number): (bool, u64), at: &'static Location<'static>) {
         let shared = self.shared.clone();
-        let task = self.spawn_as(keepable);
+        let task = self.spawn_as(keepable, at);
         lock(&shared).set_task((number, task));
     }
 
-    /// Spawns the task's simloop task in the run in progress (keepable or not); the caller
-    /// records it in the task's state.
+    /// Spawns the task's simloop task in the run in progress (keepable or not), spawned at
+    /// `at`; the caller records it in the task's state.
     // Always inlined: `tokio::spawn` calls it with the future just moved into the task, and
     // left to the compiler it stayed a call (with the state's clone, 29 instructions more
     // a W3 spawn than inline and without it).
     #[inline(always)]
-    fn spawn_as(self, keepable: bool) -> simloop::task::TaskId {
+    fn spawn_as(self, keepable: bool, at: &'static Location<'static>) -> simloop::task::TaskId {
         if keepable {
-            simloop::task::spawn_keepable(self)
+            simloop::task::spawn_keepable_at(at, self)
         } else {
-            simloop::spawn(self).id()
+            simloop::task::spawn_at(at, self).id()
         }
     }
 }
