@@ -14,10 +14,41 @@ use crate::runtime::{Completion, with};
 ///
 /// # Panics
 ///
-/// Panics outside a task of a simulation.
+/// Panics outside a task step of a simulation (in a callback, say); [`try_current`] returns
+/// `None` there.
 #[track_caller]
 pub fn current() -> TaskId {
     with("task::current", |c| c.current())
+}
+
+/// The running task's id, or `None` between task steps (in a [`call_soon`](crate::task::call_soon)
+/// or timer callback, or in a done-callback); asyncio's `asyncio.current_task()`, which
+/// returns `None` there too. [`current`] panics where this returns `None`.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::Cell, rc::Rc};
+/// use simloop::{Sim, task};
+///
+/// let out = Sim::new().run(async {
+///     let seen = Rc::new(Cell::new(None));
+///     let s = seen.clone();
+///     task::call_soon(move || s.set(Some(task::try_current())));
+///     simloop::yield_now().await;
+///     (task::try_current(), seen.get())
+/// });
+/// let (inside, in_callback) = out.result.unwrap();
+/// assert_eq!(inside.unwrap().to_string(), "#1");
+/// assert_eq!(in_callback, Some(None));
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a simulation.
+#[track_caller]
+pub fn try_current() -> Option<TaskId> {
+    with("task::try_current", |c| c.running())
 }
 
 /// The running task's name, if it has one (the main task is named `main`).

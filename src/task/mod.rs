@@ -31,7 +31,7 @@ pub use self::call::{CallHandle, call_at, call_later, call_soon};
 pub use self::handle::{Awaitable, TaskHandle};
 pub use self::info::{
     TaskInfo, TaskState, all_tasks, cancel, cancel_message, cancelling, current, current_name,
-    set_current_name,
+    set_current_name, try_current,
 };
 pub use self::join::JoinHandle;
 pub use self::shared::Task;

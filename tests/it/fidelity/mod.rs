@@ -24,7 +24,8 @@
 //! (666-694): cancellation inside `async with` (`twelfth_sync`), timeouts moved, nested and
 //! propagated (`twelfth_timeouts`), TaskGroups (`twelfth_groups`), services built from the
 //! primitives (`twelfth_services`), then shields, bounded gathers, poll loops, a timeout
-//! moved from outside and Conditions over a shared Lock (`twelfth_edges`).
+//! moved from outside and Conditions over a shared Lock (`twelfth_edges`); `thirteenth_api`
+//! the thirteenth (695-): asyncio API no round had touched.
 
 mod combinators;
 mod corners_combinators;
@@ -76,6 +77,7 @@ mod sixth_tasks;
 mod sync;
 mod tasks;
 mod tenth_tasks;
+mod thirteenth_api;
 mod timeouts;
 mod twelfth_edges;
 mod twelfth_groups;
