@@ -37,6 +37,14 @@ pub(crate) trait ErasedTask {
     /// cell goes to the thread's pool of cells for the next spawn of its type
     /// (`cell_pool.rs`); any other is freed.
     fn recycle(self: Pin<Box<Self>>) {}
+    /// A join's last poll: moves the result out into `out` as
+    /// [`take_output`](Self::take_output) does and gives the cell back as
+    /// [`recycle`](Self::recycle) does, in one dynamic call (two cost a second dispatch and
+    /// a second look at the cell's state).
+    fn take_output_and_recycle(mut self: Pin<Box<Self>>, out: &mut dyn Any) {
+        self.as_mut().take_output(out);
+        self.recycle();
+    }
     /// Gives the cell of a detached task back once the task ended (the core defers it past
     /// its borrow: the output a detached task leaves may run user code as it drops): the
     /// output is dropped, and the cell goes to the pool as [`recycle`](Self::recycle)'s
@@ -163,6 +171,20 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         if let StateProj::Done { result } = self.project().state.project() {
             *slot = result.take();
         }
+    }
+
+    fn take_output_and_recycle(mut self: Pin<Box<Self>>, out: &mut dyn Any) {
+        let slot = out
+            .downcast_mut::<Option<Result<F::Output, JoinError>>>()
+            .expect("simloop: join handle output type matches its task");
+        let StateProj::Done { result } = self.as_mut().project().state.project() else {
+            // Not expected (a join takes the output of a task that ended); freed as before.
+            return;
+        };
+        *slot = result.take();
+        // As `recycle`: the waker is dropped now, and the emptied cell goes to the pool.
+        *self.as_mut().project().waker = Waker::noop().clone();
+        cell_pool::put::<_, { cell_pool::ALL }>(self);
     }
 
     fn recycle(mut self: Pin<Box<Self>>) {

@@ -264,13 +264,12 @@ impl<T: 'static> Future for JoinHandle<T> {
             c.wait_on(WaitOn::Join(id));
             None
         });
-        let Some(mut cell) = cell else {
+        let Some(cell) = cell else {
             return Poll::Pending;
         };
         let mut out: Option<Result<T, JoinError>> = None;
-        cell.as_mut().take_output(&mut out);
+        cell.take_output_and_recycle(&mut out);
         this.taken = true;
-        cell.recycle();
         Poll::Ready(out.expect("simloop: a finished task holds its result until joined"))
     }
 }

@@ -438,12 +438,11 @@ impl<T: Clone + 'static> Future for Task<T> {
             c.wait_on(WaitOn::Join(id));
             None
         });
-        let Some(mut cell) = cell else {
+        let Some(cell) = cell else {
             return Poll::Pending;
         };
         let mut out: Option<Result<T, JoinError>> = None;
-        cell.as_mut().take_output(&mut out);
-        cell.recycle();
+        cell.take_output_and_recycle(&mut out);
         let out = out.expect("simloop: a finished task holds its result until joined");
         *shared.outcome.borrow_mut() = Some(out.clone());
         Poll::Ready(out)
