@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use super::DeadlockReport;
@@ -18,7 +19,7 @@ use super::slot::{
     ABANDONING, CANCEL, DETACHED, END_CANCELLED, END_MASK, END_PANICKED, END_RETURNED, KEEP, NONE,
     SLEEPING,
 };
-use super::{Completion, Core, Entry, ErasedTask, Hop, Message, ReadyView, with};
+use super::{Completion, Core, DoneCallback, Entry, ErasedTask, Hop, Message, ReadyView, with};
 use crate::schedule::{Divergence, ProgramMismatch};
 use crate::trace::{EventKind, Quick, RunEnd};
 
@@ -74,8 +75,17 @@ enum Step {
     /// it so that the holder starts its clean-up; drop it once the holder lets go.
     CancelPoll(TaskId, Pin<Box<dyn ErasedTask>>),
     Wake(Waker),
-    /// Run the done-callback parked at this index of the hop table.
-    Callback(u32),
+    /// Run `target`'s done-callback for its child number `index`, task `child`, taken from
+    /// the hop table with the step (`returned`: the child returned, so its completion is
+    /// known without a second core borrow).
+    Callback {
+        child: TaskId,
+        target: Rc<dyn DoneCallback>,
+        index: u32,
+        returned: bool,
+    },
+    /// Run a user's callback (asyncio's `call_soon`), taken from the hop table.
+    Call(Box<dyn FnOnce()>),
     /// Nothing: the borrow ends so that deferred work runs before the next pick.
     Deferred,
     /// The run stopped (`Core::finish` says why).
@@ -233,30 +243,29 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                 waker.wake();
                 After::Nothing
             }
-            Step::Callback(k) => {
-                let hop = with("Sim::run", |c| match c.take_hop(k) {
-                    Hop::Callback {
-                        child,
-                        target,
-                        index,
-                    } => {
-                        let how = c
-                            .completion(child)
-                            .expect("a done-callback runs after its child ended");
-                        Ok((target, index, how))
-                    }
-                    Hop::Call(f) => Err(f),
-                    Hop::Waker(_) => unreachable!("Step::Callback names a parked callback"),
-                });
-                let run = || match hop {
-                    Ok((target, index, how)) => target.on_done(index as usize, &how),
-                    // A user callback: it runs between task steps, as asyncio's do.
-                    Err(f) => f(),
+            Step::Callback {
+                child,
+                target,
+                index,
+                returned,
+            } => {
+                let how = if returned {
+                    Completion::Returned
+                } else {
+                    with("Sim::run", |c| c.completion(child))
+                        .expect("a done-callback runs after its child ended")
                 };
+                let run = || target.on_done(index as usize, &how);
                 // A callback that panics is contained, as asyncio reports a callback's
                 // exception and carries on: the panic hook printed its line (`panics.rs`),
                 // and the next entry runs.
                 let _contained = catch_unwind(AssertUnwindSafe(run));
+                After::Nothing
+            }
+            Step::Call(f) => {
+                // A user callback: it runs between task steps, as asyncio's do (a panic is
+                // contained as a done-callback's).
+                let _contained = catch_unwind(AssertUnwindSafe(f));
                 After::Nothing
             }
             Step::Deferred => After::Nothing,
@@ -507,13 +516,21 @@ impl Core {
                     self.wake_entry(task);
                 }
                 Entry::Wake(k) => {
-                    return match self.hops[k as usize] {
-                        Some(Hop::Waker(_)) => match self.take_hop(k) {
-                            Hop::Waker(waker) => Step::Wake(waker),
-                            Hop::Callback { .. } | Hop::Call(_) => unreachable!("checked"),
+                    // The hop leaves the table with the step: the loop runs it without
+                    // borrowing the core again to take it.
+                    return match self.take_hop(k) {
+                        Hop::Waker(waker) => Step::Wake(waker),
+                        Hop::Callback {
+                            child,
+                            target,
+                            index,
+                        } => Step::Callback {
+                            returned: self.state_of(child) & END_MASK == END_RETURNED,
+                            child,
+                            target,
+                            index,
                         },
-                        // Taken by the loop, which runs it.
-                        _ => Step::Callback(k),
+                        Hop::Call(f) => Step::Call(f),
                     };
                 }
                 Entry::Timer { index, .. } => {
