@@ -485,7 +485,10 @@ impl Value {
         }
     }
 
-    /// Python's `type(v).__name__` (for a list, the list of its items' type names).
+    /// Python's `type(v).__name__` (for a list, the list of its items' type names, a nested
+    /// list's as a nested list). A nested list's names were once rendered into a string,
+    /// which the next level quoted again: the text doubled with each level, so `{v:type}`
+    /// of a list nested 31 deep built gigabytes before the output limit could stop it.
     pub(crate) fn type_name(&self) -> Value {
         let name = match self {
             Value::None => "NoneType",
@@ -493,14 +496,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Bool(_) => "bool",
             Value::Str(_) => "str",
-            Value::List(items) => {
-                return Value::List(
-                    items
-                        .iter()
-                        .map(|i| Value::Str(i.type_name().to_string()))
-                        .collect(),
-                );
-            }
+            Value::List(items) => return Value::List(items.iter().map(Value::type_name).collect()),
             Value::Task(_) => "Task",
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",

@@ -297,3 +297,27 @@ fn limits_are_checked_where_they_are_written() {
         );
     }
 }
+
+/// Fuzzing found `{v:type}` of a list nested 31 deep running for minutes and taking
+/// gigabytes (issue 21): a nested list's type names were rendered into a string that each
+/// outer level quoted again, doubling the text per level. They are a nested list now.
+#[test]
+fn type_names_of_nested_lists_stay_linear() {
+    let run = |depth: usize| {
+        let list = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            "[main]\nsteps = [{{ let = \"v\", expr = \"[0.5, {list}]\" }}, {{ log = \"{{v:type}}\" }}]"
+        );
+        let scn = Arc::new(scenario::parse("s.toml", &text).unwrap());
+        let report = interp::run(&scn, &Sim::new());
+        assert!(expect::failures(&scn, &report).is_empty());
+        report.outcome.trace.logs()
+    };
+    assert_eq!(run(2), "t=0 ['float', [['int']]]\n");
+    // The deepest list the language takes (32 levels, the outer one included).
+    let logs = run(31);
+    assert_eq!(
+        logs,
+        format!("t=0 ['float', {}'int'{}]\n", "[".repeat(31), "]".repeat(31))
+    );
+}
