@@ -321,3 +321,19 @@ fn type_names_of_nested_lists_stay_linear() {
         format!("t=0 ['float', {}'int'{}]\n", "[".repeat(31), "]".repeat(31))
     );
 }
+
+/// Fuzzing found `sim` killed by a stack overflow (exit 134) on a future whose result is
+/// the future itself: its repr recursed without end. It shows `...` where the future
+/// recurs, as CPython's `reprlib.recursive_repr` does, here and through a list.
+#[test]
+fn a_future_holding_itself_renders_with_an_ellipsis() {
+    let o = sim(
+        "[main]\nsteps = [\n  { create_future = \"f\" },\n  { set_result = \"f\", value = \"{f}\" },\n  { log = \"{f}\" },\n  { create_future = \"g\" },\n  { set_result = \"g\", value = [1, \"{g}\"] },\n  { log = \"{g.result()}\" },\n]\n",
+        &["--format", "logs"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "t=0 <Future finished result=...>\nt=0 [1, <Future finished result=[1, ...]>]\n"
+    );
+}
