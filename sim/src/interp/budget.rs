@@ -1,6 +1,9 @@
 //! What a run may use: every interpreted step and loop turn is charged to the run's step
 //! budget, nesting and values are bounded, and a task or output limit stops the run.
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use simloop::task::spend_steps;
 
 use super::exec::Res;
@@ -115,6 +118,45 @@ pub fn check_list(items: &[Value]) -> Result<(), Exc> {
         ));
     }
     Ok(())
+}
+
+/// An error unless `v`, about to become a future's result, nests lists and futures'
+/// results at most [`MAX_NESTING`] deep. A chain of futures, each the result of the next
+/// (a loop of `create_future` and `set_result = "f", value = "{prev}"`), is as deep as the
+/// loop is long, and dropping or rendering it recurses once per level: a chain of 100,000
+/// overflowed the stack. Each future is measured once (by address), and one met again
+/// inside itself (a future that holds itself, which asyncio allows) counts as a leaf.
+pub fn check_result(v: &Value) -> Result<(), Exc> {
+    let depth = nesting(v, &mut BTreeMap::new());
+    if depth > MAX_NESTING {
+        return Err(Exc::new(
+            "MemoryError",
+            format!("a result nested {depth} deep in lists and futures (at most {MAX_NESTING})"),
+        ));
+    }
+    Ok(())
+}
+
+/// How deep `v` nests lists and futures' results; `seen` holds the depth of each future
+/// measured (0 while it is being measured), by address.
+fn nesting(v: &Value, seen: &mut BTreeMap<usize, usize>) -> usize {
+    match v {
+        Value::List(items) => 1 + items.iter().map(|i| nesting(i, seen)).max().unwrap_or(0),
+        Value::Future(f) => {
+            let at = Rc::as_ptr(f) as usize;
+            if let Some(&depth) = seen.get(&at) {
+                return depth;
+            }
+            seen.insert(at, 0);
+            let depth = 1 + match f.result() {
+                Some(Ok(r)) => nesting(&r, seen),
+                _ => 0,
+            };
+            seen.insert(at, depth);
+            depth
+        }
+        _ => 0,
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use futures::FutureExt;
 
+use super::budget::check_result;
 use super::env::Env;
 use super::state::Rt;
 use super::value::{Exc, Fut, Handle, TaskResult, Value, future_repr};
@@ -20,6 +21,7 @@ impl Rt {
             Step::SetResult { target, value } => {
                 let f = self.future(env, target)?;
                 let v = self.value_expr(env, value)?;
+                check_result(&v)?;
                 f.set_result(v).map_err(|_| invalid_state(&f))?;
             }
             Step::SetException {

@@ -337,3 +337,18 @@ fn a_future_holding_itself_renders_with_an_ellipsis() {
         "t=0 <Future finished result=...>\nt=0 [1, <Future finished result=[1, ...]>]\n"
     );
 }
+
+/// Fuzzing led to `sim` killed by a stack overflow on a chain of futures, each the result
+/// of the next, 100,000 long: dropping (or rendering) it recursed once per link. A result
+/// nested deeper than lists may nest (32) is a `MemoryError` where it is set.
+#[test]
+fn a_chain_of_futures_stops_at_the_nesting_limit() {
+    let o = sim(
+        "[main]\nsteps = [\n  { create_future = \"p\" },\n  { repeat = 100000, do = [\n    { create_future = \"f\" },\n    { set_result = \"f\", value = \"{p}\" },\n    { let = \"p\", value = \"{f}\" },\n  ] },\n]\n",
+        &[],
+    );
+    stopped(
+        &o,
+        "MemoryError('a result nested 33 deep in lists and futures (at most 32)') (raised at s.toml:6:5)",
+    );
+}
