@@ -97,13 +97,45 @@ pub fn check_string(s: &str) -> Result<(), Exc> {
     Ok(())
 }
 
-/// An error unless the list `items` is small and shallow enough to keep.
+/// Bytes of strings that cost one step of the run's budget to make.
+pub const BYTES_PER_STEP: usize = 1024;
+
+/// Charges a string of `len` bytes just made (rendered or joined) to the run's step
+/// budget, a step per [`BYTES_PER_STEP`] bytes, so that the strings a run makes total at
+/// most about 1 GiB under the default step limit. Values are shared when copied, so what a
+/// run holds is bounded by what it makes: 20,000 tasks each given a fresh 2 MB argument took
+/// 40 GB. A `MemoryError` once the budget is spent (the run then stops at its step limit).
+pub fn charge_string(len: usize) -> Result<(), Exc> {
+    let units = (len / BYTES_PER_STEP) as u64;
+    if units > 0 && spend_steps(units).is_err() {
+        return Err(Exc::new(
+            "MemoryError",
+            format!(
+                "a string of {len} bytes, past the step budget (making strings costs a step per KiB)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An error unless the list `items` is small and shallow enough to keep, and holds at most
+/// [`MAX_STRING`] bytes of strings (each item counted: a list of 60,000 references to one
+/// megabyte string, cheap to keep, compared and written out as 60 GB).
 pub fn check_list(items: &[Value]) -> Result<(), Exc> {
-    let (mut count, mut depth) = (items.len(), 1);
+    let (mut count, mut depth, mut bytes) = (items.len(), 1, 0usize);
     for v in items {
-        let (n, d) = v.size();
+        let (n, d, b) = v.size();
         count = count.saturating_add(n);
         depth = depth.max(d + 1);
+        bytes = bytes.saturating_add(b);
+    }
+    if bytes > MAX_STRING {
+        return Err(Exc::new(
+            "MemoryError",
+            format!(
+                "a list holding {bytes} bytes of strings (at most {MAX_STRING}, nested lists included)"
+            ),
+        ));
     }
     if count > MAX_ITEMS {
         return Err(Exc::new(

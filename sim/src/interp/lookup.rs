@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::budget::{check_list, check_string};
+use super::budget::{charge_string, check_list, check_string};
 use super::env::Env;
 use super::state::Rt;
 use super::value::{Exc, TaskResult, Value};
@@ -16,7 +16,10 @@ impl Rt {
         }
         if let Some(path) = path.strip_suffix("!r") {
             // An f-string's `{x!r}`: Python's `repr`.
-            return Ok(Value::Str(self.lookup(env, path)?.repr()));
+            let s = self.lookup(env, path)?.repr();
+            check_string(&s)?;
+            charge_string(s.len())?;
+            return Ok(Value::Str(s.into()));
         }
         let (base, member) = split_member(path);
         if let Some(member) = member {
@@ -84,7 +87,7 @@ impl Rt {
                     .map(|i| self.value_expr(env, i))
                     .collect::<Result<Vec<_>, _>>()?;
                 check_list(&items)?;
-                Ok(Value::List(items))
+                Ok(Value::List(items.into()))
             }
         }
     }
@@ -102,6 +105,7 @@ impl Rt {
             }
             check_string(&s)?;
         }
+        charge_string(s.len())?;
         Ok(s)
     }
 
@@ -162,7 +166,7 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     }
     if member == "get_name()" {
         return match v {
-            Value::Task(t) => Ok(Value::Str(t.name.borrow().clone())),
+            Value::Task(t) => Ok(Value::Str(t.name.borrow().as_str().into())),
             // asyncio's futures have no name.
             _ => Err(Exc::new(
                 "AttributeError",

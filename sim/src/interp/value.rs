@@ -8,6 +8,7 @@ use std::rc::Rc;
 use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
+use super::budget::MAX_STRING;
 use crate::scenario::{Literal, Loc, py_float};
 
 /// An exception raised in a scenario task: `Kind(message)`.
@@ -334,10 +335,11 @@ pub enum Value {
     Float(f64),
     /// A boolean.
     Bool(bool),
-    /// A string.
-    Str(String),
-    /// A list.
-    List(Vec<Value>),
+    /// A string (shared: a copy of a value is a reference, as in Python, so a megabyte
+    /// string put in a queue a million times is one string, not a terabyte).
+    Str(Rc<str>),
+    /// A list (shared, as a string is).
+    List(Rc<[Value]>),
     /// A task.
     Task(Rc<TaskCell>),
     /// A caught or collected exception.
@@ -434,7 +436,7 @@ pub fn py_order(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::List(x), Value::List(y)) => {
-            for (p, q) in x.iter().zip(y) {
+            for (p, q) in x.iter().zip(y.iter()) {
                 if !py_equal(p, q) {
                     return py_order(p, q);
                 }
@@ -471,7 +473,7 @@ impl Value {
         if let Ok(i) = s.parse::<i64>() {
             return Value::Int(i);
         }
-        Value::Str(s)
+        Value::Str(s.into())
     }
 
     /// Python's `repr`: `'a'` for a string, `[1, 'b']` for a list, `True`, `None`,
@@ -489,15 +491,39 @@ impl Value {
     /// let value = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap();
     /// assert_eq!(value.repr(), "['a', 1.5, True, <Future pending>]");
     /// ```
+    ///
+    /// A list's repr stops growing once it passes [`MAX_STRING`] bytes (a string that long is
+    /// a `MemoryError` wherever it is made): a list holds its items shared, so a list of
+    /// 60,000 references to one megabyte string is cheap to keep but would be 60 GB written
+    /// out.
     pub fn repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out);
+        out
+    }
+
+    /// Appends [`Value::repr`] to `out`, stopping once `out` passes [`MAX_STRING`] bytes.
+    fn write_repr(&self, out: &mut String) {
         match self {
-            Value::Str(s) => py_str_repr(s),
+            Value::Str(s) => out.push_str(&py_str_repr(s)),
             Value::List(items) => {
-                let inner: Vec<String> = items.iter().map(Value::repr).collect();
-                format!("[{}]", inner.join(", "))
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if out.len() > MAX_STRING {
+                        return;
+                    }
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    v.write_repr(out);
+                }
+                out.push(']');
             }
-            Value::Error(e) => e.repr(),
-            other => other.to_string(),
+            Value::Error(e) => out.push_str(&e.repr()),
+            other => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{other}");
+            }
         }
     }
 
@@ -521,18 +547,20 @@ impl Value {
             Value::Handle(_, true) => "TimerHandle",
             Value::Timeout(_) => "Timeout",
         };
-        Value::Str(name.to_string())
+        Value::Str(name.into())
     }
 
-    /// How many items the value holds, nested lists counted whole, and how deep its lists
-    /// nest (0 for a value that is not a list).
-    pub(crate) fn size(&self) -> (usize, usize) {
+    /// How many items the value holds, nested lists counted whole, how deep its lists
+    /// nest (0 for a value that is not a list), and how many bytes of strings it holds
+    /// (each item counted, shared or not).
+    pub(crate) fn size(&self) -> (usize, usize, usize) {
         match self {
-            Value::List(items) => items.iter().fold((items.len(), 1), |(n, d), v| {
-                let (vn, vd) = v.size();
-                (n.saturating_add(vn), d.max(vd + 1))
+            Value::List(items) => items.iter().fold((items.len(), 1, 0), |(n, d, b), v| {
+                let (vn, vd, vb) = v.size();
+                (n.saturating_add(vn), d.max(vd + 1), b.saturating_add(vb))
             }),
-            _ => (0, 0),
+            Value::Str(s) => (0, 0, s.len()),
+            _ => (0, 0, 0),
         }
     }
 
@@ -597,12 +625,15 @@ mod tests {
 
     #[test]
     fn reprs_like_python() {
-        let v = Value::List(vec![
-            Value::Str("a".into()),
-            Value::Error(Exc::new("ValueError", "b")),
-            Value::Int(3),
-            Value::Float(0.5),
-        ]);
+        let v = Value::List(
+            vec![
+                Value::Str("a".into()),
+                Value::Error(Exc::new("ValueError", "b")),
+                Value::Int(3),
+                Value::Float(0.5),
+            ]
+            .into(),
+        );
         assert_eq!(v.repr(), "['a', ValueError('b'), 3, 0.5]");
         assert_eq!(Value::Str("it's".into()).repr(), "\"it's\"");
         assert_eq!(Value::from_text("42".into()).as_int(), Some(42));

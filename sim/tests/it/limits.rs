@@ -3,6 +3,7 @@
 //! flag that raises it, and carries the replay token; never a crash, hang or exhausted memory.
 
 use std::process::Command;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use simloop::Sim;
@@ -351,4 +352,57 @@ fn a_chain_of_futures_stops_at_the_nesting_limit() {
         &o,
         "MemoryError('a result nested 33 deep in lists and futures (at most 32)') (raised at s.toml:6:5)",
     );
+}
+
+/// A program that makes a 256 KiB string `s` (17 doublings of "ab"), then `steps`.
+fn with_big_string(steps: &str) -> String {
+    format!(
+        "[queues.q]\n[main]\nsteps = [{{ let = \"s\", value = \"ab\" }}, {{ repeat = 17, do = [{{ let = \"s\", value = \"{{s}}{{s}}\" }}] }}, {steps}]"
+    )
+}
+
+/// A queue of a million references to one megabyte string took a terabyte (issue 21: 3,000
+/// `put`s of one took 3 GB): every copy of a value copied its text. Values are shared now, as
+/// in Python: what a task returns, puts or passes is the same string.
+#[test]
+fn copies_of_a_value_share_it() {
+    let text = with_big_string(
+        "{ put = \"q\", value = \"{s}\" }, { get = \"q\", as = \"t\" }, { return = [\"{s}\", \"{t}\"] }",
+    );
+    let scn = Arc::new(scenario::parse("s.toml", &text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    let Ok(Ok(interp::Value::List(items))) = &report.outcome.result else {
+        panic!("{:?}", report.outcome.result)
+    };
+    let [interp::Value::Str(a), interp::Value::Str(b)] = &items[..] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(a.len(), 256 << 10);
+    assert!(Rc::ptr_eq(a, b), "the string was copied");
+}
+
+/// Shared strings are cheap to hold but not to compare or write out, and a fresh string
+/// costs its bytes to make: a list holds at most 1 MiB of strings (each item counted), and
+/// making strings costs a step per KiB, so a run makes about 1 GiB at most under the
+/// default budget (20,000 tasks each given a fresh 2 MB argument took 40 GB).
+#[test]
+fn big_strings_count_against_the_list_and_step_budgets() {
+    let o = sim(
+        &with_big_string("{ let = \"l\", value = [\"{s}\", \"{s}\", \"{s}\", \"{s}\", \"{s}\"] }"),
+        &[],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "MemoryError('a list holding 1310720 bytes of strings (at most 1048576, nested lists included)')"
+        ),
+        "{}",
+        o.stderr
+    );
+    // 100 fresh strings of 256 KiB cost 25,600 steps.
+    let o = sim(
+        &with_big_string("{ repeat = 100, do = [{ let = \"x\", value = \"{s}!\" }] }"),
+        &["--max-steps", "20000"],
+    );
+    stopped(&o, STEPS);
 }
