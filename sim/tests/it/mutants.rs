@@ -24,7 +24,7 @@ use proptest::test_runner::RngSeed;
 use simloop::{Policy, Sim};
 use simloop_cli::{expect, interp, scenario};
 
-use crate::support::scratch;
+use crate::support::{bundled, ran_within, scratch};
 
 /// The step budget of a mutant's run.
 pub const STEPS: u64 = 20_000;
@@ -51,21 +51,6 @@ pub fn config(cases: u32) -> ProptestConfig {
         max_shrink_iters: 2_000,
         ..env
     }
-}
-
-/// The bundled scenarios' texts, sorted by file name.
-pub fn bundled() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
 }
 
 /// Checks that a rejected input's error is located inside `text` and names `path`.
@@ -119,20 +104,7 @@ pub fn judge(text: &str, seed: u64) -> Option<Vec<String>> {
                     let scn = Arc::new(scn);
                     let sim = Sim::new().policy(Policy::Random).seed(seed);
                     let report = interp::run(&scn, &sim);
-                    assert!(
-                        !matches!(
-                            report.outcome.result,
-                            Err(simloop::RunError::MainPanicked { .. })
-                        ),
-                        "{:?}",
-                        report.outcome.result
-                    );
-                    assert!(
-                        report.outcome.unobserved_panics.is_empty(),
-                        "{:?}",
-                        report.outcome.unobserved_panics
-                    );
-                    assert!(report.outcome.stats.steps <= STEPS + 1);
+                    ran_within(&report, STEPS);
                     Some(expect::failures(&scn, &report))
                 }
             };
