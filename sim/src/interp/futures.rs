@@ -6,8 +6,9 @@ use futures::FutureExt;
 
 use super::budget::check_result;
 use super::env::Env;
+use super::repr::future_repr;
 use super::state::Rt;
-use super::value::{Exc, Fut, Handle, TaskResult, Value, future_repr};
+use super::value::{Exc, Fut, Handle, TaskResult, Value};
 use crate::scenario::Step;
 
 impl Rt {

@@ -9,6 +9,7 @@ use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
 use super::budget::MAX_STRING;
+use super::repr::{future_repr, py_str_repr, timeout_repr};
 use crate::scenario::{Literal, Loc, py_float};
 
 /// An exception raised in a scenario task: `Kind(message)`.
@@ -372,45 +373,6 @@ pub fn promise_error(e: PromiseError<Exc>) -> Exc {
     }
 }
 
-/// asyncio's `repr` of a future: `<Future pending>`, `<Future finished result=42>`,
-/// `<Future finished exception=ValueError('boom')>`, `<Future cancelled>`.
-///
-/// A future whose result holds the future itself (`set_result = "f", value = "{f}"`, or
-/// through a list or another future) shows `...` where it recurs, as CPython's
-/// `reprlib.recursive_repr` does: `<Future finished result=...>`. (It recursed until the
-/// stack overflowed.)
-pub fn future_repr(f: &Fut) -> String {
-    thread_local! {
-        /// The futures being rendered on this thread, innermost last, by address.
-        static RENDERING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
-    }
-    let at = std::ptr::from_ref(f) as usize;
-    if RENDERING.with_borrow(|r| r.contains(&at)) {
-        return "...".into();
-    }
-    RENDERING.with_borrow_mut(|r| r.push(at));
-    let shown = match f.result() {
-        None => "<Future pending>".into(),
-        Some(Ok(v)) => format!("<Future finished result={}>", v.repr()),
-        Some(Err(PromiseError::Failed(e))) => format!("<Future finished exception={}>", e.repr()),
-        Some(Err(PromiseError::Cancelled(_))) => "<Future cancelled>".into(),
-    };
-    RENDERING.with_borrow_mut(|r| r.pop());
-    shown
-}
-
-/// asyncio's `repr` of a `Timeout` (3.12): `<Timeout [active] when=2.5>`, `<Timeout
-/// [expired]>`.
-pub fn timeout_repr(t: &simloop::TimeoutHandle) -> String {
-    if t.expired() {
-        return "<Timeout [expired]>".to_string();
-    }
-    match t.deadline() {
-        Some(d) => format!("<Timeout [active] when={}>", py_float(seconds_of(d))),
-        None => "<Timeout [active] when=None>".to_string(),
-    }
-}
-
 /// `at` as asyncio's `loop.time()` gives it: seconds since the run began.
 pub fn seconds_of(at: simloop::Instant) -> f64 {
     (at - simloop::Instant::ZERO).as_secs_f64()
@@ -456,14 +418,6 @@ pub fn py_equal(a: &Value, b: &Value) -> bool {
     match py_order(a, b) {
         Some(o) => o == Ordering::Equal,
         None => std::mem::discriminant(a) == std::mem::discriminant(b) && a == b,
-    }
-}
-
-fn py_str_repr(s: &str) -> String {
-    if s.contains('\'') && !s.contains('"') {
-        format!("\"{s}\"")
-    } else {
-        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
     }
 }
 
