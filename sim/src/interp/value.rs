@@ -446,7 +446,7 @@ impl Value {
     /// assert_eq!(value.repr(), "['a', 1.5, True, <Future pending>]");
     /// ```
     ///
-    /// A list's repr stops growing once it passes [`MAX_STRING`] bytes (a string that long is
+    /// A list's repr stops growing once it passes 1 MiB (a string that long is
     /// a `MemoryError` wherever it is made): a list holds its items shared, so a list of
     /// 60,000 references to one megabyte string is cheap to keep but would be 60 GB written
     /// out.
