@@ -2,7 +2,7 @@
 //! see; what depends on a local's value is checked here, and an error is an exception of
 //! the task (a failed invariant for `[expect] invariants`), never a quiet `false`.
 
-use super::budget::{charge_string, check_string};
+use super::budget::{charge_list, charge_string, check_string};
 use super::env::Env;
 use super::state::Rt;
 use super::value::{Exc, Value, py_equal, py_order};
@@ -54,6 +54,7 @@ impl Rt {
                     .map(|i| self.node(env, i))
                     .collect::<Result<Vec<_>, _>>()?;
                 super::budget::check_list(&items)?;
+                charge_list(items.len())?;
                 Value::List(items.into())
             }
             NodeKind::Var(path) => self.lookup(env, path)?,

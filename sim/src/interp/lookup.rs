@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::budget::{charge_string, check_list, check_string};
+use super::budget::{charge_list, charge_string, check_list, check_string};
 use super::env::Env;
 use super::state::Rt;
 use super::value::{Exc, TaskResult, Value};
@@ -12,7 +12,10 @@ use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_me
 impl Rt {
     pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
         if let Some(path) = path.strip_suffix(":type") {
-            return Ok(self.lookup(env, path)?.type_name());
+            let v = self.lookup(env, path)?;
+            // The names are made item by item, nested lists counted whole.
+            charge_list(v.size().0)?;
+            return Ok(v.type_name());
         }
         if let Some(path) = path.strip_suffix("!r") {
             // An f-string's `{x!r}`: Python's `repr`.
@@ -87,6 +90,7 @@ impl Rt {
                     .map(|i| self.value_expr(env, i))
                     .collect::<Result<Vec<_>, _>>()?;
                 check_list(&items)?;
+                charge_list(items.len())?;
                 Ok(Value::List(items.into()))
             }
         }

@@ -381,10 +381,10 @@ fn copies_of_a_value_share_it() {
     assert!(Rc::ptr_eq(a, b), "the string was copied");
 }
 
-/// Shared strings are cheap to hold but not to compare or write out, and a fresh string
+/// Shared strings are cheap to hold but not to compare or write out, and a fresh value
 /// costs its bytes to make: a list holds at most 1 MiB of strings (each item counted), and
-/// making strings costs a step per KiB, so a run makes about 1 GiB at most under the
-/// default budget (20,000 tasks each given a fresh 2 MB argument took 40 GB).
+/// making strings and lists costs a step per KiB, so a run makes a GiB or two at most under
+/// the default budget (20,000 tasks each given a fresh 2 MB argument took 40 GB).
 #[test]
 fn big_strings_count_against_the_list_and_step_budgets() {
     let o = sim(
@@ -402,6 +402,13 @@ fn big_strings_count_against_the_list_and_step_budgets() {
     // 100 fresh strings of 256 KiB cost 25,600 steps.
     let o = sim(
         &with_big_string("{ repeat = 100, do = [{ let = \"x\", value = \"{s}!\" }] }"),
+        &["--max-steps", "20000"],
+    );
+    stopped(&o, STEPS);
+    // So do lists, by their items: the type names of a list of 65,534 (made item by item)
+    // put in a queue 300 times took 1.8 GB; 30 of them now cost more than 20,000 steps.
+    let o = sim(
+        "[queues.q]\n[main]\nsteps = [{ let = \"l\", value = [1, 2] }, { repeat = 14, do = [{ let = \"l\", value = [\"{l}\", \"{l}\"] }] }, { repeat = 30, do = [{ put = \"q\", value = \"{l:type}\" }] }]",
         &["--max-steps", "20000"],
     );
     stopped(&o, STEPS);
