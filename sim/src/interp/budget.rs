@@ -1,6 +1,9 @@
 //! What a run may use: every interpreted step and loop turn is charged to the run's step
 //! budget, nesting and values are bounded, and a task or output limit stops the run.
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use simloop::task::spend_steps;
 
 use super::exec::Res;
@@ -94,13 +97,60 @@ pub fn check_string(s: &str) -> Result<(), Exc> {
     Ok(())
 }
 
-/// An error unless the list `items` is small and shallow enough to keep.
+/// Bytes of strings that cost one step of the run's budget to make.
+pub const BYTES_PER_STEP: usize = 1024;
+
+/// Charges a string of `len` bytes just made (rendered or joined) to the run's step
+/// budget, a step per [`BYTES_PER_STEP`] bytes, so that the strings a run makes total at
+/// most about 1 GiB under the default step limit. Values are shared when copied, so what a
+/// run holds is bounded by what it makes: 20,000 tasks each given a fresh 2 MB argument took
+/// 40 GB. A `MemoryError` once the budget is spent (the run then stops at its step limit).
+pub fn charge_string(len: usize) -> Result<(), Exc> {
+    charge(len, || format!("a string of {len} bytes"))
+}
+
+/// Charges a list of `items` items just made (its items are shared, not made) as
+/// [`charge_string`] charges a string: a literal of 100,000 items, or the type names of a
+/// list of 65,000 (made item by item), put in a queue 300 times took 1.8 GB.
+pub fn charge_list(items: usize) -> Result<(), Exc> {
+    charge(items.saturating_mul(std::mem::size_of::<Value>()), || {
+        format!("a list of {items} items")
+    })
+}
+
+/// Spends a step per [`BYTES_PER_STEP`] of `bytes`; `what` names what was made.
+fn charge(bytes: usize, what: impl FnOnce() -> String) -> Result<(), Exc> {
+    let units = (bytes / BYTES_PER_STEP) as u64;
+    if units > 0 && spend_steps(units).is_err() {
+        return Err(Exc::new(
+            "MemoryError",
+            format!(
+                "{}, past the step budget (making values costs a step per KiB)",
+                what()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An error unless the list `items` is small and shallow enough to keep, and holds at most
+/// [`MAX_STRING`] bytes of strings (each item counted: a list of 60,000 references to one
+/// megabyte string, cheap to keep, compared and written out as 60 GB).
 pub fn check_list(items: &[Value]) -> Result<(), Exc> {
-    let (mut count, mut depth) = (items.len(), 1);
+    let (mut count, mut depth, mut bytes) = (items.len(), 1, 0usize);
     for v in items {
-        let (n, d) = v.size();
+        let (n, d, b) = v.size();
         count = count.saturating_add(n);
         depth = depth.max(d + 1);
+        bytes = bytes.saturating_add(b);
+    }
+    if bytes > MAX_STRING {
+        return Err(Exc::new(
+            "MemoryError",
+            format!(
+                "a list holding {bytes} bytes of strings (at most {MAX_STRING}, nested lists included)"
+            ),
+        ));
     }
     if count > MAX_ITEMS {
         return Err(Exc::new(
@@ -115,6 +165,45 @@ pub fn check_list(items: &[Value]) -> Result<(), Exc> {
         ));
     }
     Ok(())
+}
+
+/// An error unless `v`, about to become a future's result, nests lists and futures'
+/// results at most [`MAX_NESTING`] deep. A chain of futures, each the result of the next
+/// (a loop of `create_future` and `set_result = "f", value = "{prev}"`), is as deep as the
+/// loop is long, and dropping or rendering it recurses once per level: a chain of 100,000
+/// overflowed the stack. Each future is measured once (by address), and one met again
+/// inside itself (a future that holds itself, which asyncio allows) counts as a leaf.
+pub fn check_result(v: &Value) -> Result<(), Exc> {
+    let depth = nesting(v, &mut BTreeMap::new());
+    if depth > MAX_NESTING {
+        return Err(Exc::new(
+            "MemoryError",
+            format!("a result nested {depth} deep in lists and futures (at most {MAX_NESTING})"),
+        ));
+    }
+    Ok(())
+}
+
+/// How deep `v` nests lists and futures' results; `seen` holds the depth of each future
+/// measured (0 while it is being measured), by address.
+fn nesting(v: &Value, seen: &mut BTreeMap<usize, usize>) -> usize {
+    match v {
+        Value::List(items) => 1 + items.iter().map(|i| nesting(i, seen)).max().unwrap_or(0),
+        Value::Future(f) => {
+            let at = Rc::as_ptr(f) as usize;
+            if let Some(&depth) = seen.get(&at) {
+                return depth;
+            }
+            seen.insert(at, 0);
+            let depth = 1 + match f.result() {
+                Some(Ok(r)) => nesting(&r, seen),
+                _ => 0,
+            };
+            seen.insert(at, depth);
+            depth
+        }
+        _ => 0,
+    }
 }
 
 #[cfg(test)]

@@ -21,9 +21,9 @@ impl Rt {
             match self.lookup(env, t)? {
                 Value::Task(c) => out.push(c),
                 Value::List(items) => {
-                    for item in items {
+                    for item in items.iter() {
                         match item {
-                            Value::Task(c) => out.push(c),
+                            Value::Task(c) => out.push(Rc::clone(c)),
                             other => {
                                 return Err(Exc::new(
                                     "TypeError",
@@ -64,7 +64,7 @@ impl Rt {
         for t in targets {
             let v = self.lookup(env, t)?;
             let items = match v {
-                Value::List(items) => items,
+                Value::List(items) => items.to_vec(),
                 one => vec![one],
             };
             for item in items {
@@ -145,7 +145,7 @@ impl Rt {
                             )
                         } else {
                             match simloop::try_gather(futs).await {
-                                Ok(vs) => Value::List(vs),
+                                Ok(vs) => Value::List(vs.into()),
                                 Err(GatherError::Failed(e)) => return Err(e),
                                 Err(GatherError::Join(j)) => {
                                     return Err(from_join(Err(j)).expect_err("a join error"));
@@ -191,7 +191,7 @@ impl Rt {
                                 Err(e) => Value::Error(gathered(e)),
                             });
                         }
-                        Value::List(out)
+                        Value::List(out.into())
                     }
                 };
                 if let Some(b) = bind {
@@ -307,10 +307,10 @@ impl Rt {
                     .map(|c| Value::Task(Rc::clone(c)))
                     .partition(|v| matches!(v, Value::Task(c) if finished.contains(&c.id)));
                 if let Some(b) = bind {
-                    env.insert(b.clone(), Value::List(done));
+                    env.insert(b.clone(), Value::List(done.into()));
                 }
                 if let Some(p) = pending {
-                    env.insert(p.clone(), Value::List(left));
+                    env.insert(p.clone(), Value::List(left.into()));
                 }
             }
             Step::AsCompleted {

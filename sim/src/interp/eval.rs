@@ -2,7 +2,7 @@
 //! see; what depends on a local's value is checked here, and an error is an exception of
 //! the task (a failed invariant for `[expect] invariants`), never a quiet `false`.
 
-use super::budget::check_string;
+use super::budget::{charge_list, charge_string, check_string};
 use super::env::Env;
 use super::state::Rt;
 use super::value::{Exc, Value, py_equal, py_order};
@@ -45,7 +45,7 @@ impl Rt {
         Ok(match &n.kind {
             NodeKind::Int(i) => Value::Int(*i),
             NodeKind::Float(f) => Value::Float(*f),
-            NodeKind::Str(s) => Value::Str(s.clone()),
+            NodeKind::Str(s) => Value::Str(s.as_str().into()),
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::None => Value::None,
             NodeKind::List(items) => {
@@ -54,7 +54,8 @@ impl Rt {
                     .map(|i| self.node(env, i))
                     .collect::<Result<Vec<_>, _>>()?;
                 super::budget::check_list(&items)?;
-                Value::List(items)
+                charge_list(items.len())?;
+                Value::List(items.into())
             }
             NodeKind::Var(path) => self.lookup(env, path)?,
             NodeKind::Not(a) => Value::Bool(!boolean(self.node(env, a)?, "not")?),
@@ -137,7 +138,8 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
             (Value::Str(x), Value::Str(y)) => {
                 let s = format!("{x}{y}");
                 check_string(&s)?;
-                Value::Str(s)
+                charge_string(s.len())?;
+                Value::Str(s.into())
             }
             _ => Value::Float(
                 float(&a).ok_or_else(unsupported)? + float(&b).ok_or_else(unsupported)?,

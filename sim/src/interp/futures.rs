@@ -4,9 +4,11 @@ use std::rc::Rc;
 
 use futures::FutureExt;
 
+use super::budget::check_result;
 use super::env::Env;
+use super::repr::future_repr;
 use super::state::Rt;
-use super::value::{Exc, Fut, Handle, TaskResult, Value, future_repr};
+use super::value::{Exc, Fut, Handle, TaskResult, Value};
 use crate::scenario::Step;
 
 impl Rt {
@@ -20,6 +22,7 @@ impl Rt {
             Step::SetResult { target, value } => {
                 let f = self.future(env, target)?;
                 let v = self.value_expr(env, value)?;
+                check_result(&v)?;
                 f.set_result(v).map_err(|_| invalid_state(&f))?;
             }
             Step::SetException {

@@ -112,7 +112,7 @@ pub(super) async fn gather(
         resolved: n == 0,
     }));
     if n == 0 {
-        let _ = outer.set_result(Value::List(Vec::new()));
+        let _ = outer.set_result(Value::List(Vec::new().into()));
     }
     // As CPython 3.12's gather: callbacks on the pending children first, then the ones that
     // already ended are taken at once, in argument order.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::budget::{check_list, check_string};
+use super::budget::{charge_list, charge_string, check_list, check_string};
 use super::env::Env;
 use super::state::Rt;
 use super::value::{Exc, TaskResult, Value};
@@ -12,11 +12,17 @@ use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_me
 impl Rt {
     pub(super) fn lookup(&self, env: &Env, path: &str) -> Result<Value, Exc> {
         if let Some(path) = path.strip_suffix(":type") {
-            return Ok(self.lookup(env, path)?.type_name());
+            let v = self.lookup(env, path)?;
+            // The names are made item by item, nested lists counted whole.
+            charge_list(v.size().0)?;
+            return Ok(v.type_name());
         }
         if let Some(path) = path.strip_suffix("!r") {
             // An f-string's `{x!r}`: Python's `repr`.
-            return Ok(Value::Str(self.lookup(env, path)?.repr()));
+            let s = self.lookup(env, path)?.repr();
+            check_string(&s)?;
+            charge_string(s.len())?;
+            return Ok(Value::Str(s.into()));
         }
         let (base, member) = split_member(path);
         if let Some(member) = member {
@@ -84,7 +90,8 @@ impl Rt {
                     .map(|i| self.value_expr(env, i))
                     .collect::<Result<Vec<_>, _>>()?;
                 check_list(&items)?;
-                Ok(Value::List(items))
+                charge_list(items.len())?;
+                Ok(Value::List(items.into()))
             }
         }
     }
@@ -102,6 +109,7 @@ impl Rt {
             }
             check_string(&s)?;
         }
+        charge_string(s.len())?;
         Ok(s)
     }
 
@@ -162,7 +170,7 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     }
     if member == "get_name()" {
         return match v {
-            Value::Task(t) => Ok(Value::Str(t.name.borrow().clone())),
+            Value::Task(t) => Ok(Value::Str(t.name.borrow().as_str().into())),
             // asyncio's futures have no name.
             _ => Err(Exc::new(
                 "AttributeError",

@@ -13,6 +13,7 @@ mod lookup;
 mod loop_calls;
 mod prims;
 mod queues;
+mod repr;
 mod state;
 mod tasks;
 mod value;

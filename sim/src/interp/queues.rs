@@ -229,7 +229,7 @@ mod tests {
     use super::*;
 
     fn list(items: Vec<Value>) -> Value {
-        Value::List(items)
+        Value::List(items.into())
     }
 
     #[test]

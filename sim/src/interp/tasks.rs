@@ -95,7 +95,7 @@ impl Rt {
                     };
                     tasks.push(Value::Task(spawned?));
                 }
-                Value::List(tasks)
+                Value::List(tasks.into())
             }
         };
         if let Some(b) = bind {
@@ -134,14 +134,14 @@ impl Rt {
             Value::Future(f) => await_future(&f).await?,
             Value::List(items) => {
                 let mut out = Vec::new();
-                for item in items {
+                for item in items.iter() {
                     match item {
                         Value::Task(t) => out.push(t.join().await?),
-                        Value::Future(f) => out.push(await_future(&f).await?),
-                        other => return Err(not_a_task(target, &other)),
+                        Value::Future(f) => out.push(await_future(f).await?),
+                        other => return Err(not_a_task(target, other)),
                     }
                 }
-                Value::List(out)
+                Value::List(out.into())
             }
             other => return Err(not_a_task(target, &other)),
         };
@@ -171,15 +171,15 @@ impl Rt {
                 h.cancel();
             }
             Value::List(items) => {
-                for item in items {
+                for item in items.iter() {
                     match item {
                         Value::Task(t) => {
                             t.cancel(message.clone());
                         }
                         Value::Future(f) => {
-                            super::futures::cancel(&f, message.clone());
+                            super::futures::cancel(f, message.clone());
                         }
-                        other => return Err(not_a_task(target, &other)),
+                        other => return Err(not_a_task(target, other)),
                     }
                 }
             }

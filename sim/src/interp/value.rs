@@ -8,6 +8,8 @@ use std::rc::Rc;
 use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
+use super::budget::MAX_STRING;
+use super::repr::{future_repr, py_str_repr, timeout_repr};
 use crate::scenario::{Literal, Loc, py_float};
 
 /// An exception raised in a scenario task: `Kind(message)`.
@@ -334,10 +336,11 @@ pub enum Value {
     Float(f64),
     /// A boolean.
     Bool(bool),
-    /// A string.
-    Str(String),
-    /// A list.
-    List(Vec<Value>),
+    /// A string (shared: a copy of a value is a reference, as in Python, so a megabyte
+    /// string put in a queue a million times is one string, not a terabyte).
+    Str(Rc<str>),
+    /// A list (shared, as a string is).
+    List(Rc<[Value]>),
     /// A task.
     Task(Rc<TaskCell>),
     /// A caught or collected exception.
@@ -370,29 +373,6 @@ pub fn promise_error(e: PromiseError<Exc>) -> Exc {
     }
 }
 
-/// asyncio's `repr` of a future: `<Future pending>`, `<Future finished result=42>`,
-/// `<Future finished exception=ValueError('boom')>`, `<Future cancelled>`.
-pub fn future_repr(f: &Fut) -> String {
-    match f.result() {
-        None => "<Future pending>".into(),
-        Some(Ok(v)) => format!("<Future finished result={}>", v.repr()),
-        Some(Err(PromiseError::Failed(e))) => format!("<Future finished exception={}>", e.repr()),
-        Some(Err(PromiseError::Cancelled(_))) => "<Future cancelled>".into(),
-    }
-}
-
-/// asyncio's `repr` of a `Timeout` (3.12): `<Timeout [active] when=2.5>`, `<Timeout
-/// [expired]>`.
-pub fn timeout_repr(t: &simloop::TimeoutHandle) -> String {
-    if t.expired() {
-        return "<Timeout [expired]>".to_string();
-    }
-    match t.deadline() {
-        Some(d) => format!("<Timeout [active] when={}>", py_float(seconds_of(d))),
-        None => "<Timeout [active] when=None>".to_string(),
-    }
-}
-
 /// `at` as asyncio's `loop.time()` gives it: seconds since the run began.
 pub fn seconds_of(at: simloop::Instant) -> f64 {
     (at - simloop::Instant::ZERO).as_secs_f64()
@@ -418,7 +398,7 @@ pub fn py_order(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::List(x), Value::List(y)) => {
-            for (p, q) in x.iter().zip(y) {
+            for (p, q) in x.iter().zip(y.iter()) {
                 if !py_equal(p, q) {
                     return py_order(p, q);
                 }
@@ -441,21 +421,13 @@ pub fn py_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn py_str_repr(s: &str) -> String {
-    if s.contains('\'') && !s.contains('"') {
-        format!("\"{s}\"")
-    } else {
-        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-    }
-}
-
 impl Value {
     /// Parses rendered text back into a number when it is one (template results).
     pub(crate) fn from_text(s: String) -> Value {
         if let Ok(i) = s.parse::<i64>() {
             return Value::Int(i);
         }
-        Value::Str(s)
+        Value::Str(s.into())
     }
 
     /// Python's `repr`: `'a'` for a string, `[1, 'b']` for a list, `True`, `None`,
@@ -473,19 +445,46 @@ impl Value {
     /// let value = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap();
     /// assert_eq!(value.repr(), "['a', 1.5, True, <Future pending>]");
     /// ```
+    ///
+    /// A list's repr stops growing once it passes 1 MiB (a string that long is
+    /// a `MemoryError` wherever it is made): a list holds its items shared, so a list of
+    /// 60,000 references to one megabyte string is cheap to keep but would be 60 GB written
+    /// out.
     pub fn repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out);
+        out
+    }
+
+    /// Appends [`Value::repr`] to `out`, stopping once `out` passes [`MAX_STRING`] bytes.
+    fn write_repr(&self, out: &mut String) {
         match self {
-            Value::Str(s) => py_str_repr(s),
+            Value::Str(s) => out.push_str(&py_str_repr(s)),
             Value::List(items) => {
-                let inner: Vec<String> = items.iter().map(Value::repr).collect();
-                format!("[{}]", inner.join(", "))
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if out.len() > MAX_STRING {
+                        return;
+                    }
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    v.write_repr(out);
+                }
+                out.push(']');
             }
-            Value::Error(e) => e.repr(),
-            other => other.to_string(),
+            Value::Error(e) => out.push_str(&e.repr()),
+            other => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{other}");
+            }
         }
     }
 
-    /// Python's `type(v).__name__` (for a list, the list of its items' type names).
+    /// Python's `type(v).__name__` (for a list, the list of its items' type names, a nested
+    /// list's as a nested list). A nested list's names were once rendered into a string,
+    /// which the next level quoted again: the text doubled with each level, so `{v:type}`
+    /// of a list nested 31 deep built gigabytes before the output limit could stop it.
     pub(crate) fn type_name(&self) -> Value {
         let name = match self {
             Value::None => "NoneType",
@@ -493,14 +492,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Bool(_) => "bool",
             Value::Str(_) => "str",
-            Value::List(items) => {
-                return Value::List(
-                    items
-                        .iter()
-                        .map(|i| Value::Str(i.type_name().to_string()))
-                        .collect(),
-                );
-            }
+            Value::List(items) => return Value::List(items.iter().map(Value::type_name).collect()),
             Value::Task(_) => "Task",
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
@@ -509,18 +501,20 @@ impl Value {
             Value::Handle(_, true) => "TimerHandle",
             Value::Timeout(_) => "Timeout",
         };
-        Value::Str(name.to_string())
+        Value::Str(name.into())
     }
 
-    /// How many items the value holds, nested lists counted whole, and how deep its lists
-    /// nest (0 for a value that is not a list).
-    pub(crate) fn size(&self) -> (usize, usize) {
+    /// How many items the value holds, nested lists counted whole, how deep its lists
+    /// nest (0 for a value that is not a list), and how many bytes of strings it holds
+    /// (each item counted, shared or not).
+    pub(crate) fn size(&self) -> (usize, usize, usize) {
         match self {
-            Value::List(items) => items.iter().fold((items.len(), 1), |(n, d), v| {
-                let (vn, vd) = v.size();
-                (n.saturating_add(vn), d.max(vd + 1))
+            Value::List(items) => items.iter().fold((items.len(), 1, 0), |(n, d, b), v| {
+                let (vn, vd, vb) = v.size();
+                (n.saturating_add(vn), d.max(vd + 1), b.saturating_add(vb))
             }),
-            _ => (0, 0),
+            Value::Str(s) => (0, 0, s.len()),
+            _ => (0, 0, 0),
         }
     }
 
@@ -585,12 +579,15 @@ mod tests {
 
     #[test]
     fn reprs_like_python() {
-        let v = Value::List(vec![
-            Value::Str("a".into()),
-            Value::Error(Exc::new("ValueError", "b")),
-            Value::Int(3),
-            Value::Float(0.5),
-        ]);
+        let v = Value::List(
+            vec![
+                Value::Str("a".into()),
+                Value::Error(Exc::new("ValueError", "b")),
+                Value::Int(3),
+                Value::Float(0.5),
+            ]
+            .into(),
+        );
         assert_eq!(v.repr(), "['a', ValueError('b'), 3, 0.5]");
         assert_eq!(Value::Str("it's".into()).repr(), "\"it's\"");
         assert_eq!(Value::from_text("42".into()).as_int(), Some(42));

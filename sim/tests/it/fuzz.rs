@@ -5,6 +5,8 @@
 use proptest::prelude::*;
 use simloop_cli::scenario;
 
+use crate::support::bundled;
+
 /// Parses `text` and checks the error, if any, is located inside the text.
 fn parse_is_total(text: &str) {
     match scenario::parse("fuzz.toml", text) {
@@ -25,20 +27,6 @@ fn parse_is_total(text: &str) {
             );
         }
     }
-}
-
-fn bundled() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
 }
 
 /// Inputs that exercised edge cases in span handling, templates and validation.

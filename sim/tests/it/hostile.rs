@@ -10,6 +10,8 @@ use proptest::prelude::*;
 use simloop::{Policy, Sim};
 use simloop_cli::{expect, interp, scenario};
 
+use crate::support::ran_within;
+
 /// How one input ended.
 #[derive(Debug, PartialEq, Eq)]
 enum End {
@@ -38,15 +40,7 @@ fn judge(text: &str, seed: u64) -> End {
         .spawn(move || {
             let sim = Sim::new().policy(Policy::Random).seed(seed);
             let report = interp::run(&scn, &sim);
-            assert!(
-                !matches!(
-                    report.outcome.result,
-                    Err(simloop::RunError::MainPanicked { .. })
-                ),
-                "{:?}",
-                report.outcome.result
-            );
-            assert!(report.outcome.stats.steps <= 20_000 + 1);
+            ran_within(&report, 20_000);
             End::Ran(expect::failures(&scn, &report))
         })
         .unwrap()

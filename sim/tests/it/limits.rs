@@ -3,6 +3,7 @@
 //! flag that raises it, and carries the replay token; never a crash, hang or exhausted memory.
 
 use std::process::Command;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use simloop::Sim;
@@ -296,4 +297,119 @@ fn limits_are_checked_where_they_are_written() {
             o.stderr
         );
     }
+}
+
+/// Fuzzing found `{v:type}` of a list nested 31 deep running for minutes and taking
+/// gigabytes (issue 21): a nested list's type names were rendered into a string that each
+/// outer level quoted again, doubling the text per level. They are a nested list now.
+#[test]
+fn type_names_of_nested_lists_stay_linear() {
+    let run = |depth: usize| {
+        let list = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            "[main]\nsteps = [{{ let = \"v\", expr = \"[0.5, {list}]\" }}, {{ log = \"{{v:type}}\" }}]"
+        );
+        let scn = Arc::new(scenario::parse("s.toml", &text).unwrap());
+        let report = interp::run(&scn, &Sim::new());
+        assert!(expect::failures(&scn, &report).is_empty());
+        report.outcome.trace.logs()
+    };
+    assert_eq!(run(2), "t=0 ['float', [['int']]]\n");
+    // The deepest list the language takes (32 levels, the outer one included).
+    let logs = run(31);
+    assert_eq!(
+        logs,
+        format!("t=0 ['float', {}'int'{}]\n", "[".repeat(31), "]".repeat(31))
+    );
+}
+
+/// Fuzzing found `sim` killed by a stack overflow (exit 134) on a future whose result is
+/// the future itself: its repr recursed without end. It shows `...` where the future
+/// recurs, as CPython's `reprlib.recursive_repr` does, here and through a list.
+#[test]
+fn a_future_holding_itself_renders_with_an_ellipsis() {
+    let o = sim(
+        "[main]\nsteps = [\n  { create_future = \"f\" },\n  { set_result = \"f\", value = \"{f}\" },\n  { log = \"{f}\" },\n  { create_future = \"g\" },\n  { set_result = \"g\", value = [1, \"{g}\"] },\n  { log = \"{g.result()}\" },\n]\n",
+        &["--format", "logs"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "t=0 <Future finished result=...>\nt=0 [1, <Future finished result=[1, ...]>]\n"
+    );
+}
+
+/// Fuzzing led to `sim` killed by a stack overflow on a chain of futures, each the result
+/// of the next, 100,000 long: dropping (or rendering) it recursed once per link. A result
+/// nested deeper than lists may nest (32) is a `MemoryError` where it is set.
+#[test]
+fn a_chain_of_futures_stops_at_the_nesting_limit() {
+    let o = sim(
+        "[main]\nsteps = [\n  { create_future = \"p\" },\n  { repeat = 100000, do = [\n    { create_future = \"f\" },\n    { set_result = \"f\", value = \"{p}\" },\n    { let = \"p\", value = \"{f}\" },\n  ] },\n]\n",
+        &[],
+    );
+    stopped(
+        &o,
+        "MemoryError('a result nested 33 deep in lists and futures (at most 32)') (raised at s.toml:6:5)",
+    );
+}
+
+/// A program that makes a 256 KiB string `s` (17 doublings of "ab"), then `steps`.
+fn with_big_string(steps: &str) -> String {
+    format!(
+        "[queues.q]\n[main]\nsteps = [{{ let = \"s\", value = \"ab\" }}, {{ repeat = 17, do = [{{ let = \"s\", value = \"{{s}}{{s}}\" }}] }}, {steps}]"
+    )
+}
+
+/// A queue of a million references to one megabyte string took a terabyte (issue 21: 3,000
+/// `put`s of one took 3 GB): every copy of a value copied its text. Values are shared now, as
+/// in Python: what a task returns, puts or passes is the same string.
+#[test]
+fn copies_of_a_value_share_it() {
+    let text = with_big_string(
+        "{ put = \"q\", value = \"{s}\" }, { get = \"q\", as = \"t\" }, { return = [\"{s}\", \"{t}\"] }",
+    );
+    let scn = Arc::new(scenario::parse("s.toml", &text).unwrap());
+    let report = interp::run(&scn, &Sim::new());
+    let Ok(Ok(interp::Value::List(items))) = &report.outcome.result else {
+        panic!("{:?}", report.outcome.result)
+    };
+    let [interp::Value::Str(a), interp::Value::Str(b)] = &items[..] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(a.len(), 256 << 10);
+    assert!(Rc::ptr_eq(a, b), "the string was copied");
+}
+
+/// Shared strings are cheap to hold but not to compare or write out, and a fresh value
+/// costs its bytes to make: a list holds at most 1 MiB of strings (each item counted), and
+/// making strings and lists costs a step per KiB, so a run makes a GiB or two at most under
+/// the default budget (20,000 tasks each given a fresh 2 MB argument took 40 GB).
+#[test]
+fn big_strings_count_against_the_list_and_step_budgets() {
+    let o = sim(
+        &with_big_string("{ let = \"l\", value = [\"{s}\", \"{s}\", \"{s}\", \"{s}\", \"{s}\"] }"),
+        &[],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "MemoryError('a list holding 1310720 bytes of strings (at most 1048576, nested lists included)')"
+        ),
+        "{}",
+        o.stderr
+    );
+    // 100 fresh strings of 256 KiB cost 25,600 steps.
+    let o = sim(
+        &with_big_string("{ repeat = 100, do = [{ let = \"x\", value = \"{s}!\" }] }"),
+        &["--max-steps", "20000"],
+    );
+    stopped(&o, STEPS);
+    // So do lists, by their items: the type names of a list of 65,534 (made item by item)
+    // put in a queue 300 times took 1.8 GB; 30 of them now cost more than 20,000 steps.
+    let o = sim(
+        "[queues.q]\n[main]\nsteps = [{ let = \"l\", value = [1, 2] }, { repeat = 14, do = [{ let = \"l\", value = [\"{l}\", \"{l}\"] }] }, { repeat = 30, do = [{ put = \"q\", value = \"{l:type}\" }] }]",
+        &["--max-steps", "20000"],
+    );
+    stopped(&o, STEPS);
 }

@@ -43,3 +43,40 @@ pub fn scratch(what: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Asserts that a run of the interpreter ended without a panic (of its main task or an
+/// unobserved one) and within `steps` steps (the limit's last step included).
+#[track_caller]
+pub fn ran_within(report: &simloop_cli::interp::Report, steps: u64) {
+    let outcome = &report.outcome;
+    assert!(
+        !matches!(outcome.result, Err(simloop::RunError::MainPanicked { .. })),
+        "{:?}",
+        outcome.result
+    );
+    assert!(
+        outcome.unobserved_panics.is_empty(),
+        "{:?}",
+        outcome.unobserved_panics
+    );
+    assert!(
+        outcome.stats.steps <= steps + 1,
+        "{} steps",
+        outcome.stats.steps
+    );
+}
+
+/// The bundled scenarios' texts, sorted by file name.
+pub fn bundled() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
