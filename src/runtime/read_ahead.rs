@@ -6,10 +6,10 @@
 //! (`RandomWalk::peek`), and a pick's index is a pool slot (`ready_queue.rs`), so the next
 //! picks are known as long as the number of ready entries keeps its trend (the same, as
 //! when each polled task queues itself again; or one less, as when none does). The engine
-//! keeps the next [`DEPTH`] predicted picks in a ring and walks each one's chain a stage per
-//! pick, as a software pipeline: the pick [`DEPTH`] steps away has its pool slot
-//! prefetched; at [`STAGE_AT`]'s distances a pick reads what the stage before prefetched (in
-//! cache by then) and prefetches the next: its task slot (and its place in the pool's
+//! keeps the next [`Pipeline::depth`] predicted picks in a ring and walks each one's chain a
+//! stage per pick, as a software pipeline: the pick that many steps away has its pool slot
+//! prefetched; at [`Pipeline::stage_at`]'s distances a pick reads what the stage before
+//! prefetched (in cache by then) and prefetches the next: its task slot (and its place in the pool's
 //! arrival list, written when it leaves), its future. A prefetch does not
 //! wait for its line, so the misses overlap with the polls in between.
 //!
@@ -30,16 +30,43 @@ use crate::schedule::PICKS_AHEAD;
 /// sparse queue's rank search it did not pay below 32,768).
 pub(super) const PICKS_READ_AHEAD_FROM: usize = 4_096;
 
-/// How many picks ahead are predicted: all the words the strategy holds. The stages of a
-/// chain are two picks apart (one pick apart, a prefetched line was often not there yet when
-/// the next stage read it).
-const DEPTH: usize = 8;
-const _: () = assert!(DEPTH <= PICKS_AHEAD && DEPTH < RING);
+/// How many picks ahead are predicted, and the distances (in picks) at which a predicted
+/// pick's chain is walked one stage further: its task slot prefetched at `stage_at[0]`,
+/// its future at `stage_at[1]` (its pool slot at `depth`, when the pick is predicted).
+#[derive(Clone, Copy)]
+struct Pipeline {
+    depth: usize,
+    stage_at: [usize; 2],
+}
 
-/// The distance (in picks) at which a predicted pick's chain is walked one stage further:
-/// the task slot is prefetched 4 picks ahead, the future 2 (the pool slot at [`DEPTH`],
-/// when the pick is predicted).
-const STAGE_AT: [usize; 2] = [4, 2];
+/// Below [`DEEP_FROM`] ready entries: eight picks deep, stages two picks apart (one pick
+/// apart, a prefetched line was often not there yet when the next stage read it; round 10).
+const SHALLOW: Pipeline = Pipeline {
+    depth: 8,
+    stage_at: [4, 2],
+};
+
+/// From [`DEEP_FROM`] ready entries: twelve picks deep, stages four apart. With 100,000
+/// ready tasks a pick takes about 90 ns and a line comes from memory, often later than
+/// two picks: the shallow pipeline's stages and the poll's first read of the future
+/// waited for their lines (the profile's largest entries). Deep at every size, the
+/// fan-out at 100,000 ready tasks took about 0.93-0.95x the time, but 1.02-1.04x at
+/// 10,000-30,000, whose lines come from the L3 in time; sixteen deep (stages at 10 and 5)
+/// and twelve with stages at 8 and 5 were slower (round 18, `BENCHMARKS.md`).
+const DEEP: Pipeline = Pipeline {
+    depth: 12,
+    stage_at: [8, 4],
+};
+
+/// Ready entries from which the read-ahead runs [`DEEP`].
+const DEEP_FROM: usize = 65_536;
+
+const _: () = assert!(
+    SHALLOW.depth <= PICKS_AHEAD
+        && SHALLOW.depth < RING
+        && DEEP.depth <= PICKS_AHEAD
+        && DEEP.depth < RING
+);
 
 /// The stage of a chain with nothing more to fetch (the future was prefetched, or the entry
 /// is not a task with a slot).
@@ -49,7 +76,7 @@ const DONE: u8 = 2;
 /// slot and future were prefetched).
 const NEXT_DONE: u8 = 3;
 
-/// The ring's room (a power of two above [`DEPTH`]).
+/// The ring's room (a power of two above a [`Pipeline`]'s depth).
 const RING: usize = 16;
 
 /// One predicted pick and how far its chain was fetched.
@@ -77,6 +104,9 @@ pub(crate) struct ReadAhead {
     last_arity: usize,
     /// The previous pick's trend.
     last_trend: i64,
+    /// Whether the ring is read ahead [`DEEP`] (else [`SHALLOW`]): set when it is
+    /// predicted afresh, by the number of ready entries then.
+    deep: bool,
     /// The task a strategy that cannot peek expects next (PCT: the best task left after a
     /// pick), its chain fetched a stage every [`NEXT_STAGE_GAP`] picks: `(task index,
     /// stage, slot index, picks until the next stage)`.
@@ -99,6 +129,7 @@ impl Default for ReadAhead {
             requeue: false,
             last_arity: 0,
             last_trend: 0,
+            deep: false,
             next_task: (u32::MAX, NEXT_DONE, 0, 0),
         }
     }
@@ -144,6 +175,31 @@ impl Core {
             ra.clear();
             return;
         }
+        // Each pipeline's distances are constants of its own copy of the step (read at
+        // run time, they cost 25 instructions a pick). The depth is chosen when the ring is
+        // predicted afresh (`predict_all`), which a change of the ready entries' trend
+        // does often.
+        if ra.deep {
+            self.advance::<{ DEEP.depth }, { DEEP.stage_at[0] }, { DEEP.stage_at[1] }>(
+                index, n, requeue,
+            );
+        } else {
+            self.advance::<{ SHALLOW.depth }, { SHALLOW.stage_at[0] }, { SHALLOW.stage_at[1] }>(
+                index, n, requeue,
+            );
+        }
+    }
+
+    /// [`Core::read_ahead`]'s step with a [`Pipeline`] of depth `DEPTH` and stages at
+    /// `SLOT_AT` and `FUTURE_AT`.
+    #[inline(always)]
+    fn advance<const DEPTH: usize, const SLOT_AT: usize, const FUTURE_AT: usize>(
+        &mut self,
+        index: usize,
+        n: usize,
+        requeue: bool,
+    ) {
+        let ra = &mut self.ahead;
         let valid = ra.len > 0 && ra.decision == self.decisions.len();
         let front = ra.picks[ra.head];
         if valid && front.index as usize == index && front.arity as usize == n {
@@ -153,13 +209,20 @@ impl Core {
                 self.predict_at(n, DEPTH, None);
             }
             // Steady state: the picks at the stages' distances go one stage further.
-            self.walk_stage(STAGE_AT[0] - 1, 0);
-            self.walk_stage(STAGE_AT[1] - 1, 1);
+            self.walk_stage(SLOT_AT - 1, 0);
+            self.walk_stage(FUTURE_AT - 1, 1);
         } else {
-            self.predict_all(n, requeue, valid);
+            if (n >= DEEP_FROM) != (DEPTH == DEEP.depth) {
+                // Predicted afresh at the other depth from the next pick on.
+                self.ahead.deep = n >= DEEP_FROM;
+                self.ahead.clear();
+                return;
+            }
+            self.predict_all(n, requeue, valid, DEPTH);
+            let stage_at = [SLOT_AT, FUTURE_AT];
             for k in 0..self.ahead.len {
                 let stage = self.ahead.picks[self.ahead.slot(k)].stage;
-                if stage < DONE && k < STAGE_AT[stage as usize] {
+                if stage < DONE && k < stage_at[stage as usize] {
                     self.walk_stage(k, stage);
                 }
             }
@@ -219,11 +282,11 @@ impl Core {
         self.ahead.next_task = (id, stage, s, NEXT_STAGE_GAP - 1);
     }
 
-    /// Fills the ring with the picks after the current one among `n` entries: each among
+    /// Fills the ring with the `depth` picks after the current one among `n` entries: each among
     /// `n` when `requeue` (each polled task queues one entry), else among one fewer each
     /// time. When `reuse`, the ring holds earlier predictions of the same picks, after the
     /// current one: one that names the same slot keeps what its chain fetched.
-    fn predict_all(&mut self, n: usize, requeue: bool, reuse: bool) {
+    fn predict_all(&mut self, n: usize, requeue: bool, reuse: bool, depth: usize) {
         let ra = &mut self.ahead;
         // The earlier predictions of the picks after the current one (the ring's front was
         // the current pick's).
@@ -231,7 +294,7 @@ impl Core {
             std::array::from_fn(|k| (reuse && k + 1 < ra.len).then(|| ra.picks[ra.slot(k + 1)]));
         ra.clear();
         ra.requeue = requeue;
-        for (d, before) in old.iter().enumerate().take(DEPTH) {
+        for (d, before) in old.iter().enumerate().take(depth) {
             if !self.predict_at(n, d + 1, *before) {
                 break;
             }

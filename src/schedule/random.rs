@@ -6,8 +6,10 @@ use rand_chacha::ChaCha8Rng;
 use super::{Divergence, Strategy};
 use crate::runtime::ReadyView;
 
-/// How many words of the stream [`RandomWalk`] holds ahead.
-pub(crate) const AHEAD: usize = 8;
+/// How many words of the stream [`RandomWalk`] holds ahead (a power of two: the ring's
+/// index is a mask). Sixteen since round 18, so that the engine's read-ahead can predict
+/// twelve picks (`runtime/read_ahead.rs`); a run draws eight words more at its start.
+pub(crate) const AHEAD: usize = 16;
 
 /// Picks uniformly among ready entries with a ChaCha8 stream seeded by the run's seed.
 ///

@@ -10,7 +10,12 @@ use simloop::{Policy, Sim, log, sleep, spawn, yield_now};
 /// and sleep, so that the number of ready entries keeps its trend for a while and then
 /// breaks it, over and over.
 async fn crowd() -> u64 {
-    let handles: Vec<_> = (0..40_000u64)
+    crowd_of(40_000).await
+}
+
+/// [`crowd`] with `n` tasks.
+async fn crowd_of(n: u64) -> u64 {
+    let handles: Vec<_> = (0..n)
         .map(|i| {
             spawn(async move {
                 for k in 0..(i % 5) {
@@ -49,6 +54,21 @@ fn reading_picks_ahead_never_changes_what_a_pick_takes() {
             "seed {seed}: the replay differs"
         );
     }
+}
+
+/// The same with 70,000 tasks, above the size (65,536 ready entries) from which the
+/// engine reads twelve picks ahead instead of eight, and below it again as they end: the
+/// ring is predicted afresh at each change of depth.
+#[test]
+fn reading_picks_ahead_deeper_never_changes_what_a_pick_takes() {
+    let first = Sim::new()
+        .policy(Policy::Random)
+        .seed(4)
+        .run(crowd_of(70_000));
+    assert_eq!(first.result.as_ref().ok(), Some(&(70_000 * 69_999 / 2)));
+    let again = Sim::new().replay(&first.token).run(crowd_of(70_000));
+    assert!(again.result.is_ok(), "{:?}", again.result);
+    assert!(first.trace == again.trace, "the replay differs");
 }
 
 /// The same under PCT, where the engine prefetches the task the strategy expects next (the
