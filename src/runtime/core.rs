@@ -74,6 +74,14 @@ pub(crate) trait DoneCallback: 'static {
     fn keyed(&self, _key: &super::DoneCallbackKey) -> bool {
         false
     }
+
+    /// The task whose step this callback is: a user's done-callback runs user code, as a
+    /// step of the task that registered it ([`Core::callback_owner`]), which PCT places by
+    /// that task's priority. `None` (a combinator's) is a pure hop: it only records the
+    /// child's end and wakes the combinator's task.
+    fn step_of(&self) -> Option<TaskId> {
+        None
+    }
 }
 
 /// What a foreign ready-queue entry (`Entry::Wake`) runs, parked in [`Core::hops`].
@@ -86,7 +94,8 @@ pub(crate) enum Hop {
         target: Rc<dyn DoneCallback>,
         index: u32,
     },
-    /// Run a callback (asyncio's `call_soon` / `call_later` handle).
+    /// Run a callback (asyncio's `call_soon` / `call_later` handle, a promise's
+    /// done-callback, a group's abort, an idle hook).
     Call(Box<dyn FnOnce()>),
 }
 
@@ -167,6 +176,13 @@ pub(crate) struct Core {
     /// What foreign ready-queue entries (`Entry::Wake`) run, by index; `None` is free.
     /// Addressed by the entries, never iterated.
     pub(super) hops: Vec<Option<Hop>>,
+    /// Beside each parked hop, by the same index: the number ([`TaskId::get`]) of the task
+    /// whose step it is, for a callback that runs user code (`call_soon`, `call_later`, a
+    /// user's done-callback: the task that registered it), or 0 for a pure hop (a foreign
+    /// waker's wake, a combinator's done-callback), which only queues a task's step. PCT
+    /// places the first kind by that task's priority (`ReadyView::step_of`). Written with
+    /// its hop (`park_in`, [`Core::reserve_hop`]), so it is never stale for a queued entry.
+    pub(super) hop_steps: Vec<u32>,
     /// Free indexes of `hops`.
     pub(super) free_hops: Vec<u32>,
     /// Names of the named tasks, in id order (tasks are created in id order).
@@ -271,6 +287,7 @@ impl Core {
             wait_lists: Vec::new(),
             free_wait_lists: Vec::new(),
             hops: Vec::new(),
+            hop_steps: Vec::new(),
             free_hops: Vec::new(),
             names: Vec::new(),
             messages: BTreeMap::new(),
@@ -342,6 +359,7 @@ impl Core {
         self.free_wait_lists
             .extend((0..self.wait_lists.len() as u32).rev());
         self.hops.clear();
+        self.hop_steps.clear();
         self.free_hops.clear();
         self.names.clear();
         self.messages.clear();
@@ -380,11 +398,6 @@ impl Core {
     #[inline]
     pub(crate) fn running(&self) -> Option<TaskId> {
         self.running
-    }
-
-    /// The run's main task (`#1`).
-    pub(crate) fn main_task(&self) -> TaskId {
-        self.main
     }
 
     /// Charges `units` steps of work done inside a poll to the step budget

@@ -444,7 +444,11 @@ impl Core {
             // The policy is tested once: the pool's calls below do not test it again.
             let n = if self.fifo { 0 } else { self.ready.pool_len() };
             let entry = if n > 1 {
-                let index = match self.sched.pick(&ReadyView { queue: &self.ready }) {
+                let view = ReadyView {
+                    queue: &self.ready,
+                    hop_steps: &self.hop_steps,
+                };
+                let index = match self.sched.pick(&view) {
                     Ok(i) => i,
                     Err(d) => {
                         let finish = self.replay_left(d);

@@ -312,11 +312,17 @@ impl Core {
                     task,
                     waker: Some(waker),
                 } => self.wake(task, &waker),
-                Waiter::Callback { target, index } => self.park(Hop::Callback {
-                    child: id,
-                    target,
-                    index,
-                }),
+                Waiter::Callback { target, index } => {
+                    let step = target.step_of();
+                    self.park_step(
+                        Hop::Callback {
+                            child: id,
+                            target,
+                            index,
+                        },
+                        step,
+                    );
+                }
             }
         }
         if id == self.main {

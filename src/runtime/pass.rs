@@ -165,6 +165,7 @@ impl Core {
             tasks,
             slot_of,
             hops,
+            hop_steps,
             free_hops,
             fired,
             ..
@@ -240,7 +241,12 @@ impl Core {
                     (None, Some(waker)) if slot(f.task).is_some_and(|s| s.owns(&waker)) => {
                         ready.push_back(Entry::Hop(f.task));
                     }
-                    (None, Some(waker)) => park_in(hops, free_hops, ready, Hop::Waker(waker)),
+                    // A `call_later` callback's turn is a step of the task it is filed under
+                    // (`TimerKind::Call`); any other foreign wake is a pure hop.
+                    (None, Some(waker)) => {
+                        let step = if f.callback { f.task.get() } else { 0 };
+                        park_in(hops, hop_steps, free_hops, ready, Hop::Waker(waker), step);
+                    }
                 }
             }
         }

@@ -19,7 +19,10 @@ pub(crate) enum Entry {
     Poll(TaskId),
     /// Wake this task through its own waker: queue its step unless it is queued already.
     Hop(TaskId),
-    /// Wake the foreign waker parked at this index of the core's hop table.
+    /// Run what is parked at this index of the core's hop table: a foreign waker's wake, a
+    /// combinator's done-callback, or a callback that runs user code (`call_soon`,
+    /// `call_later`, a user's done-callback), which is a step of the task that registered
+    /// it (`Core::hop_steps`, read through [`ReadyView::step_of`]).
     Wake(u32),
     /// Deliver the fired cancel timer at slab index `index` (a `Timeout`'s deadline:
     /// asyncio's timeout callback), which cancels what the timeout bounds (`Core::expire`).
@@ -38,6 +41,9 @@ pub(crate) enum Entry {
 /// index goes to the last one.
 pub(crate) struct ReadyView<'a> {
     pub(crate) queue: &'a ReadyQueue,
+    /// The core's `hop_steps`: for each index of the hop table, the number of the task
+    /// whose step the parked callback is, 0 for a pure hop.
+    pub(crate) hop_steps: &'a [u32],
 }
 
 impl ReadyView<'_> {
@@ -52,16 +58,22 @@ impl ReadyView<'_> {
     }
 
     /// The task entry `i` is a step of: the polled task, the task whose timeout expires
-    /// (`Entry::Timer`), or the main task for the end of the run; `None` for a wake-up hop
-    /// (`Entry::Hop`, `Entry::Wake`: a wake, a foreign waker's or a callback's turn), which
-    /// is no task's step.
+    /// (`Entry::Timer`), the task that registered a callback that runs user code
+    /// (`Entry::Wake` of a `call_soon`, `call_later` or user's done-callback), or the main
+    /// task for the end of the run; `None` for a pure wake-up hop (`Entry::Hop`, or an
+    /// `Entry::Wake` of a foreign waker or a combinator's done-callback), which only queues
+    /// a task's step and is no task's step itself.
     #[inline]
     pub(crate) fn step_of(&self, i: usize) -> Option<TaskId> {
         match *self.queue.get(i)? {
             Entry::Poll(id) => Some(id),
             Entry::Timer { task, .. } => Some(TaskId::from_raw(task)),
             Entry::Stop => Some(TaskId::from_index(0)),
-            Entry::Hop(_) | Entry::Wake(_) => None,
+            Entry::Wake(k) => match self.hop_steps.get(k as usize) {
+                Some(&task) if task != 0 => Some(TaskId::from_raw(task)),
+                _ => None,
+            },
+            Entry::Hop(_) => None,
         }
     }
 

@@ -12,25 +12,42 @@ use super::{Completion, Core, DoneCallback, Hop, ReadyQueue};
 use super::{DoneCallbackKey, TaskId};
 use crate::trace::Quick;
 
-/// [`Core::park`] on the parts of the core it uses (for code that borrows others at once).
+/// [`Core::park_step`] on the parts of the core it uses (for code that borrows others at
+/// once): `step` is the number of the task whose step `hop` is, 0 for a pure hop.
 #[inline]
 pub(crate) fn park_in(
     hops: &mut Vec<Option<Hop>>,
+    hop_steps: &mut Vec<u32>,
     free_hops: &mut Vec<u32>,
     ready: &mut ReadyQueue,
     hop: Hop,
+    step: u32,
 ) {
-    let k = match free_hops.pop() {
+    let k = put_hop(hops, hop_steps, free_hops, hop, step);
+    ready.push_back(Entry::Wake(k));
+}
+
+/// Parks `hop`, a step of task number `step` (0: none), at a free index of the hop table.
+#[inline]
+fn put_hop(
+    hops: &mut Vec<Option<Hop>>,
+    hop_steps: &mut Vec<u32>,
+    free_hops: &mut Vec<u32>,
+    hop: Hop,
+    step: u32,
+) -> u32 {
+    match free_hops.pop() {
         Some(k) => {
             hops[k as usize] = Some(hop);
+            hop_steps[k as usize] = step;
             k
         }
         None => {
             hops.push(Some(hop));
+            hop_steps.push(step);
             u32::try_from(hops.len() - 1).expect("fewer than 2^32 pending hops")
         }
-    };
-    ready.push_back(Entry::Wake(k));
+    }
 }
 
 impl Core {
@@ -139,25 +156,47 @@ impl Core {
         (!self.owns(task, waker)).then(|| waker.clone())
     }
 
-    /// Queues a foreign entry that runs `hop`.
+    /// Queues a foreign entry that runs `hop`, a pure hop: it only queues a task's step
+    /// (a waker's wake, a combinator's done-callback), so no task owns it.
     #[inline]
     pub(crate) fn park(&mut self, hop: Hop) {
-        park_in(&mut self.hops, &mut self.free_hops, &mut self.ready, hop);
+        self.park_step(hop, None);
+    }
+
+    /// Queues a foreign entry that runs `hop`, a callback that runs user code as a step of
+    /// `step` (the task that registered it: see [`Core::callback_owner`]); PCT places it by
+    /// that task's priority (`schedule/pct/`). `None`: a pure hop, as [`Core::park`].
+    #[inline]
+    pub(crate) fn park_step(&mut self, hop: Hop, step: Option<TaskId>) {
+        let step = step.map_or(0, TaskId::get);
+        park_in(
+            &mut self.hops,
+            &mut self.hop_steps,
+            &mut self.free_hops,
+            &mut self.ready,
+            hop,
+            step,
+        );
+    }
+
+    /// The task a callback registered now is a step of: the running task, or the main task
+    /// between steps (a callback registering another), as a timer armed from a callback is
+    /// filed under it.
+    #[inline]
+    pub(crate) fn callback_owner(&self) -> TaskId {
+        self.running.unwrap_or(self.main)
     }
 
     /// Parks `hop` at an index of the hop table without queueing it (a `call_later`
     /// callback, queued when its timer fires); [`Core::take_hop`] takes it back.
     pub(crate) fn reserve_hop(&mut self, hop: Hop) -> u32 {
-        match self.free_hops.pop() {
-            Some(k) => {
-                self.hops[k as usize] = Some(hop);
-                k
-            }
-            None => {
-                self.hops.push(Some(hop));
-                u32::try_from(self.hops.len() - 1).expect("fewer than 2^32 pending hops")
-            }
-        }
+        put_hop(
+            &mut self.hops,
+            &mut self.hop_steps,
+            &mut self.free_hops,
+            hop,
+            0,
+        )
     }
 
     /// Takes what the entry `Entry::Wake(k)` runs.
@@ -180,11 +219,15 @@ impl Core {
         index: u32,
     ) {
         if self.is_done(child) {
-            self.park(Hop::Callback {
-                child,
-                target,
-                index,
-            });
+            let step = target.step_of();
+            self.park_step(
+                Hop::Callback {
+                    child,
+                    target,
+                    index,
+                },
+                step,
+            );
         } else {
             let s = self
                 .slot_index(child)

@@ -41,13 +41,18 @@ pub enum Policy {
     /// A timeout's expiry (`wait_for`, `timeout`, `timeout_scope`) is a step of the task
     /// that awaits the timeout, with that task's priority, so a task's work racing a
     /// timeout that expires at the same instant is found in both orders
-    /// (`scenarios/bug_timeout_race.toml`: about half of PCT's runs fail). Wake-up hops,
-    /// which only queue a task's step, run before task steps, and so do callbacks
-    /// (`call_soon`, `call_later`, done-callbacks): a task step racing a callback due at
-    /// the same instant, or a task's own wake-up racing its own timeout's expiry, is found
-    /// by [`Policy::Random`], not by PCT, and the bound PCT reports does not cover those
-    /// orders. PCT's tokens are version `sl4` since this rule came in (round 17); an older
-    /// seed-only PCT token is refused (see [`crate::Token`]).
+    /// (`scenarios/bug_timeout_race.toml`: about half of PCT's runs fail). A callback that
+    /// runs user code (`call_soon`, `call_later`, `call_at`, a user's done-callback on a
+    /// [`Task`](crate::task::Task) or a [`Promise`](crate::sync::Promise)) is a step of the
+    /// task that registered it (the main task when none was), with that task's priority,
+    /// so a task step racing such a callback due at the same instant is found in both
+    /// orders too (`scenarios/bug_callback_race.toml`). Pure wake-up hops, which only
+    /// queue a task's step (a wake, a combinator's done-callback), run before task steps.
+    /// The order of one task's own entries (its wake-up, its timeout's expiry, the
+    /// callbacks it registered) is found by [`Policy::Random`], not by PCT, and the bound
+    /// PCT reports does not cover it. PCT's tokens are version `sl5` since callbacks came
+    /// under this rule (round 18; `sl4` since expiries did, round 17); an older seed-only
+    /// PCT token is refused (see [`crate::Token`]).
     Pct {
         /// The bug depth aimed at: how many ordering constraints must hold for it to show.
         depth: u32,

@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>` (`sl4` for PCT, below), where the payload is
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl5` for PCT, below), where the payload is
 //! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
@@ -30,6 +30,12 @@
 //! [`TokenError::Outdated`] rather than replayed into another run. The other policies'
 //! seeds schedule as they did, so their tokens are still written as version 3, which
 //! every simloop since version 3 reads.
+//!
+//! Version 5 (`sl5`) is the same again for PCT: since round 18 a callback that runs user
+//! code (`call_soon`, `call_later`, a user's done-callback) takes the priority of the task
+//! that registered it instead of running first, so a PCT seed schedules differently once
+//! more. Version-3 and version-4 PCT tokens that carry their decisions replay; seed-only
+//! ones are refused as [`TokenError::Outdated`].
 
 use std::error::Error;
 use std::fmt;
@@ -46,13 +52,17 @@ use crate::varint::{self, Malformed};
 const VERSION: &str = "sl3";
 
 /// The version of PCT's tokens (see the module docs).
-const PCT_VERSION: &str = "sl4";
+const PCT_VERSION: &str = "sl5";
 
-/// What this simloop reads: both (the format is one).
-const READS: &str = "sl3 and sl4";
+/// The versions this simloop reads (the format is one): [`VERSION`], PCT's of round 17
+/// (read only with their decisions, as `sl3` PCT tokens), and [`PCT_VERSION`].
+const READABLE: [&str; 3] = [VERSION, "sl4", PCT_VERSION];
 
-/// Versions this simloop once wrote and no longer reads, with why. `sl3` is read, but
-/// not as a seed-only PCT token.
+/// What this simloop reads, as its messages say it.
+const READS: &str = "sl3, sl4 and sl5";
+
+/// Versions this simloop once wrote and no longer reads, with why. `sl3` and `sl4` are
+/// read, but not as seed-only PCT tokens.
 const OUTDATED: &[(&str, &str)] = &[
     ("sl1", "carries no fingerprint of its program"),
     (
@@ -61,7 +71,11 @@ const OUTDATED: &[(&str, &str)] = &[
     ),
     (
         "sl3",
-        "replays a PCT run by its seed alone, and since version 4 a PCT seed schedules differently (a timeout's expiry takes its task's priority)",
+        "replays a PCT run by its seed alone, and since version 4 a PCT seed schedules differently (a timeout's expiry takes its task's priority; since version 5, a callback too)",
+    ),
+    (
+        "sl4",
+        "replays a PCT run by its seed alone, and since version 5 a PCT seed schedules differently (a call_soon, call_later or done-callback takes the priority of the task that registered it)",
     ),
 ];
 
@@ -117,7 +131,7 @@ pub enum TokenError {
     /// The token was written by an older simloop, in a format this one no longer reads:
     /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
     /// order, which version 3's ready pool does not keep), or a seed-only PCT token of
-    /// `sl3` (PCT's seeds schedule differently since `sl4`).
+    /// `sl3` or `sl4` (PCT's seeds schedule differently since `sl4`, and again since `sl5`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -313,7 +327,7 @@ impl FromStr for Token {
                 fields.len()
             )));
         };
-        if version != VERSION && version != PCT_VERSION {
+        if !READABLE.contains(&version) {
             return Err(if OUTDATED.iter().any(|(old, _)| *old == version) {
                 TokenError::Outdated(version.to_string())
             } else if version.starts_with("sl") {
@@ -352,7 +366,7 @@ impl FromStr for Token {
         if checksum(&head, body) != expected {
             return Err(TokenError::Checksum);
         }
-        if seed_only && version == VERSION && matches!(policy, Policy::Pct { .. }) {
+        if seed_only && version != PCT_VERSION && matches!(policy, Policy::Pct { .. }) {
             // It would replay by its seed, which PCT now schedules otherwise.
             return Err(TokenError::Outdated(version.to_string()));
         }
@@ -430,9 +444,9 @@ mod tests {
         b.await.unwrap();
     }
 
-    /// `token` as the simloop before round 17 wrote it: version 3, its checksum over that
-    /// head.
-    fn as_version_3(token: &Token) -> String {
+    /// `token` as an older simloop wrote it: version `version` (`sl3` before round 17,
+    /// `sl4` for PCT in round 17), its checksum over that head.
+    fn as_version(token: &Token, version: &str) -> String {
         let text = token.to_string();
         let at = text.match_indices(':').nth(2).expect("four fields").0 + 1;
         let (head, payload) = text.split_at(at);
@@ -442,42 +456,50 @@ mod tests {
         };
         let bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
         let mut body = bytes[..bytes.len() - 4].to_vec();
-        let head = format!("{}{marker}", head.replacen(PCT_VERSION, VERSION, 1));
+        let head = format!("{}{marker}", head.replacen(PCT_VERSION, version, 1));
         let sum = checksum(&head, &body);
         body.extend_from_slice(&sum.to_le_bytes());
         format!("{head}{}", URL_SAFE_NO_PAD.encode(body))
     }
 
-    /// PCT's seeds schedule differently since round 17: its tokens are version 4; a
-    /// version-3 PCT token that replays by its seed is refused, saying why, while one that
-    /// carries its decisions (which a replay follows) still replays the run it recorded.
+    /// PCT's seeds schedule differently since round 17 and again since round 18: its
+    /// tokens are version 5; a version-3 or version-4 PCT token that replays by its seed
+    /// is refused, saying why, while one that carries its decisions (which a replay
+    /// follows) still replays the run it recorded.
     #[test]
-    fn version_3_pct_tokens_replay_only_with_their_decisions() {
+    fn older_pct_tokens_replay_only_with_their_decisions() {
         let pct = || Sim::new().policy(Policy::Pct { depth: 3 }).seed(5);
         let seeded = pct().trace(TraceLevel::Off).run(program()).token;
         assert!(seeded.is_seed_only());
-        assert!(seeded.to_string().starts_with("sl4:pct3:5:@"), "{seeded}");
+        assert!(seeded.to_string().starts_with("sl5:pct3:5:@"), "{seeded}");
         assert_eq!(seeded.to_string().parse::<Token>(), Ok(seeded.clone()));
-        let old = as_version_3(&seeded);
-        assert!(old.starts_with("sl3:pct3:5:@"), "{old}");
-        let err = old.parse::<Token>().unwrap_err();
-        assert_eq!(err, TokenError::Outdated("sl3".into()));
-        let message = err.to_string();
-        assert!(
-            message.contains("replays a PCT run by its seed alone")
-                && message.contains("to record a new token"),
-            "{message}"
-        );
-
         let recorded = pct().run(program());
         assert!(!recorded.token.is_seed_only());
-        let old = as_version_3(&recorded.token);
-        assert!(old.starts_with("sl3:pct3:5:"), "{old}");
-        let token: Token = old.parse().unwrap();
-        assert_eq!(token, recorded.token);
-        assert!(token.to_string().starts_with("sl4:"));
-        let again = Sim::new().replay(&token).run(program());
-        assert_eq!(again.trace, recorded.trace);
+        for (version, why) in [
+            ("sl3", "a timeout's expiry takes its task's priority"),
+            ("sl4", "takes the priority of the task that registered it"),
+        ] {
+            let old = as_version(&seeded, version);
+            assert!(old.starts_with(&format!("{version}:pct3:5:@")), "{old}");
+            let err = old.parse::<Token>().unwrap_err();
+            assert_eq!(err, TokenError::Outdated(version.into()));
+            let message = err.to_string();
+            assert!(
+                message.contains("replays a PCT run by its seed alone")
+                    && message.contains(why)
+                    && message.contains("it reads sl3, sl4 and sl5")
+                    && message.contains("to record a new token"),
+                "{message}"
+            );
+
+            let old = as_version(&recorded.token, version);
+            assert!(old.starts_with(&format!("{version}:pct3:5:")), "{old}");
+            let token: Token = old.parse().unwrap();
+            assert_eq!(token, recorded.token);
+            assert!(token.to_string().starts_with("sl5:"));
+            let again = Sim::new().replay(&token).run(program());
+            assert_eq!(again.trace, recorded.trace);
+        }
 
         // Random's seeds schedule as before: its tokens stay version 3, seed-only too.
         let random = Sim::new()

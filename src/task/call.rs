@@ -44,7 +44,9 @@ pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
     let state = Rc::new(Cell::new(PENDING));
     let hop = Hop::Call(guarded(state.clone(), callback));
     let run = with("call_soon", |c| {
-        c.park(hop);
+        // A step of the task that scheduled it (PCT places it by that task's priority).
+        let owner = c.callback_owner();
+        c.park_step(hop, Some(owner));
         c.run_id()
     });
     CallHandle {
@@ -116,11 +118,12 @@ pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
             hop,
         }));
         // From a callback (no task runs), as asyncio allows: the timer is filed under the
-        // main task; its waker is foreign, so the task it is filed under matters to nothing
-        // but the books (deadlock checks count any foreign timer).
+        // main task. Its waker is foreign, so the task it is filed under matters to the
+        // books (deadlock checks count any foreign timer) and to PCT: the callback's turn
+        // is a step of that task (`TimerKind::Call`), placed by its priority.
         let key = match c.running() {
-            Some(_) => c.arm_timer(when, &waker, TimerKind::Wake),
-            None => c.arm_timer_for(c.main_task(), when, Some(waker), TimerKind::Wake),
+            Some(_) => c.arm_timer(when, &waker, TimerKind::Call),
+            None => c.arm_timer_for(c.callback_owner(), when, Some(waker), TimerKind::Call),
         };
         (c.run_id(), Some((key, hop)))
     });

@@ -325,12 +325,16 @@ impl<T: Clone + 'static> Task<T> {
         key: &DoneCallbackKey,
         callback: impl FnOnce(&Task<T>) + 'static,
     ) {
-        let target = Rc::new(DoneCallbackOf {
-            task: self.clone(),
-            key: key.clone(),
-            callback: Cell::new(Some(Box::new(callback))),
-        });
+        let task = self.clone();
+        let key = key.clone();
+        let callback: OnDone<T> = Box::new(callback);
         self.on_core("Task::add_done_callback", |c, id| {
+            let target = Rc::new(DoneCallbackOf {
+                task,
+                key,
+                owner: c.callback_owner(),
+                callback: Cell::new(Some(callback)),
+            });
             c.add_done_callback(id, target, 0);
         });
     }
@@ -392,6 +396,8 @@ struct DoneCallbackOf<T> {
     task: Task<T>,
     /// What `remove_done_callback` finds it by.
     key: DoneCallbackKey,
+    /// The task that registered it (`Core::callback_owner`), whose step it is when it runs.
+    owner: TaskId,
     /// Taken when it runs (a done-callback runs once).
     callback: Cell<Option<OnDone<T>>>,
 }
@@ -405,6 +411,10 @@ impl<T: Clone + 'static> DoneCallback for DoneCallbackOf<T> {
 
     fn keyed(&self, key: &DoneCallbackKey) -> bool {
         self.key == *key
+    }
+
+    fn step_of(&self) -> Option<TaskId> {
+        Some(self.owner)
     }
 }
 

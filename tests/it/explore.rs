@@ -1,11 +1,14 @@
 //! The exploration API: PCT tokens, job- and shard-independent reports, exhaustive
 //! coverage, the determinism check, SIMLOOP_REPLAY end to end, proptest schedules, jitter.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use simloop::explore::{Bounds, Coverage, Explorer, schedules_for};
+use simloop::sync::Promise;
 use simloop::{Policy, Sim, Token, log, sleep, spawn_named, yield_now};
 
 use crate::zoo::bugs;
@@ -17,7 +20,7 @@ fn pct_tokens_name_the_depth_and_replay() {
         .seed(9)
         .run((bugs::LOCK_ORDER.fixed)());
     let text = out.token.to_string();
-    assert!(text.starts_with("sl4:pct3:9:"), "{text}");
+    assert!(text.starts_with("sl5:pct3:9:"), "{text}");
     let token: Token = text.parse().unwrap();
     assert_eq!(token.policy(), Policy::Pct { depth: 3 });
     let again = Sim::new().replay(&token).run((bugs::LOCK_ORDER.fixed)());
@@ -428,6 +431,21 @@ fn reports_show_the_pct_guarantee_and_progress() {
     assert!((p - expected).abs() < 1e-12);
 }
 
+/// 200 PCT runs of `program` at `depth`, every one run through (no stop at the first
+/// failure, no shrinking): how often each order of a race comes up.
+fn pct_sweep<P, F>(depth: u32, program: P) -> simloop::explore::Report
+where
+    P: Fn() -> F + Sync,
+    F: std::future::Future + 'static,
+{
+    Explorer::new()
+        .policy(Policy::Pct { depth })
+        .runs(200)
+        .stop_on_failure(false)
+        .shrink(false, 0)
+        .explore(program)
+}
+
 /// Round 17 (the audit's timeout race, `scenarios/bug_timeout_race.toml`, in Rust): PCT
 /// places a timeout's expiry by the priority of the task that awaits it, so the payment's
 /// step runs before the caller's expiry due at the same instant whenever the payment has
@@ -437,12 +455,7 @@ fn reports_show_the_pct_guarantee_and_progress() {
 #[test]
 fn pct_finds_a_task_step_racing_a_timeout_that_expires_at_the_same_instant() {
     for depth in 1..=3 {
-        let report = Explorer::new()
-            .policy(Policy::Pct { depth })
-            .runs(200)
-            .stop_on_failure(false)
-            .shrink(false, 0)
-            .explore(bugs::TIMEOUT_EXPIRY.buggy);
+        let report = pct_sweep(depth, bugs::TIMEOUT_EXPIRY.buggy);
         assert_eq!(report.max_tasks, 2, "{report}");
         assert!(report.distinct >= 2, "pct{depth}:\n{report}");
         let bound = report.pct_guarantee(1);
@@ -452,6 +465,75 @@ fn pct_finds_a_task_step_racing_a_timeout_that_expires_at_the_same_instant() {
         assert!(
             rate >= 0.6 * bound && rate <= 1.0 - 0.6 * bound,
             "pct{depth}: {} of {} runs failed",
+            report.failures,
+            report.runs
+        );
+    }
+}
+
+/// Round 18: a callback that runs user code is a step of the task that registered it,
+/// placed by that task's priority, so PCT finds a task step racing a `call_later`
+/// callback due at the same instant in both orders at every depth, about half the runs
+/// each (the job's priority above the main task's). Until then every PCT run ran the
+/// callback first: one distinct schedule, no failure.
+#[test]
+fn pct_finds_a_task_step_racing_a_call_later_callback_due_at_the_same_instant() {
+    for depth in 1..=3 {
+        let report = pct_sweep(depth, bugs::CALLBACK_RACE.buggy);
+        assert_eq!(report.max_tasks, 2, "{report}");
+        assert!(report.distinct >= 2, "pct{depth}:\n{report}");
+        let rate = report.failures as f64 / report.runs as f64;
+        assert!(
+            (0.3..=0.7).contains(&rate),
+            "pct{depth}: {} of {} runs failed",
+            report.failures,
+            report.runs
+        );
+    }
+}
+
+/// The same for done-callbacks: a user's `Task::add_done_callback` and
+/// `Promise::add_done_callback` run as steps of the task that registered them (here the
+/// main task), so a task whose step is due with the callback runs before it in some PCT
+/// runs and after it in others (the racer's priority above the main task's or not).
+#[test]
+fn pct_places_done_callbacks_by_the_priority_of_the_task_that_registered_them() {
+    async fn program(promise: bool) {
+        let order = Rc::new(RefCell::new(Vec::new()));
+        let (o, o2) = (order.clone(), order.clone());
+        // The racer awaits what the callback watches, registered after the callback:
+        // both are queued when it ends, the callback first (FIFO runs it first).
+        let racer = if promise {
+            let p: Rc<Promise<()>> = Rc::new(Promise::new());
+            p.add_done_callback(move |_| o.borrow_mut().push("callback"));
+            let watched = p.clone();
+            let racer = spawn_named("racer", async move {
+                (&*watched).await.unwrap();
+                o2.borrow_mut().push("racer");
+            });
+            let _setter = spawn_named("setter", async move { p.set_result(()).unwrap() });
+            racer
+        } else {
+            let child = spawn_named("child", async { yield_now().await }).share();
+            child.add_done_callback(move |_| o.borrow_mut().push("callback"));
+            spawn_named("racer", async move {
+                child.await.unwrap();
+                o2.borrow_mut().push("racer");
+            })
+        };
+        racer.await.unwrap();
+        assert_eq!(
+            order.borrow()[..],
+            ["callback", "racer"],
+            "the racer ran first"
+        );
+    }
+    for promise in [false, true] {
+        let report = pct_sweep(1, move || program(promise));
+        assert!(report.distinct >= 2, "promise {promise}:\n{report}");
+        assert!(
+            report.failures > 20 && report.failures < 180,
+            "promise {promise}: {} of {} runs failed",
             report.failures,
             report.runs
         );

@@ -50,9 +50,9 @@ fn the_same_program_replays_and_gives_its_token_back() {
     for sim in sims() {
         let token = token_of(&sim, ORIGINAL);
         let text = token.to_string();
-        // PCT's tokens are version 4 since its expiries take their task's priority.
+        // PCT's tokens are version 5 since its callbacks take their task's priority.
         let version = match token.policy() {
-            Policy::Pct { .. } => "sl4:",
+            Policy::Pct { .. } => "sl5:",
             _ => "sl3:",
         };
         assert!(text.starts_with(version), "{text}");
@@ -256,7 +256,7 @@ fn a_version_2_token_says_its_decisions_are_numbered_the_old_way_and_how_to_get_
     for part in [
         "'sl2' was written by an older simloop",
         "older order of the ready tasks",
-        "it reads sl3 and sl4",
+        "it reads sl3, sl4 and sl5",
         "run the failing test, scenario or exploration again",
     ] {
         assert!(err.contains(part), "{part:?} in {err}");

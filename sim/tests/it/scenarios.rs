@@ -273,7 +273,7 @@ fn sim_check_requires_each_listed_policy_to_find_the_bug() {
         );
     }
     assert!(
-        line.contains("replay scenarios/bug_timeout_race.toml sl4:pct1:"),
+        line.contains("replay scenarios/bug_timeout_race.toml sl5:pct1:"),
         "{line}"
     );
     // A policy that does not find it fails the check, naming it.

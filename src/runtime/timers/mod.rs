@@ -23,7 +23,9 @@
 //! live ones the buckets are swept, so their size stays O(live). The deque holds no stale
 //! entry (a cancellation removes it).
 //!
-//! Two kinds of timer ([`TimerKind`]), armed the same way (`Core::arm_timer`):
+//! Two kinds of timer ([`TimerKind`]), armed the same way (`Core::arm_timer`) (a third,
+//! a `call_later` callback's, is a wake timer whose hop is a step of the task it is filed
+//! under: PCT places it by that task's priority):
 //! - a **wake** timer (a sleep) is freed when it fires; the engine queues the wake-up hop of
 //!   its waker (`Entry::Hop` for the task's own waker). A sleep on its task's own waker
 //!   (`Core::arm_sleep`) has no slab entry at all: its queued deadline names the task
@@ -136,6 +138,8 @@ pub(crate) struct Fired {
     pub(crate) waker: Option<Waker>,
     /// `Some(index)` for a cancel timer: queue `Entry::Timer { index, .. }` instead of a hop.
     pub(crate) deadline: Option<u32>,
+    /// A [`TimerKind::Call`] timer: its hop runs a callback as a step of `task`.
+    pub(crate) callback: bool,
 }
 
 impl Timers {
@@ -177,6 +181,7 @@ impl Timers {
     ) -> TimerKey {
         let state = match kind {
             TimerKind::Wake => State::Wake,
+            TimerKind::Call => State::Call,
             TimerKind::Cancel => State::Deadline(Deadline::Pending),
         };
         self.arm_queued(state, deadline, task, waker)
@@ -280,8 +285,10 @@ impl Timers {
     /// task's own. A scan of the slab, for the rare check of a suspected deadlock.
     pub(crate) fn any_armed(&self, mut reaches: impl FnMut(TaskId, bool) -> bool) -> bool {
         self.slab.iter().any(|t| {
-            matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
-                && reaches(t.task(), t.waker.is_some())
+            matches!(
+                t.state(),
+                State::Wake | State::Call | State::Deadline(Deadline::Pending)
+            ) && reaches(t.task(), t.waker.is_some())
         }) || self
             .queued_own()
             .any(|(task, foreign)| reaches(task, foreign))
@@ -344,7 +351,7 @@ impl Timers {
                 t.waker.take()
             }
             State::Deadline(Deadline::Delivered) => self.release(key.index),
-            State::Wake | State::Deadline(Deadline::Pending) if self.queued == 0 => {
+            State::Wake | State::Call | State::Deadline(Deadline::Pending) if self.queued == 0 => {
                 // Its entry is in `few`, which keeps no stale entries.
                 let at = self
                     .few
@@ -354,7 +361,7 @@ impl Timers {
                 self.few.remove(at);
                 self.release(key.index)
             }
-            State::Wake | State::Deadline(Deadline::Pending) => {
+            State::Wake | State::Call | State::Deadline(Deadline::Pending) => {
                 self.stale += 1;
                 let b = bucket(t.deadline, self.last);
                 if b > 0 {

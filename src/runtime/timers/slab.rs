@@ -32,6 +32,10 @@ impl TimerKey {
 pub(crate) enum TimerKind {
     /// Wake the waker (a sleep): one hop, then the task.
     Wake,
+    /// Wake the waker of a `call_later`/`call_at` callback, which runs the callback: a
+    /// wake timer whose hop is a step of the task it is filed under (the task that
+    /// scheduled the callback), which PCT places by that task's priority.
+    Call,
     /// Cancel what a timeout bounds (see the module docs).
     Cancel,
 }
@@ -53,6 +57,9 @@ pub(super) enum State {
     Free,
     /// A wake timer, armed.
     Wake,
+    /// A callback's wake timer ([`TimerKind::Call`]), armed: a wake timer in all but the
+    /// hop it queues.
+    Call,
     Deadline(Deadline),
     /// A cancel timer cancelled while its `Entry::Timer` is queued: freed at that turn.
     Dropped,
@@ -90,6 +97,7 @@ impl State {
             State::Deadline(Deadline::Fired) => 3,
             State::Deadline(Deadline::Delivered) => 4,
             State::Dropped => 5,
+            State::Call => 6,
         }
     }
 
@@ -100,6 +108,7 @@ impl State {
             3 => State::Deadline(Deadline::Fired),
             4 => State::Deadline(Deadline::Delivered),
             5 => State::Dropped,
+            6 => State::Call,
             _ => State::Free,
         }
     }
@@ -193,7 +202,10 @@ impl Timers {
         }
         let t = &self.slab[q.index as usize];
         t.generation() == q.generation
-            && matches!(t.state(), State::Wake | State::Deadline(Deadline::Pending))
+            && matches!(
+                t.state(),
+                State::Wake | State::Call | State::Deadline(Deadline::Pending)
+            )
     }
 
     /// A due timer leaves the queue: an own sleep needs nothing more, a wake timer is
@@ -205,7 +217,8 @@ impl Timers {
         }
         let index = q.index;
         let t = &mut self.slab[index as usize];
-        if t.state() == State::Wake {
+        let state = t.state();
+        if matches!(state, State::Wake | State::Call) {
             let (task, waker) = (t.task(), t.waker.take());
             t.set_state(State::Free);
             self.free.push(index);
@@ -213,6 +226,7 @@ impl Timers {
                 task,
                 waker,
                 deadline: None,
+                callback: state == State::Call,
             };
         }
         t.set_state(State::Deadline(Deadline::Fired));
@@ -220,6 +234,7 @@ impl Timers {
             task: t.task(),
             waker: None,
             deadline: Some(index),
+            callback: false,
         }
     }
 }

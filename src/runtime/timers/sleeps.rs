@@ -159,6 +159,7 @@ impl Timers {
             task: TaskId::from_index(q.index as usize),
             waker,
             deadline: None,
+            callback: false,
         }
     }
 

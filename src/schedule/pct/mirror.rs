@@ -1,6 +1,7 @@
-//! PCT's copy of the ready queue, ordered for its two questions: the oldest wake-up hop, and
-//! the ready task step (a poll, a timeout's expiry, the end of the run) whose task has the
-//! highest priority, each with its index in the queue.
+//! PCT's copy of the ready queue, ordered for its two questions: the oldest pure wake-up
+//! hop, and the ready task step (a poll, a timeout's expiry, a callback that runs user
+//! code, the end of the run) whose task has the highest priority, each with its index in
+//! the queue.
 //!
 //! Entries are known by their push number ([`ReadyView::pushed`] counts them), which the
 //! queue maps back to an index ([`ReadyView::index_of_push`]): at once when the entry is
@@ -53,10 +54,10 @@ pub(super) struct Mirror {
     live: usize,
     /// Wake-up hops by push number, oldest first, with the index each arrived at.
     hops: VecDeque<(u64, u32)>,
-    /// Task entries (polls, timeouts' expiries as steps of their tasks, and the end of the
-    /// run as a step of the main task), but `held`, by priority (`tasks.rs`). A task may
-    /// have several at once (its poll and the expiry of a timeout it awaits), all with its
-    /// priority.
+    /// Task entries (polls, timeouts' expiries and callbacks as steps of their tasks, and
+    /// the end of the run as a step of the main task), but `held`, by priority
+    /// (`tasks.rs`). A task may have several at once (its poll, the expiry of a timeout it
+    /// awaits, callbacks it registered), all with its priority.
     tasks: Tasks<Queued>,
     /// One task entry kept out of `tasks`: the best one that arrived since it last gave
     /// one out, when it beat what it held. A task that yields is queued again with the

@@ -41,15 +41,32 @@ pub(crate) const DEFAULT_HORIZON: u64 = 100;
 /// two entries (its poll and its expiry, both ready) run in the order they were queued,
 /// as in asyncio; [`crate::Policy::Random`] explores the other.
 ///
-/// Wake-up hops (`Entry::Hop`: a sleep's or a waker's wake of a task; `Entry::Wake`: a
-/// foreign waker's turn, a combinator's extra hop, a callback) run first, oldest first: a
-/// hop only queues a task's step, which PCT then places by priority, so the order of hops
-/// among task steps changes nothing a task sees. The exception is a callback that runs
-/// code of its own (`call_soon`, `call_later`, a done-callback, run from its
-/// `Entry::Wake`): it too runs before task steps, so a task step racing a callback due
-/// at the same instant is explored by random, not PCT. Change points are counted in
-/// decisions (every pick and every choice, as the run's decision log numbers them); a
-/// change point that falls on a hop or a choice demotes the task of the next task step.
+/// **A callback that runs user code is a step of the task that registered it** (round
+/// 18): a `call_soon`, `call_later` or `call_at` callback is a step of the task current
+/// when it was scheduled, a user's done-callback (`Task::add_done_callback`,
+/// `Promise::add_done_callback`) of the task current when it was added, and the main
+/// task's when none was (a callback scheduling another). It takes that task's priority,
+/// and a change point demotes it with the task's other entries. Such a callback sets
+/// events, results and shared values: whether a task step due at the same instant runs
+/// before or after it is a race of the program's (a flag a `call_later` flips at the
+/// instant a job reads it: `scenarios/bug_callback_race.toml`), which PCT ran in one
+/// order only until then. The engine knows the task when it parks the callback
+/// (`Core::hop_steps`, beside the hop table; a `call_later`'s timer is filed under it),
+/// and `ReadyView::step_of` reads it, so a pick stays O(log n) and the entry stays 12
+/// bytes. Why the registering task and not a pseudo-thread per callback: the callback
+/// runs on that task's behalf (asyncio's `call_soon` from a task is how the task defers
+/// its own work), the guarantee's `n` stays the number of tasks (a priority per callback
+/// would count every callback a run schedules), and, as for a timeout's expiry, what is
+/// left is the order of one task's own entries (a callback and its registering task's
+/// poll run in the order they were queued, as in asyncio; random explores the other).
+///
+/// Pure wake-up hops (`Entry::Hop`: a sleep's or a waker's wake of a task; an
+/// `Entry::Wake` of a foreign waker or of a combinator's done-callback, such as gather's
+/// or a task group's) run first, oldest first: a hop only queues a task's step, which PCT
+/// then places by priority, so the order of hops among task steps changes nothing a task
+/// sees. Change points are counted in decisions (every pick and every choice, as the
+/// run's decision log numbers them); a change point that falls on a hop or a choice
+/// demotes the task of the next task step.
 ///
 /// A yield (`yield_now`) is a step like any other: the yielding task keeps its priority and
 /// runs again if it is still the highest, so a bug whose steps are yields is found like one
@@ -58,13 +75,15 @@ pub(crate) const DEFAULT_HORIZON: u64 = 100;
 ///
 /// The guarantee of the paper: a bug of depth `d` in a program with `n` tasks is found with
 /// probability at least `1 / (n * k^(d-1))` per run when its ordering constraints are
-/// between steps of different tasks (polls, ends, and timeouts' expiries as steps of their
-/// tasks) and fall within the first `k = horizon` decisions. An order that a hop's place
-/// decides (a callback's, above) or that of one task's own poll and expiry is not covered.
+/// between steps of different tasks (polls, ends, timeouts' expiries and callbacks as
+/// steps of their tasks) and fall within the first `k = horizon` decisions. The order of
+/// one task's own entries (its poll, its expiry, the callbacks it registered) is not
+/// covered.
 ///
 /// Picking costs O(log n) in the number of ready entries: task entries by priority (a
 /// sorted run and a heap of newer arrivals, `tasks.rs`; an expiry's entry names its task,
-/// `ReadyView::step_of`, so placing it reads nothing but the entry) and a queue of hops (`mirror.rs`),
+/// and a callback's task is one read of the hop table's steps, `ReadyView::step_of`) and
+/// a queue of pure hops (`mirror.rs`),
 /// brought up to date with what arrived since the last pick; the queue tells the chosen
 /// entry's index from its push number. A task
 /// that yields keeps its priority, so its new entry, the newest, is usually the next pick,
@@ -180,7 +199,13 @@ mod tests {
     use crate::schedule::Strategy;
 
     fn view(queue: &ReadyQueue) -> ReadyView<'_> {
-        ReadyView { queue }
+        view_with(queue, &[])
+    }
+
+    /// A view whose hop table names, for hop `k`, the task number `hop_steps[k]` (0: a
+    /// pure hop).
+    fn view_with<'a>(queue: &'a ReadyQueue, hop_steps: &'a [u32]) -> ReadyView<'a> {
+        ReadyView { queue, hop_steps }
     }
 
     fn poll(i: usize) -> Entry {
@@ -201,6 +226,15 @@ mod tests {
             p.on_spawn(TaskId::from_index(i));
         }
         p
+    }
+
+    /// The spawn indexes of two tasks, the higher priority first.
+    fn high_low(p: &Pct) -> (usize, usize) {
+        if p.priorities[0] > p.priorities[1] {
+            (0, 1)
+        } else {
+            (1, 0)
+        }
     }
 
     /// What the engine does with a strategy's answer: the picked entry leaves the queue.
@@ -270,17 +304,40 @@ mod tests {
     /// with the hops, whatever the priorities, so a task's step never came before it).
     #[test]
     fn a_timeout_expiry_takes_its_tasks_priority() {
-        let p = pct(1, 100, 2);
-        let (high, low) = if p.priorities[0] > p.priorities[1] {
-            (0, 1)
-        } else {
-            (1, 0)
-        };
+        let (high, low) = high_low(&pct(1, 100, 2));
         for (expiring, expected) in [(low, poll(high)), (high, expiry(high, 0))] {
             let mut p = pct(1, 100, 2);
             let mut q: ReadyQueue = [expiry(expiring, 0), poll(high)].into_iter().collect();
             assert_eq!(step(&mut p, &mut q), expected, "the expiry of #{expiring}");
         }
+    }
+
+    /// A callback that runs user code (`call_soon`, `call_later`, a user's done-callback:
+    /// an `Entry::Wake` whose hop names a task) is a step of the task that registered it:
+    /// it runs before a lower-priority task's poll and after a higher one's (until round
+    /// 18 it ran first with the hops, so a task's step never came before it).
+    #[test]
+    fn a_callback_takes_the_priority_of_the_task_that_registered_it() {
+        let (high, low) = high_low(&pct(1, 100, 2));
+        for (owner, expected) in [(low, poll(high)), (high, Entry::Wake(0))] {
+            let mut p = pct(1, 100, 2);
+            let steps = [TaskId::from_index(owner).get()];
+            let q: ReadyQueue = [Entry::Wake(0), poll(high)].into_iter().collect();
+            let i = p.pick(&view_with(&q, &steps)).unwrap();
+            assert_eq!(q.get(i).copied(), Some(expected), "a callback of #{owner}");
+        }
+    }
+
+    /// A pure hop (an `Entry::Wake` whose hop names no task: a foreign waker's wake, a
+    /// combinator's done-callback) still runs before every task step, a callback among them.
+    #[test]
+    fn a_pure_hop_runs_before_a_callback() {
+        let mut p = pct(1, 100, 2);
+        let steps = [TaskId::from_index(0).get(), 0];
+        let q: ReadyQueue = [Entry::Wake(0), poll(1), Entry::Wake(1)]
+            .into_iter()
+            .collect();
+        assert_eq!(p.pick(&view_with(&q, &steps)).unwrap(), 2);
     }
 
     /// A change point demotes every ready entry of the task about to run: its poll and the
@@ -313,11 +370,14 @@ mod tests {
         fn picks_agree_with_a_scan(
             seed in 0u64..1000,
             depth in 1u32..5,
-            ops in proptest::collection::vec((0u8..5, 0usize..40), 1..300),
+            ops in proptest::collection::vec((0u8..6, 0usize..40), 1..300),
         ) {
             let mut p = Pct::new(seed, depth, 150);
             let mut q = ReadyQueue::default();
             let mut spawned = 0;
+            // The hop table: each `Entry::Wake(k)` pushed names a hop of its own, a
+            // callback of a task (every other one) or a pure hop.
+            let mut steps: Vec<u32> = Vec::new();
             for (op, x) in ops {
                 match op {
                     0 => {
@@ -327,12 +387,17 @@ mod tests {
                     }
                     1 if spawned > 0 => q.push_back(Entry::Hop(TaskId::from_index(x % spawned))),
                     4 if spawned > 0 => q.push_back(expiry(x % spawned, x as u32)),
+                    5 if spawned > 0 => {
+                        let owner = TaskId::from_index(x % spawned).get();
+                        steps.push(if x % 2 == 0 { owner } else { 0 });
+                        q.push_back(Entry::Wake(steps.len() as u32 - 1));
+                    }
                     _ if q.len() == 1 => {
                         q.pop_front();
                     }
                     _ if q.len() >= 2 => {
-                        let expected = scan(&p, &q);
-                        let got = p.pick(&view(&q)).unwrap();
+                        let expected = scan(&p, &q, &steps);
+                        let got = p.pick(&view_with(&q, &steps)).unwrap();
                         prop_assert_eq!(got, expected);
                         let e = q.remove(got).unwrap();
                         if x % 2 == 0 && matches!(e, Entry::Poll(_) | Entry::Stop) {
@@ -349,7 +414,7 @@ mod tests {
     /// order in place of its FIFO indexes, which the ready pool does not keep; after the change points
     /// of this decision, which `pick` applies before choosing: the scan only predicts
     /// decisions without one).
-    fn scan(p: &Pct, q: &ReadyQueue) -> usize {
+    fn scan(p: &Pct, q: &ReadyQueue, steps: &[u32]) -> usize {
         // Each index's push number: older first among hops and among equal priorities.
         let mut push_of = vec![0; q.len()];
         for push in 0..q.pushed() {
@@ -358,7 +423,7 @@ mod tests {
             }
         }
         if let Some(hop) = (0..q.len())
-            .filter(|&i| view(q).step_of(i).is_none())
+            .filter(|&i| view_with(q, steps).step_of(i).is_none())
             .min_by_key(|&i| push_of[i])
         {
             return hop;
@@ -375,13 +440,15 @@ mod tests {
             (0..q.len())
                 .max_by_key(|&i| {
                     // A hop never gets here: hops are picked first.
-                    let t = view(q).step_of(i).expect("a task step");
+                    let t = view_with(q, steps).step_of(i).expect("a task step");
                     (pr[t.index()], std::cmp::Reverse(push_of[i]))
                 })
                 .unwrap()
         };
         for label in due.into_iter().rev() {
-            let t = view(q).step_of(best(&priorities)).expect("a task step");
+            let t = view_with(q, steps)
+                .step_of(best(&priorities))
+                .expect("a task step");
             priorities[t.index()] = u64::from(p.depth) - 1 - label;
         }
         best(&priorities)

@@ -9,6 +9,7 @@ use std::rc::{Rc, Weak};
 use super::resource::Resource;
 use super::waiters::{Ticket, Waiters, with_core};
 use crate::runtime::{CancelFuture, Core, DoneCallbackKey, Hop, with};
+use crate::task::TaskId;
 
 mod wait;
 
@@ -69,15 +70,27 @@ pub struct Promise<T, E = Infallible> {
 
 type Callback<T, E> = Box<dyn FnOnce(Result<T, PromiseError<E>>)>;
 
-/// A done callback ready to be queued: its place among the awaiters, and its outcome.
-type DueCallback<T, E> = (Ticket, Callback<T, E>, Result<T, PromiseError<E>>);
+/// A done callback ready to be queued: its place among the awaiters, the task it is a step
+/// of (a user's: see [`User`]), and its outcome.
+type DueCallback<T, E> = (
+    Ticket,
+    Option<TaskId>,
+    Callback<T, E>,
+    Result<T, PromiseError<E>>,
+);
+
+/// What a user's done callback carries (a combinator's carries nothing): the key
+/// `remove_done_callback` finds it by, and the task that registered it, whose step it is
+/// when it runs (PCT places it by that task's priority: `Core::callback_owner`).
+type User = (DoneCallbackKey, TaskId);
 
 struct State<T, E> {
     outcome: Option<Result<T, PromiseError<E>>>,
     waiters: Waiters,
     /// Done callbacks with tickets from `waiters`, so they interleave with the awaiting
-    /// tasks in registration order, and the key of a user's (`None` for a combinator's).
-    callbacks: Vec<(Ticket, Option<DoneCallbackKey>, Callback<T, E>)>,
+    /// tasks in registration order, and the key and task of a user's (`None` for a
+    /// combinator's).
+    callbacks: Vec<(Ticket, Option<User>, Callback<T, E>)>,
 }
 
 /// How a [`Promise`] ended without a value.
@@ -323,12 +336,15 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
         // Clone outside the runtime's borrow: `T::clone` is user code.
         let done = self.state.borrow().outcome.clone();
         let callback: Callback<T, E> = Box::new(callback);
-        with("Promise::add_done_callback", |core| match done {
-            Some(outcome) => schedule_callback(core, callback, outcome),
-            None => {
-                let mut st = self.state.borrow_mut();
-                let t = st.waiters.reserve();
-                st.callbacks.push((t, Some(key.clone()), callback));
+        with("Promise::add_done_callback", |core| {
+            let owner = core.callback_owner();
+            match done {
+                Some(outcome) => schedule_callback(core, callback, outcome, Some(owner)),
+                None => {
+                    let mut st = self.state.borrow_mut();
+                    let t = st.waiters.reserve();
+                    st.callbacks.push((t, Some((key.clone(), owner)), callback));
+                }
             }
         });
     }
@@ -359,7 +375,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
             let mut st = self.state.borrow_mut();
             let (gone, kept) = std::mem::take(&mut st.callbacks)
                 .into_iter()
-                .partition(|(_, k, _)| k.as_ref() == Some(key));
+                .partition(|(_, user, _)| user.as_ref().is_some_and(|(k, _)| k == key));
             st.callbacks = kept;
             gone
         };
@@ -425,7 +441,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
         // Clone outside the runtime's borrow: `T::clone` is user code.
         let callbacks: Vec<_> = callbacks
             .into_iter()
-            .map(|(t, _, cb)| (t, cb, outcome.clone()))
+            .map(|(t, user, cb)| (t, user.map(|(_, owner)| owner), cb, outcome.clone()))
             .collect();
         with_core(|core| {
             // Outside a run nobody can be waiting, and callbacks cannot be scheduled.
@@ -448,12 +464,12 @@ fn notify<T: 'static, E: 'static>(
         .borrow_mut()
         .waiters
         .notify_all_with(core, |ticket, core| {
-            while let Some((_, cb, o)) = callbacks.next_if(|(t, ..)| *t < ticket) {
-                schedule_callback(core, cb, o);
+            while let Some((_, step, cb, o)) = callbacks.next_if(|(t, ..)| *t < ticket) {
+                schedule_callback(core, cb, o, step);
             }
         });
-    for (_, cb, o) in callbacks {
-        schedule_callback(core, cb, o);
+    for (_, step, cb, o) in callbacks {
+        schedule_callback(core, cb, o, step);
     }
 }
 
@@ -476,7 +492,7 @@ impl<T: Clone + 'static, E: Clone + 'static> CancelFuture for RefCell<State<T, E
         // A cancellation holds no `T` or `E`: cloning it runs no user code.
         let callbacks = callbacks
             .into_iter()
-            .map(|(t, _, cb)| (t, cb, outcome.clone()))
+            .map(|(t, user, cb)| (t, user.map(|(_, owner)| owner), cb, outcome.clone()))
             .collect();
         notify(self, core, callbacks);
         true
@@ -485,13 +501,15 @@ impl<T: Clone + 'static, E: Clone + 'static> CancelFuture for RefCell<State<T, E
 
 /// Queues a done-callback: one ready-queue slot, as asyncio's `call_soon` of it. It runs
 /// between steps, as a callback and not a task: it takes no task id (asyncio's `Task-N`
-/// numbering skips it) and `all_tasks` does not list it.
+/// numbering skips it) and `all_tasks` does not list it. A user's is a step of `step`, the
+/// task that registered it; a combinator's (`None`) is a pure hop.
 fn schedule_callback<T: 'static, E: 'static>(
     core: &mut Core,
     cb: Callback<T, E>,
     outcome: Result<T, PromiseError<E>>,
+    step: Option<TaskId>,
 ) {
-    core.park(Hop::Call(Box::new(move || cb(outcome))));
+    core.park_step(Hop::Call(Box::new(move || cb(outcome))), step);
 }
 
 impl<T: Clone + 'static, E: Clone + 'static> Default for Promise<T, E> {

@@ -168,7 +168,7 @@ impl<T: Clone + 'static, E: Clone + 'static> FutureChild for Promise<T, E> {
             Box::new(move |outcome| target.on_done(index, &completion(&outcome)));
         let done = self.state.borrow().outcome.clone();
         match done {
-            Some(outcome) => schedule_callback(core, callback, outcome),
+            Some(outcome) => schedule_callback(core, callback, outcome, None),
             None => {
                 let mut st = self.state.borrow_mut();
                 let t = st.waiters.reserve();

@@ -9,7 +9,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use simloop::sync::{Condition, Lock, Queue, Semaphore};
+use simloop::sync::{Condition, Event, Lock, Queue, Semaphore};
+use simloop::task::call_later;
 use simloop::{sleep, spawn_named, timeout, wait_for, yield_now};
 
 use super::Bug;
@@ -524,5 +525,38 @@ fn timeout_expiry(fixed: bool) -> Boxed {
             charged.get() + refunded.get() <= 1,
             "charged and refunded: the payment completed at the timeout's instant"
         );
+    })
+}
+
+/// A feature flag flipped by a `call_later` callback at 1 s, read by a job that sleeps 1 s
+/// and expects the new value: under FIFO the callback, armed first, runs first; when the
+/// job's step runs before it, the job reads the old flag. `fixed` waits for the flip (an
+/// Event the callback sets).
+pub const CALLBACK_RACE: Bug = Bug {
+    name: "call_later callback races a task step",
+    buggy: || callback_race(false),
+    fixed: || callback_race(true),
+    depth: 1,
+    jitter_ms: 0,
+};
+
+fn callback_race(fixed: bool) -> Boxed {
+    Box::pin(async move {
+        let flag = Rc::new(Cell::new(1));
+        let flipped = Rc::new(Event::new());
+        let (f, e) = (flag.clone(), flipped.clone());
+        call_later(Duration::from_secs(1), move || {
+            f.set(2);
+            e.set();
+        });
+        let (f, e) = (flag.clone(), flipped.clone());
+        let job = spawn_named("job", async move {
+            sleep(Duration::from_secs(1)).await;
+            if fixed {
+                e.wait().await;
+            }
+            f.get()
+        });
+        assert_eq!(job.await.unwrap(), 2, "the job ran before the flag flipped");
     })
 }

@@ -403,3 +403,11 @@ fn timeout_with_jitter_drops_the_result() {
 fn timeout_expiring_as_the_work_completes() {
     exhibit(&bugs::TIMEOUT_EXPIRY);
 }
+
+/// Round 18: a task step racing a `call_later` callback due at the same instant. Until
+/// then PCT ran every callback before every task step, so it never found this (1 distinct
+/// schedule in 1,000 runs); random did.
+#[test]
+fn call_later_callback_racing_a_task_step() {
+    exhibit(&bugs::CALLBACK_RACE);
+}

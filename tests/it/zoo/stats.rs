@@ -5,7 +5,7 @@ use simloop::explore::Explorer;
 
 use super::{Bug, DEEP_QUEUE, DEEP_QUEUE_FEWEST, DEEP_YIELD, DEEP_YIELD_FEWEST, bugs};
 
-const ALL: [&Bug; 12] = [
+const ALL: [&Bug; 13] = [
     &bugs::LOST_UPDATE,
     &bugs::LOST_UPDATE_LONG,
     &bugs::CHECK_THEN_ACT,
@@ -18,6 +18,7 @@ const ALL: [&Bug; 12] = [
     &bugs::QUEUE_JOIN,
     &bugs::TIMEOUT_JITTER,
     &bugs::TIMEOUT_EXPIRY,
+    &bugs::CALLBACK_RACE,
 ];
 
 /// Runs until the first failure from seed `base * 100_000` (at most 20,000 runs); returns
