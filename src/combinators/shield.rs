@@ -95,14 +95,16 @@ pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
     let shared = Rc::new(ShieldShared {
         outer: RefCell::new(Outer::default()),
     });
-    if with("shield_task", |c| c.is_done(id)) {
+    let watched = !with("shield_task", |c| c.is_done(id));
+    if watched {
+        watch(id, 0, shared.clone());
+    } else {
         // asyncio's `shield` returns a finished task itself: awaiting it does not yield.
         let _nobody = shared.outer.borrow_mut().resolve();
-    } else {
-        watch(id, 0, shared.clone());
     }
     Shield {
         id,
+        watched,
         handle: Some(handle),
         shared,
     }
@@ -124,6 +126,9 @@ pub fn shield_task<H: TaskHandle>(handle: H) -> Shield<H::Value> {
 #[must_use = "futures do nothing unless awaited"]
 pub struct Shield<T> {
     id: TaskId,
+    /// The task had not ended when the shield was made: its end reaches the caller through
+    /// asyncio's outer future, which a cancelled task cancels without a message.
+    watched: bool,
     handle: Option<BoxedHandle<T>>,
     shared: Rc<ShieldShared>,
 }
@@ -164,7 +169,13 @@ impl<T: 'static> Future for Shield<T> {
             }
         }
         let mut handle = this.handle.take().expect("checked above");
-        Poll::Ready(outcome(&mut *handle))
+        let mut out = outcome(&mut *handle);
+        if let (true, Err(JoinError::Cancelled { message })) = (this.watched, &mut out) {
+            // asyncio's `_inner_done_callback` calls `outer.cancel()` with no message, so
+            // the caller's CancelledError carries none (case 701).
+            *message = None;
+        }
+        Poll::Ready(out)
     }
 }
 

@@ -39,6 +39,17 @@ impl Core {
         let must = !pending && (self.running == Some(id) || self.is_queued(id));
         let requests = self.count_cancel_request(id);
         if pending {
+            // A request of the `_must_cancel` kind (the task was queued or running, awaiting
+            // nothing) takes the message of the last `cancel()`, as asyncio's
+            // `_cancel_message` does, `None` included; one that cancelled what the task
+            // awaits (a sleep, a future) keeps the first: that is what the awaited future
+            // was cancelled with (case 700).
+            if requests.must {
+                match message {
+                    Some(m) => self.messages.insert(id, m),
+                    None => self.messages.remove(&id),
+                };
+            }
             return true;
         }
         requests.must = must;

@@ -90,7 +90,7 @@ impl Rt {
             .iter()
             .map(|c| match &*c.handle.borrow() {
                 Some(Handle::Plain(t)) => Ok(t.clone()),
-                Some(Handle::Group(_)) => Err(Exc::new(
+                Some(Handle::Group(..)) => Err(Exc::new(
                     "RuntimeError",
                     format!(
                         "{} belongs to a TaskGroup; await it instead",

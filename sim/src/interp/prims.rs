@@ -145,9 +145,18 @@ impl Rt {
                             self.block(env, body).await
                         }
                         Sem::Bounded(s) => {
-                            let _permit = s.acquire().await;
+                            let permit = s.acquire().await;
                             self.note_holders(*i);
-                            self.block(env, body).await
+                            let r = self.block(env, body).await;
+                            // asyncio's `__aexit__` releases: an over-release (the body
+                            // released it too) raises ValueError in place of what the body
+                            // ended with (case 703). A cancellation drops the permit instead,
+                            // which cannot raise.
+                            permit.forget();
+                            s.release().map_err(|_| {
+                                Exc::new("ValueError", "BoundedSemaphore released too many times")
+                            })?;
+                            r
                         }
                     },
                     Prim::Lock(i) => {

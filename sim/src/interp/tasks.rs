@@ -32,16 +32,25 @@ impl Rt {
         };
         let handle = match env.get(GROUP) {
             Some(Value::Group(tg)) => {
+                // The child's exception goes to the group; a copy stays for its awaiters.
+                let failure: Rc<RefCell<Option<Exc>>> = Rc::default();
+                let kept = Rc::clone(&failure);
                 let h = tg
-                    .spawn(fut)
+                    .spawn(async move {
+                        let r = fut.await;
+                        if let Err(e) = &r {
+                            *kept.borrow_mut() = Some(e.clone());
+                        }
+                        r
+                    })
                     .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
-                Handle::Group(h)
+                Handle::Group(h, failure)
             }
             _ => Handle::Plain(spawn_named(name.clone(), fut).share()),
         };
         let abort = match &handle {
             Handle::Plain(t) => t.abort_handle(),
-            Handle::Group(h) => h.abort_handle(),
+            Handle::Group(h, _) => h.abort_handle(),
         };
         Ok(Rc::new(TaskCell {
             id: handle.id(),

@@ -151,8 +151,9 @@ pub type TaskResult = Result<Value, Exc>;
 pub enum Handle {
     /// `spawn`: shared, so that any number of tasks and combinators await it, as in asyncio.
     Plain(Task<TaskResult>),
-    /// `TaskGroup::spawn`: `None` when the child failed.
-    Group(JoinHandle<Option<Value>>),
+    /// `TaskGroup::spawn`: `None` when the child failed; its exception, which went to the
+    /// group, is kept in the cell for the child's awaiters (asyncio raises it to them too).
+    Group(JoinHandle<Option<Value>>, Rc<RefCell<Option<Exc>>>),
 }
 
 impl Handle {
@@ -161,8 +162,12 @@ impl Handle {
     pub async fn join(self) -> TaskResult {
         let joined = match self {
             Handle::Plain(h) => h.await,
-            Handle::Group(h) => h.await.map(|v| {
-                v.ok_or_else(|| Exc::new("RuntimeError", "the task failed inside its TaskGroup"))
+            Handle::Group(h, failure) => h.await.map(|v| {
+                v.ok_or_else(|| {
+                    failure.borrow().clone().unwrap_or_else(|| {
+                        Exc::new("RuntimeError", "the task failed inside its TaskGroup")
+                    })
+                })
             }),
         };
         from_join(joined)
@@ -172,7 +177,7 @@ impl Handle {
     pub fn id(&self) -> TaskId {
         match self {
             Handle::Plain(h) => h.id(),
-            Handle::Group(h) => h.id(),
+            Handle::Group(h, _) => h.id(),
         }
     }
 
@@ -180,8 +185,8 @@ impl Handle {
         match (self, message) {
             (Handle::Plain(h), Some(m)) => h.cancel_with(m),
             (Handle::Plain(h), None) => h.cancel(),
-            (Handle::Group(h), Some(m)) => h.cancel_with(m),
-            (Handle::Group(h), None) => h.cancel(),
+            (Handle::Group(h, _), Some(m)) => h.cancel_with(m),
+            (Handle::Group(h, _), None) => h.cancel(),
         }
     }
 }
@@ -258,7 +263,7 @@ impl TaskCell {
         }
         match &*self.handle.borrow() {
             Some(Handle::Plain(t)) => t.result().map(from_join),
-            Some(Handle::Group(h)) if h.is_finished() => Some(Err(Exc::new(
+            Some(Handle::Group(h, _)) if h.is_finished() => Some(Err(Exc::new(
                 "RuntimeError",
                 format!(
                     "the result of TaskGroup child {} is read by awaiting it",
@@ -273,7 +278,7 @@ impl TaskCell {
     pub fn done(&self) -> bool {
         match &*self.handle.borrow() {
             Some(Handle::Plain(t)) => t.done(),
-            Some(Handle::Group(h)) => h.is_finished(),
+            Some(Handle::Group(h, _)) => h.is_finished(),
             None => true,
         }
     }
@@ -285,7 +290,7 @@ impl TaskCell {
         }
         match &*self.handle.borrow() {
             Some(Handle::Plain(t)) => t.cancelled(),
-            Some(Handle::Group(h)) => h.cancelled(),
+            Some(Handle::Group(h, _)) => h.cancelled(),
             None => false,
         }
     }
@@ -294,7 +299,7 @@ impl TaskCell {
     pub fn cancelling(&self) -> u32 {
         match &*self.handle.borrow() {
             Some(Handle::Plain(t)) => t.cancelling(),
-            Some(Handle::Group(h)) => h.cancelling(),
+            Some(Handle::Group(h, _)) => h.cancelling(),
             None => 0,
         }
     }

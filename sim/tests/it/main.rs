@@ -5,6 +5,7 @@ mod cli_flags;
 mod cli_tokens;
 mod constructs;
 mod corpus;
+mod differential;
 mod done_callbacks;
 mod errors;
 mod expr_fuzz;

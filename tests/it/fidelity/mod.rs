@@ -25,7 +25,8 @@
 //! propagated (`twelfth_timeouts`), TaskGroups (`twelfth_groups`), services built from the
 //! primitives (`twelfth_services`), then shields, bounded gathers, poll loops, a timeout
 //! moved from outside and Conditions over a shared Lock (`twelfth_edges`); `thirteenth_api`
-//! the thirteenth (695-): asyncio API no round had touched.
+//! the thirteenth (695-): asyncio API no round had touched; `differential` what
+//! `scripts/differential.py` found (700-).
 
 mod combinators;
 mod corners_combinators;
@@ -33,6 +34,7 @@ mod corners_groups;
 mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
+mod differential;
 mod edges;
 mod eighth_combinators;
 mod eighth_fixes;
