@@ -5,7 +5,8 @@ Each program is generated from a small grammar (below) as a tree of steps, rende
 as a Python program for CPython under `vclock.py` (the virtual-clock loop of
 ../shared/conformance) and as a `sim` scenario (scenarios/README.md). Both are run, their
 log lines compared; the first difference is shrunk (steps, blocks and tasks deleted while
-a difference remains) and saved as `NNN.py` + `NNN.toml` + both traces.
+the traces part at the same line) and saved as `diff-SEED-N.py` + `.toml` + both traces
+(`.python.out`, `.sim.out`) + `.json` (the program, for `--replay`).
 
 The grammar is in differential_gen.py, the rendering of each step as Python and as TOML
 in differential_render.py; this file runs, compares, shrinks and saves.
@@ -15,6 +16,7 @@ Usage (from the repository root; builds nothing, so build `sim` first):
   cargo build -p simloop-cli --bin sim
   scripts/differential.py --seed 1 --count 500 --out target/differential
   scripts/differential.py --seed 7 --count 0 --out DIR     # until the first difference
+  scripts/differential.py --seed 7 --count 3000 --keep-going --out DIR   # save them all
   scripts/differential.py --replay DIR/diff-7-123.json     # rerun a saved finding
 
 The reference is CPython 3.12 (the version simloop follows where asyncio changed;
@@ -44,9 +46,10 @@ exception raised while a cancellation unwinds (simloop delivers cancellation by 
 the future: a Drop guard fires only then and cannot raise); sets' iteration order (wait's
 done/pending are read as each task's done(); as_completed runs over tasks not yet started;
 TaskGroups of at most two children); combinators over TaskGroup children (the scenario
-language's group children are awaited directly); `to_thread` (real threads race the
-virtual clock); Python's own repr of tasks and futures. A known difference is recognised
-and counted rather than saved (`known()`).
+language's group children are awaited directly); `wait_for` with a zero timeout (one hop
+short in simloop, a known difference); `to_thread` (real threads race the virtual clock);
+Python's own repr of tasks and futures. Two known differences are recognised and counted
+rather than saved (`known()`).
 """
 
 import argparse
