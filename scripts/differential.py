@@ -31,7 +31,7 @@ deadlines included); logs of `loop.time()`, of a shared counter and of primitive
 state; exceptions raised and caught (`try`/`except` by kind); `except CancelledError: log;
 raise` (`on_cancel`); Lock and Semaphore/BoundedSemaphore (`async with`, over-release);
 Event set/clear/wait; Condition notify(n)/notify_all/wait/wait_for(predicate); Barrier
-wait/abort/reset; Queue (maxsize, put/get, put_nowait/get_nowait with QueueFull/
+wait/abort/reset; Queue, LifoQueue or PriorityQueue (maxsize, put/get, put_nowait/get_nowait with QueueFull/
 QueueEmpty, task_done, join); futures awaited, set (result, exception) and cancelled by
 tasks and callbacks; wait_for, timeout and timeout_at (with reschedule, timeout(None))
 around blocks; shield of a block; from main: gather of tasks and of coroutines

@@ -248,6 +248,8 @@ def generate(seed, idx):
         "Q": {"maxsize": r.choice([0, 1, 2])},
         "B": {"parties": r.randint(2, 3)},
     }
+    # Drawn last, so that the programs of earlier versions keep their other draws.
+    prims["Q"]["kind"] = r.choice(["fifo", "fifo", "lifo", "priority"])
     text = json.dumps([tasks, main])
     if '"release"' in text and '"prim": "S"' in text:
         # An over-release in `async with S`'s exit while a cancellation unwinds replaces

@@ -387,6 +387,9 @@ def plain_in_order(main):
     return [s["h"] for s in main if s["k"] == "spawn"]
 
 
+QUEUES = {"fifo": "Queue", "lifo": "LifoQueue", "priority": "PriorityQueue"}
+
+
 def render_py(prog, header=""):
     nf = prog["nfut"]
     futs = [f"f{j}" for j in range(nf)]
@@ -406,7 +409,7 @@ def render_py(prog, header=""):
         "E = asyncio.Event()",
         "C = asyncio.Condition()",
         f"B = asyncio.Barrier({pr['B']['parties']})",
-        f"Q = asyncio.Queue({pr['Q']['maxsize']})",
+        f"Q = asyncio.{QUEUES[pr['Q'].get('kind', 'fifo')]}({pr['Q']['maxsize']})",
         f"{', '.join(futs)} = {', '.join(['None'] * nf)}",
         "",
     ]
@@ -448,7 +451,7 @@ def render_toml(prog, name="differential"):
         f"bounded = {'true' if pr['S']['bounded'] else 'false'}", "",
         "[events.E]", "", "[conditions.C]", "",
         "[barriers.B]", f"parties = {pr['B']['parties']}", "",
-        "[queues.Q]", f"maxsize = {pr['Q']['maxsize']}", "",
+        "[queues.Q]", f"maxsize = {pr['Q']['maxsize']}", f"kind = {q(pr['Q'].get('kind', 'fifo'))}", "",
     ]
     for name_, body in prog["tasks"].items():
         if "h" + name_[1:] not in hs:
