@@ -211,7 +211,11 @@ class Gen:
             hs = []
             for _ in range(r.randint(1, min(2, len(self.unspawned)))):
                 hs.append(f"h{self.unspawned.pop(0)}")
-            s = {"k": k, "hs": hs, "lab": lab, "re": r.random() < 0.5}
+            # Always return_exceptions: a child gather gave up on has no handle, so main's end
+            # would leave it pending (CPython's Runner cancels it at close, which the
+            # wrapper does not run; simloop's teardown does, Drop guards logging).
+            r.random()
+            s = {"k": k, "hs": hs, "lab": lab, "re": True}
         elif k == "as_completed":
             # Over tasks spawned just before: CPython registers its callbacks in a set's
             # order, so tasks already done when it starts come out in memory order (rule 12).
