@@ -14,11 +14,10 @@ use crate::task::{Awaitable, JoinError};
 /// When the outer future resolves.
 #[derive(Clone, Copy)]
 pub(crate) enum Mode<T> {
-    /// At the first child whose outcome `fails` says is a failure (asyncio's default: a
-    /// raised exception), or when every child ended.
-    FirstFailure {
-        fails: fn(&Result<T, JoinError>) -> bool,
-    },
+    /// At the first child that failed, or when every child ended. A child fails when it
+    /// panicked or was cancelled (asyncio's default: a raised exception), or returned a
+    /// value that `value_fails` says is a failure (`try_gather`'s `Err`).
+    FirstFailure { value_fails: Option<fn(&T) -> bool> },
     /// When every child ended (`return_exceptions=True`).
     CollectAll,
 }
@@ -26,8 +25,24 @@ pub(crate) enum Mode<T> {
 impl<T> Mode<T> {
     /// asyncio's default: a child that panicked or was cancelled fails the gather.
     pub(crate) fn first_failure() -> Mode<T> {
-        Mode::FirstFailure {
-            fails: |r| r.is_err(),
+        Mode::FirstFailure { value_fails: None }
+    }
+
+    /// Whether the outcome `r` fails the gather.
+    fn fails(&self, r: &Result<T, JoinError>) -> bool {
+        match (self, r) {
+            (Mode::CollectAll, _) => false,
+            (Mode::FirstFailure { .. }, Err(_)) => true,
+            (Mode::FirstFailure { value_fails }, Ok(v)) => value_fails.is_some_and(|f| f(v)),
+        }
+    }
+
+    /// Whether a child that ended so (`returned`: with a value) cannot fail the gather,
+    /// whatever its value.
+    fn cannot_fail(&self, returned: bool) -> bool {
+        match self {
+            Mode::CollectAll => true,
+            Mode::FirstFailure { value_fails } => returned && value_fails.is_none(),
         }
     }
 }
@@ -44,6 +59,11 @@ pub(crate) enum Resolved {
 /// `_done_callback` does, a child's callback collects its outcome when it runs.
 struct GatherShared<T> {
     mode: Mode<T>,
+    /// Whether every child is a task: then no other child's callback can be queued and
+    /// not yet run when a child that cannot fail ends (a failure's resolves the gather),
+    /// so a child that ends with others left is not the deciding one (`counted_at_end`).
+    /// A promise's callback is queued by the promise, and may still be waiting.
+    tasks_only: bool,
     state: RefCell<GatherState<T>>,
 }
 
@@ -68,10 +88,7 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
                 .take()
                 .expect("each child ends once")
                 .outcome();
-            let failed = match self.mode {
-                Mode::FirstFailure { fails } => fails(&r),
-                Mode::CollectAll => false,
-            };
+            let failed = self.mode.fails(&r);
             s.outcomes[index] = Some(r);
             if failed {
                 s.first_failure = Some(index);
@@ -85,6 +102,27 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
         if let Some(w) = waker {
             w.wake();
         }
+    }
+
+    /// A child that cannot fail the gather and is not the last one left: its callback
+    /// would only count it, so it is counted now, with no ready-queue entry. Its outcome
+    /// stays in its handle until the gather resolves ([`Children::take`]). The last
+    /// child's end and a failure keep their callback's slot: they decide, and the caller
+    /// is woken one slot after it.
+    fn counted_at_end(&self, returned: bool) -> bool {
+        if !self.tasks_only || !self.mode.cannot_fail(returned) {
+            return false;
+        }
+        let Ok(mut s) = self.state.try_borrow_mut() else {
+            return false;
+        };
+        // Resolved: the callback does nothing, and its queued entry drops the last
+        // references to the state outside the core borrow.
+        if s.outer.resolved || s.remaining < 2 {
+            return false;
+        }
+        s.remaining -= 1;
+        true
     }
 }
 
@@ -119,6 +157,7 @@ impl<T: 'static> Children<T> {
         }
         let shared = Rc::new(GatherShared {
             mode,
+            tasks_only: ids.iter().all(|c| c.task().is_some()),
             state: RefCell::new(GatherState {
                 outer,
                 remaining: n,
@@ -177,9 +216,16 @@ impl<T: 'static> Children<T> {
 
     /// Takes the outcome of child `i`, which has ended.
     pub(crate) fn take(&mut self, i: usize) -> Result<T, JoinError> {
-        self.shared.state.borrow_mut().outcomes[i]
+        let mut s = self.shared.state.borrow_mut();
+        if let Some(r) = s.outcomes[i].take() {
+            return r;
+        }
+        // Counted when it ended (`counted_at_end`): its outcome is read now.
+        let mut handle = s.handles[i]
             .take()
-            .expect("each child's outcome is taken once, after its callback")
+            .expect("each child's outcome is taken once, after it ended");
+        drop(s);
+        handle.outcome()
     }
 
     /// Takes every child's outcome, in argument order.

@@ -93,7 +93,7 @@ where
     E: 'static,
 {
     let mode = Mode::FirstFailure {
-        fails: |r| !matches!(r, Ok(Ok(_))),
+        value_fails: Some(|v: &Result<T, E>| v.is_err()),
     };
     TryGather {
         children: Children::new(handles, mode),

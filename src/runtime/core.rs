@@ -82,6 +82,15 @@ pub(crate) trait DoneCallback: 'static {
     fn step_of(&self) -> Option<TaskId> {
         None
     }
+
+    /// Called when the child ends, inside the core borrow (so it must not use the
+    /// runtime): whether its callback would only count the child's end (`returned`: the
+    /// child returned a value) and it was counted now instead, so that no ready-queue
+    /// entry is queued for it. Only a gather's callback does (`combinators/children.rs`):
+    /// a child that cannot fail the gather and is not the last one left.
+    fn counted_at_end(&self, _returned: bool) -> bool {
+        false
+    }
 }
 
 /// What a foreign ready-queue entry (`Entry::Wake`) runs, parked in [`Core::hops`].

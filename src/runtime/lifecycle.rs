@@ -280,6 +280,7 @@ impl Core {
         } else if self.trace.full() {
             self.trace.quick(self.now, Some(id), Quick::Returned);
         }
+        let returned = matches!(how, Completion::Returned);
         let end = match how {
             Completion::Returned => {
                 if !self.messages.is_empty() {
@@ -323,6 +324,8 @@ impl Core {
                     task,
                     waker: Some(waker),
                 } => self.wake(task, &waker),
+                // A gather's child that does not decide it is counted now, with no entry.
+                Waiter::Callback { target, .. } if target.counted_at_end(returned) => {}
                 Waiter::Callback { target, index } => {
                     let step = target.step_of();
                     self.park_step(

@@ -34,8 +34,18 @@
 //! Version 5 (`sl5`) is the same again for PCT: since round 18 a callback that runs user
 //! code (`call_soon`, `call_later`, a user's done-callback) takes the priority of the task
 //! that registered it instead of running first, so a PCT seed schedules differently once
-//! more. Version-3 and version-4 PCT tokens that carry their decisions replay; seed-only
-//! ones are refused as [`TokenError::Outdated`].
+//! more.
+//!
+//! Version 6 (`sl6`) is the same format for Random's and PCT's tokens: since round 19 a
+//! gathered child that cannot decide its gather (it returned, and others are still
+//! running) is counted when it ends instead of by a done-callback entry in the ready queue
+//! (`combinators/children.rs`), so a program with a gather has fewer ready entries than it
+//! had: a Random or PCT seed schedules differently, and a recorded decision's index may
+//! name another entry. Every older Random or PCT token is refused as
+//! [`TokenError::Outdated`], seed-only or not. FIFO makes no decisions, so its tokens stay
+//! version 3 and replay as before (a FIFO token of a program with a gather recorded before
+//! round 19 may be refused as recorded from another program: the fingerprint hashes the step
+//! of each spawn, and the counted children's steps are gone).
 
 use std::error::Error;
 use std::fmt;
@@ -48,41 +58,39 @@ use super::program::WINDOW;
 use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
-/// The version of the tokens of every policy but PCT.
-const VERSION: &str = "sl3";
+/// The version of Random's and PCT's tokens (see the module docs).
+const VERSION: &str = "sl6";
 
-/// The version of PCT's tokens (see the module docs).
-const PCT_VERSION: &str = "sl5";
+/// The version of FIFO's tokens, which make no decisions (see the module docs).
+const FIFO_VERSION: &str = "sl3";
 
-/// The versions this simloop reads (the format is one): [`VERSION`], PCT's of round 17
-/// (read only with their decisions, as `sl3` PCT tokens), and [`PCT_VERSION`].
-const READABLE: [&str; 3] = [VERSION, "sl4", PCT_VERSION];
+/// The versions this simloop reads (the format is one): [`FIFO_VERSION`], for FIFO's
+/// tokens only, and [`VERSION`].
+const READABLE: [&str; 2] = [FIFO_VERSION, VERSION];
 
 /// What this simloop reads, as its messages say it.
-const READS: &str = "sl3, sl4 and sl5";
+const READS: &str = "sl6, and sl3 for FIFO";
 
-/// Versions this simloop once wrote and no longer reads, with why. `sl3` and `sl4` are
-/// read, but not as seed-only PCT tokens.
+/// Why a Random or PCT token older than version 6 is refused.
+const BEFORE_SL6: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 6 (a gathered child that cannot decide its gather takes no ready-queue entry)";
+
+/// Versions this simloop once wrote and no longer reads, with why. `sl3` is read for
+/// FIFO's tokens.
 const OUTDATED: &[(&str, &str)] = &[
     ("sl1", "carries no fingerprint of its program"),
     (
         "sl2",
         "numbers its scheduling decisions in an older order of the ready tasks (and its seed schedules differently now)",
     ),
-    (
-        "sl3",
-        "replays a PCT run by its seed alone, and since version 4 a PCT seed schedules differently (a timeout's expiry takes its task's priority; since version 5, a callback too)",
-    ),
-    (
-        "sl4",
-        "replays a PCT run by its seed alone, and since version 5 a PCT seed schedules differently (a call_soon, call_later or done-callback takes the priority of the task that registered it)",
-    ),
+    ("sl3", BEFORE_SL6),
+    ("sl4", BEFORE_SL6),
+    ("sl5", BEFORE_SL6),
 ];
 
 /// The version a token of `policy` is written in.
 fn version_of(policy: Policy) -> &'static str {
     match policy {
-        Policy::Pct { .. } => PCT_VERSION,
+        Policy::Fifo => FIFO_VERSION,
         _ => VERSION,
     }
 }
@@ -130,8 +138,8 @@ pub enum TokenError {
     Version(String),
     /// The token was written by an older simloop, in a format this one no longer reads:
     /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
-    /// order, which version 3's ready pool does not keep), or a seed-only PCT token of
-    /// `sl3` or `sl4` (PCT's seeds schedule differently since `sl4`, and again since `sl5`).
+    /// order, which version 3's ready pool does not keep), or a Random or PCT token of
+    /// `sl3`, `sl4` or `sl5` (their seeds and decisions schedule differently since `sl6`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -357,7 +365,7 @@ impl FromStr for Token {
             decisions: DecisionLog::default(),
             program: ProgramFingerprint::new(0, 0),
         };
-        // The head as written: a version-3 PCT token is read (and written back as version 4).
+        // The head as written (a FIFO token of version 6 is read, and written as version 3).
         let mut head = head(version, policy, seed);
         if seed_only {
             head.push(SEED_ONLY);
@@ -366,8 +374,8 @@ impl FromStr for Token {
         if checksum(&head, body) != expected {
             return Err(TokenError::Checksum);
         }
-        if seed_only && version != PCT_VERSION && matches!(policy, Policy::Pct { .. }) {
-            // It would replay by its seed, which PCT now schedules otherwise.
+        if version != VERSION && policy != Policy::Fifo {
+            // Its seed and its decisions' indexes schedule otherwise now.
             return Err(TokenError::Outdated(version.to_string()));
         }
         let mut at = 0;
@@ -444,8 +452,8 @@ mod tests {
         b.await.unwrap();
     }
 
-    /// `token` as an older simloop wrote it: version `version` (`sl3` before round 17,
-    /// `sl4` for PCT in round 17), its checksum over that head.
+    /// `token` as an older simloop wrote it: version `version`, its checksum over that
+    /// head.
     fn as_version(token: &Token, version: &str) -> String {
         let text = token.to_string();
         let at = text.match_indices(':').nth(2).expect("four fields").0 + 1;
@@ -456,58 +464,52 @@ mod tests {
         };
         let bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
         let mut body = bytes[..bytes.len() - 4].to_vec();
-        let head = format!("{}{marker}", head.replacen(PCT_VERSION, version, 1));
+        let old = head.split(':').next().expect("a version");
+        let head = format!("{}{marker}", head.replacen(old, version, 1));
         let sum = checksum(&head, &body);
         body.extend_from_slice(&sum.to_le_bytes());
         format!("{head}{}", URL_SAFE_NO_PAD.encode(body))
     }
 
-    /// PCT's seeds schedule differently since round 17 and again since round 18: its
-    /// tokens are version 5; a version-3 or version-4 PCT token that replays by its seed
-    /// is refused, saying why, while one that carries its decisions (which a replay
-    /// follows) still replays the run it recorded.
+    /// Random's and PCT's seeds and decisions schedule differently since round 19 (a
+    /// gathered child that cannot decide takes no ready entry): their tokens are version
+    /// 6, and every older one is refused, saying why, whether it replays by its seed or by
+    /// its decisions. FIFO's tokens stay version 3 and still replay.
     #[test]
-    fn older_pct_tokens_replay_only_with_their_decisions() {
-        let pct = || Sim::new().policy(Policy::Pct { depth: 3 }).seed(5);
-        let seeded = pct().trace(TraceLevel::Off).run(program()).token;
-        assert!(seeded.is_seed_only());
-        assert!(seeded.to_string().starts_with("sl5:pct3:5:@"), "{seeded}");
-        assert_eq!(seeded.to_string().parse::<Token>(), Ok(seeded.clone()));
-        let recorded = pct().run(program());
-        assert!(!recorded.token.is_seed_only());
-        for (version, why) in [
-            ("sl3", "a timeout's expiry takes its task's priority"),
-            ("sl4", "takes the priority of the task that registered it"),
-        ] {
-            let old = as_version(&seeded, version);
-            assert!(old.starts_with(&format!("{version}:pct3:5:@")), "{old}");
-            let err = old.parse::<Token>().unwrap_err();
-            assert_eq!(err, TokenError::Outdated(version.into()));
-            let message = err.to_string();
-            assert!(
-                message.contains("replays a PCT run by its seed alone")
-                    && message.contains(why)
-                    && message.contains("it reads sl3, sl4 and sl5")
-                    && message.contains("to record a new token"),
-                "{message}"
-            );
-
-            let old = as_version(&recorded.token, version);
-            assert!(old.starts_with(&format!("{version}:pct3:5:")), "{old}");
-            let token: Token = old.parse().unwrap();
-            assert_eq!(token, recorded.token);
-            assert!(token.to_string().starts_with("sl5:"));
-            let again = Sim::new().replay(&token).run(program());
-            assert_eq!(again.trace, recorded.trace);
+    fn older_random_and_pct_tokens_are_refused() {
+        for policy in [Policy::Random, Policy::Pct { depth: 3 }] {
+            let sim = || Sim::new().policy(policy).seed(5);
+            let seeded = sim().trace(TraceLevel::Off).run(program()).token;
+            let recorded = sim().run(program()).token;
+            assert!(seeded.is_seed_only() && !recorded.is_seed_only());
+            for token in [&seeded, &recorded] {
+                assert!(token.to_string().starts_with("sl6:"), "{token}");
+                assert_eq!(token.to_string().parse::<Token>().as_ref(), Ok(token));
+                for version in ["sl3", "sl4", "sl5"] {
+                    let old = as_version(token, version);
+                    assert!(old.starts_with(&format!("{version}:{policy}:5:")), "{old}");
+                    let err = old.parse::<Token>().unwrap_err();
+                    assert_eq!(err, TokenError::Outdated(version.into()));
+                    let message = err.to_string();
+                    assert!(
+                        message.contains("schedule differently since version 6")
+                            && message.contains("it reads sl6, and sl3 for FIFO")
+                            && message.contains("to record a new token"),
+                        "{message}"
+                    );
+                }
+            }
         }
 
-        // Random's seeds schedule as before: its tokens stay version 3, seed-only too.
-        let random = Sim::new()
-            .policy(Policy::Random)
-            .trace(TraceLevel::Off)
-            .run(program())
-            .token;
-        assert!(random.to_string().starts_with("sl3:random:"), "{random}");
-        assert_eq!(random.to_string().parse::<Token>(), Ok(random));
+        let fifo = Sim::new().run(program());
+        assert!(
+            fifo.token.to_string().starts_with("sl3:fifo:"),
+            "{}",
+            fifo.token
+        );
+        let token: Token = as_version(&fifo.token, "sl6").parse().unwrap();
+        assert_eq!(token, fifo.token);
+        let again = Sim::new().replay(&token).run(program());
+        assert_eq!(again.trace, fifo.trace);
     }
 }

@@ -81,6 +81,46 @@ fn the_outer_future_costs_one_extra_slot() {
     );
 }
 
+/// A gathered child that cannot decide its gather (it returned, and other children are
+/// still running) is counted when it ends, with no ready-queue entry: its done-callback
+/// would only count it. The last child's callback keeps its slot, and the caller is woken
+/// one slot after it. `try_gather`, whose children's values may fail it, queues every
+/// child's callback: the same observable order, two steps more for three children.
+#[test]
+fn children_that_cannot_decide_are_counted_without_a_step() {
+    fn run(through_try_gather: bool) -> (String, u64) {
+        let out = Sim::new().run(async move {
+            let ticker = spawn_named("ticker", async {
+                for i in 0..4 {
+                    log!("tick {i}");
+                    yield_now().await;
+                }
+            });
+            let children = (0..3u32).map(|i| async move {
+                log!("child {i}");
+                Ok::<u32, ()>(i)
+            });
+            if through_try_gather {
+                assert_eq!(try_gather(children).await.unwrap(), [0, 1, 2]);
+            } else {
+                assert_eq!(gather(children).await.unwrap(), [Ok(0), Ok(1), Ok(2)]);
+            }
+            log!("caller resumed");
+            ticker.await.unwrap();
+        });
+        out.result.unwrap();
+        (out.trace.logs(), out.stats.steps)
+    }
+    let (counted, counted_steps) = run(false);
+    let (queued, queued_steps) = run(true);
+    assert_eq!(
+        counted,
+        "t=0 tick 0\nt=0 child 0\nt=0 child 1\nt=0 child 2\nt=0 tick 1\nt=0 tick 2\nt=0 caller resumed\nt=0 tick 3\n"
+    );
+    assert_eq!(queued, counted);
+    assert_eq!(queued_steps, counted_steps + 2);
+}
+
 #[test]
 fn first_failure_propagates_at_once_and_siblings_keep_running() {
     let out = Sim::new().run(async {
