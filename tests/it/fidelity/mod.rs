@@ -28,6 +28,7 @@
 //! the thirteenth (695-): asyncio API no round had touched.
 
 mod combinators;
+mod contextvars;
 mod corners_combinators;
 mod corners_groups;
 mod corners_queues;
