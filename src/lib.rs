@@ -48,6 +48,7 @@ mod runtime;
 mod sim;
 mod varint;
 
+pub mod contextvars;
 pub mod explore;
 pub mod rng;
 pub mod schedule;

@@ -248,6 +248,9 @@ pub(crate) struct Core {
     seed: u64,
     /// The program's generator, seeded at its first use (most runs never draw).
     user_rng: Option<ChaCha8Rng>,
+    /// An upper layer's per-run state (context variables), installed on its first use
+    /// (`ambient.rs`); `None` in runs that never use it.
+    pub(super) ambient: Option<Box<dyn super::ambient::Ambient>>,
 }
 
 /// The stream of the seeded ChaCha generator reserved for user code; strategies use stream 0.
@@ -325,6 +328,7 @@ impl Core {
             fired: Vec::new(),
             seed: 0,
             user_rng: None,
+            ambient: None,
         }
     }
 
@@ -387,6 +391,7 @@ impl Core {
         self.pace = None;
         self.idle = None;
         self.user_rng = None;
+        self.ambient = None;
         self.ahead = Default::default();
     }
 

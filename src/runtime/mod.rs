@@ -7,6 +7,7 @@
 //! slots before they are polled, and wakers or values whose `Drop` might run user code are
 //! handed back to [`with`], which runs them after the borrow ends.
 
+mod ambient;
 mod arm;
 mod aside;
 mod awaiters;
@@ -51,6 +52,7 @@ pub use self::keep::{Kept, spawn_keepable, spawn_keepable_at, spawn_kept, take_k
 pub use self::stats::Stats;
 pub use self::task_id::TaskId;
 
+pub(crate) use self::ambient::{Ambient, Enter, run_in};
 pub(crate) use self::cell::{ErasedTask, Host, TaskCell};
 pub(crate) use self::context::{running_label, try_with, with};
 pub(crate) use self::core::{Completion, Core, DoneCallback, Hop, Limits, Message};

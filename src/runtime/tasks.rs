@@ -289,6 +289,7 @@ impl Core {
             .max_steps
             .saturating_add(self.limits.steps_per_task);
         self.sched.on_spawn(id);
+        self.ambient_spawned(id);
         if self.trace.full() {
             self.record_quick(Quick::Spawn(id));
         }

@@ -12,7 +12,9 @@ use crate::time::{Sleep, sleep};
 /// `to_thread`, made deterministic.
 ///
 /// `f` runs on the simulation's thread at the task's first poll (so it sees the virtual
-/// clock at that instant and must not wait on other tasks); the task then sleeps for `cost`,
+/// clock at that instant and must not wait on other tasks), in a copy of the caller's
+/// context (what it sets in [`contextvars`](crate::contextvars) is not the caller's, as in
+/// asyncio); the task then sleeps for `cost`,
 /// the time the work would take on a real thread, and returns `f`'s value. With a zero cost
 /// it still yields once, as awaiting a thread's result does in asyncio.
 ///
@@ -71,7 +73,8 @@ impl<F: FnOnce() -> R, R> Future for ToThread<F, R> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         let this = self.get_mut();
         if let Some(work) = this.work.take() {
-            this.value = Some(work());
+            // In a copy of the caller's context, as asyncio's `to_thread` runs it.
+            this.value = Some(crate::contextvars::run_in_copy(work));
         }
         match Pin::new(&mut this.cost).poll(cx) {
             Poll::Ready(()) => Poll::Ready(

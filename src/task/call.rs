@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Wake, Waker};
 use std::time::Duration;
 
-use crate::runtime::{Hop, TimerKey, TimerKind, try_with, with};
+use crate::runtime::{Enter, Hop, TimerKey, TimerKind, run_in, try_with, with};
 use crate::time::Instant;
 
 /// Runs `callback` at its own turn in the ready queue: one slot, behind what is already
@@ -42,8 +42,8 @@ use crate::time::Instant;
 #[track_caller]
 pub fn call_soon(callback: impl FnOnce() + 'static) -> CallHandle {
     let state = Rc::new(Cell::new(PENDING));
-    let hop = Hop::Call(guarded(state.clone(), callback));
     let run = with("call_soon", |c| {
+        let hop = Hop::Call(guarded(state.clone(), c.capture_ambient(), callback));
         // A step of the task that scheduled it (PCT places it by that task's priority).
         let owner = c.callback_owner();
         c.park_step(hop, Some(owner));
@@ -110,8 +110,8 @@ pub fn call_later(delay: Duration, callback: impl FnOnce() + 'static) -> CallHan
 #[track_caller]
 pub fn call_at(when: Instant, callback: impl FnOnce() + 'static) -> CallHandle {
     let state = Rc::new(Cell::new(PENDING));
-    let hop = Hop::Call(guarded(state.clone(), callback));
     let (run, timer) = with("call_at", |c| {
+        let hop = Hop::Call(guarded(state.clone(), c.capture_ambient(), callback));
         let hop = c.reserve_hop(hop);
         let waker = Waker::from(Arc::new(CallWaker {
             run: c.run_id(),
@@ -241,12 +241,17 @@ impl fmt::Debug for CallHandle {
     }
 }
 
-/// `callback`, run only if its handle was not cancelled first.
-fn guarded(state: Rc<Cell<u8>>, callback: impl FnOnce() + 'static) -> Box<dyn FnOnce()> {
+/// `callback`, run only if its handle was not cancelled first, inside `scope` (the
+/// context current when it was registered: `crate::contextvars`).
+fn guarded(
+    state: Rc<Cell<u8>>,
+    scope: Option<Rc<dyn Enter>>,
+    callback: impl FnOnce() + 'static,
+) -> Box<dyn FnOnce()> {
     Box::new(move || {
         if state.get() == PENDING {
             state.set(RAN);
-            callback();
+            run_in(scope.as_deref(), callback);
         }
     })
 }

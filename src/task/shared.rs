@@ -8,7 +8,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{AbortHandle, JoinError, JoinHandle, TaskId};
-use crate::runtime::{Completion, Core, DoneCallback, DoneCallbackKey, WaitOn, try_with, with};
+use crate::runtime::{
+    Completion, Core, DoneCallback, DoneCallbackKey, Enter, WaitOn, run_in, try_with, with,
+};
 
 /// A clonable handle on a spawned task, which any number of tasks and combinators may
 /// await; asyncio's `Task`. Made with [`JoinHandle::share`].
@@ -333,6 +335,7 @@ impl<T: Clone + 'static> Task<T> {
                 task,
                 key,
                 owner: c.callback_owner(),
+                scope: c.capture_ambient(),
                 callback: Cell::new(Some(callback)),
             });
             c.add_done_callback(id, target, 0);
@@ -398,6 +401,9 @@ struct DoneCallbackOf<T> {
     key: DoneCallbackKey,
     /// The task that registered it (`Core::callback_owner`), whose step it is when it runs.
     owner: TaskId,
+    /// The context it runs in (`crate::contextvars`): the one current when it was
+    /// registered.
+    scope: Option<Rc<dyn Enter>>,
     /// Taken when it runs (a done-callback runs once).
     callback: Cell<Option<OnDone<T>>>,
 }
@@ -405,7 +411,7 @@ struct DoneCallbackOf<T> {
 impl<T: Clone + 'static> DoneCallback for DoneCallbackOf<T> {
     fn on_done(&self, _index: usize, _how: &Completion) {
         if let Some(callback) = self.callback.take() {
-            callback(&self.task);
+            run_in(self.scope.as_deref(), || callback(&self.task));
         }
     }
 

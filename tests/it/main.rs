@@ -5,6 +5,7 @@ mod callbacks;
 mod cancel;
 mod combinator_properties;
 mod conformance;
+mod contextvars;
 mod deadlock;
 mod determinism;
 mod event_condition_barrier;

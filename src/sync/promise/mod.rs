@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use super::resource::Resource;
 use super::waiters::{Ticket, Waiters, with_core};
-use crate::runtime::{CancelFuture, Core, DoneCallbackKey, Hop, with};
+use crate::runtime::{CancelFuture, Core, DoneCallbackKey, Hop, run_in, with};
 use crate::task::TaskId;
 
 mod wait;
@@ -335,9 +335,13 @@ impl<T: Clone + 'static, E: Clone + 'static> Promise<T, E> {
     ) {
         // Clone outside the runtime's borrow: `T::clone` is user code.
         let done = self.state.borrow().outcome.clone();
-        let callback: Callback<T, E> = Box::new(callback);
         with("Promise::add_done_callback", |core| {
             let owner = core.callback_owner();
+            // Run in the context current now (`crate::contextvars`), as asyncio's.
+            let callback: Callback<T, E> = match core.capture_ambient() {
+                None => Box::new(move |r| run_in(None, || callback(r))),
+                Some(scope) => Box::new(move |r| run_in(Some(&*scope), || callback(r))),
+            };
             match done {
                 Some(outcome) => schedule_callback(core, callback, outcome, Some(owner)),
                 None => {

@@ -29,6 +29,7 @@
 //! `scripts/differential.py` found (700-).
 
 mod combinators;
+mod contextvars;
 mod corners_combinators;
 mod corners_groups;
 mod corners_queues;
