@@ -67,6 +67,10 @@ impl fmt::Debug for Kept {
 /// Spawns `future` as a detached task that, if it is still alive and not cancelled when
 /// the run ends, is kept ([`take_kept`]) instead of cancelled.
 ///
+/// A kept task takes only its future to the later run: its context variables
+/// (`simloop::contextvars`) belong to the run that ends, so in the later run it starts
+/// with an empty context, as every run does.
+///
 /// # Examples
 ///
 /// ```
