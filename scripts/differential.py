@@ -48,7 +48,7 @@ done/pending are read as each task's done(); as_completed runs over tasks not ye
 TaskGroups of at most two children); combinators over TaskGroup children (the scenario
 language's group children are awaited directly); `wait_for` with a zero timeout (one hop
 short in simloop, a known difference); `to_thread` (real threads race the virtual clock);
-Python's own repr of tasks and futures. Three known differences are recognised and
+Python's own repr of tasks and futures. Two known differences are recognised and
 counted rather than saved (`known()`).
 """
 
@@ -206,13 +206,6 @@ def known(runner, prog, res):
         if py[-1] == "END" and not rest or py[-1] != "END":
             return "main-end-pass"
     py_line, sim_line = signature(res)
-    text = json.dumps(prog)
-    if (sim_line is not None and "caught TimeoutError" in sim_line
-            and sim_line not in [line.split(" ", 1)[-1] for line in py]
-            and ('"cond_wait' in text or '"barrier"' in text)):
-        # A timeout's expiry held by a Condition's re-acquire wins over a cancel from
-        # outside in the same pass (CPython: CancelledError).
-        return "held-expiry-outside-cancel"
     if (py_line is not None and sim_line is not None and sim_line.startswith(py_line.rstrip())
             and runner.compare(strip_task_messages(prog)) is None):
         # CancelledError() in CPython where simloop's carries the message.

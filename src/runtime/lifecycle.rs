@@ -52,12 +52,25 @@ impl Core {
             }
             return true;
         }
-        requests.must = must;
-        if let Some(m) = &message {
-            self.messages.insert(id, m.clone());
-        }
         // Forwarded only when the task awaits nothing but tasks and futures.
         let inner = self.forward_targets(id);
+        let mut delivered = message.clone();
+        if must
+            && self.running != Some(id)
+            && let Some(woken_by) = self.woken_cancelled(&inner)
+        {
+            // Woken by the cancellation of the one future or task it awaits and not run
+            // since: asyncio's `Task.__step` throws that `CancelledError` in (its message,
+            // or none), not a new one with this request's; it arrives whatever `cancel()` or
+            // `uncancel()` say next, as a forwarded cancellation does (case 705).
+            self.cancel_counts.get_mut(&id).expect("counted").must = false;
+            delivered = woken_by;
+        } else {
+            self.cancel_counts.get_mut(&id).expect("counted").must = must;
+        }
+        if let Some(m) = delivered {
+            self.messages.insert(id, m);
+        }
         self.stats.cancels += 1;
         if self.trace.full() {
             self.record(EventKind::CancelRequested {
@@ -80,6 +93,19 @@ impl Core {
             self.wake_task(id);
         }
         true
+    }
+
+    /// The message of the `CancelledError` a queued task's wake-up carries: `Some` when it
+    /// awaits one future or task (`inner`, its forward targets) that ended cancelled.
+    fn woken_cancelled(&self, inner: &[Forward]) -> Option<Option<Box<str>>> {
+        match inner {
+            [Forward::Future(f)] => f.cancelled_with(),
+            [Forward::Task(t)] => match self.completion(*t)? {
+                Completion::Cancelled(m) => Some(m),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Tasks that panicked while detached (nobody awaited them), the main task aside, with

@@ -50,6 +50,12 @@ pub(crate) trait CancelFuture {
     /// Cancels the future with `message`, queuing its awaiters and callbacks in
     /// registration order; false if it was done already (or cannot be reached now).
     fn cancel(&self, core: &mut Core, message: Option<Box<str>>) -> bool;
+
+    /// `Some(message)` when the future ended cancelled (its awaiter's wake-up then carries
+    /// that `CancelledError`).
+    fn cancelled_with(&self) -> Option<Option<Box<str>>> {
+        None
+    }
 }
 
 impl fmt::Debug for dyn CancelFuture {

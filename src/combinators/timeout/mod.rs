@@ -325,13 +325,22 @@ impl<F: Future> Future for Timeout<F> {
         });
         let (due, mark) = match polled {
             Ok(go) => go,
-            Err(Ended::Held) if poll_held(this.inner.as_mut(), cx) => {
+            Err(Ended::Held { .. }) if poll_held(this.inner.as_mut(), cx) => {
                 // A Condition wait inside re-acquires its lock before the expiry ends it
                 // (asyncio's timeout cancels the task, and `Condition.wait` catches that to
                 // re-acquire first); this timeout is woken when it may go on.
                 return Poll::Pending;
             }
-            Err(Ended::Held) => {
+            Err(Ended::Held { outside: true }) => {
+                // A cancellation from outside (or an enclosing timeout's expiry) came in
+                // the same pass: asyncio's timeout sees `uncancel() > cancelling()` at its
+                // exit and lets the `CancelledError` through (case 704). Expired, but the
+                // delivery poll this is ends the task (the engine drops it, or the
+                // enclosing timeout expires), so nothing is returned.
+                let _ = expire(this.state, this.shared, this.inner);
+                return Poll::Pending;
+            }
+            Err(Ended::Held { outside: false }) => {
                 return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
             }
             Err(Ended::Expired(stale)) => {

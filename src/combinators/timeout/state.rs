@@ -160,11 +160,15 @@ impl State {
                 // The expiry gives up the inner work. Until the inner work has dropped,
                 // `cancelling()` counts the expiry (`Timeout::poll`).
                 c.expiring(true);
+                // Another cancellation of the task is being delivered in this poll (from
+                // outside, or an enclosing timeout's expiry): asyncio's `uncancel()` at the
+                // timeout's exit then returns more than `cancelling()` at its entry.
+                let outside = c.delivering_cancel();
                 if c.begin_held_delivery() {
                     // A future in the inner work holds the task's cancellations (a
                     // Condition wait re-acquiring its lock): it is polled as a delivery
                     // first, and the timeout stays armed until it lets go.
-                    return Err(Ended::Held);
+                    return Err(Ended::Held { outside });
                 }
                 // The timeout expires and finishes here, in this core access (what
                 // `finish` does for the other endings).
@@ -239,8 +243,9 @@ pub(super) enum Ended {
     /// Expired and finished.
     Expired(Stale),
     /// Delivered to a future in the inner work that holds the task's cancellations
-    /// (`runtime/cancel_hold.rs`): not finished until it lets go.
-    Held,
+    /// (`runtime/cancel_hold.rs`): not finished until it lets go. `outside`: another
+    /// cancellation of the task is being delivered too, which wins once it lets go.
+    Held { outside: bool },
 }
 
 /// Wakers an expired timeout gave up (its own and its timer's), dropped by the caller

@@ -501,6 +501,13 @@ impl<T: Clone + 'static, E: Clone + 'static> CancelFuture for RefCell<State<T, E
         notify(self, core, callbacks);
         true
     }
+
+    fn cancelled_with(&self) -> Option<Option<Box<str>>> {
+        match &self.try_borrow().ok()?.outcome {
+            Some(Err(PromiseError::Cancelled(m))) => Some(m.as_deref().map(Into::into)),
+            _ => None,
+        }
+    }
 }
 
 /// Queues a done-callback: one ready-queue slot, as asyncio's `call_soon` of it. It runs

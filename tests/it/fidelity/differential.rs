@@ -6,10 +6,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use simloop::sync::{Barrier, Condition, Promise};
 use simloop::task::AbortHandle;
-use simloop::{JoinError, JoinHandle, log, now, shield_task, sleep, spawn, wait_for, yield_now};
+use simloop::{
+    JoinError, JoinHandle, log, now, shield_task, sleep, spawn, timeout, wait_for, yield_now,
+};
 
-use super::{assert_matches_cpython, secs};
+use super::{assert_matches_cpython, py_bool, secs};
+use crate::util::OnDrop;
 
 async fn sleeper() {
     sleep(secs(1.0)).await;
@@ -97,5 +101,152 @@ fn case_701_shield_of_cancelled_task_no_message() {
         let r = wait_for(secs(5.0), shield_task(t)).await.unwrap();
         let t = now().elapsed_since_start().as_secs_f64();
         log!("wait_for(shield): {} at {t:?}", repr(r));
+    });
+}
+
+/// A timeout or `wait_for` around a Condition or Barrier wait expires in the pass in which
+/// the task is cancelled from outside: the Condition re-acquires its lock, then the
+/// outside cancel wins (asyncio's timeout sees `uncancel() > cancelling()` at its exit and
+/// lets the `CancelledError` through); a cancel after the task's turn, or none, leaves the
+/// `TimeoutError`.
+#[test]
+fn case_704_timeout_held_expiry_outside_cancel() {
+    /// The waiter's `except CancelledError: log(...); raise`, read as it unwinds.
+    /// (`None`: the work finished, nothing to log).
+    struct Cancelled(&'static str, Option<Rc<Condition<()>>>);
+    impl Drop for Cancelled {
+        fn drop(&mut self) {
+            if let Some(c) = &self.1 {
+                log!("{}: CancelledError, locked={}", self.0, py_bool(c.locked()));
+            }
+        }
+    }
+    #[derive(Clone, Copy)]
+    enum How {
+        Timeout,
+        WaitFor,
+        Barrier,
+    }
+    async fn cond_wait(c: &Condition<()>) {
+        let g = c.lock().await;
+        drop(c.wait(g).await);
+    }
+    async fn waiter(name: &'static str, how: How, c: Rc<Condition<()>>, b: Rc<Barrier>) {
+        let mut guard = Cancelled(name, Some(c.clone()));
+        let r = match how {
+            How::Timeout => timeout(secs(0.25), cond_wait(&c)).await,
+            How::WaitFor => wait_for(secs(0.25), cond_wait(&c)).await,
+            How::Barrier => {
+                timeout(secs(0.25), async {
+                    let _ = b.wait().await;
+                })
+                .await
+            }
+        };
+        if r.is_err() {
+            log!("{name}: TimeoutError, locked={}", py_bool(c.locked()));
+        }
+        guard.1 = None;
+    }
+    fn gathered(r: Result<(), JoinError>) -> &'static str {
+        match r {
+            Ok(()) => "[None]",
+            Err(JoinError::Cancelled { message: None }) => "[CancelledError('')]",
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_matches_cpython("704_timeout_held_expiry_outside_cancel", async {
+        let c = Rc::new(Condition::new(()));
+        let b = Rc::new(Barrier::new(2));
+        for (name, how) in [
+            ("timeout, cancelled after the expiry", How::Timeout),
+            ("wait_for, cancelled after the expiry", How::WaitFor),
+            ("barrier, cancelled after the expiry", How::Barrier),
+        ] {
+            let t = spawn(waiter(name, how, c.clone(), b.clone()));
+            sleep(secs(0.25)).await;
+            t.cancel();
+            log!("gather: {}", gathered(t.await));
+        }
+        let t = spawn(waiter(
+            "cancelled after its turn",
+            How::Timeout,
+            c.clone(),
+            b.clone(),
+        ));
+        yield_now().await;
+        sleep(secs(0.25)).await;
+        t.cancel();
+        log!("gather: {}", gathered(t.await));
+        let t = spawn(waiter("not cancelled", How::Timeout, c.clone(), b.clone()));
+        sleep(secs(1.0)).await;
+        log!(
+            "done: {} {}",
+            py_bool(t.is_finished()),
+            py_bool(t.cancelled())
+        );
+    });
+}
+
+/// A task woken by the cancellation of the future (or task) it awaits, then cancelled
+/// itself before it runs, ends with the awaited one's `CancelledError` (its message, or
+/// none: asyncio's `Task.__step` throws it in rather than one with `_cancel_message`),
+/// whatever `cancel()` says; a future set with a result leaves the task's own message.
+#[test]
+fn case_705_woken_by_cancelled_future_then_cancelled() {
+    async fn waiter<T>(name: &'static str, aw: impl Future<Output = T>) {
+        let cancelled = OnDrop::new(format!("{name}: cancelled"));
+        let _ = aw.await;
+        cancelled.disarm();
+        log!("{name}: woken");
+    }
+    fn future() -> Rc<Promise<i32, ()>> {
+        Rc::new(Promise::new())
+    }
+    assert_matches_cpython("705_woken_by_cancelled_future_then_cancelled", async {
+        let f = future();
+        let g = f.clone();
+        let t = spawn(waiter("future's message", async move { g.wait().await }));
+        yield_now().await;
+        f.cancel_with("future");
+        t.cancel_with("task");
+        show("future's message awaited", t).await;
+
+        let f = future();
+        let g = f.clone();
+        let t = spawn(waiter(
+            "future without a message",
+            async move { g.wait().await },
+        ));
+        yield_now().await;
+        f.cancel();
+        t.cancel_with("task");
+        show("future without a message awaited", t).await;
+
+        let f = future();
+        let g = f.clone();
+        let t = spawn(waiter("cancelled twice", async move { g.wait().await }));
+        yield_now().await;
+        f.cancel_with("future");
+        t.cancel_with("task 1");
+        t.cancel_with("task 2");
+        show("cancelled twice awaited", t).await;
+
+        let inner = spawn(sleeper());
+        let inner_handle = inner.abort_handle();
+        let t = spawn(waiter("awaited task", inner));
+        yield_now().await;
+        inner_handle.cancel_with("inner");
+        yield_now().await;
+        t.cancel_with("task");
+        show("awaited task awaited", t).await;
+
+        let f = future();
+        let g = f.clone();
+        let t = spawn(waiter("future set", async move { g.wait().await }));
+        yield_now().await;
+        f.set_result(1).unwrap();
+        t.cancel_with("task");
+        show("future set awaited", t).await;
     });
 }
