@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>` (`sl5` for PCT, below), where the payload is
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl6` for Random and PCT, below), where the payload is
 //! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
