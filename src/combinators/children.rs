@@ -28,6 +28,25 @@ impl<T> Mode<T> {
         Mode::FirstFailure { value_fails: None }
     }
 
+    /// Reads a child's outcome. asyncio's gather hands a cancelled child's message on
+    /// only when it fails the gather (`_make_cancelled_error`); `return_exceptions` lists
+    /// it from `_cancel_message` and leaves the task's kept `CancelledError` to a later
+    /// retrieval (case 707).
+    fn read(&self, handle: &mut ChildHandle<T>) -> Result<T, JoinError>
+    where
+        T: 'static,
+    {
+        match self {
+            Mode::FirstFailure { .. } => handle.outcome(),
+            Mode::CollectAll => {
+                with("gather", |c| c.keep_cancel_messages(true));
+                let r = handle.outcome();
+                with("gather", |c| c.keep_cancel_messages(false));
+                r
+            }
+        }
+    }
+
     /// Whether the outcome `r` fails the gather.
     fn fails(&self, r: &Result<T, JoinError>) -> bool {
         match (self, r) {
@@ -84,10 +103,8 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
                 return;
             }
             s.remaining -= 1;
-            let r = s.handles[index]
-                .take()
-                .expect("each child ends once")
-                .outcome();
+            let mut handle = s.handles[index].take().expect("each child ends once");
+            let r = self.mode.read(&mut handle);
             let failed = self.mode.fails(&r);
             s.outcomes[index] = Some(r);
             if failed {
@@ -225,7 +242,7 @@ impl<T: 'static> Children<T> {
             .take()
             .expect("each child's outcome is taken once, after it ended");
         drop(s);
-        handle.outcome()
+        self.shared.mode.read(&mut handle)
     }
 
     /// Takes every child's outcome, in argument order.

@@ -169,7 +169,16 @@ impl<T: 'static> Future for Shield<T> {
             }
         }
         let mut handle = this.handle.take().expect("checked above");
+        // Watched (the task was pending when shielded), the outcome reaches the caller
+        // through asyncio's outer future: the task's own message stays for a later
+        // retrieval. A task done already is what `shield()` returns, awaited directly.
+        if this.watched {
+            with("shield", |c| c.keep_cancel_messages(true));
+        }
         let mut out = outcome(&mut *handle);
+        if this.watched {
+            with("shield", |c| c.keep_cancel_messages(false));
+        }
         if let (true, Err(JoinError::Cancelled { message })) = (this.watched, &mut out) {
             // asyncio's `_inner_done_callback` calls `outer.cancel()` with no message, so
             // the caller's CancelledError carries none (case 701).

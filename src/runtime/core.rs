@@ -197,7 +197,11 @@ pub(crate) struct Core {
     /// Names of the named tasks, in id order (tasks are created in id order).
     pub(super) names: Vec<(TaskId, Cow<'static, str>)>,
     /// A pending cancellation's message, then the end's (panic or cancellation) message.
+    /// For a task that ended cancelled, the message is its kept `CancelledError`'s, which
+    /// the first retrieval takes ([`Core::take_cancel_message`]).
     pub(super) messages: BTreeMap<TaskId, Message>,
+    /// Set while a combinator reads outcomes without consuming a cancelled task's message.
+    pub(super) keep_cancel_messages: bool,
     /// The cancellations requested of each task before it ended (how many: asyncio's
     /// `Task.cancelling()`; and who asked first, when, for reports); tasks never cancelled
     /// are absent.
@@ -223,6 +227,10 @@ pub(crate) struct Core {
     /// Set when a replay must stop at the next step: a `choose` left the recording, or the
     /// program's fingerprint does not match the token's.
     pub(super) stop_next: Option<Finish>,
+    /// Set when the main task's end (`Entry::Stop`, asyncio's `loop.stop()`) was taken with
+    /// entries left in its pass: asyncio ends the loop only after the iteration it runs in,
+    /// so the run stops once that pass is spent.
+    pub(super) stopping: bool,
     /// The fingerprint of the program's first events (`schedule/program.rs`), checked
     /// against the replayed token's; fed only while it is open.
     pub(super) program: Printer,
@@ -303,6 +311,7 @@ impl Core {
             free_hops: Vec::new(),
             names: Vec::new(),
             messages: BTreeMap::new(),
+            keep_cancel_messages: false,
             cancel_counts: BTreeMap::new(),
             absorbed_expiries: Vec::new(),
             cancel_holds: Vec::new(),
@@ -318,6 +327,7 @@ impl Core {
             },
             main: TaskId::from_index(0),
             stop_next: None,
+            stopping: false,
             program: Printer::default(),
             finish: None,
             jitter: None,
@@ -376,6 +386,7 @@ impl Core {
         self.free_hops.clear();
         self.names.clear();
         self.messages.clear();
+        self.keep_cancel_messages = false;
         self.cancel_counts.clear();
         self.absorbed_expiries.clear();
         self.cancel_holds.clear();
@@ -384,6 +395,7 @@ impl Core {
         self.expiring = None;
         self.main = TaskId::from_index(0);
         self.stop_next = None;
+        self.stopping = false;
         self.program = Printer::default();
         self.finish = None;
         self.jitter = None;

@@ -394,6 +394,7 @@ impl Core {
                 // timers could still run (unless the run opted out).
                 if may_block
                     && self.limits.partial_deadlocks
+                    && !self.stopping
                     && let Some(report) = self.partial_deadlock(id)
                 {
                     return self.stop(Finish::Deadlock(report));
@@ -429,6 +430,10 @@ impl Core {
         loop {
             // Before a pass begins: a budget spent inside a poll (`task::spend_steps`) stops
             // the run before the clock moves or a deadlock is declared.
+            if self.stopping && (self.pass_left == 0 || self.stats.steps >= self.limits.max_steps) {
+                // Main ended and its stop's pass is spent (or the budget is).
+                return self.stop(Finish::MainDone);
+            }
             if self.stats.steps >= self.limits.max_steps {
                 return self.stop(Finish::StepLimit);
             }
@@ -441,8 +446,14 @@ impl Core {
                 let finish = self.stop_next.take().expect("checked");
                 return self.stop(finish);
             }
-            // The policy is tested once: the pool's calls below do not test it again.
-            let n = if self.fifo { 0 } else { self.ready.pool_len() };
+            // The policy is tested once: the pool's calls below do not test it again. After
+            // main's end the pass's rest runs in queue order, with no decision, so that a
+            // Random or PCT run records the decisions it recorded before round 20.
+            let n = if self.fifo || self.stopping {
+                0
+            } else {
+                self.ready.pool_len()
+            };
             let entry = if n > 1 {
                 let view = ReadyView {
                     queue: &self.ready,
@@ -496,6 +507,9 @@ impl Core {
                         cancelled |= self.take_parked_cancel(id);
                     }
                     if waits {
+                        if cancelled {
+                            self.take_awaited_message(s);
+                        }
                         self.clear_waits_slow(s);
                     }
                     self.start_running(id, s);
@@ -546,7 +560,15 @@ impl Core {
                         return Step::Wake(waker);
                     }
                 }
-                Entry::Stop => return self.stop(Finish::MainDone),
+                Entry::Stop => {
+                    // asyncio's `loop.stop()` ends the loop after the iteration it runs
+                    // in: the entries queued behind it in this pass still run (case 706),
+                    // oldest first under every policy.
+                    if self.pass_left == 0 {
+                        return self.stop(Finish::MainDone);
+                    }
+                    self.stopping = true;
+                }
             }
         }
     }

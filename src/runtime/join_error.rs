@@ -22,7 +22,10 @@ use std::fmt;
 pub enum JoinError {
     /// The task was cancelled; asyncio's `CancelledError`, with its optional message.
     Cancelled {
-        /// The message given to [`crate::JoinHandle::cancel_with`], if any.
+        /// The message given to [`crate::JoinHandle::cancel_with`], if any. As in asyncio,
+        /// only the first retrieval of a task's cancellation carries it (an await, a
+        /// `result()`, a gather the task fails, `as_completed`); later ones get `None`,
+        /// asyncio's `CancelledError()`.
         message: Option<String>,
     },
     /// The task panicked; the simulation caught the panic and went on.

@@ -10,7 +10,7 @@ use super::slot::{
     QUEUED, SLEEPING,
 };
 use super::wait::Forward;
-use super::{Completion, Core, ErasedTask, Hop, WaitOn};
+use super::{Completion, Core, ErasedTask, Hop, Message, WaitOn};
 use crate::trace::{EventKind, Quick};
 
 impl Core {
@@ -65,6 +65,11 @@ impl Core {
             // `uncancel()` say next, as a forwarded cancellation does (case 705).
             self.cancel_counts.get_mut(&id).expect("counted").must = false;
             delivered = woken_by;
+            if let [Forward::Task(t)] = inner[..] {
+                // Its wake-up retrieved that task's CancelledError (`__wakeup` calls
+                // `result()`): the message is taken (case 707).
+                self.take_cancel_message(t);
+            }
         } else {
             self.cancel_counts.get_mut(&id).expect("counted").must = must;
         }
@@ -157,6 +162,43 @@ impl Core {
     /// or being delivered (its future dropping).
     pub(crate) fn cancel_message(&self, id: TaskId) -> Option<&str> {
         self.messages.get(&id).map(|m| &**m)
+    }
+
+    /// The message of a retrieval of the `CancelledError` of task `id`, which ended
+    /// cancelled: asyncio's `_make_cancelled_error`, which hands the `CancelledError` the
+    /// task's step caught (`_cancelled_exc`, with the message) to the first retrieval only
+    /// and a bare `CancelledError()` to every later one (case 707). A retrieval made while
+    /// [`Core::keep_cancel_messages`] is set (gather's `return_exceptions`, a shield's
+    /// watch) reads the message and leaves it. `None` for a task that did not end cancelled.
+    pub(crate) fn take_cancel_message(&mut self, id: TaskId) -> Option<Message> {
+        if self.state_of(id) & END_MASK != END_CANCELLED {
+            return None;
+        }
+        if self.keep_cancel_messages {
+            return self.messages.get(&id).cloned();
+        }
+        self.messages.remove(&id)
+    }
+
+    /// A task about to be dropped by its cancellation while it awaits one task (its one wait,
+    /// in slot `s`) that ended cancelled: asyncio's `__wakeup` retrieved that task's
+    /// `CancelledError` (`result()`) before the step, so the message is taken, and a later
+    /// awaiter gets `CancelledError()` (case 707, found by seed 1000, program 689).
+    #[cold]
+    pub(super) fn take_awaited_message(&mut self, s: usize) {
+        if self.tasks[s].more_waits != NONE {
+            return;
+        }
+        if let Some(WaitOn::Join(t)) = self.tasks[s].wait {
+            self.take_cancel_message(t);
+        }
+    }
+
+    /// While set, retrievals of cancelled tasks' outcomes leave their messages
+    /// ([`Core::take_cancel_message`]): for the combinators whose asyncio counterparts read
+    /// `cancelled()` or `_cancel_message` rather than the exception.
+    pub(crate) fn keep_cancel_messages(&mut self, on: bool) {
+        self.keep_cancel_messages = on;
     }
 
     /// Takes a pending cancellation of `id`: whether one was requested (its message, if

@@ -270,8 +270,21 @@ impl<T: 'static> Future for JoinHandle<T> {
         let mut out: Option<Result<T, JoinError>> = None;
         cell.take_output_and_recycle(&mut out);
         this.taken = true;
-        Poll::Ready(out.expect("simloop: a finished task holds its result until joined"))
+        let out = out.expect("simloop: a finished task holds its result until joined");
+        Poll::Ready(retrieved(id, out))
     }
+}
+
+/// A retrieval of task `id`'s outcome `out`: a cancellation carries the message only the
+/// first time (`Core::take_cancel_message`, asyncio's
+/// `_make_cancelled_error`); a later retrieval gets none, as asyncio's `CancelledError()`.
+pub(crate) fn retrieved<T>(id: TaskId, mut out: Result<T, JoinError>) -> Result<T, JoinError> {
+    if let Err(JoinError::Cancelled { message }) = &mut out {
+        *message = try_with(|c| c.take_cancel_message(id))
+            .flatten()
+            .map(String::from);
+    }
+    out
 }
 
 impl<T> Drop for JoinHandle<T> {

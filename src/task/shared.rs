@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use super::join::retrieved;
 use super::{AbortHandle, JoinError, JoinHandle, TaskId};
 use crate::runtime::{
     Completion, Core, DoneCallback, DoneCallbackKey, Enter, WaitOn, run_in, try_with, with,
@@ -22,6 +23,23 @@ use crate::runtime::{
 /// [`shield_task`](crate::shield_task) over clones one slot after that, all interleaved in
 /// registration order as asyncio's done-callbacks are. Dropping the last clone detaches
 /// the task (it keeps running). Cloning costs a reference count; a clone is not `Send`.
+///
+/// A cancelled task's message goes to the first retrieval of its cancellation only (the
+/// first clone awaited, a [`result`](Task::result), a gather it fails): later ones get
+/// `JoinError::Cancelled { message: None }`, as asyncio's `_make_cancelled_error` gives
+/// the kept `CancelledError` once and a bare `CancelledError()` after.
+///
+/// ```
+/// use simloop::{JoinError, Sim, spawn, yield_now};
+///
+/// Sim::new().run(async {
+///     let t = spawn(yield_now()).share();
+///     t.cancel_with("stop");
+///     let first = t.clone().await.unwrap_err();
+///     assert_eq!(first, JoinError::Cancelled { message: Some("stop".into()) });
+///     assert_eq!(t.await.unwrap_err(), JoinError::Cancelled { message: None });
+/// });
+/// ```
 ///
 /// # Examples
 ///
@@ -438,7 +456,7 @@ impl<T: Clone + 'static> Future for Task<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let shared = &*self.inner;
         if let Some(r) = &*shared.outcome.borrow() {
-            return Poll::Ready(r.clone());
+            return Poll::Ready(retrieved(shared.id, r.clone()));
         }
         let (id, run) = (shared.id, shared.run);
         let cell = with("Task", |c| {
@@ -461,7 +479,7 @@ impl<T: Clone + 'static> Future for Task<T> {
         cell.take_output_and_recycle(&mut out);
         let out = out.expect("simloop: a finished task holds its result until joined");
         *shared.outcome.borrow_mut() = Some(out.clone());
-        Poll::Ready(out)
+        Poll::Ready(retrieved(id, out))
     }
 }
 

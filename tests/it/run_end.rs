@@ -230,3 +230,43 @@ fn a_replayed_run_labels_its_teardown_as_the_recorded_run_did() {
         }
     }
 }
+
+/// Main's end stops the run once the pass it runs in is spent, as asyncio's `loop.stop()`
+/// (case 706): the `call_later(0)` callbacks armed in main's last step fire at the start of
+/// the stop's pass, behind it, and run under every policy. They run oldest first, with no
+/// decision: a Random or PCT run decides only until it picks the stop (at most one pick per
+/// callback before it), so its tokens record what they recorded before, and replay.
+#[test]
+fn the_pass_main_ends_in_runs_to_its_end_with_no_decision() {
+    let program = || async {
+        for i in 0..3 {
+            task::call_later(Duration::ZERO, move || simloop::log!("behind the stop {i}"));
+        }
+    };
+    for policy in [
+        simloop::Policy::Fifo,
+        simloop::Policy::Random,
+        simloop::Policy::Pct { depth: 3 },
+    ] {
+        for seed in 0..16 {
+            let out = Sim::new().policy(policy).seed(seed).run(program());
+            assert!(out.result.is_ok());
+            let logs = out.trace.logs();
+            for i in 0..3 {
+                assert!(
+                    logs.contains(&format!("behind the stop {i}")),
+                    "{policy} {seed}: {logs}"
+                );
+            }
+            assert!(out.stats.decisions <= 3, "{policy} {seed}");
+            assert_eq!(out.trace.run_end(), Some(RunEnd::MainEnded));
+            let again = Sim::new().replay(&out.token).run(program());
+            assert_eq!(again.trace, out.trace, "{policy} seed {seed}");
+        }
+    }
+    let fifo = Sim::new().run(program());
+    assert_eq!(
+        fifo.trace.logs(),
+        "t=0 behind the stop 0\nt=0 behind the stop 1\nt=0 behind the stop 2\n"
+    );
+}

@@ -177,15 +177,17 @@ impl Rt {
                         } else {
                             match simloop::try_gather_tasks(handles).await {
                                 Ok(vs) => vs.into_iter().map(Ok).collect(),
-                                Err(GatherError::Failed(e)) => return Err(e),
+                                Err(GatherError::Failed(e)) => return Err(failure(&cells, e)),
                                 Err(GatherError::Join(j)) => {
-                                    return Err(from_join(Err(j)).expect_err("a join error"));
+                                    let e = from_join(Err(j)).expect_err("a join error");
+                                    return Err(failure(&cells, e));
                                 }
                             }
                         };
                         let mut out = Vec::new();
                         for (c, r) in cells.iter().zip(results) {
-                            *c.result.borrow_mut() = Some(r.clone());
+                            // Listed, not retrieved: the message stays (case 707).
+                            let r = c.keep(r);
                             out.push(match r {
                                 Ok(v) => v,
                                 Err(e) => Value::Error(gathered(e)),
@@ -252,8 +254,21 @@ impl Rt {
                     .try_into()
                     .expect("one cell, one handle");
                 // `shield(t)`: the caller's cancellation stops the wait, not the task,
-                // which may be awaited again.
-                let v = from_join(simloop::shield_task(task).await)?;
+                // which may be awaited again. Of a task done already, `shield()` returns
+                // the task: awaiting it is a retrieval (case 707). Of a pending one, a
+                // cancellation reaches the caller as `outer.cancel()`, with no message.
+                let was_done = cell.done();
+                let r = from_join(simloop::shield_task(task).await);
+                let v = if was_done {
+                    cell.retrieve(cell.keep(r))?
+                } else {
+                    match r {
+                        Err(e) if e.kind == "CancelledError" => {
+                            return Err(Exc::new("CancelledError", ""));
+                        }
+                        r => r?,
+                    }
+                };
                 if let Some(b) = bind {
                     env.insert(b.clone(), v);
                 }
@@ -334,9 +349,11 @@ impl Rt {
                         Err(_) => return Err(Exc::new("TimeoutError", "")),
                     };
                     // The task may be awaited again later, as in asyncio.
-                    if let Some(i) = stream.last_index() {
-                        *cells[i].result.borrow_mut() = Some(r.clone());
-                    }
+                    // Each result is a retrieval (asyncio's `f.result()`, case 707).
+                    let r = match stream.last_index() {
+                        Some(i) => cells[i].retrieve(cells[i].keep(r)),
+                        None => r,
+                    };
                     let v = r?;
                     if let Some(b) = bind {
                         env.insert(b.clone(), v);
@@ -381,6 +398,36 @@ impl Rt {
         }
         Ok(Flow::Next)
     }
+}
+
+/// What a gather without `return_exceptions` over `cells` raises for the failure `e`: a
+/// `CancelledError` is the failing child's retrieval (asyncio's `_make_cancelled_error`),
+/// its message only if nothing took it before (case 707). The failing child is the first
+/// in argument order that ended with a `CancelledError` whose message no retrieval took.
+fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
+    if e.kind != "CancelledError" {
+        return e;
+    }
+    for c in cells {
+        if c.message_taken.get() || !c.done() {
+            continue;
+        }
+        let read = c.result.borrow().clone();
+        let r = match read {
+            Some(r) => r,
+            // Cancelled in the library and not read before: the gather's read was the
+            // first, and `e` is what it read.
+            None if c.cancelled() => c.keep(Err(e.clone())),
+            None => match c.outcome() {
+                Some(r) => r,
+                None => continue,
+            },
+        };
+        if matches!(&r, Err(x) if x.kind == "CancelledError") {
+            return c.retrieve(r).expect_err("a CancelledError");
+        }
+    }
+    e
 }
 
 /// An exception as `gather(return_exceptions=True)` lists it: asyncio puts a fresh

@@ -36,19 +36,24 @@ struct State {
 
 /// asyncio's `_done_callback`: records child `i`'s outcome and resolves the outer future at
 /// the first failure (without `return_exceptions`) or when every child ended.
-fn on_done(state: &RefCell<State>, i: usize, r: TaskResult) {
+/// A task child's failure is a retrieval of its outcome (`cell`: its message goes to the
+/// first, case 707).
+fn on_done(state: &RefCell<State>, i: usize, r: TaskResult, cell: Option<&TaskCell>) {
     let mut s = state.borrow_mut();
     s.remaining -= 1;
     if s.resolved || s.outer.done() {
         return;
     }
-    if !s.return_exceptions
-        && let Err(e) = &r
-    {
+    if !s.return_exceptions && r.is_err() {
+        let e = match cell {
+            Some(c) => c.retrieve(r),
+            None => r,
+        }
+        .expect_err("checked");
         s.resolved = true;
         let outer = Rc::clone(&s.outer);
         drop(s);
-        let _ = outer.set_error(e.clone());
+        let _ = outer.set_error(e);
         return;
     }
     s.outcomes[i] = Some(r);
@@ -124,7 +129,7 @@ pub(super) async fn gather(
                 None => {
                     let state = Rc::clone(&state);
                     f.add_done_callback(move |r| {
-                        on_done(&state, i, r.map_err(super::value::promise_error));
+                        on_done(&state, i, r.map_err(super::value::promise_error), None);
                     });
                 }
             },
@@ -146,15 +151,19 @@ pub(super) async fn gather(
                     let (state, cell) = (Rc::clone(&state), Rc::clone(cell));
                     task.add_done_callback(move |t| {
                         let r = from_join(t.result().expect("a done task has an outcome"));
-                        *cell.result.borrow_mut() = Some(r.clone());
-                        on_done(&state, i, r);
+                        let r = cell.keep(r);
+                        on_done(&state, i, r, Some(&cell));
                     });
                 }
             },
         }
     }
     for (i, r) in ended {
-        on_done(&state, i, r);
+        let cell = match &children[i] {
+            Child::Task(c) => Some(&**c),
+            Child::Future(_) => None,
+        };
+        on_done(&state, i, r, cell);
     }
     let guard = CancelOnDrop {
         children: &children,

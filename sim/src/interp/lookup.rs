@@ -180,7 +180,8 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     }
     if let "result()" | "exception()" = member {
         let outcome = match v {
-            Value::Task(t) => t.outcome(),
+            // Both retrieve: a cancelled task's message goes to the first (case 707).
+            Value::Task(t) => t.outcome().map(|r| t.retrieve(r)),
             Value::Future(f) => f.result().map(|r| r.map_err(super::value::promise_error)),
             _ => None,
         };

@@ -58,6 +58,7 @@ impl Rt {
             abort,
             handle: RefCell::new(Some(handle)),
             result: RefCell::new(None),
+            message_taken: Default::default(),
         }))
     }
 

@@ -1,6 +1,6 @@
 //! Values a scenario computes with: Python-like scalars, lists, task handles, exceptions.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
@@ -213,8 +213,11 @@ pub struct TaskCell {
     pub abort: simloop::AbortHandle,
     /// The handle (a TaskGroup child's, while nobody is awaiting it).
     pub handle: RefCell<Option<Handle>>,
-    /// Its outcome, once someone awaited it.
+    /// Its outcome, once someone read it: as it ended, a `CancelledError` with its message
+    /// (the retrievals see it through [`TaskCell::retrieve`]).
     pub result: RefCell<Option<TaskResult>>,
+    /// Whether a retrieval took the message of the `CancelledError` it ended with.
+    pub message_taken: Cell<bool>,
 }
 
 impl fmt::Debug for TaskCell {
@@ -230,9 +233,35 @@ impl TaskCell {
         *self.name.borrow_mut() = name;
     }
 
+    /// A retrieval of the task's outcome `r` (an `await`, `result()`, `exception()`, a
+    /// gather it fails, `as_completed`): asyncio hands a cancelled task's `CancelledError`,
+    /// with its message, to the first retrieval only (`_make_cancelled_error` gives the
+    /// kept `_cancelled_exc` once); every later one gets `CancelledError()` (case 707).
+    pub fn retrieve(&self, r: TaskResult) -> TaskResult {
+        match r {
+            Err(e) if e.kind == "CancelledError" && self.message_taken.replace(true) => {
+                Err(Exc::new("CancelledError", ""))
+            }
+            r => r,
+        }
+    }
+
+    /// Records the outcome `r` a combinator read, unless an earlier read did (the library
+    /// hands a cancelled task's message to its first read only); returns the outcome as the
+    /// task ended.
+    pub fn keep(&self, r: TaskResult) -> TaskResult {
+        self.result.borrow_mut().get_or_insert(r).clone()
+    }
+
     /// Waits for the task and returns its outcome (awaiting a finished task again returns the
-    /// same outcome, and several tasks may await a plain task at once, as in asyncio).
+    /// same outcome, and several tasks may await a plain task at once, as in asyncio), as a
+    /// retrieval ([`TaskCell::retrieve`]).
     pub async fn join(&self) -> TaskResult {
+        let r = self.join_raw().await;
+        self.retrieve(r)
+    }
+
+    async fn join_raw(&self) -> TaskResult {
         if let Some(r) = self.result.borrow().clone() {
             return r;
         }
@@ -251,8 +280,7 @@ impl TaskCell {
             ));
         };
         let r = handle.join().await;
-        *self.result.borrow_mut() = Some(r.clone());
-        r
+        self.keep(r)
     }
 
     /// The task's outcome if it ended and it can be read without awaiting (a TaskGroup
@@ -262,7 +290,7 @@ impl TaskCell {
             return Some(r.clone());
         }
         match &*self.handle.borrow() {
-            Some(Handle::Plain(t)) => t.result().map(from_join),
+            Some(Handle::Plain(t)) => t.result().map(|r| self.keep(from_join(r))),
             Some(Handle::Group(h, _)) if h.is_finished() => Some(Err(Exc::new(
                 "RuntimeError",
                 format!(

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use simloop::sync::{Barrier, Condition, Promise};
-use simloop::task::AbortHandle;
+use simloop::task::{AbortHandle, call_later, call_soon};
 use simloop::{
     JoinError, JoinHandle, log, now, shield_task, sleep, spawn, timeout, wait_for, yield_now,
 };
@@ -248,5 +248,192 @@ fn case_705_woken_by_cancelled_future_then_cancelled() {
         f.set_result(1).unwrap();
         t.cancel_with("task");
         show("future set awaited", t).await;
+    });
+}
+
+/// Main returns: asyncio's `loop.stop()` (main's done-callback) ends the loop after the
+/// pass it runs in, so the entries queued behind it still run (a task woken after main's
+/// step in main's last pass, a `call_later(0)` armed before main returned), then the
+/// tasks left are cancelled.
+#[test]
+fn case_706_main_end_pass() {
+    async fn worker() {
+        let cancelled = OnDrop::new("worker: cancelled by asyncio.run");
+        yield_now().await;
+        sleep(secs(1.0)).await;
+        log!("worker: woken at main's deadline");
+        yield_now().await;
+        log!("worker: after sleep(0), behind the stop");
+        yield_now().await;
+        log!("worker: never");
+        cancelled.disarm();
+    }
+    assert_matches_cpython("706_main_end_pass", async {
+        let _worker = spawn(worker());
+        sleep(secs(1.0)).await;
+        call_soon(|| log!("call_soon before main's end"));
+        call_later(secs(0.0), || log!("call_later(0) armed before main's end"));
+        call_later(secs(1.0), || log!("call_later(1): never"));
+        log!("main: returns");
+    });
+}
+
+/// A cancelled task hands its message to the first retrieval of its `CancelledError` only
+/// (asyncio's `_make_cancelled_error` gives the kept `_cancelled_exc` once): a second
+/// awaiter, a later await, a second `result()`, an await after a gather, `as_completed`,
+/// `wait_for` or a shield of the ended task get none. `gather_all_tasks`, a shield of a
+/// pending task, `wait`, `cancelled()` leave it; a bare future's message is never taken.
+#[test]
+fn case_707_cancel_message_first_retrieval() {
+    use futures::StreamExt as _;
+    use simloop::task::Task;
+    use simloop::{ReturnWhen, as_completed, gather_all_tasks, gather_tasks, wait};
+
+    fn line<T>(what: &str, r: Result<T, JoinError>) {
+        match r {
+            Err(JoinError::Cancelled { message: Some(m) }) => {
+                log!("{what}: CancelledError('{m}')");
+            }
+            Err(JoinError::Cancelled { message: None }) => log!("{what}: CancelledError()"),
+            Ok(_) => log!("{what}: no error"),
+            Err(e) => panic!("{what}: {e}"),
+        }
+    }
+    async fn cancelled(message: &str) -> Task<()> {
+        let t = spawn(sleeper()).share();
+        yield_now().await;
+        t.cancel_with(message);
+        yield_now().await;
+        t
+    }
+    assert_matches_cpython("707_cancel_message_first_retrieval", async {
+        let t = spawn(sleeper()).share();
+        let (x, y) = (t.clone(), t.clone());
+        let a1 = spawn(async move { line("first awaiter", x.await) });
+        let a2 = spawn(async move { line("second awaiter", y.await) });
+        yield_now().await;
+        t.cancel_with("m1");
+        a1.await.unwrap();
+        a2.await.unwrap();
+        line("later await", t.await);
+
+        let t = cancelled("m2").await;
+        line("result()", t.result().unwrap());
+        line("exception() after result()", t.result().unwrap());
+
+        let t = cancelled("m3").await;
+        line("exception()", t.result().unwrap());
+        line("await after exception()", t.await);
+
+        let t = cancelled("m4").await;
+        log!("cancelled(): {}", py_bool(t.cancelled()));
+        line("gather", gather_tasks(vec![t.clone()]).await);
+        line("await after gather", t.await);
+
+        let t = cancelled("m5").await;
+        let r = gather_all_tasks(vec![t.clone()]).await;
+        assert!(r[0].as_ref().is_err_and(JoinError::is_cancelled));
+        log!("gather(return_exceptions=True): [CancelledError('')]");
+        line("await after gather(return_exceptions=True)", t.await);
+
+        let t = cancelled("m6").await;
+        line(
+            "shield of a cancelled task (shield returns the task)",
+            shield_task(t.clone()).await,
+        );
+        line("await after shield", t.await);
+
+        let t = spawn(sleeper()).share();
+        let inner = t.clone();
+        let s = spawn(async move { line("shield", shield_task(inner).await) });
+        yield_now().await;
+        t.cancel_with("m6b");
+        s.await.unwrap();
+        line("await after shield", t.await);
+
+        let t = cancelled("m7").await;
+        let (done, _) = wait(vec![t.clone()], ReturnWhen::AllCompleted, None).await;
+        log!("wait: {} done", done.len());
+        line("result() after wait", t.result().unwrap());
+
+        let t = cancelled("m8").await;
+        let mut each = as_completed(vec![t.clone()], None);
+        while let Some(r) = each.next().await {
+            line("as_completed", r.unwrap());
+        }
+        line("await after as_completed", t.await);
+
+        let t = cancelled("m9").await;
+        line("wait_for", wait_for(secs(5.0), t.clone()).await.unwrap());
+        line("await after wait_for", t.await);
+
+        let t = spawn(sleeper()).share();
+        t.add_done_callback(|t| log!("done-callback: cancelled() {}", py_bool(t.cancelled())));
+        yield_now().await;
+        t.cancel_with("m10");
+        yield_now().await;
+        yield_now().await;
+        line("await after done-callback", t.await);
+
+        let t = spawn(sleeper()).share();
+        t.add_done_callback(|t| line("done-callback's result()", t.result().unwrap()));
+        yield_now().await;
+        t.cancel_with("m11");
+        yield_now().await;
+        yield_now().await;
+        line("await after done-callback's result()", t.await);
+
+        let inner = spawn(sleeper()).share();
+        let watched = inner.clone();
+        let outer = spawn(async move { line("awaiting task", watched.await) });
+        yield_now().await;
+        inner.cancel_with("m12");
+        outer.await.unwrap();
+        line("await inner after its awaiter", inner.await);
+
+        let f: Promise<(), ()> = Promise::new();
+        f.cancel_with("future");
+        for what in ["future, first await", "future, second await"] {
+            match f.wait().await {
+                Err(simloop::sync::PromiseError::Cancelled(Some(m))) => {
+                    log!("{what}: CancelledError('{m}')");
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+        match f.result() {
+            Some(Err(simloop::sync::PromiseError::Cancelled(Some(m)))) => {
+                log!("future's result(): CancelledError('{m}')");
+            }
+            other => panic!("{other:?}"),
+        }
+    });
+}
+
+/// A task awaiting another is cancelled: the cancellation goes on to the awaited task,
+/// which ends with the message; the awaiter's wake-up retrieves it (asyncio's `__wakeup`
+/// calls `result()`), so a later await of the awaited task gets none, and the awaiter's own
+/// awaiter gets the message.
+#[test]
+fn case_708_cancelled_awaiter_takes_message() {
+    assert_matches_cpython("708_cancelled_awaiter_takes_message", async {
+        let t = spawn(sleeper()).share();
+        let inner = t.clone();
+        let a = spawn(async move {
+            let cancelled = OnDrop::new("awaiter: cancelled");
+            let _ = inner.await;
+            cancelled.disarm();
+        });
+        yield_now().await;
+        a.cancel_with("via the awaiter");
+        yield_now().await;
+        yield_now().await;
+        match t.await {
+            Err(JoinError::Cancelled { message: None }) => {
+                log!("later await of the task: CancelledError()");
+            }
+            other => panic!("later await of the task: {other:?}"),
+        }
+        show("await of the awaiter", a).await;
     });
 }
