@@ -13,7 +13,7 @@
 use std::task::Waker;
 
 use super::TaskId;
-use super::slot::{ABANDONING, SLEEPING};
+use super::slot::{ABANDONING, CANCEL, SLEEPING};
 use super::{Core, TimerKey, WaitOn};
 
 /// Where a timeout's scope begins among its task's waits: taken just before the timeout
@@ -65,6 +65,14 @@ impl Core {
         let task = self.timers.fired_task(index)?;
         // The timer keeps the task's number; its slot, while it has one, comes from the table.
         let task = self.place_by_number(task);
+        // asyncio's timeout callback is a `Task.cancel()` with no message: a pending request
+        // of the `_must_cancel` kind (the task queued with `cancel(msg)` not yet delivered)
+        // takes its message, none, as a second `cancel()` would (cases 700, 709).
+        if self.state_of(task) & CANCEL != 0
+            && self.cancel_counts.get(&task).is_some_and(|c| c.must)
+        {
+            self.messages.remove(&task);
+        }
         let mut forwarded = false;
         for t in self.timers.deliver(index) {
             forwarded |= self.cancel(t, None);

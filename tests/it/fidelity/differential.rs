@@ -437,3 +437,25 @@ fn case_708_cancelled_awaiter_takes_message() {
         show("await of the awaiter", a).await;
     });
 }
+
+/// A task queued with a `cancel(msg)` pending when its timeout expires: asyncio's expiry
+/// is another `Task.cancel()`, with no message, which replaces a pending `_must_cancel`'s,
+/// so the task ends with `CancelledError()`; a task cancelled while it sleeps keeps the
+/// message its sleep was cancelled with.
+#[test]
+fn case_709_timeout_expiry_replaces_message() {
+    assert_matches_cpython("709_timeout_expiry_replaces_message", async {
+        let t = spawn(async {
+            let _ = timeout(secs(0.0), yield_now()).await;
+        });
+        yield_now().await;
+        t.cancel_with("outside");
+        show("queued, then its timeout expires", t).await;
+        let t = spawn(async {
+            let _ = timeout(secs(0.5), sleep(secs(1.0))).await;
+        });
+        sleep(secs(0.25)).await;
+        t.cancel_with("outside");
+        show("sleeping, cancelled before its timeout", t).await;
+    });
+}
