@@ -612,7 +612,7 @@ def forge(policy, seed, decisions, count=None, events=2, print_hash=0):
     """A token with a valid checksum: `decisions` as (index, arity) pairs, after a program
     fingerprint of `events` events (1 to 64) with hash `print_hash`."""
     # FIFO's tokens are version 3, Random's and PCT's version 6 (round 19).
-    version = "sl3" if policy == "fifo" else "sl6"
+    version = "sl3" if policy == "fifo" else "sl7"
     head = f"{version}:{policy}:{seed}:"
     body = (events << 56 | print_hash & ((1 << 56) - 1)).to_bytes(8, "little")
     body += varint(len(decisions) if count is None else count)

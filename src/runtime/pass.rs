@@ -85,6 +85,8 @@ impl Core {
                 self.trace.quick(next, None, Quick::ClockAdvanced);
             }
             self.fire_due_timers();
+            // Only own wake-ups fired: queued as their tasks' polls, without hops.
+            self.hops_to_polls();
         }
         if let Some(idle) = &mut self.idle {
             idle.arm();
@@ -147,7 +149,8 @@ impl Core {
 
     /// Moves every due timer to the back of the ready queue, earliest deadline first and
     /// equal deadlines in arming order. Each costs one slot before its task is queued, as the
-    /// timer callback does in asyncio.
+    /// timer callback does in asyncio (after the clock advanced, own wake-ups alone queue
+    /// their tasks at once: [`Core::hops_to_polls`]).
     ///
     /// The fired timers are gathered first (up to [`FIRED_CHUNK`] at a time); when there are
     /// many in a big run, their tasks' id-table entries, slots and futures are prefetched

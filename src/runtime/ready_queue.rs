@@ -304,6 +304,21 @@ impl ReadyQueue {
         }
     }
 
+    /// The entries, to rewrite in place (their number and places stay): in FIFO order for
+    /// the FIFO policy, in index order in the pool (push order too, while nothing left
+    /// since the queue was empty).
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Entry> + '_ {
+        let (deque, slots) = if self.fifo {
+            (Some(self.deque.iter_mut()), None)
+        } else {
+            (None, Some(self.slots.iter_mut().map(|s| &mut s.entry)))
+        };
+        deque
+            .into_iter()
+            .flatten()
+            .chain(slots.into_iter().flatten())
+    }
+
     /// The entries: in FIFO order for the FIFO policy, in index order in the pool.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
         let (deque, slots) = if self.fifo {

@@ -7,7 +7,7 @@ use std::task::Waker;
 use super::awaiters::Waiter;
 use super::context::defer_wake;
 use super::ready::Entry;
-use super::slot::{END_MASK, QUEUED};
+use super::slot::{END_MASK, QUEUED, TaskSlot};
 use super::{Completion, Core, DoneCallback, Hop, ReadyQueue};
 use super::{DoneCallbackKey, TaskId};
 use crate::trace::Quick;
@@ -314,5 +314,75 @@ impl Core {
             self.awaiters
                 .push(&mut slot.waiters, Waiter::Wake { task: me, waker });
         }
+    }
+}
+
+impl Core {
+    /// Turns the wake-up hops that fill the ready queue after the clock advanced (the pass
+    /// began with nothing ready and fired only sleeps on their tasks' own wakers, as the
+    /// passes of a timer-driven program do) into their tasks' polls, in place: each hop
+    /// would only have queued its task ([`Core::wake_entry`]), and nothing else is ready to
+    /// run between them. Under FIFO the hops would fill one pass and their tasks the next,
+    /// in the same order, with nothing else in either, so every order and trace event stays
+    /// the same, and [`Stats::steps`](crate::Stats::steps) still counts each hop's slot.
+    /// Under Random and PCT a task was ready once its hop was picked, which a pick of the
+    /// task itself now stands for: the same schedules, from fewer entries.
+    ///
+    /// Only when every entry is such a hop (a timeout's expiry, a foreign waker's wake or a
+    /// callback among them keeps them all), every hop queues its task (its slot holds it,
+    /// not queued or ended, and no other hop names it), and the step limit does not fall
+    /// among them: otherwise the hops stay, so that the run does what it did.
+    #[inline(never)]
+    pub(super) fn hops_to_polls(&mut self) {
+        let Core {
+            ready,
+            tasks,
+            stats,
+            trace,
+            limits,
+            now,
+            ..
+        } = self;
+        let hops = ready.len() as u64;
+        if hops == 0 || stats.steps.saturating_add(hops) > limits.max_steps {
+            return;
+        }
+        fn slot_of<'a>(tasks: &'a mut [TaskSlot], e: &Entry) -> Option<&'a mut TaskSlot> {
+            match *e {
+                Entry::Hop(id) => tasks
+                    .get_mut(id.slot() as usize)
+                    .filter(|s| s.task == id.get()),
+                _ => None,
+            }
+        }
+        // Marks each task queued, as its hop would; a task named twice fails the test.
+        let mut marked = 0;
+        let all = ready.iter().all(|e| match slot_of(tasks, e) {
+            Some(slot) if slot.state & (QUEUED | END_MASK) == 0 => {
+                slot.state |= QUEUED;
+                marked += 1;
+                true
+            }
+            _ => false,
+        });
+        if !all {
+            for e in ready.iter().take(marked) {
+                if let Some(slot) = slot_of(tasks, e) {
+                    slot.state &= !QUEUED;
+                }
+            }
+            return;
+        }
+        for e in ready.iter_mut() {
+            let Entry::Hop(id) = *e else {
+                unreachable!("only hops were queued")
+            };
+            *e = Entry::Poll(id);
+            if trace.full() {
+                trace.quick(*now, None, Quick::Wake(id));
+            }
+        }
+        stats.steps += hops;
+        stats.wakes += hops;
     }
 }

@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>` (`sl6` for Random and PCT, below), where the payload is
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl7` for Random and PCT, below), where the payload is
 //! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
@@ -46,6 +46,14 @@
 //! version 3 and replay as before (a FIFO token of a program with a gather recorded before
 //! round 19 may be refused as recorded from another program: the fingerprint hashes the step
 //! of each spawn, and the counted children's steps are gone).
+//!
+//! Version 7 (`sl7`) is the same format for Random's and PCT's tokens again: since round 20
+//! a pass that begins after the clock advanced and fires only sleeps on their tasks' own
+//! wakers queues the tasks at once instead of a wake-up hop each (`runtime/wakeups.rs`), so a
+//! timer-driven program has fewer ready entries than it had: a Random or PCT seed schedules
+//! differently, and a recorded decision's index may name another entry. Every older Random
+//! or PCT token is refused as [`TokenError::Outdated`]. FIFO's tokens stay version 3: the
+//! hops' steps are still counted, so FIFO's order, steps and fingerprints are unchanged.
 
 use std::error::Error;
 use std::fmt;
@@ -59,7 +67,7 @@ use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
 /// The version of Random's and PCT's tokens (see the module docs).
-const VERSION: &str = "sl6";
+const VERSION: &str = "sl7";
 
 /// The version of FIFO's tokens, which make no decisions (see the module docs).
 const FIFO_VERSION: &str = "sl3";
@@ -69,10 +77,13 @@ const FIFO_VERSION: &str = "sl3";
 const READABLE: [&str; 2] = [FIFO_VERSION, VERSION];
 
 /// What this simloop reads, as its messages say it.
-const READS: &str = "sl6, and sl3 for FIFO";
+const READS: &str = "sl7, and sl3 for FIFO";
 
 /// Why a Random or PCT token older than version 6 is refused.
 const BEFORE_SL6: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 6 (a gathered child that cannot decide its gather takes no ready-queue entry)";
+
+/// Why a Random or PCT token of version 6 is refused.
+const BEFORE_SL7: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 7 (a sleep that ends when nothing else is ready queues its task without a wake-up hop)";
 
 /// Versions this simloop once wrote and no longer reads, with why. `sl3` is read for
 /// FIFO's tokens.
@@ -85,6 +96,7 @@ const OUTDATED: &[(&str, &str)] = &[
     ("sl3", BEFORE_SL6),
     ("sl4", BEFORE_SL6),
     ("sl5", BEFORE_SL6),
+    ("sl6", BEFORE_SL7),
 ];
 
 /// The version a token of `policy` is written in.
@@ -139,7 +151,7 @@ pub enum TokenError {
     /// The token was written by an older simloop, in a format this one no longer reads:
     /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
     /// order, which version 3's ready pool does not keep), or a Random or PCT token of
-    /// `sl3`, `sl4` or `sl5` (their seeds and decisions schedule differently since `sl6`).
+    /// `sl3` to `sl6` (their seeds and decisions schedule differently since `sl7`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -365,7 +377,7 @@ impl FromStr for Token {
             decisions: DecisionLog::default(),
             program: ProgramFingerprint::new(0, 0),
         };
-        // The head as written (a FIFO token of version 6 is read, and written as version 3).
+        // The head as written (a FIFO token of version 7 is read, and written as version 3).
         let mut head = head(version, policy, seed);
         if seed_only {
             head.push(SEED_ONLY);
@@ -472,8 +484,9 @@ mod tests {
     }
 
     /// Random's and PCT's seeds and decisions schedule differently since round 19 (a
-    /// gathered child that cannot decide takes no ready entry): their tokens are version
-    /// 6, and every older one is refused, saying why, whether it replays by its seed or by
+    /// gathered child that cannot decide takes no ready entry) and again since round 20 (a
+    /// sleep that ends when nothing else is ready takes no hop): their tokens are version
+    /// 7, and every older one is refused, saying why, whether it replays by its seed or by
     /// its decisions. FIFO's tokens stay version 3 and still replay.
     #[test]
     fn older_random_and_pct_tokens_are_refused() {
@@ -483,17 +496,17 @@ mod tests {
             let recorded = sim().run(program()).token;
             assert!(seeded.is_seed_only() && !recorded.is_seed_only());
             for token in [&seeded, &recorded] {
-                assert!(token.to_string().starts_with("sl6:"), "{token}");
+                assert!(token.to_string().starts_with("sl7:"), "{token}");
                 assert_eq!(token.to_string().parse::<Token>().as_ref(), Ok(token));
-                for version in ["sl3", "sl4", "sl5"] {
+                for (version, since) in [("sl3", 6), ("sl4", 6), ("sl5", 6), ("sl6", 7)] {
                     let old = as_version(token, version);
                     assert!(old.starts_with(&format!("{version}:{policy}:5:")), "{old}");
                     let err = old.parse::<Token>().unwrap_err();
                     assert_eq!(err, TokenError::Outdated(version.into()));
                     let message = err.to_string();
                     assert!(
-                        message.contains("schedule differently since version 6")
-                            && message.contains("it reads sl6, and sl3 for FIFO")
+                        message.contains(&format!("schedule differently since version {since}"))
+                            && message.contains("it reads sl7, and sl3 for FIFO")
                             && message.contains("to record a new token"),
                         "{message}"
                     );
@@ -507,7 +520,7 @@ mod tests {
             "{}",
             fifo.token
         );
-        let token: Token = as_version(&fifo.token, "sl6").parse().unwrap();
+        let token: Token = as_version(&fifo.token, "sl7").parse().unwrap();
         assert_eq!(token, fifo.token);
         let again = Sim::new().replay(&token).run(program());
         assert_eq!(again.trace, fifo.trace);

@@ -219,7 +219,7 @@ fn malformed_tokens_are_rejected_with_a_clear_error() {
     let cases = [
         ("", "empty"),
         ("hello", "4"),
-        ("sl7:fifo:1:AAAA", "version 'sl7'"),
+        ("sl8:fifo:1:AAAA", "version 'sl8'"),
         ("sl1:fifo:1:AAAA", "older simloop"),
         ("sl2:fifo:1:AAAA", "older simloop"),
         ("sl3:lifo:1:AAAA", "unknown policy 'lifo'"),

@@ -248,3 +248,66 @@ fn a_sleep_armed_in_an_ended_run_finishes_at_once_in_the_next() {
     });
     assert_eq!(out.result.unwrap(), Instant::ZERO);
 }
+
+/// A pass that begins after the clock advanced and fires only sleeps on their tasks' own
+/// wakers queues the tasks without their wake-up hops (`Core::hops_to_polls`): FIFO's steps still
+/// count the hops' slots, and under Random the tasks are the only entries to pick from.
+#[test]
+fn own_wake_ups_after_the_clock_moved_take_no_entries() {
+    let program = || async {
+        for _ in 0..3 {
+            drop(spawn(sleep(Duration::from_millis(1))));
+        }
+        sleep(Duration::from_millis(2)).await;
+    };
+    // The main task, three first polls; at 1 ms three hops' slots and three polls; at 2 ms
+    // the main task's hop and poll; the stop.
+    assert_eq!(Sim::new().run(program()).stats.steps, 13);
+    for seed in 0..20 {
+        let out = Sim::new()
+            .policy(simloop::Policy::Random)
+            .seed(seed)
+            .run(program());
+        assert_eq!(out.stats.steps, 13, "seed {seed}");
+        // Two picks among the first polls and two among the polls at 1 ms; with the three
+        // hops as entries there were at least five at 1 ms.
+        assert_eq!(out.stats.decisions, 4, "seed {seed}");
+    }
+}
+
+/// A wake-up of a task that ended (its sleep outlived it) readies nothing: it keeps its hop
+/// (only hops that each queue their task are turned into polls), the clock moves on to
+/// the next deadline, and the idle hook is called again first.
+#[test]
+fn a_wake_up_that_readies_nothing_lets_the_clock_move_on() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let idle = Arc::new(AtomicUsize::new(0));
+    let calls = idle.clone();
+    let out = Sim::new()
+        .on_idle(move || {
+            calls.fetch_add(1, Ordering::Relaxed);
+            false
+        })
+        .run(async {
+            let nap = spawn(async {
+                let mut nap = Box::pin(sleep(Duration::from_millis(1)));
+                // Armed on this task's own waker, then handed out as the task ends.
+                assert!(futures::poll!(nap.as_mut()).is_pending());
+                Some(nap)
+            })
+            .await
+            .unwrap()
+            .unwrap();
+            sleep(Duration::from_millis(5)).await;
+            (nap.deadline(), now())
+        });
+    let at = |ms| Some(Instant::ZERO + Duration::from_millis(ms));
+    assert_eq!(out.result.unwrap(), (at(1), at(5).unwrap()));
+    // Idle before the clock moves to 1 ms and again before it moves to 5 ms.
+    assert_eq!(idle.load(Ordering::Relaxed), 2);
+    // main, the task, main (joins, sleeps), the idle call, the wake-up's slot at 1 ms, the
+    // idle call, main's hop and poll at 5 ms, the stop.
+    assert_eq!(out.stats.steps, 9);
+}
