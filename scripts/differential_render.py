@@ -112,9 +112,11 @@ def py_other(s, ind, ctx):
     if k == "log_cancelling":
         return [p + f'log(f"{lab} cancelling={{{ref(s["h"], ctx)}.cancelling()}}")']
     if k == "fut_set_task":
-        return [p + f'{s["f"]}.set_result({s["h"]})']
+        return [p + "try:", p + f'    {s["f"]}.set_result({s["h"]})',
+                p + "except asyncio.InvalidStateError:", p + f'    log("{lab} invalid")']
     if k == "late_await":
-        return [p + "lt = await fh"] + task_await_py("lt", lab, p)
+        # `fh` is cancelled with the first task cancelled while awaiting it: caught too.
+        return task_await_py("lt", lab, p)
     if k == "child":
         return py_other(dict(s, k="spawn"), ind, ctx)
     if k == "acquire_timeout":
@@ -284,7 +286,7 @@ def task_await_py(h, lab, p):
     """A task awaiting another: a cancelled one raises CancelledError, caught; the awaiting
     task's own cancellation (the count grew) goes on, as a Drop does."""
     return [p + f"{own(lab)} = asyncio.current_task().cancelling()",
-            p + "try:", p + f'    v = await H["{h}"]' if h != "lt" else p + "    v = await lt",
+            p + "try:"] + ([p + f'    v = await H["{h}"]'] if h != "lt" else [p + "    lt = await fh", p + "    v = await lt"]) + [
             p + f'    log(f"{lab} got {{v}}")',
             p + "except asyncio.CancelledError as e:",
             p + f"    if asyncio.current_task().cancelling() > {own(lab)}:", p + "        raise",
@@ -293,7 +295,8 @@ def task_await_py(h, lab, p):
 
 
 def task_await_toml(h, lab):
-    return (f'{{ try = [{{ try = [{{ await = "{h}", as = "v" }}, {{ log = {q(lab + " got {v}")} }}], '
+    pre = '{ await = "fh", as = "lt" }, ' if h == "lt" else ""
+    return (f'{{ try = [{{ try = [{pre}{{ await = "{h}", as = "v" }}, {{ log = {q(lab + " got {v}")} }}], '
             f'error = "CancelledError", as = "e", except = [{{ log = {q(lab + " " + h + " cancelled {e}")} }}] }}], '
             f'as = "e", except = [{{ log = {q(lab + " caught {e:type} {e}")} }}] }}')
 
@@ -308,9 +311,10 @@ def toml_step(s, ctx):
     if k == "log_cancelling":
         return [f"{{ log = {q(lab + ' cancelling={' + s['h'] + '.cancelling()}')} }}"]
     if k == "fut_set_task":
-        return [f'{{ set_result = "{s["f"]}", value = "{{{s["h"]}}}" }}']
+        return [f'{{ try = [{{ set_result = "{s["f"]}", value = "{{{s["h"]}}}" }}], error = "InvalidStateError", '
+                f'except = [{{ log = {q(lab + " invalid")} }}] }}']
     if k == "late_await":
-        return ['{ await = "fh", as = "lt" }', task_await_toml("lt", lab)]
+        return [task_await_toml("lt", lab)]
     if k == "child":
         return toml_step(dict(s, k="spawn"), ctx)
     if k == "acquire_timeout":
