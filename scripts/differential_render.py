@@ -39,7 +39,7 @@ def toml_block(steps, ctx):
 def handles(s):
     """Task handles a step (and its blocks) uses; the ones a spawn makes are not counted."""
     hs = set()
-    if s["k"] not in ("spawn", "tg_spawn", "gather_calls"):
+    if s["k"] not in ("spawn", "tg_spawn", "gather_calls", "child"):
         hs.update(s.get("hs", []))
         if "h" in s:
             hs.add(s["h"])
@@ -49,10 +49,84 @@ def handles(s):
     return hs
 
 
+def ref(h, ctx):
+    """A task handle in Python: main's locals, or the global registry `H` in a task."""
+    return f"H['{h}']" if ctx.get("task") else h
+
+
+def own(lab):
+    """The local holding the task's `cancelling()` before an await (`c_t1_5`): a
+    CancelledError is the task's own when the count grew. (Compared with 0, CPython 3.12's
+    count left at 1 by a TaskGroup whose `__aexit__` swallowed its abort's cancellation would
+    make every later one look like the task's own; 3.13 and simloop leave 0.)"""
+    return "c_" + lab.replace(".", "_")
+
+
+def py_caught(lines, s, p, ctx):
+    """A step awaiting tasks, in a task: a CancelledError that is not the task's own
+    (its `cancelling()` did not grow) is logged; the task's own goes on, as a Drop does."""
+    if not s.get("catch"):
+        return lines
+    c = own(s["lab"])
+    return ([p + f"{c} = asyncio.current_task().cancelling()", p + "try:"] + ["    " + x for x in lines]
+            + [p + "except asyncio.CancelledError as e:",
+               p + f"    if asyncio.current_task().cancelling() > {c}:", p + "        raise",
+               p + f'    log(f"{s["lab"]} cancelled {{e}}")'])
+
+
+def toml_caught(items, s):
+    if not s.get("catch"):
+        return items
+    return [f'{{ try = [{", ".join(items)}], error = "CancelledError", as = "e", '
+            f'except = [{{ log = {q(s["lab"] + " cancelled {e}")} }}] }}']
+
+
 def py_step(s, ind, ctx):
     p = " " * ind
     k = s["k"]
     lab = s.get("lab", "")
+    if k in ("gather", "wait", "shield_await"):
+        return py_caught(py_combine(s, p, ctx), s, p, ctx)
+    return py_other(s, ind, ctx)
+
+
+def py_combine(s, p, ctx):
+    k = s["k"]
+    lab = s["lab"]
+    names = [ref(h, ctx) for h in s.get("hs", [])]
+    if k == "gather":
+        re = ", return_exceptions=True" if s["re"] else ""
+        return [p + f"r = await asyncio.gather({', '.join(names)}{re})", p + f'log(f"{lab} gather {{r}}")']
+    if k == "wait":
+        to = "" if s["to"] is None else f", timeout={num(s['to'])}"
+        dones = ", ".join("{" + h + ".done()}" for h in names)
+        return [p + f"await asyncio.wait([{', '.join(names)}], return_when=asyncio.{s['when']}{to})",
+                p + f'log(f"{lab} wait [{dones}]")']
+    return [p + f"v = await asyncio.shield({ref(s['h'], ctx)})", p + f'log(f"{lab} got {{v}}")']
+
+
+def py_other(s, ind, ctx):
+    p = " " * ind
+    k = s["k"]
+    lab = s.get("lab", "")
+    if k == "log_cancelling":
+        return [p + f'log(f"{lab} cancelling={{{ref(s["h"], ctx)}.cancelling()}}")']
+    if k == "fut_set_task":
+        return [p + "try:", p + f'    {s["f"]}.set_result({s["h"]})',
+                p + "except asyncio.InvalidStateError:", p + f'    log("{lab} invalid")']
+    if k == "late_await":
+        # `fh` is cancelled with the first task cancelled while awaiting it: caught too.
+        return task_await_py("lt", lab, p)
+    if k == "child":
+        return py_other(dict(s, k="spawn"), ind, ctx)
+    if k == "acquire_timeout":
+        fn = f"_a{s['id']}"
+        return ([p + "try:", p + f"    async def {fn}():", p + f"        await {s['prim']}.acquire()",
+                 p + f"    await asyncio.wait_for({fn}(), {num(s['d'])})",
+                 p + f'    log(f"{lab} acquired at {{asyncio.get_running_loop().time()}}")']
+                + (py_block(s["body"], ind + 4, ctx) if s["body"] else [])
+                + [p + f"    {s['prim']}.release()",
+                   p + "except TimeoutError:", p + f'    log(f"{lab} timed out at {{asyncio.get_running_loop().time()}}")'])
     if k == "log":
         return [p + f'log("{lab}")']
     if k == "log_time":
@@ -122,10 +196,11 @@ def py_step(s, ind, ctx):
         return [p + "await Q.join()"]
     if k == "fut_await":
         # A future cancelled by someone raises CancelledError without cancelling the task:
-        # caught. The task's own cancellation (cancelling() > 0) goes on, as a Drop does.
-        return [p + "try:", p + f"    v = await {s['f']}", p + f'    log(f"{lab} got {{v}}")',
+        # caught. The task's own cancellation (the count grew) goes on, as a Drop does.
+        return [p + f"{own(lab)} = asyncio.current_task().cancelling()",
+                p + "try:", p + f"    v = await {s['f']}", p + f'    log(f"{lab} got {{v}}")',
                 p + "except asyncio.CancelledError as e:",
-                p + "    if asyncio.current_task().cancelling():", p + "        raise",
+                p + f"    if asyncio.current_task().cancelling() > {own(lab)}:", p + "        raise",
                 p + f'    log(f"{lab} future cancelled {{e}}")']
     if k == "fut_set":
         return [p + "try:", p + f'    {s["f"]}.set_result("{lab}")',
@@ -158,15 +233,9 @@ def py_step(s, ind, ctx):
         return [p + f'{s["h"]} = asyncio.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")',
                 p + f'H["{s["h"]}"] = {s["h"]}']
     if k == "tg_spawn":
-        return [p + f'{s["h"]} = tg.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")']
+        return [p + f'{s["h"]} = {ctx.get("tg", "tg")}.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")']
     if k == "task_await":
-        # A task awaiting another: a cancelled one raises CancelledError, caught; the
-        # awaiting task's own cancellation (cancelling() > 0) goes on, as a Drop does.
-        return [p + "try:", p + f'    v = await H["{s["h"]}"]', p + f'    log(f"{lab} got {{v}}")',
-                p + "except asyncio.CancelledError as e:",
-                p + "    if asyncio.current_task().cancelling():", p + "        raise",
-                p + f'    log(f"{lab} {s["h"]} cancelled {{e}}")',
-                p + "except Exception as e:", p + f'    log(f"{lab} caught {{type(e).__name__}} {{e}}")']
+        return task_await_py(s["h"], lab, p)
     if k == "task_cancel":
         msg = f'"{lab}"' if s.get("msg") else ""
         return [p + f'H["{s["h"]}"].cancel({msg})']
@@ -175,18 +244,10 @@ def py_step(s, ind, ctx):
     if k == "cancel":
         msg = f'"{lab}"' if s.get("msg") else ""
         return [p + f"{s['h']}.cancel({msg})"]
-    if k == "gather":
-        re = ", return_exceptions=True" if s["re"] else ""
-        return [p + f"r = await asyncio.gather({', '.join(s['hs'])}{re})", p + f'log(f"{lab} gather {{r}}")']
     if k == "gather_calls":
         re = ", return_exceptions=True" if s["re"] else ""
         calls = ", ".join(f"{h.replace('h', 't')}()" for h in s["hs"])
         return [p + f"r = await asyncio.gather({calls}{re})", p + f'log(f"{lab} gather {{r}}")']
-    if k == "wait":
-        to = "" if s["to"] is None else f", timeout={num(s['to'])}"
-        dones = ", ".join("{" + h + ".done()}" for h in s["hs"])
-        return [p + f"await asyncio.wait([{', '.join(s['hs'])}], return_when=asyncio.{s['when']}{to})",
-                p + f'log(f"{lab} wait [{dones}]")']
     if k == "as_completed":
         to = "" if s["to"] is None else f", timeout={num(s['to'])}"
         return [p + f"for f in asyncio.as_completed([{', '.join(s['hs'])}]{to}):",
@@ -199,14 +260,17 @@ def py_step(s, ind, ctx):
         return [p + f"async def {fn}():", p + f"    return await {inner}",
                 p + f"v = await asyncio.wait_for({fn}(), {num(s['d'])})", p + f'log(f"{lab} got {{v}}")']
     if k == "task_group":
-        return [p + "async with asyncio.TaskGroup() as tg:"] + py_block(s["body"], ind + 4, ctx)
-    if k in ("call_soon", "call_later"):
+        tg = f"tg{s['id']}" if "id" in s else "tg"
+        return [p + f"async with asyncio.TaskGroup() as {tg}:"] + py_block(s["body"], ind + 4, dict(ctx, tg=tg))
+    if k in ("call_soon", "call_later", "call_at"):
         fn = f"_c{s['id']}"
         lines = [p + f"def {fn}():"] + py_block(s["body"], ind + 4, ctx)
         if k == "call_soon":
             lines.append(p + f"cb{s['id']} = loop.call_soon({fn})")
-        else:
+        elif k == "call_later":
             lines.append(p + f"cb{s['id']} = loop.call_later({num(s['d'])}, {fn})")
+        else:
+            lines.append(p + f"cb{s['id']} = loop.call_at(loop.time() + {num(s['d'])}, {fn})")
         return lines
     if k == "cancel_cb":
         return [p + f"cb{s['cb']}.cancel()"]
@@ -218,6 +282,25 @@ def py_step(s, ind, ctx):
     raise ValueError(k)
 
 
+def task_await_py(h, lab, p):
+    """A task awaiting another: a cancelled one raises CancelledError, caught; the awaiting
+    task's own cancellation (the count grew) goes on, as a Drop does."""
+    return [p + f"{own(lab)} = asyncio.current_task().cancelling()",
+            p + "try:"] + ([p + f'    v = await H["{h}"]'] if h != "lt" else [p + "    lt = await fh", p + "    v = await lt"]) + [
+            p + f'    log(f"{lab} got {{v}}")',
+            p + "except asyncio.CancelledError as e:",
+            p + f"    if asyncio.current_task().cancelling() > {own(lab)}:", p + "        raise",
+            p + f'    log(f"{lab} {h} cancelled {{e}}")',
+            p + "except Exception as e:", p + f'    log(f"{lab} caught {{type(e).__name__}} {{e}}")']
+
+
+def task_await_toml(h, lab):
+    pre = '{ await = "fh", as = "lt" }, ' if h == "lt" else ""
+    return (f'{{ try = [{{ try = [{pre}{{ await = "{h}", as = "v" }}, {{ log = {q(lab + " got {v}")} }}], '
+            f'error = "CancelledError", as = "e", except = [{{ log = {q(lab + " " + h + " cancelled {e}")} }}] }}], '
+            f'as = "e", except = [{{ log = {q(lab + " caught {e:type} {e}")} }}] }}')
+
+
 ASYNCIO_ERRORS = {"TimeoutError", "CancelledError", "InvalidStateError", "QueueFull",
                   "QueueEmpty", "BrokenBarrierError"}
 
@@ -225,6 +308,24 @@ ASYNCIO_ERRORS = {"TimeoutError", "CancelledError", "InvalidStateError", "QueueF
 def toml_step(s, ctx):
     k = s["k"]
     lab = s.get("lab", "")
+    if k == "log_cancelling":
+        return [f"{{ log = {q(lab + ' cancelling={' + s['h'] + '.cancelling()}')} }}"]
+    if k == "fut_set_task":
+        return [f'{{ try = [{{ set_result = "{s["f"]}", value = "{{{s["h"]}}}" }}], error = "InvalidStateError", '
+                f'except = [{{ log = {q(lab + " invalid")} }}] }}']
+    if k == "late_await":
+        return [task_await_toml("lt", lab)]
+    if k == "child":
+        return toml_step(dict(s, k="spawn"), ctx)
+    if k == "acquire_timeout":
+        items = ([f'{{ wait_for = {num(s["d"])}, do = [{{ acquire = "{s["prim"]}" }}] }}',
+                  f"{{ log = {q(lab + ' acquired at {loop.time()}')} }}"]
+                 + [t for c in s["body"] for t in toml_step(c, ctx)]
+                 + [f'{{ release = "{s["prim"]}" }}'])
+        return [f'{{ try = [{", ".join(items)}], error = "TimeoutError", '
+                f"except = [{{ log = {q(lab + ' timed out at {loop.time()}')} }}] }}"]
+    if k == "shield_await":
+        return toml_caught([f'{{ shield = "{s["h"]}", as = "v" }}', f"{{ log = {q(lab + ' got {v}')} }}"], s)
     if k == "log":
         return [f"{{ log = {q(lab)} }}"]
     if k == "log_time":
@@ -314,10 +415,7 @@ def toml_step(s, ctx):
         t = s["h"].replace("h", "t")
         return [f'{{ spawn = "{t}", args = {{ {ctx["args"][t]} }}, as = "{s["h"]}" }}']
     if k == "task_await":
-        h = s["h"]
-        return [f'{{ try = [{{ try = [{{ await = "{h}", as = "v" }}, {{ log = {q(lab + " got {v}")} }}], '
-                f'error = "CancelledError", as = "e", except = [{{ log = {q(lab + " " + h + " cancelled {e}")} }}] }}], '
-                f'as = "e", except = [{{ log = {q(lab + " caught {e:type} {e}")} }}] }}']
+        return [task_await_toml(s["h"], lab)]
     if k == "task_cancel":
         msg = f", message = {q(lab)}" if s.get("msg") else ""
         return [f'{{ cancel = "{s["h"]}"{msg} }}']
@@ -329,7 +427,7 @@ def toml_step(s, ctx):
     if k == "gather":
         items = ", ".join(f'{{ await = "{h}" }}' for h in s["hs"])
         re = ", return_exceptions = true" if s["re"] else ""
-        return [f'{{ gather = [{items}]{re}, as = "r" }}', f"{{ log = {q(lab + ' gather {r}')} }}"]
+        return toml_caught([f'{{ gather = [{items}]{re}, as = "r" }}', f"{{ log = {q(lab + ' gather {r}')} }}"], s)
     if k == "gather_calls":
         items = ", ".join(f'{{ call = "{h.replace("h", "t")}", args = {{ {ctx["args"][h.replace("h", "t")]} }} }}'
                           for h in s["hs"])
@@ -338,8 +436,8 @@ def toml_step(s, ctx):
     if k == "wait":
         to = "" if s["to"] is None else f", timeout = {num(s['to'])}"
         dones = ", ".join("{" + h + ".done()}" for h in s["hs"])
-        return [f'{{ wait = {json.dumps(s["hs"])}, return_when = "{s["when"]}"{to} }}',
-                f"{{ log = {q(lab + ' wait [' + dones + ']')} }}"]
+        return toml_caught([f'{{ wait = {json.dumps(s["hs"])}, return_when = "{s["when"]}"{to} }}',
+                            f"{{ log = {q(lab + ' wait [' + dones + ']')} }}"], s)
     if k == "as_completed":
         to = "" if s["to"] is None else f", timeout = {num(s['to'])}"
         return [f'{{ as_completed = {json.dumps(s["hs"])}{to}, as = "v", do = [{{ log = {q(lab + " ac {v}")} }}] }}']
@@ -352,6 +450,9 @@ def toml_step(s, ctx):
         return [f"{{ call_soon = {toml_block(s['body'], ctx)}, as = \"cb{s['id']}\" }}"]
     if k == "call_later":
         return [f"{{ call_later = {num(s['d'])}, do = {toml_block(s['body'], ctx)}, as = \"cb{s['id']}\" }}"]
+    if k == "call_at":
+        return [f'{{ let = "at", expr = "loop.time() + {num(s["d"])}" }}',
+                f"{{ call_at = \"{{at}}\", do = {toml_block(s['body'], ctx)}, as = \"cb{s['id']}\" }}"]
     if k == "cancel_cb":
         return [f'{{ cancel = "cb{s["cb"]}" }}']
     if k == "done_cb":
@@ -363,23 +464,33 @@ def toml_step(s, ctx):
 # --- rendering ------------------------------------------------------------------------
 
 
-def spawned_in_order(main):
+def spawned_in(steps):
+    """The handles the steps spawn (`create_task`, TaskGroup children, gather's), in order."""
     out = []
 
     def walk(steps):
         for s in steps:
-            if s["k"] in ("spawn", "tg_spawn"):
+            if s["k"] in ("spawn", "tg_spawn", "child"):
                 out.append(s["h"])
             if s["k"] == "gather_calls":
                 out.extend(s["hs"])
             walk(s.get("body", []))
-    walk(main)
+    walk(steps)
+    return out
+
+
+def spawned_in_order(main, tasks=None):
+    """The handles main spawns, then those the tasks spawn (children, their groups')."""
+    out = spawned_in(main)
+    for body in (tasks or {}).values():
+        out += spawned_in(body)
     return out
 
 
 def task_refs(body):
-    """The other tasks' handles a task's steps name, sorted."""
-    return sorted(set().union(*[handles(s) for s in body]) if body else set())
+    """The other tasks' handles a task's steps name, sorted (not the ones it spawns)."""
+    used = set().union(*[handles(s) for s in body]) if body else set()
+    return sorted(used - set(spawned_in(body)))
 
 
 def plain_in_order(main):
@@ -391,11 +502,11 @@ QUEUES = {"fifo": "Queue", "lifo": "LifoQueue", "priority": "PriorityQueue"}
 
 
 def render_py(prog, header=""):
-    nf = prog["nfut"]
-    futs = [f"f{j}" for j in range(nf)]
+    futs = futures(prog)
+    nf = len(futs)
     pr = prog["prims"]
     sem = "BoundedSemaphore" if pr["S"]["bounded"] else "Semaphore"
-    hs = spawned_in_order(prog["main"])
+    hs = spawned_in_order(prog["main"], prog["tasks"])
     lines = [
         header or f"# differential.py --seed {prog['seed']} program {prog['idx']}",
         "import asyncio, os, sys",
@@ -416,7 +527,7 @@ def render_py(prog, header=""):
     for name, body in prog["tasks"].items():
         if "h" + name[1:] not in hs:
             continue
-        lines += ["", f"async def {name}():"] + py_block(body, 4, {})
+        lines += ["", f"async def {name}():"] + py_block(body, 4, {"task": True})
         lines.append("")
     lines += ["", "async def main():", f"    global {', '.join(futs)}",
               "    loop = asyncio.get_running_loop()"]
@@ -434,11 +545,15 @@ def render_py(prog, header=""):
     return "\n".join(lines)
 
 
+def futures(prog):
+    """The futures main creates: f0, f1, and `fh` (a task's handle, "late_await")."""
+    return [f"f{j}" for j in range(prog["nfut"])] + (["fh"] if prog.get("late") else [])
+
+
 def render_toml(prog, name="differential"):
-    nf = prog["nfut"]
-    futs = [f"f{j}" for j in range(nf)]
+    futs = futures(prog)
     pr = prog["prims"]
-    hs = spawned_in_order(prog["main"])
+    hs = spawned_in_order(prog["main"], prog["tasks"])
     params = {name_: futs + task_refs(body) for name_, body in prog["tasks"].items()}
     ctx = {"args": {name_: ", ".join(f'{x} = "{{{x}}}"' for x in ps) for name_, ps in params.items()}}
     out = [

@@ -105,6 +105,7 @@ where
                 this.body = None;
                 shared.state.borrow_mut().body = None;
                 if out.is_err() {
+                    shared.state.borrow_mut().body_failed = true;
                     this.join.group.shared.abort();
                 }
                 this.value = Some(out);
@@ -127,11 +128,13 @@ where
             return Poll::Pending;
         };
         let value = this.value.take();
-        if joined.is_ok() && this.cancelled {
-            // The task's cancellation was delivered to the scope and no child failed: with
-            // the hold let go, the delivery poll this is ends the task (the engine, or a
-            // timeout's held expiry), as asyncio's `__aexit__` re-raises the
-            // `CancelledError`.
+        if joined.is_ok() && this.cancelled && !matches!(value, Some(Err(_))) {
+            // The task's cancellation was delivered to the scope, no child failed and the
+            // body did not raise before it: with the hold let go, the delivery poll this is
+            // ends the task (the engine, or a timeout's held expiry), as asyncio's
+            // `__aexit__` re-raises the `CancelledError`. A body that raised first made the
+            // group abort, and `__aexit__` swallows a cancellation while aborting: the
+            // join absorbed it (`on_done`) and the body's exception is raised (case 720).
             return Poll::Pending;
         }
         Poll::Ready(match (joined, value) {

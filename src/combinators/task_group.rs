@@ -120,6 +120,10 @@ pub(super) struct GroupState {
     /// The join was cancelled as a future (the joining task cancelled, or a timeout around
     /// the join expired): failures then absorb the cancellation.
     pub(super) cancelled: bool,
+    /// A [`GroupScope`]'s body raised: the group is aborting for it, and like the
+    /// children's failures it absorbs a cancellation that reaches the wait (asyncio's
+    /// `__aexit__` swallows a `CancelledError` once `_aborting`, case 720).
+    pub(super) body_failed: bool,
 }
 
 impl<E: 'static> TaskGroup<E> {
@@ -410,7 +414,7 @@ impl DoneCallback for GroupShared {
             // the children ended, raises their failures if there are any: the join returns
             // them and the task goes on, its cancellation absorbed (case 379). A timeout
             // around the join lets them through too (case 413).
-            let absorb = (s.remaining == 0 && !s.failed.is_empty())
+            let absorb = (s.remaining == 0 && (!s.failed.is_empty() || s.body_failed))
                 .then_some(s.joiner)
                 .flatten()
                 .map(|joiner| (joiner, s.cancelled));

@@ -381,16 +381,21 @@ impl Rt {
                         }
                         _ => None,
                     };
-                    let n = group.failures.len();
                     match cancelled {
-                        Some(ChildFailure::Body { error }) if n == 0 => error,
-                        _ => {
-                            let s = if n == 1 { "" } else { "s" };
-                            Exc::new(
-                                "ExceptionGroup",
-                                format!("unhandled errors in a TaskGroup ({n} sub-exception{s})"),
-                            )
-                        }
+                        Some(ChildFailure::Body { error }) if group.failures.is_empty() => error,
+                        _ => Exc::task_group(
+                            group
+                                .failures
+                                .into_iter()
+                                .map(|f| match f {
+                                    ChildFailure::Error { error, .. }
+                                    | ChildFailure::Body { error } => error,
+                                    ChildFailure::Panicked { message, .. } => {
+                                        Exc::new("RuntimeError", message)
+                                    }
+                                })
+                                .collect(),
+                        ),
                     }
                 });
             }

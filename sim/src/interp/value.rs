@@ -39,6 +39,10 @@ pub struct Exc {
     /// exceptions raised in two places are equal). Boxed: exceptions and the values that
     /// hold them live in every task's futures, and a place is rarely read.
     at: Option<Box<Loc>>,
+    /// An exception group's own message and its sub-exceptions, which its `repr` shows
+    /// (`ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('b')])`); `message`
+    /// is its `str`, which counts them.
+    group: Option<Rc<(String, Vec<Exc>)>>,
 }
 
 impl PartialEq for Exc {
@@ -56,6 +60,18 @@ impl Exc {
             message: message.into(),
             empty_arg: false,
             at: None,
+            group: None,
+        }
+    }
+
+    /// A TaskGroup's `ExceptionGroup` of `errors`, in the order asyncio collects them.
+    pub(crate) fn task_group(errors: Vec<Exc>) -> Exc {
+        let base = "unhandled errors in a TaskGroup";
+        let n = errors.len();
+        let s = if n == 1 { "" } else { "s" };
+        Exc {
+            group: Some(Rc::new((base.to_string(), errors))),
+            ..Exc::new("ExceptionGroup", format!("{base} ({n} sub-exception{s})"))
         }
     }
 
@@ -122,6 +138,15 @@ impl Exc {
     /// assert_eq!(err.repr(), "TimeoutError()");
     /// ```
     pub fn repr(&self) -> String {
+        if let Some(g) = &self.group {
+            let subs: Vec<String> = g.1.iter().map(Exc::repr).collect();
+            return format!(
+                "{}({}, [{}])",
+                self.kind,
+                py_str_repr(&g.0),
+                subs.join(", ")
+            );
+        }
         if self.message.is_empty() && !self.empty_arg {
             format!("{}()", self.kind)
         } else {
@@ -328,7 +353,9 @@ impl TaskCell {
         match &*self.handle.borrow() {
             Some(Handle::Plain(t)) => t.cancelling(),
             Some(Handle::Group(h, _)) => h.cancelling(),
-            None => 0,
+            // A TaskGroup child being awaited, or awaited already: its count stays
+            // readable after it ended, as asyncio's does (case 722).
+            None => self.abort.cancelling(),
         }
     }
 

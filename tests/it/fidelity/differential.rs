@@ -9,10 +9,11 @@ use std::rc::Rc;
 use simloop::sync::{Barrier, Condition, Promise};
 use simloop::task::{AbortHandle, call_later, call_soon};
 use simloop::{
-    JoinError, JoinHandle, log, now, shield_task, sleep, spawn, timeout, wait_for, yield_now,
+    ChildFailure, JoinError, JoinHandle, TaskGroup, log, now, shield_task, sleep, spawn, timeout,
+    wait_for, yield_now,
 };
 
-use super::{assert_matches_cpython, py_bool, secs};
+use super::{assert_matches_cpython, py_bool, py_list, secs};
 use crate::util::OnDrop;
 
 async fn sleeper() {
@@ -457,5 +458,74 @@ fn case_709_timeout_expiry_replaces_message() {
         sleep(secs(0.25)).await;
         t.cancel_with("outside");
         show("sleeping, cancelled before its timeout", t).await;
+    });
+}
+
+/// A task cancelled while its TaskGroup waits for a child after the body raised: asyncio's
+/// `__aexit__` is aborting, so it swallows the `CancelledError` and raises the group's
+/// failures once the child ended; the task goes on and returns its value. Cancelled while
+/// the group waits after a body that ended normally, the task ends cancelled once the child
+/// did. The children are Condition waiters whose cancellation waits for the lock main holds.
+#[test]
+fn case_720_group_body_raised_then_cancelled() {
+    async fn child(name: String, c: Rc<Condition<()>>) -> Result<(), String> {
+        let cancelled = OnDrop::new(format!("{name} cancelled"));
+        let g = c.lock().await;
+        drop(c.wait(g).await);
+        cancelled.disarm();
+        Ok(())
+    }
+    async fn worker(name: &'static str, body_raises: bool, c: Rc<Condition<()>>) -> &'static str {
+        let tg: TaskGroup<String> = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group
+                    .spawn(child(format!("{name}.child"), c))
+                    .map(drop)
+                    .unwrap();
+                sleep(secs(0.25)).await;
+                if body_raises {
+                    return Err(format!("ValueError('{name}')"));
+                }
+                log!("{name} body ends");
+                Ok(())
+            })
+            .await;
+        if let Err(e) = r {
+            let errors = e.failures.iter().map(|f| match f {
+                ChildFailure::Body { error } => error.clone(),
+                other => panic!("{other:?}"),
+            });
+            log!(
+                "{name} caught ExceptionGroup('unhandled errors in a TaskGroup', {})",
+                py_list(errors)
+            );
+        }
+        log!("{name} goes on");
+        sleep(secs(0.5)).await;
+        log!("{name} returns");
+        name
+    }
+    assert_matches_cpython("720_group_body_raised_then_cancelled", async {
+        let c = Rc::new(Condition::new(()));
+        let a = spawn(worker("a", true, c.clone()));
+        let b = spawn(worker("b", false, c.clone()));
+        sleep(secs(0.125)).await;
+        let held = c.lock().await;
+        sleep(secs(0.25)).await;
+        log!("main cancels a and b");
+        a.cancel();
+        b.cancel();
+        sleep(secs(0.125)).await;
+        log!("main releases the lock");
+        drop(held);
+        for (name, t) in [("a", a), ("b", b)] {
+            match t.await {
+                Ok(v) => log!("{name} returned '{v}'"),
+                Err(JoinError::Cancelled { .. }) => log!("{name} ended cancelled"),
+                Err(e) => panic!("{e}"),
+            }
+        }
     });
 }
