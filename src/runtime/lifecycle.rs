@@ -49,6 +49,15 @@ impl Core {
                     Some(m) => self.messages.insert(id, m),
                     None => self.messages.remove(&id),
                 };
+            } else if self.running != Some(id) {
+                // asyncio's `Task.cancel()` cancels what the task awaits again each time
+                // (its `_fut_waiter`): a task it awaits counts every request in its own
+                // `cancelling()` (seed 2200, program 2215). A future cancelled once stays so.
+                for target in self.forward_targets(id) {
+                    if let Forward::Task(t) = target {
+                        self.cancel(t, message.clone());
+                    }
+                }
             }
             return true;
         }

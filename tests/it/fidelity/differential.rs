@@ -9,8 +9,8 @@ use std::rc::Rc;
 use simloop::sync::{Barrier, Condition, Promise};
 use simloop::task::{AbortHandle, call_later, call_soon};
 use simloop::{
-    ChildFailure, JoinError, JoinHandle, TaskGroup, log, now, shield_task, sleep, spawn, timeout,
-    wait_for, yield_now,
+    ChildFailure, JoinError, JoinHandle, TaskGroup, gather_all_tasks, log, now, shield_task, sleep,
+    spawn, timeout, wait_for, yield_now,
 };
 
 use super::{assert_matches_cpython, py_bool, py_list, secs};
@@ -527,5 +527,55 @@ fn case_720_group_body_raised_then_cancelled() {
                 Err(e) => panic!("{e}"),
             }
         }
+    });
+}
+
+/// `Task.cancel()` on a task that awaits another task cancels the awaited one again each
+/// time, so it counts every request in `cancelling()`; the same through a gather, whose
+/// children count each cancel of the gather's caller.
+#[test]
+fn case_723_forwarded_cancel_counts() {
+    fn listed(n: usize) -> String {
+        py_list(std::iter::repeat_n("CancelledError('')", n))
+    }
+    assert_matches_cpython("723_forwarded_cancel_counts", async {
+        let inner = spawn(sleeper());
+        let inner_abort = inner.abort_handle();
+        let outer = spawn(async move {
+            let _ = inner.await;
+        });
+        yield_now().await;
+        for n in 1..=3 {
+            outer.cancel();
+            log!(
+                "outer.cancel() {n}: outer {}, inner {}",
+                outer.cancelling(),
+                inner_abort.cancelling()
+            );
+        }
+        let outer_abort = outer.abort_handle();
+        let _ = outer.await;
+        log!(
+            "ended {}: outer {}, inner {}",
+            listed(2),
+            outer_abort.cancelling(),
+            inner_abort.cancelling()
+        );
+        let (a, b) = (spawn(sleeper()), spawn(sleeper()));
+        let (aa, ba) = (a.abort_handle(), b.abort_handle());
+        let g = spawn(async move {
+            let _ = gather_all_tasks(vec![a, b]).await;
+        });
+        yield_now().await;
+        g.cancel();
+        g.cancel();
+        log!(
+            "gatherer cancelled twice: {}, children {} {}",
+            g.cancelling(),
+            aa.cancelling(),
+            ba.cancelling()
+        );
+        let _ = g.await;
+        log!("ended {}", listed(3));
     });
 }
