@@ -508,7 +508,7 @@ impl Core {
                     }
                     if waits {
                         if cancelled {
-                            self.take_awaited_message(s);
+                            self.take_awaited_message(id, s);
                         }
                         self.clear_waits_slow(s);
                     }

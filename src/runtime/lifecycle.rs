@@ -72,13 +72,10 @@ impl Core {
             // since: asyncio's `Task.__step` throws that `CancelledError` in (its message,
             // or none), not a new one with this request's; it arrives whatever `cancel()` or
             // `uncancel()` say next, as a forwarded cancellation does (case 705).
+            // An awaited task's message is taken at the task's turn, where asyncio's
+            // `__wakeup` retrieves it (`Core::take_awaited_message`, cases 707, 710).
             self.cancel_counts.get_mut(&id).expect("counted").must = false;
             delivered = woken_by;
-            if let [Forward::Task(t)] = inner[..] {
-                // Its wake-up retrieved that task's CancelledError (`__wakeup` calls
-                // `result()`): the message is taken (case 707).
-                self.take_cancel_message(t);
-            }
         } else {
             self.cancel_counts.get_mut(&id).expect("counted").must = must;
         }
@@ -189,17 +186,25 @@ impl Core {
         self.messages.remove(&id)
     }
 
-    /// A task about to be dropped by its cancellation while it awaits one task (its one wait,
-    /// in slot `s`) that ended cancelled: asyncio's `__wakeup` retrieved that task's
+    /// Task `id` (in slot `s`), about to be dropped by its cancellation while it awaits one
+    /// task (its one wait) that ended cancelled: asyncio's `__wakeup` retrieved that task's
     /// `CancelledError` (`result()`) before the step, so the message is taken, and a later
-    /// awaiter gets `CancelledError()` (case 707, found by seed 1000, program 689).
+    /// awaiter gets `CancelledError()` (case 708, found by seed 1000, program 689). The
+    /// step throws what it retrieved into the coroutine, which ends with it: `id` ends
+    /// with that message, or with none when another awaiter took it first, whatever its
+    /// own request said (case 710, seed 3001, program 1019).
     #[cold]
-    pub(super) fn take_awaited_message(&mut self, s: usize) {
+    pub(super) fn take_awaited_message(&mut self, id: TaskId, s: usize) {
         if self.tasks[s].more_waits != NONE {
             return;
         }
-        if let Some(WaitOn::Join(t)) = self.tasks[s].wait {
-            self.take_cancel_message(t);
+        if let Some(WaitOn::Join(t)) = self.tasks[s].wait
+            && self.state_of(t) & END_MASK == END_CANCELLED
+        {
+            match self.take_cancel_message(t) {
+                Some(m) => self.messages.insert(id, m),
+                None => self.messages.remove(&id),
+            };
         }
     }
 

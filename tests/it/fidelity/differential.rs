@@ -579,3 +579,32 @@ fn case_723_forwarded_cancel_counts() {
         log!("ended {}", listed(3));
     });
 }
+
+/// A task awaiting another is cancelled with a message, which goes on to the awaited task;
+/// another awaiter, woken first, retrieves the awaited task's `CancelledError` and so takes
+/// the message, and the cancelled awaiter's wake-up retrieves `CancelledError()` and ends
+/// with it: its own awaiter gets no message, not the one it was cancelled with.
+#[test]
+fn case_710_forwarded_cancel_message_taken_first() {
+    assert_matches_cpython("710_forwarded_cancel_message_taken_first", async {
+        let t = spawn(async { sleep(secs(10.0)).await }).share();
+        let seen = t.clone();
+        let f = spawn(async move {
+            match seen.await {
+                Err(JoinError::Cancelled { message: Some(m) }) => {
+                    log!("first: CancelledError('{m}')");
+                }
+                other => panic!("first: {other:?}"),
+            }
+        });
+        let a = spawn(async move {
+            yield_now().await;
+            let _ = t.await;
+        });
+        yield_now().await;
+        yield_now().await;
+        a.cancel_with("via the awaiter");
+        show("await of the awaiter", a).await;
+        log!("first done: {}", py_bool(f.is_finished()));
+    });
+}
