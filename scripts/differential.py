@@ -94,6 +94,10 @@ def run(coro):
         loop.run_until_complete(vclock._start(main_of(coro)))
     except vclock.Deadlock:
         end = "DEADLOCK"
+    except NameError:
+        # An UnboundLocalError (a handle bound in a TaskGroup body the group interrupted
+        # before it got there) is the scenario language's NameError.
+        end = "MAIN RAISED NameError"
     except BaseException as e:
         end = "MAIN RAISED " + type(e).__name__
     sys.stdout.write(end + "\n" + f"main ended after {printed[1]}\n")

@@ -279,12 +279,10 @@ class Gen:
             group.append({"k": "sleep", "d": r.choice(SHORT)})
         if level == 0 and self.unspawned and r.random() < 0.25:
             # A nested group's children are quiet when several: the outer abort cancels the
-            # body, whose group then cancels them in a set's order. The outer children do
-            # not fail: a failure interrupting a body that waits in the inner group's exit
-            # is a known difference (tests/conformance/README.md, `group-interrupt-held`).
+            # body, whose group then cancels them in a set's order. The outer children may
+            # fail while the body waits in the inner group's exit (case 714).
             for c in [c for c in group if c["k"] == "tg_spawn"]:
                 self.quiet.add(int(c["h"][1:]))
-                self.nofail.add(int(c["h"][1:]))
             group.append({"k": "try", "err": None, "var": f"e{self.uid()}",
                           "lab": self.lab("main"), "body": [self.main_group(1)]})
         elif (n == 1 or quiet) and r.random() < 0.3:

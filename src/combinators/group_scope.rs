@@ -73,11 +73,21 @@ where
         if this.body.is_some() {
             let shared = &this.join.group.shared;
             if std::mem::take(&mut shared.state.borrow_mut().interrupt_body) {
-                // Interrupted by a child's failure: the body ends as if cancelled (asyncio
-                // cancels the parent task, which `cancelling()` counts until the group's
-                // exit uncancels it).
+                // Interrupted by a child's failure: asyncio cancels the parent task, which
+                // `cancelling()` counts until the group's exit uncancels it.
                 with("TaskGroup", |c| c.expiring(true));
-                this.body = None;
+                if with("TaskGroup", |c| c.begin_held_delivery()) {
+                    // A future in the body holds the task's cancellations (an inner
+                    // group's exit, a Condition wait re-taking its lock): the
+                    // `CancelledError` reaches it first, and it may absorb it (an aborting
+                    // inner group raises its own failures into the body, which can catch
+                    // them and go on: case 714).
+                    if let Some(pending) = this.interrupt_held(cx) {
+                        return pending;
+                    }
+                } else {
+                    this.body = None;
+                }
                 with("TaskGroup", |c| c.expiring(false));
             } else if this.cancelled {
                 // The task's cancellation reached the body. A body that holds it itself
@@ -137,6 +147,13 @@ where
             // join absorbed it (`on_done`) and the body's exception is raised (case 720).
             return Poll::Pending;
         }
+        if this.cancelled {
+            // The group is aborting (a child failed, or the body raised): `__aexit__`
+            // swallows the `CancelledError` and raises the failures, and the task goes on.
+            // A cancellation the join absorbed when it ended (`on_done`) is gone already;
+            // one delivered since, by this poll, is swallowed here (case 715).
+            with("TaskGroup", |c| c.swallow_cancel());
+        }
         Poll::Ready(match (joined, value) {
             (Ok(()), Some(Ok(v))) => Ok(v),
             (Err(mut group), Some(Err(e))) => {
@@ -149,6 +166,51 @@ where
             (Err(group), _) => Err(group),
             (Ok(()), None) => unreachable!("returned above"),
         })
+    }
+}
+
+impl<T, F, E> GroupScope<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+    E: 'static,
+{
+    /// Polls the body as the delivery of a child failure's interrupt, the body holding the
+    /// task's cancellations (`Core::begin_held_delivery` was called): `Some(Pending)`
+    /// while it still holds them (the interrupt is delivered again at the next wake-up);
+    /// `None` once the body ended (its value kept, as for a body that ended by itself) or
+    /// let go without ending (dropped, as an interrupted body is).
+    fn interrupt_held(&mut self, cx: &mut Context<'_>) -> Option<Poll<Result<T, GroupError<E>>>> {
+        let body = self.body.as_mut().expect("the body is running");
+        let polled = body.as_mut().poll(cx);
+        let held = with("TaskGroup", |c| {
+            let id = c.current();
+            let held = c.end_cancel_poll(id);
+            // An inner group that absorbed the interrupt recorded it as a timeout's
+            // expiry would be: no timeout is waiting for it.
+            c.take_absorbed_expiry(id);
+            held
+        });
+        let shared = &self.join.group.shared;
+        match polled {
+            Poll::Ready(out) => {
+                shared.state.borrow_mut().body = None;
+                if out.is_err() {
+                    shared.state.borrow_mut().body_failed = true;
+                }
+                self.body = None;
+                self.value = Some(out);
+            }
+            Poll::Pending if held => {
+                let mut s = shared.state.borrow_mut();
+                s.interrupt_body = true;
+                drop(s);
+                with("TaskGroup", |c| c.expiring(false));
+                self.hold();
+                return Some(Poll::Pending);
+            }
+            Poll::Pending => self.body = None,
+        }
+        None
     }
 }
 

@@ -371,6 +371,14 @@ impl CancelFuture for GroupShared {
         if s.remaining == 0 || s.finished {
             return false;
         }
+        if s.children.iter().all(|&id| core.is_done(id)) {
+            // Every child has ended and their done-callbacks, queued when they ended, run
+            // before the task's turn: asyncio's cancelled `__aexit__` then finds no child
+            // to abort and raises at once (the children's failures, or the
+            // `CancelledError`), at the wake-up's turn. The task is woken as for any
+            // cancellation, and its scope decides (seed 2300, program 73: case 713).
+            return false;
+        }
         s.cancelled = true;
         drop(s);
         let group = self.me.clone();

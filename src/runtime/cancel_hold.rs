@@ -9,7 +9,9 @@
 //! queues for the lock). When the holder lets go ([`Core::release_cancel`]) the future is
 //! dropped at once, in the same step, as asyncio raises once `acquire()` returns; until
 //! then the task sleeps with its cancellation parked, and each wake-up delivers it again.
-//! The step path reads only whether the parked list is empty.
+//! The step path reads only whether the parked list is empty. A holder may also swallow the
+//! cancellation it is delivered ([`Core::swallow_cancel`]: an aborting TaskGroup's exit
+//! raises the group's failures instead); the delivery poll is then an ordinary one.
 
 use super::{Core, TaskId};
 
@@ -53,7 +55,29 @@ impl Core {
     /// still held (the task then waits, its cancellation pending: [`Core::park_cancel`]).
     pub(crate) fn end_cancel_poll(&mut self, id: TaskId) -> bool {
         self.delivering = None;
+        self.swallowed = None;
         self.cancel_held(id)
+    }
+
+    /// The future holding the running task's cancellation, polled as its delivery, swallowed
+    /// it: an aborting TaskGroup's `__aexit__` catches the `CancelledError` and raises the
+    /// group's failures instead, and the task goes on (case 715). Nothing when the running
+    /// task's step is not the engine's delivery of its cancellation.
+    pub(crate) fn swallow_cancel(&mut self) {
+        if let Some(id) = self.running
+            && self.delivering == Some(id)
+        {
+            self.swallowed = Some(id);
+            self.messages.remove(&id);
+        }
+    }
+
+    /// After the engine's delivery poll of `id`: whether a future swallowed the
+    /// cancellation ([`Core::swallow_cancel`]), so that the poll was an ordinary one; then
+    /// [`Core::end_cancel_poll`].
+    pub(crate) fn end_delivery_poll(&mut self, id: TaskId) -> (bool, bool) {
+        let swallowed = self.swallowed == Some(id);
+        (self.end_cancel_poll(id), swallowed)
     }
 
     /// Puts back the future of `id`, whose held cancellation stays pending: delivered again

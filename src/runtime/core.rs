@@ -18,6 +18,7 @@ use super::TaskId;
 use super::awaiters::Awaiters;
 use super::engine::Finish;
 use super::id_table::IdTable;
+use super::scope::Expiry;
 use super::slot::TaskSlot;
 use super::timers::{Fired, Timers};
 use super::waker::Wakers;
@@ -217,9 +218,16 @@ pub(crate) struct Core {
     pub(super) delivering: Option<TaskId>,
     /// Tasks whose held cancellation waits for their next turn (`cancel_hold.rs`).
     pub(super) parked_cancels: Vec<TaskId>,
+    /// The task whose cancellation, being delivered by a poll, a future it awaits swallowed
+    /// (`Core::swallow_cancel`): the engine takes the poll as an ordinary one.
+    pub(super) swallowed: Option<TaskId>,
     /// The task whose timeout expiry is being delivered (its inner work dropping), which
     /// `cancelling()` counts (`Core::expiring`).
     pub(super) expiring: Option<TaskId>,
+    /// Timeout expiries delivered whose timeout has not exited yet, one entry an expiry
+    /// (`scope.rs`): `cancelling()` counts them, as asyncio's timeout callback's
+    /// `Task.cancel()` counts until the timeout's exit uncancels it. Almost always empty.
+    pub(super) expiries: Vec<Expiry>,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
@@ -317,7 +325,9 @@ impl Core {
             cancel_holds: Vec::new(),
             delivering: None,
             parked_cancels: Vec::new(),
+            swallowed: None,
             expiring: None,
+            expiries: Vec::new(),
             limits: Limits {
                 max_steps: 0,
                 steps_per_task: 0,
@@ -392,7 +402,9 @@ impl Core {
         self.cancel_holds.clear();
         self.delivering = None;
         self.parked_cancels.clear();
+        self.swallowed = None;
         self.expiring = None;
+        self.expiries.clear();
         self.main = TaskId::from_index(0);
         self.stop_next = None;
         self.stopping = false;

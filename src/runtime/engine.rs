@@ -215,8 +215,12 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                     _ => cell.as_mut().poll_task(),
                 };
                 let polled = catch_unwind(AssertUnwindSafe(poll));
-                let held = with("Sim::run", |c| c.end_cancel_poll(id));
+                let (held, swallowed) = with("Sim::run", |c| c.end_delivery_poll(id));
                 match polled {
+                    // Swallowed by what held it (an aborting TaskGroup's exit): the task
+                    // goes on, and the step was an ordinary poll.
+                    Ok(Poll::Pending) if swallowed => After::Suspend(id, cell),
+                    Ok(Poll::Ready(())) if swallowed => After::Returned(id, cell),
                     Ok(Poll::Pending) if held => After::Held(id, cell),
                     Err(payload) => {
                         let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));

@@ -64,16 +64,21 @@ impl Core {
         // Forwarded only when the task awaits nothing but tasks and futures.
         let inner = self.forward_targets(id);
         let mut delivered = message.clone();
-        if must
-            && self.running != Some(id)
-            && let Some(woken_by) = self.woken_cancelled(&inner)
-        {
+        let woken_by = if must && self.running != Some(id) {
+            self.woken_cancelled(&inner)
+                .or_else(|| self.woken_by_expiry(id).then_some(None))
+        } else {
+            None
+        };
+        if let Some(woken_by) = woken_by {
             // Woken by the cancellation of the one future or task it awaits and not run
             // since: asyncio's `Task.__step` throws that `CancelledError` in (its message,
             // or none), not a new one with this request's; it arrives whatever `cancel()` or
             // `uncancel()` say next, as a forwarded cancellation does (case 705).
             // An awaited task's message is taken at the task's turn, where asyncio's
             // `__wakeup` retrieves it (`Core::take_awaited_message`, cases 707, 710).
+            // Woken by a timeout's expiry, which cancelled the sleep or primitive it awaited:
+            // the same, with no message (case 711).
             self.cancel_counts.get_mut(&id).expect("counted").must = false;
             delivered = woken_by;
         } else {

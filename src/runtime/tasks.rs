@@ -172,7 +172,7 @@ impl Core {
     /// `Task.cancelling()`).
     pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
         let expiring = u32::from(self.expiring == Some(id));
-        self.cancel_counts.get(&id).map_or(0, |c| c.count) + expiring
+        self.cancel_counts.get(&id).map_or(0, |c| c.count) + expiring + self.expiries_of(id)
     }
 
     /// asyncio's `Task.uncancel()`: one cancellation request of task `id` fewer (never

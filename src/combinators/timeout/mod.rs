@@ -349,7 +349,10 @@ impl<F: Future> Future for Timeout<F> {
                 // asyncio uncancels it as the timeout exits.
                 drop(stale);
                 this.inner.set(None);
-                with("timeout", |c| c.expiring(false));
+                with("timeout", |c| {
+                    let id = c.current();
+                    c.expiry_over(id);
+                });
                 return Poll::Ready(Err(Elapsed(())));
             }
         };
@@ -403,10 +406,14 @@ fn expire<F>(
         s.mark_expired();
         s.finish(false);
     });
-    // The inner work's `Drop` guards see the expiry's cancellation in `cancelling()` (set
-    // where the expiry was read, `State::poll`); asyncio uncancels it as the timeout exits.
+    // The inner work's `Drop` guards see the expiry's cancellation in `cancelling()`
+    // (counted since its delivery, `Core::expiries`); asyncio uncancels it as the timeout
+    // exits.
     inner.set(None);
-    with("timeout", |c| c.expiring(false));
+    with("timeout", |c| {
+        let id = c.current();
+        c.expiry_over(id);
+    });
     Elapsed(())
 }
 

@@ -158,8 +158,8 @@ impl State {
         if timer == Some(Deadline::Delivered) {
             if self.flags & ABSORBED == 0 && !c.take_absorbed_expiry(owner.1) {
                 // The expiry gives up the inner work. Until the inner work has dropped,
-                // `cancelling()` counts the expiry (`Timeout::poll`).
-                c.expiring(true);
+                // `cancelling()` counts the expiry, as it has since its delivery
+                // (`Core::expiries`; `Timeout::poll` ends it).
                 // Another cancellation of the task is being delivered in this poll (from
                 // outside, or an enclosing timeout's expiry): asyncio's `uncancel()` at the
                 // timeout's exit then returns more than `cancelling()` at its entry.
@@ -229,8 +229,21 @@ impl State {
         }
         self.flags |= FINISHED;
         self.waker = None;
-        if dropped && !self.expired() && self.delivered() {
+        // An expiry delivered that this timeout did not give its inner work up to: it went
+        // on past an absorbed expiry, or it is dropped (its task cancelled from outside
+        // too). Its exit ends the count of the expiry in `cancelling()`.
+        let dropped_delivered = dropped && !self.expired() && self.delivered();
+        if dropped_delivered {
             self.flags |= EXPIRED;
+        }
+        if dropped_delivered || self.flags & ABSORBED != 0 {
+            if let Some((run, task)) = self.owner() {
+                let _ = try_with(|c| {
+                    if c.run_id() == run {
+                        c.expiry_over(task);
+                    }
+                });
+            }
         }
         if let (Some(key), Some((run, _))) = (self.take_key(), self.owner()) {
             disarm(run, key);

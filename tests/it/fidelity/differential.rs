@@ -6,11 +6,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use simloop::sync::{Barrier, Condition, Promise};
+use simloop::sync::{Barrier, Condition, Event, Promise};
 use simloop::task::{AbortHandle, call_later, call_soon};
 use simloop::{
-    ChildFailure, JoinError, JoinHandle, TaskGroup, gather_all_tasks, log, now, shield_task, sleep,
-    spawn, timeout, wait_for, yield_now,
+    ChildFailure, Elapsed, JoinError, JoinHandle, TaskGroup, gather_all_tasks, log, now,
+    shield_task, sleep, spawn, timeout, wait_for, yield_now,
 };
 
 use super::{assert_matches_cpython, py_bool, py_list, secs};
@@ -606,5 +606,254 @@ fn case_710_forwarded_cancel_message_taken_first() {
         a.cancel_with("via the awaiter");
         show("await of the awaiter", a).await;
         log!("first done: {}", py_bool(f.is_finished()));
+    });
+}
+
+/// A timeout's expiry cancels what its task awaits (a sleep, an Event wait) and so wakes
+/// the task; a `cancel(msg)` before the task runs finds asyncio's `_fut_waiter` done, and
+/// the task's step keeps the wake-up's `CancelledError()`: an awaiter gets no message. A
+/// task queued before the expiry (its Event set in the same pass) ends with the message.
+#[test]
+fn case_711_expiry_woke_then_cancelled_with_message() {
+    async fn bounded_wait(e: Rc<Event>) {
+        let _ = timeout(secs(1.0), e.wait()).await;
+    }
+    assert_matches_cpython("711_expiry_woke_then_cancelled_with_message", async {
+        let t = spawn(async {
+            let _ = timeout(secs(1.0), sleep(secs(1.0))).await;
+        });
+        sleep(secs(1.0)).await;
+        t.cancel_with("outside");
+        show("sleep woken by its expiry", t).await;
+        let t = spawn(bounded_wait(Rc::new(Event::new())));
+        sleep(secs(1.0)).await;
+        t.cancel_with("outside");
+        show("event wait woken by its expiry", t).await;
+        let e = Rc::new(Event::new());
+        let set = e.clone();
+        let s = spawn(async move {
+            call_later(secs(1.0), move || set.set());
+        });
+        let t = spawn(bounded_wait(e));
+        sleep(secs(1.0)).await;
+        t.cancel_with("outside");
+        show("event set before its expiry", t).await;
+        s.await.unwrap();
+    });
+}
+
+/// A timeout's expiry is asyncio's `Task.cancel()`, so `cancelling()` counts it from the
+/// timeout callback until the timeout's exit uncancels it: read between the expiry and
+/// the task's step, it is 1 (a Barrier wait, a sleep, an Event wait), 2 when two nested
+/// timeouts expired in one pass, and 0 once the task ended.
+#[test]
+fn case_712_expiry_counts_in_cancelling() {
+    async fn show_end(what: &str, t: JoinHandle<Result<(), Elapsed>>) {
+        let abort = t.abort_handle();
+        match t.await {
+            Ok(Err(Elapsed { .. })) => log!("{what}: TimeoutError"),
+            other => panic!("{what}: expected TimeoutError, got {other:?}"),
+        }
+        log!("{what} ended: cancelling={}", abort.cancelling());
+    }
+    async fn expired(what: &str, t: JoinHandle<Result<(), Elapsed>>) {
+        sleep(secs(1.0)).await;
+        log!("{what} expired: cancelling={}", t.cancelling());
+        show_end(what, t).await;
+    }
+    assert_matches_cpython("712_expiry_counts_in_cancelling", async {
+        let b = Rc::new(Barrier::new(2));
+        let t = spawn(async move { timeout(secs(1.0), b.wait()).await.map(drop) });
+        expired("barrier wait", t).await;
+        let t = spawn(timeout(secs(1.0), sleep(secs(2.0))));
+        expired("sleep", t).await;
+        let e = Rc::new(Event::new());
+        let t = spawn(async move { timeout(secs(1.0), e.wait()).await });
+        expired("event wait", t).await;
+        let t = spawn(async {
+            timeout(secs(1.0), timeout(secs(1.0), sleep(secs(2.0))))
+                .await
+                .and_then(|inner| inner)
+        });
+        expired("nested", t).await;
+    });
+}
+
+/// A task waits in its TaskGroup's exit; the group's last child ends (failing, or
+/// returning) and, in the same pass, before the group's done-callback runs, the task is
+/// cancelled, then another task: asyncio's wake-up of the task is queued behind the
+/// child's done-callback, and at that turn the exit finds no child left and raises at once
+/// (the ExceptionGroup, which the task catches, or the `CancelledError`), before the other
+/// task's cancellation is delivered.
+#[test]
+fn case_713_group_children_ended_then_cancelled() {
+    async fn child(fails: bool) -> Result<(), String> {
+        sleep(secs(0.5)).await;
+        if fails {
+            return Err("ValueError('child')".to_string());
+        }
+        Ok(())
+    }
+    async fn holder(name: &'static str, fails: bool) {
+        let cancelled = OnDrop::new(format!("{name}: cancelled"));
+        let tg: TaskGroup<String> = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(child(fails)).map(drop).unwrap();
+                Ok(())
+            })
+            .await;
+        cancelled.disarm();
+        match r {
+            Ok(()) => log!("{name}: group done"),
+            Err(e) => log!(
+                "{name}: caught ExceptionGroup unhandled errors in a TaskGroup ({} sub-exception)",
+                e.failures.len()
+            ),
+        }
+    }
+    async fn other(name: &'static str) {
+        let _cancelled = OnDrop::new(format!("{name}: other cancelled"));
+        sleep(secs(1.0)).await;
+    }
+    fn outcome(r: Result<(), JoinError>) -> &'static str {
+        match r {
+            Ok(()) => "None",
+            Err(JoinError::Cancelled { message: None }) => "CancelledError('')",
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_matches_cpython("713_group_children_ended_then_cancelled", async {
+        for (name, fails) in [("failing child", true), ("returning child", false)] {
+            let h = spawn(holder(name, fails));
+            sleep(secs(0.25)).await;
+            let o = spawn(other(name));
+            sleep(secs(0.25)).await;
+            h.cancel();
+            o.cancel();
+            let (h, o) = (h.await, o.await);
+            log!("{name}: {}", py_list([outcome(h), outcome(o)]));
+        }
+    });
+}
+
+/// A TaskGroup child fails while the group's body waits in a nested group's exit (the
+/// inner group aborting: its body raised): asyncio cancels the parent task, the inner
+/// exit swallows that `CancelledError` (it is aborting) and raises its own ExceptionGroup
+/// into the outer body, which catches it and goes on; the outer group then raises the
+/// failing child's.
+#[test]
+fn case_714_group_interrupt_held() {
+    fn listed(e: &simloop::GroupError<String>) -> String {
+        py_list(e.failures.iter().map(|f| match f {
+            ChildFailure::Body { error } | ChildFailure::Error { error, .. } => error.clone(),
+            other => panic!("{other:?}"),
+        }))
+    }
+    assert_matches_cpython("714_group_interrupt_held", async {
+        let tg: TaskGroup<String> = TaskGroup::new();
+        let outer = tg.clone();
+        let r = tg
+            .scope(async move {
+                outer
+                    .spawn(async { Err::<(), _>("ValueError('outer child')".to_string()) })
+                    .map(drop)
+                    .unwrap();
+                let inner_tg: TaskGroup<String> = TaskGroup::new();
+                let inner = inner_tg.clone();
+                let r = inner_tg
+                    .scope(async move {
+                        inner
+                            .spawn(async {
+                                let _cancelled = OnDrop::new("inner child cancelled");
+                                sleep(secs(1.0)).await;
+                                Ok(())
+                            })
+                            .map(drop)
+                            .unwrap();
+                        yield_now().await;
+                        Err::<(), _>("ValueError('inner body')".to_string())
+                    })
+                    .await;
+                if let Err(e) = r {
+                    log!(
+                        "body caught ExceptionGroup ExceptionGroup('unhandled errors in a TaskGroup', {})",
+                        listed(&e)
+                    );
+                }
+                log!("body goes on");
+                Ok(())
+            })
+            .await;
+        if let Err(e) = r {
+            log!(
+                "main caught ExceptionGroup ExceptionGroup('unhandled errors in a TaskGroup', {})",
+                listed(&e)
+            );
+        }
+    });
+}
+
+/// A task waits in its aborting TaskGroup's exit (a child failed, the other was
+/// cancelled); the last child's done-callback ends the wait and queues the task, and
+/// another task cancels it before its turn: the exit swallows the `CancelledError` (it is
+/// aborting) and raises the ExceptionGroup, which the task catches, and it goes on.
+#[test]
+fn case_715_group_exit_cancelled_after_failures_counted() {
+    async fn fails(name: &'static str) -> Result<(), String> {
+        sleep(secs(0.25)).await;
+        Err(format!("ValueError(\"{name}\")"))
+    }
+    async fn slow() -> Result<(), String> {
+        sleep(secs(0.375)).await;
+        Ok(())
+    }
+    fn caught(who: &str, e: &simloop::GroupError<String>) {
+        let errors = e.failures.iter().map(|f| match f {
+            ChildFailure::Error { error, .. } => error.clone(),
+            other => panic!("{other:?}"),
+        });
+        log!(
+            "{who} caught ExceptionGroup ExceptionGroup('unhandled errors in a TaskGroup', {})",
+            py_list(errors)
+        );
+    }
+    assert_matches_cpython("715_group_exit_cancelled_after_failures_counted", async {
+        let h = spawn(async {
+            let tg: TaskGroup<String> = TaskGroup::new();
+            let group = tg.clone();
+            let r = tg
+                .scope(async move {
+                    group.spawn(fails("holder's child")).map(drop).unwrap();
+                    group.spawn(slow()).map(drop).unwrap();
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = r {
+                caught("holder", &e);
+            }
+            yield_now().await;
+            log!("holder goes on");
+            "done"
+        });
+        let tg: TaskGroup<String> = TaskGroup::new();
+        let group = tg.clone();
+        let r = tg
+            .scope(async move {
+                group.spawn(slow()).map(drop).unwrap();
+                group.spawn(fails("main's child")).map(drop).unwrap();
+                Ok(())
+            })
+            .await;
+        if let Err(e) = r {
+            caught("main", &e);
+        }
+        h.cancel();
+        match h.await {
+            Ok(v) => log!("holder returned '{v}'"),
+            Err(JoinError::Cancelled { message: None }) => log!("holder ended CancelledError()"),
+            Err(e) => panic!("{e}"),
+        }
     });
 }
