@@ -81,7 +81,7 @@ impl Core {
         if !self.cancel_held(id) {
             return false;
         }
-        self.delivering = Some(id);
+        self.begin_delivery(id);
         true
     }
 
