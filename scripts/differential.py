@@ -29,7 +29,8 @@ Constructs generated (both sides support each): named tasks, awaited and cancell
 and without messages) by main and by the tasks spawned after them; sleeps (0 and equal
 deadlines included); logs of `loop.time()`, of a shared counter and of primitives'
 state; exceptions raised and caught (`try`/`except` by kind); `except CancelledError: log;
-raise` (`on_cancel`); Lock and Semaphore/BoundedSemaphore (`async with`, over-release);
+raise` (`on_cancel`); `except CancelledError` swallowing the task's own cancellation (go
+on, return, clean up with a sleep, `uncancel()`); Lock and Semaphore/BoundedSemaphore (`async with`, over-release);
 Event set/clear/wait; Condition notify(n)/notify_all/wait/wait_for(predicate); Barrier
 wait/abort/reset; Queue, LifoQueue or PriorityQueue (maxsize, put/get, put_nowait/get_nowait with QueueFull/
 QueueEmpty, task_done, join); futures awaited, set (result, exception) and cancelled by
@@ -40,10 +41,9 @@ as_completed (timeouts), wait_for of a task and of a shielded task, TaskGroup,
 call_soon/call_later (handles cancelled) and done callbacks on tasks and futures.
 
 What it avoids, and why (documented differences of simloop, see
-tests/conformance/README.md, "The differential fuzzer"): a cancellation swallowed, an
-`except CancelledError` that could see anything but the task's own cancellation, and an
-exception raised while a cancellation unwinds (simloop delivers cancellation by dropping
-the future: a Drop guard fires only then and cannot raise); sets' iteration order (wait's
+tests/conformance/README.md, "The differential fuzzer"): an exception raised while a
+cancellation unwinds (simloop delivers cancellation by dropping the future: a Drop guard
+fires only then and cannot raise); sets' iteration order (wait's
 done/pending are read as each task's done(); as_completed runs over tasks not yet started;
 TaskGroups of at most two children); combinators over TaskGroup children (the scenario
 language's group children are awaited directly); `wait_for` with a zero timeout (one hop

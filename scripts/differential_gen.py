@@ -78,10 +78,14 @@ class Gen:
                  "shield", "acquire_timeout", "acquire_timeout"]
         if ctx.get("refs"):
             kinds += ["gather_refs", "wait_refs", "shield_task", "cancelling"]
+        if not ctx.get("no_catch"):
+            kinds += ["catch", "catch"]
         if depth == 0 and ctx.get("level", 0) < 2 and self.next_task < 12:
             kinds += ["spawn_child", "spawn_child", "group_in_task"]
         k = r.choice(kinds)
         lab = self.lab(who)
+        if k == "catch":
+            return self.catch_own(who, depth, ctx, lab)
         if k == "acquire_timeout":
             # wait_for(L.acquire(), d), then steps that never await, then release.
             body = [self.simple(who, in_cb=True) for _ in range(r.randint(0, 2))]
@@ -149,6 +153,18 @@ class Gen:
             return {"k": "shield", "id": self.uid(),
                     "body": self.block(who, depth + 1, dict(ctx, no_on_cancel=True), 1, 3)}
         return {"k": k, "lab": lab}
+
+    def catch_own(self, who, depth, ctx, lab):
+        """`except CancelledError` around a block, which catches the task's own
+        cancellation too (a timeout's expiry, a TaskGroup's abort): the task goes on, returns
+        (only at its body's top level, not inside a `wait_for` or `shield` coroutine),
+        cleans up with a sleep, or uncancels."""
+        r = self.r
+        how = r.choice(["go_on", "return", "await", "uncancel"])
+        if how == "return" and depth > 0:
+            how = "go_on"
+        return {"k": "catch", "how": how, "lab": lab, "var": f"e{self.uid()}",
+                "d": r.choice(SHORT), "body": self.block(who, depth + 1, ctx, 1, 3)}
 
     def caught(self, s, who):
         """Awaiting tasks raises what they ended with: caught by kind, and a CancelledError

@@ -77,8 +77,19 @@ def py_caught(lines, s, p, ctx):
 def toml_caught(items, s):
     if not s.get("catch"):
         return items
-    return [f'{{ try = [{", ".join(items)}], error = "CancelledError", as = "e", '
-            f'except = [{{ log = {q(s["lab"] + " cancelled {e}")} }}] }}']
+    return toml_not_own(items, s["lab"], s["lab"] + " cancelled {e}")
+
+
+def toml_not_own(items, lab, line):
+    """`items` in a `try` whose `except CancelledError` logs `line`, unless the
+    CancelledError is the task's own (its `cancelling()` grew), which it re-raises, as the
+    Python side's `raise` does (`except CancelledError` catches the task's own
+    cancellation on both sides)."""
+    c = own(lab)
+    return [f'{{ let = "{c}", expr = "{{current_task.cancelling()}}" }}',
+            f'{{ try = [{", ".join(items)}], error = "CancelledError", as = "e", except = ['
+            f'{{ if = "{{current_task.cancelling()}} > {{{c}}}", '
+            f'do = [{{ fail = "CancelledError", message = "{{e}}" }}] }}, {{ log = {q(line)} }}] }}']
 
 
 def py_step(s, ind, ctx):
@@ -152,6 +163,15 @@ def py_other(s, ind, ctx):
         return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
                 + [p + f"except {exc} as {e}:",
                    p + f'    log(f"{lab} caught {{type({e}).__name__}} {{{e}}}")'])
+    if k == "catch":
+        e = s["var"]
+        then = {"go_on": [],
+                "return": [p + f'    return "{lab}"'],
+                "await": [p + f"    await asyncio.sleep({num(s['d'])})", p + f'    log("{lab} cleaned up")'],
+                "uncancel": [p + "    asyncio.current_task().uncancel()"]}[s["how"]]
+        return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
+                + [p + f"except asyncio.CancelledError as {e}:", p + f'    log(f"{lab} caught {{{e}}}")']
+                + then)
     if k == "on_cancel":
         return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
                 + [p + "except asyncio.CancelledError:",
@@ -295,9 +315,10 @@ def task_await_py(h, lab, p):
 
 
 def task_await_toml(h, lab):
-    pre = '{ await = "fh", as = "lt" }, ' if h == "lt" else ""
-    return (f'{{ try = [{{ try = [{pre}{{ await = "{h}", as = "v" }}, {{ log = {q(lab + " got {v}")} }}], '
-            f'error = "CancelledError", as = "e", except = [{{ log = {q(lab + " " + h + " cancelled {e}")} }}] }}], '
+    pre = ['{ await = "fh", as = "lt" }'] if h == "lt" else []
+    inner = toml_not_own(pre + [f'{{ await = "{h}", as = "v" }}', f'{{ log = {q(lab + " got {v}")} }}'],
+                         lab, lab + " " + h + " cancelled {e}")
+    return (f'{{ try = [{", ".join(inner)}], '
             f'as = "e", except = [{{ log = {q(lab + " caught {e:type} {e}")} }}] }}')
 
 
@@ -348,6 +369,15 @@ def toml_step(s, ctx):
         err = "" if s["err"] is None else f"error = {q(s['err'])}, "
         return [f"{{ try = {toml_block(s['body'], ctx)}, {err}as = {q(e)}, except = "
                 f"[{{ log = {q(lab + ' caught {' + e + ':type} {' + e + '}')} }}] }}"]
+    if k == "catch":
+        e = s["var"]
+        then = {"go_on": [],
+                "return": [f"{{ return = {q(lab)} }}"],
+                "await": [f"{{ sleep = {num(s['d'])} }}", f"{{ log = {q(lab + ' cleaned up')} }}"],
+                "uncancel": ['{ uncancel = "current_task" }']}[s["how"]]
+        handler = [f"{{ log = {q(lab + ' caught {' + e + '}')} }}"] + then
+        return [f"{{ try = {toml_block(s['body'], ctx)}, error = \"CancelledError\", as = {q(e)}, "
+                f"except = [{', '.join(handler)}] }}"]
     if k == "on_cancel":
         return [f"{{ on_cancel = {q(lab + ' cancelled')}, do = {toml_block(s['body'], ctx)} }}"]
     if k == "with":
@@ -389,8 +419,8 @@ def toml_step(s, ctx):
     if k == "join":
         return ['{ join = "Q" }']
     if k == "fut_await":
-        return [f'{{ try = [{{ await = {q(s["f"])}, as = "v" }}, {{ log = {q(lab + " got {v}")} }}], '
-                f'error = "CancelledError", as = "e", except = [{{ log = {q(lab + " future cancelled {e}")} }}] }}']
+        return toml_not_own([f'{{ await = {q(s["f"])}, as = "v" }}', f'{{ log = {q(lab + " got {v}")} }}'],
+                            lab, lab + " future cancelled {e}")
     if k == "fut_set":
         return [f'{{ try = [{{ set_result = {q(s["f"])}, value = {q(lab)} }}], error = "InvalidStateError", '
                 f'except = [{{ log = {q(lab + " invalid")} }}] }}']

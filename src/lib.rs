@@ -74,8 +74,8 @@ pub use self::sync::{
     Promise, Queue, Semaphore, SemaphorePermit, to_thread,
 };
 pub use self::task::{
-    AbortHandle, Awaitable, JoinError, JoinHandle, Task, TaskHandle, TaskId, YieldNow, spawn,
-    spawn_named, yield_now,
+    AbortHandle, Awaitable, Cancelled, CatchCancelled, JoinError, JoinHandle, Task, TaskHandle,
+    TaskId, YieldNow, catch_cancelled, spawn, spawn_named, yield_now,
 };
 pub use self::time::{Instant, Sleep, now, sleep, sleep_until};
 pub use self::trace::{Trace, TraceLevel};

@@ -71,8 +71,9 @@ where
             this.begin_cancel();
         }
         if this.body.is_some() {
-            let shared = &this.join.group.shared;
-            if std::mem::take(&mut shared.state.borrow_mut().interrupt_body) {
+            // The body's poll when it is an ordinary one.
+            let mut polled = None;
+            if std::mem::take(&mut this.join.group.shared.state.borrow_mut().interrupt_body) {
                 // Interrupted by a child's failure: asyncio cancels the parent task, which
                 // `cancelling()` counts until the group's exit uncancels it.
                 with("TaskGroup", |c| c.expiring(true));
@@ -92,12 +93,20 @@ where
             } else if this.cancelled {
                 // The task's cancellation reached the body. A body that holds it itself
                 // (an inner scope waiting for its children, a Condition wait re-taking its
-                // lock) is polled as the delivery until it lets go, as asyncio's
-                // `CancelledError` leaves the body only once those finished; any other
-                // body ends now, its `Drop` guards running as its `except` blocks would.
+                // lock, a `catch_cancelled` scope) is polled as the delivery until it lets
+                // go, as asyncio's `CancelledError` leaves the body only once those
+                // finished; any other body ends now, its `Drop` guards running as its
+                // `except` blocks would.
                 if with("TaskGroup", |c| c.running_held()) {
                     let body = this.body.as_mut().expect("checked");
-                    if let Poll::Ready(out) = body.as_mut().poll(cx) {
+                    let p = body.as_mut().poll(cx);
+                    if with("TaskGroup", |c| c.caught_now()) {
+                        // Caught in the body, which goes on, and the group with it:
+                        // asyncio's `__aexit__` sees no exception.
+                        this.cancelled = false;
+                        this.join.group.shared.state.borrow_mut().cancelled = false;
+                        polled = Some(p);
+                    } else if let Poll::Ready(out) = p {
                         // It absorbed the cancellation (an inner group's failures).
                         this.value = Some(out);
                     } else if with("TaskGroup", |c| c.running_held()) {
@@ -105,28 +114,36 @@ where
                         return Poll::Pending;
                     }
                 }
-                this.body = None;
-                shared.state.borrow_mut().body = None;
-                if !shared.state.borrow().aborting {
-                    shared.abort();
+                if polled.is_none() {
+                    this.body = None;
+                    this.join.group.shared.state.borrow_mut().body = None;
+                    if !this.join.group.shared.state.borrow().aborting {
+                        this.join.group.shared.abort();
+                    }
                 }
-            } else if let Poll::Ready(out) = this.body.as_mut().expect("checked").as_mut().poll(cx)
-            {
-                this.body = None;
-                shared.state.borrow_mut().body = None;
-                if out.is_err() {
-                    shared.state.borrow_mut().body_failed = true;
-                    this.join.group.shared.abort();
-                }
-                this.value = Some(out);
             } else {
-                let mut s = shared.state.borrow_mut();
-                if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                    s.body = Some(cx.waker().clone());
+                polled = Some(this.body.as_mut().expect("checked").as_mut().poll(cx));
+            }
+            match polled {
+                Some(Poll::Ready(out)) => {
+                    this.body = None;
+                    this.join.group.shared.state.borrow_mut().body = None;
+                    if out.is_err() {
+                        this.join.group.shared.state.borrow_mut().body_failed = true;
+                        this.join.group.shared.abort();
+                    }
+                    this.value = Some(out);
                 }
-                drop(s);
-                this.hold();
-                return Poll::Pending;
+                Some(Poll::Pending) => {
+                    let mut s = this.join.group.shared.state.borrow_mut();
+                    if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                        s.body = Some(cx.waker().clone());
+                    }
+                    drop(s);
+                    this.hold();
+                    return Poll::Pending;
+                }
+                None => {}
             }
         } else if this.cancelled && !this.join.group.shared.state.borrow().aborting {
             // Cancelled while waiting for the children (a timeout's expiry, which reaches

@@ -55,29 +55,18 @@ impl Core {
     /// still held (the task then waits, its cancellation pending: [`Core::park_cancel`]).
     pub(crate) fn end_cancel_poll(&mut self, id: TaskId) -> bool {
         self.delivering = None;
-        self.swallowed = None;
         self.cancel_held(id)
     }
 
     /// The future holding the running task's cancellation, polled as its delivery, swallowed
     /// it: an aborting TaskGroup's `__aexit__` catches the `CancelledError` and raises the
-    /// group's failures instead, and the task goes on (case 715). Nothing when the running
-    /// task's step is not the engine's delivery of its cancellation.
+    /// group's failures instead, and the task goes on (case 715), as after a
+    /// `catch_cancelled` scope's catch ([`Core::catch_cancel`]). Nothing when the running
+    /// task's step is not the delivery of its cancellation.
     pub(crate) fn swallow_cancel(&mut self) {
-        if let Some(id) = self.running
-            && self.delivering == Some(id)
-        {
-            self.swallowed = Some(id);
-            self.messages.remove(&id);
+        if self.delivering_cancel() {
+            let _ = self.catch_cancel();
         }
-    }
-
-    /// After the engine's delivery poll of `id`: whether a future swallowed the
-    /// cancellation ([`Core::swallow_cancel`]), so that the poll was an ordinary one; then
-    /// [`Core::end_cancel_poll`].
-    pub(crate) fn end_delivery_poll(&mut self, id: TaskId) -> (bool, bool) {
-        let swallowed = self.swallowed == Some(id);
-        (self.end_cancel_poll(id), swallowed)
     }
 
     /// Puts back the future of `id`, whose held cancellation stays pending: delivered again
@@ -105,7 +94,7 @@ impl Core {
         if !self.cancel_held(id) {
             return false;
         }
-        self.delivering = Some(id);
+        self.begin_delivery(id);
         true
     }
 

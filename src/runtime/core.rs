@@ -218,9 +218,15 @@ pub(crate) struct Core {
     pub(super) delivering: Option<TaskId>,
     /// Tasks whose held cancellation waits for their next turn (`cancel_hold.rs`).
     pub(super) parked_cancels: Vec<TaskId>,
-    /// The task whose cancellation, being delivered by a poll, a future it awaits swallowed
-    /// (`Core::swallow_cancel`): the engine takes the poll as an ordinary one.
-    pub(super) swallowed: Option<TaskId>,
+    /// The task whose cancellation, being delivered, a `catch_cancelled` scope caught in
+    /// this step: the task goes on (`cancel_hold.rs`).
+    pub(super) caught: Option<TaskId>,
+    /// The task that re-raised a caught cancellation in this step (`Cancelled::reraise`):
+    /// an enclosing scope catches it, else the step ends the task cancelled.
+    pub(super) reraised: Option<TaskId>,
+    /// Timeout expiries forwarded to the one task the timed-out work awaited: (the
+    /// timeout's task, the awaited task), until the timeout reads it (`catch.rs`).
+    pub(super) forwarded_expiries: Vec<(TaskId, TaskId)>,
     /// The task whose timeout expiry is being delivered (its inner work dropping), which
     /// `cancelling()` counts (`Core::expiring`).
     pub(super) expiring: Option<TaskId>,
@@ -325,7 +331,9 @@ impl Core {
             cancel_holds: Vec::new(),
             delivering: None,
             parked_cancels: Vec::new(),
-            swallowed: None,
+            caught: None,
+            reraised: None,
+            forwarded_expiries: Vec::new(),
             expiring: None,
             expiries: Vec::new(),
             limits: Limits {
@@ -402,7 +410,9 @@ impl Core {
         self.cancel_holds.clear();
         self.delivering = None;
         self.parked_cancels.clear();
-        self.swallowed = None;
+        self.caught = None;
+        self.reraised = None;
+        self.forwarded_expiries.clear();
         self.expiring = None;
         self.expiries.clear();
         self.main = TaskId::from_index(0);

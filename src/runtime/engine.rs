@@ -215,12 +215,12 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
                     _ => cell.as_mut().poll_task(),
                 };
                 let polled = catch_unwind(AssertUnwindSafe(poll));
-                let (held, swallowed) = with("Sim::run", |c| c.end_delivery_poll(id));
+                let (held, caught) =
+                    with("Sim::run", |c| (c.end_cancel_poll(id), c.take_caught(id)));
                 match polled {
-                    // Swallowed by what held it (an aborting TaskGroup's exit): the task
-                    // goes on, and the step was an ordinary poll.
-                    Ok(Poll::Pending) if swallowed => After::Suspend(id, cell),
-                    Ok(Poll::Ready(())) if swallowed => After::Returned(id, cell),
+                    // A `catch_cancelled` scope caught it (`catch.rs`): an ordinary poll.
+                    Ok(Poll::Pending) if caught => After::Suspend(id, cell),
+                    Ok(Poll::Ready(())) if caught => After::Returned(id, cell),
                     Ok(Poll::Pending) if held => After::Held(id, cell),
                     Err(payload) => {
                         let how = fail(&mut cell, Completion::Panicked(panic_message(&*payload)));
@@ -393,6 +393,10 @@ impl Core {
             After::Nothing => {}
             // Suspending defers nothing.
             After::Suspend(id, cell) => {
+                if self.reraised.is_some() && self.take_reraised_by(id) {
+                    // It re-raised a caught cancellation that no scope caught again.
+                    return Step::Cancel(id, cell);
+                }
                 let may_block = self.suspend(id, cell);
                 // A wait-for cycle is reported when it forms, even while other tasks or
                 // timers could still run (unless the run opted out).
@@ -512,7 +516,7 @@ impl Core {
                     }
                     if waits {
                         if cancelled {
-                            self.take_awaited_message(id, s);
+                            cancelled = self.take_awaited_message(id, s);
                         }
                         self.clear_waits_slow(s);
                     }
@@ -520,7 +524,7 @@ impl Core {
                     if cancelled {
                         self.record(EventKind::CancelDelivered { at_run_end: false });
                         if self.cancel_held(id) {
-                            self.delivering = Some(id);
+                            self.begin_delivery(id);
                             return Step::CancelPoll(id, cell);
                         }
                         return Step::Cancel(id, cell);

@@ -198,18 +198,39 @@ impl Core {
     /// step throws what it retrieved into the coroutine, which ends with it: `id` ends
     /// with that message, or with none when another awaiter took it first, whatever its
     /// own request said (case 710, seed 3001, program 1019).
+    ///
+    /// Returns whether the cancellation is still delivered: not when it was forwarded to
+    /// that task (asyncio's `_fut_waiter.cancel()`, no `_must_cancel`) and the task ended
+    /// otherwise, having caught it (`task::catch_cancelled`): asyncio's `__wakeup` then
+    /// hands `id` the task's value or exception, and nothing is raised in `id` (case 733).
     #[cold]
-    pub(super) fn take_awaited_message(&mut self, id: TaskId, s: usize) {
+    pub(super) fn take_awaited_message(&mut self, id: TaskId, s: usize) -> bool {
         if self.tasks[s].more_waits != NONE {
-            return;
+            return true;
         }
-        if let Some(WaitOn::Join(t)) = self.tasks[s].wait
-            && self.state_of(t) & END_MASK == END_CANCELLED
-        {
-            match self.take_cancel_message(t) {
-                Some(m) => self.messages.insert(id, m),
-                None => self.messages.remove(&id),
-            };
+        let Some(WaitOn::Join(t)) = self.tasks[s].wait else {
+            return true;
+        };
+        match self.state_of(t) & END_MASK {
+            END_CANCELLED => {
+                match self.take_cancel_message(t) {
+                    Some(m) => self.messages.insert(id, m),
+                    None => self.messages.remove(&id),
+                };
+                true
+            }
+            0 => true,
+            // Not forwarded: `id`'s own request (`_must_cancel`), or `t` had ended before
+            // the request came (it was never cancelled: seed 4000, program 961).
+            _ if self.cancel_counts.get(&id).is_some_and(|c| c.must)
+                || !self.cancel_counts.contains_key(&t) =>
+            {
+                true
+            }
+            _ => {
+                self.messages.remove(&id);
+                false
+            }
         }
     }
 

@@ -13,6 +13,7 @@ mod aside;
 mod awaiters;
 mod callback_key;
 mod cancel_hold;
+mod catch;
 mod cell;
 mod cell_pool;
 mod context;

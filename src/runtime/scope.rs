@@ -101,8 +101,15 @@ impl Core {
             self.messages.remove(&task);
         }
         let mut forwarded = false;
-        for t in self.timers.deliver(index) {
-            forwarded |= self.cancel(t, None);
+        let scope = self.timers.deliver(index);
+        let sole = scope.len() == 1;
+        for t in scope {
+            let reached = self.cancel(t, None);
+            if reached && sole {
+                // It may catch the cancellation and return (`catch.rs`).
+                self.note_forwarded_expiry(task, t);
+            }
+            forwarded |= reached;
         }
         if forwarded {
             return None;

@@ -172,6 +172,39 @@ pub fn cancelling() -> u32 {
     })
 }
 
+/// asyncio's `asyncio.current_task().uncancel()`: one cancellation request of the running
+/// task fewer in [`cancelling`] (never below zero); returns how many are left. Typically
+/// called after [`catch_cancelled`](crate::task::catch_cancelled) caught the task's
+/// cancellation, so that later timeouts and TaskGroups see the count they expect; see
+/// [`crate::AbortHandle::uncancel`].
+///
+/// ```
+/// use std::time::Duration;
+/// use simloop::{Sim, sleep, spawn, task, yield_now};
+///
+/// let out = Sim::new().run(async {
+///     let worker = spawn(async {
+///         let caught = task::catch_cancelled(sleep(Duration::from_secs(5))).await.is_err();
+///         (caught, task::cancelling(), task::uncancel(), task::cancelling())
+///     });
+///     yield_now().await;
+///     worker.cancel();
+///     worker.await.unwrap()
+/// });
+/// assert_eq!(out.result.unwrap(), (true, 1, 0, 0));
+/// ```
+///
+/// # Panics
+///
+/// Panics outside a task of a simulation.
+#[track_caller]
+pub fn uncancel() -> u32 {
+    with("task::uncancel", |c| {
+        let id = c.current();
+        c.uncancel(id)
+    })
+}
+
 /// Requests cancellation of any task of the run by id, the running one included; see
 /// [`crate::JoinHandle::cancel`]. Returns false if the task already finished.
 ///

@@ -18,6 +18,7 @@
 mod abort;
 mod budget;
 mod call;
+mod catch;
 pub(crate) mod handle;
 mod info;
 mod join;
@@ -28,10 +29,11 @@ mod yield_now;
 pub use self::abort::AbortHandle;
 pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::call::{CallHandle, call_at, call_later, call_soon};
+pub use self::catch::{Cancelled, CatchCancelled, Reraise, catch_cancelled};
 pub use self::handle::{Awaitable, TaskHandle};
 pub use self::info::{
     TaskInfo, TaskState, all_tasks, cancel, cancel_message, cancelling, current, current_name,
-    set_current_name, try_current,
+    set_current_name, try_current, uncancel,
 };
 pub use self::join::JoinHandle;
 pub use self::shared::Task;

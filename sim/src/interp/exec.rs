@@ -6,7 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use simloop::{Instant, sleep, yield_now};
+use simloop::task::Cancelled;
+use simloop::{Instant, catch_cancelled, sleep, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
@@ -103,6 +104,30 @@ impl Rt {
         Ok(Flow::Next)
     }
 
+    /// A `try` block's body. Under `error = "CancelledError"` it also catches the task's
+    /// own cancellation, as Python's `except CancelledError` does (`catch_cancelled`: what
+    /// the body awaited is cancelled and the handler runs); any other `except` sees only
+    /// a `CancelledError` raised by what the body awaits.
+    async fn try_block(
+        self: &Rc<Self>,
+        env: &mut Env,
+        body: &[Located],
+        kind: Option<&str>,
+    ) -> Res {
+        if kind != Some("CancelledError") {
+            return self.block(env, body).await;
+        }
+        let depth = env.depth;
+        match catch_cancelled(self.block(env, body)).await {
+            Ok(r) => r,
+            Err(c) => {
+                // The body was dropped part-way: its blocks did not leave their levels.
+                env.depth = depth;
+                Err(Exc::new("CancelledError", c.message().unwrap_or_default()))
+            }
+        }
+    }
+
     fn recursion_error(&self, env: &Env) -> Exc {
         let place = match env.call {
             Some((at, task)) => format!(
@@ -161,11 +186,29 @@ impl Rt {
                 return self.cancel_step(env, target, message.as_ref());
             }
             Step::SetName { target, name } => return self.set_name_step(env, target, name),
+            Step::Uncancel { target, bind } => {
+                let left = match target {
+                    None => simloop::task::uncancel(),
+                    Some(t) => self.uncancel_step(env, t)?,
+                };
+                if let Some(b) = bind {
+                    env.insert(b.clone(), Value::Int(i64::from(left)));
+                }
+            }
             Step::CreateFuture(_) | Step::SetResult { .. } | Step::SetException { .. } => {
                 self.future_step(env, s)?;
             }
             Step::Fail { kind, message } => {
-                return Err(Exc::new(kind.clone(), self.render(env, message)?));
+                let message = self.render(env, message)?;
+                if kind == "CancelledError" && simloop::task::try_current().is_some() {
+                    // A task raising CancelledError (a re-raise in an `except` block) ends
+                    // cancelled, as asyncio's task does: a real cancellation, which the
+                    // `on_cancel` blocks around it see and the next enclosing
+                    // `except CancelledError` catches.
+                    let message = (!message.is_empty()).then_some(message.as_str());
+                    return Cancelled::new(message).reraise().await;
+                }
+                return Err(Exc::new(kind.clone(), message));
             }
             Step::Return(v) => return Ok(Flow::Return(self.value_expr(env, v)?)),
             Step::For {
@@ -211,7 +254,7 @@ impl Rt {
                 kind,
                 bind,
                 handler,
-            } => match self.block(env, body).await {
+            } => match self.try_block(env, body, kind.as_deref()).await {
                 Err(e)
                     if kind.as_ref().map_or(e.kind != "CancelledError", |k| {
                         *k == e.kind || k == "Exception" && e.kind != "CancelledError"

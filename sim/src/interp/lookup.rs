@@ -27,6 +27,20 @@ impl Rt {
         let (base, member) = split_member(path);
         if let Some(member) = member {
             let name = base.split('.').next().unwrap_or("");
+            if base == crate::scenario::CURRENT_TASK
+                && member == "cancelling()"
+                && env.get(base).is_none()
+            {
+                // asyncio's `asyncio.current_task().cancelling()` (a callback runs in no
+                // task: `current_task()` is `None` there, which has no `cancelling`).
+                if simloop::task::try_current().is_none() {
+                    return Err(Exc::new(
+                        "AttributeError",
+                        "'NoneType' object has no attribute 'cancelling'",
+                    ));
+                }
+                return Ok(Value::Int(i64::from(simloop::task::cancelling())));
+            }
             if base == "loop" && member == "time()" && env.get("loop").is_none() {
                 // asyncio's `loop.time()`: seconds since the run began (a float).
                 return Ok(Value::Float(super::value::seconds_of(simloop::now())));

@@ -163,6 +163,14 @@ impl Rt {
 
     /// `cancel`: a task, a bare future, a loop callback's handle, or a list of tasks and
     /// futures, with an optional message.
+    /// `t.uncancel()` of the task in local `target`: the count left.
+    pub(super) fn uncancel_step(self: &Rc<Self>, env: &Env, target: &str) -> Result<u32, Exc> {
+        match self.lookup(env, target)? {
+            Value::Task(t) => Ok(t.abort.uncancel()),
+            other => Err(not_a_task(target, &other)),
+        }
+    }
+
     pub(super) fn cancel_step(
         self: &Rc<Self>,
         env: &Env,

@@ -167,6 +167,7 @@ pub struct RawStep {
     #[serde(rename = "await")]
     pub await_: Option<Spanned<String>>,
     pub cancel: Option<Spanned<String>>,
+    pub uncancel: Option<Spanned<String>>,
     pub set_name: Option<Spanned<String>>,
     pub fail: Option<Spanned<String>>,
     #[serde(rename = "return")]

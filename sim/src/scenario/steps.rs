@@ -304,6 +304,15 @@ pub enum Step {
         /// The cancellation message.
         message: Option<Template>,
     },
+    /// `task.uncancel()`, or `asyncio.current_task().uncancel()` when `target` is `None`
+    /// (written `uncancel = "current_task"`): one cancellation request fewer in
+    /// `cancelling()`; `bind` gets how many are left.
+    Uncancel {
+        /// The local holding the task; `None`: the running task.
+        target: Option<String>,
+        /// The local bound to the count left.
+        bind: Option<String>,
+    },
     /// `task.set_name(value)`: renames the task (what `get_name()` reads from then on; the
     /// trace keeps one name per task, the last).
     SetName {
@@ -444,3 +453,6 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
         }
     })
 }
+
+/// What `uncancel` names for the running task (asyncio's `asyncio.current_task()`).
+pub const CURRENT_TASK: &str = "current_task";

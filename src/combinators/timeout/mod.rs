@@ -325,24 +325,55 @@ impl<F: Future> Future for Timeout<F> {
         });
         let (due, mark) = match polled {
             Ok(go) => go,
-            Err(Ended::Held { .. }) if poll_held(this.inner.as_mut(), cx) => {
-                // A Condition wait inside re-acquires its lock before the expiry ends it
-                // (asyncio's timeout cancels the task, and `Condition.wait` catches that to
-                // re-acquire first); this timeout is woken when it may go on.
-                return Poll::Pending;
-            }
-            Err(Ended::Held { outside: true }) => {
-                // A cancellation from outside (or an enclosing timeout's expiry) came in
-                // the same pass: asyncio's timeout sees `uncancel() > cancelling()` at its
-                // exit and lets the `CancelledError` through (case 704). Expired, but the
-                // delivery poll this is ends the task (the engine drops it, or the
-                // enclosing timeout expires), so nothing is returned.
-                let _ = expire(this.state, this.shared, this.inner);
-                return Poll::Pending;
-            }
-            Err(Ended::Held { outside: false }) => {
-                return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
-            }
+            Err(Ended::Held { outside }) => match poll_held(this.inner.as_mut(), cx) {
+                Held::Still => {
+                    // A Condition wait inside re-acquires its lock before the expiry ends
+                    // it (asyncio's timeout cancels the task, and `Condition.wait` catches
+                    // that to re-acquire first); this timeout is woken when it may go on.
+                    return Poll::Pending;
+                }
+                Held::Caught(polled) => {
+                    if polled.is_pending()
+                        && let Some(m) = with("timeout", |c| c.take_reraised())
+                    {
+                        // Caught, and re-raised in the same step: the `CancelledError`
+                        // reaches the timeout's exit after all. With a cancellation from
+                        // outside delivered too, asyncio lets it through (as for case 704):
+                        // raised on past the timeout, to an enclosing scope or the task's end.
+                        let elapsed = expire(this.state, this.shared, this.inner);
+                        if outside {
+                            with("timeout", |c| c.reraise(m));
+                            return Poll::Pending;
+                        }
+                        return Poll::Ready(Err(elapsed));
+                    }
+                    // A `catch_cancelled` scope inside caught the expiry (and an outside
+                    // cancellation delivered with it): asyncio's timeout sees no
+                    // `CancelledError` at its exit and raises no `TimeoutError`. Expired;
+                    // the work goes on and its outcome is the timeout's.
+                    with_state(this.state, this.shared, State::caught);
+                    return match polled {
+                        Poll::Ready(v) => {
+                            with_state(this.state, this.shared, |s| s.finish(false));
+                            this.inner.set(None);
+                            Poll::Ready(Ok(v))
+                        }
+                        Poll::Pending => Poll::Pending,
+                    };
+                }
+                Held::LetGo if outside => {
+                    // A cancellation from outside (or an enclosing timeout's expiry) came
+                    // in the same pass: asyncio's timeout sees `uncancel() > cancelling()`
+                    // at its exit and lets the `CancelledError` through (case 704).
+                    // Expired, but the delivery poll this is ends the task (the engine
+                    // drops it, or the enclosing timeout expires), so nothing is returned.
+                    let _ = expire(this.state, this.shared, this.inner);
+                    return Poll::Pending;
+                }
+                Held::LetGo => {
+                    return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
+                }
+            },
             Err(Ended::Expired(stale)) => {
                 // Expired and finished (`State::poll`): drop what it gave up, then the
                 // inner work, whose `Drop` guards see the expiry in `cancelling()`;
@@ -371,6 +402,13 @@ impl<F: Future> Future for Timeout<F> {
                 this.inner.set(None);
                 Poll::Ready(Ok(v))
             }
+            Poll::Pending if caught_then_reraised(this.state, this.shared) => {
+                // The work caught the expiry and now re-raises it: asyncio's timeout, still
+                // expiring, turns it into `TimeoutError`.
+                with_state(this.state, this.shared, |s| s.finish(false));
+                this.inner.set(None);
+                Poll::Ready(Err(Elapsed(())))
+            }
             Poll::Pending => {
                 // What the inner work awaits is what the expiry cancels.
                 let key = with_state(this.state, this.shared, |s| s.key());
@@ -383,16 +421,37 @@ impl<F: Future> Future for Timeout<F> {
     }
 }
 
+/// After a pending poll of the work: whether it caught the expiry before and re-raised a
+/// cancellation now (taken).
+fn caught_then_reraised(state: &mut State, shared: &OnceCell<Arc<Mutex<State>>>) -> bool {
+    with_state(state, shared, |s| s.was_caught())
+        && with("timeout", |c| c.take_reraised()).is_some()
+}
+
+/// What a delivery poll of a timeout's inner work left (`poll_held`).
+enum Held<T> {
+    /// A future in it still holds the expiry (a Condition wait re-taking its lock).
+    Still,
+    /// A `catch_cancelled` scope in it caught the expiry: the work goes on.
+    Caught(Poll<T>),
+    /// What held it let go: the expiry ends the work.
+    LetGo,
+}
+
 /// Polls the inner work while the expiry's cancellation is delivered to a future in it that
-/// holds it (`runtime/cancel_hold.rs`); whether it still holds it.
-fn poll_held<F: Future>(inner: Pin<&mut Option<F>>, cx: &mut Context<'_>) -> bool {
-    if let Some(inner) = inner.as_pin_mut() {
-        // Ready or not, the expiry wins: a value is dropped with the inner work.
-        let _ = inner.poll(cx);
-    }
+/// holds it (`runtime/cancel_hold.rs`).
+fn poll_held<F: Future>(inner: Pin<&mut Option<F>>, cx: &mut Context<'_>) -> Held<F::Output> {
+    // Not caught, ready or not, the expiry wins: a value is dropped with the inner work.
+    let polled = inner.as_pin_mut().map(|inner| inner.poll(cx));
     with("timeout", |c| {
+        let caught = c.caught_now();
         let id = c.current();
-        c.end_cancel_poll(id)
+        let held = c.end_cancel_poll(id);
+        match polled {
+            Some(polled) if caught => Held::Caught(polled),
+            _ if held => Held::Still,
+            _ => Held::LetGo,
+        }
     })
 }
 

@@ -43,6 +43,9 @@ const FINISHED: u8 = 1 << 5;
 /// The expiry was delivered and what it cancelled absorbed it (a TaskGroup's join raising
 /// its children's failures): the inner work goes on and its outcome is the timeout's.
 const ABSORBED: u8 = 1 << 6;
+/// The expiry was caught inside the work (`catch_cancelled`): its request counts in
+/// `cancelling()` until the timeout finishes, as asyncio uncancels it at the exit.
+const CAUGHT: u8 = 1 << 7;
 
 impl State {
     pub(super) fn owner(&self) -> Option<(u64, TaskId)> {
@@ -96,6 +99,18 @@ impl State {
     /// Marks the timeout expired (its expiry was delivered and it gave up).
     pub(super) fn mark_expired(&mut self) {
         self.flags |= EXPIRED;
+    }
+
+    /// A `catch_cancelled` scope in the work caught the expiry: expired, the work goes
+    /// on (polled as an absorbed expiry's), and the request counts in `cancelling()` until
+    /// `finish` (`Core::expiry_over`, as for an absorbed expiry).
+    pub(super) fn caught(&mut self) {
+        self.flags |= ABSORBED | EXPIRED | CAUGHT;
+    }
+
+    /// Whether a `catch_cancelled` scope in the work caught the expiry.
+    pub(super) fn was_caught(&self) -> bool {
+        self.flags & CAUGHT != 0
     }
 
     pub(super) fn expired(&self) -> bool {
@@ -156,6 +171,12 @@ impl State {
         };
         let timer = self.key().and_then(|k| c.timer_deadline(k));
         if timer == Some(Deadline::Delivered) {
+            if self.flags & ABSORBED == 0 && c.take_swallowed_expiry(owner.1) {
+                // The task the expiry was forwarded to caught it and returned: the work
+                // goes on with its value, expired, as if it had caught the expiry itself.
+                self.caught();
+                return Ok((false, c.scope_start(owner.1)));
+            }
             if self.flags & ABSORBED == 0 && !c.take_absorbed_expiry(owner.1) {
                 // The expiry gives up the inner work. Until the inner work has dropped,
                 // `cancelling()` counts the expiry, as it has since its delivery

@@ -28,6 +28,7 @@
 //! the thirteenth (695-): asyncio API no round had touched; `differential` what
 //! `scripts/differential.py` found (700-).
 
+mod catching;
 mod combinators;
 mod contextvars;
 mod corners_combinators;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{BinOp, ExprError, Node, NodeKind, Type, Want};
 use crate::scenario::error::with_article;
 use crate::scenario::prim::{MEMBERS, split_member};
+use crate::scenario::steps::CURRENT_TASK;
 
 /// The names an expression may use: locals (whose type is known when the step runs), shared
 /// variables (integers) and primitives (whose state it may read: `q.qsize()`).
@@ -73,6 +74,15 @@ impl Scope {
                     && !self.shared.contains(name) =>
             {
                 Type::Float
+            }
+            // asyncio's `asyncio.current_task().cancelling()`, unless a name hides it.
+            Some("cancelling()")
+                if base == CURRENT_TASK
+                    && !self.locals.contains(name)
+                    && !self.prims.contains_key(name)
+                    && !self.shared.contains(name) =>
+            {
+                Type::Int
             }
             Some(m) => {
                 let kind = if self.locals.contains(name) {

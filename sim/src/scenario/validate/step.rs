@@ -225,6 +225,20 @@ impl Cx<'_> {
                     .transpose()?;
                 Step::Cancel { target, message }
             }
+            "uncancel" => {
+                let name = r.uncancel.as_ref().expect("present");
+                // `current_task` is asyncio's `asyncio.current_task()`: a task cannot name
+                // itself otherwise.
+                let target = if name.get_ref() == CURRENT_TASK {
+                    None
+                } else {
+                    Some(self.local_ref(name, scope, "task", Use::Cancel)?)
+                };
+                Step::Uncancel {
+                    target,
+                    bind: bind(scope),
+                }
+            }
             "set_name" => {
                 let target = self.local_ref(
                     r.set_name.as_ref().expect("present"),

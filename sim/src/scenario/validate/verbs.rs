@@ -14,6 +14,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("call", &["args", "as"]),
     ("await", &["as"]),
     ("cancel", &["message"]),
+    ("uncancel", &["as"]),
     ("set_name", &["value"]),
     ("fail", &["message"]),
     ("return", &[]),
@@ -73,7 +74,7 @@ pub(super) fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
     }
     key!(
         sleep => "sleep", yield_ => "yield", random => "random", log => "log", spawn => "spawn", call => "call",
-        await_ => "await", cancel => "cancel", set_name => "set_name", fail => "fail", return_ => "return",
+        await_ => "await", cancel => "cancel", uncancel => "uncancel", set_name => "set_name", fail => "fail", return_ => "return",
         for_ => "for", repeat => "repeat", while_before => "while_before", try_ => "try",
         on_cancel => "on_cancel", let_ => "let", set => "set", if_ => "if",
         gather => "gather", wait => "wait", as_completed => "as_completed",

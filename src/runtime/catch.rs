@@ -1,0 +1,105 @@
+//! A task that catches its own cancellation (`task::catch_cancelled`): asyncio's
+//! `try: await work() except CancelledError`, after which the task goes on.
+//!
+//! A catch scope holds its task's cancellations like any holder (`cancel_hold.rs`), so a
+//! delivery is a poll of the task. The scope drops what it awaited and says so here
+//! ([`Core::catch_cancel`]): the delivery is then over, and the step that delivered it is
+//! an ordinary poll (the engine, a timeout's held expiry and a TaskGroup scope read
+//! [`Core::caught_now`] after their delivery poll). A caught cancellation still counts in
+//! `cancelling()` until `uncancel()`, as in asyncio.
+//!
+//! Re-raising ([`Core::reraise`]) is the reverse: the running task's step ends with its
+//! cancellation, caught again by the next enclosing scope in the same step, else ended by
+//! the engine when the step returns `Pending`.
+
+use super::{Core, Message, TaskId};
+
+impl Core {
+    /// The running task's cancellation, being delivered, is caught by a scope: the
+    /// delivery ends, and its message is taken for the scope's `Cancelled`.
+    pub(crate) fn catch_cancel(&mut self) -> Option<Message> {
+        let id = self.current();
+        self.delivering = None;
+        self.caught = Some(id);
+        if let Some(requests) = self.cancel_counts.get_mut(&id) {
+            // Delivered: nothing is left for `uncancel()` to withdraw.
+            requests.must = false;
+        }
+        self.messages.remove(&id)
+    }
+
+    /// Whether a scope caught the running task's cancellation in the delivery under way
+    /// (reset as each delivery begins: [`Core::begin_delivery`]).
+    pub(crate) fn caught_now(&self) -> bool {
+        self.caught.is_some() && self.caught == self.running
+    }
+
+    /// A delivery of `id`'s cancellation begins: no scope has caught it yet.
+    #[inline]
+    pub(super) fn begin_delivery(&mut self, id: TaskId) {
+        self.delivering = Some(id);
+        self.caught = None;
+    }
+
+    /// After the engine's delivery poll of `id`: whether a scope caught the cancellation
+    /// (forgets it).
+    #[inline]
+    pub(super) fn take_caught(&mut self, id: TaskId) -> bool {
+        self.caught.take_if(|&mut t| t == id).is_some()
+    }
+
+    /// The running task re-raises a caught cancellation with `message`.
+    pub(crate) fn reraise(&mut self, message: Option<Message>) {
+        let id = self.current();
+        self.reraised = Some(id);
+        match message {
+            Some(m) => self.messages.insert(id, m),
+            None => self.messages.remove(&id),
+        };
+    }
+
+    /// A catch scope of the running task, whose inner future returned `Pending`: whether
+    /// that future re-raised a cancellation (taken, with its message, for the scope).
+    pub(crate) fn take_reraised(&mut self) -> Option<Option<Message>> {
+        let id = self.running?;
+        self.reraised.take_if(|&mut t| t == id)?;
+        Some(self.messages.remove(&id))
+    }
+
+    /// After a step of `id` that returned `Pending`: whether it re-raised a cancellation
+    /// that no scope caught (the task then ends cancelled, with the message left).
+    #[inline]
+    pub(super) fn take_reraised_by(&mut self, id: TaskId) -> bool {
+        self.reraised.is_some() && self.reraised.take_if(|&mut t| t == id).is_some()
+    }
+
+    /// A timeout's expiry for task `owner` was forwarded to `awaited`, the one task its
+    /// work awaits (asyncio's `_fut_waiter.cancel()`).
+    pub(super) fn note_forwarded_expiry(&mut self, owner: TaskId, awaited: TaskId) {
+        // A note the task's earlier timeout never read (it was dropped) goes.
+        self.forwarded_expiries.retain(|&(o, _)| o != owner);
+        self.forwarded_expiries.push((owner, awaited));
+    }
+
+    /// The timeout of `owner` reads its delivered expiry: whether it was forwarded to the
+    /// one task its work awaits and that task caught it and ended otherwise (forgets the
+    /// forward). asyncio's `__wakeup` then hands the work that task's value or exception,
+    /// nothing is raised, and the timeout exits without `TimeoutError`.
+    pub(crate) fn take_swallowed_expiry(&mut self, owner: TaskId) -> bool {
+        if self.forwarded_expiries.is_empty() {
+            return false;
+        }
+        let Some(i) = self
+            .forwarded_expiries
+            .iter()
+            .position(|&(o, _)| o == owner)
+        else {
+            return false;
+        };
+        let (_, awaited) = self.forwarded_expiries.swap_remove(i);
+        matches!(
+            self.state_of(awaited) & super::slot::END_MASK,
+            super::slot::END_RETURNED | super::slot::END_PANICKED
+        )
+    }
+}
