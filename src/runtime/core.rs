@@ -161,6 +161,9 @@ pub(crate) struct Core {
     pub(super) sched: Scheduler,
     /// True for the FIFO policy, which never consults the strategy.
     pub(super) fifo: bool,
+    /// Whether the engine asks the strategy for its picks: `!fifo`, until main's end
+    /// (`stopping`), after which the pass's rest runs in queue order (one test a step).
+    pub(super) picks: bool,
     /// Every decision of a non-FIFO run, in order (the replay token's payload); appended
     /// only by [`Core::log_decision`].
     pub(super) decisions: DecisionLog,
@@ -278,6 +281,7 @@ impl Core {
         core.run_id = run_id;
         core.seed = seed;
         core.fifo = sched.is_fifo();
+        core.picks = !core.fifo;
         core.ready.reset(core.fifo);
         core.sched = sched;
         core.limits = limits;
@@ -297,6 +301,7 @@ impl Core {
             ready: ReadyQueue::default(),
             pass_left: 0,
             fifo: true,
+            picks: false,
             sched: Scheduler::Fifo(crate::schedule::Fifo),
             decisions: DecisionLog::default(),
             stats: Stats::default(),
