@@ -230,6 +230,12 @@ pub(crate) struct Core {
     /// Set when a replay must stop at the next step: a `choose` left the recording, or the
     /// program's fingerprint does not match the token's.
     pub(super) stop_next: Option<Finish>,
+    /// The earliest deadline the running task's poll has slept until since [`SLEEPING`] was
+    /// set in it (`Core::sleep_on`); meaningful only while the flag is set. A deferred
+    /// timeout deadline asks it (`runtime/deferred.rs`).
+    ///
+    /// [`SLEEPING`]: super::slot::SLEEPING
+    pub(super) first_sleep: u64,
     /// Set when the main task's end (`Entry::Stop`, asyncio's `loop.stop()`) was taken with
     /// entries left in its pass: asyncio ends the loop only after the iteration it runs in,
     /// so the run stops once that pass is spent.
@@ -333,6 +339,7 @@ impl Core {
             main: TaskId::from_index(0),
             stop_next: None,
             stopping: false,
+            first_sleep: 0,
             program: Printer::default(),
             finish: None,
             jitter: None,
