@@ -48,18 +48,23 @@ impl Core {
             _ => deadline,
         };
         if kind == TimerKind::Cancel && deadline <= self.now {
-            let (key, index) = self.timers.arm_due(task, waker);
-            self.ready.push_back(Entry::Timer {
-                index,
-                task: task.get(),
-            });
-            return key;
+            return self.arm_due(task, waker);
         }
         self.stats.timers += 1;
         if self.trace.full() {
             self.record_quick(Quick::TimerArmed(deadline));
         }
         self.timers.arm(deadline, task, waker, kind)
+    }
+
+    /// A cancel timer due already, its expiry queued at once.
+    pub(super) fn arm_due(&mut self, task: TaskId, waker: Option<Waker>) -> TimerKey {
+        let (key, index) = self.timers.arm_due(task, waker);
+        self.ready.push_back(Entry::Timer {
+            index,
+            task: task.get(),
+        });
+        key
     }
 
     /// Arms the running task's sleep until `deadline` (after the clock) through `waker`: the

@@ -162,6 +162,9 @@ pub(crate) struct Core {
     pub(super) sched: Scheduler,
     /// True for the FIFO policy, which never consults the strategy.
     pub(super) fifo: bool,
+    /// Whether the engine asks the strategy for its picks: `!fifo`, until main's end
+    /// (`stopping`), after which the pass's rest runs in queue order (one test a step).
+    pub(super) picks: bool,
     /// Every decision of a non-FIFO run, in order (the replay token's payload); appended
     /// only by [`Core::log_decision`].
     pub(super) decisions: DecisionLog,
@@ -241,6 +244,12 @@ pub(crate) struct Core {
     /// Set when a replay must stop at the next step: a `choose` left the recording, or the
     /// program's fingerprint does not match the token's.
     pub(super) stop_next: Option<Finish>,
+    /// The earliest deadline the running task's poll has slept until since [`SLEEPING`] was
+    /// set in it (`Core::sleep_on`); meaningful only while the flag is set. A deferred
+    /// timeout deadline asks it (`runtime/deferred.rs`).
+    ///
+    /// [`SLEEPING`]: super::slot::SLEEPING
+    pub(super) first_sleep: u64,
     /// Set when the main task's end (`Entry::Stop`, asyncio's `loop.stop()`) was taken with
     /// entries left in its pass: asyncio ends the loop only after the iteration it runs in,
     /// so the run stops once that pass is spent.
@@ -292,6 +301,7 @@ impl Core {
         core.run_id = run_id;
         core.seed = seed;
         core.fifo = sched.is_fifo();
+        core.picks = !core.fifo;
         core.ready.reset(core.fifo);
         core.sched = sched;
         core.limits = limits;
@@ -311,6 +321,7 @@ impl Core {
             ready: ReadyQueue::default(),
             pass_left: 0,
             fifo: true,
+            picks: false,
             sched: Scheduler::Fifo(crate::schedule::Fifo),
             decisions: DecisionLog::default(),
             stats: Stats::default(),
@@ -346,6 +357,7 @@ impl Core {
             main: TaskId::from_index(0),
             stop_next: None,
             stopping: false,
+            first_sleep: 0,
             program: Printer::default(),
             finish: None,
             jitter: None,

@@ -438,17 +438,23 @@ impl Core {
         loop {
             // Before a pass begins: a budget spent inside a poll (`task::spend_steps`) stops
             // the run before the clock moves or a deadlock is declared.
-            if self.stopping && (self.pass_left == 0 || self.stats.steps >= self.limits.max_steps) {
-                // Main ended and its stop's pass is spent (or the budget is).
-                return self.stop(Finish::MainDone);
-            }
+            // One test each on the common path: the rare endings are told apart inside.
             if self.stats.steps >= self.limits.max_steps {
-                return self.stop(Finish::StepLimit);
+                // After main's end a spent budget ends the run as main's end does.
+                return self.stop(if self.stopping {
+                    Finish::MainDone
+                } else {
+                    Finish::StepLimit
+                });
             }
-            if self.pass_left == 0
-                && let Some(finish) = self.begin_pass()
-            {
-                return self.stop(finish);
+            if self.pass_left == 0 {
+                if self.stopping {
+                    // Main ended and its stop's pass is spent.
+                    return self.stop(Finish::MainDone);
+                }
+                if let Some(finish) = self.begin_pass() {
+                    return self.stop(finish);
+                }
             }
             if self.stop_next.is_some() {
                 let finish = self.stop_next.take().expect("checked");
@@ -457,11 +463,7 @@ impl Core {
             // The policy is tested once: the pool's calls below do not test it again. After
             // main's end the pass's rest runs in queue order, with no decision, so that a
             // Random or PCT run records the decisions it recorded before round 20.
-            let n = if self.fifo || self.stopping {
-                0
-            } else {
-                self.ready.pool_len()
-            };
+            let n = if self.picks { self.ready.pool_len() } else { 0 };
             let entry = if n > 1 {
                 let view = ReadyView {
                     queue: &self.ready,
@@ -576,6 +578,7 @@ impl Core {
                         return self.stop(Finish::MainDone);
                     }
                     self.stopping = true;
+                    self.picks = false;
                 }
             }
         }

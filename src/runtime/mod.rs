@@ -20,6 +20,7 @@ mod context;
 mod core;
 mod deadlock;
 mod decide;
+mod deferred;
 mod engine;
 mod id_table;
 mod idle;

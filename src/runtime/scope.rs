@@ -25,9 +25,10 @@ use super::{Core, TimerKey, WaitOn};
 /// polls its inner work ([`Core::scope_start`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ScopeMark {
-    task: TaskId,
+    pub(super) task: TaskId,
     waits: usize,
-    sleeping: bool,
+    /// Whether the task slept already (`SLEEPING`) when the scope began.
+    pub(super) sleeping: bool,
 }
 
 /// A timeout expiry delivered to a task whose timeout has not exited yet

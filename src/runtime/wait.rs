@@ -503,7 +503,12 @@ impl Core {
         let Some(slot) = self.running_slot() else {
             return;
         };
+        let first = !slot.is(SLEEPING);
         slot.set(SLEEPING);
+        let d = deadline.as_nanos();
+        if first || d < self.first_sleep {
+            self.first_sleep = d;
+        }
         if self.trace.full() {
             self.wait_on(WaitOn::Sleep(deadline));
         }

@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>` (`sl7` for Random and PCT, below), where the payload is
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl8` for Random and PCT, below), where the payload is
 //! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
@@ -54,6 +54,13 @@
 //! differently, and a recorded decision's index may name another entry. Every older Random
 //! or PCT token is refused as [`TokenError::Outdated`]. FIFO's tokens stay version 3: the
 //! hops' steps are still counted, so FIFO's order, steps and fingerprints are unchanged.
+//!
+//! Version 8 (`sl8`) is the same format for Random's and PCT's tokens again: since round 21
+//! a timeout under a picking policy arms its timer only once its inner work is pending
+//! without a sleep that ends before the deadline (`runtime/deferred.rs`), so such a timer
+//! may fire after timers armed in between for the same deadline, where it fired before
+//! them: a Random or PCT seed may schedule differently. Every older Random or PCT token is
+//! refused as [`TokenError::Outdated`]; FIFO arms as before, and its tokens stay version 3.
 
 use std::error::Error;
 use std::fmt;
@@ -67,7 +74,7 @@ use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
 /// The version of Random's and PCT's tokens (see the module docs).
-const VERSION: &str = "sl7";
+const VERSION: &str = "sl8";
 
 /// The version of FIFO's tokens, which make no decisions (see the module docs).
 const FIFO_VERSION: &str = "sl3";
@@ -77,13 +84,16 @@ const FIFO_VERSION: &str = "sl3";
 const READABLE: [&str; 2] = [FIFO_VERSION, VERSION];
 
 /// What this simloop reads, as its messages say it.
-const READS: &str = "sl7, and sl3 for FIFO";
+const READS: &str = "sl8, and sl3 for FIFO";
 
 /// Why a Random or PCT token older than version 6 is refused.
 const BEFORE_SL6: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 6 (a gathered child that cannot decide its gather takes no ready-queue entry)";
 
 /// Why a Random or PCT token of version 6 is refused.
 const BEFORE_SL7: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 7 (a sleep that ends when nothing else is ready queues its task without a wake-up hop)";
+
+/// Why a Random or PCT token of version 7 is refused.
+const BEFORE_SL8: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 8 (a timeout whose inner work sleeps until before its deadline arms its timer later)";
 
 /// Versions this simloop once wrote and no longer reads, with why. `sl3` is read for
 /// FIFO's tokens.
@@ -97,6 +107,7 @@ const OUTDATED: &[(&str, &str)] = &[
     ("sl4", BEFORE_SL6),
     ("sl5", BEFORE_SL6),
     ("sl6", BEFORE_SL7),
+    ("sl7", BEFORE_SL8),
 ];
 
 /// The version a token of `policy` is written in.
@@ -151,7 +162,7 @@ pub enum TokenError {
     /// The token was written by an older simloop, in a format this one no longer reads:
     /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
     /// order, which version 3's ready pool does not keep), or a Random or PCT token of
-    /// `sl3` to `sl6` (their seeds and decisions schedule differently since `sl7`).
+    /// `sl3` to `sl7` (their seeds and decisions schedule differently since `sl8`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -496,9 +507,10 @@ mod tests {
             let recorded = sim().run(program()).token;
             assert!(seeded.is_seed_only() && !recorded.is_seed_only());
             for token in [&seeded, &recorded] {
-                assert!(token.to_string().starts_with("sl7:"), "{token}");
+                assert!(token.to_string().starts_with("sl8:"), "{token}");
                 assert_eq!(token.to_string().parse::<Token>().as_ref(), Ok(token));
-                for (version, since) in [("sl3", 6), ("sl4", 6), ("sl5", 6), ("sl6", 7)] {
+                for (version, since) in [("sl3", 6), ("sl4", 6), ("sl5", 6), ("sl6", 7), ("sl7", 8)]
+                {
                     let old = as_version(token, version);
                     assert!(old.starts_with(&format!("{version}:{policy}:5:")), "{old}");
                     let err = old.parse::<Token>().unwrap_err();
@@ -506,7 +518,7 @@ mod tests {
                     let message = err.to_string();
                     assert!(
                         message.contains(&format!("schedule differently since version {since}"))
-                            && message.contains("it reads sl7, and sl3 for FIFO")
+                            && message.contains("it reads sl8, and sl3 for FIFO")
                             && message.contains("to record a new token"),
                         "{message}"
                     );
@@ -520,7 +532,7 @@ mod tests {
             "{}",
             fifo.token
         );
-        let token: Token = as_version(&fifo.token, "sl7").parse().unwrap();
+        let token: Token = as_version(&fifo.token, "sl8").parse().unwrap();
         assert_eq!(token, fifo.token);
         let again = Sim::new().replay(&token).run(program());
         assert_eq!(again.trace, fifo.trace);

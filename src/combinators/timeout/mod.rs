@@ -320,8 +320,11 @@ impl<F: Future> Future for Timeout<F> {
         // One core access: start (arm the deadline) at the first poll, read whether the
         // expiry was delivered, keep the timer's waker current, and mark where the inner
         // work's waits begin.
+        let may_defer = this.shared.get().is_none();
         let polled = with_state(this.state, this.shared, |s| {
-            with("timeout", |c| s.poll(c, target, started, cx.waker()))
+            with("timeout", |c| {
+                s.poll(c, target, started, cx.waker(), may_defer)
+            })
         });
         let (due, mark) = match polled {
             Ok(go) => go,
@@ -374,6 +377,7 @@ impl<F: Future> Future for Timeout<F> {
                     return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
                 }
             },
+            Err(Ended::Waiting) => return Poll::Pending,
             Err(Ended::Expired(stale)) => {
                 // Expired and finished (`State::poll`): drop what it gave up, then the
                 // inner work, whose `Drop` guards see the expiry in `cancelling()`;
@@ -410,10 +414,12 @@ impl<F: Future> Future for Timeout<F> {
                 Poll::Ready(Err(Elapsed(())))
             }
             Poll::Pending => {
-                // What the inner work awaits is what the expiry cancels.
-                let key = with_state(this.state, this.shared, |s| s.key());
-                if let Some(key) = key {
-                    with("timeout", |c| c.set_scope(key, mark));
+                // What the inner work awaits is what the expiry cancels; a deferred deadline
+                // is armed unless the inner work sleeps until before it.
+                if with_state(this.state, this.shared, |s| s.settles()) {
+                    with_state(this.state, this.shared, |s| {
+                        with("timeout", |c| s.after_pending(c, mark))
+                    });
                 }
                 Poll::Pending
             }

@@ -12,13 +12,15 @@ use crate::time::Instant;
 /// A timeout's state. Its deadline is a cancel timer in the core, armed like a sleep's
 /// (`Core::arm_timer_for`), which the engine delivers at its own ready-queue turn, one slot
 /// after it fired (asyncio's timeout callback), cancelling the timeout's scope
-/// (`runtime/scope.rs`).
+/// (`runtime/scope.rs`). Under a picking policy the timer waits while the inner work
+/// sleeps until before the deadline (`DEFERRED`, `runtime/deferred.rs`).
 ///
 /// Packed into 56 bytes (every timeout's future carries it): the options are flags.
 #[derive(Clone, Default)]
 pub(super) struct State {
-    /// `STARTED`, `HAS_DEADLINE`, `RESCHEDULED`, `RESCHEDULED_TO`, `EXPIRED`, `FINISHED`.
-    flags: u8,
+    /// `STARTED`, `HAS_DEADLINE`, `RESCHEDULED`, `RESCHEDULED_TO`, `EXPIRED`, `FINISHED`,
+    /// `ABSORBED`, `CAUGHT`, `DEFERRED`.
+    flags: u16,
     /// With `STARTED`: the task that runs the timeout (`TaskId::get`), its slot (kept so
     /// that the core finds the task without a look-up in its id table) and its run.
     task: u32,
@@ -34,18 +36,22 @@ pub(super) struct State {
     waker: Option<Waker>,
 }
 
-const STARTED: u8 = 1;
-const HAS_DEADLINE: u8 = 1 << 1;
-const RESCHEDULED: u8 = 1 << 2;
-const RESCHEDULED_TO: u8 = 1 << 3;
-const EXPIRED: u8 = 1 << 4;
-const FINISHED: u8 = 1 << 5;
+const STARTED: u16 = 1;
+const HAS_DEADLINE: u16 = 1 << 1;
+const RESCHEDULED: u16 = 1 << 2;
+const RESCHEDULED_TO: u16 = 1 << 3;
+const EXPIRED: u16 = 1 << 4;
+const FINISHED: u16 = 1 << 5;
 /// The expiry was delivered and what it cancelled absorbed it (a TaskGroup's join raising
 /// its children's failures): the inner work goes on and its outcome is the timeout's.
-const ABSORBED: u8 = 1 << 6;
+const ABSORBED: u16 = 1 << 6;
 /// The expiry was caught inside the work (`catch_cancelled`): its request counts in
 /// `cancelling()` until the timeout finishes, as asyncio uncancels it at the exit.
-const CAUGHT: u8 = 1 << 7;
+const CAUGHT: u16 = 1 << 7;
+/// The deadline is counted and traced but its timer not armed yet: the inner work's last
+/// pending poll left the task sleeping until before it (`runtime/deferred.rs`). Never
+/// with a key.
+const DEFERRED: u16 = 1 << 8;
 
 impl State {
     pub(super) fn owner(&self) -> Option<(u64, TaskId)> {
@@ -138,12 +144,14 @@ impl State {
     /// the timeout is then expired and finished, its timer freed, and the `Err` holds the
     /// wakers to drop outside the core), else `(due, mark)`, where `due` says the deadline
     /// had passed when the timeout started, and `mark` where the inner work's waits begin.
+    /// `may_defer`: no handle exists, so the deadline may wait unarmed (`DEFERRED`).
     pub(super) fn poll(
         &mut self,
         c: &mut Core,
         target: Target,
         started: bool,
         waker: &Waker,
+        may_defer: bool,
     ) -> Result<(bool, ScopeMark), Ended> {
         assert!(
             !self.finished(),
@@ -162,13 +170,32 @@ impl State {
             self.set_owner(owner);
             self.set_deadline(deadline);
             self.waker = c.foreign(owner.1, waker);
-            // Nothing was armed before, so there is no stale waker to drop.
-            let _nothing = self.arm(c, None);
+            let due = deadline.is_some_and(|d| d <= c.now());
+            match deadline {
+                // Armed after the inner work's poll if it does not sleep until before the
+                // deadline (`after_pending`); counted and traced now, as an armed timer.
+                Some(d) if !due && may_defer && self.waker.is_none() && c.defers_deadlines() => {
+                    c.note_deferred(d);
+                    self.flags |= DEFERRED;
+                }
+                // Nothing was armed before, so there is no stale waker to drop.
+                _ => drop(self.arm(c, None)),
+            }
             // Just armed with this poll's waker: nothing can have been delivered yet (a
             // deadline already passed queues its delivery, one slot later).
-            let due = deadline.is_some_and(|d| d <= c.now());
             return Ok((due, c.scope_start(owner.1)));
         };
+        if self.flags & DEFERRED != 0
+            && let Some(d) = self.deadline().filter(|&d| d <= c.now())
+        {
+            // The deadline passed while deferred (the timeout was not polled when its task
+            // woke): its expiry is queued now, one slot later, as a passed deadline's, and
+            // wins as the expiry would have won at the deadline.
+            self.flags &= !DEFERRED;
+            self.waker = c.foreign(owner.1, waker);
+            self.key = c.arm_deferred(owner.1, d, self.waker.clone());
+            return Err(Ended::Waiting);
+        }
         let timer = self.key().and_then(|k| c.timer_deadline(k));
         if timer == Some(Deadline::Delivered) {
             if self.flags & ABSORBED == 0 && c.take_swallowed_expiry(owner.1) {
@@ -232,11 +259,38 @@ impl State {
         let (run, owner) = self.owner().expect("armed after the start");
         assert_eq!(c.run_id(), run, "simloop: timeout used outside its run");
         let stale = old.and_then(|k| c.cancel_timer(k));
+        self.flags &= !DEFERRED;
         self.key = match self.deadline() {
             None => TimerKey::NONE,
             Some(d) => c.arm_timer_for(owner, d, self.waker.clone(), TimerKind::Cancel),
         };
         stale
+    }
+
+    /// Whether a pending poll of the inner work has something to settle
+    /// ([`State::after_pending`]): an armed timer's scope, or a deferred deadline.
+    pub(super) fn settles(&self) -> bool {
+        self.key != TimerKey::NONE || self.flags & DEFERRED != 0
+    }
+
+    /// After a pending poll of the inner work that began at `mark`: a deferred deadline
+    /// stays deferred while the task sleeps until before it and the timeout runs on its
+    /// task's own waker, else its timer is armed now; an armed timer records its scope,
+    /// what the inner work awaits (`Core::set_scope`).
+    pub(super) fn after_pending(&mut self, c: &mut Core, mark: ScopeMark) {
+        if self.flags & DEFERRED != 0 {
+            let deadline = self.deadline().expect("a deferred timeout has a deadline");
+            if self.waker.is_none() && c.sleeps_before(mark, deadline) {
+                return;
+            }
+            let (run, owner) = self.owner().expect("deferred after the start");
+            assert_eq!(c.run_id(), run, "simloop: timeout used outside its run");
+            self.flags &= !DEFERRED;
+            self.key = c.arm_deferred(owner, deadline, self.waker.clone());
+        }
+        if let Some(key) = self.key() {
+            c.set_scope(key, mark);
+        }
     }
 
     /// The timeout is over (its inner work finished, it expired, or it was dropped):
@@ -280,6 +334,9 @@ pub(super) enum Ended {
     /// (`runtime/cancel_hold.rs`): not finished until it lets go. `outside`: another
     /// cancellation of the task is being delivered too, which wins once it lets go.
     Held { outside: bool },
+    /// Not delivered yet: the deadline passed while it was deferred, and its expiry was
+    /// queued at this poll; the timeout waits for it without polling the inner work.
+    Waiting,
 }
 
 /// Wakers an expired timeout gave up (its own and its timer's), dropped by the caller

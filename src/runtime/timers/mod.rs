@@ -447,6 +447,13 @@ impl Timers {
         }
     }
 
+    /// How many cancel timers are armed and not yet due (a test's view of the slab).
+    #[cfg(test)]
+    pub(crate) fn pending_deadlines(&self) -> usize {
+        let pending = State::Deadline(Deadline::Pending);
+        self.slab.iter().filter(|t| t.state() == pending).count()
+    }
+
     /// Removes and returns the earliest armed timer if its deadline is at or before `now`
     /// (the engine takes them all at once with [`Timers::fire_due`]).
     #[cfg(test)]
