@@ -119,7 +119,7 @@ class Gen:
                 j = self.new_extra(ctx.get("level", 0) + 1, True)
                 group.append({"k": "tg_spawn", "h": f"h{j}"})
             if r.random() < 0.5:
-                group.append({"k": "sleep", "d": r.choice(SHORT)})
+                group.append(self.body_sleep(who, ctx))
             return {"k": "try", "err": None, "var": f"e{self.uid()}", "lab": lab,
                     "body": [{"k": "task_group", "id": self.uid(), "body": group}]}
         if k in ("with_lock", "with_sem"):
@@ -276,11 +276,15 @@ class Gen:
             steps += self.main_step(cbs)
         return steps
 
-    def main_group(self, level):
+    def main_group(self, level, exposed=True):
         """`async with TaskGroup()` in main: up to two children of any kind, or up to four
         quiet ones (CPython cancels a group's children in a set's order, rule 12, so only
         children whose cancellation shows nothing may be more than two, or beside a failing
-        body), and a group nested in its body."""
+        body), and a group nested in its body. Main's later steps may name the children
+        only when `exposed`: a nested group after a sleep in the outer body may never
+        start, a child's failure interrupting the body first, and its handles stay unbound
+        (CPython's `UnboundLocalError`, the scenario's `NameError`: seed 5002, program 274;
+        seed 6000, programs 130 and 342)."""
         r = self.r
         group = []
         n = r.randint(1, min(4, len(self.unspawned)))
@@ -288,11 +292,13 @@ class Gen:
         for _ in range(n):
             i = self.unspawned.pop(0)
             group.append({"k": "tg_spawn", "h": f"h{i}"})
-            self.group.append(f"h{i}")
+            if exposed:
+                self.group.append(f"h{i}")
             if quiet:
                 self.quiet.add(i)
-        if r.random() < 0.5:
-            group.append({"k": "sleep", "d": r.choice(SHORT)})
+        slept = r.random() < 0.5
+        if slept:
+            group.append(self.body_sleep("main", {}))
         if level == 0 and self.unspawned and r.random() < 0.25:
             # A nested group's children are quiet when several: the outer abort cancels the
             # body, whose group then cancels them in a set's order. The outer children may
@@ -300,10 +306,21 @@ class Gen:
             for c in [c for c in group if c["k"] == "tg_spawn"]:
                 self.quiet.add(int(c["h"][1:]))
             group.append({"k": "try", "err": None, "var": f"e{self.uid()}",
-                          "lab": self.lab("main"), "body": [self.main_group(1)]})
+                          "lab": self.lab("main"), "body": [self.main_group(1, not slept)]})
         elif (n == 1 or quiet) and r.random() < 0.3:
             group.append({"k": "fail", "lab": self.lab("main")})
         return {"k": "task_group", "id": self.uid(), "body": group}
+
+    def body_sleep(self, who, ctx):
+        """A TaskGroup body's sleep, sometimes in an `except CancelledError` that logs and
+        re-raises (the task's cancellation, or a child failure's interrupt: `__aexit__` then
+        cancels the children and waits for them before raising it on, case 717)."""
+        r = self.r
+        sleep = {"k": "sleep", "d": r.choice(SHORT)}
+        if not ctx.get("no_on_cancel") and r.random() < 0.4:
+            return {"k": "catch", "how": "reraise", "lab": self.lab(who), "var": f"e{self.uid()}",
+                    "d": 0, "body": [sleep]}
+        return sleep
 
     def callback(self, k, spawned, level):
         """A `call_soon`, `call_later` or `call_at` callback; one may arm another."""

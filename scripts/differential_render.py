@@ -168,7 +168,8 @@ def py_other(s, ind, ctx):
         then = {"go_on": [],
                 "return": [p + f'    return "{lab}"'],
                 "await": [p + f"    await asyncio.sleep({num(s['d'])})", p + f'    log("{lab} cleaned up")'],
-                "uncancel": [p + "    asyncio.current_task().uncancel()"]}[s["how"]]
+                "uncancel": [p + "    asyncio.current_task().uncancel()"],
+                "reraise": [p + "    raise"]}[s["how"]]
         return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
                 + [p + f"except asyncio.CancelledError as {e}:", p + f'    log(f"{lab} caught {{{e}}}")']
                 + then)
@@ -374,7 +375,8 @@ def toml_step(s, ctx):
         then = {"go_on": [],
                 "return": [f"{{ return = {q(lab)} }}"],
                 "await": [f"{{ sleep = {num(s['d'])} }}", f"{{ log = {q(lab + ' cleaned up')} }}"],
-                "uncancel": ['{ uncancel = "current_task" }']}[s["how"]]
+                "uncancel": ['{ uncancel = "current_task" }'],
+                "reraise": [f"{{ fail = \"CancelledError\", message = {q('{' + e + '}')} }}"]}[s["how"]]
         handler = [f"{{ log = {q(lab + ' caught {' + e + '}')} }}"] + then
         return [f"{{ try = {toml_block(s['body'], ctx)}, error = \"CancelledError\", as = {q(e)}, "
                 f"except = [{', '.join(handler)}] }}"]

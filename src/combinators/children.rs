@@ -6,10 +6,10 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::callback::{DoneCallback, Outer};
-use crate::runtime::{Completion, try_with, with};
+use crate::runtime::{Completion, Message, try_with, with};
 use crate::task::handle::Child;
 use crate::task::handle::ChildHandle;
-use crate::task::{Awaitable, JoinError};
+use crate::task::{Awaitable, JoinError, TaskId};
 
 /// When the outer future resolves.
 #[derive(Clone, Copy)]
@@ -72,6 +72,10 @@ pub(crate) enum Resolved {
     Failure(usize),
     /// Every child ended.
     All,
+    /// Every child ended, after the gather was cancelled (asyncio's `_cancel_requested`):
+    /// it raises `CancelledError` whatever the children returned, with the last child's
+    /// message if that child ended cancelled (`_make_cancelled_error`, case 716).
+    Cancelled(Option<Message>),
 }
 
 /// The state the children's done-callbacks share with the awaiting future. As asyncio's
@@ -90,9 +94,62 @@ struct GatherState<T> {
     outer: Outer,
     remaining: usize,
     first_failure: Option<usize>,
+    /// asyncio's `_cancel_requested`: the gather was cancelled ([`Children::cancel`], or
+    /// its awaiter's cancellation forwarded to the children), so it raises
+    /// `CancelledError` when every child ended, whatever they returned (case 716).
+    cancel_requested: bool,
+    /// Set when it resolved so: the message it raises ([`Resolved::Cancelled`]).
+    cancelled: Option<Option<Message>>,
+    /// The task awaiting the gather (asyncio's task whose `_fut_waiter` it is), once it
+    /// waited, and each child's task (`None` for a promise).
+    awaiter: Option<TaskId>,
+    tasks: Vec<Option<TaskId>>,
     /// The children's handles, until their callbacks take their outcomes.
     handles: Vec<Option<ChildHandle<T>>>,
     outcomes: Vec<Option<Result<T, JoinError>>>,
+}
+
+impl<T> GatherState<T> {
+    /// Resolving with child `child`'s outcome `r` (`failed`: it fails the gather; else it
+    /// was the last): whether the gather was cancelled (its awaiter's cancellation forwarded
+    /// to the children counts, asyncio's `_fut_waiter.cancel()`), and then what the
+    /// awaiter's wake-up raises: the failure's `CancelledError` with its message (delivered),
+    /// another failure (the cancellation withdrawn, `None`: the awaiter's poll reads it), or
+    /// `CancelledError` with the last child's message, taken, if it ended cancelled.
+    fn decide(
+        &mut self,
+        child: Option<TaskId>,
+        r: &Result<T, JoinError>,
+        failed: bool,
+    ) -> Option<(TaskId, Option<Option<Message>>)> {
+        let forwarded = self
+            .awaiter
+            .filter(|&a| with("gather", |c| c.cancel_forwarded(a)));
+        if !self.cancel_requested && forwarded.is_none() {
+            return None;
+        }
+        self.cancel_requested = true;
+        let delivered = match r {
+            Err(JoinError::Cancelled { message }) => {
+                let message: Option<Message> = message.as_deref().map(Into::into);
+                if !failed {
+                    // `return_exceptions` listed it, leaving the message: the gather's
+                    // `_make_cancelled_error()` takes it.
+                    if let Some(t) = child {
+                        with("gather", |c| c.take_cancel_message(t));
+                    }
+                    self.cancelled = Some(message.clone());
+                }
+                Some(message)
+            }
+            _ if failed => None,
+            _ => {
+                self.cancelled = Some(None);
+                Some(None)
+            }
+        };
+        forwarded.map(|a| (a, delivered))
+    }
 }
 
 impl<T: 'static> DoneCallback for GatherShared<T> {
@@ -106,15 +163,20 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
             let mut handle = s.handles[index].take().expect("each child ends once");
             let r = self.mode.read(&mut handle);
             let failed = self.mode.fails(&r);
+            if !failed && s.remaining > 0 {
+                s.outcomes[index] = Some(r);
+                return;
+            }
+            let child = s.tasks[index];
+            let decided = s.decide(child, &r, failed);
             s.outcomes[index] = Some(r);
             if failed {
                 s.first_failure = Some(index);
-                s.outer.resolve()
-            } else if s.remaining == 0 {
-                s.outer.resolve()
-            } else {
-                return;
             }
+            if let Some((awaiter, delivered)) = decided {
+                with("gather", |c| c.decide_forwarded(awaiter, delivered));
+            }
+            s.outer.resolve()
         };
         if let Some(w) = waker {
             w.wake();
@@ -179,6 +241,10 @@ impl<T: 'static> Children<T> {
                 outer,
                 remaining: n,
                 first_failure: None,
+                cancel_requested: false,
+                cancelled: None,
+                awaiter: None,
+                tasks: ids.iter().map(Child::task).collect(),
                 handles,
                 outcomes: (0..n).map(|_| None).collect(),
             }),
@@ -212,13 +278,16 @@ impl<T: 'static> Children<T> {
             let mut s = self.shared.state.borrow_mut();
             if s.outer.resolved {
                 self.finished = true;
-                return Poll::Ready(match s.first_failure {
-                    Some(i) => Resolved::Failure(i),
-                    None => Resolved::All,
+                return Poll::Ready(match (s.first_failure, s.cancelled.take()) {
+                    (Some(i), _) => Resolved::Failure(i),
+                    (None, Some(message)) => Resolved::Cancelled(message),
+                    (None, None) => Resolved::All,
                 });
             }
             s.outer.register(cx.waker());
         }
+        let awaiter = with("gather", |c| c.running());
+        self.shared.state.borrow_mut().awaiter = awaiter;
         // The waits make deadlock reports name the children, and let a cancellation of the
         // caller be forwarded to them in argument order (asyncio's `_fut_waiter`).
         with("gather", |c| {
@@ -259,14 +328,18 @@ impl<T: 'static> Children<T> {
         }
         let run = self.run;
         let message: Option<Box<str>> = message.map(Into::into);
-        try_with(|c| {
+        let cancelled = try_with(|c| {
             c.run_id() == run
                 && self
                     .ids
                     .iter()
                     .fold(false, |any, child| child.cancel(c, message.clone()) | any)
         })
-        .unwrap_or(false)
+        .unwrap_or(false);
+        if cancelled {
+            self.shared.state.borrow_mut().cancel_requested = true;
+        }
+        cancelled
     }
 }
 

@@ -115,7 +115,9 @@ impl<T: 'static> Gather<T> {
     ///
     /// Returns false if the gather already completed or no child could be cancelled. The
     /// gather then completes with [`JoinError::Cancelled`] when the first cancelled child
-    /// ends.
+    /// ends, or, if every child ended otherwise (they caught the cancellation with
+    /// [`task::catch_cancelled`](crate::task::catch_cancelled) and returned), when the last
+    /// one ends, with no message: asyncio's `_cancel_requested`.
     ///
     /// # Examples
     ///
@@ -170,6 +172,9 @@ impl<T: 'static> Future for Gather<T> {
                 Ok(_) => unreachable!("a child that returned is not a failure"),
             },
             Resolved::All => children.take_all().into_iter().collect(),
+            Resolved::Cancelled(message) => Err(JoinError::Cancelled {
+                message: message.map(String::from),
+            }),
         })
     }
 }

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::task_group::{ChildFailure, GroupError, GroupJoin};
-use crate::runtime::{try_with, with};
+use crate::runtime::{Message, try_with, with};
 use crate::task::TaskId;
 
 /// The future returned by [`TaskGroup::scope`](crate::TaskGroup::scope).
@@ -36,6 +36,10 @@ pub struct GroupScope<F: Future, E> {
     held: Option<(TaskId, u64)>,
     /// The task's cancellation was delivered to the scope (see `begin_cancel`).
     cancelled: bool,
+    /// The body re-raised a cancellation it caught (`Cancelled::reraise`), with this
+    /// message: asyncio's `__aexit__` got the `CancelledError`, so it aborts the group and
+    /// waits for the children before raising it on (case 717).
+    reraised: Option<Option<Message>>,
 }
 
 impl<F: Future, E> GroupScope<F, E> {
@@ -47,6 +51,7 @@ impl<F: Future, E> GroupScope<F, E> {
             join,
             held: None,
             cancelled: false,
+            reraised: None,
         }
     }
 }
@@ -134,6 +139,18 @@ where
                     }
                     this.value = Some(out);
                 }
+                Some(Poll::Pending)
+                    if let Some(message) = with("TaskGroup", |c| c.take_reraised()) =>
+                {
+                    // The body re-raised a caught cancellation: `__aexit__` aborts the
+                    // group and waits for the children, the error kept for after.
+                    this.body = None;
+                    this.join.group.shared.state.borrow_mut().body = None;
+                    if !this.join.group.shared.state.borrow().aborting {
+                        this.join.group.shared.abort();
+                    }
+                    this.reraised = Some(message);
+                }
                 Some(Poll::Pending) => {
                     let mut s = this.join.group.shared.state.borrow_mut();
                     if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
@@ -154,6 +171,21 @@ where
             this.hold();
             return Poll::Pending;
         };
+        if let Some(message) = this.reraised.take() {
+            if joined.is_ok() {
+                // No child failed: the `CancelledError` goes on, to the next enclosing
+                // catch or to the task's end, in this step.
+                with("TaskGroup", |c| c.reraise(message));
+                return Poll::Pending;
+            }
+            // The children's failures take priority (the body's `CancelledError` is not
+            // one of them).
+            this.value = None;
+            if this.cancelled {
+                with("TaskGroup", |c| c.swallow_cancel());
+            }
+            return Poll::Ready(Err(joined.expect_err("checked")));
+        }
         let value = this.value.take();
         if joined.is_ok() && this.cancelled && !matches!(value, Some(Err(_))) {
             // The task's cancellation was delivered to the scope, no child failed and the
@@ -201,6 +233,9 @@ where
         let polled = body.as_mut().poll(cx);
         let held = with("TaskGroup", |c| {
             let id = c.current();
+            // The body caught the interrupt and re-raised it: it ends, as a body the
+            // interrupt's `CancelledError` left does (the group raises the failures).
+            let _ = c.take_reraised();
             let held = c.end_cancel_poll(id);
             // An inner group that absorbed the interrupt recorded it as a timeout's
             // expiry would be: no timeout is waiting for it.

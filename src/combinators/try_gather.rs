@@ -198,6 +198,9 @@ impl<T: 'static, E: 'static> Future for TryGather<T, E> {
                 .into_iter()
                 .map(|r| r.expect("no child failed").map_err(GatherError::Failed))
                 .collect(),
+            Resolved::Cancelled(message) => Err(GatherError::Join(JoinError::Cancelled {
+                message: message.map(String::from),
+            })),
         })
     }
 }

@@ -102,4 +102,43 @@ impl Core {
             super::slot::END_RETURNED | super::slot::END_PANICKED
         )
     }
+
+    /// Whether `id` has a cancellation pending that was forwarded to what it awaits
+    /// (asyncio's `_fut_waiter.cancel()`), not one of the `_must_cancel` kind.
+    pub(crate) fn cancel_forwarded(&self, id: TaskId) -> bool {
+        self.state_of(id) & (super::slot::CANCEL | super::slot::END_MASK) == super::slot::CANCEL
+            && self.cancel_counts.get(&id).is_some_and(|c| !c.must)
+    }
+
+    /// The gather task `id` awaits resolved after `id`'s cancellation was forwarded to its
+    /// children: `Some(message)`, the gather raises `CancelledError` (delivered with that
+    /// message); `None`, it raises another failure (the cancellation is withdrawn and the
+    /// task's poll reads the failure, as asyncio's `__wakeup` throws it in). Read at the
+    /// task's turn by [`Core::take_awaited_message`].
+    pub(crate) fn decide_forwarded(&mut self, id: TaskId, delivered: Option<Option<Message>>) {
+        self.decided_forwards.retain(|&(t, _)| t != id);
+        self.decided_forwards.push((id, delivered));
+    }
+
+    /// At `id`'s turn: what its gather decided about its forwarded cancellation (forgets
+    /// it), as [`Core::take_awaited_message`] answers (whether it is still delivered).
+    #[cold]
+    pub(super) fn take_decided_forward(&mut self, id: TaskId) -> Option<bool> {
+        let i = self.decided_forwards.iter().position(|&(t, _)| t == id)?;
+        let (_, delivered) = self.decided_forwards.swap_remove(i);
+        Some(match delivered {
+            Some(Some(m)) => {
+                self.messages.insert(id, m);
+                true
+            }
+            Some(None) => {
+                self.messages.remove(&id);
+                true
+            }
+            None => {
+                self.messages.remove(&id);
+                false
+            }
+        })
+    }
 }

@@ -230,6 +230,9 @@ pub(crate) struct Core {
     /// Timeout expiries forwarded to the one task the timed-out work awaited: (the
     /// timeout's task, the awaited task), until the timeout reads it (`catch.rs`).
     pub(super) forwarded_expiries: Vec<(TaskId, TaskId)>,
+    /// Forwarded cancellations a gather decided when it resolved: (the awaiting task, its
+    /// message if delivered, `None` if withdrawn), until the task's turn (`catch.rs`).
+    pub(super) decided_forwards: Vec<(TaskId, Option<Option<Message>>)>,
     /// The task whose timeout expiry is being delivered (its inner work dropping), which
     /// `cancelling()` counts (`Core::expiring`).
     pub(super) expiring: Option<TaskId>,
@@ -345,6 +348,7 @@ impl Core {
             caught: None,
             reraised: None,
             forwarded_expiries: Vec::new(),
+            decided_forwards: Vec::new(),
             expiring: None,
             expiries: Vec::new(),
             limits: Limits {
@@ -425,6 +429,7 @@ impl Core {
         self.caught = None;
         self.reraised = None;
         self.forwarded_expiries.clear();
+        self.decided_forwards.clear();
         self.expiring = None;
         self.expiries.clear();
         self.main = TaskId::from_index(0);

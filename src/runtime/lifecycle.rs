@@ -205,6 +205,12 @@ impl Core {
     /// hands `id` the task's value or exception, and nothing is raised in `id` (case 733).
     #[cold]
     pub(super) fn take_awaited_message(&mut self, id: TaskId, s: usize) -> bool {
+        if !self.decided_forwards.is_empty()
+            && let Some(delivered) = self.take_decided_forward(id)
+        {
+            // It awaits a gather, which decided (case 716).
+            return delivered;
+        }
         if self.tasks[s].more_waits != NONE {
             return true;
         }

@@ -69,6 +69,19 @@ impl Rt {
         }
     }
 
+    /// A task's body (a spawned task, a gathered coroutine's task): a `CancelledError`
+    /// that propagates out of it ends the task cancelled, with its message, as asyncio's
+    /// `Task.__step` does (`super().cancel()`), not returned as an error (case 718).
+    pub(super) async fn run_task(self: &Rc<Self>, def: &TaskDef, env: Env) -> TaskResult {
+        match self.run_def(def, env).await {
+            Err(e) if e.kind == "CancelledError" => {
+                let message = (!e.message.is_empty()).then_some(e.message.as_str());
+                Cancelled::new(message).reraise().await
+            }
+            r => r,
+        }
+    }
+
     pub(super) fn block<'a>(
         self: &'a Rc<Self>,
         env: &'a mut Env,

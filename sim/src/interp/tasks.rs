@@ -28,7 +28,7 @@ impl Rt {
         let task = invoke.task;
         let fut = async move {
             let def = &rt.scenario.tasks[task];
-            rt.run_def(def, args).await
+            rt.run_task(def, args).await
         };
         let handle = match env.get(GROUP) {
             Some(Value::Group(tg)) => {

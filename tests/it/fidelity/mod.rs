@@ -56,6 +56,7 @@ mod fifth_ties;
 mod fifth_waits;
 mod first_round;
 mod futures;
+mod known;
 mod lectures;
 mod mixes_cancel;
 mod mixes_combinators;
