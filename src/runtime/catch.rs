@@ -141,4 +141,15 @@ impl Core {
             }
         })
     }
+
+    /// At a timeout's exit after its expiry (the expiry's own count ended): whether task
+    /// `id` has more cancellation requests than `entry`, its `cancelling()` at the timeout's
+    /// start, none of them pending: the work caught a cancellation and did not uncancel it,
+    /// so asyncio's `uncancel()` at the exit leaves more than `_cancelling` and the expiry's
+    /// `CancelledError` goes on instead of `TimeoutError` (case 726).
+    pub(crate) fn caught_beyond(&self, id: TaskId, entry: u32) -> bool {
+        self.cancel_requests(id) > entry
+            && self.state_of(id) & super::slot::CANCEL == 0
+            && !self.delivering_cancel()
+    }
 }

@@ -70,6 +70,7 @@ impl Core {
         } else {
             None
         };
+        let woken = woken_by.is_some();
         if let Some(woken_by) = woken_by {
             // Woken by the cancellation of the one future or task it awaits and not run
             // since: asyncio's `Task.__step` throws that `CancelledError` in (its message,
@@ -99,6 +100,7 @@ impl Core {
             return true;
         }
         let mut forwarded = false;
+        let awaits = !inner.is_empty();
         for target in inner {
             forwarded |= match target {
                 Forward::Task(t) => self.cancel(t, message.clone()),
@@ -106,6 +108,12 @@ impl Core {
             };
         }
         if !forwarded {
+            if awaits && !woken {
+                // What it awaits had ended (a gather whose children ended before its
+                // done-callback ran): `_fut_waiter.cancel()` returned False, and asyncio
+                // sets `_must_cancel` (seed 7200, program 145: case 727).
+                self.cancel_counts.get_mut(&id).expect("counted").must = true;
+            }
             self.wake_task(id);
         }
         true

@@ -199,6 +199,7 @@ where
         target: deadline.map_or(Target::Never, Target::At),
         lazy: false,
         started: false,
+        entry: 0,
         inner: Some(body(handle)),
     }
 }
@@ -246,6 +247,9 @@ pin_project! {
         lazy: bool,
         // Whether the inner future was ever polled.
         started: bool,
+        // The task's `cancelling()` at the first poll (asyncio's `_cancelling`, read by
+        // `__aenter__`), which the exit after an expiry compares with (case 726).
+        entry: u32,
         #[pin]
         inner: Option<F>,
     }
@@ -289,6 +293,7 @@ impl<F: Future> Timeout<F> {
             target,
             lazy: false,
             started: false,
+            entry: 0,
             inner: Some(future),
         }
     }
@@ -321,8 +326,12 @@ impl<F: Future> Future for Timeout<F> {
         // expiry was delivered, keep the timer's waker current, and mark where the inner
         // work's waits begin.
         let may_defer = this.shared.get().is_none();
+        let entry = &mut *this.entry;
         let polled = with_state(this.state, this.shared, |s| {
             with("timeout", |c| {
+                if !started {
+                    *entry = c.cancel_requests(c.current());
+                }
                 s.poll(c, target, started, cx.waker(), may_defer)
             })
         });
@@ -384,10 +393,20 @@ impl<F: Future> Future for Timeout<F> {
                 // asyncio uncancels it as the timeout exits.
                 drop(stale);
                 this.inner.set(None);
-                with("timeout", |c| {
+                let entry = *this.entry;
+                let through = with("timeout", |c| {
                     let id = c.current();
                     c.expiry_over(id);
+                    c.caught_beyond(id, entry)
                 });
+                if through {
+                    // The work caught a cancellation of its task and did not uncancel it:
+                    // asyncio's exit finds more requests than at its entry and lets the
+                    // expiry's `CancelledError` through (case 726), to the enclosing catch
+                    // or the task's end.
+                    with("timeout", |c| c.reraise(None));
+                    return Poll::Pending;
+                }
                 return Poll::Ready(Err(Elapsed(())));
             }
         };

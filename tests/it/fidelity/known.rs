@@ -10,7 +10,7 @@ use simloop::sync::{Promise, PromiseError};
 use simloop::task::{self, Cancelled, catch_cancelled};
 use simloop::{
     ChildFailure, JoinError, Task, TaskGroup, gather, gather_all, gather_all_tasks, gather_tasks,
-    log, shield_task, sleep, spawn, yield_now,
+    log, shield_task, sleep, spawn, timeout, wait_for, yield_now,
 };
 
 use super::{assert_matches_cpython, py_bool, py_list, quoted, secs};
@@ -341,5 +341,106 @@ fn case_725_forwarded_cancel_absorbed() {
             Err(_) => "CancelledError('')".into(),
         });
         log!("outer {}, cancelled {}", py_list(r), py_bool(o.cancelled()));
+    });
+}
+
+/// A cancellation caught inside a timeout and not uncancelled: the timeout's later expiry
+/// lets its `CancelledError` through instead of `TimeoutError` (`wait_for` and `timeout`
+/// alike); after `uncancel()` the expiry raises `TimeoutError`.
+#[test]
+fn case_726_timeout_after_caught_cancel() {
+    async fn work(label: &'static str, uncancel: bool) -> &'static str {
+        if let Err(e) = catch_cancelled(sleep(secs(0.25))).await {
+            log!("{label} caught {e}");
+            if uncancel {
+                task::uncancel();
+            }
+        }
+        sleep(secs(1.0)).await;
+        "finished"
+    }
+    async fn timed(label: &'static str, uncancel: bool, ctx: bool) -> &'static str {
+        let timed = async {
+            if ctx {
+                timeout(secs(0.5), work(label, uncancel)).await
+            } else {
+                wait_for(secs(0.5), work(label, uncancel)).await
+            }
+        };
+        match catch_cancelled(timed).await {
+            Ok(Ok(r)) => {
+                log!("{label} got {}", quoted(r));
+                r
+            }
+            Ok(Err(_)) => {
+                log!("{label} TimeoutError, cancelling {}", task::cancelling());
+                "timed out"
+            }
+            Err(e) => {
+                log!("{label} cancelled {e}, cancelling {}", task::cancelling());
+                e.reraise().await
+            }
+        }
+    }
+    assert_matches_cpython("726_timeout_after_caught_cancel", async {
+        for (label, uncancel, ctx) in [
+            ("wait_for", false, false),
+            ("timeout", false, true),
+            ("uncancelled", true, false),
+        ] {
+            let t = spawn(timed(label, uncancel, ctx)).share();
+            sleep(secs(0.125)).await;
+            t.cancel_with("stop");
+            let r = gather_all_tasks(vec![t.clone()]).await;
+            let r = r.into_iter().map(|x| match x {
+                Ok(v) => quoted(v),
+                Err(_) => "CancelledError('')".into(),
+            });
+            log!(
+                "{label}: {}, cancelled {}",
+                py_list(r),
+                py_bool(t.cancelled())
+            );
+        }
+    });
+}
+
+/// A task awaits a gather whose one child has just ended, its done-callback not yet run; a
+/// `cancel(msg)` finds nothing to cancel, so the task's wake-up raises `CancelledError`
+/// with the message (`_must_cancel`), which it re-raises and ends with.
+#[test]
+fn case_727_gather_children_ended_then_cancelled() {
+    async fn quick() -> &'static str {
+        yield_now().await;
+        log!("quick returns");
+        "quick"
+    }
+    async fn gatherer(q: Task<&'static str>) {
+        let c = task::cancelling();
+        match catch_cancelled(gather_all_tasks(vec![q])).await {
+            Ok(r) => log!(
+                "gatherer got {}",
+                py_list(r.into_iter().map(|x| quoted(x.unwrap())))
+            ),
+            Err(e) => {
+                log!("gatherer caught {e}");
+                if task::cancelling() > c {
+                    e.reraise::<()>().await;
+                }
+            }
+        }
+    }
+    assert_matches_cpython("727_gather_children_ended_then_cancelled", async {
+        let q = spawn(quick()).share();
+        let g = spawn(gatherer(q.clone())).share();
+        log!("main got {}", quoted(q.await.unwrap()));
+        g.cancel_with("main stops it");
+        if let Err(e) = g.clone().await {
+            log!(
+                "main caught {}, gatherer cancelled {}",
+                error_repr(&e),
+                py_bool(g.cancelled())
+            );
+        }
     });
 }
