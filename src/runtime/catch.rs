@@ -77,8 +77,7 @@ impl Core {
     /// work awaits (asyncio's `_fut_waiter.cancel()`).
     pub(super) fn note_forwarded_expiry(&mut self, owner: TaskId, awaited: TaskId) {
         // A note the task's earlier timeout never read (it was dropped) goes.
-        self.forwarded_expiries.retain(|&(o, _)| o != owner);
-        self.forwarded_expiries.push((owner, awaited));
+        self.forwarded_expiries.insert(owner, awaited);
     }
 
     /// The timeout of `owner` reads its delivered expiry: whether it was forwarded to the
@@ -89,14 +88,9 @@ impl Core {
         if self.forwarded_expiries.is_empty() {
             return false;
         }
-        let Some(i) = self
-            .forwarded_expiries
-            .iter()
-            .position(|&(o, _)| o == owner)
-        else {
+        let Some(awaited) = self.forwarded_expiries.remove(&owner) else {
             return false;
         };
-        let (_, awaited) = self.forwarded_expiries.swap_remove(i);
         matches!(
             self.state_of(awaited) & super::slot::END_MASK,
             super::slot::END_RETURNED | super::slot::END_PANICKED
