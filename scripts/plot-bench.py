@@ -18,11 +18,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-UNITS = {"fanout": "ns per poll", "timers": "ns per sleep", "semaphore": "ns per waiter"}
+UNITS = {"fanout": "ns per poll", "timers": "ns per sleep", "semaphore": "ns per waiter",
+         "deadline": "ns per expiry"}
 TITLES = {
     "fanout": "Fan-out: N tasks ready at once",
     "timers": "Timers: N tasks asleep at once",
     "semaphore": "Semaphore(10) waiters cancelled by timeouts",
+    "deadline": "N timeouts expiring at one deadline",
 }
 
 

@@ -9,6 +9,9 @@
 //! - `semaphore`: N tasks each acquire a `Semaphore(10)` under a seeded timeout of 20..80
 //!   ms and hold a permit for 1 ms: most time out, their waits removed from anywhere in the
 //!   waiter list (ns per waiter; PCT too: each expiry is a ready entry PCT places);
+//! - `deadline`: N tasks each wait on a `Semaphore(0)` under a timeout of 1 s, one deadline
+//!   for all: N expiries delivered at one instant, each outstanding until its task's turn
+//!   (ns per expiry);
 //! - `memory`: bytes of peak resident memory per task, N tasks asleep at once (a child
 //!   process each, as for W1's peak).
 //!
@@ -104,6 +107,19 @@ pub fn series() -> Vec<Series> {
                     semaphore_sim(Policy::Pct { depth: 3 }, n, s)
                 }),
                 ("tokio", |n, _| semaphore_tokio(n)),
+            ],
+        },
+        Series {
+            name: "deadline",
+            unit: "ns/expiry",
+            sizes: [1_000, 10_000, 100_000]
+                .iter()
+                .map(|&n| (n, n as u64))
+                .collect(),
+            impls: vec![
+                ("simloop-random", |n, s| deadline_sim(Policy::Random, n, s)),
+                ("simloop-fifo", |n, s| deadline_sim(Policy::Fifo, n, s)),
+                ("tokio", |n, _| deadline_tokio(n)),
             ],
         },
     ]
@@ -488,4 +504,46 @@ pub fn write_csv(path: &str, points: &[Point]) -> std::io::Result<()> {
         ));
     }
     std::fs::write(path, text)
+}
+
+/// Every task's timeout in the `deadline` series: one deadline for all.
+const PATIENCE: Duration = Duration::from_secs(1);
+
+fn deadline_sim(policy: Policy, n: usize, seed: u64) {
+    let out = sim(policy, seed).run(async move {
+        let closed = Rc::new(Semaphore::new(0));
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let closed = closed.clone();
+                spawn(async move { timeout(PATIENCE, closed.acquire()).await.is_err() })
+            })
+            .collect();
+        let mut expired = 0;
+        for h in handles {
+            expired += usize::from(h.await.expect("waiter"));
+        }
+        expired
+    });
+    assert_eq!(out.result.expect("deadline run"), n);
+}
+
+fn deadline_tokio(n: usize) {
+    runtime().block_on(async move {
+        let closed = Arc::new(tokio::sync::Semaphore::new(0));
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let closed = closed.clone();
+                tokio::spawn(async move {
+                    tokio::time::timeout(PATIENCE, closed.acquire())
+                        .await
+                        .is_err()
+                })
+            })
+            .collect();
+        let mut expired = 0;
+        for h in handles {
+            expired += usize::from(h.await.expect("waiter"));
+        }
+        assert_eq!(expired, n);
+    });
 }

@@ -77,8 +77,7 @@ impl Core {
     /// work awaits (asyncio's `_fut_waiter.cancel()`).
     pub(super) fn note_forwarded_expiry(&mut self, owner: TaskId, awaited: TaskId) {
         // A note the task's earlier timeout never read (it was dropped) goes.
-        self.forwarded_expiries.retain(|&(o, _)| o != owner);
-        self.forwarded_expiries.push((owner, awaited));
+        self.forwarded_expiries.insert(owner, awaited);
     }
 
     /// The timeout of `owner` reads its delivered expiry: whether it was forwarded to the
@@ -89,14 +88,9 @@ impl Core {
         if self.forwarded_expiries.is_empty() {
             return false;
         }
-        let Some(i) = self
-            .forwarded_expiries
-            .iter()
-            .position(|&(o, _)| o == owner)
-        else {
+        let Some(awaited) = self.forwarded_expiries.remove(&owner) else {
             return false;
         };
-        let (_, awaited) = self.forwarded_expiries.swap_remove(i);
         matches!(
             self.state_of(awaited) & super::slot::END_MASK,
             super::slot::END_RETURNED | super::slot::END_PANICKED
@@ -116,16 +110,14 @@ impl Core {
     /// task's poll reads the failure, as asyncio's `__wakeup` throws it in). Read at the
     /// task's turn by [`Core::take_awaited_message`].
     pub(crate) fn decide_forwarded(&mut self, id: TaskId, delivered: Option<Option<Message>>) {
-        self.decided_forwards.retain(|&(t, _)| t != id);
-        self.decided_forwards.push((id, delivered));
+        self.decided_forwards.insert(id, delivered);
     }
 
     /// At `id`'s turn: what its gather decided about its forwarded cancellation (forgets
     /// it), as [`Core::take_awaited_message`] answers (whether it is still delivered).
     #[cold]
     pub(super) fn take_decided_forward(&mut self, id: TaskId) -> Option<bool> {
-        let i = self.decided_forwards.iter().position(|&(t, _)| t == id)?;
-        let (_, delivered) = self.decided_forwards.swap_remove(i);
+        let delivered = self.decided_forwards.remove(&id)?;
         Some(match delivered {
             Some(Some(m)) => {
                 self.messages.insert(id, m);

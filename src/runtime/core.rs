@@ -18,7 +18,7 @@ use super::TaskId;
 use super::awaiters::Awaiters;
 use super::engine::Finish;
 use super::id_table::IdTable;
-use super::scope::Expiry;
+use super::scope::Expiries;
 use super::slot::TaskSlot;
 use super::timers::{Fired, Timers};
 use super::waker::Wakers;
@@ -227,19 +227,20 @@ pub(crate) struct Core {
     /// The task that re-raised a caught cancellation in this step (`Cancelled::reraise`):
     /// an enclosing scope catches it, else the step ends the task cancelled.
     pub(super) reraised: Option<TaskId>,
-    /// Timeout expiries forwarded to the one task the timed-out work awaited: (the
-    /// timeout's task, the awaited task), until the timeout reads it (`catch.rs`).
-    pub(super) forwarded_expiries: Vec<(TaskId, TaskId)>,
-    /// Forwarded cancellations a gather decided when it resolved: (the awaiting task, its
-    /// message if delivered, `None` if withdrawn), until the task's turn (`catch.rs`).
-    pub(super) decided_forwards: Vec<(TaskId, Option<Option<Message>>)>,
+    /// Timeout expiries forwarded to the one task the timed-out work awaited: the
+    /// timeout's task -> the awaited task, until the timeout reads it (`catch.rs`).
+    pub(super) forwarded_expiries: BTreeMap<TaskId, TaskId>,
+    /// Forwarded cancellations a gather decided when it resolved: the awaiting task -> its
+    /// message if delivered, `None` if withdrawn, until the task's turn (`catch.rs`).
+    pub(super) decided_forwards: BTreeMap<TaskId, Option<Option<Message>>>,
     /// The task whose timeout expiry is being delivered (its inner work dropping), which
     /// `cancelling()` counts (`Core::expiring`).
     pub(super) expiring: Option<TaskId>,
     /// Timeout expiries delivered whose timeout has not exited yet, one entry an expiry
     /// (`scope.rs`): `cancelling()` counts them, as asyncio's timeout callback's
-    /// `Task.cancel()` counts until the timeout's exit uncancels it. Almost always empty.
-    pub(super) expiries: Vec<Expiry>,
+    /// `Task.cancel()` counts until the timeout's exit uncancels it; a stack a task, by
+    /// slot. Almost always empty.
+    pub(super) expiries: Expiries,
     /// Where the run stops: the step budget (raised at each spawn) and the time limit.
     pub(super) limits: Limits,
     /// The main task (always `#1`): its end queues the end of the run.
@@ -347,10 +348,10 @@ impl Core {
             parked_cancels: Vec::new(),
             caught: None,
             reraised: None,
-            forwarded_expiries: Vec::new(),
-            decided_forwards: Vec::new(),
+            forwarded_expiries: BTreeMap::new(),
+            decided_forwards: BTreeMap::new(),
             expiring: None,
-            expiries: Vec::new(),
+            expiries: Expiries::default(),
             limits: Limits {
                 max_steps: 0,
                 steps_per_task: 0,

@@ -10,8 +10,8 @@
 //! ([`Core::expire`]) cancels the awaited tasks, or the future awaited alone (a `Promise`),
 //! or wakes the task when the scope awaits anything else.
 //!
-//! Until the timeout exits, its delivered expiry stays in a side table of the core
-//! (`Core::expiries`, almost always empty), as asyncio's `Task.cancel()` stays counted until
+//! Until the timeout exits, its delivered expiry stays on a stack beside its task's slot
+//! (`Core::expiries`, [`Expiries`]), as asyncio's `Task.cancel()` stays counted until
 //! the timeout's `__aexit__` uncancels it: `cancelling()` counts it, and a `cancel(msg)`
 //! before the turn of a task that the expiry woke keeps the expiry's `CancelledError()`.
 
@@ -31,17 +31,130 @@ pub(crate) struct ScopeMark {
     pub(super) sleeping: bool,
 }
 
-/// A timeout expiry delivered to a task whose timeout has not exited yet
-/// (`Core::expiries`): asyncio's timeout callback has called `Task.cancel()`, which
-/// `cancelling()` counts until the timeout's `__aexit__` uncancels it (case 712).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Expiry {
-    task: TaskId,
-    /// The expiry woke the task (it cancelled the sleep or primitive the task awaited,
-    /// and the task was not queued): the task's step throws that `CancelledError`, with no
-    /// message, whatever a `cancel(msg)` before the step says (case 711). Read only while
-    /// the task's slot is `ABANDONING`, which its next poll clears.
-    woke: bool,
+/// The timeout expiries delivered whose timeout has not exited yet (`Core::expiries`):
+/// asyncio's timeout callback has called `Task.cancel()`, which `cancelling()` counts until
+/// the timeout's `__aexit__` uncancels it (case 712). A stack per task (its timeouts exit
+/// innermost first), beside its slot, so each operation costs O(1) however many expiries
+/// are outstanding at once (thousands when that many timeouts share a deadline).
+#[derive(Debug, Default)]
+pub(crate) struct Expiries {
+    /// By slot index: the stack of the task living there, which `Stack::task` names (one
+    /// left by an earlier task of the slot counts as empty). Grown at the first expiry of a
+    /// task in a slot past its end.
+    by_slot: Vec<Stack>,
+    /// Entries in the stacks of live tasks: 0 makes every query a single test.
+    outstanding: usize,
+}
+
+/// One task's outstanding expiries, oldest first, each with whether it woke the task (it
+/// cancelled the sleep or primitive the task awaited, and the task was not queued): the
+/// task's step throws that `CancelledError`, with no message, whatever a `cancel(msg)`
+/// before the step says (case 711). Read only while the task's slot is `ABANDONING`,
+/// which its next poll clears.
+#[derive(Debug, Default)]
+struct Stack {
+    /// The number ([`TaskId::get`]) of the task whose stack this is.
+    task: u32,
+    len: u32,
+    /// Bit `i`: whether entry `i` woke the task, for the first 64 entries (bits from `len`
+    /// up are clear).
+    low: u64,
+    /// The same for the entries from the 65th on (a task inside more than 64 nested
+    /// timeouts that expired; never allocated otherwise).
+    high: Vec<bool>,
+}
+
+impl Stack {
+    fn push(&mut self) {
+        if self.len >= 64 {
+            self.high.push(false);
+        }
+        self.len += 1;
+    }
+
+    fn set_top_woke(&mut self) {
+        match self.high.last_mut() {
+            Some(top) => *top = true,
+            None => self.low |= 1 << (self.len - 1),
+        }
+    }
+
+    fn pop(&mut self) {
+        self.len -= 1;
+        if self.high.pop().is_none() {
+            self.low &= !(1 << self.len);
+        }
+    }
+
+    fn clear_woke(&mut self) {
+        self.low = 0;
+        self.high.fill(false);
+    }
+
+    fn any_woke(&self) -> bool {
+        self.low != 0 || self.high.contains(&true)
+    }
+}
+
+impl Expiries {
+    /// Whether no expiry is outstanding (the common case: every query's fast path).
+    #[inline]
+    pub(super) fn is_empty(&self) -> bool {
+        self.outstanding == 0
+    }
+
+    /// Forgets every entry (a new run).
+    pub(super) fn clear(&mut self) {
+        self.by_slot.clear();
+        self.outstanding = 0;
+    }
+
+    /// The stack of task `task` in slot `slot`, made empty if it was an earlier task's.
+    fn stack_mut(&mut self, slot: usize, task: TaskId) -> &mut Stack {
+        if slot >= self.by_slot.len() {
+            self.by_slot.resize_with(slot + 1, Stack::default);
+        }
+        let stack = &mut self.by_slot[slot];
+        if stack.task != task.get() {
+            self.outstanding -= stack.len as usize;
+            *stack = Stack {
+                task: task.get(),
+                ..Stack::default()
+            };
+        }
+        stack
+    }
+
+    /// The stack of task `task` if it has entries (`slot`: its slot, if it has one).
+    fn stack(&self, slot: Option<usize>, task: TaskId) -> Option<&Stack> {
+        let stack = self.by_slot.get(slot?)?;
+        (stack.task == task.get() && stack.len > 0).then_some(stack)
+    }
+
+    /// A new expiry of `task`, not (yet) marked as waking it; with `stale`, the task's
+    /// earlier expiries no longer count as having woken it.
+    fn push(&mut self, slot: usize, task: TaskId, stale: bool) {
+        let stack = self.stack_mut(slot, task);
+        if stale {
+            stack.clear_woke();
+        }
+        stack.push();
+        self.outstanding += 1;
+    }
+
+    /// Marks `task`'s newest expiry as the one that woke it.
+    fn set_woke(&mut self, slot: usize, task: TaskId) {
+        self.stack_mut(slot, task).set_top_woke();
+    }
+
+    /// Forgets `task`'s newest expiry, if it has one.
+    fn pop(&mut self, slot: Option<usize>, task: TaskId) {
+        if self.stack(slot, task).is_some() {
+            let slot = slot.expect("a stack has a slot");
+            self.by_slot[slot].pop();
+            self.outstanding -= 1;
+        }
+    }
 }
 
 impl Core {
@@ -85,14 +198,13 @@ impl Core {
         // The timer keeps the task's number; its slot, while it has one, comes from the table.
         let task = self.place_by_number(task);
         let state = self.state_of(task);
-        if state & (QUEUED | ABANDONING) == QUEUED {
-            // Queued by something else since its last poll: an earlier expiry did not
-            // wake it (asyncio's `_fut_waiter` is done, so a `cancel(msg)` is `_must_cancel`).
-            for e in self.expiries.iter_mut().filter(|e| e.task == task) {
-                e.woke = false;
-            }
+        // Queued by something else since its last poll: an earlier expiry did not wake it
+        // (asyncio's `_fut_waiter` is done, so a `cancel(msg)` is `_must_cancel`).
+        let stale = state & (QUEUED | ABANDONING) == QUEUED;
+        let slot = self.slot_index(task);
+        if let Some(slot) = slot {
+            self.expiries.push(slot, task, stale);
         }
-        self.expiries.push(Expiry { task, woke: false });
         // asyncio's timeout callback is a `Task.cancel()` with no message: a pending request
         // of the `_must_cancel` kind (the task queued with `cancel(msg)` not yet delivered)
         // takes its message, none, as a second `cancel()` would (cases 700, 709).
@@ -124,8 +236,10 @@ impl Core {
         if let Some(slot) = self.slot_mut(task) {
             slot.set(ABANDONING);
         }
-        if state & QUEUED == 0 {
-            self.expiries.last_mut().expect("pushed above").woke = true;
+        if let Some(slot) = slot
+            && state & QUEUED == 0
+        {
+            self.expiries.set_woke(slot, task);
         }
         let waker = self.timers.take_waker(index);
         if waker.is_none() {
@@ -140,8 +254,8 @@ impl Core {
     /// work, or was dropped): asyncio's `__aexit__` uncancels the task, so `cancelling()`
     /// no longer counts the expiry.
     pub(crate) fn expiry_over(&mut self, id: TaskId) {
-        if let Some(at) = self.expiries.iter().rposition(|e| e.task == id) {
-            self.expiries.remove(at);
+        if !self.expiries.is_empty() {
+            self.expiries.pop(self.slot_index(id), id);
         }
     }
 
@@ -150,7 +264,9 @@ impl Core {
         if self.expiries.is_empty() {
             return 0;
         }
-        self.expiries.iter().filter(|e| e.task == id).count() as u32
+        self.expiries
+            .stack(self.slot_index(id), id)
+            .map_or(0, |s| s.len)
     }
 
     /// Whether a timeout's expiry woke task `id` (cancelling what it awaited) and the task
@@ -159,6 +275,42 @@ impl Core {
     pub(super) fn woken_by_expiry(&self, id: TaskId) -> bool {
         !self.expiries.is_empty()
             && self.state_of(id) & ABANDONING != 0
-            && self.expiries.iter().any(|e| e.task == id && e.woke)
+            && self
+                .expiries
+                .stack(self.slot_index(id), id)
+                .is_some_and(Stack::any_woke)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stack;
+
+    #[test]
+    fn a_stack_keeps_each_entrys_wake_past_64_entries() {
+        let mut s = Stack::default();
+        for depth in 0..70 {
+            s.push();
+            if depth == 2 || depth == 66 {
+                s.set_top_woke();
+            }
+        }
+        assert!(s.any_woke());
+        s.pop(); // 69
+        s.pop(); // 68
+        s.pop(); // 67
+        s.pop(); // 66: woke
+        assert!(s.any_woke(), "entry 2 still woke");
+        while s.len > 3 {
+            s.pop();
+        }
+        assert!(s.any_woke());
+        s.pop(); // 2
+        assert!(!s.any_woke());
+        s.push();
+        s.set_top_woke();
+        s.clear_woke();
+        assert!(!s.any_woke());
+        assert_eq!(s.len, 3);
     }
 }
