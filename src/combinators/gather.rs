@@ -122,7 +122,7 @@ impl<T: 'static> Gather<T> {
     /// use simloop::{Sim, gather, yield_now};
     ///
     /// let out = Sim::new().eager_tasks(true).run(async {
-    ///     let at_once = gather([async { 1 }, async { 2 }]);
+    ///     let at_once = gather([1, 2].map(|n| async move { n }));
     ///     let later = gather([async { yield_now().await; 3 }]);
     ///     let done = (at_once.done(), later.done());
     ///     (done, at_once.await.unwrap(), later.await.unwrap())

@@ -15,37 +15,35 @@ use simloop::{
 };
 
 /// Spawns a few generations of tasks that sleep, yield and lock, all eagerly.
-fn program() -> impl Future<Output = u32> {
-    async {
-        let lock = Rc::new(Lock::new(0u32));
-        let handles: Vec<_> = (0..6u32)
-            .map(|i| {
-                let lock = lock.clone();
-                spawn(async move {
-                    log!("t{i} starts");
-                    if i % 2 == 0 {
-                        yield_now().await;
-                    }
-                    let inner = spawn(async move {
-                        log!("t{i}'s child");
-                        sleep(Duration::from_millis(u64::from(i % 3))).await;
-                        i
-                    });
-                    *lock.lock().await += 1;
-                    inner.await.unwrap()
-                })
+async fn program() -> u32 {
+    let lock = Rc::new(Lock::new(0u32));
+    let handles: Vec<_> = (0..6u32)
+        .map(|i| {
+            let lock = lock.clone();
+            spawn(async move {
+                log!("t{i} starts");
+                if i % 2 == 0 {
+                    yield_now().await;
+                }
+                let inner = spawn(async move {
+                    log!("t{i}'s child");
+                    sleep(Duration::from_millis(u64::from(i % 3))).await;
+                    i
+                });
+                *lock.lock().await += 1;
+                inner.await.unwrap()
             })
-            .collect();
-        let mut sum = 0;
-        for h in handles {
-            sum += h.await.unwrap();
-        }
-        sum + gather([1u32, 2].map(|n| async move { n }))
-            .await
-            .unwrap()
-            .into_iter()
-            .sum::<u32>()
+        })
+        .collect();
+    let mut sum = 0;
+    for h in handles {
+        sum += h.await.unwrap();
     }
+    sum + gather([1u32, 2].map(|n| async move { n }))
+        .await
+        .unwrap()
+        .into_iter()
+        .sum::<u32>()
 }
 
 /// Same seed and policy, eager tasks on: the same trace, byte for byte, and the token
