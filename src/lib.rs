@@ -75,7 +75,8 @@ pub use self::sync::{
 };
 pub use self::task::{
     AbortHandle, Awaitable, Cancelled, CatchCancelled, JoinError, JoinHandle, Task, TaskHandle,
-    TaskId, YieldNow, catch_cancelled, spawn, spawn_named, yield_now,
+    TaskId, YieldNow, catch_cancelled, spawn, spawn_eager, spawn_eager_named, spawn_named,
+    yield_now,
 };
 pub use self::time::{Instant, Sleep, now, sleep, sleep_until};
 pub use self::trace::{Trace, TraceLevel};

@@ -271,6 +271,11 @@ impl<T: 'static> Children<T> {
         }
     }
 
+    /// Whether the outer future resolved (asyncio's `_GatheringFuture.done()`).
+    pub(crate) fn resolved(&self) -> bool {
+        self.shared.state.borrow().outer.resolved
+    }
+
     /// Ready once the outer future resolved; registers the caller otherwise.
     pub(crate) fn poll_resolved(&mut self, cx: &mut Context<'_>) -> Poll<Resolved> {
         assert!(!self.finished, "simloop: gather polled after it completed");

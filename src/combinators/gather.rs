@@ -111,6 +111,28 @@ pub struct Gather<T> {
 }
 
 impl<T: 'static> Gather<T> {
+    /// Whether the gather resolved (its outcome is decided), before it is awaited; asyncio's
+    /// `gather(...).done()`. A gather over tasks that all ended already is done when it is
+    /// made, as in CPython 3.12 (with eager tasks, a gather of coroutines that all return
+    /// at once too).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use simloop::{Sim, gather, yield_now};
+    ///
+    /// let out = Sim::new().eager_tasks(true).run(async {
+    ///     let at_once = gather([1, 2].map(|n| async move { n }));
+    ///     let later = gather([async { yield_now().await; 3 }]);
+    ///     let done = (at_once.done(), later.done());
+    ///     (done, at_once.await.unwrap(), later.await.unwrap())
+    /// });
+    /// assert_eq!(out.result.unwrap(), ((true, false), vec![1, 2], vec![3]));
+    /// ```
+    pub fn done(&self) -> bool {
+        self.children.resolved()
+    }
+
     /// Cancels the unfinished children in argument order; asyncio's `gather(...).cancel()`.
     ///
     /// Returns false if the gather already completed or no child could be cancelled. The

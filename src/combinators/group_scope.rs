@@ -78,6 +78,7 @@ where
         if this.body.is_some() {
             // The body's poll when it is an ordinary one.
             let mut polled = None;
+            let mut aborting_before = true;
             if std::mem::take(&mut this.join.group.shared.state.borrow_mut().interrupt_body) {
                 // Interrupted by a child's failure: asyncio cancels the parent task, which
                 // `cancelling()` counts until the group's exit uncancels it.
@@ -127,6 +128,7 @@ where
                     }
                 }
             } else {
+                aborting_before = this.join.group.shared.state.borrow().aborting;
                 polled = Some(this.body.as_mut().expect("checked").as_mut().poll(cx));
             }
             match polled {
@@ -155,6 +157,13 @@ where
                     let mut s = this.join.group.shared.state.borrow_mut();
                     if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                         s.body = Some(cx.waker().clone());
+                    } else if s.aborting && !aborting_before && s.body.is_none() {
+                        // A child failed inside this poll of the body, before the body's
+                        // waker was registered: an eager child failing in its first step
+                        // (`TaskGroup::spawn_eager`). asyncio cancelled the parent task in
+                        // `create_task`; the body is interrupted at its next turn.
+                        s.interrupt_body = true;
+                        cx.waker().wake_by_ref();
                     }
                     drop(s);
                     this.hold();

@@ -12,7 +12,7 @@ use super::callback::{DoneCallback, watch};
 pub use super::group_error::{ChildFailure, GroupError, SpawnError};
 use super::group_scope::GroupScope;
 use crate::runtime::{CancelFuture, Completion, Core, Hop, ResourceInfo, WaitOn, try_with, with};
-use crate::task::{JoinHandle, TaskId, spawn};
+use crate::task::{JoinHandle, TaskId, spawn, spawn_unstarted};
 
 /// A group of child tasks that ends when all of them end; asyncio's `TaskGroup`.
 ///
@@ -197,7 +197,7 @@ impl<E: 'static> TaskGroup<E> {
             s.children.len()
         };
         let group = Rc::downgrade(&self.inner);
-        let handle = spawn(async move {
+        let child = async move {
             match future.await {
                 Ok(v) => Some(v),
                 Err(e) => {
@@ -208,18 +208,52 @@ impl<E: 'static> TaskGroup<E> {
                     None
                 }
             }
-        });
+        };
+        if with("TaskGroup::spawn", |c| c.eager_tasks()) {
+            return Ok(self.spawn_eager(child, index));
+        }
+        let handle = spawn(child);
+        self.register(handle.id());
+        watch(handle.id(), index, shared.clone());
+        Ok(handle)
+    }
+
+    /// Makes task `id` the group's next child.
+    fn register(&self, id: TaskId) {
+        let shared = &self.inner.shared;
         {
             let mut s = shared.state.borrow_mut();
             s.run
                 .get_or_insert(with("TaskGroup::spawn", |c| c.run_id()));
-            s.children.push(handle.id());
+            s.children.push(id);
             s.returned_err.push(false);
             s.remaining += 1;
         }
         self.inner.errors.borrow_mut().push(None);
-        watch(handle.id(), index, shared.clone());
-        Ok(handle)
+    }
+
+    /// [`spawn`](TaskGroup::spawn) in a run with eager tasks (`Sim::eager_tasks`): the child
+    /// is the group's before its first step runs, inside this call. As in CPython 3.12's
+    /// `TaskGroup.create_task`, a child done at once is handed to the group's done-callback
+    /// at once (a failure aborts the group before `spawn` returns), not one slot later.
+    #[track_caller]
+    fn spawn_eager<T: 'static>(
+        &self,
+        child: impl Future<Output = Option<T>> + 'static,
+        index: usize,
+    ) -> JoinHandle<Option<T>> {
+        let cell = crate::runtime::TaskCell::boxed(child);
+        let (handle, start) = spawn_unstarted(cell, std::panic::Location::caller());
+        self.register(handle.id());
+        if start {
+            crate::runtime::start_eager(handle.id());
+        }
+        let shared = &self.inner.shared;
+        match with("TaskGroup::spawn", |c| c.completion(handle.id())) {
+            Some(how) => shared.on_done(index, &how),
+            None => watch(handle.id(), index, shared.clone()),
+        }
+        handle
     }
 
     /// Waits until every child ended, and reports the failures; asyncio's exit from

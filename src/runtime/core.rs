@@ -286,6 +286,11 @@ pub(crate) struct Core {
     /// An upper layer's per-run state (context variables), installed on its first use
     /// (`ambient.rs`); `None` in runs that never use it.
     pub(super) ambient: Option<Box<dyn super::ambient::Ambient>>,
+    /// Whether every spawn starts its task eagerly (`Sim::eager_tasks`, `eager.rs`).
+    pub(super) eager_tasks: bool,
+    /// How many eager starts are under way, one inside the other (`eager.rs`); 0 between
+    /// steps.
+    pub(super) eager_depth: u32,
 }
 
 /// The stream of the seeded ChaCha generator reserved for user code; strategies use stream 0.
@@ -374,6 +379,8 @@ impl Core {
             seed: 0,
             user_rng: None,
             ambient: None,
+            eager_tasks: false,
+            eager_depth: 0,
         }
     }
 
@@ -444,6 +451,8 @@ impl Core {
         self.idle = None;
         self.user_rng = None;
         self.ambient = None;
+        self.eager_tasks = false;
+        self.eager_depth = 0;
         self.ahead = Default::default();
     }
 

@@ -279,7 +279,7 @@ fn drive(slot: &Slot, host: &mut Option<&mut Host<'_>>) {
 }
 
 /// Drops a task's future in place and stores its error, catching a panic from a `Drop`.
-fn fail(cell: &mut Pin<Box<dyn ErasedTask>>, how: Completion) -> Completion {
+pub(super) fn fail(cell: &mut Pin<Box<dyn ErasedTask>>, how: Completion) -> Completion {
     let err = match &how {
         Completion::Panicked(m) => JoinError::Panicked {
             message: m.to_string(),

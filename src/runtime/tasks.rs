@@ -245,7 +245,23 @@ impl Core {
 
     /// [`Core::spawn`] of a future boxed already ([`TaskCell::boxed`], outside the core
     /// borrow, so that a large future is moved once).
+    #[inline]
     pub(crate) fn spawn_cell(
+        &mut self,
+        name: Option<Cow<'static, str>>,
+        cell: Pin<Box<dyn ErasedTask>>,
+        at: Option<&'static Location<'static>>,
+    ) -> TaskId {
+        let id = self.place_task(name, cell, at);
+        self.ready.push_back(Entry::Poll(id));
+        id
+    }
+
+    /// Creates a task in a slot of its own, its slot marked queued, without queueing its
+    /// first step: [`Core::spawn_cell`] queues it, an eager start (`eager.rs`) runs it at
+    /// once. Counted, fingerprinted, told to the strategy and traced as a spawn.
+    #[inline(always)]
+    pub(super) fn place_task(
         &mut self,
         name: Option<Cow<'static, str>>,
         mut cell: Pin<Box<dyn ErasedTask>>,
@@ -282,7 +298,6 @@ impl Core {
             None => self.tasks.push(slot),
         }
         self.slot_of.push(s);
-        self.ready.push_back(Entry::Poll(id));
         self.stats.tasks += 1;
         self.limits.max_steps = self
             .limits

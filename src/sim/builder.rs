@@ -61,6 +61,8 @@ pub struct Sim {
     pub(super) idle: Option<crate::runtime::IdleHook>,
     /// `Sim::record_decisions`; `None`: the default (see there).
     pub(super) record: Option<bool>,
+    /// `Sim::eager_tasks`.
+    pub(super) eager: bool,
 }
 
 impl Default for Sim {
@@ -94,6 +96,7 @@ impl Sim {
             pace: None,
             idle: None,
             record: None,
+            eager: false,
         }
     }
 
@@ -322,6 +325,31 @@ impl Sim {
     /// ```
     pub fn panic_output(mut self, output: PanicOutput) -> Sim {
         self.panics = output;
+        self
+    }
+
+    /// Makes every spawn of the run eager: a task's first step runs at once, inside the call
+    /// that spawns it ([`task::spawn_eager`](crate::task::spawn_eager)); asyncio 3.12's
+    /// `loop.set_task_factory(asyncio.eager_task_factory)`. [`spawn`](crate::spawn),
+    /// [`spawn_named`](crate::spawn_named), [`gather`](crate::gather)'s children (in argument
+    /// order, inside the `gather` call) and [`TaskGroup`](crate::TaskGroup)'s children
+    /// start eagerly; the main task does not (asyncio's factory is set inside it). Off by
+    /// default. A token recorded with eager tasks replays only with them on (the spawns'
+    /// first steps are no entries, so the run makes other events than the recording's).
+    ///
+    /// ```
+    /// use simloop::{Sim, log, spawn};
+    ///
+    /// let out = Sim::new().eager_tasks(true).run(async {
+    ///     let h = spawn(async { log!("child runs"); 7 });
+    ///     log!("spawned, done: {}", h.is_finished());
+    ///     h.await.unwrap()
+    /// });
+    /// assert_eq!(out.result.unwrap(), 7);
+    /// assert_eq!(out.trace.logs(), "t=0 child runs\nt=0 spawned, done: true\n");
+    /// ```
+    pub fn eager_tasks(mut self, on: bool) -> Sim {
+        self.eager = on;
         self
     }
 

@@ -129,6 +129,7 @@ impl Sim {
             core.expect_program(t.program);
         }
         core.set_jitter(self.jitter);
+        core.set_eager_tasks(self.eager);
         let _registration = self.remote.map(|wait| {
             let (inbox, registration) = crate::runtime::Inbox::register(core.run_id());
             core.accept_remote_wakes(inbox, wait);

@@ -19,6 +19,7 @@ mod abort;
 mod budget;
 mod call;
 mod catch;
+mod eager;
 pub(crate) mod handle;
 mod info;
 mod join;
@@ -30,6 +31,8 @@ pub use self::abort::AbortHandle;
 pub use self::budget::{BudgetExhausted, spend_steps};
 pub use self::call::{CallHandle, call_at, call_later, call_soon};
 pub use self::catch::{Cancelled, CatchCancelled, Reraise, catch_cancelled};
+pub(crate) use self::eager::spawn_unstarted;
+pub use self::eager::{spawn_eager, spawn_eager_named};
 pub use self::handle::{Awaitable, TaskHandle};
 pub use self::info::{
     TaskInfo, TaskState, all_tasks, cancel, cancel_message, cancelling, current, current_name,

@@ -12,7 +12,8 @@ use crate::runtime::{TaskCell, with};
 /// a deadlock report names it beside the task, as `#3 (spawned at tests/races.rs:41:17)`.
 ///
 /// The task's first step is queued behind everything already ready; it does not run until
-/// the spawning task yields. Dropping the handle detaches the task, which keeps running
+/// the spawning task yields. In a run with [`Sim::eager_tasks`](crate::Sim::eager_tasks)
+/// on, it runs at once instead, inside this call ([`spawn_eager`](crate::task::spawn_eager)). Dropping the handle detaches the task, which keeps running
 /// (asyncio keeps tasks alive too); when the main future ends, tasks still alive are
 /// cancelled in creation order.
 ///
@@ -69,10 +70,15 @@ pub fn spawn_at<F: Future + 'static>(
 ) -> JoinHandle<F::Output> {
     // Boxed before the core access: a large future is then moved once.
     let cell = TaskCell::boxed(future);
-    with("spawn", |c| {
+    let spawned = with("spawn", |c| {
+        if c.eager_tasks() {
+            // `Sim::eager_tasks`: the one branch a plain spawn pays for the switch.
+            return Err(cell);
+        }
         let id = c.spawn_cell(None, cell, Some(at));
-        JoinHandle::new(id, c.run_id())
-    })
+        Ok(JoinHandle::new(id, c.run_id()))
+    });
+    spawned.unwrap_or_else(|cell| super::eager::start_cell(None, cell, at))
 }
 
 /// Spawns a task with a name, shown in traces, timelines and deadlock reports.
@@ -99,8 +105,12 @@ pub fn spawn_named<F: Future + 'static>(
     let name: String = name.into();
     let cell = TaskCell::boxed(future);
     let at = Location::caller();
-    with("spawn_named", |c| {
+    let spawned = with("spawn_named", |c| {
+        if c.eager_tasks() {
+            return Err((cell, name));
+        }
         let id = c.spawn_cell(Some(name.into()), cell, Some(at));
-        JoinHandle::new(id, c.run_id())
-    })
+        Ok(JoinHandle::new(id, c.run_id()))
+    });
+    spawned.unwrap_or_else(|(cell, name)| super::eager::start_cell(Some(name), cell, at))
 }

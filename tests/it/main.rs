@@ -8,6 +8,7 @@ mod conformance;
 mod contextvars;
 mod deadlock;
 mod determinism;
+mod eager;
 mod event_condition_barrier;
 mod explore;
 mod explore_reports;

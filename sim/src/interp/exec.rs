@@ -186,9 +186,10 @@ impl Rt {
                 invoke,
                 count,
                 bind,
+                eager,
             } => {
                 return self
-                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref())
+                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref(), *eager)
                     .await;
             }
             Step::Call { invoke, bind } => return self.call_step(env, invoke, bind.as_ref()).await,

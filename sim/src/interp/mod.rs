@@ -76,7 +76,7 @@ pub fn run(scenario: &Arc<Scenario>, sim: &Sim) -> Report {
 }
 
 /// `sim` with the scenario's step and time limits and its deadlock rule
-/// ([`Scenario::limits`]), and deadlock reports without spawn sites (`Sim::spawn_sites`:
+/// ([`Scenario::limits`]), its eager tasks switch ([`Scenario::eager_tasks`]), and deadlock reports without spawn sites (`Sim::spawn_sites`:
 /// the interpreter spawns every task); the interpreter applies the task and output limits
 /// itself.
 ///
@@ -95,6 +95,7 @@ pub fn with_limits(scenario: &Scenario, sim: &Sim) -> Sim {
         .clone()
         .max_steps(limits.max_steps)
         .partial_deadlocks(limits.partial_deadlocks)
+        .eager_tasks(scenario.eager_tasks)
         // Every task of a scenario is spawned by one line of the interpreter: a deadlock
         // report names tasks by their scenario names instead.
         .spawn_sites(false);

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use simloop::spawn_named;
+use simloop::{spawn_eager_named, spawn_named};
 
 use super::budget::short_name;
 use super::env::Env;
@@ -20,6 +20,7 @@ impl Rt {
         env: &Env,
         invoke: &Invoke,
         i: i64,
+        eager: bool,
     ) -> Result<Rc<TaskCell>, Exc> {
         let def = &self.scenario.tasks[invoke.task];
         let args = self.args(env, invoke, i)?;
@@ -46,6 +47,7 @@ impl Rt {
                     .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
                 Handle::Group(h, failure)
             }
+            _ if eager => Handle::Plain(spawn_eager_named(name.clone(), fut).share()),
             _ => Handle::Plain(spawn_named(name.clone(), fut).share()),
         };
         let abort = match &handle {
@@ -78,13 +80,14 @@ impl Rt {
         invoke: &Invoke,
         count: Option<&IntExpr>,
         bind: Option<&String>,
+        eager: bool,
     ) -> Res {
         let v = match count {
             None => {
                 if let Some(why) = self.count_tasks(1) {
                     return self.stop(why).await;
                 }
-                Value::Task(self.spawn_one(env, invoke, 0)?)
+                Value::Task(self.spawn_one(env, invoke, 0, eager)?)
             }
             Some(c) => {
                 let n = self.int(env, c)?;
@@ -98,7 +101,7 @@ impl Rt {
                         return self.stop(why).await;
                     }
                     env.insert("i".into(), Value::Int(i));
-                    let spawned = self.spawn_one(env, invoke, i);
+                    let spawned = self.spawn_one(env, invoke, i, eager);
                     match &outer_i {
                         Some(v) => env.insert("i".into(), v.clone()),
                         None => env.remove("i"),

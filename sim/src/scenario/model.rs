@@ -42,6 +42,9 @@ pub struct Scenario {
     pub(crate) expect: Expect,
     /// How `sim check` judges it.
     pub(crate) check: Check,
+    /// Whether every spawn starts its task eagerly (`eager_tasks = true`: asyncio 3.12's
+    /// `loop.set_task_factory(asyncio.eager_task_factory)`, simloop's `Sim::eager_tasks`).
+    pub eager_tasks: bool,
     /// What a run may use before it is stopped (`[limits]`, command-line flags override).
     pub limits: Limits,
     /// A hash of the program (the file without comments, layout, `name`, `description`,

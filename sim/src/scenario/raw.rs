@@ -47,6 +47,8 @@ pub struct RawScenario {
     pub check: Option<Spanned<RawCheck>>,
     /// What a run may use.
     pub limits: Option<Spanned<RawLimits>>,
+    /// Every spawn starts its task eagerly (asyncio 3.12's `eager_task_factory`).
+    pub eager_tasks: Option<Spanned<bool>>,
 }
 
 /// `[limits]`: what a run may use before it is stopped.
@@ -227,6 +229,8 @@ pub struct RawStep {
     pub as_: Option<Spanned<String>>,
     pub args: Option<Spanned<BTreeMap<Spanned<String>, Spanned<Scalar>>>>,
     pub count: Option<Spanned<Scalar>>,
+    /// `spawn ... eager = true`: the task's first step runs inside the spawn.
+    pub eager: Option<Spanned<bool>>,
     #[serde(rename = "do")]
     pub do_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     #[serde(rename = "else")]

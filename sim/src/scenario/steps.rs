@@ -264,6 +264,9 @@ pub enum Step {
         count: Option<IntExpr>,
         /// The local name for the task(s).
         bind: Option<String>,
+        /// `eager = true`: each task's first step runs inside the spawn
+        /// (`task::spawn_eager`; `eager_tasks = true` makes every spawn eager).
+        eager: bool,
     },
     /// `await coroutine(...)`: runs the template inline in the same task.
     Call {

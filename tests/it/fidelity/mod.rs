@@ -37,6 +37,7 @@ mod corners_queues;
 mod corners_sync;
 mod corners_tasks;
 mod differential;
+mod eager;
 mod edges;
 mod eighth_combinators;
 mod eighth_fixes;

@@ -368,6 +368,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, ScenarioError> {
         expect,
         check,
         callbacks,
+        eager_tasks: raw.eager_tasks.is_some_and(|e| e.into_inner()),
     })
 }
 

@@ -191,6 +191,7 @@ impl Cx<'_> {
                         invoke,
                         count,
                         bind: bind(scope),
+                        eager: r.eager.as_ref().is_some_and(|e| *e.get_ref()),
                     }
                 } else {
                     Step::Call {
