@@ -170,7 +170,12 @@ impl Core {
 
     /// How many cancellations of task `id` were requested before it ended (asyncio's
     /// `Task.cancelling()`).
+    #[inline]
     pub(crate) fn cancel_requests(&self, id: TaskId) -> u32 {
+        if self.cancel_counts.is_empty() && self.expiring.is_none() && self.expiries.is_empty() {
+            // No task was cancelled, and no expiry is outstanding (a timeout's first poll).
+            return 0;
+        }
         let expiring = u32::from(self.expiring == Some(id));
         self.cancel_counts.get(&id).map_or(0, |c| c.count) + expiring + self.expiries_of(id)
     }
