@@ -42,6 +42,7 @@
 //! ```
 
 mod determinism;
+mod deviations;
 mod env;
 mod exhaustive;
 mod explorer;

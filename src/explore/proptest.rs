@@ -5,6 +5,7 @@ use std::future::Future;
 
 use proptest::strategy::{BoxedStrategy, Strategy};
 
+use super::deviations::Deviations;
 use super::quiet::quietly;
 use crate::schedule::Policy;
 use crate::sim::Sim;
@@ -72,9 +73,11 @@ impl fmt::Display for Schedule {
 ///
 /// A schedule is generated as a sparse list of deviations `(decision, entry)`, every other
 /// decision taking the FIFO choice: like PCT's change points, the deviations are spread
-/// uniformly over the run. proptest shrinks that list by dropping deviations and moving
-/// them earlier, so a failing interleaving shrinks toward asyncio's order with few
-/// deviations, each kept at its place (dropping one does not reinterpret the others).
+/// uniformly over the run. proptest shrinks that list by dropping deviations, moving them
+/// earlier and lowering their entries, again after every simpler schedule that still fails
+/// (to a fixpoint, where proptest's own `Vec` tries each drop once), so a failing
+/// interleaving shrinks toward asyncio's order with few deviations, each kept at its place
+/// (dropping one does not reinterpret the others).
 ///
 /// `max_decisions` must be about the number of decisions the program makes: deviations
 /// placed past the run's end are lost, so a size four times too large finds a
@@ -101,7 +104,7 @@ impl fmt::Display for Schedule {
 pub fn schedules(max_decisions: usize, max_deviations: usize) -> BoxedStrategy<Schedule> {
     let at = 0..u32::try_from(max_decisions.max(1)).unwrap_or(u32::MAX);
     // Entry 1 is the most common alternative; higher ones are capped by the arity.
-    proptest::collection::vec((at, 1u32..4), 0..=max_deviations)
+    Deviations(proptest::collection::vec((at, 1u32..4), 0..=max_deviations))
         .prop_map(move |devs| {
             let len = devs
                 .iter()

@@ -2,8 +2,8 @@
 //!
 //! With many ready tasks, a random pick lands on a task whose ready-pool slot, task slot and
 //! future are each a cache miss at a random place, one depending on the other: three misses
-//! in a row per step (four before a ready entry's id named its task's slot). But the random strategy draws its words ahead
-//! (`RandomWalk::peek`), and a pick's index is a pool slot (`ready_queue.rs`), so the next
+//! in a row per step (four before a ready entry's id named its task's slot). But the random strategy's stream is counter-based, so
+//! it computes the coming words (`RandomWalk::peek`), and a pick's index is a pool slot (`ready_queue.rs`), so the next
 //! picks are known as long as the number of ready entries keeps its trend (the same, as
 //! when each polled task queues itself again; or one less, as when none does). The engine
 //! keeps the next [`Pipeline::depth`] predicted picks in a ring and walks each one's chain a
@@ -13,7 +13,7 @@
 //! arrival list, written when it leaves), its future. A prefetch does not
 //! wait for its line, so the misses overlap with the polls in between.
 //!
-//! A prediction is a guess that costs a multiply: the slot a coming pick lands on is read
+//! A prediction is a guess that costs a word's mix and a multiply: the slot a coming pick lands on is read
 //! when its stage comes, and a pick that took the slot's entry before (a swap-removal moves
 //! the last entry into a picked slot) only makes that pick's chain a miss. When a pick's
 //! arity differs from the prediction (a polled task did not queue itself again), the ring

@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>` (`sl8` for Random and PCT, below), where the payload is
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl9` for Random and PCT, below), where the payload is
 //! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
@@ -61,6 +61,12 @@
 //! may fire after timers armed in between for the same deadline, where it fired before
 //! them: a Random or PCT seed may schedule differently. Every older Random or PCT token is
 //! refused as [`TokenError::Outdated`]; FIFO arms as before, and its tokens stay version 3.
+//!
+//! Version 9 (`sl9`) is the same format again: since round 23 Random draws its picks from
+//! a SplitMix64 stream instead of ChaCha8's (`schedule/random.rs`), so a Random seed makes
+//! another schedule. Every version-8 Random or PCT token is refused as
+//! [`TokenError::Outdated`], seed-only or not: Random's and PCT's tokens share one version,
+//! so that a version names one engine. FIFO's tokens stay version 3.
 
 use std::error::Error;
 use std::fmt;
@@ -74,7 +80,7 @@ use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
 /// The version of Random's and PCT's tokens (see the module docs).
-const VERSION: &str = "sl8";
+const VERSION: &str = "sl9";
 
 /// The version of FIFO's tokens, which make no decisions (see the module docs).
 const FIFO_VERSION: &str = "sl3";
@@ -84,7 +90,7 @@ const FIFO_VERSION: &str = "sl3";
 const READABLE: [&str; 2] = [FIFO_VERSION, VERSION];
 
 /// What this simloop reads, as its messages say it.
-const READS: &str = "sl8, and sl3 for FIFO";
+const READS: &str = "sl9, and sl3 for FIFO";
 
 /// Why a Random or PCT token older than version 6 is refused.
 const BEFORE_SL6: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 6 (a gathered child that cannot decide its gather takes no ready-queue entry)";
@@ -94,6 +100,9 @@ const BEFORE_SL7: &str = "records a Random or PCT run, whose seeds and decisions
 
 /// Why a Random or PCT token of version 7 is refused.
 const BEFORE_SL8: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 8 (a timeout whose inner work sleeps until before its deadline arms its timer later)";
+
+/// Why a Random or PCT token of version 8 is refused.
+const BEFORE_SL9: &str = "records a Random or PCT run, whose seeds schedule differently since version 9 (Random draws its picks from a SplitMix64 stream instead of ChaCha8's)";
 
 /// Versions this simloop once wrote and no longer reads, with why. `sl3` is read for
 /// FIFO's tokens.
@@ -108,6 +117,7 @@ const OUTDATED: &[(&str, &str)] = &[
     ("sl5", BEFORE_SL6),
     ("sl6", BEFORE_SL7),
     ("sl7", BEFORE_SL8),
+    ("sl8", BEFORE_SL9),
 ];
 
 /// The version a token of `policy` is written in.
@@ -149,7 +159,7 @@ pub struct Token {
 /// Why a replay token was rejected.
 ///
 /// ```
-/// let err = "sl9:fifo:1:AAAAAAA".parse::<simloop::Token>().unwrap_err();
+/// let err = "sl10:fifo:1:AAAAAAA".parse::<simloop::Token>().unwrap_err();
 /// assert!(err.to_string().contains("version"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,7 +172,8 @@ pub enum TokenError {
     /// The token was written by an older simloop, in a format this one no longer reads:
     /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
     /// order, which version 3's ready pool does not keep), or a Random or PCT token of
-    /// `sl3` to `sl7` (their seeds and decisions schedule differently since `sl8`).
+    /// `sl3` to `sl8` (their seeds schedule differently since the next version: `sl8` for
+    /// `sl3` to `sl7`, `sl9`, whose Random draws from SplitMix64, for `sl8`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -495,10 +506,12 @@ mod tests {
     }
 
     /// Random's and PCT's seeds and decisions schedule differently since round 19 (a
-    /// gathered child that cannot decide takes no ready entry) and again since round 20 (a
-    /// sleep that ends when nothing else is ready takes no hop): their tokens are version
-    /// 7, and every older one is refused, saying why, whether it replays by its seed or by
-    /// its decisions. FIFO's tokens stay version 3 and still replay.
+    /// gathered child that cannot decide takes no ready entry), round 20 (a sleep that ends
+    /// when nothing else is ready takes no hop) and round 21 (a deferred timeout): their
+    /// older tokens are refused, saying why, whether they replay by their seed or by their
+    /// decisions. Since round 23 Random's seeds schedule differently again (SplitMix64):
+    /// every `sl8` token is refused, PCT's too (one version names one engine), and the
+    /// message names the new stream. FIFO's tokens stay version 3.
     #[test]
     fn older_random_and_pct_tokens_are_refused() {
         for policy in [Policy::Random, Policy::Pct { depth: 3 }] {
@@ -507,10 +520,17 @@ mod tests {
             let recorded = sim().run(program()).token;
             assert!(seeded.is_seed_only() && !recorded.is_seed_only());
             for token in [&seeded, &recorded] {
-                assert!(token.to_string().starts_with("sl8:"), "{token}");
+                assert!(token.to_string().starts_with("sl9:"), "{token}");
                 assert_eq!(token.to_string().parse::<Token>().as_ref(), Ok(token));
-                for (version, since) in [("sl3", 6), ("sl4", 6), ("sl5", 6), ("sl6", 7), ("sl7", 8)]
-                {
+                let refused = [
+                    ("sl3", 6),
+                    ("sl4", 6),
+                    ("sl5", 6),
+                    ("sl6", 7),
+                    ("sl7", 8),
+                    ("sl8", 9),
+                ];
+                for (version, since) in refused {
                     let old = as_version(token, version);
                     assert!(old.starts_with(&format!("{version}:{policy}:5:")), "{old}");
                     let err = old.parse::<Token>().unwrap_err();
@@ -518,8 +538,13 @@ mod tests {
                     let message = err.to_string();
                     assert!(
                         message.contains(&format!("schedule differently since version {since}"))
-                            && message.contains("it reads sl8, and sl3 for FIFO")
+                            && message.contains("it reads sl9, and sl3 for FIFO")
                             && message.contains("to record a new token"),
+                        "{message}"
+                    );
+                    assert_eq!(
+                        message.contains("SplitMix64 stream instead of ChaCha8's"),
+                        version == "sl8",
                         "{message}"
                     );
                 }
@@ -532,7 +557,7 @@ mod tests {
             "{}",
             fifo.token
         );
-        let token: Token = as_version(&fifo.token, "sl8").parse().unwrap();
+        let token: Token = as_version(&fifo.token, "sl9").parse().unwrap();
         assert_eq!(token, fifo.token);
         let again = Sim::new().replay(&token).run(program());
         assert_eq!(again.trace, fifo.trace);

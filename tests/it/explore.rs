@@ -20,7 +20,7 @@ fn pct_tokens_name_the_depth_and_replay() {
         .seed(9)
         .run((bugs::LOCK_ORDER.fixed)());
     let text = out.token.to_string();
-    assert!(text.starts_with("sl8:pct3:9:"), "{text}");
+    assert!(text.starts_with("sl9:pct3:9:"), "{text}");
     let token: Token = text.parse().unwrap();
     assert_eq!(token.policy(), Policy::Pct { depth: 3 });
     let again = Sim::new().replay(&token).run((bugs::LOCK_ORDER.fixed)());
@@ -153,10 +153,13 @@ fn an_exhaustive_search_cut_by_its_run_budget_says_so() {
 /// runs never record one now, whatever the level; the report's runs record everything.
 #[test]
 fn the_report_has_its_traces_whatever_the_trace_level() {
-    let off = Explorer::new()
+    // Past the first failure, so that the two reports compare several runs whatever the
+    // seed of the first failing one.
+    let explorer = || Explorer::new().stop_on_failure(false).runs(16);
+    let off = explorer()
         .sim(Sim::new().trace(simloop::TraceLevel::Off))
         .explore(bugs::LOST_UPDATE.buggy);
-    let full = Explorer::new().explore(bugs::LOST_UPDATE.buggy);
+    let full = explorer().explore(bugs::LOST_UPDATE.buggy);
     assert_eq!(off, full);
     assert!(off.distinct > 1, "{off}");
     let failure = off.failure.unwrap();
@@ -275,6 +278,11 @@ fn simloop_replay_reruns_a_test() {
     assert!(!text.contains("rerun this test:"), "{text}");
 }
 
+/// A lost update takes two deviations from FIFO, and proptest shrinks a failing schedule
+/// to them. (With Random's SplitMix64 stream, round 23, the sizing runs find 12 decisions
+/// where ChaCha8's found 13, generation places the deviations elsewhere, and a one-pass
+/// shrink stopped at four: two of them cancel out, and only dropping both keeps the
+/// failure. `schedules` drops pairs and shrinks to a fixpoint: `explore/deviations.rs`.)
 #[test]
 fn proptest_shrinks_the_interleaving_toward_fifo() {
     let mut runner = TestRunner::new_with_rng(

@@ -50,12 +50,11 @@ fn the_same_program_replays_and_gives_its_token_back() {
     for sim in sims() {
         let token = token_of(&sim, ORIGINAL);
         let text = token.to_string();
-        // Random's and PCT's tokens are version 8 since a timeout whose inner work sleeps
-        // until before its deadline arms its timer later; FIFO's make no decisions and
-        // stay 3.
+        // Random's and PCT's tokens are version 9 since Random draws from SplitMix64;
+        // FIFO's make no decisions and stay 3.
         let version = match token.policy() {
             Policy::Fifo => "sl3:",
-            _ => "sl8:",
+            _ => "sl9:",
         };
         assert!(text.starts_with(version), "{text}");
         let parsed: Token = text.parse().unwrap();
@@ -258,7 +257,7 @@ fn a_version_2_token_says_its_decisions_are_numbered_the_old_way_and_how_to_get_
     for part in [
         "'sl2' was written by an older simloop",
         "older order of the ready tasks",
-        "it reads sl8, and sl3 for FIFO",
+        "it reads sl9, and sl3 for FIFO",
         "run the failing test, scenario or exploration again",
     ] {
         assert!(err.contains(part), "{part:?} in {err}");

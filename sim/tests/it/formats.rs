@@ -16,8 +16,9 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// The output of bug_lock_order_deadlock's seed 4 in `format`: the run deadlocks (seeds
-/// 1-3 do not).
+/// The output of bug_lock_order_deadlock's seed 1 in `format`: the run deadlocks (seed 0
+/// does not). Found by running seeds 0, 1, ... with Random's SplitMix64 stream (round 23;
+/// with ChaCha8's it was seed 4).
 fn deadlocked(format: &str) -> String {
     let (code, out, _) = run(&[
         "run",
@@ -27,7 +28,7 @@ fn deadlocked(format: &str) -> String {
         "--policy",
         "random",
         "--seed",
-        "4",
+        "1",
     ]);
     assert_eq!(code, 1, "{format}");
     out
@@ -233,7 +234,7 @@ fn the_timeline_is_linear_bounded_and_lists_failures() {
     // The page's replay line is the command the terminal prints (it said `sim replay`,
     // which is no command in a checkout).
     assert!(
-        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl8:random:4:"),
+        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl9:random:1:"),
         "{html}"
     );
     let data = page_data(&html);
@@ -446,9 +447,11 @@ fn the_timeline_is_the_same_bytes_for_the_same_run_and_fetches_nothing() {
             "--policy",
             "random",
             "--seed",
-            "14",
+            "9",
         ]);
-        assert_eq!(code, 1, "seed 14 breaks the invariant");
+        // The first seed that breaks it with Random's SplitMix64 stream, found by running
+        // seeds 0-9 (round 23; with ChaCha8's it was seed 14).
+        assert_eq!(code, 1, "seed 9 breaks the invariant");
         html
     };
     let html = page();
