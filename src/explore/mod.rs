@@ -42,6 +42,7 @@
 //! ```
 
 mod determinism;
+#[cfg(feature = "proptest")]
 mod deviations;
 mod env;
 mod exhaustive;
