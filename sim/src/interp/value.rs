@@ -620,6 +620,10 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::List(_) => f.write_str(&self.repr()),
             Value::Task(t) => write!(f, "<Task {}>", t.name.borrow()),
+            // `str(KeyError('k'))` is the key's `repr`, `'k'` (case 326).
+            Value::Error(e) if e.kind == "KeyError" && (e.empty_arg || !e.message.is_empty()) => {
+                f.write_str(&py_str_repr(&e.message))
+            }
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),
@@ -651,5 +655,15 @@ mod tests {
         assert_eq!(v.repr(), "['a', ValueError('b'), 3, 0.5]");
         assert_eq!(Value::Str("it's".into()).repr(), "\"it's\"");
         assert_eq!(Value::from_text("42".into()).as_int(), Some(42));
+    }
+
+    /// Case 326: `str()` of a `KeyError` is its key's `repr`; of another exception, the
+    /// message as it is.
+    #[test]
+    fn key_error_str_is_the_key_repr() {
+        let key = |m: &str| Value::Error(Exc::new("KeyError", m)).to_string();
+        assert_eq!(key("k"), "'k'");
+        assert_eq!(key(""), "");
+        assert_eq!(Value::Error(Exc::new("ValueError", "k")).to_string(), "k");
     }
 }
