@@ -255,6 +255,16 @@ impl Rt {
                     }
                 }
             }
+            Step::While { cond, body } => {
+                // Each turn is charged to the step budget: a condition that never turns
+                // false stops at the step limit.
+                while self.truth(env, cond)? {
+                    self.tick().await?;
+                    if let ret @ Flow::Return(_) = self.block(env, body).await? {
+                        return Ok(ret);
+                    }
+                }
+            }
             Step::WhileBefore { until, body } => {
                 while simloop::now() < Instant::ZERO + *until {
                     self.tick().await?;

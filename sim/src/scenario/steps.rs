@@ -353,6 +353,13 @@ pub enum Step {
         /// The body.
         body: Vec<Located>,
     },
+    /// `while cond:` (the condition checked before each turn).
+    While {
+        /// The condition (an expression that is true or false).
+        cond: Expr,
+        /// The body.
+        body: Vec<Located>,
+    },
     /// `while loop.time() < t`, `t` in seconds since the run began.
     WhileBefore {
         /// The limit.
@@ -448,6 +455,7 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::For { body, .. }
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
+            | Step::While { body, .. }
             | Step::OnCancel { body, .. } => any_step(body, f),
             Step::AddDoneCallback { body, .. } | Step::CallLater { body, .. } => any_step(body, f),
             Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),

@@ -19,3 +19,4 @@ mod readme;
 mod scenarios;
 mod support;
 mod token_fuzz;
+mod while_loop;

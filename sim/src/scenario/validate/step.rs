@@ -462,6 +462,12 @@ impl Cx<'_> {
                     }
                 }
             }
+            "while" => {
+                let c = r.while_.as_ref().expect("present");
+                let cond = self.expr(c, Some(scope), Want::Bool)?;
+                let body = self.block(&r.do_, "while", vspan, scope)?;
+                Step::While { cond, body }
+            }
             "if" => {
                 let c = r.if_.as_ref().expect("present");
                 let cond = self.expr(c, Some(scope), Want::Bool)?;
@@ -550,6 +556,7 @@ const CALLBACK_VERBS: &[&str] = &[
     "if",
     "for",
     "repeat",
+    "while",
     "try",
     "random",
     "fail",

@@ -21,6 +21,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("for", &["from", "to", "below", "do"]),
     ("repeat", &["do"]),
     ("while_before", &["do"]),
+    ("while", &["do"]),
     ("try", &["except", "error", "as"]),
     ("on_cancel", &["do"]),
     ("let", &["value", "expr"]),
@@ -75,7 +76,7 @@ pub(super) fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
     key!(
         sleep => "sleep", yield_ => "yield", random => "random", log => "log", spawn => "spawn", call => "call",
         await_ => "await", cancel => "cancel", uncancel => "uncancel", set_name => "set_name", fail => "fail", return_ => "return",
-        for_ => "for", repeat => "repeat", while_before => "while_before", try_ => "try",
+        for_ => "for", repeat => "repeat", while_before => "while_before", while_ => "while", try_ => "try",
         on_cancel => "on_cancel", let_ => "let", set => "set", if_ => "if",
         gather => "gather", wait => "wait", as_completed => "as_completed",
         wait_for => "wait_for", timeout => "timeout", shield => "shield",
