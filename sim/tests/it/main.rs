@@ -3,6 +3,7 @@
 mod cli_files;
 mod cli_flags;
 mod cli_tokens;
+mod condition_with;
 mod constructs;
 mod corpus;
 mod differential;
