@@ -481,6 +481,13 @@ def round23_constructs():
             '[main]\nsteps = [{ spawn = "w", count = 50, as = "ws" }, { yield = 1 }, { cancel = "ws" }, { with = "c", do = [{ notify_all = "c" }] }, { yield = 3 }]',
         "cond-notify-loop": '[conditions.c]\n[tasks.w]\nsteps = [{ while = "true", do = [{ with = "c", do = [{ wait_condition = "c" }, { notify_all = "c" }] }] }]\n'
             '[main]\nsteps = [{ spawn = "w", count = 3 }, { yield = 1 }, { notify_all = "c" }, { sleep = 1 }]',
+        "current-task-name-in-callback": '[main]\nsteps = [{ call_soon = [{ log = "{current_task.get_name()}" }] }, { sleep = 1 }]',
+        "current-task-rename-in-callback": '[main]\nsteps = [{ call_soon = [{ set_name = "current_task", value = "x" }] }, { sleep = 1 }]',
+        "current-task-rename-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { set_name = "current_task", value = "{s}" }]',
+        "current-task-rename-list": '[main]\nsteps = [{ set_name = "current_task", value = [1, [2]] }, { log = "{current_task.get_name()}" }]',
+        "current-task-name-compare": '[main]\nsteps = [{ if = "current_task.get_name() < 1", do = [] }]',
+        "current-task-rename-loop": '[tasks.t]\nsteps = [{ while = "true", do = [{ set_name = "current_task", value = "{current_task.get_name()}x" }] }]\n[main]\nsteps = [{ spawn = "t" }, { sleep = 1 }]',
+        "current-task-eager-name": '[tasks.t]\nsteps = [{ set_name = "current_task", value = "{current_task.get_name()}" }]\n[main]\nsteps = [{ spawn = "t", eager = true, count = 100 }]',
     }
     for name, text in progs.items():
         add(name, text, (0, 1, 2))

@@ -219,12 +219,29 @@ impl Rt {
         name: &crate::scenario::ValueExpr,
     ) -> Res {
         let name = self.value_expr(env, name)?;
+        if target == crate::scenario::CURRENT_TASK && env.get(target).is_none() {
+            // `asyncio.current_task().set_name(...)`: the running task, whose cell (if a
+            // spawn made one) reads its name from the run.
+            if simloop::task::try_current().is_none() {
+                return Err(no_current_task("set_name"));
+            }
+            simloop::task::set_current_name(name.to_string());
+            return Ok(Flow::Next);
+        }
         match self.lookup(env, target)? {
             Value::Task(t) => t.set_name(name.to_string()),
             other => return Err(not_a_task(target, &other)),
         }
         Ok(Flow::Next)
     }
+}
+
+/// asyncio's `asyncio.current_task().member`, in a callback, where `current_task()` is `None`.
+pub(super) fn no_current_task(member: &str) -> Exc {
+    Exc::new(
+        "AttributeError",
+        format!("'NoneType' object has no attribute '{member}'"),
+    )
 }
 
 fn not_a_task(name: &str, v: &Value) -> Exc {

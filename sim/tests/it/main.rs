@@ -6,6 +6,7 @@ mod cli_tokens;
 mod condition_with;
 mod constructs;
 mod corpus;
+mod current_task;
 mod differential;
 mod done_callbacks;
 mod errors;

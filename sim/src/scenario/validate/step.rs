@@ -241,12 +241,13 @@ impl Cx<'_> {
                 }
             }
             "set_name" => {
-                let target = self.local_ref(
-                    r.set_name.as_ref().expect("present"),
-                    scope,
-                    "task",
-                    Use::Rename,
-                )?;
+                let name = r.set_name.as_ref().expect("present");
+                // `current_task` renames the running task (`asyncio.current_task().set_name`).
+                let target = if name.get_ref() == CURRENT_TASK {
+                    CURRENT_TASK.to_string()
+                } else {
+                    self.local_ref(name, scope, "task", Use::Rename)?
+                };
                 let Some(value) = &r.value else {
                     return Err(self
                         .err(
