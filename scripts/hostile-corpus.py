@@ -481,6 +481,10 @@ def round23_constructs():
             '[main]\nsteps = [{ spawn = "w", count = 50, as = "ws" }, { yield = 1 }, { cancel = "ws" }, { with = "c", do = [{ notify_all = "c" }] }, { yield = 3 }]',
         "cond-notify-loop": '[conditions.c]\n[tasks.w]\nsteps = [{ while = "true", do = [{ with = "c", do = [{ wait_condition = "c" }, { notify_all = "c" }] }] }]\n'
             '[main]\nsteps = [{ spawn = "w", count = 3 }, { yield = 1 }, { notify_all = "c" }, { sleep = 1 }]',
+        "args-of-task": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "h" }, { log = "{h.args}" }]',
+        "args-of-int": '[main]\nsteps = [{ let = "e", value = 1 }, { log = "{e.args}" }]',
+        "args-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { try = [{ fail = "ValueError", message = "{s}" }], as = "e", except = [{ log = "{e.args}" }] }]',
+        "args-compare": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], as = "e", except = [{ if = "e.args == \'()\'", do = [{ log = "{e.args!r}" }] }] }]',
         "current-task-name-in-callback": '[main]\nsteps = [{ call_soon = [{ log = "{current_task.get_name()}" }] }, { sleep = 1 }]',
         "current-task-rename-in-callback": '[main]\nsteps = [{ call_soon = [{ set_name = "current_task", value = "x" }] }, { sleep = 1 }]',
         "current-task-rename-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { set_name = "current_task", value = "{s}" }]',

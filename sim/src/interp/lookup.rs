@@ -189,6 +189,13 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
                 .map_or(Value::None, |d| Value::Float(super::value::seconds_of(d))));
         }
         (Value::Task(t), "cancelling()") => return Ok(Value::Int(i64::from(t.cancelling()))),
+        // Python's `e.args`, a tuple, which is no value here: its text as Python prints it.
+        (Value::Error(e), "args") => {
+            let args = e.args();
+            check_string(&args)?;
+            charge_string(args.len())?;
+            return Ok(Value::Str(args.into()));
+        }
         (Value::Handle(..) | Value::Timeout(_), _) | (_, "when()" | "expired()") => {
             return Err(Exc::new(
                 "AttributeError",

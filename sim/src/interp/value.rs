@@ -138,19 +138,27 @@ impl Exc {
     /// assert_eq!(err.repr(), "TimeoutError()");
     /// ```
     pub fn repr(&self) -> String {
+        format!("{}{}", self.kind, self.arg_list(false))
+    }
+
+    /// Python's `e.args`, as Python prints the tuple: `()`, `('why',)`, or a group's
+    /// `('message', [ValueError('b')])` (`sim/tests/it/exception_args.rs`).
+    pub(crate) fn args(&self) -> String {
+        self.arg_list(true)
+    }
+
+    /// The arguments in parentheses; a lone one with a trailing comma when `tuple`.
+    fn arg_list(&self, tuple: bool) -> String {
         if let Some(g) = &self.group {
             let subs: Vec<String> = g.1.iter().map(Exc::repr).collect();
-            return format!(
-                "{}({}, [{}])",
-                self.kind,
-                py_str_repr(&g.0),
-                subs.join(", ")
-            );
+            return format!("({}, [{}])", py_str_repr(&g.0), subs.join(", "));
         }
         if self.message.is_empty() && !self.empty_arg {
-            format!("{}()", self.kind)
+            "()".to_string()
+        } else if tuple {
+            format!("({},)", py_str_repr(&self.message))
         } else {
-            format!("{}({})", self.kind, py_str_repr(&self.message))
+            format!("({})", py_str_repr(&self.message))
         }
     }
 }

@@ -10,6 +10,7 @@ mod current_task;
 mod differential;
 mod done_callbacks;
 mod errors;
+mod exception_args;
 mod expr_fuzz;
 mod formats;
 mod fuzz;
