@@ -196,8 +196,15 @@ impl Rt {
             Step::Await { target, bind } => {
                 return self.await_step(env, target, bind.as_ref()).await;
             }
-            Step::Cancel { target, message } => {
-                return self.cancel_step(env, target, message.as_ref());
+            Step::Cancel {
+                target,
+                message,
+                bind,
+            } => {
+                let taken = self.cancel_step(env, target, message.as_ref())?;
+                if let Some(b) = bind {
+                    env.insert(b.clone(), taken);
+                }
             }
             Step::SetName { target, name } => return self.set_name_step(env, target, name),
             Step::Uncancel { target, bind } => {

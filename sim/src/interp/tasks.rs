@@ -174,39 +174,34 @@ impl Rt {
         }
     }
 
+    /// `cancel` (of a task, a future, a loop handle or a list of tasks and futures): what
+    /// `cancel()` returned, whether each request was taken (`None` for a loop handle).
     pub(super) fn cancel_step(
         self: &Rc<Self>,
         env: &Env,
         target: &str,
         message: Option<&Template>,
-    ) -> Res {
+    ) -> Result<Value, Exc> {
         let message = message.map(|m| self.render(env, m)).transpose()?;
+        let one = |v: &Value, message: Option<String>| match v {
+            Value::Task(t) => Ok(Value::Bool(t.cancel(message))),
+            Value::Future(f) => Ok(Value::Bool(super::futures::cancel(f, message))),
+            other => Err(not_a_task(target, other)),
+        };
         match self.lookup(env, target)? {
-            Value::Task(t) => {
-                t.cancel(message);
-            }
-            Value::Future(f) => {
-                super::futures::cancel(&f, message);
-            }
             Value::Handle(h, _) => {
                 h.cancel();
+                Ok(Value::None)
             }
             Value::List(items) => {
-                for item in items.iter() {
-                    match item {
-                        Value::Task(t) => {
-                            t.cancel(message.clone());
-                        }
-                        Value::Future(f) => {
-                            super::futures::cancel(f, message.clone());
-                        }
-                        other => return Err(not_a_task(target, other)),
-                    }
-                }
+                let taken = items
+                    .iter()
+                    .map(|item| one(item, message.clone()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Value::List(taken.into()))
             }
-            other => return Err(not_a_task(target, &other)),
+            v => one(&v, message),
         }
-        Ok(Flow::Next)
     }
 }
 

@@ -306,6 +306,10 @@ pub enum Step {
         target: String,
         /// The cancellation message.
         message: Option<Template>,
+        /// `as`: what `cancel()` returned (whether the request was taken: `False` on a
+        /// task or future already done; a list of them on a list; `None` for a loop
+        /// handle, whose `cancel()` returns nothing).
+        bind: Option<String>,
     },
     /// `task.uncancel()`, or `asyncio.current_task().uncancel()` when `target` is `None`
     /// (written `uncancel = "current_task"`): one cancellation request fewer in

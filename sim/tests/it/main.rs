@@ -1,5 +1,6 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
+mod cancel_result;
 mod cli_files;
 mod cli_flags;
 mod cli_tokens;

@@ -224,7 +224,11 @@ impl Cx<'_> {
                     .as_ref()
                     .map(|m| self.template(m, scope))
                     .transpose()?;
-                Step::Cancel { target, message }
+                Step::Cancel {
+                    target,
+                    message,
+                    bind: bind(scope),
+                }
             }
             "uncancel" => {
                 let name = r.uncancel.as_ref().expect("present");

@@ -13,7 +13,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("spawn", &["args", "count", "as", "eager"]),
     ("call", &["args", "as"]),
     ("await", &["as"]),
-    ("cancel", &["message"]),
+    ("cancel", &["message", "as"]),
     ("uncancel", &["as"]),
     ("set_name", &["value"]),
     ("fail", &["message"]),
