@@ -450,6 +450,57 @@ def constructs():
     return cases
 
 
+def round23_constructs():
+    """Round 23's constructs: `while` with an expression, and a condition's `with` block
+    lending its lock to the waits and notifications inside it, given odd conditions, the
+    wrong kinds, runaway loops and cancellations mid-wait."""
+    cases = []
+    add = lambda name, text, allowed=(1, 2): cases.append(
+        Case(f"construct-{name}", ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    for k, c in enumerate(['"1 + 2"', '"{n} <"', '"n < 3"', '"true"', '"false"', '"None"',
+                           '"[]"', '"\'a\'"', '"q.empty()"', '"undefined"', "true", "1",
+                           "[]", '""', '"{n}"', '"n < 1e999"', '"n // 0 == 1"']):
+        add(f"while-{k:02}", f"[queues.q]\n[main]\nsteps = [{{ let = \"n\", value = 0 }}, "
+            f"{{ while = {c}, do = [{{ let = \"n\", expr = \"n + 1\" }}] }}]", (0, 1, 2))
+    progs = {
+        "while-no-do": '[main]\nsteps = [{ while = "true" }]',
+        "while-and-if": '[main]\nsteps = [{ while = "true", if = "true", do = [] }]',
+        "while-forever": '[main]\nsteps = [{ while = "true", do = [{ log = "x" }] }]',
+        "while-forever-sleep": '[main]\nsteps = [{ while = "true", do = [{ sleep = 1 }] }]',
+        "while-in-callback": '[main]\nsteps = [{ call_soon = [{ while = "true", do = [] }] }, { sleep = 1 }]',
+        "while-spawns": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ while = "true", do = [{ spawn = "t" }] }]',
+        "cond-wait-in-with-lock": '[locks.l]\n[conditions.c]\n[main]\nsteps = [{ with = "l", do = [{ wait_condition = "c" }] }]',
+        "cond-notify-in-with": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ notify = "c", n = 1 }, { notify_all = "c" }, { notify = "c", n = -1 }] }]',
+        "cond-wait-in-with-alone": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ wait_condition = "c" }] }]',
+        "cond-wait-until-error": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ wait_condition = "c", until = "1 // 0 == 0" }] }]',
+        "cond-nested-with": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ with = "c", do = [] }] }]',
+        "cond-release-inside": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ release = "c" }, { wait_condition = "c" }] }]',
+        "cond-wait-timeout-in-with": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ wait_for = 0.5, do = [{ wait_condition = "c" }] }] }]',
+        "cond-shield-in-with": '[conditions.c]\n[main]\nsteps = [{ with = "c", do = [{ shield = [{ wait_condition = "c" }] }] }]',
+        "cond-cancelled-waiters": '[conditions.c]\n[tasks.w]\nsteps = [{ with = "c", do = [{ wait_condition = "c" }, { log = "w{i}" }] }]\n'
+            '[main]\nsteps = [{ spawn = "w", count = 50, as = "ws" }, { yield = 1 }, { cancel = "ws" }, { with = "c", do = [{ notify_all = "c" }] }, { yield = 3 }]',
+        "cond-notify-loop": '[conditions.c]\n[tasks.w]\nsteps = [{ while = "true", do = [{ with = "c", do = [{ wait_condition = "c" }, { notify_all = "c" }] }] }]\n'
+            '[main]\nsteps = [{ spawn = "w", count = 3 }, { yield = 1 }, { notify_all = "c" }, { sleep = 1 }]',
+        "args-of-task": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "h" }, { log = "{h.args}" }]',
+        "args-of-int": '[main]\nsteps = [{ let = "e", value = 1 }, { log = "{e.args}" }]',
+        "args-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { try = [{ fail = "ValueError", message = "{s}" }], as = "e", except = [{ log = "{e.args}" }] }]',
+        "args-compare": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], as = "e", except = [{ if = "e.args == \'()\'", do = [{ log = "{e.args!r}" }] }] }]',
+        "cancel-as-list": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 1000, as = "ts" }, { cancel = "ts", as = "ok" }, { log = "{ok}" }]',
+        "cancel-as-int": '[main]\nsteps = [{ let = "x", value = 1 }, { cancel = "x", as = "ok" }]',
+        "cancel-as-self": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "t" }, { cancel = "t", as = "t" }, { cancel = "t", as = "t" }]',
+        "current-task-name-in-callback": '[main]\nsteps = [{ call_soon = [{ log = "{current_task.get_name()}" }] }, { sleep = 1 }]',
+        "current-task-rename-in-callback": '[main]\nsteps = [{ call_soon = [{ set_name = "current_task", value = "x" }] }, { sleep = 1 }]',
+        "current-task-rename-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { set_name = "current_task", value = "{s}" }]',
+        "current-task-rename-list": '[main]\nsteps = [{ set_name = "current_task", value = [1, [2]] }, { log = "{current_task.get_name()}" }]',
+        "current-task-name-compare": '[main]\nsteps = [{ if = "current_task.get_name() < 1", do = [] }]',
+        "current-task-rename-loop": '[tasks.t]\nsteps = [{ while = "true", do = [{ set_name = "current_task", value = "{current_task.get_name()}x" }] }]\n[main]\nsteps = [{ spawn = "t" }, { sleep = 1 }]',
+        "current-task-eager-name": '[tasks.t]\nsteps = [{ set_name = "current_task", value = "{current_task.get_name()}" }]\n[main]\nsteps = [{ spawn = "t", eager = true, count = 100 }]',
+    }
+    for name, text in progs.items():
+        add(name, text, (0, 1, 2))
+    return cases
+
+
 def loop_constructs():
     """Round 11's constructs: loop callbacks and their handles, a timeout's handle,
     `shield` of a task, `loop.time()` and `{x!r}`, given odd values and the wrong kinds."""
@@ -960,7 +1011,7 @@ def main():
     rng = random.Random(2026)
     # Tokens are recorded by running the first binary: only when token cases are wanted.
     wanted = lambda prefix: not a.only or a.only in prefix or a.only.startswith(prefix)
-    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs()
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs()
              + flags()
              + (tokens(bins[0]) if wanted("token-") else []) + odd_files())
     names = [c.name for c in cases]

@@ -279,6 +279,37 @@ impl<T> Lock<T> {
         self.permits.holders().first().copied()
     }
 
+    /// A guard over the lock the running task holds through [`Lock::acquire`], so that a
+    /// [`Condition`](crate::sync::Condition) sharing it can wait: asyncio's
+    /// `await cond.wait()` inside `async with cond:`, which took the lock without a guard.
+    /// [`LockGuard::detach`] gives the hold back.
+    ///
+    /// ```
+    /// simloop::Sim::new().run(async {
+    ///     let lock = simloop::Lock::new(1);
+    ///     lock.acquire().await;
+    ///     *lock.adopt().unwrap() += 1; // dropping the guard releases the lock
+    ///     assert!(!lock.locked());
+    ///     lock.acquire().await;
+    ///     lock.adopt().unwrap().detach(); // still held, without a guard
+    ///     assert_eq!(lock.release(), Ok(()));
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockReleaseError::NotAcquired`] when the running task does not hold the lock (it is
+    /// free, another task holds it, or no task runs), [`LockReleaseError::HeldByGuard`]
+    /// when a guard holds it already.
+    pub fn adopt(&self) -> Result<LockGuard<'_, T>, LockReleaseError> {
+        let me = try_with(|c| c.running()).flatten();
+        match self.holder() {
+            Some(h) if Some(h) == me && self.guarded.get() => Err(LockReleaseError::HeldByGuard),
+            Some(h) if Some(h) == me => Ok(self.guard(h)),
+            _ => Err(LockReleaseError::NotAcquired),
+        }
+    }
+
     /// Consumes the lock and returns the value.
     ///
     /// ```
@@ -330,6 +361,25 @@ impl<'a, T> LockGuard<'a, T> {
     /// ```
     pub fn lock(&self) -> &'a Lock<T> {
         self.lock
+    }
+
+    /// Gives up the guard and keeps the lock held, as [`Lock::acquire`] holds it: release
+    /// it with [`Lock::release`]. The inverse of [`Lock::adopt`].
+    ///
+    /// ```
+    /// simloop::Sim::new().run(async {
+    ///     let lock = simloop::Lock::new(());
+    ///     lock.lock().await.detach();
+    ///     assert!(lock.locked());
+    ///     assert_eq!(lock.release(), Ok(()));
+    ///     assert!(!lock.locked());
+    /// });
+    /// ```
+    pub fn detach(mut self) {
+        self.data = None;
+        self.lock.guarded.set(false);
+        // The hold stays with the task: the guard's drop, which would release it, is skipped.
+        std::mem::forget(self);
     }
 }
 

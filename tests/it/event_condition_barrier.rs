@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use simloop::sync::{Barrier, BrokenBarrierError, Condition, NotifyUnlocked};
-use simloop::{Event, Sim, log, sleep, spawn, spawn_named, yield_now};
+use simloop::sync::{Barrier, BrokenBarrierError, Condition, LockReleaseError, NotifyUnlocked};
+use simloop::{Event, Lock, Sim, log, sleep, spawn, spawn_named, yield_now};
 
 #[test]
 fn cancelled_event_waiter_leaves_and_others_still_wake() {
@@ -64,6 +64,47 @@ fn condition_notify_wakes_the_longest_waiters_in_order() {
         out.trace.logs(),
         "t=0 notified 2\nt=0 w0 woke, count=1\nt=0 w1 woke, count=2\n\
          t=1000 w2 woke, count=3\nt=1000 w3 woke, count=4\n"
+    );
+}
+
+/// asyncio's `async with cond: ...; await cond.wait(); ...` takes the lock without a guard
+/// (`acquire`): `Lock::adopt` lends the hold to `Condition::wait`, `LockGuard::detach` gives
+/// it back, and the waiter holds the lock after the wait (case 300: `w1` wakes only once
+/// `w0` leaves). The hold cannot be adopted by another task, nor twice.
+#[test]
+fn condition_waits_on_a_lock_taken_without_a_guard() {
+    let out = Sim::new().run(async {
+        let lock = Rc::new(Lock::named("c", ()));
+        let cond = Rc::new(Condition::with_lock(lock.clone()));
+        let mut hs = Vec::new();
+        for i in 0..2 {
+            let (lock, cond) = (lock.clone(), cond.clone());
+            hs.push(spawn(async move {
+                lock.acquire().await;
+                log!("w{i} waits");
+                let g = lock.adopt().unwrap();
+                assert_eq!(lock.adopt().err(), Some(LockReleaseError::HeldByGuard));
+                cond.wait(g).await.detach();
+                log!("w{i} woke, locked={}", lock.locked());
+                sleep(Duration::from_millis(250)).await;
+                lock.release().unwrap();
+            }));
+        }
+        yield_now().await;
+        assert_eq!(lock.adopt().err(), Some(LockReleaseError::NotAcquired));
+        lock.acquire().await;
+        assert_eq!(cond.notify(2), Ok(2));
+        lock.release().unwrap();
+        log!("notified 2");
+        for h in hs {
+            h.await.unwrap();
+        }
+        assert!(!lock.locked());
+    });
+    assert_eq!(
+        out.trace.logs(),
+        "t=0 w0 waits\nt=0 w1 waits\nt=0 notified 2\nt=0 w0 woke, locked=true\n\
+         t=250 w1 woke, locked=true\n"
     );
 }
 

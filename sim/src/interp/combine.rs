@@ -281,6 +281,8 @@ impl Rt {
                 // The body runs as a task of its own, on a fresh stack.
                 let mut inner = env.clone();
                 inner.depth = 0;
+                // Another task: it holds none of this one's locks.
+                inner.held.clear();
                 let body = body.clone();
                 let joined = simloop::shield(async move {
                     match rt.block(&mut inner, &body).await? {

@@ -15,6 +15,9 @@ pub struct Env {
     pub(super) depth: usize,
     /// The innermost call step, for the recursion error.
     pub(super) call: Option<(Loc, usize)>,
+    /// The conditions whose lock an enclosing `with` block of this task holds, innermost
+    /// last: their waits and notifications run under it.
+    pub(super) held: Vec<usize>,
 }
 
 impl Env {

@@ -196,8 +196,15 @@ impl Rt {
             Step::Await { target, bind } => {
                 return self.await_step(env, target, bind.as_ref()).await;
             }
-            Step::Cancel { target, message } => {
-                return self.cancel_step(env, target, message.as_ref());
+            Step::Cancel {
+                target,
+                message,
+                bind,
+            } => {
+                let taken = self.cancel_step(env, target, message.as_ref())?;
+                if let Some(b) = bind {
+                    env.insert(b.clone(), taken);
+                }
             }
             Step::SetName { target, name } => return self.set_name_step(env, target, name),
             Step::Uncancel { target, bind } => {
@@ -249,6 +256,16 @@ impl Rt {
             }
             Step::Repeat { times, body } => {
                 for _ in 0..self.int(env, times)? {
+                    self.tick().await?;
+                    if let ret @ Flow::Return(_) = self.block(env, body).await? {
+                        return Ok(ret);
+                    }
+                }
+            }
+            Step::While { cond, body } => {
+                // Each turn is charged to the step budget: a condition that never turns
+                // false stops at the step limit.
+                while self.truth(env, cond)? {
                     self.tick().await?;
                     if let ret @ Flow::Return(_) = self.block(env, body).await? {
                         return Ok(ret);

@@ -41,6 +41,21 @@ impl Rt {
                 }
                 return Ok(Value::Int(i64::from(simloop::task::cancelling())));
             }
+            if base == crate::scenario::CURRENT_TASK
+                && member == "get_name()"
+                && env.get(base).is_none()
+            {
+                // asyncio's `asyncio.current_task().get_name()`: the name as the run has it
+                // now (a `set_name` of the task or of `current_task` renames it there); a
+                // task not named yet (an eager task's first step: `create_task` names it
+                // after) reads asyncio's `Task-N`, N its spawn count.
+                let Some(id) = simloop::task::try_current() else {
+                    return Err(super::tasks::no_current_task("get_name"));
+                };
+                let name = simloop::task::current_name()
+                    .unwrap_or_else(|| format!("Task-{}", id.to_string().trim_start_matches('#')));
+                return Ok(Value::Str(name.into()));
+            }
             if base == "loop" && member == "time()" && env.get("loop").is_none() {
                 // asyncio's `loop.time()`: seconds since the run began (a float).
                 return Ok(Value::Float(super::value::seconds_of(simloop::now())));
@@ -174,6 +189,13 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
                 .map_or(Value::None, |d| Value::Float(super::value::seconds_of(d))));
         }
         (Value::Task(t), "cancelling()") => return Ok(Value::Int(i64::from(t.cancelling()))),
+        // Python's `e.args`, a tuple, which is no value here: its text as Python prints it.
+        (Value::Error(e), "args") => {
+            let args = e.args();
+            check_string(&args)?;
+            charge_string(args.len())?;
+            return Ok(Value::Str(args.into()));
+        }
         (Value::Handle(..) | Value::Timeout(_), _) | (_, "when()" | "expired()") => {
             return Err(Exc::new(
                 "AttributeError",
@@ -184,7 +206,13 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     }
     if member == "get_name()" {
         return match v {
-            Value::Task(t) => Ok(Value::Str(t.name.borrow().as_str().into())),
+            // The run's name: `set_name = "current_task"` inside the task renames it there.
+            Value::Task(t) => Ok(Value::Str(
+                t.abort
+                    .name()
+                    .unwrap_or_else(|| t.name.borrow().clone())
+                    .into(),
+            )),
             // asyncio's futures have no name.
             _ => Err(Exc::new(
                 "AttributeError",

@@ -1,8 +1,9 @@
 //! Steps on synchronisation primitives: each maps to the simloop primitive's own method, so
 //! waiter order, wake hops and deadlock reports are the library's.
 
-use simloop::{Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore};
+use simloop::{Barrier, BoundedSemaphore, Event, Lock, Semaphore};
 
+use super::conds::Cond;
 use super::env::Env;
 use super::exec::Flow;
 use super::queues::AnyQueue;
@@ -23,7 +24,7 @@ pub struct Prims {
     sems: Vec<Sem>,
     locks: Vec<Lock>,
     events: Vec<Event>,
-    conds: Vec<Condition>,
+    conds: Vec<Cond>,
     queues: Vec<AnyQueue>,
     barriers: Vec<Barrier>,
 }
@@ -46,11 +47,7 @@ impl Prims {
                 .collect(),
             locks: scn.locks.iter().map(|n| Lock::named(n, ())).collect(),
             events: scn.events.iter().map(|n| Event::named(n)).collect(),
-            conds: scn
-                .conditions
-                .iter()
-                .map(|n| Condition::named(n, ()))
-                .collect(),
+            conds: scn.conditions.iter().map(|n| Cond::named(n)).collect(),
             queues: scn
                 .queues
                 .iter()
@@ -62,6 +59,11 @@ impl Prims {
                 .map(|(name, n)| Barrier::named(name, *n))
                 .collect(),
         }
+    }
+
+    /// The condition `i`.
+    pub(super) fn cond(&self, i: usize) -> &Cond {
+        &self.conds[i]
     }
 }
 
@@ -163,41 +165,16 @@ impl Rt {
                         let _guard = p.locks[*i].lock().await;
                         self.block(env, body).await
                     }
-                    Prim::Condition(i) => {
-                        let _guard = p.conds[*i].lock().await;
-                        self.block(env, body).await
-                    }
+                    Prim::Condition(i) => self.with_condition(env, *i, body).await,
                     other => unreachable!("validation allows no `with` on {other:?}"),
                 };
             }
             Step::SetEvent(i) => p.events[*i].set(),
             Step::ClearEvent(i) => p.events[*i].clear(),
             Step::WaitEvent(i) => p.events[*i].wait().await,
-            Step::Notify { cond, n } => {
-                let c = &p.conds[*cond];
-                let guard = c.lock().await;
-                let r = match n {
-                    Some(n) => {
-                        let n = usize::try_from(self.int(env, n)?).unwrap_or(0);
-                        c.notify(n)
-                    }
-                    None => c.notify_all(),
-                };
-                drop(guard);
-                r.map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
-            }
+            Step::Notify { cond, n } => return self.notify(env, *cond, n).await,
             Step::WaitCondition { cond, until } => {
-                let c = &p.conds[*cond];
-                let mut guard = c.lock().await;
-                match until {
-                    None => guard = c.wait(guard).await,
-                    Some(pred) => {
-                        while !self.truth(env, pred)? {
-                            guard = c.wait(guard).await;
-                        }
-                    }
-                }
-                drop(guard);
+                return self.wait_condition(env, *cond, until).await;
             }
             Step::Put { queue, value } => {
                 let v = self.value_expr(env, value)?;

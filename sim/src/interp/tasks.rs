@@ -174,39 +174,34 @@ impl Rt {
         }
     }
 
+    /// `cancel` (of a task, a future, a loop handle or a list of tasks and futures): what
+    /// `cancel()` returned, whether each request was taken (`None` for a loop handle).
     pub(super) fn cancel_step(
         self: &Rc<Self>,
         env: &Env,
         target: &str,
         message: Option<&Template>,
-    ) -> Res {
+    ) -> Result<Value, Exc> {
         let message = message.map(|m| self.render(env, m)).transpose()?;
+        let one = |v: &Value, message: Option<String>| match v {
+            Value::Task(t) => Ok(Value::Bool(t.cancel(message))),
+            Value::Future(f) => Ok(Value::Bool(super::futures::cancel(f, message))),
+            other => Err(not_a_task(target, other)),
+        };
         match self.lookup(env, target)? {
-            Value::Task(t) => {
-                t.cancel(message);
-            }
-            Value::Future(f) => {
-                super::futures::cancel(&f, message);
-            }
             Value::Handle(h, _) => {
                 h.cancel();
+                Ok(Value::None)
             }
             Value::List(items) => {
-                for item in items.iter() {
-                    match item {
-                        Value::Task(t) => {
-                            t.cancel(message.clone());
-                        }
-                        Value::Future(f) => {
-                            super::futures::cancel(f, message.clone());
-                        }
-                        other => return Err(not_a_task(target, other)),
-                    }
-                }
+                let taken = items
+                    .iter()
+                    .map(|item| one(item, message.clone()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Value::List(taken.into()))
             }
-            other => return Err(not_a_task(target, &other)),
+            v => one(&v, message),
         }
-        Ok(Flow::Next)
     }
 }
 
@@ -219,12 +214,29 @@ impl Rt {
         name: &crate::scenario::ValueExpr,
     ) -> Res {
         let name = self.value_expr(env, name)?;
+        if target == crate::scenario::CURRENT_TASK && env.get(target).is_none() {
+            // `asyncio.current_task().set_name(...)`: the running task, whose cell (if a
+            // spawn made one) reads its name from the run.
+            if simloop::task::try_current().is_none() {
+                return Err(no_current_task("set_name"));
+            }
+            simloop::task::set_current_name(name.to_string());
+            return Ok(Flow::Next);
+        }
         match self.lookup(env, target)? {
             Value::Task(t) => t.set_name(name.to_string()),
             other => return Err(not_a_task(target, &other)),
         }
         Ok(Flow::Next)
     }
+}
+
+/// asyncio's `asyncio.current_task().member`, in a callback, where `current_task()` is `None`.
+pub(super) fn no_current_task(member: &str) -> Exc {
+    Exc::new(
+        "AttributeError",
+        format!("'NoneType' object has no attribute '{member}'"),
+    )
 }
 
 fn not_a_task(name: &str, v: &Value) -> Exc {

@@ -138,19 +138,27 @@ impl Exc {
     /// assert_eq!(err.repr(), "TimeoutError()");
     /// ```
     pub fn repr(&self) -> String {
+        format!("{}{}", self.kind, self.arg_list(false))
+    }
+
+    /// Python's `e.args`, as Python prints the tuple: `()`, `('why',)`, or a group's
+    /// `('message', [ValueError('b')])` (`sim/tests/it/exception_args.rs`).
+    pub(crate) fn args(&self) -> String {
+        self.arg_list(true)
+    }
+
+    /// The arguments in parentheses; a lone one with a trailing comma when `tuple`.
+    fn arg_list(&self, tuple: bool) -> String {
         if let Some(g) = &self.group {
             let subs: Vec<String> = g.1.iter().map(Exc::repr).collect();
-            return format!(
-                "{}({}, [{}])",
-                self.kind,
-                py_str_repr(&g.0),
-                subs.join(", ")
-            );
+            return format!("({}, [{}])", py_str_repr(&g.0), subs.join(", "));
         }
         if self.message.is_empty() && !self.empty_arg {
-            format!("{}()", self.kind)
+            "()".to_string()
+        } else if tuple {
+            format!("({},)", py_str_repr(&self.message))
         } else {
-            format!("{}({})", self.kind, py_str_repr(&self.message))
+            format!("({})", py_str_repr(&self.message))
         }
     }
 }
@@ -620,6 +628,10 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::List(_) => f.write_str(&self.repr()),
             Value::Task(t) => write!(f, "<Task {}>", t.name.borrow()),
+            // `str(KeyError('k'))` is the key's `repr`, `'k'` (case 326).
+            Value::Error(e) if e.kind == "KeyError" && (e.empty_arg || !e.message.is_empty()) => {
+                f.write_str(&py_str_repr(&e.message))
+            }
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),
@@ -651,5 +663,15 @@ mod tests {
         assert_eq!(v.repr(), "['a', ValueError('b'), 3, 0.5]");
         assert_eq!(Value::Str("it's".into()).repr(), "\"it's\"");
         assert_eq!(Value::from_text("42".into()).as_int(), Some(42));
+    }
+
+    /// Case 326: `str()` of a `KeyError` is its key's `repr`; of another exception, the
+    /// message as it is.
+    #[test]
+    fn key_error_str_is_the_key_repr() {
+        let key = |m: &str| Value::Error(Exc::new("KeyError", m)).to_string();
+        assert_eq!(key("k"), "'k'");
+        assert_eq!(key(""), "");
+        assert_eq!(Value::Error(Exc::new("ValueError", "k")).to_string(), "k");
     }
 }

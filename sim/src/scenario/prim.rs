@@ -56,6 +56,7 @@ pub const MEMBERS: &[(&str, &str, Type)] = &[
     ("task", "exception()", Type::Any),
     ("task", "get_name()", Type::Str),
     ("task", "cancelling()", Type::Int),
+    ("task", "args", Type::Str),
     ("task", "when()", Type::Any),
     ("task", "expired()", Type::Bool),
 ];

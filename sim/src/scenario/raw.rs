@@ -178,6 +178,8 @@ pub struct RawStep {
     pub for_: Option<Spanned<String>>,
     pub repeat: Option<Spanned<Scalar>>,
     pub while_before: Option<Spanned<f64>>,
+    #[serde(rename = "while")]
+    pub while_: Option<Spanned<String>>,
     #[serde(rename = "try")]
     pub try_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub on_cancel: Option<Spanned<String>>,

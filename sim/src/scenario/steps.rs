@@ -306,6 +306,10 @@ pub enum Step {
         target: String,
         /// The cancellation message.
         message: Option<Template>,
+        /// `as`: what `cancel()` returned (whether the request was taken: `False` on a
+        /// task or future already done; a list of them on a list; `None` for a loop
+        /// handle, whose `cancel()` returns nothing).
+        bind: Option<String>,
     },
     /// `task.uncancel()`, or `asyncio.current_task().uncancel()` when `target` is `None`
     /// (written `uncancel = "current_task"`): one cancellation request fewer in
@@ -350,6 +354,13 @@ pub enum Step {
     Repeat {
         /// How many times.
         times: IntExpr,
+        /// The body.
+        body: Vec<Located>,
+    },
+    /// `while cond:` (the condition checked before each turn).
+    While {
+        /// The condition (an expression that is true or false).
+        cond: Expr,
         /// The body.
         body: Vec<Located>,
     },
@@ -448,6 +459,7 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::For { body, .. }
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
+            | Step::While { body, .. }
             | Step::OnCancel { body, .. } => any_step(body, f),
             Step::AddDoneCallback { body, .. } | Step::CallLater { body, .. } => any_step(body, f),
             Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),

@@ -75,6 +75,15 @@ impl Scope {
             {
                 Type::Float
             }
+            // asyncio's `asyncio.current_task().get_name()`, unless a name hides it.
+            Some("get_name()")
+                if base == CURRENT_TASK
+                    && !self.locals.contains(name)
+                    && !self.prims.contains_key(name)
+                    && !self.shared.contains(name) =>
+            {
+                Type::Str
+            }
             // asyncio's `asyncio.current_task().cancelling()`, unless a name hides it.
             Some("cancelling()")
                 if base == CURRENT_TASK

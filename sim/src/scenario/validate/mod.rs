@@ -507,6 +507,7 @@ fn has_return(steps: &[Located]) -> bool {
         Step::For { body, .. }
         | Step::Repeat { body, .. }
         | Step::WhileBefore { body, .. }
+        | Step::While { body, .. }
         | Step::OnCancel { body, .. } => has_return(body),
         Step::Try { body, handler, .. } => has_return(body) || has_return(handler),
         Step::If { then, other, .. } => has_return(then) || has_return(other),

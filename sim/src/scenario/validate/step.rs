@@ -224,7 +224,11 @@ impl Cx<'_> {
                     .as_ref()
                     .map(|m| self.template(m, scope))
                     .transpose()?;
-                Step::Cancel { target, message }
+                Step::Cancel {
+                    target,
+                    message,
+                    bind: bind(scope),
+                }
             }
             "uncancel" => {
                 let name = r.uncancel.as_ref().expect("present");
@@ -241,12 +245,13 @@ impl Cx<'_> {
                 }
             }
             "set_name" => {
-                let target = self.local_ref(
-                    r.set_name.as_ref().expect("present"),
-                    scope,
-                    "task",
-                    Use::Rename,
-                )?;
+                let name = r.set_name.as_ref().expect("present");
+                // `current_task` renames the running task (`asyncio.current_task().set_name`).
+                let target = if name.get_ref() == CURRENT_TASK {
+                    CURRENT_TASK.to_string()
+                } else {
+                    self.local_ref(name, scope, "task", Use::Rename)?
+                };
                 let Some(value) = &r.value else {
                     return Err(self
                         .err(
@@ -462,6 +467,12 @@ impl Cx<'_> {
                     }
                 }
             }
+            "while" => {
+                let c = r.while_.as_ref().expect("present");
+                let cond = self.expr(c, Some(scope), Want::Bool)?;
+                let body = self.block(&r.do_, "while", vspan, scope)?;
+                Step::While { cond, body }
+            }
             "if" => {
                 let c = r.if_.as_ref().expect("present");
                 let cond = self.expr(c, Some(scope), Want::Bool)?;
@@ -550,6 +561,7 @@ const CALLBACK_VERBS: &[&str] = &[
     "if",
     "for",
     "repeat",
+    "while",
     "try",
     "random",
     "fail",

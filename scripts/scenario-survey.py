@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Which conformance cases the `sim` scenario language cannot yet say, and why.
+
+Reads every `tests/conformance/NNN_name.py` not yet ported as a scenario (neither in
+`CONFORMANCE` of `sim/tests/it/scenarios.rs` nor in `sim/tests/differential/`) and tags
+it with each construct its source uses that the language lacks, by pattern. A case with
+no tag is a candidate port (to be confirmed by writing it). A first pass: a pattern can
+miss a construct (a tuple printed as such) or see one that a rewrite avoids (a `while`
+that is a `for`), so the counts are a map of what blocks, not a verdict per case.
+
+    scripts/scenario-survey.py            # the table, most common construct first
+    scripts/scenario-survey.py --cases    # each case with its tags
+"""
+
+import os
+import re
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+# (tag, pattern): a construct the language lacks, seen in a case's source. The order is
+# the table's order when counts tie.
+MISSING = [
+    ("current_task() as a value (its name, identity)", r"current_task\(\)(?!\.(cancelling|uncancel)\(\))"),
+    ("all_tasks()", r"all_tasks\("),
+    ("cancel()'s return value", r"(=|\(|\{|,)\s*[\w.\[\]]+\.cancel\([^)]*\)(?!\s*$)|->\s*\{[^}]*\.cancel\("),
+    ("except* (ExceptionGroup's list)", r"except\s*\*"),
+    ("an ExceptionGroup's members (.exceptions, split, subgroup)", r"\.exceptions\b|\.split\(|\.subgroup\("),
+    ("a gather (or shield) future held as a value", r"(?<!await )(?<!return )\basyncio\.(gather|shield)\((?![^\n]*\)\s*$)|^\s*\w+\s*=\s*asyncio\.(gather|shield)\("),
+    ("exception attributes (.args, __cause__, __context__, raise from)", r"\.args\b|__cause__|__context__|raise \w+.* from "),
+    ("try/finally", r"^\s*finally\s*:"),
+    ("break or continue (a while on a flag says most)", r"^\s*break\b|^\s*continue\b"),
+    ("Python's random module (simloop's seeded RNG draws other numbers)", r"\brandom\.(randint|random|uniform|choice|seed|Random)"),
+    ("async generators, async for", r"\basync for\b|^\s*yield\b"),
+    ("threads (to_thread, run_in_executor)", r"to_thread|run_in_executor"),
+    ("context variables", r"contextvars|ContextVar"),
+    ("user classes (custom exceptions, objects)", r"^\s*class \w+"),
+    ("dicts, sets, tuples as values", r"\bdict\(|\bset\(|\{\s*[\w'\"]+\s*:\s*[^}]|\.items\(\)|\.keys\(\)"),
+    ("Python builtins on values (len, sorted, sum, min, max, round, str methods)", r"\b(len|sorted|sum|min|max|any|all|enumerate|zip|isinstance|repr|type|round|abs)\(|\.join\(|\.append\(|\.pop\(|\.format\("),
+    ("format specs ({x:.2f}, {x:>5})", r"\{[^{}]*:[.<>^0-9][^{}]*\}"),
+    ("a Condition over a given lock", r"Condition\(\s*\w"),
+    ("loop API (run_until_complete, Runner, stop, exception handler)", r"run_until_complete|asyncio\.Runner|\.stop\(\)|exception_handler|get_event_loop|new_event_loop"),
+    ("task internals (get_coro, get_stack, print_stack, get_context)", r"get_coro|get_stack|print_stack|get_context"),
+    ("wait or as_completed over bare futures", r"asyncio\.(wait|as_completed)\([^)]*\bf\w*\b"),
+    ("BaseException beyond Exception (KeyboardInterrupt, SystemExit)", r"KeyboardInterrupt|SystemExit|BaseException"),
+    ("as_completed: each result awaited inside try", r"for \w+ in asyncio\.as_completed\([^\n]*\n\s+try:"),
+    ("wait_for over an existing task or future with a zero or None timeout", r"wait_for\(\w+(\[\d\])?,\s*(timeout=)?(0|None)\)"),
+    ("a TaskGroup handle used outside its block", r"^(?!\s*async with)[^\n]*\btg\b(?!\.create_task)"),
+    ("eager_start / a task factory of one's own", r"eager_start|set_task_factory\((?!asyncio\.eager_task_factory)"),
+]
+
+
+# What the language leaves out by design: it is asyncio's order and primitives in TOML,
+# not Python; its values are numbers, strings, lists, tasks, futures and exceptions, its
+# randomness the run's seeded RNG, its clock virtual.
+BY_DESIGN = {
+    "Python builtins on values (len, sorted, sum, min, max, round, str methods)",
+    "dicts, sets, tuples as values",
+    "user classes (custom exceptions, objects)",
+    "format specs ({x:.2f}, {x:>5})",
+    "Python's random module (simloop's seeded RNG draws other numbers)",
+    "threads (to_thread, run_in_executor)",
+    "BaseException beyond Exception (KeyboardInterrupt, SystemExit)",
+    "loop API (run_until_complete, Runner, stop, exception handler)",
+    "task internals (get_coro, get_stack, print_stack, get_context)",
+    "a private attribute (Queue._unfinished_tasks)",
+}
+
+# Found by writing the port (round 23): what blocks a case the patterns above miss.
+KNOWN = {
+    "110": "wait_for over an existing task or future with a zero or None timeout",
+    "134": "an as_completed iterator used with next()",
+    "144": "a TaskGroup handle used outside its block",
+    "343": "a TaskGroup handle used outside its block",
+    "165": "shield of a bare future",
+    "586": "shield of a bare future",
+    "572": "wait or as_completed over bare futures",
+    "552": "known difference: a gather over futures cancelled through its caller",
+    "398": "a private attribute (Queue._unfinished_tasks)",
+    "524": "dicts, sets, tuples as values",
+}
+
+
+def ported():
+    src = open(os.path.join(ROOT, "sim/tests/it/scenarios.rs")).read()
+    table = src[src.index("const CONFORMANCE") :]
+    table = table[: table.index("];")]
+    names = set(re.findall(r'"(\d{3}_[a-z0-9_]+)', table))
+    diff = os.path.join(ROOT, "sim/tests/differential")
+    # `NNN_name.fifo.toml` is checked against `NNN_name.fifo.out`: it ports case NNN_name.
+    names |= {f.split(".")[0] for f in os.listdir(diff) if f.endswith(".toml")}
+    return names
+
+
+def tags(source):
+    body = "\n".join(l for l in source.splitlines() if not l.lstrip().startswith("#"))
+    body = body.split("from vclock import", 1)[-1]
+    found = [tag for tag, pat in MISSING if re.search(pat, body, re.M)]
+    if try_else(body):
+        found.append("try/else")
+    return found
+
+
+def try_else(body):
+    """An `else:` at the indentation of the `except` before it (not an `if`'s)."""
+    last = {}
+    for line in body.splitlines():
+        indent = len(line) - len(line.lstrip())
+        word = line.strip().split(" ")[0].rstrip(":")
+        if word in ("if", "elif", "except", "for", "while", "try"):
+            last[indent] = word
+        if word == "else" and last.get(indent) == "except":
+            return True
+    return False
+
+
+def main():
+    conf = os.path.join(ROOT, "tests/conformance")
+    done = ported()
+    cases = sorted(f[:-3] for f in os.listdir(conf) if f.endswith(".py"))
+    rest = [c for c in cases if c not in done]
+    tagged = {c: tags(open(os.path.join(conf, c + ".py")).read()) for c in rest}
+    for c in rest:
+        if c[:3] in KNOWN and KNOWN[c[:3]] not in tagged[c]:
+            tagged[c].append(KNOWN[c[:3]])
+    if "--cases" in sys.argv:
+        for c in rest:
+            print(c, "|", "; ".join(tagged[c]) or "candidate")
+        return
+    print(f"{len(cases)} cases, {len(done)} ported, {len(rest)} not yet")
+    print(f"no construct missing by pattern (candidates): {sum(1 for c in rest if not tagged[c])}")
+    print(f"one construct missing: {sum(1 for c in rest if len(tagged[c]) == 1)}")
+    extra = [("try/else", "")] + [(t, "") for t in dict.fromkeys(KNOWN.values())]
+    order = {tag: i for i, (tag, _) in enumerate(MISSING + extra)}
+    counts = {}
+    alone = {}
+    for c in rest:
+        for t in tagged[c]:
+            counts[t] = counts.get(t, 0) + 1
+            if len(tagged[c]) == 1:
+                alone.setdefault(t, []).append(c[:3])
+    design_only = sum(1 for c in rest if tagged[c] and set(tagged[c]) <= BY_DESIGN)
+    print(f"blocked only by what the language leaves out by design: {design_only}")
+    print("| construct | kind | cases using it | cases it alone blocks |")
+    print("| --- | --- | --- | --- |")
+    for t in sorted(counts, key=lambda t: (-counts[t], order[t])):
+        a = alone.get(t, [])
+        kind = "by design" if t in BY_DESIGN else "missing" if not t.startswith("known") else "bug"
+        print(f"| {t} | {kind} | {counts[t]} | {len(a)}: {', '.join(a) if a else '-'} |")
+
+
+if __name__ == "__main__":
+    main()
