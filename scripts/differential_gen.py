@@ -463,4 +463,54 @@ def generate(seed, idx):
     prog = {"seed": seed, "idx": idx, "nfut": nfut, "prims": prims, "tasks": tasks, "main": main}
     if g.late is not None:
         prog["late"] = True
+    eager_starts(r, prog)
+    callbacks_and_names(r, g, prog)
     return prog
+
+
+def callbacks_and_names(r, g, prog):
+    """Round 23's shapes (drawn after everything else, so that earlier draws stay): named
+    done-callbacks on main's tasks and futures that set futures, events, the queue, cancel
+    futures (asyncio's `add_done_callback(fn)`), some removed later
+    (`remove_done_callback(fn)`, its count logged); `get_name()` of main's tasks (the
+    scenario language has no `current_task.get_name()` to read a task's own)."""
+    main = prog["main"]
+    for _ in range(r.choice([0, 0, 1, 1, 2])):
+        i = r.randrange(len(main) + 1)
+        targets = [s["h"] for s in main[:i] if s["k"] == "spawn"] + [f"f{j}" for j in range(prog["nfut"])]
+        target = r.choice(targets)
+        cid = g.uid()
+        body = [g.simple("cb", in_cb=True) for _ in range(r.randint(1, 2))]
+        add = {"k": "done_cb_fn", "id": cid, "target": target, "lab": g.lab("main"), "body": body}
+        steps = [add]
+        if r.random() < 0.5:
+            steps.append({"k": "remove_cb", "id": cid, "target": target, "lab": g.lab("main")})
+        main[i:i] = steps
+    if r.random() < 0.3:
+        spawned = [k for k, s in enumerate(main) if s["k"] == "spawn"]
+        if spawned:
+            k = r.choice(spawned)
+            main.insert(k + 1 + r.randrange(len(main) - k), {"k": "log_name", "h": main[k]["h"], "lab": g.lab("main")})
+
+
+def eager_starts(r, prog):
+    """Eager tasks (asyncio 3.12's `eager_task_factory`, drawn last so that the programs of
+    earlier versions keep their other draws): a quarter of the programs turn the factory on
+    for every task made after main's start (create_task, TaskGroup children, gather's and
+    shield's tasks); a tenth start some `create_task` spawns (main's and the tasks'
+    children) eagerly one by one."""
+    x = r.random()
+    if x < 0.25:
+        prog["eager"] = True
+        return
+    if x >= 0.35:
+        return
+
+    def walk(steps):
+        for s in steps:
+            if s["k"] in ("spawn", "child") and r.random() < 0.5:
+                s["eager"] = True
+            walk(s.get("body", []))
+    walk(prog["main"])
+    for body in prog["tasks"].values():
+        walk(body)

@@ -41,7 +41,7 @@ def handles(s):
     hs = set()
     if s["k"] not in ("spawn", "tg_spawn", "gather_calls", "child"):
         hs.update(s.get("hs", []))
-        if "h" in s:
+        if s.get("h"):
             hs.add(s["h"])
     for key in ("body", "handler"):
         for c in s.get(key, []):
@@ -162,7 +162,7 @@ def py_other(s, ind, ctx):
         exc = "Exception" if kind is None else ("asyncio." + kind if kind in ASYNCIO_ERRORS else kind)
         return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
                 + [p + f"except {exc} as {e}:",
-                   p + f'    log(f"{lab} caught {{type({e}).__name__}} {{{e}}}")'])
+                   p + f'    log(f"{lab} caught {{ex({e})}}")'])
     if k == "catch":
         e = s["var"]
         then = {"go_on": [],
@@ -250,6 +250,12 @@ def py_other(s, ind, ctx):
         return ([p + f"async def {fn}():"] + py_block(s["body"], ind + 4, ctx)
                 + [p + f"await asyncio.shield({fn}())"])
     # Main's steps.
+    if k == "spawn" and s.get("eager"):
+        # One eager start (3.12 has no `eager_start=` on create_task): the factory called
+        # by hand, as `loop.create_task` would with the factory set.
+        t = s["h"].replace("h", "t")
+        return [p + f'{s["h"]} = asyncio.eager_task_factory(asyncio.get_running_loop(), {t}(), name="{t}")',
+                p + f'H["{s["h"]}"] = {s["h"]}']
     if k == "spawn":
         return [p + f'{s["h"]} = asyncio.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")',
                 p + f'H["{s["h"]}"] = {s["h"]}']
@@ -295,6 +301,16 @@ def py_other(s, ind, ctx):
         return lines
     if k == "cancel_cb":
         return [p + f"cb{s['cb']}.cancel()"]
+    if k == "done_cb_fn":
+        fn = f"_d{s['id']}"
+        return ([p + f"def {fn}(fut):", p + f'    log(f"{lab} done cancelled={{fut.cancelled()}}")']
+                + [x for c in s["body"] for x in py_step(c, ind + 4, ctx)]
+                + [p + f"{s['target']}.add_done_callback({fn})"])
+    if k == "remove_cb":
+        return [p + f"n = {s['target']}.remove_done_callback(_d{s['id']})", p + f'log(f"{lab} removed {{n}}")']
+    if k == "log_name":
+        who = "asyncio.current_task()" if s["h"] is None else ref(s["h"], ctx)
+        return [p + f'log(f"{lab} name {{{who}.get_name()}}")']
     if k == "done_cb":
         fn = f"_d{s['id']}"
         return [p + f"def {fn}(fut):",
@@ -312,7 +328,7 @@ def task_await_py(h, lab, p):
             p + "except asyncio.CancelledError as e:",
             p + f"    if asyncio.current_task().cancelling() > {own(lab)}:", p + "        raise",
             p + f'    log(f"{lab} {h} cancelled {{e}}")',
-            p + "except Exception as e:", p + f'    log(f"{lab} caught {{type(e).__name__}} {{e}}")']
+            p + "except Exception as e:", p + f'    log(f"{lab} caught {{ex(e)}}")']
 
 
 def task_await_toml(h, lab):
@@ -445,7 +461,8 @@ def toml_step(s, ctx):
         return [f"{{ shield = {toml_block(s['body'], ctx)} }}"]
     if k == "spawn" or k == "tg_spawn":
         t = s["h"].replace("h", "t")
-        return [f'{{ spawn = "{t}", args = {{ {ctx["args"][t]} }}, as = "{s["h"]}" }}']
+        eager = ", eager = true" if s.get("eager") else ""
+        return [f'{{ spawn = "{t}", args = {{ {ctx["args"][t]} }}, as = "{s["h"]}"{eager} }}']
     if k == "task_await":
         return [task_await_toml(s["h"], lab)]
     if k == "task_cancel":
@@ -487,6 +504,15 @@ def toml_step(s, ctx):
                 f"{{ call_at = \"{{at}}\", do = {toml_block(s['body'], ctx)}, as = \"cb{s['id']}\" }}"]
     if k == "cancel_cb":
         return [f'{{ cancel = "cb{s["cb"]}" }}']
+    if k == "done_cb_fn":
+        items = [f"{{ log = {q(lab + ' done cancelled={fut.cancelled()}')} }}"] + [t for c in s["body"] for t in toml_step(c, ctx)]
+        return [f'{{ add_done_callback = "{s["target"]}", callback = "_d{s["id"]}", as = "fut", do = [{", ".join(items)}] }}']
+    if k == "remove_cb":
+        return [f'{{ remove_done_callback = "{s["target"]}", callback = "_d{s["id"]}", as = "n" }}',
+                f"{{ log = {q(lab + ' removed {n}')} }}"]
+    if k == "log_name":
+        who = "current_task" if s["h"] is None else s["h"]
+        return [f"{{ log = {q(lab + ' name {' + who + '.get_name()}')} }}"]
     if k == "done_cb":
         return [f'{{ add_done_callback = "{s["target"]}", as = "fut", do = '
                 f'[{{ log = {q(lab + " done cancelled={fut.cancelled()}")} }}] }}']
@@ -545,6 +571,16 @@ def render_py(prog, header=""):
         'sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))',
         "from vclock import log, run",
         "",
+        "",
+        "",
+        "def ex(e):",
+        "    # A handle a TaskGroup body never bound (a child failing at once, or before the",
+        "    # body got there): UnboundLocalError, the scenario language's NameError.",
+        "    if isinstance(e, NameError):",
+        "        return f\"NameError name '{str(e).split(chr(39))[1]}' is not defined\"",
+        "    return f\"{type(e).__name__} {e}\"",
+        "",
+        "",
         'V = {"x": 0}',
         "H = {}",
         "L = asyncio.Lock()",
@@ -563,6 +599,8 @@ def render_py(prog, header=""):
         lines.append("")
     lines += ["", "async def main():", f"    global {', '.join(futs)}",
               "    loop = asyncio.get_running_loop()"]
+    if prog.get("eager"):
+        lines.append("    loop.set_task_factory(asyncio.eager_task_factory)")
     for f in futs:
         lines.append(f"    {f} = loop.create_future()")
     lines += py_block(prog["main"], 4, {})
@@ -591,6 +629,7 @@ def render_toml(prog, name="differential"):
     out = [
         f"name = {q(name)}",
         f"description = \"differential.py --seed {prog['seed']} program {prog['idx']}\"",
+    ] + (["eager_tasks = true"] if prog.get("eager") else []) + [
         "",
         "[vars]", "x = 0", "",
         "[locks.L]", "",

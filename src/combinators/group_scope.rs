@@ -129,7 +129,16 @@ where
                 }
             } else {
                 aborting_before = this.join.group.shared.state.borrow().aborting;
+                this.join.group.shared.state.borrow_mut().in_body = true;
                 polled = Some(this.body.as_mut().expect("checked").as_mut().poll(cx));
+                let counted = {
+                    let mut s = this.join.group.shared.state.borrow_mut();
+                    s.in_body = false;
+                    std::mem::take(&mut s.abort_counted)
+                };
+                if counted {
+                    with("TaskGroup", |c| c.expiring(false));
+                }
             }
             match polled {
                 Some(Poll::Ready(out)) => {
@@ -137,7 +146,11 @@ where
                     this.join.group.shared.state.borrow_mut().body = None;
                     if out.is_err() {
                         this.join.group.shared.state.borrow_mut().body_failed = true;
-                        this.join.group.shared.abort();
+                        // `__aexit__` aborts only a group not aborting yet: an eager child
+                        // that failed at once in the body cancelled the others already.
+                        if !this.join.group.shared.state.borrow().aborting {
+                            this.join.group.shared.abort();
+                        }
                     }
                     this.value = Some(out);
                 }

@@ -124,6 +124,13 @@ pub(super) struct GroupState {
     /// children's failures it absorbs a cancellation that reaches the wait (asyncio's
     /// `__aexit__` swallows a `CancelledError` once `_aborting`, case 720).
     pub(super) body_failed: bool,
+    /// A [`GroupScope`]'s body is in an ordinary poll (an eager child failing at once is
+    /// then failing inside the body).
+    pub(super) in_body: bool,
+    /// An eager child failed at once inside the body's poll: asyncio's `create_task`
+    /// cancelled the parent task, which `cancelling()` counts until the body's poll ends
+    /// (`Core::expiring`, let go by the scope).
+    pub(super) abort_counted: bool,
 }
 
 impl<E: 'static> TaskGroup<E> {
@@ -250,7 +257,17 @@ impl<E: 'static> TaskGroup<E> {
         }
         let shared = &self.inner.shared;
         match with("TaskGroup::spawn", |c| c.completion(handle.id())) {
-            Some(how) => shared.on_done(index, &how),
+            Some(how) => {
+                let aborting_before = shared.state.borrow().aborting;
+                shared.on_done(index, &how);
+                let s = &mut *shared.state.borrow_mut();
+                if s.aborting && !aborting_before && s.in_body {
+                    // `_on_task_done` called `self._parent_task.cancel()`: counted by the
+                    // body's `cancelling()` reads until its poll ends (case 753).
+                    s.abort_counted = true;
+                    with("TaskGroup::spawn", |c| c.expiring(true));
+                }
+            }
             None => watch(handle.id(), index, shared.clone()),
         }
         handle

@@ -186,7 +186,7 @@ impl Context {
                 return true;
             }
             self.inner.entered.set(true);
-            s.entered.push(self.clone());
+            s.entered.push((running, self.clone()));
             false
         });
         if refused {
@@ -350,8 +350,8 @@ impl Drop for Leave<'_> {
     fn drop(&mut self) {
         let ctx = self.0;
         let left = with_state(|s, _| {
-            let at = s.entered.iter().rposition(|c| c.ptr_eq(ctx));
-            at.map(|i| s.entered.remove(i))
+            let at = s.entered.iter().rposition(|(_, c)| c.ptr_eq(ctx));
+            at.map(|i| s.entered.remove(i).1)
         });
         ctx.inner.entered.set(false);
         // Dropped here, outside the runtime's borrow (it is a handle on `ctx`, alive).

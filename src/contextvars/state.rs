@@ -20,8 +20,12 @@ use crate::task::TaskId;
 pub(super) struct State {
     /// Each task's context, by task number (never iterated for output).
     pub(super) tasks: BTreeMap<u32, Context>,
-    /// The contexts `Context::run` entered, innermost last.
-    pub(super) entered: Vec<Context>,
+    /// The contexts `Context::run` entered, innermost last, each with the task that entered
+    /// it (`None`: a callback, or code outside a run). Only the running task's own entries
+    /// are current: an eager task's first step, run inside its creator's `Context::run`,
+    /// runs in its own context, the copy made at its creation (asyncio's
+    /// `self._context.run(...)` in `__eager_start`).
+    pub(super) entered: Vec<(Option<TaskId>, Context)>,
     /// The context of code that runs in no task and no entered context: outside a run,
     /// the thread's; in a run, a callback's registered before the state was installed,
     /// emptied after each ([`Ambient::settle`]).
@@ -74,7 +78,7 @@ impl State {
     /// The current context of code run by `running`, if it has one yet (`None`: an empty
     /// one nothing holds).
     pub(super) fn peek(&self, running: Option<TaskId>) -> Option<&Context> {
-        if let Some(c) = self.entered.last() {
+        if let Some(c) = self.entered_by(running) {
             return Some(c);
         }
         match running {
@@ -85,13 +89,22 @@ impl State {
 
     /// The current context of code run by `running`, made for its task if it had none.
     pub(super) fn current(&mut self, running: Option<TaskId>) -> Context {
-        if let Some(c) = self.entered.last() {
+        if let Some(c) = self.entered_by(running) {
             return c.clone();
         }
         match running {
             Some(t) => self.task(t).clone(),
             None => self.root.clone(),
         }
+    }
+
+    /// The innermost context `running` entered, if it is the last one entered (an eager
+    /// task's first step runs above its creator's entries).
+    fn entered_by(&self, running: Option<TaskId>) -> Option<&Context> {
+        self.entered
+            .last()
+            .filter(|(by, _)| *by == running)
+            .map(|(_, c)| c)
     }
 
     /// Task `t`'s context, made empty if it had none.

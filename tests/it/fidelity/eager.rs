@@ -482,3 +482,133 @@ fn case_752_eager_lock_event_queue() {
         a.await.unwrap();
     });
 }
+
+/// 3.12 leaves the group's cancellation of the body's task pending after `__aexit__`'s
+/// `uncancel()` brought the count to 0, so the task's next await raises `CancelledError`;
+/// simloop follows 3.13, which clears it (as for case 511): checked against `.py313.out`.
+#[test]
+fn case_753_eager_taskgroup_fails_at_once_body_done() {
+    assert_matches_cpython_eager("753_eager_taskgroup_fails_at_once_body_done.py313", async {
+        let tg: TaskGroup<String> = TaskGroup::new();
+        let group = tg.clone();
+        let err = tg
+            .scope(async move {
+                let b = group
+                    .spawn(async {
+                        log!("bad runs");
+                        Err::<(), _>("ValueError('bad')".to_string())
+                    })
+                    .unwrap();
+                log!(
+                    "bad created, done {}, cancelling {}",
+                    py_bool(b.is_finished()),
+                    task::cancelling()
+                );
+                Ok(())
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.failures.len(), 1);
+        log!("group raised (ValueError('bad'),)");
+        log!("after the group, cancelling {}", task::cancelling());
+        match task::catch_cancelled(sleep(secs(0.0))).await {
+            Ok(()) => log!("main slept"),
+            Err(_) => log!("main cancelled at its next await"),
+        }
+        sleep(secs(0.5)).await;
+        log!("main ends");
+    });
+}
+
+#[test]
+fn case_754_eager_taskgroup_body_raises_after_abort() {
+    assert_matches_cpython_eager("754_eager_taskgroup_body_raises_after_abort", async {
+        let tg: TaskGroup<String> = TaskGroup::new();
+        let group = tg.clone();
+        let slow_handle = Rc::new(std::cell::RefCell::new(None));
+        let keep = slow_handle.clone();
+        let err = tg
+            .scope(async move {
+                let s = group
+                    .spawn(async {
+                        log!("slow first step");
+                        if let Err(e) = task::catch_cancelled(sleep(secs(1.0))).await {
+                            log!("slow cancelled, cancelling {}", task::cancelling());
+                            e.reraise::<()>().await;
+                        }
+                        Ok(())
+                    })
+                    .unwrap()
+                    .share();
+                *keep.borrow_mut() = Some(s.clone());
+                drop(group.spawn(async {
+                    log!("bad runs");
+                    Err::<(), _>("ValueError('bad')".to_string())
+                }));
+                log!("bad created, slow cancelling {}", s.cancelling());
+                Err::<(), _>("ValueError('body')".to_string())
+            })
+            .await
+            .unwrap_err();
+        let errors: Vec<String> = err
+            .failures
+            .iter()
+            .map(|f| match f {
+                simloop::ChildFailure::Error { error, .. } => error.clone(),
+                simloop::ChildFailure::Body { error } => error.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        log!("group raised ({})", errors.join(", "));
+        let s = slow_handle.borrow().clone().unwrap();
+        log!(
+            "slow cancelled {}, cancelling {}",
+            py_bool(s.cancelled()),
+            s.cancelling()
+        );
+    });
+}
+
+/// An eager task created inside `Context::run` runs its first step in its own copy of the
+/// entered context, not in the entered one (asyncio's `__eager_start` enters the task's
+/// context): what it sets stays its own.
+#[test]
+fn case_755_eager_task_in_context_run() {
+    use simloop::contextvars::{ContextVar, copy_context};
+    static V: ContextVar<&'static str> = ContextVar::with_default("v", "default");
+
+    async fn child(tag: &'static str) {
+        log!("{tag} sees {}", V.get().unwrap());
+        V.set(tag);
+        drop(spawn(async {
+            log!("grandchild sees {}", V.get().unwrap());
+            V.set("grandchild");
+        }));
+        log!("{tag} after its spawn sees {}", V.get().unwrap());
+        yield_now().await;
+        log!("{tag} after a step sees {}", V.get().unwrap());
+    }
+    assert_matches_cpython_eager("755_eager_task_in_context_run", async {
+        V.set("main");
+        let ctx = copy_context();
+        let t = ctx
+            .run(|| {
+                V.set("ctx");
+                let t = spawn(child("a"));
+                log!("in ctx after create_task sees {}", V.get().unwrap());
+                t
+            })
+            .unwrap();
+        log!(
+            "main sees {}, ctx has {}",
+            V.get().unwrap(),
+            ctx.get(&V).unwrap()
+        );
+        t.await.unwrap();
+        log!(
+            "main sees {}, ctx has {}",
+            V.get().unwrap(),
+            ctx.get(&V).unwrap()
+        );
+    });
+}
