@@ -501,6 +501,44 @@ def round23_constructs():
     return cases
 
 
+def round24_constructs():
+    """Round 24's constructs: `except*` (`try ... star = true`) and an exception group's
+    `exceptions` and `message`, given odd types, groups deep and wide, handlers that raise,
+    return or loop, and reads of the wrong kinds."""
+    cases = []
+    add = lambda name, text, allowed=(0, 1, 2): cases.append(
+        Case(f"construct-{name}", ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    fail = '[tasks.f]\nparams = ["k"]\nsteps = [{ sleep = 1 }, { if = "{k} == 1", do = [{ fail = "ValueError", message = "v" }], else = [{ fail = "KeyError" }] }]\n'
+    for k, e in enumerate(['"ValueError"', '"Exception"', '"CancelledError"', '"ExceptionGroup"',
+                           '"BaseExceptionGroup"', '""', '"{x}"', '"Value Error"', "1", "[]", "true"]):
+        add(f"star-error-{k:02}", f"[main]\nsteps = [{{ try = [{{ fail = \"ValueError\" }}], error = {e}, star = true, as = \"eg\", except = [{{ log = \"{{eg!r}}\" }}] }}]")
+    for k, v in enumerate(["false", "1", '"yes"', "[]", "{}"]):
+        add(f"star-value-{k:02}", f"[main]\nsteps = [{{ try = [], error = \"ValueError\", star = {v}, except = [] }}]")
+    progs = {
+        "star-no-error": '[main]\nsteps = [{ try = [], star = true, except = [] }]',
+        "star-no-except": '[main]\nsteps = [{ try = [], error = "ValueError", star = true }]',
+        "star-on-other-verb": '[main]\nsteps = [{ sleep = 1, star = true }]',
+        "star-return": '[main]\nsteps = [{ try = [], error = "ValueError", star = true, except = [{ repeat = 1, do = [{ return = 1 }] }] }]',
+        "star-return-in-shield": '[main]\nsteps = [{ try = [], error = "ValueError", star = true, except = [{ shield = [{ return = 1 }] }] }]',
+        "star-group": fail + '[main]\nsteps = [{ try = [{ task_group = [{ spawn = "f", args = { k = 1 } }, { spawn = "f", args = { k = 2 } }] }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions} {eg.message}" }] }]',
+        "star-handler-raises": fail + '[main]\nsteps = [{ try = [{ task_group = [{ spawn = "f", args = { k = 1 } }, { spawn = "f", args = { k = 2 } }] }], error = "ValueError", star = true, except = [{ fail = "TypeError" }] }]',
+        "star-handler-cancels": '[tasks.s]\nsteps = [{ try = [{ sleep = 5 }], error = "CancelledError", star = true, except = [{ fail = "CancelledError" }] }]\n[main]\nsteps = [{ spawn = "s", as = "t" }, { sleep = 0 }, { cancel = "t" }, { await = "t" }]',
+        "star-handler-loops": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], error = "ValueError", star = true, except = [{ while = "true", do = [] }] }]',
+        "star-wide-group": '[tasks.f]\nsteps = [{ fail = "ValueError" }]\n[main]\nsteps = [{ try = [{ task_group = [{ spawn = "f", count = 2000 }] }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions}" }] }]',
+        "star-deep-groups": '[tasks.g]\nparams = ["d"]\nsteps = [{ if = "{d} == 0", do = [{ fail = "ValueError" }], else = [{ let = "e", expr = "{d} - 1" }, { task_group = [{ spawn = "g", args = { d = "{e}" } }, { spawn = "g", args = { d = "{e}" } }] }] }]\n'
+            '[main]\nsteps = [{ try = [{ call = "g", args = { d = 12 } }], error = "KeyError", star = true, except = [] }]',
+        "star-in-callback": '[main]\nsteps = [{ call_soon = [{ try = [{ fail = "ValueError" }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg!r}" }] }] }, { sleep = 1 }]',
+        "exceptions-of-task": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "h" }, { log = "{h.exceptions}" }]',
+        "exceptions-of-int": '[main]\nsteps = [{ let = "e", value = 1 }, { log = "{e.exceptions} {e.message}" }]',
+        "exceptions-of-lone": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], as = "e", except = [{ log = "{e.exceptions}" }] }]',
+        "exceptions-compare": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], as = "e", except = [{ if = "e.exceptions == 1 or e.message > 2", do = [] }] }]',
+        "exceptions-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { try = [{ fail = "ValueError", message = "{s}" }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions}" }] }]',
+    }
+    for name, text in progs.items():
+        add(name, text)
+    return cases
+
+
 def loop_constructs():
     """Round 11's constructs: loop callbacks and their handles, a timeout's handle,
     `shield` of a task, `loop.time()` and `{x!r}`, given odd values and the wrong kinds."""
@@ -1011,7 +1049,7 @@ def main():
     rng = random.Random(2026)
     # Tokens are recorded by running the first binary: only when token cases are wanted.
     wanted = lambda prefix: not a.only or a.only in prefix or a.only.startswith(prefix)
-    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs()
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs() + round24_constructs()
              + flags()
              + (tokens(bins[0]) if wanted("token-") else []) + odd_files())
     names = [c.name for c in cases]

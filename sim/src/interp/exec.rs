@@ -11,6 +11,7 @@ use simloop::{Instant, catch_cancelled, sleep, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
+use super::groups::{self, Star};
 use super::state::Rt;
 use super::value::{Exc, TaskResult, Value};
 use crate::scenario::{Located, Step, TaskDef, Template};
@@ -282,9 +283,34 @@ impl Rt {
             }
             Step::Try {
                 body,
+                kind: Some(kind),
+                bind,
+                handler,
+                star: true,
+            } => {
+                return match self.try_block(env, body, Some(kind)).await {
+                    Err(e) => match groups::star(e, kind) {
+                        Star::Miss(e) => Err(e),
+                        Star::Hit { caught, rest } => {
+                            if let Some(b) = bind {
+                                env.insert(b.clone(), Value::Error(caught));
+                            }
+                            let raised = self.block(env, handler).await.err();
+                            match groups::after_handler(raised, rest) {
+                                Some(e) => Err(e),
+                                None => Ok(Flow::Next),
+                            }
+                        }
+                    },
+                    ok => ok,
+                };
+            }
+            Step::Try {
+                body,
                 kind,
                 bind,
                 handler,
+                ..
             } => match self.try_block(env, body, kind.as_deref()).await {
                 Err(e)
                     if kind.as_ref().map_or(e.kind != "CancelledError", |k| {

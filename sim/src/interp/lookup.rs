@@ -18,8 +18,13 @@ impl Rt {
             return Ok(v.type_name());
         }
         if let Some(path) = path.strip_suffix("!r") {
-            // An f-string's `{x!r}`: Python's `repr`.
-            let s = self.lookup(env, path)?.repr();
+            // An f-string's `{x!r}`: Python's `repr`. A tuple read as its text (`e.args`,
+            // `eg.exceptions`) is its own repr.
+            let v = self.lookup(env, path)?;
+            if path.ends_with(".args") || path.ends_with(".exceptions") {
+                return Ok(v);
+            }
+            let s = v.repr();
             check_string(&s)?;
             charge_string(s.len())?;
             return Ok(Value::Str(s.into()));
@@ -195,6 +200,23 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
             check_string(&args)?;
             charge_string(args.len())?;
             return Ok(Value::Str(args.into()));
+        }
+        // An exception group's `eg.exceptions` (a tuple: its text, as for `args`) and
+        // `eg.message`.
+        (Value::Error(e), "exceptions" | "message") => {
+            let text = match (e.members(), member) {
+                (Some(m), "exceptions") => super::groups::members_text(m),
+                (Some(_), _) => e.group_message().unwrap_or_default().to_string(),
+                (None, _) => {
+                    return Err(Exc::new(
+                        "AttributeError",
+                        format!("'{}' object has no attribute '{member}'", e.kind),
+                    ));
+                }
+            };
+            check_string(&text)?;
+            charge_string(text.len())?;
+            return Ok(Value::Str(text.into()));
         }
         (Value::Handle(..) | Value::Timeout(_), _) | (_, "when()" | "expired()") => {
             return Err(Exc::new(

@@ -42,7 +42,22 @@ pub struct Exc {
     /// An exception group's own message and its sub-exceptions, which its `repr` shows
     /// (`ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('b')])`); `message`
     /// is its `str`, which counts them.
-    group: Option<Rc<(String, Vec<Exc>)>>,
+    group: Option<Rc<Group>>,
+}
+
+/// The most characters of an exception's `repr` a failure report prints.
+pub(crate) const REPORT_CHARS: usize = 4096;
+
+/// What an exception group holds besides its `str`.
+#[derive(Debug)]
+struct Group {
+    /// The message it was made with (`eg.message`).
+    message: String,
+    /// Its sub-exceptions, in order (`eg.exceptions`).
+    members: Vec<Exc>,
+    /// Whether it was made from a tuple, which its `repr` then shows: `except*` wraps a
+    /// lone exception as `ExceptionGroup('', (ValueError('v'),))`.
+    tuple: bool,
 }
 
 impl PartialEq for Exc {
@@ -66,13 +81,45 @@ impl Exc {
 
     /// A TaskGroup's `ExceptionGroup` of `errors`, in the order asyncio collects them.
     pub(crate) fn task_group(errors: Vec<Exc>) -> Exc {
-        let base = "unhandled errors in a TaskGroup";
-        let n = errors.len();
+        Exc::group("unhandled errors in a TaskGroup", errors, false)
+    }
+
+    /// Python's `ExceptionGroup(message, members)` (a `BaseExceptionGroup` when a member
+    /// is no `Exception`: a `CancelledError`, or a group of one); `tuple` when made from a
+    /// tuple, which its `repr` shows.
+    pub(crate) fn group(message: &str, members: Vec<Exc>, tuple: bool) -> Exc {
+        let n = members.len();
         let s = if n == 1 { "" } else { "s" };
+        let base = members.iter().any(|m| !m.is_exception());
+        let kind = if base {
+            "BaseExceptionGroup"
+        } else {
+            "ExceptionGroup"
+        };
         Exc {
-            group: Some(Rc::new((base.to_string(), errors))),
-            ..Exc::new("ExceptionGroup", format!("{base} ({n} sub-exception{s})"))
+            group: Some(Rc::new(Group {
+                message: message.to_string(),
+                members,
+                tuple,
+            })),
+            ..Exc::new(kind, format!("{message} ({n} sub-exception{s})"))
         }
+    }
+
+    /// Whether Python's `except Exception` catches it (all but `CancelledError` and a
+    /// `BaseExceptionGroup`).
+    pub(crate) fn is_exception(&self) -> bool {
+        !matches!(self.kind.as_str(), "CancelledError" | "BaseExceptionGroup")
+    }
+
+    /// An exception group's sub-exceptions (`eg.exceptions`), None for another exception.
+    pub(crate) fn members(&self) -> Option<&[Exc]> {
+        self.group.as_ref().map(|g| g.members.as_slice())
+    }
+
+    /// An exception group's own message (`eg.message`), None for another exception.
+    pub(crate) fn group_message(&self) -> Option<&str> {
+        self.group.as_ref().map(|g| g.message.as_str())
     }
 
     /// A new exception whose message is its argument even when empty (`ValueError('')`).
@@ -90,16 +137,19 @@ impl Exc {
     }
 
     /// Its `repr` and, when known, where it was raised in the file at `path`:
-    /// `TypeError('...') (raised at s.toml:3:12)`, as a failure report prints it.
+    /// `TypeError('...') (raised at s.toml:3:12)`, as a failure report prints it. A `repr`
+    /// past [`REPORT_CHARS`] is cut there (a group of thousands of failures, or a megabyte
+    /// message, would flood the report), the place still named after it.
     pub(crate) fn located(&self, path: &str) -> String {
+        let mut repr = self.repr();
+        if let Some((cut, _)) = repr.char_indices().nth(REPORT_CHARS) {
+            let more = repr[cut..].chars().count();
+            repr.truncate(cut);
+            repr.push_str(&format!("... ({more} more characters)"));
+        }
         match self.raised_where() {
-            Some(at) => format!(
-                "{} (raised at {path}:{}:{})",
-                self.repr(),
-                at.line,
-                at.column
-            ),
-            None => self.repr(),
+            Some(at) => format!("{repr} (raised at {path}:{}:{})", at.line, at.column),
+            None => repr,
         }
     }
 
@@ -150,8 +200,13 @@ impl Exc {
     /// The arguments in parentheses; a lone one with a trailing comma when `tuple`.
     fn arg_list(&self, tuple: bool) -> String {
         if let Some(g) = &self.group {
-            let subs: Vec<String> = g.1.iter().map(Exc::repr).collect();
-            return format!("({}, [{}])", py_str_repr(&g.0), subs.join(", "));
+            let subs: Vec<String> = g.members.iter().map(Exc::repr).collect();
+            let subs = match (g.tuple, subs.len()) {
+                (true, 1) => format!("({},)", subs[0]),
+                (true, _) => format!("({})", subs.join(", ")),
+                (false, _) => format!("[{}]", subs.join(", ")),
+            };
+            return format!("({}, {subs})", py_str_repr(&g.message));
         }
         if self.message.is_empty() && !self.empty_arg {
             "()".to_string()

@@ -239,6 +239,8 @@ pub struct RawStep {
     pub else_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub except: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub error: Option<Spanned<String>>,
+    /// `try ... star = true`: the handler is Python's `except*`.
+    pub star: Option<Spanned<bool>>,
     pub from: Option<Spanned<Scalar>>,
     pub to: Option<Spanned<Scalar>>,
     pub below: Option<Spanned<Scalar>>,

@@ -381,6 +381,9 @@ pub enum Step {
         bind: Option<String>,
         /// The handler.
         handler: Vec<Located>,
+        /// Python's `except*`: the handler takes the part of an exception group whose
+        /// members `kind` catches (a lone exception wrapped in a group), the rest goes on.
+        star: bool,
     },
     /// Runs `body`; logs `line` if the task is cancelled (dropped) inside it.
     OnCancel {

@@ -11,6 +11,7 @@ mod current_task;
 mod differential;
 mod done_callbacks;
 mod errors;
+mod except_star;
 mod exception_args;
 mod expr_fuzz;
 mod formats;

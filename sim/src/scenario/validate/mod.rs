@@ -8,6 +8,7 @@ use std::rc::Rc;
 use toml::Spanned;
 
 mod combine_step;
+mod except_star;
 mod file;
 mod locals;
 mod loop_step;

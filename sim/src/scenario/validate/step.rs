@@ -327,11 +327,13 @@ impl Cx<'_> {
                             .hint("use `except = []` to swallow the error"));
                     }
                 };
+                let star = self.except_star(r, &handler)?;
                 Step::Try {
                     body,
                     kind,
                     bind,
                     handler,
+                    star,
                 }
             }
             "add_done_callback" => {
