@@ -202,6 +202,19 @@ fn nesting(v: &Value, seen: &mut BTreeMap<usize, usize>) -> usize {
             seen.insert(at, depth);
             depth
         }
+        Value::Gather(g) => {
+            let at = Rc::as_ptr(g) as usize;
+            if let Some(&depth) = seen.get(&at) {
+                return depth;
+            }
+            seen.insert(at, 0);
+            let depth = 1 + match g.peek() {
+                Some(Ok(r)) => nesting(&r, seen),
+                _ => 0,
+            };
+            seen.insert(at, depth);
+            depth
+        }
         _ => 0,
     }
 }

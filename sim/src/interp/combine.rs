@@ -15,7 +15,7 @@ use crate::scenario::{GatherItems, Step, WaitWhen};
 
 impl Rt {
     /// The task cells named by `targets` (locals holding a task or a list of tasks).
-    fn cells(&self, env: &Env, targets: &[String]) -> Result<Vec<Rc<TaskCell>>, Exc> {
+    pub(super) fn cells(&self, env: &Env, targets: &[String]) -> Result<Vec<Rc<TaskCell>>, Exc> {
         let mut out = Vec::new();
         for t in targets {
             match self.lookup(env, t)? {
@@ -45,7 +45,7 @@ impl Rt {
     }
 
     /// Whether a local of `targets` holds a bare future (or a list holding one).
-    fn has_future(&self, env: &Env, targets: &[String]) -> Result<bool, Exc> {
+    pub(super) fn has_future(&self, env: &Env, targets: &[String]) -> Result<bool, Exc> {
         for t in targets {
             match self.lookup(env, t)? {
                 Value::Future(_) => return Ok(true),
@@ -85,7 +85,7 @@ impl Rt {
 
     /// Shared handles on the plain tasks of `cells`, for a combinator (the cells keep theirs:
     /// a task may be awaited again, as in asyncio).
-    fn handles(cells: &[Rc<TaskCell>]) -> Result<Vec<Task<TaskResult>>, Exc> {
+    pub(super) fn handles(cells: &[Rc<TaskCell>]) -> Result<Vec<Task<TaskResult>>, Exc> {
         cells
             .iter()
             .map(|c| match &*c.handle.borrow() {
@@ -115,7 +115,20 @@ impl Rt {
             Step::Gather {
                 items,
                 return_exceptions,
+                future: Some(name),
+                ..
+            } => {
+                let g = match self.gather_value(env, items, *return_exceptions)? {
+                    Ok(g) => g,
+                    Err(why) => return self.stop(why).await,
+                };
+                env.insert(name.clone(), Value::Gather(g));
+            }
+            Step::Gather {
+                items,
+                return_exceptions,
                 bind,
+                future: None,
             } => {
                 let v = match items {
                     GatherItems::Calls(calls) => {
@@ -411,7 +424,7 @@ impl Rt {
 /// `CancelledError` is the failing child's retrieval (asyncio's `_make_cancelled_error`),
 /// its message only if nothing took it before (case 707). The failing child is the first
 /// in argument order that ended with a `CancelledError` whose message no retrieval took.
-fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
+pub(super) fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
     if e.kind != "CancelledError" {
         return e;
     }

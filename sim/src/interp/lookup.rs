@@ -242,6 +242,14 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
             )),
         };
     }
+    if let (Value::Gather(g), "result()" | "exception()") = (v, member) {
+        // A gather's future is never cancelled itself: a `cancel()` ends it with a
+        // `CancelledError` as its exception, which `exception()` returns.
+        return match (g.outcome(), member) {
+            (Some(Err(e)), "exception()") => Ok(Value::Error(e)),
+            (outcome, _) => read_outcome(outcome, member),
+        };
+    }
     if let "result()" | "exception()" = member {
         let outcome = match v {
             // Both retrieve: a cancelled task's message goes to the first (case 707).
@@ -256,6 +264,7 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     let (done, cancelled) = match v {
         Value::Task(t) => (t.done(), t.cancelled()),
         Value::Future(f) => (f.done(), f.cancelled()),
+        Value::Gather(g) => (g.done(), false),
         _ => {
             return Err(Exc::new(
                 "AttributeError",

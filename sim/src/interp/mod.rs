@@ -10,6 +10,7 @@ mod eval;
 mod exec;
 mod futures;
 mod gather_futures;
+mod gather_value;
 mod groups;
 mod lookup;
 mod loop_calls;

@@ -145,12 +145,14 @@ impl Rt {
         let v = match self.lookup(env, target)? {
             Value::Task(t) => t.join().await?,
             Value::Future(f) => await_future(&f).await?,
+            Value::Gather(g) => g.wait().await?,
             Value::List(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
                     match item {
                         Value::Task(t) => out.push(t.join().await?),
                         Value::Future(f) => out.push(await_future(f).await?),
+                        Value::Gather(g) => out.push(g.wait().await?),
                         other => return Err(not_a_task(target, other)),
                     }
                 }
@@ -186,6 +188,7 @@ impl Rt {
         let one = |v: &Value, message: Option<String>| match v {
             Value::Task(t) => Ok(Value::Bool(t.cancel(message))),
             Value::Future(f) => Ok(Value::Bool(super::futures::cancel(f, message))),
+            Value::Gather(g) => Ok(Value::Bool(g.cancel(message))),
             other => Err(not_a_task(target, other)),
         };
         match self.lookup(env, target)? {

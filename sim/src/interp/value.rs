@@ -9,6 +9,7 @@ use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
 use super::budget::MAX_STRING;
+pub use super::gather_value::GatherFut;
 use super::repr::{future_repr, py_str_repr, timeout_repr};
 use crate::scenario::{Literal, Loc, py_float};
 
@@ -472,6 +473,8 @@ pub enum Value {
     Group(Rc<simloop::TaskGroup<Exc>>),
     /// A future made by `create_future` (asyncio's `loop.create_future()`).
     Future(Rc<Fut>),
+    /// A gather held as a value (`gather ... future`, asyncio's `g = asyncio.gather(...)`).
+    Gather(Rc<GatherFut>),
     /// A loop callback's handle (`call_soon ... as`); whether it waits on a timer
     /// (asyncio's `TimerHandle`).
     Handle(Rc<simloop::task::CallHandle>, bool),
@@ -620,6 +623,7 @@ impl Value {
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
             Value::Future(_) => "Future",
+            Value::Gather(_) => "_GatheringFuture",
             Value::Handle(_, false) => "Handle",
             Value::Handle(_, true) => "TimerHandle",
             Value::Timeout(_) => "Timeout",
@@ -690,6 +694,7 @@ impl fmt::Display for Value {
             Value::Error(e) => f.write_str(&e.message),
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),
+            Value::Gather(g) => f.write_str(&super::gather_value::gather_repr(g)),
             Value::Handle(h, timer) => {
                 let kind = if *timer { "TimerHandle" } else { "Handle" };
                 let state = if h.cancelled() { " cancelled" } else { "" };

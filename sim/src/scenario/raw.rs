@@ -248,6 +248,8 @@ pub struct RawStep {
     pub add: Option<Spanned<Scalar>>,
     pub message: Option<Spanned<String>>,
     pub return_exceptions: Option<Spanned<bool>>,
+    /// `gather ... future = "g"`: the gather's future bound, not awaited.
+    pub future: Option<Spanned<String>>,
     pub return_when: Option<Spanned<String>>,
     pub n: Option<Spanned<Scalar>>,
     pub until: Option<Spanned<String>>,

@@ -79,6 +79,9 @@ pub enum Step {
         return_exceptions: bool,
         /// Where the result list goes.
         bind: Option<String>,
+        /// The local bound to the gather's future instead of awaiting it (`g =
+        /// asyncio.gather(...)`): read, cancelled and awaited later.
+        future: Option<String>,
     },
     /// `await asyncio.wait_for(body, d)` / `async with asyncio.timeout(d): body`: TimeoutError
     /// when the body takes longer (the body is dropped, as a cancellation).

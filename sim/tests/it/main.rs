@@ -16,6 +16,7 @@ mod exception_args;
 mod expr_fuzz;
 mod formats;
 mod fuzz;
+mod gather_value;
 mod hostile;
 mod limits;
 mod loop_constructs;

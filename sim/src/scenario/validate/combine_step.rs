@@ -51,10 +51,12 @@ impl Cx<'_> {
                     }
                 };
                 let return_exceptions = r.return_exceptions.as_ref().is_some_and(|b| *b.get_ref());
+                let future = self.gather_future(r, scope)?;
                 Step::Gather {
                     items,
                     return_exceptions,
                     bind: bind(scope),
+                    future,
                 }
             }
             "wait_for" | "timeout" => {
@@ -194,5 +196,31 @@ impl Cx<'_> {
             }
             other => unreachable!("not a combinator verb: {other}"),
         })
+    }
+}
+
+impl Cx<'_> {
+    /// The local a `gather ... future` binds (now in `scope`): a name, and not beside `as`
+    /// (the gather is either awaited here or held).
+    fn gather_future(
+        &self,
+        r: &RawStep,
+        scope: &mut Scope,
+    ) -> Result<Option<String>, ScenarioError> {
+        let Some(f) = &r.future else {
+            return Ok(None);
+        };
+        if !is_ident(f.get_ref()) {
+            return Err(self
+                .err(f.span(), "a gather's future is bound to a local: a name like `g`")
+                .hint("e.g. `{ gather = [...], future = \"g\" }`, then `{ await = \"g\", as = \"r\" }`"));
+        }
+        if let Some(a) = &r.as_ {
+            return Err(self
+                .err(a.span(), "`as` binds an awaited gather's list; `future` holds the gather unawaited: use one")
+                .hint("hold it with `future = \"g\"`, then `{ await = \"g\", as = \"r\" }`"));
+        }
+        scope.names.insert(f.get_ref().clone());
+        Ok(Some(f.get_ref().clone()))
     }
 }

@@ -27,7 +27,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("let", &["value", "expr"]),
     ("set", &["value", "add", "expr"]),
     ("if", &["do", "else"]),
-    ("gather", &["return_exceptions", "as"]),
+    ("gather", &["return_exceptions", "as", "future"]),
     // `as` only to say that `wait_for` has no handle (`timeout` has).
     ("wait_for", &["do", "as"]),
     ("timeout", &["do", "as"]),
@@ -92,7 +92,7 @@ pub(super) fn present_keys(s: &RawStep) -> Vec<(&'static str, Span)> {
         call_later => "call_later", call_at => "call_at", reschedule => "reschedule",
         as_ => "as", args => "args", count => "count", eager => "eager", do_ => "do", else_ => "else",
         except => "except", error => "error", star => "star", from => "from", to => "to", below => "below", value => "value",
-        add => "add", message => "message", return_exceptions => "return_exceptions",
+        add => "add", message => "message", return_exceptions => "return_exceptions", future => "future",
         return_when => "return_when", n => "n", until => "until", expr => "expr",
         immediate => "immediate", pending => "pending", at => "at", callback => "callback",
     );
