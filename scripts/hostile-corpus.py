@@ -547,6 +547,15 @@ def round24_constructs():
         "gather-future-self-result": '[tasks.t]\nparams = ["f"]\nsteps = [{ await = "f", as = "v" }, { return = "{v}" }]\n[main]\nsteps = [{ create_future = "f" }, { gather = [{ call = "t", args = { f = "{f}" } }], future = "g" }, { set_result = "f", value = "{g}" }, { await = "g", as = "r" }, { log = "{r} {g!r}" }]',
         "gather-future-chain": '[tasks.t]\nparams = ["p"]\nsteps = [{ return = "{p}" }]\n[main]\nsteps = [{ let = "g", value = 0 }, { repeat = 5000, do = [{ gather = [{ call = "t", args = { p = "{g}" } }], future = "h" }, { await = "h" }, { let = "g", value = "{h}" }] }, { log = "{g!r}" }]',
         "gather-future-in-callback": '[main]\nsteps = [{ call_soon = [{ gather = [], future = "g" }] }, { sleep = 1 }]',
+        "as-completed-future-and-as": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", as = "v", do = [] }]',
+        "as-completed-future-unawaited": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 100, as = "ts" }, { as_completed = ["ts"], future = "f", do = [] }, { log = "done" }]',
+        "as-completed-future-twice": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ await = "f" }, { await = "f" }] }]',
+        "as-completed-future-kept": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [] }, { await = "f" }, { log = "{f!r} {f:type}" }]',
+        "as-completed-future-read": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ log = "{f.done()}" }] }]',
+        "as-completed-future-cancel": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ cancel = "f" }] }]',
+        "as-completed-future-timeout-0": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 50, as = "ts" }, { as_completed = ["ts"], timeout = 0, future = "f", do = [{ try = [{ await = "f" }], error = "TimeoutError", except = [] }] }]',
+        "as-completed-future-in-gather": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ gather = [{ await = "f" }] }] }]',
+        "as-completed-future-duplicates": '[tasks.t]\nsteps = [{ sleep = 1 }, { return = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "a" }, { let = "l", value = ["{a}", "{a}", "{a}"] }, { as_completed = ["l", "a"], future = "f", do = [{ await = "f", as = "v" }, { log = "{v}" }] }]',
         "exceptions-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { try = [{ fail = "ValueError", message = "{s}" }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions}" }] }]',
     }
     for name, text in progs.items():

@@ -346,8 +346,19 @@ impl Rt {
             Step::AsCompleted {
                 targets,
                 timeout,
+                item: Some(item),
+                body,
+                ..
+            } => {
+                let r = self.as_completed_items(env, targets, timeout.as_ref(), item, body);
+                return Box::pin(r).await;
+            }
+            Step::AsCompleted {
+                targets,
+                timeout,
                 bind,
                 body,
+                item: None,
             } => {
                 let cells = self.cells(env, targets)?;
                 let handles = Self::handles(&cells)?;

@@ -4,6 +4,7 @@
 mod assign;
 mod budget;
 mod combine;
+mod completions;
 mod conds;
 mod env;
 mod eval;

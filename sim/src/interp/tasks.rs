@@ -146,6 +146,7 @@ impl Rt {
             Value::Task(t) => t.join().await?,
             Value::Future(f) => await_future(&f).await?,
             Value::Gather(g) => g.wait().await?,
+            Value::Completion(c) => c.wait().await?,
             Value::List(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
@@ -153,6 +154,7 @@ impl Rt {
                         Value::Task(t) => out.push(t.join().await?),
                         Value::Future(f) => out.push(await_future(f).await?),
                         Value::Gather(g) => out.push(g.wait().await?),
+                        Value::Completion(c) => out.push(c.wait().await?),
                         other => return Err(not_a_task(target, other)),
                     }
                 }

@@ -475,6 +475,8 @@ pub enum Value {
     Future(Rc<Fut>),
     /// A gather held as a value (`gather ... future`, asyncio's `g = asyncio.gather(...)`).
     Gather(Rc<GatherFut>),
+    /// An awaitable of an `as_completed` loop (`as_completed ... future`).
+    Completion(Rc<super::completions::Completion>),
     /// A loop callback's handle (`call_soon ... as`); whether it waits on a timer
     /// (asyncio's `TimerHandle`).
     Handle(Rc<simloop::task::CallHandle>, bool),
@@ -624,6 +626,7 @@ impl Value {
             Value::Group(_) => "TaskGroup",
             Value::Future(_) => "Future",
             Value::Gather(_) => "_GatheringFuture",
+            Value::Completion(_) => "coroutine",
             Value::Handle(_, false) => "Handle",
             Value::Handle(_, true) => "TimerHandle",
             Value::Timeout(_) => "Timeout",
@@ -695,6 +698,7 @@ impl fmt::Display for Value {
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),
             Value::Gather(g) => f.write_str(&super::gather_value::gather_repr(g)),
+            Value::Completion(_) => f.write_str(super::completions::COROUTINE),
             Value::Handle(h, timer) => {
                 let kind = if *timer { "TimerHandle" } else { "Handle" };
                 let state = if h.cancelled() { " cancelled" } else { "" };

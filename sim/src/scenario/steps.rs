@@ -154,6 +154,9 @@ pub enum Step {
         timeout: Option<Dur>,
         /// The local bound to each result.
         bind: Option<String>,
+        /// The local bound to each awaitable instead (`for f in as_completed(...):`), which
+        /// the body awaits: each `await` takes the next result to come.
+        item: Option<String>,
         /// Run for each result, in completion order.
         body: Vec<Located>,
     },

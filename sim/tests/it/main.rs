@@ -1,5 +1,6 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
+mod as_completed_items;
 mod cancel_result;
 mod cli_files;
 mod cli_flags;

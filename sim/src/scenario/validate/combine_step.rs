@@ -180,12 +180,14 @@ impl Cx<'_> {
                         pending,
                     }
                 } else {
+                    let item = self.as_completed_item(r, scope)?;
                     let bind = bind(scope);
                     let body = self.block(&r.do_, verb, vspan, scope)?;
                     Step::AsCompleted {
                         targets,
                         timeout,
                         bind,
+                        item,
                         body,
                     }
                 }
@@ -219,6 +221,32 @@ impl Cx<'_> {
             return Err(self
                 .err(a.span(), "`as` binds an awaited gather's list; `future` holds the gather unawaited: use one")
                 .hint("hold it with `future = \"g\"`, then `{ await = \"g\", as = \"r\" }`"));
+        }
+        scope.names.insert(f.get_ref().clone());
+        Ok(Some(f.get_ref().clone()))
+    }
+}
+
+impl Cx<'_> {
+    /// The local an `as_completed ... future` binds to each awaitable (now in `scope`): a
+    /// name, and not beside `as` (each result is either awaited by the loop or by the body).
+    fn as_completed_item(
+        &self,
+        r: &RawStep,
+        scope: &mut Scope,
+    ) -> Result<Option<String>, ScenarioError> {
+        let Some(f) = &r.future else {
+            return Ok(None);
+        };
+        if !is_ident(f.get_ref()) {
+            return Err(self
+                .err(f.span(), "each awaitable of `as_completed` is bound to a local: a name like `f`")
+                .hint("e.g. `{ as_completed = [\"a\", \"b\"], future = \"f\", do = [{ await = \"f\", as = \"v\" }] }`"));
+        }
+        if let Some(a) = &r.as_ {
+            return Err(self
+                .err(a.span(), "`as` binds each result the loop awaits; `future` binds each awaitable for the body to await: use one")
+                .hint("with `future = \"f\"`, await it in the body: `{ try = [{ await = \"f\", as = \"v\" }], ... }`"));
         }
         scope.names.insert(f.get_ref().clone());
         Ok(Some(f.get_ref().clone()))

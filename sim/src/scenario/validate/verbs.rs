@@ -33,7 +33,7 @@ pub const VERBS: &[(&str, &[&str])] = &[
     ("timeout", &["do", "as"]),
     ("shield", &["as"]),
     ("wait", &["return_when", "timeout", "as", "pending"]),
-    ("as_completed", &["timeout", "as", "do"]),
+    ("as_completed", &["timeout", "as", "do", "future"]),
     ("task_group", &[]),
     ("acquire", &[]),
     ("release", &[]),
