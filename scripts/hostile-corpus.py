@@ -556,6 +556,16 @@ def round24_constructs():
         "as-completed-future-timeout-0": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 50, as = "ts" }, { as_completed = ["ts"], timeout = 0, future = "f", do = [{ try = [{ await = "f" }], error = "TimeoutError", except = [] }] }]',
         "as-completed-future-in-gather": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ gather = [{ await = "f" }] }] }]',
         "as-completed-future-duplicates": '[tasks.t]\nsteps = [{ sleep = 1 }, { return = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "a" }, { let = "l", value = ["{a}", "{a}", "{a}"] }, { as_completed = ["l", "a"], future = "f", do = [{ await = "f", as = "v" }, { log = "{v}" }] }]',
+        "finally-awaits": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], finally = [{ sleep = 1 }, { log = "slept" }] }]',
+        "finally-raises": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], finally = [{ fail = "KeyError" }] }]',
+        "finally-returns": '[tasks.t]\nsteps = [{ try = [{ fail = "ValueError" }], finally = [{ return = 1 }] }]\n[main]\nsteps = [{ call = "t", as = "r" }, { log = "{r}" }]',
+        "finally-cancelled-loop": '[tasks.t]\nsteps = [{ while = "true", do = [{ try = [{ sleep = 1 }], finally = [{ log = "f" }] }] }]\n[main]\nsteps = [{ spawn = "t", count = 100, as = "ts" }, { sleep = 0.5 }, { cancel = "ts" }, { gather = [{ await = "ts" }], return_exceptions = true }]',
+        "finally-cancel-in-finally": '[tasks.t]\nsteps = [{ try = [{ sleep = 5 }], finally = [{ sleep = 5 }, { log = "late" }] }]\n[main]\nsteps = [{ spawn = "t", as = "t" }, { sleep = 1 }, { cancel = "t" }, { sleep = 1 }, { cancel = "t" }, { try = [{ await = "t" }], error = "CancelledError", except = [{ log = "{t.cancelled()}" }] }]',
+        "finally-deep": '[main]\nsteps = [{ let = "n", value = 0 }, { while = "n < 100000", do = [{ try = [{ let = "n", expr = "n + 1" }], finally = [] }] }]',
+        "finally-in-callback": '[main]\nsteps = [{ call_soon = [{ try = [{ fail = "ValueError" }], finally = [{ log = "cb finally" }] }] }, { sleep = 1 }]',
+        "finally-error-only": '[main]\nsteps = [{ try = [], error = "ValueError", finally = [] }]',
+        "finally-not-a-list": '[main]\nsteps = [{ try = [], finally = "x" }]',
+        "finally-in-timeout": '[main]\nsteps = [{ try = [{ timeout = 0.5, do = [{ try = [{ sleep = 2 }], finally = [{ sleep = 1 }, { log = "after" }] }] }], error = "TimeoutError", except = [{ log = "timed out" }] }]',
         "exceptions-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { try = [{ fail = "ValueError", message = "{s}" }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions}" }] }]',
     }
     for name, text in progs.items():

@@ -28,7 +28,6 @@ MISSING = [
     # left with this tag nest one in a gather or a shield, hold a shield, or gather futures.
     ("a gather nested in a gather or shield, a shield held as a value, a held gather of futures", r"(?<!await )(?<!return )\basyncio\.(gather|shield)\((?![^\n]*\)\s*$)|^\s*\w+\s*=\s*asyncio\.(gather|shield)\("),
     ("exception attributes (.args, __cause__, __context__, raise from)", r"\.args\b|__cause__|__context__|raise \w+.* from "),
-    ("try/finally", r"^\s*finally\s*:"),
     ("break or continue (a while on a flag says most)", r"^\s*break\b|^\s*continue\b"),
     ("Python's random module (simloop's seeded RNG draws other numbers)", r"\brandom\.(randint|random|uniform|choice|seed|Random)"),
     ("async generators, async for", r"\basync for\b|^\s*yield\b"),

@@ -238,6 +238,8 @@ pub struct RawStep {
     #[serde(rename = "else")]
     pub else_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub except: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    /// `try ... finally = [...]`: steps run however the body ends.
+    pub finally: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub error: Option<Spanned<String>>,
     /// `try ... star = true`: the handler is Python's `except*`.
     pub star: Option<Spanned<bool>>,
@@ -272,6 +274,7 @@ impl RawStep {
             &self.do_,
             &self.else_,
             &self.except,
+            &self.finally,
             &self.try_,
             &self.gather,
             &self.task_group,

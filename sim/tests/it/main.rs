@@ -26,4 +26,5 @@ mod readme;
 mod scenarios;
 mod support;
 mod token_fuzz;
+mod try_finally;
 mod while_loop;
