@@ -11,7 +11,7 @@ use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
 use super::state::Rt;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
-use crate::scenario::{GatherItems, Step, WaitWhen};
+use crate::scenario::{GatherItems, Located, Step, WaitWhen};
 
 impl Rt {
     /// The task cells named by `targets` (locals holding a task or a list of tasks).
@@ -224,6 +224,9 @@ impl Rt {
                     return self.block(env, body).await;
                 };
                 let d = self.duration(env, limit, "a timeout")?;
+                if d.is_zero() {
+                    return self.wait_for_zero(env, body).await;
+                }
                 return match simloop::wait_for(d, self.block(env, body)).await {
                     Ok(r) => r,
                     Err(_) => Err(Exc::new("TimeoutError", "")),
@@ -428,6 +431,38 @@ impl Rt {
             other => unreachable!("not a combinator step: {other:?}"),
         }
         Ok(Flow::Next)
+    }
+}
+
+impl Rt {
+    /// `wait_for(x, 0)` as CPython 3.12 runs it (its `timeout <= 0` path): a task done
+    /// already gives its outcome at once; a task still running is cancelled and waited for,
+    /// and `TimeoutError` raised; a coroutine is wrapped in a task, which is cancelled
+    /// before its first step and waited for, so the caller yields and the body never runs
+    /// (cases 110, 129).
+    async fn wait_for_zero(self: &Rc<Self>, env: &mut Env, body: &[Located]) -> Result<Flow, Exc> {
+        if let [
+            Located {
+                step: Step::Await { target, .. },
+                ..
+            },
+        ] = body
+            && let Ok(Value::Task(cell)) = self.lookup(env, target)
+        {
+            if cell.done() {
+                return self.block(env, body).await;
+            }
+            cell.cancel(None);
+            let _ = cell.join().await;
+            return Err(Exc::new("TimeoutError", ""));
+        }
+        if let Some(why) = self.count_tasks(1) {
+            return self.stop(why).await;
+        }
+        let task = simloop::spawn(async {});
+        task.cancel();
+        let _ = task.await;
+        Err(Exc::new("TimeoutError", ""))
     }
 }
 
