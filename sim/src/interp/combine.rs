@@ -1,6 +1,7 @@
 //! Steps on combinators: gather, wait_for/timeout, shield, wait, as_completed, TaskGroup.
 //! Each maps to the simloop combinator, so hops, cancellation and trace are the library's.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use futures::StreamExt as _;
@@ -11,7 +12,7 @@ use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
 use super::state::Rt;
 use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
-use crate::scenario::{GatherItems, Located, Step, WaitWhen};
+use crate::scenario::{GatherItems, Invoke, Located, Step, WaitWhen};
 
 impl Rt {
     /// The task cells named by `targets` (locals holding a task or a list of tasks).
@@ -105,6 +106,26 @@ impl Rt {
             .collect()
     }
 
+    /// The coroutines of a gather's calls, each to be spawned as a task (`gather(f(),
+    /// g())`), their arguments taken now.
+    pub(super) fn call_futures(
+        self: &Rc<Self>,
+        env: &Env,
+        calls: &[Invoke],
+    ) -> Result<Vec<impl Future<Output = TaskResult> + 'static>, Exc> {
+        let mut futs = Vec::new();
+        for invoke in calls {
+            let args = self.args(env, invoke, 0)?;
+            let rt = Rc::clone(self);
+            let task = invoke.task;
+            futs.push(async move {
+                let def = &rt.scenario.tasks[task];
+                rt.run_task(def, args).await
+            });
+        }
+        Ok(futs)
+    }
+
     /// Runs a combinator step.
     pub(super) async fn combine_step(
         self: &Rc<Self>,
@@ -135,16 +156,7 @@ impl Rt {
                         if let Some(why) = self.count_tasks(calls.len() as u64) {
                             return self.stop(why).await;
                         }
-                        let mut futs = Vec::new();
-                        for invoke in calls {
-                            let args = self.args(env, invoke, 0)?;
-                            let rt = Rc::clone(self);
-                            let task = invoke.task;
-                            futs.push(async move {
-                                let def = &rt.scenario.tasks[task];
-                                rt.run_task(def, args).await
-                            });
-                        }
+                        let futs = self.call_futures(env, calls)?;
                         if *return_exceptions {
                             let results = simloop::gather_all(futs).await;
                             Value::List(

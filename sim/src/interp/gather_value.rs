@@ -46,16 +46,7 @@ impl Rt {
                 if let Some(why) = self.count_tasks(calls.len() as u64) {
                     return Ok(Err(why));
                 }
-                let mut futs = Vec::new();
-                for invoke in calls {
-                    let args = self.args(env, invoke, 0)?;
-                    let rt = Rc::clone(self);
-                    let task = invoke.task;
-                    futs.push(async move {
-                        let def = &rt.scenario.tasks[task];
-                        rt.run_task(def, args).await
-                    });
-                }
+                let futs = self.call_futures(env, calls)?;
                 let inner = match return_exceptions {
                     true => Inner::All(simloop::gather_all(futs)),
                     false => Inner::Try(simloop::try_gather(futs)),

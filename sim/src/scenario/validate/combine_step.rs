@@ -209,25 +209,20 @@ impl Cx<'_> {
         r: &RawStep,
         scope: &mut Scope,
     ) -> Result<Option<String>, ScenarioError> {
-        let Some(f) = &r.future else {
-            return Ok(None);
-        };
-        if !is_ident(f.get_ref()) {
-            return Err(self
-                .err(f.span(), "a gather's future is bound to a local: a name like `g`")
-                .hint("e.g. `{ gather = [...], future = \"g\" }`, then `{ await = \"g\", as = \"r\" }`"));
-        }
-        if let Some(a) = &r.as_ {
-            return Err(self
-                .err(a.span(), "`as` binds an awaited gather's list; `future` holds the gather unawaited: use one")
-                .hint("hold it with `future = \"g\"`, then `{ await = \"g\", as = \"r\" }`"));
-        }
-        scope.names.insert(f.get_ref().clone());
-        Ok(Some(f.get_ref().clone()))
+        self.held_local(
+            r,
+            scope,
+            (
+                "a gather's future is bound to a local: a name like `g`",
+                "e.g. `{ gather = [...], future = \"g\" }`, then `{ await = \"g\", as = \"r\" }`",
+            ),
+            (
+                "`as` binds an awaited gather's list; `future` holds the gather unawaited: use one",
+                "hold it with `future = \"g\"`, then `{ await = \"g\", as = \"r\" }`",
+            ),
+        )
     }
-}
 
-impl Cx<'_> {
     /// The local an `as_completed ... future` binds to each awaitable (now in `scope`): a
     /// name, and not beside `as` (each result is either awaited by the loop or by the body).
     fn as_completed_item(
@@ -235,18 +230,31 @@ impl Cx<'_> {
         r: &RawStep,
         scope: &mut Scope,
     ) -> Result<Option<String>, ScenarioError> {
+        self.held_local(
+            r,
+            scope,
+            ("each awaitable of `as_completed` is bound to a local: a name like `f`", "e.g. `{ as_completed = [\"a\", \"b\"], future = \"f\", do = [{ await = \"f\", as = \"v\" }] }`"),
+            ("`as` binds each result the loop awaits; `future` binds each awaitable for the body to await: use one", "with `future = \"f\"`, await it in the body: `{ try = [{ await = \"f\", as = \"v\" }], ... }`"),
+        )
+    }
+
+    /// The local a step's `future` key binds (now in `scope`), with the message and hint
+    /// for a key that is no name (`not_a_name`) and for one beside `as` (`beside_as`).
+    fn held_local(
+        &self,
+        r: &RawStep,
+        scope: &mut Scope,
+        not_a_name: (&str, &str),
+        beside_as: (&str, &str),
+    ) -> Result<Option<String>, ScenarioError> {
         let Some(f) = &r.future else {
             return Ok(None);
         };
         if !is_ident(f.get_ref()) {
-            return Err(self
-                .err(f.span(), "each awaitable of `as_completed` is bound to a local: a name like `f`")
-                .hint("e.g. `{ as_completed = [\"a\", \"b\"], future = \"f\", do = [{ await = \"f\", as = \"v\" }] }`"));
+            return Err(self.err(f.span(), not_a_name.0).hint(not_a_name.1));
         }
         if let Some(a) = &r.as_ {
-            return Err(self
-                .err(a.span(), "`as` binds each result the loop awaits; `future` binds each awaitable for the body to await: use one")
-                .hint("with `future = \"f\"`, await it in the body: `{ try = [{ await = \"f\", as = \"v\" }], ... }`"));
+            return Err(self.err(a.span(), beside_as.0).hint(beside_as.1));
         }
         scope.names.insert(f.get_ref().clone());
         Ok(Some(f.get_ref().clone()))
