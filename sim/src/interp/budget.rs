@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use simloop::task::spend_steps;
 
+use super::exc::Exc;
 use super::exec::Res;
 use super::state::Rt;
-use super::value::{Exc, Value};
+use super::value::Value;
 
 /// How deep blocks may nest in one task's poll (calls, loops, `if`, `try`, ... each add a
 /// level). Polling a nested block takes stack, so a level count far below what a 2 MiB

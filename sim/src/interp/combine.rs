@@ -8,10 +8,11 @@ use futures::StreamExt as _;
 use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
 use super::state::Rt;
-use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
+use super::value::{Handle, TaskCell, TaskResult, Value, from_join};
 use crate::scenario::{GatherItems, Invoke, Located, Step, WaitWhen};
 
 impl Rt {

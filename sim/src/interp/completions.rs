@@ -14,9 +14,10 @@ use futures::StreamExt as _;
 use simloop::{AsCompleted, Task};
 
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::Flow;
 use super::state::Rt;
-use super::value::{Exc, TaskCell, TaskResult, Value, from_join};
+use super::value::{TaskCell, TaskResult, Value, from_join};
 use crate::scenario::{Dur, Located};
 
 /// What the awaitables of one loop share: the stream and the tasks it watches.

@@ -11,9 +11,10 @@ use simloop::{Instant, catch_cancelled, sleep, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
+use super::exc::Exc;
 use super::groups::{self, Star};
 use super::state::Rt;
-use super::value::{Exc, TaskResult, Value};
+use super::value::{TaskResult, Value};
 use crate::scenario::{Located, Step, TaskDef, Template};
 
 /// How a block ended.

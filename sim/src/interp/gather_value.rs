@@ -26,8 +26,9 @@ use simloop::{GatherAll, GatherError, TaskId, TryGather};
 use super::budget::{Stopped, check_result};
 use super::combine::{failure, gathered};
 use super::env::Env;
+use super::exc::Exc;
 use super::state::Rt;
-use super::value::{Exc, TaskCell, TaskResult, Value, from_join};
+use super::value::{TaskCell, TaskResult, Value, from_join};
 use crate::scenario::GatherItems;
 
 impl Rt {

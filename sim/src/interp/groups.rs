@@ -2,7 +2,7 @@
 //! type catches go to the handler, the rest is raised again, each part keeping the
 //! nesting and the messages of the groups it came from.
 
-use super::value::Exc;
+use super::exc::Exc;
 
 /// What an `except*` clause for `kind` leaves after its handler: what propagates, if
 /// anything. `handled` is the handler's own exception, when it raised one.

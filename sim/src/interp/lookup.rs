@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use super::budget::{charge_list, charge_string, check_list, check_string};
 use super::env::Env;
+use super::exc::Exc;
 use super::state::Rt;
-use super::value::{Exc, TaskResult, Value};
+use super::value::{TaskResult, Value};
 use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
 
 impl Rt {

@@ -8,6 +8,7 @@ mod completions;
 mod conds;
 mod env;
 mod eval;
+mod exc;
 mod exec;
 mod futures;
 mod gather_futures;
@@ -22,10 +23,11 @@ mod state;
 mod tasks;
 mod value;
 
+pub use self::exc::Exc;
 pub use self::state::Shared;
 pub(crate) use self::state::Violation;
 pub(crate) use self::value::py_equal;
-pub use self::value::{Exc, TaskResult, Value};
+pub use self::value::{TaskResult, Value};
 
 use std::rc::Rc;
 use std::sync::Arc;

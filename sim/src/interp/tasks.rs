@@ -9,9 +9,10 @@ use simloop::{spawn_eager_named, spawn_named};
 
 use super::budget::short_name;
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::{Flow, GROUP, Res};
 use super::state::Rt;
-use super::value::{Exc, Handle, TaskCell, Value, await_future};
+use super::value::{Handle, TaskCell, Value, await_future};
 use crate::scenario::{IntExpr, Invoke, Template};
 
 impl Rt {
