@@ -501,6 +501,78 @@ def round23_constructs():
     return cases
 
 
+def round24_constructs():
+    """Round 24's constructs: `except*` (`try ... star = true`) and an exception group's
+    `exceptions` and `message`, given odd types, groups deep and wide, handlers that raise,
+    return or loop, and reads of the wrong kinds."""
+    cases = []
+    add = lambda name, text, allowed=(0, 1, 2): cases.append(
+        Case(f"construct-{name}", ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    fail = '[tasks.f]\nparams = ["k"]\nsteps = [{ sleep = 1 }, { if = "{k} == 1", do = [{ fail = "ValueError", message = "v" }], else = [{ fail = "KeyError" }] }]\n'
+    for k, e in enumerate(['"ValueError"', '"Exception"', '"CancelledError"', '"ExceptionGroup"',
+                           '"BaseExceptionGroup"', '""', '"{x}"', '"Value Error"', "1", "[]", "true"]):
+        add(f"star-error-{k:02}", f"[main]\nsteps = [{{ try = [{{ fail = \"ValueError\" }}], error = {e}, star = true, as = \"eg\", except = [{{ log = \"{{eg!r}}\" }}] }}]")
+    for k, v in enumerate(["false", "1", '"yes"', "[]", "{}"]):
+        add(f"star-value-{k:02}", f"[main]\nsteps = [{{ try = [], error = \"ValueError\", star = {v}, except = [] }}]")
+    progs = {
+        "star-no-error": '[main]\nsteps = [{ try = [], star = true, except = [] }]',
+        "star-no-except": '[main]\nsteps = [{ try = [], error = "ValueError", star = true }]',
+        "star-on-other-verb": '[main]\nsteps = [{ sleep = 1, star = true }]',
+        "star-return": '[main]\nsteps = [{ try = [], error = "ValueError", star = true, except = [{ repeat = 1, do = [{ return = 1 }] }] }]',
+        "star-return-in-shield": '[main]\nsteps = [{ try = [], error = "ValueError", star = true, except = [{ shield = [{ return = 1 }] }] }]',
+        "star-group": fail + '[main]\nsteps = [{ try = [{ task_group = [{ spawn = "f", args = { k = 1 } }, { spawn = "f", args = { k = 2 } }] }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions} {eg.message}" }] }]',
+        "star-handler-raises": fail + '[main]\nsteps = [{ try = [{ task_group = [{ spawn = "f", args = { k = 1 } }, { spawn = "f", args = { k = 2 } }] }], error = "ValueError", star = true, except = [{ fail = "TypeError" }] }]',
+        "star-handler-cancels": '[tasks.s]\nsteps = [{ try = [{ sleep = 5 }], error = "CancelledError", star = true, except = [{ fail = "CancelledError" }] }]\n[main]\nsteps = [{ spawn = "s", as = "t" }, { sleep = 0 }, { cancel = "t" }, { await = "t" }]',
+        "star-handler-loops": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], error = "ValueError", star = true, except = [{ while = "true", do = [] }] }]',
+        "star-wide-group": '[tasks.f]\nsteps = [{ fail = "ValueError" }]\n[main]\nsteps = [{ try = [{ task_group = [{ spawn = "f", count = 2000 }] }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions}" }] }]',
+        "star-deep-groups": '[tasks.g]\nparams = ["d"]\nsteps = [{ if = "{d} == 0", do = [{ fail = "ValueError" }], else = [{ let = "e", expr = "{d} - 1" }, { task_group = [{ spawn = "g", args = { d = "{e}" } }, { spawn = "g", args = { d = "{e}" } }] }] }]\n'
+            '[main]\nsteps = [{ try = [{ call = "g", args = { d = 12 } }], error = "KeyError", star = true, except = [] }]',
+        "star-in-callback": '[main]\nsteps = [{ call_soon = [{ try = [{ fail = "ValueError" }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg!r}" }] }] }, { sleep = 1 }]',
+        "exceptions-of-task": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "h" }, { log = "{h.exceptions}" }]',
+        "exceptions-of-int": '[main]\nsteps = [{ let = "e", value = 1 }, { log = "{e.exceptions} {e.message}" }]',
+        "exceptions-of-lone": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], as = "e", except = [{ log = "{e.exceptions}" }] }]',
+        "exceptions-compare": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], as = "e", except = [{ if = "e.exceptions == 1 or e.message > 2", do = [] }] }]',
+        "gather-future-as-and-future": '[main]\nsteps = [{ gather = [], future = "g", as = "r" }]',
+        "gather-future-empty": '[main]\nsteps = [{ gather = [], future = "g" }, { await = "g", as = "r" }, { log = "{r} {g!r} {g.done()}" }, { cancel = "g", as = "ok" }, { log = "{ok}" }]',
+        "gather-future-bad-name": '[main]\nsteps = [{ gather = [], future = "" }]',
+        "gather-future-list": '[main]\nsteps = [{ gather = [], future = ["g"] }]',
+        "gather-future-nested": '[main]\nsteps = [{ gather = [], future = "g" }, { gather = [{ await = "g" }] }]',
+        "gather-future-set-result": '[main]\nsteps = [{ gather = [], future = "g" }, { set_result = "g", value = 1 }]',
+        "gather-future-shield": '[main]\nsteps = [{ gather = [], future = "g" }, { shield = "g" }]',
+        "gather-future-callback": '[main]\nsteps = [{ gather = [], future = "g" }, { add_done_callback = "g", do = [] }]',
+        "gather-future-of-futures": '[main]\nsteps = [{ create_future = "f" }, { gather = [{ await = "f" }], future = "g" }]',
+        "gather-future-two-awaiters": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[tasks.w]\nparams = ["g"]\nsteps = [{ await = "g" }]\n[main]\nsteps = [{ gather = [{ call = "t" }], future = "g" }, { spawn = "w", args = { g = "{g}" }, count = 50, as = "ws" }, { await = "ws" }]',
+        "gather-future-cancel-loop": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ gather = [{ call = "t" }], future = "g" }, { repeat = 1000, do = [{ cancel = "g", message = "x", as = "ok" }] }, { await = "g" }]',
+        "gather-future-in-loop": '[tasks.t]\nsteps = [{ yield = 1 }]\n[main]\nsteps = [{ while = "true", do = [{ gather = [{ call = "t" }, { call = "t" }], future = "g" }] }]',
+        "gather-future-self-result": '[tasks.t]\nparams = ["f"]\nsteps = [{ await = "f", as = "v" }, { return = "{v}" }]\n[main]\nsteps = [{ create_future = "f" }, { gather = [{ call = "t", args = { f = "{f}" } }], future = "g" }, { set_result = "f", value = "{g}" }, { await = "g", as = "r" }, { log = "{r} {g!r}" }]',
+        "gather-future-chain": '[tasks.t]\nparams = ["p"]\nsteps = [{ return = "{p}" }]\n[main]\nsteps = [{ let = "g", value = 0 }, { repeat = 5000, do = [{ gather = [{ call = "t", args = { p = "{g}" } }], future = "h" }, { await = "h" }, { let = "g", value = "{h}" }] }, { log = "{g!r}" }]',
+        "gather-future-in-callback": '[main]\nsteps = [{ call_soon = [{ gather = [], future = "g" }] }, { sleep = 1 }]',
+        "as-completed-future-and-as": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", as = "v", do = [] }]',
+        "as-completed-future-unawaited": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 100, as = "ts" }, { as_completed = ["ts"], future = "f", do = [] }, { log = "done" }]',
+        "as-completed-future-twice": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ await = "f" }, { await = "f" }] }]',
+        "as-completed-future-kept": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [] }, { await = "f" }, { log = "{f!r} {f:type}" }]',
+        "as-completed-future-read": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ log = "{f.done()}" }] }]',
+        "as-completed-future-cancel": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ cancel = "f" }] }]',
+        "as-completed-future-timeout-0": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 50, as = "ts" }, { as_completed = ["ts"], timeout = 0, future = "f", do = [{ try = [{ await = "f" }], error = "TimeoutError", except = [] }] }]',
+        "as-completed-future-in-gather": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", as = "a" }, { as_completed = ["a"], future = "f", do = [{ gather = [{ await = "f" }] }] }]',
+        "as-completed-future-duplicates": '[tasks.t]\nsteps = [{ sleep = 1 }, { return = 1 }]\n[main]\nsteps = [{ spawn = "t", as = "a" }, { let = "l", value = ["{a}", "{a}", "{a}"] }, { as_completed = ["l", "a"], future = "f", do = [{ await = "f", as = "v" }, { log = "{v}" }] }]',
+        "finally-awaits": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], finally = [{ sleep = 1 }, { log = "slept" }] }]',
+        "finally-raises": '[main]\nsteps = [{ try = [{ fail = "ValueError" }], finally = [{ fail = "KeyError" }] }]',
+        "finally-returns": '[tasks.t]\nsteps = [{ try = [{ fail = "ValueError" }], finally = [{ return = 1 }] }]\n[main]\nsteps = [{ call = "t", as = "r" }, { log = "{r}" }]',
+        "finally-cancelled-loop": '[tasks.t]\nsteps = [{ while = "true", do = [{ try = [{ sleep = 1 }], finally = [{ log = "f" }] }] }]\n[main]\nsteps = [{ spawn = "t", count = 100, as = "ts" }, { sleep = 0.5 }, { cancel = "ts" }, { gather = [{ await = "ts" }], return_exceptions = true }]',
+        "finally-cancel-in-finally": '[tasks.t]\nsteps = [{ try = [{ sleep = 5 }], finally = [{ sleep = 5 }, { log = "late" }] }]\n[main]\nsteps = [{ spawn = "t", as = "t" }, { sleep = 1 }, { cancel = "t" }, { sleep = 1 }, { cancel = "t" }, { try = [{ await = "t" }], error = "CancelledError", except = [{ log = "{t.cancelled()}" }] }]',
+        "finally-deep": '[main]\nsteps = [{ let = "n", value = 0 }, { while = "n < 100000", do = [{ try = [{ let = "n", expr = "n + 1" }], finally = [] }] }]',
+        "finally-in-callback": '[main]\nsteps = [{ call_soon = [{ try = [{ fail = "ValueError" }], finally = [{ log = "cb finally" }] }] }, { sleep = 1 }]',
+        "finally-error-only": '[main]\nsteps = [{ try = [], error = "ValueError", finally = [] }]',
+        "finally-not-a-list": '[main]\nsteps = [{ try = [], finally = "x" }]',
+        "finally-in-timeout": '[main]\nsteps = [{ try = [{ timeout = 0.5, do = [{ try = [{ sleep = 2 }], finally = [{ sleep = 1 }, { log = "after" }] }] }], error = "TimeoutError", except = [{ log = "timed out" }] }]',
+        "exceptions-huge": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 40, do = [{ let = "s", value = "{s}{s}" }] }, { try = [{ fail = "ValueError", message = "{s}" }], error = "ValueError", star = true, as = "eg", except = [{ log = "{eg.exceptions}" }] }]',
+    }
+    for name, text in progs.items():
+        add(name, text)
+    return cases
+
+
 def loop_constructs():
     """Round 11's constructs: loop callbacks and their handles, a timeout's handle,
     `shield` of a task, `loop.time()` and `{x!r}`, given odd values and the wrong kinds."""
@@ -1011,7 +1083,7 @@ def main():
     rng = random.Random(2026)
     # Tokens are recorded by running the first binary: only when token cases are wanted.
     wanted = lambda prefix: not a.only or a.only in prefix or a.only.startswith(prefix)
-    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs()
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs() + round24_constructs()
              + flags()
              + (tokens(bins[0]) if wanted("token-") else []) + odd_files())
     names = [c.name for c in cases]

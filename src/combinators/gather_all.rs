@@ -100,6 +100,25 @@ pub struct GatherAll<T> {
 }
 
 impl<T: 'static> GatherAll<T> {
+    /// Whether every child ended, before the gather is awaited; asyncio's
+    /// `gather(..., return_exceptions=True).done()`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, gather_all, sleep};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let g = gather_all([async { sleep(Duration::from_secs(1)).await; 1 }]);
+    ///     let before = g.done();
+    ///     sleep(Duration::from_secs(2)).await;
+    ///     (before, g.done(), g.await.len())
+    /// });
+    /// assert_eq!(out.result.unwrap(), (false, true, 1));
+    /// ```
+    pub fn done(&self) -> bool {
+        self.children.resolved()
+    }
+
     /// Cancels the unfinished children in argument order; their entries become
     /// [`JoinError::Cancelled`].
     ///

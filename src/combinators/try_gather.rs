@@ -146,6 +146,25 @@ pub struct TryGather<T, E> {
 }
 
 impl<T: 'static, E: 'static> TryGather<T, E> {
+    /// Whether the gather resolved (a child failed, or every child returned), before it is
+    /// awaited; asyncio's `gather(...).done()`. See [`Gather::done`](crate::Gather::done).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, sleep, try_gather};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let g = try_gather([async { sleep(Duration::from_secs(1)).await; Err::<u8, &str>("bad") }]);
+    ///     let before = g.done();
+    ///     sleep(Duration::from_secs(2)).await;
+    ///     (before, g.done(), g.await.is_err())
+    /// });
+    /// assert_eq!(out.result.unwrap(), (false, true, true));
+    /// ```
+    pub fn done(&self) -> bool {
+        self.children.resolved()
+    }
+
     /// Cancels the unfinished children in argument order; see
     /// [`Gather::cancel`](crate::Gather::cancel).
     ///

@@ -3,8 +3,9 @@
 //! local or a shared variable.
 
 use super::env::Env;
+use super::exc::Exc;
 use super::state::Rt;
-use super::value::{Exc, Value};
+use super::value::Value;
 use crate::scenario::expr::Expr;
 use crate::scenario::{Literal, Target, ValueExpr};
 

@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use simloop::task::spend_steps;
 
+use super::exc::Exc;
 use super::exec::Res;
 use super::state::Rt;
-use super::value::{Exc, Value};
+use super::value::Value;
 
 /// How deep blocks may nest in one task's poll (calls, loops, `if`, `try`, ... each add a
 /// level). Polling a nested block takes stack, so a level count far below what a 2 MiB
@@ -196,6 +197,19 @@ fn nesting(v: &Value, seen: &mut BTreeMap<usize, usize>) -> usize {
             }
             seen.insert(at, 0);
             let depth = 1 + match f.result() {
+                Some(Ok(r)) => nesting(&r, seen),
+                _ => 0,
+            };
+            seen.insert(at, depth);
+            depth
+        }
+        Value::Gather(g) => {
+            let at = Rc::as_ptr(g) as usize;
+            if let Some(&depth) = seen.get(&at) {
+                return depth;
+            }
+            seen.insert(at, 0);
+            let depth = 1 + match g.peek() {
                 Some(Ok(r)) => nesting(&r, seen),
                 _ => 0,
             };

@@ -1,21 +1,23 @@
 //! Steps on combinators: gather, wait_for/timeout, shield, wait, as_completed, TaskGroup.
 //! Each maps to the simloop combinator, so hops, cancellation and trace are the library's.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use futures::StreamExt as _;
 use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
 use super::state::Rt;
-use super::value::{Exc, Handle, TaskCell, TaskResult, Value, from_join};
-use crate::scenario::{GatherItems, Step, WaitWhen};
+use super::value::{Handle, TaskCell, TaskResult, Value, from_join};
+use crate::scenario::{GatherItems, Invoke, Located, Step, WaitWhen};
 
 impl Rt {
     /// The task cells named by `targets` (locals holding a task or a list of tasks).
-    fn cells(&self, env: &Env, targets: &[String]) -> Result<Vec<Rc<TaskCell>>, Exc> {
+    pub(super) fn cells(&self, env: &Env, targets: &[String]) -> Result<Vec<Rc<TaskCell>>, Exc> {
         let mut out = Vec::new();
         for t in targets {
             match self.lookup(env, t)? {
@@ -45,7 +47,7 @@ impl Rt {
     }
 
     /// Whether a local of `targets` holds a bare future (or a list holding one).
-    fn has_future(&self, env: &Env, targets: &[String]) -> Result<bool, Exc> {
+    pub(super) fn has_future(&self, env: &Env, targets: &[String]) -> Result<bool, Exc> {
         for t in targets {
             match self.lookup(env, t)? {
                 Value::Future(_) => return Ok(true),
@@ -85,7 +87,7 @@ impl Rt {
 
     /// Shared handles on the plain tasks of `cells`, for a combinator (the cells keep theirs:
     /// a task may be awaited again, as in asyncio).
-    fn handles(cells: &[Rc<TaskCell>]) -> Result<Vec<Task<TaskResult>>, Exc> {
+    pub(super) fn handles(cells: &[Rc<TaskCell>]) -> Result<Vec<Task<TaskResult>>, Exc> {
         cells
             .iter()
             .map(|c| match &*c.handle.borrow() {
@@ -105,6 +107,26 @@ impl Rt {
             .collect()
     }
 
+    /// The coroutines of a gather's calls, each to be spawned as a task (`gather(f(),
+    /// g())`), their arguments taken now.
+    pub(super) fn call_futures(
+        self: &Rc<Self>,
+        env: &Env,
+        calls: &[Invoke],
+    ) -> Result<Vec<impl Future<Output = TaskResult> + 'static>, Exc> {
+        let mut futs = Vec::new();
+        for invoke in calls {
+            let args = self.args(env, invoke, 0)?;
+            let rt = Rc::clone(self);
+            let task = invoke.task;
+            futs.push(async move {
+                let def = &rt.scenario.tasks[task];
+                rt.run_task(def, args).await
+            });
+        }
+        Ok(futs)
+    }
+
     /// Runs a combinator step.
     pub(super) async fn combine_step(
         self: &Rc<Self>,
@@ -115,23 +137,27 @@ impl Rt {
             Step::Gather {
                 items,
                 return_exceptions,
+                future: Some(name),
+                ..
+            } => {
+                let g = match self.gather_value(env, items, *return_exceptions)? {
+                    Ok(g) => g,
+                    Err(why) => return self.stop(why).await,
+                };
+                env.insert(name.clone(), Value::Gather(g));
+            }
+            Step::Gather {
+                items,
+                return_exceptions,
                 bind,
+                future: None,
             } => {
                 let v = match items {
                     GatherItems::Calls(calls) => {
                         if let Some(why) = self.count_tasks(calls.len() as u64) {
                             return self.stop(why).await;
                         }
-                        let mut futs = Vec::new();
-                        for invoke in calls {
-                            let args = self.args(env, invoke, 0)?;
-                            let rt = Rc::clone(self);
-                            let task = invoke.task;
-                            futs.push(async move {
-                                let def = &rt.scenario.tasks[task];
-                                rt.run_task(def, args).await
-                            });
-                        }
+                        let futs = self.call_futures(env, calls)?;
                         if *return_exceptions {
                             let results = simloop::gather_all(futs).await;
                             Value::List(
@@ -211,6 +237,9 @@ impl Rt {
                     return self.block(env, body).await;
                 };
                 let d = self.duration(env, limit, "a timeout")?;
+                if d.is_zero() {
+                    return self.wait_for_zero(env, body).await;
+                }
                 return match simloop::wait_for(d, self.block(env, body)).await {
                     Ok(r) => r,
                     Err(_) => Err(Exc::new("TimeoutError", "")),
@@ -333,8 +362,19 @@ impl Rt {
             Step::AsCompleted {
                 targets,
                 timeout,
+                item: Some(item),
+                body,
+                ..
+            } => {
+                let r = self.as_completed_items(env, targets, timeout.as_ref(), item, body);
+                return Box::pin(r).await;
+            }
+            Step::AsCompleted {
+                targets,
+                timeout,
                 bind,
                 body,
+                item: None,
             } => {
                 let cells = self.cells(env, targets)?;
                 let handles = Self::handles(&cells)?;
@@ -407,11 +447,43 @@ impl Rt {
     }
 }
 
+impl Rt {
+    /// `wait_for(x, 0)` as CPython 3.12 runs it (its `timeout <= 0` path): a task done
+    /// already gives its outcome at once; a task still running is cancelled and waited for,
+    /// and `TimeoutError` raised; a coroutine is wrapped in a task, which is cancelled
+    /// before its first step and waited for, so the caller yields and the body never runs
+    /// (cases 110, 129).
+    async fn wait_for_zero(self: &Rc<Self>, env: &mut Env, body: &[Located]) -> Result<Flow, Exc> {
+        if let [
+            Located {
+                step: Step::Await { target, .. },
+                ..
+            },
+        ] = body
+            && let Ok(Value::Task(cell)) = self.lookup(env, target)
+        {
+            if cell.done() {
+                return self.block(env, body).await;
+            }
+            cell.cancel(None);
+            let _ = cell.join().await;
+            return Err(Exc::new("TimeoutError", ""));
+        }
+        if let Some(why) = self.count_tasks(1) {
+            return self.stop(why).await;
+        }
+        let task = simloop::spawn(async {});
+        task.cancel();
+        let _ = task.await;
+        Err(Exc::new("TimeoutError", ""))
+    }
+}
+
 /// What a gather without `return_exceptions` over `cells` raises for the failure `e`: a
 /// `CancelledError` is the failing child's retrieval (asyncio's `_make_cancelled_error`),
 /// its message only if nothing took it before (case 707). The failing child is the first
 /// in argument order that ended with a `CancelledError` whose message no retrieval took.
-fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
+pub(super) fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
     if e.kind != "CancelledError" {
         return e;
     }

@@ -10,9 +10,9 @@ use simloop::task::TaskId;
 use simloop::{Condition, Lock};
 
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::{Flow, Res};
 use super::state::Rt;
-use super::value::Exc;
 use crate::scenario::expr::Expr;
 use crate::scenario::{IntExpr, Located};
 

@@ -4,8 +4,9 @@
 
 use super::budget::{charge_list, charge_string, check_string};
 use super::env::Env;
+use super::exc::Exc;
 use super::state::Rt;
-use super::value::{Exc, Value, py_equal, py_order};
+use super::value::{Value, py_equal, py_order};
 use crate::scenario::expr::{BinOp, Expr, Node, NodeKind};
 
 impl Rt {

@@ -11,8 +11,10 @@ use simloop::{Instant, catch_cancelled, sleep, yield_now};
 
 use super::budget::{MAX_DEPTH, Stopped};
 use super::env::Env;
+use super::exc::Exc;
+use super::groups::{self, Star};
 use super::state::Rt;
-use super::value::{Exc, TaskResult, Value};
+use super::value::{TaskResult, Value};
 use crate::scenario::{Located, Step, TaskDef, Template};
 
 /// How a block ended.
@@ -155,6 +157,55 @@ impl Rt {
         )
     }
 
+    /// A `try` step's body and `except` handler (its `finally`, if any, is the caller's).
+    async fn try_except(self: &Rc<Self>, env: &mut Env, s: &Step) -> Res {
+        let Step::Try {
+            body,
+            kind,
+            bind,
+            handler,
+            star,
+            ..
+        } = s
+        else {
+            unreachable!("not a try: {s:?}")
+        };
+        let Some(handler) = handler else {
+            return self.block(env, body).await;
+        };
+        match (kind, star) {
+            (Some(kind), true) => match self.try_block(env, body, Some(kind)).await {
+                Err(e) => match groups::star(e, kind) {
+                    Star::Miss(e) => Err(e),
+                    Star::Hit { caught, rest } => {
+                        if let Some(b) = bind {
+                            env.insert(b.clone(), Value::Error(caught));
+                        }
+                        let raised = self.block(env, handler).await.err();
+                        match groups::after_handler(raised, rest) {
+                            Some(e) => Err(e),
+                            None => Ok(Flow::Next),
+                        }
+                    }
+                },
+                ok => ok,
+            },
+            _ => match self.try_block(env, body, kind.as_deref()).await {
+                Err(e)
+                    if kind.as_ref().map_or(e.kind != "CancelledError", |k| {
+                        *k == e.kind || k == "Exception" && e.kind != "CancelledError"
+                    }) =>
+                {
+                    if let Some(b) = bind {
+                        env.insert(b.clone(), Value::Error(e));
+                    }
+                    self.block(env, handler).await
+                }
+                other => other,
+            },
+        }
+    }
+
     async fn step(self: &Rc<Self>, env: &mut Env, s: &Step) -> Res {
         match s {
             Step::Sleep(d) => sleep(self.duration(env, d, "sleep")?).await,
@@ -280,24 +331,35 @@ impl Rt {
                     }
                 }
             }
-            Step::Try {
-                body,
-                kind,
-                bind,
-                handler,
-            } => match self.try_block(env, body, kind.as_deref()).await {
-                Err(e)
-                    if kind.as_ref().map_or(e.kind != "CancelledError", |k| {
-                        *k == e.kind || k == "Exception" && e.kind != "CancelledError"
-                    }) =>
-                {
-                    if let Some(b) = bind {
-                        env.insert(b.clone(), Value::Error(e));
+            Step::Try { finally, .. } if !finally.is_empty() => {
+                // `finally:` runs however the try ends, the task's own cancellation too
+                // (caught here, then raised again after it, as Python's finally does).
+                let depth = env.depth;
+                let r = match catch_cancelled(Box::pin(self.try_except(env, s))).await {
+                    Ok(r) => r,
+                    Err(c) => {
+                        env.depth = depth;
+                        Err(Exc::new("CancelledError", c.message().unwrap_or_default()))
                     }
-                    return self.block(env, handler).await;
+                };
+                // An exception or a `return` in `finally` replaces the try's outcome.
+                if let ret @ Flow::Return(_) = self.block(env, finally).await? {
+                    return Ok(ret);
                 }
-                other => return other,
-            },
+                return match r {
+                    // A CancelledError going on is raised again as a real cancellation, as
+                    // `except CancelledError: ...; raise` does (`fail = "CancelledError"`):
+                    // an enclosing timeout then sees its expiry pass (cases 519, 579).
+                    Err(e)
+                        if e.kind == "CancelledError" && simloop::task::try_current().is_some() =>
+                    {
+                        let message = (!e.message.is_empty()).then_some(e.message.as_str());
+                        Cancelled::new(message).reraise().await
+                    }
+                    r => r,
+                };
+            }
+            Step::Try { .. } => return Box::pin(self.try_except(env, s)).await,
             Step::OnCancel { line, body } => {
                 let mut guard = CancelGuard(Some(Armed {
                     at_entry: self.render(env, line)?,

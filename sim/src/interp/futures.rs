@@ -6,9 +6,10 @@ use futures::FutureExt;
 
 use super::budget::check_result;
 use super::env::Env;
+use super::exc::Exc;
 use super::repr::future_repr;
 use super::state::Rt;
-use super::value::{Exc, Fut, Handle, TaskResult, Value};
+use super::value::{Fut, Handle, TaskResult, Value};
 use crate::scenario::Step;
 
 impl Rt {

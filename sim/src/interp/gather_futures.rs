@@ -14,7 +14,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::value::{Exc, Fut, Handle, TaskCell, TaskResult, Value, await_future, from_join};
+use super::exc::Exc;
+use super::value::{Fut, Handle, TaskCell, TaskResult, Value, await_future, from_join};
 
 /// A child of the gather.
 pub(super) enum Child {

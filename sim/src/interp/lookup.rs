@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use super::budget::{charge_list, charge_string, check_list, check_string};
 use super::env::Env;
+use super::exc::Exc;
 use super::state::Rt;
-use super::value::{Exc, TaskResult, Value};
+use super::value::{TaskResult, Value};
 use crate::scenario::{Dur, IntExpr, Part, Template, ValueExpr, seconds, split_member};
 
 impl Rt {
@@ -18,8 +19,13 @@ impl Rt {
             return Ok(v.type_name());
         }
         if let Some(path) = path.strip_suffix("!r") {
-            // An f-string's `{x!r}`: Python's `repr`.
-            let s = self.lookup(env, path)?.repr();
+            // An f-string's `{x!r}`: Python's `repr`. A tuple read as its text (`e.args`,
+            // `eg.exceptions`) is its own repr.
+            let v = self.lookup(env, path)?;
+            if path.ends_with(".args") || path.ends_with(".exceptions") {
+                return Ok(v);
+            }
+            let s = v.repr();
             check_string(&s)?;
             charge_string(s.len())?;
             return Ok(Value::Str(s.into()));
@@ -196,6 +202,23 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
             charge_string(args.len())?;
             return Ok(Value::Str(args.into()));
         }
+        // An exception group's `eg.exceptions` (a tuple: its text, as for `args`) and
+        // `eg.message`.
+        (Value::Error(e), "exceptions" | "message") => {
+            let text = match (e.members(), member) {
+                (Some(m), "exceptions") => super::groups::members_text(m),
+                (Some(_), _) => e.group_message().unwrap_or_default().to_string(),
+                (None, _) => {
+                    return Err(Exc::new(
+                        "AttributeError",
+                        format!("'{}' object has no attribute '{member}'", e.kind),
+                    ));
+                }
+            };
+            check_string(&text)?;
+            charge_string(text.len())?;
+            return Ok(Value::Str(text.into()));
+        }
         (Value::Handle(..) | Value::Timeout(_), _) | (_, "when()" | "expired()") => {
             return Err(Exc::new(
                 "AttributeError",
@@ -220,6 +243,14 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
             )),
         };
     }
+    if let (Value::Gather(g), "result()" | "exception()") = (v, member) {
+        // A gather's future is never cancelled itself: a `cancel()` ends it with a
+        // `CancelledError` as its exception, which `exception()` returns.
+        return match (g.outcome(), member) {
+            (Some(Err(e)), "exception()") => Ok(Value::Error(e)),
+            (outcome, _) => read_outcome(outcome, member),
+        };
+    }
     if let "result()" | "exception()" = member {
         let outcome = match v {
             // Both retrieve: a cancelled task's message goes to the first (case 707).
@@ -234,6 +265,7 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
     let (done, cancelled) = match v {
         Value::Task(t) => (t.done(), t.cancelled()),
         Value::Future(f) => (f.done(), f.cancelled()),
+        Value::Gather(g) => (g.done(), false),
         _ => {
             return Err(Exc::new(
                 "AttributeError",

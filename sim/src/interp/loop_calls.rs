@@ -8,8 +8,9 @@ use futures::FutureExt;
 use simloop::Instant;
 
 use super::env::Env;
+use super::exc::Exc;
 use super::state::Rt;
-use super::value::{Exc, Value};
+use super::value::Value;
 use crate::scenario::{CallWhen, Dur, Step};
 
 impl Rt {

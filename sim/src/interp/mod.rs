@@ -4,12 +4,16 @@
 mod assign;
 mod budget;
 mod combine;
+mod completions;
 mod conds;
 mod env;
 mod eval;
+mod exc;
 mod exec;
 mod futures;
 mod gather_futures;
+mod gather_value;
+mod groups;
 mod lookup;
 mod loop_calls;
 mod prims;
@@ -19,10 +23,11 @@ mod state;
 mod tasks;
 mod value;
 
+pub use self::exc::Exc;
 pub use self::state::Shared;
 pub(crate) use self::state::Violation;
 pub(crate) use self::value::py_equal;
-pub use self::value::{Exc, TaskResult, Value};
+pub use self::value::{TaskResult, Value};
 
 use std::rc::Rc;
 use std::sync::Arc;

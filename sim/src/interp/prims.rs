@@ -5,10 +5,11 @@ use simloop::{Barrier, BoundedSemaphore, Event, Lock, Semaphore};
 
 use super::conds::Cond;
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::Flow;
 use super::queues::AnyQueue;
 use super::state::Rt;
-use super::value::{Exc, Value};
+use super::value::Value;
 use crate::scenario::{Prim, Scenario, Step};
 
 /// A declared semaphore.

@@ -6,7 +6,8 @@ use std::cmp::Ordering;
 
 use simloop::sync::{LifoQueue, PriorityQueue, Queue, TryGetError, TryPutError};
 
-use super::value::{Exc, Value, py_equal, py_order};
+use super::exc::Exc;
+use super::value::{Value, py_equal, py_order};
 use crate::scenario::QueueKind;
 
 /// One declared queue.

@@ -2,6 +2,7 @@
 //! expectations judge, the run's primitives, and the task count.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use simloop::{Instant, log};
@@ -72,6 +73,8 @@ pub struct Rt {
     /// order of [`Scenario`]'s list: adding one twice and removing it are asyncio's
     /// `add_done_callback(on_done)` and `remove_done_callback(on_done)` of one function.
     pub(super) callbacks: Vec<simloop::task::DoneCallbackKey>,
+    /// Every gather held as a value, kept until the run ends (`gather_value.rs`).
+    pub(super) gathers: RefCell<Vec<Rc<super::gather_value::GatherFut>>>,
 }
 
 impl Rt {
@@ -94,6 +97,7 @@ impl Rt {
                 .iter()
                 .map(|_| simloop::task::DoneCallbackKey::new())
                 .collect(),
+            gathers: RefCell::new(Vec::new()),
         }
     }
 

@@ -9,9 +9,10 @@ use simloop::{spawn_eager_named, spawn_named};
 
 use super::budget::short_name;
 use super::env::Env;
+use super::exc::Exc;
 use super::exec::{Flow, GROUP, Res};
 use super::state::Rt;
-use super::value::{Exc, Handle, TaskCell, Value, await_future};
+use super::value::{Handle, TaskCell, Value, await_future};
 use crate::scenario::{IntExpr, Invoke, Template};
 
 impl Rt {
@@ -145,12 +146,16 @@ impl Rt {
         let v = match self.lookup(env, target)? {
             Value::Task(t) => t.join().await?,
             Value::Future(f) => await_future(&f).await?,
+            Value::Gather(g) => g.wait().await?,
+            Value::Completion(c) => c.wait().await?,
             Value::List(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
                     match item {
                         Value::Task(t) => out.push(t.join().await?),
                         Value::Future(f) => out.push(await_future(f).await?),
+                        Value::Gather(g) => out.push(g.wait().await?),
+                        Value::Completion(c) => out.push(c.wait().await?),
                         other => return Err(not_a_task(target, other)),
                     }
                 }
@@ -186,6 +191,7 @@ impl Rt {
         let one = |v: &Value, message: Option<String>| match v {
             Value::Task(t) => Ok(Value::Bool(t.cancel(message))),
             Value::Future(f) => Ok(Value::Bool(super::futures::cancel(f, message))),
+            Value::Gather(g) => Ok(Value::Bool(g.cancel(message))),
             other => Err(not_a_task(target, other)),
         };
         match self.lookup(env, target)? {

@@ -1,4 +1,5 @@
-//! Values a scenario computes with: Python-like scalars, lists, task handles, exceptions.
+//! Values a scenario computes with: Python-like scalars, lists, task handles, futures
+//! (the exceptions they hold are in `exc.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
@@ -9,159 +10,10 @@ use simloop::sync::PromiseError;
 use simloop::{JoinError, JoinHandle, Task, TaskId};
 
 use super::budget::MAX_STRING;
+use super::exc::Exc;
+pub use super::gather_value::GatherFut;
 use super::repr::{future_repr, py_str_repr, timeout_repr};
-use crate::scenario::{Literal, Loc, py_float};
-
-/// An exception raised in a scenario task: `Kind(message)`.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// use simloop::Sim;
-/// use simloop_cli::{interp, scenario};
-///
-/// let text = "[main]\nsteps = [{ fail = \"ValueError\", message = \"bad stock\" }]";
-/// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
-/// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
-/// assert_eq!((err.kind.as_str(), err.message.as_str()), ("ValueError", "bad stock"));
-/// ```
-#[derive(Clone, Debug)]
-pub struct Exc {
-    /// Its type name (`ValueError`, `TimeoutError`, `CancelledError`, ...).
-    pub kind: String,
-    /// Its message.
-    pub message: String,
-    /// Whether an empty message is still an argument: `CancelledError('')`, not
-    /// `CancelledError()`.
-    empty_arg: bool,
-    /// The step that raised it, once it left that step (not part of its value: equal
-    /// exceptions raised in two places are equal). Boxed: exceptions and the values that
-    /// hold them live in every task's futures, and a place is rarely read.
-    at: Option<Box<Loc>>,
-    /// An exception group's own message and its sub-exceptions, which its `repr` shows
-    /// (`ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('b')])`); `message`
-    /// is its `str`, which counts them.
-    group: Option<Rc<(String, Vec<Exc>)>>,
-}
-
-impl PartialEq for Exc {
-    fn eq(&self, other: &Exc) -> bool {
-        (&self.kind, &self.message, self.empty_arg)
-            == (&other.kind, &other.message, other.empty_arg)
-    }
-}
-
-impl Exc {
-    /// A new exception; an empty message means no arguments (`TimeoutError()`).
-    pub(crate) fn new(kind: impl Into<String>, message: impl Into<String>) -> Exc {
-        Exc {
-            kind: kind.into(),
-            message: message.into(),
-            empty_arg: false,
-            at: None,
-            group: None,
-        }
-    }
-
-    /// A TaskGroup's `ExceptionGroup` of `errors`, in the order asyncio collects them.
-    pub(crate) fn task_group(errors: Vec<Exc>) -> Exc {
-        let base = "unhandled errors in a TaskGroup";
-        let n = errors.len();
-        let s = if n == 1 { "" } else { "s" };
-        Exc {
-            group: Some(Rc::new((base.to_string(), errors))),
-            ..Exc::new("ExceptionGroup", format!("{base} ({n} sub-exception{s})"))
-        }
-    }
-
-    /// A new exception whose message is its argument even when empty (`ValueError('')`).
-    pub(crate) fn with_arg(kind: impl Into<String>, message: impl Into<String>) -> Exc {
-        Exc {
-            empty_arg: true,
-            ..Exc::new(kind, message)
-        }
-    }
-
-    /// `self`, raised by the step written at `at` unless a step inside it raised it.
-    pub(crate) fn raised_at(mut self, at: Loc) -> Exc {
-        self.at.get_or_insert_with(|| Box::new(at));
-        self
-    }
-
-    /// Its `repr` and, when known, where it was raised in the file at `path`:
-    /// `TypeError('...') (raised at s.toml:3:12)`, as a failure report prints it.
-    pub(crate) fn located(&self, path: &str) -> String {
-        match self.raised_where() {
-            Some(at) => format!(
-                "{} (raised at {path}:{}:{})",
-                self.repr(),
-                at.line,
-                at.column
-            ),
-            None => self.repr(),
-        }
-    }
-
-    /// Where the step that raised it is written in its scenario file.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use simloop::Sim;
-    /// use simloop_cli::{interp, scenario};
-    ///
-    /// let text = "[tasks.t]\nsteps = [{ sleep = 1 }, { fail = \"KeyError\" }]\n[main]\nsteps = [{ call = \"t\" }]";
-    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
-    /// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
-    /// let at = err.raised_where().unwrap();
-    /// assert_eq!((at.line, at.column), (2, 25));
-    /// ```
-    pub fn raised_where(&self) -> Option<Loc> {
-        self.at.as_deref().copied()
-    }
-
-    /// Python's `repr`: `ValueError('b')`, and `TimeoutError()` for one raised without
-    /// arguments.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use simloop::Sim;
-    /// use simloop_cli::{interp, scenario};
-    ///
-    /// let text = "[main]\nsteps = [{ wait_for = 1, do = [{ sleep = 2 }] }]";
-    /// let scn = Arc::new(scenario::parse("s.toml", text).unwrap());
-    /// let err = interp::run(&scn, &Sim::new()).outcome.result.unwrap().unwrap_err();
-    /// assert_eq!(err.repr(), "TimeoutError()");
-    /// ```
-    pub fn repr(&self) -> String {
-        format!("{}{}", self.kind, self.arg_list(false))
-    }
-
-    /// Python's `e.args`, as Python prints the tuple: `()`, `('why',)`, or a group's
-    /// `('message', [ValueError('b')])` (`sim/tests/it/exception_args.rs`).
-    pub(crate) fn args(&self) -> String {
-        self.arg_list(true)
-    }
-
-    /// The arguments in parentheses; a lone one with a trailing comma when `tuple`.
-    fn arg_list(&self, tuple: bool) -> String {
-        if let Some(g) = &self.group {
-            let subs: Vec<String> = g.1.iter().map(Exc::repr).collect();
-            return format!("({}, [{}])", py_str_repr(&g.0), subs.join(", "));
-        }
-        if self.message.is_empty() && !self.empty_arg {
-            "()".to_string()
-        } else if tuple {
-            format!("({},)", py_str_repr(&self.message))
-        } else {
-            format!("({})", py_str_repr(&self.message))
-        }
-    }
-}
+use crate::scenario::{Literal, py_float};
 
 /// What a task's future returns: the value of its `return` (`None` without one), or the
 /// exception that ended it.
@@ -417,6 +269,10 @@ pub enum Value {
     Group(Rc<simloop::TaskGroup<Exc>>),
     /// A future made by `create_future` (asyncio's `loop.create_future()`).
     Future(Rc<Fut>),
+    /// A gather held as a value (`gather ... future`, asyncio's `g = asyncio.gather(...)`).
+    Gather(Rc<GatherFut>),
+    /// An awaitable of an `as_completed` loop (`as_completed ... future`).
+    Completion(Rc<super::completions::Completion>),
     /// A loop callback's handle (`call_soon ... as`); whether it waits on a timer
     /// (asyncio's `TimerHandle`).
     Handle(Rc<simloop::task::CallHandle>, bool),
@@ -565,6 +421,8 @@ impl Value {
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
             Value::Future(_) => "Future",
+            Value::Gather(_) => "_GatheringFuture",
+            Value::Completion(_) => "coroutine",
             Value::Handle(_, false) => "Handle",
             Value::Handle(_, true) => "TimerHandle",
             Value::Timeout(_) => "Timeout",
@@ -628,13 +486,11 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::List(_) => f.write_str(&self.repr()),
             Value::Task(t) => write!(f, "<Task {}>", t.name.borrow()),
-            // `str(KeyError('k'))` is the key's `repr`, `'k'` (case 326).
-            Value::Error(e) if e.kind == "KeyError" && (e.empty_arg || !e.message.is_empty()) => {
-                f.write_str(&py_str_repr(&e.message))
-            }
-            Value::Error(e) => f.write_str(&e.message),
+            Value::Error(e) => f.write_str(&e.py_str()),
             Value::Group(_) => f.write_str("<TaskGroup>"),
             Value::Future(fut) => f.write_str(&future_repr(fut)),
+            Value::Gather(g) => f.write_str(&super::gather_value::gather_repr(g)),
+            Value::Completion(_) => f.write_str(super::completions::COROUTINE),
             Value::Handle(h, timer) => {
                 let kind = if *timer { "TimerHandle" } else { "Handle" };
                 let state = if h.cancelled() { " cancelled" } else { "" };

@@ -238,7 +238,11 @@ pub struct RawStep {
     #[serde(rename = "else")]
     pub else_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub except: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    /// `try ... finally = [...]`: steps run however the body ends.
+    pub finally: Option<Spanned<Vec<Spanned<RawStep>>>>,
     pub error: Option<Spanned<String>>,
+    /// `try ... star = true`: the handler is Python's `except*`.
+    pub star: Option<Spanned<bool>>,
     pub from: Option<Spanned<Scalar>>,
     pub to: Option<Spanned<Scalar>>,
     pub below: Option<Spanned<Scalar>>,
@@ -246,6 +250,8 @@ pub struct RawStep {
     pub add: Option<Spanned<Scalar>>,
     pub message: Option<Spanned<String>>,
     pub return_exceptions: Option<Spanned<bool>>,
+    /// `gather ... future = "g"`: the gather's future bound, not awaited.
+    pub future: Option<Spanned<String>>,
     pub return_when: Option<Spanned<String>>,
     pub n: Option<Spanned<Scalar>>,
     pub until: Option<Spanned<String>>,
@@ -268,6 +274,7 @@ impl RawStep {
             &self.do_,
             &self.else_,
             &self.except,
+            &self.finally,
             &self.try_,
             &self.gather,
             &self.task_group,

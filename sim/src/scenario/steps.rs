@@ -79,6 +79,9 @@ pub enum Step {
         return_exceptions: bool,
         /// Where the result list goes.
         bind: Option<String>,
+        /// The local bound to the gather's future instead of awaiting it (`g =
+        /// asyncio.gather(...)`): read, cancelled and awaited later.
+        future: Option<String>,
     },
     /// `await asyncio.wait_for(body, d)` / `async with asyncio.timeout(d): body`: TimeoutError
     /// when the body takes longer (the body is dropped, as a cancellation).
@@ -151,6 +154,9 @@ pub enum Step {
         timeout: Option<Dur>,
         /// The local bound to each result.
         bind: Option<String>,
+        /// The local bound to each awaitable instead (`for f in as_completed(...):`), which
+        /// the body awaits: each `await` takes the next result to come.
+        item: Option<String>,
         /// Run for each result, in completion order.
         body: Vec<Located>,
     },
@@ -379,8 +385,14 @@ pub enum Step {
         kind: Option<String>,
         /// The local bound to the exception.
         bind: Option<String>,
-        /// The handler.
-        handler: Vec<Located>,
+        /// The handler (None: no `except` clause, a `try ... finally`).
+        handler: Option<Vec<Located>>,
+        /// Python's `except*`: the handler takes the part of an exception group whose
+        /// members `kind` catches (a lone exception wrapped in a group), the rest goes on.
+        star: bool,
+        /// `finally:` steps, run however the body and the handler end (a return, an
+        /// exception, the task's cancellation), before that goes on; empty: none.
+        finally: Vec<Located>,
     },
     /// Runs `body`; logs `line` if the task is cancelled (dropped) inside it.
     OnCancel {
@@ -462,7 +474,16 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::While { body, .. }
             | Step::OnCancel { body, .. } => any_step(body, f),
             Step::AddDoneCallback { body, .. } | Step::CallLater { body, .. } => any_step(body, f),
-            Step::Try { body, handler, .. } => any_step(body, f) || any_step(handler, f),
+            Step::Try {
+                body,
+                handler,
+                finally,
+                ..
+            } => {
+                any_step(body, f)
+                    || handler.as_ref().is_some_and(|h| any_step(h, f))
+                    || any_step(finally, f)
+            }
             Step::If { then, other, .. } => any_step(then, f) || any_step(other, f),
             _ => false,
         }

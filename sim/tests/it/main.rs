@@ -1,5 +1,6 @@
 //! The `sim` command's integration tests, one module per behaviour.
 
+mod as_completed_items;
 mod cancel_result;
 mod cli_files;
 mod cli_flags;
@@ -11,10 +12,12 @@ mod current_task;
 mod differential;
 mod done_callbacks;
 mod errors;
+mod except_star;
 mod exception_args;
 mod expr_fuzz;
 mod formats;
 mod fuzz;
+mod gather_value;
 mod hostile;
 mod limits;
 mod loop_constructs;
@@ -23,4 +26,5 @@ mod readme;
 mod scenarios;
 mod support;
 mod token_fuzz;
+mod try_finally;
 mod while_loop;

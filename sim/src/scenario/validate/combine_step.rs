@@ -51,10 +51,12 @@ impl Cx<'_> {
                     }
                 };
                 let return_exceptions = r.return_exceptions.as_ref().is_some_and(|b| *b.get_ref());
+                let future = self.gather_future(r, scope)?;
                 Step::Gather {
                     items,
                     return_exceptions,
                     bind: bind(scope),
+                    future,
                 }
             }
             "wait_for" | "timeout" => {
@@ -178,12 +180,14 @@ impl Cx<'_> {
                         pending,
                     }
                 } else {
+                    let item = self.as_completed_item(r, scope)?;
                     let bind = bind(scope);
                     let body = self.block(&r.do_, verb, vspan, scope)?;
                     Step::AsCompleted {
                         targets,
                         timeout,
                         bind,
+                        item,
                         body,
                     }
                 }
@@ -194,5 +198,65 @@ impl Cx<'_> {
             }
             other => unreachable!("not a combinator verb: {other}"),
         })
+    }
+}
+
+impl Cx<'_> {
+    /// The local a `gather ... future` binds (now in `scope`): a name, and not beside `as`
+    /// (the gather is either awaited here or held).
+    fn gather_future(
+        &self,
+        r: &RawStep,
+        scope: &mut Scope,
+    ) -> Result<Option<String>, ScenarioError> {
+        self.held_local(
+            r,
+            scope,
+            (
+                "a gather's future is bound to a local: a name like `g`",
+                "e.g. `{ gather = [...], future = \"g\" }`, then `{ await = \"g\", as = \"r\" }`",
+            ),
+            (
+                "`as` binds an awaited gather's list; `future` holds the gather unawaited: use one",
+                "hold it with `future = \"g\"`, then `{ await = \"g\", as = \"r\" }`",
+            ),
+        )
+    }
+
+    /// The local an `as_completed ... future` binds to each awaitable (now in `scope`): a
+    /// name, and not beside `as` (each result is either awaited by the loop or by the body).
+    fn as_completed_item(
+        &self,
+        r: &RawStep,
+        scope: &mut Scope,
+    ) -> Result<Option<String>, ScenarioError> {
+        self.held_local(
+            r,
+            scope,
+            ("each awaitable of `as_completed` is bound to a local: a name like `f`", "e.g. `{ as_completed = [\"a\", \"b\"], future = \"f\", do = [{ await = \"f\", as = \"v\" }] }`"),
+            ("`as` binds each result the loop awaits; `future` binds each awaitable for the body to await: use one", "with `future = \"f\"`, await it in the body: `{ try = [{ await = \"f\", as = \"v\" }], ... }`"),
+        )
+    }
+
+    /// The local a step's `future` key binds (now in `scope`), with the message and hint
+    /// for a key that is no name (`not_a_name`) and for one beside `as` (`beside_as`).
+    fn held_local(
+        &self,
+        r: &RawStep,
+        scope: &mut Scope,
+        not_a_name: (&str, &str),
+        beside_as: (&str, &str),
+    ) -> Result<Option<String>, ScenarioError> {
+        let Some(f) = &r.future else {
+            return Ok(None);
+        };
+        if !is_ident(f.get_ref()) {
+            return Err(self.err(f.span(), not_a_name.0).hint(not_a_name.1));
+        }
+        if let Some(a) = &r.as_ {
+            return Err(self.err(a.span(), beside_as.0).hint(beside_as.1));
+        }
+        scope.names.insert(f.get_ref().clone());
+        Ok(Some(f.get_ref().clone()))
     }
 }

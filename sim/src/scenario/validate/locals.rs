@@ -25,6 +25,10 @@ pub(super) enum Held {
     Tasks,
     /// A bare future (`create_future`).
     Future,
+    /// A gather's future (`gather ... future`).
+    Gather,
+    /// An awaitable of `as_completed` (`as_completed ... future`).
+    Completion,
     /// A loop callback's handle (`call_soon ... as`).
     Handle,
     /// A timeout's handle (`timeout ... as`).
@@ -40,6 +44,8 @@ impl Held {
             Held::Task => "a task",
             Held::Tasks => "a list of tasks",
             Held::Future => "a future",
+            Held::Gather => "a gather",
+            Held::Completion => "an as_completed awaitable",
             Held::Handle => "a callback handle",
             Held::Timeout => "a timeout's handle",
             Held::Plain(what) => what,
@@ -87,8 +93,11 @@ impl Use {
     /// Whether a local holding `held` can be used so.
     pub(super) fn accepts(self, held: Held) -> bool {
         match self {
-            Use::Await => matches!(held, Held::Task | Held::Tasks | Held::Future),
-            Use::Cancel => !matches!(held, Held::Plain(_) | Held::Timeout),
+            Use::Await => matches!(
+                held,
+                Held::Task | Held::Tasks | Held::Future | Held::Gather | Held::Completion
+            ),
+            Use::Cancel => !matches!(held, Held::Plain(_) | Held::Timeout | Held::Completion),
             Use::Reschedule => held == Held::Timeout,
             Use::Shield | Use::Rename => held == Held::Task,
             Use::Future => held == Held::Future,
@@ -172,6 +181,12 @@ impl Known {
             if let Some(name) = &r.pending {
                 self.bind(name.get_ref(), Some((Held::Tasks, name.span())));
             }
+            if let (Some(_), Some(name)) = (&r.gather, &r.future) {
+                self.bind(name.get_ref(), Some((Held::Gather, name.span())));
+            }
+            if let (Some(_), Some(name)) = (&r.as_completed, &r.future) {
+                self.bind(name.get_ref(), Some((Held::Completion, name.span())));
+            }
             if let Some(name) = &r.create_future {
                 self.bind(name.get_ref(), Some((Held::Future, name.span())));
             }
@@ -218,6 +233,12 @@ pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
             "a task's result is what it returns; a future made by `{ create_future = \"f\" }` is set by hand"
         }
         (Use::Watch, Held::Tasks) => "add the callback to each task of the list",
+        (_, Held::Completion) => {
+            "an as_completed awaitable is awaited once, in the loop's body (`{ await = \"f\", as = \"v\" }`)"
+        }
+        (_, Held::Gather) => {
+            "a gather's future is awaited (`{ await = \"g\" }`), cancelled and read (`g.done()`); to combine it, await it in a task and combine the task"
+        }
         (_, Held::Handle) => {
             "a callback handle is not awaitable: cancel it (`{ cancel = \"h\" }`) or read `h.cancelled()`"
         }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use toml::Spanned;
 
 mod combine_step;
+mod except_star;
 mod file;
 mod locals;
 mod loop_step;
@@ -509,7 +510,16 @@ fn has_return(steps: &[Located]) -> bool {
         | Step::WhileBefore { body, .. }
         | Step::While { body, .. }
         | Step::OnCancel { body, .. } => has_return(body),
-        Step::Try { body, handler, .. } => has_return(body) || has_return(handler),
+        Step::Try {
+            body,
+            handler,
+            finally,
+            ..
+        } => {
+            has_return(body)
+                || handler.as_ref().is_some_and(|h| has_return(h))
+                || has_return(finally)
+        }
         Step::If { then, other, .. } => has_return(then) || has_return(other),
         Step::With { body, .. }
         | Step::Timeout { body, .. }

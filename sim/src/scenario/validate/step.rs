@@ -319,19 +319,37 @@ impl Cx<'_> {
                 let body = self.steps(r.try_.as_ref().expect("present").get_ref(), scope)?;
                 let kind = r.error.as_ref().map(|k| k.get_ref().clone());
                 let bind = bind(scope);
+                let finally = match &r.finally {
+                    Some(f) => self.steps(f.get_ref(), scope)?,
+                    None => Vec::new(),
+                };
                 let handler = match &r.except {
-                    Some(h) => self.steps(h.get_ref(), scope)?,
+                    Some(h) => Some(self.steps(h.get_ref(), scope)?),
+                    None if r.finally.is_some() => None,
                     None => {
                         return Err(self
-                            .err(vspan, "`try` needs an `except = [...]` handler")
+                            .err(vspan, "`try` needs an `except = [...]` handler or `finally = [...]` steps")
                             .hint("use `except = []` to swallow the error"));
                     }
                 };
+                if r.except.is_none() && (r.error.is_some() || r.star.is_some()) {
+                    let key = r
+                        .error
+                        .as_ref()
+                        .map(|e| e.span())
+                        .or(r.star.as_ref().map(|s| s.span()));
+                    return Err(self
+                        .err(key.expect("one of them"), "`error` and `star` say what an `except` handler catches, and this `try` has none")
+                        .hint("add `except = [...]`, or drop the key for `try ... finally`"));
+                }
+                let star = self.except_star(r, handler.as_deref().unwrap_or_default())?;
                 Step::Try {
                     body,
                     kind,
                     bind,
                     handler,
+                    star,
+                    finally,
                 }
             }
             "add_done_callback" => {
