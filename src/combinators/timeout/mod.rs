@@ -396,8 +396,7 @@ impl<F: Future> Future for Timeout<F> {
                 let entry = *this.entry;
                 let through = with("timeout", |c| {
                     let id = c.current();
-                    c.expiry_over(id);
-                    c.caught_beyond(id, entry)
+                    c.exit_after_expiry(id, entry)
                 });
                 if through {
                     // The work caught a cancellation of its task and did not uncancel it:
