@@ -9,11 +9,12 @@ use futures::future::Either;
 use simloop::sync::Promise;
 use simloop::task::{self, call_later, call_soon, catch_cancelled};
 use simloop::{
-    ChildFailure, GatherError, JoinError, TaskGroup, gather_all_tasks, gather_tasks, log, now,
+    ChildFailure, GatherError, JoinError, Sim, TaskGroup, gather_all_tasks, gather_tasks, log, now,
     sleep, spawn, timeout, timeout_scope, try_gather_tasks, wait_for, yield_now,
 };
 
 use super::{assert_matches_cpython, py_bool, py_list, quoted, secs};
+use crate::util::cpython_trace;
 
 /// A task that catches its cancellation, uncancels and returns a value.
 async fn swallows(name: &'static str) -> String {
@@ -110,8 +111,11 @@ async fn group_body(
     child: impl Future<Output = Result<(), String>> + 'static,
 ) -> String {
     let tg: TaskGroup<String> = TaskGroup::new();
-    tg.spawn(child).map(drop).unwrap();
+    let group = tg.clone();
     let scope = tg.scope(async move {
+        // Spawned in the body, as asyncio's `tg.create_task` inside `async with`: an eager
+        // child fails inside the body's first poll.
+        group.spawn(child).map(drop).unwrap();
         if let Err(e) = catch_cancelled(sleep(secs(0.25))).await {
             log!("{name} body caught {e}, cancelling {}", task::cancelling());
             return e.reraise().await;
@@ -170,6 +174,27 @@ fn case_757_group_interrupt_then_message() {
         interrupt_then_cancel("a", 4, fails).await;
         interrupt_then_cancel("b", 2, fails).await;
     });
+}
+
+/// 757 with eager tasks: the child fails in its first step, inside `create_task`, and the
+/// body's first await is cancelled at once; a `cancel(msg)` before the task's next turn
+/// leaves the body `CancelledError()` (seed 8200, program 146 as saved).
+#[test]
+fn case_758_eager_group_interrupt_then_message() {
+    async fn fails(name: &'static str) -> Result<(), String> {
+        log!("{name} child fails");
+        Err(format!("ValueError('{name}')"))
+    }
+    let out = Sim::new().eager_tasks(true).run(async {
+        interrupt_then_cancel("a", 0, fails).await;
+        interrupt_then_cancel("b", 1, fails).await;
+    });
+    assert!(out.result.is_ok(), "{:?}", out.failure());
+    assert_eq!(
+        out.trace.logs(),
+        cpython_trace("758_eager_group_interrupt_then_message"),
+        "simloop's trace differs from CPython's"
+    );
 }
 
 /// `gather_all` over bare futures and a task: a future cancelled with a message is listed
