@@ -42,7 +42,9 @@ call_soon/call_later (handles cancelled) and done callbacks on tasks and futures
 that set futures, events and the queue, some removed with remove_done_callback), get_name()
 of main's tasks; since round 23 eager tasks: a quarter of the programs set
 `eager_task_factory` at main's start (`eager_tasks = true`), a tenth start some spawns
-eagerly one by one (the factory called by hand; `spawn ... eager = true`).
+eagerly one by one (the factory called by hand; `spawn ... eager = true`); since round
+24 main's gather of a bare future with up to two tasks (`return_exceptions` or not), a
+`call_later` setting or cancelling the future armed just before it.
 
 What it avoids, and why (documented differences of simloop, see
 tests/conformance/README.md, "The differential fuzzer"): an exception raised while a

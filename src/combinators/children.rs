@@ -125,7 +125,12 @@ impl<T> GatherState<T> {
         let forwarded = self
             .awaiter
             .filter(|&a| with("gather", |c| c.cancel_forwarded(a)));
-        if !self.cancel_requested && forwarded.is_none() {
+        // The awaiter's timeout expired: asyncio's timeout callback cancelled the awaiter,
+        // which cancelled this gather (case 756).
+        let expiry = self
+            .awaiter
+            .filter(|&a| with("gather", |c| c.expiry_forwarded(a)));
+        if !self.cancel_requested && forwarded.is_none() && expiry.is_none() {
             return None;
         }
         self.cancel_requested = true;
@@ -148,6 +153,9 @@ impl<T> GatherState<T> {
                 Some(None)
             }
         };
+        if let Some(a) = expiry {
+            with("gather", |c| c.decide_expiry(a, delivered.is_none()));
+        }
         forwarded.map(|a| (a, delivered))
     }
 }
@@ -350,8 +358,10 @@ impl<T: 'static> Children<T> {
 
 impl<T> Drop for Children<T> {
     fn drop(&mut self) {
-        if self.finished {
-            // Resolved: the children that still run are detached, as in asyncio.
+        if self.finished || self.shared.state.borrow().outer.resolved {
+            // Resolved (read or not: a timeout's expiry or a cancellation may drop it
+            // before its awaiter reads it): the children that still run are detached, as
+            // in asyncio, whose outer future once done cancels nothing (case 766).
             return;
         }
         // Dropped before it resolved: the awaiting task was cancelled, or the gather was

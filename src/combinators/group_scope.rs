@@ -72,8 +72,15 @@ where
         // Held between polls only: while the body runs, what it awaits decides for itself
         // (a timeout's expiry inside the body must not take the scope's hold for its own).
         this.let_go();
+        // A child's failure interrupted the body and the task was cancelled before its
+        // turn: asyncio's step throws the interrupt's `CancelledError()` (the message went
+        // with 705's rule, `Core::cancel`), both requests counted (case 757).
+        let interrupted = delivering && this.join.group.shared.state.borrow().interrupt_body;
         if delivering {
             this.begin_cancel();
+        }
+        if interrupted {
+            with("TaskGroup", |c| c.interrupt_seen());
         }
         if this.body.is_some() {
             // The body's poll when it is an ordinary one.
@@ -82,7 +89,10 @@ where
             if std::mem::take(&mut this.join.group.shared.state.borrow_mut().interrupt_body) {
                 // Interrupted by a child's failure: asyncio cancels the parent task, which
                 // `cancelling()` counts until the group's exit uncancels it.
-                with("TaskGroup", |c| c.expiring(true));
+                with("TaskGroup", |c| {
+                    c.expiring(true);
+                    c.interrupt_seen();
+                });
                 if with("TaskGroup", |c| c.begin_held_delivery()) {
                     // A future in the body holds the task's cancellations (an inner
                     // group's exit, a Condition wait re-taking its lock): the
@@ -104,8 +114,14 @@ where
                 // finished; any other body ends now, its `Drop` guards running as its
                 // `except` blocks would.
                 if with("TaskGroup", |c| c.running_held()) {
+                    if interrupted {
+                        with("TaskGroup", |c| c.expiring(true));
+                    }
                     let body = this.body.as_mut().expect("checked");
                     let p = body.as_mut().poll(cx);
+                    if interrupted {
+                        with("TaskGroup", |c| c.expiring(false));
+                    }
                     if with("TaskGroup", |c| c.caught_now()) {
                         // Caught in the body, which goes on, and the group with it:
                         // asyncio's `__aexit__` sees no exception.
@@ -170,12 +186,15 @@ where
                     let mut s = this.join.group.shared.state.borrow_mut();
                     if !s.aborting && !s.body.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                         s.body = Some(cx.waker().clone());
+                        s.body_task = try_with(|c| c.running()).flatten();
                     } else if s.aborting && !aborting_before && s.body.is_none() {
                         // A child failed inside this poll of the body, before the body's
                         // waker was registered: an eager child failing in its first step
                         // (`TaskGroup::spawn_eager`). asyncio cancelled the parent task in
                         // `create_task`; the body is interrupted at its next turn.
                         s.interrupt_body = true;
+                        // What the body awaits is cancelled with it (case 758).
+                        try_with(|c| c.running().map(|task| c.note_interrupt(task)));
                         cx.waker().wake_by_ref();
                     }
                     drop(s);

@@ -115,6 +115,8 @@ pub(super) struct GroupState {
     joiner: Option<TaskId>,
     /// While a [`GroupScope`] body runs: the body's task, woken when a failure interrupts it.
     pub(super) body: Option<Waker>,
+    /// The task that polled the body last (whose waker `body` is, when it is its own).
+    pub(super) body_task: Option<TaskId>,
     /// A child failed while the scope's body was running: the body is to be dropped.
     pub(super) interrupt_body: bool,
     /// The join was cancelled as a future (the joining task cancelled, or a timeout around
@@ -444,7 +446,7 @@ impl CancelFuture for GroupShared {
 
 impl DoneCallback for GroupShared {
     fn on_done(&self, index: usize, how: &Completion) {
-        let (abort, waker, body, absorb) = {
+        let (abort, waker, body, absorb, body_task) = {
             let mut s = self.state.borrow_mut();
             s.remaining -= 1;
             let failure = match how {
@@ -477,7 +479,8 @@ impl DoneCallback for GroupShared {
                 .then_some(s.joiner)
                 .flatten()
                 .map(|joiner| (joiner, s.cancelled));
-            (abort, waker, body, absorb)
+            let body_task = if body.is_some() { s.body_task } else { None };
+            (abort, waker, body, absorb, body_task)
         };
         if let Some((joiner, cancelled)) = absorb {
             try_with(|c| {
@@ -503,6 +506,11 @@ impl DoneCallback for GroupShared {
         // Then the parent, as `_parent_task.cancel()` follows `_abort()`: one slot, like a
         // cancelled task's wake-up.
         if let Some(w) = body {
+            if let Some(task) = body_task {
+                // What the body awaits is cancelled by this wake-up: a `cancel()` before
+                // the task's turn keeps its `CancelledError()` (case 757).
+                try_with(|c| c.note_interrupt(task));
+            }
             w.wake();
         }
         if let Some(w) = waker {

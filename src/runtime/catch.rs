@@ -14,6 +14,20 @@
 
 use super::{Core, Message, TaskId};
 
+/// Where a delivered timeout expiry went (`Core::forwarded_expiries`), until its timeout
+/// reads it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ExpiryForward {
+    /// To the one task the work awaits: swallowed if that task ends otherwise than
+    /// cancelled (it caught the cancellation, case 737).
+    Task(TaskId),
+    /// To several tasks the work awaits: a gather of them decides.
+    Tasks,
+    /// Through a gather, which resolved: whether it failed with something other than
+    /// `CancelledError` (swallowed: the work reads that failure, case 756).
+    Decided(bool),
+}
+
 impl Core {
     /// The running task's cancellation, being delivered, is caught by a scope: the
     /// delivery ends, and its message is taken for the scope's `Cancelled`.
@@ -73,28 +87,50 @@ impl Core {
         self.reraised.is_some() && self.reraised.take_if(|&mut t| t == id).is_some()
     }
 
-    /// A timeout's expiry for task `owner` was forwarded to `awaited`, the one task its
-    /// work awaits (asyncio's `_fut_waiter.cancel()`).
-    pub(super) fn note_forwarded_expiry(&mut self, owner: TaskId, awaited: TaskId) {
+    /// A timeout's expiry for task `owner` was forwarded to what its work awaits (asyncio's
+    /// `_fut_waiter.cancel()`).
+    pub(super) fn note_forwarded_expiry(&mut self, owner: TaskId, to: ExpiryForward) {
         // A note the task's earlier timeout never read (it was dropped) goes.
-        self.forwarded_expiries.insert(owner, awaited);
+        self.forwarded_expiries.insert(owner, to);
     }
 
-    /// The timeout of `owner` reads its delivered expiry: whether it was forwarded to the
-    /// one task its work awaits and that task caught it and ended otherwise (forgets the
-    /// forward). asyncio's `__wakeup` then hands the work that task's value or exception,
-    /// nothing is raised, and the timeout exits without `TimeoutError`.
+    /// Whether a timeout's expiry for task `id` was forwarded to what its work awaits and
+    /// not yet read: a gather `id` awaits was cancelled through it (asyncio's
+    /// `_GatheringFuture.cancel()` sets `_cancel_requested`, case 756).
+    pub(crate) fn expiry_forwarded(&self, id: TaskId) -> bool {
+        !self.forwarded_expiries.is_empty()
+            && self
+                .forwarded_expiries
+                .get(&id)
+                .is_some_and(|f| !matches!(f, ExpiryForward::Decided(_)))
+    }
+
+    /// The gather task `id` awaits, cancelled by `id`'s timeout's expiry, resolved:
+    /// `swallowed` when it failed with something other than `CancelledError` (the timeout
+    /// lets that through, expired), else it raises `CancelledError`, which the timeout
+    /// turns into its `TimeoutError` (case 756).
+    pub(crate) fn decide_expiry(&mut self, id: TaskId, swallowed: bool) {
+        self.forwarded_expiries
+            .insert(id, ExpiryForward::Decided(swallowed));
+    }
+
+    /// The timeout of `owner` reads its delivered expiry: whether it was forwarded to what
+    /// its work awaits and that did not raise `CancelledError` (forgets the forward): the
+    /// one task awaited caught it and ended otherwise, or a gather decided so. asyncio's
+    /// `__wakeup` then hands the work that value or exception, nothing is raised, and the
+    /// timeout exits without `TimeoutError`.
     pub(crate) fn take_swallowed_expiry(&mut self, owner: TaskId) -> bool {
         if self.forwarded_expiries.is_empty() {
             return false;
         }
-        let Some(awaited) = self.forwarded_expiries.remove(&owner) else {
-            return false;
-        };
-        matches!(
-            self.state_of(awaited) & super::slot::END_MASK,
-            super::slot::END_RETURNED | super::slot::END_PANICKED
-        )
+        match self.forwarded_expiries.remove(&owner) {
+            Some(ExpiryForward::Task(awaited)) => matches!(
+                self.state_of(awaited) & super::slot::END_MASK,
+                super::slot::END_RETURNED | super::slot::END_PANICKED
+            ),
+            Some(ExpiryForward::Decided(swallowed)) => swallowed,
+            Some(ExpiryForward::Tasks) | None => false,
+        }
     }
 
     /// Whether `id` has a cancellation pending that was forwarded to what it awaits
@@ -132,6 +168,30 @@ impl Core {
                 false
             }
         })
+    }
+
+    /// A TaskGroup child's failure wakes task `id` to interrupt the group's body: asyncio's
+    /// `_parent_task.cancel()` cancelled what the body awaits, with no message.
+    pub(crate) fn note_interrupt(&mut self, id: TaskId) {
+        if !self.interrupted.contains(&id) {
+            self.interrupted.push(id);
+        }
+    }
+
+    /// The running task's group scope takes its body's interrupt (its turn came).
+    pub(crate) fn interrupt_seen(&mut self) {
+        if !self.interrupted.is_empty()
+            && let Some(id) = self.running
+        {
+            self.interrupted.retain(|&t| t != id);
+        }
+    }
+
+    /// Whether task `id` was woken to interrupt its group's body and is still queued for
+    /// it: a `cancel()` now finds asyncio's `_fut_waiter` done, and the task's step keeps
+    /// the interrupt's `CancelledError()` (705's rule, case 757).
+    pub(super) fn woken_by_interrupt(&self, id: TaskId) -> bool {
+        !self.interrupted.is_empty() && self.interrupted.contains(&id) && self.is_queued(id)
     }
 
     /// At a timeout's exit after its expiry (the expiry's own count ended): whether task

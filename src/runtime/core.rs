@@ -227,12 +227,15 @@ pub(crate) struct Core {
     /// The task that re-raised a caught cancellation in this step (`Cancelled::reraise`):
     /// an enclosing scope catches it, else the step ends the task cancelled.
     pub(super) reraised: Option<TaskId>,
-    /// Timeout expiries forwarded to the one task the timed-out work awaited: the
-    /// timeout's task -> the awaited task, until the timeout reads it (`catch.rs`).
-    pub(super) forwarded_expiries: BTreeMap<TaskId, TaskId>,
+    /// Timeout expiries forwarded to the tasks the timed-out work awaited: the timeout's
+    /// task -> where the expiry went, until the timeout reads it or exits (`catch.rs`).
+    pub(super) forwarded_expiries: BTreeMap<TaskId, super::catch::ExpiryForward>,
     /// Forwarded cancellations a gather decided when it resolved: the awaiting task -> its
     /// message if delivered, `None` if withdrawn, until the task's turn (`catch.rs`).
     pub(super) decided_forwards: BTreeMap<TaskId, Option<Option<Message>>>,
+    /// Tasks a TaskGroup child's failure woke to interrupt their group's body, not polled
+    /// since (`catch.rs`, case 757).
+    pub(super) interrupted: Vec<TaskId>,
     /// The task whose timeout expiry is being delivered (its inner work dropping), which
     /// `cancelling()` counts (`Core::expiring`).
     pub(super) expiring: Option<TaskId>,
@@ -355,6 +358,7 @@ impl Core {
             reraised: None,
             forwarded_expiries: BTreeMap::new(),
             decided_forwards: BTreeMap::new(),
+            interrupted: Vec::new(),
             expiring: None,
             expiries: Expiries::default(),
             limits: Limits {
@@ -438,6 +442,7 @@ impl Core {
         self.reraised = None;
         self.forwarded_expiries.clear();
         self.decided_forwards.clear();
+        self.interrupted.clear();
         self.expiring = None;
         self.expiries.clear();
         self.main = TaskId::from_index(0);

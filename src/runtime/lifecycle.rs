@@ -67,6 +67,7 @@ impl Core {
         let woken_by = if must && self.running != Some(id) {
             self.woken_cancelled(&inner)
                 .or_else(|| self.woken_by_expiry(id).then_some(None))
+                .or_else(|| self.woken_by_interrupt(id).then_some(None))
         } else {
             None
         };
@@ -78,8 +79,9 @@ impl Core {
             // `uncancel()` say next, as a forwarded cancellation does (case 705).
             // An awaited task's message is taken at the task's turn, where asyncio's
             // `__wakeup` retrieves it (`Core::take_awaited_message`, cases 707, 710).
-            // Woken by a timeout's expiry, which cancelled the sleep or primitive it awaited:
-            // the same, with no message (case 711).
+            // Woken by a timeout's expiry, which cancelled the sleep or primitive it awaited,
+            // or by a TaskGroup child's failure interrupting the body: the same, with no
+            // message (cases 711, 757).
             self.cancel_counts.get_mut(&id).expect("counted").must = false;
             delivered = woken_by;
         } else {

@@ -18,6 +18,7 @@
 use std::task::Waker;
 
 use super::TaskId;
+use super::catch::ExpiryForward;
 use super::slot::{ABANDONING, CANCEL, QUEUED, SLEEPING};
 use super::{Core, TimerKey, WaitOn};
 
@@ -223,11 +224,15 @@ impl Core {
             let reached = self.cancel(t, None);
             if reached && sole {
                 // It may catch the cancellation and return (`catch.rs`).
-                self.note_forwarded_expiry(task, t);
+                self.note_forwarded_expiry(task, ExpiryForward::Task(t));
             }
             forwarded |= reached;
         }
         if forwarded {
+            if !sole {
+                // A gather of them decides what the work sees (`catch.rs`).
+                self.note_forwarded_expiry(task, ExpiryForward::Tasks);
+            }
             return None;
         }
         // A future awaited alone is cancelled, and the task woken among its awaiters.
@@ -257,6 +262,11 @@ impl Core {
     /// work, or was dropped): asyncio's `__aexit__` uncancels the task, so `cancelling()`
     /// no longer counts the expiry.
     pub(crate) fn expiry_over(&mut self, id: TaskId) {
+        if !self.forwarded_expiries.is_empty() {
+            // A forward the timeout never read (it was dropped) must not reach a later
+            // gather of the task.
+            self.forwarded_expiries.remove(&id);
+        }
         if !self.expiries.is_empty() {
             self.expiries.pop(self.slot_index(id), id);
         }

@@ -57,14 +57,19 @@ fn on_done(state: &RefCell<State>, i: usize, r: TaskResult, cell: Option<&TaskCe
         let _ = outer.set_error(e);
         return;
     }
-    s.outcomes[i] = Some(r);
+    // asyncio lists `CancelledError(fut._cancel_message or '')`: a task's is fresh, a bare
+    // future's keeps its message (case 759).
+    s.outcomes[i] = Some(match cell {
+        None if r.as_ref().is_err_and(|e| !e.message.is_empty()) => r,
+        _ => r.map_err(super::combine::gathered),
+    });
     if s.remaining == 0 {
         let list = s
             .outcomes
             .iter_mut()
             .map(|o| match o.take().expect("every child ended") {
                 Ok(v) => v,
-                Err(e) => Value::Error(super::combine::gathered(e)),
+                Err(e) => Value::Error(e),
             })
             .collect();
         s.resolved = true;

@@ -70,6 +70,7 @@ mod ninth_primitives;
 mod ninth_sync;
 mod ninth_tasks;
 mod ninth_timeouts;
+mod round24;
 mod rounds;
 mod seventh_fixes;
 mod seventh_services;
