@@ -274,12 +274,17 @@ impl Core {
 
     /// A timeout's exit after its expiry gave up the inner work: the expiry's count ends
     /// ([`Core::expiry_over`]), and the answer is [`Core::caught_beyond`]'s. When no
-    /// cancellation of any task is counted but expiries, `cancelling()` is what the task's
+    /// cancellation of any task is counted but expiries and no expiry was forwarded
+    /// (`expiry_over` forgets one), `cancelling()` is what the task's
     /// stack has left once it popped, so one look at the slot and the stack answers both
     /// (W6 exits this way about 5,000 times a run, with expiries of other tasks
     /// outstanding).
     pub(crate) fn exit_after_expiry(&mut self, id: TaskId, entry: u32) -> bool {
-        if self.expiries.is_empty() || !self.cancel_counts.is_empty() || self.expiring.is_some() {
+        if self.expiries.is_empty()
+            || !self.cancel_counts.is_empty()
+            || self.expiring.is_some()
+            || !self.forwarded_expiries.is_empty()
+        {
             self.expiry_over(id);
             return self.caught_beyond(id, entry);
         }
