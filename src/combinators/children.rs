@@ -73,8 +73,9 @@ pub(crate) enum Resolved {
     /// Every child ended.
     All,
     /// Every child ended, after the gather was cancelled (asyncio's `_cancel_requested`):
-    /// it raises `CancelledError` whatever the children returned, with the last child's
-    /// message if that child ended cancelled (`_make_cancelled_error`, case 716).
+    /// it raises `CancelledError` whatever the children returned, with the message of the
+    /// last child in argument order if it ended cancelled (`_make_cancelled_error`, cases
+    /// 716 and 767).
     Cancelled(Option<Message>),
 }
 
@@ -115,7 +116,8 @@ impl<T> GatherState<T> {
     /// to the children counts, asyncio's `_fut_waiter.cancel()`), and then what the
     /// awaiter's wake-up raises: the failure's `CancelledError` with its message (delivered),
     /// another failure (the cancellation withdrawn, `None`: the awaiter's poll reads it), or
-    /// `CancelledError` with the last child's message, taken, if it ended cancelled.
+    /// `CancelledError` with the last child's message (the last in argument order, case
+    /// 767), taken, if it ended cancelled.
     fn decide(
         &mut self,
         child: Option<TaskId>,
@@ -175,12 +177,29 @@ impl<T: 'static> DoneCallback for GatherShared<T> {
                 s.outcomes[index] = Some(r);
                 return;
             }
-            let child = s.tasks[index];
-            let decided = s.decide(child, &r, failed);
-            s.outcomes[index] = Some(r);
-            if failed {
+            let decided = if failed {
+                let child = s.tasks[index];
+                let decided = s.decide(child, &r, true);
+                s.outcomes[index] = Some(r);
                 s.first_failure = Some(index);
-            }
+                decided
+            } else {
+                // Every child ended: asyncio's `_done_callback` reads the last child in
+                // argument order (its loop's `fut`), not the one that ended last.
+                s.outcomes[index] = Some(r);
+                let last = s.outcomes.len() - 1;
+                let r = match s.outcomes[last].take() {
+                    Some(r) => r,
+                    None => {
+                        let mut handle = s.handles[last].take().expect("an ended child");
+                        self.mode.read(&mut handle)
+                    }
+                };
+                let child = s.tasks[last];
+                let decided = s.decide(child, &r, false);
+                s.outcomes[last] = Some(r);
+                decided
+            };
             if let Some((awaiter, delivered)) = decided {
                 with("gather", |c| c.decide_forwarded(awaiter, delivered));
             }

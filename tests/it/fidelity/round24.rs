@@ -1,4 +1,4 @@
-//! The differences fixed in round 24 (756-759, 766): a timeout's expiry reaching a gather
+//! The differences fixed in round 24 (756-759, 766, 767): a timeout's expiry reaching a gather
 //! through its caller, a TaskGroup body's interrupt cancelled again, a gather's listing of
 //! cancelled futures, and a resolved gather dropped before it was read.
 
@@ -291,6 +291,38 @@ fn case_766_gather_resolved_then_dropped() {
             log!("cancelled: {}", task::Cancelled::new(message.as_deref()));
         }
         sleep(secs(0.25)).await;
+        log!("end");
+    });
+}
+
+/// A gather with `return_exceptions` cancelled through its awaiter raises the message of
+/// its last child in argument order, not of the child that ended last (found by the
+/// fuzzer, seed 8410, program 105).
+#[test]
+fn case_767_gather_cancel_message_last_argument() {
+    async fn shape(b_last: bool) {
+        let a = spawn(sleep(secs(1.0))).share();
+        let b = spawn(async { log!("quick ran") }).share();
+        b.cancel_with("from main");
+        let children = if b_last {
+            vec![a.clone(), b]
+        } else {
+            vec![b, a.clone()]
+        };
+        let w = spawn(async move {
+            match catch_cancelled(gather_all_tasks(children)).await {
+                Ok(r) => log!("gather returned {} results", r.len()),
+                Err(e) => log!("waiter caught {e}"),
+            }
+        })
+        .share();
+        sleep(secs(0.0)).await;
+        w.cancel();
+        let _ = gather_all_tasks(vec![a, w]).await;
+    }
+    assert_matches_cpython("767_gather_cancel_message_last_argument", async {
+        shape(true).await;
+        shape(false).await;
         log!("end");
     });
 }
