@@ -338,7 +338,7 @@ fn take_main_output<T: 'static>() -> Option<Result<T, JoinError>> {
 fn teardown() {
     // Most runs end with every task done and joined: then there is nothing to do.
     let (n, alive) = with("Sim::run", |c| {
-        let alive = c.tasks.iter().any(|s| !s.is_done() && s.cell.is_some());
+        let alive = c.any_unreleased(|s| !s.is_done() && s.cell.is_some());
         (c.task_count(), alive)
     });
     for i in (0..n).filter(|_| alive) {
@@ -371,7 +371,7 @@ fn teardown() {
             drop(cell);
         }
     }
-    let outputs = with("Sim::run", |c| c.tasks.iter().any(|s| s.cell.is_some()));
+    let outputs = with("Sim::run", |c| c.any_unreleased(|s| s.cell.is_some()));
     for i in (0..n).filter(|_| outputs) {
         let id = TaskId::from_index(i);
         let cell = with("Sim::run", |c| c.slot_mut(id)?.cell.take());

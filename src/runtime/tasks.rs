@@ -143,6 +143,27 @@ impl Core {
         }
     }
 
+    /// Whether a slot not released (`release_at`) satisfies `f`; a released slot holds no
+    /// task and no output, so asking about one is never needed.
+    ///
+    /// Most runs end with every slot but main's released (main's output is taken, its slot
+    /// kept): then only main's slot is read, where a scan would read every slot of the run
+    /// (a cache line each, cold at the run's end: 10,000 in W6).
+    pub(super) fn any_unreleased(&self, f: impl Fn(&TaskSlot) -> bool) -> bool {
+        let main = self.main.slot() as usize;
+        match self.tasks.len() - self.free_slots.len() {
+            0 => false,
+            1 if self
+                .tasks
+                .get(main)
+                .is_some_and(|s| s.task == self.main.get()) =>
+            {
+                f(&self.tasks[main])
+            }
+            _ => self.tasks.iter().any(f),
+        }
+    }
+
     /// Whether task `id` has ended.
     #[inline]
     pub(crate) fn is_done(&self, id: TaskId) -> bool {
