@@ -62,13 +62,14 @@ pub(crate) fn first_occurrences<'a, H: Awaitable + 'a>(
         .collect()
 }
 
-/// Disarms a timeout's timer of run `run`, if that run is still going; a foreign waker it
-/// held is dropped after the core borrow. Inline: a timeout's finish calls it once per
-/// timeout, and out of line it cost W6 about 7 instructions a task.
+/// Disarms a timeout's timer of run `run` (the run id's low bits, as the timeout keeps
+/// them), if that run is still going; a foreign waker it held is dropped after the core
+/// borrow. Inline: a timeout's finish calls it once per timeout, and out of line it cost W6
+/// about 7 instructions a task.
 #[inline]
-pub(crate) fn disarm(run: u64, key: TimerKey) {
+pub(crate) fn disarm(run: u32, key: TimerKey) {
     let waker = try_with(|c| {
-        if c.run_id() == run {
+        if c.run_id() as u32 == run {
             c.cancel_timer(key)
         } else {
             None

@@ -30,8 +30,8 @@ pub(crate) trait ErasedTask {
     /// Gives the task its waker (a cell is boxed before it has one, so that the future is
     /// moved once, into the box).
     fn set_waker(self: Pin<&mut Self>, waker: Waker);
-    /// Asks for the cell's lines (its waker and the start of its future) to be brought into
-    /// cache without waiting for them ([`super::prefetch`]).
+    /// Asks for the cell's first line to be brought into cache without waiting for it
+    /// ([`super::prefetch`]).
     fn prefetch(&self);
     /// Gives the cell back once its output was taken (a join's last poll): a plain task's
     /// cell goes to the thread's pool of cells for the next spawn of its type
@@ -58,9 +58,13 @@ pub(crate) trait ErasedTask {
 }
 
 pin_project! {
-    /// A task's own waker next to its state, so a poll needs no waker clone.
+    /// A task's future with its own waker, so a poll needs no waker clone; then its output.
+    ///
+    /// A poll of a task that ran long ago reads every line of its cell (the waker, the
+    /// state, the future's fields): the fewer bytes, the fewer lines a cold poll waits
+    /// for. A W6 task (a timeout over a sleep) is 128 bytes, where it was 144 with the
+    /// waker beside the state and its tag (`tests::a_timeout_tasks_cell_is_128_bytes`).
     pub(crate) struct TaskCell<F: Future> {
-        waker: Waker,
         #[pin]
         state: State<F>,
     }
@@ -69,7 +73,9 @@ pin_project! {
 pin_project! {
     #[project = StateProj]
     enum State<F: Future> {
-        Running { #[pin] future: F },
+        // The waker lives and drops with the future: its pointer to a vtable is the
+        // variant's niche, so the cell needs no separate tag (8 bytes).
+        Running { #[pin] future: F, waker: Waker },
         Done { result: Option<Result<F::Output, JoinError>> },
     }
 }
@@ -91,19 +97,20 @@ impl<F: Future + 'static> TaskCell<F> {
     /// Puts `future` into an emptied cell (one from the pool, [`empty`](Self::empty)).
     #[inline]
     pub(super) fn refill(self: Pin<&mut Self>, future: F) {
-        self.project().state.set(State::Running { future });
+        self.project().state.set(State::Running {
+            future,
+            waker: Waker::noop().clone(),
+        });
     }
 
-    /// Empties the cell of a task that ended, for the pool: drops the task's waker (as a
-    /// freed cell's: the core reuses a retired waker only once nothing else holds it), then
-    /// the output left in it (a detached task's). False, and the cell as it was, when the
-    /// task has not ended.
+    /// Empties the cell of a task that ended, for the pool: drops the output left in it (a
+    /// detached task's; the task's waker went with its future). False, and the cell as it
+    /// was, when the task has not ended.
     pub(super) fn empty(self: Pin<&mut Self>) -> bool {
         let mut this = self.project();
         if let StateProj::Running { .. } = this.state.as_mut().project() {
             return false;
         }
-        *this.waker = Waker::noop().clone();
         this.state.set(State::Done { result: None });
         true
     }
@@ -112,8 +119,10 @@ impl<F: Future + 'static> TaskCell<F> {
     #[inline]
     pub(crate) fn new(future: F) -> TaskCell<F> {
         TaskCell {
-            waker: Waker::noop().clone(),
-            state: State::Running { future },
+            state: State::Running {
+                future,
+                waker: Waker::noop().clone(),
+            },
         }
     }
 }
@@ -122,8 +131,8 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
     fn poll_task(self: Pin<&mut Self>) -> Poll<()> {
         let mut this = self.project();
         let output = match this.state.as_mut().project() {
-            StateProj::Running { future } => {
-                let mut cx = Context::from_waker(this.waker);
+            StateProj::Running { future, waker } => {
+                let mut cx = Context::from_waker(waker);
                 match future.poll(&mut cx) {
                     Poll::Ready(v) => v,
                     Poll::Pending => return Poll::Pending,
@@ -139,7 +148,10 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
 
     fn poll_host(self: Pin<&mut Self>, host: &mut Host<'_>) -> Poll<()> {
         let mut this = self.project();
-        let mut cx = Context::from_waker(this.waker);
+        let StateProj::Running { waker, .. } = this.state.as_mut().project() else {
+            return Poll::Ready(());
+        };
+        let mut cx = Context::from_waker(waker);
         let poll = host(&mut cx);
         if poll.is_ready() {
             this.state.set(State::Done { result: None });
@@ -154,14 +166,15 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
     }
 
     fn set_waker(self: Pin<&mut Self>, waker: Waker) {
-        *self.project().waker = waker;
+        if let StateProj::Running { waker: own, .. } = self.project().state.project() {
+            *own = waker;
+        }
     }
 
     fn prefetch(&self) {
-        // A box is 16-byte aligned: a small cell may straddle two lines, whose first bytes
-        // are the waker's and the future's.
-        prefetch(&self.waker);
-        prefetch(&self.state);
+        // The cell's start. The waker's line would need the state's tag read, which is the
+        // load a prefetch is there to spare.
+        prefetch(self);
     }
 
     fn take_output(self: Pin<&mut Self>, out: &mut dyn Any) {
@@ -182,19 +195,15 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
             return;
         };
         *slot = result.take();
-        // As `recycle`: the waker is dropped now, and the emptied cell goes to the pool.
-        *self.as_mut().project().waker = Waker::noop().clone();
+        // As `recycle`: the emptied cell goes to the pool.
         cell_pool::put::<_, { cell_pool::ALL }>(self);
     }
 
-    fn recycle(mut self: Pin<Box<Self>>) {
+    fn recycle(self: Pin<Box<Self>>) {
         if !matches!(self.state, State::Done { result: None }) {
             // Not expected (only a join recycles, after taking the output); freed as before.
             return;
         }
-        // The task's waker is dropped now, as a freed cell's was: the core reuses a retired
-        // waker only once nothing else holds it.
-        *self.as_mut().project().waker = Waker::noop().clone();
         cell_pool::put::<_, { cell_pool::ALL }>(self);
     }
 
@@ -208,5 +217,35 @@ impl<F: Future + 'static> ErasedTask for TaskCell<F> {
         self: Pin<Box<Self>>,
     ) -> Result<Pin<Box<dyn ErasedTask + Send>>, Pin<Box<dyn ErasedTask>>> {
         Err(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::time::Duration;
+
+    use super::TaskCell;
+    use crate::{sleep, timeout};
+
+    fn cell_size<F: Future>(_: &F) -> usize {
+        size_of::<TaskCell<F>>()
+    }
+
+    /// W6's task (`benches/compare/sim.rs`: a timeout over a sleep, and the task number
+    /// it was spawned with) is two cache lines' worth: the waker's vtable pointer is the
+    /// state's niche (no tag), and the timeout's state is 40 bytes.
+    #[test]
+    fn a_timeout_tasks_cell_is_128_bytes() {
+        let t = 7u64;
+        let task = async move {
+            let r = timeout(
+                Duration::from_millis(t),
+                sleep(Duration::from_millis(2 * t)),
+            )
+            .await;
+            u64::from(r.is_err())
+        };
+        assert_eq!(cell_size(&task), 128);
     }
 }

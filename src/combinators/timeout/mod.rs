@@ -505,7 +505,7 @@ mod tests {
     /// Every timeout's future carries its state: it stays packed.
     #[test]
     fn a_timeout_is_small() {
-        assert!(std::mem::size_of::<super::State>() <= 56);
-        assert!(std::mem::size_of::<super::Timeout<crate::Sleep>>() <= 112);
+        assert!(std::mem::size_of::<super::State>() <= 40);
+        assert!(std::mem::size_of::<super::Timeout<crate::Sleep>>() <= 96);
     }
 }

@@ -15,25 +15,27 @@ use crate::time::Instant;
 /// (`runtime/scope.rs`). Under a picking policy the timer waits while the inner work
 /// sleeps until before the deadline (`DEFERRED`, `runtime/deferred.rs`).
 ///
-/// Packed into 56 bytes (every timeout's future carries it): the options are flags.
+/// Packed into 40 bytes (every timeout's future carries it): the options are flags.
 #[derive(Clone, Default)]
 pub(super) struct State {
     /// `STARTED`, `HAS_DEADLINE`, `RESCHEDULED`, `RESCHEDULED_TO`, `EXPIRED`, `FINISHED`,
     /// `ABSORBED`, `CAUGHT`, `DEFERRED`.
     flags: u16,
     /// With `STARTED`: the task that runs the timeout (`TaskId::get`), its slot (kept so
-    /// that the core finds the task without a look-up in its id table) and its run.
+    /// that the core finds the task without a look-up in its id table) and its run (the
+    /// run id's low bits, as a `Sleep` keeps them).
     task: u32,
     slot: u32,
-    run: u64,
+    run: u32,
     /// With `HAS_DEADLINE`: the current deadline (ns). Before the start, with
     /// `RESCHEDULED_TO`: the deadline a handle set (the field is shared: a deadline is only
     /// set once the timeout started).
     deadline: u64,
     /// The armed deadline timer, `TimerKey::NONE` when none.
     key: TimerKey,
-    /// The waker of the last poll when it is not the owner's own (re-arming uses it).
-    waker: Option<Waker>,
+    /// The waker of the last poll when it is not the owner's own (re-arming uses it);
+    /// boxed, as it is rare and the state is in every timeout's future (8 bytes, not 16).
+    waker: Option<Box<Waker>>,
 }
 
 const STARTED: u16 = 1;
@@ -54,14 +56,14 @@ const CAUGHT: u16 = 1 << 7;
 const DEFERRED: u16 = 1 << 8;
 
 impl State {
-    pub(super) fn owner(&self) -> Option<(u64, TaskId)> {
+    pub(super) fn owner(&self) -> Option<(u32, TaskId)> {
         (self.flags & STARTED != 0)
             .then(|| (self.run, TaskId::new(self.task as usize - 1, self.slot)))
     }
 
     pub(super) fn set_owner(&mut self, (run, task): (u64, TaskId)) {
         self.flags |= STARTED;
-        (self.run, self.task, self.slot) = (run, task.get(), task.slot());
+        (self.run, self.task, self.slot) = (run as u32, task.get(), task.slot());
     }
 
     pub(super) fn deadline(&self) -> Option<Instant> {
@@ -133,8 +135,9 @@ impl State {
         let (Some(key), Some((run, _))) = (self.key(), self.owner()) else {
             return false;
         };
-        let delivered =
-            try_with(|c| c.run_id() == run && c.timer_deadline(key) == Some(Deadline::Delivered));
+        let delivered = try_with(|c| {
+            c.run_id() as u32 == run && c.timer_deadline(key) == Some(Deadline::Delivered)
+        });
         delivered == Some(true)
     }
 }
@@ -169,7 +172,7 @@ impl State {
             };
             self.set_owner(owner);
             self.set_deadline(deadline);
-            self.waker = c.foreign(owner.1, waker);
+            self.waker = c.foreign(owner.1, waker).map(Box::new);
             let due = deadline.is_some_and(|d| d <= c.now());
             match deadline {
                 // Armed after the inner work's poll if it does not sleep until before the
@@ -192,8 +195,8 @@ impl State {
             // woke): its expiry is queued now, one slot later, as a passed deadline's, and
             // wins as the expiry would have won at the deadline.
             self.flags &= !DEFERRED;
-            self.waker = c.foreign(owner.1, waker);
-            self.key = c.arm_deferred(owner.1, d, self.waker.clone());
+            self.waker = c.foreign(owner.1, waker).map(Box::new);
+            self.key = c.arm_deferred(owner.1, d, self.waker.as_deref().cloned());
             return Err(Ended::Waiting);
         }
         let timer = self.key().and_then(|k| c.timer_deadline(k));
@@ -222,7 +225,7 @@ impl State {
                 // `finish` does for the other endings).
                 self.flags |= EXPIRED | FINISHED;
                 let key = self.take_key().expect("a delivered timer has a key");
-                let timer = if c.run_id() == owner.0 {
+                let timer = if c.run_id() as u32 == owner.0 {
                     c.cancel_timer(key)
                 } else {
                     None
@@ -242,7 +245,7 @@ impl State {
             None => c.owns(owner.1, waker),
         };
         if !same_waker {
-            self.waker = c.foreign(owner.1, waker);
+            self.waker = c.foreign(owner.1, waker).map(Box::new);
             // The timer wakes whoever polled last.
             if let (Some(k), Some(_)) = (self.key(), timer) {
                 c.set_timer_waker(k, waker);
@@ -257,12 +260,16 @@ impl State {
     /// a stale waker to drop outside the core.
     pub(super) fn arm(&mut self, c: &mut Core, old: Option<TimerKey>) -> Option<Waker> {
         let (run, owner) = self.owner().expect("armed after the start");
-        assert_eq!(c.run_id(), run, "simloop: timeout used outside its run");
+        assert_eq!(
+            c.run_id() as u32,
+            run,
+            "simloop: timeout used outside its run"
+        );
         let stale = old.and_then(|k| c.cancel_timer(k));
         self.flags &= !DEFERRED;
         self.key = match self.deadline() {
             None => TimerKey::NONE,
-            Some(d) => c.arm_timer_for(owner, d, self.waker.clone(), TimerKind::Cancel),
+            Some(d) => c.arm_timer_for(owner, d, self.waker.as_deref().cloned(), TimerKind::Cancel),
         };
         stale
     }
@@ -284,9 +291,13 @@ impl State {
                 return;
             }
             let (run, owner) = self.owner().expect("deferred after the start");
-            assert_eq!(c.run_id(), run, "simloop: timeout used outside its run");
+            assert_eq!(
+                c.run_id() as u32,
+                run,
+                "simloop: timeout used outside its run"
+            );
             self.flags &= !DEFERRED;
-            self.key = c.arm_deferred(owner, deadline, self.waker.clone());
+            self.key = c.arm_deferred(owner, deadline, self.waker.as_deref().cloned());
         }
         if let Some(key) = self.key() {
             c.set_scope(key, mark);
@@ -314,7 +325,7 @@ impl State {
         if dropped_delivered || self.flags & ABSORBED != 0 {
             if let Some((run, task)) = self.owner() {
                 let _ = try_with(|c| {
-                    if c.run_id() == run {
+                    if c.run_id() as u32 == run {
                         c.expiry_over(task);
                     }
                 });
@@ -342,7 +353,7 @@ pub(super) enum Ended {
 /// Wakers an expired timeout gave up (its own and its timer's), dropped by the caller
 /// outside the core borrow (a waker's `Drop` may run user code).
 pub(super) struct Stale {
-    _own: Option<Waker>,
+    _own: Option<Box<Waker>>,
     _timer: Option<Waker>,
 }
 
