@@ -3,6 +3,7 @@
 
 mod handle;
 mod state;
+mod zero;
 
 pub use self::handle::{RescheduleError, TimeoutHandle};
 use self::state::{Ended, State, lock};
@@ -12,6 +13,7 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -82,8 +84,15 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 /// inline in the caller's task as Python 3.12+ does. `wait_for(d, &mut task)` cancels the
 /// task on expiry and waits for it to end, as asyncio's `wait_for(task, d)` does.
 ///
-/// A zero (or passed) timeout never polls the inner work, as asyncio 3.12's `wait_for` never
-/// starts a coroutine then; the result is [`Elapsed`] one pass later.
+/// A zero timeout never polls the inner work, as asyncio 3.12's `wait_for` never starts a
+/// coroutine then: it wraps it in a task, cancels that and waits for it to end
+/// (`_cancel_and_wait`), so the result is [`Elapsed`] three ready-queue slots later (the
+/// wrapper's cancelled step, its done-callback, the caller). simloop makes that task too, a
+/// placeholder that never runs the inner work, so it takes a task number as asyncio's does.
+/// With eager tasks on ([`Sim::eager_tasks`](crate::Sim::eager_tasks)) asyncio starts the
+/// wrapper at once: inner work that finishes without suspending gives its value; simloop
+/// polls it once, inline in the caller (inner work that suspends is dropped there, where
+/// asyncio cancels the wrapper task running it).
 ///
 /// **Differs from asyncio:** the duration comes first, as in tokio's `timeout`. With a zero
 /// timeout asyncio returns the result of a task that already finished, and cancels one that
@@ -200,6 +209,7 @@ where
         lazy: false,
         started: false,
         entry: 0,
+        zero: None,
         inner: Some(body(handle)),
     }
 }
@@ -250,6 +260,8 @@ pin_project! {
         // The task's `cancelling()` at the first poll (asyncio's `_cancelling`, read by
         // `__aenter__`), which the exit after an expiry compares with (case 726).
         entry: u32,
+        // A zero `wait_for` waiting for its cancelled placeholder task (`zero.rs`).
+        zero: Option<Rc<zero::Released>>,
         #[pin]
         inner: Option<F>,
     }
@@ -257,6 +269,9 @@ pin_project! {
     impl<F> PinnedDrop for Timeout<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
+            if let Some(released) = this.zero.take() {
+                zero::abandon(&released);
+            }
             // A timeout dropped after its expiry was delivered expired (nested timeouts
             // expiring together: the outer one reports, both say `expired()`).
             with_state(this.state, this.shared, |s| s.finish(true));
@@ -294,6 +309,7 @@ impl<F: Future> Timeout<F> {
             lazy: false,
             started: false,
             entry: 0,
+            zero: None,
             inner: Some(future),
         }
     }
@@ -322,6 +338,16 @@ impl<F: Future> Future for Timeout<F> {
         let mut this = self.project();
         let target = *this.target;
         let started = *this.started;
+        if *this.lazy && (this.zero.is_some() || (!started && matches!(target, Target::After(0)))) {
+            return poll_zero(
+                this.zero,
+                this.inner,
+                this.state,
+                this.shared,
+                this.started,
+                cx,
+            );
+        }
         // One core access: start (arm the deadline) at the first poll, read whether the
         // expiry was delivered, keep the timer's waker current, and mark where the inner
         // work's waits begin.
@@ -443,6 +469,41 @@ impl<F: Future> Future for Timeout<F> {
             }
         }
     }
+}
+
+/// A zero `wait_for` (asyncio 3.12's `_cancel_and_wait`, `zero.rs`): the placeholder task
+/// made and cancelled at the first poll, `Elapsed` once its done-callback woke the caller.
+fn poll_zero<F: Future>(
+    zero: &mut Option<Rc<zero::Released>>,
+    mut inner: Pin<&mut Option<F>>,
+    state: &mut State,
+    shared: &OnceCell<Arc<Mutex<State>>>,
+    started: &mut bool,
+    cx: &mut Context<'_>,
+) -> Poll<Result<F::Output, Elapsed>> {
+    if !*started {
+        *started = true;
+        match zero::start(inner.as_mut(), cx) {
+            zero::Started::Done(v) => {
+                with_state(state, shared, |s| s.finish(false));
+                return Poll::Ready(Ok(v));
+            }
+            zero::Started::Waiting(released) => *zero = Some(released),
+        }
+    }
+    let released = zero.as_ref().expect("waiting for the placeholder");
+    let Poll::Ready(elapsed) = zero::poll_released(released, cx) else {
+        return Poll::Pending;
+    };
+    *zero = None;
+    // The inner work was never started (or was dropped at the start, eager): dropping it
+    // now runs no `Drop` guard of its steps.
+    inner.set(None);
+    with_state(state, shared, |s| {
+        s.mark_expired();
+        s.finish(false);
+    });
+    Poll::Ready(Err(elapsed))
 }
 
 /// After a pending poll of the work: whether it caught the expiry before and re-raised a

@@ -1,10 +1,12 @@
-//! The differences fixed in round 25 (768-): a TaskGroup's exit leaving an eager child's
-//! abort of its task pending.
+//! The differences fixed in round 25 (768, 769, 780-): a TaskGroup's exit leaving an eager
+//! child's abort of its task pending, and `wait_for` with a zero timeout.
 
 use simloop::task::{self, catch_cancelled};
-use simloop::{ChildFailure, JoinError, Sim, TaskGroup, gather_all_tasks, log, sleep, spawn};
+use simloop::{
+    ChildFailure, JoinError, Sim, TaskGroup, gather_all_tasks, log, sleep, spawn, wait_for,
+};
 
-use super::{py_list, secs};
+use super::{assert_matches_cpython, py_list, secs};
 use crate::util::cpython_trace;
 
 /// A task that catches `caught` cancellations without `uncancel()`, then holds a TaskGroup
@@ -88,6 +90,112 @@ fn case_768_eager_group_exit_uncancel_left() {
     assert_eq!(
         out.trace.logs(),
         cpython_trace("768_eager_group_exit_uncancel_left"),
+        "simloop's trace differs from CPython's"
+    );
+}
+
+/// Logs `n` ticks, one a step (`await asyncio.sleep(0)` after each).
+async fn ticker(name: &'static str, n: u32) {
+    for i in 0..n {
+        log!("{name} tick {i}");
+        sleep(secs(0.0)).await;
+    }
+}
+
+/// Logs that it started, then sleeps a second.
+async fn work(name: &'static str) -> &'static str {
+    log!("{name} started");
+    sleep(secs(1.0)).await;
+    log!("{name} slept");
+    name
+}
+
+/// Logs and returns without suspending.
+async fn quick(name: &'static str) -> &'static str {
+    log!("{name} ran");
+    name
+}
+
+/// `wait_for(coro, 0)` wraps the coroutine in a task, cancels it before it starts and
+/// waits for it: three slots (the wrapper's cancelled step, its done-callback, the
+/// caller), a task number taken, the coroutine never run; a caller cancelled while it
+/// waits gets its own cancellation (the known difference `wait_for(coroutine, 0)`).
+#[test]
+fn case_769_wait_for_zero_wraps_in_task() {
+    async fn waits(name: &'static str) {
+        match catch_cancelled(wait_for(secs(0.0), work(name))).await {
+            Ok(Ok(_)) => log!("{name} returned"),
+            Ok(Err(_)) => log!("{name} TimeoutError"),
+            Err(e) => {
+                log!("{name} cancelled {e}");
+                e.reraise::<()>().await;
+            }
+        }
+    }
+    fn shown(r: Vec<Result<(), JoinError>>) -> String {
+        py_list(r.into_iter().map(|r| match r {
+            Err(JoinError::Cancelled { .. }) => "CancelledError('')",
+            other => panic!("{other:?}"),
+        }))
+    }
+    assert_matches_cpython("769_wait_for_zero_wraps_in_task", async {
+        let t = spawn(ticker("t", 6));
+        sleep(secs(0.0)).await;
+        if wait_for(secs(0.0), work("w")).await.is_err() {
+            log!("w TimeoutError");
+        }
+        let u = spawn(quick("u"));
+        // asyncio's wrapper took Task-3 (main is Task-1, the ticker Task-2): `u` is Task-4.
+        assert_eq!(u.id().get(), 4);
+        u.await.unwrap();
+        match wait_for(secs(0.0), quick("q")).await {
+            Ok(_) => log!("q returned"),
+            Err(_) => log!("q TimeoutError"),
+        }
+        let h = spawn(waits("x")).share();
+        sleep(secs(0.0)).await;
+        h.cancel_with("stop");
+        log!("x: {}", shown(gather_all_tasks(vec![h]).await));
+        let h = spawn(waits("y")).share();
+        sleep(secs(0.0)).await;
+        sleep(secs(0.0)).await;
+        h.cancel_with("late");
+        log!("y: {}", shown(gather_all_tasks(vec![h]).await));
+        t.await.unwrap();
+    });
+}
+
+/// With eager tasks, `wait_for(coro, 0)` starts its wrapper at once: a coroutine that
+/// returns (or raises) without suspending gives its outcome without yielding, the wrapper
+/// taking a task number; one that suspends is cancelled and waited for, three slots, then
+/// `TimeoutError`.
+#[test]
+fn case_780_eager_wait_for_zero() {
+    async fn bad(name: &'static str) -> Result<(), String> {
+        log!("{name} raises");
+        Err(format!("ValueError('{name}')"))
+    }
+    let out = Sim::new().eager_tasks(true).run(async {
+        let t = spawn(ticker("t", 6));
+        let r = wait_for(secs(0.0), quick("q")).await.unwrap();
+        log!("q returned {r}");
+        let u = spawn(quick("u"));
+        // The eager wrapper that ended at once took Task-3: `u` is Task-4.
+        assert_eq!(u.id().get(), 4);
+        if let Err(e) = wait_for(secs(0.0), bad("b")).await.unwrap() {
+            log!("b raised {e}");
+        }
+        match wait_for(secs(0.0), work("w")).await {
+            Ok(_) => log!("w returned"),
+            Err(_) => log!("w TimeoutError"),
+        }
+        drop(u);
+        t.await.unwrap();
+    });
+    assert!(out.result.is_ok(), "{:?}", out.failure());
+    assert_eq!(
+        out.trace.logs(),
+        cpython_trace("780_eager_wait_for_zero"),
         "simloop's trace differs from CPython's"
     );
 }
