@@ -1,12 +1,16 @@
-//! The differences fixed in round 25 (768, 769, 780-): a TaskGroup's exit leaving an eager
-//! child's abort of its task pending, and `wait_for` with a zero timeout.
+//! The differences fixed in round 25 (768, 769, 780, 781): a TaskGroup's exit leaving an
+//! eager child's abort of its task pending, `wait_for` with a zero timeout, and a task
+//! cancelled while its gather's callback is queued.
 
-use simloop::task::{self, catch_cancelled};
+use std::future::Future;
+
+use simloop::task::{self, Task, catch_cancelled};
 use simloop::{
-    ChildFailure, JoinError, Sim, TaskGroup, gather_all_tasks, log, sleep, spawn, wait_for,
+    ChildFailure, JoinError, JoinHandle, Sim, TaskGroup, gather_all_tasks, gather_tasks, log,
+    sleep, spawn, wait_for,
 };
 
-use super::{assert_matches_cpython, py_list, secs};
+use super::{assert_matches_cpython, py_bool, py_list, secs};
 use crate::util::cpython_trace;
 
 /// A task that catches `caught` cancellations without `uncancel()`, then holds a TaskGroup
@@ -198,4 +202,75 @@ fn case_780_eager_wait_for_zero() {
         cpython_trace("780_eager_wait_for_zero"),
         "simloop's trace differs from CPython's"
     );
+}
+
+/// A task awaiting `gather(a, b)` is cancelled once both children ended, the gather's
+/// done-callback still queued: nothing is left to cancel (`_must_cancel`), so the task runs
+/// only when the callback wakes it, behind a task spawned after the `cancel()`; then it
+/// raises the message (found by the fuzzer, seed 8500, program 186).
+#[test]
+fn case_781_gather_children_ended_cancel_waits_callback() {
+    async fn child(name: String) -> String {
+        sleep(secs(0.0)).await;
+        log!("{name} ends");
+        name
+    }
+    async fn waiter(name: &'static str, hs: Vec<Task<String>>, re: bool) {
+        let gathered = if re {
+            catch_cancelled(gather_all_tasks(hs)).await.map(|r| r.len())
+        } else {
+            catch_cancelled(gather_tasks(hs))
+                .await
+                .map(|r| r.unwrap().len())
+        };
+        match gathered {
+            Ok(n) => log!("{name} gathered {n}"),
+            Err(e) => {
+                log!("{name} cancelled {e}");
+                e.reraise::<()>().await;
+            }
+        }
+    }
+    async fn other(name: String, yields: bool) {
+        if yields {
+            sleep(secs(0.0)).await;
+        }
+        log!("{name} runs");
+    }
+    /// `create_task` without (or, `eager`, with) the eager task factory set.
+    fn start<F: Future + 'static>(eager: bool, f: F) -> JoinHandle<F::Output> {
+        if eager {
+            task::spawn_eager(f)
+        } else {
+            spawn(f)
+        }
+    }
+    async fn one(name: &'static str, re: bool, eager: bool) {
+        let a = start(eager, child(format!("{name}a"))).share();
+        let b = start(eager, child(format!("{name}b"))).share();
+        let w = start(eager, waiter(name, vec![a.clone(), b.clone()], re)).share();
+        // Eager children queue their second step at their creation: one turn fewer.
+        for _ in 0..if eager { 1 } else { 2 } {
+            sleep(secs(0.0)).await;
+        }
+        log!(
+            "{name} children done {} {}",
+            py_bool(a.done()),
+            py_bool(b.done())
+        );
+        w.cancel_with("stop");
+        let o = start(eager, other(format!("{name}o"), eager)).share();
+        let r = gather_all_tasks(vec![w, o]).await;
+        let shown = r.into_iter().map(|r| match r {
+            Ok(()) => "None",
+            Err(JoinError::Cancelled { .. }) => "CancelledError('')",
+            Err(other) => panic!("{other:?}"),
+        });
+        log!("{name}: {}", py_list(shown));
+    }
+    assert_matches_cpython("781_gather_children_ended_cancel_waits_callback", async {
+        one("p", false, false).await;
+        one("q", true, false).await;
+        one("r", false, true).await;
+    });
 }
