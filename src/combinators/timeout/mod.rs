@@ -13,7 +13,6 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -209,7 +208,6 @@ where
         lazy: false,
         started: false,
         entry: 0,
-        zero: None,
         inner: Some(body(handle)),
     }
 }
@@ -260,8 +258,6 @@ pin_project! {
         // The task's `cancelling()` at the first poll (asyncio's `_cancelling`, read by
         // `__aenter__`), which the exit after an expiry compares with (case 726).
         entry: u32,
-        // A zero `wait_for` waiting for its cancelled placeholder task (`zero.rs`).
-        zero: Option<Rc<zero::Released>>,
         #[pin]
         inner: Option<F>,
     }
@@ -269,9 +265,6 @@ pin_project! {
     impl<F> PinnedDrop for Timeout<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if let Some(released) = this.zero.take() {
-                zero::abandon(&released);
-            }
             // A timeout dropped after its expiry was delivered expired (nested timeouts
             // expiring together: the outer one reports, both say `expired()`).
             with_state(this.state, this.shared, |s| s.finish(true));
@@ -309,7 +302,6 @@ impl<F: Future> Timeout<F> {
             lazy: false,
             started: false,
             entry: 0,
-            zero: None,
             inner: Some(future),
         }
     }
@@ -338,15 +330,11 @@ impl<F: Future> Future for Timeout<F> {
         let mut this = self.project();
         let target = *this.target;
         let started = *this.started;
-        if *this.lazy && (this.zero.is_some() || (!started && matches!(target, Target::After(0)))) {
-            return poll_zero(
-                this.zero,
-                this.inner,
-                this.state,
-                this.shared,
-                this.started,
-                cx,
-            );
+        if *this.lazy
+            && ((!started && matches!(target, Target::After(0)))
+                || with_state(this.state, this.shared, |s| s.zero_waiting()))
+        {
+            return poll_zero(this.inner, this.state, this.shared, this.started, cx);
         }
         // One core access: start (arm the deadline) at the first poll, read whether the
         // expiry was delivered, keep the timer's waker current, and mark where the inner
@@ -474,7 +462,6 @@ impl<F: Future> Future for Timeout<F> {
 /// A zero `wait_for` (asyncio 3.12's `_cancel_and_wait`, `zero.rs`): the placeholder task
 /// made and cancelled at the first poll, `Elapsed` once its done-callback woke the caller.
 fn poll_zero<F: Future>(
-    zero: &mut Option<Rc<zero::Released>>,
     mut inner: Pin<&mut Option<F>>,
     state: &mut State,
     shared: &OnceCell<Arc<Mutex<State>>>,
@@ -483,19 +470,19 @@ fn poll_zero<F: Future>(
 ) -> Poll<Result<F::Output, Elapsed>> {
     if !*started {
         *started = true;
-        match zero::start(inner.as_mut(), cx) {
-            zero::Started::Done(v) => {
-                with_state(state, shared, |s| s.finish(false));
-                return Poll::Ready(Ok(v));
-            }
-            zero::Started::Waiting(released) => *zero = Some(released),
+        if let Some(v) = zero::eager_step(inner.as_mut(), cx) {
+            with_state(state, shared, |s| s.finish(false));
+            return Poll::Ready(Ok(v));
         }
-    }
-    let released = zero.as_ref().expect("waiting for the placeholder");
-    let Poll::Ready(elapsed) = zero::poll_released(released, cx) else {
+        // The callback holds the state: it lives in `shared` from now on.
+        let shared = shared.get_or_init(|| Arc::new(Mutex::new(state.clone())));
+        lock(shared).poll_zero(cx.waker());
+        zero::cancel_placeholder(shared);
         return Poll::Pending;
-    };
-    *zero = None;
+    }
+    if !with_state(state, shared, |s| s.poll_zero(cx.waker())) {
+        return Poll::Pending;
+    }
     // The inner work was never started (or was dropped at the start, eager): dropping it
     // now runs no `Drop` guard of its steps.
     inner.set(None);
@@ -503,7 +490,7 @@ fn poll_zero<F: Future>(
         s.mark_expired();
         s.finish(false);
     });
-    Poll::Ready(Err(elapsed))
+    Poll::Ready(Err(Elapsed(())))
 }
 
 /// After a pending poll of the work: whether it caught the expiry before and re-raised a

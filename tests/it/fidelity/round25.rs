@@ -6,8 +6,8 @@ use std::future::Future;
 
 use simloop::task::{self, Task, catch_cancelled};
 use simloop::{
-    ChildFailure, JoinError, JoinHandle, Sim, TaskGroup, gather_all_tasks, gather_tasks, log,
-    sleep, spawn, wait_for,
+    ChildFailure, JoinError, JoinHandle, Sim, TaskGroup, gather_all_tasks, gather_tasks, log, now,
+    sleep, spawn, timeout_scope, wait_for,
 };
 
 use super::{assert_matches_cpython, py_bool, py_list, secs};
@@ -272,5 +272,35 @@ fn case_781_gather_children_ended_cancel_waits_callback() {
         one("p", false, false).await;
         one("q", true, false).await;
         one("r", false, true).await;
+    });
+}
+
+/// A timeout's expiry caught inside its block: until the block ends the timeout is
+/// `expiring` (`reschedule` fails, `expired()` is true), then `expired`; one that ended in
+/// time is `finished` (found by the fuzzer, seed 8501, program 328, where the scenario
+/// language named the first state `expired`).
+#[test]
+fn case_782_timeout_reschedule_while_expiring() {
+    assert_matches_cpython("782_timeout_reschedule_while_expiring", async {
+        let scope = timeout_scope(Some(now() + secs(0.5)), |cm| async move {
+            if let Err(e) = catch_cancelled(sleep(secs(1.0))).await {
+                log!("caught {e}, expired {}", py_bool(cm.expired()));
+            }
+            if cm.reschedule(Some(now() + secs(1.0))).is_err() && cm.expiring() {
+                log!("inside: RuntimeError('Cannot change state of expiring Timeout')");
+            }
+        });
+        let cm = scope.handle();
+        scope.await.unwrap();
+        log!("after the block, expired {}", py_bool(cm.expired()));
+        if cm.reschedule(Some(now() + secs(1.0))).is_err() && !cm.expiring() && cm.expired() {
+            log!("after: RuntimeError('Cannot change state of expired Timeout')");
+        }
+        let scope = timeout_scope(Some(now() + secs(0.5)), |_| sleep(secs(0.25)));
+        let cm2 = scope.handle();
+        scope.await.unwrap();
+        if cm2.reschedule(Some(now() + secs(1.0))).is_err() && !cm2.expired() {
+            log!("in time, after: RuntimeError('Cannot change state of finished Timeout')");
+        }
     });
 }
