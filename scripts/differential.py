@@ -44,7 +44,9 @@ of main's tasks; since round 23 eager tasks: a quarter of the programs set
 `eager_task_factory` at main's start (`eager_tasks = true`), a tenth start some spawns
 eagerly one by one (the factory called by hand; `spawn ... eager = true`); since round
 24 main's gather of a bare future with up to two tasks (`return_exceptions` or not), a
-`call_later` setting or cancelling the future armed just before it.
+`call_later` setting or cancelling the future armed just before it; since round 25
+`wait_for` with a zero timeout (asyncio's `_cancel_and_wait`), done-callbacks cancelling
+tasks, and the Event set, cleared and set again.
 
 What it avoids, and why (documented differences of simloop, see
 tests/conformance/README.md, "The differential fuzzer"): an exception raised while a
@@ -52,8 +54,9 @@ cancellation unwinds (simloop delivers cancellation by dropping the future: a Dr
 fires only then and cannot raise); sets' iteration order (wait's
 done/pending are read as each task's done(); as_completed runs over tasks not yet started;
 TaskGroups of at most two children); combinators over TaskGroup children (the scenario
-language's group children are awaited directly); `wait_for` with a zero timeout (one hop
-short in simloop, a known difference); `to_thread` (real threads race the virtual clock);
+language's group children are awaited directly); with eager tasks, a zero `wait_for` of a
+block that may hold a lock or catch when it suspends, or of a task (simloop drops the
+block in the caller's step, where asyncio cancels the wrapper task running it); `to_thread` (real threads race the virtual clock);
 Python's own repr of tasks and futures. Known differences are recognised and counted
 rather than saved (`known()`): since round 23 one, `follows-3.13` (CPython 3.13 prints
 simloop's trace: where asyncio changed, simloop follows 3.13 in the few places the

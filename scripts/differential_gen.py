@@ -184,9 +184,8 @@ class Gen:
         inner = dict(ctx, timed=True)
         d = r.choice(SHORT + [0.75, 1.0])
         if k == "wait_for" and d == 0:
-            # wait_for(coroutine, 0): CPython resumes the caller three slots later
-            # (the wrapper task's cancelled step, the waiter's callback, the caller),
-            # simloop two: a known difference (tests/conformance/README.md).
+            # Zero timeouts are drawn by `zero_wait_fors`, after every other draw (this
+            # draw avoided them while simloop's zero `wait_for` was a known difference).
             d = 0.125
         s = {"k": k, "id": self.uid(), "d": d, "body": self.block(who, depth + 1, inner, 1, 3)}
         if k == "timeout":
@@ -467,7 +466,79 @@ def generate(seed, idx):
     eager_as_completed(prog)
     callbacks_and_names(r, g, prog)
     gathers_of_futures(r, g, prog)
+    zero_wait_fors(r, prog)
+    callbacks_cancelling_tasks(r, g, prog)
+    event_pulses(r, g, prog)
     return prog
+
+
+# Steps that never suspend, or only sleep: an eager `wait_for(block, 0)` runs the block's
+# first step inside the wrapper task, then cancels it; simloop drops the block there, where
+# asyncio throws the cancellation into the wrapper at its next turn, so a block that holds a
+# lock, catches the cancellation or logs it differs in when (see zero_wait_fors).
+ZERO_SAFE = {"sleep", "log", "log_state", "log_time", "incr", "release", "set_event",
+             "clear_event", "put_nowait", "get_nowait", "task_done", "fut_set", "fut_set_exc",
+             "fut_cancel", "fail"}
+
+
+def zero_safe(steps):
+    return all(s["k"] in ZERO_SAFE and zero_safe(s.get("body", [])) for s in steps)
+
+
+def zero_wait_fors(r, prog):
+    """Round 25's shape (drawn after every other draw, so earlier programs keep theirs):
+    `wait_for(block, 0)`, asyncio's `_cancel_and_wait` (case 769), in about a third of the
+    programs that have a `wait_for` of a block or of a task: each such step's timeout is
+    made zero with probability one half. With eager tasks on, the block's first step runs
+    in the wrapper (case 780): only blocks of `ZERO_SAFE` steps, and no `wait_for` of a
+    task (its coroutine would forward the wrapper's cancellation to the task)."""
+    if r.random() >= 0.35:
+        return
+    eager = prog.get("eager", False)
+
+    def walk(steps):
+        for s in steps:
+            if s["k"] == "wait_for" and r.random() < 0.5:
+                if not eager or zero_safe(s["body"]):
+                    s["d"] = 0
+            elif s["k"] == "wait_for_task" and r.random() < 0.5 and not eager:
+                s["d"] = 0
+            walk(s.get("body", []))
+    walk(prog["main"])
+    for body in prog["tasks"].values():
+        walk(body)
+
+
+def callbacks_cancelling_tasks(r, g, prog):
+    """Round 25's shape: a named done-callback (on a task or a future of main's) that
+    cancels another of main's tasks, with or without a message, in a fifth of the programs
+    that have one."""
+    if r.random() >= 0.2:
+        return
+    main = prog["main"]
+    for i, s in enumerate(main):
+        if s["k"] != "done_cb_fn":
+            continue
+        spawned = [t["h"] for t in main[:i] if t["k"] == "spawn" and t["h"] != s["target"]]
+        if spawned:
+            s["body"].append({"k": "cancel", "h": r.choice(spawned), "lab": g.lab("cb"),
+                              "msg": r.random() < 0.5})
+
+
+def event_pulses(r, g, prog):
+    """Round 25's shape: the Event set, cleared and set again (by main, or in a
+    `call_soon` callback), while tasks may wait on it, in a fifth of the programs."""
+    if r.random() >= 0.2:
+        return
+    main = prog["main"]
+    i = r.randrange(len(main) + 1)
+    pulse = [{"k": "set_event", "lab": g.lab("main")}, {"k": "clear_event", "lab": g.lab("main")},
+             {"k": "log_state", "lab": g.lab("main")}, {"k": "set_event", "lab": g.lab("main")}]
+    if r.random() < 0.5:
+        pulse.insert(2, {"k": "sleep", "d": 0})
+        main[i:i] = pulse
+    else:
+        main[i:i] = [{"k": "call_soon", "id": g.uid(), "body": pulse}]
 
 
 def gathers_of_futures(r, g, prog):

@@ -68,6 +68,9 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        // The body ended in the poll in which an eager child's failure cancelled the task,
+        // so nothing it awaited took that cancellation.
+        let mut abort_pending = false;
         let delivering = this.held.is_some() && with("TaskGroup", |c| c.delivering_cancel());
         // Held between polls only: while the body runs, what it awaits decides for itself
         // (a timeout's expiry inside the body must not take the scope's hold for its own).
@@ -86,6 +89,9 @@ where
             // The body's poll when it is an ordinary one.
             let mut polled = None;
             let mut aborting_before = true;
+            // An eager child failed inside this poll of the body (asyncio's
+            // `_parent_task.cancel()` on the running task: `_must_cancel`).
+            let mut counted = false;
             if std::mem::take(&mut this.join.group.shared.state.borrow_mut().interrupt_body) {
                 // Interrupted by a child's failure: asyncio cancels the parent task, which
                 // `cancelling()` counts until the group's exit uncancels it.
@@ -147,7 +153,7 @@ where
                 aborting_before = this.join.group.shared.state.borrow().aborting;
                 this.join.group.shared.state.borrow_mut().in_body = true;
                 polled = Some(this.body.as_mut().expect("checked").as_mut().poll(cx));
-                let counted = {
+                counted = {
                     let mut s = this.join.group.shared.state.borrow_mut();
                     s.in_body = false;
                     std::mem::take(&mut s.abort_counted)
@@ -169,6 +175,7 @@ where
                         }
                     }
                     this.value = Some(out);
+                    abort_pending = counted;
                 }
                 Some(Poll::Pending)
                     if let Some(message) = with("TaskGroup", |c| c.take_reraised()) =>
@@ -212,6 +219,9 @@ where
             this.hold();
             return Poll::Pending;
         };
+        if abort_pending {
+            this.leave_abort_pending();
+        }
         if let Some(message) = this.reraised.take() {
             if joined.is_ok() {
                 // No child failed: the `CancelledError` goes on, to the next enclosing
@@ -308,6 +318,23 @@ where
 }
 
 impl<F: Future, E> GroupScope<F, E> {
+    /// At the exit of a group whose eager child failed inside the body's last poll:
+    /// asyncio's `_parent_task.cancel()` is still pending (`_must_cancel`, the task was
+    /// running), and `__aexit__`'s `uncancel()` withdraws it only when it leaves no request
+    /// (3.13; 3.12 never withdraws it: case 753). With requests left (a cancellation caught
+    /// earlier and not uncancelled), the task's next await is cancelled at once, with no
+    /// message (seed 8400, program 157: case 768). The count is the scope's only trace of
+    /// the abort's request so far (`expiring`), so the request is made here and uncancelled.
+    fn leave_abort_pending(&self) {
+        with("TaskGroup", |c| {
+            let id = c.current();
+            if c.cancel_requests(id) > 0 {
+                c.cancel(id, None);
+                c.uncancel(id);
+            }
+        });
+    }
+
     /// Holds the running task's cancellations while the scope is pending (once).
     fn hold(&mut self) {
         if self.held.is_none() {

@@ -103,6 +103,7 @@ impl Core {
         }
         let mut forwarded = false;
         let awaits = !inner.is_empty();
+        let awaits_tasks = inner.iter().all(|t| matches!(t, Forward::Task(_)));
         for target in inner {
             forwarded |= match target {
                 Forward::Task(t) => self.cancel(t, message.clone()),
@@ -115,6 +116,13 @@ impl Core {
                 // done-callback ran): `_fut_waiter.cancel()` returned False, and asyncio
                 // sets `_must_cancel` (seed 7200, program 145: case 727).
                 self.cancel_counts.get_mut(&id).expect("counted").must = true;
+                if awaits_tasks {
+                    // The ended tasks queued what wakes it (a gather's done-callback, a
+                    // join's wake-up): asyncio's task runs only then, behind what was
+                    // queued since, not at this `cancel()` (seed 8500, program 186: case
+                    // 781).
+                    return true;
+                }
             }
             self.wake_task(id);
         }

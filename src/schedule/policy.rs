@@ -50,8 +50,9 @@ pub enum Policy {
     /// queue a task's step (a wake, a combinator's done-callback), run before task steps.
     /// The order of one task's own entries (its wake-up, its timeout's expiry, the
     /// callbacks it registered) is found by [`Policy::Random`], not by PCT, and the bound
-    /// PCT reports does not cover it. PCT's and Random's tokens are version `sl9` since Random
-    /// draws from SplitMix64 (round 23; `sl8` since a timeout whose inner work sleeps until
+    /// PCT reports does not cover it. PCT's and Random's tokens are version `sl10` since a zero
+    /// `wait_for` spawns and cancels a placeholder task (round 25; `sl9` since Random
+    /// draws from SplitMix64, round 23; `sl8` since a timeout whose inner work sleeps until
     /// before its deadline arms its timer later, round 21; `sl7` since a sleep that ends when nothing else is ready queues its task
     /// without a hop, round 20;
     /// `sl6` since a gathered child that cannot decide its gather takes no ready entry,

@@ -1,6 +1,6 @@
 //! Replay tokens: a compact, versioned, copy-pasteable text form of a schedule.
 //!
-//! Format: `sl3:<policy>:<seed>:<payload>` (`sl9` for Random and PCT, below), where the payload is
+//! Format: `sl3:<policy>:<seed>:<payload>` (`sl10` for Random and PCT, below), where the payload is
 //! unpadded URL-safe base64
 //! of the program's fingerprint (8 bytes: see [`ProgramFingerprint`]), the decision count
 //! and `index, arity` per decision as LEB128 varints, then a 4-byte checksum of everything
@@ -67,6 +67,15 @@
 //! another schedule. Every version-8 Random or PCT token is refused as
 //! [`TokenError::Outdated`], seed-only or not: Random's and PCT's tokens share one version,
 //! so that a version names one engine. FIFO's tokens stay version 3.
+//!
+//! Version 10 (`sl10`) is the same format again: since round 25 a `wait_for` with a zero
+//! timeout spawns a placeholder task, cancels it and waits for its done-callback, as
+//! asyncio 3.12's `_cancel_and_wait` does (`combinators/timeout/zero.rs`), where it queued
+//! its expiry as a due timer: such a program has other ready entries and task numbers, so
+//! a Random or PCT seed may schedule differently and a recorded decision name another
+//! entry. Every version-9 Random or PCT token is refused as [`TokenError::Outdated`];
+//! FIFO's tokens stay version 3 (FIFO's order of a zero `wait_for` changed as asyncio's
+//! is, and its fingerprint with it).
 
 use std::error::Error;
 use std::fmt;
@@ -80,7 +89,7 @@ use super::{Decision, DecisionLog, Policy, ProgramFingerprint, fnv1a};
 use crate::varint::{self, Malformed};
 
 /// The version of Random's and PCT's tokens (see the module docs).
-const VERSION: &str = "sl9";
+const VERSION: &str = "sl10";
 
 /// The version of FIFO's tokens, which make no decisions (see the module docs).
 const FIFO_VERSION: &str = "sl3";
@@ -90,7 +99,7 @@ const FIFO_VERSION: &str = "sl3";
 const READABLE: [&str; 2] = [FIFO_VERSION, VERSION];
 
 /// What this simloop reads, as its messages say it.
-const READS: &str = "sl9, and sl3 for FIFO";
+const READS: &str = "sl10, and sl3 for FIFO";
 
 /// Why a Random or PCT token older than version 6 is refused.
 const BEFORE_SL6: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 6 (a gathered child that cannot decide its gather takes no ready-queue entry)";
@@ -103,6 +112,9 @@ const BEFORE_SL8: &str = "records a Random or PCT run, whose seeds and decisions
 
 /// Why a Random or PCT token of version 8 is refused.
 const BEFORE_SL9: &str = "records a Random or PCT run, whose seeds schedule differently since version 9 (Random draws its picks from a SplitMix64 stream instead of ChaCha8's)";
+
+/// Why a Random or PCT token of version 9 is refused.
+const BEFORE_SL10: &str = "records a Random or PCT run, whose seeds and decisions schedule differently since version 10 (a zero wait_for spawns and cancels a placeholder task, as asyncio's _cancel_and_wait does)";
 
 /// Versions this simloop once wrote and no longer reads, with why. `sl3` is read for
 /// FIFO's tokens.
@@ -118,6 +130,7 @@ const OUTDATED: &[(&str, &str)] = &[
     ("sl6", BEFORE_SL7),
     ("sl7", BEFORE_SL8),
     ("sl8", BEFORE_SL9),
+    ("sl9", BEFORE_SL10),
 ];
 
 /// The version a token of `policy` is written in.
@@ -159,7 +172,7 @@ pub struct Token {
 /// Why a replay token was rejected.
 ///
 /// ```
-/// let err = "sl10:fifo:1:AAAAAAA".parse::<simloop::Token>().unwrap_err();
+/// let err = "sl11:fifo:1:AAAAAAA".parse::<simloop::Token>().unwrap_err();
 /// assert!(err.to_string().contains("version"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,8 +185,9 @@ pub enum TokenError {
     /// The token was written by an older simloop, in a format this one no longer reads:
     /// `sl1` (no program fingerprint), `sl2` (decisions numbered in the ready queue's FIFO
     /// order, which version 3's ready pool does not keep), or a Random or PCT token of
-    /// `sl3` to `sl8` (their seeds schedule differently since the next version: `sl8` for
-    /// `sl3` to `sl7`, `sl9`, whose Random draws from SplitMix64, for `sl8`).
+    /// `sl3` to `sl9` (their seeds schedule differently since the next version: `sl8` for
+    /// `sl3` to `sl7`, `sl9`, whose Random draws from SplitMix64, for `sl8`, `sl10`, whose
+    /// zero `wait_for` spawns a placeholder task, for `sl9`).
     Outdated(String),
     /// The policy field names no known policy.
     UnknownPolicy(String),
@@ -511,7 +525,8 @@ mod tests {
     /// older tokens are refused, saying why, whether they replay by their seed or by their
     /// decisions. Since round 23 Random's seeds schedule differently again (SplitMix64):
     /// every `sl8` token is refused, PCT's too (one version names one engine), and the
-    /// message names the new stream. FIFO's tokens stay version 3.
+    /// message names the new stream. Since round 25 (a zero `wait_for`'s placeholder task)
+    /// every `sl9` token is refused too. FIFO's tokens stay version 3.
     #[test]
     fn older_random_and_pct_tokens_are_refused() {
         for policy in [Policy::Random, Policy::Pct { depth: 3 }] {
@@ -520,7 +535,7 @@ mod tests {
             let recorded = sim().run(program()).token;
             assert!(seeded.is_seed_only() && !recorded.is_seed_only());
             for token in [&seeded, &recorded] {
-                assert!(token.to_string().starts_with("sl9:"), "{token}");
+                assert!(token.to_string().starts_with("sl10:"), "{token}");
                 assert_eq!(token.to_string().parse::<Token>().as_ref(), Ok(token));
                 let refused = [
                     ("sl3", 6),
@@ -529,6 +544,7 @@ mod tests {
                     ("sl6", 7),
                     ("sl7", 8),
                     ("sl8", 9),
+                    ("sl9", 10),
                 ];
                 for (version, since) in refused {
                     let old = as_version(token, version);
@@ -538,13 +554,18 @@ mod tests {
                     let message = err.to_string();
                     assert!(
                         message.contains(&format!("schedule differently since version {since}"))
-                            && message.contains("it reads sl9, and sl3 for FIFO")
+                            && message.contains("it reads sl10, and sl3 for FIFO")
                             && message.contains("to record a new token"),
                         "{message}"
                     );
                     assert_eq!(
                         message.contains("SplitMix64 stream instead of ChaCha8's"),
                         version == "sl8",
+                        "{message}"
+                    );
+                    assert_eq!(
+                        message.contains("a zero wait_for spawns and cancels a placeholder"),
+                        version == "sl9",
                         "{message}"
                     );
                 }
@@ -557,7 +578,7 @@ mod tests {
             "{}",
             fifo.token
         );
-        let token: Token = as_version(&fifo.token, "sl9").parse().unwrap();
+        let token: Token = as_version(&fifo.token, "sl10").parse().unwrap();
         assert_eq!(token, fifo.token);
         let again = Sim::new().replay(&token).run(program());
         assert_eq!(again.trace, fifo.trace);

@@ -219,7 +219,7 @@ fn malformed_tokens_are_rejected_with_a_clear_error() {
     let cases = [
         ("", "empty"),
         ("hello", "4"),
-        ("sl10:fifo:1:AAAA", "version 'sl10'"),
+        ("sl11:fifo:1:AAAA", "version 'sl11'"),
         ("sl1:fifo:1:AAAA", "older simloop"),
         ("sl2:fifo:1:AAAA", "older simloop"),
         ("sl3:lifo:1:AAAA", "unknown policy 'lifo'"),

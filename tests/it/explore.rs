@@ -20,7 +20,7 @@ fn pct_tokens_name_the_depth_and_replay() {
         .seed(9)
         .run((bugs::LOCK_ORDER.fixed)());
     let text = out.token.to_string();
-    assert!(text.starts_with("sl9:pct3:9:"), "{text}");
+    assert!(text.starts_with("sl10:pct3:9:"), "{text}");
     let token: Token = text.parse().unwrap();
     assert_eq!(token.policy(), Policy::Pct { depth: 3 });
     let again = Sim::new().replay(&token).run((bugs::LOCK_ORDER.fixed)());

@@ -125,7 +125,7 @@ fn unwrap_after_run_prints_no_command_that_run_ignores() {
     assert!(text.contains("lost update"), "{text}");
     assert!(
         text.contains(&format!(
-            "replay in code:   Sim::new().replay(&\"sl9:random:{seed}:"
+            "replay in code:   Sim::new().replay(&\"sl10:random:{seed}:"
         )),
         "{text}"
     );

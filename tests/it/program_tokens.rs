@@ -50,11 +50,11 @@ fn the_same_program_replays_and_gives_its_token_back() {
     for sim in sims() {
         let token = token_of(&sim, ORIGINAL);
         let text = token.to_string();
-        // Random's and PCT's tokens are version 9 since Random draws from SplitMix64;
+        // Random's and PCT's tokens are version 10 since a zero `wait_for` spawns a task;
         // FIFO's make no decisions and stay 3.
         let version = match token.policy() {
             Policy::Fifo => "sl3:",
-            _ => "sl9:",
+            _ => "sl10:",
         };
         assert!(text.starts_with(version), "{text}");
         let parsed: Token = text.parse().unwrap();
@@ -257,7 +257,7 @@ fn a_version_2_token_says_its_decisions_are_numbered_the_old_way_and_how_to_get_
     for part in [
         "'sl2' was written by an older simloop",
         "older order of the ready tasks",
-        "it reads sl9, and sl3 for FIFO",
+        "it reads sl10, and sl3 for FIFO",
         "run the failing test, scenario or exploration again",
     ] {
         assert!(err.contains(part), "{part:?} in {err}");

@@ -452,7 +452,8 @@ impl Rt {
     /// already gives its outcome at once; a task still running is cancelled and waited for,
     /// and `TimeoutError` raised; a coroutine is wrapped in a task, which is cancelled
     /// before its first step and waited for, so the caller yields and the body never runs
-    /// (cases 110, 129).
+    /// (cases 110, 129, 769), unless tasks start eagerly and the body ends without
+    /// suspending (case 780).
     async fn wait_for_zero(self: &Rc<Self>, env: &mut Env, body: &[Located]) -> Result<Flow, Exc> {
         if let [
             Located {
@@ -472,10 +473,12 @@ impl Rt {
         if let Some(why) = self.count_tasks(1) {
             return self.stop(why).await;
         }
-        let task = simloop::spawn(async {});
-        task.cancel();
-        let _ = task.await;
-        Err(Exc::new("TimeoutError", ""))
+        // The library's zero `wait_for` makes and cancels the wrapper task (and, with eager
+        // tasks, runs the body's first step first, as 3.12's eager wrapper does).
+        match simloop::wait_for(std::time::Duration::ZERO, self.block(env, body)).await {
+            Ok(r) => r,
+            Err(_) => Err(Exc::new("TimeoutError", "")),
+        }
     }
 }
 

@@ -70,8 +70,11 @@ impl Rt {
                     None => None,
                 };
                 handle.reschedule(at).map_err(|_| {
-                    // asyncio's message for a timeout that expired or whose block ended.
-                    let state = if handle.expired() {
+                    // asyncio's message for a timeout that expired (its block still running
+                    // after it caught the expiry: `expiring`, case 782) or whose block ended.
+                    let state = if handle.expiring() {
+                        "expiring"
+                    } else if handle.expired() {
                         "expired"
                     } else {
                         "finished"

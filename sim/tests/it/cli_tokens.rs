@@ -10,8 +10,8 @@ fn bad_tokens() {
     let cases = [
         ("garbage", "malformed replay token"),
         (
-            "sl10:fifo:0:AA",
-            "replay token version 'sl10' is not supported",
+            "sl11:fifo:0:AA",
+            "replay token version 'sl11' is not supported",
         ),
         ("sl3:lifo:0:AA", "unknown policy 'lifo'"),
         ("sl3:fifo:1:yR-XYhc4XgIA0kMkdA", "checksum"),
@@ -56,7 +56,7 @@ fn bad_tokens() {
     assert!(o.stderr.contains("= hint: pass the token of a failing run"));
     // A token from another scenario (bug_lock_order_deadlock, seed 4, without its `@`
     // scenario fingerprint) is refused by its program's fingerprint.
-    let tok = "sl9:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQILwCk9";
+    let tok = "sl10:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQJpV9vo";
     for verb in ["replay", "shrink"] {
         let o = sim_in(&dir, &[verb, "ok.toml", tok]);
         assert_eq!(o.code, 2, "{verb}: {}", o.stderr);

@@ -126,7 +126,7 @@ fn a_long_token_is_kept_in_a_file_that_replay_reads() {
         .find(|l| l.starts_with("replay token: @"))
         .unwrap_or_else(|| panic!("{}", o.stderr));
     assert!(
-        token_line.contains("(sl9:random:0:") && token_line.contains("characters"),
+        token_line.contains("(sl10:random:0:") && token_line.contains("characters"),
         "{token_line}"
     );
     let again = rerun(&dir, &o.stderr, "rerun: ");

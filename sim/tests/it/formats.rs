@@ -234,7 +234,7 @@ fn the_timeline_is_linear_bounded_and_lists_failures() {
     // The page's replay line is the command the terminal prints (it said `sim replay`,
     // which is no command in a checkout).
     assert!(
-        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl9:random:1:"),
+        html.contains("<code>replay: cargo run -q -p simloop-cli --bin sim -- replay scenarios/bug_lock_order_deadlock.toml sl10:random:1:"),
         "{html}"
     );
     let data = page_data(&html);

@@ -273,7 +273,7 @@ fn sim_check_requires_each_listed_policy_to_find_the_bug() {
         );
     }
     assert!(
-        line.contains("replay scenarios/bug_timeout_race.toml sl9:pct1:"),
+        line.contains("replay scenarios/bug_timeout_race.toml sl10:pct1:"),
         "{line}"
     );
     // A policy that does not find it fails the check, naming it.
@@ -395,7 +395,7 @@ fn max_concurrency_and_deadlocks_are_reported() {
     let o = sim(&[
         "replay",
         "scenarios/bug_lock_order_deadlock.toml",
-        "sl9:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQILwCk9",
+        "sl10:random:4:O4i6QNwR0gsHAQIBAgECAAIAAgECAQJpV9vo",
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);

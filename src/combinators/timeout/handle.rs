@@ -124,6 +124,32 @@ impl TimeoutHandle {
         let s = lock(&self.shared);
         s.expired() || s.delivered()
     }
+
+    /// Whether the timeout expired and its inner work has not ended yet: asyncio's
+    /// `expiring` state, between the expiry and the timeout's exit (a `catch_cancelled`
+    /// inside caught the expiry and goes on, or a Condition wait inside re-takes its lock).
+    /// [`reschedule`](TimeoutHandle::reschedule) fails then, as once it ended; asyncio's
+    /// message names the state (`Cannot change state of expiring Timeout`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use simloop::{Sim, now, sleep, task::catch_cancelled, timeout_scope};
+    ///
+    /// let out = Sim::new().run(async {
+    ///     let scope = timeout_scope(Some(now() + Duration::from_secs(1)), |cm| async move {
+    ///         let _ = catch_cancelled(sleep(Duration::from_secs(2))).await;
+    ///         cm.expiring()
+    ///     });
+    ///     let cm = scope.handle();
+    ///     let inside = scope.await.unwrap();
+    ///     (inside, cm.expiring(), cm.expired())
+    /// });
+    /// assert_eq!(out.result.unwrap(), (true, false, true));
+    /// ```
+    pub fn expiring(&self) -> bool {
+        let s = lock(&self.shared);
+        !s.finished() && (s.expired() || s.delivered())
+    }
 }
 
 impl fmt::Debug for TimeoutHandle {

@@ -3,6 +3,7 @@
 
 mod handle;
 mod state;
+mod zero;
 
 pub use self::handle::{RescheduleError, TimeoutHandle};
 use self::state::{Ended, State, lock};
@@ -82,8 +83,15 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 /// inline in the caller's task as Python 3.12+ does. `wait_for(d, &mut task)` cancels the
 /// task on expiry and waits for it to end, as asyncio's `wait_for(task, d)` does.
 ///
-/// A zero (or passed) timeout never polls the inner work, as asyncio 3.12's `wait_for` never
-/// starts a coroutine then; the result is [`Elapsed`] one pass later.
+/// A zero timeout never polls the inner work, as asyncio 3.12's `wait_for` never starts a
+/// coroutine then: it wraps it in a task, cancels that and waits for it to end
+/// (`_cancel_and_wait`), so the result is [`Elapsed`] three ready-queue slots later (the
+/// wrapper's cancelled step, its done-callback, the caller). simloop makes that task too, a
+/// placeholder that never runs the inner work, so it takes a task number as asyncio's does.
+/// With eager tasks on ([`Sim::eager_tasks`](crate::Sim::eager_tasks)) asyncio starts the
+/// wrapper at once: inner work that finishes without suspending gives its value; simloop
+/// polls it once, inline in the caller (inner work that suspends is dropped there, where
+/// asyncio cancels the wrapper task running it).
 ///
 /// **Differs from asyncio:** the duration comes first, as in tokio's `timeout`. With a zero
 /// timeout asyncio returns the result of a task that already finished, and cancels one that
@@ -322,6 +330,12 @@ impl<F: Future> Future for Timeout<F> {
         let mut this = self.project();
         let target = *this.target;
         let started = *this.started;
+        if *this.lazy
+            && ((!started && matches!(target, Target::After(0)))
+                || with_state(this.state, this.shared, |s| s.zero_waiting()))
+        {
+            return poll_zero(this.inner, this.state, this.shared, this.started, cx);
+        }
         // One core access: start (arm the deadline) at the first poll, read whether the
         // expiry was delivered, keep the timer's waker current, and mark where the inner
         // work's waits begin.
@@ -443,6 +457,40 @@ impl<F: Future> Future for Timeout<F> {
             }
         }
     }
+}
+
+/// A zero `wait_for` (asyncio 3.12's `_cancel_and_wait`, `zero.rs`): the placeholder task
+/// made and cancelled at the first poll, `Elapsed` once its done-callback woke the caller.
+fn poll_zero<F: Future>(
+    mut inner: Pin<&mut Option<F>>,
+    state: &mut State,
+    shared: &OnceCell<Arc<Mutex<State>>>,
+    started: &mut bool,
+    cx: &mut Context<'_>,
+) -> Poll<Result<F::Output, Elapsed>> {
+    if !*started {
+        *started = true;
+        if let Some(v) = zero::eager_step(inner.as_mut(), cx) {
+            with_state(state, shared, |s| s.finish(false));
+            return Poll::Ready(Ok(v));
+        }
+        // The callback holds the state: it lives in `shared` from now on.
+        let shared = shared.get_or_init(|| Arc::new(Mutex::new(state.clone())));
+        lock(shared).poll_zero(cx.waker());
+        zero::cancel_placeholder(shared);
+        return Poll::Pending;
+    }
+    if !with_state(state, shared, |s| s.poll_zero(cx.waker())) {
+        return Poll::Pending;
+    }
+    // The inner work was never started (or was dropped at the start, eager): dropping it
+    // now runs no `Drop` guard of its steps.
+    inner.set(None);
+    with_state(state, shared, |s| {
+        s.mark_expired();
+        s.finish(false);
+    });
+    Poll::Ready(Err(Elapsed(())))
 }
 
 /// After a pending poll of the work: whether it caught the expiry before and re-raised a

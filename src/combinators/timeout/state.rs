@@ -54,6 +54,11 @@ const CAUGHT: u16 = 1 << 7;
 /// pending poll left the task sleeping until before it (`runtime/deferred.rs`). Never
 /// with a key.
 const DEFERRED: u16 = 1 << 8;
+/// A zero `wait_for` waits for its cancelled placeholder task (`zero.rs`); `waker` is the
+/// caller's, no timer is armed.
+const ZERO: u16 = 1 << 9;
+/// With `ZERO`: the placeholder's done-callback ran (asyncio's `_release_waiter`).
+const RELEASED: u16 = 1 << 10;
 
 impl State {
     pub(super) fn owner(&self) -> Option<(u32, TaskId)> {
@@ -123,6 +128,31 @@ impl State {
 
     pub(super) fn expired(&self) -> bool {
         self.flags & EXPIRED != 0
+    }
+
+    /// Whether this is a zero `wait_for` waiting for its placeholder task (`zero.rs`).
+    pub(super) fn zero_waiting(&self) -> bool {
+        self.flags & ZERO != 0
+    }
+
+    /// A zero `wait_for`'s poll: marks it waiting for its placeholder and keeps the caller's
+    /// waker; whether the placeholder's done-callback ran.
+    pub(super) fn poll_zero(&mut self, waker: &Waker) -> bool {
+        self.flags |= ZERO;
+        if self.flags & RELEASED != 0 {
+            return true;
+        }
+        if !self.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            self.waker = Some(waker.clone());
+        }
+        false
+    }
+
+    /// The placeholder's done-callback: released, and the caller's waker to wake (none once
+    /// the timeout finished: dropped, its caller cancelled).
+    pub(super) fn release_zero(&mut self) -> Option<Waker> {
+        self.flags |= RELEASED;
+        self.waker.take()
     }
 
     pub(super) fn finished(&self) -> bool {

@@ -71,6 +71,7 @@ mod ninth_sync;
 mod ninth_tasks;
 mod ninth_timeouts;
 mod round24;
+mod round25;
 mod rounds;
 mod seventh_fixes;
 mod seventh_services;
