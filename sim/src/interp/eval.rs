@@ -5,6 +5,7 @@
 use super::budget::{charge_list, charge_string, check_string};
 use super::env::Env;
 use super::exc::Exc;
+use super::funcs;
 use super::state::Rt;
 use super::value::{Value, py_equal, py_order};
 use crate::scenario::expr::{BinOp, Expr, Node, NodeKind};
@@ -77,6 +78,16 @@ impl Rt {
                 boolean(self.node(env, a)?, "or")? || boolean(self.node(env, b)?, "or")?,
             ),
             NodeKind::Binary(op, a, b) => binary(*op, self.node(env, a)?, self.node(env, b)?)?,
+            NodeKind::Call(f, args) => {
+                let args = args
+                    .iter()
+                    .map(|a| self.node(env, a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                funcs::call(*f, args)?
+            }
+            NodeKind::Index(base, index) => {
+                funcs::index(&self.node(env, base)?, &self.node(env, index)?)?
+            }
         })
     }
 }
@@ -121,6 +132,8 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
     };
     let zero = || Exc::new("ZeroDivisionError", format!("`{sym}` by zero"));
     Ok(match op {
+        BinOp::In => Value::Bool(funcs::contains(&a, &b)?),
+        BinOp::NotIn => Value::Bool(!funcs::contains(&a, &b)?),
         BinOp::Eq => Value::Bool(py_equal(&a, &b)),
         BinOp::Ne => Value::Bool(!py_equal(&a, &b)),
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -136,6 +149,7 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
             (Value::Int(x), Value::Int(y)) => {
                 Value::Int(x.checked_add(*y).ok_or_else(|| overflow(sym, *x, *y))?)
             }
+            (Value::List(x), Value::List(y)) => funcs::concat(x, y)?,
             (Value::Str(x), Value::Str(y)) => {
                 let s = format!("{x}{y}");
                 check_string(&s)?;

@@ -10,6 +10,7 @@ use winnow::prelude::*;
 use winnow::stream::{LocatingSlice, Offset, Stream};
 use winnow::token::{one_of, take_while};
 
+use super::funcs::{self, Func};
 use super::{BinOp, ExprError, Node, NodeKind, Type};
 use crate::scenario::template::is_path;
 
@@ -34,6 +35,7 @@ pub(super) fn parse(text: &str) -> Result<Node, ExprError> {
             .hint("e.g. `{stock} > 0` or `{a} + {b} == 3 and not {done}`"));
     }
     nesting(text)?;
+    calls(text)?;
     let mut input = LocatingSlice::new(text);
     let start = input.checkpoint();
     match expr.parse_next(&mut input) {
@@ -42,6 +44,7 @@ pub(super) fn parse(text: &str) -> Result<Node, ExprError> {
             if at < text.len() {
                 return Err(diagnose(text, at, Some(&node)));
             }
+            chained(text, &node)?;
             Ok(node)
         }
         Err(e) => {
@@ -114,6 +117,80 @@ fn nesting(text: &str) -> Result<(), ExprError> {
     }
 }
 
+/// A call of a function the language does not have (`print(x)`), located at its name:
+/// found before parsing, so that the error names the function wherever the call is nested.
+fn calls(text: &str) -> Result<(), ExprError> {
+    let mut quote: Option<char> = None;
+    let mut word: Option<usize> = None;
+    let mut after_dot = false;
+    for (i, c) in text.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = word.take() {
+            let name = &text[start..i];
+            let is_name = !name.starts_with(|c: char| c.is_ascii_digit());
+            if c == '('
+                && is_name
+                && !after_dot
+                && Func::from_name(name).is_none()
+                && !matches!(name, "and" | "or" | "not" | "in")
+            {
+                return Err(funcs::unknown(name, start..i));
+            }
+        }
+        after_dot = c == '.';
+        if c == '\'' || c == '"' {
+            quote = Some(c);
+        }
+    }
+    Ok(())
+}
+
+/// A comparison whose operand is a comparison not in parentheses (`a and b < c == d`,
+/// which the Pratt parser folds where the operators meet below an `and`): Python would
+/// chain it, this language does not.
+fn chained(text: &str, node: &Node) -> Result<(), ExprError> {
+    // A bare `and`, `or` or `not` under a comparison is the same fold: the Pratt parser
+    // meets `a and b < c == d` as `(a and b < c) == d`.
+    let bare_comparison = |n: &Node| {
+        let low = match &n.kind {
+            NodeKind::Binary(b, ..) => b.is_comparison() || matches!(b, BinOp::And | BinOp::Or),
+            NodeKind::Not(_) => true,
+            _ => false,
+        };
+        low && !text[n.span.clone()].starts_with('(')
+    };
+    match &node.kind {
+        NodeKind::Binary(op, l, r) => {
+            if op.is_comparison() && (bare_comparison(l) || bare_comparison(r)) {
+                return Err(
+                    ExprError::new(node.span.clone(), "comparisons do not chain")
+                        .hint("write `a < b and b < c`"),
+                );
+            }
+            chained(text, l)?;
+            chained(text, r)
+        }
+        NodeKind::Not(a) | NodeKind::Neg(a) => chained(text, a),
+        NodeKind::Index(a, b) => {
+            chained(text, a)?;
+            chained(text, b)
+        }
+        NodeKind::List(items) | NodeKind::Call(_, items) => {
+            items.iter().try_for_each(|i| chained(text, i))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Says why parsing stopped at byte `at` of `text`.
 fn diagnose(text: &str, at: usize, parsed: Option<&Node>) -> ExprError {
     let rest = text[at..].trim_start();
@@ -166,6 +243,12 @@ fn diagnose(text: &str, at: usize, parsed: Option<&Node>) -> ExprError {
     {
         return ExprError::new(span, "comparisons do not chain").hint("write `a < b and b < c`");
     }
+    if let Some(node) = parsed
+        && matches!(&node.kind, NodeKind::Binary(b, ..) if b.is_comparison())
+        && (token == "in" || token == "not")
+    {
+        return ExprError::new(span, "comparisons do not chain").hint("write `a < b and b < c`");
+    }
     if rest.is_empty() {
         let before = text.trim_end();
         if let Some(op) = OPERATORS.iter().find(|op| before.ends_with(*op)) {
@@ -182,7 +265,7 @@ fn diagnose(text: &str, at: usize, parsed: Option<&Node>) -> ExprError {
         "a value"
     };
     ExprError::new(span, format!("unexpected `{token}`: expected {what}"))
-        .hint("operators: or and not == != < <= > >= + - * / // %; strings are quoted ('text'); variables are `{name}` or a bare name")
+        .hint(format!("operators: or and not == != < <= > >= in, not in + - * / // %, xs[i]; functions: {}; strings are quoted ('text'); variables are `{{name}}` or a bare name", funcs::listing()))
 }
 
 /// The binary operator `rest` starts with, if any.
@@ -225,7 +308,8 @@ mod fold {
     }
 
     binary!(or_ => Or, and_ => And, eq => Eq, ne => Ne, le => Le, ge => Ge, lt => Lt, gt => Gt,
-        add => Add, sub => Sub, mul => Mul, floor_div => FloorDiv, div => Div, modulo => Mod);
+        add => Add, sub => Sub, mul => Mul, floor_div => FloorDiv, div => Div, modulo => Mod,
+        in_ => In, not_in => NotIn);
 
     pub(super) fn not(_: &mut In<'_>, a: Node) -> ModalResult<Node> {
         let span = a.span.clone();
@@ -272,6 +356,10 @@ fn expr(i: &mut In<'_>) -> ModalResult<Node> {
                     '>'.value(Neither(5, fold::gt)),
                 )),
                 alt((
+                    keyword("in").value(Neither(5, fold::in_)),
+                    (keyword("not"), ws, keyword("in")).value(Neither(5, fold::not_in)),
+                )),
+                alt((
                     '+'.value(Left(7, fold::add)),
                     '-'.value(Left(7, fold::sub)),
                     '*'.value(Left(9, fold::mul)),
@@ -285,8 +373,49 @@ fn expr(i: &mut In<'_>) -> ModalResult<Node> {
         .parse_next(i)
 }
 
+/// A value, with the items it is indexed by (`xs[0][-1]`).
 fn atom(i: &mut In<'_>) -> ModalResult<Node> {
-    alt((number, string, placeholder, group, list, name)).parse_next(i)
+    let mut node = alt((number, string, placeholder, group, list, call, name)).parse_next(i)?;
+    while let (Some(index), span) = winnow::combinator::opt(delimited(
+        '[',
+        expr,
+        cut_err(']'.context(StrContext::Label("`[` opens an index that `]` must close"))),
+    ))
+    .with_span()
+    .parse_next(i)?
+    {
+        let span = node.span.start..span.end;
+        node = self::node(NodeKind::Index(Box::new(node), Box::new(index)), span);
+    }
+    Ok(node)
+}
+
+/// A call of one of the functions: `len(xs)`, `round(x, 2)` (the name right before `(`).
+fn call(i: &mut In<'_>) -> ModalResult<Node> {
+    let ((func, args), span) = (
+        terminated(
+            (
+                one_of(|c: char| c.is_ascii_alphabetic() || c == '_'),
+                take_while(0.., |c: char| c.is_ascii_alphanumeric() || c == '_'),
+            )
+                .take()
+                .verify_map(Func::from_name),
+            '(',
+        ),
+        cut_err(terminated(
+            terminated(
+                winnow::combinator::separated(0.., expr, ','),
+                winnow::combinator::opt((',', ws)),
+            ),
+            (ws, ')'),
+        ))
+        .context(StrContext::Label(
+            "a call's arguments are values separated by `,`, and `)` ends it",
+        )),
+    )
+        .with_span()
+        .parse_next(i)?;
+    Ok(node(NodeKind::Call(func, args), span))
 }
 
 /// A failure that stops parsing with `message`.
@@ -424,7 +553,7 @@ fn name(i: &mut In<'_>) -> ModalResult<Node> {
             "true" | "True" => NodeKind::Bool(true),
             "false" | "False" => NodeKind::Bool(false),
             "None" => NodeKind::None,
-            "and" | "or" | "not" => return Err(ErrMode::Backtrack(ContextError::new())),
+            "and" | "or" | "not" | "in" => return Err(ErrMode::Backtrack(ContextError::new())),
             other => NodeKind::Var(other.to_string()),
         },
         span,
