@@ -84,6 +84,7 @@ KNOWN = {
     "309": "a private attribute (Queue._unfinished_tasks)",
     "333": "a private attribute (Queue._unfinished_tasks)",
     "559": "a private attribute (Queue._unfinished_tasks)",
+    "659": "a private attribute (Queue._unfinished_tasks)",
     "524": "dicts, sets, tuples as values",
     "660": "wait or as_completed over bare futures",
 }
