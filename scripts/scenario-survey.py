@@ -24,7 +24,7 @@ BUILTINS = "Python builtins beyond the expression functions (comprehensions, isi
 # (tag, pattern): a construct the language lacks, seen in a case's source. The order is
 # the table's order when counts tie.
 MISSING = [
-    ("current_task() as a value (its name, identity)", r"current_task\(\)(?!\.(cancelling|uncancel)\(\))"),
+    ("current_task() as a value (its name, identity)", r"current_task\(\)(?!\.(cancelling|uncancel|get_name|set_name)\()"),
     ("all_tasks()", r"all_tasks\("),
     ("an ExceptionGroup's members iterated, split or subgrouped", r"for \w+ in \w+\.exceptions|\.split\(|\.subgroup\("),
     # A gather held as a value is a scenario since round 24 (`gather ... future`): the cases
@@ -85,6 +85,7 @@ KNOWN = {
     "333": "a private attribute (Queue._unfinished_tasks)",
     "559": "a private attribute (Queue._unfinished_tasks)",
     "659": "a private attribute (Queue._unfinished_tasks)",
+    "323": "asyncio's default task names (Task-N; sim names a task by its template)",
     "524": "dicts, sets, tuples as values",
     "660": "wait or as_completed over bare futures",
 }
