@@ -14,14 +14,15 @@ impl Rt {
     /// The value of `e` in a task whose locals are `env`; an error names the expression
     /// and where it is written.
     pub fn eval(&self, env: &Env, e: &Expr) -> Result<Value, Exc> {
-        self.node(env, &e.root).map_err(|x| {
-            Exc::new(
+        self.node(env, &e.root).map_err(|fault| match fault {
+            Fault::Own(x) => Exc::new(
                 x.kind,
                 format!(
                     "{} (in `{}` at {}:{}:{})",
                     x.message, e.text, self.scenario.path, e.at.line, e.at.column
                 ),
-            )
+            ),
+            Fault::Read(x) => x,
         })
     }
 
@@ -43,7 +44,7 @@ impl Rt {
         }
     }
 
-    fn node(&self, env: &Env, n: &Node) -> Result<Value, Exc> {
+    fn node(&self, env: &Env, n: &Node) -> Result<Value, Fault> {
         Ok(match &n.kind {
             NodeKind::Int(i) => Value::Int(*i),
             NodeKind::Float(f) => Value::Float(*f),
@@ -59,16 +60,15 @@ impl Rt {
                 charge_list(items.len())?;
                 Value::List(items.into())
             }
-            NodeKind::Var(path) => self.lookup(env, path)?,
+            NodeKind::Var(path) => self.lookup(env, path).map_err(Fault::Read)?,
             NodeKind::Not(a) => Value::Bool(!boolean(self.node(env, a)?, "not")?),
             NodeKind::Neg(a) => match self.node(env, a)? {
                 Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| overflow("-", i, 0))?),
                 Value::Float(f) => Value::Float(-f),
                 other => {
-                    return Err(type_error(format!(
-                        "`-` needs a number, got {}",
-                        other.repr()
-                    )));
+                    return Err(
+                        type_error(format!("`-` needs a number, got {}", other.repr())).into(),
+                    );
                 }
             },
             NodeKind::Binary(BinOp::And, a, b) => Value::Bool(
@@ -89,6 +89,21 @@ impl Rt {
                 funcs::index(&self.node(env, base)?, &self.node(env, index)?)?
             }
         })
+    }
+}
+
+/// Why an expression did not compute: its own error (a `TypeError`, an overflow, a misused
+/// function), which names the expression and where it is written, or an exception a read
+/// raised (`f.result()` of a cancelled future: its `CancelledError`), passed on as it is,
+/// as Python's expression would (case 650: the message was `'gone (in ...)'`).
+enum Fault {
+    Own(Exc),
+    Read(Exc),
+}
+
+impl From<Exc> for Fault {
+    fn from(e: Exc) -> Fault {
+        Fault::Own(e)
     }
 }
 

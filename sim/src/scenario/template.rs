@@ -101,7 +101,10 @@ impl Template {
                     if !lit.is_empty() {
                         parts.push(Part::Text(std::mem::take(&mut lit)));
                     }
-                    if is_path(&name) {
+                    // `{None}`, `{true}`: the literals, as an expression gives them.
+                    let literal =
+                        matches!(name.as_str(), "None" | "true" | "false" | "True" | "False");
+                    if is_path(&name) && !literal {
                         parts.push(Part::Var(name));
                     } else {
                         parts.push(Part::Code(name, i + 1));
