@@ -546,6 +546,11 @@ def round25_constructs():
         "func-in-callback": '[main]\nsteps = [{ call_soon = [{ log = "{sorted([1, \'a\'])}" }] }, { sleep = 1 }]',
         "func-invariant": '[vars]\nn = 0\n[main]\nsteps = [{ set = "n", value = 1 }]\n[expect]\ninvariants = ["len([n]) == 1", "round(n / 3, 2) < 1", "sorted([n, \'a\']) == []"]',
         "func-set-shared": '[vars]\nn = 0\n[main]\nsteps = [{ set = "n", expr = "sum([1.5])" }]',
+        "cancel-self-loop": '[main]\nsteps = [{ while = "true", do = [{ cancel = "current_task" }] }]',
+        "cancel-self-caught-loop": '[main]\nsteps = [{ while = "true", do = [{ cancel = "current_task" }, { try = [{ sleep = 0 }], error = "CancelledError", except = [] }] }]',
+        "cancel-self-message": '[main]\nsteps = [{ cancel = "current_task", message = "why" }]',
+        "cancel-self-in-callback": '[main]\nsteps = [{ call_soon = [{ cancel = "current_task" }] }, { sleep = 1 }]',
+        "cancel-self-in-group": '[tasks.c]\nsteps = [{ cancel = "current_task" }, { sleep = 1 }]\n[main]\nsteps = [{ task_group = [{ spawn = "c", count = 50 }] }]',
         "func-sleep-expr": '[main]\nsteps = [{ let = "xs", value = [0.5, 1] }, { sleep = "{max(xs)}" }, { sleep = "{xs}" }]',
     }
     for name, text in progs.items():
