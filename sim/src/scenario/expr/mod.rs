@@ -14,6 +14,7 @@
 mod check;
 mod funcs;
 mod parse;
+mod scan;
 
 use std::ops::Range;
 
