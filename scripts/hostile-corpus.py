@@ -501,6 +501,63 @@ def round23_constructs():
     return cases
 
 
+def round25_constructs():
+    """Round 25's expression functions (`len`, `sorted`, `sum`, `min`, `max`, `str`,
+    `repr`, `round`, `abs`), `in`, `xs[i]`, list `+` and expressions in templates, given
+    the wrong types and numbers of arguments, deep nesting, huge lists and strings, loops
+    that call them without end, and odd floats."""
+    cases = []
+    add = lambda name, text, allowed=(0, 1, 2): cases.append(
+        Case(f"construct-{name}", ["run", "s.toml"], files={"s.toml": text}, allowed=allowed))
+    exprs = ["len(1)", "len()", "len([1], [2])", "lenn([1])", "print('x')", "sorted([1, 'a'])",
+             "sorted([[1], ['a']])", "sum(['a', 'b'])", "sum([[1], [2]])", "sum('ab')", "min([])",
+             "max()", "min(1)", "max('')", "round('a')", "round(1.5, 'a')", "round(1.5, 2, 3)",
+             "round(1e308, -308)", "round(1e308 * 10)", "round(1e308 * 10 - 1e308 * 10)",
+             "round(1e18 * 100)", "round(5, -400)", "round(2.5, 9223372036854775807)",
+             "abs(-9223372036854775807 - 1)", "abs('x')", "[1][-9223372036854775807 - 1]",
+             "[1][9223372036854775807]", "'abc'[1.5]", "1[0]", "1 in 2", "1 in 'abc'",
+             "'a' in ['a'] in [true]", "true and 1 in [1] == true", "len(len)", "len.x(1)",
+             "x.len()", "sum([9223372036854775807, 1])", "sum([0.5, 9223372036854775807, 'a'])",
+             "str(str(str(1)))", "repr(None) + str(None)", "[1] + 'a'", "[] + []", "min(1, 'a')",
+             "max([1, 2], [1, 3])", "sorted(None)", "len(" * 31 + "[]" + ")" * 31,
+             "len(" * 40 + "[]" + ")" * 40, "sorted(" * 20 + "[3, 1]" + ")" * 20]
+    for k, e in enumerate(exprs):
+        quoted = e.replace('"', '\\"')
+        add(f"func-{k:02}", f'[main]\nsteps = [{{ let = "x", value = [1] }}, {{ let = "v", expr = "{quoted}" }}, {{ log = "{{v!r}}" }}]')
+    for k, t in enumerate(["{len(x)}", "{len(}", "{len(x)!r}", "{{len(x)}}", "{'}'}", "{ }", "{len({x})}",
+                           "{x[0]}{x[-1]}{x[5]}", "{sorted(x):type}", "{round}", "{1 +}", "{not}"]):
+        add(f"func-template-{k:02}", f'[main]\nsteps = [{{ let = "x", value = [1, 2] }}, {{ log = "{t}" }}]')
+    # Two items doubled 15 times: 65,536 items, within the 100,000 a list may hold.
+    double = '{ repeat = 15, do = [{ let = "xs", expr = "xs + xs" }] }'
+    progs = {
+        "func-huge-sorted": f'[main]\nsteps = [{{ let = "xs", value = [3, 1] }}, {double}, {{ log = "{{len(sorted(xs))}} {{sum(xs)}} {{max(xs)}} {{sorted(xs)[-1]}}" }}]',
+        "func-huge-past-limit": f'[main]\nsteps = [{{ let = "xs", value = [3, 1, 2, 4] }}, {double}, {{ log = "{{len(xs)}}" }}]',
+        "func-huge-string": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 20, do = [{ let = "s", value = "{s}{s}" }] }, { log = "{len(s)} {s[-1]} {\'y\' in s}" }, { let = "l", expr = "sorted(s)" }]',
+        "func-loop-sum": f'[main]\nsteps = [{{ let = "xs", value = [1.5, 2] }}, {double}, {{ while = "true", do = [{{ let = "n", expr = "sum(xs)" }}] }}]',
+        "func-loop-sorted": f'[main]\nsteps = [{{ let = "xs", value = [1, 2] }}, {double}, {{ while = "sorted(xs)[0] == 1", do = [] }}]',
+        "func-loop-in": f'[main]\nsteps = [{{ let = "xs", value = [1, 2] }}, {double}, {{ while = "3 not in xs", do = [] }}]',
+        "func-loop-len-string": '[main]\nsteps = [{ let = "s", value = "x" }, { repeat = 20, do = [{ let = "s", value = "{s}{s}" }] }, { while = "len(s) > 0", do = [] }]',
+        "func-loop-repr": f'[main]\nsteps = [{{ let = "xs", value = ["abcdefgh", "ijklmnop"] }}, {double}, {{ while = "true", do = [{{ let = "r", expr = "repr(xs)" }}] }}]',
+        "func-loop-concat": '[main]\nsteps = [{ let = "xs", value = [1] }, { while = "true", do = [{ let = "xs", expr = "xs + [1]" }] }]',
+        "func-deep-list": '[main]\nsteps = [{ let = "x", value = 1 }, { repeat = 40, do = [{ let = "x", expr = "[x]" }] }, { log = "{sorted([x, x])}" }]',
+        "func-tasks-in": '[tasks.t]\nsteps = [{ sleep = 1 }]\n[main]\nsteps = [{ spawn = "t", count = 1000, as = "ts" }, { for = "k", from = 0, below = "{len(ts)}", do = [{ let = "t", expr = "ts[k]" }, { if = "t not in ts", do = [{ fail = "ValueError" }] }] }, { log = "{len(ts)} {ts[-1] in ts}" }]',
+        "func-sorted-tasks": '[tasks.t]\nsteps = []\n[main]\nsteps = [{ spawn = "t", count = 3, as = "ts" }, { log = "{sorted(ts)}" }]',
+        "func-future-in-itself": '[main]\nsteps = [{ create_future = "f" }, { set_result = "f", value = ["{f}"] }, { log = "{f in f.result()} {len(f.result())}" }]',
+        "func-in-callback": '[main]\nsteps = [{ call_soon = [{ log = "{sorted([1, \'a\'])}" }] }, { sleep = 1 }]',
+        "func-invariant": '[vars]\nn = 0\n[main]\nsteps = [{ set = "n", value = 1 }]\n[expect]\ninvariants = ["len([n]) == 1", "round(n / 3, 2) < 1", "sorted([n, \'a\']) == []"]',
+        "func-set-shared": '[vars]\nn = 0\n[main]\nsteps = [{ set = "n", expr = "sum([1.5])" }]',
+        "cancel-self-loop": '[main]\nsteps = [{ while = "true", do = [{ cancel = "current_task" }] }]',
+        "cancel-self-caught-loop": '[main]\nsteps = [{ while = "true", do = [{ cancel = "current_task" }, { try = [{ sleep = 0 }], error = "CancelledError", except = [] }] }]',
+        "cancel-self-message": '[main]\nsteps = [{ cancel = "current_task", message = "why" }]',
+        "cancel-self-in-callback": '[main]\nsteps = [{ call_soon = [{ cancel = "current_task" }] }, { sleep = 1 }]',
+        "cancel-self-in-group": '[tasks.c]\nsteps = [{ cancel = "current_task" }, { sleep = 1 }]\n[main]\nsteps = [{ task_group = [{ spawn = "c", count = 50 }] }]',
+        "func-sleep-expr": '[main]\nsteps = [{ let = "xs", value = [0.5, 1] }, { sleep = "{max(xs)}" }, { sleep = "{xs}" }]',
+    }
+    for name, text in progs.items():
+        add(name, text)
+    return cases
+
+
 def round24_constructs():
     """Round 24's constructs: `except*` (`try ... star = true`) and an exception group's
     `exceptions` and `message`, given odd types, groups deep and wide, handlers that raise,
@@ -1083,7 +1140,7 @@ def main():
     rng = random.Random(2026)
     # Tokens are recorded by running the first binary: only when token cases are wanted.
     wanted = lambda prefix: not a.only or a.only in prefix or a.only.startswith(prefix)
-    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs() + round24_constructs()
+    cases = (mutants(scenarios, a.per_file, rng) + runaways() + programs() + constructs() + loop_constructs() + round23_constructs() + round24_constructs() + round25_constructs()
              + flags()
              + (tokens(bins[0]) if wanted("token-") else []) + odd_files())
     names = [c.name for c in cases]

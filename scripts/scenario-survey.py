@@ -10,6 +10,7 @@ that is a `for`), so the counts are a map of what blocks, not a verdict per case
 
     scripts/scenario-survey.py            # the table, most common construct first
     scripts/scenario-survey.py --cases    # each case with its tags
+    scripts/scenario-survey.py --builtins # which Python builtins the cases left use
 """
 
 import os
@@ -18,16 +19,19 @@ import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
+BUILTINS = "Python builtins beyond the expression functions (comprehensions, isinstance, enumerate, list.append, str methods)"
+
 # (tag, pattern): a construct the language lacks, seen in a case's source. The order is
 # the table's order when counts tie.
 MISSING = [
-    ("current_task() as a value (its name, identity)", r"current_task\(\)(?!\.(cancelling|uncancel)\(\))"),
+    ("current_task() as a value (its name, identity)", r"current_task\(\)(?!\.(cancelling|uncancel|get_name|set_name)\()"),
     ("all_tasks()", r"all_tasks\("),
     ("an ExceptionGroup's members iterated, split or subgrouped", r"for \w+ in \w+\.exceptions|\.split\(|\.subgroup\("),
     # A gather held as a value is a scenario since round 24 (`gather ... future`): the cases
     # left with this tag nest one in a gather or a shield, hold a shield, or gather futures.
     ("a gather nested in a gather or shield, a shield held as a value, a held gather of futures", r"(?<!await )(?<!return )\basyncio\.(gather|shield)\((?![^\n]*\)\s*$)|^\s*\w+\s*=\s*asyncio\.(gather|shield)\("),
-    ("exception attributes (.args, __cause__, __context__, raise from)", r"\.args\b|__cause__|__context__|raise \w+.* from "),
+    # `e.args` is a scenario's `{e.args}` since round 23: what is left is the chain.
+    ("exception attributes (__cause__, __context__, raise from)", r"__cause__|__context__|raise \w+.* from "),
     ("break or continue (a while on a flag says most)", r"^\s*break\b|^\s*continue\b"),
     ("Python's random module (simloop's seeded RNG draws other numbers)", r"\brandom\.(randint|random|uniform|choice|seed|Random)"),
     ("async generators, async for", r"\basync for\b|^\s*yield\b"),
@@ -35,7 +39,12 @@ MISSING = [
     ("context variables", r"contextvars|ContextVar"),
     ("user classes (custom exceptions, objects)", r"^\s*class \w+"),
     ("dicts, sets, tuples as values", r"\bdict\(|\bset\(|\{\s*[\w'\"]+\s*:\s*[^}]|\.items\(\)|\.keys\(\)"),
-    ("Python builtins on values (len, sorted, sum, min, max, round, str methods)", r"\b(len|sorted|sum|min|max|any|all|enumerate|zip|isinstance|repr|type|round|abs)\(|\.join\(|\.append\(|\.pop\(|\.format\("),
+    # Since round 25 expressions call len, sorted, sum, min, max, str, repr, round and abs,
+    # and take `in` and `xs[i]`; `{x:type}` is `type(x).__name__` (item by item for a list),
+    # and a comprehension that makes tasks is a `spawn` per task. What is left: the other
+    # builtins, list mutation shared between tasks, str methods and other comprehensions.
+    # (`q.join()` is a queue's join, a step: only a string's `.join(` counts.)
+    (BUILTINS, r"\b(any|all|enumerate|zip|isinstance|int|float|list|dict)\(|(?<!\w)type\((?![^)]*\)\.__name__)|[\"'\]]\.join\(|\.(append|pop|extend|format|upper|lower|startswith|endswith|split|strip|index|count|sort)\(|\[(?![^]\n]*create_task\()(?!type\(\w+\)\.__name__ for \w+ in \w+\])[^]\n]* for [^]\n]*\]"),
     ("format specs ({x:.2f}, {x:>5})", r"\{[^{}]*:[.<>^0-9][^{}]*\}"),
     ("a Condition over a given lock", r"Condition\(\s*\w"),
     ("loop API (run_until_complete, Runner, stop, exception handler)", r"run_until_complete|asyncio\.Runner|\.stop\(\)|exception_handler|get_event_loop|new_event_loop"),
@@ -51,7 +60,7 @@ MISSING = [
 # not Python; its values are numbers, strings, lists, tasks, futures and exceptions, its
 # randomness the run's seeded RNG, its clock virtual.
 BY_DESIGN = {
-    "Python builtins on values (len, sorted, sum, min, max, round, str methods)",
+    BUILTINS,
     "dicts, sets, tuples as values",
     "user classes (custom exceptions, objects)",
     "format specs ({x:.2f}, {x:>5})",
@@ -73,6 +82,13 @@ KNOWN = {
     "572": "wait or as_completed over bare futures",
     "552": "known difference: a gather over futures cancelled through its caller",
     "398": "a private attribute (Queue._unfinished_tasks)",
+    "309": "a private attribute (Queue._unfinished_tasks)",
+    "333": "a private attribute (Queue._unfinished_tasks)",
+    "559": "a private attribute (Queue._unfinished_tasks)",
+    "659": "a private attribute (Queue._unfinished_tasks)",
+    "509": "known difference: a Condition waiter cancelled twice (round 23)",
+    "510": "known difference: a Condition waiter cancelled twice (round 23)",
+    "323": "asyncio's default task names (Task-N; sim names a task by its template)",
     "524": "dicts, sets, tuples as values",
     "660": "wait or as_completed over bare futures",
 }
@@ -90,10 +106,9 @@ def ported():
 
 
 def tags(source):
-    body = "\n".join(l for l in source.splitlines() if not l.lstrip().startswith("#"))
-    body = body.split("from vclock import", 1)[-1]
-    found = [tag for tag, pat in MISSING if re.search(pat, body, re.M)]
-    if try_else(body):
+    text = body(source)
+    found = [tag for tag, pat in MISSING if re.search(pat, text, re.M)]
+    if try_else(text):
         found.append("try/else")
     return found
 
@@ -111,6 +126,46 @@ def try_else(body):
     return False
 
 
+# The Python builtins and idioms a case's source uses, for `--builtins` (round 25 chose
+# the expression functions by these counts): (name, pattern, whether expressions have it).
+USES = [
+    ("len", r"\blen\(", True),
+    ("sorted", r"\bsorted\(", True),
+    ("sum", r"\bsum\(", True),
+    ("min, max", r"\b(min|max)\(", True),
+    ("round", r"\bround\(", True),
+    ("abs", r"\babs\(", True),
+    ("str(x)", r"(?<![\w.])str\(", True),
+    ("repr(x)", r"\brepr\(", True),
+    ("x in xs, x not in xs", r"\bif (not )?[\w.()]+ (not )?in \w+", True),
+    ("xs[i], xs[-1]", r"\w\[-?\w+\]", True),
+    ("type(x).__name__ ({x:type})", r"\btype\(\w+\)\.__name__", True),
+    ("a comprehension that makes tasks (spawn steps)", r"\[[^]\n]*create_task\([^]\n]* for ", True),
+    ("isinstance", r"\bisinstance\(", False),
+    ("enumerate, zip", r"\b(enumerate|zip)\(", False),
+    ("any, all", r"\b(any|all)\(", False),
+    ("list.append, pop, extend", r"\.(append|pop|extend)\(", False),
+    ("str methods (join, upper, format, ...)", r"[\"'\]]\.join\(|\.(upper|lower|startswith|endswith|split|strip|format)\(", False),
+    ("other comprehensions", r"\[(?![^]\n]*create_task\()(?!type\(\w+\)\.__name__ for \w+ in \w+\])[^]\n]* for [^]\n]*\]", False),
+]
+
+
+def builtins(rest, tagged, conf):
+    """Counts, over the cases left, those using each builtin, and those it is the only
+    builtin of that blocks nothing else."""
+    print("| builtin or idiom | in expressions | cases left using it | of them blocked by nothing else |")
+    print("| --- | --- | --- | --- |")
+    for name, pat, have in USES:
+        using = [c for c in rest if re.search(pat, body(open(os.path.join(conf, c + ".py")).read()), re.M)]
+        free = [c for c in using if not tagged[c]]
+        print(f"| {name} | {'yes' if have else 'no'} | {len(using)} | {len(free)} |")
+
+
+def body(source):
+    text = "\n".join(l for l in source.splitlines() if not l.lstrip().startswith("#"))
+    return text.split("from vclock import", 1)[-1]
+
+
 def main():
     conf = os.path.join(ROOT, "tests/conformance")
     done = ported()
@@ -120,6 +175,9 @@ def main():
     for c in rest:
         if c[:3] in KNOWN and KNOWN[c[:3]] not in tagged[c]:
             tagged[c].append(KNOWN[c[:3]])
+    if "--builtins" in sys.argv:
+        builtins(rest, tagged, conf)
+        return
     if "--cases" in sys.argv:
         for c in rest:
             print(c, "|", "; ".join(tagged[c]) or "candidate")

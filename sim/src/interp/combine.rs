@@ -332,7 +332,11 @@ impl Rt {
                 bind,
                 pending,
             } => {
-                let cells = self.cells(env, targets)?;
+                let mut cells = self.cells(env, targets)?;
+                // asyncio's `wait` takes a set: a task named twice is in `done` or
+                // `pending` once (case 600).
+                let mut seen = std::collections::BTreeSet::new();
+                cells.retain(|c| seen.insert(c.id));
                 let handles = Self::handles(&cells)?;
                 let when = match when {
                     WaitWhen::FirstCompleted => ReturnWhen::FirstCompleted,

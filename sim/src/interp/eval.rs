@@ -5,6 +5,7 @@
 use super::budget::{charge_list, charge_string, check_string};
 use super::env::Env;
 use super::exc::Exc;
+use super::funcs;
 use super::state::Rt;
 use super::value::{Value, py_equal, py_order};
 use crate::scenario::expr::{BinOp, Expr, Node, NodeKind};
@@ -13,14 +14,15 @@ impl Rt {
     /// The value of `e` in a task whose locals are `env`; an error names the expression
     /// and where it is written.
     pub fn eval(&self, env: &Env, e: &Expr) -> Result<Value, Exc> {
-        self.node(env, &e.root).map_err(|x| {
-            Exc::new(
+        self.node(env, &e.root).map_err(|fault| match fault {
+            Fault::Own(x) => Exc::new(
                 x.kind,
                 format!(
                     "{} (in `{}` at {}:{}:{})",
                     x.message, e.text, self.scenario.path, e.at.line, e.at.column
                 ),
-            )
+            ),
+            Fault::Read(x) => x,
         })
     }
 
@@ -42,7 +44,7 @@ impl Rt {
         }
     }
 
-    fn node(&self, env: &Env, n: &Node) -> Result<Value, Exc> {
+    fn node(&self, env: &Env, n: &Node) -> Result<Value, Fault> {
         Ok(match &n.kind {
             NodeKind::Int(i) => Value::Int(*i),
             NodeKind::Float(f) => Value::Float(*f),
@@ -58,16 +60,15 @@ impl Rt {
                 charge_list(items.len())?;
                 Value::List(items.into())
             }
-            NodeKind::Var(path) => self.lookup(env, path)?,
+            NodeKind::Var(path) => self.lookup(env, path).map_err(Fault::Read)?,
             NodeKind::Not(a) => Value::Bool(!boolean(self.node(env, a)?, "not")?),
             NodeKind::Neg(a) => match self.node(env, a)? {
                 Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| overflow("-", i, 0))?),
                 Value::Float(f) => Value::Float(-f),
                 other => {
-                    return Err(type_error(format!(
-                        "`-` needs a number, got {}",
-                        other.repr()
-                    )));
+                    return Err(
+                        type_error(format!("`-` needs a number, got {}", other.repr())).into(),
+                    );
                 }
             },
             NodeKind::Binary(BinOp::And, a, b) => Value::Bool(
@@ -77,7 +78,32 @@ impl Rt {
                 boolean(self.node(env, a)?, "or")? || boolean(self.node(env, b)?, "or")?,
             ),
             NodeKind::Binary(op, a, b) => binary(*op, self.node(env, a)?, self.node(env, b)?)?,
+            NodeKind::Call(f, args) => {
+                let args = args
+                    .iter()
+                    .map(|a| self.node(env, a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                funcs::call(*f, args)?
+            }
+            NodeKind::Index(base, index) => {
+                funcs::index(&self.node(env, base)?, &self.node(env, index)?)?
+            }
         })
+    }
+}
+
+/// Why an expression did not compute: its own error (a `TypeError`, an overflow, a misused
+/// function), which names the expression and where it is written, or an exception a read
+/// raised (`f.result()` of a cancelled future: its `CancelledError`), passed on as it is,
+/// as Python's expression would (case 650: the message was `'gone (in ...)'`).
+enum Fault {
+    Own(Exc),
+    Read(Exc),
+}
+
+impl From<Exc> for Fault {
+    fn from(e: Exc) -> Fault {
+        Fault::Own(e)
     }
 }
 
@@ -121,6 +147,8 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
     };
     let zero = || Exc::new("ZeroDivisionError", format!("`{sym}` by zero"));
     Ok(match op {
+        BinOp::In => Value::Bool(funcs::contains(&a, &b)?),
+        BinOp::NotIn => Value::Bool(!funcs::contains(&a, &b)?),
         BinOp::Eq => Value::Bool(py_equal(&a, &b)),
         BinOp::Ne => Value::Bool(!py_equal(&a, &b)),
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -136,6 +164,7 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
             (Value::Int(x), Value::Int(y)) => {
                 Value::Int(x.checked_add(*y).ok_or_else(|| overflow(sym, *x, *y))?)
             }
+            (Value::List(x), Value::List(y)) => funcs::concat(x, y)?,
             (Value::Str(x), Value::Str(y)) => {
                 let s = format!("{x}{y}");
                 check_string(&s)?;

@@ -7,7 +7,6 @@ use futures::FutureExt;
 use super::budget::check_result;
 use super::env::Env;
 use super::exc::Exc;
-use super::repr::future_repr;
 use super::state::Rt;
 use super::value::{Fut, Handle, TaskResult, Value};
 use crate::scenario::Step;
@@ -24,7 +23,7 @@ impl Rt {
                 let f = self.future(env, target)?;
                 let v = self.value_expr(env, value)?;
                 check_result(&v)?;
-                f.set_result(v).map_err(|_| invalid_state(&f))?;
+                f.set_result(v).map_err(|_| invalid_state())?;
             }
             Step::SetException {
                 target,
@@ -33,7 +32,7 @@ impl Rt {
             } => {
                 let f = self.future(env, target)?;
                 let e = Exc::new(kind.clone(), self.render(env, message)?);
-                f.set_error(e).map_err(|_| invalid_state(&f))?;
+                f.set_error(e).map_err(|_| invalid_state())?;
             }
             other => unreachable!("not a future step: {other:?}"),
         }
@@ -155,12 +154,9 @@ pub(super) fn cancel(f: &Fut, message: Option<String>) -> bool {
     }
 }
 
-/// asyncio's error for setting a done future: `InvalidStateError('FINISHED: <Future ...>')`.
-fn invalid_state(f: &Fut) -> Exc {
-    let state = if f.cancelled() {
-        "CANCELLED"
-    } else {
-        "FINISHED"
-    };
-    Exc::new("InvalidStateError", format!("{state}: {}", future_repr(f)))
+/// asyncio's error for setting a done future: `InvalidStateError('invalid state')`, the
+/// message of CPython's C `Future` (`_asyncio`), which asyncio uses; the pure-Python one
+/// says `FINISHED: <Future ...>`, which the interpreter printed until case 650.
+fn invalid_state() -> Exc {
+    Exc::new("InvalidStateError", "invalid state")
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::budget::{charge_list, charge_string, check_list, check_string};
+use super::budget::{charge_list, charge_string, charge_written, check_list, check_string};
 use super::env::Env;
 use super::exc::Exc;
 use super::state::Rt;
@@ -27,7 +27,7 @@ impl Rt {
             }
             let s = v.repr();
             check_string(&s)?;
-            charge_string(s.len())?;
+            charge_written(&v, s.len())?;
             return Ok(Value::Str(s.into()));
         }
         let (base, member) = split_member(path);
@@ -112,6 +112,9 @@ impl Rt {
         if let Some(v) = t.sole_var() {
             return self.lookup(env, v);
         }
+        if let [Part::Expr(e)] = t.parts.as_slice() {
+            return self.eval(env, e);
+        }
         Ok(Value::from_text(self.render(env, t)?))
     }
 
@@ -139,7 +142,20 @@ impl Rt {
             match p {
                 Part::Text(x) => s.push_str(x),
                 Part::Var(v) => {
-                    let _ = write!(s, "{}", self.lookup(env, v)?);
+                    let v = self.lookup(env, v)?;
+                    charge_written(&v, 0)?;
+                    let _ = write!(s, "{v}");
+                }
+                Part::Expr(e) => {
+                    let v = self.eval(env, e)?;
+                    charge_written(&v, 0)?;
+                    let _ = write!(s, "{v}");
+                }
+                Part::Code(code, _) => {
+                    return Err(Exc::new(
+                        "SystemError",
+                        format!("the placeholder `{{{code}}}` was never checked"),
+                    ));
                 }
             }
             check_string(&s)?;

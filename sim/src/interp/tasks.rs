@@ -188,6 +188,14 @@ impl Rt {
         message: Option<&Template>,
     ) -> Result<Value, Exc> {
         let message = message.map(|m| self.render(env, m)).transpose()?;
+        if target == crate::scenario::CURRENT_TASK && env.get(target).is_none() {
+            // `asyncio.current_task().cancel()`: the running task asks for its own
+            // cancellation, delivered at its next await (in a callback, `None.cancel`).
+            let Some(id) = simloop::task::try_current() else {
+                return Err(no_current_task("cancel"));
+            };
+            return Ok(Value::Bool(simloop::task::cancel(id)));
+        }
         let one = |v: &Value, message: Option<String>| match v {
             Value::Task(t) => Ok(Value::Bool(t.cancel(message))),
             Value::Future(f) => Ok(Value::Bool(super::futures::cancel(f, message))),

@@ -336,9 +336,19 @@ pub fn py_order(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-/// Python's `==`: numbers by value, other values of one type by their `repr`, values of
-/// different types never equal.
+/// Python's `==`: numbers by value, tasks, futures and handles by identity (two tasks of
+/// one name are two tasks: `t in done`), other values of one type by their `repr`, values
+/// of different types never equal.
 pub fn py_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Task(x), Value::Task(y)) => return Rc::ptr_eq(x, y),
+        (Value::Future(x), Value::Future(y)) => return Rc::ptr_eq(x, y),
+        (Value::Gather(x), Value::Gather(y)) => return Rc::ptr_eq(x, y),
+        (Value::Completion(x), Value::Completion(y)) => return Rc::ptr_eq(x, y),
+        (Value::Handle(x, _), Value::Handle(y, _)) => return Rc::ptr_eq(x, y),
+        (Value::Group(x), Value::Group(y)) => return Rc::ptr_eq(x, y),
+        _ => {}
+    }
     match py_order(a, b) {
         Some(o) => o == Ordering::Equal,
         None => std::mem::discriminant(a) == std::mem::discriminant(b) && a == b,

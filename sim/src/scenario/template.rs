@@ -1,16 +1,25 @@
-//! Text with `{name}` placeholders, filled from a task's locals and the shared variables.
+//! Text with `{name}` placeholders, filled from a task's locals and the shared variables;
+//! a placeholder that is not a name is an expression (`{len(done)}`, as in an f-string).
+
+use super::expr::Expr;
 
 /// A piece of a template.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Part {
     /// Literal text.
     Text(String),
     /// A `{name}` placeholder.
     Var(String),
+    /// A placeholder's expression as written, and its byte offset in the template (after
+    /// the `{`): what [`Template::parse`] makes of a placeholder that is not a name, which
+    /// the file's check turns into [`Part::Expr`].
+    Code(String, usize),
+    /// A placeholder's expression, checked (`{len(done)}`).
+    Expr(Box<Expr>),
 }
 
 /// A parsed template. `{{` and `}}` stand for literal braces.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Template {
     /// Its pieces, in order.
     pub parts: Vec<Part>,
@@ -81,18 +90,25 @@ impl Template {
                             message: "`{` opens a placeholder that is never closed (write `{{` for a literal brace)".into(),
                         });
                     }
-                    if !is_path(&name) {
+                    if name.trim().is_empty() {
                         return Err(TemplateError {
                             offset: i,
                             message: format!(
-                                "`{{{name}}}` is not a placeholder: use `{{name}}` with a variable name"
+                                "`{{{name}}}` is not a placeholder: use `{{name}}` with a variable name, or an expression such as `{{len(xs)}}`"
                             ),
                         });
                     }
                     if !lit.is_empty() {
                         parts.push(Part::Text(std::mem::take(&mut lit)));
                     }
-                    parts.push(Part::Var(name));
+                    // `{None}`, `{true}`: the literals, as an expression gives them.
+                    let literal =
+                        matches!(name.as_str(), "None" | "true" | "false" | "True" | "False");
+                    if is_path(&name) && !literal {
+                        parts.push(Part::Var(name));
+                    } else {
+                        parts.push(Part::Code(name, i + 1));
+                    }
                 }
                 '}' => {
                     return Err(TemplateError {
@@ -116,12 +132,9 @@ impl Template {
         }
     }
 
-    /// The variables the placeholders name (without `.N` indices), in order.
-    pub fn vars(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Var(v) => v.split(['.', ':']).next(),
-            Part::Text(_) => None,
-        })
+    /// Whether the template is literal text, with no placeholder.
+    pub fn is_literal(&self) -> bool {
+        self.parts.iter().all(|p| matches!(p, Part::Text(_)))
     }
 
     /// The single placeholder when the template is exactly `{name}` (its value passes through
@@ -138,6 +151,16 @@ impl Template {
 mod tests {
     use super::*;
 
+    impl Template {
+        /// The variables the placeholders name (without `.N` indices), in order.
+        fn vars(&self) -> impl Iterator<Item = &str> {
+            self.parts.iter().filter_map(|p| match p {
+                Part::Var(v) => v.split(['.', ':']).next(),
+                _ => None,
+            })
+        }
+    }
+
     #[test]
     fn parses_placeholders_and_escapes() {
         let t = Template::parse("a {x} {{b}} {y_1}").unwrap();
@@ -146,7 +169,11 @@ mod tests {
         assert_eq!(Template::parse("{v}").unwrap().sole_var(), Some("v"));
         let t = Template::parse("{job.0} {job.1.2}").unwrap();
         assert_eq!(t.vars().collect::<Vec<_>>(), ["job", "job"]);
-        assert!(Template::parse("{job.}").is_err() && Template::parse("{job.x.0}").is_err());
+        // Not names: expressions, which the file's check parses (and rejects).
+        assert!(matches!(
+            Template::parse("{job.}").unwrap().parts[..],
+            [Part::Code(..)]
+        ));
         assert_eq!(
             Template::parse("{q.qsize()} {b.n_waiting}")
                 .unwrap()
@@ -161,15 +188,22 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["r"]
         );
-        assert!(Template::parse("{r:len}").is_err());
+        assert!(matches!(
+            Template::parse("{r:len}").unwrap().parts[..],
+            [Part::Code(_, 1)]
+        ));
+        assert!(matches!(
+            Template::parse("n={len(xs)}").unwrap().parts[..],
+            [Part::Text(_), Part::Code(_, 3)]
+        ));
     }
 
     #[test]
     fn rejects_bad_braces() {
         assert_eq!(Template::parse("ab {x").unwrap_err().offset, 3);
         assert_eq!(Template::parse("a}").unwrap_err().offset, 1);
-        assert!(Template::parse("{1x}").is_err());
         assert!(Template::parse("{}").is_err());
+        assert!(Template::parse("{ }").is_err());
     }
 }
 
@@ -177,9 +211,11 @@ mod tests {
 mod examples {
     #[test]
     fn parse_lists_the_placeholders() {
-        use crate::scenario::Template;
-        let t = Template::parse("Task {name}: i={i}").unwrap();
-        assert_eq!(t.vars().collect::<Vec<_>>(), ["name", "i"]);
+        use crate::scenario::{Part, Template};
+        let t = Template::parse("Task {name}: n={len(xs)}").unwrap();
+        assert_eq!(t.parts[1], Part::Var("name".into()));
+        assert_eq!(t.parts[3], Part::Code("len(xs)".into(), 16));
+        assert!(!t.is_literal());
         assert!(Template::parse("{oops").is_err());
     }
 }

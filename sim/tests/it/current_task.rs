@@ -91,3 +91,48 @@ fn current_task_misuse_is_a_located_error() {
         None,
     );
 }
+
+/// `{ cancel = "current_task" }` is asyncio's `asyncio.current_task().cancel()`: the
+/// request is counted at once and delivered at the task's next await (main too); in a
+/// callback it is `None.cancel`, an `AttributeError`; a `message` is a located error (not
+/// yet supported), and a local named `current_task` hides it.
+#[test]
+fn a_task_cancels_itself() {
+    let got = logs(
+        r#"
+[tasks.t]
+steps = [
+  { cancel = "current_task", as = "ok" },
+  { log = "ok={ok} cancelling={current_task.cancelling()}" },
+  { try = [{ sleep = 1 }], error = "CancelledError", except = [{ log = "cancelled at {loop.time()}" }] },
+  { return = "caught" },
+]
+
+[main]
+steps = [
+  { spawn = "t", as = "t" },
+  { await = "t", as = "r" },
+  { log = "t {r}, cancelled={t.cancelled()}" },
+  { call_soon = [{ try = [{ cancel = "current_task" }], error = "AttributeError", as = "e", except = [{ log = "callback: {e}" }] }] },
+  { sleep = 0 },
+  { let = "current_task", expr = "t" },
+  { cancel = "current_task", as = "again" },
+  { log = "a local of that name: {again}" },
+]
+"#,
+    );
+    assert_eq!(
+        got,
+        "t=0 ok=True cancelling=1\n\
+         t=0 cancelled at 0.0\n\
+         t=0 t caught, cancelled=False\n\
+         t=0 callback: 'NoneType' object has no attribute 'cancel'\n\
+         t=0 a local of that name: False\n"
+    );
+    rejects(
+        "[main]\nsteps = [{ cancel = \"current_task\", message = \"why\" }]\n",
+        "`cancel = \"current_task\"` takes no `message` yet",
+        "2:47",
+        Some("cancel the task from another one to give a message"),
+    );
+}

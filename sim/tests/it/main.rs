@@ -14,6 +14,7 @@ mod done_callbacks;
 mod errors;
 mod except_star;
 mod exception_args;
+mod expr_funcs;
 mod expr_fuzz;
 mod formats;
 mod fuzz;

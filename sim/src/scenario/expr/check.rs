@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{BinOp, ExprError, Node, NodeKind, Type, Want};
+use super::{BinOp, ExprError, Node, NodeKind, Type, Want, funcs};
 use crate::scenario::error::with_article;
 use crate::scenario::prim::{MEMBERS, split_member};
 use crate::scenario::steps::CURRENT_TASK;
@@ -260,6 +260,36 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
             **r = b;
             ty
         }
+        NodeKind::Call(f, args) => {
+            for arg in args.iter_mut() {
+                *arg = typed(std::mem::replace(arg, placeholder()), scope)?;
+            }
+            funcs::call_type(*f, args, node.span.clone())?
+        }
+        NodeKind::Index(base, index) => {
+            let b = typed(std::mem::replace(base.as_mut(), placeholder()), scope)?;
+            let i = typed(std::mem::replace(index.as_mut(), placeholder()), scope)?;
+            expect(
+                &b,
+                "an index `[i]`",
+                |t| matches!(t, Type::List | Type::Str),
+                "a list or a string",
+            )?;
+            expect(
+                &i,
+                "an index",
+                |t| matches!(t, Type::Int | Type::Bool),
+                "an integer",
+            )?;
+            let ty = if b.ty == Type::Str {
+                Type::Str
+            } else {
+                Type::Any
+            };
+            **base = b;
+            **index = i;
+            ty
+        }
     };
     Ok(node)
 }
@@ -331,11 +361,35 @@ fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
             (Any, _) | (_, Any) | (Int | Float, Int | Float) | (Str, Str) | (List, List) => Bool,
             _ => return Err(mismatch("order")),
         },
+        BinOp::In | BinOp::NotIn => match (a.ty, b.ty) {
+            (_, Any | List) | (Str | Any, Str) => Bool,
+            (_, Str) => {
+                return Err(ExprError::new(
+                    a.span.clone(),
+                    format!(
+                        "`{}` a string looks for a string, and this is {}",
+                        op.symbol(),
+                        a.ty.name()
+                    ),
+                ));
+            }
+            _ => {
+                return Err(ExprError::new(
+                    b.span.clone(),
+                    format!(
+                        "`{}` needs a list or a string on its right, and this is {}",
+                        op.symbol(),
+                        b.ty.name()
+                    ),
+                ));
+            }
+        },
         BinOp::Add => match (a.ty, b.ty) {
             (Int, Int) => Int,
             (Int | Float, Int | Float) => Float,
             (Str, Str) => Str,
-            (Any, Int | Float | Str | Any) | (Int | Float | Str, Any) => Any,
+            (List, List) => List,
+            (Any, Int | Float | Str | List | Any) | (Int | Float | Str | List, Any) => Any,
             _ => return Err(mismatch("add")),
         },
         BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => match (a.ty, b.ty) {

@@ -7,14 +7,19 @@
 //! templates, with `{job.0}` and `{x:type}`) or bare (`stock`). Operators, loosest first:
 //! `or`, `and`, `not`, comparisons `== != < <= > >=` (which do not chain), `+ -` (`+`
 //! also joins strings), `* / // %` (`/` is a float division, `//` and `%` floor as in
-//! Python), unary `-`; parentheses group.
+//! Python), unary `-`; parentheses group. A closed set of Python's functions on values
+//! (`len`, `sorted`, `sum`, `min`, `max`, `str`, `repr`, `round`, `abs`: [`Func`]), `in`
+//! and `not in` (comparisons), and an item `xs[i]` (negative from the end) complete it.
 
 mod check;
+mod funcs;
 mod parse;
+mod scan;
 
 use std::ops::Range;
 
 pub use self::check::Scope;
+pub use self::funcs::Func;
 
 /// A parsed, type-checked expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +66,10 @@ pub enum NodeKind {
     Neg(Box<Node>),
     /// `l op r`.
     Binary(BinOp, Box<Node>, Box<Node>),
+    /// `f(args)`: one of Python's functions on values.
+    Call(Func, Vec<Node>),
+    /// `xs[i]`: an item of a list or a string.
+    Index(Box<Node>, Box<Node>),
 }
 
 /// A binary operator.
@@ -94,6 +103,10 @@ pub enum BinOp {
     FloorDiv,
     /// `%` (the remainder of floor division).
     Mod,
+    /// `in` (an item of a list, a substring of a string).
+    In,
+    /// `not in`.
+    NotIn,
 }
 
 impl BinOp {
@@ -114,6 +127,8 @@ impl BinOp {
             BinOp::Div => "/",
             BinOp::FloorDiv => "//",
             BinOp::Mod => "%",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
         }
     }
 
@@ -121,7 +136,14 @@ impl BinOp {
     pub fn is_comparison(self) -> bool {
         matches!(
             self,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+            BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::In
+                | BinOp::NotIn
         )
     }
 }
@@ -332,6 +354,78 @@ mod tests {
         };
         assert!(
             matches!(&sum.kind, NodeKind::Binary(BinOp::Add, _, m) if matches!(m.kind, NodeKind::Binary(BinOp::Mul, ..)))
+        );
+    }
+
+    #[test]
+    fn calls_in_and_indexes_are_checked() {
+        let ok = |t: &str| parse(t, &scope(), Want::Value).map(|n| n.ty);
+        assert_eq!(ok("len({a}) + sum([1, 2])"), Ok(Type::Any));
+        assert_eq!(ok("len([1, 2])"), Ok(Type::Int));
+        assert_eq!(ok("sorted('ba')"), Ok(Type::List));
+        assert_eq!(ok("round(1.5)"), Ok(Type::Int));
+        assert_eq!(ok("round(1.25, 1)"), Ok(Type::Float));
+        assert_eq!(ok("max(1, 2)"), Ok(Type::Int));
+        assert_eq!(ok("max(1, 2.5)"), Ok(Type::Any));
+        assert_eq!(ok("str(stock) + repr('x')"), Ok(Type::Str));
+        assert_eq!(ok("'a' in {a} and 1 not in [2]"), Ok(Type::Bool));
+        assert_eq!(ok("[1, 2][-1]"), Ok(Type::Any));
+        assert_eq!(ok("'abc'[0]"), Ok(Type::Str));
+        assert_eq!(ok("[1] + [2]"), Ok(Type::List));
+        let e = err("prnt({a})");
+        assert_eq!(
+            (e.message.as_str(), e.span.clone()),
+            ("unknown function `prnt`", 0..4)
+        );
+        assert!(e.hint.unwrap().contains("the functions: len, sorted, sum"));
+        assert_eq!(
+            err("len(1) > 0").message,
+            "`len` needs a list or a string, and this is an integer"
+        );
+        assert_eq!(
+            err("len([1], [2]) > 0").message,
+            "`len` takes one argument, and 2 are given"
+        );
+        assert_eq!(
+            err("round(1.5, 'a') > 0").message,
+            "`round` needs an integer number of digits, and this is a string"
+        );
+        assert_eq!(
+            err("sum('ab') > 0").message,
+            "`sum` needs a list of numbers, and this is a string"
+        );
+        assert_eq!(
+            err("abs(None) > 0").message,
+            "`abs` needs a number, and this is None"
+        );
+        assert_eq!(
+            err("1 in 2").message,
+            "`in` needs a list or a string on its right, and this is an integer"
+        );
+        assert_eq!(
+            err("1 in 'abc'").message,
+            "`in` a string looks for a string, and this is an integer"
+        );
+        assert_eq!(
+            err("[1]['a'] == 1").message,
+            "an index needs an integer, and this is a string"
+        );
+        assert_eq!(
+            err("stock[0] == 1").message,
+            "an index `[i]` needs a list or a string, and this is an integer"
+        );
+        assert_eq!(err("len([1]").message, "`(` is never closed");
+        assert_eq!(
+            err("true and 1 < 2 == true").message,
+            "comparisons do not chain"
+        );
+        assert_eq!(err("1 in [1] in [[1]]").message, "comparisons do not chain");
+        assert!(parse("(1 < 2) == true", &scope(), Want::Bool).is_ok());
+        let deep = format!("{}[1]{}", "len(".repeat(40), ")".repeat(40));
+        assert!(
+            err(&deep)
+                .message
+                .starts_with("parentheses and lists nest more than")
         );
     }
 

@@ -10,6 +10,8 @@ use winnow::prelude::*;
 use winnow::stream::{LocatingSlice, Offset, Stream};
 use winnow::token::{one_of, take_while};
 
+use super::funcs::Func;
+use super::scan;
 use super::{BinOp, ExprError, Node, NodeKind, Type};
 use crate::scenario::template::is_path;
 
@@ -17,8 +19,6 @@ type In<'a> = LocatingSlice<&'a str>;
 
 /// The longest expression accepted, in bytes.
 const MAX_LEN: usize = 2_000;
-/// How deep parentheses and prefix operators may nest (the parser recurses on them).
-const MAX_NESTING: usize = 32;
 
 /// Parses `text` into a tree whose types are not checked yet.
 pub(super) fn parse(text: &str) -> Result<Node, ExprError> {
@@ -33,15 +33,17 @@ pub(super) fn parse(text: &str) -> Result<Node, ExprError> {
         return Err(ExprError::new(0..text.len(), "an empty expression")
             .hint("e.g. `{stock} > 0` or `{a} + {b} == 3 and not {done}`"));
     }
-    nesting(text)?;
+    scan::nesting(text)?;
+    scan::calls(text)?;
     let mut input = LocatingSlice::new(text);
     let start = input.checkpoint();
     match expr.parse_next(&mut input) {
         Ok(node) => {
             let at = input.offset_from(&start);
             if at < text.len() {
-                return Err(diagnose(text, at, Some(&node)));
+                return Err(scan::diagnose(text, at, Some(&node)));
             }
+            scan::chained(text, &node)?;
             Ok(node)
         }
         Err(e) => {
@@ -52,7 +54,7 @@ pub(super) fn parse(text: &str) -> Result<Node, ExprError> {
             };
             Err(match label {
                 Some(message) => ExprError::new(at..(at + 1).min(text.len()), message),
-                None => diagnose(text, at, None),
+                None => scan::diagnose(text, at, None),
             })
         }
     }
@@ -64,136 +66,6 @@ fn label(e: &ContextError) -> Option<&'static str> {
         _ => None,
     })
 }
-
-/// Unbalanced or too deeply nested parentheses (outside string literals), located.
-fn nesting(text: &str) -> Result<(), ExprError> {
-    let mut open: Vec<(usize, char)> = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut prefixes = 0;
-    for (i, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(' | '[') => {
-                open.push((i, c));
-                if open.len() > MAX_NESTING {
-                    return Err(ExprError::new(
-                        i..i + 1,
-                        format!("parentheses and lists nest more than {MAX_NESTING} deep"),
-                    ));
-                }
-            }
-            (None, ')' | ']') => {
-                let opener = if c == ')' { '(' } else { '[' };
-                if open.pop().map(|(_, o)| o) != Some(opener) {
-                    return Err(ExprError::new(i..i + 1, format!("unmatched `{c}`")));
-                }
-            }
-            (None, '-') => prefixes += 1,
-            _ => {}
-        }
-    }
-    prefixes += text.split_whitespace().filter(|w| *w == "not").count();
-    if prefixes > MAX_NESTING * 4 {
-        return Err(ExprError::new(
-            0..text.len(),
-            "too many `-` and `not` operators",
-        ));
-    }
-    match open.first() {
-        Some(&(i, '[')) => {
-            Err(ExprError::new(i..i + 1, "`[` is never closed")
-                .hint("add the `]` that ends the list"))
-        }
-        Some(&(i, _)) => {
-            Err(ExprError::new(i..i + 1, "`(` is never closed")
-                .hint("add the `)` that ends the group"))
-        }
-        None => Ok(()),
-    }
-}
-
-/// Says why parsing stopped at byte `at` of `text`.
-fn diagnose(text: &str, at: usize, parsed: Option<&Node>) -> ExprError {
-    let rest = text[at..].trim_start();
-    let at = text.len() - rest.len();
-    let token: String = match rest.chars().next() {
-        Some(c) if c.is_alphanumeric() || c == '_' => rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect(),
-        Some(_) => rest
-            .chars()
-            .take_while(|c| "=<>!&|+-*/%".contains(*c))
-            .collect::<String>(),
-        None => String::new(),
-    };
-    let token = if token.is_empty() {
-        rest.chars().next().map(String::from).unwrap_or_default()
-    } else {
-        token
-    };
-    let span = at..(at + token.len()).max(at + 1).min(text.len().max(at + 1));
-    let ends_after = |op: &str, at: usize| {
-        ExprError::new(
-            at..at + op.len(),
-            format!("the expression ends after `{op}`: a value must follow"),
-        )
-        .hint("e.g. `{stock} >= 0`")
-    };
-    if let Some(op) = operator(rest)
-        && rest[op.len()..].trim().is_empty()
-    {
-        return ends_after(op, at);
-    }
-    let suggestion = match token.as_str() {
-        "=>" => Some((">=", "did you mean `>=`?")),
-        "=<" => Some(("<=", "did you mean `<=`?")),
-        "<>" => Some(("!=", "did you mean `!=`?")),
-        "=" => Some(("==", "compare with `==` (`=` is not an operator here)")),
-        "&&" | "&" => Some(("and", "write `and`")),
-        "||" | "|" => Some(("or", "write `or`")),
-        "!" => Some(("not", "write `not`")),
-        _ => None,
-    };
-    if let Some((_, hint)) = suggestion {
-        return ExprError::new(span, format!("`{token}` is not an operator")).hint(hint);
-    }
-    if let (Some(node), Some(op)) = (parsed, operator(rest))
-        && matches!(&node.kind, NodeKind::Binary(b, ..) if b.is_comparison())
-        && matches!(op, "==" | "!=" | "<" | "<=" | ">" | ">=")
-    {
-        return ExprError::new(span, "comparisons do not chain").hint("write `a < b and b < c`");
-    }
-    if rest.is_empty() {
-        let before = text.trim_end();
-        if let Some(op) = OPERATORS.iter().find(|op| before.ends_with(*op)) {
-            return ends_after(op, before.len() - op.len());
-        }
-        return ExprError::new(
-            text.len().saturating_sub(1)..text.len(),
-            "the expression ends too early: a value must follow",
-        );
-    }
-    let what = if parsed.is_some() {
-        "an operator"
-    } else {
-        "a value"
-    };
-    ExprError::new(span, format!("unexpected `{token}`: expected {what}"))
-        .hint("operators: or and not == != < <= > >= + - * / // %; strings are quoted ('text'); variables are `{name}` or a bare name")
-}
-
-/// The binary operator `rest` starts with, if any.
-fn operator(rest: &str) -> Option<&'static str> {
-    OPERATORS.into_iter().find(|op| rest.starts_with(op))
-}
-
-/// The binary operators, longest first where one is a prefix of another.
-const OPERATORS: [&str; 14] = [
-    "//", "==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "%", "and", "or",
-];
 
 fn ws(i: &mut In<'_>) -> ModalResult<()> {
     multispace0.void().parse_next(i)
@@ -225,7 +97,8 @@ mod fold {
     }
 
     binary!(or_ => Or, and_ => And, eq => Eq, ne => Ne, le => Le, ge => Ge, lt => Lt, gt => Gt,
-        add => Add, sub => Sub, mul => Mul, floor_div => FloorDiv, div => Div, modulo => Mod);
+        add => Add, sub => Sub, mul => Mul, floor_div => FloorDiv, div => Div, modulo => Mod,
+        in_ => In, not_in => NotIn);
 
     pub(super) fn not(_: &mut In<'_>, a: Node) -> ModalResult<Node> {
         let span = a.span.clone();
@@ -272,6 +145,10 @@ fn expr(i: &mut In<'_>) -> ModalResult<Node> {
                     '>'.value(Neither(5, fold::gt)),
                 )),
                 alt((
+                    keyword("in").value(Neither(5, fold::in_)),
+                    (keyword("not"), ws, keyword("in")).value(Neither(5, fold::not_in)),
+                )),
+                alt((
                     '+'.value(Left(7, fold::add)),
                     '-'.value(Left(7, fold::sub)),
                     '*'.value(Left(9, fold::mul)),
@@ -285,8 +162,49 @@ fn expr(i: &mut In<'_>) -> ModalResult<Node> {
         .parse_next(i)
 }
 
+/// A value, with the items it is indexed by (`xs[0][-1]`).
 fn atom(i: &mut In<'_>) -> ModalResult<Node> {
-    alt((number, string, placeholder, group, list, name)).parse_next(i)
+    let mut node = alt((number, string, placeholder, group, list, call, name)).parse_next(i)?;
+    while let (Some(index), span) = winnow::combinator::opt(delimited(
+        '[',
+        expr,
+        cut_err(']'.context(StrContext::Label("`[` opens an index that `]` must close"))),
+    ))
+    .with_span()
+    .parse_next(i)?
+    {
+        let span = node.span.start..span.end;
+        node = self::node(NodeKind::Index(Box::new(node), Box::new(index)), span);
+    }
+    Ok(node)
+}
+
+/// A call of one of the functions: `len(xs)`, `round(x, 2)` (the name right before `(`).
+fn call(i: &mut In<'_>) -> ModalResult<Node> {
+    let ((func, args), span) = (
+        terminated(
+            (
+                one_of(|c: char| c.is_ascii_alphabetic() || c == '_'),
+                take_while(0.., |c: char| c.is_ascii_alphanumeric() || c == '_'),
+            )
+                .take()
+                .verify_map(Func::from_name),
+            '(',
+        ),
+        cut_err(terminated(
+            terminated(
+                winnow::combinator::separated(0.., expr, ','),
+                winnow::combinator::opt((',', ws)),
+            ),
+            (ws, ')'),
+        ))
+        .context(StrContext::Label(
+            "a call's arguments are values separated by `,`, and `)` ends it",
+        )),
+    )
+        .with_span()
+        .parse_next(i)?;
+    Ok(node(NodeKind::Call(func, args), span))
 }
 
 /// A failure that stops parsing with `message`.
@@ -424,7 +342,7 @@ fn name(i: &mut In<'_>) -> ModalResult<Node> {
             "true" | "True" => NodeKind::Bool(true),
             "false" | "False" => NodeKind::Bool(false),
             "None" => NodeKind::None,
-            "and" | "or" | "not" => return Err(ErrMode::Backtrack(ContextError::new())),
+            "and" | "or" | "not" | "in" => return Err(ErrMode::Backtrack(ContextError::new())),
             other => NodeKind::Var(other.to_string()),
         },
         span,

@@ -92,11 +92,29 @@ impl Cx<'_> {
             let at = span.start + 1 + e.offset;
             self.err(at..at + 1, e.message)
         })?;
-        if t.vars().next().is_none() {
+        let mut t = t;
+        if t.is_literal() {
             return Ok(t);
         }
         let reads = self.expr_scope(Some(scope));
-        for part in &t.parts {
+        for part in &mut t.parts {
+            if let Part::Code(code, offset) = part {
+                // A placeholder that is not a name is an expression, checked as any is.
+                let base = span.start + 1 + *offset;
+                let root = expr::parse(code, &reads, Want::Value).map_err(|e| {
+                    let err = self.err(base + e.span.start..base + e.span.end, e.message);
+                    match e.hint {
+                        Some(h) => err.hint(h),
+                        None => err,
+                    }
+                })?;
+                *part = Part::Expr(Box::new(Expr {
+                    text: std::mem::take(code),
+                    at: self.loc(base..base + 1),
+                    root,
+                }));
+                continue;
+            }
             let Part::Var(path) = part else { continue };
             let name = path.split(['.', ':']).next().unwrap_or("");
             let resolved = reads.resolve(path);
@@ -373,7 +391,7 @@ impl Cx<'_> {
         what: &str,
     ) -> Result<Dur, ScenarioError> {
         let tpl = self.template_str(t, span.clone(), scope)?;
-        if tpl.vars().next().is_some() {
+        if !tpl.is_literal() {
             return Ok(Dur::Template(tpl));
         }
         match t.trim().parse::<f64>().ok().and_then(seconds) {

@@ -213,12 +213,23 @@ impl Cx<'_> {
                 }
             }
             "cancel" => {
-                let target = self.local_ref(
-                    r.cancel.as_ref().expect("present"),
-                    scope,
-                    "task",
-                    Use::Cancel,
-                )?;
+                let name = r.cancel.as_ref().expect("present");
+                // `current_task` is asyncio's `asyncio.current_task().cancel()`, unless a
+                // local of that name hides it.
+                let own = name.get_ref() == CURRENT_TASK && !scope.names.contains(CURRENT_TASK);
+                if own && let Some(m) = &r.message {
+                    return Err(self
+                        .err(
+                            m.span(),
+                            "`cancel = \"current_task\"` takes no `message` yet",
+                        )
+                        .hint("cancel the task from another one to give a message"));
+                }
+                let target = if own {
+                    CURRENT_TASK.to_string()
+                } else {
+                    self.local_ref(name, scope, "task", Use::Cancel)?
+                };
                 let message = r
                     .message
                     .as_ref()
