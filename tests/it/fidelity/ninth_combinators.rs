@@ -1,8 +1,8 @@
-//! The ninth round, cancellation, timeouts and combinators (cases 621-632, and 782):
+//! The ninth round, cancellation, timeouts and combinators (cases 621-632, and 783):
 //! `reschedule()` refused after a timeout ended, `wait_for`'s caller cancelled from outside,
 //! a nested gather failing inside `return_exceptions`, a TaskGroup child cancelled directly,
 //! `wait_for(acquire())` retried, `as_completed` with a zero timeout or a task listed twice
-//! (782: with a timeout too), a shield over a task cancelled elsewhere, a task cancelling
+//! (783: with a timeout too), a shield over a task cancelled elsewhere, a task cancelling
 //! itself, `wait()` over finished tasks, `call_at` in the past, and an expiry tied with an
 //! outside cancel.
 
@@ -367,15 +367,15 @@ fn case_632_as_completed_duplicates() {
 
 /// `as_completed` takes a set, with a timeout too: over `[a, a, b, c, c]` each task is
 /// yielded once and `c`, left running, raises `TimeoutError` once (three items); over
-/// `[c, c]` with `c` done, one item (case 782).
+/// `[c, c]` with `c` done, one item (case 783).
 #[test]
-fn case_782_as_completed_duplicates_timeout() {
+fn case_783_as_completed_duplicates_timeout() {
     async fn job(name: &'static str, d: f64) -> &'static str {
         sleep(secs(d)).await;
         log!("{name} ready");
         name
     }
-    assert_matches_cpython("782_as_completed_duplicates_timeout", async {
+    assert_matches_cpython("783_as_completed_duplicates_timeout", async {
         let a = spawn(job("a", 0.25)).share();
         let b = spawn(job("b", 0.125)).share();
         let c = spawn(job("c", 0.5)).share();
