@@ -143,7 +143,7 @@ impl State {
             return true;
         }
         if !self.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
-            self.waker = Some(waker.clone());
+            self.waker = Some(Box::new(waker.clone()));
         }
         false
     }
@@ -152,7 +152,7 @@ impl State {
     /// the timeout finished: dropped, its caller cancelled).
     pub(super) fn release_zero(&mut self) -> Option<Waker> {
         self.flags |= RELEASED;
-        self.waker.take()
+        self.waker.take().map(|w| *w)
     }
 
     pub(super) fn finished(&self) -> bool {
