@@ -490,6 +490,9 @@ impl Rt {
 /// `CancelledError` is the failing child's retrieval (asyncio's `_make_cancelled_error`),
 /// its message only if nothing took it before (case 707). The failing child is the first
 /// in argument order that ended with a `CancelledError` whose message no retrieval took.
+/// When an `await` of the child resumed first but the library's gather, its done-callback
+/// registered first, took the message (the `await` got `CancelledError()`), `e` carries it
+/// and no cell holds a copy: the gather's retrieval was the first (case 784).
 pub(super) fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
     if e.kind != "CancelledError" {
         return e;
@@ -513,10 +516,21 @@ pub(super) fn failure(cells: &[Rc<TaskCell>], e: Exc) -> Exc {
             return c.retrieve(r).expect_err("a CancelledError");
         }
     }
-    // Every cancelled child's message was taken by an earlier retrieval (an `await` of
-    // it, after a gather that listed it and left the library's message): the gather's
+    // Every cancelled child's message was taken by an earlier retrieval in the
+    // interpreter's record. If the library's gather still read a message that no cell
+    // holds, its callback took it first (the `await` that resumed earlier got none, case
+    // 784): the gather keeps it. A cell holding it is a copy a `return_exceptions` gather
+    // listed and left in the library, which a later `await` took: the gather's
     // `_make_cancelled_error()` gets none (seed 5001, program 762).
+    if !e.message.is_empty() && !cells.iter().any(|c| holds(c, &e)) {
+        return e;
+    }
     Exc::new("CancelledError", "")
+}
+
+/// Whether `c` records `e` as the outcome it ended with (a listed copy of its message).
+fn holds(c: &TaskCell, e: &Exc) -> bool {
+    matches!(&*c.result.borrow(), Some(Err(x)) if x == e)
 }
 
 /// An exception as `gather(return_exceptions=True)` lists it: asyncio puts a fresh

@@ -1,6 +1,7 @@
-//! The differences fixed in round 25 (768, 769, 780, 781): a TaskGroup's exit leaving an
-//! eager child's abort of its task pending, `wait_for` with a zero timeout, and a task
-//! cancelled while its gather's callback is queued.
+//! The differences fixed in round 25 (768, 769, 780-782, 784): a TaskGroup's exit leaving
+//! an eager child's abort of its task pending, `wait_for` with a zero timeout, a task
+//! cancelled while its gather's callback is queued, and who retrieves a cancelled task's
+//! message when a gather and an `await` both wait for it.
 
 use std::future::Future;
 
@@ -302,5 +303,72 @@ fn case_782_timeout_reschedule_while_expiring() {
         if cm2.reschedule(Some(now() + secs(1.0))).is_err() && !cm2.expired() {
             log!("in time, after: RuntimeError('Cannot change state of finished Timeout')");
         }
+    });
+}
+
+/// A task ends cancelled with a message while a task gathers it and another awaits it: the
+/// message goes to the first done-callback to run, the gather's when it registered first,
+/// though the awaiting task resumes before the gathering one; a `return_exceptions` gather
+/// leaves it to a later `await` (found by the fuzzer, seed 8501, program 32, where the
+/// scenario language gave the message to neither).
+#[test]
+fn case_784_gather_callback_takes_message() {
+    fn line<T>(what: &str, r: Result<T, JoinError>) {
+        match r {
+            Err(JoinError::Cancelled { message: Some(m) }) => {
+                log!("{what}: CancelledError('{m}')");
+            }
+            Err(JoinError::Cancelled { message: None }) => log!("{what}: CancelledError()"),
+            Ok(_) => log!("{what}: no error"),
+            Err(e) => panic!("{what}: {e}"),
+        }
+    }
+    async fn victim() {
+        sleep(secs(10.0)).await;
+    }
+    fn waiting(what: &'static str, t: &Task<()>) -> JoinHandle<()> {
+        let t = t.clone();
+        spawn(async move { line(what, t.await) })
+    }
+    fn gathering(what: &'static str, t: &Task<()>) -> JoinHandle<()> {
+        let t = t.clone();
+        spawn(async move { line(what, gather_tasks(vec![t]).await) })
+    }
+    assert_matches_cpython("784_gather_callback_takes_message", async {
+        let t = spawn(victim()).share();
+        let g = gathering("gather, registered first", &t);
+        let a = waiting("await, registered second", &t);
+        sleep(secs(0.0)).await;
+        t.cancel_with("m1");
+        g.await.unwrap();
+        a.await.unwrap();
+        line("later await", t.await);
+
+        let t = spawn(victim()).share();
+        let a = waiting("await, registered first", &t);
+        let g = gathering("gather, registered second", &t);
+        sleep(secs(0.0)).await;
+        t.cancel_with("m2");
+        a.await.unwrap();
+        g.await.unwrap();
+
+        let t = spawn(victim()).share();
+        let g1 = gathering("first gather", &t);
+        let a = waiting("await between", &t);
+        let g2 = gathering("second gather", &t);
+        sleep(secs(0.0)).await;
+        t.cancel_with("m3");
+        g1.await.unwrap();
+        a.await.unwrap();
+        g2.await.unwrap();
+
+        let t = spawn(victim()).share();
+        sleep(secs(0.0)).await;
+        t.cancel_with("m4");
+        let r = gather_all_tasks(vec![t.clone()]).await;
+        assert!(r[0].as_ref().is_err_and(JoinError::is_cancelled));
+        log!("gather(return_exceptions=True): [CancelledError('')]");
+        line("await after the listing gather", t.clone().await);
+        line("gather after the await", gather_tasks(vec![t]).await);
     });
 }
