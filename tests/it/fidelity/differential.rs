@@ -290,16 +290,7 @@ fn case_707_cancel_message_first_retrieval() {
     use simloop::task::Task;
     use simloop::{ReturnWhen, as_completed, gather_all_tasks, gather_tasks, wait};
 
-    fn line<T>(what: &str, r: Result<T, JoinError>) {
-        match r {
-            Err(JoinError::Cancelled { message: Some(m) }) => {
-                log!("{what}: CancelledError('{m}')");
-            }
-            Err(JoinError::Cancelled { message: None }) => log!("{what}: CancelledError()"),
-            Ok(_) => log!("{what}: no error"),
-            Err(e) => panic!("{what}: {e}"),
-        }
-    }
+    use super::log_retrieval as line;
     async fn cancelled(message: &str) -> Task<()> {
         let t = spawn(sleeper()).share();
         yield_now().await;

@@ -134,6 +134,19 @@ fn assert_matches_cpython<F: std::future::Future + 'static>(case: &str, program:
     );
 }
 
+/// Logs a join's outcome as the cases' Python prints a retrieval: `what: no error`, or the
+/// `CancelledError` with its message as `repr` shows it (any other error fails the case).
+fn log_retrieval<T>(what: &str, r: Result<T, JoinError>) {
+    match r {
+        Err(JoinError::Cancelled { message: Some(m) }) => {
+            simloop::log!("{what}: CancelledError('{m}')");
+        }
+        Err(JoinError::Cancelled { message: None }) => simloop::log!("{what}: CancelledError()"),
+        Ok(_) => simloop::log!("{what}: no error"),
+        Err(e) => panic!("{what}: {e}"),
+    }
+}
+
 /// A Python string's `repr` as a list prints it.
 fn quoted(s: impl std::fmt::Display) -> String {
     format!("'{s}'")

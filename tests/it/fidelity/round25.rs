@@ -313,16 +313,7 @@ fn case_782_timeout_reschedule_while_expiring() {
 /// scenario language gave the message to neither).
 #[test]
 fn case_784_gather_callback_takes_message() {
-    fn line<T>(what: &str, r: Result<T, JoinError>) {
-        match r {
-            Err(JoinError::Cancelled { message: Some(m) }) => {
-                log!("{what}: CancelledError('{m}')");
-            }
-            Err(JoinError::Cancelled { message: None }) => log!("{what}: CancelledError()"),
-            Ok(_) => log!("{what}: no error"),
-            Err(e) => panic!("{what}: {e}"),
-        }
-    }
+    use super::log_retrieval as line;
     async fn victim() {
         sleep(secs(10.0)).await;
     }
