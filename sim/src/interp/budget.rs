@@ -206,7 +206,9 @@ pub fn check_result(v: &Value) -> Result<(), Exc> {
 /// measured (0 while it is being measured), by address.
 fn nesting(v: &Value, seen: &mut BTreeMap<usize, usize>) -> usize {
     match v {
-        Value::List(items) => 1 + items.iter().map(|i| nesting(i, seen)).max().unwrap_or(0),
+        Value::List(items) | Value::Tuple(items) => {
+            1 + items.iter().map(|i| nesting(i, seen)).max().unwrap_or(0)
+        }
         Value::Future(f) => {
             let at = Rc::as_ptr(f) as usize;
             if let Some(&depth) = seen.get(&at) {

@@ -238,9 +238,14 @@ impl Rt {
                 count,
                 bind,
                 eager,
+                group,
             } => {
+                let into = super::tasks::SpawnInto {
+                    eager: *eager,
+                    group: group.as_ref(),
+                };
                 return self
-                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref(), *eager)
+                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref(), into)
                     .await;
             }
             Step::Call { invoke, bind } => return self.call_step(env, invoke, bind.as_ref()).await,

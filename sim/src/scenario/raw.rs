@@ -233,6 +233,8 @@ pub struct RawStep {
     pub count: Option<Spanned<Scalar>>,
     /// `spawn ... eager = true`: the task's first step runs inside the spawn.
     pub eager: Option<Spanned<bool>>,
+    /// `spawn ... group = "tg"`: the task goes into the TaskGroup a local holds.
+    pub group: Option<Spanned<String>>,
     #[serde(rename = "do")]
     pub do_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     #[serde(rename = "else")]

@@ -187,11 +187,16 @@ impl Cx<'_> {
                         Some(c) => Some(self.int_expr(c, scope)?),
                         None => None,
                     };
+                    let group = match &r.group {
+                        Some(g) => Some(self.local_ref(g, scope, "task group", Use::Group)?),
+                        None => None,
+                    };
                     Step::Spawn {
                         invoke,
                         count,
                         bind: bind(scope),
                         eager: r.eager.as_ref().is_some_and(|e| *e.get_ref()),
+                        group,
                     }
                 } else {
                     Step::Call {

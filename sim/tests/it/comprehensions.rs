@@ -1,0 +1,221 @@
+//! Round 26's expressions: comprehensions (`[f(x) for x in xs if c]`, a generator
+//! expression as a call's only argument), conditional expressions (`a if c else b`),
+//! `isinstance`, an exception group's `eg.exceptions` as a tuple, and a TaskGroup's handle
+//! (`task_group ... as`, `spawn ... group`): Python's results (each checked against CPython
+//! 3.12), misuse the file shows a located load error.
+
+use std::sync::Arc;
+
+use simloop::Sim;
+use simloop_cli::{interp, scenario};
+
+use crate::errors::rejects;
+
+fn logs(text: &str) -> String {
+    let scn = Arc::new(scenario::parse("f.toml", text).unwrap());
+    interp::run(&scn, &Sim::new()).outcome.trace.logs()
+}
+
+#[test]
+fn comprehensions_and_conditionals_give_pythons_results() {
+    let got = logs(
+        r#"
+[vars]
+n = 7
+
+[main]
+steps = [
+  { let = "xs", value = [3, 1, 2] },
+  { let = "x", value = "outer" },
+  { log = "{[x * 2 for x in xs]} {[x for x in xs if x > 1]} {sorted(x for x in xs)} {x}" },
+  { log = "{[c for c in 'ab']} {[[y for y in xs if y < x] for x in xs]} {'big' if len(xs) > 2 else 'small'}" },
+  { log = "{[x if x > 1 else -x for x in xs]} {sum(x for x in xs if x != 2)} {1 if false else 2 if false else 3}" },
+  { log = "{[n for n in xs]} {n} {[isinstance(v, int) for v in [1, true, 1.5, 'a', None]]} {[]} {[v for v in []]}" },
+  { let = "ys", expr = "[x + 1 for x in xs]" },
+  { return = "{ys}" },
+]
+"#,
+    );
+    assert_eq!(
+        got,
+        "t=0 [6, 2, 4] [3, 2] [1, 2, 3] outer\n\
+         t=0 ['a', 'b'] [[1, 2], [], [1]] big\n\
+         t=0 [3, -1, 2] 4 3\n\
+         t=0 [3, 1, 2] 7 [True, True, False, False, False] [] []\n"
+    );
+}
+
+/// `eg.exceptions` is a tuple: printed as Python prints it, measured, indexed and gone
+/// through; its members' own groups too.
+#[test]
+fn an_exception_groups_members_are_a_tuple() {
+    let got = logs(
+        r#"
+[tasks.fail]
+params = ["kind"]
+steps = [{ sleep = 1 }, { if = "kind == 1", do = [{ fail = "ValueError", message = "v" }], else = [{ fail = "KeyError", message = "k" }] }]
+
+[tasks.nested]
+steps = [{ task_group = [{ spawn = "fail", args = { kind = 1 } }] }]
+
+[main]
+steps = [
+  { try = [
+    { task_group = [{ spawn = "fail", args = { kind = 1 } }, { spawn = "fail", args = { kind = 2 } }, { spawn = "nested" }] },
+  ], error = "ExceptionGroup", as = "eg", except = [
+    { log = "{len(eg.exceptions)} {eg.exceptions[0]!r} {eg.exceptions:type}" },
+    { log = "{[str(e) for e in eg.exceptions]} {[isinstance(e, ExceptionGroup) for e in eg.exceptions]}" },
+    { log = "{[len(e.exceptions) for e in eg.exceptions if isinstance(e, BaseExceptionGroup)]} {sorted(str(e) for e in eg.exceptions if not isinstance(e, ExceptionGroup))}" },
+    { log = "{eg.exceptions[0] in eg.exceptions} {[isinstance(e, KeyError) for e in eg.exceptions]} {isinstance(eg, Exception)}" },
+  ] },
+  { try = [
+    { try = [{ fail = "ValueError", message = "one" }], error = "ValueError", star = true, as = "eg", except = [
+      { log = "{eg.exceptions} {eg.exceptions!r} {len(eg.exceptions + eg.exceptions)}" },
+    ] },
+  ], error = "Exception", as = "e", except = [{ log = "never {e}" }] },
+]
+"#,
+    );
+    assert_eq!(
+        got,
+        "t=1000 3 ValueError('v') tuple\n\
+         t=1000 ['v', \"'k'\", 'unhandled errors in a TaskGroup (1 sub-exception)'] [False, False, True]\n\
+         t=1000 [1] [\"'k'\", 'v']\n\
+         t=1000 True [False, True, False] True\n\
+         t=1000 (ValueError('one'),) (ValueError('one'),) 2\n"
+    );
+}
+
+/// A TaskGroup's handle: a child spawns a sibling into the group, which waits for it; the
+/// group refuses a task while it cancels its children and after its block.
+#[test]
+fn a_task_groups_handle_takes_tasks_from_anywhere() {
+    let got = logs(
+        r#"
+[tasks.child]
+params = ["tg", "name", "more"]
+steps = [
+  { sleep = 1 },
+  { log = "{name} done" },
+  { if = "more", do = [{ spawn = "child", group = "tg", args = { tg = "{tg}", name = "{name}+", more = false } }] },
+]
+
+[tasks.bad]
+steps = [{ sleep = 0.5 }, { fail = "ValueError", message = "bad" }]
+
+[tasks.into]
+params = ["g"]
+steps = [{ spawn = "bad", group = "g" }]
+
+[tasks.stubborn]
+params = ["tg"]
+steps = [
+  { try = [{ sleep = 5 }], error = "CancelledError", except = [
+    { try = [{ spawn = "bad", group = "tg" }], error = "RuntimeError", as = "e", except = [{ log = "refused: {e}" }] },
+  ] },
+]
+
+[main]
+steps = [
+  { task_group = [{ spawn = "child", args = { tg = "{tg}", name = "a", more = true } }], as = "tg" },
+  { log = "group done" },
+  { try = [{ spawn = "bad", group = "tg" }], error = "RuntimeError", as = "e", except = [{ log = "after: {e!r}" }] },
+  { try = [
+    { task_group = [{ spawn = "stubborn", args = { tg = "{tg2}" } }, { spawn = "bad" }], as = "tg2" },
+  ], error = "ExceptionGroup", as = "eg", except = [{ log = "{eg!r}" }] },
+  { try = [{ call = "into", args = { g = 1 } }], error = "TypeError", as = "e", except = [{ log = "{e}" }] },
+]
+"#,
+    );
+    assert_eq!(
+        got,
+        "t=1000 a done\n\
+         t=2000 a+ done\n\
+         t=2000 group done\n\
+         t=2000 after: RuntimeError('TaskGroup is finished')\n\
+         t=2500 refused: TaskGroup is shutting down\n\
+         t=2500 ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('bad')])\n\
+         t=2500 `g` is 1, not a TaskGroup\n"
+    );
+}
+
+#[test]
+fn misused_comprehensions_are_located_errors() {
+    let at = |expr: &str| {
+        format!(
+            "[main]\nsteps = [{{ let = \"xs\", value = [1] }}, {{ let = \"v\", expr = \"{expr}\" }}]\n"
+        )
+    };
+    rejects(
+        &at("[x for in xs]"),
+        "`for` binds a name: `[f(x) for x in xs]`",
+        "2:67",
+        None,
+    );
+    rejects(
+        &at("[x for a, b in xs]"),
+        "a comprehension binds one name",
+        "2:68",
+        None,
+    );
+    rejects(
+        &at("[x for x in xs for y in xs]"),
+        "a comprehension takes one `for` and one `if` here",
+        "2:75",
+        None,
+    );
+    rejects(
+        &at("[x for x in 3]"),
+        "a comprehension's `in` needs a list, a tuple or a string, and this is an integer",
+        "2:72",
+        None,
+    );
+    rejects(
+        &at("[x for x in xs if 1]"),
+        "a comprehension's `if` needs true or false, and this is an integer",
+        "2:78",
+        None,
+    );
+    rejects(
+        &at("len(x for x in xs, 1)"),
+        "a generator expression is a call's only argument",
+        "2:78",
+        None,
+    );
+    rejects(
+        &at("1 if true"),
+        "a conditional expression needs its `else`: `a if cond else b`",
+        "2:69",
+        None,
+    );
+    rejects(
+        &at("1 if 2 else 3"),
+        "`if` in `a if c else b` needs true or false, and this is an integer",
+        "2:65",
+        None,
+    );
+    rejects(
+        &at("isinstance(xs, LookupError)"),
+        "`isinstance` does not model `LookupError`'s subclasses",
+        "2:75",
+        None,
+    );
+    rejects(
+        &at("isinstance(xs, strr)"),
+        "`strr` is not a type `isinstance` knows",
+        "2:75",
+        Some("did you mean `str`?"),
+    );
+    rejects(
+        &at("isinstance(xs)"),
+        "`isinstance` takes two arguments, and 1 is given",
+        "2:60",
+        None,
+    );
+    rejects(
+        "[tasks.t]\nsteps = []\n[main]\nsteps = [{ let = \"n\", value = 1 }, { spawn = \"t\", group = \"n\" }]\n",
+        "`n` holds an int (bound at 4:18), not a task group (`{ task_group = [...], as = \"tg\" }`)",
+        "4:59",
+        None,
+    );
+}
