@@ -218,4 +218,12 @@ fn misused_comprehensions_are_located_errors() {
         "4:59",
         None,
     );
+    rejects(
+        "[main]\nsteps = [{ task_group = [], as = \"g\" }, { cancel = \"g\" }]\n",
+        "`g` holds a task group (bound at 2:34), not a task, a future or a callback handle",
+        "2:52",
+        Some(
+            "a task group takes tasks (`{ spawn = \"T\", group = \"tg\" }`); it is awaited by its `task_group` block",
+        ),
+    );
 }

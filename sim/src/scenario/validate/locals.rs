@@ -103,7 +103,10 @@ impl Use {
                 held,
                 Held::Task | Held::Tasks | Held::Future | Held::Gather | Held::Completion
             ),
-            Use::Cancel => !matches!(held, Held::Plain(_) | Held::Timeout | Held::Completion),
+            Use::Cancel => !matches!(
+                held,
+                Held::Plain(_) | Held::Timeout | Held::Completion | Held::Group
+            ),
             Use::Reschedule => held == Held::Timeout,
             Use::Shield | Use::Rename => held == Held::Task,
             Use::Future => held == Held::Future,
