@@ -102,7 +102,6 @@ KNOWN = {
     "524": "dicts, sets, tuples as values",
     "660": "wait or as_completed over bare futures",
     # Round 26: the patterns above miss these.
-    "489": "type(x).__name__ inside an expression (a template's {x:type} only)",
     "623": "a gather nested in a gather or shield, a shield held as a value, a held gather of futures",
 }
 

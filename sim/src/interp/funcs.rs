@@ -72,6 +72,7 @@ pub(super) fn call(f: Func, args: Vec<Value>) -> Result<Value, Exc> {
             ))),
         },
         (Func::IsInstance, [x, Value::Str(t)]) => Ok(Value::Bool(is_instance(x, t))),
+        (Func::TypeName, [x]) => Ok(Value::Str(py_type(x).into())),
         (f, args) => Err(type_error(format!(
             "{}() was given {} arguments",
             f.name(),

@@ -45,6 +45,32 @@ steps = [
     );
 }
 
+/// `type(x).__name__` names a value's type as Python does (a list is `list`, where the
+/// template's `{xs:type}` goes item by item); `type(x)` alone is refused.
+#[test]
+fn type_names_are_pythons() {
+    let got = logs(
+        r#"
+[main]
+steps = [
+  { let = "xs", value = [1, "a", [2], 1.5, true] },
+  { log = "{[type(x).__name__ for x in xs]} {type(xs).__name__} {type(None).__name__}" },
+  { try = [{ fail = "KeyError", message = "k" }], error = "KeyError", as = "e", except = [{ log = "{type(e).__name__}" }] },
+]
+"#,
+    );
+    assert_eq!(
+        got,
+        "t=0 ['int', 'str', 'list', 'float', 'bool'] list NoneType\nt=0 KeyError\n"
+    );
+    rejects(
+        "[main]\nsteps = [{ let = \"v\", expr = \"type(1)\" }]\n",
+        "`type(x)` is read as `type(x).__name__`, the name of its type",
+        "2:38",
+        None,
+    );
+}
+
 /// `eg.exceptions` is a tuple: printed as Python prints it, measured, indexed and gone
 /// through; its members' own groups too.
 #[test]

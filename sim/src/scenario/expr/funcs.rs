@@ -29,6 +29,9 @@ pub enum Func {
     /// `isinstance(x, T)`, `T` one of [`TYPE_NAMES`] or an exception's name (no class
     /// hierarchy beyond `Exception`, `BaseException` and the groups is modelled).
     IsInstance,
+    /// `type(x).__name__`: the name of `x`'s type (`'int'`, `'list'`, `'KeyError'`); the
+    /// parser takes `type(x)` only with `.__name__` after it.
+    TypeName,
 }
 
 /// The type names `isinstance` takes besides an exception's (`ValueError`).
@@ -56,7 +59,7 @@ const BASE_CLASSES: [&str; 4] = [
 
 impl Func {
     /// Every function, in the order the reference lists them.
-    pub const ALL: [Func; 10] = [
+    pub const ALL: [Func; 11] = [
         Func::Len,
         Func::Sorted,
         Func::Sum,
@@ -67,6 +70,7 @@ impl Func {
         Func::Round,
         Func::Abs,
         Func::IsInstance,
+        Func::TypeName,
     ];
 
     /// The function's name as Python spells it.
@@ -82,6 +86,7 @@ impl Func {
             Func::Round => "round",
             Func::Abs => "abs",
             Func::IsInstance => "isinstance",
+            Func::TypeName => "type",
         }
     }
 
@@ -99,6 +104,7 @@ impl Func {
             Func::Sorted => "sorted(xs)",
             Func::Sum => "sum(xs)",
             Func::IsInstance => "isinstance(x, str)",
+            Func::TypeName => "type(x).__name__",
             _ => "f(x)",
         }
     }
@@ -235,6 +241,7 @@ pub(super) fn call_type(
             t => t,
         },
         Func::IsInstance => Bool,
+        Func::TypeName => Str,
     })
 }
 

@@ -8,7 +8,8 @@
 //! `or`, `and`, `not`, comparisons `== != < <= > >=` (which do not chain), `+ -` (`+`
 //! also joins strings), `* / // %` (`/` is a float division, `//` and `%` floor as in
 //! Python), unary `-`; parentheses group. A closed set of Python's functions on values
-//! (`len`, `sorted`, `sum`, `min`, `max`, `str`, `repr`, `round`, `abs`: [`Func`]), `in`
+//! (`len`, `sorted`, `sum`, `min`, `max`, `str`, `repr`, `round`, `abs`, `isinstance`,
+//! `type(x).__name__`: [`Func`]), `in`
 //! and `not in` (comparisons), an item `xs[i]` (negative from the end), comprehensions
 //! (`[str(e) for e in eg.exceptions if e]`, and a generator expression as a call's only
 //! argument) and conditional expressions (`a if c else b`) complete it.

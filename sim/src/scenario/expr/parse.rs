@@ -230,6 +230,15 @@ fn call(i: &mut In<'_>) -> ModalResult<Node> {
     )
         .with_span()
         .parse_next(i)?;
+    if func == Func::TypeName {
+        // Python's `type(x)` is a class, which is no value here: its name is.
+        let end = cut_err(".__name__".span())
+            .context(StrContext::Label(
+                "`type(x)` is read as `type(x).__name__`, the name of its type",
+            ))
+            .parse_next(i)?;
+        return Ok(node(NodeKind::Call(func, args), span.start..end.end));
+    }
     Ok(node(NodeKind::Call(func, args), span))
 }
 
