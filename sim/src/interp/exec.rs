@@ -310,6 +310,17 @@ impl Rt {
                     }
                 }
             }
+            Step::ForIn { var, values, body } => {
+                // The values are taken once, as Python's `for` takes its iterator.
+                let values = self.eval(env, values)?;
+                for v in super::funcs::items(&values, "a `for` loop")? {
+                    self.tick().await?;
+                    env.insert(var.clone(), v);
+                    if let ret @ Flow::Return(_) = self.block(env, body).await? {
+                        return Ok(ret);
+                    }
+                }
+            }
             Step::Repeat { times, body } => {
                 for _ in 0..self.int(env, times)? {
                     self.tick().await?;

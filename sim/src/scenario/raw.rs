@@ -248,6 +248,9 @@ pub struct RawStep {
     pub from: Option<Spanned<Scalar>>,
     pub to: Option<Spanned<Scalar>>,
     pub below: Option<Spanned<Scalar>>,
+    /// `for ... in`: the values to go through, an expression.
+    #[serde(rename = "in")]
+    pub in_: Option<Spanned<String>>,
     pub value: Option<Spanned<Scalar>>,
     pub add: Option<Spanned<Scalar>>,
     pub message: Option<Spanned<String>>,

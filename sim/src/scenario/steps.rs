@@ -362,6 +362,15 @@ pub enum Step {
         /// The body.
         body: Vec<Located>,
     },
+    /// `for x in xs:` over a list, a tuple or a string's characters (since round 26).
+    ForIn {
+        /// The loop variable.
+        var: String,
+        /// The values, evaluated once when the loop starts.
+        values: Expr,
+        /// The body.
+        body: Vec<Located>,
+    },
     /// `for _ in range(n)`.
     Repeat {
         /// How many times.
@@ -475,6 +484,7 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             | Step::TaskGroup { body, .. }
             | Step::With { body, .. }
             | Step::For { body, .. }
+            | Step::ForIn { body, .. }
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
             | Step::While { body, .. }

@@ -45,6 +45,53 @@ steps = [
     );
 }
 
+/// `for x in xs:` goes through a list (of tasks too), a tuple or a string, its values
+/// taken once; the name stays bound after, as in Python.
+#[test]
+fn for_in_goes_through_values() {
+    let got = logs(
+        r#"
+[tasks.job]
+params = ["d"]
+steps = [{ sleep = "{d}" }, { return = "{d}" }]
+
+[main]
+steps = [
+  { spawn = "job", args = { d = 1 }, as = "a" },
+  { spawn = "job", args = { d = 2 }, as = "b" },
+  { let = "ts", value = ["{a}", "{b}"] },
+  { let = "total", value = 0 },
+  { for = "t", in = "ts", do = [{ await = "t", as = "v" }, { let = "total", expr = "total + v" }, { let = "ts", value = [] }] },
+  { for = "c", in = "'ab'", do = [{ log = "char {c}" }] },
+  { for = "x", in = "[]", do = [{ log = "never" }] },
+  { log = "total {total}, last {t!r}" },
+  { let = "n", value = 3 },
+  { call = "loop", args = { xs = "{n}" } },
+]
+
+[tasks.loop]
+params = ["xs"]
+steps = [{ for = "x", in = "xs", do = [] }]
+"#,
+    );
+    assert_eq!(
+        got,
+        "t=2000 char a\nt=2000 char b\nt=2000 total 3, last <Task job>\n"
+    );
+    rejects(
+        "[main]\nsteps = [{ for = \"x\", in = \"3\", do = [] }]\n",
+        "`for ... in` goes through a list, a tuple or a string, and this is an integer",
+        "2:28",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ for = \"x\", in = \"[1]\", from = 0, do = [] }]\n",
+        "`for ... in` goes through values: it takes no `from`, `to` or `below`",
+        "2:42",
+        None,
+    );
+}
+
 /// `type(x).__name__` names a value's type as Python does (a list is `list`, where the
 /// template's `{xs:type}` goes item by item); `type(x)` alone is refused.
 #[test]

@@ -188,7 +188,12 @@ impl Known {
                 self.bind(name.get_ref(), held.map(|h| (h, name.span())));
             }
             for name in [&r.random, &r.for_].into_iter().flatten() {
-                self.bind(name.get_ref(), Some((Held::Plain("an int"), name.span())));
+                // `for ... in` binds whatever the values hold: unknown.
+                let held = match (&r.for_, &r.in_) {
+                    (Some(f), Some(_)) if f.get_ref() == name.get_ref() => None,
+                    _ => Some((Held::Plain("an int"), name.span())),
+                };
+                self.bind(name.get_ref(), held);
             }
             if let Some(name) = &r.pending {
                 self.bind(name.get_ref(), Some((Held::Tasks, name.span())));

@@ -538,6 +538,7 @@ fn has_return(steps: &[Located]) -> bool {
     steps.iter().any(|s| match &s.step {
         Step::Return(_) => true,
         Step::For { body, .. }
+        | Step::ForIn { body, .. }
         | Step::Repeat { body, .. }
         | Step::WhileBefore { body, .. }
         | Step::While { body, .. }
