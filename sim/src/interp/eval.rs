@@ -103,8 +103,13 @@ impl Rt {
     /// bound to it in a copy of the locals (so that it is gone after, as in Python 3).
     fn comprehension(&self, env: &Env, c: &Comp) -> Result<Value, Fault> {
         let values = funcs::items(&self.node(env, &c.iter)?, "a comprehension")?;
+        super::budget::charge_turns(values.len())?;
         let mut inner = env.clone();
         let mut out = Vec::new();
+        // The items made so far, nested lists counted whole: past the most a list holds,
+        // the list is refused at once, not once every item was made (a list of lists of
+        // 65,536 items each held 520 MB before the step limit stopped it).
+        let mut made = 0usize;
         for v in values {
             inner.insert(c.name.clone(), v);
             if let Some(cond) = &c.cond
@@ -112,7 +117,19 @@ impl Rt {
             {
                 continue;
             }
-            out.push(self.node(&inner, &c.item)?);
+            let item = self.node(&inner, &c.item)?;
+            made = made.saturating_add(1 + item.size().0);
+            if made > super::budget::MAX_ITEMS {
+                return Err(Exc::new(
+                    "MemoryError",
+                    format!(
+                        "a list of more than {} items (nested lists included)",
+                        super::budget::MAX_ITEMS
+                    ),
+                )
+                .into());
+            }
+            out.push(item);
         }
         super::budget::check_list(&out)?;
         charge_list(out.len())?;

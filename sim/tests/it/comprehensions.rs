@@ -118,6 +118,48 @@ steps = [
     );
 }
 
+/// A comprehension costs a step per item, as a loop's turn does, and its list is refused
+/// as soon as it passes the most a list holds (before, `while true` around one over
+/// 65,536 items took 3.4 s of CPU to reach the step limit, and a list of such lists held
+/// 520 MB before it stopped).
+#[test]
+fn comprehensions_are_bounded() {
+    // 2,048 items a turn: the step limit ends the loop within 500 turns.
+    let scn = Arc::new(
+        scenario::parse(
+            "f.toml",
+            r#"
+[main]
+steps = [
+  { let = "xs", value = [1, 2] },
+  { repeat = 10, do = [{ let = "xs", expr = "xs + xs" }] },
+  { let = "n", value = 0 },
+  { while = "true", do = [{ let = "ys", expr = "[x for x in xs]" }, { let = "n", expr = "n + 1" }, { log = "{n}" }] },
+]
+"#,
+        )
+        .unwrap(),
+    );
+    let report = interp::run(&scn, &Sim::new());
+    let turns = report.outcome.trace.logs().lines().count();
+    assert!(report.outcome.result.is_err(), "the step limit ends it");
+    assert!((400..500).contains(&turns), "{turns} turns");
+    let got = logs(
+        r#"
+[main]
+steps = [
+  { let = "xs", value = [1, 2] },
+  { repeat = 15, do = [{ let = "xs", expr = "xs + xs" }] },
+  { try = [{ let = "ys", expr = "[[y for y in xs] for x in xs]" }], error = "MemoryError", as = "e", except = [{ log = "{e}" }] },
+]
+"#,
+    );
+    assert!(
+        got.starts_with("t=0 a list of more than 100000 items (nested lists included)"),
+        "{got}"
+    );
+}
+
 /// `eg.exceptions` is a tuple: printed as Python prints it, measured, indexed and gone
 /// through; its members' own groups too.
 #[test]
