@@ -21,12 +21,18 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 BUILTINS = "Python builtins beyond the expression functions (comprehensions, isinstance, enumerate, list.append, str methods)"
 
+# A comprehension the language lacks: one that unpacks its items or has two `for`s (one
+# with a single name, an `if` and a conditional item is an expression since round 26).
+OTHER_COMPREHENSIONS = r"[\[(][^]\n]* for \w+\s*,[^]\n]* in [^]\n]*[\])]|[\[(][^]\n]* for [^]\n]* for [^]\n]*[\])]"
+
 # (tag, pattern): a construct the language lacks, seen in a case's source. The order is
 # the table's order when counts tie.
 MISSING = [
     ("current_task() as a value (its name, identity)", r"current_task\(\)(?!\.(cancelling|uncancel|get_name|set_name)\()"),
     ("all_tasks()", r"all_tasks\("),
-    ("an ExceptionGroup's members iterated, split or subgrouped", r"for \w+ in \w+\.exceptions|\.split\(|\.subgroup\("),
+    # A comprehension over `eg.exceptions` is a scenario's since round 26: what is left is a
+    # `for` statement over them (a recursive walk, with isinstance), `split` and `subgroup`.
+    ("an ExceptionGroup's members iterated, split or subgrouped", r"^\s*for \w+ in \w+\.exceptions|\.split\(|\.subgroup\("),
     # A gather held as a value is a scenario since round 24 (`gather ... future`): the cases
     # left with this tag nest one in a gather or a shield, hold a shield, or gather futures.
     ("a gather nested in a gather or shield, a shield held as a value, a held gather of futures", r"(?<!await )(?<!return )\basyncio\.(gather|shield)\((?![^\n]*\)\s*$)|^\s*\w+\s*=\s*asyncio\.(gather|shield)\("),
@@ -44,14 +50,20 @@ MISSING = [
     # and a comprehension that makes tasks is a `spawn` per task. What is left: the other
     # builtins, list mutation shared between tasks, str methods and other comprehensions.
     # (`q.join()` is a queue's join, a step: only a string's `.join(` counts.)
-    (BUILTINS, r"\b(any|all|enumerate|zip|isinstance|int|float|list|dict)\(|(?<!\w)type\((?![^)]*\)\.__name__)|[\"'\]]\.join\(|\.(append|pop|extend|format|upper|lower|startswith|endswith|split|strip|index|count|sort)\(|\[(?![^]\n]*create_task\()(?!type\(\w+\)\.__name__ for \w+ in \w+\])[^]\n]* for [^]\n]*\]"),
+    # Since round 26 a comprehension with one `for` over one name (and an `if`), a
+    # conditional expression and `isinstance(x, T)` are expressions too: what is left of
+    # comprehensions is one that unpacks (`for a, b in ...`) or has two `for`s, and of
+    # `isinstance` a tuple of types.
+    (BUILTINS, r"\b(any|all|enumerate|zip|int|float|list|dict)\(|\bisinstance\([^)]*\(|(?<!\w)type\((?![^)]*\)\.__name__)|[\"'\]]\.join\(|\.(append|pop|extend|format|upper|lower|startswith|endswith|split|strip|index|count|sort)\(|" + OTHER_COMPREHENSIONS),
     ("format specs ({x:.2f}, {x:>5})", r"\{[^{}]*:[.<>^0-9][^{}]*\}"),
     ("a Condition over a given lock", r"Condition\(\s*\w"),
     ("loop API (run_until_complete, Runner, stop, exception handler)", r"run_until_complete|asyncio\.Runner|\.stop\(\)|exception_handler|get_event_loop|new_event_loop"),
     ("task internals (get_coro, get_stack, print_stack, get_context)", r"get_coro|get_stack|print_stack|get_context"),
     ("wait or as_completed over bare futures", r"asyncio\.(wait|as_completed)\([^)]*\bf\w*\b"),
     ("BaseException beyond Exception (KeyboardInterrupt, SystemExit)", r"KeyboardInterrupt|SystemExit|BaseException"),
-    ("a TaskGroup handle used outside its block", r"^(?!\s*async with)[^\n]*\btg\b(?!\.create_task)"),
+    # A TaskGroup's handle is a scenario's since round 26 (`task_group ... as`, `spawn ...
+    # group`); what is left reads it otherwise (its repr, `tg._tasks`).
+    ("a TaskGroup handle used outside its block", r"^(?!\s*async with)[^\n]*\btg\b(?!\.create_task|\))(?!, )"),
     ("eager_start / a task factory of one's own", r"eager_start|set_task_factory\((?!asyncio\.eager_task_factory)"),
 ]
 
@@ -75,8 +87,6 @@ BY_DESIGN = {
 # Found by writing the port (rounds 23 and 24): what blocks a case the patterns above miss.
 KNOWN = {
     "134": "an as_completed iterator used with next()",
-    "144": "a TaskGroup handle used outside its block",
-    "343": "a TaskGroup handle used outside its block",
     "165": "shield of a bare future",
     "586": "shield of a bare future",
     "572": "wait or as_completed over bare futures",
@@ -91,6 +101,8 @@ KNOWN = {
     "323": "asyncio's default task names (Task-N; sim names a task by its template)",
     "524": "dicts, sets, tuples as values",
     "660": "wait or as_completed over bare futures",
+    # Round 26: the patterns above miss these.
+    "623": "a gather nested in a gather or shield, a shield held as a value, a held gather of futures",
 }
 
 
@@ -141,12 +153,14 @@ USES = [
     ("xs[i], xs[-1]", r"\w\[-?\w+\]", True),
     ("type(x).__name__ ({x:type})", r"\btype\(\w+\)\.__name__", True),
     ("a comprehension that makes tasks (spawn steps)", r"\[[^]\n]*create_task\([^]\n]* for ", True),
-    ("isinstance", r"\bisinstance\(", False),
+    ("isinstance (round 26: a type's name, not a tuple of them)", r"\bisinstance\(", True),
     ("enumerate, zip", r"\b(enumerate|zip)\(", False),
     ("any, all", r"\b(any|all)\(", False),
     ("list.append, pop, extend", r"\.(append|pop|extend)\(", False),
     ("str methods (join, upper, format, ...)", r"[\"'\]]\.join\(|\.(upper|lower|startswith|endswith|split|strip|format)\(", False),
-    ("other comprehensions", r"\[(?![^]\n]*create_task\()(?!type\(\w+\)\.__name__ for \w+ in \w+\])[^]\n]* for [^]\n]*\]", False),
+    ("a comprehension over one name, with an `if` (round 26)", r"\[(?![^]\n]*create_task\()(?!type\(\w+\)\.__name__ for \w+ in \w+\])[^]\n]* for [^]\n]*\]", True),
+    ("a conditional expression, `a if c else b` (round 26)", r"\S [^\n=]* if [^\n:]* else ", True),
+    ("comprehensions that unpack or nest two fors", OTHER_COMPREHENSIONS, False),
 ]
 
 

@@ -409,8 +409,11 @@ impl Rt {
                     }
                 }
             }
-            Step::TaskGroup { body } => {
+            Step::TaskGroup { body, bind } => {
                 let tg = Rc::new(TaskGroup::<Exc>::new());
+                if let Some(b) = bind {
+                    env.insert(b.clone(), Value::Group(Rc::clone(&tg)));
+                }
                 let outer = env.insert(GROUP.to_string(), Value::Group(Rc::clone(&tg)));
                 // `async with TaskGroup()`: a child's failure interrupts the body; an
                 // exception from the body aborts the group and joins its failures.

@@ -8,7 +8,7 @@ use super::exc::Exc;
 use super::funcs;
 use super::state::Rt;
 use super::value::{Value, py_equal, py_order};
-use crate::scenario::expr::{BinOp, Expr, Node, NodeKind};
+use crate::scenario::expr::{BinOp, Comp, Expr, Node, NodeKind};
 
 impl Rt {
     /// The value of `e` in a task whose locals are `env`; an error names the expression
@@ -88,7 +88,52 @@ impl Rt {
             NodeKind::Index(base, index) => {
                 funcs::index(&self.node(env, base)?, &self.node(env, index)?)?
             }
+            NodeKind::IfElse(cond, then, other) => {
+                if boolean(self.node(env, cond)?, "if")? {
+                    self.node(env, then)?
+                } else {
+                    self.node(env, other)?
+                }
+            }
+            NodeKind::Comp(c) => self.comprehension(env, c)?,
         })
+    }
+
+    /// `[item for name in iter if cond]`: the item for each value `cond` keeps, `name`
+    /// bound to it in a copy of the locals (so that it is gone after, as in Python 3).
+    fn comprehension(&self, env: &Env, c: &Comp) -> Result<Value, Fault> {
+        let values = funcs::items(&self.node(env, &c.iter)?, "a comprehension")?;
+        super::budget::charge_turns(values.len())?;
+        let mut inner = env.clone();
+        let mut out = Vec::new();
+        // The items made so far, nested lists counted whole: past the most a list holds,
+        // the list is refused at once, not once every item was made (a list of lists of
+        // 65,536 items each held 520 MB before the step limit stopped it).
+        let mut made = 0usize;
+        for v in values {
+            inner.insert(c.name.clone(), v);
+            if let Some(cond) = &c.cond
+                && !boolean(self.node(&inner, cond)?, "if")?
+            {
+                continue;
+            }
+            let item = self.node(&inner, &c.item)?;
+            made = made.saturating_add(1 + item.size().0);
+            if made > super::budget::MAX_ITEMS {
+                return Err(Exc::new(
+                    "MemoryError",
+                    format!(
+                        "a list of more than {} items (nested lists included)",
+                        super::budget::MAX_ITEMS
+                    ),
+                )
+                .into());
+            }
+            out.push(item);
+        }
+        super::budget::check_list(&out)?;
+        charge_list(out.len())?;
+        Ok(Value::List(out.into()))
     }
 }
 
@@ -164,7 +209,9 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, Exc> {
             (Value::Int(x), Value::Int(y)) => {
                 Value::Int(x.checked_add(*y).ok_or_else(|| overflow(sym, *x, *y))?)
             }
-            (Value::List(x), Value::List(y)) => funcs::concat(x, y)?,
+            (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
+                funcs::concat(&a, &b).unwrap_or_else(|| Err(unsupported()))?
+            }
             (Value::Str(x), Value::Str(y)) => {
                 let s = format!("{x}{y}");
                 check_string(&s)?;

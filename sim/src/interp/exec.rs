@@ -238,9 +238,14 @@ impl Rt {
                 count,
                 bind,
                 eager,
+                group,
             } => {
+                let into = super::tasks::SpawnInto {
+                    eager: *eager,
+                    group: group.as_ref(),
+                };
                 return self
-                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref(), *eager)
+                    .spawn_step(env, invoke, count.as_ref(), bind.as_ref(), into)
                     .await;
             }
             Step::Call { invoke, bind } => return self.call_step(env, invoke, bind.as_ref()).await,
@@ -300,6 +305,17 @@ impl Rt {
                 for i in from..=to {
                     self.tick().await?;
                     env.insert(var.clone(), Value::Int(i));
+                    if let ret @ Flow::Return(_) = self.block(env, body).await? {
+                        return Ok(ret);
+                    }
+                }
+            }
+            Step::ForIn { var, values, body } => {
+                // The values are taken once, as Python's `for` takes its iterator.
+                let values = self.eval(env, values)?;
+                for v in super::funcs::items(&values, "a `for` loop")? {
+                    self.tick().await?;
+                    env.insert(var.clone(), v);
                     if let ret @ Flow::Return(_) = self.block(env, body).await? {
                         return Ok(ret);
                     }

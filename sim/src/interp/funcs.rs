@@ -15,13 +15,13 @@ pub(super) fn call(f: Func, args: Vec<Value>) -> Result<Value, Exc> {
     match (f, args.as_slice()) {
         (Func::Len, [x]) => len(x),
         (Func::Sorted, [x]) => {
-            let items = sorted(items(x, "sorted")?)?;
+            let items = sorted(items(x, "sorted()")?)?;
             charge_list(items.len())?;
             Ok(Value::List(items.into()))
         }
         (Func::Sum, [x]) => sum(x),
         (Func::Min | Func::Max, [x]) => {
-            let items = items(x, f.name())?;
+            let items = items(x, &format!("{}()", f.name()))?;
             if items.is_empty() {
                 return Err(Exc::new(
                     "ValueError",
@@ -71,6 +71,8 @@ pub(super) fn call(f: Func, args: Vec<Value>) -> Result<Value, Exc> {
                 py_type(other)
             ))),
         },
+        (Func::IsInstance, [x, Value::Str(t)]) => Ok(Value::Bool(is_instance(x, t))),
+        (Func::TypeName, [x]) => Ok(Value::Str(py_type(x).into())),
         (f, args) => Err(type_error(format!(
             "{}() was given {} arguments",
             f.name(),
@@ -79,10 +81,30 @@ pub(super) fn call(f: Func, args: Vec<Value>) -> Result<Value, Exc> {
     }
 }
 
+/// `isinstance(x, t)`, `t` a name the load-time check let through: Python's types, or an
+/// exception's name (compared with the exception's own: no hierarchy is modelled beyond
+/// `Exception`, `BaseException` and the groups).
+fn is_instance(x: &Value, t: &str) -> bool {
+    match (t, x) {
+        ("int", Value::Int(_) | Value::Bool(_))
+        | ("float", Value::Float(_))
+        | ("str", Value::Str(_))
+        | ("bool", Value::Bool(_))
+        | ("list", Value::List(_))
+        | ("tuple", Value::Tuple(_))
+        | ("BaseException", Value::Error(_)) => true,
+        ("Exception", Value::Error(e)) => e.is_exception(),
+        ("BaseExceptionGroup", Value::Error(e)) => e.members().is_some(),
+        ("ExceptionGroup", Value::Error(e)) => e.members().is_some() && e.is_exception(),
+        (kind, Value::Error(e)) => e.kind == kind,
+        _ => false,
+    }
+}
+
 /// `item in container`: an equal item of a list, a substring of a string.
 pub(super) fn contains(item: &Value, container: &Value) -> Result<bool, Exc> {
     match (container, item) {
-        (Value::List(items), _) => {
+        (Value::List(items) | Value::Tuple(items), _) => {
             charge_list(items.len())?;
             Ok(items.iter().any(|v| py_equal(v, item)))
         }
@@ -107,7 +129,7 @@ pub(super) fn index(base: &Value, index: &Value) -> Result<Value, Exc> {
     let i = match index {
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
-        other if matches!(base, Value::List(_) | Value::Str(_)) => {
+        other if matches!(base, Value::List(_) | Value::Tuple(_) | Value::Str(_)) => {
             return Err(type_error(format!(
                 "{} indices must be integers or slices, not {}",
                 py_type(base),
@@ -126,6 +148,9 @@ pub(super) fn index(base: &Value, index: &Value) -> Result<Value, Exc> {
         Value::List(items) => at(items.len())
             .map(|a| items[a].clone())
             .ok_or_else(|| out_of_range("list")),
+        Value::Tuple(items) => at(items.len())
+            .map(|a| items[a].clone())
+            .ok_or_else(|| out_of_range("tuple")),
         Value::Str(s) => {
             charge_string(s.len())?;
             let chars = s.chars().count();
@@ -141,18 +166,26 @@ pub(super) fn index(base: &Value, index: &Value) -> Result<Value, Exc> {
     }
 }
 
-/// `a + b` of two lists: a new list of both's items.
-pub(super) fn concat(a: &[Value], b: &[Value]) -> Result<Value, Exc> {
-    let items: Vec<Value> = a.iter().chain(b).cloned().collect();
-    check_list(&items)?;
-    charge_list(items.len())?;
-    Ok(Value::List(items.into()))
+/// `a + b` of two lists (or two tuples): a new one of both's items.
+pub(super) fn concat(a: &Value, b: &Value) -> Option<Result<Value, Exc>> {
+    let ((Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y))) = (a, b) else {
+        return None;
+    };
+    let items: Vec<Value> = x.iter().chain(y.iter()).cloned().collect();
+    Some(check_list(&items).and_then(|()| {
+        charge_list(items.len())?;
+        Ok(match a {
+            Value::Tuple(_) => Value::Tuple(items.into()),
+            _ => Value::List(items.into()),
+        })
+    }))
 }
 
 /// Python's name of `v`'s type, as its messages give it (`'int'`, `'list'`).
 pub(super) fn py_type(v: &Value) -> String {
     match v {
         Value::List(_) => "list".to_string(),
+        Value::Tuple(_) => "tuple".to_string(),
         other => other.type_name().to_string(),
     }
 }
@@ -177,7 +210,7 @@ fn written(x: &Value, s: String) -> Result<Value, Exc> {
 
 fn len(x: &Value) -> Result<Value, Exc> {
     let n = match x {
-        Value::List(items) => items.len(),
+        Value::List(items) | Value::Tuple(items) => items.len(),
         Value::Str(s) => {
             charge_string(s.len())?;
             s.chars().count()
@@ -192,10 +225,10 @@ fn len(x: &Value) -> Result<Value, Exc> {
     Ok(Value::Int(n as i64))
 }
 
-/// The items `f` goes through: a list's, or a string's characters.
-fn items(x: &Value, f: &str) -> Result<Vec<Value>, Exc> {
+/// The items `f` goes through: a list's or a tuple's, or a string's characters.
+pub(super) fn items(x: &Value, f: &str) -> Result<Vec<Value>, Exc> {
     match x {
-        Value::List(items) => {
+        Value::List(items) | Value::Tuple(items) => {
             charge_list(items.len())?;
             Ok(items.to_vec())
         }
@@ -207,7 +240,7 @@ fn items(x: &Value, f: &str) -> Result<Vec<Value>, Exc> {
                 .collect())
         }
         other => Err(type_error(format!(
-            "'{}' object is not iterable (in {f}())",
+            "'{}' object is not iterable (in {f})",
             py_type(other)
         ))),
     }
@@ -293,7 +326,7 @@ fn extreme(f: Func, items: Vec<Value>) -> Result<Value, Exc> {
 /// `sum(xs)`: integers added with overflow checked, floats as CPython 3.12 adds them
 /// (Neumaier's compensated sum), from the integer 0.
 fn sum(x: &Value) -> Result<Value, Exc> {
-    let Value::List(items) = x else {
+    let (Value::List(items) | Value::Tuple(items)) = x else {
         return Err(type_error(format!(
             "'{}' object is not iterable (in sum())",
             py_type(x)

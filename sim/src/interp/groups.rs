@@ -83,13 +83,3 @@ fn split(e: &Exc, kind: &str) -> (Option<Exc>, Option<Exc>) {
         ),
     }
 }
-
-/// `eg.exceptions` as Python prints the tuple: `(ValueError('a'),)`, `(ValueError('a'),
-/// KeyError('b'))`.
-pub(super) fn members_text(members: &[Exc]) -> String {
-    let reprs: Vec<String> = members.iter().map(Exc::repr).collect();
-    match reprs.len() {
-        1 => format!("({},)", reprs[0]),
-        _ => format!("({})", reprs.join(", ")),
-    }
-}

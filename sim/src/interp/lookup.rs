@@ -19,10 +19,10 @@ impl Rt {
             return Ok(v.type_name());
         }
         if let Some(path) = path.strip_suffix("!r") {
-            // An f-string's `{x!r}`: Python's `repr`. A tuple read as its text (`e.args`,
-            // `eg.exceptions`) is its own repr.
+            // An f-string's `{x!r}`: Python's `repr`. A tuple read as its text (`e.args`) is
+            // its own repr.
             let v = self.lookup(env, path)?;
-            if path.ends_with(".args") || path.ends_with(".exceptions") {
+            if path.ends_with(".args") {
                 return Ok(v);
             }
             let s = v.repr();
@@ -80,9 +80,11 @@ impl Rt {
         for index in pieces {
             let i: usize = index.parse().unwrap_or(usize::MAX);
             v = match &v {
-                Value::List(items) => items.get(i).cloned().ok_or_else(|| {
-                    Exc::new("IndexError", format!("{path}: list index out of range"))
-                })?,
+                Value::List(items) | Value::Tuple(items) => {
+                    items.get(i).cloned().ok_or_else(|| {
+                        Exc::new("IndexError", format!("{path}: list index out of range"))
+                    })?
+                }
                 other => {
                     return Err(Exc::new(
                         "TypeError",
@@ -218,11 +220,14 @@ fn read_task(v: &Value, base: &str, member: &str) -> Result<Value, Exc> {
             charge_string(args.len())?;
             return Ok(Value::Str(args.into()));
         }
-        // An exception group's `eg.exceptions` (a tuple: its text, as for `args`) and
-        // `eg.message`.
+        // An exception group's `eg.exceptions`, a tuple of its members (to go through in a
+        // comprehension, `len(eg.exceptions)`), and `eg.message`.
         (Value::Error(e), "exceptions" | "message") => {
             let text = match (e.members(), member) {
-                (Some(m), "exceptions") => super::groups::members_text(m),
+                (Some(m), "exceptions") => {
+                    charge_list(m.len())?;
+                    return Ok(Value::Tuple(m.iter().cloned().map(Value::Error).collect()));
+                }
                 (Some(_), _) => e.group_message().unwrap_or_default().to_string(),
                 (None, _) => {
                     return Err(Exc::new(

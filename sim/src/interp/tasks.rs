@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use simloop::{spawn_eager_named, spawn_named};
+use simloop::{SpawnError, TaskGroup, spawn_eager_named, spawn_named};
 
 use super::budget::short_name;
 use super::env::Env;
@@ -15,6 +15,15 @@ use super::state::Rt;
 use super::value::{Handle, TaskCell, Value, await_future};
 use crate::scenario::{IntExpr, Invoke, Template};
 
+/// Where a `spawn` puts its tasks: eagerly or not, and into the TaskGroup a local holds
+/// (`group = "tg"`), else into the enclosing `task_group` block's, if any.
+pub(super) struct SpawnInto<'a> {
+    /// `eager = true` (or the file's `eager_tasks`).
+    pub eager: bool,
+    /// The local named by `group`.
+    pub group: Option<&'a String>,
+}
+
 impl Rt {
     pub(super) fn spawn_one(
         self: &Rc<Self>,
@@ -22,6 +31,7 @@ impl Rt {
         invoke: &Invoke,
         i: i64,
         eager: bool,
+        group: Option<&Rc<TaskGroup<Exc>>>,
     ) -> Result<Rc<TaskCell>, Exc> {
         let def = &self.scenario.tasks[invoke.task];
         let args = self.args(env, invoke, i)?;
@@ -32,8 +42,8 @@ impl Rt {
             let def = &rt.scenario.tasks[task];
             rt.run_task(def, args).await
         };
-        let handle = match env.get(GROUP) {
-            Some(Value::Group(tg)) => {
+        let handle = match group {
+            Some(tg) => {
                 // The child's exception goes to the group; a copy stays for its awaiters.
                 let failure: Rc<RefCell<Option<Exc>>> = Rc::default();
                 let kept = Rc::clone(&failure);
@@ -45,7 +55,7 @@ impl Rt {
                         }
                         r
                     })
-                    .map_err(|e| Exc::new("RuntimeError", e.to_string()))?;
+                    .map_err(refused)?;
                 Handle::Group(h, failure)
             }
             _ if eager => Handle::Plain(spawn_eager_named(name.clone(), fut).share()),
@@ -81,14 +91,30 @@ impl Rt {
         invoke: &Invoke,
         count: Option<&IntExpr>,
         bind: Option<&String>,
-        eager: bool,
+        into: SpawnInto<'_>,
     ) -> Res {
+        let group = match into.group {
+            Some(name) => match self.lookup(env, name)? {
+                Value::Group(tg) => Some(tg),
+                other => {
+                    return Err(Exc::new(
+                        "TypeError",
+                        format!("`{name}` is {}, not a TaskGroup", other.repr()),
+                    ));
+                }
+            },
+            None => match env.get(GROUP) {
+                Some(Value::Group(tg)) => Some(Rc::clone(tg)),
+                _ => None,
+            },
+        };
+        let eager = into.eager;
         let v = match count {
             None => {
                 if let Some(why) = self.count_tasks(1) {
                     return self.stop(why).await;
                 }
-                Value::Task(self.spawn_one(env, invoke, 0, eager)?)
+                Value::Task(self.spawn_one(env, invoke, 0, eager, group.as_ref())?)
             }
             Some(c) => {
                 let n = self.int(env, c)?;
@@ -102,7 +128,7 @@ impl Rt {
                         return self.stop(why).await;
                     }
                     env.insert("i".into(), Value::Int(i));
-                    let spawned = self.spawn_one(env, invoke, i, eager);
+                    let spawned = self.spawn_one(env, invoke, i, eager, group.as_ref());
                     match &outer_i {
                         Some(v) => env.insert("i".into(), v.clone()),
                         None => env.remove("i"),
@@ -255,4 +281,16 @@ pub(super) fn no_current_task(member: &str) -> Exc {
 
 fn not_a_task(name: &str, v: &Value) -> Exc {
     Exc::new("TypeError", format!("`{name}` is {}, not a task", v.repr()))
+}
+
+/// asyncio's `RuntimeError` for a task a TaskGroup refuses (`create_task` after the group
+/// ended, or while it cancels its children after a failure); asyncio's message names the
+/// group's `repr` (`TaskGroup <TaskGroup tasks=1 errors=1 cancelling> is shutting down`),
+/// which has no counterpart here.
+fn refused(e: SpawnError) -> Exc {
+    let why = match e {
+        SpawnError::Finished => "is finished",
+        SpawnError::ShuttingDown => "is shutting down",
+    };
+    Exc::new("RuntimeError", format!("TaskGroup {why}"))
 }

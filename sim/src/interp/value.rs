@@ -261,6 +261,9 @@ pub enum Value {
     Str(Rc<str>),
     /// A list (shared, as a string is).
     List(Rc<[Value]>),
+    /// A tuple: an exception group's `eg.exceptions` (a scenario makes no other; shared,
+    /// as a list is).
+    Tuple(Rc<[Value]>),
     /// A task.
     Task(Rc<TaskCell>),
     /// A caught or collected exception.
@@ -321,7 +324,7 @@ pub fn py_order(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
-        (Value::List(x), Value::List(y)) => {
+        (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => {
             for (p, q) in x.iter().zip(y.iter()) {
                 if !py_equal(p, q) {
                     return py_order(p, q);
@@ -407,6 +410,23 @@ impl Value {
                 }
                 out.push(']');
             }
+            Value::Tuple(items) => {
+                // Python's tuple: `(a,)` for one item, `(a, b)` for more.
+                out.push('(');
+                for (i, v) in items.iter().enumerate() {
+                    if out.len() > MAX_STRING {
+                        return;
+                    }
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    v.write_repr(out);
+                }
+                if items.len() == 1 {
+                    out.push(',');
+                }
+                out.push(')');
+            }
             Value::Error(e) => out.push_str(&e.repr()),
             other => {
                 use std::fmt::Write as _;
@@ -427,6 +447,7 @@ impl Value {
             Value::Bool(_) => "bool",
             Value::Str(_) => "str",
             Value::List(items) => return Value::List(items.iter().map(Value::type_name).collect()),
+            Value::Tuple(_) => "tuple",
             Value::Task(_) => "Task",
             Value::Error(e) => &e.kind,
             Value::Group(_) => "TaskGroup",
@@ -445,10 +466,12 @@ impl Value {
     /// (each item counted, shared or not).
     pub(crate) fn size(&self) -> (usize, usize, usize) {
         match self {
-            Value::List(items) => items.iter().fold((items.len(), 1, 0), |(n, d, b), v| {
-                let (vn, vd, vb) = v.size();
-                (n.saturating_add(vn), d.max(vd + 1), b.saturating_add(vb))
-            }),
+            Value::List(items) | Value::Tuple(items) => {
+                items.iter().fold((items.len(), 1, 0), |(n, d, b), v| {
+                    let (vn, vd, vb) = v.size();
+                    (n.saturating_add(vn), d.max(vd + 1), b.saturating_add(vb))
+                })
+            }
             Value::Str(s) => (0, 0, s.len()),
             _ => (0, 0, 0),
         }
@@ -494,7 +517,7 @@ impl fmt::Display for Value {
             Value::Float(x) => f.write_str(&py_float(*x)),
             Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
             Value::Str(s) => f.write_str(s),
-            Value::List(_) => f.write_str(&self.repr()),
+            Value::List(_) | Value::Tuple(_) => f.write_str(&self.repr()),
             Value::Task(t) => write!(f, "<Task {}>", t.name.borrow()),
             Value::Error(e) => f.write_str(&e.py_str()),
             Value::Group(_) => f.write_str("<TaskGroup>"),

@@ -57,7 +57,7 @@ pub const MEMBERS: &[(&str, &str, Type)] = &[
     ("task", "get_name()", Type::Str),
     ("task", "cancelling()", Type::Int),
     ("task", "args", Type::Str),
-    ("task", "exceptions", Type::Str),
+    ("task", "exceptions", Type::Tuple),
     ("task", "message", Type::Str),
     ("task", "when()", Type::Any),
     ("task", "expired()", Type::Bool),

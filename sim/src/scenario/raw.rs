@@ -233,6 +233,8 @@ pub struct RawStep {
     pub count: Option<Spanned<Scalar>>,
     /// `spawn ... eager = true`: the task's first step runs inside the spawn.
     pub eager: Option<Spanned<bool>>,
+    /// `spawn ... group = "tg"`: the task goes into the TaskGroup a local holds.
+    pub group: Option<Spanned<String>>,
     #[serde(rename = "do")]
     pub do_: Option<Spanned<Vec<Spanned<RawStep>>>>,
     #[serde(rename = "else")]
@@ -246,6 +248,9 @@ pub struct RawStep {
     pub from: Option<Spanned<Scalar>>,
     pub to: Option<Spanned<Scalar>>,
     pub below: Option<Spanned<Scalar>>,
+    /// `for ... in`: the values to go through, an expression.
+    #[serde(rename = "in")]
+    pub in_: Option<Spanned<String>>,
     pub value: Option<Spanned<Scalar>>,
     pub add: Option<Spanned<Scalar>>,
     pub message: Option<Spanned<String>>,

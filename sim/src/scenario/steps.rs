@@ -165,6 +165,9 @@ pub enum Step {
     TaskGroup {
         /// The body.
         body: Vec<Located>,
+        /// `as = "tg"`: the local the group is bound to, for the body and after it, so that
+        /// `spawn ... group = "tg"` puts a task into it from anywhere it is passed.
+        bind: Option<String>,
     },
     /// `await sem.acquire()` / `await lock.acquire()`, released only by `Release`.
     Acquire(Prim),
@@ -273,6 +276,9 @@ pub enum Step {
         /// `eager = true`: each task's first step runs inside the spawn
         /// (`task::spawn_eager`; `eager_tasks = true` makes every spawn eager).
         eager: bool,
+        /// `group = "tg"`: the local holding the TaskGroup the tasks go into (asyncio's
+        /// `tg.create_task`), instead of the enclosing `task_group` block's, if any.
+        group: Option<String>,
     },
     /// `await coroutine(...)`: runs the template inline in the same task.
     Call {
@@ -353,6 +359,15 @@ pub enum Step {
         to: IntExpr,
         /// Whether `to` is the last value (`to`) or one past it (`below`).
         inclusive: bool,
+        /// The body.
+        body: Vec<Located>,
+    },
+    /// `for x in xs:` over a list, a tuple or a string's characters (since round 26).
+    ForIn {
+        /// The loop variable.
+        var: String,
+        /// The values, evaluated once when the loop starts.
+        values: Expr,
         /// The body.
         body: Vec<Located>,
     },
@@ -466,9 +481,10 @@ pub fn any_step(steps: &[Located], f: &dyn Fn(&Step) -> bool) -> bool {
             Step::Timeout { body, .. }
             | Step::Shield { body, .. }
             | Step::AsCompleted { body, .. }
-            | Step::TaskGroup { body }
+            | Step::TaskGroup { body, .. }
             | Step::With { body, .. }
             | Step::For { body, .. }
+            | Step::ForIn { body, .. }
             | Step::Repeat { body, .. }
             | Step::WhileBefore { body, .. }
             | Step::While { body, .. }

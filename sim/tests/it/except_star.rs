@@ -128,7 +128,7 @@ steps = [
     );
     rejects(
         "[main]\nsteps = [{ try = [], as = \"e\", except = [{ if = \"e.exceptions > 1\", do = [] }] }]\n",
-        "`>` cannot order a string and an integer",
+        "`>` cannot order a tuple and an integer",
         "2:50",
         None,
     );

@@ -98,7 +98,7 @@ fn misuse_the_file_shows_is_a_located_error() {
     );
     rejects(
         "[main]\nsteps = [{ if = \"1 in 2\", do = [] }]\n",
-        "`in` needs a list or a string on its right, and this is an integer",
+        "`in` needs a list, a tuple or a string on its right, and this is an integer",
         "2:23",
         None,
     );

@@ -5,6 +5,7 @@ mod cancel_result;
 mod cli_files;
 mod cli_flags;
 mod cli_tokens;
+mod comprehensions;
 mod condition_with;
 mod constructs;
 mod corpus;

@@ -161,6 +161,18 @@ impl Scope {
         Ok(Some(if typed { Type::Str } else { ty }))
     }
 
+    /// This scope with `name` a local too (a comprehension's name, seen by its item and
+    /// its condition only): it hides a shared variable or a primitive of that name, as
+    /// Python's comprehension scope does.
+    fn with_local(&self, name: &str) -> Scope {
+        let mut inner = self.clone();
+        inner.locals.insert(name.to_string());
+        inner.shared.remove(name);
+        inner.floats.remove(name);
+        inner.prims.remove(name);
+        inner
+    }
+
     fn names(&self) -> impl Iterator<Item = &str> {
         self.locals.iter().chain(&self.shared).map(String::as_str)
     }
@@ -260,6 +272,14 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
             **r = b;
             ty
         }
+        NodeKind::Call(funcs::Func::IsInstance, args) if args.len() == 2 => {
+            // The type is a name, not a variable: `isinstance(x, str)`.
+            let name = funcs::type_name(&args[1])?;
+            args[1].kind = NodeKind::Str(name);
+            args[1].ty = Type::Str;
+            args[0] = typed(std::mem::replace(&mut args[0], placeholder()), scope)?;
+            Type::Bool
+        }
         NodeKind::Call(f, args) => {
             for arg in args.iter_mut() {
                 *arg = typed(std::mem::replace(arg, placeholder()), scope)?;
@@ -272,8 +292,8 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
             expect(
                 &b,
                 "an index `[i]`",
-                |t| matches!(t, Type::List | Type::Str),
-                "a list or a string",
+                |t| matches!(t, Type::List | Type::Tuple | Type::Str),
+                "a list, a tuple or a string",
             )?;
             expect(
                 &i,
@@ -288,6 +308,43 @@ fn typed(mut node: Node, scope: &Scope) -> Result<Node, ExprError> {
             };
             **base = b;
             **index = i;
+            ty
+        }
+        NodeKind::Comp(c) => {
+            c.iter = typed(std::mem::replace(&mut c.iter, placeholder()), scope)?;
+            expect(
+                &c.iter,
+                "a comprehension's `in`",
+                |t| matches!(t, Type::List | Type::Tuple | Type::Str),
+                "a list, a tuple or a string",
+            )?;
+            let inner = scope.with_local(&c.name);
+            c.item = typed(std::mem::replace(&mut c.item, placeholder()), &inner)?;
+            if let Some(cond) = c.cond.as_mut() {
+                *cond = typed(std::mem::replace(cond, placeholder()), &inner)?;
+                expect(
+                    cond,
+                    "a comprehension's `if`",
+                    |t| t == Type::Bool,
+                    "true or false",
+                )?;
+            }
+            Type::List
+        }
+        NodeKind::IfElse(cond, then, other) => {
+            let c = typed(std::mem::replace(cond.as_mut(), placeholder()), scope)?;
+            expect(
+                &c,
+                "`if` in `a if c else b`",
+                |t| t == Type::Bool,
+                "true or false",
+            )?;
+            let a = typed(std::mem::replace(then.as_mut(), placeholder()), scope)?;
+            let b = typed(std::mem::replace(other.as_mut(), placeholder()), scope)?;
+            let ty = if a.ty == b.ty { a.ty } else { Type::Any };
+            **cond = c;
+            **then = a;
+            **other = b;
             ty
         }
     };
@@ -315,7 +372,7 @@ fn expect(node: &Node, op: &str, ok: impl Fn(Type) -> bool, what: &str) -> Resul
 
 /// The type `a op b` computes, or why the operands do not go with it.
 fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
-    use Type::{Any, Bool, Float, Int, List, Str};
+    use Type::{Any, Bool, Float, Int, List, Str, Tuple};
     let span = a.span.start..b.span.end;
     let mismatch = |verb: &str| {
         ExprError::new(
@@ -358,11 +415,16 @@ fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
             Bool
         }
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match (a.ty, b.ty) {
-            (Any, _) | (_, Any) | (Int | Float, Int | Float) | (Str, Str) | (List, List) => Bool,
+            (Any, _)
+            | (_, Any)
+            | (Int | Float, Int | Float)
+            | (Str, Str)
+            | (List, List)
+            | (Tuple, Tuple) => Bool,
             _ => return Err(mismatch("order")),
         },
         BinOp::In | BinOp::NotIn => match (a.ty, b.ty) {
-            (_, Any | List) | (Str | Any, Str) => Bool,
+            (_, Any | List | Tuple) | (Str | Any, Str) => Bool,
             (_, Str) => {
                 return Err(ExprError::new(
                     a.span.clone(),
@@ -377,7 +439,7 @@ fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
                 return Err(ExprError::new(
                     b.span.clone(),
                     format!(
-                        "`{}` needs a list or a string on its right, and this is {}",
+                        "`{}` needs a list, a tuple or a string on its right, and this is {}",
                         op.symbol(),
                         b.ty.name()
                     ),
@@ -389,7 +451,9 @@ fn binary(op: BinOp, a: &Node, b: &Node) -> Result<Type, ExprError> {
             (Int | Float, Int | Float) => Float,
             (Str, Str) => Str,
             (List, List) => List,
-            (Any, Int | Float | Str | List | Any) | (Int | Float | Str | List, Any) => Any,
+            (Tuple, Tuple) => Tuple,
+            (Any, Int | Float | Str | List | Tuple | Any)
+            | (Int | Float | Str | List | Tuple, Any) => Any,
             _ => return Err(mismatch("add")),
         },
         BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => match (a.ty, b.ty) {

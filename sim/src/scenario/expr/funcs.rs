@@ -26,11 +26,40 @@ pub enum Func {
     Round,
     /// `abs(x)`.
     Abs,
+    /// `isinstance(x, T)`, `T` one of [`TYPE_NAMES`] or an exception's name (no class
+    /// hierarchy beyond `Exception`, `BaseException` and the groups is modelled).
+    IsInstance,
+    /// `type(x).__name__`: the name of `x`'s type (`'int'`, `'list'`, `'KeyError'`); the
+    /// parser takes `type(x)` only with `.__name__` after it.
+    TypeName,
 }
+
+/// The type names `isinstance` takes besides an exception's (`ValueError`).
+pub const TYPE_NAMES: [&str; 10] = [
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list",
+    "tuple",
+    "BaseException",
+    "Exception",
+    "BaseExceptionGroup",
+    "ExceptionGroup",
+];
+
+/// Exceptions with subclasses among those a scenario raises (`KeyError` is a
+/// `LookupError`): `isinstance` compares an exception's own name, so it refuses these.
+const BASE_CLASSES: [&str; 4] = [
+    "LookupError",
+    "ArithmeticError",
+    "OSError",
+    "ConnectionError",
+];
 
 impl Func {
     /// Every function, in the order the reference lists them.
-    pub const ALL: [Func; 9] = [
+    pub const ALL: [Func; 11] = [
         Func::Len,
         Func::Sorted,
         Func::Sum,
@@ -40,6 +69,8 @@ impl Func {
         Func::Repr,
         Func::Round,
         Func::Abs,
+        Func::IsInstance,
+        Func::TypeName,
     ];
 
     /// The function's name as Python spells it.
@@ -54,6 +85,8 @@ impl Func {
             Func::Repr => "repr",
             Func::Round => "round",
             Func::Abs => "abs",
+            Func::IsInstance => "isinstance",
+            Func::TypeName => "type",
         }
     }
 
@@ -70,6 +103,8 @@ impl Func {
             Func::Round => "round(x) or round(x, ndigits)",
             Func::Sorted => "sorted(xs)",
             Func::Sum => "sum(xs)",
+            Func::IsInstance => "isinstance(x, str)",
+            Func::TypeName => "type(x).__name__",
             _ => "f(x)",
         }
     }
@@ -79,6 +114,7 @@ impl Func {
         match self {
             Func::Min | Func::Max => (1, usize::MAX),
             Func::Round => (1, 2),
+            Func::IsInstance => (2, 2),
             _ => (1, 1),
         }
     }
@@ -112,12 +148,13 @@ pub(super) fn call_type(
     args: &[Node],
     span: std::ops::Range<usize>,
 ) -> Result<Type, ExprError> {
-    use Type::{Any, Bool, Float, Int, List, Str};
+    use Type::{Any, Bool, Float, Int, List, Str, Tuple};
     let (least, most) = f.arity();
     if args.len() < least || args.len() > most {
         let takes = match (least, most) {
             (1, 1) => "one argument".to_string(),
             (1, 2) => "one or two arguments".to_string(),
+            (2, 2) => "two arguments".to_string(),
             _ => "at least one argument".to_string(),
         };
         return Err(ExprError::new(
@@ -147,22 +184,30 @@ pub(super) fn call_type(
     let number = |t: Type| matches!(t, Int | Float | Bool);
     Ok(match f {
         Func::Len => {
-            arg(0, &|t| matches!(t, List | Str), "a list or a string")?;
+            arg(
+                0,
+                &|t| matches!(t, List | Tuple | Str),
+                "a list, a tuple or a string",
+            )?;
             Int
         }
         Func::Sorted => {
-            arg(0, &|t| matches!(t, List | Str), "a list or a string")?;
+            arg(
+                0,
+                &|t| matches!(t, List | Tuple | Str),
+                "a list, a tuple or a string",
+            )?;
             List
         }
         Func::Sum => {
-            arg(0, &|t| t == List, "a list of numbers")?;
+            arg(0, &|t| matches!(t, List | Tuple), "a list of numbers")?;
             Any
         }
         Func::Min | Func::Max if args.len() == 1 => {
             arg(
                 0,
-                &|t| matches!(t, List | Str),
-                "a list or a string (or two values or more)",
+                &|t| matches!(t, List | Tuple | Str),
+                "a list, a tuple or a string (or two values or more)",
             )?;
             Any
         }
@@ -195,6 +240,45 @@ pub(super) fn call_type(
             Bool => Int,
             t => t,
         },
+        Func::IsInstance => Bool,
+        Func::TypeName => Str,
+    })
+}
+
+/// `isinstance`'s type: a bare name, `int` ... `ExceptionGroup` or an exception's
+/// (`ValueError`), made a string literal (it names no variable), or why not.
+pub(super) fn type_name(arg: &Node) -> Result<String, ExprError> {
+    let hint = || {
+        format!(
+            "one of {}, or an exception's name such as `ValueError` (a tuple of types is not supported)",
+            TYPE_NAMES.join(", ")
+        )
+    };
+    let super::NodeKind::Var(name) = &arg.kind else {
+        return Err(ExprError::new(
+            arg.span.clone(),
+            "`isinstance` takes a type's name as its second argument",
+        )
+        .hint(hint()));
+    };
+    if BASE_CLASSES.contains(&name.as_str()) {
+        return Err(ExprError::new(
+            arg.span.clone(),
+            format!("`isinstance` does not model `{name}`'s subclasses"),
+        )
+        .hint("name the exception itself, `KeyError`, or `Exception`"));
+    }
+    let exception = name.ends_with("Error") && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if TYPE_NAMES.contains(&name.as_str()) || exception {
+        return Ok(name.clone());
+    }
+    let e = ExprError::new(
+        arg.span.clone(),
+        format!("`{name}` is not a type `isinstance` knows"),
+    );
+    Err(match closest(name, TYPE_NAMES.iter().copied()) {
+        Some(c) => e.hint(format!("did you mean `{c}`? {}", hint())),
+        None => e.hint(hint()),
     })
 }
 

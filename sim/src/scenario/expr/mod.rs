@@ -8,8 +8,11 @@
 //! `or`, `and`, `not`, comparisons `== != < <= > >=` (which do not chain), `+ -` (`+`
 //! also joins strings), `* / // %` (`/` is a float division, `//` and `%` floor as in
 //! Python), unary `-`; parentheses group. A closed set of Python's functions on values
-//! (`len`, `sorted`, `sum`, `min`, `max`, `str`, `repr`, `round`, `abs`: [`Func`]), `in`
-//! and `not in` (comparisons), and an item `xs[i]` (negative from the end) complete it.
+//! (`len`, `sorted`, `sum`, `min`, `max`, `str`, `repr`, `round`, `abs`, `isinstance`,
+//! `type(x).__name__`: [`Func`]), `in`
+//! and `not in` (comparisons), an item `xs[i]` (negative from the end), comprehensions
+//! (`[str(e) for e in eg.exceptions if e]`, and a generator expression as a call's only
+//! argument) and conditional expressions (`a if c else b`) complete it.
 
 mod check;
 mod funcs;
@@ -68,8 +71,26 @@ pub enum NodeKind {
     Binary(BinOp, Box<Node>, Box<Node>),
     /// `f(args)`: one of Python's functions on values.
     Call(Func, Vec<Node>),
-    /// `xs[i]`: an item of a list or a string.
+    /// `xs[i]`: an item of a list, a tuple or a string.
     Index(Box<Node>, Box<Node>),
+    /// `[item for name in iter if cond]`, a list comprehension (a generator expression, the
+    /// only argument of a call, is this list: `sorted(str(e) for e in eg.exceptions)`).
+    Comp(Box<Comp>),
+    /// `then if cond else other`, Python's conditional expression: `(cond, then, other)`.
+    IfElse(Box<Node>, Box<Node>, Box<Node>),
+}
+
+/// A comprehension's parts: `[item for name in iter if cond]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comp {
+    /// The value made for each item (`name` is bound in it).
+    pub item: Node,
+    /// The name each item is bound to, seen only by `item` and `cond`.
+    pub name: String,
+    /// What is gone through: a list, a tuple (`eg.exceptions`) or a string.
+    pub iter: Node,
+    /// The filter, if any (`if not t.done()`): true or false.
+    pub cond: Option<Node>,
 }
 
 /// A binary operator.
@@ -164,6 +185,8 @@ pub enum Type {
     None,
     /// A list.
     List,
+    /// A tuple (an exception group's `eg.exceptions`).
+    Tuple,
     /// Known at run time.
     Any,
 }
@@ -178,6 +201,7 @@ impl Type {
             Type::Bool => "a boolean",
             Type::None => "None",
             Type::List => "a list",
+            Type::Tuple => "a tuple",
             Type::Any => "a value",
         }
     }
@@ -380,7 +404,7 @@ mod tests {
         assert!(e.hint.unwrap().contains("the functions: len, sorted, sum"));
         assert_eq!(
             err("len(1) > 0").message,
-            "`len` needs a list or a string, and this is an integer"
+            "`len` needs a list, a tuple or a string, and this is an integer"
         );
         assert_eq!(
             err("len([1], [2]) > 0").message,
@@ -400,7 +424,7 @@ mod tests {
         );
         assert_eq!(
             err("1 in 2").message,
-            "`in` needs a list or a string on its right, and this is an integer"
+            "`in` needs a list, a tuple or a string on its right, and this is an integer"
         );
         assert_eq!(
             err("1 in 'abc'").message,
@@ -412,7 +436,7 @@ mod tests {
         );
         assert_eq!(
             err("stock[0] == 1").message,
-            "an index `[i]` needs a list or a string, and this is an integer"
+            "an index `[i]` needs a list, a tuple or a string, and this is an integer"
         );
         assert_eq!(err("len([1]").message, "`(` is never closed");
         assert_eq!(
@@ -426,6 +450,37 @@ mod tests {
             err(&deep)
                 .message
                 .starts_with("parentheses and lists nest more than")
+        );
+    }
+
+    /// Round 26: a conditional expression is the loosest form, a comprehension's name is
+    /// its own local, and a generator expression is a call's only argument.
+    #[test]
+    fn comprehensions_and_conditionals_parse_as_pythons() {
+        let tree = parse("{a} == 1 if {b} else 2", &scope(), Want::Value).unwrap();
+        let NodeKind::IfElse(cond, then, _) = &tree.kind else {
+            panic!("{tree:?}")
+        };
+        assert!(matches!(cond.kind, NodeKind::Var(_)));
+        assert!(matches!(then.kind, NodeKind::Binary(BinOp::Eq, ..)));
+        let ok = |t: &str| parse(t, &scope(), Want::Value).map(|n| n.ty);
+        assert_eq!(ok("[x * 2 for x in [1, 2] if x > 1]"), Ok(Type::List));
+        assert_eq!(ok("sorted(s for s in 'ba')"), Ok(Type::List));
+        assert_eq!(ok("1 if true else 2"), Ok(Type::Int));
+        assert_eq!(ok("1 if true else 'a'"), Ok(Type::Any));
+        assert_eq!(ok("[stock for stock in [1]]"), Ok(Type::List));
+        assert_eq!(ok("isinstance({a}, ValueError)"), Ok(Type::Bool));
+        assert_eq!(
+            err("[x for x in [1]] and x > 0").message,
+            "undefined variable `x`"
+        );
+        assert_eq!(
+            err("len(x for x in [1], 2) > 0").message,
+            "a generator expression is a call's only argument: put it in brackets, `[x for x in xs]`"
+        );
+        assert_eq!(
+            err("[1 for if in [1]] == []").message,
+            "`for` binds a name: `[f(x) for x in xs]`"
         );
     }
 

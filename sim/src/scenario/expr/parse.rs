@@ -12,7 +12,7 @@ use winnow::token::{one_of, take_while};
 
 use super::funcs::Func;
 use super::scan;
-use super::{BinOp, ExprError, Node, NodeKind, Type};
+use super::{BinOp, Comp, ExprError, Node, NodeKind, Type};
 use crate::scenario::template::is_path;
 
 type In<'a> = LocatingSlice<&'a str>;
@@ -119,7 +119,40 @@ mod fold {
     }
 }
 
+/// A whole expression: a disjunction, or Python's conditional expression around one
+/// (`a if c else b`, the loosest of all, so `x == 1 if c else 2` is `(x == 1) if c else 2`).
 fn expr(i: &mut In<'_>) -> ModalResult<Node> {
+    let then = disjunction(i)?;
+    if winnow::combinator::opt(keyword("if"))
+        .parse_next(i)?
+        .is_none()
+    {
+        return Ok(then);
+    }
+    let cond = cut_err(disjunction)
+        .context(StrContext::Label(
+            "`if` needs a condition: `a if cond else b`",
+        ))
+        .parse_next(i)?;
+    cut_err(keyword("else"))
+        .context(StrContext::Label(
+            "a conditional expression needs its `else`: `a if cond else b`",
+        ))
+        .parse_next(i)?;
+    let other = cut_err(expr)
+        .context(StrContext::Label(
+            "`else` needs a value: `a if cond else b`",
+        ))
+        .parse_next(i)?;
+    let span = then.span.start..other.span.end;
+    Ok(node(
+        NodeKind::IfElse(Box::new(cond), Box::new(then), Box::new(other)),
+        span,
+    ))
+}
+
+/// The operators' expression: `or` down to unary `-`, over atoms.
+fn disjunction(i: &mut In<'_>) -> ModalResult<Node> {
     use Infix::{Left, Neither};
     expression(delimited(ws, atom, ws))
         .prefix(delimited(
@@ -191,21 +224,136 @@ fn call(i: &mut In<'_>) -> ModalResult<Node> {
                 .verify_map(Func::from_name),
             '(',
         ),
-        cut_err(terminated(
-            terminated(
-                winnow::combinator::separated(0.., expr, ','),
-                winnow::combinator::opt((',', ws)),
-            ),
-            (ws, ')'),
-        ))
-        .context(StrContext::Label(
+        cut_err(terminated((ws, args).map(|(_, a)| a), (ws, ')'))).context(StrContext::Label(
             "a call's arguments are values separated by `,`, and `)` ends it",
         )),
     )
         .with_span()
         .parse_next(i)?;
+    if func == Func::TypeName {
+        // Python's `type(x)` is a class, which is no value here: its name is.
+        let end = cut_err(".__name__".span())
+            .context(StrContext::Label(
+                "`type(x)` is read as `type(x).__name__`, the name of its type",
+            ))
+            .parse_next(i)?;
+        return Ok(node(NodeKind::Call(func, args), span.start..end.end));
+    }
     Ok(node(NodeKind::Call(func, args), span))
 }
+
+/// A call's arguments: values separated by `,` (one after the last too), or a generator
+/// expression alone (`sorted(str(e) for e in eg.exceptions)`), made a comprehension.
+fn args(i: &mut In<'_>) -> ModalResult<Vec<Node>> {
+    let Some(first) = winnow::combinator::opt(expr).parse_next(i)? else {
+        return Ok(Vec::new());
+    };
+    if let Some((name, iter, cond)) = winnow::combinator::opt(for_clause).parse_next(i)? {
+        let end = cond.as_ref().unwrap_or(&iter).span.end;
+        let span = first.span.start..end;
+        if winnow::combinator::opt((ws, ',')).parse_next(i)?.is_some() {
+            return Err(fatal(
+                i,
+                "a generator expression is a call's only argument: put it in brackets, `[x for x in xs]`",
+            ));
+        }
+        let comp = Comp {
+            item: first,
+            name,
+            iter,
+            cond,
+        };
+        return Ok(vec![node(NodeKind::Comp(Box::new(comp)), span)]);
+    }
+    more(first, i)
+}
+
+/// The values after `first` in a list or a call, each after a `,`, and a `,` after the last.
+fn more(first: Node, i: &mut In<'_>) -> ModalResult<Vec<Node>> {
+    let rest: Vec<Node> =
+        winnow::combinator::repeat(0.., preceded((ws, ','), expr)).parse_next(i)?;
+    winnow::combinator::opt((ws, ',', ws)).parse_next(i)?;
+    let mut items = vec![first];
+    items.extend(rest);
+    Ok(items)
+}
+
+/// A comprehension's `for name in iter` and its `if cond`, if any (one `for` and at most
+/// one `if`: a comprehension nests in another's item instead).
+fn for_clause(i: &mut In<'_>) -> ModalResult<(String, Node, Option<Node>)> {
+    keyword("for").parse_next(i)?;
+    ws(i)?;
+    let name = cut_err(identifier)
+        .context(StrContext::Label(
+            "`for` binds a name: `[f(x) for x in xs]`",
+        ))
+        .parse_next(i)?;
+    ws(i)?;
+    if winnow::combinator::opt(winnow::combinator::peek(','))
+        .parse_next(i)?
+        .is_some()
+    {
+        return Err(fatal(
+            i,
+            "a comprehension binds one name (`for a, b in ...` unpacks tuples, which are not values here)",
+        ));
+    }
+    cut_err(keyword("in"))
+        .context(StrContext::Label(
+            "a comprehension reads `for NAME in VALUES`",
+        ))
+        .parse_next(i)?;
+    let iter = cut_err(disjunction)
+        .context(StrContext::Label(
+            "`in` needs the values to go through: a list, a tuple or a string",
+        ))
+        .parse_next(i)?;
+    let cond = match winnow::combinator::opt(keyword("if")).parse_next(i)? {
+        Some(()) => Some(
+            cut_err(disjunction)
+                .context(StrContext::Label(
+                    "`if` needs a condition: `[x for x in xs if x > 0]`",
+                ))
+                .parse_next(i)?,
+        ),
+        None => None,
+    };
+    ws(i)?;
+    if winnow::combinator::opt(winnow::combinator::peek(alt((
+        keyword("for"),
+        keyword("if"),
+    ))))
+    .parse_next(i)?
+    .is_some()
+    {
+        return Err(fatal(
+            i,
+            "a comprehension takes one `for` and one `if` here: nest one in another's item, or join the conditions with `and`",
+        ));
+    }
+    Ok((name, iter, cond))
+}
+
+/// A name a comprehension binds: a word that is not a keyword.
+fn identifier(i: &mut In<'_>) -> ModalResult<String> {
+    let start = i.checkpoint();
+    let word = (
+        one_of(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        take_while(0.., |c: char| c.is_ascii_alphanumeric() || c == '_'),
+    )
+        .take()
+        .parse_next(i)?;
+    if KEYWORDS.contains(&word) {
+        i.reset(&start);
+        return Err(ErrMode::Backtrack(ContextError::new()));
+    }
+    Ok(word.to_string())
+}
+
+/// The words that are not names.
+const KEYWORDS: [&str; 13] = [
+    "and", "or", "not", "in", "for", "if", "else", "is", "None", "true", "false", "True", "False",
+];
 
 /// A failure that stops parsing with `message`.
 fn fatal(i: &In<'_>, message: &'static str) -> ErrMode<ContextError> {
@@ -296,21 +444,33 @@ fn group(i: &mut In<'_>) -> ModalResult<Node> {
     Ok(inner)
 }
 
-/// A list literal: `[]`, `[a, b]`, `[a, b,]`.
+/// A list literal (`[]`, `[a, b]`, `[a, b,]`) or a comprehension (`[f(x) for x in xs]`).
 fn list(i: &mut In<'_>) -> ModalResult<Node> {
-    let (items, span) = delimited(
+    let (kind, span) = delimited(
         ('[', ws),
-        terminated(
-            winnow::combinator::separated(0.., expr, ','),
-            winnow::combinator::opt((',', ws)),
-        ),
-        cut_err(']'.context(StrContext::Label(
+        list_body,
+        cut_err((ws, ']')).context(StrContext::Label(
             "a list's items are values separated by `,`, and `]` ends it",
-        ))),
+        )),
     )
     .with_span()
     .parse_next(i)?;
-    Ok(node(NodeKind::List(items), span))
+    Ok(node(kind, span))
+}
+
+fn list_body(i: &mut In<'_>) -> ModalResult<NodeKind> {
+    let Some(first) = winnow::combinator::opt(expr).parse_next(i)? else {
+        return Ok(NodeKind::List(Vec::new()));
+    };
+    if let Some((name, iter, cond)) = winnow::combinator::opt(for_clause).parse_next(i)? {
+        return Ok(NodeKind::Comp(Box::new(Comp {
+            item: first,
+            name,
+            iter,
+            cond,
+        })));
+    }
+    Ok(NodeKind::List(more(first, i)?))
 }
 
 /// A bare name, with `.0` indices and a state read (`q.qsize()`, `b.n_waiting`) after it.
@@ -342,7 +502,9 @@ fn name(i: &mut In<'_>) -> ModalResult<Node> {
             "true" | "True" => NodeKind::Bool(true),
             "false" | "False" => NodeKind::Bool(false),
             "None" => NodeKind::None,
-            "and" | "or" | "not" | "in" => return Err(ErrMode::Backtrack(ContextError::new())),
+            "and" | "or" | "not" | "in" | "for" | "if" | "else" | "is" => {
+                return Err(ErrMode::Backtrack(ContextError::new()));
+            }
             other => NodeKind::Var(other.to_string()),
         },
         span,

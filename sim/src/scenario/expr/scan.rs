@@ -81,7 +81,10 @@ pub(super) fn calls(text: &str) -> Result<(), ExprError> {
                 && is_name
                 && !after_dot
                 && Func::from_name(name).is_none()
-                && !matches!(name, "and" | "or" | "not" | "in")
+                && !matches!(
+                    name,
+                    "and" | "or" | "not" | "in" | "if" | "else" | "for" | "is"
+                )
             {
                 return Err(funcs::unknown(name, start..i));
             }
@@ -126,6 +129,16 @@ pub(super) fn chained(text: &str, node: &Node) -> Result<(), ExprError> {
         }
         NodeKind::List(items) | NodeKind::Call(_, items) => {
             items.iter().try_for_each(|i| chained(text, i))
+        }
+        NodeKind::Comp(c) => {
+            chained(text, &c.item)?;
+            chained(text, &c.iter)?;
+            c.cond.iter().try_for_each(|n| chained(text, n))
+        }
+        NodeKind::IfElse(c, a, b) => {
+            chained(text, c)?;
+            chained(text, a)?;
+            chained(text, b)
         }
         _ => Ok(()),
     }
@@ -205,7 +218,7 @@ pub(super) fn diagnose(text: &str, at: usize, parsed: Option<&Node>) -> ExprErro
         "a value"
     };
     ExprError::new(span, format!("unexpected `{token}`: expected {what}"))
-        .hint(format!("operators: or and not == != < <= > >= in, not in + - * / // %, xs[i]; functions: {}; strings are quoted ('text'); variables are `{{name}}` or a bare name", funcs::listing()))
+        .hint(format!("operators: or and not == != < <= > >= in, not in + - * / // %, xs[i], a if c else b, [f(x) for x in xs if c]; functions: {}; strings are quoted ('text'); variables are `{{name}}` or a bare name", funcs::listing()))
 }
 
 /// The binary operator `rest` starts with, if any.

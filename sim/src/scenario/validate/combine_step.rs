@@ -193,8 +193,16 @@ impl Cx<'_> {
                 }
             }
             "task_group" => {
+                // `async with TaskGroup() as tg:` binds the group for the body and after it,
+                // as Python's `tg` stays bound.
+                let bind = match &r.as_ {
+                    Some(a) if !is_ident(a.get_ref()) => {
+                        return Err(self.err(a.span(), "a local is a name like `tg`"));
+                    }
+                    _ => bind(scope),
+                };
                 let body = self.steps(r.task_group.as_ref().expect("present").get_ref(), scope)?;
-                Step::TaskGroup { body }
+                Step::TaskGroup { body, bind }
             }
             other => unreachable!("not a combinator verb: {other}"),
         })

@@ -33,6 +33,8 @@ pub(super) enum Held {
     Handle,
     /// A timeout's handle (`timeout ... as`).
     Timeout,
+    /// A TaskGroup (`task_group ... as`).
+    Group,
     /// A value that is not awaitable, described as Python names its type (`an int`).
     Plain(&'static str),
 }
@@ -48,6 +50,7 @@ impl Held {
             Held::Completion => "an as_completed awaitable",
             Held::Handle => "a callback handle",
             Held::Timeout => "a timeout's handle",
+            Held::Group => "a task group",
             Held::Plain(what) => what,
         }
     }
@@ -74,6 +77,8 @@ pub(super) enum Use {
     Watch,
     /// `set_name`: one task.
     Rename,
+    /// `spawn ... group`: a TaskGroup.
+    Group,
 }
 
 impl Use {
@@ -87,6 +92,7 @@ impl Use {
             Use::Future => "a future",
             Use::Combine => "a task",
             Use::Gather => "a task or a future",
+            Use::Group => "a task group (`{ task_group = [...], as = \"tg\" }`)",
         }
     }
 
@@ -97,13 +103,17 @@ impl Use {
                 held,
                 Held::Task | Held::Tasks | Held::Future | Held::Gather | Held::Completion
             ),
-            Use::Cancel => !matches!(held, Held::Plain(_) | Held::Timeout | Held::Completion),
+            Use::Cancel => !matches!(
+                held,
+                Held::Plain(_) | Held::Timeout | Held::Completion | Held::Group
+            ),
             Use::Reschedule => held == Held::Timeout,
             Use::Shield | Use::Rename => held == Held::Task,
             Use::Future => held == Held::Future,
             Use::Combine => matches!(held, Held::Task | Held::Tasks),
             Use::Gather => matches!(held, Held::Task | Held::Tasks | Held::Future),
             Use::Watch => matches!(held, Held::Task | Held::Future),
+            Use::Group => held == Held::Group,
         }
     }
 }
@@ -159,6 +169,8 @@ impl Known {
                     Some(Held::Handle)
                 } else if r.timeout.is_some() && r.as_completed.is_none() {
                     Some(Held::Timeout)
+                } else if r.task_group.is_some() {
+                    Some(Held::Group)
                 } else if r.wait_barrier.is_some() {
                     Some(Held::Plain("an int"))
                 } else if r.try_.is_some() {
@@ -176,7 +188,12 @@ impl Known {
                 self.bind(name.get_ref(), held.map(|h| (h, name.span())));
             }
             for name in [&r.random, &r.for_].into_iter().flatten() {
-                self.bind(name.get_ref(), Some((Held::Plain("an int"), name.span())));
+                // `for ... in` binds whatever the values hold: unknown.
+                let held = match (&r.for_, &r.in_) {
+                    (Some(f), Some(_)) if f.get_ref() == name.get_ref() => None,
+                    _ => Some((Held::Plain("an int"), name.span())),
+                };
+                self.bind(name.get_ref(), held);
             }
             if let Some(name) = &r.pending {
                 self.bind(name.get_ref(), Some((Held::Tasks, name.span())));
@@ -249,6 +266,12 @@ pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
             "bind a timeout's handle with `{ timeout = 1, as = \"cm\", do = [...] }`"
         }
         (Use::Shield, Held::Tasks) => "shield each task of the list",
+        (_, Held::Group) => {
+            "a task group takes tasks (`{ spawn = \"T\", group = \"tg\" }`); it is awaited by its `task_group` block"
+        }
+        (Use::Group, _) => {
+            "bind a task group with `{ task_group = [...], as = \"tg\" }` and pass it to the tasks that spawn into it"
+        }
         _ => "await, cancel or combine a task (`spawn ... as`) or a future (`create_future`)",
     }
 }

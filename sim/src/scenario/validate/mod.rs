@@ -101,13 +101,27 @@ impl Cx<'_> {
             if let Part::Code(code, offset) = part {
                 // A placeholder that is not a name is an expression, checked as any is.
                 let base = span.start + 1 + *offset;
-                let root = expr::parse(code, &reads, Want::Value).map_err(|e| {
+                // An f-string's `!r` after an expression is Python's `repr` of it, as after
+                // a name (`{eg.exceptions[0]!r}`).
+                let (source, repr) = match code.trim_end().strip_suffix("!r") {
+                    Some(c) => (c, true),
+                    None => (code.as_str(), false),
+                };
+                let root = expr::parse(source, &reads, Want::Value).map_err(|e| {
                     let err = self.err(base + e.span.start..base + e.span.end, e.message);
                     match e.hint {
                         Some(h) => err.hint(h),
                         None => err,
                     }
                 })?;
+                let root = match repr {
+                    true => expr::Node {
+                        span: root.span.clone(),
+                        ty: expr::Type::Str,
+                        kind: expr::NodeKind::Call(expr::Func::Repr, vec![root]),
+                    },
+                    false => root,
+                };
                 *part = Part::Expr(Box::new(Expr {
                     text: std::mem::take(code),
                     at: self.loc(base..base + 1),
@@ -524,6 +538,7 @@ fn has_return(steps: &[Located]) -> bool {
     steps.iter().any(|s| match &s.step {
         Step::Return(_) => true,
         Step::For { body, .. }
+        | Step::ForIn { body, .. }
         | Step::Repeat { body, .. }
         | Step::WhileBefore { body, .. }
         | Step::While { body, .. }
@@ -541,7 +556,7 @@ fn has_return(steps: &[Located]) -> bool {
         Step::If { then, other, .. } => has_return(then) || has_return(other),
         Step::With { body, .. }
         | Step::Timeout { body, .. }
-        | Step::TaskGroup { body }
+        | Step::TaskGroup { body, .. }
         | Step::AsCompleted { body, .. } => has_return(body),
         _ => false,
     })

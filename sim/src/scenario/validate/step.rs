@@ -5,7 +5,7 @@ use toml::Spanned;
 use super::locals::Use;
 use super::{Cx, Scope, Span, VERBS, bind_as, is_ident, list, present_keys};
 use crate::scenario::error::{ScenarioError, closest};
-use crate::scenario::expr::Want;
+use crate::scenario::expr::{Type, Want};
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::steps::*;
@@ -187,11 +187,16 @@ impl Cx<'_> {
                         Some(c) => Some(self.int_expr(c, scope)?),
                         None => None,
                     };
+                    let group = match &r.group {
+                        Some(g) => Some(self.local_ref(g, scope, "task group", Use::Group)?),
+                        None => None,
+                    };
                     Step::Spawn {
                         invoke,
                         count,
                         bind: bind(scope),
                         eager: r.eager.as_ref().is_some_and(|e| *e.get_ref()),
+                        group,
                     }
                 } else {
                     Step::Call {
@@ -286,6 +291,31 @@ impl Cx<'_> {
                 let var = r.for_.as_ref().expect("present");
                 if !is_ident(var.get_ref()) {
                     return Err(self.err(var.span(), "a loop variable is a name like `i`"));
+                }
+                if let Some(values) = &r.in_ {
+                    // `for x in xs:` (since round 26): the values are an expression.
+                    if let Some(extra) = [&r.from, &r.to, &r.below].into_iter().flatten().next() {
+                        return Err(self
+                            .err(extra.span(), "`for ... in` goes through values: it takes no `from`, `to` or `below`")
+                            .hint("`{ for = \"t\", in = \"ts\", do = [...] }`, or `{ for = \"i\", from = 0, below = \"{len(ts)}\", do = [...] }`"));
+                    }
+                    let values = self.expr(values, Some(scope), Want::Value)?;
+                    if !matches!(
+                        values.root.ty,
+                        Type::List | Type::Tuple | Type::Str | Type::Any
+                    ) {
+                        let at = r.in_.as_ref().expect("present").span();
+                        return Err(self
+                            .err(at, format!("`for ... in` goes through a list, a tuple or a string, and this is {}", values.root.ty.name()))
+                            .hint("e.g. `in = \"ts\"`, `in = \"eg.exceptions\"` or `in = \"[t for t in ts if not t.done()]\"`"));
+                    }
+                    scope.names.insert(var.get_ref().clone());
+                    let body = self.block(&r.do_, "for", var.span(), scope)?;
+                    return Ok(Step::ForIn {
+                        var: var.get_ref().clone(),
+                        values,
+                        body,
+                    });
                 }
                 let (from, to, inclusive) = match (&r.from, &r.to, &r.below) {
                     (Some(from), Some(to), None) => (from, to, true),
