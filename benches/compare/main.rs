@@ -196,9 +196,13 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(15);
-    // `=name` selects exactly one case (for profiling).
+    // `=name` selects exactly one case (for profiling), `=a,b` exactly those (in the
+    // table's order: `=w1-simloop,w6-simloop` runs W6 after W1 and nothing else).
     let cases: Vec<&Case> = match filter.strip_prefix('=') {
-        Some(exact) => CASES.iter().filter(|c| c.0 == exact).collect(),
+        Some(exact) => CASES
+            .iter()
+            .filter(|c| exact.split(',').any(|name| c.0 == name))
+            .collect(),
         None => CASES.iter().filter(|c| c.0.contains(&filter)).collect(),
     };
 
@@ -209,6 +213,10 @@ fn main() {
     // the calling thread, and on a loaded machine a run of a few milliseconds is often
     // preempted for a whole scheduler slice, which wall-clock time counts and this does not.
     let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    // `SIMLOOP_BENCH_EACH=1` prints every timed repetition's CPU time, the minor page
+    // faults it took and how often it was preempted (BENCHMARKS.md, round 26: what makes
+    // one repetition of a case slower than the next).
+    let each = std::env::var_os("SIMLOOP_BENCH_EACH").is_some();
     for c in &cases {
         (c.1)(0); // warm-up (and a first check of every result)
     }
@@ -218,10 +226,24 @@ fn main() {
             // this workload's state rather than the previous case's (a case following
             // another workload's teardown ran up to 2.5 times slower, whichever it was).
             (c.1)(rep as u64 + 1);
+            let (faults, switches) = if each {
+                (minor_faults(), preemptions())
+            } else {
+                (0, 0)
+            };
             let (start, cpu_start) = (Instant::now(), cpu_time::ThreadTime::now());
             (c.1)(rep as u64 + 1);
             times[i].push(start.elapsed());
             cpu[i].push(cpu_start.elapsed());
+            if each {
+                eprintln!(
+                    "each {} rep {rep}: {:.3} ms CPU, {} minor faults, {} preemptions",
+                    c.0,
+                    ms(cpu[i][rep]),
+                    minor_faults() - faults,
+                    preemptions() - switches
+                );
+            }
         }
         eprint!(".");
     }
@@ -442,6 +464,30 @@ fn child(what: &str) {
             .unwrap_or_else(|| panic!("{field} line"))
     };
     println!("{} {}", kb("VmHWM:"), kb("RssFile:"));
+}
+
+/// This process's minor page faults so far (`minflt`, the tenth field of
+/// `/proc/self/stat`; the command name before it is in parentheses and may hold spaces).
+fn minor_faults() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    let after_name = &stat[stat.rfind(')').expect("stat's command name") + 1..];
+    after_name
+        .split_whitespace()
+        .nth(7)
+        .and_then(|v| v.parse().ok())
+        .expect("minflt in /proc/self/stat")
+}
+
+/// How often the kernel took this thread off its CPU for another
+/// (`nonvoluntary_ctxt_switches` in `/proc/thread-self/status`): a preempted repetition
+/// comes back to caches another process used.
+fn preemptions() -> u64 {
+    let status = std::fs::read_to_string("/proc/thread-self/status").expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("nonvoluntary_ctxt_switches:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("nonvoluntary_ctxt_switches in /proc/thread-self/status")
 }
 
 fn rate(n: u64, t: Duration) -> f64 {

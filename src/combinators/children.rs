@@ -346,9 +346,29 @@ impl<T: 'static> Children<T> {
         self.shared.mode.read(&mut handle)
     }
 
-    /// Takes every child's outcome, in argument order.
+    /// Takes every child's outcome, in argument order, as [`Children::take`] does for each,
+    /// under one borrow of the state: reading an outcome uses the core, never the gather's
+    /// state, and the handles' drops run no user code that could reach it (the gather is
+    /// borrowed mutably by its own poll).
     pub(crate) fn take_all(&mut self) -> Vec<Result<T, JoinError>> {
-        (0..self.ids.len()).map(|i| self.take(i)).collect()
+        let mut s = self.shared.state.borrow_mut();
+        let GatherState {
+            outcomes, handles, ..
+        } = &mut *s;
+        let mode = &self.shared.mode;
+        outcomes
+            .iter_mut()
+            .zip(handles.iter_mut())
+            .map(|(outcome, handle)| match outcome.take() {
+                Some(r) => r,
+                None => {
+                    let mut handle = handle
+                        .take()
+                        .expect("each child's outcome is taken once, after it ended");
+                    mode.read(&mut handle)
+                }
+            })
+            .collect()
     }
 
     /// asyncio's `_GatheringFuture.cancel(msg)`: cancels the unfinished children in

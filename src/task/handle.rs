@@ -142,6 +142,7 @@ impl Child {
         }
     }
 
+    #[inline]
     pub(crate) fn is_done(&self, core: &Core) -> bool {
         match &self.0 {
             Kind::Task(id) => core.is_done(*id),
@@ -159,6 +160,7 @@ impl Child {
 
     /// How the child ended if it did; otherwise registers `target.on_done(index, ..)` as
     /// [`Child::watch`] does (a task's slot is looked at once for both).
+    #[inline]
     pub(crate) fn completion_or_watch(
         &self,
         core: &mut Core,
@@ -179,6 +181,7 @@ impl Child {
 
     /// Registers that the running task awaits the child, a cancellation of the task
     /// being forwarded to it (asyncio's `_fut_waiter`).
+    #[inline]
     pub(crate) fn wait_on(&self, core: &mut Core) {
         match &self.0 {
             Kind::Task(id) => core.wait_on(WaitOn::Join(*id)),
