@@ -1,9 +1,12 @@
-//! The differences fixed in round 26 (785, 786): a TaskGroup child reading its own name.
+//! The differences fixed in round 26 (785, 786, 788): a TaskGroup child reading its own
+//! name, and a timeout's held expiry after a caught cancellation.
 
 use std::future::Future;
+use std::rc::Rc;
 
-use simloop::task::{self, AbortHandle};
-use simloop::{Sim, TaskGroup, gather, log, sleep};
+use simloop::sync::Barrier;
+use simloop::task::{self, AbortHandle, catch_cancelled};
+use simloop::{Sim, TaskGroup, gather, log, sleep, spawn, wait_for};
 
 use super::{assert_matches_cpython, secs};
 use crate::util::cpython_trace;
@@ -108,4 +111,42 @@ fn case_786_eager_group_child_names() {
         out.trace.logs(),
         cpython_trace("786_eager_group_child_names")
     );
+}
+
+/// A timeout's expiry delivered to a Barrier wait (which, as a Condition wait, takes its
+/// lock again before the cancellation leaves it), in work that caught a cancellation of
+/// its task earlier without `uncancel()`: the timeout's exit finds more requests than at
+/// its entry and lets the `CancelledError` through (726's rule), as it does when the work
+/// sleeps there; simloop raised `TimeoutError` after a held expiry (found by the fuzzer,
+/// seed 8603, program 29).
+#[test]
+fn case_788_held_expiry_after_caught_cancel() {
+    async fn worker(name: &'static str, barrier: Option<Rc<Barrier>>) {
+        let work = async {
+            if catch_cancelled(sleep(secs(0.375))).await.is_err() {
+                log!("{name} caught, cancelling={}", task::cancelling());
+                sleep(secs(0.25)).await;
+                log!("{name} cleaned up");
+            }
+            match &barrier {
+                Some(b) => drop(b.wait().await),
+                None => sleep(secs(5.0)).await,
+            }
+        };
+        if wait_for(secs(0.75), work).await.is_err() {
+            log!("{name} timed out");
+        }
+        log!("{name} goes on");
+    }
+    assert_matches_cpython("788_held_expiry_after_caught_cancel", async {
+        let b = Rc::new(Barrier::new(2));
+        for (name, barrier) in [("sleeper", None), ("party", Some(Rc::clone(&b)))] {
+            let t = spawn(worker(name, barrier));
+            sleep(secs(0.25)).await;
+            t.abort_handle().cancel();
+            if t.await.is_err() {
+                log!("{name} ended cancelled, barrier waiting={}", b.n_waiting());
+            }
+        }
+    });
 }
