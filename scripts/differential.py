@@ -42,11 +42,20 @@ call_soon/call_later (handles cancelled) and done callbacks on tasks and futures
 that set futures, events and the queue, some removed with remove_done_callback), get_name()
 of main's tasks; since round 23 eager tasks: a quarter of the programs set
 `eager_task_factory` at main's start (`eager_tasks = true`), a tenth start some spawns
-eagerly one by one (the factory called by hand; `spawn ... eager = true`); since round
+eagerly one by one (the factory called by hand, then `set_name()`, as 3.12's
+`create_task` does with a factory set: round 26; `spawn ... eager = true`); since round
 24 main's gather of a bare future with up to two tasks (`return_exceptions` or not), a
 `call_later` setting or cancelling the future armed just before it; since round 25
 `wait_for` with a zero timeout (asyncio's `_cancel_and_wait`), done-callbacks cancelling
-tasks, and the Event set, cleared and set again.
+tasks, and the Event set, cleared and set again; since round 26 (differential_shapes.py)
+a gather of main's tasks held as a value (`g = asyncio.gather(...)`: cancelled with or
+without a message, `cancel()`'s return and `g.done()` logged, awaited, first under
+`wait_for` when it has no `return_exceptions`), `cancelling()` logged in a task's `except
+CancelledError` and what `uncancel()` returns, `current_task().get_name()` in tasks
+(TaskGroup children, and shield's and gather's tasks, `Task-N`), `wait_for(Q.get(), d)` and
+`wait_for(Q.put(x), d)`, a TaskGroup child cancelling or awaiting its sibling, `timeout`
+(main) and `wait_for` (tasks) around TaskGroups, and `wait_for`/`timeout` around a
+shielded gather in tasks.
 
 What it avoids, and why (documented differences of simloop, see
 tests/conformance/README.md, "The differential fuzzer"): an exception raised while a
@@ -54,7 +63,11 @@ cancellation unwinds (simloop delivers cancellation by dropping the future: a Dr
 fires only then and cannot raise); sets' iteration order (wait's
 done/pending are read as each task's done(); as_completed runs over tasks not yet started;
 TaskGroups of at most two children); combinators over TaskGroup children (the scenario
-language's group children are awaited directly); with eager tasks, a zero `wait_for` of a
+language's group children are awaited directly); done-callbacks on a held gather (the
+scenario language's has none), and a held `return_exceptions` gather awaited under
+`wait_for` (its awaiter's cancellation is not recorded as the gather's `cancel()`,
+gather_value.rs: seed 8602, program 225); a timeout around a TaskGroup with two children
+whose cancellation shows (rule 12's set order); with eager tasks, a zero `wait_for` of a
 block that may hold a lock or catch when it suspends, or of a task (simloop drops the
 block in the caller's step, where asyncio cancels the wrapper task running it); `to_thread` (real threads race the virtual clock);
 Python's own repr of tasks and futures. Known differences are recognised and counted
@@ -73,7 +86,7 @@ import tempfile
 
 from differential_gen import generate
 from differential_render import (handles, plain_in_order, render_py, render_toml,
-                                 spawned_in_order, task_refs)
+                                 spawned_in, spawned_in_order, task_refs)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VCLOCK = os.path.join(os.path.dirname(ROOT), "shared", "conformance", "vclock.py")
@@ -241,6 +254,7 @@ def valid(prog):
     """Every handle a main step names is spawned before it; callbacks cancelled exist."""
     seen = set()
     cbs = set()
+    gathers = set()
 
     def walk(steps):
         for s in steps:
@@ -261,6 +275,10 @@ def valid(prog):
                 continue
             if s["k"] == "cancel_cb" and s["cb"] not in cbs:
                 return False
+            if s["k"] == "gather_hold":
+                gathers.add(s["id"])
+            if s["k"] in ("gather_cancel", "gather_done", "gather_await") and s["g"] not in gathers:
+                return False
             if s["k"] in ("done_cb", "done_cb_fn", "remove_cb") and s["target"].startswith("h") and s["target"] not in seen:
                 return False
             if s["k"] == "done_cb_fn":
@@ -279,8 +297,16 @@ def valid(prog):
     if not walk(prog["main"]):
         return False
     plain = plain_in_order(prog["main"])
+    order = spawned_in(prog["main"])
+    siblings = {tuple(x) for x in prog.get("siblings", [])}
+
+    def fits(name, h):
+        if (("h" + name[1:]), h) in siblings:
+            # A TaskGroup child naming its sibling, spawned before it.
+            return h in order and order.index(h) < order.index("h" + name[1:])
+        return h in plain and int(h[1:]) < int(name[1:])
     for name, body in prog["tasks"].items():
-        if "h" + name[1:] in seen and any(h not in plain or int(h[1:]) >= int(name[1:]) for h in task_refs(body)):
+        if "h" + name[1:] in seen and not all(fits(name, h) for h in task_refs(body)):
             return False
     # Reschedule steps need their timeout around them.
     def walk_cm(steps, cms):

@@ -4,6 +4,9 @@ scripts/differential.py and differential_render.py for what each kind means)."""
 import json
 import random
 
+from differential_shapes import (counts_and_names, held_gathers, queue_timeouts, shielded_gathers,
+                                 sibling_cancels, timed_groups)
+
 
 # Durations are multiples of 1/8 s, so equal deadlines are exactly equal.
 DURATIONS = [0, 0.125, 0.25, 0.25, 0.375, 0.5, 0.5, 0.75, 1.0]
@@ -469,6 +472,12 @@ def generate(seed, idx):
     zero_wait_fors(r, prog)
     callbacks_cancelling_tasks(r, g, prog)
     event_pulses(r, g, prog)
+    held_gathers(r, g, prog)
+    counts_and_names(r, g, prog)
+    queue_timeouts(r, g, prog)
+    sibling_cancels(r, g, prog)
+    timed_groups(r, g, prog)
+    shielded_gathers(r, g, prog)
     return prog
 
 

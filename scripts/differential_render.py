@@ -170,8 +170,14 @@ def py_other(s, ind, ctx):
                 "await": [p + f"    await asyncio.sleep({num(s['d'])})", p + f'    log("{lab} cleaned up")'],
                 "uncancel": [p + "    asyncio.current_task().uncancel()"],
                 "reraise": [p + "    raise"]}[s["how"]]
+        caught = f'    log(f"{lab} caught {{{e}}}")'
+        if s.get("count"):
+            # Round 26: the task's count as it catches, and what `uncancel()` returns.
+            caught = f'    log(f"{lab} caught {{{e}}} cancelling={{asyncio.current_task().cancelling()}}")'
+            if s["how"] == "uncancel":
+                then = [p + "    n = asyncio.current_task().uncancel()", p + f'    log(f"{lab} uncancel {{n}}")']
         return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
-                + [p + f"except asyncio.CancelledError as {e}:", p + f'    log(f"{lab} caught {{{e}}}")']
+                + [p + f"except asyncio.CancelledError as {e}:", p + caught]
                 + then)
     if k == "on_cancel":
         return ([p + "try:"] + py_block(s["body"], ind + 4, ctx)
@@ -252,15 +258,18 @@ def py_other(s, ind, ctx):
     # Main's steps.
     if k == "spawn" and s.get("eager"):
         # One eager start (3.12 has no `eager_start=` on create_task): the factory called
-        # by hand, as `loop.create_task` would with the factory set.
+        # by hand, then the name set, as 3.12's `loop.create_task` does with the factory set
+        # (so the task takes a `Task-N` number, and its first step reads that name).
         t = s["h"].replace("h", "t")
-        return [p + f'{s["h"]} = asyncio.eager_task_factory(asyncio.get_running_loop(), {t}(), name="{t}")',
+        return [p + f'{s["h"]} = asyncio.eager_task_factory(asyncio.get_running_loop(), {t}())',
+                p + f'{s["h"]}.set_name("{t}")',
                 p + f'H["{s["h"]}"] = {s["h"]}']
     if k == "spawn":
         return [p + f'{s["h"]} = asyncio.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")',
                 p + f'H["{s["h"]}"] = {s["h"]}']
     if k == "tg_spawn":
-        return [p + f'{s["h"]} = {ctx.get("tg", "tg")}.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")']
+        return [p + f'{s["h"]} = {ctx.get("tg", "tg")}.create_task({s["h"].replace("h", "t")}(), name="{s["h"].replace("h", "t")}")',
+                p + f'H["{s["h"]}"] = {s["h"]}']
     if k == "task_await":
         return task_await_py(s["h"], lab, p)
     if k == "task_cancel":
@@ -311,6 +320,24 @@ def py_other(s, ind, ctx):
     if k == "log_name":
         who = "asyncio.current_task()" if s["h"] is None else ref(s["h"], ctx)
         return [p + f'log(f"{lab} name {{{who}.get_name()}}")']
+    if k == "gather_hold":
+        re = ", return_exceptions=True" if s["re"] else ""
+        return [p + f"g{s['id']} = asyncio.gather({', '.join(s['hs'])}{re})"]
+    if k == "gather_cancel":
+        msg = f'"{lab}"' if s.get("msg") else ""
+        return [p + f"ok = g{s['g']}.cancel({msg})", p + f'log(f"{lab} cancel {{ok}}")']
+    if k == "gather_done":
+        return [p + f'log(f"{lab} done={{g{s["g"]}.done()}}")']
+    if k == "gather_await":
+        return [p + f"r = await g{s['g']}", p + f'log(f"{lab} gather {{r}}")']
+    if k == "queue_timeout":
+        fn = f"_q{s['id']}"
+        op = ([p + "        v = await Q.get()", p + f'        log(f"{lab} got {{v}}")'] if s["op"] == "get"
+              else [p + f'        await Q.put("{lab}")', p + f'        log("{lab} put")'])
+        return ([p + "try:", p + f"    async def {fn}():"] + op
+                + [p + f"    await asyncio.wait_for({fn}(), {num(s['d'])})",
+                   p + "except TimeoutError:",
+                   p + f'    log(f"{lab} timed out at {{asyncio.get_running_loop().time()}}")'])
     if k == "done_cb":
         fn = f"_d{s['id']}"
         return [p + f"def {fn}(fut):",
@@ -393,7 +420,12 @@ def toml_step(s, ctx):
                 "await": [f"{{ sleep = {num(s['d'])} }}", f"{{ log = {q(lab + ' cleaned up')} }}"],
                 "uncancel": ['{ uncancel = "current_task" }'],
                 "reraise": [f"{{ fail = \"CancelledError\", message = {q('{' + e + '}')} }}"]}[s["how"]]
-        handler = [f"{{ log = {q(lab + ' caught {' + e + '}')} }}"] + then
+        caught = lab + ' caught {' + e + '}'
+        if s.get("count"):
+            caught += " cancelling={current_task.cancelling()}"
+            if s["how"] == "uncancel":
+                then = ['{ uncancel = "current_task", as = "n" }', f"{{ log = {q(lab + ' uncancel {n}')} }}"]
+        handler = [f"{{ log = {q(caught)} }}"] + then
         return [f"{{ try = {toml_block(s['body'], ctx)}, error = \"CancelledError\", as = {q(e)}, "
                 f"except = [{', '.join(handler)}] }}"]
     if k == "on_cancel":
@@ -513,6 +545,22 @@ def toml_step(s, ctx):
     if k == "log_name":
         who = "current_task" if s["h"] is None else s["h"]
         return [f"{{ log = {q(lab + ' name {' + who + '.get_name()}')} }}"]
+    if k == "gather_hold":
+        items = ", ".join(f'{{ await = "{h}" }}' for h in s["hs"])
+        re = ", return_exceptions = true" if s["re"] else ""
+        return [f'{{ gather = [{items}]{re}, future = "g{s["id"]}" }}']
+    if k == "gather_cancel":
+        msg = f", message = {q(lab)}" if s.get("msg") else ""
+        return [f'{{ cancel = "g{s["g"]}"{msg}, as = "ok" }}', f"{{ log = {q(lab + ' cancel {ok}')} }}"]
+    if k == "gather_done":
+        return [f"{{ log = {q(lab + ' done={g' + str(s['g']) + '.done()}')} }}"]
+    if k == "gather_await":
+        return [f'{{ await = "g{s["g"]}", as = "r" }}', f"{{ log = {q(lab + ' gather {r}')} }}"]
+    if k == "queue_timeout":
+        op = (['{ get = "Q", as = "v" }', f"{{ log = {q(lab + ' got {v}')} }}"] if s["op"] == "get"
+              else [f'{{ put = "Q", value = {q(lab)} }}', f"{{ log = {q(lab + ' put')} }}"])
+        return [f'{{ try = [{{ wait_for = {num(s["d"])}, do = [{", ".join(op)}] }}], error = "TimeoutError", '
+                f"except = [{{ log = {q(lab + ' timed out at {loop.time()}')} }}] }}"]
     if k == "done_cb":
         return [f'{{ add_done_callback = "{s["target"]}", as = "fut", do = '
                 f'[{{ log = {q(lab + " done cancelled={fut.cancelled()}")} }}] }}']

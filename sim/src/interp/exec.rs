@@ -375,7 +375,12 @@ impl Rt {
                     r => r,
                 };
             }
-            Step::Try { .. } => return Box::pin(self.try_except(env, s)).await,
+            Step::Try { .. } => {
+                let group = env.get(GROUP).cloned();
+                let r = Box::pin(self.try_except(env, s)).await;
+                restore_group(env, group);
+                return r;
+            }
             Step::OnCancel { line, body } => {
                 let mut guard = CancelGuard(Some(Armed {
                     at_entry: self.render(env, line)?,
@@ -397,8 +402,13 @@ impl Rt {
                 let body = if self.truth(env, cond)? { then } else { other };
                 return self.block(env, body).await;
             }
+            Step::Timeout { .. } => {
+                let group = env.get(GROUP).cloned();
+                let r = Box::pin(self.combine_step(env, s)).await;
+                restore_group(env, group);
+                return r;
+            }
             Step::Gather { .. }
-            | Step::Timeout { .. }
             | Step::Shield { .. }
             | Step::ShieldTask { .. }
             | Step::Wait { .. }
@@ -423,4 +433,16 @@ impl Rt {
         }
         Ok(Flow::Next)
     }
+}
+
+/// Puts the TaskGroup binding back as it was before a step that may drop its block and go
+/// on (a `try` catching a cancellation, a timeout's expiry or a zero `wait_for`): a
+/// `task_group` step dropped inside it never restores the binding itself, and the spawns
+/// after it went into the finished group, `RuntimeError('the task group has finished')`
+/// (found by the fuzzer, seed 8602, programs 7, 192 and 252; case 787).
+fn restore_group(env: &mut Env, group: Option<Value>) {
+    match group {
+        Some(v) => env.insert(GROUP.to_string(), v),
+        None => env.remove(GROUP),
+    };
 }

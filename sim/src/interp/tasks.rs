@@ -63,7 +63,14 @@ impl Rt {
         };
         let abort = match &handle {
             Handle::Plain(t) => t.abort_handle(),
-            Handle::Group(h, _) => h.abort_handle(),
+            Handle::Group(h, _) => {
+                // asyncio 3.12's `tg.create_task(coro, name=...)` makes the task, then names
+                // it (after an eager child's first step, as `create_task` does): its own
+                // `current_task().get_name()` reads the name, not `Task-N`.
+                let abort = h.abort_handle();
+                abort.set_name(name.clone());
+                abort
+            }
         };
         Ok(Rc::new(TaskCell {
             id: handle.id(),

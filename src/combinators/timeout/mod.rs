@@ -397,7 +397,17 @@ impl<F: Future> Future for Timeout<F> {
                     return Poll::Pending;
                 }
                 Held::LetGo => {
-                    return Poll::Ready(Err(expire(this.state, this.shared, this.inner)));
+                    let elapsed = expire(this.state, this.shared, this.inner);
+                    let entry = *this.entry;
+                    if with("timeout", |c| c.caught_beyond(c.current(), entry)) {
+                        // As for an expiry that was not held (case 726): the work caught a
+                        // cancellation of its task earlier and did not uncancel it, so
+                        // asyncio's exit lets the expiry's `CancelledError` through (a
+                        // Barrier or Condition wait re-taking its lock first, case 788).
+                        with("timeout", |c| c.reraise(None));
+                        return Poll::Pending;
+                    }
+                    return Poll::Ready(Err(elapsed));
                 }
             },
             Err(Ended::Waiting) => return Poll::Pending,

@@ -72,6 +72,7 @@ mod ninth_tasks;
 mod ninth_timeouts;
 mod round24;
 mod round25;
+mod round26;
 mod rounds;
 mod seventh_fixes;
 mod seventh_services;
