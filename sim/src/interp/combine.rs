@@ -5,6 +5,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use futures::StreamExt as _;
+use futures::future::Either;
 use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
@@ -14,6 +15,9 @@ use super::gather_futures::Child;
 use super::state::Rt;
 use super::value::{Handle, TaskCell, TaskResult, Value, from_join};
 use crate::scenario::{GatherItems, Invoke, Located, Step, WaitWhen};
+
+/// What `wait` and `as_completed` watch: a task, or a bare future through its promise.
+pub(super) type Member = Either<Task<TaskResult>, simloop::sync::PromiseHandle<Value, Exc>>;
 
 impl Rt {
     /// The task cells named by `targets` (locals holding a task or a list of tasks).
@@ -60,14 +64,38 @@ impl Rt {
         Ok(false)
     }
 
+    /// The tasks and futures named by `targets`, in argument order, each with the handle
+    /// `wait` or `as_completed` watches it through (a bare future's is the promise itself,
+    /// whose done-callback slot is asyncio's, so no wrapper task adds a hop).
+    pub(super) fn members(
+        &self,
+        env: &Env,
+        targets: &[String],
+    ) -> Result<(Vec<Child>, Vec<Member>), Exc> {
+        let children = self.children(env, targets)?;
+        let mut handles = Vec::new();
+        for c in &children {
+            handles.push(match c {
+                Child::Task(cell) => {
+                    let [t] = Self::handles(std::slice::from_ref(cell))?
+                        .try_into()
+                        .expect("one cell, one handle");
+                    Either::Left(t)
+                }
+                Child::Future(f) => Either::Right(f.handle()),
+            });
+        }
+        Ok((children, handles))
+    }
+
     /// The tasks and futures named by `targets`, in argument order.
     fn children(&self, env: &Env, targets: &[String]) -> Result<Vec<Child>, Exc> {
         let mut out = Vec::new();
         for t in targets {
             let v = self.lookup(env, t)?;
-            let items = match v {
-                Value::List(items) => items.to_vec(),
-                one => vec![one],
+            let (items, verb) = match v {
+                Value::List(items) => (items.to_vec(), "holds"),
+                one => (vec![one], "is"),
             };
             for item in items {
                 out.push(match item {
@@ -76,7 +104,7 @@ impl Rt {
                     other => {
                         return Err(Exc::new(
                             "TypeError",
-                            format!("`{t}` holds {}, not a task or a future", other.repr()),
+                            format!("`{t}` {verb} {}, not a task or a future", other.repr()),
                         ));
                     }
                 });
@@ -332,6 +360,16 @@ impl Rt {
                 bind,
                 pending,
             } => {
+                // Named first, so that a value of another kind is named as what `wait`
+                // takes: a task or a future.
+                self.children(env, targets)?;
+                if self.has_future(env, targets)? {
+                    let timeout = match timeout {
+                        Some(d) => Some(self.duration(env, d, "wait's timeout")?),
+                        None => None,
+                    };
+                    return self.wait_members(env, targets, *when, timeout, s).await;
+                }
                 let mut cells = self.cells(env, targets)?;
                 // asyncio's `wait` takes a set: a task named twice is in `done` or
                 // `pending` once (case 600).
@@ -380,8 +418,7 @@ impl Rt {
                 body,
                 item: None,
             } => {
-                let cells = self.cells(env, targets)?;
-                let handles = Self::handles(&cells)?;
+                let (children, handles) = self.members(env, targets)?;
                 let timeout = match timeout {
                     Some(d) => Some(self.duration(env, d, "as_completed's timeout")?),
                     None => None,
@@ -397,7 +434,7 @@ impl Rt {
                     // The task may be awaited again later, as in asyncio.
                     // Each result is a retrieval (asyncio's `f.result()`, case 707).
                     let r = match stream.last_index() {
-                        Some(i) => cells[i].retrieve(cells[i].keep(r)),
+                        Some(i) => children[i].read(r),
                         None => r,
                     };
                     let v = r?;
@@ -455,6 +492,54 @@ impl Rt {
 }
 
 impl Rt {
+    /// `done, pending = await asyncio.wait(...)` over tasks and bare futures: simloop's
+    /// `wait` over their handles, a future's completion reaching it one slot after it is set
+    /// (its done-callback, as asyncio's `_on_completion`). As asyncio's `_wait`, `done` is
+    /// what is done when the waiter resumes (in the order given, each once).
+    async fn wait_members(
+        self: &Rc<Self>,
+        env: &mut Env,
+        targets: &[String],
+        when: WaitWhen,
+        timeout: Option<std::time::Duration>,
+        s: &Step,
+    ) -> Result<Flow, Exc> {
+        let Step::Wait { bind, pending, .. } = s else {
+            unreachable!("a wait step")
+        };
+        let (mut children, handles) = self.members(env, targets)?;
+        let mut seen = std::collections::BTreeSet::new();
+        children.retain(|c| seen.insert(c.key()));
+        let when = match when {
+            WaitWhen::FirstCompleted => ReturnWhen::FirstCompleted,
+            WaitWhen::AllCompleted => ReturnWhen::AllCompleted,
+            // simloop's `wait` counts a cancelled or panicked child, asyncio a raised
+            // exception: not the same set, so not guessed.
+            WaitWhen::FirstException => {
+                return Err(Exc::new(
+                    "NotImplementedError",
+                    "wait(..., return_when=FIRST_EXCEPTION) over a bare future is not supported \
+                     yet: use FIRST_COMPLETED in a loop, or wrap the future in a task",
+                ));
+            }
+        };
+        let _ = simloop::wait(handles, when, timeout).await;
+        let (done, left): (Vec<_>, Vec<_>) = children.iter().partition(|c| c.done());
+        if let Some(b) = bind {
+            env.insert(
+                b.clone(),
+                Value::List(done.iter().map(|c| c.value()).collect()),
+            );
+        }
+        if let Some(p) = pending {
+            env.insert(
+                p.clone(),
+                Value::List(left.iter().map(|c| c.value()).collect()),
+            );
+        }
+        Ok(Flow::Next)
+    }
+
     /// `wait_for(x, 0)` as CPython 3.12 runs it (its `timeout <= 0` path): a task done
     /// already gives its outcome at once; a task still running is cancelled and waited for,
     /// and `TimeoutError` raised; a coroutine is wrapped in a task, which is cancelled

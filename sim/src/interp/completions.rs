@@ -11,19 +11,21 @@ use std::future::poll_fn;
 use std::rc::Rc;
 
 use futures::StreamExt as _;
-use simloop::{AsCompleted, Task};
+use simloop::AsCompleted;
 
+use super::combine::Member;
 use super::env::Env;
 use super::exc::Exc;
 use super::exec::Flow;
+use super::gather_futures::Child;
 use super::state::Rt;
-use super::value::{TaskCell, TaskResult, Value, from_join};
+use super::value::{TaskResult, Value, from_join};
 use crate::scenario::{Dur, Located};
 
 /// What the awaitables of one loop share: the stream and the tasks it watches.
 struct Source {
-    stream: RefCell<AsCompleted<Task<TaskResult>>>,
-    cells: Vec<Rc<TaskCell>>,
+    stream: RefCell<AsCompleted<Member>>,
+    children: Vec<Child>,
     /// An awaitable of the loop is being awaited (one at a time: another task awaiting a
     /// second one at once gets `RuntimeError`).
     busy: Cell<bool>,
@@ -72,7 +74,7 @@ impl Completion {
                 let r = from_join(joined);
                 // The task may be awaited again later; the result is a retrieval (case 707).
                 match src.stream.borrow().last_index() {
-                    Some(i) => src.cells[i].retrieve(src.cells[i].keep(r)),
+                    Some(i) => src.children[i].read(r),
                     None => r,
                 }
             }
@@ -101,20 +103,19 @@ impl Rt {
         item: &str,
         body: &[Located],
     ) -> Result<Flow, Exc> {
-        let cells = self.cells(env, targets)?;
-        let handles = Self::handles(&cells)?;
+        let (children, handles) = self.members(env, targets)?;
         let timeout = match timeout {
             Some(d) => Some(self.duration(env, d, "as_completed's timeout")?),
             None => None,
         };
-        let turns = cells
+        let turns = children
             .iter()
-            .map(|c| Rc::as_ptr(c) as usize)
+            .map(Child::key)
             .collect::<BTreeSet<_>>()
             .len();
         let source = Rc::new(Source {
             stream: RefCell::new(simloop::as_completed(handles, timeout)),
-            cells,
+            children,
             busy: Cell::new(false),
         });
         for _ in 0..turns {

@@ -25,6 +25,41 @@ pub(super) enum Child {
     Future(Rc<Fut>),
 }
 
+impl Child {
+    /// Whether it ended.
+    pub(super) fn done(&self) -> bool {
+        match self {
+            Child::Task(c) => c.done(),
+            Child::Future(f) => f.done(),
+        }
+    }
+
+    /// It, as a value.
+    pub(super) fn value(&self) -> Value {
+        match self {
+            Child::Task(c) => Value::Task(Rc::clone(c)),
+            Child::Future(f) => Value::Future(Rc::clone(f)),
+        }
+    }
+
+    /// Its identity, to take each child once (as asyncio's set does); never printed.
+    pub(super) fn key(&self) -> usize {
+        match self {
+            Child::Task(c) => Rc::as_ptr(c) as usize,
+            Child::Future(f) => Rc::as_ptr(f) as *const u8 as usize,
+        }
+    }
+
+    /// Its outcome as a combinator hands it over: a task's is kept, so it may be awaited
+    /// again, and retrieved (its cancel message goes to the first read, case 707).
+    pub(super) fn read(&self, r: TaskResult) -> TaskResult {
+        match self {
+            Child::Task(c) => c.retrieve(c.keep(r)),
+            Child::Future(_) => r,
+        }
+    }
+}
+
 struct State {
     outcomes: Vec<Option<TaskResult>>,
     remaining: usize,

@@ -414,11 +414,18 @@ fn misused_locals_and_primitives_are_located_errors() {
         "5:75",
         Some("a task's result is what it returns"),
     );
+    // wait and as_completed take futures (round 26); a number is still refused.
     rejects(
-        "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\"] }]\n",
-        "`f` holds a future (bound at 2:28), not a task",
-        "2:45",
-        Some("wait and as_completed take tasks here"),
+        "[main]\nsteps = [{ let = \"f\", value = 1 }, { wait = [\"f\"] }]\n",
+        "`f` holds an int (bound at 2:18), not a task or a future",
+        "2:46",
+        None,
+    );
+    rejects(
+        "[main]\nsteps = [{ let = \"f\", value = \"x\" }, { as_completed = [\"f\"], as = \"v\", do = [] }]\n",
+        "`f` holds text (bound at 2:18), not a task or a future",
+        "2:56",
+        None,
     );
     // gather takes futures (round 11); a number is still refused.
     rejects(
@@ -488,8 +495,16 @@ fn wrong_typed_arguments_found_by_the_run_name_their_step() {
             "the main task raised ValueError(\"sleep needs from 0 to 1e9 seconds, got 'soon'\") (raised at w.toml:4:3)\n",
         ),
         (
-            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ wait = [\"f\"], timeout = 1 }]\n[main]\nsteps = [{ create_future = \"f\" }, { spawn = \"job\", args = { f = \"{f}\" }, as = \"j\" }, { await = \"j\" }]\n",
-            "the main task raised TypeError('`f` is <Future pending>, not a task') (raised at w.toml:3:10)\n",
+            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ wait = [\"f\"], timeout = 1 }]\n[main]\nsteps = [{ call = \"job\", args = { f = 2 } }]\n",
+            "the main task raised TypeError('`f` is 2, not a task or a future') (raised at w.toml:3:10)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ as_completed = [\"f\"], as = \"v\", do = [] }]\n[main]\nsteps = [{ call = \"job\", args = { f = [1] } }]\n",
+            "the main task raised TypeError('`f` holds 1, not a task or a future') (raised at w.toml:3:10)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ wait = [\"f\"], return_when = \"FIRST_EXCEPTION\" }]\n[main]\nsteps = [{ create_future = \"f\" }, { call = \"job\", args = { f = \"{f}\" } }]\n",
+            "the main task raised NotImplementedError('wait(..., return_when=FIRST_EXCEPTION) over a bare future is not supported yet: use FIRST_COMPLETED in a loop, or wrap the future in a task') (raised at w.toml:3:10)\n",
         ),
     ] {
         std::fs::write(dir.join("w.toml"), text).unwrap();

@@ -135,6 +135,36 @@ const CORPUS: &[(&str, Option<&str>)] = &[
         "[queues.q]\nmaxsize = 1\n[main]\nsteps = [{ repeat = 100000, do = [{ put = \"q\", value = \"{i}\" }] }]",
         Some("deadlock"),
     ),
+    // wait and as_completed over bare futures (round 26): a future nobody sets, one set
+    // after the wait that needs it, a failed or cancelled one, FIRST_EXCEPTION, a bad timeout.
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\", \"f\"] }]",
+        Some("deadlock"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { as_completed = [\"f\"], as = \"v\", do = [] }, { set_result = \"f\", value = 1 }]",
+        Some("deadlock"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { call_soon = [{ set_exception = \"f\", error = \"ValueError\", message = \"x\" }] }, { as_completed = [\"f\"], as = \"v\", do = [] }]",
+        Some("ValueError"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { cancel = \"f\" }, { as_completed = [\"f\"], future = \"c\", do = [{ await = \"c\" }, { await = \"c\" }] }]",
+        Some("CancelledError"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\"], return_when = \"FIRST_EXCEPTION\" }]",
+        Some("NotImplementedError"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\"], timeout = -1 }]",
+        None,
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\"], timeout = 1, as = \"d\", pending = \"p\" }, { wait = \"p\" }]",
+        None,
+    ),
 ];
 
 #[test]

@@ -133,7 +133,7 @@ impl Cx<'_> {
                 let targets = names
                     .get_ref()
                     .iter()
-                    .map(|n| self.local_ref(n, scope, "task", Use::Combine))
+                    .map(|n| self.local_ref(n, scope, "task or future", Use::Combine))
                     .collect::<Result<Vec<_>, _>>()?;
                 let timeout = r
                     .timeout

@@ -69,7 +69,7 @@ pub(super) enum Use {
     Shield,
     /// `set_result`, `set_exception`: a future.
     Future,
-    /// `wait`, `as_completed`: tasks.
+    /// `wait`, `as_completed`: tasks or futures.
     Combine,
     /// `gather`'s items: tasks or futures.
     Gather,
@@ -90,7 +90,7 @@ impl Use {
             Use::Reschedule => "a timeout's handle (`{ timeout = 1, as = \"cm\", do = [...] }`)",
             Use::Shield | Use::Rename => "a task",
             Use::Future => "a future",
-            Use::Combine => "a task",
+            Use::Combine => "a task or a future",
             Use::Gather => "a task or a future",
             Use::Group => "a task group (`{ task_group = [...], as = \"tg\" }`)",
         }
@@ -110,7 +110,7 @@ impl Use {
             Use::Reschedule => held == Held::Timeout,
             Use::Shield | Use::Rename => held == Held::Task,
             Use::Future => held == Held::Future,
-            Use::Combine => matches!(held, Held::Task | Held::Tasks),
+            Use::Combine => matches!(held, Held::Task | Held::Tasks | Held::Future),
             Use::Gather => matches!(held, Held::Task | Held::Tasks | Held::Future),
             Use::Watch => matches!(held, Held::Task | Held::Future),
             Use::Group => held == Held::Group,
@@ -243,9 +243,6 @@ pub(super) fn misuse_hint(how: Use, held: Held) -> &'static str {
             "`set_name` renames one task: rename each task where it is spawned (`{ spawn = \"worker\", as = \"t\" }`, then `{ set_name = \"t\", value = \"worker-{i}\" }`)"
         }
         (Use::Rename, _) => RENAME_HINT,
-        (Use::Combine, Held::Future) => {
-            "wait and as_completed take tasks here: await the future in a task (`{ spawn = \"T\", args = { fut = \"{f}\" } }`) and combine the task; gather takes futures"
-        }
         (Use::Future, Held::Task | Held::Tasks) => {
             "a task's result is what it returns; a future made by `{ create_future = \"f\" }` is set by hand"
         }
