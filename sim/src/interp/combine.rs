@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use futures::StreamExt as _;
 use futures::future::Either;
+use simloop::sync::PromiseError;
 use simloop::{ChildFailure, GatherError, ReturnWhen, Task, TaskGroup};
 
 use super::env::Env;
@@ -13,7 +14,7 @@ use super::exc::Exc;
 use super::exec::{Flow, GROUP};
 use super::gather_futures::Child;
 use super::state::Rt;
-use super::value::{Handle, TaskCell, TaskResult, Value, from_join};
+use super::value::{Fut, Handle, TaskCell, TaskResult, Value, await_future, from_join};
 use crate::scenario::{GatherItems, Invoke, Located, Step, WaitWhen};
 
 /// What `wait` and `as_completed` watch: a task, or a bare future through its promise.
@@ -300,10 +301,17 @@ impl Rt {
             Step::ShieldTask { target, bind } => {
                 let cell = match self.lookup(env, target)? {
                     Value::Task(c) => c,
+                    Value::Future(f) => {
+                        let v = shield_future(&f, target).await?;
+                        if let Some(b) = bind {
+                            env.insert(b.clone(), v);
+                        }
+                        return Ok(Flow::Next);
+                    }
                     other => {
                         return Err(Exc::new(
                             "TypeError",
-                            format!("`{target}` is {}, not a task", other.repr()),
+                            format!("`{target}` is {}, not a task or a future", other.repr()),
                         ));
                     }
                 };
@@ -572,6 +580,34 @@ impl Rt {
             Err(_) => Err(Exc::new("TimeoutError", "")),
         }
     }
+}
+
+/// `await asyncio.shield(f)` of a bare future, as asyncio builds it: a future done already
+/// is returned as it is (awaiting it does not yield); otherwise an outer future that `f`'s
+/// done-callback completes one ready-queue slot after `f` ends (unless the outer was
+/// cancelled first), the caller waking one slot after that. The caller's cancellation, or
+/// its `wait_for`'s expiry, cancels only the outer future: `f` runs on and may be awaited
+/// later (cases 165, 586).
+/// `name` names the outer future in deadlock reports (`shield(f)`).
+async fn shield_future(f: &Rc<Fut>, name: &str) -> TaskResult {
+    if f.done() {
+        return await_future(f).await;
+    }
+    let outer = Rc::new(Fut::named(&format!("shield({name})")));
+    let o = Rc::clone(&outer);
+    f.add_done_callback(move |r| {
+        if o.done() {
+            return;
+        }
+        // Not done (checked), so each completion takes.
+        match r {
+            Ok(v) => drop(o.set_result(v)),
+            Err(PromiseError::Failed(e)) => drop(o.set_error(e)),
+            // asyncio's `_inner_done_callback`: `outer.cancel()`, with no message.
+            Err(PromiseError::Cancelled(_)) => drop(o.cancel()),
+        }
+    });
+    await_future(&outer).await
 }
 
 /// What a gather without `return_exceptions` over `cells` raises for the failure `e`: a

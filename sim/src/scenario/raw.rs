@@ -311,7 +311,7 @@ impl<'de> Deserialize<'de> for RawShield {
             type Value = RawShield;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a list of steps or the local holding a task")
+                f.write_str("a list of steps or the local holding a task or a future")
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawShield, E> {

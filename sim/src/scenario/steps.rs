@@ -120,7 +120,7 @@ pub enum Step {
     /// `await asyncio.shield(t)` of an existing task: the caller's cancellation does not
     /// reach it.
     ShieldTask {
-        /// The local holding the task.
+        /// The local holding the task (or a bare future).
         target: String,
         /// Where its value goes.
         bind: Option<String>,

@@ -427,6 +427,13 @@ fn misused_locals_and_primitives_are_located_errors() {
         "2:56",
         None,
     );
+    // shield takes a future (round 26); a number is still refused.
+    rejects(
+        "[main]\nsteps = [{ let = \"f\", value = 1 }, { shield = \"f\" }]\n",
+        "`f` holds an int (bound at 2:18), not a task or a future",
+        "2:47",
+        None,
+    );
     // gather takes futures (round 11); a number is still refused.
     rejects(
         "[main]\nsteps = [{ let = \"f\", value = 1 }, { gather = [{ await = \"f\" }] }]\n",
@@ -501,6 +508,10 @@ fn wrong_typed_arguments_found_by_the_run_name_their_step() {
         (
             "[tasks.job]\nparams = [\"f\"]\nsteps = [{ as_completed = [\"f\"], as = \"v\", do = [] }]\n[main]\nsteps = [{ call = \"job\", args = { f = [1] } }]\n",
             "the main task raised TypeError('`f` holds 1, not a task or a future') (raised at w.toml:3:10)\n",
+        ),
+        (
+            "[tasks.job]\nparams = [\"f\"]\nsteps = [{ shield = \"f\" }]\n[main]\nsteps = [{ call = \"job\", args = { f = \"x\" } }]\n",
+            "the main task raised TypeError(\"`f` is 'x', not a task or a future\") (raised at w.toml:3:10)\n",
         ),
         (
             "[tasks.job]\nparams = [\"f\"]\nsteps = [{ wait = [\"f\"], return_when = \"FIRST_EXCEPTION\" }]\n[main]\nsteps = [{ create_future = \"f\" }, { call = \"job\", args = { f = \"{f}\" } }]\n",

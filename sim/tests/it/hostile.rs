@@ -165,6 +165,27 @@ const CORPUS: &[(&str, Option<&str>)] = &[
         "[main]\nsteps = [{ create_future = \"f\" }, { wait = [\"f\"], timeout = 1, as = \"d\", pending = \"p\" }, { wait = \"p\" }]",
         None,
     ),
+    // shield of a bare future (round 26): never set, cancelled, failed, shielded twice.
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { shield = \"f\" }]",
+        Some("shield(f)"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { cancel = \"f\" }, { shield = \"f\" }]",
+        Some("CancelledError"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { call_later = 1, do = [{ set_exception = \"f\", error = \"KeyError\", message = \"k\" }] }, { shield = \"f\" }, { shield = \"f\" }]",
+        Some("KeyError"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { wait_for = 1, do = [{ shield = \"f\" }, { shield = \"f\" }] }]",
+        Some("TimeoutError"),
+    ),
+    (
+        "[main]\nsteps = [{ create_future = \"f\" }, { shield = [\"f\"] }]",
+        None,
+    ),
 ];
 
 #[test]

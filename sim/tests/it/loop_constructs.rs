@@ -126,22 +126,23 @@ fn reschedule_takes_a_timeout_handle() {
 }
 
 #[test]
-fn shield_takes_steps_or_a_task() {
+fn shield_takes_steps_a_task_or_a_future() {
     rejects(
         "[main]\nsteps = [{ shield = \"t\" }]\n",
-        "undefined task `t`",
+        "undefined task or future `t`",
         "2:21",
         None,
     );
+    // A future is shielded since round 26; a callback handle is not.
     rejects(
-        "[main]\nsteps = [{ create_future = \"f\" }, { shield = \"f\" }]\n",
-        "`f` holds a future (bound at 2:28), not a task",
-        "2:46",
+        "[main]\nsteps = [{ call_soon = [], as = \"h\" }, { shield = \"h\" }]\n",
+        "`h` holds a callback handle (bound at 2:33), not a task or a future",
+        "2:51",
         None,
     );
     rejects(
         "[main]\nsteps = [{ shield = 3 }]\n",
-        "invalid type: integer `3`, expected a list of steps or the local holding a task",
+        "invalid type: integer `3`, expected a list of steps or the local holding a task or a future",
         "2:21",
         None,
     );

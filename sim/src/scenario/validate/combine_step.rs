@@ -110,7 +110,7 @@ impl Cx<'_> {
                     }
                     RawShield::Task(name) => {
                         let name = toml::Spanned::new(s.span(), name.clone());
-                        let target = self.local_ref(&name, scope, "task", Use::Shield)?;
+                        let target = self.local_ref(&name, scope, "task or future", Use::Shield)?;
                         Step::ShieldTask {
                             target,
                             bind: bind(scope),

@@ -65,7 +65,7 @@ pub(super) enum Use {
     Cancel,
     /// `reschedule`: a timeout's handle.
     Reschedule,
-    /// `shield` of a task: one task.
+    /// `shield` of a task or a future: one of them.
     Shield,
     /// `set_result`, `set_exception`: a future.
     Future,
@@ -88,7 +88,8 @@ impl Use {
             Use::Await | Use::Watch => "a task or a future",
             Use::Cancel => "a task, a future or a callback handle",
             Use::Reschedule => "a timeout's handle (`{ timeout = 1, as = \"cm\", do = [...] }`)",
-            Use::Shield | Use::Rename => "a task",
+            Use::Shield => "a task or a future",
+            Use::Rename => "a task",
             Use::Future => "a future",
             Use::Combine => "a task or a future",
             Use::Gather => "a task or a future",
@@ -108,7 +109,8 @@ impl Use {
                 Held::Plain(_) | Held::Timeout | Held::Completion | Held::Group
             ),
             Use::Reschedule => held == Held::Timeout,
-            Use::Shield | Use::Rename => held == Held::Task,
+            Use::Shield => matches!(held, Held::Task | Held::Future),
+            Use::Rename => held == Held::Task,
             Use::Future => held == Held::Future,
             Use::Combine => matches!(held, Held::Task | Held::Tasks | Held::Future),
             Use::Gather => matches!(held, Held::Task | Held::Tasks | Held::Future),
