@@ -94,8 +94,8 @@ pub struct GatherFut {
     cells: Vec<Rc<TaskCell>>,
     /// The task awaiting it now, if any (one at a time: see the module's note).
     awaiter: Cell<Option<TaskId>>,
-    /// `cancel()` took effect, with its message: the gather ends in `CancelledError` (whose
-    /// message is not this one but the last child's, `GatherFut::cancelled_error`).
+    /// `cancel()` took effect, with its message: the gather ends in `CancelledError` (with
+    /// the last child's message, `GatherFut::cancelled_error`).
     cancel_requested: RefCell<Option<Option<String>>>,
 }
 
@@ -268,7 +268,13 @@ impl GatherFut {
             None => last,
         };
         match last {
-            Err(e) if e.kind == "CancelledError" => e,
+            Err(e) if e.kind == "CancelledError" && !e.message.is_empty() => e,
+            // Ended cancelled, its message taken in the interpreter's record: `cancel()`'s,
+            // which asyncio's callback, the first retrieval, took (seed 8620, program 145).
+            Err(e) if e.kind == "CancelledError" => {
+                let message = self.cancel_requested.borrow().clone().flatten();
+                Exc::new("CancelledError", message.unwrap_or_default())
+            }
             _ => bare,
         }
     }
