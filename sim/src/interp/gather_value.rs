@@ -7,7 +7,8 @@
 //! and marks the request, and the gather ends with a `CancelledError` as its exception
 //! (`cancelled()` stays false), also under `return_exceptions=True`, once every child
 //! ended (issue 32684). simloop's `gather_all` lists the cancelled children instead, so the
-//! request is kept here and the list turned into that exception.
+//! request is kept here and the list turned into that exception (its message the last
+//! child's, as the library's `try_gather` makes it: `GatherFut::cancelled_error`).
 //!
 //! **Differs from asyncio:** one task awaits it at a time (another, while it waits, gets a
 //! `RuntimeError`; once it is done any number may); a cancellation of its awaiting task
@@ -93,7 +94,8 @@ pub struct GatherFut {
     cells: Vec<Rc<TaskCell>>,
     /// The task awaiting it now, if any (one at a time: see the module's note).
     awaiter: Cell<Option<TaskId>>,
-    /// `cancel()` took effect, with its message: the gather ends in `CancelledError`.
+    /// `cancel()` took effect, with its message: the gather ends in `CancelledError` (with
+    /// the last child's message, `GatherFut::cancelled_error`).
     cancel_requested: RefCell<Option<Option<String>>>,
 }
 
@@ -226,11 +228,8 @@ impl GatherFut {
     /// `gather_all`'s outcome as asyncio's `return_exceptions=True` gather ends: the list,
     /// or `CancelledError` when `cancel()` took effect.
     fn listing_result(&self, r: Vec<Result<TaskResult, simloop::JoinError>>) -> TaskResult {
-        if let Some(message) = &*self.cancel_requested.borrow() {
-            return Err(Exc::new(
-                "CancelledError",
-                message.clone().unwrap_or_default(),
-            ));
+        if self.cancel_requested.borrow().is_some() {
+            return Err(self.cancelled_error(r));
         }
         let list = r
             .into_iter()
@@ -249,6 +248,35 @@ impl GatherFut {
             })
             .collect();
         checked(Value::List(list))
+    }
+}
+
+impl GatherFut {
+    /// What a cancelled `return_exceptions` gather raises once every child ended: asyncio's
+    /// `_make_cancelled_error()` of the last child in argument order (its loop's `fut`), as
+    /// the library's `try_gather` does (767): that child's `CancelledError`, a retrieval,
+    /// if it ended cancelled; else one with no message, whatever `cancel()` was given (a
+    /// child that caught the cancellation and returned: seed 8621, program 273, case 789).
+    fn cancelled_error(&self, r: Vec<Result<TaskResult, simloop::JoinError>>) -> Exc {
+        let bare = Exc::new("CancelledError", "");
+        let Some((i, last)) = r.into_iter().enumerate().last() else {
+            return bare;
+        };
+        let last = from_join(last);
+        let last = match self.cells.get(i) {
+            Some(c) => c.retrieve(c.keep(last)),
+            None => last,
+        };
+        match last {
+            Err(e) if e.kind == "CancelledError" && !e.message.is_empty() => e,
+            // Ended cancelled, its message taken in the interpreter's record: `cancel()`'s,
+            // which asyncio's callback, the first retrieval, took (seed 8620, program 145).
+            Err(e) if e.kind == "CancelledError" => {
+                let message = self.cancel_requested.borrow().clone().flatten();
+                Exc::new("CancelledError", message.unwrap_or_default())
+            }
+            _ => bare,
+        }
     }
 }
 
